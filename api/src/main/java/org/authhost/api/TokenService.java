@@ -1,0 +1,41 @@
+package org.authhost.api;
+
+/**
+ * Issues access tokens for users a plug-in has verified, as handles in the host's handle table.
+ *
+ * <p>Windows counterpart: {@code LogonUser} (for a plug-in that checked a password itself) and
+ * {@code QuerySecurityContextToken} (for a protocol that proved the user), with
+ * {@code CloseHandle} and {@code GetTokenInformation}. The caller of {@link #logonUser} owns the
+ * handle: a context keeps it, returns it from
+ * {@link AuthenticationContext#getImpersonationToken} without duplicating it, and closes it when it
+ * is released.
+ */
+public interface TokenService {
+
+  /**
+   * Issues a token for a local account the plug-in has verified.
+   *
+   * @param accountName the account, e.g. {@code alice} or {@code AUTHHOST\alice}
+   * @param authenticationPackage the package that verified it, e.g. the plug-in's package name
+   * @param token receives the new handle
+   * @return {@link HResult#S_OK}; {@link HResult#E_LOGON_FAILURE} for an unknown or disabled
+   *     account
+   */
+  HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token);
+
+  /**
+   * What a handle stands for.
+   *
+   * @return {@link HResult#S_OK}, or {@link HResult#SEC_E_INVALID_HANDLE} for a closed or unknown
+   *     handle
+   */
+  HResult queryToken(TokenHandle handle, Out<AccessToken> token);
+
+  /**
+   * {@code CloseHandle}: invalidates the handle.
+   *
+   * @return {@link HResult#S_OK}, or {@link HResult#SEC_E_INVALID_HANDLE} if it was already closed
+   *     or never issued
+   */
+  HResult closeHandle(TokenHandle handle);
+}

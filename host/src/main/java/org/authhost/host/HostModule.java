@@ -1,0 +1,78 @@
+package org.authhost.host;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.events.EventLogStore;
+import org.authhost.host.tokens.AccountDirectory;
+import org.authhost.host.tokens.BuiltinAccounts;
+
+/** Wires the host's services. Tests override the clock with {@code Modules.override}. */
+final class HostModule extends AbstractModule {
+  /** Calls into plug-ins in flight at once; past it the host answers "no new connections". */
+  static final int MAX_PLUGIN_WORKERS = 256;
+
+  private final HostConfig config;
+
+  HostModule(HostConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  protected void configure() {
+    bind(HostConfig.class).toInstance(config);
+    bind(Clock.class).toInstance(Clock.systemUTC());
+  }
+
+  @Provides
+  @Singleton
+  EventLogStore eventLogStore(Clock clock) throws IOException {
+    return EventLogStore.open(config.eventLog(), clock);
+  }
+
+  @Provides
+  @Singleton
+  AccountDirectory accounts() throws IOException {
+    return BuiltinAccounts.load(config.serverName(), config.dataDirectory());
+  }
+
+  @Provides
+  @Singleton
+  @Named("plugin-workers")
+  ExecutorService pluginWorkers() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_PLUGIN_WORKERS, 60, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), threads("plugin-call"));
+    return pool;
+  }
+
+  @Provides
+  @Singleton
+  @Named("plugin-timer")
+  ScheduledExecutorService pluginTimer() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("plugin-timer"));
+    // Cancelled time limits are the common case; do not let them pile up in the queue.
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

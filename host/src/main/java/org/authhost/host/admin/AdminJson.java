@@ -1,0 +1,46 @@
+package org.authhost.host.admin;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.authhost.api.HResult;
+import org.authhost.host.diagnostics.TroubleshootingEntry;
+import org.authhost.host.plugins.PluginView;
+
+/** The admin endpoint's JSON shapes, written out by hand so that they stay stable. */
+final class AdminJson {
+  private AdminJson() {}
+
+  static Map<String, Object> plugin(PluginView v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", v.id());
+    m.put("version", v.version());
+    m.put("file", v.file() == null ? "" : v.file().toString());
+    m.put("status", v.status());
+    m.put("statusText", v.statusText());
+    m.put("errorCode", v.errorCode().hex());
+    m.put("errorName", v.errorCode().name().orElse(""));
+    m.put("errorText", v.errorText());
+    m.put("protocol", v.protocol());
+    m.put("packageName", v.packageName());
+    m.put("flags", v.flags());
+    m.put("flagsText", v.flagsText());
+    return m;
+  }
+
+  static Map<String, Object> entry(TroubleshootingEntry e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sequence", e.sequence());
+    m.put("time", e.time().toString());
+    m.put("type", e.type().name());
+    m.put("source", e.source());
+    m.put("hresult", e.hresult().hex());
+    m.put("hresultName", e.hresult().name().orElse(""));
+    m.put("text", e.text());
+    m.put("eventRecordNumber", e.eventRecordNumber());
+    return m;
+  }
+
+  static String hresult(HResult hr) {
+    return hr.toString();
+  }
+}

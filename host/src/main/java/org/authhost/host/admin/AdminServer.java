@@ -1,0 +1,126 @@
+package org.authhost.host.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.diagnostics.TroubleshootingList;
+import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.plugins.PluginHost;
+
+/**
+ * The loopback endpoint the command line uses to see and change a running host: list plug-ins,
+ * enable or disable one, read or clear the troubleshooting list. Every request needs the bearer
+ * token from {@link AdminEndpointFile}; the event log needs no endpoint, the command line reads it
+ * from disk.
+ */
+@Singleton
+public final class AdminServer extends LifeCycle {
+  private static final Pattern PLUGIN_ACTION = Pattern.compile("/plugins/([^/]+)/(enable|disable)");
+
+  private final HostConfig config;
+  private final PluginHost plugins;
+  private final TroubleshootingList troubleshooting;
+  private final ObjectMapper json = new ObjectMapper();
+  private HttpServer server;
+  private byte[] token;
+
+  @Inject
+  AdminServer(HostConfig config, PluginHost plugins, TroubleshootingList troubleshooting) {
+    this.config = config;
+    this.plugins = plugins;
+    this.troubleshooting = troubleshooting;
+  }
+
+  @Override
+  protected void doStart() throws IOException {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String bearer = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    token = bearer.getBytes(StandardCharsets.US_ASCII);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.admin().port()), 16);
+    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "admin-endpoint");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/", this::handle);
+    server.start();
+    new AdminEndpointFile(port(), bearer, ProcessHandle.current().pid()).write(config.dataDirectory());
+  }
+
+  @Override
+  protected void doStop() throws IOException {
+    if (server != null) {
+      server.stop(0);
+      ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+      server = null;
+    }
+    Files.deleteIfExists(AdminEndpointFile.in(config.dataDirectory()));
+  }
+
+  /** The bound port, or -1 before start. */
+  public int port() {
+    return server == null ? -1 : server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!authorized(exchange)) {
+        send(exchange, 401, Map.of("error", "missing or wrong bearer token (see admin.json in the data folder)"));
+        return;
+      }
+      String method = exchange.getRequestMethod();
+      String path = exchange.getRequestURI().getPath();
+      Matcher action = PLUGIN_ACTION.matcher(path);
+      if (path.equals("/plugins") && method.equals("GET")) {
+        send(exchange, 200, plugins.plugins().stream().map(AdminJson::plugin).toList());
+      } else if (action.matches() && method.equals("POST")) {
+        String id = action.group(1);
+        var view = action.group(2).equals("enable") ? plugins.enable(id) : plugins.disable(id);
+        send(exchange, 200, AdminJson.plugin(view));
+      } else if (path.equals("/troubleshooting") && method.equals("GET")) {
+        send(exchange, 200, Map.of("dropped", troubleshooting.dropped(),
+            "entries", troubleshooting.entries().stream().map(AdminJson::entry).toList()));
+      } else if (path.equals("/troubleshooting") && method.equals("DELETE")) {
+        send(exchange, 200, Map.of("cleared", troubleshooting.clear()));
+      } else {
+        send(exchange, 404, Map.of("error", "no such admin resource: " + method + " " + path));
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      send(exchange, 409, Map.of("error", e.getMessage()));
+    }
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.startsWith("Bearer ")) {
+      return false;
+    }
+    return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private void send(HttpExchange exchange, int status, Object body) throws IOException {
+    byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+}

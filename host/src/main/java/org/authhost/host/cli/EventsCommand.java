@@ -1,0 +1,160 @@
+package org.authhost.host.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.events.EventLogReader;
+import org.authhost.host.events.EventLogStore;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "events",
+    description = "Query the event log (read from disk; works whether or not the host is running).")
+final class EventsCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOption config;
+
+  @Option(names = "--level", split = ",", paramLabel = "LEVEL",
+      description = "only these levels: error, warning, information")
+  List<String> levels = List.of();
+
+  @Option(names = "--source", description = "only this exact source (a plug-in id, host or host:<id>)")
+  String source;
+
+  @Option(names = "--plugin", paramLabel = "ID",
+      description = "only events by or about this plug-in (sources ID and host:ID)")
+  String plugin;
+
+  @Option(names = "--hresult", paramLabel = "CODE", description = "only this code: 0xC00D157D, a decimal or a name")
+  String hresult;
+
+  @Option(names = "--since", paramLabel = "WHEN",
+      description = "only events at or after WHEN: an ISO instant (2026-11-21T08:00:00Z) or a duration back from now (PT1H, 15m, 2h, 1d)")
+  String since;
+
+  @Option(names = "--until", paramLabel = "WHEN", description = "only events before WHEN (same forms as --since)")
+  String until;
+
+  @Option(names = "--after", paramLabel = "N", description = "only records after record number N")
+  long after;
+
+  @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "the newest N matching events (default ${DEFAULT-VALUE}; 0 = all)")
+  int limit = 50;
+
+  @Option(names = {"-f", "--follow"}, description = "keep printing new events as they are written")
+  boolean follow;
+
+  @Option(names = "--json", description = "one JSON object per line")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  @Override
+  public Integer call() throws Exception {
+    HostConfig hostConfig = config.load();
+    EventQuery query = EventQuery.all().withAfterRecordNumber(after).withLimit(limit);
+    if (!levels.isEmpty()) {
+      EnumSet<EventLevel> wanted = EnumSet.noneOf(EventLevel.class);
+      for (String level : levels) {
+        try {
+          wanted.add(EventLevel.valueOf(level.strip().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(),
+              "--level: '" + level + "' is not a level; expected error, warning or information");
+        }
+      }
+      query = query.withLevels(wanted);
+    }
+    if (source != null) {
+      query = query.withSource(source);
+    }
+    if (hresult != null) {
+      try {
+        query = query.withHResult(HResult.parse(hresult));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--hresult: " + e.getMessage());
+      }
+    }
+    if (since != null) {
+      query = query.withFrom(when("--since", since));
+    }
+    if (until != null) {
+      query = query.withTo(when("--until", until));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Consumer<EventRecord> print = record -> {
+      if (plugin == null || record.source().equals(plugin)
+          || record.source().equals(HostEvents.aboutPlugin(plugin))) {
+        out.println(json ? json(record) : text(record));
+        out.flush();
+      }
+    };
+    EventLogReader reader = EventLogStore.openReader(hostConfig.eventLog().directory());
+    if (follow) {
+      reader.follow(query, Duration.ofMillis(200), print, () -> !Thread.currentThread().isInterrupted());
+    } else {
+      reader.query(query).forEach(print);
+    }
+    return 0;
+  }
+
+  private Instant when(String option, String value) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException notInstant) {
+      try {
+        String v = value.strip();
+        Duration back = v.toUpperCase(Locale.ROOT).startsWith("P")
+            ? Duration.parse(v)
+            : Duration.parse(v.endsWith("d") ? "P" + v.toUpperCase(Locale.ROOT) : "PT" + v.toUpperCase(Locale.ROOT));
+        return Instant.now().minus(back);
+      } catch (DateTimeParseException notDuration) {
+        throw new ParameterException(spec.commandLine(), option + ": '" + value
+            + "' is neither an ISO instant (2026-11-21T08:00:00Z) nor a duration (PT1H, 15m, 2h, 1d)");
+      }
+    }
+  }
+
+  private static String text(EventRecord r) {
+    return String.format("#%d %s %-11s %-18s %s  %s", r.recordNumber(), r.time(), r.level(), r.source(),
+        r.hresult(), r.text());
+  }
+
+  private String json(EventRecord r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("recordNumber", r.recordNumber());
+    m.put("time", r.time().toString());
+    m.put("level", r.level().name());
+    m.put("source", r.source());
+    m.put("hresult", r.hresult().hex());
+    m.put("hresultName", r.hresult().name().orElse(""));
+    m.put("text", r.text());
+    try {
+      return mapper.writeValueAsString(m);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package org.authhost.host.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import org.authhost.host.admin.AdminClient;
+import org.authhost.host.config.HostConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "plugins", description = "List the running host's plug-ins, or enable or disable one.",
+    subcommands = {PluginsCommand.Enable.class, PluginsCommand.Disable.class})
+final class PluginsCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOption config;
+
+  @Option(names = "--json", description = "print JSON instead of a table")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    JsonNode plugins = client(config).get("/plugins");
+    var out = spec.commandLine().getOut();
+    if (json) {
+      out.println(plugins.toPrettyString());
+      return 0;
+    }
+    out.printf("%-16s %-10s %-22s %-10s %-20s %s%n", "ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT");
+    for (JsonNode p : plugins) {
+      out.printf("%-16s %-10s %-22s %-10s %-20s %s%n", p.path("id").asText(), p.path("version").asText(),
+          p.path("statusText").asText() + " (0x" + Integer.toHexString(p.path("status").asInt()) + ")",
+          p.path("protocol").asText(),
+          p.path("status").asInt() % 2 == 1 ? p.path("errorCode").asText() + " " + p.path("errorName").asText() : "",
+          p.path("errorText").asText());
+    }
+    return 0;
+  }
+
+  static AdminClient client(ConfigOption config) throws Exception {
+    HostConfig hostConfig = config.load();
+    return AdminClient.connect(hostConfig.dataDirectory(), hostConfig.configDirectory());
+  }
+
+  @Command(name = "enable", description = "Enable a plug-in (clears its error and calls EnablePlugin).")
+  static final class Enable implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Parameters(paramLabel = "ID", description = "the plug-in id")
+    String id;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode p = client(config).post("/plugins/" + id + "/enable");
+      spec.commandLine().getOut().printf("%s: %s%s%n", id, p.path("statusText").asText(),
+          p.path("status").asInt() % 2 == 1 ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText() : "");
+      return p.path("status").asInt() % 2 == 1 ? 1 : 0;
+    }
+  }
+
+  @Command(name = "disable", description = "Disable a plug-in (calls DisablePlugin; clients are no longer offered it).")
+  static final class Disable implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Parameters(paramLabel = "ID", description = "the plug-in id")
+    String id;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode p = client(config).post("/plugins/" + id + "/disable");
+      spec.commandLine().getOut().printf("%s: %s%n", id, p.path("statusText").asText());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.authhost.host.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.authhost.host.AuthHost;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.plugins.PluginView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "run", description = "Start the host and run until interrupted (Ctrl-C or SIGTERM).")
+final class RunCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOption config;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    long started = System.nanoTime();
+    HostConfig hostConfig = config.load();
+    AuthHost host = AuthHost.create(hostConfig);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        host.stop();
+      } catch (Exception e) {
+        e.printStackTrace();
+      } finally {
+        stopped.countDown();
+      }
+    }, "shutdown"));
+    host.start();
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    var out = spec.commandLine().getOut();
+    for (PluginView p : host.plugins().plugins()) {
+      out.printf("  %-16s %-16s %s%n", p.id(), p.statusText(),
+          p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol());
+    }
+    out.printf("AuthHost '%s' ready in %d ms (config %s, admin port %d). Ctrl-C stops it.%n",
+        hostConfig.serverName(), millis, hostConfig.configDirectory(), host.adminPort());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

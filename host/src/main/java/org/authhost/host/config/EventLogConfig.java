@@ -1,0 +1,22 @@
+package org.authhost.host.config;
+
+import java.nio.file.Path;
+
+/**
+ * The durable event log's bounds.
+ *
+ * @param directory where its segment files live
+ * @param maxBytes the most the log keeps on disk; the oldest segments go first
+ * @param segmentBytes the size at which a segment is closed and a new one begun
+ * @param retentionDays segments whose newest record is older than this are deleted; 0 = keep
+ * @param fsync whether each append also forces the data to the disk (survives power loss, much
+ *     slower); without it an acknowledged event survives the host being killed
+ * @param troubleshootingLimit the most errors and warnings the troubleshooting list holds
+ */
+public record EventLogConfig(
+    Path directory,
+    long maxBytes,
+    long segmentBytes,
+    int retentionDays,
+    boolean fsync,
+    int troubleshootingLimit) {}

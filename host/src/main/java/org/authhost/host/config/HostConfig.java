@@ -1,0 +1,21 @@
+package org.authhost.host.config;
+
+import java.nio.file.Path;
+
+/**
+ * The host's whole configuration, as read from {@code host.json} in the configuration folder.
+ *
+ * @param configDirectory the folder it was read from; relative paths in the file resolve against it
+ * @param serverName {@code WMS_SERVER_NAME}
+ * @param dataDirectory where the host keeps its state (event log, admin endpoint file, machine SID)
+ * @param plugins plug-in discovery, time limits and per-plug-in settings
+ * @param eventLog the durable event log
+ * @param admin the loopback endpoint the command line uses to reach a running host
+ */
+public record HostConfig(
+    Path configDirectory,
+    String serverName,
+    Path dataDirectory,
+    PluginsConfig plugins,
+    EventLogConfig eventLog,
+    AdminConfig admin) {}

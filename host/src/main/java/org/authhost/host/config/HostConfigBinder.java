@@ -1,0 +1,577 @@
+package org.authhost.host.config;
+
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The schema of {@code host.json}: checks a {@link LocatedJson} tree key by key and builds the
+ * configuration records from it.
+ *
+ * <p>Every check records its problem and carries on with the default, so that one pass finds as
+ * much as it can; the caller throws if anything was recorded, so the half-defaulted result of a bad
+ * file is never used.
+ */
+final class HostConfigBinder {
+  static final List<String> TOP_KEYS =
+      List.of("serverName", "dataDirectory", "plugins", "eventLog", "admin");
+  static final List<String> PLUGINS_KEYS =
+      List.of("directory", "callTimeoutMillis", "callbackTimeoutMillis", "order", "settings");
+  static final List<String> PLUGIN_SETTINGS_KEYS = List.of("enabled", "properties");
+  static final List<String> EVENT_LOG_KEYS =
+      List.of(
+          "directory",
+          "maxBytes",
+          "segmentBytes",
+          "retentionDays",
+          "fsync",
+          "troubleshootingLimit");
+  static final List<String> ADMIN_KEYS = List.of("port");
+
+  static final int MAX_SERVER_NAME_LENGTH = 63;
+  static final String DEFAULT_DATA_DIRECTORY = "../var";
+  static final String DEFAULT_PLUGINS_DIRECTORY = "${" + Placeholders.AUTHHOST_HOME + "}/plugins";
+  static final long DEFAULT_CALL_TIMEOUT_MILLIS = 5_000;
+  static final long DEFAULT_CALLBACK_TIMEOUT_MILLIS = 10_000;
+  static final long MAX_TIMEOUT_MILLIS = 600_000;
+  static final List<String> DEFAULT_ORDER = List.of();
+  static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
+  static final long MIN_MAX_BYTES = 1024 * 1024;
+  static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
+  static final long MIN_SEGMENT_BYTES = 64 * 1024;
+  static final int DEFAULT_RETENTION_DAYS = 90;
+  static final int DEFAULT_TROUBLESHOOTING_LIMIT = 1_000;
+  static final int MAX_TROUBLESHOOTING_LIMIT = 100_000;
+  static final int DEFAULT_ADMIN_PORT = 0;
+
+  static final Pattern PLUGIN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  private static final String PLUGIN_ID_EXPECTED =
+      "a plug-in id (a lowercase letter or digit, then up to 63 lowercase letters, digits,"
+          + " '.', '_' or '-')";
+
+  private final Path configDirectory;
+  private final Problems problems;
+  private final Placeholders placeholders;
+
+  /**
+   * @param configDirectory absolute and normalized; relative paths in the file resolve against it
+   */
+  HostConfigBinder(Path configDirectory, Problems problems, Placeholders placeholders) {
+    this.configDirectory = configDirectory;
+    this.problems = problems;
+    this.placeholders = placeholders;
+  }
+
+  HostConfig bind(LocatedJson root) {
+    LocatedJson.Obj top;
+    if (root instanceof LocatedJson.Obj obj) {
+      top = obj;
+      checkKeys(top, "", TOP_KEYS);
+    } else {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          root.pos(),
+          "expected a JSON object at the top level (an empty {} gives all defaults), found "
+              + root.describe());
+      top = LocatedJson.Obj.EMPTY;
+    }
+    String serverName = serverName(top);
+    Path dataDirectory =
+        path(top, "dataDirectory", "dataDirectory", () -> defaultPath(DEFAULT_DATA_DIRECTORY));
+    PluginsConfig plugins = plugins(section(top, "plugins", PLUGINS_KEYS));
+    EventLogConfig eventLog =
+        eventLog(section(top, "eventLog", EVENT_LOG_KEYS), dataDirectory.resolve("events"));
+    AdminConfig admin = admin(section(top, "admin", ADMIN_KEYS));
+    return new HostConfig(configDirectory, serverName, dataDirectory, plugins, eventLog, admin);
+  }
+
+  private PluginsConfig plugins(LocatedJson.Obj plugins) {
+    Path directory =
+        path(
+            plugins,
+            "directory",
+            "plugins.directory",
+            () -> defaultPath(DEFAULT_PLUGINS_DIRECTORY));
+    long callTimeout =
+        whole(
+            plugins,
+            "callTimeoutMillis",
+            "plugins.callTimeoutMillis",
+            "a whole number of milliseconds",
+            1,
+            MAX_TIMEOUT_MILLIS,
+            DEFAULT_CALL_TIMEOUT_MILLIS);
+    long callbackTimeout =
+        whole(
+            plugins,
+            "callbackTimeoutMillis",
+            "plugins.callbackTimeoutMillis",
+            "a whole number of milliseconds",
+            1,
+            MAX_TIMEOUT_MILLIS,
+            DEFAULT_CALLBACK_TIMEOUT_MILLIS);
+    return new PluginsConfig(
+        directory, callTimeout, callbackTimeout, order(plugins), settings(plugins));
+  }
+
+  private List<String> order(LocatedJson.Obj plugins) {
+    LocatedJson value = plugins.get("order");
+    if (value == null) {
+      return DEFAULT_ORDER;
+    }
+    if (!(value instanceof LocatedJson.Arr array)) {
+      bad(value, "plugins.order", "an array of plug-in ids such as [\"anonymous\"]");
+      return DEFAULT_ORDER;
+    }
+    Map<String, String> firstPath = new LinkedHashMap<>();
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String path = JsonText.element("plugins.order", i);
+      if (!(element instanceof LocatedJson.Str id) || !PLUGIN_ID.matcher(id.value()).matches()) {
+        bad(element, path, PLUGIN_ID_EXPECTED);
+      } else if (firstPath.containsKey(id.value())) {
+        // The order is a ranking: a second mention is either a mistake or a contradiction.
+        problems.add(
+            ConfigProblem.BAD_VALUE,
+            element.pos(),
+            path
+                + ": duplicate plug-in id "
+                + id.describe()
+                + ", already listed at "
+                + firstPath.get(id.value())
+                + "; expected each id at most once");
+      } else {
+        firstPath.put(id.value(), path);
+      }
+    }
+    return List.copyOf(firstPath.keySet());
+  }
+
+  private Map<String, PluginSettings> settings(LocatedJson.Obj plugins) {
+    LocatedJson value = plugins.get("settings");
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof LocatedJson.Obj settings)) {
+      bad(value, "plugins.settings", "an object whose keys are plug-in ids");
+      return Map.of();
+    }
+    Map<String, PluginSettings> result = new LinkedHashMap<>();
+    for (LocatedJson.Member member : settings.members().values()) {
+      String path = JsonText.child("plugins.settings", member.key());
+      if (!PLUGIN_ID.matcher(member.key()).matches()) {
+        problems.add(
+            ConfigProblem.BAD_VALUE,
+            member.keyPos(),
+            "plugins.settings: key "
+                + JsonText.quote(member.key())
+                + " is not a plug-in id; expected "
+                + PLUGIN_ID_EXPECTED);
+      }
+      if (!(member.value() instanceof LocatedJson.Obj entry)) {
+        bad(
+            member.value(),
+            path,
+            "an object with the keys " + String.join(", ", PLUGIN_SETTINGS_KEYS));
+        continue;
+      }
+      checkKeys(entry, path, PLUGIN_SETTINGS_KEYS);
+      boolean enabled = bool(entry, "enabled", JsonText.child(path, "enabled"), true);
+      Map<String, String> properties = properties(entry, JsonText.child(path, "properties"));
+      result.put(member.key(), new PluginSettings(enabled, properties));
+    }
+    return result;
+  }
+
+  private Map<String, String> properties(LocatedJson.Obj entry, String path) {
+    LocatedJson value = entry.get("properties");
+    if (value == null) {
+      return Map.of();
+    }
+    if (!(value instanceof LocatedJson.Obj properties)) {
+      bad(value, path, "an object of named string values");
+      return Map.of();
+    }
+    Map<String, String> result = new LinkedHashMap<>();
+    for (LocatedJson.Member member : properties.members().values()) {
+      String propertyPath = JsonText.child(path, member.key());
+      if (member.key().isEmpty()) {
+        problems.add(
+            ConfigProblem.BAD_VALUE,
+            member.keyPos(),
+            path + ": expected a non-empty property name, found \"\"");
+      }
+      LocatedJson property = member.value();
+      if (property instanceof LocatedJson.Str string) {
+        result.put(member.key(), string.value());
+      } else if (property instanceof LocatedJson.Num || property instanceof LocatedJson.Bool) {
+        // Plug-ins receive every property as a string (as WMS named values); quoting is the fix.
+        problems.add(
+            ConfigProblem.BAD_VALUE,
+            property.pos(),
+            propertyPath
+                + ": expected a string, found "
+                + property.describe()
+                + "; property values are always strings, so quote it: "
+                + JsonText.quote(property.describe()));
+      } else {
+        bad(property, propertyPath, "a string");
+      }
+    }
+    return result;
+  }
+
+  private EventLogConfig eventLog(LocatedJson.Obj eventLog, Path defaultDirectory) {
+    Path directory = path(eventLog, "directory", "eventLog.directory", () -> defaultDirectory);
+    Long maxBytes =
+        wholeOrNull(
+            eventLog,
+            "maxBytes",
+            "eventLog.maxBytes",
+            "a whole number of bytes",
+            MIN_MAX_BYTES,
+            Long.MAX_VALUE,
+            DEFAULT_MAX_BYTES);
+    Long segmentBytes =
+        wholeOrNull(
+            eventLog,
+            "segmentBytes",
+            "eventLog.segmentBytes",
+            "a whole number of bytes",
+            MIN_SEGMENT_BYTES,
+            Long.MAX_VALUE,
+            DEFAULT_SEGMENT_BYTES);
+    if (maxBytes != null && segmentBytes != null && segmentBytes > maxBytes) {
+      segmentLargerThanMax(eventLog, maxBytes, segmentBytes);
+    }
+    int retentionDays =
+        (int)
+            whole(
+                eventLog,
+                "retentionDays",
+                "eventLog.retentionDays",
+                "a whole number of days (0 keeps events until maxBytes is reached)",
+                0,
+                Integer.MAX_VALUE,
+                DEFAULT_RETENTION_DAYS);
+    boolean fsync = bool(eventLog, "fsync", "eventLog.fsync", false);
+    int troubleshootingLimit =
+        (int)
+            whole(
+                eventLog,
+                "troubleshootingLimit",
+                "eventLog.troubleshootingLimit",
+                "a whole number of entries",
+                1,
+                MAX_TROUBLESHOOTING_LIMIT,
+                DEFAULT_TROUBLESHOOTING_LIMIT);
+    return new EventLogConfig(
+        directory,
+        maxBytes == null ? DEFAULT_MAX_BYTES : maxBytes,
+        segmentBytes == null ? DEFAULT_SEGMENT_BYTES : segmentBytes,
+        retentionDays,
+        fsync,
+        troubleshootingLimit);
+  }
+
+  /** Reports a segment size above the log's total, at whichever of the two the file sets. */
+  private void segmentLargerThanMax(LocatedJson.Obj eventLog, long maxBytes, long segmentBytes) {
+    LocatedJson segment = eventLog.get("segmentBytes");
+    if (segment != null) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          segment.pos(),
+          "eventLog.segmentBytes: expected a whole number of bytes from "
+              + MIN_SEGMENT_BYTES
+              + " to eventLog.maxBytes ("
+              + maxBytes
+              + "), found "
+              + segment.describe());
+    } else {
+      // Only maxBytes is set, below the default segment size: say which one to change.
+      LocatedJson max = eventLog.get("maxBytes");
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          max.pos(),
+          "eventLog.maxBytes: expected at least the default eventLog.segmentBytes ("
+              + segmentBytes
+              + "), found "
+              + max.describe()
+              + "; raise it or set eventLog.segmentBytes to at most "
+              + maxBytes);
+    }
+  }
+
+  private AdminConfig admin(LocatedJson.Obj admin) {
+    long port =
+        whole(
+            admin,
+            "port",
+            "admin.port",
+            "a port number (0 picks a free one)",
+            0,
+            65_535,
+            DEFAULT_ADMIN_PORT);
+    return new AdminConfig((int) port);
+  }
+
+  private String serverName(LocatedJson.Obj top) {
+    LocatedJson value = top.get("serverName");
+    if (value == null) {
+      return localHostName();
+    }
+    String expected = "a non-blank name of at most " + MAX_SERVER_NAME_LENGTH + " characters";
+    if (!(value instanceof LocatedJson.Str string)) {
+      bad(value, "serverName", expected);
+      return localHostName();
+    }
+    String name = string.value();
+    String found = null;
+    if (name.isBlank()) {
+      found = string.describe();
+    } else if (name.codePointCount(0, name.length()) > MAX_SERVER_NAME_LENGTH) {
+      found = "a name of " + name.codePointCount(0, name.length()) + " characters";
+    } else if (name.chars().anyMatch(Character::isISOControl)) {
+      // It is handed to plug-ins as WMS_SERVER_NAME and written to logs, where these would garble.
+      found = string.describe() + ", which contains control characters";
+    }
+    if (found != null) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          value.pos(),
+          "serverName: expected " + expected + ", found " + found);
+      return localHostName();
+    }
+    return name;
+  }
+
+  /**
+   * The machine's name as {@code WMS_SERVER_NAME} would be: its first DNS label, cut to the allowed
+   * length. Host name lookup can fail on a badly set up machine; the default must not.
+   */
+  static String localHostName() {
+    String name;
+    try {
+      name = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException | SecurityException e) {
+      name = System.getenv().getOrDefault("COMPUTERNAME", System.getenv("HOSTNAME"));
+    }
+    if (name == null || name.isBlank()) {
+      return "localhost";
+    }
+    name = name.strip();
+    int dot = name.indexOf('.');
+    // An IP address (what getHostName gives when there is no name) is kept whole.
+    if (dot > 0 && !name.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+      name = name.substring(0, dot);
+    }
+    return name.length() <= MAX_SERVER_NAME_LENGTH
+        ? name
+        : name.substring(0, MAX_SERVER_NAME_LENGTH);
+  }
+
+  // ---- Shared checks ------------------------------------------------------------------------
+
+  /**
+   * The object under {@code key} with its keys checked; {@link LocatedJson.Obj#EMPTY} otherwise.
+   */
+  private LocatedJson.Obj section(LocatedJson.Obj parent, String key, List<String> allowed) {
+    LocatedJson value = parent.get(key);
+    if (value == null) {
+      return LocatedJson.Obj.EMPTY;
+    }
+    if (!(value instanceof LocatedJson.Obj section)) {
+      bad(value, key, "an object with the keys " + String.join(", ", allowed));
+      return LocatedJson.Obj.EMPTY;
+    }
+    checkKeys(section, key, allowed);
+    return section;
+  }
+
+  private void checkKeys(LocatedJson.Obj object, String path, List<String> allowed) {
+    for (LocatedJson.Member member : object.members().values()) {
+      if (allowed.contains(member.key())) {
+        continue;
+      }
+      String suggestion = suggest(member.key(), allowed);
+      problems.add(
+          ConfigProblem.UNKNOWN_KEY,
+          member.keyPos(),
+          "unknown key "
+              + JsonText.quote(member.key())
+              + " "
+              + JsonText.where(path)
+              + "; expected one of: "
+              + String.join(", ", allowed)
+              + (suggestion == null ? "" : " (did you mean \"" + suggestion + "\"?)"));
+    }
+  }
+
+  /** The allowed key {@code key} is most likely a misspelling of, if any is close enough. */
+  private static String suggest(String key, List<String> allowed) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : allowed) {
+      int distance =
+          candidate.equalsIgnoreCase(key)
+              ? 0
+              : editDistance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    // Two edits catch most typos; short keys would otherwise "resemble" everything.
+    int limit = Math.min(2, key.length() / 3);
+    return bestDistance <= limit ? best : null;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  /**
+   * A whole number in {@code min..max}; {@code dflt} if absent or (after recording why) invalid.
+   */
+  private long whole(
+      LocatedJson.Obj object, String key, String path, String noun, long min, long max, long dflt) {
+    Long value = wholeOrNull(object, key, path, noun, min, max, dflt);
+    return value == null ? dflt : value;
+  }
+
+  /**
+   * A whole number in {@code min..max}: {@code absent} if the key is not there, {@code null} (after
+   * recording why) if it is not acceptable, so that cross-checks can skip values already refused.
+   * Numbers are compared as {@link BigDecimal}, so {@code 1e30} is too large, not an overflow.
+   */
+  private Long wholeOrNull(
+      LocatedJson.Obj object,
+      String key,
+      String path,
+      String noun,
+      long min,
+      long max,
+      long absent) {
+    LocatedJson value = object.get(key);
+    if (value == null) {
+      return absent;
+    }
+    // Long.MAX_VALUE and Integer.MAX_VALUE are the type's limit, not a real bound: say ">= min".
+    boolean open = max == Long.MAX_VALUE || max == Integer.MAX_VALUE;
+    String expected = noun + (open ? " >= " + min : " from " + min + " to " + max);
+    if (!(value instanceof LocatedJson.Num number) || !isWhole(number.value())) {
+      bad(value, path, expected);
+      return null;
+    }
+    BigDecimal n = number.value();
+    if (n.compareTo(BigDecimal.valueOf(min)) < 0) {
+      bad(value, path, expected);
+      return null;
+    }
+    if (n.compareTo(BigDecimal.valueOf(max)) > 0) {
+      bad(value, path, open ? expected + " and <= " + max : expected);
+      return null;
+    }
+    return n.longValueExact();
+  }
+
+  private static boolean isWhole(BigDecimal n) {
+    return n.signum() == 0 || n.stripTrailingZeros().scale() <= 0;
+  }
+
+  private boolean bool(LocatedJson.Obj object, String key, String path, boolean absent) {
+    LocatedJson value = object.get(key);
+    if (value == null) {
+      return absent;
+    }
+    if (value instanceof LocatedJson.Bool bool) {
+      return bool.value();
+    }
+    bad(value, path, "true or false");
+    return absent;
+  }
+
+  /**
+   * A path value: placeholders expanded, then resolved against the configuration folder, absolute
+   * and normalized. Invalid values fall back to the default after recording the problem.
+   */
+  private Path path(LocatedJson.Obj object, String key, String path, Supplier<Path> absent) {
+    LocatedJson value = object.get(key);
+    if (value == null) {
+      return absent.get();
+    }
+    if (!(value instanceof LocatedJson.Str string) || string.value().isEmpty()) {
+      bad(
+          value,
+          path,
+          "a non-empty path (relative paths resolve against the configuration folder)");
+      return absent.get();
+    }
+    Placeholders.Expansion expansion = placeholders.expand(string.value());
+    if (!expansion.ok()) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          value.pos(),
+          path + ": " + expansion.error() + ", found " + string.describe());
+      return absent.get();
+    }
+    try {
+      return resolve(expansion.value());
+    } catch (InvalidPathException e) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          value.pos(),
+          path
+              + ": expected a valid path, found "
+              + string.describe()
+              + " ("
+              + e.getReason()
+              + ")");
+      return absent.get();
+    }
+  }
+
+  private Path defaultPath(String raw) {
+    Placeholders.Expansion expansion = placeholders.expand(raw);
+    if (!expansion.ok()) {
+      throw new IllegalStateException("built-in default " + raw + ": " + expansion.error());
+    }
+    return resolve(expansion.value());
+  }
+
+  private Path resolve(String expanded) {
+    return configDirectory.resolve(Path.of(expanded)).toAbsolutePath().normalize();
+  }
+
+  private void bad(LocatedJson value, String path, String expected) {
+    String found =
+        value instanceof LocatedJson.Null
+            ? "null (leave the key out to use the default)"
+            : value.describe();
+    problems.add(
+        ConfigProblem.BAD_VALUE, value.pos(), path + ": expected " + expected + ", found " + found);
+  }
+}

@@ -1,0 +1,182 @@
+package org.authhost.host.events;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A read-only view of an event log directory, safe to use while a host is appending to it, from
+ * the same process or another one (the command line's {@code events} command). It never changes
+ * a file: a record that is only partly there at the end of the newest segment is taken to be one
+ * being written right now and is simply not returned yet. Open one with
+ * {@link EventLogStore#openReader(Path)}.
+ *
+ * <p>Each call reads the segment files afresh, so a reader holds no files open between calls and
+ * sees segments the host has added or deleted since. Thread-safe.
+ */
+public final class EventLogReader {
+  private static final Logger LOG = LoggerFactory.getLogger(EventLogReader.class);
+
+  private final Path directory;
+  // A damaged old segment would otherwise be reported again on every query of a follower.
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+  EventLogReader(Path directory) {
+    this.directory = Objects.requireNonNull(directory, "directory");
+  }
+
+  /** The directory this reader reads. */
+  public Path directory() {
+    return directory;
+  }
+
+  /**
+   * The records that match, in record-number order.
+   *
+   * @throws UncheckedIOException if the directory or a segment cannot be read
+   */
+  public List<EventRecord> query(EventQuery query) {
+    return scan(query).matches();
+  }
+
+  /** The number of the newest complete record, 0 if there is none. */
+  public long lastRecordNumber() {
+    try {
+      List<Segment> segments = Segment.list(directory);
+      if (segments.isEmpty()) {
+        return 0;
+      }
+      // The host never deletes its newest segment, and an empty one still names the next number.
+      Segment newest = segments.get(segments.size() - 1);
+      EventRecord last = SegmentScanner.summarize(newest).lastRecord();
+      return last != null ? last.recordNumber() : newest.firstRecordNumber() - 1;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the event log in " + directory, e);
+    }
+  }
+
+  /**
+   * Polls for new matching records until {@code keepGoing} says stop, for {@code events
+   * --follow}. The first poll runs {@code query} as given, so its {@link EventQuery#limit()} picks
+   * how much history to show first; every later poll asks for all matching records after the
+   * newest one already read, so none is lost to the limit in a burst.
+   *
+   * @param keepGoing asked after every poll; an interrupt also stops the follow (and stays set)
+   * @return the number of the newest record read, to resume from with
+   *     {@link EventQuery#withAfterRecordNumber(long)}
+   * @throws UncheckedIOException if the log cannot be read
+   */
+  public long follow(
+      EventQuery query,
+      Duration pollInterval,
+      Consumer<EventRecord> consumer,
+      BooleanSupplier keepGoing) {
+    EventQuery next = query;
+    long seen = query.afterRecordNumber();
+    while (true) {
+      Scan scan = scan(next);
+      scan.matches().forEach(consumer);
+      // Past every record read, matching or not, so a narrow filter does not rescan old records.
+      seen = Math.max(seen, scan.lastRead());
+      next = query.withAfterRecordNumber(seen).withLimit(0);
+      if (!keepGoing.getAsBoolean()) {
+        return seen;
+      }
+      try {
+        Thread.sleep(pollInterval.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return seen;
+      }
+    }
+  }
+
+  /** What one query read: the matches, and the newest record number it read at all. */
+  private record Scan(List<EventRecord> matches, long lastRead) {}
+
+  private Scan scan(EventQuery query) {
+    try {
+      List<Segment> segments = Segment.list(directory);
+      int first = firstNeeded(segments, query.afterRecordNumber());
+      long lastRead = query.afterRecordNumber();
+      if (query.limit() == 0) {
+        List<EventRecord> matches = new ArrayList<>();
+        for (int i = first; i < segments.size(); i++) {
+          lastRead = Math.max(lastRead,
+              read(segments.get(i), i == segments.size() - 1, query, matches));
+        }
+        return new Scan(matches, lastRead);
+      }
+      // Newest first, so a "last 50" query reads only the segments it needs.
+      Deque<List<EventRecord>> chunks = new ArrayDeque<>();
+      int found = 0;
+      for (int i = segments.size() - 1; i >= first && found < query.limit(); i--) {
+        List<EventRecord> chunk = new ArrayList<>();
+        lastRead = Math.max(lastRead, read(segments.get(i), i == segments.size() - 1, query, chunk));
+        chunks.addFirst(chunk);
+        found += chunk.size();
+      }
+      List<EventRecord> matches = new ArrayList<>(found);
+      chunks.forEach(matches::addAll);
+      return new Scan(
+          List.copyOf(matches.subList(Math.max(0, found - query.limit()), found)), lastRead);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the event log in " + directory, e);
+    }
+  }
+
+  /** The index of the first segment that can hold a record after {@code afterRecordNumber}. */
+  private static int firstNeeded(List<Segment> segments, long afterRecordNumber) {
+    int first = 0;
+    for (int i = 1; i < segments.size(); i++) {
+      if (segments.get(i).firstRecordNumber() <= afterRecordNumber + 1) {
+        first = i;
+      }
+    }
+    return first;
+  }
+
+  /** Adds the segment's matches to {@code sink}; returns the newest record number it read. */
+  private long read(Segment segment, boolean newest, EventQuery query, List<EventRecord> sink)
+      throws IOException {
+    long lastRead = 0;
+    SegmentScanner scanner;
+    try {
+      scanner = SegmentScanner.open(segment);
+    } catch (NoSuchFileException e) {
+      return 0; // deleted by retention since it was listed: its records are gone, not damaged
+    }
+    try (scanner) {
+      for (EventRecord record = scanner.next(); record != null; record = scanner.next()) {
+        lastRead = record.recordNumber();
+        if (query.matches(record)) {
+          sink.add(record);
+        }
+      }
+      if (scanner.end() != SegmentScanner.End.CLEAN) {
+        if (newest) {
+          // The writer may be in the middle of this record; the next read will see it whole.
+          LOG.debug("stopped reading {} at offset {}: {}",
+              segment.path(), scanner.validEnd(), scanner.problem());
+        } else if (reported.add(segment.path() + "@" + scanner.validEnd())) {
+          LOG.warn("event log segment {} is damaged at offset {} ({}); skipping the rest of it",
+              segment.path(), scanner.validEnd(), scanner.problem());
+        }
+      }
+    }
+    return lastRead;
+  }
+}

@@ -1,0 +1,391 @@
+package org.authhost.host.events;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.config.EventLogConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's durable event log (WMS {@code IWMSEventLog}): an append-only sequence of numbered
+ * records in segment files {@code events-<first record number>.log}, bounded by size and age.
+ *
+ * <p>{@link #append} returns once the record is in the operating system's hands, so it survives
+ * the host process being killed; with {@link EventLogConfig#fsync()} it is also forced to the disk
+ * first, so it survives a power loss. Concurrent appenders that all wait for the disk share one
+ * force ("group commit"). {@link #open} repairs what a crash can leave behind: a last record that
+ * was only partly written is cut off, and numbering continues after the last good record.
+ *
+ * <p>Only one store may have a directory open at a time (a lock file enforces it, across
+ * processes too). Readers need no lock: see {@link #openReader(Path)}. Thread-safe.
+ */
+public final class EventLogStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventLogStore.class);
+  private static final String LOCK_FILE = "events.lock";
+  private static final long NO_RECORD = Long.MIN_VALUE;
+
+  private final EventLogConfig config;
+  private final Clock clock;
+  private final EventLogReader reader;
+  private final SegmentRetention retention;
+  private final FileChannel lockChannel;
+
+  private final Object lock = new Object();
+  // Guarded by lock: reused for every record so the hot path allocates nothing of its own.
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(RecordFormat.MAX_RECORD_BYTES);
+  private final CRC32C crc = new CRC32C();
+  private final Deque<Segment> segments;
+  private FileChannel channel;
+  private long position;
+  private long newestMillis;
+  private boolean closed;
+  private IOException broken;
+  private volatile long lastRecordNumber;
+
+  // Separate from lock so appenders keep writing while one thread waits for the disk.
+  private final Object forceLock = new Object();
+  private final AtomicLong durableThrough = new AtomicLong();
+
+  private EventLogStore(EventLogConfig config, Clock clock, FileChannel lockChannel)
+      throws IOException {
+    this.config = config;
+    this.clock = clock;
+    this.lockChannel = lockChannel;
+    this.reader = new EventLogReader(config.directory());
+    this.retention = new SegmentRetention(config, clock);
+    this.segments = new ArrayDeque<>(Segment.list(config.directory()));
+    if (segments.isEmpty()) {
+      Segment first = Segment.in(config.directory(), 1);
+      channel = createSegment(first);
+      segments.add(first);
+      newestMillis = NO_RECORD;
+    } else {
+      recover(segments.getLast());
+    }
+    if (config.fsync()) {
+      // What an earlier run wrote without fsync is not necessarily on the disk yet.
+      channel.force(false);
+    }
+    durableThrough.set(lastRecordNumber);
+    retention.apply(segments);
+  }
+
+  /**
+   * Opens the log in {@code config.directory()}, creating the directory if need be, and repairs a
+   * torn tail left by a crash.
+   *
+   * @param clock stamps each appended record, and is "now" for the age bound
+   * @throws IOException if the directory cannot be used, or another store has it open
+   */
+  public static EventLogStore open(EventLogConfig config, Clock clock) throws IOException {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(config.directory(), "config.directory");
+    if (config.segmentBytes() <= 0 || config.maxBytes() <= 0 || config.retentionDays() < 0) {
+      throw new IllegalArgumentException("event log bounds must be positive (retentionDays >= 0): "
+          + config);
+    }
+    Files.createDirectories(config.directory());
+    FileChannel lockChannel = FileChannel.open(config.directory().resolve(LOCK_FILE),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      FileLock fileLock = lockChannel.tryLock();
+      if (fileLock == null) {
+        throw new IOException(
+            "the event log in " + config.directory() + " is in use by another process");
+      }
+      return new EventLogStore(config, clock, lockChannel);
+    } catch (OverlappingFileLockException e) {
+      lockChannel.close();
+      throw new IOException("the event log in " + config.directory() + " is already open", e);
+    } catch (IOException | RuntimeException e) {
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A read-only view of the log in {@code directory}, for a process other than the host (the
+   * command line) or for code that only reads. It needs no lock and changes no file.
+   */
+  public static EventLogReader openReader(Path directory) {
+    return new EventLogReader(directory);
+  }
+
+  /**
+   * Appends one event and echoes it to the {@code authhost.events} logger.
+   *
+   * @param source a plug-in id or {@code "host"}; cut to 256 characters
+   * @param text cut to 32 KiB of UTF-8, ending in an ellipsis, if longer
+   * @return the record as stored, with its number and time
+   * @throws IllegalStateException if the store is closed
+   * @throws UncheckedIOException if the record could not be written; nothing of it is kept
+   */
+  public EventRecord append(EventLevel level, String source, HResult hresult, String text) {
+    Objects.requireNonNull(level, "level");
+    Objects.requireNonNull(hresult, "hresult");
+    String storedSource = RecordFormat.capSource(Objects.requireNonNull(source, "source"));
+    String storedText = RecordFormat.capText(Objects.requireNonNull(text, "text"));
+    byte[] sourceBytes = storedSource.getBytes(UTF_8);
+    byte[] textBytes = storedText.getBytes(UTF_8);
+    long number;
+    long millis;
+    synchronized (lock) {
+      checkOpen();
+      number = lastRecordNumber + 1;
+      millis = clock.millis();
+      RecordFormat.encode(
+          buffer, crc, number, millis, level, hresult, sourceBytes, textBytes);
+      // A FileChannel touched by an interrupted thread closes itself for every thread, and the
+      // host interrupts plug-in threads that overrun; so the flag is held off during the I/O.
+      boolean interrupted = Thread.interrupted();
+      try {
+        if (!channel.isOpen()) {
+          reopen();
+        }
+        if (position > 0 && position + buffer.remaining() > config.segmentBytes()) {
+          roll(number);
+        }
+        int size = buffer.remaining();
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        position += size;
+      } catch (IOException e) {
+        interrupted |= Thread.interrupted();
+        discardPartialRecord();
+        throw new UncheckedIOException("could not append event #" + number + " to the event log", e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      newestMillis = millis;
+      lastRecordNumber = number;
+    }
+    if (config.fsync()) {
+      awaitDurable(number);
+    }
+    EventRecord record = new EventRecord(
+        number, Instant.ofEpochMilli(millis), level, storedSource, hresult, storedText);
+    EventEcho.echo(record);
+    return record;
+  }
+
+  /**
+   * The records that match, read from disk, in record-number order.
+   *
+   * @throws UncheckedIOException if the log cannot be read
+   */
+  public List<EventRecord> query(EventQuery query) {
+    return reader.query(query);
+  }
+
+  /** The number of the newest record, 0 if none was ever written. */
+  public long lastRecordNumber() {
+    return lastRecordNumber;
+  }
+
+  /**
+   * How many records the log holds: from the first record of the oldest segment kept to the
+   * newest record. A record lost to damage in an old segment is still counted.
+   */
+  public long count() {
+    synchronized (lock) {
+      return Math.max(0, lastRecordNumber - segments.getFirst().firstRecordNumber() + 1);
+    }
+  }
+
+  /**
+   * Deletes the oldest segments that are past the size or age bound; for a scheduler, since the
+   * age bound otherwise applies only when a segment fills up or the log is opened.
+   */
+  public void enforceRetention() {
+    synchronized (lock) {
+      checkOpen();
+      retention.apply(segments);
+    }
+  }
+
+  /** Closes the current segment and releases the directory. Closing again does nothing. */
+  @Override
+  public void close() {
+    IOException failure = null;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      boolean interrupted = Thread.interrupted();
+      try {
+        if (config.fsync() && channel.isOpen()) {
+          channel.force(false);
+          durableThrough.accumulateAndGet(lastRecordNumber, Math::max);
+        }
+      } catch (IOException e) {
+        failure = e;
+      } finally {
+        closeQuietly(channel);
+        closeQuietly(lockChannel);
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    if (failure != null) {
+      throw new UncheckedIOException("could not force the event log to disk on close", failure);
+    }
+  }
+
+  private void recover(Segment current) throws IOException {
+    SegmentScanner.Summary found = SegmentScanner.summarize(current);
+    channel = FileChannel.open(current.path(), StandardOpenOption.WRITE);
+    if (found.fileSize() > found.validEnd()) {
+      // Only the last segment is ever being written, so only it can end in a torn record.
+      LOG.warn("event log segment {}: cut off {} bytes after offset {} ({})",
+          current.path(), found.fileSize() - found.validEnd(), found.validEnd(), found.problem());
+      channel.truncate(found.validEnd());
+    }
+    position = found.validEnd();
+    channel.position(position);
+    EventRecord last = found.lastRecord();
+    lastRecordNumber = last != null ? last.recordNumber() : current.firstRecordNumber() - 1;
+    newestMillis = last != null ? last.time().toEpochMilli() : NO_RECORD;
+  }
+
+  private void roll(long firstRecordNumber) throws IOException {
+    if (config.fsync()) {
+      // Sealed segments must be on disk before anything waits on the new one.
+      channel.force(false);
+      durableThrough.accumulateAndGet(lastRecordNumber, Math::max);
+    }
+    Segment next = Segment.in(config.directory(), firstRecordNumber);
+    FileChannel nextChannel = createSegment(next);
+    retention.sealed(segments.getLast(),
+        newestMillis == NO_RECORD ? null : Instant.ofEpochMilli(newestMillis));
+    closeQuietly(channel);
+    channel = nextChannel;
+    segments.addLast(next);
+    position = 0;
+    newestMillis = NO_RECORD;
+    retention.apply(segments);
+  }
+
+  private FileChannel createSegment(Segment segment) throws IOException {
+    FileChannel created = FileChannel.open(
+        segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    if (config.fsync()) {
+      syncDirectory();
+    }
+    return created;
+  }
+
+  private void syncDirectory() {
+    // Makes the new file's name durable; not every platform lets a directory be forced.
+    try (FileChannel directory = FileChannel.open(config.directory(), StandardOpenOption.READ)) {
+      directory.force(true);
+    } catch (IOException e) {
+      LOG.debug("could not force directory {}", config.directory(), e);
+    }
+  }
+
+  /** Waits until record {@code number} is on disk, forcing it there unless another thread is. */
+  private void awaitDurable(long number) {
+    if (durableThrough.get() >= number) {
+      return;
+    }
+    boolean interrupted = false;
+    try {
+      synchronized (forceLock) {
+        while (durableThrough.get() < number) {
+          FileChannel target;
+          long through;
+          synchronized (lock) {
+            if (closed) {
+              throw new IllegalStateException(
+                  "the event log was closed before event #" + number + " reached the disk");
+            }
+            interrupted |= Thread.interrupted();
+            if (!channel.isOpen()) {
+              reopen();
+            }
+            target = channel;
+            through = lastRecordNumber;
+          }
+          interrupted |= Thread.interrupted();
+          try {
+            target.force(false);
+            durableThrough.accumulateAndGet(through, Math::max);
+          } catch (ClosedChannelException e) {
+            // A roll or close forced it before closing it, or an interrupt closed it: look again.
+            interrupted |= Thread.interrupted();
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not force event #" + number + " to disk", e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void reopen() throws IOException {
+    channel = FileChannel.open(segments.getLast().path(), StandardOpenOption.WRITE);
+    channel.truncate(position);
+    channel.position(position);
+  }
+
+  /** Cuts off what a failed write left, so the next record does not follow a half one. */
+  private void discardPartialRecord() {
+    try {
+      if (!channel.isOpen()) {
+        reopen();
+      } else {
+        channel.truncate(position);
+        channel.position(position);
+      }
+    } catch (IOException e) {
+      broken = e;
+      LOG.error("the event log cannot recover from a failed write and takes no more events", e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the event log is closed");
+    }
+    if (broken != null) {
+      throw new UncheckedIOException("the event log failed earlier and takes no more events", broken);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      LOG.debug("could not close {}", channel, e);
+    }
+  }
+}

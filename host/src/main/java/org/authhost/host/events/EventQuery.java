@@ -1,0 +1,107 @@
+package org.authhost.host.events;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+
+/**
+ * Which events to read from the log. Start from {@link #all()} and narrow it with the withers:
+ * {@code EventQuery.all().withLevel(EventLevel.ERROR).withSource("anonymous").withLimit(50)}.
+ *
+ * <p>Every filter must pass for a record to match. Results always come back in record-number
+ * order, oldest first.
+ *
+ * @param afterRecordNumber only records numbered above this; 0 reads from the oldest record kept.
+ *     A follower passes the last number it has seen.
+ * @param levels only these levels; empty means every level
+ * @param source only this exact source (plug-in id or {@code "host"}); null means every source
+ * @param hresult only this code; null means every code
+ * @param from only records at or after this instant; null means no lower bound
+ * @param to only records strictly before this instant; null means no upper bound
+ * @param limit when positive, only the newest {@code limit} matching records (like {@code tail
+ *     -n}), whatever {@code afterRecordNumber} is; 0 means every matching record
+ */
+public record EventQuery(
+    long afterRecordNumber,
+    Set<EventLevel> levels,
+    String source,
+    HResult hresult,
+    Instant from,
+    Instant to,
+    int limit) {
+
+  private static final EventQuery ALL = new EventQuery(0, Set.of(), null, null, null, null, 0);
+
+  public EventQuery {
+    if (afterRecordNumber < 0) {
+      throw new IllegalArgumentException("afterRecordNumber must be >= 0, not " + afterRecordNumber);
+    }
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0 (0 = no limit), not " + limit);
+    }
+    levels = levels == null ? Set.of() : Set.copyOf(levels);
+  }
+
+  /** Every record, oldest first. */
+  public static EventQuery all() {
+    return ALL;
+  }
+
+  /** Only records numbered above {@code recordNumber}. */
+  public EventQuery withAfterRecordNumber(long recordNumber) {
+    return new EventQuery(recordNumber, levels, source, hresult, from, to, limit);
+  }
+
+  /** Only records at one of these levels; none means every level. */
+  public EventQuery withLevel(EventLevel... wanted) {
+    Set<EventLevel> set = EnumSet.noneOf(EventLevel.class);
+    set.addAll(Arrays.asList(wanted));
+    return withLevels(set);
+  }
+
+  /** Only records at one of these levels; an empty set means every level. */
+  public EventQuery withLevels(Set<EventLevel> wanted) {
+    return new EventQuery(afterRecordNumber, wanted, source, hresult, from, to, limit);
+  }
+
+  /** Only records from this source; null means every source. */
+  public EventQuery withSource(String wanted) {
+    return new EventQuery(afterRecordNumber, levels, wanted, hresult, from, to, limit);
+  }
+
+  /** Only records with this code; null means every code. */
+  public EventQuery withHResult(HResult wanted) {
+    return new EventQuery(afterRecordNumber, levels, source, wanted, from, to, limit);
+  }
+
+  /** Only records at or after this instant; null removes the bound. */
+  public EventQuery withFrom(Instant inclusive) {
+    return new EventQuery(afterRecordNumber, levels, source, hresult, inclusive, to, limit);
+  }
+
+  /** Only records strictly before this instant; null removes the bound. */
+  public EventQuery withTo(Instant exclusive) {
+    return new EventQuery(afterRecordNumber, levels, source, hresult, from, exclusive, limit);
+  }
+
+  /** Only the newest {@code newest} matches; 0 means all of them. */
+  public EventQuery withLimit(int newest) {
+    return new EventQuery(afterRecordNumber, levels, source, hresult, from, to, newest);
+  }
+
+  /**
+   * Whether the record passes every filter, {@link #afterRecordNumber()} included. The
+   * {@link #limit()} is not a property of one record and is not applied here.
+   */
+  public boolean matches(EventRecord record) {
+    return record.recordNumber() > afterRecordNumber
+        && (levels.isEmpty() || levels.contains(record.level()))
+        && (source == null || source.equals(record.source()))
+        && (hresult == null || hresult.equals(record.hresult()))
+        && (from == null || !record.time().isBefore(from))
+        && (to == null || record.time().isBefore(to));
+  }
+}

@@ -1,0 +1,39 @@
+package org.authhost.host.plugins;
+
+import org.authhost.api.AccessToken;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.HResult;
+import org.authhost.api.TokenHandle;
+
+/**
+ * How one {@code Authenticate} ended, as the host's wire layer needs it.
+ *
+ * @param result the plug-in's answer; {@code ERROR} also for every failure of the plug-in (fail
+ *     closed)
+ * @param challenge for {@code CONTINUE} the blob for the client; may carry a final server token on
+ *     {@code SUCCESS}; otherwise empty
+ * @param hresult {@link HResult#S_OK}, or why the exchange failed
+ * @param logicalUserId on success, {@code GetLogicalUserID}
+ * @param accountName on success, {@code GetImpersonationAccountName}
+ * @param token on success, the context's token handle (owned by the context; never close it)
+ * @param accessToken on success, what the handle stands for
+ */
+public record AuthenticationOutcome(
+    AuthenticationResult result,
+    byte[] challenge,
+    HResult hresult,
+    String logicalUserId,
+    String accountName,
+    TokenHandle token,
+    AccessToken accessToken) {
+
+  static final byte[] NONE = new byte[0];
+
+  static AuthenticationOutcome error(HResult why) {
+    return new AuthenticationOutcome(AuthenticationResult.ERROR, NONE, why, null, null, null, null);
+  }
+
+  static AuthenticationOutcome of(AuthenticationResult result, byte[] challenge) {
+    return new AuthenticationOutcome(result, challenge, HResult.S_OK, null, null, null, null);
+  }
+}

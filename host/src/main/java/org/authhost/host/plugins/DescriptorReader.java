@@ -1,0 +1,146 @@
+package org.authhost.host.plugins;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.authhost.api.AuthHostApi;
+import org.authhost.api.HResult;
+
+/**
+ * Reads and checks a plug-in JAR's descriptor, strictly: a missing key, an unknown key, a repeated
+ * key or a bad value refuses the plug-in, naming the file and the key (Elasticsearch's rule).
+ */
+final class DescriptorReader {
+  static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,3}([-.+][0-9A-Za-z.-]+)?");
+  private static final Pattern API_VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+  private static final Set<String> REQUIRED = Set.of("id", "version", "api-version", "entry-point");
+  private static final Set<String> KNOWN = Set.of("id", "version", "api-version", "entry-point", "description");
+
+  /** The outcome: a descriptor, or the problems that refuse the file. */
+  record Result(PluginDescriptor descriptor, List<PluginProblem> problems) {}
+
+  private DescriptorReader() {}
+
+  static Result read(Path jar) {
+    String fileName = jar.getFileName().toString();
+    Map<String, String> values;
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      ZipEntry entry = zip.getEntry(PluginDescriptor.PATH);
+      if (entry == null) {
+        return refused(new PluginProblem("plugin/missing-descriptor", fileName, jar, HResult.E_BAD_FORMAT,
+            "the JAR has no " + PluginDescriptor.PATH,
+            "add " + PluginDescriptor.PATH + " with id, version, api-version and entry-point "
+                + "(see docs/plugin-authors.md), or remove the file from the plug-in folder"));
+      }
+      try (InputStream in = zip.getInputStream(entry)) {
+        values = parse(in);
+      }
+    } catch (DuplicateKeyException e) {
+      return refused(new PluginProblem("plugin/bad-descriptor", fileName, jar, HResult.E_BAD_FORMAT,
+          PluginDescriptor.PATH + " sets '" + e.getMessage() + "' twice",
+          "keep one '" + e.getMessage() + "' line"));
+    } catch (IOException | IllegalArgumentException e) {
+      return refused(new PluginProblem("plugin/corrupt-jar", fileName, jar, HResult.E_BAD_FORMAT,
+          "the file is not a readable JAR (" + e.getMessage() + ")",
+          "replace it with a complete copy of the plug-in JAR (a partial download or copy is the usual "
+              + "cause), or remove it"));
+    }
+    return check(jar, values);
+  }
+
+  private static Result check(Path jar, Map<String, String> values) {
+    String fileName = jar.getFileName().toString();
+    String id = values.getOrDefault("id", fileName);
+    List<PluginProblem> problems = new ArrayList<>();
+    for (String key : values.keySet()) {
+      if (!KNOWN.contains(key)) {
+        problems.add(bad(jar, id, "unknown key '" + key + "'",
+            "remove it; the keys are " + String.join(", ", List.of("id", "version", "api-version",
+                "entry-point", "description"))));
+      }
+    }
+    for (String key : List.of("id", "version", "api-version", "entry-point")) {
+      if (REQUIRED.contains(key) && values.getOrDefault(key, "").isBlank()) {
+        problems.add(bad(jar, id, "required key '" + key + "' is missing", "add " + key + "=..."));
+      }
+    }
+    check(problems, jar, id, values, "id", ID, "lower-case letters, digits, '.', '_' or '-', at most 64");
+    check(problems, jar, id, values, "version", VERSION, "a version such as 1.2.0");
+    check(problems, jar, id, values, "entry-point", CLASS_NAME, "a fully qualified class name");
+    String api = values.get("api-version");
+    if (api != null && !api.isBlank()) {
+      var m = API_VERSION.matcher(api);
+      if (!m.matches()) {
+        problems.add(bad(jar, id, "api-version '" + api + "' is not major.minor", "write e.g. api-version="
+            + AuthHostApi.VERSION));
+      } else if (Integer.parseInt(m.group(1)) != AuthHostApi.MAJOR
+          || Integer.parseInt(m.group(2)) > AuthHostApi.MINOR) {
+        problems.add(new PluginProblem("plugin/incompatible-api", id, jar, HResult.E_REVISION_MISMATCH,
+            "built for plug-in API " + api + " but this host provides API " + AuthHostApi.VERSION,
+            "install a version of the plug-in built for API " + AuthHostApi.MAJOR + ".x (x <= "
+                + AuthHostApi.MINOR + "), or a host that provides API " + api));
+      }
+    }
+    if (!problems.isEmpty()) {
+      return new Result(null, List.copyOf(problems));
+    }
+    return new Result(new PluginDescriptor(values.get("id"), values.get("version"), api,
+        values.get("entry-point"), values.getOrDefault("description", ""), jar), List.of());
+  }
+
+  private static void check(List<PluginProblem> problems, Path jar, String id, Map<String, String> values,
+      String key, Pattern pattern, String expected) {
+    String value = values.get(key);
+    if (value != null && !value.isBlank() && !pattern.matcher(value).matches()) {
+      problems.add(bad(jar, id, key + " '" + value + "' is not valid", "write " + expected));
+    }
+  }
+
+  private static PluginProblem bad(Path jar, String id, String message, String fix) {
+    return new PluginProblem("plugin/bad-descriptor", id, jar, HResult.E_BAD_FORMAT,
+        PluginDescriptor.PATH + ": " + message, fix);
+  }
+
+  private static Result refused(PluginProblem problem) {
+    return new Result(null, List.of(problem));
+  }
+
+  private static Map<String, String> parse(InputStream in) throws IOException {
+    Map<String, String> values = new LinkedHashMap<>();
+    Properties strict = new Properties() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public synchronized Object put(Object key, Object value) {
+        if (values.putIfAbsent(key.toString().strip(), value.toString().strip()) != null) {
+          throw new DuplicateKeyException(key.toString());
+        }
+        return null;
+      }
+    };
+    strict.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+    return values;
+  }
+
+  private static final class DuplicateKeyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DuplicateKeyException(String key) {
+      super(key, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package org.authhost.host.plugins;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.authhost.api.EventLevel;
+import org.authhost.api.EventLog;
+import org.authhost.api.HResult;
+import org.authhost.api.NamedValues;
+import org.authhost.host.diagnostics.HostEvents;
+
+/**
+ * The event log as plug-ins see it ({@code IWMSEventLog}). A plug-in is known by the named values
+ * the host gave it; an ERROR disables the plug-in that logged it, as WMS does.
+ */
+@Singleton
+final class HostEventLog implements EventLog {
+  private final HostEvents events;
+  private final PluginFailures failures;
+  private final Map<NamedValues, HostedPlugin> plugins = new ConcurrentHashMap<>();
+
+  @Inject
+  HostEventLog(HostEvents events, PluginFailures failures) {
+    this.events = events;
+    this.failures = failures;
+  }
+
+  void register(HostedPlugin plugin) {
+    plugins.put(plugin.namedValues(), plugin);
+  }
+
+  void unregister(HostedPlugin plugin) {
+    plugins.remove(plugin.namedValues());
+  }
+
+  @Override
+  public HResult logEvent(NamedValues pluginNamedValues, EventLevel level, HResult code, String text) {
+    HostedPlugin plugin = pluginNamedValues == null ? null : plugins.get(pluginNamedValues);
+    if (plugin == null || level == null) {
+      return HResult.E_INVALIDARG;
+    }
+    HResult hr = code == null ? HResult.S_OK : code;
+    String message = text == null ? "" : text;
+    plugin.logged(new PluginFailures.LoggedEvent(level, hr, message));
+    if (events.plugin(level, plugin.id(), hr, message) == 0) {
+      return HResult.E_FAIL;
+    }
+    if (level == EventLevel.ERROR) {
+      failures.loggedError(plugin, hr, message);
+    }
+    return HResult.S_OK;
+  }
+}

@@ -1,0 +1,198 @@
+package org.authhost.host.plugins;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.authhost.api.AuthenticationPlugin;
+import org.authhost.api.BasicPlugin;
+import org.authhost.api.HResult;
+
+/**
+ * The host's side of one loaded plug-in: its loader and instance, the WMS status bits with
+ * ErrorCode / ErrorText, and what the host caches of it. State changes happen under this object's
+ * lock; reads of the status are lock-free so the request path never waits on a slow transition.
+ */
+final class HostedPlugin {
+  private final PluginDescriptor descriptor;
+  private final HostNamedValues namedValues;
+  private final AtomicLong eventsLogged = new AtomicLong();
+  private volatile PluginFailures.LoggedEvent lastLogged;
+
+  private volatile int status = PluginStatus.NONE;
+  private volatile HResult errorCode = HResult.S_OK;
+  private volatile String errorText = "";
+
+  // Set once while loading, before any request can see the plug-in.
+  private PluginClassLoader classLoader;
+  private BasicPlugin instance;
+  private AuthenticationPlugin authentication;
+  private String protocol = "";
+  private String packageName = "";
+  private int flags;
+
+  private boolean initialized;
+  private boolean wedged;
+  private ScheduledFuture<?> heartbeat;
+
+  HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues) {
+    this.descriptor = descriptor;
+    this.namedValues = namedValues;
+  }
+
+  String id() {
+    return descriptor.id();
+  }
+
+  PluginDescriptor descriptor() {
+    return descriptor;
+  }
+
+  HostNamedValues namedValues() {
+    return namedValues;
+  }
+
+  int status() {
+    return status;
+  }
+
+  boolean isEnabled() {
+    return (status & PluginStatus.ENABLED) != 0;
+  }
+
+  /** Enabled and not in error: the only state in which the host offers it to clients. */
+  boolean isUsable() {
+    return status == (PluginStatus.LOADED | PluginStatus.ENABLED);
+  }
+
+  HResult errorCode() {
+    return errorCode;
+  }
+
+  String errorText() {
+    return errorText;
+  }
+
+  /** The loader exists before the instance: constructing the entry point is a guarded call. */
+  synchronized void attach(PluginClassLoader loader) {
+    this.classLoader = loader;
+  }
+
+  synchronized void loaded(PluginClassLoader loader, BasicPlugin plugin) {
+    this.classLoader = loader;
+    this.instance = plugin;
+    this.authentication = plugin instanceof AuthenticationPlugin a ? a : null;
+    this.status = PluginStatus.LOADED;
+  }
+
+  synchronized void describedAs(String protocol, String packageName, int flags) {
+    this.protocol = protocol;
+    this.packageName = packageName;
+    this.flags = flags;
+  }
+
+  synchronized void enabled() {
+    status = PluginStatus.LOADED | PluginStatus.ENABLED;
+    errorCode = HResult.S_OK;
+    errorText = "";
+  }
+
+  /** An operator disabled a healthy plug-in; WMS resets ErrorText then. */
+  synchronized void disabled() {
+    status = status & ~(PluginStatus.ENABLED | PluginStatus.ERROR);
+    errorCode = HResult.S_OK;
+    errorText = "";
+  }
+
+  /**
+   * Records a failure: the ERROR bit and ErrorCode / ErrorText; the plug-in stops being enabled.
+   *
+   * @return whether it was enabled until now
+   */
+  synchronized boolean failed(HResult code, String text) {
+    boolean wasEnabled = isEnabled();
+    status = (status & PluginStatus.LOADED) | PluginStatus.ERROR;
+    errorCode = code;
+    errorText = text;
+    return wasEnabled;
+  }
+
+  synchronized void unloaded() {
+    status = PluginStatus.NONE;
+    instance = null;
+    authentication = null;
+  }
+
+  ClassLoader classLoader() {
+    return classLoader;
+  }
+
+  PluginClassLoader pluginClassLoader() {
+    return classLoader;
+  }
+
+  BasicPlugin instance() {
+    return instance;
+  }
+
+  AuthenticationPlugin authentication() {
+    return authentication;
+  }
+
+  String protocol() {
+    return protocol;
+  }
+
+  String packageName() {
+    return packageName;
+  }
+
+  int flags() {
+    return flags;
+  }
+
+  long eventsLogged() {
+    return eventsLogged.get();
+  }
+
+  void logged(PluginFailures.LoggedEvent event) {
+    lastLogged = event;
+    eventsLogged.incrementAndGet();
+  }
+
+  PluginFailures.LoggedEvent lastLogged() {
+    return lastLogged;
+  }
+
+  synchronized boolean initialized() {
+    return initialized;
+  }
+
+  synchronized void markInitialized() {
+    initialized = true;
+  }
+
+  /** A call never returned: the host stops calling into this plug-in until it is reloaded. */
+  synchronized void markWedged() {
+    wedged = true;
+  }
+
+  synchronized boolean wedged() {
+    return wedged;
+  }
+
+  synchronized void heartbeat(ScheduledFuture<?> next) {
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+    }
+    heartbeat = next;
+  }
+
+  PluginView view() {
+    return new PluginView(id(), descriptor.version(), descriptor.file(), status, errorCode, errorText,
+        protocol, packageName, flags);
+  }
+
+  @Override
+  public String toString() {
+    return "plug-in '" + id() + "' (" + PluginStatus.toString(status) + ")";
+  }
+}

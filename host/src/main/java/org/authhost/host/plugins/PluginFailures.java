@@ -1,0 +1,94 @@
+package org.authhost.host.plugins;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.diagnostics.HostEvents;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the host does when a plug-in fails: the WMS rules in one place.
+ *
+ * <ul>
+ *   <li>Every failure sets the ERROR bit and ErrorCode / ErrorText and takes the plug-in out of
+ *       service (an authentication plug-in in error is never offered: fail closed).
+ *   <li>The host writes an ERROR event (which also puts it on the troubleshooting list), unless
+ *       the code is {@code NS_E_PLUGIN_ERROR_REPORTED}.
+ *   <li>{@code NS_E_PLUGIN_ERROR_REPORTED} after the plug-in logged in that call: its own event is
+ *       the record and the troubleshooting entry; ErrorCode / ErrorText are what it logged.
+ *   <li>{@code NS_E_PLUGIN_ERROR_REPORTED} with nothing logged in that call: a plug-in bug, so the
+ *       host writes a WARNING saying so (the only trace the failure would otherwise leave).
+ * </ul>
+ */
+@Singleton
+final class PluginFailures {
+  private static final Logger log = LoggerFactory.getLogger(PluginFailures.class);
+
+  private final HostEvents events;
+  private volatile Disabler disabler = (plugin, reason) -> { };
+
+  /** How the plug-in host takes a failed plug-in out of service; set once it exists. */
+  interface Disabler {
+    void disableAfterFailure(HostedPlugin plugin, HResult reason);
+  }
+
+  @Inject
+  PluginFailures(HostEvents events) {
+    this.events = events;
+  }
+
+  void disableWith(Disabler disabler) {
+    this.disabler = disabler;
+  }
+
+  /**
+   * A call failed.
+   *
+   * @param eventsBefore the plug-in's logged-event count when the call began
+   * @param lastLogged what the plug-in logged last, if anything during the call
+   */
+  void failed(HostedPlugin plugin, String method, HResult code, String detail, long eventsBefore,
+      LoggedEvent lastLogged) {
+    boolean loggedDuringCall = plugin.eventsLogged() > eventsBefore && lastLogged != null;
+    if (code.equals(HResult.NS_E_PLUGIN_ERROR_REPORTED)) {
+      if (loggedDuringCall) {
+        markFailed(plugin, lastLogged.code(), lastLogged.text());
+        return;
+      }
+      String text = "plug-in '" + plugin.id() + "' returned " + code + " from " + method
+          + " but logged no event in that call, so the error it reports is lost. This is a bug in the "
+          + "plug-in: call EventLog.logEvent before returning NS_E_PLUGIN_ERROR_REPORTED, or return the "
+          + "real failure code";
+      events.host(EventLevel.WARNING, HostEvents.aboutPlugin(plugin.id()), code, text);
+      markFailed(plugin, code, method + " returned NS_E_PLUGIN_ERROR_REPORTED without logging an event");
+      return;
+    }
+    String text = "plug-in '" + plugin.id() + "' failed in " + method + ": " + detail;
+    events.host(EventLevel.ERROR, HostEvents.aboutPlugin(plugin.id()), code, text);
+    markFailed(plugin, code, text);
+  }
+
+  /** A problem that is reported but does not take the plug-in out of service. */
+  void warn(HostedPlugin plugin, HResult code, String text) {
+    events.host(EventLevel.WARNING, HostEvents.aboutPlugin(plugin.id()), code,
+        "plug-in '" + plugin.id() + "': " + text);
+  }
+
+  /** The plug-in logged an ERROR event: WMS disables it, recording what it logged. */
+  void loggedError(HostedPlugin plugin, HResult code, String text) {
+    markFailed(plugin, code, text);
+  }
+
+  private void markFailed(HostedPlugin plugin, HResult code, String text) {
+    boolean wasEnabled = plugin.failed(code, text);
+    log.warn("{} is in error: {} {}", plugin, code, text);
+    if (wasEnabled) {
+      disabler.disableAfterFailure(plugin, code);
+    }
+  }
+
+  /** What a plug-in logged last, kept so that NS_E_PLUGIN_ERROR_REPORTED can name it. */
+  record LoggedEvent(EventLevel level, HResult code, String text) {}
+}

@@ -1,0 +1,372 @@
+package org.authhost.host.plugins;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.BasicPlugin;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.PluginSettings;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.tokens.TokenTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the plug-ins in the plug-in folder, each in its own class loader, and drives their life
+ * cycle: load → {@code InitializePlugin} → {@code EnablePlugin} → heartbeats → {@code DisablePlugin}
+ * → {@code ShutdownPlugin}. A plug-in that cannot be loaded becomes an event naming its file and the
+ * fix; the host goes on with the rest.
+ */
+@Singleton
+public final class PluginHost extends LifeCycle {
+  private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
+  /** WMS never delivers heartbeats at 100 ms or less. */
+  static final Duration HEARTBEAT_FLOOR = Duration.ofMillis(100);
+
+  private final HostConfig config;
+  private final PluginGuard guard;
+  private final PluginFailures failures;
+  private final HostEventLog eventLog;
+  private final HostServerContext server;
+  private final HostEvents events;
+  private final TokenTable tokens;
+  private final ScheduledExecutorService timer;
+
+  private final Map<String, HostedPlugin> plugins = new LinkedHashMap<>();
+  private final List<PluginProblem> problems = new ArrayList<>();
+
+  @Inject
+  PluginHost(HostConfig config, PluginGuard guard, PluginFailures failures, HostEventLog eventLog,
+      HostServerContext server, HostEvents events, TokenTable tokens,
+      @Named("plugin-timer") ScheduledExecutorService timer) {
+    this.config = config;
+    this.guard = guard;
+    this.failures = failures;
+    this.eventLog = eventLog;
+    this.server = server;
+    this.events = events;
+    this.tokens = tokens;
+    this.timer = timer;
+  }
+
+  @Override
+  protected synchronized void doStart() {
+    failures.disableWith(this::disableAfterFailure);
+    Path directory = config.plugins().directory();
+    PluginDiscovery.Scan scan = PluginDiscovery.scan(directory);
+    scan.problems().forEach(this::refuse);
+    Set<String> found = new LinkedHashSet<>();
+    scan.descriptors().forEach(d -> found.add(d.id()));
+    scan.problems().forEach(p -> found.add(p.pluginId()));
+    Set<String> configured = new LinkedHashSet<>(config.plugins().order());
+    configured.addAll(config.plugins().settings().keySet());
+    for (String id : configured) {
+      if (!found.contains(id)) {
+        refuse(new PluginProblem("plugin/missing", id, directory.resolve(id + ".jar"),
+            HResult.E_FILE_NOT_FOUND,
+            "host.json configures plug-in '" + id + "' but no JAR in " + directory + " declares id=" + id,
+            "copy the plug-in's JAR into " + directory + ", or remove '" + id
+                + "' from plugins.order and plugins.settings in host.json"));
+      }
+    }
+    for (PluginDescriptor descriptor : ordered(scan.descriptors())) {
+      HostedPlugin plugin = load(descriptor);
+      if (plugin == null) {
+        continue;
+      }
+      plugins.put(plugin.id(), plugin);
+      if ((plugin.status() & PluginStatus.ERROR) == 0 && initialize(plugin) && config.plugins().settingsOf(plugin.id()).enabled()) {
+        enable(plugin);
+      }
+    }
+    log.info("{} plug-in(s) loaded, {} refused", plugins.size(), problems.size());
+  }
+
+  @Override
+  protected synchronized void doStop() {
+    server.shuttingDown();
+    List<HostedPlugin> reverse = new ArrayList<>(plugins.values());
+    java.util.Collections.reverse(reverse);
+    for (HostedPlugin plugin : reverse) {
+      plugin.heartbeat(null);
+      if (plugin.isEnabled()) {
+        guard.callAsync(plugin, "DisablePlugin", () -> plugin.instance().disable()).join();
+      }
+      if (plugin.initialized()) {
+        guard.callAsync(plugin, "ShutdownPlugin", () -> plugin.instance().shutdown()).join();
+      }
+      eventLog.unregister(plugin);
+      plugin.unloaded();
+      try {
+        plugin.pluginClassLoader().close();
+      } catch (java.io.IOException e) {
+        log.debug("closing the class loader of {}", plugin, e);
+      }
+    }
+    plugins.clear();
+    problems.clear();
+  }
+
+  /** Every plug-in, loaded or refused, as operators see them. */
+  public synchronized List<PluginView> plugins() {
+    List<PluginView> views = new ArrayList<>();
+    plugins.values().forEach(p -> views.add(p.view()));
+    for (PluginProblem problem : problems) {
+      views.add(new PluginView(problem.pluginId(), "", problem.file(), PluginStatus.ERROR,
+          problem.hresult(), problem.describe(), "", "", 0));
+    }
+    return views;
+  }
+
+  /** One plug-in's view. */
+  public synchronized Optional<PluginView> plugin(String id) {
+    return plugins().stream().filter(v -> v.id().equals(id)).findFirst();
+  }
+
+  /**
+   * The authentication plug-ins a client may be offered, in WMS selection order: those flagged
+   * anonymous first (only the first of them), then the others, each group in configured order.
+   * A plug-in in error is never among them: the host fails closed.
+   */
+  public synchronized List<PluginView> offeredAuthenticationPlugins() {
+    List<HostedPlugin> usable = plugins.values().stream()
+        .filter(p -> p.authentication() != null && p.isUsable()).toList();
+    List<PluginView> offered = new ArrayList<>();
+    usable.stream().filter(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+        .findFirst().ifPresent(p -> offered.add(p.view()));
+    usable.stream().filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+        .forEach(p -> offered.add(p.view()));
+    return offered;
+  }
+
+  /**
+   * {@code CreateAuthenticationContext}: a new session with one plug-in. Completes normally even
+   * when the plug-in fails; such a session answers {@code ERROR}.
+   */
+  public CompletableFuture<AuthenticationSession> openSession(String pluginId) {
+    HostedPlugin plugin;
+    synchronized (this) {
+      plugin = plugins.get(pluginId);
+    }
+    long callbackTimeout = config.plugins().callbackTimeoutMillis();
+    if (plugin == null || plugin.authentication() == null || !plugin.isUsable()) {
+      HResult why = plugin == null ? HResult.E_INVALIDARG
+          : plugin.authentication() == null ? HResult.E_NOINTERFACE : HResult.NS_E_CRITICAL_ERROR;
+      HostedPlugin any = plugin;
+      return CompletableFuture.completedFuture(
+          new AuthenticationSession(any, guard, tokens, callbackTimeout, null, why));
+    }
+    Out<AuthenticationContext> context = new Out<>();
+    return guard.callAsync(plugin, "CreateAuthenticationContext",
+            () -> plugin.authentication().createAuthenticationContext(context))
+        .thenApply(hr -> {
+          if (hr.succeeded() && context.get() == null) {
+            guard.failed(plugin, "CreateAuthenticationContext", HResult.E_POINTER,
+                "CreateAuthenticationContext succeeded but gave no context");
+            hr = HResult.E_POINTER;
+          }
+          return new AuthenticationSession(plugin, guard, tokens, callbackTimeout,
+              hr.succeeded() ? context.get() : null, hr);
+        });
+  }
+
+  /** The operator's "enable" ({@code IWMSPlugin.Enabled = true}). */
+  public synchronized PluginView enable(String id) {
+    HostedPlugin plugin = require(id);
+    if (plugin.wedged()) {
+      throw new IllegalStateException("plug-in '" + id + "' has a call that never returned; restart "
+          + "the host to load it afresh");
+    }
+    if (!plugin.isEnabled() && (plugin.initialized() || initialize(plugin))) {
+      enable(plugin);
+    }
+    return plugin.view();
+  }
+
+  /** The operator's "disable" ({@code IWMSPlugin.Enabled = false}); also clears ErrorText. */
+  public synchronized PluginView disable(String id) {
+    HostedPlugin plugin = require(id);
+    plugin.heartbeat(null);
+    if (plugin.isEnabled()) {
+      HResult hr = guard.callAsync(plugin, "DisablePlugin", () -> plugin.instance().disable()).join();
+      if (hr.failed()) {
+        return plugin.view();
+      }
+    }
+    plugin.disabled();
+    events.host(EventLevel.INFORMATION, HostEvents.aboutPlugin(id), HResult.S_OK,
+        "plug-in '" + id + "' disabled by the operator");
+    return plugin.view();
+  }
+
+  private HostedPlugin require(String id) {
+    HostedPlugin plugin = plugins.get(id);
+    if (plugin == null) {
+      throw new IllegalArgumentException("no loaded plug-in '" + id + "'; loaded: "
+          + String.join(", ", plugins.keySet()));
+    }
+    return plugin;
+  }
+
+  private List<PluginDescriptor> ordered(List<PluginDescriptor> descriptors) {
+    List<String> order = config.plugins().order();
+    List<PluginDescriptor> sorted = new ArrayList<>(descriptors);
+    sorted.sort(Comparator.comparingInt((PluginDescriptor d) -> {
+      int i = order.indexOf(d.id());
+      return i < 0 ? Integer.MAX_VALUE : i;
+    }).thenComparing(PluginDescriptor::id));
+    return sorted;
+  }
+
+  private void refuse(PluginProblem problem) {
+    problems.add(problem);
+    events.host(EventLevel.ERROR, HostEvents.HOST, problem.hresult(), problem.describe());
+  }
+
+  private HostedPlugin load(PluginDescriptor descriptor) {
+    PluginSettings settings = config.plugins().settingsOf(descriptor.id());
+    HostedPlugin plugin = new HostedPlugin(descriptor,
+        new HostNamedValues(descriptor.id(), settings.properties()));
+    PluginClassLoader loader;
+    Class<?> entryPoint;
+    try {
+      List<URL> classPath = PluginStaging.stage(descriptor, config.dataDirectory().resolve("plugin-work"));
+      loader = new PluginClassLoader(descriptor.id(), classPath);
+    } catch (java.io.IOException e) {
+      refuse(new PluginProblem("plugin/unreadable-jar", descriptor.id(), descriptor.file(),
+          HResult.E_BAD_FORMAT, "the JAR could not be copied to the work folder (" + e + ")",
+          "check that the file is complete and that " + config.dataDirectory() + " is writable"));
+      return null;
+    }
+    Constructor<?> constructor;
+    try {
+      entryPoint = Class.forName(descriptor.entryPoint(), false, loader);
+      if (!BasicPlugin.class.isAssignableFrom(entryPoint) || Modifier.isAbstract(entryPoint.getModifiers())) {
+        throw new ClassCastException(descriptor.entryPoint() + " is not a concrete class implementing "
+            + BasicPlugin.class.getName());
+      }
+      constructor = entryPoint.getConstructor();
+    } catch (ClassNotFoundException | LinkageError | ClassCastException | NoSuchMethodException e) {
+      closeQuietly(loader);
+      refuse(new PluginProblem("plugin/bad-entry-point", descriptor.id(), descriptor.file(),
+          HResult.NS_E_PLUGIN_CLSID_INVALID,
+          "entry-point " + descriptor.entryPoint() + " cannot be used (" + e + ")",
+          "set entry-point to a public class with a public no-argument constructor that implements "
+              + "org.authhost.api.BasicPlugin, packaged in this JAR"));
+      return null;
+    }
+    plugin.attach(loader);
+    Out<BasicPlugin> instance = new Out<>();
+    HResult hr = guard.callAsync(plugin, "the constructor of " + entryPoint.getName(), () -> {
+      try {
+        instance.set((BasicPlugin) constructor.newInstance());
+        return HResult.S_OK;
+      } catch (InvocationTargetException e) {
+        throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+      }
+    }).join();
+    eventLog.register(plugin);
+    if (hr.failed()) {
+      return plugin;
+    }
+    plugin.loaded(loader, instance.get());
+    return plugin;
+  }
+
+  /** Reads protocol, package and flags once, after InitializePlugin: they never change. */
+  private boolean describe(HostedPlugin plugin) {
+    if (plugin.authentication() == null || !plugin.protocol().isEmpty()) {
+      return true;
+    }
+    Out<String> protocol = new Out<>();
+    Out<String> packageName = new Out<>();
+    Out<Integer> flags = new Out<>(0);
+    HResult hr = guard.callAsync(plugin, "GetProtocolName",
+        () -> plugin.authentication().getProtocolName(protocol)).join();
+    if (hr.succeeded()) {
+      hr = guard.callAsync(plugin, "GetPackageName",
+          () -> plugin.authentication().getPackageName(packageName)).join();
+    }
+    if (hr.succeeded()) {
+      hr = guard.callAsync(plugin, "GetFlags", () -> plugin.authentication().getFlags(flags)).join();
+    }
+    if (hr.succeeded() && (protocol.get() == null || protocol.get().isBlank())) {
+      guard.failed(plugin, "GetProtocolName", HResult.E_POINTER, "GetProtocolName gave no protocol name");
+      return false;
+    }
+    if (hr.succeeded()) {
+      plugin.describedAs(protocol.get(), packageName.get() == null ? "" : packageName.get(),
+          flags.get() == null ? 0 : flags.get());
+    }
+    return hr.succeeded();
+  }
+
+  private boolean initialize(HostedPlugin plugin) {
+    if (plugin.instance() == null || plugin.wedged()) {
+      return false;
+    }
+    HResult hr = guard.callAsync(plugin, "InitializePlugin",
+        () -> plugin.instance().initialize(server, plugin.namedValues())).join();
+    if (hr.succeeded()) {
+      plugin.markInitialized();
+    }
+    return hr.succeeded() && describe(plugin);
+  }
+
+  private void enable(HostedPlugin plugin) {
+    Out<Duration> period = new Out<>(Duration.ZERO);
+    HResult hr = guard.callAsync(plugin, "EnablePlugin", () -> plugin.instance().enable(period)).join();
+    if (hr.failed()) {
+      return;
+    }
+    plugin.enabled();
+    Duration every = period.get();
+    if (every != null && every.compareTo(HEARTBEAT_FLOOR) > 0) {
+      long millis = every.toMillis();
+      plugin.heartbeat(timer.scheduleWithFixedDelay(() -> {
+        if (plugin.isUsable()) {
+          guard.callAsync(plugin, "OnHeartbeat", () -> plugin.instance().onHeartbeat());
+        }
+      }, millis, millis, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  /** After a recorded failure: stop heartbeats and tell the plug-in, without reporting twice. */
+  private void disableAfterFailure(HostedPlugin plugin, HResult reason) {
+    plugin.heartbeat(null);
+    if (plugin.instance() != null) {
+      guard.callQuietly(plugin, "DisablePlugin", () -> plugin.instance().disable());
+    }
+  }
+
+  private static void closeQuietly(PluginClassLoader loader) {
+    try {
+      loader.close();
+    } catch (java.io.IOException ignored) {
+      // Nothing was loaded from it.
+    }
+  }
+}

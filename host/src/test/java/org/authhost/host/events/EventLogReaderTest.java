@@ -1,0 +1,164 @@
+package org.authhost.host.events;
+
+import static org.authhost.host.events.EventLogStoreTest.numbers;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.config.EventLogConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventLogReaderTest {
+  private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(T0);
+  private LogCapture quiet;
+
+  @BeforeEach
+  void silenceEcho() {
+    quiet = LogCapture.silence(EventEcho.LOGGER_NAME);
+  }
+
+  @AfterEach
+  void restoreEcho() {
+    quiet.close();
+  }
+
+  @Test
+  void readerSeesWhatAWriterAppendsWhileBothAreOpen() throws IOException {
+    Path logDir = dir.resolve("not-yet");
+    EventLogReader reader = EventLogStore.openReader(logDir);
+    assertEquals(List.of(), reader.query(EventQuery.all()));
+    assertEquals(0, reader.lastRecordNumber());
+
+    try (EventLogStore store = EventLogStore.open(TestLogs.simple(logDir), clock)) {
+      assertEquals(0, reader.lastRecordNumber());
+      store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "one");
+      assertEquals(List.of(1L), numbers(reader.query(EventQuery.all())));
+      store.append(EventLevel.ERROR, "anonymous", HResult.E_FAIL, "two");
+      assertEquals(List.of(2L), numbers(reader.query(EventQuery.all().withAfterRecordNumber(1))));
+      assertEquals(2, reader.lastRecordNumber());
+    }
+  }
+
+  @Test
+  void readerSkipsARecordBeingWrittenAndChangesNothing() throws IOException {
+    try (LogCapture warnings = LogCapture.of(EventLogReader.class.getName());
+        EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
+      store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "one");
+      store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "two");
+      Path segment = TestLogs.lastSegment(dir);
+      byte[] whole = Files.readAllBytes(segment);
+      // The first 20 bytes of a record, as a reader can catch it mid-write.
+      Files.write(segment, Arrays.copyOf(whole, 20), StandardOpenOption.APPEND);
+      long size = Files.size(segment);
+
+      EventLogReader reader = EventLogStore.openReader(dir);
+      assertEquals(List.of(1L, 2L), numbers(reader.query(EventQuery.all())));
+      assertEquals(2, reader.lastRecordNumber());
+      assertEquals(size, Files.size(segment));
+      assertTrue(warnings.events().stream().noneMatch(e -> e.getLevel() == Level.WARN));
+    }
+  }
+
+  @Test
+  void aDamagedRecordInAnOlderSegmentSkipsTheRestOfThatSegmentWithAWarning() throws IOException {
+    EventLogConfig config = TestLogs.config(dir, TestLogs.UNBOUNDED, 1000, 0, false);
+    try (EventLogStore store = EventLogStore.open(config, clock)) {
+      for (int i = 1; i <= 60; i++) {
+        store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "event number " + i);
+      }
+    }
+    Path first = TestLogs.segmentFiles(dir).get(0);
+    long firstSize = Files.size(first);
+    EventLogStoreTest.flipByte(first, firstSize / 2);
+    String second = TestLogs.segmentFiles(dir).get(1).getFileName().toString();
+    long secondFirst = Long.parseLong(second.substring(7, 27));
+
+    try (LogCapture warnings = LogCapture.of(EventLogReader.class.getName());
+        EventLogStore store = EventLogStore.open(config, clock)) {
+      assertEquals(firstSize, Files.size(first), "an older segment is never truncated");
+      List<Long> read = numbers(store.query(EventQuery.all()));
+      List<Long> again = numbers(store.query(EventQuery.all()));
+
+      assertEquals(read, again);
+      long goodInFirst = read.stream().filter(n -> n < secondFirst).count();
+      assertTrue(goodInFirst < secondFirst - 1, "the damaged record and the rest are skipped");
+      assertEquals(LongStream.rangeClosed(1, goodInFirst).boxed().toList(),
+          read.subList(0, (int) goodInFirst));
+      assertEquals(LongStream.rangeClosed(secondFirst, 60).boxed().toList(),
+          read.subList((int) goodInFirst, read.size()));
+      assertEquals(1, warnings.events().stream().filter(e -> e.getLevel() == Level.WARN).count(),
+          "warned once, not on every query");
+      assertEquals(61, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "more")
+          .recordNumber());
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void followShowsTheNewestHistoryThenEveryNewMatch() throws Exception {
+    EventLogConfig config = TestLogs.config(dir, TestLogs.UNBOUNDED, 2000, 0, false);
+    try (EventLogStore store = EventLogStore.open(config, clock)) {
+      for (int i = 1; i <= 10; i++) {
+        store.append(i % 2 == 0 ? EventLevel.ERROR : EventLevel.INFORMATION, "host",
+            HResult.S_OK, "history " + i);
+      }
+      List<EventRecord> seen = new CopyOnWriteArrayList<>();
+      Thread writer = new Thread(() -> {
+        for (int i = 11; i <= 200; i++) {
+          store.append(i % 2 == 0 ? EventLevel.ERROR : EventLevel.INFORMATION, "host",
+              HResult.S_OK, "live " + i);
+          if (i % 20 == 0) {
+            sleep(5);
+          }
+        }
+      });
+      AtomicBoolean started = new AtomicBoolean();
+
+      long last = EventLogStore.openReader(dir).follow(
+          EventQuery.all().withLevel(EventLevel.ERROR).withLimit(2),
+          Duration.ofMillis(10),
+          seen::add,
+          () -> {
+            // Only after the first poll, so the history it shows is known.
+            if (started.compareAndSet(false, true)) {
+              writer.start();
+            }
+            return seen.get(seen.size() - 1).recordNumber() < 200;
+          });
+      writer.join();
+
+      List<Long> expected = LongStream.rangeClosed(8, 200).filter(n -> n % 2 == 0)
+          .boxed().toList();
+      assertEquals(expected, numbers(seen));
+      assertEquals(200, last);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package org.authhost.host.events;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes over one Logback logger for a test: records what it logs (or, silenced, drops it) and
+ * keeps it off the console, so tests that append thousands of events stay quiet and fast.
+ */
+final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+  private final Logger logger;
+  private final Level previousLevel;
+  private final boolean previousAdditive;
+  private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+
+  private LogCapture(String loggerName, Level level) {
+    logger = (Logger) LoggerFactory.getLogger(loggerName);
+    previousLevel = logger.getLevel();
+    previousAdditive = logger.isAdditive();
+    logger.setLevel(level);
+    logger.setAdditive(false);
+    setContext(logger.getLoggerContext());
+    start();
+    logger.addAppender(this);
+  }
+
+  /** Records everything the logger logs at DEBUG and above. */
+  static LogCapture of(String loggerName) {
+    return new LogCapture(loggerName, Level.DEBUG);
+  }
+
+  /** Drops everything the logger would log. */
+  static LogCapture silence(String loggerName) {
+    return new LogCapture(loggerName, Level.OFF);
+  }
+
+  List<ILoggingEvent> events() {
+    return events;
+  }
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    event.prepareForDeferredProcessing(); // captures the MDC now, while the caller still has it set
+    events.add(event);
+  }
+
+  @Override
+  public void close() {
+    logger.detachAppender(this);
+    logger.setLevel(previousLevel);
+    logger.setAdditive(previousAdditive);
+    stop();
+  }
+}

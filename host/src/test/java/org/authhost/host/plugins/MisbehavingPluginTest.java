@@ -1,0 +1,333 @@
+package org.authhost.host.plugins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.CommandContext;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.api.PresentationContext;
+import org.authhost.api.UserContext;
+import org.authhost.host.AuthHost;
+import org.authhost.host.diagnostics.DiagnosticType;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.diagnostics.TroubleshootingEntry;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real misbehaving plug-in JARs, compiled and loaded through the host: each test pins the exact
+ * HResult, status bits, troubleshooting entries and event-log records the WMS rules call for.
+ */
+class MisbehavingPluginTest {
+  @TempDir
+  Path root;
+
+  private AuthHost host;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  private AuthHost start(String name, String entryPoint) throws Exception {
+    PluginJar.of(name, entryPoint).writeTo(root.resolve("plugins"), name + ".jar");
+    return startHost();
+  }
+
+  private AuthHost startHost() throws Exception {
+    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, "")));
+    host.start();
+    return host;
+  }
+
+  private AuthenticationOutcome authenticate(String pluginId) throws Exception {
+    AuthenticationSession session = host.plugins().openSession(pluginId).get(5, TimeUnit.SECONDS);
+    return session.authenticate(new byte[0], USER, PRESENTATION, COMMAND).get(5, TimeUnit.SECONDS);
+  }
+
+  /** Events by or about the plug-in. */
+  private List<EventRecord> eventsAbout(String pluginId) {
+    return host.eventLog().query(EventQuery.all()).stream()
+        .filter(e -> e.source().equals(pluginId) || e.source().equals(HostEvents.aboutPlugin(pluginId)))
+        .toList();
+  }
+
+  private PluginView view(String id) {
+    return host.plugins().plugin(id).orElseThrow();
+  }
+
+  @Test
+  void aPluginThatThrowsFailsClosedWithTheMappedCodeAndOneHostEvent() throws Exception {
+    start("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("throwing").status());
+
+    AuthenticationOutcome outcome = authenticate("throwing");
+
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertEquals(HResult.E_UNEXPECTED, outcome.hresult());
+    PluginView v = view("throwing");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
+    assertEquals(HResult.E_UNEXPECTED, v.errorCode());
+    assertTrue(v.errorText().contains("the credential cache is corrupt"), v.errorText());
+    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("throwing"));
+    assertEquals(1, entries.size());
+    assertEquals(DiagnosticType.SERVER_EVENT_LOG_ERROR, entries.get(0).type());
+    assertEquals(HResult.E_UNEXPECTED, entries.get(0).hresult());
+    List<EventRecord> events = eventsAbout("throwing");
+    assertEquals(1, events.size());
+    assertEquals(EventLevel.ERROR, events.get(0).level());
+    assertEquals(entries.get(0).eventRecordNumber(), events.get(0).recordNumber());
+    // Fail closed: no longer offered, and a new session answers ERROR without calling the plug-in.
+    assertTrue(host.plugins().offeredAuthenticationPlugins().isEmpty());
+    assertEquals(AuthenticationResult.ERROR, authenticate("throwing").result());
+    assertEquals(1, eventsAbout("throwing").size());
+  }
+
+  @Test
+  void aPluginThatHangsIsCutOffAtTheTimeLimit() throws Exception {
+    start("hanging", "org.authhost.testplugins.hanging.HangingPlugin");
+    long started = System.nanoTime();
+
+    AuthenticationOutcome outcome = authenticate("hanging");
+
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    assertTrue(millis >= 450 && millis < 4000, "answered after " + millis + " ms");
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertEquals(HResult.E_TIMEOUT, outcome.hresult());
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("hanging").status());
+    assertEquals(HResult.E_TIMEOUT, view("hanging").errorCode());
+    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("hanging"));
+    assertEquals(1, entries.size());
+    assertEquals(HResult.E_TIMEOUT, entries.get(0).hresult());
+    assertEquals(1, eventsAbout("hanging").size());
+  }
+
+  @Test
+  void aPluginThatNeverCallsBackIsReportedAndTheClientRefused() throws Exception {
+    start("silent", "org.authhost.testplugins.silent.SilentPlugin");
+
+    AuthenticationOutcome outcome = authenticate("silent");
+
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertEquals(HResult.E_TIMEOUT, outcome.hresult());
+    PluginView v = view("silent");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
+    assertEquals(HResult.E_TIMEOUT, v.errorCode());
+    assertTrue(v.errorText().contains("OnAuthenticateComplete was not called"), v.errorText());
+    assertEquals(1, host.troubleshooting().entriesFor(HostEvents.aboutPlugin("silent")).size());
+    List<EventRecord> events = eventsAbout("silent");
+    assertEquals(1, events.size());
+    assertEquals(EventLevel.ERROR, events.get(0).level());
+  }
+
+  @Test
+  void aSecondCallbackIsIgnoredAndReportedAsAWarning() throws Exception {
+    start("twice", "org.authhost.testplugins.twice.TwicePlugin");
+
+    AuthenticationOutcome outcome = authenticate("twice");
+
+    assertEquals(AuthenticationResult.SUCCESS, outcome.result(), "the first answer counts");
+    assertNotNull(outcome.token());
+    PluginView v = view("twice");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, v.status(), "a warning does not disable");
+    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("twice"));
+    assertEquals(1, entries.size());
+    assertEquals(DiagnosticType.SERVER_EVENT_LOG_WARNING, entries.get(0).type());
+    assertEquals(HResult.E_UNEXPECTED, entries.get(0).hresult());
+    List<EventRecord> events = eventsAbout("twice");
+    assertEquals(1, events.size());
+    assertEquals(EventLevel.WARNING, events.get(0).level());
+    assertTrue(events.get(0).text().contains("2 times"), events.get(0).text());
+  }
+
+  @Test
+  void aPluginThatLogsItsErrorAndReturnsReportedIsLoggedOnceNotTwice() throws Exception {
+    start("reporting", "org.authhost.testplugins.reporting.ReportingPlugin");
+
+    AuthenticationOutcome outcome = authenticate("reporting");
+
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, outcome.hresult());
+    PluginView v = view("reporting");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
+    // WMS: after a logged ERROR, ErrorCode is the code the plug-in logged.
+    assertEquals(HResult.E_ACCESSDENIED, v.errorCode());
+    assertEquals("the account database refused the plug-in's connection", v.errorText());
+    List<EventRecord> events = eventsAbout("reporting");
+    assertEquals(1, events.size(), "only the plug-in's own event: " + events);
+    assertEquals("reporting", events.get(0).source());
+    assertEquals(EventLevel.ERROR, events.get(0).level());
+    List<TroubleshootingEntry> entries = host.troubleshooting().entries().stream()
+        .filter(e -> e.source().endsWith("reporting")).toList();
+    assertEquals(1, entries.size());
+    assertEquals(DiagnosticType.PLUGIN_EVENT_LOG_ERROR, entries.get(0).type());
+    assertEquals(HResult.E_ACCESSDENIED, entries.get(0).hresult());
+  }
+
+  @Test
+  void reportedWithoutLoggingIsAPluginBugTheHostWarnsAbout() throws Exception {
+    start("unreported", "org.authhost.testplugins.unreported.UnreportedPlugin");
+
+    AuthenticationOutcome outcome = authenticate("unreported");
+
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, outcome.hresult());
+    PluginView v = view("unreported");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
+    assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, v.errorCode());
+    List<EventRecord> events = eventsAbout("unreported");
+    assertEquals(1, events.size());
+    assertEquals(EventLevel.WARNING, events.get(0).level());
+    assertEquals(HostEvents.aboutPlugin("unreported"), events.get(0).source());
+    assertTrue(events.get(0).text().contains("logged no event"), events.get(0).text());
+    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("unreported"));
+    assertEquals(1, entries.size());
+    assertEquals(DiagnosticType.SERVER_EVENT_LOG_WARNING, entries.get(0).type());
+    assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, entries.get(0).hresult());
+  }
+
+  @Test
+  void aPluginBundlingAnotherVersionOfAHostLibraryGetsItsOwnCopy() throws Exception {
+    Path oldJackson = PluginJar.testLibrary("jackson-core-2.12.7.jar");
+    PluginJar.of("clash", "org.authhost.testplugins.clash.ClashPlugin")
+        .bundling(oldJackson).writeTo(root.resolve("plugins"), "clash.jar");
+    startHost();
+
+    PluginView v = view("clash");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, v.status());
+    assertEquals("jackson-core 2.12.7", v.packageName());
+    assertTrue(com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString().startsWith("2.18"),
+        "the host keeps its own Jackson");
+    assertEquals(AuthenticationResult.SUCCESS, authenticate("clash").result());
+    assertTrue(eventsAbout("clash").isEmpty());
+    assertTrue(host.troubleshooting().entries().isEmpty(), host.troubleshooting().entries().toString());
+  }
+
+  @Test
+  void aReleasedTokenHandleIsInvalidAndTheExchangeFailsClosed() throws Exception {
+    start("released", "org.authhost.testplugins.released.ReleasedPlugin");
+
+    AuthenticationOutcome outcome = authenticate("released");
+
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, outcome.hresult());
+    PluginView v = view("released");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, v.errorCode());
+    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("released"));
+    assertEquals(1, entries.size());
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, entries.get(0).hresult());
+    assertEquals(1, eventsAbout("released").size());
+    assertEquals(0, host.tokens().openHandles());
+  }
+
+  @Test
+  void theAnonymousPluginMapsEveryClientToTheGuestTokenAndReleaseInvalidatesIt() throws Exception {
+    java.nio.file.Files.createDirectories(root.resolve("plugins"));
+    java.nio.file.Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
+        root.resolve("plugins").resolve("authhost-plugin-anonymous.jar"));
+    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root,
+        "\"settings\": { \"anonymous\": { \"enabled\": true, \"properties\": { \"account\": \"Guest\" } } }")));
+    host.start();
+    assertEquals(List.of("anonymous"), host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
+    AuthenticationSession session = host.plugins().openSession("anonymous").get(5, TimeUnit.SECONDS);
+
+    AuthenticationOutcome outcome = session.authenticate(new byte[0], USER, PRESENTATION, COMMAND).get(5, TimeUnit.SECONDS);
+
+    assertEquals(AuthenticationResult.SUCCESS, outcome.result());
+    assertEquals("Guest", outcome.logicalUserId());
+    assertTrue(outcome.accessToken().accountName().endsWith("\\Guest"));
+    assertTrue(outcome.accessToken().hasSid(org.authhost.api.Sid.GUESTS));
+    assertTrue(outcome.accessToken().hasSid(org.authhost.api.Sid.EVERYONE));
+    assertTrue(host.tokens().isOpen(outcome.token()));
+    session.release().get(5, TimeUnit.SECONDS);
+    assertFalse(host.tokens().isOpen(outcome.token()));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE,
+        host.tokens().queryToken(outcome.token(), new org.authhost.api.Out<>()));
+    assertTrue(host.troubleshooting().entries().isEmpty(), host.troubleshooting().entries().toString());
+  }
+
+  static final UserContext USER = new UserContext() {
+    private volatile String name;
+
+    @Override
+    public Optional<String> userAgent() {
+      return Optional.of("test");
+    }
+
+    @Override
+    public Optional<String> userName() {
+      return Optional.ofNullable(name);
+    }
+
+    @Override
+    public void setUserName(String userName) {
+      name = userName;
+    }
+
+    @Override
+    public String ipAddress() {
+      return "127.0.0.1";
+    }
+
+    @Override
+    public int port() {
+      return 50000;
+    }
+
+    @Override
+    public String controlProtocol() {
+      return "HTTP";
+    }
+
+    @Override
+    public long connectionId() {
+      return 1;
+    }
+  };
+
+  static final PresentationContext PRESENTATION = new PresentationContext() {
+    @Override
+    public String publishingPoint() {
+      return "vod";
+    }
+
+    @Override
+    public String url() {
+      return "/vod/a.mp4";
+    }
+  };
+
+  static final CommandContext COMMAND = new CommandContext() {
+    @Override
+    public String method() {
+      return "GET";
+    }
+
+    @Override
+    public String requestTarget() {
+      return "/vod/a.mp4";
+    }
+
+    @Override
+    public Map<String, List<String>> headers() {
+      return Map.of();
+    }
+  };
+}

@@ -1,0 +1,135 @@
+package org.authhost.host.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.authhost.api.HResult;
+
+/**
+ * Builds a real plug-in JAR in a test (PF4J's {@code PluginJar}): compiles the sources under
+ * {@code src/test/plugins/<name>} (plus the shared {@code common}) against the API alone, writes the
+ * descriptor, and bundles library JARs under {@code lib/}.
+ */
+public final class PluginJar {
+  private static final Path SOURCES = Path.of(System.getProperty("authhost.test.sources", "src/test/plugins"));
+
+  private final String sourceSet;
+  private final Map<String, String> descriptor = new LinkedHashMap<>();
+  private final List<Path> libraries = new ArrayList<>();
+  private String rawDescriptor;
+
+  private PluginJar(String sourceSet) {
+    this.sourceSet = sourceSet;
+  }
+
+  /** A JAR from {@code src/test/plugins/<sourceSet>} with id = sourceSet and entry point guessed. */
+  public static PluginJar of(String sourceSet, String entryPoint) {
+    PluginJar jar = new PluginJar(sourceSet);
+    jar.descriptor.put("id", sourceSet);
+    jar.descriptor.put("version", "1.0.0");
+    jar.descriptor.put("api-version", "1.0");
+    jar.descriptor.put("entry-point", entryPoint);
+    return jar;
+  }
+
+  /** Sets (or, with null, removes) one descriptor key. */
+  public PluginJar with(String key, String value) {
+    if (value == null) {
+      descriptor.remove(key);
+    } else {
+      descriptor.put(key, value);
+    }
+    return this;
+  }
+
+  /** Replaces the whole descriptor with this text; null leaves the descriptor out. */
+  public PluginJar rawDescriptor(String text) {
+    this.rawDescriptor = text;
+    return this;
+  }
+
+  /** Bundles a library JAR under {@code lib/}; it is also on the compile class path. */
+  public PluginJar bundling(Path library) {
+    libraries.add(library);
+    return this;
+  }
+
+  /** Compiles and writes the JAR as {@code directory/fileName}. */
+  public Path writeTo(Path directory, String fileName) throws IOException {
+    Path classes = Files.createTempDirectory("plugin-classes");
+    List<String> sources = new ArrayList<>();
+    for (String set : List.of("common", sourceSet)) {
+      try (Stream<Path> files = Files.walk(SOURCES.resolve(set))) {
+        files.filter(p -> p.toString().endsWith(".java")).forEach(p -> sources.add(p.toString()));
+      }
+    }
+    StringBuilder classPath = new StringBuilder(apiClassPath());
+    libraries.forEach(l -> classPath.append(java.io.File.pathSeparator).append(l));
+    List<String> args = new ArrayList<>(List.of("--release", "17", "-nowarn", "-cp", classPath.toString(),
+        "-d", classes.toString()));
+    args.addAll(sources);
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    var errors = new java.io.ByteArrayOutputStream();
+    int rc = compiler.run(null, errors, errors, args.toArray(String[]::new));
+    if (rc != 0) {
+      throw new IllegalStateException("compiling test plug-in " + sourceSet + " failed: " + errors);
+    }
+    Files.createDirectories(directory);
+    Path jar = directory.resolve(fileName);
+    try (JarOutputStream zip = new JarOutputStream(Files.newOutputStream(jar));
+        Stream<Path> files = Files.walk(classes)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        put(zip, classes.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file));
+      }
+      String text = rawDescriptor;
+      if (text == null && !descriptor.isEmpty()) {
+        StringBuilder b = new StringBuilder();
+        descriptor.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        text = b.toString();
+      }
+      if (text != null) {
+        put(zip, "META-INF/authhost-plugin.properties", text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      for (Path library : libraries) {
+        put(zip, "lib/" + library.getFileName(), Files.readAllBytes(library));
+      }
+    }
+    return jar;
+  }
+
+  private static void put(JarOutputStream zip, String name, byte[] bytes) throws IOException {
+    zip.putNextEntry(new JarEntry(name));
+    OutputStream out = zip;
+    out.write(bytes);
+    zip.closeEntry();
+  }
+
+  /** Where the API's classes are: the only thing a plug-in compiles against. */
+  static String apiClassPath() {
+    try {
+      return Path.of(HResult.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A library JAR that the build copied for tests, e.g. {@code jackson-core-2.12.7.jar}. */
+  public static Path testLibrary(String fileName) {
+    return Path.of(System.getProperty("authhost.test.libs", "target/test-libs")).resolve(fileName);
+  }
+
+  /** The built-in plug-in JARs the build placed in the distribution. */
+  public static Path builtinPlugin(String fileName) {
+    return Path.of(System.getProperty("authhost.test.builtinPlugins", "target/authhost/plugins")).resolve(fileName);
+  }
+}

@@ -1,0 +1,107 @@
+package org.authhost.plugins.anonymous;
+
+import java.time.Duration;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationPlugin;
+import org.authhost.api.BasicPlugin;
+import org.authhost.api.HResult;
+import org.authhost.api.NamedValues;
+import org.authhost.api.Out;
+import org.authhost.api.ServerContext;
+import org.authhost.api.TokenHandle;
+
+/**
+ * WMS Anonymous User Authentication: every client gets the permissions of one configured local
+ * account, the guest account, without being asked for anything.
+ *
+ * <p>Named values: {@code account} — the account to map clients to (default {@code Guest}, at most
+ * 63 characters as in WMS). Enabling fails with {@code HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)} when
+ * that account cannot log on, as WMS does for a wrong anonymous account.
+ */
+public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin {
+  static final String PROTOCOL = "Anonymous";
+  static final String PACKAGE = "AuthHost Anonymous";
+  /** The WMS limit on the anonymous account's name ({@code IWMSAdminAnonUser}). */
+  static final int MAX_ACCOUNT_LENGTH = 63;
+
+  private volatile ServerContext server;
+  private volatile String account;
+
+  @Override
+  public HResult initialize(ServerContext server, NamedValues namedValues) {
+    if (server == null || namedValues == null) {
+      return HResult.E_INVALIDARG;
+    }
+    String configured = namedValues.get("account", "Guest").strip();
+    if (configured.isEmpty() || configured.length() > MAX_ACCOUNT_LENGTH) {
+      return HResult.E_INVALIDARG;
+    }
+    this.server = server;
+    this.account = configured;
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult enable(Out<Duration> heartbeatPeriod) {
+    // Prove the account can log on now, rather than refusing every client later.
+    Out<TokenHandle> probe = new Out<>();
+    HResult hr = server.tokenService().logonUser(account, PACKAGE, probe);
+    if (hr.failed()) {
+      return HResult.E_LOGON_FAILURE;
+    }
+    server.tokenService().closeHandle(probe.get());
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult disable() {
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult shutdown() {
+    server = null;
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getPackageName(Out<String> packageName) {
+    if (packageName == null) {
+      return HResult.E_POINTER;
+    }
+    packageName.set(PACKAGE);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getProtocolName(Out<String> protocolName) {
+    if (protocolName == null) {
+      return HResult.E_POINTER;
+    }
+    protocolName.set(PROTOCOL);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getFlags(Out<Integer> flags) {
+    if (flags == null) {
+      return HResult.E_POINTER;
+    }
+    flags.set(AuthenticationFlags.ANONYMOUS);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
+    if (context == null) {
+      return HResult.E_POINTER;
+    }
+    ServerContext current = server;
+    if (current == null) {
+      return HResult.E_UNEXPECTED;
+    }
+    context.set(new AnonymousContext(this, current.tokenService(), account));
+    return HResult.S_OK;
+  }
+}
