@@ -74,17 +74,24 @@ public final class EventLogStore implements AutoCloseable {
     this.reader = new EventLogReader(config.directory());
     this.retention = new SegmentRetention(config, clock);
     this.segments = new ArrayDeque<>(Segment.list(config.directory()));
-    if (segments.isEmpty()) {
-      Segment first = Segment.in(config.directory(), 1);
-      channel = createSegment(first);
-      segments.add(first);
-      newestMillis = NO_RECORD;
-    } else {
-      recover(segments.getLast());
-    }
-    if (config.fsync()) {
-      // What an earlier run wrote without fsync is not necessarily on the disk yet.
-      channel.force(false);
+    try {
+      if (segments.isEmpty()) {
+        Segment first = Segment.in(config.directory(), 1);
+        channel = createSegment(first);
+        segments.add(first);
+        newestMillis = NO_RECORD;
+      } else {
+        recover(segments.getLast());
+      }
+      if (config.fsync()) {
+        // What an earlier run wrote without fsync is not necessarily on the disk yet.
+        channel.force(false);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (channel != null) {
+        closeQuietly(channel);
+      }
+      throw e;
     }
     durableThrough.set(lastRecordNumber);
     retention.apply(segments);

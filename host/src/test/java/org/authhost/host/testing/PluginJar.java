@@ -58,6 +58,13 @@ public final class PluginJar {
     return this;
   }
 
+  /** Leaves the descriptor out of the JAR. */
+  public PluginJar withoutDescriptor() {
+    descriptor.clear();
+    rawDescriptor = null;
+    return this;
+  }
+
   /** Bundles a library JAR under {@code lib/}; it is also on the compile class path. */
   public PluginJar bundling(Path library) {
     libraries.add(library);
@@ -69,6 +76,9 @@ public final class PluginJar {
     Path classes = Files.createTempDirectory("plugin-classes");
     List<String> sources = new ArrayList<>();
     for (String set : List.of("common", sourceSet)) {
+      if (!Files.isDirectory(SOURCES.resolve(set))) {
+        continue;
+      }
       try (Stream<Path> files = Files.walk(SOURCES.resolve(set))) {
         files.filter(p -> p.toString().endsWith(".java")).forEach(p -> sources.add(p.toString()));
       }

@@ -1,0 +1,125 @@
+package org.authhost.host.plugins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.AuthHost;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Status bits through enable / disable / failure, and heartbeats with the WMS floor. */
+class PluginLifecycleTest {
+  @TempDir
+  Path root;
+
+  private AuthHost host;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  private void start(String settings) throws Exception {
+    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, settings)));
+    host.start();
+  }
+
+  private long heartbeats() {
+    return host.eventLog().query(EventQuery.all().withSource("heartbeat")).stream()
+        .filter(e -> e.text().equals("heartbeat")).count();
+  }
+
+  @Test
+  void heartbeatsArriveAtThePeriodAndStopWhenDisabled() throws Exception {
+    PluginJar.of("heartbeat", "org.authhost.testplugins.heartbeat.HeartbeatPlugin")
+        .writeTo(root.resolve("plugins"), "heartbeat.jar");
+    start("\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"150\" } } }");
+
+    Thread.sleep(1000);
+    long beats = heartbeats();
+    assertTrue(beats >= 3 && beats <= 8, beats + " heartbeats in 1 s at 150 ms");
+
+    host.plugins().disable("heartbeat");
+    long atDisable = heartbeats();
+    Thread.sleep(500);
+    assertTrue(heartbeats() <= atDisable + 1, "heartbeats went on after DisablePlugin");
+  }
+
+  @Test
+  void aPeriodOfOneHundredMillisecondsOrLessNeverFires() throws Exception {
+    PluginJar.of("heartbeat", "org.authhost.testplugins.heartbeat.HeartbeatPlugin")
+        .writeTo(root.resolve("plugins"), "heartbeat.jar");
+    start("\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"100\" } } }");
+
+    Thread.sleep(600);
+    assertEquals(0, heartbeats());
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, host.plugins().plugin("heartbeat").orElseThrow().status());
+  }
+
+  @Test
+  void operatorDisableAndEnableMoveTheStatusBitsAndTheOffer() throws Exception {
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
+    PluginJar.of("off", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "off.jar");
+    start("\"order\": [\"off\", \"good\"], \"settings\": { \"off\": { \"enabled\": false } }");
+
+    assertEquals(PluginStatus.LOADED, host.plugins().plugin("off").orElseThrow().status());
+    assertEquals(List.of("good"), offered());
+
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, host.plugins().enable("off").status());
+    assertEquals(List.of("off", "good"), offered(), "configured order");
+
+    assertEquals(PluginStatus.LOADED, host.plugins().disable("good").status());
+    assertEquals(List.of("off"), offered());
+    var session = host.plugins().openSession("good").get(5, TimeUnit.SECONDS);
+    var outcome = session.authenticate(new byte[0], MisbehavingPluginTest.USER, MisbehavingPluginTest.PRESENTATION,
+        MisbehavingPluginTest.COMMAND).get(5, TimeUnit.SECONDS);
+    assertEquals(AuthenticationResult.ERROR, outcome.result(), "a disabled plug-in fails closed");
+  }
+
+  @Test
+  void enablingAPluginInErrorClearsErrorCodeAndErrorText() throws Exception {
+    PluginJar.of("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin")
+        .writeTo(root.resolve("plugins"), "throwing.jar");
+    start("");
+    var session = host.plugins().openSession("throwing").get(5, TimeUnit.SECONDS);
+    session.authenticate(new byte[0], MisbehavingPluginTest.USER, MisbehavingPluginTest.PRESENTATION,
+        MisbehavingPluginTest.COMMAND).get(5, TimeUnit.SECONDS);
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, host.plugins().plugin("throwing").orElseThrow().status());
+
+    PluginView enabled = host.plugins().enable("throwing");
+
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, enabled.status());
+    assertEquals(HResult.S_OK, enabled.errorCode());
+    assertEquals("", enabled.errorText());
+  }
+
+  @Test
+  void stopCallsDisableThenShutdownAndIsIdempotent() throws Exception {
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
+    start("");
+    host.stop();
+    host.stop();
+    assertEquals(org.authhost.host.lifecycle.LifeCycle.State.STOPPED, host.state());
+    var store = org.authhost.host.events.EventLogStore.openReader(host.config().eventLog().directory());
+    var last = store.query(EventQuery.all().withLevel(EventLevel.INFORMATION)).stream()
+        .map(e -> e.text()).toList();
+    assertEquals("host stopped", last.get(last.size() - 1));
+    host = null;
+  }
+
+  private List<String> offered() {
+    return host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList();
+  }
+}
