@@ -31,6 +31,7 @@ import org.authhost.host.plugins.PluginHost;
  */
 @Singleton
 public final class AdminServer extends LifeCycle {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
   private static final Pattern PLUGIN_ACTION = Pattern.compile("/plugins/([^/]+)/(enable|disable)");
 
   private final HostConfig config;
@@ -81,6 +82,12 @@ public final class AdminServer extends LifeCycle {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      route(exchange);
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    try {
       if (!authorized(exchange)) {
         send(exchange, 401, Map.of("error", "missing or wrong bearer token (see admin.json in the data folder)"));
         return;
@@ -104,6 +111,10 @@ public final class AdminServer extends LifeCycle {
       }
     } catch (IllegalArgumentException | IllegalStateException e) {
       send(exchange, 409, Map.of("error", e.getMessage()));
+    } catch (RuntimeException e) {
+      // A host bug, not the operator's: say so rather than drop the connection.
+      log.error("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+      send(exchange, 500, Map.of("error", "internal error: " + e));
     }
   }
 

@@ -1,0 +1,164 @@
+package org.authhost.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ApiTypesTest {
+
+  // --- AuthenticationFlags (WMS_AUTHENTICATION_FLAGS) ---
+
+  @Test
+  void authenticationFlagValues() {
+    assertEquals(1, AuthenticationFlags.TEXT_CHALLENGE);
+    assertEquals(2, AuthenticationFlags.CLIENT_SHOWS_UI);
+    assertEquals(4, AuthenticationFlags.ANONYMOUS);
+    assertEquals(8, AuthenticationFlags.CHALLENGE_FIRST);
+  }
+
+  @Test
+  void authenticationFlagsToString() {
+    assertEquals("TEXT_CHALLENGE|CHALLENGE_FIRST", AuthenticationFlags.toString(9));
+    assertEquals("ANONYMOUS", AuthenticationFlags.toString(4));
+    assertEquals("0", AuthenticationFlags.toString(0));
+  }
+
+  @Test
+  void authenticationFlagsHas() {
+    int flags = AuthenticationFlags.TEXT_CHALLENGE | AuthenticationFlags.CHALLENGE_FIRST;
+    assertTrue(AuthenticationFlags.has(flags, AuthenticationFlags.TEXT_CHALLENGE));
+    assertTrue(AuthenticationFlags.has(flags, AuthenticationFlags.CHALLENGE_FIRST));
+    assertFalse(AuthenticationFlags.has(flags, AuthenticationFlags.ANONYMOUS));
+    assertFalse(AuthenticationFlags.has(flags, AuthenticationFlags.ANONYMOUS | AuthenticationFlags.TEXT_CHALLENGE));
+  }
+
+  // --- AuthenticationResult (WMS_AUTHENTICATION_RESULT) ---
+
+  @Test
+  void authenticationResultValues() {
+    assertEquals(1, AuthenticationResult.SUCCESS.value());
+    assertEquals(2, AuthenticationResult.DENIED.value());
+    assertEquals(3, AuthenticationResult.CONTINUE.value());
+    assertEquals(4, AuthenticationResult.ERROR.value());
+    assertEquals(4, AuthenticationResult.values().length);
+  }
+
+  // --- EventLevel (WMS_EVENT_LOG_LEVEL) ---
+
+  @Test
+  void eventLevelValues() {
+    assertEquals(1, EventLevel.ERROR.value());
+    assertEquals(2, EventLevel.WARNING.value());
+    assertEquals(4, EventLevel.INFORMATION.value());
+  }
+
+  @Test
+  void eventLevelOfKnownValues() {
+    assertSame(EventLevel.ERROR, EventLevel.of(1));
+    assertSame(EventLevel.WARNING, EventLevel.of(2));
+    assertSame(EventLevel.INFORMATION, EventLevel.of(4));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 3, 5, -1})
+  void eventLevelOfUnknownValueThrows(int value) {
+    assertThrows(IllegalArgumentException.class, () -> EventLevel.of(value));
+  }
+
+  // --- Sid ---
+
+  @ParameterizedTest
+  @ValueSource(strings = {"S-1", "X-1-5", "S-1-", "S-2-5-32-544", "s-1-5-32-544", "S-1-5--1", ""})
+  void sidRejectsMalformed(String text) {
+    assertThrows(IllegalArgumentException.class, () -> new Sid(text));
+  }
+
+  @Test
+  void sidRejectsNull() {
+    assertThrows(IllegalArgumentException.class, () -> new Sid(null));
+  }
+
+  @Test
+  void sidAcceptsWellFormed() {
+    assertEquals("S-1-5-21-1-2-3-500", new Sid("S-1-5-21-1-2-3-500").value());
+    assertEquals("S-1-5-21-1-2-3-500", new Sid("S-1-5-21-1-2-3-500").toString());
+    assertEquals(new Sid("S-1-5-32-544"), Sid.ADMINISTRATORS);
+  }
+
+  @Test
+  void wellKnownSids() {
+    assertEquals("S-1-1-0", Sid.EVERYONE.value());
+    assertEquals("S-1-5-7", Sid.ANONYMOUS_LOGON.value());
+    assertEquals("S-1-5-11", Sid.AUTHENTICATED_USERS.value());
+    assertEquals("S-1-5-32-544", Sid.ADMINISTRATORS.value());
+    assertEquals("S-1-5-32-545", Sid.USERS.value());
+    assertEquals("S-1-5-32-546", Sid.GUESTS.value());
+  }
+
+  // --- Out ---
+
+  @Test
+  void outStartsUnset() {
+    Out<String> out = new Out<>();
+    assertFalse(out.isSet());
+    assertNull(out.get());
+  }
+
+  @Test
+  void inOutKeepsInitialValueAndIsNotSet() {
+    Out<Long> out = new Out<>(30L);
+    assertFalse(out.isSet());
+    assertEquals(30L, out.get());
+    out.set(60L);
+    assertTrue(out.isSet());
+    assertEquals(60L, out.get());
+  }
+
+  @Test
+  void settingNullStillCountsAsSet() {
+    Out<String> out = new Out<>("x");
+    out.set(null);
+    assertTrue(out.isSet());
+    assertNull(out.get());
+  }
+
+  // --- PluginException ---
+
+  @Test
+  void pluginExceptionRefusesSuccessHResult() {
+    assertThrows(IllegalArgumentException.class, () -> new PluginException(HResult.S_OK, "ok"));
+    assertThrows(IllegalArgumentException.class, () -> new PluginException(HResult.S_FALSE, "false"));
+    assertThrows(IllegalArgumentException.class,
+        () -> new PluginException(HResult.SEC_I_CONTINUE_NEEDED, "continue"));
+    assertThrows(IllegalArgumentException.class, () -> new PluginException(null, "null"));
+  }
+
+  @Test
+  void pluginExceptionCarriesFailureHResult() {
+    PluginException e = new PluginException(HResult.NS_E_PLUGIN_ERROR_REPORTED, "already logged");
+    assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, e.hresult());
+    assertEquals("already logged", e.getMessage());
+  }
+
+  // --- AccessToken (api record used by the token service) ---
+
+  @Test
+  void accessTokenCopiesGroups() {
+    List<Sid> groups = new java.util.ArrayList<>(Arrays.asList(Sid.EVERYONE));
+    AccessToken token = new AccessToken(new Sid("S-1-5-21-1-2-3-501"), groups, "D\\Guest", "Test",
+        java.time.Instant.EPOCH);
+    groups.add(Sid.ADMINISTRATORS);
+    assertFalse(token.hasSid(Sid.ADMINISTRATORS));
+    assertTrue(token.hasSid(Sid.EVERYONE));
+    assertTrue(token.hasSid(new Sid("S-1-5-21-1-2-3-501")));
+  }
+}

@@ -1,0 +1,242 @@
+package org.authhost.host.tokens;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.authhost.api.AccessToken;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.Sid;
+import org.authhost.api.TokenHandle;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TokenTableTest {
+  private static final Instant NOW = Instant.parse("2024-03-01T12:34:56Z");
+  private static final String PACKAGE = "TestPackage";
+
+  @TempDir Path dataDir;
+
+  private BuiltinAccounts accounts;
+  private TokenTable table;
+  private String machineSid;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    accounts = BuiltinAccounts.load("authhost", dataDir);
+    table = new TokenTable(accounts, Clock.fixed(NOW, ZoneOffset.UTC));
+    machineSid = BuiltinAccounts.machineSid(dataDir).value();
+  }
+
+  private TokenHandle logon(String account) {
+    Out<TokenHandle> handle = new Out<>();
+    assertEquals(HResult.S_OK, table.logonUser(account, PACKAGE, handle), account);
+    assertTrue(handle.isSet(), "handle set for " + account);
+    return handle.get();
+  }
+
+  private AccessToken query(TokenHandle handle) {
+    Out<AccessToken> token = new Out<>();
+    assertEquals(HResult.S_OK, table.queryToken(handle, token));
+    assertTrue(token.isSet());
+    return token.get();
+  }
+
+  @Test
+  void machineSidHasTheWindowsForm() {
+    assertTrue(machineSid.matches("S-1-5-21-\\d+-\\d+-\\d+"), machineSid);
+  }
+
+  @Test
+  void guestLogonIssuesTheGuestToken() {
+    AccessToken token = query(logon("Guest"));
+    assertEquals(new Sid(machineSid + "-501"), token.user());
+    assertTrue(token.groups().contains(Sid.EVERYONE), token.groups().toString());
+    assertTrue(token.groups().contains(Sid.GUESTS), token.groups().toString());
+    assertFalse(token.groups().contains(Sid.ADMINISTRATORS), token.groups().toString());
+    assertEquals("AUTHHOST\\Guest", token.accountName());
+    assertEquals(PACKAGE, token.authenticationPackage());
+    assertEquals(NOW, token.logonTime());
+  }
+
+  @Test
+  void administratorLogonIssuesTheAdministratorToken() {
+    AccessToken token = query(logon("Administrator"));
+    assertEquals(new Sid(machineSid + "-500"), token.user());
+    assertTrue(token.hasSid(Sid.ADMINISTRATORS));
+    assertTrue(token.hasSid(Sid.EVERYONE));
+    assertFalse(token.hasSid(Sid.GUESTS));
+    assertEquals("AUTHHOST\\Administrator", token.accountName());
+  }
+
+  @Test
+  void logonTimeComesFromTheClock() {
+    Instant other = Instant.parse("2030-01-01T00:00:00Z");
+    TokenTable later = new TokenTable(accounts, Clock.fixed(other, ZoneOffset.UTC));
+    Out<TokenHandle> handle = new Out<>();
+    assertEquals(HResult.S_OK, later.logonUser("Guest", "Other", handle));
+    Out<AccessToken> token = new Out<>();
+    assertEquals(HResult.S_OK, later.queryToken(handle.get(), token));
+    assertEquals(other, token.get().logonTime());
+    assertEquals("Other", token.get().authenticationPackage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Guest", "guest", "GUEST", "AUTHHOST\\guest", "authhost\\Guest", "guest@authhost",
+      "Guest@AUTHHOST", ".\\Guest"})
+  void guestNameFormsResolve(String name) {
+    AccessToken token = query(logon(name));
+    assertEquals(new Sid(machineSid + "-501"), token.user());
+    assertEquals("AUTHHOST\\Guest", token.accountName());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"nobody", "OTHER\\Guest", "Guest@other", "Guests", "Gues", ""})
+  void unknownAccountOrWrongDomainIsLogonFailure(String name) {
+    Out<TokenHandle> handle = new Out<>();
+    int before = table.openHandles();
+    assertEquals(HResult.E_LOGON_FAILURE, table.logonUser(name, PACKAGE, handle));
+    assertFalse(handle.isSet());
+    assertEquals(before, table.openHandles());
+  }
+
+  @Test
+  void disabledAccountIsLogonFailure() {
+    Account disabled = new Account("bob", "AUTHHOST", new Sid("S-1-5-21-1-2-3-1001"), List.of(), true);
+    TokenTable t = new TokenTable(name -> Optional.of(disabled), Clock.systemUTC());
+    Out<TokenHandle> handle = new Out<>();
+    assertEquals(HResult.E_LOGON_FAILURE, t.logonUser("bob", PACKAGE, handle));
+    assertFalse(handle.isSet());
+    assertEquals(0, t.openHandles());
+  }
+
+  @Test
+  void nullArgumentsAreInvalidArg() {
+    assertEquals(HResult.E_INVALIDARG, table.logonUser(null, PACKAGE, new Out<>()));
+    assertEquals(HResult.E_INVALIDARG, table.logonUser("Guest", null, new Out<>()));
+    assertEquals(HResult.E_INVALIDARG, table.logonUser("Guest", PACKAGE, null));
+    assertEquals(0, table.openHandles());
+  }
+
+  @Test
+  void closedHandleIsInvalidEverywhere() {
+    TokenHandle handle = logon("Guest");
+    assertTrue(table.isOpen(handle));
+    assertEquals(HResult.S_OK, table.closeHandle(handle));
+    assertFalse(table.isOpen(handle));
+
+    Out<AccessToken> token = new Out<>();
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.queryToken(handle, token));
+    assertFalse(token.isSet());
+    assertNull(token.get());
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.closeHandle(handle));
+    InvalidHandleException e = assertThrows(InvalidHandleException.class, () -> table.impersonate(handle));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, e.hresult());
+    assertEquals(Optional.empty(), Impersonation.current());
+  }
+
+  @Test
+  void neverIssuedHandleIsInvalid() {
+    logon("Guest"); // the table is not empty
+    TokenHandle bogus = new TokenHandle(12345);
+    assertFalse(table.isOpen(bogus));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.queryToken(bogus, new Out<>()));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.closeHandle(bogus));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE,
+        assertThrows(InvalidHandleException.class, () -> table.impersonate(bogus)).hresult());
+    assertEquals(1, table.openHandles());
+  }
+
+  @Test
+  void nullHandleIsInvalid() {
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.queryToken(null, new Out<>()));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.closeHandle(null));
+    assertThrows(InvalidHandleException.class, () -> table.impersonate(null));
+  }
+
+  @Test
+  void handleFromAnotherTableIsInvalid() {
+    TokenTable other = new TokenTable(accounts, Clock.systemUTC());
+    TokenHandle handle = logon("Guest");
+    assertEquals(0, other.openHandles());
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, other.queryToken(handle, new Out<>()));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, other.closeHandle(handle));
+    assertTrue(table.isOpen(handle));
+  }
+
+  @Test
+  void handlesAreNeverReused() {
+    Set<Long> seen = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      TokenHandle handle = logon(i % 2 == 0 ? "Guest" : "Administrator");
+      assertTrue(seen.add(handle.value()), "handle reused: " + handle + " at cycle " + i);
+      assertEquals(HResult.S_OK, table.closeHandle(handle));
+    }
+    assertEquals(0, table.openHandles());
+  }
+
+  @Test
+  void closedHandleStaysInvalidAfterLaterLogons() {
+    TokenHandle guest = logon("Guest");
+    assertEquals(HResult.S_OK, table.closeHandle(guest));
+    for (int i = 0; i < 100; i++) {
+      logon("Administrator");
+    }
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.queryToken(guest, new Out<>()));
+  }
+
+  @Test
+  void openHandlesCounts() {
+    assertEquals(0, table.openHandles());
+    TokenHandle a = logon("Guest");
+    TokenHandle b = logon("Guest");
+    TokenHandle c = logon("Administrator");
+    assertEquals(3, table.openHandles());
+    assertNotEquals(a, b);
+    assertEquals(HResult.S_OK, table.closeHandle(b));
+    assertEquals(2, table.openHandles());
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.closeHandle(b));
+    assertEquals(2, table.openHandles());
+    assertEquals(HResult.S_OK, table.closeHandle(a));
+    assertEquals(HResult.S_OK, table.closeHandle(c));
+    assertEquals(0, table.openHandles());
+  }
+
+  @Test
+  void twoLogonsOfTheSameUserGiveIndependentHandles() {
+    TokenHandle a = logon("Guest");
+    TokenHandle b = logon("Guest");
+    assertEquals(HResult.S_OK, table.closeHandle(a));
+    AccessToken token = query(b);
+    assertEquals(new Sid(machineSid + "-501"), token.user());
+  }
+
+  @Test
+  void queryWithNullOutIsPointerError() {
+    TokenHandle handle = logon("Guest");
+    assertEquals(HResult.E_POINTER, table.queryToken(handle, null));
+  }
+
+  @Test
+  void tokenGroupsCannotBeChanged() {
+    TokenHandle handle = logon("Guest");
+    AccessToken token = query(handle);
+    assertThrows(UnsupportedOperationException.class, () -> token.groups().add(Sid.ADMINISTRATORS));
+    assertFalse(query(handle).hasSid(Sid.ADMINISTRATORS));
+  }
+}
