@@ -120,8 +120,23 @@ public record HResult(int value) {
       .collect(Collectors.toUnmodifiableMap(
           pair -> ((HResult) pair[0]).value, pair -> (String) pair[1]));
 
-  private static final Map<String, HResult> BY_NAME = NAMES.entrySet().stream()
-      .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, e -> new HResult(e.getKey())));
+  /** Display names and the Java constant names ({@code E_LOGON_FAILURE}) both parse. */
+  private static final Map<String, HResult> BY_NAME = byName();
+
+  private static Map<String, HResult> byName() {
+    Map<String, HResult> names = new java.util.HashMap<>();
+    NAMES.forEach((value, name) -> names.put(name, new HResult(value)));
+    for (java.lang.reflect.Field field : HResult.class.getFields()) {
+      if (field.getType() == HResult.class) {
+        try {
+          names.put(field.getName(), (HResult) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    return Map.copyOf(names);
+  }
 
   /** The HResult with this raw value. */
   public static HResult of(int value) {

@@ -212,4 +212,10 @@ class HResultTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HResult.parse(text));
     assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
   }
+
+  @Test
+  void parseAcceptsTheJavaConstantNameAsWellAsTheDisplayName() {
+    assertEquals(0x8007052E, HResult.parse("E_LOGON_FAILURE").value());
+    assertEquals(0x8007052E, HResult.parse("HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)").value());
+  }
 }

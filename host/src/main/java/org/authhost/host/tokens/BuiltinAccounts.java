@@ -50,8 +50,12 @@ public final class BuiltinAccounts implements AccountDirectory {
     Path temp = Files.createTempFile(dataDirectory, MACHINE_SID_FILE, ".tmp");
     Files.writeString(temp, sid.value() + "\n", StandardCharsets.US_ASCII);
     try {
-      Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException raced) {
+      // A hard link is created whole or not at all, and never over an existing file: of two hosts
+      // starting at once exactly one wins, and the other reads the winner's SID below.
+      Files.createLink(file, temp);
+    } catch (java.nio.file.FileAlreadyExistsException raced) {
+      // The other host won.
+    } finally {
       Files.deleteIfExists(temp);
     }
     return new Sid(Files.readString(file, StandardCharsets.US_ASCII).strip());

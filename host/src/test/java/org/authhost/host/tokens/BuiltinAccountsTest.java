@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.authhost.api.Sid;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,8 +88,6 @@ class BuiltinAccountsTest {
    * win"). Each round starts several loaders on a fresh directory at the same moment.
    */
   @Test
-  //@Disabled("BUG BuiltinAccounts.machineSid: Files.move(..., ATOMIC_MOVE) replaces an existing "
-  //    + "machine.sid on POSIX (rename(2)), so concurrent first starts can each keep their own SID")
   void concurrentFirstLoadsAgreeOnOneMachineSid() throws Exception {
     int threads = 8;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
