@@ -54,7 +54,8 @@ final class PluginFailures {
     boolean loggedDuringCall = plugin.eventsLogged() > eventsBefore && lastLogged != null;
     if (code.equals(HResult.NS_E_PLUGIN_ERROR_REPORTED)) {
       if (loggedDuringCall) {
-        markFailed(plugin, lastLogged.code(), lastLogged.text());
+        // ErrorCode is what it logged, unless it logged a success code (e.g. a WARNING with S_OK).
+        markFailed(plugin, lastLogged.code().failed() ? lastLogged.code() : code, lastLogged.text());
         return;
       }
       String text = "plug-in '" + plugin.id() + "' returned " + code + " from " + method
