@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationContext;
@@ -56,7 +58,7 @@ public final class PluginHost extends LifeCycle {
   private final ScheduledExecutorService timer;
 
   private final Map<String, HostedPlugin> plugins = new LinkedHashMap<>();
-  private final List<PluginProblem> problems = new ArrayList<>();
+  private final List<PluginProblem> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Inject
   PluginHost(HostConfig config, PluginGuard guard, PluginFailures failures, HostEventLog eventLog,
@@ -92,15 +94,21 @@ public final class PluginHost extends LifeCycle {
                 + "' from plugins.order and plugins.settings in host.json"));
       }
     }
-    for (PluginDescriptor descriptor : ordered(scan.descriptors())) {
-      HostedPlugin plugin = load(descriptor);
-      if (plugin == null) {
-        continue;
+    // Plug-ins are independent until they are offered, so they start side by side; the map keeps
+    // the configured order whatever order they finish in.
+    List<PluginDescriptor> ordered = ordered(scan.descriptors());
+    ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, Math.min(ordered.size(), 4)));
+    try {
+      List<CompletableFuture<HostedPlugin>> starting = ordered.stream()
+          .map(d -> CompletableFuture.supplyAsync(() -> startOne(d), starters)).toList();
+      for (CompletableFuture<HostedPlugin> plugin : starting) {
+        HostedPlugin started = plugin.join();
+        if (started != null) {
+          plugins.put(started.id(), started);
+        }
       }
-      plugins.put(plugin.id(), plugin);
-      if ((plugin.status() & PluginStatus.ERROR) == 0 && initialize(plugin) && config.plugins().settingsOf(plugin.id()).enabled()) {
-        enable(plugin);
-      }
+    } finally {
+      starters.shutdown();
     }
     log.info("{} plug-in(s) loaded, {} refused", plugins.size(), problems.size());
   }
@@ -227,6 +235,15 @@ public final class PluginHost extends LifeCycle {
     if (plugin == null) {
       throw new IllegalArgumentException("no loaded plug-in '" + id + "'; loaded: "
           + String.join(", ", plugins.keySet()));
+    }
+    return plugin;
+  }
+
+  private HostedPlugin startOne(PluginDescriptor descriptor) {
+    HostedPlugin plugin = load(descriptor);
+    if (plugin != null && (plugin.status() & PluginStatus.ERROR) == 0 && initialize(plugin)
+        && config.plugins().settingsOf(plugin.id()).enabled()) {
+      enable(plugin);
     }
     return plugin;
   }
