@@ -37,7 +37,7 @@ public final class AuthHost extends LifeCycle {
   AuthHost(HostConfig config, EventLogStore store, HostEvents events, PluginHost plugins,
       AdminServer admin, TroubleshootingList troubleshooting, TokenTable tokens,
       @Named("plugin-workers") ExecutorService workers,
-      @Named("plugin-timer") ScheduledExecutorService timer) {
+      @Named("heartbeats") ScheduledExecutorService timer) {
     this.config = config;
     this.store = store;
     this.events = events;

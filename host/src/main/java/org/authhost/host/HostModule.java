@@ -59,10 +59,10 @@ final class HostModule extends AbstractModule {
 
   @Provides
   @Singleton
-  @Named("plugin-timer")
-  ScheduledExecutorService pluginTimer() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("plugin-timer"));
-    // Cancelled time limits are the common case; do not let them pile up in the queue.
+  @Named("heartbeats")
+  ScheduledExecutorService heartbeats() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("heartbeat"));
+    // Heartbeats of disabled plug-ins are cancelled; do not let them pile up in the queue.
     timer.setRemoveOnCancelPolicy(true);
     return timer;
   }

@@ -42,7 +42,7 @@ public final class AuthenticationSession implements AutoCloseable {
 
   /** The id of the plug-in this session talks to. */
   public String pluginId() {
-    return plugin.id();
+    return plugin == null ? "" : plugin.id();
   }
 
   /**
@@ -103,11 +103,12 @@ public final class AuthenticationSession implements AutoCloseable {
     Out<AccessToken> accessToken = new Out<>();
     Out<HResult> failure = new Out<>(HResult.S_OK);
     return guard.callAsync(plugin, "GetImpersonationToken", () -> {
-      HResult hr = guard.call(plugin, "GetLogicalUserID", () -> context.getLogicalUserId(userId));
-      if (hr.succeeded()) {
-        hr = guard.call(plugin, "GetImpersonationAccountName", () -> context.getImpersonationAccountName(account));
+      HResult hr = guard.callOptional(plugin, "GetLogicalUserID", () -> context.getLogicalUserId(userId));
+      if (hr.succeeded() || hr.equals(HResult.E_NOTIMPL)) {
+        hr = guard.callOptional(plugin, "GetImpersonationAccountName",
+            () -> context.getImpersonationAccountName(account));
       }
-      if (hr.succeeded()) {
+      if (hr.succeeded() || hr.equals(HResult.E_NOTIMPL)) {
         hr = guard.call(plugin, "GetImpersonationToken", () -> context.getImpersonationToken(token));
       }
       if (hr.succeeded()) {
@@ -121,9 +122,18 @@ public final class AuthenticationSession implements AutoCloseable {
       if (hr.failed()) {
         return AuthenticationOutcome.error(hr);
       }
-      lastToken = token.get();
+      synchronized (this) {
+        if (released) {
+          // Released while the identity was being collected: the handle is the context's to close.
+          return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
+        }
+        lastToken = token.get();
+      }
+      // Methods the plug-in may leave out (the SDK sample does) fall back on the token itself.
+      String accountName = account.get() != null ? account.get() : accessToken.get().accountName();
+      String logicalId = userId.get() != null ? userId.get() : accountName;
       return new AuthenticationOutcome(AuthenticationResult.SUCCESS, finalToken, HResult.S_OK,
-          userId.get(), account.get(), token.get(), accessToken.get());
+          logicalId, accountName, token.get(), accessToken.get());
     });
   }
 

@@ -42,13 +42,14 @@ final class HostEventLog implements EventLog {
     }
     HResult hr = code == null ? HResult.S_OK : code;
     String message = text == null ? "" : text;
-    plugin.logged(new PluginFailures.LoggedEvent(level, hr, message));
-    if (events.plugin(level, plugin.id(), hr, message) == 0) {
-      return HResult.E_FAIL;
+    long recordNumber = events.plugin(level, plugin.id(), hr, message);
+    if (level != EventLevel.INFORMATION) {
+      PluginGuard.noteLogged(plugin, new PluginFailures.LoggedEvent(level, hr, message));
     }
     if (level == EventLevel.ERROR) {
+      // Even when the log could not take the event: an ERROR takes the plug-in out (fail closed).
       failures.loggedError(plugin, hr, message);
     }
-    return HResult.S_OK;
+    return recordNumber == 0 ? HResult.E_FAIL : HResult.S_OK;
   }
 }

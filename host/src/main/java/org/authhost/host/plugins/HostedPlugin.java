@@ -1,7 +1,6 @@
 package org.authhost.host.plugins;
 
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.HResult;
@@ -14,10 +13,10 @@ import org.authhost.api.HResult;
 final class HostedPlugin {
   private final PluginDescriptor descriptor;
   private final HostNamedValues namedValues;
-  private final AtomicLong eventsLogged = new AtomicLong();
-  private volatile PluginFailures.LoggedEvent lastLogged;
 
   private volatile int status = PluginStatus.NONE;
+  /** Counts failures, so that a call can tell whether the plug-in failed while it ran. */
+  private volatile int failures;
   private volatile HResult errorCode = HResult.S_OK;
   private volatile String errorText = "";
 
@@ -32,6 +31,7 @@ final class HostedPlugin {
   private boolean initialized;
   private boolean wedged;
   private ScheduledFuture<?> heartbeat;
+  private volatile java.util.concurrent.CompletableFuture<HResult> heartbeatInFlight;
 
   HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues) {
     this.descriptor = descriptor;
@@ -76,8 +76,7 @@ final class HostedPlugin {
     this.classLoader = loader;
   }
 
-  synchronized void loaded(PluginClassLoader loader, BasicPlugin plugin) {
-    this.classLoader = loader;
+  synchronized void loaded(BasicPlugin plugin) {
     this.instance = plugin;
     this.authentication = plugin instanceof AuthenticationPlugin a ? a : null;
     this.status = PluginStatus.LOADED;
@@ -89,8 +88,27 @@ final class HostedPlugin {
     this.flags = flags;
   }
 
-  synchronized void enabled() {
+  int failures() {
+    return failures;
+  }
+
+  /**
+   * EnablePlugin succeeded: enabled, unless the plug-in failed (e.g. logged an ERROR) since
+   * {@code failuresBefore} was read, which must win over its S_OK.
+   */
+  synchronized boolean enabled(int failuresBefore) {
+    if (failures != failuresBefore) {
+      return false;
+    }
     status = PluginStatus.LOADED | PluginStatus.ENABLED;
+    errorCode = HResult.S_OK;
+    errorText = "";
+    return true;
+  }
+
+  /** The operator clears the error before enabling again (WMS: setting Enabled resets it). */
+  synchronized void clearError() {
+    status = status & ~PluginStatus.ERROR;
     errorCode = HResult.S_OK;
     errorText = "";
   }
@@ -109,6 +127,7 @@ final class HostedPlugin {
    */
   synchronized boolean failed(HResult code, String text) {
     boolean wasEnabled = isEnabled();
+    failures++;
     status = (status & PluginStatus.LOADED) | PluginStatus.ERROR;
     errorCode = code;
     errorText = text;
@@ -121,11 +140,7 @@ final class HostedPlugin {
     authentication = null;
   }
 
-  ClassLoader classLoader() {
-    return classLoader;
-  }
-
-  PluginClassLoader pluginClassLoader() {
+  PluginClassLoader classLoader() {
     return classLoader;
   }
 
@@ -147,19 +162,6 @@ final class HostedPlugin {
 
   int flags() {
     return flags;
-  }
-
-  long eventsLogged() {
-    return eventsLogged.get();
-  }
-
-  void logged(PluginFailures.LoggedEvent event) {
-    lastLogged = event;
-    eventsLogged.incrementAndGet();
-  }
-
-  PluginFailures.LoggedEvent lastLogged() {
-    return lastLogged;
   }
 
   synchronized boolean initialized() {
@@ -184,6 +186,16 @@ final class HostedPlugin {
       heartbeat.cancel(false);
     }
     heartbeat = next;
+  }
+
+  /** Whether the previous OnHeartbeat has returned; a slow one is never overlapped by the next. */
+  boolean heartbeatIdle() {
+    var last = heartbeatInFlight;
+    return last == null || last.isDone();
+  }
+
+  void heartbeatStarted(java.util.concurrent.CompletableFuture<HResult> call) {
+    heartbeatInFlight = call;
   }
 
   PluginView view() {

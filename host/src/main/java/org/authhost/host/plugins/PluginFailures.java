@@ -46,14 +46,11 @@ final class PluginFailures {
   /**
    * A call failed.
    *
-   * @param eventsBefore the plug-in's logged-event count when the call began
-   * @param lastLogged what the plug-in logged last, if anything during the call
+   * @param lastLogged the WARNING or ERROR the plug-in logged during the call, or null
    */
-  void failed(HostedPlugin plugin, String method, HResult code, String detail, long eventsBefore,
-      LoggedEvent lastLogged) {
-    boolean loggedDuringCall = plugin.eventsLogged() > eventsBefore && lastLogged != null;
+  void failed(HostedPlugin plugin, String method, HResult code, String detail, LoggedEvent lastLogged) {
     if (code.equals(HResult.NS_E_PLUGIN_ERROR_REPORTED)) {
-      if (loggedDuringCall) {
+      if (lastLogged != null) {
         // ErrorCode is what it logged, unless it logged a success code (e.g. a WARNING with S_OK).
         markFailed(plugin, lastLogged.code().failed() ? lastLogged.code() : code, lastLogged.text());
         return;

@@ -5,124 +5,94 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.authhost.api.HResult;
 import org.authhost.api.PluginException;
 import org.authhost.host.config.HostConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place where the host calls plug-in code (Caffeine's guarded-call rule): every exception
- * becomes an {@link HResult}, every failure goes to {@link PluginFailures}, and calls made through
- * {@link #callAsync} that outlive their time limit become {@link HResult#E_TIMEOUT}.
+ * becomes an {@link HResult}, every failure goes to {@link PluginFailures} exactly once, and every
+ * call has a time limit; past it the call counts as {@link HResult#E_TIMEOUT}, the plug-in is put
+ * in error and gets no further calls.
  *
- * <p>{@link #call} runs on the caller's thread and costs a few nanoseconds on success; the host
- * uses it on plug-in worker threads. {@link #callAsync} moves the call onto a worker thread so that
- * a plug-in that never returns holds a worker, never the caller.
+ * <p>{@link #call} runs on the caller's thread; its time limit is watched by {@link CallWatchdog},
+ * so the guard adds only a clock read and a few writes to a call. {@link #callAsync} runs the same
+ * guarded call on a worker thread, so that a plug-in that never returns holds a worker, never the
+ * caller, whose future the watchdog completes at the deadline.
  */
 @Singleton
 public final class PluginGuard {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PluginGuard.class);
+  private static final Logger log = LoggerFactory.getLogger(PluginGuard.class);
+
   private final PluginFailures failures;
   private final ExecutorService workers;
-  private final ScheduledExecutorService timer;
   private final long callTimeoutMillis;
+  private final long callTimeoutNanos;
 
   @Inject
-  PluginGuard(PluginFailures failures, @Named("plugin-workers") ExecutorService workers,
-      @Named("plugin-timer") ScheduledExecutorService timer, HostConfig config) {
+  PluginGuard(PluginFailures failures, @Named("plugin-workers") ExecutorService workers, HostConfig config) {
     this.failures = failures;
     this.workers = workers;
-    this.timer = timer;
     this.callTimeoutMillis = config.plugins().callTimeoutMillis();
+    this.callTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(callTimeoutMillis);
   }
 
   /** Calls plug-in code on this thread; a failure is recorded before this returns. */
   HResult call(HostedPlugin plugin, String method, PluginCall call) {
-    return guarded(plugin, method, call, null);
+    return guarded(plugin, method, call, null, false, false);
   }
 
   /**
-   * Calls plug-in code on a worker thread within the call time limit. The future always completes
-   * normally, with the call's HResult or {@link HResult#E_TIMEOUT}.
+   * Like {@link #call}, for methods a plug-in may leave out: {@link HResult#E_NOTIMPL} is returned
+   * but not recorded as a failure (the SDK sample answers {@code GetImpersonationAccountName} so).
+   */
+  HResult callOptional(HostedPlugin plugin, String method, PluginCall call) {
+    return guarded(plugin, method, call, null, false, true);
+  }
+
+  /**
+   * Calls plug-in code on a worker thread. The future always completes normally: with the call's
+   * HResult, or {@link HResult#E_TIMEOUT} at the deadline.
    */
   CompletableFuture<HResult> callAsync(HostedPlugin plugin, String method, PluginCall call) {
+    return onWorker(plugin, method, call, false);
+  }
+
+  /**
+   * Calls plug-in code on a worker thread, recording nothing: for the clean-up calls the host makes
+   * after it has already recorded a failure, so that one fault is reported once. What goes wrong is
+   * only written to the process log.
+   */
+  CompletableFuture<HResult> callQuietly(HostedPlugin plugin, String method, PluginCall call) {
+    return onWorker(plugin, method, call, true);
+  }
+
+  private CompletableFuture<HResult> onWorker(HostedPlugin plugin, String method, PluginCall call, boolean quiet) {
     CompletableFuture<HResult> result = new CompletableFuture<>();
     if (plugin.wedged()) {
       // A call into it never came back; another would only strand another worker.
       result.complete(HResult.E_TIMEOUT);
       return result;
     }
-    Verdict verdict = new Verdict();
-    Future<?> task;
     try {
-      task = workers.submit(() -> result.complete(guarded(plugin, method, call, verdict)));
-    } catch (RejectedExecutionException e) {
-      result.complete(HResult.NS_E_NO_NEW_CONNECTIONS);
-      return result;
-    }
-    var timeout = timer.schedule(() -> {
-      if (verdict.claim()) {
-        plugin.markWedged();
-        // Recorded before anyone waiting on the result can look at the plug-in's status.
-        failures.failed(plugin, method, HResult.E_TIMEOUT,
-            method + " did not return within " + callTimeoutMillis + " ms; the host stops calling it",
-            Long.MAX_VALUE, null);
-        result.complete(HResult.E_TIMEOUT);
-        task.cancel(true);
-      }
-    }, callTimeoutMillis, TimeUnit.MILLISECONDS);
-    result.whenComplete((hr, e) -> timeout.cancel(false));
-    return result;
-  }
-
-  /**
-   * Calls plug-in code on a worker thread within the time limit, recording nothing: for the
-   * clean-up calls the host makes after it has already recorded a failure, so that one fault is
-   * reported once. What goes wrong is only written to the process log.
-   */
-  CompletableFuture<HResult> callQuietly(HostedPlugin plugin, String method, PluginCall call) {
-    if (plugin.wedged()) {
-      return CompletableFuture.completedFuture(HResult.E_TIMEOUT);
-    }
-    CompletableFuture<HResult> result = new CompletableFuture<>();
-    try {
-      Future<?> task = workers.submit(() -> {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(plugin.classLoader());
-        try {
-          HResult hr = call.invoke();
-          result.complete(hr == null ? HResult.E_POINTER : hr);
-        } catch (Throwable e) {
-          log.debug("{} {} failed during clean-up", plugin, method, e);
-          result.complete(hresultOf(e));
-        } finally {
-          thread.setContextClassLoader(previous);
-        }
+      workers.execute(() -> {
+        HResult hr = guarded(plugin, method, call, result, quiet, false);
+        result.complete(hr);
       });
-      timer.schedule(() -> {
-        if (result.complete(HResult.E_TIMEOUT)) {
-          plugin.markWedged();
-          task.cancel(true);
-        }
-      }, callTimeoutMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      result.complete(HResult.E_ABORT);
+      log.warn("{}: no worker free for {}; answering {}", plugin, method, HResult.NS_E_NO_NEW_CONNECTIONS);
+      result.complete(HResult.NS_E_NO_NEW_CONNECTIONS);
     }
-    return result.whenComplete((hr, e) -> {
-      if (hr != null && hr.failed()) {
-        log.info("{} {} returned {} during clean-up", plugin, method, hr);
-      }
-    });
+    return result;
   }
 
   /** Reports a problem of the plug-in's own making that the guard saw outside a call. */
   void failed(HostedPlugin plugin, String method, HResult code, String detail) {
-    failures.failed(plugin, method, code, detail, Long.MAX_VALUE, null);
+    failures.failed(plugin, method, code, detail, null);
   }
 
   /** Reports a plug-in mistake that does not take it out of service. */
@@ -130,9 +100,50 @@ public final class PluginGuard {
     failures.warn(plugin, code, text);
   }
 
-  private HResult guarded(HostedPlugin plugin, String method, PluginCall call, Verdict verdict) {
-    long eventsBefore = plugin.eventsLogged();
-    Thread thread = Thread.currentThread();
+  /**
+   * Notes that the plug-in logged a WARNING or ERROR on this thread, so that a
+   * {@code NS_E_PLUGIN_ERROR_REPORTED} returned by the call in progress is known to be backed by
+   * an event. Events logged from the plug-in's own threads belong to no call.
+   */
+  static void noteLogged(HostedPlugin plugin, PluginFailures.LoggedEvent event) {
+    for (CallFrame frame = CallWatchdog.slot().current; frame != null; frame = frame.parent) {
+      if (frame.plugin == plugin) {
+        frame.logged = event;
+        return;
+      }
+    }
+  }
+
+  /** The watchdog found a call past its deadline and claimed it. */
+  void timedOut(CallFrame frame, Thread thread) {
+    frame.plugin.markWedged();
+    // Frames the expired one encloses end with it, so their late return is not reported either.
+    for (CallFrame inner = CallWatchdog.slotOf(thread); inner != null && inner != frame; inner = inner.parent) {
+      inner.expire();
+    }
+    CallFrame stuck = CallWatchdog.slotOf(thread);
+    String method = stuck == null ? frame.method : stuck.method;
+    if (!frame.quiet) {
+      failures.failed(frame.plugin, frame.method, HResult.E_TIMEOUT, method + " did not return within "
+          + callTimeoutMillis + " ms; the host stops calling this plug-in until it is restarted", null);
+    } else {
+      log.info("{} {} did not return within {} ms during clean-up", frame.plugin, frame.method, callTimeoutMillis);
+    }
+    for (CallFrame f = frame; f != null; f = f.parent) {
+      if (f.result != null) {
+        f.result.complete(HResult.E_TIMEOUT);
+      }
+    }
+    thread.interrupt();
+  }
+
+  private HResult guarded(HostedPlugin plugin, String method, PluginCall call,
+      CompletableFuture<HResult> result, boolean quiet, boolean optional) {
+    CallWatchdog.Slot slot = CallWatchdog.slot();
+    CallFrame frame = new CallFrame(this, plugin, method, System.nanoTime() + callTimeoutNanos,
+        slot.current, result, quiet);
+    slot.current = frame;
+    Thread thread = slot.thread;
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(plugin.classLoader());
     HResult hr;
@@ -142,25 +153,29 @@ public final class PluginGuard {
       if (hr == null) {
         hr = HResult.E_POINTER;
         detail = method + " returned null instead of an HResult";
-      } else if (hr.succeeded()) {
-        return verdict == null || verdict.claim() ? hr : HResult.E_TIMEOUT;
+      } else if (hr.succeeded() || (optional && hr.equals(HResult.E_NOTIMPL))) {
+        return frame.finish() ? hr : HResult.E_TIMEOUT;
       } else {
         detail = method + " returned " + hr;
       }
-    } catch (PluginException e) {
-      hr = e.hresult();
-      detail = method + " threw " + e;
     } catch (Throwable e) {
       hr = hresultOf(e);
       detail = method + " threw " + e;
     } finally {
       thread.setContextClassLoader(previous);
+      slot.current = frame.parent;
     }
-    if (verdict == null || verdict.claim()) {
-      failures.failed(plugin, method, hr, detail, eventsBefore, plugin.lastLogged());
-      return hr;
+    if (!frame.finish()) {
+      // The watchdog already reported this call; an interrupt it caused is no news.
+      Thread.interrupted();
+      return HResult.E_TIMEOUT;
     }
-    return HResult.E_TIMEOUT;
+    if (quiet) {
+      log.info("{} {} failed during clean-up: {}", plugin, method, detail);
+    } else {
+      failures.failed(plugin, method, hr, detail, frame.logged);
+    }
+    return hr;
   }
 
   /** The code a Java exception stands for, as the COM interop layer maps them. */
@@ -194,14 +209,5 @@ public final class PluginGuard {
       return HResult.E_NOINTERFACE;
     }
     return HResult.E_FAIL;
-  }
-
-  /** Decides, once, whether the call's own outcome or the time limit speaks for it. */
-  private static final class Verdict extends AtomicBoolean {
-    private static final long serialVersionUID = 1L;
-
-    boolean claim() {
-      return compareAndSet(false, true);
-    }
   }
 }

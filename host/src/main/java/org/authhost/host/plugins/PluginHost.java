@@ -57,13 +57,14 @@ public final class PluginHost extends LifeCycle {
   private final TokenTable tokens;
   private final ScheduledExecutorService timer;
 
-  private final Map<String, HostedPlugin> plugins = new LinkedHashMap<>();
+  /** Replaced whole at start and stop, so readers on the request path never take a lock. */
+  private volatile Map<String, HostedPlugin> plugins = Map.of();
   private final List<PluginProblem> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Inject
   PluginHost(HostConfig config, PluginGuard guard, PluginFailures failures, HostEventLog eventLog,
       HostServerContext server, HostEvents events, TokenTable tokens,
-      @Named("plugin-timer") ScheduledExecutorService timer) {
+      @Named("heartbeats") ScheduledExecutorService timer) {
     this.config = config;
     this.guard = guard;
     this.failures = failures;
@@ -101,12 +102,14 @@ public final class PluginHost extends LifeCycle {
     try {
       List<CompletableFuture<HostedPlugin>> starting = ordered.stream()
           .map(d -> CompletableFuture.supplyAsync(() -> startOne(d), starters)).toList();
+      Map<String, HostedPlugin> started = new LinkedHashMap<>();
       for (CompletableFuture<HostedPlugin> plugin : starting) {
-        HostedPlugin started = plugin.join();
-        if (started != null) {
-          plugins.put(started.id(), started);
+        HostedPlugin one = plugin.join();
+        if (one != null) {
+          started.put(one.id(), one);
         }
       }
+      plugins = java.util.Collections.unmodifiableMap(started);
     } finally {
       starters.shutdown();
     }
@@ -121,6 +124,8 @@ public final class PluginHost extends LifeCycle {
     for (HostedPlugin plugin : reverse) {
       plugin.heartbeat(null);
       if (plugin.isEnabled()) {
+        // Out of service first, so a failing DisablePlugin is not answered with another one.
+        plugin.disabled();
         guard.callAsync(plugin, "DisablePlugin", () -> plugin.instance().disable()).join();
       }
       if (plugin.initialized()) {
@@ -129,17 +134,17 @@ public final class PluginHost extends LifeCycle {
       eventLog.unregister(plugin);
       plugin.unloaded();
       try {
-        plugin.pluginClassLoader().close();
+        plugin.classLoader().close();
       } catch (java.io.IOException e) {
         log.debug("closing the class loader of {}", plugin, e);
       }
     }
-    plugins.clear();
+    plugins = Map.of();
     problems.clear();
   }
 
   /** Every plug-in, loaded or refused, as operators see them. */
-  public synchronized List<PluginView> plugins() {
+  public List<PluginView> plugins() {
     List<PluginView> views = new ArrayList<>();
     plugins.values().forEach(p -> views.add(p.view()));
     for (PluginProblem problem : problems) {
@@ -150,7 +155,7 @@ public final class PluginHost extends LifeCycle {
   }
 
   /** One plug-in's view. */
-  public synchronized Optional<PluginView> plugin(String id) {
+  public Optional<PluginView> plugin(String id) {
     return plugins().stream().filter(v -> v.id().equals(id)).findFirst();
   }
 
@@ -159,7 +164,7 @@ public final class PluginHost extends LifeCycle {
    * anonymous first (only the first of them), then the others, each group in configured order.
    * A plug-in in error is never among them: the host fails closed.
    */
-  public synchronized List<PluginView> offeredAuthenticationPlugins() {
+  public List<PluginView> offeredAuthenticationPlugins() {
     List<HostedPlugin> usable = plugins.values().stream()
         .filter(p -> p.authentication() != null && p.isUsable()).toList();
     List<PluginView> offered = new ArrayList<>();
@@ -175,10 +180,7 @@ public final class PluginHost extends LifeCycle {
    * when the plug-in fails; such a session answers {@code ERROR}.
    */
   public CompletableFuture<AuthenticationSession> openSession(String pluginId) {
-    HostedPlugin plugin;
-    synchronized (this) {
-      plugin = plugins.get(pluginId);
-    }
+    HostedPlugin plugin = plugins.get(pluginId);
     long callbackTimeout = config.plugins().callbackTimeoutMillis();
     if (plugin == null || plugin.authentication() == null || !plugin.isUsable()) {
       HResult why = plugin == null ? HResult.E_INVALIDARG
@@ -208,7 +210,12 @@ public final class PluginHost extends LifeCycle {
       throw new IllegalStateException("plug-in '" + id + "' has a call that never returned; restart "
           + "the host to load it afresh");
     }
-    if (!plugin.isEnabled() && (plugin.initialized() || initialize(plugin))) {
+    if (plugin.isEnabled()) {
+      return plugin.view();
+    }
+    plugin.clearError();
+    // InitializePlugin runs once per instance (WMS); a plug-in whose description failed is asked again.
+    if (plugin.initialized() ? describe(plugin) : initialize(plugin)) {
       enable(plugin);
     }
     return plugin.view();
@@ -218,13 +225,15 @@ public final class PluginHost extends LifeCycle {
   public synchronized PluginView disable(String id) {
     HostedPlugin plugin = require(id);
     plugin.heartbeat(null);
-    if (plugin.isEnabled()) {
+    boolean wasEnabled = plugin.isEnabled();
+    // Out of service first, so a failing DisablePlugin is not answered with another one.
+    plugin.disabled();
+    if (wasEnabled) {
       HResult hr = guard.callAsync(plugin, "DisablePlugin", () -> plugin.instance().disable()).join();
       if (hr.failed()) {
         return plugin.view();
       }
     }
-    plugin.disabled();
     events.host(EventLevel.INFORMATION, HostEvents.aboutPlugin(id), HResult.S_OK,
         "plug-in '" + id + "' disabled by the operator");
     return plugin.view();
@@ -309,7 +318,7 @@ public final class PluginHost extends LifeCycle {
     if (hr.failed()) {
       return plugin;
     }
-    plugin.loaded(loader, instance.get());
+    plugin.loaded(instance.get());
     return plugin;
   }
 
@@ -345,27 +354,30 @@ public final class PluginHost extends LifeCycle {
     if (plugin.instance() == null || plugin.wedged()) {
       return false;
     }
+    int failuresBefore = plugin.failures();
     HResult hr = guard.callAsync(plugin, "InitializePlugin",
         () -> plugin.instance().initialize(server, plugin.namedValues())).join();
     if (hr.succeeded()) {
       plugin.markInitialized();
     }
-    return hr.succeeded() && describe(plugin);
+    // An ERROR logged during the call outweighs the S_OK it returned.
+    return hr.succeeded() && plugin.failures() == failuresBefore && describe(plugin);
   }
 
   private void enable(HostedPlugin plugin) {
     Out<Duration> period = new Out<>(Duration.ZERO);
+    int failuresBefore = plugin.failures();
     HResult hr = guard.callAsync(plugin, "EnablePlugin", () -> plugin.instance().enable(period)).join();
-    if (hr.failed()) {
+    if (hr.failed() || !plugin.enabled(failuresBefore)) {
       return;
     }
-    plugin.enabled();
     Duration every = period.get();
     if (every != null && every.compareTo(HEARTBEAT_FLOOR) > 0) {
       long millis = every.toMillis();
       plugin.heartbeat(timer.scheduleWithFixedDelay(() -> {
-        if (plugin.isUsable()) {
-          guard.callAsync(plugin, "OnHeartbeat", () -> plugin.instance().onHeartbeat());
+        if (plugin.isUsable() && plugin.heartbeatIdle()) {
+          plugin.heartbeatStarted(
+              guard.callAsync(plugin, "OnHeartbeat", () -> plugin.instance().onHeartbeat()));
         }
       }, millis, millis, TimeUnit.MILLISECONDS));
     }

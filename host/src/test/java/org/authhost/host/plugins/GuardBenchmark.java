@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationPlugin;
@@ -24,8 +23,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the guard adds to a successful plug-in call: {@link PluginGuard#call} (exception capture,
- * HResult check, context class loader swap) against calling the plug-in directly. The target is a
+ * What the guard adds to a successful plug-in call: {@link PluginGuard#call} (call frame with its
+ * deadline for the watchdog, exception capture, HResult check, context class loader swap) against
+ * calling the plug-in directly. The target is a
  * difference under 100 ns. {@code guardedAsync} shows, for scale, the hop to a worker thread with a
  * time limit that the host uses for calls that might hang.
  *
@@ -42,7 +42,6 @@ public class GuardBenchmark {
   private HostedPlugin hosted;
   private PluginGuard guard;
   private ExecutorService workers;
-  private ScheduledExecutorService timer;
 
   /** A plug-in method as cheap as they come, so the guard's own cost is what shows. */
   static final class FlagsPlugin extends TestPluginStub {
@@ -60,16 +59,14 @@ public class GuardBenchmark {
         new PluginDescriptor("bench", "1.0", "1.0", FlagsPlugin.class.getName(), "", Path.of("bench.jar")),
         new HostNamedValues("bench", Map.of()));
     workers = Executors.newCachedThreadPool();
-    timer = Executors.newSingleThreadScheduledExecutor();
     // The success path never reaches the failure reporter, so it needs no event log here.
-    guard = new PluginGuard(new PluginFailures(null), workers, timer,
+    guard = new PluginGuard(new PluginFailures(null), workers,
         ConfigLoader.defaults(Path.of(System.getProperty("java.io.tmpdir"))));
   }
 
   @TearDown
   public void tearDown() {
     workers.shutdownNow();
-    timer.shutdownNow();
   }
 
   @Benchmark

@@ -114,8 +114,12 @@ class MisbehavingPluginTest {
     assertEquals(HResult.E_TIMEOUT, view("hanging").errorCode());
     List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("hanging"));
     assertEquals(1, entries.size());
+    assertEquals(DiagnosticType.SERVER_EVENT_LOG_ERROR, entries.get(0).type());
     assertEquals(HResult.E_TIMEOUT, entries.get(0).hresult());
-    assertEquals(1, eventsAbout("hanging").size());
+    List<EventRecord> events = eventsAbout("hanging");
+    assertEquals(1, events.size());
+    assertEquals(EventLevel.ERROR, events.get(0).level());
+    assertTrue(events.get(0).text().contains("Authenticate did not return within 500 ms"), events.get(0).text());
   }
 
   @Test
@@ -130,7 +134,10 @@ class MisbehavingPluginTest {
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
     assertEquals(HResult.E_TIMEOUT, v.errorCode());
     assertTrue(v.errorText().contains("OnAuthenticateComplete was not called"), v.errorText());
-    assertEquals(1, host.troubleshooting().entriesFor(HostEvents.aboutPlugin("silent")).size());
+    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("silent"));
+    assertEquals(1, entries.size());
+    assertEquals(DiagnosticType.SERVER_EVENT_LOG_ERROR, entries.get(0).type());
+    assertEquals(HResult.E_TIMEOUT, entries.get(0).hresult());
     List<EventRecord> events = eventsAbout("silent");
     assertEquals(1, events.size());
     assertEquals(EventLevel.ERROR, events.get(0).level());
@@ -261,6 +268,51 @@ class MisbehavingPluginTest {
     assertEquals(HResult.SEC_E_INVALID_HANDLE,
         host.tokens().queryToken(outcome.token(), new org.authhost.api.Out<>()));
     assertTrue(host.troubleshooting().entries().isEmpty(), host.troubleshooting().entries().toString());
+  }
+
+  @Test
+  void anErrorLoggedDuringEnableWinsOverTheSOkItReturns() throws Exception {
+    start("enableerror", "org.authhost.testplugins.enableerror.EnableErrorPlugin");
+
+    PluginView v = view("enableerror");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
+    assertEquals(HResult.E_FAIL, v.errorCode());
+    assertEquals("the key store is missing", v.errorText());
+    assertTrue(host.plugins().offeredAuthenticationPlugins().isEmpty(), "never offered: fail closed");
+    List<EventRecord> events = eventsAbout("enableerror");
+    assertEquals(1, events.size(), events.toString());
+    assertEquals("enableerror", events.get(0).source());
+    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor("enableerror");
+    assertEquals(1, entries.size());
+    assertEquals(DiagnosticType.PLUGIN_EVENT_LOG_ERROR, entries.get(0).type());
+  }
+
+  @Test
+  void aFailingDisableIsCalledOnceAndRecordedOnce() throws Exception {
+    start("baddisable", "org.authhost.testplugins.baddisable.BadDisablePlugin");
+
+    PluginView v = host.plugins().disable("baddisable");
+
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
+    assertEquals(HResult.E_FAIL, v.errorCode());
+    List<EventRecord> events = eventsAbout("baddisable");
+    assertEquals(1, events.stream().filter(e -> e.text().equals("DisablePlugin called")).count(), events.toString());
+    assertEquals(1, events.stream().filter(e -> e.level() == EventLevel.ERROR).count(), events.toString());
+    assertEquals(1, host.troubleshooting().entriesFor(HostEvents.aboutPlugin("baddisable")).size());
+  }
+
+  @Test
+  void aContextThatLeavesOutTheAccountNameSucceedsWithTheTokensAccount() throws Exception {
+    start("noaccount", "org.authhost.testplugins.noaccount.NoAccountPlugin");
+
+    AuthenticationOutcome outcome = authenticate("noaccount");
+
+    assertEquals(AuthenticationResult.SUCCESS, outcome.result());
+    assertEquals(outcome.accessToken().accountName(), outcome.accountName());
+    assertTrue(outcome.accountName().endsWith("\\Guest"), outcome.accountName());
+    assertEquals(outcome.accountName(), outcome.logicalUserId());
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("noaccount").status());
+    assertTrue(eventsAbout("noaccount").isEmpty());
   }
 
   static final UserContext USER = new UserContext() {

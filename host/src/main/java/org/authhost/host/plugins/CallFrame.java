@@ -1,0 +1,48 @@
+package org.authhost.host.plugins;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.authhost.api.HResult;
+
+/**
+ * One call into a plug-in in progress. Whoever claims it first, the returning call or the
+ * watchdog at the deadline, decides the outcome; the other one's word is dropped, so a failure is
+ * reported exactly once. Nested calls (the host asking a context for its identity inside one timed
+ * step) form a chain through {@link #parent}.
+ */
+final class CallFrame extends AtomicBoolean {
+  private static final long serialVersionUID = 1L;
+
+  final transient PluginGuard owner;
+  final transient HostedPlugin plugin;
+  final String method;
+  final long deadline;
+  final transient CallFrame parent;
+  /** Completed with E_TIMEOUT by the watchdog when the call has a caller waiting asynchronously. */
+  final transient CompletableFuture<HResult> result;
+  /** Clean-up calls: a timeout is not reported again. */
+  final boolean quiet;
+  /** The WARNING or ERROR the plug-in logged during this call, on this thread. */
+  transient PluginFailures.LoggedEvent logged;
+
+  CallFrame(PluginGuard owner, HostedPlugin plugin, String method, long deadline, CallFrame parent,
+      CompletableFuture<HResult> result, boolean quiet) {
+    this.owner = owner;
+    this.plugin = plugin;
+    this.method = method;
+    this.deadline = deadline;
+    this.parent = parent;
+    this.result = result;
+    this.quiet = quiet;
+  }
+
+  /** The call returned: true if its own outcome counts. */
+  boolean finish() {
+    return compareAndSet(false, true);
+  }
+
+  /** The deadline passed: true if the timeout counts. Also ends every frame this one encloses. */
+  boolean expire() {
+    return compareAndSet(false, true);
+  }
+}
