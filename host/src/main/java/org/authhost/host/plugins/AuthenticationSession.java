@@ -143,7 +143,8 @@ public final class AuthenticationSession implements AutoCloseable {
           "GetImpersonationToken succeeded but gave no token handle");
       return HResult.E_POINTER;
     }
-    HResult hr = tokens.queryToken(handle, accessToken);
+    // Only a handle this plug-in issued counts; another plug-in's handle does not exist for it.
+    HResult hr = tokens.queryToken(plugin.id(), handle, accessToken);
     if (hr.failed()) {
       guard.failed(plugin, "GetImpersonationToken", hr, "GetImpersonationToken returned " + handle
           + ", which is closed or was never issued (" + hr + "); a context must keep its token open "

@@ -132,6 +132,10 @@ public final class PluginHost extends LifeCycle {
         guard.callAsync(plugin, "ShutdownPlugin", () -> plugin.instance().shutdown()).join();
       }
       eventLog.unregister(plugin);
+      int leaked = tokens.closeAllOwnedBy(plugin.id());
+      if (leaked > 0) {
+        log.info("{} left {} token handle(s) open at shutdown; the host closed them", plugin, leaked);
+      }
       plugin.unloaded();
       try {
         plugin.classLoader().close();
@@ -356,7 +360,7 @@ public final class PluginHost extends LifeCycle {
     }
     int failuresBefore = plugin.failures();
     HResult hr = guard.callAsync(plugin, "InitializePlugin",
-        () -> plugin.instance().initialize(server, plugin.namedValues())).join();
+        () -> plugin.instance().initialize(server.forPlugin(plugin.id()), plugin.namedValues())).join();
     if (hr.succeeded()) {
       plugin.markInitialized();
     }

@@ -27,7 +27,13 @@ import org.authhost.api.TokenService;
 public final class TokenTable implements TokenService {
   private final AccountDirectory accounts;
   private final Clock clock;
-  private final ConcurrentHashMap<Long, AccessToken> open = new ConcurrentHashMap<>();
+  /** The owner: the plug-in whose token service issued it, or {@link #HOST}. */
+  private record Issued(AccessToken token, String owner) {}
+
+  /** The owner of handles the host issues itself. */
+  static final String HOST = "";
+
+  private final ConcurrentHashMap<Long, Issued> open = new ConcurrentHashMap<>();
   private final AtomicLong next;
 
   @Inject
@@ -40,6 +46,10 @@ public final class TokenTable implements TokenService {
 
   @Override
   public HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token) {
+    return logonUser(HOST, accountName, authenticationPackage, token);
+  }
+
+  private HResult logonUser(String owner, String accountName, String authenticationPackage, Out<TokenHandle> token) {
     if (accountName == null || authenticationPackage == null || token == null) {
       return HResult.E_INVALIDARG;
     }
@@ -52,30 +62,83 @@ public final class TokenTable implements TokenService {
     groups.add(Sid.EVERYONE);
     groups.addAll(account.groups());
     long handle = next.addAndGet(4);
-    open.put(handle, new AccessToken(
-        account.sid(), groups, account.qualifiedName(), authenticationPackage, clock.instant()));
+    open.put(handle, new Issued(new AccessToken(
+        account.sid(), groups, account.qualifiedName(), authenticationPackage, clock.instant()), owner));
     token.set(new TokenHandle(handle));
     return HResult.S_OK;
   }
 
+  /** The host's view: any open handle. */
   @Override
   public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
-    AccessToken found = handle == null ? null : open.get(handle.value());
-    if (found == null) {
+    return queryToken(null, handle, token);
+  }
+
+  /**
+   * What a handle stands for, if {@code owner} issued it; for any other owner the handle does not
+   * exist (SEC_E_INVALID_HANDLE), so one plug-in cannot read or close another's tokens.
+   *
+   * @param owner a plug-in id, or null for the host, which sees every handle
+   */
+  public HResult queryToken(String owner, TokenHandle handle, Out<AccessToken> token) {
+    Issued found = handle == null ? null : open.get(handle.value());
+    if (found == null || (owner != null && !owner.equals(found.owner()))) {
       return HResult.SEC_E_INVALID_HANDLE;
     }
     if (token == null) {
       return HResult.E_POINTER;
     }
-    token.set(found);
+    token.set(found.token());
     return HResult.S_OK;
   }
 
   @Override
   public HResult closeHandle(TokenHandle handle) {
-    return handle != null && open.remove(handle.value()) != null
-        ? HResult.S_OK
-        : HResult.SEC_E_INVALID_HANDLE;
+    return closeHandle(null, handle);
+  }
+
+  private HResult closeHandle(String owner, TokenHandle handle) {
+    if (handle == null) {
+      return HResult.SEC_E_INVALID_HANDLE;
+    }
+    Issued found = open.get(handle.value());
+    if (found == null || (owner != null && !owner.equals(found.owner()))) {
+      return HResult.SEC_E_INVALID_HANDLE;
+    }
+    return open.remove(handle.value(), found) ? HResult.S_OK : HResult.SEC_E_INVALID_HANDLE;
+  }
+
+  /** The token service one plug-in sees: it issues handles it owns and can use no others. */
+  public TokenService serviceFor(String pluginId) {
+    return new TokenService() {
+      @Override
+      public HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token) {
+        return TokenTable.this.logonUser(pluginId, accountName, authenticationPackage, token);
+      }
+
+      @Override
+      public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
+        return TokenTable.this.queryToken(pluginId, handle, token);
+      }
+
+      @Override
+      public HResult closeHandle(TokenHandle handle) {
+        return TokenTable.this.closeHandle(pluginId, handle);
+      }
+    };
+  }
+
+  /** Closes every handle a plug-in still holds, when it is unloaded; returns how many. */
+  public int closeAllOwnedBy(String pluginId) {
+    int[] closed = {0};
+    open.entrySet().removeIf(e -> {
+      boolean owned = e.getValue().owner().equals(pluginId);
+      if (owned) {
+        closed[0]++;
+      }
+      return owned;
+    });
+    return closed[0];
   }
 
   /** Whether the handle is open. */
@@ -95,10 +158,10 @@ public final class TokenTable implements TokenService {
    * @throws InvalidHandleException for a closed or unknown handle
    */
   public Impersonation impersonate(TokenHandle handle) {
-    AccessToken token = handle == null ? null : open.get(handle.value());
-    if (token == null) {
+    Issued issued = handle == null ? null : open.get(handle.value());
+    if (issued == null) {
       throw new InvalidHandleException(handle);
     }
-    return Impersonation.begin(token);
+    return Impersonation.begin(issued.token());
   }
 }

@@ -239,4 +239,40 @@ class TokenTableTest {
     assertThrows(UnsupportedOperationException.class, () -> token.groups().add(Sid.ADMINISTRATORS));
     assertFalse(query(handle).hasSid(Sid.ADMINISTRATORS));
   }
+
+  @Test
+  void aPluginCanUseOnlyTheHandlesItIssued() {
+    var alpha = table.serviceFor("alpha");
+    var beta = table.serviceFor("beta");
+    Out<TokenHandle> issued = new Out<>();
+    assertEquals(HResult.S_OK, alpha.logonUser("Guest", PACKAGE, issued));
+    TokenHandle handle = issued.get();
+
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, beta.queryToken(handle, new Out<>()));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, beta.closeHandle(handle));
+    assertTrue(table.isOpen(handle), "another plug-in's close must not close it");
+    assertEquals(HResult.S_OK, alpha.queryToken(handle, new Out<>()));
+    assertEquals(HResult.S_OK, table.queryToken("alpha", handle, new Out<>()));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, table.queryToken("beta", handle, new Out<>()));
+    assertEquals(HResult.S_OK, table.queryToken(handle, new Out<>()), "the host sees every handle");
+    assertEquals(HResult.S_OK, alpha.closeHandle(handle));
+    assertFalse(table.isOpen(handle));
+  }
+
+  @Test
+  void unloadingAPluginClosesTheHandlesItStillHolds() {
+    var alpha = table.serviceFor("alpha");
+    Out<TokenHandle> a1 = new Out<>();
+    Out<TokenHandle> a2 = new Out<>();
+    alpha.logonUser("Guest", PACKAGE, a1);
+    alpha.logonUser("Administrator", PACKAGE, a2);
+    TokenHandle mine = logon("Guest");
+
+    assertEquals(2, table.closeAllOwnedBy("alpha"));
+
+    assertFalse(table.isOpen(a1.get()));
+    assertFalse(table.isOpen(a2.get()));
+    assertTrue(table.isOpen(mine));
+    assertEquals(1, table.openHandles());
+  }
 }
