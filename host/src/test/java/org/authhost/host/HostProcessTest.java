@@ -103,6 +103,15 @@ class HostProcessTest {
     assertTrue(errorLines.get(0).contains("\"hresult\":\"0x8007000B\"") && errorLines.get(0).contains("corrupt.jar"));
     Result about = cli("events", "--config", dir, "--plugin", "anonymous");
     assertTrue(about.out().contains("disabled by the operator"), about.out());
+    Result newestAbout = cli("events", "--config", dir, "--plugin", "anonymous", "-n", "1");
+    assertEquals(1, newestAbout.out().lines().count(), newestAbout.out());
+    assertTrue(newestAbout.out().contains("host:anonymous") && newestAbout.out().contains("disabled by the operator"),
+        newestAbout.out());
+
+    Result second = cli("run", "--config", dir);
+    assertEquals(2, second.code(), "a second host on the same data folder must refuse to start");
+    assertTrue(second.err().startsWith("error: ") && second.err().contains(root.resolve("var").toString()), second.err());
+    assertFalse(second.err().contains("\tat "), "no stack trace: " + second.err());
     assertTrue(cli("events", "--config", dir, "--hresult", "0x8007000B").out().contains("corrupt.jar"));
     Result badLevel = cli("events", "--config", dir, "--level", "loud");
     assertEquals(2, badLevel.code());

@@ -54,7 +54,12 @@ public final class AdminServer extends LifeCycle {
     new SecureRandom().nextBytes(random);
     String bearer = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     token = bearer.getBytes(StandardCharsets.US_ASCII);
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.admin().port()), 16);
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.admin().port()), 16);
+    } catch (java.net.BindException e) {
+      throw new java.io.IOException("the admin endpoint cannot listen on 127.0.0.1:" + config.admin().port()
+          + " (" + e.getMessage() + "); set admin.port in host.json to a free port, or 0 to pick one", e);
+    }
     server.setExecutor(Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "admin-endpoint");
       t.setDaemon(true);

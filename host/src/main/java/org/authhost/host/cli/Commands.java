@@ -13,17 +13,42 @@ import picocli.CommandLine.Command;
 public final class Commands {
   private Commands() {}
 
+  /**
+   * The exception that explains a failure to an operator: Guice wraps what a service threw while it
+   * was being created (an unwritable data folder, an event log locked by another host) in its own
+   * exceptions, which say nothing an operator can act on.
+   */
+  static Throwable operatorCause(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof com.google.inject.ProvisionException || t instanceof com.google.inject.CreationException
+        || t instanceof java.lang.reflect.InvocationTargetException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof com.google.inject.ProvisionException || t instanceof com.google.inject.CreationException) {
+      // Guice keeps the cause in its messages when there is exactly one.
+      for (var message : t instanceof com.google.inject.ProvisionException p ? p.getErrorMessages()
+          : ((com.google.inject.CreationException) t).getErrorMessages()) {
+        if (message.getCause() != null) {
+          return operatorCause(message.getCause());
+        }
+      }
+    }
+    return t;
+  }
+
   /** A command line whose errors are one clear message, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Commands());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException || e instanceof AdminException) {
-        commandLine.getErr().println(e.getMessage());
+      Throwable cause = operatorCause(e);
+      if (cause instanceof ConfigException || cause instanceof AdminException) {
+        commandLine.getErr().println(cause.getMessage());
         return 2;
       }
-      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-        commandLine.getErr().println("error: " + e.getMessage());
-        return 1;
+      if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException
+          || cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException) {
+        commandLine.getErr().println("error: " + cause.getMessage());
+        return 2;
       }
       throw e;
     });

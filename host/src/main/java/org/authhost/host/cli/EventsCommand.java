@@ -104,14 +104,26 @@ final class EventsCommand implements Callable<Integer> {
       query = query.withTo(when("--until", until));
     }
     PrintWriter out = spec.commandLine().getOut();
+    java.util.function.Predicate<EventRecord> about = record -> plugin == null
+        || record.source().equals(plugin) || record.source().equals(HostEvents.aboutPlugin(plugin));
     Consumer<EventRecord> print = record -> {
-      if (plugin == null || record.source().equals(plugin)
-          || record.source().equals(HostEvents.aboutPlugin(plugin))) {
+      if (about.test(record)) {
         out.println(json ? json(record) : text(record));
         out.flush();
       }
     };
     EventLogReader reader = EventLogStore.openReader(hostConfig.eventLog().directory());
+    if (plugin != null && limit > 0) {
+      // The newest N about the plug-in, not the plug-in's share of the newest N.
+      List<EventRecord> matching = reader.query(query.withLimit(0)).stream().filter(about).toList();
+      List<EventRecord> newest = matching.subList(Math.max(0, matching.size() - limit), matching.size());
+      newest.forEach(print);
+      if (!follow) {
+        return 0;
+      }
+      long last = newest.isEmpty() ? reader.lastRecordNumber() : newest.get(newest.size() - 1).recordNumber();
+      query = query.withAfterRecordNumber(Math.max(after, last)).withLimit(0);
+    }
     if (follow) {
       reader.follow(query, Duration.ofMillis(200), print, () -> !Thread.currentThread().isInterrupted());
     } else {

@@ -60,7 +60,7 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode p = client(config).post("/plugins/" + id + "/enable");
+      JsonNode p = client(config).post("/plugins/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/enable");
       spec.commandLine().getOut().printf("%s: %s%s%n", id, p.path("statusText").asText(),
           p.path("status").asInt() % 2 == 1 ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText() : "");
       return p.path("status").asInt() % 2 == 1 ? 1 : 0;
@@ -80,9 +80,11 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode p = client(config).post("/plugins/" + id + "/disable");
-      spec.commandLine().getOut().printf("%s: %s%n", id, p.path("statusText").asText());
-      return 0;
+      JsonNode p = client(config).post("/plugins/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/disable");
+      boolean failed = p.path("status").asInt() % 2 == 1;
+      spec.commandLine().getOut().printf("%s: %s%s%n", id, p.path("statusText").asText(),
+          failed ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText() : "");
+      return failed ? 1 : 0;
     }
   }
 }

@@ -119,7 +119,8 @@ public final class EventLogStore implements AutoCloseable {
       FileLock fileLock = lockChannel.tryLock();
       if (fileLock == null) {
         throw new IOException(
-            "the event log in " + config.directory() + " is in use by another process");
+            "the event log in " + config.directory() + " is in use by another process (another host "
+                + "with the same dataDirectory?); stop that host, or give this one its own dataDirectory");
       }
       return new EventLogStore(config, clock, lockChannel);
     } catch (OverlappingFileLockException e) {
