@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationResult;
-import org.authhost.api.CommandContext;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
-import org.authhost.api.PresentationContext;
-import org.authhost.api.UserContext;
 import org.authhost.host.AuthHost;
 import org.authhost.host.diagnostics.DiagnosticType;
 import org.authhost.host.diagnostics.HostEvents;
@@ -23,42 +18,16 @@ import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
-import org.authhost.host.testing.TestHosts;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real misbehaving plug-in JARs, compiled and loaded through the host: each test pins the exact
  * HResult, status bits, troubleshooting entries and event-log records the WMS rules call for.
  */
-class MisbehavingPluginTest {
-  @TempDir
-  Path root;
-
-  private AuthHost host;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (host != null) {
-      host.stop();
-    }
-  }
-
+class MisbehavingPluginTest extends HostTestBase {
   private AuthHost start(String name, String entryPoint) throws Exception {
     PluginJar.of(name, entryPoint).writeTo(root.resolve("plugins"), name + ".jar");
-    return startHost();
-  }
-
-  private AuthHost startHost() throws Exception {
-    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, "")));
-    host.start();
-    return host;
-  }
-
-  private AuthenticationOutcome authenticate(String pluginId) throws Exception {
-    AuthenticationSession session = host.plugins().openSession(pluginId).get(5, TimeUnit.SECONDS);
-    return session.authenticate(new byte[0], USER, PRESENTATION, COMMAND).get(5, TimeUnit.SECONDS);
+    return startHost("");
   }
 
   /** Events by or about the plug-in. */
@@ -214,7 +183,7 @@ class MisbehavingPluginTest {
     Path oldJackson = PluginJar.testLibrary("jackson-core-2.12.7.jar");
     PluginJar.of("clash", "org.authhost.testplugins.clash.ClashPlugin")
         .bundling(oldJackson).writeTo(root.resolve("plugins"), "clash.jar");
-    startHost();
+    startHost("");
 
     PluginView v = view("clash");
     assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, v.status());
@@ -249,13 +218,11 @@ class MisbehavingPluginTest {
     java.nio.file.Files.createDirectories(root.resolve("plugins"));
     java.nio.file.Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
         root.resolve("plugins").resolve("authhost-plugin-anonymous.jar"));
-    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root,
-        "\"settings\": { \"anonymous\": { \"enabled\": true, \"properties\": { \"account\": \"Guest\" } } }")));
-    host.start();
+    startHost("\"settings\": { \"anonymous\": { \"enabled\": true, \"properties\": { \"account\": \"Guest\" } } }");
     assertEquals(List.of("anonymous"), host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
     AuthenticationSession session = host.plugins().openSession("anonymous").get(5, TimeUnit.SECONDS);
 
-    AuthenticationOutcome outcome = session.authenticate(new byte[0], USER, PRESENTATION, COMMAND).get(5, TimeUnit.SECONDS);
+    AuthenticationOutcome outcome = session.authenticate(new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION, ClientContexts.COMMAND).get(5, TimeUnit.SECONDS);
 
     assertEquals(AuthenticationResult.SUCCESS, outcome.result());
     assertEquals("Guest", outcome.logicalUserId());
@@ -314,72 +281,4 @@ class MisbehavingPluginTest {
     assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("noaccount").status());
     assertTrue(eventsAbout("noaccount").isEmpty());
   }
-
-  static final UserContext USER = new UserContext() {
-    private volatile String name;
-
-    @Override
-    public Optional<String> userAgent() {
-      return Optional.of("test");
-    }
-
-    @Override
-    public Optional<String> userName() {
-      return Optional.ofNullable(name);
-    }
-
-    @Override
-    public void setUserName(String userName) {
-      name = userName;
-    }
-
-    @Override
-    public String ipAddress() {
-      return "127.0.0.1";
-    }
-
-    @Override
-    public int port() {
-      return 50000;
-    }
-
-    @Override
-    public String controlProtocol() {
-      return "HTTP";
-    }
-
-    @Override
-    public long connectionId() {
-      return 1;
-    }
-  };
-
-  static final PresentationContext PRESENTATION = new PresentationContext() {
-    @Override
-    public String publishingPoint() {
-      return "vod";
-    }
-
-    @Override
-    public String url() {
-      return "/vod/a.mp4";
-    }
-  };
-
-  static final CommandContext COMMAND = new CommandContext() {
-    @Override
-    public String method() {
-      return "GET";
-    }
-
-    @Override
-    public String requestTarget() {
-      return "/vod/a.mp4";
-    }
-
-    @Override
-    public Map<String, List<String>> headers() {
-      return Map.of();
-    }
-  };
 }

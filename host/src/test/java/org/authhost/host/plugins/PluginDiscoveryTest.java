@@ -15,28 +15,14 @@ import org.authhost.host.events.EventRecord;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A plug-in folder full of broken JARs next to a good one: each broken file becomes one ERROR event
  * that names the file and the fix, and the host runs with the good plug-in.
  */
-class PluginDiscoveryTest {
+class PluginDiscoveryTest extends HostTestBase {
   private static final String BASE = "org.authhost.testplugins.TestPlugin";
-
-  @TempDir
-  Path root;
-
-  private AuthHost host;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (host != null) {
-      host.stop();
-    }
-  }
 
   @Test
   void everyBrokenJarIsAnEventNamingTheFileAndTheFixAndTheRestLoad() throws Exception {
@@ -53,9 +39,7 @@ class PluginDiscoveryTest {
     Files.write(plugins.resolve("corrupt.jar"), "this is not a zip file".getBytes());
     Files.writeString(plugins.resolve("README.txt"), "not a plug-in, not a jar: ignored");
 
-    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root,
-        "\"settings\": { \"ghost\": { \"enabled\": true } }")));
-    host.start();
+    startHost("\"settings\": { \"ghost\": { \"enabled\": true } }");
 
     assertEquals(LifeCycle.State.STARTED, host.state());
     assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, host.plugins().plugin("good").orElseThrow().status());

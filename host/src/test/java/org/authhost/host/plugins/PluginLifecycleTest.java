@@ -3,37 +3,18 @@ package org.authhost.host.plugins;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
-import org.authhost.host.AuthHost;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.PluginJar;
-import org.authhost.host.testing.TestHosts;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Status bits through enable / disable / failure, and heartbeats with the WMS floor. */
-class PluginLifecycleTest {
-  @TempDir
-  Path root;
-
-  private AuthHost host;
-
-  @AfterEach
-  void stop() throws Exception {
-    if (host != null) {
-      host.stop();
-    }
-  }
-
+class PluginLifecycleTest extends HostTestBase {
   private void start(String settings) throws Exception {
-    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, settings)));
-    host.start();
+    startHost(settings);
   }
 
   private long heartbeats() {
@@ -82,10 +63,7 @@ class PluginLifecycleTest {
 
     assertEquals(PluginStatus.LOADED, host.plugins().disable("good").status());
     assertEquals(List.of("off"), offered());
-    var session = host.plugins().openSession("good").get(5, TimeUnit.SECONDS);
-    var outcome = session.authenticate(new byte[0], MisbehavingPluginTest.USER, MisbehavingPluginTest.PRESENTATION,
-        MisbehavingPluginTest.COMMAND).get(5, TimeUnit.SECONDS);
-    assertEquals(AuthenticationResult.ERROR, outcome.result(), "a disabled plug-in fails closed");
+    assertEquals(AuthenticationResult.ERROR, authenticate("good").result(), "a disabled plug-in fails closed");
   }
 
   @Test
@@ -93,9 +71,7 @@ class PluginLifecycleTest {
     PluginJar.of("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin")
         .writeTo(root.resolve("plugins"), "throwing.jar");
     start("");
-    var session = host.plugins().openSession("throwing").get(5, TimeUnit.SECONDS);
-    session.authenticate(new byte[0], MisbehavingPluginTest.USER, MisbehavingPluginTest.PRESENTATION,
-        MisbehavingPluginTest.COMMAND).get(5, TimeUnit.SECONDS);
+    authenticate("throwing");
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, host.plugins().plugin("throwing").orElseThrow().status());
 
     PluginView enabled = host.plugins().enable("throwing");

@@ -1,0 +1,37 @@
+package org.authhost.host.plugins;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.authhost.host.AuthHost;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A host of the test's own in a temporary folder, stopped after each test. */
+abstract class HostTestBase {
+  @TempDir
+  Path root;
+
+  AuthHost host;
+
+  @AfterEach
+  void stopHost() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  /** Starts a host whose "plugins" object has these extra members (see {@link TestHosts}). */
+  AuthHost startHost(String pluginsJson) throws Exception {
+    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, pluginsJson)));
+    host.start();
+    return host;
+  }
+
+  /** One Authenticate with an empty blob through a new session. */
+  AuthenticationOutcome authenticate(String pluginId) throws Exception {
+    AuthenticationSession session = host.plugins().openSession(pluginId).get(5, TimeUnit.SECONDS);
+    return session.authenticate(new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION,
+        ClientContexts.COMMAND).get(5, TimeUnit.SECONDS);
+  }
+}
