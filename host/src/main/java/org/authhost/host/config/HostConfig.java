@@ -11,6 +11,10 @@ import java.nio.file.Path;
  * @param plugins plug-in discovery, time limits and per-plug-in settings
  * @param eventLog the durable event log
  * @param admin the loopback endpoint the command line uses to reach a running host
+ * @param http the HTTP(S) front
+ * @param accounts the local account store
+ * @param security server-wide IP lists and logon throttling
+ * @param publishingPoints what is served, by URL prefix
  */
 public record HostConfig(
     Path configDirectory,
@@ -18,4 +22,13 @@ public record HostConfig(
     Path dataDirectory,
     PluginsConfig plugins,
     EventLogConfig eventLog,
-    AdminConfig admin) {}
+    AdminConfig admin,
+    HttpConfig http,
+    AccountsConfig accounts,
+    SecurityConfig security,
+    java.util.List<PublishingPointConfig> publishingPoints) {
+
+  public HostConfig {
+    publishingPoints = java.util.List.copyOf(publishingPoints);
+  }
+}

@@ -90,7 +90,12 @@ final class HostConfigBinder {
     EventLogConfig eventLog =
         eventLog(section(top, "eventLog", EVENT_LOG_KEYS), dataDirectory.resolve("events"));
     AdminConfig admin = admin(section(top, "admin", ADMIN_KEYS));
-    return new HostConfig(configDirectory, serverName, dataDirectory, plugins, eventLog, admin);
+    // Placeholder defaults until the http, accounts, security and publishingPoints sections are bound.
+    HttpConfig http = new HttpConfig("127.0.0.1", 8080, false, null, 8192, 16384, 100, 60_000, 10_000, 10_000);
+    AccountsConfig accounts = new AccountsConfig(dataDirectory.resolve("accounts.json"), List.of("AuthHost"), "Guest");
+    SecurityConfig security = new SecurityConfig(List.of(), List.of(), new LockoutConfig(5, 300, 900));
+    return new HostConfig(configDirectory, serverName, dataDirectory, plugins, eventLog, admin,
+        http, accounts, security, List.of());
   }
 
   private PluginsConfig plugins(LocatedJson.Obj plugins) {
