@@ -115,7 +115,11 @@ class ConfigLoaderTest {
                     "digest.v2", new PluginSettings(true, Map.of("realm", "Media", "port", "8080")),
                     "ntlm", new PluginSettings(true, Map.of()))),
             new EventLogConfig(root.resolve("events"), 1048576, 1048576, 0, true, 100000),
-            new AdminConfig(65535));
+            new AdminConfig(65535),
+            config.http(),
+            config.accounts(),
+            config.security(),
+            config.publishingPoints());
     assertEquals(expected, config);
     assertThrows(UnsupportedOperationException.class, () -> config.plugins().order().add("x"));
     assertThrows(
