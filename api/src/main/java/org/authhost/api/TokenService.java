@@ -24,6 +24,19 @@ public interface TokenService {
   HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token);
 
   /**
+   * {@code LogonUser} with a password: checks the password against the host's local account store
+   * and, if it is right, issues a token as {@link #logonUser(String, String, Out)} does. For
+   * protocols that receive the password itself (Basic). The host keeps only a slow hash of the
+   * password and caches a recent successful check briefly, so a keep-alive client does not pay the
+   * slow hash on every request.
+   *
+   * @return {@link HResult#S_OK}; {@link HResult#E_LOGON_FAILURE} for an unknown or disabled account
+   *     or a wrong password (the three are not told apart, so that callers cannot probe for names)
+   * @since API 1.1
+   */
+  HResult logonUser(String accountName, String password, String authenticationPackage, Out<TokenHandle> token);
+
+  /**
    * What a handle stands for.
    *
    * @return {@link HResult#S_OK}, or {@link HResult#SEC_E_INVALID_HANDLE} for a closed or unknown

@@ -26,6 +26,7 @@ import org.authhost.api.TokenService;
 @Singleton
 public final class TokenTable implements TokenService {
   private final AccountDirectory accounts;
+  private final PasswordCheck passwords;
   private final Clock clock;
   /** The owner: the plug-in whose token service issued it, or {@link #HOST}. */
   private record Issued(AccessToken token, String owner) {}
@@ -36,9 +37,15 @@ public final class TokenTable implements TokenService {
   private final ConcurrentHashMap<Long, Issued> open = new ConcurrentHashMap<>();
   private final AtomicLong next;
 
-  @Inject
+  /** A table whose accounts cannot log on with a password (tests of the handle rules). */
   public TokenTable(AccountDirectory accounts, Clock clock) {
+    this(accounts, (account, password) -> false, clock);
+  }
+
+  @Inject
+  public TokenTable(AccountDirectory accounts, PasswordCheck passwords, Clock clock) {
     this.accounts = accounts;
+    this.passwords = passwords;
     this.clock = clock;
     // Multiples of 4, like Windows handles, from a random 32-bit base.
     this.next = new AtomicLong((new SecureRandom().nextInt() & 0x3FFF_FFFFL) << 2);
@@ -46,10 +53,24 @@ public final class TokenTable implements TokenService {
 
   @Override
   public HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token) {
-    return logonUser(HOST, accountName, authenticationPackage, token);
+    return issue(HOST, accountName, authenticationPackage, token);
   }
 
-  private HResult logonUser(String owner, String accountName, String authenticationPackage, Out<TokenHandle> token) {
+  @Override
+  public HResult logonUser(String accountName, String password, String authenticationPackage,
+      Out<TokenHandle> token) {
+    return issueWithPassword(HOST, accountName, password, authenticationPackage, token);
+  }
+
+  private HResult issueWithPassword(String owner, String accountName, String password,
+      String authenticationPackage, Out<TokenHandle> token) {
+    if (accountName == null || password == null || !passwords.verify(accountName, password)) {
+      return HResult.E_LOGON_FAILURE;
+    }
+    return issue(owner, accountName, authenticationPackage, token);
+  }
+
+  private HResult issue(String owner, String accountName, String authenticationPackage, Out<TokenHandle> token) {
     if (accountName == null || authenticationPackage == null || token == null) {
       return HResult.E_INVALIDARG;
     }
@@ -113,7 +134,13 @@ public final class TokenTable implements TokenService {
     return new TokenService() {
       @Override
       public HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token) {
-        return TokenTable.this.logonUser(pluginId, accountName, authenticationPackage, token);
+        return TokenTable.this.issue(pluginId, accountName, authenticationPackage, token);
+      }
+
+      @Override
+      public HResult logonUser(String accountName, String password, String authenticationPackage,
+          Out<TokenHandle> token) {
+        return TokenTable.this.issueWithPassword(pluginId, accountName, password, authenticationPackage, token);
       }
 
       @Override
