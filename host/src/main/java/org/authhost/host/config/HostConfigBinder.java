@@ -22,7 +22,16 @@ import java.util.regex.Pattern;
  */
 final class HostConfigBinder {
   static final List<String> TOP_KEYS =
-      List.of("serverName", "dataDirectory", "plugins", "eventLog", "admin");
+      List.of(
+          "serverName",
+          "dataDirectory",
+          "plugins",
+          "eventLog",
+          "admin",
+          "http",
+          "accounts",
+          "security",
+          "publishingPoints");
   static final List<String> PLUGINS_KEYS =
       List.of("directory", "callTimeoutMillis", "callbackTimeoutMillis", "order", "settings");
   static final List<String> PLUGIN_SETTINGS_KEYS = List.of("enabled", "properties");
@@ -35,6 +44,26 @@ final class HostConfigBinder {
           "fsync",
           "troubleshootingLimit");
   static final List<String> ADMIN_KEYS = List.of("port");
+  static final List<String> HTTP_KEYS =
+      List.of(
+          "bindAddress",
+          "port",
+          "allowPlainHttp",
+          "tls",
+          "maxInitialLineBytes",
+          "maxHeaderBytes",
+          "maxHeaders",
+          "idleTimeoutMillis",
+          "handshakeTimeoutMillis",
+          "maxConnections");
+  static final List<String> TLS_KEYS = List.of("keystore", "password", "port");
+  static final List<String> ACCOUNTS_KEYS = List.of("file", "digestRealms", "guestAccount");
+  static final List<String> SECURITY_KEYS = List.of("ipAllow", "ipDeny", "lockout");
+  static final List<String> LOCKOUT_KEYS =
+      List.of("threshold", "windowSeconds", "durationSeconds");
+  static final List<String> PUBLISHING_POINT_KEYS =
+      List.of("name", "prefix", "directory", "origin", "plugins", "acl", "ipAllow", "ipDeny");
+  static final List<String> ACE_KEYS = List.of("type", "principal", "rights");
 
   static final int MAX_SERVER_NAME_LENGTH = 63;
   static final String DEFAULT_DATA_DIRECTORY = "../var";
@@ -51,6 +80,45 @@ final class HostConfigBinder {
   static final int DEFAULT_TROUBLESHOOTING_LIMIT = 1_000;
   static final int MAX_TROUBLESHOOTING_LIMIT = 100_000;
   static final int DEFAULT_ADMIN_PORT = 0;
+
+  static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  static final int DEFAULT_HTTP_PORT = 8080;
+  static final int DEFAULT_HTTPS_PORT = 8443;
+  static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 8192;
+  static final int DEFAULT_MAX_HEADER_BYTES = 16384;
+  static final int DEFAULT_MAX_HEADERS = 100;
+  static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
+  static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+  static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  static final String DEFAULT_ACCOUNTS_FILE = "accounts.json";
+  static final List<String> DEFAULT_DIGEST_REALMS = List.of("AuthHost");
+  /** The longest realm WMS accepts. */
+  static final int MAX_REALM_LENGTH = 251;
+  static final String DEFAULT_GUEST_ACCOUNT = "Guest";
+  static final int MAX_ACCOUNT_NAME_LENGTH = 63;
+  static final int DEFAULT_LOCKOUT_THRESHOLD = 5;
+  static final long DEFAULT_LOCKOUT_WINDOW_SECONDS = 300;
+  static final long DEFAULT_LOCKOUT_DURATION_SECONDS = 900;
+  static final List<String> RIGHTS = List.of("read", "write", "create");
+
+  static final String PLAIN_HTTP_IN_CLEAR =
+      "plain HTTP on a non-loopback address sends Basic passwords in clear; set"
+          + " http.allowPlainHttp to true, or http.port to -1 and configure http.tls";
+
+  static final Pattern PUBLISHING_POINT_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  private static final String PUBLISHING_POINT_NAME_EXPECTED =
+      "a publishing point name (a lowercase letter or digit, then up to 63 lowercase letters,"
+          + " digits, '.', '_' or '-')";
+  private static final String PREFIX_EXPECTED =
+      "a URL path prefix that starts and ends with '/', such as \"/vod/\" (RFC 3986 path"
+          + " characters only; no \"..\", \"//\", '%', '?' or '#')";
+  private static final String ORIGIN_EXPECTED =
+      "an absolute http:// or https:// URI with a host and no query or fragment, such as"
+          + " \"https://origin.example/media/\"";
+  private static final String IP_RANGE_EXPECTED =
+      "an IP address or CIDR range such as \"10.0.0.0/8\", \"192.0.2.7\" or \"::1/128\"";
+  // Characters RFC 3986 allows in a path: unreserved, sub-delims, ':', '@' and '/'.
+  private static final String PATH_PUNCTUATION = "-._~!$&'()*+,;=:@/";
 
   static final Pattern PLUGIN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final String PLUGIN_ID_EXPECTED =
@@ -90,12 +158,23 @@ final class HostConfigBinder {
     EventLogConfig eventLog =
         eventLog(section(top, "eventLog", EVENT_LOG_KEYS), dataDirectory.resolve("events"));
     AdminConfig admin = admin(section(top, "admin", ADMIN_KEYS));
-    // Placeholder defaults until the http, accounts, security and publishingPoints sections are bound.
-    HttpConfig http = new HttpConfig("127.0.0.1", 8080, false, null, 8192, 16384, 100, 60_000, 10_000, 10_000);
-    AccountsConfig accounts = new AccountsConfig(dataDirectory.resolve("accounts.json"), List.of("AuthHost"), "Guest");
-    SecurityConfig security = new SecurityConfig(List.of(), List.of(), new LockoutConfig(5, 300, 900));
-    return new HostConfig(configDirectory, serverName, dataDirectory, plugins, eventLog, admin,
-        http, accounts, security, List.of());
+    HttpConfig http = http(section(top, "http", HTTP_KEYS));
+    AccountsConfig accounts =
+        accounts(
+            section(top, "accounts", ACCOUNTS_KEYS), dataDirectory.resolve(DEFAULT_ACCOUNTS_FILE));
+    SecurityConfig security = security(section(top, "security", SECURITY_KEYS));
+    List<PublishingPointConfig> publishingPoints = publishingPoints(top.get("publishingPoints"));
+    return new HostConfig(
+        configDirectory,
+        serverName,
+        dataDirectory,
+        plugins,
+        eventLog,
+        admin,
+        http,
+        accounts,
+        security,
+        publishingPoints);
   }
 
   private PluginsConfig plugins(LocatedJson.Obj plugins) {
@@ -129,32 +208,34 @@ final class HostConfigBinder {
 
   private List<String> order(LocatedJson.Obj plugins) {
     LocatedJson value = plugins.get("order");
-    if (value == null) {
-      return DEFAULT_ORDER;
-    }
+    return value == null ? DEFAULT_ORDER : pluginIds(value, "plugins.order");
+  }
+
+  /** An array of plug-in ids, each at most once: {@code plugins.order} or a publishing point's. */
+  private List<String> pluginIds(LocatedJson value, String path) {
     if (!(value instanceof LocatedJson.Arr array)) {
-      bad(value, "plugins.order", "an array of plug-in ids such as [\"anonymous\"]");
-      return DEFAULT_ORDER;
+      bad(value, path, "an array of plug-in ids such as [\"anonymous\"]");
+      return List.of();
     }
     Map<String, String> firstPath = new LinkedHashMap<>();
     for (int i = 0; i < array.elements().size(); i++) {
       LocatedJson element = array.elements().get(i);
-      String path = JsonText.element("plugins.order", i);
+      String elementPath = JsonText.element(path, i);
       if (!(element instanceof LocatedJson.Str id) || !PLUGIN_ID.matcher(id.value()).matches()) {
-        bad(element, path, PLUGIN_ID_EXPECTED);
+        bad(element, elementPath, PLUGIN_ID_EXPECTED);
       } else if (firstPath.containsKey(id.value())) {
         // The order is a ranking: a second mention is either a mistake or a contradiction.
         problems.add(
             ConfigProblem.BAD_VALUE,
             element.pos(),
-            path
+            elementPath
                 + ": duplicate plug-in id "
                 + id.describe()
                 + ", already listed at "
                 + firstPath.get(id.value())
                 + "; expected each id at most once");
       } else {
-        firstPath.put(id.value(), path);
+        firstPath.put(id.value(), elementPath);
       }
     }
     return List.copyOf(firstPath.keySet());

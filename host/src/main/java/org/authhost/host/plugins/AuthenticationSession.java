@@ -2,7 +2,6 @@ package org.authhost.host.plugins;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationResult;
@@ -16,28 +15,38 @@ import org.authhost.host.tokens.TokenTable;
 
 /**
  * The host's side of one {@code IWMSAuthenticationContext}: one client's exchange with one plug-in.
- * It drives {@code Authenticate} through the guard, waits for the callback within the time limit,
- * and on success collects the identity and checks that the token handle is alive. It never throws
- * and never answers anything but the plug-in's verdict or {@code ERROR}: it fails closed.
+ *
+ * <p>A leg ({@link #authenticate}) runs on one plug-in worker: the context is created on the first
+ * leg ({@code CreateAuthenticationContext}), {@code Authenticate} is called, and when the plug-in
+ * has called back before returning (the usual case) the identity is collected and the token checked
+ * on that same thread, so a request costs one hand-off whatever the plug-in does. A plug-in that
+ * calls back later is waited for within the callback time limit. Every call is guarded; a call past
+ * its deadline answers the waiting client at once. It never throws and never answers anything but
+ * the plug-in's verdict or {@code ERROR}: it fails closed.
  */
 public final class AuthenticationSession implements AutoCloseable {
   private final HostedPlugin plugin;
   private final PluginGuard guard;
   private final TokenTable tokens;
   private final long callbackTimeoutMillis;
-  private final AuthenticationContext context;
-  private final HResult openFailure;
-  private volatile TokenHandle lastToken;
-  private volatile boolean released;
+  private final HResult unusable;
 
+  // Guarded by this: the context exists from the first leg until release.
+  private AuthenticationContext context;
+  private TokenHandle lastToken;
+  private boolean released;
+
+  /**
+   * @param unusable why no exchange is possible (unknown plug-in, not an authentication plug-in,
+   *     in error), or null
+   */
   AuthenticationSession(HostedPlugin plugin, PluginGuard guard, TokenTable tokens,
-      long callbackTimeoutMillis, AuthenticationContext context, HResult openFailure) {
+      long callbackTimeoutMillis, HResult unusable) {
     this.plugin = plugin;
     this.guard = guard;
     this.tokens = tokens;
     this.callbackTimeoutMillis = callbackTimeoutMillis;
-    this.context = context;
-    this.openFailure = openFailure;
+    this.unusable = unusable;
   }
 
   /** The id of the plug-in this session talks to. */
@@ -52,89 +61,122 @@ public final class AuthenticationSession implements AutoCloseable {
    */
   public CompletableFuture<AuthenticationOutcome> authenticate(byte[] responseBlob, UserContext user,
       PresentationContext presentation, CommandContext command) {
-    if (context == null) {
-      return CompletableFuture.completedFuture(AuthenticationOutcome.error(openFailure));
+    if (unusable != null) {
+      return CompletableFuture.completedFuture(AuthenticationOutcome.error(unusable));
     }
-    if (released) {
-      return CompletableFuture.completedFuture(AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED));
+    synchronized (this) {
+      if (released) {
+        return CompletableFuture.completedFuture(AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED));
+      }
     }
     if (!plugin.isUsable()) {
       return CompletableFuture.completedFuture(AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR));
     }
+    byte[] blob = responseBlob == null ? AuthenticationOutcome.NONE : responseBlob.clone();
+    CompletableFuture<AuthenticationOutcome> outcome = new CompletableFuture<>();
+    guard.execute(() -> leg(outcome, blob, user, presentation, command),
+        () -> outcome.complete(AuthenticationOutcome.error(HResult.NS_E_NO_NEW_CONNECTIONS)));
+    return outcome;
+  }
+
+  private void leg(CompletableFuture<AuthenticationOutcome> outcome, byte[] blob, UserContext user,
+      PresentationContext presentation, CommandContext command) {
+    Runnable timedOut = () -> outcome.complete(AuthenticationOutcome.error(HResult.E_TIMEOUT));
+    Out<HResult> why = new Out<>(HResult.S_OK);
+    AuthenticationContext ctx = contextHere(timedOut, why);
+    if (ctx == null) {
+      outcome.complete(AuthenticationOutcome.error(why.get()));
+      return;
+    }
     // A fresh object per call: the plug-in must hand back this very instance.
     Object exchange = new Object();
     CallbackGuard callback = new CallbackGuard(plugin, guard, exchange);
-    byte[] blob = responseBlob == null ? AuthenticationOutcome.NONE : responseBlob.clone();
-    return guard.callAsync(plugin, "Authenticate",
-            () -> context.authenticate(blob, user, presentation, command, callback, exchange))
-        .thenCompose(hr -> hr.failed()
-            ? CompletableFuture.completedFuture(AuthenticationOutcome.error(hr))
-            : awaitCallback(callback));
+    HResult hr = guard.call(plugin, "Authenticate",
+        () -> ctx.authenticate(blob, user, presentation, command, callback, exchange), timedOut);
+    if (hr.failed()) {
+      outcome.complete(AuthenticationOutcome.error(hr));
+      return;
+    }
+    if (callback.completion.isDone()) {
+      outcome.complete(finish(ctx, callback.completion.join(), timedOut));
+      return;
+    }
+    callback.completion.orTimeout(callbackTimeoutMillis, TimeUnit.MILLISECONDS).whenComplete((done, e) -> {
+      if (e != null) {
+        guard.failed(plugin, "Authenticate", HResult.E_TIMEOUT, "Authenticate returned but "
+            + "OnAuthenticateComplete was not called within " + callbackTimeoutMillis
+            + " ms; the client was refused (every Authenticate must call back exactly once)");
+        outcome.complete(AuthenticationOutcome.error(HResult.E_TIMEOUT));
+        return;
+      }
+      // The plug-in called back on its own thread: collect the identity on a worker.
+      guard.execute(() -> outcome.complete(finish(ctx, done, timedOut)),
+          () -> outcome.complete(AuthenticationOutcome.error(HResult.NS_E_NO_NEW_CONNECTIONS)));
+    });
   }
 
-  private CompletableFuture<AuthenticationOutcome> awaitCallback(CallbackGuard callback) {
-    return callback.completion
-        .orTimeout(callbackTimeoutMillis, TimeUnit.MILLISECONDS)
-        .handle((done, e) -> {
-          if (e != null) {
-            if (e instanceof TimeoutException || e.getCause() instanceof TimeoutException) {
-              guard.failed(plugin, "Authenticate", HResult.E_TIMEOUT, "Authenticate returned but "
-                  + "OnAuthenticateComplete was not called within " + callbackTimeoutMillis
-                  + " ms; the client was refused (every Authenticate must call back exactly once)");
-            }
-            return CompletableFuture.completedFuture(AuthenticationOutcome.error(HResult.E_TIMEOUT));
-          }
-          if (done.result() == AuthenticationResult.ERROR) {
-            return CompletableFuture.completedFuture(AuthenticationOutcome.error(
-                done.failure().failed() ? done.failure() : HResult.E_FAIL));
-          }
-          if (done.result() != AuthenticationResult.SUCCESS) {
-            return CompletableFuture.completedFuture(AuthenticationOutcome.of(done.result(), done.challenge()));
-          }
-          return identity(done.challenge());
-        })
-        .thenCompose(f -> f);
+  /** {@code CreateAuthenticationContext} on the first leg. */
+  private synchronized AuthenticationContext contextHere(Runnable timedOut, Out<HResult> why) {
+    if (released) {
+      why.set(HResult.SEC_E_CONTEXT_EXPIRED);
+      return null;
+    }
+    if (context != null) {
+      return context;
+    }
+    Out<AuthenticationContext> created = new Out<>();
+    HResult hr = guard.call(plugin, "CreateAuthenticationContext",
+        () -> plugin.authentication().createAuthenticationContext(created), timedOut);
+    if (hr.succeeded() && created.get() == null) {
+      guard.failed(plugin, "CreateAuthenticationContext", HResult.E_POINTER,
+          "CreateAuthenticationContext succeeded but gave no context");
+      hr = HResult.E_POINTER;
+    }
+    if (hr.failed()) {
+      why.set(hr);
+      return null;
+    }
+    context = created.get();
+    return context;
   }
 
-  private CompletableFuture<AuthenticationOutcome> identity(byte[] finalToken) {
+  private AuthenticationOutcome finish(AuthenticationContext ctx, CallbackGuard.Completion done, Runnable timedOut) {
+    if (done.result() == AuthenticationResult.ERROR) {
+      return AuthenticationOutcome.error(done.failure().failed() ? done.failure() : HResult.E_FAIL);
+    }
+    if (done.result() != AuthenticationResult.SUCCESS) {
+      return AuthenticationOutcome.of(done.result(), done.challenge());
+    }
     Out<String> userId = new Out<>();
     Out<String> account = new Out<>();
     Out<TokenHandle> token = new Out<>();
     Out<AccessToken> accessToken = new Out<>();
-    Out<HResult> failure = new Out<>(HResult.S_OK);
-    return guard.callAsync(plugin, "GetImpersonationToken", () -> {
-      HResult hr = guard.callOptional(plugin, "GetLogicalUserID", () -> context.getLogicalUserId(userId));
-      if (hr.succeeded() || hr.equals(HResult.E_NOTIMPL)) {
-        hr = guard.callOptional(plugin, "GetImpersonationAccountName",
-            () -> context.getImpersonationAccountName(account));
+    HResult hr = guard.callOptional(plugin, "GetLogicalUserID", () -> ctx.getLogicalUserId(userId), timedOut);
+    if (hr.succeeded() || hr.equals(HResult.E_NOTIMPL)) {
+      hr = guard.callOptional(plugin, "GetImpersonationAccountName",
+          () -> ctx.getImpersonationAccountName(account), timedOut);
+    }
+    if (hr.succeeded() || hr.equals(HResult.E_NOTIMPL)) {
+      hr = guard.call(plugin, "GetImpersonationToken", () -> ctx.getImpersonationToken(token), timedOut);
+    }
+    if (hr.succeeded()) {
+      hr = checkToken(token.get(), accessToken);
+    }
+    if (hr.failed()) {
+      return AuthenticationOutcome.error(hr);
+    }
+    synchronized (this) {
+      if (released) {
+        // Released while the identity was being collected: the handle is the context's to close.
+        return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
       }
-      if (hr.succeeded() || hr.equals(HResult.E_NOTIMPL)) {
-        hr = guard.call(plugin, "GetImpersonationToken", () -> context.getImpersonationToken(token));
-      }
-      if (hr.succeeded()) {
-        hr = checkToken(token.get(), accessToken);
-      }
-      failure.set(hr);
-      // Failures were reported by the inner calls; the outer call only carries the time limit.
-      return HResult.S_OK;
-    }).thenApply(outer -> {
-      HResult hr = outer.failed() ? outer : failure.get();
-      if (hr.failed()) {
-        return AuthenticationOutcome.error(hr);
-      }
-      synchronized (this) {
-        if (released) {
-          // Released while the identity was being collected: the handle is the context's to close.
-          return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
-        }
-        lastToken = token.get();
-      }
-      // Methods the plug-in may leave out (the SDK sample does) fall back on the token itself.
-      String accountName = account.get() != null ? account.get() : accessToken.get().accountName();
-      String logicalId = userId.get() != null ? userId.get() : accountName;
-      return new AuthenticationOutcome(AuthenticationResult.SUCCESS, finalToken, HResult.S_OK,
-          logicalId, accountName, token.get(), accessToken.get());
-    });
+      lastToken = token.get();
+    }
+    // Methods the plug-in may leave out (the SDK sample does) fall back on the token itself.
+    String accountName = account.get() != null ? account.get() : accessToken.get().accountName();
+    String logicalId = userId.get() != null ? userId.get() : accountName;
+    return new AuthenticationOutcome(AuthenticationResult.SUCCESS, done.challenge(), HResult.S_OK,
+        logicalId, accountName, token.get(), accessToken.get());
   }
 
   private HResult checkToken(TokenHandle handle, Out<AccessToken> accessToken) {
@@ -153,30 +195,49 @@ public final class AuthenticationSession implements AutoCloseable {
     return hr;
   }
 
-  /**
-   * Releases the context, which closes its token. A token the context forgot to close is closed by
-   * the host and reported, so a leaky plug-in cannot keep tokens alive past their exchange.
-   */
   @Override
   public void close() {
     release();
   }
 
-  /** {@link #close()}, with a future that completes once the plug-in's release has run. */
-  public synchronized CompletableFuture<Void> release() {
-    if (released || context == null) {
+  /**
+   * Releases the context, which closes its token. A token the context forgot to close is closed by
+   * the host and reported, so a leaky plug-in cannot keep tokens alive past their exchange. Runs on
+   * this thread when it is a plug-in worker, else on one.
+   *
+   * @return completes once the plug-in's release has run
+   */
+  public CompletableFuture<Void> release() {
+    AuthenticationContext ctx;
+    TokenHandle token;
+    synchronized (this) {
+      if (released) {
+        return CompletableFuture.completedFuture(null);
+      }
+      released = true;
+      ctx = context;
+      token = lastToken;
+    }
+    if (ctx == null) {
       return CompletableFuture.completedFuture(null);
     }
-    released = true;
-    TokenHandle token = lastToken;
-    return guard.callAsync(plugin, "Release", () -> {
-      context.release();
-      return HResult.S_OK;
-    }).thenRun(() -> {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Runnable releaseHere = () -> {
+      guard.call(plugin, "Release", () -> {
+        ctx.release();
+        return HResult.S_OK;
+      }, () -> done.complete(null));
       if (token != null && tokens.closeHandle(token).succeeded()) {
         guard.warn(plugin, HResult.E_HANDLE, "the context was released without closing its token "
             + token + "; the host closed it. Close the token in release()");
       }
-    });
+      done.complete(null);
+    };
+    if (PluginGuard.onWorkerThread()) {
+      releaseHere.run();
+    } else {
+      guard.execute(releaseHere, () -> done.complete(null));
+    }
+    return done;
   }
 }

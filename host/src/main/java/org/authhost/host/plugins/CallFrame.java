@@ -1,8 +1,6 @@
 package org.authhost.host.plugins;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.authhost.api.HResult;
 
 /**
  * One call into a plug-in in progress. Whoever claims it first, the returning call or the
@@ -18,21 +16,21 @@ final class CallFrame extends AtomicBoolean {
   final String method;
   final long deadline;
   final transient CallFrame parent;
-  /** Completed with E_TIMEOUT by the watchdog when the call has a caller waiting asynchronously. */
-  final transient CompletableFuture<HResult> result;
+  /** Run by the watchdog at the deadline: answers whoever waits for this call, or null. */
+  final transient Runnable onTimeout;
   /** Clean-up calls: a timeout is not reported again. */
   final boolean quiet;
   /** The WARNING or ERROR the plug-in logged during this call, on this thread. */
   transient PluginFailures.LoggedEvent logged;
 
   CallFrame(PluginGuard owner, HostedPlugin plugin, String method, long deadline, CallFrame parent,
-      CompletableFuture<HResult> result, boolean quiet) {
+      Runnable onTimeout, boolean quiet) {
     this.owner = owner;
     this.plugin = plugin;
     this.method = method;
     this.deadline = deadline;
     this.parent = parent;
-    this.result = result;
+    this.onTimeout = onTimeout;
     this.quiet = quiet;
   }
 

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class PluginGuard {
   private static final Logger log = LoggerFactory.getLogger(PluginGuard.class);
+  private static final ThreadLocal<Boolean> ON_WORKER = new ThreadLocal<>();
 
   private final PluginFailures failures;
   private final ExecutorService workers;
@@ -47,11 +48,40 @@ public final class PluginGuard {
   }
 
   /**
+   * Calls plug-in code on this thread; if it is still running at the deadline, the watchdog runs
+   * {@code onTimeout} (e.g. to answer the client) while this thread stays stuck in the plug-in.
+   */
+  HResult call(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
+    return guarded(plugin, method, call, onTimeout, false, false);
+  }
+
+  /**
    * Like {@link #call}, for methods a plug-in may leave out: {@link HResult#E_NOTIMPL} is returned
    * but not recorded as a failure (the SDK sample answers {@code GetImpersonationAccountName} so).
    */
-  HResult callOptional(HostedPlugin plugin, String method, PluginCall call) {
-    return guarded(plugin, method, call, null, false, true);
+  HResult callOptional(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
+    return guarded(plugin, method, call, onTimeout, false, true);
+  }
+
+  /**
+   * Runs host code that calls into plug-ins on a worker thread, so that the caller (an event loop)
+   * never waits on plug-in code; {@code rejected} runs instead when every worker is busy.
+   */
+  void execute(Runnable task, Runnable rejected) {
+    try {
+      workers.execute(() -> {
+        ON_WORKER.set(Boolean.TRUE);
+        task.run();
+      });
+    } catch (RejectedExecutionException e) {
+      log.warn("no plug-in worker free; answering {}", HResult.NS_E_NO_NEW_CONNECTIONS);
+      rejected.run();
+    }
+  }
+
+  /** Whether this thread is one of the plug-in workers (where plug-in calls may block). */
+  static boolean onWorkerThread() {
+    return ON_WORKER.get() == Boolean.TRUE;
   }
 
   /**
@@ -78,15 +108,9 @@ public final class PluginGuard {
       result.complete(HResult.E_TIMEOUT);
       return result;
     }
-    try {
-      workers.execute(() -> {
-        HResult hr = guarded(plugin, method, call, result, quiet, false);
-        result.complete(hr);
-      });
-    } catch (RejectedExecutionException e) {
-      log.warn("{}: no worker free for {}; answering {}", plugin, method, HResult.NS_E_NO_NEW_CONNECTIONS);
-      result.complete(HResult.NS_E_NO_NEW_CONNECTIONS);
-    }
+    execute(() -> result.complete(
+            guarded(plugin, method, call, () -> result.complete(HResult.E_TIMEOUT), quiet, false)),
+        () -> result.complete(HResult.NS_E_NO_NEW_CONNECTIONS));
     return result;
   }
 
@@ -130,18 +154,18 @@ public final class PluginGuard {
       log.info("{} {} did not return within {} ms during clean-up", frame.plugin, frame.method, callTimeoutMillis);
     }
     for (CallFrame f = frame; f != null; f = f.parent) {
-      if (f.result != null) {
-        f.result.complete(HResult.E_TIMEOUT);
+      if (f.onTimeout != null) {
+        f.onTimeout.run();
       }
     }
     thread.interrupt();
   }
 
   private HResult guarded(HostedPlugin plugin, String method, PluginCall call,
-      CompletableFuture<HResult> result, boolean quiet, boolean optional) {
+      Runnable onTimeout, boolean quiet, boolean optional) {
     CallWatchdog.Slot slot = CallWatchdog.slot();
     CallFrame frame = new CallFrame(this, plugin, method, System.nanoTime() + callTimeoutNanos,
-        slot.current, result, quiet);
+        slot.current, onTimeout, quiet);
     slot.current = frame;
     Thread thread = slot.thread;
     ClassLoader previous = thread.getContextClassLoader();

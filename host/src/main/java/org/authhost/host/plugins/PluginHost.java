@@ -179,32 +179,21 @@ public final class PluginHost extends LifeCycle {
     return offered;
   }
 
-  /**
-   * {@code CreateAuthenticationContext}: a new session with one plug-in. Completes normally even
-   * when the plug-in fails; such a session answers {@code ERROR}.
-   */
+  /** {@link #session(String)}, as a completed future. */
   public CompletableFuture<AuthenticationSession> openSession(String pluginId) {
+    return CompletableFuture.completedFuture(session(pluginId));
+  }
+
+  /**
+   * A new session with one plug-in; its context is created on the first leg, on a plug-in worker.
+   * A session with an unknown, unusable or non-authentication plug-in answers {@code ERROR}.
+   */
+  public AuthenticationSession session(String pluginId) {
     HostedPlugin plugin = plugins.get(pluginId);
-    long callbackTimeout = config.plugins().callbackTimeoutMillis();
-    if (plugin == null || plugin.authentication() == null || !plugin.isUsable()) {
-      HResult why = plugin == null ? HResult.E_INVALIDARG
-          : plugin.authentication() == null ? HResult.E_NOINTERFACE : HResult.NS_E_CRITICAL_ERROR;
-      HostedPlugin any = plugin;
-      return CompletableFuture.completedFuture(
-          new AuthenticationSession(any, guard, tokens, callbackTimeout, null, why));
-    }
-    Out<AuthenticationContext> context = new Out<>();
-    return guard.callAsync(plugin, "CreateAuthenticationContext",
-            () -> plugin.authentication().createAuthenticationContext(context))
-        .thenApply(hr -> {
-          if (hr.succeeded() && context.get() == null) {
-            guard.failed(plugin, "CreateAuthenticationContext", HResult.E_POINTER,
-                "CreateAuthenticationContext succeeded but gave no context");
-            hr = HResult.E_POINTER;
-          }
-          return new AuthenticationSession(plugin, guard, tokens, callbackTimeout,
-              hr.succeeded() ? context.get() : null, hr);
-        });
+    HResult unusable = plugin == null ? HResult.E_INVALIDARG
+        : plugin.authentication() == null ? HResult.E_NOINTERFACE
+        : !plugin.isUsable() ? HResult.NS_E_CRITICAL_ERROR : null;
+    return new AuthenticationSession(plugin, guard, tokens, config.plugins().callbackTimeoutMillis(), unusable);
   }
 
   /** The operator's "enable" ({@code IWMSPlugin.Enabled = true}). */
