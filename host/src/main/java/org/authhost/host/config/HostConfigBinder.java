@@ -2,13 +2,18 @@ package org.authhost.host.config;
 
 import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -409,6 +414,716 @@ final class HostConfigBinder {
     return new AdminConfig((int) port);
   }
 
+  // ---- http ----------------------------------------------------------------------------------
+
+  private HttpConfig http(LocatedJson.Obj http) {
+    LocatedJson bindValue = http.get("bindAddress");
+    String bindAddress = DEFAULT_BIND_ADDRESS;
+    InetAddress bind = IpLiterals.address(DEFAULT_BIND_ADDRESS);
+    if (bindValue != null) {
+      InetAddress parsed =
+          bindValue instanceof LocatedJson.Str string ? IpLiterals.address(string.value()) : null;
+      if (parsed == null) {
+        bad(
+            bindValue,
+            "http.bindAddress",
+            "an IP address literal such as \"127.0.0.1\", \"0.0.0.0\" or \"::1\" (host names are"
+                + " not looked up)");
+      } else {
+        bindAddress = ((LocatedJson.Str) bindValue).value();
+      }
+      bind = parsed;
+    }
+    Long port =
+        wholeOrNull(
+            http,
+            "port",
+            "http.port",
+            "a port number (0 picks a free one, -1 means no plain HTTP listener)",
+            -1,
+            65_535,
+            DEFAULT_HTTP_PORT);
+    Boolean allowPlainHttp = boolOrNull(http, "allowPlainHttp", "http.allowPlainHttp", false);
+    TlsConfig tls = tls(http.get("tls"));
+    int maxInitialLineBytes =
+        (int)
+            whole(
+                http,
+                "maxInitialLineBytes",
+                "http.maxInitialLineBytes",
+                "a whole number of bytes",
+                256,
+                65_536,
+                DEFAULT_MAX_INITIAL_LINE_BYTES);
+    int maxHeaderBytes =
+        (int)
+            whole(
+                http,
+                "maxHeaderBytes",
+                "http.maxHeaderBytes",
+                "a whole number of bytes",
+                1024,
+                1_048_576,
+                DEFAULT_MAX_HEADER_BYTES);
+    int maxHeaders =
+        (int)
+            whole(
+                http,
+                "maxHeaders",
+                "http.maxHeaders",
+                "a whole number of header fields",
+                1,
+                10_000,
+                DEFAULT_MAX_HEADERS);
+    long idleTimeout =
+        whole(
+            http,
+            "idleTimeoutMillis",
+            "http.idleTimeoutMillis",
+            "a whole number of milliseconds",
+            1,
+            86_400_000,
+            DEFAULT_IDLE_TIMEOUT_MILLIS);
+    long handshakeTimeout =
+        whole(
+            http,
+            "handshakeTimeoutMillis",
+            "http.handshakeTimeoutMillis",
+            "a whole number of milliseconds",
+            1,
+            MAX_TIMEOUT_MILLIS,
+            DEFAULT_HANDSHAKE_TIMEOUT_MILLIS);
+    int maxConnections =
+        (int)
+            whole(
+                http,
+                "maxConnections",
+                "http.maxConnections",
+                "a whole number of connections",
+                1,
+                1_000_000,
+                DEFAULT_MAX_CONNECTIONS);
+    // Only values that were accepted are cross-checked: one mistake, one problem.
+    if (bind != null
+        && port != null
+        && port != -1
+        && allowPlainHttp != null
+        && !allowPlainHttp
+        && !bind.isLoopbackAddress()) {
+      // bindAddress is set (the default is loopback); the port may be the default.
+      LocatedJson at = http.get("port") != null ? http.get("port") : bindValue;
+      problems.add(ConfigProblem.BAD_VALUE, at.pos(), "http.port: " + PLAIN_HTTP_IN_CLEAR);
+    }
+    return new HttpConfig(
+        bindAddress,
+        port == null ? DEFAULT_HTTP_PORT : port.intValue(),
+        allowPlainHttp != null && allowPlainHttp,
+        tls,
+        maxInitialLineBytes,
+        maxHeaderBytes,
+        maxHeaders,
+        idleTimeout,
+        handshakeTimeout,
+        maxConnections);
+  }
+
+  /** {@code http.tls}: absent or {@code null} for no HTTPS listener. */
+  private TlsConfig tls(LocatedJson value) {
+    if (value == null || value instanceof LocatedJson.Null) {
+      return null;
+    }
+    if (!(value instanceof LocatedJson.Obj tls)) {
+      bad(value, "http.tls", "null or an object with the keys " + String.join(", ", TLS_KEYS));
+      return null;
+    }
+    checkKeys(tls, "http.tls", TLS_KEYS);
+    Path keystore = null;
+    if (tls.get("keystore") == null) {
+      missing(tls, "http.tls", "keystore", "the path of a PKCS#12 keystore with the server's key");
+    } else {
+      keystore = path(tls, "keystore", "http.tls.keystore", () -> null);
+    }
+    String password = null;
+    LocatedJson passwordValue = tls.get("password");
+    if (passwordValue == null) {
+      missing(tls, "http.tls", "password", "the keystore's password, a string");
+    } else if (passwordValue instanceof LocatedJson.Str string) {
+      password = string.value();
+    } else {
+      // A password written as a number is still a password: never echo it into a log.
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          passwordValue.pos(),
+          "http.tls.password: expected a string, found " + kind(passwordValue));
+    }
+    long port =
+        whole(
+            tls,
+            "port",
+            "http.tls.port",
+            "a port number (0 picks a free one)",
+            0,
+            65_535,
+            DEFAULT_HTTPS_PORT);
+    return keystore == null || password == null ? null : new TlsConfig(keystore, password, (int) port);
+  }
+
+  /** What kind of JSON value this is, without showing the value. */
+  private static String kind(LocatedJson value) {
+    if (value instanceof LocatedJson.Num) {
+      return "a number";
+    }
+    if (value instanceof LocatedJson.Bool) {
+      return "true or false";
+    }
+    return value.describe(); // null, an object, an array
+  }
+
+  // ---- accounts ------------------------------------------------------------------------------
+
+  private AccountsConfig accounts(LocatedJson.Obj accounts, Path defaultFile) {
+    Path file = path(accounts, "file", "accounts.file", () -> defaultFile);
+    return new AccountsConfig(
+        file, digestRealms(accounts.get("digestRealms")), guestAccount(accounts.get("guestAccount")));
+  }
+
+  private List<String> digestRealms(LocatedJson value) {
+    String path = "accounts.digestRealms";
+    if (value == null) {
+      return DEFAULT_DIGEST_REALMS;
+    }
+    String arrayExpected = "a non-empty array of realm names such as [\"AuthHost\"]";
+    if (!(value instanceof LocatedJson.Arr array)) {
+      bad(value, path, arrayExpected);
+      return DEFAULT_DIGEST_REALMS;
+    }
+    if (array.elements().isEmpty()) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          value.pos(),
+          path + ": expected " + arrayExpected + ", found an empty array");
+      return DEFAULT_DIGEST_REALMS;
+    }
+    String expected =
+        "a realm name of 1 to "
+            + MAX_REALM_LENGTH
+            + " characters (the WMS limit) without '\"', '\\' or control characters";
+    Map<String, String> firstPath = new LinkedHashMap<>();
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String elementPath = JsonText.element(path, i);
+      if (!(element instanceof LocatedJson.Str string) || string.value().isEmpty()) {
+        bad(element, elementPath, expected);
+        continue;
+      }
+      String realm = string.value();
+      int length = realm.codePointCount(0, realm.length());
+      String found = null;
+      if (length > MAX_REALM_LENGTH) {
+        found = "a name of " + length + " characters";
+      } else if (realm.indexOf('"') >= 0) {
+        // Realms travel as quoted strings in WWW-Authenticate; these would end or escape them.
+        found = string.describe() + ", which contains '\"'";
+      } else if (realm.indexOf('\\') >= 0) {
+        found = string.describe() + ", which contains '\\'";
+      } else if (realm.chars().anyMatch(Character::isISOControl)) {
+        found = string.describe() + ", which contains control characters";
+      }
+      if (found != null) {
+        problems.add(
+            ConfigProblem.BAD_VALUE,
+            element.pos(),
+            elementPath + ": expected " + expected + ", found " + found);
+      } else if (firstPath.containsKey(realm)) {
+        problems.add(
+            ConfigProblem.BAD_VALUE,
+            element.pos(),
+            elementPath
+                + ": duplicate realm "
+                + string.describe()
+                + ", already listed at "
+                + firstPath.get(realm)
+                + "; expected each realm at most once");
+      } else {
+        firstPath.put(realm, elementPath);
+      }
+    }
+    return firstPath.isEmpty() ? DEFAULT_DIGEST_REALMS : List.copyOf(firstPath.keySet());
+  }
+
+  private String guestAccount(LocatedJson value) {
+    if (value == null) {
+      return DEFAULT_GUEST_ACCOUNT;
+    }
+    String path = "accounts.guestAccount";
+    String expected =
+        "an account name of 1 to "
+            + MAX_ACCOUNT_NAME_LENGTH
+            + " characters without '\\', '/', '@', ':' or control characters";
+    if (!(value instanceof LocatedJson.Str string) || string.value().isBlank()) {
+      bad(value, path, expected);
+      return DEFAULT_GUEST_ACCOUNT;
+    }
+    String name = string.value();
+    int length = name.codePointCount(0, name.length());
+    String found = null;
+    if (length > MAX_ACCOUNT_NAME_LENGTH) {
+      found = "a name of " + length + " characters";
+    } else {
+      // A backslash or '@' would read as a domain (DOMAIN\name, name@domain); '/' and ':' too.
+      for (char c : new char[] {'\\', '/', '@', ':'}) {
+        if (name.indexOf(c) >= 0) {
+          found = string.describe() + ", which contains '" + c + "'";
+          break;
+        }
+      }
+      if (found == null && name.chars().anyMatch(Character::isISOControl)) {
+        found = string.describe() + ", which contains control characters";
+      }
+    }
+    if (found != null) {
+      problems.add(
+          ConfigProblem.BAD_VALUE, value.pos(), path + ": expected " + expected + ", found " + found);
+      return DEFAULT_GUEST_ACCOUNT;
+    }
+    return name;
+  }
+
+  // ---- security ------------------------------------------------------------------------------
+
+  private SecurityConfig security(LocatedJson.Obj security) {
+    List<String> ipAllow = ipRanges(security.get("ipAllow"), "security.ipAllow");
+    List<String> ipDeny = ipRanges(security.get("ipDeny"), "security.ipDeny");
+    LockoutConfig lockout =
+        lockout(section(security, "lockout", "security.lockout", LOCKOUT_KEYS));
+    return new SecurityConfig(ipAllow, ipDeny, lockout);
+  }
+
+  private LockoutConfig lockout(LocatedJson.Obj lockout) {
+    int threshold =
+        (int)
+            whole(
+                lockout,
+                "threshold",
+                "security.lockout.threshold",
+                "a whole number of failed logons (0 turns lockout off)",
+                0,
+                1_000,
+                DEFAULT_LOCKOUT_THRESHOLD);
+    long window =
+        whole(
+            lockout,
+            "windowSeconds",
+            "security.lockout.windowSeconds",
+            "a whole number of seconds",
+            1,
+            86_400,
+            DEFAULT_LOCKOUT_WINDOW_SECONDS);
+    long duration =
+        whole(
+            lockout,
+            "durationSeconds",
+            "security.lockout.durationSeconds",
+            "a whole number of seconds",
+            1,
+            604_800,
+            DEFAULT_LOCKOUT_DURATION_SECONDS);
+    return new LockoutConfig(threshold, window, duration);
+  }
+
+  /** An array of IP literals and CIDR ranges, kept as written once each is known to parse. */
+  private List<String> ipRanges(LocatedJson value, String path) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof LocatedJson.Arr array)) {
+      bad(
+          value,
+          path,
+          "an array of IP addresses or CIDR ranges such as [\"10.0.0.0/8\", \"::1\"]");
+      return List.of();
+    }
+    List<String> result = new ArrayList<>();
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String elementPath = JsonText.element(path, i);
+      if (!(element instanceof LocatedJson.Str string)) {
+        bad(element, elementPath, IP_RANGE_EXPECTED);
+        continue;
+      }
+      String error = IpLiterals.rangeError(string.value());
+      if (error != null) {
+        problems.add(
+            ConfigProblem.BAD_VALUE,
+            element.pos(),
+            elementPath
+                + ": expected "
+                + IP_RANGE_EXPECTED
+                + " (host names are not looked up), found "
+                + string.describe()
+                + ", "
+                + error);
+        continue;
+      }
+      result.add(string.value());
+    }
+    return result;
+  }
+
+  // ---- publishingPoints ----------------------------------------------------------------------
+
+  /** Where a name or prefix was first used, for duplicate reports. */
+  private record FirstUse(String path, LocatedJson.Pos pos) {}
+
+  private List<PublishingPointConfig> publishingPoints(LocatedJson value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof LocatedJson.Arr array)) {
+      bad(
+          value,
+          "publishingPoints",
+          "an array of publishing points such as [{\"name\": \"vod\", \"prefix\": \"/vod/\","
+              + " \"directory\": \"media\"}]");
+      return List.of();
+    }
+    Map<String, FirstUse> names = new LinkedHashMap<>();
+    Map<String, FirstUse> prefixes = new LinkedHashMap<>();
+    List<PublishingPointConfig> result = new ArrayList<>();
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String path = JsonText.element("publishingPoints", i);
+      if (!(element instanceof LocatedJson.Obj point)) {
+        bad(
+            element,
+            path,
+            "an object with the keys " + String.join(", ", PUBLISHING_POINT_KEYS));
+        continue;
+      }
+      checkKeys(point, path, PUBLISHING_POINT_KEYS);
+      String name = publishingPointName(point, path);
+      if (name != null && duplicate(point.get("name"), path, "name", name, names)) {
+        name = null;
+      }
+      String prefix = prefix(point, path);
+      if (prefix != null && duplicate(point.get("prefix"), path, "prefix", prefix, prefixes)) {
+        prefix = null;
+      }
+      Path directory = null;
+      URI origin = null;
+      boolean sourceOk = source(point, path);
+      if (sourceOk && point.get("directory") != null) {
+        directory = path(point, "directory", JsonText.child(path, "directory"), () -> null);
+        sourceOk = directory != null;
+      } else if (sourceOk) {
+        origin = origin(point.get("origin"), JsonText.child(path, "origin"));
+        sourceOk = origin != null;
+      }
+      LocatedJson pluginsValue = point.get("plugins");
+      List<String> plugins =
+          pluginsValue == null ? List.of() : pluginIds(pluginsValue, JsonText.child(path, "plugins"));
+      List<AceConfig> acl = acl(point.get("acl"), JsonText.child(path, "acl"));
+      List<String> ipAllow = ipRanges(point.get("ipAllow"), JsonText.child(path, "ipAllow"));
+      List<String> ipDeny = ipRanges(point.get("ipDeny"), JsonText.child(path, "ipDeny"));
+      if (name != null && prefix != null && sourceOk) {
+        result.add(
+            new PublishingPointConfig(
+                name, prefix, directory, origin, plugins, acl, ipAllow, ipDeny));
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Records {@code value} as a duplicate if another publishing point already used it; true if it
+   * was one.
+   */
+  private boolean duplicate(
+      LocatedJson at, String path, String key, String value, Map<String, FirstUse> seen) {
+    FirstUse first = seen.get(value);
+    if (first == null) {
+      seen.put(value, new FirstUse(path, at.pos()));
+      return false;
+    }
+    problems.add(
+        ConfigProblem.BAD_VALUE,
+        at.pos(),
+        JsonText.child(path, key)
+            + ": duplicate publishing point "
+            + key
+            + " "
+            + JsonText.quote(value)
+            + ", already used by "
+            + first.path()
+            + " at line "
+            + first.pos().line()
+            + "; expected each "
+            + key
+            + " at most once");
+    return true;
+  }
+
+  private String publishingPointName(LocatedJson.Obj point, String path) {
+    LocatedJson value = point.get("name");
+    if (value == null) {
+      missing(point, path, "name", PUBLISHING_POINT_NAME_EXPECTED);
+      return null;
+    }
+    if (!(value instanceof LocatedJson.Str name)
+        || !PUBLISHING_POINT_NAME.matcher(name.value()).matches()) {
+      bad(value, JsonText.child(path, "name"), PUBLISHING_POINT_NAME_EXPECTED);
+      return null;
+    }
+    return name.value();
+  }
+
+  private String prefix(LocatedJson.Obj point, String path) {
+    LocatedJson value = point.get("prefix");
+    if (value == null) {
+      missing(point, path, "prefix", PREFIX_EXPECTED);
+      return null;
+    }
+    String prefixPath = JsonText.child(path, "prefix");
+    if (!(value instanceof LocatedJson.Str string)) {
+      bad(value, prefixPath, PREFIX_EXPECTED);
+      return null;
+    }
+    String why = prefixError(string.value());
+    if (why != null) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          value.pos(),
+          prefixPath + ": expected " + PREFIX_EXPECTED + ", found " + string.describe() + ", " + why);
+      return null;
+    }
+    return string.value();
+  }
+
+  /** Why {@code prefix} is not an acceptable publishing point prefix, or {@code null}. */
+  static String prefixError(String prefix) {
+    if (!prefix.startsWith("/")) {
+      return "which does not start with '/'";
+    }
+    if (!prefix.endsWith("/")) {
+      return "which does not end with '/'";
+    }
+    if (prefix.contains("//")) {
+      return "which contains \"//\"";
+    }
+    // Requests are matched after dot segments are removed: such a prefix could never match, and
+    // ".." is how a request would climb out of it.
+    if (prefix.contains("..")) {
+      return "which contains \"..\"";
+    }
+    if (prefix.contains("/./")) {
+      return "which contains a \".\" segment";
+    }
+    if (prefix.indexOf('%') >= 0) {
+      return "which contains '%' (write the characters themselves, not percent-escapes)";
+    }
+    if (prefix.indexOf('?') >= 0) {
+      return "which contains '?' (a prefix is a path, without a query)";
+    }
+    if (prefix.indexOf('#') >= 0) {
+      return "which contains '#' (a prefix is a path, without a fragment)";
+    }
+    for (int i = 0; i < prefix.length(); ) {
+      int c = prefix.codePointAt(i);
+      boolean allowed =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || (c < 0x80 && PATH_PUNCTUATION.indexOf(c) >= 0);
+      if (!allowed) {
+        return "which contains "
+            + JsonText.quote(new String(Character.toChars(c)))
+            + ", not a URL path character";
+      }
+      i += Character.charCount(c);
+    }
+    return null;
+  }
+
+  /** Checks that exactly one of directory and origin is set; true if so. */
+  private boolean source(LocatedJson.Obj point, String path) {
+    LocatedJson.Member directory = point.members().get("directory");
+    LocatedJson.Member origin = point.members().get("origin");
+    if (directory != null && origin != null) {
+      // Report at whichever of the two the file has second.
+      LocatedJson.Member second = isBefore(directory.keyPos(), origin.keyPos()) ? origin : directory;
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          second.keyPos(),
+          path
+              + ": expected exactly one of \"directory\" (a folder to serve) or \"origin\" (an"
+              + " upstream http:// or https:// URI), found both");
+      return false;
+    }
+    if (directory == null && origin == null) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          point.pos(),
+          path
+              + ": expected exactly one of \"directory\" (a folder to serve) or \"origin\" (an"
+              + " upstream http:// or https:// URI), found neither");
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean isBefore(LocatedJson.Pos a, LocatedJson.Pos b) {
+    return a.line() < b.line() || (a.line() == b.line() && a.column() < b.column());
+  }
+
+  private URI origin(LocatedJson value, String path) {
+    if (!(value instanceof LocatedJson.Str string)) {
+      bad(value, path, ORIGIN_EXPECTED);
+      return null;
+    }
+    String why;
+    URI uri = null;
+    try {
+      uri = new URI(string.value());
+      String scheme = uri.getScheme();
+      if (scheme == null
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+        why = "which is not an http:// or https:// URI";
+      } else if (uri.isOpaque() || uri.getHost() == null) {
+        why = "which has no host";
+      } else if (uri.getRawQuery() != null) {
+        why = "which has a query";
+      } else if (uri.getRawFragment() != null) {
+        why = "which has a fragment";
+      } else {
+        why = null;
+      }
+    } catch (URISyntaxException e) {
+      why = "which is not a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")";
+    }
+    if (why != null) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          value.pos(),
+          path + ": expected " + ORIGIN_EXPECTED + ", found " + string.describe() + ", " + why);
+      return null;
+    }
+    return uri;
+  }
+
+  private List<AceConfig> acl(LocatedJson value, String path) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof LocatedJson.Arr array)) {
+      bad(
+          value,
+          path,
+          "an array of access-control entries such as [{\"type\": \"allow\", \"principal\":"
+              + " \"Everyone\", \"rights\": [\"read\"]}]");
+      return List.of();
+    }
+    List<AceConfig> result = new ArrayList<>();
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String acePath = JsonText.element(path, i);
+      if (!(element instanceof LocatedJson.Obj ace)) {
+        bad(element, acePath, "an object with the keys " + String.join(", ", ACE_KEYS));
+        continue;
+      }
+      checkKeys(ace, acePath, ACE_KEYS);
+      boolean ok = true;
+      boolean deny = false;
+      LocatedJson type = ace.get("type");
+      if (type != null) {
+        if (type instanceof LocatedJson.Str string
+            && (string.value().equals("allow") || string.value().equals("deny"))) {
+          deny = string.value().equals("deny");
+        } else {
+          bad(type, JsonText.child(acePath, "type"), "\"allow\" or \"deny\"");
+          ok = false;
+        }
+      }
+      String principalExpected =
+          "a principal: a SID such as \"S-1-1-0\", a well-known name such as \"Everyone\", or a"
+              + " local account or group name";
+      LocatedJson principalValue = ace.get("principal");
+      String principal = null;
+      if (principalValue == null) {
+        missing(ace, acePath, "principal", principalExpected);
+      } else if (principalValue instanceof LocatedJson.Str string
+          && !string.value().isBlank()
+          && string.value().chars().noneMatch(Character::isISOControl)) {
+        principal = string.value();
+      } else {
+        bad(principalValue, JsonText.child(acePath, "principal"), principalExpected);
+      }
+      Set<String> rights = rights(ace, acePath);
+      if (ok && principal != null && rights != null) {
+        result.add(new AceConfig(deny, principal, rights));
+      }
+    }
+    return result;
+  }
+
+  /** An entry's rights, lower-cased; {@code null} after recording why they are not acceptable. */
+  private Set<String> rights(LocatedJson.Obj ace, String acePath) {
+    String arrayExpected = "a non-empty array of rights such as [\"read\"]";
+    String rightExpected = "one of \"read\", \"write\", \"create\"";
+    LocatedJson value = ace.get("rights");
+    if (value == null) {
+      missing(ace, acePath, "rights", arrayExpected);
+      return null;
+    }
+    String path = JsonText.child(acePath, "rights");
+    if (!(value instanceof LocatedJson.Arr array)) {
+      bad(value, path, arrayExpected);
+      return null;
+    }
+    if (array.elements().isEmpty()) {
+      problems.add(
+          ConfigProblem.BAD_VALUE,
+          value.pos(),
+          path + ": expected " + arrayExpected + ", found an empty array");
+      return null;
+    }
+    Map<String, String> firstPath = new LinkedHashMap<>();
+    boolean ok = true;
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String elementPath = JsonText.element(path, i);
+      String right =
+          element instanceof LocatedJson.Str string
+              ? string.value().toLowerCase(Locale.ROOT)
+              : null;
+      if (right == null || !RIGHTS.contains(right)) {
+        bad(element, elementPath, rightExpected);
+        ok = false;
+      } else if (firstPath.containsKey(right)) {
+        problems.add(
+            ConfigProblem.BAD_VALUE,
+            element.pos(),
+            elementPath
+                + ": duplicate right "
+                + element.describe()
+                + ", already listed at "
+                + firstPath.get(right)
+                + "; expected each right at most once");
+        ok = false;
+      } else {
+        firstPath.put(right, elementPath);
+      }
+    }
+    return ok ? new LinkedHashSet<>(firstPath.keySet()) : null;
+  }
+
+  /** Records that a required key is not in {@code object} (at {@code path}). */
+  private void missing(LocatedJson.Obj object, String path, String key, String expected) {
+    problems.add(
+        ConfigProblem.BAD_VALUE,
+        object.pos(),
+        path + ": missing required key " + JsonText.quote(key) + "; expected " + expected);
+  }
+
   private String serverName(LocatedJson.Obj top) {
     LocatedJson value = top.get("serverName");
     if (value == null) {
@@ -470,15 +1185,21 @@ final class HostConfigBinder {
    * The object under {@code key} with its keys checked; {@link LocatedJson.Obj#EMPTY} otherwise.
    */
   private LocatedJson.Obj section(LocatedJson.Obj parent, String key, List<String> allowed) {
+    return section(parent, key, key, allowed);
+  }
+
+  /** As above, for a section nested at {@code path}. */
+  private LocatedJson.Obj section(
+      LocatedJson.Obj parent, String key, String path, List<String> allowed) {
     LocatedJson value = parent.get(key);
     if (value == null) {
       return LocatedJson.Obj.EMPTY;
     }
     if (!(value instanceof LocatedJson.Obj section)) {
-      bad(value, key, "an object with the keys " + String.join(", ", allowed));
+      bad(value, path, "an object with the keys " + String.join(", ", allowed));
       return LocatedJson.Obj.EMPTY;
     }
-    checkKeys(section, key, allowed);
+    checkKeys(section, path, allowed);
     return section;
   }
 
@@ -589,6 +1310,12 @@ final class HostConfigBinder {
   }
 
   private boolean bool(LocatedJson.Obj object, String key, String path, boolean absent) {
+    Boolean value = boolOrNull(object, key, path, absent);
+    return value == null ? absent : value;
+  }
+
+  /** {@code absent} if the key is not there, {@code null} (after recording why) if not a boolean. */
+  private Boolean boolOrNull(LocatedJson.Obj object, String key, String path, boolean absent) {
     LocatedJson value = object.get(key);
     if (value == null) {
       return absent;
@@ -597,7 +1324,7 @@ final class HostConfigBinder {
       return bool.value();
     }
     bad(value, path, "true or false");
-    return absent;
+    return null;
   }
 
   /**
