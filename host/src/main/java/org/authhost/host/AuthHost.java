@@ -28,6 +28,7 @@ public final class AuthHost extends LifeCycle {
   private final HostEvents events;
   private final PluginHost plugins;
   private final AdminServer admin;
+  private final org.authhost.host.http.HttpFront http;
   private final TroubleshootingList troubleshooting;
   private final TokenTable tokens;
   private final ExecutorService workers;
@@ -35,7 +36,8 @@ public final class AuthHost extends LifeCycle {
 
   @Inject
   AuthHost(HostConfig config, EventLogStore store, HostEvents events, PluginHost plugins,
-      AdminServer admin, TroubleshootingList troubleshooting, TokenTable tokens,
+      AdminServer admin, org.authhost.host.http.HttpFront http, TroubleshootingList troubleshooting,
+      TokenTable tokens,
       @Named("plugin-workers") ExecutorService workers,
       @Named("heartbeats") ScheduledExecutorService timer) {
     this.config = config;
@@ -43,6 +45,7 @@ public final class AuthHost extends LifeCycle {
     this.events = events;
     this.plugins = plugins;
     this.admin = admin;
+    this.http = http;
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
     this.workers = workers;
@@ -67,12 +70,14 @@ public final class AuthHost extends LifeCycle {
         "host '" + config.serverName() + "' starting with configuration " + config.configDirectory());
     plugins.start();
     admin.start();
+    http.start();
     events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK,
         "host ready: " + plugins.plugins().size() + " plug-in(s), admin endpoint on port " + admin.port());
   }
 
   @Override
   protected void doStop() throws Exception {
+    http.stop();
     admin.stop();
     plugins.stop();
     events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK, "host stopped");
@@ -100,6 +105,11 @@ public final class AuthHost extends LifeCycle {
 
   public TokenTable tokens() {
     return tokens;
+  }
+
+  /** The HTTP(S) front, once started: its ports. */
+  public org.authhost.host.http.HttpFront http() {
+    return http;
   }
 
   /** The admin endpoint's port, once started. */

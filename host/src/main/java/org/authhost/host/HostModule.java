@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.tokens.AccountDirectory;
-import org.authhost.host.tokens.BuiltinAccounts;
+import org.authhost.host.accounts.AccountStore;
 
 /** Wires the host's services. Tests override the clock with {@code Modules.override}. */
 final class HostModule extends AbstractModule {
@@ -34,8 +34,7 @@ final class HostModule extends AbstractModule {
   protected void configure() {
     bind(HostConfig.class).toInstance(config);
     bind(Clock.class).toInstance(Clock.systemUTC());
-    // Until the local account store is wired in, no account can log on with a password.
-    bind(org.authhost.host.tokens.PasswordCheck.class).toInstance((account, password) -> false);
+    bind(org.authhost.host.tokens.PasswordCheck.class).to(org.authhost.host.accounts.PasswordVerifier.class);
   }
 
   @Provides
@@ -46,8 +45,17 @@ final class HostModule extends AbstractModule {
 
   @Provides
   @Singleton
-  AccountDirectory accounts() throws IOException {
-    return BuiltinAccounts.load(config.serverName(), config.dataDirectory());
+  AccountStore accountStore(Clock clock, @Named("heartbeats") ScheduledExecutorService timer) throws IOException {
+    AccountStore store = new AccountStore(config, clock);
+    // Picks up what `authhost accounts` writes while the host runs; stops with the timer.
+    store.start(timer);
+    return store;
+  }
+
+  @Provides
+  @Singleton
+  AccountDirectory accounts(AccountStore store) {
+    return store;
   }
 
   @Provides

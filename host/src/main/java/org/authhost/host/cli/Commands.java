@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "authhost", mixinStandardHelpOptions = true, version = "AuthHost 0.1.0",
     description = "A host for WMS-style authentication plug-ins.",
     subcommands = {RunCommand.class, PluginsCommand.class, EventsCommand.class, TroubleshootingCommand.class,
+        AccountsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Commands {
   private Commands() {}

@@ -22,6 +22,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long started = System.nanoTime();
     HostConfig hostConfig = config.load();
+    // First start: an administrator with a random password, shown once, never a well-known default.
+    new org.authhost.host.accounts.AccountStore(hostConfig, java.time.Clock.systemUTC())
+        .ensureAdministratorPassword()
+        .ifPresent(p -> spec.commandLine().getOut().printf(
+            "Administrator had no password; it now has this one, shown only once: %s%n", p));
     AuthHost host = AuthHost.create(hostConfig);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -39,6 +44,12 @@ final class RunCommand implements Callable<Integer> {
     for (PluginView p : host.plugins().plugins()) {
       out.printf("  %-16s %-16s %s%n", p.id(), p.statusText(),
           p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol());
+    }
+    if (host.http().plainPort() >= 0) {
+      out.printf("  serving http://%s:%d/%n", hostConfig.http().bindAddress(), host.http().plainPort());
+    }
+    if (host.http().tlsPort() >= 0) {
+      out.printf("  serving https://%s:%d/%n", hostConfig.http().bindAddress(), host.http().tlsPort());
     }
     out.printf("AuthHost '%s' ready in %d ms (config %s, admin port %d). Ctrl-C stops it.%n",
         hostConfig.serverName(), millis, hostConfig.configDirectory(), host.adminPort());

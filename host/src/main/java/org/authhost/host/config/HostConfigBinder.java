@@ -65,7 +65,7 @@ final class HostConfigBinder {
   static final List<String> ACCOUNTS_KEYS = List.of("file", "digestRealms", "guestAccount");
   static final List<String> SECURITY_KEYS = List.of("ipAllow", "ipDeny", "lockout");
   static final List<String> LOCKOUT_KEYS =
-      List.of("threshold", "windowSeconds", "durationSeconds");
+      List.of("threshold", "addressThreshold", "windowSeconds", "durationSeconds");
   static final List<String> PUBLISHING_POINT_KEYS =
       List.of("name", "prefix", "directory", "origin", "plugins", "acl", "ipAllow", "ipDeny");
   static final List<String> ACE_KEYS = List.of("type", "principal", "rights");
@@ -97,11 +97,14 @@ final class HostConfigBinder {
   static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   static final String DEFAULT_ACCOUNTS_FILE = "accounts.json";
   static final List<String> DEFAULT_DIGEST_REALMS = List.of("AuthHost");
+
   /** The longest realm WMS accepts. */
   static final int MAX_REALM_LENGTH = 251;
+
   static final String DEFAULT_GUEST_ACCOUNT = "Guest";
   static final int MAX_ACCOUNT_NAME_LENGTH = 63;
   static final int DEFAULT_LOCKOUT_THRESHOLD = 5;
+  static final int DEFAULT_LOCKOUT_ADDRESS_THRESHOLD = 20;
   static final long DEFAULT_LOCKOUT_WINDOW_SECONDS = 300;
   static final long DEFAULT_LOCKOUT_DURATION_SECONDS = 900;
   static final List<String> RIGHTS = List.of("read", "write", "create");
@@ -565,7 +568,9 @@ final class HostConfigBinder {
             0,
             65_535,
             DEFAULT_HTTPS_PORT);
-    return keystore == null || password == null ? null : new TlsConfig(keystore, password, (int) port);
+    return keystore == null || password == null
+        ? null
+        : new TlsConfig(keystore, password, (int) port);
   }
 
   /** What kind of JSON value this is, without showing the value. */
@@ -584,7 +589,9 @@ final class HostConfigBinder {
   private AccountsConfig accounts(LocatedJson.Obj accounts, Path defaultFile) {
     Path file = path(accounts, "file", "accounts.file", () -> defaultFile);
     return new AccountsConfig(
-        file, digestRealms(accounts.get("digestRealms")), guestAccount(accounts.get("guestAccount")));
+        file,
+        digestRealms(accounts.get("digestRealms")),
+        guestAccount(accounts.get("guestAccount")));
   }
 
   private List<String> digestRealms(LocatedJson value) {
@@ -683,7 +690,9 @@ final class HostConfigBinder {
     }
     if (found != null) {
       problems.add(
-          ConfigProblem.BAD_VALUE, value.pos(), path + ": expected " + expected + ", found " + found);
+          ConfigProblem.BAD_VALUE,
+          value.pos(),
+          path + ": expected " + expected + ", found " + found);
       return DEFAULT_GUEST_ACCOUNT;
     }
     return name;
@@ -694,8 +703,7 @@ final class HostConfigBinder {
   private SecurityConfig security(LocatedJson.Obj security) {
     List<String> ipAllow = ipRanges(security.get("ipAllow"), "security.ipAllow");
     List<String> ipDeny = ipRanges(security.get("ipDeny"), "security.ipDeny");
-    LockoutConfig lockout =
-        lockout(section(security, "lockout", "security.lockout", LOCKOUT_KEYS));
+    LockoutConfig lockout = lockout(section(security, "lockout", "security.lockout", LOCKOUT_KEYS));
     return new SecurityConfig(ipAllow, ipDeny, lockout);
   }
 
@@ -710,6 +718,16 @@ final class HostConfigBinder {
                 0,
                 1_000,
                 DEFAULT_LOCKOUT_THRESHOLD);
+    int addressThreshold =
+        (int)
+            whole(
+                lockout,
+                "addressThreshold",
+                "security.lockout.addressThreshold",
+                "a whole number of failed logons from one address (0 turns address lockout off)",
+                0,
+                100_000,
+                DEFAULT_LOCKOUT_ADDRESS_THRESHOLD);
     long window =
         whole(
             lockout,
@@ -728,7 +746,7 @@ final class HostConfigBinder {
             1,
             604_800,
             DEFAULT_LOCKOUT_DURATION_SECONDS);
-    return new LockoutConfig(threshold, window, duration);
+    return new LockoutConfig(threshold, addressThreshold, window, duration);
   }
 
   /** An array of IP literals and CIDR ranges, kept as written once each is known to parse. */
@@ -737,10 +755,7 @@ final class HostConfigBinder {
       return List.of();
     }
     if (!(value instanceof LocatedJson.Arr array)) {
-      bad(
-          value,
-          path,
-          "an array of IP addresses or CIDR ranges such as [\"10.0.0.0/8\", \"::1\"]");
+      bad(value, path, "an array of IP addresses or CIDR ranges such as [\"10.0.0.0/8\", \"::1\"]");
       return List.of();
     }
     List<String> result = new ArrayList<>();
@@ -794,10 +809,7 @@ final class HostConfigBinder {
       LocatedJson element = array.elements().get(i);
       String path = JsonText.element("publishingPoints", i);
       if (!(element instanceof LocatedJson.Obj point)) {
-        bad(
-            element,
-            path,
-            "an object with the keys " + String.join(", ", PUBLISHING_POINT_KEYS));
+        bad(element, path, "an object with the keys " + String.join(", ", PUBLISHING_POINT_KEYS));
         continue;
       }
       checkKeys(point, path, PUBLISHING_POINT_KEYS);
@@ -821,7 +833,9 @@ final class HostConfigBinder {
       }
       LocatedJson pluginsValue = point.get("plugins");
       List<String> plugins =
-          pluginsValue == null ? List.of() : pluginIds(pluginsValue, JsonText.child(path, "plugins"));
+          pluginsValue == null
+              ? List.of()
+              : pluginIds(pluginsValue, JsonText.child(path, "plugins"));
       List<AceConfig> acl = acl(point.get("acl"), JsonText.child(path, "acl"));
       List<String> ipAllow = ipRanges(point.get("ipAllow"), JsonText.child(path, "ipAllow"));
       List<String> ipDeny = ipRanges(point.get("ipDeny"), JsonText.child(path, "ipDeny"));
@@ -893,7 +907,13 @@ final class HostConfigBinder {
       problems.add(
           ConfigProblem.BAD_VALUE,
           value.pos(),
-          prefixPath + ": expected " + PREFIX_EXPECTED + ", found " + string.describe() + ", " + why);
+          prefixPath
+              + ": expected "
+              + PREFIX_EXPECTED
+              + ", found "
+              + string.describe()
+              + ", "
+              + why);
       return null;
     }
     return string.value();
@@ -950,7 +970,8 @@ final class HostConfigBinder {
     LocatedJson.Member origin = point.members().get("origin");
     if (directory != null && origin != null) {
       // Report at whichever of the two the file has second.
-      LocatedJson.Member second = isBefore(directory.keyPos(), origin.keyPos()) ? origin : directory;
+      LocatedJson.Member second =
+          isBefore(directory.keyPos(), origin.keyPos()) ? origin : directory;
       problems.add(
           ConfigProblem.BAD_VALUE,
           second.keyPos(),
@@ -998,7 +1019,7 @@ final class HostConfigBinder {
         why = null;
       }
     } catch (URISyntaxException e) {
-      why = "which is not a valid URI (" + e.getReason() + " at index " + e.getIndex() + ")";
+      why = "which is not a valid URI (" + e.getReason() + ")";
     }
     if (why != null) {
       problems.add(
@@ -1314,7 +1335,9 @@ final class HostConfigBinder {
     return value == null ? absent : value;
   }
 
-  /** {@code absent} if the key is not there, {@code null} (after recording why) if not a boolean. */
+  /**
+   * {@code absent} if the key is not there, {@code null} (after recording why) if not a boolean.
+   */
   private Boolean boolOrNull(LocatedJson.Obj object, String key, String path, boolean absent) {
     LocatedJson value = object.get(key);
     if (value == null) {

@@ -4,9 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Parses IP address literals and CIDR ranges without ever asking DNS: {@link
- * InetAddress#getByName} looks up anything it cannot read as a literal, so a typo in an address
- * would turn into a network call (and, if something answers, into the wrong address).
+ * Parses IP address literals and CIDR ranges without ever asking DNS: {@link InetAddress#getByName}
+ * looks up anything it cannot read as a literal, so a typo in an address would turn into a network
+ * call (and, if something answers, into the wrong address).
  *
  * <p>IPv4 is the dotted-quad form only ({@code 10.0.0.1}; no leading zeros, which some parsers read
  * as octal, and no shortened {@code 10.1} forms). IPv6 is RFC 4291 text, with {@code ::} and a
@@ -47,6 +47,11 @@ final class IpLiterals {
     if (bytes == null) {
       return "which is not an IP address literal";
     }
+    if (isIpv4Mapped(bytes)) {
+      // Java reads ::ffff:a.b.c.d as the IPv4 address, so a /96../128 prefix would not fit it.
+      return "which is an IPv4-mapped IPv6 address; write the IPv4 address itself (prefix 0 to"
+          + " 32)";
+    }
     if (slash < 0) {
       return null;
     }
@@ -60,6 +65,19 @@ final class IpLiterals {
       return "whose prefix length is not a number from 0 to " + max;
     }
     return null;
+  }
+
+  /** Whether {@code bytes} is {@code ::ffff:a.b.c.d}. */
+  static boolean isIpv4Mapped(byte[] bytes) {
+    if (bytes.length != 16) {
+      return false;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
   }
 
   private static byte[] parseV4(String text) {

@@ -12,4 +12,12 @@ public interface AccountDirectory {
    * case-insensitively, as Windows does.
    */
   Optional<Account> find(String accountName);
+
+  /**
+   * The SID of an account or group with this name, for ACLs that name principals. The default
+   * knows accounts only; a directory with local groups answers for them too.
+   */
+  default Optional<org.authhost.api.Sid> findSid(String name) {
+    return find(name).map(Account::sid);
+  }
 }

@@ -29,7 +29,8 @@ public final class TestHosts {
             "callTimeoutMillis": 500,
             "callbackTimeoutMillis": 500%s
           },
-          "eventLog": { "maxBytes": 16777216, "segmentBytes": 1048576 }
+          "eventLog": { "maxBytes": 16777216, "segmentBytes": 1048576 },
+          "http": { "port": 0 }
         }
         """.formatted(extra));
     return config;

@@ -6,9 +6,9 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,10 +195,13 @@ public final class SafePath {
     Path real;
     try {
       real = candidate.toRealPath();
-    } catch (NoSuchFileException | NotDirectoryException e) {
+    } catch (AccessDeniedException e) {
+      return Result.refused(Refusal.IO_ERROR, "access denied while resolving: " + e.getMessage());
+    } catch (NoSuchFileException e) {
       return Result.refused(Refusal.NOT_FOUND, "no such file");
     } catch (IOException e) {
-      return Result.refused(Refusal.IO_ERROR, "cannot resolve: " + e);
+      // ENOTDIR (a file used as a folder), ELOOP (a link loop) and the like.
+      return Result.refused(Refusal.NOT_FOUND, "cannot resolve: " + e);
     }
     if (!real.startsWith(realRoot)) {
       return Result.refused(Refusal.LINK_OUTSIDE_ROOT, "a symbolic link points outside the root");

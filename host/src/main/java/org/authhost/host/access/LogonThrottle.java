@@ -1,0 +1,127 @@
+package org.authhost.host.access;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.LockoutConfig;
+
+/**
+ * Failed-logon throttling: after {@code threshold} failures for one account, or
+ * {@code addressThreshold} from one client address, within the window, further attempts are refused
+ * for the lockout duration. Counting both
+ * keeps one address from guessing many passwords and many addresses from guessing one. Bounded:
+ * idle entries are dropped, so a flood of invented names cannot grow it without limit.
+ */
+@Singleton
+public final class LogonThrottle {
+  private static final int MAX_KEYS = 100_000;
+
+  private final LockoutConfig config;
+  private final Clock clock;
+  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+  /** Failures of one key, and the lockout they caused. */
+  private static final class Window {
+    final ArrayDeque<Instant> failures = new ArrayDeque<>();
+    Instant lockedUntil = Instant.MIN;
+  }
+
+  /** A lockout that has just begun. */
+  public record Lockout(String key, Instant until) {}
+
+  @Inject
+  LogonThrottle(HostConfig config, Clock clock) {
+    this.config = config.security().lockout();
+    this.clock = clock;
+  }
+
+  /** One key per account however it was written: {@code DOMAIN\\alice}, {@code alice@domain}, {@code Alice}. */
+  private static String accountKey(String account) {
+    String name = account.substring(account.lastIndexOf('\\') + 1);
+    int at = name.indexOf('@');
+    return "account:" + (at >= 0 ? name.substring(0, at) : name).toLowerCase(Locale.ROOT);
+  }
+
+  private static String addressKey(String address) {
+    return "ip:" + address;
+  }
+
+  /** When attempts from this address, or for this account, are refused, until when. */
+  public Optional<Instant> lockedOut(String address, String account) {
+    Instant now = clock.instant();
+    Optional<Instant> byAddress = until(addressKey(address), now);
+    return byAddress.isPresent() || account == null ? byAddress : until(accountKey(account), now);
+  }
+
+  private Optional<Instant> until(String key, Instant now) {
+    Window w = windows.get(key);
+    if (w == null) {
+      return Optional.empty();
+    }
+    synchronized (w) {
+      return w.lockedUntil.isAfter(now) ? Optional.of(w.lockedUntil) : Optional.empty();
+    }
+  }
+
+  /**
+   * Counts a failed logon.
+   *
+   * @return the lockouts this failure began (the address's, the account's, or both)
+   */
+  public java.util.List<Lockout> failed(String address, String account) {
+    Instant now = clock.instant();
+    if (windows.size() > MAX_KEYS) {
+      prune(now);
+    }
+    java.util.List<Lockout> begun = new java.util.ArrayList<>(2);
+    if (config.addressThreshold() > 0) {
+      count(addressKey(address), config.addressThreshold(), now).ifPresent(begun::add);
+    }
+    if (config.threshold() > 0 && account != null && !account.isEmpty()) {
+      count(accountKey(account), config.threshold(), now).ifPresent(begun::add);
+    }
+    return begun;
+  }
+
+  /** A successful logon clears the account's failures, not the address's. */
+  public void succeeded(String account) {
+    if (account != null) {
+      windows.remove(accountKey(account));
+    }
+  }
+
+  private Optional<Lockout> count(String key, int threshold, Instant now) {
+    Window w = windows.computeIfAbsent(key, k -> new Window());
+    synchronized (w) {
+      Instant windowStart = now.minus(Duration.ofSeconds(config.windowSeconds()));
+      while (!w.failures.isEmpty() && !w.failures.peekFirst().isAfter(windowStart)) {
+        w.failures.removeFirst();
+      }
+      w.failures.addLast(now);
+      if (w.failures.size() >= threshold && !w.lockedUntil.isAfter(now)) {
+        w.lockedUntil = now.plusSeconds(config.durationSeconds());
+        w.failures.clear();
+        return Optional.of(new Lockout(key, w.lockedUntil));
+      }
+      return Optional.empty();
+    }
+  }
+
+  private void prune(Instant now) {
+    Instant windowStart = now.minus(Duration.ofSeconds(config.windowSeconds()));
+    windows.entrySet().removeIf(e -> {
+      synchronized (e.getValue()) {
+        return !e.getValue().lockedUntil.isAfter(now)
+            && (e.getValue().failures.isEmpty() || !e.getValue().failures.peekLast().isAfter(windowStart));
+      }
+    });
+  }
+}

@@ -1,0 +1,48 @@
+package org.authhost.host.http;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.diagnostics.HostEvents;
+
+/**
+ * The audit trail of client access, in the event log under source {@code audit}: logon successes
+ * (INFORMATION), logon failures, refusals and lockouts (WARNING), each naming the client address,
+ * account, protocol, publishing point and plug-in.
+ */
+@Singleton
+final class Audit {
+  static final String SOURCE = "audit";
+
+  private final HostEvents events;
+
+  @Inject
+  Audit(HostEvents events) {
+    this.events = events;
+  }
+
+  void logonSucceeded(Request r, String account, String plugin, String protocol) {
+    events.host(EventLevel.INFORMATION, SOURCE, HResult.S_OK, "logon succeeded: " + describe(r)
+        + " account=" + account + " protocol=" + protocol + " plugin=" + plugin);
+  }
+
+  void logonFailed(Request r, String account, String plugin, String protocol, HResult why, String reason) {
+    events.host(EventLevel.WARNING, SOURCE, why, "logon failed: " + describe(r) + " account="
+        + (account == null ? "-" : account) + " protocol=" + protocol + " plugin=" + plugin + " reason=" + reason);
+  }
+
+  void refused(Request r, int status, HResult why, String reason) {
+    events.host(EventLevel.WARNING, SOURCE, why, "refused " + status + ": " + describe(r) + " reason=" + reason);
+  }
+
+  void lockedOut(Request r, String key, java.time.Instant until) {
+    events.host(EventLevel.WARNING, SOURCE, HResult.E_ACCESSDENIED, "lockout: " + key + " refused until "
+        + until + " after repeated logon failures; last attempt " + describe(r));
+  }
+
+  private static String describe(Request r) {
+    return "client=" + r.clientAddress() + " point=" + (r.point() == null ? "-" : r.point().name())
+        + " request=\"" + r.method() + " " + r.target() + "\"";
+  }
+}

@@ -1,0 +1,325 @@
+package org.authhost.host.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.authhost.api.AccessToken;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.HResult;
+import org.authhost.host.access.LogonThrottle;
+import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.access.Right;
+import org.authhost.host.plugins.AuthenticationOutcome;
+import org.authhost.host.plugins.AuthenticationSession;
+import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.plugins.PluginView;
+import org.authhost.host.tokens.Impersonation;
+import org.authhost.host.tokens.InvalidHandleException;
+import org.authhost.host.tokens.TokenTable;
+
+/**
+ * The one place where the WMS challenge/response contract meets HTTP, and where plug-in verdicts
+ * become answers: offers the enabled plug-ins as {@code WWW-Authenticate} challenges (anonymous
+ * first, as WMS does), routes {@code Authorization} to the plug-in of its scheme, keeps one context
+ * per request or, for connection-bound protocols, per connection, and authorizes the result under
+ * the impersonated token.
+ *
+ * <table>
+ *   <caption>Verdicts and answers</caption>
+ *   <tr><td>CONTINUE</td><td>401 with the plug-in's challenge</td></tr>
+ *   <tr><td>DENIED</td><td>401 with fresh challenges; audit WARNING; counts towards lockout</td></tr>
+ *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
+ *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
+ *       (never 500, never open)</td></tr>
+ *   <tr><td>locked out</td><td>429 with Retry-After</td></tr>
+ * </table>
+ */
+@Singleton
+final class AuthenticationDriver {
+  /** Protocols whose context lives with the connection rather than the request. */
+  static final Set<String> CONNECTION_BOUND = Set.of("ntlm", "negotiate", "kerberos");
+
+  private final PluginHost plugins;
+  private final TokenTable tokens;
+  private final LogonThrottle throttle;
+  private final Audit audit;
+  private final Clock clock;
+
+  @Inject
+  AuthenticationDriver(PluginHost plugins, TokenTable tokens, LogonThrottle throttle, Audit audit, Clock clock) {
+    this.plugins = plugins;
+    this.tokens = tokens;
+    this.throttle = throttle;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** Everything the driver needs about one request. */
+  record Attempt(Request request, PublishingPoint point, ClientConnection connection,
+      HttpUserContext user, HttpPresentationContext presentation, HttpCommandContext command,
+      String authorization, boolean keepAlive) {}
+
+  CompletableFuture<Verdict> decide(Attempt a) {
+    Optional<Instant> lockedIp = throttle.lockedOut(a.connection().address, null);
+    if (lockedIp.isPresent()) {
+      return done(lockedOut(a, lockedIp.get()));
+    }
+    List<PluginView> offered = offeredFor(a.point());
+    if (offered.isEmpty()) {
+      audit.refused(a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no usable authentication plug-in");
+      return done(unavailable(a, "no authentication plug-in is available for this publishing point"));
+    }
+    if (a.authorization() == null) {
+      AuthenticationOutcome already = a.connection().authenticated();
+      if (already != null) {
+        // A connection-bound handshake already proved who this connection is.
+        return CompletableFuture.completedFuture(authorize(a, already, a.connection().authenticatedPlugin(), offered));
+      }
+      PluginView first = offered.get(0);
+      if (AuthenticationFlags.has(first.flags(), AuthenticationFlags.ANONYMOUS)) {
+        return anonymous(a, first, offered);
+      }
+      return challenge(a, offered, "authentication required");
+    }
+    String header = a.authorization().strip();
+    int space = indexOfWhitespace(header);
+    String scheme = space < 0 ? header : header.substring(0, space);
+    String credentials = space < 0 ? "" : header.substring(space).strip();
+    if (scheme.isEmpty() || !scheme.chars().allMatch(AuthenticationDriver::isTokenChar)) {
+      audit.refused(a.request(), 400, HResult.E_INVALIDARG, "malformed Authorization header (no valid scheme)");
+      return done(Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed Authorization header", false));
+    }
+    Optional<PluginView> chosen = offered.stream()
+        .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+        .filter(p -> p.protocol().equalsIgnoreCase(scheme)).findFirst();
+    if (chosen.isEmpty()) {
+      audit.refused(a.request(), 401, HResult.SEC_E_INVALID_TOKEN,
+          "Authorization scheme '" + cut(scheme) + "' is not offered here");
+      return challenge(a, offered, "unsupported authentication scheme");
+    }
+    PluginView plugin = chosen.get();
+    boolean bound = CONNECTION_BOUND.contains(plugin.protocol().toLowerCase(Locale.ROOT));
+    AuthenticationSession session = bound
+        ? a.connection().bound(plugin.protocol(), () -> plugins.session(plugin.id()))
+        : plugins.session(plugin.id());
+    if (session == null) {
+      return done(Responses.text(HttpResponseStatus.BAD_REQUEST, "connection closing", false));
+    }
+    byte[] blob = credentials.getBytes(StandardCharsets.ISO_8859_1);
+    return session.authenticate(blob, a.user(), a.presentation(), a.command())
+        .thenCompose(outcome -> verdict(a, plugin, session, bound, outcome, offered));
+  }
+
+  private CompletableFuture<Verdict> verdict(Attempt a, PluginView plugin, AuthenticationSession session,
+      boolean bound, AuthenticationOutcome outcome, List<PluginView> offered) {
+    String account = a.user().userName().orElse(null);
+    switch (outcome.result()) {
+      case CONTINUE -> {
+        if (!bound) {
+          session.release();
+        }
+        return done(Responses.unauthorized(List.of(challengeHeader(plugin, outcome.challenge())),
+            "continue the " + plugin.protocol() + " handshake", a.keepAlive()));
+      }
+      case DENIED -> {
+        end(a, plugin, session, bound);
+        audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), HResult.SEC_E_LOGON_DENIED,
+            "credentials refused by the plug-in");
+        for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, account)) {
+          audit.lockedOut(a.request(), lockout.key(), lockout.until());
+        }
+        return challenge(a, offered, "wrong user name or password");
+      }
+      case SUCCESS -> {
+        Optional<Instant> lockedAccount = throttle.lockedOut(a.connection().address, outcome.accountName());
+        if (lockedAccount.isPresent()) {
+          end(a, plugin, session, bound);
+          return done(lockedOut(a, lockedAccount.get()));
+        }
+        throttle.succeeded(outcome.accountName());
+        audit.logonSucceeded(a.request(), outcome.accountName(), plugin.id(), plugin.protocol());
+        if (bound) {
+          a.connection().authenticated(plugin.id(), outcome);
+        }
+        Verdict v = authorize(a, outcome, plugin.id(), offered);
+        if (!bound) {
+          session.release();
+        }
+        return done(v);
+      }
+      default -> {
+        end(a, plugin, session, bound);
+        audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), outcome.hresult(),
+            "the plug-in failed (" + outcome.hresult() + "); failing closed");
+        return done(unavailable(a, "authentication is unavailable: the " + plugin.protocol()
+            + " plug-in failed"));
+      }
+    }
+  }
+
+  private void end(Attempt a, PluginView plugin, AuthenticationSession session, boolean bound) {
+    if (bound) {
+      a.connection().forget(plugin.protocol());
+    } else {
+      session.release();
+    }
+  }
+
+  private CompletableFuture<Verdict> anonymous(Attempt a, PluginView anonymous, List<PluginView> offered) {
+    AuthenticationSession session = plugins.session(anonymous.id());
+    return session.authenticate(new byte[0], a.user(), a.presentation(), a.command()).thenCompose(outcome -> {
+      List<PluginView> others = offered.stream()
+          .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)).toList();
+      if (outcome.result() != AuthenticationResult.SUCCESS) {
+        session.release();
+        if (others.isEmpty()) {
+          audit.logonFailed(a.request(), null, anonymous.id(), anonymous.protocol(), outcome.hresult(),
+              "anonymous logon failed and no other plug-in is offered");
+          return done(unavailable(a, "anonymous access is unavailable"));
+        }
+        return challenge(a, others, "authentication required");
+      }
+      audit.logonSucceeded(a.request(), outcome.accountName(), anonymous.id(), anonymous.protocol());
+      Verdict v = authorizeQuietly(a, outcome);
+      session.release();
+      if (v instanceof Verdict.Serve) {
+        return done(v);
+      }
+      // WMS: when authorization refuses the anonymous user and another plug-in is enabled,
+      // authentication is tried again with it, so the client is asked to log on.
+      if (!others.isEmpty()) {
+        return challenge(a, others, "this content needs a logon");
+      }
+      audit.refused(a.request(), 403, HResult.E_ACCESSDENIED, "access denied to the anonymous account "
+          + outcome.accountName());
+      return done(v);
+    });
+  }
+
+  /** Authorizes and audits a refusal. */
+  private Verdict authorize(Attempt a, AuthenticationOutcome outcome, String pluginId, List<PluginView> offered) {
+    Verdict v = authorizeQuietly(a, outcome);
+    if (v instanceof Verdict.Answer answer && answer.response().status().code() == 403) {
+      audit.refused(a.request(), 403, HResult.E_ACCESSDENIED, "access denied to " + outcome.accountName()
+          + " by the ACL of publishing point " + a.point().name() + " (plug-in " + pluginId + ")");
+    }
+    return v;
+  }
+
+  /**
+   * Checks the publishing point's ACL while impersonating the token: the thread's security context
+   * is the client's for the check and is reverted afterwards, also when the check fails.
+   */
+  private Verdict authorizeQuietly(Attempt a, AuthenticationOutcome outcome) {
+    Right right = Right.forMethod(a.request().method());
+    try (Impersonation ignored = tokens.impersonate(outcome.token())) {
+      AccessToken current = Impersonation.current().orElseThrow();
+      if (a.point().acl().permits(current, right)) {
+        return new Verdict.Serve(a.point(), outcome.accountName());
+      }
+      return new Verdict.Answer(Responses.text(HttpResponseStatus.FORBIDDEN,
+          "access denied", a.keepAlive()));
+    } catch (InvalidHandleException e) {
+      audit.refused(a.request(), 503, e.hresult(), "the token to impersonate is no longer valid");
+      return unavailable(a, "authentication is unavailable");
+    }
+  }
+
+  /** 401 with a fresh challenge from every offered, non-anonymous plug-in. */
+  private CompletableFuture<Verdict> challenge(Attempt a, List<PluginView> offered, String text) {
+    List<CompletableFuture<String>> challenges = new ArrayList<>();
+    for (PluginView p : offered) {
+      if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
+        continue;
+      }
+      AuthenticationSession session = plugins.session(p.id());
+      challenges.add(session.authenticate(new byte[0], a.user(), a.presentation(), a.command())
+          .thenApply(outcome -> {
+            session.release();
+            return outcome.result() == AuthenticationResult.CONTINUE ? challengeHeader(p, outcome.challenge()) : null;
+          }));
+    }
+    return CompletableFuture.allOf(challenges.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+      List<String> headers = challenges.stream().map(CompletableFuture::join).filter(h -> h != null).toList();
+      if (headers.isEmpty()) {
+        audit.refused(a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no plug-in could issue a challenge");
+        return unavailable(a, "authentication is unavailable");
+      }
+      return new Verdict.Answer(Responses.unauthorized(headers, text, a.keepAlive()));
+    });
+  }
+
+  private static String challengeHeader(PluginView plugin, byte[] challenge) {
+    return challenge == null || challenge.length == 0
+        ? plugin.protocol()
+        : plugin.protocol() + " " + new String(challenge, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The offer for a publishing point: its own list replaces the server's (WMS rule). */
+  private List<PluginView> offeredFor(PublishingPoint point) {
+    List<PluginView> offered = plugins.offeredAuthenticationPlugins();
+    if (point.plugins().isEmpty()) {
+      return offered;
+    }
+    List<PluginView> own = new ArrayList<>();
+    offered.stream().filter(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
+        && point.plugins().contains(p.id())).findFirst().ifPresent(own::add);
+    for (String id : point.plugins()) {
+      offered.stream().filter(p -> p.id().equals(id) && !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+          .findFirst().ifPresent(own::add);
+    }
+    return own;
+  }
+
+  private Verdict.Answer lockedOut(Attempt a, Instant until) {
+    long seconds = Math.max(1, Duration.between(clock.instant(), until).toSeconds());
+    audit.refused(a.request(), 429, HResult.E_ACCESSDENIED, "locked out after repeated logon failures");
+    var response = Responses.text(HttpResponseStatus.TOO_MANY_REQUESTS,
+        "too many failed logons; try again later", a.keepAlive());
+    response.headers().set("Retry-After", seconds);
+    return new Verdict.Answer(response);
+  }
+
+  private static Verdict.Answer unavailable(Attempt a, String text) {
+    var response = Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, text, a.keepAlive());
+    response.headers().set("Retry-After", 30);
+    return new Verdict.Answer(response);
+  }
+
+  private static CompletableFuture<Verdict> done(io.netty.handler.codec.http.FullHttpResponse response) {
+    return CompletableFuture.completedFuture(new Verdict.Answer(response));
+  }
+
+  private static CompletableFuture<Verdict> done(Verdict verdict) {
+    return CompletableFuture.completedFuture(verdict);
+  }
+
+  private static int indexOfWhitespace(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == ' ' || s.charAt(i) == '\t') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** RFC 9110 token characters, which a scheme name is made of. */
+  private static boolean isTokenChar(int c) {
+    return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+  }
+
+  private static String cut(String s) {
+    return s.length() > 32 ? s.substring(0, 32) + "..." : s;
+  }
+}

@@ -1,0 +1,73 @@
+package org.authhost.host.http;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.authhost.host.plugins.AuthenticationOutcome;
+import org.authhost.host.plugins.AuthenticationSession;
+
+/**
+ * One client connection: who is at the other end, and the authentication state that lives as long
+ * as the connection does for connection-bound protocols (NTLM, Negotiate), whose context — and so
+ * token — is released when the connection closes.
+ */
+final class ClientConnection {
+  private static final AtomicLong IDS = new AtomicLong();
+
+  final long id = IDS.incrementAndGet();
+  final String address;
+  final int port;
+  private final Map<String, AuthenticationSession> bound = new HashMap<>();
+  private AuthenticationOutcome authenticated;
+  private String authenticatedPlugin;
+  private boolean closed;
+
+  ClientConnection(InetSocketAddress remote) {
+    this.address = remote.getAddress().getHostAddress();
+    this.port = remote.getPort();
+  }
+
+  /** The bound session for a protocol, made by {@code create} on first use. */
+  synchronized AuthenticationSession bound(String protocol, java.util.function.Supplier<AuthenticationSession> create) {
+    if (closed) {
+      return null;
+    }
+    return bound.computeIfAbsent(protocol.toLowerCase(Locale.ROOT), p -> create.get());
+  }
+
+  /** A connection-bound handshake finished: later requests on it are this user. */
+  synchronized void authenticated(String plugin, AuthenticationOutcome outcome) {
+    this.authenticatedPlugin = plugin;
+    this.authenticated = outcome;
+  }
+
+  synchronized AuthenticationOutcome authenticated() {
+    return authenticated;
+  }
+
+  synchronized String authenticatedPlugin() {
+    return authenticatedPlugin;
+  }
+
+  /** Drops a bound session (a failed handshake starts over). */
+  synchronized void forget(String protocol) {
+    AuthenticationSession session = bound.remove(protocol.toLowerCase(Locale.ROOT));
+    if (session != null) {
+      session.release();
+    }
+  }
+
+  /** The connection closed: every bound context is released, and with it its token. */
+  void close() {
+    Map<String, AuthenticationSession> sessions;
+    synchronized (this) {
+      closed = true;
+      sessions = Map.copyOf(bound);
+      bound.clear();
+      authenticated = null;
+    }
+    sessions.values().forEach(AuthenticationSession::release);
+  }
+}

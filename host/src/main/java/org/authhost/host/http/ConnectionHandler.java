@@ -1,0 +1,301 @@
+package org.authhost.host.http;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayDeque;
+import org.authhost.api.HResult;
+import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.http.content.FileResponder;
+import org.authhost.host.http.content.OriginProxy;
+import org.authhost.host.http.content.SafePath;
+
+/**
+ * One connection's requests, one at a time (pipelined requests wait their turn): checks the request
+ * itself, asks the {@link AuthenticationDriver} for a verdict off the event loop, and answers or
+ * serves it. Client mistakes get 4xx with the reason in the audit log; nothing a client sends can
+ * make it answer 500.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+  /** Messages queued while a request is in progress, before reading stops. */
+  private static final int MAX_QUEUED = 64;
+
+  private final HttpServices services;
+  private final ArrayDeque<Object> inbound = new ArrayDeque<>();
+  private ClientConnection connection;
+  private Exchange exchange;
+
+  /** The request in progress. */
+  private static final class Exchange {
+    final HttpRequest request;
+    final boolean keepAlive;
+    boolean decided;
+    boolean requestComplete;
+    boolean responseComplete;
+    OriginProxy.ProxyExchange proxy;
+
+    Exchange(HttpRequest request, boolean keepAlive) {
+      this.request = request;
+      this.keepAlive = keepAlive;
+    }
+  }
+
+  ConnectionHandler(HttpServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    connection = new ClientConnection((InetSocketAddress) ctx.channel().remoteAddress());
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (connection != null) {
+      connection.close();
+    }
+    if (exchange != null && exchange.proxy != null) {
+      exchange.proxy.cancel();
+    }
+    inbound.forEach(ReferenceCountUtil::release);
+    inbound.clear();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent && exchange == null) {
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inbound.add(msg);
+    if (inbound.size() > MAX_QUEUED) {
+      ctx.channel().config().setAutoRead(false);
+    }
+    pump(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Resets, TLS garbage and the like: the connection is over, the server is not.
+    ctx.close();
+  }
+
+  private void pump(ChannelHandlerContext ctx) {
+    while (!inbound.isEmpty()) {
+      Object msg = inbound.peek();
+      if (msg instanceof HttpRequest request) {
+        if (exchange != null) {
+          return;
+        }
+        inbound.poll();
+        begin(ctx, request);
+        continue;
+      }
+      if (exchange == null) {
+        ReferenceCountUtil.release(inbound.poll());
+        continue;
+      }
+      if (!exchange.decided) {
+        return;
+      }
+      inbound.poll();
+      if (exchange.proxy != null) {
+        exchange.proxy.content((HttpContent) msg);
+      } else {
+        ReferenceCountUtil.release(msg);
+      }
+      if (msg instanceof LastHttpContent) {
+        exchange.requestComplete = true;
+        finishIfDone(ctx);
+      }
+    }
+    // While a proxy exchange runs, reading is the proxy's to pause and resume (backpressure).
+    if (exchange == null || (exchange.decided && exchange.proxy == null)) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    exchange = new Exchange(request, keepAlive);
+    ctx.channel().config().setAutoRead(false);
+    String target = request.uri();
+    Request audited = new Request(connection.address, request.method().name(), target, null);
+    DecoderResult decoded = request.decoderResult();
+    if (decoded.isFailure()) {
+      Throwable cause = decoded.cause();
+      HttpResponseStatus status = !(cause instanceof TooLongFrameException) ? HttpResponseStatus.BAD_REQUEST
+          : cause.getMessage() != null && cause.getMessage().contains("header") ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+          : HttpResponseStatus.REQUEST_URI_TOO_LONG;
+      reject(ctx, audited, status, "malformed request: " + cause.getMessage());
+      return;
+    }
+    if (request.headers().size() > services.limits().maxHeaders()) {
+      reject(ctx, audited, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          request.headers().size() + " header fields, more than the limit of " + services.limits().maxHeaders());
+      return;
+    }
+    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !request.headers().contains(HttpHeaderNames.HOST)) {
+      reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without Host");
+      return;
+    }
+    if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
+      reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "more than one Authorization header");
+      return;
+    }
+    String path = RequestTarget.path(target);
+    if (path == null) {
+      reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "request target is not a path or absolute URI");
+      return;
+    }
+    PublishingPoint point = services.points().match(path).orElse(null);
+    if (point == null) {
+      var withSlash = services.points().matchWithoutSlash(path);
+      if (withSlash.isPresent()) {
+        FullHttpResponse moved = Responses.text(HttpResponseStatus.MOVED_PERMANENTLY, "see " + withSlash.get().prefix(), keepAlive);
+        moved.headers().set(HttpHeaderNames.LOCATION, withSlash.get().prefix());
+        answer(ctx, moved);
+        return;
+      }
+      answer(ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "no publishing point here", keepAlive));
+      return;
+    }
+    Request r = new Request(connection.address, request.method().name(), target, point);
+    java.net.InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    if (!services.serverIpRules().allows(client) || !point.ipRules().allows(client)) {
+      services.audit().refused(r, 403, HResult.E_ACCESSDENIED, "client address " + connection.address
+          + " is not allowed" + (services.serverIpRules().allows(client) ? " by publishing point " + point.name() : ""));
+      answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
+      return;
+    }
+    HttpUserContext user = new HttpUserContext(request.headers().get(HttpHeaderNames.USER_AGENT),
+        connection.address, connection.port, connection.id);
+    var attempt = new AuthenticationDriver.Attempt(r, point, connection, user,
+        new HttpPresentationContext(point.name(), target), HttpCommandContext.of(request),
+        request.headers().get(HttpHeaderNames.AUTHORIZATION), keepAlive);
+    Exchange current = exchange;
+    services.driver().decide(attempt).whenComplete((verdict, failure) -> ctx.executor().execute(() -> {
+      if (exchange != current || !ctx.channel().isActive()) {
+        return;
+      }
+      if (failure != null) {
+        // A host bug, not the client's: still fail closed, with a status that says "try later".
+        services.audit().refused(r, 503, HResult.E_UNEXPECTED, "internal error: " + failure);
+        answer(ctx, Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "temporarily unavailable", false));
+      } else if (verdict instanceof Verdict.Answer a) {
+        answer(ctx, a.response());
+      } else {
+        serve(ctx, (Verdict.Serve) verdict, r);
+      }
+    }));
+  }
+
+  private void serve(ChannelHandlerContext ctx, Verdict.Serve serve, Request r) {
+    PublishingPoint point = serve.point();
+    HttpRequest request = exchange.request;
+    String target = request.uri();
+    String path = RequestTarget.path(target);
+    String rest = path.substring(point.prefix().length());
+    if (point.origin() != null) {
+      exchange.decided = true;
+      String query = RequestTarget.query(target);
+      URI origin = point.origin();
+      String base = origin.getRawPath() == null || origin.getRawPath().isEmpty() ? "/" : origin.getRawPath();
+      String upstream = (base.endsWith("/") ? base : base + "/") + rest + (query == null ? "" : "?" + query);
+      Exchange current = exchange;
+      exchange.proxy = services.proxy().start(ctx, request, origin, upstream, connection.address);
+      exchange.proxy.whenDone(future -> ctx.executor().execute(() -> {
+        if (exchange == current) {
+          current.responseComplete = true;
+          current.requestComplete = true;
+          finishIfDone(ctx);
+        }
+      }));
+      pump(ctx);
+      return;
+    }
+    SafePath.Result resolved = SafePath.check(point.directory(), rest);
+    if (!resolved.allowed()) {
+      services.audit().refused(r, resolved.refusal().status(), HResult.E_ACCESSDENIED,
+          "path refused: " + resolved.refusal() + (resolved.detail() == null ? "" : " (" + resolved.detail() + ")"));
+      answer(ctx, Responses.text(HttpResponseStatus.valueOf(resolved.refusal().status()), "not found", exchange.keepAlive));
+      return;
+    }
+    if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+      FullHttpResponse notAllowed = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "only GET and HEAD here", exchange.keepAlive);
+      notAllowed.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      answer(ctx, notAllowed);
+      return;
+    }
+    exchange.decided = true;
+    ChannelFuture written = FileResponder.respond(ctx, request, resolved.path(), exchange.keepAlive);
+    afterResponse(ctx, written);
+  }
+
+  private void reject(ChannelHandlerContext ctx, Request r, HttpResponseStatus status, String reason) {
+    services.audit().refused(r, status.code(), HResult.E_INVALIDARG, reason);
+    exchange.decided = true;
+    // The rest of a malformed request cannot be trusted to frame the next one.
+    ChannelFuture written = ctx.writeAndFlush(Responses.text(status, status.reasonPhrase(), false));
+    written.addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void answer(ChannelHandlerContext ctx, FullHttpResponse response) {
+    boolean keepAlive = exchange.keepAlive && HttpUtil.isKeepAlive(response);
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, "close");
+    }
+    exchange.decided = true;
+    afterResponse(ctx, ctx.writeAndFlush(response));
+  }
+
+  private void afterResponse(ChannelHandlerContext ctx, ChannelFuture written) {
+    Exchange current = exchange;
+    written.addListener(f -> {
+      if (!f.isSuccess()) {
+        ctx.close();
+        return;
+      }
+      current.responseComplete = true;
+      finishIfDone(ctx);
+    });
+    pump(ctx);
+  }
+
+  private void finishIfDone(ChannelHandlerContext ctx) {
+    Exchange current = exchange;
+    if (current == null || !current.responseComplete || !current.requestComplete) {
+      return;
+    }
+    exchange = null;
+    if (!current.keepAlive) {
+      ctx.close();
+      return;
+    }
+    pump(ctx);
+  }
+}

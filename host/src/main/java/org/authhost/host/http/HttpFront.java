@@ -1,0 +1,183 @@
+package org.authhost.host.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.HttpConfig;
+import org.authhost.host.config.TlsConfig;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.http.content.OriginProxy;
+import org.authhost.host.lifecycle.LifeCycle;
+
+/**
+ * The HTTP(S) front on Netty: a plain listener (loopback, or elsewhere when the operator allows it)
+ * and a TLS listener from a PKCS#12 keystore, each connection a pipeline of small handlers —
+ * connection limit, TLS, idle timeout, HTTP codec with the size limits, chunked writes, and the
+ * {@link ConnectionHandler}.
+ */
+@Singleton
+public final class HttpFront extends LifeCycle {
+  private final HostConfig config;
+  private final HttpServices services;
+  private final HostEvents events;
+  private final List<Channel> listeners = new ArrayList<>();
+  private final AtomicInteger open = new AtomicInteger();
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private volatile int plainPort = -1;
+  private volatile int tlsPort = -1;
+
+  @Inject
+  HttpFront(HostConfig config, HttpServices services, HostEvents events) {
+    this.config = config;
+    this.services = services;
+    this.events = events;
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    HttpConfig http = config.http();
+    boss = new NioEventLoopGroup(1);
+    workers = new NioEventLoopGroup();
+    services.proxy(new OriginProxy(workers));
+    InetAddress bind = InetAddress.getByName(http.bindAddress());
+    try {
+      if (http.port() >= 0) {
+        Channel plain = bind(bind, http.port(), null);
+        plainPort = ((InetSocketAddress) plain.localAddress()).getPort();
+      }
+      if (http.tls() != null) {
+        Channel tls = bind(bind, http.tls().port(), sslContext(http.tls()));
+        tlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
+      }
+    } catch (Exception e) {
+      doStop();
+      throw new java.io.IOException("the HTTP front cannot listen on " + http.bindAddress() + " (" + e.getMessage()
+          + "); set http.port / http.tls.port in host.json to free ports, or 0 to pick one", e);
+    }
+    events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK, "HTTP front listening on "
+        + http.bindAddress() + (plainPort >= 0 ? " http:" + plainPort : "") + (tlsPort >= 0 ? " https:" + tlsPort : ""));
+  }
+
+  private Channel bind(InetAddress address, int port, SslContext ssl) throws InterruptedException {
+    HttpConfig http = config.http();
+    ChannelHandler limiter = new ConnectionLimiter(open, http.maxConnections());
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("limit", limiter);
+            if (ssl != null) {
+              SslHandler tls = ssl.newHandler(ch.alloc());
+              tls.setHandshakeTimeoutMillis(http.handshakeTimeoutMillis());
+              p.addLast("tls", tls);
+            }
+            p.addLast("idle", new IdleStateHandler(0, 0, http.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+            p.addLast("http", new HttpServerCodec(http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
+            p.addLast("chunked", new ChunkedWriteHandler());
+            p.addLast("requests", new ConnectionHandler(services));
+          }
+        });
+    Channel channel = bootstrap.bind(address, port).sync().channel();
+    listeners.add(channel);
+    return channel;
+  }
+
+  private static SslContext sslContext(TlsConfig tls) throws Exception {
+    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(tls.keystore())) {
+      keyStore.load(in, tls.password().toCharArray());
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(keyStore, tls.password().toCharArray());
+    return SslContextBuilder.forServer(keys).build();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    for (Channel listener : listeners) {
+      listener.close().syncUninterruptibly();
+    }
+    listeners.clear();
+    if (boss != null) {
+      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      boss = null;
+      workers = null;
+    }
+    plainPort = -1;
+    tlsPort = -1;
+  }
+
+  /** The plain HTTP port, or -1. */
+  public int plainPort() {
+    return plainPort;
+  }
+
+  /** The HTTPS port, or -1. */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /** Refuses connections past the limit by closing them at once. */
+  @ChannelHandler.Sharable
+  private static final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+    private final AtomicInteger open;
+    private final int max;
+
+    ConnectionLimiter(AtomicInteger open, int max) {
+      this.open = open;
+      this.max = max;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      if (open.incrementAndGet() > max) {
+        ctx.close();
+        return;
+      }
+      super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      open.decrementAndGet();
+      super.channelInactive(ctx);
+    }
+  }
+}

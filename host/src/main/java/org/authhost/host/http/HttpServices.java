@@ -1,0 +1,57 @@
+package org.authhost.host.http;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.authhost.host.access.IpRules;
+import org.authhost.host.access.PublishingPoints;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.HttpConfig;
+import org.authhost.host.http.content.OriginProxy;
+
+/** What every connection's handler shares: one object, so a handler is cheap to make. */
+@Singleton
+final class HttpServices {
+  private final HttpConfig limits;
+  private final PublishingPoints points;
+  private final IpRules serverIpRules;
+  private final AuthenticationDriver driver;
+  private final Audit audit;
+  private volatile OriginProxy proxy;
+
+  @Inject
+  HttpServices(HostConfig config, PublishingPoints points, AuthenticationDriver driver, Audit audit) {
+    this.limits = config.http();
+    this.points = points;
+    this.serverIpRules = IpRules.of(config.security().ipAllow(), config.security().ipDeny());
+    this.driver = driver;
+    this.audit = audit;
+  }
+
+  HttpConfig limits() {
+    return limits;
+  }
+
+  PublishingPoints points() {
+    return points;
+  }
+
+  IpRules serverIpRules() {
+    return serverIpRules;
+  }
+
+  AuthenticationDriver driver() {
+    return driver;
+  }
+
+  Audit audit() {
+    return audit;
+  }
+
+  OriginProxy proxy() {
+    return proxy;
+  }
+
+  void proxy(OriginProxy proxy) {
+    this.proxy = proxy;
+  }
+}

@@ -1,0 +1,55 @@
+package org.authhost.host.http;
+
+import java.util.Optional;
+import org.authhost.api.UserContext;
+
+/** {@code pUserCtx} for one HTTP request. */
+final class HttpUserContext implements UserContext {
+  private final String userAgent;
+  private final String ipAddress;
+  private final int port;
+  private final long connectionId;
+  private volatile String userName;
+
+  HttpUserContext(String userAgent, String ipAddress, int port, long connectionId) {
+    this.userAgent = userAgent;
+    this.ipAddress = ipAddress;
+    this.port = port;
+    this.connectionId = connectionId;
+  }
+
+  @Override
+  public Optional<String> userAgent() {
+    return Optional.ofNullable(userAgent);
+  }
+
+  @Override
+  public Optional<String> userName() {
+    return Optional.ofNullable(userName);
+  }
+
+  @Override
+  public void setUserName(String userName) {
+    this.userName = userName;
+  }
+
+  @Override
+  public String ipAddress() {
+    return ipAddress;
+  }
+
+  @Override
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public String controlProtocol() {
+    return "HTTP";
+  }
+
+  @Override
+  public long connectionId() {
+    return connectionId;
+  }
+}

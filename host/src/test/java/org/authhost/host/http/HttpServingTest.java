@@ -1,0 +1,367 @@
+package org.authhost.host.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.TokenHandle;
+import org.authhost.host.AuthHost;
+import org.authhost.host.Main;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.PluginJar;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The serving layer end to end: a real host with the Anonymous, Basic and a connection-bound test
+ * plug-in, real sockets, curl as the client, a real origin server and a real TLS keystore.
+ */
+class HttpServingTest {
+  @TempDir
+  static Path root;
+
+  static AuthHost host;
+  static HttpServer origin;
+  static byte[] clip;
+  static int port;
+  static int tlsPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path media = Files.createDirectories(root.resolve("media"));
+    Files.writeString(media.resolve("hello.txt"), "hello, world: 0123456789abcdefghij\n");
+    clip = new byte[1 << 20];
+    new Random(7).nextBytes(clip);
+    Files.write(media.resolve("clip.mp4"), clip);
+    Files.writeString(root.resolve("secret.txt"), "the secret outside the publishing point\n");
+
+    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext("/base/", exchange -> {
+      byte[] body = ("origin saw " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
+          + " authorization=" + exchange.getRequestHeaders().getFirst("Authorization")).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    origin.start();
+
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
+    Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
+    PluginJar.of("bound", "org.authhost.testplugins.bound.BoundPlugin").writeTo(plugins, "bound.jar");
+
+    Path keystore = root.resolve("tls.p12");
+    Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
+    Process kt = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "authhost", "-keyalg", "EC",
+        "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit",
+        "-keypass", "changeit").redirectErrorStream(true).start();
+    assertEquals(0, kt.waitFor(), new String(kt.getInputStream().readAllBytes()));
+
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(config.resolve("host.json"), """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": {
+            "directory": "../plugins",
+            "callTimeoutMillis": 2000,
+            "callbackTimeoutMillis": 2000,
+            "order": ["anonymous", "basic", "bound"]
+          },
+          "http": {
+            "port": 0,
+            "tls": { "keystore": "../tls.p12", "password": "changeit", "port": 0 }
+          },
+          "security": { "lockout": { "threshold": 3, "addressThreshold": 100, "windowSeconds": 300, "durationSeconds": 600 } },
+          "publishingPoints": [
+            { "name": "vod", "prefix": "/vod/", "directory": "../media" },
+            { "name": "members", "prefix": "/members/", "directory": "../media", "plugins": ["basic"],
+              "acl": [ { "principal": "Users", "rights": ["read"] },
+                       { "type": "deny", "principal": "bob", "rights": ["read"] } ] },
+            { "name": "blocked", "prefix": "/blocked/", "directory": "../media", "ipDeny": ["127.0.0.0/8"] },
+            { "name": "nego", "prefix": "/nego/", "directory": "../media", "plugins": ["bound"] },
+            { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/base/" }
+          ]
+        }
+        """.formatted(origin.getAddress().getPort()));
+    for (String user : List.of("alice", "bob", "carol")) {
+      account("add", user, "pw-" + user);
+    }
+    host = AuthHost.create(ConfigLoader.load(config));
+    host.start();
+    port = host.http().plainPort();
+    tlsPort = host.http().tlsPort();
+  }
+
+  private static void account(String command, String user, String password) {
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
+      int rc = Main.commandLine().execute("accounts", command, user, "--password-stdin",
+          "--config", root.resolve("config").toString());
+      assertEquals(0, rc, "accounts " + command + " " + user);
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+    if (origin != null) {
+      origin.stop(0);
+    }
+  }
+
+  /** curl's answer: the status code, the body, and the headers. */
+  record Curl(int status, byte[] body, String headers) {
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  static Curl curl(String... args) throws Exception {
+    Path body = Files.createTempFile(root, "body", ".bin");
+    Path headers = Files.createTempFile(root, "headers", ".txt");
+    List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "--max-time", "20", "-o", body.toString(),
+        "-D", headers.toString(), "-w", "%{http_code}"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), "curl " + command + ": " + err);
+    return new Curl(Integer.parseInt(out), Files.readAllBytes(body), Files.readString(headers));
+  }
+
+  static String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  static List<EventRecord> audit(String contains) {
+    return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+        .filter(e -> e.text().contains(contains)).toList();
+  }
+
+  @Test
+  void anonymousClientsGetTheFileAndAnAuditEvent() throws Exception {
+    Curl c = curl(url("/vod/hello.txt"));
+    assertEquals(200, c.status());
+    assertEquals("hello, world: 0123456789abcdefghij\n", c.text());
+    assertTrue(c.headers().toLowerCase().contains("content-type: text/plain"), c.headers());
+    assertFalse(audit("logon succeeded").stream().filter(e -> e.text().contains("protocol=Anonymous")).toList().isEmpty());
+  }
+
+  @Test
+  void aRangeRequestGetsExactlyThoseBytes() throws Exception {
+    Curl c = curl("-r", "1000-1999", url("/vod/clip.mp4"));
+    assertEquals(206, c.status());
+    assertArrayEquals(java.util.Arrays.copyOfRange(clip, 1000, 2000), c.body());
+    assertTrue(c.headers().toLowerCase().contains("content-type: video/mp4"), c.headers());
+  }
+
+  @Test
+  void basicSucceedsForTheRightPasswordAndIsRefusedAndAuditedForAWrongOne() throws Exception {
+    Curl challenge = curl(url("/members/hello.txt"));
+    assertEquals(401, challenge.status());
+    assertTrue(challenge.headers().contains("WWW-Authenticate: Basic realm=\"AuthHost\", charset=\"UTF-8\""),
+        challenge.headers());
+    assertFalse(challenge.headers().contains("Anonymous"), "the point's own list replaces the server's");
+
+    Curl ok = curl("-u", "alice:pw-alice", url("/members/hello.txt"));
+    assertEquals(200, ok.status());
+    assertEquals("hello, world: 0123456789abcdefghij\n", ok.text());
+
+    int failuresBefore = audit("logon failed").size();
+    Curl wrong = curl("-u", "alice:not-her-password", url("/members/hello.txt"));
+    assertEquals(401, wrong.status());
+    List<EventRecord> failures = audit("logon failed");
+    assertEquals(failuresBefore + 1, failures.size());
+    EventRecord last = failures.get(failures.size() - 1);
+    assertTrue(last.text().contains("account=alice") && last.text().contains("protocol=Basic")
+        && last.text().contains("point=members") && last.text().contains("client=127.0.0.1"), last.text());
+    assertEquals(0, host.tokens().openHandles(), "per-request contexts release their tokens");
+  }
+
+  @Test
+  void anAclDenyWinsAndIsAudited() throws Exception {
+    Curl c = curl("-u", "bob:pw-bob", url("/members/hello.txt"));
+    assertEquals(403, c.status());
+    assertFalse(audit("access denied to TESTHOST\\bob").isEmpty(), host.eventLog().query(EventQuery.all()).toString());
+  }
+
+  @Test
+  void aDeniedAddressGets403() throws Exception {
+    Curl c = curl(url("/blocked/hello.txt"));
+    assertEquals(403, c.status());
+    assertFalse(audit("is not allowed by publishing point blocked").isEmpty());
+  }
+
+  @Test
+  void theReverseProxyForwardsToTheOriginWithoutTheCredentials() throws Exception {
+    Curl c = curl(url("/origin/some/thing?x=1"));
+    assertEquals(200, c.status());
+    assertEquals("origin saw GET /base/some/thing?x=1 authorization=null", c.text());
+  }
+
+  @Test
+  void tlsServesWithTheKeystoreFromConfig() throws Exception {
+    Curl c = curl("-k", "https://127.0.0.1:" + tlsPort + "/vod/hello.txt");
+    assertEquals(200, c.status());
+    assertEquals("hello, world: 0123456789abcdefghij\n", c.text());
+  }
+
+  @Test
+  void traversalNeverLeavesThePublishingPoint() throws Exception {
+    for (String path : List.of("/vod/../secret.txt", "/vod/%2e%2e/secret.txt", "/vod/..%2fsecret.txt",
+        "/vod/%2e%2e%2fsecret.txt", "/vod/a%00b", "/vod/%c0%ae%c0%ae/secret.txt")) {
+      Curl c = curl("--path-as-is", url(path));
+      assertTrue(c.status() == 404 || c.status() == 400, path + " -> " + c.status());
+      assertFalse(c.text().contains("secret outside"), path);
+    }
+  }
+
+  @Test
+  void lockoutRefusesFurtherAttemptsEvenWithTheRightPassword() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, curl("-u", "carol:wrong" + i, url("/members/hello.txt")).status());
+    }
+    Curl locked = curl("-u", "carol:pw-carol", url("/members/hello.txt"));
+    assertEquals(429, locked.status());
+    assertTrue(locked.headers().toLowerCase().contains("retry-after:"), locked.headers());
+    assertFalse(audit("lockout: account:carol").isEmpty());
+  }
+
+  @Test
+  void aConnectionBoundTokenIsInvalidOnceTheConnectionCloses() throws Exception {
+    TokenHandle handle;
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      out.write(get("/nego/hello.txt", "Negotiate hello"));
+      Response first = read(in);
+      assertEquals(401, first.status());
+      assertTrue(first.headers().contains("WWW-Authenticate: Negotiate round-2"), first.headers().toString());
+      out.write(get("/nego/hello.txt", "Negotiate proof"));
+      assertEquals(200, read(in).status());
+      out.write(get("/nego/hello.txt", null));
+      assertEquals(200, read(in).status(), "the connection stays authenticated");
+      List<EventRecord> logged = host.eventLog().query(EventQuery.all().withSource("bound"));
+      String text = logged.get(logged.size() - 1).text();
+      handle = new TokenHandle(Long.parseLong(text.split(" ")[1]));
+      assertTrue(host.tokens().isOpen(handle));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (host.tokens().isOpen(handle) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, host.tokens().queryToken(handle, new Out<>()));
+  }
+
+  @Test
+  void aBarrageOfMalformedRequestsNeverGets500AndTheServerServesTheNextOne() throws Exception {
+    String longTarget = "/vod/" + "a".repeat(20_000);
+    StringBuilder manyHeaders = new StringBuilder();
+    for (int i = 0; i < 150; i++) {
+      manyHeaders.append("X-H").append(i).append(": v\r\n");
+    }
+    List<String> bad = List.of(
+        "garbage\r\n\r\n",
+        "GET\r\n\r\n",
+        "GET /vod/hello.txt HTTP/1.1\r\n\r\n",
+        "GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\n" + manyHeaders + "\r\n",
+        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: \r\n\r\n",
+        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic\r\n\r\n",
+        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic !!!notbase64\r\n\r\n",
+        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic Ym9i\r\n\r\n",
+        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: B@sic xx\r\n\r\n",
+        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic a\r\nAuthorization: Basic b\r\n\r\n",
+        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Digest username=\"x\r\n\r\n",
+        "GET http://evil/vod/hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET ftp://x/vod HTTP/1.1\r\nHost: x\r\n\r\n",
+        "POST /vod/hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+        "GET /vod/%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nA header without a colon\r\n\r\n",
+        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "GET /vod/hello.txt HTTP/9.9\r\nHost: x\r\n\r\n");
+    for (String request : bad) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        String statusLine;
+        try {
+          statusLine = in.readLine();
+        } catch (java.net.SocketTimeoutException e) {
+          throw new AssertionError("no answer and no close for " + shortly(request));
+        }
+        if (statusLine == null) {
+          continue; // closed without an answer: acceptable for garbage, never a 500
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        assertTrue(status < 500, shortly(request) + " -> " + statusLine);
+      }
+    }
+    assertEquals(200, curl(url("/vod/hello.txt")).status());
+  }
+
+  private static String shortly(String request) {
+    return request.length() > 80 ? request.substring(0, 80) + "..." : request;
+  }
+
+  private static byte[] get(String path, String authorization) {
+    return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  record Response(int status, List<String> headers) {}
+
+  private static Response read(BufferedReader in) throws Exception {
+    String statusLine = in.readLine();
+    int status = Integer.parseInt(statusLine.split(" ")[1]);
+    List<String> headers = new ArrayList<>();
+    int length = 0;
+    String line;
+    while ((line = in.readLine()) != null && !line.isEmpty()) {
+      headers.add(line);
+      if (line.toLowerCase().startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring(15).strip());
+      }
+    }
+    for (int i = 0; i < length; i++) {
+      in.read();
+    }
+    return new Response(status, headers);
+  }
+}
