@@ -80,6 +80,12 @@ class HostProcessTest {
 
     List<String> banner = startHost(config);
     assertTrue(banner.stream().anyMatch(l -> l.contains("anonymous") && l.contains("LOADED|ENABLED")), banner.toString());
+    // First start: the administrator gets a random password, printed once.
+    String passwordLine = banner.stream().filter(l -> l.contains("shown only once")).findFirst().orElseThrow();
+    String password = passwordLine.substring(passwordLine.lastIndexOf(' ') + 1);
+    assertTrue(password.length() >= 20, passwordLine);
+    Result accounts = cli("accounts", "list", "--config", dir);
+    assertTrue(accounts.out().contains("Administrator"), accounts.out());
 
     Result plugins = cli("plugins", "--config", dir);
     assertEquals(0, plugins.code(), plugins.err());

@@ -82,9 +82,11 @@ final class AuthenticationDriver {
     }
     if (a.authorization() == null) {
       AuthenticationOutcome already = a.connection().authenticated();
-      if (already != null) {
+      String by = a.connection().authenticatedPlugin();
+      // Only where that plug-in is offered: another publishing point may demand another protocol.
+      if (already != null && offered.stream().anyMatch(p -> p.id().equals(by))) {
         // A connection-bound handshake already proved who this connection is.
-        return CompletableFuture.completedFuture(authorize(a, already, a.connection().authenticatedPlugin(), offered));
+        return CompletableFuture.completedFuture(authorize(a, already, by, offered));
       }
       PluginView first = offered.get(0);
       if (AuthenticationFlags.has(first.flags(), AuthenticationFlags.ANONYMOUS)) {

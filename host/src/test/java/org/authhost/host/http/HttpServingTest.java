@@ -273,6 +273,8 @@ class HttpServingTest {
       assertEquals(200, read(in).status());
       out.write(get("/nego/hello.txt", null));
       assertEquals(200, read(in).status(), "the connection stays authenticated");
+      out.write(get("/members/hello.txt", null));
+      assertEquals(401, read(in).status(), "but only where its plug-in is offered");
       List<EventRecord> logged = host.eventLog().query(EventQuery.all().withSource("bound"));
       String text = logged.get(logged.size() - 1).text();
       handle = new TokenHandle(Long.parseLong(text.split(" ")[1]));
