@@ -85,6 +85,13 @@ public final class HttpFront extends LifeCycle {
       throw new java.io.IOException("the HTTP front cannot listen on " + http.bindAddress() + " (" + e.getMessage()
           + "); set http.port / http.tls.port in host.json to free ports, or 0 to pick one", e);
     }
+    for (var point : config.publishingPoints()) {
+      if (point.directory() != null && !Files.isDirectory(point.directory())) {
+        events.host(EventLevel.WARNING, HostEvents.HOST, HResult.E_FILE_NOT_FOUND, "publishing point '"
+            + point.name() + "': its folder " + point.directory() + " does not exist, so every request for "
+            + point.prefix() + " gets 404. Fix: create the folder and put the content in it");
+      }
+    }
     events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK, "HTTP front listening on "
         + http.bindAddress() + (plainPort >= 0 ? " http:" + plainPort : "") + (tlsPort >= 0 ? " https:" + tlsPort : ""));
   }

@@ -159,10 +159,13 @@ class ConfigLoaderTest {
     assertEquals("authhost", config.serverName());
     assertEquals(configDir.getParent().resolve("var").toAbsolutePath(), config.dataDirectory());
     assertEquals(Path.of("/srv/authhost/plugins").toAbsolutePath(), config.plugins().directory());
-    assertEquals(List.of("anonymous"), config.plugins().order());
+    assertEquals(List.of("anonymous", "basic"), config.plugins().order());
     assertEquals(
         new PluginSettings(true, Map.of("account", "Guest")),
         config.plugins().settingsOf("anonymous"));
+    assertEquals(
+        new PluginSettings(true, Map.of("realm", "AuthHost")),
+        config.plugins().settingsOf("basic"));
     // Apart from what the file names on purpose, it matches the built-in defaults.
     HostConfig defaults = ConfigLoader.defaults(configDir);
     assertEquals(defaults.eventLog(), config.eventLog());

@@ -222,7 +222,7 @@ class ServingConfigTest {
 
     HostConfig config = ConfigLoader.load(configDir);
 
-    // It spells out the defaults of the serving sections, and adds one publishing point.
+    // It spells out the defaults of the serving sections, and adds two publishing points.
     HostConfig defaults = ConfigLoader.defaults(configDir);
     assertEquals(defaults.http(), config.http());
     assertEquals("127.0.0.1", config.http().bindAddress());
@@ -239,6 +239,17 @@ class ServingConfigTest {
                 null,
                 List.of(),
                 List.of(),
+                List.of(),
+                List.of()),
+            new PublishingPointConfig(
+                "private",
+                "/private/",
+                configDir.toAbsolutePath().getParent().resolve("var/private"),
+                null,
+                List.of("basic"),
+                List.of(
+                    new AceConfig(false, "Users", java.util.Set.of("read")),
+                    new AceConfig(false, "Administrators", java.util.Set.of("read", "write", "create"))),
                 List.of(),
                 List.of())),
         config.publishingPoints());
