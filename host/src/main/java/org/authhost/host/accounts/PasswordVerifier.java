@@ -45,6 +45,9 @@ public final class PasswordVerifier implements PasswordCheck {
   private final SecretKeySpec cacheKey;
   private final ConcurrentHashMap<Key, Entry> cache = new ConcurrentHashMap<>();
   private final Semaphore argon2Slots = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+  /** The longest a check waits for a free Argon2 slot; well under any plug-in call time limit. */
+  static final long SLOT_WAIT_MILLIS = 1_000;
+  private final java.util.concurrent.atomic.AtomicLong busyRefusals = new java.util.concurrent.atomic.AtomicLong();
   private final AtomicLong argon2Runs = new AtomicLong();
   private volatile String decoy;
 
@@ -134,13 +137,28 @@ public final class PasswordVerifier implements PasswordCheck {
     return argon2Runs.get();
   }
 
+  /** How many checks were refused because every Argon2 slot stayed busy. */
+  long busyRefusals() {
+    return busyRefusals.get();
+  }
+
   /** How many successes are remembered. */
   int cached() {
     return cache.size();
   }
 
   private boolean argon2(String phc, byte[] password) {
-    argon2Slots.acquireUninterruptibly();
+    // A bounded wait: under a flood of attempts a check is refused rather than queued until the
+    // plug-in calling it runs past its time limit (which would take the plug-in out of service).
+    try {
+      if (!argon2Slots.tryAcquire(SLOT_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        busyRefusals.incrementAndGet();
+        return false;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
     try {
       argon2Runs.incrementAndGet();
       return Secrets.verifyArgon2id(phc, password);

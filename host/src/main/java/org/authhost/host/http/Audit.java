@@ -24,12 +24,32 @@ final class Audit {
 
   void logonSucceeded(Request r, String account, String plugin, String protocol) {
     events.host(EventLevel.INFORMATION, SOURCE, HResult.S_OK, "logon succeeded: " + describe(r)
-        + " account=" + account + " protocol=" + protocol + " plugin=" + plugin);
+        + " account=" + quoted(account) + " protocol=" + protocol + " plugin=" + plugin);
   }
 
   void logonFailed(Request r, String account, String plugin, String protocol, HResult why, String reason) {
     events.host(EventLevel.WARNING, SOURCE, why, "logon failed: " + describe(r) + " account="
-        + (account == null ? "-" : account) + " protocol=" + protocol + " plugin=" + plugin + " reason=" + reason);
+        + quoted(account) + " protocol=" + protocol + " plugin=" + plugin + " reason=" + reason);
+  }
+
+  /**
+   * A value the client chose, quoted with its quotes and backslashes escaped and control characters
+   * replaced, so that it cannot pose as another field of the record.
+   */
+  static String quoted(String value) {
+    if (value == null) {
+      return "-";
+    }
+    StringBuilder b = new StringBuilder(value.length() + 2).append('"');
+    for (int i = 0; i < value.length() && i < 256; i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else {
+        b.append(Character.isISOControl(c) ? '?' : c);
+      }
+    }
+    return b.append('"').toString();
   }
 
   void refused(Request r, int status, HResult why, String reason) {

@@ -49,20 +49,43 @@ import org.authhost.host.tokens.TokenTable;
 final class AuthenticationDriver {
   /** Protocols whose context lives with the connection rather than the request. */
   static final Set<String> CONNECTION_BOUND = Set.of("ntlm", "negotiate", "kerberos");
+  /** Protocols that carry the password itself: offered only over TLS or on loopback (RFC 7617 §4). */
+  static final Set<String> CLEARTEXT = Set.of("basic");
+  /** Credential checks one address may have in progress at once; past it, 429 without asking a plug-in. */
+  static final int MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS = 16;
+
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final PluginHost plugins;
   private final TokenTable tokens;
   private final LogonThrottle throttle;
   private final Audit audit;
   private final Clock clock;
+  private final org.authhost.host.tokens.AccountDirectory accounts;
 
   @Inject
-  AuthenticationDriver(PluginHost plugins, TokenTable tokens, LogonThrottle throttle, Audit audit, Clock clock) {
+  AuthenticationDriver(PluginHost plugins, TokenTable tokens, LogonThrottle throttle, Audit audit, Clock clock,
+      org.authhost.host.tokens.AccountDirectory accounts) {
     this.plugins = plugins;
     this.tokens = tokens;
     this.throttle = throttle;
     this.audit = audit;
     this.clock = clock;
+    this.accounts = accounts;
+  }
+
+  /**
+   * One name per account for throttling, however the client wrote it ({@code carol}, {@code  Carol },
+   * {@code DOMAIN\carol}): the account's qualified name when it exists, else the trimmed,
+   * lower-cased text.
+   */
+  private String accountKey(String written) {
+    if (written == null || written.isBlank()) {
+      return null;
+    }
+    return accounts.find(written.strip()).map(org.authhost.host.tokens.Account::qualifiedName)
+        .orElse(written.strip()).toLowerCase(Locale.ROOT);
   }
 
   /** Everything the driver needs about one request. */
@@ -75,12 +98,14 @@ final class AuthenticationDriver {
     if (lockedIp.isPresent()) {
       return done(lockedOut(a, lockedIp.get()));
     }
-    List<PluginView> offered = offeredFor(a.point());
+    List<PluginView> offered = offeredFor(a.point(), a.connection());
     if (offered.isEmpty()) {
       audit.refused(a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no usable authentication plug-in");
       return done(unavailable(a, "no authentication plug-in is available for this publishing point"));
     }
-    if (a.authorization() == null) {
+    boolean onlyAnonymous = offered.stream().allMatch(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS));
+    // Credentials for a point that asks for none are not the client's mistake: they are ignored.
+    if (a.authorization() == null || onlyAnonymous) {
       AuthenticationOutcome already = a.connection().authenticated();
       String by = a.connection().authenticatedPlugin();
       // Only where that plug-in is offered: another publishing point may demand another protocol.
@@ -111,6 +136,23 @@ final class AuthenticationDriver {
       return challenge(a, offered, "unsupported authentication scheme");
     }
     PluginView plugin = chosen.get();
+    var attempts = inFlight.computeIfAbsent(a.connection().address, k -> new java.util.concurrent.atomic.AtomicInteger());
+    if (attempts.incrementAndGet() > MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS) {
+      attempts.decrementAndGet();
+      audit.refused(a.request(), 429, HResult.E_ACCESSDENIED, "more than " + MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS
+          + " logons in progress from this address");
+      var busy = Responses.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many logons in progress", a.keepAlive());
+      busy.headers().set("Retry-After", 1);
+      return done(busy);
+    }
+    return attempt(a, plugin, credentials, offered).whenComplete((v, e) -> {
+      if (attempts.decrementAndGet() == 0) {
+        inFlight.remove(a.connection().address, attempts);
+      }
+    });
+  }
+
+  private CompletableFuture<Verdict> attempt(Attempt a, PluginView plugin, String credentials, List<PluginView> offered) {
     boolean bound = CONNECTION_BOUND.contains(plugin.protocol().toLowerCase(Locale.ROOT));
     AuthenticationSession session = bound
         ? a.connection().bound(plugin.protocol(), () -> plugins.session(plugin.id()))
@@ -126,6 +168,16 @@ final class AuthenticationDriver {
   private CompletableFuture<Verdict> verdict(Attempt a, PluginView plugin, AuthenticationSession session,
       boolean bound, AuthenticationOutcome outcome, List<PluginView> offered) {
     String account = a.user().userName().orElse(null);
+    String key = accountKey(outcome.result() == AuthenticationResult.SUCCESS ? outcome.accountName() : account);
+    if (outcome.result() == AuthenticationResult.SUCCESS || outcome.result() == AuthenticationResult.DENIED) {
+      // A locked account gets the same answer whether the password was right or wrong, so the
+      // lockout cannot be used to test passwords.
+      Optional<Instant> locked = throttle.lockedOut(a.connection().address, key);
+      if (locked.isPresent()) {
+        end(a, plugin, session, bound);
+        return done(lockedOut(a, locked.get()));
+      }
+    }
     switch (outcome.result()) {
       case CONTINUE -> {
         if (!bound) {
@@ -138,18 +190,13 @@ final class AuthenticationDriver {
         end(a, plugin, session, bound);
         audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), HResult.SEC_E_LOGON_DENIED,
             "credentials refused by the plug-in");
-        for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, account)) {
+        for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, key)) {
           audit.lockedOut(a.request(), lockout.key(), lockout.until());
         }
         return challenge(a, offered, "wrong user name or password");
       }
       case SUCCESS -> {
-        Optional<Instant> lockedAccount = throttle.lockedOut(a.connection().address, outcome.accountName());
-        if (lockedAccount.isPresent()) {
-          end(a, plugin, session, bound);
-          return done(lockedOut(a, lockedAccount.get()));
-        }
-        throttle.succeeded(outcome.accountName());
+        throttle.succeeded(key);
         audit.logonSucceeded(a.request(), outcome.accountName(), plugin.id(), plugin.protocol());
         if (bound) {
           a.connection().authenticated(plugin.id(), outcome);
@@ -268,9 +315,15 @@ final class AuthenticationDriver {
         : plugin.protocol() + " " + new String(challenge, StandardCharsets.ISO_8859_1);
   }
 
-  /** The offer for a publishing point: its own list replaces the server's (WMS rule). */
-  private List<PluginView> offeredFor(PublishingPoint point) {
+  /**
+   * The offer for a publishing point: its own list replaces the server's (WMS rule); protocols that
+   * send the password in clear only over TLS or on loopback.
+   */
+  private List<PluginView> offeredFor(PublishingPoint point, ClientConnection connection) {
     List<PluginView> offered = plugins.offeredAuthenticationPlugins();
+    if (!connection.secure && !connection.loopback) {
+      offered = offered.stream().filter(p -> !CLEARTEXT.contains(p.protocol().toLowerCase(Locale.ROOT))).toList();
+    }
     if (point.plugins().isEmpty()) {
       return offered;
     }

@@ -19,14 +19,19 @@ final class ClientConnection {
   final long id = IDS.incrementAndGet();
   final String address;
   final int port;
+  /** Whether the connection is TLS; protocols that send passwords in clear are offered only then or on loopback. */
+  final boolean secure;
+  final boolean loopback;
   private final Map<String, AuthenticationSession> bound = new HashMap<>();
   private AuthenticationOutcome authenticated;
   private String authenticatedPlugin;
   private boolean closed;
 
-  ClientConnection(InetSocketAddress remote) {
+  ClientConnection(InetSocketAddress remote, boolean secure) {
     this.address = remote.getAddress().getHostAddress();
     this.port = remote.getPort();
+    this.secure = secure;
+    this.loopback = remote.getAddress().isLoopbackAddress();
   }
 
   /** The bound session for a protocol, made by {@code create} on first use. */
@@ -53,6 +58,8 @@ final class ClientConnection {
 
   /** Drops a bound session (a failed handshake starts over). */
   synchronized void forget(String protocol) {
+    authenticated = null;
+    authenticatedPlugin = null;
     AuthenticationSession session = bound.remove(protocol.toLowerCase(Locale.ROOT));
     if (session != null) {
       session.release();

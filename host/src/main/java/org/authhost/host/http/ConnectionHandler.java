@@ -9,7 +9,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -40,11 +39,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
   private ClientConnection connection;
   private Exchange exchange;
+  private long requestsBegun;
 
   /** The request in progress. */
   private static final class Exchange {
     final HttpRequest request;
-    final boolean keepAlive;
+    boolean keepAlive;
     boolean decided;
     boolean requestComplete;
     boolean responseComplete;
@@ -62,7 +62,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    connection = new ClientConnection((InetSocketAddress) ctx.channel().remoteAddress());
+    connection = new ClientConnection((InetSocketAddress) ctx.channel().remoteAddress(),
+        ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
+    expectNextRequest(ctx);
     super.channelActive(ctx);
   }
 
@@ -81,11 +83,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent && exchange == null) {
+    if (evt instanceof IdleStateEvent) {
+      // Nothing moved either way for the idle time: a client that stopped sending its body or
+      // reading its answer holds a connection for nothing.
       ctx.close();
       return;
     }
     super.userEventTriggered(ctx, evt);
+  }
+
+  /**
+   * The next request's head must arrive within the idle time, however slowly it trickles in (a
+   * trickle keeps the idle handler quiet): otherwise a few clients could hold every connection.
+   */
+  private void expectNextRequest(ChannelHandlerContext ctx) {
+    long seen = requestsBegun;
+    ctx.executor().schedule(() -> {
+      if (requestsBegun == seen && exchange == null) {
+        ctx.close();
+      }
+    }, services.limits().idleTimeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -122,6 +139,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       inbound.poll();
+      if (((HttpContent) msg).decoderResult().isFailure()) {
+        // A body that does not frame cannot be forwarded or skipped: the connection is over.
+        ReferenceCountUtil.release(msg);
+        if (exchange.proxy != null) {
+          exchange.proxy.cancel();
+        }
+        ctx.close();
+        return;
+      }
       if (exchange.proxy != null) {
         exchange.proxy.content((HttpContent) msg);
       } else {
@@ -141,6 +167,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void begin(ChannelHandlerContext ctx, HttpRequest request) {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     exchange = new Exchange(request, keepAlive);
+    requestsBegun++;
     ctx.channel().config().setAutoRead(false);
     String target = request.uri();
     Request audited = new Request(connection.address, request.method().name(), target, null);
@@ -166,9 +193,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "more than one Authorization header");
       return;
     }
-    String path = RequestTarget.path(target);
+    java.net.InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    if (!services.serverIpRules().allows(client)) {
+      services.audit().refused(audited, 403, HResult.E_ACCESSDENIED, "client address " + connection.address
+          + " is not allowed by the server's address lists");
+      answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
+      return;
+    }
+    String path = RequestTarget.canonical(RequestTarget.path(target));
     if (path == null) {
-      reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "request target is not a path or absolute URI");
+      services.audit().refused(audited, 400, HResult.E_INVALIDARG, "request path is malformed or not canonical "
+          + "(bad escapes, encoded '/', '//', '.' or '..' segments, control characters)");
+      answer(ctx, Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed request path", keepAlive));
       return;
     }
     PublishingPoint point = services.points().match(path).orElse(null);
@@ -184,10 +220,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Request r = new Request(connection.address, request.method().name(), target, point);
-    java.net.InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-    if (!services.serverIpRules().allows(client) || !point.ipRules().allows(client)) {
+    if (!point.ipRules().allows(client)) {
       services.audit().refused(r, 403, HResult.E_ACCESSDENIED, "client address " + connection.address
-          + " is not allowed" + (services.serverIpRules().allows(client) ? " by publishing point " + point.name() : ""));
+          + " is not allowed by publishing point " + point.name());
       answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
       return;
     }
@@ -208,17 +243,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       } else if (verdict instanceof Verdict.Answer a) {
         answer(ctx, a.response());
       } else {
-        serve(ctx, (Verdict.Serve) verdict, r);
+        serve(ctx, (Verdict.Serve) verdict, r, path);
       }
     }));
   }
 
-  private void serve(ChannelHandlerContext ctx, Verdict.Serve serve, Request r) {
+  private void serve(ChannelHandlerContext ctx, Verdict.Serve serve, Request r, String path) {
     PublishingPoint point = serve.point();
     HttpRequest request = exchange.request;
     String target = request.uri();
-    String path = RequestTarget.path(target);
-    String rest = path.substring(point.prefix().length());
+    // Re-encoded from the canonical path, so what is served is what was authorized.
+    String rest = RequestTarget.encode(path.substring(point.prefix().length()));
     if (point.origin() != null) {
       exchange.decided = true;
       String query = RequestTarget.query(target);
@@ -244,13 +279,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       answer(ctx, Responses.text(HttpResponseStatus.valueOf(resolved.refusal().status()), "not found", exchange.keepAlive));
       return;
     }
-    if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
-      FullHttpResponse notAllowed = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "only GET and HEAD here", exchange.keepAlive);
-      notAllowed.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-      answer(ctx, notAllowed);
-      return;
-    }
     exchange.decided = true;
     ChannelFuture written = FileResponder.respond(ctx, request, resolved.path(), exchange.keepAlive);
     afterResponse(ctx, written);
@@ -266,6 +294,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void answer(ChannelHandlerContext ctx, FullHttpResponse response) {
     boolean keepAlive = exchange.keepAlive && HttpUtil.isKeepAlive(response);
+    exchange.keepAlive = keepAlive;
     if (!keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, "close");
     }
@@ -296,6 +325,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
+    expectNextRequest(ctx);
     pump(ctx);
   }
 }

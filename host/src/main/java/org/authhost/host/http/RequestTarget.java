@@ -1,6 +1,18 @@
 package org.authhost.host.http;
 
-/** The path and query of a request target in origin form ({@code /a/b?c}) or absolute form. */
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The path and query of a request target in origin form ({@code /a/b?c}) or absolute form, and the
+ * one canonical form of a path that publishing points are matched against. Matching the raw path
+ * would let {@code /vod/%70remium/} or {@code /vod//premium/} slip past a {@code /vod/premium/}
+ * point's own plug-ins, so every path is decoded once, and any form that two points could read
+ * differently (encoded slashes, empty, dot segments) is refused outright.
+ */
 final class RequestTarget {
   private RequestTarget() {}
 
@@ -35,5 +47,76 @@ final class RequestTarget {
     }
     int h = target.indexOf('#', q);
     return h < 0 ? target.substring(q + 1) : target.substring(q + 1, h);
+  }
+
+  /**
+   * The decoded path, or null when it is not canonical: malformed or non-UTF-8 escapes, an encoded
+   * {@code /} or {@code \}, a backslash, a control character, an empty segment ({@code //}) or a
+   * {@code .} / {@code ..} segment.
+   */
+  static String canonical(String rawPath) {
+    if (rawPath == null || !rawPath.startsWith("/")) {
+      return null;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(rawPath.length());
+    for (int i = 0; i < rawPath.length(); i++) {
+      char c = rawPath.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= rawPath.length()) {
+          return null;
+        }
+        int hi = Character.digit(rawPath.charAt(i + 1), 16);
+        int lo = Character.digit(rawPath.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          return null;
+        }
+        int b = hi * 16 + lo;
+        if (b == '/' || b == '\\') {
+          return null;
+        }
+        bytes.write(b);
+        i += 2;
+      } else if (c > 0x7e || c < 0x21 || c == '\\') {
+        return null;
+      } else {
+        bytes.write(c);
+      }
+    }
+    String decoded;
+    try {
+      decoded = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+    if (decoded.chars().anyMatch(Character::isISOControl)) {
+      return null;
+    }
+    String[] segments = decoded.substring(1).split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      String s = segments[i];
+      boolean last = i == segments.length - 1;
+      if ((s.isEmpty() && !last) || s.equals(".") || s.equals("..")) {
+        return null;
+      }
+    }
+    return decoded;
+  }
+
+  /** Percent-encodes a decoded path for the wire: everything but RFC 3986 unreserved and {@code /}. */
+  static String encode(String decodedPath) {
+    StringBuilder out = new StringBuilder(decodedPath.length() + 16);
+    for (byte b : decodedPath.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
   }
 }

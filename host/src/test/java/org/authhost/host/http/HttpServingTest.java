@@ -72,6 +72,7 @@ class HttpServingTest {
     Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
     Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
     PluginJar.of("bound", "org.authhost.testplugins.bound.BoundPlugin").writeTo(plugins, "bound.jar");
+    PluginJar.of("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin").writeTo(plugins, "throwing.jar");
 
     Path keystore = root.resolve("tls.p12");
     Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
@@ -90,15 +91,19 @@ class HttpServingTest {
             "directory": "../plugins",
             "callTimeoutMillis": 2000,
             "callbackTimeoutMillis": 2000,
-            "order": ["anonymous", "basic", "bound"]
+            "order": ["anonymous", "basic", "bound", "throwing"]
           },
           "http": {
             "port": 0,
+            "idleTimeoutMillis": 1500,
             "tls": { "keystore": "../tls.p12", "password": "changeit", "port": 0 }
           },
           "security": { "lockout": { "threshold": 3, "addressThreshold": 100, "windowSeconds": 300, "durationSeconds": 600 } },
           "publishingPoints": [
             { "name": "vod", "prefix": "/vod/", "directory": "../media" },
+            { "name": "premium", "prefix": "/vod/premium/", "directory": "../media", "plugins": ["basic"],
+              "acl": [ { "principal": "Users", "rights": ["read"] } ] },
+            { "name": "broken", "prefix": "/broken/", "directory": "../media", "plugins": ["throwing"] },
             { "name": "members", "prefix": "/members/", "directory": "../media", "plugins": ["basic"],
               "acl": [ { "principal": "Users", "rights": ["read"] },
                        { "type": "deny", "principal": "bob", "rights": ["read"] } ] },
@@ -108,7 +113,7 @@ class HttpServingTest {
           ]
         }
         """.formatted(origin.getAddress().getPort()));
-    for (String user : List.of("alice", "bob", "carol")) {
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
       account("add", user, "pw-" + user);
     }
     host = AuthHost.create(ConfigLoader.load(config));
@@ -204,7 +209,7 @@ class HttpServingTest {
     List<EventRecord> failures = audit("logon failed");
     assertEquals(failuresBefore + 1, failures.size());
     EventRecord last = failures.get(failures.size() - 1);
-    assertTrue(last.text().contains("account=alice") && last.text().contains("protocol=Basic")
+    assertTrue(last.text().contains("account=\"alice\"") && last.text().contains("protocol=Basic")
         && last.text().contains("point=members") && last.text().contains("client=127.0.0.1"), last.text());
     assertEquals(0, host.tokens().openHandles(), "per-request contexts release their tokens");
   }
@@ -335,6 +340,103 @@ class HttpServingTest {
       }
     }
     assertEquals(200, curl(url("/vod/hello.txt")).status());
+  }
+
+  @Test
+  void aNestedPointCannotBeReachedThroughAnotherSpellingOfItsPath() throws Exception {
+    assertEquals(401, curl(url("/vod/premium/hello.txt")).status());
+    for (String path : List.of("/vod/%70remium/hello.txt", "/vod//premium/hello.txt", "/vod/./premium/hello.txt",
+        "/vod/premium/../premium/hello.txt")) {
+      Curl c = curl("--path-as-is", url(path));
+      assertTrue(c.status() == 400 || c.status() == 401, path + " -> " + c.status());
+      assertFalse(c.text().contains("hello, world"), path);
+    }
+    assertEquals(200, curl("-u", "alice:pw-alice", url("/vod/premium/hello.txt")).status());
+  }
+
+  @Test
+  void proxiedPathsCannotClimbOutOfTheOriginBase() throws Exception {
+    for (String path : List.of("/origin/../secret", "/origin/%2e%2e/secret", "/origin/a%2fb")) {
+      Curl c = curl("--path-as-is", url(path));
+      assertEquals(400, c.status(), path);
+      assertFalse(c.text().contains("origin saw"), path);
+    }
+  }
+
+  @Test
+  void theLockoutHoldsWhateverWayTheNameIsWrittenAndHidesWhetherThePasswordWasRight() throws Exception {
+    for (String name : List.of("dave", " dave", "DAVE")) {
+      assertEquals(401, curl("-u", name + ":wrong", url("/members/hello.txt")).status(), name);
+    }
+    Curl right = curl("-u", "dave:pw-dave", url("/members/hello.txt"));
+    Curl wrong = curl("-u", "dave:wrong-again", url("/members/hello.txt"));
+    assertEquals(429, right.status());
+    assertEquals(429, wrong.status());
+    assertEquals(right.text(), wrong.text());
+  }
+
+  @Test
+  void aFailingPluginFailsClosedWith503NotWith401() throws Exception {
+    Curl first = curl(url("/broken/hello.txt"));
+    assertEquals(503, first.status());
+    assertTrue(first.headers().toLowerCase().contains("retry-after:"), first.headers());
+    Curl again = curl(url("/broken/hello.txt"));
+    assertEquals(503, again.status(), "the plug-in is in error now and never offered");
+    assertFalse(audit("point=broken").isEmpty());
+  }
+
+  @Test
+  void aFloodOfLogonsIsThrottledAndLeavesBasicInService() throws Exception {
+    List<Process> clients = new ArrayList<>();
+    for (int i = 0; i < 48; i++) {
+      clients.add(new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30",
+          "-u", "erin:wrong" + i, url("/members/hello.txt")).start());
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (Process p : clients) {
+      statuses.add(Integer.parseInt(new String(p.getInputStream().readAllBytes()).strip()));
+      p.waitFor();
+    }
+    assertTrue(statuses.stream().allMatch(s -> s == 401 || s == 429), statuses.toString());
+    var basic = host.plugins().plugin("basic").orElseThrow();
+    assertEquals(org.authhost.host.plugins.PluginStatus.LOADED | org.authhost.host.plugins.PluginStatus.ENABLED,
+        basic.status(), basic.errorText());
+    assertEquals(200, curl("-u", "alice:pw-alice", url("/members/hello.txt")).status());
+  }
+
+  @Test
+  void aConnectionClosesAfterAnAnswerThatSaysSoAndASlowHeaderIsCutOff() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(get("/members/hello.txt", "B@sic xx"));
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      Response r = read(in);
+      assertEquals(400, r.status());
+      assertTrue(r.headers().stream().anyMatch(h -> h.equalsIgnoreCase("connection: close")), r.headers().toString());
+      assertEquals(null, in.readLine(), "closed after Connection: close");
+    }
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      long started = System.nanoTime();
+      out.write("GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      int read = -2;
+      for (int i = 0; i < 100 && read != -1; i++) {
+        try {
+          out.write("X-Slow: y\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        } catch (java.io.IOException closed) {
+          break;
+        }
+        Thread.sleep(100);
+        if (in.available() > 0 || socket.isInputShutdown()) {
+          read = in.read();
+        }
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(millis < 8_000, "a trickled request head was cut off after " + millis + " ms");
+    }
   }
 
   private static String shortly(String request) {

@@ -6,6 +6,7 @@ import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
+import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
@@ -27,6 +28,7 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
   static final int MAX_REALM_LENGTH = 251;
 
   private volatile ServerContext server;
+  private volatile NamedValues values;
   private volatile byte[] challenge;
 
   @Override
@@ -40,6 +42,7 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
       return HResult.E_INVALIDARG;
     }
     this.server = server;
+    this.values = namedValues;
     this.challenge = ("realm=\"" + realm + "\", charset=\"UTF-8\"").getBytes(StandardCharsets.UTF_8);
     return HResult.S_OK;
   }
@@ -96,7 +99,10 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
     if (current == null) {
       return HResult.E_UNEXPECTED;
     }
-    context.set(new BasicContext(this, current.tokenService(), challenge));
+    NamedValues identity = values;
+    context.set(new BasicContext(this, current.tokenService(), challenge,
+        // Why a response was malformed: the host's audit only sees DENIED.
+        reason -> current.eventLog().logEvent(identity, EventLevel.INFORMATION, HResult.SEC_E_INVALID_TOKEN, reason)));
     return HResult.S_OK;
   }
 }

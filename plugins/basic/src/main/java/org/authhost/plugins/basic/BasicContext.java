@@ -21,15 +21,18 @@ final class BasicContext implements AuthenticationContext {
   private final AuthenticationPlugin plugin;
   private final TokenService tokens;
   private final byte[] challenge;
+  private final java.util.function.Consumer<String> malformed;
 
   private String userId;
   private TokenHandle token;
   private boolean released;
 
-  BasicContext(AuthenticationPlugin plugin, TokenService tokens, byte[] challenge) {
+  BasicContext(AuthenticationPlugin plugin, TokenService tokens, byte[] challenge,
+      java.util.function.Consumer<String> malformed) {
     this.plugin = plugin;
     this.tokens = tokens;
     this.challenge = challenge;
+    this.malformed = malformed;
   }
 
   @Override
@@ -55,6 +58,8 @@ final class BasicContext implements AuthenticationContext {
     try {
       credentials = BasicCredentials.parse(responseBlob);
     } catch (BasicCredentials.Malformed e) {
+      malformed.accept("malformed Basic credentials from " + (user == null ? "?" : user.ipAddress()) + ": "
+          + e.getMessage());
       callback.onAuthenticateComplete(AuthenticationResult.DENIED, challenge, context);
       return HResult.S_OK;
     }
