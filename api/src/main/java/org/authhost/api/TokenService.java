@@ -31,7 +31,9 @@ public interface TokenService {
    * slow hash on every request.
    *
    * @return {@link HResult#S_OK}; {@link HResult#E_LOGON_FAILURE} for an unknown or disabled account
-   *     or a wrong password (the three are not told apart, so that callers cannot probe for names)
+   *     or a wrong password (the three are not told apart, so that callers cannot probe for names);
+   *     {@link HResult#NS_E_NO_NEW_CONNECTIONS} when the host is too busy to check a password now,
+   *     which is not a wrong password: answer ERROR, not DENIED
    * @since API 1.1
    */
   HResult logonUser(String accountName, String password, String authenticationPackage, Out<TokenHandle> token);

@@ -53,7 +53,10 @@ public final class PasswordVerifier implements PasswordCheck {
 
   private record Key(int rid, String passwordMac) {}
 
-  private record Entry(String argon2id, String passwordChanged, Instant expires) {
+  /** How many times the time-to-live a remembered password may be extended by use. */
+  static final int MAX_TTL_MULTIPLE = 10;
+
+  private record Entry(String argon2id, String passwordChanged, Instant expires, Instant firstChecked) {
     boolean stillFor(Credential c, Instant now) {
       return now.isBefore(expires) && !c.disabled() && argon2id.equals(c.argon2id())
           && Objects.equals(passwordChanged, c.passwordChanged());
@@ -94,22 +97,40 @@ public final class PasswordVerifier implements PasswordCheck {
    * password (Guest) and a wrong password. The array is not cleared.
    */
   public boolean verify(String account, char[] password) {
+    return check(account, password) == PasswordCheck.Result.MATCH;
+  }
+
+  @Override
+  public PasswordCheck.Result check(String account, String password) {
+    if (password == null) {
+      return PasswordCheck.Result.MISMATCH;
+    }
+    char[] chars = password.toCharArray();
+    try {
+      return check(account, chars);
+    } finally {
+      Arrays.fill(chars, '\0');
+    }
+  }
+
+  /** {@link #verify(String, char[])} that also tells a busy verifier from a wrong password. */
+  public PasswordCheck.Result check(String account, char[] password) {
     if (account == null || password == null) {
-      return false;
+      return PasswordCheck.Result.MISMATCH;
     }
     byte[] utf8;
     try {
       utf8 = Secrets.utf8(password);
     } catch (IllegalArgumentException unpairedSurrogate) {
-      return false;
+      return PasswordCheck.Result.MISMATCH;
     }
     try {
       Optional<Credential> found = store.credential(account);
       if (found.isEmpty() || found.get().disabled() || found.get().argon2id() == null
           || found.get().rid() == StoreFile.GUEST_RID) {
         found.ifPresent(c -> forget(c.rid()));
-        argon2(decoy(), utf8);
-        return false;
+        return argon2(decoy(), utf8) == PasswordCheck.Result.BUSY ? PasswordCheck.Result.BUSY
+            : PasswordCheck.Result.MISMATCH;
       }
       Credential c = found.get();
       Key key = new Key(c.rid(), mac(utf8));
@@ -117,16 +138,22 @@ public final class PasswordVerifier implements PasswordCheck {
       Entry hit = cache.get(key);
       if (hit != null) {
         if (hit.stillFor(c, now)) {
-          return true;
+          // Sliding: a client that keeps using its password keeps it remembered, so busy
+          // keep-alive clients never all miss at the same moment; capped, so it is re-checked.
+          if (hit.firstChecked().plus(ttl.multipliedBy(MAX_TTL_MULTIPLE)).isAfter(now)) {
+            cache.replace(key, hit, new Entry(hit.argon2id(), hit.passwordChanged(), now.plus(ttl), hit.firstChecked()));
+          }
+          return PasswordCheck.Result.MATCH;
         }
         cache.remove(key, hit);
       }
-      if (!argon2(c.argon2id(), utf8)) {
-        return false;
+      PasswordCheck.Result result = argon2(c.argon2id(), utf8);
+      if (result != PasswordCheck.Result.MATCH) {
+        return result;
       }
-      cache.put(key, new Entry(c.argon2id(), c.passwordChanged(), now.plus(ttl)));
+      cache.put(key, new Entry(c.argon2id(), c.passwordChanged(), now.plus(ttl), now));
       prune(now);
-      return true;
+      return PasswordCheck.Result.MATCH;
     } finally {
       Arrays.fill(utf8, (byte) 0);
     }
@@ -147,21 +174,21 @@ public final class PasswordVerifier implements PasswordCheck {
     return cache.size();
   }
 
-  private boolean argon2(String phc, byte[] password) {
+  private PasswordCheck.Result argon2(String phc, byte[] password) {
     // A bounded wait: under a flood of attempts a check is refused rather than queued until the
     // plug-in calling it runs past its time limit (which would take the plug-in out of service).
     try {
       if (!argon2Slots.tryAcquire(SLOT_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         busyRefusals.incrementAndGet();
-        return false;
+        return PasswordCheck.Result.BUSY;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return PasswordCheck.Result.BUSY;
     }
     try {
       argon2Runs.incrementAndGet();
-      return Secrets.verifyArgon2id(phc, password);
+      return Secrets.verifyArgon2id(phc, password) ? PasswordCheck.Result.MATCH : PasswordCheck.Result.MISMATCH;
     } finally {
       argon2Slots.release();
     }

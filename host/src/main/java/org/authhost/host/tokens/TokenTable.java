@@ -64,10 +64,14 @@ public final class TokenTable implements TokenService {
 
   private HResult issueWithPassword(String owner, String accountName, String password,
       String authenticationPackage, Out<TokenHandle> token) {
-    if (accountName == null || password == null || !passwords.verify(accountName, password)) {
+    if (accountName == null || password == null) {
       return HResult.E_LOGON_FAILURE;
     }
-    return issue(owner, accountName, authenticationPackage, token);
+    return switch (passwords.check(accountName, password)) {
+      case MATCH -> issue(owner, accountName, authenticationPackage, token);
+      case BUSY -> HResult.NS_E_NO_NEW_CONNECTIONS;
+      case MISMATCH -> HResult.E_LOGON_FAILURE;
+    };
   }
 
   private HResult issue(String owner, String accountName, String authenticationPackage, Out<TokenHandle> token) {

@@ -69,8 +69,14 @@ final class BasicContext implements AuthenticationContext {
     if (user != null) {
       user.setUserName(credentials.userId());
     }
-    if (hr.failed()) {
+    if (hr.equals(HResult.E_LOGON_FAILURE)) {
       callback.onAuthenticateComplete(AuthenticationResult.DENIED, challenge, context);
+      return HResult.S_OK;
+    }
+    if (hr.failed()) {
+      // The host could not check the password now (e.g. too busy): not a wrong password, so not
+      // DENIED — the client is told to come back, and no lockout counts it.
+      callback.onAuthenticateComplete(AuthenticationResult.ERROR, null, context);
       return HResult.S_OK;
     }
     synchronized (this) {

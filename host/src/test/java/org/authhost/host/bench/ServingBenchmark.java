@@ -1,0 +1,310 @@
+package org.authhost.host.bench;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.authhost.host.AuthHost;
+import org.authhost.host.Main;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.testing.PluginJar;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serving throughput with authentication against the same file served with none. Builds a real host
+ * in a temporary folder (the built-in Anonymous and Basic plug-in JARs, account {@code alice}, HTTP
+ * on 127.0.0.1) with two publishing points over one folder holding a 1 KiB file: {@code /anon/}
+ * (server plug-ins, Anonymous first, default ACL) and {@code /basic/} (Basic only). The bare test
+ * front ({@code TestFront}: Netty, SafePath and FileResponder, no authentication) serves the same
+ * file as the baseline. {@link LoadTool} then drives each in turn, in this process, with keep-alive
+ * connections, one request in flight each.
+ *
+ * <p>Everything shares one JVM and the machine's cores, so a first pass over the three targets
+ * (not reported) warms the JIT, and the three are then measured in turn for several rounds; the
+ * table gives medians over the rounds, each authenticated rate as a percentage of the
+ * unauthenticated rate of the same round, and the CPU time per request of the server side (the
+ * process minus the client's event loops, GC and JIT included) and of the client.
+ *
+ * <p>Each connection comes from its own loopback address (127.0.0.1, 127.0.0.2, ...) by default, as
+ * from as many clients: the host caps the credential checks one address may have in progress
+ * (16), and 64 connections from one address would measure that cap's 429 answers instead.
+ *
+ * <p>Run: {@code host/bench ServingBenchmark [concurrency=64] [duration=5s] [warmup=2s] [rounds=3]
+ * [sources=concurrency]}.
+ */
+public final class ServingBenchmark {
+  private static final String FILE = "small.txt";
+  private static final int FILE_BYTES = 1024;
+  private static final String PASSWORD = "bench-Pa55word";
+
+  private ServingBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+    String duration = args.length > 1 ? args[1] : "5s";
+    String warmup = args.length > 2 ? args[2] : "2s";
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    int sources = args.length > 4 ? Integer.parseInt(args[4]) : concurrency;
+    quietLogging();
+    Path root = Files.createTempDirectory("serving-bench");
+    AuthHost host = null;
+    AutoCloseable front = null;
+    int status = 0;
+    try {
+      Path media = Files.createDirectories(root.resolve("media"));
+      byte[] body = new byte[FILE_BYTES];
+      Random random = new Random(1);
+      for (int i = 0; i < body.length; i++) {
+        body[i] = (byte) ('a' + random.nextInt(26));
+      }
+      Files.write(media.resolve(FILE), body);
+
+      Path plugins = Files.createDirectories(root.resolve("plugins"));
+      Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
+      Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
+      Path config = Files.createDirectories(root.resolve("config"));
+      Files.writeString(config.resolve("host.json"), """
+          {
+            "serverName": "benchhost",
+            "dataDirectory": "../var",
+            "plugins": { "directory": "../plugins", "order": ["anonymous", "basic"] },
+            "http": { "bindAddress": "127.0.0.1", "port": 0 },
+            "publishingPoints": [
+              { "name": "anon", "prefix": "/anon/", "directory": "../media" },
+              { "name": "basic", "prefix": "/basic/", "directory": "../media", "plugins": ["basic"] }
+            ]
+          }
+          """);
+      addAccount(config, "alice", PASSWORD);
+
+      host = AuthHost.create(ConfigLoader.load(config));
+      host.start();
+      quietLogging();
+      int port = host.http().plainPort();
+      front = testFront(media);
+      int frontPort = (Integer) field(front, "port");
+
+      String unauthenticated = "http://127.0.0.1:" + frontPort + "/files/" + FILE;
+      String anonymous = "http://127.0.0.1:" + port + "/anon/" + FILE;
+      String basic = "http://127.0.0.1:" + port + "/basic/" + FILE;
+      String credentials = "alice:" + PASSWORD;
+      check(unauthenticated, null, 200, body);
+      check(anonymous, null, 200, body);
+      check(basic, null, 401, null);
+      check(basic, credentials, 200, body);
+
+      System.out.printf(Locale.ROOT, "ServingBenchmark: %d cores, %s %s, %d-byte file, concurrency %d, "
+              + "%d source addresses, %d rounds of warm-up %s + %s measured per target%n",
+          Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+          System.getProperty("java.version"), FILE_BYTES, concurrency, sources, rounds, warmup, duration);
+      String[][] targets = {
+          {"unauthenticated", unauthenticated, null},
+          {"anonymous", anonymous, null},
+          {"basic", basic, credentials}};
+      System.out.println("JIT warm-up pass (not reported)...");
+      for (String[] t : targets) {
+        load(t[0], t[1], t[2], concurrency, sources, "3s", "0s", false);
+      }
+      List<List<LoadTool.Result>> byTarget = new ArrayList<>();
+      for (String[] t : targets) {
+        byTarget.add(new ArrayList<>());
+      }
+      for (int round = 0; round < rounds; round++) {
+        for (int i = 0; i < targets.length; i++) {
+          prime(targets[i][1], targets[i][2]);
+          byTarget.get(i).add(load(targets[i][0], targets[i][1], targets[i][2], concurrency, sources, duration, warmup,
+              true));
+        }
+      }
+      status = table(byTarget);
+    } finally {
+      if (host != null) {
+        host.stop();
+      }
+      if (front != null) {
+        front.close();
+      }
+      delete(root);
+    }
+    System.exit(status);
+  }
+
+  private static LoadTool.Result load(String label, String url, String user, int concurrency, int sources,
+      String duration, String warmup, boolean print) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--label", label, "--url", url, "--concurrency",
+        Integer.toString(concurrency), "--sources", Integer.toString(sources), "--duration", duration,
+        "--warmup", warmup));
+    if (user != null) {
+      args.addAll(List.of("--user", user));
+    }
+    LoadTool.Result r = LoadTool.run(LoadTool.Options.parse(args.toArray(String[]::new)));
+    if (print) {
+      System.out.println(r.line());
+    }
+    return r;
+  }
+
+  /** Prints the table of medians; 1 when a run had errors or non-2xx answers. */
+  private static int table(List<List<LoadTool.Result>> byTarget) {
+    List<LoadTool.Result> base = byTarget.get(0);
+    System.out.println();
+    System.out.println("| scenario        |   req/s | vs unauth. |     p50 |     p99 |   p99.9 | server CPU/req "
+        + "| client CPU/req | non-2xx |");
+    System.out.println("|-----------------|--------:|-----------:|--------:|--------:|--------:|---------------:"
+        + "|---------------:|--------:|");
+    int status = 0;
+    List<String> verdicts = new ArrayList<>();
+    for (List<LoadTool.Result> runs : byTarget) {
+      List<Double> ratios = new ArrayList<>();
+      for (int round = 0; round < runs.size(); round++) {
+        ratios.add(100 * runs.get(round).rps() / base.get(round).rps());
+      }
+      double ratio = median(ratios);
+      System.out.printf(Locale.ROOT, "| %-15s | %7.0f | %9.1f%% | %7s | %7s | %7s | %11.1f us | %11.1f us | %7d |%n",
+          runs.get(0).label(), median(runs, LoadTool.Result::rps), ratio,
+          LoadTool.Result.ms(Math.round(median(runs, r -> (double) r.p50()))),
+          LoadTool.Result.ms(Math.round(median(runs, r -> (double) r.p99()))),
+          LoadTool.Result.ms(Math.round(median(runs, r -> (double) r.p999()))),
+          median(runs, r -> r.processCpuMicrosPerRequest() - r.clientCpuMicrosPerRequest()),
+          median(runs, LoadTool.Result::clientCpuMicrosPerRequest),
+          runs.stream().mapToLong(LoadTool.Result::non2xx).sum());
+      for (LoadTool.Result r : runs) {
+        if (r.non2xx() > 0 || r.errors() > 0 || r.requests() == 0) {
+          status = 1;
+        }
+      }
+      if (runs != base) {
+        verdicts.add(String.format(Locale.ROOT, "%s %.1f%% %s", runs.get(0).label(), ratio,
+            ratio >= 80 ? "MET" : "NOT MET"));
+      }
+    }
+    System.out.println();
+    System.out.println("medians over " + base.size() + " rounds; goal: authenticated rates within 20% of the "
+        + "unauthenticated rate (>= 80%): " + String.join(", ", verdicts));
+    if (status != 0) {
+      System.out.println("WARNING: some runs had errors or non-2xx answers (see codes= above); "
+          + "their figures are not comparable");
+    }
+    return status;
+  }
+
+  private static double median(List<LoadTool.Result> runs, java.util.function.ToDoubleFunction<LoadTool.Result> f) {
+    return median(runs.stream().map(f::applyAsDouble).toList());
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /** {@code accounts add NAME --password-stdin}, as an operator would run it. */
+  private static void addAccount(Path config, String user, String password) {
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
+      int rc = Main.commandLine().execute("accounts", "add", user, "--password-stdin", "--config", config.toString());
+      if (rc != 0) {
+        throw new IllegalStateException("accounts add " + user + " exited with " + rc);
+      }
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  /**
+   * One request alone before each run: a remembered Basic password that expired between runs is
+   * then checked again by this request, not by every connection of the run at once (see the
+   * "Serving" section of docs/benchmarks.md). The answer is not checked; the run's codes are.
+   */
+  private static void prime(String url, String user) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+      if (user != null) {
+        request.header("Authorization", "Basic "
+            + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+      }
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+          .send(request.build(), HttpResponse.BodyHandlers.discarding());
+    } catch (Exception e) {
+      System.out.println("priming request to " + url + " failed: " + e);
+    }
+  }
+
+  /** One request before the load, so a misconfiguration fails loudly rather than measuring 401s. */
+  private static void check(String url, String user, int expected, byte[] body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+    if (user != null) {
+      request.header("Authorization", "Basic "
+          + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+    }
+    HttpResponse<byte[]> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != expected || (body != null && !java.util.Arrays.equals(body, response.body()))) {
+      throw new IllegalStateException(url + (user == null ? "" : " as " + user.split(":")[0]) + ": expected "
+          + expected + ", got " + response.statusCode() + " with " + response.body().length + " bytes");
+    }
+  }
+
+  /**
+   * The console would measure the terminal, not the server: the per-request audit echo on
+   * {@code authhost.events} goes off, the rest to WARN.
+   */
+  private static void quietLogging() {
+    ((Logger) LoggerFactory.getLogger("authhost.events")).setLevel(Level.OFF);
+    ((Logger) LoggerFactory.getLogger("org.authhost")).setLevel(Level.WARN);
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+  }
+
+  /**
+   * The test suite's bare front (package-private in {@code http.content}), built by reflection:
+   * no TLS, no origin; its proxy factory hands back null, which only {@code /proxy/} would use.
+   */
+  private static AutoCloseable testFront(Path root) throws Exception {
+    Class<?> front = Class.forName("org.authhost.host.http.content.TestFront");
+    Class<?> factory = Class.forName("org.authhost.host.http.content.TestFront$OriginProxyFactory");
+    Object noProxy = java.lang.reflect.Proxy.newProxyInstance(factory.getClassLoader(), new Class<?>[] {factory},
+        (proxy, method, args) -> switch (method.getName()) {
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == args[0];
+          case "toString" -> "no origin proxy";
+          default -> null;
+        });
+    Constructor<?> constructor = front.getDeclaredConstructor(Path.class, URI.class,
+        io.netty.handler.ssl.SslContext.class, factory);
+    constructor.setAccessible(true);
+    return (AutoCloseable) constructor.newInstance(root, URI.create("http://127.0.0.1:9/"), null, noProxy);
+  }
+
+  private static Object field(Object target, String name) throws Exception {
+    Field f = target.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(target);
+  }
+
+  private static void delete(Path root) throws IOException {
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
