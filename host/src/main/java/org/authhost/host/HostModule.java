@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +20,8 @@ import org.authhost.host.accounts.AccountStore;
 
 /** Wires the host's services. Tests override the clock with {@code Modules.override}. */
 final class HostModule extends AbstractModule {
-  /** Calls into plug-ins in flight at once; past it the host answers "no new connections". */
-  static final int MAX_PLUGIN_WORKERS = 256;
+  /** Calls into plug-ins waiting for a worker; past it the host answers "no new connections". */
+  static final int MAX_QUEUED_PLUGIN_CALLS = 10_000;
 
   private final HostConfig config;
 
@@ -62,8 +61,12 @@ final class HostModule extends AbstractModule {
   @Singleton
   @Named("plugin-workers")
   ExecutorService pluginWorkers() {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_PLUGIN_WORKERS, 60, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), threads("plugin-call"));
+    // A few busy threads behind a queue: under load they find the next task without sleeping,
+    // where a thread per hand-off would be woken (and put back to sleep) for every request. A
+    // thread stuck in a plug-in is replaced by the guard (see PluginGuard.timedOut).
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(MAX_QUEUED_PLUGIN_CALLS), threads("plugin-call"));
     return pool;
   }
 

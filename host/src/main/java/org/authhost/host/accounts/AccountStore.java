@@ -125,6 +125,8 @@ public final class AccountStore implements AccountDirectory {
     final Sid machineSid;
     final Map<String, UserData> users = new LinkedHashMap<>();
     final Map<String, GroupData> groups = new LinkedHashMap<>();
+    /** Accounts as the token service sees them, built once per snapshot (it never changes). */
+    final Map<Integer, Account> accounts = new java.util.concurrent.ConcurrentHashMap<>();
     final Stamp stamp;
     final byte[] sha256;
 
@@ -242,7 +244,7 @@ public final class AccountStore implements AccountDirectory {
   @Override
   public Optional<Account> find(String accountName) {
     Snapshot s = current();
-    return lookup(s, accountName).map(u -> {
+    return lookup(s, accountName).map(u -> s.accounts.computeIfAbsent(u.rid, rid -> {
       List<Sid> groups = new ArrayList<>();
       for (String g : u.groups) {
         groups.add(new Sid(s.groups.get(AccountNames.key(g)).sid));
@@ -252,7 +254,7 @@ public final class AccountStore implements AccountDirectory {
         groups.add(Sid.AUTHENTICATED_USERS);
       }
       return new Account(u.name, domain, userSid(s, u), groups, u.disabled);
-    });
+    }));
   }
 
   /**

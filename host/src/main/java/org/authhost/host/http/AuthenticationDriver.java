@@ -168,7 +168,11 @@ final class AuthenticationDriver {
   private CompletableFuture<Verdict> verdict(Attempt a, PluginView plugin, AuthenticationSession session,
       boolean bound, AuthenticationOutcome outcome, List<PluginView> offered) {
     String account = a.user().userName().orElse(null);
-    String key = accountKey(outcome.result() == AuthenticationResult.SUCCESS ? outcome.accountName() : account);
+    // On success the token already names the account in its qualified form; only a failed
+    // attempt's name needs looking up.
+    String key = outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
+        ? outcome.accessToken().accountName().toLowerCase(Locale.ROOT)
+        : accountKey(account);
     if (outcome.result() == AuthenticationResult.SUCCESS || outcome.result() == AuthenticationResult.DENIED) {
       // A locked account gets the same answer whether the password was right or wrong, so the
       // lockout cannot be used to test passwords.

@@ -81,6 +81,11 @@ public final class AuthenticationSession implements AutoCloseable {
 
   private void leg(CompletableFuture<AuthenticationOutcome> outcome, byte[] blob, UserContext user,
       PresentationContext presentation, CommandContext command) {
+    if (!plugin.isUsable()) {
+      // It failed (or hung) while this leg waited for a worker: do not call into it again.
+      outcome.complete(AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR));
+      return;
+    }
     Runnable timedOut = () -> outcome.complete(AuthenticationOutcome.error(HResult.E_TIMEOUT));
     Out<HResult> why = new Out<>(HResult.S_OK);
     AuthenticationContext ctx = contextHere(timedOut, why);

@@ -141,6 +141,7 @@ public final class PluginGuard {
   /** The watchdog found a call past its deadline and claimed it. */
   void timedOut(CallFrame frame, Thread thread) {
     frame.plugin.markWedged();
+    replaceStuckWorker(thread);
     // Frames the expired one encloses end with it, so their late return is not reported either.
     for (CallFrame inner = CallWatchdog.slotOf(thread); inner != null && inner != frame; inner = inner.parent) {
       inner.expire();
@@ -201,6 +202,28 @@ public final class PluginGuard {
     }
     return hr;
   }
+
+  /**
+   * A worker stuck in a plug-in may never come back; the pool gets one more thread in its place so
+   * that one hung plug-in cannot starve the others (bounded: a host with that many stuck threads
+   * needs a restart, and says so through its events).
+   */
+  private void replaceStuckWorker(Thread thread) {
+    if (onWorkerThreadOf(thread) && workers instanceof java.util.concurrent.ThreadPoolExecutor pool
+        && pool.getMaximumPoolSize() < MAX_WORKERS) {
+      synchronized (pool) {
+        pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
+        pool.setCorePoolSize(pool.getCorePoolSize() + 1);
+      }
+    }
+  }
+
+  private static boolean onWorkerThreadOf(Thread thread) {
+    return thread.getName().startsWith("plugin-call");
+  }
+
+  /** The most workers the pool grows to while replacing stuck ones. */
+  static final int MAX_WORKERS = 256;
 
   /** The code a Java exception stands for, as the COM interop layer maps them. */
   static HResult hresultOf(Throwable e) {

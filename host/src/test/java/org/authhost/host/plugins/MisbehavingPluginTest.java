@@ -92,6 +92,26 @@ class MisbehavingPluginTest extends HostTestBase {
   }
 
   @Test
+  void hungCallsDoNotStarveTheOtherPlugins() throws Exception {
+    PluginJar.of("hanging", "org.authhost.testplugins.hanging.HangingPlugin").writeTo(root.resolve("plugins"), "hanging.jar");
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
+    startHost("");
+    List<java.util.concurrent.CompletableFuture<AuthenticationOutcome>> hung = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      hung.add(host.plugins().session("hanging").authenticate(new byte[0], ClientContexts.USER,
+          ClientContexts.PRESENTATION, ClientContexts.COMMAND));
+    }
+    for (var outcome : hung) {
+      HResult hr = outcome.get(5, TimeUnit.SECONDS).hresult();
+      assertTrue(hr.equals(HResult.E_TIMEOUT) || hr.equals(HResult.NS_E_CRITICAL_ERROR), hr.toString());
+    }
+
+    AuthenticationOutcome good = authenticate("good");
+
+    assertEquals(AuthenticationResult.SUCCESS, good.result(), "a worker replaced every stuck one");
+  }
+
+  @Test
   void aPluginThatNeverCallsBackIsReportedAndTheClientRefused() throws Exception {
     start("silent", "org.authhost.testplugins.silent.SilentPlugin");
 
