@@ -439,6 +439,18 @@ class HttpServingTest {
     }
   }
 
+  @Test
+  void anAccountAddedWhileTheHostRunsCanLogOnWithoutARestart() throws Exception {
+    assertEquals(401, curl("-u", "frank:pw-frank", url("/members/hello.txt")).status());
+    account("add", "frank", "pw-frank");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int status = 0;
+    while (System.nanoTime() < deadline && (status = curl("-u", "frank:pw-frank", url("/members/hello.txt")).status()) != 200) {
+      Thread.sleep(250);
+    }
+    assertEquals(200, status);
+  }
+
   private static String shortly(String request) {
     return request.length() > 80 ? request.substring(0, 80) + "..." : request;
   }

@@ -1,0 +1,132 @@
+package org.authhost.host.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.authhost.host.AuthHost;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.testing.PluginJar;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The limits a public server needs, and the server-wide address lists, on a host of their own. */
+class ConnectionLimitsTest {
+  @TempDir
+  Path root;
+
+  private AuthHost host;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  private void start(String http, String security) throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/a.txt"), "a\n");
+    Files.createDirectories(root.resolve("plugins"));
+    Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), root.resolve("plugins/anonymous.jar"));
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(config.resolve("host.json"), """
+        {
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins" },
+          "http": %s,
+          "security": %s,
+          "publishingPoints": [ { "name": "vod", "prefix": "/vod/", "directory": "../media" } ]
+        }
+        """.formatted(http, security));
+    host = AuthHost.create(ConfigLoader.load(config));
+    host.start();
+  }
+
+  /** Sends one GET and reads the whole answer; returns its start, e.g. {@code HTTP/1.1 200}. */
+  private static String status(Socket socket) throws Exception {
+    socket.getOutputStream().write("GET /vod/a.txt HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      head.append((char) c);
+    }
+    var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    if (length.find()) {
+      in.readNBytes(Integer.parseInt(length.group(1)));
+    }
+    return head.length() >= 12 ? head.substring(0, 12) : head.toString();
+  }
+
+  @Test
+  void connectionsPastTheLimitAreClosedAndTheOthersServed() throws Exception {
+    start("{ \"port\": 0, \"maxConnections\": 2 }", "{}");
+    int port = host.http().plainPort();
+    try (Socket a = new Socket("127.0.0.1", port); Socket b = new Socket("127.0.0.1", port)) {
+      assertEquals("HTTP/1.1 200", status(a));
+      assertEquals("HTTP/1.1 200", status(b));
+      try (Socket c = new Socket("127.0.0.1", port)) {
+        c.setSoTimeout(5_000);
+        assertEquals(-1, c.getInputStream().read(), "the third connection is closed at once");
+      }
+      assertEquals("HTTP/1.1 200", status(a), "the first ones keep being served");
+    }
+    // The server sees the closes a moment later; a slot is free again once it has.
+    String answer = "";
+    for (int i = 0; i < 50 && !answer.equals("HTTP/1.1 200"); i++) {
+      try (Socket d = new Socket("127.0.0.1", port)) {
+        d.setSoTimeout(5_000);
+        answer = status(d);
+      } catch (java.io.IOException closed) {
+        answer = "";
+      }
+      if (!answer.equals("HTTP/1.1 200")) {
+        Thread.sleep(100);
+      }
+    }
+    assertEquals("HTTP/1.1 200", answer, "a slot is free again once they closed");
+  }
+
+  @Test
+  void aTlsHandshakeThatNeverStartsIsCutOffAtTheHandshakeTimeout() throws Exception {
+    Path keystore = root.resolve("tls.p12");
+    Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
+    Process kt = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "a", "-keyalg", "EC",
+        "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+    assertEquals(0, kt.waitFor());
+    start("{ \"port\": -1, \"handshakeTimeoutMillis\": 700, \"tls\": { \"keystore\": \"../tls.p12\", "
+        + "\"password\": \"changeit\", \"port\": 0 } }", "{}");
+    try (Socket silent = new Socket("127.0.0.1", host.http().tlsPort())) {
+      silent.setSoTimeout(10_000);
+      long started = System.nanoTime();
+      InputStream in = silent.getInputStream();
+      while (in.read() != -1) {
+        // An alert may come first; the connection must end.
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(millis >= 500 && millis < 5_000, "closed after " + millis + " ms");
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the silent TLS connection was never closed");
+    }
+  }
+
+  @Test
+  void theServerWideAllowListRefusesEveryoneElse() throws Exception {
+    start("{ \"port\": 0 }", "{ \"ipAllow\": [\"10.0.0.0/8\"] }");
+    try (Socket s = new Socket("127.0.0.1", host.http().plainPort())) {
+      assertEquals("HTTP/1.1 403", status(s));
+    }
+  }
+}
