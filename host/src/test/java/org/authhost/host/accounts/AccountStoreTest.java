@@ -1,5 +1,7 @@
 package org.authhost.host.accounts;
 
+import org.authhost.host.testing.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +29,7 @@ class AccountStoreTest {
   @TempDir
   Path temp;
 
-  final TestClock clock = new TestClock();
+  final MutableClock clock = new MutableClock();
 
   AccountStore store() throws IOException {
     return store("authhost");

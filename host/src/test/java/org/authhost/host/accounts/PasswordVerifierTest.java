@@ -1,5 +1,7 @@
 package org.authhost.host.accounts;
 
+import org.authhost.host.testing.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +17,7 @@ class PasswordVerifierTest {
   @TempDir
   Path temp;
 
-  final TestClock clock = new TestClock();
+  final MutableClock clock = new MutableClock();
   AccountStore store;
   PasswordVerifier verifier;
 

@@ -1,5 +1,7 @@
 package org.authhost.host.events;
 
+import org.authhost.host.testing.MutableClock;
+
 import static org.authhost.host.events.EventLogStoreTest.numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
