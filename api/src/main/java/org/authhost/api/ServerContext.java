@@ -23,4 +23,19 @@ public interface ServerContext {
 
   /** {@code WMS_SERVER_SHUTTING_DOWN}. */
   boolean isShuttingDown();
+
+  /**
+   * The local accounts' per-protocol secrets (Digest HA1, NT hash).
+   *
+   * @since API 1.2
+   */
+  CredentialService credentials();
+
+  /**
+   * A folder of this plug-in's own, kept across restarts (e.g. for a key it must not lose), made by
+   * the host and readable by the host's account only.
+   *
+   * @since API 1.2
+   */
+  java.nio.file.Path dataDirectory();
 }

@@ -34,6 +34,7 @@ final class HostModule extends AbstractModule {
     bind(HostConfig.class).toInstance(config);
     bind(Clock.class).toInstance(Clock.systemUTC());
     bind(org.authhost.host.tokens.PasswordCheck.class).to(org.authhost.host.accounts.PasswordVerifier.class);
+    bind(org.authhost.api.CredentialService.class).to(org.authhost.host.accounts.StoreCredentials.class);
   }
 
   @Provides

@@ -311,6 +311,11 @@ public final class AccountStore implements AccountDirectory {
    * The NT hash (MD4 of the UTF-16LE password) of an enabled account with a password; empty for
    * unknown, disabled and password-less accounts.
    */
+  /** The realms Digest secrets are kept for ({@code accounts.digestRealms}). */
+  public List<String> digestRealms() {
+    return digestRealms;
+  }
+
   public Optional<byte[]> ntHash(String account) {
     return lookup(current(), account)
         .filter(u -> !u.disabled && u.secrets != null)

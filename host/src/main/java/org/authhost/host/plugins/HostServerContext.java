@@ -2,6 +2,7 @@ package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.authhost.api.CredentialService;
 import org.authhost.api.EventLog;
 import org.authhost.api.ServerContext;
 import org.authhost.api.TokenService;
@@ -20,14 +21,18 @@ final class HostServerContext implements ServerContext {
   private final EventLog eventLog;
   private final TokenTable table;
   private final TokenService tokens;
+  private final CredentialService credentials;
+  private final java.nio.file.Path pluginData;
   private volatile boolean shuttingDown;
 
   @Inject
-  HostServerContext(HostConfig config, HostEventLog eventLog, TokenTable tokens) {
+  HostServerContext(HostConfig config, HostEventLog eventLog, TokenTable tokens, CredentialService credentials) {
     this.serverName = config.serverName();
     this.eventLog = eventLog;
     this.table = tokens;
     this.tokens = tokens;
+    this.credentials = credentials;
+    this.pluginData = config.dataDirectory().resolve("plugin-data");
   }
 
   /** The context one plug-in is initialized with. */
@@ -59,7 +64,36 @@ final class HostServerContext implements ServerContext {
       public boolean isShuttingDown() {
         return server.isShuttingDown();
       }
+
+      @Override
+      public CredentialService credentials() {
+        return server.credentials();
+      }
+
+      @Override
+      public java.nio.file.Path dataDirectory() {
+        return ownFolder(pluginId);
+      }
     };
+  }
+
+  /** The plug-in's own folder, made on first use, owner-only where the file system allows. */
+  private java.nio.file.Path ownFolder(String pluginId) {
+    java.nio.file.Path folder = pluginData.resolve(pluginId);
+    try {
+      if (!java.nio.file.Files.isDirectory(folder)) {
+        java.nio.file.Files.createDirectories(folder);
+        try {
+          java.nio.file.Files.setPosixFilePermissions(folder,
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException notPosix) {
+          // Permissions then follow the data folder's.
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the plug-in data folder " + folder, e);
+    }
+    return folder;
   }
 
   @Override
@@ -85,6 +119,17 @@ final class HostServerContext implements ServerContext {
   @Override
   public boolean isShuttingDown() {
     return shuttingDown;
+  }
+
+  @Override
+  public CredentialService credentials() {
+    return credentials;
+  }
+
+  /** The host's own context has no plug-in folder; each plug-in's does (see {@link #forPlugin}). */
+  @Override
+  public java.nio.file.Path dataDirectory() {
+    return pluginData;
   }
 
   void shuttingDown() {
