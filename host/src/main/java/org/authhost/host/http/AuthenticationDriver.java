@@ -187,7 +187,7 @@ final class AuthenticationDriver {
         if (!bound) {
           session.release();
         }
-        return done(Responses.unauthorized(List.of(challengeHeader(plugin, outcome.challenge())),
+        return done(Responses.unauthorized(challengeHeaders(plugin, outcome.challenge()),
             "continue the " + plugin.protocol() + " handshake", a.keepAlive()));
       }
       case DENIED -> {
@@ -197,7 +197,9 @@ final class AuthenticationDriver {
         for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, key)) {
           audit.lockedOut(a.request(), lockout.key(), lockout.until());
         }
-        return challenge(a, offered, "wrong user name or password");
+        return challenge(a, offered, "wrong user name or password",
+            outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id(),
+            outcome.challenge());
       }
       case SUCCESS -> {
         throttle.succeeded(key);
@@ -279,7 +281,7 @@ final class AuthenticationDriver {
     try (Impersonation ignored = tokens.impersonate(outcome.token())) {
       AccessToken current = Impersonation.current().orElseThrow();
       if (a.point().acl().permits(current, right)) {
-        return new Verdict.Serve(a.point(), outcome.accountName());
+        return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, outcome));
       }
       return new Verdict.Answer(Responses.text(HttpResponseStatus.FORBIDDEN,
           "access denied", a.keepAlive()));
@@ -291,20 +293,35 @@ final class AuthenticationDriver {
 
   /** 401 with a fresh challenge from every offered, non-anonymous plug-in. */
   private CompletableFuture<Verdict> challenge(Attempt a, List<PluginView> offered, String text) {
-    List<CompletableFuture<String>> challenges = new ArrayList<>();
+    return challenge(a, offered, text, null, null);
+  }
+
+  /**
+   * 401 with a fresh challenge from every offered, non-anonymous plug-in, except that the plug-in
+   * {@code ownId} (which has just refused the client) is represented by the challenges it gave with
+   * its refusal (e.g. Digest's {@code stale=true}).
+   */
+  private CompletableFuture<Verdict> challenge(Attempt a, List<PluginView> offered, String text, String ownId,
+      byte[] own) {
+    List<CompletableFuture<List<String>>> challenges = new ArrayList<>();
     for (PluginView p : offered) {
       if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
+        continue;
+      }
+      if (p.id().equals(ownId)) {
+        challenges.add(CompletableFuture.completedFuture(challengeHeaders(p, own)));
         continue;
       }
       AuthenticationSession session = plugins.session(p.id());
       challenges.add(session.authenticate(new byte[0], a.user(), a.presentation(), a.command())
           .thenApply(outcome -> {
             session.release();
-            return outcome.result() == AuthenticationResult.CONTINUE ? challengeHeader(p, outcome.challenge()) : null;
+            return outcome.result() == AuthenticationResult.CONTINUE
+                ? challengeHeaders(p, outcome.challenge()) : List.<String>of();
           }));
     }
     return CompletableFuture.allOf(challenges.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-      List<String> headers = challenges.stream().map(CompletableFuture::join).filter(h -> h != null).toList();
+      List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
       if (headers.isEmpty()) {
         audit.refused(a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no plug-in could issue a challenge");
         return unavailable(a, "authentication is unavailable");
@@ -313,10 +330,42 @@ final class AuthenticationDriver {
     });
   }
 
-  private static String challengeHeader(PluginView plugin, byte[] challenge) {
-    return challenge == null || challenge.length == 0
-        ? plugin.protocol()
-        : plugin.protocol() + " " + new String(challenge, StandardCharsets.ISO_8859_1);
+  /**
+   * The {@code WWW-Authenticate} values of one plug-in's challenge blob: one per line, so that a
+   * plug-in can offer several (Digest: one per algorithm), each prefixed with its scheme.
+   */
+  private static List<String> challengeHeaders(PluginView plugin, byte[] challenge) {
+    if (challenge == null || challenge.length == 0) {
+      return List.of(plugin.protocol());
+    }
+    List<String> headers = new ArrayList<>();
+    for (String line : new String(challenge, StandardCharsets.ISO_8859_1).split("\n")) {
+      String value = line.strip();
+      if (!value.isEmpty() && value.chars().noneMatch(c -> c < 0x20 && c != '\t')) {
+        headers.add(plugin.protocol() + " " + value);
+      }
+    }
+    return headers.isEmpty() ? List.of(plugin.protocol()) : headers;
+  }
+
+  /**
+   * What a plug-in's SUCCESS blob adds to the response: Digest's {@code Authentication-Info}
+   * (RFC 7616 §3.5), otherwise a final token under the scheme (Negotiate's mutual authentication,
+   * RFC 4559 §5).
+   */
+  private static List<java.util.Map.Entry<String, String>> finalWords(Attempt a, AuthenticationOutcome outcome) {
+    byte[] blob = outcome.challenge();
+    if (blob == null || blob.length == 0 || a.authorization() == null) {
+      return List.of();
+    }
+    String value = new String(blob, StandardCharsets.ISO_8859_1).strip();
+    if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+      return List.of();
+    }
+    String scheme = a.authorization().strip().split("[ \t]", 2)[0];
+    return scheme.equalsIgnoreCase("Digest")
+        ? List.of(java.util.Map.entry("Authentication-Info", value))
+        : List.of(java.util.Map.entry("WWW-Authenticate", scheme + " " + value));
   }
 
   /**

@@ -250,6 +250,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void serve(ChannelHandlerContext ctx, Verdict.Serve serve, Request r, String path) {
     PublishingPoint point = serve.point();
+    if (!serve.headers().isEmpty()) {
+      ctx.pipeline().addBefore(ctx.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
+    }
     HttpRequest request = exchange.request;
     String target = request.uri();
     // Re-encoded from the canonical path, so what is served is what was authorized.

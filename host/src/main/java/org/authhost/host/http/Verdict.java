@@ -8,6 +8,11 @@ sealed interface Verdict {
   /** Answer with this response (401, 403, 429, 503, ...). */
   record Answer(FullHttpResponse response) implements Verdict {}
 
-  /** Authenticated and authorized: serve the content of the publishing point. */
-  record Serve(PublishingPoint point, String account) implements Verdict {}
+  /**
+   * Authenticated and authorized: serve the content of the publishing point.
+   *
+   * @param headers what the authentication adds to the response (e.g. {@code Authentication-Info})
+   */
+  record Serve(PublishingPoint point, String account, java.util.List<java.util.Map.Entry<String, String>> headers)
+      implements Verdict {}
 }

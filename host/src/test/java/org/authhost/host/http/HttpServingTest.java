@@ -275,7 +275,10 @@ class HttpServingTest {
       assertEquals(401, first.status());
       assertTrue(first.headers().contains("WWW-Authenticate: Negotiate round-2"), first.headers().toString());
       out.write(get("/nego/hello.txt", "Negotiate proof"));
-      assertEquals(200, read(in).status());
+      Response second = read(in);
+      assertEquals(200, second.status());
+      assertTrue(second.headers().contains("WWW-Authenticate: Negotiate mutual-token"),
+          "the final token of a mutual authentication comes with the 200: " + second.headers());
       out.write(get("/nego/hello.txt", null));
       assertEquals(200, read(in).status(), "the connection stays authenticated");
       out.write(get("/members/hello.txt", null));

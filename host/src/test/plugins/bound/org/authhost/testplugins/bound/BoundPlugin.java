@@ -51,7 +51,8 @@ public final class BoundPlugin extends TestPlugin {
           token = issued.get();
           server.eventLog().logEvent(values, EventLevel.INFORMATION, HResult.S_OK,
               "token " + token.value() + " connection " + user.connectionId());
-          callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, ctx);
+          callback.onAuthenticateComplete(AuthenticationResult.SUCCESS,
+              "mutual-token".getBytes(StandardCharsets.ISO_8859_1), ctx);
         } else {
           callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, ctx);
         }
