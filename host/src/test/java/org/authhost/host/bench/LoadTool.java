@@ -74,6 +74,7 @@ public final class LoadTool {
                               which then defaults to 120s)
         --header "Name: v"    an extra request header (repeatable)
         --user user:password  adds Authorization: Basic, computed once
+        --digest user:password  speaks Digest: one nonce per connection, reused with nc 1, 2, 3...
         --threads N           client event-loop threads (default: processors, at most N)
         --sources N           spread the connections over N source addresses 127.0.0.1,
                               127.0.0.2, ... (IPv4 loopback targets only; default 1: the
@@ -113,9 +114,10 @@ public final class LoadTool {
   /** What to run. */
   public record Options(String label, URI url, InetAddress address, int port, int concurrency,
       int threads, long durationNanos, long warmupNanos, long requests, List<String> headers,
-      String authorization, int sources) {
+      String authorization, int sources, String digestCredentials) {
 
     public static Options parse(String... args) {
+      String digest = null;
       String label = "load";
       String url = null;
       int concurrency = 64;
@@ -157,6 +159,12 @@ public final class LoadTool {
             }
             authorization = "Basic " + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
           }
+          case "--digest" -> {
+            if (value.indexOf(':') < 0) {
+              throw new IllegalArgumentException("--digest wants user:password");
+            }
+            digest = value;
+          }
           default -> throw new IllegalArgumentException("unknown option " + arg);
         }
       }
@@ -195,7 +203,7 @@ public final class LoadTool {
       }
       int t = threads != null ? threads : Math.min(concurrency, Runtime.getRuntime().availableProcessors());
       return new Options(label, uri, address, port, concurrency, Math.min(t, concurrency), duration, warmup,
-          requests, List.copyOf(headers), authorization, sources);
+          requests, List.copyOf(headers), authorization, sources, digest);
     }
 
     /** The host must be, and resolve only to, loopback addresses: this tool never loads other machines. */
@@ -283,6 +291,11 @@ public final class LoadTool {
 
     /** The request, encoded once. */
     byte[] requestBytes() {
+      return requestBytes(authorization);
+    }
+
+    /** The request with this Authorization value (none when null). */
+    byte[] requestBytes(String authorization) {
       String target = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
       if (url.getRawQuery() != null) {
         target += "?" + url.getRawQuery();
@@ -495,6 +508,8 @@ public final class LoadTool {
     Channel channel;
     boolean inFlight;
     boolean done;
+    /** Digest state of this connection: the server's challenge, and the next nc. */
+    DigestClient digest;
     long sentAt;
     long measured;
     long non2xx;
@@ -542,6 +557,11 @@ public final class LoadTool {
       }
       inFlight = true;
       sentAt = now;
+      if (run.o.digestCredentials() != null) {
+        ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(run.o.requestBytes(
+            digest == null ? null : digest.next(run.o.url().getRawPath()))), ch.voidPromise());
+        return;
+      }
       ch.writeAndFlush(run.request.duplicate(), ch.voidPromise());
     }
 
@@ -557,6 +577,15 @@ public final class LoadTool {
         errors++;
         ctx.close();
         return;
+      }
+      if (run.o.digestCredentials() != null && response.status().code() == 401) {
+        // The handshake (a first challenge, or stale=true): not a measured answer.
+        DigestClient fresh = DigestClient.from(response.headers().getAll("WWW-Authenticate"), run.o.digestCredentials());
+        if (fresh != null && (digest == null || fresh.stale)) {
+          digest = fresh;
+          sendNext(ctx.channel());
+          return;
+        }
       }
       if (now >= run.measureStart && now < run.measureEnd) {
         long left = run.remaining.get() == Long.MAX_VALUE ? Long.MAX_VALUE : run.remaining.decrementAndGet();
@@ -711,6 +740,72 @@ public final class LoadTool {
 
     double mean() {
       return total == 0 ? 0 : sum / total;
+    }
+  }
+
+  /**
+   * The client side of RFC 7616 Digest as keep-alive clients use it: one challenge per connection,
+   * its nonce reused with an increasing {@code nc}, SHA-256 preferred over MD5.
+   */
+  static final class DigestClient {
+    final String user;
+    final String password;
+    final String realm;
+    final String nonce;
+    final String opaque;
+    final String algorithm;
+    final boolean stale;
+    final String cnonce = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    int nc;
+
+    private DigestClient(String credentials, java.util.Map<String, String> c) {
+      int colon = credentials.indexOf(':');
+      this.user = credentials.substring(0, colon);
+      this.password = credentials.substring(colon + 1);
+      this.realm = c.get("realm");
+      this.nonce = c.get("nonce");
+      this.opaque = c.get("opaque");
+      this.algorithm = c.getOrDefault("algorithm", "MD5");
+      this.stale = "true".equalsIgnoreCase(c.get("stale"));
+    }
+
+    static DigestClient from(List<String> challenges, String credentials) {
+      java.util.Map<String, String> best = null;
+      for (String challenge : challenges) {
+        if (!challenge.regionMatches(true, 0, "Digest ", 0, 7)) {
+          continue;
+        }
+        java.util.Map<String, String> params = new java.util.HashMap<>();
+        var m = java.util.regex.Pattern.compile("([A-Za-z0-9*-]+)\\s*=\\s*(\"([^\"]*)\"|[^,\\s]+)")
+            .matcher(challenge.substring(7));
+        while (m.find()) {
+          params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(3) != null ? m.group(3) : m.group(2));
+        }
+        String alg = params.getOrDefault("algorithm", "MD5");
+        if (alg.equalsIgnoreCase("SHA-256") || (best == null && alg.equalsIgnoreCase("MD5"))) {
+          best = params;
+        }
+      }
+      return best == null || best.get("nonce") == null ? null : new DigestClient(credentials, best);
+    }
+
+    String next(String uri) {
+      String nc = String.format("%08x", ++this.nc);
+      String ha1 = h(user + ":" + realm + ":" + password);
+      String ha2 = h("GET:" + uri);
+      String response = h(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
+      return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri
+          + "\", algorithm=" + algorithm + ", qop=auth, nc=" + nc + ", cnonce=\"" + cnonce + "\", response=\""
+          + response + "\"" + (opaque == null ? "" : ", opaque=\"" + opaque + "\"");
+    }
+
+    private String h(String text) {
+      try {
+        var md = java.security.MessageDigest.getInstance(algorithm.equalsIgnoreCase("SHA-256") ? "SHA-256" : "MD5");
+        return java.util.HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 }
