@@ -192,10 +192,16 @@ final class AuthenticationDriver {
       }
       case DENIED -> {
         end(a, plugin, session, bound);
-        audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), HResult.SEC_E_LOGON_DENIED,
-            "credentials refused by the plug-in");
-        for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, key)) {
-          audit.lockedOut(a.request(), lockout.key(), lockout.until());
+        // stale=true (RFC 7616 §3.3): the credentials were right but the nonce had expired or was
+        // reused; the client just retries. Counting it would lock out clients that did nothing wrong.
+        boolean stale = outcome.challenge() != null && new String(outcome.challenge(), StandardCharsets.ISO_8859_1)
+            .toLowerCase(Locale.ROOT).contains("stale=true");
+        if (!stale) {
+          audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), HResult.SEC_E_LOGON_DENIED,
+              "credentials refused by the plug-in");
+          for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, key)) {
+            audit.lockedOut(a.request(), lockout.key(), lockout.until());
+          }
         }
         return challenge(a, offered, "wrong user name or password",
             outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id(),

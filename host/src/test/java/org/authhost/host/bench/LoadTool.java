@@ -747,14 +747,14 @@ public final class LoadTool {
    * The client side of RFC 7616 Digest as keep-alive clients use it: one challenge per connection,
    * its nonce reused with an increasing {@code nc}, SHA-256 preferred over MD5.
    */
-  static final class DigestClient {
+  public static final class DigestClient {
     final String user;
     final String password;
     final String realm;
     final String nonce;
     final String opaque;
     final String algorithm;
-    final boolean stale;
+    public final boolean stale;
     final String cnonce = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     int nc;
 
@@ -769,7 +769,12 @@ public final class LoadTool {
       this.stale = "true".equalsIgnoreCase(c.get("stale"));
     }
 
-    static DigestClient from(List<String> challenges, String credentials) {
+    public static DigestClient from(List<String> challenges, String credentials) {
+      return from(challenges, credentials, "SHA-256");
+    }
+
+    /** The client for the first challenge with this algorithm (else SHA-256, else MD5). */
+    public static DigestClient from(List<String> challenges, String credentials, String preferred) {
       java.util.Map<String, String> best = null;
       for (String challenge : challenges) {
         if (!challenge.regionMatches(true, 0, "Digest ", 0, 7)) {
@@ -782,6 +787,10 @@ public final class LoadTool {
           params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(3) != null ? m.group(3) : m.group(2));
         }
         String alg = params.getOrDefault("algorithm", "MD5");
+        if (alg.equalsIgnoreCase(preferred)) {
+          best = params;
+          break;
+        }
         if (alg.equalsIgnoreCase("SHA-256") || (best == null && alg.equalsIgnoreCase("MD5"))) {
           best = params;
         }
@@ -789,7 +798,12 @@ public final class LoadTool {
       return best == null || best.get("nonce") == null ? null : new DigestClient(credentials, best);
     }
 
-    String next(String uri) {
+    public String algorithm() {
+      return algorithm;
+    }
+
+    /** The Authorization value of the next request on this nonce. */
+    public String next(String uri) {
       String nc = String.format("%08x", ++this.nc);
       String ha1 = h(user + ":" + realm + ":" + password);
       String ha2 = h("GET:" + uri);

@@ -159,7 +159,7 @@ class ConfigLoaderTest {
     assertEquals("authhost", config.serverName());
     assertEquals(configDir.getParent().resolve("var").toAbsolutePath(), config.dataDirectory());
     assertEquals(Path.of("/srv/authhost/plugins").toAbsolutePath(), config.plugins().directory());
-    assertEquals(List.of("anonymous", "basic"), config.plugins().order());
+    assertEquals(List.of("anonymous", "digest", "basic"), config.plugins().order());
     assertEquals(
         new PluginSettings(true, Map.of("account", "Guest")),
         config.plugins().settingsOf("anonymous"));

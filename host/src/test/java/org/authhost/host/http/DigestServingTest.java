@@ -1,0 +1,261 @@
+package org.authhost.host.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.authhost.host.AuthHost;
+import org.authhost.host.Main;
+import org.authhost.host.bench.LoadTool;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.testing.PluginJar;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Digest plug-in through the running host, with curl and with a client written here. */
+class DigestServingTest {
+  @TempDir
+  static Path root;
+
+  static AuthHost host;
+  static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/hello.txt"), "hello, digest\n");
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    Files.copy(PluginJar.builtinPlugin("authhost-plugin-digest.jar"), plugins.resolve("digest.jar"));
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(config.resolve("host.json"), """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": {
+            "directory": "../plugins",
+            "settings": { "digest": { "enabled": true, "properties": {
+              "realm": "AuthHost", "algorithms": "SHA-256,MD5", "nonceLifetimeSeconds": "3" } } }
+          },
+          "http": { "port": 0 },
+          "accounts": { "digestRealms": ["AuthHost"] },
+          "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
+          "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
+        }
+        """);
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream("pw-alice\n".getBytes(StandardCharsets.UTF_8)));
+      assertEquals(0, Main.commandLine().execute("accounts", "add", "alice", "--password-stdin",
+          "--config", config.toString()));
+    } finally {
+      System.setIn(stdin);
+    }
+    host = AuthHost.create(ConfigLoader.load(config));
+    host.start();
+    port = host.http().plainPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  record Run(List<Integer> statuses, String verbose) {}
+
+  static Run curl(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "-v", "--max-time", "20", "-o", "/dev/null",
+        "-w", "%{http_code}\\n"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    List<Integer> statuses = out.lines().map(String::strip).filter(l -> !l.isEmpty()).map(Integer::parseInt).toList();
+    return new Run(statuses, err);
+  }
+
+  static String url() {
+    return "http://127.0.0.1:" + port + "/d/hello.txt";
+  }
+
+  @Test
+  void curlDigestSucceedsAndIsAudited() throws Exception {
+    Run r = curl("--digest", "-u", "alice:pw-alice", url());
+    assertEquals(List.of(200), r.statuses(), r.verbose());
+    assertTrue(r.verbose().contains("WWW-Authenticate: Digest"), r.verbose());
+    // SHA-256 is offered first, with userhash=true: curl answers with the hash, not the name.
+    String authorization = r.verbose().lines().filter(l -> l.startsWith("> Authorization: Digest")).findFirst()
+        .orElseThrow();
+    assertTrue(authorization.contains("algorithm=SHA-256") && authorization.contains("userhash=true")
+        && !authorization.contains("\"alice\""), authorization);
+    assertTrue(host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+        .anyMatch(e -> e.text().contains("logon succeeded") && e.text().contains("protocol=Digest")));
+  }
+
+  @Test
+  void theWrongPasswordIsRefused() throws Exception {
+    assertEquals(List.of(401), curl("--digest", "-u", "alice:wrong", url()).statuses());
+  }
+
+  @Test
+  void bothOfferedAlgorithmsWorkWithOneNonceAndIncreasingNcOnOneConnection() throws Exception {
+    for (String algorithm : List.of("SHA-256", "MD5")) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        out.write(get(null));
+        Response challenge = read(in);
+        assertEquals(401, challenge.status());
+        LoadTool.DigestClient client = LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice", algorithm);
+        assertNotNull(client, challenge.challenges().toString());
+        assertEquals(algorithm, client.algorithm());
+        for (int i = 0; i < 5; i++) {
+          out.write(get(client.next("/d/hello.txt")));
+          assertEquals(200, read(in).status(), algorithm + " request " + (i + 1));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aReplayedAuthorizationIsRefused() throws Exception {
+    String authorization;
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      out.write(get(null));
+      LoadTool.DigestClient client = LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
+      authorization = client.next("/d/hello.txt");
+      out.write(get(authorization));
+      assertEquals(200, read(in).status());
+    }
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(get(authorization));
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      assertEquals(401, read(in).status(), "the same nonce and nc again");
+    }
+  }
+
+  @Test
+  void anExpiredNonceIsStaleAndCurlRecoversOnItsOwn() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      out.write(get(null));
+      LoadTool.DigestClient client = LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
+      Thread.sleep(3_500);
+      out.write(get(client.next("/d/hello.txt")));
+      Response stale = read(in);
+      assertEquals(401, stale.status());
+      assertTrue(stale.challenges().stream().anyMatch(c -> c.contains("stale=true")), stale.challenges().toString());
+    }
+    // curl answers a challenge at once, so a relay holds its first Digest answer back until the
+    // nonce has expired: the host says stale=true, and curl must retry with the new nonce itself.
+    try (DelayingRelay relay = new DelayingRelay(port, "Authorization: Digest", 3_500)) {
+      Run r = curl("--digest", "-u", "alice:pw-alice", "http://127.0.0.1:" + relay.port() + "/d/hello.txt");
+      assertEquals(List.of(200), r.statuses(), r.verbose());
+      assertTrue(r.verbose().contains("stale=true"), "curl went through a stale nonce: " + r.verbose());
+    }
+  }
+
+  /** A loopback TCP relay that delays, once, the first client data containing {@code marker}. */
+  static final class DelayingRelay implements AutoCloseable {
+    private final java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+    private final java.util.concurrent.atomic.AtomicBoolean delayed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    DelayingRelay(int target, String marker, long delayMillis) throws Exception {
+      Thread accept = new Thread(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket client = server.accept();
+            Socket upstream = new Socket("127.0.0.1", target);
+            pump(client.getInputStream(), upstream.getOutputStream(), marker, delayMillis);
+            pump(upstream.getInputStream(), client.getOutputStream(), null, 0);
+          } catch (java.io.IOException closed) {
+            return;
+          }
+        }
+      }, "relay-accept");
+      accept.setDaemon(true);
+      accept.start();
+    }
+
+    private void pump(InputStream in, OutputStream out, String marker, long delayMillis) {
+      Thread t = new Thread(() -> {
+        byte[] buffer = new byte[16384];
+        try (in; out) {
+          int n;
+          while ((n = in.read(buffer)) > 0) {
+            if (marker != null && new String(buffer, 0, n, StandardCharsets.ISO_8859_1).contains(marker)
+                && delayed.compareAndSet(false, true)) {
+              Thread.sleep(delayMillis);
+            }
+            out.write(buffer, 0, n);
+            out.flush();
+          }
+        } catch (Exception ended) {
+          // Either side closed.
+        }
+      }, "relay-pump");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.close();
+    }
+  }
+
+  private static byte[] get(String authorization) {
+    return ("GET /d/hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  record Response(int status, List<String> challenges) {}
+
+  private static Response read(BufferedReader in) throws Exception {
+    int status = Integer.parseInt(in.readLine().split(" ")[1]);
+    List<String> challenges = new ArrayList<>();
+    int length = 0;
+    String line;
+    while ((line = in.readLine()) != null && !line.isEmpty()) {
+      if (line.regionMatches(true, 0, "www-authenticate:", 0, 17)) {
+        challenges.add(line.substring(17).strip());
+      }
+      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Integer.parseInt(line.substring(15).strip());
+      }
+    }
+    for (int i = 0; i < length; i++) {
+      in.read();
+    }
+    return new Response(status, challenges);
+  }
+}

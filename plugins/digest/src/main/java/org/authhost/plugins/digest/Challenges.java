@@ -1,0 +1,81 @@
+package org.authhost.plugins.digest;
+
+import java.util.StringJoiner;
+
+/**
+ * The text this plug-in sends: the {@code WWW-Authenticate} challenges and the
+ * {@code Authentication-Info} of a success, quoted as RFC 7616 §3.3 and §3.5 say.
+ *
+ * <p>Quoted: {@code realm}, {@code nonce}, {@code opaque}, {@code qop} (in the challenge),
+ * {@code rspauth}, {@code cnonce}, {@code nextnonce}. Not quoted: {@code algorithm}, {@code stale},
+ * {@code charset}, {@code userhash}, and {@code qop} and {@code nc} in {@code Authentication-Info}.
+ */
+final class Challenges {
+  private Challenges() {}
+
+  /**
+   * One challenge per offered algorithm, in the configured order, separated by {@code "\n"}: the
+   * host sends one {@code WWW-Authenticate: Digest <line>} per line.
+   *
+   * <p>Each line starts {@code realm="…", nonce="…"}, then {@code stale=true} when set: live555
+   * (VLC's RTSP client) and the RTSP clients copied from it read the challenge with
+   * {@code sscanf("Digest realm=\"%[^\"]\", nonce=\"%[^\"]\", stale=%[a-zA-Z]")}, so any other
+   * order leaves them unable to log on or to notice a stale nonce. The qop list has no space after
+   * the comma: Python's urllib splits it on "," alone.
+   */
+  static String challenges(DigestSettings settings, String nonce, String opaque, boolean stale) {
+    StringJoiner lines = new StringJoiner("\n");
+    for (DigestAlgorithm algorithm : settings.algorithms()) {
+      StringBuilder b = new StringBuilder(200);
+      b.append("realm=").append(quote(settings.realm()));
+      b.append(", nonce=").append(quote(nonce));
+      if (stale) {
+        b.append(", stale=true");
+      }
+      b.append(", qop=").append(quote(String.join(",", settings.qops())));
+      b.append(", algorithm=").append(algorithm.token());
+      b.append(", opaque=").append(quote(opaque));
+      b.append(", charset=UTF-8");
+      if (settings.userhash()) {
+        b.append(", userhash=true");
+      }
+      lines.add(b);
+    }
+    return lines.toString();
+  }
+
+  /**
+   * The {@code Authentication-Info} value (RFC 7616 §3.5, RFC 7615), or {@code ""} when there is
+   * nothing to say.
+   *
+   * @param rspauth the server's proof, or {@code null} (RFC 2069 form, or auth-int)
+   * @param credentials the response being answered: its qop, cnonce and nc are echoed
+   * @param nextnonce a nonce for the client's next request, or {@code null}
+   */
+  static String authenticationInfo(String rspauth, DigestCredentials credentials, String nextnonce) {
+    StringJoiner info = new StringJoiner(", ");
+    if (rspauth != null) {
+      info.add("rspauth=" + quote(rspauth));
+      info.add("qop=" + credentials.qop());
+      info.add("cnonce=" + quote(credentials.cnonce()));
+      info.add("nc=" + credentials.nc());
+    }
+    if (nextnonce != null) {
+      info.add("nextnonce=" + quote(nextnonce));
+    }
+    return info.toString();
+  }
+
+  /** A quoted-string, escaping {@code "} and {@code \} (the cnonce echoed is the client's). */
+  static String quote(String value) {
+    StringBuilder b = new StringBuilder(value.length() + 2).append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.append('"').toString();
+  }
+}

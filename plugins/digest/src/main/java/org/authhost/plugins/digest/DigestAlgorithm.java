@@ -1,0 +1,94 @@
+package org.authhost.plugins.digest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The six Digest algorithms of the IANA registry (RFC 7616 §6.1) and the hash each one uses.
+ *
+ * <p>A {@code -sess} algorithm shares its base algorithm's stored secret: the host keeps one HA1 per
+ * base algorithm, and the session key {@code H(HA1 ":" nonce ":" cnonce)} is made per request
+ * (RFC 7616 §3.4.2).
+ */
+enum DigestAlgorithm {
+  MD5("MD5", "MD5", false),
+  MD5_SESS("MD5-sess", "MD5", true),
+  SHA_256("SHA-256", "SHA-256", false),
+  SHA_256_SESS("SHA-256-sess", "SHA-256", true),
+  // JCA's "SHA-512/256" is FIPS 180-4 SHA-512/256 with its own initial values: the correct one.
+  // RFC 7616 §3.9.2 printed values made with truncated SHA-512 (erratum 4897).
+  SHA_512_256("SHA-512-256", "SHA-512/256", false),
+  SHA_512_256_SESS("SHA-512-256-sess", "SHA-512/256", true);
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final String token;
+  private final String jcaName;
+  private final boolean session;
+
+  DigestAlgorithm(String token, String jcaName, boolean session) {
+    this.token = token;
+    this.jcaName = jcaName;
+    this.session = session;
+  }
+
+  /** The algorithm with this token, compared case-insensitively as RFC 7616 §3.3 asks. */
+  static Optional<DigestAlgorithm> forToken(String token) {
+    for (DigestAlgorithm a : values()) {
+      if (a.token.equalsIgnoreCase(token)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The name on the wire, e.g. {@code SHA-256-sess}. */
+  String token() {
+    return token;
+  }
+
+  /** Whether this is a {@code -sess} variant. */
+  boolean session() {
+    return session;
+  }
+
+  /** The base algorithm's name, as {@link org.authhost.api.CredentialService} keeps secrets under it. */
+  String baseToken() {
+    return session ? token.substring(0, token.length() - "-sess".length()) : token;
+  }
+
+  /**
+   * {@code H(text)} as lower-case hex. Every Digest input is hashed as the exact octets the client
+   * sent, which the plug-in holds as ISO-8859-1 text (one char per octet); see {@link DigestParams}.
+   */
+  String hash(String text) {
+    return HEX.formatHex(digest().digest(text.getBytes(StandardCharsets.ISO_8859_1)));
+  }
+
+  /** {@code H(octets)} as lower-case hex. */
+  String hash(byte[] octets) {
+    return HEX.formatHex(digest().digest(octets));
+  }
+
+  /** The length of {@code H(...)} in hex digits: 32 for MD5, 64 for the others. */
+  int hexLength() {
+    return jcaName.equals("MD5") ? 32 : 64;
+  }
+
+  private MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance(jcaName);
+    } catch (NoSuchAlgorithmException e) {
+      // Every Java 17 runtime has MD5, SHA-256 and SHA-512/256 (JCA standard names).
+      throw new IllegalStateException("the JDK lacks " + jcaName, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return token;
+  }
+}

@@ -1,0 +1,189 @@
+package org.authhost.plugins.digest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationPlugin;
+import org.authhost.api.BasicPlugin;
+import org.authhost.api.CredentialService;
+import org.authhost.api.HResult;
+import org.authhost.api.NamedValues;
+import org.authhost.api.Out;
+import org.authhost.api.PluginException;
+import org.authhost.api.ServerContext;
+
+/**
+ * RFC 7616 HTTP Digest authentication against the host's local accounts: the entry point
+ * ({@code IWMSBasicPlugin} and {@code IWMSAuthenticationPlugin}), in the role of the WMS Digest
+ * Authentication plug-in.
+ *
+ * <p>Algorithms MD5, SHA-256 and SHA-512-256 and their {@code -sess} forms; qop {@code auth} and
+ * {@code auth-int}; {@code userhash}; {@code username*}; {@code charset=UTF-8};
+ * {@code Authentication-Info} with {@code rspauth} and {@code nextnonce}; optionally the RFC 2069
+ * form that RTSP clients still send. The named values are in {@link DigestSettings}.
+ *
+ * <p>The password never reaches the plug-in: the host's {@link CredentialService} hands out
+ * {@code H(user:realm:password)} for the realms in its {@code accounts.digestRealms}, so the
+ * plug-in's realm must be one of them (checked in {@link #enable}).
+ *
+ * <p>Life cycle: {@link #initialize} reads the named values; {@link #enable} loads (or makes) the
+ * nonce key, checks the realm with the host and starts an empty replay cache, so a disable/enable
+ * turns outstanding nonces stale, exactly like a restart. Each request gets its own
+ * {@link DigestContext}; everything they share lives in one {@link DigestVerifier}.
+ */
+public final class DigestAuthenticationPlugin implements BasicPlugin, AuthenticationPlugin {
+  static final String PROTOCOL = "Digest";
+  static final String PACKAGE = "AuthHost Digest";
+  /** An account name to ask the host about at enable: only whether the realm is kept matters. */
+  private static final String PROBE_ACCOUNT = "authhost-digest-realm-probe";
+
+  private final Clock clock;
+  private final SecureRandom random;
+  private final int replayCapacity;
+
+  private volatile ServerContext server;
+  private volatile NamedValues values;
+  private volatile DigestSettings settings;
+  private volatile DigestVerifier verifier;
+
+  /** The host's constructor: the system clock, a strong random source, the default replay cache. */
+  public DigestAuthenticationPlugin() {
+    this(Clock.systemUTC(), new SecureRandom(), ReplayCache.DEFAULT_CAPACITY);
+  }
+
+  /** For tests: a clock to move, and a small replay cache to fill. */
+  DigestAuthenticationPlugin(Clock clock, SecureRandom random, int replayCapacity) {
+    this.clock = clock;
+    this.random = random;
+    this.replayCapacity = replayCapacity;
+  }
+
+  @Override
+  public HResult initialize(ServerContext server, NamedValues namedValues) {
+    if (server == null || namedValues == null) {
+      return HResult.E_INVALIDARG;
+    }
+    this.settings = DigestSettings.from(namedValues); // throws E_INVALIDARG with the fix
+    this.server = server;
+    this.values = namedValues;
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult enable(Out<Duration> heartbeatPeriod) {
+    ServerContext current = server;
+    if (current == null || settings == null) {
+      return HResult.E_UNEXPECTED;
+    }
+    CredentialService credentials = current.credentials();
+    if (credentials == null) {
+      throw new PluginException(HResult.E_NOINTERFACE, "the host offers no credential service (API 1.2)");
+    }
+    checkRealm(credentials);
+    byte[] key = loadKey(current);
+    NonceService nonces = new NonceService(key, settings.nonceLifetime(), clock, random);
+    int segments = Math.min(16, replayCapacity);
+    verifier = new DigestVerifier(settings, nonces, new ReplayCache(replayCapacity, segments), credentials);
+    return HResult.S_OK; // no heartbeat: nothing here needs periodic work
+  }
+
+  /**
+   * Fails enable with the fix when the host keeps no secrets for the realm, instead of refusing
+   * every logon later. Not an event: the host records a failed enable itself.
+   */
+  private void checkRealm(CredentialService credentials) {
+    Set<String> bases = new LinkedHashSet<>();
+    settings.algorithms().forEach(a -> bases.add(a.baseToken()));
+    for (String base : bases) {
+      HResult hr = credentials.getDigestHa1(PROBE_ACCOUNT, settings.realm(), base, new Out<>());
+      if (hr.equals(HResult.E_INVALIDARG)) {
+        throw new PluginException(hr, "the host keeps no Digest secrets for realm '" + settings.realm() + "' ("
+            + base + "): add it to accounts.digestRealms in host.json and set the users' passwords again, or set "
+            + "plugins.settings." + values.pluginId() + ".properties.realm to one of accounts.digestRealms");
+      }
+      if (hr.failed() && !hr.equals(HResult.E_LOGON_FAILURE)) {
+        throw new PluginException(hr, "the host's credential service answered " + hr + " for realm '"
+            + settings.realm() + "'");
+      }
+    }
+  }
+
+  private byte[] loadKey(ServerContext current) {
+    Path folder = null;
+    try {
+      folder = current.dataDirectory();
+      return NonceKeyFile.loadOrCreate(folder, random);
+    } catch (IOException | UncheckedIOException e) {
+      HResult code = e instanceof AccessDeniedException || e.getCause() instanceof AccessDeniedException
+          ? HResult.E_ACCESSDENIED : HResult.E_FAIL;
+      throw new PluginException(code, "cannot read or create the nonce key " + NonceKeyFile.NAME + " in "
+          + (folder == null ? "the plug-in's data folder" : folder) + ": " + e.getMessage()
+          + "; fix it, then run: authhost plugins enable " + values.pluginId());
+    }
+  }
+
+  @Override
+  public HResult disable() {
+    verifier = null; // contexts already created keep theirs until they finish
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult shutdown() {
+    verifier = null;
+    server = null;
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getPackageName(Out<String> packageName) {
+    if (packageName == null) {
+      return HResult.E_POINTER;
+    }
+    packageName.set(PACKAGE);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getProtocolName(Out<String> protocolName) {
+    if (protocolName == null) {
+      return HResult.E_POINTER;
+    }
+    protocolName.set(PROTOCOL);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getFlags(Out<Integer> flags) {
+    if (flags == null) {
+      return HResult.E_POINTER;
+    }
+    // Text challenge, the client asks its user for a password, and the server speaks first (nonce).
+    flags.set(AuthenticationFlags.TEXT_CHALLENGE | AuthenticationFlags.CLIENT_SHOWS_UI
+        | AuthenticationFlags.CHALLENGE_FIRST);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
+    if (context == null) {
+      return HResult.E_POINTER;
+    }
+    ServerContext current = server;
+    DigestVerifier shared = verifier;
+    if (current == null || shared == null) {
+      return HResult.E_UNEXPECTED; // not enabled
+    }
+    context.set(new DigestContext(this, current.tokenService(), shared,
+        new PluginEvents(current.eventLog(), values)));
+    return HResult.S_OK;
+  }
+}

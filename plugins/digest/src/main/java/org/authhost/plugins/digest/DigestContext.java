@@ -1,0 +1,171 @@
+package org.authhost.plugins.digest;
+
+import java.nio.charset.StandardCharsets;
+import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationPlugin;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.CommandContext;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.PresentationContext;
+import org.authhost.api.TokenHandle;
+import org.authhost.api.TokenService;
+import org.authhost.api.UserContext;
+
+/**
+ * One Digest exchange ({@code IWMSAuthenticationContext}): one request, since Digest is not bound
+ * to a connection. All state that must outlive the request (nonces, counts) is in the plug-in's
+ * {@link DigestVerifier}; the context owns only its token.
+ *
+ * <ul>
+ *   <li>Empty response: CONTINUE with the challenges.
+ *   <li>Right response: the host's {@code logonUser} for the account, SUCCESS with the
+ *       {@code Authentication-Info} value as the blob; the token is this context's until
+ *       {@link #release()}.
+ *   <li>Wrong or bad response: DENIED with fresh challenges ({@code stale=true} when only the nonce
+ *       was wrong), an INFORMATION event naming the reason for a bad one, and {@code S_OK}.
+ *   <li>A host service failing: an ERROR event, ERROR, and {@code NS_E_PLUGIN_ERROR_REPORTED}.
+ * </ul>
+ */
+final class DigestContext implements AuthenticationContext {
+  private final AuthenticationPlugin plugin;
+  private final TokenService tokens;
+  private final DigestVerifier verifier;
+  private final PluginEvents events;
+
+  private String account;
+  private TokenHandle token;
+  private boolean released;
+
+  DigestContext(AuthenticationPlugin plugin, TokenService tokens, DigestVerifier verifier, PluginEvents events) {
+    this.plugin = plugin;
+    this.tokens = tokens;
+    this.verifier = verifier;
+    this.events = events;
+  }
+
+  /** The callback's arguments and Authenticate's return value. */
+  private record Outcome(AuthenticationResult result, String blob, HResult hr) {}
+
+  @Override
+  public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
+    if (out == null) {
+      return HResult.E_POINTER;
+    }
+    out.set(plugin);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult authenticate(byte[] responseBlob, UserContext user, PresentationContext presentation,
+      CommandContext command, AuthenticationCallback callback, Object context) {
+    if (callback == null) {
+      return HResult.E_INVALIDARG;
+    }
+    Outcome outcome = new Outcome(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED);
+    try {
+      outcome = decide(responseBlob, user, command);
+    } finally {
+      // Exactly once on every path, also if decide throws (a bug: the host then records it).
+      byte[] blob = outcome.blob() == null || outcome.blob().isEmpty() ? null
+          : outcome.blob().getBytes(StandardCharsets.ISO_8859_1);
+      callback.onAuthenticateComplete(outcome.result(), blob, context);
+    }
+    return outcome.hr();
+  }
+
+  private Outcome decide(byte[] blob, UserContext user, CommandContext command) {
+    if (blob == null || blob.length == 0) {
+      return new Outcome(AuthenticationResult.CONTINUE, verifier.challenges(false), HResult.S_OK);
+    }
+    if (command == null) {
+      return new Outcome(AuthenticationResult.ERROR, null, HResult.E_INVALIDARG); // the host must pass the request
+    }
+    Verdict verdict = verifier.verify(blob, command, user);
+    if (verdict instanceof Verdict.Denied denied) {
+      if (denied.reason() != null) {
+        events.information("Digest response from " + (user == null ? "?" : user.ipAddress()) + " refused: "
+            + denied.reason());
+      }
+      return new Outcome(AuthenticationResult.DENIED, verifier.challenges(denied.stale()), HResult.S_OK);
+    }
+    if (verdict instanceof Verdict.Fault fault) {
+      return new Outcome(AuthenticationResult.ERROR, null, events.error(fault.code(), fault.text()));
+    }
+    Verdict.Success success = (Verdict.Success) verdict;
+    return logOn(success.account(), success.authenticationInfo());
+  }
+
+  private Outcome logOn(String name, String authenticationInfo) {
+    Out<TokenHandle> issued = new Out<>();
+    HResult hr = tokens.logonUser(name, DigestAuthenticationPlugin.PACKAGE, issued);
+    if (hr.equals(HResult.E_LOGON_FAILURE)) {
+      // Disabled or deleted since its secret was read a moment ago.
+      return new Outcome(AuthenticationResult.DENIED, verifier.challenges(false), HResult.S_OK);
+    }
+    if (hr.equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+      // The host is too busy now: not the client's fault and not a broken plug-in.
+      return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
+    }
+    if (hr.failed() || issued.get() == null) {
+      HResult code = hr.failed() ? hr : HResult.E_POINTER;
+      return new Outcome(AuthenticationResult.ERROR, null,
+          events.error(code, "the host's logonUser for account '" + name + "' answered " + hr));
+    }
+    synchronized (this) {
+      if (released) {
+        tokens.closeHandle(issued.get());
+        return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
+      }
+      if (token != null) {
+        tokens.closeHandle(token); // a second success on one context replaces the token: never leak it
+      }
+      token = issued.get();
+      account = name;
+    }
+    return new Outcome(AuthenticationResult.SUCCESS, authenticationInfo, HResult.S_OK);
+  }
+
+  @Override
+  public synchronized HResult getLogicalUserId(Out<String> out) {
+    if (out == null) {
+      return HResult.E_POINTER;
+    }
+    out.set(account);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getImpersonationAccountName(Out<String> out) {
+    // The host takes the account's qualified name from the token.
+    return HResult.E_NOTIMPL;
+  }
+
+  @Override
+  public synchronized HResult getImpersonationToken(Out<TokenHandle> out) {
+    if (out == null) {
+      return HResult.E_POINTER;
+    }
+    if (released) {
+      return HResult.SEC_E_INVALID_HANDLE;
+    }
+    if (token == null) {
+      return HResult.SEC_E_NO_IMPERSONATION;
+    }
+    out.set(token); // the context's own handle, not a duplicate: the host never closes it
+    return HResult.S_OK;
+  }
+
+  @Override
+  public synchronized void release() {
+    if (released) {
+      return;
+    }
+    released = true;
+    if (token != null) {
+      tokens.closeHandle(token);
+      token = null;
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package org.authhost.plugins.digest;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A client's Digest response (RFC 7616 §3.4), checked for form but not yet against the server's
+ * state: every field is present when the protocol needs it and well-formed, and the fields agree
+ * with each other. Whether they match what this server offered is {@link DigestVerifier}'s job.
+ *
+ * <p>Values that enter the response formula ({@code nonce}, {@code uri}, {@code nc},
+ * {@code cnonce}, {@code qop}) are kept exactly as sent, because the client hashed them as sent.
+ *
+ * @param username the user name (UTF-8 decoded, NFC), or with {@code userhash} the lower-case hex
+ *     {@code H(user ":" realm)}
+ * @param userhash whether {@code username} is a hash (RFC 7616 §3.4.4)
+ * @param realm the realm the client answers for
+ * @param nonce the server nonce it uses
+ * @param uri the {@code uri} (digest-uri) it hashed
+ * @param response the lower-case hex response
+ * @param algorithm the algorithm; {@link DigestAlgorithm#MD5} when the parameter is absent
+ * @param qop {@code auth}, {@code auth-int}, or {@code null} for the RFC 2069 form
+ * @param nc the nonce count as sent (8 hex digits), {@code null} without qop
+ * @param ncValue the nonce count's value, 0 without qop
+ * @param cnonce the client nonce, {@code null} without qop
+ * @param opaque the echoed {@code opaque}, or {@code null}
+ */
+record DigestCredentials(String username, boolean userhash, String realm, String nonce, String uri,
+    String response, DigestAlgorithm algorithm, String qop, String nc, long ncValue, String cnonce,
+    String opaque) {
+
+  /** Reads the header text (after {@code "Digest "}, one char per octet). */
+  static DigestCredentials parse(String headerText) throws Malformed {
+    return from(DigestParams.parse(headerText));
+  }
+
+  /** Checks the parameters {@link DigestParams} read. */
+  static DigestCredentials from(Map<String, String> p) throws Malformed {
+    DigestAlgorithm algorithm = DigestAlgorithm.MD5; // RFC 7616 §3.4: absent means MD5
+    if (p.containsKey("algorithm")) {
+      algorithm = DigestAlgorithm.forToken(p.get("algorithm"))
+          .orElseThrow(() -> new Malformed("unknown algorithm '" + p.get("algorithm") + "'"));
+    }
+    boolean userhash = flag(p, "userhash");
+    String username = username(p, userhash, algorithm);
+    String realm = required(p, "realm", true);
+    String nonce = required(p, "nonce", false);
+    String uri = required(p, "uri", false);
+    String response = hex(required(p, "response", false), algorithm, "response");
+    String qop = p.get("qop");
+    String nc = p.get("nc");
+    String cnonce = p.get("cnonce");
+    long ncValue = 0;
+    if (qop != null) {
+      if (!qop.equals(DigestMath.AUTH) && !qop.equals(DigestMath.AUTH_INT)) {
+        throw new Malformed("unknown qop '" + qop + "' (expected auth or auth-int)");
+      }
+      ncValue = nonceCount(nc);
+      if (cnonce == null || cnonce.isEmpty()) {
+        throw new Malformed("qop=" + qop + " without a cnonce");
+      }
+    } else {
+      // RFC 2617 §3.2.2: without qop the client MUST NOT send cnonce or nc (the RFC 2069 form).
+      if (nc != null || cnonce != null) {
+        throw new Malformed((nc != null ? "nc" : "cnonce") + " without qop");
+      }
+      if (algorithm.session()) {
+        throw new Malformed("algorithm " + algorithm + " without qop: a session key needs a cnonce");
+      }
+    }
+    return new DigestCredentials(username, userhash, realm, nonce, uri, response, algorithm, qop, nc, ncValue,
+        cnonce, p.get("opaque"));
+  }
+
+  /** {@code username}, or {@code username*} (RFC 8187 ext-value), never both (RFC 7616 §3.4). */
+  private static String username(Map<String, String> p, boolean userhash, DigestAlgorithm algorithm)
+      throws Malformed {
+    String plain = p.get("username");
+    String extended = p.get("username*");
+    if (plain != null && extended != null) {
+      throw new Malformed("both username and username*");
+    }
+    if (plain == null && extended == null) {
+      throw new Malformed("no username");
+    }
+    if (userhash) {
+      if (extended != null) {
+        throw new Malformed("userhash=true with username*: a hashed name is plain hex");
+      }
+      return hex(plain, algorithm, "userhash username");
+    }
+    String name = extended != null ? extValue(extended) : utf8(latin1Octets(plain), "username");
+    name = Normalizer.normalize(name, Normalizer.Form.NFC); // RFC 7613 UsernameCasePreserved
+    if (name.isEmpty()) {
+      throw new Malformed("empty username");
+    }
+    if (name.chars().anyMatch(Character::isISOControl)) {
+      throw new Malformed("username contains a control character");
+    }
+    return name;
+  }
+
+  /** RFC 8187 §3.2: {@code charset "'" [language] "'" value-chars}; only UTF-8 is accepted. */
+  static String extValue(String value) throws Malformed {
+    int first = value.indexOf('\'');
+    int second = first < 0 ? -1 : value.indexOf('\'', first + 1);
+    if (second < 0) {
+      throw new Malformed("username* is not charset'language'value");
+    }
+    String charset = value.substring(0, first);
+    if (!charset.equalsIgnoreCase("UTF-8")) {
+      throw new Malformed("username* uses charset '" + charset + "' (only UTF-8 is accepted)");
+    }
+    ByteArrayOutputStream octets = new ByteArrayOutputStream();
+    for (int i = second + 1; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '%') {
+        int hi = i + 2 < value.length() ? hexDigit(value.charAt(i + 1)) : -1;
+        int lo = hi < 0 ? -1 : hexDigit(value.charAt(i + 2));
+        if (lo < 0) {
+          throw new Malformed("username* has a bad percent-encoding at position " + i);
+        }
+        octets.write(hi << 4 | lo);
+        i += 2;
+      } else if (c > 0x20 && c < 0x7F) {
+        octets.write(c);
+      } else {
+        throw new Malformed("username* contains a character that must be percent-encoded at position " + i);
+      }
+    }
+    return utf8(octets.toByteArray(), "username*");
+  }
+
+  private static long nonceCount(String nc) throws Malformed {
+    // RFC 7616 §3.4: exactly 8 hex digits. Upper case is tolerated; the value is hashed as sent.
+    if (nc == null) {
+      throw new Malformed("qop without nc");
+    }
+    if (nc.length() != 8 || !isHex(nc)) {
+      throw new Malformed("nc '" + nc + "' is not 8 hex digits");
+    }
+    long value = Long.parseLong(nc, 16);
+    if (value == 0) {
+      throw new Malformed("nc 00000000: the count starts at 1");
+    }
+    return value;
+  }
+
+  private static String required(Map<String, String> p, String name, boolean mayBeEmpty) throws Malformed {
+    String value = p.get(name);
+    if (value == null) {
+      throw new Malformed("no " + name);
+    }
+    if (value.isEmpty() && !mayBeEmpty) {
+      throw new Malformed("empty " + name);
+    }
+    return value;
+  }
+
+  private static boolean flag(Map<String, String> p, String name) throws Malformed {
+    String value = p.get(name);
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new Malformed(name + " is '" + value + "' (expected true or false)");
+  }
+
+  /** A hash the client sent: hex of the algorithm's length, returned in lower case. */
+  private static String hex(String value, DigestAlgorithm algorithm, String what) throws Malformed {
+    if (value.length() != algorithm.hexLength() || !isHex(value)) {
+      throw new Malformed(what + " is not " + algorithm.hexLength() + " hex digits (algorithm " + algorithm + ")");
+    }
+    return value.toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isHex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (hexDigit(s.charAt(i)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ASCII hex only: {@link Character#digit} would also take other scripts' digits. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  }
+
+  private static byte[] latin1Octets(String text) {
+    return text.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** The challenge says {@code charset=UTF-8}; the host's HA1 is of the UTF-8 name, so nothing else can match. */
+  private static String utf8(byte[] octets, String what) throws Malformed {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(octets)).toString();
+    } catch (CharacterCodingException e) {
+      throw new Malformed(what + " is not UTF-8");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DigestCredentials[" + username + ", " + algorithm + ", qop=" + qop + ", nc=" + nc + "]";
+  }
+}

@@ -1,0 +1,101 @@
+package org.authhost.plugins.digest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The nonces this plug-in issued and the counts used with each, in bounded memory.
+ *
+ * <p>Every nonce is entered when it is issued. A response is accepted only for a nonce still in the
+ * cache, and only with a count not used before ({@link NcWindow}). A nonce that is not in the cache
+ * (issued before a restart, or evicted) is answered {@code stale=true}: the client proved it knows
+ * the password, so it simply retries with a fresh nonce. That is what keeps a flood harmless. The
+ * nginx digest module refuses every logon once its table is full; Apache forgets whole buckets.
+ * Here a flood of challenges or garbage can only push nonces out, and the worst a legitimate client
+ * sees is one extra round trip. Forgetting a nonce never opens a replay: a forgotten nonce is never
+ * accepted again.
+ *
+ * <p>Capacity is fixed, split into segments that each evict their least recently used nonce, so
+ * that parallel requests rarely wait on one lock. Each entry costs about 100 bytes: 100,000
+ * nonces, the default, are about 10 MB.
+ */
+final class ReplayCache {
+  /** The default capacity: far more nonces than a five-minute lifetime sees on one server. */
+  static final int DEFAULT_CAPACITY = 100_000;
+  private static final int DEFAULT_SEGMENTS = 16;
+
+  /** What {@link #use} found. */
+  enum Result {
+    /** The count was new for this nonce: accept the request. */
+    ACCEPTED,
+    /** The count was used before, or is too far below the highest: a replay. */
+    REPLAYED,
+    /** The nonce is not known (evicted, or issued before a restart): stale. */
+    UNKNOWN
+  }
+
+  private final Segment[] segments;
+
+  /** A cache of {@link #DEFAULT_CAPACITY} nonces. */
+  ReplayCache() {
+    this(DEFAULT_CAPACITY, DEFAULT_SEGMENTS);
+  }
+
+  /**
+   * @param capacity the most nonces kept, at least {@code segments}
+   * @param segments how many independently locked parts; 1 gives exact LRU order (for tests)
+   */
+  ReplayCache(int capacity, int segments) {
+    if (segments < 1 || capacity < segments) {
+      throw new IllegalArgumentException("capacity " + capacity + " and segments " + segments);
+    }
+    this.segments = new Segment[segments];
+    for (int i = 0; i < segments; i++) {
+      this.segments[i] = new Segment(capacity / segments);
+    }
+  }
+
+  /** Enters a nonce just issued, with no count used yet. */
+  void register(NonceService.Id id) {
+    Segment s = segment(id);
+    synchronized (s) {
+      s.put(id, new NcWindow());
+    }
+  }
+
+  /**
+   * Records one use of a nonce with count {@code nc} (at least 1; the RFC 2069 form, which has no
+   * count, uses 1, so such a nonce is accepted once).
+   */
+  Result use(NonceService.Id id, long nc) {
+    Segment s = segment(id);
+    synchronized (s) {
+      NcWindow window = s.get(id); // also marks it recently used
+      if (window == null) {
+        return Result.UNKNOWN;
+      }
+      return window.accept(nc) == NcWindow.Result.ACCEPTED ? Result.ACCEPTED : Result.REPLAYED;
+    }
+  }
+
+  private Segment segment(NonceService.Id id) {
+    // The id is random, so its low bits spread nonces evenly.
+    return segments[(int) Math.floorMod(id.low(), (long) segments.length)];
+  }
+
+  /** One part of the cache: a {@link LinkedHashMap} in access order that drops its eldest entry. */
+  private static final class Segment extends LinkedHashMap<NonceService.Id, NcWindow> {
+    private static final long serialVersionUID = 1L;
+    private final int capacity;
+
+    Segment(int capacity) {
+      super(16, 0.75f, true);
+      this.capacity = capacity;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NonceService.Id, NcWindow> eldest) {
+      return size() > capacity;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package org.authhost.plugins.digest;
+
+/**
+ * Whether the {@code uri} of a Digest response names the request it came with (RFC 7616 §3.4.6).
+ * Without this check a response captured for one resource could be replayed against another.
+ *
+ * <p>Accepted: the same string as the request target; or, when exactly one of the two is in
+ * absolute form ({@code scheme://authority/path?query}), the other equal to its path and query.
+ * An absolute {@code uri} against an origin-form request must also name this server: its authority
+ * must equal the {@code Host} header (old Android clients send the absolute form; Tomcat accepts it
+ * the same way). The plug-in cannot see whether the connection is TLS, so the scheme is not
+ * compared. RTSP requests are always absolute and match as equal strings.
+ *
+ * <p>Not accepted: old Internet Explorer's {@code uri} without the query string (Apache's
+ * {@code AuthDigestEnableQueryStringHack}); it would let the query be changed without the response.
+ */
+final class RequestUris {
+  private RequestUris() {}
+
+  /**
+   * @param uri the response's {@code uri}
+   * @param target the request target exactly as on the request line
+   * @param host the {@code Host} header, or {@code null}
+   */
+  static boolean names(String uri, String target, String host) {
+    if (uri.equals(target)) {
+      return true;
+    }
+    int uriScheme = schemeEnd(uri);
+    int targetScheme = schemeEnd(target);
+    if (targetScheme > 0 && uriScheme < 0) {
+      return uri.equals(pathAndQuery(target, targetScheme));
+    }
+    if (uriScheme > 0 && targetScheme < 0) {
+      return host != null && pathAndQuery(uri, uriScheme).equals(target)
+          && authority(uri, uriScheme).equalsIgnoreCase(host.strip());
+    }
+    return false;
+  }
+
+  /** The index just after {@code "://"} if {@code s} starts with an RFC 3986 scheme and it, else -1. */
+  private static int schemeEnd(String s) {
+    int i = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+          || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+      if (!ok) {
+        break;
+      }
+      i++;
+    }
+    return i > 0 && s.startsWith("://", i) ? i + 3 : -1;
+  }
+
+  private static int pathStart(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '/' || c == '?') {
+        return i;
+      }
+    }
+    return s.length();
+  }
+
+  private static String authority(String s, int schemeEnd) {
+    return s.substring(schemeEnd, pathStart(s, schemeEnd));
+  }
+
+  /** {@code /path?query}; an empty path is {@code /} (RFC 9112 §3.2.1). */
+  private static String pathAndQuery(String s, int schemeEnd) {
+    String rest = s.substring(pathStart(s, schemeEnd));
+    return rest.startsWith("/") ? rest : "/" + rest;
+  }
+}

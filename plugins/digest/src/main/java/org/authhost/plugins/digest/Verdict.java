@@ -1,0 +1,33 @@
+package org.authhost.plugins.digest;
+
+import org.authhost.api.HResult;
+
+/** What {@link DigestVerifier} decided about one response; {@link DigestContext} acts on it. */
+sealed interface Verdict {
+
+  /**
+   * The response is right, fresh and not replayed.
+   *
+   * @param account the local account to log on
+   * @param authenticationInfo the {@code Authentication-Info} value, possibly empty
+   */
+  record Success(String account, String authenticationInfo) implements Verdict {}
+
+  /**
+   * The client is refused (DENIED).
+   *
+   * @param reason for an INFORMATION event when the request itself was bad; {@code null} when the
+   *     host's audit says enough (wrong password, unknown user) or nothing went wrong (a stale nonce)
+   * @param stale answer {@code stale=true}: the digest was right, only the nonce was not
+   */
+  record Denied(String reason, boolean stale) implements Verdict {}
+
+  /**
+   * The plug-in cannot work (its host service failed): an ERROR event, and the plug-in goes out of
+   * service.
+   *
+   * @param code the failure to record
+   * @param text the event text, naming the fix
+   */
+  record Fault(HResult code, String text) implements Verdict {}
+}

@@ -1,0 +1,13 @@
+/**
+ * The built-in Digest plug-in: RFC 7616 HTTP Digest authentication (WMS Digest Authentication)
+ * against the host's local accounts, written to be copied.
+ *
+ * <p>Map of the module: {@link org.authhost.plugins.digest.DigestAuthenticationPlugin} is the entry
+ * point and life cycle; {@code DigestContext} one exchange; {@code DigestVerifier} the decision on a
+ * response, built from {@code DigestParams} (header syntax), {@code DigestCredentials} (fields),
+ * {@code RequestUris} (the {@code uri} check), {@code DigestMath} (the formulas),
+ * {@code NonceService} with {@code NonceKeyFile} (unforgeable, expiring nonces),
+ * {@code ReplayCache} with {@code NcWindow} (bounded replay protection) and {@code Challenges} (the
+ * text sent back).
+ */
+package org.authhost.plugins.digest;

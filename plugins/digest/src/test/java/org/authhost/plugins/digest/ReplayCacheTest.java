@@ -1,0 +1,129 @@
+package org.authhost.plugins.digest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Replay protection: the nc window of one nonce, and the bounded cache of nonces. */
+class ReplayCacheTest {
+  private static final NcWindow.Result ACCEPTED = NcWindow.Result.ACCEPTED;
+  private static final NcWindow.Result REPLAYED = NcWindow.Result.REPLAYED;
+  private static final NcWindow.Result TOO_OLD = NcWindow.Result.TOO_OLD;
+
+  @Test
+  void aRepeatedCountIsRefused() {
+    NcWindow w = new NcWindow();
+    assertEquals(ACCEPTED, w.accept(1));
+    assertEquals(REPLAYED, w.accept(1));
+    assertEquals(ACCEPTED, w.accept(2));
+    assertEquals(REPLAYED, w.accept(1));
+    assertEquals(REPLAYED, w.accept(2));
+  }
+
+  @Test
+  void countsOutOfOrderAreAcceptedOnce() {
+    // Parallel connections sharing one nonce: 5 arrives first, then 3, 1, 4, 2.
+    NcWindow w = new NcWindow();
+    for (long nc : new long[] {5, 3, 1, 4, 2}) {
+      assertEquals(ACCEPTED, w.accept(nc), "nc " + nc);
+    }
+    for (long nc = 1; nc <= 5; nc++) {
+      assertEquals(REPLAYED, w.accept(nc), "nc " + nc + " again");
+    }
+    assertEquals(ACCEPTED, w.accept(7));
+    assertEquals(ACCEPTED, w.accept(6));
+  }
+
+  @Test
+  void theWindowIs64BelowTheHighest() {
+    NcWindow w = new NcWindow();
+    assertEquals(ACCEPTED, w.accept(100));
+    assertEquals(ACCEPTED, w.accept(36), "100 - 64");
+    assertEquals(TOO_OLD, w.accept(35), "100 - 65: the window cannot tell whether it was used");
+    assertEquals(REPLAYED, w.accept(36));
+  }
+
+  @Test
+  void jumpsOfExactly64AndMoreKeepWhatTheyMust() {
+    NcWindow w = new NcWindow();
+    assertEquals(ACCEPTED, w.accept(1));
+    assertEquals(ACCEPTED, w.accept(65)); // shift 64: 1 is now at the window's far edge
+    assertEquals(REPLAYED, w.accept(1));
+    assertEquals(ACCEPTED, w.accept(2));
+    assertEquals(ACCEPTED, w.accept(1000)); // shift beyond the window: all of it falls out
+    assertEquals(TOO_OLD, w.accept(65));
+    assertEquals(ACCEPTED, w.accept(999));
+    assertEquals(ACCEPTED, w.accept(0xFFFFFFFFL), "the largest nc");
+    assertEquals(REPLAYED, w.accept(0xFFFFFFFFL));
+  }
+
+  private static NonceService.Id id(long n) {
+    return new NonceService.Id(n * 31, n);
+  }
+
+  @Test
+  void anUnknownNonceIsNeverAccepted() {
+    ReplayCache cache = new ReplayCache(4, 1);
+    assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(1), 1));
+    cache.register(id(1));
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 1));
+    assertEquals(ReplayCache.Result.REPLAYED, cache.use(id(1), 1));
+  }
+
+  @Test
+  void evictionDropsTheLeastRecentlyUsedAndNeverReopensAReplay() {
+    ReplayCache cache = new ReplayCache(3, 1);
+    cache.register(id(1));
+    cache.register(id(2));
+    cache.register(id(3));
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 1)); // 1 is now the most recent
+    cache.register(id(4)); // evicts 2, the least recently used
+    assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(2), 1));
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 2));
+    for (long n = 100; n < 110; n++) {
+      cache.register(id(n)); // a flood of challenges
+    }
+    // Nonce 1 is forgotten: its nc=1 is not accepted again (UNKNOWN is answered stale=true).
+    assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(1), 1));
+    assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(1), 3));
+  }
+
+  @Test
+  void capacityIsShared() {
+    ReplayCache cache = new ReplayCache(1_000, 16);
+    for (long n = 0; n < 100_000; n++) {
+      cache.register(id(n));
+    }
+    int known = 0;
+    for (long n = 0; n < 100_000; n++) {
+      if (cache.use(id(n), 1) != ReplayCache.Result.UNKNOWN) {
+        known++;
+      }
+    }
+    assertEquals(992, known, "16 segments of 62: never more than the capacity");
+  }
+
+  @Test
+  void parallelUsersOfOneNonceGetEachCountExactlyOnce() throws Exception {
+    ReplayCache cache = new ReplayCache(1_000, 16);
+    cache.register(id(7));
+    AtomicInteger accepted = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    for (int t = 0; t < 8; t++) {
+      pool.execute(() -> {
+        for (long nc = 1; nc <= 2_000; nc++) {
+          if (cache.use(id(7), nc) == ReplayCache.Result.ACCEPTED) {
+            accepted.incrementAndGet();
+          }
+        }
+      });
+    }
+    pool.shutdown();
+    pool.awaitTermination(30, TimeUnit.SECONDS);
+    assertEquals(2_000, accepted.get());
+  }
+}

@@ -1,0 +1,44 @@
+package org.authhost.plugins.digest;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The {@code uri} must name the request target (RFC 7616 §3.4.6). */
+class RequestUrisTest {
+  private static final String HOST = "media.example:8080";
+
+  @Test
+  void theSameString() {
+    assertTrue(RequestUris.names("/dir/index.html?x=1", "/dir/index.html?x=1", HOST));
+    assertTrue(RequestUris.names("rtsp://cam/live", "rtsp://cam/live", null), "RTSP: always absolute");
+    assertTrue(RequestUris.names("*", "*", HOST));
+  }
+
+  @Test
+  void anAbsoluteTargetAndThePathForm() {
+    assertTrue(RequestUris.names("/dir/a?q", "http://media.example:8080/dir/a?q", HOST));
+    assertTrue(RequestUris.names("/", "http://media.example:8080", HOST), "an empty path is /");
+    assertTrue(RequestUris.names("/?q", "http://media.example?q", HOST));
+    assertFalse(RequestUris.names("/dir/b", "http://media.example:8080/dir/a", HOST));
+  }
+
+  @Test
+  void anAbsoluteUriForAPathTargetMustNameThisHost() {
+    assertTrue(RequestUris.names("http://media.example:8080/dir/a", "/dir/a", HOST));
+    assertTrue(RequestUris.names("https://MEDIA.example:8080/dir/a", "/dir/a", HOST), "host is case-insensitive");
+    assertFalse(RequestUris.names("http://other.example/dir/a", "/dir/a", HOST));
+    assertFalse(RequestUris.names("http://media.example:8080/dir/a", "/dir/a", null));
+    assertFalse(RequestUris.names("http://media.example:8080/dir/a?", "/dir/a", HOST));
+  }
+
+  @Test
+  void otherRequestsOrPartsDoNotMatch() {
+    assertFalse(RequestUris.names("/dir/a", "/dir/a?q=1", HOST), "old IE's uri without the query");
+    assertFalse(RequestUris.names("/dir/A", "/dir/a", HOST), "paths are case-sensitive");
+    assertFalse(RequestUris.names("/dir/a", "/dir/a/", HOST));
+    assertFalse(RequestUris.names("//media.example:8080/dir/a", "/dir/a", HOST), "not a scheme");
+    assertFalse(RequestUris.names("http://a/x", "http://b/x", HOST), "two different absolute forms");
+  }
+}
