@@ -80,16 +80,18 @@ public final class ServingBenchmark {
       Path plugins = Files.createDirectories(root.resolve("plugins"));
       Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
       Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
+      Files.copy(PluginJar.builtinPlugin("authhost-plugin-digest.jar"), plugins.resolve("digest.jar"));
       Path config = Files.createDirectories(root.resolve("config"));
       Files.writeString(config.resolve("host.json"), """
           {
             "serverName": "benchhost",
             "dataDirectory": "../var",
-            "plugins": { "directory": "../plugins", "order": ["anonymous", "basic"] },
+            "plugins": { "directory": "../plugins", "order": ["anonymous", "basic", "digest"] },
             "http": { "bindAddress": "127.0.0.1", "port": 0 },
             "publishingPoints": [
               { "name": "anon", "prefix": "/anon/", "directory": "../media" },
-              { "name": "basic", "prefix": "/basic/", "directory": "../media", "plugins": ["basic"] }
+              { "name": "basic", "prefix": "/basic/", "directory": "../media", "plugins": ["basic"] },
+              { "name": "digest", "prefix": "/digest/", "directory": "../media", "plugins": ["digest"] }
             ]
           }
           """);
@@ -105,11 +107,13 @@ public final class ServingBenchmark {
       String unauthenticated = "http://127.0.0.1:" + frontPort + "/files/" + FILE;
       String anonymous = "http://127.0.0.1:" + port + "/anon/" + FILE;
       String basic = "http://127.0.0.1:" + port + "/basic/" + FILE;
+      String digest = "http://127.0.0.1:" + port + "/digest/" + FILE;
       String credentials = "alice:" + PASSWORD;
       check(unauthenticated, null, 200, body);
       check(anonymous, null, 200, body);
       check(basic, null, 401, null);
       check(basic, credentials, 200, body);
+      check(digest, null, 401, null);
 
       System.out.printf(Locale.ROOT, "ServingBenchmark: %d cores, %s %s, %d-byte file, concurrency %d, "
               + "%d source addresses, %d rounds of warm-up %s + %s measured per target%n",
@@ -118,7 +122,9 @@ public final class ServingBenchmark {
       String[][] targets = {
           {"unauthenticated", unauthenticated, null},
           {"anonymous", anonymous, null},
-          {"basic", basic, credentials}};
+          {"basic", basic, credentials},
+          // One nonce per connection, reused with nc 1, 2, 3...: how keep-alive clients use Digest.
+          {"digest", digest, "digest:" + credentials}};
       System.out.println("JIT warm-up pass (not reported)...");
       for (String[] t : targets) {
         load(t[0], t[1], t[2], concurrency, sources, "3s", "0s", false);
@@ -152,7 +158,9 @@ public final class ServingBenchmark {
     List<String> args = new ArrayList<>(List.of("--label", label, "--url", url, "--concurrency",
         Integer.toString(concurrency), "--sources", Integer.toString(sources), "--duration", duration,
         "--warmup", warmup));
-    if (user != null) {
+    if (user != null && user.startsWith("digest:")) {
+      args.addAll(List.of("--digest", user.substring("digest:".length())));
+    } else if (user != null) {
       args.addAll(List.of("--user", user));
     }
     LoadTool.Result r = LoadTool.run(LoadTool.Options.parse(args.toArray(String[]::new)));
@@ -236,6 +244,9 @@ public final class ServingBenchmark {
    * "Serving" section of docs/benchmarks.md). The answer is not checked; the run's codes are.
    */
   private static void prime(String url, String user) {
+    if (user != null && user.startsWith("digest:")) {
+      return; // Digest's first request is the load tool's own handshake.
+    }
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
       if (user != null) {
