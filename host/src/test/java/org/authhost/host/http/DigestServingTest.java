@@ -232,6 +232,45 @@ class DigestServingTest {
     }
   }
 
+  @Test
+  void curlDigestWithMd5WhenTheOperatorOffersMd5() throws Exception {
+    Path other = root.resolve("md5");
+    Files.createDirectories(other.resolve("plugins"));
+    Files.copy(PluginJar.builtinPlugin("authhost-plugin-digest.jar"), other.resolve("plugins/digest.jar"));
+    Path config = Files.createDirectories(other.resolve("config"));
+    Files.writeString(config.resolve("host.json"), """
+        {
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins", "settings": { "digest": { "enabled": true, "properties": {
+            "realm": "AuthHost", "algorithms": "MD5", "userhash": "false" } } } },
+          "http": { "port": 0 },
+          "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "%s", "plugins": ["digest"] } ]
+        }
+        """.formatted(root.resolve("media")));
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream("pw-bob\n".getBytes(StandardCharsets.UTF_8)));
+      assertEquals(0, Main.commandLine().execute("accounts", "add", "bob", "--password-stdin",
+          "--config", config.toString()));
+    } finally {
+      System.setIn(stdin);
+    }
+    AuthHost md5 = AuthHost.create(ConfigLoader.load(config));
+    md5.start();
+    try {
+      Run r = curl("--digest", "-u", "bob:pw-bob", "http://127.0.0.1:" + md5.http().plainPort() + "/d/hello.txt");
+      assertEquals(List.of(200), r.statuses(), r.verbose());
+      String authorization = r.verbose().lines().filter(l -> l.startsWith("> Authorization: Digest")).findFirst()
+          .orElseThrow();
+      assertTrue(authorization.contains("algorithm=MD5") && authorization.contains("username=\"bob\""),
+          authorization);
+      assertEquals(List.of(401), curl("--digest", "-u", "bob:nope",
+          "http://127.0.0.1:" + md5.http().plainPort() + "/d/hello.txt").statuses());
+    } finally {
+      md5.stop();
+    }
+  }
+
   private static byte[] get(String authorization) {
     return ("GET /d/hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
