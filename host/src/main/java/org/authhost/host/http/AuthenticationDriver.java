@@ -194,8 +194,7 @@ final class AuthenticationDriver {
         end(a, plugin, session, bound);
         // stale=true (RFC 7616 §3.3): the credentials were right but the nonce had expired or was
         // reused; the client just retries. Counting it would lock out clients that did nothing wrong.
-        boolean stale = outcome.challenge() != null && new String(outcome.challenge(), StandardCharsets.ISO_8859_1)
-            .toLowerCase(Locale.ROOT).contains("stale=true");
+        boolean stale = saysStale(outcome.challenge());
         if (!stale) {
           audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), HResult.SEC_E_LOGON_DENIED,
               "credentials refused by the plug-in");
@@ -352,6 +351,64 @@ final class AuthenticationDriver {
       }
     }
     return headers.isEmpty() ? List.of(plugin.protocol()) : headers;
+  }
+
+  /**
+   * Whether a challenge blob carries the auth-param {@code stale=true} (RFC 7616 §3.3) in any of
+   * its lines. Parsed as parameters, not searched as text, so that a quoted value (a realm, say)
+   * that happens to contain those characters cannot turn a refusal into a harmless one.
+   */
+  static boolean saysStale(byte[] blob) {
+    if (blob == null || blob.length == 0) {
+      return false;
+    }
+    for (String line : new String(blob, StandardCharsets.ISO_8859_1).split("\n")) {
+      int i = 0;
+      int n = line.length();
+      while (i < n) {
+        while (i < n && (line.charAt(i) == ',' || line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+          i++;
+        }
+        int nameStart = i;
+        while (i < n && isTokenChar(line.charAt(i))) {
+          i++;
+        }
+        String name = line.substring(nameStart, i);
+        while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+          i++;
+        }
+        if (i >= n || line.charAt(i) != '=') {
+          // A bare token (the scheme, a token68): skip to the next separator.
+          while (i < n && line.charAt(i) != ',') {
+            i++;
+          }
+          continue;
+        }
+        i++;
+        while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+          i++;
+        }
+        StringBuilder value = new StringBuilder();
+        if (i < n && line.charAt(i) == '"') {
+          i++;
+          while (i < n && line.charAt(i) != '"') {
+            if (line.charAt(i) == '\\' && i + 1 < n) {
+              i++;
+            }
+            value.append(line.charAt(i++));
+          }
+          i++;
+        } else {
+          while (i < n && line.charAt(i) != ',' && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+            value.append(line.charAt(i++));
+          }
+        }
+        if (name.equalsIgnoreCase("stale") && value.toString().equalsIgnoreCase("true")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

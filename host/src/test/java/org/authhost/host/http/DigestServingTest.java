@@ -150,9 +150,15 @@ class DigestServingTest {
     }
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(get(authorization));
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      assertEquals(401, read(in).status(), "the same nonce and nc again");
+      long failuresBefore = host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+          .filter(e -> e.text().contains("logon failed")).count();
+      socket.getOutputStream().write(get(authorization));
+      Response replay = read(in);
+      assertEquals(401, replay.status(), "the same nonce and nc again");
+      assertTrue(replay.challenges().stream().noneMatch(c -> c.contains("stale=true")), replay.challenges().toString());
+      assertEquals(failuresBefore + 1, host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+          .filter(e -> e.text().contains("logon failed")).count(), "a replay is audited as a failed logon");
     }
   }
 

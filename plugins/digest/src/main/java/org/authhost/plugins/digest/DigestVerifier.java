@@ -113,8 +113,10 @@ final class DigestVerifier {
     if (!c.realm().equals(settings.realm())) {
       throw new Malformed("realm '" + c.realm() + "' is not this server's realm");
     }
-    if (c.opaque() == null || !c.opaque().equals(nonces.opaque())) {
-      throw new Malformed(c.opaque() == null ? "no opaque" : "opaque does not match");
+    // A missing opaque is accepted: live555 (VLC) never echoes it, and the nonce's MAC already
+    // proves where the challenge came from. A different one is refused.
+    if (c.opaque() != null && !c.opaque().equals(nonces.opaque())) {
+      throw new Malformed("opaque does not match");
     }
     if (!settings.algorithms().contains(c.algorithm())) {
       throw new Malformed("algorithm " + c.algorithm() + " was not offered");
@@ -192,11 +194,17 @@ final class DigestVerifier {
       case ACCEPTED:
         return;
       case UNKNOWN: // evicted, or issued before a restart: not an error of the client's
+      case TOO_OLD: // too far behind to tell: a fresh nonce settles it
         throw new Stop(new Verdict.Denied(null, true));
       default:
-        throw new Stop(new Verdict.Denied(c.qop() == null ? null // RFC 2069 clients reuse nonces by design
-            : "nc " + c.nc() + " was already used with this nonce, or is too far below its highest count"
-                + " (a replayed request?)", true));
+        if (c.qop() == null) {
+          // RFC 2069 clients reuse nonces by design; stale=true is how they get the next one.
+          throw new Stop(new Verdict.Denied(null, true));
+        }
+        // An exact repeat of a count: a replay, refused as such (no stale=true, so it is audited
+        // and counted towards the lockout).
+        throw new Stop(new Verdict.Denied("nc " + c.nc() + " was already used with this nonce"
+            + " (a replayed request)", false));
     }
   }
 }

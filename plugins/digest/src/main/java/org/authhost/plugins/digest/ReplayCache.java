@@ -28,8 +28,10 @@ final class ReplayCache {
   enum Result {
     /** The count was new for this nonce: accept the request. */
     ACCEPTED,
-    /** The count was used before, or is too far below the highest: a replay. */
+    /** The count was used before: a replay. */
     REPLAYED,
+    /** The count is too far below the highest to tell: the client should take a fresh nonce. */
+    TOO_OLD,
     /** The nonce is not known (evicted, or issued before a restart): stale. */
     UNKNOWN
   }
@@ -74,7 +76,11 @@ final class ReplayCache {
       if (window == null) {
         return Result.UNKNOWN;
       }
-      return window.accept(nc) == NcWindow.Result.ACCEPTED ? Result.ACCEPTED : Result.REPLAYED;
+      return switch (window.accept(nc)) {
+        case ACCEPTED -> Result.ACCEPTED;
+        case REPLAYED -> Result.REPLAYED;
+        case TOO_OLD -> Result.TOO_OLD;
+      };
     }
   }
 
