@@ -99,7 +99,7 @@ final class DigestVerifier {
       String rspauth = DigestMath.AUTH.equals(c.qop())
           ? DigestMath.rspauth(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.uri()) : null;
       // The RFC 2069 form spends its nonce at once, so it always gets the next one.
-      String next = c.qop() == null || nonces.wantsNext(nonce) ? issue() : null;
+      String next = c.qop() == null || (nonces.wantsNext(nonce) && replays.claimNext(nonce.id())) ? issue() : null;
       return new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, next));
     } catch (Malformed e) {
       return new Verdict.Denied(e.getMessage(), false);

@@ -16,6 +16,18 @@ final class NcWindow {
   /** How far below the highest count a count is still accepted. */
   static final int SIZE = 64;
 
+  /** Whether a {@code nextnonce} was already sent for this nonce: one is enough. */
+  private boolean nextIssued;
+
+  /** True the first time only: the caller may send a {@code nextnonce} for this nonce. */
+  boolean claimNext() {
+    if (nextIssued) {
+      return false;
+    }
+    nextIssued = true;
+    return true;
+  }
+
   /** What {@link #accept} found. */
   enum Result {
     /** Not used before: now recorded. */

@@ -84,6 +84,19 @@ final class ReplayCache {
     }
   }
 
+  /**
+   * True once per nonce: whether a {@code nextnonce} may be sent with this success. Clients that
+   * ignore {@code nextnonce} would otherwise be sent a new one with every request, and each new
+   * nonce takes a place in this cache.
+   */
+  boolean claimNext(NonceService.Id id) {
+    Segment s = segment(id);
+    synchronized (s) {
+      NcWindow window = s.get(id);
+      return window != null && window.claimNext();
+    }
+  }
+
   private Segment segment(NonceService.Id id) {
     // The id is random, so its low bits spread nonces evenly.
     return segments[(int) Math.floorMod(id.low(), (long) segments.length)];

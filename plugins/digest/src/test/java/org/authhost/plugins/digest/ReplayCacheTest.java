@@ -25,6 +25,13 @@ class ReplayCacheTest {
   }
 
   @Test
+  void aNextNonceIsOfferedOncePerNonce() {
+    NcWindow w = new NcWindow();
+    org.junit.jupiter.api.Assertions.assertTrue(w.claimNext());
+    org.junit.jupiter.api.Assertions.assertFalse(w.claimNext());
+  }
+
+  @Test
   void countsOutOfOrderAreAcceptedOnce() {
     // Parallel connections sharing one nonce: 5 arrives first, then 3, 1, 4, 2.
     NcWindow w = new NcWindow();
