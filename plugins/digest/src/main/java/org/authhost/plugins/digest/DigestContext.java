@@ -66,6 +66,11 @@ final class DigestContext implements AuthenticationContext {
     Outcome outcome = new Outcome(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED);
     try {
       outcome = decide(responseBlob, user, command);
+    } catch (RuntimeException fault) {
+      // A host service failed under us (the account store unreadable, say): our own error event,
+      // and NS_E_PLUGIN_ERROR_REPORTED so that the host does not log it a second time.
+      outcome = new Outcome(AuthenticationResult.ERROR, null,
+          events.error(HResult.E_UNEXPECTED, "Digest could not check a response: " + fault));
     } finally {
       // Exactly once on every path, also if decide throws (a bug: the host then records it).
       byte[] blob = outcome.blob() == null || outcome.blob().isEmpty() ? null

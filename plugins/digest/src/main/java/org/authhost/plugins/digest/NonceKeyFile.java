@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -64,7 +63,9 @@ final class NonceKeyFile {
         }
         channel.force(true);
       }
-      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+      // A hard link appears whole or not at all and never replaces an existing file: of two hosts
+      // creating the key at once, one wins and the other reads the winner's key.
+      Files.createLink(file, temporary);
     } finally {
       Files.deleteIfExists(temporary);
     }

@@ -431,6 +431,19 @@ class DigestPluginTest {
   }
 
   @Test
+  void aCredentialServiceThatThrowsIsLoggedOnceAndReported() {
+    PluginHarness h = start();
+    TestClient client = h.client("SHA-256", "Mufasa", "Circle of Life");
+    h.server.credentialsThrow = new java.io.UncheckedIOException(new java.io.IOException("accounts.json unreadable"));
+    PluginHarness.Answer a = h.sendAndRelease(client.header("GET", URI, "auth", 1), get(URI));
+    assertEquals(ERROR, a.result());
+    assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, a.hr());
+    FakeServer.Event event = h.server.events.get(h.server.events.size() - 1);
+    assertEquals(EventLevel.ERROR, event.level());
+    assertTrue(event.text().contains("accounts.json unreadable"), event.text());
+  }
+
+  @Test
   void aRealmTheHostNoLongerKeepsIsAnError() {
     PluginHarness h = start();
     TestClient client = h.client("SHA-256", "Mufasa", "Circle of Life");

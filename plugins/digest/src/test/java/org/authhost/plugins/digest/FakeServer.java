@@ -36,6 +36,8 @@ final class FakeServer implements ServerContext {
   final Map<String, String> passwords = new HashMap<>();
   final Set<String> digestRealms = new HashSet<>(Set.of("AuthHost"));
   final List<Event> events = new ArrayList<>();
+  /** When set, the credential service throws it, as a broken host service would. */
+  RuntimeException credentialsThrow;
   final Set<Long> openHandles = new HashSet<>();
   /** Accounts the token service refuses although the credential service still knows them. */
   final Set<String> logonRefused = new HashSet<>();
@@ -146,6 +148,9 @@ final class FakeServer implements ServerContext {
         if (credentialsAnswer != null) {
           return credentialsAnswer;
         }
+        if (credentialsThrow != null) {
+          throw credentialsThrow;
+        }
         DigestAlgorithm a = DigestAlgorithm.forToken(algorithm).orElse(null);
         if (a == null || a.session() || !digestRealms.contains(realm)) {
           return HResult.E_INVALIDARG;
@@ -163,6 +168,9 @@ final class FakeServer implements ServerContext {
       public HResult findUserByHash(String realm, String algorithm, String userhash, Out<String> accountName) {
         if (credentialsAnswer != null) {
           return credentialsAnswer;
+        }
+        if (credentialsThrow != null) {
+          throw credentialsThrow;
         }
         DigestAlgorithm a = DigestAlgorithm.forToken(algorithm).orElseThrow();
         for (String name : passwords.keySet()) {
