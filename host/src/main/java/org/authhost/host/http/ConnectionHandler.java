@@ -250,9 +250,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void serve(ChannelHandlerContext ctx, Verdict.Serve serve, Request r, String path) {
     PublishingPoint point = serve.point();
-    if (!serve.headers().isEmpty()) {
-      ctx.pipeline().addBefore(ctx.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
-    }
     HttpRequest request = exchange.request;
     String target = request.uri();
     // Re-encoded from the canonical path, so what is served is what was authorized.
@@ -264,6 +261,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       String base = origin.getRawPath() == null || origin.getRawPath().isEmpty() ? "/" : origin.getRawPath();
       String upstream = (base.endsWith("/") ? base : base + "/") + rest + (query == null ? "" : "?" + query);
       Exchange current = exchange;
+      if (!serve.headers().isEmpty()) {
+        // The proxy builds its answer from the origin's; the logon's headers join it on the way out.
+        ctx.pipeline().addBefore(ctx.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
+      }
       exchange.proxy = services.proxy().start(ctx, request, origin, upstream, connection.address);
       exchange.proxy.whenDone(future -> ctx.executor().execute(() -> {
         if (exchange == current) {
@@ -283,7 +284,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     exchange.decided = true;
-    ChannelFuture written = FileResponder.respond(ctx, request, resolved.path(), exchange.keepAlive);
+    io.netty.handler.codec.http.HttpHeaders extra = null;
+    if (!serve.headers().isEmpty()) {
+      extra = new io.netty.handler.codec.http.DefaultHttpHeaders(false);
+      for (var h : serve.headers()) {
+        extra.add(h.getKey(), h.getValue());
+      }
+    }
+    ChannelFuture written = FileResponder.respond(ctx, request, resolved.path(), exchange.keepAlive, extra);
     afterResponse(ctx, written);
   }
 

@@ -103,6 +103,8 @@ class DigestServingTest {
     // SHA-256 is offered first, with userhash=true: curl answers with the hash, not the name.
     String authorization = r.verbose().lines().filter(l -> l.startsWith("> Authorization: Digest")).findFirst()
         .orElseThrow();
+    assertTrue(r.verbose().lines().anyMatch(l -> l.startsWith("< Authentication-Info:") && l.contains("rspauth=")),
+        "the 200 proves the server knew the password too: " + r.verbose());
     assertTrue(authorization.contains("algorithm=SHA-256") && authorization.contains("userhash=true")
         && !authorization.contains("\"alice\""), authorization);
     assertTrue(host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()

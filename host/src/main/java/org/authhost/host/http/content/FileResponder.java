@@ -96,12 +96,23 @@ public final class FileResponder {
    */
   public static ChannelFuture respond(
       ChannelHandlerContext ctx, HttpRequest request, Path file, boolean keepAlive) {
+    return respond(ctx, request, file, keepAlive, null);
+  }
+
+  /**
+   * {@link #respond(ChannelHandlerContext, HttpRequest, Path, boolean)} with headers of the caller's
+   * added to whatever answer it gives (e.g. {@code Authentication-Info} from the logon).
+   *
+   * @param extra headers to add, or null
+   */
+  public static ChannelFuture respond(
+      ChannelHandlerContext ctx, HttpRequest request, Path file, boolean keepAlive, HttpHeaders extra) {
     HttpMethod method = request.method();
     boolean head = HttpMethod.HEAD.equals(method);
     if (!head && !HttpMethod.GET.equals(method)) {
       HttpResponse response = error(HttpResponseStatus.METHOD_NOT_ALLOWED);
       response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-      return send(ctx, request, response, null, keepAlive);
+      return send(ctx, request, response, null, keepAlive, extra);
     }
 
     BasicFileAttributes attributes;
@@ -109,16 +120,16 @@ public final class FileResponder {
     try {
       attributes = Files.readAttributes(file, BasicFileAttributes.class);
       if (!attributes.isRegularFile()) {
-        return send(ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive);
+        return send(ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
       }
       channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException | NotDirectoryException e) {
-      return send(ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive);
+      return send(ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
     } catch (AccessDeniedException e) {
-      return send(ctx, request, error(HttpResponseStatus.FORBIDDEN), null, keepAlive);
+      return send(ctx, request, error(HttpResponseStatus.FORBIDDEN), null, keepAlive, extra);
     } catch (IOException | SecurityException e) {
       log.warn("Cannot open {}: {}", file, e.toString());
-      return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive);
+      return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
     }
 
     boolean handedOver = false;
@@ -134,12 +145,12 @@ public final class FileResponder {
       String ifMatch = h.get(HttpHeaderNames.IF_MATCH);
       if (ifMatch != null) {
         if (!matches(ifMatch, etag, true)) {
-          return send(ctx, request, validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified), null, keepAlive);
+          return send(ctx, request, validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified), null, keepAlive, extra);
         }
       } else {
         Long since = httpDate(h.get(HttpHeaderNames.IF_UNMODIFIED_SINCE));
         if (since != null && modifiedSeconds * 1000L > since) {
-          return send(ctx, request, validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified), null, keepAlive);
+          return send(ctx, request, validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified), null, keepAlive, extra);
         }
       }
       // Steps 3 and 4 (GET and HEAD only, which is all that gets here).
@@ -153,7 +164,7 @@ public final class FileResponder {
       }
       if (notModified) {
         HttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
-        return send(ctx, request, validators(response, etag, lastModified), null, keepAlive);
+        return send(ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
       }
 
       // Step 5: ranges, GET only.
@@ -164,7 +175,7 @@ public final class FileResponder {
         if (range == ByteRange.UNSATISFIABLE) {
           HttpResponse response = error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
           response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
-          return send(ctx, request, validators(response, etag, lastModified), null, keepAlive);
+          return send(ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
         }
         if (range == ByteRange.IGNORE) {
           range = null;
@@ -188,13 +199,13 @@ public final class FileResponder {
       }
       out.set(HttpHeaderNames.CONTENT_LENGTH, count);
       if (head || count == 0) {
-        return send(ctx, request, response, null, keepAlive);
+        return send(ctx, request, response, null, keepAlive, extra);
       }
       handedOver = true;
-      return send(ctx, request, response, new FileBody(channel, start, count), keepAlive);
+      return send(ctx, request, response, new FileBody(channel, start, count), keepAlive, extra);
     } catch (IOException e) {
       log.warn("Cannot read {}: {}", file, e.toString());
-      return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive);
+      return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
     } finally {
       if (!handedOver) {
         closeQuietly(channel);
@@ -205,9 +216,12 @@ public final class FileResponder {
   /** The part of an open file to send. */
   private record FileBody(FileChannel channel, long start, long count) {}
 
-  private static ChannelFuture send(
-      ChannelHandlerContext ctx, HttpRequest request, HttpResponse response, FileBody body, boolean keepAlive) {
+  private static ChannelFuture send(ChannelHandlerContext ctx, HttpRequest request, HttpResponse response,
+      FileBody body, boolean keepAlive, HttpHeaders extra) {
     HttpHeaders out = response.headers();
+    if (extra != null) {
+      out.add(extra);
+    }
     out.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
     HttpUtil.setKeepAlive(out, request.protocolVersion(), keepAlive);
     boolean head = HttpMethod.HEAD.equals(request.method());
@@ -235,7 +249,7 @@ public final class FileResponder {
       } catch (IOException e) {
         // Only thrown for a channel that is already closed.
         closeQuietly(body.channel());
-        return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive);
+        return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
       }
       ctx.write(response);
       // HttpChunkedInput ends the body with the LastHttpContent; ChunkedNioFile closes the file.
