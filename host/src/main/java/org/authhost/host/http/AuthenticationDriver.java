@@ -425,7 +425,9 @@ final class AuthenticationDriver {
     if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
       return List.of();
     }
-    String scheme = a.authorization().strip().split("[ \t]", 2)[0];
+    String header = a.authorization().strip();
+    int space = indexOfWhitespace(header);
+    String scheme = space < 0 ? header : header.substring(0, space);
     return scheme.equalsIgnoreCase("Digest")
         ? List.of(java.util.Map.entry("Authentication-Info", value))
         : List.of(java.util.Map.entry("WWW-Authenticate", scheme + " " + value));

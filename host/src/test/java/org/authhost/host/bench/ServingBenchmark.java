@@ -125,6 +125,12 @@ public final class ServingBenchmark {
           {"basic", basic, credentials},
           // One nonce per connection, reused with nc 1, 2, 3...: how keep-alive clients use Digest.
           {"digest", digest, "digest:" + credentials}};
+      if (args.length > 5) {
+        // Only the named targets (the first, unauthenticated, always stays as the baseline).
+        java.util.Set<String> only = java.util.Set.of(args[5].split(","));
+        targets = java.util.Arrays.stream(targets)
+            .filter(t -> t[0].equals("unauthenticated") || only.contains(t[0])).toArray(String[][]::new);
+      }
       System.out.println("JIT warm-up pass (not reported)...");
       for (String[] t : targets) {
         load(t[0], t[1], t[2], concurrency, sources, "3s", "0s", false);
