@@ -28,6 +28,12 @@ enum DigestAlgorithm {
   private final String token;
   private final String jcaName;
   private final boolean session;
+  /**
+   * One digest object per thread and algorithm: looking one up costs more than hashing a short
+   * Digest string. Its values are JDK objects, so the plug-in's class loader is not kept alive
+   * by the host's threads after the plug-in is gone.
+   */
+  private final ThreadLocal<MessageDigest> perThread = ThreadLocal.withInitial(this::newDigest);
 
   DigestAlgorithm(String token, String jcaName, boolean session) {
     this.token = token;
@@ -79,6 +85,12 @@ enum DigestAlgorithm {
   }
 
   private MessageDigest digest() {
+    MessageDigest md = perThread.get();
+    md.reset();
+    return md;
+  }
+
+  private MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance(jcaName);
     } catch (NoSuchAlgorithmException e) {
