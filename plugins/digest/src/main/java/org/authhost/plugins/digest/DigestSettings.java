@@ -24,7 +24,10 @@ import org.authhost.api.PluginException;
  *   <tr><td>{@code algorithms}</td><td>{@code SHA-256,MD5}</td><td>Offered in this order, one
  *       {@code WWW-Authenticate} each: {@code MD5}, {@code MD5-sess}, {@code SHA-256},
  *       {@code SHA-256-sess}, {@code SHA-512-256}, {@code SHA-512-256-sess}. Browsers and curl take
- *       the first they support; ffmpeg and live555 (VLC) take the last, and know only MD5.</td></tr>
+ *       the first they support; ffmpeg and live555 (VLC) take the last, and know only MD5. Python's
+ *       urllib reads only the first and fails on anything but MD5. No order suits every client:
+ *       {@code SHA-256,MD5} (the default) serves browsers, curl, ffmpeg and VLC; {@code MD5} alone
+ *       also serves urllib, at MD5's strength.</td></tr>
  *   <tr><td>{@code qop}</td><td>{@code auth,auth-int}</td><td>The qop values offered.</td></tr>
  *   <tr><td>{@code userhash}</td><td>{@code true}</td><td>Offer {@code userhash=true}, so that the
  *       user name does not travel in clear.</td></tr>

@@ -21,8 +21,12 @@ final class PluginEvents {
   }
 
   /** A client's request was refused for a reason the host's audit cannot see. */
+  /** Longest client-derived text an event keeps: garbage requests must not grow the log. */
+  static final int MAX_TEXT = 300;
+
   void information(String text) {
-    log.logEvent(identity, EventLevel.INFORMATION, HResult.S_OK, text);
+    String kept = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "..." : text;
+    log.logEvent(identity, EventLevel.INFORMATION, HResult.S_OK, kept);
   }
 
   /**

@@ -294,6 +294,16 @@ class DigestPluginTest {
   }
 
   @Test
+  void garbageCannotGrowTheEventLog() {
+    PluginHarness h = start();
+    TestClient client = h.client("SHA-256", "Mufasa", "Circle of Life");
+    client.overrides.put("algorithm", "X".repeat(20_000));
+    assertEquals(DENIED, h.sendAndRelease(client.header("GET", URI, "auth", 1), get(URI)).result());
+    assertEquals(1, h.information().size());
+    assertTrue(h.information().get(0).length() <= PluginEvents.MAX_TEXT + 3, "event text is cut short");
+  }
+
+  @Test
   void aResponseWithoutOpaqueIsAcceptedAsLive555SendsIt() {
     // live555 (VLC) never echoes opaque; the nonce's MAC already proves the challenge is ours.
     PluginHarness h = start();
