@@ -226,6 +226,14 @@ public final class AccountStore implements AccountDirectory {
 
   // ---------------------------------------------------------------- reads
 
+  /**
+   * An object that stays the same while the accounts do and changes with every change (a reload,
+   * a write): for indexes built from the accounts to know when to rebuild.
+   */
+  Object version() {
+    return current();
+  }
+
   /** The store's file. */
   public Path file() {
     return file;

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Map;
 import org.authhost.api.CredentialService;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
@@ -44,19 +45,37 @@ public final class StoreCredentials implements CredentialService {
     if (realm == null || alg == null || userhash == null || accountName == null) {
       return HResult.E_INVALIDARG;
     }
-    for (UserView user : store.users()) {
-      if (user.disabled()) {
-        continue;
-      }
-      String hash = hex(alg, user.name() + ":" + realm);
-      if (MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
-          userhash.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-        accountName.set(user.name());
-        return HResult.S_OK;
-      }
+    String name = index(realm, alg).get(userhash.toLowerCase(java.util.Locale.ROOT));
+    if (name == null) {
+      return HResult.E_LOGON_FAILURE;
     }
-    return HResult.E_LOGON_FAILURE;
+    accountName.set(name);
+    return HResult.S_OK;
   }
+
+  /** {@code H(name:realm)} → name for the enabled accounts, built once per version of the store. */
+  private Map<String, String> index(String realm, String algorithm) {
+    Object version = store.version();
+    Index current = index;
+    if (current == null || current.version() != version) {
+      current = new Index(version, new java.util.concurrent.ConcurrentHashMap<>());
+      index = current;
+    }
+    return current.byRealmAndAlgorithm().computeIfAbsent(realm + "\u0000" + algorithm, k -> {
+      Map<String, String> byHash = new java.util.HashMap<>();
+      for (UserView user : store.users()) {
+        if (!user.disabled()) {
+          byHash.put(hex(algorithm, user.name() + ":" + realm), user.name());
+        }
+      }
+      return Map.copyOf(byHash);
+    });
+  }
+
+  /** The userhash index of one version of the store. */
+  private record Index(Object version, Map<String, Map<String, String>> byRealmAndAlgorithm) {}
+
+  private volatile Index index;
 
   @Override
   public HResult getNtHash(String accountName, Out<byte[]> ntHash) {

@@ -57,4 +57,19 @@ class StoreCredentialsTest {
     assertEquals("Mufasa", account.get());
     assertEquals(HResult.E_LOGON_FAILURE, c.findUserByHash("api@example.org", "SHA-256", "00" + hash.substring(2), account));
   }
+
+  @Test
+  void theUserhashIndexFollowsChangesToTheAccounts() throws Exception {
+    AccountStore store = new AccountStore(temp.resolve("var/accounts.json"), "authhost", temp.resolve("var"),
+        List.of("r"), new MutableClock());
+    StoreCredentials c = new StoreCredentials(store);
+    String carol = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest("carol:r".getBytes(StandardCharsets.UTF_8)));
+    Out<String> account = new Out<>();
+    assertEquals(HResult.E_LOGON_FAILURE, c.findUserByHash("r", "SHA-256", carol, account));
+    store.addUser("carol", null, List.of(), "pw".toCharArray());
+    assertEquals(HResult.S_OK, c.findUserByHash("r", "SHA-256", carol, account), "a new account is found");
+    store.disable("carol");
+    assertEquals(HResult.E_LOGON_FAILURE, c.findUserByHash("r", "SHA-256", carol, account), "a disabled one is not");
+  }
 }
