@@ -2,7 +2,6 @@ package org.authhost.host.admin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.authhost.api.HResult;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.plugins.PluginView;
 
@@ -38,9 +37,5 @@ final class AdminJson {
     m.put("text", e.text());
     m.put("eventRecordNumber", e.eventRecordNumber());
     return m;
-  }
-
-  static String hresult(HResult hr) {
-    return hr.toString();
   }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
 import org.authhost.api.Sid;
 
 /**
- * The two accounts every Windows machine has, Administrator (RID 500) and Guest (RID 501), under a
+ * A fixed account directory for the token-table tests (the host itself uses the account store):
+ * the two accounts every Windows machine has, Administrator (RID 500) and Guest (RID 501), under a
  * machine SID made once and kept in the data folder so that SIDs stay stable across restarts.
  */
 public final class BuiltinAccounts implements AccountDirectory {
