@@ -1,0 +1,23 @@
+package org.authhost.plugins.ntlm;
+
+import org.authhost.api.HResult;
+
+/** What the server does after one client token (the SSPI AcceptSecurityContext outcomes). */
+public sealed interface NtlmStep {
+
+  /** SEC_I_CONTINUE_NEEDED: send {@code token} (a CHALLENGE_MESSAGE) to the client. */
+  record Challenge(byte[] token) implements NtlmStep {}
+
+  /**
+   * SEC_E_OK: the AUTHENTICATE_MESSAGE proved the password of local {@code account}.
+   * {@code exportedSessionKey} is MS-NLMP's ExportedSessionKey, for SPNEGO's mechListMIC.
+   */
+  record Authenticated(String account, String domain, String workstation, byte[] exportedSessionKey)
+      implements NtlmStep {}
+
+  /** SEC_E_LOGON_DENIED / SEC_E_INVALID_TOKEN: refused; {@code reason} is for the audit event. */
+  record Refused(String reason) implements NtlmStep {}
+
+  /** An internal fault (e.g. the account store unreadable): log it and fail closed. */
+  record Failed(HResult code, String detail) implements NtlmStep {}
+}
