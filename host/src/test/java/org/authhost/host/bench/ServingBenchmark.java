@@ -231,7 +231,7 @@ public final class ServingBenchmark {
   }
 
   /** {@code accounts add NAME --password-stdin}, as an operator would run it. */
-  private static void addAccount(Path config, String user, String password) {
+  static void addAccount(Path config, String user, String password) {
     InputStream stdin = System.in;
     try {
       System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -285,7 +285,7 @@ public final class ServingBenchmark {
    * The console would measure the terminal, not the server: the per-request audit echo on
    * {@code authhost.events} goes off, the rest to WARN.
    */
-  private static void quietLogging() {
+  static void quietLogging() {
     ((Logger) LoggerFactory.getLogger("authhost.events")).setLevel(Level.OFF);
     ((Logger) LoggerFactory.getLogger("org.authhost")).setLevel(Level.WARN);
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);

@@ -1,0 +1,135 @@
+package org.authhost.host.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One keep-alive HTTP/1.1 connection driven by hand: a request with a chosen {@code Authorization}
+ * goes out, one answer comes back. For the handshakes that must stay on one connection (NTLM,
+ * Negotiate), where what a test needs to see is exactly which header went on which connection.
+ */
+public final class RawHttpConnection implements AutoCloseable {
+
+  /** One answer: its status, headers in arrival order ("Name: value") and body. */
+  public record Response(int status, List<String> headers, byte[] body) {
+
+    /** Every value of the header {@code name}, in order. */
+    public List<String> values(String name) {
+      List<String> out = new ArrayList<>();
+      String prefix = name.toLowerCase(Locale.ROOT) + ":";
+      for (String h : headers) {
+        if (h.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+          out.add(h.substring(prefix.length()).strip());
+        }
+      }
+      return out;
+    }
+
+    /** The data of the first {@code WWW-Authenticate: <scheme> <data>}; "" when bare, null when absent. */
+    public String challengeData(String scheme) {
+      for (String v : values("WWW-Authenticate")) {
+        if (v.equalsIgnoreCase(scheme)) {
+          return "";
+        }
+        if (v.regionMatches(true, 0, scheme + " ", 0, scheme.length() + 1)) {
+          return v.substring(scheme.length() + 1).strip();
+        }
+      }
+      return null;
+    }
+
+    public String bodyText() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+  private final String authority;
+
+  public RawHttpConnection(String host, int port) throws IOException {
+    this(host, port, null);
+  }
+
+  /** From this local address (null: the system's choice), as from a client on that address. */
+  public RawHttpConnection(String host, int port, java.net.InetAddress from) throws IOException {
+    socket = new Socket();
+    socket.setTcpNoDelay(true);
+    if (from != null) {
+      socket.bind(new InetSocketAddress(from, 0));
+    }
+    socket.setSoTimeout(20_000);
+    socket.connect(new InetSocketAddress(host, port), 5_000);
+    in = new BufferedInputStream(socket.getInputStream());
+    out = socket.getOutputStream();
+    authority = host + ":" + port;
+  }
+
+  /** Sends {@code GET path} with this Authorization value (none when null) and reads the answer. */
+  public Response get(String path, String authorization) throws IOException {
+    String request = "GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\n"
+        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n";
+    out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    return read();
+  }
+
+  /** True when the server has closed its side (a read sees the end of the stream). */
+  public boolean closedByServer() throws IOException {
+    try {
+      return in.read() < 0;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private Response read() throws IOException {
+    String status = line();
+    String[] parts = status.split(" ", 3);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+      throw new IOException("not an HTTP answer: " + status);
+    }
+    List<String> headers = new ArrayList<>();
+    long length = 0;
+    for (String h = line(); !h.isEmpty(); h = line()) {
+      headers.add(h);
+      if (h.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Long.parseLong(h.substring(15).strip());
+      }
+    }
+    byte[] body = in.readNBytes((int) length);
+    if (body.length < length) {
+      throw new EOFException("body cut short");
+    }
+    return new Response(Integer.parseInt(parts[1]), List.copyOf(headers), body);
+  }
+
+  private String line() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new EOFException("connection closed by the server");
+      }
+      if (c != '\r') {
+        b.write(c);
+      }
+    }
+    return b.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
