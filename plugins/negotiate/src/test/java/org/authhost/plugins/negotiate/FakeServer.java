@@ -29,6 +29,8 @@ final class FakeServer implements ServerContext {
   record Event(EventLevel level, HResult code, String text) {}
 
   final Set<String> accounts = new HashSet<>(Set.of("alice", "bob"));
+  /** Passwords for NTLM (the host hands out their NT hashes); alice's only. */
+  final Map<String, String> passwords = new java.util.HashMap<>(Map.of("alice", "Wonderland 1865"));
   final List<Event> events = new ArrayList<>();
   final Set<Long> openHandles = new HashSet<>();
   /** Accounts logged on, in order. */
@@ -130,7 +132,27 @@ final class FakeServer implements ServerContext {
 
   @Override
   public CredentialService credentials() {
-    return null;
+    return new CredentialService() {
+      @Override
+      public HResult getDigestHa1(String account, String realm, String algorithm, Out<byte[]> ha1) {
+        return HResult.E_NOTIMPL;
+      }
+
+      @Override
+      public HResult findUserByHash(String realm, String algorithm, String userhash, Out<String> accountName) {
+        return HResult.E_NOTIMPL;
+      }
+
+      @Override
+      public HResult getNtHash(String accountName, Out<byte[]> ntHash) {
+        String password = passwords.get(accountName);
+        if (password == null || !accounts.contains(accountName)) {
+          return HResult.E_LOGON_FAILURE;
+        }
+        ntHash.set(org.authhost.plugins.ntlm.NtlmTestClient.ntHash(password));
+        return HResult.S_OK;
+      }
+    };
   }
 
   @Override

@@ -39,6 +39,15 @@ final class PluginHarness {
   }
 
   PluginHarness(NtlmPort ntlm, String... namedValues) {
+    this(false, ntlm, namedValues);
+  }
+
+  /** With the bundled NTLM mechanism itself (allowNtlm=true). */
+  static PluginHarness withRealNtlm(String... namedValues) {
+    return new PluginHarness(true, null, namedValues);
+  }
+
+  private PluginHarness(boolean realNtlm, NtlmPort ntlm, String... namedValues) {
     plugin = new NegotiateAuthenticationPlugin((settings, refresh) -> new GssAcceptor() {
       @Override
       public Handshake newHandshake() {
@@ -63,7 +72,7 @@ final class PluginHarness {
       }
     });
     List<String> values = new ArrayList<>(List.of("servicePrincipal", "HTTP/localhost@TEST.LOCAL", "keytab", "/k",
-        "allowNtlm", "false"));
+        "allowNtlm", Boolean.toString(realNtlm)));
     values.addAll(List.of(namedValues));
     assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values(values.toArray(String[]::new))));
     if (ntlm != null) {
