@@ -155,14 +155,24 @@ final class JdkGssAcceptor implements GssAcceptor {
         }
         return new Step.Continue(out);
       } catch (GSSException e) {
-        return new Step.Refused("GSS-API refused the token: " + e.getMessage());
+        return refused(e);
       } catch (PrivilegedActionException e) {
-        return new Step.Refused("GSS-API refused the token: " + e.getCause().getMessage());
+        return e.getCause() instanceof GSSException g ? refused(g)
+            : new Step.Refused("GSS-API refused the token: " + e.getCause());
       } catch (RuntimeException e) {
         // The JDK's decoders throw unchecked exceptions on some garbage: still the client's token,
         // not a broken plug-in, so it is a refusal.
         return new Step.Refused("GSS-API could not read the token: " + e);
       }
+    }
+
+    private Step refused(GSSException e) {
+      String message = String.valueOf(e.getMessage());
+      // KRB_AP_ERR_BADKEYVER (44), KRB_AP_ERR_NOKEY (45), or no key of the ticket's enctype: the
+      // KDC encrypted the ticket with a key this keytab lacks (re-keyed principal, old keytab).
+      boolean keyProblem = e.getMajor() == GSSException.NO_CRED || message.contains("(44)")
+          || message.contains("(45)") || message.contains("Cannot find key");
+      return new Step.Refused("GSS-API refused the token: " + message, keyProblem);
     }
 
     @Override

@@ -246,6 +246,11 @@ final class NegotiateContext implements AuthenticationContext {
       return new Decision.Reply(c.token());
     }
     if (step instanceof Step.Refused r) {
+      if (r.keyProblem()) {
+        // The plug-in stays in service (other tickets may be fine), but this is for the operator.
+        events.warning("a Kerberos ticket could not be decrypted with the keytab: " + PluginEvents.cut(r.reason())
+            + "; export the service principal's current keys again (kadmin: ktadd) and restart or re-enable the plug-in");
+      }
       return new Decision.Refuse(r.reason(), null);
     }
     if (step instanceof Step.Fault f) {

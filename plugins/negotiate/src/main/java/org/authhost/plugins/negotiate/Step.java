@@ -15,8 +15,17 @@ sealed interface Step {
    */
   record Established(String principal, byte[] token) implements Step {}
 
-  /** The token was refused (SEC_E_INVALID_TOKEN, a replay, a wrong key): the reason for the event. */
-  record Refused(String reason) implements Step {}
+  /**
+   * The token was refused (SEC_E_INVALID_TOKEN, a replay, a wrong key): the reason for the event.
+   *
+   * @param keyProblem the ticket was for a key the keytab does not have (an old key version, another
+   *     enctype): likely the server's set-up rather than the client, so the operator is warned
+   */
+  record Refused(String reason, boolean keyProblem) implements Step {
+    Refused(String reason) {
+      this(reason, false);
+    }
+  }
 
   /** The acceptor itself cannot work: log it and fail closed. */
   record Fault(HResult code, String text) implements Step {}

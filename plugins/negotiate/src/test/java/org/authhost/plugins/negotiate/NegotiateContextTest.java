@@ -230,6 +230,16 @@ class NegotiateContextTest {
   }
 
   @Test
+  void aTicketForAKeyTheKeytabLacksWarnsTheOperator() {
+    h.kerberos = t -> new Step.Refused("GSS-API refused the token: Specified version of key is not available (44)",
+        true);
+    assertEquals(AuthenticationResult.DENIED,
+        h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null)).result());
+    assertTrue(h.server.texts(EventLevel.WARNING).stream().anyMatch(w -> w.contains("(44)") && w.contains("ktadd")),
+        h.server.texts(EventLevel.WARNING).toString());
+  }
+
+  @Test
   void aPrincipalWithoutALocalAccountIsDenied() {
     h.kerberos = t -> new Step.Established("carol@TEST.LOCAL", null);
     PluginHarness.Answer a = h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null));
