@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * The little of ASN.1 DER that SPNEGO (RFC 4178 §4.2) needs: a strict, bounds-checked TLV reader
  * and a writer. Written here rather than taken from a library: the JDK's DER classes are not
- * exported, and Bouncy Castle would add a 8 MB JAR to the plug-in for four structures.
+ * exported, and Bouncy Castle would add an 8 MB JAR to the plug-in for four structures.
  *
  * <p>The reader accepts single-byte tags only (SPNEGO uses no high tag numbers) and definite
  * lengths of at most four bytes; every length is checked against the bytes that are really there,

@@ -113,6 +113,34 @@ class NegotiateSettingsTest {
   }
 
   @Test
+  void krb5ConfigIsSetOnlyWhenTheJvmHasNone() throws Exception {
+    Path conf = Files.writeString(dir.resolve("krb5.conf"), "[libdefaults]\n default_realm = TEST.LOCAL\n");
+    String before = System.getProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY);
+    try {
+      System.clearProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY);
+      PluginHarness first = new PluginHarness(null, "krb5Config", conf.toString());
+      assertEquals(conf.toString(), System.getProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY));
+      assertTrue(first.refreshedConfig, "the JDK re-reads it, in case something loaded the default first");
+      assertTrue(first.server.texts(org.authhost.api.EventLevel.WARNING).isEmpty());
+
+      System.setProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY, "/somewhere/else/krb5.conf");
+      PluginHarness second = new PluginHarness(null, "krb5Config", conf.toString());
+      assertEquals("/somewhere/else/krb5.conf", System.getProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY));
+      assertEquals(false, second.refreshedConfig);
+      List<String> warnings = second.server.texts(org.authhost.api.EventLevel.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains("krb5Config " + conf + " is not used")
+          && warnings.get(0).contains("/somewhere/else/krb5.conf"), warnings.get(0));
+    } finally {
+      if (before == null) {
+        System.clearProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY);
+      } else {
+        System.setProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
   void anUnreadableKrb5ConfigIsNamed() {
     NegotiateAuthenticationPlugin plugin = new NegotiateAuthenticationPlugin();
     plugin.initialize(new FakeServer(), FakeServer.values("servicePrincipal", "HTTP/localhost@TEST.LOCAL",

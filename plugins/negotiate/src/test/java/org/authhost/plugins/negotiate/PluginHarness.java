@@ -30,6 +30,8 @@ final class PluginHarness {
   /** What the fake Kerberos acceptor answers to a token. */
   Function<byte[], Step> kerberos = t -> new Step.Refused("no script");
   int disposedHandshakes;
+  /** Whether enable asked the acceptor to make the JDK re-read its krb5.conf. */
+  boolean refreshedConfig;
 
   /** What one Authenticate call produced. */
   record Answer(AuthenticationResult result, String blob, HResult hr) {
@@ -48,7 +50,22 @@ final class PluginHarness {
   }
 
   private PluginHarness(boolean realNtlm, NtlmPort ntlm, String... namedValues) {
-    plugin = new NegotiateAuthenticationPlugin((settings, refresh) -> new GssAcceptor() {
+    plugin = new NegotiateAuthenticationPlugin((settings, refresh) -> {
+      refreshedConfig = refresh;
+      return fakeAcceptor();
+    });
+    List<String> values = new ArrayList<>(List.of("servicePrincipal", "HTTP/localhost@TEST.LOCAL", "keytab", "/k",
+        "allowNtlm", Boolean.toString(realNtlm)));
+    values.addAll(List.of(namedValues));
+    assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values(values.toArray(String[]::new))));
+    if (ntlm != null) {
+      plugin.useNtlm(ntlm);
+    }
+    assertEquals(HResult.S_OK, plugin.enable(new Out<>(Duration.ZERO)));
+  }
+
+  private GssAcceptor fakeAcceptor() {
+    return new GssAcceptor() {
       @Override
       public Handshake newHandshake() {
         List<byte[]> seen = new ArrayList<>();
@@ -70,15 +87,7 @@ final class PluginHarness {
       @Override
       public void dispose() {
       }
-    });
-    List<String> values = new ArrayList<>(List.of("servicePrincipal", "HTTP/localhost@TEST.LOCAL", "keytab", "/k",
-        "allowNtlm", Boolean.toString(realNtlm)));
-    values.addAll(List.of(namedValues));
-    assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values(values.toArray(String[]::new))));
-    if (ntlm != null) {
-      plugin.useNtlm(ntlm);
-    }
-    assertEquals(HResult.S_OK, plugin.enable(new Out<>(Duration.ZERO)));
+    };
   }
 
   AuthenticationContext connection() {
