@@ -155,6 +155,24 @@ class NegotiateServingTest {
   }
 
   @Test
+  void concurrentClientsShareTheOneAcceptorCredential() throws Exception {
+    curl(aliceCache, "--negotiate", "-u", ":", url()); // puts the service ticket into the cache first
+    List<java.util.concurrent.Future<Run>> runs = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      for (int i = 0; i < 12; i++) {
+        runs.add(pool.submit(() -> curl(aliceCache, "--negotiate", "-u", ":", url())));
+      }
+      for (java.util.concurrent.Future<Run> run : runs) {
+        Run r = run.get(60, TimeUnit.SECONDS);
+        assertEquals(200, r.status(), r.verbose());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void withoutATicketCurlEndsAtABareNegotiateChallenge() throws Exception {
     Run r = curl(null, "--negotiate", "-u", ":", url());
     assertEquals(401, r.status(), r.verbose());
