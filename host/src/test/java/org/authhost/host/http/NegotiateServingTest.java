@@ -3,16 +3,12 @@ package org.authhost.host.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +16,9 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
+import org.authhost.host.bench.NtlmClient;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.ThrowawayKdc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * uses Kerberos.
  */
 class NegotiateServingTest {
+  static final String PATH = "/n/hello.txt";
   @TempDir
   static Path root;
 
@@ -214,7 +213,7 @@ class NegotiateServingTest {
   @Test
   void aRawNtlmNegotiateUnderNegotiateGetsARawChallenge() throws Exception {
     // What Windows sends under Negotiate without a ticket (curl --ntlm cannot: it says "NTLM").
-    Response r = get("Negotiate " + Base64.getEncoder().encodeToString(ntlmNegotiate()));
+    Response r = get("Negotiate " + Base64.getEncoder().encodeToString(NtlmClient.negotiate(true)));
     assertEquals(401, r.status());
     assertEquals(1, r.challenges().size(), r.challenges().toString());
     assertTrue(r.challenges().get(0).matches("Negotiate TlRMTVNTUAAC[A-Za-z0-9+/=]+"), r.challenges().toString());
@@ -222,152 +221,33 @@ class NegotiateServingTest {
 
   @Test
   void aFullRawNtlmHandshakeUnderNegotiateOnOneConnection() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().write(request("Negotiate " + Base64.getEncoder().encodeToString(ntlmNegotiate())));
-      Response challenge = read(in);
+    byte[] negotiate = NtlmClient.negotiate(true);
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      RawHttpConnection.Response challenge = c.get(PATH, negotiate(negotiate));
       assertEquals(401, challenge.status());
-      byte[] type2 = Base64.getDecoder().decode(challenge.challenges().get(0).substring("Negotiate ".length()));
-      byte[] type3 = ntlmAuthenticate(type2, "alice", "pw-alice");
-      socket.getOutputStream().write(request("Negotiate " + Base64.getEncoder().encodeToString(type3)));
-      Response done = read(in);
+      byte[] type2 = Base64.getDecoder().decode(challenge.challengeData("Negotiate"));
+      byte[] type3 = new NtlmClient("alice", "", "pw-alice").authenticate(negotiate, type2, NtlmClient.Response.NTLMV2);
+      RawHttpConnection.Response done = c.get(PATH, negotiate(type3));
       assertEquals(200, done.status(), pluginEvents().toString());
-      assertEquals(List.of(), done.challenges(), "raw NTLM has no final token");
+      assertEquals(List.of(), done.values("WWW-Authenticate"), "raw NTLM has no final token");
     }
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().write(request("Negotiate " + Base64.getEncoder().encodeToString(ntlmNegotiate())));
-      byte[] type2 = Base64.getDecoder().decode(read(in).challenges().get(0).substring("Negotiate ".length()));
-      socket.getOutputStream().write(request("Negotiate "
-          + Base64.getEncoder().encodeToString(ntlmAuthenticate(type2, "alice", "wrong"))));
-      assertEquals(401, read(in).status(), "the wrong password");
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      byte[] type2 = Base64.getDecoder().decode(c.get(PATH, negotiate(negotiate)).challengeData("Negotiate"));
+      byte[] type3 = new NtlmClient("alice", "", "wrong").authenticate(negotiate, type2, NtlmClient.Response.NTLMV2);
+      assertEquals(401, c.get(PATH, negotiate(type3)).status(), "the wrong password");
     }
   }
 
-  /** curl's NTLM NEGOTIATE flags plus UNICODE: 32 bytes, no domain, workstation or version. */
-  private static byte[] ntlmNegotiate() {
-    byte[] m = new byte[32];
-    System.arraycopy("NTLMSSP\0".getBytes(StandardCharsets.ISO_8859_1), 0, m, 0, 8);
-    m[8] = 1;
-    put32(m, 12, 0x00088207);
-    return m;
-  }
-
-  /** A minimal NTLMv2 AUTHENTICATE (MS-NLMP §3.3.2) for a CHALLENGE, without MIC or key exchange. */
-  private static byte[] ntlmAuthenticate(byte[] challenge, String user, String password) throws Exception {
-    int flags = (int) u32(challenge, 20);
-    byte[] serverChallenge = Arrays.copyOfRange(challenge, 24, 32);
-    int infoLength = (challenge[40] & 0xFF) | (challenge[41] & 0xFF) << 8;
-    byte[] targetInfo = Arrays.copyOfRange(challenge, (int) u32(challenge, 44), (int) u32(challenge, 44) + infoLength);
-    byte[] time = new byte[8];
-    for (int at = 0; at + 4 <= targetInfo.length;) {
-      int id = (targetInfo[at] & 0xFF) | (targetInfo[at + 1] & 0xFF) << 8;
-      int len = (targetInfo[at + 2] & 0xFF) | (targetInfo[at + 3] & 0xFF) << 8;
-      if (id == 7) {
-        time = Arrays.copyOfRange(targetInfo, at + 4, at + 12);
-      }
-      at += 4 + len;
-    }
-    byte[] utf16 = password.getBytes(StandardCharsets.UTF_16LE);
-    org.bouncycastle.crypto.digests.MD4Digest md4 = new org.bouncycastle.crypto.digests.MD4Digest();
-    md4.update(utf16, 0, utf16.length);
-    byte[] ntHash = new byte[16];
-    md4.doFinal(ntHash, 0);
-    byte[] responseKey = hmacMd5(ntHash, user.toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_16LE));
-    java.io.ByteArrayOutputStream temp = new java.io.ByteArrayOutputStream();
-    temp.writeBytes(new byte[] {1, 1, 0, 0, 0, 0, 0, 0});
-    temp.writeBytes(time);
-    temp.writeBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-    temp.writeBytes(new byte[4]);
-    temp.writeBytes(targetInfo);
-    temp.writeBytes(new byte[4]);
-    byte[] blob = temp.toByteArray();
-    byte[] proof = hmacMd5(responseKey, serverChallenge, blob);
-    byte[] nt = new byte[16 + blob.length];
-    System.arraycopy(proof, 0, nt, 0, 16);
-    System.arraycopy(blob, 0, nt, 16, blob.length);
-    byte[] lm = new byte[24];
-    byte[] name = user.getBytes(StandardCharsets.UTF_16LE);
-    byte[] workstation = "WS".getBytes(StandardCharsets.UTF_16LE);
-    byte[] m = new byte[64 + name.length + workstation.length + lm.length + nt.length];
-    System.arraycopy("NTLMSSP\0".getBytes(StandardCharsets.ISO_8859_1), 0, m, 0, 8);
-    m[8] = 3;
-    int at = 64;
-    at = field(m, 28, new byte[0], at);
-    at = field(m, 36, name, at);
-    at = field(m, 44, workstation, at);
-    at = field(m, 12, lm, at);
-    at = field(m, 20, nt, at);
-    field(m, 52, new byte[0], at);
-    put32(m, 60, flags);
-    return m;
-  }
-
-  private static int field(byte[] m, int offset, byte[] value, int at) {
-    m[offset] = (byte) value.length;
-    m[offset + 1] = (byte) (value.length >>> 8);
-    m[offset + 2] = m[offset];
-    m[offset + 3] = m[offset + 1];
-    put32(m, offset + 4, at);
-    System.arraycopy(value, 0, m, at, value.length);
-    return at + value.length;
-  }
-
-  private static byte[] hmacMd5(byte[] key, byte[]... parts) throws Exception {
-    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacMD5");
-    mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacMD5"));
-    for (byte[] p : parts) {
-      mac.update(p);
-    }
-    return mac.doFinal();
-  }
-
-  private static void put32(byte[] b, int at, int v) {
-    for (int i = 0; i < 4; i++) {
-      b[at + i] = (byte) (v >>> (8 * i));
-    }
-  }
-
-  private static long u32(byte[] b, int at) {
-    return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
-  }
-
-  private static byte[] request(String authorization) {
-    return ("GET /n/hello.txt HTTP/1.1\r\nHost: localhost\r\n"
-        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1);
+  private static String negotiate(byte[] token) {
+    return "Negotiate " + Base64.getEncoder().encodeToString(token);
   }
 
   private static Response get(String authorization) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request(authorization));
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      return read(in);
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      RawHttpConnection.Response r = c.get(PATH, authorization);
+      return new Response(r.status(), r.values("WWW-Authenticate"));
     }
   }
 
   record Response(int status, List<String> challenges) {}
-
-  private static Response read(BufferedReader in) throws Exception {
-    int status = Integer.parseInt(in.readLine().split(" ")[1]);
-    List<String> challenges = new ArrayList<>();
-    int length = 0;
-    String line;
-    while ((line = in.readLine()) != null && !line.isEmpty()) {
-      if (line.regionMatches(true, 0, "www-authenticate:", 0, 17)) {
-        challenges.add(line.substring(17).strip());
-      }
-      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-        length = Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    for (int i = 0; i < length; i++) {
-      in.read();
-    }
-    return new Response(status, challenges);
-  }
-
 }
