@@ -30,7 +30,7 @@ import org.authhost.api.TokenService;
  * A host for unit tests: the edge of the plug-in, faked with the behaviour the API documents
  * (accounts with NT hashes looked up without regard to case, handles, an event log that records).
  */
-final class FakeServer implements ServerContext {
+class FakeServer implements ServerContext {
   /** One logged event. */
   record Event(EventLevel level, HResult code, String text) {}
 

@@ -386,16 +386,15 @@ class NtlmExchangeTest {
   }
 
   @Test
-  void theCallersArrayMayChangeAfterwards() {
+  void theMicCoversTheBytesReceivedAndSentWhateverTheCallerDoesWithItsArrays() {
     NtlmExchange x = mechanism().newExchange();
     NtlmTestClient c = alice().mic(true);
     byte[] negotiate = c.negotiate();
-    NtlmStep.Challenge step = assertInstanceOf(NtlmStep.Challenge.class, x.accept(negotiate));
-    Arrays.fill(negotiate, (byte) 0); // the MIC must still cover what was received
-    step.token()[30] ^= 1; // and what was sent
-    c.readChallenge(((NtlmStep.Challenge) step).token());
-    // The client now has a damaged copy of the CHALLENGE, so its MIC differs: refused, never trusted.
-    assertInstanceOf(NtlmStep.Refused.class, x.accept(c.authenticateV2()));
+    byte[] challenge = assertInstanceOf(NtlmStep.Challenge.class, x.accept(negotiate)).token();
+    c.readChallenge(challenge.clone());
+    Arrays.fill(negotiate, (byte) 0);
+    Arrays.fill(challenge, (byte) 0);
+    authenticated(x.accept(c.authenticateV2()));
   }
 
   static byte[] addMicFlag(byte[] info) {
