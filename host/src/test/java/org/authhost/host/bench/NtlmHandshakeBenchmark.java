@@ -66,7 +66,7 @@ public final class NtlmHandshakeBenchmark {
             "dataDirectory": "../var",
             "plugins": { "directory": "../plugins", "order": ["anonymous", "ntlm"] },
             "http": { "bindAddress": "127.0.0.1", "port": 0, "maxConnections": 100000 },
-            "security": { "lockout": { "threshold": 1000000, "addressThreshold": 1000000 } },
+            "security": { "lockout": { "threshold": 0, "addressThreshold": 0 } },
             "publishingPoints": [
               { "name": "plain", "prefix": "/plain/", "directory": "../media" },
               { "name": "ntlm", "prefix": "/ntlm/", "directory": "../media", "plugins": ["ntlm"] }
