@@ -141,13 +141,15 @@ class NtlmServingTest {
   @Test
   void theWrongPasswordIs401AndAudited() throws Exception {
     long before = host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> e.text().contains("logon failed") && e.text().contains("protocol=NTLM")).count();
+        .filter(e -> e.text().contains("logon failed") && e.text().contains("protocol=NTLM")
+            && e.text().contains("account=\"alice\"")).count();
     Curl r = curl("--ntlm", "-u", "alice:not-her-password");
     assertEquals(401, r.status(), r.verbose());
     assertTrue(r.verbose().contains("WWW-Authenticate: NTLM"), r.verbose());
     long after = host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> e.text().contains("logon failed") && e.text().contains("protocol=NTLM")).count();
-    assertTrue(after > before, "the refusal is audited");
+        .filter(e -> e.text().contains("logon failed") && e.text().contains("protocol=NTLM")
+            && e.text().contains("account=\"alice\"")).count();
+    assertTrue(after > before, "the refusal is audited against the account, which the lockout counts");
   }
 
   @Test

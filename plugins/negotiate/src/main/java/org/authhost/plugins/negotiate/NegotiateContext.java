@@ -329,7 +329,7 @@ final class NegotiateContext implements AuthenticationContext {
 
   private static Decision ntlmFailure(NtlmStep step) {
     if (step instanceof NtlmStep.Refused r) {
-      return new Decision.Refuse("NTLM: " + r.reason(), null);
+      return new Decision.Refuse("NTLM: " + r.reason(), r.user());
     }
     if (step instanceof NtlmStep.Failed f) {
       return new Decision.Fail(f.code(), "the NTLM mechanism failed: " + f.detail());

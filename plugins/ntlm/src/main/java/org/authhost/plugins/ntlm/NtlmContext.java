@@ -118,8 +118,9 @@ final class NtlmContext implements AuthenticationContext {
       return new Outcome(AuthenticationResult.ERROR, null, events.error(failed.code(), "NTLM failed: "
           + failed.detail()));
     }
-    String reason = ((NtlmStep.Refused) step).reason();
-    String name = exchange.lastUser();
+    NtlmStep.Refused refused = (NtlmStep.Refused) step;
+    String reason = refused.reason();
+    String name = refused.user();
     if (name != null && !name.isEmpty() && user != null) {
       user.setUserName(name); // so that the host's lockout counts the failure against the account
     }

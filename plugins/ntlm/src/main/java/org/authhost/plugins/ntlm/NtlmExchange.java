@@ -36,6 +36,12 @@ public final class NtlmExchange {
    * message, a token out of order or a failed check is {@link NtlmStep.Refused} with the reason.
    */
   public synchronized NtlmStep accept(byte[] token) {
+    NtlmStep step = step(token);
+    return step instanceof NtlmStep.Refused r && r.user() == null && lastUser != null && !lastUser.isEmpty()
+        ? new NtlmStep.Refused(r.reason(), lastUser) : step;
+  }
+
+  private NtlmStep step(byte[] token) {
     try {
       // Our own copy: the MIC covers these exact bytes, whatever the caller does with its array.
       byte[] copy = token == null ? null : token.clone();
@@ -56,11 +62,6 @@ public final class NtlmExchange {
       return new NtlmStep.Failed(HResult.E_UNEXPECTED, "NTLM could not process a token: " + e.getClass().getName()
           + (e.getMessage() == null ? "" : ": " + AuthenticateVerifier.shown(e.getMessage())));
     }
-  }
-
-  /** The user name of the last AUTHENTICATE parsed, for the plug-in's audit; {@code null} if none. */
-  synchronized String lastUser() {
-    return lastUser;
   }
 
   /** For tests: check the next AUTHENTICATE against a given CHALLENGE (e.g. a published one). */

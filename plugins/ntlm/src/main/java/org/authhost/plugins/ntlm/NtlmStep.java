@@ -15,8 +15,16 @@ public sealed interface NtlmStep {
   record Authenticated(String account, String domain, String workstation, byte[] exportedSessionKey)
       implements NtlmStep {}
 
-  /** SEC_E_LOGON_DENIED / SEC_E_INVALID_TOKEN: refused; {@code reason} is for the audit event. */
-  record Refused(String reason) implements NtlmStep {}
+  /**
+   * SEC_E_LOGON_DENIED / SEC_E_INVALID_TOKEN: refused; {@code reason} is for the audit event.
+   * {@code user} is the user name the AUTHENTICATE_MESSAGE gave, or null before one was read:
+   * the host counts failed logons per account, so a caller should report it.
+   */
+  record Refused(String reason, String user) implements NtlmStep {
+    public Refused(String reason) {
+      this(reason, null);
+    }
+  }
 
   /** An internal fault (e.g. the account store unreadable): log it and fail closed. */
   record Failed(HResult code, String detail) implements NtlmStep {}
