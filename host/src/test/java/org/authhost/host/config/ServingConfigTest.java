@@ -246,7 +246,7 @@ class ServingConfigTest {
                 "/private/",
                 configDir.toAbsolutePath().getParent().resolve("var/private"),
                 null,
-                List.of("digest", "basic"),
+                List.of("digest", "ntlm", "basic"),
                 List.of(
                     new AceConfig(false, "Users", java.util.Set.of("read")),
                     new AceConfig(false, "Administrators", java.util.Set.of("read", "write", "create"))),
