@@ -67,7 +67,7 @@ class NegotiateContextTest {
           return new NtlmStep.Challenge(CHALLENGE);
         }
         if (legs[0] == 2 && Arrays.equals(token, AUTHENTICATE)) {
-          return new NtlmStep.Authenticated(account, "", "WS", KEY.clone());
+          return new NtlmStep.Authenticated(account, "", "WS", KEY.clone(), false);
         }
         return new NtlmStep.Refused("wrong password for alice");
       };

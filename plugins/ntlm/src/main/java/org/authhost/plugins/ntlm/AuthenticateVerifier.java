@@ -115,7 +115,7 @@ final class AuthenticateVerifier {
         return refused("the MIC does not match: the NTLM messages were altered on the way");
       }
     }
-    return new NtlmStep.Authenticated(a.user(), a.domain(), a.workstation(), exported);
+    return new NtlmStep.Authenticated(a.user(), a.domain(), a.workstation(), exported, mic);
   }
 
   private NtlmStep verifyV1(Issued issued, Authenticate a) throws Malformed, CredentialFault {
@@ -145,7 +145,7 @@ final class AuthenticateVerifier {
     byte[] keyExchangeKey = ess
         ? NtlmCrypto.hmacMd5(sessionBaseKey, issued.serverChallenge(), clientChallenge) : sessionBaseKey;
     return new NtlmStep.Authenticated(a.user(), a.domain(), a.workstation(),
-        exportedSessionKey(issued, a, keyExchangeKey));
+        exportedSessionKey(issued, a, keyExchangeKey), false);
   }
 
   /** RC4(KeyExchangeKey, EncryptedRandomSessionKey) when both sides chose KEY_EXCH, else the KeyExchangeKey. */

@@ -10,10 +10,12 @@ public sealed interface NtlmStep {
 
   /**
    * SEC_E_OK: the AUTHENTICATE_MESSAGE proved the password of local {@code account}.
-   * {@code exportedSessionKey} is MS-NLMP's ExportedSessionKey, for SPNEGO's mechListMIC.
+   * {@code exportedSessionKey} is MS-NLMP's ExportedSessionKey, for SPNEGO's mechListMIC;
+   * {@code micVerified} says the message carried a MIC (MsvAvFlags 0x2) and it matched, which is
+   * when MS-SPNG §3.3.5.1 expects SPNEGO's mechListMIC too.
    */
-  record Authenticated(String account, String domain, String workstation, byte[] exportedSessionKey)
-      implements NtlmStep {}
+  record Authenticated(String account, String domain, String workstation, byte[] exportedSessionKey,
+      boolean micVerified) implements NtlmStep {}
 
   /**
    * SEC_E_LOGON_DENIED / SEC_E_INVALID_TOKEN: refused; {@code reason} is for the audit event.
