@@ -26,8 +26,10 @@ public final class NtlmClient {
     NTLMV2,
     /** NTLMv2 with MsvAvFlags = MIC present and the MIC over the three messages (Windows' form). */
     NTLMV2_WITH_MIC,
-    /** NTLMv2 that claims a MIC (MsvAvFlags bit 0x2) but carries a zeroed one: "drop the MIC". */
+    /** NTLMv2 that claims a MIC (MsvAvFlags bit 0x2) but carries a zeroed one. */
     NTLMV2_ZEROED_MIC,
+    /** NTLMv2 that claims a MIC but has no MIC field at all (a 64-byte header): "drop the MIC". */
+    NTLMV2_MIC_CLAIMED_WITHOUT_FIELD,
     /** A 24-byte NTLMv1 response and an LM response: what an NTLMv2-only server must refuse. */
     NTLMV1
   }
@@ -131,7 +133,8 @@ public final class NtlmClient {
     byte[] nt;
     byte[] exportedKey = null;
     byte[] encryptedKey = new byte[0];
-    boolean mic = kind == Response.NTLMV2_WITH_MIC || kind == Response.NTLMV2_ZEROED_MIC;
+    boolean micField = kind == Response.NTLMV2_WITH_MIC || kind == Response.NTLMV2_ZEROED_MIC;
+    boolean mic = micField || kind == Response.NTLMV2_MIC_CLAIMED_WITHOUT_FIELD;
     if (kind == Response.NTLMV1) {
       flags &= ~(EXTENDED_SESSIONSECURITY | KEY_EXCH);
       nt = desl(ntHash, c.serverChallenge());
@@ -163,7 +166,7 @@ public final class NtlmClient {
     byte[] dom = domain.getBytes(strings);
     byte[] usr = user.getBytes(strings);
     byte[] wks = workstation.getBytes(strings);
-    int header = mic ? 88 : 64;
+    int header = micField ? 88 : 64;
     int length = header + lm.length + nt.length + dom.length + usr.length + wks.length + encryptedKey.length;
     ByteBuffer b = le(length).put(SIGNATURE).putInt(3);
     int offset = header;
@@ -172,7 +175,7 @@ public final class NtlmClient {
       offset += field.length;
     }
     b.putInt(flags);
-    if (mic) {
+    if (micField) {
       b.put(new byte[] {10, 0, 0x61, 0x4a, 0, 0, 0, 15}); // Version: Windows 10.0.19041, NTLMSSP revision 15
       b.put(new byte[16]); // the MIC, filled in below over the message with this field zeroed
     }

@@ -221,12 +221,16 @@ class NtlmServingTest {
   }
 
   @Test
-  void aDroppedMicIsRefused() throws Exception {
+  void aClaimedMicThatIsZeroedOrMissingIsRefused() throws Exception {
     NtlmClient client = new NtlmClient("alice", "", "pw-alice");
     byte[] negotiate = NtlmClient.negotiate(true);
-    try (RawHttpConnection c = connect()) {
-      byte[] stripped = client.authenticate(negotiate, challenge(c, negotiate), NtlmClient.Response.NTLMV2_ZEROED_MIC);
-      assertEquals(401, c.get(PATH, ntlm(stripped)).status(), "MsvAvFlags says a MIC is present; a zero MIC is wrong");
+    for (NtlmClient.Response kind : List.of(NtlmClient.Response.NTLMV2_ZEROED_MIC,
+        NtlmClient.Response.NTLMV2_MIC_CLAIMED_WITHOUT_FIELD)) {
+      try (RawHttpConnection c = connect()) {
+        byte[] stripped = client.authenticate(negotiate, challenge(c, negotiate), kind);
+        // The password is right: only the MIC rule can refuse these.
+        assertEquals(401, c.get(PATH, ntlm(stripped)).status(), kind + ": MsvAvFlags says a MIC is present");
+      }
     }
   }
 
@@ -238,6 +242,11 @@ class NtlmServingTest {
         Response r = c.get(PATH, junk);
         assertTrue(r.status() == 401 || r.status() == 400, junk + " -> " + r.status());
       }
+    }
+    try (RawHttpConnection c = connect()) {
+      Response after = c.get(PATH, null);
+      assertEquals(List.of("NTLM"), after.values("WWW-Authenticate"), "the plug-in is still offered: garbage "
+          + "is the client's fault, never a plug-in failure");
     }
   }
 }

@@ -51,7 +51,7 @@ final class AvPairs {
    */
   static List<AvPair> parse(byte[] bytes, int from, int to, String where) throws Malformed {
     List<AvPair> pairs = new ArrayList<>();
-    boolean[] seen = new boolean[65536];
+    java.util.BitSet seen = new java.util.BitSet(); // ids are 16 bits; a message carries a handful
     int at = from;
     while (true) {
       if (to - at < 4) {
@@ -69,10 +69,10 @@ final class AvPairs {
         }
         return pairs;
       }
-      if (seen[id]) {
+      if (seen.get(id)) {
         throw new Malformed(where + ": " + name(id) + " appears twice");
       }
-      seen[id] = true;
+      seen.set(id);
       checkLength(id, length, where);
       pairs.add(new AvPair(id, Arrays.copyOfRange(bytes, at, at + length)));
       at += length;

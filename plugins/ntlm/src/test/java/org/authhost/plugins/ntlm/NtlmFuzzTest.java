@@ -61,7 +61,6 @@ class NtlmFuzzTest {
     Random rnd = new Random(20250101);
     Map<String, Integer> reasons = new TreeMap<>();
     int mutatedAuthenticates = 0;
-    long started = System.nanoTime();
     for (int round = 0; round < ROUNDS; round++) {
       Base base = rnd.nextInt(4) == 0 ? curl : withMic;
       boolean negotiateRound = rnd.nextInt(10) < 3;
@@ -93,7 +92,6 @@ class NtlmFuzzTest {
         reasons.merge(r.reason().replaceAll("[0-9]+", "N").replaceAll("'[^']*'", "'X'"), 1, Integer::sum);
       }
     }
-    long millis = (System.nanoTime() - started) / 1_000_000;
     assertTrue(mutatedAuthenticates > ROUNDS / 2, "enough AUTHENTICATE rounds: " + mutatedAuthenticates);
     // The mutations reach every layer, not just the signature check.
     for (String deep : new String[] {"the MIC does not match: the NTLM messages were altered on the way",
@@ -101,7 +99,6 @@ class NtlmFuzzTest {
         "NTLMvN blob: the AV pair list does not end with MsvAvEOL"}) {
       assertTrue(reasons.containsKey(deep), deep + " not reached; reasons: " + reasons.keySet());
     }
-    assertTrue(millis < 5_000, "took " + millis + " ms");
   }
 
   @Test

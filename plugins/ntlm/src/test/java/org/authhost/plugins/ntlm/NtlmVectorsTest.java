@@ -25,6 +25,24 @@ class NtlmVectorsTest {
   /** FILETIME 0: the vectors' Time. */
   static final Instant EPOCH_1601 = Instant.parse("1601-01-01T00:00:00Z");
 
+  /**
+   * A Windows 7 AUTHENTICATE_MESSAGE with a MIC, MsvAvFlags, channel bindings and an SPN, as captured
+   * in gss-ntlmssp's tests/ntlmssptest.c (T_NTLMv2_CBT): a client that is not ours. Its NEGOTIATE is
+   * not published, so its MIC cannot be recomputed; everything else is checked against it.
+   */
+  static final String WINDOWS_CBT_AUTHENTICATE = ""
+      + "4e544c4d535350000300000018001800940000007c017c01ac00000010001000580000001a001a006800000012001200"
+      + "820000000000000028020000058288a20601b01d0000000ff054a542b090b66c1fea1a2cc82e930b5700530032003000"
+      + "3000380052003200410064006d0069006e006900730074007200610074006f007200570049004e0037002d0032002d00"
+      + "500043000000000000000000000000000000000000000000000000005a6a21ae1a44c044693eee59fc5d81e001010000"
+      + "000000007be73fc30bdecd0127fc118082c2fbdd00000000020010005700530032003000300038005200320001001600"
+      + "440043002d005700530032003000300038005200320004001c00770073003200300030003800720032002e006c006f00"
+      + "630061006c0003003400440043002d00770073003200300030003800720032002e007700730032003000300038007200"
+      + "32002e006c006f00630061006c0005001c00770073003200300030003800720032002e006c006f00630061006c000700"
+      + "08007be73fc30bdecd01060004000200000008003000300000000000000001000000002000004d6b0d27541022f5ffa6"
+      + "73da2bfcfdf1942f257be11a49c954197aca8aaf2eaf0a0010006586e99d81c2fc984e47172fd4dd031009003e004800"
+      + "5400540050002f00640063002d00770073003200300030003800720032002e0077007300320030003000380072003200"
+      + "2e006c006f00630061006c00000000000000000000000000";
   static final String V1_CHALLENGE = "4e544c4d53535000020000000c000c0038000000338202e20123456789abcdef00000000000000000000000000000000"
       + "060070170000000f530065007200760065007200";
   static final String V1_AUTHENTICATE = "4e544c4d5353500003000000180018006c00000018001800840000000c000c0048000000080008005400000010001000"
@@ -238,5 +256,28 @@ class NtlmVectorsTest {
   /** Stands still at FILETIME 0. */
   static final class Clock1601 {
     static final FakeServer.TestClock INSTANCE = new FakeServer.TestClock(EPOCH_1601);
+  }
+
+  @Test
+  void parsesAndVerifiesAWindowsAuthenticateWithMicAndChannelBindings() throws Malformed {
+    Authenticate a = Authenticate.parse(hex(WINDOWS_CBT_AUTHENTICATE), true);
+    assertEquals("Administrator", a.user());
+    assertEquals("WS2008R2", a.domain());
+    assertEquals("WIN7-2-PC", a.workstation());
+    assertEquals(true, a.hasMicField());
+    assertArrayEquals(hex("f054a542b090b66c1fea1a2cc82e930b"), a.mic());
+    byte[] temp = java.util.Arrays.copyOfRange(a.ntResponse(), 16, a.ntResponse().length);
+    List<AvPair> pairs = AvPairs.parse(temp, 28, temp.length, "NTLMv2 blob");
+    assertEquals(AvPairs.FLAG_MIC_PRESENT, AvPairs.flags(pairs) & AvPairs.FLAG_MIC_PRESENT);
+    assertArrayEquals(hex("6586e99d81c2fc984e47172fd4dd0310"), AvPairs.find(pairs, AvPairs.CHANNEL_BINDINGS));
+    assertArrayEquals("HTTP/dc-ws2008r2.ws2008r2.local".getBytes(StandardCharsets.UTF_16LE),
+        AvPairs.find(pairs, AvPairs.TARGET_NAME));
+    // The published NT hash of "P@ssw0rd" proves the response against the captured server challenge.
+    byte[] key = NtlmCrypto.ntowfv2(hex("e19ccf75ee54e06b06a5907af13cef42"), a.user(), a.domain());
+    assertArrayEquals(java.util.Arrays.copyOf(a.ntResponse(), 16),
+        NtlmCrypto.ntProofStr(key, hex("a2c5e8ca3084aa72"), temp));
+    byte[] otherKey = NtlmCrypto.ntowfv2(NtlmTestClient.ntHash("P@ssw0rd!"), a.user(), a.domain());
+    assertEquals(false, java.util.Arrays.equals(java.util.Arrays.copyOf(a.ntResponse(), 16),
+        NtlmCrypto.ntProofStr(otherKey, hex("a2c5e8ca3084aa72"), temp)));
   }
 }
