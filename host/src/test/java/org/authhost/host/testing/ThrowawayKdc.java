@@ -208,15 +208,12 @@ public final class ThrowawayKdc implements AutoCloseable {
   /** Gets {@code user} a ticket-granting ticket in a credential cache of its own, and returns the cache. */
   public Path kinit(String user, String password) throws Exception {
     Path cache = dir.resolve("ccache-" + user.replaceAll("[^A-Za-z0-9]", "_"));
-    ProcessBuilder pb = new ProcessBuilder(tools.get("kinit").toString(), "-c", "FILE:" + cache, user);
-    pb.environment().putAll(environment(cache));
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    p.getOutputStream().write((password + "\n").getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("kinit " + user + " failed: " + output + "; KDC log: " + read(dir.resolve("kdc.log")));
+    List<String> command = List.of(tools.get("kinit").toString(), "-c", "FILE:" + cache, user);
+    try {
+      execute(command, environment(cache), password + "\n");
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("kinit " + user + " failed: " + e.getMessage() + "; KDC log: "
+          + read(dir.resolve("kdc.log")), e);
     }
     return cache;
   }
@@ -225,18 +222,44 @@ public final class ThrowawayKdc implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(tools.get(tool).toString());
     command.addAll(List.of(args));
+    execute(command, environment(null), null);
+  }
+
+  /** How long one tool may run: none of them needs more than a second or two. */
+  private static final long TOOL_TIMEOUT_SECONDS = 30;
+
+  /**
+   * Runs a tool to completion with its output (stdout and stderr) in a file of the scratch folder,
+   * not a pipe: reading a pipe to its end before waiting would block as long as the tool runs, so
+   * that the timeout never applied. A tool that outlives the timeout is destroyed.
+   *
+   * @param input what to write to its standard input, or {@code null} for none
+   * @throws IllegalStateException on a timeout or a non-zero exit, with the tool's output
+   */
+  private void execute(List<String> command, Map<String, String> env, String input) throws Exception {
+    Path output = Files.createTempFile(dir, Path.of(command.get(0)).getFileName() + "-", ".out");
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().putAll(environment(null));
-    pb.redirectErrorStream(true);
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(output.toFile());
+    if (input == null) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
     Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException(String.join(" ", command) + " did not finish: " + output);
+    if (input != null) {
+      try (var stdin = p.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException gone) {
+        // The tool exited without reading it; its exit status and output say why.
+      }
+    }
+    if (!p.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      throw new IllegalStateException(String.join(" ", command) + " did not finish within " + TOOL_TIMEOUT_SECONDS
+          + " s and was stopped; its output: " + read(output));
     }
     if (p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + output);
+      throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue() + ": "
+          + read(output));
     }
   }
 

@@ -9,7 +9,10 @@ interface GssAcceptor {
   /** A new, empty security context for one connection. */
   Handshake newHandshake();
 
-  /** Drops the credential (disable). */
+  /**
+   * Drops the credential and logs the service out, so that its keys leave memory (disable,
+   * shutdown); safe to call twice. Handshakes still under way then answer {@link Step.Unavailable}.
+   */
   void dispose();
 
   /** One connection's GSS-API context. Used by one thread at a time. */

@@ -32,14 +32,22 @@ import org.ietf.jgss.Oid;
 final class JdkGssAcceptor implements GssAcceptor {
   static final String LOGIN_MODULE = "com.sun.security.auth.module.Krb5LoginModule";
 
+  private final LoginContext login;
   private final Subject subject;
   private final GSSCredential credential;
   private final GSSManager manager;
+  private volatile boolean disposed;
 
-  private JdkGssAcceptor(Subject subject, GSSCredential credential, GSSManager manager) {
+  private JdkGssAcceptor(LoginContext login, Subject subject, GSSCredential credential, GSSManager manager) {
+    this.login = login;
     this.subject = subject;
     this.credential = credential;
     this.manager = manager;
+  }
+
+  /** For tests: the service's subject, which holds its keys until {@link #dispose()}. */
+  Subject subject() {
+    return subject;
   }
 
   /** Why the acceptor could not start, with what to do about it; for the enable failure. */
@@ -100,8 +108,10 @@ final class JdkGssAcceptor implements GssAcceptor {
       }
     };
     Subject subject = new Subject();
+    LoginContext login;
     try {
-      new LoginContext("authhost-negotiate", subject, null, jaas).login();
+      login = new LoginContext("authhost-negotiate", subject, null, jaas);
+      login.login();
     } catch (LoginException e) {
       throw new StartFailure("Kerberos login of " + principal + " from keytab " + keytab + " failed: "
           + e.getMessage() + "; check the keytab, servicePrincipal and krb5Config", e);
@@ -112,8 +122,9 @@ final class JdkGssAcceptor implements GssAcceptor {
       GSSCredential credential = Subject.doAs(subject, (PrivilegedExceptionAction<GSSCredential>) () ->
           manager.createCredential(name, GSSCredential.INDEFINITE_LIFETIME,
               new Oid[] {new Oid(Spnego.SPNEGO_OID), new Oid(Spnego.KRB5_OID)}, GSSCredential.ACCEPT_ONLY));
-      return new JdkGssAcceptor(subject, credential, manager);
+      return new JdkGssAcceptor(login, subject, credential, manager);
     } catch (GSSException | PrivilegedActionException e) {
+      logout(login);
       Throwable cause = e instanceof PrivilegedActionException p ? p.getCause() : e;
       throw new StartFailure("cannot acquire the acceptor credential of " + principal + " from keytab " + keytab
           + ": " + cause.getMessage() + "; check that the keytab holds that principal's current keys", cause);
@@ -126,13 +137,31 @@ final class JdkGssAcceptor implements GssAcceptor {
   }
 
   @Override
-  public void dispose() {
+  public synchronized void dispose() {
+    if (disposed) {
+      return;
+    }
+    disposed = true;
     try {
       credential.dispose();
     } catch (GSSException ignored) {
-      // Nothing to free that matters: the keys go with the subject.
+      // The keys themselves go with the logout.
+    }
+    logout(login);
+  }
+
+  /** Krb5LoginModule's logout destroys the keys and the keytab object it put in the subject. */
+  private static void logout(LoginContext login) {
+    try {
+      login.logout();
+    } catch (LoginException ignored) {
+      // Only thrown when the subject's credentials are read-only or cannot be destroyed; there is
+      // nothing more to do with them here.
     }
   }
+
+  private static final Step GONE = new Step.Unavailable("the plug-in was disabled while this Kerberos handshake was "
+      + "under way");
 
   /** One connection's {@link GSSContext}, made on its first token. */
   private final class JdkHandshake implements Handshake {
@@ -140,6 +169,9 @@ final class JdkGssAcceptor implements GssAcceptor {
 
     @Override
     public Step accept(byte[] token) {
+      if (disposed) {
+        return GONE;
+      }
       try {
         if (context == null) {
           context = manager.createContext(credential);
@@ -167,9 +199,19 @@ final class JdkGssAcceptor implements GssAcceptor {
     }
 
     private Step refused(GSSException e) {
+      if (disposed) {
+        // The credential went away under this handshake (disable): not a keytab problem.
+        return GONE;
+      }
       String message = String.valueOf(e.getMessage());
       // KRB_AP_ERR_BADKEYVER (44), KRB_AP_ERR_NOKEY (45), or no key of the ticket's enctype: the
       // KDC encrypted the ticket with a key this keytab lacks (re-keyed principal, old keytab).
+      // Matched on the text because that is all the JDK gives: its Krb5Context turns the
+      // KrbException into GSSException(FAILURE, minor -1, message), so neither the major nor the
+      // minor code tells a missing key from any other failure, and the cause's returnCode() is in
+      // sun.security.krb5, which java.security.jgss does not export. NO_CRED is the one code that
+      // does mean "no usable key"; the texts are the JDK's own (KrbException's "... (44)", KrbApReq's
+      // "Cannot find key of appropriate type ..."), not the client's.
       boolean keyProblem = e.getMajor() == GSSException.NO_CRED || message.contains("(44)")
           || message.contains("(45)") || message.contains("Cannot find key");
       return new Step.Refused("GSS-API refused the token: " + message, keyProblem);

@@ -1,6 +1,7 @@
 package org.authhost.plugins.negotiate;
 
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationFlags;
@@ -27,7 +28,8 @@ import org.authhost.plugins.ntlm.NtlmMechanism;
  * <p>Life cycle: {@link #initialize} reads the named values and builds the NTLM mechanism;
  * {@link #enable} points the JDK at the krb5.conf, logs the service in from its keytab and
  * acquires the acceptor credential once (a failure there fails enable, with the keytab, principal
- * and fix in the message); {@link #disable} drops it. Protocol {@code Negotiate} is connection-bound
+ * and fix in the message); {@link #disable} (and {@link #shutdown}) drops it and logs the service
+ * out, so its keys leave memory. Protocol {@code Negotiate} is connection-bound
  * in the host, so each keep-alive connection gets one {@link NegotiateContext} for all its legs.
  */
 public final class NegotiateAuthenticationPlugin implements BasicPlugin, AuthenticationPlugin {
@@ -43,6 +45,7 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
   }
 
   private final AcceptorFactory acceptors;
+  private final Clock clock;
 
   private volatile ServerContext server;
   private volatile NamedValues values;
@@ -57,7 +60,13 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
 
   /** For tests: another Kerberos acceptor. */
   NegotiateAuthenticationPlugin(AcceptorFactory acceptors) {
+    this(acceptors, Clock.systemUTC());
+  }
+
+  /** For tests: another Kerberos acceptor, and the clock that paces the warnings. */
+  NegotiateAuthenticationPlugin(AcceptorFactory acceptors, Clock clock) {
     this.acceptors = acceptors;
+    this.clock = clock;
   }
 
   @Override
@@ -102,7 +111,7 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
         events.warning("NTLM inside Negotiate: " + warning);
       }
     }
-    mechanisms = new NegotiateContext.Mechanisms(acceptor, port, s.mapping());
+    mechanisms = new NegotiateContext.Mechanisms(acceptor, port, s.mapping(), new WarningLimit(clock));
     return HResult.S_OK; // no heartbeat: nothing here needs periodic work
   }
 
@@ -137,19 +146,28 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
 
   @Override
   public HResult disable() {
-    NegotiateContext.Mechanisms old = mechanisms;
-    mechanisms = null; // contexts already created keep theirs until they finish
-    if (old != null) {
-      old.kerberos().dispose();
-    }
+    dropCredential();
     return HResult.S_OK;
   }
 
   @Override
   public HResult shutdown() {
-    mechanisms = null;
+    dropCredential(); // normally disable did it already; not if disable failed or was never called
     server = null;
     return HResult.S_OK;
+  }
+
+  /**
+   * Disposes the acceptor credential and logs the service out, so that its keys leave memory.
+   * Contexts created before keep their {@link NegotiateContext.Mechanisms}; a Kerberos leg they
+   * still get is answered ERROR without a failing HRESULT.
+   */
+  private synchronized void dropCredential() {
+    NegotiateContext.Mechanisms old = mechanisms;
+    mechanisms = null;
+    if (old != null) {
+      old.kerberos().dispose();
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
+import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationPlugin;
@@ -47,8 +48,9 @@ final class NegotiateContext implements AuthenticationContext {
    * @param kerberos the acceptor
    * @param ntlm the NTLM mechanism, or {@code null} when {@code allowNtlm} is false
    * @param mapping principal to account
+   * @param keyWarnings limits the WARNINGs about tickets for keys the keytab lacks
    */
-  record Mechanisms(GssAcceptor kerberos, NtlmPort ntlm, PrincipalMapping mapping) {}
+  record Mechanisms(GssAcceptor kerberos, NtlmPort ntlm, PrincipalMapping mapping, WarningLimit keyWarnings) {}
 
   private enum Mode { NONE, KERBEROS, RAW_NTLM, SPNEGO_NTLM }
 
@@ -57,11 +59,21 @@ final class NegotiateContext implements AuthenticationContext {
     /** CONTINUE with this token. */
     record Reply(byte[] token) implements Decision {}
 
-    /** Log the account on; SUCCESS carries {@code finalToken} when there is one. */
-    record LogOn(String account, String principal, byte[] finalToken) implements Decision {}
+    /**
+     * Log the account on; SUCCESS carries {@code finalToken} when there is one. With
+     * {@code checkCase}, the account the host logs on must be named exactly {@code account}.
+     */
+    record LogOn(String account, String principal, byte[] finalToken, boolean checkCase) implements Decision {
+      LogOn(String account, byte[] finalToken) {
+        this(account, null, finalToken, false);
+      }
+    }
 
     /** DENIED; {@code name} is who the client proved to be, when known. */
     record Refuse(String reason, String name) implements Decision {}
+
+    /** Not checked, through no fault of the client's or the plug-in's: ERROR with S_OK. */
+    record Unavailable(String reason) implements Decision {}
 
     /** The plug-in cannot work. */
     record Fail(HResult code, String text) implements Decision {}
@@ -126,7 +138,10 @@ final class NegotiateContext implements AuthenticationContext {
 
   private synchronized Outcome decide(byte[] blob, UserContext user) {
     if (released) {
-      return new Outcome(AuthenticationResult.ERROR, null, HResult.SEC_E_INVALID_HANDLE);
+      // The connection closed (the host released the context on another worker) while this leg
+      // was on its way: nobody waits for the answer, and it is no fault of the plug-in, so no
+      // failing HRESULT, which would take the plug-in out of service.
+      return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
     if (blob == null || blob.length == 0) {
       // The offer: a bare "WWW-Authenticate: Negotiate" (RFC 4559 §5).
@@ -145,6 +160,11 @@ final class NegotiateContext implements AuthenticationContext {
     resetHandshake(); // whatever follows, this handshake is over
     if (decision instanceof Decision.Refuse refuse) {
       return refuse(user, refuse.reason(), refuse.name());
+    }
+    if (decision instanceof Decision.Unavailable unavailable) {
+      events.refused("Negotiate from " + (user == null ? "?" : user.ipAddress()) + " not checked: "
+          + unavailable.reason());
+      return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
     if (decision instanceof Decision.Fail fail) {
       return new Outcome(AuthenticationResult.ERROR, null, events.error(fail.code(), fail.text()));
@@ -247,11 +267,20 @@ final class NegotiateContext implements AuthenticationContext {
     }
     if (step instanceof Step.Refused r) {
       if (r.keyProblem()) {
-        // The plug-in stays in service (other tickets may be fine), but this is for the operator.
-        events.warning("a Kerberos ticket could not be decrypted with the keytab: " + PluginEvents.cut(r.reason())
-            + "; export the service principal's current keys again (kadmin: ktadd) and restart or re-enable the plug-in");
+        // The plug-in stays in service (other tickets may be fine), but this is for the operator;
+        // a client can send such a ticket on every request, so at most one WARNING a period.
+        int suppressed = mechanisms.keyWarnings().take();
+        if (suppressed >= 0) {
+          events.warning("a Kerberos ticket could not be decrypted with the keytab: ", r.reason(),
+              "; export the service principal's current keys again (kadmin: ktadd) and restart or re-enable the "
+              + "plug-in" + (suppressed == 0 ? "" : " (" + suppressed + " more such tickets in the last "
+              + WarningLimit.PERIOD.toSeconds() + " s or more, each in its own refusal event)"));
+        }
       }
       return new Decision.Refuse(r.reason(), null);
+    }
+    if (step instanceof Step.Unavailable u) {
+      return new Decision.Unavailable(u.reason());
     }
     if (step instanceof Step.Fault f) {
       return new Decision.Fail(f.code(), f.text());
@@ -261,8 +290,8 @@ final class NegotiateContext implements AuthenticationContext {
     if (mapped instanceof PrincipalMapping.Result.Refused r) {
       return new Decision.Refuse(r.reason(), established.principal());
     }
-    return new Decision.LogOn(((PrincipalMapping.Result.Account) mapped).name(), established.principal(),
-        established.token());
+    PrincipalMapping.Result.Account account = (PrincipalMapping.Result.Account) mapped;
+    return new Decision.LogOn(account.name(), established.principal(), established.token(), account.checkCase());
   }
 
   private Decision rawNtlm(NtlmStep step) {
@@ -270,7 +299,7 @@ final class NegotiateContext implements AuthenticationContext {
       return new Decision.Reply(c.token());
     }
     if (step instanceof NtlmStep.Authenticated a) {
-      return new Decision.LogOn(a.account(), null, null);
+      return new Decision.LogOn(a.account(), null);
     }
     return ntlmFailure(step);
   }
@@ -304,6 +333,13 @@ final class NegotiateContext implements AuthenticationContext {
     if (!(step instanceof NtlmStep.Authenticated a)) {
       return ntlmFailure(step);
     }
+    if (clientMic == null && a.micVerified()) {
+      // MS-SPNG §3.3.5.1: the mechanism supports integrity and the client used it (its
+      // AUTHENTICATE carried a verified MIC), so the mechListMIC is required; without it a
+      // rewritten mechanism list would go unnoticed.
+      return new Decision.Refuse("the NTLM AUTHENTICATE carries a MIC but the SPNEGO NegTokenResp no mechListMIC "
+          + "(MS-SPNG 3.3.5.1: the mechanism list must be protected)", a.account());
+    }
     byte[] serverMic = null;
     if (clientMic != null) {
       // RFC 4178 §5: the MIC protects the mechanism list against a downgrade; MS-SPNG: a server
@@ -324,7 +360,7 @@ final class NegotiateContext implements AuthenticationContext {
       }
       serverMic = NtlmSigning.firstSignature(key, flags, NtlmSigning.Direction.SERVER_TO_CLIENT, mechTypes);
     }
-    return new Decision.LogOn(a.account(), null, Spnego.encodeResp(Spnego.ACCEPT_COMPLETED, null, null, serverMic));
+    return new Decision.LogOn(a.account(), Spnego.encodeResp(Spnego.ACCEPT_COMPLETED, null, null, serverMic));
   }
 
   private static Decision ntlmFailure(NtlmStep step) {
@@ -364,6 +400,12 @@ final class NegotiateContext implements AuthenticationContext {
       return new Outcome(AuthenticationResult.ERROR, null,
           events.error(code, "the host's logonUser for account '" + name + "' answered " + hr));
     }
+    if (decision.checkCase()) {
+      Outcome mismatch = checkCase(decision, issued.get(), user);
+      if (mismatch != null) {
+        return mismatch;
+      }
+    }
     if (token != null) {
       tokens.closeHandle(token); // a second handshake on one connection replaces the token: never leak it
     }
@@ -373,6 +415,34 @@ final class NegotiateContext implements AuthenticationContext {
       user.setUserName(name);
     }
     return new Outcome(AuthenticationResult.SUCCESS, encode(decision.finalToken()), HResult.S_OK);
+  }
+
+  /**
+   * Kerberos names are case-sensitive and the host's account names are not: {@code ADMIN@REALM}
+   * and {@code admin@REALM} are two people, but one account. The account the host logged on must
+   * carry the principal's name in the principal's case (as stored in the account), or the handle is
+   * closed again and the client refused.
+   *
+   * @return the refusal or fault, or {@code null} when the names agree
+   */
+  private Outcome checkCase(Decision.LogOn decision, TokenHandle issued, UserContext user) {
+    Out<AccessToken> about = new Out<>();
+    HResult hr = tokens.queryToken(issued, about);
+    if (hr.failed() || about.get() == null) {
+      tokens.closeHandle(issued);
+      HResult code = hr.failed() ? hr : HResult.E_POINTER;
+      return new Outcome(AuthenticationResult.ERROR, null,
+          events.error(code, "the host's queryToken for a token just issued for account '" + decision.account()
+              + "' answered " + hr));
+    }
+    String qualified = about.get().accountName();
+    String local = qualified == null ? "" : qualified.substring(qualified.lastIndexOf('\\') + 1);
+    if (local.equals(decision.account())) {
+      return null;
+    }
+    tokens.closeHandle(issued);
+    return refuse(user, "principal " + decision.principal() + " differs in case from local account " + local
+        + "; add map." + decision.principal() + "=" + local + " if they are the same person", decision.principal());
   }
 
   private void resetHandshake() {

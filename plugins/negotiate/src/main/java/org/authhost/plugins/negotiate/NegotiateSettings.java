@@ -28,12 +28,15 @@ import org.authhost.api.PluginException;
  *       JDK. The JDK reads {@code java.security.krb5.conf} once per JVM, so the plug-in sets it only
  *       when nothing else has; otherwise it logs a WARNING and the JVM's setting stays.</td></tr>
  *   <tr><td>{@code principalMapping}</td><td>{@code strip-realm}</td><td>{@code strip-realm}:
- *       {@code alice@TEST.LOCAL} is account {@code alice}, for the realms in {@code realms} only;
- *       {@code keep}: the whole principal is the account name.</td></tr>
+ *       {@code alice@TEST.LOCAL} is account {@code alice}, for the realms in {@code realms} only, and
+ *       only when the account's name has the principal's case ({@code ALICE@TEST.LOCAL} is not
+ *       {@code alice}); never the built-in {@code Administrator} or {@code Guest}. The only value:
+ *       other principals need {@code map.} entries.</td></tr>
  *   <tr><td>{@code realms}</td><td>the service principal's realm</td><td>Comma list of the realms
  *       whose users {@code strip-realm} accepts.</td></tr>
  *   <tr><td>{@code map.<principal>}</td><td></td><td>An explicit account for one principal, e.g.
- *       {@code map.admin/ops@TEST.LOCAL = Administrator}; checked before the rule.</td></tr>
+ *       {@code map.admin/ops@TEST.LOCAL = Administrator}; checked before the rule, and the only way
+ *       to reach a built-in account or an account whose name differs in case.</td></tr>
  *   <tr><td>{@code allowNtlm}</td><td>{@code true}</td><td>Accept NTLM inside SPNEGO and raw
  *       NTLMSSP under Negotiate (what Windows sends without a ticket), through the bundled NTLM
  *       mechanism.</td></tr>
@@ -91,7 +94,8 @@ record NegotiateSettings(String servicePrincipal, Path keytab, Path krb5Config, 
     Path krb5Config = path(values, "krb5Config", false);
     PrincipalMapping.Rule rule = PrincipalMapping.Rule.of(values.get("principalMapping", "strip-realm"));
     if (rule == null) {
-      throw invalid(values, "principalMapping", "must be strip-realm or keep");
+      throw invalid(values, "principalMapping", "must be one of: " + PrincipalMapping.Rule.allowed()
+          + " (map other principals with map.<principal@REALM> = <local account>)");
     }
     Set<String> realms = new LinkedHashSet<>();
     String realmList = values.get("realms").orElse(spn.substring(at + 1));

@@ -28,9 +28,21 @@ final class PluginEvents {
     log.logEvent(identity, EventLevel.INFORMATION, HResult.S_OK, cut(text));
   }
 
-  /** Something the operator should fix, while the plug-in stays in service. */
+  /**
+   * Something the operator should fix, while the plug-in stays in service; {@code text} is the
+   * plug-in's own (settings, paths), never what a client sent: use
+   * {@link #warning(String, String, String)} for that.
+   */
   void warning(String text) {
     log.logEvent(identity, EventLevel.WARNING, HResult.S_OK, text);
+  }
+
+  /**
+   * A warning about something a client's token showed: {@code clientText} is cut as
+   * {@link #refused} cuts it, the plug-in's own {@code lead} and {@code fix} are kept whole.
+   */
+  void warning(String lead, String clientText, String fix) {
+    log.logEvent(identity, EventLevel.WARNING, HResult.S_OK, lead + cut(clientText) + fix);
   }
 
   /**

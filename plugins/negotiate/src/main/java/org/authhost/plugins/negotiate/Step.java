@@ -27,6 +27,12 @@ sealed interface Step {
     }
   }
 
+  /**
+   * The token was not looked at because the acceptor's credential is gone (the plug-in was
+   * disabled while this handshake was under way): neither the client's fault nor a broken keytab.
+   */
+  record Unavailable(String reason) implements Step {}
+
   /** The acceptor itself cannot work: log it and fail closed. */
   record Fault(HResult code, String text) implements Step {}
 }

@@ -28,11 +28,14 @@ final class FakeServer implements ServerContext {
   /** One logged event. */
   record Event(EventLevel level, HResult code, String text) {}
 
-  final Set<String> accounts = new HashSet<>(Set.of("alice", "bob"));
+  /** The accounts, in their stored case; looked up ignoring case, as the host does. */
+  final Set<String> accounts = new HashSet<>(Set.of("alice", "bob", "Administrator", "Guest"));
   /** Passwords for NTLM (the host hands out their NT hashes); alice's only. */
   final Map<String, String> passwords = new java.util.HashMap<>(Map.of("alice", "Wonderland 1865"));
   final List<Event> events = new ArrayList<>();
   final Set<Long> openHandles = new HashSet<>();
+  /** The stored account name of each handle issued. */
+  final Map<Long, String> handleAccounts = new java.util.HashMap<>();
   /** Accounts logged on, in order. */
   final List<String> logons = new ArrayList<>();
   /** When set, logonUser answers this. */
@@ -88,18 +91,21 @@ final class FakeServer implements ServerContext {
 
   @Override
   public TokenService tokenService() {
+    String authPackage = "AuthHost Negotiate";
     return new TokenService() {
       @Override
       public HResult logonUser(String account, String authenticationPackage, Out<TokenHandle> token) {
         if (logonAnswer != null) {
           return logonAnswer;
         }
-        if (!accounts.contains(account)) {
+        Optional<String> stored = accounts.stream().filter(a -> a.equalsIgnoreCase(account)).findFirst();
+        if (stored.isEmpty()) {
           return HResult.E_LOGON_FAILURE;
         }
         long handle = nextHandle.getAndIncrement();
         synchronized (FakeServer.this) {
           openHandles.add(handle);
+          handleAccounts.put(handle, stored.get());
           logons.add(account);
         }
         token.set(new TokenHandle(handle));
@@ -113,7 +119,15 @@ final class FakeServer implements ServerContext {
 
       @Override
       public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
-        return HResult.E_NOTIMPL;
+        synchronized (FakeServer.this) {
+          if (!openHandles.contains(handle.value())) {
+            return HResult.SEC_E_INVALID_HANDLE;
+          }
+          token.set(new AccessToken(new org.authhost.api.Sid("S-1-5-21-1-2-3-1001"),
+              List.of(org.authhost.api.Sid.EVERYONE), "TEST\\" + handleAccounts.get(handle.value()), authPackage,
+              java.time.Instant.EPOCH));
+          return HResult.S_OK;
+        }
       }
 
       @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -52,6 +53,8 @@ class NegotiateContextTest {
   static final class FakeNtlm implements NtlmPort {
     final List<byte[]> seen = new ArrayList<>();
     String account = "alice";
+    /** What the Authenticated step says about the AUTHENTICATE's MIC. */
+    boolean micVerified;
     NtlmStep failure;
 
     @Override
@@ -67,7 +70,7 @@ class NegotiateContextTest {
           return new NtlmStep.Challenge(CHALLENGE);
         }
         if (legs[0] == 2 && Arrays.equals(token, AUTHENTICATE)) {
-          return new NtlmStep.Authenticated(account, "", "WS", KEY.clone(), false);
+          return new NtlmStep.Authenticated(account, "", "WS", KEY.clone(), micVerified);
         }
         return new NtlmStep.Refused("wrong password for alice");
       };
@@ -346,5 +349,143 @@ class NegotiateContextTest {
     assertEquals(AuthenticationResult.CONTINUE, noNtlm.send(noNtlm.connection(), init).result(),
         "the JDK answers with its own choice of Kerberos");
     assertArrayEquals(init, noNtlm.kerberosTokens.get(0).get(0));
+  }
+
+  private static byte[] krb() {
+    return Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null);
+  }
+
+  @Test
+  void aLegAfterReleaseIsAnErrorButNoFailure() {
+    AuthenticationContext c = h.connection();
+    assertEquals(AuthenticationResult.CONTINUE, h.send(c, NEGOTIATE).result());
+    c.release(); // the connection closed on another worker while the next leg was on its way
+    PluginHarness.Answer late = h.send(c, AUTHENTICATE);
+    assertEquals(AuthenticationResult.ERROR, late.result());
+    assertEquals(HResult.S_OK, late.hr(), "a failing HRESULT would take the plug-in out of service");
+    assertNull(late.blob());
+    assertTrue(h.server.texts(EventLevel.ERROR).isEmpty());
+    assertTrue(h.server.logons.isEmpty());
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, c.getImpersonationToken(new Out<>()), "the SSPI rule stays");
+  }
+
+  @Test
+  void theRuleNeverLogsOnTheBuiltInAccounts() {
+    for (String principal : List.of("ADMINISTRATOR@TEST.LOCAL", "Administrator@TEST.LOCAL", "guest@TEST.LOCAL")) {
+      h.kerberos = t -> new Step.Established(principal, null);
+      PluginHarness.Answer a = h.send(h.connection(), krb());
+      assertEquals(AuthenticationResult.DENIED, a.result(), principal);
+      assertEquals(HResult.S_OK, a.hr());
+      assertTrue(h.refusals().get(h.refusals().size() - 1).contains("built-in account"), h.refusals().toString());
+    }
+    assertTrue(h.server.logons.isEmpty(), "logonUser was never asked: " + h.server.logons);
+  }
+
+  @Test
+  void aPrincipalThatDiffersInCaseFromItsAccountIsRefused() {
+    h.kerberos = t -> new Step.Established("ALICE@TEST.LOCAL", null);
+    AuthenticationContext c = h.connection();
+    PluginHarness.Answer a = h.send(c, krb());
+    assertEquals(AuthenticationResult.DENIED, a.result());
+    assertEquals(HResult.S_OK, a.hr());
+    assertEquals("Negotiate from 192.0.2.7 refused: principal ALICE@TEST.LOCAL differs in case from local account "
+        + "alice; add map.ALICE@TEST.LOCAL=alice if they are the same person", h.refusals().get(0));
+    assertTrue(h.server.openHandles.isEmpty(), "the token the host issued is closed again");
+    assertEquals(HResult.SEC_E_NO_IMPERSONATION, c.getImpersonationToken(new Out<>()));
+    assertEquals("ALICE@TEST.LOCAL", h.user.name, "the audit names the principal");
+  }
+
+  @Test
+  void explicitEntriesReachBuiltInAccountsAndOtherCases() {
+    PluginHarness mapped = new PluginHarness(ntlm, "map.ALICE@TEST.LOCAL", "alice", "map.root@TEST.LOCAL",
+        "administrator");
+    for (String principal : List.of("ALICE@TEST.LOCAL", "root@TEST.LOCAL")) {
+      mapped.kerberos = t -> new Step.Established(principal, null);
+      assertEquals(AuthenticationResult.SUCCESS, mapped.send(mapped.connection(), krb()).result(),
+          mapped.refusals().toString());
+    }
+    assertEquals(List.of("alice", "administrator"), mapped.server.logons);
+  }
+
+  @Test
+  void keyWarningsAreRateLimited() {
+    h.kerberos = t -> new Step.Refused("GSS-API refused the token: Specified version of key is not available (44)",
+        true);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(AuthenticationResult.DENIED, h.send(h.connection(), krb()).result());
+      h.clock.advance(Duration.ofSeconds(10));
+    }
+    List<String> warnings = keyWarnings();
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertEquals(5, h.refusals().size(), "each one is still an audited refusal");
+    h.clock.advance(Duration.ofSeconds(10)); // 60 s after the first
+    h.send(h.connection(), krb());
+    warnings = keyWarnings();
+    assertEquals(2, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(1).contains("(4 more such tickets"), warnings.get(1));
+  }
+
+  private List<String> keyWarnings() {
+    return h.server.texts(EventLevel.WARNING).stream().filter(w -> w.contains("keytab")).toList();
+  }
+
+  @Test
+  void aClientMicWithoutAMechListMicIsRefusedInsideSpnego() {
+    ntlm.micVerified = true;
+    AuthenticationContext c = h.connection();
+    h.send(c, Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID, Spnego.KRB5_OID), NEGOTIATE, null));
+    PluginHarness.Answer refused = h.send(c, Spnego.encodeResp(-1, null, AUTHENTICATE, null));
+    assertEquals(AuthenticationResult.DENIED, refused.result());
+    assertEquals(HResult.S_OK, refused.hr());
+    assertTrue(h.refusals().get(0).contains("no mechListMIC") && h.refusals().get(0).contains("MS-SPNG"),
+        h.refusals().toString());
+    assertTrue(h.server.logons.isEmpty());
+  }
+
+  @Test
+  void aClientMicIsFineInRawNtlmAndWithAMechListMic() throws Exception {
+    ntlm.micVerified = true;
+    AuthenticationContext c = h.connection();
+    h.send(c, NEGOTIATE);
+    assertEquals(AuthenticationResult.SUCCESS, h.send(c, AUTHENTICATE).result(), "raw NTLMSSP has no mechListMIC");
+
+    byte[] init = Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID, Spnego.KRB5_OID), NEGOTIATE, null);
+    byte[] mic = NtlmSigning.firstSignature(KEY, FLAGS, NtlmSigning.Direction.CLIENT_TO_SERVER,
+        Spnego.parseInit(init).mechTypesEncoding());
+    AuthenticationContext d = h.connection();
+    h.send(d, init);
+    assertEquals(AuthenticationResult.SUCCESS, h.send(d, Spnego.encodeResp(-1, null, AUTHENTICATE, mic)).result());
+    assertEquals(List.of("alice", "alice"), h.server.logons);
+  }
+
+  @Test
+  void aKerberosLegAfterDisableIsAnErrorWithoutAKeytabWarning() {
+    int[] legs = {0};
+    h.kerberos = t -> ++legs[0] == 1 ? new Step.Continue(new byte[] {7}) : new Step.Established("bob@TEST.LOCAL", null);
+    AuthenticationContext c = h.connection();
+    assertEquals(AuthenticationResult.CONTINUE, h.send(c, krb()).result());
+    assertEquals(HResult.S_OK, h.plugin.disable());
+    assertEquals(1, h.disposedAcceptors);
+    PluginHarness.Answer late = h.send(c, Spnego.encodeResp(-1, null, new byte[] {5}, null));
+    assertEquals(AuthenticationResult.ERROR, late.result());
+    assertEquals(HResult.S_OK, late.hr());
+    assertTrue(keyWarnings().isEmpty(), h.server.texts(EventLevel.WARNING).toString());
+    assertTrue(h.server.texts(EventLevel.ERROR).isEmpty());
+    assertTrue(h.server.logons.isEmpty());
+    c.release();
+  }
+
+  @Test
+  void shutdownWithoutDisableStillDropsTheCredential() {
+    assertEquals(HResult.S_OK, h.plugin.shutdown());
+    assertEquals(1, h.disposedAcceptors);
+  }
+
+  @Test
+  void warningsCutWhatTheClientSent() {
+    PluginEvents events = new PluginEvents(h.server.eventLog(), FakeServer.values());
+    events.warning("lead: ", "x".repeat(5000), "; fix it");
+    String w = h.server.texts(EventLevel.WARNING).get(h.server.texts(EventLevel.WARNING).size() - 1);
+    assertEquals("lead: " + "x".repeat(PluginEvents.MAX_TEXT) + "...; fix it", w);
   }
 }

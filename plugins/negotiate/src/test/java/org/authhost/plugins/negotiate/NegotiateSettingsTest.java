@@ -43,10 +43,10 @@ class NegotiateSettingsTest {
   @Test
   void everySettingMayBeGiven() {
     NegotiateSettings s = NegotiateSettings.from(FakeServer.values("servicePrincipal", " HTTP/www.example.com@EXAMPLE.COM ",
-        "keytab", "/k", "krb5Config", "/c/krb5.conf", "principalMapping", "KEEP", "realms", "EXAMPLE.COM, OTHER.ORG",
+        "keytab", "/k", "krb5Config", "/c/krb5.conf", "principalMapping", "Strip-Realm", "realms", "EXAMPLE.COM, OTHER.ORG",
         "allowNtlm", "false", "map.ops/admin@EXAMPLE.COM", "Administrator", "ntlm.anything", "is the NTLM's to check"));
     assertEquals(Path.of("/c/krb5.conf"), s.krb5Config());
-    assertEquals(PrincipalMapping.Rule.KEEP, s.mapping().rule());
+    assertEquals(PrincipalMapping.Rule.STRIP_REALM, s.mapping().rule());
     assertEquals(Set.of("EXAMPLE.COM", "OTHER.ORG"), s.mapping().realms());
     assertEquals(Map.of("ops/admin@EXAMPLE.COM", "Administrator"), s.mapping().explicit());
     assertEquals(false, s.allowNtlm());
@@ -58,7 +58,8 @@ class NegotiateSettingsTest {
     "servicePrincipal| alice@TEST.LOCAL| servicePrincipal' must be service/host@REALM",
     "servicePrincipal| HTTP/a b@R| servicePrincipal' must be service/host@REALM",
     "keytab| ' '| keytab' is not set",
-    "principalMapping| lower| principalMapping' must be strip-realm or keep",
+    "principalMapping| lower| principalMapping' must be one of: strip-realm (map other principals with map.",
+    "principalMapping| keep| principalMapping' must be one of: strip-realm (map other principals with map.",
     "realms| A,,B| realms' must be a comma-separated list",
     "allowNtlm| yes| allowNtlm' must be \"true\" or \"false\"",
     "map.alice| bob| map.alice' must be map.<principal@REALM> = <local account>",

@@ -134,4 +134,17 @@ class NtlmHandshakeTest {
     System.arraycopy(checksum, 0, out, 4, 8);
     return out;
   }
+
+  @Test
+  void aClientThatSignedItsAuthenticateMustSendTheMechListMic() throws Exception {
+    NtlmTestClient client = NtlmTestClient.withPassword("alice", "", PASSWORD).mic(true);
+    AuthenticationContext c = h.connection();
+    byte[] init = Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID, Spnego.KRB5_OID), client.negotiate(), null);
+    client.readChallenge(Spnego.parseResp(h.send(c, init).token()).responseToken());
+    PluginHarness.Answer refused = h.send(c, Spnego.encodeResp(-1, null, client.authenticateV2(), null));
+    assertEquals(AuthenticationResult.DENIED, refused.result());
+    assertEquals(HResult.S_OK, refused.hr());
+    assertTrue(h.refusals().get(0).contains("no mechListMIC"), h.refusals().toString());
+    assertTrue(h.server.logons.isEmpty());
+  }
 }

@@ -30,6 +30,10 @@ final class PluginHarness {
   /** What the fake Kerberos acceptor answers to a token. */
   Function<byte[], Step> kerberos = t -> new Step.Refused("no script");
   int disposedHandshakes;
+  /** How often the acceptor was disposed (disable, shutdown). */
+  int disposedAcceptors;
+  /** The plug-in's clock, which the test moves. */
+  final MovableClock clock = new MovableClock();
   /** Whether enable asked the acceptor to make the JDK re-read its krb5.conf. */
   boolean refreshedConfig;
 
@@ -53,7 +57,7 @@ final class PluginHarness {
     plugin = new NegotiateAuthenticationPlugin((settings, refresh) -> {
       refreshedConfig = refresh;
       return fakeAcceptor();
-    });
+    }, clock);
     List<String> values = new ArrayList<>(List.of("servicePrincipal", "HTTP/localhost@TEST.LOCAL", "keytab", "/k",
         "allowNtlm", Boolean.toString(realNtlm)));
     values.addAll(List.of(namedValues));
@@ -65,6 +69,7 @@ final class PluginHarness {
   }
 
   private GssAcceptor fakeAcceptor() {
+    boolean[] disposed = {false};
     return new GssAcceptor() {
       @Override
       public Handshake newHandshake() {
@@ -74,7 +79,8 @@ final class PluginHarness {
           @Override
           public Step accept(byte[] token) {
             seen.add(token);
-            return kerberos.apply(token);
+            // As JdkGssAcceptor does once its credential is gone.
+            return disposed[0] ? new Step.Unavailable("the plug-in was disabled") : kerberos.apply(token);
           }
 
           @Override
@@ -86,8 +92,34 @@ final class PluginHarness {
 
       @Override
       public void dispose() {
+        disposed[0] = true;
+        disposedAcceptors++;
       }
     };
+  }
+
+  /** A clock that stands still until moved. */
+  static final class MovableClock extends java.time.Clock {
+    private java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
   }
 
   AuthenticationContext connection() {

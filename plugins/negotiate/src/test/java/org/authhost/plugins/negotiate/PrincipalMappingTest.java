@@ -2,8 +2,10 @@ package org.authhost.plugins.negotiate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,10 @@ class PrincipalMappingTest {
 
   private static String account(PrincipalMapping.Result r) {
     return assertInstanceOf(PrincipalMapping.Result.Account.class, r).name();
+  }
+
+  private static boolean checksCase(PrincipalMapping.Result r) {
+    return assertInstanceOf(PrincipalMapping.Result.Account.class, r).checkCase();
   }
 
   private static String refusal(PrincipalMapping.Result r) {
@@ -41,11 +47,28 @@ class PrincipalMappingTest {
   }
 
   @Test
-  void explicitEntriesWin() {
+  void explicitEntriesWinAndSkipTheCaseCheck() {
     assertEquals("Administrator", account(strip.map("ops/admin@TEST.LOCAL")));
-    PrincipalMapping keep = new PrincipalMapping(PrincipalMapping.Rule.KEEP, Set.of("TEST.LOCAL"),
-        Map.of("alice@TEST.LOCAL", "alice"));
-    assertEquals("alice", account(keep.map("alice@TEST.LOCAL")));
-    assertEquals("bob@OTHER", account(keep.map("bob@OTHER")));
+    assertEquals(false, checksCase(strip.map("ops/admin@TEST.LOCAL")));
+    assertEquals(true, checksCase(strip.map("alice@TEST.LOCAL")), "the rule's names must match the account's case");
+  }
+
+  @Test
+  void theRuleNeverReachesTheBuiltInAccounts() {
+    for (String name : List.of("Administrator", "ADMINISTRATOR", "administrator", "Guest", "GUEST", "guest")) {
+      String reason = refusal(strip.map(name + "@TEST.LOCAL"));
+      assertTrue(reason.contains("built-in account") && reason.contains("map." + name + "@TEST.LOCAL=" + name), reason);
+    }
+    PrincipalMapping explicit = new PrincipalMapping(PrincipalMapping.Rule.STRIP_REALM, Set.of("TEST.LOCAL"),
+        Map.of("Administrator@TEST.LOCAL", "Administrator"));
+    assertEquals("Administrator", account(explicit.map("Administrator@TEST.LOCAL")), "an explicit entry may");
+    assertTrue(refusal(explicit.map("ADMINISTRATOR@TEST.LOCAL")).contains("built-in"), "entries are exact");
+  }
+
+  @Test
+  void keepIsNoLongerARule() {
+    assertNull(PrincipalMapping.Rule.of("keep"));
+    assertEquals(PrincipalMapping.Rule.STRIP_REALM, PrincipalMapping.Rule.of(" Strip-Realm "));
+    assertEquals("strip-realm", PrincipalMapping.Rule.allowed());
   }
 }
