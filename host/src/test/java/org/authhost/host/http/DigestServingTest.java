@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -17,11 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
-import org.authhost.host.Main;
 import org.authhost.host.bench.LoadTool;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,14 +56,7 @@ class DigestServingTest {
           "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
         }
         """);
-    InputStream stdin = System.in;
-    try {
-      System.setIn(new ByteArrayInputStream("pw-alice\n".getBytes(StandardCharsets.UTF_8)));
-      assertEquals(0, Main.commandLine().execute("accounts", "add", "alice", "--password-stdin",
-          "--config", config.toString()));
-    } finally {
-      System.setIn(stdin);
-    }
+    TestHosts.addAccount(config, "alice", "pw-alice");
     host = AuthHost.create(ConfigLoader.load(config));
     host.start();
     port = host.http().plainPort();
@@ -255,14 +247,7 @@ class DigestServingTest {
           "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "%s", "plugins": ["digest"] } ]
         }
         """.formatted(root.resolve("media")));
-    InputStream stdin = System.in;
-    try {
-      System.setIn(new ByteArrayInputStream("pw-bob\n".getBytes(StandardCharsets.UTF_8)));
-      assertEquals(0, Main.commandLine().execute("accounts", "add", "bob", "--password-stdin",
-          "--config", config.toString()));
-    } finally {
-      System.setIn(stdin);
-    }
+    TestHosts.addAccount(config, "bob", "pw-bob");
     AuthHost md5 = AuthHost.create(ConfigLoader.load(config));
     md5.start();
     try {

@@ -3,8 +3,6 @@ package org.authhost.host.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +11,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
-import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.bench.NtlmClient;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.ThrowawayKdc;
 import org.junit.jupiter.api.AfterAll;
@@ -71,14 +69,7 @@ class NegotiateServingTest {
           "publishingPoints": [ { "name": "n", "prefix": "/n/", "directory": "../media", "plugins": ["negotiate"] } ]
         }
         """.formatted(kdc.servicePrincipal(), kdc.keytab(), kdc.krb5Conf()));
-    InputStream stdin = System.in;
-    try {
-      System.setIn(new ByteArrayInputStream("pw-alice\n".getBytes(StandardCharsets.UTF_8)));
-      assertEquals(0, Main.commandLine().execute("accounts", "add", "alice", "--password-stdin",
-          "--config", config.toString()));
-    } finally {
-      System.setIn(stdin);
-    }
+    TestHosts.addAccount(config, "alice", "pw-alice");
     host = AuthHost.create(ConfigLoader.load(config));
     host.start();
     port = host.http().plainPort();

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +12,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
-import org.authhost.host.Main;
 import org.authhost.host.bench.NtlmClient;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
 import org.junit.jupiter.api.AfterAll;
@@ -62,14 +60,7 @@ class NtlmServingTest {
           "publishingPoints": [ { "name": "n", "prefix": "/n/", "directory": "../media", "plugins": ["ntlm"] } ]
         }
         """);
-    InputStream stdin = System.in;
-    try {
-      System.setIn(new ByteArrayInputStream("pw-alice\n".getBytes(StandardCharsets.UTF_8)));
-      assertEquals(0, Main.commandLine().execute("accounts", "add", "alice", "--password-stdin",
-          "--config", config.toString()));
-    } finally {
-      System.setIn(stdin);
-    }
+    TestHosts.addAccount(config, "alice", "pw-alice");
     host = AuthHost.create(ConfigLoader.load(config));
     host.start();
     port = host.http().plainPort();

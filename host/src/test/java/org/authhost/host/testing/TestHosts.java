@@ -1,8 +1,12 @@
 package org.authhost.host.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 
@@ -38,5 +42,23 @@ public final class TestHosts {
 
   public static HostConfig load(Path configFolder) throws Exception {
     return ConfigLoader.load(configFolder);
+  }
+
+  /**
+   * {@code accounts add USER --password-stdin --config DIR}, as an operator would run it, so the
+   * account carries every secret the store derives (Argon2id, HA1, NT hash).
+   */
+  public static void addAccount(Path configFolder, String user, String password) {
+    InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
+      int rc = Main.commandLine().execute("accounts", "add", user, "--password-stdin", "--config",
+          configFolder.toString());
+      if (rc != 0) {
+        throw new IllegalStateException("accounts add " + user + " exited with " + rc);
+      }
+    } finally {
+      System.setIn(stdin);
+    }
   }
 }
