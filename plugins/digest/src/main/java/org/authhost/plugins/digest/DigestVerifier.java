@@ -104,7 +104,7 @@ final class DigestVerifier {
       String next = c.qop() == null || (nonces.wantsNext(nonce) && replays.claimNext(nonce.id())) ? issue() : null;
       return new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, next));
     } catch (Malformed e) {
-      return new Verdict.Denied(e.getMessage(), false);
+      return new Verdict.Denied(new Refusal(Refusal.Kind.MALFORMED, e.getMessage()), false);
     } catch (Stop e) {
       return e.verdict;
     }
@@ -205,8 +205,8 @@ final class DigestVerifier {
         }
         // An exact repeat of a count: a replay, refused as such (no stale=true, so it is audited
         // and counted towards the lockout).
-        throw new Stop(new Verdict.Denied("nc " + c.nc() + " was already used with this nonce"
-            + " (a replayed request)", false));
+        throw new Stop(new Verdict.Denied(new Refusal(Refusal.Kind.REPLAYED, "nc " + c.nc()
+            + " was already used with this nonce (a replayed request)"), false));
     }
   }
 }
