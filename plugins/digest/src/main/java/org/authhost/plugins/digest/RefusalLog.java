@@ -74,7 +74,8 @@ final class RefusalLog {
   }
 
   /** One refused request from {@code address}: an event now, or a count for a later summary. */
-  void refused(String address, Refusal refusal) {
+  void refused(String clientAddress, Refusal refusal) {
+    String address = clientAddress == null ? "?" : clientAddress;
     List<String> texts = new ArrayList<>(2);
     synchronized (this) {
       long now = clock.millis();

@@ -142,6 +142,14 @@ class RefusalLogTest {
   }
 
   @Test
+  void aClientWithoutAnAddressIsCountedAsOne() {
+    RefusalLog log = log(16);
+    log.refused(null, BAD);
+    log.refused(null, BAD);
+    assertEquals(List.of("Digest response from ? refused: nc '1' is not 8 hex digits"), events());
+  }
+
+  @Test
   void theTableSizeMustBeAPowerOfTwo() {
     assertThrows(IllegalArgumentException.class, () -> log(12));
     assertThrows(IllegalArgumentException.class, () -> log(2));
