@@ -48,12 +48,20 @@ import org.slf4j.LoggerFactory;
  * (16), and 64 connections from one address would measure that cap's 429 answers instead.
  *
  * <p>Run: {@code host/bench ServingBenchmark [concurrency=64] [duration=5s] [warmup=2s] [rounds=3]
- * [sources=concurrency]}.
+ * [sources=concurrency] [targets]}. With {@code -Dauthhost.bench.compareDigestJar=<jar>} another
+ * build of the Digest plug-in serves {@code /digestcompare/} and is measured as
+ * {@code digest-compare} in the same rounds, so that a before/after comparison shares its rounds,
+ * and the machine's noise, with its baseline.
  */
 public final class ServingBenchmark {
   private static final String FILE = "small.txt";
   private static final int FILE_BYTES = 1024;
   private static final String PASSWORD = "bench-Pa55word";
+  /**
+   * System property: the path of another build's Digest plug-in JAR. Adds the target
+   * {@code digest-compare} (served by that JAR) next to {@code digest}, measured in the same rounds.
+   */
+  static final String COMPARE_DIGEST_JAR = "authhost.bench.compareDigestJar";
 
   private ServingBenchmark() {}
 
@@ -81,20 +89,33 @@ public final class ServingBenchmark {
       Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
       Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
       Files.copy(PluginJar.builtinPlugin("authhost-plugin-digest.jar"), plugins.resolve("digest.jar"));
+      // A second Digest plug-in from another build, for a before/after comparison in the same rounds.
+      String compareJar = System.getProperty(COMPARE_DIGEST_JAR);
+      if (compareJar != null) {
+        Path copy = Files.copy(Path.of(compareJar), plugins.resolve("digestcompare.jar"));
+        // A plug-in's id is in its JAR: the copy needs its own.
+        try (var jar = java.nio.file.FileSystems.newFileSystem(copy)) {
+          Path properties = jar.getPath("META-INF/authhost-plugin.properties");
+          Files.writeString(properties, Files.readString(properties).replace("id=digest\n", "id=digestcompare\n"));
+        }
+      }
       Path config = Files.createDirectories(root.resolve("config"));
+      String comparePlugin = compareJar == null ? "" : ", \"digestcompare\"";
+      String comparePoint = compareJar == null ? "" : ",\n    { \"name\": \"digestcompare\", \"prefix\": "
+          + "\"/digestcompare/\", \"directory\": \"../media\", \"plugins\": [\"digestcompare\"] }";
       Files.writeString(config.resolve("host.json"), """
           {
             "serverName": "benchhost",
             "dataDirectory": "../var",
-            "plugins": { "directory": "../plugins", "order": ["anonymous", "basic", "digest"] },
+            "plugins": { "directory": "../plugins", "order": ["anonymous", "basic", "digest"%s] },
             "http": { "bindAddress": "127.0.0.1", "port": 0 },
             "publishingPoints": [
               { "name": "anon", "prefix": "/anon/", "directory": "../media" },
               { "name": "basic", "prefix": "/basic/", "directory": "../media", "plugins": ["basic"] },
-              { "name": "digest", "prefix": "/digest/", "directory": "../media", "plugins": ["digest"] }
+              { "name": "digest", "prefix": "/digest/", "directory": "../media", "plugins": ["digest"] }%s
             ]
           }
-          """);
+          """.formatted(comparePlugin, comparePoint));
       addAccount(config, "alice", PASSWORD);
 
       host = AuthHost.create(ConfigLoader.load(config));
@@ -124,7 +145,11 @@ public final class ServingBenchmark {
           {"anonymous", anonymous, null},
           {"basic", basic, credentials},
           // One nonce per connection, reused with nc 1, 2, 3...: how keep-alive clients use Digest.
-          {"digest", digest, "digest:" + credentials}};
+          {"digest", digest, "digest:" + credentials},
+          {"digest-compare", "http://127.0.0.1:" + port + "/digestcompare/" + FILE, "digest:" + credentials}};
+      if (compareJar == null) {
+        targets = java.util.Arrays.copyOf(targets, targets.length - 1);
+      }
       if (args.length > 5) {
         // Only the named targets (the first, unauthenticated, always stays as the baseline).
         java.util.Set<String> only = java.util.Set.of(args[5].split(","));

@@ -53,29 +53,35 @@ final class Challenges {
    * @param nextnonce a nonce for the client's next request, or {@code null}
    */
   static String authenticationInfo(String rspauth, DigestCredentials credentials, String nextnonce) {
-    StringJoiner info = new StringJoiner(", ");
+    // Built on every success: one builder, sized for an SHA-256 rspauth and a nextnonce.
+    StringBuilder info = new StringBuilder(200);
     if (rspauth != null) {
-      info.add("rspauth=" + quote(rspauth));
-      info.add("qop=" + credentials.qop());
-      info.add("cnonce=" + quote(credentials.cnonce()));
-      info.add("nc=" + credentials.nc());
+      quote(info.append("rspauth="), rspauth);
+      info.append(", qop=").append(credentials.qop());
+      quote(info.append(", cnonce="), credentials.cnonce());
+      info.append(", nc=").append(credentials.nc());
     }
     if (nextnonce != null) {
-      info.add("nextnonce=" + quote(nextnonce));
+      quote(info.append(info.length() == 0 ? "nextnonce=" : ", nextnonce="), nextnonce);
     }
     return info.toString();
   }
 
   /** A quoted-string, escaping {@code "} and {@code \} (the cnonce echoed is the client's). */
   static String quote(String value) {
-    StringBuilder b = new StringBuilder(value.length() + 2).append('"');
+    return quote(new StringBuilder(value.length() + 2), value).toString();
+  }
+
+  private static StringBuilder quote(StringBuilder b, String value) {
+    b.append('"');
+    int plain = 0; // start of the run not yet copied: runs without " or \ go in whole
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == '"' || c == '\\') {
-        b.append('\\');
+        b.append(value, plain, i).append('\\');
+        plain = i;
       }
-      b.append(c);
     }
-    return b.append('"').toString();
+    return b.append(value, plain, value.length()).append('"');
   }
 }

@@ -84,10 +84,9 @@ enum DigestAlgorithm {
     return jcaName.equals("MD5") ? 32 : 64;
   }
 
+  /** This thread's digest object, ready: {@code digest(byte[])} leaves it reset after every use. */
   private MessageDigest digest() {
-    MessageDigest md = perThread.get();
-    md.reset();
-    return md;
+    return perThread.get();
   }
 
   private MessageDigest newDigest() {

@@ -37,7 +37,8 @@ import org.authhost.api.ServerContext;
  * <p>Life cycle: {@link #initialize} reads the named values; {@link #enable} loads (or makes) the
  * nonce key, checks the realm with the host and starts an empty replay cache, so a disable/enable
  * turns outstanding nonces stale, exactly like a restart. Each request gets its own
- * {@link DigestContext}; everything they share lives in one {@link DigestVerifier}.
+ * {@link DigestContext}; everything they share lives in one {@link DigestVerifier} and one
+ * {@link RefusalLog}, whose summaries the heartbeat writes.
  */
 public final class DigestAuthenticationPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Digest";
@@ -53,6 +54,8 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
   private volatile NamedValues values;
   private volatile DigestSettings settings;
   private volatile DigestVerifier verifier;
+  private volatile PluginEvents events;
+  private volatile RefusalLog refusals;
 
   /** The host's constructor: the system clock, a strong random source, the default replay cache. */
   public DigestAuthenticationPlugin() {
@@ -91,8 +94,23 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     byte[] key = loadKey(current);
     NonceService nonces = new NonceService(key, settings.nonceLifetime(), clock, random);
     int segments = Math.min(16, replayCapacity);
+    events = new PluginEvents(current.eventLog(), values);
+    refusals = new RefusalLog(events, clock, RefusalLog.DEFAULT_INTERVAL, RefusalLog.DEFAULT_SLOTS);
     verifier = new DigestVerifier(settings, nonces, new ReplayCache(replayCapacity, segments), credentials);
-    return HResult.S_OK; // no heartbeat: nothing here needs periodic work
+    if (heartbeatPeriod != null) {
+      // The summaries of refusal floods; a fraction of their interval, so that none is late by much.
+      heartbeatPeriod.set(RefusalLog.DEFAULT_INTERVAL.dividedBy(6));
+    }
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult onHeartbeat() {
+    RefusalLog current = refusals;
+    if (current != null) {
+      current.flush();
+    }
+    return HResult.S_OK;
   }
 
   /**
@@ -133,14 +151,25 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
   @Override
   public HResult disable() {
     verifier = null; // contexts already created keep theirs until they finish
+    closeRefusals();
     return HResult.S_OK;
   }
 
   @Override
   public HResult shutdown() {
     verifier = null;
+    closeRefusals();
     server = null;
     return HResult.S_OK;
+  }
+
+  /** What is still counted goes out now: the next enable starts a new log. */
+  private void closeRefusals() {
+    RefusalLog current = refusals;
+    refusals = null;
+    if (current != null) {
+      current.close();
+    }
   }
 
   @Override
@@ -179,11 +208,12 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     }
     ServerContext current = server;
     DigestVerifier shared = verifier;
-    if (current == null || shared == null) {
+    PluginEvents ownEvents = events;
+    RefusalLog ownRefusals = refusals;
+    if (current == null || shared == null || ownRefusals == null) {
       return HResult.E_UNEXPECTED; // not enabled
     }
-    context.set(new DigestContext(this, current.tokenService(), shared,
-        new PluginEvents(current.eventLog(), values)));
+    context.set(new DigestContext(this, current.tokenService(), shared, ownEvents, ownRefusals));
     return HResult.S_OK;
   }
 }

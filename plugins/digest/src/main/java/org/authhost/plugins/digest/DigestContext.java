@@ -24,7 +24,8 @@ import org.authhost.api.UserContext;
  *       {@code Authentication-Info} value as the blob; the token is this context's until
  *       {@link #release()}.
  *   <li>Wrong or bad response: DENIED with fresh challenges ({@code stale=true} when only the nonce
- *       was wrong), an INFORMATION event naming the reason for a bad one, and {@code S_OK}.
+ *       was wrong), an INFORMATION event naming the reason for a bad one (counted into a summary
+ *       when the same address keeps sending them, see {@link RefusalLog}), and {@code S_OK}.
  *   <li>A host service failing: an ERROR event, ERROR, and {@code NS_E_PLUGIN_ERROR_REPORTED}.
  * </ul>
  */
@@ -33,16 +34,19 @@ final class DigestContext implements AuthenticationContext {
   private final TokenService tokens;
   private final DigestVerifier verifier;
   private final PluginEvents events;
+  private final RefusalLog refusals;
 
   private String account;
   private TokenHandle token;
   private boolean released;
 
-  DigestContext(AuthenticationPlugin plugin, TokenService tokens, DigestVerifier verifier, PluginEvents events) {
+  DigestContext(AuthenticationPlugin plugin, TokenService tokens, DigestVerifier verifier, PluginEvents events,
+      RefusalLog refusals) {
     this.plugin = plugin;
     this.tokens = tokens;
     this.verifier = verifier;
     this.events = events;
+    this.refusals = refusals;
   }
 
   /** The callback's arguments and Authenticate's return value. */
@@ -89,9 +93,8 @@ final class DigestContext implements AuthenticationContext {
     }
     Verdict verdict = verifier.verify(blob, command, user);
     if (verdict instanceof Verdict.Denied denied) {
-      if (denied.reason() != null) {
-        events.information("Digest response from " + (user == null ? "?" : user.ipAddress()) + " refused: "
-            + denied.reason());
+      if (denied.refusal() != null) {
+        refusals.refused(user == null ? "?" : user.ipAddress(), denied.refusal());
       }
       return new Outcome(AuthenticationResult.DENIED, verifier.challenges(denied.stale()), HResult.S_OK);
     }

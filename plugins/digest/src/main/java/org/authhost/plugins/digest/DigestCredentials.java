@@ -95,12 +95,17 @@ record DigestCredentials(String username, boolean userhash, String realm, String
       }
       return hex(plain, algorithm, "userhash username");
     }
-    String name = extended != null ? extValue(extended) : utf8(latin1Octets(plain), "username");
-    name = Normalizer.normalize(name, Normalizer.Form.NFC); // RFC 7613 UsernameCasePreserved
+    String name;
+    if (extended == null && isAscii(plain)) {
+      name = plain; // ASCII is its own UTF-8 and already NFC: no decoder, no normalizer
+    } else {
+      name = extended != null ? extValue(extended) : utf8(latin1Octets(plain), "username");
+      name = Normalizer.normalize(name, Normalizer.Form.NFC); // RFC 7613 UsernameCasePreserved
+    }
     if (name.isEmpty()) {
       throw new Malformed("empty username");
     }
-    if (name.chars().anyMatch(Character::isISOControl)) {
+    if (hasControl(name)) {
       throw new Malformed("username contains a control character");
     }
     return name;
@@ -179,7 +184,25 @@ record DigestCredentials(String username, boolean userhash, String realm, String
     if (value.length() != algorithm.hexLength() || !isHex(value)) {
       throw new Malformed(what + " is not " + algorithm.hexLength() + " hex digits (algorithm " + algorithm + ")");
     }
-    return value.toLowerCase(Locale.ROOT);
+    return DigestParams.lowerCase(value);
+  }
+
+  private static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isHex(String s) {

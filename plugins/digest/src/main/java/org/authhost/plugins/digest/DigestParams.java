@@ -50,7 +50,7 @@ final class DigestParams {
       if (name.isEmpty()) {
         throw new Malformed("expected a parameter name at offset " + pos + ", found " + describe(pos));
       }
-      name = name.toLowerCase(Locale.ROOT);
+      name = lowerCase(name);
       skipWhitespace();
       if (pos == text.length() || text.charAt(pos) != '=') {
         throw new Malformed("parameter '" + name + "' has no '=' (offset " + pos + ")");
@@ -79,13 +79,19 @@ final class DigestParams {
   /** A quoted-string: {@code "} ... {@code "}, with backslash escapes; no control characters but tab. */
   private String quoted(String name) throws Malformed {
     int start = pos++;
-    StringBuilder value = new StringBuilder();
+    // Clients escape nothing in practice, so the common value is one substring; a builder is
+    // made only at the first backslash.
+    int from = pos;
+    StringBuilder value = null;
     while (pos < text.length()) {
       char c = text.charAt(pos++);
       if (c == '"') {
-        return value.toString();
+        return value == null ? text.substring(from, pos - 1) : value.toString();
       }
       if (c == '\\') {
+        if (value == null) {
+          value = new StringBuilder(text.length() - from).append(text, from, pos - 1);
+        }
         if (pos == text.length()) {
           break;
         }
@@ -95,7 +101,9 @@ final class DigestParams {
         throw new Malformed("parameter '" + name + "' contains a control character (0x"
             + Integer.toHexString(c) + ") at offset " + (pos - 1));
       }
-      value.append(c);
+      if (value != null) {
+        value.append(c);
+      }
     }
     throw new Malformed("the quoted value of parameter '" + name + "' starting at offset " + start
         + " is not closed");
@@ -128,6 +136,20 @@ final class DigestParams {
       pos++;
     }
     return text.substring(start, pos);
+  }
+
+  /**
+   * ASCII text in lower case. Clients send names and hex digits in lower case already, and
+   * {@link String#toLowerCase} would look up the case of every character to find that out.
+   */
+  static String lowerCase(String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      char c = ascii.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return ascii.toLowerCase(Locale.ROOT);
+      }
+    }
+    return ascii;
   }
 
   private void skipSeparators() {

@@ -17,7 +17,9 @@ import org.authhost.api.UserContext;
  * <ol>
  *   <li>form ({@link DigestCredentials}), then agreement with what was offered: realm, opaque,
  *       algorithm, qop, userhash, and that {@code uri} names this request;
- *   <li>the nonce's MAC: a nonce not issued here is refused outright, without {@code stale};
+ *   <li>the nonce's MAC: a nonce not issued here is refused outright, without {@code stale} (a
+ *       nonce the replay cache holds octet for octet was checked when it was made, and is not
+ *       checked again);
  *   <li>the account and its HA1 from the host, then the response, compared in constant time;
  *   <li>only for a right response: the nonce's age and count. Too old, unknown to the replay
  *       cache, or a count already used: {@code stale=true}. Because the digest was right, the
@@ -78,7 +80,7 @@ final class DigestVerifier {
     try {
       DigestCredentials c = DigestCredentials.parse(new String(blob, StandardCharsets.ISO_8859_1));
       checkOffer(c, command);
-      NonceService.Check nonce = nonces.check(c.nonce());
+      NonceService.Check nonce = nonces.check(c.nonce(), replays::issued);
       if (nonce.status() == NonceService.Status.FORGED) {
         throw new Malformed("the nonce was not issued by this server (bad form or MAC)");
       }
@@ -102,7 +104,7 @@ final class DigestVerifier {
       String next = c.qop() == null || (nonces.wantsNext(nonce) && replays.claimNext(nonce.id())) ? issue() : null;
       return new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, next));
     } catch (Malformed e) {
-      return new Verdict.Denied(e.getMessage(), false);
+      return new Verdict.Denied(new Refusal(Refusal.Kind.MALFORMED, e.getMessage()), false);
     } catch (Stop e) {
       return e.verdict;
     }
@@ -203,8 +205,8 @@ final class DigestVerifier {
         }
         // An exact repeat of a count: a replay, refused as such (no stale=true, so it is audited
         // and counted towards the lockout).
-        throw new Stop(new Verdict.Denied("nc " + c.nc() + " was already used with this nonce"
-            + " (a replayed request)", false));
+        throw new Stop(new Verdict.Denied(new Refusal(Refusal.Kind.REPLAYED, "nc " + c.nc()
+            + " was already used with this nonce (a replayed request)"), false));
     }
   }
 }

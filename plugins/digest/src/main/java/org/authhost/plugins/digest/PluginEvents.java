@@ -7,7 +7,7 @@ import org.authhost.api.NamedValues;
 
 /**
  * This plug-in's voice in the host's event log ({@code IWMSEventLog}), with the two kinds of event
- * it writes while enabled. (While initializing or enabling it writes none: it throws a
+ * it writes while enabled. Refusals reach it through {@link RefusalLog}, which keeps a flood short. (While initializing or enabling it writes none: it throws a
  * {@link org.authhost.api.PluginException} and the host records that.)
  */
 final class PluginEvents {
@@ -20,10 +20,10 @@ final class PluginEvents {
     this.identity = identity;
   }
 
-  /** A client's request was refused for a reason the host's audit cannot see. */
   /** Longest client-derived text an event keeps: garbage requests must not grow the log. */
   static final int MAX_TEXT = 300;
 
+  /** A client's request was refused for a reason the host's audit cannot see. */
   void information(String text) {
     String kept = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "..." : text;
     log.logEvent(identity, EventLevel.INFORMATION, HResult.S_OK, kept);

@@ -16,8 +16,8 @@ import java.util.Map;
  * accepted again.
  *
  * <p>Capacity is fixed, split into segments that each evict their least recently used nonce, so
- * that parallel requests rarely wait on one lock. Each entry costs about 100 bytes: 100,000
- * nonces, the default, are about 10 MB.
+ * that parallel requests rarely wait on one lock. Each entry costs about 140 bytes: 100,000
+ * nonces, the default, are about 14 MB.
  */
 final class ReplayCache {
   /** The default capacity: far more nonces than a five-minute lifetime sees on one server. */
@@ -62,6 +62,18 @@ final class ReplayCache {
     Segment s = segment(id);
     synchronized (s) {
       s.put(id, new NcWindow());
+    }
+  }
+
+  /**
+   * Whether {@code id} is a nonce issued here and still remembered. Entries are only ever made by
+   * {@link #register} for a nonce just minted, so {@link NonceService} may take a yes as proof of
+   * origin. Does not count as a use: the LRU order stays as it was.
+   */
+  boolean issued(NonceService.Id id) {
+    Segment s = segment(id);
+    synchronized (s) {
+      return s.containsKey(id);
     }
   }
 

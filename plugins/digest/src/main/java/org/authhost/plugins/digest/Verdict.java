@@ -16,11 +16,11 @@ sealed interface Verdict {
   /**
    * The client is refused (DENIED).
    *
-   * @param reason for an INFORMATION event when the request itself was bad; {@code null} when the
+   * @param refusal for an INFORMATION event when the request itself was bad; {@code null} when the
    *     host's audit says enough (wrong password, unknown user) or nothing went wrong (a stale nonce)
    * @param stale answer {@code stale=true}: the digest was right, only the nonce was not
    */
-  record Denied(String reason, boolean stale) implements Verdict {}
+  record Denied(Refusal refusal, boolean stale) implements Verdict {}
 
   /**
    * The plug-in cannot work (its host service failed): an ERROR event, and the plug-in goes out of

@@ -7,7 +7,8 @@
  * response, built from {@code DigestParams} (header syntax), {@code DigestCredentials} (fields),
  * {@code RequestUris} (the {@code uri} check), {@code DigestMath} (the formulas),
  * {@code NonceService} with {@code NonceKeyFile} (unforgeable, expiring nonces),
- * {@code ReplayCache} with {@code NcWindow} (bounded replay protection) and {@code Challenges} (the
- * text sent back).
+ * {@code ReplayCache} with {@code NcWindow} (bounded replay protection), {@code Challenges} (the
+ * text sent back) and {@code RefusalLog} with {@code Refusal} (events about bad requests, a flood
+ * summed up).
  */
 package org.authhost.plugins.digest;

@@ -304,6 +304,36 @@ class DigestPluginTest {
   }
 
   @Test
+  void aFloodOfGarbageFromOneAddressIsOneEventThenASummaryOnTheHeartbeat() {
+    PluginHarness h = start();
+    TestClient client = h.client("SHA-256", "Mufasa", "Circle of Life");
+    client.overrides.put("nc", "1");
+    for (int i = 0; i < 500; i++) {
+      assertEquals(DENIED, h.sendAndRelease(client.header("GET", URI, "auth", 1), get(URI)).result());
+    }
+    assertEquals(List.of("Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits"), h.information());
+
+    assertEquals(HResult.S_OK, h.plugin.onHeartbeat());
+    assertEquals(1, h.information().size(), "the interval is not over yet");
+    h.clock.advance(RefusalLog.DEFAULT_INTERVAL);
+    assertEquals(HResult.S_OK, h.plugin.onHeartbeat());
+    assertEquals("499 more malformed Digest requests from 192.0.2.7 in the last 60 s", h.information().get(1));
+    assertEquals(2, h.information().size());
+  }
+
+  @Test
+  void enableAsksForTheHeartbeatThatWritesTheSummaries() {
+    FakeServer server = new FakeServer(data);
+    DigestAuthenticationPlugin plugin = new DigestAuthenticationPlugin(new FakeServer.TestClock(),
+        new java.security.SecureRandom(), 16);
+    assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values()));
+    Out<Duration> heartbeat = new Out<>(Duration.ZERO);
+    assertEquals(HResult.S_OK, plugin.enable(heartbeat));
+    assertTrue(heartbeat.get().compareTo(RefusalLog.DEFAULT_INTERVAL) < 0
+        && heartbeat.get().compareTo(Duration.ofMillis(100)) > 0, String.valueOf(heartbeat.get()));
+  }
+
+  @Test
   void aResponseWithoutOpaqueIsAcceptedAsLive555SendsIt() {
     // live555 (VLC) never echoes opaque; the nonce's MAC already proves the challenge is ours.
     PluginHarness h = start();
@@ -318,9 +348,10 @@ class DigestPluginTest {
     TestClient client = h.client("SHA-256", "Mufasa", "Circle of Life");
     assertEquals(DENIED, h.sendAndRelease(client.header("GET", URI, "auth-int", 1), get(URI)).result());
     client.userhash = true;
-    assertEquals(DENIED, h.sendAndRelease(client.header("GET", URI, "auth", 2), get(URI)).result());
+    // From another address: a second refusal from the first one would only be counted (RefusalLog).
+    assertEquals(DENIED, h.sendAndRelease(client.header("GET", URI, "auth", 2), get(URI).from("192.0.2.8")).result());
     assertEquals(List.of("Digest response from 192.0.2.7 refused: qop=auth-int was not offered",
-        "Digest response from 192.0.2.7 refused: userhash=true was not offered"), h.information());
+        "Digest response from 192.0.2.8 refused: userhash=true was not offered"), h.information());
   }
 
   @Test
@@ -335,7 +366,7 @@ class DigestPluginTest {
     assertEquals(SUCCESS, h.sendAndRelease(client.header("POST", URI, "auth-int", 3), empty).result());
     assertEquals(SUCCESS, h.sendAndRelease(client.header("POST", URI, "auth", 4), post).result(),
         "qop=auth does not cover the body");
-    assertEquals(2, h.information().size());
+    assertEquals(1, h.information().size(), "the second refusal from the same address is counted, not logged");
     assertTrue(h.information().get(0).endsWith("qop=auth-int for a request with a body: plug-ins do not see the"
         + " body; use qop=auth"));
   }

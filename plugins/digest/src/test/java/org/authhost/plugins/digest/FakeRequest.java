@@ -14,6 +14,7 @@ final class FakeRequest implements CommandContext, PresentationContext, UserCont
   final String target;
   final Map<String, List<String>> headers = new LinkedHashMap<>();
   String userName;
+  private String address = "192.0.2.7";
 
   FakeRequest(String method, String target) {
     this.method = method;
@@ -68,7 +69,13 @@ final class FakeRequest implements CommandContext, PresentationContext, UserCont
 
   @Override
   public String ipAddress() {
-    return "192.0.2.7";
+    return address;
+  }
+
+  /** The same request from another client address. */
+  FakeRequest from(String clientAddress) {
+    this.address = clientAddress;
+    return this;
   }
 
   @Override

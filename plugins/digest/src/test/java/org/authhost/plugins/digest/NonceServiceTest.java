@@ -81,6 +81,30 @@ class NonceServiceTest {
   }
 
   @Test
+  void aNonceTheCacheVouchesForSkipsTheMacForItsExactOctetsOnly() {
+    // A nonce under another key: only the skipped MAC can let it through.
+    byte[] otherKey = key.clone();
+    otherKey[0] ^= 1;
+    NonceService.Minted foreign = new NonceService(otherKey, Duration.ofSeconds(300), clock, RANDOM).mint();
+    NonceService.Check vouched = nonces.check(foreign.value(), id -> id.equals(foreign.id()));
+    assertEquals(NonceService.Status.FRESH, vouched.status(), "the MAC is not computed again");
+    assertEquals(foreign.id(), vouched.id());
+    clock.advance(Duration.ofSeconds(301));
+    assertEquals(NonceService.Status.EXPIRED, nonces.check(foreign.value(), id -> id.equals(foreign.id())).status(),
+        "the lifetime still counts");
+
+    // Every changed octet makes another id, so the MAC is checked and fails.
+    NonceService.Minted mine = nonces.mint();
+    String n = mine.value();
+    for (int i = 0; i < n.length() - 1; i++) { // the last character carries padding bits
+      char c = n.charAt(i);
+      String changed = n.substring(0, i) + (c == 'A' ? 'B' : 'A') + n.substring(i + 1);
+      assertEquals(NonceService.Status.FORGED, nonces.check(changed, id -> id.equals(mine.id())).status(),
+          "position " + i);
+    }
+  }
+
+  @Test
   void everyNonceIsDifferent() {
     Set<String> seen = new HashSet<>();
     Set<NonceService.Id> ids = new HashSet<>();

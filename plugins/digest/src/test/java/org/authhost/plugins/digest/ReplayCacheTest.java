@@ -1,6 +1,8 @@
 package org.authhost.plugins.digest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +71,7 @@ class ReplayCacheTest {
   }
 
   private static NonceService.Id id(long n) {
-    return new NonceService.Id(n * 31, n);
+    return new NonceService.Id(n * 7, n * 31, n, n * 5, n * 3);
   }
 
   @Test
@@ -79,6 +81,25 @@ class ReplayCacheTest {
     cache.register(id(1));
     assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 1));
     assertEquals(ReplayCache.Result.REPLAYED, cache.use(id(1), 1));
+  }
+
+  @Test
+  void issuedKnowsOnlyRegisteredNoncesAndIsNotAUse() {
+    ReplayCache cache = new ReplayCache(2, 1);
+    NonceService.Id one = id(1);
+    cache.register(one);
+    cache.register(id(2));
+    assertTrue(cache.issued(one));
+    // The same random part with another MAC is another nonce: a forgery must not pass for it.
+    assertFalse(cache.issued(new NonceService.Id(one.timestamp(), one.high(), one.low(), one.macHigh() ^ 1,
+        one.macLow())));
+    assertFalse(cache.issued(new NonceService.Id(one.timestamp() + 1, one.high(), one.low(), one.macHigh(),
+        one.macLow())));
+    assertFalse(cache.issued(id(3)), "asking never enters a nonce");
+    assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(3), 1));
+    cache.register(id(4)); // evicts 1: issued() did not make it recently used
+    assertFalse(cache.issued(one));
+    assertTrue(cache.issued(id(2)));
   }
 
   @Test
