@@ -59,6 +59,7 @@ public final class PluginHost extends LifeCycle {
 
   /** Replaced whole at start and stop, so readers on the request path never take a lock. */
   private volatile Map<String, HostedPlugin> plugins = Map.of();
+  private volatile Offer offer;
   private final List<PluginProblem> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Inject
@@ -169,14 +170,64 @@ public final class PluginHost extends LifeCycle {
    * A plug-in in error is never among them: the host fails closed.
    */
   public List<PluginView> offeredAuthenticationPlugins() {
-    List<HostedPlugin> usable = plugins.values().stream()
+    Map<String, HostedPlugin> now = plugins;
+    Offer last = offer;
+    if (last != null && last.isCurrent(now)) {
+      return last.views();
+    }
+    // What the list is built from is noted first: a change while it is built then makes it stale
+    // at once instead of being missed.
+    Offer next = Offer.of(now);
+    List<HostedPlugin> usable = now.values().stream()
         .filter(p -> p.authentication() != null && p.isUsable()).toList();
     List<PluginView> offered = new ArrayList<>();
     usable.stream().filter(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
         .findFirst().ifPresent(p -> offered.add(p.view()));
     usable.stream().filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
         .forEach(p -> offered.add(p.view()));
-    return offered;
+    next = next.with(List.copyOf(offered));
+    offer = next;
+    return next.views();
+  }
+
+  /**
+   * The offer list as last built, with what it was built from. Every request asks for it, and it
+   * changes only when a plug-in's state does: rebuilding it each time was a measurable share of the
+   * serving CPU. It is current while the plug-in map is the same object and every plug-in still
+   * has the status, flags and protocol it had; a stale read at worst rebuilds it once more.
+   */
+  private record Offer(Map<String, HostedPlugin> from, HostedPlugin[] plugins, int[] statuses, int[] flags,
+      String[] protocols, List<PluginView> views) {
+
+    static Offer of(Map<String, HostedPlugin> from) {
+      HostedPlugin[] all = from.values().toArray(HostedPlugin[]::new);
+      int[] statuses = new int[all.length];
+      int[] flags = new int[all.length];
+      String[] protocols = new String[all.length];
+      for (int i = 0; i < all.length; i++) {
+        statuses[i] = all[i].status();
+        flags[i] = all[i].flags();
+        protocols[i] = all[i].protocol();
+      }
+      return new Offer(from, all, statuses, flags, protocols, List.of());
+    }
+
+    Offer with(List<PluginView> built) {
+      return new Offer(from, plugins, statuses, flags, protocols, built);
+    }
+
+    boolean isCurrent(Map<String, HostedPlugin> now) {
+      if (now != from) {
+        return false;
+      }
+      for (int i = 0; i < plugins.length; i++) {
+        HostedPlugin p = plugins[i];
+        if (p.status() != statuses[i] || p.flags() != flags[i] || p.protocol() != protocols[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** {@link #session(String)}, as a completed future. */
