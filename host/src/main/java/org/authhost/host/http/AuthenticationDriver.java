@@ -208,7 +208,9 @@ final class AuthenticationDriver {
       }
       case SUCCESS -> {
         throttle.succeeded(key);
-        audit.logonSucceeded(a.request(), outcome.accountName(), plugin.id(), plugin.protocol());
+        if (a.connection().isNewLogon(plugin.id(), outcome.accountName())) {
+          audit.logonSucceeded(a.request(), outcome.accountName(), plugin.id(), plugin.protocol());
+        }
         if (bound) {
           a.connection().authenticated(plugin.id(), outcome);
         }
@@ -250,7 +252,9 @@ final class AuthenticationDriver {
         }
         return challenge(a, others, "authentication required");
       }
-      audit.logonSucceeded(a.request(), outcome.accountName(), anonymous.id(), anonymous.protocol());
+      if (a.connection().isNewLogon(anonymous.id(), outcome.accountName())) {
+        audit.logonSucceeded(a.request(), outcome.accountName(), anonymous.id(), anonymous.protocol());
+      }
       Verdict v = authorizeQuietly(a, outcome);
       session.release();
       if (v instanceof Verdict.Serve) {

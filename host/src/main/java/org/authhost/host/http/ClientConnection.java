@@ -25,6 +25,7 @@ final class ClientConnection {
   private final Map<String, AuthenticationSession> bound = new HashMap<>();
   private AuthenticationOutcome authenticated;
   private String authenticatedPlugin;
+  private String lastLogon;
   private boolean closed;
 
   ClientConnection(InetSocketAddress remote, boolean secure) {
@@ -54,6 +55,20 @@ final class ClientConnection {
 
   synchronized String authenticatedPlugin() {
     return authenticatedPlugin;
+  }
+
+  /**
+   * Whether a successful logon of {@code account} through {@code plugin} is new on this connection:
+   * a keep-alive client that proves the same account on every request (Basic, Digest, anonymous)
+   * is one logon to audit, not one per request. Another account or plug-in is a new logon.
+   */
+  synchronized boolean isNewLogon(String plugin, String account) {
+    String key = plugin + '\n' + account;
+    if (key.equals(lastLogon)) {
+      return false;
+    }
+    lastLogon = key;
+    return true;
   }
 
   /** Drops a bound session (a failed handshake starts over). */

@@ -1,23 +1,64 @@
 package org.authhost.host.http;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.authhost.api.CommandContext;
 
-/** {@code pCommandContext}: the request line and headers, read-only. */
-record HttpCommandContext(String method, String requestTarget, Map<String, List<String>> headers)
-    implements CommandContext {
+/**
+ * {@code pCommandContext}: the request line and headers, read-only. The header map is built only
+ * when a plug-in asks for all of it: most read one header or none, and copying every header of
+ * every request was a measurable share of the serving CPU.
+ */
+final class HttpCommandContext implements CommandContext {
+  private final String method;
+  private final String requestTarget;
+  private final HttpHeaders source;
+  private volatile Map<String, List<String>> headers;
 
+  private HttpCommandContext(String method, String requestTarget, HttpHeaders source) {
+    this.method = method;
+    this.requestTarget = requestTarget;
+    this.source = source;
+  }
+
+  /** The request's headers are not changed while plug-ins see it: the host answers one request at a time. */
   static HttpCommandContext of(HttpRequest request) {
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    for (Map.Entry<String, String> h : request.headers()) {
-      headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>()).add(h.getValue());
+    return new HttpCommandContext(request.method().name(), request.uri(), request.headers());
+  }
+
+  @Override
+  public String method() {
+    return method;
+  }
+
+  @Override
+  public String requestTarget() {
+    return requestTarget;
+  }
+
+  @Override
+  public Map<String, List<String>> headers() {
+    Map<String, List<String>> built = headers;
+    if (built == null) {
+      Map<String, List<String>> all = new LinkedHashMap<>();
+      for (Map.Entry<String, String> h : source) {
+        all.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>()).add(h.getValue());
+      }
+      all.replaceAll((k, v) -> List.copyOf(v));
+      built = Collections.unmodifiableMap(all);
+      headers = built; // a race builds the same map twice, which is harmless
     }
-    headers.replaceAll((k, v) -> List.copyOf(v));
-    return new HttpCommandContext(request.method().name(), request.uri(), Collections.unmodifiableMap(headers));
+    return built;
+  }
+
+  @Override
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(source.get(name)); // Netty's look-up ignores case, as the map's keys do
   }
 }

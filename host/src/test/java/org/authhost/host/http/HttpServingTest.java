@@ -29,6 +29,7 @@ import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.RawHttpConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,6 +173,24 @@ class HttpServingTest {
   static List<EventRecord> audit(String contains) {
     return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
         .filter(e -> e.text().contains(contains)).toList();
+  }
+
+  @Test
+  void aKeepAliveClientIsOneLogonPerConnection() throws Exception {
+    // Its own file, so that no other test's requests are counted here.
+    String marker = "request=\"GET /vod/hello.txt?keepalive\"";
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, c.get("/vod/hello.txt?keepalive", null).status());
+      }
+    }
+    assertEquals(1, audit("logon succeeded").stream().filter(e -> e.text().contains(marker)).count(),
+        "three requests on one connection are one logon");
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      assertEquals(200, c.get("/vod/hello.txt?keepalive", null).status());
+    }
+    assertEquals(2, audit("logon succeeded").stream().filter(e -> e.text().contains(marker)).count(),
+        "a new connection is a new logon");
   }
 
   @Test
