@@ -17,7 +17,25 @@ record Request(String clientAddress, String method, String target, PublishingPoi
     if (target.length() > MAX_TARGET_IN_LOG) {
       target = target.substring(0, MAX_TARGET_IN_LOG) + "...";
     }
-    // Requests are logged as text: no control characters from the wire get into the log.
-    target = target.replaceAll("\\p{Cntrl}", "?");
+    target = withoutControls(target);
+  }
+
+  /**
+   * Requests are logged as text: no control character from the wire gets into the log. By hand,
+   * because this runs for every request and a regular expression here was measurable.
+   */
+  static String withoutControls(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        char[] chars = s.toCharArray();
+        for (int j = i; j < chars.length; j++) {
+          if (Character.isISOControl(chars[j])) {
+            chars[j] = '?';
+          }
+        }
+        return new String(chars);
+      }
+    }
+    return s;
   }
 }
