@@ -63,6 +63,12 @@ final class Audit {
 
   private static String describe(Request r) {
     return "client=" + r.clientAddress() + " point=" + (r.point() == null ? "-" : r.point().name())
-        + " request=\"" + r.method() + " " + r.target() + "\"";
+        + " request=\"" + r.method() + " " + escaped(r.target()) + "\"";
+  }
+
+  /** A quote in the target would end the field early and let the rest pose as other fields. */
+  private static String escaped(String target) {
+    return target.indexOf('"') < 0 && target.indexOf('\\') < 0 ? target
+        : target.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 }

@@ -196,6 +196,7 @@ final class AuthenticationDriver {
         // reused; the client just retries. Counting it would lock out clients that did nothing wrong.
         boolean stale = saysStale(outcome.challenge());
         if (!stale) {
+          a.connection().logonFailed();
           audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), HResult.SEC_E_LOGON_DENIED,
               "credentials refused by the plug-in");
           for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, key)) {
@@ -208,7 +209,7 @@ final class AuthenticationDriver {
       }
       case SUCCESS -> {
         throttle.succeeded(key);
-        if (a.connection().isNewLogon(plugin.id(), outcome.accountName())) {
+        if (a.connection().isNewLogon(a.point().name(), plugin.id(), outcome.accountName())) {
           audit.logonSucceeded(a.request(), outcome.accountName(), plugin.id(), plugin.protocol());
         }
         if (bound) {
@@ -222,6 +223,7 @@ final class AuthenticationDriver {
       }
       default -> {
         end(a, plugin, session, bound);
+        a.connection().logonFailed();
         audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), outcome.hresult(),
             "the plug-in failed (" + outcome.hresult() + "); failing closed");
         return done(unavailable(a, "authentication is unavailable: the " + plugin.protocol()
@@ -246,13 +248,14 @@ final class AuthenticationDriver {
       if (outcome.result() != AuthenticationResult.SUCCESS) {
         session.release();
         if (others.isEmpty()) {
+          a.connection().logonFailed();
           audit.logonFailed(a.request(), null, anonymous.id(), anonymous.protocol(), outcome.hresult(),
               "anonymous logon failed and no other plug-in is offered");
           return done(unavailable(a, "anonymous access is unavailable"));
         }
         return challenge(a, others, "authentication required");
       }
-      if (a.connection().isNewLogon(anonymous.id(), outcome.accountName())) {
+      if (a.connection().isNewLogon(a.point().name(), anonymous.id(), outcome.accountName())) {
         audit.logonSucceeded(a.request(), outcome.accountName(), anonymous.id(), anonymous.protocol());
       }
       Verdict v = authorizeQuietly(a, outcome);

@@ -58,12 +58,13 @@ final class ClientConnection {
   }
 
   /**
-   * Whether a successful logon of {@code account} through {@code plugin} is new on this connection:
-   * a keep-alive client that proves the same account on every request (Basic, Digest, anonymous)
-   * is one logon to audit, not one per request. Another account or plug-in is a new logon.
+   * Whether a successful logon of {@code account} through {@code plugin} at {@code point} is new on
+   * this connection: a keep-alive client that proves the same account on every request (Basic,
+   * Digest, anonymous) is one logon to audit, not one per request. Another account, plug-in or
+   * publishing point is a new logon, and so is the first success after a failure.
    */
-  synchronized boolean isNewLogon(String plugin, String account) {
-    String key = plugin + '\n' + account;
+  synchronized boolean isNewLogon(String point, String plugin, String account) {
+    String key = point + '\n' + plugin + '\n' + account;
     if (key.equals(lastLogon)) {
       return false;
     }
@@ -71,8 +72,14 @@ final class ClientConnection {
     return true;
   }
 
+  /** A logon failed on this connection: the next success is audited whatever came before. */
+  synchronized void logonFailed() {
+    lastLogon = null;
+  }
+
   /** Drops a bound session (a failed handshake starts over). */
   synchronized void forget(String protocol) {
+    lastLogon = null;
     authenticated = null;
     authenticatedPlugin = null;
     AuthenticationSession session = bound.remove(protocol.toLowerCase(Locale.ROOT));

@@ -27,7 +27,11 @@ final class HttpCommandContext implements CommandContext {
     this.source = source;
   }
 
-  /** The request's headers are not changed while plug-ins see it: the host answers one request at a time. */
+  /**
+   * Reads {@code request}'s headers when asked, not now: nothing changes a client's request headers
+   * (the origin proxy copies them before it drops {@code Authorization}), and the request object is
+   * not pooled, so the later read sees what arrived.
+   */
   static HttpCommandContext of(HttpRequest request) {
     return new HttpCommandContext(request.method().name(), request.uri(), request.headers());
   }
@@ -59,6 +63,7 @@ final class HttpCommandContext implements CommandContext {
 
   @Override
   public Optional<String> header(String name) {
-    return Optional.ofNullable(source.get(name)); // Netty's look-up ignores case, as the map's keys do
+    // Netty's look-up ignores ASCII case, as the map's keys do; header names on the wire are ASCII.
+    return Optional.ofNullable(source.get(name));
   }
 }

@@ -175,16 +175,20 @@ public final class PluginHost extends LifeCycle {
     if (last != null && last.isCurrent(now)) {
       return last.views();
     }
-    // What the list is built from is noted first: a change while it is built then makes it stale
-    // at once instead of being missed.
+    // Each plug-in's status is read once, and the list is built from those very values: a change
+    // while it is built then differs from what the list records, and the next call rebuilds it.
     Offer next = Offer.of(now);
-    List<HostedPlugin> usable = now.values().stream()
-        .filter(p -> p.authentication() != null && p.isUsable()).toList();
-    List<PluginView> offered = new ArrayList<>();
-    usable.stream().filter(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
-        .findFirst().ifPresent(p -> offered.add(p.view()));
-    usable.stream().filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
-        .forEach(p -> offered.add(p.view()));
+    List<PluginView> anonymous = new ArrayList<>();
+    List<PluginView> others = new ArrayList<>();
+    for (int i = 0; i < next.plugins().length; i++) {
+      HostedPlugin p = next.plugins()[i];
+      if (p.authentication() == null || next.statuses()[i] != (PluginStatus.LOADED | PluginStatus.ENABLED)) {
+        continue;
+      }
+      (AuthenticationFlags.has(next.flags()[i], AuthenticationFlags.ANONYMOUS) ? anonymous : others).add(p.view());
+    }
+    List<PluginView> offered = new ArrayList<>(anonymous.isEmpty() ? List.of() : List.of(anonymous.get(0)));
+    offered.addAll(others);
     next = next.with(List.copyOf(offered));
     offer = next;
     return next.views();
@@ -194,7 +198,7 @@ public final class PluginHost extends LifeCycle {
    * The offer list as last built, with what it was built from. Every request asks for it, and it
    * changes only when a plug-in's state does: rebuilding it each time was a measurable share of the
    * serving CPU. It is current while the plug-in map is the same object and every plug-in still
-   * has the status, flags and protocol it had; a stale read at worst rebuilds it once more.
+   * has the status, flags and protocol the list was built from.
    */
   private record Offer(Map<String, HostedPlugin> from, HostedPlugin[] plugins, int[] statuses, int[] flags,
       String[] protocols, List<PluginView> views) {

@@ -114,7 +114,7 @@ class HttpServingTest {
           ]
         }
         """.formatted(origin.getAddress().getPort()));
-    for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin", "grace")) {
       account("add", user, "pw-" + user);
     }
     host = AuthHost.create(ConfigLoader.load(config));
@@ -191,6 +191,36 @@ class HttpServingTest {
     }
     assertEquals(2, audit("logon succeeded").stream().filter(e -> e.text().contains(marker)).count(),
         "a new connection is a new logon");
+  }
+
+  @Test
+  void aSuccessAfterAFailureAndAnotherPointAreNewLogons() throws Exception {
+    String right = "Basic " + java.util.Base64.getEncoder().encodeToString("grace:pw-grace".getBytes(StandardCharsets.UTF_8));
+    String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("grace:nope".getBytes(StandardCharsets.UTF_8));
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      assertEquals(200, c.get("/members/hello.txt?relogon", right).status());
+      assertEquals(200, c.get("/members/hello.txt?relogon", right).status());
+      assertEquals(401, c.get("/members/hello.txt?relogon", wrong).status());
+      assertEquals(200, c.get("/members/hello.txt?relogon", right).status());
+      assertEquals(200, c.get("/vod/premium/hello.txt?relogon", right).status());
+    }
+    assertEquals(2, audit("logon succeeded").stream()
+        .filter(e -> e.text().contains("request=\"GET /members/hello.txt?relogon\"")).count(),
+        "the success after the failure is audited: the trail never ends on a failure when access was granted");
+    assertEquals(1, audit("logon succeeded").stream()
+        .filter(e -> e.text().contains("request=\"GET /vod/premium/hello.txt?relogon\"")).count(),
+        "another publishing point on the same connection is a logon of its own");
+  }
+
+  @Test
+  void aQuoteInTheTargetCannotPoseAsAnotherAuditField() throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      c.get("/vod/hello.txt?q=\"x\"%20account=\"Administrator\"", null);
+    }
+    List<EventRecord> logged = audit("/vod/hello.txt?q=");
+    assertFalse(logged.isEmpty());
+    assertTrue(logged.stream().allMatch(e -> e.text().contains("?q=\\\"x\\\"%20account=\\\"Administrator\\\"\"")),
+        logged.toString());
   }
 
   @Test
