@@ -36,12 +36,7 @@ class DigestServingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Files.createDirectories(root.resolve("media"));
-    Files.writeString(root.resolve("media/hello.txt"), "hello, digest\n");
-    Path plugins = Files.createDirectories(root.resolve("plugins"));
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-digest.jar"), plugins.resolve("digest.jar"));
-    Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(config.resolve("host.json"), """
+    host = TestHosts.startServing(root, "authhost-plugin-digest.jar", "hello, digest\n", """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -56,9 +51,6 @@ class DigestServingTest {
           "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
         }
         """);
-    TestHosts.addAccount(config, "alice", "pw-alice");
-    host = AuthHost.create(ConfigLoader.load(config));
-    host.start();
     port = host.http().plainPort();
   }
 

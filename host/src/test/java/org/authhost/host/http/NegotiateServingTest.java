@@ -11,10 +11,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
-import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.bench.NtlmClient;
-import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.ThrowawayKdc;
@@ -50,12 +48,7 @@ class NegotiateServingTest {
     aliceCache = kdc.kinit("alice", "alice-krb-pw");
     carolCache = kdc.kinit("carol", "carol-krb-pw");
 
-    Files.createDirectories(root.resolve("media"));
-    Files.writeString(root.resolve("media/hello.txt"), "hello, negotiate\n");
-    Path plugins = Files.createDirectories(root.resolve("plugins"));
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-negotiate.jar"), plugins.resolve("negotiate.jar"));
-    Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(config.resolve("host.json"), """
+    host = TestHosts.startServing(root, "authhost-plugin-negotiate.jar", "hello, negotiate\n", """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -69,9 +62,6 @@ class NegotiateServingTest {
           "publishingPoints": [ { "name": "n", "prefix": "/n/", "directory": "../media", "plugins": ["negotiate"] } ]
         }
         """.formatted(kdc.servicePrincipal(), kdc.keytab(), kdc.krb5Conf()));
-    TestHosts.addAccount(config, "alice", "pw-alice");
-    host = AuthHost.create(ConfigLoader.load(config));
-    host.start();
     port = host.http().plainPort();
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,10 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
 import org.authhost.host.bench.NtlmClient;
-import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
-import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
@@ -42,12 +39,7 @@ class NtlmServingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Files.createDirectories(root.resolve("media"));
-    Files.writeString(root.resolve("media/hello.txt"), BODY);
-    Path plugins = Files.createDirectories(root.resolve("plugins"));
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-ntlm.jar"), plugins.resolve("ntlm.jar"));
-    Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(config.resolve("host.json"), """
+    host = TestHosts.startServing(root, "authhost-plugin-ntlm.jar", BODY, """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -60,9 +52,6 @@ class NtlmServingTest {
           "publishingPoints": [ { "name": "n", "prefix": "/n/", "directory": "../media", "plugins": ["ntlm"] } ]
         }
         """);
-    TestHosts.addAccount(config, "alice", "pw-alice");
-    host = AuthHost.create(ConfigLoader.load(config));
-    host.start();
     port = host.http().plainPort();
   }
 

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
@@ -60,5 +61,24 @@ public final class TestHosts {
     } finally {
       System.setIn(stdin);
     }
+  }
+
+  /**
+   * A started host for an end-to-end test of one built-in plug-in: {@code root/media/hello.txt}
+   * holding {@code body}, the distribution's {@code pluginJar} (e.g. {@code
+   * authhost-plugin-ntlm.jar}) alone in {@code root/plugins}, {@code hostJson} as the configuration,
+   * and the account {@code alice} with password {@code pw-alice}, made as an operator would.
+   */
+  public static AuthHost startServing(Path root, String pluginJar, String body, String hostJson) throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/hello.txt"), body);
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    Files.copy(PluginJar.builtinPlugin(pluginJar), plugins.resolve(pluginJar));
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(config.resolve("host.json"), hostJson);
+    addAccount(config, "alice", "pw-alice");
+    AuthHost host = AuthHost.create(ConfigLoader.load(config));
+    host.start();
+    return host;
   }
 }
