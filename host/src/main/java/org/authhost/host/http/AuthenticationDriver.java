@@ -196,8 +196,7 @@ final class AuthenticationDriver {
         // reused; the client just retries. Counting it would lock out clients that did nothing wrong.
         boolean stale = saysStale(outcome.challenge());
         if (!stale) {
-          a.connection().logonFailed();
-          audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), HResult.SEC_E_LOGON_DENIED,
+          logonFailed(a, account, plugin, HResult.SEC_E_LOGON_DENIED,
               "credentials refused by the plug-in");
           for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, key)) {
             audit.lockedOut(a.request(), lockout.key(), lockout.until());
@@ -209,9 +208,7 @@ final class AuthenticationDriver {
       }
       case SUCCESS -> {
         throttle.succeeded(key);
-        if (a.connection().isNewLogon(a.point().name(), plugin.id(), outcome.accountName())) {
-          audit.logonSucceeded(a.request(), outcome.accountName(), plugin.id(), plugin.protocol());
-        }
+        logonSucceeded(a, outcome.accountName(), plugin);
         if (bound) {
           a.connection().authenticated(plugin.id(), outcome);
         }
@@ -223,13 +220,27 @@ final class AuthenticationDriver {
       }
       default -> {
         end(a, plugin, session, bound);
-        a.connection().logonFailed();
-        audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), outcome.hresult(),
+        logonFailed(a, account, plugin, outcome.hresult(),
             "the plug-in failed (" + outcome.hresult() + "); failing closed");
         return done(unavailable(a, "authentication is unavailable: the " + plugin.protocol()
             + " plug-in failed"));
       }
     }
+  }
+
+  /**
+   * The audit of logons, kept with the connection's memory of them: a keep-alive client proving the
+   * same account again is not a new logon, and after a failure the next success always is.
+   */
+  private void logonSucceeded(Attempt a, String account, PluginView plugin) {
+    if (a.connection().isNewLogon(a.point().name(), plugin.id(), account)) {
+      audit.logonSucceeded(a.request(), account, plugin.id(), plugin.protocol());
+    }
+  }
+
+  private void logonFailed(Attempt a, String account, PluginView plugin, HResult why, String reason) {
+    a.connection().logonFailed();
+    audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), why, reason);
   }
 
   private void end(Attempt a, PluginView plugin, AuthenticationSession session, boolean bound) {
@@ -248,16 +259,13 @@ final class AuthenticationDriver {
       if (outcome.result() != AuthenticationResult.SUCCESS) {
         session.release();
         if (others.isEmpty()) {
-          a.connection().logonFailed();
-          audit.logonFailed(a.request(), null, anonymous.id(), anonymous.protocol(), outcome.hresult(),
+          logonFailed(a, null, anonymous, outcome.hresult(),
               "anonymous logon failed and no other plug-in is offered");
           return done(unavailable(a, "anonymous access is unavailable"));
         }
         return challenge(a, others, "authentication required");
       }
-      if (a.connection().isNewLogon(a.point().name(), anonymous.id(), outcome.accountName())) {
-        audit.logonSucceeded(a.request(), outcome.accountName(), anonymous.id(), anonymous.protocol());
-      }
+      logonSucceeded(a, outcome.accountName(), anonymous);
       Verdict v = authorizeQuietly(a, outcome);
       session.release();
       if (v instanceof Verdict.Serve) {

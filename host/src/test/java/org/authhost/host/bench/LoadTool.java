@@ -281,9 +281,13 @@ public final class LoadTool {
       if (sources <= 1) {
         return null;
       }
-      int k = i % sources;
+      return new InetSocketAddress(loopbackSource(i % sources), 0);
+    }
+
+    /** Loopback address {@code k}: 127.0.0.1, 127.0.0.2, ... 127.0.0.254, 127.0.1.1, ... */
+    static InetAddress loopbackSource(int k) {
       try {
-        return new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, (byte) (k / 254), (byte) (k % 254 + 1)}), 0);
+        return InetAddress.getByAddress(new byte[] {127, 0, (byte) (k / 254), (byte) (k % 254 + 1)});
       } catch (UnknownHostException e) {
         throw new IllegalStateException(e);
       }

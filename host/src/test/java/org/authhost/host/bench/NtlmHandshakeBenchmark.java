@@ -16,6 +16,7 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.RawHttpConnection;
+import org.authhost.host.testing.TestHosts;
 
 /**
  * Full NTLM handshakes per second against the rate of the same work without authentication, on
@@ -73,7 +74,7 @@ public final class NtlmHandshakeBenchmark {
             ]
           }
           """);
-      ServingBenchmark.addAccount(config, "alice", PASSWORD);
+      TestHosts.addAccount(config, "alice", PASSWORD);
       host = AuthHost.create(ConfigLoader.load(config));
       host.start();
       ServingBenchmark.quietLogging();
@@ -119,8 +120,8 @@ public final class NtlmHandshakeBenchmark {
           status = 1;
         }
       }
-      double plainMedian = median(plainRates);
-      double ntlmMedian = median(ntlmRates);
+      double plainMedian = ServingBenchmark.median(plainRates);
+      double ntlmMedian = ServingBenchmark.median(ntlmRates);
       System.out.printf(Locale.ROOT, "%n| | units/s (median of %d) | vs plain |%n|---|---|---|%n"
               + "| plain: 3 GETs on a new connection | %.0f | 100%% |%n"
               + "| ntlm: full 3-leg handshake on a new connection | %.0f | %.1f%% |%n",
@@ -162,7 +163,7 @@ public final class NtlmHandshakeBenchmark {
     java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
     CountDownLatch done = new CountDownLatch(concurrency);
     for (int i = 0; i < concurrency; i++) {
-      InetAddress from = source(i);
+      InetAddress from = LoadTool.Options.loopbackSource(i);
       Thread t = new Thread(() -> {
         try {
           while (!stop.get()) {
@@ -194,14 +195,6 @@ public final class NtlmHandshakeBenchmark {
     return new Rate(label, units.get(), errors.get(), nanos, firstError.get());
   }
 
-  private static InetAddress source(int i) {
-    try {
-      return InetAddress.getByAddress(new byte[] {127, 0, (byte) (i / 254), (byte) (i % 254 + 1)});
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static void expect(RawHttpConnection.Response r, int status, byte[] body) {
     if (r.status() != status || (body != null && !java.util.Arrays.equals(body, r.body()))) {
       throw new IllegalStateException("expected " + status + ", got " + r.status() + ": " + r.headers());
@@ -210,11 +203,5 @@ public final class NtlmHandshakeBenchmark {
 
   private static String base64(byte[] b) {
     return Base64.getEncoder().encodeToString(b);
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }

@@ -2,9 +2,7 @@ package org.authhost.host.bench;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.net.URI;
@@ -23,9 +21,9 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.authhost.host.AuthHost;
-import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -116,7 +114,7 @@ public final class ServingBenchmark {
             ]
           }
           """.formatted(comparePlugin, comparePoint));
-      addAccount(config, "alice", PASSWORD);
+      TestHosts.addAccount(config, "alice", PASSWORD);
 
       host = AuthHost.create(ConfigLoader.load(config));
       host.start();
@@ -249,24 +247,10 @@ public final class ServingBenchmark {
     return median(runs.stream().map(f::applyAsDouble).toList());
   }
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  /** {@code accounts add NAME --password-stdin}, as an operator would run it. */
-  static void addAccount(Path config, String user, String password) {
-    InputStream stdin = System.in;
-    try {
-      System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
-      int rc = Main.commandLine().execute("accounts", "add", user, "--password-stdin", "--config", config.toString());
-      if (rc != 0) {
-        throw new IllegalStateException("accounts add " + user + " exited with " + rc);
-      }
-    } finally {
-      System.setIn(stdin);
-    }
   }
 
   /**
