@@ -19,6 +19,7 @@ import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.time.ExecutorScheduler;
 import org.authhost.host.tokens.TokenTable;
 
 /** The whole host: event log, plug-ins and the admin endpoint, started and stopped together. */
@@ -33,13 +34,14 @@ public final class AuthHost extends LifeCycle {
   private final TokenTable tokens;
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
+  private final ExecutorScheduler scheduler;
 
   @Inject
   AuthHost(HostConfig config, EventLogStore store, HostEvents events, PluginHost plugins,
       AdminServer admin, org.authhost.host.http.HttpFront http, TroubleshootingList troubleshooting,
       TokenTable tokens,
       @Named("plugin-workers") ExecutorService workers,
-      @Named("heartbeats") ScheduledExecutorService timer) {
+      @Named("heartbeats") ScheduledExecutorService timer, ExecutorScheduler scheduler) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -50,6 +52,7 @@ public final class AuthHost extends LifeCycle {
     this.tokens = tokens;
     this.workers = workers;
     this.timer = timer;
+    this.scheduler = scheduler;
   }
 
   /** A host for this configuration, not yet started. */
@@ -68,6 +71,7 @@ public final class AuthHost extends LifeCycle {
   protected void doStart() throws Exception {
     events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK,
         "host '" + config.serverName() + "' starting with configuration " + config.configDirectory());
+    scheduler.start();
     plugins.start();
     admin.start();
     http.start();
@@ -82,6 +86,7 @@ public final class AuthHost extends LifeCycle {
     plugins.stop();
     events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK, "host stopped");
     timer.shutdownNow();
+    scheduler.stop();
     workers.shutdownNow();
     workers.awaitTermination(1, TimeUnit.SECONDS);
     store.close();

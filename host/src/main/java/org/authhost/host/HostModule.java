@@ -17,6 +17,9 @@ import org.authhost.host.config.HostConfig;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.tokens.AccountDirectory;
 import org.authhost.host.accounts.AccountStore;
+import org.authhost.host.time.ExecutorScheduler;
+import org.authhost.host.time.HostClock;
+import org.authhost.host.time.Scheduler;
 
 /** Wires the host's services. Tests override the clock with {@code Modules.override}. */
 final class HostModule extends AbstractModule {
@@ -32,7 +35,10 @@ final class HostModule extends AbstractModule {
   @Override
   protected void configure() {
     bind(HostConfig.class).toInstance(config);
-    bind(Clock.class).toInstance(Clock.systemUTC());
+    // One source of time for the whole host; tests bind a MutableClock to all three keys.
+    bind(HostClock.class).toInstance(HostClock.system());
+    bind(Clock.class).to(HostClock.class);
+    bind(Scheduler.class).to(ExecutorScheduler.class);
     bind(org.authhost.host.tokens.PasswordCheck.class).to(org.authhost.host.accounts.PasswordVerifier.class);
     bind(org.authhost.api.CredentialService.class).to(org.authhost.host.accounts.StoreCredentials.class);
   }
@@ -41,6 +47,12 @@ final class HostModule extends AbstractModule {
   @Singleton
   EventLogStore eventLogStore(Clock clock) throws IOException {
     return EventLogStore.open(config.eventLog(), clock);
+  }
+
+  @Provides
+  @Singleton
+  ExecutorScheduler scheduler() {
+    return new ExecutorScheduler("scheduler");
   }
 
   @Provides

@@ -5,10 +5,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.authhost.host.time.HostClock;
+import org.authhost.host.time.Scheduler;
 
-/** A clock that stands still until a test moves it. */
-public final class MutableClock extends Clock {
-  private volatile Instant now;
+/**
+ * A clock that stands still until a test moves it, and the scheduler that goes with it: {@link
+ * #advance} moves the instant and the nanosecond reading together and runs, on the caller's
+ * thread and in order of their due time, every task that falls due on the way (Caffeine's
+ * {@code FakeTicker} with a scheduler attached). No test has to sleep to let time pass.
+ */
+public final class MutableClock extends HostClock implements Scheduler {
+  private final List<Task> tasks = new ArrayList<>();
+  private Instant now;
+  private long nanos;
+  private long sequence;
 
   /** A clock at 2026-01-01T00:00:00Z. */
   public MutableClock() {
@@ -17,18 +30,62 @@ public final class MutableClock extends Clock {
 
   public MutableClock(Instant start) {
     this.now = start;
+    // Not zero, so that code which treats 0 as "never" is caught.
+    this.nanos = 1_000_000_000L;
   }
 
+  /** Moves time forward by {@code by}, running each task as its due time is reached. */
   public void advance(Duration by) {
-    now = now.plus(by);
+    if (by.isNegative()) {
+      throw new IllegalArgumentException("time does not go back: " + by);
+    }
+    long target;
+    synchronized (this) {
+      target = nanos + by.toNanos();
+    }
+    while (true) {
+      Task due;
+      synchronized (this) {
+        due = tasks.stream().filter(t -> t.due <= target)
+            .min(Comparator.comparingLong((Task t) -> t.due).thenComparingLong(t -> t.order)).orElse(null);
+        if (due == null) {
+          moveTo(target);
+          return;
+        }
+        moveTo(due.due);
+        tasks.remove(due);
+        if (due.period != null) {
+          due.due = nanos + due.period.toNanos();
+          due.order = sequence++;
+          tasks.add(due);
+        }
+      }
+      due.task.run();
+    }
   }
 
-  public void set(Instant instant) {
+  /** Sets the wall clock only (a clock adjustment); the monotonic reading and tasks are unmoved. */
+  public synchronized void set(Instant instant) {
     now = instant;
   }
 
+  /** How many tasks are scheduled and not cancelled. */
+  public synchronized int scheduledTasks() {
+    return tasks.size();
+  }
+
+  private void moveTo(long target) {
+    now = now.plusNanos(target - nanos);
+    nanos = target;
+  }
+
   @Override
-  public Instant instant() {
+  public synchronized long nanoTime() {
+    return nanos;
+  }
+
+  @Override
+  public synchronized Instant instant() {
     return now;
   }
 
@@ -40,5 +97,54 @@ public final class MutableClock extends Clock {
   @Override
   public Clock withZone(ZoneId zone) {
     throw new UnsupportedOperationException("tests use UTC");
+  }
+
+  @Override
+  public synchronized Scheduled schedule(Runnable task, Duration delay) {
+    return add(task, delay, null);
+  }
+
+  @Override
+  public synchronized Scheduled scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay) {
+    if (delay.isZero() || delay.isNegative()) {
+      throw new IllegalArgumentException("a period must be positive: " + delay);
+    }
+    return add(task, initialDelay, delay);
+  }
+
+  private Task add(Runnable runnable, Duration delay, Duration period) {
+    Task task = new Task(runnable, nanos + Math.max(0, delay.toNanos()), period, sequence++);
+    tasks.add(task);
+    return task;
+  }
+
+  private final class Task implements Scheduled {
+    final Runnable task;
+    final Duration period;
+    long due;
+    long order;
+    boolean cancelled;
+
+    Task(Runnable task, long due, Duration period, long order) {
+      this.task = task;
+      this.due = due;
+      this.period = period;
+      this.order = order;
+    }
+
+    @Override
+    public void cancel() {
+      synchronized (MutableClock.this) {
+        cancelled = true;
+        tasks.remove(this);
+      }
+    }
+
+    @Override
+    public boolean isCancelled() {
+      synchronized (MutableClock.this) {
+        return cancelled;
+      }
+    }
   }
 }

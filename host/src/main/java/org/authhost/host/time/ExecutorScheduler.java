@@ -1,0 +1,85 @@
+package org.authhost.host.time;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.authhost.host.lifecycle.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The production {@link Scheduler}: one daemon thread, started and stopped with the host. */
+public final class ExecutorScheduler extends LifeCycle implements Scheduler {
+  private static final Logger log = LoggerFactory.getLogger(ExecutorScheduler.class);
+
+  private final String threadName;
+  private volatile ScheduledThreadPoolExecutor executor;
+
+  public ExecutorScheduler(String threadName) {
+    this.threadName = threadName;
+  }
+
+  @Override
+  protected void doStart() {
+    AtomicInteger n = new AtomicInteger();
+    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    // Cancelled heartbeats of disabled plug-ins must not pile up in the queue.
+    pool.setRemoveOnCancelPolicy(true);
+    executor = pool;
+  }
+
+  @Override
+  protected void doStop() throws InterruptedException {
+    ScheduledThreadPoolExecutor pool = executor;
+    pool.shutdownNow();
+    pool.awaitTermination(1, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public Scheduled schedule(Runnable task, Duration delay) {
+    return new FutureScheduled(running().schedule(logged(task), delay.toNanos(), TimeUnit.NANOSECONDS));
+  }
+
+  @Override
+  public Scheduled scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay) {
+    return new FutureScheduled(running().scheduleWithFixedDelay(
+        logged(task), initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS));
+  }
+
+  private ScheduledExecutorService running() {
+    ScheduledThreadPoolExecutor pool = executor;
+    if (pool == null) {
+      throw new IllegalStateException(this + " is not started");
+    }
+    return pool;
+  }
+
+  /** A periodic task that throws would otherwise be dropped silently by the executor. */
+  private static Runnable logged(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        log.error("scheduled task {} failed", task, e);
+      }
+    };
+  }
+
+  private record FutureScheduled(ScheduledFuture<?> future) implements Scheduled {
+    @Override
+    public void cancel() {
+      future.cancel(false);
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return future.isCancelled();
+    }
+  }
+}
