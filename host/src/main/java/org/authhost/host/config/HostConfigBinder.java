@@ -128,10 +128,6 @@ final class HostConfigBinder {
   // Characters RFC 3986 allows in a path: unreserved, sub-delims, ':', '@' and '/'.
   private static final String PATH_PUNCTUATION = "-._~!$&'()*+,;=:@/";
 
-  static final Pattern PLUGIN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-  private static final String PLUGIN_ID_EXPECTED =
-      "a plug-in id (a lowercase letter or digit, then up to 63 lowercase letters, digits,"
-          + " '.', '_' or '-')";
 
   private final Path configDirectory;
   private final Problems problems;
@@ -229,8 +225,8 @@ final class HostConfigBinder {
     for (int i = 0; i < array.elements().size(); i++) {
       LocatedJson element = array.elements().get(i);
       String elementPath = JsonText.element(path, i);
-      if (!(element instanceof LocatedJson.Str id) || !PLUGIN_ID.matcher(id.value()).matches()) {
-        bad(element, elementPath, PLUGIN_ID_EXPECTED);
+      if (!(element instanceof LocatedJson.Str id) || !PluginId.isValid(id.value())) {
+        bad(element, elementPath, PluginId.EXPECTED);
       } else if (firstPath.containsKey(id.value())) {
         // The order is a ranking: a second mention is either a mistake or a contradiction.
         problems.add(
@@ -261,14 +257,14 @@ final class HostConfigBinder {
     Map<String, PluginSettings> result = new LinkedHashMap<>();
     for (LocatedJson.Member member : settings.members().values()) {
       String path = JsonText.child("plugins.settings", member.key());
-      if (!PLUGIN_ID.matcher(member.key()).matches()) {
+      if (!PluginId.isValid(member.key())) {
         problems.add(
             ConfigProblem.BAD_VALUE,
             member.keyPos(),
             "plugins.settings: key "
                 + JsonText.quote(member.key())
                 + " is not a plug-in id; expected "
-                + PLUGIN_ID_EXPECTED);
+                + PluginId.EXPECTED);
       }
       if (!(member.value() instanceof LocatedJson.Obj entry)) {
         bad(

@@ -11,18 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.authhost.api.AuthHostApi;
 import org.authhost.api.HResult;
+import org.authhost.host.config.PluginId;
 
 /**
  * Reads and checks a plug-in JAR's descriptor, strictly: a missing key, an unknown key, a repeated
  * key or a bad value refuses the plug-in, naming the file and the key (Elasticsearch's rule).
  */
 final class DescriptorReader {
-  static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,3}([-.+][0-9A-Za-z.-]+)?");
   private static final Pattern API_VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
   private static final Pattern CLASS_NAME =
@@ -78,9 +79,11 @@ final class DescriptorReader {
         problems.add(bad(jar, id, "required key '" + key + "' is missing", "add " + key + "=..."));
       }
     }
-    check(problems, jar, id, values, "id", ID, "lower-case letters, digits, '.', '_' or '-', at most 64");
-    check(problems, jar, id, values, "version", VERSION, "a version such as 1.2.0");
-    check(problems, jar, id, values, "entry-point", CLASS_NAME, "a fully qualified class name");
+    check(problems, jar, id, values, "id", PluginId::isValid,
+        "lower-case letters, digits, '.', '_' or '-', at most 64");
+    check(problems, jar, id, values, "version", VERSION.asMatchPredicate(), "a version such as 1.2.0");
+    check(problems, jar, id, values, "entry-point", CLASS_NAME.asMatchPredicate(),
+        "a fully qualified class name");
     String api = values.get("api-version");
     if (api != null && !api.isBlank()) {
       var m = API_VERSION.matcher(api);
@@ -103,9 +106,9 @@ final class DescriptorReader {
   }
 
   private static void check(List<PluginProblem> problems, Path jar, String id, Map<String, String> values,
-      String key, Pattern pattern, String expected) {
+      String key, Predicate<String> valid, String expected) {
     String value = values.get(key);
-    if (value != null && !value.isBlank() && !pattern.matcher(value).matches()) {
+    if (value != null && !value.isBlank() && !valid.test(value)) {
       problems.add(bad(jar, id, key + " '" + value + "' is not valid", "write " + expected));
     }
   }
