@@ -1,5 +1,6 @@
 package org.authhost.host.config;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** How keys, values and JSON paths are spelled in problem messages. */
@@ -57,6 +58,14 @@ final class JsonText {
   /** The path of element {@code index} of the array at {@code parent}. */
   static String element(String parent, int index) {
     return parent + "[" + index + "]";
+  }
+
+  /** {@code "allow" or "deny"}, or {@code one of "read", "write", "create"}: the values allowed. */
+  static String choices(List<String> choices) {
+    List<String> quoted = choices.stream().map(JsonText::quote).toList();
+    return quoted.size() == 2
+        ? quoted.get(0) + " or " + quoted.get(1)
+        : "one of " + String.join(", ", quoted);
   }
 
   /** "at the top level" or {@code in "plugins"}: where a key was found, for messages. */

@@ -337,6 +337,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sectionsOfTheWrongTypeListEveryKeyTheyTake() {
+    // Each section's keys are whatever its binder reads: a key read only on some path would
+    // be missing here, and refused as unknown where it is valid.
+    ConfigException e = failure("{\"eventLog\": 1, \"admin\": [], \"security\": true}");
+    assertEquals(
+        List.of(
+            "eventLog: expected an object with the keys directory, maxBytes, segmentBytes,"
+                + " retentionDays, fsync, troubleshootingLimit, found 1",
+            "admin: expected an object with the keys port, found an array",
+            "security: expected an object with the keys ipAllow, ipDeny, lockout, found true"),
+        e.problems().stream().map(ConfigProblem::message).toList());
+  }
+
+  @Test
   void outOfRangeValuesAreRefused() {
     ConfigException e =
         failure(

@@ -1,0 +1,123 @@
+package org.authhost.host.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code accounts}: the local account store's file, Digest realms and guest account. */
+final class AccountsSection {
+  static final String DEFAULT_FILE = "accounts.json";
+  static final List<String> DEFAULT_DIGEST_REALMS = List.of("AuthHost");
+
+  /** The longest realm WMS accepts. */
+  static final int MAX_REALM_LENGTH = 251;
+
+  static final String DEFAULT_GUEST_ACCOUNT = "Guest";
+  static final int MAX_ACCOUNT_NAME_LENGTH = 63;
+
+  private AccountsSection() {}
+
+  /**
+   * @param defaultFile the store's file unless the file says otherwise (in the data folder, which
+   *     another section sets)
+   */
+  static AccountsConfig bind(ConfigSection accounts, Path defaultFile) {
+    Path file = accounts.filePath("file", defaultFile);
+    return new AccountsConfig(file, digestRealms(accounts), guestAccount(accounts));
+  }
+
+  private static List<String> digestRealms(ConfigSection accounts) {
+    String arrayExpected = "a non-empty array of realm names such as [\"AuthHost\"]";
+    LocatedJson.Arr array = accounts.array("digestRealms", arrayExpected);
+    if (array == null) {
+      return DEFAULT_DIGEST_REALMS;
+    }
+    String path = accounts.pathOf("digestRealms");
+    if (array.elements().isEmpty()) {
+      accounts.problem(
+          array.pos(), path + ": expected " + arrayExpected + ", found an empty array");
+      return DEFAULT_DIGEST_REALMS;
+    }
+    String expected =
+        "a realm name of 1 to "
+            + MAX_REALM_LENGTH
+            + " characters (the WMS limit) without '\"', '\\' or control characters";
+    Map<String, String> firstPath = new LinkedHashMap<>();
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String elementPath = JsonText.element(path, i);
+      if (!(element instanceof LocatedJson.Str string) || string.value().isEmpty()) {
+        accounts.bad(element, elementPath, expected);
+        continue;
+      }
+      String realm = string.value();
+      int length = realm.codePointCount(0, realm.length());
+      String found = null;
+      if (length > MAX_REALM_LENGTH) {
+        found = "a name of " + length + " characters";
+      } else if (realm.indexOf('"') >= 0) {
+        // Realms travel as quoted strings in WWW-Authenticate; these would end or escape them.
+        found = string.describe() + ", which contains '\"'";
+      } else if (realm.indexOf('\\') >= 0) {
+        found = string.describe() + ", which contains '\\'";
+      } else if (realm.chars().anyMatch(Character::isISOControl)) {
+        found = string.describe() + ", which contains control characters";
+      }
+      if (found != null) {
+        accounts.problem(
+            element.pos(), elementPath + ": expected " + expected + ", found " + found);
+      } else if (firstPath.containsKey(realm)) {
+        accounts.problem(
+            element.pos(),
+            elementPath
+                + ": duplicate realm "
+                + string.describe()
+                + ", already listed at "
+                + firstPath.get(realm)
+                + "; expected each realm at most once");
+      } else {
+        firstPath.put(realm, elementPath);
+      }
+    }
+    return firstPath.isEmpty() ? DEFAULT_DIGEST_REALMS : List.copyOf(firstPath.keySet());
+  }
+
+  private static String guestAccount(ConfigSection accounts) {
+    LocatedJson value = accounts.value("guestAccount");
+    if (value == null) {
+      return DEFAULT_GUEST_ACCOUNT;
+    }
+    String path = accounts.pathOf("guestAccount");
+    String expected =
+        "an account name of 1 to "
+            + MAX_ACCOUNT_NAME_LENGTH
+            + " characters without '\\', '/', '@', ':' or control characters";
+    if (!(value instanceof LocatedJson.Str string) || string.value().isBlank()) {
+      accounts.bad(value, path, expected);
+      return DEFAULT_GUEST_ACCOUNT;
+    }
+    String name = string.value();
+    int length = name.codePointCount(0, name.length());
+    String found = null;
+    if (length > MAX_ACCOUNT_NAME_LENGTH) {
+      found = "a name of " + length + " characters";
+    } else {
+      // A backslash or '@' would read as a domain (DOMAIN\name, name@domain); '/' and ':' too.
+      for (char c : new char[] {'\\', '/', '@', ':'}) {
+        if (name.indexOf(c) >= 0) {
+          found = string.describe() + ", which contains '" + c + "'";
+          break;
+        }
+      }
+      if (found == null && name.chars().anyMatch(Character::isISOControl)) {
+        found = string.describe() + ", which contains control characters";
+      }
+    }
+    if (found != null) {
+      accounts.problem(value.pos(), path + ": expected " + expected + ", found " + found);
+      return DEFAULT_GUEST_ACCOUNT;
+    }
+    return name;
+  }
+}

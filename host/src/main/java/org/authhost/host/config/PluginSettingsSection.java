@@ -1,0 +1,46 @@
+package org.authhost.host.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One entry of {@code plugins.settings}: whether the plug-in is enabled, and its named values. */
+final class PluginSettingsSection {
+  private PluginSettingsSection() {}
+
+  static PluginSettings bind(ConfigSection entry) {
+    boolean enabled = entry.bool("enabled", PluginSettings.DEFAULT.enabled());
+    return new PluginSettings(enabled, properties(entry));
+  }
+
+  private static Map<String, String> properties(ConfigSection entry) {
+    ConfigSection properties = entry.map("properties", "an object of named string values");
+    if (properties == null) {
+      return Map.of();
+    }
+    Map<String, String> result = new LinkedHashMap<>();
+    for (LocatedJson.Member member : properties.members()) {
+      String propertyPath = properties.pathOf(member.key());
+      if (member.key().isEmpty()) {
+        properties.problem(
+            member.keyPos(),
+            properties.path() + ": expected a non-empty property name, found \"\"");
+      }
+      LocatedJson property = member.value();
+      if (property instanceof LocatedJson.Str string) {
+        result.put(member.key(), string.value());
+      } else if (property instanceof LocatedJson.Num || property instanceof LocatedJson.Bool) {
+        // Plug-ins receive every property as a string (as WMS named values); quoting is the fix.
+        properties.problem(
+            property.pos(),
+            propertyPath
+                + ": expected a string, found "
+                + property.describe()
+                + "; property values are always strings, so quote it: "
+                + JsonText.quote(property.describe()));
+      } else {
+        properties.bad(property, propertyPath, "a string");
+      }
+    }
+    return result;
+  }
+}
