@@ -9,7 +9,7 @@ import java.util.Set;
 
 /** One entry of a publishing point's {@code acl}. */
 final class AceSection {
-  static final List<String> RIGHTS = List.of("read", "write", "create");
+  private static final List<String> RIGHTS = List.of("read", "write", "create");
   private static final String PRINCIPAL_EXPECTED =
       "a principal: a SID such as \"S-1-1-0\", a well-known name such as \"Everyone\", or a"
           + " local account or group name";

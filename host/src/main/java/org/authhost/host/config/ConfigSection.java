@@ -18,6 +18,9 @@ import java.util.function.Function;
  *
  * <p>Getters record a problem and carry on with the default, so that one pass finds as much as it
  * can; the loader throws if anything was recorded, so a half-defaulted result is never used.
+ *
+ * <p>A section's binder must depend on nothing but its section: to name the keys of a section
+ * written as the wrong type, the binder is also run on an empty section with its problems dropped.
  */
 final class ConfigSection {
   private final LocatedJson.Obj object;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * and prefixes must be unique across its elements.
  */
 final class PublishingPointSection {
-  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
   private static final String NAME_EXPECTED =
       "a publishing point name (a lowercase letter or digit, then up to 63 lowercase letters,"
           + " digits, '.', '_' or '-')";

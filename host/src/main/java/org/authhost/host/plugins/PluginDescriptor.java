@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * What a plug-in JAR says about itself in {@code META-INF/authhost-plugin.properties}.
  *
- * @param id unique id, of the form config's {@code PluginId} accepts; the key of its settings in host.json
+ * @param id unique id, in the form {@code PluginId} checks; the key of its settings in host.json
  * @param version the plug-in's own version
  * @param apiVersion the API version it was built for, {@code major.minor}
  * @param entryPoint the class implementing {@code BasicPlugin}, with a public no-argument constructor

@@ -128,6 +128,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void eachLoadBindsAFreshValueThatALaterLoadDoesNotTouch() throws Exception {
+    // A running host will re-bind its file and swap the result in whole: nothing may carry over.
+    String disabled = "{\"plugins\": {\"settings\": {\"basic\": {\"enabled\": false}}}}";
+    HostConfig first = load(disabled);
+    HostConfig second =
+        load("{\"plugins\": {\"settings\": {\"basic\": {\"properties\": {\"realm\": \"R\"}}}}}");
+
+    assertEquals(new PluginSettings(false, Map.of()), first.plugins().settingsOf("basic"));
+    assertEquals(
+        new PluginSettings(true, Map.of("realm", "R")), second.plugins().settingsOf("basic"));
+    assertEquals(first, load(disabled));
+  }
+
+  @Test
   void wholeNumbersMayBeWrittenWithAnExponent() throws Exception {
     HostConfig config = load("{\"eventLog\": {\"maxBytes\": 2e6, \"segmentBytes\": 1.0E5}}");
     assertEquals(2_000_000L, config.eventLog().maxBytes());
