@@ -8,13 +8,13 @@ import java.util.Map;
 /** {@code accounts}: the local account store's file, Digest realms and guest account. */
 final class AccountsSection {
   static final String DEFAULT_FILE = "accounts.json";
-  static final List<String> DEFAULT_DIGEST_REALMS = List.of("AuthHost");
+  private static final List<String> DEFAULT_DIGEST_REALMS = List.of("AuthHost");
 
   /** The longest realm WMS accepts. */
-  static final int MAX_REALM_LENGTH = 251;
+  private static final int MAX_REALM_LENGTH = 251;
 
-  static final String DEFAULT_GUEST_ACCOUNT = "Guest";
-  static final int MAX_ACCOUNT_NAME_LENGTH = 63;
+  private static final String DEFAULT_GUEST_ACCOUNT = "Guest";
+  private static final int MAX_ACCOUNT_NAME_LENGTH = 63;
 
   private AccountsSection() {}
 

@@ -2,7 +2,7 @@ package org.authhost.host.config;
 
 /** {@code admin}: the loopback endpoint the command line reaches a running host through. */
 final class AdminSection {
-  static final int DEFAULT_PORT = 0;
+  private static final int DEFAULT_PORT = 0;
 
   private AdminSection() {}
 

@@ -4,13 +4,13 @@ import java.nio.file.Path;
 
 /** {@code eventLog}: the durable event log's folder and bounds. */
 final class EventLogSection {
-  static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
-  static final long MIN_MAX_BYTES = 1024 * 1024;
-  static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
-  static final long MIN_SEGMENT_BYTES = 64 * 1024;
-  static final int DEFAULT_RETENTION_DAYS = 90;
-  static final int DEFAULT_TROUBLESHOOTING_LIMIT = 1_000;
-  static final int MAX_TROUBLESHOOTING_LIMIT = 100_000;
+  private static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
+  private static final long MIN_MAX_BYTES = 1024 * 1024;
+  private static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
+  private static final long MIN_SEGMENT_BYTES = 64 * 1024;
+  private static final int DEFAULT_RETENTION_DAYS = 90;
+  private static final int DEFAULT_TROUBLESHOOTING_LIMIT = 1_000;
+  private static final int MAX_TROUBLESHOOTING_LIMIT = 100_000;
 
   private EventLogSection() {}
 

@@ -14,8 +14,8 @@ import java.util.List;
  * while the host runs and the result swapped in whole.
  */
 final class HostConfigBinder {
-  static final int MAX_SERVER_NAME_LENGTH = 63;
-  static final String DEFAULT_DATA_DIRECTORY = "../var";
+  private static final int MAX_SERVER_NAME_LENGTH = 63;
+  private static final String DEFAULT_DATA_DIRECTORY = "../var";
 
   private final Path configDirectory;
   private final Problems problems;
@@ -108,7 +108,7 @@ final class HostConfigBinder {
    * The machine's name as {@code WMS_SERVER_NAME} would be: its first DNS label, cut to the allowed
    * length. Host name lookup can fail on a badly set up machine; the default must not.
    */
-  static String localHostName() {
+  private static String localHostName() {
     String name;
     try {
       name = InetAddress.getLocalHost().getHostName();

@@ -4,17 +4,17 @@ import java.net.InetAddress;
 
 /** {@code http}: where the HTTP front listens and the limits a public server needs. */
 final class HttpSection {
-  static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
-  static final int DEFAULT_PORT = 8080;
-  static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 8192;
-  static final int DEFAULT_MAX_HEADER_BYTES = 16384;
-  static final int DEFAULT_MAX_HEADERS = 100;
-  static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
-  static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
-  static final long MAX_HANDSHAKE_TIMEOUT_MILLIS = 600_000;
-  static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  private static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  private static final int DEFAULT_PORT = 8080;
+  private static final int DEFAULT_MAX_INITIAL_LINE_BYTES = 8192;
+  private static final int DEFAULT_MAX_HEADER_BYTES = 16384;
+  private static final int DEFAULT_MAX_HEADERS = 100;
+  private static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
+  private static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+  private static final long MAX_HANDSHAKE_TIMEOUT_MILLIS = 600_000;
+  private static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
-  static final String PLAIN_HTTP_IN_CLEAR =
+  private static final String PLAIN_HTTP_IN_CLEAR =
       "plain HTTP on a non-loopback address sends Basic passwords in clear; set"
           + " http.allowPlainHttp to true, or http.port to -1 and configure http.tls";
 

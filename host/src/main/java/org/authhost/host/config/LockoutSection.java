@@ -2,10 +2,10 @@ package org.authhost.host.config;
 
 /** {@code security.lockout}: failed-logon throttling, per account and per client address. */
 final class LockoutSection {
-  static final int DEFAULT_THRESHOLD = 5;
-  static final int DEFAULT_ADDRESS_THRESHOLD = 20;
-  static final long DEFAULT_WINDOW_SECONDS = 300;
-  static final long DEFAULT_DURATION_SECONDS = 900;
+  private static final int DEFAULT_THRESHOLD = 5;
+  private static final int DEFAULT_ADDRESS_THRESHOLD = 20;
+  private static final long DEFAULT_WINDOW_SECONDS = 300;
+  private static final long DEFAULT_DURATION_SECONDS = 900;
 
   private LockoutSection() {}
 

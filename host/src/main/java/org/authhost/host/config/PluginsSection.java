@@ -7,10 +7,10 @@ import java.util.Map;
 
 /** {@code plugins}: where plug-ins come from, how long the host waits for them, their settings. */
 final class PluginsSection {
-  static final String DEFAULT_DIRECTORY = "${" + Placeholders.AUTHHOST_HOME + "}/plugins";
-  static final long DEFAULT_CALL_TIMEOUT_MILLIS = 5_000;
-  static final long DEFAULT_CALLBACK_TIMEOUT_MILLIS = 10_000;
-  static final long MAX_TIMEOUT_MILLIS = 600_000;
+  private static final String DEFAULT_DIRECTORY = "${" + Placeholders.AUTHHOST_HOME + "}/plugins";
+  private static final long DEFAULT_CALL_TIMEOUT_MILLIS = 5_000;
+  private static final long DEFAULT_CALLBACK_TIMEOUT_MILLIS = 10_000;
+  private static final long MAX_TIMEOUT_MILLIS = 600_000;
 
   private PluginsSection() {}
 

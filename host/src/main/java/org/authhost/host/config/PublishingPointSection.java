@@ -147,7 +147,7 @@ final class PublishingPointSection {
   }
 
   /** Why {@code prefix} is not an acceptable publishing point prefix, or {@code null}. */
-  static String prefixError(String prefix) {
+  private static String prefixError(String prefix) {
     if (!prefix.startsWith("/")) {
       return "which does not start with '/'";
     }

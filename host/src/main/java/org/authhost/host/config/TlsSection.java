@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /** {@code http.tls}: the HTTPS listener; absent or {@code null} for none. */
 final class TlsSection {
-  static final int DEFAULT_PORT = 8443;
+  private static final int DEFAULT_PORT = 8443;
 
   private TlsSection() {}
 
