@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,9 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.authhost.api.Sid;
 import org.authhost.host.accounts.StoreFile.Data;
@@ -58,15 +54,13 @@ import org.slf4j.LoggerFactory;
  * replaces it atomically (temp file in the same folder, fsync, atomic rename; mode 600 where POSIX),
  * so the running host and any number of {@code authhost accounts} processes can write at once
  * without losing changes. The host sees other processes' changes through {@link #reloadIfChanged()},
- * which the poller ({@link #start(ScheduledExecutorService)}) calls every second.
+ * which the {@link AccountPoller} calls every second.
  *
  * <p>A file that cannot be read or is not a valid store is reported with its path and never reset.
  */
 @Singleton
 public final class AccountStore implements AccountDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(AccountStore.class);
-  /** How often the poller looks for changes by other processes. */
-  public static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
   private static final String MACHINE_SID_FILE = "machine.sid";
   private static final java.util.regex.Pattern MACHINE_SID =
       java.util.regex.Pattern.compile("S-1-5-21-\\d{1,10}-\\d{1,10}-\\d{1,10}");
@@ -87,9 +81,6 @@ public final class AccountStore implements AccountDirectory {
   private final boolean posix;
 
   private volatile Snapshot snapshot;
-
-  private ScheduledFuture<?> poller;
-  private volatile String lastPollProblem;
 
   /** The store of this host's configuration; creates the file with the built-in accounts if missing. */
   @Inject
@@ -174,49 +165,6 @@ public final class AccountStore implements AccountDirectory {
       return true;
     } finally {
       jvmLock.unlock();
-    }
-  }
-
-  /**
-   * Starts checking the file for changes by other processes every {@link #POLL_INTERVAL} on
-   * {@code timer}. Problems (a corrupt file) are logged once each; the accounts last read stay in force.
-   */
-  public void start(ScheduledExecutorService timer) {
-    start(timer, POLL_INTERVAL);
-  }
-
-  /** {@link #start(ScheduledExecutorService)} with another interval. */
-  public synchronized void start(ScheduledExecutorService timer, Duration interval) {
-    if (poller != null) {
-      throw new IllegalStateException("the account store poller is already running");
-    }
-    long millis = Math.max(1, interval.toMillis());
-    poller = timer.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
-  }
-
-  /** Stops the poller, if started. */
-  public synchronized void stop() {
-    if (poller != null) {
-      poller.cancel(false);
-      poller = null;
-    }
-  }
-
-  private void poll() {
-    try {
-      if (reloadIfChanged()) {
-        LOG.info("reloaded the accounts from {}", file);
-      }
-      if (lastPollProblem != null) {
-        LOG.info("the account store {} is readable again", file);
-        lastPollProblem = null;
-      }
-    } catch (Exception e) {
-      String problem = String.valueOf(e.getMessage());
-      if (!problem.equals(lastPollProblem)) {
-        lastPollProblem = problem;
-        LOG.warn("{}; the host keeps the accounts it read last", problem);
-      }
     }
   }
 
