@@ -7,41 +7,48 @@ import com.google.inject.Stage;
 import com.google.inject.util.Modules;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.accounts.AccountPoller;
 import org.authhost.host.admin.AdminServer;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.events.EventLogStore;
-import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.http.HttpFront;
+import org.authhost.host.lifecycle.CloseOnStop;
+import org.authhost.host.lifecycle.ContainerLifeCycle;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.time.ExecutorScheduler;
 import org.authhost.host.tokens.TokenTable;
 
-/** The whole host: event log, plug-ins and the admin endpoint, started and stopped together. */
-public final class AuthHost extends LifeCycle {
+/**
+ * The whole host: a container of its parts (event log, threads, plug-ins, admin endpoint, HTTP
+ * front), started in the order they are added below and stopped in the reverse order, so that
+ * every part has what it needs while it starts and while it stops; a start that fails part-way
+ * stops what it had started and leaves the host FAILED, with the part's exception.
+ */
+public final class AuthHost extends ContainerLifeCycle {
+  /** How long a stop waits for plug-in calls in progress to end once their threads are interrupted. */
+  private static final Duration WORKERS_GRACE = Duration.ofSeconds(1);
+
   private final HostConfig config;
   private final EventLogStore store;
   private final HostEvents events;
   private final PluginHost plugins;
   private final AdminServer admin;
-  private final org.authhost.host.http.HttpFront http;
+  private final HttpFront http;
   private final TroubleshootingList troubleshooting;
   private final TokenTable tokens;
-  private final ExecutorService workers;
-  private final ScheduledExecutorService timer;
-  private final ExecutorScheduler scheduler;
 
   @Inject
   AuthHost(HostConfig config, EventLogStore store, HostEvents events, PluginHost plugins,
-      AdminServer admin, org.authhost.host.http.HttpFront http, TroubleshootingList troubleshooting,
-      TokenTable tokens,
+      AdminServer admin, HttpFront http, TroubleshootingList troubleshooting, TokenTable tokens,
       @Named("plugin-workers") ExecutorService workers,
-      @Named("heartbeats") ScheduledExecutorService timer, ExecutorScheduler scheduler) {
+      @Named("heartbeats") ScheduledExecutorService timer, ExecutorScheduler scheduler, AccountPoller accounts) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -50,9 +57,17 @@ public final class AuthHost extends LifeCycle {
     this.http = http;
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
-    this.workers = workers;
-    this.timer = timer;
-    this.scheduler = scheduler;
+    // Each part after those it uses while it starts or stops: the plug-ins' calls need the workers,
+    // their heartbeats the timer; the HTTP front, last, serves only once the plug-ins are in.
+    addManaged(CloseOnStop.closing("the event log", store));
+    addManaged(CloseOnStop.shuttingDown("the plug-in workers", workers, WORKERS_GRACE));
+    addManaged(scheduler);
+    addManaged(CloseOnStop.shuttingDown("the heartbeat timer", timer, Duration.ZERO));
+    addManaged(new HostMilestones(config, events));
+    addManaged(accounts);
+    addManaged(plugins);
+    addManaged(admin);
+    addManaged(http);
   }
 
   /** A host for this configuration, not yet started. */
@@ -69,27 +84,9 @@ public final class AuthHost extends LifeCycle {
 
   @Override
   protected void doStart() throws Exception {
-    events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK,
-        "host '" + config.serverName() + "' starting with configuration " + config.configDirectory());
-    scheduler.start();
-    plugins.start();
-    admin.start();
-    http.start();
+    super.doStart();
     events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK,
         "host ready: " + plugins.plugins().size() + " plug-in(s), admin endpoint on port " + admin.port());
-  }
-
-  @Override
-  protected void doStop() throws Exception {
-    http.stop();
-    admin.stop();
-    plugins.stop();
-    events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK, "host stopped");
-    timer.shutdownNow();
-    scheduler.stop();
-    workers.shutdownNow();
-    workers.awaitTermination(1, TimeUnit.SECONDS);
-    store.close();
   }
 
   public HostConfig config() {
@@ -113,7 +110,7 @@ public final class AuthHost extends LifeCycle {
   }
 
   /** The HTTP(S) front, once started: its ports. */
-  public org.authhost.host.http.HttpFront http() {
+  public HttpFront http() {
     return http;
   }
 

@@ -57,11 +57,9 @@ final class HostModule extends AbstractModule {
 
   @Provides
   @Singleton
-  AccountStore accountStore(Clock clock, @Named("heartbeats") ScheduledExecutorService timer) throws IOException {
-    AccountStore store = new AccountStore(config, clock);
-    // Picks up what `authhost accounts` writes while the host runs; stops with the timer.
-    store.start(timer);
-    return store;
+  AccountStore accountStore(Clock clock) throws IOException {
+    // The host starts and stops its poller (AccountPoller), a part of AuthHost.
+    return new AccountStore(config, clock);
   }
 
   @Provides

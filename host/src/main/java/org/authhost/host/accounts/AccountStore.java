@@ -3,42 +3,16 @@ package org.authhost.host.accounts;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.authhost.api.Sid;
 import org.authhost.host.accounts.StoreFile.Data;
 import org.authhost.host.accounts.StoreFile.GroupData;
@@ -54,42 +28,21 @@ import org.slf4j.LoggerFactory;
  * The host's local account store, the SAM of this host: users, groups and the secrets of their
  * passwords, kept in one JSON file ({@code accounts.file}, default {@code <dataDirectory>/accounts.json}).
  *
- * <p>Every change takes an exclusive lock on {@code <file>.lock}, re-reads the file, changes it and
- * replaces it atomically (temp file in the same folder, fsync, atomic rename; mode 600 where POSIX),
- * so the running host and any number of {@code authhost accounts} processes can write at once
- * without losing changes. The host sees other processes' changes through {@link #reloadIfChanged()},
- * which the poller ({@link #start(ScheduledExecutorService)}) calls every second.
+ * <p>A façade over three parts: {@link AccountFile}, the file under its lock, replaced atomically,
+ * so that the running host and any number of {@code authhost accounts} processes can write at once
+ * without losing changes; {@link AccountRules}, what a change may do; and the {@link Snapshot} the
+ * reads answer from. The host sees other processes' changes through {@link #reloadIfChanged()},
+ * which the {@link AccountPoller} calls every second.
  *
  * <p>A file that cannot be read or is not a valid store is reported with its path and never reset.
  */
 @Singleton
 public final class AccountStore implements AccountDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(AccountStore.class);
-  /** How often the poller looks for changes by other processes. */
-  public static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
-  private static final String MACHINE_SID_FILE = "machine.sid";
-  private static final java.util.regex.Pattern MACHINE_SID =
-      java.util.regex.Pattern.compile("S-1-5-21-\\d{1,10}-\\d{1,10}-\\d{1,10}");
-  /**
-   * One lock per store file per JVM: a file lock is held by the whole process, so threads (and
-   * store instances) of one process must take turns before they ask the OS for it.
-   */
-  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
-  private final Path file;
-  private final Path lockFile;
-  private final Path dataDirectory;
+  private final AccountRules rules;
+  private final AccountFile file;
   private final String domain;
-  private final List<String> digestRealms;
-  private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
-  private final ReentrantLock jvmLock;
-  private final boolean posix;
-
-  private volatile Snapshot snapshot;
-
-  private ScheduledFuture<?> poller;
-  private volatile String lastPollProblem;
 
   /** The store of this host's configuration; creates the file with the built-in accounts if missing. */
   @Inject
@@ -100,52 +53,9 @@ public final class AccountStore implements AccountDirectory {
 
   AccountStore(Path file, String serverName, Path dataDirectory, List<String> digestRealms, Clock clock)
       throws IOException {
-    this.file = file.toAbsolutePath().normalize();
-    this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
-    this.dataDirectory = dataDirectory;
     this.domain = serverName.toUpperCase(Locale.ROOT);
-    this.digestRealms = List.copyOf(digestRealms);
-    this.clock = clock;
-    this.jvmLock = JVM_LOCKS.computeIfAbsent(this.file, f -> new ReentrantLock());
-    this.posix = this.file.getFileSystem().supportedFileAttributeViews().contains("posix");
-    if (Files.exists(this.file)) {
-      reloadIfChanged();
-    } else {
-      write(data -> null);
-    }
-  }
-
-  // ---------------------------------------------------------------- snapshot
-
-  private record Stamp(FileTime modified, long size, Object fileKey) {}
-
-  /** One consistent state of the file, indexed; never changed once built. */
-  private static final class Snapshot {
-    final Data data;
-    final Sid machineSid;
-    final Map<String, UserData> users = new LinkedHashMap<>();
-    final Map<String, GroupData> groups = new LinkedHashMap<>();
-    /** Accounts as the token service sees them, built once per snapshot (it never changes). */
-    final Map<Integer, Account> accounts = new java.util.concurrent.ConcurrentHashMap<>();
-    final Stamp stamp;
-    final byte[] sha256;
-
-    Snapshot(Data data, Stamp stamp, byte[] sha256) {
-      this.data = data;
-      this.machineSid = new Sid(data.machineSid);
-      this.stamp = stamp;
-      this.sha256 = sha256;
-      for (UserData u : data.users) {
-        users.put(AccountNames.key(u.name), u);
-      }
-      for (GroupData g : data.groups) {
-        groups.put(AccountNames.key(g.name), g);
-      }
-    }
-
-    Snapshot withStamp(Stamp newStamp) {
-      return new Snapshot(data, newStamp, sha256);
-    }
+    this.rules = new AccountRules(domain, digestRealms, dataDirectory, clock);
+    this.file = new AccountFile(file, rules::newStore);
   }
 
   /**
@@ -157,71 +67,11 @@ public final class AccountStore implements AccountDirectory {
    *     read before stay in force
    */
   public boolean reloadIfChanged() throws IOException {
-    jvmLock.lock();
-    try {
-      Stamp stamp = stamp();
-      Snapshot current = snapshot;
-      if (current != null && stamp.equals(current.stamp)) {
-        return false;
-      }
-      byte[] bytes = read();
-      byte[] hash = sha256(bytes);
-      if (current != null && Arrays.equals(hash, current.sha256)) {
-        snapshot = current.withStamp(stamp);
-        return false;
-      }
-      snapshot = new Snapshot(StoreFile.parse(file, bytes), stamp, hash);
-      return true;
-    } finally {
-      jvmLock.unlock();
-    }
-  }
-
-  /**
-   * Starts checking the file for changes by other processes every {@link #POLL_INTERVAL} on
-   * {@code timer}. Problems (a corrupt file) are logged once each; the accounts last read stay in force.
-   */
-  public void start(ScheduledExecutorService timer) {
-    start(timer, POLL_INTERVAL);
-  }
-
-  /** {@link #start(ScheduledExecutorService)} with another interval. */
-  public synchronized void start(ScheduledExecutorService timer, Duration interval) {
-    if (poller != null) {
-      throw new IllegalStateException("the account store poller is already running");
-    }
-    long millis = Math.max(1, interval.toMillis());
-    poller = timer.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
-  }
-
-  /** Stops the poller, if started. */
-  public synchronized void stop() {
-    if (poller != null) {
-      poller.cancel(false);
-      poller = null;
-    }
-  }
-
-  private void poll() {
-    try {
-      if (reloadIfChanged()) {
-        LOG.info("reloaded the accounts from {}", file);
-      }
-      if (lastPollProblem != null) {
-        LOG.info("the account store {} is readable again", file);
-        lastPollProblem = null;
-      }
-    } catch (Exception e) {
-      String problem = String.valueOf(e.getMessage());
-      if (!problem.equals(lastPollProblem)) {
-        lastPollProblem = problem;
-        LOG.warn("{}; the host keeps the accounts it read last", problem);
-      }
-    }
+    return file.reloadIfChanged();
   }
 
   private Snapshot current() {
-    return snapshot;
+    return file.current();
   }
 
   // ---------------------------------------------------------------- reads
@@ -236,7 +86,7 @@ public final class AccountStore implements AccountDirectory {
 
   /** The store's file. */
   public Path file() {
-    return file;
+    return file.path();
   }
 
   /** The machine's domain: the server name, upper-cased. */
@@ -315,15 +165,15 @@ public final class AccountStore implements AccountDirectory {
     return s.data.groups.stream().map(g -> view(s, g)).toList();
   }
 
+  /** The realms Digest secrets are kept for ({@code accounts.digestRealms}). */
+  public List<String> digestRealms() {
+    return rules.digestRealms();
+  }
+
   /**
    * The NT hash (MD4 of the UTF-16LE password) of an enabled account with a password; empty for
    * unknown, disabled and password-less accounts.
    */
-  /** The realms Digest secrets are kept for ({@code accounts.digestRealms}). */
-  public List<String> digestRealms() {
-    return digestRealms;
-  }
-
   public Optional<byte[]> ntHash(String account) {
     return lookup(current(), account)
         .filter(u -> !u.disabled && u.secrets != null)
@@ -358,14 +208,7 @@ public final class AccountStore implements AccountDirectory {
   }
 
   private Optional<UserData> lookup(Snapshot s, String accountName) {
-    if (accountName == null) {
-      return Optional.empty();
-    }
-    AccountNames.Qualified q = AccountNames.parse(accountName);
-    if (!q.isLocalTo(domain)) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(s.users.get(AccountNames.key(q.name())));
+    return rules.lookup(s, accountName);
   }
 
   private static Sid userSid(Snapshot s, UserData u) {
@@ -374,7 +217,7 @@ public final class AccountStore implements AccountDirectory {
 
   private UserView view(Snapshot s, UserData u) {
     return new UserView(u.name, domain, userSid(s, u), u.rid, u.fullName, u.groups, u.disabled, u.secrets != null,
-        u.passwordChanged == null ? null : Instant.parse(u.passwordChanged), isBuiltin(u));
+        u.passwordChanged == null ? null : Instant.parse(u.passwordChanged), AccountRules.isBuiltin(u));
   }
 
   private static GroupView view(Snapshot s, GroupData g) {
@@ -384,10 +227,6 @@ public final class AccountStore implements AccountDirectory {
         .map(u -> u.name)
         .toList();
     return new GroupView(g.name, new Sid(g.sid), members, StoreFile.BUILTIN_GROUPS.containsKey(g.name));
-  }
-
-  private static boolean isBuiltin(UserData u) {
-    return u.rid == StoreFile.ADMINISTRATOR_RID || u.rid == StoreFile.GUEST_RID;
   }
 
   // ---------------------------------------------------------------- writes
@@ -402,30 +241,10 @@ public final class AccountStore implements AccountDirectory {
   public UserView addUser(String name, String fullName, List<String> groups, char[] password) throws IOException {
     AccountNames.validate("user", name);
     String full = AccountNames.validateFullName(fullName);
-    SecretsData secrets = password == null ? null : secretsFor(name, password);
-    return write(data -> {
-      requireFreeName(data, name);
-      List<String> memberOf = new ArrayList<>();
-      memberOf.add(StoreFile.USERS);
-      for (String g : groups == null ? List.<String>of() : groups) {
-        String canonical = groupOf(data, g).name;
-        if (!memberOf.contains(canonical)) {
-          memberOf.add(canonical);
-        }
-      }
-      UserData u = new UserData();
-      u.name = name;
-      u.rid = data.nextRid;
-      data.nextRid = data.nextRid + 1;
-      u.fullName = full;
-      u.groups = memberOf;
-      if (secrets != null) {
-        u.secrets = secrets;
-        u.passwordChanged = clock.instant().toString();
-      }
-      data.users.add(u);
-      return u.name;
-    }).transform(added -> user(added).orElseThrow());
+    // Hashing takes a while: before the lock, which other processes may be waiting for.
+    SecretsData secrets = password == null ? null : rules.secretsFor(name, password);
+    String added = file.change(data -> rules.addUser(data, name, full, groups, secrets));
+    return user(added).orElseThrow();
   }
 
   /**
@@ -435,20 +254,10 @@ public final class AccountStore implements AccountDirectory {
    */
   public void setPassword(String account, char[] password) throws IOException {
     reloadIfChanged();
-    UserData known = lookup(current(), account).orElseThrow(() -> noSuchUser(account));
-    if (known.rid == StoreFile.GUEST_RID) {
-      throw new IllegalArgumentException("Guest cannot have a password: it is the account anonymous clients use");
-    }
-    SecretsData secrets = secretsFor(known.name, password);
-    write(data -> {
-      UserData u = userOf(data, account);
-      if (u.rid.intValue() != known.rid.intValue() || !u.name.equals(known.name)) {
-        throw noSuchUser(account);
-      }
-      u.secrets = secrets;
-      u.passwordChanged = clock.instant().toString();
-      return null;
-    });
+    UserData known = lookup(current(), account).orElseThrow(() -> rules.noSuchUser(account));
+    AccountRules.requirePasswordAllowed(known);
+    SecretsData secrets = rules.secretsFor(known.name, password);
+    change(data -> rules.setPassword(data, account, known, secrets));
   }
 
   /**
@@ -457,23 +266,12 @@ public final class AccountStore implements AccountDirectory {
    * @throws IllegalArgumentException for an unknown user or the last enabled member of Administrators
    */
   public void disable(String account) throws IOException {
-    write(data -> {
-      UserData u = userOf(data, account);
-      if (isLastEnabledAdministrator(data, u)) {
-        throw new IllegalArgumentException("cannot disable " + u.name
-            + ": it is the last enabled member of Administrators; enable or add another administrator first");
-      }
-      u.disabled = true;
-      return null;
-    });
+    change(data -> rules.disable(data, account));
   }
 
   /** Enables a user. */
   public void enable(String account) throws IOException {
-    write(data -> {
-      userOf(data, account).disabled = false;
-      return null;
-    });
+    change(data -> rules.enable(data, account));
   }
 
   /**
@@ -483,30 +281,14 @@ public final class AccountStore implements AccountDirectory {
    *     Administrators
    */
   public void delete(String account) throws IOException {
-    write(data -> {
-      UserData u = userOf(data, account);
-      if (isBuiltin(u)) {
-        throw new IllegalArgumentException("cannot delete " + u.name + ": it is a built-in account (disable it instead)");
-      }
-      if (isLastEnabledAdministrator(data, u)) {
-        throw new IllegalArgumentException("cannot delete " + u.name
-            + ": it is the last enabled member of Administrators; enable or add another administrator first");
-      }
-      data.users.remove(u);
-      return null;
-    });
+    change(data -> rules.delete(data, account));
   }
 
   /** Adds a local group, with SID {@code <machine SID>-<next RID>}. */
   public GroupView addGroup(String name) throws IOException {
     AccountNames.validate("group", name);
-    return write(data -> {
-      requireFreeName(data, name);
-      int rid = data.nextRid;
-      data.nextRid = rid + 1;
-      data.groups.add(new GroupData(name, data.machineSid + "-" + rid));
-      return name;
-    }).transform(added -> group(added).orElseThrow());
+    String added = file.change(data -> rules.addGroup(data, name));
+    return group(added).orElseThrow();
   }
 
   /**
@@ -515,17 +297,7 @@ public final class AccountStore implements AccountDirectory {
    * @throws IllegalArgumentException for an unknown or built-in group
    */
   public void deleteGroup(String name) throws IOException {
-    write(data -> {
-      GroupData g = groupOf(data, name);
-      if (StoreFile.BUILTIN_GROUPS.containsKey(g.name)) {
-        throw new IllegalArgumentException("cannot delete " + g.name + ": it is a built-in group");
-      }
-      data.groups.remove(g);
-      for (UserData u : data.users) {
-        u.groups.remove(g.name);
-      }
-      return null;
-    });
+    change(data -> rules.deleteGroup(data, name));
   }
 
   /**
@@ -534,18 +306,7 @@ public final class AccountStore implements AccountDirectory {
    * @return false if it already was
    */
   public boolean addMember(String group, String user) throws IOException {
-    return write(data -> {
-      GroupData g = groupOf(data, group);
-      UserData u = userOf(data, user);
-      if (u.rid == StoreFile.GUEST_RID && g.name.equals(StoreFile.ADMINISTRATORS)) {
-        throw new IllegalArgumentException("Guest cannot be a member of Administrators: anonymous clients log on as Guest");
-      }
-      if (u.groups.contains(g.name)) {
-        return false;
-      }
-      u.groups.add(g.name);
-      return true;
-    }).value();
+    return file.change(data -> rules.addMember(data, group, user));
   }
 
   /**
@@ -555,19 +316,7 @@ public final class AccountStore implements AccountDirectory {
    * @throws IllegalArgumentException if that would leave Administrators without an enabled member
    */
   public boolean removeMember(String group, String user) throws IOException {
-    return write(data -> {
-      GroupData g = groupOf(data, group);
-      UserData u = userOf(data, user);
-      if (!u.groups.contains(g.name)) {
-        return false;
-      }
-      if (g.name.equals(StoreFile.ADMINISTRATORS) && isLastEnabledAdministrator(data, u)) {
-        throw new IllegalArgumentException("cannot remove " + u.name
-            + " from Administrators: it is the group's last enabled member; add another administrator first");
-      }
-      u.groups.remove(g.name);
-      return true;
-    }).value();
+    return file.change(data -> rules.removeMember(data, group, user));
   }
 
   /**
@@ -578,239 +327,28 @@ public final class AccountStore implements AccountDirectory {
    */
   public Optional<String> ensureAdministratorPassword() throws IOException {
     reloadIfChanged();
-    if (hasAdministratorWithPassword(current().data)) {
+    if (AccountRules.hasAdministratorWithPassword(current().data)) {
       return Optional.empty();
     }
-    byte[] bytes = new byte[18];
-    random.nextBytes(bytes);
-    String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String password = rules.randomPassword();
     char[] chars = password.toCharArray();
     SecretsData secrets;
     try {
-      secrets = secretsFor(StoreFile.ADMINISTRATOR, chars);
+      secrets = rules.secretsFor(StoreFile.ADMINISTRATOR, chars);
     } finally {
       Arrays.fill(chars, '\0');
     }
-    return write(data -> {
-      if (hasAdministratorWithPassword(data)) {
-        return Optional.<String>empty();
-      }
-      UserData admin = data.users.stream().filter(u -> u.rid == StoreFile.ADMINISTRATOR_RID).findFirst().orElseThrow();
-      admin.secrets = secrets;
-      admin.passwordChanged = clock.instant().toString();
-      admin.disabled = false;
-      if (!admin.groups.contains(StoreFile.ADMINISTRATORS)) {
-        admin.groups.add(StoreFile.ADMINISTRATORS);
-      }
-      LOG.warn("gave {} a new random password: no enabled member of Administrators had one", domain + "\\" + admin.name);
-      return Optional.of(password);
-    }).value();
+    Optional<String> given = file.change(data -> rules.giveAdministratorPassword(data, secrets));
+    given.ifPresent(name -> LOG.warn("gave {} a new random password: no enabled member of Administrators had one",
+        domain + "\\" + name));
+    return given.map(name -> password);
   }
 
-  private static boolean hasAdministratorWithPassword(Data data) {
-    return data.users.stream().anyMatch(u -> !u.disabled && u.secrets != null
-        && u.groups.contains(StoreFile.ADMINISTRATORS));
-  }
-
-  private static boolean isLastEnabledAdministrator(Data data, UserData target) {
-    if (target.disabled || !target.groups.contains(StoreFile.ADMINISTRATORS)) {
-      return false;
-    }
-    return data.users.stream().noneMatch(u -> u != target && !u.disabled
-        && u.groups.contains(StoreFile.ADMINISTRATORS));
-  }
-
-  private void requireFreeName(Data data, String name) {
-    String key = AccountNames.key(name);
-    for (UserData u : data.users) {
-      if (AccountNames.key(u.name).equals(key)) {
-        throw new IllegalArgumentException("the name '" + name + "' is taken by the user " + u.name);
-      }
-    }
-    for (GroupData g : data.groups) {
-      if (AccountNames.key(g.name).equals(key)) {
-        throw new IllegalArgumentException("the name '" + name + "' is taken by the group " + g.name);
-      }
-    }
-  }
-
-  private UserData userOf(Data data, String account) {
-    AccountNames.Qualified q = AccountNames.parse(account);
-    if (q.isLocalTo(domain)) {
-      String key = AccountNames.key(q.name());
-      for (UserData u : data.users) {
-        if (AccountNames.key(u.name).equals(key)) {
-          return u;
-        }
-      }
-    }
-    throw noSuchUser(account);
-  }
-
-  private static GroupData groupOf(Data data, String group) {
-    String key = AccountNames.key(group.strip());
-    for (GroupData g : data.groups) {
-      if (AccountNames.key(g.name).equals(key)) {
-        return g;
-      }
-    }
-    throw new IllegalArgumentException("no group '" + group + "'");
-  }
-
-  private IllegalArgumentException noSuchUser(String account) {
-    return new IllegalArgumentException("no user '" + account + "' in " + domain);
-  }
-
-  private SecretsData secretsFor(String userName, char[] password) {
-    Secrets.checkPassword(password);
-    byte[] utf8 = Secrets.utf8(password);
-    try {
-      SecretsData s = new SecretsData();
-      s.argon2id = Secrets.argon2id(utf8, random);
-      byte[] nt = Secrets.ntHash(password);
-      s.ntHash = Secrets.hex(nt);
-      Arrays.fill(nt, (byte) 0);
-      for (String realm : digestRealms) {
-        Map<String, String> byAlgorithm = new LinkedHashMap<>();
-        for (String algorithm : Secrets.DIGEST_ALGORITHMS) {
-          byAlgorithm.put(algorithm, Secrets.hex(Secrets.digestHa1(algorithm, userName, realm, utf8)));
-        }
-        s.digestHa1.put(realm, byAlgorithm);
-      }
-      return s;
-    } finally {
-      Arrays.fill(utf8, (byte) 0);
-    }
-  }
-
-  // ---------------------------------------------------------------- the file
-
-  /** A change to the freshly read store, made under the lock; throws IllegalArgumentException to refuse. */
-  @FunctionalInterface
-  private interface Change<T> {
-    T apply(Data data);
-  }
-
-  /** A value with a follow-up, so writes can return views built from the new snapshot. */
-  private record Result<T>(T value) {
-    <R> R transform(java.util.function.Function<T, R> f) {
-      return f.apply(value);
-    }
-  }
-
-  private <T> Result<T> write(Change<T> change) throws IOException {
-    jvmLock.lock();
-    try {
-      Files.createDirectories(file.getParent());
-      Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      try (FileChannel channel = FileChannel.open(lockFile, options, ownerOnly())) {
-        FileLock lock = channel.lock();
-        try {
-          byte[] before = null;
-          Data data;
-          if (Files.exists(file)) {
-            before = read();
-            data = StoreFile.parse(file, before);
-          } else if (snapshot != null) {
-            throw new IOException(file + ": the account store has disappeared since it was read; restore it"
-                + " (it is not recreated, which would give every account a new SID)");
-          } else {
-            data = StoreFile.initial(newMachineSid());
-          }
-          T value = change.apply(data);
-          try {
-            StoreFile.validate(data);
-          } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("a change left the account store invalid: " + e.getMessage(), e);
-          }
-          byte[] after = StoreFile.serialize(data);
-          if (before == null || !Arrays.equals(before, after)) {
-            writeAtomically(after);
-          }
-          snapshot = new Snapshot(data, stamp(), sha256(after));
-          return new Result<>(value);
-        } finally {
-          lock.release();
-        }
-      }
-    } finally {
-      jvmLock.unlock();
-    }
-  }
-
-  /** The machine SID for a new store: the one in {@code machine.sid} if the host made one, else random. */
-  private Sid newMachineSid() throws IOException {
-    Path legacy = dataDirectory == null ? null : dataDirectory.resolve(MACHINE_SID_FILE);
-    if (legacy != null && Files.exists(legacy)) {
-      String value = Files.readString(legacy, StandardCharsets.US_ASCII).strip();
-      if (!MACHINE_SID.matcher(value).matches()) {
-        throw new IOException(legacy + ": '" + value + "' is not a machine SID (S-1-5-21-a-b-c)");
-      }
-      return new Sid(value);
-    }
-    return new Sid(String.format("S-1-5-21-%d-%d-%d", Integer.toUnsignedLong(random.nextInt()),
-        Integer.toUnsignedLong(random.nextInt()), Integer.toUnsignedLong(random.nextInt())));
-  }
-
-  private void writeAtomically(byte[] bytes) throws IOException {
-    Path dir = file.getParent();
-    Path temp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp", ownerOnly());
-    try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new IOException(file + ": cannot write the account store: " + e.getMessage(), e);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-    // Make the rename itself durable where the platform allows syncing a folder.
-    try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
-      folder.force(true);
-    } catch (IOException | UnsupportedOperationException notSupported) {
-      // Windows cannot open a folder as a channel; the rename is still atomic.
-    }
-  }
-
-  private FileAttribute<?>[] ownerOnly() {
-    return posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
-  }
-
-  private byte[] read() throws IOException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": the account store is missing", e);
-    } catch (AccessDeniedException e) {
-      throw new IOException(file + ": cannot read the account store: permission denied", e);
-    } catch (IOException e) {
-      throw new IOException(file + ": cannot read the account store: " + e, e);
-    }
-  }
-
-  private Stamp stamp() throws IOException {
-    try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": the account store is missing", e);
-    } catch (IOException e) {
-      throw new IOException(file + ": cannot read the account store: " + e, e);
-    }
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** A change that returns nothing. */
+  private void change(Consumer<Data> change) throws IOException {
+    file.change(data -> {
+      change.accept(data);
+      return null;
+    });
   }
 }

@@ -29,8 +29,11 @@ final class RunCommand implements Callable<Integer> {
             "Administrator had no password; it now has this one, shown only once: %s%n", p));
     AuthHost host = AuthHost.create(hostConfig);
     CountDownLatch stopped = new CountDownLatch(1);
+    // The host refuses a stop while it starts: a Ctrl-C during start-up waits for the start to end.
+    CountDownLatch startEnded = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
+        startEnded.await();
         host.stop();
       } catch (Exception e) {
         e.printStackTrace();
@@ -38,7 +41,11 @@ final class RunCommand implements Callable<Integer> {
         stopped.countDown();
       }
     }, "shutdown"));
-    host.start();
+    try {
+      host.start();
+    } finally {
+      startEnded.countDown();
+    }
     long millis = (System.nanoTime() - started) / 1_000_000;
     var out = spec.commandLine().getOut();
     for (PluginView p : host.plugins().plugins()) {

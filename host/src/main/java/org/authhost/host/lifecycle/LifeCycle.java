@@ -1,5 +1,6 @@
 package org.authhost.host.lifecycle;
 
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +9,10 @@ import org.slf4j.LoggerFactory;
  * whose {@link #start()} and {@link #stop()} are idempotent, refuse illegal moves, and land in
  * {@link State#FAILED} when the work throws. Subclasses write only {@link #doStart()} and
  * {@link #doStop()}.
+ *
+ * <p>Moves are made by compare-and-set, not under a lock: a start or stop asked for while another
+ * is under way (on any thread) is refused with an {@link IllegalStateException} at once, rather
+ * than blocking until the other ends and then running against a state its caller never saw.
  */
 public abstract class LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(LifeCycle.class);
@@ -15,61 +20,90 @@ public abstract class LifeCycle {
   /** The states. */
   public enum State { STOPPED, STARTING, STARTED, STOPPING, FAILED }
 
-  private volatile State state = State.STOPPED;
+  private final AtomicReference<State> state = new AtomicReference<>(State.STOPPED);
   private volatile Throwable failure;
 
   protected abstract void doStart() throws Exception;
 
   protected abstract void doStop() throws Exception;
 
-  /** Starts; a no-op when started. A failed component must be stopped before it starts again. */
-  public final synchronized void start() throws Exception {
-    switch (state) {
-      case STARTED:
-        return;
-      case FAILED:
-        throw new IllegalStateException(this + " failed; stop it before starting it again", failure);
-      default:
-        break;
-    }
-    state = State.STARTING;
-    try {
-      doStart();
-      state = State.STARTED;
-    } catch (Exception | Error e) {
-      fail(e);
-      throw e;
-    }
-  }
-
-  /** Stops; a no-op when stopped. Also the way out of {@link State#FAILED}. */
-  public final synchronized void stop() throws Exception {
-    if (state == State.STOPPED) {
-      return;
-    }
-    state = State.STOPPING;
-    try {
-      doStop();
-      state = State.STOPPED;
-      failure = null;
-    } catch (Exception | Error e) {
-      fail(e);
-      throw e;
+  /**
+   * Starts; a no-op when started. A failed component must be stopped before it starts again.
+   *
+   * @throws IllegalStateException while starting or stopping, or when failed
+   */
+  public final void start() throws Exception {
+    while (true) {
+      State now = state.get();
+      switch (now) {
+        case STARTED:
+          return;
+        case FAILED:
+          throw new IllegalStateException(this + " failed; stop it before starting it again", failure);
+        case STARTING, STOPPING:
+          throw new IllegalStateException(this + " cannot start while " + now);
+        case STOPPED:
+          if (state.compareAndSet(State.STOPPED, State.STARTING)) {
+            run(this::doStart, State.STARTED);
+            return;
+          }
+          break; // another thread moved first: look again
+        default:
+          throw new AssertionError(now);
+      }
     }
   }
 
-  private void fail(Throwable e) {
-    failure = e;
-    state = State.FAILED;
-    log.error("{} failed", this, e);
+  /**
+   * Stops; a no-op when stopped. Also the way out of {@link State#FAILED}.
+   *
+   * @throws IllegalStateException while starting or stopping
+   */
+  public final void stop() throws Exception {
+    while (true) {
+      State now = state.get();
+      switch (now) {
+        case STOPPED:
+          return;
+        case STARTING, STOPPING:
+          throw new IllegalStateException(this + " cannot stop while " + now);
+        case STARTED, FAILED:
+          if (state.compareAndSet(now, State.STOPPING)) {
+            run(this::doStop, State.STOPPED);
+            return;
+          }
+          break; // another thread moved first: look again
+        default:
+          throw new AssertionError(now);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  /** Runs the work of a move this thread has claimed; no other thread changes the state meanwhile. */
+  private void run(Work work, State after) throws Exception {
+    try {
+      work.run();
+    } catch (Exception | Error e) {
+      failure = e;
+      state.set(State.FAILED);
+      log.error("{} failed", this, e);
+      throw e;
+    }
+    failure = null;
+    state.set(after);
   }
 
   public final State state() {
-    return state;
+    return state.get();
   }
 
   public final boolean isStarted() {
-    return state == State.STARTED;
+    return state.get() == State.STARTED;
   }
 
   /** Why it failed, while {@link State#FAILED}. */
@@ -79,6 +113,6 @@ public abstract class LifeCycle {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this)) + "{" + state + "}";
+    return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this)) + "{" + state.get() + "}";
   }
 }

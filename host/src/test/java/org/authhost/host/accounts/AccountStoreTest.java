@@ -286,21 +286,33 @@ class AccountStoreTest {
   }
 
   @Test
-  void thePollerPicksUpChanges() throws Exception {
+  void thePollerPicksUpChangesAtEachIntervalUntilStopped() throws Exception {
     AccountStore host = store();
-    var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-    try {
-      host.start(timer, Duration.ofMillis(20));
-      store().addUser("gina", "", List.of(), null);
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (host.user("gina").isEmpty() && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertTrue(host.user("gina").isPresent());
-      host.stop();
-    } finally {
-      timer.shutdownNow();
-    }
+    AccountPoller poller = new AccountPoller(host, clock, Duration.ofSeconds(1));
+    poller.start();
+    assertEquals(1, clock.scheduledTasks());
+
+    store().addUser("gina", "", List.of(), null);
+    clock.advance(Duration.ofMillis(999));
+    assertTrue(host.user("gina").isEmpty(), "not before the interval");
+    clock.advance(Duration.ofMillis(1));
+    assertTrue(host.user("gina").isPresent());
+
+    // A corrupt file: the accounts read last stay, and the poller keeps looking.
+    String good = Files.readString(host.file());
+    Files.writeString(host.file(), "{ \"version\": 1, ");
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(host.user("gina").isPresent());
+    Files.writeString(host.file(), good);
+    store().addUser("gus", "", List.of(), null);
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(host.user("gus").isPresent(), "picked up once the file is readable again");
+
+    poller.stop();
+    assertEquals(0, clock.scheduledTasks());
+    store().addUser("hal", "", List.of(), null);
+    clock.advance(Duration.ofMinutes(1));
+    assertTrue(host.user("hal").isEmpty(), "no polls after the stop");
   }
 
   @Test

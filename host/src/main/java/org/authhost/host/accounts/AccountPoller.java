@@ -1,0 +1,77 @@
+package org.authhost.host.accounts;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.time.Scheduler;
+import org.authhost.host.time.Scheduler.Scheduled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks up what {@code authhost accounts} and other processes write to the account store while the
+ * host runs, by {@link AccountStore#reloadIfChanged()} every {@link #INTERVAL} on the host's
+ * scheduler. A file that cannot be read or is not a valid store is logged once per problem, and the
+ * accounts read last stay in force until it is fixed.
+ */
+@Singleton
+public final class AccountPoller extends LifeCycle {
+  private static final Logger LOG = LoggerFactory.getLogger(AccountPoller.class);
+  /** How often the poller looks for changes by other processes. */
+  static final Duration INTERVAL = Duration.ofSeconds(1);
+
+  private final AccountStore store;
+  private final Scheduler scheduler;
+  private final Duration interval;
+  private volatile Scheduled task;
+  private volatile String lastProblem;
+
+  @Inject
+  AccountPoller(AccountStore store, Scheduler scheduler) {
+    this(store, scheduler, INTERVAL);
+  }
+
+  AccountPoller(AccountStore store, Scheduler scheduler, Duration interval) {
+    this.store = store;
+    this.scheduler = scheduler;
+    this.interval = interval;
+  }
+
+  @Override
+  protected void doStart() {
+    task = scheduler.scheduleWithFixedDelay(this::poll, interval, interval);
+  }
+
+  @Override
+  protected void doStop() {
+    Scheduled running = task;
+    if (running != null) {
+      running.cancel();
+      task = null;
+    }
+  }
+
+  private void poll() {
+    try {
+      if (store.reloadIfChanged()) {
+        LOG.info("reloaded the accounts from {}", store.file());
+      }
+      if (lastProblem != null) {
+        LOG.info("the account store {} is readable again", store.file());
+        lastProblem = null;
+      }
+    } catch (Exception e) {
+      String problem = String.valueOf(e.getMessage());
+      if (!problem.equals(lastProblem)) {
+        lastProblem = problem;
+        LOG.warn("{}; the host keeps the accounts it read last", problem);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "the account store's poller{" + state() + "}";
+  }
+}
