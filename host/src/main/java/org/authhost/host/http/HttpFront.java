@@ -69,7 +69,7 @@ public final class HttpFront extends LifeCycle {
     HttpConfig http = config.http();
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
-    services.proxy(new OriginProxy(workers));
+    services.proxy(new OriginProxy(workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
     InetAddress bind = InetAddress.getByName(http.bindAddress());
     try {
       if (http.port() >= 0) {
