@@ -40,16 +40,20 @@ class MisbehavingPluginTest extends HostTestBase {
     System.getProperties().remove(enteredKey);
   }
 
-  /** Starts a host with the hanging plug-in, which counts {@code calls} down as they get stuck. */
-  private void startHanging(int calls, String otherPlugin) throws Exception {
-    entered = new CountDownLatch(calls);
-    System.getProperties().put(enteredKey, entered);
+  /** Starts a host with the hanging plug-in, and {@code otherPlugin} (a TestPlugin) unless null. */
+  private void startHanging(String otherPlugin) throws Exception {
     PluginJar.of("hanging", "org.authhost.testplugins.hanging.HangingPlugin").writeTo(root.resolve("plugins"), "hanging.jar");
     if (otherPlugin != null) {
       PluginJar.of(otherPlugin, "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), otherPlugin + ".jar");
     }
     startHost("\"settings\": { \"hanging\": { \"enabled\": true, \"properties\": { \"entered\": \""
         + enteredKey + "\" } } }");
+  }
+
+  /** From now on, {@link #entered} counts {@code calls} into Authenticate of the hanging plug-in. */
+  private void expectEntries(int calls) {
+    entered = new CountDownLatch(calls);
+    System.getProperties().put(enteredKey, entered);
   }
 
   private CompletableFuture<AuthenticationOutcome> authenticateLater(String pluginId) {
@@ -108,7 +112,8 @@ class MisbehavingPluginTest extends HostTestBase {
 
   @Test
   void aPluginThatHangsIsCutOffAtTheTimeLimit() throws Exception {
-    startHanging(1, null);
+    startHanging(null);
+    expectEntries(1);
     CompletableFuture<AuthenticationOutcome> answer = authenticateLater("hanging");
     assertTrue(entered.await(5, TimeUnit.SECONDS), "Authenticate was called");
 
@@ -138,11 +143,10 @@ class MisbehavingPluginTest extends HostTestBase {
   @Test
   void hungCallsDoNotStarveTheOtherPlugins() throws Exception {
     PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
-    startHanging(0, "good");
+    startHanging("good");
     // Every worker gets stuck, and two more clients wait behind them.
     int workers = host.plugins().guard().workerThreads();
-    entered = new CountDownLatch(workers);
-    System.getProperties().put(enteredKey, entered);
+    expectEntries(workers);
     List<CompletableFuture<AuthenticationOutcome>> hung = new ArrayList<>();
     for (int i = 0; i < workers + 2; i++) {
       hung.add(authenticateLater("hanging"));
