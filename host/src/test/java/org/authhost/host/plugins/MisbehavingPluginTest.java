@@ -115,6 +115,8 @@ class MisbehavingPluginTest extends HostTestBase {
     startHanging(null);
     expectEntries(1);
     CompletableFuture<AuthenticationOutcome> answer = authenticateLater("hanging");
+    // Attached before the answer can exist (the clock has not moved), so it runs where the answer is given.
+    CompletableFuture<String> answeredOn = answer.thenApply(o -> Thread.currentThread().getName());
     assertTrue(entered.await(5, TimeUnit.SECONDS), "Authenticate was called");
 
     clock.advance(LIMIT);
@@ -124,10 +126,13 @@ class MisbehavingPluginTest extends HostTestBase {
     clock.advance(Duration.ofNanos(1));
     // Past it: this check, or the watchdog's own thread reading the same clock, cuts it off.
     watchdog().check(clock.nanoTime());
+    // Waited for first: a thread waiting on the answer itself may help run what depends on it.
+    String thread = answeredOn.get(5, TimeUnit.SECONDS);
     AuthenticationOutcome outcome = answer.get(5, TimeUnit.SECONDS);
 
     assertEquals(AuthenticationResult.ERROR, outcome.result());
     assertEquals(HResult.E_TIMEOUT, outcome.hresult());
+    assertTrue(thread.startsWith("plugin-call-timeout-"), "answered off the watchdog and the workers, on " + thread);
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("hanging").status());
     assertEquals(HResult.E_TIMEOUT, view("hanging").errorCode());
     List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("hanging"));
