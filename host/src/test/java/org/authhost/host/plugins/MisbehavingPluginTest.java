@@ -203,6 +203,28 @@ class MisbehavingPluginTest extends HostTestBase {
   }
 
   @Test
+  void aCallbackJustInsideTheLimitCountsAndEndsTheLimit() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    System.getProperties().put(enteredKey, release);
+    PluginJar.of("late", "org.authhost.testplugins.late.LatePlugin").writeTo(root.resolve("plugins"), "late.jar");
+    startHost("\"settings\": { \"late\": { \"enabled\": true, \"properties\": { \"release\": \""
+        + enteredKey + "\" } } }");
+    int scheduled = clock.scheduledTasks();
+    CompletableFuture<AuthenticationOutcome> answer = authenticateLater("late");
+    clock.awaitScheduledTasks(scheduled + 1, Duration.ofSeconds(5));
+
+    clock.advance(LIMIT.minusNanos(1));
+    release.countDown();
+    AuthenticationOutcome outcome = answer.get(5, TimeUnit.SECONDS);
+
+    assertEquals(AuthenticationResult.SUCCESS, outcome.result());
+    assertEquals(scheduled, clock.scheduledTasks(), "the callback ended its time limit");
+    clock.advance(LIMIT);
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("late").status());
+    assertTrue(eventsAbout("late").isEmpty(), eventsAbout("late").toString());
+  }
+
+  @Test
   void aSecondCallbackIsIgnoredAndReportedAsAWarning() throws Exception {
     start("twice", "org.authhost.testplugins.twice.TwicePlugin");
 
