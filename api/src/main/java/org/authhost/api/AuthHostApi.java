@@ -10,7 +10,7 @@ public final class AuthHostApi {
   /** Major version: changes only when a type or method is removed or changed. */
   public static final int MAJOR = 1;
   /** Minor version: grows when something is added. */
-  public static final int MINOR = 2;
+  public static final int MINOR = 3;
   /** {@code MAJOR.MINOR}. */
   public static final String VERSION = MAJOR + "." + MINOR;
 

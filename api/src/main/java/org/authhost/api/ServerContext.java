@@ -1,5 +1,7 @@
 package org.authhost.api;
 
+import java.time.Clock;
+
 /**
  * The host's services, handed to a plug-in in {@link BasicPlugin#initialize}.
  *
@@ -38,4 +40,19 @@ public interface ServerContext {
    * @since API 1.2
    */
   java.nio.file.Path dataDirectory();
+
+  /**
+   * The host's clock: read it for every instant a plug-in compares with time (nonce and ticket
+   * ages, timestamps in a challenge, how often to warn) instead of the system clock, so that the
+   * plug-in keeps the host's time, including a test's fake clock that moves only when told.
+   *
+   * <p>WMS counterpart: none as such; WMS plug-ins and SSPI packages read the system time
+   * ({@code GetSystemTimeAsFileTime}), which was the server's time because they ran in its
+   * process. This is that time, made explicit. UTC; a host that predates it gives the system clock.
+   *
+   * @since API 1.3
+   */
+  default Clock clock() {
+    return Clock.systemUTC();
+  }
 }

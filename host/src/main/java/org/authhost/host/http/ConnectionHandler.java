@@ -291,7 +291,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         extra.add(h.getKey(), h.getValue());
       }
     }
-    ChannelFuture written = FileResponder.respond(ctx, request, resolved.path(), exchange.keepAlive, extra);
+    ChannelFuture written = FileResponder.respond(ctx, request, resolved.path(), exchange.keepAlive, extra,
+        services.clock());
     afterResponse(ctx, written);
   }
 

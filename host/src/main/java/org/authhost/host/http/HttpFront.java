@@ -25,6 +25,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,7 @@ import org.authhost.host.config.TlsConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.time.Scheduler;
 
 /**
  * The HTTP(S) front on Netty: a plain listener (loopback, or elsewhere when the operator allows it)
@@ -69,7 +71,7 @@ public final class HttpFront extends LifeCycle {
     HttpConfig http = config.http();
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
-    services.proxy(new OriginProxy(workers));
+    services.proxy(new OriginProxy(workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
     InetAddress bind = InetAddress.getByName(http.bindAddress());
     try {
       if (http.port() >= 0) {
@@ -111,7 +113,7 @@ public final class HttpFront extends LifeCycle {
             p.addLast("limit", limiter);
             if (ssl != null) {
               SslHandler tls = ssl.newHandler(ch.alloc());
-              tls.setHandshakeTimeoutMillis(http.handshakeTimeoutMillis());
+              limitHandshake(ch, tls, Duration.ofMillis(http.handshakeTimeoutMillis()));
               p.addLast("tls", tls);
             }
             p.addLast("idle", new IdleStateHandler(0, 0, http.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
@@ -123,6 +125,18 @@ public final class HttpFront extends LifeCycle {
     Channel channel = bootstrap.bind(address, port).sync().channel();
     listeners.add(channel);
     return channel;
+  }
+
+  /**
+   * Closes a connection whose TLS handshake has not finished within {@code limit}, on the host's
+   * scheduler rather than the handler's own timer, so that a test moves it with a fake clock. One
+   * task per TLS connection, cancelled when the handshake ends, costs nothing next to the handshake.
+   */
+  private void limitHandshake(SocketChannel ch, SslHandler tls, Duration limit) {
+    tls.setHandshakeTimeoutMillis(0);
+    Scheduler.Scheduled cutOff = services.scheduler().schedule(ch::close, limit);
+    tls.handshakeFuture().addListener(f -> cutOff.cancel());
+    ch.closeFuture().addListener(f -> cutOff.cancel());
   }
 
   private static SslContext sslContext(TlsConfig tls) throws Exception {

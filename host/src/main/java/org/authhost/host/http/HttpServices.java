@@ -6,6 +6,8 @@ import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HttpConfig;
+import org.authhost.host.time.HostClock;
+import org.authhost.host.time.Scheduler;
 import org.authhost.host.http.content.OriginProxy;
 
 /** What every connection's handler shares: one object, so a handler is cheap to make. */
@@ -16,15 +18,29 @@ final class HttpServices {
   private final IpRules serverIpRules;
   private final AuthenticationDriver driver;
   private final Audit audit;
+  private final HostClock clock;
+  private final Scheduler scheduler;
   private volatile OriginProxy proxy;
 
   @Inject
-  HttpServices(HostConfig config, PublishingPoints points, AuthenticationDriver driver, Audit audit) {
+  HttpServices(HostConfig config, PublishingPoints points, AuthenticationDriver driver, Audit audit, HostClock clock,
+      Scheduler scheduler) {
     this.limits = config.http();
     this.points = points;
     this.serverIpRules = IpRules.of(config.security().ipAllow(), config.security().ipDeny());
     this.driver = driver;
     this.audit = audit;
+    this.clock = clock;
+    this.scheduler = scheduler;
+  }
+
+  /** The host's time: file validators, the origin proxy's time limit. */
+  HostClock clock() {
+    return clock;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
   }
 
   HttpConfig limits() {

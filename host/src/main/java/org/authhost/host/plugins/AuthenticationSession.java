@@ -1,7 +1,8 @@
 package org.authhost.host.plugins;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationResult;
@@ -11,6 +12,7 @@ import org.authhost.api.Out;
 import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.UserContext;
+import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 
 /**
@@ -28,6 +30,7 @@ public final class AuthenticationSession implements AutoCloseable {
   private final HostedPlugin plugin;
   private final PluginGuard guard;
   private final TokenTable tokens;
+  private final Scheduler scheduler;
   private final long callbackTimeoutMillis;
   private final HResult unusable;
 
@@ -40,11 +43,12 @@ public final class AuthenticationSession implements AutoCloseable {
    * @param unusable why no exchange is possible (unknown plug-in, not an authentication plug-in,
    *     in error), or null
    */
-  AuthenticationSession(HostedPlugin plugin, PluginGuard guard, TokenTable tokens,
+  AuthenticationSession(HostedPlugin plugin, PluginGuard guard, TokenTable tokens, Scheduler scheduler,
       long callbackTimeoutMillis, HResult unusable) {
     this.plugin = plugin;
     this.guard = guard;
     this.tokens = tokens;
+    this.scheduler = scheduler;
     this.callbackTimeoutMillis = callbackTimeoutMillis;
     this.unusable = unusable;
   }
@@ -81,8 +85,9 @@ public final class AuthenticationSession implements AutoCloseable {
 
   private void leg(CompletableFuture<AuthenticationOutcome> outcome, byte[] blob, UserContext user,
       PresentationContext presentation, CommandContext command) {
-    if (!plugin.isUsable()) {
-      // It failed (or hung) while this leg waited for a worker: do not call into it again.
+    if (!plugin.isUsable() || plugin.wedged()) {
+      // It failed (or hung) while this leg waited for a worker: do not call into it again. A hung
+      // call is known as wedged at once, before the failure report puts the plug-in in error.
       outcome.complete(AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR));
       return;
     }
@@ -106,7 +111,12 @@ public final class AuthenticationSession implements AutoCloseable {
       outcome.complete(finish(ctx, callback.completion.join(), timedOut));
       return;
     }
-    callback.completion.orTimeout(callbackTimeoutMillis, TimeUnit.MILLISECONDS).whenComplete((done, e) -> {
+    // Like a call past its deadline, a missing callback is answered off the scheduler's thread.
+    Scheduler.Scheduled limit = scheduler.schedule(
+        () -> guard.afterTimeout(() -> callback.completion.completeExceptionally(new TimeoutException())),
+        Duration.ofMillis(callbackTimeoutMillis));
+    callback.completion.whenComplete((done, e) -> {
+      limit.cancel();
       if (e != null) {
         guard.failed(plugin, "Authenticate", HResult.E_TIMEOUT, "Authenticate returned but "
             + "OnAuthenticateComplete was not called within " + callbackTimeoutMillis

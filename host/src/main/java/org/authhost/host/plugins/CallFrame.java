@@ -11,21 +11,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class CallFrame extends AtomicBoolean {
   private static final long serialVersionUID = 1L;
 
-  final transient PluginGuard owner;
   final transient HostedPlugin plugin;
   final String method;
   final long deadline;
   final transient CallFrame parent;
-  /** Run by the watchdog at the deadline: answers whoever waits for this call, or null. */
+  /** Run at the deadline, off the watchdog's thread: answers whoever waits for this call, or null. */
   final transient Runnable onTimeout;
   /** Clean-up calls: a timeout is not reported again. */
   final boolean quiet;
   /** The WARNING or ERROR the plug-in logged during this call, on this thread. */
   transient PluginFailures.LoggedEvent logged;
 
-  CallFrame(PluginGuard owner, HostedPlugin plugin, String method, long deadline, CallFrame parent,
+  CallFrame(HostedPlugin plugin, String method, long deadline, CallFrame parent,
       Runnable onTimeout, boolean quiet) {
-    this.owner = owner;
     this.plugin = plugin;
     this.method = method;
     this.deadline = deadline;

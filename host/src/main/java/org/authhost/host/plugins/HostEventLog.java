@@ -18,12 +18,14 @@ import org.authhost.host.diagnostics.HostEvents;
 final class HostEventLog implements EventLog {
   private final HostEvents events;
   private final PluginFailures failures;
+  private final PluginGuard guard;
   private final Map<NamedValues, HostedPlugin> plugins = new ConcurrentHashMap<>();
 
   @Inject
-  HostEventLog(HostEvents events, PluginFailures failures) {
+  HostEventLog(HostEvents events, PluginFailures failures, PluginGuard guard) {
     this.events = events;
     this.failures = failures;
+    this.guard = guard;
   }
 
   void register(HostedPlugin plugin) {
@@ -44,7 +46,7 @@ final class HostEventLog implements EventLog {
     String message = text == null ? "" : text;
     long recordNumber = events.plugin(level, plugin.id(), hr, message);
     if (level != EventLevel.INFORMATION) {
-      PluginGuard.noteLogged(plugin, new PluginFailures.LoggedEvent(level, hr, message));
+      guard.noteLogged(plugin, new PluginFailures.LoggedEvent(level, hr, message));
     }
     if (level == EventLevel.ERROR) {
       // Even when the log could not take the event: an ERROR takes the plug-in out (fail closed).

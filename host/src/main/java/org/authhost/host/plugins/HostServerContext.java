@@ -2,11 +2,13 @@ package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import org.authhost.api.CredentialService;
 import org.authhost.api.EventLog;
 import org.authhost.api.ServerContext;
 import org.authhost.api.TokenService;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.time.HostClock;
 import org.authhost.host.tokens.TokenTable;
 
 /**
@@ -23,16 +25,19 @@ final class HostServerContext implements ServerContext {
   private final TokenService tokens;
   private final CredentialService credentials;
   private final java.nio.file.Path pluginData;
+  private final HostClock clock;
   private volatile boolean shuttingDown;
 
   @Inject
-  HostServerContext(HostConfig config, HostEventLog eventLog, TokenTable tokens, CredentialService credentials) {
+  HostServerContext(HostConfig config, HostEventLog eventLog, TokenTable tokens, CredentialService credentials,
+      HostClock clock) {
     this.serverName = config.serverName();
     this.eventLog = eventLog;
     this.table = tokens;
     this.tokens = tokens;
     this.credentials = credentials;
     this.pluginData = config.dataDirectory().resolve("plugin-data");
+    this.clock = clock;
   }
 
   /** The context one plug-in is initialized with. */
@@ -73,6 +78,11 @@ final class HostServerContext implements ServerContext {
       @Override
       public java.nio.file.Path dataDirectory() {
         return ownFolder(pluginId);
+      }
+
+      @Override
+      public Clock clock() {
+        return server.clock();
       }
     };
   }
@@ -130,6 +140,12 @@ final class HostServerContext implements ServerContext {
   @Override
   public java.nio.file.Path dataDirectory() {
     return pluginData;
+  }
+
+  /** The host clock itself: a plug-in's nonce ages follow a test's fake clock too. */
+  @Override
+  public Clock clock() {
+    return clock;
   }
 
   void shuttingDown() {

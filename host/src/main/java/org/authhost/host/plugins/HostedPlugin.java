@@ -1,9 +1,9 @@
 package org.authhost.host.plugins;
 
-import java.util.concurrent.ScheduledFuture;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.HResult;
+import org.authhost.host.time.Scheduler.Scheduled;
 
 /**
  * The host's side of one loaded plug-in: its loader and instance, the WMS status bits with
@@ -29,8 +29,9 @@ final class HostedPlugin {
   private int flags;
 
   private boolean initialized;
-  private boolean wedged;
-  private ScheduledFuture<?> heartbeat;
+  // Read without the lock: a leg checks it before every call into the plug-in.
+  private volatile boolean wedged;
+  private Scheduled heartbeat;
   private volatile java.util.concurrent.CompletableFuture<HResult> heartbeatInFlight;
 
   HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues) {
@@ -177,13 +178,13 @@ final class HostedPlugin {
     wedged = true;
   }
 
-  synchronized boolean wedged() {
+  boolean wedged() {
     return wedged;
   }
 
-  synchronized void heartbeat(ScheduledFuture<?> next) {
+  synchronized void heartbeat(Scheduled next) {
     if (heartbeat != null) {
-      heartbeat.cancel(false);
+      heartbeat.cancel();
     }
     heartbeat = next;
   }
@@ -196,6 +197,11 @@ final class HostedPlugin {
 
   void heartbeatStarted(java.util.concurrent.CompletableFuture<HResult> call) {
     heartbeatInFlight = call;
+  }
+
+  /** The last OnHeartbeat call, or null. */
+  java.util.concurrent.CompletableFuture<HResult> heartbeatInFlight() {
+    return heartbeatInFlight;
   }
 
   PluginView view() {

@@ -6,10 +6,15 @@ import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.HResult;
 import org.authhost.api.PluginException;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.time.HostClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +28,14 @@ import org.slf4j.LoggerFactory;
  * so the guard adds only a clock read and a few writes to a call. {@link #callAsync} runs the same
  * guarded call on a worker thread, so that a plug-in that never returns holds a worker, never the
  * caller, whose future the watchdog completes at the deadline.
+ *
+ * <p>What follows a time-out (the failure report, answering the waiting client, which may write an
+ * audit record) runs on a thread of its own, never on the watchdog's, which must stay free for the
+ * other time limits, nor on a plug-in worker, which may all be stuck. The guard is started before
+ * the first plug-in call and stopped after the last: its life cycle is the watchdog's.
  */
 @Singleton
-public final class PluginGuard {
+public final class PluginGuard extends LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(PluginGuard.class);
   private static final ThreadLocal<Boolean> ON_WORKER = new ThreadLocal<>();
 
@@ -33,13 +43,71 @@ public final class PluginGuard {
   private final ExecutorService workers;
   private final long callTimeoutMillis;
   private final long callTimeoutNanos;
+  private final HostClock clock;
+  private final CallWatchdog watchdog;
+  /** Runs what follows a time-out; null while stopped. */
+  private volatile ThreadPoolExecutor afterTimeouts;
 
   @Inject
-  PluginGuard(PluginFailures failures, @Named("plugin-workers") ExecutorService workers, HostConfig config) {
+  PluginGuard(PluginFailures failures, @Named("plugin-workers") ExecutorService workers, HostConfig config,
+      HostClock clock) {
     this.failures = failures;
     this.workers = workers;
     this.callTimeoutMillis = config.plugins().callTimeoutMillis();
     this.callTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(callTimeoutMillis);
+    this.clock = clock;
+    this.watchdog = new CallWatchdog(clock, this::timedOut);
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    // A thread per time-out in progress, not a fixed few: a continuation that blocks (a slow audit
+    // write) must not delay the answer to the next client. Time-outs are rare, as each one wedges
+    // its plug-in, and bounded by the stuck workers (MAX_WORKERS).
+    AtomicInteger n = new AtomicInteger();
+    afterTimeouts = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      Thread t = new Thread(r, "plugin-call-timeout-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    watchdog.start();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    watchdog.stop();
+    ThreadPoolExecutor pool = afterTimeouts;
+    afterTimeouts = null;
+    // Answers already on their way are delivered; nothing new is accepted.
+    pool.shutdown();
+    pool.awaitTermination(1, TimeUnit.SECONDS);
+  }
+
+  /** How many calls into plug-ins can run at once before a stuck one is replaced. */
+  int workerThreads() {
+    return workers instanceof ThreadPoolExecutor pool ? pool.getCorePoolSize() : Integer.MAX_VALUE;
+  }
+
+  /** The watchdog, for tests that drive it with a fake clock. */
+  CallWatchdog watchdog() {
+    return watchdog;
+  }
+
+  /**
+   * Runs what follows a time-out (answering a client, reporting the failure) off the thread that
+   * noticed it; on this thread only while the guard is stopped, when nothing else would run it.
+   */
+  void afterTimeout(Runnable continuation) {
+    ThreadPoolExecutor pool = afterTimeouts;
+    if (pool != null) {
+      try {
+        pool.execute(continuation);
+        return;
+      } catch (RejectedExecutionException e) {
+        log.debug("the guard is stopping; running a time-out's continuation on {}", Thread.currentThread().getName());
+      }
+    }
+    continuation.run();
   }
 
   /** Calls plug-in code on this thread; a failure is recorded before this returns. */
@@ -129,8 +197,8 @@ public final class PluginGuard {
    * {@code NS_E_PLUGIN_ERROR_REPORTED} returned by the call in progress is known to be backed by
    * an event. Events logged from the plug-in's own threads belong to no call.
    */
-  static void noteLogged(HostedPlugin plugin, PluginFailures.LoggedEvent event) {
-    for (CallFrame frame = CallWatchdog.slot().current; frame != null; frame = frame.parent) {
+  void noteLogged(HostedPlugin plugin, PluginFailures.LoggedEvent event) {
+    for (CallFrame frame = watchdog.slot().current; frame != null; frame = frame.parent) {
       if (frame.plugin == plugin) {
         frame.logged = event;
         return;
@@ -138,16 +206,23 @@ public final class PluginGuard {
     }
   }
 
-  /** The watchdog found a call past its deadline and claimed it. */
-  void timedOut(CallFrame frame, Thread thread) {
+  /**
+   * The watchdog found a call past its deadline and claimed it. The bookkeeping happens on the
+   * watchdog's thread; the report and the answers are handed on (see {@link #afterTimeout}).
+   */
+  private void timedOut(CallFrame frame, Thread thread) {
     frame.plugin.markWedged();
     replaceStuckWorker(thread);
     // Frames the expired one encloses end with it, so their late return is not reported either.
-    for (CallFrame inner = CallWatchdog.slotOf(thread); inner != null && inner != frame; inner = inner.parent) {
+    CallFrame stuck = watchdog.slotOf(thread);
+    for (CallFrame inner = stuck; inner != null && inner != frame; inner = inner.parent) {
       inner.expire();
     }
-    CallFrame stuck = CallWatchdog.slotOf(thread);
     String method = stuck == null ? frame.method : stuck.method;
+    afterTimeout(() -> reportTimeout(frame, method, thread));
+  }
+
+  private void reportTimeout(CallFrame frame, String method, Thread thread) {
     if (!frame.quiet) {
       failures.failed(frame.plugin, frame.method, HResult.E_TIMEOUT, method + " did not return within "
           + callTimeoutMillis + " ms; the host stops calling this plug-in until it is restarted", null);
@@ -159,13 +234,14 @@ public final class PluginGuard {
         f.onTimeout.run();
       }
     }
+    // Last, so that a plug-in which returns when interrupted finds its call already answered.
     thread.interrupt();
   }
 
   private HResult guarded(HostedPlugin plugin, String method, PluginCall call,
       Runnable onTimeout, boolean quiet, boolean optional) {
-    CallWatchdog.Slot slot = CallWatchdog.slot();
-    CallFrame frame = new CallFrame(this, plugin, method, System.nanoTime() + callTimeoutNanos,
+    CallWatchdog.Slot slot = watchdog.slot();
+    CallFrame frame = new CallFrame(plugin, method, clock.nanoTime() + callTimeoutNanos,
         slot.current, onTimeout, quiet);
     slot.current = frame;
     Thread thread = slot.thread;

@@ -1,7 +1,6 @@
 package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -20,8 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.BasicPlugin;
@@ -32,6 +29,7 @@ import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.PluginSettings;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +53,7 @@ public final class PluginHost extends LifeCycle {
   private final HostServerContext server;
   private final HostEvents events;
   private final TokenTable tokens;
-  private final ScheduledExecutorService timer;
+  private final Scheduler scheduler;
 
   /** Replaced whole at start and stop, so readers on the request path never take a lock. */
   private volatile Map<String, HostedPlugin> plugins = Map.of();
@@ -65,7 +63,7 @@ public final class PluginHost extends LifeCycle {
   @Inject
   PluginHost(HostConfig config, PluginGuard guard, PluginFailures failures, HostEventLog eventLog,
       HostServerContext server, HostEvents events, TokenTable tokens,
-      @Named("heartbeats") ScheduledExecutorService timer) {
+      Scheduler scheduler) {
     this.config = config;
     this.guard = guard;
     this.failures = failures;
@@ -73,11 +71,13 @@ public final class PluginHost extends LifeCycle {
     this.server = server;
     this.events = events;
     this.tokens = tokens;
-    this.timer = timer;
+    this.scheduler = scheduler;
   }
 
   @Override
-  protected synchronized void doStart() {
+  protected synchronized void doStart() throws Exception {
+    // Before the first plug-in call: the guard's watchdog enforces every call's time limit.
+    guard.start();
     failures.disableWith(this::disableAfterFailure);
     Path directory = config.plugins().directory();
     PluginDiscovery.Scan scan = PluginDiscovery.scan(directory);
@@ -118,7 +118,7 @@ public final class PluginHost extends LifeCycle {
   }
 
   @Override
-  protected synchronized void doStop() {
+  protected synchronized void doStop() throws Exception {
     server.shuttingDown();
     List<HostedPlugin> reverse = new ArrayList<>(plugins.values());
     java.util.Collections.reverse(reverse);
@@ -146,6 +146,18 @@ public final class PluginHost extends LifeCycle {
     }
     plugins = Map.of();
     problems.clear();
+    // After the last plug-in call: a DisablePlugin that hung above was answered by the guard.
+    guard.stop();
+  }
+
+  /** The call guard, for tests that drive its watchdog with a fake clock. */
+  PluginGuard guard() {
+    return guard;
+  }
+
+  /** A loaded plug-in, for tests that wait for its heartbeat. */
+  HostedPlugin hosted(String id) {
+    return require(id);
   }
 
   /** Every plug-in, loaded or refused, as operators see them. */
@@ -248,7 +260,8 @@ public final class PluginHost extends LifeCycle {
     HResult unusable = plugin == null ? HResult.E_INVALIDARG
         : plugin.authentication() == null ? HResult.E_NOINTERFACE
         : !plugin.isUsable() ? HResult.NS_E_CRITICAL_ERROR : null;
-    return new AuthenticationSession(plugin, guard, tokens, config.plugins().callbackTimeoutMillis(), unusable);
+    return new AuthenticationSession(plugin, guard, tokens, scheduler, config.plugins().callbackTimeoutMillis(),
+        unusable);
   }
 
   /** The operator's "enable" ({@code IWMSPlugin.Enabled = true}). */
@@ -421,13 +434,14 @@ public final class PluginHost extends LifeCycle {
     }
     Duration every = period.get();
     if (every != null && every.compareTo(HEARTBEAT_FLOOR) > 0) {
-      long millis = every.toMillis();
-      plugin.heartbeat(timer.scheduleWithFixedDelay(() -> {
+      // Millisecond precision, as WMS keeps the period.
+      Duration millis = Duration.ofMillis(every.toMillis());
+      plugin.heartbeat(scheduler.scheduleWithFixedDelay(() -> {
         if (plugin.isUsable() && plugin.heartbeatIdle()) {
           plugin.heartbeatStarted(
               guard.callAsync(plugin, "OnHeartbeat", () -> plugin.instance().onHeartbeat()));
         }
-      }, millis, millis, TimeUnit.MILLISECONDS));
+      }, millis, millis));
     }
   }
 

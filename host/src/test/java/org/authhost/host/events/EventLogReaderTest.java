@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -125,42 +125,29 @@ class EventLogReaderTest {
             HResult.S_OK, "history " + i);
       }
       List<EventRecord> seen = new CopyOnWriteArrayList<>();
-      Thread writer = new Thread(() -> {
-        for (int i = 11; i <= 200; i++) {
-          store.append(i % 2 == 0 ? EventLevel.ERROR : EventLevel.INFORMATION, "host",
-              HResult.S_OK, "live " + i);
-          if (i % 20 == 0) {
-            sleep(5);
-          }
-        }
-      });
-      AtomicBoolean started = new AtomicBoolean();
+      AtomicInteger written = new AtomicInteger(10);
 
       long last = EventLogStore.openReader(dir).follow(
           EventQuery.all().withLevel(EventLevel.ERROR).withLimit(2),
-          Duration.ofMillis(10),
+          Duration.ZERO,
           seen::add,
           () -> {
-            // Only after the first poll, so the history it shows is known.
-            if (started.compareAndSet(false, true)) {
-              writer.start();
+            // Between polls, a burst of 20 records, ten of them matching: more than the first
+            // poll's limit, so a later poll that kept the limit would lose some.
+            int from = written.get();
+            int to = Math.min(200, from + 20);
+            for (int i = from + 1; i <= to; i++) {
+              store.append(i % 2 == 0 ? EventLevel.ERROR : EventLevel.INFORMATION, "host",
+                  HResult.S_OK, "live " + i);
             }
+            written.set(to);
             return seen.get(seen.size() - 1).recordNumber() < 200;
           });
-      writer.join();
 
       List<Long> expected = LongStream.rangeClosed(8, 200).filter(n -> n % 2 == 0)
           .boxed().toList();
       assertEquals(expected, numbers(seen));
       assertEquals(200, last);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -12,13 +12,18 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
 import org.authhost.host.bench.LoadTool;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
@@ -26,10 +31,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Digest plug-in through the running host, with curl and with a client written here. */
+/**
+ * The Digest plug-in through the running host, with curl and with a client written here. The host
+ * and the plug-in (through ServerContext.clock) run on {@link #clock}: nonces expire when the
+ * test moves it.
+ */
 class DigestServingTest {
+  /** The configured nonceLifetimeSeconds. */
+  private static final Duration NONCE_LIFETIME = Duration.ofSeconds(3);
+
   @TempDir
   static Path root;
+
+  static final MutableClock clock = new MutableClock();
 
   static AuthHost host;
   static int port;
@@ -50,7 +64,7 @@ class DigestServingTest {
           "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
           "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
         }
-        """);
+        """, FakeTime.of(clock));
     port = host.http().plainPort();
   }
 
@@ -156,7 +170,10 @@ class DigestServingTest {
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       out.write(get(null));
       LoadTool.DigestClient client = LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
-      Thread.sleep(3_500);
+      clock.advance(NONCE_LIFETIME);
+      out.write(get(client.next("/d/hello.txt")));
+      assertEquals(200, read(in).status(), "a nonce as old as its lifetime is still fresh");
+      clock.advance(Duration.ofMillis(1));
       out.write(get(client.next("/d/hello.txt")));
       Response stale = read(in);
       assertEquals(401, stale.status());
@@ -164,26 +181,44 @@ class DigestServingTest {
     }
     // curl answers a challenge at once, so a relay holds its first Digest answer back until the
     // nonce has expired: the host says stale=true, and curl must retry with the new nonce itself.
-    try (DelayingRelay relay = new DelayingRelay(port, "Authorization: Digest", 3_500)) {
-      Run r = curl("--digest", "-u", "alice:pw-alice", "http://127.0.0.1:" + relay.port() + "/d/hello.txt");
+    try (DelayingRelay relay = new DelayingRelay(port, "Authorization: Digest")) {
+      CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> curlOrFail("--digest", "-u", "alice:pw-alice",
+          "http://127.0.0.1:" + relay.port() + "/d/hello.txt"));
+      assertTrue(relay.held.await(20, TimeUnit.SECONDS), "curl answered the challenge");
+      clock.advance(NONCE_LIFETIME.plusMillis(1));
+      relay.release.countDown();
+      Run r = run.get(30, TimeUnit.SECONDS);
       assertEquals(List.of(200), r.statuses(), r.verbose());
       assertTrue(r.verbose().contains("stale=true"), "curl went through a stale nonce: " + r.verbose());
     }
   }
 
-  /** A loopback TCP relay that delays, once, the first client data containing {@code marker}. */
+  private static Run curlOrFail(String... args) {
+    try {
+      return curl(args);
+    } catch (Exception e) {
+      throw new IllegalStateException("curl could not be run", e);
+    }
+  }
+
+  /**
+   * A loopback TCP relay that holds back, once, the first client data containing {@code marker}:
+   * it counts {@link #held} down and passes the data on when {@link #release} is counted down.
+   */
   static final class DelayingRelay implements AutoCloseable {
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
     private final java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
     private final java.util.concurrent.atomic.AtomicBoolean delayed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    DelayingRelay(int target, String marker, long delayMillis) throws Exception {
+    DelayingRelay(int target, String marker) throws Exception {
       Thread accept = new Thread(() -> {
         while (!server.isClosed()) {
           try {
             Socket client = server.accept();
             Socket upstream = new Socket("127.0.0.1", target);
-            pump(client.getInputStream(), upstream.getOutputStream(), marker, delayMillis);
-            pump(upstream.getInputStream(), client.getOutputStream(), null, 0);
+            pump(client.getInputStream(), upstream.getOutputStream(), marker);
+            pump(upstream.getInputStream(), client.getOutputStream(), null);
           } catch (java.io.IOException closed) {
             return;
           }
@@ -193,7 +228,7 @@ class DigestServingTest {
       accept.start();
     }
 
-    private void pump(InputStream in, OutputStream out, String marker, long delayMillis) {
+    private void pump(InputStream in, OutputStream out, String marker) {
       Thread t = new Thread(() -> {
         byte[] buffer = new byte[16384];
         try (in; out) {
@@ -201,7 +236,8 @@ class DigestServingTest {
           while ((n = in.read(buffer)) > 0) {
             if (marker != null && new String(buffer, 0, n, StandardCharsets.ISO_8859_1).contains(marker)
                 && delayed.compareAndSet(false, true)) {
-              Thread.sleep(delayMillis);
+              held.countDown();
+              release.await();
             }
             out.write(buffer, 0, n);
             out.flush();
@@ -220,6 +256,7 @@ class DigestServingTest {
 
     @Override
     public void close() throws Exception {
+      release.countDown();
       server.close();
     }
   }

@@ -10,6 +10,7 @@ import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.time.HostClock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -61,7 +62,7 @@ public class GuardBenchmark {
     workers = Executors.newCachedThreadPool();
     // The success path never reaches the failure reporter, so it needs no event log here.
     guard = new PluginGuard(new PluginFailures(null), workers,
-        ConfigLoader.defaults(Path.of(System.getProperty("java.io.tmpdir"))));
+        ConfigLoader.defaults(Path.of(System.getProperty("java.io.tmpdir"))), HostClock.system());
   }
 
   @TearDown

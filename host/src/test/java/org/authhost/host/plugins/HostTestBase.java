@@ -3,14 +3,21 @@ package org.authhost.host.plugins;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A host of the test's own in a temporary folder, stopped after each test. */
+/**
+ * A host of the test's own in a temporary folder, stopped after each test. Its time is {@link
+ * #clock}: it stands still until the test moves it, and moving it runs what falls due.
+ */
 abstract class HostTestBase {
   @TempDir
   Path root;
+
+  final MutableClock clock = new MutableClock();
 
   AuthHost host;
 
@@ -23,7 +30,7 @@ abstract class HostTestBase {
 
   /** Starts a host whose "plugins" object has these extra members (see {@link TestHosts}). */
   AuthHost startHost(String pluginsJson) throws Exception {
-    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, pluginsJson)));
+    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, pluginsJson)), FakeTime.of(clock));
     host.start();
     return host;
   }

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
@@ -18,6 +23,7 @@ import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +31,42 @@ import org.junit.jupiter.api.Test;
  * HResult, status bits, troubleshooting entries and event-log records the WMS rules call for.
  */
 class MisbehavingPluginTest extends HostTestBase {
+  /** Where the hanging plug-in finds {@link #entered} (see HangingPlugin). */
+  private final String enteredKey = "authhost.test.entered." + UUID.randomUUID();
+  private CountDownLatch entered;
+
+  @AfterEach
+  void forgetLatch() {
+    System.getProperties().remove(enteredKey);
+  }
+
+  /** Starts a host with the hanging plug-in, and {@code otherPlugin} (a TestPlugin) unless null. */
+  private void startHanging(String otherPlugin) throws Exception {
+    PluginJar.of("hanging", "org.authhost.testplugins.hanging.HangingPlugin").writeTo(root.resolve("plugins"), "hanging.jar");
+    if (otherPlugin != null) {
+      PluginJar.of(otherPlugin, "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), otherPlugin + ".jar");
+    }
+    startHost("\"settings\": { \"hanging\": { \"enabled\": true, \"properties\": { \"entered\": \""
+        + enteredKey + "\" } } }");
+  }
+
+  /** From now on, {@link #entered} counts {@code calls} into Authenticate of the hanging plug-in. */
+  private void expectEntries(int calls) {
+    entered = new CountDownLatch(calls);
+    System.getProperties().put(enteredKey, entered);
+  }
+
+  private CompletableFuture<AuthenticationOutcome> authenticateLater(String pluginId) {
+    return host.plugins().session(pluginId).authenticate(new byte[0], ClientContexts.USER,
+        ClientContexts.PRESENTATION, ClientContexts.COMMAND);
+  }
+
+  private CallWatchdog watchdog() {
+    return host.plugins().guard().watchdog();
+  }
+
+  /** Time limits of the test host (TestHosts): calls and callbacks. */
+  private static final Duration LIMIT = Duration.ofMillis(500);
   private AuthHost start(String name, String entryPoint) throws Exception {
     PluginJar.of(name, entryPoint).writeTo(root.resolve("plugins"), name + ".jar");
     return startHost("");
@@ -70,15 +112,27 @@ class MisbehavingPluginTest extends HostTestBase {
 
   @Test
   void aPluginThatHangsIsCutOffAtTheTimeLimit() throws Exception {
-    start("hanging", "org.authhost.testplugins.hanging.HangingPlugin");
-    long started = System.nanoTime();
+    startHanging(null);
+    expectEntries(1);
+    CompletableFuture<AuthenticationOutcome> answer = authenticateLater("hanging");
+    // Attached before the answer can exist (the clock has not moved), so it runs where the answer is given.
+    CompletableFuture<String> answeredOn = answer.thenApply(o -> Thread.currentThread().getName());
+    assertTrue(entered.await(5, TimeUnit.SECONDS), "Authenticate was called");
 
-    AuthenticationOutcome outcome = authenticate("hanging");
+    clock.advance(LIMIT);
+    assertEquals(0, watchdog().check(clock.nanoTime()), "at the limit the call still has its time");
+    assertFalse(answer.isDone());
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("hanging").status());
+    clock.advance(Duration.ofNanos(1));
+    // Past it: this check, or the watchdog's own thread reading the same clock, cuts it off.
+    watchdog().check(clock.nanoTime());
+    // Waited for first: a thread waiting on the answer itself may help run what depends on it.
+    String thread = answeredOn.get(5, TimeUnit.SECONDS);
+    AuthenticationOutcome outcome = answer.get(5, TimeUnit.SECONDS);
 
-    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    assertTrue(millis >= 450 && millis < 4000, "answered after " + millis + " ms");
     assertEquals(AuthenticationResult.ERROR, outcome.result());
     assertEquals(HResult.E_TIMEOUT, outcome.hresult());
+    assertTrue(thread.startsWith("plugin-call-timeout-"), "answered off the watchdog and the workers, on " + thread);
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("hanging").status());
     assertEquals(HResult.E_TIMEOUT, view("hanging").errorCode());
     List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("hanging"));
@@ -93,17 +147,26 @@ class MisbehavingPluginTest extends HostTestBase {
 
   @Test
   void hungCallsDoNotStarveTheOtherPlugins() throws Exception {
-    PluginJar.of("hanging", "org.authhost.testplugins.hanging.HangingPlugin").writeTo(root.resolve("plugins"), "hanging.jar");
     PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
-    startHost("");
-    List<java.util.concurrent.CompletableFuture<AuthenticationOutcome>> hung = new java.util.ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      hung.add(host.plugins().session("hanging").authenticate(new byte[0], ClientContexts.USER,
-          ClientContexts.PRESENTATION, ClientContexts.COMMAND));
+    startHanging("good");
+    // Every worker gets stuck, and two more clients wait behind them.
+    int workers = host.plugins().guard().workerThreads();
+    expectEntries(workers);
+    List<CompletableFuture<AuthenticationOutcome>> hung = new ArrayList<>();
+    for (int i = 0; i < workers + 2; i++) {
+      hung.add(authenticateLater("hanging"));
     }
-    for (var outcome : hung) {
-      HResult hr = outcome.get(5, TimeUnit.SECONDS).hresult();
-      assertTrue(hr.equals(HResult.E_TIMEOUT) || hr.equals(HResult.NS_E_CRITICAL_ERROR), hr.toString());
+    assertTrue(entered.await(5, TimeUnit.SECONDS), "every worker is inside Authenticate");
+
+    clock.advance(LIMIT.plusNanos(1));
+    watchdog().check(clock.nanoTime());
+
+    for (int i = 0; i < workers; i++) {
+      assertEquals(HResult.E_TIMEOUT, hung.get(i).get(5, TimeUnit.SECONDS).hresult(), "stuck call " + i);
+    }
+    for (int i = workers; i < workers + 2; i++) {
+      // Picked up by a replacement worker, which finds the plug-in wedged and does not call it.
+      assertEquals(HResult.NS_E_CRITICAL_ERROR, hung.get(i).get(5, TimeUnit.SECONDS).hresult(), "queued call " + i);
     }
 
     AuthenticationOutcome good = authenticate("good");
@@ -114,8 +177,15 @@ class MisbehavingPluginTest extends HostTestBase {
   @Test
   void aPluginThatNeverCallsBackIsReportedAndTheClientRefused() throws Exception {
     start("silent", "org.authhost.testplugins.silent.SilentPlugin");
+    int scheduled = clock.scheduledTasks();
+    CompletableFuture<AuthenticationOutcome> answer = authenticateLater("silent");
+    // Authenticate has returned once the callback's time limit is set.
+    clock.awaitScheduledTasks(scheduled + 1, Duration.ofSeconds(5));
 
-    AuthenticationOutcome outcome = authenticate("silent");
+    clock.advance(LIMIT.minusNanos(1));
+    assertFalse(answer.isDone(), "the plug-in still has time to call back");
+    clock.advance(Duration.ofNanos(1));
+    AuthenticationOutcome outcome = answer.get(5, TimeUnit.SECONDS);
 
     assertEquals(AuthenticationResult.ERROR, outcome.result());
     assertEquals(HResult.E_TIMEOUT, outcome.hresult());
@@ -130,6 +200,28 @@ class MisbehavingPluginTest extends HostTestBase {
     List<EventRecord> events = eventsAbout("silent");
     assertEquals(1, events.size());
     assertEquals(EventLevel.ERROR, events.get(0).level());
+  }
+
+  @Test
+  void aCallbackJustInsideTheLimitCountsAndEndsTheLimit() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    System.getProperties().put(enteredKey, release);
+    PluginJar.of("late", "org.authhost.testplugins.late.LatePlugin").writeTo(root.resolve("plugins"), "late.jar");
+    startHost("\"settings\": { \"late\": { \"enabled\": true, \"properties\": { \"release\": \""
+        + enteredKey + "\" } } }");
+    int scheduled = clock.scheduledTasks();
+    CompletableFuture<AuthenticationOutcome> answer = authenticateLater("late");
+    clock.awaitScheduledTasks(scheduled + 1, Duration.ofSeconds(5));
+
+    clock.advance(LIMIT.minusNanos(1));
+    release.countDown();
+    AuthenticationOutcome outcome = answer.get(5, TimeUnit.SECONDS);
+
+    assertEquals(AuthenticationResult.SUCCESS, outcome.result());
+    assertEquals(scheduled, clock.scheduledTasks(), "the callback ended its time limit");
+    clock.advance(LIMIT);
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("late").status());
+    assertTrue(eventsAbout("late").isEmpty(), eventsAbout("late").toString());
   }
 
   @Test

@@ -1,9 +1,12 @@
 package org.authhost.host.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -22,20 +25,35 @@ class PluginLifecycleTest extends HostTestBase {
         .filter(e -> e.text().equals("heartbeat")).count();
   }
 
+  /**
+   * Moves the clock in steps shorter than the period, letting each OnHeartbeat (which runs on a
+   * plug-in worker) return before the next step: a heartbeat still in flight skips the next one.
+   */
+  private void advanceThroughHeartbeats(Duration by) throws Exception {
+    Duration step = Duration.ofMillis(100);
+    for (Duration moved = Duration.ZERO; moved.compareTo(by) < 0; moved = moved.plus(step)) {
+      clock.advance(step);
+      CompletableFuture<HResult> beat = host.plugins().hosted("heartbeat").heartbeatInFlight();
+      if (beat != null) {
+        beat.get(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   @Test
   void heartbeatsArriveAtThePeriodAndStopWhenDisabled() throws Exception {
     PluginJar.of("heartbeat", "org.authhost.testplugins.heartbeat.HeartbeatPlugin")
         .writeTo(root.resolve("plugins"), "heartbeat.jar");
     start("\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"150\" } } }");
 
-    Thread.sleep(1000);
-    long beats = heartbeats();
-    assertTrue(beats >= 3 && beats <= 8, beats + " heartbeats in 1 s at 150 ms");
+    advanceThroughHeartbeats(Duration.ofSeconds(1));
+    assertEquals(6, heartbeats(), "heartbeats in 1 s at 150 ms: at 150, 300, ... 900 ms");
 
+    int scheduled = clock.scheduledTasks();
     host.plugins().disable("heartbeat");
-    long atDisable = heartbeats();
-    Thread.sleep(500);
-    assertTrue(heartbeats() <= atDisable + 1, "heartbeats went on after DisablePlugin");
+    assertEquals(scheduled - 1, clock.scheduledTasks(), "DisablePlugin cancels the heartbeat");
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(6, heartbeats(), "heartbeats went on after DisablePlugin");
   }
 
   @Test
@@ -44,8 +62,9 @@ class PluginLifecycleTest extends HostTestBase {
         .writeTo(root.resolve("plugins"), "heartbeat.jar");
     start("\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"100\" } } }");
 
-    Thread.sleep(600);
+    advanceThroughHeartbeats(Duration.ofSeconds(1));
     assertEquals(0, heartbeats());
+    assertNull(host.plugins().hosted("heartbeat").heartbeatInFlight(), "never called");
     assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, host.plugins().plugin("heartbeat").orElseThrow().status());
   }
 

@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
 
@@ -74,6 +75,23 @@ public final class MutableClock extends HostClock implements Scheduler {
     return tasks.size();
   }
 
+  /**
+   * Waits until at least {@code count} tasks are scheduled: for a task that another thread
+   * schedules (a time limit set on a plug-in worker), so that time is moved only once it counts.
+   *
+   * @throws AssertionError if they are not there within {@code timeout} of real time
+   */
+  public synchronized void awaitScheduledTasks(int count, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (tasks.size() < count) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(tasks.size() + " task(s) scheduled, not " + count + ", after " + timeout);
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   private void moveTo(long target) {
     now = now.plusNanos(target - nanos);
     nanos = target;
@@ -115,6 +133,7 @@ public final class MutableClock extends HostClock implements Scheduler {
   private Task add(Runnable runnable, Duration delay, Duration period) {
     Task task = new Task(runnable, nanos + Math.max(0, delay.toNanos()), period, sequence++);
     tasks.add(task);
+    notifyAll();
     return task;
   }
 

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
@@ -70,6 +72,12 @@ public final class TestHosts {
    * and the account {@code alice} with password {@code pw-alice}, made as an operator would.
    */
   public static AuthHost startServing(Path root, String pluginJar, String body, String hostJson) throws Exception {
+    return startServing(root, pluginJar, body, hostJson, Modules.EMPTY_MODULE);
+  }
+
+  /** {@link #startServing(Path, String, String, String)} with bindings replaced (a fake clock). */
+  public static AuthHost startServing(Path root, String pluginJar, String body, String hostJson, Module overrides)
+      throws Exception {
     Files.createDirectories(root.resolve("media"));
     Files.writeString(root.resolve("media/hello.txt"), body);
     Path plugins = Files.createDirectories(root.resolve("plugins"));
@@ -77,7 +85,7 @@ public final class TestHosts {
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(config.resolve("host.json"), hostJson);
     addAccount(config, "alice", "pw-alice");
-    AuthHost host = AuthHost.create(ConfigLoader.load(config));
+    AuthHost host = AuthHost.create(ConfigLoader.load(config), overrides);
     host.start();
     return host;
   }

@@ -34,6 +34,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -92,21 +93,22 @@ public final class FileResponder {
    * @param request the request (only its method, version and headers are read)
    * @param file the file, normally from {@link SafePath#resolve}
    * @param keepAlive whether the connection stays open after this response
+   * @param clock the host's clock: a file modified within its last second has only a weak date
    * @return the future of the last write of the response
    */
   public static ChannelFuture respond(
-      ChannelHandlerContext ctx, HttpRequest request, Path file, boolean keepAlive) {
-    return respond(ctx, request, file, keepAlive, null);
+      ChannelHandlerContext ctx, HttpRequest request, Path file, boolean keepAlive, Clock clock) {
+    return respond(ctx, request, file, keepAlive, null, clock);
   }
 
   /**
-   * {@link #respond(ChannelHandlerContext, HttpRequest, Path, boolean)} with headers of the caller's
+   * {@link #respond(ChannelHandlerContext, HttpRequest, Path, boolean, Clock)} with headers of the caller's
    * added to whatever answer it gives (e.g. {@code Authentication-Info} from the logon).
    *
    * @param extra headers to add, or null
    */
-  public static ChannelFuture respond(
-      ChannelHandlerContext ctx, HttpRequest request, Path file, boolean keepAlive, HttpHeaders extra) {
+  public static ChannelFuture respond(ChannelHandlerContext ctx, HttpRequest request, Path file, boolean keepAlive,
+      HttpHeaders extra, Clock clock) {
     HttpMethod method = request.method();
     boolean head = HttpMethod.HEAD.equals(method);
     if (!head && !HttpMethod.GET.equals(method)) {
@@ -170,7 +172,7 @@ public final class FileResponder {
       // Step 5: ranges, GET only.
       ByteRange range = null;
       String rangeHeader = head ? null : h.get(HttpHeaderNames.RANGE);
-      if (rangeHeader != null && ifRangeHolds(h.get(HttpHeaderNames.IF_RANGE), etag, modifiedMillis)) {
+      if (rangeHeader != null && ifRangeHolds(h.get(HttpHeaderNames.IF_RANGE), etag, modifiedMillis, clock.millis())) {
         range = ByteRange.parse(rangeHeader, length);
         if (range == ByteRange.UNSATISFIABLE) {
           HttpResponse response = error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
@@ -347,9 +349,9 @@ public final class FileResponder {
   /**
    * Whether the {@code Range} header may be honoured given {@code If-Range} (RFC 9110 13.1.5): true
    * without If-Range; an entity tag must match strongly; a date must equal {@code Last-Modified}
-   * exactly and that must be a strong validator (at least one second in the past).
+   * exactly and that must be a strong validator (at least one second before {@code nowMillis}).
    */
-  static boolean ifRangeHolds(String ifRange, String etag, long modifiedMillis) {
+  static boolean ifRangeHolds(String ifRange, String etag, long modifiedMillis, long nowMillis) {
     if (ifRange == null) {
       return true;
     }
@@ -362,7 +364,7 @@ public final class FileResponder {
       return false;
     }
     long modifiedSeconds = Math.floorDiv(modifiedMillis, 1000L);
-    boolean strongDate = System.currentTimeMillis() - modifiedMillis >= 1000L;
+    boolean strongDate = nowMillis - modifiedMillis >= 1000L;
     return strongDate && date == modifiedSeconds * 1000L;
   }
 

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
+import org.authhost.host.time.HostClock;
+import org.authhost.host.time.Scheduler;
 
 /**
  * A streaming reverse proxy to an upstream HTTP origin, one upstream connection per request.
@@ -97,6 +99,8 @@ public final class OriginProxy {
   private final EventLoopGroup group;
   private final long timeoutNanos;
   private final SslContext configuredSslContext;
+  private final HostClock clock;
+  private final Scheduler scheduler;
   private SslContext defaultSslContext;
 
   /** A proxy with the default timeout and, for {@code https} origins, the JDK trust store. */
@@ -112,12 +116,31 @@ public final class OriginProxy {
    *     trusts the JDK trust store and verifies host names
    */
   public OriginProxy(EventLoopGroup group, Duration timeout, SslContext clientSslContext) {
+    this(group, timeout, clientSslContext, HostClock.system(), GlobalExecutorScheduler.INSTANCE);
+  }
+
+  /**
+   * {@link #OriginProxy(EventLoopGroup, Duration, SslContext)} on the host's time: the timeout is
+   * measured on {@code clock} and waited for on {@code scheduler}.
+   */
+  public OriginProxy(EventLoopGroup group, Duration timeout, SslContext clientSslContext, HostClock clock,
+      Scheduler scheduler) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
     this.group = group;
     this.timeoutNanos = timeout.toNanos();
     this.configuredSslContext = clientSslContext;
+    this.clock = clock;
+    this.scheduler = scheduler;
+  }
+
+  HostClock clock() {
+    return clock;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
   }
 
   /**

@@ -34,14 +34,15 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import org.authhost.host.time.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
   private boolean upstreamFlushScheduled;
   private ChannelFuture lastClientWrite;
   private long lastActivity;
-  private ScheduledFuture<?> timer;
+  private Scheduler.Scheduled timer;
 
   ProxyExchangeImpl(OriginProxy proxy, ChannelHandlerContext ctx, HttpRequest request, long timeoutNanos) {
     this.proxy = proxy;
@@ -150,8 +151,8 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     if (state == State.DONE) {
       return; // the client was already gone
     }
-    lastActivity = System.nanoTime();
-    timer = loop.schedule(this::checkTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
+    lastActivity = proxy.clock().nanoTime();
+    timer = checkTimeoutIn(timeoutNanos);
 
     ChannelInitializer<Channel> initializer =
         new ChannelInitializer<>() {
@@ -197,7 +198,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       return;
     }
     state = State.WAITING;
-    lastActivity = System.nanoTime();
+    lastActivity = proxy.clock().nanoTime();
     upstream.write(upstreamRequest).addListener(upstreamWriteDone);
     HttpContent chunk;
     while ((chunk = pending.poll()) != null) {
@@ -227,7 +228,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     switch (state) {
       case CONNECTING -> pending.add(chunk);
       case WAITING, STREAMING -> {
-        lastActivity = System.nanoTime();
+        lastActivity = proxy.clock().nanoTime();
         upstream.write(chunk).addListener(upstreamWriteDone);
         if (!upstreamFlushScheduled) {
           // One flush per batch of chunks the client's read produced.
@@ -283,7 +284,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       ReferenceCountUtil.release(msg);
       return;
     }
-    lastActivity = System.nanoTime();
+    lastActivity = proxy.clock().nanoTime();
     if (msg instanceof HttpObject object) {
       DecoderResult result = object.decoderResult();
       if (result.isFailure()) {
@@ -398,7 +399,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       cancel();
     } else if (client.isWritable()) {
       upstreamReadsPaused = false;
-      lastActivity = System.nanoTime();
+      lastActivity = proxy.clock().nanoTime();
       upstream.config().setAutoRead(true); // also asks for a read
     } else {
       watchClientDrain();
@@ -457,13 +458,13 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     if (state == State.DONE) {
       return;
     }
-    long now = System.nanoTime();
+    long now = proxy.clock().nanoTime();
     if (upstreamReadsPaused) {
       lastActivity = now; // waiting for the client is not the origin's fault
     }
     long idle = now - lastActivity;
     if (idle < timeoutNanos) {
-      timer = loop.schedule(this::checkTimeout, timeoutNanos - idle, TimeUnit.NANOSECONDS);
+      timer = checkTimeoutIn(timeoutNanos - idle);
       return;
     }
     log.warn("Origin timed out ({} ms idle) for {}", TimeUnit.NANOSECONDS.toMillis(idle), request.uri());
@@ -526,10 +527,18 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     completion.tryFailure(new CancellationException("the client went away"));
   }
 
+  /**
+   * The origin's time limit is kept on the host's scheduler and clock, so a test moves it; the
+   * check itself runs on this exchange's event loop, like every other step of the exchange.
+   */
+  private Scheduler.Scheduled checkTimeoutIn(long nanos) {
+    return proxy.scheduler().schedule(() -> loop.execute(this::checkTimeout), Duration.ofNanos(nanos));
+  }
+
   /** Releases everything the exchange holds; state is already DONE. */
   private void cleanUp() {
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
       timer = null;
     }
     HttpContent chunk;

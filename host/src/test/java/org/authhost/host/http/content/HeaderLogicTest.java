@@ -70,18 +70,22 @@ class HeaderLogicTest {
   @Test
   void ifRange() {
     String etag = FileResponder.etag(1, 2);
-    long old = System.currentTimeMillis() - 60_000;
+    long now = 1_767_225_600_250L; // 2026-01-01T00:00:00.250Z
+    long old = now - 60_000;
     long oldSecond = old / 1000 * 1000;
-    assertTrue(FileResponder.ifRangeHolds(null, etag, old));
-    assertTrue(FileResponder.ifRangeHolds(etag, etag, old));
-    assertFalse(FileResponder.ifRangeHolds("W/" + etag, etag, old));
-    assertFalse(FileResponder.ifRangeHolds("\"stale\"", etag, old));
-    assertTrue(FileResponder.ifRangeHolds(DateFormatter.format(new Date(oldSecond)), etag, old));
-    assertFalse(FileResponder.ifRangeHolds(DateFormatter.format(new Date(oldSecond - 1000)), etag, old));
-    assertFalse(FileResponder.ifRangeHolds("not a date", etag, old));
-    long now = System.currentTimeMillis();
-    assertFalse(FileResponder.ifRangeHolds(DateFormatter.format(new Date(now / 1000 * 1000)), etag, now),
-        "a modification time this recent is a weak validator");
+    assertTrue(FileResponder.ifRangeHolds(null, etag, old, now));
+    assertTrue(FileResponder.ifRangeHolds(etag, etag, old, now));
+    assertFalse(FileResponder.ifRangeHolds("W/" + etag, etag, old, now));
+    assertFalse(FileResponder.ifRangeHolds("\"stale\"", etag, old, now));
+    assertTrue(FileResponder.ifRangeHolds(DateFormatter.format(new Date(oldSecond)), etag, old, now));
+    assertFalse(FileResponder.ifRangeHolds(DateFormatter.format(new Date(oldSecond - 1000)), etag, old, now));
+    assertFalse(FileResponder.ifRangeHolds("not a date", etag, old, now));
+    long recent = now - 999;
+    assertFalse(FileResponder.ifRangeHolds(DateFormatter.format(new Date(recent / 1000 * 1000)), etag, recent, now),
+        "a modification time under a second old is a weak validator");
+    long secondOld = now - 1000;
+    assertTrue(FileResponder.ifRangeHolds(DateFormatter.format(new Date(secondOld / 1000 * 1000)), etag, secondOld,
+        now), "a second old, it is strong");
   }
 
   @Test

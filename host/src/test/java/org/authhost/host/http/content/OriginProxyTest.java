@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** OriginProxy behind a real Netty front, towards a real origin, exercised with curl. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OriginProxyTest {
+  /** The proxy's time limit, on {@link #clock}: no transfer here is cut off unless the test moves it. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
   @TempDir static Path dir;
+  final MutableClock clock = new MutableClock();
   Path work;
   TestOrigin origin;
   TestFront front;
@@ -40,7 +46,7 @@ class OriginProxyTest {
   void start() throws Exception {
     work = Files.createDirectories(dir.resolve("curl"));
     origin = new TestOrigin(null);
-    front = new TestFront(dir, origin.uri(), null, g -> new OriginProxy(g, Duration.ofSeconds(1), null));
+    front = new TestFront(dir, origin.uri(), null, g -> new OriginProxy(g, TIMEOUT, null, clock, clock));
   }
 
   @AfterAll
@@ -130,12 +136,13 @@ class OriginProxyTest {
   void expectContinueIsAnsweredOnceTheOriginIsUp() throws Exception {
     byte[] data = new byte[2 * 1024 * 1024];
     Path file = Files.write(dir.resolve("expect.bin"), data);
-    long started = System.nanoTime();
     // curl waits a second for 100 Continue unless told otherwise; the proxy must answer at once.
-    Curl.Result r = curl("--expect100-timeout", "20", "--data-binary", "@" + file, "-H", "Expect: 100-continue", front.url("/proxy/upload"));
+    Curl.Result r = curl("-v", "--expect100-timeout", "20", "--data-binary", "@" + file, "-H", "Expect: 100-continue",
+        front.url("/proxy/upload"));
     assertEquals(0, r.exit(), r.toString());
     assertEquals(Curl.sha256(data) + " " + data.length, r.text());
-    assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10));
+    assertTrue(r.stderr().contains("< HTTP/1.1 100 Continue"), "curl got 100 Continue: " + r.stderr());
+    assertFalse(r.stderr().contains("Done waiting for 100-continue"), "curl gave up waiting: " + r.stderr());
     assertNull(header(origin.lastHeaders.get(), "expect"));
   }
 
@@ -217,13 +224,26 @@ class OriginProxyTest {
       assertEquals(502, r.status());
       assertTrue(r.text().startsWith("502"), r.text());
       assertEquals("text/plain; charset=utf-8", r.header("Content-Type"));
-      waitFor(() -> down.proxyOutcomes.contains(false));
+      assertEquals(false, down.proxyOutcomes.poll(10, TimeUnit.SECONDS), "the exchange failed");
     }
   }
 
   @Test
   void originThatAcceptsButNeverAnswersGives504() throws Exception {
-    Curl.Result r = curl(front.url("/proxy/slow"));
+    CompletableFuture<Curl.Result> answer = CompletableFuture.supplyAsync(() -> {
+      try {
+        return curl(front.url("/proxy/slow"));
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException("curl could not be run", e);
+      }
+    });
+    assertTrue(origin.slowRequests.tryAcquire(10, TimeUnit.SECONDS), "the request reached the origin");
+
+    clock.advance(TIMEOUT.minusMillis(1));
+    assertFalse(answer.isDone(), "the origin still has time");
+    clock.advance(Duration.ofMillis(1));
+    Curl.Result r = answer.get(20, TimeUnit.SECONDS);
+
     assertEquals(0, r.exit(), r.toString());
     assertEquals(504, r.status());
     assertTrue(r.text().startsWith("504"), r.text());
@@ -275,7 +295,7 @@ class OriginProxyTest {
         Curl.Result r = curl(f.url("/proxy/x"));
         assertEquals(18, r.exit(), "curl should see a partial transfer: " + r);
         assertEquals(200, r.status());
-        waitFor(() -> f.proxyOutcomes.contains(false));
+        assertEquals(false, f.proxyOutcomes.poll(10, TimeUnit.SECONDS), "the exchange failed");
       }
       t.join(5000);
     }
@@ -283,11 +303,11 @@ class OriginProxyTest {
 
   @Test
   void aClientThatLeavesCancelsTheExchange() throws Exception {
-    int before = front.proxyOutcomes.size();
+    // Every earlier exchange of this front completed before its curl did.
+    front.proxyOutcomes.clear();
     Curl.Result r = curl("--limit-rate", "1M", "--max-time", "1", front.url("/proxy/big"));
     assertEquals(28, r.exit(), r.toString());
-    waitFor(() -> front.proxyOutcomes.size() > before);
-    assertEquals(false, front.proxyOutcomes.get(front.proxyOutcomes.size() - 1));
+    assertEquals(false, front.proxyOutcomes.poll(10, TimeUnit.SECONDS), "the exchange was cancelled");
   }
 
   @Test
@@ -389,15 +409,5 @@ class OriginProxyTest {
       head.append((char) c);
     }
     return head.toString();
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met in time");
-      }
-      Thread.sleep(20);
-    }
   }
 }

@@ -32,9 +32,12 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,7 +66,7 @@ final class TestFront implements AutoCloseable {
   /** Bytes read from client sockets. */
   final AtomicLong bytesFromClients = new AtomicLong();
   /** Completions of proxy exchanges: true for success. */
-  final List<Boolean> proxyOutcomes = new CopyOnWriteArrayList<>();
+  final BlockingQueue<Boolean> proxyOutcomes = new LinkedBlockingQueue<>();
 
   TestFront(Path root, URI origin, SslContext serverSsl, OriginProxyFactory proxyFactory)
       throws InterruptedException {
@@ -186,7 +189,8 @@ final class TestFront implements AutoCloseable {
           ctx.writeAndFlush(response);
           return;
         }
-        FileResponder.respond(ctx, request, resolved.path(), keepAlive);
+        // The machine's clock: the files served are written by the test, on the machine's time.
+        FileResponder.respond(ctx, request, resolved.path(), keepAlive, Clock.systemUTC());
       } else if (path.startsWith("/proxy/")) {
         String clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
         exchange =

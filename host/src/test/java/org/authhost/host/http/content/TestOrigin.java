@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,7 +29,7 @@ import javax.net.ssl.SSLContext;
 /**
  * The upstream origin of the proxy tests, on the JDK's HTTP server: a 20 MB generated body (with a
  * length, or chunked), an upload sink that answers with the SHA-256 of what arrived, a header echo,
- * and a slow page.
+ * and a slow page, which answers only when the origin closes.
  */
 final class TestOrigin implements AutoCloseable {
   static final int BIG = 20 * 1024 * 1024;
@@ -44,6 +46,9 @@ final class TestOrigin implements AutoCloseable {
   final AtomicInteger uploadReads = new AtomicInteger();
   final AtomicInteger largestUploadRead = new AtomicInteger();
   final AtomicInteger requests = new AtomicInteger();
+  /** A permit for each request for the slow page that has arrived. */
+  final Semaphore slowRequests = new Semaphore(0);
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   TestOrigin(SSLContext tls) throws Exception {
     body = new byte[BIG];
@@ -69,6 +74,7 @@ final class TestOrigin implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.countDown();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -87,7 +93,8 @@ final class TestOrigin implements AutoCloseable {
         case "/big-chunked" -> sendBig(exchange, true);
         case "/upload" -> upload(exchange);
         case "/slow" -> {
-          sleep(3000);
+          slowRequests.release();
+          await(closing);
           text(exchange, 200, "late");
         }
         case "/no-content" -> {
@@ -166,9 +173,9 @@ final class TestOrigin implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) {
+  private static void await(CountDownLatch latch) {
     try {
-      Thread.sleep(millis);
+      latch.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -46,10 +46,12 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
   /** An account name to ask the host about at enable: only whether the realm is kept matters. */
   private static final String PROBE_ACCOUNT = "authhost-digest-realm-probe";
 
-  private final Clock clock;
+  /** The tests' clock, or null for the host's (ServerContext.clock). */
+  private final Clock ownClock;
   private final SecureRandom random;
   private final int replayCapacity;
 
+  private volatile Clock clock;
   private volatile ServerContext server;
   private volatile NamedValues values;
   private volatile DigestSettings settings;
@@ -57,14 +59,14 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
   private volatile PluginEvents events;
   private volatile RefusalLog refusals;
 
-  /** The host's constructor: the system clock, a strong random source, the default replay cache. */
+  /** The host's constructor: the host's clock, a strong random source, the default replay cache. */
   public DigestAuthenticationPlugin() {
-    this(Clock.systemUTC(), new SecureRandom(), ReplayCache.DEFAULT_CAPACITY);
+    this(null, new SecureRandom(), ReplayCache.DEFAULT_CAPACITY);
   }
 
-  /** For tests: a clock to move, and a small replay cache to fill. */
+  /** For tests: a clock to move (null: the server context's), and a small replay cache to fill. */
   DigestAuthenticationPlugin(Clock clock, SecureRandom random, int replayCapacity) {
-    this.clock = clock;
+    this.ownClock = clock;
     this.random = random;
     this.replayCapacity = replayCapacity;
   }
@@ -75,6 +77,7 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
       return HResult.E_INVALIDARG;
     }
     this.settings = DigestSettings.from(namedValues); // throws E_INVALIDARG with the fix
+    this.clock = ownClock != null ? ownClock : server.clock();
     this.server = server;
     this.values = namedValues;
     return HResult.S_OK;

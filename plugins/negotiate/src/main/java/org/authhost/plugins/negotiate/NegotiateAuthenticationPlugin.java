@@ -53,9 +53,9 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
   private volatile NtlmPort ntlm;
   private volatile NegotiateContext.Mechanisms mechanisms;
 
-  /** The host's constructor: the JDK's GSS-API. */
+  /** The host's constructor: the JDK's GSS-API and the host's clock. */
   public NegotiateAuthenticationPlugin() {
-    this((s, refresh) -> JdkGssAcceptor.start(s.servicePrincipal(), s.keytab(), refresh));
+    this((s, refresh) -> JdkGssAcceptor.start(s.servicePrincipal(), s.keytab(), refresh), null);
   }
 
   /** For tests: another Kerberos acceptor. */
@@ -63,7 +63,7 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
     this(acceptors, Clock.systemUTC());
   }
 
-  /** For tests: another Kerberos acceptor, and the clock that paces the warnings. */
+  /** For tests: another Kerberos acceptor, and the clock that paces the warnings (null: the server context's). */
   NegotiateAuthenticationPlugin(AcceptorFactory acceptors, Clock clock) {
     this.acceptors = acceptors;
     this.clock = clock;
@@ -111,7 +111,8 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
         events.warning("NTLM inside Negotiate: " + warning);
       }
     }
-    mechanisms = new NegotiateContext.Mechanisms(acceptor, port, s.mapping(), new WarningLimit(clock));
+    WarningLimit warnings = new WarningLimit(clock != null ? clock : current.clock());
+    mechanisms = new NegotiateContext.Mechanisms(acceptor, port, s.mapping(), warnings);
     return HResult.S_OK; // no heartbeat: nothing here needs periodic work
   }
 

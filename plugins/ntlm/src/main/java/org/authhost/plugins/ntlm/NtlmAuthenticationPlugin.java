@@ -38,12 +38,12 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
   private volatile NtlmMechanism mechanism;
   private volatile boolean enabled;
 
-  /** The host's constructor: the system clock and a strong random source for server challenges. */
+  /** The host's constructor: the host's clock and a strong random source for server challenges. */
   public NtlmAuthenticationPlugin() {
-    this(Clock.systemUTC(), new SecureRandom());
+    this(null, new SecureRandom());
   }
 
-  /** For tests: a clock to move. */
+  /** For tests: a clock to move (null: the server context's). */
   NtlmAuthenticationPlugin(Clock clock, Random random) {
     this.clock = clock;
     this.random = random;
@@ -55,7 +55,7 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
       return HResult.E_INVALIDARG;
     }
     // Throws E_INVALIDARG naming the value and the fix; the host records it.
-    this.mechanism = NtlmMechanism.create(namedValues, "", server, clock, random);
+    this.mechanism = NtlmMechanism.create(namedValues, "", server, clock != null ? clock : server.clock(), random);
     this.server = server;
     this.values = namedValues;
     return HResult.S_OK;

@@ -56,7 +56,7 @@ public final class NtlmMechanism {
    */
   public static NtlmMechanism create(NamedValues settings, String prefix, ServerContext server)
       throws PluginException {
-    return create(settings, prefix, server, Clock.systemUTC(), new SecureRandom());
+    return create(settings, prefix, server, server == null ? null : server.clock(), new SecureRandom());
   }
 
   /** For tests: a clock to move and a random source to repeat. */

@@ -3,9 +3,12 @@ package org.authhost.plugins.ntlm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -220,6 +223,20 @@ class NtlmPluginTest {
     assertEquals(HResult.S_OK, p.createAuthenticationContext(new Out<>()));
     assertEquals(HResult.S_OK, p.disable());
     assertEquals(HResult.E_UNEXPECTED, p.createAuthenticationContext(new Out<>()));
+  }
+
+  @Test
+  void theMechanismKeepsTheHostsClock() {
+    Clock hostTime = new FakeServer.TestClock(Instant.parse("2001-01-01T00:00:00Z"));
+    FakeServer server = new FakeServer() {
+      @Override
+      public Clock clock() {
+        return hostTime;
+      }
+    };
+
+    // The public factory, as the Negotiate plug-in calls it for the NTLM it bundles.
+    assertSame(hostTime, NtlmMechanism.create(FakeServer.values(), "", server).clock);
   }
 
   /** No event may carry an NT hash, in hex or base64. */
