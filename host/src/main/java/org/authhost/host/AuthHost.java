@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.accounts.AccountPoller;
@@ -48,7 +47,7 @@ public final class AuthHost extends ContainerLifeCycle {
   AuthHost(HostConfig config, EventLogStore store, HostEvents events, PluginHost plugins,
       AdminServer admin, HttpFront http, TroubleshootingList troubleshooting, TokenTable tokens,
       @Named("plugin-workers") ExecutorService workers,
-      @Named("heartbeats") ScheduledExecutorService timer, ExecutorScheduler scheduler, AccountPoller accounts) {
+      ExecutorScheduler scheduler, AccountPoller accounts) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -58,11 +57,10 @@ public final class AuthHost extends ContainerLifeCycle {
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
     // Each part after those it uses while it starts or stops: the plug-ins' calls need the workers,
-    // their heartbeats the timer; the HTTP front, last, serves only once the plug-ins are in.
+    // their heartbeats and the account poller the scheduler; the HTTP front, last, serves only once the plug-ins are in.
     addManaged(CloseOnStop.closing("the event log", store));
     addManaged(CloseOnStop.shuttingDown("the plug-in workers", workers, WORKERS_GRACE));
     addManaged(scheduler);
-    addManaged(CloseOnStop.shuttingDown("the heartbeat timer", timer, Duration.ZERO));
     addManaged(new HostMilestones(config, events));
     addManaged(accounts);
     addManaged(plugins);

@@ -7,8 +7,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -79,16 +77,6 @@ final class HostModule extends AbstractModule {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new java.util.concurrent.LinkedBlockingQueue<>(MAX_QUEUED_PLUGIN_CALLS), threads("plugin-call"));
     return pool;
-  }
-
-  @Provides
-  @Singleton
-  @Named("heartbeats")
-  ScheduledExecutorService heartbeats() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("heartbeat"));
-    // Heartbeats of disabled plug-ins are cancelled; do not let them pile up in the queue.
-    timer.setRemoveOnCancelPolicy(true);
-    return timer;
   }
 
   private static ThreadFactory threads(String prefix) {

@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,6 +29,8 @@ import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.RawHttpConnection;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +47,8 @@ class HttpServingTest {
   static Path root;
 
   static AuthHost host;
+  /** The host's time: the account poller runs when a test moves it. */
+  static final MutableClock clock = new MutableClock();
   static HttpServer origin;
   static byte[] clip;
   static int port;
@@ -117,7 +122,7 @@ class HttpServingTest {
     for (String user : List.of("alice", "bob", "carol", "dave", "erin", "grace")) {
       account("add", user, "pw-" + user);
     }
-    host = AuthHost.create(ConfigLoader.load(config));
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
     port = host.http().plainPort();
     tlsPort = host.http().tlsPort();
@@ -498,13 +503,12 @@ class HttpServingTest {
   void anAccountAddedWhileTheHostRunsCanLogOnWithoutARestart() throws Exception {
     assertEquals(401, curl("-u", "frank:pw-frank", url("/members/hello.txt")).status());
     account("add", "frank", "pw-frank");
-    // Wait for the host's store to reload (it polls the file), without spending logon attempts:
-    // each failed one would count towards frank's lockout.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    // The running host's store sees the file change at its next poll, a second on; checked
+    // without spending logon attempts, since each failed one would count towards frank's lockout.
     Out<TokenHandle> probe = new Out<>();
-    while (System.nanoTime() < deadline && host.tokens().logonUser("frank", "probe", probe).failed()) {
-      Thread.sleep(100);
-    }
+    assertTrue(host.tokens().logonUser("frank", "probe", probe).failed(), "seen before the poll");
+    clock.advance(Duration.ofSeconds(1));
+    host.tokens().logonUser("frank", "probe", probe);
     assertTrue(probe.isSet(), "the running host never saw the new account");
     host.tokens().closeHandle(probe.get());
     assertEquals(200, curl("-u", "frank:pw-frank", url("/members/hello.txt")).status());
