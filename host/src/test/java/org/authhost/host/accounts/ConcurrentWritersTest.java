@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.nio.charset.StandardCharsets;
+import java.io.InputStreamReader;
+import java.io.BufferedReader;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,18 +78,27 @@ class ConcurrentWritersTest {
     new AccountStore(file, "authhost", temp, List.of("AuthHost"), Clock.systemUTC());
     String java = ProcessHandle.current().info().command().orElse("java");
     List<Process> processes = new ArrayList<>();
-    String startAt = Long.toString(System.currentTimeMillis() + 2_000);
     for (String prefix : List.of("a", "b")) {
       processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          ConcurrentWriters.class.getName(), file.toString(), prefix, "50", startAt)
+          ConcurrentWriters.class.getName(), file.toString(), prefix, "50")
           .redirectErrorStream(true)
-          .redirectOutput(temp.resolve(prefix + ".out").toFile())
           .start());
+    }
+    List<BufferedReader> outputs = new ArrayList<>();
+    for (Process p : processes) {
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      outputs.add(out);
+      assertEquals("ready", out.readLine(), "the writer did not start");
+    }
+    for (Process p : processes) {
+      p.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().flush();
     }
     for (int i = 0; i < processes.size(); i++) {
       Process p = processes.get(i);
+      String rest = outputs.get(i).lines().collect(Collectors.joining("\n"));
       assertTrue(p.waitFor(120, TimeUnit.SECONDS), "writer did not finish");
-      assertEquals(0, p.exitValue(), Files.readString(temp.resolve(List.of("a", "b").get(i) + ".out")));
+      assertEquals(0, p.exitValue(), rest);
     }
     assertAll100(file);
   }

@@ -117,14 +117,11 @@ class PasswordVerifierTest {
   }
 
   @Test
-  void cachedVerifyIsFast() {
+  void aRememberedPasswordIsCheckedWithoutArgon2() {
     assertTrue(verifier.verify("alice", "alice-pw"));
-    long start = System.nanoTime();
     for (int i = 0; i < 1000; i++) {
-      verifier.verify("alice", "alice-pw");
+      assertTrue(verifier.verify("alice", "alice-pw"));
     }
-    double micros = (System.nanoTime() - start) / 1e3 / 1000;
-    System.out.printf("cached verify: %.1f us each%n", micros);
-    assertEquals(1, verifier.argon2Runs());
+    assertEquals(1, verifier.argon2Runs(), "only the first check hashed");
   }
 }
