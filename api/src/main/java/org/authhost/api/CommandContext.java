@@ -3,6 +3,7 @@ package org.authhost.api;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Locale;
 
 /**
  * The request being authenticated.
@@ -23,7 +24,7 @@ public interface CommandContext {
 
   /** The first value of a header (name case-insensitive). */
   default Optional<String> header(String name) {
-    List<String> values = headers().get(name.toLowerCase(java.util.Locale.ROOT));
+    List<String> values = headers().get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 }

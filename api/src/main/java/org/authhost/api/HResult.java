@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.lang.reflect.Field;
+import java.util.HashMap;
 
 /**
  * A 32-bit COM {@code HRESULT}: the return value of every plug-in method and the code carried by
@@ -124,9 +126,9 @@ public record HResult(int value) {
   private static final Map<String, HResult> BY_NAME = byName();
 
   private static Map<String, HResult> byName() {
-    Map<String, HResult> names = new java.util.HashMap<>();
+    Map<String, HResult> names = new HashMap<>();
     NAMES.forEach((value, name) -> names.put(name, new HResult(value)));
-    for (java.lang.reflect.Field field : HResult.class.getFields()) {
+    for (Field field : HResult.class.getFields()) {
       if (field.getType() == HResult.class) {
         try {
           names.put(field.getName(), (HResult) field.get(null));

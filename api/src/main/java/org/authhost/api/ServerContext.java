@@ -1,6 +1,7 @@
 package org.authhost.api;
 
 import java.time.Clock;
+import java.nio.file.Path;
 
 /**
  * The host's services, handed to a plug-in in {@link BasicPlugin#initialize}.
@@ -39,7 +40,7 @@ public interface ServerContext {
    *
    * @since API 1.2
    */
-  java.nio.file.Path dataDirectory();
+  Path dataDirectory();
 
   /**
    * The host's clock: read it for every instant a plug-in compares with time (nonce and ticket

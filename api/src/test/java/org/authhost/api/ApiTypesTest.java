@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.time.Instant;
+import java.util.ArrayList;
 
 class ApiTypesTest {
 
@@ -153,9 +155,9 @@ class ApiTypesTest {
 
   @Test
   void accessTokenCopiesGroups() {
-    List<Sid> groups = new java.util.ArrayList<>(Arrays.asList(Sid.EVERYONE));
+    List<Sid> groups = new ArrayList<>(Arrays.asList(Sid.EVERYONE));
     AccessToken token = new AccessToken(new Sid("S-1-5-21-1-2-3-501"), groups, "D\\Guest", "Test",
-        java.time.Instant.EPOCH);
+        Instant.EPOCH);
     groups.add(Sid.ADMINISTRATORS);
     assertFalse(token.hasSid(Sid.ADMINISTRATORS));
     assertTrue(token.hasSid(Sid.EVERYONE));

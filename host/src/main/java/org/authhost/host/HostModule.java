@@ -18,6 +18,11 @@ import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.time.ExecutorScheduler;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.authhost.api.CredentialService;
+import org.authhost.host.accounts.PasswordVerifier;
+import org.authhost.host.accounts.StoreCredentials;
+import org.authhost.host.tokens.PasswordCheck;
 
 /** Wires the host's services. Tests override the clock with {@code Modules.override}. */
 final class HostModule extends AbstractModule {
@@ -37,8 +42,8 @@ final class HostModule extends AbstractModule {
     bind(HostClock.class).toInstance(HostClock.system());
     bind(Clock.class).to(HostClock.class);
     bind(Scheduler.class).to(ExecutorScheduler.class);
-    bind(org.authhost.host.tokens.PasswordCheck.class).to(org.authhost.host.accounts.PasswordVerifier.class);
-    bind(org.authhost.api.CredentialService.class).to(org.authhost.host.accounts.StoreCredentials.class);
+    bind(PasswordCheck.class).to(PasswordVerifier.class);
+    bind(CredentialService.class).to(StoreCredentials.class);
   }
 
   @Provides
@@ -75,7 +80,7 @@ final class HostModule extends AbstractModule {
     // thread stuck in a plug-in is replaced by the guard (see PluginGuard.timedOut).
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(MAX_QUEUED_PLUGIN_CALLS), threads("plugin-call"));
+        new LinkedBlockingQueue<>(MAX_QUEUED_PLUGIN_CALLS), threads("plugin-call"));
     return pool;
   }
 

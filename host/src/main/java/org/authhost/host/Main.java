@@ -3,6 +3,7 @@ package org.authhost.host;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
+import org.authhost.host.cli.Commands;
 
 /** The {@code authhost} command. */
 public final class Main {
@@ -15,7 +16,7 @@ public final class Main {
 
   /** The command line, for tests that run commands in-process. */
   public static CommandLine commandLine() {
-    return org.authhost.host.cli.Commands.commandLine();
+    return Commands.commandLine();
   }
 
   /**

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.LockoutConfig;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Failed-logon throttling: after {@code threshold} failures for one account, or
@@ -76,12 +78,12 @@ public final class LogonThrottle {
    *
    * @return the lockouts this failure began (the address's, the account's, or both)
    */
-  public java.util.List<Lockout> failed(String address, String account) {
+  public List<Lockout> failed(String address, String account) {
     Instant now = clock.instant();
     if (windows.size() > MAX_KEYS) {
       prune(now);
     }
-    java.util.List<Lockout> begun = new java.util.ArrayList<>(2);
+    List<Lockout> begun = new ArrayList<>(2);
     if (config.addressThreshold() > 0) {
       count(addressKey(address), config.addressThreshold(), now).ifPresent(begun::add);
     }

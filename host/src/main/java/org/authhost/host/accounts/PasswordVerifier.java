@@ -18,6 +18,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.accounts.AccountStore.Credential;
 import org.authhost.host.tokens.PasswordCheck;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Checks an account's password against its Argon2id hash.
@@ -47,7 +48,7 @@ public final class PasswordVerifier implements PasswordCheck {
   private final Semaphore argon2Slots = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
   /** The longest a check waits for a free Argon2 slot; well under any plug-in call time limit. */
   static final long SLOT_WAIT_MILLIS = 1_000;
-  private final java.util.concurrent.atomic.AtomicLong busyRefusals = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong busyRefusals = new AtomicLong();
   private final AtomicLong argon2Runs = new AtomicLong();
   private volatile String decoy;
 
@@ -178,7 +179,7 @@ public final class PasswordVerifier implements PasswordCheck {
     // A bounded wait: under a flood of attempts a check is refused rather than queued until the
     // plug-in calling it runs past its time limit (which would take the plug-in out of service).
     try {
-      if (!argon2Slots.tryAcquire(SLOT_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!argon2Slots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
         busyRefusals.incrementAndGet();
         return PasswordCheck.Result.BUSY;
       }

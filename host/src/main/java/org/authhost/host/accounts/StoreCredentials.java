@@ -9,6 +9,10 @@ import java.util.Map;
 import org.authhost.api.CredentialService;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The plug-ins' view of the account store's derived secrets. */
 @Singleton
@@ -45,7 +49,7 @@ public final class StoreCredentials implements CredentialService {
     if (realm == null || alg == null || userhash == null || accountName == null) {
       return HResult.E_INVALIDARG;
     }
-    String name = index(realm, alg).get(userhash.toLowerCase(java.util.Locale.ROOT));
+    String name = index(realm, alg).get(userhash.toLowerCase(Locale.ROOT));
     if (name == null) {
       return HResult.E_LOGON_FAILURE;
     }
@@ -58,11 +62,11 @@ public final class StoreCredentials implements CredentialService {
     Object version = store.version();
     Index current = index;
     if (current == null || current.version() != version) {
-      current = new Index(version, new java.util.concurrent.ConcurrentHashMap<>());
+      current = new Index(version, new ConcurrentHashMap<>());
       index = current;
     }
     return current.byRealmAndAlgorithm().computeIfAbsent(realm + "\u0000" + algorithm, k -> {
-      Map<String, String> byHash = new java.util.HashMap<>();
+      Map<String, String> byHash = new HashMap<>();
       for (UserView user : store.users()) {
         if (!user.disabled()) {
           byHash.put(hex(algorithm, user.name() + ":" + realm), user.name());
@@ -98,7 +102,7 @@ public final class StoreCredentials implements CredentialService {
         default -> "SHA-512/256";
       };
       return HexFormat.of().formatHex(MessageDigest.getInstance(jdk).digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

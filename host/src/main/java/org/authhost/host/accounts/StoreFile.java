@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.authhost.api.Sid;
+import java.util.Collections;
 
 /** The account store's JSON form: the data model, strict reading with file-naming errors, writing. */
 final class StoreFile {
@@ -54,7 +55,7 @@ final class StoreFile {
     m.put(ADMINISTRATORS, Sid.ADMINISTRATORS);
     m.put(USERS, Sid.USERS);
     m.put(GUESTS, Sid.GUESTS);
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
   /** The whole file. */

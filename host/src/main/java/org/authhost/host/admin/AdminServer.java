@@ -22,6 +22,10 @@ import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
+import java.net.BindException;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loopback endpoint the command line uses to see and change a running host: list plug-ins,
@@ -31,7 +35,7 @@ import org.authhost.host.plugins.PluginHost;
  */
 @Singleton
 public final class AdminServer extends LifeCycle {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AdminServer.class);
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final Pattern PLUGIN_ACTION = Pattern.compile("/plugins/([^/]+)/(enable|disable)");
 
   private final HostConfig config;
@@ -56,8 +60,8 @@ public final class AdminServer extends LifeCycle {
     token = bearer.getBytes(StandardCharsets.US_ASCII);
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.admin().port()), 16);
-    } catch (java.net.BindException e) {
-      throw new java.io.IOException("the admin endpoint cannot listen on 127.0.0.1:" + config.admin().port()
+    } catch (BindException e) {
+      throw new IOException("the admin endpoint cannot listen on 127.0.0.1:" + config.admin().port()
           + " (" + e.getMessage() + "); set admin.port in host.json to a free port, or 0 to pick one", e);
     }
     server.setExecutor(Executors.newSingleThreadExecutor(r -> {
@@ -74,7 +78,7 @@ public final class AdminServer extends LifeCycle {
   protected void doStop() throws IOException {
     if (server != null) {
       server.stop(0);
-      ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+      ((ExecutorService) server.getExecutor()).shutdownNow();
       server = null;
     }
     Files.deleteIfExists(AdminEndpointFile.in(config.dataDirectory()));

@@ -4,6 +4,11 @@ import org.authhost.host.admin.AdminClient.AdminException;
 import org.authhost.host.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import com.google.inject.CreationException;
+import com.google.inject.ProvisionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 
 /** The root of the {@code authhost} command line. */
 @Command(name = "authhost", mixinStandardHelpOptions = true, version = "AuthHost 0.1.0",
@@ -21,14 +26,14 @@ public final class Commands {
    */
   static Throwable operatorCause(Throwable e) {
     Throwable t = e;
-    while ((t instanceof com.google.inject.ProvisionException || t instanceof com.google.inject.CreationException
-        || t instanceof java.lang.reflect.InvocationTargetException) && t.getCause() != null) {
+    while ((t instanceof ProvisionException || t instanceof CreationException
+        || t instanceof InvocationTargetException) && t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof com.google.inject.ProvisionException || t instanceof com.google.inject.CreationException) {
+    if (t instanceof ProvisionException || t instanceof CreationException) {
       // Guice keeps the cause in its messages when there is exactly one.
-      for (var message : t instanceof com.google.inject.ProvisionException p ? p.getErrorMessages()
-          : ((com.google.inject.CreationException) t).getErrorMessages()) {
+      for (var message : t instanceof ProvisionException p ? p.getErrorMessages()
+          : ((CreationException) t).getErrorMessages()) {
         if (message.getCause() != null) {
           return operatorCause(message.getCause());
         }
@@ -47,7 +52,7 @@ public final class Commands {
         return 2;
       }
       if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException
-          || cause instanceof java.io.IOException || cause instanceof java.io.UncheckedIOException) {
+          || cause instanceof IOException || cause instanceof UncheckedIOException) {
         commandLine.getErr().println("error: " + cause.getMessage());
         return 2;
       }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import java.util.function.Predicate;
 
 @Command(name = "events",
     description = "Query the event log (read from disk; works whether or not the host is running).")
@@ -104,7 +105,7 @@ final class EventsCommand implements Callable<Integer> {
       query = query.withTo(when("--until", until));
     }
     PrintWriter out = spec.commandLine().getOut();
-    java.util.function.Predicate<EventRecord> about = record -> plugin == null
+    Predicate<EventRecord> about = record -> plugin == null
         || record.source().equals(plugin) || record.source().equals(HostEvents.aboutPlugin(plugin));
     Consumer<EventRecord> print = record -> {
       if (about.test(record)) {

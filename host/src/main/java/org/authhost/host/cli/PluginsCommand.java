@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 @Command(name = "plugins", description = "List the running host's plug-ins, or enable or disable one.",
     subcommands = {PluginsCommand.Enable.class, PluginsCommand.Disable.class})
@@ -60,7 +62,7 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode p = client(config).post("/plugins/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/enable");
+      JsonNode p = client(config).post("/plugins/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/enable");
       spec.commandLine().getOut().printf("%s: %s%s%n", id, p.path("statusText").asText(),
           p.path("status").asInt() % 2 == 1 ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText() : "");
       return p.path("status").asInt() % 2 == 1 ? 1 : 0;
@@ -80,7 +82,7 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode p = client(config).post("/plugins/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/disable");
+      JsonNode p = client(config).post("/plugins/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/disable");
       boolean failed = p.path("status").asInt() % 2 == 1;
       spec.commandLine().getOut().printf("%s: %s%s%n", id, p.path("statusText").asText(),
           failed ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText() : "");

@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import java.time.Clock;
+import org.authhost.host.accounts.AccountStore;
 
 @Command(name = "run", description = "Start the host and run until interrupted (Ctrl-C or SIGTERM).")
 final class RunCommand implements Callable<Integer> {
@@ -23,7 +25,7 @@ final class RunCommand implements Callable<Integer> {
     long started = System.nanoTime();
     HostConfig hostConfig = config.load();
     // First start: an administrator with a random password, shown once, never a well-known default.
-    new org.authhost.host.accounts.AccountStore(hostConfig, java.time.Clock.systemUTC())
+    new AccountStore(hostConfig, Clock.systemUTC())
         .ensureAdministratorPassword()
         .ifPresent(p -> spec.commandLine().getOut().printf(
             "Administrator had no password; it now has this one, shown only once: %s%n", p));

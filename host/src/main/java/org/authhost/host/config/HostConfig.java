@@ -1,6 +1,7 @@
 package org.authhost.host.config;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The host's whole configuration, as read from {@code host.json} in the configuration folder.
@@ -26,9 +27,9 @@ public record HostConfig(
     HttpConfig http,
     AccountsConfig accounts,
     SecurityConfig security,
-    java.util.List<PublishingPointConfig> publishingPoints) {
+    List<PublishingPointConfig> publishingPoints) {
 
   public HostConfig {
-    publishingPoints = java.util.List.copyOf(publishingPoints);
+    publishingPoints = List.copyOf(publishingPoints);
   }
 }

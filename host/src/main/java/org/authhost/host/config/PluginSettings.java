@@ -2,6 +2,7 @@ package org.authhost.host.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Collections;
 
 /**
  * One plug-in's settings.
@@ -14,6 +15,6 @@ public record PluginSettings(boolean enabled, Map<String, String> properties) {
   public static final PluginSettings DEFAULT = new PluginSettings(true, Map.of());
 
   public PluginSettings {
-    properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
   }
 }

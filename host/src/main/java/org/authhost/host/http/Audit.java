@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.diagnostics.HostEvents;
+import java.time.Instant;
 
 /**
  * The audit trail of client access, in the event log under source {@code audit}: logon successes
@@ -56,7 +57,7 @@ final class Audit {
     events.host(EventLevel.WARNING, SOURCE, why, "refused " + status + ": " + describe(r) + " reason=" + reason);
   }
 
-  void lockedOut(Request r, String key, java.time.Instant until) {
+  void lockedOut(Request r, String key, Instant until) {
     events.host(EventLevel.WARNING, SOURCE, HResult.E_ACCESSDENIED, "lockout: " + key + " refused until "
         + until + " after repeated logon failures; last attempt " + describe(r));
   }

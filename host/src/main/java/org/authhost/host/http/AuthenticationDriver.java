@@ -27,6 +27,12 @@ import org.authhost.host.plugins.PluginView;
 import org.authhost.host.tokens.Impersonation;
 import org.authhost.host.tokens.InvalidHandleException;
 import org.authhost.host.tokens.TokenTable;
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.authhost.host.tokens.Account;
+import org.authhost.host.tokens.AccountDirectory;
 
 /**
  * The one place where the WMS challenge/response contract meets HTTP, and where plug-in verdicts
@@ -54,19 +60,19 @@ final class AuthenticationDriver {
   /** Credential checks one address may have in progress at once; past it, 429 without asking a plug-in. */
   static final int MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS = 16;
 
-  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> inFlight =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> inFlight =
+      new ConcurrentHashMap<>();
 
   private final PluginHost plugins;
   private final TokenTable tokens;
   private final LogonThrottle throttle;
   private final Audit audit;
   private final Clock clock;
-  private final org.authhost.host.tokens.AccountDirectory accounts;
+  private final AccountDirectory accounts;
 
   @Inject
   AuthenticationDriver(PluginHost plugins, TokenTable tokens, LogonThrottle throttle, Audit audit, Clock clock,
-      org.authhost.host.tokens.AccountDirectory accounts) {
+      AccountDirectory accounts) {
     this.plugins = plugins;
     this.tokens = tokens;
     this.throttle = throttle;
@@ -84,7 +90,7 @@ final class AuthenticationDriver {
     if (written == null || written.isBlank()) {
       return null;
     }
-    return accounts.find(written.strip()).map(org.authhost.host.tokens.Account::qualifiedName)
+    return accounts.find(written.strip()).map(Account::qualifiedName)
         .orElse(written.strip()).toLowerCase(Locale.ROOT);
   }
 
@@ -136,7 +142,7 @@ final class AuthenticationDriver {
       return challenge(a, offered, "unsupported authentication scheme");
     }
     PluginView plugin = chosen.get();
-    var attempts = inFlight.computeIfAbsent(a.connection().address, k -> new java.util.concurrent.atomic.AtomicInteger());
+    var attempts = inFlight.computeIfAbsent(a.connection().address, k -> new AtomicInteger());
     if (attempts.incrementAndGet() > MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS) {
       attempts.decrementAndGet();
       audit.refused(a.request(), 429, HResult.E_ACCESSDENIED, "more than " + MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS
@@ -431,7 +437,7 @@ final class AuthenticationDriver {
    * (RFC 7616 §3.5), otherwise a final token under the scheme (Negotiate's mutual authentication,
    * RFC 4559 §5).
    */
-  private static List<java.util.Map.Entry<String, String>> finalWords(Attempt a, AuthenticationOutcome outcome) {
+  private static List<Map.Entry<String, String>> finalWords(Attempt a, AuthenticationOutcome outcome) {
     byte[] blob = outcome.challenge();
     if (blob == null || blob.length == 0 || a.authorization() == null) {
       return List.of();
@@ -444,8 +450,8 @@ final class AuthenticationDriver {
     int space = indexOfWhitespace(header);
     String scheme = space < 0 ? header : header.substring(0, space);
     return scheme.equalsIgnoreCase("Digest")
-        ? List.of(java.util.Map.entry("Authentication-Info", value))
-        : List.of(java.util.Map.entry("WWW-Authenticate", scheme + " " + value));
+        ? List.of(Map.entry("Authentication-Info", value))
+        : List.of(Map.entry("WWW-Authenticate", scheme + " " + value));
   }
 
   /**
@@ -485,7 +491,7 @@ final class AuthenticationDriver {
     return new Verdict.Answer(response);
   }
 
-  private static CompletableFuture<Verdict> done(io.netty.handler.codec.http.FullHttpResponse response) {
+  private static CompletableFuture<Verdict> done(FullHttpResponse response) {
     return CompletableFuture.completedFuture(new Verdict.Answer(response));
   }
 

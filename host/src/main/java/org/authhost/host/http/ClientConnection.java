@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
+import java.util.function.Supplier;
 
 /**
  * One client connection: who is at the other end, and the authentication state that lives as long
@@ -36,7 +37,7 @@ final class ClientConnection {
   }
 
   /** The bound session for a protocol, made by {@code create} on first use. */
-  synchronized AuthenticationSession bound(String protocol, java.util.function.Supplier<AuthenticationSession> create) {
+  synchronized AuthenticationSession bound(String protocol, Supplier<AuthenticationSession> create) {
     if (closed) {
       return null;
     }

@@ -24,6 +24,11 @@ import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.http.content.FileResponder;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.http.content.SafePath;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's requests, one at a time (pipelined requests wait their turn): checks the request
@@ -63,7 +68,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     connection = new ClientConnection((InetSocketAddress) ctx.channel().remoteAddress(),
-        ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
+        ctx.pipeline().get(SslHandler.class) != null);
     expectNextRequest(ctx);
     super.channelActive(ctx);
   }
@@ -102,7 +107,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (requestsBegun == seen && exchange == null) {
         ctx.close();
       }
-    }, services.limits().idleTimeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }, services.limits().idleTimeoutMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -193,7 +198,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "more than one Authorization header");
       return;
     }
-    java.net.InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     if (!services.serverIpRules().allows(client)) {
       services.audit().refused(audited, 403, HResult.E_ACCESSDENIED, "client address " + connection.address
           + " is not allowed by the server's address lists");
@@ -284,9 +289,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     exchange.decided = true;
-    io.netty.handler.codec.http.HttpHeaders extra = null;
+    HttpHeaders extra = null;
     if (!serve.headers().isEmpty()) {
-      extra = new io.netty.handler.codec.http.DefaultHttpHeaders(false);
+      extra = new DefaultHttpHeaders(false);
       for (var h : serve.headers()) {
         extra.add(h.getKey(), h.getValue());
       }

@@ -40,6 +40,7 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.Scheduler;
+import java.io.IOException;
 
 /**
  * The HTTP(S) front on Netty: a plain listener (loopback, or elsewhere when the operator allows it)
@@ -84,7 +85,7 @@ public final class HttpFront extends LifeCycle {
       }
     } catch (Exception e) {
       doStop();
-      throw new java.io.IOException("the HTTP front cannot listen on " + http.bindAddress() + " (" + e.getMessage()
+      throw new IOException("the HTTP front cannot listen on " + http.bindAddress() + " (" + e.getMessage()
           + "); set http.port / http.tls.port in host.json to free ports, or 0 to pick one", e);
     }
     for (var point : config.publishingPoints()) {

@@ -2,6 +2,8 @@ package org.authhost.host.http;
 
 import io.netty.handler.codec.http.FullHttpResponse;
 import org.authhost.host.access.PublishingPoint;
+import java.util.List;
+import java.util.Map;
 
 /** What the authentication driver decided for one request: answer it, or serve it. */
 sealed interface Verdict {
@@ -13,6 +15,6 @@ sealed interface Verdict {
    *
    * @param headers what the authentication adds to the response (e.g. {@code Authentication-Info})
    */
-  record Serve(PublishingPoint point, String account, java.util.List<java.util.Map.Entry<String, String>> headers)
+  record Serve(PublishingPoint point, String account, List<Map.Entry<String, String>> headers)
       implements Verdict {}
 }

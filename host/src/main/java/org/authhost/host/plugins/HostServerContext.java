@@ -10,6 +10,11 @@ import org.authhost.api.TokenService;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.tokens.TokenTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The server context ({@code pServerContext}). Each plug-in gets its own, see {@link #forPlugin},
@@ -24,7 +29,7 @@ final class HostServerContext implements ServerContext {
   private final TokenTable table;
   private final TokenService tokens;
   private final CredentialService credentials;
-  private final java.nio.file.Path pluginData;
+  private final Path pluginData;
   private final HostClock clock;
   private volatile boolean shuttingDown;
 
@@ -76,7 +81,7 @@ final class HostServerContext implements ServerContext {
       }
 
       @Override
-      public java.nio.file.Path dataDirectory() {
+      public Path dataDirectory() {
         return ownFolder(pluginId);
       }
 
@@ -88,20 +93,20 @@ final class HostServerContext implements ServerContext {
   }
 
   /** The plug-in's own folder, made on first use, owner-only where the file system allows. */
-  private java.nio.file.Path ownFolder(String pluginId) {
-    java.nio.file.Path folder = pluginData.resolve(pluginId);
+  private Path ownFolder(String pluginId) {
+    Path folder = pluginData.resolve(pluginId);
     try {
-      if (!java.nio.file.Files.isDirectory(folder)) {
-        java.nio.file.Files.createDirectories(folder);
+      if (!Files.isDirectory(folder)) {
+        Files.createDirectories(folder);
         try {
-          java.nio.file.Files.setPosixFilePermissions(folder,
-              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+          Files.setPosixFilePermissions(folder,
+              PosixFilePermissions.fromString("rwx------"));
         } catch (UnsupportedOperationException notPosix) {
           // Permissions then follow the data folder's.
         }
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create the plug-in data folder " + folder, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the plug-in data folder " + folder, e);
     }
     return folder;
   }
@@ -138,7 +143,7 @@ final class HostServerContext implements ServerContext {
 
   /** The host's own context has no plug-in folder; each plug-in's does (see {@link #forPlugin}). */
   @Override
-  public java.nio.file.Path dataDirectory() {
+  public Path dataDirectory() {
     return pluginData;
   }
 

@@ -4,6 +4,7 @@ import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.HResult;
 import org.authhost.host.time.Scheduler.Scheduled;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The host's side of one loaded plug-in: its loader and instance, the WMS status bits with
@@ -32,7 +33,7 @@ final class HostedPlugin {
   // Read without the lock: a leg checks it before every call into the plug-in.
   private volatile boolean wedged;
   private Scheduled heartbeat;
-  private volatile java.util.concurrent.CompletableFuture<HResult> heartbeatInFlight;
+  private volatile CompletableFuture<HResult> heartbeatInFlight;
 
   HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues) {
     this.descriptor = descriptor;
@@ -195,12 +196,12 @@ final class HostedPlugin {
     return last == null || last.isDone();
   }
 
-  void heartbeatStarted(java.util.concurrent.CompletableFuture<HResult> call) {
+  void heartbeatStarted(CompletableFuture<HResult> call) {
     heartbeatInFlight = call;
   }
 
   /** The last OnHeartbeat call, or null. */
-  java.util.concurrent.CompletableFuture<HResult> heartbeatInFlight() {
+  CompletableFuture<HResult> heartbeatInFlight() {
     return heartbeatInFlight;
   }
 

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * @param description one line for operators
  * @param file the JAR it came from
  */
-public record PluginDescriptor(
+record PluginDescriptor(
     String id, String version, String apiVersion, String entryPoint, String description, Path file) {
 
   /** Where the descriptor lives inside the JAR. */

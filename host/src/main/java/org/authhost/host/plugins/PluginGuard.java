@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * the first plug-in call and stopped after the last: its life cycle is the watchdog's.
  */
 @Singleton
-public final class PluginGuard extends LifeCycle {
+final class PluginGuard extends LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(PluginGuard.class);
   private static final ThreadLocal<Boolean> ON_WORKER = new ThreadLocal<>();
 
@@ -285,7 +285,7 @@ public final class PluginGuard extends LifeCycle {
    * needs a restart, and says so through its events).
    */
   private void replaceStuckWorker(Thread thread) {
-    if (onWorkerThreadOf(thread) && workers instanceof java.util.concurrent.ThreadPoolExecutor pool
+    if (onWorkerThreadOf(thread) && workers instanceof ThreadPoolExecutor pool
         && pool.getMaximumPoolSize() < MAX_WORKERS) {
       synchronized (pool) {
         pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);

@@ -33,6 +33,9 @@ import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Loads the plug-ins in the plug-in folder, each in its own class loader, and drives their life
@@ -58,7 +61,7 @@ public final class PluginHost extends LifeCycle {
   /** Replaced whole at start and stop, so readers on the request path never take a lock. */
   private volatile Map<String, HostedPlugin> plugins = Map.of();
   private volatile Offer offer;
-  private final List<PluginProblem> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<PluginProblem> problems = new CopyOnWriteArrayList<>();
 
   @Inject
   PluginHost(HostConfig config, PluginGuard guard, PluginFailures failures, HostEventLog eventLog,
@@ -110,7 +113,7 @@ public final class PluginHost extends LifeCycle {
           started.put(one.id(), one);
         }
       }
-      plugins = java.util.Collections.unmodifiableMap(started);
+      plugins = Collections.unmodifiableMap(started);
     } finally {
       starters.shutdown();
     }
@@ -121,7 +124,7 @@ public final class PluginHost extends LifeCycle {
   protected synchronized void doStop() throws Exception {
     server.shuttingDown();
     List<HostedPlugin> reverse = new ArrayList<>(plugins.values());
-    java.util.Collections.reverse(reverse);
+    Collections.reverse(reverse);
     for (HostedPlugin plugin : reverse) {
       plugin.heartbeat(null);
       if (plugin.isEnabled()) {
@@ -140,7 +143,7 @@ public final class PluginHost extends LifeCycle {
       plugin.unloaded();
       try {
         plugin.classLoader().close();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         log.debug("closing the class loader of {}", plugin, e);
       }
     }
@@ -342,7 +345,7 @@ public final class PluginHost extends LifeCycle {
     try {
       List<URL> classPath = PluginStaging.stage(descriptor, config.dataDirectory().resolve("plugin-work"));
       loader = new PluginClassLoader(descriptor.id(), classPath);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       refuse(new PluginProblem("plugin/unreadable-jar", descriptor.id(), descriptor.file(),
           HResult.E_BAD_FORMAT, "the JAR could not be copied to the work folder (" + e + ")",
           "check that the file is complete and that " + config.dataDirectory() + " is writable"));
@@ -456,7 +459,7 @@ public final class PluginHost extends LifeCycle {
   private static void closeQuietly(PluginClassLoader loader) {
     try {
       loader.close();
-    } catch (java.io.IOException ignored) {
+    } catch (IOException ignored) {
       // Nothing was loaded from it.
     }
   }

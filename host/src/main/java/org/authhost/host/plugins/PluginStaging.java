@@ -11,6 +11,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.Comparator;
 
 /**
  * Copies a plug-in JAR, and the library JARs it bundles under {@code lib/}, into the host's work
@@ -55,7 +56,7 @@ final class PluginStaging {
       return;
     }
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

@@ -1,6 +1,7 @@
 package org.authhost.host.tokens;
 
 import java.util.Optional;
+import org.authhost.api.Sid;
 
 /**
  * Where the token service looks accounts up: the {@code LookupAccountName} of the host.
@@ -17,7 +18,7 @@ public interface AccountDirectory {
    * The SID of an account or group with this name, for ACLs that name principals. The default
    * knows accounts only; a directory with local groups answers for them too.
    */
-  default Optional<org.authhost.api.Sid> findSid(String name) {
+  default Optional<Sid> findSid(String name) {
     return find(name).map(Account::sid);
   }
 }

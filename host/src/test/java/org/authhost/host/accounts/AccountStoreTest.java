@@ -24,6 +24,11 @@ import org.authhost.api.Sid;
 import org.authhost.host.tokens.Account;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.google.inject.Guice;
+import java.time.Clock;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.testing.TestHosts;
+import org.authhost.host.tokens.AccountDirectory;
 
 class AccountStoreTest {
   @TempDir
@@ -385,15 +390,15 @@ class AccountStoreTest {
 
   @Test
   void guiceInjectsTheStoreAndTheVerifier() throws Exception {
-    Path config = org.authhost.host.testing.TestHosts.configFolder(temp, "");
-    var hostConfig = org.authhost.host.testing.TestHosts.load(config);
-    var injector = com.google.inject.Guice.createInjector(binder -> {
-      binder.bind(org.authhost.host.config.HostConfig.class).toInstance(hostConfig);
-      binder.bind(java.time.Clock.class).toInstance(clock);
-      binder.bind(org.authhost.host.tokens.AccountDirectory.class).to(AccountStore.class);
+    Path config = TestHosts.configFolder(temp, "");
+    var hostConfig = TestHosts.load(config);
+    var injector = Guice.createInjector(binder -> {
+      binder.bind(HostConfig.class).toInstance(hostConfig);
+      binder.bind(Clock.class).toInstance(clock);
+      binder.bind(AccountDirectory.class).to(AccountStore.class);
     });
     AccountStore store = injector.getInstance(AccountStore.class);
-    assertTrue(store == injector.getInstance(org.authhost.host.tokens.AccountDirectory.class));
+    assertTrue(store == injector.getInstance(AccountDirectory.class));
     assertNotNull(injector.getInstance(PasswordVerifier.class));
     assertEquals(hostConfig.accounts().file().toAbsolutePath().normalize(), store.file());
     assertEquals("TESTHOST", store.domain());

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.authhost.host.tokens.PasswordCheck;
 
 class PasswordVerifierTest {
   @TempDir
@@ -64,7 +65,7 @@ class PasswordVerifierTest {
 
   @Test
   void itIsTheHostsPasswordCheck() {
-    org.authhost.host.tokens.PasswordCheck check = verifier;
+    PasswordCheck check = verifier;
     assertTrue(check.verify(".\\alice", "alice-pw"));
     assertFalse(check.verify("alice", "nope"));
   }

@@ -37,6 +37,16 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import com.sun.management.OperatingSystemMXBean;
+import java.net.Inet4Address;
+import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * A small closed-loop HTTP/1.1 load generator for loopback benchmarks: N keep-alive connections,
@@ -180,7 +190,7 @@ public final class LoadTool {
       URI uri;
       try {
         uri = new URI(url);
-      } catch (java.net.URISyntaxException e) {
+      } catch (URISyntaxException e) {
         throw new IllegalArgumentException("--url " + url + ": " + e.getMessage());
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -195,7 +205,7 @@ public final class LoadTool {
       }
       InetAddress address = loopback(uri.getHost());
       int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-      if (sources > 1 && !(address instanceof java.net.Inet4Address)) {
+      if (sources > 1 && !(address instanceof Inet4Address)) {
         throw new IllegalArgumentException("--sources needs an IPv4 loopback target such as 127.0.0.1");
       }
       if (sources > 254 * 256) {
@@ -496,7 +506,7 @@ public final class LoadTool {
     }
 
     private static long processCpu() {
-      return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+      return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
           ? os.getProcessCpuTime() : 0;
     }
   }
@@ -562,7 +572,7 @@ public final class LoadTool {
       inFlight = true;
       sentAt = now;
       if (run.o.digestCredentials() != null) {
-        ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(run.o.requestBytes(
+        ch.writeAndFlush(Unpooled.wrappedBuffer(run.o.requestBytes(
             digest == null ? null : digest.next(run.o.url().getRawPath()))), ch.voidPromise());
         return;
       }
@@ -759,10 +769,10 @@ public final class LoadTool {
     final String opaque;
     final String algorithm;
     public final boolean stale;
-    final String cnonce = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    final String cnonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
     int nc;
 
-    private DigestClient(String credentials, java.util.Map<String, String> c) {
+    private DigestClient(String credentials, Map<String, String> c) {
       int colon = credentials.indexOf(':');
       this.user = credentials.substring(0, colon);
       this.password = credentials.substring(colon + 1);
@@ -779,13 +789,13 @@ public final class LoadTool {
 
     /** The client for the first challenge with this algorithm (else SHA-256, else MD5). */
     public static DigestClient from(List<String> challenges, String credentials, String preferred) {
-      java.util.Map<String, String> best = null;
+      Map<String, String> best = null;
       for (String challenge : challenges) {
         if (!challenge.regionMatches(true, 0, "Digest ", 0, 7)) {
           continue;
         }
-        java.util.Map<String, String> params = new java.util.HashMap<>();
-        var m = java.util.regex.Pattern.compile("([A-Za-z0-9*-]+)\\s*=\\s*(\"([^\"]*)\"|[^,\\s]+)")
+        Map<String, String> params = new HashMap<>();
+        var m = Pattern.compile("([A-Za-z0-9*-]+)\\s*=\\s*(\"([^\"]*)\"|[^,\\s]+)")
             .matcher(challenge.substring(7));
         while (m.find()) {
           params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(3) != null ? m.group(3) : m.group(2));
@@ -831,15 +841,15 @@ public final class LoadTool {
     private String ha1;
     private String ha2;
     private String ha2Uri;
-    private java.security.MessageDigest md;
+    private MessageDigest md;
 
     private String h(String text) {
       try {
         if (md == null) {
-          md = java.security.MessageDigest.getInstance(algorithm.equalsIgnoreCase("SHA-256") ? "SHA-256" : "MD5");
+          md = MessageDigest.getInstance(algorithm.equalsIgnoreCase("SHA-256") ? "SHA-256" : "MD5");
         }
-        return java.util.HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-      } catch (java.security.NoSuchAlgorithmException e) {
+        return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
     }

@@ -11,6 +11,7 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.MD4Digest;
+import java.util.Locale;
 
 /**
  * The client side of NTLM (MS-NLMP §3.1), written from the specification for the end-to-end tests
@@ -140,7 +141,7 @@ public final class NtlmClient {
       nt = desl(ntHash, c.serverChallenge());
       lm = nt.clone(); // LM compatibility level 2 sends the NT response in both fields
     } else {
-      byte[] ntowfv2 = hmac(ntHash, (user.toUpperCase(java.util.Locale.ROOT) + domain).getBytes(StandardCharsets.UTF_16LE));
+      byte[] ntowfv2 = hmac(ntHash, (user.toUpperCase(Locale.ROOT) + domain).getBytes(StandardCharsets.UTF_16LE));
       if (time == null) {
         time = c.avPair(7);
       }

@@ -17,6 +17,8 @@ import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.TestHosts;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Full NTLM handshakes per second against the rate of the same work without authentication, on
@@ -55,7 +57,7 @@ public final class NtlmHandshakeBenchmark {
     try {
       Path media = Files.createDirectories(root.resolve("media"));
       byte[] body = new byte[1024];
-      java.util.Arrays.fill(body, (byte) 'n');
+      Arrays.fill(body, (byte) 'n');
       Files.write(media.resolve("small.txt"), body);
       Path plugins = Files.createDirectories(root.resolve("plugins"));
       Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
@@ -160,7 +162,7 @@ public final class NtlmHandshakeBenchmark {
     AtomicLong errors = new AtomicLong();
     AtomicBoolean measuring = new AtomicBoolean();
     AtomicBoolean stop = new AtomicBoolean();
-    java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<String> firstError = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(concurrency);
     for (int i = 0; i < concurrency; i++) {
       InetAddress from = LoadTool.Options.loopbackSource(i);
@@ -196,7 +198,7 @@ public final class NtlmHandshakeBenchmark {
   }
 
   private static void expect(RawHttpConnection.Response r, int status, byte[] body) {
-    if (r.status() != status || (body != null && !java.util.Arrays.equals(body, r.body()))) {
+    if (r.status() != status || (body != null && !Arrays.equals(body, r.body()))) {
       throw new IllegalStateException("expected " + status + ", got " + r.status() + ": " + r.headers());
     }
   }

@@ -25,6 +25,12 @@ import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 import org.slf4j.LoggerFactory;
+import io.netty.handler.ssl.SslContext;
+import java.lang.reflect.Proxy;
+import java.nio.file.FileSystems;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Serving throughput with authentication against the same file served with none. Builds a real host
@@ -92,7 +98,7 @@ public final class ServingBenchmark {
       if (compareJar != null) {
         Path copy = Files.copy(Path.of(compareJar), plugins.resolve("digestcompare.jar"));
         // A plug-in's id is in its JAR: the copy needs its own.
-        try (var jar = java.nio.file.FileSystems.newFileSystem(copy)) {
+        try (var jar = FileSystems.newFileSystem(copy)) {
           Path properties = jar.getPath("META-INF/authhost-plugin.properties");
           Files.writeString(properties, Files.readString(properties).replace("id=digest\n", "id=digestcompare\n"));
         }
@@ -146,12 +152,12 @@ public final class ServingBenchmark {
           {"digest", digest, "digest:" + credentials},
           {"digest-compare", "http://127.0.0.1:" + port + "/digestcompare/" + FILE, "digest:" + credentials}};
       if (compareJar == null) {
-        targets = java.util.Arrays.copyOf(targets, targets.length - 1);
+        targets = Arrays.copyOf(targets, targets.length - 1);
       }
       if (args.length > 5) {
         // Only the named targets (the first, unauthenticated, always stays as the baseline).
-        java.util.Set<String> only = java.util.Set.of(args[5].split(","));
-        targets = java.util.Arrays.stream(targets)
+        Set<String> only = Set.of(args[5].split(","));
+        targets = Arrays.stream(targets)
             .filter(t -> t[0].equals("unauthenticated") || only.contains(t[0])).toArray(String[][]::new);
       }
       System.out.println("JIT warm-up pass (not reported)...");
@@ -243,7 +249,7 @@ public final class ServingBenchmark {
     return status;
   }
 
-  private static double median(List<LoadTool.Result> runs, java.util.function.ToDoubleFunction<LoadTool.Result> f) {
+  private static double median(List<LoadTool.Result> runs, ToDoubleFunction<LoadTool.Result> f) {
     return median(runs.stream().map(f::applyAsDouble).toList());
   }
 
@@ -284,7 +290,7 @@ public final class ServingBenchmark {
     }
     HttpResponse<byte[]> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
         .send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() != expected || (body != null && !java.util.Arrays.equals(body, response.body()))) {
+    if (response.statusCode() != expected || (body != null && !Arrays.equals(body, response.body()))) {
       throw new IllegalStateException(url + (user == null ? "" : " as " + user.split(":")[0]) + ": expected "
           + expected + ", got " + response.statusCode() + " with " + response.body().length + " bytes");
     }
@@ -307,7 +313,7 @@ public final class ServingBenchmark {
   private static AutoCloseable testFront(Path root) throws Exception {
     Class<?> front = Class.forName("org.authhost.host.http.content.TestFront");
     Class<?> factory = Class.forName("org.authhost.host.http.content.TestFront$OriginProxyFactory");
-    Object noProxy = java.lang.reflect.Proxy.newProxyInstance(factory.getClassLoader(), new Class<?>[] {factory},
+    Object noProxy = Proxy.newProxyInstance(factory.getClassLoader(), new Class<?>[] {factory},
         (proxy, method, args) -> switch (method.getName()) {
           case "hashCode" -> System.identityHashCode(proxy);
           case "equals" -> proxy == args[0];
@@ -315,7 +321,7 @@ public final class ServingBenchmark {
           default -> null;
         });
     Constructor<?> constructor = front.getDeclaredConstructor(Path.class, URI.class,
-        io.netty.handler.ssl.SslContext.class, factory);
+        SslContext.class, factory);
     constructor.setAccessible(true);
     return (AutoCloseable) constructor.newInstance(root, URI.create("http://127.0.0.1:9/"), null, noProxy);
   }

@@ -248,8 +248,8 @@ class ServingConfigTest {
                 null,
                 List.of("digest", "ntlm", "basic"),
                 List.of(
-                    new AceConfig(false, "Users", java.util.Set.of("read")),
-                    new AceConfig(false, "Administrators", java.util.Set.of("read", "write", "create"))),
+                    new AceConfig(false, "Users", Set.of("read")),
+                    new AceConfig(false, "Administrators", Set.of("read", "write", "create"))),
                 List.of(),
                 List.of())),
         config.publishingPoints());

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.MDC;
+import java.util.ArrayList;
 
 class EventLogStoreTest {
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
@@ -182,7 +183,7 @@ class EventLogStoreTest {
   @Test
   void recordsOfEverySizeReadBackAcrossTheReadBuffer() throws IOException {
     // Far more than the scanner's buffer, with records straddling every refill.
-    List<EventRecord> appended = new java.util.ArrayList<>();
+    List<EventRecord> appended = new ArrayList<>();
     try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
       for (int i = 0; i < 3000; i++) {
         int length = i % 100 == 0 ? 30_000 : (i * 37) % 700;

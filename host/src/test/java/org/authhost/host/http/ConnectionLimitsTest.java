@@ -17,6 +17,8 @@ import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.util.regex.Pattern;
 
 /** The limits a public server needs, and the server-wide address lists, on a host of their own. */
 class ConnectionLimitsTest {
@@ -64,7 +66,7 @@ class ConnectionLimitsTest {
       }
       head.append((char) c);
     }
-    var length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    var length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
     if (length.find()) {
       in.readNBytes(Integer.parseInt(length.group(1)));
     }
@@ -90,7 +92,7 @@ class ConnectionLimitsTest {
       try (Socket d = new Socket("127.0.0.1", port)) {
         d.setSoTimeout(5_000);
         answer = status(d);
-      } catch (java.io.IOException closed) {
+      } catch (IOException closed) {
         answer = "";
       }
       if (!answer.equals("HTTP/1.1 200")) {

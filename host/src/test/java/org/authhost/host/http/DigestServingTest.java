@@ -30,6 +30,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Digest plug-in through the running host, with curl and with a client written here. The host
@@ -208,8 +212,8 @@ class DigestServingTest {
   static final class DelayingRelay implements AutoCloseable {
     final CountDownLatch held = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
-    private final java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
-    private final java.util.concurrent.atomic.AtomicBoolean delayed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+    private final AtomicBoolean delayed = new AtomicBoolean();
 
     DelayingRelay(int target, String marker) throws Exception {
       Thread accept = new Thread(() -> {
@@ -219,7 +223,7 @@ class DigestServingTest {
             Socket upstream = new Socket("127.0.0.1", target);
             pump(client.getInputStream(), upstream.getOutputStream(), marker);
             pump(upstream.getInputStream(), client.getOutputStream(), null);
-          } catch (java.io.IOException closed) {
+          } catch (IOException closed) {
             return;
           }
         }

@@ -37,6 +37,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.Base64;
+import org.authhost.host.plugins.PluginStatus;
 
 /**
  * The serving layer end to end: a real host with the Anonymous, Basic and a connection-bound test
@@ -200,8 +205,8 @@ class HttpServingTest {
 
   @Test
   void aSuccessAfterAFailureAndAnotherPointAreNewLogons() throws Exception {
-    String right = "Basic " + java.util.Base64.getEncoder().encodeToString("grace:pw-grace".getBytes(StandardCharsets.UTF_8));
-    String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("grace:nope".getBytes(StandardCharsets.UTF_8));
+    String right = "Basic " + Base64.getEncoder().encodeToString("grace:pw-grace".getBytes(StandardCharsets.UTF_8));
+    String wrong = "Basic " + Base64.getEncoder().encodeToString("grace:nope".getBytes(StandardCharsets.UTF_8));
     try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
       assertEquals(200, c.get("/members/hello.txt?relogon", right).status());
       assertEquals(200, c.get("/members/hello.txt?relogon", right).status());
@@ -241,7 +246,7 @@ class HttpServingTest {
   void aRangeRequestGetsExactlyThoseBytes() throws Exception {
     Curl c = curl("-r", "1000-1999", url("/vod/clip.mp4"));
     assertEquals(206, c.status());
-    assertArrayEquals(java.util.Arrays.copyOfRange(clip, 1000, 2000), c.body());
+    assertArrayEquals(Arrays.copyOfRange(clip, 1000, 2000), c.body());
     assertTrue(c.headers().toLowerCase().contains("content-type: video/mp4"), c.headers());
   }
 
@@ -386,7 +391,7 @@ class HttpServingTest {
         String statusLine;
         try {
           statusLine = in.readLine();
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
           throw new AssertionError("no answer and no close for " + shortly(request));
         }
         if (statusLine == null) {
@@ -456,7 +461,7 @@ class HttpServingTest {
     }
     assertTrue(statuses.stream().allMatch(s -> s == 401 || s == 429), statuses.toString());
     var basic = host.plugins().plugin("basic").orElseThrow();
-    assertEquals(org.authhost.host.plugins.PluginStatus.LOADED | org.authhost.host.plugins.PluginStatus.ENABLED,
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED,
         basic.status(), basic.errorText());
     assertEquals(200, curl("-u", "alice:pw-alice", url("/members/hello.txt")).status());
   }
@@ -486,7 +491,7 @@ class HttpServingTest {
       for (int i = 0; i < 100 && read != -1; i++) {
         try {
           out.write("X-Slow: y\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        } catch (java.io.IOException closed) {
+        } catch (IOException closed) {
           writeRefused = true;
           break;
         }

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The Negotiate plug-in through the running host, against a throw-away MIT KDC, with curl
@@ -137,13 +140,13 @@ class NegotiateServingTest {
   @Test
   void concurrentClientsShareTheOneAcceptorCredential() throws Exception {
     curl(aliceCache, "--negotiate", "-u", ":", url()); // puts the service ticket into the cache first
-    List<java.util.concurrent.Future<Run>> runs = new ArrayList<>();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    List<Future<Run>> runs = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
       for (int i = 0; i < 12; i++) {
         runs.add(pool.submit(() -> curl(aliceCache, "--negotiate", "-u", ":", url())));
       }
-      for (java.util.concurrent.Future<Run> run : runs) {
+      for (Future<Run> run : runs) {
         Run r = run.get(60, TimeUnit.SECONDS);
         assertEquals(200, r.status(), r.verbose());
       }

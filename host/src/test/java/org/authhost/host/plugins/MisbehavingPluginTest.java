@@ -25,6 +25,10 @@ import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.core.json.PackageVersion;
+import java.nio.file.Files;
+import org.authhost.api.Out;
+import org.authhost.api.Sid;
 
 /**
  * Real misbehaving plug-in JARs, compiled and loaded through the host: each test pins the exact
@@ -300,7 +304,7 @@ class MisbehavingPluginTest extends HostTestBase {
     PluginView v = view("clash");
     assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, v.status());
     assertEquals("jackson-core 2.12.7", v.packageName());
-    assertTrue(com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString().startsWith("2.18"),
+    assertTrue(PackageVersion.VERSION.toString().startsWith("2.18"),
         "the host keeps its own Jackson");
     assertEquals(AuthenticationResult.SUCCESS, authenticate("clash").result());
     assertTrue(eventsAbout("clash").isEmpty());
@@ -327,8 +331,8 @@ class MisbehavingPluginTest extends HostTestBase {
 
   @Test
   void theAnonymousPluginMapsEveryClientToTheGuestTokenAndReleaseInvalidatesIt() throws Exception {
-    java.nio.file.Files.createDirectories(root.resolve("plugins"));
-    java.nio.file.Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
+    Files.createDirectories(root.resolve("plugins"));
+    Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
         root.resolve("plugins").resolve("authhost-plugin-anonymous.jar"));
     startHost("\"settings\": { \"anonymous\": { \"enabled\": true, \"properties\": { \"account\": \"Guest\" } } }");
     assertEquals(List.of("anonymous"), host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
@@ -339,13 +343,13 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(AuthenticationResult.SUCCESS, outcome.result());
     assertEquals("Guest", outcome.logicalUserId());
     assertTrue(outcome.accessToken().accountName().endsWith("\\Guest"));
-    assertTrue(outcome.accessToken().hasSid(org.authhost.api.Sid.GUESTS));
-    assertTrue(outcome.accessToken().hasSid(org.authhost.api.Sid.EVERYONE));
+    assertTrue(outcome.accessToken().hasSid(Sid.GUESTS));
+    assertTrue(outcome.accessToken().hasSid(Sid.EVERYONE));
     assertTrue(host.tokens().isOpen(outcome.token()));
     session.release().get(5, TimeUnit.SECONDS);
     assertFalse(host.tokens().isOpen(outcome.token()));
     assertEquals(HResult.SEC_E_INVALID_HANDLE,
-        host.tokens().queryToken(outcome.token(), new org.authhost.api.Out<>()));
+        host.tokens().queryToken(outcome.token(), new Out<>()));
     assertTrue(host.troubleshooting().entries().isEmpty(), host.troubleshooting().entries().toString());
   }
 

@@ -13,6 +13,8 @@ import org.authhost.api.HResult;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.Test;
+import org.authhost.host.events.EventLogStore;
+import org.authhost.host.lifecycle.LifeCycle;
 
 /** Status bits through enable / disable / failure, and heartbeats with the WMS floor. */
 class PluginLifecycleTest extends HostTestBase {
@@ -106,8 +108,8 @@ class PluginLifecycleTest extends HostTestBase {
     start("");
     host.stop();
     host.stop();
-    assertEquals(org.authhost.host.lifecycle.LifeCycle.State.STOPPED, host.state());
-    var store = org.authhost.host.events.EventLogStore.openReader(host.config().eventLog().directory());
+    assertEquals(LifeCycle.State.STOPPED, host.state());
+    var store = EventLogStore.openReader(host.config().eventLog().directory());
     var last = store.query(EventQuery.all().withLevel(EventLevel.INFORMATION)).stream()
         .map(e -> e.text()).toList();
     assertEquals("host stopped", last.get(last.size() - 1));

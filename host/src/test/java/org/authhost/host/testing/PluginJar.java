@@ -14,6 +14,10 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.authhost.api.HResult;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Builds a real plug-in JAR in a test (PF4J's {@code PluginJar}): compiles the sources under
@@ -84,12 +88,12 @@ public final class PluginJar {
       }
     }
     StringBuilder classPath = new StringBuilder(apiClassPath());
-    libraries.forEach(l -> classPath.append(java.io.File.pathSeparator).append(l));
+    libraries.forEach(l -> classPath.append(File.pathSeparator).append(l));
     List<String> args = new ArrayList<>(List.of("--release", "17", "-nowarn", "-cp", classPath.toString(),
         "-d", classes.toString()));
     args.addAll(sources);
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    var errors = new java.io.ByteArrayOutputStream();
+    var errors = new ByteArrayOutputStream();
     int rc = compiler.run(null, errors, errors, args.toArray(String[]::new));
     if (rc != 0) {
       throw new IllegalStateException("compiling test plug-in " + sourceSet + " failed: " + errors);
@@ -108,7 +112,7 @@ public final class PluginJar {
         text = b.toString();
       }
       if (text != null) {
-        put(zip, "META-INF/authhost-plugin.properties", text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        put(zip, "META-INF/authhost-plugin.properties", text.getBytes(StandardCharsets.UTF_8));
       }
       for (Path library : libraries) {
         put(zip, "lib/" + library.getFileName(), Files.readAllBytes(library));
@@ -128,7 +132,7 @@ public final class PluginJar {
   static String apiClassPath() {
     try {
       return Path.of(HResult.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }

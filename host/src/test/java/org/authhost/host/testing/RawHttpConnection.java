@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.net.InetAddress;
 
 /**
  * One keep-alive HTTP/1.1 connection driven by hand: a request with a chosen {@code Authorization}
@@ -63,7 +64,7 @@ public final class RawHttpConnection implements AutoCloseable {
   }
 
   /** From this local address (null: the system's choice), as from a client on that address. */
-  public RawHttpConnection(String host, int port, java.net.InetAddress from) throws IOException {
+  public RawHttpConnection(String host, int port, InetAddress from) throws IOException {
     socket = new Socket();
     socket.setTcpNoDelay(true);
     if (from != null) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import java.io.File;
 
 /**
  * A throw-away MIT Kerberos realm for end-to-end tests: its own krb5.conf and kdc.conf in a
@@ -87,7 +88,7 @@ public final class ThrowawayKdc implements AutoCloseable {
     List<String> dirs = new ArrayList<>(SEARCH);
     String path = System.getenv("PATH");
     if (path != null) {
-      dirs.addAll(List.of(path.split(java.io.File.pathSeparator)));
+      dirs.addAll(List.of(path.split(File.pathSeparator)));
     }
     return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst();
   }
@@ -242,7 +243,7 @@ public final class ThrowawayKdc implements AutoCloseable {
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(output.toFile());
     if (input == null) {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     Process p = pb.start();
     if (input != null) {

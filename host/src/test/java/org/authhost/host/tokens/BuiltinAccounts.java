@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.authhost.api.Sid;
+import java.nio.file.FileAlreadyExistsException;
 
 /**
  * A fixed account directory for the token-table tests (the host itself uses the account store):
@@ -54,7 +55,7 @@ public final class BuiltinAccounts implements AccountDirectory {
       // A hard link is created whole or not at all, and never over an existing file: of two hosts
       // starting at once exactly one wins, and the other reads the winner's SID below.
       Files.createLink(file, temp);
-    } catch (java.nio.file.FileAlreadyExistsException raced) {
+    } catch (FileAlreadyExistsException raced) {
       // The other host won.
     } finally {
       Files.deleteIfExists(temp);

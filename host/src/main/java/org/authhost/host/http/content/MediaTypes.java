@@ -8,7 +8,7 @@ import java.util.Map;
  * The {@code Content-Type} of a published file, from its extension (case-insensitive). Text types
  * carry {@code charset=utf-8}; anything unknown is {@code application/octet-stream}.
  */
-public final class MediaTypes {
+final class MediaTypes {
 
   /** The type of a file whose extension is not known. */
   public static final String DEFAULT = "application/octet-stream";

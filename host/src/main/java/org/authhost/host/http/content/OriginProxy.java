@@ -34,6 +34,7 @@ import java.util.Objects;
 import javax.net.ssl.SSLException;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
+import java.lang.reflect.Modifier;
 
 /**
  * A streaming reverse proxy to an upstream HTTP origin, one upstream connection per request.
@@ -287,7 +288,7 @@ public final class OriginProxy {
 
   private static boolean hasNoArgConstructor(Class<?> type) {
     try {
-      return java.lang.reflect.Modifier.isPublic(type.getConstructor().getModifiers());
+      return Modifier.isPublic(type.getConstructor().getModifiers());
     } catch (NoSuchMethodException e) {
       return false;
     }

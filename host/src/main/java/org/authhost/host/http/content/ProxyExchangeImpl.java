@@ -45,6 +45,9 @@ import javax.net.ssl.SSLParameters;
 import org.authhost.host.time.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.netty.handler.codec.DateFormatter;
+import java.util.Date;
+import java.util.Locale;
 
 /**
  * One proxied request. Every field is only touched on the client channel's event loop; events of
@@ -123,7 +126,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
   // ---- Start ----
 
   void begin(URI origin, String pathAndQuery, String clientAddress) {
-    String scheme = origin.getScheme() == null ? "" : origin.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = origin.getScheme() == null ? "" : origin.getScheme().toLowerCase(Locale.ROOT);
     boolean https = scheme.equals("https");
     if (!(https || scheme.equals("http")) || origin.getHost() == null) {
       log.error("Not a usable origin (http:// or https:// with a host): {}", origin);
@@ -486,7 +489,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       HttpHeaders h = response.headers();
       h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-      h.set(HttpHeaderNames.DATE, io.netty.handler.codec.DateFormatter.format(new java.util.Date()));
+      h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
       boolean keepAlive = clientKeepAlive && requestComplete;
       HttpUtil.setKeepAlive(h, request.protocolVersion(), keepAlive);
       ChannelFuture written;

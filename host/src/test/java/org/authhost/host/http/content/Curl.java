@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.io.File;
 
 /** Runs /usr/bin/curl and collects what it got: exit code, status, headers, body. */
 final class Curl {
@@ -72,7 +73,7 @@ final class Curl {
     Process process =
         new ProcessBuilder(command)
             .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
     String written = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
     if (!process.waitFor(150, TimeUnit.SECONDS)) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import java.net.Socket;
 
 /** SafePath + FileResponder behind a real Netty server, exercised with curl over plain HTTP. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -97,7 +98,7 @@ class FileServingTest {
 
   @Test
   void headLeavesNothingBehindOnAKeptConnection() throws Exception {
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", front.port)) {
+    try (Socket s = new Socket("127.0.0.1", front.port)) {
       s.setSoTimeout(10_000);
       s.getOutputStream()
           .write(

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import java.net.InetSocketAddress;
 
 /** OriginProxy behind a real Netty front, towards a real origin, exercised with curl. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -318,7 +319,7 @@ class OriginProxyTest {
     Path file = Files.write(dir.resolve("slow-upload.bin"), data);
     try (ServerSocket slow = new ServerSocket()) {
       slow.setReceiveBufferSize(64 * 1024);
-      slow.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      slow.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       Thread t =
           new Thread(
               () -> {

@@ -40,6 +40,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import io.netty.channel.ChannelFutureListener;
 
 /**
  * A tiny front for the tests, shaped like the real one: HttpServerCodec (no aggregator),
@@ -156,7 +157,7 @@ final class TestFront implements AutoCloseable {
         if (request.decoderResult().isFailure()) {
           ReferenceCountUtil.release(msg);
           ctx.writeAndFlush(text(HttpResponseStatus.BAD_REQUEST, "bad request"))
-              .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+              .addListener(ChannelFutureListener.CLOSE);
           return;
         }
         route(ctx, request);

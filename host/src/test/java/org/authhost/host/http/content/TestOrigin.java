@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
 
 /**
  * The upstream origin of the proxy tests, on the JDK's HTTP server: a 20 MB generated body (with a
@@ -83,7 +85,7 @@ final class TestOrigin implements AutoCloseable {
     requests.incrementAndGet();
     Map<String, List<String>> headers = new TreeMap<>();
     Headers in = exchange.getRequestHeaders();
-    in.forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(values)));
+    in.forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
     lastHeaders.set(headers);
     lastUri.set(exchange.getRequestURI().toString());
     String path = exchange.getRequestURI().getPath();
@@ -142,7 +144,7 @@ final class TestOrigin implements AutoCloseable {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IOException(e);
     }
     long total = 0;

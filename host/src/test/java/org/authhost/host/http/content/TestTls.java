@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import java.util.Base64;
 
 /** A self-signed certificate for 127.0.0.1 / localhost, made with the JDK's keytool. */
 final class TestTls {
@@ -52,7 +53,7 @@ final class TestTls {
     Files.writeString(
         pem,
         "-----BEGIN CERTIFICATE-----\n"
-            + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(cert.getEncoded())
+            + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(cert.getEncoded())
             + "\n-----END CERTIFICATE-----\n");
     return new TestTls(ks, cert, pem);
   }

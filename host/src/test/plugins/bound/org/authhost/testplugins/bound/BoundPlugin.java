@@ -10,6 +10,9 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.TokenHandle;
 import org.authhost.testplugins.TestPlugin;
+import org.authhost.api.CommandContext;
+import org.authhost.api.PresentationContext;
+import org.authhost.api.UserContext;
 
 /**
  * A two-leg, connection-bound handshake under the scheme "Negotiate": "hello" gets the challenge
@@ -35,8 +38,8 @@ public final class BoundPlugin extends TestPlugin {
       private boolean challenged;
 
       @Override
-      public HResult authenticate(byte[] blob, org.authhost.api.UserContext user,
-          org.authhost.api.PresentationContext presentation, org.authhost.api.CommandContext command,
+      public HResult authenticate(byte[] blob, UserContext user,
+          PresentationContext presentation, CommandContext command,
           AuthenticationCallback callback, Object ctx) {
         String leg = new String(blob, StandardCharsets.ISO_8859_1);
         if (leg.isEmpty()) {

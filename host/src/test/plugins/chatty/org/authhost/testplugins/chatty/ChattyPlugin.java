@@ -5,13 +5,14 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.testplugins.TestPlugin;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Logs events as fast as it can from two threads and prints "ACK n" on the host's standard output
  * once LogEvent has returned S_OK for event n: the acknowledgement a crash test checks against.
  */
 public final class ChattyPlugin extends TestPlugin {
-  private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong next = new AtomicLong();
 
   @Override
   public HResult enable(Out<Duration> heartbeatPeriod) {

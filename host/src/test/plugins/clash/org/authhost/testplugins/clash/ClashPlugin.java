@@ -3,6 +3,7 @@ package org.authhost.testplugins.clash;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.testplugins.TestPlugin;
+import com.fasterxml.jackson.core.json.PackageVersion;
 
 /**
  * Bundles jackson-core 2.12.7 while the host runs 2.18: reports the version its own class loader
@@ -11,7 +12,7 @@ import org.authhost.testplugins.TestPlugin;
 public final class ClashPlugin extends TestPlugin {
   @Override
   public HResult getPackageName(Out<String> name) {
-    name.set("jackson-core " + com.fasterxml.jackson.core.json.PackageVersion.VERSION.toString());
+    name.set("jackson-core " + PackageVersion.VERSION.toString());
     return HResult.S_OK;
   }
 }

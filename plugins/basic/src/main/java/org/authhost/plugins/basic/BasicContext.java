@@ -11,6 +11,7 @@ import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
 import org.authhost.api.UserContext;
+import java.util.function.Consumer;
 
 /**
  * One Basic exchange: an empty response gets the challenge (CONTINUE); credentials are checked by
@@ -21,14 +22,14 @@ final class BasicContext implements AuthenticationContext {
   private final AuthenticationPlugin plugin;
   private final TokenService tokens;
   private final byte[] challenge;
-  private final java.util.function.Consumer<String> malformed;
+  private final Consumer<String> malformed;
 
   private String userId;
   private TokenHandle token;
   private boolean released;
 
   BasicContext(AuthenticationPlugin plugin, TokenService tokens, byte[] challenge,
-      java.util.function.Consumer<String> malformed) {
+      Consumer<String> malformed) {
     this.plugin = plugin;
     this.tokens = tokens;
     this.challenge = challenge;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import java.util.Base64;
 
 /** RFC 7617 parsing, with the vectors from the RFC and from curl. */
 class BasicCredentialsTest {
@@ -27,7 +28,7 @@ class BasicCredentialsTest {
 
   @Test
   void aPasswordMayContainColons() throws Exception {
-    String token = java.util.Base64.getEncoder().encodeToString("bob:a:b:c".getBytes(StandardCharsets.UTF_8));
+    String token = Base64.getEncoder().encodeToString("bob:a:b:c".getBytes(StandardCharsets.UTF_8));
     assertEquals(new BasicCredentials("bob", "a:b:c"), parse(token));
   }
 
@@ -47,7 +48,7 @@ class BasicCredentialsTest {
   @Test
   void theDecompositionOfAnAccentIsNormalizedToNfc() throws Exception {
     String decomposed = "Jo\u0065\u0301l:pw";
-    String token = java.util.Base64.getEncoder().encodeToString(decomposed.getBytes(StandardCharsets.UTF_8));
+    String token = Base64.getEncoder().encodeToString(decomposed.getBytes(StandardCharsets.UTF_8));
     assertEquals("Jo\u00e9l", parse(token).userId());
   }
 }

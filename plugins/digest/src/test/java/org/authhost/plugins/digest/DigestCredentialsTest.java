@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.nio.charset.StandardCharsets;
 
 /** The fields of a response: presence, form and agreement with each other. */
 class DigestCredentialsTest {
@@ -66,8 +67,8 @@ class DigestCredentialsTest {
   void rawUtf8UsernamesAreDecodedAndNormalized() throws Exception {
     // curl sends the octets of its UTF-8 locale; the host gives them one char per octet.
     String decomposed = "Jo\u0301se"; // J o COMBINING-ACUTE s e
-    String octets = new String(decomposed.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        java.nio.charset.StandardCharsets.ISO_8859_1);
+    String octets = new String(decomposed.getBytes(StandardCharsets.UTF_8),
+        StandardCharsets.ISO_8859_1);
     assertEquals("J\u00f3se", parse("username=\"" + octets + "\", " + BASE).username(), "NFC");
     assertEquals("username is not UTF-8", reason("username=\"J\u00f3se\", " + BASE), "Latin-1 octet F3");
   }

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Assertions;
 
 /** The auth-param parser: what real clients send is accepted, garbage is refused with a reason. */
 class DigestParamsTest {
@@ -110,6 +111,6 @@ class DigestParamsTest {
   }
 
   private static Map<String, String> assertDoesNotThrow(String text) {
-    return org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> DigestParams.parse(text));
+    return Assertions.assertDoesNotThrow(() -> DigestParams.parse(text));
   }
 }

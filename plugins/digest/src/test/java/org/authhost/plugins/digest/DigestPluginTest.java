@@ -24,6 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationPlugin;
 
 /** The plug-in as the host drives it, against a fake host: challenges, logons, refusals, faults. */
 class DigestPluginTest {
@@ -95,7 +108,7 @@ class DigestPluginTest {
 
     Out<TokenHandle> token = new Out<>();
     assertEquals(HResult.S_OK, a.context().getImpersonationToken(token));
-    assertEquals(h.server.openHandles, java.util.Set.of(token.get().value()));
+    assertEquals(h.server.openHandles, Set.of(token.get().value()));
     Out<String> user = new Out<>();
     a.context().getLogicalUserId(user);
     assertEquals("Mufasa", user.get());
@@ -156,8 +169,8 @@ class DigestPluginTest {
   void manyThreadsSharingOneNonceGetEachCountAcceptedOnce() throws Exception {
     PluginHarness h = start();
     TestClient client = h.client("SHA-256", "Mufasa", "Circle of Life");
-    java.util.concurrent.atomic.AtomicInteger successes = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    AtomicInteger successes = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
     // The 64 counts of one window, each sent twice at once: the original races its replay.
     for (int nc = 64; nc >= 1; nc--) {
       String header = client.header("GET", URI, "auth", nc);
@@ -170,7 +183,7 @@ class DigestPluginTest {
       }
     }
     pool.shutdown();
-    assertTrue(pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
     assertEquals(64, successes.get());
     assertTrue(h.server.openHandles.isEmpty());
   }
@@ -248,7 +261,7 @@ class DigestPluginTest {
   void aRestartKeepsTheKeySoOldNoncesAreStaleNotForged() throws Exception {
     PluginHarness before = start();
     TestClient client = before.client("SHA-256", "Mufasa", "Circle of Life");
-    assertEquals(32, java.nio.file.Files.size(data.resolve("nonce.key")));
+    assertEquals(32, Files.size(data.resolve("nonce.key")));
     PluginHarness after = start(); // a new plug-in object on the same data folder
     PluginHarness.Answer a = after.sendAndRelease(client.header("GET", URI, "auth", 1), get(URI));
     assertEquals(DENIED, a.result());
@@ -325,7 +338,7 @@ class DigestPluginTest {
   void enableAsksForTheHeartbeatThatWritesTheSummaries() {
     FakeServer server = new FakeServer(data);
     DigestAuthenticationPlugin plugin = new DigestAuthenticationPlugin(new FakeServer.TestClock(),
-        new java.security.SecureRandom(), 16);
+        new SecureRandom(), 16);
     assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values()));
     Out<Duration> heartbeat = new Out<>(Duration.ZERO);
     assertEquals(HResult.S_OK, plugin.enable(heartbeat));
@@ -428,7 +441,7 @@ class DigestPluginTest {
         describe);
     assertEquals(SUCCESS, first.result(), String.valueOf(h.information()));
     Map<String, String> info = info(first);
-    assertEquals(java.util.Set.of("nextnonce"), info.keySet(), "no rspauth without qop; the nonce is spent");
+    assertEquals(Set.of("nextnonce"), info.keySet(), "no rspauth without qop; the nonce is spent");
 
     PluginHarness.Answer again = h.sendAndRelease(client.header("DESCRIBE", "rtsp://127.0.0.1:8554/live", null, 0),
         describe);
@@ -475,7 +488,7 @@ class DigestPluginTest {
   void aCredentialServiceThatThrowsIsLoggedOnceAndReported() {
     PluginHarness h = start();
     TestClient client = h.client("SHA-256", "Mufasa", "Circle of Life");
-    h.server.credentialsThrow = new java.io.UncheckedIOException(new java.io.IOException("accounts.json unreadable"));
+    h.server.credentialsThrow = new UncheckedIOException(new IOException("accounts.json unreadable"));
     PluginHarness.Answer a = h.sendAndRelease(client.header("GET", URI, "auth", 1), get(URI));
     assertEquals(ERROR, a.result());
     assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, a.hr());
@@ -514,11 +527,11 @@ class DigestPluginTest {
   @Test
   void garbageNeverEscapesAsAnException() {
     PluginHarness h = start();
-    java.util.Random random = new java.util.Random(2617);
+    Random random = new Random(2617);
     for (int i = 0; i < 20_000; i++) {
       byte[] blob = new byte[1 + random.nextInt(300)];
       random.nextBytes(blob);
-      PluginHarness.Answer a = h.sendAndRelease(new String(blob, java.nio.charset.StandardCharsets.ISO_8859_1),
+      PluginHarness.Answer a = h.sendAndRelease(new String(blob, StandardCharsets.ISO_8859_1),
           get(URI));
       assertEquals(DENIED, a.result());
       assertEquals(HResult.S_OK, a.hr());
@@ -535,7 +548,7 @@ class DigestPluginTest {
     AuthenticationContext context = first.context();
     assertEquals(HResult.SEC_E_NO_IMPERSONATION, context.getImpersonationToken(new Out<>()));
     assertEquals(HResult.E_NOTIMPL, context.getImpersonationAccountName(new Out<>()));
-    Out<org.authhost.api.AuthenticationPlugin> plugin = new Out<>();
+    Out<AuthenticationPlugin> plugin = new Out<>();
     assertEquals(HResult.S_OK, context.getAuthenticationPlugin(plugin));
     assertEquals(h.plugin, plugin.get());
     context.release();
@@ -544,7 +557,7 @@ class DigestPluginTest {
 
     Out<Integer> flags = new Out<>();
     h.plugin.getFlags(flags);
-    assertEquals("TEXT_CHALLENGE|CLIENT_SHOWS_UI|CHALLENGE_FIRST", org.authhost.api.AuthenticationFlags.toString(
+    assertEquals("TEXT_CHALLENGE|CLIENT_SHOWS_UI|CHALLENGE_FIRST", AuthenticationFlags.toString(
         flags.get()));
     Out<String> name = new Out<>();
     h.plugin.getProtocolName(name);

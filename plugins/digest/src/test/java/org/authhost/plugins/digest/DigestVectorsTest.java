@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.util.HexFormat;
 
 /**
  * Every Digest vector in {@code auth-protocols.md} §3: the published ones (RFC 2617 §3.5, RFC 7616
@@ -100,7 +101,7 @@ class DigestVectorsTest {
     String nonce = "5TsQWLVdgBdmrQ0XsxbDODV+57QdFR34I9HAbC/RVvkK";
     String cnonce = "NTg6RKcb9boFIAS3KrFK9BGeh+iDa/sm6jUMp2wds69v";
     assertEquals("4a c3a4 73 c3b8 6e 20 44 6f 65".replace(" ", ""),
-        java.util.HexFormat.of().formatHex(user.getBytes(StandardCharsets.UTF_8)));
+        HexFormat.of().formatHex(user.getBytes(StandardCharsets.UTF_8)));
     // Primitive sanity check: FIPS 180-4 SHA-512/256("abc").
     assertEquals("53048e2681941ef99b2e29b76b4c7dabe4c2d0c634fc6d46e0e2f13107e7af23",
         a.hash("abc".getBytes(StandardCharsets.US_ASCII)));

@@ -24,6 +24,9 @@ import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import org.authhost.api.AccessToken;
 
 /**
  * A host for unit tests: the edge of the plug-in, faked with the behaviour the API documents
@@ -122,7 +125,7 @@ final class FakeServer implements ServerContext {
       }
 
       @Override
-      public HResult queryToken(TokenHandle handle, Out<org.authhost.api.AccessToken> token) {
+      public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
         return HResult.E_NOTIMPL;
       }
 
@@ -159,7 +162,7 @@ final class FakeServer implements ServerContext {
         if (password == null) {
           return HResult.E_LOGON_FAILURE;
         }
-        ha1.set(java.util.HexFormat.of().parseHex(
+        ha1.set(HexFormat.of().parseHex(
             a.hash((account + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8))));
         return HResult.S_OK;
       }
@@ -213,7 +216,7 @@ final class FakeServer implements ServerContext {
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
   }

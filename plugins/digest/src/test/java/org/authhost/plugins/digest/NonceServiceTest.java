@@ -16,6 +16,8 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.util.Arrays;
 
 /** Nonces: their MAC, their lifetime, and the key file behind them. */
 class NonceServiceTest {
@@ -128,7 +130,7 @@ class NonceServiceTest {
     byte[] first = NonceKeyFile.loadOrCreate(folder, RANDOM);
     Path file = folder.resolve("nonce.key");
     assertEquals(32, Files.size(file));
-    assertFalse(java.util.Arrays.equals(new byte[32], first));
+    assertFalse(Arrays.equals(new byte[32], first));
     if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
@@ -141,7 +143,7 @@ class NonceServiceTest {
   @Test
   void aDamagedKeyFileIsReportedNotReplaced(@TempDir Path folder) throws Exception {
     Files.write(folder.resolve("nonce.key"), new byte[5]);
-    String message = assertThrows(java.io.IOException.class, () -> NonceKeyFile.loadOrCreate(folder, RANDOM))
+    String message = assertThrows(IOException.class, () -> NonceKeyFile.loadOrCreate(folder, RANDOM))
         .getMessage();
     assertTrue(message.endsWith("nonce.key holds 5 bytes instead of 32: it is damaged; delete it to have a new key"
         + " made (clients then get stale=true once)"), message);

@@ -13,6 +13,8 @@ import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import java.time.Duration;
+import org.authhost.api.EventLevel;
 
 /** Drives the plug-in as the host does: initialize, enable, one context per request. */
 final class PluginHarness {
@@ -40,7 +42,7 @@ final class PluginHarness {
     this.server = server;
     this.plugin = new DigestAuthenticationPlugin(clock, new SecureRandom(), replayCapacity);
     assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values(namedValues)));
-    assertEquals(HResult.S_OK, plugin.enable(new Out<>(java.time.Duration.ZERO)));
+    assertEquals(HResult.S_OK, plugin.enable(new Out<>(Duration.ZERO)));
   }
 
   /** One Authenticate on a new context; {@code header == null} is the first leg. The context stays open. */
@@ -98,6 +100,6 @@ final class PluginHarness {
 
   /** The INFORMATION events so far. */
   List<String> information() {
-    return server.texts(org.authhost.api.EventLevel.INFORMATION);
+    return server.texts(EventLevel.INFORMATION);
   }
 }

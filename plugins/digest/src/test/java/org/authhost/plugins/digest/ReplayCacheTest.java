@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assertions;
 
 /** Replay protection: the nc window of one nonce, and the bounded cache of nonces. */
 class ReplayCacheTest {
@@ -29,8 +30,8 @@ class ReplayCacheTest {
   @Test
   void aNextNonceIsOfferedOncePerNonce() {
     NcWindow w = new NcWindow();
-    org.junit.jupiter.api.Assertions.assertTrue(w.claimNext());
-    org.junit.jupiter.api.Assertions.assertFalse(w.claimNext());
+    Assertions.assertTrue(w.claimNext());
+    Assertions.assertFalse(w.claimNext());
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.authhost.plugins.negotiate;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.Arrays;
 
 /**
  * How an authenticated Kerberos principal becomes one of the host's local accounts: the part of
@@ -58,7 +59,7 @@ record PrincipalMapping(Rule rule, Set<String> realms, Map<String, String> expli
 
     /** The values the setting accepts, for the error message. */
     static String allowed() {
-      return String.join(", ", java.util.Arrays.stream(values()).map(r -> r.setting).toList());
+      return String.join(", ", Arrays.stream(values()).map(r -> r.setting).toList());
     }
   }
 

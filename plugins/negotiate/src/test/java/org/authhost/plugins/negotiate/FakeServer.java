@@ -19,6 +19,10 @@ import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
+import java.time.Instant;
+import java.util.HashMap;
+import org.authhost.api.Sid;
+import org.authhost.plugins.ntlm.NtlmTestClient;
 
 /**
  * A host for unit tests: the edge of the plug-in, faked with the behaviour the API documents
@@ -31,11 +35,11 @@ final class FakeServer implements ServerContext {
   /** The accounts, in their stored case; looked up ignoring case, as the host does. */
   final Set<String> accounts = new HashSet<>(Set.of("alice", "bob", "Administrator", "Guest"));
   /** Passwords for NTLM (the host hands out their NT hashes); alice's only. */
-  final Map<String, String> passwords = new java.util.HashMap<>(Map.of("alice", "Wonderland 1865"));
+  final Map<String, String> passwords = new HashMap<>(Map.of("alice", "Wonderland 1865"));
   final List<Event> events = new ArrayList<>();
   final Set<Long> openHandles = new HashSet<>();
   /** The stored account name of each handle issued. */
-  final Map<Long, String> handleAccounts = new java.util.HashMap<>();
+  final Map<Long, String> handleAccounts = new HashMap<>();
   /** Accounts logged on, in order. */
   final List<String> logons = new ArrayList<>();
   /** When set, logonUser answers this. */
@@ -123,9 +127,9 @@ final class FakeServer implements ServerContext {
           if (!openHandles.contains(handle.value())) {
             return HResult.SEC_E_INVALID_HANDLE;
           }
-          token.set(new AccessToken(new org.authhost.api.Sid("S-1-5-21-1-2-3-1001"),
-              List.of(org.authhost.api.Sid.EVERYONE), "TEST\\" + handleAccounts.get(handle.value()), authPackage,
-              java.time.Instant.EPOCH));
+          token.set(new AccessToken(new Sid("S-1-5-21-1-2-3-1001"),
+              List.of(Sid.EVERYONE), "TEST\\" + handleAccounts.get(handle.value()), authPackage,
+              Instant.EPOCH));
           return HResult.S_OK;
         }
       }
@@ -163,7 +167,7 @@ final class FakeServer implements ServerContext {
         if (password == null || !accounts.contains(accountName)) {
           return HResult.E_LOGON_FAILURE;
         }
-        ntHash.set(org.authhost.plugins.ntlm.NtlmTestClient.ntHash(password));
+        ntHash.set(NtlmTestClient.ntHash(password));
         return HResult.S_OK;
       }
     };

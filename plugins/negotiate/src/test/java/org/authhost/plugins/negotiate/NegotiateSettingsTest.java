@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.authhost.api.EventLevel;
 
 /** The named values, and what initialize and enable say when the set-up is wrong. */
 class NegotiateSettingsTest {
@@ -122,13 +123,13 @@ class NegotiateSettingsTest {
       PluginHarness first = new PluginHarness(null, "krb5Config", conf.toString());
       assertEquals(conf.toString(), System.getProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY));
       assertTrue(first.refreshedConfig, "the JDK re-reads it, in case something loaded the default first");
-      assertTrue(first.server.texts(org.authhost.api.EventLevel.WARNING).isEmpty());
+      assertTrue(first.server.texts(EventLevel.WARNING).isEmpty());
 
       System.setProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY, "/somewhere/else/krb5.conf");
       PluginHarness second = new PluginHarness(null, "krb5Config", conf.toString());
       assertEquals("/somewhere/else/krb5.conf", System.getProperty(NegotiateAuthenticationPlugin.KRB5_CONF_PROPERTY));
       assertEquals(false, second.refreshedConfig);
-      List<String> warnings = second.server.texts(org.authhost.api.EventLevel.WARNING);
+      List<String> warnings = second.server.texts(EventLevel.WARNING);
       assertEquals(1, warnings.size(), warnings.toString());
       assertTrue(warnings.get(0).contains("krb5Config " + conf + " is not used")
           && warnings.get(0).contains("/somewhere/else/krb5.conf"), warnings.get(0));

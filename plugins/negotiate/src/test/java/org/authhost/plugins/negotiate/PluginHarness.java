@@ -17,6 +17,10 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.UserContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 /**
  * Drives the plug-in as the host does for a connection-bound protocol: initialize, enable, one
@@ -99,25 +103,25 @@ final class PluginHarness {
   }
 
   /** A clock that stands still until moved. */
-  static final class MovableClock extends java.time.Clock {
-    private java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+  static final class MovableClock extends Clock {
+    private Instant now = Instant.parse("2024-01-01T00:00:00Z");
 
     void advance(Duration d) {
       now = now.plus(d);
     }
 
     @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
     }
 
     @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 
     @Override
-    public java.time.Instant instant() {
+    public Instant instant() {
       return now;
     }
   }

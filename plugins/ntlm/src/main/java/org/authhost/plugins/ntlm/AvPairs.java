@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.BitSet;
 
 /**
  * AV_PAIR lists (MS-NLMP §2.2.2.1): the TargetInfo of a CHALLENGE and its echo inside the client's
@@ -51,7 +52,7 @@ final class AvPairs {
    */
   static List<AvPair> parse(byte[] bytes, int from, int to, String where) throws Malformed {
     List<AvPair> pairs = new ArrayList<>();
-    java.util.BitSet seen = new java.util.BitSet(); // ids are 16 bits; a message carries a handful
+    BitSet seen = new BitSet(); // ids are 16 bits; a message carries a handful
     int at = from;
     while (true) {
       if (to - at < 4) {

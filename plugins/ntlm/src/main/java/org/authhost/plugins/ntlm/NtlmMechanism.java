@@ -14,6 +14,7 @@ import org.authhost.api.NamedValues;
 import org.authhost.api.PluginException;
 import org.authhost.api.ServerContext;
 import org.authhost.plugins.ntlm.AvPairs.AvPair;
+import org.authhost.api.Out;
 
 /**
  * The NTLM server mechanism (MS-NLMP §3.2 server role, NTLMv2), shared by the NTLM plug-in and the
@@ -118,7 +119,7 @@ public final class NtlmMechanism {
     if (service == null) {
       throw new CredentialFault(HResult.E_NOINTERFACE, "the host's credential service is gone");
     }
-    org.authhost.api.Out<byte[]> hash = new org.authhost.api.Out<>();
+    Out<byte[]> hash = new Out<>();
     HResult hr;
     try {
       hr = service.getNtHash(account, hash);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.authhost.plugins.ntlm.AvPairs.AvPair;
 import org.authhost.plugins.ntlm.MessageReader.Buffer;
+import java.util.Arrays;
 
 /** The three NTLMSSP messages (MS-NLMP §2.2.1): parsed from and written to their exact bytes. */
 final class NtlmMessages {
@@ -105,13 +106,13 @@ final class NtlmMessages {
     }
 
     byte[] mic() {
-      return java.util.Arrays.copyOfRange(raw, MIC_OFFSET, MIC_OFFSET + MIC_LENGTH);
+      return Arrays.copyOfRange(raw, MIC_OFFSET, MIC_OFFSET + MIC_LENGTH);
     }
 
     /** The message as the MIC covers it: the MIC field zeroed. */
     byte[] withMicZeroed() {
       byte[] copy = raw.clone();
-      java.util.Arrays.fill(copy, MIC_OFFSET, MIC_OFFSET + MIC_LENGTH, (byte) 0);
+      Arrays.fill(copy, MIC_OFFSET, MIC_OFFSET + MIC_LENGTH, (byte) 0);
       return copy;
     }
   }

@@ -25,6 +25,8 @@ import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
+import java.time.ZoneId;
+import org.authhost.api.AccessToken;
 
 /**
  * A host for unit tests: the edge of the plug-in, faked with the behaviour the API documents
@@ -126,7 +128,7 @@ class FakeServer implements ServerContext {
       }
 
       @Override
-      public HResult queryToken(TokenHandle handle, Out<org.authhost.api.AccessToken> token) {
+      public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
         return HResult.E_NOTIMPL;
       }
 
@@ -208,7 +210,7 @@ class FakeServer implements ServerContext {
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
   }

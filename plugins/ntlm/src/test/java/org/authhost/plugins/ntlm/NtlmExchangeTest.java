@@ -16,6 +16,8 @@ import org.authhost.plugins.ntlm.NtlmMessages.Challenge;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
 
 /** The mechanism's handshake, driven by the test client: what is accepted, and why the rest is refused. */
 class NtlmExchangeTest {
@@ -202,7 +204,7 @@ class NtlmExchangeTest {
     authenticated(v2(m.newExchange(), alice().time(clock.instant().plusSeconds(120))));
     assertEquals("the NTLMv2 blob's time is 121 s away from the server's clock; timestampSkewSeconds is 120",
         refusal(v2(m.newExchange(), alice().time(clock.instant().minusSeconds(121)))));
-    assertTrue(refusal(v2(m.newExchange(), alice().time(java.time.Instant.parse("1601-01-01T00:00:00Z"))))
+    assertTrue(refusal(v2(m.newExchange(), alice().time(Instant.parse("1601-01-01T00:00:00Z"))))
         .startsWith("the NTLMv2 blob's time is"));
   }
 
@@ -403,7 +405,7 @@ class NtlmExchangeTest {
   }
 
   static byte[] dropPair(byte[] info, int id) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int at = 0; at + 4 <= info.length;) {
       int avId = (info[at] & 0xFF) | (info[at + 1] & 0xFF) << 8;
       int len = (info[at + 2] & 0xFF) | (info[at + 3] & 0xFF) << 8;

@@ -20,6 +20,8 @@ import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.authhost.api.TokenHandle;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
+import java.util.Set;
 
 /** The plug-in as the host sees it: results, blobs, events and token ownership. */
 class NtlmPluginTest {
@@ -66,7 +68,7 @@ class NtlmPluginTest {
     assertEquals(HResult.S_OK, c.context.getImpersonationToken(first));
     assertEquals(HResult.S_OK, c.context.getImpersonationToken(second));
     assertEquals(first.get(), second.get(), "the same handle, not a duplicate");
-    assertEquals(java.util.Set.of(first.get().value()), h.server.openHandles);
+    assertEquals(Set.of(first.get().value()), h.server.openHandles);
     Out<String> id = new Out<>();
     assertEquals(HResult.S_OK, c.context.getLogicalUserId(id));
     assertEquals("alice", id.get());
@@ -219,7 +221,7 @@ class NtlmPluginTest {
     assertEquals(HResult.E_UNEXPECTED, p.createAuthenticationContext(new Out<>()));
     assertEquals(HResult.S_OK, p.initialize(new FakeServer(), FakeServer.values()));
     assertEquals(HResult.E_UNEXPECTED, p.createAuthenticationContext(new Out<>()));
-    assertEquals(HResult.S_OK, p.enable(new Out<>(java.time.Duration.ZERO)));
+    assertEquals(HResult.S_OK, p.enable(new Out<>(Duration.ZERO)));
     assertEquals(HResult.S_OK, p.createAuthenticationContext(new Out<>()));
     assertEquals(HResult.S_OK, p.disable());
     assertEquals(HResult.E_UNEXPECTED, p.createAuthenticationContext(new Out<>()));

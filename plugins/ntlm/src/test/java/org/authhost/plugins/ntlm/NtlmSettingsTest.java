@@ -12,6 +12,7 @@ import org.authhost.api.PluginException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.authhost.api.CredentialService;
 
 /** The named values: defaults from the server name, the prefix, and what a wrong value says. */
 class NtlmSettingsTest {
@@ -113,7 +114,7 @@ class NtlmSettingsTest {
   void theMechanismNeedsTheCredentialService() {
     FakeServer old = new FakeServer() {
       @Override
-      public org.authhost.api.CredentialService credentials() {
+      public CredentialService credentials() {
         return null;
       }
     };

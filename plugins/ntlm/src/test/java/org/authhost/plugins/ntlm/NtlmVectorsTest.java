@@ -266,7 +266,7 @@ class NtlmVectorsTest {
     assertEquals("WIN7-2-PC", a.workstation());
     assertEquals(true, a.hasMicField());
     assertArrayEquals(hex("f054a542b090b66c1fea1a2cc82e930b"), a.mic());
-    byte[] temp = java.util.Arrays.copyOfRange(a.ntResponse(), 16, a.ntResponse().length);
+    byte[] temp = Arrays.copyOfRange(a.ntResponse(), 16, a.ntResponse().length);
     List<AvPair> pairs = AvPairs.parse(temp, 28, temp.length, "NTLMv2 blob");
     assertEquals(AvPairs.FLAG_MIC_PRESENT, AvPairs.flags(pairs) & AvPairs.FLAG_MIC_PRESENT);
     assertArrayEquals(hex("6586e99d81c2fc984e47172fd4dd0310"), AvPairs.find(pairs, AvPairs.CHANNEL_BINDINGS));
@@ -274,10 +274,10 @@ class NtlmVectorsTest {
         AvPairs.find(pairs, AvPairs.TARGET_NAME));
     // The published NT hash of "P@ssw0rd" proves the response against the captured server challenge.
     byte[] key = NtlmCrypto.ntowfv2(hex("e19ccf75ee54e06b06a5907af13cef42"), a.user(), a.domain());
-    assertArrayEquals(java.util.Arrays.copyOf(a.ntResponse(), 16),
+    assertArrayEquals(Arrays.copyOf(a.ntResponse(), 16),
         NtlmCrypto.ntProofStr(key, hex("a2c5e8ca3084aa72"), temp));
     byte[] otherKey = NtlmCrypto.ntowfv2(NtlmTestClient.ntHash("P@ssw0rd!"), a.user(), a.domain());
-    assertEquals(false, java.util.Arrays.equals(java.util.Arrays.copyOf(a.ntResponse(), 16),
+    assertEquals(false, Arrays.equals(Arrays.copyOf(a.ntResponse(), 16),
         NtlmCrypto.ntProofStr(otherKey, hex("a2c5e8ca3084aa72"), temp)));
   }
 }

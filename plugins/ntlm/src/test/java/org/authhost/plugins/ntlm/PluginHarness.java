@@ -13,6 +13,7 @@ import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.UserContext;
+import java.time.Duration;
 
 /**
  * Drives the plug-in as the host does for a connection-bound protocol: initialize, enable, then
@@ -72,7 +73,7 @@ final class PluginHarness {
     this.server = server;
     this.plugin = new NtlmAuthenticationPlugin(clock, new Random(5));
     assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values(namedValues)));
-    assertEquals(HResult.S_OK, plugin.enable(new Out<>(java.time.Duration.ZERO)));
+    assertEquals(HResult.S_OK, plugin.enable(new Out<>(Duration.ZERO)));
   }
 
   Connection connect() {
