@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * What a token handle stands for: who the user is and which groups they belong to.
  *
- * <p>Windows counterpart: an access token ({@code TOKEN_USER}, {@code TOKEN_GROUPS},
- * {@code TOKEN_SOURCE}, {@code TOKEN_STATISTICS}), reduced to what authorization needs.
+ * <p>Windows counterpart: an access token ({@code TOKEN_USER}, {@code TOKEN_GROUPS}, {@code
+ * TOKEN_SOURCE}, {@code TOKEN_STATISTICS}), reduced to what authorization needs.
  *
  * @param user the user's SID
  * @param groups the SIDs of the user's groups, Everyone included
@@ -16,7 +16,11 @@ import java.util.List;
  * @param logonTime when the token was issued
  */
 public record AccessToken(
-    Sid user, List<Sid> groups, String accountName, String authenticationPackage, Instant logonTime) {
+    Sid user,
+    List<Sid> groups,
+    String accountName,
+    String authenticationPackage,
+    Instant logonTime) {
 
   /** Copies {@code groups}, so a token never changes after it is issued. */
   public AccessToken {

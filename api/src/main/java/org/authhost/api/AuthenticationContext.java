@@ -5,13 +5,13 @@ package org.authhost.api;
  * who the client is and the token to impersonate.
  *
  * <p>WMS counterpart: {@code IWMSAuthenticationContext}. There is no {@code Initialize} method: a
- * plug-in wires its context to itself when it creates it. {@link #release()} is the final
- * {@code IUnknown::Release}: the context frees what it owns, its token handle included.
+ * plug-in wires its context to itself when it creates it. {@link #release()} is the final {@code
+ * IUnknown::Release}: the context frees what it owns, its token handle included.
  *
- * <p>Token ownership follows {@code SpGetContextTokenFn}: the handle returned by
- * {@link #getImpersonationToken} belongs to the context. It is not duplicated, the host never closes
- * it, and once the context is released the handle is invalid (every use answers
- * {@link HResult#SEC_E_INVALID_HANDLE}).
+ * <p>Token ownership follows {@code SpGetContextTokenFn}: the handle returned by {@link
+ * #getImpersonationToken} belongs to the context. It is not duplicated, the host never closes it,
+ * and once the context is released the handle is invalid (every use answers {@link
+ * HResult#SEC_E_INVALID_HANDLE}).
  */
 public interface AuthenticationContext {
 
@@ -19,13 +19,13 @@ public interface AuthenticationContext {
   HResult getAuthenticationPlugin(Out<AuthenticationPlugin> plugin);
 
   /**
-   * {@code Authenticate}: checks the client's response and reports the outcome through
-   * {@code callback}, exactly once, possibly after this method has returned. The return value
-   * only says whether the call itself worked; a wrong password is a {@code DENIED} callback and
-   * {@link HResult#S_OK}, not a failure code.
+   * {@code Authenticate}: checks the client's response and reports the outcome through {@code
+   * callback}, exactly once, possibly after this method has returned. The return value only says
+   * whether the call itself worked; a wrong password is a {@code DENIED} callback and {@link
+   * HResult#S_OK}, not a failure code.
    *
-   * @param responseBlob the client's data for this leg; empty on the first leg of a
-   *     challenge-first exchange (answer {@code CONTINUE} with a challenge)
+   * @param responseBlob the client's data for this leg; empty on the first leg of a challenge-first
+   *     exchange (answer {@code CONTINUE} with a challenge)
    * @param user who is connecting ({@code pUserCtx}); the plug-in may set the user name
    * @param presentation what is being requested ({@code pPresentationCtx})
    * @param command the request itself ({@code pCommandContext})
@@ -56,8 +56,8 @@ public interface AuthenticationContext {
   HResult getImpersonationToken(Out<TokenHandle> token);
 
   /**
-   * The final {@code IUnknown::Release}: frees the context and closes the token handle it owns.
-   * The host calls it once, when the exchange ends or the connection it is bound to closes.
+   * The final {@code IUnknown::Release}: frees the context and closes the token handle it owns. The
+   * host calls it once, when the exchange ends or the connection it is bound to closes.
    */
   void release();
 }

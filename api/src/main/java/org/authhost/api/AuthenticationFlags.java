@@ -9,10 +9,13 @@ package org.authhost.api;
 public final class AuthenticationFlags {
   /** Challenge and response are text (Digest is; NTLM is not). */
   public static final int TEXT_CHALLENGE = 0x01;
+
   /** The client must prompt its user for a user name and password. */
   public static final int CLIENT_SHOWS_UI = 0x02;
+
   /** No credentials are needed from the client. */
   public static final int ANONYMOUS = 0x04;
+
   /** The server starts with a challenge; the client's response depends on it. */
   public static final int CHALLENGE_FIRST = 0x08;
 

@@ -10,9 +10,15 @@ public enum AuthenticationResult {
   SUCCESS(1),
   /** The client is refused ({@code WMS_AUTHENTICATION_DENIED}). */
   DENIED(2),
-  /** Not finished: the host sends the challenge blob and waits for more ({@code WMS_AUTHENTICATION_CONTINUE}). */
+  /**
+   * Not finished: the host sends the challenge blob and waits for more ({@code
+   * WMS_AUTHENTICATION_CONTINUE}).
+   */
   CONTINUE(3),
-  /** The plug-in failed while authenticating ({@code WMS_AUTHENTICATION_ERROR}); the host fails closed. */
+  /**
+   * The plug-in failed while authenticating ({@code WMS_AUTHENTICATION_ERROR}); the host fails
+   * closed.
+   */
   ERROR(4);
 
   private final int value;

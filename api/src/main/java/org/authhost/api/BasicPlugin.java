@@ -3,8 +3,8 @@ package org.authhost.api;
 import java.time.Duration;
 
 /**
- * The life cycle every plug-in implements: initialize once, enable and disable any number of
- * times, heartbeat while enabled, shut down once.
+ * The life cycle every plug-in implements: initialize once, enable and disable any number of times,
+ * heartbeat while enabled, shut down once.
  *
  * <p>WMS counterpart: {@code IWMSBasicPlugin}. The host calls, in this order: {@link #initialize}
  * (only when the plug-in is created) → {@link #enable} → {@link #onHeartbeat} (repeatedly, while
@@ -12,11 +12,11 @@ import java.time.Duration;
  * disabled and enabled again while it stays loaded. Both {@code initialize} and {@code enable} must
  * succeed before the host uses the plug-in.
  *
- * <p>Every method returns an {@link HResult}: {@link HResult#S_OK} on success, anything that
- * {@link HResult#failed()} otherwise. If the plug-in has already written the error through the
- * {@link EventLog}, it returns {@link HResult#NS_E_PLUGIN_ERROR_REPORTED} so that the host does
- * not log it twice. {@code GetCustomAdminInterface} has no counterpart: a plug-in's settings are
- * its {@link NamedValues}, edited in the host's configuration.
+ * <p>Every method returns an {@link HResult}: {@link HResult#S_OK} on success, anything that {@link
+ * HResult#failed()} otherwise. If the plug-in has already written the error through the {@link
+ * EventLog}, it returns {@link HResult#NS_E_PLUGIN_ERROR_REPORTED} so that the host does not log it
+ * twice. {@code GetCustomAdminInterface} has no counterpart: a plug-in's settings are its {@link
+ * NamedValues}, edited in the host's configuration.
  */
 public interface BasicPlugin {
 

@@ -1,9 +1,9 @@
 package org.authhost.api;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Locale;
 
 /**
  * The request being authenticated.

@@ -25,8 +25,8 @@ public interface CredentialService {
   HResult getDigestHa1(String accountName, String realm, String algorithm, Out<byte[]> ha1);
 
   /**
-   * The account whose {@code H(username ":" realm)} is {@code userhash} (RFC 7616 §3.4.4, where
-   * the client sends that hash instead of the name).
+   * The account whose {@code H(username ":" realm)} is {@code userhash} (RFC 7616 §3.4.4, where the
+   * client sends that hash instead of the name).
    *
    * @param userhash lower-case hex
    * @return {@link HResult#S_OK}, or {@link HResult#E_LOGON_FAILURE} when no account matches

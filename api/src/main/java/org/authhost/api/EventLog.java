@@ -5,22 +5,22 @@ package org.authhost.api;
  *
  * <p>WMS counterpart: {@code IWMSEventLog}, obtained from the server context. Log only after the
  * plug-in is enabled: failures of {@link BasicPlugin#initialize} and {@link BasicPlugin#enable} are
- * logged by the host itself. After logging an error, return
- * {@link HResult#NS_E_PLUGIN_ERROR_REPORTED} from the failing method so that the host does not log
- * it a second time.
+ * logged by the host itself. After logging an error, return {@link
+ * HResult#NS_E_PLUGIN_ERROR_REPORTED} from the failing method so that the host does not log it a
+ * second time.
  */
 public interface EventLog {
 
   /**
    * {@code LogEvent}. Returns once the event is durable: it survives the host process being killed.
    *
-   * @param pluginNamedValues the {@link NamedValues} the host passed to
-   *     {@link BasicPlugin#initialize}; it identifies the plug-in
+   * @param pluginNamedValues the {@link NamedValues} the host passed to {@link
+   *     BasicPlugin#initialize}; it identifies the plug-in
    * @param level the level; {@link EventLevel#ERROR} disables the plug-in
    * @param code the HResult tied to the event ({@link HResult#S_OK} for information and warnings)
    * @param text free-text detail for the operator
-   * @return {@link HResult#S_OK}, or {@link HResult#E_INVALIDARG} for named values the host did
-   *     not issue
+   * @return {@link HResult#S_OK}, or {@link HResult#E_INVALIDARG} for named values the host did not
+   *     issue
    */
   HResult logEvent(NamedValues pluginNamedValues, EventLevel level, HResult code, String text);
 }

@@ -1,11 +1,11 @@
 package org.authhost.api;
 
+import java.lang.reflect.Field;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.lang.reflect.Field;
-import java.util.HashMap;
 
 /**
  * A 32-bit COM {@code HRESULT}: the return value of every plug-in method and the code carried by
@@ -14,8 +14,8 @@ import java.util.HashMap;
  * <p>WMS/COM counterpart: {@code HRESULT} ({@code winerror.h}, {@code nserror.h}). The layout is
  * the one in [MS-ERREF] §2.1: bit 31 is the severity (1 = failure), bits 26–16 the facility and
  * bits 15–0 the code. {@link #succeeded()} and {@link #failed()} are the {@code SUCCEEDED} and
- * {@code FAILED} macros: they look only at the sign bit, so the Media Services codes
- * ({@code 0xC00D....}), which also set the reserved bit 30, are still failures.
+ * {@code FAILED} macros: they look only at the sign bit, so the Media Services codes ({@code
+ * 0xC00D....}), which also set the reserved bit 30, are still failures.
  *
  * <p>Equal values are equal HResults; the named constants are just well-known values.
  *
@@ -25,102 +25,136 @@ public record HResult(int value) {
 
   /** Success. */
   public static final HResult S_OK = new HResult(0x00000000);
+
   /** Success with a "false" or no-op outcome. Still success. */
   public static final HResult S_FALSE = new HResult(0x00000001);
+
   /** The method is not implemented. */
   public static final HResult E_NOTIMPL = new HResult(0x80004001);
+
   /** The interface is not supported ({@code QueryInterface} failed). */
   public static final HResult E_NOINTERFACE = new HResult(0x80004002);
+
   /** An invalid (usually null) pointer or out-parameter. */
   public static final HResult E_POINTER = new HResult(0x80004003);
+
   /** The operation was aborted. */
   public static final HResult E_ABORT = new HResult(0x80004004);
+
   /** Unspecified failure. */
   public static final HResult E_FAIL = new HResult(0x80004005);
+
   /** Unexpected failure: the callee is in a state it should never be in. */
   public static final HResult E_UNEXPECTED = new HResult(0x8000FFFF);
+
   /** General access denied. */
   public static final HResult E_ACCESSDENIED = new HResult(0x80070005);
+
   /** Invalid handle. */
   public static final HResult E_HANDLE = new HResult(0x80070006);
+
   /** Out of memory. */
   public static final HResult E_OUTOFMEMORY = new HResult(0x8007000E);
+
   /** One or more arguments are invalid. */
   public static final HResult E_INVALIDARG = new HResult(0x80070057);
+
   /** {@code HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)}: unknown user name or bad password. */
   public static final HResult E_LOGON_FAILURE = new HResult(0x8007052E);
-  /** {@code HRESULT_FROM_WIN32(ERROR_TIMEOUT)}: the host's answer to a plug-in past its time limit. */
+
+  /**
+   * {@code HRESULT_FROM_WIN32(ERROR_TIMEOUT)}: the host's answer to a plug-in past its time limit.
+   */
   public static final HResult E_TIMEOUT = new HResult(0x800705B4);
+
   /** {@code HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)}. */
   public static final HResult E_FILE_NOT_FOUND = new HResult(0x80070002);
+
   /** {@code HRESULT_FROM_WIN32(ERROR_BAD_FORMAT)}: not a valid plug-in file. */
   public static final HResult E_BAD_FORMAT = new HResult(0x8007000B);
+
   /** {@code HRESULT_FROM_WIN32(ERROR_DUP_NAME)}: the name is already taken. */
   public static final HResult E_DUP_NAME = new HResult(0x80070034);
+
   /** {@code HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH)}: built for another API version. */
   public static final HResult E_REVISION_MISMATCH = new HResult(0x8007051A);
+
   /** The plug-in's entry point is missing or not a plug-in (the CLSID of WMS). */
   public static final HResult NS_E_PLUGIN_CLSID_INVALID = new HResult(0xC00D1B76);
+
   /** The plug-in has already written this error through the event log; do not log it again. */
   public static final HResult NS_E_PLUGIN_ERROR_REPORTED = new HResult(0xC00D157D);
+
   /** The server or publishing point is in a critical error state. */
   public static final HResult NS_E_CRITICAL_ERROR = new HResult(0xC00D151C);
+
   /** The server is not accepting connections at present. */
   public static final HResult NS_E_NO_NEW_CONNECTIONS = new HResult(0xC00D151D);
+
   /** The server denies access; the user name or password may be wrong. */
   public static final HResult NS_E_SERVER_ACCESSDENIED = new HResult(0xC00D2EFB);
+
   /** Success, more legs needed: send the output token to the client and call again. */
   public static final HResult SEC_I_CONTINUE_NEEDED = new HResult(0x00090312);
+
   /** The handle is not valid (released, or never issued). */
   public static final HResult SEC_E_INVALID_HANDLE = new HResult(0x80090301);
+
   /** The token supplied by the client is not valid. */
   public static final HResult SEC_E_INVALID_TOKEN = new HResult(0x80090308);
+
   /** The client cannot be impersonated. */
   public static final HResult SEC_E_NO_IMPERSONATION = new HResult(0x8009030B);
+
   /** Logon failed: bad user name or password. */
   public static final HResult SEC_E_LOGON_DENIED = new HResult(0x8009030C);
+
   /** The context has expired or was already closed. */
   public static final HResult SEC_E_CONTEXT_EXPIRED = new HResult(0x80090317);
 
   /** {@code FACILITY_WIN32}. */
   public static final int FACILITY_WIN32 = 7;
+
   /** {@code FACILITY_SECURITY} (SSPI). */
   public static final int FACILITY_SECURITY = 9;
+
   /** {@code FACILITY_NS}: Windows Media Services. */
   public static final int FACILITY_MEDIASERVER = 0xD;
 
-  private static final Map<Integer, String> NAMES = Stream.of(
-          new Object[] {S_OK, "S_OK"},
-          new Object[] {S_FALSE, "S_FALSE"},
-          new Object[] {E_NOTIMPL, "E_NOTIMPL"},
-          new Object[] {E_NOINTERFACE, "E_NOINTERFACE"},
-          new Object[] {E_POINTER, "E_POINTER"},
-          new Object[] {E_ABORT, "E_ABORT"},
-          new Object[] {E_FAIL, "E_FAIL"},
-          new Object[] {E_UNEXPECTED, "E_UNEXPECTED"},
-          new Object[] {E_ACCESSDENIED, "E_ACCESSDENIED"},
-          new Object[] {E_HANDLE, "E_HANDLE"},
-          new Object[] {E_OUTOFMEMORY, "E_OUTOFMEMORY"},
-          new Object[] {E_INVALIDARG, "E_INVALIDARG"},
-          new Object[] {E_LOGON_FAILURE, "HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)"},
-          new Object[] {E_TIMEOUT, "HRESULT_FROM_WIN32(ERROR_TIMEOUT)"},
-          new Object[] {E_FILE_NOT_FOUND, "HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)"},
-          new Object[] {E_BAD_FORMAT, "HRESULT_FROM_WIN32(ERROR_BAD_FORMAT)"},
-          new Object[] {E_DUP_NAME, "HRESULT_FROM_WIN32(ERROR_DUP_NAME)"},
-          new Object[] {E_REVISION_MISMATCH, "HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH)"},
-          new Object[] {NS_E_PLUGIN_CLSID_INVALID, "NS_E_PLUGIN_CLSID_INVALID"},
-          new Object[] {NS_E_PLUGIN_ERROR_REPORTED, "NS_E_PLUGIN_ERROR_REPORTED"},
-          new Object[] {NS_E_CRITICAL_ERROR, "NS_E_CRITICAL_ERROR"},
-          new Object[] {NS_E_NO_NEW_CONNECTIONS, "NS_E_NO_NEW_CONNECTIONS"},
-          new Object[] {NS_E_SERVER_ACCESSDENIED, "NS_E_SERVER_ACCESSDENIED"},
-          new Object[] {SEC_I_CONTINUE_NEEDED, "SEC_I_CONTINUE_NEEDED"},
-          new Object[] {SEC_E_INVALID_HANDLE, "SEC_E_INVALID_HANDLE"},
-          new Object[] {SEC_E_INVALID_TOKEN, "SEC_E_INVALID_TOKEN"},
-          new Object[] {SEC_E_NO_IMPERSONATION, "SEC_E_NO_IMPERSONATION"},
-          new Object[] {SEC_E_LOGON_DENIED, "SEC_E_LOGON_DENIED"},
-          new Object[] {SEC_E_CONTEXT_EXPIRED, "SEC_E_CONTEXT_EXPIRED"})
-      .collect(Collectors.toUnmodifiableMap(
-          pair -> ((HResult) pair[0]).value, pair -> (String) pair[1]));
+  private static final Map<Integer, String> NAMES =
+      Stream.of(
+              new Object[] {S_OK, "S_OK"},
+              new Object[] {S_FALSE, "S_FALSE"},
+              new Object[] {E_NOTIMPL, "E_NOTIMPL"},
+              new Object[] {E_NOINTERFACE, "E_NOINTERFACE"},
+              new Object[] {E_POINTER, "E_POINTER"},
+              new Object[] {E_ABORT, "E_ABORT"},
+              new Object[] {E_FAIL, "E_FAIL"},
+              new Object[] {E_UNEXPECTED, "E_UNEXPECTED"},
+              new Object[] {E_ACCESSDENIED, "E_ACCESSDENIED"},
+              new Object[] {E_HANDLE, "E_HANDLE"},
+              new Object[] {E_OUTOFMEMORY, "E_OUTOFMEMORY"},
+              new Object[] {E_INVALIDARG, "E_INVALIDARG"},
+              new Object[] {E_LOGON_FAILURE, "HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)"},
+              new Object[] {E_TIMEOUT, "HRESULT_FROM_WIN32(ERROR_TIMEOUT)"},
+              new Object[] {E_FILE_NOT_FOUND, "HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)"},
+              new Object[] {E_BAD_FORMAT, "HRESULT_FROM_WIN32(ERROR_BAD_FORMAT)"},
+              new Object[] {E_DUP_NAME, "HRESULT_FROM_WIN32(ERROR_DUP_NAME)"},
+              new Object[] {E_REVISION_MISMATCH, "HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH)"},
+              new Object[] {NS_E_PLUGIN_CLSID_INVALID, "NS_E_PLUGIN_CLSID_INVALID"},
+              new Object[] {NS_E_PLUGIN_ERROR_REPORTED, "NS_E_PLUGIN_ERROR_REPORTED"},
+              new Object[] {NS_E_CRITICAL_ERROR, "NS_E_CRITICAL_ERROR"},
+              new Object[] {NS_E_NO_NEW_CONNECTIONS, "NS_E_NO_NEW_CONNECTIONS"},
+              new Object[] {NS_E_SERVER_ACCESSDENIED, "NS_E_SERVER_ACCESSDENIED"},
+              new Object[] {SEC_I_CONTINUE_NEEDED, "SEC_I_CONTINUE_NEEDED"},
+              new Object[] {SEC_E_INVALID_HANDLE, "SEC_E_INVALID_HANDLE"},
+              new Object[] {SEC_E_INVALID_TOKEN, "SEC_E_INVALID_TOKEN"},
+              new Object[] {SEC_E_NO_IMPERSONATION, "SEC_E_NO_IMPERSONATION"},
+              new Object[] {SEC_E_LOGON_DENIED, "SEC_E_LOGON_DENIED"},
+              new Object[] {SEC_E_CONTEXT_EXPIRED, "SEC_E_CONTEXT_EXPIRED"})
+          .collect(
+              Collectors.toUnmodifiableMap(
+                  pair -> ((HResult) pair[0]).value, pair -> (String) pair[1]));
 
   /** Display names and the Java constant names ({@code E_LOGON_FAILURE}) both parse. */
   private static final Map<String, HResult> BY_NAME = byName();
@@ -157,8 +191,9 @@ public record HResult(int value) {
   }
 
   /**
-   * Parses what {@link #toString()} or an operator writes: a hex value ({@code 0xC00D157D}),
-   * a signed decimal (e.g. {@code -1073014403}) or a constant name ({@code NS_E_PLUGIN_ERROR_REPORTED}).
+   * Parses what {@link #toString()} or an operator writes: a hex value ({@code 0xC00D157D}), a
+   * signed decimal (e.g. {@code -1073014403}) or a constant name ({@code
+   * NS_E_PLUGIN_ERROR_REPORTED}).
    *
    * @throws IllegalArgumentException naming the text when it is none of these
    */
@@ -179,7 +214,9 @@ public record HResult(int value) {
       return new HResult(Integer.parseInt(t));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "not an HRESULT: '" + text + "' (expected 0xXXXXXXXX, a decimal value or a name such as E_FAIL)");
+          "not an HRESULT: '"
+              + text
+              + "' (expected 0xXXXXXXXX, a decimal value or a name such as E_FAIL)");
     }
   }
 

@@ -7,9 +7,9 @@ import java.util.Optional;
  * A plug-in's configured properties, and its identity towards the {@link EventLog}.
  *
  * <p>WMS counterpart: {@code IWMSNamedValues} as passed to {@code InitializePlugin}. Here the
- * values are read-only strings taken from the operator's configuration; a plug-in validates them
- * in {@link BasicPlugin#initialize} or {@link BasicPlugin#enable} and fails with
- * {@link HResult#E_INVALIDARG} when one is wrong.
+ * values are read-only strings taken from the operator's configuration; a plug-in validates them in
+ * {@link BasicPlugin#initialize} or {@link BasicPlugin#enable} and fails with {@link
+ * HResult#E_INVALIDARG} when one is wrong.
  */
 public interface NamedValues {
 

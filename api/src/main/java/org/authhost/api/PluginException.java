@@ -5,9 +5,9 @@ package org.authhost.api;
  * return a failure code.
  *
  * <p>COM counterpart: {@code COMException} in managed WMS plug-ins, whose {@code ErrorCode} the
- * server treats exactly like a returned HRESULT. The host does the same: throwing
- * {@code new PluginException(HResult.NS_E_PLUGIN_ERROR_REPORTED, ...)} is equivalent to returning
- * that code. Any other exception becomes a generic failure code chosen by the host.
+ * server treats exactly like a returned HRESULT. The host does the same: throwing {@code new
+ * PluginException(HResult.NS_E_PLUGIN_ERROR_REPORTED, ...)} is equivalent to returning that code.
+ * Any other exception becomes a generic failure code chosen by the host.
  */
 public class PluginException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -1,14 +1,14 @@
 package org.authhost.api;
 
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * The host's services, handed to a plug-in in {@link BasicPlugin#initialize}.
  *
- * <p>WMS counterpart: the server {@code IWMSContext} ({@code pServerContext}), with its
- * {@code WMS_SERVER_EVENT_LOG}, {@code WMS_SERVER_NAME} and {@code WMS_SERVER_SHUTTING_DOWN}
- * properties as typed getters, plus the token service that stands in for {@code LogonUser}.
+ * <p>WMS counterpart: the server {@code IWMSContext} ({@code pServerContext}), with its {@code
+ * WMS_SERVER_EVENT_LOG}, {@code WMS_SERVER_NAME} and {@code WMS_SERVER_SHUTTING_DOWN} properties as
+ * typed getters, plus the token service that stands in for {@code LogonUser}.
  */
 public interface ServerContext {
 
@@ -47,9 +47,9 @@ public interface ServerContext {
    * ages, timestamps in a challenge, how often to warn) instead of the system clock, so that the
    * plug-in keeps the host's time, including a test's fake clock that moves only when told.
    *
-   * <p>WMS counterpart: none as such; WMS plug-ins and SSPI packages read the system time
-   * ({@code GetSystemTimeAsFileTime}), which was the server's time because they ran in its
-   * process. This is that time, made explicit. UTC; a host that predates it gives the system clock.
+   * <p>WMS counterpart: none as such; WMS plug-ins and SSPI packages read the system time ({@code
+   * GetSystemTimeAsFileTime}), which was the server's time because they ran in its process. This is
+   * that time, made explicit. UTC; a host that predates it gives the system clock.
    *
    * @since API 1.3
    */

@@ -15,21 +15,29 @@ public record Sid(String value) {
 
   /** {@code S-1-1-0}: Everyone. */
   public static final Sid EVERYONE = new Sid("S-1-1-0");
+
   /** {@code S-1-5-7}: the anonymous logon. */
   public static final Sid ANONYMOUS_LOGON = new Sid("S-1-5-7");
+
   /** {@code S-1-5-11}: every authenticated user. */
   public static final Sid AUTHENTICATED_USERS = new Sid("S-1-5-11");
+
   /** {@code S-1-5-32-544}: BUILTIN\Administrators. */
   public static final Sid ADMINISTRATORS = new Sid("S-1-5-32-544");
+
   /** {@code S-1-5-32-545}: BUILTIN\Users. */
   public static final Sid USERS = new Sid("S-1-5-32-545");
+
   /** {@code S-1-5-32-546}: BUILTIN\Guests. */
   public static final Sid GUESTS = new Sid("S-1-5-32-546");
 
-  /** @throws IllegalArgumentException if {@code value} is not a SID string */
+  /**
+   * @throws IllegalArgumentException if {@code value} is not a SID string
+   */
   public Sid {
     if (value == null || !FORM.matcher(value).matches()) {
-      throw new IllegalArgumentException("not a SID: '" + value + "' (expected S-1-<authority>-<sub>...)");
+      throw new IllegalArgumentException(
+          "not a SID: '" + value + "' (expected S-1-<authority>-<sub>...)");
     }
   }
 

@@ -4,11 +4,10 @@ package org.authhost.api;
  * Issues access tokens for users a plug-in has verified, as handles in the host's handle table.
  *
  * <p>Windows counterpart: {@code LogonUser} (for a plug-in that checked a password itself) and
- * {@code QuerySecurityContextToken} (for a protocol that proved the user), with
- * {@code CloseHandle} and {@code GetTokenInformation}. The caller of {@link #logonUser} owns the
- * handle: a context keeps it, returns it from
- * {@link AuthenticationContext#getImpersonationToken} without duplicating it, and closes it when it
- * is released.
+ * {@code QuerySecurityContextToken} (for a protocol that proved the user), with {@code CloseHandle}
+ * and {@code GetTokenInformation}. The caller of {@link #logonUser} owns the handle: a context
+ * keeps it, returns it from {@link AuthenticationContext#getImpersonationToken} without duplicating
+ * it, and closes it when it is released.
  */
 public interface TokenService {
 
@@ -30,13 +29,14 @@ public interface TokenService {
    * password and caches a recent successful check briefly, so a keep-alive client does not pay the
    * slow hash on every request.
    *
-   * @return {@link HResult#S_OK}; {@link HResult#E_LOGON_FAILURE} for an unknown or disabled account
-   *     or a wrong password (the three are not told apart, so that callers cannot probe for names);
-   *     {@link HResult#NS_E_NO_NEW_CONNECTIONS} when the host is too busy to check a password now,
-   *     which is not a wrong password: answer ERROR, not DENIED
+   * @return {@link HResult#S_OK}; {@link HResult#E_LOGON_FAILURE} for an unknown or disabled
+   *     account or a wrong password (the three are not told apart, so that callers cannot probe for
+   *     names); {@link HResult#NS_E_NO_NEW_CONNECTIONS} when the host is too busy to check a
+   *     password now, which is not a wrong password: answer ERROR, not DENIED
    * @since API 1.1
    */
-  HResult logonUser(String accountName, String password, String authenticationPackage, Out<TokenHandle> token);
+  HResult logonUser(
+      String accountName, String password, String authenticationPackage, Out<TokenHandle> token);
 
   /**
    * What a handle stands for.

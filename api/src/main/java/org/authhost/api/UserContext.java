@@ -6,8 +6,8 @@ import java.util.Optional;
  * Who is connecting.
  *
  * <p>WMS counterpart: the user {@code IWMSContext} ({@code pUserCtx}) with {@code WMS_USER_AGENT},
- * {@code WMS_USER_NAME}, {@code WMS_USER_IP_ADDRESS_STRING}, {@code WMS_USER_PORT} and
- * {@code WMS_USER_CONTROL_PROTOCOL}. The plug-in fills in the user name once it knows it.
+ * {@code WMS_USER_NAME}, {@code WMS_USER_IP_ADDRESS_STRING}, {@code WMS_USER_PORT} and {@code
+ * WMS_USER_CONTROL_PROTOCOL}. The plug-in fills in the user name once it knows it.
  */
 public interface UserContext {
 
@@ -26,7 +26,9 @@ public interface UserContext {
   /** {@code WMS_USER_PORT}: the client's port. */
   int port();
 
-  /** {@code WMS_USER_CONTROL_PROTOCOL}: {@code HTTP}, {@code RTSP}, {@code MMS} or {@code UNKNOWN}. */
+  /**
+   * {@code WMS_USER_CONTROL_PROTOCOL}: {@code HTTP}, {@code RTSP}, {@code MMS} or {@code UNKNOWN}.
+   */
   String controlProtocol();
 
   /**

@@ -18,7 +18,8 @@ class ApiPomTest {
   @Test
   void everyDependencyIsTestScoped() throws Exception {
     Path pom = Path.of("pom.xml");
-    assertTrue(Files.isRegularFile(pom), "run from the api module directory: " + pom.toAbsolutePath());
+    assertTrue(
+        Files.isRegularFile(pom), "run from the api module directory: " + pom.toAbsolutePath());
 
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);

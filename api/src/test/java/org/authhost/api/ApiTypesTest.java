@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.time.Instant;
-import java.util.ArrayList;
 
 class ApiTypesTest {
 
@@ -40,7 +40,9 @@ class ApiTypesTest {
     assertTrue(AuthenticationFlags.has(flags, AuthenticationFlags.TEXT_CHALLENGE));
     assertTrue(AuthenticationFlags.has(flags, AuthenticationFlags.CHALLENGE_FIRST));
     assertFalse(AuthenticationFlags.has(flags, AuthenticationFlags.ANONYMOUS));
-    assertFalse(AuthenticationFlags.has(flags, AuthenticationFlags.ANONYMOUS | AuthenticationFlags.TEXT_CHALLENGE));
+    assertFalse(
+        AuthenticationFlags.has(
+            flags, AuthenticationFlags.ANONYMOUS | AuthenticationFlags.TEXT_CHALLENGE));
   }
 
   // --- AuthenticationResult (WMS_AUTHENTICATION_RESULT) ---
@@ -138,8 +140,10 @@ class ApiTypesTest {
   @Test
   void pluginExceptionRefusesSuccessHResult() {
     assertThrows(IllegalArgumentException.class, () -> new PluginException(HResult.S_OK, "ok"));
-    assertThrows(IllegalArgumentException.class, () -> new PluginException(HResult.S_FALSE, "false"));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> new PluginException(HResult.S_FALSE, "false"));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PluginException(HResult.SEC_I_CONTINUE_NEEDED, "continue"));
     assertThrows(IllegalArgumentException.class, () -> new PluginException(null, "null"));
   }
@@ -156,8 +160,8 @@ class ApiTypesTest {
   @Test
   void accessTokenCopiesGroups() {
     List<Sid> groups = new ArrayList<>(Arrays.asList(Sid.EVERYONE));
-    AccessToken token = new AccessToken(new Sid("S-1-5-21-1-2-3-501"), groups, "D\\Guest", "Test",
-        Instant.EPOCH);
+    AccessToken token =
+        new AccessToken(new Sid("S-1-5-21-1-2-3-501"), groups, "D\\Guest", "Test", Instant.EPOCH);
     groups.add(Sid.ADMINISTRATORS);
     assertFalse(token.hasSid(Sid.ADMINISTRATORS));
     assertTrue(token.hasSid(Sid.EVERYONE));

@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HResultTest {
 
-  /** The reference table (winerror.h / nserror.h / [MS-ERREF]), independent of the implementation. */
+  /**
+   * The reference table (winerror.h / nserror.h / [MS-ERREF]), independent of the implementation.
+   */
   private static Map<HResult, Integer> referenceTable() {
     Map<HResult, Integer> t = new LinkedHashMap<>();
     t.put(HResult.S_OK, 0x00000000);
@@ -59,7 +61,8 @@ class HResultTest {
     assertEquals(0x8007000E, HResult.E_OUTOFMEMORY.value(), "E_OUTOFMEMORY");
     assertEquals(0x80070057, HResult.E_INVALIDARG.value(), "E_INVALIDARG");
     assertEquals(0x8007052E, HResult.E_LOGON_FAILURE.value(), "E_LOGON_FAILURE");
-    assertEquals(0xC00D157D, HResult.NS_E_PLUGIN_ERROR_REPORTED.value(), "NS_E_PLUGIN_ERROR_REPORTED");
+    assertEquals(
+        0xC00D157D, HResult.NS_E_PLUGIN_ERROR_REPORTED.value(), "NS_E_PLUGIN_ERROR_REPORTED");
     assertEquals(0xC00D151C, HResult.NS_E_CRITICAL_ERROR.value(), "NS_E_CRITICAL_ERROR");
     assertEquals(0xC00D151D, HResult.NS_E_NO_NEW_CONNECTIONS.value(), "NS_E_NO_NEW_CONNECTIONS");
     assertEquals(0xC00D2EFB, HResult.NS_E_SERVER_ACCESSDENIED.value(), "NS_E_SERVER_ACCESSDENIED");
@@ -73,11 +76,13 @@ class HResultTest {
 
   @Test
   void succeededAndFailedFollowTheSignBitForEveryConstant() {
-    referenceTable().forEach((hr, value) -> {
-      boolean expectSuccess = (value & 0x80000000) == 0;
-      assertEquals(expectSuccess, hr.succeeded(), hr + " succeeded()");
-      assertEquals(!expectSuccess, hr.failed(), hr + " failed()");
-    });
+    referenceTable()
+        .forEach(
+            (hr, value) -> {
+              boolean expectSuccess = (value & 0x80000000) == 0;
+              assertEquals(expectSuccess, hr.succeeded(), hr + " succeeded()");
+              assertEquals(!expectSuccess, hr.failed(), hr + " failed()");
+            });
   }
 
   @Test
@@ -153,7 +158,8 @@ class HResultTest {
 
   @Test
   void toStringOfNamedValueIsHexAndName() {
-    assertEquals("0xC00D157D NS_E_PLUGIN_ERROR_REPORTED", HResult.NS_E_PLUGIN_ERROR_REPORTED.toString());
+    assertEquals(
+        "0xC00D157D NS_E_PLUGIN_ERROR_REPORTED", HResult.NS_E_PLUGIN_ERROR_REPORTED.toString());
     assertEquals("0xC00D157D NS_E_PLUGIN_ERROR_REPORTED", HResult.of(0xC00D157D).toString());
     assertEquals("0x80090301 SEC_E_INVALID_HANDLE", HResult.SEC_E_INVALID_HANDLE.toString());
   }
@@ -209,7 +215,8 @@ class HResultTest {
   @ParameterizedTest
   @ValueSource(strings = {"garbage", "0xZZZ", "E_NOT_A_THING", "12abc", ""})
   void parseOfGarbageThrowsNamingTheText(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HResult.parse(text));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> HResult.parse(text));
     assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
   }
 

@@ -26,12 +26,14 @@ import org.authhost.host.tokens.TokenTable;
 
 /**
  * The whole host: a container of its parts (event log, threads, plug-ins, admin endpoint, HTTP
- * front), started in the order they are added below and stopped in the reverse order, so that
- * every part has what it needs while it starts and while it stops; a start that fails part-way
- * stops what it had started and leaves the host FAILED, with the part's exception.
+ * front), started in the order they are added below and stopped in the reverse order, so that every
+ * part has what it needs while it starts and while it stops; a start that fails part-way stops what
+ * it had started and leaves the host FAILED, with the part's exception.
  */
 public final class AuthHost extends ContainerLifeCycle {
-  /** How long a stop waits for plug-in calls in progress to end once their threads are interrupted. */
+  /**
+   * How long a stop waits for plug-in calls in progress to end once their threads are interrupted.
+   */
   private static final Duration WORKERS_GRACE = Duration.ofSeconds(1);
 
   private final HostConfig config;
@@ -44,10 +46,18 @@ public final class AuthHost extends ContainerLifeCycle {
   private final TokenTable tokens;
 
   @Inject
-  AuthHost(HostConfig config, EventLogStore store, HostEvents events, PluginHost plugins,
-      AdminServer admin, HttpFront http, TroubleshootingList troubleshooting, TokenTable tokens,
+  AuthHost(
+      HostConfig config,
+      EventLogStore store,
+      HostEvents events,
+      PluginHost plugins,
+      AdminServer admin,
+      HttpFront http,
+      TroubleshootingList troubleshooting,
+      TokenTable tokens,
       @Named("plugin-workers") ExecutorService workers,
-      ExecutorScheduler scheduler, AccountPoller accounts) {
+      ExecutorScheduler scheduler,
+      AccountPoller accounts) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -57,7 +67,8 @@ public final class AuthHost extends ContainerLifeCycle {
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
     // Each part after those it uses while it starts or stops: the plug-ins' calls need the workers,
-    // their heartbeats and the account poller the scheduler; the HTTP front, last, serves only once the plug-ins are in.
+    // their heartbeats and the account poller the scheduler; the HTTP front, last, serves only once
+    // the plug-ins are in.
     addManaged(CloseOnStop.closing("the event log", store));
     addManaged(CloseOnStop.shuttingDown("the plug-in workers", workers, WORKERS_GRACE));
     addManaged(scheduler);
@@ -75,16 +86,23 @@ public final class AuthHost extends ContainerLifeCycle {
 
   /** A host whose bindings {@code overrides} replaces (tests: a fake clock). */
   public static AuthHost create(HostConfig config, Module overrides) {
-    Injector injector = Guice.createInjector(Stage.PRODUCTION,
-        Modules.override(new HostModule(config)).with(overrides));
+    Injector injector =
+        Guice.createInjector(
+            Stage.PRODUCTION, Modules.override(new HostModule(config)).with(overrides));
     return injector.getInstance(AuthHost.class);
   }
 
   @Override
   protected void doStart() throws Exception {
     super.doStart();
-    events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK,
-        "host ready: " + plugins.plugins().size() + " plug-in(s), admin endpoint on port " + admin.port());
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.HOST,
+        HResult.S_OK,
+        "host ready: "
+            + plugins.plugins().size()
+            + " plug-in(s), admin endpoint on port "
+            + admin.port());
   }
 
   public HostConfig config() {

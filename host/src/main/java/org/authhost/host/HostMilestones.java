@@ -7,10 +7,10 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
 
 /**
- * The events that frame the host's run in its event log, "host ... starting" and "host stopped",
- * as a part of {@link AuthHost}: placed after the parts they need (the event log) and before the
- * parts whose work they frame, so that the stop event is written once the plug-ins are stopped and
- * before the log is closed, also when a failed start stops the parts it had started.
+ * The events that frame the host's run in its event log, "host ... starting" and "host stopped", as
+ * a part of {@link AuthHost}: placed after the parts they need (the event log) and before the parts
+ * whose work they frame, so that the stop event is written once the plug-ins are stopped and before
+ * the log is closed, also when a failed start stops the parts it had started.
  */
 final class HostMilestones extends LifeCycle {
   private final HostConfig config;
@@ -23,8 +23,14 @@ final class HostMilestones extends LifeCycle {
 
   @Override
   protected void doStart() {
-    events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK,
-        "host '" + config.serverName() + "' starting with configuration " + config.configDirectory());
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.HOST,
+        HResult.S_OK,
+        "host '"
+            + config.serverName()
+            + "' starting with configuration "
+            + config.configDirectory());
   }
 
   @Override

@@ -7,21 +7,21 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.authhost.api.CredentialService;
+import org.authhost.host.accounts.AccountStore;
+import org.authhost.host.accounts.PasswordVerifier;
+import org.authhost.host.accounts.StoreCredentials;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.events.EventLogStore;
-import org.authhost.host.tokens.AccountDirectory;
-import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.time.ExecutorScheduler;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
-import java.util.concurrent.LinkedBlockingQueue;
-import org.authhost.api.CredentialService;
-import org.authhost.host.accounts.PasswordVerifier;
-import org.authhost.host.accounts.StoreCredentials;
+import org.authhost.host.tokens.AccountDirectory;
 import org.authhost.host.tokens.PasswordCheck;
 
 /** Wires the host's services. Tests override the clock with {@code Modules.override}. */
@@ -79,8 +79,14 @@ final class HostModule extends AbstractModule {
     // where a thread per hand-off would be woken (and put back to sleep) for every request. A
     // thread stuck in a plug-in is replaced by the guard (see PluginGuard.timedOut).
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(MAX_QUEUED_PLUGIN_CALLS), threads("plugin-call"));
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(MAX_QUEUED_PLUGIN_CALLS),
+            threads("plugin-call"));
     return pool;
   }
 

@@ -2,8 +2,8 @@ package org.authhost.host;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import org.authhost.host.cli.Commands;
+import picocli.CommandLine;
 
 /** The {@code authhost} command. */
 public final class Main {

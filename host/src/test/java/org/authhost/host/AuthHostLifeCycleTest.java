@@ -30,26 +30,31 @@ import org.authhost.host.time.Scheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The host as a container of its parts: started in order, stopped in reverse, also after a failed start. */
+/**
+ * The host as a container of its parts: started in order, stopped in reverse, also after a failed
+ * start.
+ */
 class AuthHostLifeCycleTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   final MutableClock clock = new MutableClock();
-  final Module fakeTime = binder -> {
-    binder.bind(HostClock.class).toInstance(clock);
-    binder.bind(Clock.class).toInstance(clock);
-    binder.bind(Scheduler.class).toInstance(clock);
-  };
+  final Module fakeTime =
+      binder -> {
+        binder.bind(HostClock.class).toInstance(clock);
+        binder.bind(Clock.class).toInstance(clock);
+        binder.bind(Scheduler.class).toInstance(clock);
+      };
 
   @Test
   void aStartedHostRunsEveryPartAndAStopEndsThemAll() throws Exception {
-    PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin")
+        .writeTo(root.resolve("plugins"), "good.jar");
     AuthHost host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, "")), fakeTime);
     host.start();
     try {
       assertEquals(Collections.nCopies(host.parts().size(), State.STARTED), states(host));
-      assertEquals(1, clock.scheduledTasks(), "the account store's poller, on the host's scheduler");
+      assertEquals(
+          1, clock.scheduledTasks(), "the account store's poller, on the host's scheduler");
     } finally {
       host.stop();
     }
@@ -60,36 +65,54 @@ class AuthHostLifeCycleTest {
 
   @Test
   void aStartThatFailsAtTheHttpFrontStopsWhatItHadStartedAndLeavesTheHostFailed() throws Exception {
-    PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin")
+        .writeTo(root.resolve("plugins"), "good.jar");
     Path config = TestHosts.configFolder(root, "");
     int adminPort = freePort();
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Path json = config.resolve("host.json");
-      Files.writeString(json, Files.readString(json).replace("\"http\": { \"port\": 0 }",
-          "\"http\": { \"port\": " + taken.getLocalPort() + " }, \"admin\": { \"port\": " + adminPort + " }"));
+      Files.writeString(
+          json,
+          Files.readString(json)
+              .replace(
+                  "\"http\": { \"port\": 0 }",
+                  "\"http\": { \"port\": "
+                      + taken.getLocalPort()
+                      + " }, \"admin\": { \"port\": "
+                      + adminPort
+                      + " }"));
       HostConfig hostConfig = TestHosts.load(config);
       AuthHost host = AuthHost.create(hostConfig, fakeTime);
 
       IOException e = assertThrows(IOException.class, host::start);
 
-      assertTrue(e.getMessage().startsWith("the HTTP front cannot listen on 127.0.0.1"), e.getMessage());
+      assertTrue(
+          e.getMessage().startsWith("the HTTP front cannot listen on 127.0.0.1"), e.getMessage());
       assertEquals(State.FAILED, host.state());
       assertSame(e, host.failure());
       List<State> states = states(host);
       assertEquals(State.FAILED, states.get(states.size() - 1), "the HTTP front, last, failed");
-      assertEquals(Collections.nCopies(states.size() - 1, State.STOPPED), states.subList(0, states.size() - 1),
+      assertEquals(
+          Collections.nCopies(states.size() - 1, State.STOPPED),
+          states.subList(0, states.size() - 1),
           "every part started before it is stopped");
       assertEquals(State.STOPPED, host.plugins().state());
       assertEquals(0, clock.scheduledTasks(), "the account store's poller is cancelled");
-      assertFalse(Files.exists(AdminEndpointFile.in(hostConfig.dataDirectory())), "the admin endpoint is gone");
+      assertFalse(
+          Files.exists(AdminEndpointFile.in(hostConfig.dataDirectory())),
+          "the admin endpoint is gone");
       try (ServerSocket admin = new ServerSocket(adminPort, 50, InetAddress.getLoopbackAddress())) {
         assertEquals(adminPort, admin.getLocalPort(), "the admin port is free again");
       }
       // The event log is closed and unlocked: another host (here its store alone) can open it.
       try (EventLogStore reopened = EventLogStore.open(hostConfig.eventLog(), clock)) {
-        List<String> texts = reopened.query(EventQuery.all()).stream().map(EventRecord::text).toList();
-        assertEquals(List.of("host 'testhost' starting with configuration " + hostConfig.configDirectory(),
-            "host stopped"), texts);
+        List<String> texts =
+            reopened.query(EventQuery.all()).stream().map(EventRecord::text).toList();
+        assertEquals(
+            List.of(
+                "host 'testhost' starting with configuration " + hostConfig.configDirectory(),
+                "host stopped"),
+            texts);
       }
 
       IllegalStateException again = assertThrows(IllegalStateException.class, host::start);

@@ -27,22 +27,34 @@ import org.junit.jupiter.api.io.TempDir;
 class HostCrashTest {
   private static final int ACKS_BEFORE_KILL = 20_000;
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   @Test
   void everyAcknowledgedEventSurvivesKillMinusNine() throws Exception {
     Path config = TestHosts.configFolder(root, "");
-    PluginJar.of("chatty", "org.authhost.testplugins.chatty.ChattyPlugin").writeTo(root.resolve("plugins"), "chatty.jar");
+    PluginJar.of("chatty", "org.authhost.testplugins.chatty.ChattyPlugin")
+        .writeTo(root.resolve("plugins"), "chatty.jar");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process host = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Dlogback.configurationFile=" + quietLogback(), "org.authhost.host.Main", "run", "--config", config.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process host =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=" + quietLogback(),
+                "org.authhost.host.Main",
+                "run",
+                "--config",
+                config.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     Set<Long> acknowledged = new HashSet<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       String line;
-      while (acknowledged.size() < ACKS_BEFORE_KILL && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+      while (acknowledged.size() < ACKS_BEFORE_KILL
+          && System.nanoTime() < deadline
+          && (line = out.readLine()) != null) {
         if (line.startsWith("ACK ")) {
           acknowledged.add(Long.parseLong(line.substring(4).strip()));
         }
@@ -50,7 +62,9 @@ class HostCrashTest {
       host.destroyForcibly();
       assertTrue(host.waitFor(20, TimeUnit.SECONDS));
     }
-    assertTrue(acknowledged.size() >= ACKS_BEFORE_KILL, "only " + acknowledged.size() + " acknowledgements");
+    assertTrue(
+        acknowledged.size() >= ACKS_BEFORE_KILL,
+        "only " + acknowledged.size() + " acknowledgements");
 
     Files.delete(root.resolve("plugins/chatty.jar"));
     AuthHost restarted = AuthHost.create(TestHosts.load(config));
@@ -69,9 +83,12 @@ class HostCrashTest {
       }
       Set<Long> lost = new HashSet<>(acknowledged);
       lost.removeAll(logged);
-      assertTrue(lost.isEmpty(), lost.size() + " acknowledged events lost, e.g. " + lost.stream().limit(5).toList());
+      assertTrue(
+          lost.isEmpty(),
+          lost.size() + " acknowledged events lost, e.g. " + lost.stream().limit(5).toList());
       EventRecord last = all.get(all.size() - 1);
-      assertTrue(last.source().equals("host") && last.text().startsWith("host ready"), last.toString());
+      assertTrue(
+          last.source().equals("host") && last.text().startsWith("host ready"), last.toString());
     } finally {
       restarted.stop();
     }

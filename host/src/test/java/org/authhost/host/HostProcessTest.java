@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * line ({@code plugins}, {@code events}, {@code troubleshooting}) talking to it.
  */
 class HostProcessTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private Process host;
 
@@ -53,11 +52,19 @@ class HostProcessTest {
 
   private List<String> startHost(Path config) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    host = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "org.authhost.host.Main", "run", "--config", config.toString())
-        .redirectError(root.resolve("host.err").toFile())
-        .start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
+    host =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.authhost.host.Main",
+                "run",
+                "--config",
+                config.toString())
+            .redirectError(root.resolve("host.err").toFile())
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
     List<String> lines = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String line;
@@ -67,21 +74,29 @@ class HostProcessTest {
         return lines;
       }
     }
-    throw new AssertionError("host did not get ready: " + lines + Files.readString(root.resolve("host.err")));
+    throw new AssertionError(
+        "host did not get ready: " + lines + Files.readString(root.resolve("host.err")));
   }
 
   @Test
   void anOperatorSeesAndChangesPluginsAndReadsTheEventLogFromTheCommandLine() throws Exception {
-    Path config = TestHosts.configFolder(root,
-        "\"settings\": { \"anonymous\": { \"enabled\": true, \"properties\": { \"account\": \"Guest\" } } }");
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), root.resolve("plugins/anonymous.jar"));
+    Path config =
+        TestHosts.configFolder(
+            root,
+            "\"settings\": { \"anonymous\": { \"enabled\": true, \"properties\": { \"account\": \"Guest\" } } }");
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
+        root.resolve("plugins/anonymous.jar"));
     Files.write(root.resolve("plugins/corrupt.jar"), new byte[] {1, 2, 3});
     String dir = config.toString();
 
     List<String> banner = startHost(config);
-    assertTrue(banner.stream().anyMatch(l -> l.contains("anonymous") && l.contains("LOADED|ENABLED")), banner.toString());
+    assertTrue(
+        banner.stream().anyMatch(l -> l.contains("anonymous") && l.contains("LOADED|ENABLED")),
+        banner.toString());
     // First start: the administrator gets a random password, printed once.
-    String passwordLine = banner.stream().filter(l -> l.contains("shown only once")).findFirst().orElseThrow();
+    String passwordLine =
+        banner.stream().filter(l -> l.contains("shown only once")).findFirst().orElseThrow();
     String password = passwordLine.substring(passwordLine.lastIndexOf(' ') + 1);
     assertTrue(password.length() >= 20, passwordLine);
     Result accounts = cli("accounts", "list", "--config", dir);
@@ -89,16 +104,38 @@ class HostProcessTest {
 
     Result plugins = cli("plugins", "--config", dir);
     assertEquals(0, plugins.code(), plugins.err());
-    assertTrue(plugins.out().lines().anyMatch(l -> l.startsWith("anonymous") && l.contains("LOADED|ENABLED (0x6)")
-        && l.contains("Anonymous")), plugins.out());
-    assertTrue(plugins.out().lines().anyMatch(l -> l.startsWith("corrupt.jar") && l.contains("ERROR (0x1)")
-        && l.contains("0x8007000B") && l.contains("[plugin/corrupt-jar]")), plugins.out());
+    assertTrue(
+        plugins
+            .out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("anonymous")
+                        && l.contains("LOADED|ENABLED (0x6)")
+                        && l.contains("Anonymous")),
+        plugins.out());
+    assertTrue(
+        plugins
+            .out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("corrupt.jar")
+                        && l.contains("ERROR (0x1)")
+                        && l.contains("0x8007000B")
+                        && l.contains("[plugin/corrupt-jar]")),
+        plugins.out());
 
     Result disabled = cli("plugins", "disable", "anonymous", "--config", dir);
     assertEquals("anonymous: LOADED", disabled.out().strip());
-    assertTrue(cli("plugins", "--config", dir).out().lines()
-        .anyMatch(l -> l.startsWith("anonymous") && l.contains("LOADED (0x2)")));
-    assertEquals("anonymous: LOADED|ENABLED", cli("plugins", "enable", "anonymous", "--config", dir).out().strip());
+    assertTrue(
+        cli("plugins", "--config", dir)
+            .out()
+            .lines()
+            .anyMatch(l -> l.startsWith("anonymous") && l.contains("LOADED (0x2)")));
+    assertEquals(
+        "anonymous: LOADED|ENABLED",
+        cli("plugins", "enable", "anonymous", "--config", dir).out().strip());
     Result unknown = cli("plugins", "enable", "nosuch", "--config", dir);
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("no loaded plug-in 'nosuch'"), unknown.err());
@@ -106,36 +143,49 @@ class HostProcessTest {
     Result errors = cli("events", "--config", dir, "--level", "error", "--json");
     List<String> errorLines = errors.out().lines().toList();
     assertEquals(1, errorLines.size(), errors.out());
-    assertTrue(errorLines.get(0).contains("\"hresult\":\"0x8007000B\"") && errorLines.get(0).contains("corrupt.jar"));
+    assertTrue(
+        errorLines.get(0).contains("\"hresult\":\"0x8007000B\"")
+            && errorLines.get(0).contains("corrupt.jar"));
     Result about = cli("events", "--config", dir, "--plugin", "anonymous");
     assertTrue(about.out().contains("disabled by the operator"), about.out());
     Result newestAbout = cli("events", "--config", dir, "--plugin", "anonymous", "-n", "1");
     assertEquals(1, newestAbout.out().lines().count(), newestAbout.out());
-    assertTrue(newestAbout.out().contains("host:anonymous") && newestAbout.out().contains("disabled by the operator"),
+    assertTrue(
+        newestAbout.out().contains("host:anonymous")
+            && newestAbout.out().contains("disabled by the operator"),
         newestAbout.out());
 
     Result second = cli("run", "--config", dir);
     assertEquals(2, second.code(), "a second host on the same data folder must refuse to start");
-    assertTrue(second.err().startsWith("error: ") && second.err().contains(root.resolve("var").toString()), second.err());
+    assertTrue(
+        second.err().startsWith("error: ") && second.err().contains(root.resolve("var").toString()),
+        second.err());
     assertFalse(second.err().contains("\tat "), "no stack trace: " + second.err());
-    assertTrue(cli("events", "--config", dir, "--hresult", "0x8007000B").out().contains("corrupt.jar"));
+    assertTrue(
+        cli("events", "--config", dir, "--hresult", "0x8007000B").out().contains("corrupt.jar"));
     Result badLevel = cli("events", "--config", dir, "--level", "loud");
     assertEquals(2, badLevel.code());
     assertTrue(badLevel.err().contains("'loud' is not a level"), badLevel.err());
 
     Result trouble = cli("troubleshooting", "--config", dir);
-    assertTrue(trouble.out().contains("SERVER_EVENT_LOG_ERROR") && trouble.out().contains("corrupt.jar"), trouble.out());
-    assertEquals("cleared 1 entries", cli("troubleshooting", "--clear", "--config", dir).out().strip());
+    assertTrue(
+        trouble.out().contains("SERVER_EVENT_LOG_ERROR") && trouble.out().contains("corrupt.jar"),
+        trouble.out());
+    assertEquals(
+        "cleared 1 entries", cli("troubleshooting", "--clear", "--config", dir).out().strip());
     assertEquals("", cli("troubleshooting", "--config", dir).out().strip());
 
     host.destroy();
     assertTrue(host.waitFor(20, TimeUnit.SECONDS));
-    assertFalse(Files.exists(AdminEndpointFile.in(root.resolve("var"))), "admin.json removed on stop");
+    assertFalse(
+        Files.exists(AdminEndpointFile.in(root.resolve("var"))), "admin.json removed on stop");
     Result last = cli("events", "--config", dir, "-n", "1");
     assertTrue(last.out().contains("host stopped"), last.out());
     Result notRunning = cli("plugins", "--config", dir);
     assertEquals(2, notRunning.code());
-    assertTrue(notRunning.err().contains("no running host") && notRunning.err().contains("./authhost run --config"),
+    assertTrue(
+        notRunning.err().contains("no running host")
+            && notRunning.err().contains("./authhost run --config"),
         notRunning.err());
   }
 
@@ -143,12 +193,15 @@ class HostProcessTest {
   void aBadConfigurationNamesFileLineColumnAndWhatWasExpected() throws Exception {
     Path config = root.resolve("bad");
     Files.createDirectories(config);
-    Files.writeString(config.resolve("host.json"), "{\n  \"plugins\": {\n    \"callTimeoutMilis\": 5\n  }\n}\n");
+    Files.writeString(
+        config.resolve("host.json"), "{\n  \"plugins\": {\n    \"callTimeoutMilis\": 5\n  }\n}\n");
 
     Result run = cli("run", "--config", config.toString());
 
     assertEquals(2, run.code());
     assertTrue(run.err().contains("host.json:3:5"), run.err());
-    assertTrue(run.err().contains("callTimeoutMilis") && run.err().contains("callTimeoutMillis"), run.err());
+    assertTrue(
+        run.err().contains("callTimeoutMilis") && run.err().contains("callTimeoutMillis"),
+        run.err());
   }
 }

@@ -22,18 +22,26 @@ public final class IpRules {
     this.deny = deny;
   }
 
-  /** Rules from configuration strings such as {@code 10.0.0.0/8}, {@code ::1} or {@code 192.0.2.7}. */
+  /**
+   * Rules from configuration strings such as {@code 10.0.0.0/8}, {@code ::1} or {@code 192.0.2.7}.
+   */
   public static IpRules of(List<String> allow, List<String> deny) {
     return new IpRules(rules(allow, IpFilterRuleType.ACCEPT), rules(deny, IpFilterRuleType.REJECT));
   }
 
   private static List<IpSubnetFilterRule> rules(List<String> specs, IpFilterRuleType type) {
-    return specs.stream().map(spec -> {
-      int slash = spec.indexOf('/');
-      String address = slash < 0 ? spec : spec.substring(0, slash);
-      int prefix = slash < 0 ? (address.indexOf(':') >= 0 ? 128 : 32) : Integer.parseInt(spec.substring(slash + 1));
-      return new IpSubnetFilterRule(address, prefix, type);
-    }).toList();
+    return specs.stream()
+        .map(
+            spec -> {
+              int slash = spec.indexOf('/');
+              String address = slash < 0 ? spec : spec.substring(0, slash);
+              int prefix =
+                  slash < 0
+                      ? (address.indexOf(':') >= 0 ? 128 : 32)
+                      : Integer.parseInt(spec.substring(slash + 1));
+              return new IpSubnetFilterRule(address, prefix, type);
+            })
+        .toList();
   }
 
   /** Whether a client at this address may go on. */

@@ -6,21 +6,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.LockoutConfig;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Failed-logon throttling: after {@code threshold} failures for one account, or
- * {@code addressThreshold} from one client address, within the window, further attempts are refused
- * for the lockout duration. Counting both
- * keeps one address from guessing many passwords and many addresses from guessing one. Bounded:
- * idle entries are dropped, so a flood of invented names cannot grow it without limit.
+ * Failed-logon throttling: after {@code threshold} failures for one account, or {@code
+ * addressThreshold} from one client address, within the window, further attempts are refused for
+ * the lockout duration. Counting both keeps one address from guessing many passwords and many
+ * addresses from guessing one. Bounded: idle entries are dropped, so a flood of invented names
+ * cannot grow it without limit.
  */
 @Singleton
 public final class LogonThrottle {
@@ -45,7 +45,10 @@ public final class LogonThrottle {
     this.clock = clock;
   }
 
-  /** One key per account however it was written: {@code DOMAIN\\alice}, {@code alice@domain}, {@code Alice}. */
+  /**
+   * One key per account however it was written: {@code DOMAIN\\alice}, {@code alice@domain}, {@code
+   * Alice}.
+   */
   private static String accountKey(String account) {
     String name = account.substring(account.lastIndexOf('\\') + 1);
     int at = name.indexOf('@');
@@ -119,11 +122,15 @@ public final class LogonThrottle {
 
   private void prune(Instant now) {
     Instant windowStart = now.minus(Duration.ofSeconds(config.windowSeconds()));
-    windows.entrySet().removeIf(e -> {
-      synchronized (e.getValue()) {
-        return !e.getValue().lockedUntil.isAfter(now)
-            && (e.getValue().failures.isEmpty() || !e.getValue().failures.peekLast().isAfter(windowStart));
-      }
-    });
+    windows
+        .entrySet()
+        .removeIf(
+            e -> {
+              synchronized (e.getValue()) {
+                return !e.getValue().lockedUntil.isAfter(now)
+                    && (e.getValue().failures.isEmpty()
+                        || !e.getValue().failures.peekLast().isAfter(windowStart));
+              }
+            });
   }
 }

@@ -16,5 +16,10 @@ import java.util.List;
  * @param ipRules which clients may come in
  */
 public record PublishingPoint(
-    String name, String prefix, Path directory, URI origin, List<String> plugins, AccessControlList acl,
+    String name,
+    String prefix,
+    Path directory,
+    URI origin,
+    List<String> plugins,
+    AccessControlList acl,
     IpRules ipRules) {}

@@ -15,11 +15,20 @@ public final class PublishingPoints {
 
   @Inject
   PublishingPoints(HostConfig config, AccountDirectory accounts) {
-    this.points = config.publishingPoints().stream()
-        .map(p -> new PublishingPoint(p.name(), p.prefix(), p.directory(), p.origin(), p.plugins(),
-            AccessControlList.of(p.acl(), accounts), IpRules.of(p.ipAllow(), p.ipDeny())))
-        .sorted(Comparator.comparingInt((PublishingPoint p) -> p.prefix().length()).reversed())
-        .toList();
+    this.points =
+        config.publishingPoints().stream()
+            .map(
+                p ->
+                    new PublishingPoint(
+                        p.name(),
+                        p.prefix(),
+                        p.directory(),
+                        p.origin(),
+                        p.plugins(),
+                        AccessControlList.of(p.acl(), accounts),
+                        IpRules.of(p.ipAllow(), p.ipDeny())))
+            .sorted(Comparator.comparingInt((PublishingPoint p) -> p.prefix().length()).reversed())
+            .toList();
   }
 
   /** The publishing point whose prefix starts this raw request path, if any. */

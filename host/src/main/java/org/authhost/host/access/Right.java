@@ -7,7 +7,9 @@ import java.util.Locale;
  * Write, and Create (with Write, for creating publishing points).
  */
 public enum Right {
-  READ, WRITE, CREATE;
+  READ,
+  WRITE,
+  CREATE;
 
   static Right parse(String name) {
     return valueOf(name.toUpperCase(Locale.ROOT));

@@ -27,9 +27,9 @@ import org.authhost.host.accounts.StoreFile.Data;
  * The account store's file on disk and the {@link Snapshot} last read from or written to it.
  *
  * <p>Every change takes an exclusive lock on {@code <file>.lock}, re-reads the file, changes it and
- * replaces it atomically (temp file in the same folder, fsync, atomic rename; mode 600 where POSIX),
- * so the running host and any number of {@code authhost accounts} processes can write at once
- * without losing changes. Readers need no file lock: a rename replaces the file whole.
+ * replaces it atomically (temp file in the same folder, fsync, atomic rename; mode 600 where
+ * POSIX), so the running host and any number of {@code authhost accounts} processes can write at
+ * once without losing changes. Readers need no file lock: a rename replaces the file whole.
  */
 final class AccountFile {
   /**
@@ -44,7 +44,10 @@ final class AccountFile {
     Data make() throws IOException;
   }
 
-  /** A change to the freshly read store, made under the lock; throws IllegalArgumentException to refuse. */
+  /**
+   * A change to the freshly read store, made under the lock; throws IllegalArgumentException to
+   * refuse.
+   */
   @FunctionalInterface
   interface Change<T> {
     T apply(Data data);
@@ -133,8 +136,10 @@ final class AccountFile {
             before = read();
             data = StoreFile.parse(file, before);
           } else if (snapshot != null) {
-            throw new IOException(file + ": the account store has disappeared since it was read; restore it"
-                + " (it is not recreated, which would give every account a new SID)");
+            throw new IOException(
+                file
+                    + ": the account store has disappeared since it was read; restore it"
+                    + " (it is not recreated, which would give every account a new SID)");
           } else {
             data = newStore.make();
           }
@@ -142,7 +147,8 @@ final class AccountFile {
           try {
             StoreFile.validate(data);
           } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("a change left the account store invalid: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                "a change left the account store invalid: " + e.getMessage(), e);
           }
           byte[] after = StoreFile.serialize(data);
           if (before == null || !Arrays.equals(before, after)) {
@@ -163,7 +169,8 @@ final class AccountFile {
     Path dir = file.getParent();
     Path temp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp", ownerOnly());
     try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel out =
+          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           out.write(buffer);
@@ -186,7 +193,9 @@ final class AccountFile {
 
   private FileAttribute<?>[] ownerOnly() {
     return posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        ? new FileAttribute<?>[] {
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+        }
         : new FileAttribute<?>[0];
   }
 

@@ -6,8 +6,10 @@ import java.util.Locale;
 final class AccountNames {
   /** The longest user name Windows accepts (the SAM's pre-Windows 2000 limit). */
   static final int MAX_LENGTH = 20;
+
   /** The longest full name (description) kept. */
   static final int MAX_FULL_NAME = 256;
+
   private static final String FORBIDDEN = "\"/\\[]:;|=,+*?<>@";
 
   private AccountNames() {}
@@ -23,32 +25,55 @@ final class AccountNames {
       throw new IllegalArgumentException("a " + kind + " name must not be empty");
     }
     if (name.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("the " + kind + " name '" + name + "' is " + name.length()
-          + " characters long; at most " + MAX_LENGTH + " are allowed");
+      throw new IllegalArgumentException(
+          "the "
+              + kind
+              + " name '"
+              + name
+              + "' is "
+              + name.length()
+              + " characters long; at most "
+              + MAX_LENGTH
+              + " are allowed");
     }
     boolean onlyDotsAndSpaces = true;
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (Character.isISOControl(c)) {
-        throw new IllegalArgumentException("the " + kind + " name must not contain control characters (found U+"
-            + String.format("%04X", (int) c) + ")");
+        throw new IllegalArgumentException(
+            "the "
+                + kind
+                + " name must not contain control characters (found U+"
+                + String.format("%04X", (int) c)
+                + ")");
       }
       if (Character.isSurrogate(c) && !validSurrogateAt(name, i)) {
         throw new IllegalArgumentException("the " + kind + " name contains an unpaired surrogate");
       }
       if (FORBIDDEN.indexOf(c) >= 0) {
-        throw new IllegalArgumentException("the " + kind + " name '" + name + "' contains '" + c
-            + "'; none of " + FORBIDDEN + " is allowed");
+        throw new IllegalArgumentException(
+            "the "
+                + kind
+                + " name '"
+                + name
+                + "' contains '"
+                + c
+                + "'; none of "
+                + FORBIDDEN
+                + " is allowed");
       }
       if (c != '.' && c != ' ') {
         onlyDotsAndSpaces = false;
       }
     }
     if (onlyDotsAndSpaces) {
-      throw new IllegalArgumentException("the " + kind + " name '" + name + "' consists only of dots and spaces");
+      throw new IllegalArgumentException(
+          "the " + kind + " name '" + name + "' consists only of dots and spaces");
     }
-    if (Character.isWhitespace(name.charAt(0)) || Character.isWhitespace(name.charAt(name.length() - 1))) {
-      throw new IllegalArgumentException("the " + kind + " name '" + name + "' begins or ends with a space");
+    if (Character.isWhitespace(name.charAt(0))
+        || Character.isWhitespace(name.charAt(name.length() - 1))) {
+      throw new IllegalArgumentException(
+          "the " + kind + " name '" + name + "' begins or ends with a space");
     }
     return name;
   }
@@ -61,14 +86,20 @@ final class AccountNames {
     return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
 
-  /** A full name (may be empty): at most {@value #MAX_FULL_NAME} characters, no control characters. */
+  /**
+   * A full name (may be empty): at most {@value #MAX_FULL_NAME} characters, no control characters.
+   */
   static String validateFullName(String fullName) {
     if (fullName == null) {
       return "";
     }
     if (fullName.length() > MAX_FULL_NAME) {
-      throw new IllegalArgumentException("the full name is " + fullName.length() + " characters long; at most "
-          + MAX_FULL_NAME + " are allowed");
+      throw new IllegalArgumentException(
+          "the full name is "
+              + fullName.length()
+              + " characters long; at most "
+              + MAX_FULL_NAME
+              + " are allowed");
     }
     if (fullName.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException("the full name must not contain control characters");
@@ -91,7 +122,10 @@ final class AccountNames {
   record Qualified(String domain, String name) {
     /** Whether the name belongs to a machine whose domain is {@code machineDomain}. */
     boolean isLocalTo(String machineDomain) {
-      return domain == null || domain.isEmpty() || domain.equals(".") || domain.equalsIgnoreCase(machineDomain);
+      return domain == null
+          || domain.isEmpty()
+          || domain.equals(".")
+          || domain.equalsIgnoreCase(machineDomain);
     }
   }
 

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class AccountPoller extends LifeCycle {
   private static final Logger LOG = LoggerFactory.getLogger(AccountPoller.class);
+
   /** How often the poller looks for changes by other processes. */
   static final Duration INTERVAL = Duration.ofSeconds(1);
 

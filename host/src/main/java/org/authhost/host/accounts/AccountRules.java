@@ -21,15 +21,16 @@ import org.authhost.host.accounts.StoreFile.SecretsData;
 import org.authhost.host.accounts.StoreFile.UserData;
 
 /**
- * The rules of this machine's accounts, applied to the store's data: which names are this
- * domain's, that names are unique across users and groups, that built-in accounts and groups stay,
- * that Administrators keeps an enabled member and Guest never has a password, and which secrets a
- * password leaves behind. The changes here run under the file's lock on freshly read data and
- * throw {@link IllegalArgumentException} to refuse.
+ * The rules of this machine's accounts, applied to the store's data: which names are this domain's,
+ * that names are unique across users and groups, that built-in accounts and groups stay, that
+ * Administrators keeps an enabled member and Guest never has a password, and which secrets a
+ * password leaves behind. The changes here run under the file's lock on freshly read data and throw
+ * {@link IllegalArgumentException} to refuse.
  */
 final class AccountRules {
   private static final String MACHINE_SID_FILE = "machine.sid";
-  private static final Pattern MACHINE_SID = Pattern.compile("S-1-5-21-\\d{1,10}-\\d{1,10}-\\d{1,10}");
+  private static final Pattern MACHINE_SID =
+      Pattern.compile("S-1-5-21-\\d{1,10}-\\d{1,10}-\\d{1,10}");
 
   private final String domain;
   private final List<String> digestRealms;
@@ -54,12 +55,17 @@ final class AccountRules {
 
   // ---------------------------------------------------------------- a new store
 
-  /** A new store's data: the built-in accounts under the machine SID of {@link #newMachineSid()}. */
+  /**
+   * A new store's data: the built-in accounts under the machine SID of {@link #newMachineSid()}.
+   */
   Data newStore() throws IOException {
     return StoreFile.initial(newMachineSid());
   }
 
-  /** The machine SID for a new store: the one in {@code machine.sid} if the host made one, else random. */
+  /**
+   * The machine SID for a new store: the one in {@code machine.sid} if the host made one, else
+   * random.
+   */
   private Sid newMachineSid() throws IOException {
     Path legacy = dataDirectory == null ? null : dataDirectory.resolve(MACHINE_SID_FILE);
     if (legacy != null && Files.exists(legacy)) {
@@ -69,13 +75,20 @@ final class AccountRules {
       }
       return new Sid(value);
     }
-    return new Sid(String.format("S-1-5-21-%d-%d-%d", Integer.toUnsignedLong(random.nextInt()),
-        Integer.toUnsignedLong(random.nextInt()), Integer.toUnsignedLong(random.nextInt())));
+    return new Sid(
+        String.format(
+            "S-1-5-21-%d-%d-%d",
+            Integer.toUnsignedLong(random.nextInt()),
+            Integer.toUnsignedLong(random.nextInt()),
+            Integer.toUnsignedLong(random.nextInt())));
   }
 
   // ---------------------------------------------------------------- names
 
-  /** The user named {@code accountName} in any form {@link AccountNames#parse} reads, if it is this domain's. */
+  /**
+   * The user named {@code accountName} in any form {@link AccountNames#parse} reads, if it is this
+   * domain's.
+   */
   Optional<UserData> lookup(Snapshot s, String accountName) {
     if (accountName == null) {
       return Optional.empty();
@@ -106,7 +119,8 @@ final class AccountRules {
       for (String realm : digestRealms) {
         Map<String, String> byAlgorithm = new LinkedHashMap<>();
         for (String algorithm : Secrets.DIGEST_ALGORITHMS) {
-          byAlgorithm.put(algorithm, Secrets.hex(Secrets.digestHa1(algorithm, userName, realm, utf8)));
+          byAlgorithm.put(
+              algorithm, Secrets.hex(Secrets.digestHa1(algorithm, userName, realm, utf8)));
         }
         s.digestHa1.put(realm, byAlgorithm);
       }
@@ -126,14 +140,16 @@ final class AccountRules {
   /** Refuses a password for Guest, the account anonymous clients use. */
   static void requirePasswordAllowed(UserData user) {
     if (user.rid == StoreFile.GUEST_RID) {
-      throw new IllegalArgumentException("Guest cannot have a password: it is the account anonymous clients use");
+      throw new IllegalArgumentException(
+          "Guest cannot have a password: it is the account anonymous clients use");
     }
   }
 
   // ---------------------------------------------------------------- changes
 
   /** Adds a user, a member of Users and of {@code groups}; returns its name. */
-  String addUser(Data data, String name, String fullName, List<String> groups, SecretsData secrets) {
+  String addUser(
+      Data data, String name, String fullName, List<String> groups, SecretsData secrets) {
     requireFreeName(data, name);
     List<String> memberOf = new ArrayList<>();
     memberOf.add(StoreFile.USERS);
@@ -157,7 +173,9 @@ final class AccountRules {
     return u.name;
   }
 
-  /** Sets the password of {@code account}, which must still be the user {@code known} read before. */
+  /**
+   * Sets the password of {@code account}, which must still be the user {@code known} read before.
+   */
   void setPassword(Data data, String account, UserData known, SecretsData secrets) {
     UserData u = userOf(data, account);
     if (u.rid.intValue() != known.rid.intValue() || !u.name.equals(known.name)) {
@@ -170,8 +188,10 @@ final class AccountRules {
   void disable(Data data, String account) {
     UserData u = userOf(data, account);
     if (isLastEnabledAdministrator(data, u)) {
-      throw new IllegalArgumentException("cannot disable " + u.name
-          + ": it is the last enabled member of Administrators; enable or add another administrator first");
+      throw new IllegalArgumentException(
+          "cannot disable "
+              + u.name
+              + ": it is the last enabled member of Administrators; enable or add another administrator first");
     }
     u.disabled = true;
   }
@@ -183,11 +203,14 @@ final class AccountRules {
   void delete(Data data, String account) {
     UserData u = userOf(data, account);
     if (isBuiltin(u)) {
-      throw new IllegalArgumentException("cannot delete " + u.name + ": it is a built-in account (disable it instead)");
+      throw new IllegalArgumentException(
+          "cannot delete " + u.name + ": it is a built-in account (disable it instead)");
     }
     if (isLastEnabledAdministrator(data, u)) {
-      throw new IllegalArgumentException("cannot delete " + u.name
-          + ": it is the last enabled member of Administrators; enable or add another administrator first");
+      throw new IllegalArgumentException(
+          "cannot delete "
+              + u.name
+              + ": it is the last enabled member of Administrators; enable or add another administrator first");
     }
     data.users.remove(u);
   }
@@ -212,12 +235,15 @@ final class AccountRules {
     }
   }
 
-  /** @return false if the user already was a member */
+  /**
+   * @return false if the user already was a member
+   */
   boolean addMember(Data data, String group, String user) {
     GroupData g = groupOf(data, group);
     UserData u = userOf(data, user);
     if (u.rid == StoreFile.GUEST_RID && g.name.equals(StoreFile.ADMINISTRATORS)) {
-      throw new IllegalArgumentException("Guest cannot be a member of Administrators: anonymous clients log on as Guest");
+      throw new IllegalArgumentException(
+          "Guest cannot be a member of Administrators: anonymous clients log on as Guest");
     }
     if (u.groups.contains(g.name)) {
       return false;
@@ -226,7 +252,9 @@ final class AccountRules {
     return true;
   }
 
-  /** @return false if the user was not a member */
+  /**
+   * @return false if the user was not a member
+   */
   boolean removeMember(Data data, String group, String user) {
     GroupData g = groupOf(data, group);
     UserData u = userOf(data, user);
@@ -234,8 +262,10 @@ final class AccountRules {
       return false;
     }
     if (g.name.equals(StoreFile.ADMINISTRATORS) && isLastEnabledAdministrator(data, u)) {
-      throw new IllegalArgumentException("cannot remove " + u.name
-          + " from Administrators: it is the group's last enabled member; add another administrator first");
+      throw new IllegalArgumentException(
+          "cannot remove "
+              + u.name
+              + " from Administrators: it is the group's last enabled member; add another administrator first");
     }
     u.groups.remove(g.name);
     return true;
@@ -251,7 +281,11 @@ final class AccountRules {
     if (hasAdministratorWithPassword(data)) {
       return Optional.empty();
     }
-    UserData admin = data.users.stream().filter(u -> u.rid == StoreFile.ADMINISTRATOR_RID).findFirst().orElseThrow();
+    UserData admin =
+        data.users.stream()
+            .filter(u -> u.rid == StoreFile.ADMINISTRATOR_RID)
+            .findFirst()
+            .orElseThrow();
     admin.secrets = secrets;
     admin.passwordChanged = clock.instant().toString();
     admin.disabled = false;
@@ -262,28 +296,31 @@ final class AccountRules {
   }
 
   static boolean hasAdministratorWithPassword(Data data) {
-    return data.users.stream().anyMatch(u -> !u.disabled && u.secrets != null
-        && u.groups.contains(StoreFile.ADMINISTRATORS));
+    return data.users.stream()
+        .anyMatch(
+            u -> !u.disabled && u.secrets != null && u.groups.contains(StoreFile.ADMINISTRATORS));
   }
 
   private static boolean isLastEnabledAdministrator(Data data, UserData target) {
     if (target.disabled || !target.groups.contains(StoreFile.ADMINISTRATORS)) {
       return false;
     }
-    return data.users.stream().noneMatch(u -> u != target && !u.disabled
-        && u.groups.contains(StoreFile.ADMINISTRATORS));
+    return data.users.stream()
+        .noneMatch(u -> u != target && !u.disabled && u.groups.contains(StoreFile.ADMINISTRATORS));
   }
 
   private static void requireFreeName(Data data, String name) {
     String key = AccountNames.key(name);
     for (UserData u : data.users) {
       if (AccountNames.key(u.name).equals(key)) {
-        throw new IllegalArgumentException("the name '" + name + "' is taken by the user " + u.name);
+        throw new IllegalArgumentException(
+            "the name '" + name + "' is taken by the user " + u.name);
       }
     }
     for (GroupData g : data.groups) {
       if (AccountNames.key(g.name).equals(key)) {
-        throw new IllegalArgumentException("the name '" + name + "' is taken by the group " + g.name);
+        throw new IllegalArgumentException(
+            "the name '" + name + "' is taken by the group " + g.name);
       }
     }
   }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host's local account store, the SAM of this host: users, groups and the secrets of their
- * passwords, kept in one JSON file ({@code accounts.file}, default {@code <dataDirectory>/accounts.json}).
+ * passwords, kept in one JSON file ({@code accounts.file}, default {@code
+ * <dataDirectory>/accounts.json}).
  *
  * <p>A façade over three parts: {@link AccountFile}, the file under its lock, replaced atomically,
  * so that the running host and any number of {@code authhost accounts} processes can write at once
@@ -44,14 +45,21 @@ public final class AccountStore implements AccountDirectory {
   private final AccountFile file;
   private final String domain;
 
-  /** The store of this host's configuration; creates the file with the built-in accounts if missing. */
+  /**
+   * The store of this host's configuration; creates the file with the built-in accounts if missing.
+   */
   @Inject
   public AccountStore(HostConfig config, Clock clock) throws IOException {
-    this(config.accounts().file(), config.serverName(), config.dataDirectory(), config.accounts().digestRealms(),
+    this(
+        config.accounts().file(),
+        config.serverName(),
+        config.dataDirectory(),
+        config.accounts().digestRealms(),
         clock);
   }
 
-  AccountStore(Path file, String serverName, Path dataDirectory, List<String> digestRealms, Clock clock)
+  AccountStore(
+      Path file, String serverName, Path dataDirectory, List<String> digestRealms, Clock clock)
       throws IOException {
     this.domain = serverName.toUpperCase(Locale.ROOT);
     this.rules = new AccountRules(domain, digestRealms, dataDirectory, clock);
@@ -77,8 +85,8 @@ public final class AccountStore implements AccountDirectory {
   // ---------------------------------------------------------------- reads
 
   /**
-   * An object that stays the same while the accounts do and changes with every change (a reload,
-   * a write): for indexes built from the accounts to know when to rebuild.
+   * An object that stays the same while the accounts do and changes with every change (a reload, a
+   * write): for indexes built from the accounts to know when to rebuild.
    */
   Object version() {
     return current();
@@ -102,22 +110,27 @@ public final class AccountStore implements AccountDirectory {
   @Override
   public Optional<Account> find(String accountName) {
     Snapshot s = current();
-    return lookup(s, accountName).map(u -> s.accounts.computeIfAbsent(u.rid, rid -> {
-      List<Sid> groups = new ArrayList<>();
-      for (String g : u.groups) {
-        groups.add(new Sid(s.groups.get(AccountNames.key(g)).sid));
-      }
-      if (u.rid != StoreFile.GUEST_RID) {
-        // As in a Windows logon: every account but Guest is an authenticated user.
-        groups.add(Sid.AUTHENTICATED_USERS);
-      }
-      return new Account(u.name, domain, userSid(s, u), groups, u.disabled);
-    }));
+    return lookup(s, accountName)
+        .map(
+            u ->
+                s.accounts.computeIfAbsent(
+                    u.rid,
+                    rid -> {
+                      List<Sid> groups = new ArrayList<>();
+                      for (String g : u.groups) {
+                        groups.add(new Sid(s.groups.get(AccountNames.key(g)).sid));
+                      }
+                      if (u.rid != StoreFile.GUEST_RID) {
+                        // As in a Windows logon: every account but Guest is an authenticated user.
+                        groups.add(Sid.AUTHENTICATED_USERS);
+                      }
+                      return new Account(u.name, domain, userSid(s, u), groups, u.disabled);
+                    }));
   }
 
   /**
-   * The SID of a user or group: users as {@link #find}, groups by {@code name}, {@code DOMAIN\name},
-   * {@code .\name} or, for the built-in groups, {@code BUILTIN\name}.
+   * The SID of a user or group: users as {@link #find}, groups by {@code name}, {@code
+   * DOMAIN\name}, {@code .\name} or, for the built-in groups, {@code BUILTIN\name}.
    */
   @Override
   public Optional<Sid> findSid(String name) {
@@ -141,7 +154,10 @@ public final class AccountStore implements AccountDirectory {
     return Optional.empty();
   }
 
-  /** The user with this name ({@code name}, {@code DOMAIN\name}, {@code .\name} or {@code name@domain}). */
+  /**
+   * The user with this name ({@code name}, {@code DOMAIN\name}, {@code .\name} or {@code
+   * name@domain}).
+   */
   public Optional<UserView> user(String name) {
     Snapshot s = current();
     return lookup(s, name).map(u -> view(s, u));
@@ -150,7 +166,10 @@ public final class AccountStore implements AccountDirectory {
   /** Every user, by RID. */
   public List<UserView> users() {
     Snapshot s = current();
-    return s.data.users.stream().sorted(Comparator.comparingInt(u -> u.rid)).map(u -> view(s, u)).toList();
+    return s.data.users.stream()
+        .sorted(Comparator.comparingInt(u -> u.rid))
+        .map(u -> view(s, u))
+        .toList();
   }
 
   /** The group with this name. */
@@ -185,7 +204,8 @@ public final class AccountStore implements AccountDirectory {
    * with a password, for a realm in {@code accounts.digestRealms} when the password was set.
    *
    * @param algorithm {@code MD5}, {@code SHA-256} or {@code SHA-512-256}, case-insensitive; a
-   *     {@code -sess} variant gives the HA1 of its base algorithm, from which the session HA1 is made
+   *     {@code -sess} variant gives the HA1 of its base algorithm, from which the session HA1 is
+   *     made
    */
   public Optional<byte[]> digestHa1(String account, String realm, String algorithm) {
     String alg = Secrets.digestAlgorithm(algorithm);
@@ -200,11 +220,19 @@ public final class AccountStore implements AccountDirectory {
   }
 
   /** What the password verifier needs; package-private, as it holds the Argon2 hash. */
-  record Credential(int rid, String name, boolean disabled, String passwordChanged, String argon2id) {}
+  record Credential(
+      int rid, String name, boolean disabled, String passwordChanged, String argon2id) {}
 
   Optional<Credential> credential(String account) {
-    return lookup(current(), account).map(u -> new Credential(u.rid, u.name, u.disabled, u.passwordChanged,
-        u.secrets == null ? null : u.secrets.argon2id));
+    return lookup(current(), account)
+        .map(
+            u ->
+                new Credential(
+                    u.rid,
+                    u.name,
+                    u.disabled,
+                    u.passwordChanged,
+                    u.secrets == null ? null : u.secrets.argon2id));
   }
 
   private Optional<UserData> lookup(Snapshot s, String accountName) {
@@ -216,17 +244,28 @@ public final class AccountStore implements AccountDirectory {
   }
 
   private UserView view(Snapshot s, UserData u) {
-    return new UserView(u.name, domain, userSid(s, u), u.rid, u.fullName, u.groups, u.disabled, u.secrets != null,
-        u.passwordChanged == null ? null : Instant.parse(u.passwordChanged), AccountRules.isBuiltin(u));
+    return new UserView(
+        u.name,
+        domain,
+        userSid(s, u),
+        u.rid,
+        u.fullName,
+        u.groups,
+        u.disabled,
+        u.secrets != null,
+        u.passwordChanged == null ? null : Instant.parse(u.passwordChanged),
+        AccountRules.isBuiltin(u));
   }
 
   private static GroupView view(Snapshot s, GroupData g) {
-    List<String> members = s.data.users.stream()
-        .filter(u -> u.groups.contains(g.name))
-        .sorted(Comparator.comparingInt(u -> u.rid))
-        .map(u -> u.name)
-        .toList();
-    return new GroupView(g.name, new Sid(g.sid), members, StoreFile.BUILTIN_GROUPS.containsKey(g.name));
+    List<String> members =
+        s.data.users.stream()
+            .filter(u -> u.groups.contains(g.name))
+            .sorted(Comparator.comparingInt(u -> u.rid))
+            .map(u -> u.name)
+            .toList();
+    return new GroupView(
+        g.name, new Sid(g.sid), members, StoreFile.BUILTIN_GROUPS.containsKey(g.name));
   }
 
   // ---------------------------------------------------------------- writes
@@ -235,10 +274,11 @@ public final class AccountStore implements AccountDirectory {
    * Adds a user, a member of Users and of {@code groups}.
    *
    * @param password its password, or null for none; not kept, and not cleared by this method
-   * @throws IllegalArgumentException if the name is invalid or taken, a group does not exist, or the
-   *     password cannot be used
+   * @throws IllegalArgumentException if the name is invalid or taken, a group does not exist, or
+   *     the password cannot be used
    */
-  public UserView addUser(String name, String fullName, List<String> groups, char[] password) throws IOException {
+  public UserView addUser(String name, String fullName, List<String> groups, char[] password)
+      throws IOException {
     AccountNames.validate("user", name);
     String full = AccountNames.validateFullName(fullName);
     // Hashing takes a while: before the lock, which other processes may be waiting for.
@@ -263,7 +303,8 @@ public final class AccountStore implements AccountDirectory {
   /**
    * Disables a user: it can no longer log on.
    *
-   * @throws IllegalArgumentException for an unknown user or the last enabled member of Administrators
+   * @throws IllegalArgumentException for an unknown user or the last enabled member of
+   *     Administrators
    */
   public void disable(String account) throws IOException {
     change(data -> rules.disable(data, account));
@@ -339,16 +380,20 @@ public final class AccountStore implements AccountDirectory {
       Arrays.fill(chars, '\0');
     }
     Optional<String> given = file.change(data -> rules.giveAdministratorPassword(data, secrets));
-    given.ifPresent(name -> LOG.warn("gave {} a new random password: no enabled member of Administrators had one",
-        domain + "\\" + name));
+    given.ifPresent(
+        name ->
+            LOG.warn(
+                "gave {} a new random password: no enabled member of Administrators had one",
+                domain + "\\" + name));
     return given.map(name -> password);
   }
 
   /** A change that returns nothing. */
   private void change(Consumer<Data> change) throws IOException {
-    file.change(data -> {
-      change.accept(data);
-      return null;
-    });
+    file.change(
+        data -> {
+          change.accept(data);
+          return null;
+        });
   }
 }

@@ -7,7 +7,8 @@ import org.authhost.api.Sid;
  * A group of the account store.
  *
  * @param name the group's name
- * @param sid {@code S-1-5-32-...} for the built-in groups, {@code <machine SID>-<rid>} for local ones
+ * @param sid {@code S-1-5-32-...} for the built-in groups, {@code <machine SID>-<rid>} for local
+ *     ones
  * @param members the names of its member users
  * @param builtin Administrators, Users or Guests, which always exist
  */

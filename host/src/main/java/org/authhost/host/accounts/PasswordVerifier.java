@@ -13,22 +13,22 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.accounts.AccountStore.Credential;
 import org.authhost.host.tokens.PasswordCheck;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Checks an account's password against its Argon2id hash.
  *
  * <p>A success is remembered for {@link #DEFAULT_TTL} (by the injected clock), keyed by the account
  * and an HMAC-SHA256 of the password under a key made at random for this process, so a keep-alive
- * client that sends the same credentials on every request pays Argon2 once a minute, not every time.
- * A remembered success counts only while the account is enabled and its password hash and change
- * time are those it was checked against: a new password, or disabling the account, takes effect at
- * once. Failures are not remembered.
+ * client that sends the same credentials on every request pays Argon2 once a minute, not every
+ * time. A remembered success counts only while the account is enabled and its password hash and
+ * change time are those it was checked against: a new password, or disabling the account, takes
+ * effect at once. Failures are not remembered.
  *
  * <p>At most one Argon2 computation per processor runs at a time (each needs 19 MiB), and unknown,
  * disabled and password-less accounts cost one as well, so answers do not reveal which names exist.
@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 public final class PasswordVerifier implements PasswordCheck {
   /** How long a verified password is remembered. */
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
+
   private static final int PRUNE_AT = 4_096;
   private static final int MAX_ENTRIES = 65_536;
 
@@ -45,9 +46,12 @@ public final class PasswordVerifier implements PasswordCheck {
   private final Duration ttl;
   private final SecretKeySpec cacheKey;
   private final ConcurrentHashMap<Key, Entry> cache = new ConcurrentHashMap<>();
-  private final Semaphore argon2Slots = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+  private final Semaphore argon2Slots =
+      new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+
   /** The longest a check waits for a free Argon2 slot; well under any plug-in call time limit. */
   static final long SLOT_WAIT_MILLIS = 1_000;
+
   private final AtomicLong busyRefusals = new AtomicLong();
   private final AtomicLong argon2Runs = new AtomicLong();
   private volatile String decoy;
@@ -57,9 +61,12 @@ public final class PasswordVerifier implements PasswordCheck {
   /** How many times the time-to-live a remembered password may be extended by use. */
   static final int MAX_TTL_MULTIPLE = 10;
 
-  private record Entry(String argon2id, String passwordChanged, Instant expires, Instant firstChecked) {
+  private record Entry(
+      String argon2id, String passwordChanged, Instant expires, Instant firstChecked) {
     boolean stillFor(Credential c, Instant now) {
-      return now.isBefore(expires) && !c.disabled() && argon2id.equals(c.argon2id())
+      return now.isBefore(expires)
+          && !c.disabled()
+          && argon2id.equals(c.argon2id())
           && Objects.equals(passwordChanged, c.passwordChanged());
     }
   }
@@ -127,10 +134,13 @@ public final class PasswordVerifier implements PasswordCheck {
     }
     try {
       Optional<Credential> found = store.credential(account);
-      if (found.isEmpty() || found.get().disabled() || found.get().argon2id() == null
+      if (found.isEmpty()
+          || found.get().disabled()
+          || found.get().argon2id() == null
           || found.get().rid() == StoreFile.GUEST_RID) {
         found.ifPresent(c -> forget(c.rid()));
-        return argon2(decoy(), utf8) == PasswordCheck.Result.BUSY ? PasswordCheck.Result.BUSY
+        return argon2(decoy(), utf8) == PasswordCheck.Result.BUSY
+            ? PasswordCheck.Result.BUSY
             : PasswordCheck.Result.MISMATCH;
       }
       Credential c = found.get();
@@ -142,7 +152,11 @@ public final class PasswordVerifier implements PasswordCheck {
           // Sliding: a client that keeps using its password keeps it remembered, so busy
           // keep-alive clients never all miss at the same moment; capped, so it is re-checked.
           if (hit.firstChecked().plus(ttl.multipliedBy(MAX_TTL_MULTIPLE)).isAfter(now)) {
-            cache.replace(key, hit, new Entry(hit.argon2id(), hit.passwordChanged(), now.plus(ttl), hit.firstChecked()));
+            cache.replace(
+                key,
+                hit,
+                new Entry(
+                    hit.argon2id(), hit.passwordChanged(), now.plus(ttl), hit.firstChecked()));
           }
           return PasswordCheck.Result.MATCH;
         }
@@ -189,7 +203,9 @@ public final class PasswordVerifier implements PasswordCheck {
     }
     try {
       argon2Runs.incrementAndGet();
-      return Secrets.verifyArgon2id(phc, password) ? PasswordCheck.Result.MATCH : PasswordCheck.Result.MISMATCH;
+      return Secrets.verifyArgon2id(phc, password)
+          ? PasswordCheck.Result.MATCH
+          : PasswordCheck.Result.MISMATCH;
     } finally {
       argon2Slots.release();
     }
@@ -204,8 +220,14 @@ public final class PasswordVerifier implements PasswordCheck {
       byte[] salt = new byte[Secrets.SALT_BYTES];
       new SecureRandom().nextBytes(salt);
       // The hash value itself is never compared true: only the cost matters.
-      d = new Secrets.Argon2Hash(Secrets.ARGON2_MEMORY_KIB, Secrets.ARGON2_ITERATIONS, Secrets.ARGON2_PARALLELISM,
-          salt, random).encode();
+      d =
+          new Secrets.Argon2Hash(
+                  Secrets.ARGON2_MEMORY_KIB,
+                  Secrets.ARGON2_ITERATIONS,
+                  Secrets.ARGON2_PARALLELISM,
+                  salt,
+                  random)
+              .encode();
       decoy = d;
     }
     return d;

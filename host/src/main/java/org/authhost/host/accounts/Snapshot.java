@@ -16,8 +16,10 @@ final class Snapshot {
   final Sid machineSid;
   final Map<String, UserData> users = new LinkedHashMap<>();
   final Map<String, GroupData> groups = new LinkedHashMap<>();
+
   /** Accounts as the token service sees them, built once per snapshot (it never changes). */
   final Map<Integer, Account> accounts = new ConcurrentHashMap<>();
+
   final Stamp stamp;
   final byte[] sha256;
 

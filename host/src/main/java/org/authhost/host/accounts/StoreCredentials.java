@@ -4,15 +4,15 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.api.CredentialService;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
-import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The plug-ins' view of the account store's derived secrets. */
 @Singleton
@@ -44,7 +44,8 @@ public final class StoreCredentials implements CredentialService {
   }
 
   @Override
-  public HResult findUserByHash(String realm, String algorithm, String userhash, Out<String> accountName) {
+  public HResult findUserByHash(
+      String realm, String algorithm, String userhash, Out<String> accountName) {
     String alg = algorithm == null ? null : Secrets.digestAlgorithm(algorithm);
     if (realm == null || alg == null || userhash == null || accountName == null) {
       return HResult.E_INVALIDARG;
@@ -65,15 +66,19 @@ public final class StoreCredentials implements CredentialService {
       current = new Index(version, new ConcurrentHashMap<>());
       index = current;
     }
-    return current.byRealmAndAlgorithm().computeIfAbsent(realm + "\u0000" + algorithm, k -> {
-      Map<String, String> byHash = new HashMap<>();
-      for (UserView user : store.users()) {
-        if (!user.disabled()) {
-          byHash.put(hex(algorithm, user.name() + ":" + realm), user.name());
-        }
-      }
-      return Map.copyOf(byHash);
-    });
+    return current
+        .byRealmAndAlgorithm()
+        .computeIfAbsent(
+            realm + "\u0000" + algorithm,
+            k -> {
+              Map<String, String> byHash = new HashMap<>();
+              for (UserView user : store.users()) {
+                if (!user.disabled()) {
+                  byHash.put(hex(algorithm, user.name() + ":" + realm), user.name());
+                }
+              }
+              return Map.copyOf(byHash);
+            });
   }
 
   /** The userhash index of one version of the store. */
@@ -96,12 +101,14 @@ public final class StoreCredentials implements CredentialService {
 
   private static String hex(String algorithm, String text) {
     try {
-      String jdk = switch (algorithm) {
-        case "MD5" -> "MD5";
-        case "SHA-256" -> "SHA-256";
-        default -> "SHA-512/256";
-      };
-      return HexFormat.of().formatHex(MessageDigest.getInstance(jdk).digest(text.getBytes(StandardCharsets.UTF_8)));
+      String jdk =
+          switch (algorithm) {
+            case "MD5" -> "MD5";
+            case "SHA-256" -> "SHA-256";
+            default -> "SHA-512/256";
+          };
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance(jdk).digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

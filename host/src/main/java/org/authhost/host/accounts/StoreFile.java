@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,9 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.authhost.api.Sid;
-import java.util.Collections;
 
-/** The account store's JSON form: the data model, strict reading with file-naming errors, writing. */
+/**
+ * The account store's JSON form: the data model, strict reading with file-naming errors, writing.
+ */
 final class StoreFile {
   static final int VERSION = 1;
   static final int ADMINISTRATOR_RID = 500;
@@ -34,19 +36,23 @@ final class StoreFile {
   static final String ADMINISTRATORS = "Administrators";
   static final String USERS = "Users";
   static final String GUESTS = "Guests";
+
   /** The built-in groups, by name. */
   static final Map<String, Sid> BUILTIN_GROUPS = builtinGroups();
-  private static final Pattern MACHINE_SID = Pattern.compile("S-1-5-21-\\d{1,10}-\\d{1,10}-\\d{1,10}");
+
+  private static final Pattern MACHINE_SID =
+      Pattern.compile("S-1-5-21-\\d{1,10}-\\d{1,10}-\\d{1,10}");
   private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
 
   private StoreFile() {}
 
@@ -81,15 +87,25 @@ final class StoreFile {
     }
   }
 
-  @JsonPropertyOrder({"name", "rid", "fullName", "groups", "disabled", "passwordChanged", "secrets"})
+  @JsonPropertyOrder({
+    "name",
+    "rid",
+    "fullName",
+    "groups",
+    "disabled",
+    "passwordChanged",
+    "secrets"
+  })
   static final class UserData {
     public String name;
     public Integer rid;
     public String fullName = "";
     public List<String> groups = new ArrayList<>();
     public boolean disabled;
+
     /** ISO-8601 instant of the last password change; absent when no password was ever set. */
     public String passwordChanged;
+
     /** Absent when the account has no password. */
     public SecretsData secrets;
   }
@@ -98,8 +114,10 @@ final class StoreFile {
   static final class SecretsData {
     /** PHC string. */
     public String argon2id;
+
     /** MD4(UTF-16LE(password)), hex. */
     public String ntHash;
+
     /** realm → Digest algorithm → HA1 hex. */
     public Map<String, Map<String, String>> digestHa1 = new LinkedHashMap<>();
   }
@@ -145,20 +163,31 @@ final class StoreFile {
       data = MAPPER.readValue(bytes, Data.class);
     } catch (JsonProcessingException e) {
       var location = e.getLocation();
-      String where = location == null ? "" : ":" + location.getLineNr() + ":" + location.getColumnNr();
-      throw new IOException(file + where + ": the account store is not valid JSON of the expected form: "
-          + e.getOriginalMessage() + " (fix or restore the file; the host does not reset it)", e);
+      String where =
+          location == null ? "" : ":" + location.getLineNr() + ":" + location.getColumnNr();
+      throw new IOException(
+          file
+              + where
+              + ": the account store is not valid JSON of the expected form: "
+              + e.getOriginalMessage()
+              + " (fix or restore the file; the host does not reset it)",
+          e);
     } catch (IOException e) {
       throw new IOException(file + ": cannot read the account store: " + e.getMessage(), e);
     }
     if (data == null) {
-      throw new IOException(file + ": the account store is empty (JSON null); fix or restore the file");
+      throw new IOException(
+          file + ": the account store is empty (JSON null); fix or restore the file");
     }
     try {
       validate(data);
     } catch (IllegalArgumentException e) {
-      throw new IOException(file + ": the account store is invalid: " + e.getMessage()
-          + " (fix or restore the file; the host does not reset it)", e);
+      throw new IOException(
+          file
+              + ": the account store is invalid: "
+              + e.getMessage()
+              + " (fix or restore the file; the host does not reset it)",
+          e);
     }
     return data;
   }
@@ -170,13 +199,16 @@ final class StoreFile {
    */
   static void validate(Data data) {
     if (data.version == null || data.version != VERSION) {
-      throw new IllegalArgumentException("version is " + data.version + "; this host reads version " + VERSION);
+      throw new IllegalArgumentException(
+          "version is " + data.version + "; this host reads version " + VERSION);
     }
     if (data.machineSid == null || !MACHINE_SID.matcher(data.machineSid).matches()) {
-      throw new IllegalArgumentException("machineSid '" + data.machineSid + "' is not S-1-5-21-a-b-c");
+      throw new IllegalArgumentException(
+          "machineSid '" + data.machineSid + "' is not S-1-5-21-a-b-c");
     }
     if (data.nextRid == null || data.nextRid < FIRST_RID) {
-      throw new IllegalArgumentException("nextRid " + data.nextRid + " is missing or below " + FIRST_RID);
+      throw new IllegalArgumentException(
+          "nextRid " + data.nextRid + " is missing or below " + FIRST_RID);
     }
     if (data.groups == null || data.users == null) {
       throw new IllegalArgumentException("groups and users must be arrays");
@@ -198,15 +230,18 @@ final class StoreFile {
       Sid builtin = BUILTIN_GROUPS.get(g.name);
       if (builtin != null) {
         if (!builtin.value().equals(g.sid)) {
-          throw new IllegalArgumentException(at + ": the built-in group " + g.name + " must have SID " + builtin);
+          throw new IllegalArgumentException(
+              at + ": the built-in group " + g.name + " must have SID " + builtin);
         }
       } else {
         if (BUILTIN_GROUPS.keySet().stream().anyMatch(b -> b.equalsIgnoreCase(g.name))) {
-          throw new IllegalArgumentException(at + ": '" + g.name + "' differs from a built-in group only in case");
+          throw new IllegalArgumentException(
+              at + ": '" + g.name + "' differs from a built-in group only in case");
         }
         int rid = localRid(data.machineSid, g.sid, at);
         if (rid < FIRST_RID || rid >= data.nextRid || !rids.add(rid)) {
-          throw new IllegalArgumentException(at + ": RID " + rid + " is reserved, used twice or not below nextRid");
+          throw new IllegalArgumentException(
+              at + ": RID " + rid + " is reserved, used twice or not below nextRid");
         }
       }
     }
@@ -226,14 +261,16 @@ final class StoreFile {
       at = at + " (" + u.name + ")";
       AccountNames.validate("user", u.name);
       if (!names.add(AccountNames.key(u.name))) {
-        throw new IllegalArgumentException(at + ": the name is used twice (users and groups share names)");
+        throw new IllegalArgumentException(
+            at + ": the name is used twice (users and groups share names)");
       }
       if (u.rid == ADMINISTRATOR_RID) {
         administrator = true;
       } else if (u.rid == GUEST_RID) {
         guest = true;
       } else if (u.rid < FIRST_RID || u.rid >= data.nextRid) {
-        throw new IllegalArgumentException(at + ": RID " + u.rid + " is reserved or not below nextRid " + data.nextRid);
+        throw new IllegalArgumentException(
+            at + ": RID " + u.rid + " is reserved or not below nextRid " + data.nextRid);
       }
       if (!rids.add(u.rid)) {
         throw new IllegalArgumentException(at + ": RID " + u.rid + " is used twice");
@@ -257,7 +294,8 @@ final class StoreFile {
         try {
           Instant.parse(u.passwordChanged);
         } catch (DateTimeParseException e) {
-          throw new IllegalArgumentException(at + ": passwordChanged '" + u.passwordChanged + "' is not an ISO instant");
+          throw new IllegalArgumentException(
+              at + ": passwordChanged '" + u.passwordChanged + "' is not an ISO instant");
         }
       }
       if (u.secrets != null) {
@@ -268,8 +306,10 @@ final class StoreFile {
       }
     }
     if (!administrator || !guest) {
-      throw new IllegalArgumentException("the built-in user " + (administrator ? GUEST + " (RID 501)" : ADMINISTRATOR
-          + " (RID 500)") + " is missing");
+      throw new IllegalArgumentException(
+          "the built-in user "
+              + (administrator ? GUEST + " (RID 501)" : ADMINISTRATOR + " (RID 500)")
+              + " is missing");
     }
   }
 
@@ -287,13 +327,20 @@ final class StoreFile {
     }
     for (var realm : s.digestHa1.entrySet()) {
       if (realm.getValue() == null) {
-        throw new IllegalArgumentException(at + ": secrets.digestHa1." + realm.getKey() + " is null");
+        throw new IllegalArgumentException(
+            at + ": secrets.digestHa1." + realm.getKey() + " is null");
       }
       for (var ha1 : realm.getValue().entrySet()) {
-        if (!Secrets.DIGEST_ALGORITHMS.contains(ha1.getKey()) || ha1.getValue() == null
+        if (!Secrets.DIGEST_ALGORITHMS.contains(ha1.getKey())
+            || ha1.getValue() == null
             || !HEX.matcher(ha1.getValue()).matches()) {
-          throw new IllegalArgumentException(at + ": secrets.digestHa1." + realm.getKey() + "." + ha1.getKey()
-              + " is not a known algorithm with a lower-case hex value");
+          throw new IllegalArgumentException(
+              at
+                  + ": secrets.digestHa1."
+                  + realm.getKey()
+                  + "."
+                  + ha1.getKey()
+                  + " is not a known algorithm with a lower-case hex value");
         }
       }
     }
@@ -302,7 +349,8 @@ final class StoreFile {
   private static int localRid(String machineSid, String sid, String at) {
     String prefix = machineSid + "-";
     if (!sid.startsWith(prefix)) {
-      throw new IllegalArgumentException(at + ": SID " + sid + " is not under the machine SID " + machineSid);
+      throw new IllegalArgumentException(
+          at + ": SID " + sid + " is not under the machine SID " + machineSid);
     }
     try {
       return Integer.parseInt(sid.substring(prefix.length()));

@@ -18,8 +18,17 @@ import org.authhost.api.Sid;
  * @param passwordChanged when the password was last set, or null if it never was
  * @param builtin Administrator or Guest, which cannot be deleted
  */
-public record UserView(String name, String domain, Sid sid, int rid, String fullName, List<String> groups,
-    boolean disabled, boolean passwordSet, Instant passwordChanged, boolean builtin) {
+public record UserView(
+    String name,
+    String domain,
+    Sid sid,
+    int rid,
+    String fullName,
+    List<String> groups,
+    boolean disabled,
+    boolean passwordSet,
+    Instant passwordChanged,
+    boolean builtin) {
   public UserView {
     groups = List.copyOf(groups);
   }

@@ -16,7 +16,8 @@ import java.time.Duration;
 /** The command line's side of the admin endpoint. */
 public final class AdminClient {
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AdminEndpointFile endpoint;
 
   private AdminClient(AdminEndpointFile endpoint) {
@@ -28,11 +29,17 @@ public final class AdminClient {
    *
    * @throws AdminException when no host is running there, saying how to start one
    */
-  public static AdminClient connect(Path dataDirectory, Path configDirectory) throws AdminException {
+  public static AdminClient connect(Path dataDirectory, Path configDirectory)
+      throws AdminException {
     Path file = AdminEndpointFile.in(dataDirectory);
     if (!Files.exists(file)) {
-      throw new AdminException("no running host for configuration " + configDirectory + " (" + file
-          + " does not exist); start one with: ./authhost run --config " + configDirectory);
+      throw new AdminException(
+          "no running host for configuration "
+              + configDirectory
+              + " ("
+              + file
+              + " does not exist); start one with: ./authhost run --config "
+              + configDirectory);
     }
     try {
       return new AdminClient(AdminEndpointFile.read(dataDirectory));
@@ -61,17 +68,26 @@ public final class AdminClient {
 
   private JsonNode send(HttpRequest.Builder request) throws AdminException {
     try {
-      HttpResponse<byte[]> response = http.send(
-          request.header("Authorization", "Bearer " + endpoint.token()).timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.send(
+              request
+                  .header("Authorization", "Bearer " + endpoint.token())
+                  .timeout(Duration.ofSeconds(60))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       JsonNode body = json.readTree(response.body());
       if (response.statusCode() != 200) {
-        throw new AdminException(body.path("error").asText("the host answered " + response.statusCode()));
+        throw new AdminException(
+            body.path("error").asText("the host answered " + response.statusCode()));
       }
       return body;
     } catch (ConnectException e) {
-      throw new AdminException("the host (pid " + endpoint.pid() + ") is not answering on port "
-          + endpoint.port() + "; it may have been killed: start it again");
+      throw new AdminException(
+          "the host (pid "
+              + endpoint.pid()
+              + ") is not answering on port "
+              + endpoint.port()
+              + "; it may have been killed: start it again");
     } catch (IOException e) {
       throw new AdminException("talking to the host failed: " + e.getMessage());
     } catch (InterruptedException e) {

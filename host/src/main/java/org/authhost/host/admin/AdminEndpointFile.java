@@ -30,18 +30,23 @@ public record AdminEndpointFile(int port, String token, long pid) {
     Path temp = dataDirectory.resolve(NAME + ".tmp");
     Files.deleteIfExists(temp);
     try {
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(temp);
     }
     JSON.writeValue(temp.toFile(), Map.of("port", port, "token", token, "pid", pid));
-    Files.move(temp, in(dataDirectory), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temp,
+        in(dataDirectory),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Reads the file of a running host. */
   public static AdminEndpointFile read(Path dataDirectory) throws IOException {
     var node = JSON.readTree(in(dataDirectory).toFile());
-    return new AdminEndpointFile(node.path("port").asInt(), node.path("token").asText(),
-        node.path("pid").asLong());
+    return new AdminEndpointFile(
+        node.path("port").asInt(), node.path("token").asText(), node.path("pid").asLong());
   }
 }

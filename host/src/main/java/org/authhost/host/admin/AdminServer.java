@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +24,6 @@ import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
-import java.net.BindException;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,19 +59,29 @@ public final class AdminServer extends LifeCycle {
     String bearer = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     token = bearer.getBytes(StandardCharsets.US_ASCII);
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.admin().port()), 16);
+      server =
+          HttpServer.create(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), config.admin().port()), 16);
     } catch (BindException e) {
-      throw new IOException("the admin endpoint cannot listen on 127.0.0.1:" + config.admin().port()
-          + " (" + e.getMessage() + "); set admin.port in host.json to a free port, or 0 to pick one", e);
+      throw new IOException(
+          "the admin endpoint cannot listen on 127.0.0.1:"
+              + config.admin().port()
+              + " ("
+              + e.getMessage()
+              + "); set admin.port in host.json to a free port, or 0 to pick one",
+          e);
     }
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "admin-endpoint");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "admin-endpoint");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext("/", this::handle);
     server.start();
-    new AdminEndpointFile(port(), bearer, ProcessHandle.current().pid()).write(config.dataDirectory());
+    new AdminEndpointFile(port(), bearer, ProcessHandle.current().pid())
+        .write(config.dataDirectory());
   }
 
   @Override
@@ -98,7 +108,10 @@ public final class AdminServer extends LifeCycle {
   private void route(HttpExchange exchange) throws IOException {
     try {
       if (!authorized(exchange)) {
-        send(exchange, 401, Map.of("error", "missing or wrong bearer token (see admin.json in the data folder)"));
+        send(
+            exchange,
+            401,
+            Map.of("error", "missing or wrong bearer token (see admin.json in the data folder)"));
         return;
       }
       String method = exchange.getRequestMethod();
@@ -111,8 +124,14 @@ public final class AdminServer extends LifeCycle {
         var view = action.group(2).equals("enable") ? plugins.enable(id) : plugins.disable(id);
         send(exchange, 200, AdminJson.plugin(view));
       } else if (path.equals("/troubleshooting") && method.equals("GET")) {
-        send(exchange, 200, Map.of("dropped", troubleshooting.dropped(),
-            "entries", troubleshooting.entries().stream().map(AdminJson::entry).toList()));
+        send(
+            exchange,
+            200,
+            Map.of(
+                "dropped",
+                troubleshooting.dropped(),
+                "entries",
+                troubleshooting.entries().stream().map(AdminJson::entry).toList()));
       } else if (path.equals("/troubleshooting") && method.equals("DELETE")) {
         send(exchange, 200, Map.of("cleared", troubleshooting.clear()));
       } else {
@@ -122,7 +141,8 @@ public final class AdminServer extends LifeCycle {
       send(exchange, 409, Map.of("error", e.getMessage()));
     } catch (RuntimeException e) {
       // A host bug, not the operator's: say so rather than drop the connection.
-      log.error("admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+      log.error(
+          "admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
       send(exchange, 500, Map.of("error", "internal error: " + e));
     }
   }
@@ -132,7 +152,8 @@ public final class AdminServer extends LifeCycle {
     if (header == null || !header.startsWith("Bearer ")) {
       return false;
     }
-    return MessageDigest.isEqual(token, header.substring(7).strip().getBytes(StandardCharsets.US_ASCII));
+    return MessageDigest.isEqual(
+        token, header.substring(7).strip().getBytes(StandardCharsets.US_ASCII));
   }
 
   private void send(HttpExchange exchange, int status, Object body) throws IOException {

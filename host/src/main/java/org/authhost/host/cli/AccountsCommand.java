@@ -27,30 +27,37 @@ import org.authhost.host.config.ConfigException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code authhost accounts}: the local account store. Edits the store's file directly, so it works
  * whether or not the host runs; a running host picks the change up within a second.
  */
-@Command(name = "accounts", mixinStandardHelpOptions = true,
-    description = "Manage local users and groups (edits the account store directly; a running host picks changes up"
-        + " within a second).",
-    subcommands = {AccountsCommand.Add.class, AccountsCommand.Passwd.class, AccountsCommand.Disable.class,
-        AccountsCommand.Enable.class, AccountsCommand.Delete.class, AccountsCommand.ListUsers.class,
-        AccountsCommand.Groups.class})
+@Command(
+    name = "accounts",
+    mixinStandardHelpOptions = true,
+    description =
+        "Manage local users and groups (edits the account store directly; a running host picks changes up"
+            + " within a second).",
+    subcommands = {
+      AccountsCommand.Add.class,
+      AccountsCommand.Passwd.class,
+      AccountsCommand.Disable.class,
+      AccountsCommand.Enable.class,
+      AccountsCommand.Delete.class,
+      AccountsCommand.ListUsers.class,
+      AccountsCommand.Groups.class
+    })
 public final class AccountsCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   /** {@code accounts} alone lists the users, like {@code accounts list}. */
   @Override
@@ -65,8 +72,8 @@ public final class AccountsCommand implements Callable<Integer> {
   }
 
   /**
-   * Loads the configuration and the store and runs {@code action}; a refusal or a problem with
-   * the configuration or the file becomes one line on standard error and exit code 2.
+   * Loads the configuration and the store and runs {@code action}; a refusal or a problem with the
+   * configuration or the file becomes one line on standard error and exit code 2.
    */
   static int withStore(ConfigOption config, CommandSpec spec, StoreAction action) {
     PrintWriter out = spec.commandLine().getOut();
@@ -77,7 +84,10 @@ public final class AccountsCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       err.println(e.getMessage());
       return 2;
-    } catch (IllegalArgumentException | IllegalStateException | IOException | UncheckedIOException e) {
+    } catch (IllegalArgumentException
+        | IllegalStateException
+        | IOException
+        | UncheckedIOException e) {
       err.println("error: " + e.getMessage());
       return 2;
     } catch (RuntimeException e) {
@@ -92,11 +102,9 @@ public final class AccountsCommand implements Callable<Integer> {
 
   /** A subcommand: takes {@code --config DIR} and works on the store. */
   abstract static class StoreCommand implements Callable<Integer>, StoreAction {
-    @Mixin
-    ConfigOption config;
+    @Mixin ConfigOption config;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public final Integer call() {
@@ -106,10 +114,14 @@ public final class AccountsCommand implements Callable<Integer> {
 
   /** How a command gets a new password. */
   static final class PasswordSource {
-    @Option(names = "--password-stdin", description = "read the password from one line of standard input")
+    @Option(
+        names = "--password-stdin",
+        description = "read the password from one line of standard input")
     boolean stdin;
 
-    @Option(names = "--no-password", description = "create the account without a password (it cannot log on with one)")
+    @Option(
+        names = "--no-password",
+        description = "create the account without a password (it cannot log on with one)")
     boolean none;
   }
 
@@ -124,7 +136,8 @@ public final class AccountsCommand implements Callable<Integer> {
     }
     Console console = System.console();
     if (console == null) {
-      throw new IllegalArgumentException("no console to prompt for the password; use --password-stdin");
+      throw new IllegalArgumentException(
+          "no console to prompt for the password; use --password-stdin");
     }
     char[] first = console.readPassword("New password for %s: ", user);
     if (first == null) {
@@ -144,7 +157,9 @@ public final class AccountsCommand implements Callable<Integer> {
     }
   }
 
-  /** One line of UTF-8 without its line end ({@code \n} or {@code \r\n}); nothing else is stripped. */
+  /**
+   * One line of UTF-8 without its line end ({@code \n} or {@code \r\n}); nothing else is stripped.
+   */
   static char[] readLine(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     boolean ended = false;
@@ -165,10 +180,12 @@ public final class AccountsCommand implements Callable<Integer> {
       if (!ended && length == 0) {
         throw new IllegalArgumentException("no password on standard input");
       }
-      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, 0, length));
+      CharBuffer chars =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, 0, length));
       char[] password = new char[chars.remaining()];
       chars.get(password);
       if (chars.hasArray()) {
@@ -182,16 +199,23 @@ public final class AccountsCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true,
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
       description = "Add a user (a member of Users and of each --group).")
   static final class Add extends StoreCommand {
-    @Parameters(paramLabel = "NAME", description = "the user name (1-20 characters, none of \"/\\[]:;|=,+*?<>@)")
+    @Parameters(
+        paramLabel = "NAME",
+        description = "the user name (1-20 characters, none of \"/\\[]:;|=,+*?<>@)")
     String name;
 
     @Option(names = "--full-name", paramLabel = "TEXT", description = "the user's full name")
     String fullName = "";
 
-    @Option(names = "--group", paramLabel = "GROUP", description = "also a member of GROUP (repeatable)")
+    @Option(
+        names = "--group",
+        paramLabel = "GROUP",
+        description = "also a member of GROUP (repeatable)")
     List<String> groups = new ArrayList<>();
 
     @ArgGroup(exclusive = true)
@@ -199,10 +223,17 @@ public final class AccountsCommand implements Callable<Integer> {
 
     @Override
     public int run(AccountStore store, PrintWriter out) throws Exception {
-      char[] secret = password != null && password.none ? null : readPassword(name, password != null && password.stdin);
+      char[] secret =
+          password != null && password.none
+              ? null
+              : readPassword(name, password != null && password.stdin);
       try {
         UserView user = store.addUser(name, fullName, groups, secret);
-        out.printf("added %s (%s), member of %s%s%n", user.qualifiedName(), user.sid(), String.join(", ", user.groups()),
+        out.printf(
+            "added %s (%s), member of %s%s%n",
+            user.qualifiedName(),
+            user.sid(),
+            String.join(", ", user.groups()),
             user.passwordSet() ? "" : ", without a password");
         return 0;
       } finally {
@@ -218,12 +249,17 @@ public final class AccountsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "the user")
     String name;
 
-    @Option(names = "--password-stdin", description = "read the password from one line of standard input")
+    @Option(
+        names = "--password-stdin",
+        description = "read the password from one line of standard input")
     boolean stdin;
 
     @Override
     public int run(AccountStore store, PrintWriter out) throws Exception {
-      UserView user = store.user(name).orElseThrow(() -> new IllegalArgumentException("no user '" + name + "'"));
+      UserView user =
+          store
+              .user(name)
+              .orElseThrow(() -> new IllegalArgumentException("no user '" + name + "'"));
       char[] secret = readPassword(user.name(), stdin);
       try {
         store.setPassword(name, secret);
@@ -235,7 +271,9 @@ public final class AccountsCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "disable", mixinStandardHelpOptions = true,
+  @Command(
+      name = "disable",
+      mixinStandardHelpOptions = true,
       description = "Disable a user: it can no longer log on.")
   static final class Disable extends StoreCommand {
     @Parameters(paramLabel = "NAME", description = "the user")
@@ -262,7 +300,9 @@ public final class AccountsCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true,
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
       description = "Delete a user (its SID is never given to another).")
   static final class Delete extends StoreCommand {
     @Parameters(paramLabel = "NAME", description = "the user")
@@ -300,7 +340,9 @@ public final class AccountsCommand implements Callable<Integer> {
           m.put("groups", u.groups());
           m.put("disabled", u.disabled());
           m.put("passwordSet", u.passwordSet());
-          m.put("passwordChanged", u.passwordChanged() == null ? null : u.passwordChanged().toString());
+          m.put(
+              "passwordChanged",
+              u.passwordChanged() == null ? null : u.passwordChanged().toString());
           m.put("builtin", u.builtin());
           list.add(m);
         }
@@ -308,19 +350,33 @@ public final class AccountsCommand implements Callable<Integer> {
         return 0;
       }
       String format = "%-20s %-24s %-46s %-30s %-8s %-8s %s%n";
-      out.printf(format, "NAME", "FULL NAME", "SID", "GROUPS", "DISABLED", "PASSWORD", "PASSWORD CHANGED");
+      out.printf(
+          format, "NAME", "FULL NAME", "SID", "GROUPS", "DISABLED", "PASSWORD", "PASSWORD CHANGED");
       for (UserView u : users) {
-        out.printf(format, u.name(), u.fullName(), u.sid(), String.join(",", u.groups()), u.disabled() ? "yes" : "no",
-            u.passwordSet() ? "set" : "none", u.passwordChanged() == null ? "-" : u.passwordChanged().toString());
+        out.printf(
+            format,
+            u.name(),
+            u.fullName(),
+            u.sid(),
+            String.join(",", u.groups()),
+            u.disabled() ? "yes" : "no",
+            u.passwordSet() ? "set" : "none",
+            u.passwordChanged() == null ? "-" : u.passwordChanged().toString());
       }
       return 0;
     }
   }
 
-  @Command(name = "groups", mixinStandardHelpOptions = true,
+  @Command(
+      name = "groups",
+      mixinStandardHelpOptions = true,
       description = "List the groups with their SIDs and members, or change them.",
-      subcommands = {Groups.AddGroup.class, Groups.DeleteGroup.class, Groups.AddMember.class,
-          Groups.RemoveMember.class})
+      subcommands = {
+        Groups.AddGroup.class,
+        Groups.DeleteGroup.class,
+        Groups.AddMember.class,
+        Groups.RemoveMember.class
+      })
   static final class Groups extends StoreCommand {
     @Option(names = "--json", description = "print JSON instead of a table")
     boolean json;
@@ -362,7 +418,9 @@ public final class AccountsCommand implements Callable<Integer> {
       }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true,
+    @Command(
+        name = "delete",
+        mixinStandardHelpOptions = true,
         description = "Delete a local group (not a built-in one).")
     static final class DeleteGroup extends StoreCommand {
       @Parameters(paramLabel = "NAME", description = "the group name")
@@ -376,7 +434,10 @@ public final class AccountsCommand implements Callable<Integer> {
       }
     }
 
-    @Command(name = "add-member", mixinStandardHelpOptions = true, description = "Make a user a member of a group.")
+    @Command(
+        name = "add-member",
+        mixinStandardHelpOptions = true,
+        description = "Make a user a member of a group.")
     static final class AddMember extends StoreCommand {
       @Parameters(index = "0", paramLabel = "GROUP", description = "the group")
       String group;
@@ -392,7 +453,10 @@ public final class AccountsCommand implements Callable<Integer> {
       }
     }
 
-    @Command(name = "remove-member", mixinStandardHelpOptions = true, description = "Take a user out of a group.")
+    @Command(
+        name = "remove-member",
+        mixinStandardHelpOptions = true,
+        description = "Take a user out of a group.")
     static final class RemoveMember extends StoreCommand {
       @Parameters(index = "0", paramLabel = "GROUP", description = "the group")
       String group;

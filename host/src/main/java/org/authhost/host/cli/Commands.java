@@ -1,21 +1,29 @@
 package org.authhost.host.cli;
 
-import org.authhost.host.admin.AdminClient.AdminException;
-import org.authhost.host.config.ConfigException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
+import org.authhost.host.admin.AdminClient.AdminException;
+import org.authhost.host.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The root of the {@code authhost} command line. */
-@Command(name = "authhost", mixinStandardHelpOptions = true, version = "AuthHost 0.1.0",
+@Command(
+    name = "authhost",
+    mixinStandardHelpOptions = true,
+    version = "AuthHost 0.1.0",
     description = "A host for WMS-style authentication plug-ins.",
-    subcommands = {RunCommand.class, PluginsCommand.class, EventsCommand.class, TroubleshootingCommand.class,
-        AccountsCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      PluginsCommand.class,
+      EventsCommand.class,
+      TroubleshootingCommand.class,
+      AccountsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Commands {
   private Commands() {}
 
@@ -26,14 +34,18 @@ public final class Commands {
    */
   static Throwable operatorCause(Throwable e) {
     Throwable t = e;
-    while ((t instanceof ProvisionException || t instanceof CreationException
-        || t instanceof InvocationTargetException) && t.getCause() != null) {
+    while ((t instanceof ProvisionException
+            || t instanceof CreationException
+            || t instanceof InvocationTargetException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     if (t instanceof ProvisionException || t instanceof CreationException) {
       // Guice keeps the cause in its messages when there is exactly one.
-      for (var message : t instanceof ProvisionException p ? p.getErrorMessages()
-          : ((CreationException) t).getErrorMessages()) {
+      for (var message :
+          t instanceof ProvisionException p
+              ? p.getErrorMessages()
+              : ((CreationException) t).getErrorMessages()) {
         if (message.getCause() != null) {
           return operatorCause(message.getCause());
         }
@@ -45,19 +57,22 @@ public final class Commands {
   /** A command line whose errors are one clear message, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Commands());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      Throwable cause = operatorCause(e);
-      if (cause instanceof ConfigException || cause instanceof AdminException) {
-        commandLine.getErr().println(cause.getMessage());
-        return 2;
-      }
-      if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException
-          || cause instanceof IOException || cause instanceof UncheckedIOException) {
-        commandLine.getErr().println("error: " + cause.getMessage());
-        return 2;
-      }
-      throw e;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          Throwable cause = operatorCause(e);
+          if (cause instanceof ConfigException || cause instanceof AdminException) {
+            commandLine.getErr().println(cause.getMessage());
+            return 2;
+          }
+          if (cause instanceof IllegalArgumentException
+              || cause instanceof IllegalStateException
+              || cause instanceof IOException
+              || cause instanceof UncheckedIOException) {
+            commandLine.getErr().println("error: " + cause.getMessage());
+            return 2;
+          }
+          throw e;
+        });
     return cli;
   }
 }

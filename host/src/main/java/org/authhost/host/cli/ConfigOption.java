@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 
 /** The {@code --config DIR} option every command takes, and the one way the CLI loads it. */
 final class ConfigOption {
-  @Option(names = "--config", paramLabel = "DIR",
+  @Option(
+      names = "--config",
+      paramLabel = "DIR",
       description = "configuration folder holding host.json (default: ${DEFAULT-VALUE})",
       defaultValue = "${sys:authhost.defaultConfig:-config}")
   Path directory;

@@ -1,29 +1,29 @@
 package org.authhost.host.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.authhost.host.admin.AdminClient;
 import org.authhost.host.config.HostConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
-@Command(name = "plugins", description = "List the running host's plug-ins, or enable or disable one.",
+@Command(
+    name = "plugins",
+    description = "List the running host's plug-ins, or enable or disable one.",
     subcommands = {PluginsCommand.Enable.class, PluginsCommand.Disable.class})
 final class PluginsCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--json", description = "print JSON instead of a table")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -33,12 +33,22 @@ final class PluginsCommand implements Callable<Integer> {
       out.println(plugins.toPrettyString());
       return 0;
     }
-    out.printf("%-16s %-10s %-22s %-10s %-20s %s%n", "ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT");
+    out.printf(
+        "%-16s %-10s %-22s %-10s %-20s %s%n",
+        "ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT");
     for (JsonNode p : plugins) {
-      out.printf("%-16s %-10s %-22s %-10s %-20s %s%n", p.path("id").asText(), p.path("version").asText(),
-          p.path("statusText").asText() + " (0x" + Integer.toHexString(p.path("status").asInt()) + ")",
+      out.printf(
+          "%-16s %-10s %-22s %-10s %-20s %s%n",
+          p.path("id").asText(),
+          p.path("version").asText(),
+          p.path("statusText").asText()
+              + " (0x"
+              + Integer.toHexString(p.path("status").asInt())
+              + ")",
           p.path("protocol").asText(),
-          p.path("status").asInt() % 2 == 1 ? p.path("errorCode").asText() + " " + p.path("errorName").asText() : "",
+          p.path("status").asInt() % 2 == 1
+              ? p.path("errorCode").asText() + " " + p.path("errorName").asText()
+              : "",
           p.path("errorText").asText());
     }
     return 0;
@@ -49,43 +59,61 @@ final class PluginsCommand implements Callable<Integer> {
     return AdminClient.connect(hostConfig.dataDirectory(), hostConfig.configDirectory());
   }
 
-  @Command(name = "enable", description = "Enable a plug-in (clears its error and calls EnablePlugin).")
+  @Command(
+      name = "enable",
+      description = "Enable a plug-in (clears its error and calls EnablePlugin).")
   static final class Enable implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
+    @Mixin ConfigOption config;
 
     @Parameters(paramLabel = "ID", description = "the plug-in id")
     String id;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      JsonNode p = client(config).post("/plugins/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/enable");
-      spec.commandLine().getOut().printf("%s: %s%s%n", id, p.path("statusText").asText(),
-          p.path("status").asInt() % 2 == 1 ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText() : "");
+      JsonNode p =
+          client(config)
+              .post("/plugins/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/enable");
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "%s: %s%s%n",
+              id,
+              p.path("statusText").asText(),
+              p.path("status").asInt() % 2 == 1
+                  ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText()
+                  : "");
       return p.path("status").asInt() % 2 == 1 ? 1 : 0;
     }
   }
 
-  @Command(name = "disable", description = "Disable a plug-in (calls DisablePlugin; clients are no longer offered it).")
+  @Command(
+      name = "disable",
+      description = "Disable a plug-in (calls DisablePlugin; clients are no longer offered it).")
   static final class Disable implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
+    @Mixin ConfigOption config;
 
     @Parameters(paramLabel = "ID", description = "the plug-in id")
     String id;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      JsonNode p = client(config).post("/plugins/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/disable");
+      JsonNode p =
+          client(config)
+              .post("/plugins/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/disable");
       boolean failed = p.path("status").asInt() % 2 == 1;
-      spec.commandLine().getOut().printf("%s: %s%s%n", id, p.path("statusText").asText(),
-          failed ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText() : "");
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "%s: %s%s%n",
+              id,
+              p.path("statusText").asText(),
+              failed
+                  ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText()
+                  : "");
       return failed ? 1 : 0;
     }
   }

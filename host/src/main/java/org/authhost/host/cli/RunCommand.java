@@ -1,24 +1,24 @@
 package org.authhost.host.cli;
 
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.authhost.host.AuthHost;
+import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.plugins.PluginView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import java.time.Clock;
-import org.authhost.host.accounts.AccountStore;
+import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = "Start the host and run until interrupted (Ctrl-C or SIGTERM).")
+@Command(
+    name = "run",
+    description = "Start the host and run until interrupted (Ctrl-C or SIGTERM).")
 final class RunCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -27,22 +27,31 @@ final class RunCommand implements Callable<Integer> {
     // First start: an administrator with a random password, shown once, never a well-known default.
     new AccountStore(hostConfig, Clock.systemUTC())
         .ensureAdministratorPassword()
-        .ifPresent(p -> spec.commandLine().getOut().printf(
-            "Administrator had no password; it now has this one, shown only once: %s%n", p));
+        .ifPresent(
+            p ->
+                spec.commandLine()
+                    .getOut()
+                    .printf(
+                        "Administrator had no password; it now has this one, shown only once: %s%n",
+                        p));
     AuthHost host = AuthHost.create(hostConfig);
     CountDownLatch stopped = new CountDownLatch(1);
     // The host refuses a stop while it starts: a Ctrl-C during start-up waits for the start to end.
     CountDownLatch startEnded = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        startEnded.await();
-        host.stop();
-      } catch (Exception e) {
-        e.printStackTrace();
-      } finally {
-        stopped.countDown();
-      }
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    startEnded.await();
+                    host.stop();
+                  } catch (Exception e) {
+                    e.printStackTrace();
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "shutdown"));
     try {
       host.start();
     } finally {
@@ -51,16 +60,20 @@ final class RunCommand implements Callable<Integer> {
     long millis = (System.nanoTime() - started) / 1_000_000;
     var out = spec.commandLine().getOut();
     for (PluginView p : host.plugins().plugins()) {
-      out.printf("  %-16s %-16s %s%n", p.id(), p.statusText(),
-          p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol());
+      out.printf(
+          "  %-16s %-16s %s%n",
+          p.id(), p.statusText(), p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol());
     }
     if (host.http().plainPort() >= 0) {
-      out.printf("  serving http://%s:%d/%n", hostConfig.http().bindAddress(), host.http().plainPort());
+      out.printf(
+          "  serving http://%s:%d/%n", hostConfig.http().bindAddress(), host.http().plainPort());
     }
     if (host.http().tlsPort() >= 0) {
-      out.printf("  serving https://%s:%d/%n", hostConfig.http().bindAddress(), host.http().tlsPort());
+      out.printf(
+          "  serving https://%s:%d/%n", hostConfig.http().bindAddress(), host.http().tlsPort());
     }
-    out.printf("AuthHost '%s' ready in %d ms (config %s, admin port %d). Ctrl-C stops it.%n",
+    out.printf(
+        "AuthHost '%s' ready in %d ms (config %s, admin port %d). Ctrl-C stops it.%n",
         hostConfig.serverName(), millis, hostConfig.configDirectory(), host.adminPort());
     out.flush();
     stopped.await();

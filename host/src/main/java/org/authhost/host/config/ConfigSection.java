@@ -187,8 +187,7 @@ final class ConfigSection {
     }
     Placeholders.Expansion expansion = paths.expand(string.value());
     if (!expansion.ok()) {
-      problem(
-          value.pos(), pathOf(key) + ": " + expansion.error() + ", found " + string.describe());
+      problem(value.pos(), pathOf(key) + ": " + expansion.error() + ", found " + string.describe());
       return absent;
     }
     try {
@@ -318,8 +317,7 @@ final class ConfigSection {
    */
   private <T> DryRun<T> dryRun(String sectionPath, Function<ConfigSection, T> bind) {
     ConfigSection dry =
-        new ConfigSection(
-            LocatedJson.Obj.EMPTY, sectionPath, new Problems(problems.file()), paths);
+        new ConfigSection(LocatedJson.Obj.EMPTY, sectionPath, new Problems(problems.file()), paths);
     T result = bind.apply(dry);
     return new DryRun<>(String.join(", ", dry.known), result);
   }

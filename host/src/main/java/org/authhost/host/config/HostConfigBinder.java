@@ -44,8 +44,7 @@ final class HostConfigBinder {
     }
     ConfigSection file = ConfigSection.root(top, problems, paths);
     String serverName = serverName(file);
-    Path dataDirectory =
-        file.filePath("dataDirectory", file.builtInPath(DEFAULT_DATA_DIRECTORY));
+    Path dataDirectory = file.filePath("dataDirectory", file.builtInPath(DEFAULT_DATA_DIRECTORY));
     PluginsConfig plugins = file.section("plugins", PluginsSection::bind);
     // The event log and the account store live in the data folder unless their sections say not.
     EventLogConfig eventLog =
@@ -57,8 +56,7 @@ final class HostConfigBinder {
         file.section(
             "accounts",
             section ->
-                AccountsSection.bind(
-                    section, dataDirectory.resolve(AccountsSection.DEFAULT_FILE)));
+                AccountsSection.bind(section, dataDirectory.resolve(AccountsSection.DEFAULT_FILE)));
     SecurityConfig security = file.section("security", SecuritySection::bind);
     List<PublishingPointConfig> publishingPoints =
         PublishingPointSection.bindAll(file, "publishingPoints");

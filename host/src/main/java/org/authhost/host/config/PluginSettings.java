@@ -1,8 +1,8 @@
 package org.authhost.host.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Collections;
 
 /**
  * One plug-in's settings.

@@ -26,7 +26,9 @@ public record PluginsConfig(
     settings = Map.copyOf(settings);
   }
 
-  /** The settings of one plug-in; a plug-in the file does not name is enabled with no properties. */
+  /**
+   * The settings of one plug-in; a plug-in the file does not name is enabled with no properties.
+   */
   public PluginSettings settingsOf(String pluginId) {
     return settings.getOrDefault(pluginId, PluginSettings.DEFAULT);
   }

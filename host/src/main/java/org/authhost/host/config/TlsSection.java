@@ -24,8 +24,7 @@ final class TlsSection {
           passwordValue.pos(),
           tls.pathOf("password") + ": expected a string, found " + kind(passwordValue));
     }
-    long port =
-        tls.whole("port", "a port number (0 picks a free one)", 0, 65_535, DEFAULT_PORT);
+    long port = tls.whole("port", "a port number (0 picks a free one)", 0, 65_535, DEFAULT_PORT);
     return keystore == null || password == null
         ? null
         : new TlsConfig(keystore, password, (int) port);

@@ -58,14 +58,20 @@ public final class HostEvents {
       recordNumber = record.recordNumber();
     } catch (Exception e) {
       // The log is the operator's record; losing it must at least reach the process log.
-      log.error("could not write event ({} {} {}: {}) to the event log", level, source, code, text, e);
+      log.error(
+          "could not write event ({} {} {}: {}) to the event log", level, source, code, text, e);
     }
     if (level != EventLevel.INFORMATION) {
-      DiagnosticType type = level == EventLevel.ERROR
-          ? (byPlugin ? DiagnosticType.PLUGIN_EVENT_LOG_ERROR : DiagnosticType.SERVER_EVENT_LOG_ERROR)
-          : (byPlugin ? DiagnosticType.PLUGIN_EVENT_LOG_WARNING : DiagnosticType.SERVER_EVENT_LOG_WARNING);
-      troubleshooting.add(new TroubleshootingEntry(
-          0, clock.instant(), type, source, code, text, recordNumber));
+      DiagnosticType type =
+          level == EventLevel.ERROR
+              ? (byPlugin
+                  ? DiagnosticType.PLUGIN_EVENT_LOG_ERROR
+                  : DiagnosticType.SERVER_EVENT_LOG_ERROR)
+              : (byPlugin
+                  ? DiagnosticType.PLUGIN_EVENT_LOG_WARNING
+                  : DiagnosticType.SERVER_EVENT_LOG_WARNING);
+      troubleshooting.add(
+          new TroubleshootingEntry(0, clock.instant(), type, source, code, text, recordNumber));
     }
     return recordNumber;
   }

@@ -28,9 +28,15 @@ public final class TroubleshootingList {
   }
 
   synchronized TroubleshootingEntry add(TroubleshootingEntry unnumbered) {
-    TroubleshootingEntry entry = new TroubleshootingEntry(++sequence, unnumbered.time(),
-        unnumbered.type(), unnumbered.source(), unnumbered.hresult(), unnumbered.text(),
-        unnumbered.eventRecordNumber());
+    TroubleshootingEntry entry =
+        new TroubleshootingEntry(
+            ++sequence,
+            unnumbered.time(),
+            unnumbered.type(),
+            unnumbered.source(),
+            unnumbered.hresult(),
+            unnumbered.text(),
+            unnumbered.eventRecordNumber());
     if (entries.size() == limit) {
       entries.removeFirst();
       dropped++;

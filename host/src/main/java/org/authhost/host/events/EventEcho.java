@@ -6,8 +6,8 @@ import org.slf4j.MDC;
 import org.slf4j.event.Level;
 
 /**
- * Repeats each appended event in the process log ({@code authhost.events}), so an operator
- * watching the console or a log shipper sees events without reading the segment files.
+ * Repeats each appended event in the process log ({@code authhost.events}), so an operator watching
+ * the console or a log shipper sees events without reading the segment files.
  */
 final class EventEcho {
   static final String LOGGER_NAME = "authhost.events";
@@ -18,11 +18,12 @@ final class EventEcho {
   private EventEcho() {}
 
   static void echo(EventRecord record) {
-    Level level = switch (record.level()) {
-      case ERROR -> Level.ERROR;
-      case WARNING -> Level.WARN;
-      case INFORMATION -> Level.INFO;
-    };
+    Level level =
+        switch (record.level()) {
+          case ERROR -> Level.ERROR;
+          case WARNING -> Level.WARN;
+          case INFORMATION -> Level.INFO;
+        };
     // Checked first so a silenced logger costs the append nothing, not even the MDC update.
     if (!LOG.isEnabledForLevel(level)) {
       return;

@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A read-only view of an event log directory, safe to use while a host is appending to it, from
- * the same process or another one (the command line's {@code events} command). It never changes
- * a file: a record that is only partly there at the end of the newest segment is taken to be one
- * being written right now and is simply not returned yet. Open one with
- * {@link EventLogStore#openReader(Path)}.
+ * A read-only view of an event log directory, safe to use while a host is appending to it, from the
+ * same process or another one (the command line's {@code events} command). It never changes a file:
+ * a record that is only partly there at the end of the newest segment is taken to be one being
+ * written right now and is simply not returned yet. Open one with {@link
+ * EventLogStore#openReader(Path)}.
  *
  * <p>Each call reads the segment files afresh, so a reader holds no files open between calls and
  * sees segments the host has added or deleted since. Thread-safe.
@@ -69,14 +69,14 @@ public final class EventLogReader {
   }
 
   /**
-   * Polls for new matching records until {@code keepGoing} says stop, for {@code events
-   * --follow}. The first poll runs {@code query} as given, so its {@link EventQuery#limit()} picks
-   * how much history to show first; every later poll asks for all matching records after the
-   * newest one already read, so none is lost to the limit in a burst.
+   * Polls for new matching records until {@code keepGoing} says stop, for {@code events --follow}.
+   * The first poll runs {@code query} as given, so its {@link EventQuery#limit()} picks how much
+   * history to show first; every later poll asks for all matching records after the newest one
+   * already read, so none is lost to the limit in a burst.
    *
    * @param keepGoing asked after every poll; an interrupt also stops the follow (and stays set)
-   * @return the number of the newest record read, to resume from with
-   *     {@link EventQuery#withAfterRecordNumber(long)}
+   * @return the number of the newest record read, to resume from with {@link
+   *     EventQuery#withAfterRecordNumber(long)}
    * @throws UncheckedIOException if the log cannot be read
    */
   public long follow(
@@ -115,8 +115,8 @@ public final class EventLogReader {
       if (query.limit() == 0) {
         List<EventRecord> matches = new ArrayList<>();
         for (int i = first; i < segments.size(); i++) {
-          lastRead = Math.max(lastRead,
-              read(segments.get(i), i == segments.size() - 1, query, matches));
+          lastRead =
+              Math.max(lastRead, read(segments.get(i), i == segments.size() - 1, query, matches));
         }
         return new Scan(matches, lastRead);
       }
@@ -125,7 +125,8 @@ public final class EventLogReader {
       int found = 0;
       for (int i = segments.size() - 1; i >= first && found < query.limit(); i--) {
         List<EventRecord> chunk = new ArrayList<>();
-        lastRead = Math.max(lastRead, read(segments.get(i), i == segments.size() - 1, query, chunk));
+        lastRead =
+            Math.max(lastRead, read(segments.get(i), i == segments.size() - 1, query, chunk));
         chunks.addFirst(chunk);
         found += chunk.size();
       }
@@ -169,11 +170,17 @@ public final class EventLogReader {
       if (scanner.end() != SegmentScanner.End.CLEAN) {
         if (newest) {
           // The writer may be in the middle of this record; the next read will see it whole.
-          LOG.debug("stopped reading {} at offset {}: {}",
-              segment.path(), scanner.validEnd(), scanner.problem());
+          LOG.debug(
+              "stopped reading {} at offset {}: {}",
+              segment.path(),
+              scanner.validEnd(),
+              scanner.problem());
         } else if (reported.add(segment.path() + "@" + scanner.validEnd())) {
-          LOG.warn("event log segment {} is damaged at offset {} ({}); skipping the rest of it",
-              segment.path(), scanner.validEnd(), scanner.problem());
+          LOG.warn(
+              "event log segment {} is damaged at offset {} ({}); skipping the rest of it",
+              segment.path(),
+              scanner.validEnd(),
+              scanner.problem());
         }
       }
     }

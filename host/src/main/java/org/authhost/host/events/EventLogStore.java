@@ -30,14 +30,14 @@ import org.slf4j.LoggerFactory;
  * The host's durable event log (WMS {@code IWMSEventLog}): an append-only sequence of numbered
  * records in segment files {@code events-<first record number>.log}, bounded by size and age.
  *
- * <p>{@link #append} returns once the record is in the operating system's hands, so it survives
- * the host process being killed; with {@link EventLogConfig#fsync()} it is also forced to the disk
+ * <p>{@link #append} returns once the record is in the operating system's hands, so it survives the
+ * host process being killed; with {@link EventLogConfig#fsync()} it is also forced to the disk
  * first, so it survives a power loss. Concurrent appenders that all wait for the disk share one
  * force ("group commit"). {@link #open} repairs what a crash can leave behind: a last record that
  * was only partly written is cut off, and numbering continues after the last good record.
  *
- * <p>Only one store may have a directory open at a time (a lock file enforces it, across
- * processes too). Readers need no lock: see {@link #openReader(Path)}. Thread-safe.
+ * <p>Only one store may have a directory open at a time (a lock file enforces it, across processes
+ * too). Readers need no lock: see {@link #openReader(Path)}. Thread-safe.
  */
 public final class EventLogStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventLogStore.class);
@@ -109,17 +109,22 @@ public final class EventLogStore implements AutoCloseable {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(config.directory(), "config.directory");
     if (config.segmentBytes() <= 0 || config.maxBytes() <= 0 || config.retentionDays() < 0) {
-      throw new IllegalArgumentException("event log bounds must be positive (retentionDays >= 0): "
-          + config);
+      throw new IllegalArgumentException(
+          "event log bounds must be positive (retentionDays >= 0): " + config);
     }
     Files.createDirectories(config.directory());
-    FileChannel lockChannel = FileChannel.open(config.directory().resolve(LOCK_FILE),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel lockChannel =
+        FileChannel.open(
+            config.directory().resolve(LOCK_FILE),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
     try {
       FileLock fileLock = lockChannel.tryLock();
       if (fileLock == null) {
         throw new IOException(
-            "the event log in " + config.directory() + " is in use by another process (another host "
+            "the event log in "
+                + config.directory()
+                + " is in use by another process (another host "
                 + "with the same dataDirectory?); stop that host, or give this one its own dataDirectory");
       }
       return new EventLogStore(config, clock, lockChannel);
@@ -162,8 +167,7 @@ public final class EventLogStore implements AutoCloseable {
       checkOpen();
       number = lastRecordNumber + 1;
       millis = clock.millis();
-      RecordFormat.encode(
-          buffer, crc, number, millis, level, hresult, sourceBytes, textBytes);
+      RecordFormat.encode(buffer, crc, number, millis, level, hresult, sourceBytes, textBytes);
       // A FileChannel touched by an interrupted thread closes itself for every thread, and the
       // host interrupts plug-in threads that overrun; so the flag is held off during the I/O.
       boolean interrupted = Thread.interrupted();
@@ -182,7 +186,8 @@ public final class EventLogStore implements AutoCloseable {
       } catch (IOException e) {
         interrupted |= Thread.interrupted();
         discardPartialRecord();
-        throw new UncheckedIOException("could not append event #" + number + " to the event log", e);
+        throw new UncheckedIOException(
+            "could not append event #" + number + " to the event log", e);
       } finally {
         if (interrupted) {
           Thread.currentThread().interrupt();
@@ -194,8 +199,9 @@ public final class EventLogStore implements AutoCloseable {
     if (config.fsync()) {
       awaitDurable(number);
     }
-    EventRecord record = new EventRecord(
-        number, Instant.ofEpochMilli(millis), level, storedSource, hresult, storedText);
+    EventRecord record =
+        new EventRecord(
+            number, Instant.ofEpochMilli(millis), level, storedSource, hresult, storedText);
     EventEcho.echo(record);
     return record;
   }
@@ -215,8 +221,8 @@ public final class EventLogStore implements AutoCloseable {
   }
 
   /**
-   * How many records the log holds: from the first record of the oldest segment kept to the
-   * newest record. A record lost to damage in an old segment is still counted.
+   * How many records the log holds: from the first record of the oldest segment kept to the newest
+   * record. A record lost to damage in an old segment is still counted.
    */
   public long count() {
     synchronized (lock) {
@@ -225,8 +231,8 @@ public final class EventLogStore implements AutoCloseable {
   }
 
   /**
-   * Deletes the oldest segments that are past the size or age bound; for a scheduler, since the
-   * age bound otherwise applies only when a segment fills up or the log is opened.
+   * Deletes the oldest segments that are past the size or age bound; for a scheduler, since the age
+   * bound otherwise applies only when a segment fills up or the log is opened.
    */
   public void enforceRetention() {
     synchronized (lock) {
@@ -270,8 +276,12 @@ public final class EventLogStore implements AutoCloseable {
     channel = FileChannel.open(current.path(), StandardOpenOption.WRITE);
     if (found.fileSize() > found.validEnd()) {
       // Only the last segment is ever being written, so only it can end in a torn record.
-      LOG.warn("event log segment {}: cut off {} bytes after offset {} ({})",
-          current.path(), found.fileSize() - found.validEnd(), found.validEnd(), found.problem());
+      LOG.warn(
+          "event log segment {}: cut off {} bytes after offset {} ({})",
+          current.path(),
+          found.fileSize() - found.validEnd(),
+          found.validEnd(),
+          found.problem());
       channel.truncate(found.validEnd());
     }
     position = found.validEnd();
@@ -289,8 +299,8 @@ public final class EventLogStore implements AutoCloseable {
     }
     Segment next = Segment.in(config.directory(), firstRecordNumber);
     FileChannel nextChannel = createSegment(next);
-    retention.sealed(segments.getLast(),
-        newestMillis == NO_RECORD ? null : Instant.ofEpochMilli(newestMillis));
+    retention.sealed(
+        segments.getLast(), newestMillis == NO_RECORD ? null : Instant.ofEpochMilli(newestMillis));
     closeQuietly(channel);
     channel = nextChannel;
     segments.addLast(next);
@@ -300,8 +310,8 @@ public final class EventLogStore implements AutoCloseable {
   }
 
   private FileChannel createSegment(Segment segment) throws IOException {
-    FileChannel created = FileChannel.open(
-        segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileChannel created =
+        FileChannel.open(segment.path(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     if (config.fsync()) {
       syncDirectory();
     }
@@ -385,7 +395,8 @@ public final class EventLogStore implements AutoCloseable {
       throw new IllegalStateException("the event log is closed");
     }
     if (broken != null) {
-      throw new UncheckedIOException("the event log failed earlier and takes no more events", broken);
+      throw new UncheckedIOException(
+          "the event log failed earlier and takes no more events", broken);
     }
   }
 

@@ -11,11 +11,11 @@ import org.authhost.api.HResult;
  * Which events to read from the log. Start from {@link #all()} and narrow it with the withers:
  * {@code EventQuery.all().withLevel(EventLevel.ERROR).withSource("anonymous").withLimit(50)}.
  *
- * <p>Every filter must pass for a record to match. Results always come back in record-number
- * order, oldest first.
+ * <p>Every filter must pass for a record to match. Results always come back in record-number order,
+ * oldest first.
  *
- * @param afterRecordNumber only records numbered above this; 0 reads from the oldest record kept.
- *     A follower passes the last number it has seen.
+ * @param afterRecordNumber only records numbered above this; 0 reads from the oldest record kept. A
+ *     follower passes the last number it has seen.
  * @param levels only these levels; empty means every level
  * @param source only this exact source (plug-in id or {@code "host"}); null means every source
  * @param hresult only this code; null means every code
@@ -37,7 +37,8 @@ public record EventQuery(
 
   public EventQuery {
     if (afterRecordNumber < 0) {
-      throw new IllegalArgumentException("afterRecordNumber must be >= 0, not " + afterRecordNumber);
+      throw new IllegalArgumentException(
+          "afterRecordNumber must be >= 0, not " + afterRecordNumber);
     }
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0 (0 = no limit), not " + limit);
@@ -93,8 +94,8 @@ public record EventQuery(
   }
 
   /**
-   * Whether the record passes every filter, {@link #afterRecordNumber()} included. The
-   * {@link #limit()} is not a property of one record and is not applied here.
+   * Whether the record passes every filter, {@link #afterRecordNumber()} included. The {@link
+   * #limit()} is not a property of one record and is not applied here.
    */
   public boolean matches(EventRecord record) {
     return record.recordNumber() > afterRecordNumber

@@ -8,8 +8,8 @@ import org.authhost.api.HResult;
 /**
  * One event as the durable event log keeps it.
  *
- * @param recordNumber the log's sequence number for the event: 1 for the first event ever
- *     written, one more for each after it, never reused, not even across restarts
+ * @param recordNumber the log's sequence number for the event: 1 for the first event ever written,
+ *     one more for each after it, never reused, not even across restarts
  * @param time when the event was appended, to the millisecond
  * @param level how serious it is
  * @param source who logged it: a plug-in id, or {@code "host"} (or {@code "host:<id>"}) for the
@@ -18,7 +18,12 @@ import org.authhost.api.HResult;
  * @param text the operator-facing detail; at most 32 KiB of UTF-8, longer text ends in an ellipsis
  */
 public record EventRecord(
-    long recordNumber, Instant time, EventLevel level, String source, HResult hresult, String text) {
+    long recordNumber,
+    Instant time,
+    EventLevel level,
+    String source,
+    HResult hresult,
+    String text) {
 
   public EventRecord {
     if (recordNumber < 1) {

@@ -28,6 +28,7 @@ import org.authhost.api.HResult;
 final class RecordFormat {
   /** "EVT1": lets recovery tell a record boundary from garbage before trusting the length. */
   static final int MAGIC = 0x45565431;
+
   static final int HEADER_BYTES = 12;
   static final int MAX_SOURCE_CHARS = 256;
   static final int MAX_TEXT_BYTES = 32 * 1024;
@@ -49,9 +50,10 @@ final class RecordFormat {
     if (source.length() <= MAX_SOURCE_CHARS) {
       return source;
     }
-    int end = Character.isHighSurrogate(source.charAt(MAX_SOURCE_CHARS - 1))
-        ? MAX_SOURCE_CHARS - 1
-        : MAX_SOURCE_CHARS;
+    int end =
+        Character.isHighSurrogate(source.charAt(MAX_SOURCE_CHARS - 1))
+            ? MAX_SOURCE_CHARS - 1
+            : MAX_SOURCE_CHARS;
     return source.substring(0, end);
   }
 
@@ -65,17 +67,19 @@ final class RecordFormat {
     }
     // The encoder stops on overflow at a character boundary, so the cut never splits a character.
     ByteBuffer room = ByteBuffer.allocate(MAX_TEXT_BYTES - ELLIPSIS_BYTES);
-    CharsetEncoder encoder = UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    CharsetEncoder encoder =
+        UTF_8
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     encoder.encode(CharBuffer.wrap(text), room, true);
     room.flip();
     return UTF_8.decode(room) + ELLIPSIS;
   }
 
   /**
-   * Writes one whole record into {@code buffer} (cleared first) and leaves it flipped, ready to
-   * be written. The strings must already be capped and encoded.
+   * Writes one whole record into {@code buffer} (cleared first) and leaves it flipped, ready to be
+   * written. The strings must already be capped and encoded.
    */
   static void encode(
       ByteBuffer buffer,
@@ -87,7 +91,8 @@ final class RecordFormat {
       byte[] source,
       byte[] text) {
     buffer.clear().position(HEADER_BYTES);
-    buffer.putLong(recordNumber)
+    buffer
+        .putLong(recordNumber)
         .putLong(epochMillis)
         .put((byte) level.value())
         .putInt(hresult.value())
@@ -139,8 +144,8 @@ final class RecordFormat {
     }
     String value;
     if (payload.hasArray()) {
-      value = new String(
-          payload.array(), payload.arrayOffset() + payload.position(), length, UTF_8);
+      value =
+          new String(payload.array(), payload.arrayOffset() + payload.position(), length, UTF_8);
     } else {
       byte[] bytes = new byte[length];
       payload.get(payload.position(), bytes);

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * One segment file of the log, {@code events-<20-digit first record number>.log}. The name alone
- * says which records a segment can hold: from its own number up to just before the next
- * segment's, so readers skip whole files without opening them, and an empty last segment still
- * says which number comes next.
+ * says which records a segment can hold: from its own number up to just before the next segment's,
+ * so readers skip whole files without opening them, and an empty last segment still says which
+ * number comes next.
  */
 record Segment(Path path, long firstRecordNumber) {
   private static final Pattern NAME = Pattern.compile("events-(\\d{20})\\.log");

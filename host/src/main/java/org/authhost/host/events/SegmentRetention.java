@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log's two bounds, size and age, applied by deleting whole segments from the oldest end.
- * The current (last) segment is never deleted: it is where appends go, and while it exists its
- * name keeps the record numbering going across restarts even when it holds nothing yet.
+ * The log's two bounds, size and age, applied by deleting whole segments from the oldest end. The
+ * current (last) segment is never deleted: it is where appends go, and while it exists its name
+ * keeps the record numbering going across restarts even when it holds nothing yet.
  *
  * <p>Not thread-safe: the store calls it under its own lock.
  */

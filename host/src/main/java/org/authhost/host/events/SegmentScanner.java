@@ -9,9 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
- * Reads one segment's records in order and stops at the first one it cannot trust. It never
- * writes: whether a bad tail is cut off (the writer, on open) or just not read (a reader, while
- * the writer may be in the middle of that very record) is the caller's decision.
+ * Reads one segment's records in order and stops at the first one it cannot trust. It never writes:
+ * whether a bad tail is cut off (the writer, on open) or just not read (a reader, while the writer
+ * may be in the middle of that very record) is the caller's decision.
  */
 final class SegmentScanner implements AutoCloseable {
 
@@ -56,8 +56,12 @@ final class SegmentScanner implements AutoCloseable {
       while (scanner.next() != null) {
         // only the summary is wanted
       }
-      return new Summary(scanner.lastRecord, scanner.validEnd, scanner.channel.size(),
-          scanner.end, scanner.problem);
+      return new Summary(
+          scanner.lastRecord,
+          scanner.validEnd,
+          scanner.channel.size(),
+          scanner.end,
+          scanner.problem);
     }
   }
 
@@ -98,7 +102,8 @@ final class SegmentScanner implements AutoCloseable {
       return stop(End.CORRUPT, "malformed payload: " + e.getMessage());
     }
     if (record.recordNumber() != expectedNumber) {
-      return stop(End.CORRUPT,
+      return stop(
+          End.CORRUPT,
           "record #" + record.recordNumber() + " where #" + expectedNumber + " belongs");
     }
     buffer.position(at + HEADER_BYTES + length);

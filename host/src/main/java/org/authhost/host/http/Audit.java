@@ -2,10 +2,10 @@ package org.authhost.host.http;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Instant;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.diagnostics.HostEvents;
-import java.time.Instant;
 
 /**
  * The audit trail of client access, in the event log under source {@code audit}: logon successes
@@ -24,13 +24,36 @@ final class Audit {
   }
 
   void logonSucceeded(Request r, String account, String plugin, String protocol) {
-    events.host(EventLevel.INFORMATION, SOURCE, HResult.S_OK, "logon succeeded: " + describe(r)
-        + " account=" + quoted(account) + " protocol=" + protocol + " plugin=" + plugin);
+    events.host(
+        EventLevel.INFORMATION,
+        SOURCE,
+        HResult.S_OK,
+        "logon succeeded: "
+            + describe(r)
+            + " account="
+            + quoted(account)
+            + " protocol="
+            + protocol
+            + " plugin="
+            + plugin);
   }
 
-  void logonFailed(Request r, String account, String plugin, String protocol, HResult why, String reason) {
-    events.host(EventLevel.WARNING, SOURCE, why, "logon failed: " + describe(r) + " account="
-        + quoted(account) + " protocol=" + protocol + " plugin=" + plugin + " reason=" + reason);
+  void logonFailed(
+      Request r, String account, String plugin, String protocol, HResult why, String reason) {
+    events.host(
+        EventLevel.WARNING,
+        SOURCE,
+        why,
+        "logon failed: "
+            + describe(r)
+            + " account="
+            + quoted(account)
+            + " protocol="
+            + protocol
+            + " plugin="
+            + plugin
+            + " reason="
+            + reason);
   }
 
   /**
@@ -54,22 +77,42 @@ final class Audit {
   }
 
   void refused(Request r, int status, HResult why, String reason) {
-    events.host(EventLevel.WARNING, SOURCE, why, "refused " + status + ": " + describe(r) + " reason=" + reason);
+    events.host(
+        EventLevel.WARNING,
+        SOURCE,
+        why,
+        "refused " + status + ": " + describe(r) + " reason=" + reason);
   }
 
   void lockedOut(Request r, String key, Instant until) {
-    events.host(EventLevel.WARNING, SOURCE, HResult.E_ACCESSDENIED, "lockout: " + key + " refused until "
-        + until + " after repeated logon failures; last attempt " + describe(r));
+    events.host(
+        EventLevel.WARNING,
+        SOURCE,
+        HResult.E_ACCESSDENIED,
+        "lockout: "
+            + key
+            + " refused until "
+            + until
+            + " after repeated logon failures; last attempt "
+            + describe(r));
   }
 
   private static String describe(Request r) {
-    return "client=" + r.clientAddress() + " point=" + (r.point() == null ? "-" : r.point().name())
-        + " request=\"" + r.method() + " " + escaped(r.target()) + "\"";
+    return "client="
+        + r.clientAddress()
+        + " point="
+        + (r.point() == null ? "-" : r.point().name())
+        + " request=\""
+        + r.method()
+        + " "
+        + escaped(r.target())
+        + "\"";
   }
 
   /** A quote in the target would end the field early and let the rest pose as other fields. */
   private static String escaped(String target) {
-    return target.indexOf('"') < 0 && target.indexOf('\\') < 0 ? target
+    return target.indexOf('"') < 0 && target.indexOf('\\') < 0
+        ? target
         : target.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 }

@@ -1,5 +1,6 @@
 package org.authhost.host.http;
 
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -10,9 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
@@ -24,15 +28,11 @@ import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.plugins.PluginView;
+import org.authhost.host.tokens.Account;
+import org.authhost.host.tokens.AccountDirectory;
 import org.authhost.host.tokens.Impersonation;
 import org.authhost.host.tokens.InvalidHandleException;
 import org.authhost.host.tokens.TokenTable;
-import io.netty.handler.codec.http.FullHttpResponse;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.authhost.host.tokens.Account;
-import org.authhost.host.tokens.AccountDirectory;
 
 /**
  * The one place where the WMS challenge/response contract meets HTTP, and where plug-in verdicts
@@ -55,13 +55,19 @@ import org.authhost.host.tokens.AccountDirectory;
 final class AuthenticationDriver {
   /** Protocols whose context lives with the connection rather than the request. */
   static final Set<String> CONNECTION_BOUND = Set.of("ntlm", "negotiate", "kerberos");
-  /** Protocols that carry the password itself: offered only over TLS or on loopback (RFC 7617 §4). */
+
+  /**
+   * Protocols that carry the password itself: offered only over TLS or on loopback (RFC 7617 §4).
+   */
   static final Set<String> CLEARTEXT = Set.of("basic");
-  /** Credential checks one address may have in progress at once; past it, 429 without asking a plug-in. */
+
+  /**
+   * Credential checks one address may have in progress at once; past it, 429 without asking a
+   * plug-in.
+   */
   static final int MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS = 16;
 
-  private final ConcurrentHashMap<String, AtomicInteger> inFlight =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
   private final PluginHost plugins;
   private final TokenTable tokens;
@@ -71,7 +77,12 @@ final class AuthenticationDriver {
   private final AccountDirectory accounts;
 
   @Inject
-  AuthenticationDriver(PluginHost plugins, TokenTable tokens, LogonThrottle throttle, Audit audit, Clock clock,
+  AuthenticationDriver(
+      PluginHost plugins,
+      TokenTable tokens,
+      LogonThrottle throttle,
+      Audit audit,
+      Clock clock,
       AccountDirectory accounts) {
     this.plugins = plugins;
     this.tokens = tokens;
@@ -82,22 +93,31 @@ final class AuthenticationDriver {
   }
 
   /**
-   * One name per account for throttling, however the client wrote it ({@code carol}, {@code  Carol },
-   * {@code DOMAIN\carol}): the account's qualified name when it exists, else the trimmed,
+   * One name per account for throttling, however the client wrote it ({@code carol}, {@code Carol
+   * }, {@code DOMAIN\carol}): the account's qualified name when it exists, else the trimmed,
    * lower-cased text.
    */
   private String accountKey(String written) {
     if (written == null || written.isBlank()) {
       return null;
     }
-    return accounts.find(written.strip()).map(Account::qualifiedName)
-        .orElse(written.strip()).toLowerCase(Locale.ROOT);
+    return accounts
+        .find(written.strip())
+        .map(Account::qualifiedName)
+        .orElse(written.strip())
+        .toLowerCase(Locale.ROOT);
   }
 
   /** Everything the driver needs about one request. */
-  record Attempt(Request request, PublishingPoint point, ClientConnection connection,
-      HttpUserContext user, HttpPresentationContext presentation, HttpCommandContext command,
-      String authorization, boolean keepAlive) {}
+  record Attempt(
+      Request request,
+      PublishingPoint point,
+      ClientConnection connection,
+      HttpUserContext user,
+      HttpPresentationContext presentation,
+      HttpCommandContext command,
+      String authorization,
+      boolean keepAlive) {}
 
   CompletableFuture<Verdict> decide(Attempt a) {
     Optional<Instant> lockedIp = throttle.lockedOut(a.connection().address, null);
@@ -106,10 +126,14 @@ final class AuthenticationDriver {
     }
     List<PluginView> offered = offeredFor(a.point(), a.connection());
     if (offered.isEmpty()) {
-      audit.refused(a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no usable authentication plug-in");
-      return done(unavailable(a, "no authentication plug-in is available for this publishing point"));
+      audit.refused(
+          a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no usable authentication plug-in");
+      return done(
+          unavailable(a, "no authentication plug-in is available for this publishing point"));
     }
-    boolean onlyAnonymous = offered.stream().allMatch(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS));
+    boolean onlyAnonymous =
+        offered.stream()
+            .allMatch(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS));
     // Credentials for a point that asks for none are not the client's mistake: they are ignored.
     if (a.authorization() == null || onlyAnonymous) {
       AuthenticationOutcome already = a.connection().authenticated();
@@ -130,14 +154,24 @@ final class AuthenticationDriver {
     String scheme = space < 0 ? header : header.substring(0, space);
     String credentials = space < 0 ? "" : header.substring(space).strip();
     if (scheme.isEmpty() || !scheme.chars().allMatch(AuthenticationDriver::isTokenChar)) {
-      audit.refused(a.request(), 400, HResult.E_INVALIDARG, "malformed Authorization header (no valid scheme)");
-      return done(Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed Authorization header", false));
+      audit.refused(
+          a.request(),
+          400,
+          HResult.E_INVALIDARG,
+          "malformed Authorization header (no valid scheme)");
+      return done(
+          Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed Authorization header", false));
     }
-    Optional<PluginView> chosen = offered.stream()
-        .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
-        .filter(p -> p.protocol().equalsIgnoreCase(scheme)).findFirst();
+    Optional<PluginView> chosen =
+        offered.stream()
+            .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+            .filter(p -> p.protocol().equalsIgnoreCase(scheme))
+            .findFirst();
     if (chosen.isEmpty()) {
-      audit.refused(a.request(), 401, HResult.SEC_E_INVALID_TOKEN,
+      audit.refused(
+          a.request(),
+          401,
+          HResult.SEC_E_INVALID_TOKEN,
           "Authorization scheme '" + cut(scheme) + "' is not offered here");
       return challenge(a, offered, "unsupported authentication scheme");
     }
@@ -145,41 +179,60 @@ final class AuthenticationDriver {
     var attempts = inFlight.computeIfAbsent(a.connection().address, k -> new AtomicInteger());
     if (attempts.incrementAndGet() > MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS) {
       attempts.decrementAndGet();
-      audit.refused(a.request(), 429, HResult.E_ACCESSDENIED, "more than " + MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS
-          + " logons in progress from this address");
-      var busy = Responses.text(HttpResponseStatus.TOO_MANY_REQUESTS, "too many logons in progress", a.keepAlive());
+      audit.refused(
+          a.request(),
+          429,
+          HResult.E_ACCESSDENIED,
+          "more than "
+              + MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS
+              + " logons in progress from this address");
+      var busy =
+          Responses.text(
+              HttpResponseStatus.TOO_MANY_REQUESTS, "too many logons in progress", a.keepAlive());
       busy.headers().set("Retry-After", 1);
       return done(busy);
     }
-    return attempt(a, plugin, credentials, offered).whenComplete((v, e) -> {
-      if (attempts.decrementAndGet() == 0) {
-        inFlight.remove(a.connection().address, attempts);
-      }
-    });
+    return attempt(a, plugin, credentials, offered)
+        .whenComplete(
+            (v, e) -> {
+              if (attempts.decrementAndGet() == 0) {
+                inFlight.remove(a.connection().address, attempts);
+              }
+            });
   }
 
-  private CompletableFuture<Verdict> attempt(Attempt a, PluginView plugin, String credentials, List<PluginView> offered) {
+  private CompletableFuture<Verdict> attempt(
+      Attempt a, PluginView plugin, String credentials, List<PluginView> offered) {
     boolean bound = CONNECTION_BOUND.contains(plugin.protocol().toLowerCase(Locale.ROOT));
-    AuthenticationSession session = bound
-        ? a.connection().bound(plugin.protocol(), () -> plugins.session(plugin.id()))
-        : plugins.session(plugin.id());
+    AuthenticationSession session =
+        bound
+            ? a.connection().bound(plugin.protocol(), () -> plugins.session(plugin.id()))
+            : plugins.session(plugin.id());
     if (session == null) {
       return done(Responses.text(HttpResponseStatus.BAD_REQUEST, "connection closing", false));
     }
     byte[] blob = credentials.getBytes(StandardCharsets.ISO_8859_1);
-    return session.authenticate(blob, a.user(), a.presentation(), a.command())
+    return session
+        .authenticate(blob, a.user(), a.presentation(), a.command())
         .thenCompose(outcome -> verdict(a, plugin, session, bound, outcome, offered));
   }
 
-  private CompletableFuture<Verdict> verdict(Attempt a, PluginView plugin, AuthenticationSession session,
-      boolean bound, AuthenticationOutcome outcome, List<PluginView> offered) {
+  private CompletableFuture<Verdict> verdict(
+      Attempt a,
+      PluginView plugin,
+      AuthenticationSession session,
+      boolean bound,
+      AuthenticationOutcome outcome,
+      List<PluginView> offered) {
     String account = a.user().userName().orElse(null);
     // On success the token already names the account in its qualified form; only a failed
     // attempt's name needs looking up.
-    String key = outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
-        ? outcome.accessToken().accountName().toLowerCase(Locale.ROOT)
-        : accountKey(account);
-    if (outcome.result() == AuthenticationResult.SUCCESS || outcome.result() == AuthenticationResult.DENIED) {
+    String key =
+        outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
+            ? outcome.accessToken().accountName().toLowerCase(Locale.ROOT)
+            : accountKey(account);
+    if (outcome.result() == AuthenticationResult.SUCCESS
+        || outcome.result() == AuthenticationResult.DENIED) {
       // A locked account gets the same answer whether the password was right or wrong, so the
       // lockout cannot be used to test passwords.
       Optional<Instant> locked = throttle.lockedOut(a.connection().address, key);
@@ -193,22 +246,29 @@ final class AuthenticationDriver {
         if (!bound) {
           session.release();
         }
-        return done(Responses.unauthorized(challengeHeaders(plugin, outcome.challenge()),
-            "continue the " + plugin.protocol() + " handshake", a.keepAlive()));
+        return done(
+            Responses.unauthorized(
+                challengeHeaders(plugin, outcome.challenge()),
+                "continue the " + plugin.protocol() + " handshake",
+                a.keepAlive()));
       }
       case DENIED -> {
         end(a, plugin, session, bound);
         // stale=true (RFC 7616 §3.3): the credentials were right but the nonce had expired or was
-        // reused; the client just retries. Counting it would lock out clients that did nothing wrong.
+        // reused; the client just retries. Counting it would lock out clients that did nothing
+        // wrong.
         boolean stale = saysStale(outcome.challenge());
         if (!stale) {
-          logonFailed(a, account, plugin, HResult.SEC_E_LOGON_DENIED,
-              "credentials refused by the plug-in");
+          logonFailed(
+              a, account, plugin, HResult.SEC_E_LOGON_DENIED, "credentials refused by the plug-in");
           for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, key)) {
             audit.lockedOut(a.request(), lockout.key(), lockout.until());
           }
         }
-        return challenge(a, offered, "wrong user name or password",
+        return challenge(
+            a,
+            offered,
+            "wrong user name or password",
             outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id(),
             outcome.challenge());
       }
@@ -226,10 +286,15 @@ final class AuthenticationDriver {
       }
       default -> {
         end(a, plugin, session, bound);
-        logonFailed(a, account, plugin, outcome.hresult(),
+        logonFailed(
+            a,
+            account,
+            plugin,
+            outcome.hresult(),
             "the plug-in failed (" + outcome.hresult() + "); failing closed");
-        return done(unavailable(a, "authentication is unavailable: the " + plugin.protocol()
-            + " plug-in failed"));
+        return done(
+            unavailable(
+                a, "authentication is unavailable: the " + plugin.protocol() + " plug-in failed"));
       }
     }
   }
@@ -244,7 +309,8 @@ final class AuthenticationDriver {
     }
   }
 
-  private void logonFailed(Attempt a, String account, PluginView plugin, HResult why, String reason) {
+  private void logonFailed(
+      Attempt a, String account, PluginView plugin, HResult why, String reason) {
     a.connection().logonFailed();
     audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), why, reason);
   }
@@ -257,43 +323,67 @@ final class AuthenticationDriver {
     }
   }
 
-  private CompletableFuture<Verdict> anonymous(Attempt a, PluginView anonymous, List<PluginView> offered) {
+  private CompletableFuture<Verdict> anonymous(
+      Attempt a, PluginView anonymous, List<PluginView> offered) {
     AuthenticationSession session = plugins.session(anonymous.id());
-    return session.authenticate(new byte[0], a.user(), a.presentation(), a.command()).thenCompose(outcome -> {
-      List<PluginView> others = offered.stream()
-          .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)).toList();
-      if (outcome.result() != AuthenticationResult.SUCCESS) {
-        session.release();
-        if (others.isEmpty()) {
-          logonFailed(a, null, anonymous, outcome.hresult(),
-              "anonymous logon failed and no other plug-in is offered");
-          return done(unavailable(a, "anonymous access is unavailable"));
-        }
-        return challenge(a, others, "authentication required");
-      }
-      logonSucceeded(a, outcome.accountName(), anonymous);
-      Verdict v = authorizeQuietly(a, outcome);
-      session.release();
-      if (v instanceof Verdict.Serve) {
-        return done(v);
-      }
-      // WMS: when authorization refuses the anonymous user and another plug-in is enabled,
-      // authentication is tried again with it, so the client is asked to log on.
-      if (!others.isEmpty()) {
-        return challenge(a, others, "this content needs a logon");
-      }
-      audit.refused(a.request(), 403, HResult.E_ACCESSDENIED, "access denied to the anonymous account "
-          + outcome.accountName());
-      return done(v);
-    });
+    return session
+        .authenticate(new byte[0], a.user(), a.presentation(), a.command())
+        .thenCompose(
+            outcome -> {
+              List<PluginView> others =
+                  offered.stream()
+                      .filter(
+                          p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+                      .toList();
+              if (outcome.result() != AuthenticationResult.SUCCESS) {
+                session.release();
+                if (others.isEmpty()) {
+                  logonFailed(
+                      a,
+                      null,
+                      anonymous,
+                      outcome.hresult(),
+                      "anonymous logon failed and no other plug-in is offered");
+                  return done(unavailable(a, "anonymous access is unavailable"));
+                }
+                return challenge(a, others, "authentication required");
+              }
+              logonSucceeded(a, outcome.accountName(), anonymous);
+              Verdict v = authorizeQuietly(a, outcome);
+              session.release();
+              if (v instanceof Verdict.Serve) {
+                return done(v);
+              }
+              // WMS: when authorization refuses the anonymous user and another plug-in is enabled,
+              // authentication is tried again with it, so the client is asked to log on.
+              if (!others.isEmpty()) {
+                return challenge(a, others, "this content needs a logon");
+              }
+              audit.refused(
+                  a.request(),
+                  403,
+                  HResult.E_ACCESSDENIED,
+                  "access denied to the anonymous account " + outcome.accountName());
+              return done(v);
+            });
   }
 
   /** Authorizes and audits a refusal. */
-  private Verdict authorize(Attempt a, AuthenticationOutcome outcome, String pluginId, List<PluginView> offered) {
+  private Verdict authorize(
+      Attempt a, AuthenticationOutcome outcome, String pluginId, List<PluginView> offered) {
     Verdict v = authorizeQuietly(a, outcome);
     if (v instanceof Verdict.Answer answer && answer.response().status().code() == 403) {
-      audit.refused(a.request(), 403, HResult.E_ACCESSDENIED, "access denied to " + outcome.accountName()
-          + " by the ACL of publishing point " + a.point().name() + " (plug-in " + pluginId + ")");
+      audit.refused(
+          a.request(),
+          403,
+          HResult.E_ACCESSDENIED,
+          "access denied to "
+              + outcome.accountName()
+              + " by the ACL of publishing point "
+              + a.point().name()
+              + " (plug-in "
+              + pluginId
+              + ")");
     }
     return v;
   }
@@ -309,8 +399,8 @@ final class AuthenticationDriver {
       if (a.point().acl().permits(current, right)) {
         return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, outcome));
       }
-      return new Verdict.Answer(Responses.text(HttpResponseStatus.FORBIDDEN,
-          "access denied", a.keepAlive()));
+      return new Verdict.Answer(
+          Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", a.keepAlive()));
     } catch (InvalidHandleException e) {
       audit.refused(a.request(), 503, e.hresult(), "the token to impersonate is no longer valid");
       return unavailable(a, "authentication is unavailable");
@@ -327,8 +417,8 @@ final class AuthenticationDriver {
    * {@code ownId} (which has just refused the client) is represented by the challenges it gave with
    * its refusal (e.g. Digest's {@code stale=true}).
    */
-  private CompletableFuture<Verdict> challenge(Attempt a, List<PluginView> offered, String text, String ownId,
-      byte[] own) {
+  private CompletableFuture<Verdict> challenge(
+      Attempt a, List<PluginView> offered, String text, String ownId, byte[] own) {
     List<CompletableFuture<List<String>>> challenges = new ArrayList<>();
     for (PluginView p : offered) {
       if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
@@ -339,21 +429,31 @@ final class AuthenticationDriver {
         continue;
       }
       AuthenticationSession session = plugins.session(p.id());
-      challenges.add(session.authenticate(new byte[0], a.user(), a.presentation(), a.command())
-          .thenApply(outcome -> {
-            session.release();
-            return outcome.result() == AuthenticationResult.CONTINUE
-                ? challengeHeaders(p, outcome.challenge()) : List.<String>of();
-          }));
+      challenges.add(
+          session
+              .authenticate(new byte[0], a.user(), a.presentation(), a.command())
+              .thenApply(
+                  outcome -> {
+                    session.release();
+                    return outcome.result() == AuthenticationResult.CONTINUE
+                        ? challengeHeaders(p, outcome.challenge())
+                        : List.<String>of();
+                  }));
     }
-    return CompletableFuture.allOf(challenges.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
-      List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
-      if (headers.isEmpty()) {
-        audit.refused(a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no plug-in could issue a challenge");
-        return unavailable(a, "authentication is unavailable");
-      }
-      return new Verdict.Answer(Responses.unauthorized(headers, text, a.keepAlive()));
-    });
+    return CompletableFuture.allOf(challenges.toArray(CompletableFuture[]::new))
+        .thenApply(
+            ignored -> {
+              List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
+              if (headers.isEmpty()) {
+                audit.refused(
+                    a.request(),
+                    503,
+                    HResult.NS_E_CRITICAL_ERROR,
+                    "no plug-in could issue a challenge");
+                return unavailable(a, "authentication is unavailable");
+              }
+              return new Verdict.Answer(Responses.unauthorized(headers, text, a.keepAlive()));
+            });
   }
 
   /**
@@ -387,7 +487,8 @@ final class AuthenticationDriver {
       int i = 0;
       int n = line.length();
       while (i < n) {
-        while (i < n && (line.charAt(i) == ',' || line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+        while (i < n
+            && (line.charAt(i) == ',' || line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
           i++;
         }
         int nameStart = i;
@@ -420,7 +521,10 @@ final class AuthenticationDriver {
           }
           i++;
         } else {
-          while (i < n && line.charAt(i) != ',' && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+          while (i < n
+              && line.charAt(i) != ','
+              && line.charAt(i) != ' '
+              && line.charAt(i) != '\t') {
             value.append(line.charAt(i++));
           }
         }
@@ -433,11 +537,12 @@ final class AuthenticationDriver {
   }
 
   /**
-   * What a plug-in's SUCCESS blob adds to the response: Digest's {@code Authentication-Info}
-   * (RFC 7616 §3.5), otherwise a final token under the scheme (Negotiate's mutual authentication,
-   * RFC 4559 §5).
+   * What a plug-in's SUCCESS blob adds to the response: Digest's {@code Authentication-Info} (RFC
+   * 7616 §3.5), otherwise a final token under the scheme (Negotiate's mutual authentication, RFC
+   * 4559 §5).
    */
-  private static List<Map.Entry<String, String>> finalWords(Attempt a, AuthenticationOutcome outcome) {
+  private static List<Map.Entry<String, String>> finalWords(
+      Attempt a, AuthenticationOutcome outcome) {
     byte[] blob = outcome.challenge();
     if (blob == null || blob.length == 0 || a.authorization() == null) {
       return List.of();
@@ -461,26 +566,43 @@ final class AuthenticationDriver {
   private List<PluginView> offeredFor(PublishingPoint point, ClientConnection connection) {
     List<PluginView> offered = plugins.offeredAuthenticationPlugins();
     if (!connection.secure && !connection.loopback) {
-      offered = offered.stream().filter(p -> !CLEARTEXT.contains(p.protocol().toLowerCase(Locale.ROOT))).toList();
+      offered =
+          offered.stream()
+              .filter(p -> !CLEARTEXT.contains(p.protocol().toLowerCase(Locale.ROOT)))
+              .toList();
     }
     if (point.plugins().isEmpty()) {
       return offered;
     }
     List<PluginView> own = new ArrayList<>();
-    offered.stream().filter(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
-        && point.plugins().contains(p.id())).findFirst().ifPresent(own::add);
+    offered.stream()
+        .filter(
+            p ->
+                AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
+                    && point.plugins().contains(p.id()))
+        .findFirst()
+        .ifPresent(own::add);
     for (String id : point.plugins()) {
-      offered.stream().filter(p -> p.id().equals(id) && !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
-          .findFirst().ifPresent(own::add);
+      offered.stream()
+          .filter(
+              p ->
+                  p.id().equals(id)
+                      && !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+          .findFirst()
+          .ifPresent(own::add);
     }
     return own;
   }
 
   private Verdict.Answer lockedOut(Attempt a, Instant until) {
     long seconds = Math.max(1, Duration.between(clock.instant(), until).toSeconds());
-    audit.refused(a.request(), 429, HResult.E_ACCESSDENIED, "locked out after repeated logon failures");
-    var response = Responses.text(HttpResponseStatus.TOO_MANY_REQUESTS,
-        "too many failed logons; try again later", a.keepAlive());
+    audit.refused(
+        a.request(), 429, HResult.E_ACCESSDENIED, "locked out after repeated logon failures");
+    var response =
+        Responses.text(
+            HttpResponseStatus.TOO_MANY_REQUESTS,
+            "too many failed logons; try again later",
+            a.keepAlive());
     response.headers().set("Retry-After", seconds);
     return new Verdict.Answer(response);
   }

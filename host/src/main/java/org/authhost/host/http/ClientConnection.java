@@ -5,9 +5,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
-import java.util.function.Supplier;
 
 /**
  * One client connection: who is at the other end, and the authentication state that lives as long
@@ -20,8 +20,13 @@ final class ClientConnection {
   final long id = IDS.incrementAndGet();
   final String address;
   final int port;
-  /** Whether the connection is TLS; protocols that send passwords in clear are offered only then or on loopback. */
+
+  /**
+   * Whether the connection is TLS; protocols that send passwords in clear are offered only then or
+   * on loopback.
+   */
   final boolean secure;
+
   final boolean loopback;
   private final Map<String, AuthenticationSession> bound = new HashMap<>();
   private AuthenticationOutcome authenticated;
@@ -37,7 +42,8 @@ final class ClientConnection {
   }
 
   /** The bound session for a protocol, made by {@code create} on first use. */
-  synchronized AuthenticationSession bound(String protocol, Supplier<AuthenticationSession> create) {
+  synchronized AuthenticationSession bound(
+      String protocol, Supplier<AuthenticationSession> create) {
     if (closed) {
       return null;
     }

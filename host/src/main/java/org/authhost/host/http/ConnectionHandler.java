@@ -6,29 +6,29 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.authhost.api.HResult;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.http.content.FileResponder;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.http.content.SafePath;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.ssl.SslHandler;
-import java.net.InetAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One connection's requests, one at a time (pipelined requests wait their turn): checks the request
@@ -67,8 +67,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    connection = new ClientConnection((InetSocketAddress) ctx.channel().remoteAddress(),
-        ctx.pipeline().get(SslHandler.class) != null);
+    connection =
+        new ClientConnection(
+            (InetSocketAddress) ctx.channel().remoteAddress(),
+            ctx.pipeline().get(SslHandler.class) != null);
     expectNextRequest(ctx);
     super.channelActive(ctx);
   }
@@ -103,11 +105,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
    */
   private void expectNextRequest(ChannelHandlerContext ctx) {
     long seen = requestsBegun;
-    ctx.executor().schedule(() -> {
-      if (requestsBegun == seen && exchange == null) {
-        ctx.close();
-      }
-    }, services.limits().idleTimeoutMillis(), TimeUnit.MILLISECONDS);
+    ctx.executor()
+        .schedule(
+            () -> {
+              if (requestsBegun == seen && exchange == null) {
+                ctx.close();
+              }
+            },
+            services.limits().idleTimeoutMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -179,18 +185,27 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     DecoderResult decoded = request.decoderResult();
     if (decoded.isFailure()) {
       Throwable cause = decoded.cause();
-      HttpResponseStatus status = !(cause instanceof TooLongFrameException) ? HttpResponseStatus.BAD_REQUEST
-          : cause.getMessage() != null && cause.getMessage().contains("header") ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-          : HttpResponseStatus.REQUEST_URI_TOO_LONG;
+      HttpResponseStatus status =
+          !(cause instanceof TooLongFrameException)
+              ? HttpResponseStatus.BAD_REQUEST
+              : cause.getMessage() != null && cause.getMessage().contains("header")
+                  ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                  : HttpResponseStatus.REQUEST_URI_TOO_LONG;
       reject(ctx, audited, status, "malformed request: " + cause.getMessage());
       return;
     }
     if (request.headers().size() > services.limits().maxHeaders()) {
-      reject(ctx, audited, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-          request.headers().size() + " header fields, more than the limit of " + services.limits().maxHeaders());
+      reject(
+          ctx,
+          audited,
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          request.headers().size()
+              + " header fields, more than the limit of "
+              + services.limits().maxHeaders());
       return;
     }
-    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !request.headers().contains(HttpHeaderNames.HOST)) {
+    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+        && !request.headers().contains(HttpHeaderNames.HOST)) {
       reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without Host");
       return;
     }
@@ -200,57 +215,109 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     if (!services.serverIpRules().allows(client)) {
-      services.audit().refused(audited, 403, HResult.E_ACCESSDENIED, "client address " + connection.address
-          + " is not allowed by the server's address lists");
+      services
+          .audit()
+          .refused(
+              audited,
+              403,
+              HResult.E_ACCESSDENIED,
+              "client address "
+                  + connection.address
+                  + " is not allowed by the server's address lists");
       answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
       return;
     }
     String path = RequestTarget.canonical(RequestTarget.path(target));
     if (path == null) {
-      services.audit().refused(audited, 400, HResult.E_INVALIDARG, "request path is malformed or not canonical "
-          + "(bad escapes, encoded '/', '//', '.' or '..' segments, control characters)");
-      answer(ctx, Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed request path", keepAlive));
+      services
+          .audit()
+          .refused(
+              audited,
+              400,
+              HResult.E_INVALIDARG,
+              "request path is malformed or not canonical "
+                  + "(bad escapes, encoded '/', '//', '.' or '..' segments, control characters)");
+      answer(
+          ctx, Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed request path", keepAlive));
       return;
     }
     PublishingPoint point = services.points().match(path).orElse(null);
     if (point == null) {
       var withSlash = services.points().matchWithoutSlash(path);
       if (withSlash.isPresent()) {
-        FullHttpResponse moved = Responses.text(HttpResponseStatus.MOVED_PERMANENTLY, "see " + withSlash.get().prefix(), keepAlive);
+        FullHttpResponse moved =
+            Responses.text(
+                HttpResponseStatus.MOVED_PERMANENTLY, "see " + withSlash.get().prefix(), keepAlive);
         moved.headers().set(HttpHeaderNames.LOCATION, withSlash.get().prefix());
         answer(ctx, moved);
         return;
       }
-      answer(ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "no publishing point here", keepAlive));
+      answer(
+          ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "no publishing point here", keepAlive));
       return;
     }
     Request r = new Request(connection.address, request.method().name(), target, point);
     if (!point.ipRules().allows(client)) {
-      services.audit().refused(r, 403, HResult.E_ACCESSDENIED, "client address " + connection.address
-          + " is not allowed by publishing point " + point.name());
+      services
+          .audit()
+          .refused(
+              r,
+              403,
+              HResult.E_ACCESSDENIED,
+              "client address "
+                  + connection.address
+                  + " is not allowed by publishing point "
+                  + point.name());
       answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
       return;
     }
-    HttpUserContext user = new HttpUserContext(request.headers().get(HttpHeaderNames.USER_AGENT),
-        connection.address, connection.port, connection.id);
-    var attempt = new AuthenticationDriver.Attempt(r, point, connection, user,
-        new HttpPresentationContext(point.name(), target), HttpCommandContext.of(request),
-        request.headers().get(HttpHeaderNames.AUTHORIZATION), keepAlive);
+    HttpUserContext user =
+        new HttpUserContext(
+            request.headers().get(HttpHeaderNames.USER_AGENT),
+            connection.address,
+            connection.port,
+            connection.id);
+    var attempt =
+        new AuthenticationDriver.Attempt(
+            r,
+            point,
+            connection,
+            user,
+            new HttpPresentationContext(point.name(), target),
+            HttpCommandContext.of(request),
+            request.headers().get(HttpHeaderNames.AUTHORIZATION),
+            keepAlive);
     Exchange current = exchange;
-    services.driver().decide(attempt).whenComplete((verdict, failure) -> ctx.executor().execute(() -> {
-      if (exchange != current || !ctx.channel().isActive()) {
-        return;
-      }
-      if (failure != null) {
-        // A host bug, not the client's: still fail closed, with a status that says "try later".
-        services.audit().refused(r, 503, HResult.E_UNEXPECTED, "internal error: " + failure);
-        answer(ctx, Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "temporarily unavailable", false));
-      } else if (verdict instanceof Verdict.Answer a) {
-        answer(ctx, a.response());
-      } else {
-        serve(ctx, (Verdict.Serve) verdict, r, path);
-      }
-    }));
+    services
+        .driver()
+        .decide(attempt)
+        .whenComplete(
+            (verdict, failure) ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          if (exchange != current || !ctx.channel().isActive()) {
+                            return;
+                          }
+                          if (failure != null) {
+                            // A host bug, not the client's: still fail closed, with a status that
+                            // says "try later".
+                            services
+                                .audit()
+                                .refused(
+                                    r, 503, HResult.E_UNEXPECTED, "internal error: " + failure);
+                            answer(
+                                ctx,
+                                Responses.text(
+                                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                    "temporarily unavailable",
+                                    false));
+                          } else if (verdict instanceof Verdict.Answer a) {
+                            answer(ctx, a.response());
+                          } else {
+                            serve(ctx, (Verdict.Serve) verdict, r, path);
+                          }
+                        }));
   }
 
   private void serve(ChannelHandlerContext ctx, Verdict.Serve serve, Request r, String path) {
@@ -263,29 +330,49 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       exchange.decided = true;
       String query = RequestTarget.query(target);
       URI origin = point.origin();
-      String base = origin.getRawPath() == null || origin.getRawPath().isEmpty() ? "/" : origin.getRawPath();
-      String upstream = (base.endsWith("/") ? base : base + "/") + rest + (query == null ? "" : "?" + query);
+      String base =
+          origin.getRawPath() == null || origin.getRawPath().isEmpty() ? "/" : origin.getRawPath();
+      String upstream =
+          (base.endsWith("/") ? base : base + "/") + rest + (query == null ? "" : "?" + query);
       Exchange current = exchange;
       if (!serve.headers().isEmpty()) {
-        // The proxy builds its answer from the origin's; the logon's headers join it on the way out.
-        ctx.pipeline().addBefore(ctx.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
+        // The proxy builds its answer from the origin's; the logon's headers join it on the way
+        // out.
+        ctx.pipeline()
+            .addBefore(ctx.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
       }
       exchange.proxy = services.proxy().start(ctx, request, origin, upstream, connection.address);
-      exchange.proxy.whenDone(future -> ctx.executor().execute(() -> {
-        if (exchange == current) {
-          current.responseComplete = true;
-          current.requestComplete = true;
-          finishIfDone(ctx);
-        }
-      }));
+      exchange.proxy.whenDone(
+          future ->
+              ctx.executor()
+                  .execute(
+                      () -> {
+                        if (exchange == current) {
+                          current.responseComplete = true;
+                          current.requestComplete = true;
+                          finishIfDone(ctx);
+                        }
+                      }));
       pump(ctx);
       return;
     }
     SafePath.Result resolved = SafePath.check(point.directory(), rest);
     if (!resolved.allowed()) {
-      services.audit().refused(r, resolved.refusal().status(), HResult.E_ACCESSDENIED,
-          "path refused: " + resolved.refusal() + (resolved.detail() == null ? "" : " (" + resolved.detail() + ")"));
-      answer(ctx, Responses.text(HttpResponseStatus.valueOf(resolved.refusal().status()), "not found", exchange.keepAlive));
+      services
+          .audit()
+          .refused(
+              r,
+              resolved.refusal().status(),
+              HResult.E_ACCESSDENIED,
+              "path refused: "
+                  + resolved.refusal()
+                  + (resolved.detail() == null ? "" : " (" + resolved.detail() + ")"));
+      answer(
+          ctx,
+          Responses.text(
+              HttpResponseStatus.valueOf(resolved.refusal().status()),
+              "not found",
+              exchange.keepAlive));
       return;
     }
     exchange.decided = true;
@@ -296,12 +383,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         extra.add(h.getKey(), h.getValue());
       }
     }
-    ChannelFuture written = FileResponder.respond(ctx, request, resolved.path(), exchange.keepAlive, extra,
-        services.clock());
+    ChannelFuture written =
+        FileResponder.respond(
+            ctx, request, resolved.path(), exchange.keepAlive, extra, services.clock());
     afterResponse(ctx, written);
   }
 
-  private void reject(ChannelHandlerContext ctx, Request r, HttpResponseStatus status, String reason) {
+  private void reject(
+      ChannelHandlerContext ctx, Request r, HttpResponseStatus status, String reason) {
     services.audit().refused(r, status.code(), HResult.E_INVALIDARG, reason);
     exchange.decided = true;
     // The rest of a malformed request cannot be trusted to frame the next one.
@@ -321,14 +410,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void afterResponse(ChannelHandlerContext ctx, ChannelFuture written) {
     Exchange current = exchange;
-    written.addListener(f -> {
-      if (!f.isSuccess()) {
-        ctx.close();
-        return;
-      }
-      current.responseComplete = true;
-      finishIfDone(ctx);
-    });
+    written.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            ctx.close();
+            return;
+          }
+          current.responseComplete = true;
+          finishIfDone(ctx);
+        });
     pump(ctx);
   }
 

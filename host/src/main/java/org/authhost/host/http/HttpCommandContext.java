@@ -2,6 +2,7 @@ package org.authhost.host.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.authhost.api.CommandContext;
-import java.util.ArrayList;
 
 /**
  * {@code pCommandContext}: the request line and headers, read-only. The header map is built only
@@ -53,7 +53,8 @@ final class HttpCommandContext implements CommandContext {
     if (built == null) {
       Map<String, List<String>> all = new LinkedHashMap<>();
       for (Map.Entry<String, String> h : source) {
-        all.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+        all.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(h.getValue());
       }
       all.replaceAll((k, v) -> List.copyOf(v));
       built = Collections.unmodifiableMap(all);

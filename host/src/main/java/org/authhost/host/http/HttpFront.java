@@ -20,6 +20,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -40,7 +41,6 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.Scheduler;
-import java.io.IOException;
 
 /**
  * The HTTP(S) front on Netty: a plain listener (loopback, or elsewhere when the operator allows it)
@@ -72,7 +72,9 @@ public final class HttpFront extends LifeCycle {
     HttpConfig http = config.http();
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
-    services.proxy(new OriginProxy(workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
+    services.proxy(
+        new OriginProxy(
+            workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
     InetAddress bind = InetAddress.getByName(http.bindAddress());
     try {
       if (http.port() >= 0) {
@@ -85,44 +87,71 @@ public final class HttpFront extends LifeCycle {
       }
     } catch (Exception e) {
       doStop();
-      throw new IOException("the HTTP front cannot listen on " + http.bindAddress() + " (" + e.getMessage()
-          + "); set http.port / http.tls.port in host.json to free ports, or 0 to pick one", e);
+      throw new IOException(
+          "the HTTP front cannot listen on "
+              + http.bindAddress()
+              + " ("
+              + e.getMessage()
+              + "); set http.port / http.tls.port in host.json to free ports, or 0 to pick one",
+          e);
     }
     for (var point : config.publishingPoints()) {
       if (point.directory() != null && !Files.isDirectory(point.directory())) {
-        events.host(EventLevel.WARNING, HostEvents.HOST, HResult.E_FILE_NOT_FOUND, "publishing point '"
-            + point.name() + "': its folder " + point.directory() + " does not exist, so every request for "
-            + point.prefix() + " gets 404. Fix: create the folder and put the content in it");
+        events.host(
+            EventLevel.WARNING,
+            HostEvents.HOST,
+            HResult.E_FILE_NOT_FOUND,
+            "publishing point '"
+                + point.name()
+                + "': its folder "
+                + point.directory()
+                + " does not exist, so every request for "
+                + point.prefix()
+                + " gets 404. Fix: create the folder and put the content in it");
       }
     }
-    events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK, "HTTP front listening on "
-        + http.bindAddress() + (plainPort >= 0 ? " http:" + plainPort : "") + (tlsPort >= 0 ? " https:" + tlsPort : ""));
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.HOST,
+        HResult.S_OK,
+        "HTTP front listening on "
+            + http.bindAddress()
+            + (plainPort >= 0 ? " http:" + plainPort : "")
+            + (tlsPort >= 0 ? " https:" + tlsPort : ""));
   }
 
   private Channel bind(InetAddress address, int port, SslContext ssl) throws InterruptedException {
     HttpConfig http = config.http();
     ChannelHandler limiter = new ConnectionLimiter(open, http.maxConnections());
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ChannelPipeline p = ch.pipeline();
-            p.addLast("limit", limiter);
-            if (ssl != null) {
-              SslHandler tls = ssl.newHandler(ch.alloc());
-              limitHandshake(ch, tls, Duration.ofMillis(http.handshakeTimeoutMillis()));
-              p.addLast("tls", tls);
-            }
-            p.addLast("idle", new IdleStateHandler(0, 0, http.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
-            p.addLast("http", new HttpServerCodec(http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
-            p.addLast("chunked", new ChunkedWriteHandler());
-            p.addLast("requests", new ConnectionHandler(services));
-          }
-        });
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast("limit", limiter);
+                    if (ssl != null) {
+                      SslHandler tls = ssl.newHandler(ch.alloc());
+                      limitHandshake(ch, tls, Duration.ofMillis(http.handshakeTimeoutMillis()));
+                      p.addLast("tls", tls);
+                    }
+                    p.addLast(
+                        "idle",
+                        new IdleStateHandler(
+                            0, 0, http.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+                    p.addLast(
+                        "http",
+                        new HttpServerCodec(
+                            http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
+                    p.addLast("chunked", new ChunkedWriteHandler());
+                    p.addLast("requests", new ConnectionHandler(services));
+                  }
+                });
     Channel channel = bootstrap.bind(address, port).sync().channel();
     listeners.add(channel);
     return channel;
@@ -131,7 +160,8 @@ public final class HttpFront extends LifeCycle {
   /**
    * Closes a connection whose TLS handshake has not finished within {@code limit}, on the host's
    * scheduler rather than the handler's own timer, so that a test moves it with a fake clock. One
-   * task per TLS connection, cancelled when the handshake ends, costs nothing next to the handshake.
+   * task per TLS connection, cancelled when the handshake ends, costs nothing next to the
+   * handshake.
    */
   private void limitHandshake(SocketChannel ch, SslHandler tls, Duration limit) {
     tls.setHandshakeTimeoutMillis(0);

@@ -6,9 +6,9 @@ import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HttpConfig;
+import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
-import org.authhost.host.http.content.OriginProxy;
 
 /** What every connection's handler shares: one object, so a handler is cheap to make. */
 @Singleton
@@ -23,7 +23,12 @@ final class HttpServices {
   private volatile OriginProxy proxy;
 
   @Inject
-  HttpServices(HostConfig config, PublishingPoints points, AuthenticationDriver driver, Audit audit, HostClock clock,
+  HttpServices(
+      HostConfig config,
+      PublishingPoints points,
+      AuthenticationDriver driver,
+      Audit audit,
+      HostClock clock,
       Scheduler scheduler) {
     this.limits = config.http();
     this.points = points;

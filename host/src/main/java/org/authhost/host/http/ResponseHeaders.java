@@ -22,7 +22,8 @@ final class ResponseHeaders extends ChannelOutboundHandlerAdapter {
   }
 
   @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
     if (msg instanceof HttpResponse response) {
       headers.forEach(h -> response.headers().add(h.getKey(), h.getValue()));
       ctx.pipeline().remove(this);

@@ -15,10 +15,11 @@ final class Responses {
 
   static FullHttpResponse text(HttpResponseStatus status, String text, boolean keepAlive) {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        Unpooled.wrappedBuffer(body));
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     // Canonical capitalisation: older media players match header names case-sensitively.
-    response.headers()
+    response
+        .headers()
         .set("Content-Type", "text/plain; charset=utf-8")
         .set("Content-Length", body.length)
         .set("Cache-Control", "no-store")

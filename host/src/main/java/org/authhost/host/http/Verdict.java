@@ -1,9 +1,9 @@
 package org.authhost.host.http;
 
 import io.netty.handler.codec.http.FullHttpResponse;
-import org.authhost.host.access.PublishingPoint;
 import java.util.List;
 import java.util.Map;
+import org.authhost.host.access.PublishingPoint;
 
 /** What the authentication driver decided for one request: answer it, or serve it. */
 sealed interface Verdict {

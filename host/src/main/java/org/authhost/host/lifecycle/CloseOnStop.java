@@ -31,10 +31,12 @@ public final class CloseOnStop extends LifeCycle {
    * than holding up the rest of the stop.
    */
   public static CloseOnStop shuttingDown(String name, ExecutorService executor, Duration grace) {
-    return new CloseOnStop(name, () -> {
-      executor.shutdownNow();
-      executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
-    });
+    return new CloseOnStop(
+        name,
+        () -> {
+          executor.shutdownNow();
+          executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+        });
   }
 
   @Override

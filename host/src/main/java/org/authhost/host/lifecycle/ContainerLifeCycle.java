@@ -12,9 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>When a part fails to start, the parts already started are stopped, last first, and the
  * container lands in {@link State#FAILED} with that part's exception, carrying as suppressed any
- * exception the stops threw; the failed part and those after it are left as they are, and
- * {@link #stop()} later stops the failed one too. A stop stops every part even when some throw; it
- * throws the first exception with the others suppressed.
+ * exception the stops threw; the failed part and those after it are left as they are, and {@link
+ * #stop()} later stops the failed one too. A stop stops every part even when some throw; it throws
+ * the first exception with the others suppressed.
  */
 public class ContainerLifeCycle extends LifeCycle {
   private final List<LifeCycle> parts = new CopyOnWriteArrayList<>();
@@ -27,7 +27,8 @@ public class ContainerLifeCycle extends LifeCycle {
    */
   public final <T extends LifeCycle> T addManaged(T part) {
     if (state() != State.STOPPED) {
-      throw new IllegalStateException("parts are added to a stopped container; " + this + " is " + state());
+      throw new IllegalStateException(
+          "parts are added to a stopped container; " + this + " is " + state());
     }
     if (parts.contains(part)) {
       throw new IllegalStateException(part + " is already a part of " + this);

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A component that starts and stops, after Jetty's {@code AbstractLifeCycle}: a small state machine
  * whose {@link #start()} and {@link #stop()} are idempotent, refuse illegal moves, and land in
- * {@link State#FAILED} when the work throws. Subclasses write only {@link #doStart()} and
- * {@link #doStop()}.
+ * {@link State#FAILED} when the work throws. Subclasses write only {@link #doStart()} and {@link
+ * #doStop()}.
  *
  * <p>Moves are made by compare-and-set, not under a lock: a start or stop asked for while another
  * is under way (on any thread) is refused with an {@link IllegalStateException} at once, rather
@@ -18,7 +18,13 @@ public abstract class LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(LifeCycle.class);
 
   /** The states. */
-  public enum State { STOPPED, STARTING, STARTED, STOPPING, FAILED }
+  public enum State {
+    STOPPED,
+    STARTING,
+    STARTED,
+    STOPPING,
+    FAILED
+  }
 
   private final AtomicReference<State> state = new AtomicReference<>(State.STOPPED);
   private volatile Throwable failure;
@@ -39,7 +45,8 @@ public abstract class LifeCycle {
         case STARTED:
           return;
         case FAILED:
-          throw new IllegalStateException(this + " failed; stop it before starting it again", failure);
+          throw new IllegalStateException(
+              this + " failed; stop it before starting it again", failure);
         case STARTING, STOPPING:
           throw new IllegalStateException(this + " cannot start while " + now);
         case STOPPED:
@@ -84,7 +91,9 @@ public abstract class LifeCycle {
     void run() throws Exception;
   }
 
-  /** Runs the work of a move this thread has claimed; no other thread changes the state meanwhile. */
+  /**
+   * Runs the work of a move this thread has claimed; no other thread changes the state meanwhile.
+   */
   private void run(Work work, State after) throws Exception {
     try {
       work.run();
@@ -113,6 +122,11 @@ public abstract class LifeCycle {
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "@" + Integer.toHexString(System.identityHashCode(this)) + "{" + state.get() + "}";
+    return getClass().getSimpleName()
+        + "@"
+        + Integer.toHexString(System.identityHashCode(this))
+        + "{"
+        + state.get()
+        + "}";
   }
 }

@@ -40,11 +40,16 @@ public final class AuthenticationSession implements AutoCloseable {
   private boolean released;
 
   /**
-   * @param unusable why no exchange is possible (unknown plug-in, not an authentication plug-in,
-   *     in error), or null
+   * @param unusable why no exchange is possible (unknown plug-in, not an authentication plug-in, in
+   *     error), or null
    */
-  AuthenticationSession(HostedPlugin plugin, PluginGuard guard, TokenTable tokens, Scheduler scheduler,
-      long callbackTimeoutMillis, HResult unusable) {
+  AuthenticationSession(
+      HostedPlugin plugin,
+      PluginGuard guard,
+      TokenTable tokens,
+      Scheduler scheduler,
+      long callbackTimeoutMillis,
+      HResult unusable) {
     this.plugin = plugin;
     this.guard = guard;
     this.tokens = tokens;
@@ -63,28 +68,38 @@ public final class AuthenticationSession implements AutoCloseable {
    *
    * @return completes normally, always; {@code ERROR} for every failure
    */
-  public CompletableFuture<AuthenticationOutcome> authenticate(byte[] responseBlob, UserContext user,
-      PresentationContext presentation, CommandContext command) {
+  public CompletableFuture<AuthenticationOutcome> authenticate(
+      byte[] responseBlob,
+      UserContext user,
+      PresentationContext presentation,
+      CommandContext command) {
     if (unusable != null) {
       return CompletableFuture.completedFuture(AuthenticationOutcome.error(unusable));
     }
     synchronized (this) {
       if (released) {
-        return CompletableFuture.completedFuture(AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED));
+        return CompletableFuture.completedFuture(
+            AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED));
       }
     }
     if (!plugin.isUsable()) {
-      return CompletableFuture.completedFuture(AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR));
+      return CompletableFuture.completedFuture(
+          AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR));
     }
     byte[] blob = responseBlob == null ? AuthenticationOutcome.NONE : responseBlob.clone();
     CompletableFuture<AuthenticationOutcome> outcome = new CompletableFuture<>();
-    guard.execute(() -> leg(outcome, blob, user, presentation, command),
+    guard.execute(
+        () -> leg(outcome, blob, user, presentation, command),
         () -> outcome.complete(AuthenticationOutcome.error(HResult.NS_E_NO_NEW_CONNECTIONS)));
     return outcome;
   }
 
-  private void leg(CompletableFuture<AuthenticationOutcome> outcome, byte[] blob, UserContext user,
-      PresentationContext presentation, CommandContext command) {
+  private void leg(
+      CompletableFuture<AuthenticationOutcome> outcome,
+      byte[] blob,
+      UserContext user,
+      PresentationContext presentation,
+      CommandContext command) {
     if (!plugin.isUsable() || plugin.wedged()) {
       // It failed (or hung) while this leg waited for a worker: do not call into it again. A hung
       // call is known as wedged at once, before the failure report puts the plug-in in error.
@@ -101,8 +116,12 @@ public final class AuthenticationSession implements AutoCloseable {
     // A fresh object per call: the plug-in must hand back this very instance.
     Object exchange = new Object();
     CallbackGuard callback = new CallbackGuard(plugin, guard, exchange);
-    HResult hr = guard.call(plugin, "Authenticate",
-        () -> ctx.authenticate(blob, user, presentation, command, callback, exchange), timedOut);
+    HResult hr =
+        guard.call(
+            plugin,
+            "Authenticate",
+            () -> ctx.authenticate(blob, user, presentation, command, callback, exchange),
+            timedOut);
     if (hr.failed()) {
       outcome.complete(AuthenticationOutcome.error(hr));
       return;
@@ -112,22 +131,32 @@ public final class AuthenticationSession implements AutoCloseable {
       return;
     }
     // Like a call past its deadline, a missing callback is answered off the scheduler's thread.
-    Scheduler.Scheduled limit = scheduler.schedule(
-        () -> guard.afterTimeout(() -> callback.completion.completeExceptionally(new TimeoutException())),
-        Duration.ofMillis(callbackTimeoutMillis));
-    callback.completion.whenComplete((done, e) -> {
-      limit.cancel();
-      if (e != null) {
-        guard.failed(plugin, "Authenticate", HResult.E_TIMEOUT, "Authenticate returned but "
-            + "OnAuthenticateComplete was not called within " + callbackTimeoutMillis
-            + " ms; the client was refused (every Authenticate must call back exactly once)");
-        outcome.complete(AuthenticationOutcome.error(HResult.E_TIMEOUT));
-        return;
-      }
-      // The plug-in called back on its own thread: collect the identity on a worker.
-      guard.execute(() -> outcome.complete(finish(ctx, done, timedOut)),
-          () -> outcome.complete(AuthenticationOutcome.error(HResult.NS_E_NO_NEW_CONNECTIONS)));
-    });
+    Scheduler.Scheduled limit =
+        scheduler.schedule(
+            () ->
+                guard.afterTimeout(
+                    () -> callback.completion.completeExceptionally(new TimeoutException())),
+            Duration.ofMillis(callbackTimeoutMillis));
+    callback.completion.whenComplete(
+        (done, e) -> {
+          limit.cancel();
+          if (e != null) {
+            guard.failed(
+                plugin,
+                "Authenticate",
+                HResult.E_TIMEOUT,
+                "Authenticate returned but "
+                    + "OnAuthenticateComplete was not called within "
+                    + callbackTimeoutMillis
+                    + " ms; the client was refused (every Authenticate must call back exactly once)");
+            outcome.complete(AuthenticationOutcome.error(HResult.E_TIMEOUT));
+            return;
+          }
+          // The plug-in called back on its own thread: collect the identity on a worker.
+          guard.execute(
+              () -> outcome.complete(finish(ctx, done, timedOut)),
+              () -> outcome.complete(AuthenticationOutcome.error(HResult.NS_E_NO_NEW_CONNECTIONS)));
+        });
   }
 
   /** {@code CreateAuthenticationContext} on the first leg. */
@@ -140,10 +169,17 @@ public final class AuthenticationSession implements AutoCloseable {
       return context;
     }
     Out<AuthenticationContext> created = new Out<>();
-    HResult hr = guard.call(plugin, "CreateAuthenticationContext",
-        () -> plugin.authentication().createAuthenticationContext(created), timedOut);
+    HResult hr =
+        guard.call(
+            plugin,
+            "CreateAuthenticationContext",
+            () -> plugin.authentication().createAuthenticationContext(created),
+            timedOut);
     if (hr.succeeded() && created.get() == null) {
-      guard.failed(plugin, "CreateAuthenticationContext", HResult.E_POINTER,
+      guard.failed(
+          plugin,
+          "CreateAuthenticationContext",
+          HResult.E_POINTER,
           "CreateAuthenticationContext succeeded but gave no context");
       hr = HResult.E_POINTER;
     }
@@ -155,7 +191,8 @@ public final class AuthenticationSession implements AutoCloseable {
     return context;
   }
 
-  private AuthenticationOutcome finish(AuthenticationContext ctx, CallbackGuard.Completion done, Runnable timedOut) {
+  private AuthenticationOutcome finish(
+      AuthenticationContext ctx, CallbackGuard.Completion done, Runnable timedOut) {
     if (done.result() == AuthenticationResult.ERROR) {
       return AuthenticationOutcome.error(done.failure().failed() ? done.failure() : HResult.E_FAIL);
     }
@@ -166,13 +203,21 @@ public final class AuthenticationSession implements AutoCloseable {
     Out<String> account = new Out<>();
     Out<TokenHandle> token = new Out<>();
     Out<AccessToken> accessToken = new Out<>();
-    HResult hr = guard.callOptional(plugin, "GetLogicalUserID", () -> ctx.getLogicalUserId(userId), timedOut);
+    HResult hr =
+        guard.callOptional(
+            plugin, "GetLogicalUserID", () -> ctx.getLogicalUserId(userId), timedOut);
     if (hr.succeeded() || hr.equals(HResult.E_NOTIMPL)) {
-      hr = guard.callOptional(plugin, "GetImpersonationAccountName",
-          () -> ctx.getImpersonationAccountName(account), timedOut);
+      hr =
+          guard.callOptional(
+              plugin,
+              "GetImpersonationAccountName",
+              () -> ctx.getImpersonationAccountName(account),
+              timedOut);
     }
     if (hr.succeeded() || hr.equals(HResult.E_NOTIMPL)) {
-      hr = guard.call(plugin, "GetImpersonationToken", () -> ctx.getImpersonationToken(token), timedOut);
+      hr =
+          guard.call(
+              plugin, "GetImpersonationToken", () -> ctx.getImpersonationToken(token), timedOut);
     }
     if (hr.succeeded()) {
       hr = checkToken(token.get(), accessToken);
@@ -190,22 +235,38 @@ public final class AuthenticationSession implements AutoCloseable {
     // Methods the plug-in may leave out (the SDK sample does) fall back on the token itself.
     String accountName = account.get() != null ? account.get() : accessToken.get().accountName();
     String logicalId = userId.get() != null ? userId.get() : accountName;
-    return new AuthenticationOutcome(AuthenticationResult.SUCCESS, done.challenge(), HResult.S_OK,
-        logicalId, accountName, token.get(), accessToken.get());
+    return new AuthenticationOutcome(
+        AuthenticationResult.SUCCESS,
+        done.challenge(),
+        HResult.S_OK,
+        logicalId,
+        accountName,
+        token.get(),
+        accessToken.get());
   }
 
   private HResult checkToken(TokenHandle handle, Out<AccessToken> accessToken) {
     if (handle == null) {
-      guard.failed(plugin, "GetImpersonationToken", HResult.E_POINTER,
+      guard.failed(
+          plugin,
+          "GetImpersonationToken",
+          HResult.E_POINTER,
           "GetImpersonationToken succeeded but gave no token handle");
       return HResult.E_POINTER;
     }
     // Only a handle this plug-in issued counts; another plug-in's handle does not exist for it.
     HResult hr = tokens.queryToken(plugin.id(), handle, accessToken);
     if (hr.failed()) {
-      guard.failed(plugin, "GetImpersonationToken", hr, "GetImpersonationToken returned " + handle
-          + ", which is closed or was never issued (" + hr + "); a context must keep its token open "
-          + "until it is released");
+      guard.failed(
+          plugin,
+          "GetImpersonationToken",
+          hr,
+          "GetImpersonationToken returned "
+              + handle
+              + ", which is closed or was never issued ("
+              + hr
+              + "); a context must keep its token open "
+              + "until it is released");
     }
     return hr;
   }
@@ -237,17 +298,26 @@ public final class AuthenticationSession implements AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Runnable releaseHere = () -> {
-      guard.call(plugin, "Release", () -> {
-        ctx.release();
-        return HResult.S_OK;
-      }, () -> done.complete(null));
-      if (token != null && tokens.closeHandle(token).succeeded()) {
-        guard.warn(plugin, HResult.E_HANDLE, "the context was released without closing its token "
-            + token + "; the host closed it. Close the token in release()");
-      }
-      done.complete(null);
-    };
+    Runnable releaseHere =
+        () -> {
+          guard.call(
+              plugin,
+              "Release",
+              () -> {
+                ctx.release();
+                return HResult.S_OK;
+              },
+              () -> done.complete(null));
+          if (token != null && tokens.closeHandle(token).succeeded()) {
+            guard.warn(
+                plugin,
+                HResult.E_HANDLE,
+                "the context was released without closing its token "
+                    + token
+                    + "; the host closed it. Close the token in release()");
+          }
+          done.complete(null);
+        };
     if (PluginGuard.onWorkerThread()) {
       releaseHere.run();
     } else {

@@ -3,10 +3,10 @@ package org.authhost.host.plugins;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One call into a plug-in in progress. Whoever claims it first, the returning call or the
- * watchdog at the deadline, decides the outcome; the other one's word is dropped, so a failure is
- * reported exactly once. Nested calls (the host asking a context for its identity inside one timed
- * step) form a chain through {@link #parent}.
+ * One call into a plug-in in progress. Whoever claims it first, the returning call or the watchdog
+ * at the deadline, decides the outcome; the other one's word is dropped, so a failure is reported
+ * exactly once. Nested calls (the host asking a context for its identity inside one timed step)
+ * form a chain through {@link #parent}.
  */
 final class CallFrame extends AtomicBoolean {
   private static final long serialVersionUID = 1L;
@@ -15,15 +15,25 @@ final class CallFrame extends AtomicBoolean {
   final String method;
   final long deadline;
   final transient CallFrame parent;
-  /** Run at the deadline, off the watchdog's thread: answers whoever waits for this call, or null. */
+
+  /**
+   * Run at the deadline, off the watchdog's thread: answers whoever waits for this call, or null.
+   */
   final transient Runnable onTimeout;
+
   /** Clean-up calls: a timeout is not reported again. */
   final boolean quiet;
+
   /** The WARNING or ERROR the plug-in logged during this call, on this thread. */
   transient PluginFailures.LoggedEvent logged;
 
-  CallFrame(HostedPlugin plugin, String method, long deadline, CallFrame parent,
-      Runnable onTimeout, boolean quiet) {
+  CallFrame(
+      HostedPlugin plugin,
+      String method,
+      long deadline,
+      CallFrame parent,
+      Runnable onTimeout,
+      boolean quiet) {
     this.plugin = plugin;
     this.method = method;
     this.deadline = deadline;

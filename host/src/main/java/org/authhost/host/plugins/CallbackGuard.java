@@ -27,12 +27,19 @@ final class CallbackGuard implements AuthenticationCallback {
   }
 
   @Override
-  public HResult onAuthenticateComplete(AuthenticationResult result, byte[] challengeBlob, Object context) {
+  public HResult onAuthenticateComplete(
+      AuthenticationResult result, byte[] challengeBlob, Object context) {
     int n = calls.incrementAndGet();
     if (n > 1) {
-      guard.warn(plugin, HResult.E_UNEXPECTED, "OnAuthenticateComplete was called " + n
-          + " times for one Authenticate (this time with " + result + "); the host kept the first "
-          + "answer and ignored this one. Call it exactly once per Authenticate");
+      guard.warn(
+          plugin,
+          HResult.E_UNEXPECTED,
+          "OnAuthenticateComplete was called "
+              + n
+              + " times for one Authenticate (this time with "
+              + result
+              + "); the host kept the first "
+              + "answer and ignored this one. Call it exactly once per Authenticate");
       return HResult.E_UNEXPECTED;
     }
     if (completion.isDone()) {
@@ -40,11 +47,18 @@ final class CallbackGuard implements AuthenticationCallback {
       return HResult.E_UNEXPECTED;
     }
     if (context != expectedContext || result == null) {
-      String why = result == null ? "a null result"
-          : "a context value other than the one Authenticate received (it must be passed back unchanged)";
-      guard.failed(plugin, "OnAuthenticateComplete", HResult.E_INVALIDARG,
+      String why =
+          result == null
+              ? "a null result"
+              : "a context value other than the one Authenticate received (it must be passed back unchanged)";
+      guard.failed(
+          plugin,
+          "OnAuthenticateComplete",
+          HResult.E_INVALIDARG,
           "OnAuthenticateComplete was called with " + why);
-      completion.complete(new Completion(AuthenticationResult.ERROR, AuthenticationOutcome.NONE, HResult.E_INVALIDARG));
+      completion.complete(
+          new Completion(
+              AuthenticationResult.ERROR, AuthenticationOutcome.NONE, HResult.E_INVALIDARG));
       return HResult.E_INVALIDARG;
     }
     byte[] challenge = challengeBlob == null ? AuthenticationOutcome.NONE : challengeBlob.clone();

@@ -24,12 +24,14 @@ import org.authhost.host.config.PluginId;
  * key or a bad value refuses the plug-in, naming the file and the key (Elasticsearch's rule).
  */
 final class DescriptorReader {
-  private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){0,3}([-.+][0-9A-Za-z.-]+)?");
+  private static final Pattern VERSION =
+      Pattern.compile("\\d+(\\.\\d+){0,3}([-.+][0-9A-Za-z.-]+)?");
   private static final Pattern API_VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
   private static final Pattern CLASS_NAME =
       Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
   private static final Set<String> REQUIRED = Set.of("id", "version", "api-version", "entry-point");
-  private static final Set<String> KNOWN = Set.of("id", "version", "api-version", "entry-point", "description");
+  private static final Set<String> KNOWN =
+      Set.of("id", "version", "api-version", "entry-point", "description");
 
   /** The outcome: a descriptor, or the problems that refuse the file. */
   record Result(PluginDescriptor descriptor, List<PluginProblem> problems) {}
@@ -42,23 +44,40 @@ final class DescriptorReader {
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       ZipEntry entry = zip.getEntry(PluginDescriptor.PATH);
       if (entry == null) {
-        return refused(new PluginProblem("plugin/missing-descriptor", fileName, jar, HResult.E_BAD_FORMAT,
-            "the JAR has no " + PluginDescriptor.PATH,
-            "add " + PluginDescriptor.PATH + " with id, version, api-version and entry-point "
-                + "(see docs/plugin-authors.md), or remove the file from the plug-in folder"));
+        return refused(
+            new PluginProblem(
+                "plugin/missing-descriptor",
+                fileName,
+                jar,
+                HResult.E_BAD_FORMAT,
+                "the JAR has no " + PluginDescriptor.PATH,
+                "add "
+                    + PluginDescriptor.PATH
+                    + " with id, version, api-version and entry-point "
+                    + "(see docs/plugin-authors.md), or remove the file from the plug-in folder"));
       }
       try (InputStream in = zip.getInputStream(entry)) {
         values = parse(in);
       }
     } catch (DuplicateKeyException e) {
-      return refused(new PluginProblem("plugin/bad-descriptor", fileName, jar, HResult.E_BAD_FORMAT,
-          PluginDescriptor.PATH + " sets '" + e.getMessage() + "' twice",
-          "keep one '" + e.getMessage() + "' line"));
+      return refused(
+          new PluginProblem(
+              "plugin/bad-descriptor",
+              fileName,
+              jar,
+              HResult.E_BAD_FORMAT,
+              PluginDescriptor.PATH + " sets '" + e.getMessage() + "' twice",
+              "keep one '" + e.getMessage() + "' line"));
     } catch (IOException | IllegalArgumentException e) {
-      return refused(new PluginProblem("plugin/corrupt-jar", fileName, jar, HResult.E_BAD_FORMAT,
-          "the file is not a readable JAR (" + e.getMessage() + ")",
-          "replace it with a complete copy of the plug-in JAR (a partial download or copy is the usual "
-              + "cause), or remove it"));
+      return refused(
+          new PluginProblem(
+              "plugin/corrupt-jar",
+              fileName,
+              jar,
+              HResult.E_BAD_FORMAT,
+              "the file is not a readable JAR (" + e.getMessage() + ")",
+              "replace it with a complete copy of the plug-in JAR (a partial download or copy is the usual "
+                  + "cause), or remove it"));
     }
     return check(jar, values);
   }
@@ -69,9 +88,15 @@ final class DescriptorReader {
     List<PluginProblem> problems = new ArrayList<>();
     for (String key : values.keySet()) {
       if (!KNOWN.contains(key)) {
-        problems.add(bad(jar, id, "unknown key '" + key + "'",
-            "remove it; the keys are " + String.join(", ", List.of("id", "version", "api-version",
-                "entry-point", "description"))));
+        problems.add(
+            bad(
+                jar,
+                id,
+                "unknown key '" + key + "'",
+                "remove it; the keys are "
+                    + String.join(
+                        ", ",
+                        List.of("id", "version", "api-version", "entry-point", "description"))));
       }
     }
     for (String key : List.of("id", "version", "api-version", "entry-point")) {
@@ -79,34 +104,82 @@ final class DescriptorReader {
         problems.add(bad(jar, id, "required key '" + key + "' is missing", "add " + key + "=..."));
       }
     }
-    check(problems, jar, id, values, "id", PluginId::isValid,
+    check(
+        problems,
+        jar,
+        id,
+        values,
+        "id",
+        PluginId::isValid,
         "lower-case letters, digits, '.', '_' or '-', at most 64");
-    check(problems, jar, id, values, "version", VERSION.asMatchPredicate(), "a version such as 1.2.0");
-    check(problems, jar, id, values, "entry-point", CLASS_NAME.asMatchPredicate(),
+    check(
+        problems,
+        jar,
+        id,
+        values,
+        "version",
+        VERSION.asMatchPredicate(),
+        "a version such as 1.2.0");
+    check(
+        problems,
+        jar,
+        id,
+        values,
+        "entry-point",
+        CLASS_NAME.asMatchPredicate(),
         "a fully qualified class name");
     String api = values.get("api-version");
     if (api != null && !api.isBlank()) {
       var m = API_VERSION.matcher(api);
       if (!m.matches()) {
-        problems.add(bad(jar, id, "api-version '" + api + "' is not major.minor", "write e.g. api-version="
-            + AuthHostApi.VERSION));
+        problems.add(
+            bad(
+                jar,
+                id,
+                "api-version '" + api + "' is not major.minor",
+                "write e.g. api-version=" + AuthHostApi.VERSION));
       } else if (Integer.parseInt(m.group(1)) != AuthHostApi.MAJOR
           || Integer.parseInt(m.group(2)) > AuthHostApi.MINOR) {
-        problems.add(new PluginProblem("plugin/incompatible-api", id, jar, HResult.E_REVISION_MISMATCH,
-            "built for plug-in API " + api + " but this host provides API " + AuthHostApi.VERSION,
-            "install a version of the plug-in built for API " + AuthHostApi.MAJOR + ".x (x <= "
-                + AuthHostApi.MINOR + "), or a host that provides API " + api));
+        problems.add(
+            new PluginProblem(
+                "plugin/incompatible-api",
+                id,
+                jar,
+                HResult.E_REVISION_MISMATCH,
+                "built for plug-in API "
+                    + api
+                    + " but this host provides API "
+                    + AuthHostApi.VERSION,
+                "install a version of the plug-in built for API "
+                    + AuthHostApi.MAJOR
+                    + ".x (x <= "
+                    + AuthHostApi.MINOR
+                    + "), or a host that provides API "
+                    + api));
       }
     }
     if (!problems.isEmpty()) {
       return new Result(null, List.copyOf(problems));
     }
-    return new Result(new PluginDescriptor(values.get("id"), values.get("version"), api,
-        values.get("entry-point"), values.getOrDefault("description", ""), jar), List.of());
+    return new Result(
+        new PluginDescriptor(
+            values.get("id"),
+            values.get("version"),
+            api,
+            values.get("entry-point"),
+            values.getOrDefault("description", ""),
+            jar),
+        List.of());
   }
 
-  private static void check(List<PluginProblem> problems, Path jar, String id, Map<String, String> values,
-      String key, Predicate<String> valid, String expected) {
+  private static void check(
+      List<PluginProblem> problems,
+      Path jar,
+      String id,
+      Map<String, String> values,
+      String key,
+      Predicate<String> valid,
+      String expected) {
     String value = values.get(key);
     if (value != null && !value.isBlank() && !valid.test(value)) {
       problems.add(bad(jar, id, key + " '" + value + "' is not valid", "write " + expected));
@@ -114,8 +187,13 @@ final class DescriptorReader {
   }
 
   private static PluginProblem bad(Path jar, String id, String message, String fix) {
-    return new PluginProblem("plugin/bad-descriptor", id, jar, HResult.E_BAD_FORMAT,
-        PluginDescriptor.PATH + ": " + message, fix);
+    return new PluginProblem(
+        "plugin/bad-descriptor",
+        id,
+        jar,
+        HResult.E_BAD_FORMAT,
+        PluginDescriptor.PATH + ": " + message,
+        fix);
   }
 
   private static Result refused(PluginProblem problem) {
@@ -124,17 +202,18 @@ final class DescriptorReader {
 
   private static Map<String, String> parse(InputStream in) throws IOException {
     Map<String, String> values = new LinkedHashMap<>();
-    Properties strict = new Properties() {
-      private static final long serialVersionUID = 1L;
+    Properties strict =
+        new Properties() {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      public synchronized Object put(Object key, Object value) {
-        if (values.putIfAbsent(key.toString().strip(), value.toString().strip()) != null) {
-          throw new DuplicateKeyException(key.toString());
-        }
-        return null;
-      }
-    };
+          @Override
+          public synchronized Object put(Object key, Object value) {
+            if (values.putIfAbsent(key.toString().strip(), value.toString().strip()) != null) {
+              throw new DuplicateKeyException(key.toString());
+            }
+            return null;
+          }
+        };
     strict.load(new InputStreamReader(in, StandardCharsets.UTF_8));
     return values;
   }

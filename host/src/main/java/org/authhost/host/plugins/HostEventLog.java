@@ -37,7 +37,8 @@ final class HostEventLog implements EventLog {
   }
 
   @Override
-  public HResult logEvent(NamedValues pluginNamedValues, EventLevel level, HResult code, String text) {
+  public HResult logEvent(
+      NamedValues pluginNamedValues, EventLevel level, HResult code, String text) {
     HostedPlugin plugin = pluginNamedValues == null ? null : plugins.get(pluginNamedValues);
     if (plugin == null || level == null) {
       return HResult.E_INVALIDARG;

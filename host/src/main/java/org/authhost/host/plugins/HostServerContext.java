@@ -2,6 +2,11 @@ package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import org.authhost.api.CredentialService;
 import org.authhost.api.EventLog;
@@ -10,11 +15,6 @@ import org.authhost.api.TokenService;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.tokens.TokenTable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The server context ({@code pServerContext}). Each plug-in gets its own, see {@link #forPlugin},
@@ -34,7 +34,11 @@ final class HostServerContext implements ServerContext {
   private volatile boolean shuttingDown;
 
   @Inject
-  HostServerContext(HostConfig config, HostEventLog eventLog, TokenTable tokens, CredentialService credentials,
+  HostServerContext(
+      HostConfig config,
+      HostEventLog eventLog,
+      TokenTable tokens,
+      CredentialService credentials,
       HostClock clock) {
     this.serverName = config.serverName();
     this.eventLog = eventLog;
@@ -99,8 +103,7 @@ final class HostServerContext implements ServerContext {
       if (!Files.isDirectory(folder)) {
         Files.createDirectories(folder);
         try {
-          Files.setPosixFilePermissions(folder,
-              PosixFilePermissions.fromString("rwx------"));
+          Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
         } catch (UnsupportedOperationException notPosix) {
           // Permissions then follow the data folder's.
         }

@@ -1,10 +1,10 @@
 package org.authhost.host.plugins;
 
+import java.util.concurrent.CompletableFuture;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.HResult;
 import org.authhost.host.time.Scheduler.Scheduled;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The host's side of one loaded plug-in: its loader and instance, the WMS status bits with
@@ -16,8 +16,10 @@ final class HostedPlugin {
   private final HostNamedValues namedValues;
 
   private volatile int status = PluginStatus.NONE;
+
   /** Counts failures, so that a call can tell whether the plug-in failed while it ran. */
   private volatile int failures;
+
   private volatile HResult errorCode = HResult.S_OK;
   private volatile String errorText = "";
 
@@ -95,8 +97,8 @@ final class HostedPlugin {
   }
 
   /**
-   * EnablePlugin succeeded: enabled, unless the plug-in failed (e.g. logged an ERROR) since
-   * {@code failuresBefore} was read, which must win over its S_OK.
+   * EnablePlugin succeeded: enabled, unless the plug-in failed (e.g. logged an ERROR) since {@code
+   * failuresBefore} was read, which must win over its S_OK.
    */
   synchronized boolean enabled(int failuresBefore) {
     if (failures != failuresBefore) {
@@ -206,8 +208,16 @@ final class HostedPlugin {
   }
 
   PluginView view() {
-    return new PluginView(id(), descriptor.version(), descriptor.file(), status, errorCode, errorText,
-        protocol, packageName, flags);
+    return new PluginView(
+        id(),
+        descriptor.version(),
+        descriptor.file(),
+        status,
+        errorCode,
+        errorText,
+        protocol,
+        packageName,
+        flags);
   }
 
   @Override

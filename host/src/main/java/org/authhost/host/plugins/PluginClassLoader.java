@@ -21,7 +21,8 @@ final class PluginClassLoader extends URLClassLoader {
   private final ClassLoader apiLoader;
 
   PluginClassLoader(String pluginId, List<URL> classPath) {
-    super("plugin:" + pluginId, classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+    super(
+        "plugin:" + pluginId, classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     this.apiLoader = HResult.class.getClassLoader();
   }
 

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Every failure sets the ERROR bit and ErrorCode / ErrorText and takes the plug-in out of
  *       service (an authentication plug-in in error is never offered: fail closed).
- *   <li>The host writes an ERROR event (which also puts it on the troubleshooting list), unless
- *       the code is {@code NS_E_PLUGIN_ERROR_REPORTED}.
+ *   <li>The host writes an ERROR event (which also puts it on the troubleshooting list), unless the
+ *       code is {@code NS_E_PLUGIN_ERROR_REPORTED}.
  *   <li>{@code NS_E_PLUGIN_ERROR_REPORTED} after the plug-in logged in that call: its own event is
  *       the record and the troubleshooting entry; ErrorCode / ErrorText are what it logged.
  *   <li>{@code NS_E_PLUGIN_ERROR_REPORTED} with nothing logged in that call: a plug-in bug, so the
@@ -27,7 +27,7 @@ final class PluginFailures {
   private static final Logger log = LoggerFactory.getLogger(PluginFailures.class);
 
   private final HostEvents events;
-  private volatile Disabler disabler = (plugin, reason) -> { };
+  private volatile Disabler disabler = (plugin, reason) -> {};
 
   /** How the plug-in host takes a failed plug-in out of service; set once it exists. */
   interface Disabler {
@@ -48,19 +48,28 @@ final class PluginFailures {
    *
    * @param lastLogged the WARNING or ERROR the plug-in logged during the call, or null
    */
-  void failed(HostedPlugin plugin, String method, HResult code, String detail, LoggedEvent lastLogged) {
+  void failed(
+      HostedPlugin plugin, String method, HResult code, String detail, LoggedEvent lastLogged) {
     if (code.equals(HResult.NS_E_PLUGIN_ERROR_REPORTED)) {
       if (lastLogged != null) {
         // ErrorCode is what it logged, unless it logged a success code (e.g. a WARNING with S_OK).
-        markFailed(plugin, lastLogged.code().failed() ? lastLogged.code() : code, lastLogged.text());
+        markFailed(
+            plugin, lastLogged.code().failed() ? lastLogged.code() : code, lastLogged.text());
         return;
       }
-      String text = "plug-in '" + plugin.id() + "' returned " + code + " from " + method
-          + " but logged no event in that call, so the error it reports is lost. This is a bug in the "
-          + "plug-in: call EventLog.logEvent before returning NS_E_PLUGIN_ERROR_REPORTED, or return the "
-          + "real failure code";
+      String text =
+          "plug-in '"
+              + plugin.id()
+              + "' returned "
+              + code
+              + " from "
+              + method
+              + " but logged no event in that call, so the error it reports is lost. This is a bug in the "
+              + "plug-in: call EventLog.logEvent before returning NS_E_PLUGIN_ERROR_REPORTED, or return the "
+              + "real failure code";
       events.host(EventLevel.WARNING, HostEvents.aboutPlugin(plugin.id()), code, text);
-      markFailed(plugin, code, method + " returned NS_E_PLUGIN_ERROR_REPORTED without logging an event");
+      markFailed(
+          plugin, code, method + " returned NS_E_PLUGIN_ERROR_REPORTED without logging an event");
       return;
     }
     String text = "plug-in '" + plugin.id() + "' failed in " + method + ": " + detail;
@@ -70,7 +79,10 @@ final class PluginFailures {
 
   /** A problem that is reported but does not take the plug-in out of service. */
   void warn(HostedPlugin plugin, HResult code, String text) {
-    events.host(EventLevel.WARNING, HostEvents.aboutPlugin(plugin.id()), code,
+    events.host(
+        EventLevel.WARNING,
+        HostEvents.aboutPlugin(plugin.id()),
+        code,
         "plug-in '" + plugin.id() + "': " + text);
   }
 

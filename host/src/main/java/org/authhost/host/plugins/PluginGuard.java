@@ -45,11 +45,15 @@ final class PluginGuard extends LifeCycle {
   private final long callTimeoutNanos;
   private final HostClock clock;
   private final CallWatchdog watchdog;
+
   /** Runs what follows a time-out; null while stopped. */
   private volatile ThreadPoolExecutor afterTimeouts;
 
   @Inject
-  PluginGuard(PluginFailures failures, @Named("plugin-workers") ExecutorService workers, HostConfig config,
+  PluginGuard(
+      PluginFailures failures,
+      @Named("plugin-workers") ExecutorService workers,
+      HostConfig config,
       HostClock clock) {
     this.failures = failures;
     this.workers = workers;
@@ -65,11 +69,18 @@ final class PluginGuard extends LifeCycle {
     // write) must not delay the answer to the next client. Time-outs are rare, as each one wedges
     // its plug-in, and bounded by the stuck workers (MAX_WORKERS).
     AtomicInteger n = new AtomicInteger();
-    afterTimeouts = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      Thread t = new Thread(r, "plugin-call-timeout-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    afterTimeouts =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "plugin-call-timeout-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     watchdog.start();
   }
 
@@ -104,7 +115,9 @@ final class PluginGuard extends LifeCycle {
         pool.execute(continuation);
         return;
       } catch (RejectedExecutionException e) {
-        log.debug("the guard is stopping; running a time-out's continuation on {}", Thread.currentThread().getName());
+        log.debug(
+            "the guard is stopping; running a time-out's continuation on {}",
+            Thread.currentThread().getName());
       }
     }
     continuation.run();
@@ -137,10 +150,11 @@ final class PluginGuard extends LifeCycle {
    */
   void execute(Runnable task, Runnable rejected) {
     try {
-      workers.execute(() -> {
-        ON_WORKER.set(Boolean.TRUE);
-        task.run();
-      });
+      workers.execute(
+          () -> {
+            ON_WORKER.set(Boolean.TRUE);
+            task.run();
+          });
     } catch (RejectedExecutionException e) {
       log.warn("no plug-in worker free; answering {}", HResult.NS_E_NO_NEW_CONNECTIONS);
       rejected.run();
@@ -169,15 +183,19 @@ final class PluginGuard extends LifeCycle {
     return onWorker(plugin, method, call, true);
   }
 
-  private CompletableFuture<HResult> onWorker(HostedPlugin plugin, String method, PluginCall call, boolean quiet) {
+  private CompletableFuture<HResult> onWorker(
+      HostedPlugin plugin, String method, PluginCall call, boolean quiet) {
     CompletableFuture<HResult> result = new CompletableFuture<>();
     if (plugin.wedged()) {
       // A call into it never came back; another would only strand another worker.
       result.complete(HResult.E_TIMEOUT);
       return result;
     }
-    execute(() -> result.complete(
-            guarded(plugin, method, call, () -> result.complete(HResult.E_TIMEOUT), quiet, false)),
+    execute(
+        () ->
+            result.complete(
+                guarded(
+                    plugin, method, call, () -> result.complete(HResult.E_TIMEOUT), quiet, false)),
         () -> result.complete(HResult.NS_E_NO_NEW_CONNECTIONS));
     return result;
   }
@@ -193,9 +211,9 @@ final class PluginGuard extends LifeCycle {
   }
 
   /**
-   * Notes that the plug-in logged a WARNING or ERROR on this thread, so that a
-   * {@code NS_E_PLUGIN_ERROR_REPORTED} returned by the call in progress is known to be backed by
-   * an event. Events logged from the plug-in's own threads belong to no call.
+   * Notes that the plug-in logged a WARNING or ERROR on this thread, so that a {@code
+   * NS_E_PLUGIN_ERROR_REPORTED} returned by the call in progress is known to be backed by an event.
+   * Events logged from the plug-in's own threads belong to no call.
    */
   void noteLogged(HostedPlugin plugin, PluginFailures.LoggedEvent event) {
     for (CallFrame frame = watchdog.slot().current; frame != null; frame = frame.parent) {
@@ -224,10 +242,21 @@ final class PluginGuard extends LifeCycle {
 
   private void reportTimeout(CallFrame frame, String method, Thread thread) {
     if (!frame.quiet) {
-      failures.failed(frame.plugin, frame.method, HResult.E_TIMEOUT, method + " did not return within "
-          + callTimeoutMillis + " ms; the host stops calling this plug-in until it is restarted", null);
+      failures.failed(
+          frame.plugin,
+          frame.method,
+          HResult.E_TIMEOUT,
+          method
+              + " did not return within "
+              + callTimeoutMillis
+              + " ms; the host stops calling this plug-in until it is restarted",
+          null);
     } else {
-      log.info("{} {} did not return within {} ms during clean-up", frame.plugin, frame.method, callTimeoutMillis);
+      log.info(
+          "{} {} did not return within {} ms during clean-up",
+          frame.plugin,
+          frame.method,
+          callTimeoutMillis);
     }
     for (CallFrame f = frame; f != null; f = f.parent) {
       if (f.onTimeout != null) {
@@ -238,11 +267,17 @@ final class PluginGuard extends LifeCycle {
     thread.interrupt();
   }
 
-  private HResult guarded(HostedPlugin plugin, String method, PluginCall call,
-      Runnable onTimeout, boolean quiet, boolean optional) {
+  private HResult guarded(
+      HostedPlugin plugin,
+      String method,
+      PluginCall call,
+      Runnable onTimeout,
+      boolean quiet,
+      boolean optional) {
     CallWatchdog.Slot slot = watchdog.slot();
-    CallFrame frame = new CallFrame(plugin, method, clock.nanoTime() + callTimeoutNanos,
-        slot.current, onTimeout, quiet);
+    CallFrame frame =
+        new CallFrame(
+            plugin, method, clock.nanoTime() + callTimeoutNanos, slot.current, onTimeout, quiet);
     slot.current = frame;
     Thread thread = slot.thread;
     ClassLoader previous = thread.getContextClassLoader();
@@ -285,7 +320,8 @@ final class PluginGuard extends LifeCycle {
    * needs a restart, and says so through its events).
    */
   private void replaceStuckWorker(Thread thread) {
-    if (onWorkerThreadOf(thread) && workers instanceof ThreadPoolExecutor pool
+    if (onWorkerThreadOf(thread)
+        && workers instanceof ThreadPoolExecutor pool
         && pool.getMaximumPoolSize() < MAX_WORKERS) {
       synchronized (pool) {
         pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);

@@ -2,6 +2,7 @@ package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -9,6 +10,7 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,9 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.EventLevel;
@@ -33,19 +35,17 @@ import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.io.IOException;
-import java.util.Collections;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Loads the plug-ins in the plug-in folder, each in its own class loader, and drives their life
- * cycle: load → {@code InitializePlugin} → {@code EnablePlugin} → heartbeats → {@code DisablePlugin}
- * → {@code ShutdownPlugin}. A plug-in that cannot be loaded becomes an event naming its file and the
- * fix; the host goes on with the rest.
+ * cycle: load → {@code InitializePlugin} → {@code EnablePlugin} → heartbeats → {@code
+ * DisablePlugin} → {@code ShutdownPlugin}. A plug-in that cannot be loaded becomes an event naming
+ * its file and the fix; the host goes on with the rest.
  */
 @Singleton
 public final class PluginHost extends LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
+
   /** WMS never delivers heartbeats at 100 ms or less. */
   static final Duration HEARTBEAT_FLOOR = Duration.ofMillis(100);
 
@@ -60,12 +60,19 @@ public final class PluginHost extends LifeCycle {
 
   /** Replaced whole at start and stop, so readers on the request path never take a lock. */
   private volatile Map<String, HostedPlugin> plugins = Map.of();
+
   private volatile Offer offer;
   private final List<PluginProblem> problems = new CopyOnWriteArrayList<>();
 
   @Inject
-  PluginHost(HostConfig config, PluginGuard guard, PluginFailures failures, HostEventLog eventLog,
-      HostServerContext server, HostEvents events, TokenTable tokens,
+  PluginHost(
+      HostConfig config,
+      PluginGuard guard,
+      PluginFailures failures,
+      HostEventLog eventLog,
+      HostServerContext server,
+      HostEvents events,
+      TokenTable tokens,
       Scheduler scheduler) {
     this.config = config;
     this.guard = guard;
@@ -92,20 +99,35 @@ public final class PluginHost extends LifeCycle {
     configured.addAll(config.plugins().settings().keySet());
     for (String id : configured) {
       if (!found.contains(id)) {
-        refuse(new PluginProblem("plugin/missing", id, directory.resolve(id + ".jar"),
-            HResult.E_FILE_NOT_FOUND,
-            "host.json configures plug-in '" + id + "' but no JAR in " + directory + " declares id=" + id,
-            "copy the plug-in's JAR into " + directory + ", or remove '" + id
-                + "' from plugins.order and plugins.settings in host.json"));
+        refuse(
+            new PluginProblem(
+                "plugin/missing",
+                id,
+                directory.resolve(id + ".jar"),
+                HResult.E_FILE_NOT_FOUND,
+                "host.json configures plug-in '"
+                    + id
+                    + "' but no JAR in "
+                    + directory
+                    + " declares id="
+                    + id,
+                "copy the plug-in's JAR into "
+                    + directory
+                    + ", or remove '"
+                    + id
+                    + "' from plugins.order and plugins.settings in host.json"));
       }
     }
     // Plug-ins are independent until they are offered, so they start side by side; the map keeps
     // the configured order whatever order they finish in.
     List<PluginDescriptor> ordered = ordered(scan.descriptors());
-    ExecutorService starters = Executors.newFixedThreadPool(Math.max(1, Math.min(ordered.size(), 4)));
+    ExecutorService starters =
+        Executors.newFixedThreadPool(Math.max(1, Math.min(ordered.size(), 4)));
     try {
-      List<CompletableFuture<HostedPlugin>> starting = ordered.stream()
-          .map(d -> CompletableFuture.supplyAsync(() -> startOne(d), starters)).toList();
+      List<CompletableFuture<HostedPlugin>> starting =
+          ordered.stream()
+              .map(d -> CompletableFuture.supplyAsync(() -> startOne(d), starters))
+              .toList();
       Map<String, HostedPlugin> started = new LinkedHashMap<>();
       for (CompletableFuture<HostedPlugin> plugin : starting) {
         HostedPlugin one = plugin.join();
@@ -138,7 +160,8 @@ public final class PluginHost extends LifeCycle {
       eventLog.unregister(plugin);
       int leaked = tokens.closeAllOwnedBy(plugin.id());
       if (leaked > 0) {
-        log.info("{} left {} token handle(s) open at shutdown; the host closed them", plugin, leaked);
+        log.info(
+            "{} left {} token handle(s) open at shutdown; the host closed them", plugin, leaked);
       }
       plugin.unloaded();
       try {
@@ -168,8 +191,17 @@ public final class PluginHost extends LifeCycle {
     List<PluginView> views = new ArrayList<>();
     plugins.values().forEach(p -> views.add(p.view()));
     for (PluginProblem problem : problems) {
-      views.add(new PluginView(problem.pluginId(), "", problem.file(), PluginStatus.ERROR,
-          problem.hresult(), problem.describe(), "", "", 0));
+      views.add(
+          new PluginView(
+              problem.pluginId(),
+              "",
+              problem.file(),
+              PluginStatus.ERROR,
+              problem.hresult(),
+              problem.describe(),
+              "",
+              "",
+              0));
     }
     return views;
   }
@@ -181,8 +213,8 @@ public final class PluginHost extends LifeCycle {
 
   /**
    * The authentication plug-ins a client may be offered, in WMS selection order: those flagged
-   * anonymous first (only the first of them), then the others, each group in configured order.
-   * A plug-in in error is never among them: the host fails closed.
+   * anonymous first (only the first of them), then the others, each group in configured order. A
+   * plug-in in error is never among them: the host fails closed.
    */
   public List<PluginView> offeredAuthenticationPlugins() {
     Map<String, HostedPlugin> now = plugins;
@@ -197,12 +229,15 @@ public final class PluginHost extends LifeCycle {
     List<PluginView> others = new ArrayList<>();
     for (int i = 0; i < next.plugins().length; i++) {
       HostedPlugin p = next.plugins()[i];
-      if (p.authentication() == null || next.statuses()[i] != (PluginStatus.LOADED | PluginStatus.ENABLED)) {
+      if (p.authentication() == null
+          || next.statuses()[i] != (PluginStatus.LOADED | PluginStatus.ENABLED)) {
         continue;
       }
-      (AuthenticationFlags.has(next.flags()[i], AuthenticationFlags.ANONYMOUS) ? anonymous : others).add(p.view());
+      (AuthenticationFlags.has(next.flags()[i], AuthenticationFlags.ANONYMOUS) ? anonymous : others)
+          .add(p.view());
     }
-    List<PluginView> offered = new ArrayList<>(anonymous.isEmpty() ? List.of() : List.of(anonymous.get(0)));
+    List<PluginView> offered =
+        new ArrayList<>(anonymous.isEmpty() ? List.of() : List.of(anonymous.get(0)));
     offered.addAll(others);
     next = next.with(List.copyOf(offered));
     offer = next;
@@ -212,11 +247,16 @@ public final class PluginHost extends LifeCycle {
   /**
    * The offer list as last built, with what it was built from. Every request asks for it, and it
    * changes only when a plug-in's state does: rebuilding it each time was a measurable share of the
-   * serving CPU. It is current while the plug-in map is the same object and every plug-in still
-   * has the status, flags and protocol the list was built from.
+   * serving CPU. It is current while the plug-in map is the same object and every plug-in still has
+   * the status, flags and protocol the list was built from.
    */
-  private record Offer(Map<String, HostedPlugin> from, HostedPlugin[] plugins, int[] statuses, int[] flags,
-      String[] protocols, List<PluginView> views) {
+  private record Offer(
+      Map<String, HostedPlugin> from,
+      HostedPlugin[] plugins,
+      int[] statuses,
+      int[] flags,
+      String[] protocols,
+      List<PluginView> views) {
 
     static Offer of(Map<String, HostedPlugin> from) {
       HostedPlugin[] all = from.values().toArray(HostedPlugin[]::new);
@@ -255,30 +295,37 @@ public final class PluginHost extends LifeCycle {
   }
 
   /**
-   * A new session with one plug-in; its context is created on the first leg, on a plug-in worker.
-   * A session with an unknown, unusable or non-authentication plug-in answers {@code ERROR}.
+   * A new session with one plug-in; its context is created on the first leg, on a plug-in worker. A
+   * session with an unknown, unusable or non-authentication plug-in answers {@code ERROR}.
    */
   public AuthenticationSession session(String pluginId) {
     HostedPlugin plugin = plugins.get(pluginId);
-    HResult unusable = plugin == null ? HResult.E_INVALIDARG
-        : plugin.authentication() == null ? HResult.E_NOINTERFACE
-        : !plugin.isUsable() ? HResult.NS_E_CRITICAL_ERROR : null;
-    return new AuthenticationSession(plugin, guard, tokens, scheduler, config.plugins().callbackTimeoutMillis(),
-        unusable);
+    HResult unusable =
+        plugin == null
+            ? HResult.E_INVALIDARG
+            : plugin.authentication() == null
+                ? HResult.E_NOINTERFACE
+                : !plugin.isUsable() ? HResult.NS_E_CRITICAL_ERROR : null;
+    return new AuthenticationSession(
+        plugin, guard, tokens, scheduler, config.plugins().callbackTimeoutMillis(), unusable);
   }
 
   /** The operator's "enable" ({@code IWMSPlugin.Enabled = true}). */
   public synchronized PluginView enable(String id) {
     HostedPlugin plugin = require(id);
     if (plugin.wedged()) {
-      throw new IllegalStateException("plug-in '" + id + "' has a call that never returned; restart "
-          + "the host to load it afresh");
+      throw new IllegalStateException(
+          "plug-in '"
+              + id
+              + "' has a call that never returned; restart "
+              + "the host to load it afresh");
     }
     if (plugin.isEnabled()) {
       return plugin.view();
     }
     plugin.clearError();
-    // InitializePlugin runs once per instance (WMS); a plug-in whose description failed is asked again.
+    // InitializePlugin runs once per instance (WMS); a plug-in whose description failed is asked
+    // again.
     if (plugin.initialized() ? describe(plugin) : initialize(plugin)) {
       enable(plugin);
     }
@@ -293,12 +340,16 @@ public final class PluginHost extends LifeCycle {
     // Out of service first, so a failing DisablePlugin is not answered with another one.
     plugin.disabled();
     if (wasEnabled) {
-      HResult hr = guard.callAsync(plugin, "DisablePlugin", () -> plugin.instance().disable()).join();
+      HResult hr =
+          guard.callAsync(plugin, "DisablePlugin", () -> plugin.instance().disable()).join();
       if (hr.failed()) {
         return plugin.view();
       }
     }
-    events.host(EventLevel.INFORMATION, HostEvents.aboutPlugin(id), HResult.S_OK,
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.aboutPlugin(id),
+        HResult.S_OK,
         "plug-in '" + id + "' disabled by the operator");
     return plugin.view();
   }
@@ -306,15 +357,17 @@ public final class PluginHost extends LifeCycle {
   private HostedPlugin require(String id) {
     HostedPlugin plugin = plugins.get(id);
     if (plugin == null) {
-      throw new IllegalArgumentException("no loaded plug-in '" + id + "'; loaded: "
-          + String.join(", ", plugins.keySet()));
+      throw new IllegalArgumentException(
+          "no loaded plug-in '" + id + "'; loaded: " + String.join(", ", plugins.keySet()));
     }
     return plugin;
   }
 
   private HostedPlugin startOne(PluginDescriptor descriptor) {
     HostedPlugin plugin = load(descriptor);
-    if (plugin != null && (plugin.status() & PluginStatus.ERROR) == 0 && initialize(plugin)
+    if (plugin != null
+        && (plugin.status() & PluginStatus.ERROR) == 0
+        && initialize(plugin)
         && config.plugins().settingsOf(plugin.id()).enabled()) {
       enable(plugin);
     }
@@ -324,10 +377,13 @@ public final class PluginHost extends LifeCycle {
   private List<PluginDescriptor> ordered(List<PluginDescriptor> descriptors) {
     List<String> order = config.plugins().order();
     List<PluginDescriptor> sorted = new ArrayList<>(descriptors);
-    sorted.sort(Comparator.comparingInt((PluginDescriptor d) -> {
-      int i = order.indexOf(d.id());
-      return i < 0 ? Integer.MAX_VALUE : i;
-    }).thenComparing(PluginDescriptor::id));
+    sorted.sort(
+        Comparator.comparingInt(
+                (PluginDescriptor d) -> {
+                  int i = order.indexOf(d.id());
+                  return i < 0 ? Integer.MAX_VALUE : i;
+                })
+            .thenComparing(PluginDescriptor::id));
     return sorted;
   }
 
@@ -338,46 +394,69 @@ public final class PluginHost extends LifeCycle {
 
   private HostedPlugin load(PluginDescriptor descriptor) {
     PluginSettings settings = config.plugins().settingsOf(descriptor.id());
-    HostedPlugin plugin = new HostedPlugin(descriptor,
-        new HostNamedValues(descriptor.id(), settings.properties()));
+    HostedPlugin plugin =
+        new HostedPlugin(descriptor, new HostNamedValues(descriptor.id(), settings.properties()));
     PluginClassLoader loader;
     Class<?> entryPoint;
     try {
-      List<URL> classPath = PluginStaging.stage(descriptor, config.dataDirectory().resolve("plugin-work"));
+      List<URL> classPath =
+          PluginStaging.stage(descriptor, config.dataDirectory().resolve("plugin-work"));
       loader = new PluginClassLoader(descriptor.id(), classPath);
     } catch (IOException e) {
-      refuse(new PluginProblem("plugin/unreadable-jar", descriptor.id(), descriptor.file(),
-          HResult.E_BAD_FORMAT, "the JAR could not be copied to the work folder (" + e + ")",
-          "check that the file is complete and that " + config.dataDirectory() + " is writable"));
+      refuse(
+          new PluginProblem(
+              "plugin/unreadable-jar",
+              descriptor.id(),
+              descriptor.file(),
+              HResult.E_BAD_FORMAT,
+              "the JAR could not be copied to the work folder (" + e + ")",
+              "check that the file is complete and that "
+                  + config.dataDirectory()
+                  + " is writable"));
       return null;
     }
     Constructor<?> constructor;
     try {
       entryPoint = Class.forName(descriptor.entryPoint(), false, loader);
-      if (!BasicPlugin.class.isAssignableFrom(entryPoint) || Modifier.isAbstract(entryPoint.getModifiers())) {
-        throw new ClassCastException(descriptor.entryPoint() + " is not a concrete class implementing "
-            + BasicPlugin.class.getName());
+      if (!BasicPlugin.class.isAssignableFrom(entryPoint)
+          || Modifier.isAbstract(entryPoint.getModifiers())) {
+        throw new ClassCastException(
+            descriptor.entryPoint()
+                + " is not a concrete class implementing "
+                + BasicPlugin.class.getName());
       }
       constructor = entryPoint.getConstructor();
     } catch (ClassNotFoundException | LinkageError | ClassCastException | NoSuchMethodException e) {
       closeQuietly(loader);
-      refuse(new PluginProblem("plugin/bad-entry-point", descriptor.id(), descriptor.file(),
-          HResult.NS_E_PLUGIN_CLSID_INVALID,
-          "entry-point " + descriptor.entryPoint() + " cannot be used (" + e + ")",
-          "set entry-point to a public class with a public no-argument constructor that implements "
-              + "org.authhost.api.BasicPlugin, packaged in this JAR"));
+      refuse(
+          new PluginProblem(
+              "plugin/bad-entry-point",
+              descriptor.id(),
+              descriptor.file(),
+              HResult.NS_E_PLUGIN_CLSID_INVALID,
+              "entry-point " + descriptor.entryPoint() + " cannot be used (" + e + ")",
+              "set entry-point to a public class with a public no-argument constructor that implements "
+                  + "org.authhost.api.BasicPlugin, packaged in this JAR"));
       return null;
     }
     plugin.attach(loader);
     Out<BasicPlugin> instance = new Out<>();
-    HResult hr = guard.callAsync(plugin, "the constructor of " + entryPoint.getName(), () -> {
-      try {
-        instance.set((BasicPlugin) constructor.newInstance());
-        return HResult.S_OK;
-      } catch (InvocationTargetException e) {
-        throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
-      }
-    }).join();
+    HResult hr =
+        guard
+            .callAsync(
+                plugin,
+                "the constructor of " + entryPoint.getName(),
+                () -> {
+                  try {
+                    instance.set((BasicPlugin) constructor.newInstance());
+                    return HResult.S_OK;
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause() instanceof Exception ex
+                        ? ex
+                        : new RuntimeException(e.getCause());
+                  }
+                })
+            .join();
     eventLog.register(plugin);
     if (hr.failed()) {
       return plugin;
@@ -394,21 +473,33 @@ public final class PluginHost extends LifeCycle {
     Out<String> protocol = new Out<>();
     Out<String> packageName = new Out<>();
     Out<Integer> flags = new Out<>(0);
-    HResult hr = guard.callAsync(plugin, "GetProtocolName",
-        () -> plugin.authentication().getProtocolName(protocol)).join();
+    HResult hr =
+        guard
+            .callAsync(
+                plugin, "GetProtocolName", () -> plugin.authentication().getProtocolName(protocol))
+            .join();
     if (hr.succeeded()) {
-      hr = guard.callAsync(plugin, "GetPackageName",
-          () -> plugin.authentication().getPackageName(packageName)).join();
+      hr =
+          guard
+              .callAsync(
+                  plugin,
+                  "GetPackageName",
+                  () -> plugin.authentication().getPackageName(packageName))
+              .join();
     }
     if (hr.succeeded()) {
-      hr = guard.callAsync(plugin, "GetFlags", () -> plugin.authentication().getFlags(flags)).join();
+      hr =
+          guard.callAsync(plugin, "GetFlags", () -> plugin.authentication().getFlags(flags)).join();
     }
     if (hr.succeeded() && (protocol.get() == null || protocol.get().isBlank())) {
-      guard.failed(plugin, "GetProtocolName", HResult.E_POINTER, "GetProtocolName gave no protocol name");
+      guard.failed(
+          plugin, "GetProtocolName", HResult.E_POINTER, "GetProtocolName gave no protocol name");
       return false;
     }
     if (hr.succeeded()) {
-      plugin.describedAs(protocol.get(), packageName.get() == null ? "" : packageName.get(),
+      plugin.describedAs(
+          protocol.get(),
+          packageName.get() == null ? "" : packageName.get(),
           flags.get() == null ? 0 : flags.get());
     }
     return hr.succeeded();
@@ -419,8 +510,16 @@ public final class PluginHost extends LifeCycle {
       return false;
     }
     int failuresBefore = plugin.failures();
-    HResult hr = guard.callAsync(plugin, "InitializePlugin",
-        () -> plugin.instance().initialize(server.forPlugin(plugin.id()), plugin.namedValues())).join();
+    HResult hr =
+        guard
+            .callAsync(
+                plugin,
+                "InitializePlugin",
+                () ->
+                    plugin
+                        .instance()
+                        .initialize(server.forPlugin(plugin.id()), plugin.namedValues()))
+            .join();
     if (hr.succeeded()) {
       plugin.markInitialized();
     }
@@ -431,7 +530,8 @@ public final class PluginHost extends LifeCycle {
   private void enable(HostedPlugin plugin) {
     Out<Duration> period = new Out<>(Duration.ZERO);
     int failuresBefore = plugin.failures();
-    HResult hr = guard.callAsync(plugin, "EnablePlugin", () -> plugin.instance().enable(period)).join();
+    HResult hr =
+        guard.callAsync(plugin, "EnablePlugin", () -> plugin.instance().enable(period)).join();
     if (hr.failed() || !plugin.enabled(failuresBefore)) {
       return;
     }
@@ -439,12 +539,17 @@ public final class PluginHost extends LifeCycle {
     if (every != null && every.compareTo(HEARTBEAT_FLOOR) > 0) {
       // Millisecond precision, as WMS keeps the period.
       Duration millis = Duration.ofMillis(every.toMillis());
-      plugin.heartbeat(scheduler.scheduleWithFixedDelay(() -> {
-        if (plugin.isUsable() && plugin.heartbeatIdle()) {
-          plugin.heartbeatStarted(
-              guard.callAsync(plugin, "OnHeartbeat", () -> plugin.instance().onHeartbeat()));
-        }
-      }, millis, millis));
+      plugin.heartbeat(
+          scheduler.scheduleWithFixedDelay(
+              () -> {
+                if (plugin.isUsable() && plugin.heartbeatIdle()) {
+                  plugin.heartbeatStarted(
+                      guard.callAsync(
+                          plugin, "OnHeartbeat", () -> plugin.instance().onHeartbeat()));
+                }
+              },
+              millis,
+              millis));
     }
   }
 

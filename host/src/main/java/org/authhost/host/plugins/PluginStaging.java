@@ -7,11 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.Comparator;
 
 /**
  * Copies a plug-in JAR, and the library JARs it bundles under {@code lib/}, into the host's work
@@ -35,7 +35,9 @@ final class PluginStaging {
       while (entries.hasMoreElements()) {
         ZipEntry entry = entries.nextElement();
         String name = entry.getName();
-        if (entry.isDirectory() || !name.startsWith("lib/") || !name.endsWith(".jar")
+        if (entry.isDirectory()
+            || !name.startsWith("lib/")
+            || !name.endsWith(".jar")
             || name.indexOf('/', 4) >= 0) {
           continue;
         }

@@ -10,10 +10,13 @@ package org.authhost.host.plugins;
 public final class PluginStatus {
   /** {@code WMS_PLUGIN_NONE}. */
   public static final int NONE = 0x0000;
+
   /** {@code WMS_PLUGIN_ERROR}. */
   public static final int ERROR = 0x0001;
+
   /** {@code WMS_PLUGIN_LOADED}. */
   public static final int LOADED = 0x0002;
+
   /** {@code WMS_PLUGIN_ENABLED}. */
   public static final int ENABLED = 0x0004;
 

@@ -24,11 +24,14 @@ public final class ExecutorScheduler extends LifeCycle implements Scheduler {
   @Override
   protected void doStart() {
     AtomicInteger n = new AtomicInteger();
-    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor pool =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     // Cancelled heartbeats of disabled plug-ins must not pile up in the queue.
     pool.setRemoveOnCancelPolicy(true);
     executor = pool;
@@ -43,13 +46,16 @@ public final class ExecutorScheduler extends LifeCycle implements Scheduler {
 
   @Override
   public Scheduled schedule(Runnable task, Duration delay) {
-    return new FutureScheduled(running().schedule(logged(task), delay.toNanos(), TimeUnit.NANOSECONDS));
+    return new FutureScheduled(
+        running().schedule(logged(task), delay.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   @Override
   public Scheduled scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay) {
-    return new FutureScheduled(running().scheduleWithFixedDelay(
-        logged(task), initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS));
+    return new FutureScheduled(
+        running()
+            .scheduleWithFixedDelay(
+                logged(task), initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   private ScheduledExecutorService running() {

@@ -3,9 +3,7 @@ package org.authhost.host.tokens;
 import java.util.Optional;
 import org.authhost.api.Sid;
 
-/**
- * Where the token service looks accounts up: the {@code LookupAccountName} of the host.
- */
+/** Where the token service looks accounts up: the {@code LookupAccountName} of the host. */
 public interface AccountDirectory {
 
   /**
@@ -15,8 +13,8 @@ public interface AccountDirectory {
   Optional<Account> find(String accountName);
 
   /**
-   * The SID of an account or group with this name, for ACLs that name principals. The default
-   * knows accounts only; a directory with local groups answers for them too.
+   * The SID of an account or group with this name, for ACLs that name principals. The default knows
+   * accounts only; a directory with local groups answers for them too.
    */
   default Optional<Sid> findSid(String name) {
     return find(name).map(Account::sid);

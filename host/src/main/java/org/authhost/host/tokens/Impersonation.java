@@ -4,9 +4,9 @@ import java.util.Optional;
 import org.authhost.api.AccessToken;
 
 /**
- * The thread's current security context while the host acts for a client; closing it reverts to
- * the host's own context ({@code RevertSecurityContext}). Nested impersonation restores the outer
- * token on close.
+ * The thread's current security context while the host acts for a client; closing it reverts to the
+ * host's own context ({@code RevertSecurityContext}). Nested impersonation restores the outer token
+ * on close.
  */
 public final class Impersonation implements AutoCloseable {
   private static final ThreadLocal<AccessToken> CURRENT = new ThreadLocal<>();
@@ -37,7 +37,8 @@ public final class Impersonation implements AutoCloseable {
       return;
     }
     if (Thread.currentThread() != owner) {
-      throw new IllegalStateException("an impersonation must be reverted on the thread that began it");
+      throw new IllegalStateException(
+          "an impersonation must be reverted on the thread that began it");
     }
     closed = true;
     if (previous == null) {

@@ -4,7 +4,11 @@ package org.authhost.host.tokens;
 @FunctionalInterface
 public interface PasswordCheck {
   /** The three answers: a password is right, wrong, or cannot be checked right now. */
-  enum Result { MATCH, MISMATCH, BUSY }
+  enum Result {
+    MATCH,
+    MISMATCH,
+    BUSY
+  }
 
   /** True only for an existing, enabled account whose password this is. */
   boolean verify(String accountName, String password);

@@ -19,15 +19,16 @@ import org.authhost.api.TokenService;
 /**
  * The host's handle table for access tokens, and the token service plug-ins call.
  *
- * <p>Handles start at a random base and only grow, so a handle is never reused within a host's
- * life and a stale one can never name somebody else's token: every use of a closed or unknown
- * handle answers {@code SEC_E_INVALID_HANDLE}, as {@code SpGetContextTokenFn} requires.
+ * <p>Handles start at a random base and only grow, so a handle is never reused within a host's life
+ * and a stale one can never name somebody else's token: every use of a closed or unknown handle
+ * answers {@code SEC_E_INVALID_HANDLE}, as {@code SpGetContextTokenFn} requires.
  */
 @Singleton
 public final class TokenTable implements TokenService {
   private final AccountDirectory accounts;
   private final PasswordCheck passwords;
   private final Clock clock;
+
   /** The owner: the plug-in whose token service issued it, or {@link #HOST}. */
   private record Issued(AccessToken token, String owner) {}
 
@@ -52,18 +53,23 @@ public final class TokenTable implements TokenService {
   }
 
   @Override
-  public HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token) {
+  public HResult logonUser(
+      String accountName, String authenticationPackage, Out<TokenHandle> token) {
     return issue(HOST, accountName, authenticationPackage, token);
   }
 
   @Override
-  public HResult logonUser(String accountName, String password, String authenticationPackage,
-      Out<TokenHandle> token) {
+  public HResult logonUser(
+      String accountName, String password, String authenticationPackage, Out<TokenHandle> token) {
     return issueWithPassword(HOST, accountName, password, authenticationPackage, token);
   }
 
-  private HResult issueWithPassword(String owner, String accountName, String password,
-      String authenticationPackage, Out<TokenHandle> token) {
+  private HResult issueWithPassword(
+      String owner,
+      String accountName,
+      String password,
+      String authenticationPackage,
+      Out<TokenHandle> token) {
     if (accountName == null || password == null) {
       return HResult.E_LOGON_FAILURE;
     }
@@ -74,7 +80,8 @@ public final class TokenTable implements TokenService {
     };
   }
 
-  private HResult issue(String owner, String accountName, String authenticationPackage, Out<TokenHandle> token) {
+  private HResult issue(
+      String owner, String accountName, String authenticationPackage, Out<TokenHandle> token) {
     if (accountName == null || authenticationPackage == null || token == null) {
       return HResult.E_INVALIDARG;
     }
@@ -87,8 +94,16 @@ public final class TokenTable implements TokenService {
     groups.add(Sid.EVERYONE);
     groups.addAll(account.groups());
     long handle = next.addAndGet(4);
-    open.put(handle, new Issued(new AccessToken(
-        account.sid(), groups, account.qualifiedName(), authenticationPackage, clock.instant()), owner));
+    open.put(
+        handle,
+        new Issued(
+            new AccessToken(
+                account.sid(),
+                groups,
+                account.qualifiedName(),
+                authenticationPackage,
+                clock.instant()),
+            owner));
     token.set(new TokenHandle(handle));
     return HResult.S_OK;
   }
@@ -137,14 +152,19 @@ public final class TokenTable implements TokenService {
   public TokenService serviceFor(String pluginId) {
     return new TokenService() {
       @Override
-      public HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token) {
+      public HResult logonUser(
+          String accountName, String authenticationPackage, Out<TokenHandle> token) {
         return TokenTable.this.issue(pluginId, accountName, authenticationPackage, token);
       }
 
       @Override
-      public HResult logonUser(String accountName, String password, String authenticationPackage,
+      public HResult logonUser(
+          String accountName,
+          String password,
+          String authenticationPackage,
           Out<TokenHandle> token) {
-        return TokenTable.this.issueWithPassword(pluginId, accountName, password, authenticationPackage, token);
+        return TokenTable.this.issueWithPassword(
+            pluginId, accountName, password, authenticationPackage, token);
       }
 
       @Override
@@ -162,13 +182,15 @@ public final class TokenTable implements TokenService {
   /** Closes every handle a plug-in still holds, when it is unloaded; returns how many. */
   public int closeAllOwnedBy(String pluginId) {
     int[] closed = {0};
-    open.entrySet().removeIf(e -> {
-      boolean owned = e.getValue().owner().equals(pluginId);
-      if (owned) {
-        closed[0]++;
-      }
-      return owned;
-    });
+    open.entrySet()
+        .removeIf(
+            e -> {
+              boolean owned = e.getValue().owner().equals(pluginId);
+              if (owned) {
+                closed[0]++;
+              }
+              return owned;
+            });
     return closed[0];
   }
 

@@ -1,7 +1,5 @@
 package org.authhost.host.accounts;
 
-import org.authhost.host.testing.MutableClock;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,29 +8,29 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.inject.Guice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.authhost.api.Sid;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.TestHosts;
 import org.authhost.host.tokens.Account;
+import org.authhost.host.tokens.AccountDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import com.google.inject.Guice;
-import java.time.Clock;
-import org.authhost.host.config.HostConfig;
-import org.authhost.host.testing.TestHosts;
-import org.authhost.host.tokens.AccountDirectory;
 
 class AccountStoreTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   final MutableClock clock = new MutableClock();
 
@@ -41,8 +39,12 @@ class AccountStoreTest {
   }
 
   AccountStore store(String serverName) throws IOException {
-    return new AccountStore(temp.resolve("var/accounts.json"), serverName, temp.resolve("var"),
-        List.of("AuthHost", "Other realm"), clock);
+    return new AccountStore(
+        temp.resolve("var/accounts.json"),
+        serverName,
+        temp.resolve("var"),
+        List.of("AuthHost", "Other realm"),
+        clock);
   }
 
   @Test
@@ -62,7 +64,9 @@ class AccountStoreTest {
     assertEquals(List.of("Guests"), guest.groups());
     assertFalse(guest.disabled());
 
-    assertEquals(List.of("Administrators", "Users", "Guests"), store.groups().stream().map(GroupView::name).toList());
+    assertEquals(
+        List.of("Administrators", "Users", "Guests"),
+        store.groups().stream().map(GroupView::name).toList());
     assertEquals(Sid.ADMINISTRATORS, store.group("administrators").orElseThrow().sid());
     assertEquals(Sid.USERS, store.group("Users").orElseThrow().sid());
     assertEquals(Sid.GUESTS, store.group("Guests").orElseThrow().sid());
@@ -86,20 +90,24 @@ class AccountStoreTest {
     AccountStore store = store();
     store.addUser("alice", "", List.of(), "pw-alice-1".toCharArray());
     if (store.file().getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())));
     }
     String text = Files.readString(store.file());
     assertFalse(text.contains("pw-alice-1"), "no cleartext in the file");
     try (var files = Files.list(store.file().getParent())) {
       List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-      assertEquals(List.of("accounts.json", "accounts.json.lock"), names, "no temp files left behind");
+      assertEquals(
+          List.of("accounts.json", "accounts.json.lock"), names, "no temp files left behind");
     }
   }
 
   @Test
   void addUserAndFindItInEveryForm() throws Exception {
     AccountStore store = store();
-    UserView alice = store.addUser("Alice", "Alice Liddell", List.of("administrators"), "Secret-1".toCharArray());
+    UserView alice =
+        store.addUser(
+            "Alice", "Alice Liddell", List.of("administrators"), "Secret-1".toCharArray());
     assertEquals(1000, alice.rid());
     assertEquals(new Sid(store.machineSid() + "-1000"), alice.sid());
     assertEquals(List.of("Users", "Administrators"), alice.groups());
@@ -108,19 +116,32 @@ class AccountStoreTest {
     assertEquals(clock.instant(), alice.passwordChanged());
     assertEquals("AUTHHOST\\Alice", alice.qualifiedName());
 
-    for (String form : List.of("alice", "ALICE", "authhost\\alice", "AUTHHOST\\Alice", ".\\alice", "alice@authhost",
-        "Alice@AUTHHOST", " alice ")) {
+    for (String form :
+        List.of(
+            "alice",
+            "ALICE",
+            "authhost\\alice",
+            "AUTHHOST\\Alice",
+            ".\\alice",
+            "alice@authhost",
+            "Alice@AUTHHOST",
+            " alice ")) {
       Account a = store.find(form).orElseThrow(() -> new AssertionError(form));
       assertEquals("Alice", a.name(), form);
       assertEquals("AUTHHOST", a.domain());
       assertEquals(alice.sid(), a.sid());
-      assertTrue(a.groups().containsAll(List.of(Sid.USERS, Sid.ADMINISTRATORS, Sid.AUTHENTICATED_USERS)), form);
+      assertTrue(
+          a.groups().containsAll(List.of(Sid.USERS, Sid.ADMINISTRATORS, Sid.AUTHENTICATED_USERS)),
+          form);
       assertFalse(a.disabled());
     }
     assertTrue(store.find("OTHER\\alice").isEmpty());
     assertTrue(store.find("alice@other").isEmpty());
     assertTrue(store.find("bob").isEmpty());
-    assertEquals(List.of(Sid.GUESTS), store.find("Guest").orElseThrow().groups(), "Guest is not an authenticated user");
+    assertEquals(
+        List.of(Sid.GUESTS),
+        store.find("Guest").orElseThrow().groups(),
+        "Guest is not an authenticated user");
   }
 
   @Test
@@ -149,11 +170,14 @@ class AccountStoreTest {
     byte[] password = "Circle Of Life".getBytes(StandardCharsets.UTF_8);
     for (String realm : List.of("AuthHost", "Other realm")) {
       for (String algorithm : List.of("MD5", "SHA-256", "SHA-512-256")) {
-        assertArrayEquals(Secrets.digestHa1(algorithm, "Mufasa", realm, password),
-            store.digestHa1("MUFASA", realm, algorithm).orElseThrow(), realm + " " + algorithm);
+        assertArrayEquals(
+            Secrets.digestHa1(algorithm, "Mufasa", realm, password),
+            store.digestHa1("MUFASA", realm, algorithm).orElseThrow(),
+            realm + " " + algorithm);
       }
     }
-    assertArrayEquals(store.digestHa1("Mufasa", "AuthHost", "MD5").orElseThrow(),
+    assertArrayEquals(
+        store.digestHa1("Mufasa", "AuthHost", "MD5").orElseThrow(),
         store.digestHa1("Mufasa", "AuthHost", "md5-sess").orElseThrow());
     assertTrue(store.digestHa1("Mufasa", "unknown realm", "MD5").isEmpty());
     assertTrue(store.digestHa1("Mufasa", "AuthHost", "SHA-1").isEmpty());
@@ -191,7 +215,10 @@ class AccountStoreTest {
     assertFalse(verifier.verify("bob", "second-password"));
     // RIDs are never reused.
     assertEquals(1001, store.addUser("bob", "", List.of(), null).rid());
-    assertEquals(new Sid(store.machineSid() + "-1002"), store.addGroup("Editors").sid(), "groups share the RID pool");
+    assertEquals(
+        new Sid(store.machineSid() + "-1002"),
+        store.addGroup("Editors").sid(),
+        "groups share the RID pool");
   }
 
   @Test
@@ -199,19 +226,49 @@ class AccountStoreTest {
     AccountStore store = store();
     store.addUser("carol", "", List.of(), null);
     IllegalArgumentException e;
-    e = assertThrows(IllegalArgumentException.class, () -> store.addUser("CAROL", "", List.of(), null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> store.addUser("CAROL", "", List.of(), null));
     assertTrue(e.getMessage().contains("taken"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> store.addUser("users", "", List.of(), null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> store.addUser("users", "", List.of(), null));
     assertTrue(e.getMessage().contains("group"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> store.addGroup("Carol"));
     assertTrue(e.getMessage().contains("user"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> store.addUser("dave", "", List.of("Nope"), null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> store.addUser("dave", "", List.of("Nope"), null));
     assertTrue(e.getMessage().contains("Nope"), e.getMessage());
-    for (String bad : List.of("", "a/b", "a\\b", "a[b", "a:b", "a;b", "a|b", "a=b", "a,b", "a+b", "a*b", "a?b", "a<b",
-        "a@b", "a\"b", "tab\tname", "...", " . ", "abcdefghijklmnopqrstu", " lead")) {
-      assertThrows(IllegalArgumentException.class, () -> store.addUser(bad, "", List.of(), null), "'" + bad + "'");
+    for (String bad :
+        List.of(
+            "",
+            "a/b",
+            "a\\b",
+            "a[b",
+            "a:b",
+            "a;b",
+            "a|b",
+            "a=b",
+            "a,b",
+            "a+b",
+            "a*b",
+            "a?b",
+            "a<b",
+            "a@b",
+            "a\"b",
+            "tab\tname",
+            "...",
+            " . ",
+            "abcdefghijklmnopqrstu",
+            " lead")) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> store.addUser(bad, "", List.of(), null),
+          "'" + bad + "'");
     }
-    assertEquals("abcdefghijklmnopqrst", store.addUser("abcdefghijklmnopqrst", "", List.of(), null).name());
+    assertEquals(
+        "abcdefghijklmnopqrst", store.addUser("abcdefghijklmnopqrst", "", List.of(), null).name());
     assertEquals("o'brien.x y", store.addUser("o'brien.x y", "", List.of(), null).name());
 
     e = assertThrows(IllegalArgumentException.class, () -> store.delete("Administrator"));
@@ -220,9 +277,13 @@ class AccountStoreTest {
     assertTrue(e.getMessage().contains("built-in"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> store.deleteGroup("Users"));
     assertTrue(e.getMessage().contains("built-in"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> store.setPassword("Guest", "x".toCharArray()));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> store.setPassword("Guest", "x".toCharArray()));
     assertTrue(e.getMessage().contains("Guest"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> store.setPassword("nobody", "x".toCharArray()));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> store.setPassword("nobody", "x".toCharArray()));
     assertTrue(e.getMessage().contains("nobody"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> store.setPassword("carol", new char[0]));
     assertThrows(IllegalArgumentException.class, () -> store.addMember("Administrators", "Guest"));
@@ -232,16 +293,20 @@ class AccountStoreTest {
   @Test
   void theLastEnabledAdministratorIsProtected() throws Exception {
     AccountStore store = store();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> store.disable("Administrator"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> store.disable("Administrator"));
     assertTrue(e.getMessage().contains("last enabled member of Administrators"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> store.removeMember("Administrators", "Administrator"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.removeMember("Administrators", "Administrator"));
 
     store.addUser("root2", "", List.of("Administrators"), null);
     store.disable("Administrator");
     e = assertThrows(IllegalArgumentException.class, () -> store.delete("root2"));
     assertTrue(e.getMessage().contains("last enabled member"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> store.disable("root2"));
-    assertThrows(IllegalArgumentException.class, () -> store.removeMember("administrators", "ROOT2"));
+    assertThrows(
+        IllegalArgumentException.class, () -> store.removeMember("administrators", "ROOT2"));
 
     store.enable("Administrator");
     store.disable("root2");
@@ -287,7 +352,9 @@ class AccountStoreTest {
     assertTrue(verifier.verify("frank", "frank-pw"));
     cli.disable("frank");
     host.reloadIfChanged();
-    assertFalse(verifier.verify("frank", "frank-pw"), "a disable by another process takes effect on reload");
+    assertFalse(
+        verifier.verify("frank", "frank-pw"),
+        "a disable by another process takes effect on reload");
   }
 
   @Test
@@ -334,10 +401,14 @@ class AccountStoreTest {
     assertThrows(IOException.class, () -> host.addUser("ivy", "", List.of(), null));
     assertEquals("{ \"version\": 1, \"machineSid\": ", Files.readString(file), "never reset");
 
-    Files.writeString(file, "{\"version\": 1, \"machineSid\": \"S-1-5-21-1-2-3\", \"nextRid\": 1000,"
-        + " \"groups\": [], \"users\": []}");
+    Files.writeString(
+        file,
+        "{\"version\": 1, \"machineSid\": \"S-1-5-21-1-2-3\", \"nextRid\": 1000,"
+            + " \"groups\": [], \"users\": []}");
     e = assertThrows(IOException.class, this::store);
-    assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("Administrators"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(file.toString()) && e.getMessage().contains("Administrators"),
+        e.getMessage());
 
     Files.writeString(file, "[]");
     e = assertThrows(IOException.class, this::store);
@@ -352,7 +423,8 @@ class AccountStoreTest {
   void aRemovedFileIsNotRecreatedByARunningStore() throws Exception {
     AccountStore host = store();
     Files.delete(host.file());
-    IOException e = assertThrows(IOException.class, () -> host.addUser("jack", "", List.of(), null));
+    IOException e =
+        assertThrows(IOException.class, () -> host.addUser("jack", "", List.of(), null));
     assertTrue(e.getMessage().contains("disappeared"), e.getMessage());
     assertFalse(Files.exists(host.file()));
   }
@@ -392,11 +464,13 @@ class AccountStoreTest {
   void guiceInjectsTheStoreAndTheVerifier() throws Exception {
     Path config = TestHosts.configFolder(temp, "");
     var hostConfig = TestHosts.load(config);
-    var injector = Guice.createInjector(binder -> {
-      binder.bind(HostConfig.class).toInstance(hostConfig);
-      binder.bind(Clock.class).toInstance(clock);
-      binder.bind(AccountDirectory.class).to(AccountStore.class);
-    });
+    var injector =
+        Guice.createInjector(
+            binder -> {
+              binder.bind(HostConfig.class).toInstance(hostConfig);
+              binder.bind(Clock.class).toInstance(clock);
+              binder.bind(AccountDirectory.class).to(AccountStore.class);
+            });
     AccountStore store = injector.getInstance(AccountStore.class);
     assertTrue(store == injector.getInstance(AccountDirectory.class));
     assertNotNull(injector.getInstance(PasswordVerifier.class));

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class AccountsCommandTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   Path config;
   HostConfig hostConfig;
@@ -74,8 +73,16 @@ class AccountsCommandTest {
 
   @Test
   void addPasswdDisableEnableDelete() throws Exception {
-    Result r = runWithStdin("s3cret pw \n", "add", "alice", "--full-name", "Alice Liddell", "--group", "Administrators",
-        "--password-stdin");
+    Result r =
+        runWithStdin(
+            "s3cret pw \n",
+            "add",
+            "alice",
+            "--full-name",
+            "Alice Liddell",
+            "--group",
+            "Administrators",
+            "--password-stdin");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("added TESTHOST\\alice (S-1-5-21-"), r.out());
     assertTrue(verifies("alice", "s3cret pw "), "only the newline is stripped");
@@ -159,12 +166,19 @@ class AccountsCommandTest {
 
   @Test
   void listAndGroups() throws Exception {
-    assertEquals(0, runWithStdin("pw-of-erin\n", "add", "erin", "--full-name", "Erin E", "--password-stdin").code());
+    assertEquals(
+        0,
+        runWithStdin("pw-of-erin\n", "add", "erin", "--full-name", "Erin E", "--password-stdin")
+            .code());
 
     Result r = run("list");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("NAME"), r.out());
-    assertTrue(r.out().contains("Administrator") && r.out().contains("Guest") && r.out().contains("Erin E"), r.out());
+    assertTrue(
+        r.out().contains("Administrator")
+            && r.out().contains("Guest")
+            && r.out().contains("Erin E"),
+        r.out());
 
     r = run("list", "--json");
     assertEquals(0, r.code(), r.err());
@@ -199,7 +213,8 @@ class AccountsCommandTest {
     r = run("groups");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("S-1-5-32-544"), r.out());
-    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("Editors") && l.endsWith("erin")), r.out());
+    assertTrue(
+        r.out().lines().anyMatch(l -> l.startsWith("Editors") && l.endsWith("erin")), r.out());
 
     r = run("groups", "--json");
     assertEquals(0, r.code(), r.err());

@@ -18,11 +18,14 @@ public final class ConcurrentWriters {
     Path file = Path.of(args[0]);
     String prefix = args[1];
     int count = Integer.parseInt(args[2]);
-    AccountStore store = new AccountStore(file, "authhost", file.getParent(), List.of("AuthHost"), Clock.systemUTC());
+    AccountStore store =
+        new AccountStore(
+            file, "authhost", file.getParent(), List.of("AuthHost"), Clock.systemUTC());
     // Both processes begin together, once both JVMs are up: the test answers when both are ready.
     System.out.println("ready");
     System.out.flush();
-    if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() == null) {
+    if (new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine()
+        == null) {
       throw new IllegalStateException("the test went away before saying go");
     }
     for (int i = 0; i < count; i++) {

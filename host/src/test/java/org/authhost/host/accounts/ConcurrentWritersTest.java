@@ -3,12 +3,11 @@ package org.authhost.host.accounts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
-import java.nio.charset.StandardCharsets;
-import java.io.InputStreamReader;
-import java.io.BufferedReader;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,15 +18,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConcurrentWritersTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private void assertAll100(Path file) throws Exception {
-    AccountStore fresh = new AccountStore(file, "authhost", temp, List.of("AuthHost"), Clock.systemUTC());
+    AccountStore fresh =
+        new AccountStore(file, "authhost", temp, List.of("AuthHost"), Clock.systemUTC());
     Set<String> names = new HashSet<>();
     Set<Integer> rids = new HashSet<>();
     for (UserView u : fresh.users()) {
@@ -41,27 +41,33 @@ class ConcurrentWritersTest {
     assertEquals(102, fresh.users().size(), "100 users and the two built-in ones");
     assertEquals(102, rids.size(), "every RID distinct");
     try (var files = Files.list(file.getParent())) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp files left behind");
+      assertTrue(
+          files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")),
+          "no temp files left behind");
     }
   }
 
   @Test
   void twoThreadsWithTheirOwnStoresEachAdd50Users() throws Exception {
     Path file = temp.resolve("accounts.json");
-    AccountStore first = new AccountStore(file, "authhost", temp, List.of("AuthHost"), Clock.systemUTC());
-    AccountStore second = new AccountStore(file, "authhost", temp, List.of("AuthHost"), Clock.systemUTC());
+    AccountStore first =
+        new AccountStore(file, "authhost", temp, List.of("AuthHost"), Clock.systemUTC());
+    AccountStore second =
+        new AccountStore(file, "authhost", temp, List.of("AuthHost"), Clock.systemUTC());
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       CyclicBarrier start = new CyclicBarrier(2);
       List<Future<?>> done = new ArrayList<>();
       for (var job : List.of(new Object[] {first, "a"}, new Object[] {second, "b"})) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < 50; i++) {
-            ((AccountStore) job[0]).addUser(job[1] + "" + i, "", List.of(), null);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < 50; i++) {
+                    ((AccountStore) job[0]).addUser(job[1] + "" + i, "", List.of(), null);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get(60, TimeUnit.SECONDS);
@@ -79,14 +85,22 @@ class ConcurrentWritersTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<Process> processes = new ArrayList<>();
     for (String prefix : List.of("a", "b")) {
-      processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          ConcurrentWriters.class.getName(), file.toString(), prefix, "50")
-          .redirectErrorStream(true)
-          .start());
+      processes.add(
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ConcurrentWriters.class.getName(),
+                  file.toString(),
+                  prefix,
+                  "50")
+              .redirectErrorStream(true)
+              .start());
     }
     List<BufferedReader> outputs = new ArrayList<>();
     for (Process p : processes) {
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       outputs.add(out);
       assertEquals("ready", out.readLine(), "the writer did not start");
     }

@@ -1,7 +1,5 @@
 package org.authhost.host.accounts;
 
-import org.authhost.host.testing.MutableClock;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.authhost.host.testing.MutableClock;
+import org.authhost.host.tokens.PasswordCheck;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.authhost.host.tokens.PasswordCheck;
 
 class PasswordVerifierTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   final MutableClock clock = new MutableClock();
   AccountStore store;
@@ -24,7 +22,9 @@ class PasswordVerifierTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    store = new AccountStore(temp.resolve("accounts.json"), "authhost", temp, List.of("AuthHost"), clock);
+    store =
+        new AccountStore(
+            temp.resolve("accounts.json"), "authhost", temp, List.of("AuthHost"), clock);
     store.addUser("alice", "", List.of(), "alice-pw".toCharArray());
     verifier = new PasswordVerifier(store, clock);
   }
@@ -82,7 +82,8 @@ class PasswordVerifierTest {
   @Test
   void afterPasswdTheOldPasswordFailsAtOnce() throws Exception {
     assertTrue(verifier.verify("alice", "alice-pw"));
-    store.setPassword("alice", "new-pw".toCharArray()); // same clock instant: the hash, not the time, tells
+    store.setPassword(
+        "alice", "new-pw".toCharArray()); // same clock instant: the hash, not the time, tells
     assertFalse(verifier.verify("alice", "alice-pw"));
     assertTrue(verifier.verify("alice", "new-pw"));
     long runs = verifier.argon2Runs();
@@ -114,7 +115,8 @@ class PasswordVerifierTest {
     assertFalse(verifier.verify(null, "x"));
     assertFalse(verifier.verify("alice", (String) null));
     assertFalse(verifier.verify("alice", "\uD800"));
-    assertEquals(6, verifier.argon2Runs(), "failures cost an Argon2 run whether or not the account exists");
+    assertEquals(
+        6, verifier.argon2Runs(), "failures cost an Argon2 run whether or not the account exists");
   }
 
   @Test

@@ -15,12 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What Digest and NTLM plug-ins get from the store, checked against the published vectors. */
 class StoreCredentialsTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private StoreCredentials credentials(List<String> realms) throws Exception {
-    AccountStore store = new AccountStore(temp.resolve("var/accounts.json"), "authhost", temp.resolve("var"),
-        realms, new MutableClock());
+    AccountStore store =
+        new AccountStore(
+            temp.resolve("var/accounts.json"),
+            "authhost",
+            temp.resolve("var"),
+            realms,
+            new MutableClock());
     store.addUser("Mufasa", null, List.of(), "Circle Of Life".toCharArray());
     store.addUser("bob", null, List.of(), "Password".toCharArray());
     return new StoreCredentials(store);
@@ -34,8 +38,10 @@ class StoreCredentialsTest {
     assertEquals("939e7578ed9e3c518a452acee763bce9", HexFormat.of().formatHex(ha1.get()));
     assertEquals(HResult.S_OK, c.getDigestHa1("Mufasa", "testrealm@host.com", "MD5-sess", ha1));
     assertEquals(HResult.E_INVALIDARG, c.getDigestHa1("Mufasa", "another realm", "MD5", ha1));
-    assertEquals(HResult.E_INVALIDARG, c.getDigestHa1("Mufasa", "testrealm@host.com", "SHA-1", ha1));
-    assertEquals(HResult.E_LOGON_FAILURE, c.getDigestHa1("nobody", "testrealm@host.com", "MD5", ha1));
+    assertEquals(
+        HResult.E_INVALIDARG, c.getDigestHa1("Mufasa", "testrealm@host.com", "SHA-1", ha1));
+    assertEquals(
+        HResult.E_LOGON_FAILURE, c.getDigestHa1("nobody", "testrealm@host.com", "MD5", ha1));
   }
 
   @Test
@@ -50,26 +56,43 @@ class StoreCredentialsTest {
   @Test
   void aUserhashFindsItsAccount() throws Exception {
     StoreCredentials c = credentials(List.of("api@example.org"));
-    String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest("Mufasa:api@example.org".getBytes(StandardCharsets.UTF_8)));
+    String hash =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest("Mufasa:api@example.org".getBytes(StandardCharsets.UTF_8)));
     Out<String> account = new Out<>();
     assertEquals(HResult.S_OK, c.findUserByHash("api@example.org", "SHA-256", hash, account));
     assertEquals("Mufasa", account.get());
-    assertEquals(HResult.E_LOGON_FAILURE, c.findUserByHash("api@example.org", "SHA-256", "00" + hash.substring(2), account));
+    assertEquals(
+        HResult.E_LOGON_FAILURE,
+        c.findUserByHash("api@example.org", "SHA-256", "00" + hash.substring(2), account));
   }
 
   @Test
   void theUserhashIndexFollowsChangesToTheAccounts() throws Exception {
-    AccountStore store = new AccountStore(temp.resolve("var/accounts.json"), "authhost", temp.resolve("var"),
-        List.of("r"), new MutableClock());
+    AccountStore store =
+        new AccountStore(
+            temp.resolve("var/accounts.json"),
+            "authhost",
+            temp.resolve("var"),
+            List.of("r"),
+            new MutableClock());
     StoreCredentials c = new StoreCredentials(store);
-    String carol = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest("carol:r".getBytes(StandardCharsets.UTF_8)));
+    String carol =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256")
+                    .digest("carol:r".getBytes(StandardCharsets.UTF_8)));
     Out<String> account = new Out<>();
     assertEquals(HResult.E_LOGON_FAILURE, c.findUserByHash("r", "SHA-256", carol, account));
     store.addUser("carol", null, List.of(), "pw".toCharArray());
-    assertEquals(HResult.S_OK, c.findUserByHash("r", "SHA-256", carol, account), "a new account is found");
+    assertEquals(
+        HResult.S_OK, c.findUserByHash("r", "SHA-256", carol, account), "a new account is found");
     store.disable("carol");
-    assertEquals(HResult.E_LOGON_FAILURE, c.findUserByHash("r", "SHA-256", carol, account), "a disabled one is not");
+    assertEquals(
+        HResult.E_LOGON_FAILURE,
+        c.findUserByHash("r", "SHA-256", carol, account),
+        "a disabled one is not");
   }
 }

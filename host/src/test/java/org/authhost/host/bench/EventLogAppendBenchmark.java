@@ -49,8 +49,9 @@ public class EventLogAppendBenchmark {
     ((Logger) LoggerFactory.getLogger("authhost.events")).setLevel(Level.OFF);
     directory = Files.createTempDirectory("eventlog-bench");
     // Big enough to hold a run; the bound still keeps a long run from filling the disk.
-    store = EventLogStore.open(
-        new EventLogConfig(directory, 2L << 30, 64L << 20, 0, false, 100), Clock.systemUTC());
+    store =
+        EventLogStore.open(
+            new EventLogConfig(directory, 2L << 30, 64L << 20, 0, false, 100), Clock.systemUTC());
   }
 
   @TearDown(org.openjdk.jmh.annotations.Level.Trial)
@@ -65,7 +66,10 @@ public class EventLogAppendBenchmark {
 
   @Benchmark
   public EventRecord append() {
-    return store.append(EventLevel.WARNING, "anonymous", HResult.E_FAIL,
+    return store.append(
+        EventLevel.WARNING,
+        "anonymous",
+        HResult.E_FAIL,
         "authentication failed for user alice: bad password");
   }
 }

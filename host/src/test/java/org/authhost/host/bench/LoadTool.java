@@ -1,5 +1,6 @@
 package org.authhost.host.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -24,28 +25,26 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import com.sun.management.OperatingSystemMXBean;
-import java.net.Inet4Address;
-import java.net.URISyntaxException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -55,16 +54,16 @@ import java.util.regex.Pattern;
  * requests per second, latency percentiles, non-2xx answers, errors and reconnects.
  *
  * <p>The client is Netty (one {@link NioEventLoopGroup}; each connection stays on one event loop,
- * also across reconnects, so its latency histogram is only ever touched by one thread). The
- * request is encoded once and written as bytes; answers are decoded and aggregated. Latencies go
- * into a log-linear histogram of microseconds (256 sub-buckets per power of two: at most 0.4 %
- * error, exact below 512 µs), one per connection, merged at the end.
+ * also across reconnects, so its latency histogram is only ever touched by one thread). The request
+ * is encoded once and written as bytes; answers are decoded and aggregated. Latencies go into a
+ * log-linear histogram of microseconds (256 sub-buckets per power of two: at most 0.4 % error,
+ * exact below 512 µs), one per connection, merged at the end.
  *
  * <p>Counting: a response is measured when it arrives inside the measurement window (after the
  * warm-up); its latency is from the write of its request. {@code non2xx} counts measured answers
  * outside 200–299. {@code errors} (failed connects, connections lost with a request in flight,
- * undecodable answers, requests unanswered at the end) and {@code reconnects} (the server closed
- * a connection, e.g. {@code Connection: close}) cover the whole run, warm-up included. {@code codes}
+ * undecodable answers, requests unanswered at the end) and {@code reconnects} (the server closed a
+ * connection, e.g. {@code Connection: close}) cover the whole run, warm-up included. {@code codes}
  * breaks the measured answers down by status. {@code client_cpu} is the CPU time of the client's
  * event-loop threads per measured request and {@code process_cpu} that of the whole JVM (GC and JIT
  * included): when the server runs in the same process, the difference is the server's share.
@@ -74,7 +73,8 @@ import java.util.regex.Pattern;
  * addresses are accepted.
  */
 public final class LoadTool {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: LoadTool --url URL [options]
         --url URL             http:// or https:// (certificate not checked) on a loopback address
         --concurrency N       connections, each with one request in flight (default 64)
@@ -97,6 +97,7 @@ public final class LoadTool {
 
   /** Largest answer body the client aggregates. */
   private static final int MAX_BODY = 64 << 20;
+
   /** How long in-flight requests may finish after the window before they count as errors. */
   private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -122,9 +123,20 @@ public final class LoadTool {
   }
 
   /** What to run. */
-  public record Options(String label, URI url, InetAddress address, int port, int concurrency,
-      int threads, long durationNanos, long warmupNanos, long requests, List<String> headers,
-      String authorization, int sources, String digestCredentials) {
+  public record Options(
+      String label,
+      URI url,
+      InetAddress address,
+      int port,
+      int concurrency,
+      int threads,
+      long durationNanos,
+      long warmupNanos,
+      long requests,
+      List<String> headers,
+      String authorization,
+      int sources,
+      String digestCredentials) {
 
     public static Options parse(String... args) {
       String digest = null;
@@ -167,7 +179,9 @@ public final class LoadTool {
             if (value.indexOf(':') < 0) {
               throw new IllegalArgumentException("--user wants user:password");
             }
-            authorization = "Basic " + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+            authorization =
+                "Basic "
+                    + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
           }
           case "--digest" -> {
             if (value.indexOf(':') < 0) {
@@ -206,19 +220,39 @@ public final class LoadTool {
       InetAddress address = loopback(uri.getHost());
       int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
       if (sources > 1 && !(address instanceof Inet4Address)) {
-        throw new IllegalArgumentException("--sources needs an IPv4 loopback target such as 127.0.0.1");
+        throw new IllegalArgumentException(
+            "--sources needs an IPv4 loopback target such as 127.0.0.1");
       }
       if (sources > 254 * 256) {
         throw new IllegalArgumentException("--sources: at most " + 254 * 256);
       }
-      int t = threads != null ? threads : Math.min(concurrency, Runtime.getRuntime().availableProcessors());
-      return new Options(label, uri, address, port, concurrency, Math.min(t, concurrency), duration, warmup,
-          requests, List.copyOf(headers), authorization, sources, digest);
+      int t =
+          threads != null
+              ? threads
+              : Math.min(concurrency, Runtime.getRuntime().availableProcessors());
+      return new Options(
+          label,
+          uri,
+          address,
+          port,
+          concurrency,
+          Math.min(t, concurrency),
+          duration,
+          warmup,
+          requests,
+          List.copyOf(headers),
+          authorization,
+          sources,
+          digest);
     }
 
-    /** The host must be, and resolve only to, loopback addresses: this tool never loads other machines. */
+    /**
+     * The host must be, and resolve only to, loopback addresses: this tool never loads other
+     * machines.
+     */
     private static InetAddress loopback(String host) {
-      String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      String bare =
+          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
       InetAddress[] all;
       try {
         all = InetAddress.getAllByName(bare);
@@ -227,8 +261,12 @@ public final class LoadTool {
       }
       for (InetAddress a : all) {
         if (!a.isLoopbackAddress()) {
-          throw new IllegalArgumentException("refusing " + host + " (" + a.getHostAddress()
-              + "): only loopback addresses (127.0.0.0/8, ::1, localhost)");
+          throw new IllegalArgumentException(
+              "refusing "
+                  + host
+                  + " ("
+                  + a.getHostAddress()
+                  + "): only loopback addresses (127.0.0.0/8, ::1, localhost)");
         }
       }
       return all[0];
@@ -271,7 +309,8 @@ public final class LoadTool {
       } catch (NumberFormatException e) {
         // falls through
       }
-      throw new IllegalArgumentException(name + " wants a time such as 10s, 500ms or 2m (at most 1h), not " + value);
+      throw new IllegalArgumentException(
+          name + " wants a time such as 10s, 500ms or 2m (at most 1h), not " + value);
     }
 
     private static String header(String value) {
@@ -286,7 +325,10 @@ public final class LoadTool {
       return name + ": " + value.substring(colon + 1).strip();
     }
 
-    /** The local address of connection {@code i}: 127.0.0.1, 127.0.0.2, ... 127.0.0.254, 127.0.1.1, ... */
+    /**
+     * The local address of connection {@code i}: 127.0.0.1, 127.0.0.2, ... 127.0.0.254, 127.0.1.1,
+     * ...
+     */
     InetSocketAddress source(int i) {
       if (sources <= 1) {
         return null;
@@ -297,7 +339,8 @@ public final class LoadTool {
     /** Loopback address {@code k}: 127.0.0.1, 127.0.0.2, ... 127.0.0.254, 127.0.1.1, ... */
     static InetAddress loopbackSource(int k) {
       try {
-        return InetAddress.getByAddress(new byte[] {127, 0, (byte) (k / 254), (byte) (k % 254 + 1)});
+        return InetAddress.getByAddress(
+            new byte[] {127, 0, (byte) (k / 254), (byte) (k % 254 + 1)});
       } catch (UnknownHostException e) {
         throw new IllegalStateException(e);
       }
@@ -310,7 +353,8 @@ public final class LoadTool {
 
     /** The request with this Authorization value (none when null). */
     byte[] requestBytes(String authorization) {
-      String target = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+      String target =
+          url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
       if (url.getRawQuery() != null) {
         target += "?" + url.getRawQuery();
       }
@@ -332,9 +376,26 @@ public final class LoadTool {
   }
 
   /** One run's figures; latencies in microseconds. */
-  public record Result(String label, String url, int concurrency, int sources, int threads, long windowNanos,
-      long requests, long non2xx, long errors, long reconnects, long p50, long p90, long p99,
-      long p999, long max, double mean, long clientCpuNanos, long processCpuNanos, String codes) {
+  public record Result(
+      String label,
+      String url,
+      int concurrency,
+      int sources,
+      int threads,
+      long windowNanos,
+      long requests,
+      long non2xx,
+      long errors,
+      long reconnects,
+      long p50,
+      long p90,
+      long p99,
+      long p999,
+      long max,
+      double mean,
+      long clientCpuNanos,
+      long processCpuNanos,
+      String codes) {
 
     public double rps() {
       return windowNanos <= 0 ? 0 : requests * 1e9 / windowNanos;
@@ -355,12 +416,30 @@ public final class LoadTool {
 
     /** One line of key=value fields. */
     public String line() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "label=%s url=%s c=%d sources=%d threads=%d window=%.2fs requests=%d rps=%.1f p50=%s p90=%s p99=%s p99.9=%s "
               + "max=%s mean=%s non2xx=%d errors=%d reconnects=%d client_cpu=%.1fus/req process_cpu=%.1fus/req codes=%s",
-          label, url, concurrency, sources, threads, windowNanos / 1e9, requests, rps(), ms(p50), ms(p90), ms(p99),
-          ms(p999), ms(max), ms(Math.round(mean)), non2xx, errors, reconnects,
-          clientCpuMicrosPerRequest(), processCpuMicrosPerRequest(), codes);
+          label,
+          url,
+          concurrency,
+          sources,
+          threads,
+          windowNanos / 1e9,
+          requests,
+          rps(),
+          ms(p50),
+          ms(p90),
+          ms(p99),
+          ms(p999),
+          ms(max),
+          ms(Math.round(mean)),
+          non2xx,
+          errors,
+          reconnects,
+          clientCpuMicrosPerRequest(),
+          processCpuMicrosPerRequest(),
+          codes);
     }
 
     static String ms(long micros) {
@@ -370,12 +449,16 @@ public final class LoadTool {
 
   /** Runs the load and returns its figures; stops by itself. */
   public static Result run(Options o) throws Exception {
-    SslContext ssl = o.url().getScheme().equalsIgnoreCase("https")
-        ? SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build()
-        : null;
+    SslContext ssl =
+        o.url().getScheme().equalsIgnoreCase("https")
+            ? SslContextBuilder.forClient()
+                .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                .build()
+            : null;
     // Encoded once; each write sends a duplicate, which the pipeline's release cannot free.
     ByteBuf encoded = Unpooled.directBuffer().writeBytes(o.requestBytes());
-    NioEventLoopGroup group = new NioEventLoopGroup(o.threads(), new DefaultThreadFactory("loadtool"));
+    NioEventLoopGroup group =
+        new NioEventLoopGroup(o.threads(), new DefaultThreadFactory("loadtool"));
     Run run = new Run(o, ssl, Unpooled.unreleasableBuffer(encoded), group);
     try {
       return run.execute();
@@ -396,8 +479,10 @@ public final class LoadTool {
     final List<Connection> connections = new ArrayList<>();
     final CountDownLatch finished;
     final CountDownLatch enough = new CountDownLatch(1);
+
     /** Measured answers still wanted in --requests mode. */
     final AtomicLong remaining;
+
     final AtomicLong lastMeasured = new AtomicLong();
     volatile long measureStart;
     volatile long measureEnd;
@@ -411,9 +496,12 @@ public final class LoadTool {
       this.remote = new InetSocketAddress(o.address(), o.port());
       this.finished = new CountDownLatch(o.concurrency());
       this.remaining = new AtomicLong(o.requests() > 0 ? o.requests() : Long.MAX_VALUE);
-      this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
+      this.bootstrap =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .option(ChannelOption.TCP_NODELAY, true)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000);
       for (int i = 0; i < o.concurrency(); i++) {
         connections.add(new Connection(this, group.next(), o.source(i)));
       }
@@ -451,37 +539,55 @@ public final class LoadTool {
       long[] codes = new long[600];
       CountDownLatch collected = new CountDownLatch(connections.size());
       for (Connection c : connections) {
-        c.loop.execute(() -> {
-          try {
-            if (c.inFlight) {
-              c.errors++;
-              c.inFlight = false;
-            }
-            if (c.channel != null) {
-              c.channel.close();
-            }
-            synchronized (merged) {
-              merged.add(c.histogram);
-              totals[0] += c.measured;
-              totals[1] += c.non2xx;
-              totals[2] += c.errors;
-              totals[3] += c.reconnects;
-              for (int i = 0; i < codes.length; i++) {
-                codes[i] += c.codes[i];
+        c.loop.execute(
+            () -> {
+              try {
+                if (c.inFlight) {
+                  c.errors++;
+                  c.inFlight = false;
+                }
+                if (c.channel != null) {
+                  c.channel.close();
+                }
+                synchronized (merged) {
+                  merged.add(c.histogram);
+                  totals[0] += c.measured;
+                  totals[1] += c.non2xx;
+                  totals[2] += c.errors;
+                  totals[3] += c.reconnects;
+                  for (int i = 0; i < codes.length; i++) {
+                    codes[i] += c.codes[i];
+                  }
+                }
+              } finally {
+                collected.countDown();
               }
-            }
-          } finally {
-            collected.countDown();
-          }
-        });
+            });
       }
       if (!collected.await(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException("client event loops did not answer");
       }
       synchronized (merged) {
-        return new Result(o.label(), o.url().toString(), o.concurrency(), o.sources(), o.threads(), end - measureStart, totals[0],
-            totals[1], totals[2], totals[3], merged.percentile(50), merged.percentile(90), merged.percentile(99),
-            merged.percentile(99.9), merged.max, merged.mean(), clientCpu, processCpu, codes(codes));
+        return new Result(
+            o.label(),
+            o.url().toString(),
+            o.concurrency(),
+            o.sources(),
+            o.threads(),
+            end - measureStart,
+            totals[0],
+            totals[1],
+            totals[2],
+            totals[3],
+            merged.percentile(50),
+            merged.percentile(90),
+            merged.percentile(99),
+            merged.percentile(99.9),
+            merged.max,
+            merged.mean(),
+            clientCpu,
+            processCpu,
+            codes(codes));
       }
     }
 
@@ -490,7 +596,10 @@ public final class LoadTool {
       StringBuilder b = new StringBuilder();
       for (int i = 0; i < codes.length; i++) {
         if (codes[i] > 0) {
-          b.append(b.length() == 0 ? "" : ",").append(i == 0 ? "other" : Integer.toString(i)).append(':').append(codes[i]);
+          b.append(b.length() == 0 ? "" : ",")
+              .append(i == 0 ? "other" : Integer.toString(i))
+              .append(':')
+              .append(codes[i]);
         }
       }
       return b.length() == 0 ? "-" : b.toString();
@@ -507,7 +616,8 @@ public final class LoadTool {
 
     private static long processCpu() {
       return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
-          ? os.getProcessCpuTime() : 0;
+          ? os.getProcessCpuTime()
+          : 0;
     }
   }
 
@@ -517,13 +627,17 @@ public final class LoadTool {
     final EventLoop loop;
     final InetSocketAddress source;
     final Histogram histogram = new Histogram();
+
     /** Measured answers by status code; 0 for codes outside 1..599. */
     final long[] codes = new long[600];
+
     Channel channel;
     boolean inFlight;
     boolean done;
+
     /** Digest state of this connection: the server's challenge, and the next nc. */
     DigestClient digest;
+
     long sentAt;
     long measured;
     long non2xx;
@@ -541,26 +655,36 @@ public final class LoadTool {
         finish();
         return;
       }
-      Bootstrap b = run.bootstrap.clone(loop).handler(new ChannelInitializer<SocketChannel>() {
-        @Override
-        protected void initChannel(SocketChannel ch) {
-          ChannelPipeline p = ch.pipeline();
-          if (run.ssl != null) {
-            p.addLast(run.ssl.newHandler(ch.alloc(), run.o.url().getHost(), run.o.port()));
-          }
-          p.addLast(new HttpResponseDecoder(), new HttpObjectAggregator(MAX_BODY), new Handler(Connection.this));
-        }
-      });
-      (source == null ? b.connect(run.remote) : b.connect(run.remote, source)).addListener(f -> {
-        if (!f.isSuccess()) {
-          errors++;
-          if (run.stopping) {
-            finish();
-          } else {
-            loop.schedule(this::connect, 20, TimeUnit.MILLISECONDS);
-          }
-        }
-      });
+      Bootstrap b =
+          run.bootstrap
+              .clone(loop)
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ChannelPipeline p = ch.pipeline();
+                      if (run.ssl != null) {
+                        p.addLast(
+                            run.ssl.newHandler(ch.alloc(), run.o.url().getHost(), run.o.port()));
+                      }
+                      p.addLast(
+                          new HttpResponseDecoder(),
+                          new HttpObjectAggregator(MAX_BODY),
+                          new Handler(Connection.this));
+                    }
+                  });
+      (source == null ? b.connect(run.remote) : b.connect(run.remote, source))
+          .addListener(
+              f -> {
+                if (!f.isSuccess()) {
+                  errors++;
+                  if (run.stopping) {
+                    finish();
+                  } else {
+                    loop.schedule(this::connect, 20, TimeUnit.MILLISECONDS);
+                  }
+                }
+              });
     }
 
     void sendNext(Channel ch) {
@@ -572,8 +696,10 @@ public final class LoadTool {
       inFlight = true;
       sentAt = now;
       if (run.o.digestCredentials() != null) {
-        ch.writeAndFlush(Unpooled.wrappedBuffer(run.o.requestBytes(
-            digest == null ? null : digest.next(run.o.url().getRawPath()))), ch.voidPromise());
+        ch.writeAndFlush(
+            Unpooled.wrappedBuffer(
+                run.o.requestBytes(digest == null ? null : digest.next(run.o.url().getRawPath()))),
+            ch.voidPromise());
         return;
       }
       ch.writeAndFlush(run.request.duplicate(), ch.voidPromise());
@@ -594,7 +720,9 @@ public final class LoadTool {
       }
       if (run.o.digestCredentials() != null && response.status().code() == 401) {
         // The handshake (a first challenge, or stale=true): not a measured answer.
-        DigestClient fresh = DigestClient.from(response.headers().getAll("WWW-Authenticate"), run.o.digestCredentials());
+        DigestClient fresh =
+            DigestClient.from(
+                response.headers().getAll("WWW-Authenticate"), run.o.digestCredentials());
         if (fresh != null && (digest == null || fresh.stale)) {
           digest = fresh;
           sendNext(ctx.channel());
@@ -602,7 +730,10 @@ public final class LoadTool {
         }
       }
       if (now >= run.measureStart && now < run.measureEnd) {
-        long left = run.remaining.get() == Long.MAX_VALUE ? Long.MAX_VALUE : run.remaining.decrementAndGet();
+        long left =
+            run.remaining.get() == Long.MAX_VALUE
+                ? Long.MAX_VALUE
+                : run.remaining.decrementAndGet();
         if (left >= 0) {
           histogram.record((now - sentAt) / 1000);
           measured++;
@@ -688,8 +819,8 @@ public final class LoadTool {
   }
 
   /**
-   * Log-linear histogram of non-negative microsecond values: exact below 512, then 256
-   * sub-buckets per power of two (at most 0.4 % error), up to 2^32 µs.
+   * Log-linear histogram of non-negative microsecond values: exact below 512, then 256 sub-buckets
+   * per power of two (at most 0.4 % error), up to 2^32 µs.
    */
   static final class Histogram {
     private static final int SUB_BITS = 8;
@@ -795,10 +926,12 @@ public final class LoadTool {
           continue;
         }
         Map<String, String> params = new HashMap<>();
-        var m = Pattern.compile("([A-Za-z0-9*-]+)\\s*=\\s*(\"([^\"]*)\"|[^,\\s]+)")
-            .matcher(challenge.substring(7));
+        var m =
+            Pattern.compile("([A-Za-z0-9*-]+)\\s*=\\s*(\"([^\"]*)\"|[^,\\s]+)")
+                .matcher(challenge.substring(7));
         while (m.find()) {
-          params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(3) != null ? m.group(3) : m.group(2));
+          params.put(
+              m.group(1).toLowerCase(Locale.ROOT), m.group(3) != null ? m.group(3) : m.group(2));
         }
         String alg = params.getOrDefault("algorithm", "MD5");
         if (alg.equalsIgnoreCase(preferred)) {
@@ -818,9 +951,9 @@ public final class LoadTool {
 
     /**
      * The Authorization value of the next request on this nonce. The client shares the cores with
-     * the server, so it spends no more than a careful client would: HA1 once per challenge, HA2 once
-     * per URI, one digest object; only the response is hashed per request. The bytes sent are the
-     * same as when everything is computed afresh.
+     * the server, so it spends no more than a careful client would: HA1 once per challenge, HA2
+     * once per URI, one digest object; only the response is hashed per request. The bytes sent are
+     * the same as when everything is computed afresh.
      */
     public String next(String uri) {
       String count = Integer.toHexString(++this.nc);
@@ -833,9 +966,24 @@ public final class LoadTool {
         ha2Uri = uri;
       }
       String response = h(ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":auth:" + ha2);
-      return "Digest username=\"" + user + "\", realm=\"" + realm + "\", nonce=\"" + nonce + "\", uri=\"" + uri
-          + "\", algorithm=" + algorithm + ", qop=auth, nc=" + nc + ", cnonce=\"" + cnonce + "\", response=\""
-          + response + "\"" + (opaque == null ? "" : ", opaque=\"" + opaque + "\"");
+      return "Digest username=\""
+          + user
+          + "\", realm=\""
+          + realm
+          + "\", nonce=\""
+          + nonce
+          + "\", uri=\""
+          + uri
+          + "\", algorithm="
+          + algorithm
+          + ", qop=auth, nc="
+          + nc
+          + ", cnonce=\""
+          + cnonce
+          + "\", response=\""
+          + response
+          + "\""
+          + (opaque == null ? "" : ", opaque=\"" + opaque + "\"");
     }
 
     private String ha1;

@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Locale;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.MD4Digest;
-import java.util.Locale;
 
 /**
  * The client side of NTLM (MS-NLMP §3.1), written from the specification for the end-to-end tests
@@ -73,7 +73,13 @@ public final class NtlmClient {
 
   /** A NEGOTIATE_MESSAGE: curl's 32-byte OEM form, or one that also offers Unicode. */
   public static byte[] negotiate(boolean unicode) {
-    int flags = (unicode ? UNICODE : 0) | OEM | REQUEST_TARGET | NTLM | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY;
+    int flags =
+        (unicode ? UNICODE : 0)
+            | OEM
+            | REQUEST_TARGET
+            | NTLM
+            | ALWAYS_SIGN
+            | EXTENDED_SESSIONSECURITY;
     ByteBuffer b = le(32).put(SIGNATURE).putInt(1).putInt(flags);
     return b.array(); // empty domain and workstation buffers: len 0, offset 0
   }
@@ -113,7 +119,9 @@ public final class NtlmClient {
     }
   }
 
-  /** The AUTHENTICATE_MESSAGE answering {@code challengeMessage}, which answered {@code negotiate}. */
+  /**
+   * The AUTHENTICATE_MESSAGE answering {@code challengeMessage}, which answered {@code negotiate}.
+   */
   public byte[] authenticate(byte[] negotiate, byte[] challengeMessage, Response kind) {
     byte[] clientChallenge = new byte[8];
     RANDOM.nextBytes(clientChallenge);
@@ -125,11 +133,13 @@ public final class NtlmClient {
   }
 
   /** {@code time} null: the server's MsvAvTimestamp, else the clock (MS-NLMP §3.1.5.1.2). */
-  byte[] build(byte[] negotiate, byte[] challengeMessage, Response kind, byte[] clientChallenge, byte[] time)
+  byte[] build(
+      byte[] negotiate, byte[] challengeMessage, Response kind, byte[] clientChallenge, byte[] time)
       throws GeneralSecurityException {
     Challenge c = Challenge.parse(challengeMessage);
     int flags = c.flags();
-    Charset strings = (flags & UNICODE) != 0 ? StandardCharsets.UTF_16LE : StandardCharsets.ISO_8859_1;
+    Charset strings =
+        (flags & UNICODE) != 0 ? StandardCharsets.UTF_16LE : StandardCharsets.ISO_8859_1;
     byte[] lm;
     byte[] nt;
     byte[] exportedKey = null;
@@ -141,7 +151,9 @@ public final class NtlmClient {
       nt = desl(ntHash, c.serverChallenge());
       lm = nt.clone(); // LM compatibility level 2 sends the NT response in both fields
     } else {
-      byte[] ntowfv2 = hmac(ntHash, (user.toUpperCase(Locale.ROOT) + domain).getBytes(StandardCharsets.UTF_16LE));
+      byte[] ntowfv2 =
+          hmac(
+              ntHash, (user.toUpperCase(Locale.ROOT) + domain).getBytes(StandardCharsets.UTF_16LE));
       if (time == null) {
         time = c.avPair(7);
       }
@@ -149,11 +161,22 @@ public final class NtlmClient {
         time = le(8).putLong((System.currentTimeMillis() + 11_644_473_600_000L) * 10_000L).array();
       }
       byte[] info = mic ? withMicFlag(c.targetInfo()) : c.targetInfo();
-      byte[] temp = le(28 + info.length + 4).put(new byte[] {1, 1, 0, 0, 0, 0, 0, 0}).put(time)
-          .put(clientChallenge).putInt(0).put(info).putInt(0).array();
+      byte[] temp =
+          le(28 + info.length + 4)
+              .put(new byte[] {1, 1, 0, 0, 0, 0, 0, 0})
+              .put(time)
+              .put(clientChallenge)
+              .putInt(0)
+              .put(info)
+              .putInt(0)
+              .array();
       byte[] proof = hmac(ntowfv2, concat(c.serverChallenge(), temp));
       nt = concat(proof, temp);
-      lm = mic ? new byte[24] : concat(hmac(ntowfv2, concat(c.serverChallenge(), clientChallenge)), clientChallenge);
+      lm =
+          mic
+              ? new byte[24]
+              : concat(
+                  hmac(ntowfv2, concat(c.serverChallenge(), clientChallenge)), clientChallenge);
       byte[] sessionBaseKey = hmac(ntowfv2, proof);
       exportedKey = sessionBaseKey;
       if ((flags & KEY_EXCH) != 0) {
@@ -168,7 +191,8 @@ public final class NtlmClient {
     byte[] usr = user.getBytes(strings);
     byte[] wks = workstation.getBytes(strings);
     int header = micField ? 88 : 64;
-    int length = header + lm.length + nt.length + dom.length + usr.length + wks.length + encryptedKey.length;
+    int length =
+        header + lm.length + nt.length + dom.length + usr.length + wks.length + encryptedKey.length;
     ByteBuffer b = le(length).put(SIGNATURE).putInt(3);
     int offset = header;
     for (byte[] field : new byte[][] {lm, nt, dom, usr, wks, encryptedKey}) {
@@ -177,7 +201,10 @@ public final class NtlmClient {
     }
     b.putInt(flags);
     if (micField) {
-      b.put(new byte[] {10, 0, 0x61, 0x4a, 0, 0, 0, 15}); // Version: Windows 10.0.19041, NTLMSSP revision 15
+      b.put(
+          new byte[] {
+            10, 0, 0x61, 0x4a, 0, 0, 0, 15
+          }); // Version: Windows 10.0.19041, NTLMSSP revision 15
       b.put(new byte[16]); // the MIC, filled in below over the message with this field zeroed
     }
     for (byte[] field : new byte[][] {lm, nt, dom, usr, wks, encryptedKey}) {
@@ -194,11 +221,18 @@ public final class NtlmClient {
   /** The server's pairs with MsvAvFlags = 0x2 (MIC present) inserted before MsvAvEOL. */
   private static byte[] withMicFlag(byte[] targetInfo) {
     int eol = targetInfo.length - 4; // a well-formed list ends with MsvAvEOL (4 zero bytes)
-    return le(eol + 8 + 4).put(targetInfo, 0, eol).putShort((short) 6).putShort((short) 4).putInt(2)
-        .putInt(0).array();
+    return le(eol + 8 + 4)
+        .put(targetInfo, 0, eol)
+        .putShort((short) 6)
+        .putShort((short) 4)
+        .putInt(2)
+        .putInt(0)
+        .array();
   }
 
-  /** DESL (MS-NLMP §6): the 16-byte key, zero-padded to 21, as three DES keys over the same 8 bytes. */
+  /**
+   * DESL (MS-NLMP §6): the 16-byte key, zero-padded to 21, as three DES keys over the same 8 bytes.
+   */
   static byte[] desl(byte[] key16, byte[] data) throws GeneralSecurityException {
     byte[] k = Arrays.copyOf(key16, 21);
     byte[] out = new byte[24];

@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
  */
 class NtlmClientTest {
   private static final HexFormat HEX = HexFormat.of();
-  private static final byte[] CHALLENGE_V2 = HEX.parseHex("4e544c4d53535000020000000c000c003800000033828ae2"
-      + "0123456789abcdef00000000000000002400240044000000060070170000000f53006500720076006500720002000c00"
-      + "44006f006d00610069006e0001000c0053006500720076006500720000000000");
+  private static final byte[] CHALLENGE_V2 =
+      HEX.parseHex(
+          "4e544c4d53535000020000000c000c003800000033828ae2"
+              + "0123456789abcdef00000000000000002400240044000000060070170000000f53006500720076006500720002000c00"
+              + "44006f006d00610069006e0001000c0053006500720076006500720000000000");
 
   @Test
   void ntHashIsNtowfv1() {
@@ -23,7 +25,8 @@ class NtlmClientTest {
 
   @Test
   void ntlmv1ResponseIsDeslOfTheServerChallenge() throws Exception {
-    byte[] response = NtlmClient.desl(NtlmClient.ntHash("Password"), HEX.parseHex("0123456789abcdef"));
+    byte[] response =
+        NtlmClient.desl(NtlmClient.ntHash("Password"), HEX.parseHex("0123456789abcdef"));
     assertEquals("67c43011f30298a2ad35ece64f16331c44bdbed927841f94", HEX.formatHex(response));
   }
 
@@ -32,14 +35,19 @@ class NtlmClientTest {
     NtlmClient client = new NtlmClient("User", "Domain", NtlmClient.ntHash("Password"), "COMPUTER");
     byte[] aa = new byte[8];
     Arrays.fill(aa, (byte) 0xaa);
-    byte[] m = client.build(NtlmClient.negotiate(true), CHALLENGE_V2, NtlmClient.Response.NTLMV2, aa, new byte[8]);
+    byte[] m =
+        client.build(
+            NtlmClient.negotiate(true), CHALLENGE_V2, NtlmClient.Response.NTLMV2, aa, new byte[8]);
     // The §4.2.4 message's flags include KEY_EXCH, so the session key is random here; the
     // responses, which depend only on the password, the challenges and the time, must match.
     int lmOffset = le32(m, 16);
     int ntOffset = le32(m, 24);
-    assertEquals("86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa",
+    assertEquals(
+        "86c35097ac9cec102554764a57cccc19aaaaaaaaaaaaaaaa",
         HEX.formatHex(Arrays.copyOfRange(m, lmOffset, lmOffset + 24)));
-    assertEquals("68cd0ab851e51c96aabc927bebef6a1c", HEX.formatHex(Arrays.copyOfRange(m, ntOffset, ntOffset + 16)));
+    assertEquals(
+        "68cd0ab851e51c96aabc927bebef6a1c",
+        HEX.formatHex(Arrays.copyOfRange(m, ntOffset, ntOffset + 16)));
     assertEquals(0x54, le16(m, 20), "NtChallengeResponse length: NTProofStr and the 68-byte temp");
   }
 

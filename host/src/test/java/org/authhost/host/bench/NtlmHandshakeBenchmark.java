@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -11,34 +12,34 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.TestHosts;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Full NTLM handshakes per second against the rate of the same work without authentication, on
- * one real host (the built-in Anonymous and NTLM plug-in JARs, account {@code alice}, HTTP on
+ * Full NTLM handshakes per second against the rate of the same work without authentication, on one
+ * real host (the built-in Anonymous and NTLM plug-in JARs, account {@code alice}, HTTP on
  * loopback). Each unit of work opens a new connection and sends three requests on it:
  *
  * <ul>
  *   <li><b>ntlm</b>: {@code GET} without credentials (401 {@code WWW-Authenticate: NTLM}), then the
  *       NEGOTIATE (401 with the CHALLENGE), then the NTLMv2 AUTHENTICATE (200 with the 1 KiB file):
- *       the three legs a browser goes through;</li>
+ *       the three legs a browser goes through;
  *   <li><b>plain</b>: three {@code GET}s of the same file from a publishing point the Anonymous
- *       plug-in serves.</li>
+ *       plug-in serves.
  * </ul>
  *
- * <p>Each of the {@code concurrency} workers is a thread with a blocking socket, one unit in flight,
- * and its own loopback source address (127.0.0.1, .2, ...), as from as many clients: the host caps
- * the logons one address may have in progress. The two targets alternate for several rounds after
- * a warm-up pass; the table gives the medians and ntlm as a percentage of plain.
+ * <p>Each of the {@code concurrency} workers is a thread with a blocking socket, one unit in
+ * flight, and its own loopback source address (127.0.0.1, .2, ...), as from as many clients: the
+ * host caps the logons one address may have in progress. The two targets alternate for several
+ * rounds after a warm-up pass; the table gives the medians and ntlm as a percentage of plain.
  *
- * <p>Run: {@code host/bench NtlmHandshakeBenchmark [concurrency=32] [duration=5s] [warmup=2s] [rounds=3]}.
+ * <p>Run: {@code host/bench NtlmHandshakeBenchmark [concurrency=32] [duration=5s] [warmup=2s]
+ * [rounds=3]}.
  */
 public final class NtlmHandshakeBenchmark {
   private static final String PASSWORD = "bench-Pa55word";
@@ -60,10 +61,14 @@ public final class NtlmHandshakeBenchmark {
       Arrays.fill(body, (byte) 'n');
       Files.write(media.resolve("small.txt"), body);
       Path plugins = Files.createDirectories(root.resolve("plugins"));
-      Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
+      Files.copy(
+          PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
+          plugins.resolve("anonymous.jar"));
       Files.copy(PluginJar.builtinPlugin("authhost-plugin-ntlm.jar"), plugins.resolve("ntlm.jar"));
       Path config = Files.createDirectories(root.resolve("config"));
-      Files.writeString(config.resolve("host.json"), """
+      Files.writeString(
+          config.resolve("host.json"),
+          """
           {
             "serverName": "benchhost",
             "dataDirectory": "../var",
@@ -82,31 +87,42 @@ public final class NtlmHandshakeBenchmark {
       ServingBenchmark.quietLogging();
       int port = host.http().plainPort();
       NtlmClient client = new NtlmClient("alice", "", PASSWORD);
-      Unit plain = from -> {
-        try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port, from)) {
-          for (int i = 0; i < 3; i++) {
-            expect(c.get("/plain/small.txt", null), 200, body);
-          }
-        }
-      };
-      Unit ntlm = from -> {
-        try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port, from)) {
-          expect(c.get("/ntlm/small.txt", null), 401, null);
-          byte[] negotiate = NtlmClient.negotiate(false);
-          RawHttpConnection.Response challenged = c.get("/ntlm/small.txt", "NTLM " + base64(negotiate));
-          expect(challenged, 401, null);
-          byte[] challenge = Base64.getDecoder().decode(challenged.challengeData("NTLM"));
-          byte[] authenticate = client.authenticate(negotiate, challenge, NtlmClient.Response.NTLMV2);
-          expect(c.get("/ntlm/small.txt", "NTLM " + base64(authenticate)), 200, body);
-        }
-      };
+      Unit plain =
+          from -> {
+            try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port, from)) {
+              for (int i = 0; i < 3; i++) {
+                expect(c.get("/plain/small.txt", null), 200, body);
+              }
+            }
+          };
+      Unit ntlm =
+          from -> {
+            try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port, from)) {
+              expect(c.get("/ntlm/small.txt", null), 401, null);
+              byte[] negotiate = NtlmClient.negotiate(false);
+              RawHttpConnection.Response challenged =
+                  c.get("/ntlm/small.txt", "NTLM " + base64(negotiate));
+              expect(challenged, 401, null);
+              byte[] challenge = Base64.getDecoder().decode(challenged.challengeData("NTLM"));
+              byte[] authenticate =
+                  client.authenticate(negotiate, challenge, NtlmClient.Response.NTLMV2);
+              expect(c.get("/ntlm/small.txt", "NTLM " + base64(authenticate)), 200, body);
+            }
+          };
       plain.run(InetAddress.getLoopbackAddress());
       ntlm.run(InetAddress.getLoopbackAddress());
 
-      System.out.printf(Locale.ROOT, "NtlmHandshakeBenchmark: %d cores, %s %s, concurrency %d, %d rounds of "
+      System.out.printf(
+          Locale.ROOT,
+          "NtlmHandshakeBenchmark: %d cores, %s %s, concurrency %d, %d rounds of "
               + "warm-up %.1fs + %.1fs measured per target; a unit = a new connection and three requests%n",
-          Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-          System.getProperty("java.version"), concurrency, rounds, warmup / 1e9, duration / 1e9);
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.vm.name"),
+          System.getProperty("java.version"),
+          concurrency,
+          rounds,
+          warmup / 1e9,
+          duration / 1e9);
       measure("plain", plain, concurrency, 3_000_000_000L, 0); // JIT warm-up, not reported
       measure("ntlm", ntlm, concurrency, 3_000_000_000L, 0);
       List<Double> plainRates = new ArrayList<>();
@@ -124,10 +140,15 @@ public final class NtlmHandshakeBenchmark {
       }
       double plainMedian = ServingBenchmark.median(plainRates);
       double ntlmMedian = ServingBenchmark.median(ntlmRates);
-      System.out.printf(Locale.ROOT, "%n| | units/s (median of %d) | vs plain |%n|---|---|---|%n"
+      System.out.printf(
+          Locale.ROOT,
+          "%n| | units/s (median of %d) | vs plain |%n|---|---|---|%n"
               + "| plain: 3 GETs on a new connection | %.0f | 100%% |%n"
               + "| ntlm: full 3-leg handshake on a new connection | %.0f | %.1f%% |%n",
-          rounds, plainMedian, ntlmMedian, 100 * ntlmMedian / plainMedian);
+          rounds,
+          plainMedian,
+          ntlmMedian,
+          100 * ntlmMedian / plainMedian);
     } finally {
       if (host != null) {
         host.stop();
@@ -150,12 +171,21 @@ public final class NtlmHandshakeBenchmark {
     }
 
     String line() {
-      return String.format(Locale.ROOT, "label=%s units=%d rate=%.1f/s errors=%d%s", label, units, perSecond(),
-          errors, firstError == null ? "" : " first_error=" + firstError);
+      return String.format(
+          Locale.ROOT,
+          "label=%s units=%d rate=%.1f/s errors=%d%s",
+          label,
+          units,
+          perSecond(),
+          errors,
+          firstError == null ? "" : " first_error=" + firstError);
     }
   }
 
-  /** Runs {@code unit} in a closed loop on every worker; counts the units that end inside the window. */
+  /**
+   * Runs {@code unit} in a closed loop on every worker; counts the units that end inside the
+   * window.
+   */
   private static Rate measure(String label, Unit unit, int concurrency, long duration, long warmup)
       throws InterruptedException {
     AtomicLong units = new AtomicLong();
@@ -166,23 +196,26 @@ public final class NtlmHandshakeBenchmark {
     CountDownLatch done = new CountDownLatch(concurrency);
     for (int i = 0; i < concurrency; i++) {
       InetAddress from = LoadTool.Options.loopbackSource(i);
-      Thread t = new Thread(() -> {
-        try {
-          while (!stop.get()) {
-            try {
-              unit.run(from);
-              if (measuring.get()) {
-                units.incrementAndGet();
-              }
-            } catch (Exception e) {
-              errors.incrementAndGet();
-              firstError.compareAndSet(null, e.toString());
-            }
-          }
-        } finally {
-          done.countDown();
-        }
-      }, label + "-" + i);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  while (!stop.get()) {
+                    try {
+                      unit.run(from);
+                      if (measuring.get()) {
+                        units.incrementAndGet();
+                      }
+                    } catch (Exception e) {
+                      errors.incrementAndGet();
+                      firstError.compareAndSet(null, e.toString());
+                    }
+                  }
+                } finally {
+                  done.countDown();
+                }
+              },
+              label + "-" + i);
       t.setDaemon(true);
       t.start();
     }
@@ -199,7 +232,8 @@ public final class NtlmHandshakeBenchmark {
 
   private static void expect(RawHttpConnection.Response r, int status, byte[] body) {
     if (r.status() != status || (body != null && !Arrays.equals(body, r.body()))) {
-      throw new IllegalStateException("expected " + status + ", got " + r.status() + ": " + r.headers());
+      throw new IllegalStateException(
+          "expected " + status + ", got " + r.status() + ": " + r.headers());
     }
   }
 

@@ -15,10 +15,10 @@ import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 
 /**
- * Time from {@code run} to ready with five plug-ins (the built-in Anonymous and four test
- * plug-ins, each a real JAR in its own class loader), over several fresh host processes. Reports
- * the host's own figure (from entering {@code run} to ready, as it prints it) and the wall-clock
- * time from process spawn, which adds JVM start-up.
+ * Time from {@code run} to ready with five plug-ins (the built-in Anonymous and four test plug-ins,
+ * each a real JAR in its own class loader), over several fresh host processes. Reports the host's
+ * own figure (from entering {@code run} to ready, as it prints it) and the wall-clock time from
+ * process spawn, which adds JVM start-up.
  *
  * <p>Run: {@code host/bench StartupBenchmark [runs]}.
  */
@@ -30,9 +30,11 @@ public final class StartupBenchmark {
     Path root = Files.createTempDirectory("startup-bench");
     Path plugins = root.resolve("plugins");
     Files.createDirectories(plugins);
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
     for (int i = 1; i <= 4; i++) {
-      PluginJar.of("p" + i, "org.authhost.testplugins.TestPlugin").writeTo(plugins, "p" + i + ".jar");
+      PluginJar.of("p" + i, "org.authhost.testplugins.TestPlugin")
+          .writeTo(plugins, "p" + i + ".jar");
     }
     Path config = TestHosts.configFolder(root, "");
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -40,10 +42,20 @@ public final class StartupBenchmark {
     List<Long> wallMillis = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       long spawned = System.nanoTime();
-      Process host = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          "org.authhost.host.Main", "run", "--config", config.toString())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
+      Process host =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "org.authhost.host.Main",
+                  "run",
+                  "--config",
+                  config.toString())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         int loaded = 0;
         while ((line = out.readLine()) != null) {
@@ -65,10 +77,16 @@ public final class StartupBenchmark {
         host.waitFor(20, TimeUnit.SECONDS);
       }
     }
-    System.out.printf("five plug-ins, %d runs: host run->ready median %d ms (min %d, max %d); "
-            + "process spawn->ready median %d ms (min %d, max %d)%n", runs,
-        median(hostMillis), Collections.min(hostMillis), Collections.max(hostMillis),
-        median(wallMillis), Collections.min(wallMillis), Collections.max(wallMillis));
+    System.out.printf(
+        "five plug-ins, %d runs: host run->ready median %d ms (min %d, max %d); "
+            + "process spawn->ready median %d ms (min %d, max %d)%n",
+        runs,
+        median(hostMillis),
+        Collections.min(hostMillis),
+        Collections.max(hostMillis),
+        median(wallMillis),
+        Collections.min(wallMillis),
+        Collections.max(wallMillis));
   }
 
   private static long median(List<Long> values) {

@@ -173,7 +173,8 @@ class ConfigLoaderTest {
     assertEquals("authhost", config.serverName());
     assertEquals(configDir.getParent().resolve("var").toAbsolutePath(), config.dataDirectory());
     assertEquals(Path.of("/srv/authhost/plugins").toAbsolutePath(), config.plugins().directory());
-    assertEquals(List.of("anonymous", "negotiate", "digest", "ntlm", "basic"), config.plugins().order());
+    assertEquals(
+        List.of("anonymous", "negotiate", "digest", "ntlm", "basic"), config.plugins().order());
     // Negotiate ships off: it cannot work before the operator has a keytab.
     assertEquals(false, config.plugins().settingsOf("negotiate").enabled());
     assertEquals(true, config.plugins().settingsOf("ntlm").enabled());

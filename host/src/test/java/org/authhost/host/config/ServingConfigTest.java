@@ -91,7 +91,7 @@ class ServingConfigTest {
     String longRealm = "r".repeat(251);
     HostConfig config =
         load(
-            """
+"""
 {
   "dataDirectory": "state",
   "http": {
@@ -843,7 +843,7 @@ class ServingConfigTest {
   void accessControlEntriesAreChecked() {
     ConfigException e =
         failure(
-            """
+"""
 {
   "publishingPoints": [
     { "name": "a", "prefix": "/a/", "directory": "m", "acl": [

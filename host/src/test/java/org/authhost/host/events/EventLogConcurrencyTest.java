@@ -59,14 +59,20 @@ class EventLogConcurrencyTest {
         List<Future<List<EventRecord>>> futures = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
           int thread = t;
-          futures.add(pool.submit(() -> {
-            List<EventRecord> mine = new ArrayList<>(perThread);
-            for (int i = 0; i < perThread; i++) {
-              mine.add(store.append(EventLevel.INFORMATION, "t" + thread, HResult.S_OK,
-                  "thread " + thread + " event " + i));
-            }
-            return mine;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    List<EventRecord> mine = new ArrayList<>(perThread);
+                    for (int i = 0; i < perThread; i++) {
+                      mine.add(
+                          store.append(
+                              EventLevel.INFORMATION,
+                              "t" + thread,
+                              HResult.S_OK,
+                              "thread " + thread + " event " + i));
+                    }
+                    return mine;
+                  }));
         }
         for (Future<List<EventRecord>> f : futures) {
           appended.add(f.get());
@@ -77,8 +83,8 @@ class EventLogConcurrencyTest {
     }
 
     long total = (long) THREADS * perThread;
-    List<Long> numbers = appended.stream().flatMap(List::stream)
-        .map(EventRecord::recordNumber).sorted().toList();
+    List<Long> numbers =
+        appended.stream().flatMap(List::stream).map(EventRecord::recordNumber).sorted().toList();
     assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), numbers);
 
     // Reopening finds nothing to repair, and reading back gives exactly what was returned.
@@ -93,7 +99,9 @@ class EventLogConcurrencyTest {
         assertEquals(i + 1, stored.get(i).recordNumber());
       }
       for (int t = 0; t < THREADS; t++) {
-        assertEquals(appended.get(t), store.query(EventQuery.all().withSource("t" + t)),
+        assertEquals(
+            appended.get(t),
+            store.query(EventQuery.all().withSource("t" + t)),
             "thread " + t + "'s records, in its order");
       }
     }

@@ -36,28 +36,39 @@ class EventLogCrashTest {
   void everyAcknowledgedAppendSurvivesKillDashNine() throws Exception {
     Path logDir = dir.resolve("events");
     Path stderr = dir.resolve("writer-stderr.txt");
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Process writer = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        EventLogCrashWriter.class.getName(), logDir.toString())
-        .redirectError(stderr.toFile())
-        .start();
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Process writer =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                EventLogCrashWriter.class.getName(),
+                logDir.toString())
+            .redirectError(stderr.toFile())
+            .start();
 
     // record number -> "thread seq", as acknowledged
     Map<Long, String> acks = new ConcurrentHashMap<>();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader lines =
-          new BufferedReader(new InputStreamReader(writer.getInputStream(), UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          String[] f = line.split(" ");
-          if (f.length == 4 && f[0].equals("ACK")) {
-            acks.put(Long.parseLong(f[1]), f[2] + " " + f[3]);
-          }
-        }
-      } catch (IOException e) {
-        // the pipe breaks when the process dies
-      }
-    }, "ack-pump");
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(new InputStreamReader(writer.getInputStream(), UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  String[] f = line.split(" ");
+                  if (f.length == 4 && f[0].equals("ACK")) {
+                    acks.put(Long.parseLong(f[1]), f[2] + " " + f[3]);
+                  }
+                }
+              } catch (IOException e) {
+                // the pipe breaks when the process dies
+              }
+            },
+            "ack-pump");
     pump.start();
 
     try {
@@ -66,8 +77,13 @@ class EventLogCrashTest {
         Thread.sleep(5);
       }
       if (acks.size() < ACKS_BEFORE_KILL) {
-        fail("writer acknowledged only " + acks.size() + " appends (alive=" + writer.isAlive()
-            + "): " + Files.readString(stderr));
+        fail(
+            "writer acknowledged only "
+                + acks.size()
+                + " appends (alive="
+                + writer.isAlive()
+                + "): "
+                + Files.readString(stderr));
       }
     } finally {
       writer.destroyForcibly();
@@ -75,9 +91,11 @@ class EventLogCrashTest {
       pump.join(10_000);
     }
 
-    try (EventLogStore store = EventLogStore.open(
-        TestLogs.config(logDir, TestLogs.UNBOUNDED, EventLogCrashWriter.SEGMENT_BYTES, 0, false),
-        Clock.systemUTC())) {
+    try (EventLogStore store =
+        EventLogStore.open(
+            TestLogs.config(
+                logDir, TestLogs.UNBOUNDED, EventLogCrashWriter.SEGMENT_BYTES, 0, false),
+            Clock.systemUTC())) {
       List<EventRecord> records = store.query(EventQuery.all());
       long last = store.lastRecordNumber();
       long maxAck = acks.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -95,7 +113,8 @@ class EventLogCrashTest {
         int thread = Integer.parseInt(r.source().substring("crash-".length()));
         // Each thread's events land in its own order, with no gap: text follows from position.
         if (!r.text().equals(EventLogCrashWriter.text(thread, nextSeq[thread]))
-            || !r.hresult().equals(HResult.of(thread)) || r.level() != EventLevel.WARNING) {
+            || !r.hresult().equals(HResult.of(thread))
+            || r.level() != EventLevel.WARNING) {
           problems.add("record #" + r.recordNumber() + " is " + r);
         }
         nextSeq[thread]++;
@@ -111,8 +130,10 @@ class EventLogCrashTest {
       }
       assertEquals(List.of(), problems.subList(0, Math.min(problems.size(), 20)));
 
-      assertEquals(last + 1,
-          store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "after the crash")
+      assertEquals(
+          last + 1,
+          store
+              .append(EventLevel.INFORMATION, "host", HResult.S_OK, "after the crash")
               .recordNumber());
     }
   }

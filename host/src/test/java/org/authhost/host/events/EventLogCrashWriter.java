@@ -27,23 +27,30 @@ public final class EventLogCrashWriter {
   public static void main(String[] args) throws Exception {
     // stdout is the ACK channel; the echo would only slow the race down.
     ((Logger) LoggerFactory.getLogger(EventEcho.LOGGER_NAME)).setLevel(Level.OFF);
-    EventLogStore store = EventLogStore.open(
-        TestLogs.config(Path.of(args[0]), TestLogs.UNBOUNDED, SEGMENT_BYTES, 0, false),
-        Clock.systemUTC());
+    EventLogStore store =
+        EventLogStore.open(
+            TestLogs.config(Path.of(args[0]), TestLogs.UNBOUNDED, SEGMENT_BYTES, 0, false),
+            Clock.systemUTC());
     PrintStream out = System.out;
     Thread[] threads = new Thread[2];
     for (int t = 0; t < threads.length; t++) {
       int thread = t;
-      threads[t] = new Thread(() -> {
-        for (long seq = 0; ; seq++) {
-          EventRecord record = store.append(
-              EventLevel.WARNING, "crash-" + thread, HResult.of(thread), text(thread, seq));
-          synchronized (out) {
-            out.println("ACK " + record.recordNumber() + " " + thread + " " + seq);
-            out.flush();
-          }
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                for (long seq = 0; ; seq++) {
+                  EventRecord record =
+                      store.append(
+                          EventLevel.WARNING,
+                          "crash-" + thread,
+                          HResult.of(thread),
+                          text(thread, seq));
+                  synchronized (out) {
+                    out.println("ACK " + record.recordNumber() + " " + thread + " " + seq);
+                    out.flush();
+                  }
+                }
+              });
       threads[t].start();
     }
     for (Thread thread : threads) {

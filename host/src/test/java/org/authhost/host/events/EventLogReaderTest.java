@@ -1,7 +1,5 @@
 package org.authhost.host.events;
 
-import org.authhost.host.testing.MutableClock;
-
 import static org.authhost.host.events.EventLogStoreTest.numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +19,7 @@ import java.util.stream.LongStream;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.EventLogConfig;
+import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,14 +103,18 @@ class EventLogReaderTest {
       assertEquals(read, again);
       long goodInFirst = read.stream().filter(n -> n < secondFirst).count();
       assertTrue(goodInFirst < secondFirst - 1, "the damaged record and the rest are skipped");
-      assertEquals(LongStream.rangeClosed(1, goodInFirst).boxed().toList(),
+      assertEquals(
+          LongStream.rangeClosed(1, goodInFirst).boxed().toList(),
           read.subList(0, (int) goodInFirst));
-      assertEquals(LongStream.rangeClosed(secondFirst, 60).boxed().toList(),
+      assertEquals(
+          LongStream.rangeClosed(secondFirst, 60).boxed().toList(),
           read.subList((int) goodInFirst, read.size()));
-      assertEquals(1, warnings.events().stream().filter(e -> e.getLevel() == Level.WARN).count(),
+      assertEquals(
+          1,
+          warnings.events().stream().filter(e -> e.getLevel() == Level.WARN).count(),
           "warned once, not on every query");
-      assertEquals(61, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "more")
-          .recordNumber());
+      assertEquals(
+          61, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "more").recordNumber());
     }
   }
 
@@ -121,31 +124,39 @@ class EventLogReaderTest {
     EventLogConfig config = TestLogs.config(dir, TestLogs.UNBOUNDED, 2000, 0, false);
     try (EventLogStore store = EventLogStore.open(config, clock)) {
       for (int i = 1; i <= 10; i++) {
-        store.append(i % 2 == 0 ? EventLevel.ERROR : EventLevel.INFORMATION, "host",
-            HResult.S_OK, "history " + i);
+        store.append(
+            i % 2 == 0 ? EventLevel.ERROR : EventLevel.INFORMATION,
+            "host",
+            HResult.S_OK,
+            "history " + i);
       }
       List<EventRecord> seen = new CopyOnWriteArrayList<>();
       AtomicInteger written = new AtomicInteger(10);
 
-      long last = EventLogStore.openReader(dir).follow(
-          EventQuery.all().withLevel(EventLevel.ERROR).withLimit(2),
-          Duration.ZERO,
-          seen::add,
-          () -> {
-            // Between polls, a burst of 20 records, ten of them matching: more than the first
-            // poll's limit, so a later poll that kept the limit would lose some.
-            int from = written.get();
-            int to = Math.min(200, from + 20);
-            for (int i = from + 1; i <= to; i++) {
-              store.append(i % 2 == 0 ? EventLevel.ERROR : EventLevel.INFORMATION, "host",
-                  HResult.S_OK, "live " + i);
-            }
-            written.set(to);
-            return seen.get(seen.size() - 1).recordNumber() < 200;
-          });
+      long last =
+          EventLogStore.openReader(dir)
+              .follow(
+                  EventQuery.all().withLevel(EventLevel.ERROR).withLimit(2),
+                  Duration.ZERO,
+                  seen::add,
+                  () -> {
+                    // Between polls, a burst of 20 records, ten of them matching: more than the
+                    // first
+                    // poll's limit, so a later poll that kept the limit would lose some.
+                    int from = written.get();
+                    int to = Math.min(200, from + 20);
+                    for (int i = from + 1; i <= to; i++) {
+                      store.append(
+                          i % 2 == 0 ? EventLevel.ERROR : EventLevel.INFORMATION,
+                          "host",
+                          HResult.S_OK,
+                          "live " + i);
+                    }
+                    written.set(to);
+                    return seen.get(seen.size() - 1).recordNumber() < 200;
+                  });
 
-      List<Long> expected = LongStream.rangeClosed(8, 200).filter(n -> n % 2 == 0)
-          .boxed().toList();
+      List<Long> expected = LongStream.rangeClosed(8, 200).filter(n -> n % 2 == 0).boxed().toList();
       assertEquals(expected, numbers(seen));
       assertEquals(200, last);
     }

@@ -1,7 +1,5 @@
 package org.authhost.host.events;
 
-import org.authhost.host.testing.MutableClock;
-
 import static org.authhost.host.events.EventLogStoreTest.numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +15,7 @@ import java.util.stream.LongStream;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.EventLogConfig;
+import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,16 +56,17 @@ class EventLogRetentionTest {
       }
 
       long first = firstNumber(files.get(0));
-      assertEquals(LongStream.rangeClosed(first, 500).boxed().toList(),
+      assertEquals(
+          LongStream.rangeClosed(first, 500).boxed().toList(),
           numbers(store.query(EventQuery.all())));
       assertEquals(500 - first + 1, store.count());
       assertEquals(List.of(499L, 500L), numbers(store.query(EventQuery.all().withLimit(2))));
-      assertEquals(first,
-          store.query(EventQuery.all().withAfterRecordNumber(3)).get(0).recordNumber());
+      assertEquals(
+          first, store.query(EventQuery.all().withAfterRecordNumber(3)).get(0).recordNumber());
     }
     try (EventLogStore store = EventLogStore.open(config, clock)) {
-      assertEquals(501, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "after")
-          .recordNumber());
+      assertEquals(
+          501, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "after").recordNumber());
     }
   }
 
@@ -84,8 +84,10 @@ class EventLogRetentionTest {
 
       List<EventRecord> kept = store.query(EventQuery.all());
       assertTrue(TestLogs.segmentFiles(dir).size() < before);
-      assertEquals(LongStream.rangeClosed(61, 120).boxed().toList(),
-          numbers(kept.subList(kept.size() - 60, kept.size())), "all of the younger batch is kept");
+      assertEquals(
+          LongStream.rangeClosed(61, 120).boxed().toList(),
+          numbers(kept.subList(kept.size() - 60, kept.size())),
+          "all of the younger batch is kept");
       long oldKept = kept.stream().filter(r -> r.time().equals(T0)).count();
       assertTrue(oldKept < 60, "old-only segments deleted");
       assertEquals(kept.get(0).recordNumber(), firstNumber(TestLogs.segmentFiles(dir).get(0)));
@@ -93,8 +95,8 @@ class EventLogRetentionTest {
       clock.advance(Duration.ofDays(3)); // T0+11d: everything is past the bound
       store.enforceRetention();
       assertEquals(1, TestLogs.segmentFiles(dir).size(), "the current segment stays");
-      assertEquals(121, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "new")
-          .recordNumber());
+      assertEquals(
+          121, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "new").recordNumber());
     }
   }
 
@@ -130,9 +132,12 @@ class EventLogRetentionTest {
     for (int i = 0; i < files.size() - 1; i++) {
       long first = firstNumber(files.get(i));
       long next = firstNumber(files.get(i + 1));
-      Instant newest = records.stream()
-          .filter(r -> r.recordNumber() >= first && r.recordNumber() < next)
-          .map(EventRecord::time).max(Instant::compareTo).orElseThrow();
+      Instant newest =
+          records.stream()
+              .filter(r -> r.recordNumber() >= first && r.recordNumber() < next)
+              .map(EventRecord::time)
+              .max(Instant::compareTo)
+              .orElseThrow();
       assertFalse(newest.isBefore(cutoff), files.get(i) + " should have been deleted");
     }
   }

@@ -1,7 +1,5 @@
 package org.authhost.host.events;
 
-import org.authhost.host.testing.MutableClock;
-
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,17 +17,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.MDC;
-import java.util.ArrayList;
 
 class EventLogStoreTest {
   private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
@@ -54,8 +53,10 @@ class EventLogStoreTest {
       EventRecord appended =
           store.append(EventLevel.ERROR, "anonymous", HResult.E_FAIL, "it broke: ünïcödé ✓");
 
-      assertEquals(new EventRecord(1, T0, EventLevel.ERROR, "anonymous", HResult.E_FAIL,
-          "it broke: ünïcödé ✓"), appended);
+      assertEquals(
+          new EventRecord(
+              1, T0, EventLevel.ERROR, "anonymous", HResult.E_FAIL, "it broke: ünïcödé ✓"),
+          appended);
       assertEquals(List.of(appended), store.query(EventQuery.all()));
       assertEquals(1, store.lastRecordNumber());
       assertEquals(1, store.count());
@@ -74,21 +75,34 @@ class EventLogStoreTest {
       store.append(EventLevel.ERROR, "host", HResult.E_TIMEOUT, "timed out"); // #4 at T0+3m
 
       assertEquals(List.of(1L, 2L, 3L, 4L), numbers(store.query(EventQuery.all())));
-      assertEquals(List.of(2L, 4L),
-          numbers(store.query(EventQuery.all().withLevel(EventLevel.ERROR))));
-      assertEquals(List.of(2L, 3L, 4L), numbers(store.query(
-          EventQuery.all().withLevels(Set.of(EventLevel.ERROR, EventLevel.WARNING)))));
+      assertEquals(
+          List.of(2L, 4L), numbers(store.query(EventQuery.all().withLevel(EventLevel.ERROR))));
+      assertEquals(
+          List.of(2L, 3L, 4L),
+          numbers(
+              store.query(
+                  EventQuery.all().withLevels(Set.of(EventLevel.ERROR, EventLevel.WARNING)))));
       assertEquals(List.of(2L, 3L), numbers(store.query(EventQuery.all().withSource("anonymous"))));
-      assertEquals(List.of(4L),
-          numbers(store.query(EventQuery.all().withHResult(HResult.E_TIMEOUT))));
-      assertEquals(List.of(2L, 3L), numbers(store.query(EventQuery.all()
-          .withFrom(T0.plus(Duration.ofMinutes(1))).withTo(T0.plus(Duration.ofMinutes(3))))));
-      assertEquals(List.of(3L, 4L), numbers(store.query(EventQuery.all().withAfterRecordNumber(2))));
+      assertEquals(
+          List.of(4L), numbers(store.query(EventQuery.all().withHResult(HResult.E_TIMEOUT))));
+      assertEquals(
+          List.of(2L, 3L),
+          numbers(
+              store.query(
+                  EventQuery.all()
+                      .withFrom(T0.plus(Duration.ofMinutes(1)))
+                      .withTo(T0.plus(Duration.ofMinutes(3))))));
+      assertEquals(
+          List.of(3L, 4L), numbers(store.query(EventQuery.all().withAfterRecordNumber(2))));
       assertEquals(List.of(3L, 4L), numbers(store.query(EventQuery.all().withLimit(2))));
-      assertEquals(List.of(4L), numbers(store.query(
-          EventQuery.all().withLevel(EventLevel.ERROR).withSource("host").withLimit(5))));
+      assertEquals(
+          List.of(4L),
+          numbers(
+              store.query(
+                  EventQuery.all().withLevel(EventLevel.ERROR).withSource("host").withLimit(5))));
       assertEquals(List.of(), store.query(EventQuery.all().withSource("nobody")));
-      assertEquals(List.of(1L, 2L, 3L, 4L),
+      assertEquals(
+          List.of(1L, 2L, 3L, 4L),
           numbers(store.query(EventQuery.all().withLevel(EventLevel.ERROR).withLevel())));
     }
   }
@@ -101,8 +115,8 @@ class EventLogStoreTest {
     }
     try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
       assertEquals(2, store.lastRecordNumber());
-      assertEquals(3, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "three")
-          .recordNumber());
+      assertEquals(
+          3, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "three").recordNumber());
       assertEquals(List.of("one", "two", "three"), texts(store.query(EventQuery.all())));
     }
   }
@@ -123,14 +137,16 @@ class EventLogStoreTest {
     writeThree();
     Path segment = TestLogs.lastSegment(dir);
     long endOfThird = Files.size(segment);
-    Files.write(segment, new byte[] {0x45, 0x56, 0x54, 0x31, 0, 0, 0x7F, 1, 2, 3, 4, 5, 6},
+    Files.write(
+        segment,
+        new byte[] {0x45, 0x56, 0x54, 0x31, 0, 0, 0x7F, 1, 2, 3, 4, 5, 6},
         StandardOpenOption.APPEND);
 
     try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
       assertEquals(endOfThird, Files.size(segment));
       assertEquals(3, store.lastRecordNumber());
-      assertEquals(4, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "four")
-          .recordNumber());
+      assertEquals(
+          4, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "four").recordNumber());
       assertEquals(List.of(1L, 2L, 3L, 4L), numbers(store.query(EventQuery.all())));
     }
   }
@@ -187,8 +203,12 @@ class EventLogStoreTest {
     try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
       for (int i = 0; i < 3000; i++) {
         int length = i % 100 == 0 ? 30_000 : (i * 37) % 700;
-        appended.add(store.append(EventLevel.INFORMATION, "host", HResult.S_OK,
-            Integer.toString(i).repeat(length / 4 + 1)));
+        appended.add(
+            store.append(
+                EventLevel.INFORMATION,
+                "host",
+                HResult.S_OK,
+                Integer.toString(i).repeat(length / 4 + 1)));
       }
       assertTrue(Files.size(TestLogs.lastSegment(dir)) > 1_000_000);
       assertEquals(appended, store.query(EventQuery.all()));
@@ -244,7 +264,8 @@ class EventLogStoreTest {
     store.close();
     store.close();
 
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "y"));
     assertEquals(1, store.query(EventQuery.all()).size());
   }
@@ -260,8 +281,8 @@ class EventLogStoreTest {
 
   @Test
   void anInterruptedCallerNeitherBreaksTheStoreNorLosesItsInterrupt() throws IOException {
-    try (EventLogStore store = EventLogStore.open(TestLogs.config(
-        dir, TestLogs.UNBOUNDED, 64L << 20, 0, true), clock)) {
+    try (EventLogStore store =
+        EventLogStore.open(TestLogs.config(dir, TestLogs.UNBOUNDED, 64L << 20, 0, true), clock)) {
       Thread.currentThread().interrupt();
       try {
         store.append(EventLevel.ERROR, "slow-plugin", HResult.E_TIMEOUT, "overran");
@@ -283,8 +304,8 @@ class EventLogStoreTest {
       }
     }
     try (EventLogStore store = EventLogStore.open(config, clock)) {
-      assertEquals(LongStream.rangeClosed(1, 20).boxed().toList(),
-          numbers(store.query(EventQuery.all())));
+      assertEquals(
+          LongStream.rangeClosed(1, 20).boxed().toList(), numbers(store.query(EventQuery.all())));
     }
   }
 
@@ -292,8 +313,10 @@ class EventLogStoreTest {
   void queryRejectsNonsense() {
     assertThrows(IllegalArgumentException.class, () -> EventQuery.all().withLimit(-1));
     assertThrows(IllegalArgumentException.class, () -> EventQuery.all().withAfterRecordNumber(-1));
-    assertFalse(EventQuery.all().withAfterRecordNumber(5).matches(
-        new EventRecord(5, T0, EventLevel.ERROR, "host", HResult.E_FAIL, "")));
+    assertFalse(
+        EventQuery.all()
+            .withAfterRecordNumber(5)
+            .matches(new EventRecord(5, T0, EventLevel.ERROR, "host", HResult.E_FAIL, "")));
   }
 
   /** Writes three records; returns the offset where the second one ends. */
@@ -320,7 +343,8 @@ class EventLogStoreTest {
   }
 
   static void flipByte(Path file, long offset) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer one = ByteBuffer.allocate(1);
       ch.read(one, offset);
       one.put(0, (byte) (one.get(0) ^ 0x5A));

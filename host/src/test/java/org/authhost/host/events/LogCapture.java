@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes over one Logback logger for a test: records what it logs (or, silenced, drops it) and
- * keeps it off the console, so tests that append thousands of events stay quiet and fast.
+ * Takes over one Logback logger for a test: records what it logs (or, silenced, drops it) and keeps
+ * it off the console, so tests that append thousands of events stay quiet and fast.
  */
 final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Logger logger;

@@ -26,7 +26,8 @@ final class TestLogs {
   /** The segment files in the directory, oldest first. */
   static List<Path> segmentFiles(Path directory) throws IOException {
     try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(p -> p.getFileName().toString().matches("events-\\d{20}\\.log"))
+      return files
+          .filter(p -> p.getFileName().toString().matches("events-\\d{20}\\.log"))
           .sorted()
           .toList();
     }

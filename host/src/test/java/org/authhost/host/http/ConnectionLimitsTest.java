@@ -2,6 +2,7 @@ package org.authhost.host.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.FakeTime;
@@ -17,13 +19,10 @@ import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.IOException;
-import java.util.regex.Pattern;
 
 /** The limits a public server needs, and the server-wide address lists, on a host of their own. */
 class ConnectionLimitsTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private AuthHost host;
   private final MutableClock clock = new MutableClock();
@@ -39,9 +38,13 @@ class ConnectionLimitsTest {
     Files.createDirectories(root.resolve("media"));
     Files.writeString(root.resolve("media/a.txt"), "a\n");
     Files.createDirectories(root.resolve("plugins"));
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), root.resolve("plugins/anonymous.jar"));
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
+        root.resolve("plugins/anonymous.jar"));
     Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(config.resolve("host.json"), """
+    Files.writeString(
+        config.resolve("host.json"),
+        """
         {
           "dataDirectory": "../var",
           "plugins": { "directory": "../plugins" },
@@ -49,14 +52,17 @@ class ConnectionLimitsTest {
           "security": %s,
           "publishingPoints": [ { "name": "vod", "prefix": "/vod/", "directory": "../media" } ]
         }
-        """.formatted(http, security));
+        """
+            .formatted(http, security));
     host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
   }
 
   /** Sends one GET and reads the whole answer; returns its start, e.g. {@code HTTP/1.1 200}. */
   private static String status(Socket socket) throws Exception {
-    socket.getOutputStream().write("GET /vod/a.txt HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    socket
+        .getOutputStream()
+        .write("GET /vod/a.txt HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     InputStream in = socket.getInputStream();
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {
@@ -77,7 +83,8 @@ class ConnectionLimitsTest {
   void connectionsPastTheLimitAreClosedAndTheOthersServed() throws Exception {
     start("{ \"port\": 0, \"maxConnections\": 2 }", "{}");
     int port = host.http().plainPort();
-    try (Socket a = new Socket("127.0.0.1", port); Socket b = new Socket("127.0.0.1", port)) {
+    try (Socket a = new Socket("127.0.0.1", port);
+        Socket b = new Socket("127.0.0.1", port)) {
       assertEquals("HTTP/1.1 200", status(a));
       assertEquals("HTTP/1.1 200", status(b));
       try (Socket c = new Socket("127.0.0.1", port)) {
@@ -105,13 +112,35 @@ class ConnectionLimitsTest {
   @Test
   void aTlsHandshakeThatNeverStartsIsCutOffAtTheHandshakeTimeout() throws Exception {
     Path keystore = root.resolve("tls.p12");
-    Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
-    Process kt = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "a", "-keyalg", "EC",
-        "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+    Path keytool =
+        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
+    Process kt =
+        new ProcessBuilder(
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "a",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
     assertEquals(0, kt.waitFor());
-    start("{ \"port\": -1, \"handshakeTimeoutMillis\": 700, \"tls\": { \"keystore\": \"../tls.p12\", "
-        + "\"password\": \"changeit\", \"port\": 0 } }", "{}");
+    start(
+        "{ \"port\": -1, \"handshakeTimeoutMillis\": 700, \"tls\": { \"keystore\": \"../tls.p12\", "
+            + "\"password\": \"changeit\", \"port\": 0 } }",
+        "{}");
     int scheduled = clock.scheduledTasks();
     try (Socket silent = new Socket("127.0.0.1", host.http().tlsPort())) {
       silent.setSoTimeout(10_000);

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.authhost.host.AuthHost;
 import org.authhost.host.bench.LoadTool;
 import org.authhost.host.config.ConfigLoader;
@@ -30,22 +34,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Digest plug-in through the running host, with curl and with a client written here. The host
- * and the plug-in (through ServerContext.clock) run on {@link #clock}: nonces expire when the
- * test moves it.
+ * and the plug-in (through ServerContext.clock) run on {@link #clock}: nonces expire when the test
+ * moves it.
  */
 class DigestServingTest {
   /** The configured nonceLifetimeSeconds. */
   private static final Duration NONCE_LIFETIME = Duration.ofSeconds(3);
 
-  @TempDir
-  static Path root;
+  @TempDir static Path root;
 
   static final MutableClock clock = new MutableClock();
 
@@ -54,7 +53,12 @@ class DigestServingTest {
 
   @BeforeAll
   static void start() throws Exception {
-    host = TestHosts.startServing(root, "authhost-plugin-digest.jar", "hello, digest\n", """
+    host =
+        TestHosts.startServing(
+            root,
+            "authhost-plugin-digest.jar",
+            "hello, digest\n",
+            """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -68,7 +72,8 @@ class DigestServingTest {
           "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
           "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
         }
-        """, FakeTime.of(clock));
+        """,
+            FakeTime.of(clock));
     port = host.http().plainPort();
   }
 
@@ -82,14 +87,26 @@ class DigestServingTest {
   record Run(List<Integer> statuses, String verbose) {}
 
   static Run curl(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "-v", "--max-time", "20", "-o", "/dev/null",
-        "-w", "%{http_code}\\n"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-s",
+                "-S",
+                "-v",
+                "--max-time",
+                "20",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}\\n"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    List<Integer> statuses = out.lines().map(String::strip).filter(l -> !l.isEmpty()).map(Integer::parseInt).toList();
+    List<Integer> statuses =
+        out.lines().map(String::strip).filter(l -> !l.isEmpty()).map(Integer::parseInt).toList();
     return new Run(statuses, err);
   }
 
@@ -103,14 +120,26 @@ class DigestServingTest {
     assertEquals(List.of(200), r.statuses(), r.verbose());
     assertTrue(r.verbose().contains("WWW-Authenticate: Digest"), r.verbose());
     // SHA-256 is offered first, with userhash=true: curl answers with the hash, not the name.
-    String authorization = r.verbose().lines().filter(l -> l.startsWith("> Authorization: Digest")).findFirst()
-        .orElseThrow();
-    assertTrue(r.verbose().lines().anyMatch(l -> l.startsWith("< Authentication-Info:") && l.contains("rspauth=")),
+    String authorization =
+        r.verbose()
+            .lines()
+            .filter(l -> l.startsWith("> Authorization: Digest"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        r.verbose()
+            .lines()
+            .anyMatch(l -> l.startsWith("< Authentication-Info:") && l.contains("rspauth=")),
         "the 200 proves the server knew the password too: " + r.verbose());
-    assertTrue(authorization.contains("algorithm=SHA-256") && authorization.contains("userhash=true")
-        && !authorization.contains("\"alice\""), authorization);
-    assertTrue(host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .anyMatch(e -> e.text().contains("logon succeeded") && e.text().contains("protocol=Digest")));
+    assertTrue(
+        authorization.contains("algorithm=SHA-256")
+            && authorization.contains("userhash=true")
+            && !authorization.contains("\"alice\""),
+        authorization);
+    assertTrue(
+        host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+            .anyMatch(
+                e -> e.text().contains("logon succeeded") && e.text().contains("protocol=Digest")));
   }
 
   @Test
@@ -124,11 +153,14 @@ class DigestServingTest {
       try (Socket socket = new Socket("127.0.0.1", port)) {
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
         out.write(get(null));
         Response challenge = read(in);
         assertEquals(401, challenge.status());
-        LoadTool.DigestClient client = LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice", algorithm);
+        LoadTool.DigestClient client =
+            LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice", algorithm);
         assertNotNull(client, challenge.challenges().toString());
         assertEquals(algorithm, client.algorithm());
         for (int i = 0; i < 5; i++) {
@@ -145,24 +177,37 @@ class DigestServingTest {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       out.write(get(null));
-      LoadTool.DigestClient client = LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
       authorization = client.next("/d/hello.txt");
       out.write(get(authorization));
       assertEquals(200, read(in).status());
     }
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      long failuresBefore = host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-          .filter(e -> e.text().contains("logon failed")).count();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      long failuresBefore =
+          host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+              .filter(e -> e.text().contains("logon failed"))
+              .count();
       socket.getOutputStream().write(get(authorization));
       Response replay = read(in);
       assertEquals(401, replay.status(), "the same nonce and nc again");
-      assertTrue(replay.challenges().stream().noneMatch(c -> c.contains("stale=true")), replay.challenges().toString());
-      assertEquals(failuresBefore + 1, host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-          .filter(e -> e.text().contains("logon failed")).count(), "a replay is audited as a failed logon");
+      assertTrue(
+          replay.challenges().stream().noneMatch(c -> c.contains("stale=true")),
+          replay.challenges().toString());
+      assertEquals(
+          failuresBefore + 1,
+          host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+              .filter(e -> e.text().contains("logon failed"))
+              .count(),
+          "a replay is audited as a failed logon");
     }
   }
 
@@ -171,9 +216,12 @@ class DigestServingTest {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       out.write(get(null));
-      LoadTool.DigestClient client = LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
       clock.advance(NONCE_LIFETIME);
       out.write(get(client.next("/d/hello.txt")));
       assertEquals(200, read(in).status(), "a nonce as old as its lifetime is still fresh");
@@ -181,19 +229,28 @@ class DigestServingTest {
       out.write(get(client.next("/d/hello.txt")));
       Response stale = read(in);
       assertEquals(401, stale.status());
-      assertTrue(stale.challenges().stream().anyMatch(c -> c.contains("stale=true")), stale.challenges().toString());
+      assertTrue(
+          stale.challenges().stream().anyMatch(c -> c.contains("stale=true")),
+          stale.challenges().toString());
     }
     // curl answers a challenge at once, so a relay holds its first Digest answer back until the
     // nonce has expired: the host says stale=true, and curl must retry with the new nonce itself.
     try (DelayingRelay relay = new DelayingRelay(port, "Authorization: Digest")) {
-      CompletableFuture<Run> run = CompletableFuture.supplyAsync(() -> curlOrFail("--digest", "-u", "alice:pw-alice",
-          "http://127.0.0.1:" + relay.port() + "/d/hello.txt"));
+      CompletableFuture<Run> run =
+          CompletableFuture.supplyAsync(
+              () ->
+                  curlOrFail(
+                      "--digest",
+                      "-u",
+                      "alice:pw-alice",
+                      "http://127.0.0.1:" + relay.port() + "/d/hello.txt"));
       assertTrue(relay.held.await(20, TimeUnit.SECONDS), "curl answered the challenge");
       clock.advance(NONCE_LIFETIME.plusMillis(1));
       relay.release.countDown();
       Run r = run.get(30, TimeUnit.SECONDS);
       assertEquals(List.of(200), r.statuses(), r.verbose());
-      assertTrue(r.verbose().contains("stale=true"), "curl went through a stale nonce: " + r.verbose());
+      assertTrue(
+          r.verbose().contains("stale=true"), "curl went through a stale nonce: " + r.verbose());
     }
   }
 
@@ -206,8 +263,8 @@ class DigestServingTest {
   }
 
   /**
-   * A loopback TCP relay that holds back, once, the first client data containing {@code marker}:
-   * it counts {@link #held} down and passes the data on when {@link #release} is counted down.
+   * A loopback TCP relay that holds back, once, the first client data containing {@code marker}: it
+   * counts {@link #held} down and passes the data on when {@link #release} is counted down.
    */
   static final class DelayingRelay implements AutoCloseable {
     final CountDownLatch held = new CountDownLatch(1);
@@ -216,40 +273,48 @@ class DigestServingTest {
     private final AtomicBoolean delayed = new AtomicBoolean();
 
     DelayingRelay(int target, String marker) throws Exception {
-      Thread accept = new Thread(() -> {
-        while (!server.isClosed()) {
-          try {
-            Socket client = server.accept();
-            Socket upstream = new Socket("127.0.0.1", target);
-            pump(client.getInputStream(), upstream.getOutputStream(), marker);
-            pump(upstream.getInputStream(), client.getOutputStream(), null);
-          } catch (IOException closed) {
-            return;
-          }
-        }
-      }, "relay-accept");
+      Thread accept =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    Socket client = server.accept();
+                    Socket upstream = new Socket("127.0.0.1", target);
+                    pump(client.getInputStream(), upstream.getOutputStream(), marker);
+                    pump(upstream.getInputStream(), client.getOutputStream(), null);
+                  } catch (IOException closed) {
+                    return;
+                  }
+                }
+              },
+              "relay-accept");
       accept.setDaemon(true);
       accept.start();
     }
 
     private void pump(InputStream in, OutputStream out, String marker) {
-      Thread t = new Thread(() -> {
-        byte[] buffer = new byte[16384];
-        try (in; out) {
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            if (marker != null && new String(buffer, 0, n, StandardCharsets.ISO_8859_1).contains(marker)
-                && delayed.compareAndSet(false, true)) {
-              held.countDown();
-              release.await();
-            }
-            out.write(buffer, 0, n);
-            out.flush();
-          }
-        } catch (Exception ended) {
-          // Either side closed.
-        }
-      }, "relay-pump");
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] buffer = new byte[16384];
+                try (in;
+                    out) {
+                  int n;
+                  while ((n = in.read(buffer)) > 0) {
+                    if (marker != null
+                        && new String(buffer, 0, n, StandardCharsets.ISO_8859_1).contains(marker)
+                        && delayed.compareAndSet(false, true)) {
+                      held.countDown();
+                      release.await();
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                  }
+                } catch (Exception ended) {
+                  // Either side closed.
+                }
+              },
+              "relay-pump");
       t.setDaemon(true);
       t.start();
     }
@@ -269,9 +334,12 @@ class DigestServingTest {
   void curlDigestWithMd5WhenTheOperatorOffersMd5() throws Exception {
     Path other = root.resolve("md5");
     Files.createDirectories(other.resolve("plugins"));
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-digest.jar"), other.resolve("plugins/digest.jar"));
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-digest.jar"), other.resolve("plugins/digest.jar"));
     Path config = Files.createDirectories(other.resolve("config"));
-    Files.writeString(config.resolve("host.json"), """
+    Files.writeString(
+        config.resolve("host.json"),
+        """
         {
           "dataDirectory": "../var",
           "plugins": { "directory": "../plugins", "settings": { "digest": { "enabled": true, "properties": {
@@ -279,19 +347,36 @@ class DigestServingTest {
           "http": { "port": 0 },
           "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "%s", "plugins": ["digest"] } ]
         }
-        """.formatted(root.resolve("media")));
+        """
+            .formatted(root.resolve("media")));
     TestHosts.addAccount(config, "bob", "pw-bob");
     AuthHost md5 = AuthHost.create(ConfigLoader.load(config));
     md5.start();
     try {
-      Run r = curl("--digest", "-u", "bob:pw-bob", "http://127.0.0.1:" + md5.http().plainPort() + "/d/hello.txt");
+      Run r =
+          curl(
+              "--digest",
+              "-u",
+              "bob:pw-bob",
+              "http://127.0.0.1:" + md5.http().plainPort() + "/d/hello.txt");
       assertEquals(List.of(200), r.statuses(), r.verbose());
-      String authorization = r.verbose().lines().filter(l -> l.startsWith("> Authorization: Digest")).findFirst()
-          .orElseThrow();
-      assertTrue(authorization.contains("algorithm=MD5") && authorization.contains("username=\"bob\""),
+      String authorization =
+          r.verbose()
+              .lines()
+              .filter(l -> l.startsWith("> Authorization: Digest"))
+              .findFirst()
+              .orElseThrow();
+      assertTrue(
+          authorization.contains("algorithm=MD5") && authorization.contains("username=\"bob\""),
           authorization);
-      assertEquals(List.of(401), curl("--digest", "-u", "bob:nope",
-          "http://127.0.0.1:" + md5.http().plainPort() + "/d/hello.txt").statuses());
+      assertEquals(
+          List.of(401),
+          curl(
+                  "--digest",
+                  "-u",
+                  "bob:nope",
+                  "http://127.0.0.1:" + md5.http().plainPort() + "/d/hello.txt")
+              .statuses());
     } finally {
       md5.stop();
     }
@@ -299,7 +384,8 @@ class DigestServingTest {
 
   private static byte[] get(String authorization) {
     return ("GET /d/hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
+            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+            + "\r\n")
         .getBytes(StandardCharsets.ISO_8859_1);
   }
 

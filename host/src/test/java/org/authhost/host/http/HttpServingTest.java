@@ -8,16 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +33,7 @@ import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
+import org.authhost.host.plugins.PluginStatus;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
@@ -37,23 +42,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.util.Arrays;
-import java.util.Base64;
-import org.authhost.host.plugins.PluginStatus;
 
 /**
  * The serving layer end to end: a real host with the Anonymous, Basic and a connection-bound test
  * plug-in, real sockets, curl as the client, a real origin server and a real TLS keystore.
  */
 class HttpServingTest {
-  @TempDir
-  static Path root;
+  @TempDir static Path root;
 
   static AuthHost host;
+
   /** The host's time: the account poller runs when a test moves it. */
   static final MutableClock clock = new MutableClock();
+
   static HttpServer origin;
   static byte[] clip;
   static int port;
@@ -69,32 +70,68 @@ class HttpServingTest {
     Files.writeString(root.resolve("secret.txt"), "the secret outside the publishing point\n");
 
     origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    origin.createContext("/base/", exchange -> {
-      byte[] body = ("origin saw " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
-          + " authorization=" + exchange.getRequestHeaders().getFirst("Authorization")).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    origin.createContext(
+        "/base/",
+        exchange -> {
+          byte[] body =
+              ("origin saw "
+                      + exchange.getRequestMethod()
+                      + " "
+                      + exchange.getRequestURI()
+                      + " authorization="
+                      + exchange.getRequestHeaders().getFirst("Authorization"))
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     origin.start();
 
     Path plugins = Files.createDirectories(root.resolve("plugins"));
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
     Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
-    PluginJar.of("bound", "org.authhost.testplugins.bound.BoundPlugin").writeTo(plugins, "bound.jar");
-    PluginJar.of("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin").writeTo(plugins, "throwing.jar");
+    PluginJar.of("bound", "org.authhost.testplugins.bound.BoundPlugin")
+        .writeTo(plugins, "bound.jar");
+    PluginJar.of("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin")
+        .writeTo(plugins, "throwing.jar");
 
     Path keystore = root.resolve("tls.p12");
-    Path keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
-    Process kt = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "authhost", "-keyalg", "EC",
-        "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit",
-        "-keypass", "changeit").redirectErrorStream(true).start();
+    Path keytool =
+        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
+    Process kt =
+        new ProcessBuilder(
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "authhost",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
     assertEquals(0, kt.waitFor(), new String(kt.getInputStream().readAllBytes()));
 
     Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(config.resolve("host.json"), """
+    Files.writeString(
+        config.resolve("host.json"),
+        """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -123,7 +160,8 @@ class HttpServingTest {
             { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/base/" }
           ]
         }
-        """.formatted(origin.getAddress().getPort()));
+        """
+            .formatted(origin.getAddress().getPort()));
     for (String user : List.of("alice", "bob", "carol", "dave", "erin", "grace")) {
       account("add", user, "pw-" + user);
     }
@@ -137,8 +175,15 @@ class HttpServingTest {
     InputStream stdin = System.in;
     try {
       System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
-      int rc = Main.commandLine().execute("accounts", command, user, "--password-stdin",
-          "--config", root.resolve("config").toString());
+      int rc =
+          Main.commandLine()
+              .execute(
+                  "accounts",
+                  command,
+                  user,
+                  "--password-stdin",
+                  "--config",
+                  root.resolve("config").toString());
       assertEquals(0, rc, "accounts " + command + " " + user);
     } finally {
       System.setIn(stdin);
@@ -165,8 +210,20 @@ class HttpServingTest {
   static Curl curl(String... args) throws Exception {
     Path body = Files.createTempFile(root, "body", ".bin");
     Path headers = Files.createTempFile(root, "headers", ".txt");
-    List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "--max-time", "20", "-o", body.toString(),
-        "-D", headers.toString(), "-w", "%{http_code}"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-s",
+                "-S",
+                "--max-time",
+                "20",
+                "-o",
+                body.toString(),
+                "-D",
+                headers.toString(),
+                "-w",
+                "%{http_code}"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -182,7 +239,8 @@ class HttpServingTest {
 
   static List<EventRecord> audit(String contains) {
     return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> e.text().contains(contains)).toList();
+        .filter(e -> e.text().contains(contains))
+        .toList();
   }
 
   @Test
@@ -194,19 +252,27 @@ class HttpServingTest {
         assertEquals(200, c.get("/vod/hello.txt?keepalive", null).status());
       }
     }
-    assertEquals(1, audit("logon succeeded").stream().filter(e -> e.text().contains(marker)).count(),
+    assertEquals(
+        1,
+        audit("logon succeeded").stream().filter(e -> e.text().contains(marker)).count(),
         "three requests on one connection are one logon");
     try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
       assertEquals(200, c.get("/vod/hello.txt?keepalive", null).status());
     }
-    assertEquals(2, audit("logon succeeded").stream().filter(e -> e.text().contains(marker)).count(),
+    assertEquals(
+        2,
+        audit("logon succeeded").stream().filter(e -> e.text().contains(marker)).count(),
         "a new connection is a new logon");
   }
 
   @Test
   void aSuccessAfterAFailureAndAnotherPointAreNewLogons() throws Exception {
-    String right = "Basic " + Base64.getEncoder().encodeToString("grace:pw-grace".getBytes(StandardCharsets.UTF_8));
-    String wrong = "Basic " + Base64.getEncoder().encodeToString("grace:nope".getBytes(StandardCharsets.UTF_8));
+    String right =
+        "Basic "
+            + Base64.getEncoder().encodeToString("grace:pw-grace".getBytes(StandardCharsets.UTF_8));
+    String wrong =
+        "Basic "
+            + Base64.getEncoder().encodeToString("grace:nope".getBytes(StandardCharsets.UTF_8));
     try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
       assertEquals(200, c.get("/members/hello.txt?relogon", right).status());
       assertEquals(200, c.get("/members/hello.txt?relogon", right).status());
@@ -214,11 +280,17 @@ class HttpServingTest {
       assertEquals(200, c.get("/members/hello.txt?relogon", right).status());
       assertEquals(200, c.get("/vod/premium/hello.txt?relogon", right).status());
     }
-    assertEquals(2, audit("logon succeeded").stream()
-        .filter(e -> e.text().contains("request=\"GET /members/hello.txt?relogon\"")).count(),
+    assertEquals(
+        2,
+        audit("logon succeeded").stream()
+            .filter(e -> e.text().contains("request=\"GET /members/hello.txt?relogon\""))
+            .count(),
         "the success after the failure is audited: the trail never ends on a failure when access was granted");
-    assertEquals(1, audit("logon succeeded").stream()
-        .filter(e -> e.text().contains("request=\"GET /vod/premium/hello.txt?relogon\"")).count(),
+    assertEquals(
+        1,
+        audit("logon succeeded").stream()
+            .filter(e -> e.text().contains("request=\"GET /vod/premium/hello.txt?relogon\""))
+            .count(),
         "another publishing point on the same connection is a logon of its own");
   }
 
@@ -229,7 +301,9 @@ class HttpServingTest {
     }
     List<EventRecord> logged = audit("/vod/hello.txt?q=");
     assertFalse(logged.isEmpty());
-    assertTrue(logged.stream().allMatch(e -> e.text().contains("?q=\\\"x\\\"%20account=\\\"Administrator\\\"\"")),
+    assertTrue(
+        logged.stream()
+            .allMatch(e -> e.text().contains("?q=\\\"x\\\"%20account=\\\"Administrator\\\"\"")),
         logged.toString());
   }
 
@@ -239,7 +313,11 @@ class HttpServingTest {
     assertEquals(200, c.status());
     assertEquals("hello, world: 0123456789abcdefghij\n", c.text());
     assertTrue(c.headers().toLowerCase().contains("content-type: text/plain"), c.headers());
-    assertFalse(audit("logon succeeded").stream().filter(e -> e.text().contains("protocol=Anonymous")).toList().isEmpty());
+    assertFalse(
+        audit("logon succeeded").stream()
+            .filter(e -> e.text().contains("protocol=Anonymous"))
+            .toList()
+            .isEmpty());
   }
 
   @Test
@@ -254,9 +332,13 @@ class HttpServingTest {
   void basicSucceedsForTheRightPasswordAndIsRefusedAndAuditedForAWrongOne() throws Exception {
     Curl challenge = curl(url("/members/hello.txt"));
     assertEquals(401, challenge.status());
-    assertTrue(challenge.headers().contains("WWW-Authenticate: Basic realm=\"AuthHost\", charset=\"UTF-8\""),
+    assertTrue(
+        challenge
+            .headers()
+            .contains("WWW-Authenticate: Basic realm=\"AuthHost\", charset=\"UTF-8\""),
         challenge.headers());
-    assertFalse(challenge.headers().contains("Anonymous"), "the point's own list replaces the server's");
+    assertFalse(
+        challenge.headers().contains("Anonymous"), "the point's own list replaces the server's");
 
     Curl ok = curl("-u", "alice:pw-alice", url("/members/hello.txt"));
     assertEquals(200, ok.status());
@@ -268,8 +350,12 @@ class HttpServingTest {
     List<EventRecord> failures = audit("logon failed");
     assertEquals(failuresBefore + 1, failures.size());
     EventRecord last = failures.get(failures.size() - 1);
-    assertTrue(last.text().contains("account=\"alice\"") && last.text().contains("protocol=Basic")
-        && last.text().contains("point=members") && last.text().contains("client=127.0.0.1"), last.text());
+    assertTrue(
+        last.text().contains("account=\"alice\"")
+            && last.text().contains("protocol=Basic")
+            && last.text().contains("point=members")
+            && last.text().contains("client=127.0.0.1"),
+        last.text());
     assertEquals(0, host.tokens().openHandles(), "per-request contexts release their tokens");
   }
 
@@ -277,7 +363,9 @@ class HttpServingTest {
   void anAclDenyWinsAndIsAudited() throws Exception {
     Curl c = curl("-u", "bob:pw-bob", url("/members/hello.txt"));
     assertEquals(403, c.status());
-    assertFalse(audit("access denied to TESTHOST\\bob").isEmpty(), host.eventLog().query(EventQuery.all()).toString());
+    assertFalse(
+        audit("access denied to TESTHOST\\bob").isEmpty(),
+        host.eventLog().query(EventQuery.all()).toString());
   }
 
   @Test
@@ -303,8 +391,14 @@ class HttpServingTest {
 
   @Test
   void traversalNeverLeavesThePublishingPoint() throws Exception {
-    for (String path : List.of("/vod/../secret.txt", "/vod/%2e%2e/secret.txt", "/vod/..%2fsecret.txt",
-        "/vod/%2e%2e%2fsecret.txt", "/vod/a%00b", "/vod/%c0%ae%c0%ae/secret.txt")) {
+    for (String path :
+        List.of(
+            "/vod/../secret.txt",
+            "/vod/%2e%2e/secret.txt",
+            "/vod/..%2fsecret.txt",
+            "/vod/%2e%2e%2fsecret.txt",
+            "/vod/a%00b",
+            "/vod/%c0%ae%c0%ae/secret.txt")) {
       Curl c = curl("--path-as-is", url(path));
       assertTrue(c.status() == 404 || c.status() == 400, path + " -> " + c.status());
       assertFalse(c.text().contains("secret outside"), path);
@@ -328,15 +422,20 @@ class HttpServingTest {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       out.write(get("/nego/hello.txt", "Negotiate hello"));
       Response first = read(in);
       assertEquals(401, first.status());
-      assertTrue(first.headers().contains("WWW-Authenticate: Negotiate round-2"), first.headers().toString());
+      assertTrue(
+          first.headers().contains("WWW-Authenticate: Negotiate round-2"),
+          first.headers().toString());
       out.write(get("/nego/hello.txt", "Negotiate proof"));
       Response second = read(in);
       assertEquals(200, second.status());
-      assertTrue(second.headers().contains("WWW-Authenticate: Negotiate mutual-token"),
+      assertTrue(
+          second.headers().contains("WWW-Authenticate: Negotiate mutual-token"),
           "the final token of a mutual authentication comes with the 200: " + second.headers());
       out.write(get("/nego/hello.txt", null));
       assertEquals(200, read(in).status(), "the connection stays authenticated");
@@ -361,33 +460,36 @@ class HttpServingTest {
     for (int i = 0; i < 150; i++) {
       manyHeaders.append("X-H").append(i).append(": v\r\n");
     }
-    List<String> bad = List.of(
-        "garbage\r\n\r\n",
-        "GET\r\n\r\n",
-        "GET /vod/hello.txt HTTP/1.1\r\n\r\n",
-        "GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\n" + manyHeaders + "\r\n",
-        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
-        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: \r\n\r\n",
-        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic\r\n\r\n",
-        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic !!!notbase64\r\n\r\n",
-        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic Ym9i\r\n\r\n",
-        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: B@sic xx\r\n\r\n",
-        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic a\r\nAuthorization: Basic b\r\n\r\n",
-        "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Digest username=\"x\r\n\r\n",
-        "GET http://evil/vod/hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET ftp://x/vod HTTP/1.1\r\nHost: x\r\n\r\n",
-        "POST /vod/hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
-        "GET /vod/%zz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nA header without a colon\r\n\r\n",
-        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
-        "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        "GET /vod/hello.txt HTTP/9.9\r\nHost: x\r\n\r\n");
+    List<String> bad =
+        List.of(
+            "garbage\r\n\r\n",
+            "GET\r\n\r\n",
+            "GET /vod/hello.txt HTTP/1.1\r\n\r\n",
+            "GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\n" + manyHeaders + "\r\n",
+            "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+            "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: \r\n\r\n",
+            "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic\r\n\r\n",
+            "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic !!!notbase64\r\n\r\n",
+            "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic Ym9i\r\n\r\n",
+            "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: B@sic xx\r\n\r\n",
+            "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Basic a\r\nAuthorization: Basic b\r\n\r\n",
+            "GET /members/hello.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Digest username=\"x\r\n\r\n",
+            "GET http://evil/vod/hello.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET ftp://x/vod HTTP/1.1\r\nHost: x\r\n\r\n",
+            "POST /vod/hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+            "GET /vod/%zz HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nA header without a colon\r\n\r\n",
+            "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+            "GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "GET /vod/hello.txt HTTP/9.9\r\nHost: x\r\n\r\n");
     for (String request : bad) {
       try (Socket socket = new Socket("127.0.0.1", port)) {
         socket.setSoTimeout(10_000);
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
         String statusLine;
         try {
           statusLine = in.readLine();
@@ -407,8 +509,12 @@ class HttpServingTest {
   @Test
   void aNestedPointCannotBeReachedThroughAnotherSpellingOfItsPath() throws Exception {
     assertEquals(401, curl(url("/vod/premium/hello.txt")).status());
-    for (String path : List.of("/vod/%70remium/hello.txt", "/vod//premium/hello.txt", "/vod/./premium/hello.txt",
-        "/vod/premium/../premium/hello.txt")) {
+    for (String path :
+        List.of(
+            "/vod/%70remium/hello.txt",
+            "/vod//premium/hello.txt",
+            "/vod/./premium/hello.txt",
+            "/vod/premium/../premium/hello.txt")) {
       Curl c = curl("--path-as-is", url(path));
       assertTrue(c.status() == 400 || c.status() == 401, path + " -> " + c.status());
       assertFalse(c.text().contains("hello, world"), path);
@@ -426,7 +532,8 @@ class HttpServingTest {
   }
 
   @Test
-  void theLockoutHoldsWhateverWayTheNameIsWrittenAndHidesWhetherThePasswordWasRight() throws Exception {
+  void theLockoutHoldsWhateverWayTheNameIsWrittenAndHidesWhetherThePasswordWasRight()
+      throws Exception {
     for (String name : List.of("dave", " dave", "DAVE")) {
       assertEquals(401, curl("-u", name + ":wrong", url("/members/hello.txt")).status(), name);
     }
@@ -451,8 +558,20 @@ class HttpServingTest {
   void aFloodOfLogonsIsThrottledAndLeavesBasicInService() throws Exception {
     List<Process> clients = new ArrayList<>();
     for (int i = 0; i < 48; i++) {
-      clients.add(new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "30",
-          "-u", "erin:wrong" + i, url("/members/hello.txt")).start());
+      clients.add(
+          new ProcessBuilder(
+                  "curl",
+                  "-s",
+                  "-o",
+                  "/dev/null",
+                  "-w",
+                  "%{http_code}",
+                  "--max-time",
+                  "30",
+                  "-u",
+                  "erin:wrong" + i,
+                  url("/members/hello.txt"))
+              .start());
     }
     List<Integer> statuses = new ArrayList<>();
     for (Process p : clients) {
@@ -461,8 +580,7 @@ class HttpServingTest {
     }
     assertTrue(statuses.stream().allMatch(s -> s == 401 || s == 429), statuses.toString());
     var basic = host.plugins().plugin("basic").orElseThrow();
-    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED,
-        basic.status(), basic.errorText());
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, basic.status(), basic.errorText());
     assertEquals(200, curl("-u", "alice:pw-alice", url("/members/hello.txt")).status());
   }
 
@@ -472,10 +590,14 @@ class HttpServingTest {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
       out.write(get("/members/hello.txt", "B@sic xx"));
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       Response r = read(in);
       assertEquals(400, r.status());
-      assertTrue(r.headers().stream().anyMatch(h -> h.equalsIgnoreCase("connection: close")), r.headers().toString());
+      assertTrue(
+          r.headers().stream().anyMatch(h -> h.equalsIgnoreCase("connection: close")),
+          r.headers().toString());
       assertEquals(null, in.readLine(), "closed after Connection: close");
     }
     try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -483,7 +605,8 @@ class HttpServingTest {
       OutputStream out = socket.getOutputStream();
       out.write("GET /vod/hello.txt HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
       InputStream in = socket.getInputStream();
-      // The head's deadline is a timer of the connection's own event loop (one per request, kept off
+      // The head's deadline is a timer of the connection's own event loop (one per request, kept
+      // off
       // the shared scheduler), so the trickle is paced in real time: 100 headers over at least 10 s
       // against an idle time of 1.5 s, cut off long before they end however busy the machine is.
       int read = -2;
@@ -500,7 +623,9 @@ class HttpServingTest {
           read = in.read();
         }
       }
-      assertTrue(read == -1 || writeRefused, "the server cut the trickled request head off before it ended");
+      assertTrue(
+          read == -1 || writeRefused,
+          "the server cut the trickled request head off before it ended");
     }
   }
 
@@ -524,8 +649,11 @@ class HttpServingTest {
   }
 
   private static byte[] get(String path, String authorization) {
-    return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n")
+    return ("GET "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+            + "\r\n")
         .getBytes(StandardCharsets.ISO_8859_1);
   }
 

@@ -9,24 +9,24 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
-import org.authhost.host.events.EventQuery;
 import org.authhost.host.bench.NtlmClient;
-import org.authhost.host.testing.TestHosts;
+import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.RawHttpConnection;
+import org.authhost.host.testing.TestHosts;
 import org.authhost.host.testing.ThrowawayKdc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * The Negotiate plug-in through the running host, against a throw-away MIT KDC, with curl
- * {@code --negotiate} and with tokens sent by hand.
+ * The Negotiate plug-in through the running host, against a throw-away MIT KDC, with curl {@code
+ * --negotiate} and with tokens sent by hand.
  *
  * <p>{@code java.security.krb5.conf} is per JVM and this JVM runs many test classes: the krb5.conf
  * reaches the JDK only through the plug-in's {@code krb5Config} setting, and no other test class
@@ -34,8 +34,7 @@ import java.util.concurrent.Future;
  */
 class NegotiateServingTest {
   static final String PATH = "/n/hello.txt";
-  @TempDir
-  static Path root;
+  @TempDir static Path root;
 
   static ThrowawayKdc kdc;
   static AuthHost host;
@@ -51,7 +50,12 @@ class NegotiateServingTest {
     aliceCache = kdc.kinit("alice", "alice-krb-pw");
     carolCache = kdc.kinit("carol", "carol-krb-pw");
 
-    host = TestHosts.startServing(root, "authhost-plugin-negotiate.jar", "hello, negotiate\n", """
+    host =
+        TestHosts.startServing(
+            root,
+            "authhost-plugin-negotiate.jar",
+            "hello, negotiate\n",
+            """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -64,7 +68,8 @@ class NegotiateServingTest {
           "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
           "publishingPoints": [ { "name": "n", "prefix": "/n/", "directory": "../media", "plugins": ["negotiate"] } ]
         }
-        """.formatted(kdc.servicePrincipal(), kdc.keytab(), kdc.krb5Conf()));
+        """
+                .formatted(kdc.servicePrincipal(), kdc.keytab(), kdc.krb5Conf()));
     port = host.http().plainPort();
   }
 
@@ -84,19 +89,38 @@ class NegotiateServingTest {
   /** One curl run: the final status, the body, and curl's -v trace. */
   record Run(int status, String body, String verbose) {
     List<String> sent(String prefix) {
-      return verbose.lines().filter(l -> l.startsWith("> " + prefix)).map(l -> l.substring(2).strip()).toList();
+      return verbose
+          .lines()
+          .filter(l -> l.startsWith("> " + prefix))
+          .map(l -> l.substring(2).strip())
+          .toList();
     }
 
     List<String> received(String prefix) {
-      return verbose.lines().filter(l -> l.regionMatches(true, 0, "< " + prefix, 0, prefix.length() + 2))
-          .map(l -> l.substring(2).strip()).toList();
+      return verbose
+          .lines()
+          .filter(l -> l.regionMatches(true, 0, "< " + prefix, 0, prefix.length() + 2))
+          .map(l -> l.substring(2).strip())
+          .toList();
     }
   }
 
   static Run curl(Path cache, String... args) throws Exception {
     Path body = Files.createTempFile(root, "body", ".txt");
-    List<String> command = new ArrayList<>(List.of("curl", "-q", "-s", "-S", "-v", "--max-time", "20", "-o",
-        body.toString(), "-w", "%{http_code}"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "curl",
+                "-q",
+                "-s",
+                "-S",
+                "-v",
+                "--max-time",
+                "20",
+                "-o",
+                body.toString(),
+                "-w",
+                "%{http_code}"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(kdc.environment(cache));
@@ -113,11 +137,14 @@ class NegotiateServingTest {
 
   static long audited(String text) {
     return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> e.text().contains(text)).count();
+        .filter(e -> e.text().contains(text))
+        .count();
   }
 
   static List<String> pluginEvents() {
-    return host.eventLog().query(EventQuery.all().withSource("negotiate")).stream().map(e -> e.text()).toList();
+    return host.eventLog().query(EventQuery.all().withSource("negotiate")).stream()
+        .map(e -> e.text())
+        .toList();
   }
 
   @Test
@@ -127,19 +154,32 @@ class NegotiateServingTest {
     assertEquals("hello, negotiate\n", r.body());
     List<String> sent = r.sent("Authorization: Negotiate ");
     assertEquals(1, sent.size(), "curl sends its token on the first request: " + r.verbose());
-    assertTrue(sent.get(0).startsWith("Authorization: Negotiate YII"), "a SPNEGO NegTokenInit: " + sent);
+    assertTrue(
+        sent.get(0).startsWith("Authorization: Negotiate YII"), "a SPNEGO NegTokenInit: " + sent);
     List<String> mutual = r.received("WWW-Authenticate: Negotiate ");
     assertEquals(1, mutual.size(), r.verbose());
-    assertTrue(mutual.get(0).matches("(?i)WWW-Authenticate: Negotiate oY[A-Za-z0-9+/=]{20,}"),
+    assertTrue(
+        mutual.get(0).matches("(?i)WWW-Authenticate: Negotiate oY[A-Za-z0-9+/=]{20,}"),
         "the 200 carries the acceptor's NegTokenResp: " + mutual);
-    assertTrue(audited("logon succeeded") > 0 && host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE))
-        .stream().anyMatch(e -> e.text().contains("account=") && e.text().contains("alice")
-            && e.text().contains("protocol=Negotiate")), "the logon is audited as alice");
+    assertTrue(
+        audited("logon succeeded") > 0
+            && host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+                .anyMatch(
+                    e ->
+                        e.text().contains("account=")
+                            && e.text().contains("alice")
+                            && e.text().contains("protocol=Negotiate")),
+        "the logon is audited as alice");
   }
 
   @Test
   void concurrentClientsShareTheOneAcceptorCredential() throws Exception {
-    curl(aliceCache, "--negotiate", "-u", ":", url()); // puts the service ticket into the cache first
+    curl(
+        aliceCache,
+        "--negotiate",
+        "-u",
+        ":",
+        url()); // puts the service ticket into the cache first
     List<Future<Run>> runs = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
@@ -159,28 +199,36 @@ class NegotiateServingTest {
   void withoutATicketCurlEndsAtABareNegotiateChallenge() throws Exception {
     Run r = curl(null, "--negotiate", "-u", ":", url());
     assertEquals(401, r.status(), r.verbose());
-    assertEquals(List.of("WWW-Authenticate: Negotiate"), r.received("WWW-Authenticate:"), r.verbose());
+    assertEquals(
+        List.of("WWW-Authenticate: Negotiate"), r.received("WWW-Authenticate:"), r.verbose());
   }
 
   @Test
   void aReplayedAuthorizationIsRefusedAndAudited() throws Exception {
     Run r = curl(aliceCache, "--negotiate", "-u", ":", url());
     assertEquals(200, r.status(), r.verbose());
-    String authorization = r.sent("Authorization: Negotiate ").get(0).substring("Authorization: ".length());
+    String authorization =
+        r.sent("Authorization: Negotiate ").get(0).substring("Authorization: ".length());
     long failedBefore = audited("logon failed");
     Response replay = get(authorization);
     assertEquals(401, replay.status(), "the same AP-REQ a second time");
     assertEquals(List.of("Negotiate"), replay.challenges());
-    assertEquals(failedBefore + 1, audited("logon failed"), "a replay is audited as a failed logon");
-    assertTrue(pluginEvents().stream().anyMatch(t -> t.contains("replay")), pluginEvents().toString());
+    assertEquals(
+        failedBefore + 1, audited("logon failed"), "a replay is audited as a failed logon");
+    assertTrue(
+        pluginEvents().stream().anyMatch(t -> t.contains("replay")), pluginEvents().toString());
   }
 
   @Test
   void aPrincipalWithoutALocalAccountIsRefused() throws Exception {
     Run r = curl(carolCache, "--negotiate", "-u", ":", url());
     assertEquals(401, r.status(), r.verbose());
-    assertTrue(pluginEvents().stream().anyMatch(t -> t.contains("carol@" + ThrowawayKdc.REALM)
-        && t.contains("not a local account")), pluginEvents().toString());
+    assertTrue(
+        pluginEvents().stream()
+            .anyMatch(
+                t ->
+                    t.contains("carol@" + ThrowawayKdc.REALM) && t.contains("not a local account")),
+        pluginEvents().toString());
   }
 
   @Test
@@ -200,7 +248,9 @@ class NegotiateServingTest {
     Response r = get("Negotiate " + Base64.getEncoder().encodeToString(NtlmClient.negotiate(true)));
     assertEquals(401, r.status());
     assertEquals(1, r.challenges().size(), r.challenges().toString());
-    assertTrue(r.challenges().get(0).matches("Negotiate TlRMTVNTUAAC[A-Za-z0-9+/=]+"), r.challenges().toString());
+    assertTrue(
+        r.challenges().get(0).matches("Negotiate TlRMTVNTUAAC[A-Za-z0-9+/=]+"),
+        r.challenges().toString());
   }
 
   @Test
@@ -210,14 +260,19 @@ class NegotiateServingTest {
       RawHttpConnection.Response challenge = c.get(PATH, negotiate(negotiate));
       assertEquals(401, challenge.status());
       byte[] type2 = Base64.getDecoder().decode(challenge.challengeData("Negotiate"));
-      byte[] type3 = new NtlmClient("alice", "", "pw-alice").authenticate(negotiate, type2, NtlmClient.Response.NTLMV2);
+      byte[] type3 =
+          new NtlmClient("alice", "", "pw-alice")
+              .authenticate(negotiate, type2, NtlmClient.Response.NTLMV2);
       RawHttpConnection.Response done = c.get(PATH, negotiate(type3));
       assertEquals(200, done.status(), pluginEvents().toString());
       assertEquals(List.of(), done.values("WWW-Authenticate"), "raw NTLM has no final token");
     }
     try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
-      byte[] type2 = Base64.getDecoder().decode(c.get(PATH, negotiate(negotiate)).challengeData("Negotiate"));
-      byte[] type3 = new NtlmClient("alice", "", "wrong").authenticate(negotiate, type2, NtlmClient.Response.NTLMV2);
+      byte[] type2 =
+          Base64.getDecoder().decode(c.get(PATH, negotiate(negotiate)).challengeData("Negotiate"));
+      byte[] type3 =
+          new NtlmClient("alice", "", "wrong")
+              .authenticate(negotiate, type2, NtlmClient.Response.NTLMV2);
       assertEquals(401, c.get(PATH, negotiate(type3)).status(), "the wrong password");
     }
   }

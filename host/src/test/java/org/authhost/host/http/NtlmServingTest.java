@@ -14,9 +14,9 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.bench.NtlmClient;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
-import org.authhost.host.testing.TestHosts;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
+import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,15 +31,19 @@ class NtlmServingTest {
   static final String PATH = "/n/hello.txt";
   static final String BODY = "hello, ntlm\n";
 
-  @TempDir
-  static Path root;
+  @TempDir static Path root;
 
   static AuthHost host;
   static int port;
 
   @BeforeAll
   static void start() throws Exception {
-    host = TestHosts.startServing(root, "authhost-plugin-ntlm.jar", BODY, """
+    host =
+        TestHosts.startServing(
+            root,
+            "authhost-plugin-ntlm.jar",
+            BODY,
+            """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -96,7 +100,9 @@ class NtlmServingTest {
   }
 
   static List<EventRecord> eventsSaying(String text) throws Exception {
-    return host.eventLog().query(EventQuery.all()).stream().filter(e -> e.text().contains(text)).toList();
+    return host.eventLog().query(EventQuery.all()).stream()
+        .filter(e -> e.text().contains(text))
+        .toList();
   }
 
   @Test
@@ -106,9 +112,13 @@ class NtlmServingTest {
     assertEquals(BODY, r.body());
     // curl sends its NEGOTIATE on the first request, before any 401 (MS-NTHT allows it).
     assertTrue(r.verbose().contains("Authorization: NTLM TlRMTVNTUAAB"), r.verbose());
-    assertTrue(host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .anyMatch(e -> e.text().contains("logon succeeded") && e.text().contains("protocol=NTLM")
-            && e.text().toLowerCase().contains("alice")));
+    assertTrue(
+        host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+            .anyMatch(
+                e ->
+                    e.text().contains("logon succeeded")
+                        && e.text().contains("protocol=NTLM")
+                        && e.text().toLowerCase().contains("alice")));
   }
 
   @Test
@@ -120,16 +130,27 @@ class NtlmServingTest {
 
   @Test
   void theWrongPasswordIs401AndAudited() throws Exception {
-    long before = host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> e.text().contains("logon failed") && e.text().contains("protocol=NTLM")
-            && e.text().contains("account=\"alice\"")).count();
+    long before =
+        host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+            .filter(
+                e ->
+                    e.text().contains("logon failed")
+                        && e.text().contains("protocol=NTLM")
+                        && e.text().contains("account=\"alice\""))
+            .count();
     Curl r = curl("--ntlm", "-u", "alice:not-her-password");
     assertEquals(401, r.status(), r.verbose());
     assertTrue(r.verbose().contains("WWW-Authenticate: NTLM"), r.verbose());
-    long after = host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> e.text().contains("logon failed") && e.text().contains("protocol=NTLM")
-            && e.text().contains("account=\"alice\"")).count();
-    assertTrue(after > before, "the refusal is audited against the account, which the lockout counts");
+    long after =
+        host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+            .filter(
+                e ->
+                    e.text().contains("logon failed")
+                        && e.text().contains("protocol=NTLM")
+                        && e.text().contains("account=\"alice\""))
+            .count();
+    assertTrue(
+        after > before, "the refusal is audited against the account, which the lockout counts");
   }
 
   @Test
@@ -137,7 +158,10 @@ class NtlmServingTest {
     try (RawHttpConnection c = connect()) {
       Response r = c.get(PATH, null);
       assertEquals(401, r.status());
-      assertEquals(List.of("NTLM"), r.values("WWW-Authenticate"), "MS-NTHT: the first challenge carries no data");
+      assertEquals(
+          List.of("NTLM"),
+          r.values("WWW-Authenticate"),
+          "MS-NTHT: the first challenge carries no data");
     }
   }
 
@@ -148,7 +172,10 @@ class NtlmServingTest {
       assertEquals(401, c.get(PATH, null).status());
       byte[] negotiate = NtlmClient.negotiate(true);
       byte[] challenge = challenge(c, negotiate);
-      Response done = c.get(PATH, ntlm(client.authenticate(negotiate, challenge, NtlmClient.Response.NTLMV2_WITH_MIC)));
+      Response done =
+          c.get(
+              PATH,
+              ntlm(client.authenticate(negotiate, challenge, NtlmClient.Response.NTLMV2_WITH_MIC)));
       assertEquals(200, done.status(), done.headers().toString());
       assertEquals(BODY, done.bodyText());
       // The identity belongs to the connection: the next request needs no Authorization.
@@ -163,11 +190,15 @@ class NtlmServingTest {
     byte[] negotiate = NtlmClient.negotiate(false);
     byte[] authenticate;
     try (RawHttpConnection first = connect()) {
-      authenticate = client.authenticate(negotiate, challenge(first, negotiate), NtlmClient.Response.NTLMV2);
+      authenticate =
+          client.authenticate(negotiate, challenge(first, negotiate), NtlmClient.Response.NTLMV2);
       assertEquals(200, first.get(PATH, ntlm(authenticate)).status());
     }
     try (RawHttpConnection second = connect()) {
-      assertEquals(401, second.get(PATH, ntlm(authenticate)).status(), "no CHALLENGE was issued on this connection");
+      assertEquals(
+          401,
+          second.get(PATH, ntlm(authenticate)).status(),
+          "no CHALLENGE was issued on this connection");
     }
     try (RawHttpConnection third = connect()) {
       challenge(third, negotiate); // a fresh server challenge, which the old proof does not answer
@@ -179,12 +210,18 @@ class NtlmServingTest {
   void aNewConnectionMidHandshakeStartsOver() throws Exception {
     NtlmClient client = new NtlmClient("alice", "", "pw-alice");
     byte[] negotiate = NtlmClient.negotiate(false);
-    try (RawHttpConnection first = connect(); RawHttpConnection second = connect()) {
+    try (RawHttpConnection first = connect();
+        RawHttpConnection second = connect()) {
       byte[] challenge = challenge(first, negotiate);
       byte[] authenticate = client.authenticate(negotiate, challenge, NtlmClient.Response.NTLMV2);
-      assertEquals(401, second.get(PATH, ntlm(authenticate)).status(),
+      assertEquals(
+          401,
+          second.get(PATH, ntlm(authenticate)).status(),
           "the CHALLENGE belongs to the first connection");
-      assertEquals(200, first.get(PATH, ntlm(authenticate)).status(), "which can still finish its handshake");
+      assertEquals(
+          200,
+          first.get(PATH, ntlm(authenticate)).status(),
+          "which can still finish its handshake");
     }
   }
 
@@ -193,7 +230,8 @@ class NtlmServingTest {
     NtlmClient client = new NtlmClient("alice", "", "pw-alice");
     byte[] negotiate = NtlmClient.negotiate(false);
     try (RawHttpConnection c = connect()) {
-      byte[] v1 = client.authenticate(negotiate, challenge(c, negotiate), NtlmClient.Response.NTLMV1);
+      byte[] v1 =
+          client.authenticate(negotiate, challenge(c, negotiate), NtlmClient.Response.NTLMV1);
       Response r = c.get(PATH, ntlm(v1));
       assertEquals(401, r.status(), "the password is right, but NTLMv1 is not accepted");
     }
@@ -204,20 +242,28 @@ class NtlmServingTest {
   void aClaimedMicThatIsZeroedOrMissingIsRefused() throws Exception {
     NtlmClient client = new NtlmClient("alice", "", "pw-alice");
     byte[] negotiate = NtlmClient.negotiate(true);
-    for (NtlmClient.Response kind : List.of(NtlmClient.Response.NTLMV2_ZEROED_MIC,
-        NtlmClient.Response.NTLMV2_MIC_CLAIMED_WITHOUT_FIELD)) {
+    for (NtlmClient.Response kind :
+        List.of(
+            NtlmClient.Response.NTLMV2_ZEROED_MIC,
+            NtlmClient.Response.NTLMV2_MIC_CLAIMED_WITHOUT_FIELD)) {
       try (RawHttpConnection c = connect()) {
         byte[] stripped = client.authenticate(negotiate, challenge(c, negotiate), kind);
         // The password is right: only the MIC rule can refuse these.
-        assertEquals(401, c.get(PATH, ntlm(stripped)).status(), kind + ": MsvAvFlags says a MIC is present");
+        assertEquals(
+            401, c.get(PATH, ntlm(stripped)).status(), kind + ": MsvAvFlags says a MIC is present");
       }
     }
   }
 
   @Test
   void garbageUnderTheNtlmSchemeIs401NeverA500() throws Exception {
-    for (String junk : List.of("NTLM", "NTLM !!!", "NTLM " + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}),
-        "NTLM TlRMTVNTUAADAAAA", "NTLM TlRMTVNTUAABAAAA")) {
+    for (String junk :
+        List.of(
+            "NTLM",
+            "NTLM !!!",
+            "NTLM " + Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}),
+            "NTLM TlRMTVNTUAADAAAA",
+            "NTLM TlRMTVNTUAABAAAA")) {
       try (RawHttpConnection c = connect()) {
         Response r = c.get(PATH, junk);
         assertTrue(r.status() == 401 || r.status() == 400, junk + " -> " + r.status());
@@ -225,8 +271,11 @@ class NtlmServingTest {
     }
     try (RawHttpConnection c = connect()) {
       Response after = c.get(PATH, null);
-      assertEquals(List.of("NTLM"), after.values("WWW-Authenticate"), "the plug-in is still offered: garbage "
-          + "is the client's fault, never a plug-in failure");
+      assertEquals(
+          List.of("NTLM"),
+          after.values("WWW-Authenticate"),
+          "the plug-in is still offered: garbage "
+              + "is the client's fault, never a plug-in failure");
     }
   }
 }

@@ -33,11 +33,13 @@ class CloseOnStopTest {
   void shutsDownAnExecutorAndInterruptsItsTasks() throws Exception {
     ExecutorService executor = Executors.newSingleThreadExecutor();
     CountDownLatch running = new CountDownLatch(1);
-    Future<?> task = executor.submit(() -> {
-      running.countDown();
-      new CountDownLatch(1).await();
-      return null;
-    });
+    Future<?> task =
+        executor.submit(
+            () -> {
+              running.countDown();
+              new CountDownLatch(1).await();
+              return null;
+            });
     CloseOnStop part = CloseOnStop.shuttingDown("workers", executor, Duration.ofSeconds(30));
     part.start();
     running.await();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class ContainerLifeCycleTest {
   /** What the parts did, in order, e.g. "start a", "stop a". */
   final List<String> journal = new CopyOnWriteArrayList<>();
+
   final ContainerLifeCycle container = new ContainerLifeCycle();
 
   /** A part that writes what it does in the journal and throws what it is told to. */
@@ -25,8 +26,10 @@ class ContainerLifeCycleTest {
     final String name;
     Exception startFails;
     Exception stopFails;
+
     /** When set, a start tells {@code entered} it has begun and then waits for {@code release}. */
     CountDownLatch entered;
+
     CountDownLatch release;
 
     Part(String name) {
@@ -75,7 +78,9 @@ class ContainerLifeCycleTest {
     container.stop();
     assertEquals(List.of("stop c", "stop b", "stop a"), journal);
     assertEquals(State.STOPPED, container.state());
-    assertEquals(List.of(State.STOPPED, State.STOPPED, State.STOPPED), List.of(a.state(), b.state(), c.state()));
+    assertEquals(
+        List.of(State.STOPPED, State.STOPPED, State.STOPPED),
+        List.of(a.state(), b.state(), c.state()));
   }
 
   @Test
@@ -92,7 +97,8 @@ class ContainerLifeCycleTest {
     IOException thrown = assertThrows(IOException.class, container::start);
 
     assertSame(cause, thrown);
-    assertEquals(List.of("start a", "start b", "start c", "stop b", "stop a"), journal, "d never started");
+    assertEquals(
+        List.of("start a", "start b", "start c", "stop b", "stop a"), journal, "d never started");
     assertEquals(State.FAILED, container.state());
     assertSame(cause, container.failure());
     assertArrayEquals(new Throwable[] {stopProblem}, cause.getSuppressed());
@@ -107,9 +113,13 @@ class ContainerLifeCycleTest {
     journal.clear();
     a.stopFails = null;
     container.stop();
-    assertEquals(List.of("stop c", "stop a"), journal, "stop ends the failed parts; the stopped ones stay so");
+    assertEquals(
+        List.of("stop c", "stop a"),
+        journal,
+        "stop ends the failed parts; the stopped ones stay so");
     assertEquals(State.STOPPED, container.state());
-    assertEquals(List.of(State.STOPPED, State.STOPPED, State.STOPPED, State.STOPPED),
+    assertEquals(
+        List.of(State.STOPPED, State.STOPPED, State.STOPPED, State.STOPPED),
         List.of(a.state(), b.state(), c.state(), d.state()));
 
     journal.clear();
@@ -147,13 +157,15 @@ class ContainerLifeCycleTest {
     Part after = add("after");
     slow.entered = new CountDownLatch(1);
     slow.release = new CountDownLatch(1);
-    CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> {
-      try {
-        container.start();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Void> starting =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                container.start();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     try {
       assertTrue(slow.entered.await(30, TimeUnit.SECONDS));
       assertEquals(State.STARTING, container.state());
@@ -177,26 +189,29 @@ class ContainerLifeCycleTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     add("a");
-    container.addManaged(new LifeCycle() {
-      @Override
-      protected void doStart() {}
+    container.addManaged(
+        new LifeCycle() {
+          @Override
+          protected void doStart() {}
 
-      @Override
-      protected void doStop() throws InterruptedException {
-        journal.add("stop slow");
-        entered.countDown();
-        assertTrue(release.await(30, TimeUnit.SECONDS), "the test never released the stop");
-      }
-    });
+          @Override
+          protected void doStop() throws InterruptedException {
+            journal.add("stop slow");
+            entered.countDown();
+            assertTrue(release.await(30, TimeUnit.SECONDS), "the test never released the stop");
+          }
+        });
     container.start();
     journal.clear();
-    CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
-      try {
-        container.stop();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Void> stopping =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                container.stop();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     try {
       assertTrue(entered.await(30, TimeUnit.SECONDS));
       assertEquals(State.STOPPING, container.state());

@@ -18,13 +18,15 @@ class CallWatchdogTest {
 
   private final MutableClock clock = new MutableClock();
   private final List<String> claimed = new CopyOnWriteArrayList<>();
-  private final CallWatchdog watchdog = new CallWatchdog(clock,
-      (frame, thread) -> claimed.add(frame.method + " on " + thread.getName()));
+  private final CallWatchdog watchdog =
+      new CallWatchdog(
+          clock, (frame, thread) -> claimed.add(frame.method + " on " + thread.getName()));
 
   /** Enters a call on this thread, as the guard does. */
   private CallFrame enter(String method) {
     CallWatchdog.Slot slot = watchdog.slot();
-    CallFrame frame = new CallFrame(null, method, clock.nanoTime() + LIMIT.toNanos(), slot.current, null, false);
+    CallFrame frame =
+        new CallFrame(null, method, clock.nanoTime() + LIMIT.toNanos(), slot.current, null, false);
     slot.current = frame;
     return frame;
   }
@@ -72,12 +74,16 @@ class CallWatchdogTest {
   void startedItChecksOnItsOwnThreadUntilStopped() throws Exception {
     CountDownLatch reported = new CountDownLatch(1);
     List<String> threads = new CopyOnWriteArrayList<>();
-    CallWatchdog running = new CallWatchdog(clock, (frame, thread) -> {
-      threads.add(Thread.currentThread().getName());
-      reported.countDown();
-    });
+    CallWatchdog running =
+        new CallWatchdog(
+            clock,
+            (frame, thread) -> {
+              threads.add(Thread.currentThread().getName());
+              reported.countDown();
+            });
     CallWatchdog.Slot slot = running.slot();
-    slot.current = new CallFrame(null, "Authenticate", clock.nanoTime() + LIMIT.toNanos(), null, null, false);
+    slot.current =
+        new CallFrame(null, "Authenticate", clock.nanoTime() + LIMIT.toNanos(), null, null, false);
     running.start();
     try {
       clock.advance(LIMIT.plusNanos(1));

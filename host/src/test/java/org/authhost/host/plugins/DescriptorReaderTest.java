@@ -21,9 +21,12 @@ class DescriptorReaderTest {
   void descriptorIdsFollowTheConfigurationsPluginIdRule() throws IOException {
     // host.json names plug-ins by these ids: an id one side accepts and the other refuses would be
     // a plug-in that cannot be configured, or a setting that can never apply.
-    for (String id : List.of("digest", "digest.v2", "a" + "b".repeat(63), "Digest", ".x", "a" + "b".repeat(64))) {
+    for (String id :
+        List.of(
+            "digest", "digest.v2", "a" + "b".repeat(63), "Digest", ".x", "a" + "b".repeat(64))) {
       DescriptorReader.Result result = DescriptorReader.read(jar(id));
-      assertEquals(PluginId.isValid(id), result.descriptor() != null, id + ": " + result.problems());
+      assertEquals(
+          PluginId.isValid(id), result.descriptor() != null, id + ": " + result.problems());
     }
   }
 
@@ -34,7 +37,8 @@ class DescriptorReaderTest {
     PluginProblem problem = result.problems().get(0);
     assertEquals(1, result.problems().size());
     assertEquals("plugin/bad-descriptor", problem.id());
-    assertEquals("META-INF/authhost-plugin.properties: id 'Digest' is not valid", problem.message());
+    assertEquals(
+        "META-INF/authhost-plugin.properties: id 'Digest' is not valid", problem.message());
     assertEquals("write lower-case letters, digits, '.', '_' or '-', at most 64", problem.fix());
   }
 
@@ -42,7 +46,8 @@ class DescriptorReaderTest {
     Path jar = Files.createTempFile(dir, "plugin", ".jar");
     try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
       zip.putNextEntry(new ZipEntry(PluginDescriptor.PATH));
-      String text = "id=" + id + "\nversion=1.0.0\napi-version=1.0\nentry-point=org.example.Plugin\n";
+      String text =
+          "id=" + id + "\nversion=1.0.0\napi-version=1.0\nentry-point=org.example.Plugin\n";
       zip.write(text.getBytes(StandardCharsets.UTF_8));
       zip.closeEntry();
     }

@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the guard adds to a successful plug-in call: {@link PluginGuard#call} (call frame with its
  * deadline for the watchdog, exception capture, HResult check, context class loader swap) against
- * calling the plug-in directly. The target is a
- * difference under 100 ns. {@code guardedAsync} shows, for scale, the hop to a worker thread with a
- * time limit that the host uses for calls that might hang.
+ * calling the plug-in directly. The target is a difference under 100 ns. {@code guardedAsync}
+ * shows, for scale, the hop to a worker thread with a time limit that the host uses for calls that
+ * might hang.
  *
  * <p>Run: {@code host/bench GuardBenchmark}.
  */
@@ -56,13 +56,19 @@ public class GuardBenchmark {
   @Setup
   public void setUp() {
     plugin = new FlagsPlugin();
-    hosted = new HostedPlugin(
-        new PluginDescriptor("bench", "1.0", "1.0", FlagsPlugin.class.getName(), "", Path.of("bench.jar")),
-        new HostNamedValues("bench", Map.of()));
+    hosted =
+        new HostedPlugin(
+            new PluginDescriptor(
+                "bench", "1.0", "1.0", FlagsPlugin.class.getName(), "", Path.of("bench.jar")),
+            new HostNamedValues("bench", Map.of()));
     workers = Executors.newCachedThreadPool();
     // The success path never reaches the failure reporter, so it needs no event log here.
-    guard = new PluginGuard(new PluginFailures(null), workers,
-        ConfigLoader.defaults(Path.of(System.getProperty("java.io.tmpdir"))), HostClock.system());
+    guard =
+        new PluginGuard(
+            new PluginFailures(null),
+            workers,
+            ConfigLoader.defaults(Path.of(System.getProperty("java.io.tmpdir"))),
+            HostClock.system());
   }
 
   @TearDown

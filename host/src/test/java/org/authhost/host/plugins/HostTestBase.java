@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * #clock}: it stands still until the test moves it, and moving it runs what falls due.
  */
 abstract class HostTestBase {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   final MutableClock clock = new MutableClock();
 
@@ -30,7 +29,9 @@ abstract class HostTestBase {
 
   /** Starts a host whose "plugins" object has these extra members (see {@link TestHosts}). */
   AuthHost startHost(String pluginsJson) throws Exception {
-    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, pluginsJson)), FakeTime.of(clock));
+    host =
+        AuthHost.create(
+            TestHosts.load(TestHosts.configFolder(root, pluginsJson)), FakeTime.of(clock));
     host.start();
     return host;
   }
@@ -38,7 +39,9 @@ abstract class HostTestBase {
   /** One Authenticate with an empty blob through a new session. */
   AuthenticationOutcome authenticate(String pluginId) throws Exception {
     AuthenticationSession session = host.plugins().openSession(pluginId).get(5, TimeUnit.SECONDS);
-    return session.authenticate(new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION,
-        ClientContexts.COMMAND).get(5, TimeUnit.SECONDS);
+    return session
+        .authenticate(
+            new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION, ClientContexts.COMMAND)
+        .get(5, TimeUnit.SECONDS);
   }
 }

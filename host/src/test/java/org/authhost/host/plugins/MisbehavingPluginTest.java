@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.json.PackageVersion;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.Sid;
 import org.authhost.host.AuthHost;
 import org.authhost.host.diagnostics.DiagnosticType;
 import org.authhost.host.diagnostics.HostEvents;
@@ -25,10 +29,6 @@ import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import com.fasterxml.jackson.core.json.PackageVersion;
-import java.nio.file.Files;
-import org.authhost.api.Out;
-import org.authhost.api.Sid;
 
 /**
  * Real misbehaving plug-in JARs, compiled and loaded through the host: each test pins the exact
@@ -37,6 +37,7 @@ import org.authhost.api.Sid;
 class MisbehavingPluginTest extends HostTestBase {
   /** Where the hanging plug-in finds {@link #entered} (see HangingPlugin). */
   private final String enteredKey = "authhost.test.entered." + UUID.randomUUID();
+
   private CountDownLatch entered;
 
   @AfterEach
@@ -46,23 +47,31 @@ class MisbehavingPluginTest extends HostTestBase {
 
   /** Starts a host with the hanging plug-in, and {@code otherPlugin} (a TestPlugin) unless null. */
   private void startHanging(String otherPlugin) throws Exception {
-    PluginJar.of("hanging", "org.authhost.testplugins.hanging.HangingPlugin").writeTo(root.resolve("plugins"), "hanging.jar");
+    PluginJar.of("hanging", "org.authhost.testplugins.hanging.HangingPlugin")
+        .writeTo(root.resolve("plugins"), "hanging.jar");
     if (otherPlugin != null) {
-      PluginJar.of(otherPlugin, "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), otherPlugin + ".jar");
+      PluginJar.of(otherPlugin, "org.authhost.testplugins.TestPlugin")
+          .writeTo(root.resolve("plugins"), otherPlugin + ".jar");
     }
-    startHost("\"settings\": { \"hanging\": { \"enabled\": true, \"properties\": { \"entered\": \""
-        + enteredKey + "\" } } }");
+    startHost(
+        "\"settings\": { \"hanging\": { \"enabled\": true, \"properties\": { \"entered\": \""
+            + enteredKey
+            + "\" } } }");
   }
 
-  /** From now on, {@link #entered} counts {@code calls} into Authenticate of the hanging plug-in. */
+  /**
+   * From now on, {@link #entered} counts {@code calls} into Authenticate of the hanging plug-in.
+   */
   private void expectEntries(int calls) {
     entered = new CountDownLatch(calls);
     System.getProperties().put(enteredKey, entered);
   }
 
   private CompletableFuture<AuthenticationOutcome> authenticateLater(String pluginId) {
-    return host.plugins().session(pluginId).authenticate(new byte[0], ClientContexts.USER,
-        ClientContexts.PRESENTATION, ClientContexts.COMMAND);
+    return host.plugins()
+        .session(pluginId)
+        .authenticate(
+            new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION, ClientContexts.COMMAND);
   }
 
   private CallWatchdog watchdog() {
@@ -71,6 +80,7 @@ class MisbehavingPluginTest extends HostTestBase {
 
   /** Time limits of the test host (TestHosts): calls and callbacks. */
   private static final Duration LIMIT = Duration.ofMillis(500);
+
   private AuthHost start(String name, String entryPoint) throws Exception {
     PluginJar.of(name, entryPoint).writeTo(root.resolve("plugins"), name + ".jar");
     return startHost("");
@@ -79,7 +89,8 @@ class MisbehavingPluginTest extends HostTestBase {
   /** Events by or about the plug-in. */
   private List<EventRecord> eventsAbout(String pluginId) {
     return host.eventLog().query(EventQuery.all()).stream()
-        .filter(e -> e.source().equals(pluginId) || e.source().equals(HostEvents.aboutPlugin(pluginId)))
+        .filter(
+            e -> e.source().equals(pluginId) || e.source().equals(HostEvents.aboutPlugin(pluginId)))
         .toList();
   }
 
@@ -100,7 +111,8 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
     assertEquals(HResult.E_UNEXPECTED, v.errorCode());
     assertTrue(v.errorText().contains("the credential cache is corrupt"), v.errorText());
-    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("throwing"));
+    List<TroubleshootingEntry> entries =
+        host.troubleshooting().entriesFor(HostEvents.aboutPlugin("throwing"));
     assertEquals(1, entries.size());
     assertEquals(DiagnosticType.SERVER_EVENT_LOG_ERROR, entries.get(0).type());
     assertEquals(HResult.E_UNEXPECTED, entries.get(0).hresult());
@@ -119,7 +131,8 @@ class MisbehavingPluginTest extends HostTestBase {
     startHanging(null);
     expectEntries(1);
     CompletableFuture<AuthenticationOutcome> answer = authenticateLater("hanging");
-    // Attached before the answer can exist (the clock has not moved), so it runs where the answer is given.
+    // Attached before the answer can exist (the clock has not moved), so it runs where the answer
+    // is given.
     CompletableFuture<String> answeredOn = answer.thenApply(o -> Thread.currentThread().getName());
     assertTrue(entered.await(5, TimeUnit.SECONDS), "Authenticate was called");
 
@@ -136,22 +149,28 @@ class MisbehavingPluginTest extends HostTestBase {
 
     assertEquals(AuthenticationResult.ERROR, outcome.result());
     assertEquals(HResult.E_TIMEOUT, outcome.hresult());
-    assertTrue(thread.startsWith("plugin-call-timeout-"), "answered off the watchdog and the workers, on " + thread);
+    assertTrue(
+        thread.startsWith("plugin-call-timeout-"),
+        "answered off the watchdog and the workers, on " + thread);
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("hanging").status());
     assertEquals(HResult.E_TIMEOUT, view("hanging").errorCode());
-    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("hanging"));
+    List<TroubleshootingEntry> entries =
+        host.troubleshooting().entriesFor(HostEvents.aboutPlugin("hanging"));
     assertEquals(1, entries.size());
     assertEquals(DiagnosticType.SERVER_EVENT_LOG_ERROR, entries.get(0).type());
     assertEquals(HResult.E_TIMEOUT, entries.get(0).hresult());
     List<EventRecord> events = eventsAbout("hanging");
     assertEquals(1, events.size());
     assertEquals(EventLevel.ERROR, events.get(0).level());
-    assertTrue(events.get(0).text().contains("Authenticate did not return within 500 ms"), events.get(0).text());
+    assertTrue(
+        events.get(0).text().contains("Authenticate did not return within 500 ms"),
+        events.get(0).text());
   }
 
   @Test
   void hungCallsDoNotStarveTheOtherPlugins() throws Exception {
-    PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin")
+        .writeTo(root.resolve("plugins"), "good.jar");
     startHanging("good");
     // Every worker gets stuck, and two more clients wait behind them.
     int workers = host.plugins().guard().workerThreads();
@@ -166,11 +185,15 @@ class MisbehavingPluginTest extends HostTestBase {
     watchdog().check(clock.nanoTime());
 
     for (int i = 0; i < workers; i++) {
-      assertEquals(HResult.E_TIMEOUT, hung.get(i).get(5, TimeUnit.SECONDS).hresult(), "stuck call " + i);
+      assertEquals(
+          HResult.E_TIMEOUT, hung.get(i).get(5, TimeUnit.SECONDS).hresult(), "stuck call " + i);
     }
     for (int i = workers; i < workers + 2; i++) {
       // Picked up by a replacement worker, which finds the plug-in wedged and does not call it.
-      assertEquals(HResult.NS_E_CRITICAL_ERROR, hung.get(i).get(5, TimeUnit.SECONDS).hresult(), "queued call " + i);
+      assertEquals(
+          HResult.NS_E_CRITICAL_ERROR,
+          hung.get(i).get(5, TimeUnit.SECONDS).hresult(),
+          "queued call " + i);
     }
 
     AuthenticationOutcome good = authenticate("good");
@@ -197,7 +220,8 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
     assertEquals(HResult.E_TIMEOUT, v.errorCode());
     assertTrue(v.errorText().contains("OnAuthenticateComplete was not called"), v.errorText());
-    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("silent"));
+    List<TroubleshootingEntry> entries =
+        host.troubleshooting().entriesFor(HostEvents.aboutPlugin("silent"));
     assertEquals(1, entries.size());
     assertEquals(DiagnosticType.SERVER_EVENT_LOG_ERROR, entries.get(0).type());
     assertEquals(HResult.E_TIMEOUT, entries.get(0).hresult());
@@ -210,9 +234,12 @@ class MisbehavingPluginTest extends HostTestBase {
   void aCallbackJustInsideTheLimitCountsAndEndsTheLimit() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     System.getProperties().put(enteredKey, release);
-    PluginJar.of("late", "org.authhost.testplugins.late.LatePlugin").writeTo(root.resolve("plugins"), "late.jar");
-    startHost("\"settings\": { \"late\": { \"enabled\": true, \"properties\": { \"release\": \""
-        + enteredKey + "\" } } }");
+    PluginJar.of("late", "org.authhost.testplugins.late.LatePlugin")
+        .writeTo(root.resolve("plugins"), "late.jar");
+    startHost(
+        "\"settings\": { \"late\": { \"enabled\": true, \"properties\": { \"release\": \""
+            + enteredKey
+            + "\" } } }");
     int scheduled = clock.scheduledTasks();
     CompletableFuture<AuthenticationOutcome> answer = authenticateLater("late");
     clock.awaitScheduledTasks(scheduled + 1, Duration.ofSeconds(5));
@@ -237,8 +264,10 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(AuthenticationResult.SUCCESS, outcome.result(), "the first answer counts");
     assertNotNull(outcome.token());
     PluginView v = view("twice");
-    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, v.status(), "a warning does not disable");
-    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("twice"));
+    assertEquals(
+        PluginStatus.LOADED | PluginStatus.ENABLED, v.status(), "a warning does not disable");
+    List<TroubleshootingEntry> entries =
+        host.troubleshooting().entriesFor(HostEvents.aboutPlugin("twice"));
     assertEquals(1, entries.size());
     assertEquals(DiagnosticType.SERVER_EVENT_LOG_WARNING, entries.get(0).type());
     assertEquals(HResult.E_UNEXPECTED, entries.get(0).hresult());
@@ -265,8 +294,10 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(1, events.size(), "only the plug-in's own event: " + events);
     assertEquals("reporting", events.get(0).source());
     assertEquals(EventLevel.ERROR, events.get(0).level());
-    List<TroubleshootingEntry> entries = host.troubleshooting().entries().stream()
-        .filter(e -> e.source().endsWith("reporting")).toList();
+    List<TroubleshootingEntry> entries =
+        host.troubleshooting().entries().stream()
+            .filter(e -> e.source().endsWith("reporting"))
+            .toList();
     assertEquals(1, entries.size());
     assertEquals(DiagnosticType.PLUGIN_EVENT_LOG_ERROR, entries.get(0).type());
     assertEquals(HResult.E_ACCESSDENIED, entries.get(0).hresult());
@@ -288,7 +319,8 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(EventLevel.WARNING, events.get(0).level());
     assertEquals(HostEvents.aboutPlugin("unreported"), events.get(0).source());
     assertTrue(events.get(0).text().contains("logged no event"), events.get(0).text());
-    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("unreported"));
+    List<TroubleshootingEntry> entries =
+        host.troubleshooting().entriesFor(HostEvents.aboutPlugin("unreported"));
     assertEquals(1, entries.size());
     assertEquals(DiagnosticType.SERVER_EVENT_LOG_WARNING, entries.get(0).type());
     assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, entries.get(0).hresult());
@@ -298,17 +330,19 @@ class MisbehavingPluginTest extends HostTestBase {
   void aPluginBundlingAnotherVersionOfAHostLibraryGetsItsOwnCopy() throws Exception {
     Path oldJackson = PluginJar.testLibrary("jackson-core-2.12.7.jar");
     PluginJar.of("clash", "org.authhost.testplugins.clash.ClashPlugin")
-        .bundling(oldJackson).writeTo(root.resolve("plugins"), "clash.jar");
+        .bundling(oldJackson)
+        .writeTo(root.resolve("plugins"), "clash.jar");
     startHost("");
 
     PluginView v = view("clash");
     assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, v.status());
     assertEquals("jackson-core 2.12.7", v.packageName());
-    assertTrue(PackageVersion.VERSION.toString().startsWith("2.18"),
-        "the host keeps its own Jackson");
+    assertTrue(
+        PackageVersion.VERSION.toString().startsWith("2.18"), "the host keeps its own Jackson");
     assertEquals(AuthenticationResult.SUCCESS, authenticate("clash").result());
     assertTrue(eventsAbout("clash").isEmpty());
-    assertTrue(host.troubleshooting().entries().isEmpty(), host.troubleshooting().entries().toString());
+    assertTrue(
+        host.troubleshooting().entries().isEmpty(), host.troubleshooting().entries().toString());
   }
 
   @Test
@@ -322,7 +356,8 @@ class MisbehavingPluginTest extends HostTestBase {
     PluginView v = view("released");
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
     assertEquals(HResult.SEC_E_INVALID_HANDLE, v.errorCode());
-    List<TroubleshootingEntry> entries = host.troubleshooting().entriesFor(HostEvents.aboutPlugin("released"));
+    List<TroubleshootingEntry> entries =
+        host.troubleshooting().entriesFor(HostEvents.aboutPlugin("released"));
     assertEquals(1, entries.size());
     assertEquals(HResult.SEC_E_INVALID_HANDLE, entries.get(0).hresult());
     assertEquals(1, eventsAbout("released").size());
@@ -332,13 +367,25 @@ class MisbehavingPluginTest extends HostTestBase {
   @Test
   void theAnonymousPluginMapsEveryClientToTheGuestTokenAndReleaseInvalidatesIt() throws Exception {
     Files.createDirectories(root.resolve("plugins"));
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
         root.resolve("plugins").resolve("authhost-plugin-anonymous.jar"));
-    startHost("\"settings\": { \"anonymous\": { \"enabled\": true, \"properties\": { \"account\": \"Guest\" } } }");
-    assertEquals(List.of("anonymous"), host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
-    AuthenticationSession session = host.plugins().openSession("anonymous").get(5, TimeUnit.SECONDS);
+    startHost(
+        "\"settings\": { \"anonymous\": { \"enabled\": true, \"properties\": { \"account\": \"Guest\" } } }");
+    assertEquals(
+        List.of("anonymous"),
+        host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
+    AuthenticationSession session =
+        host.plugins().openSession("anonymous").get(5, TimeUnit.SECONDS);
 
-    AuthenticationOutcome outcome = session.authenticate(new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION, ClientContexts.COMMAND).get(5, TimeUnit.SECONDS);
+    AuthenticationOutcome outcome =
+        session
+            .authenticate(
+                new byte[0],
+                ClientContexts.USER,
+                ClientContexts.PRESENTATION,
+                ClientContexts.COMMAND)
+            .get(5, TimeUnit.SECONDS);
 
     assertEquals(AuthenticationResult.SUCCESS, outcome.result());
     assertEquals("Guest", outcome.logicalUserId());
@@ -348,9 +395,10 @@ class MisbehavingPluginTest extends HostTestBase {
     assertTrue(host.tokens().isOpen(outcome.token()));
     session.release().get(5, TimeUnit.SECONDS);
     assertFalse(host.tokens().isOpen(outcome.token()));
-    assertEquals(HResult.SEC_E_INVALID_HANDLE,
-        host.tokens().queryToken(outcome.token(), new Out<>()));
-    assertTrue(host.troubleshooting().entries().isEmpty(), host.troubleshooting().entries().toString());
+    assertEquals(
+        HResult.SEC_E_INVALID_HANDLE, host.tokens().queryToken(outcome.token(), new Out<>()));
+    assertTrue(
+        host.troubleshooting().entries().isEmpty(), host.troubleshooting().entries().toString());
   }
 
   @Test
@@ -361,7 +409,8 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
     assertEquals(HResult.E_FAIL, v.errorCode());
     assertEquals("the key store is missing", v.errorText());
-    assertTrue(host.plugins().offeredAuthenticationPlugins().isEmpty(), "never offered: fail closed");
+    assertTrue(
+        host.plugins().offeredAuthenticationPlugins().isEmpty(), "never offered: fail closed");
     List<EventRecord> events = eventsAbout("enableerror");
     assertEquals(1, events.size(), events.toString());
     assertEquals("enableerror", events.get(0).source());
@@ -379,8 +428,12 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status());
     assertEquals(HResult.E_FAIL, v.errorCode());
     List<EventRecord> events = eventsAbout("baddisable");
-    assertEquals(1, events.stream().filter(e -> e.text().equals("DisablePlugin called")).count(), events.toString());
-    assertEquals(1, events.stream().filter(e -> e.level() == EventLevel.ERROR).count(), events.toString());
+    assertEquals(
+        1,
+        events.stream().filter(e -> e.text().equals("DisablePlugin called")).count(),
+        events.toString());
+    assertEquals(
+        1, events.stream().filter(e -> e.level() == EventLevel.ERROR).count(), events.toString());
     assertEquals(1, host.troubleshooting().entriesFor(HostEvents.aboutPlugin("baddisable")).size());
   }
 

@@ -42,30 +42,40 @@ class PluginDiscoveryTest extends HostTestBase {
     startHost("\"settings\": { \"ghost\": { \"enabled\": true } }");
 
     assertEquals(LifeCycle.State.STARTED, host.state());
-    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, host.plugins().plugin("good").orElseThrow().status());
+    assertEquals(
+        PluginStatus.LOADED | PluginStatus.ENABLED,
+        host.plugins().plugin("good").orElseThrow().status());
     List<EventRecord> errors = host.eventLog().query(EventQuery.all().withLevel(EventLevel.ERROR));
     assertEquals(9, errors.size(), errors.toString());
-    errors.forEach(e -> {
-      assertEquals(HostEvents.HOST, e.source());
-      assertTrue(e.text().contains("Fix: "), e.text());
-    });
+    errors.forEach(
+        e -> {
+          assertEquals(HostEvents.HOST, e.source());
+          assertTrue(e.text().contains("Fix: "), e.text());
+        });
     assertProblem(errors, "no-descriptor.jar", "plugin/missing-descriptor", HResult.E_BAD_FORMAT);
     assertProblem(errors, "dup-1.jar", "plugin/duplicate-id", HResult.E_DUP_NAME);
     assertProblem(errors, "dup-2.jar", "plugin/duplicate-id", HResult.E_DUP_NAME);
     assertProblem(errors, "future.jar", "plugin/incompatible-api", HResult.E_REVISION_MISMATCH);
     assertProblem(errors, "newer.jar", "plugin/incompatible-api", HResult.E_REVISION_MISMATCH);
     assertProblem(errors, "typo.jar", "plugin/bad-descriptor", HResult.E_BAD_FORMAT);
-    assertProblem(errors, "noclass.jar", "plugin/bad-entry-point", HResult.NS_E_PLUGIN_CLSID_INVALID);
+    assertProblem(
+        errors, "noclass.jar", "plugin/bad-entry-point", HResult.NS_E_PLUGIN_CLSID_INVALID);
     assertProblem(errors, "corrupt.jar", "plugin/corrupt-jar", HResult.E_BAD_FORMAT);
     assertProblem(errors, "ghost.jar", "plugin/missing", HResult.E_FILE_NOT_FOUND);
     assertTrue(errors.stream().anyMatch(e -> e.text().contains("unknown key 'entrypoint'")));
 
     // Operators see the refused files as plug-ins in error, with the code and the fix.
-    PluginView dup = host.plugins().plugins().stream().filter(v -> v.id().equals("dup")).findFirst().orElseThrow();
+    PluginView dup =
+        host.plugins().plugins().stream()
+            .filter(v -> v.id().equals("dup"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(PluginStatus.ERROR, dup.status());
     assertEquals(HResult.E_DUP_NAME, dup.errorCode());
     assertEquals(9, host.troubleshooting().entriesFor(HostEvents.HOST).size());
-    assertEquals(List.of("good"), host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
+    assertEquals(
+        List.of("good"),
+        host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
   }
 
   @Test
@@ -82,9 +92,12 @@ class PluginDiscoveryTest extends HostTestBase {
     assertTrue(errors.get(0).text().contains(root.resolve("plugins").toString()));
   }
 
-  private static void assertProblem(List<EventRecord> errors, String file, String id, HResult code) {
-    List<EventRecord> matching = errors.stream()
-        .filter(e -> e.text().contains("/" + file + ":") && e.text().contains("[" + id + "]")).toList();
+  private static void assertProblem(
+      List<EventRecord> errors, String file, String id, HResult code) {
+    List<EventRecord> matching =
+        errors.stream()
+            .filter(e -> e.text().contains("/" + file + ":") && e.text().contains("[" + id + "]"))
+            .toList();
     assertEquals(1, matching.size(), file + " " + id + " in " + errors);
     assertEquals(code, matching.get(0).hresult());
   }

@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.events.EventLogStore;
 import org.authhost.host.events.EventQuery;
+import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.Test;
-import org.authhost.host.events.EventLogStore;
-import org.authhost.host.lifecycle.LifeCycle;
 
 /** Status bits through enable / disable / failure, and heartbeats with the WMS floor. */
 class PluginLifecycleTest extends HostTestBase {
@@ -24,7 +24,8 @@ class PluginLifecycleTest extends HostTestBase {
 
   private long heartbeats() {
     return host.eventLog().query(EventQuery.all().withSource("heartbeat")).stream()
-        .filter(e -> e.text().equals("heartbeat")).count();
+        .filter(e -> e.text().equals("heartbeat"))
+        .count();
   }
 
   /**
@@ -46,7 +47,8 @@ class PluginLifecycleTest extends HostTestBase {
   void heartbeatsArriveAtThePeriodAndStopWhenDisabled() throws Exception {
     PluginJar.of("heartbeat", "org.authhost.testplugins.heartbeat.HeartbeatPlugin")
         .writeTo(root.resolve("plugins"), "heartbeat.jar");
-    start("\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"150\" } } }");
+    start(
+        "\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"150\" } } }");
 
     advanceThroughHeartbeats(Duration.ofSeconds(1));
     assertEquals(6, heartbeats(), "heartbeats in 1 s at 150 ms: at 150, 300, ... 900 ms");
@@ -62,18 +64,23 @@ class PluginLifecycleTest extends HostTestBase {
   void aPeriodOfOneHundredMillisecondsOrLessNeverFires() throws Exception {
     PluginJar.of("heartbeat", "org.authhost.testplugins.heartbeat.HeartbeatPlugin")
         .writeTo(root.resolve("plugins"), "heartbeat.jar");
-    start("\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"100\" } } }");
+    start(
+        "\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"100\" } } }");
 
     advanceThroughHeartbeats(Duration.ofSeconds(1));
     assertEquals(0, heartbeats());
     assertNull(host.plugins().hosted("heartbeat").heartbeatInFlight(), "never called");
-    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, host.plugins().plugin("heartbeat").orElseThrow().status());
+    assertEquals(
+        PluginStatus.LOADED | PluginStatus.ENABLED,
+        host.plugins().plugin("heartbeat").orElseThrow().status());
   }
 
   @Test
   void operatorDisableAndEnableMoveTheStatusBitsAndTheOffer() throws Exception {
-    PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
-    PluginJar.of("off", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "off.jar");
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin")
+        .writeTo(root.resolve("plugins"), "good.jar");
+    PluginJar.of("off", "org.authhost.testplugins.TestPlugin")
+        .writeTo(root.resolve("plugins"), "off.jar");
     start("\"order\": [\"off\", \"good\"], \"settings\": { \"off\": { \"enabled\": false } }");
 
     assertEquals(PluginStatus.LOADED, host.plugins().plugin("off").orElseThrow().status());
@@ -84,7 +91,10 @@ class PluginLifecycleTest extends HostTestBase {
 
     assertEquals(PluginStatus.LOADED, host.plugins().disable("good").status());
     assertEquals(List.of("off"), offered());
-    assertEquals(AuthenticationResult.ERROR, authenticate("good").result(), "a disabled plug-in fails closed");
+    assertEquals(
+        AuthenticationResult.ERROR,
+        authenticate("good").result(),
+        "a disabled plug-in fails closed");
   }
 
   @Test
@@ -93,7 +103,9 @@ class PluginLifecycleTest extends HostTestBase {
         .writeTo(root.resolve("plugins"), "throwing.jar");
     start("");
     authenticate("throwing");
-    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, host.plugins().plugin("throwing").orElseThrow().status());
+    assertEquals(
+        PluginStatus.LOADED | PluginStatus.ERROR,
+        host.plugins().plugin("throwing").orElseThrow().status());
 
     PluginView enabled = host.plugins().enable("throwing");
 
@@ -104,14 +116,17 @@ class PluginLifecycleTest extends HostTestBase {
 
   @Test
   void stopCallsDisableThenShutdownAndIsIdempotent() throws Exception {
-    PluginJar.of("good", "org.authhost.testplugins.TestPlugin").writeTo(root.resolve("plugins"), "good.jar");
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin")
+        .writeTo(root.resolve("plugins"), "good.jar");
     start("");
     host.stop();
     host.stop();
     assertEquals(LifeCycle.State.STOPPED, host.state());
     var store = EventLogStore.openReader(host.config().eventLog().directory());
-    var last = store.query(EventQuery.all().withLevel(EventLevel.INFORMATION)).stream()
-        .map(e -> e.text()).toList();
+    var last =
+        store.query(EventQuery.all().withLevel(EventLevel.INFORMATION)).stream()
+            .map(e -> e.text())
+            .toList();
     assertEquals("host stopped", last.get(last.size() - 1));
     host = null;
   }

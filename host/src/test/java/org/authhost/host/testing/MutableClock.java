@@ -14,9 +14,9 @@ import org.authhost.host.time.Scheduler;
 
 /**
  * A clock that stands still until a test moves it, and the scheduler that goes with it: {@link
- * #advance} moves the instant and the nanosecond reading together and runs, on the caller's
- * thread and in order of their due time, every task that falls due on the way (Caffeine's
- * {@code FakeTicker} with a scheduler attached). No test has to sleep to let time pass.
+ * #advance} moves the instant and the nanosecond reading together and runs, on the caller's thread
+ * and in order of their due time, every task that falls due on the way (Caffeine's {@code
+ * FakeTicker} with a scheduler attached). No test has to sleep to let time pass.
  */
 public final class MutableClock extends HostClock implements Scheduler {
   private final List<Task> tasks = new ArrayList<>();
@@ -47,8 +47,11 @@ public final class MutableClock extends HostClock implements Scheduler {
     while (true) {
       Task due;
       synchronized (this) {
-        due = tasks.stream().filter(t -> t.due <= target)
-            .min(Comparator.comparingLong((Task t) -> t.due).thenComparingLong(t -> t.order)).orElse(null);
+        due =
+            tasks.stream()
+                .filter(t -> t.due <= target)
+                .min(Comparator.comparingLong((Task t) -> t.due).thenComparingLong(t -> t.order))
+                .orElse(null);
         if (due == null) {
           moveTo(target);
           return;
@@ -81,12 +84,14 @@ public final class MutableClock extends HostClock implements Scheduler {
    *
    * @throws AssertionError if they are not there within {@code timeout} of real time
    */
-  public synchronized void awaitScheduledTasks(int count, Duration timeout) throws InterruptedException {
+  public synchronized void awaitScheduledTasks(int count, Duration timeout)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (tasks.size() < count) {
       long left = end - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError(tasks.size() + " task(s) scheduled, not " + count + ", after " + timeout);
+        throw new AssertionError(
+            tasks.size() + " task(s) scheduled, not " + count + ", after " + timeout);
       }
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }
@@ -123,7 +128,8 @@ public final class MutableClock extends HostClock implements Scheduler {
   }
 
   @Override
-  public synchronized Scheduled scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay) {
+  public synchronized Scheduled scheduleWithFixedDelay(
+      Runnable task, Duration initialDelay, Duration delay) {
     if (delay.isZero() || delay.isNegative()) {
       throw new IllegalArgumentException("a period must be positive: " + delay);
     }

@@ -54,7 +54,8 @@ class MutableClockTest {
 
   @Test
   void aFixedDelayTaskRunsOncePerPeriodPassed() {
-    clock.scheduleWithFixedDelay(() -> ran.add("beat"), Duration.ofMillis(150), Duration.ofMillis(150));
+    clock.scheduleWithFixedDelay(
+        () -> ran.add("beat"), Duration.ofMillis(150), Duration.ofMillis(150));
 
     clock.advance(Duration.ofSeconds(1));
 
@@ -64,7 +65,9 @@ class MutableClockTest {
 
   @Test
   void aCancelledTaskNeverRunsAgain() {
-    Scheduled beat = clock.scheduleWithFixedDelay(() -> ran.add("beat"), Duration.ofMillis(100), Duration.ofMillis(100));
+    Scheduled beat =
+        clock.scheduleWithFixedDelay(
+            () -> ran.add("beat"), Duration.ofMillis(100), Duration.ofMillis(100));
     clock.advance(Duration.ofMillis(250));
 
     beat.cancel();
@@ -77,10 +80,12 @@ class MutableClockTest {
 
   @Test
   void aTaskScheduledByATaskRunsInTheSameAdvanceWhenItFallsDueThere() {
-    clock.schedule(() -> {
-      ran.add("first");
-      clock.schedule(() -> ran.add("second at " + clock.instant()), Duration.ofMillis(50));
-    }, Duration.ofMillis(100));
+    clock.schedule(
+        () -> {
+          ran.add("first");
+          clock.schedule(() -> ran.add("second at " + clock.instant()), Duration.ofMillis(50));
+        },
+        Duration.ofMillis(100));
 
     clock.advance(Duration.ofMillis(200));
 
@@ -94,7 +99,8 @@ class MutableClockTest {
 
   @Test
   void awaitingTasksThatAreNotScheduledFailsAfterTheTimeout() {
-    AssertionError e = assertThrows(AssertionError.class, () -> clock.awaitScheduledTasks(1, Duration.ZERO));
+    AssertionError e =
+        assertThrows(AssertionError.class, () -> clock.awaitScheduledTasks(1, Duration.ZERO));
     assertEquals("0 task(s) scheduled, not 1, after PT0S", e.getMessage());
   }
 }

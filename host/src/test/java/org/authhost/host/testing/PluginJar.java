@@ -1,7 +1,11 @@
 package org.authhost.host.testing;
 
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,18 +18,15 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.authhost.api.HResult;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Builds a real plug-in JAR in a test (PF4J's {@code PluginJar}): compiles the sources under
- * {@code src/test/plugins/<name>} (plus the shared {@code common}) against the API alone, writes the
+ * Builds a real plug-in JAR in a test (PF4J's {@code PluginJar}): compiles the sources under {@code
+ * src/test/plugins/<name>} (plus the shared {@code common}) against the API alone, writes the
  * descriptor, and bundles library JARs under {@code lib/}.
  */
 public final class PluginJar {
-  private static final Path SOURCES = Path.of(System.getProperty("authhost.test.sources", "src/test/plugins"));
+  private static final Path SOURCES =
+      Path.of(System.getProperty("authhost.test.sources", "src/test/plugins"));
 
   private final String sourceSet;
   private final Map<String, String> descriptor = new LinkedHashMap<>();
@@ -36,7 +37,9 @@ public final class PluginJar {
     this.sourceSet = sourceSet;
   }
 
-  /** A JAR from {@code src/test/plugins/<sourceSet>} with id = sourceSet and entry point guessed. */
+  /**
+   * A JAR from {@code src/test/plugins/<sourceSet>} with id = sourceSet and entry point guessed.
+   */
   public static PluginJar of(String sourceSet, String entryPoint) {
     PluginJar jar = new PluginJar(sourceSet);
     jar.descriptor.put("id", sourceSet);
@@ -89,8 +92,16 @@ public final class PluginJar {
     }
     StringBuilder classPath = new StringBuilder(apiClassPath());
     libraries.forEach(l -> classPath.append(File.pathSeparator).append(l));
-    List<String> args = new ArrayList<>(List.of("--release", "17", "-nowarn", "-cp", classPath.toString(),
-        "-d", classes.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--release",
+                "17",
+                "-nowarn",
+                "-cp",
+                classPath.toString(),
+                "-d",
+                classes.toString()));
     args.addAll(sources);
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     var errors = new ByteArrayOutputStream();
@@ -131,7 +142,8 @@ public final class PluginJar {
   /** Where the API's classes are: the only thing a plug-in compiles against. */
   static String apiClassPath() {
     try {
-      return Path.of(HResult.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+      return Path.of(HResult.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -144,6 +156,7 @@ public final class PluginJar {
 
   /** The built-in plug-in JARs the build placed in the distribution. */
   public static Path builtinPlugin(String fileName) {
-    return Path.of(System.getProperty("authhost.test.builtinPlugins", "target/authhost/plugins")).resolve(fileName);
+    return Path.of(System.getProperty("authhost.test.builtinPlugins", "target/authhost/plugins"))
+        .resolve(fileName);
   }
 }

@@ -6,13 +6,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.net.InetAddress;
 
 /**
  * One keep-alive HTTP/1.1 connection driven by hand: a request with a chosen {@code Authorization}
@@ -36,7 +36,10 @@ public final class RawHttpConnection implements AutoCloseable {
       return out;
     }
 
-    /** The data of the first {@code WWW-Authenticate: <scheme> <data>}; "" when bare, null when absent. */
+    /**
+     * The data of the first {@code WWW-Authenticate: <scheme> <data>}; "" when bare, null when
+     * absent.
+     */
     public String challengeData(String scheme) {
       for (String v : values("WWW-Authenticate")) {
         if (v.equalsIgnoreCase(scheme)) {
@@ -79,8 +82,14 @@ public final class RawHttpConnection implements AutoCloseable {
 
   /** Sends {@code GET path} with this Authorization value (none when null) and reads the answer. */
   public Response get(String path, String authorization) throws IOException {
-    String request = "GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\n"
-        + (authorization == null ? "" : "Authorization: " + authorization + "\r\n") + "\r\n";
+    String request =
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + authority
+            + "\r\n"
+            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+            + "\r\n";
     out.write(request.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     return read();

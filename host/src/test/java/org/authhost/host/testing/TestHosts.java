@@ -1,13 +1,13 @@
 package org.authhost.host.testing;
 
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import com.google.inject.Module;
-import com.google.inject.util.Modules;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
@@ -27,7 +27,9 @@ public final class TestHosts {
     Files.createDirectories(config);
     Files.createDirectories(root.resolve("plugins"));
     String extra = pluginsJson == null || pluginsJson.isBlank() ? "" : ",\n    " + pluginsJson;
-    Files.writeString(config.resolve("host.json"), """
+    Files.writeString(
+        config.resolve("host.json"),
+        """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -39,7 +41,8 @@ public final class TestHosts {
           "eventLog": { "maxBytes": 16777216, "segmentBytes": 1048576 },
           "http": { "port": 0 }
         }
-        """.formatted(extra));
+        """
+            .formatted(extra));
     return config;
   }
 
@@ -55,8 +58,10 @@ public final class TestHosts {
     InputStream stdin = System.in;
     try {
       System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
-      int rc = Main.commandLine().execute("accounts", "add", user, "--password-stdin", "--config",
-          configFolder.toString());
+      int rc =
+          Main.commandLine()
+              .execute(
+                  "accounts", "add", user, "--password-stdin", "--config", configFolder.toString());
       if (rc != 0) {
         throw new IllegalStateException("accounts add " + user + " exited with " + rc);
       }
@@ -68,15 +73,18 @@ public final class TestHosts {
   /**
    * A started host for an end-to-end test of one built-in plug-in: {@code root/media/hello.txt}
    * holding {@code body}, the distribution's {@code pluginJar} (e.g. {@code
-   * authhost-plugin-ntlm.jar}) alone in {@code root/plugins}, {@code hostJson} as the configuration,
-   * and the account {@code alice} with password {@code pw-alice}, made as an operator would.
+   * authhost-plugin-ntlm.jar}) alone in {@code root/plugins}, {@code hostJson} as the
+   * configuration, and the account {@code alice} with password {@code pw-alice}, made as an
+   * operator would.
    */
-  public static AuthHost startServing(Path root, String pluginJar, String body, String hostJson) throws Exception {
+  public static AuthHost startServing(Path root, String pluginJar, String body, String hostJson)
+      throws Exception {
     return startServing(root, pluginJar, body, hostJson, Modules.EMPTY_MODULE);
   }
 
   /** {@link #startServing(Path, String, String, String)} with bindings replaced (a fake clock). */
-  public static AuthHost startServing(Path root, String pluginJar, String body, String hostJson, Module overrides)
+  public static AuthHost startServing(
+      Path root, String pluginJar, String body, String hostJson, Module overrides)
       throws Exception {
     Files.createDirectories(root.resolve("media"));
     Files.writeString(root.resolve("media/hello.txt"), body);

@@ -1,5 +1,6 @@
 package org.authhost.host.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -17,27 +18,27 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
-import java.io.File;
 
 /**
- * A throw-away MIT Kerberos realm for end-to-end tests: its own krb5.conf and kdc.conf in a
- * scratch folder, a database made with {@code kdb5_util create -s}, principals and a keytab made
- * with {@code kadmin.local}, {@code krb5kdc -n} in the foreground on a free loopback port, and
- * {@code kinit} into private credential caches. Every process gets {@code KRB5_CONFIG},
- * {@code KRB5_KDC_PROFILE} and {@code KRB5CCNAME} in its environment, so nothing outside the
- * folder (no {@code /etc/krb5.conf}, no system KDC) is read or touched.
+ * A throw-away MIT Kerberos realm for end-to-end tests: its own krb5.conf and kdc.conf in a scratch
+ * folder, a database made with {@code kdb5_util create -s}, principals and a keytab made with
+ * {@code kadmin.local}, {@code krb5kdc -n} in the foreground on a free loopback port, and {@code
+ * kinit} into private credential caches. Every process gets {@code KRB5_CONFIG}, {@code
+ * KRB5_KDC_PROFILE} and {@code KRB5CCNAME} in its environment, so nothing outside the folder (no
+ * {@code /etc/krb5.conf}, no system KDC) is read or touched.
  *
- * <p>Without the MIT binaries the test is skipped, with the packages to install; with
- * {@code AUTHHOST_REQUIRE_KERBEROS=1} (as CI sets it) it fails instead, so that CI cannot go green
- * by skipping.
+ * <p>Without the MIT binaries the test is skipped, with the packages to install; with {@code
+ * AUTHHOST_REQUIRE_KERBEROS=1} (as CI sets it) it fails instead, so that CI cannot go green by
+ * skipping.
  */
 public final class ThrowawayKdc implements AutoCloseable {
   public static final String REALM = "TEST.LOCAL";
   public static final String SERVICE = "HTTP/localhost";
-  public static final String INSTALL = "install the MIT Kerberos packages: apt-get install krb5-kdc "
-      + "krb5-admin-server krb5-user";
-  private static final List<String> SEARCH = List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin",
-      "/usr/local/bin");
+  public static final String INSTALL =
+      "install the MIT Kerberos packages: apt-get install krb5-kdc "
+          + "krb5-admin-server krb5-user";
+  private static final List<String> SEARCH =
+      List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin");
   private static final int ATTEMPTS = 5;
 
   private final Path dir;
@@ -62,7 +63,8 @@ public final class ThrowawayKdc implements AutoCloseable {
       find(tool).ifPresentOrElse(p -> tools.put(tool, p), () -> missing.add(tool));
     }
     if (!missing.isEmpty()) {
-      String message = "MIT Kerberos is not installed (no " + String.join(", ", missing) + "); " + INSTALL;
+      String message =
+          "MIT Kerberos is not installed (no " + String.join(", ", missing) + "); " + INSTALL;
       if ("1".equals(System.getenv("AUTHHOST_REQUIRE_KERBEROS"))) {
         Assertions.fail(message + " (AUTHHOST_REQUIRE_KERBEROS=1: this test may not be skipped)");
       }
@@ -73,7 +75,14 @@ public final class ThrowawayKdc implements AutoCloseable {
     try {
       kdc.port = freePort();
       kdc.writeConfig();
-      kdc.run("kdb5_util", "create", "-s", "-r", REALM, "-P", "master-" + ProcessHandle.current().pid());
+      kdc.run(
+          "kdb5_util",
+          "create",
+          "-s",
+          "-r",
+          REALM,
+          "-P",
+          "master-" + ProcessHandle.current().pid());
       kdc.run("kadmin.local", "-r", REALM, "-q", "addprinc -randkey " + SERVICE);
       kdc.run("kadmin.local", "-r", REALM, "-q", "ktadd -k " + kdc.keytab() + " " + SERVICE);
       kdc.startKdc();
@@ -90,7 +99,11 @@ public final class ThrowawayKdc implements AutoCloseable {
     if (path != null) {
       dirs.addAll(List.of(path.split(File.pathSeparator)));
     }
-    return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, tool)).filter(Files::isExecutable).findFirst();
+    return dirs.stream()
+        .filter(d -> !d.isEmpty())
+        .map(d -> Path.of(d, tool))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   /** A port free for both TCP and UDP on loopback now; the KDC may still lose a race for it. */
@@ -111,7 +124,9 @@ public final class ThrowawayKdc implements AutoCloseable {
 
   private void writeConfig() throws IOException {
     String d = dir.toAbsolutePath().toString();
-    Files.writeString(krb5Conf(), """
+    Files.writeString(
+        krb5Conf(),
+        """
         [libdefaults]
           default_realm = %1$s
           dns_lookup_kdc = false
@@ -126,8 +141,11 @@ public final class ThrowawayKdc implements AutoCloseable {
           }
         [domain_realm]
           localhost = %1$s
-        """.formatted(REALM, d, port));
-    Files.writeString(dir.resolve("kdc.conf"), """
+        """
+            .formatted(REALM, d, port));
+    Files.writeString(
+        dir.resolve("kdc.conf"),
+        """
         [kdcdefaults]
           kdc_listen = 127.0.0.1:%3$d
           kdc_tcp_listen = 127.0.0.1:%3$d
@@ -146,7 +164,8 @@ public final class ThrowawayKdc implements AutoCloseable {
           kdc = FILE:%2$s/kdc.log
           admin_server = FILE:%2$s/kadmin.log
           default = FILE:%2$s/krb5.log
-        """.formatted(REALM, d, port));
+        """
+            .formatted(REALM, d, port));
     Files.writeString(dir.resolve("kadm5.acl"), "");
   }
 
@@ -163,8 +182,13 @@ public final class ThrowawayKdc implements AutoCloseable {
       kdc.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       kdc = null;
       if (attempt == ATTEMPTS) {
-        throw new IllegalStateException("krb5kdc did not start after " + ATTEMPTS + " ports; last output: " + output
-            + "; log: " + read(dir.resolve("kdc.log")));
+        throw new IllegalStateException(
+            "krb5kdc did not start after "
+                + ATTEMPTS
+                + " ports; last output: "
+                + output
+                + "; log: "
+                + read(dir.resolve("kdc.log")));
       }
       port = freePort(); // most likely the port was taken meanwhile: retry with another
       writeConfig();
@@ -206,15 +230,24 @@ public final class ThrowawayKdc implements AutoCloseable {
     run("kadmin.local", "-r", REALM, "-q", "ktadd -k " + keytab + " " + principal);
   }
 
-  /** Gets {@code user} a ticket-granting ticket in a credential cache of its own, and returns the cache. */
+  /**
+   * Gets {@code user} a ticket-granting ticket in a credential cache of its own, and returns the
+   * cache.
+   */
   public Path kinit(String user, String password) throws Exception {
     Path cache = dir.resolve("ccache-" + user.replaceAll("[^A-Za-z0-9]", "_"));
     List<String> command = List.of(tools.get("kinit").toString(), "-c", "FILE:" + cache, user);
     try {
       execute(command, environment(cache), password + "\n");
     } catch (IllegalStateException e) {
-      throw new IllegalStateException("kinit " + user + " failed: " + e.getMessage() + "; KDC log: "
-          + read(dir.resolve("kdc.log")), e);
+      throw new IllegalStateException(
+          "kinit "
+              + user
+              + " failed: "
+              + e.getMessage()
+              + "; KDC log: "
+              + read(dir.resolve("kdc.log")),
+          e);
     }
     return cache;
   }
@@ -237,7 +270,8 @@ public final class ThrowawayKdc implements AutoCloseable {
    * @param input what to write to its standard input, or {@code null} for none
    * @throws IllegalStateException on a timeout or a non-zero exit, with the tool's output
    */
-  private void execute(List<String> command, Map<String, String> env, String input) throws Exception {
+  private void execute(List<String> command, Map<String, String> env, String input)
+      throws Exception {
     Path output = Files.createTempFile(dir, Path.of(command.get(0)).getFileName() + "-", ".out");
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
@@ -255,18 +289,22 @@ public final class ThrowawayKdc implements AutoCloseable {
     }
     if (!p.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      throw new IllegalStateException(String.join(" ", command) + " did not finish within " + TOOL_TIMEOUT_SECONDS
-          + " s and was stopped; its output: " + read(output));
+      throw new IllegalStateException(
+          String.join(" ", command)
+              + " did not finish within "
+              + TOOL_TIMEOUT_SECONDS
+              + " s and was stopped; its output: "
+              + read(output));
     }
     if (p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue() + ": "
-          + read(output));
+      throw new IllegalStateException(
+          String.join(" ", command) + " exited with " + p.exitValue() + ": " + read(output));
     }
   }
 
   /**
-   * The environment of a Kerberos client or tool using this realm: {@code KRB5_CONFIG},
-   * {@code KRB5_KDC_PROFILE} and, for a client, {@code KRB5CCNAME}.
+   * The environment of a Kerberos client or tool using this realm: {@code KRB5_CONFIG}, {@code
+   * KRB5_KDC_PROFILE} and, for a client, {@code KRB5CCNAME}.
    *
    * @param cache the credential cache, or {@code null} for one that does not exist
    */
@@ -274,7 +312,9 @@ public final class ThrowawayKdc implements AutoCloseable {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KRB5_CONFIG", krb5Conf().toString());
     env.put("KRB5_KDC_PROFILE", dir.resolve("kdc.conf").toAbsolutePath().toString());
-    env.put("KRB5CCNAME", "FILE:" + (cache == null ? dir.resolve("no-such-ccache") : cache).toAbsolutePath());
+    env.put(
+        "KRB5CCNAME",
+        "FILE:" + (cache == null ? dir.resolve("no-such-ccache") : cache).toAbsolutePath());
     return env;
   }
 

@@ -2,6 +2,7 @@ package org.authhost.host.tokens;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -9,11 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.authhost.api.Sid;
-import java.nio.file.FileAlreadyExistsException;
 
 /**
- * A fixed account directory for the token-table tests (the host itself uses the account store):
- * the two accounts every Windows machine has, Administrator (RID 500) and Guest (RID 501), under a
+ * A fixed account directory for the token-table tests (the host itself uses the account store): the
+ * two accounts every Windows machine has, Administrator (RID 500) and Guest (RID 501), under a
  * machine SID made once and kept in the data folder so that SIDs stay stable across restarts.
  */
 public final class BuiltinAccounts implements AccountDirectory {
@@ -24,10 +24,16 @@ public final class BuiltinAccounts implements AccountDirectory {
 
   BuiltinAccounts(String domain, Sid machineSid) {
     this.domain = domain.toUpperCase(Locale.ROOT);
-    this.accounts = List.of(
-        new Account("Administrator", this.domain, new Sid(machineSid + "-500"),
-            List.of(Sid.ADMINISTRATORS, Sid.USERS, Sid.AUTHENTICATED_USERS), false),
-        new Account("Guest", this.domain, new Sid(machineSid + "-501"), List.of(Sid.GUESTS), false));
+    this.accounts =
+        List.of(
+            new Account(
+                "Administrator",
+                this.domain,
+                new Sid(machineSid + "-500"),
+                List.of(Sid.ADMINISTRATORS, Sid.USERS, Sid.AUTHENTICATED_USERS),
+                false),
+            new Account(
+                "Guest", this.domain, new Sid(machineSid + "-501"), List.of(Sid.GUESTS), false));
   }
 
   /** The built-in accounts of the machine whose SID is kept in {@code dataDirectory}. */
@@ -46,9 +52,13 @@ public final class BuiltinAccounts implements AccountDirectory {
     }
     Files.createDirectories(dataDirectory);
     SecureRandom random = new SecureRandom();
-    Sid sid = new Sid(String.format("S-1-5-21-%d-%d-%d",
-        Integer.toUnsignedLong(random.nextInt()), Integer.toUnsignedLong(random.nextInt()),
-        Integer.toUnsignedLong(random.nextInt())));
+    Sid sid =
+        new Sid(
+            String.format(
+                "S-1-5-21-%d-%d-%d",
+                Integer.toUnsignedLong(random.nextInt()),
+                Integer.toUnsignedLong(random.nextInt()),
+                Integer.toUnsignedLong(random.nextInt())));
     Path temp = Files.createTempFile(dataDirectory, MACHINE_SID_FILE, ".tmp");
     Files.writeString(temp, sid.value() + "\n", StandardCharsets.US_ASCII);
     try {
@@ -76,7 +86,9 @@ public final class BuiltinAccounts implements AccountDirectory {
       accountDomain = name.substring(at + 1);
       name = name.substring(0, at);
     }
-    if (accountDomain != null && !accountDomain.isEmpty() && !accountDomain.equalsIgnoreCase(domain)
+    if (accountDomain != null
+        && !accountDomain.isEmpty()
+        && !accountDomain.equalsIgnoreCase(domain)
         && !accountDomain.equals(".")) {
       return Optional.empty();
     }

@@ -31,7 +31,8 @@ class BuiltinAccountsTest {
     Sid first = find(BuiltinAccounts.load("host", dir), "Guest").sid();
     Sid second = find(BuiltinAccounts.load("host", dir), "Guest").sid();
     assertEquals(first, second);
-    assertEquals(find(BuiltinAccounts.load("host", dir), "Administrator").sid(),
+    assertEquals(
+        find(BuiltinAccounts.load("host", dir), "Administrator").sid(),
         find(BuiltinAccounts.load("host", dir), "Administrator").sid());
   }
 
@@ -97,16 +98,19 @@ class BuiltinAccountsTest {
         CyclicBarrier start = new CyclicBarrier(threads);
         List<Future<Sid>> results = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-          results.add(pool.submit(() -> {
-            start.await();
-            return BuiltinAccounts.machineSid(dir);
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return BuiltinAccounts.machineSid(dir);
+                  }));
         }
         Set<Sid> sids = new HashSet<>();
         for (Future<Sid> f : results) {
           sids.add(f.get());
         }
-        assertEquals(1, sids.size(), "round " + round + ": hosts disagree on the machine SID: " + sids);
+        assertEquals(
+            1, sids.size(), "round " + round + ": hosts disagree on the machine SID: " + sids);
         Sid onDisk = new Sid(Files.readString(dir.resolve("machine.sid")).strip());
         assertEquals(Set.of(onDisk), sids, "round " + round);
       }

@@ -32,9 +32,12 @@ class ImpersonationTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    assertEquals(Optional.empty(), Impersonation.current(), "no impersonation leaked into this test");
-    table = new TokenTable(BuiltinAccounts.load("authhost", dataDir),
-        Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC));
+    assertEquals(
+        Optional.empty(), Impersonation.current(), "no impersonation leaked into this test");
+    table =
+        new TokenTable(
+            BuiltinAccounts.load("authhost", dataDir),
+            Clock.fixed(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC));
     guest = logon("Guest");
     admin = logon("Administrator");
   }
@@ -69,12 +72,15 @@ class ImpersonationTest {
 
   @Test
   void revertsWhenTheBodyThrows() {
-    IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> {
-      try (Impersonation scope = table.impersonate(admin)) {
-        assertTrue(Impersonation.current().orElseThrow().hasSid(Sid.ADMINISTRATORS));
-        throw new IllegalStateException("work failed");
-      }
-    });
+    IllegalStateException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () -> {
+              try (Impersonation scope = table.impersonate(admin)) {
+                assertTrue(Impersonation.current().orElseThrow().hasSid(Sid.ADMINISTRATORS));
+                throw new IllegalStateException("work failed");
+              }
+            });
     assertEquals("work failed", thrown.getMessage());
     assertEquals(Optional.empty(), Impersonation.current());
   }
@@ -107,7 +113,8 @@ class ImpersonationTest {
   @Test
   void impersonationIsPerThread() throws Exception {
     try (Impersonation scope = table.impersonate(guest)) {
-      Optional<AccessToken> seenElsewhere = CompletableFuture.supplyAsync(Impersonation::current).get();
+      Optional<AccessToken> seenElsewhere =
+          CompletableFuture.supplyAsync(Impersonation::current).get();
       assertEquals(Optional.empty(), seenElsewhere);
       assertTrue(Impersonation.current().isPresent());
     }
@@ -119,13 +126,15 @@ class ImpersonationTest {
     Impersonation scope = table.impersonate(guest);
     try {
       AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread other = new Thread(() -> {
-        try {
-          scope.close();
-        } catch (Throwable t) {
-          failure.set(t);
-        }
-      });
+      Thread other =
+          new Thread(
+              () -> {
+                try {
+                  scope.close();
+                } catch (Throwable t) {
+                  failure.set(t);
+                }
+              });
       other.start();
       other.join();
       assertInstanceOf(IllegalStateException.class, failure.get());
@@ -142,7 +151,8 @@ class ImpersonationTest {
     try (Impersonation scope = table.impersonate(guest)) {
       assertEquals(HResult.S_OK, table.closeHandle(guest));
       assertEquals(Optional.of(expected), Impersonation.current());
-      assertEquals(HResult.SEC_E_INVALID_HANDLE,
+      assertEquals(
+          HResult.SEC_E_INVALID_HANDLE,
           assertThrows(InvalidHandleException.class, () -> table.impersonate(guest)).hresult());
       assertEquals(Optional.of(expected), Impersonation.current());
     }

@@ -97,8 +97,17 @@ class TokenTableTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Guest", "guest", "GUEST", "AUTHHOST\\guest", "authhost\\Guest", "guest@authhost",
-      "Guest@AUTHHOST", ".\\Guest"})
+  @ValueSource(
+      strings = {
+        "Guest",
+        "guest",
+        "GUEST",
+        "AUTHHOST\\guest",
+        "authhost\\Guest",
+        "guest@authhost",
+        "Guest@AUTHHOST",
+        ".\\Guest"
+      })
   void guestNameFormsResolve(String name) {
     AccessToken token = query(logon(name));
     assertEquals(new Sid(machineSid + "-501"), token.user());
@@ -117,7 +126,8 @@ class TokenTableTest {
 
   @Test
   void disabledAccountIsLogonFailure() {
-    Account disabled = new Account("bob", "AUTHHOST", new Sid("S-1-5-21-1-2-3-1001"), List.of(), true);
+    Account disabled =
+        new Account("bob", "AUTHHOST", new Sid("S-1-5-21-1-2-3-1001"), List.of(), true);
     TokenTable t = new TokenTable(name -> Optional.of(disabled), Clock.systemUTC());
     Out<TokenHandle> handle = new Out<>();
     assertEquals(HResult.E_LOGON_FAILURE, t.logonUser("bob", PACKAGE, handle));
@@ -145,7 +155,8 @@ class TokenTableTest {
     assertFalse(token.isSet());
     assertNull(token.get());
     assertEquals(HResult.SEC_E_INVALID_HANDLE, table.closeHandle(handle));
-    InvalidHandleException e = assertThrows(InvalidHandleException.class, () -> table.impersonate(handle));
+    InvalidHandleException e =
+        assertThrows(InvalidHandleException.class, () -> table.impersonate(handle));
     assertEquals(HResult.SEC_E_INVALID_HANDLE, e.hresult());
     assertEquals(Optional.empty(), Impersonation.current());
   }
@@ -157,7 +168,8 @@ class TokenTableTest {
     assertFalse(table.isOpen(bogus));
     assertEquals(HResult.SEC_E_INVALID_HANDLE, table.queryToken(bogus, new Out<>()));
     assertEquals(HResult.SEC_E_INVALID_HANDLE, table.closeHandle(bogus));
-    assertEquals(HResult.SEC_E_INVALID_HANDLE,
+    assertEquals(
+        HResult.SEC_E_INVALID_HANDLE,
         assertThrows(InvalidHandleException.class, () -> table.impersonate(bogus)).hresult());
     assertEquals(1, table.openHandles());
   }

@@ -94,8 +94,13 @@ public class TestPlugin implements BasicPlugin, AuthenticationPlugin {
     }
 
     @Override
-    public HResult authenticate(byte[] blob, UserContext user, PresentationContext presentation,
-        CommandContext command, AuthenticationCallback callback, Object context) {
+    public HResult authenticate(
+        byte[] blob,
+        UserContext user,
+        PresentationContext presentation,
+        CommandContext command,
+        AuthenticationCallback callback,
+        Object context) {
       return TestPlugin.this.authenticate(this, callback, context);
     }
 

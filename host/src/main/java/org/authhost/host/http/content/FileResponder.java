@@ -50,27 +50,27 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>GET and HEAD only; any other method gets 405 with {@code Allow: GET, HEAD}. A directory or
  *       a missing file gets 404, a file the host may not read 403.
- *   <li>{@code Content-Type} ({@link MediaTypes}), {@code Content-Length}, {@code Last-Modified},
- *       a strong {@code ETag} made of the size and the modification time, {@code Accept-Ranges:
+ *   <li>{@code Content-Type} ({@link MediaTypes}), {@code Content-Length}, {@code Last-Modified}, a
+ *       strong {@code ETag} made of the size and the modification time, {@code Accept-Ranges:
  *       bytes} and {@code Date}.
  *   <li>Conditional requests in the order of RFC 9110 section 13.2.2: {@code If-Match} (strong
  *       comparison) or else {@code If-Unmodified-Since} failing gives 412; {@code If-None-Match}
- *       (weak comparison) or else {@code If-Modified-Since} matching gives 304; {@code If-Range}
- *       (a strong ETag, or a date equal to {@code Last-Modified} that is at least a second old)
- *       that does not match turns a range request into a plain 200.
+ *       (weak comparison) or else {@code If-Modified-Since} matching gives 304; {@code If-Range} (a
+ *       strong ETag, or a date equal to {@code Last-Modified} that is at least a second old) that
+ *       does not match turns a range request into a plain 200.
  *   <li>One byte range of GET ({@code bytes=a-b}, {@code bytes=a-}, {@code bytes=-n}) gives 206
- *       with {@code Content-Range}; a range that starts past the end (or {@code -0}) gives 416
- *       with {@code Content-Range: bytes *}{@code /length}. <b>A request for several ranges is
- *       answered with the whole file (200)</b>, which RFC 9110 allows; no
- *       {@code multipart/byteranges}. A malformed {@code Range} header, or a unit other than
- *       bytes, is ignored (200), as the RFC requires. HEAD ignores {@code Range}.
- *   <li>The body goes out as a zero-copy {@link DefaultFileRegion} when the pipeline has no
- *       {@link SslHandler}; with TLS it goes through an {@link HttpChunkedInput} over a {@link
+ *       with {@code Content-Range}; a range that starts past the end (or {@code -0}) gives 416 with
+ *       {@code Content-Range: bytes *}{@code /length}. <b>A request for several ranges is answered
+ *       with the whole file (200)</b>, which RFC 9110 allows; no {@code multipart/byteranges}. A
+ *       malformed {@code Range} header, or a unit other than bytes, is ignored (200), as the RFC
+ *       requires. HEAD ignores {@code Range}.
+ *   <li>The body goes out as a zero-copy {@link DefaultFileRegion} when the pipeline has no {@link
+ *       SslHandler}; with TLS it goes through an {@link HttpChunkedInput} over a {@link
  *       ChunkedNioFile}, which <b>requires a {@link ChunkedWriteHandler} in the pipeline between
  *       the {@code HttpServerCodec} and the handler whose context is passed in</b>. No content
  *       compressor may sit in the pipeline (it cannot handle file regions).
- *   <li>With {@code keepAlive} false the response says {@code Connection: close} and the channel
- *       is closed once it is written; with true, an HTTP/1.0 client is told {@code Connection:
+ *   <li>With {@code keepAlive} false the response says {@code Connection: close} and the channel is
+ *       closed once it is written; with true, an HTTP/1.0 client is told {@code Connection:
  *       keep-alive}. A write that fails part-way closes the channel (the response is truncated).
  * </ul>
  *
@@ -102,13 +102,18 @@ public final class FileResponder {
   }
 
   /**
-   * {@link #respond(ChannelHandlerContext, HttpRequest, Path, boolean, Clock)} with headers of the caller's
-   * added to whatever answer it gives (e.g. {@code Authentication-Info} from the logon).
+   * {@link #respond(ChannelHandlerContext, HttpRequest, Path, boolean, Clock)} with headers of the
+   * caller's added to whatever answer it gives (e.g. {@code Authentication-Info} from the logon).
    *
    * @param extra headers to add, or null
    */
-  public static ChannelFuture respond(ChannelHandlerContext ctx, HttpRequest request, Path file, boolean keepAlive,
-      HttpHeaders extra, Clock clock) {
+  public static ChannelFuture respond(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      Path file,
+      boolean keepAlive,
+      HttpHeaders extra,
+      Clock clock) {
     HttpMethod method = request.method();
     boolean head = HttpMethod.HEAD.equals(method);
     if (!head && !HttpMethod.GET.equals(method)) {
@@ -131,7 +136,8 @@ public final class FileResponder {
       return send(ctx, request, error(HttpResponseStatus.FORBIDDEN), null, keepAlive, extra);
     } catch (IOException | SecurityException e) {
       log.warn("Cannot open {}: {}", file, e.toString());
-      return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
+      return send(
+          ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
     }
 
     boolean handedOver = false;
@@ -147,12 +153,24 @@ public final class FileResponder {
       String ifMatch = h.get(HttpHeaderNames.IF_MATCH);
       if (ifMatch != null) {
         if (!matches(ifMatch, etag, true)) {
-          return send(ctx, request, validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified), null, keepAlive, extra);
+          return send(
+              ctx,
+              request,
+              validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified),
+              null,
+              keepAlive,
+              extra);
         }
       } else {
         Long since = httpDate(h.get(HttpHeaderNames.IF_UNMODIFIED_SINCE));
         if (since != null && modifiedSeconds * 1000L > since) {
-          return send(ctx, request, validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified), null, keepAlive, extra);
+          return send(
+              ctx,
+              request,
+              validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified),
+              null,
+              keepAlive,
+              extra);
         }
       }
       // Steps 3 and 4 (GET and HEAD only, which is all that gets here).
@@ -165,19 +183,23 @@ public final class FileResponder {
         notModified = since != null && modifiedSeconds * 1000L <= since;
       }
       if (notModified) {
-        HttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
+        HttpResponse response =
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
         return send(ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
       }
 
       // Step 5: ranges, GET only.
       ByteRange range = null;
       String rangeHeader = head ? null : h.get(HttpHeaderNames.RANGE);
-      if (rangeHeader != null && ifRangeHolds(h.get(HttpHeaderNames.IF_RANGE), etag, modifiedMillis, clock.millis())) {
+      if (rangeHeader != null
+          && ifRangeHolds(h.get(HttpHeaderNames.IF_RANGE), etag, modifiedMillis, clock.millis())) {
         range = ByteRange.parse(rangeHeader, length);
         if (range == ByteRange.UNSATISFIABLE) {
           HttpResponse response = error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
           response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
-          return send(ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
+          return send(
+              ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
         }
         if (range == ByteRange.IGNORE) {
           range = null;
@@ -186,7 +208,8 @@ public final class FileResponder {
 
       HttpResponse response =
           new DefaultHttpResponse(
-              HttpVersion.HTTP_1_1, range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT);
+              HttpVersion.HTTP_1_1,
+              range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT);
       HttpHeaders out = response.headers();
       out.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.of(file));
       out.set("X-Content-Type-Options", "nosniff");
@@ -197,7 +220,9 @@ public final class FileResponder {
       if (range != null) {
         start = range.first();
         count = range.last() - range.first() + 1;
-        out.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + length);
+        out.set(
+            HttpHeaderNames.CONTENT_RANGE,
+            "bytes " + range.first() + "-" + range.last() + "/" + length);
       }
       out.set(HttpHeaderNames.CONTENT_LENGTH, count);
       if (head || count == 0) {
@@ -207,7 +232,8 @@ public final class FileResponder {
       return send(ctx, request, response, new FileBody(channel, start, count), keepAlive, extra);
     } catch (IOException e) {
       log.warn("Cannot read {}: {}", file, e.toString());
-      return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
+      return send(
+          ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
     } finally {
       if (!handedOver) {
         closeQuietly(channel);
@@ -218,8 +244,13 @@ public final class FileResponder {
   /** The part of an open file to send. */
   private record FileBody(FileChannel channel, long start, long count) {}
 
-  private static ChannelFuture send(ChannelHandlerContext ctx, HttpRequest request, HttpResponse response,
-      FileBody body, boolean keepAlive, HttpHeaders extra) {
+  private static ChannelFuture send(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      HttpResponse response,
+      FileBody body,
+      boolean keepAlive,
+      HttpHeaders extra) {
     HttpHeaders out = response.headers();
     if (extra != null) {
       out.add(extra);
@@ -233,7 +264,8 @@ public final class FileResponder {
       if (response instanceof FullHttpResponse full) {
         if (head) {
           // The length stays in the headers; the body must not go out.
-          HttpResponse bare = new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers());
+          HttpResponse bare =
+              new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers());
           full.release();
           ctx.write(bare);
           last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -251,7 +283,8 @@ public final class FileResponder {
       } catch (IOException e) {
         // Only thrown for a channel that is already closed.
         closeQuietly(body.channel());
-        return send(ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
+        return send(
+            ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
       }
       ctx.write(response);
       // HttpChunkedInput ends the body with the LastHttpContent; ChunkedNioFile closes the file.
@@ -261,13 +294,16 @@ public final class FileResponder {
       ctx.write(new DefaultFileRegion(body.channel(), body.start(), body.count()));
       last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     }
-    last.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+    last.addListener(
+        keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
     return last;
   }
 
   /** A small text/plain response for a status without a file body. */
   private static FullHttpResponse error(HttpResponseStatus status) {
-    ByteBuf text = Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + "\n", StandardCharsets.UTF_8);
+    ByteBuf text =
+        Unpooled.copiedBuffer(
+            status.code() + " " + status.reasonPhrase() + "\n", StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, text);
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.readableBytes());
@@ -287,8 +323,8 @@ public final class FileResponder {
 
   /**
    * Whether an {@code If-Match} / {@code If-None-Match} value matches {@code etag}: {@code *}
-   * matches any current representation; otherwise one of the listed tags must match, strongly
-   * (both strong and equal) or weakly (equal opaque parts). An unparsable list matches nothing.
+   * matches any current representation; otherwise one of the listed tags must match, strongly (both
+   * strong and equal) or weakly (equal opaque parts). An unparsable list matches nothing.
    */
   static boolean matches(String headerValue, String etag, boolean strong) {
     String trimmed = headerValue.trim();

@@ -18,13 +18,15 @@ final class GlobalExecutorScheduler implements Scheduler {
 
   @Override
   public Scheduled schedule(Runnable task, Duration delay) {
-    return new NettyScheduled(GlobalEventExecutor.INSTANCE.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS));
+    return new NettyScheduled(
+        GlobalEventExecutor.INSTANCE.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   @Override
   public Scheduled scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay) {
-    return new NettyScheduled(GlobalEventExecutor.INSTANCE.scheduleWithFixedDelay(
-        task, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS));
+    return new NettyScheduled(
+        GlobalEventExecutor.INSTANCE.scheduleWithFixedDelay(
+            task, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS));
   }
 
   private record NettyScheduled(ScheduledFuture<?> future) implements Scheduled {

@@ -11,20 +11,21 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.FutureListener;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,16 +35,15 @@ import java.util.Objects;
 import javax.net.ssl.SSLException;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
-import java.lang.reflect.Modifier;
 
 /**
  * A streaming reverse proxy to an upstream HTTP origin, one upstream connection per request.
  *
  * <p>{@link #start} opens a connection to the origin with a {@link Bootstrap} on the client
  * channel's own event loop (same transport as the client channel; the {@code group} given to the
- * constructor, which must then be a NIO group, is only used when the client channel is not a
- * socket channel, e.g. in embedded tests), with an {@link HttpClientCodec} and no aggregator:
- * nothing is ever buffered beyond a few decoder chunks in either direction.
+ * constructor, which must then be a NIO group, is only used when the client channel is not a socket
+ * channel, e.g. in embedded tests), with an {@link HttpClientCodec} and no aggregator: nothing is
+ * ever buffered beyond a few decoder chunks in either direction.
  *
  * <p>The upstream request:
  *
@@ -69,24 +69,23 @@ import java.lang.reflect.Modifier;
  *
  * <p>The response is streamed back as it comes: status, headers minus the hop-by-hop ones, body
  * chunks. A response with a {@code Content-Length} keeps it; one without gets chunked encoding for
- * an HTTP/1.1 client (so the connection can be kept) and is delimited by closing the connection
- * for an HTTP/1.0 one. The client connection is kept alive when the client asked for it and the
- * response has a length or is chunked. Interim (1xx) responses of the origin are not forwarded;
- * 101 is a 502 (no upgrades through the proxy).
+ * an HTTP/1.1 client (so the connection can be kept) and is delimited by closing the connection for
+ * an HTTP/1.0 one. The client connection is kept alive when the client asked for it and the
+ * response has a length or is chunked. Interim (1xx) responses of the origin are not forwarded; 101
+ * is a 502 (no upgrades through the proxy).
  *
- * <p>Backpressure both ways: while the upstream channel is not writable the client channel's
- * {@code autoRead} is off (restored when it drains), and while the client channel is not writable
- * the upstream channel's {@code autoRead} is off (restored when the client's writes drain).
+ * <p>Backpressure both ways: while the upstream channel is not writable the client channel's {@code
+ * autoRead} is off (restored when it drains), and while the client channel is not writable the
+ * upstream channel's {@code autoRead} is off (restored when the client's writes drain).
  *
  * <p>Failures: an origin that cannot be reached, resets, or answers garbage before the response
- * starts gives a 502 with a short text body; the timeout (default 30 s) gives a 504 when it
- * passes while connecting or while waiting for the first byte of the response. It applies as an
- * idle timeout: time the origin spends waiting for the client (a slow upload, or a client that
- * does not read the response) does not count against it, and once the response has started, an
- * origin that stalls for that long has its response cut short (the client connection is closed, as
- * it is for any failure after the status line has gone out). After a 502 or 504 the client
- * connection is kept only if the request had been received completely and the client asked for
- * keep-alive.
+ * starts gives a 502 with a short text body; the timeout (default 30 s) gives a 504 when it passes
+ * while connecting or while waiting for the first byte of the response. It applies as an idle
+ * timeout: time the origin spends waiting for the client (a slow upload, or a client that does not
+ * read the response) does not count against it, and once the response has started, an origin that
+ * stalls for that long has its response cut short (the client connection is closed, as it is for
+ * any failure after the status line has gone out). After a 502 or 504 the client connection is kept
+ * only if the request had been received completely and the client asked for keep-alive.
  *
  * <p>{@code https} origins are verified against the JDK trust store with host name verification,
  * unless another client {@link SslContext} is given. Origin host names are resolved by Netty's
@@ -110,8 +109,8 @@ public final class OriginProxy {
   }
 
   /**
-   * @param group the group for upstream connections when the client channel's own event loop
-   *     cannot be used (see the class comment); may be null when clients are always socket channels
+   * @param group the group for upstream connections when the client channel's own event loop cannot
+   *     be used (see the class comment); may be null when clients are always socket channels
    * @param timeout the connect, first-byte and upstream idle timeout
    * @param clientSslContext the client TLS context for {@code https} origins; null for one that
    *     trusts the JDK trust store and verifies host names
@@ -124,7 +123,11 @@ public final class OriginProxy {
    * {@link #OriginProxy(EventLoopGroup, Duration, SslContext)} on the host's time: the timeout is
    * measured on {@code clock} and waited for on {@code scheduler}.
    */
-  public OriginProxy(EventLoopGroup group, Duration timeout, SslContext clientSslContext, HostClock clock,
+  public OriginProxy(
+      EventLoopGroup group,
+      Duration timeout,
+      SslContext clientSslContext,
+      HostClock clock,
       Scheduler scheduler) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
@@ -153,9 +156,9 @@ public final class OriginProxy {
    * @param request the request head (not modified)
    * @param origin the origin, {@code http://host[:port]} or {@code https://host[:port]}; only its
    *     scheme, host and port are used
-   * @param pathAndQuery the complete origin-form target to request, raw (percent-encoded) as on
-   *     the wire, e.g. {@code /base/live/index.m3u8?x=1}; the caller maps the publishing point's
-   *     prefix to the origin's path. Used as is: the proxy does not add the origin URI's path
+   * @param pathAndQuery the complete origin-form target to request, raw (percent-encoded) as on the
+   *     wire, e.g. {@code /base/live/index.m3u8?x=1}; the caller maps the publishing point's prefix
+   *     to the origin's path. Used as is: the proxy does not add the origin URI's path
    * @param clientAddress the client's address for {@code X-Forwarded-For}, or null
    */
   public ProxyExchange start(
@@ -277,7 +280,8 @@ public final class OriginProxy {
     } else if (group != null) {
       b.group(group).channel(NioSocketChannel.class);
     } else {
-      throw new IllegalStateException("no event loop group for a " + client.getClass().getName() + " client");
+      throw new IllegalStateException(
+          "no event loop group for a " + client.getClass().getName() + " client");
     }
     long connectMillis = Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000L));
     return b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectMillis)
@@ -336,8 +340,8 @@ public final class OriginProxy {
 
     /**
      * The client is gone (or the caller gives up): closes the upstream connection and drops
-     * everything pending. Idempotent; a no-op once the exchange has ended. The exchange also cancels
-     * itself when the client channel closes.
+     * everything pending. Idempotent; a no-op once the exchange has ended. The exchange also
+     * cancels itself when the client channel closes.
      */
     void cancel();
 

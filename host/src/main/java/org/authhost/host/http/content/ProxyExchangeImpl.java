@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -35,9 +36,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.URI;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Date;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
@@ -45,9 +48,6 @@ import javax.net.ssl.SSLParameters;
 import org.authhost.host.time.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.netty.handler.codec.DateFormatter;
-import java.util.Date;
-import java.util.Locale;
 
 /**
  * One proxied request. Every field is only touched on the client channel's event loop; events of
@@ -99,7 +99,8 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
   private long lastActivity;
   private Scheduler.Scheduled timer;
 
-  ProxyExchangeImpl(OriginProxy proxy, ChannelHandlerContext ctx, HttpRequest request, long timeoutNanos) {
+  ProxyExchangeImpl(
+      OriginProxy proxy, ChannelHandlerContext ctx, HttpRequest request, long timeoutNanos) {
     this.proxy = proxy;
     this.ctx = ctx;
     this.client = ctx.channel();
@@ -139,7 +140,8 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       return;
     }
     boolean secure = ctx.pipeline().get(SslHandler.class) != null;
-    HttpRequest upstreamRequest = OriginProxy.upstreamRequest(request, origin, target, clientAddress, secure);
+    HttpRequest upstreamRequest =
+        OriginProxy.upstreamRequest(request, origin, target, clientAddress, secure);
     expectContinue = HttpUtil.is100ContinueExpected(request);
     String host = origin.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -170,7 +172,8 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
               engine.setSSLParameters(params);
               p.addLast("tls", ssl);
             }
-            p.addLast("http", new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
+            p.addLast(
+                "http", new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE));
             p.addLast("exchange", new UpstreamHandler());
           }
         };
@@ -210,7 +213,8 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     upstream.flush();
     if (expectContinue && !requestComplete && client.isActive()) {
       ctx.writeAndFlush(
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
     if (upstream.isWritable()) {
       resumeClientReads();
@@ -303,7 +307,8 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       }
     }
     if (msg instanceof HttpContent whole) {
-      // The decoder sends heads and chunks apart; should a full message come, relay its chunk alone.
+      // The decoder sends heads and chunks apart; should a full message come, relay its chunk
+      // alone.
       HttpContent content = whole;
       if (msg instanceof HttpResponse) {
         content =
@@ -354,14 +359,13 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     OriginProxy.stripHopByHop(h);
     h.remove(HttpHeaderNames.CONTENT_LENGTH);
     boolean bodiless =
-        HttpMethod.HEAD.equals(request.method())
-            || status.code() == 204
-            || status.code() == 304;
+        HttpMethod.HEAD.equals(request.method()) || status.code() == 204 || status.code() == 304;
     boolean keepAlive = clientKeepAlive;
     if (hasLength) {
       h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
     } else if (!bodiless) {
-      if (request.protocolVersion().minorVersion() >= 1 && request.protocolVersion().majorVersion() == 1) {
+      if (request.protocolVersion().minorVersion() >= 1
+          && request.protocolVersion().majorVersion() == 1) {
         HttpUtil.setTransferEncodingChunked(out, true);
       } else {
         keepAlive = false; // HTTP/1.0: the end of the body is the end of the connection
@@ -470,8 +474,11 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       timer = checkTimeoutIn(timeoutNanos - idle);
       return;
     }
-    log.warn("Origin timed out ({} ms idle) for {}", TimeUnit.NANOSECONDS.toMillis(idle), request.uri());
-    ConnectTimeoutException cause = new ConnectTimeoutException("origin idle for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms");
+    log.warn(
+        "Origin timed out ({} ms idle) for {}", TimeUnit.NANOSECONDS.toMillis(idle), request.uri());
+    ConnectTimeoutException cause =
+        new ConnectTimeoutException(
+            "origin idle for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms");
     if (state == State.STREAMING) {
       abort(cause);
     } else {
@@ -500,7 +507,8 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       } else {
         written = ctx.writeAndFlush(response);
       }
-      written.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+      written.addListener(
+          keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
       written.addListener(f -> completion.tryFailure(cause));
     } else {
       completion.tryFailure(cause);
@@ -535,7 +543,9 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
    * check itself runs on this exchange's event loop, like every other step of the exchange.
    */
   private Scheduler.Scheduled checkTimeoutIn(long nanos) {
-    return proxy.scheduler().schedule(() -> loop.execute(this::checkTimeout), Duration.ofNanos(nanos));
+    return proxy
+        .scheduler()
+        .schedule(() -> loop.execute(this::checkTimeout), Duration.ofNanos(nanos));
   }
 
   /** Releases everything the exchange holds; state is already DONE. */

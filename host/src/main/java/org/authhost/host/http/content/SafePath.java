@@ -24,8 +24,8 @@ import java.util.Optional;
  * <ul>
  *   <li>only printable ASCII on the wire (anything else must be percent-encoded); no {@code ?} or
  *       {@code #} (the caller strips the query);
- *   <li>percent-escapes are two hex digits and decode, together, as strict UTF-8 (no overlong
- *       forms such as {@code %c0%ae}, no surrogates, nothing truncated);
+ *   <li>percent-escapes are two hex digits and decode, together, as strict UTF-8 (no overlong forms
+ *       such as {@code %c0%ae}, no surrogates, nothing truncated);
  *   <li>no encoded slash ({@code %2f}) anywhere, no backslash (raw or {@code %5c});
  *   <li>no NUL or other control character (C0, DEL, C1) after decoding;
  *   <li>no {@code .} or {@code ..} segment, whether written plainly or encoded ({@code %2e%2e});
@@ -33,10 +33,10 @@ import java.util.Optional;
  *       slash is ignored.
  * </ul>
  *
- * <p>The segments are then resolved against the root and normalised, and the result must still
- * lie under the root. Finally symbolic links are resolved ({@link Path#toRealPath}) and the real
- * path must lie under the root's real path: a link that points inside the root is followed, one
- * that points out is refused. The file must exist for that last step, so a missing file is also a
+ * <p>The segments are then resolved against the root and normalised, and the result must still lie
+ * under the root. Finally symbolic links are resolved ({@link Path#toRealPath}) and the real path
+ * must lie under the root's real path: a link that points inside the root is followed, one that
+ * points out is refused. The file must exist for that last step, so a missing file is also a
  * refusal ({@link Refusal#NOT_FOUND}).
  *
  * <p>The path returned is the real path. A link swapped in between this check and the open is
@@ -138,7 +138,8 @@ public final class SafePath {
   public static Result check(Path root, String rawPathAfterPrefix) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(rawPathAfterPrefix, "rawPathAfterPrefix");
-    String raw = rawPathAfterPrefix.startsWith("/") ? rawPathAfterPrefix.substring(1) : rawPathAfterPrefix;
+    String raw =
+        rawPathAfterPrefix.startsWith("/") ? rawPathAfterPrefix.substring(1) : rawPathAfterPrefix;
 
     List<String> segments = new ArrayList<>();
     int start = 0;
@@ -280,7 +281,8 @@ public final class SafePath {
     while (chars.hasRemaining()) {
       char c = chars.get();
       if (Character.isISOControl(c)) {
-        throw new Refused(Refusal.CONTROL_CHARACTER, "control character U+" + String.format("%04X", (int) c));
+        throw new Refused(
+            Refusal.CONTROL_CHARACTER, "control character U+" + String.format("%04X", (int) c));
       }
       if (c == '\\') {
         throw new Refused(Refusal.SEPARATOR, "backslash");

@@ -1,5 +1,6 @@
 package org.authhost.host.http.content;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.io.File;
 
 /** Runs /usr/bin/curl and collects what it got: exit code, status, headers, body. */
 final class Curl {
@@ -43,7 +43,14 @@ final class Curl {
 
     @Override
     public String toString() {
-      return "curl exit " + exit + ", status " + status + ", headers " + headers + ", stderr " + stderr;
+      return "curl exit "
+          + exit
+          + ", status "
+          + status
+          + ", headers "
+          + headers
+          + ", stderr "
+          + stderr;
     }
   }
 
@@ -75,14 +82,16 @@ final class Curl {
             .redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
-    String written = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+    String written =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
     if (!process.waitFor(150, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("curl did not finish: " + command);
     }
     int status = written.matches("\\d{3}") ? Integer.parseInt(written) : 0;
     byte[] body = Files.readAllBytes(out);
-    Map<String, String> parsed = parseLastBlock(Files.readString(headers, StandardCharsets.ISO_8859_1));
+    Map<String, String> parsed =
+        parseLastBlock(Files.readString(headers, StandardCharsets.ISO_8859_1));
     String stderr = Files.readString(err, StandardCharsets.UTF_8).trim();
     Files.deleteIfExists(out);
     Files.deleteIfExists(headers);
@@ -100,7 +109,9 @@ final class Curl {
       } else {
         int colon = line.indexOf(':');
         if (colon > 0) {
-          headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+          headers.put(
+              line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+              line.substring(colon + 1).trim());
         }
       }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import java.net.Socket;
 
 /** SafePath + FileResponder behind a real Netty server, exercised with curl over plain HTTP. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -93,7 +93,10 @@ class FileServingTest {
     assertEquals(200, r.status());
     assertEquals(String.valueOf(big.length), r.header("Content-Length"));
     // With --head curl saves the header block as the "body": nothing may follow it.
-    assertTrue(r.text().startsWith("HTTP/1.1 200") && r.text().indexOf("\r\n\r\n") == r.text().length() - 4, r.text());
+    assertTrue(
+        r.text().startsWith("HTTP/1.1 200")
+            && r.text().indexOf("\r\n\r\n") == r.text().length() - 4,
+        r.text());
   }
 
   @Test
@@ -112,7 +115,8 @@ class FileServingTest {
       assertTrue(parts[0].startsWith("HTTP/1.1 200 OK"), all);
       assertTrue(parts[0].contains("content-length: " + big.length), all);
       assertTrue(parts[1].startsWith("HTTP/1.1 404 Not Found"), all);
-      assertTrue(parts[2].startsWith("HTTP/1.1 200 OK") && parts[2].contains("connection: close"), all);
+      assertTrue(
+          parts[2].startsWith("HTTP/1.1 200 OK") && parts[2].contains("connection: close"), all);
       assertEquals(new String(small, StandardCharsets.US_ASCII), parts[3]);
     }
   }
@@ -120,10 +124,16 @@ class FileServingTest {
   @Test
   void keepAliveServesSeveralRequestsOnOneConnection() throws Exception {
     Curl.Result r =
-        curl("-v", front.url("/files/small.txt"), front.url("/files/big.mp4"), front.url("/files/empty.bin"), front.url("/files/small.txt"));
+        curl(
+            "-v",
+            front.url("/files/small.txt"),
+            front.url("/files/big.mp4"),
+            front.url("/files/empty.bin"),
+            front.url("/files/small.txt"));
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.stderr().contains("Re-using existing connection"), r.stderr());
-    assertFalse(r.stderr().contains("Connection #1"), "a second connection was opened: " + r.stderr());
+    assertFalse(
+        r.stderr().contains("Connection #1"), "a second connection was opened: " + r.stderr());
   }
 
   @Test
@@ -136,7 +146,8 @@ class FileServingTest {
 
   @Test
   void http10GetsKeepAliveWhenItAsks() throws Exception {
-    Curl.Result r = curl("--http1.0", "-H", "Connection: keep-alive", front.url("/files/small.txt"));
+    Curl.Result r =
+        curl("--http1.0", "-H", "Connection: keep-alive", front.url("/files/small.txt"));
     assertEquals(0, r.exit(), r.toString());
     assertEquals("keep-alive", r.header("Connection"));
     assertArrayEquals(small, r.body());
@@ -160,13 +171,26 @@ class FileServingTest {
 
   @Test
   void ifModifiedSince() throws Exception {
-    Curl.Result same = curl("-H", "If-Modified-Since: Wed, 01 May 2024 10:00:00 GMT", front.url("/files/small.txt"));
+    Curl.Result same =
+        curl(
+            "-H",
+            "If-Modified-Since: Wed, 01 May 2024 10:00:00 GMT",
+            front.url("/files/small.txt"));
     assertEquals(304, same.status());
-    Curl.Result older = curl("-H", "If-Modified-Since: Wed, 01 May 2024 09:59:59 GMT", front.url("/files/small.txt"));
+    Curl.Result older =
+        curl(
+            "-H",
+            "If-Modified-Since: Wed, 01 May 2024 09:59:59 GMT",
+            front.url("/files/small.txt"));
     assertEquals(200, older.status());
     // If-None-Match wins over If-Modified-Since.
     Curl.Result both =
-        curl("-H", "If-None-Match: \"other\"", "-H", "If-Modified-Since: Wed, 01 May 2024 10:00:00 GMT", front.url("/files/small.txt"));
+        curl(
+            "-H",
+            "If-None-Match: \"other\"",
+            "-H",
+            "If-Modified-Since: Wed, 01 May 2024 10:00:00 GMT",
+            front.url("/files/small.txt"));
     assertEquals(200, both.status());
     Curl.Result garbage = curl("-H", "If-Modified-Since: yesterday", front.url("/files/small.txt"));
     assertEquals(200, garbage.status());
@@ -179,8 +203,20 @@ class FileServingTest {
     assertEquals(412, curl("-H", "If-Match: W/" + etag, front.url("/files/small.txt")).status());
     assertEquals(200, curl("-H", "If-Match: " + etag, front.url("/files/small.txt")).status());
     assertEquals(200, curl("-H", "If-Match: *", front.url("/files/small.txt")).status());
-    assertEquals(412, curl("-H", "If-Unmodified-Since: Wed, 01 May 2024 09:00:00 GMT", front.url("/files/small.txt")).status());
-    assertEquals(200, curl("-H", "If-Unmodified-Since: Wed, 01 May 2024 10:00:00 GMT", front.url("/files/small.txt")).status());
+    assertEquals(
+        412,
+        curl(
+                "-H",
+                "If-Unmodified-Since: Wed, 01 May 2024 09:00:00 GMT",
+                front.url("/files/small.txt"))
+            .status());
+    assertEquals(
+        200,
+        curl(
+                "-H",
+                "If-Unmodified-Since: Wed, 01 May 2024 10:00:00 GMT",
+                front.url("/files/small.txt"))
+            .status());
   }
 
   @Test
@@ -194,7 +230,9 @@ class FileServingTest {
 
     Curl.Result suffix = curl("-H", "Range: bytes=-5", front.url("/files/big.mp4"));
     assertEquals(206, suffix.status());
-    assertEquals("bytes " + (big.length - 5) + "-" + (big.length - 1) + "/" + big.length, suffix.header("Content-Range"));
+    assertEquals(
+        "bytes " + (big.length - 5) + "-" + (big.length - 1) + "/" + big.length,
+        suffix.header("Content-Range"));
     assertArrayEquals(Arrays.copyOfRange(big, big.length - 5, big.length), suffix.body());
 
     Curl.Result open = curl("-H", "Range: bytes=5000000-", front.url("/files/big.mp4"));
@@ -223,25 +261,36 @@ class FileServingTest {
   @Test
   void ifRange() throws Exception {
     String etag = curl("--head", front.url("/files/big.mp4")).header("ETag");
-    Curl.Result stale = curl("-H", "Range: bytes=10-19", "-H", "If-Range: \"stale\"", front.url("/files/big.mp4"));
+    Curl.Result stale =
+        curl("-H", "Range: bytes=10-19", "-H", "If-Range: \"stale\"", front.url("/files/big.mp4"));
     assertEquals(200, stale.status());
     assertEquals(big.length, stale.body().length);
-    Curl.Result current = curl("-H", "Range: bytes=10-19", "-H", "If-Range: " + etag, front.url("/files/big.mp4"));
+    Curl.Result current =
+        curl("-H", "Range: bytes=10-19", "-H", "If-Range: " + etag, front.url("/files/big.mp4"));
     assertEquals(206, current.status());
     assertArrayEquals(Arrays.copyOfRange(big, 10, 20), current.body());
     Curl.Result date =
-        curl("-H", "Range: bytes=10-19", "-H", "If-Range: Wed, 01 May 2024 10:00:00 GMT", front.url("/files/big.mp4"));
+        curl(
+            "-H",
+            "Range: bytes=10-19",
+            "-H",
+            "If-Range: Wed, 01 May 2024 10:00:00 GMT",
+            front.url("/files/big.mp4"));
     assertEquals(206, date.status());
   }
 
   @Test
   void mediaTypes() throws Exception {
-    assertEquals("text/html; charset=utf-8", curl(front.url("/files/sub/page.html")).header("Content-Type"));
+    assertEquals(
+        "text/html; charset=utf-8", curl(front.url("/files/sub/page.html")).header("Content-Type"));
     assertEquals("application/json", curl(front.url("/files/data.json")).header("Content-Type"));
-    assertEquals("application/vnd.apple.mpegurl", curl(front.url("/files/list.m3u8")).header("Content-Type"));
+    assertEquals(
+        "application/vnd.apple.mpegurl",
+        curl(front.url("/files/list.m3u8")).header("Content-Type"));
     assertEquals("video/iso.segment", curl(front.url("/files/seg.m4s")).header("Content-Type"));
     assertEquals("video/x-ms-wmv", curl(front.url("/files/clip.wmv")).header("Content-Type"));
-    assertEquals("application/octet-stream", curl(front.url("/files/empty.bin")).header("Content-Type"));
+    assertEquals(
+        "application/octet-stream", curl(front.url("/files/empty.bin")).header("Content-Type"));
   }
 
   @Test
@@ -308,6 +357,7 @@ class FileServingTest {
       assertFalse(r.text().contains(SECRET), attempt + " leaked the secret");
     }
     assertEquals(attempts.length, front.refusals.size() - before);
-    assertTrue(front.refusals.stream().anyMatch(x -> x.refusal() == SafePath.Refusal.LINK_OUTSIDE_ROOT));
+    assertTrue(
+        front.refusals.stream().anyMatch(x -> x.refusal() == SafePath.Refusal.LINK_OUTSIDE_ROOT));
   }
 }

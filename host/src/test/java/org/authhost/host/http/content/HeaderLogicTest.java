@@ -47,8 +47,19 @@ class HeaderLogicTest {
   @Test
   void malformedOrMultipleRangesAreIgnored() {
     for (String header :
-        List.of("bytes=19-10", "bytes=a-b", "bytes=", "bytes=-", "bytes=1", "items=0-1", "0-1",
-            "bytes=0-1,5-6", "bytes=0-1,", "bytes=+1-2", "bytes=1-+2", "bytes=--1")) {
+        List.of(
+            "bytes=19-10",
+            "bytes=a-b",
+            "bytes=",
+            "bytes=-",
+            "bytes=1",
+            "items=0-1",
+            "0-1",
+            "bytes=0-1,5-6",
+            "bytes=0-1,",
+            "bytes=+1-2",
+            "bytes=1-+2",
+            "bytes=--1")) {
       assertSame(ByteRange.IGNORE, ByteRange.parse(header, 100), header);
     }
   }
@@ -77,15 +88,22 @@ class HeaderLogicTest {
     assertTrue(FileResponder.ifRangeHolds(etag, etag, old, now));
     assertFalse(FileResponder.ifRangeHolds("W/" + etag, etag, old, now));
     assertFalse(FileResponder.ifRangeHolds("\"stale\"", etag, old, now));
-    assertTrue(FileResponder.ifRangeHolds(DateFormatter.format(new Date(oldSecond)), etag, old, now));
-    assertFalse(FileResponder.ifRangeHolds(DateFormatter.format(new Date(oldSecond - 1000)), etag, old, now));
+    assertTrue(
+        FileResponder.ifRangeHolds(DateFormatter.format(new Date(oldSecond)), etag, old, now));
+    assertFalse(
+        FileResponder.ifRangeHolds(
+            DateFormatter.format(new Date(oldSecond - 1000)), etag, old, now));
     assertFalse(FileResponder.ifRangeHolds("not a date", etag, old, now));
     long recent = now - 999;
-    assertFalse(FileResponder.ifRangeHolds(DateFormatter.format(new Date(recent / 1000 * 1000)), etag, recent, now),
+    assertFalse(
+        FileResponder.ifRangeHolds(
+            DateFormatter.format(new Date(recent / 1000 * 1000)), etag, recent, now),
         "a modification time under a second old is a weak validator");
     long secondOld = now - 1000;
-    assertTrue(FileResponder.ifRangeHolds(DateFormatter.format(new Date(secondOld / 1000 * 1000)), etag, secondOld,
-        now), "a second old, it is strong");
+    assertTrue(
+        FileResponder.ifRangeHolds(
+            DateFormatter.format(new Date(secondOld / 1000 * 1000)), etag, secondOld, now),
+        "a second old, it is strong");
   }
 
   @Test
@@ -131,9 +149,11 @@ class HeaderLogicTest {
     in.set("Content-Length", "10");
     in.set("Range", "bytes=0-1");
     in.set("Cookie", "a=b");
-    HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/proxy/x", in);
+    HttpRequest request =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/proxy/x", in);
     HttpRequest up =
-        OriginProxy.upstreamRequest(request, URI.create("http://origin.example:8080"), "/x?y=1", "10.0.0.7", true);
+        OriginProxy.upstreamRequest(
+            request, URI.create("http://origin.example:8080"), "/x?y=1", "10.0.0.7", true);
     HttpHeaders h = up.headers();
     assertEquals("/x?y=1", up.uri());
     assertEquals("origin.example:8080", h.get("Host"));
@@ -163,7 +183,9 @@ class HeaderLogicTest {
     HttpHeaders in = new DefaultHttpHeaders();
     in.set("Transfer-Encoding", "chunked");
     HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, "/", in);
-    HttpRequest up = OriginProxy.upstreamRequest(request, URI.create("https://origin.example"), "/", null, false);
+    HttpRequest up =
+        OriginProxy.upstreamRequest(
+            request, URI.create("https://origin.example"), "/", null, false);
     assertEquals("chunked", up.headers().get("Transfer-Encoding"));
     assertNull(up.headers().get("Content-Length"));
     assertEquals("origin.example", up.headers().get("Host"));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -29,12 +30,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import java.net.InetSocketAddress;
 
 /** OriginProxy behind a real Netty front, towards a real origin, exercised with curl. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OriginProxyTest {
-  /** The proxy's time limit, on {@link #clock}: no transfer here is cut off unless the test moves it. */
+  /**
+   * The proxy's time limit, on {@link #clock}: no transfer here is cut off unless the test moves
+   * it.
+   */
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
   @TempDir static Path dir;
@@ -47,7 +50,9 @@ class OriginProxyTest {
   void start() throws Exception {
     work = Files.createDirectories(dir.resolve("curl"));
     origin = new TestOrigin(null);
-    front = new TestFront(dir, origin.uri(), null, g -> new OriginProxy(g, TIMEOUT, null, clock, clock));
+    front =
+        new TestFront(
+            dir, origin.uri(), null, g -> new OriginProxy(g, TIMEOUT, null, clock, clock));
   }
 
   @AfterAll
@@ -90,13 +95,15 @@ class OriginProxyTest {
 
   @Test
   void http10ClientsGetACloseDelimitedBodyForAChunkedOrigin() throws Exception {
-    Curl.Result r = curl("--http1.0", "-H", "Connection: keep-alive", front.url("/proxy/big-chunked"));
+    Curl.Result r =
+        curl("--http1.0", "-H", "Connection: keep-alive", front.url("/proxy/big-chunked"));
     assertEquals(0, r.exit(), r.toString());
     assertEquals(200, r.status());
     assertNull(r.header("Transfer-Encoding"));
     assertNotEquals("keep-alive", r.header("Connection")); // HTTP/1.0 default: close
     assertEquals(origin.bodySha256, r.sha256());
-    Curl.Result withLength = curl("--http1.0", "-H", "Connection: keep-alive", front.url("/proxy/big"));
+    Curl.Result withLength =
+        curl("--http1.0", "-H", "Connection: keep-alive", front.url("/proxy/big"));
     assertEquals("keep-alive", withLength.header("Connection"));
     assertEquals(origin.bodySha256, withLength.sha256());
   }
@@ -108,10 +115,16 @@ class OriginProxyTest {
     Curl.Result r = curl("--limit-rate", "4M", front.url("/proxy/big"));
     assertEquals(0, r.exit(), r.toString());
     assertEquals(origin.bodySha256, r.sha256());
-    assertTrue(System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(1500), "curl was not rate-limited");
+    assertTrue(
+        System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(1500),
+        "curl was not rate-limited");
     // Without backpressure the whole body would pile up in the client channel's outbound buffer.
-    System.out.println("slow client: most pending " + front.mostPending.get() + " bytes, "
-        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+    System.out.println(
+        "slow client: most pending "
+            + front.mostPending.get()
+            + " bytes, "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+            + " ms");
     assertTrue(front.mostPending.get() < 1024 * 1024, "pending " + front.mostPending.get());
   }
 
@@ -120,14 +133,27 @@ class OriginProxyTest {
     byte[] data = new byte[10 * 1024 * 1024];
     new Random(10).nextBytes(data);
     Path file = Files.write(dir.resolve("upload.bin"), data);
-    Curl.Result r = curl("--data-binary", "@" + file, "-H", "Content-Type: application/octet-stream", front.url("/proxy/upload"));
+    Curl.Result r =
+        curl(
+            "--data-binary",
+            "@" + file,
+            "-H",
+            "Content-Type: application/octet-stream",
+            front.url("/proxy/upload"));
     assertEquals(0, r.exit(), r.toString());
     assertEquals(200, r.status());
     assertEquals(Curl.sha256(data) + " " + data.length, r.text());
     assertTrue(origin.uploadReads.get() > 1, "arrived in " + origin.uploadReads.get() + " reads");
 
     Curl.Result chunked =
-        curl("--data-binary", "@" + file, "-H", "Transfer-Encoding: chunked", "-H", "Expect:", front.url("/proxy/upload"));
+        curl(
+            "--data-binary",
+            "@" + file,
+            "-H",
+            "Transfer-Encoding: chunked",
+            "-H",
+            "Expect:",
+            front.url("/proxy/upload"));
     assertEquals(0, chunked.exit(), chunked.toString());
     assertEquals(Curl.sha256(data) + " " + data.length, chunked.text());
     assertEquals("chunked", header(origin.lastHeaders.get(), "transfer-encoding"));
@@ -138,12 +164,23 @@ class OriginProxyTest {
     byte[] data = new byte[2 * 1024 * 1024];
     Path file = Files.write(dir.resolve("expect.bin"), data);
     // curl waits a second for 100 Continue unless told otherwise; the proxy must answer at once.
-    Curl.Result r = curl("-v", "--expect100-timeout", "20", "--data-binary", "@" + file, "-H", "Expect: 100-continue",
-        front.url("/proxy/upload"));
+    Curl.Result r =
+        curl(
+            "-v",
+            "--expect100-timeout",
+            "20",
+            "--data-binary",
+            "@" + file,
+            "-H",
+            "Expect: 100-continue",
+            front.url("/proxy/upload"));
     assertEquals(0, r.exit(), r.toString());
     assertEquals(Curl.sha256(data) + " " + data.length, r.text());
-    assertTrue(r.stderr().contains("< HTTP/1.1 100 Continue"), "curl got 100 Continue: " + r.stderr());
-    assertFalse(r.stderr().contains("Done waiting for 100-continue"), "curl gave up waiting: " + r.stderr());
+    assertTrue(
+        r.stderr().contains("< HTTP/1.1 100 Continue"), "curl got 100 Continue: " + r.stderr());
+    assertFalse(
+        r.stderr().contains("Done waiting for 100-continue"),
+        "curl gave up waiting: " + r.stderr());
     assertNull(header(origin.lastHeaders.get(), "expect"));
   }
 
@@ -151,13 +188,20 @@ class OriginProxyTest {
   void headersToTheOrigin() throws Exception {
     Curl.Result r =
         curl(
-            "-H", "Authorization: Bearer secret-token",
-            "-H", "Proxy-Authorization: Basic eA==",
-            "-H", "X-Forwarded-For: 6.6.6.6",
-            "-H", "Connection: keep-alive, X-Private",
-            "-H", "X-Private: hop",
-            "-H", "X-Custom: end-to-end",
-            "-H", "Cookie: a=b",
+            "-H",
+            "Authorization: Bearer secret-token",
+            "-H",
+            "Proxy-Authorization: Basic eA==",
+            "-H",
+            "X-Forwarded-For: 6.6.6.6",
+            "-H",
+            "Connection: keep-alive, X-Private",
+            "-H",
+            "X-Private: hop",
+            "-H",
+            "X-Custom: end-to-end",
+            "-H",
+            "Cookie: a=b",
             front.url("/proxy/echo/x%20y?q=1&r=%2F"));
     assertEquals(0, r.exit(), r.toString());
     assertEquals(200, r.status());
@@ -206,10 +250,16 @@ class OriginProxyTest {
   @Test
   void keepAliveToTheClientSurvivesProxiedResponses() throws Exception {
     Curl.Result r =
-        curl("-v", front.url("/proxy/status/200"), front.url("/proxy/big-chunked"), front.url("/proxy/no-content"), front.url("/proxy/hop"));
+        curl(
+            "-v",
+            front.url("/proxy/status/200"),
+            front.url("/proxy/big-chunked"),
+            front.url("/proxy/no-content"),
+            front.url("/proxy/hop"));
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.stderr().contains("Re-using existing connection"), r.stderr());
-    assertFalse(r.stderr().contains("Connection #1"), "a second connection was opened: " + r.stderr());
+    assertFalse(
+        r.stderr().contains("Connection #1"), "a second connection was opened: " + r.stderr());
   }
 
   @Test
@@ -219,7 +269,8 @@ class OriginProxyTest {
       closedPort = s.getLocalPort();
     }
     try (TestFront down =
-        new TestFront(dir, URI.create("http://127.0.0.1:" + closedPort), null, g -> new OriginProxy(g))) {
+        new TestFront(
+            dir, URI.create("http://127.0.0.1:" + closedPort), null, g -> new OriginProxy(g))) {
       Curl.Result r = curl(down.url("/proxy/anything"));
       assertEquals(0, r.exit(), r.toString());
       assertEquals(502, r.status());
@@ -231,14 +282,17 @@ class OriginProxyTest {
 
   @Test
   void originThatAcceptsButNeverAnswersGives504() throws Exception {
-    CompletableFuture<Curl.Result> answer = CompletableFuture.supplyAsync(() -> {
-      try {
-        return curl(front.url("/proxy/slow"));
-      } catch (IOException | InterruptedException e) {
-        throw new IllegalStateException("curl could not be run", e);
-      }
-    });
-    assertTrue(origin.slowRequests.tryAcquire(10, TimeUnit.SECONDS), "the request reached the origin");
+    CompletableFuture<Curl.Result> answer =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return curl(front.url("/proxy/slow"));
+              } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("curl could not be run", e);
+              }
+            });
+    assertTrue(
+        origin.slowRequests.tryAcquire(10, TimeUnit.SECONDS), "the request reached the origin");
 
     clock.advance(TIMEOUT.minusMillis(1));
     assertFalse(answer.isDone(), "the origin still has time");
@@ -265,7 +319,11 @@ class OriginProxyTest {
               });
       t.start();
       try (TestFront f =
-          new TestFront(dir, URI.create("http://127.0.0.1:" + rude.getLocalPort()), null, g -> new OriginProxy(g))) {
+          new TestFront(
+              dir,
+              URI.create("http://127.0.0.1:" + rude.getLocalPort()),
+              null,
+              g -> new OriginProxy(g))) {
         Curl.Result r = curl(f.url("/proxy/x"));
         assertEquals(0, r.exit(), r.toString());
         assertEquals(502, r.status());
@@ -283,7 +341,9 @@ class OriginProxyTest {
                 try (Socket s = dying.accept()) {
                   s.getInputStream().read(new byte[4096]);
                   OutputStream out = s.getOutputStream();
-                  out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  out.write(
+                      "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n"
+                          .getBytes(StandardCharsets.US_ASCII));
                   out.write(new byte[1000]);
                   out.flush();
                 } catch (IOException e) {
@@ -292,7 +352,11 @@ class OriginProxyTest {
               });
       t.start();
       try (TestFront f =
-          new TestFront(dir, URI.create("http://127.0.0.1:" + dying.getLocalPort()), null, g -> new OriginProxy(g))) {
+          new TestFront(
+              dir,
+              URI.create("http://127.0.0.1:" + dying.getLocalPort()),
+              null,
+              g -> new OriginProxy(g))) {
         Curl.Result r = curl(f.url("/proxy/x"));
         assertEquals(18, r.exit(), "curl should see a partial transfer: " + r);
         assertEquals(200, r.status());
@@ -308,7 +372,8 @@ class OriginProxyTest {
     front.proxyOutcomes.clear();
     Curl.Result r = curl("--limit-rate", "1M", "--max-time", "1", front.url("/proxy/big"));
     assertEquals(28, r.exit(), r.toString());
-    assertEquals(false, front.proxyOutcomes.poll(10, TimeUnit.SECONDS), "the exchange was cancelled");
+    assertEquals(
+        false, front.proxyOutcomes.poll(10, TimeUnit.SECONDS), "the exchange was cancelled");
   }
 
   @Test
@@ -326,7 +391,8 @@ class OriginProxyTest {
                 try (Socket s = slow.accept()) {
                   InputStream in = s.getInputStream();
                   String head = readHead(in);
-                  long length = Long.parseLong(head.replaceAll("(?is).*\r\ncontent-length: *(\\d+).*", "$1"));
+                  long length =
+                      Long.parseLong(head.replaceAll("(?is).*\r\ncontent-length: *(\\d+).*", "$1"));
                   byte[] buffer = new byte[32 * 1024];
                   long total = 0;
                   while (total < length) {
@@ -339,7 +405,10 @@ class OriginProxyTest {
                     Thread.sleep(2); // about 16 MB/s
                   }
                   byte[] answer = ("" + total).getBytes(StandardCharsets.US_ASCII);
-                  s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                  s.getOutputStream()
+                      .write(
+                          ("HTTP/1.1 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n")
+                              .getBytes(StandardCharsets.US_ASCII));
                   s.getOutputStream().write(answer);
                   s.getOutputStream().flush();
                 } catch (IOException | InterruptedException | RuntimeException e) {
@@ -348,13 +417,18 @@ class OriginProxyTest {
               });
       t.start();
       try (TestFront f =
-          new TestFront(dir, URI.create("http://127.0.0.1:" + slow.getLocalPort()), null, g -> new OriginProxy(g))) {
+          new TestFront(
+              dir,
+              URI.create("http://127.0.0.1:" + slow.getLocalPort()),
+              null,
+              g -> new OriginProxy(g))) {
         AtomicLong mostAhead = new AtomicLong();
         Thread monitor =
             new Thread(
                 () -> {
                   while (!Thread.currentThread().isInterrupted()) {
-                    mostAhead.accumulateAndGet(f.bytesFromClients.get() - received.get(), Math::max);
+                    mostAhead.accumulateAndGet(
+                        f.bytesFromClients.get() - received.get(), Math::max);
                     try {
                       Thread.sleep(10);
                     } catch (InterruptedException e) {
@@ -369,8 +443,10 @@ class OriginProxyTest {
         assertEquals(0, r.exit(), r.toString());
         assertEquals(String.valueOf(data.length), r.text());
         // The front may run ahead of the origin by its socket buffers, not by the whole upload.
-        System.out.println("slow origin: the front ran at most " + mostAhead.get() + " bytes ahead");
-        assertTrue(mostAhead.get() < 10 * 1024 * 1024, "front ran " + mostAhead.get() + " bytes ahead");
+        System.out.println(
+            "slow origin: the front ran at most " + mostAhead.get() + " bytes ahead");
+        assertTrue(
+            mostAhead.get() < 10 * 1024 * 1024, "front ran " + mostAhead.get() + " bytes ahead");
         assertNotEquals(0, mostAhead.get());
       }
       t.join(5000);
@@ -382,13 +458,17 @@ class OriginProxyTest {
     TestTls tls = TestTls.create(Files.createDirectories(dir.resolve("tls")));
     try (TestOrigin secure = new TestOrigin(tls.jdkServer());
         TestFront trusting =
-            new TestFront(dir, secure.uri(), null, g -> {
-              try {
-                return new OriginProxy(g, Duration.ofSeconds(10), tls.nettyClientTrustingIt());
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+            new TestFront(
+                dir,
+                secure.uri(),
+                null,
+                g -> {
+                  try {
+                    return new OriginProxy(g, Duration.ofSeconds(10), tls.nettyClientTrustingIt());
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
         TestFront jdkTrust = new TestFront(dir, secure.uri(), null, g -> new OriginProxy(g))) {
       Curl.Result r = curl(trusting.url("/proxy/big"));
       assertEquals(0, r.exit(), r.toString());

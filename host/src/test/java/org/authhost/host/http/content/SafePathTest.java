@@ -43,7 +43,9 @@ class SafePathTest {
   void plainPathsResolveToTheRealFile() throws IOException {
     assertEquals(Optional.of(root.resolve("a/b/clip.mp4").toRealPath()), resolve("a/b/clip.mp4"));
     assertEquals(Optional.of(root.resolve("a/b/clip.mp4").toRealPath()), resolve("/a/b/clip.mp4"));
-    assertEquals(Optional.of(root.resolve("name with space.txt").toRealPath()), resolve("name%20with%20space.txt"));
+    assertEquals(
+        Optional.of(root.resolve("name with space.txt").toRealPath()),
+        resolve("name%20with%20space.txt"));
     assertEquals(Optional.of(root.resolve("été.txt").toRealPath()), resolve("%C3%A9t%c3%a9.txt"));
     assertEquals(Optional.of(root.resolve("...").toRealPath()), resolve("..."));
     assertEquals(Optional.of(root.resolve("a/b").toRealPath()), resolve("a/b/"));
@@ -60,7 +62,9 @@ class SafePathTest {
   @Test
   void aRootBehindALinkStillWorks() throws IOException {
     Path linkedRoot = Files.createSymbolicLink(dir.resolve("root-link"), root);
-    assertEquals(Optional.of(root.resolve("a/b/clip.mp4").toRealPath()), SafePath.resolve(linkedRoot, "a/b/clip.mp4"));
+    assertEquals(
+        Optional.of(root.resolve("a/b/clip.mp4").toRealPath()),
+        SafePath.resolve(linkedRoot, "a/b/clip.mp4"));
     assertEquals(Refusal.LINK_OUTSIDE_ROOT, SafePath.why(linkedRoot, "out-link"));
   }
 

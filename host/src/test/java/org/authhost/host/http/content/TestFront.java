@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -32,22 +33,21 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import io.netty.channel.ChannelFutureListener;
 
 /**
  * A tiny front for the tests, shaped like the real one: HttpServerCodec (no aggregator),
  * ChunkedWriteHandler, then a handler mapping {@code /files/...} to SafePath + FileResponder and
  * {@code /proxy/...} to OriginProxy. A recorder at the head of the pipeline notes the largest
- * buffer and the most bytes ever pending in the outbound buffer, to check that nothing is
- * buffered whole.
+ * buffer and the most bytes ever pending in the outbound buffer, to check that nothing is buffered
+ * whole.
  */
 final class TestFront implements AutoCloseable {
   final NioEventLoopGroup group = new NioEventLoopGroup(2);
@@ -60,12 +60,16 @@ final class TestFront implements AutoCloseable {
 
   /** Refusals SafePath gave, for the log-reason assertions. */
   final List<SafePath.Result> refusals = new CopyOnWriteArrayList<>();
+
   /** The largest single buffer written to a client socket. */
   final AtomicLong largestWrite = new AtomicLong();
+
   /** The most bytes pending in a client channel's outbound buffer at any write. */
   final AtomicLong mostPending = new AtomicLong();
+
   /** Bytes read from client sockets. */
   final AtomicLong bytesFromClients = new AtomicLong();
+
   /** Completions of proxy exchanges: true for success. */
   final BlockingQueue<Boolean> proxyOutcomes = new LinkedBlockingQueue<>();
 
@@ -193,9 +197,15 @@ final class TestFront implements AutoCloseable {
         // The machine's clock: the files served are written by the test, on the machine's time.
         FileResponder.respond(ctx, request, resolved.path(), keepAlive, Clock.systemUTC());
       } else if (path.startsWith("/proxy/")) {
-        String clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        String clientAddress =
+            ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
         exchange =
-            proxy.start(ctx, request, origin, "/" + path.substring("/proxy/".length()) + query, clientAddress);
+            proxy.start(
+                ctx,
+                request,
+                origin,
+                "/" + path.substring("/proxy/".length()) + query,
+                clientAddress);
         exchange.whenDone(f -> proxyOutcomes.add(f.isSuccess()));
       } else {
         ctx.writeAndFlush(text(HttpResponseStatus.NOT_FOUND, "no route"));

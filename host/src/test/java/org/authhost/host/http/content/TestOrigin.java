@@ -12,8 +12,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -25,8 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import java.security.NoSuchAlgorithmException;
-import java.util.Locale;
 
 /**
  * The upstream origin of the proxy tests, on the JDK's HTTP server: a 20 MB generated body (with a
@@ -40,16 +40,22 @@ final class TestOrigin implements AutoCloseable {
   final String bodySha256;
   final HttpServer server;
   final ExecutorService executor = Executors.newCachedThreadPool();
+
   /** The headers of the last request, names in lower case. */
   final AtomicReference<Map<String, List<String>>> lastHeaders = new AtomicReference<>();
+
   final AtomicReference<String> lastUri = new AtomicReference<>();
+
   /** Bytes and reads of the last upload. */
   final AtomicLong uploadBytes = new AtomicLong();
+
   final AtomicInteger uploadReads = new AtomicInteger();
   final AtomicInteger largestUploadRead = new AtomicInteger();
   final AtomicInteger requests = new AtomicInteger();
+
   /** A permit for each request for the slow page that has arrived. */
   final Semaphore slowRequests = new Semaphore(0);
+
   private final CountDownLatch closing = new CountDownLatch(1);
 
   TestOrigin(SSLContext tls) throws Exception {
@@ -112,10 +118,17 @@ final class TestOrigin implements AutoCloseable {
           text(exchange, 200, "hop");
         }
         default -> {
-          StringBuilder echo = new StringBuilder(exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n");
-          headers.forEach((name, values) -> echo.append(name).append(": ").append(String.join(",", values)).append('\n'));
+          StringBuilder echo =
+              new StringBuilder(
+                  exchange.getRequestMethod() + " " + exchange.getRequestURI() + "\n");
+          headers.forEach(
+              (name, values) ->
+                  echo.append(name).append(": ").append(String.join(",", values)).append('\n'));
           exchange.getResponseHeaders().set("X-Origin-Status", "echo");
-          text(exchange, path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 200, echo.toString());
+          text(
+              exchange,
+              path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 200,
+              echo.toString());
         }
       }
     }

@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import java.util.Base64;
 
 /** A self-signed certificate for 127.0.0.1 / localhost, made with the JDK's keytool. */
 final class TestTls {
@@ -34,10 +34,28 @@ final class TestTls {
     Process process =
         new ProcessBuilder(
                 List.of(
-                    keytool.toString(), "-genkeypair", "-alias", "test", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", file.toString(),
-                    "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)))
+                    keytool.toString(),
+                    "-genkeypair",
+                    "-alias",
+                    "test",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-dname",
+                    "CN=127.0.0.1",
+                    "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost",
+                    "-validity",
+                    "2",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    file.toString(),
+                    "-storepass",
+                    new String(PASSWORD),
+                    "-keypass",
+                    new String(PASSWORD)))
             .redirectErrorStream(true)
             .start();
     String output = new String(process.getInputStream().readAllBytes());
@@ -70,7 +88,10 @@ final class TestTls {
 
   /** A client context that trusts only this certificate (host names still verified). */
   SslContext nettyClientTrustingIt() throws Exception {
-    return SslContextBuilder.forClient().sslProvider(SslProvider.JDK).trustManager(certificate).build();
+    return SslContextBuilder.forClient()
+        .sslProvider(SslProvider.JDK)
+        .trustManager(certificate)
+        .build();
   }
 
   SSLContext jdkServer() throws Exception {

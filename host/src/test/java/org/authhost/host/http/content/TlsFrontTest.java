@@ -65,7 +65,8 @@ class TlsFrontTest {
     assertEquals("video/webm", r.header("Content-Type"));
     assertEquals(String.valueOf(big.length), r.header("Content-Length"));
     assertArrayEquals(big, r.body());
-    assertTrue(front.largestWrite.get() < 256 * 1024, "largest TLS write " + front.largestWrite.get());
+    assertTrue(
+        front.largestWrite.get() < 256 * 1024, "largest TLS write " + front.largestWrite.get());
   }
 
   @Test
@@ -82,7 +83,12 @@ class TlsFrontTest {
 
   @Test
   void keepAliveOverTls() throws Exception {
-    Curl.Result r = curl("-v", front.url("/files/big.webm"), front.url("/files/big.webm"), front.url("/proxy/big"));
+    Curl.Result r =
+        curl(
+            "-v",
+            front.url("/files/big.webm"),
+            front.url("/files/big.webm"),
+            front.url("/proxy/big"));
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.stderr().contains("Re-using existing connection"), r.stderr());
     assertArrayEquals(big, r.body()); // -o takes the first URL's body; the others went to stdout
@@ -90,7 +96,8 @@ class TlsFrontTest {
 
   @Test
   void traversalOverTls() throws Exception {
-    for (String attempt : List.of("/files/../secret", "/files/%2e%2e/secret", "/files/..%2fsecret")) {
+    for (String attempt :
+        List.of("/files/../secret", "/files/%2e%2e/secret", "/files/..%2fsecret")) {
       Curl.Result r = curl("--path-as-is", front.url(attempt));
       assertTrue(r.status() == 404 || r.status() == 400, attempt + " gave " + r.status());
       assertTrue(!r.text().contains("TLS-SECRET"));

@@ -8,7 +8,9 @@ import org.authhost.testplugins.TestPlugin;
 public final class BadDisablePlugin extends TestPlugin {
   @Override
   public HResult disable() {
-    server.eventLog().logEvent(values, EventLevel.INFORMATION, HResult.S_OK, "DisablePlugin called");
+    server
+        .eventLog()
+        .logEvent(values, EventLevel.INFORMATION, HResult.S_OK, "DisablePlugin called");
     return HResult.E_FAIL;
   }
 }

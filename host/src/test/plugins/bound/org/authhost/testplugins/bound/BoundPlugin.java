@@ -5,14 +5,14 @@ import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
+import org.authhost.api.CommandContext;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
-import org.authhost.api.TokenHandle;
-import org.authhost.testplugins.TestPlugin;
-import org.authhost.api.CommandContext;
 import org.authhost.api.PresentationContext;
+import org.authhost.api.TokenHandle;
 import org.authhost.api.UserContext;
+import org.authhost.testplugins.TestPlugin;
 
 /**
  * A two-leg, connection-bound handshake under the scheme "Negotiate": "hello" gets the challenge
@@ -34,34 +34,48 @@ public final class BoundPlugin extends TestPlugin {
 
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
-    context.set(new Context() {
-      private boolean challenged;
+    context.set(
+        new Context() {
+          private boolean challenged;
 
-      @Override
-      public HResult authenticate(byte[] blob, UserContext user,
-          PresentationContext presentation, CommandContext command,
-          AuthenticationCallback callback, Object ctx) {
-        String leg = new String(blob, StandardCharsets.ISO_8859_1);
-        if (leg.isEmpty()) {
-          callback.onAuthenticateComplete(AuthenticationResult.CONTINUE, new byte[0], ctx);
-        } else if (leg.equals("hello")) {
-          challenged = true;
-          callback.onAuthenticateComplete(AuthenticationResult.CONTINUE,
-              "round-2".getBytes(StandardCharsets.ISO_8859_1), ctx);
-        } else if (leg.equals("proof") && challenged) {
-          Out<TokenHandle> issued = new Out<>();
-          server.tokenService().logonUser("Guest", "Test", issued);
-          token = issued.get();
-          server.eventLog().logEvent(values, EventLevel.INFORMATION, HResult.S_OK,
-              "token " + token.value() + " connection " + user.connectionId());
-          callback.onAuthenticateComplete(AuthenticationResult.SUCCESS,
-              "mutual-token".getBytes(StandardCharsets.ISO_8859_1), ctx);
-        } else {
-          callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, ctx);
-        }
-        return HResult.S_OK;
-      }
-    });
+          @Override
+          public HResult authenticate(
+              byte[] blob,
+              UserContext user,
+              PresentationContext presentation,
+              CommandContext command,
+              AuthenticationCallback callback,
+              Object ctx) {
+            String leg = new String(blob, StandardCharsets.ISO_8859_1);
+            if (leg.isEmpty()) {
+              callback.onAuthenticateComplete(AuthenticationResult.CONTINUE, new byte[0], ctx);
+            } else if (leg.equals("hello")) {
+              challenged = true;
+              callback.onAuthenticateComplete(
+                  AuthenticationResult.CONTINUE,
+                  "round-2".getBytes(StandardCharsets.ISO_8859_1),
+                  ctx);
+            } else if (leg.equals("proof") && challenged) {
+              Out<TokenHandle> issued = new Out<>();
+              server.tokenService().logonUser("Guest", "Test", issued);
+              token = issued.get();
+              server
+                  .eventLog()
+                  .logEvent(
+                      values,
+                      EventLevel.INFORMATION,
+                      HResult.S_OK,
+                      "token " + token.value() + " connection " + user.connectionId());
+              callback.onAuthenticateComplete(
+                  AuthenticationResult.SUCCESS,
+                  "mutual-token".getBytes(StandardCharsets.ISO_8859_1),
+                  ctx);
+            } else {
+              callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, ctx);
+            }
+            return HResult.S_OK;
+          }
+        });
     return HResult.S_OK;
   }
 }

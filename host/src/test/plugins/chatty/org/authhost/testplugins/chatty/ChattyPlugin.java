@@ -1,11 +1,11 @@
 package org.authhost.testplugins.chatty;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.testplugins.TestPlugin;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Logs events as fast as it can from two threads and prints "ACK n" on the host's standard output
@@ -17,17 +17,23 @@ public final class ChattyPlugin extends TestPlugin {
   @Override
   public HResult enable(Out<Duration> heartbeatPeriod) {
     for (int i = 0; i < 2; i++) {
-      Thread writer = new Thread(() -> {
-        while (true) {
-          long n = next.incrementAndGet();
-          if (server.eventLog().logEvent(values, EventLevel.INFORMATION, HResult.S_OK, "chatty " + n).succeeded()) {
-            synchronized (System.out) {
-              System.out.println("ACK " + n);
-              System.out.flush();
-            }
-          }
-        }
-      }, "chatty-" + i);
+      Thread writer =
+          new Thread(
+              () -> {
+                while (true) {
+                  long n = next.incrementAndGet();
+                  if (server
+                      .eventLog()
+                      .logEvent(values, EventLevel.INFORMATION, HResult.S_OK, "chatty " + n)
+                      .succeeded()) {
+                    synchronized (System.out) {
+                      System.out.println("ACK " + n);
+                      System.out.flush();
+                    }
+                  }
+                }
+              },
+              "chatty-" + i);
       writer.setDaemon(true);
       writer.start();
     }

@@ -1,9 +1,9 @@
 package org.authhost.testplugins.clash;
 
+import com.fasterxml.jackson.core.json.PackageVersion;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.testplugins.TestPlugin;
-import com.fasterxml.jackson.core.json.PackageVersion;
 
 /**
  * Bundles jackson-core 2.12.7 while the host runs 2.18: reports the version its own class loader

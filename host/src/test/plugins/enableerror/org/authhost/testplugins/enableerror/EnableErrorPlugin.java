@@ -10,7 +10,9 @@ import org.authhost.testplugins.TestPlugin;
 public final class EnableErrorPlugin extends TestPlugin {
   @Override
   public HResult enable(Out<Duration> heartbeatPeriod) {
-    server.eventLog().logEvent(values, EventLevel.ERROR, HResult.E_FAIL, "the key store is missing");
+    server
+        .eventLog()
+        .logEvent(values, EventLevel.ERROR, HResult.E_FAIL, "the key store is missing");
     return HResult.S_OK;
   }
 }

@@ -8,8 +8,8 @@ import org.authhost.testplugins.TestPlugin;
 
 /**
  * Authenticate never returns, and shrugs off interrupts. Once inside, it counts down the latch a
- * test may have put in the system properties under the name its {@code entered} property gives
- * (the one object plug-in and test both see), so the test knows the call has started.
+ * test may have put in the system properties under the name its {@code entered} property gives (the
+ * one object plug-in and test both see), so the test knows the call has started.
  */
 public final class HangingPlugin extends TestPlugin {
   @Override

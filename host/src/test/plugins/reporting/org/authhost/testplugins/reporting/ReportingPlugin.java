@@ -9,8 +9,13 @@ import org.authhost.testplugins.TestPlugin;
 public final class ReportingPlugin extends TestPlugin {
   @Override
   protected HResult authenticate(Context self, AuthenticationCallback callback, Object context) {
-    server.eventLog().logEvent(values, EventLevel.ERROR, HResult.E_ACCESSDENIED,
-        "the account database refused the plug-in's connection");
+    server
+        .eventLog()
+        .logEvent(
+            values,
+            EventLevel.ERROR,
+            HResult.E_ACCESSDENIED,
+            "the account database refused the plug-in's connection");
     return HResult.NS_E_PLUGIN_ERROR_REPORTED;
   }
 }

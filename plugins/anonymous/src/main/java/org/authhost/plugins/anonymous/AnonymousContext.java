@@ -13,8 +13,8 @@ import org.authhost.api.TokenService;
 import org.authhost.api.UserContext;
 
 /**
- * One anonymous client: logs the guest account on at the first {@code Authenticate}, then owns
- * that token until it is released (the {@code SpGetContextTokenFn} rule).
+ * One anonymous client: logs the guest account on at the first {@code Authenticate}, then owns that
+ * token until it is released (the {@code SpGetContextTokenFn} rule).
  */
 final class AnonymousContext implements AuthenticationContext {
   private final AuthenticationPlugin plugin;
@@ -41,8 +41,13 @@ final class AnonymousContext implements AuthenticationContext {
   }
 
   @Override
-  public HResult authenticate(byte[] responseBlob, UserContext user, PresentationContext presentation,
-      CommandContext command, AuthenticationCallback callback, Object context) {
+  public HResult authenticate(
+      byte[] responseBlob,
+      UserContext user,
+      PresentationContext presentation,
+      CommandContext command,
+      AuthenticationCallback callback,
+      Object context) {
     if (callback == null) {
       return HResult.E_INVALIDARG;
     }

@@ -16,12 +16,13 @@ import org.authhost.api.TokenHandle;
  * account, the guest account, without being asked for anything.
  *
  * <p>Named values: {@code account} — the account to map clients to (default {@code Guest}, at most
- * 63 characters as in WMS). Enabling fails with {@code HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)} when
- * that account cannot log on, as WMS does for a wrong anonymous account.
+ * 63 characters as in WMS). Enabling fails with {@code HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)}
+ * when that account cannot log on, as WMS does for a wrong anonymous account.
  */
 public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Anonymous";
   static final String PACKAGE = "AuthHost Anonymous";
+
   /** The WMS limit on the anonymous account's name ({@code IWMSAdminAnonUser}). */
   static final int MAX_ACCOUNT_LENGTH = 63;
 

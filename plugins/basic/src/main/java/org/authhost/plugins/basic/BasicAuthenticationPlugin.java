@@ -24,6 +24,7 @@ import org.authhost.api.ServerContext;
 public final class BasicAuthenticationPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Basic";
   static final String PACKAGE = "AuthHost Basic";
+
   /** {@code IWMSAdminRealm}: longer is {@code E_INVALIDARG}. */
   static final int MAX_REALM_LENGTH = 251;
 
@@ -37,13 +38,17 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
       return HResult.E_INVALIDARG;
     }
     String realm = namedValues.get("realm", "AuthHost");
-    if (realm.isEmpty() || realm.length() > MAX_REALM_LENGTH || realm.indexOf('"') >= 0
-        || realm.indexOf('\\') >= 0 || realm.chars().anyMatch(Character::isISOControl)) {
+    if (realm.isEmpty()
+        || realm.length() > MAX_REALM_LENGTH
+        || realm.indexOf('"') >= 0
+        || realm.indexOf('\\') >= 0
+        || realm.chars().anyMatch(Character::isISOControl)) {
       return HResult.E_INVALIDARG;
     }
     this.server = server;
     this.values = namedValues;
-    this.challenge = ("realm=\"" + realm + "\", charset=\"UTF-8\"").getBytes(StandardCharsets.UTF_8);
+    this.challenge =
+        ("realm=\"" + realm + "\", charset=\"UTF-8\"").getBytes(StandardCharsets.UTF_8);
     return HResult.S_OK;
   }
 
@@ -100,9 +105,17 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
       return HResult.E_UNEXPECTED;
     }
     NamedValues identity = values;
-    context.set(new BasicContext(this, current.tokenService(), challenge,
-        // Why a response was malformed: the host's audit only sees DENIED.
-        reason -> current.eventLog().logEvent(identity, EventLevel.INFORMATION, HResult.SEC_E_INVALID_TOKEN, reason)));
+    context.set(
+        new BasicContext(
+            this,
+            current.tokenService(),
+            challenge,
+            // Why a response was malformed: the host's audit only sees DENIED.
+            reason ->
+                current
+                    .eventLog()
+                    .logEvent(
+                        identity, EventLevel.INFORMATION, HResult.SEC_E_INVALID_TOKEN, reason)));
     return HResult.S_OK;
   }
 }

@@ -1,5 +1,6 @@
 package org.authhost.plugins.basic;
 
+import java.util.function.Consumer;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationPlugin;
@@ -11,7 +12,6 @@ import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
 import org.authhost.api.UserContext;
-import java.util.function.Consumer;
 
 /**
  * One Basic exchange: an empty response gets the challenge (CONTINUE); credentials are checked by
@@ -28,7 +28,10 @@ final class BasicContext implements AuthenticationContext {
   private TokenHandle token;
   private boolean released;
 
-  BasicContext(AuthenticationPlugin plugin, TokenService tokens, byte[] challenge,
+  BasicContext(
+      AuthenticationPlugin plugin,
+      TokenService tokens,
+      byte[] challenge,
       Consumer<String> malformed) {
     this.plugin = plugin;
     this.tokens = tokens;
@@ -46,8 +49,13 @@ final class BasicContext implements AuthenticationContext {
   }
 
   @Override
-  public HResult authenticate(byte[] responseBlob, UserContext user, PresentationContext presentation,
-      CommandContext command, AuthenticationCallback callback, Object context) {
+  public HResult authenticate(
+      byte[] responseBlob,
+      UserContext user,
+      PresentationContext presentation,
+      CommandContext command,
+      AuthenticationCallback callback,
+      Object context) {
     if (callback == null) {
       return HResult.E_INVALIDARG;
     }
@@ -59,14 +67,21 @@ final class BasicContext implements AuthenticationContext {
     try {
       credentials = BasicCredentials.parse(responseBlob);
     } catch (BasicCredentials.Malformed e) {
-      malformed.accept("malformed Basic credentials from " + (user == null ? "?" : user.ipAddress()) + ": "
-          + e.getMessage());
+      malformed.accept(
+          "malformed Basic credentials from "
+              + (user == null ? "?" : user.ipAddress())
+              + ": "
+              + e.getMessage());
       callback.onAuthenticateComplete(AuthenticationResult.DENIED, challenge, context);
       return HResult.S_OK;
     }
     Out<TokenHandle> issued = new Out<>();
-    HResult hr = tokens.logonUser(credentials.userId(), credentials.password(),
-        BasicAuthenticationPlugin.PACKAGE, issued);
+    HResult hr =
+        tokens.logonUser(
+            credentials.userId(),
+            credentials.password(),
+            BasicAuthenticationPlugin.PACKAGE,
+            issued);
     if (user != null) {
       user.setUserName(credentials.userId());
     }

@@ -8,9 +8,9 @@ import java.text.Normalizer;
 import java.util.Base64;
 
 /**
- * The user-id and password of a Basic response (RFC 7617 §2): base64 of {@code user-id ":" password},
- * split on the first colon, decoded as UTF-8 (the challenge says {@code charset="UTF-8"}) and
- * normalized to NFC as §2.1 asks.
+ * The user-id and password of a Basic response (RFC 7617 §2): base64 of {@code user-id ":"
+ * password}, split on the first colon, decoded as UTF-8 (the challenge says {@code
+ * charset="UTF-8"}) and normalized to NFC as §2.1 asks.
  *
  * @param userId the user-id, never containing a colon
  * @param password the password, which may
@@ -35,10 +35,13 @@ record BasicCredentials(String userId, String password) {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(decoded)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(decoded))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new Malformed("the credentials are not UTF-8");
     }
@@ -55,7 +58,8 @@ record BasicCredentials(String userId, String password) {
         throw new Malformed("the credentials contain a control character");
       }
     }
-    return new BasicCredentials(userId, Normalizer.normalize(text.substring(colon + 1), Normalizer.Form.NFC));
+    return new BasicCredentials(
+        userId, Normalizer.normalize(text.substring(colon + 1), Normalizer.Form.NFC));
   }
 
   @Override

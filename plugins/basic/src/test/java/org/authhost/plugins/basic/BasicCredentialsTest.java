@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Test;
 import java.util.Base64;
+import org.junit.jupiter.api.Test;
 
 /** RFC 7617 parsing, with the vectors from the RFC and from curl. */
 class BasicCredentialsTest {
@@ -15,7 +15,8 @@ class BasicCredentialsTest {
 
   @Test
   void theRfcExampleSplitsOnTheFirstColon() throws Exception {
-    assertEquals(new BasicCredentials("Aladdin", "open sesame"), parse("QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
+    assertEquals(
+        new BasicCredentials("Aladdin", "open sesame"), parse("QWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
   }
 
   @Test
@@ -23,7 +24,9 @@ class BasicCredentialsTest {
     // RFC 7617 §2.1: test / 123£ in UTF-8.
     assertEquals(new BasicCredentials("test", "123£"), parse("dGVzdDoxMjPCow=="));
     // curl in a UTF-8 shell: Jäsøn Doe / Secret, or not?
-    assertEquals(new BasicCredentials("Jäsøn Doe", "Secret, or not?"), parse("SsOkc8O4biBEb2U6U2VjcmV0LCBvciBub3Q/"));
+    assertEquals(
+        new BasicCredentials("Jäsøn Doe", "Secret, or not?"),
+        parse("SsOkc8O4biBEb2U6U2VjcmV0LCBvciBub3Q/"));
   }
 
   @Test
@@ -34,15 +37,19 @@ class BasicCredentialsTest {
 
   @Test
   void malformedCredentialsSayWhy() {
-    assertEquals("the credentials are not base64", assertThrows(BasicCredentials.Malformed.class,
-        () -> parse("!!!")).getMessage());
+    assertEquals(
+        "the credentials are not base64",
+        assertThrows(BasicCredentials.Malformed.class, () -> parse("!!!")).getMessage());
     // Latin-1 "123£" is not UTF-8.
-    assertEquals("the credentials are not UTF-8", assertThrows(BasicCredentials.Malformed.class,
-        () -> parse("dGVzdDoxMjOj")).getMessage());
-    assertEquals("the credentials have no ':' between user-id and password",
+    assertEquals(
+        "the credentials are not UTF-8",
+        assertThrows(BasicCredentials.Malformed.class, () -> parse("dGVzdDoxMjOj")).getMessage());
+    assertEquals(
+        "the credentials have no ':' between user-id and password",
         assertThrows(BasicCredentials.Malformed.class, () -> parse("Ym9i")).getMessage());
-    assertEquals("the user-id is empty", assertThrows(BasicCredentials.Malformed.class,
-        () -> parse("OnB3")).getMessage());
+    assertEquals(
+        "the user-id is empty",
+        assertThrows(BasicCredentials.Malformed.class, () -> parse("OnB3")).getMessage());
   }
 
   @Test

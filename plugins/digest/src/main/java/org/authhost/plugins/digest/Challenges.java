@@ -3,12 +3,12 @@ package org.authhost.plugins.digest;
 import java.util.StringJoiner;
 
 /**
- * The text this plug-in sends: the {@code WWW-Authenticate} challenges and the
- * {@code Authentication-Info} of a success, quoted as RFC 7616 §3.3 and §3.5 say.
+ * The text this plug-in sends: the {@code WWW-Authenticate} challenges and the {@code
+ * Authentication-Info} of a success, quoted as RFC 7616 §3.3 and §3.5 say.
  *
- * <p>Quoted: {@code realm}, {@code nonce}, {@code opaque}, {@code qop} (in the challenge),
- * {@code rspauth}, {@code cnonce}, {@code nextnonce}. Not quoted: {@code algorithm}, {@code stale},
- * {@code charset}, {@code userhash}, and {@code qop} and {@code nc} in {@code Authentication-Info}.
+ * <p>Quoted: {@code realm}, {@code nonce}, {@code opaque}, {@code qop} (in the challenge), {@code
+ * rspauth}, {@code cnonce}, {@code nextnonce}. Not quoted: {@code algorithm}, {@code stale}, {@code
+ * charset}, {@code userhash}, and {@code qop} and {@code nc} in {@code Authentication-Info}.
  */
 final class Challenges {
   private Challenges() {}
@@ -18,10 +18,10 @@ final class Challenges {
    * host sends one {@code WWW-Authenticate: Digest <line>} per line.
    *
    * <p>Each line starts {@code realm="…", nonce="…"}, then {@code stale=true} when set: live555
-   * (VLC's RTSP client) and the RTSP clients copied from it read the challenge with
-   * {@code sscanf("Digest realm=\"%[^\"]\", nonce=\"%[^\"]\", stale=%[a-zA-Z]")}, so any other
-   * order leaves them unable to log on or to notice a stale nonce. The qop list has no space after
-   * the comma: Python's urllib splits it on "," alone.
+   * (VLC's RTSP client) and the RTSP clients copied from it read the challenge with {@code
+   * sscanf("Digest realm=\"%[^\"]\", nonce=\"%[^\"]\", stale=%[a-zA-Z]")}, so any other order
+   * leaves them unable to log on or to notice a stale nonce. The qop list has no space after the
+   * comma: Python's urllib splits it on "," alone.
    */
   static String challenges(DigestSettings settings, String nonce, String opaque, boolean stale) {
     StringJoiner lines = new StringJoiner("\n");
@@ -52,7 +52,8 @@ final class Challenges {
    * @param credentials the response being answered: its qop, cnonce and nc are echoed
    * @param nextnonce a nonce for the client's next request, or {@code null}
    */
-  static String authenticationInfo(String rspauth, DigestCredentials credentials, String nextnonce) {
+  static String authenticationInfo(
+      String rspauth, DigestCredentials credentials, String nextnonce) {
     // Built on every success: one builder, sized for an SHA-256 rspauth and a nextnonce.
     StringBuilder info = new StringBuilder(200);
     if (rspauth != null) {

@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * The six Digest algorithms of the IANA registry (RFC 7616 §6.1) and the hash each one uses.
  *
- * <p>A {@code -sess} algorithm shares its base algorithm's stored secret: the host keeps one HA1 per
- * base algorithm, and the session key {@code H(HA1 ":" nonce ":" cnonce)} is made per request
+ * <p>A {@code -sess} algorithm shares its base algorithm's stored secret: the host keeps one HA1
+ * per base algorithm, and the session key {@code H(HA1 ":" nonce ":" cnonce)} is made per request
  * (RFC 7616 §3.4.2).
  */
 enum DigestAlgorithm {
@@ -28,10 +28,11 @@ enum DigestAlgorithm {
   private final String token;
   private final String jcaName;
   private final boolean session;
+
   /**
    * One digest object per thread and algorithm: looking one up costs more than hashing a short
-   * Digest string. Its values are JDK objects, so the plug-in's class loader is not kept alive
-   * by the host's threads after the plug-in is gone.
+   * Digest string. Its values are JDK objects, so the plug-in's class loader is not kept alive by
+   * the host's threads after the plug-in is gone.
    */
   private final ThreadLocal<MessageDigest> perThread = ThreadLocal.withInitial(this::newDigest);
 
@@ -61,14 +62,18 @@ enum DigestAlgorithm {
     return session;
   }
 
-  /** The base algorithm's name, as {@link org.authhost.api.CredentialService} keeps secrets under it. */
+  /**
+   * The base algorithm's name, as {@link org.authhost.api.CredentialService} keeps secrets under
+   * it.
+   */
   String baseToken() {
     return session ? token.substring(0, token.length() - "-sess".length()) : token;
   }
 
   /**
    * {@code H(text)} as lower-case hex. Every Digest input is hashed as the exact octets the client
-   * sent, which the plug-in holds as ISO-8859-1 text (one char per octet); see {@link DigestParams}.
+   * sent, which the plug-in holds as ISO-8859-1 text (one char per octet); see {@link
+   * DigestParams}.
    */
   String hash(String text) {
     return HEX.formatHex(digest().digest(text.getBytes(StandardCharsets.ISO_8859_1)));

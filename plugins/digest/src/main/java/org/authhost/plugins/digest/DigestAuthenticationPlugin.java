@@ -21,33 +21,35 @@ import org.authhost.api.PluginException;
 import org.authhost.api.ServerContext;
 
 /**
- * RFC 7616 HTTP Digest authentication against the host's local accounts: the entry point
- * ({@code IWMSBasicPlugin} and {@code IWMSAuthenticationPlugin}), in the role of the WMS Digest
+ * RFC 7616 HTTP Digest authentication against the host's local accounts: the entry point ({@code
+ * IWMSBasicPlugin} and {@code IWMSAuthenticationPlugin}), in the role of the WMS Digest
  * Authentication plug-in.
  *
  * <p>Algorithms MD5, SHA-256 and SHA-512-256 and their {@code -sess} forms; qop {@code auth} and
- * {@code auth-int}; {@code userhash}; {@code username*}; {@code charset=UTF-8};
- * {@code Authentication-Info} with {@code rspauth} and {@code nextnonce}; optionally the RFC 2069
- * form that RTSP clients still send. The named values are in {@link DigestSettings}.
+ * {@code auth-int}; {@code userhash}; {@code username*}; {@code charset=UTF-8}; {@code
+ * Authentication-Info} with {@code rspauth} and {@code nextnonce}; optionally the RFC 2069 form
+ * that RTSP clients still send. The named values are in {@link DigestSettings}.
  *
- * <p>The password never reaches the plug-in: the host's {@link CredentialService} hands out
- * {@code H(user:realm:password)} for the realms in its {@code accounts.digestRealms}, so the
- * plug-in's realm must be one of them (checked in {@link #enable}).
+ * <p>The password never reaches the plug-in: the host's {@link CredentialService} hands out {@code
+ * H(user:realm:password)} for the realms in its {@code accounts.digestRealms}, so the plug-in's
+ * realm must be one of them (checked in {@link #enable}).
  *
  * <p>Life cycle: {@link #initialize} reads the named values; {@link #enable} loads (or makes) the
  * nonce key, checks the realm with the host and starts an empty replay cache, so a disable/enable
- * turns outstanding nonces stale, exactly like a restart. Each request gets its own
- * {@link DigestContext}; everything they share lives in one {@link DigestVerifier} and one
- * {@link RefusalLog}, whose summaries the heartbeat writes.
+ * turns outstanding nonces stale, exactly like a restart. Each request gets its own {@link
+ * DigestContext}; everything they share lives in one {@link DigestVerifier} and one {@link
+ * RefusalLog}, whose summaries the heartbeat writes.
  */
 public final class DigestAuthenticationPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Digest";
   static final String PACKAGE = "AuthHost Digest";
+
   /** An account name to ask the host about at enable: only whether the realm is kept matters. */
   private static final String PROBE_ACCOUNT = "authhost-digest-realm-probe";
 
   /** The tests' clock, or null for the host's (ServerContext.clock). */
   private final Clock ownClock;
+
   private final SecureRandom random;
   private final int replayCapacity;
 
@@ -91,7 +93,8 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     }
     CredentialService credentials = current.credentials();
     if (credentials == null) {
-      throw new PluginException(HResult.E_NOINTERFACE, "the host offers no credential service (API 1.2)");
+      throw new PluginException(
+          HResult.E_NOINTERFACE, "the host offers no credential service (API 1.2)");
     }
     checkRealm(credentials);
     byte[] key = loadKey(current);
@@ -99,9 +102,12 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     int segments = Math.min(16, replayCapacity);
     events = new PluginEvents(current.eventLog(), values);
     refusals = new RefusalLog(events, clock, RefusalLog.DEFAULT_INTERVAL, RefusalLog.DEFAULT_SLOTS);
-    verifier = new DigestVerifier(settings, nonces, new ReplayCache(replayCapacity, segments), credentials);
+    verifier =
+        new DigestVerifier(
+            settings, nonces, new ReplayCache(replayCapacity, segments), credentials);
     if (heartbeatPeriod != null) {
-      // The summaries of refusal floods; a fraction of their interval, so that none is late by much.
+      // The summaries of refusal floods; a fraction of their interval, so that none is late by
+      // much.
       heartbeatPeriod.set(RefusalLog.DEFAULT_INTERVAL.dividedBy(6));
     }
     return HResult.S_OK;
@@ -126,13 +132,25 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     for (String base : bases) {
       HResult hr = credentials.getDigestHa1(PROBE_ACCOUNT, settings.realm(), base, new Out<>());
       if (hr.equals(HResult.E_INVALIDARG)) {
-        throw new PluginException(hr, "the host keeps no Digest secrets for realm '" + settings.realm() + "' ("
-            + base + "): add it to accounts.digestRealms in host.json and set the users' passwords again, or set "
-            + "plugins.settings." + values.pluginId() + ".properties.realm to one of accounts.digestRealms");
+        throw new PluginException(
+            hr,
+            "the host keeps no Digest secrets for realm '"
+                + settings.realm()
+                + "' ("
+                + base
+                + "): add it to accounts.digestRealms in host.json and set the users' passwords again, or set "
+                + "plugins.settings."
+                + values.pluginId()
+                + ".properties.realm to one of accounts.digestRealms");
       }
       if (hr.failed() && !hr.equals(HResult.E_LOGON_FAILURE)) {
-        throw new PluginException(hr, "the host's credential service answered " + hr + " for realm '"
-            + settings.realm() + "'");
+        throw new PluginException(
+            hr,
+            "the host's credential service answered "
+                + hr
+                + " for realm '"
+                + settings.realm()
+                + "'");
       }
     }
   }
@@ -143,11 +161,20 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
       folder = current.dataDirectory();
       return NonceKeyFile.loadOrCreate(folder, random);
     } catch (IOException | UncheckedIOException e) {
-      HResult code = e instanceof AccessDeniedException || e.getCause() instanceof AccessDeniedException
-          ? HResult.E_ACCESSDENIED : HResult.E_FAIL;
-      throw new PluginException(code, "cannot read or create the nonce key " + NonceKeyFile.NAME + " in "
-          + (folder == null ? "the plug-in's data folder" : folder) + ": " + e.getMessage()
-          + "; fix it, then run: authhost plugins enable " + values.pluginId());
+      HResult code =
+          e instanceof AccessDeniedException || e.getCause() instanceof AccessDeniedException
+              ? HResult.E_ACCESSDENIED
+              : HResult.E_FAIL;
+      throw new PluginException(
+          code,
+          "cannot read or create the nonce key "
+              + NonceKeyFile.NAME
+              + " in "
+              + (folder == null ? "the plug-in's data folder" : folder)
+              + ": "
+              + e.getMessage()
+              + "; fix it, then run: authhost plugins enable "
+              + values.pluginId());
     }
   }
 
@@ -199,8 +226,10 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
       return HResult.E_POINTER;
     }
     // Text challenge, the client asks its user for a password, and the server speaks first (nonce).
-    flags.set(AuthenticationFlags.TEXT_CHALLENGE | AuthenticationFlags.CLIENT_SHOWS_UI
-        | AuthenticationFlags.CHALLENGE_FIRST);
+    flags.set(
+        AuthenticationFlags.TEXT_CHALLENGE
+            | AuthenticationFlags.CLIENT_SHOWS_UI
+            | AuthenticationFlags.CHALLENGE_FIRST);
     return HResult.S_OK;
   }
 

@@ -20,9 +20,9 @@ import org.authhost.api.UserContext;
  *
  * <ul>
  *   <li>Empty response: CONTINUE with the challenges.
- *   <li>Right response: the host's {@code logonUser} for the account, SUCCESS with the
- *       {@code Authentication-Info} value as the blob; the token is this context's until
- *       {@link #release()}.
+ *   <li>Right response: the host's {@code logonUser} for the account, SUCCESS with the {@code
+ *       Authentication-Info} value as the blob; the token is this context's until {@link
+ *       #release()}.
  *   <li>Wrong or bad response: DENIED with fresh challenges ({@code stale=true} when only the nonce
  *       was wrong), an INFORMATION event naming the reason for a bad one (counted into a summary
  *       when the same address keeps sending them, see {@link RefusalLog}), and {@code S_OK}.
@@ -40,7 +40,11 @@ final class DigestContext implements AuthenticationContext {
   private TokenHandle token;
   private boolean released;
 
-  DigestContext(AuthenticationPlugin plugin, TokenService tokens, DigestVerifier verifier, PluginEvents events,
+  DigestContext(
+      AuthenticationPlugin plugin,
+      TokenService tokens,
+      DigestVerifier verifier,
+      PluginEvents events,
       RefusalLog refusals) {
     this.plugin = plugin;
     this.tokens = tokens;
@@ -62,8 +66,13 @@ final class DigestContext implements AuthenticationContext {
   }
 
   @Override
-  public HResult authenticate(byte[] responseBlob, UserContext user, PresentationContext presentation,
-      CommandContext command, AuthenticationCallback callback, Object context) {
+  public HResult authenticate(
+      byte[] responseBlob,
+      UserContext user,
+      PresentationContext presentation,
+      CommandContext command,
+      AuthenticationCallback callback,
+      Object context) {
     if (callback == null) {
       return HResult.E_INVALIDARG;
     }
@@ -73,12 +82,17 @@ final class DigestContext implements AuthenticationContext {
     } catch (RuntimeException fault) {
       // A host service failed under us (the account store unreadable, say): our own error event,
       // and NS_E_PLUGIN_ERROR_REPORTED so that the host does not log it a second time.
-      outcome = new Outcome(AuthenticationResult.ERROR, null,
-          events.error(HResult.E_UNEXPECTED, "Digest could not check a response: " + fault));
+      outcome =
+          new Outcome(
+              AuthenticationResult.ERROR,
+              null,
+              events.error(HResult.E_UNEXPECTED, "Digest could not check a response: " + fault));
     } finally {
       // Exactly once on every path, also if decide throws (a bug: the host then records it).
-      byte[] blob = outcome.blob() == null || outcome.blob().isEmpty() ? null
-          : outcome.blob().getBytes(StandardCharsets.ISO_8859_1);
+      byte[] blob =
+          outcome.blob() == null || outcome.blob().isEmpty()
+              ? null
+              : outcome.blob().getBytes(StandardCharsets.ISO_8859_1);
       callback.onAuthenticateComplete(outcome.result(), blob, context);
     }
     return outcome.hr();
@@ -89,17 +103,20 @@ final class DigestContext implements AuthenticationContext {
       return new Outcome(AuthenticationResult.CONTINUE, verifier.challenges(false), HResult.S_OK);
     }
     if (command == null) {
-      return new Outcome(AuthenticationResult.ERROR, null, HResult.E_INVALIDARG); // the host must pass the request
+      return new Outcome(
+          AuthenticationResult.ERROR, null, HResult.E_INVALIDARG); // the host must pass the request
     }
     Verdict verdict = verifier.verify(blob, command, user);
     if (verdict instanceof Verdict.Denied denied) {
       if (denied.refusal() != null) {
         refusals.refused(user == null ? "?" : user.ipAddress(), denied.refusal());
       }
-      return new Outcome(AuthenticationResult.DENIED, verifier.challenges(denied.stale()), HResult.S_OK);
+      return new Outcome(
+          AuthenticationResult.DENIED, verifier.challenges(denied.stale()), HResult.S_OK);
     }
     if (verdict instanceof Verdict.Fault fault) {
-      return new Outcome(AuthenticationResult.ERROR, null, events.error(fault.code(), fault.text()));
+      return new Outcome(
+          AuthenticationResult.ERROR, null, events.error(fault.code(), fault.text()));
     }
     Verdict.Success success = (Verdict.Success) verdict;
     return logOn(success.account(), success.authenticationInfo());
@@ -118,7 +135,9 @@ final class DigestContext implements AuthenticationContext {
     }
     if (hr.failed() || issued.get() == null) {
       HResult code = hr.failed() ? hr : HResult.E_POINTER;
-      return new Outcome(AuthenticationResult.ERROR, null,
+      return new Outcome(
+          AuthenticationResult.ERROR,
+          null,
           events.error(code, "the host's logonUser for account '" + name + "' answered " + hr));
     }
     synchronized (this) {
@@ -127,7 +146,8 @@ final class DigestContext implements AuthenticationContext {
         return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
       }
       if (token != null) {
-        tokens.closeHandle(token); // a second success on one context replaces the token: never leak it
+        tokens.closeHandle(
+            token); // a second success on one context replaces the token: never leak it
       }
       token = issued.get();
       account = name;

@@ -6,7 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,8 +13,8 @@ import java.util.Map;
  * state: every field is present when the protocol needs it and well-formed, and the fields agree
  * with each other. Whether they match what this server offered is {@link DigestVerifier}'s job.
  *
- * <p>Values that enter the response formula ({@code nonce}, {@code uri}, {@code nc},
- * {@code cnonce}, {@code qop}) are kept exactly as sent, because the client hashed them as sent.
+ * <p>Values that enter the response formula ({@code nonce}, {@code uri}, {@code nc}, {@code
+ * cnonce}, {@code qop}) are kept exactly as sent, because the client hashed them as sent.
  *
  * @param username the user name (UTF-8 decoded, NFC), or with {@code userhash} the lower-case hex
  *     {@code H(user ":" realm)}
@@ -31,8 +30,18 @@ import java.util.Map;
  * @param cnonce the client nonce, {@code null} without qop
  * @param opaque the echoed {@code opaque}, or {@code null}
  */
-record DigestCredentials(String username, boolean userhash, String realm, String nonce, String uri,
-    String response, DigestAlgorithm algorithm, String qop, String nc, long ncValue, String cnonce,
+record DigestCredentials(
+    String username,
+    boolean userhash,
+    String realm,
+    String nonce,
+    String uri,
+    String response,
+    DigestAlgorithm algorithm,
+    String qop,
+    String nc,
+    long ncValue,
+    String cnonce,
     String opaque) {
 
   /** Reads the header text (after {@code "Digest "}, one char per octet). */
@@ -44,8 +53,9 @@ record DigestCredentials(String username, boolean userhash, String realm, String
   static DigestCredentials from(Map<String, String> p) throws Malformed {
     DigestAlgorithm algorithm = DigestAlgorithm.MD5; // RFC 7616 §3.4: absent means MD5
     if (p.containsKey("algorithm")) {
-      algorithm = DigestAlgorithm.forToken(p.get("algorithm"))
-          .orElseThrow(() -> new Malformed("unknown algorithm '" + p.get("algorithm") + "'"));
+      algorithm =
+          DigestAlgorithm.forToken(p.get("algorithm"))
+              .orElseThrow(() -> new Malformed("unknown algorithm '" + p.get("algorithm") + "'"));
     }
     boolean userhash = flag(p, "userhash");
     String username = username(p, userhash, algorithm);
@@ -71,11 +81,23 @@ record DigestCredentials(String username, boolean userhash, String realm, String
         throw new Malformed((nc != null ? "nc" : "cnonce") + " without qop");
       }
       if (algorithm.session()) {
-        throw new Malformed("algorithm " + algorithm + " without qop: a session key needs a cnonce");
+        throw new Malformed(
+            "algorithm " + algorithm + " without qop: a session key needs a cnonce");
       }
     }
-    return new DigestCredentials(username, userhash, realm, nonce, uri, response, algorithm, qop, nc, ncValue,
-        cnonce, p.get("opaque"));
+    return new DigestCredentials(
+        username,
+        userhash,
+        realm,
+        nonce,
+        uri,
+        response,
+        algorithm,
+        qop,
+        nc,
+        ncValue,
+        cnonce,
+        p.get("opaque"));
   }
 
   /** {@code username}, or {@code username*} (RFC 8187 ext-value), never both (RFC 7616 §3.4). */
@@ -136,7 +158,8 @@ record DigestCredentials(String username, boolean userhash, String realm, String
       } else if (c > 0x20 && c < 0x7F) {
         octets.write(c);
       } else {
-        throw new Malformed("username* contains a character that must be percent-encoded at position " + i);
+        throw new Malformed(
+            "username* contains a character that must be percent-encoded at position " + i);
       }
     }
     return utf8(octets.toByteArray(), "username*");
@@ -157,7 +180,8 @@ record DigestCredentials(String username, boolean userhash, String realm, String
     return value;
   }
 
-  private static String required(Map<String, String> p, String name, boolean mayBeEmpty) throws Malformed {
+  private static String required(Map<String, String> p, String name, boolean mayBeEmpty)
+      throws Malformed {
     String value = p.get(name);
     if (value == null) {
       throw new Malformed("no " + name);
@@ -182,7 +206,8 @@ record DigestCredentials(String username, boolean userhash, String realm, String
   /** A hash the client sent: hex of the algorithm's length, returned in lower case. */
   private static String hex(String value, DigestAlgorithm algorithm, String what) throws Malformed {
     if (value.length() != algorithm.hexLength() || !isHex(value)) {
-      throw new Malformed(what + " is not " + algorithm.hexLength() + " hex digits (algorithm " + algorithm + ")");
+      throw new Malformed(
+          what + " is not " + algorithm.hexLength() + " hex digits (algorithm " + algorithm + ")");
     }
     return DigestParams.lowerCase(value);
   }
@@ -229,13 +254,18 @@ record DigestCredentials(String username, boolean userhash, String realm, String
     return text.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** The challenge says {@code charset=UTF-8}; the host's HA1 is of the UTF-8 name, so nothing else can match. */
+  /**
+   * The challenge says {@code charset=UTF-8}; the host's HA1 is of the UTF-8 name, so nothing else
+   * can match.
+   */
   private static String utf8(byte[] octets, String what) throws Malformed {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(octets)).toString();
+          .decode(ByteBuffer.wrap(octets))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new Malformed(what + " is not UTF-8");
     }

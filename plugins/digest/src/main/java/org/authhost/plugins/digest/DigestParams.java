@@ -14,8 +14,8 @@ import java.util.Map;
  *   <li>Inside quotes, a backslash escapes the next character (quoted-pair).
  *   <li>Whitespace (space and tab) may surround {@code =} and {@code ,}; empty list elements
  *       ({@code a=1,,b=2}) are skipped, as the {@code #rule} allows.
- *   <li>Names are case-insensitive and returned in lower case. A name given twice is refused:
- *       which of the two to believe is exactly what an attacker would like to choose.
+ *   <li>Names are case-insensitive and returned in lower case. A name given twice is refused: which
+ *       of the two to believe is exactly what an attacker would like to choose.
  *   <li>Unknown parameters are kept and ignored by the caller, as RFC 7616 §3.4 requires.
  * </ul>
  *
@@ -48,7 +48,8 @@ final class DigestParams {
       }
       String name = token();
       if (name.isEmpty()) {
-        throw new Malformed("expected a parameter name at offset " + pos + ", found " + describe(pos));
+        throw new Malformed(
+            "expected a parameter name at offset " + pos + ", found " + describe(pos));
       }
       name = lowerCase(name);
       skipWhitespace();
@@ -66,8 +67,13 @@ final class DigestParams {
       }
       skipWhitespace();
       if (pos < text.length() && text.charAt(pos) != ',') {
-        throw new Malformed("expected ',' after parameter '" + name + "' at offset " + pos + ", found "
-            + describe(pos));
+        throw new Malformed(
+            "expected ',' after parameter '"
+                + name
+                + "' at offset "
+                + pos
+                + ", found "
+                + describe(pos));
       }
     }
     if (result.isEmpty()) {
@@ -76,7 +82,10 @@ final class DigestParams {
     return result;
   }
 
-  /** A quoted-string: {@code "} ... {@code "}, with backslash escapes; no control characters but tab. */
+  /**
+   * A quoted-string: {@code "} ... {@code "}, with backslash escapes; no control characters but
+   * tab.
+   */
   private String quoted(String name) throws Malformed {
     int start = pos++;
     // Clients escape nothing in practice, so the common value is one substring; a builder is
@@ -98,15 +107,24 @@ final class DigestParams {
         c = text.charAt(pos++);
       }
       if (isControl(c)) {
-        throw new Malformed("parameter '" + name + "' contains a control character (0x"
-            + Integer.toHexString(c) + ") at offset " + (pos - 1));
+        throw new Malformed(
+            "parameter '"
+                + name
+                + "' contains a control character (0x"
+                + Integer.toHexString(c)
+                + ") at offset "
+                + (pos - 1));
       }
       if (value != null) {
         value.append(c);
       }
     }
-    throw new Malformed("the quoted value of parameter '" + name + "' starting at offset " + start
-        + " is not closed");
+    throw new Malformed(
+        "the quoted value of parameter '"
+            + name
+            + "' starting at offset "
+            + start
+            + " is not closed");
   }
 
   /** An unquoted value: everything up to whitespace or a comma, which must not contain quotes. */
@@ -118,8 +136,13 @@ final class DigestParams {
         break;
       }
       if (c == '"' || c == '\\' || isControl(c)) {
-        throw new Malformed("the unquoted value of parameter '" + name + "' contains " + describe(pos)
-            + " at offset " + pos);
+        throw new Malformed(
+            "the unquoted value of parameter '"
+                + name
+                + "' contains "
+                + describe(pos)
+                + " at offset "
+                + pos);
       }
       pos++;
     }
@@ -139,8 +162,8 @@ final class DigestParams {
   }
 
   /**
-   * ASCII text in lower case. Clients send names and hex digits in lower case already, and
-   * {@link String#toLowerCase} would look up the case of every character to find that out.
+   * ASCII text in lower case. Clients send names and hex digits in lower case already, and {@link
+   * String#toLowerCase} would look up the case of every character to find that out.
    */
   static String lowerCase(String ascii) {
     for (int i = 0; i < ascii.length(); i++) {

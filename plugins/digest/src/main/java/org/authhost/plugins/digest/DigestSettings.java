@@ -46,10 +46,16 @@ import org.authhost.api.PluginException;
  * @param legacy whether the RFC 2069 form is accepted
  * @param nonceLifetime how long a nonce is good for
  */
-record DigestSettings(String realm, List<DigestAlgorithm> algorithms, List<String> qops, boolean userhash,
-    boolean legacy, Duration nonceLifetime) {
+record DigestSettings(
+    String realm,
+    List<DigestAlgorithm> algorithms,
+    List<String> qops,
+    boolean userhash,
+    boolean legacy,
+    Duration nonceLifetime) {
   /** {@code IWMSAdminRealm}: a longer realm is {@code E_INVALIDARG}. */
   static final int MAX_REALM_LENGTH = 251;
+
   private static final List<String> NAMES =
       List.of("realm", "algorithms", "qop", "userhash", "legacy", "nonceLifetimeSeconds");
 
@@ -67,19 +73,33 @@ record DigestSettings(String realm, List<DigestAlgorithm> algorithms, List<Strin
     for (String name : values.asMap().keySet()) {
       if (!NAMES.contains(name)) {
         // Strict, like host.json: a misspelt name would otherwise silently keep its default.
-        throw invalid(values, name, "is not a setting of this plug-in; the settings are " + String.join(", ", NAMES));
+        throw invalid(
+            values,
+            name,
+            "is not a setting of this plug-in; the settings are " + String.join(", ", NAMES));
       }
     }
     String realm = values.get("realm", "AuthHost");
-    if (realm.isEmpty() || realm.length() > MAX_REALM_LENGTH
+    if (realm.isEmpty()
+        || realm.length() > MAX_REALM_LENGTH
         || !realm.chars().allMatch(c -> c >= 0x20 && c < 0x7F && c != '"' && c != '\\')) {
-      throw invalid(values, "realm", "must be 1 to " + MAX_REALM_LENGTH
-          + " printable ASCII characters without '\"' or '\\'");
+      throw invalid(
+          values,
+          "realm",
+          "must be 1 to " + MAX_REALM_LENGTH + " printable ASCII characters without '\"' or '\\'");
     }
     List<DigestAlgorithm> algorithms = new ArrayList<>();
     for (String token : list(values, "algorithms", "SHA-256,MD5")) {
-      DigestAlgorithm a = DigestAlgorithm.forToken(token).orElseThrow(() -> invalid(values, "algorithms",
-          "has '" + token + "'; use MD5, MD5-sess, SHA-256, SHA-256-sess, SHA-512-256, SHA-512-256-sess"));
+      DigestAlgorithm a =
+          DigestAlgorithm.forToken(token)
+              .orElseThrow(
+                  () ->
+                      invalid(
+                          values,
+                          "algorithms",
+                          "has '"
+                              + token
+                              + "'; use MD5, MD5-sess, SHA-256, SHA-256-sess, SHA-512-256, SHA-512-256-sess"));
       if (algorithms.contains(a)) {
         throw invalid(values, "algorithms", "names " + a + " twice");
       }
@@ -103,9 +123,15 @@ record DigestSettings(String realm, List<DigestAlgorithm> algorithms, List<Strin
       lifetime = -1;
     }
     if (lifetime < 1 || lifetime > 86_400) {
-      throw invalid(values, "nonceLifetimeSeconds", "must be a whole number of seconds from 1 to 86400");
+      throw invalid(
+          values, "nonceLifetimeSeconds", "must be a whole number of seconds from 1 to 86400");
     }
-    return new DigestSettings(realm, algorithms, qops, bool(values, "userhash", true), bool(values, "legacy", false),
+    return new DigestSettings(
+        realm,
+        algorithms,
+        qops,
+        bool(values, "userhash", true),
+        bool(values, "legacy", false),
         Duration.ofSeconds(lifetime));
   }
 
@@ -113,7 +139,10 @@ record DigestSettings(String realm, List<DigestAlgorithm> algorithms, List<Strin
     List<String> items = new ArrayList<>();
     for (String item : values.get(name, defaultValue).split(",", -1)) {
       if (item.isBlank()) {
-        throw invalid(values, name, "has an empty item; write a comma-separated list such as " + defaultValue);
+        throw invalid(
+            values,
+            name,
+            "has an empty item; write a comma-separated list such as " + defaultValue);
       }
       items.add(item.strip());
     }
@@ -129,7 +158,16 @@ record DigestSettings(String realm, List<DigestAlgorithm> algorithms, List<Strin
   }
 
   private static PluginException invalid(NamedValues values, String name, String problem) {
-    return new PluginException(HResult.E_INVALIDARG, "named value '" + name + "' " + problem
-        + "; fix plugins.settings." + values.pluginId() + ".properties." + name + " in host.json");
+    return new PluginException(
+        HResult.E_INVALIDARG,
+        "named value '"
+            + name
+            + "' "
+            + problem
+            + "; fix plugins.settings."
+            + values.pluginId()
+            + ".properties."
+            + name
+            + " in host.json");
   }
 }

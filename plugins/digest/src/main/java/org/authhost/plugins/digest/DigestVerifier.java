@@ -10,10 +10,11 @@ import org.authhost.api.Out;
 import org.authhost.api.UserContext;
 
 /**
- * Decides on one Digest response: the whole of RFC 7616 §3.4 on the server side, and the nonce
- * and replay rules of this plug-in. Shared by every context of an enabled plug-in; thread-safe.
+ * Decides on one Digest response: the whole of RFC 7616 §3.4 on the server side, and the nonce and
+ * replay rules of this plug-in. Shared by every context of an enabled plug-in; thread-safe.
  *
  * <p>The order of the checks matters:
+ *
  * <ol>
  *   <li>form ({@link DigestCredentials}), then agreement with what was offered: realm, opaque,
  *       algorithm, qop, userhash, and that {@code uri} names this request;
@@ -21,17 +22,17 @@ import org.authhost.api.UserContext;
  *       nonce the replay cache holds octet for octet was checked when it was made, and is not
  *       checked again);
  *   <li>the account and its HA1 from the host, then the response, compared in constant time;
- *   <li>only for a right response: the nonce's age and count. Too old, unknown to the replay
- *       cache, or a count already used: {@code stale=true}. Because the digest was right, the
- *       client knows the password and can simply retry on a fresh nonce; a wrong digest never
- *       learns whether the nonce was still good, and never uses up a count.
+ *   <li>only for a right response: the nonce's age and count. Too old, unknown to the replay cache,
+ *       or a count already used: {@code stale=true}. Because the digest was right, the client knows
+ *       the password and can simply retry on a fresh nonce; a wrong digest never learns whether the
+ *       nonce was still good, and never uses up a count.
  * </ol>
  *
- * <p>{@code qop=auth-int} hashes the request body, which the host does not give plug-ins. A
- * request without a body ({@code Content-Length} absent or 0, no {@code Transfer-Encoding}) is
- * checked with {@code H("")}; a request with a body is refused for {@code auth-int} (the client
- * can use {@code auth}). The success of an {@code auth-int} request carries no {@code rspauth}: its
- * A2 would need the hash of the response body, which the plug-in does not see either.
+ * <p>{@code qop=auth-int} hashes the request body, which the host does not give plug-ins. A request
+ * without a body ({@code Content-Length} absent or 0, no {@code Transfer-Encoding}) is checked with
+ * {@code H("")}; a request with a body is refused for {@code auth-int} (the client can use {@code
+ * auth}). The success of an {@code auth-int} request carries no {@code rspauth}: its A2 would need
+ * the hash of the response body, which the plug-in does not see either.
  */
 final class DigestVerifier {
   private static final HexFormat HEX = HexFormat.of();
@@ -41,7 +42,11 @@ final class DigestVerifier {
   private final ReplayCache replays;
   private final CredentialService credentials;
 
-  DigestVerifier(DigestSettings settings, NonceService nonces, ReplayCache replays, CredentialService credentials) {
+  DigestVerifier(
+      DigestSettings settings,
+      NonceService nonces,
+      ReplayCache replays,
+      CredentialService credentials) {
     this.settings = settings;
     this.nonces = nonces;
     this.replays = replays;
@@ -88,20 +93,32 @@ final class DigestVerifier {
       if (user != null) {
         user.setUserName(account);
       }
-      String ha1 = DigestMath.sessionHa1(c.algorithm(), storedHa1(account, c.algorithm()), c.nonce(), c.cnonce());
-      // auth-int reaches here only for a request without a body (checkOffer): H(entity-body) = H("").
-      String bodyHash = DigestMath.AUTH_INT.equals(c.qop()) ? c.algorithm().hash(new byte[0]) : null;
+      String ha1 =
+          DigestMath.sessionHa1(
+              c.algorithm(), storedHa1(account, c.algorithm()), c.nonce(), c.cnonce());
+      // auth-int reaches here only for a request without a body (checkOffer): H(entity-body) =
+      // H("").
+      String bodyHash =
+          DigestMath.AUTH_INT.equals(c.qop()) ? c.algorithm().hash(new byte[0]) : null;
       String ha2 = DigestMath.ha2(c.algorithm(), c.qop(), command.method(), c.uri(), bodyHash);
-      String expected = DigestMath.response(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.qop(), ha2);
-      if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+      String expected =
+          DigestMath.response(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.qop(), ha2);
+      if (!MessageDigest.isEqual(
+          expected.getBytes(StandardCharsets.US_ASCII),
           c.response().getBytes(StandardCharsets.US_ASCII))) {
-        return new Verdict.Denied(null, false); // a wrong password: the host audits the failed logon
+        return new Verdict.Denied(
+            null, false); // a wrong password: the host audits the failed logon
       }
       checkFresh(c, nonce);
-      String rspauth = DigestMath.AUTH.equals(c.qop())
-          ? DigestMath.rspauth(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.uri()) : null;
+      String rspauth =
+          DigestMath.AUTH.equals(c.qop())
+              ? DigestMath.rspauth(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.uri())
+              : null;
       // The RFC 2069 form spends its nonce at once, so it always gets the next one.
-      String next = c.qop() == null || (nonces.wantsNext(nonce) && replays.claimNext(nonce.id())) ? issue() : null;
+      String next =
+          c.qop() == null || (nonces.wantsNext(nonce) && replays.claimNext(nonce.id()))
+              ? issue()
+              : null;
       return new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, next));
     } catch (Malformed e) {
       return new Verdict.Denied(new Refusal(Refusal.Kind.MALFORMED, e.getMessage()), false);
@@ -133,14 +150,23 @@ final class DigestVerifier {
       throw new Malformed("userhash=true was not offered");
     }
     if (DigestMath.AUTH_INT.equals(c.qop()) && hasBody(command)) {
-      throw new Malformed("qop=auth-int for a request with a body: plug-ins do not see the body; use qop=auth");
+      throw new Malformed(
+          "qop=auth-int for a request with a body: plug-ins do not see the body; use qop=auth");
     }
     if (!RequestUris.names(c.uri(), command.requestTarget(), command.header("host").orElse(null))) {
-      throw new Malformed("uri '" + c.uri() + "' does not name the request target '" + command.requestTarget() + "'");
+      throw new Malformed(
+          "uri '"
+              + c.uri()
+              + "' does not name the request target '"
+              + command.requestTarget()
+              + "'");
     }
   }
 
-  /** Whether the request declares a body (RFC 9112 §6.3): any Transfer-Encoding, or a non-zero length. */
+  /**
+   * Whether the request declares a body (RFC 9112 §6.3): any Transfer-Encoding, or a non-zero
+   * length.
+   */
   private static boolean hasBody(CommandContext command) {
     if (command.header("transfer-encoding").isPresent()) {
       return true;
@@ -155,13 +181,22 @@ final class DigestVerifier {
       return c.username();
     }
     Out<String> found = new Out<>();
-    HResult hr = credentials.findUserByHash(settings.realm(), c.algorithm().baseToken(), c.username(), found);
+    HResult hr =
+        credentials.findUserByHash(
+            settings.realm(), c.algorithm().baseToken(), c.username(), found);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
       throw new Stop(new Verdict.Denied(null, false)); // no such user: as for a wrong password
     }
     if (hr.failed() || found.get() == null) {
-      throw new Stop(new Verdict.Fault(hr.failed() ? hr : HResult.E_POINTER, "the host's findUserByHash(realm '"
-          + settings.realm() + "', " + c.algorithm().baseToken() + ") answered " + hr));
+      throw new Stop(
+          new Verdict.Fault(
+              hr.failed() ? hr : HResult.E_POINTER,
+              "the host's findUserByHash(realm '"
+                  + settings.realm()
+                  + "', "
+                  + c.algorithm().baseToken()
+                  + ") answered "
+                  + hr));
     }
     return found.get();
   }
@@ -174,14 +209,29 @@ final class DigestVerifier {
       throw new Stop(new Verdict.Denied(null, false)); // unknown, disabled or without a password
     }
     if (hr.equals(HResult.E_INVALIDARG)) {
-      throw new Stop(new Verdict.Fault(hr, "the host keeps no Digest secret for realm '" + settings.realm()
-          + "' and " + algorithm.baseToken() + " (getDigestHa1 answered " + hr + "): add the realm to "
-          + "accounts.digestRealms and set the users' passwords again, or change the named value realm"));
+      throw new Stop(
+          new Verdict.Fault(
+              hr,
+              "the host keeps no Digest secret for realm '"
+                  + settings.realm()
+                  + "' and "
+                  + algorithm.baseToken()
+                  + " (getDigestHa1 answered "
+                  + hr
+                  + "): add the realm to "
+                  + "accounts.digestRealms and set the users' passwords again, or change the named value realm"));
     }
     if (hr.failed() || ha1.get() == null || ha1.get().length * 2 != algorithm.hexLength()) {
-      throw new Stop(new Verdict.Fault(hr.failed() ? hr : HResult.E_UNEXPECTED, "the host's getDigestHa1(realm '"
-          + settings.realm() + "', " + algorithm.baseToken() + ") answered " + hr
-          + (hr.failed() ? "" : " with a value of the wrong length")));
+      throw new Stop(
+          new Verdict.Fault(
+              hr.failed() ? hr : HResult.E_UNEXPECTED,
+              "the host's getDigestHa1(realm '"
+                  + settings.realm()
+                  + "', "
+                  + algorithm.baseToken()
+                  + ") answered "
+                  + hr
+                  + (hr.failed() ? "" : " with a value of the wrong length")));
     }
     return HEX.formatHex(ha1.get());
   }
@@ -205,8 +255,12 @@ final class DigestVerifier {
         }
         // An exact repeat of a count: a replay, refused as such (no stale=true, so it is audited
         // and counted towards the lockout).
-        throw new Stop(new Verdict.Denied(new Refusal(Refusal.Kind.REPLAYED, "nc " + c.nc()
-            + " was already used with this nonce (a replayed request)"), false));
+        throw new Stop(
+            new Verdict.Denied(
+                new Refusal(
+                    Refusal.Kind.REPLAYED,
+                    "nc " + c.nc() + " was already used with this nonce (a replayed request)"),
+                false));
     }
   }
 }

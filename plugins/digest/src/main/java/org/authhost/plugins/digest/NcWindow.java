@@ -6,8 +6,8 @@ package org.authhost.plugins.digest;
  *
  * <p>Why a window and not "nc must be the next number" (Apache's {@code AuthDigestNcCheck}): a
  * client that shares one nonce across parallel connections, or pipelines, sends counts out of
- * order. Any count not yet seen is accepted as long as it is not more than 64 below the highest;
- * a count seen before is a replay. Older counts are refused, because the window no longer knows
+ * order. Any count not yet seen is accepted as long as it is not more than 64 below the highest; a
+ * count seen before is a replay. Older counts are refused, because the window no longer knows
  * whether they were used.
  *
  * <p>Not thread-safe: the {@link ReplayCache} calls it under its lock.
@@ -39,7 +39,7 @@ final class NcWindow {
   }
 
   private long highest; // 0: none yet; counts start at 1
-  private long below;   // bit i set: count (highest - 1 - i) was used
+  private long below; // bit i set: count (highest - 1 - i) was used
 
   /** Records {@code nc} (at least 1) if it was not used before. */
   Result accept(long nc) {

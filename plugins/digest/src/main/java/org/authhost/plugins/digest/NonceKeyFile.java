@@ -16,8 +16,8 @@ import java.security.SecureRandom;
  * data folder ({@link org.authhost.api.ServerContext#dataDirectory()}).
  *
  * <p>Why a file: a key compiled into the code is the same on every installation (Tomcat's
- * CVE-2011-5064), and a key made at each start would turn every outstanding nonce into a forgery
- * at restart, so that clients would have to ask their users for the password again. Kept across
+ * CVE-2011-5064), and a key made at each start would turn every outstanding nonce into a forgery at
+ * restart, so that clients would have to ask their users for the password again. Kept across
  * restarts, an old nonce is only unknown to the replay cache and earns {@code stale=true}: clients
  * retry on their own. The file is written owner-only, through a temporary file and an atomic
  * rename, so that a crash never leaves a short key behind.
@@ -47,8 +47,13 @@ final class NonceKeyFile {
     }
     long size = Files.size(file);
     if (size != LENGTH) {
-      throw new IOException(file + " holds " + size + " bytes instead of " + LENGTH
-          + ": it is damaged; delete it to have a new key made (clients then get stale=true once)");
+      throw new IOException(
+          file
+              + " holds "
+              + size
+              + " bytes instead of "
+              + LENGTH
+              + ": it is damaged; delete it to have a new key made (clients then get stale=true once)");
     }
     return Files.readAllBytes(file);
   }
@@ -71,10 +76,15 @@ final class NonceKeyFile {
     }
   }
 
-  /** {@code rw-------} where the file system has POSIX permissions; elsewhere the folder's ACL applies. */
+  /**
+   * {@code rw-------} where the file system has POSIX permissions; elsewhere the folder's ACL
+   * applies.
+   */
   private static FileAttribute<?>[] ownerOnly(Path folder) {
     if (folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+      return new FileAttribute<?>[] {
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+      };
     }
     return new FileAttribute<?>[0];
   }

@@ -33,6 +33,7 @@ final class NonceService {
   private static final int RANDOM = 16;
   private static final int MAC = 16;
   private static final int LENGTH = TIMESTAMP + RANDOM + MAC;
+
   /** Base64 without padding of {@link #LENGTH} octets. */
   private static final int ENCODED_LENGTH = (LENGTH * 8 + 5) / 6;
 
@@ -40,9 +41,14 @@ final class NonceService {
   enum Status {
     /** Issued here and within its lifetime. */
     FRESH,
-    /** Issued here, but past its lifetime: the client gets {@code stale=true} if its digest is right. */
+    /**
+     * Issued here, but past its lifetime: the client gets {@code stale=true} if its digest is
+     * right.
+     */
     EXPIRED,
-    /** Not issued here (bad form or bad MAC): never stale, the client's credentials are in doubt. */
+    /**
+     * Not issued here (bad form or bad MAC): never stale, the client's credentials are in doubt.
+     */
     FORGED
   }
 
@@ -84,7 +90,10 @@ final class NonceService {
     // Derived from the key rather than random per start, so that it survives a restart with the
     // key: an outstanding nonce then earns stale=true instead of "opaque does not match".
     byte[] label = "AuthHost Digest opaque".getBytes(StandardCharsets.US_ASCII);
-    this.opaque = Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(mac(label, label.length), 16));
+    this.opaque =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(Arrays.copyOf(mac(label, label.length), 16));
   }
 
   /** The {@code opaque} every challenge carries and every response must echo. */
@@ -120,9 +129,9 @@ final class NonceService {
    * {@link #check(String)}, skipping the MAC for a nonce {@code issued} vouches for.
    *
    * <p>Why that is safe: {@code issued} answers for the {@link Id}, which is every octet of the
-   * nonce, and the {@link ReplayCache} only holds ids of nonces {@link #mint} made. An id it knows is
-   * therefore octet for octet a nonce this server issued, whose MAC was right when it was made; a
-   * nonce with any octet changed has another id and gets its MAC checked. This saves one HMAC per
+   * nonce, and the {@link ReplayCache} only holds ids of nonces {@link #mint} made. An id it knows
+   * is therefore octet for octet a nonce this server issued, whose MAC was right when it was made;
+   * a nonce with any octet changed has another id and gets its MAC checked. This saves one HMAC per
    * request for the keep-alive client that reuses its nonce, the common case.
    */
   Check check(String nonce, Predicate<Id> issued) {
@@ -140,7 +149,8 @@ final class NonceService {
       return FORGED;
     }
     long age = clock.millis() - id.timestamp();
-    // A negative age means the clock went back; beyond the lifetime it is as doubtful as an old one.
+    // A negative age means the clock went back; beyond the lifetime it is as doubtful as an old
+    // one.
     Status status = age > lifetimeMillis || age < -lifetimeMillis ? Status.EXPIRED : Status.FRESH;
     return new Check(status, id, age);
   }
@@ -151,7 +161,9 @@ final class NonceService {
     return MessageDigest.isEqual(expected, actual);
   }
 
-  /** Whether a nonce of this age should be replaced by a {@code nextnonce}: past half its lifetime. */
+  /**
+   * Whether a nonce of this age should be replaced by a {@code nextnonce}: past half its lifetime.
+   */
   boolean wantsNext(Check check) {
     return check.ageMillis() > lifetimeMillis / 2;
   }

@@ -7,14 +7,17 @@ import org.authhost.api.NamedValues;
 
 /**
  * This plug-in's voice in the host's event log ({@code IWMSEventLog}), with the two kinds of event
- * it writes while enabled. Refusals reach it through {@link RefusalLog}, which keeps a flood short. (While initializing or enabling it writes none: it throws a
- * {@link org.authhost.api.PluginException} and the host records that.)
+ * it writes while enabled. Refusals reach it through {@link RefusalLog}, which keeps a flood short.
+ * (While initializing or enabling it writes none: it throws a {@link
+ * org.authhost.api.PluginException} and the host records that.)
  */
 final class PluginEvents {
   private final EventLog log;
   private final NamedValues identity;
 
-  /** @param identity the named values from {@code initialize}: the host knows the plug-in by them */
+  /**
+   * @param identity the named values from {@code initialize}: the host knows the plug-in by them
+   */
   PluginEvents(EventLog log, NamedValues identity) {
     this.log = log;
     this.identity = identity;
@@ -36,8 +39,12 @@ final class PluginEvents {
    *     event is logged, so the host does not log it again; {@code code} if it could not be logged
    */
   HResult error(HResult code, String text) {
-    HResult logged = log.logEvent(identity, EventLevel.ERROR, code, text
-        + "; fix it, then run: authhost plugins enable " + identity.pluginId());
+    HResult logged =
+        log.logEvent(
+            identity,
+            EventLevel.ERROR,
+            code,
+            text + "; fix it, then run: authhost plugins enable " + identity.pluginId());
     return logged.succeeded() ? HResult.NS_E_PLUGIN_ERROR_REPORTED : code;
   }
 }

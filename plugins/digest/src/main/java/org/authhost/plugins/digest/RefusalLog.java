@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The plug-in's INFORMATION events about refused requests, so that a flood of bad requests from
- * one address cannot write one event each.
+ * The plug-in's INFORMATION events about refused requests, so that a flood of bad requests from one
+ * address cannot write one event each.
  *
  * <p>Per client address and {@link Refusal.Kind}: the first refusal is logged with its reason; the
  * ones after it are counted, and at most once per interval one event says how many ("12 more
@@ -16,9 +16,10 @@ import java.util.List;
  * quotes what the client sent, so a client could make every one of them different.
  *
  * <p>Bounded memory: a fixed table of slots, probed at a few places from the address's hash. When
- * all of them are in use, the refusal is counted for "other addresses" of its kind. A flood from many
- * addresses thus writes at most one full event per slot and per interval, and one summary per slot
- * and per kind. Addresses whose hashes collide, by chance or on purpose, only share those places.
+ * all of them are in use, the refusal is counted for "other addresses" of its kind. A flood from
+ * many addresses thus writes at most one full event per slot and per interval, and one summary per
+ * slot and per kind. Addresses whose hashes collide, by chance or on purpose, only share those
+ * places.
  *
  * <p>Summaries go out on the plug-in's heartbeat ({@link #flush}), or at the next refusal for the
  * same address, whichever comes first; {@link #close} writes what is still counted. Thread-safe.
@@ -27,8 +28,10 @@ import java.util.List;
 final class RefusalLog {
   /** How often a flood from one address gets a summary. */
   static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+
   /** Addresses remembered at once: more than a server sees misbehave in one interval. */
   static final int DEFAULT_SLOTS = 256;
+
   /** Places tried per address: a few, so that a busy neighbourhood rarely spills to "others". */
   private static final int PROBES = 4;
 
@@ -36,6 +39,7 @@ final class RefusalLog {
   private final Clock clock;
   private final long intervalMillis;
   private final Slot[] slots;
+
   /** One per kind: what could not get a slot. */
   private final Slot[] others;
 
@@ -43,8 +47,8 @@ final class RefusalLog {
   private static final class Slot {
     String address; // null: free
     Refusal.Kind kind;
-    long start;     // the start of the interval being counted
-    long count;     // refusals since start that were not logged in full
+    long start; // the start of the interval being counted
+    long count; // refusals since start that were not logged in full
   }
 
   /**
@@ -53,7 +57,8 @@ final class RefusalLog {
    */
   RefusalLog(PluginEvents events, Clock clock, Duration interval, int slots) {
     if (slots < PROBES || Integer.bitCount(slots) != 1) {
-      throw new IllegalArgumentException("slots must be a power of two, at least " + PROBES + ": " + slots);
+      throw new IllegalArgumentException(
+          "slots must be a power of two, at least " + PROBES + ": " + slots);
     }
     this.events = events;
     this.clock = clock;
@@ -108,8 +113,8 @@ final class RefusalLog {
   }
 
   /**
-   * Summaries for the intervals that are over; for the heartbeat. A slot whose address stayed
-   * quiet for a whole interval is freed.
+   * Summaries for the intervals that are over; for the heartbeat. A slot whose address stayed quiet
+   * for a whole interval is freed.
    */
   void flush() {
     List<String> texts = new ArrayList<>();
@@ -192,8 +197,15 @@ final class RefusalLog {
 
   private static String summary(Slot slot, long now) {
     long seconds = Math.max(1, (now - slot.start + 999) / 1000);
-    return slot.count + " more " + slot.kind.adjective() + " Digest requests from "
-        + (slot.address == null ? "other addresses (the plug-in's table of addresses was full)" : slot.address)
-        + " in the last " + seconds + " s";
+    return slot.count
+        + " more "
+        + slot.kind.adjective()
+        + " Digest requests from "
+        + (slot.address == null
+            ? "other addresses (the plug-in's table of addresses was full)"
+            : slot.address)
+        + " in the last "
+        + seconds
+        + " s";
   }
 }

@@ -16,12 +16,13 @@ import java.util.Map;
  * accepted again.
  *
  * <p>Capacity is fixed, split into segments that each evict their least recently used nonce, so
- * that parallel requests rarely wait on one lock. Each entry costs about 140 bytes: 100,000
- * nonces, the default, are about 14 MB.
+ * that parallel requests rarely wait on one lock. Each entry costs about 140 bytes: 100,000 nonces,
+ * the default, are about 14 MB.
  */
 final class ReplayCache {
   /** The default capacity: far more nonces than a five-minute lifetime sees on one server. */
   static final int DEFAULT_CAPACITY = 100_000;
+
   private static final int DEFAULT_SEGMENTS = 16;
 
   /** What {@link #use} found. */

@@ -5,14 +5,14 @@ package org.authhost.plugins.digest;
  * Without this check a response captured for one resource could be replayed against another.
  *
  * <p>Accepted: the same string as the request target; or, when exactly one of the two is in
- * absolute form ({@code scheme://authority/path?query}), the other equal to its path and query.
- * An absolute {@code uri} against an origin-form request must also name this server: its authority
+ * absolute form ({@code scheme://authority/path?query}), the other equal to its path and query. An
+ * absolute {@code uri} against an origin-form request must also name this server: its authority
  * must equal the {@code Host} header (old Android clients send the absolute form; Tomcat accepts it
  * the same way). The plug-in cannot see whether the connection is TLS, so the scheme is not
  * compared. RTSP requests are always absolute and match as equal strings.
  *
- * <p>Not accepted: old Internet Explorer's {@code uri} without the query string (Apache's
- * {@code AuthDigestEnableQueryStringHack}); it would let the query be changed without the response.
+ * <p>Not accepted: old Internet Explorer's {@code uri} without the query string (Apache's {@code
+ * AuthDigestEnableQueryStringHack}); it would let the query be changed without the response.
  */
 final class RequestUris {
   private RequestUris() {}
@@ -32,19 +32,24 @@ final class RequestUris {
       return uri.equals(pathAndQuery(target, targetScheme));
     }
     if (uriScheme > 0 && targetScheme < 0) {
-      return host != null && pathAndQuery(uri, uriScheme).equals(target)
+      return host != null
+          && pathAndQuery(uri, uriScheme).equals(target)
           && authority(uri, uriScheme).equalsIgnoreCase(host.strip());
     }
     return false;
   }
 
-  /** The index just after {@code "://"} if {@code s} starts with an RFC 3986 scheme and it, else -1. */
+  /**
+   * The index just after {@code "://"} if {@code s} starts with an RFC 3986 scheme and it, else -1.
+   */
   private static int schemeEnd(String s) {
     int i = 0;
     while (i < s.length()) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-          || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
       if (!ok) {
         break;
       }

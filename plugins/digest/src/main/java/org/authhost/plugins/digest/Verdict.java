@@ -17,7 +17,8 @@ sealed interface Verdict {
    * The client is refused (DENIED).
    *
    * @param refusal for an INFORMATION event when the request itself was bad; {@code null} when the
-   *     host's audit says enough (wrong password, unknown user) or nothing went wrong (a stale nonce)
+   *     host's audit says enough (wrong password, unknown user) or nothing went wrong (a stale
+   *     nonce)
    * @param stale answer {@code stale=true}: the digest was right, only the nonce was not
    */
   record Denied(Refusal refusal, boolean stale) implements Verdict {}

@@ -3,12 +3,11 @@
  * against the host's local accounts, written to be copied.
  *
  * <p>Map of the module: {@link org.authhost.plugins.digest.DigestAuthenticationPlugin} is the entry
- * point and life cycle; {@code DigestContext} one exchange; {@code DigestVerifier} the decision on a
- * response, built from {@code DigestParams} (header syntax), {@code DigestCredentials} (fields),
- * {@code RequestUris} (the {@code uri} check), {@code DigestMath} (the formulas),
- * {@code NonceService} with {@code NonceKeyFile} (unforgeable, expiring nonces),
- * {@code ReplayCache} with {@code NcWindow} (bounded replay protection), {@code Challenges} (the
- * text sent back) and {@code RefusalLog} with {@code Refusal} (events about bad requests, a flood
- * summed up).
+ * point and life cycle; {@code DigestContext} one exchange; {@code DigestVerifier} the decision on
+ * a response, built from {@code DigestParams} (header syntax), {@code DigestCredentials} (fields),
+ * {@code RequestUris} (the {@code uri} check), {@code DigestMath} (the formulas), {@code
+ * NonceService} with {@code NonceKeyFile} (unforgeable, expiring nonces), {@code ReplayCache} with
+ * {@code NcWindow} (bounded replay protection), {@code Challenges} (the text sent back) and {@code
+ * RefusalLog} with {@code Refusal} (events about bad requests, a flood summed up).
  */
 package org.authhost.plugins.digest;

@@ -17,10 +17,16 @@ class ChallengesTest {
 
   @Test
   void authenticationInfoEchoesTheClientsCnonceSafely() throws Exception {
-    DigestCredentials c = DigestCredentials.parse("username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\", "
-        + "response=\"" + "0".repeat(32) + "\", qop=auth, nc=0000000a, cnonce=\"c\\\"n, x=\\\\\"");
+    DigestCredentials c =
+        DigestCredentials.parse(
+            "username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\", "
+                + "response=\""
+                + "0".repeat(32)
+                + "\", qop=auth, nc=0000000a, cnonce=\"c\\\"n, x=\\\\\"");
     String info = Challenges.authenticationInfo("ab", c, "next");
-    assertEquals("rspauth=\"ab\", qop=auth, cnonce=\"c\\\"n, x=\\\\\", nc=0000000a, nextnonce=\"next\"", info);
+    assertEquals(
+        "rspauth=\"ab\", qop=auth, cnonce=\"c\\\"n, x=\\\\\", nc=0000000a, nextnonce=\"next\"",
+        info);
     Map<String, String> read = DigestParams.parse(info);
     assertEquals("c\"n, x=\\", read.get("cnonce"));
     assertEquals("next", read.get("nextnonce"));

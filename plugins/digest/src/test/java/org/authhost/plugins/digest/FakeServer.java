@@ -5,16 +5,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.authhost.api.AccessToken;
 import org.authhost.api.CredentialService;
 import org.authhost.api.EventLevel;
 import org.authhost.api.EventLog;
@@ -24,9 +27,6 @@ import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
-import java.time.ZoneId;
-import java.util.HexFormat;
-import org.authhost.api.AccessToken;
 
 /**
  * A host for unit tests: the edge of the plug-in, faked with the behaviour the API documents
@@ -39,13 +39,18 @@ final class FakeServer implements ServerContext {
   final Map<String, String> passwords = new HashMap<>();
   final Set<String> digestRealms = new HashSet<>(Set.of("AuthHost"));
   final List<Event> events = new ArrayList<>();
+
   /** When set, the credential service throws it, as a broken host service would. */
   RuntimeException credentialsThrow;
+
   final Set<Long> openHandles = new HashSet<>();
+
   /** Accounts the token service refuses although the credential service still knows them. */
   final Set<String> logonRefused = new HashSet<>();
+
   /** When set, the credential service answers this instead of working. */
   HResult credentialsAnswer;
+
   private final AtomicLong nextHandle = new AtomicLong(0x100);
   private final Path dataDirectory;
 
@@ -107,7 +112,8 @@ final class FakeServer implements ServerContext {
   public TokenService tokenService() {
     return new TokenService() {
       @Override
-      public HResult logonUser(String account, String authenticationPackage, Out<TokenHandle> token) {
+      public HResult logonUser(
+          String account, String authenticationPackage, Out<TokenHandle> token) {
         if (!passwords.containsKey(account) || logonRefused.contains(account)) {
           return HResult.E_LOGON_FAILURE;
         }
@@ -120,7 +126,8 @@ final class FakeServer implements ServerContext {
       }
 
       @Override
-      public HResult logonUser(String account, String password, String authenticationPackage, Out<TokenHandle> t) {
+      public HResult logonUser(
+          String account, String password, String authenticationPackage, Out<TokenHandle> t) {
         return HResult.E_NOTIMPL; // Digest never has the password
       }
 
@@ -162,13 +169,18 @@ final class FakeServer implements ServerContext {
         if (password == null) {
           return HResult.E_LOGON_FAILURE;
         }
-        ha1.set(HexFormat.of().parseHex(
-            a.hash((account + ":" + realm + ":" + password).getBytes(StandardCharsets.UTF_8))));
+        ha1.set(
+            HexFormat.of()
+                .parseHex(
+                    a.hash(
+                        (account + ":" + realm + ":" + password)
+                            .getBytes(StandardCharsets.UTF_8))));
         return HResult.S_OK;
       }
 
       @Override
-      public HResult findUserByHash(String realm, String algorithm, String userhash, Out<String> accountName) {
+      public HResult findUserByHash(
+          String realm, String algorithm, String userhash, Out<String> accountName) {
         if (credentialsAnswer != null) {
           return credentialsAnswer;
         }

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationResult;
+import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
-import java.time.Duration;
-import org.authhost.api.EventLevel;
 
 /** Drives the plug-in as the host does: initialize, enable, one context per request. */
 final class PluginHarness {
@@ -23,13 +23,15 @@ final class PluginHarness {
   final DigestAuthenticationPlugin plugin;
 
   /** What one Authenticate call produced. */
-  record Answer(AuthenticationResult result, String blob, HResult hr, AuthenticationContext context) {
+  record Answer(
+      AuthenticationResult result, String blob, HResult hr, AuthenticationContext context) {
     List<String> lines() {
       return blob == null ? List.of() : Arrays.asList(blob.split("\n"));
     }
 
     boolean stale() {
-      return lines().stream().allMatch(l -> l.matches("realm=\"[^\"]*\", nonce=\"[^\"]*\", stale=true, .*"))
+      return lines().stream()
+              .allMatch(l -> l.matches("realm=\"[^\"]*\", nonce=\"[^\"]*\", stale=true, .*"))
           && !lines().isEmpty();
     }
   }
@@ -45,7 +47,10 @@ final class PluginHarness {
     assertEquals(HResult.S_OK, plugin.enable(new Out<>(Duration.ZERO)));
   }
 
-  /** One Authenticate on a new context; {@code header == null} is the first leg. The context stays open. */
+  /**
+   * One Authenticate on a new context; {@code header == null} is the first leg. The context stays
+   * open.
+   */
   Answer send(String header, FakeRequest request) {
     Out<AuthenticationContext> out = new Out<>();
     assertEquals(HResult.S_OK, plugin.createAuthenticationContext(out));
@@ -54,13 +59,24 @@ final class PluginHarness {
     Object token = new Object();
     Answer[] answer = new Answer[1];
     byte[] blob = header == null ? new byte[0] : header.getBytes(StandardCharsets.ISO_8859_1);
-    HResult hr = context.authenticate(blob, request, request, request, (result, challenge, ctx) -> {
-      calls.incrementAndGet();
-      assertEquals(token, ctx, "the context value comes back unchanged");
-      answer[0] = new Answer(result, challenge == null ? null : new String(challenge, StandardCharsets.ISO_8859_1),
-          null, context);
-      return HResult.S_OK;
-    }, token);
+    HResult hr =
+        context.authenticate(
+            blob,
+            request,
+            request,
+            request,
+            (result, challenge, ctx) -> {
+              calls.incrementAndGet();
+              assertEquals(token, ctx, "the context value comes back unchanged");
+              answer[0] =
+                  new Answer(
+                      result,
+                      challenge == null ? null : new String(challenge, StandardCharsets.ISO_8859_1),
+                      null,
+                      context);
+              return HResult.S_OK;
+            },
+            token);
     assertEquals(1, calls.get(), "the callback runs exactly once");
     assertNotNull(answer[0]);
     return new Answer(answer[0].result(), answer[0].blob(), hr, context);
@@ -85,7 +101,8 @@ final class PluginHarness {
     return client(challenges(), algorithm, user, password);
   }
 
-  static TestClient client(List<String> challenges, String algorithm, String user, String password) {
+  static TestClient client(
+      List<String> challenges, String algorithm, String user, String password) {
     for (String line : challenges) {
       if (line.contains("algorithm=" + algorithm + ",")) {
         return new TestClient(line, user, password);

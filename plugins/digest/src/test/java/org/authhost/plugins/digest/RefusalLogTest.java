@@ -13,14 +13,17 @@ import org.junit.jupiter.api.Test;
 /** A flood of refusals: one event, then one summary per interval, in bounded memory. */
 class RefusalLogTest {
   private static final Duration MINUTE = Duration.ofSeconds(60);
-  private static final Refusal BAD = new Refusal(Refusal.Kind.MALFORMED, "nc '1' is not 8 hex digits");
-  private static final Refusal REPLAY = new Refusal(Refusal.Kind.REPLAYED, "nc 00000001 was already used");
+  private static final Refusal BAD =
+      new Refusal(Refusal.Kind.MALFORMED, "nc '1' is not 8 hex digits");
+  private static final Refusal REPLAY =
+      new Refusal(Refusal.Kind.REPLAYED, "nc 00000001 was already used");
 
   private final FakeServer server = new FakeServer(Path.of("unused"));
   private final FakeServer.TestClock clock = new FakeServer.TestClock();
 
   private RefusalLog log(int slots) {
-    return new RefusalLog(new PluginEvents(server.eventLog(), FakeServer.values()), clock, MINUTE, slots);
+    return new RefusalLog(
+        new PluginEvents(server.eventLog(), FakeServer.values()), clock, MINUTE, slots);
   }
 
   private List<String> events() {
@@ -35,14 +38,16 @@ class RefusalLogTest {
       clock.advance(Duration.ofMillis(500));
       log.refused("192.0.2.7", BAD);
     }
-    assertEquals(List.of("Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits"), events());
+    assertEquals(
+        List.of("Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits"), events());
 
     clock.advance(Duration.ofSeconds(10)); // 59.5 s after the first
     log.flush();
     assertEquals(1, events().size(), "no summary before the interval is over");
     clock.advance(Duration.ofMillis(500));
     log.flush();
-    assertEquals("99 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(1));
+    assertEquals(
+        "99 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(1));
 
     // The flood goes on: counted from the summary on, never a full event again.
     for (int i = 0; i < 10; i++) {
@@ -50,7 +55,8 @@ class RefusalLogTest {
     }
     clock.advance(MINUTE);
     log.flush();
-    assertEquals("10 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(2));
+    assertEquals(
+        "10 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(2));
     assertEquals(3, events().size());
 
     // A whole quiet interval: the address is forgotten, and its next refusal is a first again.
@@ -58,7 +64,8 @@ class RefusalLogTest {
     log.flush();
     log.refused("192.0.2.7", BAD);
     assertEquals(4, events().size());
-    assertEquals("Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits", events().get(3));
+    assertEquals(
+        "Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits", events().get(3));
   }
 
   @Test
@@ -68,11 +75,15 @@ class RefusalLogTest {
     log.refused("192.0.2.7", BAD);
     clock.advance(Duration.ofSeconds(90));
     log.refused("192.0.2.7", BAD); // counted for the next summary
-    assertEquals(List.of("Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits",
-        "1 more malformed Digest requests from 192.0.2.7 in the last 90 s"), events());
+    assertEquals(
+        List.of(
+            "Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits",
+            "1 more malformed Digest requests from 192.0.2.7 in the last 90 s"),
+        events());
     clock.advance(MINUTE);
     log.flush();
-    assertEquals("1 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(2));
+    assertEquals(
+        "1 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(2));
   }
 
   @Test
@@ -87,8 +98,10 @@ class RefusalLogTest {
     assertEquals(3, events().size());
     clock.advance(MINUTE);
     log.flush();
-    assertEquals(List.of("1 more malformed Digest requests from 192.0.2.7 in the last 60 s",
-        "2 more replayed Digest requests from 192.0.2.7 in the last 60 s"),
+    assertEquals(
+        List.of(
+            "1 more malformed Digest requests from 192.0.2.7 in the last 60 s",
+            "2 more replayed Digest requests from 192.0.2.7 in the last 60 s"),
         events().subList(3, events().size()).stream().sorted().toList());
   }
 
@@ -104,12 +117,18 @@ class RefusalLogTest {
     clock.advance(MINUTE);
     log.flush();
     List<String> summaries = events().subList(full, events().size());
-    assertEquals(List.of((addresses - full) + " more malformed Digest requests from other addresses (the plug-in's"
-        + " table of addresses was full) in the last 60 s"), summaries, "every refusal is accounted for");
+    assertEquals(
+        List.of(
+            (addresses - full)
+                + " more malformed Digest requests from other addresses (the plug-in's"
+                + " table of addresses was full) in the last 60 s"),
+        summaries,
+        "every refusal is accounted for");
 
     // The interval is over: the slots are free for the next addresses.
     log.refused("192.0.2.7", BAD);
-    assertEquals("Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits",
+    assertEquals(
+        "Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits",
         events().get(events().size() - 1));
   }
 
@@ -123,9 +142,13 @@ class RefusalLogTest {
     clock.advance(MINUTE);
     log.refused("198.51.100.1", BAD); // no heartbeat came: one old slot makes way
     assertEquals(6, events().size());
-    assertTrue(events().get(4).matches("1 more malformed Digest requests from 192\\.0\\.2\\.[0-3] in the last 60 s"),
+    assertTrue(
+        events()
+            .get(4)
+            .matches("1 more malformed Digest requests from 192\\.0\\.2\\.[0-3] in the last 60 s"),
         events().get(4));
-    assertEquals("Digest response from 198.51.100.1 refused: nc '1' is not 8 hex digits", events().get(5));
+    assertEquals(
+        "Digest response from 198.51.100.1 refused: nc '1' is not 8 hex digits", events().get(5));
   }
 
   @Test
@@ -136,7 +159,8 @@ class RefusalLogTest {
     log.refused("192.0.2.7", BAD);
     clock.advance(Duration.ofSeconds(5));
     log.close();
-    assertEquals("2 more malformed Digest requests from 192.0.2.7 in the last 5 s", events().get(1));
+    assertEquals(
+        "2 more malformed Digest requests from 192.0.2.7 in the last 5 s", events().get(1));
     log.flush();
     assertEquals(2, events().size(), "nothing is counted twice");
   }

@@ -8,8 +8,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 
 /** Replay protection: the nc window of one nonce, and the bounded cache of nonces. */
 class ReplayCacheTest {
@@ -92,10 +92,14 @@ class ReplayCacheTest {
     cache.register(id(2));
     assertTrue(cache.issued(one));
     // The same random part with another MAC is another nonce: a forgery must not pass for it.
-    assertFalse(cache.issued(new NonceService.Id(one.timestamp(), one.high(), one.low(), one.macHigh() ^ 1,
-        one.macLow())));
-    assertFalse(cache.issued(new NonceService.Id(one.timestamp() + 1, one.high(), one.low(), one.macHigh(),
-        one.macLow())));
+    assertFalse(
+        cache.issued(
+            new NonceService.Id(
+                one.timestamp(), one.high(), one.low(), one.macHigh() ^ 1, one.macLow())));
+    assertFalse(
+        cache.issued(
+            new NonceService.Id(
+                one.timestamp() + 1, one.high(), one.low(), one.macHigh(), one.macLow())));
     assertFalse(cache.issued(id(3)), "asking never enters a nonce");
     assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(3), 1));
     cache.register(id(4)); // evicts 1: issued() did not make it recently used
@@ -143,13 +147,14 @@ class ReplayCacheTest {
     AtomicInteger accepted = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     for (int t = 0; t < 8; t++) {
-      pool.execute(() -> {
-        for (long nc = 1; nc <= 2_000; nc++) {
-          if (cache.use(id(7), nc) == ReplayCache.Result.ACCEPTED) {
-            accepted.incrementAndGet();
-          }
-        }
-      });
+      pool.execute(
+          () -> {
+            for (long nc = 1; nc <= 2_000; nc++) {
+              if (cache.use(id(7), nc) == ReplayCache.Result.ACCEPTED) {
+                accepted.incrementAndGet();
+              }
+            }
+          });
     }
     pool.shutdown();
     pool.awaitTermination(30, TimeUnit.SECONDS);

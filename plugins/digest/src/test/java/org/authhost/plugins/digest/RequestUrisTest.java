@@ -12,7 +12,8 @@ class RequestUrisTest {
   @Test
   void theSameString() {
     assertTrue(RequestUris.names("/dir/index.html?x=1", "/dir/index.html?x=1", HOST));
-    assertTrue(RequestUris.names("rtsp://cam/live", "rtsp://cam/live", null), "RTSP: always absolute");
+    assertTrue(
+        RequestUris.names("rtsp://cam/live", "rtsp://cam/live", null), "RTSP: always absolute");
     assertTrue(RequestUris.names("*", "*", HOST));
   }
 
@@ -27,7 +28,9 @@ class RequestUrisTest {
   @Test
   void anAbsoluteUriForAPathTargetMustNameThisHost() {
     assertTrue(RequestUris.names("http://media.example:8080/dir/a", "/dir/a", HOST));
-    assertTrue(RequestUris.names("https://MEDIA.example:8080/dir/a", "/dir/a", HOST), "host is case-insensitive");
+    assertTrue(
+        RequestUris.names("https://MEDIA.example:8080/dir/a", "/dir/a", HOST),
+        "host is case-insensitive");
     assertFalse(RequestUris.names("http://other.example/dir/a", "/dir/a", HOST));
     assertFalse(RequestUris.names("http://media.example:8080/dir/a", "/dir/a", null));
     assertFalse(RequestUris.names("http://media.example:8080/dir/a?", "/dir/a", HOST));
@@ -39,6 +42,7 @@ class RequestUrisTest {
     assertFalse(RequestUris.names("/dir/A", "/dir/a", HOST), "paths are case-sensitive");
     assertFalse(RequestUris.names("/dir/a", "/dir/a/", HOST));
     assertFalse(RequestUris.names("//media.example:8080/dir/a", "/dir/a", HOST), "not a scheme");
-    assertFalse(RequestUris.names("http://a/x", "http://b/x", HOST), "two different absolute forms");
+    assertFalse(
+        RequestUris.names("http://a/x", "http://b/x", HOST), "two different absolute forms");
   }
 }

@@ -16,6 +16,7 @@ final class TestClient {
   String cnonce = "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ";
   boolean userhash;
   boolean usernameStar;
+
   /** Parameters to replace in the header (a {@code null} value removes one). */
   final Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -34,7 +35,9 @@ final class TestClient {
   }
 
   private String h(String text) {
-    return DigestAlgorithm.forToken(algorithmToken()).orElseThrow().hash(text.getBytes(StandardCharsets.UTF_8));
+    return DigestAlgorithm.forToken(algorithmToken())
+        .orElseThrow()
+        .hash(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private String ha1() {
@@ -48,10 +51,13 @@ final class TestClient {
   /** The header text after "Digest " for one request; {@code qop == null} is the RFC 2069 form. */
   String header(String method, String uri, String qop, long nc) {
     String ncText = String.format("%08x", nc);
-    String ha2 = "auth-int".equals(qop) ? h(method + ":" + uri + ":" + h("")) : h(method + ":" + uri);
+    String ha2 =
+        "auth-int".equals(qop) ? h(method + ":" + uri + ":" + h("")) : h(method + ":" + uri);
     String nonce = challenge.get("nonce");
-    String response = qop == null ? h(ha1() + ":" + nonce + ":" + ha2)
-        : h(ha1() + ":" + nonce + ":" + ncText + ":" + cnonce + ":" + qop + ":" + ha2);
+    String response =
+        qop == null
+            ? h(ha1() + ":" + nonce + ":" + ha2)
+            : h(ha1() + ":" + nonce + ":" + ncText + ":" + cnonce + ":" + qop + ":" + ha2);
     Map<String, String> p = new LinkedHashMap<>();
     if (userhash) {
       p.put("username", q(h(user + ":" + challenge.get("realm"))));
@@ -60,7 +66,9 @@ final class TestClient {
       p.put("username*", "UTF-8''" + percentEncode(user));
     } else {
       // Raw UTF-8 octets, as curl sends them; the host hands them over one char per octet.
-      p.put("username", q(new String(user.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)));
+      p.put(
+          "username",
+          q(new String(user.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)));
     }
     p.put("realm", q(challenge.get("realm")));
     p.put("nonce", q(nonce));
@@ -75,18 +83,27 @@ final class TestClient {
     p.put("opaque", q(challenge.get("opaque")));
     p.putAll(overrides);
     StringJoiner j = new StringJoiner(", ");
-    p.forEach((k, v) -> {
-      if (v != null) {
-        j.add(k + "=" + v);
-      }
-    });
+    p.forEach(
+        (k, v) -> {
+          if (v != null) {
+            j.add(k + "=" + v);
+          }
+        });
     return j.toString();
   }
 
   /** The rspauth the server must send for a qop=auth request. */
   String expectedRspauth(String uri, long nc) {
-    return h(ha1() + ":" + challenge.get("nonce") + ":" + String.format("%08x", nc) + ":" + cnonce + ":auth:"
-        + h(":" + uri));
+    return h(
+        ha1()
+            + ":"
+            + challenge.get("nonce")
+            + ":"
+            + String.format("%08x", nc)
+            + ":"
+            + cnonce
+            + ":auth:"
+            + h(":" + uri));
   }
 
   static String q(String s) {

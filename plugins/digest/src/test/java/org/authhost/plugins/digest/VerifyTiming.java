@@ -18,8 +18,8 @@ import org.authhost.api.Out;
  * with {@code nc} 1, 2, 3...). The headers are made before the clock starts, and the host's HA1
  * comes from memory, so what is measured is the plug-in alone. Numbers in docs/benchmarks.md.
  *
- * <p>Run: {@code ./mvnw -o -q test-compile -pl plugins/digest -am} then
- * {@code java -cp plugins/digest/target/classes:plugins/digest/target/test-classes:api/target/classes
+ * <p>Run: {@code ./mvnw -o -q test-compile -pl plugins/digest -am} then {@code java -cp
+ * plugins/digest/target/classes:plugins/digest/target/test-classes:api/target/classes
  * org.authhost.plugins.digest.VerifyTiming [rounds=12]}.
  */
 final class VerifyTiming {
@@ -32,11 +32,16 @@ final class VerifyTiming {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 12;
     DigestSettings settings = DigestSettings.from(FakeServer.values());
-    byte[] ha1 = MessageDigest.getInstance("SHA-256")
-        .digest(("alice:" + settings.realm() + ":secret").getBytes(StandardCharsets.UTF_8));
-    DigestVerifier verifier = new DigestVerifier(settings,
-        new NonceService(new byte[32], Duration.ofMinutes(5), Clock.systemUTC(), new SecureRandom()),
-        new ReplayCache(), storedHa1(ha1));
+    byte[] ha1 =
+        MessageDigest.getInstance("SHA-256")
+            .digest(("alice:" + settings.realm() + ":secret").getBytes(StandardCharsets.UTF_8));
+    DigestVerifier verifier =
+        new DigestVerifier(
+            settings,
+            new NonceService(
+                new byte[32], Duration.ofMinutes(5), Clock.systemUTC(), new SecureRandom()),
+            new ReplayCache(),
+            storedHa1(ha1));
     FakeRequest request = new FakeRequest("GET", URI);
     ThreadMXBean thread = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     for (int round = 0; round < rounds; round++) {
@@ -45,13 +50,15 @@ final class VerifyTiming {
       long cpu = thread.getCurrentThreadCpuTime();
       for (byte[] header : headers) {
         if (!(verifier.verify(header, request, request) instanceof Verdict.Success)) {
-          throw new IllegalStateException("a request was refused: the timing would be of another path");
+          throw new IllegalStateException(
+              "a request was refused: the timing would be of another path");
         }
       }
       cpu = thread.getCurrentThreadCpuTime() - cpu;
       bytes = thread.getCurrentThreadAllocatedBytes() - bytes;
-      System.out.printf("round %2d: %5.0f ns and %5d bytes per verify%n", round, cpu / (double) headers.length,
-          bytes / headers.length);
+      System.out.printf(
+          "round %2d: %5.0f ns and %5d bytes per verify%n",
+          round, cpu / (double) headers.length, bytes / headers.length);
     }
   }
 
@@ -59,10 +66,12 @@ final class VerifyTiming {
   private static byte[][] headers(DigestVerifier verifier) {
     byte[][] headers = new byte[NONCES * USES][];
     for (int c = 0; c < NONCES; c++) {
-      TestClient client = PluginHarness.client(Arrays.asList(verifier.challenges(false).split("\n")), "SHA-256",
-          "alice", "secret");
+      TestClient client =
+          PluginHarness.client(
+              Arrays.asList(verifier.challenges(false).split("\n")), "SHA-256", "alice", "secret");
       for (int nc = 1; nc <= USES; nc++) {
-        headers[(nc - 1) * NONCES + c] = client.header("GET", URI, "auth", nc).getBytes(StandardCharsets.ISO_8859_1);
+        headers[(nc - 1) * NONCES + c] =
+            client.header("GET", URI, "auth", nc).getBytes(StandardCharsets.ISO_8859_1);
       }
     }
     return headers;
@@ -77,7 +86,8 @@ final class VerifyTiming {
       }
 
       @Override
-      public HResult findUserByHash(String realm, String algorithm, String userhash, Out<String> account) {
+      public HResult findUserByHash(
+          String realm, String algorithm, String userhash, Out<String> account) {
         return HResult.E_LOGON_FAILURE;
       }
 

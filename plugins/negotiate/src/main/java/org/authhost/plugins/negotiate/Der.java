@@ -19,11 +19,11 @@ final class Der {
   static final int OID = 0x06;
   static final int ENUMERATED = 0x0A;
   static final int BIT_STRING = 0x03;
+
   /** {@code [APPLICATION 0]} constructed: the GSS-API InitialContextToken (RFC 2743 §3.1). */
   static final int APPLICATION_0 = 0x60;
 
-  private Der() {
-  }
+  private Der() {}
 
   /** The context-specific constructed tag {@code [n]}, as SPNEGO's explicit tags are. */
   static int context(int n) {
@@ -94,8 +94,12 @@ final class Der {
     Tlv read(int expected, String what) throws Malformed {
       Tlv tlv = read(what);
       if (tlv.tag() != expected) {
-        throw new Malformed(what + ": expected tag 0x" + Integer.toHexString(expected) + ", found 0x"
-            + Integer.toHexString(tlv.tag()));
+        throw new Malformed(
+            what
+                + ": expected tag 0x"
+                + Integer.toHexString(expected)
+                + ", found 0x"
+                + Integer.toHexString(tlv.tag()));
       }
       return tlv;
     }
@@ -131,7 +135,8 @@ final class Der {
         }
       }
       if (length > end - position) {
-        throw new Malformed(what + ": length " + length + " runs past the " + (end - position) + " bytes left");
+        throw new Malformed(
+            what + ": length " + length + " runs past the " + (end - position) + " bytes left");
       }
       int valueStart = position;
       position += (int) length;

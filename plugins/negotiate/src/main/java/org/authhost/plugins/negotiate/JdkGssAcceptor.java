@@ -21,9 +21,9 @@ import org.ietf.jgss.GSSName;
 import org.ietf.jgss.Oid;
 
 /**
- * Kerberos through the JDK's GSS-API only: the service logs in from its keytab with
- * {@code Krb5LoginModule} under a JAAS {@link Configuration} built here (no global JAAS file, no
- * system property), acquires one ACCEPT_ONLY credential for SPNEGO and Kerberos, and accepts each
+ * Kerberos through the JDK's GSS-API only: the service logs in from its keytab with {@code
+ * Krb5LoginModule} under a JAAS {@link Configuration} built here (no global JAAS file, no system
+ * property), acquires one ACCEPT_ONLY credential for SPNEGO and Kerberos, and accepts each
  * connection's tokens with a context made from it.
  *
  * <p>The JDK keeps a replay cache of authenticators, so a replayed AP-REQ fails with "Request is a
@@ -38,7 +38,8 @@ final class JdkGssAcceptor implements GssAcceptor {
   private final GSSManager manager;
   private volatile boolean disposed;
 
-  private JdkGssAcceptor(LoginContext login, Subject subject, GSSCredential credential, GSSManager manager) {
+  private JdkGssAcceptor(
+      LoginContext login, Subject subject, GSSCredential credential, GSSManager manager) {
     this.login = login;
     this.subject = subject;
     this.credential = credential;
@@ -65,11 +66,20 @@ final class JdkGssAcceptor implements GssAcceptor {
    * @param refreshConfig make the JDK re-read {@code java.security.krb5.conf} (set just now by the
    *     plug-in), in case something read the Kerberos configuration before it was set
    */
-  static JdkGssAcceptor start(String principal, Path keytab, boolean refreshConfig) throws StartFailure {
+  static JdkGssAcceptor start(String principal, Path keytab, boolean refreshConfig)
+      throws StartFailure {
     if (!Files.isRegularFile(keytab) || !Files.isReadable(keytab)) {
-      throw new StartFailure("cannot read the keytab " + keytab + " for " + principal
-          + "; export the key with kadmin: ktadd -k " + keytab + " " + principal
-          + ", and make the file readable by the host's account", null);
+      throw new StartFailure(
+          "cannot read the keytab "
+              + keytab
+              + " for "
+              + principal
+              + "; export the key with kadmin: ktadd -k "
+              + keytab
+              + " "
+              + principal
+              + ", and make the file readable by the host's account",
+          null);
     }
     // The login module checks no key at all when it does not initiate: look for one now, so that
     // a keytab for another principal fails here instead of refusing every client. NT_PRINCIPAL,
@@ -78,14 +88,27 @@ final class JdkGssAcceptor implements GssAcceptor {
     try {
       kp = new KerberosPrincipal(principal, KerberosPrincipal.KRB_NT_PRINCIPAL);
     } catch (IllegalArgumentException e) {
-      throw new StartFailure("the service principal " + principal + " is not usable: " + e.getMessage()
-          + "; check servicePrincipal and the realm in the krb5.conf", e);
+      throw new StartFailure(
+          "the service principal "
+              + principal
+              + " is not usable: "
+              + e.getMessage()
+              + "; check servicePrincipal and the realm in the krb5.conf",
+          e);
     }
     try {
       if (KeyTab.getInstance(kp, keytab.toFile()).getKeys(kp).length == 0) {
-        throw new StartFailure("the keytab " + keytab + " holds no key for " + principal
-            + "; export it with kadmin: ktadd -k " + keytab + " " + principal
-            + " (the principal must be written exactly as the clients ask for it)", null);
+        throw new StartFailure(
+            "the keytab "
+                + keytab
+                + " holds no key for "
+                + principal
+                + "; export it with kadmin: ktadd -k "
+                + keytab
+                + " "
+                + principal
+                + " (the principal must be written exactly as the clients ask for it)",
+            null);
       }
     } catch (SecurityException | IllegalArgumentException e) {
       throw new StartFailure("cannot read the keytab " + keytab + ": " + e, e);
@@ -100,34 +123,58 @@ final class JdkGssAcceptor implements GssAcceptor {
     if (refreshConfig) {
       options.put("refreshKrb5Config", "true");
     }
-    Configuration jaas = new Configuration() {
-      @Override
-      public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-        return new AppConfigurationEntry[] {new AppConfigurationEntry(LOGIN_MODULE,
-            AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, options)};
-      }
-    };
+    Configuration jaas =
+        new Configuration() {
+          @Override
+          public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+            return new AppConfigurationEntry[] {
+              new AppConfigurationEntry(
+                  LOGIN_MODULE, AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, options)
+            };
+          }
+        };
     Subject subject = new Subject();
     LoginContext login;
     try {
       login = new LoginContext("authhost-negotiate", subject, null, jaas);
       login.login();
     } catch (LoginException e) {
-      throw new StartFailure("Kerberos login of " + principal + " from keytab " + keytab + " failed: "
-          + e.getMessage() + "; check the keytab, servicePrincipal and krb5Config", e);
+      throw new StartFailure(
+          "Kerberos login of "
+              + principal
+              + " from keytab "
+              + keytab
+              + " failed: "
+              + e.getMessage()
+              + "; check the keytab, servicePrincipal and krb5Config",
+          e);
     }
     GSSManager manager = GSSManager.getInstance();
     try {
       GSSName name = manager.createName(principal, GSSName.NT_USER_NAME);
-      GSSCredential credential = Subject.doAs(subject, (PrivilegedExceptionAction<GSSCredential>) () ->
-          manager.createCredential(name, GSSCredential.INDEFINITE_LIFETIME,
-              new Oid[] {new Oid(Spnego.SPNEGO_OID), new Oid(Spnego.KRB5_OID)}, GSSCredential.ACCEPT_ONLY));
+      GSSCredential credential =
+          Subject.doAs(
+              subject,
+              (PrivilegedExceptionAction<GSSCredential>)
+                  () ->
+                      manager.createCredential(
+                          name,
+                          GSSCredential.INDEFINITE_LIFETIME,
+                          new Oid[] {new Oid(Spnego.SPNEGO_OID), new Oid(Spnego.KRB5_OID)},
+                          GSSCredential.ACCEPT_ONLY));
       return new JdkGssAcceptor(login, subject, credential, manager);
     } catch (GSSException | PrivilegedActionException e) {
       logout(login);
       Throwable cause = e instanceof PrivilegedActionException p ? p.getCause() : e;
-      throw new StartFailure("cannot acquire the acceptor credential of " + principal + " from keytab " + keytab
-          + ": " + cause.getMessage() + "; check that the keytab holds that principal's current keys", cause);
+      throw new StartFailure(
+          "cannot acquire the acceptor credential of "
+              + principal
+              + " from keytab "
+              + keytab
+              + ": "
+              + cause.getMessage()
+              + "; check that the keytab holds that principal's current keys",
+          cause);
     }
   }
 
@@ -160,8 +207,9 @@ final class JdkGssAcceptor implements GssAcceptor {
     }
   }
 
-  private static final Step GONE = new Step.Unavailable("the plug-in was disabled while this Kerberos handshake was "
-      + "under way");
+  private static final Step GONE =
+      new Step.Unavailable(
+          "the plug-in was disabled while this Kerberos handshake was " + "under way");
 
   /** One connection's {@link GSSContext}, made on its first token. */
   private final class JdkHandshake implements Handshake {
@@ -177,19 +225,24 @@ final class JdkGssAcceptor implements GssAcceptor {
           context = manager.createContext(credential);
         }
         GSSContext current = context;
-        byte[] out = Subject.doAs(subject, (PrivilegedExceptionAction<byte[]>) () ->
-            current.acceptSecContext(token, 0, token.length));
+        byte[] out =
+            Subject.doAs(
+                subject,
+                (PrivilegedExceptionAction<byte[]>)
+                    () -> current.acceptSecContext(token, 0, token.length));
         if (current.isEstablished()) {
           return new Step.Established(current.getSrcName().toString(), out);
         }
         if (out == null || out.length == 0) {
-          return new Step.Refused("GSS-API wants another token but gave the client nothing to answer");
+          return new Step.Refused(
+              "GSS-API wants another token but gave the client nothing to answer");
         }
         return new Step.Continue(out);
       } catch (GSSException e) {
         return refused(e);
       } catch (PrivilegedActionException e) {
-        return e.getCause() instanceof GSSException g ? refused(g)
+        return e.getCause() instanceof GSSException g
+            ? refused(g)
             : new Step.Refused("GSS-API refused the token: " + e.getCause());
       } catch (RuntimeException e) {
         // The JDK's decoders throw unchecked exceptions on some garbage: still the client's token,
@@ -210,10 +263,14 @@ final class JdkGssAcceptor implements GssAcceptor {
       // KrbException into GSSException(FAILURE, minor -1, message), so neither the major nor the
       // minor code tells a missing key from any other failure, and the cause's returnCode() is in
       // sun.security.krb5, which java.security.jgss does not export. NO_CRED is the one code that
-      // does mean "no usable key"; the texts are the JDK's own (KrbException's "... (44)", KrbApReq's
+      // does mean "no usable key"; the texts are the JDK's own (KrbException's "... (44)",
+      // KrbApReq's
       // "Cannot find key of appropriate type ..."), not the client's.
-      boolean keyProblem = e.getMajor() == GSSException.NO_CRED || message.contains("(44)")
-          || message.contains("(45)") || message.contains("Cannot find key");
+      boolean keyProblem =
+          e.getMajor() == GSSException.NO_CRED
+              || message.contains("(44)")
+              || message.contains("(45)")
+              || message.contains("Cannot find key");
       return new Step.Refused("GSS-API refused the token: " + message, keyProblem);
     }
 

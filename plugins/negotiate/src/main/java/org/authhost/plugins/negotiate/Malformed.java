@@ -1,11 +1,12 @@
 package org.authhost.plugins.negotiate;
 
 /**
- * Why a client's token is refused before any mechanism saw it. The message is the exact reason,
- * for the INFORMATION event the plug-in logs: the host's audit only sees DENIED.
+ * Why a client's token is refused before any mechanism saw it. The message is the exact reason, for
+ * the INFORMATION event the plug-in logs: the host's audit only sees DENIED.
  *
  * <p>Checked on purpose, so that every parse step must say what it does with bad input; without a
- * stack trace, because it is a verdict on input, not a fault, and a flood of garbage must stay cheap.
+ * stack trace, because it is a verdict on input, not a fault, and a flood of garbage must stay
+ * cheap.
  */
 final class Malformed extends Exception {
   private static final long serialVersionUID = 1L;

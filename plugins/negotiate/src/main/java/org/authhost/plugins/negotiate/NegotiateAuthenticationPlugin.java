@@ -25,23 +25,25 @@ import org.authhost.plugins.ntlm.NtlmMechanism;
  * tokens Windows sends under Negotiate when it has no ticket). A Kerberos principal becomes a local
  * account through {@link PrincipalMapping}. The named values are in {@link NegotiateSettings}.
  *
- * <p>Life cycle: {@link #initialize} reads the named values and builds the NTLM mechanism;
- * {@link #enable} points the JDK at the krb5.conf, logs the service in from its keytab and
- * acquires the acceptor credential once (a failure there fails enable, with the keytab, principal
- * and fix in the message); {@link #disable} (and {@link #shutdown}) drops it and logs the service
- * out, so its keys leave memory. Protocol {@code Negotiate} is connection-bound
- * in the host, so each keep-alive connection gets one {@link NegotiateContext} for all its legs.
+ * <p>Life cycle: {@link #initialize} reads the named values and builds the NTLM mechanism; {@link
+ * #enable} points the JDK at the krb5.conf, logs the service in from its keytab and acquires the
+ * acceptor credential once (a failure there fails enable, with the keytab, principal and fix in the
+ * message); {@link #disable} (and {@link #shutdown}) drops it and logs the service out, so its keys
+ * leave memory. Protocol {@code Negotiate} is connection-bound in the host, so each keep-alive
+ * connection gets one {@link NegotiateContext} for all its legs.
  */
 public final class NegotiateAuthenticationPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Negotiate";
   static final String PACKAGE = "AuthHost Negotiate";
   static final String KRB5_CONF_PROPERTY = "java.security.krb5.conf";
+
   /** SSPI's SEC_E_NO_CREDENTIALS: the acceptor has no usable key, what a failed keytab login is. */
   static final HResult SEC_E_NO_CREDENTIALS = new HResult(0x8009030E);
 
   /** Starts the Kerberos acceptor; replaced in tests that have no KDC. */
   interface AcceptorFactory {
-    GssAcceptor start(NegotiateSettings settings, boolean refreshConfig) throws JdkGssAcceptor.StartFailure;
+    GssAcceptor start(NegotiateSettings settings, boolean refreshConfig)
+        throws JdkGssAcceptor.StartFailure;
   }
 
   private final AcceptorFactory acceptors;
@@ -63,7 +65,10 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
     this(acceptors, Clock.systemUTC());
   }
 
-  /** For tests: another Kerberos acceptor, and the clock that paces the warnings (null: the server context's). */
+  /**
+   * For tests: another Kerberos acceptor, and the clock that paces the warnings (null: the server
+   * context's).
+   */
   NegotiateAuthenticationPlugin(AcceptorFactory acceptors, Clock clock) {
     this.acceptors = acceptors;
     this.clock = clock;
@@ -74,9 +79,12 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
     if (server == null || namedValues == null) {
       return HResult.E_INVALIDARG;
     }
-    NegotiateSettings read = NegotiateSettings.from(namedValues); // throws E_INVALIDARG with the fix
-    this.ntlm = read.allowNtlm()
-        ? NtlmPort.of(NtlmMechanism.create(namedValues, NegotiateSettings.NTLM_PREFIX, server)) : null;
+    NegotiateSettings read =
+        NegotiateSettings.from(namedValues); // throws E_INVALIDARG with the fix
+    this.ntlm =
+        read.allowNtlm()
+            ? NtlmPort.of(NtlmMechanism.create(namedValues, NegotiateSettings.NTLM_PREFIX, server))
+            : null;
     this.settings = read;
     this.server = server;
     this.values = namedValues;
@@ -102,8 +110,14 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
       acceptor = acceptors.start(s, refresh);
     } catch (JdkGssAcceptor.StartFailure e) {
       // Not an event of ours: the host records a failed enable itself, with this message.
-      throw new PluginException(SEC_E_NO_CREDENTIALS, "Negotiate cannot accept Kerberos for "
-          + s.servicePrincipal() + ": " + e.getMessage() + "; then run: authhost plugins enable " + values.pluginId());
+      throw new PluginException(
+          SEC_E_NO_CREDENTIALS,
+          "Negotiate cannot accept Kerberos for "
+              + s.servicePrincipal()
+              + ": "
+              + e.getMessage()
+              + "; then run: authhost plugins enable "
+              + values.pluginId());
     }
     NtlmPort port = ntlm;
     if (port != null) {
@@ -117,8 +131,9 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
   }
 
   /**
-   * Sets {@code java.security.krb5.conf} when the operator named a krb5.conf and nothing in this JVM
-   * has set one: the JDK reads it once per JVM, so a second, different value cannot take effect.
+   * Sets {@code java.security.krb5.conf} when the operator named a krb5.conf and nothing in this
+   * JVM has set one: the JDK reads it once per JVM, so a second, different value cannot take
+   * effect.
    *
    * @return whether the property was set here, so the login should make the JDK re-read it
    */
@@ -127,8 +142,8 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
       return false;
     }
     if (!Files.isReadable(s.krb5Config())) {
-      throw NegotiateSettings.invalid(values, "krb5Config", "names " + s.krb5Config()
-          + ", which cannot be read");
+      throw NegotiateSettings.invalid(
+          values, "krb5Config", "names " + s.krb5Config() + ", which cannot be read");
     }
     String wanted = s.krb5Config().toString();
     synchronized (System.class) {
@@ -138,8 +153,14 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
         return true;
       }
       if (!already.equals(wanted)) {
-        events.warning("krb5Config " + wanted + " is not used: this JVM already has " + KRB5_CONF_PROPERTY + "="
-            + already + ", which the JDK reads once; remove one of the two so that they agree");
+        events.warning(
+            "krb5Config "
+                + wanted
+                + " is not used: this JVM already has "
+                + KRB5_CONF_PROPERTY
+                + "="
+                + already
+                + ", which the JDK reads once; remove one of the two so that they agree");
       }
       return false;
     }
@@ -210,8 +231,9 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
     if (current == null || shared == null) {
       return HResult.E_UNEXPECTED; // not enabled
     }
-    context.set(new NegotiateContext(this, current.tokenService(), shared,
-        new PluginEvents(current.eventLog(), values)));
+    context.set(
+        new NegotiateContext(
+            this, current.tokenService(), shared, new PluginEvents(current.eventLog(), values)));
     return HResult.S_OK;
   }
 }

@@ -19,20 +19,22 @@ import org.authhost.api.UserContext;
 import org.authhost.plugins.ntlm.NtlmStep;
 
 /**
- * One connection's Negotiate exchange ({@code IWMSAuthenticationContext}; the host keeps it for
- * the life of the keep-alive connection and gives it every leg, as SSPI's Negotiate package keeps
- * one {@code CtxtHandle} per connection).
+ * One connection's Negotiate exchange ({@code IWMSAuthenticationContext}; the host keeps it for the
+ * life of the keep-alive connection and gives it every leg, as SSPI's Negotiate package keeps one
+ * {@code CtxtHandle} per connection).
  *
  * <p>The first token decides the mechanism (RFC 4559 §4, MS-N2HT):
+ *
  * <ul>
  *   <li>a raw NTLMSSP message (what Windows sends under Negotiate without a ticket) goes to the
  *       NTLM mechanism, and its CHALLENGE comes back raw;
- *   <li>a SPNEGO NegTokenInit whose preferred mechanism is NTLMSSP goes to the NTLM mechanism
- *       too, wrapped: NegTokenResp accept-incomplete with the CHALLENGE, then the AUTHENTICATE in
- *       the client's NegTokenResp (its mechListMIC checked when sent), then accept-completed;
+ *   <li>a SPNEGO NegTokenInit whose preferred mechanism is NTLMSSP goes to the NTLM mechanism too,
+ *       wrapped: NegTokenResp accept-incomplete with the CHALLENGE, then the AUTHENTICATE in the
+ *       client's NegTokenResp (its mechListMIC checked when sent), then accept-completed;
  *   <li>everything else (SPNEGO with Kerberos, or a bare Kerberos token) goes whole to the JDK's
  *       GSS-API, whose output token is the mutual-authentication blob of the SUCCESS.
  * </ul>
+ *
  * A new initial token on the same connection starts over, as a client restarting its handshake
  * expects. Every refusal (malformed token, replay, wrong key, principal without an account) is
  * DENIED with {@code S_OK} and an INFORMATION event naming why; only a fault of the plug-in or the
@@ -50,9 +52,15 @@ final class NegotiateContext implements AuthenticationContext {
    * @param mapping principal to account
    * @param keyWarnings limits the WARNINGs about tickets for keys the keytab lacks
    */
-  record Mechanisms(GssAcceptor kerberos, NtlmPort ntlm, PrincipalMapping mapping, WarningLimit keyWarnings) {}
+  record Mechanisms(
+      GssAcceptor kerberos, NtlmPort ntlm, PrincipalMapping mapping, WarningLimit keyWarnings) {}
 
-  private enum Mode { NONE, KERBEROS, RAW_NTLM, SPNEGO_NTLM }
+  private enum Mode {
+    NONE,
+    KERBEROS,
+    RAW_NTLM,
+    SPNEGO_NTLM
+  }
 
   /** What one leg decided, before any logon. */
   private sealed interface Decision {
@@ -60,10 +68,11 @@ final class NegotiateContext implements AuthenticationContext {
     record Reply(byte[] token) implements Decision {}
 
     /**
-     * Log the account on; SUCCESS carries {@code finalToken} when there is one. With
-     * {@code checkCase}, the account the host logs on must be named exactly {@code account}.
+     * Log the account on; SUCCESS carries {@code finalToken} when there is one. With {@code
+     * checkCase}, the account the host logs on must be named exactly {@code account}.
      */
-    record LogOn(String account, String principal, byte[] finalToken, boolean checkCase) implements Decision {
+    record LogOn(String account, String principal, byte[] finalToken, boolean checkCase)
+        implements Decision {
       LogOn(String account, byte[] finalToken) {
         this(account, null, finalToken, false);
       }
@@ -90,8 +99,10 @@ final class NegotiateContext implements AuthenticationContext {
   private Mode mode = Mode.NONE;
   private GssAcceptor.Handshake gss;
   private NtlmPort.Leg ntlm;
+
   /** SPNEGO-NTLM: the client's MechTypeList as sent, for the mechListMIC. */
   private byte[] mechTypes;
+
   /** SPNEGO-NTLM: whether the NEGOTIATE has been answered (the next token is the AUTHENTICATE). */
   private boolean challenged;
 
@@ -99,7 +110,11 @@ final class NegotiateContext implements AuthenticationContext {
   private TokenHandle token;
   private boolean released;
 
-  NegotiateContext(AuthenticationPlugin plugin, TokenService tokens, Mechanisms mechanisms, PluginEvents events) {
+  NegotiateContext(
+      AuthenticationPlugin plugin,
+      TokenService tokens,
+      Mechanisms mechanisms,
+      PluginEvents events) {
     this.plugin = plugin;
     this.tokens = tokens;
     this.mechanisms = mechanisms;
@@ -116,8 +131,13 @@ final class NegotiateContext implements AuthenticationContext {
   }
 
   @Override
-  public HResult authenticate(byte[] responseBlob, UserContext user, PresentationContext presentation,
-      CommandContext command, AuthenticationCallback callback, Object context) {
+  public HResult authenticate(
+      byte[] responseBlob,
+      UserContext user,
+      PresentationContext presentation,
+      CommandContext command,
+      AuthenticationCallback callback,
+      Object context) {
     if (callback == null) {
       return HResult.E_INVALIDARG;
     }
@@ -127,8 +147,11 @@ final class NegotiateContext implements AuthenticationContext {
     } catch (RuntimeException fault) {
       // A bug or a host service failing under us: our own error event, and
       // NS_E_PLUGIN_ERROR_REPORTED so that the host does not log it a second time.
-      outcome = new Outcome(AuthenticationResult.ERROR, null,
-          events.error(HResult.E_UNEXPECTED, "Negotiate could not check a token: " + fault));
+      outcome =
+          new Outcome(
+              AuthenticationResult.ERROR,
+              null,
+              events.error(HResult.E_UNEXPECTED, "Negotiate could not check a token: " + fault));
     } finally {
       // Exactly once on every path; the context value goes back unchanged.
       callback.onAuthenticateComplete(outcome.result(), outcome.blob(), context);
@@ -162,8 +185,11 @@ final class NegotiateContext implements AuthenticationContext {
       return refuse(user, refuse.reason(), refuse.name());
     }
     if (decision instanceof Decision.Unavailable unavailable) {
-      events.refused("Negotiate from " + (user == null ? "?" : user.ipAddress()) + " not checked: "
-          + unavailable.reason());
+      events.refused(
+          "Negotiate from "
+              + (user == null ? "?" : user.ipAddress())
+              + " not checked: "
+              + unavailable.reason());
       return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
     if (decision instanceof Decision.Fail fail) {
@@ -189,7 +215,8 @@ final class NegotiateContext implements AuthenticationContext {
   }
 
   private static byte[] encode(byte[] token) {
-    return token == null || token.length == 0 ? null
+    return token == null || token.length == 0
+        ? null
         : Base64.getEncoder().encodeToString(token).getBytes(StandardCharsets.ISO_8859_1);
   }
 
@@ -200,15 +227,19 @@ final class NegotiateContext implements AuthenticationContext {
         if (type == 1) {
           resetHandshake();
           if (mechanisms.ntlm() == null) {
-            return new Decision.Refuse("raw NTLM under Negotiate, and NTLM is not allowed (allowNtlm=false)", null);
+            return new Decision.Refuse(
+                "raw NTLM under Negotiate, and NTLM is not allowed (allowNtlm=false)", null);
           }
           mode = Mode.RAW_NTLM;
           ntlm = mechanisms.ntlm().newExchange();
           return rawNtlm(ntlm.accept(token));
         }
         if (mode != Mode.RAW_NTLM) {
-          return new Decision.Refuse("an NTLMSSP message of type " + type
-              + " without an NTLM handshake in progress on this connection", null);
+          return new Decision.Refuse(
+              "an NTLMSSP message of type "
+                  + type
+                  + " without an NTLM handshake in progress on this connection",
+              null);
         }
         return rawNtlm(ntlm.accept(token));
       }
@@ -223,11 +254,15 @@ final class NegotiateContext implements AuthenticationContext {
         if (mode == Mode.SPNEGO_NTLM) {
           return spnegoNtlmResponse(Spnego.parseResp(token));
         }
-        return new Decision.Refuse("a SPNEGO NegTokenResp without a handshake in progress on this connection", null);
+        return new Decision.Refuse(
+            "a SPNEGO NegTokenResp without a handshake in progress on this connection", null);
       }
       default -> {
-        return new Decision.Refuse("not a SPNEGO, Kerberos or NTLMSSP token (it starts with 0x"
-            + Integer.toHexString(token[0] & 0xFF) + ")", null);
+        return new Decision.Refuse(
+            "not a SPNEGO, Kerberos or NTLMSSP token (it starts with 0x"
+                + Integer.toHexString(token[0] & 0xFF)
+                + ")",
+            null);
       }
     }
   }
@@ -243,13 +278,18 @@ final class NegotiateContext implements AuthenticationContext {
         ntlm = mechanisms.ntlm().newExchange();
         if (init.mechToken() == null) {
           // NTLM chosen, but no optimistic NEGOTIATE: ask for it (RFC 4178 §5 step c).
-          return new Decision.Reply(Spnego.encodeResp(Spnego.ACCEPT_INCOMPLETE, Spnego.NTLMSSP_OID, null, null));
+          return new Decision.Reply(
+              Spnego.encodeResp(Spnego.ACCEPT_INCOMPLETE, Spnego.NTLMSSP_OID, null, null));
         }
         return spnegoNtlm(init.mechToken(), null);
       }
       if (!offered.contains(Spnego.KRB5_OID) && !offered.contains(Spnego.MS_KRB5_OID)) {
-        return new Decision.Refuse("the client offers only " + String.join(", ", offered) + "; this server accepts "
-            + (mechanisms.ntlm() == null ? "Kerberos" : "Kerberos and NTLM"), null);
+        return new Decision.Refuse(
+            "the client offers only "
+                + String.join(", ", offered)
+                + "; this server accepts "
+                + (mechanisms.ntlm() == null ? "Kerberos" : "Kerberos and NTLM"),
+            null);
       }
     } else if (!mech.equals(Spnego.KRB5_OID) && !mech.equals(Spnego.MS_KRB5_OID)) {
       return new Decision.Refuse("GSS-API mechanism " + mech + " is not supported", null);
@@ -271,10 +311,18 @@ final class NegotiateContext implements AuthenticationContext {
         // a client can send such a ticket on every request, so at most one WARNING a period.
         int suppressed = mechanisms.keyWarnings().take();
         if (suppressed >= 0) {
-          events.warning("a Kerberos ticket could not be decrypted with the keytab: ", r.reason(),
+          events.warning(
+              "a Kerberos ticket could not be decrypted with the keytab: ",
+              r.reason(),
               "; export the service principal's current keys again (kadmin: ktadd) and restart or re-enable the "
-              + "plug-in" + (suppressed == 0 ? "" : " (" + suppressed + " more such tickets in the last "
-              + WarningLimit.PERIOD.toSeconds() + " s or more, each in its own refusal event)"));
+                  + "plug-in"
+                  + (suppressed == 0
+                      ? ""
+                      : " ("
+                          + suppressed
+                          + " more such tickets in the last "
+                          + WarningLimit.PERIOD.toSeconds()
+                          + " s or more, each in its own refusal event)"));
         }
       }
       return new Decision.Refuse(r.reason(), null);
@@ -291,7 +339,8 @@ final class NegotiateContext implements AuthenticationContext {
       return new Decision.Refuse(r.reason(), established.principal());
     }
     PrincipalMapping.Result.Account account = (PrincipalMapping.Result.Account) mapped;
-    return new Decision.LogOn(account.name(), established.principal(), established.token(), account.checkCase());
+    return new Decision.LogOn(
+        account.name(), established.principal(), established.token(), account.checkCase());
   }
 
   private Decision rawNtlm(NtlmStep step) {
@@ -309,7 +358,8 @@ final class NegotiateContext implements AuthenticationContext {
       return new Decision.Refuse("the client rejected the SPNEGO negotiation", null);
     }
     if (response.supportedMech() != null && !response.supportedMech().equals(Spnego.NTLMSSP_OID)) {
-      return new Decision.Refuse("the client switched the SPNEGO mechanism to " + response.supportedMech(), null);
+      return new Decision.Refuse(
+          "the client switched the SPNEGO mechanism to " + response.supportedMech(), null);
     }
     if (response.responseToken() == null) {
       return new Decision.Refuse("the client's NegTokenResp carries no NTLM token", null);
@@ -323,12 +373,14 @@ final class NegotiateContext implements AuthenticationContext {
     }
     int type = Spnego.ntlmMessageType(inner);
     if (type != (challenged ? 3 : 1)) {
-      return new Decision.Refuse("NTLMSSP message of type " + type + " out of order inside SPNEGO", null);
+      return new Decision.Refuse(
+          "NTLMSSP message of type " + type + " out of order inside SPNEGO", null);
     }
     NtlmStep step = ntlm.accept(inner);
     if (step instanceof NtlmStep.Challenge c) {
       challenged = true;
-      return new Decision.Reply(Spnego.encodeResp(Spnego.ACCEPT_INCOMPLETE, Spnego.NTLMSSP_OID, c.token(), null));
+      return new Decision.Reply(
+          Spnego.encodeResp(Spnego.ACCEPT_INCOMPLETE, Spnego.NTLMSSP_OID, c.token(), null));
     }
     if (!(step instanceof NtlmStep.Authenticated a)) {
       return ntlmFailure(step);
@@ -337,8 +389,10 @@ final class NegotiateContext implements AuthenticationContext {
       // MS-SPNG §3.3.5.1: the mechanism supports integrity and the client used it (its
       // AUTHENTICATE carried a verified MIC), so the mechListMIC is required; without it a
       // rewritten mechanism list would go unnoticed.
-      return new Decision.Refuse("the NTLM AUTHENTICATE carries a MIC but the SPNEGO NegTokenResp no mechListMIC "
-          + "(MS-SPNG 3.3.5.1: the mechanism list must be protected)", a.account());
+      return new Decision.Refuse(
+          "the NTLM AUTHENTICATE carries a MIC but the SPNEGO NegTokenResp no mechListMIC "
+              + "(MS-SPNG 3.3.5.1: the mechanism list must be protected)",
+          a.account());
     }
     byte[] serverMic = null;
     if (clientMic != null) {
@@ -347,20 +401,26 @@ final class NegotiateContext implements AuthenticationContext {
       int flags = NtlmSigning.authenticateFlags(inner);
       byte[] key = a.exportedSessionKey();
       if (key == null || key.length != 16) {
-        return new Decision.Refuse("a mechListMIC, but the NTLM exchange produced no session key", null);
+        return new Decision.Refuse(
+            "a mechListMIC, but the NTLM exchange produced no session key", null);
       }
       if ((flags & NtlmSigning.NEGOTIATE_EXTENDED_SESSIONSECURITY) == 0) {
-        return new Decision.Refuse("a mechListMIC without NTLM extended session security, which is not supported",
-            null);
+        return new Decision.Refuse(
+            "a mechListMIC without NTLM extended session security, which is not supported", null);
       }
-      byte[] expected = NtlmSigning.firstSignature(key, flags, NtlmSigning.Direction.CLIENT_TO_SERVER, mechTypes);
+      byte[] expected =
+          NtlmSigning.firstSignature(key, flags, NtlmSigning.Direction.CLIENT_TO_SERVER, mechTypes);
       if (!MessageDigest.isEqual(expected, clientMic)) {
-        return new Decision.Refuse("the SPNEGO mechListMIC does not match the mechanism list (tampered with, or a "
-            + "wrong session key)", a.account());
+        return new Decision.Refuse(
+            "the SPNEGO mechListMIC does not match the mechanism list (tampered with, or a "
+                + "wrong session key)",
+            a.account());
       }
-      serverMic = NtlmSigning.firstSignature(key, flags, NtlmSigning.Direction.SERVER_TO_CLIENT, mechTypes);
+      serverMic =
+          NtlmSigning.firstSignature(key, flags, NtlmSigning.Direction.SERVER_TO_CLIENT, mechTypes);
     }
-    return new Decision.LogOn(a.account(), Spnego.encodeResp(Spnego.ACCEPT_COMPLETED, null, null, serverMic));
+    return new Decision.LogOn(
+        a.account(), Spnego.encodeResp(Spnego.ACCEPT_COMPLETED, null, null, serverMic));
   }
 
   private static Decision ntlmFailure(NtlmStep step) {
@@ -370,14 +430,16 @@ final class NegotiateContext implements AuthenticationContext {
     if (step instanceof NtlmStep.Failed f) {
       return new Decision.Fail(f.code(), "the NTLM mechanism failed: " + f.detail());
     }
-    return new Decision.Fail(HResult.E_UNEXPECTED, "the NTLM mechanism answered " + step + " out of turn");
+    return new Decision.Fail(
+        HResult.E_UNEXPECTED, "the NTLM mechanism answered " + step + " out of turn");
   }
 
   private Outcome refuse(UserContext user, String reason, String name) {
     if (name != null && user != null) {
       user.setUserName(name); // for the host's audit and lockout
     }
-    events.refused("Negotiate from " + (user == null ? "?" : user.ipAddress()) + " refused: " + reason);
+    events.refused(
+        "Negotiate from " + (user == null ? "?" : user.ipAddress()) + " refused: " + reason);
     return new Outcome(AuthenticationResult.DENIED, null, HResult.S_OK);
   }
 
@@ -386,10 +448,17 @@ final class NegotiateContext implements AuthenticationContext {
     Out<TokenHandle> issued = new Out<>();
     HResult hr = tokens.logonUser(name, NegotiateAuthenticationPlugin.PACKAGE, issued);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
-      return refuse(user, (decision.principal() == null ? "'" + name + "'"
-          : "principal '" + decision.principal() + "' maps to account '" + name + "', which")
-          + " is not a local account the host knows, or it is disabled", decision.principal() == null ? name
-          : decision.principal());
+      return refuse(
+          user,
+          (decision.principal() == null
+                  ? "'" + name + "'"
+                  : "principal '"
+                      + decision.principal()
+                      + "' maps to account '"
+                      + name
+                      + "', which")
+              + " is not a local account the host knows, or it is disabled",
+          decision.principal() == null ? name : decision.principal());
     }
     if (hr.equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
       // The host is too busy now: not the client's fault and not a broken plug-in.
@@ -397,7 +466,9 @@ final class NegotiateContext implements AuthenticationContext {
     }
     if (hr.failed() || issued.get() == null) {
       HResult code = hr.failed() ? hr : HResult.E_POINTER;
-      return new Outcome(AuthenticationResult.ERROR, null,
+      return new Outcome(
+          AuthenticationResult.ERROR,
+          null,
           events.error(code, "the host's logonUser for account '" + name + "' answered " + hr));
     }
     if (decision.checkCase()) {
@@ -407,7 +478,8 @@ final class NegotiateContext implements AuthenticationContext {
       }
     }
     if (token != null) {
-      tokens.closeHandle(token); // a second handshake on one connection replaces the token: never leak it
+      tokens.closeHandle(
+          token); // a second handshake on one connection replaces the token: never leak it
     }
     token = issued.get();
     account = name;
@@ -418,9 +490,9 @@ final class NegotiateContext implements AuthenticationContext {
   }
 
   /**
-   * Kerberos names are case-sensitive and the host's account names are not: {@code ADMIN@REALM}
-   * and {@code admin@REALM} are two people, but one account. The account the host logged on must
-   * carry the principal's name in the principal's case (as stored in the account), or the handle is
+   * Kerberos names are case-sensitive and the host's account names are not: {@code ADMIN@REALM} and
+   * {@code admin@REALM} are two people, but one account. The account the host logged on must carry
+   * the principal's name in the principal's case (as stored in the account), or the handle is
    * closed again and the client refused.
    *
    * @return the refusal or fault, or {@code null} when the names agree
@@ -431,9 +503,15 @@ final class NegotiateContext implements AuthenticationContext {
     if (hr.failed() || about.get() == null) {
       tokens.closeHandle(issued);
       HResult code = hr.failed() ? hr : HResult.E_POINTER;
-      return new Outcome(AuthenticationResult.ERROR, null,
-          events.error(code, "the host's queryToken for a token just issued for account '" + decision.account()
-              + "' answered " + hr));
+      return new Outcome(
+          AuthenticationResult.ERROR,
+          null,
+          events.error(
+              code,
+              "the host's queryToken for a token just issued for account '"
+                  + decision.account()
+                  + "' answered "
+                  + hr));
     }
     String qualified = about.get().accountName();
     String local = qualified == null ? "" : qualified.substring(qualified.lastIndexOf('\\') + 1);
@@ -441,8 +519,18 @@ final class NegotiateContext implements AuthenticationContext {
       return null;
     }
     tokens.closeHandle(issued);
-    return refuse(user, "principal " + decision.principal() + " differs in case from local account " + local
-        + "; add map." + decision.principal() + "=" + local + " if they are the same person", decision.principal());
+    return refuse(
+        user,
+        "principal "
+            + decision.principal()
+            + " differs in case from local account "
+            + local
+            + "; add map."
+            + decision.principal()
+            + "="
+            + local
+            + " if they are the same person",
+        decision.principal());
   }
 
   private void resetHandshake() {

@@ -50,12 +50,17 @@ import org.authhost.api.PluginException;
  * @param mapping how principals become accounts
  * @param allowNtlm whether NTLM is accepted
  */
-record NegotiateSettings(String servicePrincipal, Path keytab, Path krb5Config, PrincipalMapping mapping,
+record NegotiateSettings(
+    String servicePrincipal,
+    Path keytab,
+    Path krb5Config,
+    PrincipalMapping mapping,
     boolean allowNtlm) {
   static final String NTLM_PREFIX = "ntlm.";
   static final String MAP_PREFIX = "map.";
   private static final List<String> NAMES =
-      List.of("servicePrincipal", "keytab", "krb5Config", "principalMapping", "realms", "allowNtlm");
+      List.of(
+          "servicePrincipal", "keytab", "krb5Config", "principalMapping", "realms", "allowNtlm");
 
   /** The realm of the service principal. */
   String realm() {
@@ -80,34 +85,56 @@ record NegotiateSettings(String servicePrincipal, Path keytab, Path krb5Config, 
         explicit.put(principal, account);
       } else if (!NAMES.contains(name) && !name.startsWith(NTLM_PREFIX)) {
         // Strict, like host.json: a misspelt name would otherwise silently keep its default.
-        throw invalid(values, name, "is not a setting of this plug-in; the settings are " + String.join(", ", NAMES)
-            + ", map.<principal> and ntlm.<NTLM setting>");
+        throw invalid(
+            values,
+            name,
+            "is not a setting of this plug-in; the settings are "
+                + String.join(", ", NAMES)
+                + ", map.<principal> and ntlm.<NTLM setting>");
       }
     }
     String spn = values.get("servicePrincipal").map(String::strip).orElse("");
     int at = spn.lastIndexOf('@');
-    if (spn.isEmpty() || at <= 0 || at == spn.length() - 1 || spn.indexOf('/') <= 0 || spn.indexOf('/') > at
+    if (spn.isEmpty()
+        || at <= 0
+        || at == spn.length() - 1
+        || spn.indexOf('/') <= 0
+        || spn.indexOf('/') > at
         || spn.chars().anyMatch(c -> c <= 0x20 || c == 0x7F)) {
-      throw invalid(values, "servicePrincipal", "must be service/host@REALM, e.g. HTTP/www.example.com@EXAMPLE.COM");
+      throw invalid(
+          values,
+          "servicePrincipal",
+          "must be service/host@REALM, e.g. HTTP/www.example.com@EXAMPLE.COM");
     }
     Path keytab = path(values, "keytab", true);
     Path krb5Config = path(values, "krb5Config", false);
-    PrincipalMapping.Rule rule = PrincipalMapping.Rule.of(values.get("principalMapping", "strip-realm"));
+    PrincipalMapping.Rule rule =
+        PrincipalMapping.Rule.of(values.get("principalMapping", "strip-realm"));
     if (rule == null) {
-      throw invalid(values, "principalMapping", "must be one of: " + PrincipalMapping.Rule.allowed()
-          + " (map other principals with map.<principal@REALM> = <local account>)");
+      throw invalid(
+          values,
+          "principalMapping",
+          "must be one of: "
+              + PrincipalMapping.Rule.allowed()
+              + " (map other principals with map.<principal@REALM> = <local account>)");
     }
     Set<String> realms = new LinkedHashSet<>();
     String realmList = values.get("realms").orElse(spn.substring(at + 1));
     for (String item : realmList.split(",", -1)) {
       String realm = item.strip();
       if (realm.isEmpty() || realm.chars().anyMatch(c -> c <= 0x20 || c == '@' || c == '/')) {
-        throw invalid(values, "realms", "must be a comma-separated list of realm names such as "
-            + spn.substring(at + 1));
+        throw invalid(
+            values,
+            "realms",
+            "must be a comma-separated list of realm names such as " + spn.substring(at + 1));
       }
       realms.add(realm);
     }
-    return new NegotiateSettings(spn, keytab, krb5Config, new PrincipalMapping(rule, realms, explicit),
+    return new NegotiateSettings(
+        spn,
+        keytab,
+        krb5Config,
+        new PrincipalMapping(rule, realms, explicit),
         bool(values, "allowNtlm", true));
   }
 
@@ -115,8 +142,13 @@ record NegotiateSettings(String servicePrincipal, Path keytab, Path krb5Config, 
     String text = values.get(name).map(String::strip).orElse("");
     if (text.isEmpty()) {
       if (required) {
-        throw invalid(values, name, "is not set; set it to the " + (name.equals("keytab")
-            ? "keytab file with the service principal's keys" : "file"));
+        throw invalid(
+            values,
+            name,
+            "is not set; set it to the "
+                + (name.equals("keytab")
+                    ? "keytab file with the service principal's keys"
+                    : "file"));
       }
       return null;
     }
@@ -136,7 +168,16 @@ record NegotiateSettings(String servicePrincipal, Path keytab, Path krb5Config, 
   }
 
   static PluginException invalid(NamedValues values, String name, String problem) {
-    return new PluginException(HResult.E_INVALIDARG, "named value '" + name + "' " + problem
-        + "; fix plugins.settings." + values.pluginId() + ".properties." + name + " in host.json");
+    return new PluginException(
+        HResult.E_INVALIDARG,
+        "named value '"
+            + name
+            + "' "
+            + problem
+            + "; fix plugins.settings."
+            + values.pluginId()
+            + ".properties."
+            + name
+            + " in host.json");
   }
 }

@@ -25,15 +25,16 @@ final class NtlmSigning {
   static final int NEGOTIATE_128 = 0x20000000;
   static final int NEGOTIATE_KEY_EXCH = 0x40000000;
   static final int NEGOTIATE_56 = 0x80000000;
+
   /** Where NegotiateFlags lie in an AUTHENTICATE_MESSAGE (MS-NLMP §2.2.1.3). */
   private static final int AUTHENTICATE_FLAGS_OFFSET = 60;
 
-  private NtlmSigning() {
-  }
+  private NtlmSigning() {}
 
   /** Which way a message travels: each direction has its own keys. */
   enum Direction {
-    CLIENT_TO_SERVER("client-to-server"), SERVER_TO_CLIENT("server-to-client");
+    CLIENT_TO_SERVER("client-to-server"),
+    SERVER_TO_CLIENT("server-to-client");
 
     private final String words;
 
@@ -48,17 +49,21 @@ final class NtlmSigning {
     if (authenticate.length < o + 4) {
       return -1;
     }
-    return (authenticate[o] & 0xFF) | (authenticate[o + 1] & 0xFF) << 8 | (authenticate[o + 2] & 0xFF) << 16
+    return (authenticate[o] & 0xFF)
+        | (authenticate[o + 1] & 0xFF) << 8
+        | (authenticate[o + 2] & 0xFF) << 16
         | (authenticate[o + 3] & 0xFF) << 24;
   }
 
   static byte[] signKey(byte[] exportedSessionKey, Direction direction) {
-    return md5(exportedSessionKey, "session key to " + direction.words + " signing key magic constant\0");
+    return md5(
+        exportedSessionKey, "session key to " + direction.words + " signing key magic constant\0");
   }
 
   static byte[] sealKey(byte[] exportedSessionKey, int flags, Direction direction) {
     int length = (flags & NEGOTIATE_128) != 0 ? 16 : (flags & NEGOTIATE_56) != 0 ? 7 : 5;
-    return md5(Arrays.copyOf(exportedSessionKey, length),
+    return md5(
+        Arrays.copyOf(exportedSessionKey, length),
         "session key to " + direction.words + " sealing key magic constant\0");
   }
 
@@ -68,14 +73,21 @@ final class NtlmSigning {
    * @throws IllegalArgumentException without extended session security, whose older signature
    *     (CRC32 under RC4, §3.4.4.1) is not supported
    */
-  static byte[] firstSignature(byte[] exportedSessionKey, int flags, Direction direction, byte[] message) {
+  static byte[] firstSignature(
+      byte[] exportedSessionKey, int flags, Direction direction, byte[] message) {
     if ((flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) == 0) {
-      throw new IllegalArgumentException("NTLM signing without EXTENDED_SESSIONSECURITY is not supported");
+      throw new IllegalArgumentException(
+          "NTLM signing without EXTENDED_SESSIONSECURITY is not supported");
     }
     try {
       Cipher rc4 = Cipher.getInstance("ARCFOUR");
-      rc4.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(sealKey(exportedSessionKey, flags, direction), "ARCFOUR"));
-      return signature(signKey(exportedSessionKey, direction), (flags & NEGOTIATE_KEY_EXCH) != 0 ? rc4 : null, 0,
+      rc4.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(sealKey(exportedSessionKey, flags, direction), "ARCFOUR"));
+      return signature(
+          signKey(exportedSessionKey, direction),
+          (flags & NEGOTIATE_KEY_EXCH) != 0 ? rc4 : null,
+          0,
           message);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK lacks ARCFOUR or HmacMD5", e);
@@ -88,7 +100,9 @@ final class NtlmSigning {
    */
   static byte[] signature(byte[] signKey, Cipher sealingHandle, int seqNum, byte[] message)
       throws GeneralSecurityException {
-    byte[] seq = {(byte) seqNum, (byte) (seqNum >>> 8), (byte) (seqNum >>> 16), (byte) (seqNum >>> 24)};
+    byte[] seq = {
+      (byte) seqNum, (byte) (seqNum >>> 8), (byte) (seqNum >>> 16), (byte) (seqNum >>> 24)
+    };
     Mac hmac = Mac.getInstance("HmacMD5");
     hmac.init(new SecretKeySpec(signKey, "HmacMD5"));
     hmac.update(seq);

@@ -17,7 +17,9 @@ final class PluginEvents {
   private final EventLog log;
   private final NamedValues identity;
 
-  /** @param identity the named values from {@code initialize}: the host knows the plug-in by them */
+  /**
+   * @param identity the named values from {@code initialize}: the host knows the plug-in by them
+   */
   PluginEvents(EventLog log, NamedValues identity) {
     this.log = log;
     this.identity = identity;
@@ -30,16 +32,16 @@ final class PluginEvents {
 
   /**
    * Something the operator should fix, while the plug-in stays in service; {@code text} is the
-   * plug-in's own (settings, paths), never what a client sent: use
-   * {@link #warning(String, String, String)} for that.
+   * plug-in's own (settings, paths), never what a client sent: use {@link #warning(String, String,
+   * String)} for that.
    */
   void warning(String text) {
     log.logEvent(identity, EventLevel.WARNING, HResult.S_OK, text);
   }
 
   /**
-   * A warning about something a client's token showed: {@code clientText} is cut as
-   * {@link #refused} cuts it, the plug-in's own {@code lead} and {@code fix} are kept whole.
+   * A warning about something a client's token showed: {@code clientText} is cut as {@link
+   * #refused} cuts it, the plug-in's own {@code lead} and {@code fix} are kept whole.
    */
   void warning(String lead, String clientText, String fix) {
     log.logEvent(identity, EventLevel.WARNING, HResult.S_OK, lead + cut(clientText) + fix);
@@ -52,8 +54,12 @@ final class PluginEvents {
    *     event is logged, so the host does not log it again; {@code code} if it could not be logged
    */
   HResult error(HResult code, String text) {
-    HResult logged = log.logEvent(identity, EventLevel.ERROR, code, text
-        + "; fix it, then run: authhost plugins enable " + identity.pluginId());
+    HResult logged =
+        log.logEvent(
+            identity,
+            EventLevel.ERROR,
+            code,
+            text + "; fix it, then run: authhost plugins enable " + identity.pluginId());
     return logged.succeeded() ? HResult.NS_E_PLUGIN_ERROR_REPORTED : code;
   }
 

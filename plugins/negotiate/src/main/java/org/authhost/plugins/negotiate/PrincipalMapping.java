@@ -1,9 +1,9 @@
 package org.authhost.plugins.negotiate;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.Arrays;
 
 /**
  * How an authenticated Kerberos principal becomes one of the host's local accounts: the part of
@@ -19,9 +19,9 @@ import java.util.Arrays;
  * <p>Kerberos names are case-sensitive and the host's account names are not, so the rule never
  * reaches the built-in accounts {@link #BUILT_IN} (in any case: {@code ADMINISTRATOR@REALM} is not
  * the built-in Administrator), and an implicit mapping is only good once the host has confirmed
- * that the account's stored name is the principal's name in the same case
- * ({@link Result.Account#checkCase()}). There is deliberately no rule that passes the whole
- * principal on: the host would read {@code alice@REALM} as a qualified account name.
+ * that the account's stored name is the principal's name in the same case ({@link
+ * Result.Account#checkCase()}). There is deliberately no rule that passes the whole principal on:
+ * the host would read {@code alice@REALM} as a qualified account name.
  *
  * @param rule the rule for principals without an explicit entry
  * @param realms the realms whose principals {@link Rule#STRIP_REALM} accepts (exact, case-sensitive
@@ -68,8 +68,8 @@ record PrincipalMapping(Rule rule, Set<String> realms, Map<String, String> expli
     /**
      * A local account name to log on.
      *
-     * @param checkCase the name came from the rule, not from an explicit entry: the account the host
-     *     logs on must carry exactly this name, in this case
+     * @param checkCase the name came from the rule, not from an explicit entry: the account the
+     *     host logs on must carry exactly this name, in this case
      */
     record Account(String name, boolean checkCase) implements Result {}
 
@@ -89,16 +89,33 @@ record PrincipalMapping(Rule rule, Set<String> realms, Map<String, String> expli
     String realm = principal.substring(at + 1);
     String name = principal.substring(0, at);
     if (!realms.contains(realm)) {
-      return new Result.Refused("principal '" + principal + "' is from realm " + realm + ", not one of "
-          + String.join(", ", realms.stream().sorted().toList()) + " (setting realms)");
+      return new Result.Refused(
+          "principal '"
+              + principal
+              + "' is from realm "
+              + realm
+              + ", not one of "
+              + String.join(", ", realms.stream().sorted().toList())
+              + " (setting realms)");
     }
     if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
-      return new Result.Refused("principal '" + principal + "' has an instance or escape; map it explicitly with "
-          + "map." + principal);
+      return new Result.Refused(
+          "principal '"
+              + principal
+              + "' has an instance or escape; map it explicitly with "
+              + "map."
+              + principal);
     }
     if (BUILT_IN.contains(name.toLowerCase(Locale.ROOT))) {
-      return new Result.Refused("principal '" + principal + "' would be the built-in account " + name
-          + ", which strip-realm never maps to; if that is who it is, add map." + principal + "=" + name);
+      return new Result.Refused(
+          "principal '"
+              + principal
+              + "' would be the built-in account "
+              + name
+              + ", which strip-realm never maps to; if that is who it is, add map."
+              + principal
+              + "="
+              + name);
     }
     return new Result.Account(name, true);
   }

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * SPNEGO's messages (RFC 4178 §4.2), as far as the server must read and write them itself: the
- * NTLM-in-SPNEGO exchange that the JDK's GSS-API does not speak. Kerberos tokens are only looked
- * at here (which mechanism comes first) and then handed whole to the JDK.
+ * NTLM-in-SPNEGO exchange that the JDK's GSS-API does not speak. Kerberos tokens are only looked at
+ * here (which mechanism comes first) and then handed whole to the JDK.
  *
  * <pre>
  * InitialContextToken ::= [APPLICATION 0] IMPLICIT SEQUENCE { thisMech OID, innerContextToken ANY }
@@ -22,7 +22,10 @@ final class Spnego {
   static final String SPNEGO_OID = "1.3.6.1.5.5.2";
   static final String NTLMSSP_OID = "1.3.6.1.4.1.311.2.2.10";
   static final String KRB5_OID = "1.2.840.113554.1.2.2";
-  /** The OID that Windows (before 2003 SP1, and still in its lists) writes for Kerberos by mistake. */
+
+  /**
+   * The OID that Windows (before 2003 SP1, and still in its lists) writes for Kerberos by mistake.
+   */
   static final String MS_KRB5_OID = "1.2.840.48018.1.2.2";
 
   static final int ACCEPT_COMPLETED = 0;
@@ -32,8 +35,7 @@ final class Spnego {
 
   private static final byte[] NTLMSSP_SIGNATURE = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
 
-  private Spnego() {
-  }
+  private Spnego() {}
 
   /** What a token is, from its first bytes alone. */
   enum Kind {
@@ -72,9 +74,15 @@ final class Spnego {
     return true;
   }
 
-  /** The NTLMSSP MessageType (1 NEGOTIATE, 2 CHALLENGE, 3 AUTHENTICATE) of a token that has the signature. */
+  /**
+   * The NTLMSSP MessageType (1 NEGOTIATE, 2 CHALLENGE, 3 AUTHENTICATE) of a token that has the
+   * signature.
+   */
   static int ntlmMessageType(byte[] token) {
-    return (token[8] & 0xFF) | (token[9] & 0xFF) << 8 | (token[10] & 0xFF) << 16 | (token[11] & 0xFF) << 24;
+    return (token[8] & 0xFF)
+        | (token[9] & 0xFF) << 8
+        | (token[10] & 0xFF) << 16
+        | (token[11] & 0xFF) << 24;
   }
 
   /**
@@ -86,7 +94,8 @@ final class Spnego {
    * @param mechToken the optimistic token of the first mechanism, or {@code null}
    * @param mechListMic the client's mechListMIC, or {@code null}
    */
-  record NegTokenInit(List<String> mechTypes, byte[] mechTypesEncoding, byte[] mechToken, byte[] mechListMic) {
+  record NegTokenInit(
+      List<String> mechTypes, byte[] mechTypesEncoding, byte[] mechToken, byte[] mechListMic) {
     NegTokenInit {
       mechTypes = List.copyOf(mechTypes);
     }
@@ -95,16 +104,18 @@ final class Spnego {
   /**
    * A later SPNEGO leg (or the server's answer).
    *
-   * @param negState 0 accept-completed, 1 accept-incomplete, 2 reject, 3 request-mic; -1 when absent
+   * @param negState 0 accept-completed, 1 accept-incomplete, 2 reject, 3 request-mic; -1 when
+   *     absent
    * @param supportedMech the dotted OID, or {@code null}
    * @param responseToken the mechanism's token, or {@code null}
    * @param mechListMic the mechListMIC, or {@code null}
    */
-  record NegTokenResp(int negState, String supportedMech, byte[] responseToken, byte[] mechListMic) {}
+  record NegTokenResp(
+      int negState, String supportedMech, byte[] responseToken, byte[] mechListMic) {}
 
   /**
-   * The {@code thisMech} OID of an InitialContextToken, after checking that its outer length
-   * covers the whole token.
+   * The {@code thisMech} OID of an InitialContextToken, after checking that its outer length covers
+   * the whole token.
    */
   static String initialMech(byte[] token) throws Malformed {
     Der.Reader top = new Der.Reader(token);
@@ -126,8 +137,9 @@ final class Spnego {
     Der.Tlv choice = inner.read("NegotiationToken");
     inner.expectEnd("InitialContextToken");
     if (choice.tag() != Der.context(0)) {
-      throw new Malformed("the first SPNEGO token must be a NegTokenInit [0], found tag 0x"
-          + Integer.toHexString(choice.tag()));
+      throw new Malformed(
+          "the first SPNEGO token must be a NegTokenInit [0], found tag 0x"
+              + Integer.toHexString(choice.tag()));
     }
     Der.Reader wrapper = choice.contents();
     Der.Tlv sequence = wrapper.read(Der.SEQUENCE, "NegTokenInit");
@@ -154,7 +166,9 @@ final class Spnego {
     byte[] mechToken = optionalOctets(fields, 2, "NegTokenInit mechToken");
     byte[] mic = optionalOctets(fields, 3, "NegTokenInit mechListMIC");
     if (fields.hasMore()) {
-      throw new Malformed("NegTokenInit has an unexpected field with tag 0x" + Integer.toHexString(fields.peekTag()));
+      throw new Malformed(
+          "NegTokenInit has an unexpected field with tag 0x"
+              + Integer.toHexString(fields.peekTag()));
     }
     return new NegTokenInit(mechTypes, list.encoded(), mechToken, mic);
   }
@@ -187,7 +201,9 @@ final class Spnego {
     byte[] responseToken = optionalOctets(fields, 2, "NegTokenResp responseToken");
     byte[] mic = optionalOctets(fields, 3, "NegTokenResp mechListMIC");
     if (fields.hasMore()) {
-      throw new Malformed("NegTokenResp has an unexpected field with tag 0x" + Integer.toHexString(fields.peekTag()));
+      throw new Malformed(
+          "NegTokenResp has an unexpected field with tag 0x"
+              + Integer.toHexString(fields.peekTag()));
     }
     return new NegTokenResp(negState, supportedMech, responseToken, mic);
   }
@@ -203,10 +219,12 @@ final class Spnego {
   }
 
   /** Encodes a NegTokenResp; {@code negState < 0} and {@code null}s leave fields out. */
-  static byte[] encodeResp(int negState, String supportedMech, byte[] responseToken, byte[] mechListMic) {
+  static byte[] encodeResp(
+      int negState, String supportedMech, byte[] responseToken, byte[] mechListMic) {
     ByteArrayOutputStream fields = new ByteArrayOutputStream();
     if (negState >= 0) {
-      fields.writeBytes(Der.tlv(Der.context(0), Der.tlv(Der.ENUMERATED, new byte[] {(byte) negState})));
+      fields.writeBytes(
+          Der.tlv(Der.context(0), Der.tlv(Der.ENUMERATED, new byte[] {(byte) negState})));
     }
     if (supportedMech != null) {
       fields.writeBytes(Der.tlv(Der.context(1), Der.encodeOid(supportedMech)));
@@ -232,7 +250,9 @@ final class Spnego {
     if (mechListMic != null) {
       fields.writeBytes(Der.tlv(Der.context(3), Der.tlv(Der.OCTET_STRING, mechListMic)));
     }
-    return Der.tlv(Der.APPLICATION_0, Der.encodeOid(SPNEGO_OID),
+    return Der.tlv(
+        Der.APPLICATION_0,
+        Der.encodeOid(SPNEGO_OID),
         Der.tlv(Der.context(0), Der.tlv(Der.SEQUENCE, fields.toByteArray())));
   }
 }

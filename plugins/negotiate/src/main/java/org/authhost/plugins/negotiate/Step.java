@@ -18,8 +18,9 @@ sealed interface Step {
   /**
    * The token was refused (SEC_E_INVALID_TOKEN, a replay, a wrong key): the reason for the event.
    *
-   * @param keyProblem the ticket was for a key the keytab does not have (an old key version, another
-   *     enctype): likely the server's set-up rather than the client, so the operator is warned
+   * @param keyProblem the ticket was for a key the keytab does not have (an old key version,
+   *     another enctype): likely the server's set-up rather than the client, so the operator is
+   *     warned
    */
   record Refused(String reason, boolean keyProblem) implements Step {
     Refused(String reason) {
@@ -28,8 +29,8 @@ sealed interface Step {
   }
 
   /**
-   * The token was not looked at because the acceptor's credential is gone (the plug-in was
-   * disabled while this handshake was under way): neither the client's fault nor a broken keytab.
+   * The token was not looked at because the acceptor's credential is gone (the plug-in was disabled
+   * while this handshake was under way): neither the client's fault nor a broken keytab.
    */
   record Unavailable(String reason) implements Step {}
 

@@ -6,9 +6,9 @@ import java.time.Instant;
 
 /**
  * At most one WARNING per {@link #PERIOD} for one kind of client-triggered problem, so that a
- * client cannot fill the operator's warning list by repeating a token (a made-up key version is
- * one request away). The suppressed ones are still refused and audited one by one; the next
- * warning says how many there were. Shared by all contexts of one enabled plug-in.
+ * client cannot fill the operator's warning list by repeating a token (a made-up key version is one
+ * request away). The suppressed ones are still refused and audited one by one; the next warning
+ * says how many there were. Shared by all contexts of one enabled plug-in.
  */
 final class WarningLimit {
   static final Duration PERIOD = Duration.ofSeconds(60);

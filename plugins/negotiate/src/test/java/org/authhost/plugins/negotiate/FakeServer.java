@@ -1,7 +1,9 @@
 package org.authhost.plugins.negotiate;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +19,14 @@ import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
+import org.authhost.api.Sid;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
-import java.time.Instant;
-import java.util.HashMap;
-import org.authhost.api.Sid;
 import org.authhost.plugins.ntlm.NtlmTestClient;
 
 /**
- * A host for unit tests: the edge of the plug-in, faked with the behaviour the API documents
- * (local accounts, handles, an event log that records).
+ * A host for unit tests: the edge of the plug-in, faked with the behaviour the API documents (local
+ * accounts, handles, an event log that records).
  */
 final class FakeServer implements ServerContext {
   /** One logged event. */
@@ -34,16 +34,22 @@ final class FakeServer implements ServerContext {
 
   /** The accounts, in their stored case; looked up ignoring case, as the host does. */
   final Set<String> accounts = new HashSet<>(Set.of("alice", "bob", "Administrator", "Guest"));
+
   /** Passwords for NTLM (the host hands out their NT hashes); alice's only. */
   final Map<String, String> passwords = new HashMap<>(Map.of("alice", "Wonderland 1865"));
+
   final List<Event> events = new ArrayList<>();
   final Set<Long> openHandles = new HashSet<>();
+
   /** The stored account name of each handle issued. */
   final Map<Long, String> handleAccounts = new HashMap<>();
+
   /** Accounts logged on, in order. */
   final List<String> logons = new ArrayList<>();
+
   /** When set, logonUser answers this. */
   HResult logonAnswer;
+
   private final AtomicLong nextHandle = new AtomicLong(0x100);
 
   static NamedValues values(String... pairs) {
@@ -98,11 +104,13 @@ final class FakeServer implements ServerContext {
     String authPackage = "AuthHost Negotiate";
     return new TokenService() {
       @Override
-      public HResult logonUser(String account, String authenticationPackage, Out<TokenHandle> token) {
+      public HResult logonUser(
+          String account, String authenticationPackage, Out<TokenHandle> token) {
         if (logonAnswer != null) {
           return logonAnswer;
         }
-        Optional<String> stored = accounts.stream().filter(a -> a.equalsIgnoreCase(account)).findFirst();
+        Optional<String> stored =
+            accounts.stream().filter(a -> a.equalsIgnoreCase(account)).findFirst();
         if (stored.isEmpty()) {
           return HResult.E_LOGON_FAILURE;
         }
@@ -117,7 +125,8 @@ final class FakeServer implements ServerContext {
       }
 
       @Override
-      public HResult logonUser(String account, String password, String authenticationPackage, Out<TokenHandle> t) {
+      public HResult logonUser(
+          String account, String password, String authenticationPackage, Out<TokenHandle> t) {
         return HResult.E_NOTIMPL;
       }
 
@@ -127,9 +136,13 @@ final class FakeServer implements ServerContext {
           if (!openHandles.contains(handle.value())) {
             return HResult.SEC_E_INVALID_HANDLE;
           }
-          token.set(new AccessToken(new Sid("S-1-5-21-1-2-3-1001"),
-              List.of(Sid.EVERYONE), "TEST\\" + handleAccounts.get(handle.value()), authPackage,
-              Instant.EPOCH));
+          token.set(
+              new AccessToken(
+                  new Sid("S-1-5-21-1-2-3-1001"),
+                  List.of(Sid.EVERYONE),
+                  "TEST\\" + handleAccounts.get(handle.value()),
+                  authPackage,
+                  Instant.EPOCH));
           return HResult.S_OK;
         }
       }
@@ -157,7 +170,8 @@ final class FakeServer implements ServerContext {
       }
 
       @Override
-      public HResult findUserByHash(String realm, String algorithm, String userhash, Out<String> accountName) {
+      public HResult findUserByHash(
+          String realm, String algorithm, String userhash, Out<String> accountName) {
         return HResult.E_NOTIMPL;
       }
 

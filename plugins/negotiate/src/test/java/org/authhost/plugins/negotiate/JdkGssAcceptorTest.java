@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JdkGssAcceptorTest {
   static final String SERVICE = "HTTP/localhost@TEST.LOCAL";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** An MIT keytab (format 0x502) with one aes128-cts-hmac-sha1-96 key of {@code principal}. */
   static Path keytab(Path file, String principal) throws IOException {
@@ -57,16 +56,20 @@ class JdkGssAcceptorTest {
 
   @Test
   void disposeLogsTheServiceOutAndLaterLegsAreNotKeytabProblems() throws Exception {
-    JdkGssAcceptor acceptor = JdkGssAcceptor.start(SERVICE, keytab(dir.resolve("http.keytab"), SERVICE), false);
+    JdkGssAcceptor acceptor =
+        JdkGssAcceptor.start(SERVICE, keytab(dir.resolve("http.keytab"), SERVICE), false);
     assertFalse(noKeys(acceptor), "logged in: the subject holds the service's keys");
     GssAcceptor.Handshake before = acceptor.newHandshake();
     byte[] garbage = Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1, 2, 3}, null);
     assertInstanceOf(Step.Refused.class, acceptor.newHandshake().accept(garbage));
 
     acceptor.dispose();
-    assertTrue(noKeys(acceptor), "after dispose the keys have left the subject: "
-        + acceptor.subject().getPrivateCredentials());
-    assertInstanceOf(Step.Unavailable.class, before.accept(garbage), "a handshake begun before disable");
+    assertTrue(
+        noKeys(acceptor),
+        "after dispose the keys have left the subject: "
+            + acceptor.subject().getPrivateCredentials());
+    assertInstanceOf(
+        Step.Unavailable.class, before.accept(garbage), "a handshake begun before disable");
     assertInstanceOf(Step.Unavailable.class, acceptor.newHandshake().accept(garbage));
     acceptor.dispose(); // twice is harmless
   }

@@ -31,13 +31,20 @@ class NegotiateContextTest {
   static final byte[] KEY = HEX.parseHex("000102030405060708090a0b0c0d0e0f");
   static final byte[] NEGOTIATE = SpnegoTest.NEGOTIATE;
   static final byte[] CHALLENGE = ntlm(2, 56, 0);
+
   /** ESS | 128 | KEY_EXCH, as a Windows AUTHENTICATE has them. */
-  static final int FLAGS = NtlmSigning.NEGOTIATE_EXTENDED_SESSIONSECURITY | NtlmSigning.NEGOTIATE_128
-      | NtlmSigning.NEGOTIATE_KEY_EXCH | 0x1;
+  static final int FLAGS =
+      NtlmSigning.NEGOTIATE_EXTENDED_SESSIONSECURITY
+          | NtlmSigning.NEGOTIATE_128
+          | NtlmSigning.NEGOTIATE_KEY_EXCH
+          | 0x1;
+
   static final byte[] AUTHENTICATE = ntlm(3, 88, FLAGS);
   static final byte[] WRONG_AUTHENTICATE = ntlm(3, 88, FLAGS | 0x2);
 
-  /** An NTLMSSP message of {@code type}, {@code length} bytes, flags at offset 60 (AUTHENTICATE). */
+  /**
+   * An NTLMSSP message of {@code type}, {@code length} bytes, flags at offset 60 (AUTHENTICATE).
+   */
   static byte[] ntlm(int type, int length, int flags) {
     byte[] m = Arrays.copyOf("NTLMSSP\0".getBytes(StandardCharsets.ISO_8859_1), length);
     m[8] = (byte) type;
@@ -53,8 +60,10 @@ class NegotiateContextTest {
   static final class FakeNtlm implements NtlmPort {
     final List<byte[]> seen = new ArrayList<>();
     String account = "alice";
+
     /** What the Authenticated step says about the AUTHENTICATE's MIC. */
     boolean micVerified;
+
     NtlmStep failure;
 
     @Override
@@ -90,7 +99,9 @@ class NegotiateContextTest {
     PluginHarness.Answer a = h.send(h.connection(), null);
     assertEquals(AuthenticationResult.CONTINUE, a.result());
     assertNull(a.blob(), "a bare WWW-Authenticate: Negotiate");
-    assertEquals(List.of("NTLM inside Negotiate: NTLM is weaker than Kerberos"), h.server.texts(EventLevel.WARNING),
+    assertEquals(
+        List.of("NTLM inside Negotiate: NTLM is weaker than Kerberos"),
+        h.server.texts(EventLevel.WARNING),
         "the mechanism's warnings at enable");
   }
 
@@ -143,15 +154,18 @@ class NegotiateContextTest {
   void theMechListMicIsCheckedAndAnswered() throws Exception {
     byte[] init = Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID, Spnego.KRB5_OID), NEGOTIATE, null);
     byte[] mechTypes = Spnego.parseInit(init).mechTypesEncoding();
-    byte[] clientMic = NtlmSigning.firstSignature(KEY, FLAGS, NtlmSigning.Direction.CLIENT_TO_SERVER, mechTypes);
+    byte[] clientMic =
+        NtlmSigning.firstSignature(KEY, FLAGS, NtlmSigning.Direction.CLIENT_TO_SERVER, mechTypes);
 
     AuthenticationContext c = h.connection();
     h.send(c, init);
     PluginHarness.Answer done = h.send(c, Spnego.encodeResp(-1, null, AUTHENTICATE, clientMic));
     assertEquals(AuthenticationResult.SUCCESS, done.result());
     byte[] serverMic = Spnego.parseResp(done.token()).mechListMic();
-    assertArrayEquals(NtlmSigning.firstSignature(KEY, FLAGS, NtlmSigning.Direction.SERVER_TO_CLIENT, mechTypes),
-        serverMic, "the server signs the list with its own keys");
+    assertArrayEquals(
+        NtlmSigning.firstSignature(KEY, FLAGS, NtlmSigning.Direction.SERVER_TO_CLIENT, mechTypes),
+        serverMic,
+        "the server signs the list with its own keys");
 
     // The list as a downgrading attacker would rewrite it: the client's MIC no longer fits.
     byte[] tampered = Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID), NEGOTIATE, null);
@@ -160,27 +174,37 @@ class NegotiateContextTest {
     PluginHarness.Answer refused = h.send(d, Spnego.encodeResp(-1, null, AUTHENTICATE, clientMic));
     assertEquals(AuthenticationResult.DENIED, refused.result());
     assertEquals(HResult.S_OK, refused.hr());
-    assertTrue(h.refusals().get(h.refusals().size() - 1).contains("mechListMIC does not match"), h.refusals().toString());
+    assertTrue(
+        h.refusals().get(h.refusals().size() - 1).contains("mechListMIC does not match"),
+        h.refusals().toString());
     assertEquals(1, h.server.logons.size());
   }
 
   @Test
   void spnegoNtlmWithoutAnOptimisticTokenAsksForIt() throws Exception {
     AuthenticationContext c = h.connection();
-    PluginHarness.Answer first = h.send(c, Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID), null, null));
+    PluginHarness.Answer first =
+        h.send(c, Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID), null, null));
     Spnego.NegTokenResp resp = Spnego.parseResp(first.token());
     assertEquals(Spnego.ACCEPT_INCOMPLETE, resp.negState());
     assertEquals(Spnego.NTLMSSP_OID, resp.supportedMech());
     assertNull(resp.responseToken());
-    assertArrayEquals(CHALLENGE, Spnego.parseResp(h.send(c, Spnego.encodeResp(-1, null, NEGOTIATE, null)).token())
-        .responseToken());
-    assertEquals(AuthenticationResult.SUCCESS, h.send(c, Spnego.encodeResp(-1, null, AUTHENTICATE, null)).result());
+    assertArrayEquals(
+        CHALLENGE,
+        Spnego.parseResp(h.send(c, Spnego.encodeResp(-1, null, NEGOTIATE, null)).token())
+            .responseToken());
+    assertEquals(
+        AuthenticationResult.SUCCESS,
+        h.send(c, Spnego.encodeResp(-1, null, AUTHENTICATE, null)).result());
   }
 
   @Test
   void kerberosTokensGoWholeToTheJdkAndTheAccountIsMapped() {
-    byte[] init = Spnego.encodeInit(List.of(Spnego.MS_KRB5_OID, Spnego.KRB5_OID, Spnego.NTLMSSP_OID),
-        new byte[] {1, 2, 3}, null);
+    byte[] init =
+        Spnego.encodeInit(
+            List.of(Spnego.MS_KRB5_OID, Spnego.KRB5_OID, Spnego.NTLMSSP_OID),
+            new byte[] {1, 2, 3},
+            null);
     h.kerberos = t -> new Step.Established("alice@TEST.LOCAL", new byte[] {9, 9});
     AuthenticationContext c = h.connection();
     PluginHarness.Answer done = h.send(c, init);
@@ -200,8 +224,11 @@ class NegotiateContextTest {
   @Test
   void aMultiLegKerberosExchangeStaysOnOneGssContext() {
     int[] legs = {0};
-    h.kerberos = t -> ++legs[0] == 1 ? new Step.Continue(new byte[] {7})
-        : new Step.Established("bob@TEST.LOCAL", null);
+    h.kerberos =
+        t ->
+            ++legs[0] == 1
+                ? new Step.Continue(new byte[] {7})
+                : new Step.Established("bob@TEST.LOCAL", null);
     AuthenticationContext c = h.connection();
     PluginHarness.Answer first = h.send(c, Spnego.encodeInit(List.of(Spnego.KRB5_OID), null, null));
     assertEquals(AuthenticationResult.CONTINUE, first.result());
@@ -224,35 +251,52 @@ class NegotiateContextTest {
   @Test
   void gssRefusalsAreDeniedWithTheReason() {
     h.kerberos = t -> new Step.Refused("GSS-API refused the token: Request is a replay (34)");
-    PluginHarness.Answer a = h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null));
+    PluginHarness.Answer a =
+        h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null));
     assertEquals(AuthenticationResult.DENIED, a.result());
     assertEquals(HResult.S_OK, a.hr());
     assertNull(a.blob());
-    assertEquals(List.of("Negotiate from 192.0.2.7 refused: GSS-API refused the token: Request is a replay (34)"),
+    assertEquals(
+        List.of(
+            "Negotiate from 192.0.2.7 refused: GSS-API refused the token: Request is a replay (34)"),
         h.refusals());
   }
 
   @Test
   void aTicketForAKeyTheKeytabLacksWarnsTheOperator() {
-    h.kerberos = t -> new Step.Refused("GSS-API refused the token: Specified version of key is not available (44)",
-        true);
-    assertEquals(AuthenticationResult.DENIED,
-        h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null)).result());
-    assertTrue(h.server.texts(EventLevel.WARNING).stream().anyMatch(w -> w.contains("(44)") && w.contains("ktadd")),
+    h.kerberos =
+        t ->
+            new Step.Refused(
+                "GSS-API refused the token: Specified version of key is not available (44)", true);
+    assertEquals(
+        AuthenticationResult.DENIED,
+        h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null))
+            .result());
+    assertTrue(
+        h.server.texts(EventLevel.WARNING).stream()
+            .anyMatch(w -> w.contains("(44)") && w.contains("ktadd")),
         h.server.texts(EventLevel.WARNING).toString());
   }
 
   @Test
   void aPrincipalWithoutALocalAccountIsDenied() {
     h.kerberos = t -> new Step.Established("carol@TEST.LOCAL", null);
-    PluginHarness.Answer a = h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null));
+    PluginHarness.Answer a =
+        h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null));
     assertEquals(AuthenticationResult.DENIED, a.result());
-    assertTrue(h.refusals().get(0).contains("principal 'carol@TEST.LOCAL' maps to account 'carol', which is not a "
-        + "local account"), h.refusals().toString());
+    assertTrue(
+        h.refusals()
+            .get(0)
+            .contains(
+                "principal 'carol@TEST.LOCAL' maps to account 'carol', which is not a "
+                    + "local account"),
+        h.refusals().toString());
     assertEquals("carol@TEST.LOCAL", h.user.name, "the host's audit names who was refused");
     h.kerberos = t -> new Step.Established("alice@ELSEWHERE", null);
-    assertEquals(AuthenticationResult.DENIED,
-        h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null)).result());
+    assertEquals(
+        AuthenticationResult.DENIED,
+        h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null))
+            .result());
     assertTrue(h.refusals().get(1).contains("realm ELSEWHERE"), h.refusals().toString());
     assertTrue(h.server.logons.isEmpty());
   }
@@ -261,20 +305,30 @@ class NegotiateContextTest {
   void ntlmRefusalsAndFaults() {
     ntlm.failure = new NtlmStep.Refused("NTLMv1 is not accepted");
     assertEquals(AuthenticationResult.DENIED, h.send(h.connection(), NEGOTIATE).result());
-    assertEquals("Negotiate from 192.0.2.7 refused: NTLM: NTLMv1 is not accepted", h.refusals().get(0));
+    assertEquals(
+        "Negotiate from 192.0.2.7 refused: NTLM: NTLMv1 is not accepted", h.refusals().get(0));
     ntlm.failure = new NtlmStep.Failed(HResult.E_FAIL, "account store unreadable");
     PluginHarness.Answer fault = h.send(h.connection(), NEGOTIATE);
     assertEquals(AuthenticationResult.ERROR, fault.result());
     assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, fault.hr());
-    assertTrue(h.server.texts(EventLevel.ERROR).get(0).startsWith("the NTLM mechanism failed: account store unreadable"));
+    assertTrue(
+        h.server
+            .texts(EventLevel.ERROR)
+            .get(0)
+            .startsWith("the NTLM mechanism failed: account store unreadable"));
   }
 
   @Test
   void outOfOrderAndForeignTokensAreDenied() {
-    List<byte[]> tokens = List.of(AUTHENTICATE, CHALLENGE, Spnego.encodeResp(-1, null, AUTHENTICATE, null),
-        new byte[] {0x30, 0x00}, "garbage".getBytes(StandardCharsets.US_ASCII),
-        Der.tlv(0x60, Der.encodeOid("1.2.3.4"), new byte[] {1}),
-        Spnego.encodeInit(List.of("1.2.3.4"), null, null));
+    List<byte[]> tokens =
+        List.of(
+            AUTHENTICATE,
+            CHALLENGE,
+            Spnego.encodeResp(-1, null, AUTHENTICATE, null),
+            new byte[] {0x30, 0x00},
+            "garbage".getBytes(StandardCharsets.US_ASCII),
+            Der.tlv(0x60, Der.encodeOid("1.2.3.4"), new byte[] {1}),
+            Spnego.encodeInit(List.of("1.2.3.4"), null, null));
     for (byte[] t : tokens) {
       PluginHarness.Answer a = h.send(h.connection(), t);
       assertEquals(AuthenticationResult.DENIED, a.result(), HEX.formatHex(t));
@@ -285,12 +339,15 @@ class NegotiateContextTest {
     // SPNEGO-NTLM: a second NEGOTIATE where the AUTHENTICATE belongs.
     AuthenticationContext c = h.connection();
     h.send(c, Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID), NEGOTIATE, null));
-    assertEquals(AuthenticationResult.DENIED, h.send(c, Spnego.encodeResp(-1, null, NEGOTIATE, null)).result());
+    assertEquals(
+        AuthenticationResult.DENIED,
+        h.send(c, Spnego.encodeResp(-1, null, NEGOTIATE, null)).result());
   }
 
   @Test
   void badTextIsDenied() {
-    for (String text : List.of("not base64!", "====", "YQ", "a".repeat(NegotiateContext.MAX_BLOB + 4))) {
+    for (String text :
+        List.of("not base64!", "====", "YQ", "a".repeat(NegotiateContext.MAX_BLOB + 4))) {
       PluginHarness.Answer a = h.sendText(h.connection(), text);
       assertEquals(AuthenticationResult.DENIED, a.result(), text.length() > 20 ? "long" : text);
     }
@@ -312,7 +369,9 @@ class NegotiateContextTest {
       }
       PluginHarness.Answer a = h.send(h.connection(), t);
       assertEquals(HResult.S_OK, a.hr());
-      assertTrue(a.result() == AuthenticationResult.DENIED || a.result() == AuthenticationResult.CONTINUE, a.toString());
+      assertTrue(
+          a.result() == AuthenticationResult.DENIED || a.result() == AuthenticationResult.CONTINUE,
+          a.toString());
     }
     assertTrue(h.server.texts(EventLevel.ERROR).isEmpty());
   }
@@ -323,8 +382,11 @@ class NegotiateContextTest {
     AuthenticationContext c = h.connection();
     byte[] init = Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null);
     assertEquals(AuthenticationResult.SUCCESS, h.send(c, init).result());
-    assertEquals(AuthenticationResult.SUCCESS, h.send(c, NEGOTIATE).result() == AuthenticationResult.CONTINUE
-        ? h.send(c, AUTHENTICATE).result() : AuthenticationResult.ERROR);
+    assertEquals(
+        AuthenticationResult.SUCCESS,
+        h.send(c, NEGOTIATE).result() == AuthenticationResult.CONTINUE
+            ? h.send(c, AUTHENTICATE).result()
+            : AuthenticationResult.ERROR);
     assertEquals(1, h.server.openHandles.size(), "the first token was closed when the second came");
     c.release();
     assertTrue(h.server.openHandles.isEmpty());
@@ -334,7 +396,8 @@ class NegotiateContextTest {
   void aHostThatCannotLogOnIsAFault() {
     h.server.logonAnswer = HResult.E_ACCESSDENIED;
     h.kerberos = t -> new Step.Established("alice@TEST.LOCAL", null);
-    PluginHarness.Answer a = h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null));
+    PluginHarness.Answer a =
+        h.send(h.connection(), Spnego.encodeInit(List.of(Spnego.KRB5_OID), new byte[] {1}, null));
     assertEquals(AuthenticationResult.ERROR, a.result());
     assertEquals(HResult.NS_E_PLUGIN_ERROR_REPORTED, a.hr());
   }
@@ -346,7 +409,9 @@ class NegotiateContextTest {
     assertTrue(noNtlm.refusals().get(0).contains("allowNtlm=false"));
     noNtlm.kerberos = t -> new Step.Continue(new byte[] {4});
     byte[] init = Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID, Spnego.KRB5_OID), NEGOTIATE, null);
-    assertEquals(AuthenticationResult.CONTINUE, noNtlm.send(noNtlm.connection(), init).result(),
+    assertEquals(
+        AuthenticationResult.CONTINUE,
+        noNtlm.send(noNtlm.connection(), init).result(),
         "the JDK answers with its own choice of Kerberos");
     assertArrayEquals(init, noNtlm.kerberosTokens.get(0).get(0));
   }
@@ -362,21 +427,26 @@ class NegotiateContextTest {
     c.release(); // the connection closed on another worker while the next leg was on its way
     PluginHarness.Answer late = h.send(c, AUTHENTICATE);
     assertEquals(AuthenticationResult.ERROR, late.result());
-    assertEquals(HResult.S_OK, late.hr(), "a failing HRESULT would take the plug-in out of service");
+    assertEquals(
+        HResult.S_OK, late.hr(), "a failing HRESULT would take the plug-in out of service");
     assertNull(late.blob());
     assertTrue(h.server.texts(EventLevel.ERROR).isEmpty());
     assertTrue(h.server.logons.isEmpty());
-    assertEquals(HResult.SEC_E_INVALID_HANDLE, c.getImpersonationToken(new Out<>()), "the SSPI rule stays");
+    assertEquals(
+        HResult.SEC_E_INVALID_HANDLE, c.getImpersonationToken(new Out<>()), "the SSPI rule stays");
   }
 
   @Test
   void theRuleNeverLogsOnTheBuiltInAccounts() {
-    for (String principal : List.of("ADMINISTRATOR@TEST.LOCAL", "Administrator@TEST.LOCAL", "guest@TEST.LOCAL")) {
+    for (String principal :
+        List.of("ADMINISTRATOR@TEST.LOCAL", "Administrator@TEST.LOCAL", "guest@TEST.LOCAL")) {
       h.kerberos = t -> new Step.Established(principal, null);
       PluginHarness.Answer a = h.send(h.connection(), krb());
       assertEquals(AuthenticationResult.DENIED, a.result(), principal);
       assertEquals(HResult.S_OK, a.hr());
-      assertTrue(h.refusals().get(h.refusals().size() - 1).contains("built-in account"), h.refusals().toString());
+      assertTrue(
+          h.refusals().get(h.refusals().size() - 1).contains("built-in account"),
+          h.refusals().toString());
     }
     assertTrue(h.server.logons.isEmpty(), "logonUser was never asked: " + h.server.logons);
   }
@@ -388,8 +458,10 @@ class NegotiateContextTest {
     PluginHarness.Answer a = h.send(c, krb());
     assertEquals(AuthenticationResult.DENIED, a.result());
     assertEquals(HResult.S_OK, a.hr());
-    assertEquals("Negotiate from 192.0.2.7 refused: principal ALICE@TEST.LOCAL differs in case from local account "
-        + "alice; add map.ALICE@TEST.LOCAL=alice if they are the same person", h.refusals().get(0));
+    assertEquals(
+        "Negotiate from 192.0.2.7 refused: principal ALICE@TEST.LOCAL differs in case from local account "
+            + "alice; add map.ALICE@TEST.LOCAL=alice if they are the same person",
+        h.refusals().get(0));
     assertTrue(h.server.openHandles.isEmpty(), "the token the host issued is closed again");
     assertEquals(HResult.SEC_E_NO_IMPERSONATION, c.getImpersonationToken(new Out<>()));
     assertEquals("ALICE@TEST.LOCAL", h.user.name, "the audit names the principal");
@@ -397,11 +469,14 @@ class NegotiateContextTest {
 
   @Test
   void explicitEntriesReachBuiltInAccountsAndOtherCases() {
-    PluginHarness mapped = new PluginHarness(ntlm, "map.ALICE@TEST.LOCAL", "alice", "map.root@TEST.LOCAL",
-        "administrator");
+    PluginHarness mapped =
+        new PluginHarness(
+            ntlm, "map.ALICE@TEST.LOCAL", "alice", "map.root@TEST.LOCAL", "administrator");
     for (String principal : List.of("ALICE@TEST.LOCAL", "root@TEST.LOCAL")) {
       mapped.kerberos = t -> new Step.Established(principal, null);
-      assertEquals(AuthenticationResult.SUCCESS, mapped.send(mapped.connection(), krb()).result(),
+      assertEquals(
+          AuthenticationResult.SUCCESS,
+          mapped.send(mapped.connection(), krb()).result(),
           mapped.refusals().toString());
     }
     assertEquals(List.of("alice", "administrator"), mapped.server.logons);
@@ -409,8 +484,10 @@ class NegotiateContextTest {
 
   @Test
   void keyWarningsAreRateLimited() {
-    h.kerberos = t -> new Step.Refused("GSS-API refused the token: Specified version of key is not available (44)",
-        true);
+    h.kerberos =
+        t ->
+            new Step.Refused(
+                "GSS-API refused the token: Specified version of key is not available (44)", true);
     for (int i = 0; i < 5; i++) {
       assertEquals(AuthenticationResult.DENIED, h.send(h.connection(), krb()).result());
       h.clock.advance(Duration.ofSeconds(10));
@@ -437,7 +514,8 @@ class NegotiateContextTest {
     PluginHarness.Answer refused = h.send(c, Spnego.encodeResp(-1, null, AUTHENTICATE, null));
     assertEquals(AuthenticationResult.DENIED, refused.result());
     assertEquals(HResult.S_OK, refused.hr());
-    assertTrue(h.refusals().get(0).contains("no mechListMIC") && h.refusals().get(0).contains("MS-SPNG"),
+    assertTrue(
+        h.refusals().get(0).contains("no mechListMIC") && h.refusals().get(0).contains("MS-SPNG"),
         h.refusals().toString());
     assertTrue(h.server.logons.isEmpty());
   }
@@ -447,21 +525,34 @@ class NegotiateContextTest {
     ntlm.micVerified = true;
     AuthenticationContext c = h.connection();
     h.send(c, NEGOTIATE);
-    assertEquals(AuthenticationResult.SUCCESS, h.send(c, AUTHENTICATE).result(), "raw NTLMSSP has no mechListMIC");
+    assertEquals(
+        AuthenticationResult.SUCCESS,
+        h.send(c, AUTHENTICATE).result(),
+        "raw NTLMSSP has no mechListMIC");
 
     byte[] init = Spnego.encodeInit(List.of(Spnego.NTLMSSP_OID, Spnego.KRB5_OID), NEGOTIATE, null);
-    byte[] mic = NtlmSigning.firstSignature(KEY, FLAGS, NtlmSigning.Direction.CLIENT_TO_SERVER,
-        Spnego.parseInit(init).mechTypesEncoding());
+    byte[] mic =
+        NtlmSigning.firstSignature(
+            KEY,
+            FLAGS,
+            NtlmSigning.Direction.CLIENT_TO_SERVER,
+            Spnego.parseInit(init).mechTypesEncoding());
     AuthenticationContext d = h.connection();
     h.send(d, init);
-    assertEquals(AuthenticationResult.SUCCESS, h.send(d, Spnego.encodeResp(-1, null, AUTHENTICATE, mic)).result());
+    assertEquals(
+        AuthenticationResult.SUCCESS,
+        h.send(d, Spnego.encodeResp(-1, null, AUTHENTICATE, mic)).result());
     assertEquals(List.of("alice", "alice"), h.server.logons);
   }
 
   @Test
   void aKerberosLegAfterDisableIsAnErrorWithoutAKeytabWarning() {
     int[] legs = {0};
-    h.kerberos = t -> ++legs[0] == 1 ? new Step.Continue(new byte[] {7}) : new Step.Established("bob@TEST.LOCAL", null);
+    h.kerberos =
+        t ->
+            ++legs[0] == 1
+                ? new Step.Continue(new byte[] {7})
+                : new Step.Established("bob@TEST.LOCAL", null);
     AuthenticationContext c = h.connection();
     assertEquals(AuthenticationResult.CONTINUE, h.send(c, krb()).result());
     assertEquals(HResult.S_OK, h.plugin.disable());
@@ -485,7 +576,8 @@ class NegotiateContextTest {
   void warningsCutWhatTheClientSent() {
     PluginEvents events = new PluginEvents(h.server.eventLog(), FakeServer.values());
     events.warning("lead: ", "x".repeat(5000), "; fix it");
-    String w = h.server.texts(EventLevel.WARNING).get(h.server.texts(EventLevel.WARNING).size() - 1);
+    String w =
+        h.server.texts(EventLevel.WARNING).get(h.server.texts(EventLevel.WARNING).size() - 1);
     assertEquals("lead: " + "x".repeat(PluginEvents.MAX_TEXT) + "...; fix it", w);
   }
 }

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -17,10 +21,6 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.UserContext;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /**
  * Drives the plug-in as the host does for a connection-bound protocol: initialize, enable, one
@@ -29,15 +29,21 @@ import java.time.ZoneOffset;
 final class PluginHarness {
   final FakeServer server = new FakeServer();
   final NegotiateAuthenticationPlugin plugin;
+
   /** The tokens the fake Kerberos acceptor was given, per handshake. */
   final List<List<byte[]>> kerberosTokens = new ArrayList<>();
+
   /** What the fake Kerberos acceptor answers to a token. */
   Function<byte[], Step> kerberos = t -> new Step.Refused("no script");
+
   int disposedHandshakes;
+
   /** How often the acceptor was disposed (disable, shutdown). */
   int disposedAcceptors;
+
   /** The plug-in's clock, which the test moves. */
   final MovableClock clock = new MovableClock();
+
   /** Whether enable asked the acceptor to make the JDK re-read its krb5.conf. */
   boolean refreshedConfig;
 
@@ -58,14 +64,25 @@ final class PluginHarness {
   }
 
   private PluginHarness(boolean realNtlm, NtlmPort ntlm, String... namedValues) {
-    plugin = new NegotiateAuthenticationPlugin((settings, refresh) -> {
-      refreshedConfig = refresh;
-      return fakeAcceptor();
-    }, clock);
-    List<String> values = new ArrayList<>(List.of("servicePrincipal", "HTTP/localhost@TEST.LOCAL", "keytab", "/k",
-        "allowNtlm", Boolean.toString(realNtlm)));
+    plugin =
+        new NegotiateAuthenticationPlugin(
+            (settings, refresh) -> {
+              refreshedConfig = refresh;
+              return fakeAcceptor();
+            },
+            clock);
+    List<String> values =
+        new ArrayList<>(
+            List.of(
+                "servicePrincipal",
+                "HTTP/localhost@TEST.LOCAL",
+                "keytab",
+                "/k",
+                "allowNtlm",
+                Boolean.toString(realNtlm)));
     values.addAll(List.of(namedValues));
-    assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values(values.toArray(String[]::new))));
+    assertEquals(
+        HResult.S_OK, plugin.initialize(server, FakeServer.values(values.toArray(String[]::new))));
     if (ntlm != null) {
       plugin.useNtlm(ntlm);
     }
@@ -84,7 +101,9 @@ final class PluginHarness {
           public Step accept(byte[] token) {
             seen.add(token);
             // As JdkGssAcceptor does once its credential is gone.
-            return disposed[0] ? new Step.Unavailable("the plug-in was disabled") : kerberos.apply(token);
+            return disposed[0]
+                ? new Step.Unavailable("the plug-in was disabled")
+                : kerberos.apply(token);
           }
 
           @Override
@@ -142,14 +161,23 @@ final class PluginHarness {
     AtomicInteger calls = new AtomicInteger();
     Object marker = new Object();
     Answer[] answer = new Answer[1];
-    HResult hr = context.authenticate(value.getBytes(StandardCharsets.ISO_8859_1), user, null, null,
-        (result, challenge, ctx) -> {
-          calls.incrementAndGet();
-          assertEquals(marker, ctx, "the context value comes back unchanged");
-          answer[0] = new Answer(result, challenge == null ? null : new String(challenge, StandardCharsets.ISO_8859_1),
-              null);
-          return HResult.S_OK;
-        }, marker);
+    HResult hr =
+        context.authenticate(
+            value.getBytes(StandardCharsets.ISO_8859_1),
+            user,
+            null,
+            null,
+            (result, challenge, ctx) -> {
+              calls.incrementAndGet();
+              assertEquals(marker, ctx, "the context value comes back unchanged");
+              answer[0] =
+                  new Answer(
+                      result,
+                      challenge == null ? null : new String(challenge, StandardCharsets.ISO_8859_1),
+                      null);
+              return HResult.S_OK;
+            },
+            marker);
     assertEquals(1, calls.get(), "the callback runs exactly once");
     assertNotNull(answer[0]);
     return new Answer(answer[0].result(), answer[0].blob(), hr);

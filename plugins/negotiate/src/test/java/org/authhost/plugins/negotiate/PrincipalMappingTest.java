@@ -12,8 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /** Kerberos principal to local account. */
 class PrincipalMappingTest {
-  private final PrincipalMapping strip = new PrincipalMapping(PrincipalMapping.Rule.STRIP_REALM,
-      Set.of("TEST.LOCAL", "CORP.EXAMPLE"), Map.of("ops/admin@TEST.LOCAL", "Administrator"));
+  private final PrincipalMapping strip =
+      new PrincipalMapping(
+          PrincipalMapping.Rule.STRIP_REALM,
+          Set.of("TEST.LOCAL", "CORP.EXAMPLE"),
+          Map.of("ops/admin@TEST.LOCAL", "Administrator"));
 
   private static String account(PrincipalMapping.Result r) {
     return assertInstanceOf(PrincipalMapping.Result.Account.class, r).name();
@@ -31,9 +34,12 @@ class PrincipalMappingTest {
   void stripRealmForListedRealmsOnly() {
     assertEquals("alice", account(strip.map("alice@TEST.LOCAL")));
     assertEquals("bob", account(strip.map("bob@CORP.EXAMPLE")));
-    assertTrue(refusal(strip.map("alice@EVIL.EXAMPLE")).contains("realm EVIL.EXAMPLE, not one of CORP.EXAMPLE, "
-        + "TEST.LOCAL"));
-    assertTrue(refusal(strip.map("alice@test.local")).contains("realm test.local"), "realms are case-sensitive");
+    assertTrue(
+        refusal(strip.map("alice@EVIL.EXAMPLE"))
+            .contains("realm EVIL.EXAMPLE, not one of CORP.EXAMPLE, " + "TEST.LOCAL"));
+    assertTrue(
+        refusal(strip.map("alice@test.local")).contains("realm test.local"),
+        "realms are case-sensitive");
   }
 
   @Test
@@ -50,19 +56,34 @@ class PrincipalMappingTest {
   void explicitEntriesWinAndSkipTheCaseCheck() {
     assertEquals("Administrator", account(strip.map("ops/admin@TEST.LOCAL")));
     assertEquals(false, checksCase(strip.map("ops/admin@TEST.LOCAL")));
-    assertEquals(true, checksCase(strip.map("alice@TEST.LOCAL")), "the rule's names must match the account's case");
+    assertEquals(
+        true,
+        checksCase(strip.map("alice@TEST.LOCAL")),
+        "the rule's names must match the account's case");
   }
 
   @Test
   void theRuleNeverReachesTheBuiltInAccounts() {
-    for (String name : List.of("Administrator", "ADMINISTRATOR", "administrator", "Guest", "GUEST", "guest")) {
+    for (String name :
+        List.of("Administrator", "ADMINISTRATOR", "administrator", "Guest", "GUEST", "guest")) {
       String reason = refusal(strip.map(name + "@TEST.LOCAL"));
-      assertTrue(reason.contains("built-in account") && reason.contains("map." + name + "@TEST.LOCAL=" + name), reason);
+      assertTrue(
+          reason.contains("built-in account")
+              && reason.contains("map." + name + "@TEST.LOCAL=" + name),
+          reason);
     }
-    PrincipalMapping explicit = new PrincipalMapping(PrincipalMapping.Rule.STRIP_REALM, Set.of("TEST.LOCAL"),
-        Map.of("Administrator@TEST.LOCAL", "Administrator"));
-    assertEquals("Administrator", account(explicit.map("Administrator@TEST.LOCAL")), "an explicit entry may");
-    assertTrue(refusal(explicit.map("ADMINISTRATOR@TEST.LOCAL")).contains("built-in"), "entries are exact");
+    PrincipalMapping explicit =
+        new PrincipalMapping(
+            PrincipalMapping.Rule.STRIP_REALM,
+            Set.of("TEST.LOCAL"),
+            Map.of("Administrator@TEST.LOCAL", "Administrator"));
+    assertEquals(
+        "Administrator",
+        account(explicit.map("Administrator@TEST.LOCAL")),
+        "an explicit entry may");
+    assertTrue(
+        refusal(explicit.map("ADMINISTRATOR@TEST.LOCAL")).contains("built-in"),
+        "entries are exact");
   }
 
   @Test

@@ -24,6 +24,7 @@ import org.authhost.plugins.ntlm.NtlmMessages.Authenticate;
 final class AuthenticateVerifier {
   /** NTProofStr (16) + blob header (28) + MsvAvEOL (4). */
   static final int MIN_NTLMV2_RESPONSE = 48;
+
   static final int NTLMV1_RESPONSE = 24;
   private static final int MAX_SHOWN = 64;
 
@@ -38,7 +39,8 @@ final class AuthenticateVerifier {
   NtlmStep verify(Issued issued, Authenticate a) throws Malformed, CredentialFault {
     byte[] nt = a.ntResponse();
     byte[] lm = a.lmResponse();
-    if (NtlmFlags.has(a.flags(), NtlmFlags.ANONYMOUS) || a.user().isEmpty()
+    if (NtlmFlags.has(a.flags(), NtlmFlags.ANONYMOUS)
+        || a.user().isEmpty()
         || (nt.length == 0 && (lm.length == 0 || (lm.length == 1 && lm[0] == 0)))) {
       return refused("anonymous NTLM refused: an account and its password are required");
     }
@@ -52,8 +54,12 @@ final class AuthenticateVerifier {
       return verifyV1(issued, a);
     }
     if (nt.length < MIN_NTLMV2_RESPONSE) {
-      throw new Malformed("NT response of " + nt.length + " bytes is neither NTLMv1 (24) nor NTLMv2 (at least "
-          + MIN_NTLMV2_RESPONSE + ")");
+      throw new Malformed(
+          "NT response of "
+              + nt.length
+              + " bytes is neither NTLMv1 (24) nor NTLMv2 (at least "
+              + MIN_NTLMV2_RESPONSE
+              + ")");
     }
     return verifyV2(issued, a);
   }
@@ -63,7 +69,8 @@ final class AuthenticateVerifier {
     byte[] proof = Arrays.copyOf(nt, 16);
     byte[] temp = Arrays.copyOfRange(nt, 16, nt.length);
     if (temp[0] != 1 || temp[1] != 1) {
-      throw new Malformed("NTLMv2 blob version " + (temp[0] & 0xFF) + "." + (temp[1] & 0xFF) + "; expected 1.1");
+      throw new Malformed(
+          "NTLMv2 blob version " + (temp[0] & 0xFF) + "." + (temp[1] & 0xFF) + "; expected 1.1");
     }
     List<AvPair> pairs = AvPairs.parse(temp, 28, temp.length, "NTLMv2 blob");
     checkDomain(a.domain());
@@ -73,16 +80,23 @@ final class AuthenticateVerifier {
         throw new Malformed("the NTLMv2 blob lacks the CHALLENGE's " + AvPairs.name(mine.id()));
       }
       if (!Arrays.equals(theirs, mine.value())) {
-        throw new Malformed("the NTLMv2 blob's " + AvPairs.name(mine.id()) + " is not the one this server issued");
+        throw new Malformed(
+            "the NTLMv2 blob's " + AvPairs.name(mine.id()) + " is not the one this server issued");
       }
     }
     Instant now = mechanism.clock.instant();
     Instant time = NtlmCrypto.fromFileTime(temp, 8);
-    Duration skew = time.equals(Instant.MAX) ? Duration.ofSeconds(Long.MAX_VALUE)
-        : Duration.between(time, now).abs();
+    Duration skew =
+        time.equals(Instant.MAX)
+            ? Duration.ofSeconds(Long.MAX_VALUE)
+            : Duration.between(time, now).abs();
     if (skew.compareTo(settings.timestampSkew()) > 0) {
-      return refused("the NTLMv2 blob's time is " + skew.toSeconds() + " s away from the server's clock; "
-          + "timestampSkewSeconds is " + settings.timestampSkew().toSeconds());
+      return refused(
+          "the NTLMv2 blob's time is "
+              + skew.toSeconds()
+              + " s away from the server's clock; "
+              + "timestampSkewSeconds is "
+              + settings.timestampSkew().toSeconds());
     }
     boolean mic = (AvPairs.flags(pairs) & AvPairs.FLAG_MIC_PRESENT) != 0;
     if (mic && !a.hasMicField()) {
@@ -95,11 +109,15 @@ final class AuthenticateVerifier {
     byte[] hash = mechanism.ntHash(a.user());
     byte[] key = hash == null ? mechanism.decoyHash() : hash;
     byte[] responseKey = NtlmCrypto.ntowfv2(key, a.user(), a.domain());
-    boolean proven = MessageDigest.isEqual(NtlmCrypto.ntProofStr(responseKey, issued.serverChallenge(), temp), proof);
+    boolean proven =
+        MessageDigest.isEqual(
+            NtlmCrypto.ntProofStr(responseKey, issued.serverChallenge(), temp), proof);
     if (!proven && settings.emptyDomainFallback() && !a.domain().isEmpty()) {
       // MS-NLMP §3.2.5.1.2: some clients hash the user name with an empty UserDom.
       responseKey = NtlmCrypto.ntowfv2(key, a.user(), "");
-      proven = MessageDigest.isEqual(NtlmCrypto.ntProofStr(responseKey, issued.serverChallenge(), temp), proof);
+      proven =
+          MessageDigest.isEqual(
+              NtlmCrypto.ntProofStr(responseKey, issued.serverChallenge(), temp), proof);
     }
     if (hash == null) {
       return refused("no enabled account " + shown(a.user()) + " with an NTLM secret");
@@ -110,7 +128,8 @@ final class AuthenticateVerifier {
     // NTLMv2: KeyExchangeKey = SessionBaseKey = HMAC_MD5(ResponseKeyNT, NTProofStr).
     byte[] exported = exportedSessionKey(issued, a, NtlmCrypto.hmacMd5(responseKey, proof));
     if (mic) {
-      byte[] expected = NtlmCrypto.hmacMd5(exported, issued.negotiate(), issued.challenge(), a.withMicZeroed());
+      byte[] expected =
+          NtlmCrypto.hmacMd5(exported, issued.negotiate(), issued.challenge(), a.withMicZeroed());
       if (!MessageDigest.isEqual(expected, a.mic())) {
         return refused("the MIC does not match: the NTLM messages were altered on the way");
       }
@@ -127,34 +146,49 @@ final class AuthenticateVerifier {
     byte[] clientChallenge = null;
     if (ess) {
       if (a.lmResponse().length < 8) {
-        throw new Malformed("NTLMv1 with extended session security needs the client challenge in the LM response");
+        throw new Malformed(
+            "NTLMv1 with extended session security needs the client challenge in the LM response");
       }
       clientChallenge = Arrays.copyOf(a.lmResponse(), 8);
     }
     byte[] hash = mechanism.ntHash(a.user());
     byte[] key = hash == null ? mechanism.decoyHash() : hash;
-    boolean proven = MessageDigest.isEqual(
-        NtlmCrypto.ntlmv1Response(key, issued.serverChallenge(), clientChallenge), a.ntResponse());
+    boolean proven =
+        MessageDigest.isEqual(
+            NtlmCrypto.ntlmv1Response(key, issued.serverChallenge(), clientChallenge),
+            a.ntResponse());
     if (hash == null) {
       return refused("no enabled account " + shown(a.user()) + " with an NTLM secret");
     }
     if (!proven) {
-      return refused("wrong password for " + shown(a.user()) + ": the NTLMv1 response does not match");
+      return refused(
+          "wrong password for " + shown(a.user()) + ": the NTLMv1 response does not match");
     }
     byte[] sessionBaseKey = Md4.digest(hash);
-    byte[] keyExchangeKey = ess
-        ? NtlmCrypto.hmacMd5(sessionBaseKey, issued.serverChallenge(), clientChallenge) : sessionBaseKey;
-    return new NtlmStep.Authenticated(a.user(), a.domain(), a.workstation(),
-        exportedSessionKey(issued, a, keyExchangeKey), false);
+    byte[] keyExchangeKey =
+        ess
+            ? NtlmCrypto.hmacMd5(sessionBaseKey, issued.serverChallenge(), clientChallenge)
+            : sessionBaseKey;
+    return new NtlmStep.Authenticated(
+        a.user(),
+        a.domain(),
+        a.workstation(),
+        exportedSessionKey(issued, a, keyExchangeKey),
+        false);
   }
 
-  /** RC4(KeyExchangeKey, EncryptedRandomSessionKey) when both sides chose KEY_EXCH, else the KeyExchangeKey. */
-  private static byte[] exportedSessionKey(Issued issued, Authenticate a, byte[] keyExchangeKey) throws Malformed {
+  /**
+   * RC4(KeyExchangeKey, EncryptedRandomSessionKey) when both sides chose KEY_EXCH, else the
+   * KeyExchangeKey.
+   */
+  private static byte[] exportedSessionKey(Issued issued, Authenticate a, byte[] keyExchangeKey)
+      throws Malformed {
     if (!NtlmFlags.has(issued.flags() & a.flags(), NtlmFlags.KEY_EXCH)) {
       return keyExchangeKey;
     }
     if (a.encryptedRandomSessionKey().length != 16) {
-      throw new Malformed("KEY_EXCH was negotiated but the AUTHENTICATE has no EncryptedRandomSessionKey");
+      throw new Malformed(
+          "KEY_EXCH was negotiated but the AUTHENTICATE has no EncryptedRandomSessionKey");
     }
     return NtlmCrypto.rc4(keyExchangeKey, a.encryptedRandomSessionKey());
   }

@@ -3,8 +3,8 @@ package org.authhost.plugins.ntlm;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * AV_PAIR lists (MS-NLMP §2.2.2.1): the TargetInfo of a CHALLENGE and its echo inside the client's
@@ -27,9 +27,19 @@ final class AvPairs {
   /** MsvAvFlags bit: the AUTHENTICATE message carries a MIC. */
   static final int FLAG_MIC_PRESENT = 0x2;
 
-  private static final String[] NAMES = {"MsvAvEOL", "MsvAvNbComputerName", "MsvAvNbDomainName",
-      "MsvAvDnsComputerName", "MsvAvDnsDomainName", "MsvAvDnsTreeName", "MsvAvFlags", "MsvAvTimestamp",
-      "MsvAvSingleHost", "MsvAvTargetName", "MsvAvChannelBindings"};
+  private static final String[] NAMES = {
+    "MsvAvEOL",
+    "MsvAvNbComputerName",
+    "MsvAvNbDomainName",
+    "MsvAvDnsComputerName",
+    "MsvAvDnsDomainName",
+    "MsvAvDnsTreeName",
+    "MsvAvFlags",
+    "MsvAvTimestamp",
+    "MsvAvSingleHost",
+    "MsvAvTargetName",
+    "MsvAvChannelBindings"
+  };
 
   /** One pair; the value is owned by the pair (callers copy before handing it out). */
   record AvPair(int id, byte[] value) {
@@ -81,19 +91,27 @@ final class AvPairs {
   }
 
   private static void checkLength(int id, int length, String where) throws Malformed {
-    int expected = switch (id) {
-      case FLAGS -> 4;
-      case TIMESTAMP -> 8;
-      case CHANNEL_BINDINGS -> 16;
-      default -> -1;
-    };
+    int expected =
+        switch (id) {
+          case FLAGS -> 4;
+          case TIMESTAMP -> 8;
+          case CHANNEL_BINDINGS -> 16;
+          default -> -1;
+        };
     if (expected >= 0 && length != expected) {
-      throw new Malformed(where + ": " + name(id) + " is " + length + " bytes; it must be " + expected);
+      throw new Malformed(
+          where + ": " + name(id) + " is " + length + " bytes; it must be " + expected);
     }
-    boolean text = id == NB_COMPUTER_NAME || id == NB_DOMAIN_NAME || id == DNS_COMPUTER_NAME
-        || id == DNS_DOMAIN_NAME || id == DNS_TREE_NAME || id == TARGET_NAME;
+    boolean text =
+        id == NB_COMPUTER_NAME
+            || id == NB_DOMAIN_NAME
+            || id == DNS_COMPUTER_NAME
+            || id == DNS_DOMAIN_NAME
+            || id == DNS_TREE_NAME
+            || id == TARGET_NAME;
     if (text && length % 2 != 0) {
-      throw new Malformed(where + ": " + name(id) + " has an odd length (" + length + ") for UTF-16");
+      throw new Malformed(
+          where + ": " + name(id) + " has an odd length (" + length + ") for UTF-16");
     }
   }
 

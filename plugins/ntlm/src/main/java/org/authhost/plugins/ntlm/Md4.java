@@ -25,8 +25,11 @@ final class Md4 {
     for (int block = 0; block < blocks; block++) {
       for (int i = 0; i < 16; i++) {
         int at = block * 64 + i * 4;
-        x[i] = (padded[at] & 0xFF) | (padded[at + 1] & 0xFF) << 8 | (padded[at + 2] & 0xFF) << 16
-            | (padded[at + 3] & 0xFF) << 24;
+        x[i] =
+            (padded[at] & 0xFF)
+                | (padded[at + 1] & 0xFF) << 8
+                | (padded[at + 2] & 0xFF) << 16
+                | (padded[at + 3] & 0xFF) << 24;
       }
       int aa = a;
       int bb = b;

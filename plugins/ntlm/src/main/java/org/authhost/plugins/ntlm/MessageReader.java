@@ -19,6 +19,7 @@ import java.util.List;
 final class MessageReader {
   /** The longest raw message accepted; real ones are a few hundred bytes. */
   static final int MAX_MESSAGE = 64 * 1024;
+
   static final byte[] SIGNATURE = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
 
   /** Where a security buffer's bytes are; {@code length == 0} for an empty one. */
@@ -39,29 +40,40 @@ final class MessageReader {
    * Checks the size, the signature and the message type.
    *
    * @param kind the message's name, for reasons
-   * @param headerLength the fixed part every message of this kind has; no buffer may start inside it
+   * @param headerLength the fixed part every message of this kind has; no buffer may start inside
+   *     it
    */
   MessageReader(byte[] message, String kind, int type, int headerLength) throws Malformed {
     int found = messageType(message);
     if (found != type) {
-      throw new Malformed("expected an NTLM " + kind + " message (type " + type + "), got type " + found);
+      throw new Malformed(
+          "expected an NTLM " + kind + " message (type " + type + "), got type " + found);
     }
     if (message.length < headerLength) {
-      throw new Malformed("truncated " + kind + " message: " + message.length + " bytes, its fixed part is "
-          + headerLength);
+      throw new Malformed(
+          "truncated "
+              + kind
+              + " message: "
+              + message.length
+              + " bytes, its fixed part is "
+              + headerLength);
     }
     this.message = message;
     this.kind = kind;
     this.headerLength = headerLength;
   }
 
-  /** The message type after a size and signature check; unsigned, so a negative type cannot come back. */
+  /**
+   * The message type after a size and signature check; unsigned, so a negative type cannot come
+   * back.
+   */
   static int messageType(byte[] message) throws Malformed {
     if (message == null || message.length == 0) {
       throw new Malformed("empty NTLM token");
     }
     if (message.length > MAX_MESSAGE) {
-      throw new Malformed("NTLM token of " + message.length + " bytes; at most " + MAX_MESSAGE + " are accepted");
+      throw new Malformed(
+          "NTLM token of " + message.length + " bytes; at most " + MAX_MESSAGE + " are accepted");
     }
     if (message.length < 12 || !Arrays.equals(message, 0, 8, SIGNATURE, 0, 8)) {
       throw new Malformed("not an NTLMSSP message (no \"NTLMSSP\\0\" signature)");
@@ -111,19 +123,36 @@ final class MessageReader {
       return Buffer.EMPTY;
     }
     if (length < min || length > max) {
-      throw new Malformed(kind + " field " + name + " is " + length + " bytes; "
-          + (min == max ? "it must be " + min : "expected " + min + " to " + max));
+      throw new Malformed(
+          kind
+              + " field "
+              + name
+              + " is "
+              + length
+              + " bytes; "
+              + (min == max ? "it must be " + min : "expected " + min + " to " + max));
     }
     if (offset < headerLength) {
-      throw new Malformed(kind + " field " + name + " points into the message header (offset " + offset + ")");
+      throw new Malformed(
+          kind + " field " + name + " points into the message header (offset " + offset + ")");
     }
     if (offset + length > message.length) {
-      throw new Malformed(kind + " field " + name + " runs past the end of the message (offset " + offset
-          + ", length " + length + ", message " + message.length + " bytes)");
+      throw new Malformed(
+          kind
+              + " field "
+              + name
+              + " runs past the end of the message (offset "
+              + offset
+              + ", length "
+              + length
+              + ", message "
+              + message.length
+              + " bytes)");
     }
     Buffer b = new Buffer((int) offset, length);
     for (Buffer other : claimed) {
-      if (b.offset() < other.offset() + other.length() && other.offset() < b.offset() + b.length()) {
+      if (b.offset() < other.offset() + other.length()
+          && other.offset() < b.offset() + b.length()) {
         throw new Malformed(kind + " field " + name + " overlaps another field");
       }
     }
@@ -145,7 +174,8 @@ final class MessageReader {
     return decode(message, b.offset(), b.length(), unicode, kind + " field " + name);
   }
 
-  static String decode(byte[] bytes, int offset, int length, boolean unicode, String what) throws Malformed {
+  static String decode(byte[] bytes, int offset, int length, boolean unicode, String what)
+      throws Malformed {
     if (!unicode) {
       return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
     }
@@ -153,10 +183,12 @@ final class MessageReader {
       throw new Malformed(what + " has an odd length (" + length + ") for UTF-16");
     }
     try {
-      return StandardCharsets.UTF_16LE.newDecoder()
+      return StandardCharsets.UTF_16LE
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+          .decode(ByteBuffer.wrap(bytes, offset, length))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new Malformed(what + " is not valid UTF-16 (a lone surrogate)");
     }
@@ -174,6 +206,9 @@ final class MessageReader {
   }
 
   static long u32(byte[] b, int at) {
-    return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
+    return (b[at] & 0xFFL)
+        | (b[at + 1] & 0xFFL) << 8
+        | (b[at + 2] & 0xFFL) << 16
+        | (b[at + 3] & 0xFFL) << 24;
   }
 }

@@ -14,8 +14,8 @@ import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
 
 /**
- * NTLM over HTTP (MS-NTHT) against the host's local accounts: the entry point
- * ({@code IWMSBasicPlugin} and {@code IWMSAuthenticationPlugin}), in the role of the WMS Negotiate
+ * NTLM over HTTP (MS-NTHT) against the host's local accounts: the entry point ({@code
+ * IWMSBasicPlugin} and {@code IWMSAuthenticationPlugin}), in the role of the WMS Negotiate
  * Authentication plug-in restricted to the NTLM package.
  *
  * <p>NTLMv2 only by default (LM never; NTLMv1 only with {@code allowNtlmV1}); the MIC is checked
@@ -55,7 +55,9 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
       return HResult.E_INVALIDARG;
     }
     // Throws E_INVALIDARG naming the value and the fix; the host records it.
-    this.mechanism = NtlmMechanism.create(namedValues, "", server, clock != null ? clock : server.clock(), random);
+    this.mechanism =
+        NtlmMechanism.create(
+            namedValues, "", server, clock != null ? clock : server.clock(), random);
     this.server = server;
     this.values = namedValues;
     return HResult.S_OK;
@@ -129,7 +131,9 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
     if (current == null || m == null || !enabled) {
       return HResult.E_UNEXPECTED; // not enabled
     }
-    context.set(new NtlmContext(this, m, current.tokenService(), new PluginEvents(current.eventLog(), values)));
+    context.set(
+        new NtlmContext(
+            this, m, current.tokenService(), new PluginEvents(current.eventLog(), values)));
     return HResult.S_OK;
   }
 }

@@ -20,8 +20,8 @@ import org.authhost.api.UserContext;
  * tokens travel base64-encoded after the scheme name (MS-NTHT §2.2).
  *
  * <ul>
- *   <li>Empty response: CONTINUE with an empty blob, so the first 401 is a bare
- *       {@code WWW-Authenticate: NTLM}; any half-done handshake is dropped.
+ *   <li>Empty response: CONTINUE with an empty blob, so the first 401 is a bare {@code
+ *       WWW-Authenticate: NTLM}; any half-done handshake is dropped.
  *   <li>NEGOTIATE (also on the very first request, as curl sends it): CONTINUE with the CHALLENGE.
  *   <li>A proven AUTHENTICATE: the host's {@code logonUser} for the account, SUCCESS; the token is
  *       this context's until {@link #release()}.
@@ -44,7 +44,11 @@ final class NtlmContext implements AuthenticationContext {
   private TokenHandle token;
   private boolean released;
 
-  NtlmContext(AuthenticationPlugin plugin, NtlmMechanism mechanism, TokenService tokens, PluginEvents events) {
+  NtlmContext(
+      AuthenticationPlugin plugin,
+      NtlmMechanism mechanism,
+      TokenService tokens,
+      PluginEvents events) {
     this.plugin = plugin;
     this.mechanism = mechanism;
     this.tokens = tokens;
@@ -55,7 +59,8 @@ final class NtlmContext implements AuthenticationContext {
   /** The callback's arguments and Authenticate's return value. */
   private record Outcome(AuthenticationResult result, byte[] blob, HResult hr) {}
 
-  private static final Outcome DENIED = new Outcome(AuthenticationResult.DENIED, null, HResult.S_OK);
+  private static final Outcome DENIED =
+      new Outcome(AuthenticationResult.DENIED, null, HResult.S_OK);
 
   @Override
   public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
@@ -67,8 +72,13 @@ final class NtlmContext implements AuthenticationContext {
   }
 
   @Override
-  public HResult authenticate(byte[] responseBlob, UserContext user, PresentationContext presentation,
-      CommandContext command, AuthenticationCallback callback, Object context) {
+  public HResult authenticate(
+      byte[] responseBlob,
+      UserContext user,
+      PresentationContext presentation,
+      CommandContext command,
+      AuthenticationCallback callback,
+      Object context) {
     if (callback == null) {
       return HResult.E_INVALIDARG;
     }
@@ -76,8 +86,13 @@ final class NtlmContext implements AuthenticationContext {
     try {
       outcome = decide(responseBlob, user);
     } catch (RuntimeException fault) {
-      outcome = new Outcome(AuthenticationResult.ERROR, null,
-          events.error(HResult.E_UNEXPECTED, "NTLM could not check a response: " + fault.getClass().getName()));
+      outcome =
+          new Outcome(
+              AuthenticationResult.ERROR,
+              null,
+              events.error(
+                  HResult.E_UNEXPECTED,
+                  "NTLM could not check a response: " + fault.getClass().getName()));
     } finally {
       // Exactly once on every path; the context value goes back unchanged.
       callback.onAuthenticateComplete(outcome.result(), outcome.blob(), context);
@@ -96,8 +111,13 @@ final class NtlmContext implements AuthenticationContext {
     String text = new String(blob, StandardCharsets.ISO_8859_1).strip();
     NtlmStep step;
     if (text.length() > MAX_BASE64) {
-      step = new NtlmStep.Refused("an NTLM token of " + text.length() + " base64 characters; at most " + MAX_BASE64
-          + " are accepted");
+      step =
+          new NtlmStep.Refused(
+              "an NTLM token of "
+                  + text.length()
+                  + " base64 characters; at most "
+                  + MAX_BASE64
+                  + " are accepted");
     } else {
       byte[] raw;
       try {
@@ -105,18 +125,24 @@ final class NtlmContext implements AuthenticationContext {
       } catch (IllegalArgumentException e) {
         raw = null;
       }
-      step = raw == null ? new NtlmStep.Refused("the NTLM token is not base64") : exchange.accept(raw);
+      step =
+          raw == null ? new NtlmStep.Refused("the NTLM token is not base64") : exchange.accept(raw);
     }
     if (step instanceof NtlmStep.Challenge challenge) {
-      byte[] line = Base64.getEncoder().encodeToString(challenge.token()).getBytes(StandardCharsets.ISO_8859_1);
+      byte[] line =
+          Base64.getEncoder()
+              .encodeToString(challenge.token())
+              .getBytes(StandardCharsets.ISO_8859_1);
       return new Outcome(AuthenticationResult.CONTINUE, line, HResult.S_OK);
     }
     if (step instanceof NtlmStep.Authenticated ok) {
       return logOn(ok, user);
     }
     if (step instanceof NtlmStep.Failed failed) {
-      return new Outcome(AuthenticationResult.ERROR, null, events.error(failed.code(), "NTLM failed: "
-          + failed.detail()));
+      return new Outcome(
+          AuthenticationResult.ERROR,
+          null,
+          events.error(failed.code(), "NTLM failed: " + failed.detail()));
     }
     NtlmStep.Refused refused = (NtlmStep.Refused) step;
     String reason = refused.reason();
@@ -124,8 +150,12 @@ final class NtlmContext implements AuthenticationContext {
     if (name != null && !name.isEmpty() && user != null) {
       user.setUserName(name); // so that the host's lockout counts the failure against the account
     }
-    events.information("NTLM logon from " + (user == null ? "?" : user.ipAddress())
-        + (name == null || name.isEmpty() ? "" : " as " + AuthenticateVerifier.shown(name)) + " refused: " + reason);
+    events.information(
+        "NTLM logon from "
+            + (user == null ? "?" : user.ipAddress())
+            + (name == null || name.isEmpty() ? "" : " as " + AuthenticateVerifier.shown(name))
+            + " refused: "
+            + reason);
     return DENIED;
   }
 
@@ -134,8 +164,10 @@ final class NtlmContext implements AuthenticationContext {
     HResult hr = tokens.logonUser(ok.account(), NtlmAuthenticationPlugin.PACKAGE, issued);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
       // Disabled or deleted since its NT hash was read a moment ago.
-      events.information("NTLM logon as " + AuthenticateVerifier.shown(ok.account())
-          + " refused: the host no longer logs this account on");
+      events.information(
+          "NTLM logon as "
+              + AuthenticateVerifier.shown(ok.account())
+              + " refused: the host no longer logs this account on");
       return DENIED;
     }
     if (hr.equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
@@ -144,11 +176,14 @@ final class NtlmContext implements AuthenticationContext {
     }
     if (hr.failed() || issued.get() == null) {
       HResult code = hr.failed() ? hr : HResult.E_POINTER;
-      return new Outcome(AuthenticationResult.ERROR, null,
+      return new Outcome(
+          AuthenticationResult.ERROR,
+          null,
           events.error(code, "the host's logonUser for an NTLM-verified account answered " + hr));
     }
     if (token != null) {
-      tokens.closeHandle(token); // a second logon on one connection replaces the token: never leak it
+      tokens.closeHandle(
+          token); // a second logon on one connection replaces the token: never leak it
     }
     token = issued.get();
     account = ok.account();

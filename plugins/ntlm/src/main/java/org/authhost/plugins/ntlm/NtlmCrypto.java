@@ -67,7 +67,9 @@ final class NtlmCrypto {
     return new String(c);
   }
 
-  /** NTOWFv2 = HMAC_MD5(NTOWFv1, UNICODE(Uppercase(User) ‖ UserDom)): only the user is upper-cased. */
+  /**
+   * NTOWFv2 = HMAC_MD5(NTOWFv1, UNICODE(Uppercase(User) ‖ UserDom)): only the user is upper-cased.
+   */
   static byte[] ntowfv2(byte[] ntHash, String user, String domain) {
     return hmacMd5(ntHash, (upper(user) + domain).getBytes(StandardCharsets.UTF_16LE));
   }
@@ -89,15 +91,19 @@ final class NtlmCrypto {
    * @param clientChallenge the first 8 bytes of the LM response with ESS, else {@code null}
    */
   static byte[] ntlmv1Response(byte[] ntHash, byte[] serverChallenge, byte[] clientChallenge) {
-    byte[] data = clientChallenge == null ? serverChallenge
-        : Arrays.copyOf(md5(serverChallenge, clientChallenge), 8);
+    byte[] data =
+        clientChallenge == null
+            ? serverChallenge
+            : Arrays.copyOf(md5(serverChallenge, clientChallenge), 8);
     return desl(ntHash, data);
   }
 
   /** DESL(K, D): D encrypted under K[0..7], K[7..14] and K[14..16] ‖ 0×5, concatenated (§6). */
   static byte[] desl(byte[] key16, byte[] data8) {
     byte[] k3 = Arrays.copyOf(Arrays.copyOfRange(key16, 14, 16), 7);
-    return concat(des(Arrays.copyOfRange(key16, 0, 7), data8), des(Arrays.copyOfRange(key16, 7, 14), data8),
+    return concat(
+        des(Arrays.copyOfRange(key16, 0, 7), data8),
+        des(Arrays.copyOfRange(key16, 7, 14), data8),
         des(k3, data8));
   }
 
@@ -149,7 +155,8 @@ final class NtlmCrypto {
     if (ticks < 0) {
       return Instant.MAX; // above 2^63 ticks: far future, and refused as such
     }
-    return Instant.ofEpochSecond(ticks / 10_000_000L - FILETIME_EPOCH_OFFSET, (ticks % 10_000_000L) * 100);
+    return Instant.ofEpochSecond(
+        ticks / 10_000_000L - FILETIME_EPOCH_OFFSET, (ticks % 10_000_000L) * 100);
   }
 
   static byte[] concat(byte[]... parts) {

@@ -20,7 +20,12 @@ import org.authhost.plugins.ntlm.NtlmMessages.Negotiate;
  */
 public final class NtlmExchange {
   /** What the server said in its CHALLENGE: the state an AUTHENTICATE is checked against. */
-  record Issued(byte[] negotiate, byte[] challenge, byte[] serverChallenge, int flags, List<AvPair> targetInfo,
+  record Issued(
+      byte[] negotiate,
+      byte[] challenge,
+      byte[] serverChallenge,
+      int flags,
+      List<AvPair> targetInfo,
       Instant issuedAt) {}
 
   private final NtlmMechanism mechanism;
@@ -37,8 +42,12 @@ public final class NtlmExchange {
    */
   public synchronized NtlmStep accept(byte[] token) {
     NtlmStep step = step(token);
-    return step instanceof NtlmStep.Refused r && r.user() == null && lastUser != null && !lastUser.isEmpty()
-        ? new NtlmStep.Refused(r.reason(), lastUser) : step;
+    return step instanceof NtlmStep.Refused r
+            && r.user() == null
+            && lastUser != null
+            && !lastUser.isEmpty()
+        ? new NtlmStep.Refused(r.reason(), lastUser)
+        : step;
   }
 
   private NtlmStep step(byte[] token) {
@@ -49,8 +58,9 @@ public final class NtlmExchange {
       return switch (type) {
         case NtlmMessages.NEGOTIATE -> negotiate(copy);
         case NtlmMessages.AUTHENTICATE -> authenticate(copy);
-        case NtlmMessages.CHALLENGE -> new NtlmStep.Refused("the client sent a CHALLENGE message, which only a "
-            + "server sends");
+        case NtlmMessages.CHALLENGE ->
+            new NtlmStep.Refused(
+                "the client sent a CHALLENGE message, which only a " + "server sends");
         default -> new NtlmStep.Refused("unknown NTLM message type " + type);
       };
     } catch (Malformed e) {
@@ -59,8 +69,11 @@ public final class NtlmExchange {
       return new NtlmStep.Failed(e.code(), e.getMessage());
     } catch (RuntimeException e) {
       // A bug or a broken JDK primitive, not the client's doing: fail closed, loudly.
-      return new NtlmStep.Failed(HResult.E_UNEXPECTED, "NTLM could not process a token: " + e.getClass().getName()
-          + (e.getMessage() == null ? "" : ": " + AuthenticateVerifier.shown(e.getMessage())));
+      return new NtlmStep.Failed(
+          HResult.E_UNEXPECTED,
+          "NTLM could not process a token: "
+              + e.getClass().getName()
+              + (e.getMessage() == null ? "" : ": " + AuthenticateVerifier.shown(e.getMessage())));
     }
   }
 
@@ -96,13 +109,18 @@ public final class NtlmExchange {
     issued = null; // used up by this attempt, whatever its outcome
     lastUser = null;
     if (current == null) {
-      return new NtlmStep.Refused("AUTHENTICATE without a CHALLENGE on this connection: none was issued, or it "
-          + "was already used");
+      return new NtlmStep.Refused(
+          "AUTHENTICATE without a CHALLENGE on this connection: none was issued, or it "
+              + "was already used");
     }
     Duration age = Duration.between(current.issuedAt(), mechanism.clock.instant());
     if (age.compareTo(mechanism.settings.handshakeTimeout()) > 0 || age.isNegative()) {
-      return new NtlmStep.Refused("the CHALLENGE expired: issued " + age.toSeconds() + " s ago; "
-          + "handshakeTimeoutSeconds is " + mechanism.settings.handshakeTimeout().toSeconds());
+      return new NtlmStep.Refused(
+          "the CHALLENGE expired: issued "
+              + age.toSeconds()
+              + " s ago; "
+              + "handshakeTimeoutSeconds is "
+              + mechanism.settings.handshakeTimeout().toSeconds());
     }
     Authenticate a = Authenticate.parse(token, NtlmFlags.has(current.flags(), NtlmFlags.UNICODE));
     lastUser = a.user();

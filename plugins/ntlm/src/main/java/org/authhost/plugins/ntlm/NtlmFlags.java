@@ -31,8 +31,16 @@ final class NtlmFlags {
    * themselves are the caller's business. LM_KEY, DATAGRAM, IDENTIFY, ANONYMOUS and
    * REQUEST_NON_NT_SESSION_KEY are never echoed: they weaken the key or the logon.
    */
-  static final int ECHOED = REQUEST_TARGET | SIGN | SEAL | ALWAYS_SIGN | EXTENDED_SESSIONSECURITY | VERSION
-      | NEGOTIATE_128 | KEY_EXCH | NEGOTIATE_56;
+  static final int ECHOED =
+      REQUEST_TARGET
+          | SIGN
+          | SEAL
+          | ALWAYS_SIGN
+          | EXTENDED_SESSIONSECURITY
+          | VERSION
+          | NEGOTIATE_128
+          | KEY_EXCH
+          | NEGOTIATE_56;
 
   private NtlmFlags() {}
 

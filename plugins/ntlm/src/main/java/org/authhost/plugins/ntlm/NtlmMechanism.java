@@ -11,10 +11,10 @@ import java.util.function.Supplier;
 import org.authhost.api.CredentialService;
 import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
+import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.authhost.api.ServerContext;
 import org.authhost.plugins.ntlm.AvPairs.AvPair;
-import org.authhost.api.Out;
 
 /**
  * The NTLM server mechanism (MS-NLMP §3.2 server role, NTLMv2), shared by the NTLM plug-in and the
@@ -27,21 +27,22 @@ import org.authhost.api.Out;
  * server's names and the source of server challenges. Each {@link NtlmExchange} owns its one
  * outstanding challenge, which the first AUTHENTICATE uses up.
  *
- * <p>The settings (named values, each behind {@code prefix}) are {@code netbiosComputer},
- * {@code netbiosDomain}, {@code dnsComputer}, {@code dnsDomain} (defaults from the server name),
- * {@code acceptedDomains}, {@code timestampSkewSeconds} (300), {@code handshakeTimeoutSeconds}
- * (60), {@code allowNtlmV1} (false), {@code emptyDomainFallback} (true) and {@code requireMic}
- * (false).
+ * <p>The settings (named values, each behind {@code prefix}) are {@code netbiosComputer}, {@code
+ * netbiosDomain}, {@code dnsComputer}, {@code dnsDomain} (defaults from the server name), {@code
+ * acceptedDomains}, {@code timestampSkewSeconds} (300), {@code handshakeTimeoutSeconds} (60),
+ * {@code allowNtlmV1} (false), {@code emptyDomainFallback} (true) and {@code requireMic} (false).
  */
 public final class NtlmMechanism {
   final NtlmSettings settings;
   final Clock clock;
   private final Supplier<CredentialService> credentials;
   private final Random random;
+
   /** Stands in for the NT hash of an account that does not exist, so both cost the same HMACs. */
   private final byte[] decoyHash = new byte[16];
 
-  NtlmMechanism(NtlmSettings settings, Supplier<CredentialService> credentials, Clock clock, Random random) {
+  NtlmMechanism(
+      NtlmSettings settings, Supplier<CredentialService> credentials, Clock clock, Random random) {
     this.settings = settings;
     this.credentials = credentials;
     this.clock = clock;
@@ -57,18 +58,21 @@ public final class NtlmMechanism {
    */
   public static NtlmMechanism create(NamedValues settings, String prefix, ServerContext server)
       throws PluginException {
-    return create(settings, prefix, server, server == null ? null : server.clock(), new SecureRandom());
+    return create(
+        settings, prefix, server, server == null ? null : server.clock(), new SecureRandom());
   }
 
   /** For tests: a clock to move and a random source to repeat. */
-  static NtlmMechanism create(NamedValues settings, String prefix, ServerContext server, Clock clock,
-      Random random) {
+  static NtlmMechanism create(
+      NamedValues settings, String prefix, ServerContext server, Clock clock, Random random) {
     if (settings == null || prefix == null || server == null) {
-      throw new PluginException(HResult.E_INVALIDARG, "NtlmMechanism.create needs settings, a prefix and a server");
+      throw new PluginException(
+          HResult.E_INVALIDARG, "NtlmMechanism.create needs settings, a prefix and a server");
     }
     NtlmSettings s = NtlmSettings.from(settings, prefix, server.serverName());
     if (server.credentials() == null) {
-      throw new PluginException(HResult.E_NOINTERFACE,
+      throw new PluginException(
+          HResult.E_NOINTERFACE,
           "the host offers no credential service (API 1.2): NTLM needs the accounts' NT hashes");
     }
     return new NtlmMechanism(s, server::credentials, clock, random);
@@ -83,9 +87,10 @@ public final class NtlmMechanism {
   public List<String> startupWarnings() {
     List<String> warnings = new ArrayList<>();
     if (settings.allowNtlmV1()) {
-      warnings.add("allowNtlmV1 is true: NTLMv1 responses are accepted. A captured NTLMv1 response can be "
-          + "turned back into the account's NT hash, which is as good as the password; set allowNtlmV1 to false "
-          + "as soon as no client needs it");
+      warnings.add(
+          "allowNtlmV1 is true: NTLMv1 responses are accepted. A captured NTLMv1 response can be "
+              + "turned back into the account's NT hash, which is as good as the password; set allowNtlmV1 to false "
+              + "as soon as no client needs it");
     }
     return List.copyOf(warnings);
   }
@@ -124,22 +129,28 @@ public final class NtlmMechanism {
     try {
       hr = service.getNtHash(account, hash);
     } catch (RuntimeException e) {
-      throw new CredentialFault(HResult.E_UNEXPECTED, "the host's credential service failed on an NTLM logon: "
-          + e.getClass().getName());
+      throw new CredentialFault(
+          HResult.E_UNEXPECTED,
+          "the host's credential service failed on an NTLM logon: " + e.getClass().getName());
     }
     if (hr == null) {
-      throw new CredentialFault(HResult.E_POINTER, "the host's credential service answered null for getNtHash");
+      throw new CredentialFault(
+          HResult.E_POINTER, "the host's credential service answered null for getNtHash");
     }
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
       return null;
     }
     if (hr.failed()) {
-      throw new CredentialFault(hr, "the host's credential service answered " + hr + " for getNtHash");
+      throw new CredentialFault(
+          hr, "the host's credential service answered " + hr + " for getNtHash");
     }
     byte[] value = hash.get();
     if (value == null || value.length != 16) {
-      throw new CredentialFault(HResult.E_UNEXPECTED, "the host's credential service gave an NT hash of "
-          + (value == null ? "no" : value.length) + " bytes; expected 16");
+      throw new CredentialFault(
+          HResult.E_UNEXPECTED,
+          "the host's credential service gave an NT hash of "
+              + (value == null ? "no" : value.length)
+              + " bytes; expected 16");
     }
     return value;
   }

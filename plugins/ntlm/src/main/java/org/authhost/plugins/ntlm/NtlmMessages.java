@@ -1,10 +1,10 @@
 package org.authhost.plugins.ntlm;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.authhost.plugins.ntlm.AvPairs.AvPair;
 import org.authhost.plugins.ntlm.MessageReader.Buffer;
-import java.util.Arrays;
 
 /** The three NTLMSSP messages (MS-NLMP §2.2.1): parsed from and written to their exact bytes. */
 final class NtlmMessages {
@@ -14,17 +14,23 @@ final class NtlmMessages {
 
   /** The longest user, domain or workstation name accepted, in bytes (256 UTF-16 characters). */
   static final int MAX_NAME_BYTES = 512;
+
   /** The longest NtChallengeResponse accepted; Windows' with SPN and channel bindings is ~400. */
   static final int MAX_NT_RESPONSE = 8 * 1024;
+
   /** Where the MIC sits when there is one: after the 64-byte header and the 8-byte Version. */
   static final int MIC_OFFSET = 72;
+
   static final int MIC_LENGTH = 16;
 
   private NtlmMessages() {}
 
   /** NEGOTIATE_MESSAGE (§2.2.1.1): only the flags matter to the server. */
   record Negotiate(int flags) {
-    /** The fixed part: signature, type, flags, DomainNameFields, WorkstationFields (curl sends just this). */
+    /**
+     * The fixed part: signature, type, flags, DomainNameFields, WorkstationFields (curl sends just
+     * this).
+     */
     static final int HEADER = 32;
 
     static Negotiate parse(byte[] token) throws Malformed {
@@ -41,14 +47,17 @@ final class NtlmMessages {
   record Challenge(int flags, String targetName, byte[] serverChallenge, List<AvPair> targetInfo) {
     /** The fixed part with Version, as servers send it. */
     static final int HEADER = 56;
+
     /** The fixed part without Version (pre-Vista servers). */
     static final int HEADER_WITHOUT_VERSION = 48;
+
     /** Version 10.0 build 0, NTLMSSP revision 15 (§2.2.2.10). */
     static final byte[] VERSION = {10, 0, 0, 0, 0, 0, 0, 15};
 
     byte[] encode() {
       boolean unicode = NtlmFlags.has(flags, NtlmFlags.UNICODE);
-      byte[] name = targetName.getBytes(unicode ? StandardCharsets.UTF_16LE : StandardCharsets.ISO_8859_1);
+      byte[] name =
+          targetName.getBytes(unicode ? StandardCharsets.UTF_16LE : StandardCharsets.ISO_8859_1);
       byte[] info = AvPairs.encode(targetInfo);
       byte[] out = new byte[HEADER + name.length + info.length];
       System.arraycopy(MessageReader.SIGNATURE, 0, out, 0, 8);
@@ -71,15 +80,26 @@ final class NtlmMessages {
       boolean unicode = NtlmFlags.has(flags, NtlmFlags.UNICODE);
       Buffer name = r.buffer(12, "TargetName", 1, MAX_NAME_BYTES);
       Buffer info = r.buffer(40, "TargetInfo", 4, MessageReader.MAX_MESSAGE);
-      List<AvPair> pairs = info.isEmpty() ? List.of()
-          : AvPairs.parse(token, info.offset(), info.offset() + info.length(), "CHALLENGE TargetInfo");
+      List<AvPair> pairs =
+          info.isEmpty()
+              ? List.of()
+              : AvPairs.parse(
+                  token, info.offset(), info.offset() + info.length(), "CHALLENGE TargetInfo");
       return new Challenge(flags, r.string(name, unicode, "TargetName"), r.bytes(24, 8), pairs);
     }
   }
 
   /** AUTHENTICATE_MESSAGE (§2.2.1.3), with the facts the verifier needs about its layout. */
-  record Authenticate(int flags, byte[] lmResponse, byte[] ntResponse, String domain, String user,
-      String workstation, byte[] encryptedRandomSessionKey, int payloadStart, byte[] raw) {
+  record Authenticate(
+      int flags,
+      byte[] lmResponse,
+      byte[] ntResponse,
+      String domain,
+      String user,
+      String workstation,
+      byte[] encryptedRandomSessionKey,
+      int payloadStart,
+      byte[] raw) {
     /** The fixed part without Version and MIC (curl sends just this). */
     static final int HEADER = 64;
 
@@ -95,9 +115,16 @@ final class NtlmMessages {
       Buffer workstation = r.buffer(44, "Workstation", 1, MAX_NAME_BYTES);
       Buffer key = r.buffer(52, "EncryptedRandomSessionKey", 16, 16);
       int flags = r.u32(60);
-      return new Authenticate(flags, r.bytes(lm), r.bytes(nt), r.string(domain, unicode, "DomainName"),
-          r.string(user, unicode, "UserName"), r.string(workstation, unicode, "Workstation"), r.bytes(key),
-          r.payloadStart(), token);
+      return new Authenticate(
+          flags,
+          r.bytes(lm),
+          r.bytes(nt),
+          r.string(domain, unicode, "DomainName"),
+          r.string(user, unicode, "UserName"),
+          r.string(workstation, unicode, "Workstation"),
+          r.bytes(key),
+          r.payloadStart(),
+          token);
     }
 
     /** Whether the header is long enough to hold a MIC (Version and MIC before the payload). */

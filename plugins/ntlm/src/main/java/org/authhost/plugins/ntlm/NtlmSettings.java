@@ -10,8 +10,8 @@ import org.authhost.api.NamedValues;
 import org.authhost.api.PluginException;
 
 /**
- * The operator's named values for NTLM ({@code plugins.settings.ntlm.properties} in
- * {@code host.json}, or the same names behind the prefix {@code ntlm.} in the Negotiate plug-in's),
+ * The operator's named values for NTLM ({@code plugins.settings.ntlm.properties} in {@code
+ * host.json}, or the same names behind the prefix {@code ntlm.} in the Negotiate plug-in's),
  * checked once. A wrong value is a {@link PluginException} with {@code E_INVALIDARG} and a message
  * that names the value and the fix.
  *
@@ -41,14 +41,33 @@ import org.authhost.api.PluginException;
  *       Off by default because curl sends none; a MIC that is announced is always checked.</td></tr>
  * </table>
  */
-record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComputer, String dnsDomain,
-    Set<String> acceptedDomains, boolean anyDomain, Duration timestampSkew, Duration handshakeTimeout,
-    boolean allowNtlmV1, boolean emptyDomainFallback, boolean requireMic) {
+record NtlmSettings(
+    String netbiosComputer,
+    String netbiosDomain,
+    String dnsComputer,
+    String dnsDomain,
+    Set<String> acceptedDomains,
+    boolean anyDomain,
+    Duration timestampSkew,
+    Duration handshakeTimeout,
+    boolean allowNtlmV1,
+    boolean emptyDomainFallback,
+    boolean requireMic) {
   static final int MAX_NETBIOS = 15;
   static final int MAX_DNS = 255;
-  private static final List<String> NAMES = List.of("netbiosComputer", "netbiosDomain", "dnsComputer",
-      "dnsDomain", "acceptedDomains", "timestampSkewSeconds", "handshakeTimeoutSeconds", "allowNtlmV1",
-      "emptyDomainFallback", "requireMic");
+  private static final List<String> NAMES =
+      List.of(
+          "netbiosComputer",
+          "netbiosDomain",
+          "dnsComputer",
+          "dnsDomain",
+          "acceptedDomains",
+          "timestampSkewSeconds",
+          "handshakeTimeoutSeconds",
+          "allowNtlmV1",
+          "emptyDomainFallback",
+          "requireMic");
+
   /** Characters Windows forbids in NetBIOS names, besides spaces and controls. */
   private static final String NETBIOS_FORBIDDEN = "\\/:*?\"<>|";
 
@@ -67,8 +86,9 @@ record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComp
     for (String key : values.asMap().keySet()) {
       // Strict, like host.json: a misspelt name would otherwise silently keep its default.
       if (key.startsWith(prefix) && !NAMES.contains(key.substring(prefix.length()))) {
-        throw r.invalid(key.substring(prefix.length()), "is not an NTLM setting; the settings are "
-            + String.join(", ", NAMES));
+        throw r.invalid(
+            key.substring(prefix.length()),
+            "is not an NTLM setting; the settings are " + String.join(", ", NAMES));
       }
     }
     String host = serverName == null || serverName.isBlank() ? "authhost" : serverName.strip();
@@ -76,8 +96,12 @@ record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComp
     String domain = r.netbios("netbiosDomain", computer);
     String dnsComputer = r.dns("dnsComputer", defaultDns(host));
     int dot = dnsComputer.indexOf('.');
-    String dnsDomain = r.dns("dnsDomain", dot > 0 && dot < dnsComputer.length() - 1
-        ? dnsComputer.substring(dot + 1) : dnsComputer);
+    String dnsDomain =
+        r.dns(
+            "dnsDomain",
+            dot > 0 && dot < dnsComputer.length() - 1
+                ? dnsComputer.substring(dot + 1)
+                : dnsComputer);
     Set<String> accepted = new LinkedHashSet<>();
     boolean any = false;
     String list = r.get("acceptedDomains", "");
@@ -85,8 +109,11 @@ record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComp
       for (String item : list.split(",", -1)) {
         String d = item.strip();
         if (d.isEmpty() || d.length() > MAX_DNS || d.chars().anyMatch(Character::isISOControl)) {
-          throw r.invalid("acceptedDomains", "must be a comma-separated list of domain names (1 to " + MAX_DNS
-              + " characters each) or *");
+          throw r.invalid(
+              "acceptedDomains",
+              "must be a comma-separated list of domain names (1 to "
+                  + MAX_DNS
+                  + " characters each) or *");
         }
         if (d.equals("*")) {
           any = true;
@@ -95,10 +122,18 @@ record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComp
         }
       }
     }
-    return new NtlmSettings(computer, domain, dnsComputer, dnsDomain, accepted, any,
+    return new NtlmSettings(
+        computer,
+        domain,
+        dnsComputer,
+        dnsDomain,
+        accepted,
+        any,
         Duration.ofSeconds(r.seconds("timestampSkewSeconds", 300, 86_400)),
         Duration.ofSeconds(r.seconds("handshakeTimeoutSeconds", 60, 3_600)),
-        r.bool("allowNtlmV1", false), r.bool("emptyDomainFallback", true), r.bool("requireMic", false));
+        r.bool("allowNtlmV1", false),
+        r.bool("emptyDomainFallback", true),
+        r.bool("requireMic", false));
   }
 
   /**
@@ -110,12 +145,16 @@ record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComp
       return true;
     }
     String d = domain.toUpperCase(Locale.ROOT);
-    return d.equals(netbiosComputer.toUpperCase(Locale.ROOT)) || d.equals(netbiosDomain.toUpperCase(Locale.ROOT))
-        || d.equals(dnsComputer.toUpperCase(Locale.ROOT)) || d.equals(dnsDomain.toUpperCase(Locale.ROOT))
+    return d.equals(netbiosComputer.toUpperCase(Locale.ROOT))
+        || d.equals(netbiosDomain.toUpperCase(Locale.ROOT))
+        || d.equals(dnsComputer.toUpperCase(Locale.ROOT))
+        || d.equals(dnsDomain.toUpperCase(Locale.ROOT))
         || acceptedDomains.contains(d);
   }
 
-  /** Whether the local domain is the machine itself (then the CHALLENGE says TARGET_TYPE_SERVER). */
+  /**
+   * Whether the local domain is the machine itself (then the CHALLENGE says TARGET_TYPE_SERVER).
+   */
   boolean standalone() {
     return netbiosDomain.equalsIgnoreCase(netbiosComputer);
   }
@@ -160,9 +199,15 @@ record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComp
 
     String netbios(String name, String defaultValue) {
       String v = get(name, defaultValue).strip();
-      if (v.isEmpty() || v.length() > MAX_NETBIOS || !v.chars().allMatch(c -> netbiosChar((char) c))) {
-        throw invalid(name, "must be 1 to " + MAX_NETBIOS + " printable ASCII characters without spaces or "
-            + NETBIOS_FORBIDDEN);
+      if (v.isEmpty()
+          || v.length() > MAX_NETBIOS
+          || !v.chars().allMatch(c -> netbiosChar((char) c))) {
+        throw invalid(
+            name,
+            "must be 1 to "
+                + MAX_NETBIOS
+                + " printable ASCII characters without spaces or "
+                + NETBIOS_FORBIDDEN);
       }
       return v;
     }
@@ -170,7 +215,9 @@ record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComp
     String dns(String name, String defaultValue) {
       String v = get(name, defaultValue).strip();
       if (v.isEmpty() || v.length() > MAX_DNS || !v.chars().allMatch(c -> dnsChar((char) c))) {
-        throw invalid(name, "must be a DNS name: 1 to " + MAX_DNS + " ASCII letters, digits, '-', '_' or '.'");
+        throw invalid(
+            name,
+            "must be a DNS name: 1 to " + MAX_DNS + " ASCII letters, digits, '-', '_' or '.'");
       }
       return v;
     }
@@ -197,8 +244,19 @@ record NtlmSettings(String netbiosComputer, String netbiosDomain, String dnsComp
     }
 
     PluginException invalid(String name, String problem) {
-      return new PluginException(HResult.E_INVALIDARG, "named value '" + prefix + name + "' " + problem
-          + "; fix plugins.settings." + values.pluginId() + ".properties." + prefix + name + " in host.json");
+      return new PluginException(
+          HResult.E_INVALIDARG,
+          "named value '"
+              + prefix
+              + name
+              + "' "
+              + problem
+              + "; fix plugins.settings."
+              + values.pluginId()
+              + ".properties."
+              + prefix
+              + name
+              + " in host.json");
     }
   }
 }

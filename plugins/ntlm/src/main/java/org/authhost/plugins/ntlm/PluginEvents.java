@@ -17,7 +17,9 @@ final class PluginEvents {
   private final EventLog log;
   private final NamedValues identity;
 
-  /** @param identity the named values from {@code initialize}: the host knows the plug-in by them */
+  /**
+   * @param identity the named values from {@code initialize}: the host knows the plug-in by them
+   */
   PluginEvents(EventLog log, NamedValues identity) {
     this.log = log;
     this.identity = identity;
@@ -40,8 +42,12 @@ final class PluginEvents {
    *     event is logged, so the host does not log it again; {@code code} if it could not be logged
    */
   HResult error(HResult code, String text) {
-    HResult logged = log.logEvent(identity, EventLevel.ERROR, code, cut(text)
-        + "; fix it, then run: authhost plugins enable " + identity.pluginId());
+    HResult logged =
+        log.logEvent(
+            identity,
+            EventLevel.ERROR,
+            code,
+            cut(text) + "; fix it, then run: authhost plugins enable " + identity.pluginId());
     return logged.succeeded() ? HResult.NS_E_PLUGIN_ERROR_REPORTED : code;
   }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.authhost.api.AccessToken;
 import org.authhost.api.CredentialService;
 import org.authhost.api.EventLevel;
 import org.authhost.api.EventLog;
@@ -25,8 +27,6 @@ import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
-import java.time.ZoneId;
-import org.authhost.api.AccessToken;
 
 /**
  * A host for unit tests: the edge of the plug-in, faked with the behaviour the API documents
@@ -38,14 +38,19 @@ class FakeServer implements ServerContext {
 
   /** Account name (any case) → password. */
   final Map<String, String> passwords = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
   final List<Event> events = new ArrayList<>();
   final Set<Long> openHandles = new HashSet<>();
+
   /** Accounts the token service refuses although the credential service still knows them. */
   final Set<String> logonRefused = new HashSet<>();
+
   /** When set, getNtHash throws it, as a broken host service would. */
   RuntimeException credentialsThrow;
+
   /** When set, getNtHash answers this instead of working. */
   HResult credentialsAnswer;
+
   final AtomicInteger ntHashLookups = new AtomicInteger();
   String serverName = "media01.example.test";
   private final AtomicLong nextHandle = new AtomicLong(0x100);
@@ -110,8 +115,10 @@ class FakeServer implements ServerContext {
   public TokenService tokenService() {
     return new TokenService() {
       @Override
-      public HResult logonUser(String account, String authenticationPackage, Out<TokenHandle> token) {
-        if (!passwords.containsKey(account) || logonRefused.contains(account.toLowerCase(Locale.ROOT))) {
+      public HResult logonUser(
+          String account, String authenticationPackage, Out<TokenHandle> token) {
+        if (!passwords.containsKey(account)
+            || logonRefused.contains(account.toLowerCase(Locale.ROOT))) {
           return HResult.E_LOGON_FAILURE;
         }
         long handle = nextHandle.getAndIncrement();
@@ -123,7 +130,8 @@ class FakeServer implements ServerContext {
       }
 
       @Override
-      public HResult logonUser(String account, String password, String authenticationPackage, Out<TokenHandle> t) {
+      public HResult logonUser(
+          String account, String password, String authenticationPackage, Out<TokenHandle> t) {
         return HResult.E_NOTIMPL; // NTLM never has the password
       }
 
@@ -155,7 +163,8 @@ class FakeServer implements ServerContext {
       }
 
       @Override
-      public HResult findUserByHash(String realm, String algorithm, String userhash, Out<String> accountName) {
+      public HResult findUserByHash(
+          String realm, String algorithm, String userhash, Out<String> accountName) {
         return HResult.E_NOTIMPL;
       }
 

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -16,10 +18,11 @@ import org.authhost.plugins.ntlm.NtlmMessages.Challenge;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.io.ByteArrayOutputStream;
-import java.time.Instant;
 
-/** The mechanism's handshake, driven by the test client: what is accepted, and why the rest is refused. */
+/**
+ * The mechanism's handshake, driven by the test client: what is accepted, and why the rest is
+ * refused.
+ */
 class NtlmExchangeTest {
   static final String PASSWORD = "Wonderland 1865";
   final FakeServer server = new FakeServer();
@@ -72,8 +75,15 @@ class NtlmExchangeTest {
     int f = ch.flags();
     assertTrue(NtlmFlags.has(f, NtlmFlags.OEM));
     assertFalse(NtlmFlags.has(f, NtlmFlags.UNICODE));
-    for (int flag : new int[] {NtlmFlags.NTLM, NtlmFlags.TARGET_INFO, NtlmFlags.EXTENDED_SESSIONSECURITY,
-        NtlmFlags.ALWAYS_SIGN, NtlmFlags.REQUEST_TARGET, NtlmFlags.TARGET_TYPE_SERVER}) {
+    for (int flag :
+        new int[] {
+          NtlmFlags.NTLM,
+          NtlmFlags.TARGET_INFO,
+          NtlmFlags.EXTENDED_SESSIONSECURITY,
+          NtlmFlags.ALWAYS_SIGN,
+          NtlmFlags.REQUEST_TARGET,
+          NtlmFlags.TARGET_TYPE_SERVER
+        }) {
       assertTrue(NtlmFlags.has(f, flag), Integer.toHexString(flag));
     }
     assertEquals(0, f & (NtlmFlags.VERSION | NtlmFlags.KEY_EXCH | NtlmFlags.TARGET_TYPE_DOMAIN));
@@ -94,9 +104,11 @@ class NtlmExchangeTest {
     assertEquals(List.of(2, 1, 4, 3, 7), ch.targetInfo().stream().map(AvPairs.AvPair::id).toList());
     assertEquals("MEDIA01", utf16(AvPairs.find(ch.targetInfo(), AvPairs.NB_COMPUTER_NAME)));
     assertEquals("MEDIA01", utf16(AvPairs.find(ch.targetInfo(), AvPairs.NB_DOMAIN_NAME)));
-    assertEquals("media01.example.test", utf16(AvPairs.find(ch.targetInfo(), AvPairs.DNS_COMPUTER_NAME)));
+    assertEquals(
+        "media01.example.test", utf16(AvPairs.find(ch.targetInfo(), AvPairs.DNS_COMPUTER_NAME)));
     assertEquals("example.test", utf16(AvPairs.find(ch.targetInfo(), AvPairs.DNS_DOMAIN_NAME)));
-    assertArrayEquals(NtlmCrypto.fileTime(clock.instant()), AvPairs.find(ch.targetInfo(), AvPairs.TIMESTAMP));
+    assertArrayEquals(
+        NtlmCrypto.fileTime(clock.instant()), AvPairs.find(ch.targetInfo(), AvPairs.TIMESTAMP));
   }
 
   @Test
@@ -119,19 +131,22 @@ class NtlmExchangeTest {
 
   @Test
   void theUserNameIsTakenAsTyped() {
-    NtlmStep.Authenticated ok = authenticated(v2(mechanism().newExchange(), client("ALICE", "", PASSWORD)));
+    NtlmStep.Authenticated ok =
+        authenticated(v2(mechanism().newExchange(), client("ALICE", "", PASSWORD)));
     assertEquals("ALICE", ok.account());
   }
 
   @Test
   void wrongPassword() {
-    assertEquals("wrong password for 'alice': the NTLMv2 proof does not match",
+    assertEquals(
+        "wrong password for 'alice': the NTLMv2 proof does not match",
         refusal(v2(mechanism().newExchange(), client("alice", "", "wonderland 1865"))));
   }
 
   @Test
   void unknownUserCostsTheSameLookUpAndHmacs() {
-    assertEquals("no enabled account 'bob' with an NTLM secret",
+    assertEquals(
+        "no enabled account 'bob' with an NTLM secret",
         refusal(v2(mechanism().newExchange(), client("bob", "", PASSWORD))));
     assertEquals(1, server.ntHashLookups.get());
   }
@@ -143,7 +158,8 @@ class NtlmExchangeTest {
     challenge(x, c);
     byte[] auth = c.authenticateV2();
     authenticated(x.accept(auth));
-    assertEquals("AUTHENTICATE without a CHALLENGE on this connection: none was issued, or it was already used",
+    assertEquals(
+        "AUTHENTICATE without a CHALLENGE on this connection: none was issued, or it was already used",
         refusal(x.accept(auth)));
   }
 
@@ -152,11 +168,13 @@ class NtlmExchangeTest {
     NtlmExchange x = mechanism().newExchange();
     NtlmTestClient wrong = client("alice", "", "guess");
     NtlmTestClient right = alice();
-    NtlmStep.Challenge step = assertInstanceOf(NtlmStep.Challenge.class, x.accept(wrong.negotiate()));
+    NtlmStep.Challenge step =
+        assertInstanceOf(NtlmStep.Challenge.class, x.accept(wrong.negotiate()));
     wrong.readChallenge(step.token());
     right.readChallenge(step.token());
     assertTrue(refusal(x.accept(wrong.authenticateV2())).startsWith("wrong password"));
-    assertTrue(refusal(x.accept(right.authenticateV2())).startsWith("AUTHENTICATE without a CHALLENGE"));
+    assertTrue(
+        refusal(x.accept(right.authenticateV2())).startsWith("AUTHENTICATE without a CHALLENGE"));
   }
 
   @Test
@@ -193,7 +211,8 @@ class NtlmExchangeTest {
     NtlmTestClient c = alice();
     challenge(x, c);
     clock.advance(Duration.ofSeconds(31));
-    assertEquals("the CHALLENGE expired: issued 31 s ago; handshakeTimeoutSeconds is 30",
+    assertEquals(
+        "the CHALLENGE expired: issued 31 s ago; handshakeTimeoutSeconds is 30",
         refusal(x.accept(c.authenticateV2())));
   }
 
@@ -202,10 +221,12 @@ class NtlmExchangeTest {
     NtlmMechanism m = mechanism("timestampSkewSeconds", "120");
     authenticated(v2(m.newExchange(), alice().time(clock.instant().minusSeconds(119))));
     authenticated(v2(m.newExchange(), alice().time(clock.instant().plusSeconds(120))));
-    assertEquals("the NTLMv2 blob's time is 121 s away from the server's clock; timestampSkewSeconds is 120",
+    assertEquals(
+        "the NTLMv2 blob's time is 121 s away from the server's clock; timestampSkewSeconds is 120",
         refusal(v2(m.newExchange(), alice().time(clock.instant().minusSeconds(121)))));
-    assertTrue(refusal(v2(m.newExchange(), alice().time(Instant.parse("1601-01-01T00:00:00Z"))))
-        .startsWith("the NTLMv2 blob's time is"));
+    assertTrue(
+        refusal(v2(m.newExchange(), alice().time(Instant.parse("1601-01-01T00:00:00Z"))))
+            .startsWith("the NTLMv2 blob's time is"));
   }
 
   @Test
@@ -219,7 +240,9 @@ class NtlmExchangeTest {
   void emptyDomainFallbackOff() {
     NtlmMechanism m = mechanism("emptyDomainFallback", "false");
     NtlmTestClient quirky = client("alice", "MEDIA01", PASSWORD).hashWithEmptyDomain(true);
-    assertEquals("wrong password for 'alice': the NTLMv2 proof does not match", refusal(v2(m.newExchange(), quirky)));
+    assertEquals(
+        "wrong password for 'alice': the NTLMv2 proof does not match",
+        refusal(v2(m.newExchange(), quirky)));
     authenticated(v2(m.newExchange(), client("alice", "MEDIA01", PASSWORD)));
     authenticated(v2(m.newExchange(), client("alice", "", PASSWORD)));
   }
@@ -232,10 +255,16 @@ class NtlmExchangeTest {
 
   @Test
   void anotherDomainIsNotServed() {
-    assertEquals("domain 'CORP' is not served here", refusal(v2(mechanism().newExchange(), client("alice", "CORP", PASSWORD))));
+    assertEquals(
+        "domain 'CORP' is not served here",
+        refusal(v2(mechanism().newExchange(), client("alice", "CORP", PASSWORD))));
     assertEquals(0, server.ntHashLookups.get(), "refused before any secret is read");
-    authenticated(v2(mechanism("acceptedDomains", "other, corp").newExchange(), client("alice", "CORP", PASSWORD)));
-    authenticated(v2(mechanism("acceptedDomains", "*").newExchange(), client("alice", "ANYTHING", PASSWORD)));
+    authenticated(
+        v2(
+            mechanism("acceptedDomains", "other, corp").newExchange(),
+            client("alice", "CORP", PASSWORD)));
+    authenticated(
+        v2(mechanism("acceptedDomains", "*").newExchange(), client("alice", "ANYTHING", PASSWORD)));
   }
 
   @Test
@@ -251,7 +280,9 @@ class NtlmExchangeTest {
     challenge(x, c);
     byte[] auth = c.authenticateV2();
     auth[80] ^= 1;
-    assertEquals("the MIC does not match: the NTLM messages were altered on the way", refusal(x.accept(auth)));
+    assertEquals(
+        "the MIC does not match: the NTLM messages were altered on the way",
+        refusal(x.accept(auth)));
   }
 
   @Test
@@ -261,7 +292,9 @@ class NtlmExchangeTest {
     challenge(x, c);
     byte[] auth = c.authenticateV2();
     Arrays.fill(auth, 72, 88, (byte) 0);
-    assertEquals("the MIC does not match: the NTLM messages were altered on the way", refusal(x.accept(auth)));
+    assertEquals(
+        "the MIC does not match: the NTLM messages were altered on the way",
+        refusal(x.accept(auth)));
   }
 
   @Test
@@ -270,35 +303,54 @@ class NtlmExchangeTest {
     NtlmExchange x = mechanism().newExchange();
     NtlmTestClient c = alice().mic(true);
     challenge(x, c);
-    c.offer(NtlmTestClient.WINDOWS_FLAGS & ~NtlmTestClient.SIGN).negotiate(); // the client remembers other bytes
-    assertEquals("the MIC does not match: the NTLM messages were altered on the way",
+    c.offer(NtlmTestClient.WINDOWS_FLAGS & ~NtlmTestClient.SIGN)
+        .negotiate(); // the client remembers other bytes
+    assertEquals(
+        "the MIC does not match: the NTLM messages were altered on the way",
         refusal(x.accept(c.authenticateV2())));
   }
 
   @Test
   void aMicFlagWithoutAMicFieldFails() {
     NtlmExchange x = mechanism().newExchange();
-    NtlmTestClient c = alice().offer(NtlmTestClient.CURL_FLAGS).editTargetInfo(NtlmExchangeTest::addMicFlag);
+    NtlmTestClient c =
+        alice().offer(NtlmTestClient.CURL_FLAGS).editTargetInfo(NtlmExchangeTest::addMicFlag);
     challenge(x, c);
-    assertEquals("MsvAvFlags announces a MIC, but the AUTHENTICATE has no MIC field", refusal(x.accept(c.authenticateV2())));
+    assertEquals(
+        "MsvAvFlags announces a MIC, but the AUTHENTICATE has no MIC field",
+        refusal(x.accept(c.authenticateV2())));
   }
 
   @Test
   void requireMicRefusesCurl() {
-    assertEquals("the AUTHENTICATE has no MIC, and requireMic is true",
-        refusal(v2(mechanism("requireMic", "true").newExchange(), alice().offer(NtlmTestClient.CURL_FLAGS))));
+    assertEquals(
+        "the AUTHENTICATE has no MIC, and requireMic is true",
+        refusal(
+            v2(
+                mechanism("requireMic", "true").newExchange(),
+                alice().offer(NtlmTestClient.CURL_FLAGS))));
   }
 
   @Test
   void theEchoedTargetInfoMustBeOurs() {
-    assertEquals("the NTLMv2 blob lacks the CHALLENGE's MsvAvTimestamp",
-        refusal(v2(mechanism().newExchange(), alice().editTargetInfo(info -> dropPair(info, AvPairs.TIMESTAMP)))));
-    assertEquals("the NTLMv2 blob's MsvAvNbDomainName is not the one this server issued",
-        refusal(v2(mechanism().newExchange(), alice().editTargetInfo(info -> {
-          byte[] copy = info.clone();
-          copy[4] ^= 0x20; // first character of the first pair, MsvAvNbDomainName
-          return copy;
-        }))));
+    assertEquals(
+        "the NTLMv2 blob lacks the CHALLENGE's MsvAvTimestamp",
+        refusal(
+            v2(
+                mechanism().newExchange(),
+                alice().editTargetInfo(info -> dropPair(info, AvPairs.TIMESTAMP)))));
+    assertEquals(
+        "the NTLMv2 blob's MsvAvNbDomainName is not the one this server issued",
+        refusal(
+            v2(
+                mechanism().newExchange(),
+                alice()
+                    .editTargetInfo(
+                        info -> {
+                          byte[] copy = info.clone();
+                          copy[4] ^= 0x20; // first character of the first pair, MsvAvNbDomainName
+                          return copy;
+                        }))));
   }
 
   @Test
@@ -308,7 +360,9 @@ class NtlmExchangeTest {
     NtlmExchange x = m.newExchange();
     NtlmTestClient c = alice();
     challenge(x, c);
-    assertEquals("NTLMv1 response refused: only NTLMv2 is allowed (allowNtlmV1 is false)", refusal(x.accept(c.authenticateV1())));
+    assertEquals(
+        "NTLMv1 response refused: only NTLMv2 is allowed (allowNtlmV1 is false)",
+        refusal(x.accept(c.authenticateV1())));
   }
 
   @Test
@@ -316,19 +370,26 @@ class NtlmExchangeTest {
     NtlmMechanism m = mechanism("allowNtlmV1", "true");
     assertEquals(1, m.startupWarnings().size());
     assertTrue(m.startupWarnings().get(0).startsWith("allowNtlmV1 is true"));
-    for (int offer : new int[] {NtlmTestClient.WINDOWS_FLAGS,
-        NtlmTestClient.WINDOWS_FLAGS & ~NtlmTestClient.EXTENDED_SESSIONSECURITY,
-        NtlmTestClient.CURL_FLAGS, NtlmTestClient.CURL_FLAGS & ~NtlmTestClient.EXTENDED_SESSIONSECURITY}) {
+    for (int offer :
+        new int[] {
+          NtlmTestClient.WINDOWS_FLAGS,
+          NtlmTestClient.WINDOWS_FLAGS & ~NtlmTestClient.EXTENDED_SESSIONSECURITY,
+          NtlmTestClient.CURL_FLAGS,
+          NtlmTestClient.CURL_FLAGS & ~NtlmTestClient.EXTENDED_SESSIONSECURITY
+        }) {
       NtlmExchange x = m.newExchange();
       NtlmTestClient c = alice().offer(offer);
       challenge(x, c);
       NtlmStep.Authenticated ok = authenticated(x.accept(c.authenticateV1()));
-      assertArrayEquals(c.exportedSessionKey(), ok.exportedSessionKey(), Integer.toHexString(offer));
+      assertArrayEquals(
+          c.exportedSessionKey(), ok.exportedSessionKey(), Integer.toHexString(offer));
     }
     NtlmExchange x = m.newExchange();
     NtlmTestClient wrong = client("alice", "", "guess");
     challenge(x, wrong);
-    assertEquals("wrong password for 'alice': the NTLMv1 response does not match", refusal(x.accept(wrong.authenticateV1())));
+    assertEquals(
+        "wrong password for 'alice': the NTLMv1 response does not match",
+        refusal(x.accept(wrong.authenticateV1())));
   }
 
   @Test
@@ -337,7 +398,8 @@ class NtlmExchangeTest {
       NtlmExchange x = m.newExchange();
       NtlmTestClient c = alice();
       challenge(x, c);
-      assertEquals("LM response refused: LM is never accepted, and no NT response was sent",
+      assertEquals(
+          "LM response refused: LM is never accepted, and no NT response was sent",
           refusal(x.accept(c.authenticateLmOnly())));
     }
   }
@@ -347,9 +409,11 @@ class NtlmExchangeTest {
     NtlmExchange x = mechanism().newExchange();
     NtlmTestClient c = alice();
     challenge(x, c);
-    assertEquals("anonymous NTLM refused: an account and its password are required",
+    assertEquals(
+        "anonymous NTLM refused: an account and its password are required",
         refusal(x.accept(c.authenticateAnonymous())));
-    assertEquals("anonymous NTLM refused: an account and its password are required",
+    assertEquals(
+        "anonymous NTLM refused: an account and its password are required",
         refusal(v2(mechanism().newExchange(), client("", "", ""))));
   }
 
@@ -358,9 +422,11 @@ class NtlmExchangeTest {
     NtlmExchange x = mechanism().newExchange();
     assertEquals("empty NTLM token", refusal(x.accept(null)));
     assertEquals("empty NTLM token", refusal(x.accept(new byte[0])));
-    assertEquals("not an NTLMSSP message (no \"NTLMSSP\\0\" signature)",
+    assertEquals(
+        "not an NTLMSSP message (no \"NTLMSSP\\0\" signature)",
         refusal(x.accept("hello, world".getBytes(StandardCharsets.US_ASCII))));
-    assertEquals("the client sent a CHALLENGE message, which only a server sends",
+    assertEquals(
+        "the client sent a CHALLENGE message, which only a server sends",
         refusal(x.accept(NtlmVectorsTest.hex(NtlmVectorsTest.V2_CHALLENGE))));
     byte[] type4 = alice().negotiate();
     type4[8] = 4;
@@ -372,15 +438,19 @@ class NtlmExchangeTest {
   @Test
   void aNegotiateWithoutAnEncodingIsRefused() {
     NtlmTestClient c = alice().offer(NtlmTestClient.NTLM | NtlmTestClient.EXTENDED_SESSIONSECURITY);
-    assertEquals("the NEGOTIATE offers neither UNICODE nor OEM strings", refusal(mechanism().newExchange().accept(c.negotiate())));
+    assertEquals(
+        "the NEGOTIATE offers neither UNICODE nor OEM strings",
+        refusal(mechanism().newExchange().accept(c.negotiate())));
   }
 
   @Test
   void aBrokenCredentialServiceFails() {
     server.credentialsAnswer = HResult.E_FAIL;
-    NtlmStep.Failed f = assertInstanceOf(NtlmStep.Failed.class, v2(mechanism().newExchange(), alice()));
+    NtlmStep.Failed f =
+        assertInstanceOf(NtlmStep.Failed.class, v2(mechanism().newExchange(), alice()));
     assertEquals(HResult.E_FAIL, f.code());
-    assertEquals("the host's credential service answered " + HResult.E_FAIL + " for getNtHash", f.detail());
+    assertEquals(
+        "the host's credential service answered " + HResult.E_FAIL + " for getNtHash", f.detail());
     server.credentialsAnswer = null;
     server.credentialsThrow = new IllegalStateException("store unreadable");
     f = assertInstanceOf(NtlmStep.Failed.class, v2(mechanism().newExchange(), alice()));
@@ -406,7 +476,7 @@ class NtlmExchangeTest {
 
   static byte[] dropPair(byte[] info, int id) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int at = 0; at + 4 <= info.length;) {
+    for (int at = 0; at + 4 <= info.length; ) {
       int avId = (info[at] & 0xFF) | (info[at + 1] & 0xFF) << 8;
       int len = (info[at + 2] & 0xFF) | (info[at + 3] & 0xFF) << 8;
       if (avId != id) {

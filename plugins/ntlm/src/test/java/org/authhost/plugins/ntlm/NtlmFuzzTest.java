@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
  * Mutated NEGOTIATE and AUTHENTICATE messages (fixed seed): no exception escapes, nothing is
  * reported as an internal failure, and no mutated AUTHENTICATE is accepted.
  *
- * <p>The base AUTHENTICATE carries a MIC, which covers every byte of the message but the MIC
- * itself (and the MIC covers the NEGOTIATE and CHALLENGE): so any change at all must be refused,
- * and "refused" is a sharp assertion rather than a hope. A second base without a MIC (curl's kind)
- * may survive a change to a byte nothing reads, but must still never authenticate anyone else.
+ * <p>The base AUTHENTICATE carries a MIC, which covers every byte of the message but the MIC itself
+ * (and the MIC covers the NEGOTIATE and CHALLENGE): so any change at all must be refused, and
+ * "refused" is a sharp assertion rather than a hope. A second base without a MIC (curl's kind) may
+ * survive a change to a byte nothing reads, but must still never authenticate anyone else.
  */
 class NtlmFuzzTest {
   static final int ROUNDS = 20_000;
@@ -36,21 +36,27 @@ class NtlmFuzzTest {
 
   final FakeServer server = new FakeServer();
   final FakeServer.TestClock clock = new FakeServer.TestClock();
-  final NtlmMechanism mechanism = NtlmMechanism.create(FakeServer.values(), "", server, clock, new FixedRandom());
+  final NtlmMechanism mechanism =
+      NtlmMechanism.create(FakeServer.values(), "", server, clock, new FixedRandom());
 
   /** A valid NEGOTIATE and the AUTHENTICATE that answers its CHALLENGE. */
   record Base(byte[] negotiate, byte[] authenticate, boolean mic) {}
 
   Base base(int offer, boolean mic) {
-    NtlmTestClient c = NtlmTestClient.withPassword("alice", "MEDIA01", NtlmExchangeTest.PASSWORD)
-        .clock(clock).offer(offer).mic(mic);
+    NtlmTestClient c =
+        NtlmTestClient.withPassword("alice", "MEDIA01", NtlmExchangeTest.PASSWORD)
+            .clock(clock)
+            .offer(offer)
+            .mic(mic);
     byte[] negotiate = c.negotiate();
     NtlmExchange x = mechanism.newExchange();
     c.readChallenge(assertInstanceOf(NtlmStep.Challenge.class, x.accept(negotiate)).token());
     byte[] authenticate = c.authenticateV2();
-    NtlmExchange check = mechanism.newExchange(); // same clock and challenge: the same CHALLENGE bytes
+    NtlmExchange check =
+        mechanism.newExchange(); // same clock and challenge: the same CHALLENGE bytes
     check.accept(negotiate);
-    assertInstanceOf(NtlmStep.Authenticated.class, check.accept(authenticate), "the base message is valid");
+    assertInstanceOf(
+        NtlmStep.Authenticated.class, check.accept(authenticate), "the base message is valid");
     return new Base(negotiate, authenticate, mic);
   }
 
@@ -73,30 +79,44 @@ class NtlmFuzzTest {
       NtlmStep step;
       if (negotiateRound) {
         step = accept(x, mutated, round);
-        assertTrue(step instanceof NtlmStep.Challenge || step instanceof NtlmStep.Refused, "round " + round + ": " + step);
+        assertTrue(
+            step instanceof NtlmStep.Challenge || step instanceof NtlmStep.Refused,
+            "round " + round + ": " + step);
       } else {
         assertInstanceOf(NtlmStep.Challenge.class, x.accept(base.negotiate()));
         step = accept(x, mutated, round);
         mutatedAuthenticates++;
         if (base.mic()) {
-          assertInstanceOf(NtlmStep.Refused.class, step, "round " + round + ": a changed message with a MIC got in");
+          assertInstanceOf(
+              NtlmStep.Refused.class,
+              step,
+              "round " + round + ": a changed message with a MIC got in");
         } else if (step instanceof NtlmStep.Authenticated ok) {
-          // Only bytes nothing reads changed (or the user name's case): still alice, still in our domain.
-          assertTrue(ok.account().equalsIgnoreCase("alice"), "round " + round + ": " + ok.account());
-          assertTrue(ok.domain().equalsIgnoreCase("MEDIA01") || ok.domain().isEmpty(), "round " + round);
+          // Only bytes nothing reads changed (or the user name's case): still alice, still in our
+          // domain.
+          assertTrue(
+              ok.account().equalsIgnoreCase("alice"), "round " + round + ": " + ok.account());
+          assertTrue(
+              ok.domain().equalsIgnoreCase("MEDIA01") || ok.domain().isEmpty(), "round " + round);
         } else {
           assertInstanceOf(NtlmStep.Refused.class, step, "round " + round);
         }
       }
       if (step instanceof NtlmStep.Refused r) {
-        reasons.merge(r.reason().replaceAll("[0-9]+", "N").replaceAll("'[^']*'", "'X'"), 1, Integer::sum);
+        reasons.merge(
+            r.reason().replaceAll("[0-9]+", "N").replaceAll("'[^']*'", "'X'"), 1, Integer::sum);
       }
     }
-    assertTrue(mutatedAuthenticates > ROUNDS / 2, "enough AUTHENTICATE rounds: " + mutatedAuthenticates);
+    assertTrue(
+        mutatedAuthenticates > ROUNDS / 2, "enough AUTHENTICATE rounds: " + mutatedAuthenticates);
     // The mutations reach every layer, not just the signature check.
-    for (String deep : new String[] {"the MIC does not match: the NTLM messages were altered on the way",
-        "wrong password for 'X': the NTLMvN proof does not match", "AUTHENTICATE field UserName overlaps another field",
-        "NTLMvN blob: the AV pair list does not end with MsvAvEOL"}) {
+    for (String deep :
+        new String[] {
+          "the MIC does not match: the NTLM messages were altered on the way",
+          "wrong password for 'X': the NTLMvN proof does not match",
+          "AUTHENTICATE field UserName overlaps another field",
+          "NTLMvN blob: the AV pair list does not end with MsvAvEOL"
+        }) {
       assertTrue(reasons.containsKey(deep), deep + " not reached; reasons: " + reasons.keySet());
     }
   }
@@ -114,10 +134,14 @@ class NtlmFuzzTest {
       }
       NtlmExchange x = mechanism.newExchange();
       if (rnd.nextBoolean()) {
-        x.accept(NtlmTestClient.withPassword("a", "", "b").negotiate()); // an AUTHENTICATE now has a challenge
+        x.accept(
+            NtlmTestClient.withPassword("a", "", "b")
+                .negotiate()); // an AUTHENTICATE now has a challenge
       }
       NtlmStep step = accept(x, m, round);
-      assertTrue(step instanceof NtlmStep.Challenge || step instanceof NtlmStep.Refused, "round " + round + ": " + step);
+      assertTrue(
+          step instanceof NtlmStep.Challenge || step instanceof NtlmStep.Refused,
+          "round " + round + ": " + step);
     }
   }
 
@@ -135,7 +159,8 @@ class NtlmFuzzTest {
     try {
       NtlmStep step = x.accept(token);
       if (step instanceof NtlmStep.Failed f) {
-        throw new AssertionError("round " + round + ": an internal failure from client input: " + f.detail());
+        throw new AssertionError(
+            "round " + round + ": an internal failure from client input: " + f.detail());
       }
       return step;
     } catch (RuntimeException e) {
@@ -143,7 +168,10 @@ class NtlmFuzzTest {
     }
   }
 
-  /** One to four random edits: bit flips, bytes, truncation, extension, and lies in the security buffers. */
+  /**
+   * One to four random edits: bit flips, bytes, truncation, extension, and lies in the security
+   * buffers.
+   */
   static byte[] mutate(byte[] original, Random rnd) {
     byte[] m = original.clone();
     int edits = 1 + rnd.nextInt(4);
@@ -166,11 +194,26 @@ class NtlmFuzzTest {
           rnd.nextBytes(extra);
           m = NtlmTestClient.concat(m, extra);
         }
-        case 5 -> setLength(m, BUFFER_FIELDS[rnd.nextInt(BUFFER_FIELDS.length)],
-            new int[] {0xFFFF, 0, 1, rnd.nextInt(0x10000), rnd.nextInt(Math.max(1, m.length))}[rnd.nextInt(5)]);
-        case 6 -> setOffset(m, BUFFER_FIELDS[rnd.nextInt(BUFFER_FIELDS.length)],
-            new int[] {0xFFFFFFFF, 0, 8, rnd.nextInt(Math.max(1, m.length)), m.length, m.length - 1,
-                0x7FFFFFFF}[rnd.nextInt(7)]);
+        case 5 ->
+            setLength(
+                m,
+                BUFFER_FIELDS[rnd.nextInt(BUFFER_FIELDS.length)],
+                new int[] {0xFFFF, 0, 1, rnd.nextInt(0x10000), rnd.nextInt(Math.max(1, m.length))}
+                    [rnd.nextInt(5)]);
+        case 6 ->
+            setOffset(
+                m,
+                BUFFER_FIELDS[rnd.nextInt(BUFFER_FIELDS.length)],
+                new int[] {
+                      0xFFFFFFFF,
+                      0,
+                      8,
+                      rnd.nextInt(Math.max(1, m.length)),
+                      m.length,
+                      m.length - 1,
+                      0x7FFFFFFF
+                    }
+                    [rnd.nextInt(7)]);
         case 7 -> {
           // Move one buffer onto another: overlapping fields.
           int from = BUFFER_FIELDS[rnd.nextInt(BUFFER_FIELDS.length)];
@@ -191,8 +234,14 @@ class NtlmFuzzTest {
         case 9 -> {
           if (m.length >= 16) {
             int flags = rnd.nextInt();
-            System.arraycopy(new byte[] {(byte) flags, (byte) (flags >>> 8), (byte) (flags >>> 16), (byte) (flags >>> 24)},
-                0, m, m.length >= 64 && rnd.nextBoolean() ? 60 : 12, 4);
+            System.arraycopy(
+                new byte[] {
+                  (byte) flags, (byte) (flags >>> 8), (byte) (flags >>> 16), (byte) (flags >>> 24)
+                },
+                0,
+                m,
+                m.length >= 64 && rnd.nextBoolean() ? 60 : 12,
+                4);
           }
         }
         default -> {

@@ -12,14 +12,17 @@ import org.junit.jupiter.api.Test;
 class NtlmParsingTest {
   final FakeServer server = new FakeServer();
   final FakeServer.TestClock clock = new FakeServer.TestClock();
-  final NtlmMechanism mechanism = NtlmMechanism.create(FakeServer.values(), "", server, clock, new Random(3));
-  final NtlmTestClient client = NtlmTestClient.withPassword("alice", "", NtlmExchangeTest.PASSWORD).clock(clock);
+  final NtlmMechanism mechanism =
+      NtlmMechanism.create(FakeServer.values(), "", server, clock, new Random(3));
+  final NtlmTestClient client =
+      NtlmTestClient.withPassword("alice", "", NtlmExchangeTest.PASSWORD).clock(clock);
   NtlmExchange exchange;
 
   /** A valid NTLMv2 AUTHENTICATE (Unicode, Version, no MIC) for a fresh exchange's CHALLENGE. */
   byte[] authenticate() {
     exchange = mechanism.newExchange();
-    client.readChallenge(assertInstanceOf(NtlmStep.Challenge.class, exchange.accept(client.negotiate())).token());
+    client.readChallenge(
+        assertInstanceOf(NtlmStep.Challenge.class, exchange.accept(client.negotiate())).token());
     return client.authenticateV2();
   }
 
@@ -48,15 +51,25 @@ class NtlmParsingTest {
   @Test
   void truncatedMessages() {
     exchange = mechanism.newExchange();
-    assertEquals("truncated NEGOTIATE message: 20 bytes, its fixed part is 32",
+    assertEquals(
+        "truncated NEGOTIATE message: 20 bytes, its fixed part is 32",
         refusal(Arrays.copyOf(client.negotiate(), 20)));
     byte[] m = authenticate();
-    assertEquals("truncated AUTHENTICATE message: 63 bytes, its fixed part is 64", refusal(Arrays.copyOf(m, 63)));
+    assertEquals(
+        "truncated AUTHENTICATE message: 63 bytes, its fixed part is 64",
+        refusal(Arrays.copyOf(m, 63)));
     m = authenticate();
-    assertEquals("AUTHENTICATE field EncryptedRandomSessionKey runs past the end of the message (offset "
-        + offset(m, 52) + ", length 16, message " + (m.length - 1) + " bytes)", refusal(Arrays.copyOf(m, m.length - 1)));
+    assertEquals(
+        "AUTHENTICATE field EncryptedRandomSessionKey runs past the end of the message (offset "
+            + offset(m, 52)
+            + ", length 16, message "
+            + (m.length - 1)
+            + " bytes)",
+        refusal(Arrays.copyOf(m, m.length - 1)));
     exchange = mechanism.newExchange();
-    assertEquals("not an NTLMSSP message (no \"NTLMSSP\\0\" signature)", refusal(Arrays.copyOf(client.negotiate(), 11)));
+    assertEquals(
+        "not an NTLMSSP message (no \"NTLMSSP\\0\" signature)",
+        refusal(Arrays.copyOf(client.negotiate(), 11)));
   }
 
   @Test
@@ -66,24 +79,32 @@ class NtlmParsingTest {
     assertEquals("NTLM token of 65537 bytes; at most 65536 are accepted", refusal(huge));
     byte[] m = authenticate();
     set(m, 20, 0xFFFF, 64);
-    assertEquals("AUTHENTICATE field NtChallengeResponse is 65535 bytes; expected 1 to 8192", refusal(m));
+    assertEquals(
+        "AUTHENTICATE field NtChallengeResponse is 65535 bytes; expected 1 to 8192", refusal(m));
     m = authenticate();
     set(m, 12, 0xFFFF, 64);
-    assertEquals("AUTHENTICATE field LmChallengeResponse is 65535 bytes; expected 1 to 24", refusal(m));
+    assertEquals(
+        "AUTHENTICATE field LmChallengeResponse is 65535 bytes; expected 1 to 24", refusal(m));
     m = authenticate();
     set(m, 52, 8, offset(m, 52));
-    assertEquals("AUTHENTICATE field EncryptedRandomSessionKey is 8 bytes; it must be 16", refusal(m));
+    assertEquals(
+        "AUTHENTICATE field EncryptedRandomSessionKey is 8 bytes; it must be 16", refusal(m));
   }
 
   @Test
   void offsetsOutsideTheMessageOrIntoTheHeader() {
     byte[] m = authenticate();
     set(m, 36, length(m, 36), 0xFFFFFFF0);
-    assertEquals("AUTHENTICATE field UserName runs past the end of the message (offset 4294967280, length 10, "
-        + "message " + m.length + " bytes)", refusal(m));
+    assertEquals(
+        "AUTHENTICATE field UserName runs past the end of the message (offset 4294967280, length 10, "
+            + "message "
+            + m.length
+            + " bytes)",
+        refusal(m));
     m = authenticate();
     set(m, 36, length(m, 36), 8);
-    assertEquals("AUTHENTICATE field UserName points into the message header (offset 8)", refusal(m));
+    assertEquals(
+        "AUTHENTICATE field UserName points into the message header (offset 8)", refusal(m));
   }
 
   @Test
@@ -114,14 +135,16 @@ class NtlmParsingTest {
     byte[] negotiate = client.negotiate();
     exchange.accept(negotiate);
     negotiate[8] = 3;
-    assertEquals("truncated AUTHENTICATE message: 40 bytes, its fixed part is 64", refusal(negotiate));
+    assertEquals(
+        "truncated AUTHENTICATE message: 40 bytes, its fixed part is 64", refusal(negotiate));
   }
 
   @Test
   void ntResponseSizesAndBlobVersion() {
     byte[] m = authenticate();
     set(m, 20, 30, offset(m, 20));
-    assertEquals("NT response of 30 bytes is neither NTLMv1 (24) nor NTLMv2 (at least 48)", refusal(m));
+    assertEquals(
+        "NT response of 30 bytes is neither NTLMv1 (24) nor NTLMv2 (at least 48)", refusal(m));
     m = authenticate();
     m[offset(m, 20) + 16] = 2;
     assertEquals("NTLMv2 blob version 2.1; expected 1.1", refusal(m));
@@ -131,34 +154,53 @@ class NtlmParsingTest {
   void avPairLists() throws Malformed {
     byte[] ok = {2, 0, 2, 0, 'A', 0, 0, 0, 0, 0};
     assertEquals(1, AvPairs.parse(ok, 0, ok.length, "t").size());
-    assertEquals("t: the AV pair list does not end with MsvAvEOL",
+    assertEquals(
+        "t: the AV pair list does not end with MsvAvEOL",
         assertThrows(Malformed.class, () -> AvPairs.parse(ok, 0, 6, "t")).getMessage());
     byte[] pastEnd = {2, 0, 10, 0, 'A', 0, 0, 0, 0, 0};
-    assertEquals("t: MsvAvNbDomainName runs past the end of the AV pair list",
-        assertThrows(Malformed.class, () -> AvPairs.parse(pastEnd, 0, pastEnd.length, "t")).getMessage());
+    assertEquals(
+        "t: MsvAvNbDomainName runs past the end of the AV pair list",
+        assertThrows(Malformed.class, () -> AvPairs.parse(pastEnd, 0, pastEnd.length, "t"))
+            .getMessage());
     byte[] twice = {6, 0, 4, 0, 2, 0, 0, 0, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    assertEquals("t: MsvAvFlags appears twice",
-        assertThrows(Malformed.class, () -> AvPairs.parse(twice, 0, twice.length, "t")).getMessage());
+    assertEquals(
+        "t: MsvAvFlags appears twice",
+        assertThrows(Malformed.class, () -> AvPairs.parse(twice, 0, twice.length, "t"))
+            .getMessage());
     byte[] eolValue = {0, 0, 2, 0, 0, 0};
-    assertEquals("t: MsvAvEOL has a value",
-        assertThrows(Malformed.class, () -> AvPairs.parse(eolValue, 0, eolValue.length, "t")).getMessage());
+    assertEquals(
+        "t: MsvAvEOL has a value",
+        assertThrows(Malformed.class, () -> AvPairs.parse(eolValue, 0, eolValue.length, "t"))
+            .getMessage());
     byte[] shortFlags = {6, 0, 2, 0, 2, 0, 0, 0, 0, 0};
-    assertEquals("t: MsvAvFlags is 2 bytes; it must be 4",
-        assertThrows(Malformed.class, () -> AvPairs.parse(shortFlags, 0, shortFlags.length, "t")).getMessage());
+    assertEquals(
+        "t: MsvAvFlags is 2 bytes; it must be 4",
+        assertThrows(Malformed.class, () -> AvPairs.parse(shortFlags, 0, shortFlags.length, "t"))
+            .getMessage());
     byte[] oddName = {1, 0, 3, 0, 'A', 0, 'B', 0, 0, 0, 0};
-    assertEquals("t: MsvAvNbComputerName has an odd length (3) for UTF-16",
-        assertThrows(Malformed.class, () -> AvPairs.parse(oddName, 0, oddName.length, "t")).getMessage());
+    assertEquals(
+        "t: MsvAvNbComputerName has an odd length (3) for UTF-16",
+        assertThrows(Malformed.class, () -> AvPairs.parse(oddName, 0, oddName.length, "t"))
+            .getMessage());
     byte[] unknownId = {(byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0, 0, 0};
-    assertEquals(1, AvPairs.parse(unknownId, 0, unknownId.length, "t").size(), "unknown pairs are skipped, not fatal");
+    assertEquals(
+        1,
+        AvPairs.parse(unknownId, 0, unknownId.length, "t").size(),
+        "unknown pairs are skipped, not fatal");
   }
 
   @Test
   void aBlobWhoseAvListNeverEnds() {
     // MsvAvEOL replaced by an unknown pair that swallows the blob's trailing zeros: no EOL is left.
-    NtlmTestClient c = client.editTargetInfo(info -> NtlmTestClient.concat(Arrays.copyOf(info, info.length - 4),
-        new byte[] {0x0B, 0, 4, 0}));
+    NtlmTestClient c =
+        client.editTargetInfo(
+            info ->
+                NtlmTestClient.concat(
+                    Arrays.copyOf(info, info.length - 4), new byte[] {0x0B, 0, 4, 0}));
     exchange = mechanism.newExchange();
-    c.readChallenge(assertInstanceOf(NtlmStep.Challenge.class, exchange.accept(c.negotiate())).token());
-    assertEquals("NTLMv2 blob: the AV pair list does not end with MsvAvEOL", refusal(c.authenticateV2()));
+    c.readChallenge(
+        assertInstanceOf(NtlmStep.Challenge.class, exchange.accept(c.negotiate())).token());
+    assertEquals(
+        "NTLMv2 blob: the AV pair list does not end with MsvAvEOL", refusal(c.authenticateV2()));
   }
 }

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
@@ -20,8 +22,6 @@ import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.authhost.api.TokenHandle;
 import org.junit.jupiter.api.Test;
-import java.time.Duration;
-import java.util.Set;
 
 /** The plug-in as the host sees it: results, blobs, events and token ownership. */
 class NtlmPluginTest {
@@ -37,7 +37,8 @@ class NtlmPluginTest {
     assertEquals("NTLM", s.get());
     Out<Integer> flags = new Out<>();
     assertEquals(HResult.S_OK, p.getFlags(flags));
-    assertEquals(AuthenticationFlags.CLIENT_SHOWS_UI | AuthenticationFlags.CHALLENGE_FIRST, flags.get());
+    assertEquals(
+        AuthenticationFlags.CLIENT_SHOWS_UI | AuthenticationFlags.CHALLENGE_FIRST, flags.get());
   }
 
   @Test
@@ -104,9 +105,15 @@ class NtlmPluginTest {
     assertEquals(AuthenticationResult.DENIED, a.result());
     assertNull(a.blob(), "the host asks for a fresh bare challenge");
     assertEquals(HResult.S_OK, a.hr());
-    assertEquals("alice", c.user.userName().orElseThrow(), "the host's lockout counts it against the account");
-    assertEquals(List.of("NTLM logon from 127.0.0.1 as 'alice' refused: wrong password for 'alice': the NTLMv2 "
-        + "proof does not match"), h.server.texts(EventLevel.INFORMATION));
+    assertEquals(
+        "alice",
+        c.user.userName().orElseThrow(),
+        "the host's lockout counts it against the account");
+    assertEquals(
+        List.of(
+            "NTLM logon from 127.0.0.1 as 'alice' refused: wrong password for 'alice': the NTLMv2 "
+                + "proof does not match"),
+        h.server.texts(EventLevel.INFORMATION));
     assertTrue(h.server.openHandles.isEmpty());
     assertEquals(HResult.SEC_E_NO_IMPERSONATION, c.context.getImpersonationToken(new Out<>()));
     assertNoSecretsIn(h, NtlmTestClient.ntHash("guess"), NtlmTestClient.ntHash(PASSWORD));
@@ -116,7 +123,8 @@ class NtlmPluginTest {
   void refusalsAreAuditedAndCutShort() {
     PluginHarness h = new PluginHarness();
     String longName = "x".repeat(250);
-    assertEquals(AuthenticationResult.DENIED, h.connect().logOn(h.client(longName, "", PASSWORD)).result());
+    assertEquals(
+        AuthenticationResult.DENIED, h.connect().logOn(h.client(longName, "", PASSWORD)).result());
     String text = h.server.texts(EventLevel.INFORMATION).get(0);
     assertTrue(text.length() <= PluginEvents.MAX_TEXT + 3, text);
     assertTrue(text.contains("xxx...'"), text);
@@ -130,8 +138,13 @@ class NtlmPluginTest {
     PluginHarness.Connection other = h.connect();
     PluginHarness.Answer a = other.send(client.authenticateHeader(challenge.blob()).substring(5));
     assertEquals(AuthenticationResult.DENIED, a.result());
-    assertTrue(h.server.texts(EventLevel.INFORMATION).get(0).endsWith("refused: AUTHENTICATE without a CHALLENGE "
-        + "on this connection: none was issued, or it was already used"));
+    assertTrue(
+        h.server
+            .texts(EventLevel.INFORMATION)
+            .get(0)
+            .endsWith(
+                "refused: AUTHENTICATE without a CHALLENGE "
+                    + "on this connection: none was issued, or it was already used"));
   }
 
   @Test
@@ -141,19 +154,26 @@ class NtlmPluginTest {
     NtlmTestClient client = h.client("alice", "", PASSWORD);
     PluginHarness.Answer challenge = c.send(client.negotiateHeader().substring(5));
     assertEquals(AuthenticationResult.CONTINUE, c.send("").result());
-    assertEquals(AuthenticationResult.DENIED, c.send(client.authenticateHeader(challenge.blob()).substring(5)).result());
+    assertEquals(
+        AuthenticationResult.DENIED,
+        c.send(client.authenticateHeader(challenge.blob()).substring(5)).result());
   }
 
   @Test
   void garbageIsDenied() {
     PluginHarness h = new PluginHarness();
     assertEquals(AuthenticationResult.DENIED, h.connect().send("not base64!").result());
-    assertEquals(AuthenticationResult.DENIED, h.connect().send("A".repeat(NtlmContext.MAX_BASE64 + 4)).result());
-    assertEquals(AuthenticationResult.DENIED, h.connect().send(Base64.getEncoder().encodeToString(new byte[40])).result());
-    assertEquals(List.of(
-        "NTLM logon from 127.0.0.1 refused: the NTLM token is not base64",
-        "NTLM logon from 127.0.0.1 refused: an NTLM token of 87388 base64 characters; at most 87384 are accepted",
-        "NTLM logon from 127.0.0.1 refused: not an NTLMSSP message (no \"NTLMSSP\\0\" signature)"),
+    assertEquals(
+        AuthenticationResult.DENIED,
+        h.connect().send("A".repeat(NtlmContext.MAX_BASE64 + 4)).result());
+    assertEquals(
+        AuthenticationResult.DENIED,
+        h.connect().send(Base64.getEncoder().encodeToString(new byte[40])).result());
+    assertEquals(
+        List.of(
+            "NTLM logon from 127.0.0.1 refused: the NTLM token is not base64",
+            "NTLM logon from 127.0.0.1 refused: an NTLM token of 87388 base64 characters; at most 87384 are accepted",
+            "NTLM logon from 127.0.0.1 refused: not an NTLMSSP message (no \"NTLMSSP\\0\" signature)"),
         h.server.texts(EventLevel.INFORMATION));
   }
 
@@ -161,7 +181,8 @@ class NtlmPluginTest {
   void anAccountTheHostNoLongerLogsOnIsDenied() {
     PluginHarness h = new PluginHarness();
     h.server.logonRefused.add("alice");
-    assertEquals(AuthenticationResult.DENIED, h.connect().logOn(h.client("alice", "", PASSWORD)).result());
+    assertEquals(
+        AuthenticationResult.DENIED, h.connect().logOn(h.client("alice", "", PASSWORD)).result());
     assertTrue(h.server.openHandles.isEmpty());
   }
 
@@ -175,8 +196,12 @@ class NtlmPluginTest {
     List<FakeServer.Event> errors = h.server.events(EventLevel.ERROR);
     assertEquals(1, errors.size());
     assertEquals(HResult.E_FAIL, errors.get(0).code());
-    assertEquals("NTLM failed: the host's credential service answered " + HResult.E_FAIL + " for getNtHash; fix it, "
-        + "then run: authhost plugins enable ntlm", errors.get(0).text());
+    assertEquals(
+        "NTLM failed: the host's credential service answered "
+            + HResult.E_FAIL
+            + " for getNtHash; fix it, "
+            + "then run: authhost plugins enable ntlm",
+        errors.get(0).text());
   }
 
   @Test
@@ -208,11 +233,15 @@ class NtlmPluginTest {
   @Test
   void aBadSettingFailsInitializeWithTheFix() {
     NtlmAuthenticationPlugin p = new NtlmAuthenticationPlugin();
-    PluginException e = assertThrows(PluginException.class,
-        () -> p.initialize(new FakeServer(), FakeServer.values("requireMic", "yes")));
+    PluginException e =
+        assertThrows(
+            PluginException.class,
+            () -> p.initialize(new FakeServer(), FakeServer.values("requireMic", "yes")));
     assertEquals(HResult.E_INVALIDARG, e.hresult());
-    assertEquals("named value 'requireMic' must be \"true\" or \"false\"; fix plugins.settings.ntlm.properties."
-        + "requireMic in host.json", e.getMessage());
+    assertEquals(
+        "named value 'requireMic' must be \"true\" or \"false\"; fix plugins.settings.ntlm.properties."
+            + "requireMic in host.json",
+        e.getMessage());
   }
 
   @Test
@@ -230,12 +259,13 @@ class NtlmPluginTest {
   @Test
   void theMechanismKeepsTheHostsClock() {
     Clock hostTime = new FakeServer.TestClock(Instant.parse("2001-01-01T00:00:00Z"));
-    FakeServer server = new FakeServer() {
-      @Override
-      public Clock clock() {
-        return hostTime;
-      }
-    };
+    FakeServer server =
+        new FakeServer() {
+          @Override
+          public Clock clock() {
+            return hostTime;
+          }
+        };
 
     // The public factory, as the Negotiate plug-in calls it for the NTLM it bundles.
     assertSame(hostTime, NtlmMechanism.create(FakeServer.values(), "", server).clock);

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Set;
+import org.authhost.api.CredentialService;
 import org.authhost.api.HResult;
 import org.authhost.api.PluginException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.authhost.api.CredentialService;
 
 /** The named values: defaults from the server name, the prefix, and what a wrong value says. */
 class NtlmSettingsTest {
@@ -47,10 +47,31 @@ class NtlmSettingsTest {
 
   @Test
   void everyValueSet() {
-    NtlmSettings s = NtlmSettings.from(FakeServer.values("netbiosComputer", "STREAM1", "netbiosDomain", "CORP",
-        "dnsComputer", "stream1.corp.example", "dnsDomain", "corp.example", "acceptedDomains", " OTHER , legacy.example ",
-        "timestampSkewSeconds", "30", "handshakeTimeoutSeconds", "10", "allowNtlmV1", "TRUE",
-        "emptyDomainFallback", "false", "requireMic", "true"), "", "ignored");
+    NtlmSettings s =
+        NtlmSettings.from(
+            FakeServer.values(
+                "netbiosComputer",
+                "STREAM1",
+                "netbiosDomain",
+                "CORP",
+                "dnsComputer",
+                "stream1.corp.example",
+                "dnsDomain",
+                "corp.example",
+                "acceptedDomains",
+                " OTHER , legacy.example ",
+                "timestampSkewSeconds",
+                "30",
+                "handshakeTimeoutSeconds",
+                "10",
+                "allowNtlmV1",
+                "TRUE",
+                "emptyDomainFallback",
+                "false",
+                "requireMic",
+                "true"),
+            "",
+            "ignored");
     assertEquals("CORP", s.netbiosDomain());
     assertFalse(s.standalone());
     assertEquals(Set.of("OTHER", "LEGACY.EXAMPLE"), s.acceptedDomains());
@@ -63,62 +84,92 @@ class NtlmSettingsTest {
     assertTrue(s.serves("Corp"));
     assertTrue(s.serves("STREAM1.corp.example"));
     assertFalse(s.serves("elsewhere"));
-    assertTrue(NtlmSettings.from(FakeServer.values("acceptedDomains", "*"), "", "x").serves("elsewhere"));
+    assertTrue(
+        NtlmSettings.from(FakeServer.values("acceptedDomains", "*"), "", "x").serves("elsewhere"));
   }
 
   @Test
   void aPrefixReadsOnlyItsOwnNames() {
-    NtlmSettings s = NtlmSettings.from(FakeServer.values("ntlm.requireMic", "true", "requireMic", "false",
-        "spn", "HTTP/media01"), "ntlm.", "media01");
+    NtlmSettings s =
+        NtlmSettings.from(
+            FakeServer.values(
+                "ntlm.requireMic", "true", "requireMic", "false", "spn", "HTTP/media01"),
+            "ntlm.",
+            "media01");
     assertTrue(s.requireMic());
-    PluginException e = assertThrows(PluginException.class,
-        () -> NtlmSettings.from(FakeServer.values("ntlm.requireMIC", "true"), "ntlm.", "media01"));
-    assertTrue(e.getMessage().startsWith("named value 'ntlm.requireMIC' is not an NTLM setting; the settings are "),
+    PluginException e =
+        assertThrows(
+            PluginException.class,
+            () ->
+                NtlmSettings.from(
+                    FakeServer.values("ntlm.requireMIC", "true"), "ntlm.", "media01"));
+    assertTrue(
+        e.getMessage()
+            .startsWith("named value 'ntlm.requireMIC' is not an NTLM setting; the settings are "),
         e.getMessage());
-    assertTrue(e.getMessage().endsWith("; fix plugins.settings.ntlm.properties.ntlm.requireMIC in host.json"));
+    assertTrue(
+        e.getMessage()
+            .endsWith("; fix plugins.settings.ntlm.properties.ntlm.requireMIC in host.json"));
   }
 
   @Test
   void anUnknownNameIsRefused() {
-    PluginException e = assertThrows(PluginException.class,
-        () -> NtlmSettings.from(FakeServer.values("allowNTLMv1", "true"), "", "media01"));
+    PluginException e =
+        assertThrows(
+            PluginException.class,
+            () -> NtlmSettings.from(FakeServer.values("allowNTLMv1", "true"), "", "media01"));
     assertEquals(HResult.E_INVALIDARG, e.hresult());
-    assertEquals("named value 'allowNTLMv1' is not an NTLM setting; the settings are netbiosComputer, netbiosDomain, "
-        + "dnsComputer, dnsDomain, acceptedDomains, timestampSkewSeconds, handshakeTimeoutSeconds, allowNtlmV1, "
-        + "emptyDomainFallback, requireMic; fix plugins.settings.ntlm.properties.allowNTLMv1 in host.json",
+    assertEquals(
+        "named value 'allowNTLMv1' is not an NTLM setting; the settings are netbiosComputer, netbiosDomain, "
+            + "dnsComputer, dnsDomain, acceptedDomains, timestampSkewSeconds, handshakeTimeoutSeconds, allowNtlmV1, "
+            + "emptyDomainFallback, requireMic; fix plugins.settings.ntlm.properties.allowNTLMv1 in host.json",
         e.getMessage());
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '#', value = {
-    "netbiosComputer#SIXTEEN-CHARS-XX#must be 1 to 15 printable ASCII characters without spaces or \\/:*?\"<>|",
-    "netbiosDomain#A B#must be 1 to 15 printable ASCII characters without spaces or \\/:*?\"<>|",
-    "dnsComputer#host name#must be a DNS name: 1 to 255 ASCII letters, digits, '-', '_' or '.'",
-    "dnsDomain#'  '#must be a DNS name: 1 to 255 ASCII letters, digits, '-', '_' or '.'",
-    "acceptedDomains#a,,b#must be a comma-separated list of domain names (1 to 255 characters each) or *",
-    "timestampSkewSeconds#0#must be a whole number of seconds from 1 to 86400",
-    "timestampSkewSeconds#five#must be a whole number of seconds from 1 to 86400",
-    "handshakeTimeoutSeconds#3601#must be a whole number of seconds from 1 to 3600",
-    "allowNtlmV1#1#must be \"true\" or \"false\"",
-    "emptyDomainFallback#on#must be \"true\" or \"false\"",
-  })
+  @CsvSource(
+      delimiter = '#',
+      value = {
+        "netbiosComputer#SIXTEEN-CHARS-XX#must be 1 to 15 printable ASCII characters without spaces or \\/:*?\"<>|",
+        "netbiosDomain#A B#must be 1 to 15 printable ASCII characters without spaces or \\/:*?\"<>|",
+        "dnsComputer#host name#must be a DNS name: 1 to 255 ASCII letters, digits, '-', '_' or '.'",
+        "dnsDomain#'  '#must be a DNS name: 1 to 255 ASCII letters, digits, '-', '_' or '.'",
+        "acceptedDomains#a,,b#must be a comma-separated list of domain names (1 to 255 characters each) or *",
+        "timestampSkewSeconds#0#must be a whole number of seconds from 1 to 86400",
+        "timestampSkewSeconds#five#must be a whole number of seconds from 1 to 86400",
+        "handshakeTimeoutSeconds#3601#must be a whole number of seconds from 1 to 3600",
+        "allowNtlmV1#1#must be \"true\" or \"false\"",
+        "emptyDomainFallback#on#must be \"true\" or \"false\"",
+      })
   void aWrongValueNamesTheFix(String name, String value, String problem) {
-    PluginException e = assertThrows(PluginException.class,
-        () -> NtlmSettings.from(FakeServer.values(name, value), "", "media01"));
+    PluginException e =
+        assertThrows(
+            PluginException.class,
+            () -> NtlmSettings.from(FakeServer.values(name, value), "", "media01"));
     assertEquals(HResult.E_INVALIDARG, e.hresult());
-    assertEquals("named value '" + name + "' " + problem + "; fix plugins.settings.ntlm.properties." + name
-        + " in host.json", e.getMessage());
+    assertEquals(
+        "named value '"
+            + name
+            + "' "
+            + problem
+            + "; fix plugins.settings.ntlm.properties."
+            + name
+            + " in host.json",
+        e.getMessage());
   }
 
   @Test
   void theMechanismNeedsTheCredentialService() {
-    FakeServer old = new FakeServer() {
-      @Override
-      public CredentialService credentials() {
-        return null;
-      }
-    };
-    PluginException e = assertThrows(PluginException.class, () -> NtlmMechanism.create(FakeServer.values(), "", old));
+    FakeServer old =
+        new FakeServer() {
+          @Override
+          public CredentialService credentials() {
+            return null;
+          }
+        };
+    PluginException e =
+        assertThrows(
+            PluginException.class, () -> NtlmMechanism.create(FakeServer.values(), "", old));
     assertEquals(HResult.E_NOINTERFACE, e.hresult());
   }
 }

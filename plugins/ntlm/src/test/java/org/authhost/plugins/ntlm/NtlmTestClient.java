@@ -17,9 +17,9 @@ import org.bouncycastle.crypto.digests.MD4Digest;
 
 /**
  * A scriptable NTLM client for tests (MS-NLMP §3.1 client role), written apart from the plug-in's
- * code so that the two check each other: it builds NEGOTIATE, reads a CHALLENGE, and builds
- * NTLMv2 (optionally with MIC and KEY_EXCH), NTLMv1 (with or without extended session security),
- * LM-only and anonymous AUTHENTICATE messages. Needs only the JDK and BouncyCastle's MD4.
+ * code so that the two check each other: it builds NEGOTIATE, reads a CHALLENGE, and builds NTLMv2
+ * (optionally with MIC and KEY_EXCH), NTLMv1 (with or without extended session security), LM-only
+ * and anonymous AUTHENTICATE messages. Needs only the JDK and BouncyCastle's MD4.
  *
  * <p>Typical use, raw tokens:
  *
@@ -30,8 +30,8 @@ import org.bouncycastle.crypto.digests.MD4Digest;
  * exchange.accept(c.authenticateV2());
  * }</pre>
  *
- * Over HTTP, {@link #negotiateHeader()} and {@link #authenticateHeader(String)} give the
- * {@code Authorization} values and read the {@code WWW-Authenticate} one.
+ * Over HTTP, {@link #negotiateHeader()} and {@link #authenticateHeader(String)} give the {@code
+ * Authorization} values and read the {@code WWW-Authenticate} one.
  *
  * <p>Not thread-safe; one instance per handshake (it keeps the NEGOTIATE and CHALLENGE bytes for
  * the MIC).
@@ -53,6 +53,7 @@ public final class NtlmTestClient {
 
   /** What curl 7.88 sends: OEM, REQUEST_TARGET, NTLM, ALWAYS_SIGN, EXTENDED_SESSIONSECURITY. */
   public static final int CURL_FLAGS = 0x00088206;
+
   /** A Windows-like offer: UNICODE and OEM, signing, ESS, VERSION, 128/56-bit, KEY_EXCH. */
   public static final int WINDOWS_FLAGS = 0xE2088217;
 
@@ -66,8 +67,16 @@ public final class NtlmTestClient {
   private boolean hashWithEmptyDomain;
   private Clock clock = Clock.systemUTC();
   private Instant time;
-  private byte[] clientChallenge = {(byte) 0xaa, (byte) 0xaa, (byte) 0xaa, (byte) 0xaa, (byte) 0xaa, (byte) 0xaa,
-      (byte) 0xaa, (byte) 0xaa};
+  private byte[] clientChallenge = {
+    (byte) 0xaa,
+    (byte) 0xaa,
+    (byte) 0xaa,
+    (byte) 0xaa,
+    (byte) 0xaa,
+    (byte) 0xaa,
+    (byte) 0xaa,
+    (byte) 0xaa
+  };
   private byte[] randomSessionKey = filled(16, 0x55);
   private UnaryOperator<byte[]> targetInfoEdit = UnaryOperator.identity();
 
@@ -90,7 +99,8 @@ public final class NtlmTestClient {
     return new NtlmTestClient(user, domain, "WORKSTATION", ntHash(password));
   }
 
-  public static NtlmTestClient withNtHash(String user, String domain, String workstation, byte[] ntHash) {
+  public static NtlmTestClient withNtHash(
+      String user, String domain, String workstation, byte[] ntHash) {
     return new NtlmTestClient(user, domain, workstation, ntHash);
   }
 
@@ -104,7 +114,9 @@ public final class NtlmTestClient {
     return out;
   }
 
-  /** The NEGOTIATE flags to offer (default {@link #WINDOWS_FLAGS}; {@link #CURL_FLAGS} for curl's). */
+  /**
+   * The NEGOTIATE flags to offer (default {@link #WINDOWS_FLAGS}; {@link #CURL_FLAGS} for curl's).
+   */
   public NtlmTestClient offer(int flags) {
     this.offer = flags;
     return this;
@@ -116,7 +128,9 @@ public final class NtlmTestClient {
     return this;
   }
 
-  /** Compute NTOWFv2 with an empty UserDom while still sending the domain (a known client quirk). */
+  /**
+   * Compute NTOWFv2 with an empty UserDom while still sending the domain (a known client quirk).
+   */
   public NtlmTestClient hashWithEmptyDomain(boolean on) {
     this.hashWithEmptyDomain = on;
     return this;
@@ -175,7 +189,9 @@ public final class NtlmTestClient {
     return "NTLM " + Base64.getEncoder().encodeToString(negotiate());
   }
 
-  /** Reads a CHALLENGE_MESSAGE; trusts it (this is a test client talking to the code under test). */
+  /**
+   * Reads a CHALLENGE_MESSAGE; trusts it (this is a test client talking to the code under test).
+   */
   public NtlmTestClient readChallenge(byte[] message) {
     challenge = message.clone();
     challengeFlags = (int) u32(message, 20);
@@ -188,7 +204,7 @@ public final class NtlmTestClient {
 
   /** The value of AV pair {@code id} in the CHALLENGE's TargetInfo, or {@code null}. */
   public byte[] targetInfoValue(int id) {
-    for (int at = 0; at + 4 <= targetInfo.length;) {
+    for (int at = 0; at + 4 <= targetInfo.length; ) {
       int avId = u16(targetInfo, at);
       int len = u16(targetInfo, at + 2);
       if (avId == 0) {
@@ -202,7 +218,9 @@ public final class NtlmTestClient {
     return null;
   }
 
-  /** Reads a {@code WWW-Authenticate: NTLM <base64>} value and answers with an NTLMv2 AUTHENTICATE. */
+  /**
+   * Reads a {@code WWW-Authenticate: NTLM <base64>} value and answers with an NTLMv2 AUTHENTICATE.
+   */
   public String authenticateHeader(String wwwAuthenticate) {
     String b64 = wwwAuthenticate.strip();
     if (b64.regionMatches(true, 0, "NTLM ", 0, 5)) {
@@ -217,15 +235,28 @@ public final class NtlmTestClient {
     requireChallenge();
     byte[] info = targetInfoEdit.apply(mic ? withMicFlag(targetInfo) : targetInfo.clone());
     byte[] timestamp = targetInfoValue(7);
-    byte[] blobTime = time != null ? fileTime(time) : timestamp != null ? timestamp : fileTime(clock.instant());
-    byte[] temp = concat(new byte[] {1, 1, 0, 0, 0, 0, 0, 0}, blobTime, clientChallenge, new byte[4], info,
-        new byte[4]);
-    byte[] responseKey = hmacMd5(ntHash, (upper(user) + (hashWithEmptyDomain ? "" : domain))
-        .getBytes(StandardCharsets.UTF_16LE));
+    byte[] blobTime =
+        time != null ? fileTime(time) : timestamp != null ? timestamp : fileTime(clock.instant());
+    byte[] temp =
+        concat(
+            new byte[] {1, 1, 0, 0, 0, 0, 0, 0},
+            blobTime,
+            clientChallenge,
+            new byte[4],
+            info,
+            new byte[4]);
+    byte[] responseKey =
+        hmacMd5(
+            ntHash,
+            (upper(user) + (hashWithEmptyDomain ? "" : domain))
+                .getBytes(StandardCharsets.UTF_16LE));
     byte[] proof = hmacMd5(responseKey, serverChallenge, temp);
     byte[] nt = concat(proof, temp);
     // MS-NLMP §3.1.5.2.1: with the server's timestamp (and so a MIC), the LM response is zeros.
-    byte[] lm = mic ? new byte[24] : concat(hmacMd5(responseKey, serverChallenge, clientChallenge), clientChallenge);
+    byte[] lm =
+        mic
+            ? new byte[24]
+            : concat(hmacMd5(responseKey, serverChallenge, clientChallenge), clientChallenge);
     byte[] sessionBaseKey = hmacMd5(responseKey, proof);
     return authenticate(lm, nt, sessionBaseKey, mic);
   }
@@ -256,10 +287,13 @@ public final class NtlmTestClient {
     return authenticate(desl(ntHash, serverChallenge), new byte[0], new byte[16], false);
   }
 
-  /** An anonymous AUTHENTICATE (MS-NLMP §3.2.5.1.2): no user, Z(1) LM, no NT response, ANONYMOUS. */
+  /**
+   * An anonymous AUTHENTICATE (MS-NLMP §3.2.5.1.2): no user, Z(1) LM, no NT response, ANONYMOUS.
+   */
   public byte[] authenticateAnonymous() {
     requireChallenge();
-    return build(challengeFlags | ANONYMOUS, new byte[1], new byte[0], "", "", new byte[0], false, null);
+    return build(
+        challengeFlags | ANONYMOUS, new byte[1], new byte[0], "", "", new byte[0], false, null);
   }
 
   private byte[] authenticate(byte[] lm, byte[] nt, byte[] keyExchangeKey, boolean withMic) {
@@ -269,14 +303,29 @@ public final class NtlmTestClient {
     return build(challengeFlags, lm, nt, domain, user, encrypted, withMic, exportedSessionKey);
   }
 
-  private byte[] build(int flags, byte[] lm, byte[] nt, String dom, String name, byte[] encrypted, boolean withMic,
+  private byte[] build(
+      int flags,
+      byte[] lm,
+      byte[] nt,
+      String dom,
+      String name,
+      byte[] encrypted,
+      boolean withMic,
       byte[] micKey) {
     Charset cs = (flags & UNICODE) != 0 ? StandardCharsets.UTF_16LE : StandardCharsets.ISO_8859_1;
     byte[] d = dom.getBytes(cs);
     byte[] u = name.getBytes(cs);
     byte[] w = workstation.getBytes(cs);
     int headerLength = withMic ? 88 : (flags & VERSION) != 0 ? 72 : 64;
-    byte[] m = new byte[headerLength + d.length + u.length + w.length + lm.length + nt.length + encrypted.length];
+    byte[] m =
+        new byte
+            [headerLength
+                + d.length
+                + u.length
+                + w.length
+                + lm.length
+                + nt.length
+                + encrypted.length];
     header(m, 3);
     int at = headerLength;
     at = payload(m, 28, d, at);
@@ -300,7 +349,7 @@ public final class NtlmTestClient {
   private static byte[] withMicFlag(byte[] info) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     boolean done = false;
-    for (int at = 0; at + 4 <= info.length;) {
+    for (int at = 0; at + 4 <= info.length; ) {
       int id = u16(info, at);
       int len = u16(info, at + 2);
       if (id == 6) {
@@ -401,7 +450,8 @@ public final class NtlmTestClient {
   static byte[] desl(byte[] k, byte[] d) {
     byte[] k3 = new byte[7];
     System.arraycopy(k, 14, k3, 0, 2);
-    return concat(des(Arrays.copyOfRange(k, 0, 7), d), des(Arrays.copyOfRange(k, 7, 14), d), des(k3, d));
+    return concat(
+        des(Arrays.copyOfRange(k, 0, 7), d), des(Arrays.copyOfRange(k, 7, 14), d), des(k3, d));
   }
 
   private static byte[] des(byte[] k7, byte[] block) {
@@ -451,7 +501,10 @@ public final class NtlmTestClient {
   }
 
   private static long u32(byte[] b, int at) {
-    return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
+    return (b[at] & 0xFFL)
+        | (b[at + 1] & 0xFFL) << 8
+        | (b[at + 2] & 0xFFL) << 16
+        | (b[at + 3] & 0xFFL) << 24;
   }
 
   private static void put16(byte[] b, int at, int v) {

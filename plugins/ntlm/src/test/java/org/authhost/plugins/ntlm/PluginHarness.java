@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,11 +14,10 @@ import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.UserContext;
-import java.time.Duration;
 
 /**
- * Drives the plug-in as the host does for a connection-bound protocol: initialize, enable, then
- * one context per client connection, which gets every leg of that connection.
+ * Drives the plug-in as the host does for a connection-bound protocol: initialize, enable, then one
+ * context per client connection, which gets every leg of that connection.
  */
 final class PluginHarness {
   final FakeServer server;
@@ -39,25 +39,40 @@ final class PluginHarness {
       context = out.get();
     }
 
-    /** One leg: {@code blob} is the Authorization value after "NTLM ", or "" for the host's own ask. */
+    /**
+     * One leg: {@code blob} is the Authorization value after "NTLM ", or "" for the host's own ask.
+     */
     Answer send(String blob) {
       AtomicInteger calls = new AtomicInteger();
       Object token = new Object();
       Answer[] answer = new Answer[1];
-      HResult hr = context.authenticate(blob.getBytes(StandardCharsets.ISO_8859_1), user, null, null,
-          (result, challenge, ctx) -> {
-            calls.incrementAndGet();
-            assertEquals(token, ctx, "the context value comes back unchanged");
-            answer[0] = new Answer(result, challenge == null ? null
-                : new String(challenge, StandardCharsets.ISO_8859_1), null);
-            return HResult.S_OK;
-          }, token);
+      HResult hr =
+          context.authenticate(
+              blob.getBytes(StandardCharsets.ISO_8859_1),
+              user,
+              null,
+              null,
+              (result, challenge, ctx) -> {
+                calls.incrementAndGet();
+                assertEquals(token, ctx, "the context value comes back unchanged");
+                answer[0] =
+                    new Answer(
+                        result,
+                        challenge == null
+                            ? null
+                            : new String(challenge, StandardCharsets.ISO_8859_1),
+                        null);
+                return HResult.S_OK;
+              },
+              token);
       assertEquals(1, calls.get(), "the callback runs exactly once");
       assertNotNull(answer[0]);
       return new Answer(answer[0].result(), answer[0].blob(), hr);
     }
 
-    /** NEGOTIATE then AUTHENTICATE (NTLMv2) on this connection, as curl does without a 401 first. */
+    /**
+     * NEGOTIATE then AUTHENTICATE (NTLMv2) on this connection, as curl does without a 401 first.
+     */
     Answer logOn(NtlmTestClient client) {
       Answer challenge = send(client.negotiateHeader().substring(5));
       assertEquals(AuthenticationResult.CONTINUE, challenge.result());
