@@ -10,10 +10,11 @@ import org.authhost.host.time.HostClock;
  * and by when the next request head must have arrived. Sits next to the socket (before TLS), so
  * that it sees every byte, encrypted or not.
  *
- * <p>Reads are noted once per read batch and writes once per flush, a clock reading and a volatile
- * write each; a write is noted when it is flushed, not when the client has taken it, which differs
- * only by the one buffer that a client that stopped reading leaves unsent (the chunked writer and
- * the proxy write no more until it drains, so such a client still goes idle).
+ * <p>Reads are noted once per read batch (at its first read) and writes once per flush, a clock
+ * reading and a volatile write each; a write is noted when it is flushed, not when the client has
+ * taken it, which differs only by the one buffer that a client that stopped reading leaves unsent
+ * (the chunked writer and the proxy write no more until it drains, so such a client still goes
+ * idle).
  */
 final class ConnectionActivity extends ChannelDuplexHandler {
   /** {@link #headDeadlineNanos} while a request is in progress. */
@@ -25,6 +26,9 @@ final class ConnectionActivity extends ChannelDuplexHandler {
   private volatile long lastActivityNanos;
   private volatile long headDeadlineNanos = NONE;
   private volatile Channel channel;
+
+  /** Whether a read batch's time is noted; the event loop's only. */
+  private boolean inBatch;
 
   ConnectionActivity(ConnectionDeadlines deadlines, HostClock clock, long idleNanos) {
     this.deadlines = deadlines;
@@ -49,8 +53,19 @@ final class ConnectionActivity extends ChannelDuplexHandler {
   }
 
   @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    // Noted before the bytes go on, so that whatever they cause (a forward to the origin, an
+    // answer) comes after the note.
+    if (!inBatch) {
+      inBatch = true;
+      lastActivityNanos = clock.nanoTime();
+    }
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    lastActivityNanos = clock.nanoTime();
+    inBatch = false;
     super.channelReadComplete(ctx);
   }
 
@@ -75,7 +90,9 @@ final class ConnectionActivity extends ChannelDuplexHandler {
   }
 
   /**
-   * Whether nothing moved for the idle time, or the awaited request head is late, at {@code now}.
+   * Whether, at {@code now}, nothing moved either way for the idle time (a client that stopped
+   * sending its body or reading its answer holds a connection for nothing), or the awaited request
+   * head is late.
    */
   boolean overdue(long now) {
     long head = headDeadlineNanos;

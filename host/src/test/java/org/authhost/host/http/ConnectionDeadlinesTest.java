@@ -62,7 +62,8 @@ class ConnectionDeadlinesTest {
           "http": { "port": 0, "idleTimeoutMillis": %d },
           "publishingPoints": [
             { "name": "vod", "prefix": "/vod/", "directory": "../media" },
-            { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/" }
+            { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/",
+              "acl": [ { "principal": "Everyone", "rights": ["read", "write"] } ] }
           ]
         }
         """
@@ -161,6 +162,32 @@ class ConnectionDeadlinesTest {
       }
       send(client, "GET /vod/a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
       assertEquals("HTTP/1.1 200", answer(client), "the connection is still served");
+    }
+  }
+
+  @Test
+  void aBodyThatKeepsComingIsActivity() throws Exception {
+    try (Socket client = connect()) {
+      awaitOpen(1);
+      send(client, "POST /origin/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n");
+      try (Socket upstream = origin.accept()) {
+        upstream.setSoTimeout(10_000);
+        InputStream fromProxy = upstream.getInputStream();
+        head(fromProxy);
+        // Nothing goes to the client for 2 s, twice the idle time, while its body reaches the
+        // origin a byte every 500 ms; the origin having a byte means the front has read it.
+        for (char c : "wxyz".toCharArray()) {
+          clock.advance(Duration.ofMillis(500));
+          send(client, String.valueOf(c));
+          assertEquals(c, fromProxy.read(), "the body stopped before '" + c + "'");
+        }
+        upstream
+            .getOutputStream()
+            .write(
+                "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(head(client.getInputStream()).startsWith("HTTP/1.1 200"), "the upload's answer");
+      }
     }
   }
 
