@@ -54,7 +54,10 @@ class AuthHostLifeCycleTest {
     try {
       assertEquals(Collections.nCopies(host.parts().size(), State.STARTED), states(host));
       assertEquals(
-          1, clock.scheduledTasks(), "the account store's poller, on the host's scheduler");
+          2,
+          clock.scheduledTasks(),
+          "the account store's poller and the HTTP front's connection sweep, on the host's"
+              + " scheduler");
     } finally {
       host.stop();
     }
@@ -97,7 +100,10 @@ class AuthHostLifeCycleTest {
           states.subList(0, states.size() - 1),
           "every part started before it is stopped");
       assertEquals(State.STOPPED, host.plugins().state());
-      assertEquals(0, clock.scheduledTasks(), "the account store's poller is cancelled");
+      assertEquals(
+          0,
+          clock.scheduledTasks(),
+          "the account store's poller and the connection sweep are cancelled");
       assertFalse(
           Files.exists(AdminEndpointFile.in(hostConfig.dataDirectory())),
           "the admin endpoint is gone");

@@ -17,13 +17,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.authhost.api.HResult;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.http.content.FileResponder;
@@ -41,10 +39,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final int MAX_QUEUED = 64;
 
   private final HttpServices services;
+  private final ConnectionActivity activity;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
   private ClientConnection connection;
   private Exchange exchange;
-  private long requestsBegun;
 
   /** The request in progress. */
   private static final class Exchange {
@@ -61,8 +59,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  ConnectionHandler(HttpServices services) {
+  ConnectionHandler(HttpServices services, ConnectionActivity activity) {
     this.services = services;
+    this.activity = activity;
   }
 
   @Override
@@ -71,7 +70,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         new ClientConnection(
             (InetSocketAddress) ctx.channel().remoteAddress(),
             ctx.pipeline().get(SslHandler.class) != null);
-    expectNextRequest(ctx);
     super.channelActive(ctx);
   }
 
@@ -86,34 +84,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     inbound.forEach(ReferenceCountUtil::release);
     inbound.clear();
     super.channelInactive(ctx);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent) {
-      // Nothing moved either way for the idle time: a client that stopped sending its body or
-      // reading its answer holds a connection for nothing.
-      ctx.close();
-      return;
-    }
-    super.userEventTriggered(ctx, evt);
-  }
-
-  /**
-   * The next request's head must arrive within the idle time, however slowly it trickles in (a
-   * trickle keeps the idle handler quiet): otherwise a few clients could hold every connection.
-   */
-  private void expectNextRequest(ChannelHandlerContext ctx) {
-    long seen = requestsBegun;
-    ctx.executor()
-        .schedule(
-            () -> {
-              if (requestsBegun == seen && exchange == null) {
-                ctx.close();
-              }
-            },
-            services.limits().idleTimeoutMillis(),
-            TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -178,7 +148,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void begin(ChannelHandlerContext ctx, HttpRequest request) {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     exchange = new Exchange(request, keepAlive);
-    requestsBegun++;
+    activity.requestBegun();
     ctx.channel().config().setAutoRead(false);
     String target = request.uri();
     Request audited = new Request(connection.address, request.method().name(), target, null);
@@ -432,7 +402,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    expectNextRequest(ctx);
+    activity.expectNextRequest();
     pump(ctx);
   }
 }

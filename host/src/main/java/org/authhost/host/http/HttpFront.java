@@ -17,7 +17,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -45,8 +44,9 @@ import org.authhost.host.time.Scheduler;
 /**
  * The HTTP(S) front on Netty: a plain listener (loopback, or elsewhere when the operator allows it)
  * and a TLS listener from a PKCS#12 keystore, each connection a pipeline of small handlers —
- * connection limit, TLS, idle timeout, HTTP codec with the size limits, chunked writes, and the
- * {@link ConnectionHandler}.
+ * connection limit, activity for the idle and request-head time-outs of {@link
+ * ConnectionDeadlines}, TLS, HTTP codec with the size limits, chunked writes, and the {@link
+ * ConnectionHandler}.
  */
 @Singleton
 public final class HttpFront extends LifeCycle {
@@ -55,6 +55,7 @@ public final class HttpFront extends LifeCycle {
   private final HostEvents events;
   private final List<Channel> listeners = new ArrayList<>();
   private final AtomicInteger open = new AtomicInteger();
+  private volatile ConnectionDeadlines deadlines;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private volatile int plainPort = -1;
@@ -70,6 +71,10 @@ public final class HttpFront extends LifeCycle {
   @Override
   protected void doStart() throws Exception {
     HttpConfig http = config.http();
+    deadlines =
+        new ConnectionDeadlines(
+            services.clock(), services.scheduler(), Duration.ofMillis(http.idleTimeoutMillis()));
+    deadlines.start();
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
     services.proxy(
@@ -135,21 +140,19 @@ public final class HttpFront extends LifeCycle {
                   protected void initChannel(SocketChannel ch) {
                     ChannelPipeline p = ch.pipeline();
                     p.addLast("limit", limiter);
+                    ConnectionActivity activity = deadlines.newConnection();
+                    p.addLast("activity", activity);
                     if (ssl != null) {
                       SslHandler tls = ssl.newHandler(ch.alloc());
                       limitHandshake(ch, tls, Duration.ofMillis(http.handshakeTimeoutMillis()));
                       p.addLast("tls", tls);
                     }
                     p.addLast(
-                        "idle",
-                        new IdleStateHandler(
-                            0, 0, http.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
-                    p.addLast(
                         "http",
                         new HttpServerCodec(
                             http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
                     p.addLast("chunked", new ChunkedWriteHandler());
-                    p.addLast("requests", new ConnectionHandler(services));
+                    p.addLast("requests", new ConnectionHandler(services, activity));
                   }
                 });
     Channel channel = bootstrap.bind(address, port).sync().channel();
@@ -192,6 +195,9 @@ public final class HttpFront extends LifeCycle {
       boss = null;
       workers = null;
     }
+    if (deadlines != null) {
+      deadlines.stop();
+    }
     plainPort = -1;
     tlsPort = -1;
   }
@@ -199,6 +205,12 @@ public final class HttpFront extends LifeCycle {
   /** The plain HTTP port, or -1. */
   public int plainPort() {
     return plainPort;
+  }
+
+  /** How many client connections are open: for a test to know the front has seen its own. */
+  int openConnections() {
+    ConnectionDeadlines d = deadlines;
+    return d == null ? 0 : d.open();
   }
 
   /** The HTTPS port, or -1. */
