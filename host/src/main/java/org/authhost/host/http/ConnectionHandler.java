@@ -19,12 +19,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.HResult;
+import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.http.content.FileResponder;
 import org.authhost.host.http.content.OriginProxy;
@@ -213,8 +213,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "more than one Authorization header");
       return;
     }
-    InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-    if (!services.serverIpRules().allows(client)) {
+    // Behind a trusted proxy, the client its headers name: for audit, lockout and IP lists.
+    ClientAddress client =
+        ForwardedClient.of(services.trustedProxies(), connection, request.headers());
+    if (!services.serverIpRules().allows(client.inet())) {
       services
           .audit()
           .refused(
@@ -222,7 +224,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
               403,
               HResult.E_ACCESSDENIED,
               "client address "
-                  + connection.address
+                  + client.address()
                   + " is not allowed by the server's address lists");
       answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
       return;
@@ -256,8 +258,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "no publishing point here", keepAlive));
       return;
     }
-    Request r = new Request(connection.address, request.method().name(), target, point);
-    if (!point.ipRules().allows(client)) {
+    Request r = new Request(client.address(), request.method().name(), target, point);
+    if (!point.ipRules().allows(client.inet())) {
       services
           .audit()
           .refused(
@@ -265,7 +267,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
               403,
               HResult.E_ACCESSDENIED,
               "client address "
-                  + connection.address
+                  + client.address()
                   + " is not allowed by publishing point "
                   + point.name());
       answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
@@ -274,7 +276,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     HttpUserContext user =
         new HttpUserContext(
             request.headers().get(HttpHeaderNames.USER_AGENT),
-            connection.address,
+            client.address(),
             connection.port,
             connection.id);
     var attempt =
@@ -282,6 +284,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             r,
             point,
             connection,
+            client,
             user,
             new HttpPresentationContext(point.name(), target),
             HttpCommandContext.of(request),
@@ -341,7 +344,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline()
             .addBefore(ctx.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
       }
-      exchange.proxy = services.proxy().start(ctx, request, origin, upstream, connection.address);
+      exchange.proxy = services.proxy().start(ctx, request, origin, upstream, r.clientAddress());
       exchange.proxy.whenDone(
           future ->
               ctx.executor()
