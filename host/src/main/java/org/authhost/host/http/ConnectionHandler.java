@@ -91,6 +91,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
+      if (exchange != null && !exchange.decided) {
+        // The host still deciding (a plug-in, a password check waiting for the slow hash) is not
+        // the client idling; the decision has time limits of its own (plugins.*TimeoutMillis).
+        return;
+      }
       // Nothing moved either way for the idle time: a client that stopped sending its body or
       // reading its answer holds a connection for nothing.
       ctx.close();
