@@ -93,7 +93,20 @@ public final class PasswordVerifier implements PasswordCheck {
 
   @Inject
   public PasswordVerifier(AccountStore store, Clock clock, HostConfig config) {
-    this(store, clock, DEFAULT_TTL, config.security().slowChecks(), Secrets::verifyArgon2id);
+    this(store, clock, DEFAULT_TTL, limits(config), Secrets::verifyArgon2id);
+  }
+
+  /**
+   * {@code security.slowChecks}, with the wait capped at half a plug-in call's time limit: a check
+   * waiting for the slow hash must never run the plug-in that asked for it past its limit, which
+   * would take the plug-in out of service instead of answering 503.
+   */
+  static SlowChecksConfig limits(HostConfig config) {
+    SlowChecksConfig c = config.security().slowChecks();
+    long cap = Math.max(0, config.plugins().callTimeoutMillis() / 2);
+    return c.queueWaitMillis() <= cap
+        ? c
+        : new SlowChecksConfig(c.concurrent(), c.perAddress(), c.queue(), cap);
   }
 
   public PasswordVerifier(AccountStore store, Clock clock) {

@@ -10,7 +10,7 @@ package org.authhost.host.config;
  *     {@code trustedProxies}); 0 means no per-address limit
  * @param queue checks that may wait for a slot, server-wide; past it a check is refused at once
  * @param queueWaitMillis the longest a check waits for a slot before it is refused (503 with {@code
- *     Retry-After}); keep it well under {@code plugins.callTimeoutMillis}
+ *     Retry-After}); the verifier caps it at half of {@code plugins.callTimeoutMillis}
  */
 public record SlowChecksConfig(int concurrent, int perAddress, int queue, long queueWaitMillis) {
   /** One slow verification per processor. */

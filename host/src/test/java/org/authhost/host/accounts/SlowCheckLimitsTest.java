@@ -204,6 +204,22 @@ class SlowCheckLimitsTest {
     assertEquals(PasswordCheck.Result.MATCH, hog.get(30, TimeUnit.SECONDS));
   }
 
+  @Test
+  void theWaitNeverOutlastsHalfAPluginCall() throws Exception {
+    Path config = temp.resolve("cfg");
+    java.nio.file.Files.createDirectories(config);
+    java.nio.file.Files.writeString(
+        config.resolve("host.json"),
+        """
+        { "plugins": { "callTimeoutMillis": 800 },
+          "security": { "slowChecks": { "queueWaitMillis": 5000 } } }
+        """);
+    assertEquals(
+        400,
+        PasswordVerifier.limits(org.authhost.host.config.ConfigLoader.load(config))
+            .queueWaitMillis());
+  }
+
   private static UserContext user(String address) {
     return new UserContext() {
       @Override
