@@ -11,13 +11,16 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.accounts.AccountStore.Credential;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.SlowChecksConfig;
+import org.authhost.host.tokens.LogonCaller;
 import org.authhost.host.tokens.PasswordCheck;
 
 /**
@@ -30,8 +33,13 @@ import org.authhost.host.tokens.PasswordCheck;
  * change time are those it was checked against: a new password, or disabling the account, takes
  * effect at once. Failures are not remembered.
  *
- * <p>At most one Argon2 computation per processor runs at a time (each needs 19 MiB), and unknown,
- * disabled and password-less accounts cost one as well, so answers do not reveal which names exist.
+ * <p>Argon2 runs are admitted by a {@link SlowCheckLimiter} ({@code security.slowChecks}: so many
+ * at once, so many per client address, a short queue); a check refused there is {@link
+ * PasswordCheck.Result#BUSY}, never a wrong password. A remembered password never waits for it.
+ * Concurrent checks of the same account and password share one Argon2 run (single flight): the
+ * first runs it, the others wait for its result, a failure included; only a success is remembered.
+ * Unknown, disabled and password-less accounts cost one run as well, so answers do not reveal which
+ * names exist.
  */
 @Singleton
 public final class PasswordVerifier implements PasswordCheck {
@@ -46,17 +54,29 @@ public final class PasswordVerifier implements PasswordCheck {
   private final Duration ttl;
   private final SecretKeySpec cacheKey;
   private final ConcurrentHashMap<Key, Entry> cache = new ConcurrentHashMap<>();
-  private final Semaphore argon2Slots =
-      new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+  private final SlowCheckLimiter limiter;
+  private final SlowHash slowHash;
 
-  /** The longest a check waits for a free Argon2 slot; well under any plug-in call time limit. */
-  static final long SLOT_WAIT_MILLIS = 1_000;
+  /** Checks in progress, by account, password and hash: latecomers wait for the first one. */
+  private final ConcurrentHashMap<Flight, CompletableFuture<PasswordCheck.Result>> inFlight =
+      new ConcurrentHashMap<>();
+
+  /** Called when a check joins one in progress instead of hashing (tests count them). */
+  private volatile Runnable onJoin = () -> {};
 
   private final AtomicLong busyRefusals = new AtomicLong();
   private final AtomicLong argon2Runs = new AtomicLong();
   private volatile String decoy;
 
   private record Key(int rid, String passwordMac) {}
+
+  private record Flight(int rid, String passwordMac, String argon2id) {}
+
+  /** The slow hash itself: Argon2id, replaced in tests to hold a run open. */
+  @FunctionalInterface
+  interface SlowHash {
+    boolean verify(String phc, byte[] password);
+  }
 
   /** How many times the time-to-live a remembered password may be extended by use. */
   static final int MAX_TTL_MULTIPLE = 10;
@@ -72,14 +92,38 @@ public final class PasswordVerifier implements PasswordCheck {
   }
 
   @Inject
+  public PasswordVerifier(AccountStore store, Clock clock, HostConfig config) {
+    this(store, clock, DEFAULT_TTL, limits(config), Secrets::verifyArgon2id);
+  }
+
+  /**
+   * {@code security.slowChecks}, with the wait capped at half a plug-in call's time limit: a check
+   * waiting for the slow hash must never run the plug-in that asked for it past its limit, which
+   * would take the plug-in out of service instead of answering 503.
+   */
+  static SlowChecksConfig limits(HostConfig config) {
+    SlowChecksConfig c = config.security().slowChecks();
+    long cap = Math.max(0, config.plugins().callTimeoutMillis() / 2);
+    return c.queueWaitMillis() <= cap
+        ? c
+        : new SlowChecksConfig(c.concurrent(), c.perAddress(), c.queue(), cap);
+  }
+
   public PasswordVerifier(AccountStore store, Clock clock) {
     this(store, clock, DEFAULT_TTL);
   }
 
   PasswordVerifier(AccountStore store, Clock clock, Duration ttl) {
+    this(store, clock, ttl, SlowChecksConfig.defaults(), Secrets::verifyArgon2id);
+  }
+
+  PasswordVerifier(
+      AccountStore store, Clock clock, Duration ttl, SlowChecksConfig limits, SlowHash slowHash) {
     this.store = store;
     this.clock = clock;
     this.ttl = ttl;
+    this.limiter = new SlowCheckLimiter(limits);
+    this.slowHash = slowHash;
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
@@ -162,13 +206,27 @@ public final class PasswordVerifier implements PasswordCheck {
         }
         cache.remove(key, hit);
       }
-      PasswordCheck.Result result = argon2(c.argon2id(), utf8);
-      if (result != PasswordCheck.Result.MATCH) {
-        return result;
+      Flight flight = new Flight(c.rid(), key.passwordMac(), c.argon2id());
+      CompletableFuture<PasswordCheck.Result> mine = new CompletableFuture<>();
+      CompletableFuture<PasswordCheck.Result> first = inFlight.putIfAbsent(flight, mine);
+      if (first != null) {
+        // Single flight: the same password is being hashed for this account right now.
+        onJoin.run();
+        return await(first);
       }
-      cache.put(key, new Entry(c.argon2id(), c.passwordChanged(), now.plus(ttl), now));
-      prune(now);
-      return PasswordCheck.Result.MATCH;
+      PasswordCheck.Result result = PasswordCheck.Result.BUSY;
+      try {
+        result = argon2(c.argon2id(), utf8);
+        if (result == PasswordCheck.Result.MATCH) {
+          cache.put(key, new Entry(c.argon2id(), c.passwordChanged(), now.plus(ttl), now));
+          prune(now);
+        }
+        return result;
+      } finally {
+        // Removed before completing: a check arriving later either finds the cache or hashes.
+        inFlight.remove(flight, mine);
+        mine.complete(result);
+      }
     } finally {
       Arrays.fill(utf8, (byte) 0);
     }
@@ -192,23 +250,46 @@ public final class PasswordVerifier implements PasswordCheck {
   private PasswordCheck.Result argon2(String phc, byte[] password) {
     // A bounded wait: under a flood of attempts a check is refused rather than queued until the
     // plug-in calling it runs past its time limit (which would take the plug-in out of service).
+    String address = LogonCaller.address();
     try {
-      if (!argon2Slots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+      if (!limiter.acquire(address)) {
         busyRefusals.incrementAndGet();
         return PasswordCheck.Result.BUSY;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      busyRefusals.incrementAndGet();
       return PasswordCheck.Result.BUSY;
     }
     try {
       argon2Runs.incrementAndGet();
-      return Secrets.verifyArgon2id(phc, password)
+      return slowHash.verify(phc, password)
           ? PasswordCheck.Result.MATCH
           : PasswordCheck.Result.MISMATCH;
     } finally {
-      argon2Slots.release();
+      limiter.release(address);
     }
+  }
+
+  private static PasswordCheck.Result await(CompletableFuture<PasswordCheck.Result> first) {
+    try {
+      return first.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return PasswordCheck.Result.BUSY;
+    } catch (ExecutionException e) {
+      return PasswordCheck.Result.BUSY;
+    }
+  }
+
+  /** Test hook: runs whenever a check joins one already in progress. */
+  void onJoin(Runnable hook) {
+    this.onJoin = hook;
+  }
+
+  /** Checks waiting for a slow-hash slot now. */
+  int waitingForSlot() {
+    return limiter.waiting();
   }
 
   /** A hash of a random password, so failing early costs what a wrong password costs. */

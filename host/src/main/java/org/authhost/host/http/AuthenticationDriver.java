@@ -15,12 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
+import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.access.Right;
@@ -49,6 +48,8 @@ import org.authhost.host.tokens.TokenTable;
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
  *   <tr><td>locked out</td><td>429 with Retry-After</td></tr>
+ *   <tr><td>slow password checks busy (security.slowChecks)</td><td>503 with Retry-After; not a
+ *       logon failure, no lockout count</td></tr>
  * </table>
  */
 @Singleton
@@ -60,14 +61,6 @@ final class AuthenticationDriver {
    * Protocols that carry the password itself: offered only over TLS or on loopback (RFC 7617 §4).
    */
   static final Set<String> CLEARTEXT = Set.of("basic");
-
-  /**
-   * Credential checks one address may have in progress at once; past it, 429 without asking a
-   * plug-in.
-   */
-  static final int MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS = 16;
-
-  private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
   private final PluginHost plugins;
   private final TokenTable tokens;
@@ -113,6 +106,7 @@ final class AuthenticationDriver {
       Request request,
       PublishingPoint point,
       ClientConnection connection,
+      ClientAddress client,
       HttpUserContext user,
       HttpPresentationContext presentation,
       HttpCommandContext command,
@@ -120,11 +114,11 @@ final class AuthenticationDriver {
       boolean keepAlive) {}
 
   CompletableFuture<Verdict> decide(Attempt a) {
-    Optional<Instant> lockedIp = throttle.lockedOut(a.connection().address, null);
+    Optional<Instant> lockedIp = throttle.lockedOut(a.client().address(), null);
     if (lockedIp.isPresent()) {
       return done(lockedOut(a, lockedIp.get()));
     }
-    List<PluginView> offered = offeredFor(a.point(), a.connection());
+    List<PluginView> offered = offeredFor(a.point(), a.client());
     if (offered.isEmpty()) {
       audit.refused(
           a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no usable authentication plug-in");
@@ -176,29 +170,9 @@ final class AuthenticationDriver {
       return challenge(a, offered, "unsupported authentication scheme");
     }
     PluginView plugin = chosen.get();
-    var attempts = inFlight.computeIfAbsent(a.connection().address, k -> new AtomicInteger());
-    if (attempts.incrementAndGet() > MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS) {
-      attempts.decrementAndGet();
-      audit.refused(
-          a.request(),
-          429,
-          HResult.E_ACCESSDENIED,
-          "more than "
-              + MAX_ATTEMPTS_IN_FLIGHT_PER_ADDRESS
-              + " logons in progress from this address");
-      var busy =
-          Responses.text(
-              HttpResponseStatus.TOO_MANY_REQUESTS, "too many logons in progress", a.keepAlive());
-      busy.headers().set("Retry-After", 1);
-      return done(busy);
-    }
-    return attempt(a, plugin, credentials, offered)
-        .whenComplete(
-            (v, e) -> {
-              if (attempts.decrementAndGet() == 0) {
-                inFlight.remove(a.connection().address, attempts);
-              }
-            });
+    // No count of logons in progress here: what needs protecting is the slow hash, which the
+    // password verifier limits (security.slowChecks); cheap checks are never refused.
+    return attempt(a, plugin, credentials, offered);
   }
 
   private CompletableFuture<Verdict> attempt(
@@ -235,7 +209,7 @@ final class AuthenticationDriver {
         || outcome.result() == AuthenticationResult.DENIED) {
       // A locked account gets the same answer whether the password was right or wrong, so the
       // lockout cannot be used to test passwords.
-      Optional<Instant> locked = throttle.lockedOut(a.connection().address, key);
+      Optional<Instant> locked = throttle.lockedOut(a.client().address(), key);
       if (locked.isPresent()) {
         end(a, plugin, session, bound);
         return done(lockedOut(a, locked.get()));
@@ -261,7 +235,7 @@ final class AuthenticationDriver {
         if (!stale) {
           logonFailed(
               a, account, plugin, HResult.SEC_E_LOGON_DENIED, "credentials refused by the plug-in");
-          for (LogonThrottle.Lockout lockout : throttle.failed(a.connection().address, key)) {
+          for (LogonThrottle.Lockout lockout : throttle.failed(a.client().address(), key)) {
             audit.lockedOut(a.request(), lockout.key(), lockout.until());
           }
         }
@@ -286,6 +260,9 @@ final class AuthenticationDriver {
       }
       default -> {
         end(a, plugin, session, bound);
+        if (a.user().wasSlowCheckRefused()) {
+          return done(SlowCheckBusy.answer(audit, a.request(), a.keepAlive()));
+        }
         logonFailed(
             a,
             account,
@@ -563,9 +540,10 @@ final class AuthenticationDriver {
    * The offer for a publishing point: its own list replaces the server's (WMS rule); protocols that
    * send the password in clear only over TLS or on loopback.
    */
-  private List<PluginView> offeredFor(PublishingPoint point, ClientConnection connection) {
+  private List<PluginView> offeredFor(PublishingPoint point, ClientAddress client) {
     List<PluginView> offered = plugins.offeredAuthenticationPlugins();
-    if (!connection.secure && !connection.loopback) {
+    // The client's own leg: a trusted proxy's TLS or loopback connection lends it nothing.
+    if (!client.mayReceivePasswords()) {
       offered =
           offered.stream()
               .filter(p -> !CLEARTEXT.contains(p.protocol().toLowerCase(Locale.ROOT)))

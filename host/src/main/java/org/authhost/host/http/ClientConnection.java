@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.authhost.host.access.ClientAddress;
 import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
 
@@ -28,6 +29,10 @@ final class ClientConnection {
   final boolean secure;
 
   final boolean loopback;
+
+  /** The peer as a client when no trusted proxy speaks for another one. */
+  final ClientAddress direct;
+
   private final Map<String, AuthenticationSession> bound = new HashMap<>();
   private AuthenticationOutcome authenticated;
   private String authenticatedPlugin;
@@ -39,6 +44,7 @@ final class ClientConnection {
     this.port = remote.getPort();
     this.secure = secure;
     this.loopback = remote.getAddress().isLoopbackAddress();
+    this.direct = ClientAddress.direct(remote.getAddress(), secure);
   }
 
   /** The bound session for a protocol, made by {@code create} on first use. */

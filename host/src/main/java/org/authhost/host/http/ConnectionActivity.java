@@ -25,6 +25,9 @@ final class ConnectionActivity extends ChannelDuplexHandler {
   private final long idleNanos;
   private volatile long lastActivityNanos;
   private volatile long headDeadlineNanos = NONE;
+  // While the host decides a request no bytes move, yet the client is not idle: the decision has
+  // time limits of its own (plugins.callTimeoutMillis, a slow check's queue wait).
+  private volatile boolean deciding;
   private volatile Channel channel;
 
   /** Whether a read batch's time is noted; the event loop's only. */
@@ -89,6 +92,18 @@ final class ConnectionActivity extends ChannelDuplexHandler {
     headDeadlineNanos = NONE;
   }
 
+  /** The host has begun deciding this request; returns {@code attempt} for chaining. */
+  <T> T deciding(T attempt) {
+    deciding = true;
+    return attempt;
+  }
+
+  /** The decision is in: idle time counts again, from now. */
+  void decided() {
+    lastActivityNanos = clock.nanoTime();
+    deciding = false;
+  }
+
   /**
    * Whether, at {@code now}, nothing moved either way for the idle time (a client that stopped
    * sending its body or reading its answer holds a connection for nothing), or the awaited request
@@ -96,7 +111,7 @@ final class ConnectionActivity extends ChannelDuplexHandler {
    */
   boolean overdue(long now) {
     long head = headDeadlineNanos;
-    return now - lastActivityNanos >= idleNanos || (head != NONE && now - head >= 0);
+    return (!deciding && now - lastActivityNanos >= idleNanos) || (head != NONE && now - head >= 0);
   }
 
   /** Closes the connection; from the sweep's thread, which Netty allows. */

@@ -18,11 +18,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayDeque;
 import org.authhost.api.HResult;
+import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.http.content.FileResponder;
 import org.authhost.host.http.content.OriginProxy;
@@ -183,8 +183,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       reject(ctx, audited, HttpResponseStatus.BAD_REQUEST, "more than one Authorization header");
       return;
     }
-    InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-    if (!services.serverIpRules().allows(client)) {
+    // Behind a trusted proxy, the client its headers name: for audit, lockout and IP lists.
+    ClientAddress client =
+        ForwardedClient.of(services.trustedProxies(), connection, request.headers());
+    if (!services.serverIpRules().allows(client.inet())) {
       services
           .audit()
           .refused(
@@ -192,7 +194,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
               403,
               HResult.E_ACCESSDENIED,
               "client address "
-                  + connection.address
+                  + client.address()
                   + " is not allowed by the server's address lists");
       answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
       return;
@@ -226,8 +228,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           ctx, Responses.text(HttpResponseStatus.NOT_FOUND, "no publishing point here", keepAlive));
       return;
     }
-    Request r = new Request(connection.address, request.method().name(), target, point);
-    if (!point.ipRules().allows(client)) {
+    Request r = new Request(client.address(), request.method().name(), target, point);
+    if (!point.ipRules().allows(client.inet())) {
       services
           .audit()
           .refused(
@@ -235,7 +237,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
               403,
               HResult.E_ACCESSDENIED,
               "client address "
-                  + connection.address
+                  + client.address()
                   + " is not allowed by publishing point "
                   + point.name());
       answer(ctx, Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", keepAlive));
@@ -244,7 +246,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     HttpUserContext user =
         new HttpUserContext(
             request.headers().get(HttpHeaderNames.USER_AGENT),
-            connection.address,
+            client.address(),
             connection.port,
             connection.id);
     var attempt =
@@ -252,6 +254,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             r,
             point,
             connection,
+            client,
             user,
             new HttpPresentationContext(point.name(), target),
             HttpCommandContext.of(request),
@@ -260,12 +263,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     Exchange current = exchange;
     services
         .driver()
-        .decide(attempt)
+        .decide(activity.deciding(attempt))
         .whenComplete(
             (verdict, failure) ->
                 ctx.executor()
                     .execute(
                         () -> {
+                          activity.decided();
                           if (exchange != current || !ctx.channel().isActive()) {
                             return;
                           }
@@ -311,7 +315,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.pipeline()
             .addBefore(ctx.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
       }
-      exchange.proxy = services.proxy().start(ctx, request, origin, upstream, connection.address);
+      exchange.proxy = services.proxy().start(ctx, request, origin, upstream, r.clientAddress());
       exchange.proxy.whenDone(
           future ->
               ctx.executor()

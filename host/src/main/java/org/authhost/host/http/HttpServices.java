@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoints;
+import org.authhost.host.access.TrustedProxies;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HttpConfig;
 import org.authhost.host.http.content.OriginProxy;
@@ -16,6 +17,7 @@ final class HttpServices {
   private final HttpConfig limits;
   private final PublishingPoints points;
   private final IpRules serverIpRules;
+  private final TrustedProxies trustedProxies;
   private final AuthenticationDriver driver;
   private final Audit audit;
   private final HostClock clock;
@@ -33,6 +35,7 @@ final class HttpServices {
     this.limits = config.http();
     this.points = points;
     this.serverIpRules = IpRules.of(config.security().ipAllow(), config.security().ipDeny());
+    this.trustedProxies = TrustedProxies.of(config.security().trustedProxies());
     this.driver = driver;
     this.audit = audit;
     this.clock = clock;
@@ -58,6 +61,10 @@ final class HttpServices {
 
   IpRules serverIpRules() {
     return serverIpRules;
+  }
+
+  TrustedProxies trustedProxies() {
+    return trustedProxies;
   }
 
   AuthenticationDriver driver() {

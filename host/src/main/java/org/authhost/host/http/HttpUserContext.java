@@ -2,14 +2,19 @@ package org.authhost.host.http;
 
 import java.util.Optional;
 import org.authhost.api.UserContext;
+import org.authhost.host.tokens.LogonCaller;
 
-/** {@code pUserCtx} for one HTTP request. */
-final class HttpUserContext implements UserContext {
+/**
+ * {@code pUserCtx} for one HTTP request; {@link #ipAddress()} is the client as resolved through
+ * {@code security.trustedProxies}.
+ */
+final class HttpUserContext implements UserContext, LogonCaller.Observer {
   private final String userAgent;
   private final String ipAddress;
   private final int port;
   private final long connectionId;
   private volatile String userName;
+  private volatile boolean slowCheckRefused;
 
   HttpUserContext(String userAgent, String ipAddress, int port, long connectionId) {
     this.userAgent = userAgent;
@@ -31,6 +36,16 @@ final class HttpUserContext implements UserContext {
   @Override
   public void setUserName(String userName) {
     this.userName = userName;
+  }
+
+  @Override
+  public void slowCheckRefused() {
+    slowCheckRefused = true;
+  }
+
+  /** Whether a password check for this request was refused because the verifier was busy. */
+  boolean wasSlowCheckRefused() {
+    return slowCheckRefused;
   }
 
   @Override

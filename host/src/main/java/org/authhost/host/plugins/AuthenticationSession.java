@@ -13,6 +13,7 @@ import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.UserContext;
 import org.authhost.host.time.Scheduler;
+import org.authhost.host.tokens.LogonCaller;
 import org.authhost.host.tokens.TokenTable;
 
 /**
@@ -120,7 +121,11 @@ public final class AuthenticationSession implements AutoCloseable {
         guard.call(
             plugin,
             "Authenticate",
-            () -> ctx.authenticate(blob, user, presentation, command, callback, exchange),
+            // The client on whose behalf LogonUser checks a password (limits, busy answer).
+            () ->
+                LogonCaller.during(
+                    user,
+                    () -> ctx.authenticate(blob, user, presentation, command, callback, exchange)),
             timedOut);
     if (hr.failed()) {
       outcome.complete(AuthenticationOutcome.error(hr));

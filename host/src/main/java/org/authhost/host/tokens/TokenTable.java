@@ -75,7 +75,10 @@ public final class TokenTable implements TokenService {
     }
     return switch (passwords.check(accountName, password)) {
       case MATCH -> issue(owner, accountName, authenticationPackage, token);
-      case BUSY -> HResult.NS_E_NO_NEW_CONNECTIONS;
+      case BUSY -> {
+        LogonCaller.refusedAsBusy();
+        yield HResult.NS_E_NO_NEW_CONNECTIONS;
+      }
       case MISMATCH -> HResult.E_LOGON_FAILURE;
     };
   }

@@ -361,7 +361,7 @@ class ConfigLoaderTest {
             "eventLog: expected an object with the keys directory, maxBytes, segmentBytes,"
                 + " retentionDays, fsync, troubleshootingLimit, found 1",
             "admin: expected an object with the keys port, found an array",
-            "security: expected an object with the keys ipAllow, ipDeny, lockout, found true"),
+            "security: expected an object with the keys ipAllow, ipDeny, trustedProxies, lockout, slowChecks, found true"),
         e.problems().stream().map(ConfigProblem::message).toList());
   }
 

@@ -620,6 +620,46 @@ class ServingConfigTest {
   }
 
   @Test
+  void trustedProxiesAndSlowChecksBindAndAreChecked() throws Exception {
+    HostConfig config =
+        load(
+            """
+            {
+              "security": {
+                "trustedProxies": ["10.0.0.0/8", "::1", "2001:db8::/32"],
+                "slowChecks": { "concurrent": 3, "perAddress": 0, "queue": 64, "queueWaitMillis": 250 }
+              }
+            }
+            """);
+    assertEquals(List.of("10.0.0.0/8", "::1", "2001:db8::/32"), config.security().trustedProxies());
+    assertEquals(new SlowChecksConfig(3, 0, 64, 250), config.security().slowChecks());
+    assertEquals(SlowChecksConfig.defaults(), load("{}").security().slowChecks());
+    assertEquals(List.of(), load("{}").security().trustedProxies());
+
+    ConfigException e =
+        failure(
+            """
+            {
+              "security": {
+                "trustedProxies": ["proxy.example.org"],
+                "slowChecks": { "concurrent": 0, "queueWaitMilis": 5 }
+              }
+            }
+            """);
+    List<String> problems = rendered(e);
+    assertEquals(3, problems.size(), problems.toString());
+    assertTrue(
+        problems
+            .get(0)
+            .startsWith("host.json:3:24: [config/bad-value] security.trustedProxies[0]: "),
+        problems.get(0));
+    assertTrue(
+        problems.get(1).contains("security.slowChecks.concurrent: expected a whole number"),
+        problems.get(1));
+    assertTrue(problems.get(2).contains("queueWaitMilis"), problems.get(2));
+  }
+
+  @Test
   void ipLiteralsAreParsedWithoutDns() {
     assertArrayEquals(new byte[] {10, 0, 0, 1}, IpLiterals.parse("10.0.0.1"));
     byte[] loopback6 = new byte[16];

@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
@@ -35,12 +38,20 @@ class ConnectionDeadlinesTest {
   private static final Duration IDLE = Duration.ofSeconds(1);
   private static final Duration MILLI = Duration.ofMillis(1);
 
+  /** Longer than the idle time, so that a decision can outlast it. */
+  private static final Duration CALL_LIMIT = Duration.ofSeconds(3);
+
   @TempDir Path root;
 
   private final MutableClock clock = new MutableClock();
   private ServerSocket origin;
   private AuthHost host;
   private int port;
+
+  /** Where the hanging plug-in says it has been called (see HangingPlugin). */
+  private final String enteredKey = "authhost.test.entered." + UUID.randomUUID();
+
+  private final CountDownLatch entered = new CountDownLatch(1);
 
   @BeforeEach
   void start() throws Exception {
@@ -52,22 +63,28 @@ class ConnectionDeadlinesTest {
     Files.copy(
         PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
         root.resolve("plugins/anonymous.jar"));
+    PluginJar.of("hanging", "org.authhost.testplugins.hanging.HangingPlugin")
+        .writeTo(root.resolve("plugins"), "hanging.jar");
+    System.getProperties().put(enteredKey, entered);
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(
         config.resolve("host.json"),
         """
         {
           "dataDirectory": "../var",
-          "plugins": { "directory": "../plugins" },
+          "plugins": { "directory": "../plugins", "callTimeoutMillis": %d,
+            "settings": { "hanging": { "properties": { "entered": "%s" } } } },
           "http": { "port": 0, "idleTimeoutMillis": %d },
           "publishingPoints": [
             { "name": "vod", "prefix": "/vod/", "directory": "../media" },
+            { "name": "hang", "prefix": "/hang/", "directory": "../media", "plugins": ["hanging"],
+              "acl": [ { "principal": "Everyone", "rights": ["read"] } ] },
             { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/",
               "acl": [ { "principal": "Everyone", "rights": ["read", "write"] } ] }
           ]
         }
         """
-            .formatted(IDLE.toMillis(), origin.getLocalPort()));
+            .formatted(CALL_LIMIT.toMillis(), enteredKey, IDLE.toMillis(), origin.getLocalPort()));
     host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
     port = host.http().plainPort();
@@ -79,6 +96,23 @@ class ConnectionDeadlinesTest {
       host.stop();
     }
     origin.close();
+    System.getProperties().remove(enteredKey);
+  }
+
+  @Test
+  void aRequestTheHostIsStillDecidingIsNotIdle() throws Exception {
+    try (Socket s = connect()) {
+      awaitOpen(1);
+      send(s, "GET /hang/a.txt HTTP/1.1\r\nHost: x\r\nAuthorization: Test x\r\n\r\n");
+      assertTrue(entered.await(10, TimeUnit.SECONDS), "the plug-in was called");
+      // Past the idle time, nothing has moved on the wire: the host is deciding, not the client
+      // idling, and the decision's own limit (the call time-out) is what ends it.
+      clock.advance(IDLE.plus(MILLI));
+      clock.advance(CALL_LIMIT.minus(IDLE));
+      assertEquals("HTTP/1.1 503", answer(s), "the call's time limit answered the client");
+      send(s, "GET /vod/a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals("HTTP/1.1 200", answer(s), "and the connection goes on");
+    }
   }
 
   @Test
