@@ -48,6 +48,8 @@ import org.authhost.host.tokens.TokenTable;
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
+ *   <tr><td>the plug-in's bulkhead is full ({@code NS_E_NO_NEW_CONNECTIONS})</td><td>503 with
+ *       Retry-After: 1, audited as a refusal, not a logon failure</td></tr>
  *   <tr><td>locked out</td><td>429 with Retry-After</td></tr>
  * </table>
  */
@@ -286,6 +288,9 @@ final class AuthenticationDriver {
       }
       default -> {
         end(a, plugin, session, bound);
+        if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+          return done(busy(a, plugin));
+        }
         logonFailed(
             a,
             account,
@@ -337,6 +342,9 @@ final class AuthenticationDriver {
                       .toList();
               if (outcome.result() != AuthenticationResult.SUCCESS) {
                 session.release();
+                if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+                  return done(busy(a, anonymous));
+                }
                 if (others.isEmpty()) {
                   logonFailed(
                       a,
@@ -604,6 +612,25 @@ final class AuthenticationDriver {
             "too many failed logons; try again later",
             a.keepAlive());
     response.headers().set("Retry-After", seconds);
+    return new Verdict.Answer(response);
+  }
+
+  /**
+   * The plug-in's bulkhead is full: the client did nothing wrong and the plug-in did not fail, so
+   * this is neither a logon failure nor a lockout count, and the client may try again at once.
+   */
+  private Verdict.Answer busy(Attempt a, PluginView plugin) {
+    audit.refused(
+        a.request(),
+        503,
+        HResult.NS_E_NO_NEW_CONNECTIONS,
+        "the " + plugin.id() + " plug-in is busy (its bulkhead is full)");
+    var response =
+        Responses.text(
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "authentication is busy; try again shortly",
+            a.keepAlive());
+    response.headers().set("Retry-After", 1);
     return new Verdict.Answer(response);
   }
 

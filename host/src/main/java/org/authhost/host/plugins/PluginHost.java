@@ -149,6 +149,8 @@ public final class PluginHost extends LifeCycle {
     Collections.reverse(reverse);
     for (HostedPlugin plugin : reverse) {
       plugin.heartbeat(null);
+      // Calls still waiting for a thread can serve no one now: answered at once, not run.
+      plugin.bulkhead().stop();
       if (plugin.isEnabled()) {
         // Out of service first, so a failing DisablePlugin is not answered with another one.
         plugin.disabled();
@@ -395,7 +397,10 @@ public final class PluginHost extends LifeCycle {
   private HostedPlugin load(PluginDescriptor descriptor) {
     PluginSettings settings = config.plugins().settingsOf(descriptor.id());
     HostedPlugin plugin =
-        new HostedPlugin(descriptor, new HostNamedValues(descriptor.id(), settings.properties()));
+        new HostedPlugin(
+            descriptor,
+            new HostNamedValues(descriptor.id(), settings.properties()),
+            new Bulkhead(descriptor.id(), config.plugins().bulkheadOf(descriptor.id())));
     PluginClassLoader loader;
     Class<?> entryPoint;
     try {

@@ -289,7 +289,7 @@ class ConfigLoaderTest {
             """);
     assertEquals(
         "host.json:4:5: [config/unknown-key] unknown key \"foo\" in \"plugins\"; expected one of:"
-            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, settings",
+            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, settings",
         e.getMessage());
   }
 
@@ -309,7 +309,7 @@ class ConfigLoaderTest {
         3,
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"enable\" in \"plugins.settings.anonymous\"; expected one of: enabled,"
-            + " properties (did you mean \"enabled\"?)");
+            + " properties, workers, queue, maxLeakedThreads (did you mean \"enabled\"?)");
   }
 
   // ---- Wrong types and values ----------------------------------------------------------------
@@ -342,7 +342,7 @@ class ConfigLoaderTest {
         List.of(
             "serverName: expected a non-blank name of at most 63 characters, found 42",
             "plugins: expected an object with the keys directory, callTimeoutMillis,"
-                + " callbackTimeoutMillis, order, settings, found an array",
+                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, settings, found an array",
             "eventLog.fsync: expected true or false, found \"yes\"",
             "eventLog.retentionDays: expected a whole number of days (0 keeps events until"
                 + " maxBytes is reached) >= 0, found 1.5",

@@ -2,8 +2,6 @@ package org.authhost.host.plugins;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationPlugin;
@@ -42,7 +40,6 @@ public class GuardBenchmark {
   private AuthenticationPlugin plugin;
   private HostedPlugin hosted;
   private PluginGuard guard;
-  private ExecutorService workers;
 
   /** A plug-in method as cheap as they come, so the guard's own cost is what shows. */
   static final class FlagsPlugin extends TestPluginStub {
@@ -54,26 +51,25 @@ public class GuardBenchmark {
   }
 
   @Setup
-  public void setUp() {
+  public void setUp() throws Exception {
     plugin = new FlagsPlugin();
     hosted =
         new HostedPlugin(
             new PluginDescriptor(
                 "bench", "1.0", "1.0", FlagsPlugin.class.getName(), "", Path.of("bench.jar")),
             new HostNamedValues("bench", Map.of()));
-    workers = Executors.newCachedThreadPool();
     // The success path never reaches the failure reporter, so it needs no event log here.
     guard =
         new PluginGuard(
             new PluginFailures(null),
-            workers,
             ConfigLoader.defaults(Path.of(System.getProperty("java.io.tmpdir"))),
             HostClock.system());
+    guard.start();
   }
 
   @TearDown
-  public void tearDown() {
-    workers.shutdownNow();
+  public void tearDown() throws Exception {
+    guard.stop();
   }
 
   @Benchmark
