@@ -366,6 +366,61 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void eachPluginHasTheDefaultBulkheadUnlessItsSettingsSayOtherwise() throws Exception {
+    HostConfig config =
+        load(
+            """
+            {"plugins": {
+              "workers": 3, "queue": 50, "maxLeakedThreads": 4,
+              "settings": {
+                "basic": { "workers": 8 },
+                "digest": { "queue": 0, "maxLeakedThreads": 0 }
+              }
+            }}
+            """);
+
+    assertEquals(new BulkheadSettings(3, 50, 4), config.plugins().bulkheadOf("anonymous"));
+    assertEquals(new BulkheadSettings(8, 50, 4), config.plugins().bulkheadOf("basic"));
+    assertEquals(new BulkheadSettings(3, 0, 0), config.plugins().bulkheadOf("digest"));
+    assertEquals(
+        BulkheadSettings.DEFAULT, load("{}").plugins().bulkheadOf("anonymous"), "the defaults");
+    assertTrue(BulkheadSettings.DEFAULT.workers() >= 2);
+    assertEquals(1024, BulkheadSettings.DEFAULT.queue(), "c256 from one address waits, not 503");
+  }
+
+  @Test
+  void bulkheadValuesOutOfRangeAreNamedWithTheirPlace() {
+    ConfigException e =
+        failure(
+            """
+            {"plugins": {
+              "workers": 0,
+              "settings": { "basic": { "queue": -1, "maxLeakedThreads": "many" } }
+            }}
+            """);
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertProblem(
+        e.problems().get(0),
+        2,
+        14,
+        ConfigProblem.BAD_VALUE,
+        "plugins.workers: expected a whole number of threads from 1 to 1024, found 0");
+    assertProblem(
+        e.problems().get(1),
+        3,
+        37,
+        ConfigProblem.BAD_VALUE,
+        "plugins.settings.basic.queue: expected a whole number from 0 to 100000, found -1");
+    assertProblem(
+        e.problems().get(2),
+        3,
+        61,
+        ConfigProblem.BAD_VALUE,
+        "plugins.settings.basic.maxLeakedThreads: expected a whole number from 0 to 1024, found"
+            + " \"many\"");
+  }
+
+  @Test
   void outOfRangeValuesAreRefused() {
     ConfigException e =
         failure(
