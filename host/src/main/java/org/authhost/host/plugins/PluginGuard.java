@@ -301,8 +301,12 @@ final class PluginGuard extends LifeCycle {
         f.onTimeout.run();
       }
     }
-    // Last, so that a plug-in which returns when interrupted finds its call already answered.
-    thread.interrupt();
+    // Last, so that a plug-in which returns when interrupted finds its call already answered. Only
+    // the host's own plug-in threads: an event loop (an inline call) is never interrupted, since
+    // an interrupt that outlives the call would close whichever channel that loop touches next.
+    if (thread instanceof Bulkhead.Worker) {
+      thread.interrupt();
+    }
   }
 
   private HResult guarded(
