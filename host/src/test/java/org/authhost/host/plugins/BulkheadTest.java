@@ -137,6 +137,58 @@ class BulkheadTest extends HostTestBase {
   }
 
   @Test
+  void stoppingTheHostAnswersTheCallsStillWaitingForAThreadAtOnce() throws Exception {
+    gatedJar("slow", "1.0", false);
+    startHost(
+        "\"settings\": { \"slow\": { \"workers\": 1, \"queue\": 2, "
+            + gatedProperties(true, 1)
+            + " } }");
+    CompletableFuture<AuthenticationOutcome> running = authenticateLater("slow");
+    assertTrue(entered.await(5, TimeUnit.SECONDS));
+    List<CompletableFuture<AuthenticationOutcome>> waiting =
+        List.of(authenticateLater("slow"), authenticateLater("slow"));
+
+    host.stop();
+
+    for (CompletableFuture<AuthenticationOutcome> call : waiting) {
+      assertTrue(call.isDone(), "answered by the stop, not left for a thread");
+      assertEquals(HResult.NS_E_NO_NEW_CONNECTIONS, call.join().hresult());
+    }
+    assertFalse(running.isDone(), "the call in progress keeps its thread; it is a daemon");
+    gate.countDown();
+    running.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aBulkheadWithoutAQueueRefusesTheCallNoThreadTakes() throws Exception {
+    Bulkhead bulkhead =
+        new Bulkhead("unit", new org.authhost.host.config.BulkheadSettings(1, 0, 1));
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    bulkhead.execute(
+        () -> {
+          started.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          answers.add("ran");
+        },
+        () -> answers.add("refused first"));
+    assertTrue(started.await(5, TimeUnit.SECONDS));
+
+    bulkhead.execute(() -> answers.add("ran second"), () -> answers.add("refused second"));
+
+    assertEquals(List.of("refused second"), answers);
+    release.countDown();
+    bulkhead.stop();
+    bulkhead.execute(() -> answers.add("ran third"), () -> answers.add("refused third"));
+    assertTrue(answers.contains("refused third"), answers.toString());
+  }
+
+  @Test
   void theLeakedThreadCeilingIsReportedOnceNamingThePlugin() throws Exception {
     String key = prefix + "hanging";
     CountDownLatch inside = new CountDownLatch(3);
