@@ -137,6 +137,27 @@ class BulkheadTest extends HostTestBase {
   }
 
   @Test
+  void theDefaultBulkheadTakes256ConcurrentClientsOfABlockingPluginWithoutRefusingOne()
+      throws Exception {
+    gatedJar("slow", "1.0", false);
+    startHost("\"settings\": { \"slow\": { " + gatedProperties(true, 1) + " } }");
+    Bulkhead slow = host.plugins().hosted("slow").bulkhead();
+
+    List<CompletableFuture<AuthenticationOutcome>> clients = new ArrayList<>();
+    for (int i = 0; i < 256; i++) {
+      clients.add(authenticateLater("slow"));
+    }
+
+    assertTrue(entered.await(5, TimeUnit.SECONDS));
+    assertTrue(clients.stream().noneMatch(CompletableFuture::isDone), "none refused, all held");
+    assertEquals(256 - slow.threads(), slow.queued(), "the rest wait for a thread, not a 503");
+    gate.countDown();
+    for (CompletableFuture<AuthenticationOutcome> client : clients) {
+      assertEquals(AuthenticationResult.SUCCESS, client.get(10, TimeUnit.SECONDS).result());
+    }
+  }
+
+  @Test
   void stoppingTheHostAnswersTheCallsStillWaitingForAThreadAtOnce() throws Exception {
     gatedJar("slow", "1.0", false);
     startHost(
