@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
@@ -428,6 +429,8 @@ final class AuthenticationDriver {
   private CompletableFuture<Verdict> challenge(
       Attempt a, List<PluginView> offered, String text, String ownId, byte[] own) {
     List<CompletableFuture<List<String>>> challenges = new ArrayList<>();
+    // A plug-in whose bulkhead was full, if any: no challenge at all then means "busy".
+    AtomicReference<PluginView> busy = new AtomicReference<>();
     for (PluginView p : offered) {
       if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
         continue;
@@ -443,6 +446,9 @@ final class AuthenticationDriver {
               .thenApply(
                   outcome -> {
                     session.release();
+                    if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+                      busy.compareAndSet(null, p);
+                    }
                     return outcome.result() == AuthenticationResult.CONTINUE
                         ? challengeHeaders(p, outcome.challenge())
                         : List.<String>of();
@@ -452,6 +458,9 @@ final class AuthenticationDriver {
         .thenApply(
             ignored -> {
               List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
+              if (headers.isEmpty() && busy.get() != null) {
+                return busy(a, busy.get());
+              }
               if (headers.isEmpty()) {
                 audit.refused(
                     a.request(),

@@ -115,7 +115,7 @@ public final class AuthenticationSession implements AutoCloseable {
       PresentationContext presentation,
       CommandContext command) {
     if (!plugin.isUsable() || plugin.wedged()) {
-      // It failed (or hung) while this leg waited for a worker: do not call into it again. A hung
+      // It failed (or hung) while this leg waited for a thread: do not call into it again. A hung
       // call is known as wedged at once, before the failure report puts the plug-in in error.
       outcome.complete(AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR));
       return;

@@ -67,7 +67,7 @@ final class PluginGuard extends LifeCycle {
   protected void doStart() throws Exception {
     // A thread per time-out in progress, not a fixed few: a continuation that blocks (a slow audit
     // write) must not delay the answer to the next client. Time-outs are rare, as each one wedges
-    // its plug-in, and bounded by the stuck workers (MAX_WORKERS).
+    // its plug-in, and bounded by the stuck threads (each bulkhead's maxLeakedThreads).
     AtomicInteger n = new AtomicInteger();
     afterTimeouts =
         new ThreadPoolExecutor(
@@ -181,23 +181,23 @@ final class PluginGuard extends LifeCycle {
    * call's HResult, or {@link HResult#E_TIMEOUT} at the deadline.
    */
   CompletableFuture<HResult> callAsync(HostedPlugin plugin, String method, PluginCall call) {
-    return onWorker(plugin, method, call, false);
+    return onLifeCycleThread(plugin, method, call, false);
   }
 
   /**
-   * Calls plug-in code on a worker thread, recording nothing: for the clean-up calls the host makes
-   * after it has already recorded a failure, so that one fault is reported once. What goes wrong is
-   * only written to the process log.
+   * A life-cycle call on a thread of its own, recording nothing: for the clean-up calls the host
+   * makes after it has already recorded a failure, so that one fault is reported once. What goes
+   * wrong is only written to the process log.
    */
   CompletableFuture<HResult> callQuietly(HostedPlugin plugin, String method, PluginCall call) {
-    return onWorker(plugin, method, call, true);
+    return onLifeCycleThread(plugin, method, call, true);
   }
 
-  private CompletableFuture<HResult> onWorker(
+  private CompletableFuture<HResult> onLifeCycleThread(
       HostedPlugin plugin, String method, PluginCall call, boolean quiet) {
     CompletableFuture<HResult> result = new CompletableFuture<>();
     if (plugin.wedged()) {
-      // A call into it never came back; another would only strand another worker.
+      // A call into it never came back; another would only strand another thread.
       result.complete(HResult.E_TIMEOUT);
       return result;
     }

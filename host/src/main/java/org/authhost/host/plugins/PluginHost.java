@@ -297,8 +297,9 @@ public final class PluginHost extends LifeCycle {
   }
 
   /**
-   * A new session with one plug-in; its context is created on the first leg, on a plug-in worker. A
-   * session with an unknown, unusable or non-authentication plug-in answers {@code ERROR}.
+   * A new session with one plug-in; its context is created on the first leg, where the plug-in's
+   * calls run (its bulkhead, or inline for a non-blocking plug-in). A session with an unknown,
+   * unusable or non-authentication plug-in answers {@code ERROR}.
    */
   public AuthenticationSession session(String pluginId) {
     HostedPlugin plugin = plugins.get(pluginId);

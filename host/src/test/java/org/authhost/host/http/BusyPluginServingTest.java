@@ -98,12 +98,19 @@ class BusyPluginServingTest {
 
     assertEquals(503, busy.statusCode());
     assertEquals(List.of("1"), busy.headers().allValues("retry-after"));
+    // Without credentials: the only plug-in is too busy even to give a challenge.
+    HttpResponse<String> noChallenge =
+        client.send(
+            HttpRequest.newBuilder(request.uri()).timeout(Duration.ofSeconds(20)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(503, noChallenge.statusCode());
+    assertEquals(List.of("1"), noChallenge.headers().allValues("retry-after"));
     gate.countDown();
     assertEquals(200, first.get(20, TimeUnit.SECONDS).statusCode());
     List<EventRecord> audit =
         host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream().toList();
     assertEquals(
-        1,
+        2,
         audit.stream()
             .filter(
                 e ->
