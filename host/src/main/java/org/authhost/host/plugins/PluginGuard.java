@@ -273,7 +273,7 @@ final class PluginGuard extends LifeCycle {
   private void reportTimeout(CallFrame frame, String method, Thread thread) {
     if (!frame.quiet) {
       String where =
-          thread instanceof Bulkhead.Worker
+          thread instanceof Bulkhead.Worker || !frame.plugin.descriptor().nonBlocking()
               ? ""
               : " (called inline on "
                   + thread.getName()
