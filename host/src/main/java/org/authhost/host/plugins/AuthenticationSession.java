@@ -313,6 +313,14 @@ public final class AuthenticationSession implements AutoCloseable {
     if (ctx == null) {
       return CompletableFuture.completedFuture(null);
     }
+    if (plugin.wedged()) {
+      // A call into it never returned: no more calls, not even this one, which would only take
+      // another of its threads. The token is the host's to close.
+      if (token != null) {
+        tokens.closeHandle(token);
+      }
+      return CompletableFuture.completedFuture(null);
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     Runnable releaseHere =
         () -> {
