@@ -1,5 +1,6 @@
 package org.authhost.host.plugins;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -129,13 +130,23 @@ final class Bulkhead {
    * longer serve them (it hung, or the host is stopping).
    */
   void drain() {
-    List<Runnable> waiting = new java.util.ArrayList<>();
+    List<Runnable> waiting = new ArrayList<>();
     pool.getQueue().drainTo(waiting);
     for (Runnable r : waiting) {
       if (r instanceof Queued q) {
         q.rejected().run();
       }
     }
+  }
+
+  @Override
+  public String toString() {
+    return settings.workers()
+        + " thread(s), queue "
+        + settings.queue()
+        + ", at most "
+        + settings.maxLeakedThreads()
+        + " stuck thread(s) replaced";
   }
 
   /**

@@ -468,6 +468,13 @@ public final class PluginHost extends LifeCycle {
       return plugin;
     }
     plugin.loaded(instance.get());
+    if (descriptor.nonBlocking()) {
+      log.info(
+          "{} declares non-blocking=true: its client calls run on the connection's own thread",
+          plugin);
+    } else {
+      log.info("{} runs its client calls on its own bulkhead: {}", plugin, plugin.bulkhead());
+    }
     return plugin;
   }
 
