@@ -6,9 +6,6 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import com.google.inject.util.Modules;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.accounts.AccountPoller;
@@ -34,9 +31,8 @@ public final class AuthHost extends ContainerLifeCycle {
   /**
    * How long a stop waits for plug-in calls in progress to end once their threads are interrupted.
    */
-  private static final Duration WORKERS_GRACE = Duration.ofSeconds(1);
-
   private final HostConfig config;
+
   private final EventLogStore store;
   private final HostEvents events;
   private final PluginHost plugins;
@@ -55,7 +51,6 @@ public final class AuthHost extends ContainerLifeCycle {
       HttpFront http,
       TroubleshootingList troubleshooting,
       TokenTable tokens,
-      @Named("plugin-workers") ExecutorService workers,
       ExecutorScheduler scheduler,
       AccountPoller accounts) {
     this.config = config;
@@ -66,11 +61,10 @@ public final class AuthHost extends ContainerLifeCycle {
     this.http = http;
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
-    // Each part after those it uses while it starts or stops: the plug-ins' calls need the workers,
-    // their heartbeats and the account poller the scheduler; the HTTP front, last, serves only once
-    // the plug-ins are in.
+    // Each part after those it uses while it starts or stops: the plug-ins' heartbeats and the
+    // account poller need the scheduler; the HTTP front, last, serves only once the plug-ins are
+    // in.
     addManaged(CloseOnStop.closing("the event log", store));
-    addManaged(CloseOnStop.shuttingDown("the plug-in workers", workers, WORKERS_GRACE));
     addManaged(scheduler);
     addManaged(new HostMilestones(config, events));
     addManaged(accounts);

@@ -2,16 +2,9 @@ package org.authhost.host;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.CredentialService;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.accounts.PasswordVerifier;
@@ -26,9 +19,6 @@ import org.authhost.host.tokens.PasswordCheck;
 
 /** Wires the host's services. Tests override the clock with {@code Modules.override}. */
 final class HostModule extends AbstractModule {
-  /** Calls into plug-ins waiting for a worker; past it the host answers "no new connections". */
-  static final int MAX_QUEUED_PLUGIN_CALLS = 10_000;
-
   private final HostConfig config;
 
   HostModule(HostConfig config) {
@@ -69,33 +59,5 @@ final class HostModule extends AbstractModule {
   @Singleton
   AccountDirectory accounts(AccountStore store) {
     return store;
-  }
-
-  @Provides
-  @Singleton
-  @Named("plugin-workers")
-  ExecutorService pluginWorkers() {
-    // A few busy threads behind a queue: under load they find the next task without sleeping,
-    // where a thread per hand-off would be woken (and put back to sleep) for every request. A
-    // thread stuck in a plug-in is replaced by the guard (see PluginGuard.timedOut).
-    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            threads,
-            threads,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(MAX_QUEUED_PLUGIN_CALLS),
-            threads("plugin-call"));
-    return pool;
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -9,7 +9,22 @@ final class PluginSettingsSection {
 
   static PluginSettings bind(ConfigSection entry) {
     boolean enabled = entry.bool("enabled", PluginSettings.DEFAULT.enabled());
-    return new PluginSettings(enabled, properties(entry));
+    Map<String, String> properties = properties(entry);
+    return new PluginSettings(
+        enabled,
+        properties,
+        override(entry, "workers", 1, BulkheadSettings.MAX_WORKERS),
+        override(entry, "queue", 0, BulkheadSettings.MAX_QUEUE),
+        override(entry, "maxLeakedThreads", 0, BulkheadSettings.MAX_LEAKED_THREADS));
+  }
+
+  /** A bulkhead value of this plug-in's own, or null for the {@code plugins} default. */
+  private static Integer override(ConfigSection entry, String key, int min, int max) {
+    if (entry.value(key) == null) {
+      return null;
+    }
+    Long value = entry.wholeOrNull(key, "a whole number", min, max, min);
+    return value == null ? null : value.intValue();
   }
 
   private static Map<String, String> properties(ConfigSection entry) {

@@ -13,17 +13,42 @@ import java.util.Map;
  * @param order plug-in ids in the order their challenges are offered (WMS selection order);
  *     plug-ins not named follow in id order
  * @param settings per plug-in id: whether it is enabled and its named values
+ * @param bulkhead every plug-in's bulkhead unless its settings say otherwise ({@code
+ *     plugins.workers}, {@code queue}, {@code maxLeakedThreads})
  */
 public record PluginsConfig(
     Path directory,
     long callTimeoutMillis,
     long callbackTimeoutMillis,
     List<String> order,
-    Map<String, PluginSettings> settings) {
+    Map<String, PluginSettings> settings,
+    BulkheadSettings bulkhead) {
 
   public PluginsConfig {
     order = List.copyOf(order);
     settings = Map.copyOf(settings);
+  }
+
+  /** With the default bulkhead. */
+  public PluginsConfig(
+      Path directory,
+      long callTimeoutMillis,
+      long callbackTimeoutMillis,
+      List<String> order,
+      Map<String, PluginSettings> settings) {
+    this(
+        directory,
+        callTimeoutMillis,
+        callbackTimeoutMillis,
+        order,
+        settings,
+        BulkheadSettings.DEFAULT);
+  }
+
+  /** One plug-in's bulkhead: the default, with the plug-in's own values where it sets them. */
+  public BulkheadSettings bulkheadOf(String pluginId) {
+    PluginSettings own = settingsOf(pluginId);
+    return bulkhead.with(own.workers(), own.queue(), own.maxLeakedThreads());
   }
 
   /**

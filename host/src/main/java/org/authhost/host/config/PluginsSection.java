@@ -32,7 +32,32 @@ final class PluginsSection {
             DEFAULT_CALLBACK_TIMEOUT_MILLIS);
     // No plug-in is required unless the file names it.
     List<String> order = ids(plugins, "order");
-    return new PluginsConfig(directory, callTimeout, callbackTimeout, order, settings(plugins));
+    BulkheadSettings defaults = BulkheadSettings.DEFAULT;
+    BulkheadSettings bulkhead =
+        new BulkheadSettings(
+            (int)
+                plugins.whole(
+                    "workers",
+                    "a whole number of threads",
+                    1,
+                    BulkheadSettings.MAX_WORKERS,
+                    defaults.workers()),
+            (int)
+                plugins.whole(
+                    "queue",
+                    "a whole number of waiting calls",
+                    0,
+                    BulkheadSettings.MAX_QUEUE,
+                    defaults.queue()),
+            (int)
+                plugins.whole(
+                    "maxLeakedThreads",
+                    "a whole number of threads",
+                    0,
+                    BulkheadSettings.MAX_LEAKED_THREADS,
+                    defaults.maxLeakedThreads()));
+    return new PluginsConfig(
+        directory, callTimeout, callbackTimeout, order, settings(plugins), bulkhead);
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
@@ -47,6 +48,8 @@ import org.authhost.host.tokens.TokenTable;
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
+ *   <tr><td>the plug-in's bulkhead is full ({@code NS_E_NO_NEW_CONNECTIONS})</td><td>503 with
+ *       Retry-After: 1, audited as a refusal, not a logon failure</td></tr>
  *   <tr><td>locked out</td><td>429 with Retry-After</td></tr>
  *   <tr><td>slow password checks busy (security.slowChecks)</td><td>503 with Retry-After; not a
  *       logon failure, no lockout count</td></tr>
@@ -263,6 +266,9 @@ final class AuthenticationDriver {
         if (a.user().wasSlowCheckRefused()) {
           return done(SlowCheckBusy.answer(audit, a.request(), a.keepAlive()));
         }
+        if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+          return done(busy(a, plugin));
+        }
         logonFailed(
             a,
             account,
@@ -314,6 +320,9 @@ final class AuthenticationDriver {
                       .toList();
               if (outcome.result() != AuthenticationResult.SUCCESS) {
                 session.release();
+                if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+                  return done(busy(a, anonymous));
+                }
                 if (others.isEmpty()) {
                   logonFailed(
                       a,
@@ -397,6 +406,8 @@ final class AuthenticationDriver {
   private CompletableFuture<Verdict> challenge(
       Attempt a, List<PluginView> offered, String text, String ownId, byte[] own) {
     List<CompletableFuture<List<String>>> challenges = new ArrayList<>();
+    // A plug-in whose bulkhead was full, if any: no challenge at all then means "busy".
+    AtomicReference<PluginView> busy = new AtomicReference<>();
     for (PluginView p : offered) {
       if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
         continue;
@@ -412,6 +423,9 @@ final class AuthenticationDriver {
               .thenApply(
                   outcome -> {
                     session.release();
+                    if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+                      busy.compareAndSet(null, p);
+                    }
                     return outcome.result() == AuthenticationResult.CONTINUE
                         ? challengeHeaders(p, outcome.challenge())
                         : List.<String>of();
@@ -421,6 +435,9 @@ final class AuthenticationDriver {
         .thenApply(
             ignored -> {
               List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
+              if (headers.isEmpty() && busy.get() != null) {
+                return busy(a, busy.get());
+              }
               if (headers.isEmpty()) {
                 audit.refused(
                     a.request(),
@@ -582,6 +599,25 @@ final class AuthenticationDriver {
             "too many failed logons; try again later",
             a.keepAlive());
     response.headers().set("Retry-After", seconds);
+    return new Verdict.Answer(response);
+  }
+
+  /**
+   * The plug-in's bulkhead is full: the client did nothing wrong and the plug-in did not fail, so
+   * this is neither a logon failure nor a lockout count, and the client may try again at once.
+   */
+  private Verdict.Answer busy(Attempt a, PluginView plugin) {
+    audit.refused(
+        a.request(),
+        503,
+        HResult.NS_E_NO_NEW_CONNECTIONS,
+        "the " + plugin.id() + " plug-in is busy (its bulkhead is full)");
+    var response =
+        Responses.text(
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "authentication is busy; try again shortly",
+            a.keepAlive());
+    response.headers().set("Retry-After", 1);
     return new Verdict.Answer(response);
   }
 

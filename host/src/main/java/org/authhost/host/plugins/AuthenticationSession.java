@@ -19,10 +19,13 @@ import org.authhost.host.tokens.TokenTable;
 /**
  * The host's side of one {@code IWMSAuthenticationContext}: one client's exchange with one plug-in.
  *
- * <p>A leg ({@link #authenticate}) runs on one plug-in worker: the context is created on the first
- * leg ({@code CreateAuthenticationContext}), {@code Authenticate} is called, and when the plug-in
- * has called back before returning (the usual case) the identity is collected and the token checked
- * on that same thread, so a request costs one hand-off whatever the plug-in does. A plug-in that
+ * <p>A leg ({@link #authenticate}) runs on one thread of the plug-in's own bulkhead, or on the
+ * caller's thread for a plug-in that declares itself non-blocking (see {@link
+ * PluginGuard#dispatch}): the context is created on the first leg ({@code
+ * CreateAuthenticationContext}), {@code Authenticate} is called, and when the plug-in has called
+ * back before returning (the usual case) the identity is collected and the token checked on that
+ * same thread, so a request costs at most one hand-off whatever the plug-in does. A full bulkhead
+ * answers {@code NS_E_NO_NEW_CONNECTIONS} at once (503 with {@code Retry-After}). A plug-in that
  * calls back later is waited for within the callback time limit. Every call is guarded; a call past
  * its deadline answers the waiting client at once. It never throws and never answers anything but
  * the plug-in's verdict or {@code ERROR}: it fails closed.
@@ -89,10 +92,21 @@ public final class AuthenticationSession implements AutoCloseable {
     }
     byte[] blob = responseBlob == null ? AuthenticationOutcome.NONE : responseBlob.clone();
     CompletableFuture<AuthenticationOutcome> outcome = new CompletableFuture<>();
-    guard.execute(
+    guard.dispatch(
+        plugin,
         () -> leg(outcome, blob, user, presentation, command),
-        () -> outcome.complete(AuthenticationOutcome.error(HResult.NS_E_NO_NEW_CONNECTIONS)));
+        () -> outcome.complete(AuthenticationOutcome.error(refusal())));
     return outcome;
+  }
+
+  /**
+   * Why a leg that got no thread was refused: the plug-in failed or hung while it waited (it is in
+   * error), or its bulkhead was full (busy: try again later).
+   */
+  private HResult refusal() {
+    return plugin.wedged() || !plugin.isUsable()
+        ? HResult.NS_E_CRITICAL_ERROR
+        : HResult.NS_E_NO_NEW_CONNECTIONS;
   }
 
   private void leg(
@@ -102,7 +116,7 @@ public final class AuthenticationSession implements AutoCloseable {
       PresentationContext presentation,
       CommandContext command) {
     if (!plugin.isUsable() || plugin.wedged()) {
-      // It failed (or hung) while this leg waited for a worker: do not call into it again. A hung
+      // It failed (or hung) while this leg waited for a thread: do not call into it again. A hung
       // call is known as wedged at once, before the failure report puts the plug-in in error.
       outcome.complete(AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR));
       return;
@@ -157,10 +171,11 @@ public final class AuthenticationSession implements AutoCloseable {
             outcome.complete(AuthenticationOutcome.error(HResult.E_TIMEOUT));
             return;
           }
-          // The plug-in called back on its own thread: collect the identity on a worker.
-          guard.execute(
+          // The plug-in called back on its own thread: collect the identity where its calls run.
+          guard.dispatch(
+              plugin,
               () -> outcome.complete(finish(ctx, done, timedOut)),
-              () -> outcome.complete(AuthenticationOutcome.error(HResult.NS_E_NO_NEW_CONNECTIONS)));
+              () -> outcome.complete(AuthenticationOutcome.error(refusal())));
         });
   }
 
@@ -283,8 +298,9 @@ public final class AuthenticationSession implements AutoCloseable {
 
   /**
    * Releases the context, which closes its token. A token the context forgot to close is closed by
-   * the host and reported, so a leaky plug-in cannot keep tokens alive past their exchange. Runs on
-   * this thread when it is a plug-in worker, else on one.
+   * the host and reported, so a leaky plug-in cannot keep tokens alive past their exchange. Runs
+   * where the plug-in's calls run (see {@link PluginGuard#dispatch}); when its bulkhead refuses the
+   * release, the host closes the token itself, so that it never outlives the exchange.
    *
    * @return completes once the plug-in's release has run
    */
@@ -300,6 +316,14 @@ public final class AuthenticationSession implements AutoCloseable {
       token = lastToken;
     }
     if (ctx == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (plugin.wedged()) {
+      // A call into it never returned: no more calls, not even this one, which would only take
+      // another of its threads. The token is the host's to close.
+      if (token != null) {
+        tokens.closeHandle(token);
+      }
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -323,11 +347,15 @@ public final class AuthenticationSession implements AutoCloseable {
           }
           done.complete(null);
         };
-    if (PluginGuard.onWorkerThread()) {
-      releaseHere.run();
-    } else {
-      guard.execute(releaseHere, () -> done.complete(null));
-    }
+    guard.dispatch(
+        plugin,
+        releaseHere,
+        () -> {
+          if (token != null) {
+            tokens.closeHandle(token);
+          }
+          done.complete(null);
+        });
     return done;
   }
 }

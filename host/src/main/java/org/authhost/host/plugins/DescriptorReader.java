@@ -30,8 +30,14 @@ final class DescriptorReader {
   private static final Pattern CLASS_NAME =
       Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
   private static final Set<String> REQUIRED = Set.of("id", "version", "api-version", "entry-point");
-  private static final Set<String> KNOWN =
-      Set.of("id", "version", "api-version", "entry-point", "description");
+  private static final List<String> KNOWN =
+      List.of(
+          "id",
+          "version",
+          "api-version",
+          "entry-point",
+          "description",
+          PluginDescriptor.NON_BLOCKING);
 
   /** The outcome: a descriptor, or the problems that refuse the file. */
   record Result(PluginDescriptor descriptor, List<PluginProblem> problems) {}
@@ -93,10 +99,7 @@ final class DescriptorReader {
                 jar,
                 id,
                 "unknown key '" + key + "'",
-                "remove it; the keys are "
-                    + String.join(
-                        ", ",
-                        List.of("id", "version", "api-version", "entry-point", "description"))));
+                "remove it; the keys are " + String.join(", ", KNOWN)));
       }
     }
     for (String key : List.of("id", "version", "api-version", "entry-point")) {
@@ -129,6 +132,7 @@ final class DescriptorReader {
         CLASS_NAME.asMatchPredicate(),
         "a fully qualified class name");
     String api = values.get("api-version");
+    int apiMinor = -1;
     if (api != null && !api.isBlank()) {
       var m = API_VERSION.matcher(api);
       if (!m.matches()) {
@@ -140,6 +144,7 @@ final class DescriptorReader {
                 "write e.g. api-version=" + AuthHostApi.VERSION));
       } else if (Integer.parseInt(m.group(1)) != AuthHostApi.MAJOR
           || Integer.parseInt(m.group(2)) > AuthHostApi.MINOR) {
+        apiMinor = Integer.MAX_VALUE;
         problems.add(
             new PluginProblem(
                 "plugin/incompatible-api",
@@ -156,8 +161,11 @@ final class DescriptorReader {
                     + AuthHostApi.MINOR
                     + "), or a host that provides API "
                     + api));
+      } else {
+        apiMinor = Integer.parseInt(m.group(2));
       }
     }
+    boolean nonBlocking = nonBlocking(problems, jar, id, values, apiMinor);
     if (!problems.isEmpty()) {
       return new Result(null, List.copyOf(problems));
     }
@@ -168,8 +176,46 @@ final class DescriptorReader {
             api,
             values.get("entry-point"),
             values.getOrDefault("description", ""),
-            jar),
+            jar,
+            nonBlocking),
         List.of());
+  }
+
+  /**
+   * {@code non-blocking}: {@code true} or {@code false}, and only in a descriptor for API 1.3 or
+   * later, since a host before it would not know the key and the plug-in promises what 1.3 means by
+   * it.
+   */
+  private static boolean nonBlocking(
+      List<PluginProblem> problems, Path jar, String id, Map<String, String> values, int minor) {
+    String key = PluginDescriptor.NON_BLOCKING;
+    String value = values.get(key);
+    if (value == null) {
+      return false;
+    }
+    if (!value.equals("true") && !value.equals("false")) {
+      problems.add(bad(jar, id, key + " '" + value + "' is not valid", "write true or false"));
+      return false;
+    }
+    if (minor >= 0 && minor < PluginDescriptor.NON_BLOCKING_SINCE_MINOR) {
+      problems.add(
+          bad(
+              jar,
+              id,
+              key
+                  + " needs api-version=1."
+                  + PluginDescriptor.NON_BLOCKING_SINCE_MINOR
+                  + " or later",
+              "declare api-version=1."
+                  + PluginDescriptor.NON_BLOCKING_SINCE_MINOR
+                  + " (the API that defines "
+                  + key
+                  + "), or remove the "
+                  + key
+                  + " line"));
+      return false;
+    }
+    return value.equals("true");
   }
 
   private static void check(

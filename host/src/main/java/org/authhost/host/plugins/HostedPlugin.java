@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.HResult;
+import org.authhost.host.config.BulkheadSettings;
 import org.authhost.host.time.Scheduler.Scheduled;
 
 /**
@@ -14,6 +15,7 @@ import org.authhost.host.time.Scheduler.Scheduled;
 final class HostedPlugin {
   private final PluginDescriptor descriptor;
   private final HostNamedValues namedValues;
+  private final Bulkhead bulkhead;
 
   private volatile int status = PluginStatus.NONE;
 
@@ -37,9 +39,20 @@ final class HostedPlugin {
   private Scheduled heartbeat;
   private volatile CompletableFuture<HResult> heartbeatInFlight;
 
-  HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues) {
+  HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues, Bulkhead bulkhead) {
     this.descriptor = descriptor;
     this.namedValues = namedValues;
+    this.bulkhead = bulkhead;
+  }
+
+  /** With the default bulkhead (tests, benchmarks). */
+  HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues) {
+    this(descriptor, namedValues, new Bulkhead(descriptor.id(), BulkheadSettings.DEFAULT));
+  }
+
+  /** Its own threads for calls that may block. */
+  Bulkhead bulkhead() {
+    return bulkhead;
   }
 
   String id() {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  *     constructor
  * @param description one line for operators
  * @param file the JAR it came from
+ * @param nonBlocking {@code non-blocking=true} (API 1.3): its authentication calls never block, so
+ *     the host makes them on the calling thread (an event loop) instead of handing them to a worker
  */
 record PluginDescriptor(
     String id,
@@ -19,8 +21,26 @@ record PluginDescriptor(
     String apiVersion,
     String entryPoint,
     String description,
-    Path file) {
+    Path file,
+    boolean nonBlocking) {
+
+  /** A plug-in whose calls may block (every plug-in before API 1.3). */
+  PluginDescriptor(
+      String id,
+      String version,
+      String apiVersion,
+      String entryPoint,
+      String description,
+      Path file) {
+    this(id, version, apiVersion, entryPoint, description, file, false);
+  }
 
   /** Where the descriptor lives inside the JAR. */
   public static final String PATH = "META-INF/authhost-plugin.properties";
+
+  /** The descriptor key of {@link #nonBlocking}. */
+  static final String NON_BLOCKING = "non-blocking";
+
+  /** The first API version whose descriptor may declare {@link #NON_BLOCKING}. */
+  static final int NON_BLOCKING_SINCE_MINOR = 3;
 }

@@ -86,6 +86,24 @@ final class PluginFailures {
         "plug-in '" + plugin.id() + "': " + text);
   }
 
+  /**
+   * A plug-in's calls have left {@code leaked} threads stuck past their time limit: its bulkhead's
+   * ceiling. One ERROR event; the plug-in itself is already in error (each time-out put it there).
+   */
+  void leakCeiling(HostedPlugin plugin, int leaked) {
+    events.host(
+        EventLevel.ERROR,
+        HostEvents.aboutPlugin(plugin.id()),
+        HResult.E_TIMEOUT,
+        "plug-in '"
+            + plugin.id()
+            + "' has "
+            + leaked
+            + " thread(s) stuck in calls that never returned, its ceiling (maxLeakedThreads);"
+            + " the host replaces no more of them. Restart the host to reclaim them, and fix or"
+            + " remove the plug-in");
+  }
+
   /** The plug-in logged an ERROR event: WMS disables it, recording what it logged. */
   void loggedError(HostedPlugin plugin, HResult code, String text) {
     markFailed(plugin, code, text);

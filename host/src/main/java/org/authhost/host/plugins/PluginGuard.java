@@ -1,10 +1,8 @@
 package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,9 +23,15 @@ import org.slf4j.LoggerFactory;
  * in error and gets no further calls.
  *
  * <p>{@link #call} runs on the caller's thread; its time limit is watched by {@link CallWatchdog},
- * so the guard adds only a clock read and a few writes to a call. {@link #callAsync} runs the same
- * guarded call on a worker thread, so that a plug-in that never returns holds a worker, never the
- * caller, whose future the watchdog completes at the deadline.
+ * so the guard adds only a clock read and a few writes to a call. Host code that calls into a
+ * plug-in on a client's behalf runs through {@link #dispatch}: on one of the plug-in's own threads
+ * (its {@link Bulkhead}), so that a plug-in that never returns holds its own threads, never the
+ * caller's nor another plug-in's; or, for a plug-in whose descriptor declares {@code
+ * non-blocking=true}, right here on the caller's thread (an event loop), with the same deadline,
+ * callback and fail-closed rules. Such a call cannot be pre-empted: the watchdog still answers the
+ * client at the deadline and puts the plug-in in error, which ends its inline calls, but the loop
+ * stays frozen until the plug-in returns. Life-cycle calls ({@link #callAsync}) run on a pool of
+ * their own, so that clients filling a bulkhead never delay or refuse a heartbeat or a shutdown.
  *
  * <p>What follows a time-out (the failure report, answering the waiting client, which may write an
  * audit record) runs on a thread of its own, never on the watchdog's, which must stay free for the
@@ -37,10 +41,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 final class PluginGuard extends LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(PluginGuard.class);
-  private static final ThreadLocal<Boolean> ON_WORKER = new ThreadLocal<>();
 
   private final PluginFailures failures;
-  private final ExecutorService workers;
   private final long callTimeoutMillis;
   private final long callTimeoutNanos;
   private final HostClock clock;
@@ -49,14 +51,12 @@ final class PluginGuard extends LifeCycle {
   /** Runs what follows a time-out; null while stopped. */
   private volatile ThreadPoolExecutor afterTimeouts;
 
+  /** Runs life-cycle calls, a thread each while they run; null while stopped. */
+  private volatile ThreadPoolExecutor lifeCycle;
+
   @Inject
-  PluginGuard(
-      PluginFailures failures,
-      @Named("plugin-workers") ExecutorService workers,
-      HostConfig config,
-      HostClock clock) {
+  PluginGuard(PluginFailures failures, HostConfig config, HostClock clock) {
     this.failures = failures;
-    this.workers = workers;
     this.callTimeoutMillis = config.plugins().callTimeoutMillis();
     this.callTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(callTimeoutMillis);
     this.clock = clock;
@@ -67,7 +67,7 @@ final class PluginGuard extends LifeCycle {
   protected void doStart() throws Exception {
     // A thread per time-out in progress, not a fixed few: a continuation that blocks (a slow audit
     // write) must not delay the answer to the next client. Time-outs are rare, as each one wedges
-    // its plug-in, and bounded by the stuck workers (MAX_WORKERS).
+    // its plug-in, and bounded by the stuck threads (each bulkhead's maxLeakedThreads).
     AtomicInteger n = new AtomicInteger();
     afterTimeouts =
         new ThreadPoolExecutor(
@@ -81,22 +81,32 @@ final class PluginGuard extends LifeCycle {
               t.setDaemon(true);
               return t;
             });
+    // Life-cycle calls are rare and each wedges its plug-in if it hangs, so a thread per call in
+    // progress is bounded by the plug-ins; none waits behind another plug-in's.
+    AtomicInteger l = new AtomicInteger();
+    lifeCycle =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            60,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> new Bulkhead.Worker(r, "plugin-lifecycle-" + l.incrementAndGet(), null));
     watchdog.start();
   }
 
   @Override
   protected void doStop() throws Exception {
     watchdog.stop();
+    ThreadPoolExecutor calls = lifeCycle;
+    lifeCycle = null;
+    // A call still running is a daemon thread stuck in a plug-in the watchdog has answered for.
+    calls.shutdown();
     ThreadPoolExecutor pool = afterTimeouts;
     afterTimeouts = null;
     // Answers already on their way are delivered; nothing new is accepted.
     pool.shutdown();
     pool.awaitTermination(1, TimeUnit.SECONDS);
-  }
-
-  /** How many calls into plug-ins can run at once before a stuck one is replaced. */
-  int workerThreads() {
-    return workers instanceof ThreadPoolExecutor pool ? pool.getCorePoolSize() : Integer.MAX_VALUE;
   }
 
   /** The watchdog, for tests that drive it with a fake clock. */
@@ -145,58 +155,67 @@ final class PluginGuard extends LifeCycle {
   }
 
   /**
-   * Runs host code that calls into plug-ins on a worker thread, so that the caller (an event loop)
-   * never waits on plug-in code; {@code rejected} runs instead when every worker is busy.
+   * Runs host code that calls into {@code plugin} where its calls belong: here, when the plug-in
+   * declared itself non-blocking (and has never overrun a time limit) or this thread is already one
+   * of its own; otherwise on its bulkhead, so that the caller (an event loop) never waits on code
+   * that may block. {@code rejected} runs instead, at once, when the bulkhead is full or stopped.
    */
-  void execute(Runnable task, Runnable rejected) {
-    try {
-      workers.execute(
-          () -> {
-            ON_WORKER.set(Boolean.TRUE);
-            task.run();
-          });
-    } catch (RejectedExecutionException e) {
-      log.warn("no plug-in worker free; answering {}", HResult.NS_E_NO_NEW_CONNECTIONS);
-      rejected.run();
+  void dispatch(HostedPlugin plugin, Runnable task, Runnable rejected) {
+    Bulkhead own = plugin.bulkhead();
+    if (runsInline(plugin)
+        || (Thread.currentThread() instanceof Bulkhead.Worker w && w.bulkhead == own)) {
+      task.run();
+      return;
     }
+    own.execute(task, rejected);
   }
 
-  /** Whether this thread is one of the plug-in workers (where plug-in calls may block). */
-  static boolean onWorkerThread() {
-    return ON_WORKER.get() == Boolean.TRUE;
+  /** Whether calls into the plug-in are made on the caller's thread. */
+  static boolean runsInline(HostedPlugin plugin) {
+    return plugin.descriptor().nonBlocking() && !plugin.wedged();
   }
 
   /**
-   * Calls plug-in code on a worker thread. The future always completes normally: with the call's
-   * HResult, or {@link HResult#E_TIMEOUT} at the deadline.
+   * A life-cycle call (constructor, initialize, the description getters, enable, heartbeat,
+   * disable, shutdown) on a thread of its own. The future always completes normally: with the
+   * call's HResult, or {@link HResult#E_TIMEOUT} at the deadline.
    */
   CompletableFuture<HResult> callAsync(HostedPlugin plugin, String method, PluginCall call) {
-    return onWorker(plugin, method, call, false);
+    return onLifeCycleThread(plugin, method, call, false);
   }
 
   /**
-   * Calls plug-in code on a worker thread, recording nothing: for the clean-up calls the host makes
-   * after it has already recorded a failure, so that one fault is reported once. What goes wrong is
-   * only written to the process log.
+   * A life-cycle call on a thread of its own, recording nothing: for the clean-up calls the host
+   * makes after it has already recorded a failure, so that one fault is reported once. What goes
+   * wrong is only written to the process log.
    */
   CompletableFuture<HResult> callQuietly(HostedPlugin plugin, String method, PluginCall call) {
-    return onWorker(plugin, method, call, true);
+    return onLifeCycleThread(plugin, method, call, true);
   }
 
-  private CompletableFuture<HResult> onWorker(
+  private CompletableFuture<HResult> onLifeCycleThread(
       HostedPlugin plugin, String method, PluginCall call, boolean quiet) {
     CompletableFuture<HResult> result = new CompletableFuture<>();
     if (plugin.wedged()) {
-      // A call into it never came back; another would only strand another worker.
+      // A call into it never came back; another would only strand another thread.
       result.complete(HResult.E_TIMEOUT);
       return result;
     }
-    execute(
+    Runnable task =
         () ->
             result.complete(
                 guarded(
-                    plugin, method, call, () -> result.complete(HResult.E_TIMEOUT), quiet, false)),
-        () -> result.complete(HResult.NS_E_NO_NEW_CONNECTIONS));
+                    plugin, method, call, () -> result.complete(HResult.E_TIMEOUT), quiet, false));
+    ThreadPoolExecutor pool = lifeCycle;
+    try {
+      if (pool == null) {
+        throw new RejectedExecutionException("the guard is stopped");
+      }
+      pool.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.warn("{} {} not called: the call guard is stopped", plugin, method);
+      result.complete(HResult.NS_E_NO_NEW_CONNECTIONS);
+    }
     return result;
   }
 
@@ -230,18 +249,36 @@ final class PluginGuard extends LifeCycle {
    */
   private void timedOut(CallFrame frame, Thread thread) {
     frame.plugin.markWedged();
-    replaceStuckWorker(thread);
+    Bulkhead own = frame.plugin.bulkhead();
+    boolean ceiling = own.stuck(thread);
     // Frames the expired one encloses end with it, so their late return is not reported either.
     CallFrame stuck = watchdog.slotOf(thread);
     for (CallFrame inner = stuck; inner != null && inner != frame; inner = inner.parent) {
       inner.expire();
     }
     String method = stuck == null ? frame.method : stuck.method;
-    afterTimeout(() -> reportTimeout(frame, method, thread));
+    afterTimeout(
+        () -> {
+          // Before the client is answered, so that whoever sees the answer also sees the record.
+          if (ceiling) {
+            failures.leakCeiling(frame.plugin, own.settings().maxLeakedThreads());
+          }
+          reportTimeout(frame, method, thread);
+          // Nothing waiting for the plug-in can be served by it any more: answered now, not when
+          // a thread frees up (perhaps never).
+          own.drain();
+        });
   }
 
   private void reportTimeout(CallFrame frame, String method, Thread thread) {
     if (!frame.quiet) {
+      String where =
+          thread instanceof Bulkhead.Worker || !frame.plugin.descriptor().nonBlocking()
+              ? ""
+              : " (called inline on "
+                  + thread.getName()
+                  + " because the plug-in declares non-blocking=true: every connection served by"
+                  + " that thread waits until the call returns)";
       failures.failed(
           frame.plugin,
           frame.method,
@@ -249,7 +286,8 @@ final class PluginGuard extends LifeCycle {
           method
               + " did not return within "
               + callTimeoutMillis
-              + " ms; the host stops calling this plug-in until it is restarted",
+              + " ms; the host stops calling this plug-in until it is restarted"
+              + where,
           null);
     } else {
       log.info(
@@ -263,8 +301,12 @@ final class PluginGuard extends LifeCycle {
         f.onTimeout.run();
       }
     }
-    // Last, so that a plug-in which returns when interrupted finds its call already answered.
-    thread.interrupt();
+    // Last, so that a plug-in which returns when interrupted finds its call already answered. Only
+    // the host's own plug-in threads: an event loop (an inline call) is never interrupted, since
+    // an interrupt that outlives the call would close whichever channel that loop touches next.
+    if (thread instanceof Bulkhead.Worker) {
+      thread.interrupt();
+    }
   }
 
   private HResult guarded(
@@ -313,29 +355,6 @@ final class PluginGuard extends LifeCycle {
     }
     return hr;
   }
-
-  /**
-   * A worker stuck in a plug-in may never come back; the pool gets one more thread in its place so
-   * that one hung plug-in cannot starve the others (bounded: a host with that many stuck threads
-   * needs a restart, and says so through its events).
-   */
-  private void replaceStuckWorker(Thread thread) {
-    if (onWorkerThreadOf(thread)
-        && workers instanceof ThreadPoolExecutor pool
-        && pool.getMaximumPoolSize() < MAX_WORKERS) {
-      synchronized (pool) {
-        pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
-        pool.setCorePoolSize(pool.getCorePoolSize() + 1);
-      }
-    }
-  }
-
-  private static boolean onWorkerThreadOf(Thread thread) {
-    return thread.getName().startsWith("plugin-call");
-  }
-
-  /** The most workers the pool grows to while replacing stuck ones. */
-  static final int MAX_WORKERS = 256;
 
   /** The code a Java exception stands for, as the COM interop layer maps them. */
   static HResult hresultOf(Throwable e) {

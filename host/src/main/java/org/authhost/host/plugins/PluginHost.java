@@ -149,6 +149,8 @@ public final class PluginHost extends LifeCycle {
     Collections.reverse(reverse);
     for (HostedPlugin plugin : reverse) {
       plugin.heartbeat(null);
+      // Calls still waiting for a thread can serve no one now: answered at once, not run.
+      plugin.bulkhead().stop();
       if (plugin.isEnabled()) {
         // Out of service first, so a failing DisablePlugin is not answered with another one.
         plugin.disabled();
@@ -295,8 +297,9 @@ public final class PluginHost extends LifeCycle {
   }
 
   /**
-   * A new session with one plug-in; its context is created on the first leg, on a plug-in worker. A
-   * session with an unknown, unusable or non-authentication plug-in answers {@code ERROR}.
+   * A new session with one plug-in; its context is created on the first leg, where the plug-in's
+   * calls run (its bulkhead, or inline for a non-blocking plug-in). A session with an unknown,
+   * unusable or non-authentication plug-in answers {@code ERROR}.
    */
   public AuthenticationSession session(String pluginId) {
     HostedPlugin plugin = plugins.get(pluginId);
@@ -395,7 +398,10 @@ public final class PluginHost extends LifeCycle {
   private HostedPlugin load(PluginDescriptor descriptor) {
     PluginSettings settings = config.plugins().settingsOf(descriptor.id());
     HostedPlugin plugin =
-        new HostedPlugin(descriptor, new HostNamedValues(descriptor.id(), settings.properties()));
+        new HostedPlugin(
+            descriptor,
+            new HostNamedValues(descriptor.id(), settings.properties()),
+            new Bulkhead(descriptor.id(), config.plugins().bulkheadOf(descriptor.id())));
     PluginClassLoader loader;
     Class<?> entryPoint;
     try {
@@ -462,6 +468,13 @@ public final class PluginHost extends LifeCycle {
       return plugin;
     }
     plugin.loaded(instance.get());
+    if (descriptor.nonBlocking()) {
+      log.info(
+          "{} declares non-blocking=true: its client calls run on the connection's own thread",
+          plugin);
+    } else {
+      log.info("{} runs its client calls on its own bulkhead: {}", plugin, plugin.bulkhead());
+    }
     return plugin;
   }
 

@@ -289,7 +289,7 @@ class ConfigLoaderTest {
             """);
     assertEquals(
         "host.json:4:5: [config/unknown-key] unknown key \"foo\" in \"plugins\"; expected one of:"
-            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, settings",
+            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, settings",
         e.getMessage());
   }
 
@@ -309,7 +309,7 @@ class ConfigLoaderTest {
         3,
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"enable\" in \"plugins.settings.anonymous\"; expected one of: enabled,"
-            + " properties (did you mean \"enabled\"?)");
+            + " properties, workers, queue, maxLeakedThreads (did you mean \"enabled\"?)");
   }
 
   // ---- Wrong types and values ----------------------------------------------------------------
@@ -342,7 +342,7 @@ class ConfigLoaderTest {
         List.of(
             "serverName: expected a non-blank name of at most 63 characters, found 42",
             "plugins: expected an object with the keys directory, callTimeoutMillis,"
-                + " callbackTimeoutMillis, order, settings, found an array",
+                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, settings, found an array",
             "eventLog.fsync: expected true or false, found \"yes\"",
             "eventLog.retentionDays: expected a whole number of days (0 keeps events until"
                 + " maxBytes is reached) >= 0, found 1.5",
@@ -363,6 +363,61 @@ class ConfigLoaderTest {
             "admin: expected an object with the keys port, found an array",
             "security: expected an object with the keys ipAllow, ipDeny, trustedProxies, lockout, slowChecks, found true"),
         e.problems().stream().map(ConfigProblem::message).toList());
+  }
+
+  @Test
+  void eachPluginHasTheDefaultBulkheadUnlessItsSettingsSayOtherwise() throws Exception {
+    HostConfig config =
+        load(
+            """
+            {"plugins": {
+              "workers": 3, "queue": 50, "maxLeakedThreads": 4,
+              "settings": {
+                "basic": { "workers": 8 },
+                "digest": { "queue": 0, "maxLeakedThreads": 0 }
+              }
+            }}
+            """);
+
+    assertEquals(new BulkheadSettings(3, 50, 4), config.plugins().bulkheadOf("anonymous"));
+    assertEquals(new BulkheadSettings(8, 50, 4), config.plugins().bulkheadOf("basic"));
+    assertEquals(new BulkheadSettings(3, 0, 0), config.plugins().bulkheadOf("digest"));
+    assertEquals(
+        BulkheadSettings.DEFAULT, load("{}").plugins().bulkheadOf("anonymous"), "the defaults");
+    assertTrue(BulkheadSettings.DEFAULT.workers() >= 2);
+    assertEquals(1024, BulkheadSettings.DEFAULT.queue(), "c256 from one address waits, not 503");
+  }
+
+  @Test
+  void bulkheadValuesOutOfRangeAreNamedWithTheirPlace() {
+    ConfigException e =
+        failure(
+            """
+            {"plugins": {
+              "workers": 0,
+              "settings": { "basic": { "queue": -1, "maxLeakedThreads": "many" } }
+            }}
+            """);
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertProblem(
+        e.problems().get(0),
+        2,
+        14,
+        ConfigProblem.BAD_VALUE,
+        "plugins.workers: expected a whole number of threads from 1 to 1024, found 0");
+    assertProblem(
+        e.problems().get(1),
+        3,
+        37,
+        ConfigProblem.BAD_VALUE,
+        "plugins.settings.basic.queue: expected a whole number from 0 to 100000, found -1");
+    assertProblem(
+        e.problems().get(2),
+        3,
+        61,
+        ConfigProblem.BAD_VALUE,
+        "plugins.settings.basic.maxLeakedThreads: expected a whole number from 0 to 1024, found"
+            + " \"many\"");
   }
 
   @Test

@@ -1,7 +1,9 @@
 package org.authhost.host.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,12 +44,50 @@ class DescriptorReaderTest {
     assertEquals("write lower-case letters, digits, '.', '_' or '-', at most 64", problem.fix());
   }
 
+  @Test
+  void nonBlockingIsDeclaredByAnApi13DescriptorAndAbsentMeansBlocking() throws IOException {
+    assertTrue(
+        DescriptorReader.read(jar("a", "1.3", "non-blocking=true\n")).descriptor().nonBlocking());
+    assertFalse(
+        DescriptorReader.read(jar("a", "1.3", "non-blocking=false\n")).descriptor().nonBlocking());
+    assertFalse(DescriptorReader.read(jar("a", "1.3", "")).descriptor().nonBlocking());
+    assertFalse(DescriptorReader.read(jar("a", "1.2", "")).descriptor().nonBlocking());
+  }
+
+  @Test
+  void nonBlockingBeforeApi13OrWithAnotherValueIsRefusedWithItsFix() throws IOException {
+    DescriptorReader.Result old = DescriptorReader.read(jar("a", "1.2", "non-blocking=true\n"));
+    assertNull(old.descriptor());
+    assertEquals("plugin/bad-descriptor", old.problems().get(0).id());
+    assertEquals(
+        "META-INF/authhost-plugin.properties: non-blocking needs api-version=1.3 or later",
+        old.problems().get(0).message());
+    assertEquals(
+        "declare api-version=1.3 (the API that defines non-blocking), or remove the non-blocking"
+            + " line",
+        old.problems().get(0).fix());
+    DescriptorReader.Result yes = DescriptorReader.read(jar("a", "1.3", "non-blocking=yes\n"));
+    assertNull(yes.descriptor());
+    assertEquals(
+        "META-INF/authhost-plugin.properties: non-blocking 'yes' is not valid",
+        yes.problems().get(0).message());
+  }
+
   private Path jar(String id) throws IOException {
+    return jar(id, "1.0", "");
+  }
+
+  private Path jar(String id, String api, String extra) throws IOException {
     Path jar = Files.createTempFile(dir, "plugin", ".jar");
     try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
       zip.putNextEntry(new ZipEntry(PluginDescriptor.PATH));
       String text =
-          "id=" + id + "\nversion=1.0.0\napi-version=1.0\nentry-point=org.example.Plugin\n";
+          "id="
+              + id
+              + "\nversion=1.0.0\napi-version="
+              + api
+              + "\nentry-point=org.example.Plugin\n"
+              + extra;
       zip.write(text.getBytes(StandardCharsets.UTF_8));
       zip.closeEntry();
     }

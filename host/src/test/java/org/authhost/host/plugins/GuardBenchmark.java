@@ -2,8 +2,6 @@ package org.authhost.host.plugins;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationPlugin;
@@ -27,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the guard adds to a successful plug-in call: {@link PluginGuard#call} (call frame with its
  * deadline for the watchdog, exception capture, HResult check, context class loader swap) against
  * calling the plug-in directly. The target is a difference under 100 ns. {@code guardedAsync}
- * shows, for scale, the hop to a worker thread with a time limit that the host uses for calls that
- * might hang.
+ * shows, for scale, the hop to another thread with a time limit that the host makes for life-cycle
+ * calls, and for client calls of a plug-in that is not declared non-blocking (its bulkhead).
  *
  * <p>Run: {@code host/bench GuardBenchmark}.
  */
@@ -41,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GuardBenchmark {
   private AuthenticationPlugin plugin;
   private HostedPlugin hosted;
+  private HostedPlugin inline;
   private PluginGuard guard;
-  private ExecutorService workers;
 
   /** A plug-in method as cheap as they come, so the guard's own cost is what shows. */
   static final class FlagsPlugin extends TestPluginStub {
@@ -54,26 +52,36 @@ public class GuardBenchmark {
   }
 
   @Setup
-  public void setUp() {
+  public void setUp() throws Exception {
     plugin = new FlagsPlugin();
     hosted =
         new HostedPlugin(
             new PluginDescriptor(
                 "bench", "1.0", "1.0", FlagsPlugin.class.getName(), "", Path.of("bench.jar")),
             new HostNamedValues("bench", Map.of()));
-    workers = Executors.newCachedThreadPool();
+    inline =
+        new HostedPlugin(
+            new PluginDescriptor(
+                "inline",
+                "1.0",
+                "1.3",
+                FlagsPlugin.class.getName(),
+                "",
+                Path.of("inline.jar"),
+                true),
+            new HostNamedValues("inline", Map.of()));
     // The success path never reaches the failure reporter, so it needs no event log here.
     guard =
         new PluginGuard(
             new PluginFailures(null),
-            workers,
             ConfigLoader.defaults(Path.of(System.getProperty("java.io.tmpdir"))),
             HostClock.system());
+    guard.start();
   }
 
   @TearDown
-  public void tearDown() {
-    workers.shutdownNow();
+  public void tearDown() throws Exception {
+    guard.stop();
   }
 
   @Benchmark
@@ -86,6 +94,21 @@ public class GuardBenchmark {
   public HResult guarded() {
     Out<Integer> flags = new Out<>();
     return guard.call(hosted, "GetFlags", () -> plugin.getFlags(flags));
+  }
+
+  /**
+   * A non-blocking plug-in's client call: {@link PluginGuard#dispatch} runs it here, so this is
+   * {@code guarded} plus the choice of thread.
+   */
+  @Benchmark
+  public HResult dispatchedInline() {
+    Out<Integer> flags = new Out<>();
+    Out<HResult> hr = new Out<>();
+    guard.dispatch(
+        inline,
+        () -> hr.set(guard.call(inline, "GetFlags", () -> plugin.getFlags(flags))),
+        () -> hr.set(HResult.NS_E_NO_NEW_CONNECTIONS));
+    return hr.get();
   }
 
   @Benchmark

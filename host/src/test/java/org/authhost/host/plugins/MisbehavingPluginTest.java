@@ -172,8 +172,8 @@ class MisbehavingPluginTest extends HostTestBase {
     PluginJar.of("good", "org.authhost.testplugins.TestPlugin")
         .writeTo(root.resolve("plugins"), "good.jar");
     startHanging("good");
-    // Every worker gets stuck, and two more clients wait behind them.
-    int workers = host.plugins().guard().workerThreads();
+    // Every thread of its bulkhead gets stuck, and two more clients wait behind them.
+    int workers = host.plugins().hosted("hanging").bulkhead().threads();
     expectEntries(workers);
     List<CompletableFuture<AuthenticationOutcome>> hung = new ArrayList<>();
     for (int i = 0; i < workers + 2; i++) {
@@ -189,7 +189,7 @@ class MisbehavingPluginTest extends HostTestBase {
           HResult.E_TIMEOUT, hung.get(i).get(5, TimeUnit.SECONDS).hresult(), "stuck call " + i);
     }
     for (int i = workers; i < workers + 2; i++) {
-      // Picked up by a replacement worker, which finds the plug-in wedged and does not call it.
+      // Answered once the plug-in hung: it is in error, and no one waits for its threads.
       assertEquals(
           HResult.NS_E_CRITICAL_ERROR,
           hung.get(i).get(5, TimeUnit.SECONDS).hresult(),
@@ -198,7 +198,7 @@ class MisbehavingPluginTest extends HostTestBase {
 
     AuthenticationOutcome good = authenticate("good");
 
-    assertEquals(AuthenticationResult.SUCCESS, good.result(), "a worker replaced every stuck one");
+    assertEquals(AuthenticationResult.SUCCESS, good.result(), "its own bulkhead is untouched");
   }
 
   @Test
