@@ -8,6 +8,7 @@ import com.google.inject.util.Modules;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -20,8 +21,9 @@ import org.authhost.host.events.EventLogStore;
 import org.authhost.host.http.HttpFront;
 import org.authhost.host.lifecycle.CloseOnStop;
 import org.authhost.host.lifecycle.ContainerLifeCycle;
+import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
-import org.authhost.host.time.ExecutorScheduler;
+import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 
 /**
@@ -56,7 +58,7 @@ public final class AuthHost extends ContainerLifeCycle {
       TroubleshootingList troubleshooting,
       TokenTable tokens,
       @Named("plugin-workers") ExecutorService workers,
-      ExecutorScheduler scheduler,
+      Scheduler scheduler,
       AccountPoller accounts) {
     this.config = config;
     this.store = store;
@@ -71,7 +73,11 @@ public final class AuthHost extends ContainerLifeCycle {
     // the plug-ins are in.
     addManaged(CloseOnStop.closing("the event log", store));
     addManaged(CloseOnStop.shuttingDown("the plug-in workers", workers, WORKERS_GRACE));
-    addManaged(scheduler);
+    // The scheduler is a part only when it has a life of its own (the production one's thread); a
+    // fake clock that a test binds as the scheduler has none, and no real thread is started.
+    if (scheduler instanceof LifeCycle managed) {
+      addManaged(managed);
+    }
     addManaged(new HostMilestones(config, events));
     addManaged(accounts);
     addManaged(plugins);
@@ -128,6 +134,11 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The HTTP(S) front, once started: its ports. */
   public HttpFront http() {
     return http;
+  }
+
+  /** The managed parts, in start order (for tests). */
+  List<LifeCycle> managedParts() {
+    return parts();
   }
 
   /** The admin endpoint's port, once started. */

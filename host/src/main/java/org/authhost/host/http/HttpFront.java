@@ -183,20 +183,29 @@ public final class HttpFront extends LifeCycle {
     return SslContextBuilder.forServer(keys).build();
   }
 
+  /**
+   * Null-safe and idempotent: runs after a start that failed half-way (from its own catch, and
+   * again when the container rolls back), so it releases only what is there, once.
+   */
   @Override
   protected void doStop() throws Exception {
     for (Channel listener : listeners) {
       listener.close().syncUninterruptibly();
     }
     listeners.clear();
-    if (boss != null) {
-      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      boss = null;
-      workers = null;
+    EventLoopGroup b = boss;
+    boss = null;
+    if (b != null) {
+      b.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
-    if (deadlines != null) {
-      deadlines.stop();
+    EventLoopGroup w = workers;
+    workers = null;
+    if (w != null) {
+      w.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    ConnectionDeadlines d = deadlines;
+    if (d != null) {
+      d.stop();
     }
     plainPort = -1;
     tlsPort = -1;
