@@ -270,7 +270,10 @@ class OriginProxyTest {
     }
     try (TestFront down =
         new TestFront(
-            dir, URI.create("http://127.0.0.1:" + closedPort), null, g -> new OriginProxy(g))) {
+            dir,
+            URI.create("http://127.0.0.1:" + closedPort),
+            null,
+            g -> new OriginProxy(g, OriginProxy.DEFAULT_TIMEOUT, null, clock, clock))) {
       Curl.Result r = curl(down.url("/proxy/anything"));
       assertEquals(0, r.exit(), r.toString());
       assertEquals(502, r.status());
@@ -323,7 +326,7 @@ class OriginProxyTest {
               dir,
               URI.create("http://127.0.0.1:" + rude.getLocalPort()),
               null,
-              g -> new OriginProxy(g))) {
+              g -> new OriginProxy(g, OriginProxy.DEFAULT_TIMEOUT, null, clock, clock))) {
         Curl.Result r = curl(f.url("/proxy/x"));
         assertEquals(0, r.exit(), r.toString());
         assertEquals(502, r.status());
@@ -356,7 +359,7 @@ class OriginProxyTest {
               dir,
               URI.create("http://127.0.0.1:" + dying.getLocalPort()),
               null,
-              g -> new OriginProxy(g))) {
+              g -> new OriginProxy(g, OriginProxy.DEFAULT_TIMEOUT, null, clock, clock))) {
         Curl.Result r = curl(f.url("/proxy/x"));
         assertEquals(18, r.exit(), "curl should see a partial transfer: " + r);
         assertEquals(200, r.status());
@@ -421,7 +424,7 @@ class OriginProxyTest {
               dir,
               URI.create("http://127.0.0.1:" + slow.getLocalPort()),
               null,
-              g -> new OriginProxy(g))) {
+              g -> new OriginProxy(g, OriginProxy.DEFAULT_TIMEOUT, null, clock, clock))) {
         AtomicLong mostAhead = new AtomicLong();
         Thread monitor =
             new Thread(
@@ -464,12 +467,18 @@ class OriginProxyTest {
                 null,
                 g -> {
                   try {
-                    return new OriginProxy(g, Duration.ofSeconds(10), tls.nettyClientTrustingIt());
+                    return new OriginProxy(
+                        g, Duration.ofSeconds(10), tls.nettyClientTrustingIt(), clock, clock);
                   } catch (Exception e) {
                     throw new IllegalStateException(e);
                   }
                 });
-        TestFront jdkTrust = new TestFront(dir, secure.uri(), null, g -> new OriginProxy(g))) {
+        TestFront jdkTrust =
+            new TestFront(
+                dir,
+                secure.uri(),
+                null,
+                g -> new OriginProxy(g, OriginProxy.DEFAULT_TIMEOUT, null, clock, clock))) {
       Curl.Result r = curl(trusting.url("/proxy/big"));
       assertEquals(0, r.exit(), r.toString());
       assertEquals(200, r.status());
