@@ -15,12 +15,18 @@ import java.time.Duration;
  * the call guard.
  */
 public interface Scheduler {
-  /** Runs {@code task} once, {@code delay} from now. */
+  /**
+   * Runs {@code task} once, {@code delay} from now.
+   *
+   * @throws IllegalStateException if the scheduler is not running (not started, or stopped)
+   */
   Scheduled schedule(Runnable task, Duration delay);
 
   /**
    * Runs {@code task} {@code initialDelay} from now, then again {@code delay} after each run ends.
-   * A task that throws is logged and keeps its schedule.
+   * A task that throws is logged and keeps its schedule; a {@link VirtualMachineError} is rethrown.
+   *
+   * @throws IllegalStateException if the scheduler is not running (not started, or stopped)
    */
   Scheduled scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay);
 
