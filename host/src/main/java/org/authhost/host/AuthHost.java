@@ -6,6 +6,7 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import com.google.inject.util.Modules;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.accounts.AccountPoller;
@@ -17,8 +18,9 @@ import org.authhost.host.events.EventLogStore;
 import org.authhost.host.http.HttpFront;
 import org.authhost.host.lifecycle.CloseOnStop;
 import org.authhost.host.lifecycle.ContainerLifeCycle;
+import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
-import org.authhost.host.time.ExecutorScheduler;
+import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 
 /**
@@ -51,7 +53,7 @@ public final class AuthHost extends ContainerLifeCycle {
       HttpFront http,
       TroubleshootingList troubleshooting,
       TokenTable tokens,
-      ExecutorScheduler scheduler,
+      Scheduler scheduler,
       AccountPoller accounts) {
     this.config = config;
     this.store = store;
@@ -65,7 +67,11 @@ public final class AuthHost extends ContainerLifeCycle {
     // account poller need the scheduler; the HTTP front, last, serves only once the plug-ins are
     // in.
     addManaged(CloseOnStop.closing("the event log", store));
-    addManaged(scheduler);
+    // The scheduler is a part only when it has a life of its own (the production one's thread); a
+    // fake clock that a test binds as the scheduler has none, and no real thread is started.
+    if (scheduler instanceof LifeCycle managed) {
+      addManaged(managed);
+    }
     addManaged(new HostMilestones(config, events));
     addManaged(accounts);
     addManaged(plugins);
@@ -122,6 +128,11 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The HTTP(S) front, once started: its ports. */
   public HttpFront http() {
     return http;
+  }
+
+  /** The managed parts, in start order (for tests). */
+  List<LifeCycle> managedParts() {
+    return parts();
   }
 
   /** The admin endpoint's port, once started. */

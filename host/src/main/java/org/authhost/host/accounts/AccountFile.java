@@ -68,7 +68,7 @@ final class AccountFile {
   AccountFile(Path file, NewStore newStore) throws IOException {
     this.file = file.toAbsolutePath().normalize();
     this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
-    this.jvmLock = JVM_LOCKS.computeIfAbsent(this.file, f -> new ReentrantLock());
+    this.jvmLock = jvmLock(this.file);
     this.posix = this.file.getFileSystem().supportedFileAttributeViews().contains("posix");
     this.newStore = newStore;
     if (Files.exists(this.file)) {
@@ -98,22 +98,50 @@ final class AccountFile {
   boolean reloadIfChanged() throws IOException {
     jvmLock.lock();
     try {
-      Stamp stamp = stamp();
-      Snapshot current = snapshot;
-      if (current != null && stamp.equals(current.stamp)) {
-        return false;
-      }
-      byte[] bytes = read();
-      byte[] hash = sha256(bytes);
-      if (current != null && Arrays.equals(hash, current.sha256)) {
-        snapshot = current.withStamp(stamp);
-        return false;
-      }
-      snapshot = new Snapshot(StoreFile.parse(file, bytes), stamp, hash);
-      return true;
+      return reloadHoldingLock();
     } finally {
       jvmLock.unlock();
     }
+  }
+
+  /**
+   * {@link #reloadIfChanged()} if it can be done without waiting: for the poller, which runs on the
+   * scheduler's one thread that carries every time limit of the host. When a change in this process
+   * holds the lock (it may be waiting for the file lock another process holds, or syncing to disk),
+   * the round is skipped; the change updates what is read itself, and the next round looks again.
+   *
+   * @return {@code null} when skipped, else whether the accounts changed
+   */
+  Boolean tryReloadIfChanged() throws IOException {
+    if (!jvmLock.tryLock()) {
+      return null;
+    }
+    try {
+      return reloadHoldingLock();
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  /** The lock this process takes on {@code file} before the file lock (for tests). */
+  static ReentrantLock jvmLock(Path file) {
+    return JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new ReentrantLock());
+  }
+
+  private boolean reloadHoldingLock() throws IOException {
+    Stamp stamp = stamp();
+    Snapshot current = snapshot;
+    if (current != null && stamp.equals(current.stamp)) {
+      return false;
+    }
+    byte[] bytes = read();
+    byte[] hash = sha256(bytes);
+    if (current != null && Arrays.equals(hash, current.sha256)) {
+      snapshot = current.withStamp(stamp);
+      return false;
+    }
+    snapshot = new Snapshot(StoreFile.parse(file, bytes), stamp, hash);
+    return true;
   }
 
   /**

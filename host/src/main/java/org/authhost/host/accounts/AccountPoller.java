@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Picks up what {@code authhost accounts} and other processes write to the account store while the
  * host runs, by {@link AccountStore#reloadIfChanged()} every {@link #INTERVAL} on the host's
- * scheduler. A file that cannot be read or is not a valid store is logged once per problem, and the
- * accounts read last stay in force until it is fixed.
+ * scheduler. The poll never waits: a round that finds the store busy with a change in this process
+ * is skipped and the next one looks again (see {@link Scheduler}: tasks must not block). A file
+ * that cannot be read or is not a valid store is logged once per problem, and the accounts read
+ * last stay in force until it is fixed.
  */
 @Singleton
 public final class AccountPoller extends LifeCycle {
@@ -27,6 +29,7 @@ public final class AccountPoller extends LifeCycle {
   private final Duration interval;
   private volatile Scheduled task;
   private volatile String lastProblem;
+  private volatile int skipped;
 
   @Inject
   AccountPoller(AccountStore store, Scheduler scheduler) {
@@ -55,7 +58,14 @@ public final class AccountPoller extends LifeCycle {
 
   private void poll() {
     try {
-      if (store.reloadIfChanged()) {
+      Boolean changed = store.tryReloadIfChanged();
+      if (changed == null) {
+        // A change in this process holds the lock: never wait on the scheduler's thread. The
+        // task keeps its fixed delay, so the next round looks again.
+        skipped++;
+        return;
+      }
+      if (changed) {
         LOG.info("reloaded the accounts from {}", store.file());
       }
       if (lastProblem != null) {
@@ -69,6 +79,11 @@ public final class AccountPoller extends LifeCycle {
         LOG.warn("{}; the host keeps the accounts it read last", problem);
       }
     }
+  }
+
+  /** How many rounds were skipped because the store was busy (for tests). */
+  int skippedRounds() {
+    return skipped;
   }
 
   @Override

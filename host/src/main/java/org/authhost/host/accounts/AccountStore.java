@@ -78,6 +78,15 @@ public final class AccountStore implements AccountDirectory {
     return file.reloadIfChanged();
   }
 
+  /**
+   * {@link #reloadIfChanged()} without waiting: skipped, returning {@code null}, while a change in
+   * this process holds the store's lock. For the poller on the scheduler's thread, which must not
+   * block.
+   */
+  Boolean tryReloadIfChanged() throws IOException {
+    return file.tryReloadIfChanged();
+  }
+
   private Snapshot current() {
     return file.current();
   }

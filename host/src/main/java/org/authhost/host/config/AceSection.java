@@ -38,7 +38,7 @@ final class AceSection {
         && string.value().chars().noneMatch(Character::isISOControl)) {
       return string.value();
     }
-    ace.bad(value, ace.pathOf("principal"), PRINCIPAL_EXPECTED);
+    ace.bad("principal", PRINCIPAL_EXPECTED);
     return null;
   }
 

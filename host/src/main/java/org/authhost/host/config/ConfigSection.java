@@ -336,6 +336,30 @@ final class ConfigSection {
     problem(value.pos(), valuePath + ": expected " + expected + ", found " + found);
   }
 
+  /**
+   * {@link #bad(LocatedJson, String, String)} for the value under {@code key}, which the caller has
+   * read, so the key is typed once.
+   */
+  void bad(String key, String expected) {
+    bad(present(key), pathOf(key), expected);
+  }
+
+  /**
+   * Records a bad value under {@code key} at its position, as {@code "<path of key>: " + message}:
+   * the key is typed once.
+   */
+  void problemAt(String key, String message) {
+    problem(present(key).pos(), pathOf(key) + ": " + message);
+  }
+
+  private LocatedJson present(String key) {
+    LocatedJson value = value(key);
+    if (value == null) {
+      throw new IllegalArgumentException(pathOf(key) + " is not in the file: nothing to point at");
+    }
+    return value;
+  }
+
   /** Records a bad value whose message (which names its path) a check wrote itself. */
   void problem(LocatedJson.Pos at, String message) {
     problems.add(ConfigProblem.BAD_VALUE, at, message);

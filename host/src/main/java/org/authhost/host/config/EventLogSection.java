@@ -68,10 +68,9 @@ final class EventLogSection {
       ConfigSection eventLog, long maxBytes, long segmentBytes) {
     LocatedJson segment = eventLog.value("segmentBytes");
     if (segment != null) {
-      eventLog.problem(
-          segment.pos(),
-          eventLog.pathOf("segmentBytes")
-              + ": expected a whole number of bytes from "
+      eventLog.problemAt(
+          "segmentBytes",
+          "expected a whole number of bytes from "
               + MIN_SEGMENT_BYTES
               + " to "
               + eventLog.pathOf("maxBytes")
@@ -82,10 +81,9 @@ final class EventLogSection {
     } else {
       // Only maxBytes is set, below the default segment size: say which one to change.
       LocatedJson max = eventLog.value("maxBytes");
-      eventLog.problem(
-          max.pos(),
-          eventLog.pathOf("maxBytes")
-              + ": expected at least the default "
+      eventLog.problemAt(
+          "maxBytes",
+          "expected at least the default "
               + eventLog.pathOf("segmentBytes")
               + " ("
               + segmentBytes

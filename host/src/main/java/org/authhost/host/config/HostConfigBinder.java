@@ -81,7 +81,7 @@ final class HostConfigBinder {
     }
     String expected = "a non-blank name of at most " + MAX_SERVER_NAME_LENGTH + " characters";
     if (!(value instanceof LocatedJson.Str string)) {
-      file.bad(value, file.pathOf("serverName"), expected);
+      file.bad("serverName", expected);
       return localHostName();
     }
     String name = string.value();
@@ -95,8 +95,7 @@ final class HostConfigBinder {
       found = string.describe() + ", which contains control characters";
     }
     if (found != null) {
-      file.problem(
-          value.pos(), file.pathOf("serverName") + ": expected " + expected + ", found " + found);
+      file.problemAt("serverName", "expected " + expected + ", found " + found);
       return localHostName();
     }
     return name;

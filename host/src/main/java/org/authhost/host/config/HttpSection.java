@@ -29,8 +29,7 @@ final class HttpSection {
           bindValue instanceof LocatedJson.Str string ? IpLiterals.address(string.value()) : null;
       if (parsed == null) {
         http.bad(
-            bindValue,
-            http.pathOf("bindAddress"),
+            "bindAddress",
             "an IP address literal such as \"127.0.0.1\", \"0.0.0.0\" or \"::1\" (host names are"
                 + " not looked up)");
       } else {

@@ -15,6 +15,10 @@ public final class PluginId {
       "a plug-in id (a lowercase letter or digit, then up to 63 lowercase letters, digits,"
           + " '.', '_' or '-')";
 
+  /** What a descriptor problem says an id must be (the same rule as {@link #EXPECTED}). */
+  public static final String DESCRIPTOR_EXPECTED =
+      "lower-case letters, digits, '.', '_' or '-', at most 64";
+
   private PluginId() {}
 
   /** Whether {@code id} is a well-formed plug-in id. */

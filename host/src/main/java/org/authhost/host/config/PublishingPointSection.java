@@ -91,10 +91,9 @@ final class PublishingPointSection {
       seen.put(value, new FirstUse(point.path(), at.pos()));
       return false;
     }
-    point.problem(
-        at.pos(),
-        point.pathOf(key)
-            + ": duplicate publishing point "
+    point.problemAt(
+        key,
+        "duplicate publishing point "
             + key
             + " "
             + JsonText.quote(value)
@@ -114,7 +113,7 @@ final class PublishingPointSection {
       return null;
     }
     if (!(value instanceof LocatedJson.Str name) || !NAME.matcher(name.value()).matches()) {
-      point.bad(value, point.pathOf("name"), NAME_EXPECTED);
+      point.bad("name", NAME_EXPECTED);
       return null;
     }
     return name.value();

@@ -20,9 +20,7 @@ final class TlsSection {
       password = string.value();
     } else if (passwordValue != null) {
       // A password written as a number is still a password: never echo it into a log.
-      tls.problem(
-          passwordValue.pos(),
-          tls.pathOf("password") + ": expected a string, found " + kind(passwordValue));
+      tls.problemAt("password", "expected a string, found " + kind(passwordValue));
     }
     long port = tls.whole("port", "a port number (0 picks a free one)", 0, 65_535, DEFAULT_PORT);
     return keystore == null || password == null

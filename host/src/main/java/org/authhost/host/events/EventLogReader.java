@@ -84,6 +84,28 @@ public final class EventLogReader {
       Duration pollInterval,
       Consumer<EventRecord> consumer,
       BooleanSupplier keepGoing) {
+    return follow(query, pollInterval, consumer, keepGoing, Pause.SLEEP);
+  }
+
+  /**
+   * How {@link #follow} waits between polls: the CLI sleeps for real ({@link #SLEEP}); a test
+   * passes one that returns at once, so it never sleeps.
+   */
+  @FunctionalInterface
+  public interface Pause {
+    /** Sleeps on the calling thread. */
+    Pause SLEEP = interval -> Thread.sleep(interval.toMillis());
+
+    void pause(Duration interval) throws InterruptedException;
+  }
+
+  /** {@link #follow(EventQuery, Duration, Consumer, BooleanSupplier)} with its wait injected. */
+  long follow(
+      EventQuery query,
+      Duration pollInterval,
+      Consumer<EventRecord> consumer,
+      BooleanSupplier keepGoing,
+      Pause pause) {
     EventQuery next = query;
     long seen = query.afterRecordNumber();
     while (true) {
@@ -96,7 +118,7 @@ public final class EventLogReader {
         return seen;
       }
       try {
-        Thread.sleep(pollInterval.toMillis());
+        pause.pause(pollInterval);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return seen;

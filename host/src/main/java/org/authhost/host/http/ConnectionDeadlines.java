@@ -26,12 +26,19 @@ final class ConnectionDeadlines {
   private final Scheduler scheduler;
   private final long idleNanos;
   private final Set<ConnectionActivity> live = ConcurrentHashMap.newKeySet();
+  private final Runnable onChange;
   private Scheduler.Scheduled sweep;
 
   ConnectionDeadlines(HostClock clock, Scheduler scheduler, Duration idle) {
+    this(clock, scheduler, idle, () -> {});
+  }
+
+  /** {@code onChange} runs after each connection opens or closes (the front's test hook). */
+  ConnectionDeadlines(HostClock clock, Scheduler scheduler, Duration idle, Runnable onChange) {
     this.clock = clock;
     this.scheduler = scheduler;
     this.idleNanos = idle.toNanos();
+    this.onChange = onChange;
   }
 
   /** Starts the sweep; with the front. */
@@ -64,10 +71,12 @@ final class ConnectionDeadlines {
 
   void opened(ConnectionActivity connection) {
     live.add(connection);
+    onChange.run();
   }
 
   void closed(ConnectionActivity connection) {
     live.remove(connection);
+    onChange.run();
   }
 
   /** How many connections are open: for a test to know the front has seen its connection. */

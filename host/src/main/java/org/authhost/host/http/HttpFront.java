@@ -55,6 +55,7 @@ public final class HttpFront extends LifeCycle {
   private final HostEvents events;
   private final List<Channel> listeners = new ArrayList<>();
   private final AtomicInteger open = new AtomicInteger();
+  private final Object connectionsChanged = new Object();
   private volatile ConnectionDeadlines deadlines;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -73,7 +74,10 @@ public final class HttpFront extends LifeCycle {
     HttpConfig http = config.http();
     deadlines =
         new ConnectionDeadlines(
-            services.clock(), services.scheduler(), Duration.ofMillis(http.idleTimeoutMillis()));
+            services.clock(),
+            services.scheduler(),
+            Duration.ofMillis(http.idleTimeoutMillis()),
+            this::connectionsChanged);
     deadlines.start();
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
@@ -127,7 +131,8 @@ public final class HttpFront extends LifeCycle {
 
   private Channel bind(InetAddress address, int port, SslContext ssl) throws InterruptedException {
     HttpConfig http = config.http();
-    ChannelHandler limiter = new ConnectionLimiter(open, http.maxConnections());
+    ChannelHandler limiter =
+        new ConnectionLimiter(open, http.maxConnections(), this::connectionsChanged);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)
@@ -183,20 +188,29 @@ public final class HttpFront extends LifeCycle {
     return SslContextBuilder.forServer(keys).build();
   }
 
+  /**
+   * Null-safe and idempotent: runs after a start that failed half-way (from its own catch, and
+   * again when the container rolls back), so it releases only what is there, once.
+   */
   @Override
   protected void doStop() throws Exception {
     for (Channel listener : listeners) {
       listener.close().syncUninterruptibly();
     }
     listeners.clear();
-    if (boss != null) {
-      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-      boss = null;
-      workers = null;
+    EventLoopGroup b = boss;
+    boss = null;
+    if (b != null) {
+      b.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
-    if (deadlines != null) {
-      deadlines.stop();
+    EventLoopGroup w = workers;
+    workers = null;
+    if (w != null) {
+      w.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    ConnectionDeadlines d = deadlines;
+    if (d != null) {
+      d.stop();
     }
     plainPort = -1;
     tlsPort = -1;
@@ -205,6 +219,42 @@ public final class HttpFront extends LifeCycle {
   /** The plain HTTP port, or -1. */
   public int plainPort() {
     return plainPort;
+  }
+
+  /** Wakes the tests waiting in {@link #awaitConnections}. */
+  private void connectionsChanged() {
+    synchronized (connectionsChanged) {
+      connectionsChanged.notifyAll();
+    }
+  }
+
+  /**
+   * For tests: waits, on a notification from the front itself rather than by polling, until {@link
+   * #openConnections()} (the connections the front's time limits watch) is {@code open} and the
+   * connection limiter counts {@code counted} (which includes connections it is refusing).
+   *
+   * @throws AssertionError if that does not happen within {@code timeout} of real time
+   */
+  void awaitConnections(int open, int counted, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    synchronized (connectionsChanged) {
+      while (openConnections() != open || this.open.get() != counted) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(
+              openConnections()
+                  + " connection(s) open and "
+                  + this.open.get()
+                  + " counted by the limiter, not "
+                  + open
+                  + " and "
+                  + counted
+                  + ", after "
+                  + timeout);
+        }
+        TimeUnit.NANOSECONDS.timedWait(connectionsChanged, left);
+      }
+    }
   }
 
   /** How many client connections are open: for a test to know the front has seen its own. */
@@ -223,15 +273,19 @@ public final class HttpFront extends LifeCycle {
   private static final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final AtomicInteger open;
     private final int max;
+    private final Runnable onChange;
 
-    ConnectionLimiter(AtomicInteger open, int max) {
+    ConnectionLimiter(AtomicInteger open, int max, Runnable onChange) {
       this.open = open;
       this.max = max;
+      this.onChange = onChange;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-      if (open.incrementAndGet() > max) {
+      int now = open.incrementAndGet();
+      onChange.run();
+      if (now > max) {
         ctx.close();
         return;
       }
@@ -241,6 +295,7 @@ public final class HttpFront extends LifeCycle {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       open.decrementAndGet();
+      onChange.run();
       super.channelInactive(ctx);
     }
   }

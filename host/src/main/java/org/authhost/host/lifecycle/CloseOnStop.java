@@ -48,6 +48,9 @@ public final class CloseOnStop extends LifeCycle {
 
   @Override
   protected void doStop() throws Exception {
+    if (closed) {
+      return; // idempotent: closes once
+    }
     closed = true;
     resource.close();
   }

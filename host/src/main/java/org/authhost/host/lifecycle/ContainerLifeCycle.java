@@ -10,11 +10,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the order they were added and stop in the reverse order, so each part finds running whatever was
  * added before it, both while it starts and while it stops.
  *
- * <p>When a part fails to start, the parts already started are stopped, last first, and the
- * container lands in {@link State#FAILED} with that part's exception, carrying as suppressed any
- * exception the stops threw; the failed part and those after it are left as they are, and {@link
- * #stop()} later stops the failed one too. A stop stops every part even when some throw; it throws
- * the first exception with the others suppressed.
+ * <p>When a part fails to start, that part is stopped first (a stop from {@link State#FAILED} runs
+ * its {@code doStop()}, so whatever it allocated before it failed is released), then the parts
+ * already started, last first; the container lands in {@link State#FAILED} with that part's
+ * exception, carrying as suppressed any exception the stops threw. The parts after the failed one
+ * never started. A stop stops every part even when some throw; it throws the first exception with
+ * the others suppressed.
  */
 public class ContainerLifeCycle extends LifeCycle {
   private final List<LifeCycle> parts = new CopyOnWriteArrayList<>();
@@ -37,8 +38,8 @@ public class ContainerLifeCycle extends LifeCycle {
     return part;
   }
 
-  /** The parts, in start order. */
-  public final List<LifeCycle> parts() {
+  /** The parts, in start order (for this package's tests and subclasses). */
+  protected final List<LifeCycle> parts() {
     return List.copyOf(parts);
   }
 
@@ -49,6 +50,8 @@ public class ContainerLifeCycle extends LifeCycle {
       try {
         part.start();
       } catch (Exception | Error e) {
+        // The failed part too: it may have allocated before it threw.
+        started.add(part);
         Collections.reverse(started);
         for (LifeCycle done : started) {
           stopAddingTo(done, e);

@@ -107,14 +107,7 @@ final class DescriptorReader {
         problems.add(bad(jar, id, "required key '" + key + "' is missing", "add " + key + "=..."));
       }
     }
-    check(
-        problems,
-        jar,
-        id,
-        values,
-        "id",
-        PluginId::isValid,
-        "lower-case letters, digits, '.', '_' or '-', at most 64");
+    check(problems, jar, id, values, "id", PluginId::isValid, PluginId.DESCRIPTOR_EXPECTED);
     check(
         problems,
         jar,

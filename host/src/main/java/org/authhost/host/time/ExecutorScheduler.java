@@ -39,9 +39,13 @@ public final class ExecutorScheduler extends LifeCycle implements Scheduler {
 
   @Override
   protected void doStop() throws InterruptedException {
+    // Null-safe (a start that failed, or never ran) and idempotent; a schedule after this throws.
     ScheduledThreadPoolExecutor pool = executor;
-    pool.shutdownNow();
-    pool.awaitTermination(1, TimeUnit.SECONDS);
+    executor = null;
+    if (pool != null) {
+      pool.shutdownNow();
+      pool.awaitTermination(1, TimeUnit.SECONDS);
+    }
   }
 
   @Override
@@ -66,11 +70,16 @@ public final class ExecutorScheduler extends LifeCycle implements Scheduler {
     return pool;
   }
 
-  /** A periodic task that throws would otherwise be dropped silently by the executor. */
-  private static Runnable logged(Runnable task) {
+  /**
+   * A periodic task that throws would otherwise be dropped silently by the executor. A {@link
+   * VirtualMachineError} (out of memory, stack overflow) is not survivable: it is rethrown.
+   */
+  static Runnable logged(Runnable task) {
     return () -> {
       try {
         task.run();
+      } catch (VirtualMachineError e) {
+        throw e;
       } catch (RuntimeException | Error e) {
         log.error("scheduled task {} failed", task, e);
       }

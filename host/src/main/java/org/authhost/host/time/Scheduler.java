@@ -3,20 +3,30 @@ package org.authhost.host.time;
 import java.time.Duration;
 
 /**
- * Runs host tasks later, after Caffeine's {@code Scheduler}: heartbeats, the account store's
- * poller, summaries of refused requests. Injected, so that a test runs the tasks that fall due by
- * advancing a fake clock instead of waiting for them.
+ * Runs host tasks later, after Caffeine's {@code Scheduler}: heartbeats, call time limits, the
+ * account store's poller, the HTTP fronts' deadline sweeps. Injected, so that a test runs the tasks
+ * that fall due by advancing a fake clock instead of waiting for them.
  *
- * <p>A task must be short and must not call plug-in code on the scheduler's thread: tasks share
- * that thread, and one that blocks delays every other. Plug-in calls go through the call guard.
+ * <p>A task must be short and <b>must not block</b>: no waiting on a lock another thread may hold
+ * for long, no file lock, no fsync, no network, and no plug-in code on the scheduler's thread.
+ * Tasks share that one thread, and it carries every time limit of the host: one that blocks delays
+ * every other, so a time limit would fire late. A task whose work is busy elsewhere uses a {@code
+ * tryLock} and skips its round (a periodic task runs again next period). Plug-in calls go through
+ * the call guard.
  */
 public interface Scheduler {
-  /** Runs {@code task} once, {@code delay} from now. */
+  /**
+   * Runs {@code task} once, {@code delay} from now.
+   *
+   * @throws IllegalStateException if the scheduler is not running (not started, or stopped)
+   */
   Scheduled schedule(Runnable task, Duration delay);
 
   /**
    * Runs {@code task} {@code initialDelay} from now, then again {@code delay} after each run ends.
-   * A task that throws is logged and keeps its schedule.
+   * A task that throws is logged and keeps its schedule; a {@link VirtualMachineError} is rethrown.
+   *
+   * @throws IllegalStateException if the scheduler is not running (not started, or stopped)
    */
   Scheduled scheduleWithFixedDelay(Runnable task, Duration initialDelay, Duration delay);
 

@@ -1,6 +1,5 @@
 package org.authhost.host.time;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -29,12 +28,6 @@ final class SystemHostClock extends HostClock {
   @Override
   public ZoneId getZone() {
     return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    // The host records UTC only; a zone is for presentation, which happens elsewhere.
-    throw new UnsupportedOperationException("the host clock is UTC");
   }
 
   @Override

@@ -4,10 +4,12 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.AccessToken;
 import org.authhost.api.HResult;
@@ -36,6 +38,7 @@ public final class TokenTable implements TokenService {
   static final String HOST = "";
 
   private final ConcurrentHashMap<Long, Issued> open = new ConcurrentHashMap<>();
+  private final Object closedSignal = new Object();
   private final AtomicLong next;
 
   /** A table whose accounts cannot log on with a password (tests of the handle rules). */
@@ -148,7 +151,11 @@ public final class TokenTable implements TokenService {
     if (found == null || (owner != null && !owner.equals(found.owner()))) {
       return HResult.SEC_E_INVALID_HANDLE;
     }
-    return open.remove(handle.value(), found) ? HResult.S_OK : HResult.SEC_E_INVALID_HANDLE;
+    if (!open.remove(handle.value(), found)) {
+      return HResult.SEC_E_INVALID_HANDLE;
+    }
+    handlesClosed();
+    return HResult.S_OK;
   }
 
   /** The token service one plug-in sees: it issues handles it owns and can use no others. */
@@ -194,7 +201,36 @@ public final class TokenTable implements TokenService {
               }
               return owned;
             });
+    if (closed[0] > 0) {
+      handlesClosed();
+    }
     return closed[0];
+  }
+
+  private void handlesClosed() {
+    synchronized (closedSignal) {
+      closedSignal.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until {@code handle} is closed, woken by the close itself rather than by polling: for
+   * tests of what closes a handle on another thread (a connection's end releasing its context).
+   *
+   * @return whether it was closed within {@code timeout}
+   */
+  public boolean awaitClosed(TokenHandle handle, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    synchronized (closedSignal) {
+      while (isOpen(handle)) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(closedSignal, left);
+      }
+      return true;
+    }
   }
 
   /** Whether the handle is open. */

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.google.inject.Guice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +22,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 import org.authhost.api.Sid;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.TestHosts;
 import org.authhost.host.tokens.Account;
@@ -370,11 +378,22 @@ class AccountStoreTest {
     clock.advance(Duration.ofMillis(1));
     assertTrue(host.user("gina").isPresent());
 
-    // A corrupt file: the accounts read last stay, and the poller keeps looking.
+    // A corrupt file: the accounts read last stay, and the poller keeps looking; it says so once.
     String good = Files.readString(host.file());
-    Files.writeString(host.file(), "{ \"version\": 1, ");
-    clock.advance(Duration.ofSeconds(1));
-    assertTrue(host.user("gina").isPresent());
+    try (LogCapture log = LogCapture.of(AccountPoller.class.getName())) {
+      Files.writeString(host.file(), "{ \"version\": 1, ");
+      clock.advance(Duration.ofSeconds(1));
+      assertTrue(host.user("gina").isPresent());
+      clock.advance(Duration.ofSeconds(1));
+      List<String> warnings =
+          log.events().stream()
+              .filter(e -> e.getLevel() == Level.WARN)
+              .map(ILoggingEvent::getFormattedMessage)
+              .toList();
+      assertEquals(1, warnings.size(), "the poll ran twice and warned once: " + warnings);
+      assertTrue(
+          warnings.get(0).endsWith("; the host keeps the accounts it read last"), warnings.get(0));
+    }
     Files.writeString(host.file(), good);
     store().addUser("gus", "", List.of(), null);
     clock.advance(Duration.ofSeconds(1));
@@ -385,6 +404,47 @@ class AccountStoreTest {
     store().addUser("hal", "", List.of(), null);
     clock.advance(Duration.ofMinutes(1));
     assertTrue(host.user("hal").isEmpty(), "no polls after the stop");
+  }
+
+  @Test
+  void thePollerSkipsARoundWhileAChangeHoldsTheLockAndLooksAgainNextPeriod() throws Exception {
+    AccountStore host = store();
+    AccountPoller poller = new AccountPoller(host, clock, Duration.ofSeconds(1));
+    poller.start();
+    store().addUser("ida", "", List.of(), null);
+    ReentrantLock busy = AccountFile.jvmLock(host.file());
+    // Another thread holds the lock, as a change waiting for another process's file lock does.
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      Future<?> holder =
+          other.submit(
+              () -> {
+                busy.lock();
+                try {
+                  held.countDown();
+                  release.await();
+                } finally {
+                  busy.unlock();
+                }
+                return null;
+              });
+      held.await();
+
+      clock.advance(Duration.ofSeconds(1)); // returns: the poll does not wait for the lock
+
+      assertEquals(1, poller.skippedRounds());
+      assertTrue(host.user("ida").isEmpty(), "skipped, not read");
+      release.countDown();
+      holder.get();
+    } finally {
+      other.shutdownNow();
+    }
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(host.user("ida").isPresent(), "the next round looked again");
+    assertEquals(1, poller.skippedRounds());
+    poller.stop();
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.authhost.host.accounts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -84,7 +85,11 @@ class ConcurrentWritersTest {
     new AccountStore(file, "authhost", temp, List.of("AuthHost"), Clock.systemUTC());
     String java = ProcessHandle.current().info().command().orElse("java");
     List<Process> processes = new ArrayList<>();
+    List<Path> errors = new ArrayList<>();
     for (String prefix : List.of("a", "b")) {
+      // stderr apart, to a file: a JVM notice there must not be read in place of "ready".
+      Path err = file.resolveSibling("writer-" + prefix + ".err");
+      errors.add(err);
       processes.add(
           new ProcessBuilder(
                   java,
@@ -94,15 +99,20 @@ class ConcurrentWritersTest {
                   file.toString(),
                   prefix,
                   "50")
-              .redirectErrorStream(true)
+              .redirectError(err.toFile())
               .start());
     }
     List<BufferedReader> outputs = new ArrayList<>();
-    for (Process p : processes) {
+    for (int i = 0; i < processes.size(); i++) {
       BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(processes.get(i).getInputStream(), StandardCharsets.UTF_8));
       outputs.add(out);
-      assertEquals("ready", out.readLine(), "the writer did not start");
+      String line = out.readLine();
+      if (!"ready".equals(line)) {
+        processes.get(i).waitFor(10, TimeUnit.SECONDS);
+        fail("the writer did not start: " + line + "; stderr: " + Files.readString(errors.get(i)));
+      }
     }
     for (Process p : processes) {
       p.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
@@ -112,7 +122,7 @@ class ConcurrentWritersTest {
       Process p = processes.get(i);
       String rest = outputs.get(i).lines().collect(Collectors.joining("\n"));
       assertTrue(p.waitFor(120, TimeUnit.SECONDS), "writer did not finish");
-      assertEquals(0, p.exitValue(), rest);
+      assertEquals(0, p.exitValue(), rest + "\nstderr: " + Files.readString(errors.get(i)));
     }
     assertAll100(file);
   }

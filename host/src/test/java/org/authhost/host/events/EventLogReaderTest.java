@@ -19,6 +19,7 @@ import java.util.stream.LongStream;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.EventLogConfig;
+import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,17 +133,22 @@ class EventLogReaderTest {
       }
       List<EventRecord> seen = new CopyOnWriteArrayList<>();
       AtomicInteger written = new AtomicInteger(10);
+      AtomicInteger polls = new AtomicInteger();
+      List<Duration> pauses = new CopyOnWriteArrayList<>();
 
       long last =
           EventLogStore.openReader(dir)
               .follow(
                   EventQuery.all().withLevel(EventLevel.ERROR).withLimit(2),
-                  Duration.ZERO,
+                  Duration.ofMillis(200),
                   seen::add,
                   () -> {
+                    // Ten bursts bring the log to 200; a follow that lost its place would loop on.
+                    if (polls.incrementAndGet() > 20) {
+                      throw new AssertionError("still following after 20 polls: " + numbers(seen));
+                    }
                     // Between polls, a burst of 20 records, ten of them matching: more than the
-                    // first
-                    // poll's limit, so a later poll that kept the limit would lose some.
+                    // first poll's limit, so a later poll that kept the limit would lose some.
                     int from = written.get();
                     int to = Math.min(200, from + 20);
                     for (int i = from + 1; i <= to; i++) {
@@ -154,11 +160,14 @@ class EventLogReaderTest {
                     }
                     written.set(to);
                     return seen.get(seen.size() - 1).recordNumber() < 200;
-                  });
+                  },
+                  pauses::add);
 
       List<Long> expected = LongStream.rangeClosed(8, 200).filter(n -> n % 2 == 0).boxed().toList();
       assertEquals(expected, numbers(seen));
       assertEquals(200, last);
+      assertEquals(polls.get() - 1, pauses.size(), "a pause between polls, none after the last");
+      assertEquals(Duration.ofMillis(200), pauses.get(0), "the interval asked for, not slept");
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.stream.LongStream;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.EventLogConfig;
+import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

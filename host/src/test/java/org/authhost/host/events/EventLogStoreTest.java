@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.stream.LongStream;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

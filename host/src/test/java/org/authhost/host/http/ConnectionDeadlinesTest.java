@@ -235,14 +235,9 @@ class ConnectionDeadlinesTest {
    * Waits until the front has seen {@code count} connections, so that their time counts from the
    * clock's present reading.
    */
-  private void awaitOpen(int count) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (host.http().openConnections() != count) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError(host.http().openConnections() + " connections open, not " + count);
-      }
-      Thread.yield();
-    }
+  /** Waits, on the front's own notification, until it has seen {@code count} connections. */
+  private void awaitOpen(int count) throws InterruptedException {
+    host.http().awaitConnections(count, count, Duration.ofSeconds(10));
   }
 
   private static void send(Socket socket, String text) throws IOException {

@@ -445,10 +445,9 @@ class HttpServingTest {
       handle = new TokenHandle(Long.parseLong(text.split(" ")[1]));
       assertTrue(host.tokens().isOpen(handle));
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (host.tokens().isOpen(handle) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    // The server sees the close a moment later, on its own thread: the table tells when it is done.
+    assertTrue(
+        host.tokens().awaitClosed(handle, Duration.ofSeconds(5)), "closed with the connection");
     assertEquals(HResult.SEC_E_INVALID_HANDLE, host.tokens().queryToken(handle, new Out<>()));
   }
 

@@ -1,6 +1,5 @@
 package org.authhost.host.testing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
 
@@ -20,6 +20,7 @@ import org.authhost.host.time.Scheduler;
  */
 public final class MutableClock extends HostClock implements Scheduler {
   private final List<Task> tasks = new ArrayList<>();
+  private final ReentrantLock advancing = new ReentrantLock();
   private Instant now;
   private long nanos;
   private long sequence;
@@ -35,11 +36,27 @@ public final class MutableClock extends HostClock implements Scheduler {
     this.nanos = 1_000_000_000L;
   }
 
-  /** Moves time forward by {@code by}, running each task as its due time is reached. */
+  /**
+   * Moves time forward by {@code by}, running each task as its due time is reached.
+   *
+   * <p>Advances are serialized: one from another thread waits until this one has run its tasks, so
+   * each advance moves from where the last one ended. A task may itself advance the clock (the
+   * nested advance runs on the same thread, inside this one); time never goes back either way: an
+   * outer advance whose target a nested one has passed leaves the clock where it is.
+   */
   public void advance(Duration by) {
     if (by.isNegative()) {
       throw new IllegalArgumentException("time does not go back: " + by);
     }
+    advancing.lock();
+    try {
+      advanceHoldingLock(by);
+    } finally {
+      advancing.unlock();
+    }
+  }
+
+  private void advanceHoldingLock(Duration by) {
     long target;
     synchronized (this) {
       target = nanos + by.toNanos();
@@ -97,7 +114,11 @@ public final class MutableClock extends HostClock implements Scheduler {
     }
   }
 
+  /** Moves to {@code target}, or stays if a nested advance is already past it. */
   private void moveTo(long target) {
+    if (target <= nanos) {
+      return;
+    }
     now = now.plusNanos(target - nanos);
     nanos = target;
   }
@@ -115,11 +136,6 @@ public final class MutableClock extends HostClock implements Scheduler {
   @Override
   public ZoneId getZone() {
     return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("tests use UTC");
   }
 
   @Override

@@ -119,7 +119,7 @@ public final class FileResponder {
     if (!head && !HttpMethod.GET.equals(method)) {
       HttpResponse response = error(HttpResponseStatus.METHOD_NOT_ALLOWED);
       response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-      return send(ctx, request, response, null, keepAlive, extra);
+      return send(clock, ctx, request, response, null, keepAlive, extra);
     }
 
     BasicFileAttributes attributes;
@@ -127,17 +127,24 @@ public final class FileResponder {
     try {
       attributes = Files.readAttributes(file, BasicFileAttributes.class);
       if (!attributes.isRegularFile()) {
-        return send(ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+        return send(
+            clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
       }
       channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException | NotDirectoryException e) {
-      return send(ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+      return send(clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
     } catch (AccessDeniedException e) {
-      return send(ctx, request, error(HttpResponseStatus.FORBIDDEN), null, keepAlive, extra);
+      return send(clock, ctx, request, error(HttpResponseStatus.FORBIDDEN), null, keepAlive, extra);
     } catch (IOException | SecurityException e) {
       log.warn("Cannot open {}: {}", file, e.toString());
       return send(
-          ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
+          clock,
+          ctx,
+          request,
+          error(HttpResponseStatus.INTERNAL_SERVER_ERROR),
+          null,
+          keepAlive,
+          extra);
     }
 
     boolean handedOver = false;
@@ -154,6 +161,7 @@ public final class FileResponder {
       if (ifMatch != null) {
         if (!matches(ifMatch, etag, true)) {
           return send(
+              clock,
               ctx,
               request,
               validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified),
@@ -165,6 +173,7 @@ public final class FileResponder {
         Long since = httpDate(h.get(HttpHeaderNames.IF_UNMODIFIED_SINCE));
         if (since != null && modifiedSeconds * 1000L > since) {
           return send(
+              clock,
               ctx,
               request,
               validators(error(HttpResponseStatus.PRECONDITION_FAILED), etag, lastModified),
@@ -186,7 +195,8 @@ public final class FileResponder {
         HttpResponse response =
             new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
-        return send(ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
+        return send(
+            clock, ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
       }
 
       // Step 5: ranges, GET only.
@@ -199,7 +209,13 @@ public final class FileResponder {
           HttpResponse response = error(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
           response.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
           return send(
-              ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
+              clock,
+              ctx,
+              request,
+              validators(response, etag, lastModified),
+              null,
+              keepAlive,
+              extra);
         }
         if (range == ByteRange.IGNORE) {
           range = null;
@@ -226,14 +242,21 @@ public final class FileResponder {
       }
       out.set(HttpHeaderNames.CONTENT_LENGTH, count);
       if (head || count == 0) {
-        return send(ctx, request, response, null, keepAlive, extra);
+        return send(clock, ctx, request, response, null, keepAlive, extra);
       }
       handedOver = true;
-      return send(ctx, request, response, new FileBody(channel, start, count), keepAlive, extra);
+      return send(
+          clock, ctx, request, response, new FileBody(channel, start, count), keepAlive, extra);
     } catch (IOException e) {
       log.warn("Cannot read {}: {}", file, e.toString());
       return send(
-          ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
+          clock,
+          ctx,
+          request,
+          error(HttpResponseStatus.INTERNAL_SERVER_ERROR),
+          null,
+          keepAlive,
+          extra);
     } finally {
       if (!handedOver) {
         closeQuietly(channel);
@@ -245,6 +268,7 @@ public final class FileResponder {
   private record FileBody(FileChannel channel, long start, long count) {}
 
   private static ChannelFuture send(
+      Clock clock,
       ChannelHandlerContext ctx,
       HttpRequest request,
       HttpResponse response,
@@ -255,7 +279,7 @@ public final class FileResponder {
     if (extra != null) {
       out.add(extra);
     }
-    out.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+    out.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(clock.millis())));
     HttpUtil.setKeepAlive(out, request.protocolVersion(), keepAlive);
     boolean head = HttpMethod.HEAD.equals(request.method());
 
@@ -284,7 +308,13 @@ public final class FileResponder {
         // Only thrown for a channel that is already closed.
         closeQuietly(body.channel());
         return send(
-            ctx, request, error(HttpResponseStatus.INTERNAL_SERVER_ERROR), null, keepAlive, extra);
+            clock,
+            ctx,
+            request,
+            error(HttpResponseStatus.INTERNAL_SERVER_ERROR),
+            null,
+            keepAlive,
+            extra);
       }
       ctx.write(response);
       // HttpChunkedInput ends the body with the LastHttpContent; ChunkedNioFile closes the file.

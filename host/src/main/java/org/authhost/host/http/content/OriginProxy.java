@@ -103,25 +103,15 @@ public final class OriginProxy {
   private final Scheduler scheduler;
   private SslContext defaultSslContext;
 
-  /** A proxy with the default timeout and, for {@code https} origins, the JDK trust store. */
-  public OriginProxy(EventLoopGroup group) {
-    this(group, DEFAULT_TIMEOUT, null);
-  }
-
   /**
    * @param group the group for upstream connections when the client channel's own event loop cannot
    *     be used (see the class comment); may be null when clients are always socket channels
-   * @param timeout the connect, first-byte and upstream idle timeout
+   * @param timeout the connect, first-byte and upstream idle timeout, measured on {@code clock} and
+   *     waited for on {@code scheduler}
    * @param clientSslContext the client TLS context for {@code https} origins; null for one that
    *     trusts the JDK trust store and verifies host names
-   */
-  public OriginProxy(EventLoopGroup group, Duration timeout, SslContext clientSslContext) {
-    this(group, timeout, clientSslContext, HostClock.system(), GlobalExecutorScheduler.INSTANCE);
-  }
-
-  /**
-   * {@link #OriginProxy(EventLoopGroup, Duration, SslContext)} on the host's time: the timeout is
-   * measured on {@code clock} and waited for on {@code scheduler}.
+   * @param clock the host's clock
+   * @param scheduler the host's scheduler
    */
   public OriginProxy(
       EventLoopGroup group,
@@ -283,7 +273,12 @@ public final class OriginProxy {
       throw new IllegalStateException(
           "no event loop group for a " + client.getClass().getName() + " client");
     }
-    long connectMillis = Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000L));
+    // The connect limit is the host-clock check (it covers CONNECTING like every other state), so
+    // that it follows the host's clock and a test moves it. Netty's own connect time-out runs on
+    // its real timer: it is kept only as a backstop, well above the limit (twice it, plus ten
+    // seconds), so that it never fires first and decides an outcome the host's clock did not.
+    long connectMillis =
+        Math.max(1, Math.min(Integer.MAX_VALUE, 2 * (timeoutNanos / 1_000_000L) + 10_000L));
     return b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectMillis)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.AUTO_READ, true)

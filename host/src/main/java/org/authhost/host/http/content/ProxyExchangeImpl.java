@@ -42,6 +42,7 @@ import java.util.ArrayDeque;
 import java.util.Date;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -496,7 +497,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       HttpHeaders h = response.headers();
       h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-      h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+      h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(proxy.clock().millis())));
       boolean keepAlive = clientKeepAlive && requestComplete;
       HttpUtil.setKeepAlive(h, request.protocolVersion(), keepAlive);
       ChannelFuture written;
@@ -543,9 +544,19 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
    * check itself runs on this exchange's event loop, like every other step of the exchange.
    */
   private Scheduler.Scheduled checkTimeoutIn(long nanos) {
-    return proxy
-        .scheduler()
-        .schedule(() -> loop.execute(this::checkTimeout), Duration.ofNanos(nanos));
+    return proxy.scheduler().schedule(this::checkTimeoutOnLoop, Duration.ofNanos(nanos));
+  }
+
+  /**
+   * From the scheduler's thread: the loop may have shut down since (the front stopped), and then
+   * there is no exchange left to time out, so a refusal is not an error.
+   */
+  private void checkTimeoutOnLoop() {
+    try {
+      loop.execute(this::checkTimeout);
+    } catch (RejectedExecutionException e) {
+      // The event loop is shut down: its channels, this exchange's among them, are closed.
+    }
   }
 
   /** Releases everything the exchange holds; state is already DONE. */

@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
+import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** SafePath + FileResponder behind a real Netty server, exercised with curl over plain HTTP. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FileServingTest {
+  /** The proxy's time limits sit on this clock; no test here moves it. */
+  final MutableClock clock = new MutableClock();
+
   static final String SECRET = "TOP-SECRET-CONTENT-42";
 
   @TempDir static Path dir;
@@ -58,7 +62,12 @@ class FileServingTest {
     for (Path p : new Path[] {root.resolve("small.txt"), root.resolve("big.mp4")}) {
       Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2024-05-01T10:00:00.250Z")));
     }
-    front = new TestFront(root, null, null, g -> new OriginProxy(g));
+    front =
+        new TestFront(
+            root,
+            null,
+            null,
+            g -> new OriginProxy(g, OriginProxy.DEFAULT_TIMEOUT, null, clock, clock));
   }
 
   @AfterAll

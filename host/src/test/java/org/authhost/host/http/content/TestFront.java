@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,6 +70,26 @@ final class TestFront implements AutoCloseable {
 
   /** Bytes read from client sockets. */
   final AtomicLong bytesFromClients = new AtomicLong();
+
+  /** Bytes an origin under test has read, when the test counts them; null otherwise. */
+  volatile AtomicLong originReceived;
+
+  /**
+   * The most the front read from clients ahead of {@link #originReceived}, tracked by the front at
+   * each read (not sampled), so no burst between samples is missed.
+   */
+  final AtomicLong mostAhead = new AtomicLong();
+
+  /**
+   * Counted down when a client channel's reads are paused (auto-read off after a read) once more
+   * than {@link #pauseAfterBytes} have been read from clients.
+   */
+  volatile CountDownLatch clientReadsPaused = new CountDownLatch(1);
+
+  /**
+   * See {@link #clientReadsPaused}: a pause before this many bytes (while connecting) is not it.
+   */
+  volatile long pauseAfterBytes;
 
   /** Completions of proxy exchanges: true for success. */
   final BlockingQueue<Boolean> proxyOutcomes = new LinkedBlockingQueue<>();
@@ -125,9 +146,21 @@ final class TestFront implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof ByteBuf buf) {
-        bytesFromClients.addAndGet(buf.readableBytes());
+        long read = bytesFromClients.addAndGet(buf.readableBytes());
+        AtomicLong origin = originReceived;
+        if (origin != null) {
+          mostAhead.accumulateAndGet(read - origin.get(), Math::max);
+        }
       }
       ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (!ctx.channel().config().isAutoRead() && bytesFromClients.get() > pauseAfterBytes) {
+        clientReadsPaused.countDown();
+      }
+      ctx.fireChannelReadComplete();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsFrontTest {
+  /** The proxy's time limits sit on this clock; no test here moves it. */
+  final MutableClock clock = new MutableClock();
+
   @TempDir static Path dir;
   Path work;
   byte[] big;
@@ -39,7 +43,12 @@ class TlsFrontTest {
     Files.writeString(dir.resolve("secret"), "TLS-SECRET");
     tls = TestTls.create(Files.createDirectories(dir.resolve("tls")));
     origin = new TestOrigin(null);
-    front = new TestFront(root, origin.uri(), tls.nettyServer(), g -> new OriginProxy(g));
+    front =
+        new TestFront(
+            root,
+            origin.uri(),
+            tls.nettyServer(),
+            g -> new OriginProxy(g, OriginProxy.DEFAULT_TIMEOUT, null, clock, clock));
   }
 
   @AfterAll

@@ -1,6 +1,7 @@
 package org.authhost.plugins.negotiate;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,10 @@ final class FakeServer implements ServerContext {
   final Map<String, String> passwords = new HashMap<>(Map.of("alice", "Wonderland 1865"));
 
   final List<Event> events = new ArrayList<>();
+
+  /** The host's clock, as {@link #clock()} hands it out; a test may put a movable one here. */
+  Clock clock = Clock.systemUTC();
+
   final Set<Long> openHandles = new HashSet<>();
 
   /** The stored account name of each handle issued. */
@@ -190,5 +195,10 @@ final class FakeServer implements ServerContext {
   @Override
   public Path dataDirectory() {
     return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  @Override
+  public Clock clock() {
+    return clock;
   }
 }

@@ -41,7 +41,7 @@ final class PluginHarness {
   /** How often the acceptor was disposed (disable, shutdown). */
   int disposedAcceptors;
 
-  /** The plug-in's clock, which the test moves. */
+  /** The server's clock, so the plug-in's and its NTLM's, which the test moves. */
   final MovableClock clock = new MovableClock();
 
   /** Whether enable asked the acceptor to make the JDK re-read its krb5.conf. */
@@ -70,7 +70,9 @@ final class PluginHarness {
               refreshedConfig = refresh;
               return fakeAcceptor();
             },
-            clock);
+            null);
+    // The plug-in and its bundled NTLM both take the host's clock, as in the host.
+    server.clock = clock;
     List<String> values =
         new ArrayList<>(
             List.of(

@@ -1,4 +1,4 @@
-package org.authhost.host.events;
+package org.authhost.host.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Takes over one Logback logger for a test: records what it logs (or, silenced, drops it) and keeps
  * it off the console, so tests that append thousands of events stay quiet and fast.
  */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Logger logger;
   private final Level previousLevel;
   private final boolean previousAdditive;
@@ -30,16 +30,16 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
   }
 
   /** Records everything the logger logs at DEBUG and above. */
-  static LogCapture of(String loggerName) {
+  public static LogCapture of(String loggerName) {
     return new LogCapture(loggerName, Level.DEBUG);
   }
 
   /** Drops everything the logger would log. */
-  static LogCapture silence(String loggerName) {
+  public static LogCapture silence(String loggerName) {
     return new LogCapture(loggerName, Level.OFF);
   }
 
-  List<ILoggingEvent> events() {
+  public List<ILoggingEvent> events() {
     return events;
   }
 
