@@ -137,6 +137,8 @@ public final class FileCache {
     private final Object fileKey;
     private final ByteBuf content;
     private final String contentType;
+    private final String etag;
+    private final String lastModified;
     final long checkedAt;
 
     File(Path path, BasicFileAttributes attributes, ByteBuf content, long checkedAt) {
@@ -148,6 +150,8 @@ public final class FileCache {
       this.fileKey = attributes.fileKey();
       this.content = content;
       this.contentType = MediaTypes.of(path);
+      this.etag = FileResponder.etag(size, modifiedMicros);
+      this.lastModified = FileResponder.lastModified(modifiedMillis);
       this.checkedAt = checkedAt;
     }
 
@@ -160,6 +164,8 @@ public final class FileCache {
       this.fileKey = same.fileKey;
       this.content = same.content;
       this.contentType = same.contentType;
+      this.etag = same.etag;
+      this.lastModified = same.lastModified;
       this.checkedAt = checkedAt;
     }
 
@@ -181,8 +187,14 @@ public final class FileCache {
       return modifiedMillis;
     }
 
-    long modifiedMicros() {
-      return modifiedMicros;
+    /** Its strong entity tag (size and modification time). */
+    String etag() {
+      return etag;
+    }
+
+    /** Its {@code Last-Modified} value. */
+    String lastModified() {
+      return lastModified;
     }
 
     String contentType() {

@@ -159,7 +159,8 @@ public final class FileResponder {
         request,
         file.size(),
         file.modifiedMillis(),
-        file.modifiedMicros(),
+        file.etag(),
+        file.lastModified(),
         file.contentType(),
         file,
         keepAlive,
@@ -217,13 +218,16 @@ public final class FileResponder {
 
     boolean handedOver = false;
     try {
+      long length = channel.size();
+      long modifiedMillis = attributes.lastModifiedTime().toMillis();
       ChannelFuture written =
           respond(
               ctx,
               request,
-              channel.size(),
-              attributes.lastModifiedTime().toMillis(),
-              attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS),
+              length,
+              modifiedMillis,
+              etag(length, attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS)),
+              lastModified(modifiedMillis),
               MediaTypes.of(file),
               channel,
               keepAlive,
@@ -252,7 +256,8 @@ public final class FileResponder {
       HttpRequest request,
       long length,
       long modifiedMillis,
-      long modifiedMicros,
+      String etag,
+      String lastModified,
       String contentType,
       Object source,
       boolean keepAlive,
@@ -260,8 +265,6 @@ public final class FileResponder {
       Clock clock) {
     boolean head = HttpMethod.HEAD.equals(request.method());
     long modifiedSeconds = Math.floorDiv(modifiedMillis, 1000L);
-    String etag = etag(length, modifiedMicros);
-    String lastModified = DateFormatter.format(new Date(modifiedSeconds * 1000L));
     HttpHeaders h = request.headers();
     FileChannel channel = source instanceof FileChannel c ? c : null;
     boolean handedOver = false;
@@ -437,6 +440,11 @@ public final class FileResponder {
     response.headers().set(HttpHeaderNames.ETAG, etag);
     response.headers().set(HttpHeaderNames.LAST_MODIFIED, lastModified);
     return response;
+  }
+
+  /** The {@code Last-Modified} value: the modification time, in whole seconds. */
+  static String lastModified(long modifiedMillis) {
+    return DateFormatter.format(new Date(Math.floorDiv(modifiedMillis, 1000L) * 1000L));
   }
 
   /** A strong entity tag from the size and the modification time (microseconds). */
