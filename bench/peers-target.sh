@@ -48,6 +48,8 @@ cat >"$w/config/host.json" <<JSON
 JSON
 cd "$w"
 export AUTHHOST_JAVA_OPTS=${AUTHHOST_JAVA_OPTS:-$JETTY_JAVA_OPTS}
+# The distribution as built: the launcher must not start a build while the harness waits.
+export AUTHHOST_NO_BUILD=1
 # The launcher execs java: the server keeps this script's pid, as the harness expects.
 AUTHHOST_JAVA_OPTS= "$home/authhost" accounts add "$BENCH_USER" --password-stdin --config "$w/config" \
   >&2 <<<"$BENCH_PASS"

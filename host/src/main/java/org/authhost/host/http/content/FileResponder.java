@@ -180,7 +180,8 @@ public final class FileResponder {
     FileChannel channel;
     try {
       if (noFollow) {
-        // Attributes of the open file: no window between reading them and opening it.
+        // Opened first, without following a link: a link swapped in since the check fails here
+        // (ELOOP), and the length sent is the open file's own (fstat), not the cached one.
         channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         try {
           attributes =
