@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP(S) front on Netty: a plain listener (loopback, or elsewhere when the operator allows it)
  * and a TLS listener from a PKCS#12 keystore, each connection a pipeline of small handlers —
  * connection limit, activity for the idle and request-head time-outs of {@link
- * ConnectionDeadlines}, TLS, HTTP codec with the size limits, chunked writes, and the {@link
- * ConnectionHandler}.
+ * ConnectionDeadlines}, TLS, HTTP codec with the size limits, chunked writes (TLS only), and the
+ * {@link ConnectionHandler}.
  */
 @Singleton
 public final class HttpFront extends LifeCycle {
@@ -225,7 +225,12 @@ public final class HttpFront extends LifeCycle {
                         "http",
                         new HttpServerCodec(
                             http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
-                    p.addLast("chunked", new ChunkedWriteHandler());
+                    if (ssl != null) {
+                      // Only FileResponder's TLS path writes a ChunkedInput (a file cannot go out
+                      // as a zero-copy region through TLS); on plain connections the handler
+                      // would only queue and re-write every message of every response.
+                      p.addLast("chunked", new ChunkedWriteHandler());
+                    }
                     p.addLast("requests", new ConnectionHandler(services, activity));
                   }
                 });
