@@ -9,7 +9,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -398,9 +398,15 @@ public final class FileResponder {
         last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       }
     } else if (body instanceof ByteBuf bytes) {
-      // From memory: headers and bytes in one flush.
-      ctx.write(response);
-      last = ctx.writeAndFlush(new DefaultLastHttpContent(bytes));
+      // From memory: headers and bytes as one message, one write through the pipeline.
+      last =
+          ctx.writeAndFlush(
+              new DefaultFullHttpResponse(
+                  response.protocolVersion(),
+                  response.status(),
+                  bytes,
+                  response.headers(),
+                  EmptyHttpHeaders.INSTANCE));
     } else if (ctx.pipeline().get(SslHandler.class) != null) {
       FileBody file = (FileBody) body;
       ChunkedNioFile chunks;
