@@ -24,9 +24,9 @@ import java.util.ArrayDeque;
 import org.authhost.api.HResult;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.http.content.FileCache;
 import org.authhost.host.http.content.FileResponder;
 import org.authhost.host.http.content.OriginProxy;
-import org.authhost.host.http.content.SafePath;
 
 /**
  * One connection's requests, one at a time (pipelined requests wait their turn): checks the request
@@ -330,7 +330,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       pump(ctx);
       return;
     }
-    SafePath.Result resolved = SafePath.check(point.directory(), rest);
+    FileCache.Lookup resolved = services.files().check(point.directory(), rest);
     if (!resolved.allowed()) {
       services
           .audit()
@@ -359,7 +359,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     ChannelFuture written =
         FileResponder.respond(
-            ctx, request, resolved.path(), exchange.keepAlive, extra, services.clock());
+            ctx, request, resolved.file(), exchange.keepAlive, extra, services.clock());
     afterResponse(ctx, written);
   }
 

@@ -1,6 +1,7 @@
 package org.authhost.host.http;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,6 +10,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -30,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import javax.net.ssl.KeyManagerFactory;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -40,13 +47,15 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP(S) front on Netty: a plain listener (loopback, or elsewhere when the operator allows it)
  * and a TLS listener from a PKCS#12 keystore, each connection a pipeline of small handlers —
  * connection limit, activity for the idle and request-head time-outs of {@link
- * ConnectionDeadlines}, TLS, HTTP codec with the size limits, chunked writes, and the {@link
- * ConnectionHandler}.
+ * ConnectionDeadlines}, TLS, HTTP codec with the size limits, chunked writes (TLS only), and the
+ * {@link ConnectionHandler}.
  */
 @Singleton
 public final class HttpFront extends LifeCycle {
@@ -57,6 +66,14 @@ public final class HttpFront extends LifeCycle {
   private final AtomicInteger open = new AtomicInteger();
   private final Object connectionsChanged = new Object();
   private volatile ConnectionDeadlines deadlines;
+
+  /** Below it a channel is writable again; above {@link #WRITE_HIGH_WATER} it is not. */
+  static final int WRITE_LOW_WATER = 32 * 1024;
+
+  static final int WRITE_HIGH_WATER = 128 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+  private Transport transport;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private volatile int plainPort = -1;
@@ -79,8 +96,9 @@ public final class HttpFront extends LifeCycle {
             Duration.ofMillis(http.idleTimeoutMillis()),
             this::connectionsChanged);
     deadlines.start();
-    boss = new NioEventLoopGroup(1);
-    workers = new NioEventLoopGroup();
+    transport = Transport.pick();
+    boss = transport.group(1);
+    workers = transport.group(eventLoops());
     services.proxy(
         new OriginProxy(
             workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
@@ -125,8 +143,56 @@ public final class HttpFront extends LifeCycle {
         HResult.S_OK,
         "HTTP front listening on "
             + http.bindAddress()
+            + " ("
+            + transport.name
+            + ", "
+            + eventLoops()
+            + " event loops)"
             + (plainPort >= 0 ? " http:" + plainPort : "")
             + (tlsPort >= 0 ? " https:" + tlsPort : ""));
+  }
+
+  /**
+   * One event loop per available processor (Netty's default is two per processor): an event loop
+   * never blocks on plug-in code (that runs on the plug-in workers), so more loops than cores only
+   * add context switches. {@code -Dauthhost.http.eventLoops=N} overrides it.
+   */
+  static int eventLoops() {
+    Integer set = Integer.getInteger("authhost.http.eventLoops");
+    if (set != null && set > 0) {
+      return set;
+    }
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Netty's native epoll transport on Linux when its library loads (fewer system calls and less
+   * garbage per request than NIO's selector: edge-triggered, no selected-key set, no wake-up pipe
+   * writes); NIO elsewhere, or with {@code -Dauthhost.http.transport=nio}.
+   */
+  private record Transport(
+      String name,
+      Class<? extends ServerChannel> serverChannel,
+      IntFunction<EventLoopGroup> groups) {
+    EventLoopGroup group(int threads) {
+      return groups.apply(threads);
+    }
+
+    static Transport pick() {
+      boolean nio = "nio".equalsIgnoreCase(System.getProperty("authhost.http.transport"));
+      if (!nio && Epoll.isAvailable()) {
+        log.info("HTTP transport: native epoll");
+        return new Transport("epoll", EpollServerSocketChannel.class, EpollEventLoopGroup::new);
+      }
+      if (!nio) {
+        log.info(
+            "HTTP transport: NIO (native epoll unavailable: {})",
+            String.valueOf(Epoll.unavailabilityCause()));
+      } else {
+        log.info("HTTP transport: NIO (authhost.http.transport=nio)");
+      }
+      return new Transport("nio", NioServerSocketChannel.class, NioEventLoopGroup::new);
+    }
   }
 
   private Channel bind(InetAddress address, int port, SslContext ssl) throws InterruptedException {
@@ -136,9 +202,17 @@ public final class HttpFront extends LifeCycle {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(transport.serverChannel)
             .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            // A slow reader stops being written to (isWritable) before its queue grows without
+            // bound; small files and headers never come near these marks.
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(WRITE_LOW_WATER, WRITE_HIGH_WATER))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -156,7 +230,12 @@ public final class HttpFront extends LifeCycle {
                         "http",
                         new HttpServerCodec(
                             http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
-                    p.addLast("chunked", new ChunkedWriteHandler());
+                    if (ssl != null) {
+                      // Only FileResponder's TLS path writes a ChunkedInput (a file cannot go out
+                      // as a zero-copy region through TLS); on plain connections the handler
+                      // would only queue and re-write every message of every response.
+                      p.addLast("chunked", new ChunkedWriteHandler());
+                    }
                     p.addLast("requests", new ConnectionHandler(services, activity));
                   }
                 });

@@ -7,6 +7,7 @@ import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.access.TrustedProxies;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HttpConfig;
+import org.authhost.host.http.content.FileCache;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
@@ -22,6 +23,7 @@ final class HttpServices {
   private final Audit audit;
   private final HostClock clock;
   private final Scheduler scheduler;
+  private final FileCache files;
   private volatile OriginProxy proxy;
 
   @Inject
@@ -40,11 +42,17 @@ final class HttpServices {
     this.audit = audit;
     this.clock = clock;
     this.scheduler = scheduler;
+    this.files = new FileCache(clock);
   }
 
   /** The host's time: file validators, the origin proxy's time limit. */
   HostClock clock() {
     return clock;
+  }
+
+  /** What the publishing points' folders hold, checked again at most a second ago. */
+  FileCache files() {
+    return files;
   }
 
   Scheduler scheduler() {

@@ -9,6 +9,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -29,6 +30,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -122,20 +124,97 @@ public final class FileResponder {
       return send(clock, ctx, request, response, null, keepAlive, extra);
     }
 
+    return respondFromFile(ctx, request, file, false, keepAlive, extra, clock);
+  }
+
+  /**
+   * Writes the response for a file found by {@link FileCache#check}: a small file from its bytes in
+   * memory, without touching the file system; a larger one from the file, opened by its real path
+   * without following a link (one swapped in since it was checked is refused with 404).
+   *
+   * @param file what the cache found
+   * @param extra headers to add, or null
+   */
+  public static ChannelFuture respond(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      FileCache.File file,
+      boolean keepAlive,
+      HttpHeaders extra,
+      Clock clock) {
+    HttpMethod method = request.method();
+    if (!HttpMethod.HEAD.equals(method) && !HttpMethod.GET.equals(method)) {
+      HttpResponse response = error(HttpResponseStatus.METHOD_NOT_ALLOWED);
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      return send(clock, ctx, request, response, null, keepAlive, extra);
+    }
+    if (!file.regular()) {
+      return send(clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+    }
+    if (!file.inMemory()) {
+      return respondFromFile(ctx, request, file.path(), true, keepAlive, extra, clock);
+    }
+    return respond(
+        ctx,
+        request,
+        file.size(),
+        file.modifiedMillis(),
+        file.etag(),
+        file.lastModified(),
+        file.contentType(),
+        file,
+        keepAlive,
+        extra,
+        clock);
+  }
+
+  private static ChannelFuture respondFromFile(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      Path file,
+      boolean noFollow,
+      boolean keepAlive,
+      HttpHeaders extra,
+      Clock clock) {
     BasicFileAttributes attributes;
     FileChannel channel;
     try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class);
-      if (!attributes.isRegularFile()) {
-        return send(
-            clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+      if (noFollow) {
+        // Opened first, without following a link: a link swapped in since the check fails here
+        // (ELOOP), and the length sent is the open file's own (fstat), not the cached one.
+        channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try {
+          attributes =
+              Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+          closeQuietly(channel);
+          throw e;
+        }
+        if (!attributes.isRegularFile()) {
+          closeQuietly(channel);
+          return send(
+              clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+        }
+      } else {
+        attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+          return send(
+              clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+        }
+        channel = FileChannel.open(file, StandardOpenOption.READ);
       }
-      channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException | NotDirectoryException e) {
       return send(clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
     } catch (AccessDeniedException e) {
       return send(clock, ctx, request, error(HttpResponseStatus.FORBIDDEN), null, keepAlive, extra);
     } catch (IOException | SecurityException e) {
+      if (noFollow) {
+        // ELOOP and the like: the checked real path is no longer that file (a link swapped in, a
+        // folder in its place); refused like any path that leads out of the point.
+        log.debug("Cannot open {} as checked: {}", file, e.toString());
+        return send(
+            clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+      }
       log.warn("Cannot open {}: {}", file, e.toString());
       return send(
           clock,
@@ -151,11 +230,61 @@ public final class FileResponder {
     try {
       long length = channel.size();
       long modifiedMillis = attributes.lastModifiedTime().toMillis();
-      long modifiedSeconds = Math.floorDiv(modifiedMillis, 1000L);
-      String etag = etag(length, attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS));
-      String lastModified = DateFormatter.format(new Date(modifiedSeconds * 1000L));
-      HttpHeaders h = request.headers();
+      ChannelFuture written =
+          respond(
+              ctx,
+              request,
+              length,
+              modifiedMillis,
+              etag(length, attributes.lastModifiedTime().to(TimeUnit.MICROSECONDS)),
+              lastModified(modifiedMillis),
+              MediaTypes.of(file),
+              channel,
+              keepAlive,
+              extra,
+              clock);
+      handedOver = true;
+      return written;
+    } catch (IOException e) {
+      log.warn("Cannot read {}: {}", file, e.toString());
+      return send(
+          clock,
+          ctx,
+          request,
+          error(HttpResponseStatus.INTERNAL_SERVER_ERROR),
+          null,
+          keepAlive,
+          extra);
+    } finally {
+      if (!handedOver) {
+        closeQuietly(channel);
+      }
+    }
+  }
 
+  /**
+   * The answer for a representation of {@code length} bytes from {@code source}, an open {@link
+   * FileChannel} (which this closes, or hands to the write that closes it) or a {@link
+   * FileCache.File} in memory.
+   */
+  private static ChannelFuture respond(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      long length,
+      long modifiedMillis,
+      String etag,
+      String lastModified,
+      String contentType,
+      Object source,
+      boolean keepAlive,
+      HttpHeaders extra,
+      Clock clock) {
+    boolean head = HttpMethod.HEAD.equals(request.method());
+    long modifiedSeconds = Math.floorDiv(modifiedMillis, 1000L);
+    HttpHeaders h = request.headers();
+    FileChannel channel = source instanceof FileChannel c ? c : null;
+    boolean handedOver = false;
+    try {
       // RFC 9110 13.2.2, steps 1 and 2.
       String ifMatch = h.get(HttpHeaderNames.IF_MATCH);
       if (ifMatch != null) {
@@ -227,7 +356,7 @@ public final class FileResponder {
               HttpVersion.HTTP_1_1,
               range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT);
       HttpHeaders out = response.headers();
-      out.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.of(file));
+      out.set(HttpHeaderNames.CONTENT_TYPE, contentType);
       out.set("X-Content-Type-Options", "nosniff");
       out.set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
       validators(response, etag, lastModified);
@@ -245,20 +374,13 @@ public final class FileResponder {
         return send(clock, ctx, request, response, null, keepAlive, extra);
       }
       handedOver = true;
-      return send(
-          clock, ctx, request, response, new FileBody(channel, start, count), keepAlive, extra);
-    } catch (IOException e) {
-      log.warn("Cannot read {}: {}", file, e.toString());
-      return send(
-          clock,
-          ctx,
-          request,
-          error(HttpResponseStatus.INTERNAL_SERVER_ERROR),
-          null,
-          keepAlive,
-          extra);
+      Object body =
+          channel != null
+              ? new FileBody(channel, start, count)
+              : ((FileCache.File) source).slice(start, count);
+      return send(clock, ctx, request, response, body, keepAlive, extra);
     } finally {
-      if (!handedOver) {
+      if (channel != null && !handedOver) {
         closeQuietly(channel);
       }
     }
@@ -272,7 +394,7 @@ public final class FileResponder {
       ChannelHandlerContext ctx,
       HttpRequest request,
       HttpResponse response,
-      FileBody body,
+      Object body,
       boolean keepAlive,
       HttpHeaders extra) {
     HttpHeaders out = response.headers();
@@ -300,13 +422,24 @@ public final class FileResponder {
         ctx.write(response);
         last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
       }
+    } else if (body instanceof ByteBuf bytes) {
+      // From memory: headers and bytes as one message, one write through the pipeline.
+      last =
+          ctx.writeAndFlush(
+              new DefaultFullHttpResponse(
+                  response.protocolVersion(),
+                  response.status(),
+                  bytes,
+                  response.headers(),
+                  EmptyHttpHeaders.INSTANCE));
     } else if (ctx.pipeline().get(SslHandler.class) != null) {
+      FileBody file = (FileBody) body;
       ChunkedNioFile chunks;
       try {
-        chunks = new ChunkedNioFile(body.channel(), body.start(), body.count(), CHUNK_SIZE);
+        chunks = new ChunkedNioFile(file.channel(), file.start(), file.count(), CHUNK_SIZE);
       } catch (IOException e) {
         // Only thrown for a channel that is already closed.
-        closeQuietly(body.channel());
+        closeQuietly(file.channel());
         return send(
             clock,
             ctx,
@@ -320,8 +453,9 @@ public final class FileResponder {
       // HttpChunkedInput ends the body with the LastHttpContent; ChunkedNioFile closes the file.
       last = ctx.writeAndFlush(new HttpChunkedInput(chunks));
     } else {
+      FileBody file = (FileBody) body;
       ctx.write(response);
-      ctx.write(new DefaultFileRegion(body.channel(), body.start(), body.count()));
+      ctx.write(new DefaultFileRegion(file.channel(), file.start(), file.count()));
       last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     }
     last.addListener(
@@ -344,6 +478,11 @@ public final class FileResponder {
     response.headers().set(HttpHeaderNames.ETAG, etag);
     response.headers().set(HttpHeaderNames.LAST_MODIFIED, lastModified);
     return response;
+  }
+
+  /** The {@code Last-Modified} value: the modification time, in whole seconds. */
+  static String lastModified(long modifiedMillis) {
+    return DateFormatter.format(new Date(Math.floorDiv(modifiedMillis, 1000L) * 1000L));
   }
 
   /** A strong entity tag from the size and the modification time (microseconds). */

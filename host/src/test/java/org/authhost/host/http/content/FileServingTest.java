@@ -68,6 +68,12 @@ class FileServingTest {
             null,
             null,
             g -> new OriginProxy(g, OriginProxy.DEFAULT_TIMEOUT, null, clock, clock));
+    front.files = cache();
+  }
+
+  /** The cache the front serves through, or null for SafePath and the file alone. */
+  FileCache cache() {
+    return null;
   }
 
   @AfterAll

@@ -59,6 +59,9 @@ final class TestFront implements AutoCloseable {
   final int port;
   final boolean tls;
 
+  /** When set, paths go through this cache (as in the host) instead of SafePath alone. */
+  volatile FileCache files;
+
   /** Refusals SafePath gave, for the log-reason assertions. */
   final List<SafePath.Result> refusals = new CopyOnWriteArrayList<>();
 
@@ -218,7 +221,16 @@ final class TestFront implements AutoCloseable {
       String query = q < 0 ? "" : uri.substring(q);
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       if (path.startsWith("/files/")) {
-        SafePath.Result resolved = SafePath.check(root, path.substring("/files/".length()));
+        FileCache cache = files;
+        String rest = path.substring("/files/".length());
+        if (cache != null) {
+          FileCache.Lookup found = cache.check(root, rest);
+          if (found.allowed()) {
+            FileResponder.respond(ctx, request, found.file(), keepAlive, null, Clock.systemUTC());
+            return;
+          }
+        }
+        SafePath.Result resolved = SafePath.check(root, rest);
         if (!resolved.allowed()) {
           refusals.add(resolved);
           FullHttpResponse response =
