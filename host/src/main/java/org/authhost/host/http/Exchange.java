@@ -20,8 +20,7 @@ final class Exchange {
   private final ChannelHandlerContext ctx;
   private final HttpRequest request;
   private final ClientConnection connection;
-  private final InetAddress client;
-  private final String clientText;
+  private final ClientAddress client;
   private Request audited;
   private String path;
   private PublishingPoint point;
@@ -37,15 +36,14 @@ final class Exchange {
       ChannelHandlerContext ctx,
       HttpRequest request,
       ClientConnection connection,
-      InetAddress client) {
+      ClientAddress client) {
     this.owner = owner;
     this.ctx = ctx;
     this.request = request;
     this.connection = connection;
     this.client = client;
-    this.clientText = client.getHostAddress();
     this.keepAlive = HttpUtil.isKeepAlive(request);
-    this.audited = new Request(clientText, request.method().name(), request.uri(), null);
+    this.audited = new Request(client.text(), request.method().name(), request.uri(), null);
   }
 
   /**
@@ -66,12 +64,12 @@ final class Exchange {
 
   /** The client's address: the one value the audit, the lockout and the address lists use. */
   InetAddress client() {
-    return client;
+    return client.address();
   }
 
   /** {@link #client()} as text, as the audit and the plug-ins see it. */
   String clientText() {
-    return clientText;
+    return client.text();
   }
 
   /** The request as the audit describes it, with its publishing point once routed. */
@@ -96,7 +94,7 @@ final class Exchange {
   void routed(String path, PublishingPoint point) {
     this.path = path;
     this.point = point;
-    this.audited = new Request(clientText, request.method().name(), request.uri(), point);
+    this.audited = new Request(client.text(), request.method().name(), request.uri(), point);
   }
 
   /** The driver's verdict to serve, once authorized. */

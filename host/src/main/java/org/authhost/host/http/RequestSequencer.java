@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
@@ -31,6 +30,7 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private ClientConnection connection;
+  private ClientAddress peer;
   private Exchange exchange;
 
   RequestSequencer(ConnectionActivity activity) {
@@ -44,10 +44,9 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    connection =
-        new ClientConnection(
-            (InetSocketAddress) ctx.channel().remoteAddress(),
-            ctx.pipeline().get(SslHandler.class) != null);
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    connection = new ClientConnection(remote, ctx.pipeline().get(SslHandler.class) != null);
+    peer = ClientAddress.of(remote.getAddress());
     super.channelActive(ctx);
   }
 
@@ -128,7 +127,7 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
   }
 
   private void begin(HttpRequest request) {
-    exchange = new Exchange(this, ctx, request, connection, clientAddress());
+    exchange = new Exchange(this, ctx, request, connection, clientAddress(request));
     if (request instanceof LastHttpContent) {
       // The decoder's stand-in for a request it could not read: there is no more of it to come.
       exchange.requestComplete = true;
@@ -140,10 +139,11 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
 
   /**
    * The client's address, decided here and nowhere else: what the audit, the lockout, the address
-   * lists and the plug-ins are told. Today the peer of the socket.
+   * lists and the plug-ins are told. Today the peer of the socket, the same value for every request
+   * of the connection; a request's forwarding headers from a trusted proxy would decide it here.
    */
-  private InetAddress clientAddress() {
-    return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+  private ClientAddress clientAddress(HttpRequest request) {
+    return peer;
   }
 
   void proxying(Exchange current) {
