@@ -13,8 +13,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.authhost.host.testing.MutableClock;
 
@@ -63,8 +65,7 @@ final class FrontChannel extends EmbeddedChannel {
       CompletableFuture<Verdict> verdict = driver.decide(a);
       whileDeciding.run();
       try {
-        return CompletableFuture.completedFuture(
-            verdict.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        return CompletableFuture.completedFuture(verdict.get(10, TimeUnit.SECONDS));
       } catch (Exception e) {
         throw new AssertionError("the driver did not decide", e);
       }
@@ -100,7 +101,7 @@ final class FrontChannel extends EmbeddedChannel {
     }
     String text = "";
     if (response instanceof FullHttpResponse full) {
-      text = full.content().toString(java.nio.charset.StandardCharsets.UTF_8);
+      text = full.content().toString(StandardCharsets.UTF_8);
     } else {
       // A served file: its region and the end of the response follow.
       Object part;

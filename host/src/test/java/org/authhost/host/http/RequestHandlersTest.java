@@ -13,9 +13,11 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
@@ -255,6 +257,52 @@ class RequestHandlersTest {
     assertEquals(
         HResult.E_ACCESSDENIED,
         audited("request=\"GET /vod/missing.txt\" reason=path refused: NOT_FOUND").hresult());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aDriverThatFailsIsA503ThatClosesTheConnection() {
+    FrontChannel ch =
+        FrontChannel.open(
+            host.http().services(),
+            clock,
+            "127.0.0.1",
+            a -> CompletableFuture.failedFuture(new IllegalStateException("a bug in the host")));
+    ch.get("/vod/failing.txt");
+    FrontChannel.Answer a = ch.answer();
+    assertEquals(503, a.status());
+    assertEquals("30", a.header("Retry-After"));
+    assertEquals("close", a.header("Connection"));
+    assertEquals("no-store", a.header("Cache-Control"));
+    assertFalse(ch.isOpen());
+    assertEquals(
+        HResult.E_UNEXPECTED,
+        audited(
+                "request=\"GET /vod/failing.txt\" reason=internal error:"
+                    + " java.lang.IllegalStateException: a bug in the host")
+            .hresult());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInTurnAndNothingAfterAMalformedOne() {
+    FrontChannel ch = connect("127.0.0.1");
+    HttpHeaders h = new DefaultHttpHeaders().set("Host", "t");
+    ch.writeInbound(
+        get("/vod/hello.txt", h),
+        LastHttpContent.EMPTY_LAST_CONTENT,
+        get("/elsewhere", h),
+        LastHttpContent.EMPTY_LAST_CONTENT,
+        get("/no-host-here", new DefaultHttpHeaders()),
+        LastHttpContent.EMPTY_LAST_CONTENT,
+        get("/vod/hello.txt", h),
+        LastHttpContent.EMPTY_LAST_CONTENT);
+    ch.runPendingTasks();
+    assertEquals(200, ch.answer().status());
+    assertEquals(404, ch.answer().status());
+    assertEquals(400, ch.answer().status());
+    assertNull(ch.readOutbound(), "no answer after a request that ended the connection");
+    assertFalse(ch.isOpen());
     ch.finishAndReleaseAll();
   }
 }
