@@ -22,6 +22,7 @@ final class HttpServices {
   private final Audit audit;
   private final HostClock clock;
   private final Scheduler scheduler;
+  private final HttpAnswers answers;
   private volatile OriginProxy proxy;
 
   @Inject
@@ -40,6 +41,12 @@ final class HttpServices {
     this.audit = audit;
     this.clock = clock;
     this.scheduler = scheduler;
+    this.answers = new HttpAnswers(audit);
+  }
+
+  /** Where the front's refusals are audited and answered. */
+  HttpAnswers answers() {
+    return answers;
   }
 
   /** The host's time: file validators, the origin proxy's time limit. */
