@@ -53,11 +53,16 @@ final class Authentication extends ChannelInboundHandlerAdapter {
             request.headers().get(HttpHeaderNames.AUTHORIZATION));
     // While the host decides, no bytes move, yet the client is not idle (ConnectionDeadlines).
     ConnectionActivity activity = exchange.activity();
-    driver
-        .apply(activity.deciding(attempt))
-        .whenComplete(
-            (verdict, failure) ->
-                ctx.executor().execute(() -> decided(ctx, exchange, verdict, failure)));
+    CompletableFuture<Verdict> pending;
+    try {
+      pending = driver.apply(activity.deciding(attempt));
+    } catch (RuntimeException e) {
+      // Decided all the same (a refusal), so that the connection does not stay "deciding".
+      pending = CompletableFuture.failedFuture(e);
+    }
+    pending.whenComplete(
+        (verdict, failure) ->
+            ctx.executor().execute(() -> decided(ctx, exchange, verdict, failure)));
   }
 
   private void decided(

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.authhost.api.HResult;
@@ -57,7 +58,7 @@ class RequestHandlersTest {
           "dataDirectory": "../var",
           "plugins": { "directory": "../plugins" },
           "http": { "port": -1, "maxHeaders": 10 },
-          "security": { "ipDeny": ["198.51.100.0/24"] },
+          "security": { "ipDeny": ["198.51.100.0/24"], "trustedProxies": ["10.0.0.0/8"] },
           "publishingPoints": [
             { "name": "vod", "prefix": "/vod/", "directory": "../media" },
             { "name": "blocked", "prefix": "/blocked/", "directory": "../media",
@@ -285,6 +286,30 @@ class RequestHandlersTest {
   }
 
   @Test
+  void aDriverThatThrowsBeforeItsFutureIsA503Too() {
+    FrontChannel ch =
+        FrontChannel.open(
+            host.http().services(),
+            clock,
+            "127.0.0.1",
+            a -> {
+              throw new IllegalStateException("a bug before the future");
+            });
+    ch.get("/vod/throwing.txt");
+    FrontChannel.Answer a = ch.answer();
+    assertEquals(503, a.status());
+    assertEquals("close", a.header("Connection"));
+    assertFalse(ch.isOpen());
+    assertEquals(
+        HResult.E_UNEXPECTED,
+        audited(
+                "request=\"GET /vod/throwing.txt\" reason=internal error:"
+                    + " java.lang.IllegalStateException: a bug before the future")
+            .hresult());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void pipelinedRequestsAreAnsweredInTurnAndNothingAfterAMalformedOne() {
     FrontChannel ch = connect("127.0.0.1");
     HttpHeaders h = new DefaultHttpHeaders().set("Host", "t");
@@ -304,5 +329,61 @@ class RequestHandlersTest {
     assertNull(ch.readOutbound(), "no answer after a request that ended the connection");
     assertFalse(ch.isOpen());
     ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aTrustedProxysRequestsEachNameTheirOwnClientAndOthersCannot() {
+    HttpServices services = host.http().services();
+    var inline = FrontChannel.inline(services.driver(), () -> {});
+    List<AuthenticationDriver.Attempt> seen = new ArrayList<>();
+    FrontChannel proxy =
+        FrontChannel.open(
+            services,
+            clock,
+            "10.1.2.3",
+            a -> {
+              seen.add(a);
+              return inline.apply(a);
+            });
+    // One proxy connection, many clients: each request is its own forwarded client.
+    proxy.get("/vod/hello.txt", "X-Forwarded-For", "192.0.2.7");
+    assertEquals(200, proxy.answer().status());
+    proxy.get("/vod/hello.txt", "X-Forwarded-For", "192.0.2.8");
+    assertEquals(200, proxy.answer().status());
+    assertEquals(2, seen.size());
+    for (int i = 0; i < 2; i++) {
+      String expected = "192.0.2." + (7 + i);
+      AuthenticationDriver.Attempt a = seen.get(i);
+      assertEquals(expected, a.client().address());
+      assertTrue(a.client().forwarded());
+      assertEquals(expected, a.request().clientAddress());
+      assertEquals(expected, a.user().ipAddress());
+    }
+    // The address lists see the forwarded client too.
+    proxy.get("/blocked/hello.txt", "X-Forwarded-For", "203.0.113.77");
+    assertEquals(403, proxy.answer().status());
+    assertEquals(
+        HResult.E_ACCESSDENIED,
+        audited("client address 203.0.113.77 is not allowed by publishing point blocked")
+            .hresult());
+    assertTrue(proxy.isOpen());
+    proxy.finishAndReleaseAll();
+
+    // A peer that is not a trusted proxy names no one but itself.
+    seen.clear();
+    FrontChannel direct =
+        FrontChannel.open(
+            services,
+            clock,
+            "192.0.2.50",
+            a -> {
+              seen.add(a);
+              return inline.apply(a);
+            });
+    direct.get("/vod/hello.txt", "X-Forwarded-For", "192.0.2.9");
+    assertEquals(200, direct.answer().status());
+    assertEquals("192.0.2.50", seen.get(0).client().address());
+    assertFalse(seen.get(0).client().forwarded());
+    direct.finishAndReleaseAll();
   }
 }
