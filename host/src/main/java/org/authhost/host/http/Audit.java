@@ -76,12 +76,13 @@ final class Audit {
     return b.append('"').toString();
   }
 
-  void refused(Request r, int status, HResult why, String reason) {
+  /** A refusal, with the status it is answered with; see {@link HttpAnswers}. */
+  void refused(Request r, Refusal refusal) {
     events.host(
         EventLevel.WARNING,
         SOURCE,
-        why,
-        "refused " + status + ": " + describe(r) + " reason=" + reason);
+        refusal.why(),
+        "refused " + refusal.kind().code + ": " + describe(r) + " reason=" + refusal.reason());
   }
 
   void lockedOut(Request r, String key, Instant until) {

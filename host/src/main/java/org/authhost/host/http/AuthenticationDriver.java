@@ -1,7 +1,5 @@
 package org.authhost.host.http;
 
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +33,9 @@ import org.authhost.host.tokens.InvalidHandleException;
 import org.authhost.host.tokens.TokenTable;
 
 /**
- * The one place where the WMS challenge/response contract meets HTTP, and where plug-in verdicts
- * become answers: offers the enabled plug-ins as {@code WWW-Authenticate} challenges (anonymous
+ * The one place where the WMS challenge/response contract meets the fronts, and where plug-in
+ * results become verdicts ({@link Verdict}: serve, or a {@link Refusal} that each front renders in
+ * its own protocol): offers the enabled plug-ins as {@code WWW-Authenticate} challenges (anonymous
  * first, as WMS does), routes {@code Authorization} to the plug-in of its scheme, keeps one context
  * per request or, for connection-bound protocols, per connection, and authorizes the result under
  * the impersonated token.
@@ -113,20 +112,18 @@ final class AuthenticationDriver {
       HttpUserContext user,
       HttpPresentationContext presentation,
       HttpCommandContext command,
-      String authorization,
-      boolean keepAlive) {}
+      String authorization) {}
 
   CompletableFuture<Verdict> decide(Attempt a) {
     Optional<Instant> lockedIp = throttle.lockedOut(a.client().address(), null);
     if (lockedIp.isPresent()) {
-      return done(lockedOut(a, lockedIp.get()));
+      return done(lockedOut(lockedIp.get()));
     }
     List<PluginView> offered = offeredFor(a.point(), a.client());
     if (offered.isEmpty()) {
-      audit.refused(
-          a.request(), 503, HResult.NS_E_CRITICAL_ERROR, "no usable authentication plug-in");
       return done(
-          unavailable(a, "no authentication plug-in is available for this publishing point"));
+          Refusal.unavailable("no authentication plug-in is available for this publishing point")
+              .audited(HResult.NS_E_CRITICAL_ERROR, "no usable authentication plug-in"));
     }
     boolean onlyAnonymous =
         offered.stream()
@@ -151,13 +148,11 @@ final class AuthenticationDriver {
     String scheme = space < 0 ? header : header.substring(0, space);
     String credentials = space < 0 ? "" : header.substring(space).strip();
     if (scheme.isEmpty() || !scheme.chars().allMatch(AuthenticationDriver::isTokenChar)) {
-      audit.refused(
-          a.request(),
-          400,
-          HResult.E_INVALIDARG,
-          "malformed Authorization header (no valid scheme)");
       return done(
-          Responses.text(HttpResponseStatus.BAD_REQUEST, "malformed Authorization header", false));
+          Refusal.malformed(
+              Refusal.Kind.BAD_REQUEST,
+              "malformed Authorization header",
+              "malformed Authorization header (no valid scheme)"));
     }
     Optional<PluginView> chosen =
         offered.stream()
@@ -165,12 +160,14 @@ final class AuthenticationDriver {
             .filter(p -> p.protocol().equalsIgnoreCase(scheme))
             .findFirst();
     if (chosen.isEmpty()) {
-      audit.refused(
-          a.request(),
-          401,
-          HResult.SEC_E_INVALID_TOKEN,
-          "Authorization scheme '" + cut(scheme) + "' is not offered here");
-      return challenge(a, offered, "unsupported authentication scheme");
+      return challenge(a, offered, "unsupported authentication scheme")
+          .thenApply(
+              v ->
+                  v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                      ? r.audited(
+                          HResult.SEC_E_INVALID_TOKEN,
+                          "Authorization scheme '" + cut(scheme) + "' is not offered here")
+                      : v);
     }
     PluginView plugin = chosen.get();
     // No count of logons in progress here: what needs protecting is the slow hash, which the
@@ -186,7 +183,9 @@ final class AuthenticationDriver {
             ? a.connection().bound(plugin.protocol(), () -> plugins.session(plugin.id()))
             : plugins.session(plugin.id());
     if (session == null) {
-      return done(Responses.text(HttpResponseStatus.BAD_REQUEST, "connection closing", false));
+      return done(
+          new Refusal(
+              Refusal.Kind.BAD_REQUEST, "connection closing", List.of(), 0, true, null, null));
     }
     byte[] blob = credentials.getBytes(StandardCharsets.ISO_8859_1);
     return session
@@ -215,7 +214,7 @@ final class AuthenticationDriver {
       Optional<Instant> locked = throttle.lockedOut(a.client().address(), key);
       if (locked.isPresent()) {
         end(a, plugin, session, bound);
-        return done(lockedOut(a, locked.get()));
+        return done(lockedOut(locked.get()));
       }
     }
     switch (outcome.result()) {
@@ -224,10 +223,9 @@ final class AuthenticationDriver {
           session.release();
         }
         return done(
-            Responses.unauthorized(
+            Refusal.logOn(
                 challengeHeaders(plugin, outcome.challenge()),
-                "continue the " + plugin.protocol() + " handshake",
-                a.keepAlive()));
+                "continue the " + plugin.protocol() + " handshake"));
       }
       case DENIED -> {
         end(a, plugin, session, bound);
@@ -264,10 +262,10 @@ final class AuthenticationDriver {
       default -> {
         end(a, plugin, session, bound);
         if (a.user().wasSlowCheckRefused()) {
-          return done(SlowCheckBusy.answer(audit, a.request(), a.keepAlive()));
+          return done(SlowCheckBusy.refusal());
         }
         if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
-          return done(busy(a, plugin));
+          return done(busy(plugin));
         }
         logonFailed(
             a,
@@ -276,8 +274,8 @@ final class AuthenticationDriver {
             outcome.hresult(),
             "the plug-in failed (" + outcome.hresult() + "); failing closed");
         return done(
-            unavailable(
-                a, "authentication is unavailable: the " + plugin.protocol() + " plug-in failed"));
+            Refusal.unavailable(
+                "authentication is unavailable: the " + plugin.protocol() + " plug-in failed"));
       }
     }
   }
@@ -321,7 +319,7 @@ final class AuthenticationDriver {
               if (outcome.result() != AuthenticationResult.SUCCESS) {
                 session.release();
                 if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
-                  return done(busy(a, anonymous));
+                  return done(busy(anonymous));
                 }
                 if (others.isEmpty()) {
                   logonFailed(
@@ -330,7 +328,7 @@ final class AuthenticationDriver {
                       anonymous,
                       outcome.hresult(),
                       "anonymous logon failed and no other plug-in is offered");
-                  return done(unavailable(a, "anonymous access is unavailable"));
+                  return done(Refusal.unavailable("anonymous access is unavailable"));
                 }
                 return challenge(a, others, "authentication required");
               }
@@ -345,12 +343,12 @@ final class AuthenticationDriver {
               if (!others.isEmpty()) {
                 return challenge(a, others, "this content needs a logon");
               }
-              audit.refused(
-                  a.request(),
-                  403,
-                  HResult.E_ACCESSDENIED,
-                  "access denied to the anonymous account " + outcome.accountName());
-              return done(v);
+              return done(
+                  v instanceof Refusal r && r.kind() == Refusal.Kind.FORBIDDEN
+                      ? r.audited(
+                          HResult.E_ACCESSDENIED,
+                          "access denied to the anonymous account " + outcome.accountName())
+                      : v);
             });
   }
 
@@ -358,10 +356,8 @@ final class AuthenticationDriver {
   private Verdict authorize(
       Attempt a, AuthenticationOutcome outcome, String pluginId, List<PluginView> offered) {
     Verdict v = authorizeQuietly(a, outcome);
-    if (v instanceof Verdict.Answer answer && answer.response().status().code() == 403) {
-      audit.refused(
-          a.request(),
-          403,
+    if (v instanceof Refusal r && r.kind() == Refusal.Kind.FORBIDDEN) {
+      return r.audited(
           HResult.E_ACCESSDENIED,
           "access denied to "
               + outcome.accountName()
@@ -385,11 +381,10 @@ final class AuthenticationDriver {
       if (a.point().acl().permits(current, right)) {
         return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, outcome));
       }
-      return new Verdict.Answer(
-          Responses.text(HttpResponseStatus.FORBIDDEN, "access denied", a.keepAlive()));
+      return Refusal.forbidden();
     } catch (InvalidHandleException e) {
-      audit.refused(a.request(), 503, e.hresult(), "the token to impersonate is no longer valid");
-      return unavailable(a, "authentication is unavailable");
+      return Refusal.unavailable("authentication is unavailable")
+          .audited(e.hresult(), "the token to impersonate is no longer valid");
     }
   }
 
@@ -436,17 +431,13 @@ final class AuthenticationDriver {
             ignored -> {
               List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
               if (headers.isEmpty() && busy.get() != null) {
-                return busy(a, busy.get());
+                return busy(busy.get());
               }
               if (headers.isEmpty()) {
-                audit.refused(
-                    a.request(),
-                    503,
-                    HResult.NS_E_CRITICAL_ERROR,
-                    "no plug-in could issue a challenge");
-                return unavailable(a, "authentication is unavailable");
+                return Refusal.unavailable("authentication is unavailable")
+                    .audited(HResult.NS_E_CRITICAL_ERROR, "no plug-in could issue a challenge");
               }
-              return new Verdict.Answer(Responses.unauthorized(headers, text, a.keepAlive()));
+              return Refusal.logOn(headers, text);
             });
   }
 
@@ -589,46 +580,23 @@ final class AuthenticationDriver {
     return own;
   }
 
-  private Verdict.Answer lockedOut(Attempt a, Instant until) {
+  private Refusal lockedOut(Instant until) {
     long seconds = Math.max(1, Duration.between(clock.instant(), until).toSeconds());
-    audit.refused(
-        a.request(), 429, HResult.E_ACCESSDENIED, "locked out after repeated logon failures");
-    var response =
-        Responses.text(
-            HttpResponseStatus.TOO_MANY_REQUESTS,
-            "too many failed logons; try again later",
-            a.keepAlive());
-    response.headers().set("Retry-After", seconds);
-    return new Verdict.Answer(response);
+    return Refusal.tooMany(
+        "too many failed logons; try again later",
+        seconds,
+        "locked out after repeated logon failures");
   }
 
   /**
    * The plug-in's bulkhead is full: the client did nothing wrong and the plug-in did not fail, so
    * this is neither a logon failure nor a lockout count, and the client may try again at once.
    */
-  private Verdict.Answer busy(Attempt a, PluginView plugin) {
-    audit.refused(
-        a.request(),
-        503,
-        HResult.NS_E_NO_NEW_CONNECTIONS,
+  private static Refusal busy(PluginView plugin) {
+    return Refusal.busy(
+        "authentication is busy; try again shortly",
+        1,
         "the " + plugin.id() + " plug-in is busy (its bulkhead is full)");
-    var response =
-        Responses.text(
-            HttpResponseStatus.SERVICE_UNAVAILABLE,
-            "authentication is busy; try again shortly",
-            a.keepAlive());
-    response.headers().set("Retry-After", 1);
-    return new Verdict.Answer(response);
-  }
-
-  private static Verdict.Answer unavailable(Attempt a, String text) {
-    var response = Responses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, text, a.keepAlive());
-    response.headers().set("Retry-After", 30);
-    return new Verdict.Answer(response);
-  }
-
-  private static CompletableFuture<Verdict> done(FullHttpResponse response) {
-    return CompletableFuture.completedFuture(new Verdict.Answer(response));
   }
 
   private static CompletableFuture<Verdict> done(Verdict verdict) {

@@ -19,7 +19,8 @@ final class ClientConnection {
   private static final AtomicLong IDS = new AtomicLong();
 
   final long id = IDS.incrementAndGet();
-  final String address;
+
+  /** The peer's port; the client's address is the request's ({@link ClientAddress}). */
   final int port;
 
   /**
@@ -40,7 +41,6 @@ final class ClientConnection {
   private boolean closed;
 
   ClientConnection(InetSocketAddress remote, boolean secure) {
-    this.address = remote.getAddress().getHostAddress();
     this.port = remote.getPort();
     this.secure = secure;
     this.loopback = remote.getAddress().isLoopbackAddress();

@@ -18,6 +18,12 @@ final class ForwardedClient {
     if (!proxies.trusts(connection.direct.inet())) {
       return connection.direct;
     }
+    return behind(proxies, connection, headers);
+  }
+
+  /** The client named by the headers of a request from a peer already known to be trusted. */
+  static ClientAddress behind(
+      TrustedProxies proxies, ClientConnection connection, HttpHeaders headers) {
     return proxies.resolve(
         connection.direct.inet(),
         connection.secure,

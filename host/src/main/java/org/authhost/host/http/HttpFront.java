@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * and a TLS listener from a PKCS#12 keystore, each connection a pipeline of small handlers —
  * connection limit, activity for the idle and request-head time-outs of {@link
  * ConnectionDeadlines}, TLS, HTTP codec with the size limits, chunked writes (TLS only), and the
- * {@link ConnectionHandler}.
+ * request handlers of {@link RequestHandlers}.
  */
 @Singleton
 public final class HttpFront extends LifeCycle {
@@ -78,12 +78,14 @@ public final class HttpFront extends LifeCycle {
   private EventLoopGroup workers;
   private volatile int plainPort = -1;
   private volatile int tlsPort = -1;
+  private final RequestHandlers requestHandlers;
 
   @Inject
   HttpFront(HostConfig config, HttpServices services, HostEvents events) {
     this.config = config;
     this.services = services;
     this.events = events;
+    this.requestHandlers = new RequestHandlers(services, services.driver()::decide);
   }
 
   @Override
@@ -236,12 +238,17 @@ public final class HttpFront extends LifeCycle {
                       // would only queue and re-write every message of every response.
                       p.addLast("chunked", new ChunkedWriteHandler());
                     }
-                    p.addLast("requests", new ConnectionHandler(services, activity));
+                    requestHandlers.addTo(p, activity);
                   }
                 });
     Channel channel = bootstrap.bind(address, port).sync().channel();
     listeners.add(channel);
     return channel;
+  }
+
+  /** What the front shares with every connection; for tests below the socket level. */
+  HttpServices services() {
+    return services;
   }
 
   /**

@@ -24,6 +24,7 @@ final class HttpServices {
   private final HostClock clock;
   private final Scheduler scheduler;
   private final FileCache files;
+  private final HttpAnswers answers;
   private volatile OriginProxy proxy;
 
   @Inject
@@ -43,6 +44,12 @@ final class HttpServices {
     this.clock = clock;
     this.scheduler = scheduler;
     this.files = new FileCache(clock);
+    this.answers = new HttpAnswers(audit);
+  }
+
+  /** Where the front's refusals are audited and answered. */
+  HttpAnswers answers() {
+    return answers;
   }
 
   /** The host's time: file validators, the origin proxy's time limit. */

@@ -1,15 +1,14 @@
 package org.authhost.host.http;
 
-import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.authhost.host.access.PublishingPoint;
 
-/** What the authentication driver decided for one request: answer it, or serve it. */
-sealed interface Verdict {
-  /** Answer with this response (401, 403, 429, 503, ...). */
-  record Answer(FullHttpResponse response) implements Verdict {}
-
+/**
+ * What the authentication driver decided for one request: serve it, or refuse it. Protocol-neutral
+ * values, rendered by each front in its own protocol.
+ */
+sealed interface Verdict permits Verdict.Serve, Refusal {
   /**
    * Authenticated and authorized: serve the content of the publishing point.
    *

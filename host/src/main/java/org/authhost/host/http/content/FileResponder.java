@@ -27,7 +27,6 @@ import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -463,15 +462,12 @@ public final class FileResponder {
     return last;
   }
 
-  /** A small text/plain response for a status without a file body. */
+  /**
+   * A small text/plain response for a status without a file body; {@link #send} settles its {@code
+   * Connection}.
+   */
   private static FullHttpResponse error(HttpResponseStatus status) {
-    ByteBuf text =
-        Unpooled.copiedBuffer(
-            status.code() + " " + status.reasonPhrase() + "\n", StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, text);
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.readableBytes());
-    return response;
+    return ShortAnswer.of(status, status.code() + " " + status.reasonPhrase(), true);
   }
 
   private static HttpResponse validators(HttpResponse response, String etag, String lastModified) {

@@ -309,13 +309,13 @@ public final class OriginProxy {
     return defaultSslContext;
   }
 
-  /** The status and body text of a failure the proxy answers itself. */
+  /** The status and text of a failure the proxy answers itself (the line, without its newline). */
   static String failureText(HttpResponseStatus status) {
     return status.code() == 504
-        ? "504 Gateway Timeout: the origin did not answer in time\n"
+        ? "504 Gateway Timeout: the origin did not answer in time"
         : status.code() == 400
-            ? "400 Bad Request\n"
-            : "502 Bad Gateway: the origin could not be reached or failed\n";
+            ? "400 Bad Request"
+            : "502 Bad Gateway: the origin could not be reached or failed";
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.authhost.host.http.content;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -36,7 +35,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Date;
@@ -492,13 +490,11 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     state = State.DONE;
     cleanUp();
     if (client.isActive()) {
-      ByteBuf body = Unpooled.copiedBuffer(OriginProxy.failureText(status), StandardCharsets.UTF_8);
-      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-      HttpHeaders h = response.headers();
-      h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-      h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-      h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(proxy.clock().millis())));
       boolean keepAlive = clientKeepAlive && requestComplete;
+      FullHttpResponse response =
+          ShortAnswer.of(status, OriginProxy.failureText(status), keepAlive);
+      HttpHeaders h = response.headers();
+      h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(proxy.clock().millis())));
       HttpUtil.setKeepAlive(h, request.protocolVersion(), keepAlive);
       ChannelFuture written;
       if (HttpMethod.HEAD.equals(request.method())) {

@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.http.content;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -7,13 +7,23 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
-/** The host's own short answers: a status, a line of text, and the headers that go with them. */
-final class Responses {
-  private Responses() {}
+/**
+ * The one builder of the host's short text answers (refusals of the front, the file responder's 4xx
+ * and the proxy's 502/504), so that they all carry the same headers: a line of text, its length,
+ * {@code Cache-Control: no-store} (a refusal is about this request, not the resource) and {@code
+ * Connection}.
+ */
+public final class ShortAnswer {
+  private ShortAnswer() {}
 
-  static FullHttpResponse text(HttpResponseStatus status, String text, boolean keepAlive) {
+  /**
+   * A complete answer with {@code text} and a newline as its body.
+   *
+   * @param keepAlive whether the connection stays open after it: {@code Connection: keep-alive}
+   *     (which an HTTP/1.0 client needs to hear) or {@code close}
+   */
+  public static FullHttpResponse of(HttpResponseStatus status, String text, boolean keepAlive) {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
@@ -24,15 +34,6 @@ final class Responses {
         .set("Content-Length", body.length)
         .set("Cache-Control", "no-store")
         .set("Connection", keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-    return response;
-  }
-
-  /** 401 with one {@code WWW-Authenticate} field per challenge, in offer order. */
-  static FullHttpResponse unauthorized(List<String> challenges, String text, boolean keepAlive) {
-    FullHttpResponse response = text(HttpResponseStatus.UNAUTHORIZED, text, keepAlive);
-    for (String challenge : challenges) {
-      response.headers().add("WWW-Authenticate", challenge);
-    }
     return response;
   }
 }

@@ -1,0 +1,103 @@
+package org.authhost.host.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.URI;
+import java.util.List;
+import org.authhost.api.HResult;
+import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.http.content.FileCache;
+import org.authhost.host.http.content.FileResponder;
+import org.authhost.host.http.content.SafePath;
+
+/**
+ * Serves an authorized request: from the publishing point's folder (the path checked by {@link
+ * SafePath} through the {@link FileCache}, the file answered by {@link FileResponder}) or from its
+ * origin through the proxy. What is served is re-encoded from the canonical path, so it is what was
+ * authorized.
+ */
+@ChannelHandler.Sharable
+final class Dispatch extends ChannelInboundHandlerAdapter {
+  private final HttpServices services;
+  private final HttpAnswers answers;
+
+  Dispatch(HttpServices services, HttpAnswers answers) {
+    this.services = services;
+    this.answers = answers;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Exchange exchange)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    Verdict.Serve serve = exchange.serve();
+    PublishingPoint point = serve.point();
+    String rest = RequestTarget.encode(exchange.path().substring(point.prefix().length()));
+    if (point.origin() != null) {
+      proxy(exchange, serve, point.origin(), rest);
+    } else {
+      file(exchange, serve, point, rest);
+    }
+  }
+
+  private void proxy(Exchange exchange, Verdict.Serve serve, URI origin, String rest) {
+    ChannelHandlerContext at = exchange.ctx();
+    String query = RequestTarget.query(exchange.request().uri());
+    String base =
+        origin.getRawPath() == null || origin.getRawPath().isEmpty() ? "/" : origin.getRawPath();
+    String upstream =
+        (base.endsWith("/") ? base : base + "/") + rest + (query == null ? "" : "?" + query);
+    if (!serve.headers().isEmpty()) {
+      // The proxy builds its answer from the origin's; the logon's headers join it on the way out.
+      at.pipeline()
+          .addBefore(at.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
+    }
+    exchange.proxying(
+        services.proxy().start(at, exchange.request(), origin, upstream, exchange.clientText()));
+  }
+
+  private void file(Exchange exchange, Verdict.Serve serve, PublishingPoint point, String rest) {
+    FileCache.Lookup resolved = services.files().check(point.directory(), rest);
+    if (!resolved.allowed()) {
+      answers.refuse(exchange, pathRefused(resolved));
+      return;
+    }
+    HttpHeaders extra = null;
+    if (!serve.headers().isEmpty()) {
+      extra = new DefaultHttpHeaders(false);
+      for (var h : serve.headers()) {
+        extra.add(h.getKey(), h.getValue());
+      }
+    }
+    HttpRequest request = exchange.request();
+    exchange.responded(
+        FileResponder.respond(
+            exchange.ctx(),
+            request,
+            resolved.file(),
+            exchange.keepAlive(),
+            extra,
+            services.clock()));
+  }
+
+  private static Refusal pathRefused(FileCache.Lookup resolved) {
+    Refusal.Kind kind =
+        resolved.refusal().status() == 400 ? Refusal.Kind.BAD_REQUEST : Refusal.Kind.NOT_FOUND;
+    return new Refusal(
+        kind,
+        "not found",
+        List.of(),
+        0,
+        false,
+        HResult.E_ACCESSDENIED,
+        "path refused: "
+            + resolved.refusal()
+            + (resolved.detail() == null ? "" : " (" + resolved.detail() + ")"));
+  }
+}

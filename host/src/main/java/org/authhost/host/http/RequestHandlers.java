@@ -1,0 +1,46 @@
+package org.authhost.host.http;
+
+import io.netty.channel.ChannelPipeline;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.authhost.host.access.TrustedProxies;
+
+/**
+ * The request path after the HTTP codec, one concern per handler, each answering the {@link
+ * Exchange} or passing it on: {@link RequestSequencer} (one request at a time, keep-alive, the
+ * client address), {@link RequestLimits}, the server's {@link AddressLists}, {@link Routing}, the
+ * point's {@link AddressLists}, {@link Authentication}, {@link Dispatch}. All but the first are
+ * stateless and shared by every connection, so a connection costs one handler.
+ */
+final class RequestHandlers {
+  private final TrustedProxies trustedProxies;
+  private final RequestLimits limits;
+  private final AddressLists serverAddresses;
+  private final Routing routing;
+  private final AddressLists pointAddresses;
+  private final Authentication authentication;
+  private final Dispatch dispatch;
+
+  RequestHandlers(
+      HttpServices services,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
+    HttpAnswers answers = services.answers();
+    this.trustedProxies = services.trustedProxies();
+    this.limits = new RequestLimits(services.limits(), answers);
+    this.serverAddresses = AddressLists.server(services.serverIpRules(), answers);
+    this.routing = new Routing(services.points(), answers);
+    this.pointAddresses = AddressLists.point(answers);
+    this.authentication = new Authentication(decide, answers);
+    this.dispatch = new Dispatch(services, answers);
+  }
+
+  void addTo(ChannelPipeline p, ConnectionActivity activity) {
+    p.addLast("requests", new RequestSequencer(activity, trustedProxies));
+    p.addLast("limits", limits);
+    p.addLast("server-addresses", serverAddresses);
+    p.addLast("routing", routing);
+    p.addLast("point-addresses", pointAddresses);
+    p.addLast("authentication", authentication);
+    p.addLast("dispatch", dispatch);
+  }
+}

@@ -1,0 +1,75 @@
+package org.authhost.host.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.authhost.host.config.HttpConfig;
+
+/**
+ * The request itself: one the decoder could not read (400), or that is too long (414, 431), that
+ * has more header fields than the limit, an HTTP/1.1 request without {@code Host}, or more than one
+ * {@code Authorization}. Each is audited and ends the connection.
+ */
+@ChannelHandler.Sharable
+final class RequestLimits extends ChannelInboundHandlerAdapter {
+  private final HttpConfig limits;
+  private final HttpAnswers answers;
+
+  RequestLimits(HttpConfig limits, HttpAnswers answers) {
+    this.limits = limits;
+    this.answers = answers;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Exchange exchange)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    Refusal refusal = check(exchange.request());
+    if (refusal != null) {
+      answers.refuse(exchange, refusal);
+      return;
+    }
+    ctx.fireChannelRead(exchange);
+  }
+
+  private Refusal check(HttpRequest request) {
+    DecoderResult decoded = request.decoderResult();
+    if (decoded.isFailure()) {
+      Throwable cause = decoded.cause();
+      Refusal.Kind kind =
+          !(cause instanceof TooLongFrameException)
+              ? Refusal.Kind.BAD_REQUEST
+              : cause.getMessage() != null && cause.getMessage().contains("header")
+                  ? Refusal.Kind.HEADERS_TOO_LARGE
+                  : Refusal.Kind.URI_TOO_LONG;
+      return malformed(kind, "malformed request: " + cause.getMessage());
+    }
+    int fields = request.headers().size();
+    if (fields > limits.maxHeaders()) {
+      return malformed(
+          Refusal.Kind.HEADERS_TOO_LARGE,
+          fields + " header fields, more than the limit of " + limits.maxHeaders());
+    }
+    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+        && !request.headers().contains(HttpHeaderNames.HOST)) {
+      return malformed(Refusal.Kind.BAD_REQUEST, "HTTP/1.1 request without Host");
+    }
+    if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
+      return malformed(Refusal.Kind.BAD_REQUEST, "more than one Authorization header");
+    }
+    return null;
+  }
+
+  /** The answer's text is the status's reason phrase, as it always was for these. */
+  private static Refusal malformed(Refusal.Kind kind, String reason) {
+    return Refusal.malformed(kind, HttpResponseStatus.valueOf(kind.code).reasonPhrase(), reason);
+  }
+}
