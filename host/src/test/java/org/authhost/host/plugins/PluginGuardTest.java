@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,15 +15,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.Test;
 
 /**
  * The guard's own edges, on the fake clock: where a time-out's interrupt may land, what a failed
- * stop leaves running, and how many threads a burst of time-outs takes.
+ * stop or start leaves running, how many threads a burst of time-outs takes, and when a plug-in
+ * with a hung call stops being offered.
  */
 class PluginGuardTest extends HostTestBase {
   /** The test host's call time limit (TestHosts). */
@@ -197,6 +201,24 @@ class PluginGuardTest extends HostTestBase {
   }
 
   @Test
+  void aFailedStartOfThePluginHostStopsTheGuard() throws Exception {
+    HostConfig config = ConfigLoader.defaults(root);
+    PluginGuard guard = new PluginGuard(new PluginFailures(null), config, clock);
+    // No event log: reporting the missing plug-in folder, after the guard started, throws.
+    PluginHost plugins =
+        new PluginHost(config, guard, new PluginFailures(null), null, null, null, null, null);
+
+    assertThrows(NullPointerException.class, plugins::start);
+
+    assertEquals(LifeCycle.State.FAILED, plugins.state());
+    assertEquals(LifeCycle.State.STOPPED, guard.state());
+    assertEquals(LifeCycle.State.STOPPED, guard.watchdog().state());
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    guard.afterTimeout(() -> ranOn.set(Thread.currentThread()));
+    assertEquals(Thread.currentThread(), ranOn.get(), "the time-out pool is shut down");
+  }
+
+  @Test
   void aBurstOfTimeOutsTakesAtMostTheCapOfThreads() throws Exception {
     AfterTimeouts afterTimeouts = new AfterTimeouts();
     afterTimeouts.start();
@@ -230,5 +252,29 @@ class PluginGuardTest extends HostTestBase {
       release.countDown();
       afterTimeouts.stop();
     }
+  }
+
+  @Test
+  void aPluginWithAHungCallIsNoLongerOfferedEvenBeforeItsFailureIsReported() throws Exception {
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin")
+        .writeTo(root.resolve("plugins"), "good.jar");
+    startHost("");
+    assertEquals(
+        List.of("good"),
+        host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
+
+    // What the watchdog does first, on its own thread; the report follows on another.
+    host.plugins().hosted("good").markWedged();
+
+    assertEquals(List.of(), host.plugins().offeredAuthenticationPlugins());
+    assertFalse(host.plugins().hosted("good").isUsable());
+    AuthenticationOutcome outcome = authenticate("good");
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertEquals(HResult.NS_E_CRITICAL_ERROR, outcome.hresult());
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("good").status());
+  }
+
+  private PluginView view(String id) {
+    return host.plugins().plugin(id).orElseThrow();
   }
 }
