@@ -236,10 +236,19 @@ final class PluginGuard extends LifeCycle {
     Bulkhead own = frame.plugin.bulkhead();
     boolean ceiling = own.stuck(thread);
     // Frames the expired one encloses end with it, so their late return is not reported either.
+    // Under the slot's lock, as the thread leaves calls: if it has left the expired one since the
+    // watchdog read it, the frames it is in now belong to its next call and are none of this.
     CallWatchdog.Slot slot = watchdog.slotFor(thread);
-    CallFrame stuck = slot == null ? null : slot.current;
-    for (CallFrame inner = stuck; inner != null && inner != frame; inner = inner.parent) {
-      inner.expire();
+    CallFrame stuck = null;
+    if (slot != null) {
+      synchronized (slot) {
+        if (encloses(slot.current, frame)) {
+          stuck = slot.current;
+          for (CallFrame inner = stuck; inner != frame; inner = inner.parent) {
+            inner.expire();
+          }
+        }
+      }
     }
     String method = stuck == null ? frame.method : stuck.method;
     afterTimeout(
