@@ -91,8 +91,13 @@ public final class PluginHost extends LifeCycle {
     try {
       loadAll();
     } catch (Exception | Error e) {
-      // A part whose start failed is not stopped by whoever started it: the watchdog and the
-      // guard's pools would outlive the host. Plug-in threads are daemons, stuck or idle.
+      // A part whose start failed is not stopped by whoever started it: the plug-ins that started
+      // (their heartbeats), the watchdog and the guard's pools would outlive the host.
+      try {
+        stopPlugins();
+      } catch (Exception | Error suppressed) {
+        e.addSuppressed(suppressed);
+      }
       try {
         guard.stop();
       } catch (Exception | Error suppressed) {
@@ -144,13 +149,26 @@ public final class PluginHost extends LifeCycle {
               .map(d -> CompletableFuture.supplyAsync(() -> startOne(d), starters))
               .toList();
       Map<String, HostedPlugin> started = new LinkedHashMap<>();
+      RuntimeException failed = null;
       for (CompletableFuture<HostedPlugin> plugin : starting) {
-        HostedPlugin one = plugin.join();
-        if (one != null) {
-          started.put(one.id(), one);
+        try {
+          HostedPlugin one = plugin.join();
+          if (one != null) {
+            started.put(one.id(), one);
+          }
+        } catch (RuntimeException e) {
+          // The others are waited for all the same, so that those which started can be stopped.
+          if (failed == null) {
+            failed = e;
+          } else {
+            failed.addSuppressed(e);
+          }
         }
       }
       plugins = Collections.unmodifiableMap(started);
+      if (failed != null) {
+        throw failed;
+      }
     } finally {
       starters.shutdown();
     }
@@ -159,7 +177,17 @@ public final class PluginHost extends LifeCycle {
 
   @Override
   protected synchronized void doStop() throws Exception {
-    server.shuttingDown();
+    try {
+      server.shuttingDown();
+      stopPlugins();
+    } finally {
+      // After the last plug-in call: a DisablePlugin that hung was answered by the guard.
+      guard.stop();
+    }
+  }
+
+  /** Disables and shuts down every plug-in, last first, and forgets them. */
+  private void stopPlugins() {
     List<HostedPlugin> reverse = new ArrayList<>(plugins.values());
     Collections.reverse(reverse);
     for (HostedPlugin plugin : reverse) {
@@ -189,8 +217,6 @@ public final class PluginHost extends LifeCycle {
     }
     plugins = Map.of();
     problems.clear();
-    // After the last plug-in call: a DisablePlugin that hung above was answered by the guard.
-    guard.stop();
   }
 
   /** The call guard, for tests that drive its watchdog with a fake clock. */
