@@ -104,9 +104,7 @@ public final class AuthenticationSession implements AutoCloseable {
    * error), or its bulkhead was full (busy: try again later).
    */
   private HResult refusal() {
-    return plugin.wedged() || !plugin.isUsable()
-        ? HResult.NS_E_CRITICAL_ERROR
-        : HResult.NS_E_NO_NEW_CONNECTIONS;
+    return !plugin.isUsable() ? HResult.NS_E_CRITICAL_ERROR : HResult.NS_E_NO_NEW_CONNECTIONS;
   }
 
   private void leg(
@@ -115,9 +113,9 @@ public final class AuthenticationSession implements AutoCloseable {
       UserContext user,
       PresentationContext presentation,
       CommandContext command) {
-    if (!plugin.isUsable() || plugin.wedged()) {
+    if (!plugin.isUsable()) {
       // It failed (or hung) while this leg waited for a thread: do not call into it again. A hung
-      // call is known as wedged at once, before the failure report puts the plug-in in error.
+      // call makes it unusable at once, before the failure report puts the plug-in in error.
       outcome.complete(AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR));
       return;
     }

@@ -40,7 +40,11 @@ final class CallWatchdog extends LifeCycle {
     this.expiry = expiry;
   }
 
-  /** One thread's place: the innermost plug-in call it is making, or null. */
+  /**
+   * One thread's place: the innermost plug-in call it is making, or null. The thread leaves a call
+   * under this object's lock, so that whoever interrupts it under the lock knows which call it is
+   * in.
+   */
   static final class Slot {
     final Thread thread;
     volatile CallFrame current;
@@ -55,11 +59,11 @@ final class CallWatchdog extends LifeCycle {
     return slot.get();
   }
 
-  /** The innermost call of another thread, for the watchdog's own use. */
-  CallFrame slotOf(Thread thread) {
+  /** Another thread's slot, or null if it never called into a plug-in (or has ended). */
+  Slot slotFor(Thread thread) {
     for (Slot s : slots) {
       if (s.thread == thread) {
-        return s.current;
+        return s;
       }
     }
     return null;
@@ -112,12 +116,15 @@ final class CallWatchdog extends LifeCycle {
     t.start();
   }
 
+  /** Idempotent: a second stop, or one after a failed stop, finds no thread and does nothing. */
   @Override
   protected void doStop() throws InterruptedException {
     Thread t = thread;
     thread = null;
-    t.interrupt();
-    t.join(PERIOD.toMillis() * 100);
+    if (t != null) {
+      t.interrupt();
+      t.join(PERIOD.toMillis() * 100);
+    }
   }
 
   private void run() {

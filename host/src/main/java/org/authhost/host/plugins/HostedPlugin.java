@@ -75,9 +75,13 @@ final class HostedPlugin {
     return (status & PluginStatus.ENABLED) != 0;
   }
 
-  /** Enabled and not in error: the only state in which the host offers it to clients. */
+  /**
+   * Enabled, not in error, and no call into it past its time limit: the only state in which the
+   * host offers it to clients. A hung call makes it unusable at once, before the failure report
+   * (which runs asynchronously) puts it in error.
+   */
   boolean isUsable() {
-    return status == (PluginStatus.LOADED | PluginStatus.ENABLED);
+    return status == (PluginStatus.LOADED | PluginStatus.ENABLED) && !wedged;
   }
 
   HResult errorCode() {
@@ -190,7 +194,7 @@ final class HostedPlugin {
   }
 
   /** A call never returned: the host stops calling into this plug-in until it is reloaded. */
-  synchronized void markWedged() {
+  void markWedged() {
     wedged = true;
   }
 

@@ -9,7 +9,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.HResult;
-import org.authhost.api.PluginException;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.HostClock;
@@ -34,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * their own, so that clients filling a bulkhead never delay or refuse a heartbeat or a shutdown.
  *
  * <p>What follows a time-out (the failure report, answering the waiting client, which may write an
- * audit record) runs on a thread of its own, never on the watchdog's, which must stay free for the
- * other time limits, nor on a plug-in worker, which may all be stuck. The guard is started before
- * the first plug-in call and stopped after the last: its life cycle is the watchdog's.
+ * audit record) runs on {@link AfterTimeouts}, never on the watchdog's thread, which must stay free
+ * for the other time limits, nor on a plug-in worker, which may all be stuck. A worker stuck past
+ * its deadline is interrupted last, and only while it is still inside the expired call: an
+ * interrupt that arrived later would abort whatever call the thread makes next. The guard is
+ * started before the first plug-in call and stopped after the last: its life cycle is the
+ * watchdog's.
  */
 @Singleton
 final class PluginGuard extends LifeCycle {
@@ -48,8 +50,8 @@ final class PluginGuard extends LifeCycle {
   private final HostClock clock;
   private final CallWatchdog watchdog;
 
-  /** Runs what follows a time-out; null while stopped. */
-  private volatile ThreadPoolExecutor afterTimeouts;
+  /** Runs what follows a time-out. */
+  private final AfterTimeouts afterTimeouts = new AfterTimeouts();
 
   /** Runs life-cycle calls, a thread each while they run; null while stopped. */
   private volatile ThreadPoolExecutor lifeCycle;
@@ -65,22 +67,7 @@ final class PluginGuard extends LifeCycle {
 
   @Override
   protected void doStart() throws Exception {
-    // A thread per time-out in progress, not a fixed few: a continuation that blocks (a slow audit
-    // write) must not delay the answer to the next client. Time-outs are rare, as each one wedges
-    // its plug-in, and bounded by the stuck threads (each bulkhead's maxLeakedThreads).
-    AtomicInteger n = new AtomicInteger();
-    afterTimeouts =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            60,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "plugin-call-timeout-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    afterTimeouts.start();
     // Life-cycle calls are rare and each wedges its plug-in if it hangs, so a thread per call in
     // progress is bounded by the plug-ins; none waits behind another plug-in's.
     AtomicInteger l = new AtomicInteger();
@@ -95,18 +82,21 @@ final class PluginGuard extends LifeCycle {
     watchdog.start();
   }
 
+  /** Idempotent: also the way out of a failed start or stop, whichever part it reached. */
   @Override
   protected void doStop() throws Exception {
-    watchdog.stop();
-    ThreadPoolExecutor calls = lifeCycle;
-    lifeCycle = null;
-    // A call still running is a daemon thread stuck in a plug-in the watchdog has answered for.
-    calls.shutdown();
-    ThreadPoolExecutor pool = afterTimeouts;
-    afterTimeouts = null;
-    // Answers already on their way are delivered; nothing new is accepted.
-    pool.shutdown();
-    pool.awaitTermination(1, TimeUnit.SECONDS);
+    try {
+      watchdog.stop();
+    } finally {
+      ThreadPoolExecutor calls = lifeCycle;
+      lifeCycle = null;
+      if (calls != null) {
+        // A call still running is a daemon thread stuck in a plug-in the watchdog answered for.
+        calls.shutdown();
+      }
+      // Answers already on their way are delivered; nothing new is accepted.
+      afterTimeouts.stop();
+    }
   }
 
   /** The watchdog, for tests that drive it with a fake clock. */
@@ -119,18 +109,12 @@ final class PluginGuard extends LifeCycle {
    * noticed it; on this thread only while the guard is stopped, when nothing else would run it.
    */
   void afterTimeout(Runnable continuation) {
-    ThreadPoolExecutor pool = afterTimeouts;
-    if (pool != null) {
-      try {
-        pool.execute(continuation);
-        return;
-      } catch (RejectedExecutionException e) {
-        log.debug(
-            "the guard is stopping; running a time-out's continuation on {}",
-            Thread.currentThread().getName());
-      }
-    }
-    continuation.run();
+    afterTimeouts.execute(continuation);
+  }
+
+  /** The threads that run what follows a time-out, for tests. */
+  AfterTimeouts afterTimeouts() {
+    return afterTimeouts;
   }
 
   /** Calls plug-in code on this thread; a failure is recorded before this returns. */
@@ -252,9 +236,19 @@ final class PluginGuard extends LifeCycle {
     Bulkhead own = frame.plugin.bulkhead();
     boolean ceiling = own.stuck(thread);
     // Frames the expired one encloses end with it, so their late return is not reported either.
-    CallFrame stuck = watchdog.slotOf(thread);
-    for (CallFrame inner = stuck; inner != null && inner != frame; inner = inner.parent) {
-      inner.expire();
+    // Under the slot's lock, as the thread leaves calls: if it has left the expired one since the
+    // watchdog read it, the frames it is in now belong to its next call and are none of this.
+    CallWatchdog.Slot slot = watchdog.slotFor(thread);
+    CallFrame stuck = null;
+    if (slot != null) {
+      synchronized (slot) {
+        if (encloses(slot.current, frame)) {
+          stuck = slot.current;
+          for (CallFrame inner = stuck; inner != frame; inner = inner.parent) {
+            inner.expire();
+          }
+        }
+      }
     }
     String method = stuck == null ? frame.method : stuck.method;
     afterTimeout(
@@ -263,17 +257,20 @@ final class PluginGuard extends LifeCycle {
           if (ceiling) {
             failures.leakCeiling(frame.plugin, own.settings().maxLeakedThreads());
           }
-          reportTimeout(frame, method, thread);
+          reportTimeout(frame, method, slot);
           // Nothing waiting for the plug-in can be served by it any more: answered now, not when
           // a thread frees up (perhaps never).
           own.drain();
         });
   }
 
-  private void reportTimeout(CallFrame frame, String method, Thread thread) {
+  private void reportTimeout(CallFrame frame, String method, CallWatchdog.Slot slot) {
+    Thread thread = slot == null ? null : slot.thread;
     if (!frame.quiet) {
       String where =
-          thread instanceof Bulkhead.Worker || !frame.plugin.descriptor().nonBlocking()
+          thread == null
+                  || thread instanceof Bulkhead.Worker
+                  || !frame.plugin.descriptor().nonBlocking()
               ? ""
               : " (called inline on "
                   + thread.getName()
@@ -304,9 +301,26 @@ final class PluginGuard extends LifeCycle {
     // Last, so that a plug-in which returns when interrupted finds its call already answered. Only
     // the host's own plug-in threads: an event loop (an inline call) is never interrupted, since
     // an interrupt that outlives the call would close whichever channel that loop touches next.
+    // Only while the thread is still inside the expired call: by now it may have returned and be
+    // in another plug-in's call, which the interrupt would abort (and put in error). The thread
+    // leaves a call under the same lock, and clears what was delivered before it left.
     if (thread instanceof Bulkhead.Worker) {
-      thread.interrupt();
+      synchronized (slot) {
+        if (encloses(slot.current, frame)) {
+          thread.interrupt();
+        }
+      }
     }
+  }
+
+  /** Whether {@code frame} is {@code innermost} or one of the calls enclosing it. */
+  private static boolean encloses(CallFrame innermost, CallFrame frame) {
+    for (CallFrame f = innermost; f != null; f = f.parent) {
+      if (f == frame) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private HResult guarded(
@@ -325,28 +339,33 @@ final class PluginGuard extends LifeCycle {
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(plugin.classLoader());
     HResult hr;
-    String detail;
+    String detail = null;
     try {
       hr = call.invoke();
       if (hr == null) {
         hr = HResult.E_POINTER;
         detail = method + " returned null instead of an HResult";
-      } else if (hr.succeeded() || (optional && hr.equals(HResult.E_NOTIMPL))) {
-        return frame.finish() ? hr : HResult.E_TIMEOUT;
-      } else {
+      } else if (!hr.succeeded() && !(optional && hr.equals(HResult.E_NOTIMPL))) {
         detail = method + " returned " + hr;
       }
     } catch (Throwable e) {
-      hr = hresultOf(e);
+      hr = HResults.of(e);
       detail = method + " threw " + e;
     } finally {
       thread.setContextClassLoader(previous);
-      slot.current = frame.parent;
+      // Under the slot's lock: the watchdog's interrupt comes either before this (and is cleared
+      // below) or not at all (see reportTimeout).
+      synchronized (slot) {
+        slot.current = frame.parent;
+      }
     }
     if (!frame.finish()) {
       // The watchdog already reported this call; an interrupt it caused is no news.
       Thread.interrupted();
       return HResult.E_TIMEOUT;
+    }
+    if (detail == null) {
+      return hr;
     }
     if (quiet) {
       log.info("{} {} failed during clean-up: {}", plugin, method, detail);
@@ -354,38 +373,5 @@ final class PluginGuard extends LifeCycle {
       failures.failed(plugin, method, hr, detail, frame.logged);
     }
     return hr;
-  }
-
-  /** The code a Java exception stands for, as the COM interop layer maps them. */
-  static HResult hresultOf(Throwable e) {
-    if (e instanceof PluginException p) {
-      return p.hresult();
-    }
-    if (e instanceof OutOfMemoryError) {
-      return HResult.E_OUTOFMEMORY;
-    }
-    if (e instanceof NullPointerException) {
-      return HResult.E_POINTER;
-    }
-    if (e instanceof IllegalArgumentException) {
-      return HResult.E_INVALIDARG;
-    }
-    if (e instanceof IllegalStateException) {
-      return HResult.E_UNEXPECTED;
-    }
-    if (e instanceof UnsupportedOperationException) {
-      return HResult.E_NOTIMPL;
-    }
-    if (e instanceof SecurityException) {
-      return HResult.E_ACCESSDENIED;
-    }
-    if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-      return HResult.E_ABORT;
-    }
-    if (e instanceof ClassCastException) {
-      return HResult.E_NOINTERFACE;
-    }
-    return HResult.E_FAIL;
   }
 }

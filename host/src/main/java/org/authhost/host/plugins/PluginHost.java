@@ -88,6 +88,26 @@ public final class PluginHost extends LifeCycle {
   protected synchronized void doStart() throws Exception {
     // Before the first plug-in call: the guard's watchdog enforces every call's time limit.
     guard.start();
+    try {
+      loadAll();
+    } catch (Exception | Error e) {
+      // A part whose start failed is not stopped by whoever started it: the plug-ins that started
+      // (their heartbeats), the watchdog and the guard's pools would outlive the host.
+      try {
+        stopPlugins();
+      } catch (Exception | Error suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      try {
+        guard.stop();
+      } catch (Exception | Error suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private void loadAll() {
     failures.disableWith(this::disableAfterFailure);
     Path directory = config.plugins().directory();
     PluginDiscovery.Scan scan = PluginDiscovery.scan(directory);
@@ -129,13 +149,26 @@ public final class PluginHost extends LifeCycle {
               .map(d -> CompletableFuture.supplyAsync(() -> startOne(d), starters))
               .toList();
       Map<String, HostedPlugin> started = new LinkedHashMap<>();
+      RuntimeException failed = null;
       for (CompletableFuture<HostedPlugin> plugin : starting) {
-        HostedPlugin one = plugin.join();
-        if (one != null) {
-          started.put(one.id(), one);
+        try {
+          HostedPlugin one = plugin.join();
+          if (one != null) {
+            started.put(one.id(), one);
+          }
+        } catch (RuntimeException e) {
+          // The others are waited for all the same, so that those which started can be stopped.
+          if (failed == null) {
+            failed = e;
+          } else {
+            failed.addSuppressed(e);
+          }
         }
       }
       plugins = Collections.unmodifiableMap(started);
+      if (failed != null) {
+        throw failed;
+      }
     } finally {
       starters.shutdown();
     }
@@ -144,7 +177,17 @@ public final class PluginHost extends LifeCycle {
 
   @Override
   protected synchronized void doStop() throws Exception {
-    server.shuttingDown();
+    try {
+      server.shuttingDown();
+      stopPlugins();
+    } finally {
+      // After the last plug-in call: a DisablePlugin that hung was answered by the guard.
+      guard.stop();
+    }
+  }
+
+  /** Disables and shuts down every plug-in, last first, and forgets them. */
+  private void stopPlugins() {
     List<HostedPlugin> reverse = new ArrayList<>(plugins.values());
     Collections.reverse(reverse);
     for (HostedPlugin plugin : reverse) {
@@ -174,8 +217,6 @@ public final class PluginHost extends LifeCycle {
     }
     plugins = Map.of();
     problems.clear();
-    // After the last plug-in call: a DisablePlugin that hung above was answered by the guard.
-    guard.stop();
   }
 
   /** The call guard, for tests that drive its watchdog with a fake clock. */
@@ -216,7 +257,8 @@ public final class PluginHost extends LifeCycle {
   /**
    * The authentication plug-ins a client may be offered, in WMS selection order: those flagged
    * anonymous first (only the first of them), then the others, each group in configured order. A
-   * plug-in in error is never among them: the host fails closed.
+   * plug-in in error is never among them, nor one with a call past its time limit: the host fails
+   * closed.
    */
   public List<PluginView> offeredAuthenticationPlugins() {
     Map<String, HostedPlugin> now = plugins;
@@ -232,7 +274,8 @@ public final class PluginHost extends LifeCycle {
     for (int i = 0; i < next.plugins().length; i++) {
       HostedPlugin p = next.plugins()[i];
       if (p.authentication() == null
-          || next.statuses()[i] != (PluginStatus.LOADED | PluginStatus.ENABLED)) {
+          || next.statuses()[i] != (PluginStatus.LOADED | PluginStatus.ENABLED)
+          || next.wedged()[i]) {
         continue;
       }
       (AuthenticationFlags.has(next.flags()[i], AuthenticationFlags.ANONYMOUS) ? anonymous : others)
@@ -250,12 +293,13 @@ public final class PluginHost extends LifeCycle {
    * The offer list as last built, with what it was built from. Every request asks for it, and it
    * changes only when a plug-in's state does: rebuilding it each time was a measurable share of the
    * serving CPU. It is current while the plug-in map is the same object and every plug-in still has
-   * the status, flags and protocol the list was built from.
+   * the status, wedged mark, flags and protocol the list was built from.
    */
   private record Offer(
       Map<String, HostedPlugin> from,
       HostedPlugin[] plugins,
       int[] statuses,
+      boolean[] wedged,
       int[] flags,
       String[] protocols,
       List<PluginView> views) {
@@ -263,18 +307,20 @@ public final class PluginHost extends LifeCycle {
     static Offer of(Map<String, HostedPlugin> from) {
       HostedPlugin[] all = from.values().toArray(HostedPlugin[]::new);
       int[] statuses = new int[all.length];
+      boolean[] wedged = new boolean[all.length];
       int[] flags = new int[all.length];
       String[] protocols = new String[all.length];
       for (int i = 0; i < all.length; i++) {
         statuses[i] = all[i].status();
+        wedged[i] = all[i].wedged();
         flags[i] = all[i].flags();
         protocols[i] = all[i].protocol();
       }
-      return new Offer(from, all, statuses, flags, protocols, List.of());
+      return new Offer(from, all, statuses, wedged, flags, protocols, List.of());
     }
 
     Offer with(List<PluginView> built) {
-      return new Offer(from, plugins, statuses, flags, protocols, built);
+      return new Offer(from, plugins, statuses, wedged, flags, protocols, built);
     }
 
     boolean isCurrent(Map<String, HostedPlugin> now) {
@@ -283,7 +329,10 @@ public final class PluginHost extends LifeCycle {
       }
       for (int i = 0; i < plugins.length; i++) {
         HostedPlugin p = plugins[i];
-        if (p.status() != statuses[i] || p.flags() != flags[i] || p.protocol() != protocols[i]) {
+        if (p.status() != statuses[i]
+            || p.wedged() != wedged[i]
+            || p.flags() != flags[i]
+            || p.protocol() != protocols[i]) {
           return false;
         }
       }

@@ -133,7 +133,7 @@ class MisbehavingPluginTest extends HostTestBase {
     CompletableFuture<AuthenticationOutcome> answer = authenticateLater("hanging");
     // Attached before the answer can exist (the clock has not moved), so it runs where the answer
     // is given.
-    CompletableFuture<String> answeredOn = answer.thenApply(o -> Thread.currentThread().getName());
+    CompletableFuture<Thread> answeredOn = answer.thenApply(o -> Thread.currentThread());
     assertTrue(entered.await(5, TimeUnit.SECONDS), "Authenticate was called");
 
     clock.advance(LIMIT);
@@ -144,7 +144,8 @@ class MisbehavingPluginTest extends HostTestBase {
     // Past it: this check, or the watchdog's own thread reading the same clock, cuts it off.
     watchdog().check(clock.nanoTime());
     // Waited for first: a thread waiting on the answer itself may help run what depends on it.
-    String thread = answeredOn.get(5, TimeUnit.SECONDS);
+    Thread answeringThread = answeredOn.get(5, TimeUnit.SECONDS);
+    String thread = answeringThread.getName();
     AuthenticationOutcome outcome = answer.get(5, TimeUnit.SECONDS);
 
     assertEquals(AuthenticationResult.ERROR, outcome.result());
@@ -152,6 +153,8 @@ class MisbehavingPluginTest extends HostTestBase {
     assertTrue(
         thread.startsWith("plugin-call-timeout-"),
         "answered off the watchdog and the workers, on " + thread);
+    // By identity too: a plug-in with the id "call-timeout" names its threads the same way.
+    assertFalse(answeringThread instanceof Bulkhead.Worker, "answered on a plug-in thread");
     assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("hanging").status());
     assertEquals(HResult.E_TIMEOUT, view("hanging").errorCode());
     List<TroubleshootingEntry> entries =
