@@ -1,20 +1,30 @@
 package org.authhost.plugins.digest;
 
+import java.util.Arrays;
+
 /**
- * The nonce counts already used with one nonce: the highest, and a 64-bit map of the 64 below it
- * (the anti-replay window of IPsec, RFC 4303 §3.4.3).
+ * The nonce counts already used with one nonce: the highest, and a map of the {@link #SIZE} counts
+ * up to it (the anti-replay window of IPsec, RFC 4303 §3.4.3, as a ring of bits).
  *
  * <p>Why a window and not "nc must be the next number" (Apache's {@code AuthDigestNcCheck}): a
  * client that shares one nonce across parallel connections, or pipelines, sends counts out of
- * order. Any count not yet seen is accepted as long as it is not more than 64 below the highest; a
- * count seen before is a replay. Older counts are refused, because the window no longer knows
- * whether they were used.
+ * order. Any count not yet seen is accepted as long as it is less than {@link #SIZE} below the
+ * highest; a count seen before is a replay. Older counts are refused, because the window no longer
+ * knows whether they were used.
+ *
+ * <p>Why 1,024: a client spreading one nonce over many keep-alive connections (a player fetching
+ * segments in parallel, a load tool with 64 connections per thread) lets a count fall behind by as
+ * many requests as the other connections complete meanwhile, which on two event loops under load
+ * was seen above 64 (the previous size). Jetty keeps the same 1,024 counts per nonce. The map costs
+ * 128 bytes per nonce in the replay cache.
  *
  * <p>Not thread-safe: the {@link ReplayCache} calls it under its lock.
  */
 final class NcWindow {
-  /** How far below the highest count a count is still accepted. */
-  static final int SIZE = 64;
+  /** How many counts, up to the highest, the window knows. */
+  static final int SIZE = 1024;
+
+  private static final int MASK = SIZE - 1;
 
   /** Whether a {@code nextnonce} was already sent for this nonce: one is enough. */
   private boolean nextIssued;
@@ -34,41 +44,51 @@ final class NcWindow {
     ACCEPTED,
     /** Used before: a replay. */
     REPLAYED,
-    /** More than {@link #SIZE} below the highest count: cannot be told from a replay. */
+    /** {@link #SIZE} or more below the highest count: cannot be told from a replay. */
     TOO_OLD
   }
 
   private long highest; // 0: none yet; counts start at 1
-  private long below; // bit i set: count (highest - 1 - i) was used
+  // Bit (nc & MASK) set: count nc, one of the SIZE counts up to highest, was used.
+  private final long[] seen = new long[SIZE / Long.SIZE];
 
   /** Records {@code nc} (at least 1) if it was not used before. */
   Result accept(long nc) {
     if (nc > highest) {
-      long shift = nc - highest;
-      if (highest == 0) {
-        below = 0; // nothing was used below the first count
-      } else if (shift > SIZE) {
-        below = 0;
+      // The counts entering the window may still carry the bits of counts SIZE lower: clear them.
+      if (nc - highest >= SIZE) {
+        Arrays.fill(seen, 0L);
       } else {
-        // The old highest moves into the map at position shift - 1. Java masks shift counts to 6
-        // bits, so a shift of exactly 64 must not reach the << (it would shift by 0).
-        below = (shift == SIZE ? 0 : below << shift) | (1L << (shift - 1));
+        for (long c = highest + 1; c < nc; c++) {
+          clear(c);
+        }
       }
       highest = nc;
+      set(nc);
       return Result.ACCEPTED;
     }
-    if (nc == highest) {
-      return Result.REPLAYED;
-    }
-    long distance = highest - nc;
-    if (distance > SIZE) {
+    if (highest - nc >= SIZE) {
       return Result.TOO_OLD;
     }
-    long bit = 1L << (distance - 1);
-    if ((below & bit) != 0) {
+    if (isSet(nc)) {
       return Result.REPLAYED;
     }
-    below |= bit;
+    set(nc);
     return Result.ACCEPTED;
+  }
+
+  private boolean isSet(long nc) {
+    int bit = (int) (nc & MASK);
+    return (seen[bit >>> 6] & (1L << bit)) != 0;
+  }
+
+  private void set(long nc) {
+    int bit = (int) (nc & MASK);
+    seen[bit >>> 6] |= 1L << bit;
+  }
+
+  private void clear(long nc) {
+    int bit = (int) (nc & MASK);
+    seen[bit >>> 6] &= ~(1L << bit);
   }
 }

@@ -49,24 +49,25 @@ class ReplayCacheTest {
   }
 
   @Test
-  void theWindowIs64BelowTheHighest() {
+  void theWindowReachesSizeMinusOneBelowTheHighest() {
     NcWindow w = new NcWindow();
-    assertEquals(ACCEPTED, w.accept(100));
-    assertEquals(ACCEPTED, w.accept(36), "100 - 64");
-    assertEquals(TOO_OLD, w.accept(35), "100 - 65: the window cannot tell whether it was used");
-    assertEquals(REPLAYED, w.accept(36));
+    assertEquals(ACCEPTED, w.accept(2000));
+    assertEquals(ACCEPTED, w.accept(2000 - (NcWindow.SIZE - 1)), "the far edge");
+    assertEquals(
+        TOO_OLD, w.accept(2000 - NcWindow.SIZE), "past it: the window cannot tell if it was used");
+    assertEquals(REPLAYED, w.accept(2000 - (NcWindow.SIZE - 1)));
   }
 
   @Test
-  void jumpsOfExactly64AndMoreKeepWhatTheyMust() {
+  void jumpsToTheEdgeAndBeyondKeepWhatTheyMust() {
     NcWindow w = new NcWindow();
     assertEquals(ACCEPTED, w.accept(1));
-    assertEquals(ACCEPTED, w.accept(65)); // shift 64: 1 is now at the window's far edge
+    assertEquals(ACCEPTED, w.accept(NcWindow.SIZE)); // 1 is now at the window's far edge
     assertEquals(REPLAYED, w.accept(1));
     assertEquals(ACCEPTED, w.accept(2));
-    assertEquals(ACCEPTED, w.accept(1000)); // shift beyond the window: all of it falls out
-    assertEquals(TOO_OLD, w.accept(65));
-    assertEquals(ACCEPTED, w.accept(999));
+    assertEquals(ACCEPTED, w.accept(5000)); // a jump beyond the window: all of it falls out
+    assertEquals(TOO_OLD, w.accept(NcWindow.SIZE));
+    assertEquals(ACCEPTED, w.accept(4999));
     assertEquals(ACCEPTED, w.accept(0xFFFFFFFFL), "the largest nc");
     assertEquals(REPLAYED, w.accept(0xFFFFFFFFL));
   }
