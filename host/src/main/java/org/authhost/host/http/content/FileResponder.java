@@ -148,7 +148,7 @@ public final class FileResponder {
       return send(clock, ctx, request, response, null, keepAlive, extra);
     }
     if (!file.regular()) {
-      return send(clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+      return refuse(clock, ctx, request, HttpResponseStatus.NOT_FOUND, keepAlive, extra);
     }
     if (!file.inMemory()) {
       return respondFromFile(ctx, request, file.path(), true, keepAlive, extra, clock);
@@ -191,38 +191,29 @@ public final class FileResponder {
         }
         if (!attributes.isRegularFile()) {
           closeQuietly(channel);
-          return send(
-              clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+          return refuse(clock, ctx, request, HttpResponseStatus.NOT_FOUND, keepAlive, extra);
         }
       } else {
         attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (!attributes.isRegularFile()) {
-          return send(
-              clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+          return refuse(clock, ctx, request, HttpResponseStatus.NOT_FOUND, keepAlive, extra);
         }
         channel = FileChannel.open(file, StandardOpenOption.READ);
       }
     } catch (NoSuchFileException | NotDirectoryException e) {
-      return send(clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+      return refuse(clock, ctx, request, HttpResponseStatus.NOT_FOUND, keepAlive, extra);
     } catch (AccessDeniedException e) {
-      return send(clock, ctx, request, error(HttpResponseStatus.FORBIDDEN), null, keepAlive, extra);
+      return refuse(clock, ctx, request, HttpResponseStatus.FORBIDDEN, keepAlive, extra);
     } catch (IOException | SecurityException e) {
       if (noFollow) {
         // ELOOP and the like: the checked real path is no longer that file (a link swapped in, a
         // folder in its place); refused like any path that leads out of the point.
         log.debug("Cannot open {} as checked: {}", file, e.toString());
-        return send(
-            clock, ctx, request, error(HttpResponseStatus.NOT_FOUND), null, keepAlive, extra);
+        return refuse(clock, ctx, request, HttpResponseStatus.NOT_FOUND, keepAlive, extra);
       }
       log.warn("Cannot open {}: {}", file, e.toString());
-      return send(
-          clock,
-          ctx,
-          request,
-          error(HttpResponseStatus.INTERNAL_SERVER_ERROR),
-          null,
-          keepAlive,
-          extra);
+      return refuse(
+          clock, ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, keepAlive, extra);
     }
 
     boolean handedOver = false;
@@ -246,14 +237,8 @@ public final class FileResponder {
       return written;
     } catch (IOException e) {
       log.warn("Cannot read {}: {}", file, e.toString());
-      return send(
-          clock,
-          ctx,
-          request,
-          error(HttpResponseStatus.INTERNAL_SERVER_ERROR),
-          null,
-          keepAlive,
-          extra);
+      return refuse(
+          clock, ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, keepAlive, extra);
     } finally {
       if (!handedOver) {
         closeQuietly(channel);
@@ -439,14 +424,8 @@ public final class FileResponder {
       } catch (IOException e) {
         // Only thrown for a channel that is already closed.
         closeQuietly(file.channel());
-        return send(
-            clock,
-            ctx,
-            request,
-            error(HttpResponseStatus.INTERNAL_SERVER_ERROR),
-            null,
-            keepAlive,
-            extra);
+        return refuse(
+            clock, ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, keepAlive, extra);
       }
       ctx.write(response);
       // HttpChunkedInput ends the body with the LastHttpContent; ChunkedNioFile closes the file.
@@ -466,6 +445,17 @@ public final class FileResponder {
    * A small text/plain response for a status without a file body; {@link #send} settles its {@code
    * Connection}.
    */
+  /** A short answer with this status in place of the file. */
+  private static ChannelFuture refuse(
+      Clock clock,
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      HttpResponseStatus status,
+      boolean keepAlive,
+      HttpHeaders extra) {
+    return send(clock, ctx, request, error(status), null, keepAlive, extra);
+  }
+
   private static FullHttpResponse error(HttpResponseStatus status) {
     return ShortAnswer.of(status, status.code() + " " + status.reasonPhrase(), true);
   }
