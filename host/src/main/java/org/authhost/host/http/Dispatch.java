@@ -59,7 +59,15 @@ final class Dispatch extends ChannelInboundHandlerAdapter {
           .addBefore(at.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
     }
     exchange.proxying(
-        services.proxy().start(at, exchange.request(), origin, upstream, exchange.clientText()));
+        services
+            .proxy()
+            .start(
+                at,
+                exchange.request(),
+                origin,
+                upstream,
+                exchange.clientText(),
+                answers.refusals(exchange)));
   }
 
   private void file(Exchange exchange, Verdict.Serve serve, PublishingPoint point, String rest) {

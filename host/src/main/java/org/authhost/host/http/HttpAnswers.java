@@ -4,6 +4,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.authhost.host.http.content.Refusals;
 import org.authhost.host.http.content.ShortAnswer;
 
 /**
@@ -35,6 +36,20 @@ final class HttpAnswers {
       // Whatever follows on the connection cannot be trusted to be a request of its own.
       written.addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /**
+   * This place as the content package's port, bound to {@code exchange}: the proxy's refusals are
+   * audited per {@link Refusal#content} and rendered by {@link #render}; the proxy writes them.
+   */
+  Refusals refusals(Exchange exchange) {
+    return (status, text, keepAlive, reason) -> {
+      Refusal refusal = Refusal.content(status.code(), text, reason);
+      if (refusal.audited()) {
+        audit.refused(exchange.audited(), refusal);
+      }
+      return render(refusal, keepAlive);
+    };
   }
 
   /** The HTTP answer for a refusal: status, text, challenges, Retry-After, Connection. */

@@ -39,12 +39,24 @@ record Refusal(
     URI_TOO_LONG(414),
     TOO_MANY(429),
     HEADERS_TOO_LARGE(431),
-    UNAVAILABLE(503);
+    UNAVAILABLE(503),
+    BAD_GATEWAY(502),
+    GATEWAY_TIMEOUT(504);
 
     final int code;
 
     Kind(int code) {
       this.code = code;
+    }
+
+    /** The kind answered with {@code code}. */
+    static Kind of(int code) {
+      for (Kind k : values()) {
+        if (k.code == code) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("not a refusal status: " + code);
     }
   }
 
@@ -106,6 +118,18 @@ record Refusal(
         false,
         HResult.NS_E_NO_NEW_CONNECTIONS,
         reason);
+  }
+
+  /**
+   * A refusal of the content (the proxy), from {@link org.authhost.host.http.content.Refusals}:
+   * audited (WARNING) when {@code reason} is not null — the origin failing, 502 with {@code E_FAIL}
+   * and 504 with {@code E_TIMEOUT} — and not when it is the client's own mistake (null).
+   */
+  static Refusal content(int code, String text, String reason) {
+    Kind kind = Kind.of(code);
+    HResult why =
+        reason == null ? null : kind == Kind.GATEWAY_TIMEOUT ? HResult.E_TIMEOUT : HResult.E_FAIL;
+    return new Refusal(kind, text, List.of(), 0, false, why, reason);
   }
 
   /** Nothing here, not audited: a client that asks for what does not exist. */

@@ -157,11 +157,27 @@ public final class OriginProxy {
       URI origin,
       String pathAndQuery,
       String clientAddress) {
+    return start(client, request, origin, pathAndQuery, clientAddress, Refusals.UNAUDITED);
+  }
+
+  /**
+   * As {@link #start(ChannelHandlerContext, HttpRequest, URI, String, String)}, with the front's
+   * one place for refusals: the proxy's 400/502/504 are audited and rendered by {@code refusals}.
+   */
+  public ProxyExchange start(
+      ChannelHandlerContext client,
+      HttpRequest request,
+      URI origin,
+      String pathAndQuery,
+      String clientAddress,
+      Refusals refusals) {
     Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(refusals, "refusals");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(pathAndQuery, "pathAndQuery");
-    ProxyExchangeImpl exchange = new ProxyExchangeImpl(this, client, request, timeoutNanos);
+    ProxyExchangeImpl exchange =
+        new ProxyExchangeImpl(this, client, request, timeoutNanos, refusals);
     exchange.onLoop(() -> exchange.begin(origin, pathAndQuery, clientAddress));
     return exchange;
   }

@@ -97,10 +97,16 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
   private ChannelFuture lastClientWrite;
   private long lastActivity;
   private Scheduler.Scheduled timer;
+  private final Refusals refusals;
 
   ProxyExchangeImpl(
-      OriginProxy proxy, ChannelHandlerContext ctx, HttpRequest request, long timeoutNanos) {
+      OriginProxy proxy,
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      long timeoutNanos,
+      Refusals refusals) {
     this.proxy = proxy;
+    this.refusals = refusals;
     this.ctx = ctx;
     this.client = ctx.channel();
     this.loop = client.eventLoop();
@@ -491,8 +497,11 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     cleanUp();
     if (client.isActive()) {
       boolean keepAlive = clientKeepAlive && requestComplete;
+      // A bad request target is the client's own mistake: not audited. A 502/504 is the origin
+      // failing: audited (WARNING) through the front's one place.
+      String auditReason = status.code() == 400 ? null : "origin failed: " + cause;
       FullHttpResponse response =
-          ShortAnswer.of(status, OriginProxy.failureText(status), keepAlive);
+          refusals.refuse(status, OriginProxy.failureText(status), keepAlive, auditReason);
       HttpHeaders h = response.headers();
       h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(proxy.clock().millis())));
       HttpUtil.setKeepAlive(h, request.protocolVersion(), keepAlive);

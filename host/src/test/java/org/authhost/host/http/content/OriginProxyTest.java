@@ -276,6 +276,10 @@ class OriginProxyTest {
       assertTrue(r.text().startsWith("502"), r.text());
       assertEquals("text/plain; charset=utf-8", r.header("Content-Type"));
       assertEquals(false, down.proxyOutcomes.poll(10, TimeUnit.SECONDS), "the exchange failed");
+      assertEquals(1, down.proxyRefusals.size(), down.proxyRefusals.toString());
+      assertTrue(
+          down.proxyRefusals.get(0).startsWith("502 audited: origin failed: "),
+          down.proxyRefusals.toString());
     }
   }
 
@@ -301,6 +305,9 @@ class OriginProxyTest {
     assertEquals(0, r.exit(), r.toString());
     assertEquals(504, r.status());
     assertTrue(r.text().startsWith("504"), r.text());
+    assertTrue(
+        front.proxyRefusals.stream().anyMatch(e -> e.startsWith("504 audited: origin failed: ")),
+        "the 504 passed through the one place, audited: " + front.proxyRefusals);
   }
 
   @Test

@@ -97,6 +97,12 @@ final class TestFront implements AutoCloseable {
   /** Completions of proxy exchanges: true for success. */
   final BlockingQueue<Boolean> proxyOutcomes = new LinkedBlockingQueue<>();
 
+  /**
+   * The proxy's refusals as they pass through the {@link Refusals} port: "502 audited: reason", or
+   * "400 not audited".
+   */
+  final List<String> proxyRefusals = new CopyOnWriteArrayList<>();
+
   TestFront(Path root, URI origin, SslContext serverSsl, OriginProxyFactory proxyFactory)
       throws InterruptedException {
     this.root = root;
@@ -250,7 +256,12 @@ final class TestFront implements AutoCloseable {
                 request,
                 origin,
                 "/" + path.substring("/proxy/".length()) + query,
-                clientAddress);
+                clientAddress,
+                (status, text, keep, reason) -> {
+                  proxyRefusals.add(
+                      status.code() + (reason == null ? " not audited" : " audited: " + reason));
+                  return Refusals.UNAUDITED.refuse(status, text, keep, reason);
+                });
         exchange.whenDone(f -> proxyOutcomes.add(f.isSuccess()));
       } else {
         ctx.writeAndFlush(text(HttpResponseStatus.NOT_FOUND, "no route"));
