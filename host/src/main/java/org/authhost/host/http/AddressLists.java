@@ -2,7 +2,7 @@ package org.authhost.host.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
 import org.authhost.api.HResult;
 import org.authhost.host.access.IpRules;
 
@@ -12,13 +12,14 @@ import org.authhost.host.access.IpRules;
  * (after routing). Refused: 403, audited.
  */
 @ChannelHandler.Sharable
-final class AddressLists extends ChannelInboundHandlerAdapter {
+final class AddressLists extends SimpleChannelInboundHandler<Exchange> {
   /** The server's lists, or null for the routed publishing point's. */
   private final IpRules server;
 
   private final HttpAnswers answers;
 
   private AddressLists(IpRules server, HttpAnswers answers) {
+    super(false); // an Exchange holds no buffer to release
     this.server = server;
     this.answers = answers;
   }
@@ -32,11 +33,7 @@ final class AddressLists extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Exchange exchange)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
+  protected void channelRead0(ChannelHandlerContext ctx, Exchange exchange) {
     IpRules rules = server != null ? server : exchange.point().ipRules();
     if (rules.allows(exchange.client().inet())) {
       ctx.fireChannelRead(exchange);

@@ -2,7 +2,7 @@ package org.authhost.host.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.authhost.api.HResult;
  * brings it back to it: a refusal is answered, a verdict to serve goes on to {@link Dispatch}.
  */
 @ChannelHandler.Sharable
-final class Authentication extends ChannelInboundHandlerAdapter {
+final class Authentication extends SimpleChannelInboundHandler<Exchange> {
   private final Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver;
   private final HttpAnswers answers;
 
@@ -25,16 +25,13 @@ final class Authentication extends ChannelInboundHandlerAdapter {
   Authentication(
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver,
       HttpAnswers answers) {
+    super(false); // an Exchange holds no buffer to release
     this.driver = driver;
     this.answers = answers;
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Exchange exchange)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
+  protected void channelRead0(ChannelHandlerContext ctx, Exchange exchange) {
     HttpRequest request = exchange.request();
     ClientConnection connection = exchange.connection();
     var attempt =

@@ -2,7 +2,7 @@ package org.authhost.host.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -21,21 +21,18 @@ import org.authhost.host.http.content.SafePath;
  * authorized.
  */
 @ChannelHandler.Sharable
-final class Dispatch extends ChannelInboundHandlerAdapter {
+final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
   private final HttpServices services;
   private final HttpAnswers answers;
 
   Dispatch(HttpServices services, HttpAnswers answers) {
+    super(false); // an Exchange holds no buffer to release
     this.services = services;
     this.answers = answers;
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Exchange exchange)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
+  protected void channelRead0(ChannelHandlerContext ctx, Exchange exchange) {
     Verdict.Serve serve = exchange.serve();
     PublishingPoint point = serve.point();
     String rest = RequestTarget.encode(exchange.path().substring(point.prefix().length()));

@@ -2,7 +2,7 @@ package org.authhost.host.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,21 +17,18 @@ import org.authhost.host.config.HttpConfig;
  * {@code Authorization}. Each is audited and ends the connection.
  */
 @ChannelHandler.Sharable
-final class RequestLimits extends ChannelInboundHandlerAdapter {
+final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
   private final HttpConfig limits;
   private final HttpAnswers answers;
 
   RequestLimits(HttpConfig limits, HttpAnswers answers) {
+    super(false); // an Exchange holds no buffer to release
     this.limits = limits;
     this.answers = answers;
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Exchange exchange)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
+  protected void channelRead0(ChannelHandlerContext ctx, Exchange exchange) {
     Refusal refusal = check(exchange.request());
     if (refusal != null) {
       answers.refuse(exchange, refusal);

@@ -2,7 +2,7 @@ package org.authhost.host.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.authhost.host.http.content.ShortAnswer;
  * when none, 301 to the prefix when only its trailing slash is missing.
  */
 @ChannelHandler.Sharable
-final class Routing extends ChannelInboundHandlerAdapter {
+final class Routing extends SimpleChannelInboundHandler<Exchange> {
   private static final Refusal NOT_CANONICAL =
       new Refusal(
           Refusal.Kind.BAD_REQUEST,
@@ -35,16 +35,13 @@ final class Routing extends ChannelInboundHandlerAdapter {
   private final HttpAnswers answers;
 
   Routing(PublishingPoints points, HttpAnswers answers) {
+    super(false); // an Exchange holds no buffer to release
     this.points = points;
     this.answers = answers;
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Exchange exchange)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
+  protected void channelRead0(ChannelHandlerContext ctx, Exchange exchange) {
     String path = RequestTarget.canonical(RequestTarget.path(exchange.request().uri()));
     if (path == null) {
       answers.refuse(exchange, NOT_CANONICAL);
