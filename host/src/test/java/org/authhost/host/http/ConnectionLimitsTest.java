@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.http.content.TestTls;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
@@ -103,31 +104,7 @@ class ConnectionLimitsTest {
   @Test
   void aTlsHandshakeThatNeverStartsIsCutOffAtTheHandshakeTimeout() throws Exception {
     Path keystore = root.resolve("tls.p12");
-    Path keytool =
-        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
-    Process kt =
-        new ProcessBuilder(
-                keytool.toString(),
-                "-genkeypair",
-                "-alias",
-                "a",
-                "-keyalg",
-                "EC",
-                "-dname",
-                "CN=localhost",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit")
-            .redirectErrorStream(true)
-            .start();
-    assertEquals(0, kt.waitFor());
+    TestTls.writeKeyStore(keystore);
     start(
         "{ \"port\": -1, \"handshakeTimeoutMillis\": 700, \"tls\": { \"keystore\": \"../tls.p12\", "
             + "\"password\": \"changeit\", \"port\": 0 } }",

@@ -32,6 +32,7 @@ import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
+import org.authhost.host.http.content.TestTls;
 import org.authhost.host.plugins.PluginStatus;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
@@ -97,35 +98,7 @@ class HttpServingTest {
         .writeTo(plugins, "throwing.jar");
 
     Path keystore = root.resolve("tls.p12");
-    Path keytool =
-        Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool");
-    Process kt =
-        new ProcessBuilder(
-                keytool.toString(),
-                "-genkeypair",
-                "-alias",
-                "authhost",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit",
-                "-keypass",
-                "changeit")
-            .redirectErrorStream(true)
-            .start();
-    assertEquals(0, kt.waitFor(), new String(kt.getInputStream().readAllBytes()));
+    TestTls.writeKeyStore(keystore);
 
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(

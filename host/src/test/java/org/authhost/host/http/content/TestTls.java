@@ -15,7 +15,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /** A self-signed certificate for 127.0.0.1 / localhost, made with the JDK's keytool. */
-final class TestTls {
+public final class TestTls {
   static final char[] PASSWORD = "changeit".toCharArray();
 
   final KeyStore keyStore;
@@ -28,8 +28,11 @@ final class TestTls {
     this.pem = pem;
   }
 
-  static TestTls create(Path dir) throws Exception {
-    Path file = dir.resolve("test.p12");
+  /**
+   * Writes a PKCS#12 key store with a self-signed EC certificate for 127.0.0.1 and localhost, alias
+   * {@code test}, password {@code changeit}.
+   */
+  public static void writeKeyStore(Path file) throws Exception {
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process process =
         new ProcessBuilder(
@@ -62,6 +65,11 @@ final class TestTls {
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IllegalStateException("keytool failed: " + output);
     }
+  }
+
+  static TestTls create(Path dir) throws Exception {
+    Path file = dir.resolve("test.p12");
+    writeKeyStore(file);
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(file)) {
       ks.load(in, PASSWORD);
