@@ -24,6 +24,9 @@ public interface AuthenticationContext {
    * whether the call itself worked; a wrong password is a {@code DENIED} callback and {@link
    * HResult#S_OK}, not a failure code.
    *
+   * <p>The host passes no {@code null}: a blob with nothing in it is empty, and the user,
+   * presentation and command contexts are always there.
+   *
    * @param responseBlob the client's data for this leg; empty on the first leg of a challenge-first
    *     exchange (answer {@code CONTINUE} with a challenge)
    * @param user who is connecting ({@code pUserCtx}); the plug-in may set the user name
@@ -42,12 +45,20 @@ public interface AuthenticationContext {
 
   /**
    * {@code GetLogicalUserID}: the user's name in the plug-in's own terms after success; may differ
-   * from the impersonation account (e.g. a database user mapped onto one local account).
+   * from the impersonation account (e.g. a database user mapped onto one local account). By default
+   * {@link HResult#E_NOTIMPL}: the host then uses the account name.
    */
-  HResult getLogicalUserId(Out<String> userId);
+  default HResult getLogicalUserId(Out<String> userId) {
+    return HResult.E_NOTIMPL;
+  }
 
-  /** {@code GetImpersonationAccountName}: the local account this context impersonates. */
-  HResult getImpersonationAccountName(Out<String> accountName);
+  /**
+   * {@code GetImpersonationAccountName}: the local account this context impersonates. By default
+   * {@link HResult#E_NOTIMPL}: the host then takes the account's qualified name from the token.
+   */
+  default HResult getImpersonationAccountName(Out<String> accountName) {
+    return HResult.E_NOTIMPL;
+  }
 
   /**
    * {@code GetImpersonationToken}: the handle of the access token to impersonate, owned by this

@@ -44,9 +44,19 @@ public interface BasicPlugin {
     return HResult.S_OK;
   }
 
-  /** {@code DisablePlugin}: an operator (or the host, after an error) disabled the plug-in. */
-  HResult disable();
+  /**
+   * {@code DisablePlugin}: an operator (or the host, after an error) disabled the plug-in. By
+   * default nothing to do: {@link HResult#S_OK}.
+   */
+  default HResult disable() {
+    return HResult.S_OK;
+  }
 
-  /** {@code ShutdownPlugin}: release everything; no method is called after this one. */
-  HResult shutdown();
+  /**
+   * {@code ShutdownPlugin}: release everything; no method is called after this one. By default
+   * nothing to release: {@link HResult#S_OK}.
+   */
+  default HResult shutdown() {
+    return HResult.S_OK;
+  }
 }

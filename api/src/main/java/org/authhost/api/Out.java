@@ -8,6 +8,9 @@ package org.authhost.api;
  * {@code BSTR *pbstrPackageName} or {@code long *plHeartbeatPeriod}. Like a COM out-pointer it
  * holds nothing useful when the method failed; the host reads it only after a success.
  *
+ * <p>The host never passes {@code null} for an {@code Out} parameter: a plug-in need not check (and
+ * should not answer {@code E_POINTER} for a case that cannot happen).
+ *
  * @param <T> the type of the value
  */
 public final class Out<T> {

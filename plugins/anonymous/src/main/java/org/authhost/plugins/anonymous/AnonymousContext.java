@@ -11,6 +11,7 @@ import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
 import org.authhost.api.UserContext;
+import org.authhost.api.support.OwnedToken;
 
 /**
  * One anonymous client: logs the guest account on at the first {@code Authenticate}, then owns that
@@ -18,24 +19,17 @@ import org.authhost.api.UserContext;
  */
 final class AnonymousContext implements AuthenticationContext {
   private final AuthenticationPlugin plugin;
-  private final TokenService tokens;
+  private final OwnedToken token;
   private final String account;
-
-  private TokenHandle token;
-  private boolean authenticated;
-  private boolean released;
 
   AnonymousContext(AuthenticationPlugin plugin, TokenService tokens, String account) {
     this.plugin = plugin;
-    this.tokens = tokens;
+    this.token = new OwnedToken(tokens);
     this.account = account;
   }
 
   @Override
   public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
-    if (out == null) {
-      return HResult.E_INVALIDARG;
-    }
     out.set(plugin);
     return HResult.S_OK;
   }
@@ -48,28 +42,22 @@ final class AnonymousContext implements AuthenticationContext {
       CommandContext command,
       AuthenticationCallback callback,
       Object context) {
-    if (callback == null) {
-      return HResult.E_INVALIDARG;
-    }
     AuthenticationResult result;
-    synchronized (this) {
-      if (released) {
-        result = AuthenticationResult.ERROR;
-      } else if (authenticated) {
-        // As the SDK sample: a context that already succeeded succeeds again.
-        result = AuthenticationResult.SUCCESS;
-      } else {
-        Out<TokenHandle> issued = new Out<>();
-        if (tokens.logonUser(account, AnonymousPlugin.PACKAGE, issued).succeeded()) {
-          token = issued.get();
-          authenticated = true;
-          result = AuthenticationResult.SUCCESS;
-        } else {
-          result = AuthenticationResult.DENIED;
-        }
-      }
+    if (token.isReleased()) {
+      result = AuthenticationResult.ERROR;
+    } else if (token.isHeld()) {
+      // As the SDK sample: a context that already succeeded succeeds again.
+      result = AuthenticationResult.SUCCESS;
+    } else {
+      HResult hr = token.logOn(account, AnonymousPlugin.PACKAGE);
+      result =
+          hr.succeeded()
+              ? AuthenticationResult.SUCCESS
+              : hr.equals(HResult.SEC_E_INVALID_HANDLE)
+                  ? AuthenticationResult.ERROR
+                  : AuthenticationResult.DENIED;
     }
-    if (result == AuthenticationResult.SUCCESS && user != null) {
+    if (result == AuthenticationResult.SUCCESS) {
       user.setUserName(account);
     }
     callback.onAuthenticateComplete(result, null, context);
@@ -77,46 +65,24 @@ final class AnonymousContext implements AuthenticationContext {
   }
 
   @Override
-  public synchronized HResult getLogicalUserId(Out<String> userId) {
-    if (userId == null) {
-      return HResult.E_POINTER;
-    }
-    userId.set(authenticated ? account : null);
+  public HResult getLogicalUserId(Out<String> userId) {
+    userId.set(token.isHeld() ? account : null);
     return HResult.S_OK;
   }
 
   @Override
-  public synchronized HResult getImpersonationAccountName(Out<String> accountName) {
-    if (accountName == null) {
-      return HResult.E_POINTER;
-    }
-    accountName.set(authenticated ? account : null);
+  public HResult getImpersonationAccountName(Out<String> accountName) {
+    accountName.set(token.isHeld() ? account : null);
     return HResult.S_OK;
   }
 
   @Override
-  public synchronized HResult getImpersonationToken(Out<TokenHandle> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
-    }
-    if (released) {
-      return HResult.SEC_E_INVALID_HANDLE;
-    }
-    if (!authenticated) {
-      return HResult.SEC_E_NO_IMPERSONATION;
-    }
-    out.set(token);
-    return HResult.S_OK;
+  public HResult getImpersonationToken(Out<TokenHandle> out) {
+    return token.handOut(out);
   }
 
   @Override
-  public synchronized void release() {
-    if (released) {
-      return;
-    }
-    released = true;
-    if (token != null) {
-      tokens.closeHandle(token);
-    }
+  public void release() {
+    token.release();
   }
 }

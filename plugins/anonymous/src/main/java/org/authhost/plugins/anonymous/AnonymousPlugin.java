@@ -31,9 +31,6 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
-    if (server == null || namedValues == null) {
-      return HResult.E_INVALIDARG;
-    }
     String configured = namedValues.get("account", "Guest").strip();
     if (configured.isEmpty() || configured.length() > MAX_ACCOUNT_LENGTH) {
       return HResult.E_INVALIDARG;
@@ -68,36 +65,24 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
 
   @Override
   public HResult getPackageName(Out<String> packageName) {
-    if (packageName == null) {
-      return HResult.E_POINTER;
-    }
     packageName.set(PACKAGE);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getProtocolName(Out<String> protocolName) {
-    if (protocolName == null) {
-      return HResult.E_POINTER;
-    }
     protocolName.set(PROTOCOL);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    if (flags == null) {
-      return HResult.E_POINTER;
-    }
     flags.set(AuthenticationFlags.ANONYMOUS);
     return HResult.S_OK;
   }
 
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
-    if (context == null) {
-      return HResult.E_POINTER;
-    }
     ServerContext current = server;
     if (current == null) {
       return HResult.E_UNEXPECTED;

@@ -34,9 +34,6 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
-    if (server == null || namedValues == null) {
-      return HResult.E_INVALIDARG;
-    }
     String realm = namedValues.get("realm", "AuthHost");
     if (realm.isEmpty()
         || realm.length() > MAX_REALM_LENGTH
@@ -70,36 +67,24 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
 
   @Override
   public HResult getPackageName(Out<String> packageName) {
-    if (packageName == null) {
-      return HResult.E_POINTER;
-    }
     packageName.set(PACKAGE);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getProtocolName(Out<String> protocolName) {
-    if (protocolName == null) {
-      return HResult.E_POINTER;
-    }
     protocolName.set(PROTOCOL);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    if (flags == null) {
-      return HResult.E_POINTER;
-    }
     flags.set(AuthenticationFlags.TEXT_CHALLENGE | AuthenticationFlags.CLIENT_SHOWS_UI);
     return HResult.S_OK;
   }
 
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
-    if (context == null) {
-      return HResult.E_POINTER;
-    }
     ServerContext current = server;
     if (current == null) {
       return HResult.E_UNEXPECTED;

@@ -19,6 +19,7 @@ import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.authhost.api.ServerContext;
+import org.authhost.api.support.PluginEvents;
 
 /**
  * RFC 7616 HTTP Digest authentication against the host's local accounts: the entry point ({@code
@@ -75,9 +76,6 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
-    if (server == null || namedValues == null) {
-      return HResult.E_INVALIDARG;
-    }
     this.settings = DigestSettings.from(namedValues); // throws E_INVALIDARG with the fix
     this.clock = ownClock != null ? ownClock : server.clock();
     this.server = server;
@@ -204,27 +202,18 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
 
   @Override
   public HResult getPackageName(Out<String> packageName) {
-    if (packageName == null) {
-      return HResult.E_POINTER;
-    }
     packageName.set(PACKAGE);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getProtocolName(Out<String> protocolName) {
-    if (protocolName == null) {
-      return HResult.E_POINTER;
-    }
     protocolName.set(PROTOCOL);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    if (flags == null) {
-      return HResult.E_POINTER;
-    }
     // Text challenge, the client asks its user for a password, and the server speaks first (nonce).
     flags.set(
         AuthenticationFlags.TEXT_CHALLENGE
@@ -235,9 +224,6 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
 
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
-    if (context == null) {
-      return HResult.E_POINTER;
-    }
     ServerContext current = server;
     DigestVerifier shared = verifier;
     PluginEvents ownEvents = events;

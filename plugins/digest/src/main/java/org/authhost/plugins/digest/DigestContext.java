@@ -12,6 +12,8 @@ import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
 import org.authhost.api.UserContext;
+import org.authhost.api.support.OwnedToken;
+import org.authhost.api.support.PluginEvents;
 
 /**
  * One Digest exchange ({@code IWMSAuthenticationContext}): one request, since Digest is not bound
@@ -31,14 +33,12 @@ import org.authhost.api.UserContext;
  */
 final class DigestContext implements AuthenticationContext {
   private final AuthenticationPlugin plugin;
-  private final TokenService tokens;
+  private final OwnedToken token;
   private final DigestVerifier verifier;
   private final PluginEvents events;
   private final RefusalLog refusals;
 
-  private String account;
-  private TokenHandle token;
-  private boolean released;
+  private volatile String account;
 
   DigestContext(
       AuthenticationPlugin plugin,
@@ -47,7 +47,7 @@ final class DigestContext implements AuthenticationContext {
       PluginEvents events,
       RefusalLog refusals) {
     this.plugin = plugin;
-    this.tokens = tokens;
+    this.token = new OwnedToken(tokens);
     this.verifier = verifier;
     this.events = events;
     this.refusals = refusals;
@@ -58,9 +58,6 @@ final class DigestContext implements AuthenticationContext {
 
   @Override
   public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
-    }
     out.set(plugin);
     return HResult.S_OK;
   }
@@ -73,9 +70,6 @@ final class DigestContext implements AuthenticationContext {
       CommandContext command,
       AuthenticationCallback callback,
       Object context) {
-    if (callback == null) {
-      return HResult.E_INVALIDARG;
-    }
     Outcome outcome = new Outcome(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED);
     try {
       outcome = decide(responseBlob, user, command);
@@ -99,17 +93,13 @@ final class DigestContext implements AuthenticationContext {
   }
 
   private Outcome decide(byte[] blob, UserContext user, CommandContext command) {
-    if (blob == null || blob.length == 0) {
+    if (blob.length == 0) {
       return new Outcome(AuthenticationResult.CONTINUE, verifier.challenges(false), HResult.S_OK);
-    }
-    if (command == null) {
-      return new Outcome(
-          AuthenticationResult.ERROR, null, HResult.E_INVALIDARG); // the host must pass the request
     }
     Verdict verdict = verifier.verify(blob, command, user);
     if (verdict instanceof Verdict.Denied denied) {
       if (denied.refusal() != null) {
-        refusals.refused(user == null ? "?" : user.ipAddress(), denied.refusal());
+        refusals.refused(user.ipAddress(), denied.refusal());
       }
       return new Outcome(
           AuthenticationResult.DENIED, verifier.challenges(denied.stale()), HResult.S_OK);
@@ -123,8 +113,7 @@ final class DigestContext implements AuthenticationContext {
   }
 
   private Outcome logOn(String name, String authenticationInfo) {
-    Out<TokenHandle> issued = new Out<>();
-    HResult hr = tokens.logonUser(name, DigestAuthenticationPlugin.PACKAGE, issued);
+    HResult hr = token.logOn(name, DigestAuthenticationPlugin.PACKAGE);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
       // Disabled or deleted since its secret was read a moment ago.
       return new Outcome(AuthenticationResult.DENIED, verifier.challenges(false), HResult.S_OK);
@@ -133,67 +122,33 @@ final class DigestContext implements AuthenticationContext {
       // The host is too busy now: not the client's fault and not a broken plug-in.
       return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
-    if (hr.failed() || issued.get() == null) {
-      HResult code = hr.failed() ? hr : HResult.E_POINTER;
+    if (hr.equals(HResult.SEC_E_INVALID_HANDLE)) {
+      // Released while the logon ran: the connection is gone, nobody to answer.
+      return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
+    }
+    if (hr.failed()) {
       return new Outcome(
           AuthenticationResult.ERROR,
           null,
-          events.error(code, "the host's logonUser for account '" + name + "' answered " + hr));
+          events.error(hr, "the host's logonUser for account '" + name + "' answered " + hr));
     }
-    synchronized (this) {
-      if (released) {
-        tokens.closeHandle(issued.get());
-        return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
-      }
-      if (token != null) {
-        tokens.closeHandle(
-            token); // a second success on one context replaces the token: never leak it
-      }
-      token = issued.get();
-      account = name;
-    }
+    account = name;
     return new Outcome(AuthenticationResult.SUCCESS, authenticationInfo, HResult.S_OK);
   }
 
   @Override
-  public synchronized HResult getLogicalUserId(Out<String> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
-    }
+  public HResult getLogicalUserId(Out<String> out) {
     out.set(account);
     return HResult.S_OK;
   }
 
   @Override
-  public HResult getImpersonationAccountName(Out<String> out) {
-    // The host takes the account's qualified name from the token.
-    return HResult.E_NOTIMPL;
+  public HResult getImpersonationToken(Out<TokenHandle> out) {
+    return token.handOut(out);
   }
 
   @Override
-  public synchronized HResult getImpersonationToken(Out<TokenHandle> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
-    }
-    if (released) {
-      return HResult.SEC_E_INVALID_HANDLE;
-    }
-    if (token == null) {
-      return HResult.SEC_E_NO_IMPERSONATION;
-    }
-    out.set(token); // the context's own handle, not a duplicate: the host never closes it
-    return HResult.S_OK;
-  }
-
-  @Override
-  public synchronized void release() {
-    if (released) {
-      return;
-    }
-    released = true;
-    if (token != null) {
-      tokens.closeHandle(token);
-      token = null;
-    }
+  public void release() {
+    token.release();
   }
 }

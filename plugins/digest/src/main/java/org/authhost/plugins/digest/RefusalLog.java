@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.authhost.api.support.PluginEvents;
 
 /**
  * The plug-in's INFORMATION events about refused requests, so that a flood of bad requests from one
@@ -109,7 +110,7 @@ final class RefusalLog {
         texts.add(full(address, refusal));
       }
     }
-    texts.forEach(events::information);
+    texts.forEach(events::refused);
   }
 
   /**
@@ -138,7 +139,7 @@ final class RefusalLog {
         }
       }
     }
-    texts.forEach(events::information);
+    texts.forEach(events::refused);
   }
 
   /** Summaries of everything still counted, whatever its interval; for disable. */
@@ -159,7 +160,7 @@ final class RefusalLog {
         }
       }
     }
-    texts.forEach(events::information);
+    texts.forEach(events::refused);
   }
 
   /**

@@ -32,6 +32,7 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.TokenHandle;
+import org.authhost.api.support.PluginEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -387,7 +388,8 @@ class DigestPluginTest {
     assertEquals(DENIED, h.sendAndRelease(client.header("GET", URI, "auth", 1), get(URI)).result());
     assertEquals(1, h.information().size());
     assertTrue(
-        h.information().get(0).length() <= PluginEvents.MAX_TEXT + 3, "event text is cut short");
+        h.information().get(0).length() <= PluginEvents.MAX_CLIENT_TEXT + 3,
+        "event text is cut short");
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.authhost.api.EventLevel;
+import org.authhost.api.support.PluginEvents;
 import org.junit.jupiter.api.Test;
 
 /** A flood of refusals: one event, then one summary per interval, in bounded memory. */

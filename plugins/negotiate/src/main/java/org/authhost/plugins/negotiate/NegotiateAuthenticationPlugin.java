@@ -12,6 +12,7 @@ import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.authhost.api.ServerContext;
+import org.authhost.api.support.PluginEvents;
 import org.authhost.plugins.ntlm.NtlmMechanism;
 
 /**
@@ -76,9 +77,6 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
-    if (server == null || namedValues == null) {
-      return HResult.E_INVALIDARG;
-    }
     NegotiateSettings read =
         NegotiateSettings.from(namedValues); // throws E_INVALIDARG with the fix
     this.ntlm =
@@ -194,27 +192,18 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
 
   @Override
   public HResult getPackageName(Out<String> packageName) {
-    if (packageName == null) {
-      return HResult.E_POINTER;
-    }
     packageName.set(PACKAGE);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getProtocolName(Out<String> protocolName) {
-    if (protocolName == null) {
-      return HResult.E_POINTER;
-    }
     protocolName.set(PROTOCOL);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    if (flags == null) {
-      return HResult.E_POINTER;
-    }
     // Binary tokens, no prompt (the client uses its logon session's ticket or hash), and the
     // server speaks first with a bare "WWW-Authenticate: Negotiate".
     flags.set(AuthenticationFlags.CHALLENGE_FIRST);
@@ -223,9 +212,6 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
 
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
-    if (context == null) {
-      return HResult.E_POINTER;
-    }
     ServerContext current = server;
     NegotiateContext.Mechanisms shared = mechanisms;
     if (current == null || shared == null) {

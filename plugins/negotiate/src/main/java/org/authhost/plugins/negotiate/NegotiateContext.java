@@ -16,6 +16,8 @@ import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
 import org.authhost.api.UserContext;
+import org.authhost.api.support.OwnedToken;
+import org.authhost.api.support.PluginEvents;
 import org.authhost.plugins.ntlm.NtlmStep;
 
 /**
@@ -106,9 +108,8 @@ final class NegotiateContext implements AuthenticationContext {
   /** SPNEGO-NTLM: whether the NEGOTIATE has been answered (the next token is the AUTHENTICATE). */
   private boolean challenged;
 
-  private String account;
-  private TokenHandle token;
-  private boolean released;
+  private final OwnedToken owned;
+  private volatile String account;
 
   NegotiateContext(
       AuthenticationPlugin plugin,
@@ -117,15 +118,13 @@ final class NegotiateContext implements AuthenticationContext {
       PluginEvents events) {
     this.plugin = plugin;
     this.tokens = tokens;
+    this.owned = new OwnedToken(tokens);
     this.mechanisms = mechanisms;
     this.events = events;
   }
 
   @Override
   public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
-    }
     out.set(plugin);
     return HResult.S_OK;
   }
@@ -138,9 +137,6 @@ final class NegotiateContext implements AuthenticationContext {
       CommandContext command,
       AuthenticationCallback callback,
       Object context) {
-    if (callback == null) {
-      return HResult.E_INVALIDARG;
-    }
     Outcome outcome = new Outcome(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED);
     try {
       outcome = decide(responseBlob, user);
@@ -160,13 +156,13 @@ final class NegotiateContext implements AuthenticationContext {
   }
 
   private synchronized Outcome decide(byte[] blob, UserContext user) {
-    if (released) {
+    if (owned.isReleased()) {
       // The connection closed (the host released the context on another worker) while this leg
       // was on its way: nobody waits for the answer, and it is no fault of the plug-in, so no
       // failing HRESULT, which would take the plug-in out of service.
       return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
-    if (blob == null || blob.length == 0) {
+    if (blob.length == 0) {
       // The offer: a bare "WWW-Authenticate: Negotiate" (RFC 4559 §5).
       resetHandshake();
       return new Outcome(AuthenticationResult.CONTINUE, null, HResult.S_OK);
@@ -186,10 +182,7 @@ final class NegotiateContext implements AuthenticationContext {
     }
     if (decision instanceof Decision.Unavailable unavailable) {
       events.refused(
-          "Negotiate from "
-              + (user == null ? "?" : user.ipAddress())
-              + " not checked: "
-              + unavailable.reason());
+          "Negotiate from " + user.ipAddress() + " not checked: " + unavailable.reason());
       return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
     if (decision instanceof Decision.Fail fail) {
@@ -435,11 +428,10 @@ final class NegotiateContext implements AuthenticationContext {
   }
 
   private Outcome refuse(UserContext user, String reason, String name) {
-    if (name != null && user != null) {
+    if (name != null) {
       user.setUserName(name); // for the host's audit and lockout
     }
-    events.refused(
-        "Negotiate from " + (user == null ? "?" : user.ipAddress()) + " refused: " + reason);
+    events.refused("Negotiate from " + user.ipAddress() + " refused: " + reason);
     return new Outcome(AuthenticationResult.DENIED, null, HResult.S_OK);
   }
 
@@ -464,12 +456,11 @@ final class NegotiateContext implements AuthenticationContext {
       // The host is too busy now: not the client's fault and not a broken plug-in.
       return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
-    if (hr.failed() || issued.get() == null) {
-      HResult code = hr.failed() ? hr : HResult.E_POINTER;
+    if (hr.failed()) {
       return new Outcome(
           AuthenticationResult.ERROR,
           null,
-          events.error(code, "the host's logonUser for account '" + name + "' answered " + hr));
+          events.error(hr, "the host's logonUser for account '" + name + "' answered " + hr));
     }
     if (decision.checkCase()) {
       Outcome mismatch = checkCase(decision, issued.get(), user);
@@ -477,15 +468,11 @@ final class NegotiateContext implements AuthenticationContext {
         return mismatch;
       }
     }
-    if (token != null) {
-      tokens.closeHandle(
-          token); // a second handshake on one connection replaces the token: never leak it
+    if (owned.adopt(issued.get()).failed()) {
+      return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK); // released meanwhile
     }
-    token = issued.get();
     account = name;
-    if (user != null) {
-      user.setUserName(name);
-    }
+    user.setUserName(name);
     return new Outcome(AuthenticationResult.SUCCESS, encode(decision.finalToken()), HResult.S_OK);
   }
 
@@ -500,14 +487,13 @@ final class NegotiateContext implements AuthenticationContext {
   private Outcome checkCase(Decision.LogOn decision, TokenHandle issued, UserContext user) {
     Out<AccessToken> about = new Out<>();
     HResult hr = tokens.queryToken(issued, about);
-    if (hr.failed() || about.get() == null) {
+    if (hr.failed()) {
       tokens.closeHandle(issued);
-      HResult code = hr.failed() ? hr : HResult.E_POINTER;
       return new Outcome(
           AuthenticationResult.ERROR,
           null,
           events.error(
-              code,
+              hr,
               "the host's queryToken for a token just issued for account '"
                   + decision.account()
                   + "' answered "
@@ -545,45 +531,21 @@ final class NegotiateContext implements AuthenticationContext {
   }
 
   @Override
-  public synchronized HResult getLogicalUserId(Out<String> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
-    }
+  public HResult getLogicalUserId(Out<String> out) {
     out.set(account);
     return HResult.S_OK;
   }
 
   @Override
-  public HResult getImpersonationAccountName(Out<String> out) {
-    // The host takes the account's qualified name from the token.
-    return HResult.E_NOTIMPL;
+  public HResult getImpersonationToken(Out<TokenHandle> out) {
+    return owned.handOut(out);
   }
 
   @Override
-  public synchronized HResult getImpersonationToken(Out<TokenHandle> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
+  public void release() {
+    synchronized (this) {
+      resetHandshake();
     }
-    if (released) {
-      return HResult.SEC_E_INVALID_HANDLE;
-    }
-    if (token == null) {
-      return HResult.SEC_E_NO_IMPERSONATION;
-    }
-    out.set(token); // the context's own handle, not a duplicate: the host never closes it
-    return HResult.S_OK;
-  }
-
-  @Override
-  public synchronized void release() {
-    if (released) {
-      return;
-    }
-    released = true;
-    resetHandshake();
-    if (token != null) {
-      tokens.closeHandle(token);
-      token = null;
-    }
+    owned.release();
   }
 }

@@ -7,7 +7,7 @@
  * one connection's exchange and the choice of mechanism; {@code Spnego} with {@code Der} the SPNEGO
  * messages the server reads and writes itself; {@code JdkGssAcceptor} Kerberos through the JDK's
  * GSS-API; {@code NtlmPort} the bundled NTLM mechanism, with {@code NtlmSigning} for the SPNEGO
- * mechListMIC; {@code PrincipalMapping} Kerberos principal to local account; {@code PluginEvents}
- * the event log.
+ * mechListMIC; {@code PrincipalMapping} Kerberos principal to local account; the API's {@code
+ * PluginEvents} the event log.
  */
 package org.authhost.plugins.negotiate;

@@ -18,6 +18,7 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.TokenHandle;
+import org.authhost.api.support.PluginEvents;
 import org.authhost.plugins.ntlm.NtlmStep;
 import org.junit.jupiter.api.Test;
 
@@ -352,7 +353,7 @@ class NegotiateContextTest {
       assertEquals(AuthenticationResult.DENIED, a.result(), text.length() > 20 ? "long" : text);
     }
     assertTrue(h.refusals().get(0).contains("not base64"), h.refusals().toString());
-    assertTrue(h.refusals().stream().allMatch(r -> r.length() <= PluginEvents.MAX_TEXT + 3));
+    assertTrue(h.refusals().stream().allMatch(r -> r.length() <= PluginEvents.MAX_CLIENT_TEXT + 3));
   }
 
   @Test
@@ -578,6 +579,6 @@ class NegotiateContextTest {
     events.warning("lead: ", "x".repeat(5000), "; fix it");
     String w =
         h.server.texts(EventLevel.WARNING).get(h.server.texts(EventLevel.WARNING).size() - 1);
-    assertEquals("lead: " + "x".repeat(PluginEvents.MAX_TEXT) + "...; fix it", w);
+    assertEquals("lead: " + "x".repeat(PluginEvents.MAX_CLIENT_TEXT) + "...; fix it", w);
   }
 }

@@ -12,6 +12,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
+import org.authhost.api.support.PluginEvents;
 
 /**
  * NTLM over HTTP (MS-NTHT) against the host's local accounts: the entry point ({@code
@@ -51,9 +52,6 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
-    if (server == null || namedValues == null) {
-      return HResult.E_INVALIDARG;
-    }
     // Throws E_INVALIDARG naming the value and the fix; the host records it.
     this.mechanism =
         NtlmMechanism.create(
@@ -94,27 +92,18 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
 
   @Override
   public HResult getPackageName(Out<String> packageName) {
-    if (packageName == null) {
-      return HResult.E_POINTER;
-    }
     packageName.set(PACKAGE);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getProtocolName(Out<String> protocolName) {
-    if (protocolName == null) {
-      return HResult.E_POINTER;
-    }
     protocolName.set(PROTOCOL);
     return HResult.S_OK;
   }
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    if (flags == null) {
-      return HResult.E_POINTER;
-    }
     // Binary tokens (not TEXT_CHALLENGE); the client needs credentials; the server's CHALLENGE
     // decides the client's response.
     flags.set(AuthenticationFlags.CLIENT_SHOWS_UI | AuthenticationFlags.CHALLENGE_FIRST);
@@ -123,9 +112,6 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
 
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
-    if (context == null) {
-      return HResult.E_POINTER;
-    }
     ServerContext current = server;
     NtlmMechanism m = mechanism;
     if (current == null || m == null || !enabled) {

@@ -13,6 +13,8 @@ import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
 import org.authhost.api.UserContext;
+import org.authhost.api.support.OwnedToken;
+import org.authhost.api.support.PluginEvents;
 
 /**
  * One connection's NTLM exchange ({@code IWMSAuthenticationContext}): the host keeps it for the
@@ -36,13 +38,11 @@ final class NtlmContext implements AuthenticationContext {
 
   private final AuthenticationPlugin plugin;
   private final NtlmMechanism mechanism;
-  private final TokenService tokens;
+  private final OwnedToken token;
   private final PluginEvents events;
 
   private NtlmExchange exchange;
-  private String account;
-  private TokenHandle token;
-  private boolean released;
+  private volatile String account;
 
   NtlmContext(
       AuthenticationPlugin plugin,
@@ -51,7 +51,7 @@ final class NtlmContext implements AuthenticationContext {
       PluginEvents events) {
     this.plugin = plugin;
     this.mechanism = mechanism;
-    this.tokens = tokens;
+    this.token = new OwnedToken(tokens);
     this.events = events;
     this.exchange = mechanism.newExchange();
   }
@@ -64,9 +64,6 @@ final class NtlmContext implements AuthenticationContext {
 
   @Override
   public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
-    }
     out.set(plugin);
     return HResult.S_OK;
   }
@@ -79,9 +76,6 @@ final class NtlmContext implements AuthenticationContext {
       CommandContext command,
       AuthenticationCallback callback,
       Object context) {
-    if (callback == null) {
-      return HResult.E_INVALIDARG;
-    }
     Outcome outcome = new Outcome(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED);
     try {
       outcome = decide(responseBlob, user);
@@ -101,10 +95,10 @@ final class NtlmContext implements AuthenticationContext {
   }
 
   private synchronized Outcome decide(byte[] blob, UserContext user) {
-    if (released) {
+    if (token.isReleased()) {
       return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
-    if (blob == null || blob.length == 0) {
+    if (blob.length == 0) {
       exchange = mechanism.newExchange();
       return new Outcome(AuthenticationResult.CONTINUE, new byte[0], HResult.S_OK);
     }
@@ -147,12 +141,12 @@ final class NtlmContext implements AuthenticationContext {
     NtlmStep.Refused refused = (NtlmStep.Refused) step;
     String reason = refused.reason();
     String name = refused.user();
-    if (name != null && !name.isEmpty() && user != null) {
+    if (name != null && !name.isEmpty()) {
       user.setUserName(name); // so that the host's lockout counts the failure against the account
     }
-    events.information(
+    events.refused(
         "NTLM logon from "
-            + (user == null ? "?" : user.ipAddress())
+            + user.ipAddress()
             + (name == null || name.isEmpty() ? "" : " as " + AuthenticateVerifier.shown(name))
             + " refused: "
             + reason);
@@ -160,11 +154,10 @@ final class NtlmContext implements AuthenticationContext {
   }
 
   private Outcome logOn(NtlmStep.Authenticated ok, UserContext user) {
-    Out<TokenHandle> issued = new Out<>();
-    HResult hr = tokens.logonUser(ok.account(), NtlmAuthenticationPlugin.PACKAGE, issued);
+    HResult hr = token.logOn(ok.account(), NtlmAuthenticationPlugin.PACKAGE);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
       // Disabled or deleted since its NT hash was read a moment ago.
-      events.information(
+      events.refused(
           "NTLM logon as "
               + AuthenticateVerifier.shown(ok.account())
               + " refused: the host no longer logs this account on");
@@ -174,65 +167,33 @@ final class NtlmContext implements AuthenticationContext {
       // The host is too busy now: not the client's fault and not a broken plug-in.
       return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
-    if (hr.failed() || issued.get() == null) {
-      HResult code = hr.failed() ? hr : HResult.E_POINTER;
+    if (hr.failed()) {
       return new Outcome(
           AuthenticationResult.ERROR,
           null,
-          events.error(code, "the host's logonUser for an NTLM-verified account answered " + hr));
+          events.error(hr, "the host's logonUser for an NTLM-verified account answered " + hr));
     }
-    if (token != null) {
-      tokens.closeHandle(
-          token); // a second logon on one connection replaces the token: never leak it
-    }
-    token = issued.get();
     account = ok.account();
-    if (user != null) {
-      user.setUserName(ok.account());
-    }
+    user.setUserName(ok.account());
     return new Outcome(AuthenticationResult.SUCCESS, null, HResult.S_OK);
   }
 
   @Override
-  public synchronized HResult getLogicalUserId(Out<String> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
-    }
+  public HResult getLogicalUserId(Out<String> out) {
     out.set(account);
     return HResult.S_OK;
   }
 
   @Override
-  public HResult getImpersonationAccountName(Out<String> out) {
-    // The host takes the account's qualified name from the token.
-    return HResult.E_NOTIMPL;
+  public HResult getImpersonationToken(Out<TokenHandle> out) {
+    return token.handOut(out);
   }
 
   @Override
-  public synchronized HResult getImpersonationToken(Out<TokenHandle> out) {
-    if (out == null) {
-      return HResult.E_POINTER;
+  public void release() {
+    synchronized (this) {
+      exchange = null;
     }
-    if (released) {
-      return HResult.SEC_E_INVALID_HANDLE;
-    }
-    if (token == null) {
-      return HResult.SEC_E_NO_IMPERSONATION;
-    }
-    out.set(token); // the context's own handle, not a duplicate: the host never closes it
-    return HResult.S_OK;
-  }
-
-  @Override
-  public synchronized void release() {
-    if (released) {
-      return;
-    }
-    released = true;
-    exchange = null;
-    if (token != null) {
-      tokens.closeHandle(token);
-      token = null;
-    }
+    token.release();
   }
 }

@@ -11,6 +11,6 @@
  * {@code NtlmSettings} the named values; {@code NtlmMessages} with {@code MessageReader} and {@code
  * AvPairs} the wire format, parsed so that no client-chosen offset or length is trusted; {@code
  * AuthenticateVerifier} the decision on an AUTHENTICATE; {@code NtlmCrypto} and {@code Md4} the
- * MS-NLMP functions; {@code PluginEvents} the event log.
+ * MS-NLMP functions; the event log is the API's {@code PluginEvents}.
  */
 package org.authhost.plugins.ntlm;

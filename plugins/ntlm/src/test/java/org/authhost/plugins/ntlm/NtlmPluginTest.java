@@ -21,6 +21,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.authhost.api.TokenHandle;
+import org.authhost.api.support.PluginEvents;
 import org.junit.jupiter.api.Test;
 
 /** The plug-in as the host sees it: results, blobs, events and token ownership. */
@@ -126,7 +127,7 @@ class NtlmPluginTest {
     assertEquals(
         AuthenticationResult.DENIED, h.connect().logOn(h.client(longName, "", PASSWORD)).result());
     String text = h.server.texts(EventLevel.INFORMATION).get(0);
-    assertTrue(text.length() <= PluginEvents.MAX_TEXT + 3, text);
+    assertTrue(text.length() <= PluginEvents.MAX_CLIENT_TEXT + 3, text);
     assertTrue(text.contains("xxx...'"), text);
   }
 
