@@ -4,7 +4,10 @@ package org.authhost.api;
  * The bits an {@link AuthenticationPlugin} reports from {@link AuthenticationPlugin#getFlags}; they
  * combine with bitwise OR.
  *
- * <p>WMS counterpart: {@code WMS_AUTHENTICATION_FLAGS}, same names and values.
+ * <p>WMS counterpart: {@code WMS_AUTHENTICATION_FLAGS}, same names and values for the four WMS
+ * bits. The bits from {@code 0x100} up are AuthHost's (API 1.3): what WMS knew of each protocol by
+ * its own code, the host now learns from the plug-in, so that it never decides anything by a
+ * protocol's name.
  */
 public final class AuthenticationFlags {
   /** Challenge and response are text (Digest is; NTLM is not). */
@@ -18,6 +21,35 @@ public final class AuthenticationFlags {
 
   /** The server starts with a challenge; the client's response depends on it. */
   public static final int CHALLENGE_FIRST = 0x08;
+
+  /**
+   * The exchange is bound to the client's connection (NTLM, Negotiate): the host keeps one context
+   * per connection across requests, releases it when the connection closes, and never moves a logon
+   * to another connection. Without it a context lives for one request (RFC 9110 §11: HTTP
+   * authentication is per request).
+   *
+   * @since API 1.3
+   */
+  public static final int CONNECTION_BOUND = 0x100;
+
+  /**
+   * The client sends its password itself (Basic): the host offers the protocol only where the
+   * client's own leg is TLS or loopback, and passes a password the client gave outside the
+   * authentication header (in a URL or a payload, see {@link CommandContext#passwordCredential()})
+   * to this plug-in only.
+   *
+   * @since API 1.3
+   */
+  public static final int SENDS_PASSWORD = 0x200;
+
+  /**
+   * A blob sent with SUCCESS is the value of an {@code Authentication-Info} field (RFC 9110
+   * §11.6.3, Digest's {@code rspauth}), not a final token of the protocol's own scheme (which the
+   * host sends as {@code WWW-Authenticate: <scheme> <blob>}, as Negotiate's mutual authentication).
+   *
+   * @since API 1.3
+   */
+  public static final int AUTHENTICATION_INFO = 0x400;
 
   private AuthenticationFlags() {
     throw new AssertionError("constants only");
@@ -35,7 +67,10 @@ public final class AuthenticationFlags {
     append(b, flags, CLIENT_SHOWS_UI, "CLIENT_SHOWS_UI");
     append(b, flags, ANONYMOUS, "ANONYMOUS");
     append(b, flags, CHALLENGE_FIRST, "CHALLENGE_FIRST");
-    int unknown = flags & ~0x0F;
+    append(b, flags, CONNECTION_BOUND, "CONNECTION_BOUND");
+    append(b, flags, SENDS_PASSWORD, "SENDS_PASSWORD");
+    append(b, flags, AUTHENTICATION_INFO, "AUTHENTICATION_INFO");
+    int unknown = flags & ~0x70F;
     if (unknown != 0) {
       append(b, unknown, unknown, String.format("0x%X", unknown));
     }

@@ -56,4 +56,16 @@ public interface ServerContext {
   default Clock clock() {
     return Clock.systemUTC();
   }
+
+  /**
+   * State the host keeps for this plug-in across plug-in versions and, when configured, across
+   * hosts: see {@link StateService}.
+   *
+   * @throws UnsupportedOperationException from a server context that predates API 1.3 (a plug-in
+   *     that declares {@code api-version=1.3} never gets one)
+   * @since API 1.3
+   */
+  default StateService state() {
+    throw new UnsupportedOperationException("this host predates API 1.3: no state service");
+  }
 }

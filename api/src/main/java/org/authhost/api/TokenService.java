@@ -1,5 +1,7 @@
 package org.authhost.api;
 
+import java.util.List;
+
 /**
  * Issues access tokens for users a plug-in has verified, as handles in the host's handle table.
  *
@@ -53,4 +55,35 @@ public interface TokenService {
    *     or never issued
    */
   HResult closeHandle(TokenHandle handle);
+
+  /**
+   * Issues a token for a principal another party proved (an OpenID Connect provider's signed token,
+   * a signed URL) that has no local account: the token's user is a SID the host derives from {@code
+   * authenticationPackage} and {@code principal} (the same pair always gives the same SID), its
+   * groups are Everyone, Authenticated Users and the named local groups, so that publishing points'
+   * ACLs apply to it as to any account. The caller owns the handle as with {@link
+   * #logonUser(String, String, Out)}.
+   *
+   * <p>Windows counterpart: {@code LsaLogonUser} with {@code S4U} or a Kerberos ticket carrying a
+   * PAC for a principal of a trusted realm: the token's groups come from the proof, not from a
+   * local account.
+   *
+   * @param principal who the proof names, e.g. {@code alice@idp.example} ({@code sub} or {@code
+   *     preferred_username} of a token); shown in the audit
+   * @param localGroups names of the host's local groups the proof maps to (the operator configures
+   *     the mapping in the plug-in's settings); may be empty
+   * @param authenticationPackage the package that verified the proof
+   * @param token receives the new handle
+   * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for an empty principal or a name
+   *     that is not a local group; {@link HResult#E_ACCESSDENIED} when the operator has not granted
+   *     this plug-in the capability; {@link HResult#E_NOTIMPL} from a host before API 1.3
+   * @since API 1.3
+   */
+  default HResult logonPrincipal(
+      String principal,
+      List<String> localGroups,
+      String authenticationPackage,
+      Out<TokenHandle> token) {
+    return HResult.E_NOTIMPL;
+  }
 }

@@ -32,6 +32,16 @@ class ApiTypesTest {
     assertEquals("TEXT_CHALLENGE|CHALLENGE_FIRST", AuthenticationFlags.toString(9));
     assertEquals("ANONYMOUS", AuthenticationFlags.toString(4));
     assertEquals("0", AuthenticationFlags.toString(0));
+    assertEquals(
+        "TEXT_CHALLENGE|CONNECTION_BOUND|SENDS_PASSWORD|AUTHENTICATION_INFO|0x800",
+        AuthenticationFlags.toString(0x1 | 0x100 | 0x200 | 0x400 | 0x800));
+  }
+
+  @Test
+  void aPasswordCredentialNeverShowsItsPassword() {
+    PasswordCredential c = new PasswordCredential("alice", "s3cret");
+    assertFalse(c.toString().contains("s3cret"), c.toString());
+    assertThrows(IllegalArgumentException.class, () -> new PasswordCredential("alice", null));
   }
 
   @Test

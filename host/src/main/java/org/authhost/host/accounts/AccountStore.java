@@ -151,6 +151,15 @@ public final class AccountStore implements AccountDirectory {
     if (user.isPresent()) {
       return Optional.of(userSid(s, user.get()));
     }
+    return groupSid(s, name);
+  }
+
+  @Override
+  public Optional<Sid> findGroupSid(String name) {
+    return name == null ? Optional.empty() : groupSid(current(), name);
+  }
+
+  private Optional<Sid> groupSid(Snapshot s, String name) {
     AccountNames.Qualified q = AccountNames.parse(name);
     GroupData g = s.groups.get(AccountNames.key(q.name()));
     if (g == null) {

@@ -11,8 +11,11 @@ import java.time.Clock;
 import org.authhost.api.CredentialService;
 import org.authhost.api.EventLog;
 import org.authhost.api.ServerContext;
+import org.authhost.api.StateService;
 import org.authhost.api.TokenService;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.state.LocalStateService;
+import org.authhost.host.state.PluginState;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.tokens.TokenTable;
 
@@ -31,6 +34,7 @@ final class HostServerContext implements ServerContext {
   private final CredentialService credentials;
   private final Path pluginData;
   private final HostClock clock;
+  private final StateService state;
   private volatile boolean shuttingDown;
 
   @Inject
@@ -39,7 +43,8 @@ final class HostServerContext implements ServerContext {
       HostEventLog eventLog,
       TokenTable tokens,
       CredentialService credentials,
-      HostClock clock) {
+      HostClock clock,
+      LocalStateService state) {
     this.serverName = config.serverName();
     this.eventLog = eventLog;
     this.table = tokens;
@@ -47,11 +52,13 @@ final class HostServerContext implements ServerContext {
     this.credentials = credentials;
     this.pluginData = config.dataDirectory().resolve("plugin-data");
     this.clock = clock;
+    this.state = state;
   }
 
   /** The context one plug-in is initialized with. */
   ServerContext forPlugin(String pluginId) {
     TokenService own = table.serviceFor(pluginId);
+    StateService ownState = new PluginState(state, pluginId);
     HostServerContext server = this;
     return new ServerContext() {
       @Override
@@ -72,6 +79,11 @@ final class HostServerContext implements ServerContext {
       @Override
       public TokenService tokenService() {
         return own;
+      }
+
+      @Override
+      public StateService state() {
+        return ownState;
       }
 
       @Override

@@ -19,4 +19,12 @@ public interface AccountDirectory {
   default Optional<Sid> findSid(String name) {
     return find(name).map(Account::sid);
   }
+
+  /**
+   * The SID of a local group (never of a user account) with this name, for tokens whose groups come
+   * from another party's proof ({@code logonPrincipal}). The default knows none.
+   */
+  default Optional<Sid> findGroupSid(String name) {
+    return Optional.empty();
+  }
 }

@@ -114,6 +114,59 @@ public final class TokenTable implements TokenService {
     return HResult.S_OK;
   }
 
+  @Override
+  public HResult logonPrincipal(
+      String principal,
+      List<String> localGroups,
+      String authenticationPackage,
+      Out<TokenHandle> token) {
+    return issueForPrincipal(HOST, principal, localGroups, authenticationPackage, token);
+  }
+
+  /**
+   * A token for a principal without a local account: its user SID is derived from the package and
+   * the principal (stable, and in an authority no local account uses), its groups are Everyone,
+   * Authenticated Users and the named local groups.
+   */
+  private HResult issueForPrincipal(
+      String owner,
+      String principal,
+      List<String> localGroups,
+      String authenticationPackage,
+      Out<TokenHandle> token) {
+    if (principal == null
+        || principal.isBlank()
+        || localGroups == null
+        || authenticationPackage == null) {
+      return HResult.E_INVALIDARG;
+    }
+    List<Sid> groups = new ArrayList<>();
+    groups.add(Sid.EVERYONE);
+    groups.add(Sid.AUTHENTICATED_USERS);
+    for (String name : localGroups) {
+      Optional<Sid> group = accounts.findGroupSid(name);
+      if (group.isEmpty()) {
+        return HResult.E_INVALIDARG;
+      }
+      if (!groups.contains(group.get())) {
+        groups.add(group.get());
+      }
+    }
+    long handle = next.addAndGet(4);
+    open.put(
+        handle,
+        new Issued(
+            new AccessToken(
+                PrincipalSids.of(authenticationPackage, principal),
+                groups,
+                principal,
+                authenticationPackage,
+                clock.instant()),
+            owner));
+    token.set(new TokenHandle(handle));
+    return HResult.S_OK;
+  }
+
   /** The host's view: any open handle. */
   @Override
   public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
@@ -175,6 +228,16 @@ public final class TokenTable implements TokenService {
           Out<TokenHandle> token) {
         return TokenTable.this.issueWithPassword(
             pluginId, accountName, password, authenticationPackage, token);
+      }
+
+      @Override
+      public HResult logonPrincipal(
+          String principal,
+          List<String> localGroups,
+          String authenticationPackage,
+          Out<TokenHandle> token) {
+        return TokenTable.this.issueForPrincipal(
+            pluginId, principal, localGroups, authenticationPackage, token);
       }
 
       @Override

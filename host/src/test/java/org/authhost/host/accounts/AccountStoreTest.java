@@ -169,6 +169,18 @@ class AccountStoreTest {
   }
 
   @Test
+  void findGroupSidAnswersForGroupsOnlyNeverForAUser() throws Exception {
+    AccountStore store = store();
+    store.addUser("mia", "", List.of(), null);
+    GroupView editors = store.addGroup("Editors");
+    assertEquals(Optional.of(editors.sid()), store.findGroupSid("editors"));
+    assertEquals(Optional.of(Sid.ADMINISTRATORS), store.findGroupSid("BUILTIN\\Administrators"));
+    assertTrue(store.findGroupSid("mia").isEmpty(), "a user is not a group");
+    assertTrue(store.findGroupSid("Administrator").isEmpty(), "nor is the Administrator account");
+    assertTrue(store.findGroupSid("OTHER\\Editors").isEmpty());
+  }
+
+  @Test
   void secretsAreKeptForNtlmAndDigest() throws Exception {
     AccountStore store = store();
     store.addUser("Mufasa", "", List.of(), "Circle Of Life".toCharArray());

@@ -20,6 +20,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.Sid;
 import org.authhost.api.TokenHandle;
+import org.authhost.api.TokenService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -286,5 +287,73 @@ class TokenTableTest {
     assertFalse(table.isOpen(a2.get()));
     assertTrue(table.isOpen(mine));
     assertEquals(1, table.openHandles());
+  }
+
+  /** A directory with the built-in accounts and one local group, Viewers. */
+  private static final class WithViewers implements AccountDirectory {
+    static final Sid VIEWERS = new Sid("S-1-5-21-1-2-3-1001");
+    private final AccountDirectory accounts;
+
+    WithViewers(AccountDirectory accounts) {
+      this.accounts = accounts;
+    }
+
+    @Override
+    public Optional<Account> find(String accountName) {
+      return accounts.find(accountName);
+    }
+
+    @Override
+    public Optional<Sid> findGroupSid(String name) {
+      return "Viewers".equalsIgnoreCase(name) ? Optional.of(VIEWERS) : Optional.empty();
+    }
+  }
+
+  @Test
+  void aPrincipalWithoutAnAccountGetsAStableSidAndOnlyItsMappedLocalGroups() {
+    TokenTable t = new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
+    Out<TokenHandle> first = new Out<>();
+    assertEquals(
+        HResult.S_OK, t.logonPrincipal("alice@idp.example", List.of("Viewers"), "OIDC", first));
+    Out<AccessToken> about = new Out<>();
+    assertEquals(HResult.S_OK, t.queryToken(first.get(), about));
+    AccessToken token = about.get();
+    assertEquals("alice@idp.example", token.accountName());
+    assertTrue(token.user().value().startsWith("S-1-9-"), token.user().value());
+    assertEquals(
+        List.of(Sid.EVERYONE, Sid.AUTHENTICATED_USERS, WithViewers.VIEWERS), token.groups());
+
+    Out<TokenHandle> again = new Out<>();
+    t.logonPrincipal("alice@idp.example", List.of(), "OIDC", again);
+    t.queryToken(again.get(), about);
+    assertEquals(token.user(), about.get().user(), "the same principal, the same SID");
+    t.logonPrincipal("bob@idp.example", List.of(), "OIDC", again);
+    t.queryToken(again.get(), about);
+    assertNotEquals(token.user(), about.get().user());
+  }
+
+  @Test
+  void aPrincipalCannotBeGivenAnAccountsSidOrAnUnknownGroup() {
+    TokenTable t = new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
+    Out<TokenHandle> handle = new Out<>();
+    assertEquals(
+        HResult.E_INVALIDARG,
+        t.logonPrincipal("mallory", List.of("Administrator"), "OIDC", handle),
+        "an account's name is not a group");
+    assertEquals(
+        HResult.E_INVALIDARG, t.logonPrincipal("mallory", List.of("Nope"), "OIDC", handle));
+    assertEquals(HResult.E_INVALIDARG, t.logonPrincipal(" ", List.of(), "OIDC", handle));
+    assertFalse(handle.isSet());
+    assertEquals(0, t.openHandles());
+  }
+
+  @Test
+  void aPluginsPrincipalTokenIsItsOwnAsAnyOther() {
+    TokenTable t = new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
+    TokenService mine = t.serviceFor("oidc");
+    Out<TokenHandle> handle = new Out<>();
+    assertEquals(HResult.S_OK, mine.logonPrincipal("alice", List.of(), "OIDC", handle));
+    assertEquals(HResult.SEC_E_INVALID_HANDLE, t.serviceFor("other").closeHandle(handle.get()));
+    assertEquals(HResult.S_OK, mine.closeHandle(handle.get()));
   }
 }

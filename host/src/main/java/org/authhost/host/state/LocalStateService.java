@@ -1,0 +1,180 @@
+package org.authhost.host.state;
+
+import com.google.inject.Inject;
+import com.google.inject.Singleton;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.StateService;
+import org.authhost.host.time.HostClock;
+
+/**
+ * The host's own state store, in this process's memory: what plug-ins keep through {@link
+ * StateService} (each through its {@link PluginState} view) lives here, so it outlives a plug-in
+ * version. A shared store for several hosts implements the same interface.
+ *
+ * <p>Expiry runs on the host clock's monotonic reading, so a test's fake clock expires entries
+ * without waiting. The store is bounded: clients decide how many nonces and counters exist, and an
+ * unbounded map would let them take the heap; when full of live entries a write is refused ({@link
+ * HResult#NS_E_NO_NEW_CONNECTIONS}: the client gets a 503, never an accepted replay).
+ */
+@Singleton
+public final class LocalStateService implements StateService {
+  /** Entries kept at most by default: about 200 MB of small keys at the worst. */
+  public static final int DEFAULT_MAX_ENTRIES = 1_000_000;
+
+  private static final long SWEEP_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** A value, or a counter, and when it expires (host clock nanoseconds). */
+  private record Entry(byte[] value, long counter, long expiresAt) {}
+
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final HostClock clock;
+  private final int maxEntries;
+  private final AtomicLong lastSweep;
+
+  @Inject
+  LocalStateService(HostClock clock) {
+    this(clock, DEFAULT_MAX_ENTRIES);
+  }
+
+  /** A store that keeps at most {@code maxEntries} live entries. */
+  public LocalStateService(HostClock clock, int maxEntries) {
+    this.clock = clock;
+    this.maxEntries = maxEntries;
+    this.lastSweep = new AtomicLong(clock.nanoTime() - SWEEP_INTERVAL_NANOS);
+  }
+
+  @Override
+  public HResult claim(String key, Duration ttl, Out<Boolean> first) {
+    if (!validTtl(ttl)) {
+      return HResult.E_INVALIDARG;
+    }
+    long now = clock.nanoTime();
+    if (!live(entries.get(key), now) && !roomFor(now)) {
+      return HResult.NS_E_NO_NEW_CONNECTIONS;
+    }
+    boolean[] created = {false};
+    entries.compute(
+        key,
+        (k, old) -> {
+          if (live(old, now)) {
+            return old;
+          }
+          created[0] = true;
+          return new Entry(null, 0, expiry(now, ttl));
+        });
+    first.set(created[0]);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult increment(String key, Duration ttl, Out<Long> value) {
+    if (!validTtl(ttl)) {
+      return HResult.E_INVALIDARG;
+    }
+    long now = clock.nanoTime();
+    if (!live(entries.get(key), now) && !roomFor(now)) {
+      return HResult.NS_E_NO_NEW_CONNECTIONS;
+    }
+    Entry after =
+        entries.compute(
+            key,
+            (k, old) ->
+                live(old, now)
+                    ? new Entry(null, old.counter() + 1, old.expiresAt())
+                    : new Entry(null, 1, expiry(now, ttl)));
+    value.set(after.counter());
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getOrPut(String key, byte[] value, Duration ttl, Out<byte[]> current) {
+    if (!validTtl(ttl) || value == null || value.length > MAX_VALUE_BYTES) {
+      return HResult.E_INVALIDARG;
+    }
+    long now = clock.nanoTime();
+    if (!live(entries.get(key), now) && !roomFor(now)) {
+      return HResult.NS_E_NO_NEW_CONNECTIONS;
+    }
+    Entry after =
+        entries.compute(
+            key,
+            (k, old) ->
+                live(old, now) && old.value() != null
+                    ? old
+                    : new Entry(value.clone(), 0, expiry(now, ttl)));
+    current.set(after.value().clone());
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult get(String key, Out<byte[]> value) {
+    Entry e = entries.get(key);
+    if (!live(e, clock.nanoTime()) || e.value() == null) {
+      return HResult.S_FALSE;
+    }
+    value.set(e.value().clone());
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult put(String key, byte[] value, Duration ttl) {
+    if (!validTtl(ttl) || value == null || value.length > MAX_VALUE_BYTES) {
+      return HResult.E_INVALIDARG;
+    }
+    long now = clock.nanoTime();
+    if (!live(entries.get(key), now) && !roomFor(now)) {
+      return HResult.NS_E_NO_NEW_CONNECTIONS;
+    }
+    entries.put(key, new Entry(value.clone(), 0, expiry(now, ttl)));
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult delete(String key) {
+    Entry removed = entries.remove(key);
+    return live(removed, clock.nanoTime()) ? HResult.S_OK : HResult.S_FALSE;
+  }
+
+  /** Live entries and expired ones not yet swept: for tests and diagnostics. */
+  int size() {
+    return entries.size();
+  }
+
+  /**
+   * Whether one more entry fits: when the map is at its bound, expired entries are swept first, at
+   * most once a second of the host clock so that a full store of live entries does not make every
+   * write scan it.
+   */
+  private boolean roomFor(long now) {
+    if (entries.size() < maxEntries) {
+      return true;
+    }
+    long last = lastSweep.get();
+    if (now - last >= SWEEP_INTERVAL_NANOS && lastSweep.compareAndSet(last, now)) {
+      entries.values().removeIf(e -> !live(e, now));
+    }
+    return entries.size() < maxEntries;
+  }
+
+  private static boolean live(Entry e, long now) {
+    return e != null && now - e.expiresAt() < 0;
+  }
+
+  private static long expiry(long now, Duration ttl) {
+    long nanos;
+    try {
+      nanos = ttl.toNanos();
+    } catch (ArithmeticException tooLong) {
+      nanos = Long.MAX_VALUE / 2;
+    }
+    return now + Math.min(nanos, Long.MAX_VALUE / 2);
+  }
+
+  private static boolean validTtl(Duration ttl) {
+    return ttl != null && !ttl.isNegative() && !ttl.isZero();
+  }
+}

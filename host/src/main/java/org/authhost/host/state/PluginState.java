@@ -1,0 +1,69 @@
+package org.authhost.host.state;
+
+import java.time.Duration;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.StateService;
+
+/**
+ * One plug-in's view of the host's state store: its keys are prefixed with its id, so two plug-ins
+ * never meet and every version of one plug-in finds what the previous one left. Keys are checked
+ * here, once, for every store behind it.
+ */
+public final class PluginState implements StateService {
+  private final StateService store;
+  private final String prefix;
+
+  /**
+   * @param store the host's store
+   * @param pluginId the plug-in's id (the descriptor's {@code id}, stable across versions)
+   */
+  public PluginState(StateService store, String pluginId) {
+    this.store = store;
+    this.prefix = "plugin/" + pluginId + "/";
+  }
+
+  @Override
+  public HResult claim(String key, Duration ttl, Out<Boolean> first) {
+    return validKey(key) ? store.claim(prefix + key, ttl, first) : HResult.E_INVALIDARG;
+  }
+
+  @Override
+  public HResult increment(String key, Duration ttl, Out<Long> value) {
+    return validKey(key) ? store.increment(prefix + key, ttl, value) : HResult.E_INVALIDARG;
+  }
+
+  @Override
+  public HResult getOrPut(String key, byte[] value, Duration ttl, Out<byte[]> current) {
+    return validKey(key) ? store.getOrPut(prefix + key, value, ttl, current) : HResult.E_INVALIDARG;
+  }
+
+  @Override
+  public HResult get(String key, Out<byte[]> value) {
+    return validKey(key) ? store.get(prefix + key, value) : HResult.E_INVALIDARG;
+  }
+
+  @Override
+  public HResult put(String key, byte[] value, Duration ttl) {
+    return validKey(key) ? store.put(prefix + key, value, ttl) : HResult.E_INVALIDARG;
+  }
+
+  @Override
+  public HResult delete(String key) {
+    return validKey(key) ? store.delete(prefix + key) : HResult.E_INVALIDARG;
+  }
+
+  /** 1 to {@link #MAX_KEY_LENGTH} printable ASCII characters: safe as a key in any store. */
+  static boolean validKey(String key) {
+    if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x21 || c > 0x7E) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,37 @@
+package org.authhost.host.tokens;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.authhost.api.Sid;
+
+/**
+ * The user SID of a principal without a local account. Windows gives such principals SIDs under an
+ * authority of their own (a trusted domain's, or S-1-9 for resource managers); here it is S-1-9
+ * followed by four sub-authorities taken from SHA-256 of the package and the principal: the same
+ * principal always gets the same SID, which no local account (S-1-5-21-...) can ever have.
+ */
+final class PrincipalSids {
+  private PrincipalSids() {}
+
+  static Sid of(String authenticationPackage, String principal) {
+    byte[] h;
+    try {
+      h =
+          MessageDigest.getInstance("SHA-256")
+              .digest((authenticationPackage + "\n" + principal).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    StringBuilder sid = new StringBuilder("S-1-9");
+    for (int i = 0; i < 4; i++) {
+      long part =
+          ((h[4 * i] & 0xFFL) << 24)
+              | ((h[4 * i + 1] & 0xFFL) << 16)
+              | ((h[4 * i + 2] & 0xFFL) << 8)
+              | (h[4 * i + 3] & 0xFFL);
+      sid.append('-').append(part);
+    }
+    return new Sid(sid.toString());
+  }
+}
