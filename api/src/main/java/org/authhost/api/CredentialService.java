@@ -41,4 +41,19 @@ public interface CredentialService {
    *     account or one without a password
    */
   HResult getNtHash(String accountName, Out<byte[]> ntHash);
+
+  /**
+   * Whether the host keeps Digest secrets for {@code realm} with {@code algorithm}'s hash (the
+   * realms of its {@code accounts.digestRealms}): a Digest plug-in asks it when it is enabled, so
+   * that a realm the host keeps nothing for fails the enable with the fix rather than every logon.
+   *
+   * @param algorithm {@code MD5}, {@code SHA-256} or {@code SHA-512-256} (a {@code -sess} variant
+   *     answers for its base)
+   * @return {@link HResult#S_OK} when it does; {@link HResult#S_FALSE} when it does not; {@link
+   *     HResult#E_NOTIMPL} from a host before API 1.3
+   * @since API 1.3
+   */
+  default HResult keepsDigestSecrets(String realm, String algorithm) {
+    return HResult.E_NOTIMPL;
+  }
 }

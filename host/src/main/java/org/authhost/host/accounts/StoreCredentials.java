@@ -44,6 +44,16 @@ public final class StoreCredentials implements CredentialService {
   }
 
   @Override
+  public HResult keepsDigestSecrets(String realm, String algorithm) {
+    return realm != null
+            && algorithm != null
+            && Secrets.digestAlgorithm(algorithm) != null
+            && store.digestRealms().contains(realm)
+        ? HResult.S_OK
+        : HResult.S_FALSE;
+  }
+
+  @Override
   public HResult findUserByHash(
       String realm, String algorithm, String userhash, Out<String> accountName) {
     String alg = algorithm == null ? null : Secrets.digestAlgorithm(algorithm);

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.authhost.api.AccessToken;
@@ -56,14 +55,6 @@ import org.authhost.host.tokens.TokenTable;
  */
 @Singleton
 final class AuthenticationDriver {
-  /** Protocols whose context lives with the connection rather than the request. */
-  static final Set<String> CONNECTION_BOUND = Set.of("ntlm", "negotiate", "kerberos");
-
-  /**
-   * Protocols that carry the password itself: offered only over TLS or on loopback (RFC 7617 §4).
-   */
-  static final Set<String> CLEARTEXT = Set.of("basic");
-
   private final PluginHost plugins;
   private final TokenTable tokens;
   private final LogonThrottle throttle;
@@ -133,9 +124,10 @@ final class AuthenticationDriver {
       AuthenticationOutcome already = a.connection().authenticated();
       String by = a.connection().authenticatedPlugin();
       // Only where that plug-in is offered: another publishing point may demand another protocol.
-      if (already != null && offered.stream().anyMatch(p -> p.id().equals(by))) {
+      Optional<PluginView> boundBy = offered.stream().filter(p -> p.id().equals(by)).findFirst();
+      if (already != null && boundBy.isPresent()) {
         // A connection-bound handshake already proved who this connection is.
-        return CompletableFuture.completedFuture(authorize(a, already, by, offered));
+        return CompletableFuture.completedFuture(authorize(a, already, boundBy.get(), offered));
       }
       PluginView first = offered.get(0);
       if (AuthenticationFlags.has(first.flags(), AuthenticationFlags.ANONYMOUS)) {
@@ -177,7 +169,7 @@ final class AuthenticationDriver {
 
   private CompletableFuture<Verdict> attempt(
       Attempt a, PluginView plugin, String credentials, List<PluginView> offered) {
-    boolean bound = CONNECTION_BOUND.contains(plugin.protocol().toLowerCase(Locale.ROOT));
+    boolean bound = AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.CONNECTION_BOUND);
     AuthenticationSession session =
         bound
             ? a.connection().bound(plugin.protocol(), () -> plugins.session(plugin.id()))
@@ -229,11 +221,10 @@ final class AuthenticationDriver {
       }
       case DENIED -> {
         end(a, plugin, session, bound);
-        // stale=true (RFC 7616 §3.3): the credentials were right but the nonce had expired or was
-        // reused; the client just retries. Counting it would lock out clients that did nothing
-        // wrong.
-        boolean stale = saysStale(outcome.challenge());
-        if (!stale) {
+        // A benign refusal (DENIED with S_FALSE: Digest's stale nonce, RFC 7616 §3.3): the
+        // credentials were right, the client just retries. Counting it would lock out clients that
+        // did nothing wrong.
+        if (!outcome.benign()) {
           logonFailed(
               a, account, plugin, HResult.SEC_E_LOGON_DENIED, "credentials refused by the plug-in");
           for (LogonThrottle.Lockout lockout : throttle.failed(a.client().address(), key)) {
@@ -253,7 +244,7 @@ final class AuthenticationDriver {
         if (bound) {
           a.connection().authenticated(plugin.id(), outcome);
         }
-        Verdict v = authorize(a, outcome, plugin.id(), offered);
+        Verdict v = authorize(a, outcome, plugin, offered);
         if (!bound) {
           session.release();
         }
@@ -333,7 +324,7 @@ final class AuthenticationDriver {
                 return challenge(a, others, "authentication required");
               }
               logonSucceeded(a, outcome.accountName(), anonymous);
-              Verdict v = authorizeQuietly(a, outcome);
+              Verdict v = authorizeQuietly(a, outcome, anonymous);
               session.release();
               if (v instanceof Verdict.Serve) {
                 return done(v);
@@ -354,8 +345,9 @@ final class AuthenticationDriver {
 
   /** Authorizes and audits a refusal. */
   private Verdict authorize(
-      Attempt a, AuthenticationOutcome outcome, String pluginId, List<PluginView> offered) {
-    Verdict v = authorizeQuietly(a, outcome);
+      Attempt a, AuthenticationOutcome outcome, PluginView plugin, List<PluginView> offered) {
+    String pluginId = plugin.id();
+    Verdict v = authorizeQuietly(a, outcome, plugin);
     if (v instanceof Refusal r && r.kind() == Refusal.Kind.FORBIDDEN) {
       return r.audited(
           HResult.E_ACCESSDENIED,
@@ -374,12 +366,12 @@ final class AuthenticationDriver {
    * Checks the publishing point's ACL while impersonating the token: the thread's security context
    * is the client's for the check and is reverted afterwards, also when the check fails.
    */
-  private Verdict authorizeQuietly(Attempt a, AuthenticationOutcome outcome) {
+  private Verdict authorizeQuietly(Attempt a, AuthenticationOutcome outcome, PluginView plugin) {
     Right right = Right.forMethod(a.request().method());
     try (Impersonation ignored = tokens.impersonate(outcome.token())) {
       AccessToken current = Impersonation.current().orElseThrow();
       if (a.point().acl().permits(current, right)) {
-        return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, outcome));
+        return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, plugin, outcome));
       }
       return Refusal.forbidden();
     } catch (InvalidHandleException e) {
@@ -460,74 +452,13 @@ final class AuthenticationDriver {
   }
 
   /**
-   * Whether a challenge blob carries the auth-param {@code stale=true} (RFC 7616 §3.3) in any of
-   * its lines. Parsed as parameters, not searched as text, so that a quoted value (a realm, say)
-   * that happens to contain those characters cannot turn a refusal into a harmless one.
-   */
-  static boolean saysStale(byte[] blob) {
-    if (blob == null || blob.length == 0) {
-      return false;
-    }
-    for (String line : new String(blob, StandardCharsets.ISO_8859_1).split("\n")) {
-      int i = 0;
-      int n = line.length();
-      while (i < n) {
-        while (i < n
-            && (line.charAt(i) == ',' || line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-          i++;
-        }
-        int nameStart = i;
-        while (i < n && isTokenChar(line.charAt(i))) {
-          i++;
-        }
-        String name = line.substring(nameStart, i);
-        while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-          i++;
-        }
-        if (i >= n || line.charAt(i) != '=') {
-          // A bare token (the scheme, a token68): skip to the next separator.
-          while (i < n && line.charAt(i) != ',') {
-            i++;
-          }
-          continue;
-        }
-        i++;
-        while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-          i++;
-        }
-        StringBuilder value = new StringBuilder();
-        if (i < n && line.charAt(i) == '"') {
-          i++;
-          while (i < n && line.charAt(i) != '"') {
-            if (line.charAt(i) == '\\' && i + 1 < n) {
-              i++;
-            }
-            value.append(line.charAt(i++));
-          }
-          i++;
-        } else {
-          while (i < n
-              && line.charAt(i) != ','
-              && line.charAt(i) != ' '
-              && line.charAt(i) != '\t') {
-            value.append(line.charAt(i++));
-          }
-        }
-        if (name.equalsIgnoreCase("stale") && value.toString().equalsIgnoreCase("true")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
-   * What a plug-in's SUCCESS blob adds to the response: Digest's {@code Authentication-Info} (RFC
-   * 7616 §3.5), otherwise a final token under the scheme (Negotiate's mutual authentication, RFC
-   * 4559 §5).
+   * What a plug-in's SUCCESS blob adds to the response: an {@code Authentication-Info} field for a
+   * plug-in that declares {@link AuthenticationFlags#AUTHENTICATION_INFO} (Digest's {@code
+   * rspauth}, RFC 7616 §3.5), otherwise a final token under the scheme (Negotiate's mutual
+   * authentication, RFC 4559 §5).
    */
   private static List<Map.Entry<String, String>> finalWords(
-      Attempt a, AuthenticationOutcome outcome) {
+      Attempt a, PluginView plugin, AuthenticationOutcome outcome) {
     byte[] blob = outcome.challenge();
     if (blob == null || blob.length == 0 || a.authorization() == null) {
       return List.of();
@@ -539,7 +470,7 @@ final class AuthenticationDriver {
     String header = a.authorization().strip();
     int space = indexOfWhitespace(header);
     String scheme = space < 0 ? header : header.substring(0, space);
-    return scheme.equalsIgnoreCase("Digest")
+    return AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.AUTHENTICATION_INFO)
         ? List.of(Map.entry("Authentication-Info", value))
         : List.of(Map.entry("WWW-Authenticate", scheme + " " + value));
   }
@@ -554,7 +485,7 @@ final class AuthenticationDriver {
     if (!client.mayReceivePasswords()) {
       offered =
           offered.stream()
-              .filter(p -> !CLEARTEXT.contains(p.protocol().toLowerCase(Locale.ROOT)))
+              .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.SENDS_PASSWORD))
               .toList();
     }
     if (point.plugins().isEmpty()) {

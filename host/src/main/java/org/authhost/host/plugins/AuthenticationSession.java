@@ -144,7 +144,7 @@ public final class AuthenticationSession implements AutoCloseable {
       return;
     }
     if (callback.completion.isDone()) {
-      outcome.complete(finish(ctx, callback.completion.join(), timedOut));
+      outcome.complete(finish(ctx, callback.completion.join(), hr, timedOut));
       return;
     }
     // Like a call past its deadline, a missing callback is answered off the scheduler's thread.
@@ -172,7 +172,7 @@ public final class AuthenticationSession implements AutoCloseable {
           // The plug-in called back on its own thread: collect the identity where its calls run.
           guard.dispatch(
               plugin,
-              () -> outcome.complete(finish(ctx, done, timedOut)),
+              () -> outcome.complete(finish(ctx, done, hr, timedOut)),
               () -> outcome.complete(AuthenticationOutcome.error(refusal())));
         });
   }
@@ -210,9 +210,15 @@ public final class AuthenticationSession implements AutoCloseable {
   }
 
   private AuthenticationOutcome finish(
-      AuthenticationContext ctx, CallbackGuard.Completion done, Runnable timedOut) {
+      AuthenticationContext ctx,
+      CallbackGuard.Completion done,
+      HResult returned,
+      Runnable timedOut) {
     if (done.result() == AuthenticationResult.ERROR) {
       return AuthenticationOutcome.error(done.failure().failed() ? done.failure() : HResult.E_FAIL);
+    }
+    if (done.result() == AuthenticationResult.DENIED) {
+      return AuthenticationOutcome.denied(done.challenge(), returned);
     }
     if (done.result() != AuthenticationResult.SUCCESS) {
       return AuthenticationOutcome.of(done.result(), done.challenge());

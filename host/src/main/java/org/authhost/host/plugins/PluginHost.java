@@ -562,7 +562,10 @@ public final class PluginHost extends LifeCycle {
       plugin.describedAs(
           protocol.get(),
           packageName.get() == null ? "" : packageName.get(),
-          flags.get() == null ? 0 : flags.get());
+          LegacyProtocolFlags.apply(
+              plugin.descriptor().apiVersion(),
+              protocol.get(),
+              flags.get() == null ? 0 : flags.get()));
     }
     return hr.succeeded();
   }

@@ -96,6 +96,16 @@ class HttpServingTest {
         .writeTo(plugins, "bound.jar");
     PluginJar.of("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin")
         .writeTo(plugins, "throwing.jar");
+    // The same handshake from API 1.3 plug-ins: bound by the flag under a name the host never
+    // heard of, and not bound under the name "NTLM" without it.
+    PluginJar.of("bound", "org.authhost.testplugins.bound.BoundPlugin")
+        .with("id", "handshake")
+        .with("api-version", "1.3")
+        .writeTo(plugins, "handshake.jar");
+    PluginJar.of("bound", "org.authhost.testplugins.bound.BoundPlugin")
+        .with("id", "unflagged")
+        .with("api-version", "1.3")
+        .writeTo(plugins, "unflagged.jar");
 
     Path keystore = root.resolve("tls.p12");
     TestTls.writeKeyStore(keystore);
@@ -111,7 +121,11 @@ class HttpServingTest {
             "directory": "../plugins",
             "callTimeoutMillis": 2000,
             "callbackTimeoutMillis": 2000,
-            "order": ["anonymous", "basic", "bound", "throwing"]
+            "order": ["anonymous", "basic", "bound", "throwing", "handshake", "unflagged"],
+            "settings": {
+              "handshake": { "properties": { "protocol": "X-Handshake", "connectionBound": "true" } },
+              "unflagged": { "properties": { "protocol": "NTLM" } }
+            }
           },
           "http": {
             "port": 0,
@@ -129,6 +143,8 @@ class HttpServingTest {
                        { "type": "deny", "principal": "bob", "rights": ["read"] } ] },
             { "name": "blocked", "prefix": "/blocked/", "directory": "../media", "ipDeny": ["127.0.0.0/8"] },
             { "name": "nego", "prefix": "/nego/", "directory": "../media", "plugins": ["bound"] },
+            { "name": "handshake", "prefix": "/handshake/", "directory": "../media", "plugins": ["handshake"] },
+            { "name": "unflagged", "prefix": "/unflagged/", "directory": "../media", "plugins": ["unflagged"] },
             { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/base/" }
           ]
         }
@@ -386,6 +402,27 @@ class HttpServingTest {
     assertEquals(429, locked.status());
     assertTrue(locked.headers().toLowerCase().contains("retry-after:"), locked.headers());
     assertFalse(audit("lockout: account:carol").isEmpty());
+  }
+
+  @Test
+  void theHostBindsAHandshakeToTheConnectionByThePluginsFlagNotByItsName() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      out.write(get("/handshake/hello.txt", "X-Handshake hello"));
+      assertEquals(401, read(in).status());
+      out.write(get("/handshake/hello.txt", "X-Handshake proof"));
+      assertEquals(200, read(in).status(), "CONNECTION_BOUND under a name the host never heard of");
+      // A 1.3 plug-in named NTLM without the flag gets a fresh context per request: its second
+      // leg finds no first one.
+      out.write(get("/unflagged/hello.txt", "NTLM hello"));
+      assertEquals(401, read(in).status());
+      out.write(get("/unflagged/hello.txt", "NTLM proof"));
+      assertEquals(401, read(in).status(), "not bound: the name alone binds nothing");
+    }
   }
 
   @Test

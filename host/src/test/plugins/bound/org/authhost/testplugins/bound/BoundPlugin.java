@@ -17,18 +17,22 @@ import org.authhost.testplugins.TestPlugin;
 /**
  * A two-leg, connection-bound handshake under the scheme "Negotiate": "hello" gets the challenge
  * "round-2" (CONTINUE); "proof" on the same context succeeds as Guest. It logs the token handle it
- * issues, so a test can check the handle dies with the connection.
+ * issues, so a test can check the handle dies with the connection. Named values: {@code protocol}
+ * (default {@code Negotiate}) and {@code connectionBound=true}, which declares the API 1.3 flag
+ * {@code CONNECTION_BOUND}, so a test can show the host binds by the flag, not by the name.
  */
 public final class BoundPlugin extends TestPlugin {
   @Override
   public HResult getProtocolName(Out<String> name) {
-    name.set("Negotiate");
+    name.set(values.get("protocol", "Negotiate"));
     return HResult.S_OK;
   }
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    flags.set(AuthenticationFlags.CHALLENGE_FIRST);
+    boolean bound = values.get("connectionBound", "false").equals("true");
+    flags.set(
+        AuthenticationFlags.CHALLENGE_FIRST | (bound ? AuthenticationFlags.CONNECTION_BOUND : 0));
     return HResult.S_OK;
   }
 

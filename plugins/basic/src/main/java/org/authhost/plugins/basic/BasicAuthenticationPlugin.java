@@ -79,7 +79,10 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    flags.set(AuthenticationFlags.TEXT_CHALLENGE | AuthenticationFlags.CLIENT_SHOWS_UI);
+    flags.set(
+        AuthenticationFlags.TEXT_CHALLENGE
+            | AuthenticationFlags.CLIENT_SHOWS_UI
+            | AuthenticationFlags.SENDS_PASSWORD);
     return HResult.S_OK;
   }
 

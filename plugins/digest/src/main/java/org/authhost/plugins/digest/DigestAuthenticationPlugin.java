@@ -46,7 +46,6 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
   static final String PACKAGE = "AuthHost Digest";
 
   /** An account name to ask the host about at enable: only whether the realm is kept matters. */
-  private static final String PROBE_ACCOUNT = "authhost-digest-realm-probe";
 
   /** The tests' clock, or null for the host's (ServerContext.clock). */
   private final Clock ownClock;
@@ -128,10 +127,10 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     Set<String> bases = new LinkedHashSet<>();
     settings.algorithms().forEach(a -> bases.add(a.baseToken()));
     for (String base : bases) {
-      HResult hr = credentials.getDigestHa1(PROBE_ACCOUNT, settings.realm(), base, new Out<>());
-      if (hr.equals(HResult.E_INVALIDARG)) {
+      HResult hr = credentials.keepsDigestSecrets(settings.realm(), base);
+      if (hr.equals(HResult.S_FALSE)) {
         throw new PluginException(
-            hr,
+            HResult.E_INVALIDARG,
             "the host keeps no Digest secrets for realm '"
                 + settings.realm()
                 + "' ("
@@ -141,7 +140,7 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
                 + values.pluginId()
                 + ".properties.realm to one of accounts.digestRealms");
       }
-      if (hr.failed() && !hr.equals(HResult.E_LOGON_FAILURE)) {
+      if (hr.failed()) {
         throw new PluginException(
             hr,
             "the host's credential service answered "
@@ -214,11 +213,13 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    // Text challenge, the client asks its user for a password, and the server speaks first (nonce).
+    // Text challenge, the client asks its user for a password, the server speaks first (nonce),
+    // and the blob of a SUCCESS is Authentication-Info's value (rspauth).
     flags.set(
         AuthenticationFlags.TEXT_CHALLENGE
             | AuthenticationFlags.CLIENT_SHOWS_UI
-            | AuthenticationFlags.CHALLENGE_FIRST);
+            | AuthenticationFlags.CHALLENGE_FIRST
+            | AuthenticationFlags.AUTHENTICATION_INFO);
     return HResult.S_OK;
   }
 

@@ -102,7 +102,11 @@ final class DigestContext implements AuthenticationContext {
         refusals.refused(user.ipAddress(), denied.refusal());
       }
       return new Outcome(
-          AuthenticationResult.DENIED, verifier.challenges(denied.stale()), HResult.S_OK);
+          AuthenticationResult.DENIED,
+          verifier.challenges(denied.stale()),
+          // API 1.3: a stale nonce is a benign refusal (the credentials were right), which the host
+          // neither audits as a failed logon nor counts toward a lockout.
+          denied.stale() ? HResult.S_FALSE : HResult.S_OK);
     }
     if (verdict instanceof Verdict.Fault fault) {
       return new Outcome(

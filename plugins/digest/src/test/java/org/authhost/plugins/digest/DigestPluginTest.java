@@ -688,7 +688,7 @@ class DigestPluginTest {
     Out<Integer> flags = new Out<>();
     h.plugin.getFlags(flags);
     assertEquals(
-        "TEXT_CHALLENGE|CLIENT_SHOWS_UI|CHALLENGE_FIRST",
+        "TEXT_CHALLENGE|CLIENT_SHOWS_UI|CHALLENGE_FIRST|AUTHENTICATION_INFO",
         AuthenticationFlags.toString(flags.get()));
     Out<String> name = new Out<>();
     h.plugin.getProtocolName(name);

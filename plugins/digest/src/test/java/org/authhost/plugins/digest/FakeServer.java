@@ -179,6 +179,17 @@ final class FakeServer implements ServerContext {
       }
 
       @Override
+      public HResult keepsDigestSecrets(String realm, String algorithm) {
+        if (credentialsAnswer != null) {
+          return credentialsAnswer;
+        }
+        if (credentialsThrow != null) {
+          throw credentialsThrow;
+        }
+        return digestRealms.contains(realm) ? HResult.S_OK : HResult.S_FALSE;
+      }
+
+      @Override
       public HResult findUserByHash(
           String realm, String algorithm, String userhash, Out<String> accountName) {
         if (credentialsAnswer != null) {

@@ -206,7 +206,7 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
   public HResult getFlags(Out<Integer> flags) {
     // Binary tokens, no prompt (the client uses its logon session's ticket or hash), and the
     // server speaks first with a bare "WWW-Authenticate: Negotiate".
-    flags.set(AuthenticationFlags.CHALLENGE_FIRST);
+    flags.set(AuthenticationFlags.CHALLENGE_FIRST | AuthenticationFlags.CONNECTION_BOUND);
     return HResult.S_OK;
   }
 

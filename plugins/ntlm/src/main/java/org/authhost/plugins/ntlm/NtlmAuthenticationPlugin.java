@@ -106,7 +106,10 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
   public HResult getFlags(Out<Integer> flags) {
     // Binary tokens (not TEXT_CHALLENGE); the client needs credentials; the server's CHALLENGE
     // decides the client's response.
-    flags.set(AuthenticationFlags.CLIENT_SHOWS_UI | AuthenticationFlags.CHALLENGE_FIRST);
+    flags.set(
+        AuthenticationFlags.CLIENT_SHOWS_UI
+            | AuthenticationFlags.CHALLENGE_FIRST
+            | AuthenticationFlags.CONNECTION_BOUND);
     return HResult.S_OK;
   }
 

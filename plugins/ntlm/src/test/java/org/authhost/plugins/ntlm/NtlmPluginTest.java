@@ -39,7 +39,10 @@ class NtlmPluginTest {
     Out<Integer> flags = new Out<>();
     assertEquals(HResult.S_OK, p.getFlags(flags));
     assertEquals(
-        AuthenticationFlags.CLIENT_SHOWS_UI | AuthenticationFlags.CHALLENGE_FIRST, flags.get());
+        AuthenticationFlags.CLIENT_SHOWS_UI
+            | AuthenticationFlags.CHALLENGE_FIRST
+            | AuthenticationFlags.CONNECTION_BOUND,
+        flags.get());
   }
 
   @Test

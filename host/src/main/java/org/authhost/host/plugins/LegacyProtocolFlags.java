@@ -1,0 +1,43 @@
+package org.authhost.host.plugins;
+
+import java.util.Locale;
+import org.authhost.api.AuthenticationFlags;
+
+/**
+ * What hosts before API 1.3 knew of a protocol by its name, for plug-ins that declare an older
+ * {@code api-version}: such a plug-in cannot set the 1.3 flags, and without them an NTLM plug-in
+ * would lose its connection and a Basic one would be offered without TLS. This is the only place
+ * the host reads a protocol's name for behaviour, and only for plug-ins that predate the flags; a
+ * 1.3 plug-in's flags are taken as it gives them.
+ */
+final class LegacyProtocolFlags {
+  private LegacyProtocolFlags() {}
+
+  /** {@code flags} as a pre-1.3 host would have used them for {@code protocol}. */
+  static int apply(String apiVersion, String protocol, int flags) {
+    if (!before13(apiVersion)) {
+      return flags;
+    }
+    return flags
+        | switch (protocol.toLowerCase(Locale.ROOT)) {
+          case "ntlm", "negotiate", "kerberos" -> AuthenticationFlags.CONNECTION_BOUND;
+          case "basic" -> AuthenticationFlags.SENDS_PASSWORD;
+          case "digest" -> AuthenticationFlags.AUTHENTICATION_INFO;
+          default -> 0;
+        };
+  }
+
+  private static boolean before13(String apiVersion) {
+    int dot = apiVersion == null ? -1 : apiVersion.indexOf('.');
+    if (dot < 0) {
+      return true;
+    }
+    try {
+      int major = Integer.parseInt(apiVersion.substring(0, dot));
+      int minor = Integer.parseInt(apiVersion.substring(dot + 1));
+      return major == 1 && minor < 3;
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+}

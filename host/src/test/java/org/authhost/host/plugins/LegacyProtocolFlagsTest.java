@@ -1,0 +1,31 @@
+package org.authhost.host.plugins;
+
+import static org.authhost.api.AuthenticationFlags.AUTHENTICATION_INFO;
+import static org.authhost.api.AuthenticationFlags.CHALLENGE_FIRST;
+import static org.authhost.api.AuthenticationFlags.CONNECTION_BOUND;
+import static org.authhost.api.AuthenticationFlags.SENDS_PASSWORD;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class LegacyProtocolFlagsTest {
+
+  @Test
+  void pluginsBeforeApi13GetWhatTheHostOnceKnewByName() {
+    assertEquals(
+        CHALLENGE_FIRST | CONNECTION_BOUND,
+        LegacyProtocolFlags.apply("1.2", "NTLM", CHALLENGE_FIRST));
+    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply("1.0", "negotiate", 0));
+    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply("1.1", "Kerberos", 0));
+    assertEquals(SENDS_PASSWORD, LegacyProtocolFlags.apply("1.1", "Basic", 0));
+    assertEquals(AUTHENTICATION_INFO, LegacyProtocolFlags.apply("1.2", "Digest", 0));
+    assertEquals(0, LegacyProtocolFlags.apply("1.2", "X-Token", 0));
+  }
+
+  @Test
+  void fromApi13OnTheFlagsAreTakenAsThePluginGivesThem() {
+    assertEquals(CHALLENGE_FIRST, LegacyProtocolFlags.apply("1.3", "NTLM", CHALLENGE_FIRST));
+    assertEquals(0, LegacyProtocolFlags.apply("1.3", "Basic", 0));
+    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply("1.4", "X-Token", CONNECTION_BOUND));
+  }
+}
