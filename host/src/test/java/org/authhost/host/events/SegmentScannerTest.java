@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.LongStream;
 import java.util.zip.CRC32C;
 import org.authhost.api.EventLevel;
@@ -173,6 +174,44 @@ class SegmentScannerTest {
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
     assertEquals(91, summary.records());
     assertTrue(allocated < 4L << 20, "the scan allocated " + allocated + " bytes");
+  }
+
+  @Test
+  void randomDamageCostsExactlyTheRecordsWhoseBytesItChanged() throws Exception {
+    List<Integer> starts = new ArrayList<>();
+    byte[] good = segment(1, 120, starts);
+    for (int seed = 0; seed < 300; seed++) {
+      Random random = new Random(seed);
+      byte[] bytes = good.clone();
+      for (int hits = 1 + random.nextInt(4); hits > 0; hits--) {
+        int at = random.nextInt(bytes.length);
+        if (random.nextBoolean()) {
+          bytes[at] ^= (byte) (1 + random.nextInt(255));
+        } else {
+          Arrays.fill(bytes, at, Math.min(bytes.length, at + 1 + random.nextInt(600)), (byte) 0);
+        }
+      }
+      List<Long> untouched = new ArrayList<>();
+      for (int k = 0; k < 120; k++) {
+        if (Arrays.equals(
+            bytes, starts.get(k), starts.get(k + 1), good, starts.get(k), starts.get(k + 1))) {
+          untouched.add(k + 1L);
+        }
+      }
+
+      SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1);
+
+      assertEquals(untouched, numbers(bytes, 1), "seed " + seed);
+      long damagedBytes =
+          summary.damaged().stream().mapToLong(DamagedRange::length).sum()
+              + (summary.tail() == null ? 0 : summary.tail().length());
+      long lostBytes = 0;
+      for (int k = 0; k < 120; k++) {
+        lostBytes += untouched.contains(k + 1L) ? 0 : starts.get(k + 1) - starts.get(k);
+      }
+      assertEquals(
+          lostBytes, damagedBytes, "the damaged ranges are the lost records, seed " + seed);
+    }
   }
 
   /** Gives the record at {@code start} another number and a CRC that matches it. */
