@@ -119,6 +119,55 @@ class EventLogDamageTest {
   }
 
   @Test
+  void damageThenACrashMidWriteCutsOnlyTheTornRecordAndSealsTheRest() throws IOException {
+    List<Long> starts = writeRecords(TestLogs.simple(dir), 40);
+    Path segment = TestLogs.lastSegment(dir);
+    EventLogStoreTest.flipByte(segment, starts.get(9) + 20); // record #10
+    byte[] whole = Files.readAllBytes(segment);
+    // A crash in the middle of a 41st record: its first 30 bytes (a copy of #1's) made it out.
+    Files.write(segment, Arrays.copyOf(whole, 30), StandardOpenOption.APPEND);
+
+    List<LogDamage> found = new CopyOnWriteArrayList<>();
+    try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
+      store.reportDamageTo(found::add);
+
+      assertArrayEquals(whole, Files.readAllBytes(segment), "only the torn record is cut");
+      assertEquals(2, found.size(), found.toString());
+      assertTrue(found.get(0).torn());
+      assertEquals(
+          new DamagedRange(whole.length, 30, found.get(0).range().problem()), found.get(0).range());
+      assertArrayEquals(Arrays.copyOf(whole, 30), Files.readAllBytes(found.get(0).keptIn()));
+      assertFalse(found.get(1).torn());
+      assertEquals(starts.get(9), found.get(1).range().offset());
+      assertEquals(
+          41, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "41").recordNumber());
+      assertEquals(allBut(1, 41, 10L), numbers(store.query(EventQuery.all())));
+    }
+  }
+
+  @Test
+  void aSecondTornRecordAtTheSameOffsetIsKeptInASecondFile() throws IOException {
+    writeRecords(TestLogs.simple(dir), 3);
+    Path segment = TestLogs.lastSegment(dir);
+    long end = Files.size(segment);
+    for (byte fill : new byte[] {1, 2}) {
+      byte[] torn = new byte[7];
+      Arrays.fill(torn, fill);
+      Files.write(segment, torn, StandardOpenOption.APPEND);
+      EventLogStore.open(TestLogs.simple(dir), clock).close();
+      assertEquals(end, Files.size(segment));
+    }
+
+    String name = segment.getFileName() + "." + end;
+    assertArrayEquals(
+        new byte[] {1, 1, 1, 1, 1, 1, 1},
+        Files.readAllBytes(segment.resolveSibling(name + ".torn")));
+    assertArrayEquals(
+        new byte[] {2, 2, 2, 2, 2, 2, 2},
+        Files.readAllBytes(segment.resolveSibling(name + ".torn-2")));
+  }
+
+  @Test
   void damageInASealedSegmentIsSkippedReportedOnceAndNeverTouched() throws IOException {
     EventLogConfig config = TestLogs.config(dir, TestLogs.UNBOUNDED, 2000, 0, false);
     writeRecords(config, 120);
