@@ -73,6 +73,12 @@ public record HResult(int value) {
   /** {@code HRESULT_FROM_WIN32(ERROR_BAD_FORMAT)}: not a valid plug-in file. */
   public static final HResult E_BAD_FORMAT = new HResult(0x8007000B);
 
+  /**
+   * {@code HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT)}: a file the host keeps (an event log segment)
+   * holds bytes it cannot read.
+   */
+  public static final HResult E_FILE_CORRUPT = new HResult(0x80070570);
+
   /** {@code HRESULT_FROM_WIN32(ERROR_DUP_NAME)}: the name is already taken. */
   public static final HResult E_DUP_NAME = new HResult(0x80070034);
 
@@ -139,6 +145,7 @@ public record HResult(int value) {
               new Object[] {E_TIMEOUT, "HRESULT_FROM_WIN32(ERROR_TIMEOUT)"},
               new Object[] {E_FILE_NOT_FOUND, "HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)"},
               new Object[] {E_BAD_FORMAT, "HRESULT_FROM_WIN32(ERROR_BAD_FORMAT)"},
+              new Object[] {E_FILE_CORRUPT, "HRESULT_FROM_WIN32(ERROR_FILE_CORRUPT)"},
               new Object[] {E_DUP_NAME, "HRESULT_FROM_WIN32(ERROR_DUP_NAME)"},
               new Object[] {E_REVISION_MISMATCH, "HRESULT_FROM_WIN32(ERROR_REVISION_MISMATCH)"},
               new Object[] {NS_E_PLUGIN_CLSID_INVALID, "NS_E_PLUGIN_CLSID_INVALID"},

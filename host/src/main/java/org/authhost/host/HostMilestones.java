@@ -31,6 +31,8 @@ final class HostMilestones extends LifeCycle {
             + config.serverName()
             + "' starting with configuration "
             + config.configDirectory());
+    // After "starting", so what the event log found wrong when it opened reads as part of this run.
+    events.reportEventLogDamage();
   }
 
   @Override

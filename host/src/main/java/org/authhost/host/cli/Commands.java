@@ -9,10 +9,13 @@ import org.authhost.host.admin.AdminClient.AdminException;
 import org.authhost.host.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The root of the {@code authhost} command line. */
 @Command(
     name = "authhost",
+    // Every command and subcommand inherits --help (and --version), now and when one is added.
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     version = "AuthHost 0.1.0",
     description = "A host for WMS-style authentication plug-ins.",

@@ -46,6 +46,16 @@ public final class HostEvents {
     return write(level, source, code, text, false);
   }
 
+  /**
+   * From now on, writes each damage the event log finds (first what it found when it opened) as a
+   * host event: an ERROR for damaged records, a WARNING for a torn last record cut off after a
+   * crash, each naming the segment file, the offset and where the bytes are kept, and each on the
+   * troubleshooting list.
+   */
+  public void reportEventLogDamage() {
+    store.reportDamageTo(damage -> host(damage.level(), HOST, damage.hresult(), damage.describe()));
+  }
+
   /** Writes an event a plug-in logged through {@code EventLog.logEvent}. */
   public long plugin(EventLevel level, String pluginId, HResult code, String text) {
     return write(level, pluginId, code, text, true);

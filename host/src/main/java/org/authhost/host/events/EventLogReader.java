@@ -19,10 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A read-only view of an event log directory, safe to use while a host is appending to it, from the
- * same process or another one (the command line's {@code events} command). It never changes a file:
- * a record that is only partly there at the end of the newest segment is taken to be one being
- * written right now and is simply not returned yet. Open one with {@link
- * EventLogStore#openReader(Path)}.
+ * same process or another one (the command line's {@code events} command). It never changes a
+ * segment: a record that is only partly there at the end of the newest segment is taken to be one
+ * being written right now and is simply not returned yet. Damage anywhere else is stepped over: the
+ * records after it are returned, and the damaged range is handed to the reader's listener (the
+ * store's reports it; one opened with {@link EventLogStore#openReader(Path)} warns in the process
+ * log, once per range).
  *
  * <p>Each call reads the segment files afresh, so a reader holds no files open between calls and
  * sees segments the host has added or deleted since. Thread-safe.
@@ -31,11 +33,36 @@ public final class EventLogReader {
   private static final Logger LOG = LoggerFactory.getLogger(EventLogReader.class);
 
   private final Path directory;
-  // A damaged old segment would otherwise be reported again on every query of a follower.
-  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  private final DamageListener damage;
 
+  /** Told of each damaged range a read steps over, every time it steps over it. */
+  @FunctionalInterface
+  interface DamageListener {
+    void found(Segment segment, DamagedRange range);
+  }
+
+  /** A reader that warns in the process log, once per damaged range, of damage it skips. */
   EventLogReader(Path directory) {
+    this(directory, warnOnce());
+  }
+
+  EventLogReader(Path directory, DamageListener damage) {
     this.directory = Objects.requireNonNull(directory, "directory");
+    this.damage = Objects.requireNonNull(damage, "damage");
+  }
+
+  private static DamageListener warnOnce() {
+    // A damaged segment would otherwise be reported again on every query of a follower.
+    Set<String> reported = ConcurrentHashMap.newKeySet();
+    return (segment, range) -> {
+      if (reported.add(segment.path() + "@" + range.offset())) {
+        LOG.warn(
+            "event log segment {} is damaged at {}; skipped it ('authhost events verify' lists all"
+                + " damage)",
+            segment.path(),
+            range);
+      }
+    };
   }
 
   /** The directory this reader reads. */
@@ -189,23 +216,62 @@ public final class EventLogReader {
           sink.add(record);
         }
       }
-      if (scanner.end() != SegmentScanner.End.CLEAN) {
-        if (newest) {
+      for (DamagedRange range : scanner.damaged()) {
+        damage.found(segment, range);
+      }
+      if (scanner.tail() != null) {
+        if (newest && scanner.tornTail()) {
           // The writer may be in the middle of this record; the next read will see it whole.
-          LOG.debug(
-              "stopped reading {} at offset {}: {}",
-              segment.path(),
-              scanner.validEnd(),
-              scanner.problem());
-        } else if (reported.add(segment.path() + "@" + scanner.validEnd())) {
-          LOG.warn(
-              "event log segment {} is damaged at offset {} ({}); skipping the rest of it",
-              segment.path(),
-              scanner.validEnd(),
-              scanner.problem());
+          LOG.debug("stopped reading {} at {}", segment.path(), scanner.tail());
+        } else {
+          damage.found(segment, scanner.tail());
         }
       }
     }
     return lastRead;
+  }
+
+  /**
+   * Scans every segment and says what it holds, for {@code authhost events verify}: reads only, so
+   * it is safe while a host is writing.
+   *
+   * @throws UncheckedIOException if the directory or a segment cannot be read
+   */
+  public List<SegmentCheck> verify() {
+    try {
+      List<Segment> segments = Segment.list(directory);
+      List<SegmentCheck> checks = new ArrayList<>(segments.size());
+      for (int i = 0; i < segments.size(); i++) {
+        Segment segment = segments.get(i);
+        SegmentScanner.Summary summary;
+        try {
+          summary = SegmentScanner.summarize(segment);
+        } catch (NoSuchFileException e) {
+          continue; // deleted by retention since it was listed
+        }
+        boolean newest = i == segments.size() - 1;
+        List<DamagedRange> damaged = new ArrayList<>(summary.damaged());
+        DamagedRange incomplete = null;
+        if (summary.tail() != null) {
+          if (newest && summary.tornTail()) {
+            incomplete = summary.tail();
+          } else {
+            damaged.add(summary.tail());
+          }
+        }
+        checks.add(
+            new SegmentCheck(
+                segment.path(),
+                summary.records(),
+                summary.lastRecord() == null ? 0 : summary.lastRecord().recordNumber(),
+                summary.size(),
+                List.copyOf(damaged),
+                incomplete,
+                segment.asideFiles()));
+      }
+      return checks;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the event log in " + directory, e);
+    }
   }
 }

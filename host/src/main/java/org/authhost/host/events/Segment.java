@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * says which records a segment can hold: from its own number up to just before the next segment's,
  * so readers skip whole files without opening them, and an empty last segment still says which
  * number comes next.
+ *
+ * <p>Bytes the log could not read are kept next to their segment, named after it and their offset
+ * ({@code events-...log.<offset>.damaged}, {@code ...torn}), and go when the segment goes.
  */
 record Segment(Path path, long firstRecordNumber) {
   private static final Pattern NAME = Pattern.compile("events-(\\d{20})\\.log");
@@ -41,6 +44,24 @@ record Segment(Path path, long firstRecordNumber) {
     }
     segments.sort(Comparator.comparingLong(Segment::firstRecordNumber));
     return segments;
+  }
+
+  /** Where the bytes at {@code offset} are kept aside, as a {@code kind} file. */
+  Path asideFile(long offset, String kind) {
+    return path.resolveSibling(path.getFileName() + "." + offset + "." + kind);
+  }
+
+  /** The files kept aside for this segment, by name. */
+  List<Path> asideFiles() throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> found =
+        Files.newDirectoryStream(path.getParent(), path.getFileName() + ".*")) {
+      found.forEach(files::add);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    files.sort(Comparator.naturalOrder());
+    return files;
   }
 
   /** The segment's size now, 0 if it has just been deleted. */

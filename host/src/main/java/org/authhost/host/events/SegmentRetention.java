@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  * current (last) segment is never deleted: it is where appends go, and while it exists its name
  * keeps the record numbering going across restarts even when it holds nothing yet.
  *
+ * <p>The files kept aside from a segment ({@code .damaged}, {@code .torn}) are deleted with it and
+ * not counted: they are small next to the segments, and few.
+ *
  * <p>Not thread-safe: the store calls it under its own lock.
  */
 final class SegmentRetention {
@@ -67,8 +70,20 @@ final class SegmentRetention {
       }
       segments.removeFirst();
       newestTimes.remove(oldest.path());
+      deleteAsideFiles(oldest);
       total -= size;
       LOG.info("deleted event log segment {} ({} bytes): {}", oldest.path(), size, reason);
+    }
+  }
+
+  /** The bytes kept aside from a segment are evidence about it, and go with it. */
+  private static void deleteAsideFiles(Segment segment) {
+    try {
+      for (Path aside : segment.asideFiles()) {
+        Files.deleteIfExists(aside);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not delete the files kept aside from {}", segment.path(), e);
     }
   }
 

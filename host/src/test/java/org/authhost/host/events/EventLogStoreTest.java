@@ -1,6 +1,7 @@
 package org.authhost.host.events;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
@@ -145,6 +147,9 @@ class EventLogStoreTest {
 
     try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
       assertEquals(endOfThird, Files.size(segment));
+      assertEquals(
+          13,
+          Files.size(segment.resolveSibling(segment.getFileName() + "." + endOfThird + ".torn")));
       assertEquals(3, store.lastRecordNumber());
       assertEquals(
           4, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "four").recordNumber());
@@ -153,12 +158,31 @@ class EventLogStoreTest {
   }
 
   @Test
-  void lastRecordWithBadCrcIsTruncatedOnOpen() throws IOException {
+  void lastRecordWithBadCrcIsKeptSealedAndItsNumberIsNotGivenAgain() throws IOException {
     long endOfSecond = writeThree();
     Path segment = TestLogs.lastSegment(dir);
-    flipByte(segment, Files.size(segment) - 2); // inside the third record's text
+    long size = Files.size(segment);
+    flipByte(segment, size - 2); // inside the third record's text: whole, but wrong
+    byte[] damaged = Files.readAllBytes(segment);
 
-    assertReopensAfterSecond(segment, endOfSecond);
+    List<LogDamage> found = new ArrayList<>();
+    try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
+      store.reportDamageTo(found::add);
+      assertEquals(List.of(1L, 2L), numbers(store.query(EventQuery.all())));
+      EventRecord next = store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "four");
+
+      assertArrayEquals(damaged, Files.readAllBytes(segment), "the damaged segment is unchanged");
+      assertTrue(next.recordNumber() > 3, "#3 may have been read before: " + next);
+      assertEquals(2, TestLogs.segmentFiles(dir).size());
+      assertEquals(1, found.size(), found.toString());
+      LogDamage damage = found.get(0);
+      assertEquals(
+          new DamagedRange(endOfSecond, size - endOfSecond, "CRC mismatch"), damage.range());
+      assertEquals(EventLevel.ERROR, damage.level());
+      assertArrayEquals(
+          Arrays.copyOfRange(damaged, (int) endOfSecond, (int) size),
+          Files.readAllBytes(damage.keptIn()));
+    }
   }
 
   @Test
@@ -332,9 +356,24 @@ class EventLogStoreTest {
   }
 
   private void assertReopensAfterSecond(Path segment, long endOfSecond) throws IOException {
+    byte[] before = Files.readAllBytes(segment);
+    List<LogDamage> found = new ArrayList<>();
     try (LogCapture warnings = LogCapture.of(EventLogStore.class.getName());
         EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
+      store.reportDamageTo(found::add);
       assertEquals(endOfSecond, Files.size(segment));
+      assertEquals(1, found.size(), found.toString());
+      LogDamage torn = found.get(0);
+      assertTrue(torn.torn());
+      assertEquals(EventLevel.WARNING, torn.level());
+      assertEquals(endOfSecond, torn.range().offset());
+      assertEquals(
+          segment.resolveSibling(segment.getFileName() + "." + endOfSecond + ".torn"),
+          torn.keptIn());
+      assertArrayEquals(
+          Arrays.copyOfRange(before, (int) endOfSecond, before.length),
+          Files.readAllBytes(torn.keptIn()),
+          "the cut bytes are kept aside");
       assertEquals(2, store.lastRecordNumber());
       assertTrue(warnings.events().stream().anyMatch(e -> e.getLevel() == Level.WARN));
       EventRecord next = store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "three again");
