@@ -32,6 +32,7 @@ public final class PluginJar {
   private final Map<String, String> descriptor = new LinkedHashMap<>();
   private final List<Path> libraries = new ArrayList<>();
   private String rawDescriptor;
+  private Path apiJar;
 
   private PluginJar(String sourceSet) {
     this.sourceSet = sourceSet;
@@ -72,6 +73,16 @@ public final class PluginJar {
     return this;
   }
 
+  /**
+   * Compiles the plug-in against {@code api} (an API JAR as it was released) instead of the current
+   * API, and without the shared test base, which is built for the current one: a plug-in exactly as
+   * an author of that version built it.
+   */
+  public PluginJar compiledAgainst(Path api) {
+    this.apiJar = api;
+    return this;
+  }
+
   /** Bundles a library JAR under {@code lib/}; it is also on the compile class path. */
   public PluginJar bundling(Path library) {
     libraries.add(library);
@@ -82,7 +93,7 @@ public final class PluginJar {
   public Path writeTo(Path directory, String fileName) throws IOException {
     Path classes = Files.createTempDirectory("plugin-classes");
     List<String> sources = new ArrayList<>();
-    for (String set : List.of("common", sourceSet)) {
+    for (String set : apiJar == null ? List.of("common", sourceSet) : List.of(sourceSet)) {
       if (!Files.isDirectory(SOURCES.resolve(set))) {
         continue;
       }
@@ -90,7 +101,8 @@ public final class PluginJar {
         files.filter(p -> p.toString().endsWith(".java")).forEach(p -> sources.add(p.toString()));
       }
     }
-    StringBuilder classPath = new StringBuilder(apiClassPath());
+    StringBuilder classPath =
+        new StringBuilder(apiJar == null ? apiClassPath() : apiJar.toString());
     libraries.forEach(l -> classPath.append(File.pathSeparator).append(l));
     List<String> args =
         new ArrayList<>(

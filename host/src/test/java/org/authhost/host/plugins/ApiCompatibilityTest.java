@@ -1,0 +1,87 @@
+package org.authhost.host.plugins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.authhost.host.AuthHost;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plug-in built against the released API 1.2 JAR (kept in the test resources as it was released,
+ * so that nothing of 1.3 can leak into the build) loads and serves unchanged on this host: the
+ * compatibility promise of a minor version.
+ */
+class ApiCompatibilityTest {
+  private static final Path API_12 = Path.of("src/test/resources/compat/authhost-api-1.2.jar");
+
+  @TempDir Path root;
+  private AuthHost host;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  @Test
+  void aPluginBuiltAgainstApi12ServesUnchangedOnThisHost() throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/hello.txt"), "hello\n");
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    PluginJar.of("compat12", "org.authhost.testplugins.compat12.SharedSecret12Plugin")
+        .with("api-version", "1.2")
+        .compiledAgainst(API_12)
+        .writeTo(plugins, "compat12.jar");
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins" },
+          "http": { "port": 0 },
+          "publishingPoints": [ { "name": "p", "prefix": "/p/", "directory": "../media",
+            "plugins": ["compat12"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
+        }
+        """);
+    TestHosts.addAccount(config, "alice", "pw-alice");
+    host = AuthHost.create(ConfigLoader.load(config));
+    host.start();
+
+    HttpClient client = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + host.http().plainPort() + "/p/hello.txt");
+    HttpResponse<String> challenge =
+        client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, challenge.statusCode());
+    assertTrue(
+        challenge.headers().allValues("WWW-Authenticate").contains("X-Token realm=\"compat\""),
+        challenge.headers().toString());
+
+    HttpResponse<String> served =
+        client.send(
+            HttpRequest.newBuilder(uri).header("Authorization", "X-Token alice:s3cret").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, served.statusCode());
+    assertEquals("hello\n", served.body());
+
+    HttpResponse<String> wrong =
+        client.send(
+            HttpRequest.newBuilder(uri).header("Authorization", "X-Token alice:nope").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, wrong.statusCode());
+    assertEquals(0, host.tokens().openHandles(), "the 1.2 context closed what it owned");
+  }
+}
