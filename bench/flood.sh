@@ -180,7 +180,9 @@ touch "$OUT/run/stop"; wait "$LEGIT_PID" 2>/dev/null || true; LEGIT_PID=""
 if ((SETTLE > 0)); then log "settling ${SETTLE}s before the last heap reading"; sleep "$SETTLE"; fi
 
 # ---------------------------------------------------------------- after
+kill -0 "$HOST_PID" 2>/dev/null || die "the host died during the flood (see $OUT/logs/host.log and $gclog)"
 heap_after=$(heap_used_kib)
+rec_after=$(last_record)
 log "after the flood: heap after a full GC $heap_after KiB"
 planted_after=$(planted_entries after)
 trouble_total=$(python3 -c 'import json,sys
@@ -256,6 +258,12 @@ fails=$(( 5 - g_legit - g_heap - g_peak - g_audit - g_trouble ))
   echo
   echo "flood answers: ${r_unauth#RESULT }"
   echo "               ${r_malformed#RESULT }"
+  for r in "$r_unauth" "$r_malformed"; do
+    if (( $(kv answered "$r") < $(kv kind "$r" | sed "s/^unauth$/$N_UNAUTH/; s/^malformed$/$N_MALFORMED/") )); then
+      echo "NOTE: the $(kv kind "$r") flood stopped short of its count (MAX_SECONDS=$MAX_SECONDS reached, or wrk failed): see logs"
+    fi
+  done
+  echo "events written during the flood: $(( ${rec_after:-0} - ${rec_before:-0} )) (record numbers; retention may since have removed some of them)"
   echo "events during the flood by source: $(sed -n 's/^SOURCES //p' <<<"$kinds")"
   echo "audit records by kind: $(sed -n 's/^KINDS //p' <<<"$kinds")"
   echo
