@@ -12,7 +12,9 @@ request: nothing here loops tightly unless asked to.
 
 Every S seconds at most: the run ends at its deadline whatever the server does (open requests are
 abandoned). --status FILE is rewritten about twice a second and at the end with one line:
-  KEEPER sent=N answered=N in_flight=N (unanswered at the end) codes=503:12,401:1 errors=N seconds=S
+  KEEPER sent=N answered=N in_flight=N codes=503:12,401:1 errors=N seconds=S
+in_flight: sent and not yet answered (with the default waits: the requests hanging in the plug-in
+or queued for it; the refused ones are waiting out Retry-After).
 """
 import argparse
 import asyncio

@@ -14,7 +14,8 @@
 #
 # Settings (environment): D=15 seconds per wrk run; WARMUP=5 seconds per point before (a);
 # THREADS=2 CONNS=64 (wrk); HANG_CONNS=32 HANG_WORKERS=2 HANG_QUEUE=16 (the hanging point's
-# load and bulkhead); HANG_LIMIT_MS (plugins.callTimeoutMillis; default 2*D+60 s, so that the
+# load and bulkhead); HANG_NO_WAIT=1 (refused /hang/ requests are asked again at once, not after
+# Retry-After: a hostile client's tight loop of 503s); HANG_LIMIT_MS (plugins.callTimeoutMillis; default 2*D+60 s, so that the
 # first call into the hanging plug-in reaches its limit only after (b): at the limit the host
 # takes the plug-in out of service, and /hang/ would then be refused at once instead of hanging);
 # PORT=18190; AUTHHOST_JAVA_OPTS (default the peers' -Xms1g -Xmx1g); AUTHHOST_HOME (default this
@@ -35,7 +36,7 @@ PER_NONCE=1000; HEADROOM=1.5
 need_tools wrk curl python3 javac jar ss awk
 need_dist
 [[ -f $peers/digest-headers.py && -f $peers/wrk-auth.lua ]] || die "no peer harness at $peers (set PEERS_DIR)"
-api_jar=$(ls "$home"/api/target/authhost-api-*.jar 2>/dev/null | grep -v -- '-sources\|-javadoc' | head -1)
+api_jar=$(ls "$home"/api/target/authhost-api-*.jar 2>/dev/null | grep -v -- '-sources\|-javadoc' | head -1 || true)
 [[ -n $api_jar ]] || die "no API jar in $home/api/target: build the checkout first"
 ((HANG_CONNS > HANG_WORKERS + HANG_QUEUE)) \
   || die "HANG_CONNS ($HANG_CONNS) must exceed HANG_WORKERS + HANG_QUEUE ($((HANG_WORKERS + HANG_QUEUE))) to fill the bulkhead"
@@ -162,9 +163,10 @@ pair a "$D"
 # ---------------------------------------------------------------- (b) with the hanging plug-in busy
 keeper_secs=$(( 2 * D + 45 ))
 log "(b) keeping /hang/ busy: $HANG_CONNS requests outstanding (bulkhead: $HANG_WORKERS threads + $HANG_QUEUE queued)"
-show "python3 $bench_dir/hang-keeper.py $base/hang/1k.txt --connections $HANG_CONNS --seconds $keeper_secs --status $OUT/logs/keeper.status &"
-python3 "$bench_dir/hang-keeper.py" "$base/hang/1k.txt" --connections "$HANG_CONNS" --seconds "$keeper_secs" \
-  --status "$OUT/logs/keeper.status" >"$OUT/logs/keeper.log" 2>&1 3>&- &
+show "python3 $bench_dir/hang-keeper.py $base/hang/1k.txt --connections $HANG_CONNS --seconds $keeper_secs --status $OUT/logs/keeper.status${HANG_NO_WAIT:+ --no-wait} &"
+keeper_args=(--connections "$HANG_CONNS" --seconds "$keeper_secs" --status "$OUT/logs/keeper.status")
+if [[ -n ${HANG_NO_WAIT:-} ]]; then keeper_args+=(--no-wait); fi
+python3 "$bench_dir/hang-keeper.py" "$base/hang/1k.txt" "${keeper_args[@]}" >"$OUT/logs/keeper.log" 2>&1 3>&- &
 KEEPER_PID=$!
 # Bounded: until the refused requests (503) show the bulkhead full and the rest hang.
 full=""
