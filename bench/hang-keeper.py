@@ -10,7 +10,7 @@ well-behaved client does; --no-wait retries at once, as a hostile one does) and 
 bulkhead stays full for the whole run. Any other answer also waits a second before the next
 request: nothing here loops tightly unless asked to.
 
-Every S seconds at most: the run ends at its deadline whatever the server does (open requests are
+At most S seconds: the run ends at its deadline whatever the server does (open requests are
 abandoned). --status FILE is rewritten about twice a second and at the end with one line:
   KEEPER sent=N answered=N in_flight=N codes=503:12,401:1 errors=N seconds=S
 in_flight: sent and not yet answered (with the default waits: the requests hanging in the plug-in
