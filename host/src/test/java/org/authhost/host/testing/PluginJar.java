@@ -29,6 +29,7 @@ public final class PluginJar {
       Path.of(System.getProperty("authhost.test.sources", "src/test/plugins"));
 
   private final String sourceSet;
+  private Path sourceRoot;
   private final Map<String, String> descriptor = new LinkedHashMap<>();
   private final List<Path> libraries = new ArrayList<>();
   private String rawDescriptor;
@@ -47,6 +48,22 @@ public final class PluginJar {
     jar.descriptor.put("version", "1.0.0");
     jar.descriptor.put("api-version", "1.0");
     jar.descriptor.put("entry-point", entryPoint);
+    return jar;
+  }
+
+  /**
+   * The plug-in of an author's Maven project outside the build (e.g. {@code ../samples/api-key}):
+   * its {@code src/main/java}, compiled against the current API alone, and its own descriptor, with
+   * {@code ${project.version}} filled in as Maven would.
+   */
+  public static PluginJar ofProject(Path project) throws IOException {
+    PluginJar jar = new PluginJar(project.getFileName().toString());
+    jar.sourceRoot = project.resolve("src/main/java");
+    jar.rawDescriptor =
+        Files.readString(
+                project.resolve("src/main/resources/META-INF/authhost-plugin.properties"),
+                StandardCharsets.UTF_8)
+            .replace("${project.version}", "0.0.0-test");
     return jar;
   }
 
@@ -93,11 +110,16 @@ public final class PluginJar {
   public Path writeTo(Path directory, String fileName) throws IOException {
     Path classes = Files.createTempDirectory("plugin-classes");
     List<String> sources = new ArrayList<>();
-    for (String set : apiJar == null ? List.of("common", sourceSet) : List.of(sourceSet)) {
-      if (!Files.isDirectory(SOURCES.resolve(set))) {
+    List<Path> roots =
+        sourceRoot != null
+            ? List.of(sourceRoot)
+            : (apiJar == null ? List.of("common", sourceSet) : List.of(sourceSet))
+                .stream().map(SOURCES::resolve).toList();
+    for (Path root : roots) {
+      if (!Files.isDirectory(root)) {
         continue;
       }
-      try (Stream<Path> files = Files.walk(SOURCES.resolve(set))) {
+      try (Stream<Path> files = Files.walk(root)) {
         files.filter(p -> p.toString().endsWith(".java")).forEach(p -> sources.add(p.toString()));
       }
     }

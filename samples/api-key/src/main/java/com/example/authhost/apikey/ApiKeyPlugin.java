@@ -1,0 +1,76 @@
+package com.example.authhost.apikey;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationPlugin;
+import org.authhost.api.BasicPlugin;
+import org.authhost.api.HResult;
+import org.authhost.api.NamedValues;
+import org.authhost.api.Out;
+import org.authhost.api.PluginException;
+import org.authhost.api.ServerContext;
+import org.authhost.api.TokenService;
+
+/**
+ * API-key logons for encoders and services: {@code Authorization: ApiKey <key>} logs on as the
+ * account the operator assigned to that key. Named values: {@code keys} (see {@link ApiKeys}) and
+ * {@code realm} (shown in the challenge, default {@code AuthHost}).
+ */
+public final class ApiKeyPlugin implements BasicPlugin, AuthenticationPlugin {
+  static final String PROTOCOL = "ApiKey";
+  static final String PACKAGE = "Example API Key";
+
+  private volatile TokenService tokens;
+  private volatile ApiKeys keys;
+  private volatile byte[] challenge;
+
+  @Override
+  public HResult initialize(ServerContext server, NamedValues namedValues) {
+    try {
+      keys = ApiKeys.parse(namedValues.get("keys", ""));
+    } catch (IllegalArgumentException e) {
+      // Not logged here: the host reports a failed initialize itself, with this message.
+      throw new PluginException(
+          HResult.E_INVALIDARG,
+          e.getMessage()
+              + " (plugins.settings."
+              + namedValues.pluginId()
+              + ".properties.keys in host.json)");
+    }
+    String realm = namedValues.get("realm", "AuthHost").replace("\"", "");
+    challenge = ("realm=\"" + realm + "\"").getBytes(StandardCharsets.ISO_8859_1);
+    tokens = server.tokenService();
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult enable(Out<Duration> heartbeatPeriod) {
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getPackageName(Out<String> packageName) {
+    packageName.set(PACKAGE);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getProtocolName(Out<String> protocolName) {
+    protocolName.set(PROTOCOL);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getFlags(Out<Integer> flags) {
+    flags.set(AuthenticationFlags.TEXT_CHALLENGE);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
+    context.set(new ApiKeyContext(this, tokens, keys, challenge));
+    return HResult.S_OK;
+  }
+}
