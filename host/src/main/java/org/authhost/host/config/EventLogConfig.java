@@ -12,6 +12,9 @@ import java.nio.file.Path;
  * @param fsync whether each append also forces the data to the disk (survives power loss, much
  *     slower); without it an acknowledged event survives the host being killed
  * @param troubleshootingLimit the most errors and warnings the troubleshooting list holds
+ * @param echoAudit whether the audit's records are also written to the process log ({@code
+ *     authhost.events}, the console of {@code run}); off by default, since a busy server audits
+ *     every client and the operator's console would show little else
  */
 public record EventLogConfig(
     Path directory,
@@ -19,4 +22,17 @@ public record EventLogConfig(
     long segmentBytes,
     int retentionDays,
     boolean fsync,
-    int troubleshootingLimit) {}
+    int troubleshootingLimit,
+    boolean echoAudit) {
+
+  /** Bounds without the audit's echo. */
+  public EventLogConfig(
+      Path directory,
+      long maxBytes,
+      long segmentBytes,
+      int retentionDays,
+      boolean fsync,
+      int troubleshootingLimit) {
+    this(directory, maxBytes, segmentBytes, retentionDays, fsync, troubleshootingLimit, false);
+  }
+}

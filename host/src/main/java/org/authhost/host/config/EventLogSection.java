@@ -54,13 +54,15 @@ final class EventLogSection {
                 1,
                 MAX_TROUBLESHOOTING_LIMIT,
                 DEFAULT_TROUBLESHOOTING_LIMIT);
+    boolean echoAudit = eventLog.bool("echoAudit", false);
     return new EventLogConfig(
         directory,
         maxBytes == null ? DEFAULT_MAX_BYTES : maxBytes,
         segmentBytes == null ? DEFAULT_SEGMENT_BYTES : segmentBytes,
         retentionDays,
         fsync,
-        troubleshootingLimit);
+        troubleshootingLimit,
+        echoAudit);
   }
 
   /** Reports a segment size above the log's total, at whichever of the two the file sets. */

@@ -66,6 +66,7 @@ public final class HttpFront extends LifeCycle {
   private final AtomicInteger open = new AtomicInteger();
   private final Object connectionsChanged = new Object();
   private volatile ConnectionDeadlines deadlines;
+  private volatile Scheduler.Scheduled auditSummaries;
 
   /** Below it a channel is writable again; above {@link #WRITE_HIGH_WATER} it is not. */
   static final int WRITE_LOW_WATER = 32 * 1024;
@@ -101,6 +102,15 @@ public final class HttpFront extends LifeCycle {
     transport = Transport.pick();
     boss = transport.group(1);
     workers = transport.group(eventLoops());
+    // Floods in the audit get their summaries once per window, written on an event loop like
+    // every other audit record (the scheduler's thread never writes to the log).
+    EventLoopGroup loops = workers;
+    Duration window = services.audit().floodWindow();
+    auditSummaries =
+        services
+            .scheduler()
+            .scheduleWithFixedDelay(
+                () -> loops.next().execute(services.audit()::flush), window, window);
     services.proxy(
         new OriginProxy(
             workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
@@ -280,6 +290,11 @@ public final class HttpFront extends LifeCycle {
    */
   @Override
   protected void doStop() throws Exception {
+    Scheduler.Scheduled summaries = auditSummaries;
+    auditSummaries = null;
+    if (summaries != null) {
+      summaries.cancel();
+    }
     for (Channel listener : listeners) {
       listener.close().syncUninterruptibly();
     }
@@ -297,6 +312,9 @@ public final class HttpFront extends LifeCycle {
     ConnectionDeadlines d = deadlines;
     if (d != null) {
       d.stop();
+    }
+    if (summaries != null) {
+      services.audit().close();
     }
     plainPort = -1;
     tlsPort = -1;
