@@ -103,6 +103,26 @@ final class AuthenticationDriver {
         .toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The account key the lockout counts, or null for none: the built-in Administrator (RID 500) is
+   * never locked out by account, as on Windows, so that anyone who knows its name cannot lock the
+   * operator out; the address lockout still applies to every attempt on it.
+   */
+  private String throttled(String key) {
+    if (key == null) {
+      return null;
+    }
+    return accounts
+            .find(key)
+            .filter(account -> account.sid().value().endsWith("-" + BUILTIN_ADMINISTRATOR_RID))
+            .isPresent()
+        ? null
+        : key;
+  }
+
+  /** The relative id of the built-in Administrator account. */
+  static final int BUILTIN_ADMINISTRATOR_RID = 500;
+
   /** Everything the driver needs about one request. */
   record Attempt(
       Request request,
@@ -115,10 +135,8 @@ final class AuthenticationDriver {
       String authorization) {}
 
   CompletableFuture<Verdict> decide(Attempt a) {
-    Optional<Instant> lockedIp = throttle.lockedOut(a.client().address(), null);
-    if (lockedIp.isPresent()) {
-      return done(lockedOut(lockedIp.get()));
-    }
+    // No lockout here: it guards credential checks only (see attempt), so a locked address still
+    // gets anonymous content and challenges; one attacker behind a NAT shuts out nobody else.
     List<PluginView> offered = offeredFor(a.point(), a.client());
     if (offered.isEmpty()) {
       return done(
@@ -177,6 +195,12 @@ final class AuthenticationDriver {
 
   private CompletableFuture<Verdict> attempt(
       Attempt a, PluginView plugin, String credentials, List<PluginView> offered) {
+    // A credential check is about to happen: the one place where an address's lockout applies
+    // before the plug-in is asked (its account's, once known, is checked on the outcome).
+    Optional<Instant> lockedAddress = throttle.addressLockedOut(a.client().address());
+    if (lockedAddress.isPresent()) {
+      return done(lockedOut(lockedAddress.get()));
+    }
     boolean bound = CONNECTION_BOUND.contains(plugin.protocol().toLowerCase(Locale.ROOT));
     AuthenticationSession session =
         bound
@@ -200,13 +224,16 @@ final class AuthenticationDriver {
       boolean bound,
       AuthenticationOutcome outcome,
       List<PluginView> offered) {
-    String account = a.user().userName().orElse(null);
+    // Who the client claimed to be: the name the plug-in reported (WMS_USER_NAME), else the
+    // account whose password the host checked for this request on the plug-in's behalf.
+    String account = a.user().userName().or(a.user()::passwordCheckedFor).orElse(null);
     // On success the token already names the account in its qualified form; only a failed
     // attempt's name needs looking up.
     String key =
-        outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
-            ? outcome.accessToken().accountName().toLowerCase(Locale.ROOT)
-            : accountKey(account);
+        throttled(
+            outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
+                ? outcome.accessToken().accountName().toLowerCase(Locale.ROOT)
+                : accountKey(account));
     if (outcome.result() == AuthenticationResult.SUCCESS
         || outcome.result() == AuthenticationResult.DENIED) {
       // A locked account gets the same answer whether the password was right or wrong, so the
@@ -233,6 +260,30 @@ final class AuthenticationDriver {
         // reused; the client just retries. Counting it would lock out clients that did nothing
         // wrong.
         boolean stale = saysStale(outcome.challenge());
+        if (!stale && account == null) {
+          // The plug-in refused before it knew whom the client claims to be (garbage, a replay, a
+          // response to another server): a malformed request, not a wrong password. No failed
+          // logon, no lockout count: a fresh challenge, audited as a refusal.
+          return challenge(
+                  a,
+                  offered,
+                  "unreadable credentials",
+                  outcome.challenge() == null || outcome.challenge().length == 0
+                      ? null
+                      : plugin.id(),
+                  outcome.challenge())
+              .thenApply(
+                  v ->
+                      v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                          ? r.audited(
+                              HResult.SEC_E_INVALID_TOKEN,
+                              "the "
+                                  + plugin.id()
+                                  + " plug-in refused credentials without naming an account "
+                                  + "(malformed, replayed or not for this server); not a failed "
+                                  + "logon")
+                          : v);
+        }
         if (!stale) {
           logonFailed(
               a, account, plugin, HResult.SEC_E_LOGON_DENIED, "credentials refused by the plug-in");
