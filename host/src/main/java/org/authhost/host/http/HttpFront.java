@@ -18,7 +18,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -240,7 +239,7 @@ public final class HttpFront extends LifeCycle {
                     }
                     p.addLast(
                         "http",
-                        new HttpServerCodec(
+                        new RequestCodec(
                             http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
                     if (ssl != null) {
                       // Only FileResponder's TLS path writes a ChunkedInput (a file cannot go out
