@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param echoAudit whether the audit's records are also written to the process log ({@code
  *     authhost.events}, the console of {@code run}); off by default, since a busy server audits
  *     every client and the operator's console would show little else
+ * @param auditSummarySeconds the window over which a flood of one kind of audit record from one
+ *     client address is written as its first record and one summary; 0 writes every record
  */
 public record EventLogConfig(
     Path directory,
@@ -23,9 +25,13 @@ public record EventLogConfig(
     int retentionDays,
     boolean fsync,
     int troubleshootingLimit,
-    boolean echoAudit) {
+    boolean echoAudit,
+    int auditSummarySeconds) {
 
-  /** Bounds without the audit's echo. */
+  /** How long a window of the audit's summaries is unless the file says otherwise. */
+  public static final int DEFAULT_AUDIT_SUMMARY_SECONDS = 60;
+
+  /** Bounds, with the audit's defaults: no echo, floods summarised per minute. */
   public EventLogConfig(
       Path directory,
       long maxBytes,
@@ -33,6 +39,14 @@ public record EventLogConfig(
       int retentionDays,
       boolean fsync,
       int troubleshootingLimit) {
-    this(directory, maxBytes, segmentBytes, retentionDays, fsync, troubleshootingLimit, false);
+    this(
+        directory,
+        maxBytes,
+        segmentBytes,
+        retentionDays,
+        fsync,
+        troubleshootingLimit,
+        false,
+        DEFAULT_AUDIT_SUMMARY_SECONDS);
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.HostEvents;
 
 /**
@@ -26,11 +27,14 @@ final class Audit {
   private final AuditFloods floods;
 
   @Inject
-  Audit(HostEvents events, Clock clock) {
+  Audit(HostEvents events, Clock clock, HostConfig config) {
     this.events = events;
     this.floods =
         new AuditFloods(
-            events::audit, clock, AuditFloods.DEFAULT_WINDOW, AuditFloods.DEFAULT_MAX_KEYS);
+            events::audit,
+            clock,
+            Duration.ofSeconds(config.eventLog().auditSummarySeconds()),
+            AuditFloods.DEFAULT_MAX_KEYS);
   }
 
   /** The summaries of floods whose window is over; the HTTP front runs it once per window. */
@@ -43,7 +47,7 @@ final class Audit {
     floods.close();
   }
 
-  /** How often a flood gets a summary. */
+  /** How often a flood gets a summary; zero when every record is written in full. */
   Duration floodWindow() {
     return floods.window();
   }

@@ -13,10 +13,11 @@ import org.authhost.api.HResult;
 /**
  * Floods in the audit, summarised per kind of record and client address, as the Digest plug-in's
  * refusal log does for its own events: the first record of a kind from an address is written in
- * full; the ones after it within {@link #window} are counted, and one record says how many ("999
- * more 'refused 401' from 192.0.2.7 in the last 60 s"). An address that stays quiet for a whole
- * window starts over with a full record. The kind, not the text, is the key: the text quotes what
- * the client sent, so a client could make every one of them different.
+ * full; the ones after it within {@link #window} are counted, and once the window is over one
+ * record says how many ("999 more 'refused 401' from 192.0.2.7 in the last 60 s"). The next window
+ * begins with a full record again: a flood writes two records per window, kind and address. The
+ * kind, not the text, is the key: the text quotes what the client sent, so a client could make
+ * every one of them different.
  *
  * <p>Summaries are written when the next record of the same kind and address comes after the
  * window, or by {@link #flush} (the HTTP front runs it once per window on the host's scheduler),
@@ -25,9 +26,6 @@ import org.authhost.api.HResult;
  * records are written outside the lock, so a slow event log never holds up the counting.
  */
 final class AuditFloods {
-  /** How often a flood from one address gets a summary. */
-  static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
-
   /** Kinds and addresses remembered at once: more than a server sees misbehave in one window. */
   static final int DEFAULT_MAX_KEYS = 10_000;
 
@@ -63,6 +61,9 @@ final class AuditFloods {
   private final int maxKeys;
   private final Map<Key, Count> counts = new HashMap<>();
 
+  /**
+   * @param window the window of a summary; zero writes every record in full
+   */
   AuditFloods(Sink sink, Clock clock, Duration window, int maxKeys) {
     this.sink = sink;
     this.clock = clock;
@@ -84,6 +85,10 @@ final class AuditFloods {
    * @param text the full record, written only for the first of a window
    */
   void record(String kind, String address, EventLevel level, HResult code, String text) {
+    if (windowMillis == 0) {
+      sink.write(level, code, text);
+      return;
+    }
     List<Pending> out = new ArrayList<>(2);
     synchronized (this) {
       long now = clock.millis();
@@ -110,24 +115,20 @@ final class AuditFloods {
         out.add(new Pending(level, code, text));
       } else if (now - c.start < windowMillis) {
         c.more++;
-      } else if (c.more > 0) {
-        // The flood goes on: its summary, and this record starts the next window's count.
-        out.add(summary(key, c, now));
-        c.start = now;
-        c.more = 1;
       } else {
-        // Quiet for a whole window: a first record again.
+        // A new window: the last one's summary, if it counted any, and this record in full.
+        if (c.more > 0) {
+          out.add(summary(key, c, now));
+        }
         c.start = now;
+        c.more = 0;
         out.add(new Pending(level, code, text));
       }
     }
     write(out);
   }
 
-  /**
-   * Summaries of the windows that are over; a key that stayed quiet for a whole window is
-   * forgotten.
-   */
+  /** Summaries of the windows that are over; their kinds and addresses are forgotten. */
   void flush() {
     List<Pending> out = new ArrayList<>();
     synchronized (this) {
@@ -161,14 +162,10 @@ final class AuditFloods {
     for (Iterator<Map.Entry<Key, Count>> it = counts.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Key, Count> e = it.next();
       Count c = e.getValue();
-      if (now - c.start < windowMillis) {
-        continue;
-      }
-      if (c.more > 0) {
-        out.add(summary(e.getKey(), c, now));
-        c.start = now;
-        c.more = 0;
-      } else {
+      if (now - c.start >= windowMillis) {
+        if (c.more > 0) {
+          out.add(summary(e.getKey(), c, now));
+        }
         it.remove();
       }
     }

@@ -105,11 +105,13 @@ public final class HttpFront extends LifeCycle {
     // every other audit record (the scheduler's thread never writes to the log).
     EventLoopGroup loops = workers;
     Duration window = services.audit().floodWindow();
-    auditSummaries =
-        services
-            .scheduler()
-            .scheduleWithFixedDelay(
-                () -> loops.next().execute(services.audit()::flush), window, window);
+    if (!window.isZero()) {
+      auditSummaries =
+          services
+              .scheduler()
+              .scheduleWithFixedDelay(
+                  () -> loops.next().execute(services.audit()::flush), window, window);
+    }
     services.proxy(
         new OriginProxy(
             workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
