@@ -118,8 +118,7 @@ class ConfigLoaderTest {
                     "anonymous", new PluginSettings(false, Map.of("account", "Guest")),
                     "digest.v2", new PluginSettings(true, Map.of("realm", "Media", "port", "8080")),
                     "ntlm", new PluginSettings(true, Map.of()))),
-            new EventLogConfig(
-                root.resolve("events"), 1048576, 1048576, 0, true, 100000, true, 0),
+            new EventLogConfig(root.resolve("events"), 1048576, 1048576, 0, true, 100000, true, 0),
             new AdminConfig(65535),
             config.http(),
             config.accounts(),

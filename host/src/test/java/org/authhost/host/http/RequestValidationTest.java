@@ -133,8 +133,7 @@ class RequestValidationTest {
             "POST /vod/hello.txt?v=1.0 HTTP/1.0\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
                 + "Content-Length: 4\r\n\r\nabcd");
     assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
-    assertEquals(
-        1, audited("?v=1.0\" reason=both Content-Length and Transfer-Encoding").size());
+    assertEquals(1, audited("?v=1.0\" reason=both Content-Length and Transfer-Encoding").size());
   }
 
   @Test
