@@ -43,13 +43,18 @@ import org.authhost.host.tokens.TokenTable;
  * <table>
  *   <caption>Verdicts and answers</caption>
  *   <tr><td>CONTINUE</td><td>401 with the plug-in's challenge</td></tr>
- *   <tr><td>DENIED</td><td>401 with fresh challenges; audit WARNING; counts towards lockout</td></tr>
+ *   <tr><td>DENIED for an account the plug-in named (or whose password the host checked)</td>
+ *       <td>401 with fresh challenges; a failed logon (audit WARNING); counts towards the lockout
+ *       of the account (never the built-in Administrator's) and of the address</td></tr>
+ *   <tr><td>DENIED naming nobody (garbage, a replay)</td><td>401 with fresh challenges; a refusal
+ *       (audit INFORMATION); counts towards nothing</td></tr>
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
  *   <tr><td>the plug-in's bulkhead is full ({@code NS_E_NO_NEW_CONNECTIONS})</td><td>503 with
  *       Retry-After: 1, audited as a refusal, not a logon failure</td></tr>
- *   <tr><td>locked out</td><td>429 with Retry-After</td></tr>
+ *   <tr><td>locked out</td><td>429 with Retry-After, only where a credential check would
+ *       happen: never for anonymous access, a bare request or an authenticated connection</td></tr>
  *   <tr><td>slow password checks busy (security.slowChecks)</td><td>503 with Retry-After; not a
  *       logon failure, no lockout count</td></tr>
  * </table>
