@@ -25,6 +25,7 @@ import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.RawHttpConnection;
@@ -198,12 +199,20 @@ class HostileClientsTest {
             "Digest garbage",
             "Digest username=\"alice\"",
             "Basic");
-    try (RawHttpConnection c = connect()) {
+    try (RawHttpConnection c = connect();
+        LogCapture console = LogCapture.of("authhost.events")) {
       for (int i = 0; i < 30; i++) {
         RawHttpConnection.Response r = c.get("/private/hello.txt", garbage.get(i % garbage.size()));
         assertEquals(401, r.status(), "attempt " + i + ": " + garbage.get(i % garbage.size()));
         assertFalse(r.values("WWW-Authenticate").isEmpty(), "a fresh challenge");
       }
+      // The console shows the plug-ins' events, not the audit (eventLog.echoAudit is off).
+      List<String> echoed = console.events().stream().map(e -> e.getFormattedMessage()).toList();
+      assertTrue(
+          echoed.stream().anyMatch(m -> m.contains("malformed Basic credentials")),
+          echoed.toString());
+      assertTrue(echoed.stream().noneMatch(m -> m.contains(" audit ")), echoed.toString());
+      assertFalse(audit("refused 401").isEmpty(), "the audit has them");
       assertEquals(List.of(), audit("logon failed"), "garbage is not a failed logon");
       assertEquals(List.of(), audit("lockout:"));
       assertEquals("no lockouts\n", cli("accounts", "lockouts"));
@@ -293,6 +302,12 @@ class HostileClientsTest {
     assertEquals(
         "address 127.0.0.1 was not locked out (its failed logons are cleared)\n",
         cli("accounts", "unlock", "--address", "127.0.0.1"));
+    assertEquals(
+        "'host.example' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)\n",
+        cliError("accounts", "unlock", "--address", "host.example"));
+    assertEquals(
+        "error: give an account NAME or --address ADDRESS (one of the two)\n",
+        cliError("accounts", "unlock"));
   }
 
   @Test
@@ -301,6 +316,20 @@ class HostileClientsTest {
       assertEquals(404, c.get("/vod/hello.txt/", null).status());
       assertEquals(200, c.get("/vod/hello.txt", null).status());
     }
+  }
+
+  /** A command the operator got wrong: exit code 2 and one line on standard error. */
+  private String cliError(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    String[] withConfig = new String[args.length + 2];
+    System.arraycopy(args, 0, withConfig, 0, args.length);
+    withConfig[args.length] = "--config";
+    withConfig[args.length + 1] = config.toString();
+    assertEquals(2, cli.execute(withConfig));
+    return err.toString(StandardCharsets.UTF_8);
   }
 
   private String cli(String... args) {
