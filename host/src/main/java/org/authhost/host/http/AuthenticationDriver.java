@@ -18,6 +18,7 @@ import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
+import org.authhost.api.Sid;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.access.PublishingPoint;
@@ -95,34 +96,35 @@ final class AuthenticationDriver {
   /**
    * One name per account for throttling, however the client wrote it ({@code carol}, {@code Carol
    * }, {@code DOMAIN\carol}): the account's qualified name when it exists, else the trimmed,
-   * lower-cased text.
+   * lower-cased text; null for none, and for the built-in Administrator ({@link
+   * #isBuiltinAdministrator}).
    */
   private String accountKey(String written) {
     if (written == null || written.isBlank()) {
       return null;
     }
-    return accounts
-        .find(written.strip())
-        .map(Account::qualifiedName)
-        .orElse(written.strip())
-        .toLowerCase(Locale.ROOT);
+    Optional<Account> found = accounts.find(written.strip());
+    if (found.isPresent() && isBuiltinAdministrator(found.get().sid())) {
+      return null;
+    }
+    return found.map(Account::qualifiedName).orElse(written.strip()).toLowerCase(Locale.ROOT);
+  }
+
+  /** {@link #accountKey(String)} of a logon that succeeded: the token names the account. */
+  private static String accountKey(AccessToken token) {
+    return isBuiltinAdministrator(token.user())
+        ? null
+        : token.accountName().toLowerCase(Locale.ROOT);
   }
 
   /**
-   * The account key the lockout counts, or null for none: the built-in Administrator (RID 500) is
-   * never locked out by account, as on Windows, so that anyone who knows its name cannot lock the
-   * operator out; the address lockout still applies to every attempt on it.
+   * The built-in Administrator (RID 500) is never locked out by account, as on Windows, so that
+   * nobody who knows its name can lock the operator out; the address lockout still applies to every
+   * attempt on it, so its password cannot be guessed from one address past {@code
+   * addressThreshold}.
    */
-  private String throttled(String key) {
-    if (key == null) {
-      return null;
-    }
-    return accounts
-            .find(key)
-            .filter(account -> account.sid().value().endsWith("-" + BUILTIN_ADMINISTRATOR_RID))
-            .isPresent()
-        ? null
-        : key;
+  static boolean isBuiltinAdministrator(Sid account) {
+    return account.value().endsWith("-" + BUILTIN_ADMINISTRATOR_RID);
   }
 
   /** The relative id of the built-in Administrator account. */
@@ -235,10 +237,9 @@ final class AuthenticationDriver {
     // On success the token already names the account in its qualified form; only a failed
     // attempt's name needs looking up.
     String key =
-        throttled(
-            outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
-                ? outcome.accessToken().accountName().toLowerCase(Locale.ROOT)
-                : accountKey(account));
+        outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
+            ? accountKey(outcome.accessToken())
+            : accountKey(account);
     if (outcome.result() == AuthenticationResult.SUCCESS
         || outcome.result() == AuthenticationResult.DENIED) {
       // A locked account gets the same answer whether the password was right or wrong, so the
