@@ -47,10 +47,10 @@ class AuthHostLifeCycleTest {
     try {
       assertEquals(Collections.nCopies(host.managedParts().size(), State.STARTED), states(host));
       assertEquals(
-          2,
+          3,
           clock.scheduledTasks(),
-          "the account store's poller and the HTTP front's connection sweep, on the host's"
-              + " scheduler");
+          "the account store's poller, the HTTP front's connection sweep and the audit's"
+              + " summaries, on the host's scheduler");
     } finally {
       host.stop();
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,10 @@ import org.authhost.host.config.LockoutConfig;
  * the lockout duration. Counting both keeps one address from guessing many passwords and many
  * addresses from guessing one. Bounded: idle entries are dropped, so a flood of invented names
  * cannot grow it without limit.
+ *
+ * <p>It guards credential checks only (the driver consults it when a plug-in is about to check
+ * credentials, never for anonymous access), counts only real ones that failed, and the operator can
+ * lift a lockout ({@link #unlockAccount}, {@link #unlockAddress}).
  */
 @Singleton
 public final class LogonThrottle {
@@ -57,6 +62,11 @@ public final class LogonThrottle {
 
   private static String addressKey(String address) {
     return "ip:" + address;
+  }
+
+  /** When credential checks from this address are refused, until when. */
+  public Optional<Instant> addressLockedOut(String address) {
+    return until(addressKey(address), clock.instant());
   }
 
   /** When attempts from this address, or for this account, are refused, until when. */
@@ -101,6 +111,50 @@ public final class LogonThrottle {
     if (account != null) {
       windows.remove(accountKey(account));
     }
+  }
+
+  /**
+   * The operator's unlock of an account: its lockout ends and its failures are forgotten.
+   *
+   * @return whether the account was locked out
+   */
+  public boolean unlockAccount(String account) {
+    return unlock(accountKey(account));
+  }
+
+  /**
+   * The operator's unlock of a client address: its lockout ends and its failures are forgotten.
+   *
+   * @return whether the address was locked out
+   */
+  public boolean unlockAddress(String address) {
+    return unlock(addressKey(address));
+  }
+
+  private boolean unlock(String key) {
+    Window w = windows.remove(key);
+    if (w == null) {
+      return false;
+    }
+    synchronized (w) {
+      return w.lockedUntil.isAfter(clock.instant());
+    }
+  }
+
+  /** The lockouts in force now, accounts ({@code account:NAME}) and addresses ({@code ip:ADDR}). */
+  public List<Lockout> lockouts() {
+    Instant now = clock.instant();
+    List<Lockout> in = new ArrayList<>();
+    windows.forEach(
+        (key, w) -> {
+          synchronized (w) {
+            if (w.lockedUntil.isAfter(now)) {
+              in.add(new Lockout(key, w.lockedUntil));
+            }
+          }
+        });
+    in.sort(Comparator.comparing(Lockout::key));
+    return in;
   }
 
   private Optional<Lockout> count(String key, int threshold, Instant now) {

@@ -2,6 +2,7 @@ package org.authhost.host.admin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.plugins.PluginView;
 
@@ -23,6 +24,15 @@ final class AdminJson {
     m.put("packageName", v.packageName());
     m.put("flags", v.flags());
     m.put("flagsText", v.flagsText());
+    return m;
+  }
+
+  static Map<String, Object> lockout(LogonThrottle.Lockout l) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    int colon = l.key().indexOf(':');
+    m.put("type", l.key().startsWith("ip:") ? "address" : "account");
+    m.put("name", l.key().substring(colon + 1));
+    m.put("until", l.until().toString());
     return m;
   }
 

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -20,7 +21,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
@@ -29,27 +34,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loopback endpoint the command line uses to see and change a running host: list plug-ins,
- * enable or disable one, read or clear the troubleshooting list. Every request needs the bearer
- * token from {@link AdminEndpointFile}; the event log needs no endpoint, the command line reads it
- * from disk.
+ * enable or disable one, read or clear the troubleshooting list, list the lockouts and lift one.
+ * Every request needs the bearer token from {@link AdminEndpointFile}; the event log needs no
+ * endpoint, the command line reads it from disk.
  */
 @Singleton
 public final class AdminServer extends LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final Pattern PLUGIN_ACTION = Pattern.compile("/plugins/([^/]+)/(enable|disable)");
+  private static final Pattern UNLOCK = Pattern.compile("/lockouts/(account|address)/(.+)/unlock");
 
   private final HostConfig config;
   private final PluginHost plugins;
   private final TroubleshootingList troubleshooting;
+  private final LogonThrottle throttle;
+  private final HostEvents events;
   private final ObjectMapper json = new ObjectMapper();
   private HttpServer server;
   private byte[] token;
 
   @Inject
-  AdminServer(HostConfig config, PluginHost plugins, TroubleshootingList troubleshooting) {
+  AdminServer(
+      HostConfig config,
+      PluginHost plugins,
+      TroubleshootingList troubleshooting,
+      LogonThrottle throttle,
+      HostEvents events) {
     this.config = config;
     this.plugins = plugins;
     this.troubleshooting = troubleshooting;
+    this.throttle = throttle;
+    this.events = events;
   }
 
   @Override
@@ -117,6 +132,7 @@ public final class AdminServer extends LifeCycle {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getPath();
       Matcher action = PLUGIN_ACTION.matcher(path);
+      Matcher unlock = UNLOCK.matcher(path);
       if (path.equals("/plugins") && method.equals("GET")) {
         send(exchange, 200, plugins.plugins().stream().map(AdminJson::plugin).toList());
       } else if (action.matches() && method.equals("POST")) {
@@ -134,6 +150,10 @@ public final class AdminServer extends LifeCycle {
                 troubleshooting.entries().stream().map(AdminJson::entry).toList()));
       } else if (path.equals("/troubleshooting") && method.equals("DELETE")) {
         send(exchange, 200, Map.of("cleared", troubleshooting.clear()));
+      } else if (path.equals("/lockouts") && method.equals("GET")) {
+        send(exchange, 200, throttle.lockouts().stream().map(AdminJson::lockout).toList());
+      } else if (unlock.matches() && method.equals("POST")) {
+        send(exchange, 200, unlock(unlock.group(1), unlock.group(2)));
       } else {
         send(exchange, 404, Map.of("error", "no such admin resource: " + method + " " + path));
       }
@@ -144,6 +164,46 @@ public final class AdminServer extends LifeCycle {
       log.error(
           "admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
       send(exchange, 500, Map.of("error", "internal error: " + e));
+    }
+  }
+
+  /**
+   * The operator lifts a lockout: of an account (any spelling of its name) or of a client address
+   * (an IP literal). Audited whether or not there was one, so the log shows who was let in early.
+   */
+  private Map<String, Object> unlock(String type, String name) {
+    boolean account = type.equals("account");
+    String target = account ? name.strip() : ipLiteral(name.strip());
+    if (target.isEmpty()) {
+      throw new IllegalArgumentException("no account name to unlock");
+    }
+    boolean wasLocked = account ? throttle.unlockAccount(target) : throttle.unlockAddress(target);
+    events.audit(
+        EventLevel.INFORMATION,
+        HResult.S_OK,
+        "unlock: "
+            + type
+            + " \""
+            + target
+            + "\" "
+            + (wasLocked ? "was locked out and" : "was not locked out; its failed logons")
+            + " cleared by the operator (admin endpoint)");
+    return Map.of(type, target, "wasLockedOut", wasLocked);
+  }
+
+  /** An IP address as the audit and the lockout write it, or a refusal for anything else. */
+  private static String ipLiteral(String text) {
+    if (text.isEmpty()
+        || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)");
+    }
+    try {
+      // Only digits, dots and colons: a literal, parsed without a name lookup.
+      return InetAddress.getByName(text).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)");
     }
   }
 

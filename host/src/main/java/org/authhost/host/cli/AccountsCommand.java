@@ -49,7 +49,9 @@ import picocli.CommandLine.Spec;
       AccountsCommand.Enable.class,
       AccountsCommand.Delete.class,
       AccountsCommand.ListUsers.class,
-      AccountsCommand.Groups.class
+      AccountsCommand.Groups.class,
+      LockoutCommands.Lockouts.class,
+      LockoutCommands.Unlock.class
     })
 public final class AccountsCommand implements Callable<Integer> {
   @Mixin ConfigOption config;

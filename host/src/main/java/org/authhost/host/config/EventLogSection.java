@@ -54,13 +54,24 @@ final class EventLogSection {
                 1,
                 MAX_TROUBLESHOOTING_LIMIT,
                 DEFAULT_TROUBLESHOOTING_LIMIT);
+    boolean echoAudit = eventLog.bool("echoAudit", false);
+    int auditSummarySeconds =
+        (int)
+            eventLog.whole(
+                "auditSummarySeconds",
+                "a whole number of seconds (0 writes every audit record in full)",
+                0,
+                86_400,
+                EventLogConfig.DEFAULT_AUDIT_SUMMARY_SECONDS);
     return new EventLogConfig(
         directory,
         maxBytes == null ? DEFAULT_MAX_BYTES : maxBytes,
         segmentBytes == null ? DEFAULT_SEGMENT_BYTES : segmentBytes,
         retentionDays,
         fsync,
-        troubleshootingLimit);
+        troubleshootingLimit,
+        echoAudit,
+        auditSummarySeconds);
   }
 
   /** Reports a segment size above the log's total, at whichever of the two the file sets. */

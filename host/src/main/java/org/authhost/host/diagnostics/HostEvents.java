@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.config.HostConfig;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.events.EventRecord;
 import org.slf4j.Logger;
@@ -12,24 +13,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every event the host keeps, from the host or from a plug-in, goes through here: into the durable
- * event log and, for errors and warnings, onto the troubleshooting list.
+ * event log and, for the errors and warnings of the host and its plug-ins, onto the troubleshooting
+ * list. The audit of client access is written here too, but never onto that list: what clients do
+ * is not a problem of the server's, and a client must never be able to evict the operator's records
+ * (WMS keeps plug-in and server events there, not refused clients).
  */
 @Singleton
 public final class HostEvents {
   /** The source of events the host writes about itself. */
   public static final String HOST = "host";
 
+  /** The source of the audit of client access. */
+  public static final String AUDIT = "audit";
+
   private static final Logger log = LoggerFactory.getLogger(HostEvents.class);
 
   private final EventLogStore store;
   private final TroubleshootingList troubleshooting;
   private final Clock clock;
+  private final boolean echoAudit;
 
   @Inject
-  HostEvents(EventLogStore store, TroubleshootingList troubleshooting, Clock clock) {
+  HostEvents(
+      EventLogStore store, TroubleshootingList troubleshooting, Clock clock, HostConfig config) {
     this.store = store;
     this.troubleshooting = troubleshooting;
     this.clock = clock;
+    this.echoAudit = config.eventLog().echoAudit();
   }
 
   /** The source of events the host writes about a plug-in: {@code host:<id>}. */
@@ -54,6 +64,21 @@ public final class HostEvents {
    */
   public void reportEventLogDamage() {
     store.reportDamageTo(damage -> host(damage.level(), HOST, damage.hresult(), damage.describe()));
+  }
+
+  /**
+   * Writes a record of the audit (source {@link #AUDIT}): into the event log only, echoed to the
+   * process log when {@code eventLog.echoAudit} is set, never onto the troubleshooting list.
+   *
+   * @return the event-log record number, or 0 if the log could not take it
+   */
+  public long audit(EventLevel level, HResult code, String text) {
+    try {
+      return store.append(level, AUDIT, code, text, echoAudit).recordNumber();
+    } catch (Exception e) {
+      log.error("could not write audit record ({} {}: {}) to the event log", level, code, text, e);
+      return 0;
+    }
   }
 
   /** Writes an event a plug-in logged through {@code EventLog.logEvent}. */

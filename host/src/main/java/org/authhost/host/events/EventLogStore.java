@@ -194,6 +194,17 @@ public final class EventLogStore implements AutoCloseable {
    * @throws UncheckedIOException if the record could not be written; nothing of it is kept
    */
   public EventRecord append(EventLevel level, String source, HResult hresult, String text) {
+    return append(level, source, hresult, text, true);
+  }
+
+  /**
+   * Appends one event, echoed to the {@code authhost.events} logger only if {@code echo}: the
+   * audit's records are kept out of the process log unless the operator asks for them.
+   *
+   * @see #append(EventLevel, String, HResult, String)
+   */
+  public EventRecord append(
+      EventLevel level, String source, HResult hresult, String text, boolean echo) {
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(hresult, "hresult");
     String storedSource = RecordFormat.capSource(Objects.requireNonNull(source, "source"));
@@ -243,7 +254,9 @@ public final class EventLogStore implements AutoCloseable {
     EventRecord record =
         new EventRecord(
             number, Instant.ofEpochMilli(millis), level, storedSource, hresult, storedText);
-    EventEcho.echo(record);
+    if (echo) {
+      EventEcho.echo(record);
+    }
     return record;
   }
 

@@ -2,31 +2,59 @@ package org.authhost.host.http;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.HostEvents;
 
 /**
- * The audit trail of client access, in the event log under source {@code audit}: logon successes
- * (INFORMATION), logon failures, refusals and lockouts (WARNING), each naming the client address,
- * account, protocol, publishing point and plug-in.
+ * The audit trail of client access, in the event log under source {@code audit} (never on the
+ * troubleshooting list, see {@link HostEvents#audit}), each record naming the client address,
+ * account, protocol, publishing point and plug-in. Levels: logon successes and the client's own
+ * mistakes (400, 401, 404, 414, 431, 505) are INFORMATION; logon failures, lockouts and refusals of
+ * access (403, 429) or of service (5xx) are WARNING. Logon failures and refusals are summarised per
+ * kind and client address ({@link AuditFloods}), so that a flood writes two records, not one per
+ * request.
  */
 @Singleton
 final class Audit {
-  static final String SOURCE = "audit";
+  static final String SOURCE = HostEvents.AUDIT;
 
   private final HostEvents events;
+  private final AuditFloods floods;
 
   @Inject
-  Audit(HostEvents events) {
+  Audit(HostEvents events, Clock clock, HostConfig config) {
     this.events = events;
+    this.floods =
+        new AuditFloods(
+            events::audit,
+            clock,
+            Duration.ofSeconds(config.eventLog().auditSummarySeconds()),
+            AuditFloods.DEFAULT_MAX_KEYS);
+  }
+
+  /** The summaries of floods whose window is over; the HTTP front runs it once per window. */
+  void flush() {
+    floods.flush();
+  }
+
+  /** The summaries of every flood still counted; when the HTTP front stops. */
+  void close() {
+    floods.close();
+  }
+
+  /** How often a flood gets a summary; zero when every record is written in full. */
+  Duration floodWindow() {
+    return floods.window();
   }
 
   void logonSucceeded(Request r, String account, String plugin, String protocol) {
-    events.host(
+    events.audit(
         EventLevel.INFORMATION,
-        SOURCE,
         HResult.S_OK,
         "logon succeeded: "
             + describe(r)
@@ -40,9 +68,10 @@ final class Audit {
 
   void logonFailed(
       Request r, String account, String plugin, String protocol, HResult why, String reason) {
-    events.host(
+    floods.record(
+        "logon failed",
+        r.clientAddress(),
         EventLevel.WARNING,
-        SOURCE,
         why,
         "logon failed: "
             + describe(r)
@@ -78,17 +107,31 @@ final class Audit {
 
   /** A refusal, with the status it is answered with; see {@link HttpAnswers}. */
   void refused(Request r, Refusal refusal) {
-    events.host(
-        EventLevel.WARNING,
-        SOURCE,
+    String kind = "refused " + refusal.kind().code;
+    floods.record(
+        kind,
+        r.clientAddress(),
+        level(refusal.kind()),
         refusal.why(),
-        "refused " + refusal.kind().code + ": " + describe(r) + " reason=" + refusal.reason());
+        kind + ": " + describe(r) + " reason=" + refusal.reason());
+  }
+
+  /**
+   * The level of a refusal's record: the client's own mistakes are INFORMATION (a 404 is not a
+   * security warning, nor is the first leg of a challenge); refusals of access or service are
+   * WARNING.
+   */
+  static EventLevel level(Refusal.Kind kind) {
+    return switch (kind) {
+      case BAD_REQUEST, LOG_ON, NOT_FOUND, URI_TOO_LONG, HEADERS_TOO_LARGE, VERSION_NOT_SUPPORTED ->
+          EventLevel.INFORMATION;
+      case FORBIDDEN, TOO_MANY, UNAVAILABLE, BAD_GATEWAY, GATEWAY_TIMEOUT -> EventLevel.WARNING;
+    };
   }
 
   void lockedOut(Request r, String key, Instant until) {
-    events.host(
+    events.audit(
         EventLevel.WARNING,
-        SOURCE,
         HResult.E_ACCESSDENIED,
         "lockout: "
             + key

@@ -17,6 +17,7 @@ import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
+import org.authhost.api.Sid;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.access.PublishingPoint;
@@ -42,13 +43,18 @@ import org.authhost.host.tokens.TokenTable;
  * <table>
  *   <caption>Verdicts and answers</caption>
  *   <tr><td>CONTINUE</td><td>401 with the plug-in's challenge</td></tr>
- *   <tr><td>DENIED</td><td>401 with fresh challenges; audit WARNING; counts towards lockout</td></tr>
+ *   <tr><td>DENIED for an account the plug-in named (or whose password the host checked)</td>
+ *       <td>401 with fresh challenges; a failed logon (audit WARNING); counts towards the lockout
+ *       of the account (never the built-in Administrator's) and of the address</td></tr>
+ *   <tr><td>DENIED naming nobody (garbage, a replay)</td><td>401 with fresh challenges; a refusal
+ *       (audit INFORMATION); counts towards nothing</td></tr>
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
  *   <tr><td>the plug-in's bulkhead is full ({@code NS_E_NO_NEW_CONNECTIONS})</td><td>503 with
  *       Retry-After: 1, audited as a refusal, not a logon failure</td></tr>
- *   <tr><td>locked out</td><td>429 with Retry-After</td></tr>
+ *   <tr><td>locked out</td><td>429 with Retry-After, only where a credential check would
+ *       happen: never for anonymous access, a bare request or an authenticated connection</td></tr>
  *   <tr><td>slow password checks busy (security.slowChecks)</td><td>503 with Retry-After; not a
  *       logon failure, no lockout count</td></tr>
  * </table>
@@ -81,18 +87,39 @@ final class AuthenticationDriver {
   /**
    * One name per account for throttling, however the client wrote it ({@code carol}, {@code Carol
    * }, {@code DOMAIN\carol}): the account's qualified name when it exists, else the trimmed,
-   * lower-cased text.
+   * lower-cased text; null for none, and for the built-in Administrator ({@link
+   * #isBuiltinAdministrator}).
    */
   private String accountKey(String written) {
     if (written == null || written.isBlank()) {
       return null;
     }
-    return accounts
-        .find(written.strip())
-        .map(Account::qualifiedName)
-        .orElse(written.strip())
-        .toLowerCase(Locale.ROOT);
+    Optional<Account> found = accounts.find(written.strip());
+    if (found.isPresent() && isBuiltinAdministrator(found.get().sid())) {
+      return null;
+    }
+    return found.map(Account::qualifiedName).orElse(written.strip()).toLowerCase(Locale.ROOT);
   }
+
+  /** {@link #accountKey(String)} of a logon that succeeded: the token names the account. */
+  private static String accountKey(AccessToken token) {
+    return isBuiltinAdministrator(token.user())
+        ? null
+        : token.accountName().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The built-in Administrator (RID 500) is never locked out by account, as on Windows, so that
+   * nobody who knows its name can lock the operator out; the address lockout still applies to every
+   * attempt on it, so its password cannot be guessed from one address past {@code
+   * addressThreshold}.
+   */
+  static boolean isBuiltinAdministrator(Sid account) {
+    return account.value().endsWith("-" + BUILTIN_ADMINISTRATOR_RID);
+  }
+
+  /** The relative id of the built-in Administrator account. */
+  static final int BUILTIN_ADMINISTRATOR_RID = 500;
 
   /** Everything the driver needs about one request. */
   record Attempt(
@@ -106,10 +133,8 @@ final class AuthenticationDriver {
       String authorization) {}
 
   CompletableFuture<Verdict> decide(Attempt a) {
-    Optional<Instant> lockedIp = throttle.lockedOut(a.client().address(), null);
-    if (lockedIp.isPresent()) {
-      return done(lockedOut(lockedIp.get()));
-    }
+    // No lockout here: it guards credential checks only (see attempt), so a locked address still
+    // gets anonymous content and challenges; one attacker behind a NAT shuts out nobody else.
     List<PluginView> offered = offeredFor(a.point(), a.client());
     if (offered.isEmpty()) {
       return done(
@@ -169,6 +194,12 @@ final class AuthenticationDriver {
 
   private CompletableFuture<Verdict> attempt(
       Attempt a, PluginView plugin, String credentials, List<PluginView> offered) {
+    // A credential check is about to happen: the one place where an address's lockout applies
+    // before the plug-in is asked (its account's, once known, is checked on the outcome).
+    Optional<Instant> lockedAddress = throttle.addressLockedOut(a.client().address());
+    if (lockedAddress.isPresent()) {
+      return done(lockedOut(lockedAddress.get()));
+    }
     boolean bound = AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.CONNECTION_BOUND);
     AuthenticationSession session =
         bound
@@ -192,12 +223,14 @@ final class AuthenticationDriver {
       boolean bound,
       AuthenticationOutcome outcome,
       List<PluginView> offered) {
-    String account = a.user().userName().orElse(null);
+    // Who the client claimed to be: the name the plug-in reported (WMS_USER_NAME), else the
+    // account whose password the host checked for this request on the plug-in's behalf.
+    String account = a.user().userName().or(a.user()::passwordCheckedFor).orElse(null);
     // On success the token already names the account in its qualified form; only a failed
     // attempt's name needs looking up.
     String key =
         outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
-            ? outcome.accessToken().accountName().toLowerCase(Locale.ROOT)
+            ? accountKey(outcome.accessToken())
             : accountKey(account);
     if (outcome.result() == AuthenticationResult.SUCCESS
         || outcome.result() == AuthenticationResult.DENIED) {
@@ -224,7 +257,32 @@ final class AuthenticationDriver {
         // A benign refusal (DENIED with S_FALSE: Digest's stale nonce, RFC 7616 §3.3): the
         // credentials were right, the client just retries. Counting it would lock out clients that
         // did nothing wrong.
-        if (!outcome.benign()) {
+        boolean stale = outcome.benign();
+        if (!stale && account == null) {
+          // The plug-in refused before it knew whom the client claims to be (garbage, a replay, a
+          // response to another server): a malformed request, not a wrong password. No failed
+          // logon, no lockout count: a fresh challenge, audited as a refusal.
+          return challenge(
+                  a,
+                  offered,
+                  "unreadable credentials",
+                  outcome.challenge() == null || outcome.challenge().length == 0
+                      ? null
+                      : plugin.id(),
+                  outcome.challenge())
+              .thenApply(
+                  v ->
+                      v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                          ? r.audited(
+                              HResult.SEC_E_INVALID_TOKEN,
+                              "the "
+                                  + plugin.id()
+                                  + " plug-in refused credentials without naming an account "
+                                  + "(malformed, replayed or not for this server); not a failed "
+                                  + "logon")
+                          : v);
+        }
+        if (!stale) {
           logonFailed(
               a, account, plugin, HResult.SEC_E_LOGON_DENIED, "credentials refused by the plug-in");
           for (LogonThrottle.Lockout lockout : throttle.failed(a.client().address(), key)) {

@@ -91,7 +91,16 @@ final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
             services.clock()));
   }
 
+  /**
+   * A path the point's folder does not serve. A missing file is the client asking for what is not
+   * there: 404, not audited. A path that is malformed (400), or that leads out of the folder or
+   * through a link out of it (404 all the same, so that nothing outside is revealed), is recorded
+   * in the audit (INFORMATION, summarised per address): somebody may be probing.
+   */
   private static Refusal pathRefused(FileCache.Lookup resolved) {
+    if (resolved.refusal() == SafePath.Refusal.NOT_FOUND) {
+      return Refusal.notFound("not found");
+    }
     Refusal.Kind kind =
         resolved.refusal().status() == 400 ? Refusal.Kind.BAD_REQUEST : Refusal.Kind.NOT_FOUND;
     return new Refusal(

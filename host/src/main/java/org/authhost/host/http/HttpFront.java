@@ -18,7 +18,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -66,6 +65,7 @@ public final class HttpFront extends LifeCycle {
   private final AtomicInteger open = new AtomicInteger();
   private final Object connectionsChanged = new Object();
   private volatile ConnectionDeadlines deadlines;
+  private volatile Scheduler.Scheduled auditSummaries;
 
   /** Below it a channel is writable again; above {@link #WRITE_HIGH_WATER} it is not. */
   static final int WRITE_LOW_WATER = 32 * 1024;
@@ -101,6 +101,17 @@ public final class HttpFront extends LifeCycle {
     transport = Transport.pick();
     boss = transport.group(1);
     workers = transport.group(eventLoops());
+    // Floods in the audit get their summaries once per window, written on an event loop like
+    // every other audit record (the scheduler's thread never writes to the log).
+    EventLoopGroup loops = workers;
+    Duration window = services.audit().floodWindow();
+    if (!window.isZero()) {
+      auditSummaries =
+          services
+              .scheduler()
+              .scheduleWithFixedDelay(
+                  () -> loops.next().execute(services.audit()::flush), window, window);
+    }
     services.proxy(
         new OriginProxy(
             workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
@@ -230,7 +241,7 @@ public final class HttpFront extends LifeCycle {
                     }
                     p.addLast(
                         "http",
-                        new HttpServerCodec(
+                        new RequestCodec(
                             http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
                     if (ssl != null) {
                       // Only FileResponder's TLS path writes a ChunkedInput (a file cannot go out
@@ -280,6 +291,11 @@ public final class HttpFront extends LifeCycle {
    */
   @Override
   protected void doStop() throws Exception {
+    Scheduler.Scheduled summaries = auditSummaries;
+    auditSummaries = null;
+    if (summaries != null) {
+      summaries.cancel();
+    }
     for (Channel listener : listeners) {
       listener.close().syncUninterruptibly();
     }
@@ -297,6 +313,9 @@ public final class HttpFront extends LifeCycle {
     ConnectionDeadlines d = deadlines;
     if (d != null) {
       d.stop();
+    }
+    if (summaries != null) {
+      services.audit().close();
     }
     plainPort = -1;
     tlsPort = -1;

@@ -15,6 +15,7 @@ final class HttpUserContext implements UserContext, LogonCaller.Observer {
   private final long connectionId;
   private volatile String userName;
   private volatile boolean slowCheckRefused;
+  private volatile String passwordCheckedFor;
 
   HttpUserContext(String userAgent, String ipAddress, int port, long connectionId) {
     this.userAgent = userAgent;
@@ -41,6 +42,19 @@ final class HttpUserContext implements UserContext, LogonCaller.Observer {
   @Override
   public void slowCheckRefused() {
     slowCheckRefused = true;
+  }
+
+  @Override
+  public void passwordChecked(String account) {
+    passwordCheckedFor = account;
+  }
+
+  /**
+   * The account whose password the host compared for this request on the plug-in's behalf, if any:
+   * a real credential check, whether or not the plug-in named the account.
+   */
+  Optional<String> passwordCheckedFor() {
+    return Optional.ofNullable(passwordCheckedFor);
   }
 
   /** Whether a password check for this request was refused because the verifier was busy. */

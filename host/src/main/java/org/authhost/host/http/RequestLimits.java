@@ -12,9 +12,12 @@ import io.netty.handler.codec.http.HttpVersion;
 import org.authhost.host.config.HttpConfig;
 
 /**
- * The request itself: one the decoder could not read (400), or that is too long (414, 431), that
- * has more header fields than the limit, an HTTP/1.1 request without {@code Host}, or more than one
- * {@code Authorization}. Each is audited and ends the connection.
+ * The request itself: one the decoder could not read (400; with {@link RequestCodec}, also a header
+ * continued by obs-fold), or that is too long (414, 431), that has more header fields than the
+ * limit, a version other than HTTP/1.x (505), an HTTP/1.1 request without {@code Host} or with more
+ * than one, both {@code Content-Length} and {@code Transfer-Encoding} (the framing two servers on
+ * the way could read differently: request smuggling, RFC 9112 §6.1), or more than one {@code
+ * Authorization}. Each is audited and ends the connection.
  */
 @ChannelHandler.Sharable
 final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
@@ -55,9 +58,24 @@ final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
           Refusal.Kind.HEADERS_TOO_LARGE,
           fields + " header fields, more than the limit of " + limits.maxHeaders());
     }
-    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
-        && !request.headers().contains(HttpHeaderNames.HOST)) {
+    HttpVersion version = request.protocolVersion();
+    if (!version.protocolName().equals("HTTP") || version.majorVersion() != 1) {
+      // A higher minor version of 1 is read as 1.1 (RFC 9110 §2.5); another major is not HTTP/1.
+      return malformed(
+          Refusal.Kind.VERSION_NOT_SUPPORTED, "version " + version.text() + " is not supported");
+    }
+    int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && hosts == 0) {
       return malformed(Refusal.Kind.BAD_REQUEST, "HTTP/1.1 request without Host");
+    }
+    if (hosts > 1) {
+      return malformed(Refusal.Kind.BAD_REQUEST, "more than one Host header");
+    }
+    if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+        && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      return malformed(
+          Refusal.Kind.BAD_REQUEST,
+          "both Content-Length and Transfer-Encoding (RFC 9112 §6.1; request smuggling)");
     }
     if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
       return malformed(Refusal.Kind.BAD_REQUEST, "more than one Authorization header");

@@ -15,6 +15,9 @@ public final class LogonCaller {
   public interface Observer {
     /** A slow password check was refused because the verifier is busy: not a wrong password. */
     void slowCheckRefused();
+
+    /** A password was compared with {@code account}'s, right or wrong: a real credential check. */
+    void passwordChecked(String account);
   }
 
   private static final ThreadLocal<UserContext> CURRENT = new ThreadLocal<>();
@@ -40,6 +43,13 @@ public final class LogonCaller {
   public static String address() {
     UserContext user = CURRENT.get();
     return user == null ? null : user.ipAddress();
+  }
+
+  /** Tells the current caller, if it listens, that a password of {@code account} was checked. */
+  static void passwordChecked(String account) {
+    if (CURRENT.get() instanceof Observer observer) {
+      observer.passwordChecked(account);
+    }
   }
 
   /** Tells the current caller, if it listens, that its password check was refused as busy. */

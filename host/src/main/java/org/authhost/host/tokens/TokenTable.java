@@ -77,12 +77,18 @@ public final class TokenTable implements TokenService {
       return HResult.E_LOGON_FAILURE;
     }
     return switch (passwords.check(accountName, password)) {
-      case MATCH -> issue(owner, accountName, authenticationPackage, token);
+      case MATCH -> {
+        LogonCaller.passwordChecked(accountName);
+        yield issue(owner, accountName, authenticationPackage, token);
+      }
       case BUSY -> {
         LogonCaller.refusedAsBusy();
         yield HResult.NS_E_NO_NEW_CONNECTIONS;
       }
-      case MISMATCH -> HResult.E_LOGON_FAILURE;
+      case MISMATCH -> {
+        LogonCaller.passwordChecked(accountName);
+        yield HResult.E_LOGON_FAILURE;
+      }
     };
   }
 

@@ -64,6 +64,8 @@ class ConfigLoaderTest {
     assertEquals(90, eventLog.retentionDays());
     assertFalse(eventLog.fsync());
     assertEquals(1000, eventLog.troubleshootingLimit());
+    assertFalse(eventLog.echoAudit(), "the console does not echo the audit unless asked");
+    assertEquals(60, eventLog.auditSummarySeconds());
 
     assertEquals(new AdminConfig(0), config.admin());
   }
@@ -93,7 +95,9 @@ class ConfigLoaderTest {
                 "segmentBytes": 1048576,
                 "retentionDays": 0,
                 "fsync": true,
-                "troubleshootingLimit": 100000
+                "troubleshootingLimit": 100000,
+                "echoAudit": true,
+                "auditSummarySeconds": 0
               },
               "admin": { "port": 65535 }
             }
@@ -114,7 +118,7 @@ class ConfigLoaderTest {
                     "anonymous", new PluginSettings(false, Map.of("account", "Guest")),
                     "digest.v2", new PluginSettings(true, Map.of("realm", "Media", "port", "8080")),
                     "ntlm", new PluginSettings(true, Map.of()))),
-            new EventLogConfig(root.resolve("events"), 1048576, 1048576, 0, true, 100000),
+            new EventLogConfig(root.resolve("events"), 1048576, 1048576, 0, true, 100000, true, 0),
             new AdminConfig(65535),
             config.http(),
             config.accounts(),
@@ -359,7 +363,8 @@ class ConfigLoaderTest {
     assertEquals(
         List.of(
             "eventLog: expected an object with the keys directory, maxBytes, segmentBytes,"
-                + " retentionDays, fsync, troubleshootingLimit, found 1",
+                + " retentionDays, fsync, troubleshootingLimit, echoAudit, auditSummarySeconds,"
+                + " found 1",
             "admin: expected an object with the keys port, found an array",
             "security: expected an object with the keys ipAllow, ipDeny, trustedProxies, lockout, slowChecks, found true"),
         e.problems().stream().map(ConfigProblem::message).toList());

@@ -70,6 +70,7 @@ class BusyPluginServingTest {
             "settings": { "slow": { "workers": 1, "queue": 0,
               "properties": { "entered": "%sentered", "gate": "%sgate" } } }
           },
+          "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": 0 },
           "publishingPoints": [
             { "name": "slow", "prefix": "/slow/", "directory": "../media", "plugins": ["slow"] }

@@ -1,5 +1,9 @@
 package org.authhost.host.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -53,6 +57,52 @@ final class FrontChannel extends EmbeddedChannel {
       throw new IllegalStateException(e);
     }
     return ch;
+  }
+
+  /**
+   * Like {@link #open}, with the front's {@link RequestCodec} in front of the handlers: raw bytes
+   * go in ({@link #sendRaw}), encoded answers come out ({@link #rawAnswers}).
+   */
+  static FrontChannel openRaw(
+      HttpServices services,
+      MutableClock clock,
+      String client,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
+    FrontChannel ch = new FrontChannel(new InetSocketAddress(client, 50_000));
+    ConnectionActivity activity =
+        new ConnectionDeadlines(clock, clock, Duration.ofMinutes(1)).newConnection();
+    ch.pipeline().addLast("activity", activity);
+    ch.pipeline().addLast("http", new RequestCodec(8192, 16384, 64 * 1024));
+    new RequestHandlers(services, decide).addTo(ch.pipeline(), activity);
+    try {
+      ch.register();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return ch;
+  }
+
+  /** Writes {@code text} as bytes off the wire. */
+  void sendRaw(String text) {
+    writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+    runPendingTasks();
+  }
+
+  /** Everything written to the wire so far, as text; the buffers are released. */
+  String rawAnswers() {
+    StringBuilder b = new StringBuilder();
+    Object out;
+    while ((out = readOutbound()) != null) {
+      if (out instanceof ByteBuf buf) {
+        b.append(buf.toString(StandardCharsets.ISO_8859_1));
+      } else if (out instanceof ByteBufHolder holder) {
+        b.append(holder.content().toString(StandardCharsets.ISO_8859_1));
+      } else if (out instanceof FileRegion) {
+        b.append("<file>");
+      }
+      ReferenceCountUtil.release(out);
+    }
+    return b.toString();
   }
 
   /**

@@ -51,6 +51,7 @@ class NtlmServingTest {
             "directory": "../plugins",
             "settings": { "ntlm": { "enabled": true, "properties": { "netbiosDomain": "AUTHTEST" } } }
           },
+          "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": 0 },
           "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
           "publishingPoints": [ { "name": "n", "prefix": "/n/", "directory": "../media", "plugins": ["ntlm"] } ]

@@ -69,6 +69,7 @@ class VerdictTableTest {
             "order": ["anonymous", "basic", "bound", "throwing", "hanging"],
             "settings": { "hanging": { "properties": { "entered": "%s" } } }
           },
+          "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": -1 },
           "security": { "lockout": { "threshold": 3, "addressThreshold": 100,
                                      "windowSeconds": 300, "durationSeconds": 600 } },

@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,8 +30,8 @@ import java.util.Optional;
  *   <li>no encoded slash ({@code %2f}) anywhere, no backslash (raw or {@code %5c});
  *   <li>no NUL or other control character (C0, DEL, C1) after decoding;
  *   <li>no {@code .} or {@code ..} segment, whether written plainly or encoded ({@code %2e%2e});
- *   <li>no empty segment ({@code a//b}), except that a trailing slash is allowed and one leading
- *       slash is ignored.
+ *   <li>no empty segment ({@code a//b}), except that a trailing slash is allowed (it names a
+ *       folder: after a file's name it is refused as not found) and one leading slash is ignored.
  * </ul>
  *
  * <p>The segments are then resolved against the root and normalised, and the result must still lie
@@ -142,6 +143,9 @@ public final class SafePath {
         rawPathAfterPrefix.startsWith("/") ? rawPathAfterPrefix.substring(1) : rawPathAfterPrefix;
 
     List<String> segments = new ArrayList<>();
+    // A trailing slash names a folder: "file.txt/" is not the file (POSIX: ENOTDIR), though the
+    // segments alone would resolve to it.
+    boolean folder = raw.endsWith("/");
     int start = 0;
     while (true) {
       int slash = raw.indexOf('/', start);
@@ -206,6 +210,9 @@ public final class SafePath {
     }
     if (!real.startsWith(realRoot)) {
       return Result.refused(Refusal.LINK_OUTSIDE_ROOT, "a symbolic link points outside the root");
+    }
+    if (folder && !Files.isDirectory(real)) {
+      return Result.refused(Refusal.NOT_FOUND, "a trailing slash after a file name");
     }
     return Result.ok(real);
   }

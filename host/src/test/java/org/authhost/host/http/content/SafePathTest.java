@@ -53,6 +53,15 @@ class SafePathTest {
   }
 
   @Test
+  void aTrailingSlashAfterAFileNameIsNotTheFile() throws IOException {
+    // "/vod/file.txt/" served the file: the slash names a folder, and there is none.
+    assertEquals(Refusal.NOT_FOUND, SafePath.why(root, "a/b/clip.mp4/"));
+    assertEquals(Refusal.NOT_FOUND, SafePath.why(root, "in-link/"));
+    assertEquals(Optional.of(root.resolve("a/b").toRealPath()), resolve("a/b/"));
+    assertEquals(Optional.of(root.resolve("a/b/clip.mp4").toRealPath()), resolve("a/b/clip.mp4"));
+  }
+
+  @Test
   void linksInsideAreFollowedLinksOutAreRefused() throws IOException {
     assertEquals(Optional.of(root.resolve("a/b/clip.mp4").toRealPath()), resolve("in-link"));
     assertEquals(Refusal.LINK_OUTSIDE_ROOT, SafePath.why(root, "out-link"));

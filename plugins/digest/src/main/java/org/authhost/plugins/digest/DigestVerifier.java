@@ -109,7 +109,19 @@ final class DigestVerifier {
         return new Verdict.Denied(
             null, false); // a wrong password: the host audits the failed logon
       }
-      checkFresh(c, nonce);
+      try {
+        checkFresh(c, nonce, account);
+      } catch (Stop replayedOrStale) {
+        if (user != null
+            && replayedOrStale.verdict instanceof Verdict.Denied denied
+            && denied.refusal() != null) {
+          // A replay proves nothing about the account: the client repeated what its owner sent.
+          // The name is withdrawn so that the host does not count a failed logon of the victim
+          // (WMS_USER_NAME unset is how the host learns that no account was tried).
+          user.setUserName(null);
+        }
+        throw replayedOrStale;
+      }
       String rspauth =
           DigestMath.AUTH.equals(c.qop())
               ? DigestMath.rspauth(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.uri())
@@ -237,7 +249,8 @@ final class DigestVerifier {
   }
 
   /** For a right response only: the nonce's age and this use of it. */
-  private void checkFresh(DigestCredentials c, NonceService.Check nonce) throws Stop {
+  private void checkFresh(DigestCredentials c, NonceService.Check nonce, String account)
+      throws Stop {
     if (nonce.status() == NonceService.Status.EXPIRED) {
       throw new Stop(new Verdict.Denied(null, true));
     }
@@ -253,13 +266,17 @@ final class DigestVerifier {
           // RFC 2069 clients reuse nonces by design; stale=true is how they get the next one.
           throw new Stop(new Verdict.Denied(null, true));
         }
-        // An exact repeat of a count: a replay, refused as such (no stale=true, so it is audited
-        // and counted towards the lockout).
+        // An exact repeat of a count: a replay, refused as such (no stale=true), in the plug-in's
+        // own refusal log; the host audits it as a refusal, not as a failed logon of the account.
         throw new Stop(
             new Verdict.Denied(
                 new Refusal(
                     Refusal.Kind.REPLAYED,
-                    "nc " + c.nc() + " was already used with this nonce (a replayed request)"),
+                    "nc "
+                        + c.nc()
+                        + " was already used with this nonce (a replayed request of account '"
+                        + account
+                        + "')"),
                 false));
     }
   }

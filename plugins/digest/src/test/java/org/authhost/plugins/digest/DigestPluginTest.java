@@ -251,16 +251,25 @@ class DigestPluginTest {
     TestClient client = h.client("SHA-256", "Mufasa", "Circle of Life");
     String header = client.header("GET", URI, "auth", 1);
     assertEquals(SUCCESS, h.sendAndRelease(header, get(URI)).result());
-    PluginHarness.Answer replay = h.sendAndRelease(header, get(URI));
+    FakeRequest again = get(URI);
+    PluginHarness.Answer replay = h.sendAndRelease(header, again);
     assertEquals(DENIED, replay.result());
-    // An exact repeat is a replay: refused as such, not as stale, so the host audits it and counts
-    // it towards the lockout (stale=true is only for a nonce that is too old or no longer known).
+    // An exact repeat is a replay: refused as such, not as stale (stale=true is only for a nonce
+    // that is too old or no longer known), and in the plug-in's own refusal log.
     assertFalse(replay.stale(), replay.blob());
     assertEquals(
         List.of(
             "Digest response from 192.0.2.7 refused: nc 00000001 was already used with this nonce"
-                + " (a replayed request)"),
+                + " (a replayed request of account 'Mufasa')"),
         h.information());
+    // The replayer proved nothing about Mufasa: no name for the host, which therefore counts no
+    // failed logon of that account (the victim of a captured header is not locked out by it).
+    assertTrue(again.userName().isEmpty(), "the account's name is withdrawn for a replay");
+    // A wrong response names the account, so the host counts it against that account.
+    FakeRequest wrong = get(URI);
+    TestClient guesser = h.client("SHA-256", "Mufasa", "not the password");
+    assertEquals(DENIED, h.sendAndRelease(guesser.header("GET", URI, "auth", 1), wrong).result());
+    assertEquals("Mufasa", wrong.userName().orElseThrow());
     assertTrue(h.server.openHandles.isEmpty());
   }
 

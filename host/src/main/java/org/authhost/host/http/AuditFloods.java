@@ -1,0 +1,197 @@
+package org.authhost.host.http;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+
+/**
+ * Floods in the audit, summarised per kind of record and client address, as the Digest plug-in's
+ * refusal log does for its own events: the first record of a kind from an address is written in
+ * full; the ones after it within {@link #window} are counted, and once the window is over one
+ * record says how many ("999 more 'refused 401' from 192.0.2.7 in the last 60 s"). The next window
+ * begins with a full record again: a flood writes two records per window, kind and address. The
+ * kind, not the text, is the key: the text quotes what the client sent, so a client could make
+ * every one of them different.
+ *
+ * <p>Summaries are written when the next record of the same kind and address comes after the
+ * window, or by {@link #flush} (the HTTP front runs it once per window on the host's scheduler),
+ * and {@link #close} writes what is still counted. Bounded: past {@link #maxKeys} kinds and
+ * addresses, records of a new address are counted for "other addresses" of their kind. Thread-safe;
+ * records are written outside the lock, so a slow event log never holds up the counting.
+ */
+final class AuditFloods {
+  /** Kinds and addresses remembered at once: more than a server sees misbehave in one window. */
+  static final int DEFAULT_MAX_KEYS = 10_000;
+
+  /** Where the records go: the audit's part of the event log. */
+  @FunctionalInterface
+  interface Sink {
+    void write(EventLevel level, HResult code, String text);
+  }
+
+  /** One kind of record from one address; a null address stands for "other addresses". */
+  private record Key(String kind, String address) {}
+
+  /** What is counted for one key. */
+  private static final class Count {
+    final EventLevel level;
+    final HResult code;
+    long start; // the start of the window being counted, in host-clock milliseconds
+    long more; // records since start that were not written in full
+
+    Count(EventLevel level, HResult code, long start) {
+      this.level = level;
+      this.code = code;
+      this.start = start;
+    }
+  }
+
+  /** A record to write once the lock is released. */
+  private record Pending(EventLevel level, HResult code, String text) {}
+
+  private final Sink sink;
+  private final Clock clock;
+  private final long windowMillis;
+  private final int maxKeys;
+  private final Map<Key, Count> counts = new HashMap<>();
+
+  /**
+   * @param window the window of a summary; zero writes every record in full
+   */
+  AuditFloods(Sink sink, Clock clock, Duration window, int maxKeys) {
+    this.sink = sink;
+    this.clock = clock;
+    this.windowMillis = window.toMillis();
+    this.maxKeys = maxKeys;
+  }
+
+  /** The window over which a flood is summarised. */
+  Duration window() {
+    return Duration.ofMillis(windowMillis);
+  }
+
+  /**
+   * One record of {@code kind} from {@code address}: written in full now, or counted for a later
+   * summary.
+   *
+   * @param kind what sort of record (e.g. {@code refused 401}); the same for every record of a
+   *     flood
+   * @param text the full record, written only for the first of a window
+   */
+  void record(String kind, String address, EventLevel level, HResult code, String text) {
+    if (windowMillis == 0) {
+      sink.write(level, code, text);
+      return;
+    }
+    List<Pending> out = new ArrayList<>(2);
+    synchronized (this) {
+      long now = clock.millis();
+      Key key = new Key(kind, address);
+      Count c = counts.get(key);
+      if (c == null && counts.size() >= maxKeys) {
+        expire(now, out);
+        if (counts.size() >= maxKeys) {
+          key = new Key(kind, null);
+          c = counts.get(key);
+          if (c == null) {
+            // The first record of a kind that found the table full: still a full record.
+            counts.put(key, new Count(level, code, now));
+            out.add(new Pending(level, code, text));
+          } else {
+            c.more++;
+          }
+          write(out);
+          return;
+        }
+      }
+      if (c == null) {
+        counts.put(key, new Count(level, code, now));
+        out.add(new Pending(level, code, text));
+      } else if (now - c.start < windowMillis) {
+        c.more++;
+      } else {
+        // A new window: the last one's summary, if it counted any, and this record in full.
+        if (c.more > 0) {
+          out.add(summary(key, c, now));
+        }
+        c.start = now;
+        c.more = 0;
+        out.add(new Pending(level, code, text));
+      }
+    }
+    write(out);
+  }
+
+  /** Summaries of the windows that are over; their kinds and addresses are forgotten. */
+  void flush() {
+    List<Pending> out = new ArrayList<>();
+    synchronized (this) {
+      expire(clock.millis(), out);
+    }
+    write(out);
+  }
+
+  /** Summaries of everything still counted, whatever its window; when the front stops. */
+  void close() {
+    List<Pending> out = new ArrayList<>();
+    synchronized (this) {
+      long now = clock.millis();
+      counts.forEach(
+          (key, c) -> {
+            if (c.more > 0) {
+              out.add(summary(key, c, now));
+            }
+          });
+      counts.clear();
+    }
+    write(out);
+  }
+
+  /** How many kinds and addresses are counted now (for tests). */
+  synchronized int size() {
+    return counts.size();
+  }
+
+  private void expire(long now, List<Pending> out) {
+    for (Iterator<Map.Entry<Key, Count>> it = counts.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Key, Count> e = it.next();
+      Count c = e.getValue();
+      if (now - c.start >= windowMillis) {
+        if (c.more > 0) {
+          out.add(summary(e.getKey(), c, now));
+        }
+        it.remove();
+      }
+    }
+  }
+
+  private static Pending summary(Key key, Count c, long now) {
+    long seconds = Math.max(1, (now - c.start + 999) / 1000);
+    return new Pending(
+        c.level,
+        c.code,
+        "summary: "
+            + c.more
+            + " more '"
+            + key.kind()
+            + "' from "
+            + (key.address() == null
+                ? "other addresses (the audit's table of addresses was full)"
+                : "client=" + key.address())
+            + " in the last "
+            + seconds
+            + " s");
+  }
+
+  private void write(List<Pending> out) {
+    for (Pending p : out) {
+      sink.write(p.level(), p.code(), p.text());
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package org.authhost.host.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
+/** The audit's summaries of floods, per kind and address, on a fake clock. */
+class AuditFloodsTest {
+  private final MutableClock clock = new MutableClock();
+  private final List<String> written = new ArrayList<>();
+  private final List<EventLevel> levels = new ArrayList<>();
+
+  private AuditFloods floods(Duration window, int maxKeys) {
+    return new AuditFloods(
+        (level, code, text) -> {
+          levels.add(level);
+          written.add(text);
+        },
+        clock,
+        window,
+        maxKeys);
+  }
+
+  private static void refused(AuditFloods f, String address, int n) {
+    for (int i = 0; i < n; i++) {
+      f.record(
+          "refused 401", address, EventLevel.INFORMATION, HResult.SEC_E_INVALID_TOKEN, "r" + i);
+    }
+  }
+
+  @Test
+  void aFloodIsItsFirstRecordAndOneSummaryPerWindow() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    refused(f, "192.0.2.7", 1000);
+    f.record("logon failed", "192.0.2.7", EventLevel.WARNING, HResult.SEC_E_LOGON_DENIED, "lf");
+    refused(f, "198.51.100.1", 2);
+    assertEquals(List.of("r0", "lf", "r0"), written, "one full record per kind and address");
+    clock.advance(Duration.ofSeconds(30));
+    f.flush();
+    assertEquals(3, written.size(), "the window is not over");
+    clock.advance(Duration.ofSeconds(30));
+    f.flush();
+    assertEquals(
+        List.of(
+            "r0",
+            "lf",
+            "r0",
+            "summary: 1 more 'refused 401' from client=198.51.100.1 in the last 60 s",
+            "summary: 999 more 'refused 401' from client=192.0.2.7 in the last 60 s"),
+        sortedTail(written, 3));
+    assertEquals(EventLevel.INFORMATION, levels.get(3));
+    assertEquals(0, f.size(), "flushed windows are forgotten");
+    // The flood goes on: a new window begins with a full record again.
+    refused(f, "192.0.2.7", 3);
+    assertEquals("r0", written.get(written.size() - 1));
+  }
+
+  /** The first {@code head} entries as they are, the rest sorted (a map's order). */
+  private static List<String> sortedTail(List<String> all, int head) {
+    List<String> out = new ArrayList<>(all.subList(0, head));
+    out.addAll(all.subList(head, all.size()).stream().sorted().toList());
+    return out;
+  }
+
+  @Test
+  void theNextRecordAfterTheWindowWritesTheSummaryWithoutAFlush() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    refused(f, "192.0.2.7", 5);
+    clock.advance(Duration.ofSeconds(61));
+    refused(f, "192.0.2.7", 1);
+    assertEquals(
+        List.of("r0", "summary: 4 more 'refused 401' from client=192.0.2.7 in the last 61 s", "r0"),
+        written);
+  }
+
+  @Test
+  void pastItsBoundNewAddressesAreCountedTogether() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 4);
+    for (int i = 0; i < 100; i++) {
+      refused(f, "10.0.0." + i, 1);
+    }
+    assertEquals(5, f.size(), "four addresses and 'other addresses'");
+    assertEquals(5, written.size(), "four addresses in full, the first of the others in full");
+    f.close();
+    assertEquals(
+        "summary: 95 more 'refused 401' from other addresses (the audit's table of addresses was"
+            + " full) in the last 1 s",
+        written.get(written.size() - 1));
+    assertEquals(0, f.size());
+  }
+
+  @Test
+  void aZeroWindowWritesEveryRecord() {
+    AuditFloods f = floods(Duration.ZERO, 100);
+    refused(f, "192.0.2.7", 3);
+    assertEquals(List.of("r0", "r1", "r2"), written);
+    assertEquals(0, f.size());
+  }
+}

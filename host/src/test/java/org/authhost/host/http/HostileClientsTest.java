@@ -1,0 +1,387 @@
+package org.authhost.host.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.authhost.api.EventLevel;
+import org.authhost.host.AuthHost;
+import org.authhost.host.Main;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.diagnostics.TroubleshootingEntry;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.LogCapture;
+import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.RawHttpConnection;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * What an attacker trial did to the host, end to end over real sockets with the real plug-ins
+ * (Anonymous, Digest, Basic) on a fake clock: floods that emptied the troubleshooting list and the
+ * audit, a lockout that shut out anonymous content, garbage and replays that locked accounts, the
+ * built-in Administrator locked by anyone, no way for the operator to unlock.
+ */
+class HostileClientsTest {
+  private static final Duration SUMMARY_WINDOW = Duration.ofSeconds(60);
+
+  @TempDir Path root;
+  private final MutableClock clock = new MutableClock();
+  private Path config;
+  private AuthHost host;
+  private int port;
+
+  @BeforeEach
+  void start() throws Exception {
+    Path media = Files.createDirectories(root.resolve("media"));
+    Files.writeString(media.resolve("hello.txt"), "hello\n");
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    for (String jar :
+        List.of(
+            "authhost-plugin-anonymous.jar",
+            "authhost-plugin-digest.jar",
+            "authhost-plugin-basic.jar")) {
+      Files.copy(PluginJar.builtinPlugin(jar), plugins.resolve(jar));
+    }
+    config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": {
+            "directory": "../plugins",
+            "order": ["anonymous", "digest", "basic"],
+            "settings": { "digest": { "enabled": true, "properties": {
+              "realm": "AuthHost", "algorithms": "MD5" } } }
+          },
+          "eventLog": { "troubleshootingLimit": 5 },
+          "http": { "port": 0 },
+          "accounts": { "digestRealms": ["AuthHost"] },
+          "security": { "lockout": { "threshold": 5, "addressThreshold": 20,
+                                     "windowSeconds": 300, "durationSeconds": 900 } },
+          "publishingPoints": [
+            { "name": "vod", "prefix": "/vod/", "directory": "../media" },
+            { "name": "private", "prefix": "/private/", "directory": "../media",
+              "plugins": ["digest", "basic"] },
+            { "name": "gone", "prefix": "/gone/", "directory": "../no-such-folder" }
+          ]
+        }
+        """);
+    TestHosts.addAccount(config, "alice", "pw-alice");
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
+    host.start();
+    port = host.http().plainPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  private RawHttpConnection connect() throws Exception {
+    return new RawHttpConnection("127.0.0.1", port);
+  }
+
+  private List<EventRecord> audit(String containing) {
+    return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+        .filter(e -> e.text().contains(containing))
+        .toList();
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aFloodOfRefusalsLeavesTheTroubleshootingListAloneAndIsSummarised() throws Exception {
+    List<TroubleshootingEntry> before = host.troubleshooting().entries();
+    assertTrue(
+        before.stream().anyMatch(e -> e.text().contains("publishing point 'gone'")),
+        "the operator's record of a missing folder is on the list: " + before);
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 1000; i++) {
+        assertEquals(404, c.get("/vod/missing-" + i + ".txt", null).status());
+      }
+      for (int i = 0; i < 200; i++) {
+        assertEquals(401, c.get("/private/hello.txt", "Bogus x" + i).status());
+      }
+    }
+    // The list holds only what the host and its plug-ins reported: 1,200 refusals changed nothing
+    // (a list of five used to lose its entries to the first five).
+    assertEquals(before, host.troubleshooting().entries());
+    assertEquals(0, host.troubleshooting().dropped());
+    // A missing file is not a security event: not audited at all.
+    assertEquals(List.of(), audit("refused 404"));
+    // The scheme nobody offers: the first in full (INFORMATION, the client's own mistake) ...
+    List<EventRecord> bogus = audit("refused 401");
+    assertEquals(1, bogus.size(), bogus.toString());
+    assertEquals(EventLevel.INFORMATION, bogus.get(0).level());
+    assertTrue(bogus.get(0).text().contains("Authorization scheme 'Bogus' is not offered here"));
+    // ... and, once the window is over, one record for the other 199.
+    clock.advance(SUMMARY_WINDOW);
+    try (RawHttpConnection c = connect()) {
+      assertEquals(401, c.get("/private/hello.txt", "Bogus again").status());
+    }
+    EventRecord summary = awaitAudit("summary: 199 more 'refused 401' from client=127.0.0.1");
+    assertTrue(summary.text().endsWith("in the last 60 s"), summary.text());
+    assertEquals(2, audit("reason=Authorization scheme 'Bogus'").size(), "a new window");
+  }
+
+  /**
+   * The summary is written by the front's periodic flush or by the next record, whichever first.
+   */
+  private EventRecord awaitAudit(String text) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      List<EventRecord> found = audit(text);
+      if (!found.isEmpty()) {
+        assertEquals(1, found.size(), found.toString());
+        return found.get(0);
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("no audit record with " + text);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void anAddressLockedOutByFailedLogonsStillGetsAnonymousContent() throws Exception {
+    try (RawHttpConnection c = connect()) {
+      // 25 wrong passwords for 25 names: the address's threshold (20) is passed.
+      for (int i = 0; i < 25; i++) {
+        int status = c.get("/private/hello.txt", basic("user" + i, "wrong")).status();
+        assertEquals(i < 20 ? 401 : 429, status, "attempt " + i);
+      }
+      assertEquals(1, audit("lockout: ip:127.0.0.1").size());
+      // Public content, and a challenge, are not credential checks: not locked.
+      RawHttpConnection.Response open = c.get("/vod/hello.txt", null);
+      assertEquals(200, open.status());
+      assertEquals("hello\n", open.bodyText());
+      assertEquals(401, c.get("/private/hello.txt", null).status());
+      // A credential check from that address still is, even with the right password.
+      assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+  }
+
+  @Test
+  void garbageAuthorizationHeadersLockNothing() throws Exception {
+    List<String> garbage =
+        List.of(
+            "Basic !!!not-base64!!!",
+            "Basic " + Base64.getEncoder().encodeToString("no colon".getBytes()),
+            "Digest garbage",
+            "Digest username=\"alice\"",
+            "Basic");
+    try (RawHttpConnection c = connect();
+        LogCapture console = LogCapture.of("authhost.events")) {
+      for (int i = 0; i < 30; i++) {
+        RawHttpConnection.Response r = c.get("/private/hello.txt", garbage.get(i % garbage.size()));
+        assertEquals(401, r.status(), "attempt " + i + ": " + garbage.get(i % garbage.size()));
+        assertFalse(r.values("WWW-Authenticate").isEmpty(), "a fresh challenge");
+      }
+      // The console shows the plug-ins' events, not the audit (eventLog.echoAudit is off).
+      List<String> echoed = console.events().stream().map(e -> e.getFormattedMessage()).toList();
+      assertTrue(
+          echoed.stream().anyMatch(m -> m.contains("malformed Basic credentials")),
+          echoed.toString());
+      assertTrue(echoed.stream().noneMatch(m -> m.contains(" audit ")), echoed.toString());
+      assertFalse(audit("refused 401").isEmpty(), "the audit has them");
+      assertEquals(List.of(), audit("logon failed"), "garbage is not a failed logon");
+      assertEquals(List.of(), audit("lockout:"));
+      assertEquals("no lockouts\n", cli("accounts", "lockouts"));
+      assertEquals(200, c.get("/vod/hello.txt", null).status());
+      assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+  }
+
+  @Test
+  void aReplayedDigestHeaderIsNotAFailedLogonOfTheVictim() throws Exception {
+    String header;
+    try (RawHttpConnection c = connect()) {
+      RawHttpConnection.Response challenge = c.get("/private/hello.txt", null);
+      header = digest(challenge.challengeData("Digest"), "alice", "pw-alice", "/private/hello.txt");
+      assertEquals(200, c.get("/private/hello.txt", header).status());
+    }
+    // A captured header replayed ten times: twice alice's threshold.
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 10; i++) {
+        assertEquals(401, c.get("/private/hello.txt", header).status(), "replay " + i);
+      }
+    }
+    assertEquals(List.of(), audit("logon failed"), "no failed logon of alice");
+    assertEquals(List.of(), audit("lockout:"));
+    // alice is not locked out: her next logon goes through.
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+  }
+
+  @Test
+  void theBuiltInAdministratorIsNotLockedByAccountButItsAttackerIs() throws Exception {
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 19; i++) {
+        assertEquals(
+            401,
+            c.get("/private/hello.txt", basic("Administrator", "guess" + i)).status(),
+            "attempt " + i + ": never locked by account");
+      }
+      assertEquals(List.of(), audit("lockout:"));
+      // The 20th failure from the address locks the address (not the account).
+      assertEquals(401, c.get("/private/hello.txt", basic("Administrator", "guess")).status());
+      assertEquals(429, c.get("/private/hello.txt", basic("Administrator", "x")).status());
+    }
+    assertEquals(1, audit("lockout: ip:127.0.0.1").size());
+    assertEquals(List.of(), audit("lockout: account:"));
+    // alice's account, by contrast, locks after five.
+    assertEquals(
+        "address 127.0.0.1 unlocked\n", cli("accounts", "unlock", "--address", "127.0.0.1"));
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong")).status());
+      }
+      assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    assertEquals(1, audit("lockout: account:alice").size());
+  }
+
+  @Test
+  void theOperatorUnlocksAnAccountAndAnAddressFromTheCommandLine() throws Exception {
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong")).status());
+      }
+      assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    assertTrue(cli("accounts", "lockouts").contains("alice"));
+    assertEquals("account alice unlocked\n", cli("accounts", "unlock", "alice"));
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    List<EventRecord> unlocked = audit("unlock: account \"alice\" was locked out");
+    assertEquals(1, unlocked.size(), audit("unlock").toString());
+
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 20; i++) {
+        c.get("/private/hello.txt", basic("nobody" + i, "wrong"));
+      }
+      assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    assertEquals(
+        "address 127.0.0.1 unlocked\n", cli("accounts", "unlock", "--address", "127.0.0.1"));
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    assertEquals(1, audit("unlock: address \"127.0.0.1\" was locked out").size());
+    assertEquals(
+        "address 127.0.0.1 was not locked out (its failed logons are cleared)\n",
+        cli("accounts", "unlock", "--address", "127.0.0.1"));
+    assertEquals(
+        "'host.example' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)\n",
+        cliError("accounts", "unlock", "--address", "host.example"));
+    assertEquals(
+        "error: give an account NAME or --address ADDRESS (one of the two)\n",
+        cliError("accounts", "unlock"));
+  }
+
+  @Test
+  void aTrailingSlashAfterAFileIsNotTheFile() throws Exception {
+    try (RawHttpConnection c = connect()) {
+      assertEquals(404, c.get("/vod/hello.txt/", null).status());
+      assertEquals(200, c.get("/vod/hello.txt", null).status());
+    }
+  }
+
+  /** A command the operator got wrong: exit code 2 and one line on standard error. */
+  private String cliError(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    String[] withConfig = new String[args.length + 2];
+    System.arraycopy(args, 0, withConfig, 0, args.length);
+    withConfig[args.length] = "--config";
+    withConfig[args.length + 1] = config.toString();
+    assertEquals(2, cli.execute(withConfig));
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private String cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    String[] withConfig = new String[args.length + 2];
+    System.arraycopy(args, 0, withConfig, 0, args.length);
+    withConfig[args.length] = "--config";
+    withConfig[args.length + 1] = config.toString();
+    int rc = cli.execute(withConfig);
+    assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** An RFC 7616 MD5 response with qop=auth, nc=1, for the challenge's parameters. */
+  private static String digest(String challenge, String user, String password, String uri)
+      throws Exception {
+    Map<String, String> p = new java.util.HashMap<>();
+    Matcher m = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|([^,\\s]*))").matcher(challenge);
+    while (m.find()) {
+      p.put(m.group(1), m.group(2) != null ? m.group(2) : m.group(3));
+    }
+    assertFalse(p.get("nonce") == null, challenge);
+    String cnonce = "0a4f113b";
+    String nc = "00000001";
+    String ha1 = md5(user + ":" + p.get("realm") + ":" + password);
+    String ha2 = md5("GET:" + uri);
+    String response = md5(ha1 + ":" + p.get("nonce") + ":" + nc + ":" + cnonce + ":auth:" + ha2);
+    return "Digest username=\""
+        + user
+        + "\", realm=\""
+        + p.get("realm")
+        + "\", nonce=\""
+        + p.get("nonce")
+        + "\", uri=\""
+        + uri
+        + "\", algorithm=MD5, qop=auth, nc="
+        + nc
+        + ", cnonce=\""
+        + cnonce
+        + "\", response=\""
+        + response
+        + "\""
+        + (p.containsKey("opaque") ? ", opaque=\"" + p.get("opaque") + "\"" : "");
+  }
+
+  private static String md5(String s) throws Exception {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.ISO_8859_1)));
+  }
+}
