@@ -178,7 +178,8 @@ class HostProcessTest {
     host.destroy();
     assertTrue(host.waitFor(20, TimeUnit.SECONDS));
     assertFalse(
-        Files.exists(AdminEndpointFile.in(root.resolve("var"))), "admin.json removed on stop");
+        Files.exists(AdminEndpointFile.of(root.resolve("var"))),
+        "the endpoint file removed on stop");
     Result last = cli("events", "--config", dir, "-n", "1");
     assertTrue(last.out().contains("host stopped"), last.out());
     Result notRunning = cli("plugins", "--config", dir);
