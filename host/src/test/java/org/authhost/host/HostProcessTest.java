@@ -51,16 +51,8 @@ class HostProcessTest {
   }
 
   private List<String> startHost(Path config) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
     host =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.authhost.host.Main",
-                "run",
-                "--config",
-                config.toString())
+        new ProcessBuilder(TestHosts.hostCommand(config))
             .redirectError(root.resolve("host.err").toFile())
             .start();
     BufferedReader out =
