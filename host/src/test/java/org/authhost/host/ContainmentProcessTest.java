@@ -112,6 +112,22 @@ class ContainmentProcessTest {
   }
 
   @Test
+  void startedWithoutTheLaunchersOptionTheHostAttachesTheGuardItself() throws Exception {
+    Path config = exitingHost();
+    List<String> command = new ArrayList<>(TestHosts.hostCommand(config));
+    command.removeIf(a -> a.startsWith("-javaagent:"));
+
+    List<String> banner = start(command);
+
+    assertTrue(
+        banner.stream().anyMatch(l -> l.contains("exiting") && l.contains("0x80070005")),
+        banner.toString());
+    assertTrue(host.isAlive());
+    String errors = cli("events", "--config", config.toString(), "--level", "error");
+    assertTrue(errors.contains("Runtime.exit(7)"), errors);
+  }
+
+  @Test
   void withoutTheAgentTheHostWarnsAndRunsUnguarded() throws Exception {
     Path config = TestHosts.configFolder(root, "");
     List<String> command = new ArrayList<>(TestHosts.hostCommand(config));

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -91,11 +92,7 @@ public record AdminEndpointFile(int port, String token, long pid) {
         return;
       }
       UserPrincipal owner = Files.getOwner(folder);
-      UserPrincipal me =
-          folder
-              .getFileSystem()
-              .getUserPrincipalLookupService()
-              .lookupPrincipalByName(System.getProperty("user.name"));
+      UserPrincipal me = currentUser(folder);
       if (!owner.equals(me)) {
         throw new IOException(
             "the run folder "
@@ -113,6 +110,23 @@ public record AdminEndpointFile(int port, String token, long pid) {
       }
     } catch (UnsupportedOperationException notPosix) {
       Files.createDirectories(folder);
+    }
+  }
+
+  /** This process's account, by name, or else as the owner of a file it makes in {@code folder}. */
+  private static UserPrincipal currentUser(Path folder) throws IOException {
+    try {
+      return folder
+          .getFileSystem()
+          .getUserPrincipalLookupService()
+          .lookupPrincipalByName(System.getProperty("user.name"));
+    } catch (UserPrincipalNotFoundException noNameForThisUid) {
+      Path probe = Files.createTempFile(folder, ".owner", ".tmp");
+      try {
+        return Files.getOwner(probe);
+      } finally {
+        Files.delete(probe);
+      }
     }
   }
 
