@@ -205,6 +205,29 @@ class ContainmentTest extends HostTestBase {
   }
 
   @Test
+  void reflectionIntoAnotherPluginIsRefused() throws Exception {
+    startSnooping("snoop-neighbour", "neighbour");
+    System.getProperties().put(key + ".neighbour", host.plugins().hosted("good").instance());
+
+    try {
+      AuthenticationOutcome outcome = authenticate("snoop-neighbour");
+
+      assertEquals(AuthenticationResult.ERROR, outcome.result());
+      assertOneRefusal(
+          "snoop-neighbour",
+          "Field.setAccessible(true) on org.authhost.testplugins.TestPlugin.server",
+          "SnoopingPlugin.authenticate");
+      assertTrue(
+          errorsAbout("snoop-neighbour").get(0).text().contains("another plug-in ('good')"),
+          errorsAbout("snoop-neighbour").toString());
+      assertNull(System.getProperties().get(key), "the plug-in got nothing");
+      assertHostServes();
+    } finally {
+      System.getProperties().remove(key + ".neighbour");
+    }
+  }
+
+  @Test
   void reflectionIntoItsOwnClassesIsThePluginsBusiness() throws Exception {
     startSnooping("snoop-own", "own");
 

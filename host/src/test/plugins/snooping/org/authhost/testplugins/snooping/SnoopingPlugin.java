@@ -11,9 +11,10 @@ import org.authhost.testplugins.TestPlugin;
  * Reaches for the host's private state through the server context it was handed, the way its {@code
  * how} property says: {@code field} (setAccessible on its private fields), {@code lookup}
  * (MethodHandles.privateLookupIn on its class), {@code jackson} (the host's own Jackson, loaded
- * through the context's class loader, told to read private fields) or {@code own} (a private field
- * of its own, which is its business: Authenticate then succeeds). What it got is kept in the system
- * properties under the name its {@code loot} property gives.
+ * through the context's class loader, told to read private fields), {@code neighbour} (a field of
+ * another plug-in's instance, which the test put in the system properties) or {@code own} (a
+ * private field of its own, which is its business: Authenticate then succeeds). What it got is kept
+ * in the system properties under the name its {@code loot} property gives.
  */
 public final class SnoopingPlugin extends TestPlugin {
   private final String secret = "mine";
@@ -45,6 +46,17 @@ public final class SnoopingPlugin extends TestPlugin {
               yield mapperType
                   .getMethod("convertValue", Object.class, Class.class)
                   .invoke(mapper, server, Map.class);
+            }
+            case "neighbour" -> {
+              // Another plug-in's instance, put where this one finds it (by the test).
+              Object other = System.getProperties().get(values.get("loot", "") + ".neighbour");
+              Class<?> type = other.getClass();
+              while (type.getSuperclass() != Object.class) {
+                type = type.getSuperclass();
+              }
+              Field field = type.getDeclaredField("server");
+              field.setAccessible(true);
+              yield field.get(other);
             }
             case "own" -> {
               Field own = SnoopingPlugin.class.getDeclaredField("secret");
