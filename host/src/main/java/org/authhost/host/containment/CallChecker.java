@@ -13,16 +13,16 @@ import org.authhost.api.HResult;
  * The rules behind the rewritten JDK methods (see {@link GuardedJdkMethods}).
  *
  * <ul>
- *   <li>{@code Runtime.exit} and {@code Runtime.halt} ({@code System.exit} is the first) are
+ *   <li>{@code Runtime.exit} and {@code Runtime.halt} ({@code System.exit} calls the first) are
  *       refused when any frame on the stack is contained code: the plug-in's own thread, a method
- *       handle or a reflective call from it all leave its frame on the stack.
+ *       handle or a reflective call from it all leave its frame on the stack (else, as a last
+ *       resort, when the thread's context class loader is a plug-in's).
  *   <li>{@code setAccessible(true)}, {@code trySetAccessible()} and {@code privateLookupIn} are
  *       refused when they reach into the host (its packages, or any class of the host's loader but
- *       the API) or into another plug-in, and the code that decided to make them is contained: the
- *       nearest frame that is either contained or the host's own. Libraries in between do not
- *       decide (a plug-in driving the host's Jackson is still the plug-in); the host reflecting
- *       into itself during a plug-in's call (Guice, Jackson, Netty on a plug-in's thread) is the
- *       host.
+ *       the API) or into another plug-in, and contained code decided to make them (see {@link
+ *       #decider}): a plug-in driving the host's Jackson is still the plug-in, while the host
+ *       reflecting into itself during a plug-in's call (Guice, Jackson, Netty on a plug-in's
+ *       thread) is the host.
  * </ul>
  *
  * <p>The common case costs nothing: before the first plug-in loader exists no check is made, and a
@@ -62,21 +62,25 @@ final class CallChecker implements BiConsumer<String, Object> {
   }
 
   private void checkExit(String method, int status) {
-    StackWalker.StackFrame frame =
+    Caller caller =
         STACK
             .walk(
-                frames -> frames.filter(f -> contained(f.getDeclaringClass()) != null).findFirst())
-            .orElse(null);
-    if (frame == null) {
+                frames ->
+                    frames
+                        .filter(f -> contained(f.getDeclaringClass()) != null)
+                        .map(f -> new Caller(contained(f.getDeclaringClass()), where(f)))
+                        .findFirst())
+            .orElseGet(CallChecker::byContextLoader);
+    if (caller == null) {
       return;
     }
     String kind = simpleName(method);
     refuse(
-        contained(frame.getDeclaringClass()),
+        caller.loader(),
         new ForbiddenCall(
             kind,
             kind + "(" + status + ")",
-            where(frame),
+            caller.where(),
             "a plug-in must not end the host's process; the host goes on without it. Return a"
                 + " failure HResult, or log an ERROR event, instead"));
   }
@@ -106,7 +110,7 @@ final class CallChecker implements BiConsumer<String, Object> {
         new ForbiddenCall(
             kind,
             kind + (target instanceof Class<?> ? "" : "(true)") + " on " + describe(target),
-            where(caller.frame()),
+            caller.where(),
             "a plug-in must not reach into the private state of "
                 + into
                 + "; use what the API hands it"));
@@ -122,13 +126,16 @@ final class CallChecker implements BiConsumer<String, Object> {
   }
 
   /** Contained code that decided a reflective call, and where. */
-  private record Caller(ContainedLoader loader, StackWalker.StackFrame frame) {}
+  private record Caller(ContainedLoader loader, String where) {}
 
   /**
    * Who decided the reflective call on the stack, if contained code. Reflection and method handles
-   * in between are only the way it was called; the JDK deciding for itself (Enum.valueOf makes the
-   * enum's values() accessible) is the JDK's business, as it is without the guard; libraries in
-   * between (the host's Jackson) are whoever drives them: the nearest contained or host frame.
+   * in between are only the way it was called; {@code Class} deciding for itself (Enum.valueOf
+   * makes the enum's values() accessible) is the JDK's business; libraries and the rest of the JDK
+   * in between (the host's Jackson) are whoever drives them: the nearest contained or host frame. A
+   * stack with neither (a thread the plug-in started on a JDK proxy of a method handle) is the
+   * plug-in's whose loader is the thread's context class loader, which a thread inherits from the
+   * one that made it.
    */
   private Caller decider(Stream<StackWalker.StackFrame> frames) {
     boolean first = true;
@@ -139,24 +146,31 @@ final class CallChecker implements BiConsumer<String, Object> {
       if (name.startsWith(OWN_PACKAGE) || TRANSPARENT.stream().anyMatch(name::startsWith)) {
         continue;
       }
-      if (first && isJdk(type)) {
+      if (first && (name.equals("java.lang.Class") || name.startsWith("java.lang.Class$"))) {
         return null;
       }
       first = false;
       ContainedLoader loader = contained(type);
       if (loader != null) {
-        return new Caller(loader, frame);
+        return new Caller(loader, where(frame));
       }
       if (name.startsWith(HOST_PACKAGE)) {
         return null;
       }
     }
-    return null;
+    return byContextLoader();
   }
 
-  private static boolean isJdk(Class<?> type) {
-    ClassLoader loader = type.getClassLoader();
-    return loader == null || loader == ClassLoader.getPlatformClassLoader();
+  /** The thread's context class loader's plug-in, for a stack with no frame of a plug-in's. */
+  private static Caller byContextLoader() {
+    Thread thread = Thread.currentThread();
+    ClassLoader context = thread.getContextClassLoader();
+    for (ClassLoader l = context; l != null; l = l.getParent()) {
+      if (l instanceof ContainedLoader c) {
+        return new Caller(c, "thread '" + thread.getName() + "' (made by the plug-in's code)");
+      }
+    }
+    return null;
   }
 
   private static void refuse(ContainedLoader loader, ForbiddenCall call) {

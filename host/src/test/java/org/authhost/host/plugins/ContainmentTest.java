@@ -152,6 +152,21 @@ class ContainmentTest extends HostTestBase {
   }
 
   @Test
+  void exitThroughAJdkProxyOfAMethodHandleOnAPluginThreadIsRefused() throws Exception {
+    CountDownLatch tried = new CountDownLatch(1);
+    System.getProperties().put(key, tried);
+    startExiting("exit-proxy", "proxy");
+
+    assertEquals(AuthenticationResult.SUCCESS, authenticate("exit-proxy").result());
+    assertTrue(tried.await(10, TimeUnit.SECONDS), "the plug-in's thread called exit");
+
+    // The JDK defines the proxy in the plug-in's loader; were it not, the thread's context class
+    // loader, inherited from the plug-in's call, would name the plug-in.
+    assertOneRefusal("exit-proxy", "Runtime.exit(8)", "exit-proxy");
+    assertHostServes();
+  }
+
+  @Test
   void systemExitInEnablePluginIsRefusedAndTheHostStarts() throws Exception {
     startExiting("exit-enable", "enable");
 

@@ -1,5 +1,6 @@
 package org.authhost.testplugins.exiting;
 
+import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Duration;
@@ -13,9 +14,10 @@ import org.authhost.testplugins.TestPlugin;
  * Tries to end the host's process, the way its {@code how} property says: {@code exit}
  * (System.exit(3) in Authenticate), {@code reflect} (Runtime.exit(4) through reflection), {@code
  * handle} (Runtime.exit(6) through a method handle), {@code thread} (Runtime.halt(5) from a thread
- * it starts in Authenticate, which succeeds) or {@code enable} (System.exit(7) in EnablePlugin). A
- * latch a test put in the system properties under the name its {@code done} property gives is
- * counted down when the thread has tried.
+ * it starts in Authenticate, which succeeds), {@code proxy} (Runtime.exit(8) on such a thread,
+ * where a JDK proxy of a method handle leaves no frame of the plug-in's) or {@code enable}
+ * (System.exit(7) in EnablePlugin). A latch a test put in the system properties under the name its
+ * {@code done} property gives is counted down when the thread has tried.
  */
 public final class ExitingPlugin extends TestPlugin {
   @Override
@@ -24,6 +26,26 @@ public final class ExitingPlugin extends TestPlugin {
       System.exit(7);
     }
     return HResult.S_OK;
+  }
+
+  /** Runs {@code exit} on a thread of its own; counts the test's latch down once it has tried. */
+  private void onThread(Runnable exit) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                exit.run();
+              } catch (SecurityException refused) {
+                // What the test expects; the thread ends.
+              } finally {
+                if (System.getProperties().get(values.get("done", ""))
+                    instanceof CountDownLatch done) {
+                  done.countDown();
+                }
+              }
+            },
+            "exiting-plugin-thread");
+    t.start();
   }
 
   @Override
@@ -47,22 +69,26 @@ public final class ExitingPlugin extends TestPlugin {
         }
       }
       case "thread" -> {
-        Thread t =
-            new Thread(
-                () -> {
-                  try {
-                    Runtime.getRuntime().halt(5);
-                  } catch (SecurityException refused) {
-                    // What the test expects; the thread ends.
-                  } finally {
-                    if (System.getProperties().get(values.get("done", ""))
-                        instanceof CountDownLatch done) {
-                      done.countDown();
-                    }
-                  }
-                },
-                "exiting-plugin-thread");
-        t.start();
+        onThread(() -> Runtime.getRuntime().halt(5));
+        return super.authenticate(self, callback, context);
+      }
+      case "proxy" -> {
+        // No frame of this plug-in's on the thread that exits: a JDK proxy of a method handle.
+        try {
+          Runnable exit =
+              MethodHandleProxies.asInterfaceInstance(
+                  Runnable.class,
+                  MethodHandles.insertArguments(
+                      MethodHandles.publicLookup()
+                          .findVirtual(
+                              Runtime.class, "exit", MethodType.methodType(void.class, int.class)),
+                      0,
+                      Runtime.getRuntime(),
+                      8));
+          onThread(exit);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
         return super.authenticate(self, callback, context);
       }
       default -> throw new IllegalArgumentException("how?");
