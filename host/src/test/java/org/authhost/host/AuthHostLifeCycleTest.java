@@ -96,7 +96,7 @@ class AuthHostLifeCycleTest {
           clock.scheduledTasks(),
           "the account store's poller and the connection sweep are cancelled");
       assertFalse(
-          Files.exists(AdminEndpointFile.in(hostConfig.dataDirectory())),
+          Files.exists(AdminEndpointFile.of(hostConfig.dataDirectory())),
           "the admin endpoint is gone");
       assertEquals(-1, host.adminPort(), "the admin endpoint's server is stopped");
       // The event log is closed and unlocked: another host (here its store alone) can open it.

@@ -34,17 +34,9 @@ class HostCrashTest {
     Path config = TestHosts.configFolder(root, "");
     PluginJar.of("chatty", "org.authhost.testplugins.chatty.ChattyPlugin")
         .writeTo(root.resolve("plugins"), "chatty.jar");
-    String java = ProcessHandle.current().info().command().orElse("java");
     Process host =
         new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dlogback.configurationFile=" + quietLogback(),
-                "org.authhost.host.Main",
-                "run",
-                "--config",
-                config.toString())
+                TestHosts.hostCommand(config, "-Dlogback.configurationFile=" + quietLogback()))
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     Set<Long> acknowledged = new HashSet<>();

@@ -51,16 +51,8 @@ class HostProcessTest {
   }
 
   private List<String> startHost(Path config) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
     host =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.authhost.host.Main",
-                "run",
-                "--config",
-                config.toString())
+        new ProcessBuilder(TestHosts.hostCommand(config))
             .redirectError(root.resolve("host.err").toFile())
             .start();
     BufferedReader out =
@@ -178,7 +170,8 @@ class HostProcessTest {
     host.destroy();
     assertTrue(host.waitFor(20, TimeUnit.SECONDS));
     assertFalse(
-        Files.exists(AdminEndpointFile.in(root.resolve("var"))), "admin.json removed on stop");
+        Files.exists(AdminEndpointFile.of(root.resolve("var"))),
+        "the endpoint file removed on stop");
     Result last = cli("events", "--config", dir, "-n", "1");
     assertTrue(last.out().contains("host stopped"), last.out());
     Result notRunning = cli("plugins", "--config", dir);

@@ -31,7 +31,7 @@ public final class AdminClient {
    */
   public static AdminClient connect(Path dataDirectory, Path configDirectory)
       throws AdminException {
-    Path file = AdminEndpointFile.in(dataDirectory);
+    Path file = AdminEndpointFile.of(dataDirectory);
     if (!Files.exists(file)) {
       throw new AdminException(
           "no running host for configuration "

@@ -106,7 +106,7 @@ public final class AdminServer extends LifeCycle {
       ((ExecutorService) server.getExecutor()).shutdownNow();
       server = null;
     }
-    Files.deleteIfExists(AdminEndpointFile.in(config.dataDirectory()));
+    Files.deleteIfExists(AdminEndpointFile.of(config.dataDirectory()));
   }
 
   /** The bound port, or -1 before start. */
@@ -126,7 +126,11 @@ public final class AdminServer extends LifeCycle {
         send(
             exchange,
             401,
-            Map.of("error", "missing or wrong bearer token (see admin.json in the data folder)"));
+            Map.of(
+                "error",
+                "missing or wrong bearer token (the CLI reads it from "
+                    + AdminEndpointFile.of(config.dataDirectory())
+                    + ")"));
         return;
       }
       String method = exchange.getRequestMethod();

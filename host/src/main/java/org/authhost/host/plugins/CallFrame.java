@@ -27,6 +27,9 @@ final class CallFrame extends AtomicBoolean {
   /** The WARNING or ERROR the plug-in logged during this call, on this thread. */
   transient PluginFailures.LoggedEvent logged;
 
+  /** The containment guard refused a call the plug-in made during this one, on this thread. */
+  transient boolean refused;
+
   CallFrame(
       HostedPlugin plugin,
       String method,

@@ -1,6 +1,8 @@
 package org.authhost.host.plugins;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.HResult;
@@ -38,6 +40,9 @@ final class HostedPlugin {
   private volatile boolean wedged;
   private Scheduled heartbeat;
   private volatile CompletableFuture<HResult> heartbeatInFlight;
+
+  /** The kinds of forbidden call reported since the last enable: a looping plug-in is one event. */
+  private final Set<String> refusedKinds = ConcurrentHashMap.newKeySet();
 
   HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues, Bulkhead bulkhead) {
     this.descriptor = descriptor;
@@ -92,6 +97,11 @@ final class HostedPlugin {
     return errorText;
   }
 
+  /** Whether this is the first refusal of this kind of call since the plug-in was enabled. */
+  boolean firstRefusalOf(String kind) {
+    return refusedKinds.add(kind);
+  }
+
   /** The loader exists before the instance: constructing the entry point is a guarded call. */
   synchronized void attach(PluginClassLoader loader) {
     this.classLoader = loader;
@@ -132,6 +142,8 @@ final class HostedPlugin {
     status = status & ~PluginStatus.ERROR;
     errorCode = HResult.S_OK;
     errorText = "";
+    // Enabled again by the operator: a new refusal is news again.
+    refusedKinds.clear();
   }
 
   /** An operator disabled a healthy plug-in; WMS resets ErrorText then. */

@@ -3,15 +3,22 @@ package org.authhost.host.plugins;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
+import java.util.function.Consumer;
 import org.authhost.api.HResult;
+import org.authhost.host.containment.ContainedLoader;
+import org.authhost.host.containment.Containment;
+import org.authhost.host.containment.ForbiddenCall;
 
 /**
  * One plug-in's class loader. The JDK comes from the platform loader and the API from the host, so
  * both sides agree on {@link HResult} and friends; nothing else of the host is visible, so a
  * plug-in that bundles its own copy of a library the host also uses gets its own copy, and one that
  * forgot to bundle a library fails at load rather than silently using the host's.
+ *
+ * <p>Its code is contained (see {@link Containment}): what the guard refuses it is handed to the
+ * host's report, set with {@link #onRefusal}.
  */
-final class PluginClassLoader extends URLClassLoader {
+final class PluginClassLoader extends URLClassLoader implements ContainedLoader {
   private static final String API_PACKAGE = HResult.class.getPackageName() + ".";
 
   static {
@@ -19,11 +26,30 @@ final class PluginClassLoader extends URLClassLoader {
   }
 
   private final ClassLoader apiLoader;
+  private final String pluginId;
+  private volatile Consumer<ForbiddenCall> refusals = call -> {};
 
   PluginClassLoader(String pluginId, List<URL> classPath) {
     super(
         "plugin:" + pluginId, classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     this.apiLoader = HResult.class.getClassLoader();
+    this.pluginId = pluginId;
+    Containment.arm();
+  }
+
+  /** Where refusals of this plug-in's calls are reported. */
+  void onRefusal(Consumer<ForbiddenCall> report) {
+    this.refusals = report;
+  }
+
+  @Override
+  public String pluginId() {
+    return pluginId;
+  }
+
+  @Override
+  public void refused(ForbiddenCall call) {
+    refusals.accept(call);
   }
 
   @Override

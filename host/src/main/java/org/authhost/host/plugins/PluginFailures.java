@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.containment.ForbiddenCall;
 import org.authhost.host.diagnostics.HostEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +103,28 @@ final class PluginFailures {
             + " thread(s) stuck in calls that never returned, its ceiling (maxLeakedThreads);"
             + " the host replaces no more of them. Restart the host to reclaim them, and fix or"
             + " remove the plug-in");
+  }
+
+  /**
+   * The containment guard refused a call of the plug-in's (it tried to end the process, or to
+   * reflect into the host): an ERROR event naming the plug-in, its file and the call (once per kind
+   * of call until the operator enables it again), and the plug-in is out of service, as after any
+   * ERROR about it.
+   */
+  void forbidden(HostedPlugin plugin, ForbiddenCall call) {
+    String text =
+        "plug-in '"
+            + plugin.id()
+            + "' ("
+            + plugin.descriptor().file()
+            + ") called "
+            + call.describe()
+            + ". Fix the plug-in or remove its JAR; the operator can enable it again once fixed";
+    if (plugin.firstRefusalOf(call.kind())) {
+      events.host(
+          EventLevel.ERROR, HostEvents.aboutPlugin(plugin.id()), HResult.E_ACCESSDENIED, text);
+    }
+    markFailed(plugin, HResult.E_ACCESSDENIED, text);
   }
 
   /** The plug-in logged an ERROR event: WMS disables it, recording what it logged. */

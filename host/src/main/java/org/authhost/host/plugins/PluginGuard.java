@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.containment.ForbiddenCall;
+import org.authhost.host.containment.ForbiddenCallException;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.HostClock;
 import org.slf4j.Logger;
@@ -228,6 +230,22 @@ final class PluginGuard extends LifeCycle {
   }
 
   /**
+   * The containment guard refused a call the plug-in made (it tried to end the process or to
+   * reflect into the host): reported here, once, and not again by the call in progress on this
+   * thread, whatever that call makes of the refusal. Off any call (the plug-in's own thread) the
+   * report stands alone.
+   */
+  void refused(HostedPlugin plugin, ForbiddenCall call) {
+    for (CallFrame frame = watchdog.slot().current; frame != null; frame = frame.parent) {
+      if (frame.plugin == plugin) {
+        frame.refused = true;
+        break;
+      }
+    }
+    failures.forbidden(plugin, call);
+  }
+
+  /**
    * The watchdog found a call past its deadline and claimed it. The bookkeeping happens on the
    * watchdog's thread; the report and the answers are handed on (see {@link #afterTimeout}).
    */
@@ -340,6 +358,7 @@ final class PluginGuard extends LifeCycle {
     thread.setContextClassLoader(plugin.classLoader());
     HResult hr;
     String detail = null;
+    Throwable thrown = null;
     try {
       hr = call.invoke();
       if (hr == null) {
@@ -349,6 +368,7 @@ final class PluginGuard extends LifeCycle {
         detail = method + " returned " + hr;
       }
     } catch (Throwable e) {
+      thrown = e;
       hr = HResults.of(e);
       detail = method + " threw " + e;
     } finally {
@@ -364,7 +384,9 @@ final class PluginGuard extends LifeCycle {
       Thread.interrupted();
       return HResult.E_TIMEOUT;
     }
-    if (detail == null) {
+    // A refused call (System.exit, reflection into the host) was reported as it was refused; what
+    // the plug-in made of the refusal (a library may turn it into any exception) is no news.
+    if (detail == null || frame.refused || ForbiddenCallException.in(thrown) != null) {
       return hr;
     }
     if (quiet) {

@@ -29,6 +29,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.PluginSettings;
+import org.authhost.host.containment.Containment;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.Scheduler;
@@ -86,6 +87,21 @@ public final class PluginHost extends LifeCycle {
 
   @Override
   protected synchronized void doStart() throws Exception {
+    // Before the first plug-in class exists.
+    Containment.Status containment = Containment.install();
+    if (containment.active()) {
+      log.info("containment guard on: {}", containment.detail());
+    } else {
+      events.host(
+          EventLevel.WARNING,
+          HostEvents.HOST,
+          HResult.E_FAIL,
+          "the containment guard is off: "
+              + containment.detail()
+              + ". Plug-ins can end the host's process (System.exit) and reflect into its"
+              + " internals. Start the host with the authhost launcher, or add"
+              + " -javaagent:<distribution>/lib/authhost-host-agent.jar to the java command");
+    }
     // Before the first plug-in call: the guard's watchdog enforces every call's time limit.
     guard.start();
     try {
@@ -457,6 +473,7 @@ public final class PluginHost extends LifeCycle {
       List<URL> classPath =
           PluginStaging.stage(descriptor, config.dataDirectory().resolve("plugin-work"));
       loader = new PluginClassLoader(descriptor.id(), classPath);
+      loader.onRefusal(call -> guard.refused(plugin, call));
     } catch (IOException e) {
       refuse(
           new PluginProblem(

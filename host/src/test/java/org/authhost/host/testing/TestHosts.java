@@ -8,8 +8,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
+import org.authhost.host.admin.AdminEndpointFile;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 
@@ -44,6 +47,35 @@ public final class TestHosts {
         """
             .formatted(extra));
     return config;
+  }
+
+  /**
+   * The command that starts a real host process for {@code config} as the {@code authhost} launcher
+   * does: with the containment agent ({@code -javaagent}), the tests' class path and run folder,
+   * and {@code jvmOptions} before the main class.
+   */
+  public static List<String> hostCommand(Path config, String... jvmOptions) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-javaagent:" + agentJar());
+    command.addAll(List.of(jvmOptions));
+    command.add(
+        "-D" + AdminEndpointFile.RUN_DIRECTORY_PROPERTY + "=" + AdminEndpointFile.runDirectory());
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.authhost.host.Main",
+            "run",
+            "--config",
+            config.toString()));
+    return command;
+  }
+
+  /** {@code lib/authhost-host-agent.jar} of the distribution the build made. */
+  public static Path agentJar() {
+    return Path.of(
+        System.getProperty("authhost.test.agent", "target/authhost/lib/authhost-host-agent.jar"));
   }
 
   public static HostConfig load(Path configFolder) throws Exception {

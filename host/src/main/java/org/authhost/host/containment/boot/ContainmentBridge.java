@@ -1,0 +1,50 @@
+package org.authhost.host.containment.boot;
+
+import java.util.function.BiConsumer;
+
+/**
+ * What the rewritten JDK methods ({@code Runtime.exit}, {@code setAccessible}, ...) call at their
+ * entry. The host copies this class into the boot class loader, since code in {@code java.base}
+ * sees no other loader's classes, so it knows JDK types only; the check behind it is the host's
+ * {@code CallChecker}, installed once. A check that is already running on this thread lets the
+ * calls it makes itself through (the JDK reflects while it links a lambda or writes an event).
+ */
+public final class ContainmentBridge {
+  private static volatile BiConsumer<String, Object> check;
+  private static final ThreadLocal<Boolean> CHECKING = new ThreadLocal<>();
+
+  private ContainmentBridge() {}
+
+  /**
+   * Installs the check; only the first install counts.
+   *
+   * @return whether this one did
+   */
+  public static synchronized boolean install(BiConsumer<String, Object> installed) {
+    if (check != null || installed == null) {
+      return false;
+    }
+    check = installed;
+    return true;
+  }
+
+  /**
+   * Called at the entry of a guarded JDK method; throws (a {@link SecurityException}) to refuse it.
+   *
+   * @param call what is called, e.g. {@code Runtime.exit}
+   * @param target its argument that the check needs: the exit status, the reflected member(s) or
+   *     the class a private lookup is for
+   */
+  public static void check(String call, Object target) {
+    BiConsumer<String, Object> installed = check;
+    if (installed == null || CHECKING.get() != null) {
+      return;
+    }
+    CHECKING.set(Boolean.TRUE);
+    try {
+      installed.accept(call, target);
+    } finally {
+      CHECKING.remove();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package org.authhost.testplugins.snooping;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Field;
+import java.util.Map;
+import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.HResult;
+import org.authhost.testplugins.TestPlugin;
+
+/**
+ * Reaches for the host's private state through the server context it was handed, the way its {@code
+ * how} property says: {@code field} (setAccessible on its private fields), {@code lookup}
+ * (MethodHandles.privateLookupIn on its class), {@code jackson} (the host's own Jackson, loaded
+ * through the context's class loader, told to read private fields), {@code neighbour} (a field of
+ * another plug-in's instance, which the test put in the system properties) or {@code own} (a
+ * private field of its own, which is its business: Authenticate then succeeds). What it got is kept
+ * in the system properties under the name its {@code loot} property gives.
+ */
+public final class SnoopingPlugin extends TestPlugin {
+  private final String secret = "mine";
+
+  @Override
+  protected HResult authenticate(Context self, AuthenticationCallback callback, Object context) {
+    Object loot;
+    try {
+      loot =
+          switch (values.get("how", "field")) {
+            case "field" -> {
+              Field first = server.getClass().getDeclaredFields()[0];
+              first.setAccessible(true);
+              yield first.get(server);
+            }
+            case "lookup" ->
+                MethodHandles.privateLookupIn(server.getClass(), MethodHandles.lookup());
+            case "jackson" -> {
+              ClassLoader host = server.getClass().getClassLoader();
+              Class<?> mapperType = host.loadClass("com.fasterxml.jackson.databind.ObjectMapper");
+              Object mapper = mapperType.getConstructor().newInstance();
+              Class<?> accessor =
+                  host.loadClass("com.fasterxml.jackson.annotation.PropertyAccessor");
+              Class<?> visibility =
+                  host.loadClass("com.fasterxml.jackson.annotation.JsonAutoDetect$Visibility");
+              mapperType
+                  .getMethod("setVisibility", accessor, visibility)
+                  .invoke(mapper, enumValue(accessor, "FIELD"), enumValue(visibility, "ANY"));
+              yield mapperType
+                  .getMethod("convertValue", Object.class, Class.class)
+                  .invoke(mapper, server, Map.class);
+            }
+            case "neighbour" -> {
+              // Another plug-in's instance, put where this one finds it (by the test).
+              Object other = System.getProperties().get(values.get("loot", "") + ".neighbour");
+              Class<?> type = other.getClass();
+              while (type.getSuperclass() != Object.class) {
+                type = type.getSuperclass();
+              }
+              Field field = type.getDeclaredField("server");
+              field.setAccessible(true);
+              yield field.get(other);
+            }
+            case "own" -> {
+              Field own = SnoopingPlugin.class.getDeclaredField("secret");
+              own.setAccessible(true);
+              yield own.get(this);
+            }
+            default -> throw new IllegalArgumentException("how?");
+          };
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+    System.getProperties().put(values.get("loot", ""), loot);
+    return super.authenticate(self, callback, context);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object enumValue(Class<?> type, String name) {
+    return Enum.valueOf((Class) type, name);
+  }
+}
