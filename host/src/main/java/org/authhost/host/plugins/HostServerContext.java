@@ -18,7 +18,8 @@ import org.authhost.host.tokens.TokenTable;
 
 /**
  * The server context ({@code pServerContext}). Each plug-in gets its own, see {@link #forPlugin},
- * whose token service issues handles only that plug-in can use.
+ * whose services go through that plug-in's {@link ServiceGate} and whose token service issues
+ * handles only that plug-in can use.
  */
 @Singleton
 final class HostServerContext implements ServerContext {
@@ -31,6 +32,8 @@ final class HostServerContext implements ServerContext {
   private final CredentialService credentials;
   private final Path pluginData;
   private final HostClock clock;
+  private final PluginGuard guard;
+  private final PluginFailures failures;
   private volatile boolean shuttingDown;
 
   @Inject
@@ -39,7 +42,11 @@ final class HostServerContext implements ServerContext {
       HostEventLog eventLog,
       TokenTable tokens,
       CredentialService credentials,
-      HostClock clock) {
+      HostClock clock,
+      PluginGuard guard,
+      PluginFailures failures) {
+    this.guard = guard;
+    this.failures = failures;
     this.serverName = config.serverName();
     this.eventLog = eventLog;
     this.table = tokens;
@@ -49,9 +56,16 @@ final class HostServerContext implements ServerContext {
     this.clock = clock;
   }
 
-  /** The context one plug-in is initialized with. */
-  ServerContext forPlugin(String pluginId) {
-    TokenService own = table.serviceFor(pluginId);
+  /** The context one plug-in is initialized with: every service in it passes the plug-in's gate. */
+  ServerContext forPlugin(HostedPlugin plugin) {
+    String pluginId = plugin.id();
+    GatedServices services =
+        new GatedServices(
+            new ServiceGate(plugin, guard, failures),
+            plugin.namedValues(),
+            table.serviceFor(pluginId),
+            credentials,
+            eventLog);
     HostServerContext server = this;
     return new ServerContext() {
       @Override
@@ -66,12 +80,12 @@ final class HostServerContext implements ServerContext {
 
       @Override
       public EventLog eventLog() {
-        return server.eventLog();
+        return services.events();
       }
 
       @Override
       public TokenService tokenService() {
-        return own;
+        return services.tokens();
       }
 
       @Override
@@ -81,7 +95,7 @@ final class HostServerContext implements ServerContext {
 
       @Override
       public CredentialService credentials() {
-        return server.credentials();
+        return services.credentials();
       }
 
       @Override

@@ -1,8 +1,10 @@
 package org.authhost.host.plugins;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
+import org.authhost.api.Capability;
 import org.authhost.api.HResult;
 import org.authhost.host.config.BulkheadSettings;
 import org.authhost.host.time.Scheduler.Scheduled;
@@ -16,8 +18,15 @@ final class HostedPlugin {
   private final PluginDescriptor descriptor;
   private final HostNamedValues namedValues;
   private final Bulkhead bulkhead;
+  private final Set<Capability> capabilities;
 
   private volatile int status = PluginStatus.NONE;
+
+  /** Grows with every change of status: what the service gate's "until its state changes" means. */
+  private volatile int epoch;
+
+  /** The host is bringing it into service (InitializePlugin, EnablePlugin): new work is welcome. */
+  private volatile boolean starting;
 
   /** Counts failures, so that a call can tell whether the plug-in failed while it ran. */
   private volatile int failures;
@@ -39,15 +48,56 @@ final class HostedPlugin {
   private Scheduled heartbeat;
   private volatile CompletableFuture<HResult> heartbeatInFlight;
 
-  HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues, Bulkhead bulkhead) {
+  /**
+   * @param capabilities what it holds: what it declares, as far as the operator grants it (see
+   *     {@link CapabilityGrant})
+   */
+  HostedPlugin(
+      PluginDescriptor descriptor,
+      HostNamedValues namedValues,
+      Bulkhead bulkhead,
+      Set<Capability> capabilities) {
     this.descriptor = descriptor;
     this.namedValues = namedValues;
     this.bulkhead = bulkhead;
+    this.capabilities = Set.copyOf(capabilities);
   }
 
-  /** With the default bulkhead (tests, benchmarks). */
+  /** With the default bulkhead, holding what it declares (tests, benchmarks). */
   HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues) {
-    this(descriptor, namedValues, new Bulkhead(descriptor.id(), BulkheadSettings.DEFAULT));
+    this(
+        descriptor,
+        namedValues,
+        new Bulkhead(descriptor.id(), BulkheadSettings.DEFAULT),
+        descriptor.capabilities());
+  }
+
+  /** The capabilities it holds. */
+  Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  /** Changes with every change of its status. */
+  int epoch() {
+    return epoch;
+  }
+
+  /** Marks the host bringing it into service, or done with that. */
+  void starting(boolean on) {
+    starting = on;
+  }
+
+  /**
+   * Whether it may start new work with the host's services (log on, read a credential, log an
+   * event): while usable, or while the host is bringing it into service.
+   */
+  boolean inService() {
+    return starting || isUsable();
+  }
+
+  /** Whether it is loaded: it may still release what it holds (close and query its handles). */
+  boolean isLoaded() {
+    return (status & PluginStatus.LOADED) != 0;
   }
 
   /** Its own threads for calls that may block. */
@@ -101,6 +151,7 @@ final class HostedPlugin {
     this.instance = plugin;
     this.authentication = plugin instanceof AuthenticationPlugin a ? a : null;
     this.status = PluginStatus.LOADED;
+    epoch++;
   }
 
   synchronized void describedAs(String protocol, String packageName, int flags) {
@@ -124,6 +175,7 @@ final class HostedPlugin {
     status = PluginStatus.LOADED | PluginStatus.ENABLED;
     errorCode = HResult.S_OK;
     errorText = "";
+    epoch++;
     return true;
   }
 
@@ -132,6 +184,7 @@ final class HostedPlugin {
     status = status & ~PluginStatus.ERROR;
     errorCode = HResult.S_OK;
     errorText = "";
+    epoch++;
   }
 
   /** An operator disabled a healthy plug-in; WMS resets ErrorText then. */
@@ -139,6 +192,7 @@ final class HostedPlugin {
     status = status & ~(PluginStatus.ENABLED | PluginStatus.ERROR);
     errorCode = HResult.S_OK;
     errorText = "";
+    epoch++;
   }
 
   /**
@@ -152,11 +206,13 @@ final class HostedPlugin {
     status = (status & PluginStatus.LOADED) | PluginStatus.ERROR;
     errorCode = code;
     errorText = text;
+    epoch++;
     return wasEnabled;
   }
 
   synchronized void unloaded() {
     status = PluginStatus.NONE;
+    epoch++;
     instance = null;
     authentication = null;
   }
