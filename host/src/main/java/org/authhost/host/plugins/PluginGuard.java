@@ -228,10 +228,13 @@ final class PluginGuard extends LifeCycle {
     }
   }
 
-  /** Whether this thread is inside the host's call of one of {@code methods} into the plug-in. */
+  /**
+   * Whether this thread is inside the host's call of one of {@code methods} into the plug-in (null:
+   * of any method).
+   */
   boolean isCalling(HostedPlugin plugin, Set<String> methods) {
     for (CallFrame frame = watchdog.slot().current; frame != null; frame = frame.parent) {
-      if (frame.plugin == plugin && methods.contains(frame.method)) {
+      if (frame.plugin == plugin && (methods == null || methods.contains(frame.method))) {
         return true;
       }
     }

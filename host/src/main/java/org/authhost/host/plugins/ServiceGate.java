@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.Capability;
 import org.authhost.api.HResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that decides whether a plug-in's call into a host service may go ahead, for one
@@ -27,8 +29,13 @@ import org.authhost.api.HResult;
  * <p>Each kind of refusal is one WARNING event per plug-in until the plug-in's state changes
  * (enabled, disabled, failed, unloaded): a thread left running can make millions of calls, and the
  * log must stay readable. The next event of that kind counts the calls refused silently before it.
+ * A call the host was making into the plug-in when it left service (a call past its time limit that
+ * returns late) is refused without an event: what took the plug-in out is already reported, and the
+ * thread is the host's, not one the plug-in left running.
  */
 final class ServiceGate {
+  private static final Logger log = LoggerFactory.getLogger(ServiceGate.class);
+
   /**
    * The answer to a plug-in that is not in service: the code the host already gives a session with
    * a plug-in that is not usable ("the server or publishing point is in a critical error state").
@@ -111,6 +118,14 @@ final class ServiceGate {
   }
 
   private HResult notInService(String method) {
+    if (guard.isCalling(plugin, null)) {
+      log.info(
+          "{} called {} in a call the host made before it left service: refused with {}",
+          plugin,
+          method,
+          NOT_IN_SERVICE);
+      return NOT_IN_SERVICE;
+    }
     int status = plugin.status();
     String state =
         (status & PluginStatus.ERROR) != 0

@@ -124,6 +124,12 @@ class ServiceGateTest extends HostTestBase {
             .filter(e -> e.text().equals("probe event"))
             .count(),
         "the event logged after disable was not written");
+    assertEquals(
+        1,
+        host.eventLog().query(EventQuery.all().withSource("probe")).stream()
+            .filter(e -> e.text().equals("probe disabled"))
+            .count(),
+        "an event logged inside its own DisablePlugin is still taken");
 
     // Release work: the token it obtained while enabled can still be queried and closed.
     assertEquals(HResult.S_OK, ask("query"));

@@ -15,6 +15,8 @@ import org.authhost.testplugins.TestPlugin;
  * system properties hold under the name of its {@code requests} property, the HRESULT's value put
  * on the {@code responses} queue (the objects plug-in and test both see).
  *
+ * <p>Its {@code disable} logs "probe disabled", as a plug-in writes its last summary there.
+ *
  * <p>Commands: {@code logon} (a token for Guest without a credential, kept), {@code
  * password:user:pw}, {@code nt-hash:user}, {@code event}, {@code query} and {@code close} (the kept
  * token), {@code exit}.
@@ -80,6 +82,12 @@ public final class ProbePlugin extends TestPlugin {
       worker.setDaemon(true);
       worker.start();
     }
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult disable() {
+    server.eventLog().logEvent(values, EventLevel.INFORMATION, HResult.S_OK, "probe disabled");
     return HResult.S_OK;
   }
 }
