@@ -61,7 +61,7 @@ final class HostServerContext implements ServerContext {
     String pluginId = plugin.id();
     GatedServices services =
         new GatedServices(
-            new ServiceGate(plugin, guard, failures),
+            new ServiceGate(plugin, guard, failures, this::isShuttingDown),
             plugin.namedValues(),
             table.serviceFor(pluginId),
             credentials,

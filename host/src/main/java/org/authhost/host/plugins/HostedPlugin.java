@@ -290,7 +290,8 @@ final class HostedPlugin {
         errorText,
         protocol,
         packageName,
-        flags);
+        flags,
+        capabilities);
   }
 
   @Override

@@ -249,7 +249,8 @@ public final class PluginHost extends LifeCycle {
               problem.describe(),
               "",
               "",
-              0));
+              0,
+              Set.of()));
     }
     return views;
   }

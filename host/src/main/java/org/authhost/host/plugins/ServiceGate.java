@@ -3,6 +3,7 @@ package org.authhost.host.plugins;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.authhost.api.Capability;
 import org.authhost.api.HResult;
 import org.slf4j.Logger;
@@ -49,12 +50,22 @@ final class ServiceGate {
   private final HostedPlugin plugin;
   private final PluginGuard guard;
   private final PluginFailures failures;
+  private final BooleanSupplier hostStopping;
   private final ConcurrentHashMap<String, Reported> reported = new ConcurrentHashMap<>();
 
-  ServiceGate(HostedPlugin plugin, PluginGuard guard, PluginFailures failures) {
+  /**
+   * @param hostStopping whether the host is stopping: its event log may be closed by the time a
+   *     thread left running calls, so such refusals go to the process log
+   */
+  ServiceGate(
+      HostedPlugin plugin,
+      PluginGuard guard,
+      PluginFailures failures,
+      BooleanSupplier hostStopping) {
     this.plugin = plugin;
     this.guard = guard;
     this.failures = failures;
+    this.hostStopping = hostStopping;
   }
 
   /**
@@ -160,15 +171,18 @@ final class ServiceGate {
           return new Reported(epoch);
         });
     if (silent[0] >= 0) {
-      failures.warn(
-          plugin,
-          code,
+      String full =
           text
               + (silent[0] > 0
                   ? "; " + silent[0] + " more such call(s) were refused before its last change"
                   : "")
               + ". Until the plug-in's state changes, further such calls are refused without an"
-              + " event");
+              + " event";
+      if (hostStopping.getAsBoolean()) {
+        log.warn("plug-in '{}': {}", plugin.id(), full);
+      } else {
+        failures.warn(plugin, code, full);
+      }
     }
     return code;
   }

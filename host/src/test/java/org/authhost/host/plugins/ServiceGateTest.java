@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -23,6 +27,7 @@ import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * Every host service a plug-in receives goes through its gate: a plug-in that is not enabled gets
@@ -193,6 +198,15 @@ class ServiceGateTest extends HostTestBase {
     assertEquals(HResult.E_ACCESSDENIED, ask("nt-hash:alice"));
     assertEquals(HResult.S_OK, ask("password:alice:pw-alice"));
     assertEquals(1, refusals("needs the capability 'nt-hash'").size());
+
+    // The operator sees what it holds.
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    assertEquals(0, cli.execute("plugins", "--json", "--config", config.toString()));
+    JsonNode probe = new ObjectMapper().readTree(out.toString()).get(0);
+    assertEquals("probe", probe.path("id").asText());
+    assertEquals("[\"password-check\"]", probe.path("capabilities").toString());
   }
 
   @Test
