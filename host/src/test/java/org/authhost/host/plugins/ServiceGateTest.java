@@ -1,6 +1,7 @@
 package org.authhost.host.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
@@ -149,6 +151,32 @@ class ServiceGateTest extends HostTestBase {
     host.plugins().disable("probe");
     assertEquals(ServiceGate.NOT_IN_SERVICE, ask("logon"));
     assertEquals(2, refusals("while the plug-in is disabled").size());
+  }
+
+  @Test
+  void aContextReleasedAfterDisableClosesItsOwnToken() throws Exception {
+    probe("1.3", "token-without-credential");
+    start("", "");
+    AuthenticationSession session = host.plugins().openSession("probe").get(5, TimeUnit.SECONDS);
+    AuthenticationOutcome outcome =
+        session
+            .authenticate(
+                new byte[0],
+                ClientContexts.USER,
+                ClientContexts.PRESENTATION,
+                ClientContexts.COMMAND)
+            .get(5, TimeUnit.SECONDS);
+    assertEquals(AuthenticationResult.SUCCESS, outcome.result());
+    assertTrue(host.tokens().isOpen(outcome.token()));
+
+    host.plugins().disable("probe");
+    session.release().get(5, TimeUnit.SECONDS);
+
+    assertFalse(host.tokens().isOpen(outcome.token()), "the context closed it in release()");
+    assertEquals(
+        List.of(),
+        hostWarnings(host),
+        "neither a refusal nor the host closing a token the context left open");
   }
 
   @Test
