@@ -8,6 +8,10 @@ package org.authhost.api;
  * <p>Windows counterpart: what an SSP reads from the SAM through the LSA (the NT one-way function
  * for NTLM; the Digest SSP's precomputed {@code H(user:realm:password)}).
  *
+ * <p>Since API 1.3 each method needs a {@link Capability} ({@link Capability#DIGEST_HA1}, {@link
+ * Capability#NT_HASH}) and answers {@link HResult#E_ACCESSDENIED} without it, and {@link
+ * HResult#NS_E_CRITICAL_ERROR} while the plug-in is not enabled.
+ *
  * @since API 1.2
  */
 public interface CredentialService {

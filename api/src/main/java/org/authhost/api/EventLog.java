@@ -19,8 +19,10 @@ public interface EventLog {
    * @param level the level; {@link EventLevel#ERROR} disables the plug-in
    * @param code the HResult tied to the event ({@link HResult#S_OK} for information and warnings)
    * @param text free-text detail for the operator
-   * @return {@link HResult#S_OK}, or {@link HResult#E_INVALIDARG} for named values the host did not
-   *     issue
+   * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for named values the host did not
+   *     issue to this plug-in; {@link HResult#NS_E_CRITICAL_ERROR} (since API 1.3) when the plug-in
+   *     is not enabled, except during its own {@link BasicPlugin#disable} and {@link
+   *     BasicPlugin#shutdown}, its last word about what it closes
    */
   HResult logEvent(NamedValues pluginNamedValues, EventLevel level, HResult code, String text);
 }

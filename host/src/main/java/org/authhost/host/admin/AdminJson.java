@@ -2,6 +2,7 @@ package org.authhost.host.admin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.authhost.api.Capability;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.plugins.PluginView;
@@ -24,6 +25,9 @@ final class AdminJson {
     m.put("packageName", v.packageName());
     m.put("flags", v.flags());
     m.put("flagsText", v.flagsText());
+    m.put(
+        "capabilities",
+        v.capabilities().stream().sorted().map(Capability::descriptorName).toList());
     return m;
   }
 

@@ -1,8 +1,11 @@
 package org.authhost.host.config;
 
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import org.authhost.api.Capability;
 
 /**
  * One plug-in's settings.
@@ -13,22 +16,31 @@ import java.util.Map;
  * @param queue its own bulkhead's queue, or null for {@code plugins.queue}
  * @param maxLeakedThreads its own ceiling of stuck threads, or null for {@code
  *     plugins.maxLeakedThreads}
+ * @param capabilities the capabilities the operator grants it ({@code capabilities}), or null when
+ *     the file lists none for it (see {@link PluginsConfig#requireGrants()})
  */
 public record PluginSettings(
     boolean enabled,
     Map<String, String> properties,
     Integer workers,
     Integer queue,
-    Integer maxLeakedThreads) {
-  /** Enabled, no properties, the default bulkhead. */
+    Integer maxLeakedThreads,
+    Set<Capability> capabilities) {
+  /** Enabled, no properties, the default bulkhead, no grants listed. */
   public static final PluginSettings DEFAULT = new PluginSettings(true, Map.of());
 
-  /** With the default bulkhead. */
+  /** With the default bulkhead and no grants listed. */
   public PluginSettings(boolean enabled, Map<String, String> properties) {
-    this(enabled, properties, null, null, null);
+    this(enabled, properties, null, null, null, null);
   }
 
   public PluginSettings {
     properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    if (capabilities != null) {
+      capabilities =
+          capabilities.isEmpty()
+              ? Set.of()
+              : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
+    }
   }
 }

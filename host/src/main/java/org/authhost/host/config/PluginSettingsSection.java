@@ -1,9 +1,16 @@
 package org.authhost.host.config;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.authhost.api.Capability;
 
-/** One entry of {@code plugins.settings}: whether the plug-in is enabled, and its named values. */
+/**
+ * One entry of {@code plugins.settings}: whether the plug-in is enabled, its named values, its
+ * bulkhead and the capabilities the operator grants it.
+ */
 final class PluginSettingsSection {
   private PluginSettingsSection() {}
 
@@ -15,7 +22,37 @@ final class PluginSettingsSection {
         properties,
         override(entry, "workers", 1, BulkheadSettings.MAX_WORKERS),
         override(entry, "queue", 0, BulkheadSettings.MAX_QUEUE),
-        override(entry, "maxLeakedThreads", 0, BulkheadSettings.MAX_LEAKED_THREADS));
+        override(entry, "maxLeakedThreads", 0, BulkheadSettings.MAX_LEAKED_THREADS),
+        capabilities(entry));
+  }
+
+  /** {@code capabilities}: an array of capability names, each at most once; null if absent. */
+  private static Set<Capability> capabilities(ConfigSection entry) {
+    String expected = "an array of capability names (" + Capability.allNames() + ")";
+    LocatedJson.Arr array = entry.array("capabilities", expected);
+    if (array == null) {
+      return null;
+    }
+    Set<Capability> granted = EnumSet.noneOf(Capability.class);
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String elementPath = JsonText.element(entry.pathOf("capabilities"), i);
+      var named =
+          element instanceof LocatedJson.Str name
+              ? Capability.named(name.value())
+              : Optional.<Capability>empty();
+      if (named.isEmpty()) {
+        entry.bad(element, elementPath, "one of " + Capability.allNames());
+      } else if (!granted.add(named.get())) {
+        entry.problem(
+            element.pos(),
+            elementPath
+                + ": duplicate capability "
+                + element.describe()
+                + "; expected each capability at most once");
+      }
+    }
+    return granted;
   }
 
   /** A bulkhead value of this plug-in's own, or null for the {@code plugins} default. */

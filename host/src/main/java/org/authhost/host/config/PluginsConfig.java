@@ -15,6 +15,10 @@ import java.util.Map;
  * @param settings per plug-in id: whether it is enabled and its named values
  * @param bulkhead every plug-in's bulkhead unless its settings say otherwise ({@code
  *     plugins.workers}, {@code queue}, {@code maxLeakedThreads})
+ * @param requireGrants {@code plugins.requireGrants}: true, a plug-in built for API 1.3 or later
+ *     holds only the declared capabilities that its {@code capabilities} setting lists (none if it
+ *     has no such setting); false (the default), one without the setting holds what it declares. A
+ *     listed setting always limits what it holds.
  */
 public record PluginsConfig(
     Path directory,
@@ -22,14 +26,15 @@ public record PluginsConfig(
     long callbackTimeoutMillis,
     List<String> order,
     Map<String, PluginSettings> settings,
-    BulkheadSettings bulkhead) {
+    BulkheadSettings bulkhead,
+    boolean requireGrants) {
 
   public PluginsConfig {
     order = List.copyOf(order);
     settings = Map.copyOf(settings);
   }
 
-  /** With the default bulkhead. */
+  /** With the default bulkhead, a plug-in's declaration standing for its grant. */
   public PluginsConfig(
       Path directory,
       long callTimeoutMillis,
@@ -42,7 +47,8 @@ public record PluginsConfig(
         callbackTimeoutMillis,
         order,
         settings,
-        BulkheadSettings.DEFAULT);
+        BulkheadSettings.DEFAULT,
+        false);
   }
 
   /** One plug-in's bulkhead: the default, with the plug-in's own values where it sets them. */

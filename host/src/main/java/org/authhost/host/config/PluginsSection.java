@@ -56,8 +56,9 @@ final class PluginsSection {
                     0,
                     BulkheadSettings.MAX_LEAKED_THREADS,
                     defaults.maxLeakedThreads()));
+    boolean requireGrants = plugins.bool("requireGrants", false);
     return new PluginsConfig(
-        directory, callTimeout, callbackTimeout, order, settings(plugins), bulkhead);
+        directory, callTimeout, callbackTimeout, order, settings(plugins), bulkhead, requireGrants);
   }
 
   /**

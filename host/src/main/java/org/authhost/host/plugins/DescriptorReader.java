@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.authhost.api.AuthHostApi;
+import org.authhost.api.Capability;
 import org.authhost.api.HResult;
 import org.authhost.host.config.PluginId;
 
@@ -37,7 +39,8 @@ final class DescriptorReader {
           "api-version",
           "entry-point",
           "description",
-          PluginDescriptor.NON_BLOCKING);
+          PluginDescriptor.NON_BLOCKING,
+          PluginDescriptor.CAPABILITIES);
 
   /** The outcome: a descriptor, or the problems that refuse the file. */
   record Result(PluginDescriptor descriptor, List<PluginProblem> problems) {}
@@ -159,6 +162,7 @@ final class DescriptorReader {
       }
     }
     boolean nonBlocking = nonBlocking(problems, jar, id, values, apiMinor);
+    Set<Capability> capabilities = capabilities(problems, jar, id, values, apiMinor);
     if (!problems.isEmpty()) {
       return new Result(null, List.copyOf(problems));
     }
@@ -170,8 +174,60 @@ final class DescriptorReader {
             values.get("entry-point"),
             values.getOrDefault("description", ""),
             jar,
-            nonBlocking),
+            nonBlocking,
+            capabilities),
         List.of());
+  }
+
+  /**
+   * {@code capabilities}: a comma list of {@link Capability} names, only in a descriptor for API
+   * 1.3 or later. Without the key a 1.3 plug-in declares none; a plug-in built before 1.3 cannot
+   * declare any and holds them all.
+   */
+  private static Set<Capability> capabilities(
+      List<PluginProblem> problems, Path jar, String id, Map<String, String> values, int minor) {
+    String key = PluginDescriptor.CAPABILITIES;
+    String value = values.get(key);
+    boolean predates = minor >= 0 && minor < PluginDescriptor.CAPABILITIES_SINCE_MINOR;
+    if (value == null) {
+      return predates ? EnumSet.allOf(Capability.class) : Set.of();
+    }
+    if (predates) {
+      problems.add(
+          bad(
+              jar,
+              id,
+              key
+                  + " needs api-version=1."
+                  + PluginDescriptor.CAPABILITIES_SINCE_MINOR
+                  + " or later",
+              "declare api-version=1."
+                  + PluginDescriptor.CAPABILITIES_SINCE_MINOR
+                  + " (the API that defines "
+                  + key
+                  + "), or remove the "
+                  + key
+                  + " line"));
+      return Set.of();
+    }
+    Set<Capability> declared = EnumSet.noneOf(Capability.class);
+    for (String name : value.split(",", -1)) {
+      String n = name.strip();
+      if (n.isEmpty() && value.isBlank()) {
+        continue;
+      }
+      Capability.named(n)
+          .ifPresentOrElse(
+              declared::add,
+              () ->
+                  problems.add(
+                      bad(
+                          jar,
+                          id,
+                          key + " names '" + n + "', which is not a capability",
+                          "write a comma list of " + Capability.allNames())));
+    }
+    return declared;
   }
 
   /**

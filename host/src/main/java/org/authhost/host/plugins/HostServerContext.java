@@ -21,7 +21,8 @@ import org.authhost.host.tokens.TokenTable;
 
 /**
  * The server context ({@code pServerContext}). Each plug-in gets its own, see {@link #forPlugin},
- * whose token service issues handles only that plug-in can use.
+ * whose services go through that plug-in's {@link ServiceGate} and whose token service issues
+ * handles only that plug-in can use.
  */
 @Singleton
 final class HostServerContext implements ServerContext {
@@ -35,6 +36,8 @@ final class HostServerContext implements ServerContext {
   private final Path pluginData;
   private final HostClock clock;
   private final StateService state;
+  private final PluginGuard guard;
+  private final PluginFailures failures;
   private volatile boolean shuttingDown;
 
   @Inject
@@ -44,7 +47,11 @@ final class HostServerContext implements ServerContext {
       TokenTable tokens,
       CredentialService credentials,
       HostClock clock,
-      LocalStateService state) {
+      LocalStateService state,
+      PluginGuard guard,
+      PluginFailures failures) {
+    this.guard = guard;
+    this.failures = failures;
     this.serverName = config.serverName();
     this.eventLog = eventLog;
     this.table = tokens;
@@ -55,9 +62,16 @@ final class HostServerContext implements ServerContext {
     this.state = state;
   }
 
-  /** The context one plug-in is initialized with. */
-  ServerContext forPlugin(String pluginId) {
-    TokenService own = table.serviceFor(pluginId);
+  /** The context one plug-in is initialized with: every service in it passes the plug-in's gate. */
+  ServerContext forPlugin(HostedPlugin plugin) {
+    String pluginId = plugin.id();
+    GatedServices services =
+        new GatedServices(
+            new ServiceGate(plugin, guard, failures, this::isShuttingDown),
+            plugin.namedValues(),
+            table.serviceFor(pluginId),
+            credentials,
+            eventLog);
     StateService ownState = new PluginState(state, pluginId);
     HostServerContext server = this;
     return new ServerContext() {
@@ -73,12 +87,12 @@ final class HostServerContext implements ServerContext {
 
       @Override
       public EventLog eventLog() {
-        return server.eventLog();
+        return services.events();
       }
 
       @Override
       public TokenService tokenService() {
-        return own;
+        return services.tokens();
       }
 
       @Override
@@ -93,7 +107,7 @@ final class HostServerContext implements ServerContext {
 
       @Override
       public CredentialService credentials() {
-        return server.credentials();
+        return services.credentials();
       }
 
       @Override

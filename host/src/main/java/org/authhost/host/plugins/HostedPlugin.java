@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
+import org.authhost.api.Capability;
 import org.authhost.api.HResult;
 import org.authhost.host.config.BulkheadSettings;
 import org.authhost.host.time.Scheduler.Scheduled;
@@ -18,8 +19,15 @@ final class HostedPlugin {
   private final PluginDescriptor descriptor;
   private final HostNamedValues namedValues;
   private final Bulkhead bulkhead;
+  private final Set<Capability> capabilities;
 
   private volatile int status = PluginStatus.NONE;
+
+  /** Grows with every change of status: what the service gate's "until its state changes" means. */
+  private volatile int epoch;
+
+  /** The host is bringing it into service (InitializePlugin, EnablePlugin): new work is welcome. */
+  private volatile boolean starting;
 
   /** Counts failures, so that a call can tell whether the plug-in failed while it ran. */
   private volatile int failures;
@@ -44,15 +52,56 @@ final class HostedPlugin {
   /** The kinds of forbidden call reported since the last enable: a looping plug-in is one event. */
   private final Set<String> refusedKinds = ConcurrentHashMap.newKeySet();
 
-  HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues, Bulkhead bulkhead) {
+  /**
+   * @param capabilities what it holds: what it declares, as far as the operator grants it (see
+   *     {@link CapabilityGrant})
+   */
+  HostedPlugin(
+      PluginDescriptor descriptor,
+      HostNamedValues namedValues,
+      Bulkhead bulkhead,
+      Set<Capability> capabilities) {
     this.descriptor = descriptor;
     this.namedValues = namedValues;
     this.bulkhead = bulkhead;
+    this.capabilities = Set.copyOf(capabilities);
   }
 
-  /** With the default bulkhead (tests, benchmarks). */
+  /** With the default bulkhead, holding what it declares (tests, benchmarks). */
   HostedPlugin(PluginDescriptor descriptor, HostNamedValues namedValues) {
-    this(descriptor, namedValues, new Bulkhead(descriptor.id(), BulkheadSettings.DEFAULT));
+    this(
+        descriptor,
+        namedValues,
+        new Bulkhead(descriptor.id(), BulkheadSettings.DEFAULT),
+        descriptor.capabilities());
+  }
+
+  /** The capabilities it holds. */
+  Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  /** Changes with every change of its status. */
+  int epoch() {
+    return epoch;
+  }
+
+  /** Marks the host bringing it into service, or done with that. */
+  void starting(boolean on) {
+    starting = on;
+  }
+
+  /**
+   * Whether it may start new work with the host's services (log on, read a credential, log an
+   * event): while usable, or while the host is bringing it into service.
+   */
+  boolean inService() {
+    return starting || isUsable();
+  }
+
+  /** Whether it is loaded: it may still release what it holds (close and query its handles). */
+  boolean isLoaded() {
+    return (status & PluginStatus.LOADED) != 0;
   }
 
   /** Its own threads for calls that may block. */
@@ -111,6 +160,7 @@ final class HostedPlugin {
     this.instance = plugin;
     this.authentication = plugin instanceof AuthenticationPlugin a ? a : null;
     this.status = PluginStatus.LOADED;
+    epoch++;
   }
 
   synchronized void describedAs(String protocol, String packageName, int flags) {
@@ -134,6 +184,7 @@ final class HostedPlugin {
     status = PluginStatus.LOADED | PluginStatus.ENABLED;
     errorCode = HResult.S_OK;
     errorText = "";
+    epoch++;
     return true;
   }
 
@@ -144,6 +195,7 @@ final class HostedPlugin {
     errorText = "";
     // Enabled again by the operator: a new refusal is news again.
     refusedKinds.clear();
+    epoch++;
   }
 
   /** An operator disabled a healthy plug-in; WMS resets ErrorText then. */
@@ -151,6 +203,7 @@ final class HostedPlugin {
     status = status & ~(PluginStatus.ENABLED | PluginStatus.ERROR);
     errorCode = HResult.S_OK;
     errorText = "";
+    epoch++;
   }
 
   /**
@@ -164,11 +217,13 @@ final class HostedPlugin {
     status = (status & PluginStatus.LOADED) | PluginStatus.ERROR;
     errorCode = code;
     errorText = text;
+    epoch++;
     return wasEnabled;
   }
 
   synchronized void unloaded() {
     status = PluginStatus.NONE;
+    epoch++;
     instance = null;
     authentication = null;
   }
@@ -246,7 +301,8 @@ final class HostedPlugin {
         errorText,
         protocol,
         packageName,
-        flags);
+        flags,
+        capabilities);
   }
 
   @Override

@@ -1,6 +1,10 @@
 package org.authhost.host.plugins;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import org.authhost.api.Capability;
 
 /**
  * What a plug-in JAR says about itself in {@code META-INF/authhost-plugin.properties}.
@@ -14,6 +18,8 @@ import java.nio.file.Path;
  * @param file the JAR it came from
  * @param nonBlocking {@code non-blocking=true} (API 1.3): its authentication calls never block, so
  *     the host makes them on the calling thread (an event loop) instead of handing them to a worker
+ * @param capabilities what it declares it needs ({@code capabilities=}, API 1.3); for a plug-in
+ *     built before API 1.3, which cannot declare any, every capability
  */
 record PluginDescriptor(
     String id,
@@ -22,7 +28,39 @@ record PluginDescriptor(
     String entryPoint,
     String description,
     Path file,
-    boolean nonBlocking) {
+    boolean nonBlocking,
+    Set<Capability> capabilities) {
+
+  PluginDescriptor {
+    // In declaration order, for the messages that list them.
+    capabilities =
+        capabilities.isEmpty()
+            ? Set.of()
+            : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
+  }
+
+  /**
+   * Declaring nothing: no capability for API 1.3 and later, every one for a plug-in built before
+   * capabilities existed.
+   */
+  PluginDescriptor(
+      String id,
+      String version,
+      String apiVersion,
+      String entryPoint,
+      String description,
+      Path file,
+      boolean nonBlocking) {
+    this(
+        id,
+        version,
+        apiVersion,
+        entryPoint,
+        description,
+        file,
+        nonBlocking,
+        declaresCapabilities(apiVersion) ? Set.of() : EnumSet.allOf(Capability.class));
+  }
 
   /** A plug-in whose calls may block (every plug-in before API 1.3). */
   PluginDescriptor(
@@ -43,4 +81,30 @@ record PluginDescriptor(
 
   /** The first API version whose descriptor may declare {@link #NON_BLOCKING}. */
   static final int NON_BLOCKING_SINCE_MINOR = 3;
+
+  /** The descriptor key of {@link #capabilities}. */
+  static final String CAPABILITIES = "capabilities";
+
+  /** The first API version whose descriptor declares {@link #CAPABILITIES}. */
+  static final int CAPABILITIES_SINCE_MINOR = 3;
+
+  /**
+   * Whether the plug-in was built for an API that declares capabilities: one built before it keeps
+   * every capability (and the host warns about it at each start).
+   */
+  boolean declaresCapabilities() {
+    return declaresCapabilities(apiVersion);
+  }
+
+  private static boolean declaresCapabilities(String apiVersion) {
+    int dot = apiVersion == null ? -1 : apiVersion.indexOf('.');
+    if (dot < 0) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(apiVersion.substring(dot + 1)) >= CAPABILITIES_SINCE_MINOR;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
 }

@@ -2,6 +2,7 @@ package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -243,6 +244,19 @@ final class PluginGuard extends LifeCycle {
       }
     }
     failures.forbidden(plugin, call);
+  }
+
+  /**
+   * Whether this thread is inside the host's call of one of {@code methods} into the plug-in (null:
+   * of any method).
+   */
+  boolean isCalling(HostedPlugin plugin, Set<String> methods) {
+    for (CallFrame frame = watchdog.slot().current; frame != null; frame = frame.parent) {
+      if (frame.plugin == plugin && (methods == null || methods.contains(frame.method))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -50,6 +50,11 @@ public final class PluginHost extends LifeCycle {
   /** WMS never delivers heartbeats at 100 ms or less. */
   static final Duration HEARTBEAT_FLOOR = Duration.ofMillis(100);
 
+  /** The names the guard and the service gate know these calls by. */
+  static final String DISABLE_PLUGIN = "DisablePlugin";
+
+  static final String SHUTDOWN_PLUGIN = "ShutdownPlugin";
+
   private final HostConfig config;
   private final PluginGuard guard;
   private final PluginFailures failures;
@@ -213,10 +218,10 @@ public final class PluginHost extends LifeCycle {
       if (plugin.isEnabled()) {
         // Out of service first, so a failing DisablePlugin is not answered with another one.
         plugin.disabled();
-        guard.callAsync(plugin, "DisablePlugin", () -> plugin.instance().disable()).join();
+        guard.callAsync(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()).join();
       }
       if (plugin.initialized()) {
-        guard.callAsync(plugin, "ShutdownPlugin", () -> plugin.instance().shutdown()).join();
+        guard.callAsync(plugin, SHUTDOWN_PLUGIN, () -> plugin.instance().shutdown()).join();
       }
       eventLog.unregister(plugin);
       int leaked = tokens.closeAllOwnedBy(plugin.id());
@@ -260,7 +265,8 @@ public final class PluginHost extends LifeCycle {
               problem.describe(),
               "",
               "",
-              0));
+              0,
+              Set.of()));
     }
     return views;
   }
@@ -392,10 +398,15 @@ public final class PluginHost extends LifeCycle {
       return plugin.view();
     }
     plugin.clearError();
-    // InitializePlugin runs once per instance (WMS); a plug-in whose description failed is asked
-    // again.
-    if (plugin.initialized() ? describe(plugin) : initialize(plugin)) {
-      enable(plugin);
+    plugin.starting(true);
+    try {
+      // InitializePlugin runs once per instance (WMS); a plug-in whose description failed is
+      // asked again.
+      if (plugin.initialized() ? describe(plugin) : initialize(plugin)) {
+        enable(plugin);
+      }
+    } finally {
+      plugin.starting(false);
     }
     return plugin.view();
   }
@@ -409,7 +420,7 @@ public final class PluginHost extends LifeCycle {
     plugin.disabled();
     if (wasEnabled) {
       HResult hr =
-          guard.callAsync(plugin, "DisablePlugin", () -> plugin.instance().disable()).join();
+          guard.callAsync(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()).join();
       if (hr.failed()) {
         return plugin.view();
       }
@@ -433,11 +444,20 @@ public final class PluginHost extends LifeCycle {
 
   private HostedPlugin startOne(PluginDescriptor descriptor) {
     HostedPlugin plugin = load(descriptor);
-    if (plugin != null
-        && (plugin.status() & PluginStatus.ERROR) == 0
-        && initialize(plugin)
-        && config.plugins().settingsOf(plugin.id()).enabled()) {
-      enable(plugin);
+    if (plugin == null) {
+      return null;
+    }
+    // Its services take new work while the host brings it into service, also from threads it
+    // starts in EnablePlugin before that call returns.
+    plugin.starting(true);
+    try {
+      if ((plugin.status() & PluginStatus.ERROR) == 0
+          && initialize(plugin)
+          && config.plugins().settingsOf(plugin.id()).enabled()) {
+        enable(plugin);
+      }
+    } finally {
+      plugin.starting(false);
     }
     return plugin;
   }
@@ -462,11 +482,23 @@ public final class PluginHost extends LifeCycle {
 
   private HostedPlugin load(PluginDescriptor descriptor) {
     PluginSettings settings = config.plugins().settingsOf(descriptor.id());
+    CapabilityGrant grant = CapabilityGrant.of(descriptor, config.plugins());
     HostedPlugin plugin =
         new HostedPlugin(
             descriptor,
             new HostNamedValues(descriptor.id(), settings.properties()),
-            new Bulkhead(descriptor.id(), config.plugins().bulkheadOf(descriptor.id())));
+            new Bulkhead(descriptor.id(), config.plugins().bulkheadOf(descriptor.id())),
+            grant.held());
+    if (grant.warning() != null) {
+      // At each start: the operator is told what the plug-in holds before it can use any of it.
+      events.host(
+          EventLevel.WARNING,
+          HostEvents.aboutPlugin(descriptor.id()),
+          HResult.S_OK,
+          grant.warning());
+    } else {
+      log.info("{} holds the capabilities {}", plugin, CapabilityGrant.names(grant.held()));
+    }
     PluginClassLoader loader;
     Class<?> entryPoint;
     try {
@@ -597,10 +629,7 @@ public final class PluginHost extends LifeCycle {
             .callAsync(
                 plugin,
                 "InitializePlugin",
-                () ->
-                    plugin
-                        .instance()
-                        .initialize(server.forPlugin(plugin.id()), plugin.namedValues()))
+                () -> plugin.instance().initialize(server.forPlugin(plugin), plugin.namedValues()))
             .join();
     if (hr.succeeded()) {
       plugin.markInitialized();
@@ -639,7 +668,7 @@ public final class PluginHost extends LifeCycle {
   private void disableAfterFailure(HostedPlugin plugin, HResult reason) {
     plugin.heartbeat(null);
     if (plugin.instance() != null) {
-      guard.callQuietly(plugin, "DisablePlugin", () -> plugin.instance().disable());
+      guard.callQuietly(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable());
     }
   }
 

@@ -1,7 +1,9 @@
 package org.authhost.host.plugins;
 
 import java.nio.file.Path;
+import java.util.Set;
 import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.Capability;
 import org.authhost.api.HResult;
 
 /**
@@ -16,6 +18,7 @@ import org.authhost.api.HResult;
  * @param protocol the authentication protocol, or empty for other plug-ins
  * @param packageName the authentication package name, or empty
  * @param flags the authentication flags
+ * @param capabilities the capabilities it holds (none for a JAR that was refused)
  */
 public record PluginView(
     String id,
@@ -26,7 +29,8 @@ public record PluginView(
     String errorText,
     String protocol,
     String packageName,
-    int flags) {
+    int flags,
+    Set<Capability> capabilities) {
 
   /** {@link PluginStatus#toString(int)} of {@link #status}. */
   public String statusText() {
@@ -36,6 +40,11 @@ public record PluginView(
   /** {@link AuthenticationFlags#toString(int)} of {@link #flags}. */
   public String flagsText() {
     return AuthenticationFlags.toString(flags);
+  }
+
+  /** The names of {@link #capabilities}, in declaration order. */
+  public String capabilitiesText() {
+    return CapabilityGrant.names(capabilities);
   }
 
   /** Whether the ERROR bit is set. */

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.authhost.api.Capability;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -183,11 +185,23 @@ class ConfigLoaderTest {
     assertEquals(false, config.plugins().settingsOf("negotiate").enabled());
     assertEquals(true, config.plugins().settingsOf("ntlm").enabled());
     assertEquals(
-        new PluginSettings(true, Map.of("account", "Guest")),
+        new PluginSettings(
+            true,
+            Map.of("account", "Guest"),
+            null,
+            null,
+            null,
+            Set.of(Capability.TOKEN_WITHOUT_CREDENTIAL)),
         config.plugins().settingsOf("anonymous"));
     assertEquals(
-        new PluginSettings(true, Map.of("realm", "AuthHost")),
+        new PluginSettings(
+            true, Map.of("realm", "AuthHost"), null, null, null, Set.of(Capability.PASSWORD_CHECK)),
         config.plugins().settingsOf("basic"));
+    // The built-in plug-ins hold only what the file grants them.
+    assertEquals(true, config.plugins().requireGrants());
+    assertEquals(
+        Set.of(Capability.NT_HASH, Capability.TOKEN_WITHOUT_CREDENTIAL),
+        config.plugins().settingsOf("ntlm").capabilities());
     // Apart from what the file names on purpose, it matches the built-in defaults.
     HostConfig defaults = ConfigLoader.defaults(configDir);
     assertEquals(defaults.eventLog(), config.eventLog());
@@ -293,7 +307,7 @@ class ConfigLoaderTest {
             """);
     assertEquals(
         "host.json:4:5: [config/unknown-key] unknown key \"foo\" in \"plugins\"; expected one of:"
-            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, settings",
+            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings",
         e.getMessage());
   }
 
@@ -313,7 +327,7 @@ class ConfigLoaderTest {
         3,
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"enable\" in \"plugins.settings.anonymous\"; expected one of: enabled,"
-            + " properties, workers, queue, maxLeakedThreads (did you mean \"enabled\"?)");
+            + " properties, workers, queue, maxLeakedThreads, capabilities (did you mean \"enabled\"?)");
   }
 
   // ---- Wrong types and values ----------------------------------------------------------------
@@ -346,7 +360,7 @@ class ConfigLoaderTest {
         List.of(
             "serverName: expected a non-blank name of at most 63 characters, found 42",
             "plugins: expected an object with the keys directory, callTimeoutMillis,"
-                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, settings, found an array",
+                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, found an array",
             "eventLog.fsync: expected true or false, found \"yes\"",
             "eventLog.retentionDays: expected a whole number of days (0 keeps events until"
                 + " maxBytes is reached) >= 0, found 1.5",
@@ -529,6 +543,52 @@ class ConfigLoaderTest {
             "host.json:3:57: [config/bad-value] plugins.settings[\"ok.one\"].enabled: expected"
                 + " true or false, found \"no\""),
         rendered);
+  }
+
+  @Test
+  void capabilityGrantsAreCheckedWithFileLineAndColumn() {
+    ConfigException e =
+        failure(
+            """
+            {"plugins": { "requireGrants": "yes", "settings": {
+              "ntlm": { "capabilities": ["nt-hash", "NT-Hash", "nt-hash", 3] },
+              "basic": { "capabilities": "password-check" }
+            }}}
+            """);
+    List<String> rendered = e.problems().stream().map(ConfigProblem::render).toList();
+    String names = "password-check, digest-ha1, nt-hash, token-without-credential";
+    assertEquals(
+        List.of(
+            "host.json:1:32: [config/bad-value] plugins.requireGrants: expected true or false,"
+                + " found \"yes\"",
+            "host.json:2:41: [config/bad-value] plugins.settings.ntlm.capabilities[1]: expected"
+                + " one of "
+                + names
+                + ", found \"NT-Hash\"",
+            "host.json:2:52: [config/bad-value] plugins.settings.ntlm.capabilities[2]: duplicate"
+                + " capability \"nt-hash\"; expected each capability at most once",
+            "host.json:2:63: [config/bad-value] plugins.settings.ntlm.capabilities[3]: expected"
+                + " one of "
+                + names
+                + ", found 3",
+            "host.json:3:30: [config/bad-value] plugins.settings.basic.capabilities: expected an"
+                + " array of capability names ("
+                + names
+                + "), found \"password-check\""),
+        rendered);
+  }
+
+  @Test
+  void aPluginWithoutACapabilitiesSettingHasNoGrantListed() throws Exception {
+    HostConfig config =
+        load(
+            """
+            {"plugins": { "settings": { "basic": { "capabilities": [] }, "ntlm": {} } }}
+            """);
+    assertEquals(false, config.plugins().requireGrants());
+    assertEquals(Set.of(), config.plugins().settingsOf("basic").capabilities());
+    assertEquals(null, config.plugins().settingsOf("ntlm").capabilities());
+    assertEquals(null, config.plugins().settingsOf("digest").capabilities());
   }
 
   @Test

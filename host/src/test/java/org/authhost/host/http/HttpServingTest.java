@@ -92,7 +92,10 @@ class HttpServingTest {
     Files.copy(
         PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
     Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
+    // A plug-in from before API 1.3: bound to its connection because the host always knew
+    // Negotiate by name (LegacyProtocolFlags).
     PluginJar.of("bound", "org.authhost.testplugins.bound.BoundPlugin")
+        .with("api-version", "1.0")
         .writeTo(plugins, "bound.jar");
     PluginJar.of("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin")
         .writeTo(plugins, "throwing.jar");

@@ -102,7 +102,7 @@ class BulkheadTest extends HostTestBase {
 
   @Test
   void aPluginThatFillsItsBulkheadIsRefusedAtOnceWhileAnonymousStillAnswers() throws Exception {
-    gatedJar("slow", "1.0", false);
+    gatedJar("slow", "1.3", false);
     anonymousJar();
     startHost(
         "\"settings\": { \"slow\": { \"workers\": 2, \"queue\": 1, "
@@ -139,7 +139,7 @@ class BulkheadTest extends HostTestBase {
   @Test
   void theDefaultBulkheadTakes256ConcurrentClientsOfABlockingPluginWithoutRefusingOne()
       throws Exception {
-    gatedJar("slow", "1.0", false);
+    gatedJar("slow", "1.3", false);
     startHost("\"settings\": { \"slow\": { " + gatedProperties(true, 1) + " } }");
     Bulkhead slow = host.plugins().hosted("slow").bulkhead();
 
@@ -159,7 +159,7 @@ class BulkheadTest extends HostTestBase {
 
   @Test
   void stoppingTheHostAnswersTheCallsStillWaitingForAThreadAtOnce() throws Exception {
-    gatedJar("slow", "1.0", false);
+    gatedJar("slow", "1.3", false);
     startHost(
         "\"settings\": { \"slow\": { \"workers\": 1, \"queue\": 2, "
             + gatedProperties(true, 1)

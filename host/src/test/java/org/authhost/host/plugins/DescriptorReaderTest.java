@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.authhost.api.Capability;
 import org.authhost.host.config.PluginId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +74,51 @@ class DescriptorReaderTest {
     assertEquals(
         "META-INF/authhost-plugin.properties: non-blocking 'yes' is not valid",
         yes.problems().get(0).message());
+  }
+
+  @Test
+  void capabilitiesAreDeclaredByAnApi13DescriptorAndAPluginBuiltBeforeHoldsThemAll()
+      throws IOException {
+    assertEquals(
+        Set.of(Capability.DIGEST_HA1, Capability.TOKEN_WITHOUT_CREDENTIAL),
+        DescriptorReader.read(
+                jar("a", "1.3", "capabilities = digest-ha1, token-without-credential\n"))
+            .descriptor()
+            .capabilities());
+    PluginDescriptor none = DescriptorReader.read(jar("a", "1.3", "")).descriptor();
+    assertEquals(Set.of(), none.capabilities());
+    assertTrue(none.declaresCapabilities());
+    assertEquals(
+        Set.of(),
+        DescriptorReader.read(jar("a", "1.3", "capabilities=\n")).descriptor().capabilities());
+    PluginDescriptor old = DescriptorReader.read(jar("a", "1.2", "")).descriptor();
+    assertEquals(EnumSet.allOf(Capability.class), old.capabilities());
+    assertFalse(old.declaresCapabilities());
+  }
+
+  @Test
+  void anUnknownCapabilityOrOneBeforeApi13IsRefusedNamingTheFileAndTheKnownNames()
+      throws IOException {
+    Path file = jar("a", "1.3", "capabilities=password-check,admin-token\n");
+    DescriptorReader.Result unknown = DescriptorReader.read(file);
+    assertNull(unknown.descriptor());
+    PluginProblem problem = unknown.problems().get(0);
+    assertEquals(1, unknown.problems().size());
+    assertEquals("plugin/bad-descriptor", problem.id());
+    assertEquals(file, problem.file());
+    assertEquals(
+        "META-INF/authhost-plugin.properties: capabilities names 'admin-token', which is not a"
+            + " capability",
+        problem.message());
+    assertEquals(
+        "write a comma list of password-check, digest-ha1, nt-hash, token-without-credential",
+        problem.fix());
+    DescriptorReader.Result old =
+        DescriptorReader.read(jar("a", "1.2", "capabilities=password-check\n"));
+    assertNull(old.descriptor());
+    assertEquals(
+        "META-INF/authhost-plugin.properties: capabilities needs api-version=1.3 or later",
+        old.problems().get(0).message());
   }
 
   private Path jar(String id) throws IOException {

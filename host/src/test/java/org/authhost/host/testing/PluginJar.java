@@ -23,8 +23,15 @@ import org.authhost.api.HResult;
  * Builds a real plug-in JAR in a test (PF4J's {@code PluginJar}): compiles the sources under {@code
  * src/test/plugins/<name>} (plus the shared {@code common}) against the API alone, writes the
  * descriptor, and bundles library JARs under {@code lib/}.
+ *
+ * <p>By default the plug-in is built for the current API and declares the one capability the shared
+ * {@code TestPlugin} uses ({@code token-without-credential}, for its Guest logon): a test of
+ * something else then sees neither a refusal nor the WARNING an older plug-in gets at each start.
  */
 public final class PluginJar {
+  /** What a test plug-in declares unless the test says otherwise (only for API 1.3 and later). */
+  private static final String DEFAULT_CAPABILITIES = "token-without-credential";
+
   private static final Path SOURCES =
       Path.of(System.getProperty("authhost.test.sources", "src/test/plugins"));
 
@@ -34,6 +41,7 @@ public final class PluginJar {
   private final List<Path> libraries = new ArrayList<>();
   private String rawDescriptor;
   private Path apiJar;
+  private boolean capabilitiesChosen;
 
   private PluginJar(String sourceSet) {
     this.sourceSet = sourceSet;
@@ -46,7 +54,7 @@ public final class PluginJar {
     PluginJar jar = new PluginJar(sourceSet);
     jar.descriptor.put("id", sourceSet);
     jar.descriptor.put("version", "1.0.0");
-    jar.descriptor.put("api-version", "1.0");
+    jar.descriptor.put("api-version", "1.3");
     jar.descriptor.put("entry-point", entryPoint);
     return jar;
   }
@@ -69,6 +77,9 @@ public final class PluginJar {
 
   /** Sets (or, with null, removes) one descriptor key. */
   public PluginJar with(String key, String value) {
+    if (key.equals("capabilities")) {
+      capabilitiesChosen = true;
+    }
     if (value == null) {
       descriptor.remove(key);
     } else {
@@ -154,6 +165,9 @@ public final class PluginJar {
       if (text == null && !descriptor.isEmpty()) {
         StringBuilder b = new StringBuilder();
         descriptor.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        if (!capabilitiesChosen && declaresCapabilities(descriptor.get("api-version"))) {
+          b.append("capabilities=").append(DEFAULT_CAPABILITIES).append('\n');
+        }
         text = b.toString();
       }
       if (text != null) {
@@ -164,6 +178,14 @@ public final class PluginJar {
       }
     }
     return jar;
+  }
+
+  /** Whether a descriptor for {@code apiVersion} may declare capabilities (1.3 and later). */
+  private static boolean declaresCapabilities(String apiVersion) {
+    if (apiVersion == null || !apiVersion.matches("1\\.\\d+")) {
+      return false;
+    }
+    return Integer.parseInt(apiVersion.substring(2)) >= 3;
   }
 
   private static void put(JarOutputStream zip, String name, byte[] bytes) throws IOException {
