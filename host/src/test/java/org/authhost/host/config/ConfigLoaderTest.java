@@ -556,7 +556,7 @@ class ConfigLoaderTest {
             }}}
             """);
     List<String> rendered = e.problems().stream().map(ConfigProblem::render).toList();
-    String names = "password-check, digest-ha1, nt-hash, token-without-credential";
+    String names = "password-check, digest-ha1, nt-hash, token-without-credential, principal-token";
     assertEquals(
         List.of(
             "host.json:1:32: [config/bad-value] plugins.requireGrants: expected true or false,"

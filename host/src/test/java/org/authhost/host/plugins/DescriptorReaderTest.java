@@ -111,7 +111,7 @@ class DescriptorReaderTest {
             + " capability",
         problem.message());
     assertEquals(
-        "write a comma list of password-check, digest-ha1, nt-hash, token-without-credential",
+        "write a comma list of password-check, digest-ha1, nt-hash, token-without-credential, principal-token",
         problem.fix());
     DescriptorReader.Result old =
         DescriptorReader.read(jar("a", "1.2", "capabilities=password-check\n"));
