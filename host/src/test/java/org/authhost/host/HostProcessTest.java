@@ -5,14 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.admin.AdminEndpointFile;
 import org.authhost.host.testing.PluginJar;
@@ -29,6 +38,9 @@ class HostProcessTest {
   @TempDir Path root;
 
   private Process host;
+
+  /** The host process's standard output, read past the banner by the tests that need more. */
+  private BufferedReader hostOut;
 
   @AfterEach
   void kill() {
@@ -65,6 +77,7 @@ class HostProcessTest {
             .start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
+    hostOut = out;
     List<String> lines = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String line;
@@ -203,5 +216,102 @@ class HostProcessTest {
     assertTrue(
         run.err().contains("callTimeoutMilis") && run.err().contains("callTimeoutMillis"),
         run.err());
+  }
+
+  @Test
+  void sigtermEndsTheHostWithinItsBoundWhateverAPluginDoesAndRecordsWhatItAbandoned()
+      throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/hello.txt"), "hello\n");
+    PluginJar.of("stubborn", "org.authhost.testplugins.stubborn.StubbornPlugin")
+        .writeTo(Files.createDirectories(root.resolve("plugins")), "stubborn.jar");
+    Path config = Files.createDirectories(root.resolve("config"));
+    // Time limits far beyond the test: only the stop's own limits can end these calls.
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": {
+            "directory": "../plugins",
+            "callTimeoutMillis": 600000,
+            "callbackTimeoutMillis": 600000,
+            "settings": { "stubborn": { "workers": 1, "queue": 32 } }
+          },
+          "http": { "port": 0 },
+          "publishingPoints": [
+            { "name": "slow", "prefix": "/slow/", "directory": "../media",
+              "plugins": ["stubborn"] }
+          ]
+        }
+        """);
+    List<String> banner = startHost(config);
+    String serving =
+        banner.stream().filter(l -> l.contains("serving http://")).findFirst().orElseThrow();
+    URI uri = URI.create(serving.substring(serving.indexOf("http://")).strip() + "slow/hello.txt");
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Authorization", "Test x")
+            .timeout(Duration.ofSeconds(60))
+            .build();
+
+    // One call holds the only thread, 32 wait in the queue, and the queue being full is what
+    // refuses the other 7 at once: their 503s are the notice that the 32 are queued.
+    int sent = 40;
+    CountDownLatch refusedAtOnce = new CountDownLatch(sent - 1 - 32);
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 0; i < sent; i++) {
+      responses.add(
+          client
+              .sendAsync(request, HttpResponse.BodyHandlers.ofString())
+              .whenComplete(
+                  (r, e) -> {
+                    if (r != null && r.statusCode() == 503) {
+                      refusedAtOnce.countDown();
+                    }
+                  }));
+    }
+    assertEquals("stubborn: entered Authenticate", hostOut.readLine());
+    assertTrue(refusedAtOnce.await(60, TimeUnit.SECONDS), "the queue of 32 filled up");
+    assertEquals(33, responses.stream().filter(r -> !r.isDone()).count());
+
+    long signalled = System.nanoTime();
+    host.destroy(); // SIGTERM
+    assertTrue(host.waitFor(60, TimeUnit.SECONDS), "the host exits");
+    long tookMillis = (System.nanoTime() - signalled) / 1_000_000;
+
+    // Within the documented bound (10 s), with room for a busy machine; and by its own stop, not
+    // by the last resort that halts the process.
+    assertTrue(tookMillis < 25_000, "stopped in " + tookMillis + " ms");
+    assertEquals(143, host.exitValue(), Files.readString(root.resolve("host.err")));
+    for (CompletableFuture<HttpResponse<String>> r : responses) {
+      // The queued clients were answered 503 (or saw their connection close); none hangs.
+      try {
+        HttpResponse<String> answer = r.get(30, TimeUnit.SECONDS);
+        assertEquals(503, answer.statusCode(), answer.body());
+      } catch (ExecutionException closed) {
+        assertTrue(closed.getCause() instanceof IOException, closed.toString());
+      }
+    }
+    List<String> last =
+        cli("events", "--config", config.toString(), "-n", "3").out().lines().toList();
+    assertEquals(3, last.size(), last.toString());
+    assertTrue(
+        last.get(0).contains("failed in DisablePlugin")
+            && last.get(0).contains("did not return within 1500 ms"),
+        last.toString());
+    assertTrue(
+        last.get(1)
+            .contains(
+                "host stopping: plug-in 'stubborn' did not return from Authenticate,"
+                    + " DisablePlugin; the stop abandoned them"),
+        last.toString());
+    assertTrue(last.get(2).contains("host stopped"), last.toString());
   }
 }

@@ -20,6 +20,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /**
+   * Runs the host until SIGTERM or Ctrl-C; the stop that follows ends within {@link
+   * AuthHost#STOP_BOUND}, or the process ends anyway (exit code {@link StopBound#EXIT_CODE}).
+   */
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
@@ -42,12 +46,21 @@ final class RunCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // From the signal, also when it comes while the host is still starting.
+                  StopBound bound =
+                      StopBound.arm(
+                          AuthHost.STOP_BOUND,
+                          host::unfinishedWork,
+                          spec.commandLine().getErr(),
+                          Runtime.getRuntime()::halt);
                   try {
                     startEnded.await();
                     host.stop();
                   } catch (Exception e) {
+                    spec.commandLine().getErr().println("error: the host's stop failed: " + e);
                     e.printStackTrace();
                   } finally {
+                    bound.stopped();
                     stopped.countDown();
                   }
                 },

@@ -284,15 +284,18 @@ public final class HttpFront extends LifeCycle {
       listener.close().syncUninterruptibly();
     }
     listeners.clear();
+    // Both groups at once, so that the front's share of the host's stop bound is one time-out.
     EventLoopGroup b = boss;
     boss = null;
-    if (b != null) {
-      b.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    }
     EventLoopGroup w = workers;
     workers = null;
-    if (w != null) {
-      w.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    var bossDone = b == null ? null : b.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    var workersDone = w == null ? null : w.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    if (bossDone != null) {
+      bossDone.syncUninterruptibly();
+    }
+    if (workersDone != null) {
+      workersDone.syncUninterruptibly();
     }
     ConnectionDeadlines d = deadlines;
     if (d != null) {

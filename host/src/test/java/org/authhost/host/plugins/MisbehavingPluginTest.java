@@ -453,4 +453,72 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("noaccount").status());
     assertTrue(eventsAbout("noaccount").isEmpty());
   }
+
+  @Test
+  void anErrorThrownAfterTheTimeLimitIsStillRecordedByName() throws Exception {
+    String prefix = "authhost.test." + UUID.randomUUID() + ".";
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch gate = new CountDownLatch(1);
+    System.getProperties().put(prefix + "entered", inside);
+    System.getProperties().put(prefix + "gate", gate);
+    try {
+      PluginJar.of("lateerror", "org.authhost.testplugins.lateerror.LateErrorPlugin")
+          .writeTo(root.resolve("plugins"), "lateerror.jar");
+      startHost(
+          "\"settings\": { \"lateerror\": { \"properties\": { \"entered\": \""
+              + prefix
+              + "entered\", \"gate\": \""
+              + prefix
+              + "gate\" } } }");
+      CompletableFuture<AuthenticationOutcome> answer = authenticateLater("lateerror");
+      assertTrue(inside.await(5, TimeUnit.SECONDS), "Authenticate was called");
+      clock.advance(LIMIT.plusNanos(1));
+      assertEquals(1, watchdog().check(clock.nanoTime()));
+      assertEquals(HResult.E_TIMEOUT, answer.get(5, TimeUnit.SECONDS).hresult());
+
+      gate.countDown(); // now it throws OutOfMemoryError, long after its time limit
+
+      // Written by the plug-in's own thread as the call ends, which nothing else signals.
+      long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (eventsAbout("lateerror").size() < 2 && System.nanoTime() < bound) {
+        Thread.onSpinWait();
+      }
+      List<EventRecord> events = eventsAbout("lateerror");
+      assertEquals(2, events.size(), events.toString());
+      assertTrue(events.get(0).text().contains("did not return within 500 ms"), events.toString());
+      EventRecord late = events.get(1);
+      assertEquals(EventLevel.ERROR, late.level());
+      assertEquals(HResult.E_OUTOFMEMORY, late.hresult());
+      assertTrue(
+          late.text()
+              .startsWith(
+                  "plug-in 'lateerror' failed in Authenticate after its time limit of 500 ms had"
+                      + " passed (already reported as a time-out): Authenticate threw"
+                      + " java.lang.OutOfMemoryError: Java heap space. Fix: "),
+          late.text());
+      assertEquals(HResult.E_TIMEOUT, view("lateerror").errorCode(), "what took it out of service");
+    } finally {
+      gate.countDown();
+      System.getProperties().keySet().removeIf(k -> k.toString().startsWith(prefix));
+    }
+  }
+
+  @Test
+  void aFailedStaticInitializerIsReportedWithItsCause() throws Exception {
+    start("badstatic", "org.authhost.testplugins.badstatic.BadStaticPlugin");
+
+    PluginView v = view("badstatic");
+    assertEquals(PluginStatus.ERROR, v.status() & PluginStatus.ERROR);
+    List<EventRecord> events = eventsAbout("badstatic");
+    assertEquals(1, events.size(), events.toString());
+    assertTrue(
+        events
+            .get(0)
+            .text()
+            .contains(
+                "threw java.lang.ExceptionInInitializerError, caused by"
+                    + " java.lang.IllegalStateException: no licence file in plugin-data/badstatic"),
+        events.get(0).text());
+    assertTrue(v.errorText().contains("no licence file"), v.errorText());
+  }
 }
