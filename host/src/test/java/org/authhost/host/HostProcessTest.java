@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -313,5 +315,48 @@ class HostProcessTest {
                     + " DisablePlugin; the stop abandoned them"),
         last.toString());
     assertTrue(last.get(2).contains("host stopped"), last.toString());
+  }
+
+  @Test
+  void aPortInUseIsOneLineNamingThePortTheSettingAndTheFixAndANonZeroExit() throws Exception {
+    Path config = TestHosts.configFolder(root, "");
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Path json = config.resolve("host.json");
+      Files.writeString(
+          json,
+          Files.readString(json)
+              .replace(
+                  "\"http\": { \"port\": 0 }",
+                  "\"http\": { \"port\": " + taken.getLocalPort() + " }"));
+      String java = ProcessHandle.current().info().command().orElse("java");
+      Process run =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "org.authhost.host.Main",
+                  "run",
+                  "--config",
+                  config.toString())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+
+      assertEquals(2, run.exitValue(), output);
+      assertFalse(output.contains("\tat ") || output.contains("Exception"), output);
+      List<String> errors =
+          output.lines().filter(l -> l.contains("ERROR") || l.startsWith("error:")).toList();
+      assertEquals(
+          List.of(
+              "error: [host/port-in-use] port "
+                  + taken.getLocalPort()
+                  + " on 127.0.0.1 is already in use (http.port in "
+                  + json
+                  + "). Fix: stop the program that holds the port, or set http.port to a free"
+                  + " port (0 picks one)"),
+          errors,
+          output);
+    }
   }
 }

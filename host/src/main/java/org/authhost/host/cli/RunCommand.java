@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import org.authhost.host.AuthHost;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.plugins.PluginView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,7 +76,10 @@ final class RunCommand implements Callable<Integer> {
     for (PluginView p : host.plugins().plugins()) {
       out.printf(
           "  %-16s %-16s %s%n",
-          p.id(), p.statusText(), p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol());
+          p.id(),
+          p.statusText(),
+          ControlCharacters.escape(
+              p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol()));
     }
     if (host.http().plainPort() >= 0) {
       out.printf(

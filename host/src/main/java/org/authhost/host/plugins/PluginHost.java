@@ -33,6 +33,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.PluginSettings;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.Scheduler;
@@ -719,6 +720,20 @@ public final class PluginHost extends LifeCycle {
     if (hr.succeeded() && (protocol.get() == null || protocol.get().isBlank())) {
       guard.failed(
           plugin, "GetProtocolName", HResult.E_POINTER, "GetProtocolName gave no protocol name");
+      return false;
+    }
+    if (hr.succeeded() && !ProtocolName.isValid(protocol.get())) {
+      guard.failed(
+          plugin,
+          "GetProtocolName",
+          HResult.E_INVALIDARG,
+          "GetProtocolName gave \""
+              + ControlCharacters.escape(protocol.get())
+              + "\", which is not an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~ only),"
+              + " so no client could choose it; the plug-in in "
+              + plugin.descriptor().file()
+              + " is not enabled. Fix: have GetProtocolName give the scheme name alone, as"
+              + " clients write it in the Authorization header (e.g. Basic)");
       return false;
     }
     if (hr.succeeded()) {

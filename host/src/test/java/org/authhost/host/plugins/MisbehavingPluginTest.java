@@ -21,6 +21,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.Sid;
 import org.authhost.host.AuthHost;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.DiagnosticType;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
@@ -520,5 +521,39 @@ class MisbehavingPluginTest extends HostTestBase {
                     + " java.lang.IllegalStateException: no licence file in plugin-data/badstatic"),
         events.get(0).text());
     assertTrue(v.errorText().contains("no licence file"), v.errorText());
+  }
+
+  @Test
+  void aProtocolNameThatIsNoTokenKeepsThePluginOutOfServiceAndNoControlCharacterIsKeptRaw()
+      throws Exception {
+    PluginJar.of("crlf", "org.authhost.testplugins.crlf.CrlfPlugin")
+        .writeTo(root.resolve("plugins"), "crlf.jar");
+
+    startHost(
+        "\"settings\": { \"crlf\": { \"properties\": { \"protocol\": \"Bad\\r\\nX-Injected: 1\" } } }");
+
+    PluginView v = view("crlf");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status(), "never shown enabled");
+    assertEquals(HResult.E_INVALIDARG, v.errorCode());
+    assertTrue(host.plugins().offeredAuthenticationPlugins().isEmpty());
+    List<EventRecord> events = eventsAbout("crlf");
+    assertTrue(
+        events.stream()
+            .anyMatch(e -> e.text().equals("line one\\r\\n#99 forged ERROR line\\u001b[2J")),
+        events.toString());
+    EventRecord refusal =
+        events.stream().filter(e -> e.level() == EventLevel.ERROR).findFirst().orElseThrow();
+    assertTrue(
+        refusal
+                .text()
+                .contains(
+                    "GetProtocolName gave \"Bad\\r\\nX-Injected: 1\", which is not an RFC 9110"
+                        + " token")
+            && refusal.text().contains(root.resolve("plugins").resolve("crlf.jar").toString()),
+        refusal.text());
+    for (EventRecord e : events) {
+      assertFalse(ControlCharacters.hasAny(e.text()), e.text());
+    }
+    assertFalse(ControlCharacters.hasAny(v.errorText()), v.errorText());
   }
 }
