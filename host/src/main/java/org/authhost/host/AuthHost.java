@@ -107,10 +107,7 @@ public final class AuthHost extends ContainerLifeCycle {
         EventLevel.INFORMATION,
         HostEvents.HOST,
         HResult.S_OK,
-        "host ready: "
-            + plugins.plugins().size()
-            + " plug-in(s), admin endpoint on port "
-            + admin.port());
+        "host ready: " + plugins.counts().describe() + ", admin endpoint on port " + admin.port());
   }
 
   /**

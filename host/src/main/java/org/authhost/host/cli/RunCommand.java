@@ -81,6 +81,7 @@ final class RunCommand implements Callable<Integer> {
           ControlCharacters.escape(
               p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol()));
     }
+    out.printf("  %s%n", host.plugins().counts().describe());
     if (host.http().plainPort() >= 0) {
       out.printf(
           "  serving http://%s:%d/%n", hostConfig.http().bindAddress(), host.http().plainPort());

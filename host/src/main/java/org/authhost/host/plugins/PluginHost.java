@@ -196,7 +196,7 @@ public final class PluginHost extends LifeCycle {
     } finally {
       starters.shutdown();
     }
-    log.info("{} plug-in(s) loaded, {} refused", plugins.size(), problems.size());
+    log.info("{}", counts().describe());
   }
 
   @Override
@@ -404,6 +404,28 @@ public final class PluginHost extends LifeCycle {
               0));
     }
     return views;
+  }
+
+  /** How many plug-ins are loaded and enabled, and how many files were refused. */
+  public PluginCounts counts() {
+    int loaded = 0;
+    int enabled = 0;
+    Set<Path> refused = new LinkedHashSet<>();
+    for (HostedPlugin p : plugins.values()) {
+      if ((p.status() & PluginStatus.LOADED) != 0) {
+        loaded++;
+      } else {
+        // Its file was read but its class could not be made: refused as much as a bad JAR.
+        refused.add(p.descriptor().file());
+      }
+      if (p.isEnabled()) {
+        enabled++;
+      }
+    }
+    // One problem each for those (their failure event), and each refused file's own.
+    int problemCount = refused.size() + problems.size();
+    problems.forEach(problem -> refused.add(problem.file()));
+    return new PluginCounts(loaded, enabled, refused.size(), problemCount);
   }
 
   /** One plug-in's view. */
