@@ -33,6 +33,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.PluginSettings;
+import org.authhost.host.config.PublishingPointConfig;
 import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
@@ -197,6 +198,42 @@ public final class PluginHost extends LifeCycle {
       starters.shutdown();
     }
     log.info("{}", counts().describe());
+    warnAboutSecondAnonymous();
+  }
+
+  /**
+   * A publishing point offers at most one anonymous plug-in, the first of them in its own list (WMS
+   * offers one anonymous logon): a point that lists more is told at start, naming the point, the
+   * one offered and the fix, instead of ignoring the others in silence.
+   */
+  private void warnAboutSecondAnonymous() {
+    for (PublishingPointConfig point : config.publishingPoints()) {
+      List<String> anonymous =
+          point.plugins().stream()
+              .filter(
+                  id -> {
+                    HostedPlugin p = plugins.get(id);
+                    return p != null
+                        && AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS);
+                  })
+              .toList();
+      if (anonymous.size() > 1) {
+        events.host(
+            EventLevel.WARNING,
+            HostEvents.HOST,
+            HResult.E_INVALIDARG,
+            "publishing point '"
+                + point.name()
+                + "' lists "
+                + anonymous.size()
+                + " anonymous plug-ins ("
+                + String.join(", ", anonymous)
+                + "); only '"
+                + anonymous.get(0)
+                + "', the first listed, is offered there. Fix: list one anonymous plug-in in"
+                + " the point's \"plugins\" in host.json, or give each its own publishing point");
+      }
+    }
   }
 
   @Override
@@ -435,9 +472,11 @@ public final class PluginHost extends LifeCycle {
 
   /**
    * The authentication plug-ins a client may be offered, in WMS selection order: those flagged
-   * anonymous first (only the first of them), then the others, each group in configured order. A
-   * plug-in in error is never among them, nor one with a call past its time limit: the host fails
-   * closed.
+   * anonymous first, then the others, each group in configured order. Each publishing point offers
+   * at most one of the anonymous ones (see {@code AuthenticationDriver}): the first in its own
+   * list, or in this order where it names none; a plug-in filtered out here could never be that
+   * one. A plug-in in error is never among them, nor one with a call past its time limit: the host
+   * fails closed.
    */
   public List<PluginView> offeredAuthenticationPlugins() {
     Map<String, HostedPlugin> now = plugins;
@@ -460,8 +499,7 @@ public final class PluginHost extends LifeCycle {
       (AuthenticationFlags.has(next.flags()[i], AuthenticationFlags.ANONYMOUS) ? anonymous : others)
           .add(p.view());
     }
-    List<PluginView> offered =
-        new ArrayList<>(anonymous.isEmpty() ? List.of() : List.of(anonymous.get(0)));
+    List<PluginView> offered = new ArrayList<>(anonymous);
     offered.addAll(others);
     next = next.with(List.copyOf(offered));
     offer = next;
