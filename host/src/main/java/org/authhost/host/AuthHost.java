@@ -34,10 +34,9 @@ import org.authhost.host.tokens.TokenTable;
 public final class AuthHost extends ContainerLifeCycle {
   /**
    * The longest a stop takes, whatever the plug-ins do: calls waiting for a plug-in's thread are
-   * answered at once, calls in progress get {@link PluginHost#IN_FLIGHT_GRACE}, DisablePlugin and
-   * ShutdownPlugin {@link PluginHost#STOP_CALL_LIMIT} each, and what still runs is abandoned and
-   * recorded; the {@code run} command ends the process when this much time has passed since the
-   * signal, whatever is still running.
+   * answered at once, calls in progress get 2 s, DisablePlugin and ShutdownPlugin 1.5 s each (all
+   * plug-ins at once), and what still runs is abandoned and recorded; the {@code run} command ends
+   * the process when this much time has passed since the signal, whatever is still running.
    */
   public static final Duration STOP_BOUND = Duration.ofSeconds(10);
 

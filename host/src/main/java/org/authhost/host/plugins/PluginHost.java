@@ -18,14 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.EventLevel;
@@ -52,21 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class PluginHost extends LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
-  /**
-   * How long, from the start of a stop, the calls in progress get to end before the plug-ins are
-   * disabled anyway.
-   */
-  public static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(2);
-
-  /**
-   * The time limit of the DisablePlugin and of the ShutdownPlugin a stop makes (or the configured
-   * call time limit, if shorter).
-   */
-  public static final Duration STOP_CALL_LIMIT = Duration.ofMillis(1500);
-
-  /** What a stop allows beyond its calls' limits for the watchdog to notice them. */
-  private static final Duration STOP_SLACK = Duration.ofMillis(500);
-
   /** WMS never delivers heartbeats at 100 ms or less. */
   static final Duration HEARTBEAT_FLOOR = Duration.ofMillis(100);
 
@@ -84,8 +65,8 @@ public final class PluginHost extends LifeCycle {
 
   private volatile Offer offer;
 
-  /** When the calls in progress at a stop must have ended (a System.nanoTime() reading), or 0. */
-  private volatile long graceEnds;
+  /** How the plug-ins stop in bounded time. */
+  private final BoundedStop stop;
 
   private final List<PluginProblem> problems = new CopyOnWriteArrayList<>();
 
@@ -107,6 +88,7 @@ public final class PluginHost extends LifeCycle {
     this.events = events;
     this.tokens = tokens;
     this.scheduler = scheduler;
+    this.stop = new BoundedStop(guard, events);
   }
 
   @Override
@@ -251,48 +233,18 @@ public final class PluginHost extends LifeCycle {
    * The first step of a stop, taken while the fronts still answer (see {@code AuthHost}): no
    * plug-in takes a new call that may block, and every call waiting for one of its threads is
    * answered at once (503 with {@code Retry-After}) instead of running for a client the stop is
-   * about to cut off. Calls in progress get {@link #IN_FLIGHT_GRACE} from now to end. Idempotent;
-   * the stop takes this step itself if no one took it before.
+   * about to cut off; the calls in progress have their grace from now. Idempotent; the stop takes
+   * this step itself if no one took it before.
    */
   public void stopTakingCalls() {
-    if (graceEnds == 0) {
-      graceEnds = System.nanoTime() + IN_FLIGHT_GRACE.toNanos();
-    }
-    for (HostedPlugin plugin : plugins.values()) {
-      plugin.heartbeat(null);
-      plugin.bulkhead().stop();
-    }
+    stop.stopTakingCalls(plugins.values());
   }
 
-  /**
-   * Disables and shuts down every plug-in and forgets them, in bounded time whatever the plug-ins
-   * do: calls waiting for a thread are answered, calls in progress get what is left of {@link
-   * #IN_FLIGHT_GRACE}, then every plug-in gets its DisablePlugin and ShutdownPlugin at once, each
-   * within {@link #STOP_CALL_LIMIT}. What is still running then is left behind and recorded.
-   *
-   * <p>Real time, not the host clock: the bound is the process's, which must exit on time also when
-   * a test's clock stands still.
-   */
+  /** Disables and shuts down every plug-in, last first, in bounded time, and forgets them. */
   private void stopPlugins() {
-    stopTakingCalls();
     List<HostedPlugin> reverse = new ArrayList<>(plugins.values());
     Collections.reverse(reverse);
-    awaitCallsInProgress(reverse);
-    // Plug-ins are independent, as when they start: one that hangs in DisablePlugin delays none
-    // of the others, and the stop takes two call limits however many there are.
-    List<CompletableFuture<Void>> ends = reverse.stream().map(this::disableAndShutDown).toList();
-    long end = System.nanoTime() + 2 * STOP_CALL_LIMIT.toNanos() + STOP_SLACK.toNanos();
-    for (CompletableFuture<Void> e : ends) {
-      try {
-        e.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException | ExecutionException late) {
-        // Recorded below with every other call left running.
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    Set<HostedPlugin> abandoned = recordAbandoned();
+    Set<HostedPlugin> abandoned = stop.disableAndShutDown(reverse);
     for (HostedPlugin plugin : reverse) {
       eventLog.unregister(plugin);
       int leaked = tokens.closeAllOwnedBy(plugin.id());
@@ -314,85 +266,6 @@ public final class PluginHost extends LifeCycle {
     }
     plugins = Map.of();
     problems.clear();
-    graceEnds = 0;
-  }
-
-  /** Waits, up to the end of the grace, for the calls in progress of plug-ins still usable. */
-  private void awaitCallsInProgress(List<HostedPlugin> all) {
-    for (HostedPlugin plugin : all) {
-      // A plug-in with a call past its time limit has shown that it may never return.
-      if (plugin.wedged()) {
-        continue;
-      }
-      try {
-        plugin.bulkhead().awaitCalls(Math.max(0, graceEnds - System.nanoTime()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  /** DisablePlugin (if enabled), then ShutdownPlugin (if initialized), each time-limited. */
-  private CompletableFuture<Void> disableAndShutDown(HostedPlugin plugin) {
-    CompletableFuture<HResult> disabled = CompletableFuture.completedFuture(HResult.S_OK);
-    if (plugin.isEnabled()) {
-      // Out of service first, so a failing DisablePlugin is not answered with another one.
-      plugin.disabled();
-      disabled =
-          guard.callAsync(
-              plugin, "DisablePlugin", () -> plugin.instance().disable(), STOP_CALL_LIMIT);
-    }
-    return disabled.thenCompose(
-        hr ->
-            plugin.initialized()
-                ? guard
-                    .callAsync(
-                        plugin,
-                        "ShutdownPlugin",
-                        () -> plugin.instance().shutdown(),
-                        STOP_CALL_LIMIT)
-                    .thenApply(ignored -> null)
-                : CompletableFuture.completedFuture(null));
-  }
-
-  /**
-   * One WARNING per plug-in that still has calls running, naming them: the stop leaves them behind
-   * (their threads are daemons and end with the process).
-   *
-   * @return those plug-ins
-   */
-  private Set<HostedPlugin> recordAbandoned() {
-    Map<HostedPlugin, Map<String, Integer>> left = new LinkedHashMap<>();
-    for (CallFrame call : guard.callsInProgress()) {
-      if (call.plugin != null) {
-        left.computeIfAbsent(call.plugin, p -> new TreeMap<>()).merge(call.method, 1, Integer::sum);
-      }
-    }
-    left.forEach(
-        (plugin, calls) ->
-            events.host(
-                EventLevel.WARNING,
-                HostEvents.aboutPlugin(plugin.id()),
-                HResult.E_ABORT,
-                "host stopping: plug-in '"
-                    + plugin.id()
-                    + "' did not return from "
-                    + describe(calls)
-                    + "; the stop abandoned "
-                    + (calls.size() == 1 && calls.values().iterator().next() == 1 ? "it" : "them")
-                    + " and goes on without waiting. Fix: have the plug-in return from its calls,"
-                    + " DisablePlugin and ShutdownPlugin within "
-                    + STOP_CALL_LIMIT.toMillis()
-                    + " ms of a stop"));
-    return left.keySet();
-  }
-
-  /** {@code Authenticate (2 calls), DisablePlugin}. */
-  private static String describe(Map<String, Integer> calls) {
-    List<String> parts = new ArrayList<>();
-    calls.forEach((method, n) -> parts.add(n == 1 ? method : method + " (" + n + " calls)"));
-    return String.join(", ", parts);
   }
 
   /**
@@ -400,17 +273,7 @@ public final class PluginHost extends LifeCycle {
    * Authenticate (2 calls)}): what a stop that overran its bound leaves behind.
    */
   public List<String> callsInProgress() {
-    Map<String, Map<String, Integer>> running = new LinkedHashMap<>();
-    for (CallFrame call : guard.callsInProgress()) {
-      if (call.plugin != null) {
-        running
-            .computeIfAbsent(call.plugin.id(), p -> new TreeMap<>())
-            .merge(call.method, 1, Integer::sum);
-      }
-    }
-    List<String> lines = new ArrayList<>();
-    running.forEach((id, calls) -> lines.add("plug-in '" + id + "': " + describe(calls)));
-    return lines;
+    return stop.callsInProgress();
   }
 
   /** The call guard, for tests that drive its watchdog with a fake clock. */

@@ -3,6 +3,7 @@ package org.authhost.host.plugins;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import org.authhost.host.diagnostics.ControlCharacters;
 
 /**
  * A throwable as one line for an event: its class and message, then each cause's. The cause is
@@ -30,7 +31,7 @@ final class ThrowableText {
       }
       b.append(", caused by ").append(one(cause));
     }
-    return b.toString();
+    return ControlCharacters.escape(b.toString());
   }
 
   /** Its {@code toString()}, which is plug-in code and may itself throw. */
