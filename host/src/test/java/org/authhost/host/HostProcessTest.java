@@ -109,6 +109,15 @@ class HostProcessTest {
     assertTrue(
         banner.stream().anyMatch(l -> l.contains("anonymous") && l.contains("LOADED|ENABLED")),
         banner.toString());
+    assertTrue(
+        banner.stream()
+            .anyMatch(
+                l ->
+                    l.strip()
+                        .equals(
+                            "1 plug-in(s) loaded (1 enabled), 1 file(s) refused (1 problem(s),"
+                                + " see the events)")),
+        "the corrupt file is counted as refused, not as a plug-in: " + banner);
     // First start: the administrator gets a random password, printed once.
     String passwordLine =
         banner.stream().filter(l -> l.contains("shown only once")).findFirst().orElseThrow();
@@ -269,15 +278,16 @@ class HostProcessTest {
     CountDownLatch refusedAtOnce = new CountDownLatch(sent - 1 - 32);
     List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
     for (int i = 0; i < sent; i++) {
-      responses.add(
-          client
-              .sendAsync(request, HttpResponse.BodyHandlers.ofString())
-              .whenComplete(
-                  (r, e) -> {
-                    if (r != null && r.statusCode() == 503) {
-                      refusedAtOnce.countDown();
-                    }
-                  }));
+      CompletableFuture<HttpResponse<String>> response =
+          client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+      // Counted once the response itself is complete (a dependent runs after that).
+      response.whenComplete(
+          (r, e) -> {
+            if (r != null && r.statusCode() == 503) {
+              refusedAtOnce.countDown();
+            }
+          });
+      responses.add(response);
     }
     assertEquals("stubborn: entered Authenticate", hostOut.readLine());
     assertTrue(refusedAtOnce.await(60, TimeUnit.SECONDS), "the queue of 32 filled up");

@@ -23,6 +23,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.concurrent.Future;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -76,6 +77,10 @@ public final class HttpFront extends LifeCycle {
   static final int WRITE_HIGH_WATER = 128 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+
+  /** How long a stop waits for the event loops, which have 2 s to end gracefully. */
+  private static final long LOOPS_END_MILLIS = 2_500;
+
   private Transport transport;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -326,13 +331,21 @@ public final class HttpFront extends LifeCycle {
     boss = null;
     EventLoopGroup w = workers;
     workers = null;
-    var bossDone = b == null ? null : b.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    var workersDone = w == null ? null : w.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    if (bossDone != null) {
-      bossDone.syncUninterruptibly();
+    List<Future<?>> ending = new ArrayList<>();
+    for (EventLoopGroup group : new EventLoopGroup[] {b, w}) {
+      if (group != null) {
+        ending.add(group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+      }
     }
-    if (workersDone != null) {
-      workersDone.syncUninterruptibly();
+    // Bounded: a loop stuck in an inline call of a non-blocking plug-in never ends, and the host's
+    // stop must (the plug-in stop names that call as abandoned).
+    for (Future<?> done : ending) {
+      if (!done.awaitUninterruptibly(LOOPS_END_MILLIS)) {
+        log.warn(
+            "an event loop did not end within {} ms of the stop (a plug-in call inline on it?);"
+                + " the stop goes on without it",
+            LOOPS_END_MILLIS);
+      }
     }
     ConnectionDeadlines d = deadlines;
     if (d != null) {
