@@ -369,4 +369,38 @@ class HostProcessTest {
           output);
     }
   }
+
+  @Test
+  void aStopHeldUpPastItsBoundEndsTheProcessNamingWhatItAbandoned() throws Exception {
+    PluginJar.of("stubborn", "org.authhost.testplugins.stubborn.StubbornPlugin")
+        .writeTo(Files.createDirectories(root.resolve("plugins")), "stubborn.jar");
+    // An operator's "plugins disable" waits for a DisablePlugin that never returns (the time limit
+    // is far beyond the test) while holding the plug-in host: its stop cannot even begin.
+    Path config = TestHosts.configFolder(root, "");
+    Path json = config.resolve("host.json");
+    Files.writeString(
+        json,
+        Files.readString(json)
+            .replace("\"callTimeoutMillis\": 500", "\"callTimeoutMillis\": 600000"));
+    startHost(config);
+    CompletableFuture<Result> disabling =
+        CompletableFuture.supplyAsync(
+            () -> cli("plugins", "disable", "stubborn", "--config", config.toString()));
+    assertEquals("stubborn: entered DisablePlugin", hostOut.readLine());
+
+    long signalled = System.nanoTime();
+    host.destroy(); // SIGTERM
+    assertTrue(host.waitFor(60, TimeUnit.SECONDS), "the host exits");
+    long tookMillis = (System.nanoTime() - signalled) / 1_000_000;
+
+    String err = Files.readString(root.resolve("host.err"));
+    assertEquals(1, host.exitValue(), err);
+    assertTrue(tookMillis >= 9_000 && tookMillis < 25_000, "ended after " + tookMillis + " ms");
+    assertTrue(
+        err.contains(
+            "error: the host did not stop within 10 s; exiting with 1 and abandoning: stopping the"
+                + " plug-in host{STOPPING}; plug-in 'stubborn': DisablePlugin"),
+        err);
+    assertEquals(2, disabling.get(30, TimeUnit.SECONDS).code(), "the operator's command fails");
+  }
 }

@@ -170,4 +170,9 @@ public final class AdminServer extends LifeCycle {
       out.write(bytes);
     }
   }
+
+  @Override
+  public String toString() {
+    return "the admin endpoint{" + state() + "}";
+  }
 }

@@ -438,4 +438,9 @@ public final class HttpFront extends LifeCycle {
       super.channelInactive(ctx);
     }
   }
+
+  @Override
+  public String toString() {
+    return "the HTTP front{" + state() + "}";
+  }
 }

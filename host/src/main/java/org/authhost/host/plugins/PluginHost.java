@@ -731,4 +731,9 @@ public final class PluginHost extends LifeCycle {
       // Nothing was loaded from it.
     }
   }
+
+  @Override
+  public String toString() {
+    return "the plug-in host{" + state() + "}";
+  }
 }
