@@ -137,6 +137,14 @@ public final class AuthHost extends ContainerLifeCycle {
     return work;
   }
 
+  /**
+   * The last record of a stop that overran {@link #STOP_BOUND}, written just before the process
+   * ends: an ERROR event from the host, so the log does not end as if the host had stopped.
+   */
+  public void recordStopOverrun(String text) {
+    events.host(EventLevel.ERROR, HostEvents.HOST, HResult.E_TIMEOUT, text);
+  }
+
   public HostConfig config() {
     return config;
   }

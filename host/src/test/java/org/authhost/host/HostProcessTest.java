@@ -402,5 +402,15 @@ class HostProcessTest {
                 + " plug-in host{STOPPING}; plug-in 'stubborn': DisablePlugin"),
         err);
     assertEquals(2, disabling.get(30, TimeUnit.SECONDS).code(), "the operator's command fails");
+    List<String> last =
+        cli("events", "--config", config.toString(), "-n", "1").out().lines().toList();
+    assertTrue(
+        last.size() == 1
+            && last.get(0).contains("ERROR")
+            && last.get(0)
+                .contains(
+                    "the host did not stop within 10 s; exiting with 1 and abandoning: stopping"
+                        + " the plug-in host{STOPPING}; plug-in 'stubborn': DisablePlugin"),
+        "the event log does not end as if the host had stopped: " + last);
   }
 }

@@ -52,6 +52,7 @@ final class RunCommand implements Callable<Integer> {
                       StopBound.arm(
                           AuthHost.STOP_BOUND,
                           host::unfinishedWork,
+                          host::recordStopOverrun,
                           spec.commandLine().getErr(),
                           Runtime.getRuntime()::halt);
                   try {

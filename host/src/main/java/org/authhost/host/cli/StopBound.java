@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -21,8 +22,15 @@ final class StopBound {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Thread watcher;
 
+  /** How long the record of an overrun may take: the event log may be what holds the stop. */
+  private static final long RECORD_MILLIS = 1_000;
+
   private StopBound(
-      Duration bound, Supplier<List<String>> unfinished, PrintWriter err, IntConsumer halt) {
+      Duration bound,
+      Supplier<List<String>> unfinished,
+      Consumer<String> record,
+      PrintWriter err,
+      IntConsumer halt) {
     watcher =
         new Thread(
             () -> {
@@ -39,14 +47,23 @@ final class StopBound {
               } catch (RuntimeException e) {
                 left = List.of("(unknown: " + e + ")");
               }
-              err.println(
-                  "error: the host did not stop within "
+              String text =
+                  "the host did not stop within "
                       + bound.toSeconds()
                       + " s; exiting with "
                       + EXIT_CODE
                       + " and abandoning: "
-                      + (left.isEmpty() ? "nothing the host can name" : String.join("; ", left)));
+                      + (left.isEmpty() ? "nothing the host can name" : String.join("; ", left));
+              err.println("error: " + text);
               err.flush();
+              Thread recorder = new Thread(() -> record.accept(text), "stop-bound-record");
+              recorder.setDaemon(true);
+              recorder.start();
+              try {
+                recorder.join(RECORD_MILLIS);
+              } catch (InterruptedException e) {
+                // Ending anyway.
+              }
               halt.accept(EXIT_CODE);
             },
             "stop-bound");
@@ -55,11 +72,16 @@ final class StopBound {
 
   /**
    * Starts counting {@code bound} now; unless {@link #stopped()} comes first, prints what {@code
-   * unfinished} names on {@code err} and calls {@code halt} with {@link #EXIT_CODE}.
+   * unfinished} names on {@code err}, gives it to {@code record} (the event log) for at most a
+   * second, and calls {@code halt} with {@link #EXIT_CODE}.
    */
   static StopBound arm(
-      Duration bound, Supplier<List<String>> unfinished, PrintWriter err, IntConsumer halt) {
-    StopBound b = new StopBound(bound, unfinished, err, halt);
+      Duration bound,
+      Supplier<List<String>> unfinished,
+      Consumer<String> record,
+      PrintWriter err,
+      IntConsumer halt) {
+    StopBound b = new StopBound(bound, unfinished, record, err, halt);
     b.watcher.start();
     return b;
   }

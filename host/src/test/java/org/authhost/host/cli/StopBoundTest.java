@@ -1,6 +1,7 @@
 package org.authhost.host.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -20,14 +21,21 @@ class StopBoundTest {
   void aStopPastItsBoundEndsTheProcessNamingWhatItAbandoned() throws Exception {
     StringWriter err = new StringWriter();
     CompletableFuture<Integer> halted = new CompletableFuture<>();
+    CompletableFuture<String> recorded = new CompletableFuture<>();
 
     StopBound.arm(
         Duration.ZERO,
         () -> List.of("stopping the plug-in host", "plug-in 'stubborn': Authenticate"),
+        recorded::complete,
         new PrintWriter(err),
         halted::complete);
 
     assertEquals(StopBound.EXIT_CODE, halted.get(10, TimeUnit.SECONDS));
+    assertEquals(
+        "the host did not stop within 0 s; exiting with 1 and abandoning: stopping the plug-in"
+            + " host; plug-in 'stubborn': Authenticate",
+        recorded.getNow(null),
+        "recorded before the end");
     assertEquals(
         "error: the host did not stop within 0 s; exiting with 1 and abandoning: stopping the"
             + " plug-in host; plug-in 'stubborn': Authenticate",
@@ -39,11 +47,15 @@ class StopBoundTest {
     CompletableFuture<Integer> halted = new CompletableFuture<>();
     StopBound bound =
         StopBound.arm(
-            Duration.ofHours(1), List::of, new PrintWriter(new StringWriter()), halted::complete);
+            Duration.ofHours(1),
+            List::of,
+            text -> {},
+            new PrintWriter(new StringWriter()),
+            halted::complete);
 
     bound.stopped();
 
     assertTrue(bound.awaitWatcher(10, TimeUnit.SECONDS), "the watcher ends at once");
-    assertTrue(!halted.isDone());
+    assertFalse(halted.isDone());
   }
 }
