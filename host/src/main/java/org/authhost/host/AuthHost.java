@@ -6,6 +6,8 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import com.google.inject.util.Modules;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -31,8 +33,13 @@ import org.authhost.host.tokens.TokenTable;
  */
 public final class AuthHost extends ContainerLifeCycle {
   /**
-   * How long a stop waits for plug-in calls in progress to end once their threads are interrupted.
+   * The longest a stop takes, whatever the plug-ins do: calls waiting for a plug-in's thread are
+   * answered at once, calls in progress get 2 s, DisablePlugin and ShutdownPlugin 1.5 s each (all
+   * plug-ins at once), and what still runs is abandoned and recorded; the {@code run} command ends
+   * the process when this much time has passed since the signal, whatever is still running.
    */
+  public static final Duration STOP_BOUND = Duration.ofSeconds(10);
+
   private final HostConfig config;
 
   private final EventLogStore store;
@@ -99,10 +106,43 @@ public final class AuthHost extends ContainerLifeCycle {
         EventLevel.INFORMATION,
         HostEvents.HOST,
         HResult.S_OK,
-        "host ready: "
-            + plugins.plugins().size()
-            + " plug-in(s), admin endpoint on port "
-            + admin.port());
+        "host ready: " + plugins.counts().describe() + ", admin endpoint on port " + admin.port());
+  }
+
+  /**
+   * Before the parts stop (the HTTP front first): the plug-ins stop taking calls and answer those
+   * waiting for a thread, while the connections that wait for those answers are still open.
+   */
+  @Override
+  protected void doStop() throws Exception {
+    try {
+      plugins.stopTakingCalls();
+    } finally {
+      super.doStop();
+    }
+  }
+
+  /**
+   * What keeps a stop from ending, for the report of one that overran {@link #STOP_BOUND}: the
+   * parts still stopping and the plug-in calls still running.
+   */
+  public List<String> unfinishedWork() {
+    List<String> work = new ArrayList<>();
+    for (LifeCycle part : parts()) {
+      if (part.state() == State.STOPPING) {
+        work.add("stopping " + part);
+      }
+    }
+    work.addAll(plugins.callsInProgress());
+    return work;
+  }
+
+  /**
+   * The last record of a stop that overran {@link #STOP_BOUND}, written just before the process
+   * ends: an ERROR event from the host, so the log does not end as if the host had stopped.
+   */
+  public void recordStopOverrun(String text) {
+    events.host(EventLevel.ERROR, HostEvents.HOST, HResult.E_TIMEOUT, text);
   }
 
   public HostConfig config() {

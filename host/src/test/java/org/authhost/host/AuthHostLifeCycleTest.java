@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Module;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -21,6 +19,7 @@ import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.LifeCycle.State;
+import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
@@ -79,10 +78,16 @@ class AuthHostLifeCycleTest {
       HostConfig hostConfig = TestHosts.load(config);
       AuthHost host = AuthHost.create(hostConfig, fakeTime);
 
-      IOException e = assertThrows(IOException.class, host::start);
+      OperatorException e = assertThrows(OperatorException.class, host::start);
 
-      assertTrue(
-          e.getMessage().startsWith("the HTTP front cannot listen on 127.0.0.1"), e.getMessage());
+      assertEquals(
+          "[host/port-in-use] port "
+              + taken.getLocalPort()
+              + " on 127.0.0.1 is already in use (http.port in "
+              + json
+              + "). Fix: stop the program that holds the port, or set http.port to a free port (0"
+              + " picks one)",
+          e.getMessage());
       assertEquals(State.FAILED, host.state());
       assertSame(e, host.failure());
       assertEquals(

@@ -5,14 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.admin.AdminEndpointFile;
 import org.authhost.host.testing.PluginJar;
@@ -29,6 +40,9 @@ class HostProcessTest {
   @TempDir Path root;
 
   private Process host;
+
+  /** The host process's standard output, read past the banner by the tests that need more. */
+  private BufferedReader hostOut;
 
   @AfterEach
   void kill() {
@@ -57,6 +71,7 @@ class HostProcessTest {
             .start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
+    hostOut = out;
     List<String> lines = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String line;
@@ -86,6 +101,15 @@ class HostProcessTest {
     assertTrue(
         banner.stream().anyMatch(l -> l.contains("anonymous") && l.contains("LOADED|ENABLED")),
         banner.toString());
+    assertTrue(
+        banner.stream()
+            .anyMatch(
+                l ->
+                    l.strip()
+                        .equals(
+                            "1 plug-in(s) loaded (1 enabled), 1 file(s) refused (1 problem(s),"
+                                + " see the events)")),
+        "the corrupt file is counted as refused, not as a plug-in: " + banner);
     // First start: the administrator gets a random password, printed once.
     String passwordLine =
         banner.stream().filter(l -> l.contains("shown only once")).findFirst().orElseThrow();
@@ -196,5 +220,190 @@ class HostProcessTest {
     assertTrue(
         run.err().contains("callTimeoutMilis") && run.err().contains("callTimeoutMillis"),
         run.err());
+  }
+
+  @Test
+  void sigtermEndsTheHostWithinItsBoundWhateverAPluginDoesAndRecordsWhatItAbandoned()
+      throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/hello.txt"), "hello\n");
+    PluginJar.of("stubborn", "org.authhost.testplugins.stubborn.StubbornPlugin")
+        .writeTo(Files.createDirectories(root.resolve("plugins")), "stubborn.jar");
+    Path config = Files.createDirectories(root.resolve("config"));
+    // Time limits far beyond the test: only the stop's own limits can end these calls.
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": {
+            "directory": "../plugins",
+            "callTimeoutMillis": 600000,
+            "callbackTimeoutMillis": 600000,
+            "settings": { "stubborn": { "workers": 1, "queue": 32 } }
+          },
+          "http": { "port": 0 },
+          "publishingPoints": [
+            { "name": "slow", "prefix": "/slow/", "directory": "../media",
+              "plugins": ["stubborn"] }
+          ]
+        }
+        """);
+    List<String> banner = startHost(config);
+    String serving =
+        banner.stream().filter(l -> l.contains("serving http://")).findFirst().orElseThrow();
+    URI uri = URI.create(serving.substring(serving.indexOf("http://")).strip() + "slow/hello.txt");
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Authorization", "Test x")
+            .timeout(Duration.ofSeconds(60))
+            .build();
+
+    // One call holds the only thread, 32 wait in the queue, and the queue being full is what
+    // refuses the other 7 at once: their 503s are the notice that the 32 are queued.
+    int sent = 40;
+    CountDownLatch refusedAtOnce = new CountDownLatch(sent - 1 - 32);
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 0; i < sent; i++) {
+      CompletableFuture<HttpResponse<String>> response =
+          client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+      // Counted once the response itself is complete (a dependent runs after that).
+      response.whenComplete(
+          (r, e) -> {
+            if (r != null && r.statusCode() == 503) {
+              refusedAtOnce.countDown();
+            }
+          });
+      responses.add(response);
+    }
+    assertEquals("stubborn: entered Authenticate", hostOut.readLine());
+    assertTrue(refusedAtOnce.await(60, TimeUnit.SECONDS), "the queue of 32 filled up");
+    assertEquals(33, responses.stream().filter(r -> !r.isDone()).count());
+
+    long signalled = System.nanoTime();
+    host.destroy(); // SIGTERM
+    assertTrue(host.waitFor(60, TimeUnit.SECONDS), "the host exits");
+    long tookMillis = (System.nanoTime() - signalled) / 1_000_000;
+
+    // Within the documented bound (10 s), with room for a busy machine; and by its own stop, not
+    // by the last resort that halts the process.
+    assertTrue(tookMillis < 25_000, "stopped in " + tookMillis + " ms");
+    assertEquals(143, host.exitValue(), Files.readString(root.resolve("host.err")));
+    for (CompletableFuture<HttpResponse<String>> r : responses) {
+      // The queued clients were answered 503 (or saw their connection close); none hangs.
+      try {
+        HttpResponse<String> answer = r.get(30, TimeUnit.SECONDS);
+        assertEquals(503, answer.statusCode(), answer.body());
+      } catch (ExecutionException closed) {
+        assertTrue(closed.getCause() instanceof IOException, closed.toString());
+      }
+    }
+    List<String> last =
+        cli("events", "--config", config.toString(), "-n", "3").out().lines().toList();
+    assertEquals(3, last.size(), last.toString());
+    assertTrue(
+        last.get(0).contains("failed in DisablePlugin")
+            && last.get(0).contains("did not return within 1500 ms"),
+        last.toString());
+    assertTrue(
+        last.get(1)
+            .contains(
+                "host stopping: plug-in 'stubborn' did not return from Authenticate,"
+                    + " DisablePlugin; the stop abandoned them"),
+        last.toString());
+    assertTrue(last.get(2).contains("host stopped"), last.toString());
+  }
+
+  @Test
+  void aPortInUseIsOneLineNamingThePortTheSettingAndTheFixAndANonZeroExit() throws Exception {
+    Path config = TestHosts.configFolder(root, "");
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Path json = config.resolve("host.json");
+      Files.writeString(
+          json,
+          Files.readString(json)
+              .replace(
+                  "\"http\": { \"port\": 0 }",
+                  "\"http\": { \"port\": " + taken.getLocalPort() + " }"));
+      String java = ProcessHandle.current().info().command().orElse("java");
+      Process run =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "org.authhost.host.Main",
+                  "run",
+                  "--config",
+                  config.toString())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+
+      assertEquals(2, run.exitValue(), output);
+      assertFalse(output.contains("\tat ") || output.contains("Exception"), output);
+      List<String> errors =
+          output.lines().filter(l -> l.contains("ERROR") || l.startsWith("error:")).toList();
+      assertEquals(
+          List.of(
+              "error: [host/port-in-use] port "
+                  + taken.getLocalPort()
+                  + " on 127.0.0.1 is already in use (http.port in "
+                  + json
+                  + "). Fix: stop the program that holds the port, or set http.port to a free"
+                  + " port (0 picks one)"),
+          errors,
+          output);
+    }
+  }
+
+  @Test
+  void aStopHeldUpPastItsBoundEndsTheProcessNamingWhatItAbandoned() throws Exception {
+    PluginJar.of("stubborn", "org.authhost.testplugins.stubborn.StubbornPlugin")
+        .writeTo(Files.createDirectories(root.resolve("plugins")), "stubborn.jar");
+    // An operator's "plugins disable" waits for a DisablePlugin that never returns (the time limit
+    // is far beyond the test) while holding the plug-in host: its stop cannot even begin.
+    Path config = TestHosts.configFolder(root, "");
+    Path json = config.resolve("host.json");
+    Files.writeString(
+        json,
+        Files.readString(json)
+            .replace("\"callTimeoutMillis\": 500", "\"callTimeoutMillis\": 600000"));
+    startHost(config);
+    CompletableFuture<Result> disabling =
+        CompletableFuture.supplyAsync(
+            () -> cli("plugins", "disable", "stubborn", "--config", config.toString()));
+    assertEquals("stubborn: entered DisablePlugin", hostOut.readLine());
+
+    long signalled = System.nanoTime();
+    host.destroy(); // SIGTERM
+    assertTrue(host.waitFor(60, TimeUnit.SECONDS), "the host exits");
+    long tookMillis = (System.nanoTime() - signalled) / 1_000_000;
+
+    String err = Files.readString(root.resolve("host.err"));
+    assertEquals(1, host.exitValue(), err);
+    assertTrue(tookMillis >= 9_000 && tookMillis < 25_000, "ended after " + tookMillis + " ms");
+    assertTrue(
+        err.contains(
+            "error: the host did not stop within 10 s; exiting with 1 and abandoning: stopping the"
+                + " plug-in host{STOPPING}; plug-in 'stubborn': DisablePlugin"),
+        err);
+    assertEquals(2, disabling.get(30, TimeUnit.SECONDS).code(), "the operator's command fails");
+    List<String> last =
+        cli("events", "--config", config.toString(), "-n", "1").out().lines().toList();
+    assertTrue(
+        last.size() == 1
+            && last.get(0).contains("ERROR")
+            && last.get(0)
+                .contains(
+                    "the host did not stop within 10 s; exiting with 1 and abandoning: stopping"
+                        + " the plug-in host{STOPPING}; plug-in 'stubborn': DisablePlugin"),
+        "the event log does not end as if the host had stopped: " + last);
   }
 }

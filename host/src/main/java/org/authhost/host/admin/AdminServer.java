@@ -24,10 +24,12 @@ import java.util.regex.Pattern;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.access.LogonThrottle;
+import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.plugins.PluginHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +70,7 @@ public final class AdminServer extends LifeCycle {
   }
 
   @Override
-  protected void doStart() throws IOException {
+  protected void doStart() throws IOException, OperatorException {
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
     String bearer = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -78,12 +80,16 @@ public final class AdminServer extends LifeCycle {
           HttpServer.create(
               new InetSocketAddress(InetAddress.getLoopbackAddress(), config.admin().port()), 16);
     } catch (BindException e) {
-      throw new IOException(
+      throw new OperatorException(
+          "host/port-in-use",
           "the admin endpoint cannot listen on 127.0.0.1:"
               + config.admin().port()
               + " ("
               + e.getMessage()
-              + "); set admin.port in host.json to a free port, or 0 to pick one",
+              + ") (admin.port in "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ")",
+          "stop the program that holds the port, or set admin.port to a free port (0 picks one)",
           e);
     }
     server.setExecutor(
@@ -227,5 +233,10 @@ public final class AdminServer extends LifeCycle {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  @Override
+  public String toString() {
+    return "the admin endpoint{" + state() + "}";
   }
 }

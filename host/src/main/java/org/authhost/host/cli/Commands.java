@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import org.authhost.host.admin.AdminClient.AdminException;
 import org.authhost.host.config.ConfigException;
+import org.authhost.host.lifecycle.OperatorException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
@@ -63,6 +64,10 @@ public final class Commands {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           Throwable cause = operatorCause(e);
+          if (cause instanceof OperatorException) {
+            commandLine.getErr().println("error: " + cause.getMessage());
+            return 2;
+          }
           if (cause instanceof ConfigException || cause instanceof AdminException) {
             commandLine.getErr().println(cause.getMessage());
             return 2;

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.DamagedRange;
 import org.authhost.host.events.EventLogReader;
@@ -194,7 +195,13 @@ final class EventsCommand implements Callable<Integer> {
   private static String text(EventRecord r) {
     return String.format(
         "#%d %s %-11s %-18s %s  %s",
-        r.recordNumber(), r.time(), r.level(), r.source(), r.hresult(), r.text());
+        r.recordNumber(),
+        r.time(),
+        r.level(),
+        ControlCharacters.escape(r.source()),
+        r.hresult(),
+        // Also records an older host wrote raw, or one written by another program.
+        ControlCharacters.escape(r.text()));
   }
 
   private String json(EventRecord r) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.authhost.host.admin.AdminClient;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.diagnostics.ControlCharacters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,21 +38,26 @@ final class PluginsCommand implements Callable<Integer> {
         "%-16s %-10s %-22s %-10s %-20s %s%n",
         "ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT");
     for (JsonNode p : plugins) {
+      // Every field may come from a plug-in (its descriptor, its answers): printed escaped.
       out.printf(
           "%-16s %-10s %-22s %-10s %-20s %s%n",
-          p.path("id").asText(),
-          p.path("version").asText(),
+          text(p, "id"),
+          text(p, "version"),
           p.path("statusText").asText()
               + " (0x"
               + Integer.toHexString(p.path("status").asInt())
               + ")",
-          p.path("protocol").asText(),
+          text(p, "protocol"),
           p.path("status").asInt() % 2 == 1
               ? p.path("errorCode").asText() + " " + p.path("errorName").asText()
               : "",
-          p.path("errorText").asText());
+          text(p, "errorText"));
     }
     return 0;
+  }
+
+  private static String text(JsonNode plugin, String field) {
+    return ControlCharacters.escape(plugin.path(field).asText());
   }
 
   static AdminClient client(ConfigOption config) throws Exception {
@@ -82,7 +88,7 @@ final class PluginsCommand implements Callable<Integer> {
               id,
               p.path("statusText").asText(),
               p.path("status").asInt() % 2 == 1
-                  ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText()
+                  ? " " + p.path("errorCode").asText() + " " + text(p, "errorText")
                   : "");
       return p.path("status").asInt() % 2 == 1 ? 1 : 0;
     }
@@ -111,9 +117,7 @@ final class PluginsCommand implements Callable<Integer> {
               "%s: %s%s%n",
               id,
               p.path("statusText").asText(),
-              failed
-                  ? " " + p.path("errorCode").asText() + " " + p.path("errorText").asText()
-                  : "");
+              failed ? " " + p.path("errorCode").asText() + " " + text(p, "errorText") : "");
       return failed ? 1 : 0;
     }
   }

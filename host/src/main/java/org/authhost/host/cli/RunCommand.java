@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import org.authhost.host.AuthHost;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.plugins.PluginView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +21,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /**
+   * Runs the host until SIGTERM or Ctrl-C; the stop that follows ends within {@link
+   * AuthHost#STOP_BOUND}, or the process ends anyway (exit code {@link StopBound#EXIT_CODE}).
+   */
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
@@ -42,12 +47,22 @@ final class RunCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // From the signal, also when it comes while the host is still starting.
+                  StopBound bound =
+                      StopBound.arm(
+                          AuthHost.STOP_BOUND,
+                          host::unfinishedWork,
+                          host::recordStopOverrun,
+                          spec.commandLine().getErr(),
+                          Runtime.getRuntime()::halt);
                   try {
                     startEnded.await();
                     host.stop();
                   } catch (Exception e) {
+                    spec.commandLine().getErr().println("error: the host's stop failed: " + e);
                     e.printStackTrace();
                   } finally {
+                    bound.stopped();
                     stopped.countDown();
                   }
                 },
@@ -62,8 +77,12 @@ final class RunCommand implements Callable<Integer> {
     for (PluginView p : host.plugins().plugins()) {
       out.printf(
           "  %-16s %-16s %s%n",
-          p.id(), p.statusText(), p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol());
+          p.id(),
+          p.statusText(),
+          ControlCharacters.escape(
+              p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol()));
     }
+    out.printf("  %s%n", host.plugins().counts().describe());
     if (host.http().plainPort() >= 0) {
       out.printf(
           "  serving http://%s:%d/%n", hostConfig.http().bindAddress(), host.http().plainPort());

@@ -86,7 +86,10 @@ public final class HostEvents {
     return write(level, pluginId, code, text, true);
   }
 
-  private long write(EventLevel level, String source, HResult code, String text, boolean byPlugin) {
+  private long write(EventLevel level, String source, HResult code, String raw, boolean byPlugin) {
+    // Texts quote plug-ins and clients; a raw control character would reach every console and log
+    // line that shows the event.
+    String text = ControlCharacters.escape(raw);
     long recordNumber = 0;
     try {
       EventRecord record = store.append(level, source, code, text);

@@ -425,6 +425,7 @@ final class AuthenticationDriver {
    * is the client's for the check and is reverted afterwards, also when the check fails.
    */
   private Verdict authorizeQuietly(Attempt a, AuthenticationOutcome outcome, PluginView plugin) {
+    String pluginId = plugin.id();
     Right right = Right.forMethod(a.request().method());
     try (Impersonation ignored = tokens.impersonate(outcome.token())) {
       AccessToken current = Impersonation.current().orElseThrow();
@@ -433,8 +434,17 @@ final class AuthenticationDriver {
       }
       return Refusal.forbidden();
     } catch (InvalidHandleException e) {
+      // The plug-in's mistake, not the client's: the record names it, and what it must do.
       return Refusal.unavailable("authentication is unavailable")
-          .audited(e.hresult(), "the token to impersonate is no longer valid");
+          .audited(
+              e.hresult(),
+              "the token plug-in '"
+                  + pluginId
+                  + "' gave for "
+                  + outcome.accountName()
+                  + " was closed before the host was done with it; the plug-in closes it too"
+                  + " early (a context must keep its token open until the host releases it,"
+                  + " for a connection-bound protocol until the connection ends)");
     }
   }
 
@@ -534,8 +544,10 @@ final class AuthenticationDriver {
   }
 
   /**
-   * The offer for a publishing point: its own list replaces the server's (WMS rule); protocols that
-   * send the password in clear only over TLS or on loopback.
+   * The offer for a publishing point: its own list replaces the server's (WMS rule), in its own
+   * order; protocols that send the password in clear only over TLS or on loopback. One anonymous
+   * plug-in at most: the first the point lists, or, where it lists none, the first in the server's
+   * order (the host warns at start about a point that lists more).
    */
   private List<PluginView> offeredFor(PublishingPoint point, ClientAddress client) {
     List<PluginView> offered = plugins.offeredAuthenticationPlugins();
@@ -546,25 +558,32 @@ final class AuthenticationDriver {
               .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.SENDS_PASSWORD))
               .toList();
     }
-    if (point.plugins().isEmpty()) {
-      return offered;
-    }
     List<PluginView> own = new ArrayList<>();
-    offered.stream()
-        .filter(
-            p ->
-                AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
-                    && point.plugins().contains(p.id()))
-        .findFirst()
-        .ifPresent(own::add);
+    boolean anonymous = false;
+    if (point.plugins().isEmpty()) {
+      for (PluginView p : offered) {
+        boolean isAnonymous = AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS);
+        if (!isAnonymous || !anonymous) {
+          own.add(p);
+          anonymous |= isAnonymous;
+        }
+      }
+      return own;
+    }
     for (String id : point.plugins()) {
-      offered.stream()
-          .filter(
-              p ->
-                  p.id().equals(id)
-                      && !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
-          .findFirst()
-          .ifPresent(own::add);
+      for (PluginView p : offered) {
+        if (!p.id().equals(id)) {
+          continue;
+        }
+        boolean isAnonymous = AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS);
+        if (isAnonymous && !anonymous) {
+          // Anonymous first, as WMS tries it before asking the client to log on.
+          own.add(0, p);
+          anonymous = true;
+        } else if (!isAnonymous) {
+          own.add(p);
+        }
+      }
     }
     return own;
   }

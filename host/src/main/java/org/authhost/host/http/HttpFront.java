@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.concurrent.Future;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -33,18 +34,21 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import javax.net.ssl.KeyManagerFactory;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HttpConfig;
 import org.authhost.host.config.TlsConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.time.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +77,10 @@ public final class HttpFront extends LifeCycle {
   static final int WRITE_HIGH_WATER = 128 * 1024;
 
   private static final Logger log = LoggerFactory.getLogger(HttpFront.class);
+
+  /** How long a stop waits for the event loops, which have 2 s to end gracefully. */
+  private static final long LOOPS_END_MILLIS = 2_500;
+
   private Transport transport;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -115,25 +123,17 @@ public final class HttpFront extends LifeCycle {
     services.proxy(
         new OriginProxy(
             workers, OriginProxy.DEFAULT_TIMEOUT, null, services.clock(), services.scheduler()));
-    InetAddress bind = InetAddress.getByName(http.bindAddress());
     try {
+      InetAddress bind = InetAddress.getByName(http.bindAddress());
       if (http.port() >= 0) {
-        Channel plain = bind(bind, http.port(), null);
-        plainPort = ((InetSocketAddress) plain.localAddress()).getPort();
+        plainPort = listen(bind, http.port(), null, "http.port");
       }
       if (http.tls() != null) {
-        Channel tls = bind(bind, http.tls().port(), sslContext(http.tls()));
-        tlsPort = ((InetSocketAddress) tls.localAddress()).getPort();
+        tlsPort = listen(bind, http.tls().port(), sslContext(http.tls()), "http.tls.port");
       }
     } catch (Exception e) {
       doStop();
-      throw new IOException(
-          "the HTTP front cannot listen on "
-              + http.bindAddress()
-              + " ("
-              + e.getMessage()
-              + "); set http.port / http.tls.port in host.json to free ports, or 0 to pick one",
-          e);
+      throw e;
     }
     for (var point : config.publishingPoints()) {
       if (point.directory() != null && !Files.isDirectory(point.directory())) {
@@ -206,6 +206,48 @@ public final class HttpFront extends LifeCycle {
       }
       return new Transport("nio", NioServerSocketChannel.class, NioEventLoopGroup::new);
     }
+  }
+
+  /**
+   * Listens on {@code address:port}; a port that cannot be had is one {@link OperatorException}
+   * naming the port, the {@code setting} in host.json that asks for it, and the fix.
+   *
+   * @return the port listened on (the one picked, for port 0)
+   */
+  private int listen(InetAddress address, int port, SslContext ssl, String setting)
+      throws Exception {
+    Channel channel;
+    try {
+      channel = bind(address, port, ssl);
+    } catch (Exception e) {
+      // Netty rethrows the socket's exception unchecked (NIO: BindException; epoll: its own).
+      if (!(e instanceof IOException)) {
+        throw e;
+      }
+      String reason = String.valueOf(e.getMessage());
+      boolean inUse = reason.toLowerCase(Locale.ROOT).contains("in use");
+      throw new OperatorException(
+          "host/port-in-use",
+          (inUse
+                  ? "port " + port + " on " + address.getHostAddress() + " is already in use"
+                  : "the HTTP front cannot listen on "
+                      + address.getHostAddress()
+                      + ":"
+                      + port
+                      + " ("
+                      + reason
+                      + ")")
+              + " ("
+              + setting
+              + " in "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ")",
+          "stop the program that holds the port, or set "
+              + setting
+              + " to a free port (0 picks one)",
+          e);
+    }
+    return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
   private Channel bind(InetAddress address, int port, SslContext ssl) throws InterruptedException {
@@ -300,15 +342,26 @@ public final class HttpFront extends LifeCycle {
       listener.close().syncUninterruptibly();
     }
     listeners.clear();
+    // Both groups at once, so that the front's share of the host's stop bound is one time-out.
     EventLoopGroup b = boss;
     boss = null;
-    if (b != null) {
-      b.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    }
     EventLoopGroup w = workers;
     workers = null;
-    if (w != null) {
-      w.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    List<Future<?>> ending = new ArrayList<>();
+    for (EventLoopGroup group : new EventLoopGroup[] {b, w}) {
+      if (group != null) {
+        ending.add(group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+      }
+    }
+    // Bounded: a loop stuck in an inline call of a non-blocking plug-in never ends, and the host's
+    // stop must (the plug-in stop names that call as abandoned).
+    for (Future<?> done : ending) {
+      if (!done.awaitUninterruptibly(LOOPS_END_MILLIS)) {
+        log.warn(
+            "an event loop did not end within {} ms of the stop (a plug-in call inline on it?);"
+                + " the stop goes on without it",
+            LOOPS_END_MILLIS);
+      }
     }
     ConnectionDeadlines d = deadlines;
     if (d != null) {
@@ -403,5 +456,10 @@ public final class HttpFront extends LifeCycle {
       onChange.run();
       super.channelInactive(ctx);
     }
+  }
+
+  @Override
+  public String toString() {
+    return "the HTTP front{" + state() + "}";
   }
 }

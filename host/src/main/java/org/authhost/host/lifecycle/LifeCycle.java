@@ -100,7 +100,12 @@ public abstract class LifeCycle {
     } catch (Exception | Error e) {
       failure = e;
       state.set(State.FAILED);
-      log.error("{} failed", this, e);
+      if (e instanceof OperatorException explained) {
+        // Its message is the report; whoever started the host prints it once.
+        log.debug("{} failed: {}", this, explained.getMessage(), e);
+      } else {
+        log.error("{} failed", this, e);
+      }
       throw e;
     }
     failure = null;

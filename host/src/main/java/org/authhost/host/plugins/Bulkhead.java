@@ -151,10 +151,19 @@ final class Bulkhead {
 
   /**
    * Stops taking calls and answers those still waiting; calls in progress finish on their own
-   * threads, which are daemons and never hold the host up.
+   * threads, which are daemons and never hold the host up. Idempotent.
    */
   void stop() {
     pool.shutdown();
     drain();
+  }
+
+  /**
+   * After {@link #stop}: waits up to {@code nanos} of real time for the calls in progress to end.
+   *
+   * @return whether none is left
+   */
+  boolean awaitCalls(long nanos) throws InterruptedException {
+    return pool.awaitTermination(nanos, TimeUnit.NANOSECONDS);
   }
 }

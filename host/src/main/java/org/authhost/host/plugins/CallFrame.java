@@ -14,6 +14,10 @@ final class CallFrame extends AtomicBoolean {
   final transient HostedPlugin plugin;
   final String method;
   final long deadline;
+
+  /** The time limit that gives {@link #deadline}, for the report of a time-out. */
+  final long limitMillis;
+
   final transient CallFrame parent;
 
   /**
@@ -34,12 +38,14 @@ final class CallFrame extends AtomicBoolean {
       HostedPlugin plugin,
       String method,
       long deadline,
+      long limitMillis,
       CallFrame parent,
       Runnable onTimeout,
       boolean quiet) {
     this.plugin = plugin;
     this.method = method;
     this.deadline = deadline;
+    this.limitMillis = limitMillis;
     this.parent = parent;
     this.onTimeout = onTimeout;
     this.quiet = quiet;

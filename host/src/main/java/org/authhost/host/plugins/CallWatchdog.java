@@ -1,6 +1,8 @@
 package org.authhost.host.plugins;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.authhost.host.lifecycle.LifeCycle;
@@ -67,6 +69,24 @@ final class CallWatchdog extends LifeCycle {
       }
     }
     return null;
+  }
+
+  /**
+   * The calls in progress now, one per thread inside a plug-in: its outermost call, the one the
+   * host made (a nested call is part of it).
+   */
+  List<CallFrame> inProgress() {
+    List<CallFrame> calls = new ArrayList<>();
+    for (Slot s : slots) {
+      CallFrame outermost = null;
+      for (CallFrame frame = s.current; frame != null; frame = frame.parent) {
+        outermost = frame;
+      }
+      if (outermost != null && s.thread.isAlive()) {
+        calls.add(outermost);
+      }
+    }
+    return calls;
   }
 
   private Slot register() {

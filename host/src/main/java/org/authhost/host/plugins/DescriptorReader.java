@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,7 +50,8 @@ final class DescriptorReader {
 
   static Result read(Path jar) {
     String fileName = jar.getFileName().toString();
-    Map<String, String> values;
+    Map<String, String> values = new LinkedHashMap<>();
+    Set<String> repeated = new LinkedHashSet<>();
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       ZipEntry entry = zip.getEntry(PluginDescriptor.PATH);
       if (entry == null) {
@@ -66,17 +68,8 @@ final class DescriptorReader {
                     + "(see docs/plugin-authors.md), or remove the file from the plug-in folder"));
       }
       try (InputStream in = zip.getInputStream(entry)) {
-        values = parse(in);
+        parse(in, values, repeated);
       }
-    } catch (DuplicateKeyException e) {
-      return refused(
-          new PluginProblem(
-              "plugin/bad-descriptor",
-              fileName,
-              jar,
-              HResult.E_BAD_FORMAT,
-              PluginDescriptor.PATH + " sets '" + e.getMessage() + "' twice",
-              "keep one '" + e.getMessage() + "' line"));
     } catch (IOException | IllegalArgumentException e) {
       return refused(
           new PluginProblem(
@@ -88,13 +81,29 @@ final class DescriptorReader {
               "replace it with a complete copy of the plug-in JAR (a partial download or copy is the usual "
                   + "cause), or remove it"));
     }
-    return check(jar, values);
+    return check(jar, values, repeated);
   }
 
-  private static Result check(Path jar, Map<String, String> values) {
+  /**
+   * Every problem of the descriptor, one each, so that the author fixes the file once: a repeated
+   * key does not hide an unknown one nor a bad value.
+   */
+  private static Result check(Path jar, Map<String, String> values, Set<String> repeated) {
     String fileName = jar.getFileName().toString();
     String id = values.getOrDefault("id", fileName);
+    if (!PluginId.isValid(id)) {
+      // Rows and events about the file go under its name until it has an id that can be one.
+      id = fileName;
+    }
     List<PluginProblem> problems = new ArrayList<>();
+    for (String key : repeated) {
+      problems.add(
+          bad(
+              jar,
+              id,
+              "sets '" + key + "' more than once",
+              "keep one '" + key + "' line (the host will not guess which one you meant)"));
+    }
     for (String key : values.keySet()) {
       if (!KNOWN.contains(key)) {
         problems.add(
@@ -295,8 +304,9 @@ final class DescriptorReader {
     return new Result(null, List.of(problem));
   }
 
-  private static Map<String, String> parse(InputStream in) throws IOException {
-    Map<String, String> values = new LinkedHashMap<>();
+  /** Reads the properties into {@code values}, noting in {@code repeated} each key set again. */
+  private static void parse(InputStream in, Map<String, String> values, Set<String> repeated)
+      throws IOException {
     Properties strict =
         new Properties() {
           private static final long serialVersionUID = 1L;
@@ -304,20 +314,11 @@ final class DescriptorReader {
           @Override
           public synchronized Object put(Object key, Object value) {
             if (values.putIfAbsent(key.toString().strip(), value.toString().strip()) != null) {
-              throw new DuplicateKeyException(key.toString());
+              repeated.add(key.toString().strip());
             }
             return null;
           }
         };
     strict.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-    return values;
-  }
-
-  private static final class DuplicateKeyException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    DuplicateKeyException(String key) {
-      super(key, null, false, false);
-    }
   }
 }

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.containment.ForbiddenCall;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,36 @@ final class PluginFailures {
     markFailed(plugin, code, text);
   }
 
+  /**
+   * A call the watchdog already reported as timed out ended later by throwing an {@link Error}: the
+   * record must name it (an {@code OutOfMemoryError} explains the time-out, and a time-out alone
+   * would hide it). One ERROR event; the plug-in is already in error, its ErrorCode stays the
+   * time-out that took it out of service.
+   */
+  void failedAfterTimeout(
+      HostedPlugin plugin, String method, HResult code, String detail, long limitMillis) {
+    String fix =
+        code.equals(HResult.E_OUTOFMEMORY)
+            ? "the host's Java heap may be exhausted: restart the host (with a larger -Xmx if the"
+                + " heap is too small) and have the plug-in's memory use fixed"
+            : "restart the host to load the plug-in afresh, and have the plug-in fixed";
+    events.host(
+        EventLevel.ERROR,
+        HostEvents.aboutPlugin(plugin.id()),
+        code,
+        "plug-in '"
+            + plugin.id()
+            + "' failed in "
+            + method
+            + " after its time limit of "
+            + limitMillis
+            + " ms had passed (already reported as a time-out): "
+            + detail
+            + ". Fix: "
+            + fix);
+    log.warn("{} failed after its time limit: {} {}", plugin, code, detail);
+  }
+
   /** A problem that is reported but does not take the plug-in out of service. */
   void warn(HostedPlugin plugin, HResult code, String text) {
     events.host(
@@ -132,7 +163,9 @@ final class PluginFailures {
     markFailed(plugin, code, text);
   }
 
-  private void markFailed(HostedPlugin plugin, HResult code, String text) {
+  private void markFailed(HostedPlugin plugin, HResult code, String raw) {
+    // ErrorText is printed on consoles (run, plugins) and may quote the plug-in's own words.
+    String text = ControlCharacters.escape(raw);
     boolean wasEnabled = plugin.failed(code, text);
     log.warn("{} is in error: {} {}", plugin, code, text);
     if (wasEnabled) {

@@ -2,6 +2,8 @@ package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,7 +50,6 @@ final class PluginGuard extends LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(PluginGuard.class);
 
   private final PluginFailures failures;
-  private final long callTimeoutMillis;
   private final long callTimeoutNanos;
   private final HostClock clock;
   private final CallWatchdog watchdog;
@@ -62,8 +63,7 @@ final class PluginGuard extends LifeCycle {
   @Inject
   PluginGuard(PluginFailures failures, HostConfig config, HostClock clock) {
     this.failures = failures;
-    this.callTimeoutMillis = config.plugins().callTimeoutMillis();
-    this.callTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(callTimeoutMillis);
+    this.callTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.plugins().callTimeoutMillis());
     this.clock = clock;
     this.watchdog = new CallWatchdog(clock, this::timedOut);
   }
@@ -102,6 +102,11 @@ final class PluginGuard extends LifeCycle {
     }
   }
 
+  /** Every call into a plug-in in progress now, one per thread (its outermost call). */
+  List<CallFrame> callsInProgress() {
+    return watchdog.inProgress();
+  }
+
   /** The watchdog, for tests that drive it with a fake clock. */
   CallWatchdog watchdog() {
     return watchdog;
@@ -122,7 +127,7 @@ final class PluginGuard extends LifeCycle {
 
   /** Calls plug-in code on this thread; a failure is recorded before this returns. */
   HResult call(HostedPlugin plugin, String method, PluginCall call) {
-    return guarded(plugin, method, call, null, false, false);
+    return guarded(plugin, method, call, null, false, false, callTimeoutNanos);
   }
 
   /**
@@ -130,7 +135,7 @@ final class PluginGuard extends LifeCycle {
    * {@code onTimeout} (e.g. to answer the client) while this thread stays stuck in the plug-in.
    */
   HResult call(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
-    return guarded(plugin, method, call, onTimeout, false, false);
+    return guarded(plugin, method, call, onTimeout, false, false, callTimeoutNanos);
   }
 
   /**
@@ -138,7 +143,7 @@ final class PluginGuard extends LifeCycle {
    * but not recorded as a failure (the SDK sample answers {@code GetImpersonationAccountName} so).
    */
   HResult callOptional(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
-    return guarded(plugin, method, call, onTimeout, false, true);
+    return guarded(plugin, method, call, onTimeout, false, true, callTimeoutNanos);
   }
 
   /**
@@ -168,7 +173,18 @@ final class PluginGuard extends LifeCycle {
    * call's HResult, or {@link HResult#E_TIMEOUT} at the deadline.
    */
   CompletableFuture<HResult> callAsync(HostedPlugin plugin, String method, PluginCall call) {
-    return onLifeCycleThread(plugin, method, call, false);
+    return onLifeCycleThread(plugin, method, call, false, callTimeoutNanos);
+  }
+
+  /**
+   * {@link #callAsync} with a time limit of at most {@code limit}: the calls a stop makes
+   * (DisablePlugin, ShutdownPlugin), which must end within the stop's bound whatever the configured
+   * call time limit is.
+   */
+  CompletableFuture<HResult> callAsync(
+      HostedPlugin plugin, String method, PluginCall call, Duration limit) {
+    return onLifeCycleThread(
+        plugin, method, call, false, Math.min(callTimeoutNanos, limit.toNanos()));
   }
 
   /**
@@ -177,11 +193,11 @@ final class PluginGuard extends LifeCycle {
    * wrong is only written to the process log.
    */
   CompletableFuture<HResult> callQuietly(HostedPlugin plugin, String method, PluginCall call) {
-    return onLifeCycleThread(plugin, method, call, true);
+    return onLifeCycleThread(plugin, method, call, true, callTimeoutNanos);
   }
 
   private CompletableFuture<HResult> onLifeCycleThread(
-      HostedPlugin plugin, String method, PluginCall call, boolean quiet) {
+      HostedPlugin plugin, String method, PluginCall call, boolean quiet, long limitNanos) {
     CompletableFuture<HResult> result = new CompletableFuture<>();
     if (plugin.wedged()) {
       // A call into it never came back; another would only strand another thread.
@@ -192,7 +208,13 @@ final class PluginGuard extends LifeCycle {
         () ->
             result.complete(
                 guarded(
-                    plugin, method, call, () -> result.complete(HResult.E_TIMEOUT), quiet, false));
+                    plugin,
+                    method,
+                    call,
+                    () -> result.complete(HResult.E_TIMEOUT),
+                    quiet,
+                    false,
+                    limitNanos));
     ThreadPoolExecutor pool = lifeCycle;
     try {
       if (pool == null) {
@@ -314,7 +336,7 @@ final class PluginGuard extends LifeCycle {
           HResult.E_TIMEOUT,
           method
               + " did not return within "
-              + callTimeoutMillis
+              + frame.limitMillis
               + " ms; the host stops calling this plug-in until it is restarted"
               + where,
           null);
@@ -323,7 +345,7 @@ final class PluginGuard extends LifeCycle {
           "{} {} did not return within {} ms during clean-up",
           frame.plugin,
           frame.method,
-          callTimeoutMillis);
+          frame.limitMillis);
     }
     for (CallFrame f = frame; f != null; f = f.parent) {
       if (f.onTimeout != null) {
@@ -361,11 +383,18 @@ final class PluginGuard extends LifeCycle {
       PluginCall call,
       Runnable onTimeout,
       boolean quiet,
-      boolean optional) {
+      boolean optional,
+      long limitNanos) {
     CallWatchdog.Slot slot = watchdog.slot();
     CallFrame frame =
         new CallFrame(
-            plugin, method, clock.nanoTime() + callTimeoutNanos, slot.current, onTimeout, quiet);
+            plugin,
+            method,
+            clock.nanoTime() + limitNanos,
+            TimeUnit.NANOSECONDS.toMillis(limitNanos),
+            slot.current,
+            onTimeout,
+            quiet);
     slot.current = frame;
     Thread thread = slot.thread;
     ClassLoader previous = thread.getContextClassLoader();
@@ -384,7 +413,7 @@ final class PluginGuard extends LifeCycle {
     } catch (Throwable e) {
       thrown = e;
       hr = HResults.of(e);
-      detail = method + " threw " + e;
+      detail = method + " threw " + ThrowableText.of(e);
     } finally {
       thread.setContextClassLoader(previous);
       // Under the slot's lock: the watchdog's interrupt comes either before this (and is cleared
@@ -394,8 +423,17 @@ final class PluginGuard extends LifeCycle {
       }
     }
     if (!frame.finish()) {
-      // The watchdog already reported this call; an interrupt it caused is no news.
+      // The watchdog already reported this call; an interrupt it caused is no news, nor an
+      // exception that interrupt provoked. An Error is: an OutOfMemoryError thrown late may be why
+      // the call overran, and the time-out alone would hide it.
       Thread.interrupted();
+      if (thrown instanceof Error) {
+        if (quiet) {
+          log.warn("{} {} threw after its time limit during clean-up: {}", plugin, method, detail);
+        } else {
+          failures.failedAfterTimeout(plugin, method, hr, detail, frame.limitMillis);
+        }
+      }
       return HResult.E_TIMEOUT;
     }
     // A refused call (System.exit, reflection into the host) was reported as it was refused; what

@@ -29,7 +29,9 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.PluginSettings;
+import org.authhost.host.config.PublishingPointConfig;
 import org.authhost.host.containment.Containment;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.Scheduler;
@@ -68,6 +70,10 @@ public final class PluginHost extends LifeCycle {
   private volatile Map<String, HostedPlugin> plugins = Map.of();
 
   private volatile Offer offer;
+
+  /** How the plug-ins stop in bounded time. */
+  private final BoundedStop stop;
+
   private final List<PluginProblem> problems = new CopyOnWriteArrayList<>();
 
   @Inject
@@ -88,6 +94,7 @@ public final class PluginHost extends LifeCycle {
     this.events = events;
     this.tokens = tokens;
     this.scheduler = scheduler;
+    this.stop = new BoundedStop(guard, events);
   }
 
   @Override
@@ -193,7 +200,43 @@ public final class PluginHost extends LifeCycle {
     } finally {
       starters.shutdown();
     }
-    log.info("{} plug-in(s) loaded, {} refused", plugins.size(), problems.size());
+    log.info("{}", counts().describe());
+    warnAboutSecondAnonymous();
+  }
+
+  /**
+   * A publishing point offers at most one anonymous plug-in, the first of them in its own list (WMS
+   * offers one anonymous logon): a point that lists more is told at start, naming the point, the
+   * one offered and the fix, instead of ignoring the others in silence.
+   */
+  private void warnAboutSecondAnonymous() {
+    for (PublishingPointConfig point : config.publishingPoints()) {
+      List<String> anonymous =
+          point.plugins().stream()
+              .filter(
+                  id -> {
+                    HostedPlugin p = plugins.get(id);
+                    return p != null
+                        && AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS);
+                  })
+              .toList();
+      if (anonymous.size() > 1) {
+        events.host(
+            EventLevel.WARNING,
+            HostEvents.HOST,
+            HResult.E_INVALIDARG,
+            "publishing point '"
+                + point.name()
+                + "' lists "
+                + anonymous.size()
+                + " anonymous plug-ins ("
+                + String.join(", ", anonymous)
+                + "); only '"
+                + anonymous.get(0)
+                + "', the first listed, is offered there. Fix: list one anonymous plug-in in"
+                + " the point's \"plugins\" in host.json, or give each its own publishing point");
+      }
+    }
   }
 
   @Override
@@ -207,22 +250,23 @@ public final class PluginHost extends LifeCycle {
     }
   }
 
-  /** Disables and shuts down every plug-in, last first, and forgets them. */
+  /**
+   * The first step of a stop, taken while the fronts still answer (see {@code AuthHost}): no
+   * plug-in takes a new call that may block, and every call waiting for one of its threads is
+   * answered at once (503 with {@code Retry-After}) instead of running for a client the stop is
+   * about to cut off; the calls in progress have their grace from now. Idempotent; the stop takes
+   * this step itself if no one took it before.
+   */
+  public void stopTakingCalls() {
+    stop.stopTakingCalls(plugins.values());
+  }
+
+  /** Disables and shuts down every plug-in, last first, in bounded time, and forgets them. */
   private void stopPlugins() {
     List<HostedPlugin> reverse = new ArrayList<>(plugins.values());
     Collections.reverse(reverse);
+    Set<HostedPlugin> abandoned = stop.disableAndShutDown(reverse);
     for (HostedPlugin plugin : reverse) {
-      plugin.heartbeat(null);
-      // Calls still waiting for a thread can serve no one now: answered at once, not run.
-      plugin.bulkhead().stop();
-      if (plugin.isEnabled()) {
-        // Out of service first, so a failing DisablePlugin is not answered with another one.
-        plugin.disabled();
-        guard.callAsync(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()).join();
-      }
-      if (plugin.initialized()) {
-        guard.callAsync(plugin, SHUTDOWN_PLUGIN, () -> plugin.instance().shutdown()).join();
-      }
       eventLog.unregister(plugin);
       int leaked = tokens.closeAllOwnedBy(plugin.id());
       if (leaked > 0) {
@@ -230,6 +274,11 @@ public final class PluginHost extends LifeCycle {
             "{} left {} token handle(s) open at shutdown; the host closed them", plugin, leaked);
       }
       plugin.unloaded();
+      if (abandoned.contains(plugin)) {
+        // A thread still in its code would fail at its next class load, and report that as a
+        // failure of the plug-in; the loader goes with the process.
+        continue;
+      }
       try {
         plugin.classLoader().close();
       } catch (IOException e) {
@@ -238,6 +287,14 @@ public final class PluginHost extends LifeCycle {
     }
     plugins = Map.of();
     problems.clear();
+  }
+
+  /**
+   * What is still running in plug-in code now, one line per plug-in ({@code plug-in 'x':
+   * Authenticate (2 calls)}): what a stop that overran its bound leaves behind.
+   */
+  public List<String> callsInProgress() {
+    return stop.callsInProgress();
   }
 
   /** The call guard, for tests that drive its watchdog with a fake clock. */
@@ -271,6 +328,28 @@ public final class PluginHost extends LifeCycle {
     return views;
   }
 
+  /** How many plug-ins are loaded and enabled, and how many files were refused. */
+  public PluginCounts counts() {
+    int loaded = 0;
+    int enabled = 0;
+    Set<Path> refused = new LinkedHashSet<>();
+    for (HostedPlugin p : plugins.values()) {
+      if ((p.status() & PluginStatus.LOADED) != 0) {
+        loaded++;
+      } else {
+        // Its file was read but its class could not be made: refused as much as a bad JAR.
+        refused.add(p.descriptor().file());
+      }
+      if (p.isEnabled()) {
+        enabled++;
+      }
+    }
+    // One problem each for those (their failure event), and each refused file's own.
+    int problemCount = refused.size() + problems.size();
+    problems.forEach(problem -> refused.add(problem.file()));
+    return new PluginCounts(loaded, enabled, refused.size(), problemCount);
+  }
+
   /** One plug-in's view. */
   public Optional<PluginView> plugin(String id) {
     return plugins().stream().filter(v -> v.id().equals(id)).findFirst();
@@ -278,9 +357,11 @@ public final class PluginHost extends LifeCycle {
 
   /**
    * The authentication plug-ins a client may be offered, in WMS selection order: those flagged
-   * anonymous first (only the first of them), then the others, each group in configured order. A
-   * plug-in in error is never among them, nor one with a call past its time limit: the host fails
-   * closed.
+   * anonymous first, then the others, each group in configured order. Each publishing point offers
+   * at most one of the anonymous ones (see {@code AuthenticationDriver}): the first in its own
+   * list, or in this order where it names none; a plug-in filtered out here could never be that
+   * one. A plug-in in error is never among them, nor one with a call past its time limit: the host
+   * fails closed.
    */
   public List<PluginView> offeredAuthenticationPlugins() {
     Map<String, HostedPlugin> now = plugins;
@@ -303,8 +384,7 @@ public final class PluginHost extends LifeCycle {
       (AuthenticationFlags.has(next.flags()[i], AuthenticationFlags.ANONYMOUS) ? anonymous : others)
           .add(p.view());
     }
-    List<PluginView> offered =
-        new ArrayList<>(anonymous.isEmpty() ? List.of() : List.of(anonymous.get(0)));
+    List<PluginView> offered = new ArrayList<>(anonymous);
     offered.addAll(others);
     next = next.with(List.copyOf(offered));
     offer = next;
@@ -513,7 +593,7 @@ public final class PluginHost extends LifeCycle {
               descriptor.id(),
               descriptor.file(),
               HResult.E_BAD_FORMAT,
-              "the JAR could not be copied to the work folder (" + e + ")",
+              "the JAR could not be copied to the work folder (" + ThrowableText.of(e) + ")",
               "check that the file is complete and that "
                   + config.dataDirectory()
                   + " is writable"));
@@ -538,7 +618,11 @@ public final class PluginHost extends LifeCycle {
               descriptor.id(),
               descriptor.file(),
               HResult.NS_E_PLUGIN_CLSID_INVALID,
-              "entry-point " + descriptor.entryPoint() + " cannot be used (" + e + ")",
+              "entry-point "
+                  + descriptor.entryPoint()
+                  + " cannot be used ("
+                  + ThrowableText.of(e)
+                  + ")",
               "set entry-point to a public class with a public no-argument constructor that implements "
                   + "org.authhost.api.BasicPlugin, packaged in this JAR"));
       return null;
@@ -555,9 +639,12 @@ public final class PluginHost extends LifeCycle {
                     instance.set((BasicPlugin) constructor.newInstance());
                     return HResult.S_OK;
                   } catch (InvocationTargetException e) {
-                    throw e.getCause() instanceof Exception ex
-                        ? ex
-                        : new RuntimeException(e.getCause());
+                    // What the constructor threw, as it threw it: an Error stays an Error, so
+                    // the event names it and its cause rather than a wrapper.
+                    if (e.getCause() instanceof Error error) {
+                      throw error;
+                    }
+                    throw e.getCause() instanceof Exception ex ? ex : e;
                   }
                 })
             .join();
@@ -605,6 +692,20 @@ public final class PluginHost extends LifeCycle {
     if (hr.succeeded() && (protocol.get() == null || protocol.get().isBlank())) {
       guard.failed(
           plugin, "GetProtocolName", HResult.E_POINTER, "GetProtocolName gave no protocol name");
+      return false;
+    }
+    if (hr.succeeded() && !ProtocolName.isValid(protocol.get())) {
+      guard.failed(
+          plugin,
+          "GetProtocolName",
+          HResult.E_INVALIDARG,
+          "GetProtocolName gave \""
+              + ControlCharacters.escape(protocol.get())
+              + "\", which is not an RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~ only),"
+              + " so no client could choose it; the plug-in in "
+              + plugin.descriptor().file()
+              + " is not enabled. Fix: have GetProtocolName give the scheme name alone, as"
+              + " clients write it in the Authorization header (e.g. Basic)");
       return false;
     }
     if (hr.succeeded()) {
@@ -678,5 +779,10 @@ public final class PluginHost extends LifeCycle {
     } catch (IOException ignored) {
       // Nothing was loaded from it.
     }
+  }
+
+  @Override
+  public String toString() {
+    return "the plug-in host{" + state() + "}";
   }
 }

@@ -20,6 +20,7 @@ import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.events.EventLogStore;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
@@ -176,6 +177,20 @@ class BulkheadTest extends HostTestBase {
       assertEquals(HResult.NS_E_NO_NEW_CONNECTIONS, call.join().hresult());
     }
     assertFalse(running.isDone(), "the call in progress keeps its thread; it is a daemon");
+    List<String> last =
+        EventLogStore.openReader(host.config().eventLog().directory())
+            .query(EventQuery.all())
+            .stream()
+            .map(EventRecord::text)
+            .toList();
+    assertEquals(
+        List.of(
+            "host stopping: plug-in 'slow' did not return from Authenticate; the stop abandoned it"
+                + " and goes on without waiting. Fix: have the plug-in return from its calls,"
+                + " DisablePlugin and ShutdownPlugin within 1500 ms of a stop",
+            "host stopped"),
+        last.subList(last.size() - 2, last.size()),
+        "the stop waited its grace, then went on and said what it left behind");
     gate.countDown();
     running.get(5, TimeUnit.SECONDS);
   }

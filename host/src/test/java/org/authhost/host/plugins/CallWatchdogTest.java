@@ -26,7 +26,14 @@ class CallWatchdogTest {
   private CallFrame enter(String method) {
     CallWatchdog.Slot slot = watchdog.slot();
     CallFrame frame =
-        new CallFrame(null, method, clock.nanoTime() + LIMIT.toNanos(), slot.current, null, false);
+        new CallFrame(
+            null,
+            method,
+            clock.nanoTime() + LIMIT.toNanos(),
+            LIMIT.toMillis(),
+            slot.current,
+            null,
+            false);
     slot.current = frame;
     return frame;
   }
@@ -83,7 +90,14 @@ class CallWatchdogTest {
             });
     CallWatchdog.Slot slot = running.slot();
     slot.current =
-        new CallFrame(null, "Authenticate", clock.nanoTime() + LIMIT.toNanos(), null, null, false);
+        new CallFrame(
+            null,
+            "Authenticate",
+            clock.nanoTime() + LIMIT.toNanos(),
+            LIMIT.toMillis(),
+            null,
+            null,
+            false);
     running.start();
     try {
       clock.advance(LIMIT.plusNanos(1));

@@ -121,6 +121,40 @@ class DescriptorReaderTest {
         old.problems().get(0).message());
   }
 
+  @Test
+  void everyProblemOfADescriptorIsARowOfItsOwnWithItsFixAndARepeatedKeyHidesNone()
+      throws IOException {
+    Path jar = raw("id=a\nid=b\nversion=one\napi-version=1.0\nentrypoint=org.example.Plugin\n");
+
+    DescriptorReader.Result result = DescriptorReader.read(jar);
+
+    assertNull(result.descriptor());
+    assertEquals(
+        List.of(
+            "META-INF/authhost-plugin.properties: sets 'id' more than once",
+            "META-INF/authhost-plugin.properties: unknown key 'entrypoint'",
+            "META-INF/authhost-plugin.properties: required key 'entry-point' is missing",
+            "META-INF/authhost-plugin.properties: version 'one' is not valid"),
+        result.problems().stream().map(PluginProblem::message).toList());
+    for (PluginProblem p : result.problems()) {
+      assertEquals("plugin/bad-descriptor", p.id());
+      assertEquals(jar, p.file());
+      assertEquals("a", p.pluginId());
+      assertTrue(p.describe().startsWith("[plugin/bad-descriptor] " + jar + ": "), p.describe());
+      assertTrue(p.describe().contains(". Fix: "), p.describe());
+    }
+  }
+
+  private Path raw(String descriptor) throws IOException {
+    Path jar = Files.createTempFile(dir, "plugin", ".jar");
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {
+      zip.putNextEntry(new ZipEntry(PluginDescriptor.PATH));
+      zip.write(descriptor.getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    return jar;
+  }
+
   private Path jar(String id) throws IOException {
     return jar(id, "1.0", "");
   }

@@ -21,6 +21,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.Sid;
 import org.authhost.host.AuthHost;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.DiagnosticType;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
@@ -452,5 +453,107 @@ class MisbehavingPluginTest extends HostTestBase {
     assertEquals(outcome.accountName(), outcome.logicalUserId());
     assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, view("noaccount").status());
     assertTrue(eventsAbout("noaccount").isEmpty());
+  }
+
+  @Test
+  void anErrorThrownAfterTheTimeLimitIsStillRecordedByName() throws Exception {
+    String prefix = "authhost.test." + UUID.randomUUID() + ".";
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch gate = new CountDownLatch(1);
+    System.getProperties().put(prefix + "entered", inside);
+    System.getProperties().put(prefix + "gate", gate);
+    try {
+      PluginJar.of("lateerror", "org.authhost.testplugins.lateerror.LateErrorPlugin")
+          .writeTo(root.resolve("plugins"), "lateerror.jar");
+      startHost(
+          "\"settings\": { \"lateerror\": { \"properties\": { \"entered\": \""
+              + prefix
+              + "entered\", \"gate\": \""
+              + prefix
+              + "gate\" } } }");
+      CompletableFuture<AuthenticationOutcome> answer = authenticateLater("lateerror");
+      assertTrue(inside.await(5, TimeUnit.SECONDS), "Authenticate was called");
+      clock.advance(LIMIT.plusNanos(1));
+      assertEquals(1, watchdog().check(clock.nanoTime()));
+      assertEquals(HResult.E_TIMEOUT, answer.get(5, TimeUnit.SECONDS).hresult());
+
+      gate.countDown(); // now it throws OutOfMemoryError, long after its time limit
+
+      // Written by the plug-in's own thread as the call ends, which nothing else signals.
+      long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (eventsAbout("lateerror").size() < 2 && System.nanoTime() < bound) {
+        Thread.onSpinWait();
+      }
+      List<EventRecord> events = eventsAbout("lateerror");
+      assertEquals(2, events.size(), events.toString());
+      assertTrue(events.get(0).text().contains("did not return within 500 ms"), events.toString());
+      EventRecord late = events.get(1);
+      assertEquals(EventLevel.ERROR, late.level());
+      assertEquals(HResult.E_OUTOFMEMORY, late.hresult());
+      assertTrue(
+          late.text()
+              .startsWith(
+                  "plug-in 'lateerror' failed in Authenticate after its time limit of 500 ms had"
+                      + " passed (already reported as a time-out): Authenticate threw"
+                      + " java.lang.OutOfMemoryError: Java heap space. Fix: "),
+          late.text());
+      assertEquals(HResult.E_TIMEOUT, view("lateerror").errorCode(), "what took it out of service");
+    } finally {
+      gate.countDown();
+      System.getProperties().keySet().removeIf(k -> k.toString().startsWith(prefix));
+    }
+  }
+
+  @Test
+  void aFailedStaticInitializerIsReportedWithItsCause() throws Exception {
+    start("badstatic", "org.authhost.testplugins.badstatic.BadStaticPlugin");
+
+    PluginView v = view("badstatic");
+    assertEquals(PluginStatus.ERROR, v.status() & PluginStatus.ERROR);
+    List<EventRecord> events = eventsAbout("badstatic");
+    assertEquals(1, events.size(), events.toString());
+    assertTrue(
+        events
+            .get(0)
+            .text()
+            .contains(
+                "threw java.lang.ExceptionInInitializerError, caused by"
+                    + " java.lang.IllegalStateException: no licence file in plugin-data/badstatic"),
+        events.get(0).text());
+    assertTrue(v.errorText().contains("no licence file"), v.errorText());
+  }
+
+  @Test
+  void aProtocolNameThatIsNoTokenKeepsThePluginOutOfServiceAndNoControlCharacterIsKeptRaw()
+      throws Exception {
+    PluginJar.of("crlf", "org.authhost.testplugins.crlf.CrlfPlugin")
+        .writeTo(root.resolve("plugins"), "crlf.jar");
+
+    startHost(
+        "\"settings\": { \"crlf\": { \"properties\": { \"protocol\": \"Bad\\r\\nX-Injected: 1\" } } }");
+
+    PluginView v = view("crlf");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status(), "never shown enabled");
+    assertEquals(HResult.E_INVALIDARG, v.errorCode());
+    assertTrue(host.plugins().offeredAuthenticationPlugins().isEmpty());
+    List<EventRecord> events = eventsAbout("crlf");
+    assertTrue(
+        events.stream()
+            .anyMatch(e -> e.text().equals("line one\\r\\n#99 forged ERROR line\\u001b[2J")),
+        events.toString());
+    EventRecord refusal =
+        events.stream().filter(e -> e.level() == EventLevel.ERROR).findFirst().orElseThrow();
+    assertTrue(
+        refusal
+                .text()
+                .contains(
+                    "GetProtocolName gave \"Bad\\r\\nX-Injected: 1\", which is not an RFC 9110"
+                        + " token")
+            && refusal.text().contains(root.resolve("plugins").resolve("crlf.jar").toString()),
+        refusal.text());
+    for (EventRecord e : events) {
+      assertFalse(ControlCharacters.hasAny(e.text()), e.text());
+    }
+    assertFalse(ControlCharacters.hasAny(v.errorText()), v.errorText());
   }
 }

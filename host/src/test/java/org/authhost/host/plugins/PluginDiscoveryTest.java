@@ -73,6 +73,17 @@ class PluginDiscoveryTest extends HostTestBase {
     assertEquals(PluginStatus.ERROR, dup.status());
     assertEquals(HResult.E_DUP_NAME, dup.errorCode());
     assertEquals(9, host.troubleshooting().entriesFor(HostEvents.HOST).size());
+    // Refused files are counted as such, not as plug-ins.
+    assertEquals(new PluginCounts(1, 1, 9, 9), host.plugins().counts());
+    assertTrue(
+        host.eventLog().query(EventQuery.all()).stream()
+            .anyMatch(
+                e ->
+                    e.text()
+                        .startsWith(
+                            "host ready: 1 plug-in(s) loaded (1 enabled), 9 file(s) refused (9"
+                                + " problem(s), see the events), admin endpoint on port ")),
+        "the summary");
     assertEquals(
         List.of("good"),
         host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList());
