@@ -29,7 +29,7 @@ public final class EarlyClosePlugin extends TestPlugin {
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    flags.set(AuthenticationFlags.CHALLENGE_FIRST);
+    flags.set(AuthenticationFlags.CHALLENGE_FIRST | AuthenticationFlags.CONNECTION_BOUND);
     return HResult.S_OK;
   }
 
