@@ -119,7 +119,7 @@ final class PluginGuard extends LifeCycle {
 
   /** Calls plug-in code on this thread; a failure is recorded before this returns. */
   HResult call(HostedPlugin plugin, String method, PluginCall call) {
-    return guarded(plugin, method, call, null, false, false);
+    return guarded(plugin, method, call, null, false, Answers.SUCCESS);
   }
 
   /**
@@ -127,7 +127,7 @@ final class PluginGuard extends LifeCycle {
    * {@code onTimeout} (e.g. to answer the client) while this thread stays stuck in the plug-in.
    */
   HResult call(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
-    return guarded(plugin, method, call, onTimeout, false, false);
+    return guarded(plugin, method, call, onTimeout, false, Answers.SUCCESS);
   }
 
   /**
@@ -135,7 +135,23 @@ final class PluginGuard extends LifeCycle {
    * but not recorded as a failure (the SDK sample answers {@code GetImpersonationAccountName} so).
    */
   HResult callOptional(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
-    return guarded(plugin, method, call, onTimeout, false, true);
+    return guarded(plugin, method, call, onTimeout, false, Answers.NOT_IMPLEMENTED);
+  }
+
+  /**
+   * Like {@link #call}, for a question whose failing HRESULT is a legitimate answer (e.g. {@code
+   * GetImpersonationToken} on a released context, which must answer {@code SEC_E_INVALID_HANDLE}):
+   * only a throw, a null or a time-out is recorded as a failure.
+   */
+  HResult callForAnswer(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
+    return guarded(plugin, method, call, onTimeout, false, Answers.ANY);
+  }
+
+  /** Which HRESULTs a call may return without failing. */
+  private enum Answers {
+    SUCCESS,
+    NOT_IMPLEMENTED,
+    ANY
   }
 
   /**
@@ -189,7 +205,12 @@ final class PluginGuard extends LifeCycle {
         () ->
             result.complete(
                 guarded(
-                    plugin, method, call, () -> result.complete(HResult.E_TIMEOUT), quiet, false));
+                    plugin,
+                    method,
+                    call,
+                    () -> result.complete(HResult.E_TIMEOUT),
+                    quiet,
+                    Answers.SUCCESS));
     ThreadPoolExecutor pool = lifeCycle;
     try {
       if (pool == null) {
@@ -329,7 +350,7 @@ final class PluginGuard extends LifeCycle {
       PluginCall call,
       Runnable onTimeout,
       boolean quiet,
-      boolean optional) {
+      Answers answers) {
     CallWatchdog.Slot slot = watchdog.slot();
     CallFrame frame =
         new CallFrame(
@@ -345,7 +366,9 @@ final class PluginGuard extends LifeCycle {
       if (hr == null) {
         hr = HResult.E_POINTER;
         detail = method + " returned null instead of an HResult";
-      } else if (!hr.succeeded() && !(optional && hr.equals(HResult.E_NOTIMPL))) {
+      } else if (!hr.succeeded()
+          && answers != Answers.ANY
+          && !(answers == Answers.NOT_IMPLEMENTED && hr.equals(HResult.E_NOTIMPL))) {
         detail = method + " returned " + hr;
       }
     } catch (Throwable e) {

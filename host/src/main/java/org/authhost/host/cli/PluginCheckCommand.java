@@ -1,0 +1,94 @@
+package org.authhost.host.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.authhost.host.kit.ContractCheck;
+import org.authhost.host.kit.ContractReport;
+import org.authhost.host.kit.KitOptions;
+import org.authhost.host.kit.RuleResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code authhost plugins check FILE}: the contract kit against a plug-in JAR, without a running
+ * host, so an author sees each rule passed or broken after every build.
+ */
+@Command(
+    name = "check",
+    description =
+        "Check a plug-in JAR against every rule of the plug-in contract (the contract test kit),"
+            + " without a running host. Exit 0 if every rule passes, 1 otherwise.")
+final class PluginCheckCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", description = "the plug-in JAR")
+  Path jar;
+
+  @Option(
+      names = "--property",
+      paramLabel = "NAME=VALUE",
+      description = "a named value for the plug-in (its properties in host.json); repeatable")
+  Map<String, String> properties = new LinkedHashMap<>();
+
+  @Option(
+      names = "--account",
+      paramLabel = "NAME=PASSWORD",
+      description = "an account in the kit's throwaway account store; repeatable")
+  Map<String, String> accounts = new LinkedHashMap<>();
+
+  @Option(
+      names = "--blobs",
+      description =
+          "how many malformed and random client blobs to send (default: ${DEFAULT-VALUE})")
+  int blobs = KitOptions.defaults().blobs();
+
+  @Option(
+      names = "--seed",
+      description = "the seed of the random blobs, to repeat a run (default: ${DEFAULT-VALUE})")
+  long seed = KitOptions.DEFAULT_SEED;
+
+  @Option(
+      names = "--call-timeout-ms",
+      description = "the host's limit for one call into the plug-in (default: ${DEFAULT-VALUE})")
+  long callTimeoutMillis = KitOptions.defaults().callTimeout().toMillis();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("no plug-in JAR at " + jar);
+    }
+    KitOptions options =
+        KitOptions.defaults()
+            .withBlobs(blobs)
+            .withSeed(seed)
+            .withTimeouts(
+                Duration.ofMillis(callTimeoutMillis), KitOptions.defaults().callbackTimeout());
+    for (var p : properties.entrySet()) {
+      options = options.withProperty(p.getKey(), p.getValue());
+    }
+    for (var a : accounts.entrySet()) {
+      options = options.withAccount(a.getKey(), a.getValue());
+    }
+    ContractReport report = ContractCheck.run(jar.toAbsolutePath().normalize(), options);
+    var out = spec.commandLine().getOut();
+    out.println(
+        "plug-in '" + report.pluginId() + "' (" + report.jar() + "), blob seed " + report.seed());
+    for (RuleResult r : report.results()) {
+      out.println(r.describe());
+    }
+    long broken = report.failures().size();
+    out.println(
+        broken == 0
+            ? "all " + report.results().size() + " rules passed"
+            : broken + " of " + report.results().size() + " rules broken");
+    out.flush();
+    return broken == 0 ? 0 : 1;
+  }
+}
