@@ -1,5 +1,7 @@
 package org.authhost.host.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import org.authhost.host.kit.ContractCheck;
 import org.authhost.host.kit.ContractReport;
 import org.authhost.host.kit.KitOptions;
 import org.authhost.host.kit.RuleResult;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,6 +62,26 @@ final class PluginCheckCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /**
+   * The kit's throwaway host would echo every event (thousands, for the random blobs) to the
+   * console; the report below is the output, and it names what the host recorded.
+   */
+  private static Runnable quietHostLogging() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext logback)) {
+      return () -> {};
+    }
+    ch.qos.logback.classic.Logger host = logback.getLogger("org.authhost");
+    ch.qos.logback.classic.Logger events = logback.getLogger("authhost.events");
+    Level hostLevel = host.getLevel();
+    Level eventsLevel = events.getLevel();
+    host.setLevel(Level.OFF);
+    events.setLevel(Level.OFF);
+    return () -> {
+      host.setLevel(hostLevel);
+      events.setLevel(eventsLevel);
+    };
+  }
+
   @Override
   public Integer call() {
     if (!Files.isRegularFile(jar)) {
@@ -76,7 +99,13 @@ final class PluginCheckCommand implements Callable<Integer> {
     for (var a : accounts.entrySet()) {
       options = options.withAccount(a.getKey(), a.getValue());
     }
-    ContractReport report = ContractCheck.run(jar.toAbsolutePath().normalize(), options);
+    Runnable restoreLogging = quietHostLogging();
+    ContractReport report;
+    try {
+      report = ContractCheck.run(jar.toAbsolutePath().normalize(), options);
+    } finally {
+      restoreLogging.run();
+    }
     var out = spec.commandLine().getOut();
     out.println(
         "plug-in '" + report.pluginId() + "' (" + report.jar() + "), blob seed " + report.seed());

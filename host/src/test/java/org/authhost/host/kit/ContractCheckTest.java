@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.ThrowawayKdc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +110,23 @@ class ContractCheckTest {
   @Test
   void theNtlmPluginPassesEveryRule() {
     assertAllPass(ContractCheck.run(PluginJar.builtinPlugin("authhost-plugin-ntlm.jar")));
+  }
+
+  @Test
+  void theNegotiatePluginPassesEveryRule() throws Exception {
+    // Skipped without MIT Kerberos, as the Negotiate serving test is.
+    ThrowawayKdc kdc = ThrowawayKdc.start(dir.resolve("kdc"));
+    try {
+      assertAllPass(
+          ContractCheck.run(
+              PluginJar.builtinPlugin("authhost-plugin-negotiate.jar"),
+              KitOptions.defaults()
+                  .withProperty("servicePrincipal", kdc.servicePrincipal())
+                  .withProperty("keytab", kdc.keytab().toString())
+                  .withProperty("krb5Config", kdc.krb5Conf().toString())));
+    } finally {
+      kdc.close();
+    }
   }
 
   @Test
