@@ -2,10 +2,14 @@ package org.authhost.host.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.authhost.host.kit.ContractCheck;
@@ -45,6 +49,14 @@ final class PluginCheckCommand implements Callable<Integer> {
   Map<String, String> accounts = new LinkedHashMap<>();
 
   @Option(
+      names = "--response",
+      paramLabel = "BLOB",
+      description =
+          "the client's response for the next leg, to reach SUCCESS and check the token rules there:"
+              + " text sent as UTF-8, or base64:... for binary; repeat for each leg")
+  List<String> responses = new ArrayList<>();
+
+  @Option(
       names = "--blobs",
       description =
           "how many malformed and random client blobs to send (default: ${DEFAULT-VALUE})")
@@ -82,6 +94,17 @@ final class PluginCheckCommand implements Callable<Integer> {
     };
   }
 
+  private static byte[] blob(String response) {
+    if (response.startsWith("base64:")) {
+      try {
+        return Base64.getDecoder().decode(response.substring("base64:".length()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--response " + response + " is not valid base64");
+      }
+    }
+    return response.getBytes(StandardCharsets.UTF_8);
+  }
+
   @Override
   public Integer call() {
     if (!Files.isRegularFile(jar)) {
@@ -98,6 +121,10 @@ final class PluginCheckCommand implements Callable<Integer> {
     }
     for (var a : accounts.entrySet()) {
       options = options.withAccount(a.getKey(), a.getValue());
+    }
+    if (!responses.isEmpty()) {
+      List<byte[]> legs = responses.stream().map(PluginCheckCommand::blob).toList();
+      options = options.withClient((leg, challenge) -> leg < legs.size() ? legs.get(leg) : null);
     }
     Runnable restoreLogging = quietHostLogging();
     ContractReport report;

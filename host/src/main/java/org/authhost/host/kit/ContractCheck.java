@@ -528,7 +528,8 @@ public final class ContractCheck {
         if (o == null || o.result() != AuthenticationResult.SUCCESS) {
           return "success path not exercised: "
               + (options.client() == null
-                  ? "an empty blob does not succeed and no client was given (KitOptions.withClient)"
+                  ? "an empty blob does not succeed and no client was given (KitOptions.withClient,"
+                      + " or --response on the command line)"
                   : "the client did not reach SUCCESS (last answer "
                       + (o == null ? "none" : o.result() + " " + o.hresult())
                       + ")");

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import org.authhost.host.Main;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,22 @@ class PluginCheckCommandTest {
       assertTrue(run.out().contains("PASS " + rule.id() + ": "), run.out());
     }
     assertTrue(run.out().contains("all 9 rules passed"), run.out());
+  }
+
+  @Test
+  void responsesGivenOnTheCommandLineReachSuccessAndTheTokenRulesThere() {
+    Run run =
+        check(
+            PluginJar.builtinPlugin("authhost-plugin-basic.jar").toString(),
+            "--account",
+            "alice=pw-alice",
+            "--response",
+            Base64.getEncoder().encodeToString("alice:pw-alice".getBytes(StandardCharsets.UTF_8)),
+            "--blobs",
+            "300");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("PASS KIT-TOKEN-OWNERSHIP: SUCCESS: the same handle"), run.out());
   }
 
   @Test
