@@ -43,6 +43,9 @@ import org.authhost.host.plugins.PluginView;
  *
  * <p>The kit never hangs: every call into the plug-in runs under the host's own time limits, and
  * the kit gives up on an answer the host itself did not give within a bound, naming the call.
+ *
+ * <p>WMS counterpart: none; WMS had no way to check a plug-in before a server loaded it. The rules
+ * are the WMS SDK's and SSPI's, each {@link Rule} naming its page.
  */
 public final class ContractCheck {
   private static final int SHOWN = 5;

@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The kit's verdict on one plug-in JAR: one {@link RuleResult} per {@link Rule}, in rule order.
+ * The kit's verdict on one plug-in JAR: one {@link RuleResult} per {@link Rule}, in rule order. WMS
+ * counterpart: what {@code IWMSPlugin.Status}, {@code ErrorCode} and the troubleshooting list would
+ * have shown an operator after the fact.
  *
  * @param jar the JAR checked
  * @param pluginId the id its descriptor declares (the file name if it has none)
