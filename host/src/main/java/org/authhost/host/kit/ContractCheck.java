@@ -185,9 +185,18 @@ public final class ContractCheck {
       }
       Scenario s = new Scenario(host);
       s.run(Rule.LIFECYCLE, s::lifecycle);
-      s.run(Rule.CALLBACK_ONCE, s::callbacks);
-      s.run(Rule.TOKEN_OWNERSHIP, s::tokens);
-      s.run(Rule.MALFORMED_INPUT, s::malformed);
+      if (host.plugins().plugin(pluginId).map(v -> !v.protocol().isEmpty()).orElse(false)) {
+        s.run(Rule.CALLBACK_ONCE, s::callbacks);
+        s.run(Rule.TOKEN_OWNERSHIP, s::tokens);
+        s.run(Rule.MALFORMED_INPUT, s::malformed);
+      } else {
+        for (Rule r : List.of(Rule.CALLBACK_ONCE, Rule.TOKEN_OWNERSHIP, Rule.MALFORMED_INPUT)) {
+          checked.put(
+              r,
+              "not an authentication plug-in (no AuthenticationPlugin, IWMSAuthenticationPlugin):"
+                  + " no Authenticate to check");
+        }
+      }
       long mark = host.events().lastRecordNumber();
       host.stopPlugins();
       s.breachesSince(mark, Rule.LIFECYCLE);
