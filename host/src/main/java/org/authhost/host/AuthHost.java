@@ -99,6 +99,15 @@ public final class AuthHost extends ContainerLifeCycle {
     return injector.getInstance(AuthHost.class);
   }
 
+  /**
+   * The host's services without the host itself: nothing is created until asked for, so no port is
+   * opened. The contract kit drives one plug-in through them (its {@code PluginHost}, event log and
+   * token table), exactly as a running host would.
+   */
+  public static Injector services(HostConfig config) {
+    return Guice.createInjector(Stage.DEVELOPMENT, new HostModule(config));
+  }
+
   @Override
   protected void doStart() throws Exception {
     super.doStart();

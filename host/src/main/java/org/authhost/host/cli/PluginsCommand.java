@@ -16,8 +16,14 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "plugins",
-    description = "List the running host's plug-ins, or enable or disable one.",
-    subcommands = {PluginsCommand.Enable.class, PluginsCommand.Disable.class})
+    description =
+        "List the running host's plug-ins, enable or disable one, or check a plug-in JAR against"
+            + " the plug-in contract.",
+    subcommands = {
+      PluginsCommand.Enable.class,
+      PluginsCommand.Disable.class,
+      PluginCheckCommand.class
+    })
 final class PluginsCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
 

@@ -295,6 +295,37 @@ public final class AuthenticationSession implements AutoCloseable {
     return hr;
   }
 
+  /**
+   * {@code GetImpersonationToken} on this session's context, as a consumer of the token (an ACL
+   * check, the contract kit) asks it, also after a failed leg or after {@link #release()}, where
+   * the SSPI rule wants a failing HRESULT ({@code SEC_E_INVALID_HANDLE} once released). Guarded
+   * like every call and run where the plug-in's calls run; the plug-in's answer is not judged here.
+   *
+   * @return the HRESULT; {@code SEC_E_NO_IMPERSONATION} (without calling) before the first leg
+   *     created a context; {@code E_TIMEOUT} past the time limit
+   */
+  public CompletableFuture<HResult> askImpersonationToken(Out<TokenHandle> out) {
+    AuthenticationContext ctx;
+    synchronized (this) {
+      ctx = context;
+    }
+    if (ctx == null || plugin == null) {
+      return CompletableFuture.completedFuture(HResult.SEC_E_NO_IMPERSONATION);
+    }
+    CompletableFuture<HResult> answer = new CompletableFuture<>();
+    guard.dispatch(
+        plugin,
+        () ->
+            answer.complete(
+                guard.callForAnswer(
+                    plugin,
+                    "GetImpersonationToken",
+                    () -> ctx.getImpersonationToken(out),
+                    () -> answer.complete(HResult.E_TIMEOUT))),
+        () -> answer.complete(refusal()));
+    return answer;
+  }
+
   @Override
   public void close() {
     release();

@@ -127,7 +127,7 @@ final class PluginGuard extends LifeCycle {
 
   /** Calls plug-in code on this thread; a failure is recorded before this returns. */
   HResult call(HostedPlugin plugin, String method, PluginCall call) {
-    return guarded(plugin, method, call, null, false, false, callTimeoutNanos);
+    return guarded(plugin, method, call, null, false, Answers.SUCCESS, callTimeoutNanos);
   }
 
   /**
@@ -135,7 +135,7 @@ final class PluginGuard extends LifeCycle {
    * {@code onTimeout} (e.g. to answer the client) while this thread stays stuck in the plug-in.
    */
   HResult call(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
-    return guarded(plugin, method, call, onTimeout, false, false, callTimeoutNanos);
+    return guarded(plugin, method, call, onTimeout, false, Answers.SUCCESS, callTimeoutNanos);
   }
 
   /**
@@ -143,7 +143,24 @@ final class PluginGuard extends LifeCycle {
    * but not recorded as a failure (the SDK sample answers {@code GetImpersonationAccountName} so).
    */
   HResult callOptional(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
-    return guarded(plugin, method, call, onTimeout, false, true, callTimeoutNanos);
+    return guarded(
+        plugin, method, call, onTimeout, false, Answers.NOT_IMPLEMENTED, callTimeoutNanos);
+  }
+
+  /**
+   * Like {@link #call}, for a question whose failing HRESULT is a legitimate answer (e.g. {@code
+   * GetImpersonationToken} on a released context, which must answer {@code SEC_E_INVALID_HANDLE}):
+   * only a throw, a null or a time-out is recorded as a failure.
+   */
+  HResult callForAnswer(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
+    return guarded(plugin, method, call, onTimeout, false, Answers.ANY, callTimeoutNanos);
+  }
+
+  /** Which HRESULTs a call may return without failing. */
+  private enum Answers {
+    SUCCESS,
+    NOT_IMPLEMENTED,
+    ANY
   }
 
   /**
@@ -213,7 +230,7 @@ final class PluginGuard extends LifeCycle {
                     call,
                     () -> result.complete(HResult.E_TIMEOUT),
                     quiet,
-                    false,
+                    Answers.SUCCESS,
                     limitNanos));
     ThreadPoolExecutor pool = lifeCycle;
     try {
@@ -383,7 +400,7 @@ final class PluginGuard extends LifeCycle {
       PluginCall call,
       Runnable onTimeout,
       boolean quiet,
-      boolean optional,
+      Answers answers,
       long limitNanos) {
     CallWatchdog.Slot slot = watchdog.slot();
     CallFrame frame =
@@ -407,7 +424,9 @@ final class PluginGuard extends LifeCycle {
       if (hr == null) {
         hr = HResult.E_POINTER;
         detail = method + " returned null instead of an HResult";
-      } else if (!hr.succeeded() && !(optional && hr.equals(HResult.E_NOTIMPL))) {
+      } else if (!hr.succeeded()
+          && answers != Answers.ANY
+          && !(answers == Answers.NOT_IMPLEMENTED && hr.equals(HResult.E_NOTIMPL))) {
         detail = method + " returned " + hr;
       }
     } catch (Throwable e) {

@@ -350,6 +350,21 @@ public final class PluginHost extends LifeCycle {
     return new PluginCounts(loaded, enabled, refused.size(), problemCount);
   }
 
+  /**
+   * Why plug-ins were refused at load (descriptor, entry point, duplicate id, ...), oldest first.
+   */
+  public List<PluginProblem> problems() {
+    return List.copyOf(problems);
+  }
+
+  /**
+   * The class loader of a loaded plug-in: who created a thread (its context class loader), and
+   * whether the loader can be collected once the plug-in is unloaded (the contract kit's checks).
+   */
+  public ClassLoader classLoader(String id) {
+    return require(id).classLoader();
+  }
+
   /** One plug-in's view. */
   public Optional<PluginView> plugin(String id) {
     return plugins().stream().filter(v -> v.id().equals(id)).findFirst();

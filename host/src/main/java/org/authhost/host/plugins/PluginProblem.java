@@ -13,7 +13,7 @@ import org.authhost.api.HResult;
  * @param message what is wrong
  * @param fix what the operator should do
  */
-record PluginProblem(
+public record PluginProblem(
     String id, String pluginId, Path file, HResult hresult, String message, String fix) {
 
   /** {@code [plugin/duplicate-id] file: message. Fix: fix}. */

@@ -83,9 +83,13 @@ public class TestPlugin implements BasicPlugin, AuthenticationPlugin {
     return HResult.S_OK;
   }
 
-  /** A context that owns its token and closes it on release. */
+  /**
+   * A context that owns its token and closes it on release: no token before a logon, {@code
+   * SEC_E_INVALID_HANDLE} after release (the SSPI rule the contract kit checks).
+   */
   public class Context implements AuthenticationContext {
     public TokenHandle token;
+    private volatile boolean released;
 
     @Override
     public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> plugin) {
@@ -118,12 +122,19 @@ public class TestPlugin implements BasicPlugin, AuthenticationPlugin {
 
     @Override
     public HResult getImpersonationToken(Out<TokenHandle> out) {
+      if (released) {
+        return HResult.SEC_E_INVALID_HANDLE;
+      }
+      if (token == null) {
+        return HResult.SEC_E_NO_IMPERSONATION;
+      }
       out.set(token);
       return HResult.S_OK;
     }
 
     @Override
     public void release() {
+      released = true;
       if (token != null) {
         server.tokenService().closeHandle(token);
       }

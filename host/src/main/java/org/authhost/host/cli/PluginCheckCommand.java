@@ -1,0 +1,150 @@
+package org.authhost.host.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.authhost.host.kit.ContractCheck;
+import org.authhost.host.kit.ContractReport;
+import org.authhost.host.kit.KitOptions;
+import org.authhost.host.kit.RuleResult;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code authhost plugins check FILE}: the contract kit against a plug-in JAR, without a running
+ * host, so an author sees each rule passed or broken after every build.
+ */
+@Command(
+    name = "check",
+    description =
+        "Check a plug-in JAR against every rule of the plug-in contract (the contract test kit),"
+            + " without a running host. Exit 0 if every rule passes, 1 otherwise.")
+final class PluginCheckCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", description = "the plug-in JAR")
+  Path jar;
+
+  @Option(
+      names = "--property",
+      paramLabel = "NAME=VALUE",
+      description = "a named value for the plug-in (its properties in host.json); repeatable")
+  Map<String, String> properties = new LinkedHashMap<>();
+
+  @Option(
+      names = "--account",
+      paramLabel = "NAME=PASSWORD",
+      description = "an account in the kit's throwaway account store; repeatable")
+  Map<String, String> accounts = new LinkedHashMap<>();
+
+  @Option(
+      names = "--response",
+      paramLabel = "BLOB",
+      description =
+          "the client's response for the next leg, to reach SUCCESS and check the token rules there:"
+              + " text sent as UTF-8, or base64:... for binary; repeat for each leg")
+  List<String> responses = new ArrayList<>();
+
+  @Option(
+      names = "--blobs",
+      description =
+          "how many malformed and random client blobs to send (default: ${DEFAULT-VALUE})")
+  int blobs = KitOptions.defaults().blobs();
+
+  @Option(
+      names = "--seed",
+      description = "the seed of the random blobs, to repeat a run (default: ${DEFAULT-VALUE})")
+  long seed = KitOptions.DEFAULT_SEED;
+
+  @Option(
+      names = "--call-timeout-ms",
+      description = "the host's limit for one call into the plug-in (default: ${DEFAULT-VALUE})")
+  long callTimeoutMillis = KitOptions.defaults().callTimeout().toMillis();
+
+  @Spec CommandSpec spec;
+
+  /**
+   * The kit's throwaway host would echo every event (thousands, for the random blobs) to the
+   * console; the report below is the output, and it names what the host recorded.
+   */
+  private static Runnable quietHostLogging() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext logback)) {
+      return () -> {};
+    }
+    ch.qos.logback.classic.Logger host = logback.getLogger("org.authhost");
+    ch.qos.logback.classic.Logger events = logback.getLogger("authhost.events");
+    Level hostLevel = host.getLevel();
+    Level eventsLevel = events.getLevel();
+    host.setLevel(Level.OFF);
+    events.setLevel(Level.OFF);
+    return () -> {
+      host.setLevel(hostLevel);
+      events.setLevel(eventsLevel);
+    };
+  }
+
+  private static byte[] blob(String response) {
+    if (response.startsWith("base64:")) {
+      try {
+        return Base64.getDecoder().decode(response.substring("base64:".length()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--response " + response + " is not valid base64");
+      }
+    }
+    return response.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public Integer call() {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("no plug-in JAR at " + jar);
+    }
+    KitOptions options =
+        KitOptions.defaults()
+            .withBlobs(blobs)
+            .withSeed(seed)
+            .withTimeouts(
+                Duration.ofMillis(callTimeoutMillis), KitOptions.defaults().callbackTimeout());
+    for (var p : properties.entrySet()) {
+      options = options.withProperty(p.getKey(), p.getValue());
+    }
+    for (var a : accounts.entrySet()) {
+      options = options.withAccount(a.getKey(), a.getValue());
+    }
+    if (!responses.isEmpty()) {
+      List<byte[]> legs = responses.stream().map(PluginCheckCommand::blob).toList();
+      options = options.withClient((leg, challenge) -> leg < legs.size() ? legs.get(leg) : null);
+    }
+    Runnable restoreLogging = quietHostLogging();
+    ContractReport report;
+    try {
+      report = ContractCheck.run(jar.toAbsolutePath().normalize(), options);
+    } finally {
+      restoreLogging.run();
+    }
+    var out = spec.commandLine().getOut();
+    out.println(
+        "plug-in '" + report.pluginId() + "' (" + report.jar() + "), blob seed " + report.seed());
+    for (RuleResult r : report.results()) {
+      out.println(r.describe());
+    }
+    long broken = report.failures().size();
+    out.println(
+        broken == 0
+            ? "all " + report.results().size() + " rules passed"
+            : broken + " of " + report.results().size() + " rules broken");
+    out.flush();
+    return broken == 0 ? 0 : 1;
+  }
+}

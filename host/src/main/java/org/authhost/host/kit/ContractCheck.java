@@ -1,0 +1,707 @@
+package org.authhost.host.kit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.TokenHandle;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.plugins.AuthenticationOutcome;
+import org.authhost.host.plugins.AuthenticationSession;
+import org.authhost.host.plugins.DescriptorCheck;
+import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.plugins.PluginProblem;
+import org.authhost.host.plugins.PluginStatus;
+import org.authhost.host.plugins.PluginView;
+
+/**
+ * The plug-in contract test kit: loads one plug-in JAR through the host's own loading code (its
+ * descriptor reader, staging, class loader and call guard) into a throwaway host of the real
+ * services, drives it through every rule of {@link Rule}, and reports each rule passed or broken
+ * with what the plug-in did and the WMS or SSPI document it breaks.
+ *
+ * <p>The kit never hangs: every call into the plug-in runs under the host's own time limits, and
+ * the kit gives up on an answer the host itself did not give within a bound, naming the call.
+ *
+ * <p>WMS counterpart: none; WMS had no way to check a plug-in before a server loaded it. The rules
+ * are the WMS SDK's and SSPI's, each {@link Rule} naming its page.
+ */
+public final class ContractCheck {
+  private static final int SHOWN = 5;
+  private static final int LEGS = 8;
+
+  private final Path jar;
+  private final KitOptions options;
+  private final Map<Rule, List<String>> breaches = new EnumMap<>(Rule.class);
+  private final Map<Rule, String> checked = new EnumMap<>(Rule.class);
+  private String pluginId;
+  private String notChecked;
+
+  private ContractCheck(Path jar, KitOptions options) {
+    this.jar = jar;
+    this.options = options;
+    for (Rule r : Rule.values()) {
+      breaches.put(r, new ArrayList<>());
+    }
+  }
+
+  /** {@link #run(Path, KitOptions)} with {@link KitOptions#defaults()}. */
+  public static ContractReport run(Path jar) {
+    return run(jar, KitOptions.defaults());
+  }
+
+  /** Checks every rule against the plug-in in {@code jar}. */
+  public static ContractReport run(Path jar, KitOptions options) {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("no plug-in JAR at " + jar);
+    }
+    ContractCheck check = new ContractCheck(jar, options);
+    check.runAll();
+    return check.report();
+  }
+
+  private ContractReport report() {
+    List<RuleResult> results = new ArrayList<>();
+    for (Rule rule : Rule.values()) {
+      List<String> broken = breaches.get(rule);
+      if (!broken.isEmpty()) {
+        String shown = broken.stream().limit(SHOWN).collect(Collectors.joining("; "));
+        results.add(
+            RuleResult.fail(
+                rule,
+                shown
+                    + (broken.size() > SHOWN
+                        ? " (and " + (broken.size() - SHOWN) + " more)"
+                        : "")));
+      } else if (checked.containsKey(rule)) {
+        results.add(RuleResult.pass(rule, checked.get(rule)));
+      } else {
+        results.add(
+            RuleResult.fail(
+                rule,
+                "not checked: "
+                    + (notChecked != null
+                        ? notChecked
+                        : "an earlier check of the plug-in failed")));
+      }
+    }
+    return new ContractReport(jar, pluginId, options.seed(), List.copyOf(results));
+  }
+
+  private void runAll() {
+    DescriptorCheck.Outcome descriptor = DescriptorCheck.of(jar);
+    pluginId = descriptor.pluginId();
+    if (!descriptor.accepted()) {
+      for (PluginProblem p : descriptor.problems()) {
+        breaches.get(Rule.DESCRIPTOR).add(p.message() + " (fix: " + p.fix() + ")");
+      }
+      notChecked = "the host refuses the JAR (" + Rule.DESCRIPTOR.id() + ")";
+      return;
+    }
+    checked.put(
+        Rule.DESCRIPTOR,
+        "id="
+            + pluginId
+            + ", api-version="
+            + descriptor.apiVersion()
+            + ", entry-point="
+            + descriptor.entryPoint()
+            + ", read by the host's own descriptor reader");
+    Set<Thread> before = Leftovers.snapshot();
+    Unloading unloading;
+    try {
+      unloading = exercise(before);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      notChecked = notChecked == null ? "the kit was interrupted" : notChecked;
+      return;
+    } catch (Exception e) {
+      notChecked =
+          notChecked == null ? "the kit could not set up a host for the plug-in: " + e : notChecked;
+      return;
+    }
+    if (unloading == null) {
+      return;
+    }
+    long deadline = System.nanoTime() + options.cleanupBudget().toNanos();
+    try {
+      int tries = unloading.awaitCollected(deadline);
+      if (tries < 0) {
+        breaches
+            .get(Rule.UNLOADABLE)
+            .add(
+                "the class loader of '"
+                    + pluginId
+                    + "' was still reachable "
+                    + options.cleanupBudget().toSeconds()
+                    + " s after ShutdownPlugin and unload, garbage collected again and again:"
+                    + " something still holds one of its classes or objects (a thread it started,"
+                    + " a ThreadLocal, a static registry of the JDK or of a library such as"
+                    + " DriverManager or a shutdown hook)");
+      } else {
+        checked.put(
+            Rule.UNLOADABLE,
+            "the class loader was collected after unload (" + tries + " collection(s))");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      notChecked = "the kit was interrupted";
+    }
+  }
+
+  /**
+   * Everything up to unload; returns the loader's watch, and drops every reference to the plug-in
+   * on the way out so that only the watch is left.
+   */
+  private Unloading exercise(Set<Thread> before) throws Exception {
+    KitHost host = KitHost.create(jar, pluginId, options);
+    ClassLoader loader;
+    try {
+      host.start();
+      loader = loaded(host);
+      if (loader == null) {
+        return null;
+      }
+      Scenario s = new Scenario(host);
+      s.run(Rule.LIFECYCLE, s::lifecycle);
+      if (host.plugins().plugin(pluginId).map(v -> !v.protocol().isEmpty()).orElse(false)) {
+        s.run(Rule.CALLBACK_ONCE, s::callbacks);
+        s.run(Rule.TOKEN_OWNERSHIP, s::tokens);
+        s.run(Rule.MALFORMED_INPUT, s::malformed);
+      } else {
+        for (Rule r : List.of(Rule.CALLBACK_ONCE, Rule.TOKEN_OWNERSHIP, Rule.MALFORMED_INPUT)) {
+          checked.put(
+              r,
+              "not an authentication plug-in (no AuthenticationPlugin, IWMSAuthenticationPlugin):"
+                  + " no Authenticate to check");
+        }
+      }
+      long mark = host.events().lastRecordNumber();
+      host.stopPlugins();
+      s.breachesSince(mark, Rule.LIFECYCLE);
+      if (breaches.get(Rule.ERROR_REPORTED).isEmpty() && notChecked == null) {
+        checked.put(
+            Rule.ERROR_REPORTED,
+            "no call returned NS_E_PLUGIN_ERROR_REPORTED without the plug-in's own event");
+      }
+    } finally {
+      host.close();
+    }
+    host = null;
+    long deadline = System.nanoTime() + options.cleanupBudget().toNanos();
+    List<String> left = Leftovers.of(before, loader, deadline);
+    if (left.isEmpty()) {
+      checked.put(Rule.NO_LEFTOVERS, "no thread of the plug-in alive after ShutdownPlugin");
+    } else {
+      breaches
+          .get(Rule.NO_LEFTOVERS)
+          .add(
+              "still running after ShutdownPlugin and unload: "
+                  + String.join(", ", left)
+                  + "; stop and join every thread, executor and Timer the plug-in started in"
+                  + " ShutdownPlugin (or DisablePlugin)");
+    }
+    return new Unloading(loader);
+  }
+
+  /** The entry point's verdict; the plug-in's class loader once it is constructed, else null. */
+  private ClassLoader loaded(KitHost host) {
+    PluginHost plugins = host.plugins();
+    for (PluginProblem p : plugins.problems()) {
+      breaches.get(Rule.ENTRY_POINT).add(p.message() + " (fix: " + p.fix() + ")");
+    }
+    Optional<PluginView> view = plugins.plugin(pluginId);
+    if (breaches.get(Rule.ENTRY_POINT).isEmpty()
+        && view.isPresent()
+        && (view.get().status() & PluginStatus.LOADED) == 0) {
+      breaches
+          .get(Rule.ENTRY_POINT)
+          .add(
+              "the entry point could not be constructed: "
+                  + view.get().errorText()
+                  + " ("
+                  + view.get().errorCode()
+                  + ")");
+    }
+    if (!breaches.get(Rule.ENTRY_POINT).isEmpty() || view.isEmpty()) {
+      if (view.isEmpty() && breaches.get(Rule.ENTRY_POINT).isEmpty()) {
+        breaches.get(Rule.ENTRY_POINT).add("the host did not load the plug-in");
+      }
+      notChecked = "the plug-in did not load (" + Rule.ENTRY_POINT.id() + ")";
+      return null;
+    }
+    checked.put(
+        Rule.ENTRY_POINT,
+        "loaded in its own class loader and constructed; protocol '"
+            + view.get().protocol()
+            + "', flags "
+            + view.get().flagsText());
+    return plugins.classLoader(pluginId);
+  }
+
+  /** The kit gave up waiting for an answer the host should have given within its own limits. */
+  private static final class KitTimeout extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    KitTimeout(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** A body of checks for one rule; a breach is recorded, not thrown. */
+  @FunctionalInterface
+  private interface Checks {
+    String run() throws Exception;
+  }
+
+  /** The scenarios, run one after the other against the loaded plug-in. */
+  private final class Scenario {
+    private final KitHost host;
+    private final PluginHost plugins;
+    private final Duration patience;
+    private final java.util.concurrent.atomic.AtomicLong connections =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    Scenario(KitHost host) {
+      this.host = host;
+      this.plugins = host.plugins();
+      // The host answers every call within its own limits; this bound only keeps the kit itself
+      // from waiting forever should it not.
+      this.patience =
+          options.callTimeout().multipliedBy(3).plus(options.callbackTimeout()).plusSeconds(10);
+    }
+
+    void run(Rule rule, Checks checks) throws InterruptedException {
+      if (notChecked != null) {
+        return;
+      }
+      // The life-cycle rule counts what happened while the host loaded the plug-in too.
+      long mark = rule == Rule.LIFECYCLE ? 0 : host.events().lastRecordNumber();
+      // The life-cycle rule judges the status the plug-in is in; the others need it enabled.
+      String usable = rule == Rule.LIFECYCLE ? null : usable();
+      if (usable != null) {
+        notChecked = usable;
+        return;
+      }
+      String what;
+      try {
+        what = checks.run();
+      } catch (KitTimeout e) {
+        breaches.get(rule).add(e.getMessage());
+        notChecked = e.getMessage();
+        what = null;
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        breaches.get(rule).add("the kit failed: " + e);
+        what = null;
+      }
+      breachesSince(mark, rule);
+      if (what != null && breaches.get(rule).isEmpty()) {
+        checked.put(rule, what);
+      }
+    }
+
+    /**
+     * Null if the plug-in is enabled, after enabling it again if a failure took it out; otherwise
+     * why the next rules cannot be checked.
+     */
+    private String usable() {
+      PluginView v = plugins.plugin(pluginId).orElse(null);
+      if (v == null) {
+        return "the plug-in is no longer loaded";
+      }
+      if (v.status() == (PluginStatus.LOADED | PluginStatus.ENABLED)) {
+        return null;
+      }
+      try {
+        v = plugins.enable(pluginId);
+      } catch (IllegalStateException e) {
+        return "a call into the plug-in never returned, so the host no longer calls it ("
+            + v.errorText()
+            + ")";
+      }
+      return v.status() == (PluginStatus.LOADED | PluginStatus.ENABLED)
+          ? null
+          : "the plug-in could not be enabled again (" + v.errorText() + ")";
+    }
+
+    /** Records what the host logged about the plug-in since {@code mark} as breaches. */
+    void breachesSince(long mark, Rule scenario) {
+      synchronized (breaches) {
+        recordSince(mark, scenario);
+      }
+    }
+
+    private void recordSince(long mark, Rule scenario) {
+      for (EventRecord e : host.events().query(EventQuery.all().withAfterRecordNumber(mark))) {
+        boolean byHost = e.source().equals(HostEvents.aboutPlugin(pluginId));
+        boolean byPlugin = e.source().equals(pluginId);
+        if (byHost && e.level() != EventLevel.INFORMATION) {
+          breaches
+              .get(ruleOf(e, scenario))
+              .add("the host recorded " + e.level() + " " + e.hresult() + ": " + e.text());
+        } else if (byPlugin && e.level() == EventLevel.ERROR) {
+          breaches
+              .get(scenario)
+              .add(
+                  "the plug-in logged an ERROR ("
+                      + e.hresult()
+                      + ": "
+                      + e.text()
+                      + "), which takes it out of service as WMS does (IWMSEventLog ms747272)");
+        }
+      }
+    }
+
+    /** A breach belongs to the rule it breaks, whichever scenario provoked it. */
+    private Rule ruleOf(EventRecord e, Rule scenario) {
+      if (e.hresult().equals(HResult.NS_E_PLUGIN_ERROR_REPORTED)
+          && e.text().contains("logged no event")) {
+        return Rule.ERROR_REPORTED;
+      }
+      if (e.text().contains("OnAuthenticateComplete")) {
+        return Rule.CALLBACK_ONCE;
+      }
+      // A heartbeat runs whenever it falls due, whichever scenario is under way.
+      if (e.text().contains("failed in OnHeartbeat")) {
+        return Rule.LIFECYCLE;
+      }
+      return scenario;
+    }
+
+    private <T> T await(CompletableFuture<T> answer, String what) throws Exception {
+      try {
+        return answer.get(patience.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new KitTimeout(
+            what
+                + " did not return: the host gave no answer within "
+                + patience.toSeconds()
+                + " s");
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(what + " failed in the host", e.getCause());
+      }
+    }
+
+    private AuthenticationOutcome leg(AuthenticationSession session, byte[] blob, String what)
+        throws Exception {
+      return await(
+          session.authenticate(
+              blob,
+              KitClient.user(connections.incrementAndGet()),
+              KitClient.PRESENTATION,
+              KitClient.COMMAND),
+          what);
+    }
+
+    private void release(AuthenticationSession session) throws Exception {
+      await(session.release(), "releasing the context");
+    }
+
+    private boolean enabled() {
+      return plugins
+          .plugin(pluginId)
+          .map(v -> v.status() == (PluginStatus.LOADED | PluginStatus.ENABLED))
+          .orElse(false);
+    }
+
+    private void expectStatus(String after, int expected) {
+      PluginView v = plugins.plugin(pluginId).orElseThrow();
+      if (v.status() != expected) {
+        breaches
+            .get(Rule.LIFECYCLE)
+            .add(
+                "after "
+                    + after
+                    + " the status is "
+                    + v.statusText()
+                    + " instead of "
+                    + PluginStatus.toString(expected)
+                    + (v.inError() ? " (" + v.errorCode() + ": " + v.errorText() + ")" : ""));
+      }
+    }
+
+    String lifecycle() {
+      int on = PluginStatus.LOADED | PluginStatus.ENABLED;
+      expectStatus("InitializePlugin and EnablePlugin", on);
+      if (!breaches.get(Rule.LIFECYCLE).isEmpty()) {
+        return null;
+      }
+      plugins.disable(pluginId);
+      expectStatus("DisablePlugin", PluginStatus.LOADED);
+      plugins.disable(pluginId);
+      expectStatus("a second disable", PluginStatus.LOADED);
+      plugins.enable(pluginId);
+      expectStatus("EnablePlugin again (re-enabled while loaded)", on);
+      plugins.enable(pluginId);
+      expectStatus("a second enable", on);
+      return "initialize, enable, disable, disable again, enable again, enable again, then"
+          + " (at the end) disable and shutdown, with the status bits WMS gives each step";
+    }
+
+    String callbacks() throws Exception {
+      int exchanges = 0;
+      for (int i = 0; i < 8 && enabled(); i++) {
+        exchanges += exchange("Authenticate (empty blob, exchange " + i + ")");
+      }
+      // From other threads at once: a plug-in must keep each context's callback apart.
+      ExecutorService clients = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<Integer>> running = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          String what = "Authenticate (empty blob, concurrent exchange " + i + ")";
+          running.add(clients.submit(() -> exchange(what)));
+        }
+        for (Future<Integer> f : running) {
+          try {
+            exchanges += f.get(patience.toMillis() * 2, TimeUnit.MILLISECONDS);
+          } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+          } catch (TimeoutException e) {
+            throw new KitTimeout("a concurrent Authenticate did not return");
+          }
+        }
+      } finally {
+        clients.shutdownNow();
+      }
+      return exchanges
+          + " exchanges, 8 of them concurrent: one OnAuthenticateComplete each, in time";
+    }
+
+    private int exchange(String what) throws Exception {
+      if (!enabled()) {
+        return 0;
+      }
+      AuthenticationSession session = plugins.session(pluginId);
+      try {
+        AuthenticationOutcome o = leg(session, new byte[0], what);
+        if (o.result() == AuthenticationResult.ERROR && o.hresult().equals(HResult.E_TIMEOUT)) {
+          synchronized (breaches) {
+            breaches.get(Rule.CALLBACK_ONCE).add(what + " ended past the time limit (E_TIMEOUT)");
+          }
+        }
+      } finally {
+        release(session);
+      }
+      return 1;
+    }
+
+    String tokens() throws Exception {
+      List<String> notes = new ArrayList<>();
+      String success = successPath();
+      notes.add(success);
+      notes.add(failurePath());
+      return String.join("; ", notes);
+    }
+
+    /** Drives the client (or an empty first leg) to SUCCESS and checks the token there. */
+    private String successPath() throws Exception {
+      AuthenticationSession session = plugins.session(pluginId);
+      List<String> broken = breaches.get(Rule.TOKEN_OWNERSHIP);
+      try {
+        byte[] challenge = new byte[0];
+        AuthenticationOutcome o = null;
+        for (int leg = 0; leg < LEGS; leg++) {
+          byte[] blob =
+              options.client() != null
+                  ? options.client().respond(leg, challenge)
+                  : leg == 0 ? new byte[0] : null;
+          if (blob == null) {
+            break;
+          }
+          o = leg(session, blob, "Authenticate (leg " + leg + " towards SUCCESS)");
+          if (o.result() != AuthenticationResult.CONTINUE) {
+            break;
+          }
+          challenge = o.challenge();
+        }
+        if (o == null || o.result() != AuthenticationResult.SUCCESS) {
+          return "success path not exercised: "
+              + (options.client() == null
+                  ? "an empty blob does not succeed and no client was given (KitOptions.withClient,"
+                      + " or --response on the command line)"
+                  : "the client did not reach SUCCESS (last answer "
+                      + (o == null ? "none" : o.result() + " " + o.hresult())
+                      + ")");
+        }
+        TokenHandle handed = o.token();
+        Out<TokenHandle> again = new Out<>();
+        HResult hr =
+            await(session.askImpersonationToken(again), "GetImpersonationToken (asked again)");
+        if (hr.failed() || !handed.equals(again.get())) {
+          broken.add(
+              "GetImpersonationToken asked again on a SUCCESS context answered "
+                  + hr
+                  + " with "
+                  + again.get()
+                  + " instead of S_OK with the same handle "
+                  + handed
+                  + " (the context keeps owning it: no duplicate, no new logon)");
+        }
+        release(session);
+        if (host.tokens().isOpen(handed)) {
+          broken.add("the token " + handed + " is still open after the context was released");
+        }
+        Out<TokenHandle> after = new Out<>();
+        hr = await(session.askImpersonationToken(after), "GetImpersonationToken (after release)");
+        if (!hr.equals(HResult.SEC_E_INVALID_HANDLE)) {
+          broken.add(
+              "GetImpersonationToken after release answered "
+                  + hr
+                  + (after.get() == null ? "" : " with " + after.get())
+                  + " instead of SEC_E_INVALID_HANDLE");
+        }
+        return "SUCCESS: the same handle again, closed by release, SEC_E_INVALID_HANDLE after it";
+      } finally {
+        release(session);
+      }
+    }
+
+    /** A context whose Authenticate did not succeed must not hand out a token. */
+    private String failurePath() throws Exception {
+      SplittableRandom random = new SplittableRandom(options.seed());
+      byte[] junk = new byte[48];
+      random.nextBytes(junk);
+      AuthenticationSession session = plugins.session(pluginId);
+      List<String> broken = breaches.get(Rule.TOKEN_OWNERSHIP);
+      try {
+        AuthenticationOutcome o = leg(session, junk, "Authenticate (48 random bytes)");
+        if (o.result() != AuthenticationResult.DENIED
+            && o.result() != AuthenticationResult.CONTINUE) {
+          return "failure path not exercised (48 random bytes were answered " + o.result() + ")";
+        }
+        Out<TokenHandle> token = new Out<>();
+        HResult hr =
+            await(
+                session.askImpersonationToken(token),
+                "GetImpersonationToken (after " + o.result() + ")");
+        if (hr.succeeded()) {
+          broken.add(
+              "GetImpersonationToken on a context answered "
+                  + o.result()
+                  + " returned "
+                  + hr
+                  + " with "
+                  + token.get()
+                  + " instead of a failing HRESULT (SEC_E_NO_IMPERSONATION)");
+        }
+        release(session);
+        Out<TokenHandle> after = new Out<>();
+        hr =
+            await(
+                session.askImpersonationToken(after),
+                "GetImpersonationToken (after release, no logon)");
+        if (hr.succeeded()) {
+          broken.add(
+              "GetImpersonationToken on a released context (never logged on) returned "
+                  + hr
+                  + " instead of SEC_E_INVALID_HANDLE");
+        }
+        return o.result() + ": a failing HRESULT before and after release";
+      } finally {
+        release(session);
+      }
+    }
+
+    String malformed() throws Exception {
+      boolean anonymous =
+          AuthenticationFlags.has(
+              plugins.plugin(pluginId).orElseThrow().flags(), AuthenticationFlags.ANONYMOUS);
+      byte[] challenge = new byte[0];
+      AuthenticationSession first = plugins.session(pluginId);
+      try {
+        AuthenticationOutcome o = leg(first, new byte[0], "Authenticate (empty first leg)");
+        if (o.result() == AuthenticationResult.CONTINUE) {
+          challenge = o.challenge();
+        }
+      } finally {
+        release(first);
+      }
+      List<String> broken = breaches.get(Rule.MALFORMED_INPUT);
+      int sent = 0;
+      int refusedFirstLeg = 0;
+      int wrong = 0;
+      for (ClientBlobs.Blob blob : ClientBlobs.of(options.seed(), options.blobs(), challenge)) {
+        if (!enabled()) {
+          broken.add(
+              "the plug-in was taken out of service after "
+                  + sent
+                  + " blobs; the other "
+                  + (options.blobs() - sent)
+                  + " were not sent (seed "
+                  + options.seed()
+                  + ")");
+          break;
+        }
+        AuthenticationSession session = plugins.session(pluginId);
+        try {
+          if (blob.secondLeg()
+              && leg(session, new byte[0], "Authenticate (empty first leg)").result()
+                  != AuthenticationResult.CONTINUE) {
+            refusedFirstLeg++;
+            continue;
+          }
+          AuthenticationOutcome o =
+              leg(session, blob.bytes(), "Authenticate with " + blob.describe());
+          sent++;
+          boolean fine =
+              o.result() == AuthenticationResult.DENIED
+                  || o.result() == AuthenticationResult.CONTINUE
+                  || (o.result() == AuthenticationResult.SUCCESS && anonymous);
+          if (!fine) {
+            wrong++;
+            if (wrong <= SHOWN) {
+              broken.add(
+                  blob.describe()
+                      + " was answered "
+                      + o.result()
+                      + (o.result() == AuthenticationResult.SUCCESS
+                          ? " (a plug-in that is not ANONYMOUS accepted random data)"
+                          : " " + o.hresult())
+                      + " (seed "
+                      + options.seed()
+                      + ")");
+            }
+          }
+        } finally {
+          release(session);
+        }
+      }
+      if (wrong > SHOWN) {
+        broken.add(wrong + " blobs in all were answered wrongly");
+      }
+      return sent
+          + " blobs (seed "
+          + options.seed()
+          + ": empty, every single byte, 64 KiB, random binary and text"
+          + (challenge.length > 0 ? ", cuts and flips of its own challenge" : "")
+          + ") answered DENIED or CONTINUE"
+          + (anonymous ? " (or SUCCESS: the plug-in is ANONYMOUS)" : "")
+          + (refusedFirstLeg > 0
+              ? "; " + refusedFirstLeg + " second legs skipped (no CONTINUE to the first)"
+              : "");
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package org.authhost.host.kit;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the kit runs a plug-in.
+ *
+ * @param callTimeout the host's limit for one call into the plug-in ({@code callTimeoutMillis})
+ * @param callbackTimeout the host's limit for {@code OnAuthenticateComplete} after {@code
+ *     Authenticate} returned ({@code callbackTimeoutMillis})
+ * @param blobs how many malformed and random client blobs to send
+ * @param seed the seed of those blobs; the report prints it so a failure can be repeated
+ * @param properties the plug-in's named values (its {@code properties} in host.json)
+ * @param accounts accounts the kit's throwaway account store holds (name to password), besides the
+ *     built-in Administrator and Guest
+ * @param client the protocol client that reaches {@code SUCCESS}, or null
+ * @param cleanupBudget how long leftover threads may take to end and the class loader to be
+ *     collected after shutdown; the garbage collector is asked again and again within it
+ */
+public record KitOptions(
+    Duration callTimeout,
+    Duration callbackTimeout,
+    int blobs,
+    long seed,
+    Map<String, String> properties,
+    Map<String, String> accounts,
+    ContractClient client,
+    Duration cleanupBudget) {
+
+  /** The seed when none is given: fixed, so two runs send the same blobs. */
+  public static final long DEFAULT_SEED = 0x5EED_2026L;
+
+  public KitOptions {
+    properties = Map.copyOf(properties);
+    accounts = Map.copyOf(accounts);
+    if (blobs < 0) {
+      throw new IllegalArgumentException("blobs must be >= 0");
+    }
+  }
+
+  /** Limits of 5 s, 2000 blobs, the default seed, no properties, no client. */
+  public static KitOptions defaults() {
+    return new KitOptions(
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        2000,
+        DEFAULT_SEED,
+        Map.of(),
+        Map.of(),
+        null,
+        Duration.ofSeconds(20));
+  }
+
+  public KitOptions withTimeouts(Duration call, Duration callback) {
+    return new KitOptions(call, callback, blobs, seed, properties, accounts, client, cleanupBudget);
+  }
+
+  public KitOptions withBlobs(int count) {
+    return new KitOptions(
+        callTimeout, callbackTimeout, count, seed, properties, accounts, client, cleanupBudget);
+  }
+
+  public KitOptions withSeed(long newSeed) {
+    return new KitOptions(
+        callTimeout, callbackTimeout, blobs, newSeed, properties, accounts, client, cleanupBudget);
+  }
+
+  public KitOptions withProperty(String name, String value) {
+    Map<String, String> p = new LinkedHashMap<>(properties);
+    p.put(name, value);
+    return new KitOptions(
+        callTimeout, callbackTimeout, blobs, seed, p, accounts, client, cleanupBudget);
+  }
+
+  public KitOptions withAccount(String name, String password) {
+    Map<String, String> a = new LinkedHashMap<>(accounts);
+    a.put(name, password);
+    return new KitOptions(
+        callTimeout, callbackTimeout, blobs, seed, properties, a, client, cleanupBudget);
+  }
+
+  public KitOptions withClient(ContractClient protocolClient) {
+    return new KitOptions(
+        callTimeout,
+        callbackTimeout,
+        blobs,
+        seed,
+        properties,
+        accounts,
+        protocolClient,
+        cleanupBudget);
+  }
+
+  public KitOptions withCleanupBudget(Duration budget) {
+    return new KitOptions(
+        callTimeout, callbackTimeout, blobs, seed, properties, accounts, client, budget);
+  }
+}

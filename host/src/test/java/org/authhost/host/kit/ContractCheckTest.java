@@ -1,0 +1,307 @@
+package org.authhost.host.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.ThrowawayKdc;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kit against real plug-in JARs: the built-in plug-ins and a well-behaved test plug-in pass
+ * every rule; each misbehaving test plug-in breaks the rule it breaks, with the host's words for
+ * what it did.
+ */
+class ContractCheckTest {
+  @TempDir Path dir;
+
+  /**
+   * Short limits for plug-ins that hang or pin their loader, since the kit waits them out; long
+   * enough for every well-behaved call on a busy machine.
+   */
+  private static final KitOptions QUICK =
+      KitOptions.defaults()
+          .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1))
+          .withBlobs(300)
+          .withCleanupBudget(Duration.ofSeconds(1));
+
+  private final String latchKey = "authhost.test.kit." + UUID.randomUUID();
+
+  @AfterEach
+  void forgetLatch() {
+    System.getProperties().remove(latchKey);
+  }
+
+  private Path testPlugin(String name, String entryPoint) throws Exception {
+    return PluginJar.of(name, entryPoint).writeTo(dir, name + ".jar");
+  }
+
+  private static RuleResult result(ContractReport report, Rule rule) {
+    return report.result(rule.id()).orElseThrow();
+  }
+
+  private static void assertBroken(ContractReport report, Rule rule, String... words) {
+    RuleResult r = result(report, rule);
+    assertFalse(r.passed(), report.describe());
+    for (String w : words) {
+      assertTrue(r.did().contains(w), "'" + w + "' in " + r.did());
+    }
+    assertEquals(rule.reference(), r.reference());
+    assertFalse(report.passed());
+  }
+
+  private static void assertAllPass(ContractReport report) {
+    assertTrue(report.passed(), report.describe());
+    assertEquals(Rule.values().length, report.results().size());
+  }
+
+  @Test
+  void aWellBehavedPluginPassesEveryRule() throws Exception {
+    byte[] guest = "guest".getBytes(StandardCharsets.US_ASCII);
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("wellbehaved", "org.authhost.testplugins.wellbehaved.WellBehavedPlugin"),
+            KitOptions.defaults().withClient((leg, challenge) -> leg == 0 ? new byte[0] : guest));
+
+    assertAllPass(report);
+    assertEquals("wellbehaved", report.pluginId());
+    assertTrue(
+        result(report, Rule.TOKEN_OWNERSHIP).did().contains("SEC_E_INVALID_HANDLE after it"),
+        report.describe());
+    assertTrue(
+        result(report, Rule.MALFORMED_INPUT).did().contains("cuts and flips of its own challenge"),
+        report.describe());
+  }
+
+  @Test
+  void theAnonymousPluginPassesEveryRule() {
+    assertAllPass(
+        ContractCheck.run(
+            PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
+            KitOptions.defaults().withProperty("account", "Guest")));
+  }
+
+  @Test
+  void theBasicPluginPassesEveryRuleWithAClientThatLogsOn() {
+    byte[] credentials =
+        Base64.getEncoder().encode("alice:pw-alice".getBytes(StandardCharsets.UTF_8));
+    ContractReport report =
+        ContractCheck.run(
+            PluginJar.builtinPlugin("authhost-plugin-basic.jar"),
+            KitOptions.defaults()
+                .withAccount("alice", "pw-alice")
+                .withClient((leg, challenge) -> leg == 0 ? credentials : null));
+
+    assertAllPass(report);
+    assertTrue(result(report, Rule.TOKEN_OWNERSHIP).did().startsWith("SUCCESS"), report.describe());
+  }
+
+  @Test
+  void theDigestPluginPassesEveryRule() {
+    assertAllPass(ContractCheck.run(PluginJar.builtinPlugin("authhost-plugin-digest.jar")));
+  }
+
+  @Test
+  void theNtlmPluginPassesEveryRule() {
+    assertAllPass(ContractCheck.run(PluginJar.builtinPlugin("authhost-plugin-ntlm.jar")));
+  }
+
+  @Test
+  void theNegotiatePluginPassesEveryRule() throws Exception {
+    // Skipped without MIT Kerberos, as the Negotiate serving test is.
+    ThrowawayKdc kdc = ThrowawayKdc.start(dir.resolve("kdc"));
+    try {
+      assertAllPass(
+          ContractCheck.run(
+              PluginJar.builtinPlugin("authhost-plugin-negotiate.jar"),
+              KitOptions.defaults()
+                  .withProperty("servicePrincipal", kdc.servicePrincipal())
+                  .withProperty("keytab", kdc.keytab().toString())
+                  .withProperty("krb5Config", kdc.krb5Conf().toString())));
+    } finally {
+      kdc.close();
+    }
+  }
+
+  @Test
+  void aPluginWithoutAuthenticationIsCheckedForItsLifeCycleAndCleanUpOnly() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin(
+                "lifecycleonly", "org.authhost.testplugins.lifecycleonly.LifecycleOnlyPlugin"),
+            KitOptions.defaults().withBlobs(300));
+
+    assertAllPass(report);
+    assertTrue(
+        result(report, Rule.CALLBACK_ONCE).did().startsWith("not an authentication plug-in"),
+        report.describe());
+  }
+
+  @Test
+  void aDescriptorForAFutureApiIsRefusedAndNothingElseRuns() throws Exception {
+    Path jar =
+        PluginJar.of("future", "org.authhost.testplugins.TestPlugin")
+            .with("api-version", "9.0")
+            .writeTo(dir, "future.jar");
+
+    ContractReport report = ContractCheck.run(jar);
+
+    assertBroken(report, Rule.DESCRIPTOR, "built for plug-in API 9.0", "fix:");
+    assertTrue(result(report, Rule.LIFECYCLE).did().startsWith("not checked"));
+  }
+
+  @Test
+  void aMissingEntryPointBreaksTheEntryPointRule() throws Exception {
+    Path jar =
+        PluginJar.of("nowhere", "org.authhost.testplugins.Missing").writeTo(dir, "nowhere.jar");
+
+    assertBroken(
+        ContractCheck.run(jar, QUICK),
+        Rule.ENTRY_POINT,
+        "org.authhost.testplugins.Missing",
+        "ClassNotFoundException");
+  }
+
+  @Test
+  void aThrowingAuthenticateBreaksTheCallbackRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin"), QUICK);
+
+    assertBroken(
+        report, Rule.CALLBACK_ONCE, "Authenticate threw", "the credential cache is corrupt");
+  }
+
+  @Test
+  void aSecondCallbackBreaksTheCallbackRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(testPlugin("twice", "org.authhost.testplugins.twice.TwicePlugin"), QUICK);
+
+    assertBroken(report, Rule.CALLBACK_ONCE, "OnAuthenticateComplete was called 2 times");
+    assertTrue(result(report, Rule.TOKEN_OWNERSHIP).passed(), report.describe());
+  }
+
+  @Test
+  void aMissingCallbackBreaksTheCallbackRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("silent", "org.authhost.testplugins.silent.SilentPlugin"), QUICK);
+
+    assertBroken(
+        report, Rule.CALLBACK_ONCE, "OnAuthenticateComplete was not called within 1000 ms");
+  }
+
+  @Test
+  void aCallbackFromAnotherThreadInTimeKeepsTheRule() throws Exception {
+    CountDownLatch open = new CountDownLatch(0);
+    System.getProperties().put(latchKey, open);
+    Path jar =
+        PluginJar.of("late", "org.authhost.testplugins.late.LatePlugin").writeTo(dir, "late.jar");
+
+    ContractReport report =
+        ContractCheck.run(jar, KitOptions.defaults().withProperty("release", latchKey));
+
+    assertTrue(result(report, Rule.CALLBACK_ONCE).passed(), report.describe());
+    assertTrue(result(report, Rule.TOKEN_OWNERSHIP).passed(), report.describe());
+    assertTrue(result(report, Rule.NO_LEFTOVERS).passed(), report.describe());
+    // It logs everyone on as Guest, whatever they send: not a plug-in to let near clients.
+    assertBroken(
+        report, Rule.MALFORMED_INPUT, "accepted random data", "seed " + KitOptions.DEFAULT_SEED);
+  }
+
+  @Test
+  void aHangingAuthenticateIsCutOffAndNamedAndTheKitDoesNotHang() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("hanging", "org.authhost.testplugins.hanging.HangingPlugin"), QUICK);
+
+    assertBroken(report, Rule.CALLBACK_ONCE, "Authenticate did not return within 1000 ms");
+    // The stuck call holds a thread in the plug-in's code and so its class loader.
+    assertBroken(report, Rule.NO_LEFTOVERS, "HangingPlugin");
+    assertBroken(report, Rule.UNLOADABLE, "still reachable");
+    assertTrue(
+        result(report, Rule.MALFORMED_INPUT).did().startsWith("not checked: a call into the"),
+        report.describe());
+  }
+
+  @Test
+  void aTokenClosedBeforeItIsHandedOutBreaksTheTokenRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("released", "org.authhost.testplugins.released.ReleasedPlugin"), QUICK);
+
+    assertBroken(
+        report, Rule.TOKEN_OWNERSHIP, "GetImpersonationToken returned", "SEC_E_INVALID_HANDLE");
+  }
+
+  @Test
+  void reportedWithoutLoggingBreaksTheErrorReportedRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("unreported", "org.authhost.testplugins.unreported.UnreportedPlugin"),
+            QUICK);
+
+    assertBroken(report, Rule.ERROR_REPORTED, "logged no event");
+  }
+
+  @Test
+  void reportedAfterLoggingKeepsTheErrorReportedRuleButTheLoggedErrorBreaksTheCallbackRule()
+      throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("reporting", "org.authhost.testplugins.reporting.ReportingPlugin"), QUICK);
+
+    assertTrue(result(report, Rule.ERROR_REPORTED).passed(), report.describe());
+    assertBroken(
+        report,
+        Rule.CALLBACK_ONCE,
+        "the plug-in logged an ERROR",
+        "refused the plug-in's connection");
+  }
+
+  @Test
+  void aFailingDisableBreaksTheLifeCycleRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("baddisable", "org.authhost.testplugins.baddisable.BadDisablePlugin"),
+            QUICK);
+
+    assertBroken(report, Rule.LIFECYCLE, "DisablePlugin returned", "E_FAIL");
+  }
+
+  @Test
+  void anErrorLoggedInEnableBreaksTheLifeCycleRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("enableerror", "org.authhost.testplugins.enableerror.EnableErrorPlugin"),
+            QUICK);
+
+    assertBroken(report, Rule.LIFECYCLE, "LOADED|ERROR", "the key store is missing");
+  }
+
+  @Test
+  void aThreadLeftRunningBreaksTheLeftoverAndUnloadRules() throws Exception {
+    try {
+      ContractReport report =
+          ContractCheck.run(
+              testPlugin("lingering", "org.authhost.testplugins.lingering.LingeringPlugin"), QUICK);
+
+      assertBroken(report, Rule.NO_LEFTOVERS, "thread 'lingering-worker'");
+      assertBroken(report, Rule.UNLOADABLE, "still reachable");
+      assertTrue(result(report, Rule.CALLBACK_ONCE).passed(), report.describe());
+    } finally {
+      Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("lingering-worker"))
+          .forEach(Thread::interrupt);
+    }
+  }
+}

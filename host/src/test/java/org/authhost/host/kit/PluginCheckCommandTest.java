@@ -1,0 +1,92 @@
+package org.authhost.host.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.authhost.host.Main;
+import org.authhost.host.testing.PluginJar;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code authhost plugins check FILE} through the real command line. */
+class PluginCheckCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run check(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    String[] all = new String[args.length + 2];
+    all[0] = "plugins";
+    all[1] = "check";
+    System.arraycopy(args, 0, all, 2, args.length);
+    int rc = cli.execute(all);
+    return new Run(rc, out.toString(), err.toString());
+  }
+
+  @Test
+  void aBuiltInPluginPassesEveryRuleAndExitsZero() {
+    Run run =
+        check(
+            PluginJar.builtinPlugin("authhost-plugin-anonymous.jar").toString(),
+            "--property",
+            "account=Guest",
+            "--blobs",
+            "500");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    for (Rule rule : Rule.values()) {
+      assertTrue(run.out().contains("PASS " + rule.id() + ": "), run.out());
+    }
+    assertTrue(run.out().contains("all 9 rules passed"), run.out());
+  }
+
+  @Test
+  void responsesGivenOnTheCommandLineReachSuccessAndTheTokenRulesThere() {
+    Run run =
+        check(
+            PluginJar.builtinPlugin("authhost-plugin-basic.jar").toString(),
+            "--account",
+            "alice=pw-alice",
+            "--response",
+            Base64.getEncoder().encodeToString("alice:pw-alice".getBytes(StandardCharsets.UTF_8)),
+            "--blobs",
+            "300");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("PASS KIT-TOKEN-OWNERSHIP: SUCCESS: the same handle"), run.out());
+  }
+
+  @Test
+  void aBrokenRuleIsPrintedWithWhatThePluginDidAndTheDocumentAndExitsOne() throws Exception {
+    Path jar =
+        PluginJar.of("unreported", "org.authhost.testplugins.unreported.UnreportedPlugin")
+            .writeTo(dir, "unreported.jar");
+
+    Run run = check(jar.toString(), "--blobs", "50", "--call-timeout-ms", "500");
+
+    assertEquals(1, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("FAIL KIT-ERROR-REPORTED: "), run.out());
+    assertTrue(run.out().contains("logged no event"), run.out());
+    assertTrue(run.out().contains("breaks: " + Rule.ERROR_REPORTED.reference()), run.out());
+    assertTrue(run.out().contains("rules broken"), run.out());
+  }
+
+  @Test
+  void aMissingFileIsAClearErrorNotAStackTrace() {
+    Run run = check(dir.resolve("nothing.jar").toString());
+
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("no plug-in JAR at"), run.err());
+  }
+}

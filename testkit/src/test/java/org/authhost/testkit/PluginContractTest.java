@@ -1,0 +1,63 @@
+package org.authhost.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.authhost.host.kit.KitOptions;
+import org.authhost.host.kit.Rule;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
+
+/** The JUnit entry as an author uses it, against a built-in plug-in and a broken JAR. */
+class PluginContractTest {
+  @TempDir Path dir;
+
+  private static Path builtin(String fileName) {
+    return Path.of(System.getProperty("authhost.test.builtinPlugins")).resolve(fileName);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> theAnonymousPluginKeepsEveryRule() {
+    return PluginContract.rules(
+        builtin("authhost-plugin-anonymous.jar"),
+        KitOptions.defaults().withProperty("account", "Guest").withBlobs(500));
+  }
+
+  @Test
+  void theDynamicTestsAreOnePerRuleNamedByItsId() {
+    List<String> names =
+        PluginContract.rules(builtin("authhost-plugin-anonymous.jar"), KitOptions.defaults())
+            .map(DynamicTest::getDisplayName)
+            .toList();
+
+    assertEquals(Rule.values().length, names.size());
+    assertTrue(names.get(0).startsWith("KIT-DESCRIPTOR: "), names.get(0));
+  }
+
+  @Test
+  void aJarWithoutADescriptorFailsNamingTheRuleAndTheFix() throws IOException {
+    Path jar = dir.resolve("empty.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry("README.txt"));
+      out.closeEntry();
+    }
+
+    AssertionFailedError e =
+        assertThrows(AssertionFailedError.class, () -> PluginContract.assertPasses(jar));
+
+    assertTrue(e.getMessage().contains("FAIL KIT-DESCRIPTOR"), e.getMessage());
+    assertTrue(e.getMessage().contains("META-INF/authhost-plugin.properties"), e.getMessage());
+    assertTrue(e.getMessage().contains("breaks: "), e.getMessage());
+  }
+}
