@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * A read-only view of an event log directory, safe to use while a host is appending to it, from the
  * same process or another one (the command line's {@code events} command). It never changes a
  * segment: a record that is only partly there at the end of the newest segment is taken to be one
- * being written right now and is simply not returned yet. Damage anywhere else is stepped over: the
+ * being written right now and is simply not returned yet, nor is anything after it searched for
+ * records (its text may hold bytes that look like one). Damage anywhere else is stepped over: the
  * records after it are returned, and the damaged range is handed to the reader's listener (the
  * store's reports it; one opened with {@link EventLogStore#openReader(Path)} warns in the process
  * log, once per range).

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * host process being killed; with {@link EventLogConfig#fsync()} it is also forced to the disk
  * first, so it survives a power loss. Concurrent appenders that all wait for the disk share one
  * force ("group commit"). {@link #open} repairs what a crash can leave behind: a last record that
- * was only partly written is cut off (its bytes kept aside in a {@code .torn} file), and numbering
- * continues after the last good record.
+ * was only partly written is cut off (its bytes kept aside in a {@code .torn} file), its number is
+ * not given again (its writer may have been told it was written), and appends go to a new segment.
  *
  * <p>It never deletes a record that is intact. Damage (bytes that frame no valid record, say a
  * flipped bit) is stepped over by every read, which resumes at the next intact record. A segment
