@@ -21,6 +21,16 @@ import java.util.zip.CRC32C;
  * largest record, and no attempt allocates more than the one fixed buffer, whatever a damaged
  * length field claims.
  *
+ * <p>Event text is free-form (plug-ins and the audit write it), so it can hold bytes that frame a
+ * valid record. Two rules keep such a frame from being taken for one: a scan of the segment being
+ * written stops at a record cut short by the end of the file (the writer is finishing it, and there
+ * is nothing after it to resync to); and a record found inside the bytes a damaged header claims is
+ * taken only if intact records, each numbered one on, follow it on past them (or, when the claim
+ * runs past the end of the file, right up to the end: else a damaged length among the last records
+ * would make the intact ones after it a torn tail to cut off). A record cut short whose bytes to
+ * the end of the file match its CRC is a whole record with a damaged length: damage, not a torn
+ * tail.
+ *
  * <p>It never writes: whether damage is reported, or a bad tail cut off (the writer, on open) or
  * just not read yet (a reader, while the writer may be in the middle of that very record), is the
  * caller's decision.
