@@ -321,10 +321,9 @@ public final class EventLogStore implements AutoCloseable {
       } else {
         LOG.warn(
             "event log segment {}: an incomplete last record at {} could not be kept aside, so it"
-                + " stays and the segment is no longer written to",
+                + " stays where it is",
             current.path(),
             tail);
-        seal = true;
       }
       // Its writer may have been told it was written (the bytes cannot tell), so its number is not
       // given to another record; and as a segment's records are numbered without gaps, the next
