@@ -113,7 +113,14 @@ class EventLogDamageHostTest {
               .contains("  damaged: offset " + at + ", " + length + " bytes (CRC mismatch)"),
           verify.out());
       assertTrue(
-          verify.out().contains("  kept aside: events-00000000000000000001.log." + at + ".damaged"),
+          verify
+              .out()
+              .contains(
+                  "  kept aside: events-00000000000000000001.log."
+                      + at
+                      + "-"
+                      + length
+                      + ".damaged"),
           verify.out());
       assertTrue(
           verify
@@ -122,6 +129,10 @@ class EventLogDamageHostTest {
               .anyMatch(
                   l -> l.startsWith("events-00000000000000000301.log: ") && l.endsWith(" ok")),
           verify.out());
+
+      // The option where 'events' takes it, before the subcommand, reads the same directory.
+      Result parentOption = cli("events", "--config", config.toString(), "verify");
+      assertEquals(verify, parentOption);
     } finally {
       host.stop();
     }

@@ -18,12 +18,10 @@ import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
-import org.authhost.host.events.DamagedRange;
 import org.authhost.host.events.EventLogReader;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
-import org.authhost.host.events.SegmentCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +32,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "events",
     description = "Query the event log (read from disk; works whether or not the host is running).",
-    subcommands = EventsCommand.Verify.class)
+    subcommands = EventsVerifyCommand.class)
 final class EventsCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
 
@@ -217,59 +215,6 @@ final class EventsCommand implements Callable<Integer> {
       return mapper.writeValueAsString(m);
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /**
-   * {@code events verify}: reads every segment, as any reader does (so also while the host runs),
-   * and says per segment what it holds and where it is damaged. Exit code 1 if anything is.
-   */
-  @Command(
-      name = "verify",
-      description =
-          "Check every event log segment: its records, and the offset and length of each damaged"
-              + " range. Read-only, safe while the host runs. Exit code 1 if any damage is found.")
-  static final class Verify implements Callable<Integer> {
-    @Mixin ConfigOption config;
-
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() throws Exception {
-      PrintWriter out = spec.commandLine().getOut();
-      var directory = config.load().eventLog().directory();
-      List<SegmentCheck> checks = EventLogStore.openReader(directory).verify();
-      long records = 0;
-      int damaged = 0;
-      for (SegmentCheck check : checks) {
-        records += check.records();
-        damaged += check.damaged().size();
-        out.printf(
-            "%s: %d records%s, %d bytes, %s%n",
-            check.segment().getFileName(),
-            check.records(),
-            check.records() == 0 ? "" : " to #" + check.lastRecordNumber(),
-            check.bytes(),
-            check.damaged().isEmpty() ? "ok" : "DAMAGED");
-        for (DamagedRange range : check.damaged()) {
-          out.println("  damaged: " + range);
-        }
-        if (check.incompleteTail() != null) {
-          out.println(
-              "  incomplete last record: "
-                  + check.incompleteTail()
-                  + ": being written, or cut short by a crash (the host keeps it aside and cuts it"
-                  + " off when it next starts)");
-        }
-        for (var aside : check.keptAside()) {
-          out.println("  kept aside: " + aside.getFileName());
-        }
-      }
-      out.printf(
-          "%s: %d segment(s), %d intact record(s), %d damaged range(s)%n",
-          directory, checks.size(), records, damaged);
-      out.flush();
-      return damaged == 0 ? 0 : 1;
     }
   }
 }

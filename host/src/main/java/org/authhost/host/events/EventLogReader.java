@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * A read-only view of an event log directory, safe to use while a host is appending to it, from the
  * same process or another one (the command line's {@code events} command). It never changes a
  * segment: a record that is only partly there at the end of the newest segment is taken to be one
- * being written right now and is simply not returned yet. Damage anywhere else is stepped over: the
+ * being written right now and is simply not returned yet, nor is anything after it searched for
+ * records (its text may hold bytes that look like one). Damage anywhere else is stepped over: the
  * records after it are returned, and the damaged range is handed to the reader's listener (the
  * store's reports it; one opened with {@link EventLogStore#openReader(Path)} warns in the process
  * log, once per range).
@@ -38,7 +39,10 @@ public final class EventLogReader {
   /** Told of each damaged range a read steps over, every time it steps over it. */
   @FunctionalInterface
   interface DamageListener {
-    void found(Segment segment, DamagedRange range);
+    /**
+     * @param zeroTail whether the range is the segment's tail and nothing but zero bytes
+     */
+    void found(Segment segment, DamagedRange range, boolean zeroTail);
   }
 
   /** A reader that warns in the process log, once per damaged range, of damage it skips. */
@@ -54,7 +58,7 @@ public final class EventLogReader {
   private static DamageListener warnOnce() {
     // A damaged segment would otherwise be reported again on every query of a follower.
     Set<String> reported = ConcurrentHashMap.newKeySet();
-    return (segment, range) -> {
+    return (segment, range, zeroTail) -> {
       if (reported.add(segment.path() + "@" + range.offset())) {
         LOG.warn(
             "event log segment {} is damaged at {}; skipped it ('authhost events verify' lists all"
@@ -88,7 +92,7 @@ public final class EventLogReader {
       }
       // The host never deletes its newest segment, and an empty one still names the next number.
       Segment newest = segments.get(segments.size() - 1);
-      EventRecord last = SegmentScanner.summarize(newest).lastRecord();
+      EventRecord last = SegmentScanner.summarize(newest, true).lastRecord();
       return last != null ? last.recordNumber() : newest.firstRecordNumber() - 1;
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the event log in " + directory, e);
@@ -205,7 +209,7 @@ public final class EventLogReader {
     long lastRead = 0;
     SegmentScanner scanner;
     try {
-      scanner = SegmentScanner.open(segment);
+      scanner = SegmentScanner.open(segment, newest);
     } catch (NoSuchFileException e) {
       return 0; // deleted by retention since it was listed: its records are gone, not damaged
     }
@@ -217,14 +221,14 @@ public final class EventLogReader {
         }
       }
       for (DamagedRange range : scanner.damaged()) {
-        damage.found(segment, range);
+        damage.found(segment, range, false);
       }
       if (scanner.tail() != null) {
         if (newest && scanner.tornTail()) {
           // The writer may be in the middle of this record; the next read will see it whole.
           LOG.debug("stopped reading {} at {}", segment.path(), scanner.tail());
         } else {
-          damage.found(segment, scanner.tail());
+          damage.found(segment, scanner.tail(), scanner.zeroTail());
         }
       }
     }
@@ -243,13 +247,13 @@ public final class EventLogReader {
       List<SegmentCheck> checks = new ArrayList<>(segments.size());
       for (int i = 0; i < segments.size(); i++) {
         Segment segment = segments.get(i);
+        boolean newest = i == segments.size() - 1;
         SegmentScanner.Summary summary;
         try {
-          summary = SegmentScanner.summarize(segment);
+          summary = SegmentScanner.summarize(segment, newest);
         } catch (NoSuchFileException e) {
           continue; // deleted by retention since it was listed
         }
-        boolean newest = i == segments.size() - 1;
         List<DamagedRange> damaged = new ArrayList<>(summary.damaged());
         DamagedRange incomplete = null;
         if (summary.tail() != null) {

@@ -9,7 +9,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -39,14 +36,14 @@ import org.slf4j.LoggerFactory;
  * host process being killed; with {@link EventLogConfig#fsync()} it is also forced to the disk
  * first, so it survives a power loss. Concurrent appenders that all wait for the disk share one
  * force ("group commit"). {@link #open} repairs what a crash can leave behind: a last record that
- * was only partly written is cut off (its bytes kept aside in a {@code .torn} file), and numbering
- * continues after the last good record.
+ * was only partly written is cut off (its bytes kept aside in a {@code .torn} file), its number is
+ * not given again (its writer may have been told it was written), and appends go to a new segment.
  *
  * <p>It never deletes a record that is intact. Damage (bytes that frame no valid record, say a
  * flipped bit) is stepped over by every read, which resumes at the next intact record. A segment
  * found damaged is no longer written to: it stays as it is, so the offsets reported stay true, and
  * appends go to a new segment. Each damaged range is copied aside to a {@code .damaged} file and
- * reported once, through {@link #reportDamageTo}.
+ * reported once, through {@link #reportDamageTo} (see {@link DamageReports}).
  *
  * <p>Only one store may have a directory open at a time (a lock file enforces it, across processes
  * too). Readers need no lock: see {@link #openReader(Path)}. Thread-safe.
@@ -55,8 +52,6 @@ public final class EventLogStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventLogStore.class);
   private static final String LOCK_FILE = "events.lock";
   private static final long NO_RECORD = Long.MIN_VALUE;
-  private static final String DAMAGED = "damaged";
-  private static final String TORN = "torn";
 
   private final EventLogConfig config;
   private final Clock clock;
@@ -77,13 +72,7 @@ public final class EventLogStore implements AutoCloseable {
   private boolean sealBeforeNextAppend;
   private volatile long lastRecordNumber;
 
-  private final Object damageLock = new Object();
-  // Guarded by damageLock: found before anyone asked to hear of it (at open, before the host is
-  // up).
-  private final List<LogDamage> unreported = new ArrayList<>();
-  private Consumer<LogDamage> damageSink;
-  // The aside files of damage already reported, so a read does not try again on every query.
-  private final Set<Path> reported = ConcurrentHashMap.newKeySet();
+  private final DamageReports reports;
 
   // Separate from lock so appenders keep writing while one thread waits for the disk.
   private final Object forceLock = new Object();
@@ -96,6 +85,7 @@ public final class EventLogStore implements AutoCloseable {
     this.lockChannel = lockChannel;
     this.reader = new EventLogReader(config.directory(), this::damageFoundByReader);
     this.retention = new SegmentRetention(config, clock);
+    this.reports = new DamageReports(config.fsync());
     this.segments = new ArrayDeque<>(Segment.list(config.directory()));
     try {
       if (segments.isEmpty()) {
@@ -117,7 +107,9 @@ public final class EventLogStore implements AutoCloseable {
       throw e;
     }
     durableThrough.set(lastRecordNumber);
+    retention.sweepOrphans(config.directory());
     retention.apply(segments);
+    reports.reportPendingAgain(config.directory());
   }
 
   /**
@@ -174,14 +166,7 @@ public final class EventLogStore implements AutoCloseable {
    * each damaged range once, also across restarts: its aside file says it was reported.
    */
   public void reportDamageTo(Consumer<LogDamage> sink) {
-    Objects.requireNonNull(sink, "sink");
-    List<LogDamage> earlier;
-    synchronized (damageLock) {
-      damageSink = sink;
-      earlier = List.copyOf(unreported);
-      unreported.clear();
-    }
-    earlier.forEach(sink);
+    reports.sendTo(sink);
   }
 
   /**
@@ -326,25 +311,39 @@ public final class EventLogStore implements AutoCloseable {
   }
 
   private void recover(Segment current) throws IOException {
-    SegmentScanner.Summary found = SegmentScanner.summarize(current);
+    SegmentScanner.Summary found = SegmentScanner.summarize(current, false);
     channel = FileChannel.open(current.path(), StandardOpenOption.WRITE);
     position = found.size();
     EventRecord last = found.lastRecord();
     lastRecordNumber = last != null ? last.recordNumber() : current.firstRecordNumber() - 1;
     newestMillis = last != null ? last.time().toEpochMilli() : NO_RECORD;
+    boolean seal = false;
     DamagedRange tail = found.tail();
     if (tail != null && found.tornTail()) {
       // Only the last segment is ever being written, so only it can end in a torn record, and
-      // no intact record follows it: cutting it loses nothing, and its bytes are kept anyway.
-      Path kept = keepAside(current, tail, TORN);
-      LOG.warn(
-          "event log segment {}: cut off an incomplete last record at {}, kept in {}",
-          current.path(),
-          tail,
-          kept);
-      channel.truncate(tail.offset());
-      position = tail.offset();
-      found(new LogDamage(current.path(), tail, true, kept));
+      // no intact record follows it: cutting it loses nothing, once its bytes are kept.
+      DamageReports.Found torn = reports.keepTorn(current, tail);
+      if (torn.damage().keptIn() != null) {
+        LOG.warn(
+            "event log segment {}: cut off an incomplete last record at {}, kept in {}",
+            current.path(),
+            tail,
+            torn.damage().keptIn());
+        channel.truncate(tail.offset());
+        position = tail.offset();
+      } else {
+        LOG.warn(
+            "event log segment {}: an incomplete last record at {} could not be kept aside, so it"
+                + " stays where it is",
+            current.path(),
+            tail);
+      }
+      // Its writer may have been told it was written (the bytes cannot tell), so its number is not
+      // given to another record; and as a segment's records are numbered without gaps, the next
+      // one starts a new segment.
+      lastRecordNumber++;
+      seal = true;
+      reports.deliver(torn);
     }
     channel.position(position);
     List<DamagedRange> damaged = new ArrayList<>(found.damaged());
@@ -360,87 +359,36 @@ public final class EventLogStore implements AutoCloseable {
           current.path(),
           damaged);
       for (DamagedRange range : damaged) {
-        reportOnce(current, range);
+        boolean zeroed = found.zeroTail() && range.equals(tail);
+        DamageReports.Found damage =
+            reports.claim(
+                current, range, zeroed ? LogDamage.Kind.ZEROED_TAIL : LogDamage.Kind.DAMAGED);
+        if (damage != null) {
+          reports.deliver(damage);
+        }
       }
+      seal = true;
+    }
+    if (seal) {
       roll(lastRecordNumber + 1);
     }
   }
 
-  private void damageFoundByReader(Segment segment, DamagedRange range) {
-    try {
-      if (reportOnce(segment, range)) {
-        synchronized (lock) {
-          if (!closed && segment.equals(segments.getLast())) {
-            // Keeps the offsets just reported true: nothing more is written after the damage.
-            sealBeforeNextAppend = true;
-          }
-        }
-      }
-    } catch (IOException e) {
-      LOG.warn("could not keep the damaged bytes at {} of {} aside", range, segment.path(), e);
+  private void damageFoundByReader(Segment segment, DamagedRange range, boolean zeroTail) {
+    DamageReports.Found damage =
+        reports.claim(
+            segment, range, zeroTail ? LogDamage.Kind.ZEROED_TAIL : LogDamage.Kind.DAMAGED);
+    if (damage == null) {
+      return;
     }
-  }
-
-  /** Copies the damaged bytes aside and reports them, unless an earlier report already did. */
-  private boolean reportOnce(Segment segment, DamagedRange range) throws IOException {
-    Path aside = segment.asideFile(range.offset(), DAMAGED);
-    if (reported.contains(aside)) {
-      return false;
-    }
-    Path kept;
-    try {
-      kept = copyAside(segment, range, aside);
-    } catch (FileAlreadyExistsException e) {
-      reported.add(aside); // reported by an earlier run, or by a concurrent read
-      return false;
-    }
-    reported.add(aside);
-    found(new LogDamage(segment.path(), range, false, kept));
-    return true;
-  }
-
-  private void found(LogDamage damage) {
-    Consumer<LogDamage> sink;
-    synchronized (damageLock) {
-      sink = damageSink;
-      if (sink == null) {
-        unreported.add(damage);
-        return;
+    synchronized (lock) {
+      if (!closed && segment.equals(segments.getLast())) {
+        // Before the report is written, which is itself an append: nothing more is written after
+        // the damage, so the offsets reported stay true.
+        sealBeforeNextAppend = true;
       }
     }
-    sink.accept(damage);
-  }
-
-  /** Copies a torn tail aside, to a new file even if an earlier crash left one at that offset. */
-  private Path keepAside(Segment segment, DamagedRange range, String kind) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      Path aside = segment.asideFile(range.offset(), attempt == 1 ? kind : kind + "-" + attempt);
-      try {
-        return copyAside(segment, range, aside);
-      } catch (FileAlreadyExistsException e) {
-        // try the next name
-      }
-    }
-  }
-
-  private Path copyAside(Segment segment, DamagedRange range, Path aside) throws IOException {
-    try (FileChannel from = FileChannel.open(segment.path(), StandardOpenOption.READ);
-        FileChannel to =
-            FileChannel.open(aside, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      long copied = 0;
-      while (copied < range.length()) {
-        long n = from.transferTo(range.offset() + copied, range.length() - copied, to);
-        if (n <= 0) {
-          break; // the file is shorter than when it was read: keep what there is
-        }
-        copied += n;
-      }
-      if (config.fsync()) {
-        // On disk before the segment it was cut from is truncated.
-        to.force(true);
-      }
-    }
-    return aside;
+    reports.deliver(damage);
   }
 
   private void roll(long firstRecordNumber) throws IOException {

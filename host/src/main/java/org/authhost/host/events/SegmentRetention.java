@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * current (last) segment is never deleted: it is where appends go, and while it exists its name
  * keeps the record numbering going across restarts even when it holds nothing yet.
  *
- * <p>The files kept aside from a segment ({@code .damaged}, {@code .torn}) are deleted with it and
- * not counted: they are small next to the segments, and few.
+ * <p>The files kept aside from a segment ({@code .damaged}, {@code .torn}) count against the size
+ * bound with it, and are deleted just before it, so that a crash in between leaves no copy whose
+ * segment is gone; {@link #sweepOrphans} deletes any such copy an older host left.
  *
  * <p>Not thread-safe: the store calls it under its own lock.
  */
@@ -47,9 +48,10 @@ final class SegmentRetention {
   /** Deletes segments from the head of {@code segments} (oldest first) until both bounds hold. */
   void apply(Deque<Segment> segments) {
     Instant cutoff = maxAge == null ? null : clock.instant().minus(maxAge);
+    Map<Path, Long> asideBytes = asideBytesBySegment(segments);
     long total = 0;
     for (Segment segment : segments) {
-      total += sizeOf(segment);
+      total += sizeOf(segment) + asideBytes.getOrDefault(segment.path(), 0L);
     }
     while (segments.size() > 1) {
       Segment oldest = segments.getFirst();
@@ -61,7 +63,8 @@ final class SegmentRetention {
       } else {
         return; // newer segments are newer still, so none of them is expired either
       }
-      long size = sizeOf(oldest);
+      long size = sizeOf(oldest) + asideBytes.getOrDefault(oldest.path(), 0L);
+      deleteAsideFiles(oldest);
       try {
         Files.deleteIfExists(oldest.path());
       } catch (IOException e) {
@@ -70,10 +73,45 @@ final class SegmentRetention {
       }
       segments.removeFirst();
       newestTimes.remove(oldest.path());
-      deleteAsideFiles(oldest);
       total -= size;
       LOG.info("deleted event log segment {} ({} bytes): {}", oldest.path(), size, reason);
     }
+  }
+
+  /** Deletes the files kept aside from a segment that no longer exists. */
+  void sweepOrphans(Path directory) {
+    try {
+      for (Path file : Segment.filesAfterSegments(directory)) {
+        if (!Files.exists(Segment.segmentOf(file))) {
+          Files.deleteIfExists(file);
+          LOG.info("deleted {}: its event log segment is gone", file);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("could not delete the kept-aside files of deleted segments in {}", directory, e);
+    }
+  }
+
+  /** How many bytes are kept aside from each segment, by its path; one listing of the directory. */
+  private static Map<Path, Long> asideBytesBySegment(Deque<Segment> segments) {
+    Map<Path, Long> bytes = new HashMap<>();
+    if (segments.isEmpty()) {
+      return bytes;
+    }
+    try {
+      for (Path file : Segment.filesAfterSegments(segments.getFirst().path().getParent())) {
+        long size;
+        try {
+          size = Files.size(file);
+        } catch (IOException e) {
+          continue; // deleted since it was listed
+        }
+        bytes.merge(Segment.segmentOf(file), size, Long::sum);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not list the event log's kept-aside files", e);
+    }
+    return bytes;
   }
 
   /** The bytes kept aside from a segment are evidence about it, and go with it. */
@@ -99,7 +137,7 @@ final class SegmentRetention {
     }
     Optional<Instant> newest;
     try {
-      SegmentScanner.Summary summary = SegmentScanner.summarize(segment);
+      SegmentScanner.Summary summary = SegmentScanner.summarize(segment, false);
       newest = Optional.ofNullable(summary.lastRecord()).map(EventRecord::time);
     } catch (IOException e) {
       LOG.warn("could not read event log segment {} to check its age", segment.path(), e);

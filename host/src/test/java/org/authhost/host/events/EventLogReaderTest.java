@@ -46,6 +46,25 @@ class EventLogReaderTest {
   }
 
   @Test
+  void aReaderStopsAtARecordBeingWrittenAndNeverTakesAFrameInItsText() throws IOException {
+    List<Integer> starts = new ArrayList<>();
+    byte[] whole = SegmentScannerTest.segmentWithForgedFrameInFourth(starts);
+    Path segment = dir.resolve("events-00000000000000000001.log");
+    Files.write(segment, Arrays.copyOf(whole, starts.get(3) + 1000)); // #4 half written
+    EventLogReader reader = EventLogStore.openReader(dir);
+
+    assertEquals(List.of(1L, 2L, 3L), numbers(reader.query(EventQuery.all())));
+    SegmentCheck check = reader.verify().get(0);
+    assertEquals(List.of(), check.damaged());
+    assertEquals((long) starts.get(3), check.incompleteTail().offset());
+
+    Files.write(segment, whole); // the writer finishes #4 and writes #5
+    List<EventRecord> after = reader.query(EventQuery.all().withAfterRecordNumber(3));
+    assertEquals(List.of(4L, 5L), numbers(after));
+    assertTrue(after.get(0).text().startsWith("user said: "), after.get(0).text());
+  }
+
+  @Test
   void readerSeesWhatAWriterAppendsWhileBothAreOpen() throws IOException {
     Path logDir = dir.resolve("not-yet");
     EventLogReader reader = EventLogStore.openReader(logDir);

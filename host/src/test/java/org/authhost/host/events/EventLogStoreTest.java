@@ -146,14 +146,16 @@ class EventLogStoreTest {
         StandardOpenOption.APPEND);
 
     try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
+      store.reportDamageTo(damage -> {});
       assertEquals(endOfThird, Files.size(segment));
       assertEquals(
           13,
-          Files.size(segment.resolveSibling(segment.getFileName() + "." + endOfThird + ".torn")));
-      assertEquals(3, store.lastRecordNumber());
+          Files.size(
+              segment.resolveSibling(segment.getFileName() + "." + endOfThird + "-13.torn")));
+      assertEquals(4, store.lastRecordNumber(), "the torn record's number is not given again");
       assertEquals(
-          4, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "four").recordNumber());
-      assertEquals(List.of(1L, 2L, 3L, 4L), numbers(store.query(EventQuery.all())));
+          5, store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "five").recordNumber());
+      assertEquals(List.of(1L, 2L, 3L, 5L), numbers(store.query(EventQuery.all())));
     }
   }
 
@@ -368,16 +370,22 @@ class EventLogStoreTest {
       assertEquals(EventLevel.WARNING, torn.level());
       assertEquals(endOfSecond, torn.range().offset());
       assertEquals(
-          segment.resolveSibling(segment.getFileName() + "." + endOfSecond + ".torn"),
+          segment.resolveSibling(
+              segment.getFileName()
+                  + "."
+                  + endOfSecond
+                  + "-"
+                  + (before.length - endOfSecond)
+                  + ".torn"),
           torn.keptIn());
       assertArrayEquals(
           Arrays.copyOfRange(before, (int) endOfSecond, before.length),
           Files.readAllBytes(torn.keptIn()),
           "the cut bytes are kept aside");
-      assertEquals(2, store.lastRecordNumber());
+      assertEquals(3, store.lastRecordNumber(), "the torn record's number is not given again");
       assertTrue(warnings.events().stream().anyMatch(e -> e.getLevel() == Level.WARN));
       EventRecord next = store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "three again");
-      assertEquals(3, next.recordNumber());
+      assertEquals(4, next.recordNumber());
       assertEquals(List.of("one", "two", "three again"), texts(store.query(EventQuery.all())));
     }
   }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
 import java.util.zip.CRC32C;
@@ -47,7 +48,7 @@ class SegmentScannerTest {
 
   private static List<Long> numbers(byte[] bytes, long first) throws Exception {
     List<Long> read = new ArrayList<>();
-    try (SegmentScanner scanner = SegmentScanner.over(bytes, first)) {
+    try (SegmentScanner scanner = SegmentScanner.over(bytes, first, false)) {
       for (EventRecord r = scanner.next(); r != null; r = scanner.next()) {
         read.add(r.recordNumber());
       }
@@ -64,14 +65,14 @@ class SegmentScannerTest {
     List<Integer> starts = new ArrayList<>();
     byte[] bytes = segment(41, 30, starts);
 
-    SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 41);
+    SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 41, false);
 
     assertTrue(summary.clean());
     assertEquals(30, summary.records());
     assertEquals(70, summary.lastRecord().recordNumber());
     assertEquals(bytes.length, summary.validEnd());
     assertEquals(range(41, 70), numbers(bytes, 41));
-    assertTrue(SegmentScanner.summarize(new byte[0], 1).clean());
+    assertTrue(SegmentScanner.summarize(new byte[0], 1, false).clean());
   }
 
   @Test
@@ -81,7 +82,7 @@ class SegmentScannerTest {
     int at = (starts.get(99) + starts.get(100)) / 2; // inside record #100
     bytes[at] ^= 0x5A;
 
-    SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1);
+    SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1, false);
 
     List<Long> expected = new ArrayList<>(range(1, 300));
     expected.remove(Long.valueOf(100));
@@ -98,14 +99,17 @@ class SegmentScannerTest {
     List<Integer> starts = new ArrayList<>();
     byte[] good = segment(1, 200, starts);
     // A zeroed block across records #10..#14, a length field claiming 2 GiB in #50, a plausible
-    // but wrong length in #80, a record number out of sequence in #120 (rewritten with its CRC).
+    // but wrong length in #80 (claiming a few records more), a record number out of sequence in
+    // #120 (rewritten with its CRC). A wrong length that claims bytes holding other damage costs
+    // the records in between too: they cannot be told from frames forged in #80's text.
     byte[] bytes = good.clone();
     Arrays.fill(bytes, starts.get(9) + 3, starts.get(13) + 5, (byte) 0);
     ByteBuffer.wrap(bytes).putInt(starts.get(49) + 4, Integer.MAX_VALUE - 7);
-    ByteBuffer.wrap(bytes).putInt(starts.get(79) + 4, RecordFormat.MAX_PAYLOAD_BYTES);
+    ByteBuffer.wrap(bytes)
+        .putInt(starts.get(79) + 4, starts.get(84) - starts.get(79) - RecordFormat.HEADER_BYTES);
     renumber(bytes, starts.get(119), 7);
 
-    SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1);
+    SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1, false);
 
     List<Long> expected = new ArrayList<>(range(1, 200));
     expected.removeAll(List.of(10L, 11L, 12L, 13L, 14L, 50L, 80L, 120L));
@@ -140,18 +144,27 @@ class SegmentScannerTest {
     List<Integer> starts = new ArrayList<>();
     byte[] whole = segment(1, 10, starts);
 
-    for (int cut : new int[] {5, RecordFormat.HEADER_BYTES + 3}) {
-      byte[] torn = Arrays.copyOf(whole, whole.length - (whole.length - starts.get(9)) + cut);
-      SegmentScanner.Summary summary = SegmentScanner.summarize(torn, 1);
-      assertEquals(9, summary.records());
-      assertEquals(new DamagedRange(starts.get(9), cut, summary.tail().problem()), summary.tail());
-      assertTrue(summary.tornTail(), summary.tail().problem());
-      assertTrue(summary.damaged().isEmpty());
+    int lastLength = starts.get(10) - starts.get(9) - RecordFormat.HEADER_BYTES;
+    Map<Integer, String> problems =
+        Map.of(
+            5,
+            "record header cut short after 5 bytes",
+            RecordFormat.HEADER_BYTES + 3,
+            "record of " + lastLength + " bytes cut short by the end of the file");
+    for (var cut : problems.entrySet()) {
+      byte[] torn = Arrays.copyOf(whole, starts.get(9) + cut.getKey());
+      for (boolean beingWritten : new boolean[] {false, true}) {
+        SegmentScanner.Summary summary = SegmentScanner.summarize(torn, 1, beingWritten);
+        assertEquals(9, summary.records());
+        assertEquals(new DamagedRange(starts.get(9), cut.getKey(), cut.getValue()), summary.tail());
+        assertTrue(summary.tornTail(), summary.tail().problem());
+        assertTrue(summary.damaged().isEmpty());
+      }
     }
 
     byte[] flipped = whole.clone();
     flipped[whole.length - 2] ^= 1;
-    SegmentScanner.Summary summary = SegmentScanner.summarize(flipped, 1);
+    SegmentScanner.Summary summary = SegmentScanner.summarize(flipped, 1, false);
     assertEquals(9, summary.records());
     assertEquals(
         new DamagedRange(starts.get(9), whole.length - starts.get(9), "CRC mismatch"),
@@ -169,7 +182,7 @@ class SegmentScannerTest {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long before = threads.getCurrentThreadAllocatedBytes();
 
-    SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1);
+    SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1, false);
 
     long allocated = threads.getCurrentThreadAllocatedBytes() - before;
     assertEquals(91, summary.records());
@@ -199,7 +212,7 @@ class SegmentScannerTest {
         }
       }
 
-      SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1);
+      SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1, false);
 
       assertEquals(untouched, numbers(bytes, 1), "seed " + seed);
       long damagedBytes =
@@ -212,6 +225,145 @@ class SegmentScannerTest {
       assertEquals(
           lostBytes, damagedBytes, "the damaged ranges are the lost records, seed " + seed);
     }
+  }
+
+  /**
+   * A frame of record {@code number} made only of ASCII bytes, so plug-in or audit text can hold it
+   * verbatim: what a hostile plug-in would log to plant a record.
+   */
+  static byte[] forgedFrame(long number) {
+    ByteBuffer buffer = ByteBuffer.allocate(RecordFormat.MAX_RECORD_BYTES);
+    CRC32C crc = new CRC32C();
+    for (int k = 0; ; k++) {
+      RecordFormat.encode(
+          buffer,
+          crc,
+          number,
+          0x0000_0170_1010_1010L,
+          EventLevel.INFORMATION,
+          HResult.S_OK,
+          "audit".getBytes(UTF_8),
+          ("FORGED logon ok " + k).getBytes(UTF_8));
+      byte[] frame = Arrays.copyOf(buffer.array(), buffer.limit());
+      boolean ascii = true;
+      for (byte b : frame) {
+        ascii &= b >= 0;
+      }
+      if (ascii) {
+        return frame;
+      }
+    }
+  }
+
+  /** Records 1..3, then #4 whose text holds a forged frame of #4, then #5. */
+  static byte[] segmentWithForgedFrameInFourth(List<Integer> starts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteBuffer buffer = ByteBuffer.allocate(RecordFormat.MAX_RECORD_BYTES);
+    CRC32C crc = new CRC32C();
+    String forged = new String(forgedFrame(4), java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (long n = 1; n <= 5; n++) {
+      starts.add(out.size());
+      String text = n == 4 ? "user said: " + forged + "x".repeat(2000) : "event number " + n;
+      RecordFormat.encode(
+          buffer,
+          crc,
+          n,
+          T + n,
+          EventLevel.INFORMATION,
+          HResult.S_OK,
+          "plugin".getBytes(UTF_8),
+          text.getBytes(UTF_8));
+      out.write(buffer.array(), 0, buffer.limit());
+    }
+    starts.add(out.size());
+    return out.toByteArray();
+  }
+
+  @Test
+  void aFrameForgedInTheTextOfARecordBeingWrittenIsNeverTaken() throws Exception {
+    List<Integer> starts = new ArrayList<>();
+    byte[] whole = segmentWithForgedFrameInFourth(starts);
+    byte[] halfWritten = Arrays.copyOf(whole, starts.get(3) + 1000);
+
+    // A reader while #4 is being written stops before it, and later sees the real #4 and #5.
+    SegmentScanner.Summary live = SegmentScanner.summarize(halfWritten, 1, true);
+    assertEquals(3, live.lastRecord().recordNumber());
+    assertEquals(List.of(), live.damaged());
+    assertEquals((long) starts.get(3), live.tail().offset());
+    assertTrue(live.tornTail());
+    try (SegmentScanner scanner = SegmentScanner.over(whole, 1, true)) {
+      for (long n = 1; n <= 5; n++) {
+        EventRecord record = scanner.next();
+        assertEquals(n, record.recordNumber());
+        assertEquals(n != 4, record.text().startsWith("event number "), record.text());
+      }
+    }
+
+    // Recovery after a kill mid-write: the forged frame is not a record; #4 is a torn tail.
+    SegmentScanner.Summary recovered = SegmentScanner.summarize(halfWritten, 1, false);
+    assertEquals(List.of(1L, 2L, 3L), numbers(halfWritten, 1));
+    assertEquals(List.of(), recovered.damaged());
+    assertEquals(
+        new DamagedRange(
+            starts.get(3),
+            1000,
+            "record of "
+                + (starts.get(4) - starts.get(3) - RecordFormat.HEADER_BYTES)
+                + " bytes cut short by the end of the file"),
+        recovered.tail());
+    assertTrue(recovered.tornTail());
+  }
+
+  @Test
+  void aFrameForgedInTheTextOfADamagedRecordIsNotTakenAndTheNextRealOneIs() throws Exception {
+    List<Integer> starts = new ArrayList<>();
+    byte[] bytes = segmentWithForgedFrameInFourth(starts);
+    bytes[starts.get(4) - 10] ^= 1; // in #4's trailing x's, after the forged frame
+
+    for (boolean beingWritten : new boolean[] {false, true}) {
+      SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1, beingWritten);
+      assertEquals(
+          List.of(new DamagedRange(starts.get(3), starts.get(4) - starts.get(3), "CRC mismatch")),
+          summary.damaged());
+      assertEquals(4, summary.records());
+      assertEquals(5, summary.lastRecord().recordNumber());
+    }
+    assertEquals(List.of(1L, 2L, 3L, 5L), numbers(bytes, 1));
+  }
+
+  @Test
+  void aDamagedLengthInTheLastRecordIsDamageNotATornTail() throws Exception {
+    List<Integer> starts = new ArrayList<>();
+    byte[] bytes = segment(1, 3, starts);
+    bytes[starts.get(2) + 6] ^= 1; // the length now claims 256 bytes more than the file holds
+
+    for (boolean beingWritten : new boolean[] {false, true}) {
+      SegmentScanner.Summary summary = SegmentScanner.summarize(bytes, 1, beingWritten);
+      assertEquals(2, summary.records());
+      assertFalse(summary.tornTail(), "beingWritten " + beingWritten);
+      assertEquals((long) starts.get(2), summary.tail().offset());
+      assertEquals(bytes.length - starts.get(2), summary.tail().length());
+      assertTrue(
+          summary.tail().problem().endsWith("a whole record whose length is damaged"),
+          summary.tail().problem());
+    }
+  }
+
+  @Test
+  void aTailOfZeroBytesIsToldFromOtherDamage() throws Exception {
+    List<Integer> starts = new ArrayList<>();
+    byte[] good = segment(1, 5, starts);
+    byte[] zeroed = Arrays.copyOf(good, good.length + 4096);
+
+    SegmentScanner.Summary summary = SegmentScanner.summarize(zeroed, 1, false);
+
+    assertEquals(5, summary.records());
+    assertTrue(summary.zeroTail());
+    assertEquals(
+        new DamagedRange(good.length, 4096, "only zero bytes to the end of the file"),
+        summary.tail());
+    zeroed[good.length + 4000] = 1;
+    assertFalse(SegmentScanner.summarize(zeroed, 1, false).zeroTail());
   }
 
   /** Gives the record at {@code start} another number and a CRC that matches it. */
