@@ -79,15 +79,23 @@ public interface TokenService {
    * PAC for a principal of a trusted realm: the token's groups come from the proof, not from a
    * local account.
    *
+   * <p>The token's account name is {@code <plug-in id>:<principal>}, so that it never reads as a
+   * local account's (the audit and the lockout know accounts by name), and its SID includes the
+   * plug-in's id, so two plug-ins' (two providers') {@code alice} are two principals. Pass a
+   * principal that is unique at its source: for OpenID Connect the issuer and the subject ({@code
+   * iss|sub}), not {@code preferred_username}, which a provider may reassign.
+   *
    * @param principal who the proof names, e.g. {@code alice@idp.example} ({@code sub} or {@code
    *     preferred_username} of a token); shown in the audit
    * @param localGroups names of the host's local groups the proof maps to (the operator configures
    *     the mapping in the plug-in's settings); may be empty
    * @param authenticationPackage the package that verified the proof
    * @param token receives the new handle
-   * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for an empty principal or a name
-   *     that is not a local group; {@link HResult#E_ACCESSDENIED} when the operator has not granted
-   *     this plug-in the capability; {@link HResult#E_NOTIMPL} from a host before API 1.3
+   * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for an empty principal, one over 256
+   *     characters or with control characters or a backslash, or a name that is not a local group;
+   *     {@link HResult#E_ACCESSDENIED} for the Administrators group (another party's proof never
+   *     makes an administrator of this host) or when the operator has not granted this plug-in the
+   *     {@code principal-token} capability; {@link HResult#E_NOTIMPL} from a host before API 1.3
    * @since API 1.3
    */
   default HResult logonPrincipal(

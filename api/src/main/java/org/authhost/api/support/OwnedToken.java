@@ -24,6 +24,7 @@ import org.authhost.api.TokenService;
  */
 public final class OwnedToken {
   private final TokenService tokens;
+  private final Object lock = new Object();
   private TokenHandle handle;
   private boolean released;
 
@@ -70,19 +71,22 @@ public final class OwnedToken {
     if (issued == null) {
       return HResult.E_POINTER;
     }
-    TokenHandle replaced;
-    synchronized (this) {
-      if (released) {
-        replaced = issued;
-      } else {
-        replaced = handle;
+    TokenHandle closing;
+    boolean accepted;
+    synchronized (lock) {
+      if (issued.equals(handle) && !released) {
+        return HResult.S_OK; // already ours: nothing to replace, nothing to close
+      }
+      accepted = !released;
+      closing = accepted ? handle : issued;
+      if (accepted) {
         handle = issued;
       }
     }
-    if (replaced != null) {
-      tokens.closeHandle(replaced);
+    if (closing != null) {
+      tokens.closeHandle(closing);
     }
-    return replaced == issued ? HResult.SEC_E_INVALID_HANDLE : HResult.S_OK;
+    return accepted ? HResult.S_OK : HResult.SEC_E_INVALID_HANDLE;
   }
 
   /**
@@ -91,31 +95,37 @@ public final class OwnedToken {
    * @return {@link HResult#S_OK}; {@link HResult#SEC_E_NO_IMPERSONATION} before a logon; {@link
    *     HResult#SEC_E_INVALID_HANDLE} after {@link #release()}
    */
-  public synchronized HResult handOut(Out<TokenHandle> out) {
-    if (released) {
-      return HResult.SEC_E_INVALID_HANDLE;
+  public HResult handOut(Out<TokenHandle> out) {
+    synchronized (lock) {
+      if (released) {
+        return HResult.SEC_E_INVALID_HANDLE;
+      }
+      if (handle == null) {
+        return HResult.SEC_E_NO_IMPERSONATION;
+      }
+      out.set(handle);
+      return HResult.S_OK;
     }
-    if (handle == null) {
-      return HResult.SEC_E_NO_IMPERSONATION;
-    }
-    out.set(handle);
-    return HResult.S_OK;
   }
 
   /** Whether a logon succeeded and the context has not been released. */
-  public synchronized boolean isHeld() {
-    return handle != null && !released;
+  public boolean isHeld() {
+    synchronized (lock) {
+      return handle != null && !released;
+    }
   }
 
   /** Whether {@link #release()} was called. */
-  public synchronized boolean isReleased() {
-    return released;
+  public boolean isReleased() {
+    synchronized (lock) {
+      return released;
+    }
   }
 
   /** Closes the handle, once; later calls do nothing. */
   public void release() {
     TokenHandle closing;
-    synchronized (this) {
+    synchronized (lock) {
       if (released) {
         return;
       }

@@ -115,6 +115,18 @@ class OwnedTokenTest {
   }
 
   @Test
+  void adoptingTheHandleItAlreadyHoldsChangesNothing() {
+    owned.logOn("alice", "pkg");
+    Out<TokenHandle> held = new Out<>();
+    owned.handOut(held);
+    assertEquals(HResult.S_OK, owned.adopt(held.get()));
+    assertEquals(Set.of(held.get()), table.open, "still open, not closed by its own adoption");
+    Out<TokenHandle> again = new Out<>();
+    assertEquals(HResult.S_OK, owned.handOut(again));
+    assertEquals(held.get(), again.get());
+  }
+
+  @Test
   void adoptingNothingIsRefused() {
     assertEquals(HResult.E_POINTER, owned.adopt(null));
   }

@@ -218,7 +218,10 @@ public final class AuthenticationSession implements AutoCloseable {
       return AuthenticationOutcome.error(done.failure().failed() ? done.failure() : HResult.E_FAIL);
     }
     if (done.result() == AuthenticationResult.DENIED) {
-      return AuthenticationOutcome.denied(done.challenge(), returned);
+      // S_FALSE marks a benign refusal only from API 1.3 on: what an older plug-in returned with
+      // a refusal was never a promise that the credentials were right.
+      boolean mayBeBenign = !LegacyProtocolFlags.before13(plugin.descriptor().apiVersion());
+      return AuthenticationOutcome.denied(done.challenge(), mayBeBenign ? returned : HResult.S_OK);
     }
     if (done.result() != AuthenticationResult.SUCCESS) {
       return AuthenticationOutcome.of(done.result(), done.challenge());

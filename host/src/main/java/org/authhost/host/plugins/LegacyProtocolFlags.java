@@ -27,7 +27,8 @@ final class LegacyProtocolFlags {
         };
   }
 
-  private static boolean before13(String apiVersion) {
+  /** Whether a plug-in declaring {@code apiVersion} was built before API 1.3. */
+  static boolean before13(String apiVersion) {
     int dot = apiVersion == null ? -1 : apiVersion.indexOf('.');
     if (dot < 0) {
       return true;

@@ -8,18 +8,21 @@ import org.authhost.api.Sid;
 /**
  * The user SID of a principal without a local account. Windows gives such principals SIDs under an
  * authority of their own (a trusted domain's, or S-1-9 for resource managers); here it is S-1-9
- * followed by four sub-authorities taken from SHA-256 of the package and the principal: the same
- * principal always gets the same SID, which no local account (S-1-5-21-...) can ever have.
+ * followed by four sub-authorities taken from SHA-256 of the plug-in's id, the package and the
+ * principal: the same principal from the same plug-in always gets the same SID, two plug-ins (two
+ * identity providers) never share one, and no local account (S-1-5-21-...) can ever have it.
  */
 final class PrincipalSids {
   private PrincipalSids() {}
 
-  static Sid of(String authenticationPackage, String principal) {
+  static Sid of(String pluginId, String authenticationPackage, String principal) {
     byte[] h;
     try {
       h =
           MessageDigest.getInstance("SHA-256")
-              .digest((authenticationPackage + "\n" + principal).getBytes(StandardCharsets.UTF_8));
+              .digest(
+                  (pluginId + "\n" + authenticationPackage + "\n" + principal)
+                      .getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -142,6 +142,8 @@ public final class TokenTable implements TokenService {
       Out<TokenHandle> token) {
     if (principal == null
         || principal.isBlank()
+        || principal.length() > MAX_PRINCIPAL_LENGTH
+        || principal.chars().anyMatch(c -> c < 0x20 || c == 0x7F || c == '\\')
         || localGroups == null
         || authenticationPackage == null) {
       return HResult.E_INVALIDARG;
@@ -154,6 +156,11 @@ public final class TokenTable implements TokenService {
       if (group.isEmpty()) {
         return HResult.E_INVALIDARG;
       }
+      if (group.get().equals(Sid.ADMINISTRATORS)) {
+        // A proof from another party never makes an administrator of this host: the operator's
+        // own accounts do that.
+        return HResult.E_ACCESSDENIED;
+      }
       if (!groups.contains(group.get())) {
         groups.add(group.get());
       }
@@ -163,15 +170,20 @@ public final class TokenTable implements TokenService {
         handle,
         new Issued(
             new AccessToken(
-                PrincipalSids.of(authenticationPackage, principal),
+                PrincipalSids.of(owner, authenticationPackage, principal),
                 groups,
-                principal,
+                // Qualified by the plug-in, so that it never reads as a local account's name (the
+                // audit and the lockout key accounts by name).
+                owner + ":" + principal,
                 authenticationPackage,
                 clock.instant()),
             owner));
     token.set(new TokenHandle(handle));
     return HResult.S_OK;
   }
+
+  /** Longest principal name a token may carry. */
+  static final int MAX_PRINCIPAL_LENGTH = 256;
 
   /** The host's view: any open handle. */
   @Override

@@ -305,6 +305,9 @@ class TokenTableTest {
 
     @Override
     public Optional<Sid> findGroupSid(String name) {
+      if ("Administrators".equalsIgnoreCase(name)) {
+        return Optional.of(Sid.ADMINISTRATORS);
+      }
       return "Viewers".equalsIgnoreCase(name) ? Optional.of(VIEWERS) : Optional.empty();
     }
   }
@@ -312,24 +315,29 @@ class TokenTableTest {
   @Test
   void aPrincipalWithoutAnAccountGetsAStableSidAndOnlyItsMappedLocalGroups() {
     TokenTable t = new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
+    TokenService oidc = t.serviceFor("oidc");
     Out<TokenHandle> first = new Out<>();
     assertEquals(
-        HResult.S_OK, t.logonPrincipal("alice@idp.example", List.of("Viewers"), "OIDC", first));
+        HResult.S_OK, oidc.logonPrincipal("alice@idp.example", List.of("Viewers"), "OIDC", first));
     Out<AccessToken> about = new Out<>();
-    assertEquals(HResult.S_OK, t.queryToken(first.get(), about));
+    assertEquals(HResult.S_OK, oidc.queryToken(first.get(), about));
     AccessToken token = about.get();
-    assertEquals("alice@idp.example", token.accountName());
+    assertEquals("oidc:alice@idp.example", token.accountName(), "never a local account's name");
     assertTrue(token.user().value().startsWith("S-1-9-"), token.user().value());
     assertEquals(
         List.of(Sid.EVERYONE, Sid.AUTHENTICATED_USERS, WithViewers.VIEWERS), token.groups());
 
     Out<TokenHandle> again = new Out<>();
-    t.logonPrincipal("alice@idp.example", List.of(), "OIDC", again);
-    t.queryToken(again.get(), about);
+    oidc.logonPrincipal("alice@idp.example", List.of(), "OIDC", again);
+    oidc.queryToken(again.get(), about);
     assertEquals(token.user(), about.get().user(), "the same principal, the same SID");
-    t.logonPrincipal("bob@idp.example", List.of(), "OIDC", again);
-    t.queryToken(again.get(), about);
+    oidc.logonPrincipal("bob@idp.example", List.of(), "OIDC", again);
+    oidc.queryToken(again.get(), about);
     assertNotEquals(token.user(), about.get().user());
+    TokenService other = t.serviceFor("other-idp");
+    other.logonPrincipal("alice@idp.example", List.of(), "OIDC", again);
+    other.queryToken(again.get(), about);
+    assertNotEquals(token.user(), about.get().user(), "another plug-in's alice is someone else");
   }
 
   @Test
@@ -342,7 +350,15 @@ class TokenTableTest {
         "an account's name is not a group");
     assertEquals(
         HResult.E_INVALIDARG, t.logonPrincipal("mallory", List.of("Nope"), "OIDC", handle));
+    assertEquals(
+        HResult.E_ACCESSDENIED,
+        t.logonPrincipal("mallory", List.of("Viewers", "Administrators"), "OIDC", handle),
+        "another party's proof never makes an administrator");
     assertEquals(HResult.E_INVALIDARG, t.logonPrincipal(" ", List.of(), "OIDC", handle));
+    assertEquals(HResult.E_INVALIDARG, t.logonPrincipal("a\\b", List.of(), "OIDC", handle));
+    assertEquals(HResult.E_INVALIDARG, t.logonPrincipal("a\nb", List.of(), "OIDC", handle));
+    assertEquals(
+        HResult.E_INVALIDARG, t.logonPrincipal("x".repeat(257), List.of(), "OIDC", handle));
     assertFalse(handle.isSet());
     assertEquals(0, t.openHandles());
   }
