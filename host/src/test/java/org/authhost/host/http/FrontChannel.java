@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.authhost.host.config.HttpConfig;
 import org.authhost.host.testing.MutableClock;
 
 /**
@@ -46,6 +48,37 @@ final class FrontChannel extends EmbeddedChannel {
     ConnectionActivity activity =
         new ConnectionDeadlines(clock, clock, Duration.ofMinutes(1)).newConnection();
     ch.pipeline().addLast("activity", activity);
+    new RequestHandlers(services, decide).addTo(ch.pipeline(), activity);
+    try {
+      ch.register();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return ch;
+  }
+
+  /**
+   * {@link #open}, with the front's HTTP codec (its configured limits) in front of the handlers, as
+   * {@code HttpFront} builds a plain connection: raw bytes go in, encoded answers come out. {@code
+   * probe} sits between the codec and the handlers, where it sees every decoded request inbound and
+   * every response object outbound.
+   */
+  static FrontChannel openWire(
+      HttpServices services,
+      MutableClock clock,
+      String client,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
+      io.netty.channel.ChannelHandler probe) {
+    FrontChannel ch = new FrontChannel(new InetSocketAddress(client, 50_000));
+    ConnectionActivity activity =
+        new ConnectionDeadlines(clock, clock, Duration.ofMinutes(1)).newConnection();
+    ch.pipeline().addLast("activity", activity);
+    HttpConfig http = services.limits();
+    ch.pipeline()
+        .addLast(
+            "http",
+            new HttpServerCodec(http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
+    ch.pipeline().addLast("probe", probe);
     new RequestHandlers(services, decide).addTo(ch.pipeline(), activity);
     try {
       ch.register();
