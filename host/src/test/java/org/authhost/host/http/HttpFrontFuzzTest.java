@@ -46,8 +46,16 @@ class HttpFrontFuzzTest {
   static final MutableClock clock = new MutableClock();
   static AuthHost host;
 
+  /** The event echo's logger: every refusal is audited, and printing each would slow fuzzing. */
+  static final ch.qos.logback.classic.Logger echo =
+      (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("authhost.events");
+
+  static ch.qos.logback.classic.Level echoLevel;
+
   @BeforeAll
   static void start() throws Exception {
+    echoLevel = echo.getLevel();
+    echo.setLevel(ch.qos.logback.classic.Level.ERROR);
     Path media = Files.createDirectories(root.resolve("media"));
     Files.writeString(media.resolve("hello.txt"), "hello\n");
     Path plugins = Files.createDirectories(root.resolve("plugins"));
@@ -90,6 +98,7 @@ class HttpFrontFuzzTest {
 
   @AfterAll
   static void stop() throws Exception {
+    echo.setLevel(echoLevel);
     if (host != null) {
       host.stop();
     }
