@@ -1,5 +1,6 @@
 package org.authhost.host.http;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -68,7 +69,7 @@ final class FrontChannel extends EmbeddedChannel {
       MutableClock clock,
       String client,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
-      io.netty.channel.ChannelHandler probe) {
+      ChannelHandler probe) {
     FrontChannel ch = new FrontChannel(new InetSocketAddress(client, 50_000));
     ConnectionActivity activity =
         new ConnectionDeadlines(clock, clock, Duration.ofMinutes(1)).newConnection();

@@ -3,10 +3,11 @@ package org.authhost.host.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpResponse;
@@ -26,6 +27,7 @@ import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Coverage-guided fuzzing of the whole HTTP front: raw bytes into the front's codec and request
@@ -47,15 +49,14 @@ class HttpFrontFuzzTest {
   static AuthHost host;
 
   /** The event echo's logger: every refusal is audited, and printing each would slow fuzzing. */
-  static final ch.qos.logback.classic.Logger echo =
-      (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("authhost.events");
+  static final Logger echo = (Logger) LoggerFactory.getLogger("authhost.events");
 
-  static ch.qos.logback.classic.Level echoLevel;
+  static Level echoLevel;
 
   @BeforeAll
   static void start() throws Exception {
     echoLevel = echo.getLevel();
-    echo.setLevel(ch.qos.logback.classic.Level.ERROR);
+    echo.setLevel(Level.ERROR);
     Path media = Files.createDirectories(root.resolve("media"));
     Files.writeString(media.resolve("hello.txt"), "hello\n");
     Path plugins = Files.createDirectories(root.resolve("plugins"));
@@ -135,11 +136,7 @@ class HttpFrontFuzzTest {
     long before = threads.getCurrentThreadAllocatedBytes();
     FrontChannel ch =
         FrontChannel.openWire(
-            services,
-            clock,
-            "192.0.2.7",
-            FrontChannel.inline(services.driver(), () -> {}),
-            (ChannelHandler) probe);
+            services, clock, "192.0.2.7", FrontChannel.inline(services.driver(), () -> {}), probe);
     try {
       ch.writeInbound(Unpooled.wrappedBuffer(bytes));
       ch.runPendingTasks();
