@@ -29,7 +29,8 @@ import org.authhost.host.config.PluginId;
 final class DescriptorReader {
   private static final Pattern VERSION =
       Pattern.compile("\\d+(\\.\\d+){0,3}([-.+][0-9A-Za-z.-]+)?");
-  private static final Pattern API_VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
+  // At most 9 digits each: Integer.parseInt of a longer number threw out of read().
+  private static final Pattern API_VERSION = Pattern.compile("(\\d{1,9})\\.(\\d{1,9})");
   private static final Pattern CLASS_NAME =
       Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
   private static final Set<String> REQUIRED = Set.of("id", "version", "api-version", "entry-point");
@@ -69,6 +70,14 @@ final class DescriptorReader {
       }
       try (InputStream in = zip.getInputStream(entry)) {
         parse(in, values, repeated);
+      } catch (IllegalArgumentException e) {
+        // Properties.load on a bad \\u escape: the descriptor's text is wrong, not the JAR.
+        return refused(
+            bad(
+                jar,
+                fileName,
+                "the text is not a properties file (" + e.getMessage() + ")",
+                "write \\u followed by four hex digits, or \\\\ for a backslash"));
       }
     } catch (IOException | IllegalArgumentException e) {
       return refused(

@@ -3,6 +3,7 @@ package org.authhost.host.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.authhost.host.config.HttpConfig;
 import org.authhost.host.testing.MutableClock;
 
 /**
@@ -60,6 +62,40 @@ final class FrontChannel extends EmbeddedChannel {
   }
 
   /**
+   * {@link #open}, with the front's HTTP codec (its configured limits) in front of the handlers, as
+   * {@code HttpFront} builds a plain connection: raw bytes go in, encoded answers come out. {@code
+   * probe} sits between the codec and the handlers, where it sees every decoded request inbound and
+   * every response object outbound.
+   */
+  static FrontChannel openWire(
+      HttpServices services,
+      MutableClock clock,
+      String client,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
+      ChannelHandler probe) {
+    FrontChannel ch = new FrontChannel(new InetSocketAddress(client, 50_000));
+    ConnectionActivity activity =
+        new ConnectionDeadlines(clock, clock, Duration.ofMinutes(1)).newConnection();
+    ch.pipeline().addLast("activity", activity);
+    HttpConfig http = services.limits();
+    // The front's own codec (RequestCodec keeps what Netty's decoder would destroy: obs-fold, a
+    // Content-Length beside Transfer-Encoding), with its configured limits.
+    ch.pipeline()
+        .addLast(
+            "http", new RequestCodec(http.maxInitialLineBytes(), http.maxHeaderBytes(), 64 * 1024));
+    if (probe != null) {
+      ch.pipeline().addLast("probe", probe);
+    }
+    new RequestHandlers(services, decide).addTo(ch.pipeline(), activity);
+    try {
+      ch.register();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return ch;
+  }
+
+  /**
    * Like {@link #open}, with the front's {@link RequestCodec} in front of the handlers: raw bytes
    * go in ({@link #sendRaw}), encoded answers come out ({@link #rawAnswers}).
    */
@@ -68,18 +104,7 @@ final class FrontChannel extends EmbeddedChannel {
       MutableClock clock,
       String client,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
-    FrontChannel ch = new FrontChannel(new InetSocketAddress(client, 50_000));
-    ConnectionActivity activity =
-        new ConnectionDeadlines(clock, clock, Duration.ofMinutes(1)).newConnection();
-    ch.pipeline().addLast("activity", activity);
-    ch.pipeline().addLast("http", new RequestCodec(8192, 16384, 64 * 1024));
-    new RequestHandlers(services, decide).addTo(ch.pipeline(), activity);
-    try {
-      ch.register();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return ch;
+    return openWire(services, clock, client, decide, null);
   }
 
   /** Writes {@code text} as bytes off the wire. */

@@ -159,6 +159,34 @@ class DescriptorReaderTest {
     return jar(id, "1.0", "");
   }
 
+  @Test
+  void anApiVersionTooLargeForAnIntIsABadValueNotACrash() throws IOException {
+    // Integer.parseInt threw NumberFormatException out of read(), and the host did not start.
+    for (String api : List.of("99999999999.1", "1.99999999999", "1." + "9".repeat(40))) {
+      DescriptorReader.Result result = DescriptorReader.read(jar("a", api, ""));
+      assertNull(result.descriptor(), api);
+      assertEquals(1, result.problems().size(), api);
+      assertEquals(
+          "META-INF/authhost-plugin.properties: api-version '" + api + "' is not major.minor",
+          result.problems().get(0).message());
+    }
+  }
+
+  @Test
+  void aBadUnicodeEscapeIsTheDescriptorsProblemNotACorruptJar() throws IOException {
+    // Properties.load's IllegalArgumentException was reported as "not a readable JAR".
+    DescriptorReader.Result result =
+        DescriptorReader.read(jar("a", "1.1", "description=caf\\u00g9\n"));
+    assertNull(result.descriptor());
+    PluginProblem problem = result.problems().get(0);
+    assertEquals("plugin/bad-descriptor", problem.id());
+    assertEquals(
+        "META-INF/authhost-plugin.properties: the text is not a properties file"
+            + " (Malformed \\uxxxx encoding.)",
+        problem.message());
+    assertEquals("write \\u followed by four hex digits, or \\\\ for a backslash", problem.fix());
+  }
+
   private Path jar(String id, String api, String extra) throws IOException {
     Path jar = Files.createTempFile(dir, "plugin", ".jar");
     try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(jar))) {

@@ -85,8 +85,13 @@ final class PluginHarness {
   }
 
   PluginHarness(FakeServer server, String... namedValues) {
+    this(server, new Random(5), namedValues);
+  }
+
+  /** With {@code random} for the server challenges (a fixed one makes every CHALLENGE the same). */
+  PluginHarness(FakeServer server, Random random, String... namedValues) {
     this.server = server;
-    this.plugin = new NtlmAuthenticationPlugin(clock, new Random(5));
+    this.plugin = new NtlmAuthenticationPlugin(clock, random);
     assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values(namedValues)));
     assertEquals(HResult.S_OK, plugin.enable(new Out<>(Duration.ZERO)));
   }
