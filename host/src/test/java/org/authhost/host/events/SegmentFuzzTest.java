@@ -16,12 +16,16 @@ import java.util.zip.CRC32C;
 
 /**
  * Coverage-guided fuzzing of event-log segments, corrupt and truncated, through {@link
- * SegmentScanner}, the reader every start and every query uses: any bytes give the good records in
- * order and then a CLEAN, TORN or CORRUPT end with a reason — never an exception, never a record
- * past the first bad byte.
+ * SegmentScanner}, the reader every start and every query uses. Any bytes give intact records in
+ * strictly increasing order, with every byte accounted for: each byte is either in an intact
+ * record, in a reported damaged range, or in the tail after the last intact record; never an
+ * exception, never a range past the end, and a scan of the same bytes as a file agrees with one
+ * over memory.
  *
  * <p>The first input byte: odd, the target first sets every CRC the bytes have room for, so that
- * mutations get past the checksum into the payload's fields; even, the bytes as they are.
+ * mutations get past the checksum into the payload's fields; even, the bytes as they are. Bit 1
+ * says whether the segment is read as the newest one, while a writer may be finishing its last
+ * record.
  */
 class SegmentFuzzTest {
   static final long FIRST = 1;
@@ -38,32 +42,50 @@ class SegmentFuzzTest {
   @FuzzTest(maxDuration = "")
   void segments(byte[] input) throws IOException {
     byte[] bytes = input.length == 0 ? input : Arrays.copyOfRange(input, 1, input.length);
+    boolean beingWritten = input.length > 0 && (input[0] & 2) != 0;
     if (input.length > 0 && (input[0] & 1) != 0) {
       fixCrcs(bytes);
     }
-    Files.write(SEGMENT.path(), bytes);
-    long expected = FIRST;
-    try (SegmentScanner scanner = SegmentScanner.open(SEGMENT)) {
+    long previous = FIRST - 1;
+    long records = 0;
+    long covered = 0; // bytes of intact records
+    try (SegmentScanner scanner = SegmentScanner.over(bytes, FIRST, beingWritten)) {
       EventRecord r;
+      long lastEnd = 0;
       while ((r = scanner.next()) != null) {
-        assertEquals(expected++, r.recordNumber(), "records in order");
-        assertTrue(scanner.validEnd() <= bytes.length);
-      }
-      assertNotNull(scanner.end(), "a scan that returned null has ended");
-      if (scanner.end() == SegmentScanner.End.CLEAN) {
-        assertEquals(bytes.length, scanner.validEnd(), "a clean end is the end of the file");
-        assertNull(scanner.problem());
-      } else {
-        assertNotNull(scanner.problem(), "a " + scanner.end() + " end says why");
-        assertTrue(scanner.validEnd() < bytes.length);
+        assertTrue(r.recordNumber() > previous, "records in increasing order");
+        previous = r.recordNumber();
+        records++;
+        assertTrue(scanner.validEnd() > lastEnd && scanner.validEnd() <= bytes.length);
+        lastEnd = scanner.validEnd();
       }
       assertNull(scanner.next(), "an ended scan stays ended");
+      long damagedBytes = 0;
+      long rangeEnd = 0;
+      for (DamagedRange d : scanner.damaged()) {
+        assertTrue(d.offset() >= rangeEnd && d.length() > 0 && d.end() <= bytes.length, "" + d);
+        assertNotNull(d.problem(), "a damaged range says why");
+        damagedBytes += d.length();
+        rangeEnd = d.end();
+      }
+      DamagedRange tail = scanner.tail();
+      if (tail != null) {
+        assertEquals(scanner.validEnd(), tail.offset(), "the tail starts after the last record");
+        assertEquals(bytes.length, tail.end(), "and runs to the end");
+        damagedBytes += tail.length();
+      } else {
+        assertEquals(bytes.length, scanner.validEnd(), "no tail: the last record ends the file");
+      }
+      covered = bytes.length - damagedBytes;
+      assertTrue(covered >= 0 && (records == 0) == (covered == 0), "every byte accounted for");
     }
-    SegmentScanner.Summary summary = SegmentScanner.summarize(SEGMENT);
+    Files.write(SEGMENT.path(), bytes);
+    SegmentScanner.Summary fromFile = SegmentScanner.summarize(SEGMENT, beingWritten);
+    assertEquals(records, fromFile.records(), "the file and memory scans agree");
     assertEquals(
-        expected - 1,
-        summary.lastRecord() == null ? FIRST - 1 : summary.lastRecord().recordNumber());
-    assertEquals(bytes.length, summary.fileSize());
+        previous == FIRST - 1 ? null : previous,
+        fromFile.lastRecord() == null ? null : fromFile.lastRecord().recordNumber());
+    assertEquals(bytes.length, fromFile.size());
   }
 
   /** Sets the CRC of every record whose header and payload are in {@code bytes}. */

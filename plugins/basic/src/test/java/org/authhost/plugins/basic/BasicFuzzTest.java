@@ -87,7 +87,8 @@ class BasicFuzzTest {
     } finally {
       context.release();
     }
-    assertEquals(HResult.S_OK, hr);
+    // S_OK, or S_FALSE for a refusal that is not a wrong credential (API 1.3): never a failure.
+    assertTrue(hr.equals(HResult.S_OK) || hr.equals(HResult.S_FALSE), String.valueOf(hr));
     assertEquals(1, results.size(), "the callback runs exactly once");
     AuthenticationResult result = results.get(0);
     if (header.length == 0) {

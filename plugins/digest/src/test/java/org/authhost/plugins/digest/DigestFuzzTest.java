@@ -63,7 +63,9 @@ class DigestFuzzTest {
     PluginHarness.Answer a =
         HARNESS.sendAndRelease(
             new String(header, StandardCharsets.ISO_8859_1), PluginHarness.get(URI));
-    assertEquals(HResult.S_OK, a.hr());
+    // S_OK, or S_FALSE for a refusal that is not a wrong credential (API 1.3): never a failure.
+    assertTrue(
+        a.hr().equals(HResult.S_OK) || a.hr().equals(HResult.S_FALSE), String.valueOf(a.hr()));
     assertEquals(
         header.length == 0 ? AuthenticationResult.CONTINUE : AuthenticationResult.DENIED,
         a.result(),

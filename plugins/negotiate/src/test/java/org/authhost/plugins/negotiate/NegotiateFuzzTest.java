@@ -47,7 +47,9 @@ class NegotiateFuzzTest {
           (mode & 1) != 0
               ? HARNESS.sendText(c, new String(rest, StandardCharsets.ISO_8859_1))
               : HARNESS.send(c, rest);
-      assertEquals(HResult.S_OK, a.hr());
+      // S_OK, or S_FALSE for a refusal that is not a wrong credential (API 1.3): never a failure.
+      assertTrue(
+          a.hr().equals(HResult.S_OK) || a.hr().equals(HResult.S_FALSE), String.valueOf(a.hr()));
       assertTrue(
           a.result() == AuthenticationResult.CONTINUE || a.result() == AuthenticationResult.DENIED,
           "client input gave " + a.result());

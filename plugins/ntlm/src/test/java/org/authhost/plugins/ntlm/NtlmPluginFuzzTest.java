@@ -62,7 +62,9 @@ class NtlmPluginFuzzTest {
               ? new String(rest, StandardCharsets.ISO_8859_1)
               : Base64.getEncoder().encodeToString(rest);
       PluginHarness.Answer a = c.send(leg);
-      assertEquals(HResult.S_OK, a.hr());
+      // S_OK, or S_FALSE for a refusal that is not a wrong credential (API 1.3): never a failure.
+      assertTrue(
+          a.hr().equals(HResult.S_OK) || a.hr().equals(HResult.S_FALSE), String.valueOf(a.hr()));
       switch (a.result()) {
         case CONTINUE, DENIED -> {}
         case SUCCESS -> {
