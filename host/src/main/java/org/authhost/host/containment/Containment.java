@@ -91,6 +91,15 @@ public final class Containment {
           Map.of(),
           Set.of(),
           Map.of());
+      // So does jdk.management, for its diagnostic-command MBean (loaded now, to be rewritten now).
+      Class<?> diagnostics = Class.forName(GuardedJdkMethods.DIAGNOSTIC_COMMANDS, false, null);
+      instrumentation.redefineModule(
+          diagnostics.getModule(),
+          Set.of(bridge.getModule()),
+          Map.of(),
+          Map.of(),
+          Set.of(),
+          Map.of());
       // The check is in place before the first rewritten method can call it.
       BiConsumer<String, Object> checker = new CallChecker();
       if (!(Boolean) bridge.getMethod("install", BiConsumer.class).invoke(null, checker)) {

@@ -47,4 +47,19 @@ public final class ContainmentBridge {
       CHECKING.remove();
     }
   }
+
+  /**
+   * {@link #check} for a method that answers a refusal rather than throwing it ({@code
+   * trySetAccessible}, the call libraries probe with).
+   *
+   * @return false if the check refused the call
+   */
+  public static boolean allows(String call, Object target) {
+    try {
+      check(call, target);
+      return true;
+    } catch (SecurityException refused) {
+      return false;
+    }
+  }
 }
