@@ -1,8 +1,12 @@
 package org.authhost.testplugins.snooping;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
 import java.util.Map;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.HResult;
 import org.authhost.testplugins.TestPlugin;
@@ -12,8 +16,11 @@ import org.authhost.testplugins.TestPlugin;
  * how} property says: {@code field} (setAccessible on its private fields), {@code lookup}
  * (MethodHandles.privateLookupIn on its class), {@code jackson} (the host's own Jackson, loaded
  * through the context's class loader, told to read private fields), {@code neighbour} (a field of
- * another plug-in's instance, which the test put in the system properties) or {@code own} (a
- * private field of its own, which is its business: Authenticate then succeeds). What it got is kept
+ * another plug-in's instance, which the test put in the system properties), {@code agent} (the
+ * JVM's diagnostic command that loads an agent) or, which all succeed, {@code own} (a private field
+ * of its own, which is its business), {@code try} (trySetAccessible on the host's field: false),
+ * {@code apiproxy} (a JDK proxy of an API interface) or {@code publicbean} (the host's Jackson, as
+ * it comes, writing a public host class the test put in the system properties). What it got is kept
  * in the system properties under the name its {@code loot} property gives.
  */
 public final class SnoopingPlugin extends TestPlugin {
@@ -63,9 +70,42 @@ public final class SnoopingPlugin extends TestPlugin {
               own.setAccessible(true);
               yield own.get(this);
             }
+            case "try" -> {
+              // The probe a library makes: answered false, not thrown, not held against it.
+              Field first = server.getClass().getDeclaredFields()[0];
+              yield String.valueOf(first.trySetAccessible());
+            }
+            case "apiproxy" -> {
+              // The JDK defines a proxy of an API interface in the API's (the host's) loader.
+              Object proxy =
+                  Proxy.newProxyInstance(
+                      AuthenticationCallback.class.getClassLoader(),
+                      new Class<?>[] {AuthenticationCallback.class},
+                      (self1, method, args) -> null);
+              yield "proxied " + (proxy instanceof AuthenticationCallback);
+            }
+            case "publicbean" -> {
+              // The host's Jackson as it comes: it makes public getters of public classes
+              // accessible, a host class's among them (one the test put in the system
+              // properties).
+              Object bean = System.getProperties().get(values.get("loot", "") + ".bean");
+              ClassLoader host = bean.getClass().getClassLoader();
+              Class<?> mapperType = host.loadClass("com.fasterxml.jackson.databind.ObjectMapper");
+              Object mapper = mapperType.getConstructor().newInstance();
+              yield mapperType.getMethod("writeValueAsString", Object.class).invoke(mapper, bean);
+            }
+            case "agent" -> {
+              // jcmd's JVMTI.agent_load in process, which needs no attach mechanism.
+              yield ManagementFactory.getPlatformMBeanServer()
+                  .invoke(
+                      new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                      "jvmtiAgentLoad",
+                      new Object[] {new String[] {"/nonexistent/agent.jar"}},
+                      new String[] {String[].class.getName()});
+            }
             default -> throw new IllegalArgumentException("how?");
           };
-    } catch (ReflectiveOperationException e) {
+    } catch (ReflectiveOperationException | JMException e) {
       throw new IllegalStateException(e);
     }
     System.getProperties().put(values.get("loot", ""), loot);
