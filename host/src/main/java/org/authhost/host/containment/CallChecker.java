@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 import org.authhost.api.HResult;
 
@@ -40,7 +41,7 @@ import org.authhost.api.HResult;
  * <p>The common case costs nothing: before the first plug-in loader exists no check is made, and a
  * reflective call on a JDK class (most of them) is let through before the stack is looked at.
  */
-final class CallChecker implements BiConsumer<String, Object> {
+final class CallChecker implements BiConsumer<String, Object>, BiPredicate<String, Object> {
   private static final StackWalker STACK =
       StackWalker.getInstance(
           Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
@@ -72,6 +73,22 @@ final class CallChecker implements BiConsumer<String, Object> {
   /** A contained loader exists: from now on calls are checked. */
   static void arm() {
     armed = true;
+  }
+
+  /**
+   * Whether a call may concern the guard: asked by the bridge before anything else, so it reads
+   * only the class and its loaders. Armed, and an ending call or a reflected class it guards.
+   */
+  @Override
+  public boolean test(String method, Object target) {
+    if (!armed) {
+      return false;
+    }
+    if (target instanceof Object[] || ENDING.contains(method)) {
+      return true;
+    }
+    Class<?> owner = declaringClass(target);
+    return owner != null && guarded(owner);
   }
 
   @Override

@@ -131,8 +131,11 @@ public final class ExitingPlugin extends TestPlugin {
         }
       }
       case "thread" -> {
+        // Answered first: the refusal takes the plug-in out of service, which would race the
+        // logon the answer makes.
+        HResult answered = super.authenticate(self, callback, context);
         onThread(() -> Runtime.getRuntime().halt(5));
-        return super.authenticate(self, callback, context);
+        return answered;
       }
       case "proxy" -> {
         // No frame of this plug-in's on the thread that exits: a JDK proxy of a method handle.
@@ -147,11 +150,12 @@ public final class ExitingPlugin extends TestPlugin {
                       0,
                       Runtime.getRuntime(),
                       8));
+          HResult answered = super.authenticate(self, callback, context);
           onThread(exit);
+          return answered;
         } catch (ReflectiveOperationException e) {
           throw new IllegalStateException(e);
         }
-        return super.authenticate(self, callback, context);
       }
       default -> throw new IllegalArgumentException("how?");
     }
