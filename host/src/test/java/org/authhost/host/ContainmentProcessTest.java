@@ -135,6 +135,9 @@ class ContainmentProcessTest {
         errors.contains("Runtime.halt(10)") && errors.contains("plug-in 'exit-pool'"), errors);
     assertTrue(
         errors.contains("Runtime.halt(11)") && errors.contains("plug-in 'exit-cleared'"), errors);
+    // No frame and no context loader of the plug-in's: the refusal names no one, the EnablePlugin
+    // that threw it on fails.
+    assertEquals(2, errors.lines().filter(l -> l.contains("from unknown code")).count(), errors);
     assertTrue(
         errors.contains("Signal.raise(SIGTERM)")
             && errors.contains(root.resolve("plugins/signal.jar").toString()),

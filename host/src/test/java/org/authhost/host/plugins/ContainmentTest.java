@@ -344,4 +344,26 @@ class ContainmentTest extends HostTestBase {
       System.getProperties().remove(key + ".bean");
     }
   }
+
+  @Test
+  void anAgentLoadFromAProxyOnThePoolIsRefusedAndTheRefusalThrownOnIsStillAFailure()
+      throws Exception {
+    startSnooping("snoop-pool", "pool");
+
+    AuthenticationOutcome outcome = authenticate("snoop-pool");
+
+    // The refusal named no plug-in (no frame of its, the pool's context loader), so the host
+    // reported nothing when it was made: the exception Authenticate threw is the failure.
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertNull(System.getProperties().get(key), "the plug-in got nothing");
+    List<EventRecord> errors = errorsAbout("snoop-pool");
+    assertEquals(1, errors.size(), errors.toString());
+    assertTrue(errors.get(0).text().contains("failed in Authenticate"), errors.toString());
+    assertTrue(
+        errors.get(0).text().contains("DiagnosticCommandImpl.invoke(jvmtiAgentLoad)"),
+        errors.toString());
+    assertTrue(errors.get(0).text().contains("unknown code"), errors.toString());
+    assertTrue(host.plugins().plugin("snoop-pool").orElseThrow().inError());
+    assertHostServes();
+  }
 }

@@ -36,7 +36,8 @@ public final class ExitingPlugin extends TestPlugin {
         // Waited for with a latch: get() or join() may run the task on this very thread.
         CountDownLatch ran = new CountDownLatch(1);
         AtomicReference<Throwable> failed = new AtomicReference<>();
-        CompletableFuture.runAsync(withoutAFrame(10), ForkJoinPool.commonPool())
+        // Through execute: CompletableFuture swaps a one-thread common pool for a thread per task.
+        CompletableFuture.runAsync(withoutAFrame(10), ForkJoinPool.commonPool()::execute)
             .whenComplete(
                 (none, e) -> {
                   failed.set(e);
