@@ -112,6 +112,44 @@ class ContainmentProcessTest {
   }
 
   @Test
+  void exitsWithNoPluginFrameAndASignalAreRefusedAndTheHostServesOn() throws Exception {
+    Path config =
+        TestHosts.configFolder(
+            root,
+            "\"settings\": { "
+                + "\"exit-pool\": { \"enabled\": true, \"properties\": { \"how\": \"pool\" } },"
+                + " \"exit-cleared\": { \"enabled\": true, \"properties\": { \"how\": \"cleared\" } },"
+                + " \"signal\": { \"enabled\": true, \"properties\": { \"how\": \"signal\" } } }");
+    for (String id : List.of("exit-pool", "exit-cleared", "signal")) {
+      PluginJar.of("exiting", "org.authhost.testplugins.exiting.ExitingPlugin")
+          .with("id", id)
+          .writeTo(root.resolve("plugins"), id + ".jar");
+    }
+
+    // Each plug-in tries in EnablePlugin: a host that let one through would end before "ready".
+    List<String> banner = start(TestHosts.hostCommand(config));
+
+    assertTrue(host.isAlive(), banner.toString());
+    String errors = cli("events", "--config", config.toString(), "--level", "error");
+    assertTrue(
+        errors.contains("Runtime.halt(10)") && errors.contains("plug-in 'exit-pool'"), errors);
+    assertTrue(
+        errors.contains("Runtime.halt(11)") && errors.contains("plug-in 'exit-cleared'"), errors);
+    // No frame and no context loader of the plug-in's: the refusal names no one, the EnablePlugin
+    // that threw it on fails.
+    assertEquals(2, errors.lines().filter(l -> l.contains("from unknown code")).count(), errors);
+    assertTrue(
+        errors.contains("Signal.raise(SIGTERM)")
+            && errors.contains(root.resolve("plugins/signal.jar").toString()),
+        errors);
+    String plugins = cli("plugins", "--config", config.toString());
+    for (String id : List.of("exit-pool", "exit-cleared", "signal")) {
+      assertTrue(plugins.lines().anyMatch(l -> l.startsWith(id) && l.contains("ERROR")), plugins);
+    }
+    assertTrue(host.isAlive());
+  }
+
+  @Test
   void startedWithoutTheLaunchersOptionTheHostAttachesTheGuardItself() throws Exception {
     Path config = exitingHost();
     List<String> command = new ArrayList<>(TestHosts.hostCommand(config));

@@ -23,10 +23,10 @@ import java.util.Set;
  *
  * <p>The run folder is none of the folders host.json names, which plug-ins are given or can find
  * from what they are given (the data folder holds each plug-in's own folder): {@code
- * -Dauthhost.runDirectory} if set, else {@code $XDG_RUNTIME_DIR/authhost}, else {@code
- * ~/.authhost/run}; the host makes it owner-only (0700) and refuses one owned by another account.
- * Plug-ins run as the host's account, so this keeps the token out of their way, not out of their
- * reach: see "Trust model" in the README.
+ * -Dauthhost.runDirectory} if set, else {@code ~/.authhost/run}, the same for the host and the
+ * command line whatever their environment; the host makes it owner-only (0700) and refuses one
+ * owned by another account. Plug-ins run as the host's account, so this keeps the token out of
+ * their way, not out of their reach: see "Trust model" in the README.
  *
  * @param port the admin endpoint's loopback port
  * @param token the bearer token
@@ -51,10 +51,8 @@ public record AdminEndpointFile(int port, String token, long pid) {
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured).toAbsolutePath().normalize();
     }
-    String runtime = System.getenv("XDG_RUNTIME_DIR");
-    if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
-      return Path.of(runtime, "authhost");
-    }
+    // Not $XDG_RUNTIME_DIR: a host started by a service manager and the operator's shell may see
+    // different ones (or none), and logind deletes it when the last session ends.
     return Path.of(System.getProperty("user.home"), ".authhost", "run");
   }
 
@@ -130,17 +128,22 @@ public record AdminEndpointFile(int port, String token, long pid) {
     }
   }
 
-  /** A short id of the data folder: its absolute path's SHA-256, first 16 hex digits. */
+  /**
+   * A short id of the data folder: its real path's SHA-256, first 16 hex digits (the absolute path
+   * if it does not exist yet). Real, so that a host and a command line that name it through
+   * different links find the same file.
+   */
   private static String idOf(Path dataDirectory) {
+    Path folder = dataDirectory.toAbsolutePath().normalize();
+    try {
+      folder = folder.toRealPath();
+    } catch (IOException notThereYet) {
+      // The absolute path, as a host that has not made it yet names it too.
+    }
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256")
-              .digest(
-                  dataDirectory
-                      .toAbsolutePath()
-                      .normalize()
-                      .toString()
-                      .getBytes(StandardCharsets.UTF_8));
+              .digest(folder.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);

@@ -97,6 +97,7 @@ public final class AdminServer extends LifeCycle {
             r -> {
               Thread t = new Thread(r, "admin-endpoint");
               t.setDaemon(true);
+              t.setContextClassLoader(AdminServer.class.getClassLoader());
               return t;
             }));
     server.createContext("/", this::handle);
@@ -134,9 +135,8 @@ public final class AdminServer extends LifeCycle {
             401,
             Map.of(
                 "error",
-                "missing or wrong bearer token (the CLI reads it from "
-                    + AdminEndpointFile.of(config.dataDirectory())
-                    + ")"));
+                // Where the token is stays with the operator: not for whoever knocks.
+                "missing or wrong bearer token (the host's command line sends the right one)"));
         return;
       }
       String method = exchange.getRequestMethod();

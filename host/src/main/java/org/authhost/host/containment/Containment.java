@@ -18,11 +18,14 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
- * The containment guard of this process: plug-in code cannot end the process ({@code System.exit},
- * {@code Runtime.exit}, {@code Runtime.halt}) nor reflect into the host's classes or another
- * plug-in's ({@code setAccessible}, {@code privateLookupIn}); a refused call throws {@link
- * ForbiddenCallException} into it and is reported through its {@link ContainedLoader}. The rules
- * are {@link CallChecker}'s, the rewritten methods {@link GuardedJdkMethods}'.
+ * The containment guard of this process: only the host's own code may end the process ({@code
+ * System.exit}, {@code Runtime.exit}, {@code Runtime.halt}, raising or handling the signals that
+ * end it) or run the JVM's diagnostic commands in process (which load agents), and plug-in code
+ * cannot reflect into the host's classes or another plug-in's ({@code setAccessible}, {@code
+ * privateLookupIn}); a refused call throws {@link ForbiddenCallException} into it and is reported
+ * through its {@link ContainedLoader}, when it has one. These calls only: see the README's "Trust
+ * model" for what in-process code can still do. The rules are {@link CallChecker}'s, the rewritten
+ * methods {@link GuardedJdkMethods}'.
  *
  * <p>The JDK's classes are the process's, so the guard is too: {@link #install} sets it up once and
  * every later call answers how that went. It needs a JVM agent: the launcher's {@code
@@ -86,6 +89,15 @@ public final class Containment {
       // java.base must read the bridge's module to call it from Runtime and the reflection classes.
       instrumentation.redefineModule(
           Object.class.getModule(),
+          Set.of(bridge.getModule()),
+          Map.of(),
+          Map.of(),
+          Set.of(),
+          Map.of());
+      // So does jdk.management, for its diagnostic-command MBean (loaded now, to be rewritten now).
+      Class<?> diagnostics = Class.forName(GuardedJdkMethods.DIAGNOSTIC_COMMANDS, false, null);
+      instrumentation.redefineModule(
+          diagnostics.getModule(),
           Set.of(bridge.getModule()),
           Map.of(),
           Map.of(),

@@ -1,5 +1,6 @@
 package org.authhost.host.containment;
 
+import static net.bytebuddy.matcher.ElementMatchers.isNative;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
@@ -26,6 +27,12 @@ import org.authhost.host.containment.boot.ContainmentBridge;
  * call site (Elasticsearch's entitlements instrument the JDK for the same reason).
  */
 final class GuardedJdkMethods {
+  /**
+   * The platform MBean that runs {@code jcmd}'s commands in process, {@code jvmtiAgentLoad} among
+   * them: an agent loaded through it needs no attach mechanism.
+   */
+  static final String DIAGNOSTIC_COMMANDS = "com.sun.management.internal.DiagnosticCommandImpl";
+
   /** The classes rewritten; each must be, or the guard is incomplete. */
   static final List<String> TYPES =
       List.of(
@@ -34,7 +41,9 @@ final class GuardedJdkMethods {
           "java.lang.reflect.Field",
           "java.lang.reflect.Method",
           "java.lang.reflect.Constructor",
-          "java.lang.invoke.MethodHandles");
+          "java.lang.invoke.MethodHandles",
+          "jdk.internal.misc.Signal",
+          DIAGNOSTIC_COMMANDS);
 
   private GuardedJdkMethods() {}
 
@@ -93,6 +102,13 @@ final class GuardedJdkMethods {
         .transform(advice(AccessAdvice.class, setAccessible))
         .type(named("java.lang.invoke.MethodHandles"))
         .transform(advice(PrivateLookupAdvice.class, named("privateLookupIn")))
+        .type(named("jdk.internal.misc.Signal"))
+        .transform(
+            advice(
+                SignalAdvice.class,
+                isStatic().and(named("raise").or(named("handle"))).and(not(isNative()))))
+        .type(named(DIAGNOSTIC_COMMANDS))
+        .transform(advice(DiagnosticCommandAdvice.class, named("invoke").and(takesArguments(3))))
         .installOn(instrumentation);
     for (String type : TYPES) {
       if (!done.contains(type) && errors.stream().noneMatch(e -> e.startsWith(type + ":"))) {
@@ -132,13 +148,24 @@ final class GuardedJdkMethods {
     }
   }
 
-  /** {@code AccessibleObject.trySetAccessible()}. */
+  /**
+   * {@code AccessibleObject.trySetAccessible()}: a refusal answers false, as the JDK's own refusal
+   * does (libraries probe with it and go on without access).
+   */
   static final class TryAccessAdvice {
     private TryAccessAdvice() {}
 
-    @Advice.OnMethodEnter
-    static void enter(@Advice.Origin("#t.#m") String method, @Advice.This Object member) {
-      ContainmentBridge.check(method, member);
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter(@Advice.Origin("#t.#m") String method, @Advice.This Object member) {
+      return !ContainmentBridge.allows(method, member);
+    }
+
+    @Advice.OnMethodExit
+    static void exit(
+        @Advice.Enter boolean refused, @Advice.Return(readOnly = false) boolean accessible) {
+      if (refused) {
+        accessible = false;
+      }
     }
   }
 
@@ -154,6 +181,26 @@ final class GuardedJdkMethods {
       if (flag) {
         ContainmentBridge.check(method, members);
       }
+    }
+  }
+
+  /** {@code jdk.internal.misc.Signal.raise} and {@code handle} (sun.misc.Signal's). */
+  static final class SignalAdvice {
+    private SignalAdvice() {}
+
+    @Advice.OnMethodEnter
+    static void enter(@Advice.Origin("#t.#m") String method, @Advice.Argument(0) Object signal) {
+      ContainmentBridge.check(method, String.valueOf(signal));
+    }
+  }
+
+  /** {@code DiagnosticCommandImpl.invoke(String, Object[], String[])}: the command's name. */
+  static final class DiagnosticCommandAdvice {
+    private DiagnosticCommandAdvice() {}
+
+    @Advice.OnMethodEnter
+    static void enter(@Advice.Origin("#t.#m") String method, @Advice.Argument(0) String command) {
+      ContainmentBridge.check(method, String.valueOf(command));
     }
   }
 

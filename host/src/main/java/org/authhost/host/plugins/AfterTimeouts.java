@@ -45,6 +45,8 @@ final class AfterTimeouts {
             r -> {
               Thread t = new Thread(r, "plugin-call-timeout-" + n.incrementAndGet());
               t.setDaemon(true);
+              // The host's, not the creating thread's (which may be inside a plug-in's call).
+              t.setContextClassLoader(AfterTimeouts.class.getClassLoader());
               return t;
             });
     p.allowCoreThreadTimeOut(true);

@@ -32,6 +32,8 @@ final class Bulkhead {
       super(task, name);
       this.bulkhead = bulkhead;
       setDaemon(true);
+      // Not the creating thread's, which may be inside a plug-in's call: each call sets its own.
+      setContextClassLoader(Worker.class.getClassLoader());
     }
   }
 

@@ -3,6 +3,7 @@ package org.authhost.host.plugins;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.Capability;
@@ -48,6 +49,9 @@ final class HostedPlugin {
   private volatile boolean wedged;
   private Scheduled heartbeat;
   private volatile CompletableFuture<HResult> heartbeatInFlight;
+
+  /** Counts the guard's refusals, so that a call can tell whether one was made while it ran. */
+  private final AtomicInteger refusals = new AtomicInteger();
 
   /** The kinds of forbidden call reported since the last enable: a looping plug-in is one event. */
   private final Set<String> refusedKinds = ConcurrentHashMap.newKeySet();
@@ -308,5 +312,14 @@ final class HostedPlugin {
   @Override
   public String toString() {
     return "plug-in '" + id() + "' (" + PluginStatus.toString(status) + ")";
+  }
+
+  /** How many calls of its the containment guard has refused so far. */
+  int refusals() {
+    return refusals.get();
+  }
+
+  void countRefusal() {
+    refusals.incrementAndGet();
   }
 }

@@ -21,6 +21,13 @@ import org.authhost.host.containment.ForbiddenCall;
 final class PluginClassLoader extends URLClassLoader implements ContainedLoader {
   private static final String API_PACKAGE = HResult.class.getPackageName() + ".";
 
+  /**
+   * Packages no plug-in class may be in: the host's (the API comes from the host) and the JDK's.
+   * Not all of org.authhost: the built-in plug-ins are org.authhost.plugins.
+   */
+  static final List<String> RESERVED_PACKAGES =
+      List.of("org.authhost.host.", "org.authhost.api.", "java.", "jdk.", "sun.", "com.sun.");
+
   static {
     registerAsParallelCapable();
   }
@@ -58,6 +65,36 @@ final class PluginClassLoader extends URLClassLoader implements ContainedLoader 
       return apiLoader.loadClass(name);
     }
     return super.loadClass(name, resolve);
+  }
+
+  /**
+   * Defines the plug-in's classes, none in a package of the host's or the JDK's: the containment
+   * guard tells code apart by loader, but a class named as the host's or the JDK's would mislead
+   * every stack trace and log that names it.
+   */
+  @Override
+  protected Class<?> findClass(String name) throws ClassNotFoundException {
+    String reserved = reservedPackage(name);
+    if (reserved != null) {
+      throw new ClassNotFoundException(
+          name
+              + " is in "
+              + reserved
+              + "*, which belongs to the host or the JDK: plug-in '"
+              + pluginId
+              + "' must put its classes (and bundled libraries') in packages of its own");
+    }
+    return super.findClass(name);
+  }
+
+  /** The reserved package prefix {@code className} is in, or null. */
+  static String reservedPackage(String className) {
+    for (String prefix : RESERVED_PACKAGES) {
+      if (className.startsWith(prefix)) {
+        return prefix;
+      }
+    }
+    return null;
   }
 
   @Override

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.containment.ForbiddenCall;
-import org.authhost.host.containment.ForbiddenCallException;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.HostClock;
 import org.slf4j.Logger;
@@ -276,6 +275,7 @@ final class PluginGuard extends LifeCycle {
    * report stands alone.
    */
   void refused(HostedPlugin plugin, ForbiddenCall call) {
+    plugin.countRefusal();
     for (CallFrame frame = watchdog.slot().current; frame != null; frame = frame.parent) {
       if (frame.plugin == plugin) {
         frame.refused = true;
@@ -413,6 +413,7 @@ final class PluginGuard extends LifeCycle {
             onTimeout,
             quiet);
     slot.current = frame;
+    int refusalsBefore = plugin.refusals();
     Thread thread = slot.thread;
     ClassLoader previous = thread.getContextClassLoader();
     thread.setContextClassLoader(plugin.classLoader());
@@ -456,8 +457,10 @@ final class PluginGuard extends LifeCycle {
       return HResult.E_TIMEOUT;
     }
     // A refused call (System.exit, reflection into the host) was reported as it was refused; what
-    // the plug-in made of the refusal (a library may turn it into any exception) is no news.
-    if (detail == null || frame.refused || ForbiddenCallException.in(thrown) != null) {
+    // the plug-in made of the refusal (a library may turn it into any exception) is no news. Known
+    // by the refusals reported while the call ran, not by the exception: a plug-in could keep a
+    // refusal and throw it again later to have a failure of its own go unreported.
+    if (detail == null || frame.refused || plugin.refusals() != refusalsBefore) {
       return hr;
     }
     if (quiet) {

@@ -594,6 +594,26 @@ public final class PluginHost extends LifeCycle {
     } else {
       log.info("{} holds the capabilities {}", plugin, CapabilityGrant.names(grant.held()));
     }
+    String reserved = reservedClass(descriptor.file());
+    if (reserved != null) {
+      refuse(
+          new PluginProblem(
+              "plugin/reserved-package",
+              descriptor.id(),
+              descriptor.file(),
+              HResult.NS_E_PLUGIN_CLSID_INVALID,
+              "its class "
+                  + reserved
+                  + " is in "
+                  + PluginClassLoader.reservedPackage(reserved)
+                  + "*, a package of the host's or the JDK's",
+              "move the plug-in's classes to a package of its own (e.g. com.example.yourplugin);"
+                  + " none may be in "
+                  + PluginClassLoader.RESERVED_PACKAGES.stream()
+                      .map(p -> p + "*")
+                      .collect(java.util.stream.Collectors.joining(", "))));
+      return null;
+    }
     PluginClassLoader loader;
     Class<?> entryPoint;
     try {
@@ -676,6 +696,25 @@ public final class PluginHost extends LifeCycle {
       log.info("{} runs its client calls on its own bulkhead: {}", plugin, plugin.bulkhead());
     }
     return plugin;
+  }
+
+  /**
+   * The first class of the plug-in's JAR (its own, not its bundled libraries', which its loader
+   * refuses as it meets them) in a reserved package, or null (also if the JAR cannot be read:
+   * staging it says why).
+   */
+  private static String reservedClass(Path jar) {
+    try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+      return file.stream()
+          .map(java.util.jar.JarEntry::getName)
+          .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+          .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
+          .filter(n -> PluginClassLoader.reservedPackage(n) != null)
+          .findFirst()
+          .orElse(null);
+    } catch (IOException unreadable) {
+      return null;
+    }
   }
 
   /** Reads protocol, package and flags once, after InitializePlugin: they never change. */

@@ -30,6 +30,8 @@ public final class ExecutorScheduler extends LifeCycle implements Scheduler {
             r -> {
               Thread t = new Thread(r, threadName + "-" + n.incrementAndGet());
               t.setDaemon(true);
+              // The host's, not the creating thread's (which may be inside a plug-in's call).
+              t.setContextClassLoader(ExecutorScheduler.class.getClassLoader());
               return t;
             });
     // Cancelled heartbeats of disabled plug-ins must not pile up in the queue.

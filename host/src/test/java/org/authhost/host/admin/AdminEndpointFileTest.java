@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,10 +69,30 @@ class AdminEndpointFileTest {
         assertEquals(List.of(), filesHolding(folder, endpoint.token()), "token under " + folder);
       }
       assertEquals(200, AdminClientProbe.plugins(data, host.config().configDirectory()));
+      // Whoever knocks without the token learns nothing of where it is.
+      HttpResponse<String> refused =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + host.adminPort() + "/plugins"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, refused.statusCode());
+      assertFalse(refused.body().contains(runFolder.toString()), refused.body());
+      assertFalse(refused.body().contains("admin-"), refused.body());
     } finally {
       host.stop();
     }
     assertFalse(Files.exists(file), "removed on stop");
+  }
+
+  @Test
+  void aHostAndACommandLineThatNameTheDataFolderThroughALinkFindTheSameFile() throws Exception {
+    Path data = Files.createDirectories(root.resolve("var"));
+    Path link = Files.createSymbolicLink(root.resolve("var-link"), data);
+
+    assertEquals(AdminEndpointFile.of(data), AdminEndpointFile.of(link));
+    assertEquals(AdminEndpointFile.of(data), AdminEndpointFile.of(root.resolve("x/../var")));
   }
 
   private static List<Path> filesHolding(Path folder, String text) throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,7 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.PublicBean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -251,5 +253,117 @@ class ContainmentTest extends HostTestBase {
     assertEquals(AuthenticationResult.SUCCESS, outcome.result());
     assertEquals("mine", System.getProperties().get(key));
     assertTrue(errorsAbout("snoop-own").isEmpty());
+  }
+
+  @Test
+  void aPluginNamedAsTheGuardItselfIsRefusedAtLoad() throws Exception {
+    // Every class in org.authhost.host.containment, no TestPlugin: the guard once skipped such
+    // frames by name, so this plug-in's EnablePlugin read the host's private state.
+    PluginJar.of("impostor", "org.authhost.host.containment.ImpostorPlugin")
+        .compiledAgainst(
+            Path.of(HResult.class.getProtectionDomain().getCodeSource().getLocation().toURI()))
+        .writeTo(root.resolve("plugins"), "impostor.jar");
+    PluginJar.of("good", "org.authhost.testplugins.TestPlugin")
+        .writeTo(root.resolve("plugins"), "good.jar");
+    System.getProperties().remove("authhost.test.impostor");
+
+    startHost("\"settings\": { \"impostor\": { \"enabled\": true } }");
+
+    try {
+      assertNull(System.getProperties().get("authhost.test.impostor"), "the plug-in got nothing");
+      List<EventRecord> errors =
+          host.eventLog().query(EventQuery.all().withLevel(EventLevel.ERROR)).stream()
+              .filter(e -> e.text().contains("[plugin/reserved-package]"))
+              .toList();
+      assertEquals(1, errors.size(), errors.toString());
+      String text = errors.get(0).text();
+      assertTrue(text.contains(root.resolve("plugins/impostor.jar").toString()), text);
+      assertTrue(text.contains("org.authhost.host.containment."), text);
+      assertTrue(text.contains("Fix: move the plug-in's classes"), text);
+      assertTrue(
+          host.plugins().plugins().stream()
+              .noneMatch(v -> v.id().equals("impostor") && !v.inError()),
+          "not in service");
+      assertHostServes();
+    } finally {
+      System.getProperties().remove("authhost.test.impostor");
+    }
+  }
+
+  @Test
+  void theDiagnosticCommandThatLoadsAnAgentIsRefused() throws Exception {
+    startSnooping("snoop-agent", "agent");
+
+    AuthenticationOutcome outcome = authenticate("snoop-agent");
+
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertOneRefusal(
+        "snoop-agent",
+        "DiagnosticCommandImpl.invoke(jvmtiAgentLoad)",
+        "SnoopingPlugin.authenticate");
+    assertNull(System.getProperties().get(key), "the plug-in got nothing");
+    assertHostServes();
+  }
+
+  @Test
+  void aProbeWithTrySetAccessibleIsAnsweredFalseAndNotHeldAgainstThePlugin() throws Exception {
+    startSnooping("snoop-try", "try");
+
+    AuthenticationOutcome outcome = authenticate("snoop-try");
+
+    assertEquals(AuthenticationResult.SUCCESS, outcome.result());
+    assertEquals("false", System.getProperties().get(key));
+    assertTrue(errorsAbout("snoop-try").isEmpty(), errorsAbout("snoop-try").toString());
+    assertFalse(host.plugins().plugin("snoop-try").orElseThrow().inError());
+  }
+
+  @Test
+  void aJdkProxyOfAnApiInterfaceIsThePluginsBusiness() throws Exception {
+    startSnooping("snoop-apiproxy", "apiproxy");
+
+    AuthenticationOutcome outcome = authenticate("snoop-apiproxy");
+
+    assertEquals(AuthenticationResult.SUCCESS, outcome.result());
+    assertEquals("proxied true", System.getProperties().get(key));
+    assertTrue(errorsAbout("snoop-apiproxy").isEmpty(), errorsAbout("snoop-apiproxy").toString());
+  }
+
+  @Test
+  void jacksonAsItComesMayMakePublicGettersOfTheHostAccessible() throws Exception {
+    startSnooping("snoop-publicbean", "publicbean");
+    System.getProperties().put(key + ".bean", new PublicBean());
+
+    try {
+      AuthenticationOutcome outcome = authenticate("snoop-publicbean");
+
+      assertEquals(AuthenticationResult.SUCCESS, outcome.result());
+      assertEquals("{\"name\":\"bean\"}", System.getProperties().get(key));
+      assertTrue(
+          errorsAbout("snoop-publicbean").isEmpty(), errorsAbout("snoop-publicbean").toString());
+    } finally {
+      System.getProperties().remove(key + ".bean");
+    }
+  }
+
+  @Test
+  void anAgentLoadFromAProxyOnThePoolIsRefusedAndTheRefusalThrownOnIsStillAFailure()
+      throws Exception {
+    startSnooping("snoop-pool", "pool");
+
+    AuthenticationOutcome outcome = authenticate("snoop-pool");
+
+    // The refusal named no plug-in (no frame of its, the pool's context loader), so the host
+    // reported nothing when it was made: the exception Authenticate threw is the failure.
+    assertEquals(AuthenticationResult.ERROR, outcome.result());
+    assertNull(System.getProperties().get(key), "the plug-in got nothing");
+    List<EventRecord> errors = errorsAbout("snoop-pool");
+    assertEquals(1, errors.size(), errors.toString());
+    assertTrue(errors.get(0).text().contains("failed in Authenticate"), errors.toString());
+    assertTrue(
+        errors.get(0).text().contains("DiagnosticCommandImpl.invoke(jvmtiAgentLoad)"),
+        errors.toString());
+    assertTrue(errors.get(0).text().contains("unknown code"), errors.toString());
+    assertTrue(host.plugins().plugin("snoop-pool").orElseThrow().inError());
+    assertHostServes();
   }
 }

@@ -1,11 +1,18 @@
 package org.authhost.host.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.authhost.host.lifecycle.LifeCycle.State;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +44,33 @@ class ExecutorSchedulerTest {
         () ->
             scheduler.scheduleWithFixedDelay(
                 () -> {}, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void itsThreadHasTheHostsContextLoaderWhoeverMadeIt() throws Exception {
+    scheduler.start();
+    // The thread is made by the first schedule, here on a thread whose context loader is not
+    // the host's (as a plug-in's call thread's is, during its call).
+    AtomicReference<ClassLoader> seen = new AtomicReference<>();
+    CountDownLatch ran = new CountDownLatch(1);
+    try (URLClassLoader foreign = new URLClassLoader(new URL[0], null)) {
+      Thread caller =
+          new Thread(
+              () ->
+                  scheduler.schedule(
+                      () -> {
+                        seen.set(Thread.currentThread().getContextClassLoader());
+                        ran.countDown();
+                      },
+                      Duration.ZERO));
+      caller.setContextClassLoader(foreign);
+      caller.start();
+      caller.join();
+      assertTrue(ran.await(30, TimeUnit.SECONDS));
+    } finally {
+      scheduler.stop();
+    }
+    assertSame(ExecutorScheduler.class.getClassLoader(), seen.get());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.authhost.host.containment.boot;
 
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 /**
  * What the rewritten JDK methods ({@code Runtime.exit}, {@code setAccessible}, ...) call at their
@@ -11,12 +12,15 @@ import java.util.function.BiConsumer;
  */
 public final class ContainmentBridge {
   private static volatile BiConsumer<String, Object> check;
+  private static volatile BiPredicate<String, Object> concerns;
   private static final ThreadLocal<Boolean> CHECKING = new ThreadLocal<>();
 
   private ContainmentBridge() {}
 
   /**
-   * Installs the check; only the first install counts.
+   * Installs the check; only the first install counts. A check that is also a {@link BiPredicate}
+   * first answers, cheaply and without reflecting, whether a call concerns it at all: every
+   * setAccessible in the process comes here, nearly all on classes the check does not guard.
    *
    * @return whether this one did
    */
@@ -24,6 +28,10 @@ public final class ContainmentBridge {
     if (check != null || installed == null) {
       return false;
     }
+    @SuppressWarnings("unchecked")
+    BiPredicate<String, Object> filter =
+        installed instanceof BiPredicate<?, ?> p ? (BiPredicate<String, Object>) p : null;
+    concerns = filter;
     check = installed;
     return true;
   }
@@ -37,7 +45,14 @@ public final class ContainmentBridge {
    */
   public static void check(String call, Object target) {
     BiConsumer<String, Object> installed = check;
-    if (installed == null || CHECKING.get() != null) {
+    if (installed == null) {
+      return;
+    }
+    BiPredicate<String, Object> filter = concerns;
+    if (filter != null && !filter.test(call, target)) {
+      return;
+    }
+    if (CHECKING.get() != null) {
       return;
     }
     CHECKING.set(Boolean.TRUE);
@@ -45,6 +60,21 @@ public final class ContainmentBridge {
       installed.accept(call, target);
     } finally {
       CHECKING.remove();
+    }
+  }
+
+  /**
+   * {@link #check} for a method that answers a refusal rather than throwing it ({@code
+   * trySetAccessible}, the call libraries probe with).
+   *
+   * @return false if the check refused the call
+   */
+  public static boolean allows(String call, Object target) {
+    try {
+      check(call, target);
+      return true;
+    } catch (SecurityException refused) {
+      return false;
     }
   }
 }

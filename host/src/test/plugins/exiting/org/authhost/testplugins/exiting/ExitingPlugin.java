@@ -4,7 +4,10 @@ import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicReference;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
@@ -15,17 +18,77 @@ import org.authhost.testplugins.TestPlugin;
  * (System.exit(3) in Authenticate), {@code reflect} (Runtime.exit(4) through reflection), {@code
  * handle} (Runtime.exit(6) through a method handle), {@code thread} (Runtime.halt(5) from a thread
  * it starts in Authenticate, which succeeds), {@code proxy} (Runtime.exit(8) on such a thread,
- * where a JDK proxy of a method handle leaves no frame of the plug-in's) or {@code enable}
- * (System.exit(7) in EnablePlugin). A latch a test put in the system properties under the name its
- * {@code done} property gives is counted down when the thread has tried.
+ * where a JDK proxy of a method handle leaves no frame of the plug-in's), {@code enable}
+ * (System.exit(7) in EnablePlugin), or in EnablePlugin, where it fails if it survives: {@code pool}
+ * (Runtime.halt(10) from such a proxy, made in the host's loader, on the common pool), {@code
+ * cleared} (Runtime.halt(11) from one on a thread with no context class loader) or {@code signal}
+ * (raises SIGTERM). A latch a test put in the system properties under the name its {@code done}
+ * property gives is counted down when the thread has tried.
  */
 public final class ExitingPlugin extends TestPlugin {
   @Override
   public HResult enable(Out<Duration> heartbeatPeriod) {
-    if (values.get("how", "").equals("enable")) {
-      System.exit(7);
+    switch (values.get("how", "")) {
+      case "enable" -> System.exit(7);
+      case "pool" -> {
+        // Runtime.halt(10) on the JDK's common pool: no frame of this plug-in's on that thread,
+        // and the proxy lands in the host's loader (the context loader when it is made).
+        // Waited for with a latch: get() or join() may run the task on this very thread.
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        // Through execute: CompletableFuture swaps a one-thread common pool for a thread per task.
+        CompletableFuture.runAsync(withoutAFrame(10), ForkJoinPool.commonPool()::execute)
+            .whenComplete(
+                (none, e) -> {
+                  failed.set(e);
+                  ran.countDown();
+                });
+        try {
+          ran.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("the pool task failed", failed.get());
+      }
+      case "cleared" -> {
+        // Runtime.halt(11) on a thread with no context class loader and no frame of this one's.
+        Thread t = new Thread(withoutAFrame(11), "cleared-context-thread");
+        t.setContextClassLoader(null);
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        t.setUncaughtExceptionHandler((thread, e) -> failed.set(e));
+        t.start();
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        throw new IllegalStateException("the thread failed", failed.get());
+      }
+      case "signal" -> sun.misc.Signal.raise(new sun.misc.Signal("TERM"));
+      default -> {}
     }
     return HResult.S_OK;
+  }
+
+  /** A JDK proxy of a method handle that calls Runtime.halt(status), made in the host's loader. */
+  private static Runnable withoutAFrame(int status) {
+    Thread self = Thread.currentThread();
+    ClassLoader saved = self.getContextClassLoader();
+    self.setContextClassLoader(ClassLoader.getSystemClassLoader());
+    try {
+      return MethodHandleProxies.asInterfaceInstance(
+          Runnable.class,
+          MethodHandles.insertArguments(
+              MethodHandles.publicLookup()
+                  .findVirtual(Runtime.class, "halt", MethodType.methodType(void.class, int.class)),
+              0,
+              Runtime.getRuntime(),
+              status));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      self.setContextClassLoader(saved);
+    }
   }
 
   /** Runs {@code exit} on a thread of its own; counts the test's latch down once it has tried. */
@@ -69,8 +132,11 @@ public final class ExitingPlugin extends TestPlugin {
         }
       }
       case "thread" -> {
+        // Answered first: the refusal takes the plug-in out of service, which would race the
+        // logon the answer makes.
+        HResult answered = super.authenticate(self, callback, context);
         onThread(() -> Runtime.getRuntime().halt(5));
-        return super.authenticate(self, callback, context);
+        return answered;
       }
       case "proxy" -> {
         // No frame of this plug-in's on the thread that exits: a JDK proxy of a method handle.
@@ -85,11 +151,12 @@ public final class ExitingPlugin extends TestPlugin {
                       0,
                       Runtime.getRuntime(),
                       8));
+          HResult answered = super.authenticate(self, callback, context);
           onThread(exit);
+          return answered;
         } catch (ReflectiveOperationException e) {
           throw new IllegalStateException(e);
         }
-        return super.authenticate(self, callback, context);
       }
       default -> throw new IllegalArgumentException("how?");
     }
