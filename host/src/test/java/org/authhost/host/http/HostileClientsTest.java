@@ -243,6 +243,51 @@ class HostileClientsTest {
     }
   }
 
+  /** Locks alice's account with five wrong passwords (her threshold), from 127.0.0.1. */
+  private void lockAlice() throws Exception {
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong")).status());
+      }
+    }
+    assertEquals(1, audit("lockout: account:alice").size());
+  }
+
+  @Test
+  void aLockedDigestAccountAnswersTheSameHeaderTheSameWayTwiceRightPasswordOrWrong()
+      throws Exception {
+    lockAlice();
+    for (String password : List.of("pw-alice", "wrong")) {
+      try (RawHttpConnection c = connect()) {
+        String header =
+            digest(
+                c.get("/private/hello.txt", null).challengeData("Digest"),
+                "alice",
+                password,
+                "/private/hello.txt");
+        // The second is a replay of the first; it used to lose alice's name, escape her lockout
+        // and answer 401 for the right password only: a password oracle.
+        assertEquals(429, c.get("/private/hello.txt", header).status(), password + ", first");
+        assertEquals(429, c.get("/private/hello.txt", header).status(), password + ", again");
+      }
+    }
+  }
+
+  @Test
+  void guessingOnAgainstALockedAccountTripsTheAddressLockout() throws Exception {
+    lockAlice();
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 30; i++) {
+        assertEquals(
+            429, c.get("/private/hello.txt", basic("alice", "guess" + i)).status(), "guess " + i);
+      }
+      // The address (threshold 20: 5 failures and 15 guesses against the lock) is locked too:
+      // an account that is not locked is refused from it.
+      assertEquals(1, audit("lockout: ip:127.0.0.1").size(), audit("lockout:").toString());
+      assertEquals(429, c.get("/private/hello.txt", basic("nobody", "x")).status());
+    }
+  }
+
   @Test
   void theBuiltInAdministratorIsNotLockedByAccountButItsAttackerIs() throws Exception {
     try (RawHttpConnection c = connect()) {

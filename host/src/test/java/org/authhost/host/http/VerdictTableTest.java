@@ -67,7 +67,8 @@ class VerdictTableTest {
             "callTimeoutMillis": 500,
             "callbackTimeoutMillis": 500,
             "order": ["anonymous", "basic", "bound", "throwing", "hanging"],
-            "settings": { "hanging": { "properties": { "entered": "%s" } } }
+            "settings": { "hanging": { "properties": { "entered": "%s" } },
+                          "bound": { "properties": { "connectionBound": "true" } } }
           },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": -1 },
