@@ -346,7 +346,12 @@ final class AuthenticationDriver {
    * same account again is not a new logon, and after a failure the next success always is.
    */
   private void logonSucceeded(Attempt a, String account, PluginView plugin) {
-    if (a.connection().isNewLogon(a.point().name(), plugin.id(), account)) {
+    if (!a.connection().isNewLogon(a.point().name(), plugin.id(), account)) {
+      return;
+    }
+    if (AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.ANONYMOUS)) {
+      audit.anonymousLogonSucceeded(a.request(), account, plugin.id(), plugin.protocol());
+    } else {
       audit.logonSucceeded(a.request(), account, plugin.id(), plugin.protocol());
     }
   }
