@@ -117,12 +117,9 @@ final class AuthenticationDriver {
    * attempt on it, so its password cannot be guessed from one address past {@code
    * addressThreshold}.
    */
-  static boolean isBuiltinAdministrator(Sid account) {
-    return account.value().endsWith("-" + BUILTIN_ADMINISTRATOR_RID);
+  private static boolean isBuiltinAdministrator(Sid account) {
+    return Account.isBuiltinAdministrator(account);
   }
-
-  /** The relative id of the built-in Administrator account. */
-  static final int BUILTIN_ADMINISTRATOR_RID = 500;
 
   /** Everything the driver needs about one request. */
   record Attempt(

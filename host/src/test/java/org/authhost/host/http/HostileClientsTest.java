@@ -327,6 +327,64 @@ class HostileClientsTest {
   }
 
   @Test
+  void theAdministratorLogsOnFromASecondAddressAfterAttacksOnItFromAFirst() throws Exception {
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("pw-admin\n".getBytes(StandardCharsets.UTF_8)));
+      assertEquals(
+          0,
+          Main.commandLine()
+              .execute(
+                  "accounts",
+                  "passwd",
+                  "Administrator",
+                  "--password-stdin",
+                  "--config",
+                  config.toString()),
+          "set the Administrator's password");
+    } finally {
+      System.setIn(stdin);
+    }
+    // The host reads the store as it starts (its poller runs on the fake clock).
+    host.stop();
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
+    host.start();
+    // Not a loopback client, so Digest alone is offered (Basic needs TLS or loopback).
+    String attacker = "192.0.2.50";
+    for (int i = 0; i < 20; i++) {
+      assertEquals(401, digestLogOn(attacker, "Administrator", "guess" + i), "guess " + i);
+    }
+    assertEquals(429, digestLogOn(attacker, "Administrator", "pw-admin"), "the attacker is locked");
+    assertEquals(1, audit("lockout: ip:192.0.2.50").size());
+    assertEquals(List.of(), audit("lockout: account:"), "the Administrator is never locked");
+    assertEquals(200, digestLogOn("192.0.2.51", "Administrator", "pw-admin"));
+  }
+
+  /** One Digest logon from {@code client} below the socket: the challenge, then the answer. */
+  private int digestLogOn(String client, String user, String password) throws Exception {
+    HttpServices services = host.http().services();
+    FrontChannel ch =
+        FrontChannel.open(
+            services, clock, client, FrontChannel.inline(services.driver(), () -> {}));
+    try {
+      ch.get("/private/hello.txt");
+      String challenge =
+          ch.answer().headers().getAll("WWW-Authenticate").stream()
+              .filter(v -> v.startsWith("Digest "))
+              .findFirst()
+              .orElseThrow()
+              .substring("Digest ".length());
+      ch.get(
+          "/private/hello.txt",
+          "Authorization",
+          digest(challenge, user, password, "/private/hello.txt"));
+      return ch.answer().status();
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
   void theOperatorUnlocksAnAccountAndAnAddressFromTheCommandLine() throws Exception {
     try (RawHttpConnection c = connect()) {
       for (int i = 0; i < 5; i++) {
