@@ -66,7 +66,11 @@ final class Audit {
    */
   void anonymousLogonSucceeded(Request r, String account, String plugin, String protocol) {
     floods.record(
-        "anonymous logon succeeded",
+        // Per plug-in and point: a flood is one client reconnecting to the same content.
+        "anonymous logon succeeded plugin="
+            + plugin
+            + " point="
+            + (r.point() == null ? "-" : r.point().name()),
         r.clientAddress(),
         EventLevel.INFORMATION,
         HResult.S_OK,

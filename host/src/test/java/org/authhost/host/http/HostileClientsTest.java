@@ -154,6 +154,24 @@ class HostileClientsTest {
     assertEquals(2, audit("reason=Authorization scheme 'Bogus'").size(), "a new window");
   }
 
+  @Test
+  void anonymousLogonsOfAClientThatKeepsReconnectingAreSummarised() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      try (RawHttpConnection c = connect()) {
+        assertEquals(200, c.get("/vod/hello.txt", null).status());
+      }
+    }
+    // One logon per new connection used to be one record each, outside the flood table.
+    assertEquals(1, audit("logon succeeded").size(), audit("logon succeeded").toString());
+    clock.advance(SUMMARY_WINDOW);
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/vod/hello.txt", null).status());
+    }
+    awaitAudit(
+        "summary: 49 more 'anonymous logon succeeded plugin=anonymous point=vod' from"
+            + " client=127.0.0.1");
+  }
+
   /**
    * The summary is written by the front's periodic flush or by the next record, whichever first.
    */

@@ -29,7 +29,8 @@ public final class EarlyClosePlugin extends TestPlugin {
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    flags.set(AuthenticationFlags.CHALLENGE_FIRST);
+    // API 1.3: a connection-bound handshake says so (the host no longer binds by the name).
+    flags.set(AuthenticationFlags.CHALLENGE_FIRST | AuthenticationFlags.CONNECTION_BOUND);
     return HResult.S_OK;
   }
 
