@@ -60,8 +60,9 @@ public final class LogonThrottle {
     return "account:" + (at >= 0 ? name.substring(0, at) : name).toLowerCase(Locale.ROOT);
   }
 
+  /** One key per client: an IPv6 client counts by its /64 ({@link AddressKey}). */
   private static String addressKey(String address) {
-    return "ip:" + address;
+    return "ip:" + AddressKey.of(address);
   }
 
   /** When credential checks from this address are refused, until when. */

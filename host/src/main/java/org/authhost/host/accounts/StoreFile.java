@@ -22,13 +22,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.authhost.api.Sid;
+import org.authhost.host.tokens.Account;
 
 /**
  * The account store's JSON form: the data model, strict reading with file-naming errors, writing.
  */
 final class StoreFile {
   static final int VERSION = 1;
-  static final int ADMINISTRATOR_RID = 500;
+  static final int ADMINISTRATOR_RID = Account.BUILTIN_ADMINISTRATOR_RID;
   static final int GUEST_RID = 501;
   static final int FIRST_RID = 1000;
   static final String ADMINISTRATOR = "Administrator";

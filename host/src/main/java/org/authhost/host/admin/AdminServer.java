@@ -3,14 +3,15 @@ package org.authhost.host.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.netty.util.NetUtil;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -201,20 +202,21 @@ public final class AdminServer extends LifeCycle {
     return Map.of(type, target, "wasLockedOut", wasLocked);
   }
 
-  /** An IP address as the audit and the lockout write it, or a refusal for anything else. */
+  /**
+   * An IP address as the audit and the lockout write it, or a refusal for anything else. Parsed as
+   * a literal only (Netty's parser): {@code InetAddress.getByName} would look a name up, and {@code
+   * cafe} is both hex and a host name. A zone ({@code fe80::1%eth0}) is accepted and dropped: the
+   * lockout does not count by zone.
+   */
   private static String ipLiteral(String text) {
-    if (text.isEmpty()
-        || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+    int zone = text.indexOf('%');
+    String literal = zone < 0 ? text : text.substring(0, zone);
+    InetAddress address = NetUtil.createInetAddressFromIpAddressString(literal);
+    if (address == null || (zone >= 0 && !(address instanceof Inet6Address))) {
       throw new IllegalArgumentException(
           "'" + text + "' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)");
     }
-    try {
-      // Only digits, dots and colons: a literal, parsed without a name lookup.
-      return InetAddress.getByName(text).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)");
-    }
+    return NetUtil.toAddressString(address);
   }
 
   private boolean authorized(HttpExchange exchange) {

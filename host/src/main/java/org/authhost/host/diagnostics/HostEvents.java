@@ -3,6 +3,9 @@ package org.authhost.host.diagnostics;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
@@ -32,6 +35,8 @@ public final class HostEvents {
   private final TroubleshootingList troubleshooting;
   private final Clock clock;
   private final boolean echoAudit;
+  private final Duration floodWindow;
+  private final Map<String, AuditFloods> clientEvents = new ConcurrentHashMap<>();
 
   @Inject
   HostEvents(
@@ -40,6 +45,7 @@ public final class HostEvents {
     this.troubleshooting = troubleshooting;
     this.clock = clock;
     this.echoAudit = config.eventLog().echoAudit();
+    this.floodWindow = Duration.ofSeconds(config.eventLog().auditSummarySeconds());
   }
 
   /** The source of events the host writes about a plug-in: {@code host:<id>}. */
@@ -84,6 +90,45 @@ public final class HostEvents {
   /** Writes an event a plug-in logged through {@code EventLog.logEvent}. */
   public long plugin(EventLevel level, String pluginId, HResult code, String text) {
     return write(level, pluginId, code, text, true);
+  }
+
+  /**
+   * An INFORMATION event a plug-in logged while it answered the client at {@code address} (a
+   * refusal of a malformed header, say): one per request a client chooses to send, so it is
+   * summarised per plug-in and client as the audit is ({@link AuditFloods}), and echoed to the
+   * process log only with {@code eventLog.echoAudit}, never onto the troubleshooting list.
+   */
+  public void pluginAboutClient(String pluginId, String address, HResult code, String raw) {
+    String text = ControlCharacters.escape(raw);
+    clientEvents
+        .computeIfAbsent(
+            pluginId,
+            id ->
+                new AuditFloods(
+                    (level, c, t) -> appendQuietly(level, id, c, t),
+                    clock,
+                    floodWindow,
+                    AuditFloods.DEFAULT_MAX_KEYS))
+        .record("events", address, EventLevel.INFORMATION, code, text);
+  }
+
+  /** The summaries of plug-in events about clients whose window is over. */
+  public void flushClientEvents() {
+    clientEvents.values().forEach(AuditFloods::flush);
+  }
+
+  /** The summaries of every plug-in event about clients still counted. */
+  public void closeClientEvents() {
+    clientEvents.values().forEach(AuditFloods::close);
+  }
+
+  private void appendQuietly(EventLevel level, String source, HResult code, String text) {
+    try {
+      store.append(level, source, code, text, echoAudit);
+    } catch (Exception e) {
+      log.error(
+          "could not write event ({} {} {}: {}) to the event log", level, source, code, text, e);
+    }
   }
 
   private long write(EventLevel level, String source, HResult code, String raw, boolean byPlugin) {

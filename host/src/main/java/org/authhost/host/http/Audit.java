@@ -8,6 +8,7 @@ import java.time.Instant;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.diagnostics.AuditFloods;
 import org.authhost.host.diagnostics.HostEvents;
 
 /**
@@ -15,9 +16,10 @@ import org.authhost.host.diagnostics.HostEvents;
  * troubleshooting list, see {@link HostEvents#audit}), each record naming the client address,
  * account, protocol, publishing point and plug-in. Levels: logon successes and the client's own
  * mistakes (400, 401, 404, 414, 431, 505) are INFORMATION; logon failures, lockouts and refusals of
- * access (403, 429) or of service (5xx) are WARNING. Logon failures and refusals are summarised per
- * kind and client address ({@link AuditFloods}), so that a flood writes two records, not one per
- * request.
+ * access (403, 429) or of service (5xx) are WARNING. Logon failures, refusals, lockouts and
+ * anonymous logons are summarised per kind and client address (an IPv6 client by its /64, {@link
+ * AuditFloods}), so that a flood writes two records, not one per request; logons with an account
+ * are written in full, once per connection.
  */
 @Singleton
 final class Audit {
@@ -40,11 +42,13 @@ final class Audit {
   /** The summaries of floods whose window is over; the HTTP front runs it once per window. */
   void flush() {
     floods.flush();
+    events.flushClientEvents();
   }
 
   /** The summaries of every flood still counted; when the HTTP front stops. */
   void close() {
     floods.close();
+    events.closeClientEvents();
   }
 
   /** How often a flood gets a summary; zero when every record is written in full. */
@@ -53,17 +57,35 @@ final class Audit {
   }
 
   void logonSucceeded(Request r, String account, String plugin, String protocol) {
-    events.audit(
+    events.audit(EventLevel.INFORMATION, HResult.S_OK, succeeded(r, account, plugin, protocol));
+  }
+
+  /**
+   * An anonymous logon: one per new connection, which any client can open without end, so it is
+   * summarised per client address as a flood is.
+   */
+  void anonymousLogonSucceeded(Request r, String account, String plugin, String protocol) {
+    floods.record(
+        // Per plug-in and point: a flood is one client reconnecting to the same content.
+        "anonymous logon succeeded plugin="
+            + plugin
+            + " point="
+            + (r.point() == null ? "-" : r.point().name()),
+        r.clientAddress(),
         EventLevel.INFORMATION,
         HResult.S_OK,
-        "logon succeeded: "
-            + describe(r)
-            + " account="
-            + quoted(account)
-            + " protocol="
-            + protocol
-            + " plugin="
-            + plugin);
+        succeeded(r, account, plugin, protocol));
+  }
+
+  private static String succeeded(Request r, String account, String plugin, String protocol) {
+    return "logon succeeded: "
+        + describe(r)
+        + " account="
+        + quoted(account)
+        + " protocol="
+        + protocol
+        + " plugin="
+        + plugin;
   }
 
   void logonFailed(
@@ -129,8 +151,14 @@ final class Audit {
     };
   }
 
+  /**
+   * A lockout that has just begun. Summarised per client address like a flood: one address can
+   * invent a name per attempt and lock out one account after another.
+   */
   void lockedOut(Request r, String key, Instant until) {
-    events.audit(
+    floods.record(
+        key.startsWith("ip:") ? "lockout of an address" : "lockout of an account",
+        r.clientAddress(),
         EventLevel.WARNING,
         HResult.E_ACCESSDENIED,
         "lockout: "

@@ -46,15 +46,18 @@ import org.authhost.host.tokens.TokenTable;
  *   <tr><td>DENIED for an account the plug-in named (or whose password the host checked)</td>
  *       <td>401 with fresh challenges; a failed logon (audit WARNING); counts towards the lockout
  *       of the account (never the built-in Administrator's) and of the address</td></tr>
- *   <tr><td>DENIED naming nobody (garbage, a replay)</td><td>401 with fresh challenges; a refusal
- *       (audit INFORMATION); counts towards nothing</td></tr>
+ *   <tr><td>DENIED naming nobody</td><td>the same, counted towards the address only</td></tr>
+ *   <tr><td>DENIED with {@code S_FALSE} (API 1.3: malformed, a replay, a stale nonce)</td><td>401
+ *       with fresh challenges; a refusal (audit INFORMATION); counts towards nothing</td></tr>
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
  *   <tr><td>the plug-in's bulkhead is full ({@code NS_E_NO_NEW_CONNECTIONS})</td><td>503 with
  *       Retry-After: 1, audited as a refusal, not a logon failure</td></tr>
  *   <tr><td>locked out</td><td>429 with Retry-After, only where a credential check would
- *       happen: never for anonymous access, a bare request or an authenticated connection</td></tr>
+ *       happen: never for anonymous access, a bare request or an authenticated connection; an
+ *       account's lockout is checked on the name the client claimed, and every attempt on a
+ *       locked account counts towards the address</td></tr>
  *   <tr><td>slow password checks busy (security.slowChecks)</td><td>503 with Retry-After; not a
  *       logon failure, no lockout count</td></tr>
  * </table>
@@ -114,12 +117,9 @@ final class AuthenticationDriver {
    * attempt on it, so its password cannot be guessed from one address past {@code
    * addressThreshold}.
    */
-  static boolean isBuiltinAdministrator(Sid account) {
-    return account.value().endsWith("-" + BUILTIN_ADMINISTRATOR_RID);
+  private static boolean isBuiltinAdministrator(Sid account) {
+    return Account.isBuiltinAdministrator(account);
   }
-
-  /** The relative id of the built-in Administrator account. */
-  static final int BUILTIN_ADMINISTRATOR_RID = 500;
 
   /** Everything the driver needs about one request. */
   record Attempt(
@@ -134,7 +134,8 @@ final class AuthenticationDriver {
 
   CompletableFuture<Verdict> decide(Attempt a) {
     // No lockout here: it guards credential checks only (see attempt), so a locked address still
-    // gets anonymous content and challenges; one attacker behind a NAT shuts out nobody else.
+    // gets anonymous content and challenges. An attacker behind a NAT still locks everyone behind
+    // it out of logging on (one address to the host), but not out of public content.
     List<PluginView> offered = offeredFor(a.point(), a.client());
     if (offered.isEmpty()) {
       return done(
@@ -223,22 +224,30 @@ final class AuthenticationDriver {
       boolean bound,
       AuthenticationOutcome outcome,
       List<PluginView> offered) {
-    // Who the client claimed to be: the name the plug-in reported (WMS_USER_NAME), else the
-    // account whose password the host checked for this request on the plug-in's behalf.
+    // Whom the client claimed to be, for the lock check: the name the plug-in reported, even one it
+    // withdrew afterwards, else the account whose password the host checked for this request.
+    String claimed = a.user().claimedName().or(a.user()::passwordCheckedFor).orElse(null);
+    // Whom a failed logon counts against: the name the plug-in stands by.
     String account = a.user().userName().or(a.user()::passwordCheckedFor).orElse(null);
     // On success the token already names the account in its qualified form; only a failed
     // attempt's name needs looking up.
     String key =
         outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
             ? accountKey(outcome.accessToken())
-            : accountKey(account);
+            : accountKey(claimed);
     if (outcome.result() == AuthenticationResult.SUCCESS
         || outcome.result() == AuthenticationResult.DENIED) {
-      // A locked account gets the same answer whether the password was right or wrong, so the
-      // lockout cannot be used to test passwords.
+      // A locked account gets the same answer whether the password was right or wrong, a benign
+      // refusal (a replay) included, so the lockout cannot be used to test passwords.
       Optional<Instant> locked = throttle.lockedOut(a.client().address(), key);
       if (locked.isPresent()) {
         end(a, plugin, session, bound);
+        // Every attempt on a locked account counts toward its address, right or wrong alike (the
+        // count must not tell them apart either): guessing on against the lock trips the
+        // address lockout.
+        for (LogonThrottle.Lockout lockout : throttle.failed(a.client().address(), null)) {
+          audit.lockedOut(a.request(), lockout.key(), lockout.until());
+        }
         return done(lockedOut(locked.get()));
       }
     }
@@ -254,22 +263,18 @@ final class AuthenticationDriver {
       }
       case DENIED -> {
         end(a, plugin, session, bound);
-        // A benign refusal (DENIED with S_FALSE: Digest's stale nonce, RFC 7616 §3.3): the
-        // credentials were right, the client just retries. Counting it would lock out clients that
-        // did nothing wrong.
-        boolean stale = outcome.benign();
-        if (!stale && account == null) {
-          // The plug-in refused before it knew whom the client claims to be (garbage, a replay, a
-          // response to another server): a malformed request, not a wrong password. No failed
-          // logon, no lockout count: a fresh challenge, audited as a refusal.
-          return challenge(
-                  a,
-                  offered,
-                  "unreadable credentials",
-                  outcome.challenge() == null || outcome.challenge().length == 0
-                      ? null
-                      : plugin.id(),
-                  outcome.challenge())
+        String ownId =
+            outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id();
+        if (outcome.benign()) {
+          // A benign refusal (API 1.3: DENIED with S_FALSE): the plug-in says this was no guess
+          // at a password (malformed, replayed, or Digest's stale nonce whose credentials were
+          // right, RFC 7616 §3.3). Counting it would let garbage or a captured header lock out
+          // clients that did nothing wrong: a fresh challenge, audited as a refusal.
+          String refused =
+              claimed == null
+                  ? "refused credentials without naming an account"
+                  : "refused credentials of account " + Audit.quoted(claimed);
+          return challenge(a, offered, "credentials not accepted", ownId, outcome.challenge())
               .thenApply(
                   v ->
                       v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
@@ -277,24 +282,28 @@ final class AuthenticationDriver {
                               HResult.SEC_E_INVALID_TOKEN,
                               "the "
                                   + plugin.id()
-                                  + " plug-in refused credentials without naming an account "
-                                  + "(malformed, replayed or not for this server); not a failed "
-                                  + "logon")
+                                  + " plug-in "
+                                  + refused
+                                  + " as not a guess (S_FALSE: malformed, replayed or stale);"
+                                  + " not a failed logon")
                           : v);
         }
-        if (!stale) {
-          logonFailed(
-              a, account, plugin, HResult.SEC_E_LOGON_DENIED, "credentials refused by the plug-in");
-          for (LogonThrottle.Lockout lockout : throttle.failed(a.client().address(), key)) {
-            audit.lockedOut(a.request(), lockout.key(), lockout.until());
-          }
-        }
-        return challenge(
+        // A refusal the plug-in stands by is a failed logon, also when it names nobody (a
+        // plug-in that checks a secret without knowing whose it is): then it counts toward the
+        // address only, so that guessing through such a plug-in still trips the address lockout.
+        logonFailed(
             a,
-            offered,
-            "wrong user name or password",
-            outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id(),
-            outcome.challenge());
+            account,
+            plugin,
+            HResult.SEC_E_LOGON_DENIED,
+            account == null
+                ? "credentials refused by the plug-in, which named no account"
+                : "credentials refused by the plug-in");
+        for (LogonThrottle.Lockout lockout :
+            throttle.failed(a.client().address(), accountKey(account))) {
+          audit.lockedOut(a.request(), lockout.key(), lockout.until());
+        }
+        return challenge(a, offered, "wrong user name or password", ownId, outcome.challenge());
       }
       case SUCCESS -> {
         throttle.succeeded(key);
@@ -334,7 +343,12 @@ final class AuthenticationDriver {
    * same account again is not a new logon, and after a failure the next success always is.
    */
   private void logonSucceeded(Attempt a, String account, PluginView plugin) {
-    if (a.connection().isNewLogon(a.point().name(), plugin.id(), account)) {
+    if (!a.connection().isNewLogon(a.point().name(), plugin.id(), account)) {
+      return;
+    }
+    if (AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.ANONYMOUS)) {
+      audit.anonymousLogonSucceeded(a.request(), account, plugin.id(), plugin.protocol());
+    } else {
       audit.logonSucceeded(a.request(), account, plugin.id(), plugin.protocol());
     }
   }

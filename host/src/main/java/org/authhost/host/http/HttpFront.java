@@ -35,6 +35,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
@@ -70,6 +73,9 @@ public final class HttpFront extends LifeCycle {
   private final Object connectionsChanged = new Object();
   private volatile ConnectionDeadlines deadlines;
   private volatile Scheduler.Scheduled auditSummaries;
+
+  /** Writes the audit's flood summaries, off the event loops. */
+  private volatile ExecutorService summaryWriter;
 
   /** Below it a channel is writable again; above {@link #WRITE_HIGH_WATER} it is not. */
   static final int WRITE_LOW_WATER = 32 * 1024;
@@ -109,16 +115,32 @@ public final class HttpFront extends LifeCycle {
     transport = Transport.pick();
     boss = transport.group(1);
     workers = transport.group(eventLoops());
-    // Floods in the audit get their summaries once per window, written on an event loop like
-    // every other audit record (the scheduler's thread never writes to the log).
-    EventLoopGroup loops = workers;
+    // Floods in the audit get their summaries once per window, written by a thread of their own:
+    // not the scheduler's (which never writes to the log), nor an event loop, which a burst of
+    // summaries, each appended and synced, would keep from its connections.
     Duration window = services.audit().floodWindow();
     if (!window.isZero()) {
+      ExecutorService writer =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "audit-summaries");
+                t.setDaemon(true);
+                return t;
+              });
+      summaryWriter = writer;
       auditSummaries =
           services
               .scheduler()
               .scheduleWithFixedDelay(
-                  () -> loops.next().execute(services.audit()::flush), window, window);
+                  () -> {
+                    try {
+                      writer.execute(services.audit()::flush);
+                    } catch (RejectedExecutionException stopping) {
+                      // The front is stopping: its stop writes what is still counted.
+                    }
+                  },
+                  window,
+                  window);
     }
     services.proxy(
         new OriginProxy(
@@ -337,6 +359,12 @@ public final class HttpFront extends LifeCycle {
     auditSummaries = null;
     if (summaries != null) {
       summaries.cancel();
+    }
+    ExecutorService writer = summaryWriter;
+    summaryWriter = null;
+    if (writer != null) {
+      writer.shutdown();
+      writer.awaitTermination(LOOPS_END_MILLIS, TimeUnit.MILLISECONDS);
     }
     for (Channel listener : listeners) {
       listener.close().syncUninterruptibly();

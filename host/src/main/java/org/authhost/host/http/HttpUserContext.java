@@ -14,6 +14,7 @@ final class HttpUserContext implements UserContext, LogonCaller.Observer {
   private final int port;
   private final long connectionId;
   private volatile String userName;
+  private volatile String claimedName;
   private volatile boolean slowCheckRefused;
   private volatile String passwordCheckedFor;
 
@@ -37,6 +38,19 @@ final class HttpUserContext implements UserContext, LogonCaller.Observer {
   @Override
   public void setUserName(String userName) {
     this.userName = userName;
+    if (userName != null) {
+      claimedName = userName;
+    }
+  }
+
+  /**
+   * The last name a plug-in reported for this request, even if it withdrew it afterwards: whom the
+   * client claimed to be, which is what a lockout is checked against. Kept apart from {@link
+   * #userName()} (the name a failed logon counts against) so that withdrawing a name cannot take a
+   * request past a locked account.
+   */
+  Optional<String> claimedName() {
+    return Optional.ofNullable(claimedName);
   }
 
   @Override

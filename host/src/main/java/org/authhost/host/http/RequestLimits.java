@@ -9,15 +9,17 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
 import org.authhost.host.config.HttpConfig;
 
 /**
  * The request itself: one the decoder could not read (400; with {@link RequestCodec}, also a header
  * continued by obs-fold), or that is too long (414, 431), that has more header fields than the
- * limit, a version other than HTTP/1.x (505), an HTTP/1.1 request without {@code Host} or with more
- * than one, both {@code Content-Length} and {@code Transfer-Encoding} (the framing two servers on
- * the way could read differently: request smuggling, RFC 9112 §6.1), or more than one {@code
- * Authorization}. Each is audited and ends the connection.
+ * limit, a version other than HTTP/1.x (505), an HTTP/1.1 (or 1.x, x ≥ 1) request without {@code
+ * Host}, more than one Host or one with a comma, both {@code Content-Length} and {@code
+ * Transfer-Encoding}, or a {@code Transfer-Encoding} other than a single {@code chunked} on
+ * HTTP/1.1 (the framing two servers on the way could read differently: request smuggling, RFC 9112
+ * §6.1), or more than one {@code Authorization}. Each is audited and ends the connection.
  */
 @ChannelHandler.Sharable
 final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
@@ -64,21 +66,54 @@ final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
       return malformed(
           Refusal.Kind.VERSION_NOT_SUPPORTED, "version " + version.text() + " is not supported");
     }
-    int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
-    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && hosts == 0) {
+    // A higher minor version of 1 is 1.1 to this server (RFC 9110 §2.5): its rules apply.
+    boolean http11 = version.minorVersion() >= 1;
+    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+    if (http11 && hosts.isEmpty()) {
       return malformed(Refusal.Kind.BAD_REQUEST, "HTTP/1.1 request without Host");
     }
-    if (hosts > 1) {
+    if (hosts.size() > 1) {
       return malformed(Refusal.Kind.BAD_REQUEST, "more than one Host header");
     }
-    if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
-        && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+    if (!hosts.isEmpty() && hosts.get(0).indexOf(',') >= 0) {
+      // Not a valid uri-host: two values joined, which two servers on the way could each read
+      // as a different one (RFC 9110 §7.2).
+      return malformed(Refusal.Kind.BAD_REQUEST, "a Host header with more than one value");
+    }
+    List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH) && !codings.isEmpty()) {
       return malformed(
           Refusal.Kind.BAD_REQUEST,
           "both Content-Length and Transfer-Encoding (RFC 9112 §6.1; request smuggling)");
     }
+    if (!codings.isEmpty()) {
+      String problem = transferEncodingProblem(http11, codings);
+      if (problem != null) {
+        return malformed(Refusal.Kind.BAD_REQUEST, problem);
+      }
+    }
     if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
       return malformed(Refusal.Kind.BAD_REQUEST, "more than one Authorization header");
+    }
+    return null;
+  }
+
+  /**
+   * Why a request's {@code Transfer-Encoding} cannot be framed safely, or null. Only one coding is
+   * read: exactly {@code chunked}, on HTTP/1.1. Anything else would be framed by guesswork, and a
+   * server on the way that guesses differently reads another request out of the body (RFC 9112
+   * §6.1: a request whose final coding is not chunked, or an HTTP/1.0 request with a
+   * Transfer-Encoding, is refused and the connection closed).
+   */
+  private static String transferEncodingProblem(boolean http11, List<String> codings) {
+    if (!http11) {
+      return "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1; request smuggling)";
+    }
+    if (codings.size() != 1 || !codings.get(0).strip().equalsIgnoreCase("chunked")) {
+      String shown = String.join(", ", codings).replaceAll("\\p{Cntrl}", "?");
+      return "Transfer-Encoding '"
+          + (shown.length() > 64 ? shown.substring(0, 64) + "..." : shown)
+          + "': only a single 'chunked' is accepted (RFC 9112 §6.1; request smuggling)";
     }
     return null;
   }

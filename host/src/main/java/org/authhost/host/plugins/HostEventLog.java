@@ -9,6 +9,7 @@ import org.authhost.api.EventLog;
 import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.tokens.LogonCaller;
 
 /**
  * The event log as plug-ins see it ({@code IWMSEventLog}). A plug-in is known by the named values
@@ -45,6 +46,13 @@ final class HostEventLog implements EventLog {
     }
     HResult hr = code == null ? HResult.S_OK : code;
     String message = text == null ? "" : text;
+    // INFORMATION logged while answering a client (LogonCaller is set around Authenticate) is
+    // about that client, one per request it chooses to send: summarised per client, not echoed.
+    String client = level == EventLevel.INFORMATION ? LogonCaller.address() : null;
+    if (client != null) {
+      events.pluginAboutClient(plugin.id(), client, hr, message);
+      return HResult.S_OK;
+    }
     long recordNumber = events.plugin(level, plugin.id(), hr, message);
     if (level != EventLevel.INFORMATION) {
       guard.noteLogged(plugin, new PluginFailures.LoggedEvent(level, hr, message));

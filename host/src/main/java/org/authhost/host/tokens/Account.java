@@ -1,6 +1,8 @@
 package org.authhost.host.tokens;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.authhost.api.Sid;
 
 /**
@@ -17,8 +19,23 @@ public record Account(String name, String domain, Sid sid, List<Sid> groups, boo
     groups = List.copyOf(groups);
   }
 
+  /** The relative id of the built-in Administrator account, as on Windows. */
+  public static final int BUILTIN_ADMINISTRATOR_RID = 500;
+
+  /** A machine account SID: {@code S-1-5-21}, the three numbers of the machine, and a RID. */
+  private static final Pattern MACHINE_ACCOUNT = Pattern.compile("S-1-5-21-\\d+-\\d+-\\d+-(\\d+)");
+
   /** {@code DOMAIN\name}. */
   public String qualifiedName() {
     return domain + "\\" + name;
+  }
+
+  /**
+   * Whether {@code sid} is the built-in Administrator's: a machine account with RID 500. Not any
+   * SID that ends in "-500": a principal's derived SID (logonPrincipal) or a group is not it.
+   */
+  public static boolean isBuiltinAdministrator(Sid sid) {
+    Matcher m = MACHINE_ACCOUNT.matcher(sid.value());
+    return m.matches() && m.group(1).equals(Integer.toString(BUILTIN_ADMINISTRATOR_RID));
   }
 }

@@ -194,7 +194,7 @@ class DigestServingTest {
           new BufferedReader(
               new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       long failuresBefore = audited("logon failed");
-      long refusalsBefore = audited("refused credentials without naming an account");
+      long refusalsBefore = audited("refused credentials of account \"alice\" as not a guess");
       socket.getOutputStream().write(get(authorization));
       Response replay = read(in);
       assertEquals(401, replay.status(), "the same nonce and nc again");
@@ -204,7 +204,8 @@ class DigestServingTest {
       // A replay proves nothing about alice: a refusal in the audit, not a failed logon of hers,
       // so a captured header cannot be used to lock her out.
       assertEquals(failuresBefore, audited("logon failed"), "a replay is not a failed logon");
-      assertEquals(refusalsBefore + 1, audited("refused credentials without naming an account"));
+      assertEquals(
+          refusalsBefore + 1, audited("refused credentials of account \"alice\" as not a guess"));
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.authhost.api.EventLevel;
@@ -153,6 +154,24 @@ class HostileClientsTest {
     assertEquals(2, audit("reason=Authorization scheme 'Bogus'").size(), "a new window");
   }
 
+  @Test
+  void anonymousLogonsOfAClientThatKeepsReconnectingAreSummarised() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      try (RawHttpConnection c = connect()) {
+        assertEquals(200, c.get("/vod/hello.txt", null).status());
+      }
+    }
+    // One logon per new connection used to be one record each, outside the flood table.
+    assertEquals(1, audit("logon succeeded").size(), audit("logon succeeded").toString());
+    clock.advance(SUMMARY_WINDOW);
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/vod/hello.txt", null).status());
+    }
+    awaitAudit(
+        "summary: 49 more 'anonymous logon succeeded plugin=anonymous point=vod' from"
+            + " client=127.0.0.1");
+  }
+
   /**
    * The summary is written by the front's periodic flush or by the next record, whichever first.
    */
@@ -167,7 +186,9 @@ class HostileClientsTest {
       if (System.nanoTime() > end) {
         throw new AssertionError("no audit record with " + text);
       }
-      Thread.onSpinWait();
+      // Written on the front's summary thread or by the request just answered: a short park
+      // between looks, never a busy spin.
+      LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
     }
   }
 
@@ -206,12 +227,19 @@ class HostileClientsTest {
         assertEquals(401, r.status(), "attempt " + i + ": " + garbage.get(i % garbage.size()));
         assertFalse(r.values("WWW-Authenticate").isEmpty(), "a fresh challenge");
       }
-      // The console shows the plug-ins' events, not the audit (eventLog.echoAudit is off).
+      // Neither the audit nor the plug-ins' refusals of these clients reach the console
+      // (eventLog.echoAudit is off): a client must not be able to flood it. The event log has the
+      // first refusal of the plug-in in full, the rest are counted for its summary.
       List<String> echoed = console.events().stream().map(e -> e.getFormattedMessage()).toList();
       assertTrue(
-          echoed.stream().anyMatch(m -> m.contains("malformed Basic credentials")),
+          echoed.stream().noneMatch(m -> m.contains("malformed Basic credentials")),
           echoed.toString());
       assertTrue(echoed.stream().noneMatch(m -> m.contains(" audit ")), echoed.toString());
+      List<EventRecord> basicRefusals =
+          host.eventLog().query(EventQuery.all().withSource("basic")).stream()
+              .filter(e -> e.text().contains("malformed Basic credentials"))
+              .toList();
+      assertEquals(1, basicRefusals.size(), basicRefusals.toString());
       assertFalse(audit("refused 401").isEmpty(), "the audit has them");
       assertEquals(List.of(), audit("logon failed"), "garbage is not a failed logon");
       assertEquals(List.of(), audit("lockout:"));
@@ -243,6 +271,51 @@ class HostileClientsTest {
     }
   }
 
+  /** Locks alice's account with five wrong passwords (her threshold), from 127.0.0.1. */
+  private void lockAlice() throws Exception {
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong")).status());
+      }
+    }
+    assertEquals(1, audit("lockout: account:alice").size());
+  }
+
+  @Test
+  void aLockedDigestAccountAnswersTheSameHeaderTheSameWayTwiceRightPasswordOrWrong()
+      throws Exception {
+    lockAlice();
+    for (String password : List.of("pw-alice", "wrong")) {
+      try (RawHttpConnection c = connect()) {
+        String header =
+            digest(
+                c.get("/private/hello.txt", null).challengeData("Digest"),
+                "alice",
+                password,
+                "/private/hello.txt");
+        // The second is a replay of the first; it used to lose alice's name, escape her lockout
+        // and answer 401 for the right password only: a password oracle.
+        assertEquals(429, c.get("/private/hello.txt", header).status(), password + ", first");
+        assertEquals(429, c.get("/private/hello.txt", header).status(), password + ", again");
+      }
+    }
+  }
+
+  @Test
+  void guessingOnAgainstALockedAccountTripsTheAddressLockout() throws Exception {
+    lockAlice();
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 30; i++) {
+        assertEquals(
+            429, c.get("/private/hello.txt", basic("alice", "guess" + i)).status(), "guess " + i);
+      }
+      // The address (threshold 20: 5 failures and 15 guesses against the lock) is locked too:
+      // an account that is not locked is refused from it.
+      assertEquals(1, audit("lockout: ip:127.0.0.1").size(), audit("lockout:").toString());
+      assertEquals(429, c.get("/private/hello.txt", basic("nobody", "x")).status());
+    }
+  }
+
   @Test
   void theBuiltInAdministratorIsNotLockedByAccountButItsAttackerIs() throws Exception {
     try (RawHttpConnection c = connect()) {
@@ -269,6 +342,64 @@ class HostileClientsTest {
       assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
     assertEquals(1, audit("lockout: account:alice").size());
+  }
+
+  @Test
+  void theAdministratorLogsOnFromASecondAddressAfterAttacksOnItFromAFirst() throws Exception {
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("pw-admin\n".getBytes(StandardCharsets.UTF_8)));
+      assertEquals(
+          0,
+          Main.commandLine()
+              .execute(
+                  "accounts",
+                  "passwd",
+                  "Administrator",
+                  "--password-stdin",
+                  "--config",
+                  config.toString()),
+          "set the Administrator's password");
+    } finally {
+      System.setIn(stdin);
+    }
+    // The host reads the store as it starts (its poller runs on the fake clock).
+    host.stop();
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
+    host.start();
+    // Not a loopback client, so Digest alone is offered (Basic needs TLS or loopback).
+    String attacker = "192.0.2.50";
+    for (int i = 0; i < 20; i++) {
+      assertEquals(401, digestLogOn(attacker, "Administrator", "guess" + i), "guess " + i);
+    }
+    assertEquals(429, digestLogOn(attacker, "Administrator", "pw-admin"), "the attacker is locked");
+    assertEquals(1, audit("lockout: ip:192.0.2.50").size());
+    assertEquals(List.of(), audit("lockout: account:"), "the Administrator is never locked");
+    assertEquals(200, digestLogOn("192.0.2.51", "Administrator", "pw-admin"));
+  }
+
+  /** One Digest logon from {@code client} below the socket: the challenge, then the answer. */
+  private int digestLogOn(String client, String user, String password) throws Exception {
+    HttpServices services = host.http().services();
+    FrontChannel ch =
+        FrontChannel.open(
+            services, clock, client, FrontChannel.inline(services.driver(), () -> {}));
+    try {
+      ch.get("/private/hello.txt");
+      String challenge =
+          ch.answer().headers().getAll("WWW-Authenticate").stream()
+              .filter(v -> v.startsWith("Digest "))
+              .findFirst()
+              .orElseThrow()
+              .substring("Digest ".length());
+      ch.get(
+          "/private/hello.txt",
+          "Authorization",
+          digest(challenge, user, password, "/private/hello.txt"));
+      return ch.answer().status();
+    } finally {
+      ch.finishAndReleaseAll();
+    }
   }
 
   @Test
@@ -305,6 +436,14 @@ class HostileClientsTest {
     assertEquals(
         "'host.example' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)\n",
         cliError("accounts", "unlock", "--address", "host.example"));
+    // Hex letters alone are a host name to a resolver, never looked up here.
+    assertEquals(
+        "'cafe' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)\n",
+        cliError("accounts", "unlock", "--address", "cafe"));
+    // A zone is accepted (as an operator copies a link-local address) and dropped.
+    assertEquals(
+        "address fe80::1 was not locked out (its failed logons are cleared)\n",
+        cli("accounts", "unlock", "--address", "fe80::1%lo"));
     assertEquals(
         "error: give an account NAME or --address ADDRESS (one of the two)\n",
         cliError("accounts", "unlock"));

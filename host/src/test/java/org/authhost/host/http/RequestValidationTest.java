@@ -125,7 +125,7 @@ class RequestValidationTest {
   }
 
   @Test
-  void contentLengthWithAnotherTransferEncodingIs400() {
+  void contentLengthWithTransferEncodingInAnHttp10RequestIs400() {
     FrontChannel ch = connect();
     String answer =
         exchange(
@@ -134,6 +134,106 @@ class RequestValidationTest {
                 + "Content-Length: 4\r\n\r\nabcd");
     assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
     assertEquals(1, audited("?v=1.0\" reason=both Content-Length and Transfer-Encoding").size());
+  }
+
+  @Test
+  void contentLengthWithAnotherTransferEncodingIs400() {
+    FrontChannel ch = connect();
+    String answer =
+        exchange(
+            ch,
+            "POST /vod/hello.txt?te=gzip HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n"
+                + "Content-Length: 4\r\n\r\nabcd");
+    assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
+    assertEquals(1, audited("?te=gzip\" reason=both Content-Length and Transfer-Encoding").size());
+  }
+
+  @Test
+  void chunkedThatIsNotTheOnlyCodingIs400() {
+    // "chunked, gzip": the final coding is not chunked, so the body has no length (RFC 9112
+    // §6.3); Netty read it as chunked.
+    FrontChannel ch = connect();
+    String answer =
+        exchange(
+            ch,
+            "POST /vod/hello.txt?te=chunked-gzip HTTP/1.1\r\nHost: t\r\n"
+                + "Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n");
+    assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
+    assertEquals(
+        1,
+        audited("?te=chunked-gzip\" reason=Transfer-Encoding 'chunked, gzip': only a single")
+            .size());
+  }
+
+  @Test
+  void aTransferEncodingWithoutChunkedIsRefusedAndTheGetInsideItIsNotServed() {
+    // Netty gives a request whose only coding is gzip no body, and reads the body as the next
+    // request: the smuggled GET used to be served.
+    FrontChannel ch = connect();
+    String answer =
+        exchange(
+            ch,
+            "POST /vod/hello.txt?te=gzip-only HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n"
+                + "\r\nGET /vod/hello.txt?smuggled HTTP/1.1\r\nHost: t\r\n\r\n");
+    assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
+    assertFalse(answer.contains("200 OK"), answer);
+    assertEquals(1, audited("?te=gzip-only\" reason=Transfer-Encoding 'gzip'").size());
+    assertEquals(List.of(), audited("?smuggled"));
+  }
+
+  @Test
+  void twoTransferEncodingLinesAre400() {
+    FrontChannel ch = connect();
+    String answer =
+        exchange(
+            ch,
+            "POST /vod/hello.txt?te=two HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                + "Transfer-Encoding: identity\r\n\r\n0\r\n\r\n");
+    assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
+    assertEquals(1, audited("?te=two\" reason=Transfer-Encoding 'chunked, identity'").size());
+  }
+
+  @Test
+  void chunkedInAnHttp10RequestIs400AndClosed() {
+    // RFC 9112 §6.1: HTTP/1.0 has no chunked coding; the framing is faulty, the connection is
+    // closed (it used to be served and kept open).
+    FrontChannel ch = connect();
+    String answer =
+        exchange(
+            ch,
+            "POST /vod/hello.txt?te=http10 HTTP/1.0\r\nHost: t\r\nConnection: keep-alive\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
+    assertEquals(1, audited("?te=http10\" reason=Transfer-Encoding in an HTTP/1.0 request").size());
+  }
+
+  @Test
+  void aSingleChunkedCodingIsServed() {
+    FrontChannel ch = connect();
+    String answer =
+        exchange(
+            ch,
+            "POST /vod/hello.txt HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                + "0\r\n\r\n");
+    assertFalse(answer.startsWith("HTTP/1.1 400"), answer);
+    assertTrue(ch.isOpen(), answer);
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void http12WithoutHostIs400LikeHttp11() {
+    FrontChannel ch = connect();
+    String answer = exchange(ch, "GET /vod/hello.txt?v=1.2 HTTP/1.2\r\n\r\n");
+    assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
+    assertEquals(1, audited("?v=1.2\" reason=HTTP/1.1 request without Host").size());
+  }
+
+  @Test
+  void aHostWithTwoValuesIs400() {
+    FrontChannel ch = connect();
+    String answer = exchange(ch, "GET /vod/hello.txt?host=2 HTTP/1.1\r\nHost: a, b\r\n\r\n");
+    assertRefused(answer, "HTTP/1.1 400 Bad Request", ch);
+    assertEquals(1, audited("?host=2\" reason=a Host header with more than one value").size());
   }
 
   @Test

@@ -217,6 +217,27 @@ class VerdictTableTest {
   }
 
   @Test
+  void anIpv6ClientIsLockedOutByItsSlash64() {
+    // The bound plug-in refuses "junk" naming nobody: a failed logon counted toward the address.
+    // Each guess comes from a new address of one /64, as one IPv6 host can send them.
+    for (int i = 1; i <= 100; i++) {
+      FrontChannel ch = connect("2001:db8:7::" + Integer.toHexString(i));
+      ch.get("/nego/hello.txt", "Authorization", "Negotiate junk");
+      assertEquals(401, ch.answer().status(), "guess " + i);
+      ch.finishAndReleaseAll();
+    }
+    FrontChannel next = connect("2001:db8:7::ffff");
+    next.get("/nego/hello.txt", "Authorization", "Negotiate hello");
+    assertEquals(429, next.answer().status(), "the /64 is locked out (addressThreshold 100)");
+    next.finishAndReleaseAll();
+    audited("lockout: ip:2001:db8:7::/64");
+    FrontChannel other = connect("2001:db8:8::1");
+    other.get("/nego/hello.txt", "Authorization", "Negotiate hello");
+    assertEquals(401, other.answer().status(), "another /64 is not");
+    other.finishAndReleaseAll();
+  }
+
+  @Test
   void anAclRefusalIsA403WithTheAccountInTheAudit() {
     FrontChannel ch = connect("127.0.0.1");
     ch.get("/members/hello.txt", "Authorization", basic("bob", "pw-bob"));

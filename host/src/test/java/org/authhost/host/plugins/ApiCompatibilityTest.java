@@ -37,32 +37,9 @@ class ApiCompatibilityTest {
 
   @Test
   void aPluginBuiltAgainstApi12ServesUnchangedOnThisHost() throws Exception {
-    Files.createDirectories(root.resolve("media"));
-    Files.writeString(root.resolve("media/hello.txt"), "hello\n");
-    Path plugins = Files.createDirectories(root.resolve("plugins"));
-    PluginJar.of("compat12", "org.authhost.testplugins.compat12.SharedSecret12Plugin")
-        .with("api-version", "1.2")
-        .compiledAgainst(API_12)
-        .writeTo(plugins, "compat12.jar");
-    Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(
-        config.resolve("host.json"),
-        """
-        {
-          "serverName": "testhost",
-          "dataDirectory": "../var",
-          "plugins": { "directory": "../plugins" },
-          "http": { "port": 0 },
-          "publishingPoints": [ { "name": "p", "prefix": "/p/", "directory": "../media",
-            "plugins": ["compat12"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
-        }
-        """);
-    TestHosts.addAccount(config, "alice", "pw-alice");
-    host = AuthHost.create(ConfigLoader.load(config));
-    host.start();
-
+    start("");
     HttpClient client = HttpClient.newHttpClient();
-    URI uri = URI.create("http://127.0.0.1:" + host.http().plainPort() + "/p/hello.txt");
+    URI uri = uri();
     HttpResponse<String> challenge =
         client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(401, challenge.statusCode());
@@ -83,5 +60,60 @@ class ApiCompatibilityTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(401, wrong.statusCode());
     assertEquals(0, host.tokens().openHandles(), "the 1.2 context closed what it owned");
+  }
+
+  /**
+   * This plug-in checks a shared secret and names nobody when it refuses one: each refusal is a
+   * guess all the same, and counts toward the address, so the secret cannot be guessed without
+   * limit from one address (it used to count for nothing).
+   */
+  @Test
+  void refusalsOfAPluginThatNamesNobodyCountTowardTheAddressLockout() throws Exception {
+    start("\"security\": { \"lockout\": { \"addressThreshold\": 3 } },");
+    HttpClient client = HttpClient.newHttpClient();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> wrong =
+          client.send(
+              HttpRequest.newBuilder(uri()).header("Authorization", "X-Token alice:g" + i).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, wrong.statusCode(), "guess " + i);
+    }
+    HttpResponse<String> right =
+        client.send(
+            HttpRequest.newBuilder(uri()).header("Authorization", "X-Token alice:s3cret").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(429, right.statusCode(), "the address is locked out after three guesses");
+  }
+
+  private URI uri() {
+    return URI.create("http://127.0.0.1:" + host.http().plainPort() + "/p/hello.txt");
+  }
+
+  private void start(String extraConfig) throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/hello.txt"), "hello\n");
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    PluginJar.of("compat12", "org.authhost.testplugins.compat12.SharedSecret12Plugin")
+        .with("api-version", "1.2")
+        .compiledAgainst(API_12)
+        .writeTo(plugins, "compat12.jar");
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins" },
+          "http": { "port": 0 },
+          %s
+          "publishingPoints": [ { "name": "p", "prefix": "/p/", "directory": "../media",
+            "plugins": ["compat12"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
+        }
+        """
+            .formatted(extraConfig));
+    TestHosts.addAccount(config, "alice", "pw-alice");
+    host = AuthHost.create(ConfigLoader.load(config));
+    host.start();
   }
 }

@@ -17,7 +17,8 @@ import org.authhost.api.support.OwnedToken;
 /**
  * One Basic exchange: an empty response gets the challenge (CONTINUE); credentials are checked by
  * the host's {@code LogonUser} and give SUCCESS with the account's token, or DENIED. A malformed
- * response is DENIED, never an error: it is the client's mistake, not the plug-in's.
+ * response is DENIED with {@code S_FALSE} (API 1.3: a benign refusal, no guess at a password),
+ * never an error: it is the client's mistake, not the plug-in's.
  */
 final class BasicContext implements AuthenticationContext {
   private final AuthenticationPlugin plugin;
@@ -63,7 +64,8 @@ final class BasicContext implements AuthenticationContext {
       malformed.accept(
           "malformed Basic credentials from " + user.ipAddress() + ": " + e.getMessage());
       callback.onAuthenticateComplete(AuthenticationResult.DENIED, challenge, context);
-      return HResult.S_OK;
+      // API 1.3: no password was tried, so the host counts this toward no lockout.
+      return HResult.S_FALSE;
     }
     HResult hr =
         token.logOn(

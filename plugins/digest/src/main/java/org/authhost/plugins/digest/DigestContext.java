@@ -25,9 +25,11 @@ import org.authhost.api.support.PluginEvents;
  *   <li>Right response: the host's {@code logonUser} for the account, SUCCESS with the {@code
  *       Authentication-Info} value as the blob; the token is this context's until {@link
  *       #release()}.
- *   <li>Wrong or bad response: DENIED with fresh challenges ({@code stale=true} when only the nonce
- *       was wrong), an INFORMATION event naming the reason for a bad one (counted into a summary
- *       when the same address keeps sending them, see {@link RefusalLog}), and {@code S_OK}.
+ *   <li>Wrong response: DENIED with fresh challenges and {@code S_OK} (a failed logon).
+ *   <li>Bad, replayed or stale response: DENIED with fresh challenges ({@code stale=true} when only
+ *       the nonce was wrong) and {@code S_FALSE} (API 1.3: not a guess, so no lockout counts it),
+ *       an INFORMATION event naming the reason for a bad one (counted into a summary when the same
+ *       address keeps sending them, see {@link RefusalLog}).
  *   <li>A host service failing: an ERROR event, ERROR, and {@code NS_E_PLUGIN_ERROR_REPORTED}.
  * </ul>
  */
@@ -104,9 +106,10 @@ final class DigestContext implements AuthenticationContext {
       return new Outcome(
           AuthenticationResult.DENIED,
           verifier.challenges(denied.stale()),
-          // API 1.3: a stale nonce is a benign refusal (the credentials were right), which the host
-          // neither audits as a failed logon nor counts toward a lockout.
-          denied.stale() ? HResult.S_FALSE : HResult.S_OK);
+          // API 1.3: a stale nonce (the credentials were right), a malformed response and a
+          // replay are benign refusals, no guess at a password, which the host neither audits as
+          // a failed logon nor counts toward a lockout. A wrong digest is S_OK: a failed logon.
+          denied.stale() || denied.refusal() != null ? HResult.S_FALSE : HResult.S_OK);
     }
     if (verdict instanceof Verdict.Fault fault) {
       return new Outcome(

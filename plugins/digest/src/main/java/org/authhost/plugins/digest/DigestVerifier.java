@@ -109,19 +109,10 @@ final class DigestVerifier {
         return new Verdict.Denied(
             null, false); // a wrong password: the host audits the failed logon
       }
-      try {
-        checkFresh(c, nonce, account);
-      } catch (Stop replayedOrStale) {
-        if (user != null
-            && replayedOrStale.verdict instanceof Verdict.Denied denied
-            && denied.refusal() != null) {
-          // A replay proves nothing about the account: the client repeated what its owner sent.
-          // The name is withdrawn so that the host does not count a failed logon of the victim
-          // (WMS_USER_NAME unset is how the host learns that no account was tried).
-          user.setUserName(null);
-        }
-        throw replayedOrStale;
-      }
+      // A replay keeps the account's name: the host checks alice's lockout on it (a locked
+      // account answers a replay as it answers anything else), and the refusal is benign
+      // (S_FALSE, see DigestContext), so it counts against nobody.
+      checkFresh(c, nonce, account);
       String rspauth =
           DigestMath.AUTH.equals(c.qop())
               ? DigestMath.rspauth(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.uri())

@@ -262,13 +262,18 @@ class DigestPluginTest {
             "Digest response from 192.0.2.7 refused: nc 00000001 was already used with this nonce"
                 + " (a replayed request of account 'Mufasa')"),
         h.information());
-    // The replayer proved nothing about Mufasa: no name for the host, which therefore counts no
-    // failed logon of that account (the victim of a captured header is not locked out by it).
-    assertTrue(again.userName().isEmpty(), "the account's name is withdrawn for a replay");
-    // A wrong response names the account, so the host counts it against that account.
+    // The replayer proved nothing about Mufasa: a benign refusal (S_FALSE), which the host counts
+    // against nobody (the victim of a captured header is not locked out by it). The name stays:
+    // the host answers a locked account's replay as it answers the account's other attempts, so
+    // a replay cannot tell a right password from a wrong one.
+    assertEquals(HResult.S_FALSE, replay.hr());
+    assertEquals("Mufasa", again.userName().orElseThrow(), "a replay keeps the account's name");
+    // A wrong response names the account and is no benign refusal: a failed logon of Mufasa.
     FakeRequest wrong = get(URI);
     TestClient guesser = h.client("SHA-256", "Mufasa", "not the password");
-    assertEquals(DENIED, h.sendAndRelease(guesser.header("GET", URI, "auth", 1), wrong).result());
+    PluginHarness.Answer guessed = h.sendAndRelease(guesser.header("GET", URI, "auth", 1), wrong);
+    assertEquals(DENIED, guessed.result());
+    assertEquals(HResult.S_OK, guessed.hr());
     assertEquals("Mufasa", wrong.userName().orElseThrow());
     assertTrue(h.server.openHandles.isEmpty());
   }
@@ -383,7 +388,7 @@ class DigestPluginTest {
     client.overrides.put(override.substring(0, eq), value.isEmpty() ? null : value);
     PluginHarness.Answer a = h.sendAndRelease(client.header("GET", URI, "auth", 1), get(URI));
     assertEquals(DENIED, a.result());
-    assertEquals(HResult.S_OK, a.hr());
+    assertEquals(HResult.S_FALSE, a.hr(), "malformed: a benign refusal, no guess at a password");
     assertFalse(a.stale());
     assertEquals(2, a.lines().size(), "fresh challenges come with the refusal");
     assertEquals(List.of("Digest response from 192.0.2.7 refused: " + reason), h.information());
@@ -673,7 +678,7 @@ class DigestPluginTest {
       PluginHarness.Answer a =
           h.sendAndRelease(new String(blob, StandardCharsets.ISO_8859_1), get(URI));
       assertEquals(DENIED, a.result());
-      assertEquals(HResult.S_OK, a.hr());
+      assertEquals(HResult.S_FALSE, a.hr(), "garbage is no guess at a password");
     }
   }
 

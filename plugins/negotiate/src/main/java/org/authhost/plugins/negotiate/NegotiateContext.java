@@ -39,8 +39,9 @@ import org.authhost.plugins.ntlm.NtlmStep;
  *
  * A new initial token on the same connection starts over, as a client restarting its handshake
  * expects. Every refusal (malformed token, replay, wrong key, principal without an account) is
- * DENIED with {@code S_OK} and an INFORMATION event naming why; only a fault of the plug-in or the
- * host is an ERROR event.
+ * DENIED with an INFORMATION event naming why, and {@code S_OK} when it names who the client proved
+ * or claimed to be, else {@code S_FALSE} (API 1.3: no guess at a password, counted by no lockout);
+ * only a fault of the plug-in or the host is an ERROR event.
  */
 final class NegotiateContext implements AuthenticationContext {
   /** The longest Authorization value looked at: Kerberos tickets with large PACs reach ~48 KiB. */
@@ -432,7 +433,10 @@ final class NegotiateContext implements AuthenticationContext {
       user.setUserName(name); // for the host's audit and lockout
     }
     events.refused("Negotiate from " + user.ipAddress() + " refused: " + reason);
-    return new Outcome(AuthenticationResult.DENIED, null, HResult.S_OK);
+    // Naming nobody, the token was malformed or proved no one (a ticket is no password guess):
+    // benign (API 1.3), so garbage locks nothing.
+    return new Outcome(
+        AuthenticationResult.DENIED, null, name == null ? HResult.S_FALSE : HResult.S_OK);
   }
 
   private Outcome logOn(Decision.LogOn decision, UserContext user) {

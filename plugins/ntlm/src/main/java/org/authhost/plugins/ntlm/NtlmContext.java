@@ -28,7 +28,8 @@ import org.authhost.api.support.PluginEvents;
  *   <li>A proven AUTHENTICATE: the host's {@code logonUser} for the account, SUCCESS; the token is
  *       this context's until {@link #release()}.
  *   <li>Anything refused: DENIED without a blob (the host then asks for a fresh bare challenge), an
- *       INFORMATION event with the reason, and {@code S_OK}.
+ *       INFORMATION event with the reason, and {@code S_OK} when an AUTHENTICATE named the user,
+ *       else {@code S_FALSE} (API 1.3: malformed, no guess at a password, counted by no lockout).
  *   <li>A host service failing: an ERROR event, ERROR, and {@code NS_E_PLUGIN_ERROR_REPORTED}.
  * </ul>
  */
@@ -61,6 +62,10 @@ final class NtlmContext implements AuthenticationContext {
 
   private static final Outcome DENIED =
       new Outcome(AuthenticationResult.DENIED, null, HResult.S_OK);
+
+  /** A refusal that is no guess at a password. */
+  private static final Outcome MALFORMED =
+      new Outcome(AuthenticationResult.DENIED, null, HResult.S_FALSE);
 
   @Override
   public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
@@ -141,7 +146,8 @@ final class NtlmContext implements AuthenticationContext {
     NtlmStep.Refused refused = (NtlmStep.Refused) step;
     String reason = refused.reason();
     String name = refused.user();
-    if (name != null && !name.isEmpty()) {
+    boolean named = name != null && !name.isEmpty();
+    if (named) {
       user.setUserName(name); // so that the host's lockout counts the failure against the account
     }
     events.refused(
@@ -150,7 +156,9 @@ final class NtlmContext implements AuthenticationContext {
             + (name == null || name.isEmpty() ? "" : " as " + AuthenticateVerifier.shown(name))
             + " refused: "
             + reason);
-    return DENIED;
+    // A refusal before the AUTHENTICATE named anyone (not base64, a malformed or out-of-turn
+    // message) tried no password: benign (API 1.3), so garbage locks nothing.
+    return named ? DENIED : MALFORMED;
   }
 
   private Outcome logOn(NtlmStep.Authenticated ok, UserContext user) {

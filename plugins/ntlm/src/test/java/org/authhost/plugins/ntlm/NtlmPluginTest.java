@@ -101,6 +101,16 @@ class NtlmPluginTest {
   }
 
   @Test
+  void aTokenThatIsNotBase64IsABenignRefusalNamingNobody() {
+    PluginHarness.Connection c = new PluginHarness().connect();
+    PluginHarness.Answer a = c.send("!!not base64!!");
+    assertEquals(AuthenticationResult.DENIED, a.result());
+    // API 1.3: no password was tried, so the host counts it toward no lockout.
+    assertEquals(HResult.S_FALSE, a.hr());
+    assertTrue(c.user.userName().isEmpty());
+  }
+
+  @Test
   void aWrongPasswordIsDeniedWithAnAuditEvent() {
     PluginHarness h = new PluginHarness();
     PluginHarness.Connection c = h.connect();

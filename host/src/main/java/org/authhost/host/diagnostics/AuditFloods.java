@@ -1,14 +1,15 @@
-package org.authhost.host.http;
+package org.authhost.host.diagnostics;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.access.AddressKey;
 
 /**
  * Floods in the audit, summarised per kind of record and client address, as the Digest plug-in's
@@ -20,18 +21,25 @@ import org.authhost.api.HResult;
  * every one of them different.
  *
  * <p>Summaries are written when the next record of the same kind and address comes after the
- * window, or by {@link #flush} (the HTTP front runs it once per window on the host's scheduler),
- * and {@link #close} writes what is still counted. Bounded: past {@link #maxKeys} kinds and
- * addresses, records of a new address are counted for "other addresses" of their kind. Thread-safe;
- * records are written outside the lock, so a slow event log never holds up the counting.
+ * window, or by {@link #flush} (the HTTP front runs it once per window, off its event loops), and
+ * {@link #close} writes what is still counted. Bounded: past {@link #maxKeys} kinds and addresses,
+ * records of a new address are counted for "other addresses" of their kind. Thread-safe; records
+ * are written outside the lock, so a slow event log never holds up the counting.
  */
-final class AuditFloods {
+public final class AuditFloods {
   /** Kinds and addresses remembered at once: more than a server sees misbehave in one window. */
-  static final int DEFAULT_MAX_KEYS = 10_000;
+  public static final int DEFAULT_MAX_KEYS = 10_000;
+
+  /**
+   * Full records per window, across all kinds and addresses: past it, records of a new key are
+   * counted for "other addresses", so that many addresses (a botnet, an IPv6 network) flooding at
+   * once still write a bounded number of records.
+   */
+  public static final int DEFAULT_FULL_RECORDS = 1_000;
 
   /** Where the records go: the audit's part of the event log. */
   @FunctionalInterface
-  interface Sink {
+  public interface Sink {
     void write(EventLevel level, HResult code, String text);
   }
 
@@ -59,20 +67,41 @@ final class AuditFloods {
   private final Clock clock;
   private final long windowMillis;
   private final int maxKeys;
-  private final Map<Key, Count> counts = new HashMap<>();
+  private final int fullRecords;
+
+  /**
+   * In the order their windows began, so that the windows that are over are always at its head:
+   * finding them never scans the live ones (a full table used to be scanned whole, under the lock,
+   * for every record of a new address).
+   */
+  private final Map<Key, Count> counts = new LinkedHashMap<>();
+
+  /** Full records written in the current global window, and when it began. */
+  private long budgetStart = Long.MIN_VALUE;
+
+  private int fullInWindow;
 
   /**
    * @param window the window of a summary; zero writes every record in full
    */
-  AuditFloods(Sink sink, Clock clock, Duration window, int maxKeys) {
+  public AuditFloods(Sink sink, Clock clock, Duration window, int maxKeys) {
+    this(sink, clock, window, maxKeys, DEFAULT_FULL_RECORDS);
+  }
+
+  /**
+   * @param window the window of a summary; zero writes every record in full
+   * @param fullRecords full records per window, across all kinds and addresses
+   */
+  public AuditFloods(Sink sink, Clock clock, Duration window, int maxKeys, int fullRecords) {
     this.sink = sink;
     this.clock = clock;
     this.windowMillis = window.toMillis();
     this.maxKeys = maxKeys;
+    this.fullRecords = fullRecords;
   }
 
   /** The window over which a flood is summarised. */
-  Duration window() {
+  public Duration window() {
     return Duration.ofMillis(windowMillis);
   }
 
@@ -84,7 +113,7 @@ final class AuditFloods {
    *     flood
    * @param text the full record, written only for the first of a window
    */
-  void record(String kind, String address, EventLevel level, HResult code, String text) {
+  public void record(String kind, String address, EventLevel level, HResult code, String text) {
     if (windowMillis == 0) {
       sink.write(level, code, text);
       return;
@@ -92,44 +121,32 @@ final class AuditFloods {
     List<Pending> out = new ArrayList<>(2);
     synchronized (this) {
       long now = clock.millis();
-      Key key = new Key(kind, address);
+      // An IPv6 client is counted by its /64: it could send every record from a new address.
+      Key key = new Key(kind, AddressKey.of(address));
       Count c = counts.get(key);
-      if (c == null && counts.size() >= maxKeys) {
+      if (c == null || now - c.start >= windowMillis) {
         expire(now, out);
-        if (counts.size() >= maxKeys) {
-          key = new Key(kind, null);
-          c = counts.get(key);
-          if (c == null) {
-            // The first record of a kind that found the table full: still a full record.
-            counts.put(key, new Count(level, code, now));
-            out.add(new Pending(level, code, text));
-          } else {
-            c.more++;
-          }
-          write(out);
-          return;
-        }
+        c = counts.get(key);
+      }
+      if (c == null && (counts.size() >= maxKeys || !withinBudget(now))) {
+        // The table is full, or so many keys wrote a full record this window: the new key is
+        // counted with the other addresses of its kind.
+        key = new Key(kind, null);
+        c = counts.get(key);
       }
       if (c == null) {
         counts.put(key, new Count(level, code, now));
+        fullInWindow++;
         out.add(new Pending(level, code, text));
-      } else if (now - c.start < windowMillis) {
-        c.more++;
       } else {
-        // A new window: the last one's summary, if it counted any, and this record in full.
-        if (c.more > 0) {
-          out.add(summary(key, c, now));
-        }
-        c.start = now;
-        c.more = 0;
-        out.add(new Pending(level, code, text));
+        c.more++;
       }
     }
     write(out);
   }
 
   /** Summaries of the windows that are over; their kinds and addresses are forgotten. */
-  void flush() {
+  public void flush() {
     List<Pending> out = new ArrayList<>();
     synchronized (this) {
       expire(clock.millis(), out);
@@ -138,7 +155,7 @@ final class AuditFloods {
   }
 
   /** Summaries of everything still counted, whatever its window; when the front stops. */
-  void close() {
+  public void close() {
     List<Pending> out = new ArrayList<>();
     synchronized (this) {
       long now = clock.millis();
@@ -158,17 +175,32 @@ final class AuditFloods {
     return counts.size();
   }
 
+  /**
+   * Writes the summaries of the windows that are over and forgets their keys: they are at the head
+   * of the table (it is in start order), so this stops at the first window still open. The next
+   * record of such a key starts a new window with a full record.
+   */
   private void expire(long now, List<Pending> out) {
     for (Iterator<Map.Entry<Key, Count>> it = counts.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Key, Count> e = it.next();
       Count c = e.getValue();
-      if (now - c.start >= windowMillis) {
-        if (c.more > 0) {
-          out.add(summary(e.getKey(), c, now));
-        }
-        it.remove();
+      if (now - c.start < windowMillis) {
+        return;
       }
+      if (c.more > 0) {
+        out.add(summary(e.getKey(), c, now));
+      }
+      it.remove();
     }
+  }
+
+  /** Whether another full record fits in this window's global budget. */
+  private boolean withinBudget(long now) {
+    if (budgetStart == Long.MIN_VALUE || now - budgetStart >= windowMillis) {
+      budgetStart = now;
+      fullInWindow = 0;
+    }
+    return fullInWindow < fullRecords;
   }
 
   private static Pending summary(Key key, Count c, long now) {
@@ -182,7 +214,8 @@ final class AuditFloods {
             + key.kind()
             + "' from "
             + (key.address() == null
-                ? "other addresses (the audit's table of addresses was full)"
+                ? "other addresses (the table of addresses, or the window's budget of full"
+                    + " records, was full)"
                 : "client=" + key.address())
             + " in the last "
             + seconds

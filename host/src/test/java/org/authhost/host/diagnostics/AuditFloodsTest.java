@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.diagnostics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -89,8 +89,8 @@ class AuditFloodsTest {
     assertEquals(5, written.size(), "four addresses in full, the first of the others in full");
     f.close();
     assertEquals(
-        "summary: 95 more 'refused 401' from other addresses (the audit's table of addresses was"
-            + " full) in the last 1 s",
+        "summary: 95 more 'refused 401' from other addresses (the table of addresses, or the"
+            + " window's budget of full records, was full) in the last 1 s",
         written.get(written.size() - 1));
     assertEquals(0, f.size());
   }
@@ -101,5 +101,58 @@ class AuditFloodsTest {
     refused(f, "192.0.2.7", 3);
     assertEquals(List.of("r0", "r1", "r2"), written);
     assertEquals(0, f.size());
+  }
+
+  @Test
+  void anIpv6ClientIsCountedByItsSlash64() {
+    // One host owns a /64: a new source address per request used to be a new key each time, so
+    // every record was written in full.
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    for (int i = 1; i <= 500; i++) {
+      f.record(
+          "refused 401",
+          "2001:db8:1:2::" + Integer.toHexString(i),
+          EventLevel.INFORMATION,
+          HResult.SEC_E_INVALID_TOKEN,
+          "r" + i);
+    }
+    f.record("refused 401", "2001:db8:1:3::1", EventLevel.INFORMATION, HResult.S_OK, "other");
+    assertEquals(List.of("r1", "other"), written);
+    clock.advance(Duration.ofSeconds(60));
+    f.flush();
+    assertEquals(
+        "summary: 499 more 'refused 401' from client=2001:db8:1:2::/64 in the last 60 s",
+        written.get(2));
+  }
+
+  @Test
+  void pastTheWindowsBudgetOfFullRecordsNewAddressesAreCountedTogether() {
+    AuditFloods f =
+        new AuditFloods(
+            (level, code, text) -> written.add(text), clock, Duration.ofSeconds(60), 100, 3);
+    for (int i = 0; i < 50; i++) {
+      refused(f, "10.0.1." + i, 1);
+    }
+    assertEquals(4, written.size(), "three in full, then the first of the others: " + written);
+    // A new window has a new budget.
+    clock.advance(Duration.ofSeconds(60));
+    refused(f, "10.0.2.1", 1);
+    assertEquals("r0", written.get(written.size() - 1));
+  }
+
+  @Test
+  void aFullTableFindsItsExpiredWindowsAtItsHead() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 3);
+    refused(f, "10.0.3.1", 1);
+    clock.advance(Duration.ofSeconds(30));
+    refused(f, "10.0.3.2", 1);
+    refused(f, "10.0.3.3", 2);
+    clock.advance(Duration.ofSeconds(30));
+    // The first window is over: its key is dropped for the new address; the others are live.
+    refused(f, "10.0.3.4", 1);
+    assertEquals(3, f.size());
+    assertEquals(List.of("r0", "r0", "r0", "r0"), written);
+    refused(f, "10.0.3.3", 1); // still in its window: counted
+    assertEquals(4, written.size());
   }
 }
