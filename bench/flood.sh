@@ -151,6 +151,8 @@ if ((WARM > 0)); then
   log "warm-up: $(finish warm-unauth)"; log "warm-up: $(finish warm-malformed)"
 fi
 heap_before=$(heap_used_kib)
+# What is live, by class, before and after: where a growth of the live set comes from.
+jcmd "$HOST_PID" GC.class_histogram >"$OUT/logs/histogram-before.txt" 2>&1 || true
 rec_before=$(last_record)
 log "before the flood: heap after a full GC $heap_before KiB; event log at record ${rec_before:-0}"
 
@@ -182,6 +184,7 @@ if ((SETTLE > 0)); then log "settling ${SETTLE}s before the last heap reading"; 
 # ---------------------------------------------------------------- after
 kill -0 "$HOST_PID" 2>/dev/null || die "the host died during the flood (see $OUT/logs/host.log and $gclog)"
 heap_after=$(heap_used_kib)
+jcmd "$HOST_PID" GC.class_histogram >"$OUT/logs/histogram-after.txt" 2>&1 || true
 rec_after=$(last_record)
 log "after the flood: heap after a full GC $heap_after KiB"
 planted_after=$(planted_entries after)

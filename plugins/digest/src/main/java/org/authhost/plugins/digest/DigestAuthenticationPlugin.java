@@ -101,7 +101,13 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     refusals = new RefusalLog(events, clock, RefusalLog.DEFAULT_INTERVAL, RefusalLog.DEFAULT_SLOTS);
     verifier =
         new DigestVerifier(
-            settings, nonces, new ReplayCache(replayCapacity, segments), credentials);
+            settings,
+            nonces,
+            new ReplayCache(
+                replayCapacity,
+                Math.min(replayCapacity, ReplayCache.DEFAULT_ISSUED_CAPACITY),
+                segments),
+            credentials);
     if (heartbeatPeriod != null) {
       // The summaries of refusal floods; a fraction of their interval, so that none is late by
       // much.

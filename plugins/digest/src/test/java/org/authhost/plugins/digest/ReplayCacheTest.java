@@ -110,20 +110,22 @@ class ReplayCacheTest {
 
   @Test
   void evictionDropsTheLeastRecentlyUsedAndNeverReopensAReplay() {
-    ReplayCache cache = new ReplayCache(3, 1);
+    ReplayCache cache = new ReplayCache(2, 2, 1);
     cache.register(id(1));
     cache.register(id(2));
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 1));
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(2), 1));
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 2)); // 1 is now the most recent
     cache.register(id(3));
-    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 1)); // 1 is now the most recent
-    cache.register(id(4)); // evicts 2, the least recently used
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(3), 1)); // evicts 2, the least recent
+    // Nonce 2 is forgotten: none of its counts is accepted again (UNKNOWN is answered stale=true).
     assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(2), 1));
-    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 2));
+    assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(2), 2));
     for (long n = 100; n < 110; n++) {
-      cache.register(id(n)); // a flood of challenges
+      cache.register(id(n)); // a flood of challenges: only the issued generation turns over
     }
-    // Nonce 1 is forgotten: its nc=1 is not accepted again (UNKNOWN is answered stale=true).
-    assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(1), 1));
-    assertEquals(ReplayCache.Result.UNKNOWN, cache.use(id(1), 3));
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(id(1), 3));
+    assertEquals(ReplayCache.Result.REPLAYED, cache.use(id(1), 1));
   }
 
   @Test
@@ -160,5 +162,26 @@ class ReplayCacheTest {
     pool.shutdown();
     pool.awaitTermination(30, TimeUnit.SECONDS);
     assertEquals(2_000, accepted.get());
+  }
+
+  @Test
+  void aFloodOfChallengesTurnsOverOnlyTheIssuedGenerationNeverTheWindowsInUse() {
+    ReplayCache cache = new ReplayCache(4, 2, 1);
+    NonceService.Id inUse = id(1);
+    cache.register(inUse);
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(inUse, 1));
+    NonceService.Id waiting = id(2);
+    cache.register(waiting);
+    for (int i = 100; i < 1_100; i++) {
+      cache.register(id(i)); // unauthenticated requests, each challenged with a fresh nonce
+    }
+    assertEquals(ReplayCache.Result.REPLAYED, cache.use(inUse, 1), "its window survived");
+    assertEquals(ReplayCache.Result.ACCEPTED, cache.use(inUse, 2));
+    assertEquals(
+        ReplayCache.Result.UNKNOWN,
+        cache.use(waiting, 1),
+        "an unused nonce pushed out answers stale: never accepted without its window");
+    assertTrue(cache.issued(id(1_099)));
+    assertFalse(cache.issued(id(100)));
   }
 }
