@@ -18,6 +18,12 @@ import java.time.Duration;
  * registry; the model is a distributed cache's atomic operations ({@code SET NX PX}, {@code INCR})
  * with the HRESULT conventions of this API.
  *
+ * <p>A key holds one kind of entry, the kind of the operation that created it: a claim ({@link
+ * #claim}), a counter ({@link #increment}) or a value ({@link #getOrPut}, {@link #put}, read with
+ * {@link #get}). An operation of another kind on a live key answers {@link HResult#E_INVALIDARG}
+ * and changes nothing (a claimed nonce count can never be made new again by writing a value). Only
+ * {@link #delete} works on every kind.
+ *
  * <p>When the store cannot take a new entry (full, or a shared store unreachable), a write answers
  * {@link HResult#NS_E_NO_NEW_CONNECTIONS}: the plug-in answers its client ERROR, which the host
  * turns into a 503 with {@code Retry-After} — never an accepted replay.

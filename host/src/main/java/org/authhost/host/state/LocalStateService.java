@@ -27,8 +27,18 @@ public final class LocalStateService implements StateService {
 
   private static final long SWEEP_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
-  /** A value, or a counter, and when it expires (host clock nanoseconds). */
-  private record Entry(byte[] value, long counter, long expiresAt) {}
+  /**
+   * What a key holds: one kind per key, so that no operation reads another's entry as its own (a
+   * {@code getOrPut} must never turn a claimed nonce count back into a first use).
+   */
+  private enum Kind {
+    CLAIM,
+    COUNTER,
+    VALUE
+  }
+
+  /** A claim, a counter or a value, and when it expires (host clock nanoseconds). */
+  private record Entry(Kind kind, byte[] value, long counter, long expiresAt) {}
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final HostClock clock;
@@ -53,7 +63,11 @@ public final class LocalStateService implements StateService {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    if (!live(entries.get(key), now) && !roomFor(now)) {
+    Entry found = entries.get(key);
+    if (live(found, now) && found.kind() != Kind.CLAIM) {
+      return HResult.E_INVALIDARG;
+    }
+    if (!live(found, now) && !roomFor(now)) {
       return HResult.NS_E_NO_NEW_CONNECTIONS;
     }
     boolean[] created = {false};
@@ -64,7 +78,7 @@ public final class LocalStateService implements StateService {
             return old;
           }
           created[0] = true;
-          return new Entry(null, 0, expiry(now, ttl));
+          return new Entry(Kind.CLAIM, null, 0, expiry(now, ttl));
         });
     first.set(created[0]);
     return HResult.S_OK;
@@ -76,16 +90,23 @@ public final class LocalStateService implements StateService {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    if (!live(entries.get(key), now) && !roomFor(now)) {
+    Entry found = entries.get(key);
+    if (live(found, now) && found.kind() != Kind.COUNTER) {
+      return HResult.E_INVALIDARG;
+    }
+    if (!live(found, now) && !roomFor(now)) {
       return HResult.NS_E_NO_NEW_CONNECTIONS;
     }
     Entry after =
         entries.compute(
             key,
             (k, old) ->
-                live(old, now)
-                    ? new Entry(null, old.counter() + 1, old.expiresAt())
-                    : new Entry(null, 1, expiry(now, ttl)));
+                live(old, now) && old.kind() == Kind.COUNTER
+                    ? new Entry(Kind.COUNTER, null, old.counter() + 1, old.expiresAt())
+                    : live(old, now) ? old : new Entry(Kind.COUNTER, null, 1, expiry(now, ttl)));
+    if (after.kind() != Kind.COUNTER) {
+      return HResult.E_INVALIDARG; // another kind took the key meanwhile
+    }
     value.set(after.counter());
     return HResult.S_OK;
   }
@@ -96,16 +117,21 @@ public final class LocalStateService implements StateService {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    if (!live(entries.get(key), now) && !roomFor(now)) {
+    Entry found = entries.get(key);
+    if (live(found, now) && found.kind() != Kind.VALUE) {
+      return HResult.E_INVALIDARG;
+    }
+    if (!live(found, now) && !roomFor(now)) {
       return HResult.NS_E_NO_NEW_CONNECTIONS;
     }
     Entry after =
         entries.compute(
             key,
             (k, old) ->
-                live(old, now) && old.value() != null
-                    ? old
-                    : new Entry(value.clone(), 0, expiry(now, ttl)));
+                live(old, now) ? old : new Entry(Kind.VALUE, value.clone(), 0, expiry(now, ttl)));
+    if (after.kind() != Kind.VALUE) {
+      return HResult.E_INVALIDARG; // another kind took the key meanwhile
+    }
     current.set(after.value().clone());
     return HResult.S_OK;
   }
@@ -113,8 +139,11 @@ public final class LocalStateService implements StateService {
   @Override
   public HResult get(String key, Out<byte[]> value) {
     Entry e = entries.get(key);
-    if (!live(e, clock.nanoTime()) || e.value() == null) {
+    if (!live(e, clock.nanoTime())) {
       return HResult.S_FALSE;
+    }
+    if (e.kind() != Kind.VALUE) {
+      return HResult.E_INVALIDARG;
     }
     value.set(e.value().clone());
     return HResult.S_OK;
@@ -126,11 +155,17 @@ public final class LocalStateService implements StateService {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    if (!live(entries.get(key), now) && !roomFor(now)) {
+    Entry found = entries.get(key);
+    if (live(found, now) && found.kind() != Kind.VALUE) {
+      return HResult.E_INVALIDARG;
+    }
+    if (!live(found, now) && !roomFor(now)) {
       return HResult.NS_E_NO_NEW_CONNECTIONS;
     }
-    entries.put(key, new Entry(value.clone(), 0, expiry(now, ttl)));
-    return HResult.S_OK;
+    Entry stored = new Entry(Kind.VALUE, value.clone(), 0, expiry(now, ttl));
+    Entry after =
+        entries.compute(key, (k, old) -> live(old, now) && old.kind() != Kind.VALUE ? old : stored);
+    return after == stored ? HResult.S_OK : HResult.E_INVALIDARG;
   }
 
   @Override

@@ -113,4 +113,22 @@ class LocalStateServiceTest {
     assertTrue(claim("n100", MINUTE), "expired entries are swept when room is needed");
     assertEquals(1, store.size());
   }
+
+  @Test
+  void aKeyHoldsOneKindAndAnOperationOfAnotherKindChangesNothing() {
+    assertTrue(claim("nc:n:1", MINUTE));
+    assertEquals(
+        HResult.E_INVALIDARG, store.getOrPut("nc:n:1", new byte[] {1}, MINUTE, new Out<>()));
+    assertEquals(HResult.E_INVALIDARG, store.put("nc:n:1", new byte[] {1}, MINUTE));
+    assertEquals(HResult.E_INVALIDARG, store.increment("nc:n:1", MINUTE, new Out<>()));
+    assertEquals(HResult.E_INVALIDARG, store.get("nc:n:1", new Out<>()));
+    assertFalse(claim("nc:n:1", MINUTE), "still claimed: the replay is still refused");
+
+    store.increment("fails", MINUTE, new Out<>());
+    assertEquals(HResult.E_INVALIDARG, store.claim("fails", MINUTE, new Out<>()));
+    store.put("secret", new byte[] {7}, MINUTE);
+    assertEquals(HResult.E_INVALIDARG, store.increment("secret", MINUTE, new Out<>()));
+    assertEquals(HResult.S_OK, store.delete("nc:n:1"));
+    assertTrue(claim("nc:n:1", MINUTE), "delete works on every kind");
+  }
 }
