@@ -63,12 +63,9 @@ public final class LocalStateService implements StateService {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    Entry found = entries.get(key);
-    if (live(found, now) && found.kind() != Kind.CLAIM) {
-      return HResult.E_INVALIDARG;
-    }
-    if (!live(found, now) && !roomFor(now)) {
-      return HResult.NS_E_NO_NEW_CONNECTIONS;
+    HResult refused = admit(key, Kind.CLAIM, now);
+    if (refused != null) {
+      return refused;
     }
     boolean[] created = {false};
     entries.compute(
@@ -90,12 +87,9 @@ public final class LocalStateService implements StateService {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    Entry found = entries.get(key);
-    if (live(found, now) && found.kind() != Kind.COUNTER) {
-      return HResult.E_INVALIDARG;
-    }
-    if (!live(found, now) && !roomFor(now)) {
-      return HResult.NS_E_NO_NEW_CONNECTIONS;
+    HResult refused = admit(key, Kind.COUNTER, now);
+    if (refused != null) {
+      return refused;
     }
     Entry after =
         entries.compute(
@@ -113,16 +107,13 @@ public final class LocalStateService implements StateService {
 
   @Override
   public HResult getOrPut(String key, byte[] value, Duration ttl, Out<byte[]> current) {
-    if (!validTtl(ttl) || value == null || value.length > MAX_VALUE_BYTES) {
+    if (!validTtl(ttl) || !validValue(value)) {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    Entry found = entries.get(key);
-    if (live(found, now) && found.kind() != Kind.VALUE) {
-      return HResult.E_INVALIDARG;
-    }
-    if (!live(found, now) && !roomFor(now)) {
-      return HResult.NS_E_NO_NEW_CONNECTIONS;
+    HResult refused = admit(key, Kind.VALUE, now);
+    if (refused != null) {
+      return refused;
     }
     Entry after =
         entries.compute(
@@ -151,16 +142,13 @@ public final class LocalStateService implements StateService {
 
   @Override
   public HResult put(String key, byte[] value, Duration ttl) {
-    if (!validTtl(ttl) || value == null || value.length > MAX_VALUE_BYTES) {
+    if (!validTtl(ttl) || !validValue(value)) {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    Entry found = entries.get(key);
-    if (live(found, now) && found.kind() != Kind.VALUE) {
-      return HResult.E_INVALIDARG;
-    }
-    if (!live(found, now) && !roomFor(now)) {
-      return HResult.NS_E_NO_NEW_CONNECTIONS;
+    HResult refused = admit(key, Kind.VALUE, now);
+    if (refused != null) {
+      return refused;
     }
     Entry stored = new Entry(Kind.VALUE, value.clone(), 0, expiry(now, ttl));
     Entry after =
@@ -193,6 +181,22 @@ public final class LocalStateService implements StateService {
       entries.values().removeIf(e -> !live(e, now));
     }
     return entries.size() < maxEntries;
+  }
+
+  /**
+   * Why an operation of {@code kind} on {@code key} cannot go ahead: the key holds another kind, or
+   * it is free and the store is full; null when it can.
+   */
+  private HResult admit(String key, Kind kind, long now) {
+    Entry found = entries.get(key);
+    if (live(found, now)) {
+      return found.kind() == kind ? null : HResult.E_INVALIDARG;
+    }
+    return roomFor(now) ? null : HResult.NS_E_NO_NEW_CONNECTIONS;
+  }
+
+  private static boolean validValue(byte[] value) {
+    return value != null && value.length <= MAX_VALUE_BYTES;
   }
 
   private static boolean live(Entry e, long now) {
