@@ -8,6 +8,9 @@ package org.authhost.api;
  * authenticate} itself returns a failure, and from any thread. The host ignores (and reports) a
  * second call; a call that never comes ends the exchange with {@code ERROR} once the host's time
  * limit has passed.
+ *
+ * <p>"Exactly once" counts both methods: an {@code Authenticate} ends with either one call of
+ * {@link #onAuthenticateComplete} or one call of {@link #onAuthenticateRefused}, never both.
  */
 public interface AuthenticationCallback {
 
@@ -23,4 +26,34 @@ public interface AuthenticationCallback {
    * @return {@link HResult#S_OK}, or {@link HResult#E_UNEXPECTED} for a call the host ignored
    */
   HResult onAuthenticateComplete(AuthenticationResult result, byte[] challengeBlob, Object context);
+
+  /**
+   * A benign refusal: {@code OnAuthenticateComplete} with {@code DENIED} for a response that was no
+   * guess at a credential, so the host neither audits it as a failed logon nor counts it towards a
+   * lockout, and answers with {@code challengeBlob} (a fresh challenge) for the client to try
+   * again. For a response that is malformed or truncated, a replay, or proves the right credentials
+   * against an expired challenge (Digest's stale nonce, RFC 7616 §3.3). A wrong password is never
+   * benign: report it with {@link #onAuthenticateComplete} and {@code DENIED}.
+   *
+   * <p>SSPI counterpart: {@code AcceptSecurityContext} failing with {@code SEC_E_INVALID_TOKEN}
+   * (malformed) or {@code SEC_E_CONTEXT_EXPIRED} (stale), as opposed to {@code SEC_E_LOGON_DENIED};
+   * WMS had no way to say it. The same as a {@code DENIED} callback with {@code Authenticate}
+   * returning {@link HResult#S_FALSE}, but usable by a plug-in that calls back after {@code
+   * Authenticate} has returned (from another thread), when the return value can no longer say
+   * anything.
+   *
+   * <p>Counts as the one callback of the {@code Authenticate} call. The host honours it only from a
+   * plug-in whose descriptor declares {@code api-version=1.3} or later; from an older one it is a
+   * plain {@code DENIED}. The default, for a callback implemented by anything but a 1.3 host,
+   * reports a plain {@code DENIED}: refusing as a failed logon is the safe reading.
+   *
+   * @param challengeBlob what the host sends the client, as for {@code DENIED} in {@link
+   *     #onAuthenticateComplete} ({@code null} or empty for none)
+   * @param context the value received in {@code authenticate}, passed back unchanged
+   * @return {@link HResult#S_OK}, or {@link HResult#E_UNEXPECTED} for a call the host ignored
+   * @since API 1.3
+   */
+  default HResult onAuthenticateRefused(byte[] challengeBlob, Object context) {
+    return onAuthenticateComplete(AuthenticationResult.DENIED, challengeBlob, context);
+  }
 }

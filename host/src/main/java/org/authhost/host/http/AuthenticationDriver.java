@@ -47,7 +47,8 @@ import org.authhost.host.tokens.TokenTable;
  *       <td>401 with fresh challenges; a failed logon (audit WARNING); counts towards the lockout
  *       of the account (never the built-in Administrator's) and of the address</td></tr>
  *   <tr><td>DENIED naming nobody</td><td>the same, counted towards the address only</td></tr>
- *   <tr><td>DENIED with {@code S_FALSE} (API 1.3: malformed, a replay, a stale nonce)</td><td>401
+ *   <tr><td>DENIED said to be benign ({@code OnAuthenticateRefused}, or {@code S_FALSE}; API 1.3:
+ *       malformed, a replay, a stale nonce)</td><td>401
  *       with fresh challenges; a refusal (audit INFORMATION); counts towards nothing</td></tr>
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
@@ -204,7 +205,7 @@ final class AuthenticationDriver {
     boolean bound = AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.CONNECTION_BOUND);
     AuthenticationSession session =
         bound
-            ? a.connection().bound(plugin.protocol(), () -> plugins.session(plugin.id()))
+            ? a.connection().bound(plugin.id(), () -> plugins.session(plugin.id()))
             : plugins.session(plugin.id());
     if (session == null) {
       return done(
@@ -266,9 +267,10 @@ final class AuthenticationDriver {
         String ownId =
             outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id();
         if (outcome.benign()) {
-          // A benign refusal (API 1.3: DENIED with S_FALSE): the plug-in says this was no guess
-          // at a password (malformed, replayed, or Digest's stale nonce whose credentials were
-          // right, RFC 7616 §3.3). Counting it would let garbage or a captured header lock out
+          // A benign refusal (API 1.3: OnAuthenticateRefused, or DENIED with S_FALSE returned):
+          // the plug-in says this was no guess at a password (malformed, replayed, or Digest's
+          // stale nonce whose credentials were right, RFC 7616 §3.3). Counting it would let garbage
+          // or a captured header lock out
           // clients that did nothing wrong: a fresh challenge, audited as a refusal.
           String refused =
               claimed == null
@@ -284,8 +286,8 @@ final class AuthenticationDriver {
                                   + plugin.id()
                                   + " plug-in "
                                   + refused
-                                  + " as not a guess (S_FALSE: malformed, replayed or stale);"
-                                  + " not a failed logon")
+                                  + " as not a guess (a benign refusal: malformed, replayed or"
+                                  + " stale); not a failed logon")
                           : v);
         }
         // A refusal the plug-in stands by is a failed logon, also when it names nobody (a
@@ -361,7 +363,7 @@ final class AuthenticationDriver {
 
   private void end(Attempt a, PluginView plugin, AuthenticationSession session, boolean bound) {
     if (bound) {
-      a.connection().forget(plugin.protocol());
+      a.connection().forget(plugin.id());
     } else {
       session.release();
     }

@@ -2,7 +2,6 @@ package org.authhost.host.http;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -47,13 +46,17 @@ final class ClientConnection {
     this.direct = ClientAddress.direct(remote.getAddress(), secure);
   }
 
-  /** The bound session for a protocol, made by {@code create} on first use. */
+  /**
+   * The bound session of a plug-in, made by {@code create} on first use. Keyed by the plug-in's id,
+   * not its protocol name: two plug-ins may offer the same scheme (at different publishing points,
+   * or a new version next to an old one), and each keeps its own context on the connection.
+   */
   synchronized AuthenticationSession bound(
-      String protocol, Supplier<AuthenticationSession> create) {
+      String pluginId, Supplier<AuthenticationSession> create) {
     if (closed) {
       return null;
     }
-    return bound.computeIfAbsent(protocol.toLowerCase(Locale.ROOT), p -> create.get());
+    return bound.computeIfAbsent(pluginId, p -> create.get());
   }
 
   /** A connection-bound handshake finished: later requests on it are this user. */
@@ -90,12 +93,12 @@ final class ClientConnection {
     lastLogon = null;
   }
 
-  /** Drops a bound session (a failed handshake starts over). */
-  synchronized void forget(String protocol) {
+  /** Drops a plug-in's bound session (a failed handshake starts over). */
+  synchronized void forget(String pluginId) {
     lastLogon = null;
     authenticated = null;
     authenticatedPlugin = null;
-    AuthenticationSession session = bound.remove(protocol.toLowerCase(Locale.ROOT));
+    AuthenticationSession session = bound.remove(pluginId);
     if (session != null) {
       session.release();
     }

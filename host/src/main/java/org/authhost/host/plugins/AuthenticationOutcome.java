@@ -12,8 +12,8 @@ import org.authhost.api.TokenHandle;
  *     closed)
  * @param challenge for {@code CONTINUE} the blob for the client; may carry a final server token on
  *     {@code SUCCESS}; otherwise empty
- * @param hresult {@link HResult#S_OK}, or why the exchange failed; for {@code DENIED}, what {@code
- *     Authenticate} returned: {@link HResult#S_FALSE} marks a benign refusal
+ * @param hresult {@link HResult#S_OK}, or why the exchange failed; for {@code DENIED}, {@link
+ *     HResult#S_FALSE} marks a benign refusal (however the plug-in said it)
  * @param logicalUserId on success, {@code GetLogicalUserID}
  * @param accountName on success, {@code GetImpersonationAccountName}
  * @param token on success, the context's token handle (owned by the context; never close it)
@@ -38,11 +38,11 @@ public record AuthenticationOutcome(
     return new AuthenticationOutcome(result, challenge, HResult.S_OK, null, null, null, null);
   }
 
-  static AuthenticationOutcome denied(byte[] challenge, HResult returned) {
+  static AuthenticationOutcome denied(byte[] challenge, boolean benign) {
     return new AuthenticationOutcome(
         AuthenticationResult.DENIED,
         challenge,
-        HResult.S_FALSE.equals(returned) ? HResult.S_FALSE : HResult.S_OK,
+        benign ? HResult.S_FALSE : HResult.S_OK,
         null,
         null,
         null,
@@ -50,8 +50,9 @@ public record AuthenticationOutcome(
   }
 
   /**
-   * A refusal that is not a wrong credential (API 1.3: DENIED with {@code S_FALSE}, as a stale
-   * Digest nonce): neither audited as a failed logon nor counted toward a lockout.
+   * A refusal that is not a wrong credential (API 1.3: {@code OnAuthenticateRefused}, or DENIED
+   * with {@code S_FALSE} returned, as for a stale Digest nonce): neither audited as a failed logon
+   * nor counted toward a lockout.
    */
   public boolean benign() {
     return result == AuthenticationResult.DENIED && HResult.S_FALSE.equals(hresult);

@@ -218,10 +218,12 @@ public final class AuthenticationSession implements AutoCloseable {
       return AuthenticationOutcome.error(done.failure().failed() ? done.failure() : HResult.E_FAIL);
     }
     if (done.result() == AuthenticationResult.DENIED) {
-      // S_FALSE marks a benign refusal only from API 1.3 on: what an older plug-in returned with
-      // a refusal was never a promise that the credentials were right.
-      boolean mayBeBenign = !LegacyProtocolFlags.before13(plugin.descriptor().apiVersion());
-      return AuthenticationOutcome.denied(done.challenge(), mayBeBenign ? returned : HResult.S_OK);
+      // A benign refusal (OnAuthenticateRefused, or DENIED with S_FALSE returned) counts only from
+      // API 1.3 on: what an older plug-in returned with a refusal was never a promise that the
+      // credentials were right.
+      boolean said = done.benign() || HResult.S_FALSE.equals(returned);
+      boolean benign = said && !LegacyProtocolFlags.before13(plugin.descriptor().apiVersion());
+      return AuthenticationOutcome.denied(done.challenge(), benign);
     }
     if (done.result() != AuthenticationResult.SUCCESS) {
       return AuthenticationOutcome.of(done.result(), done.challenge());

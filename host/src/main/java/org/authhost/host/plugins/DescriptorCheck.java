@@ -29,7 +29,7 @@ public final class DescriptorCheck {
     DescriptorReader.Result result = DescriptorReader.read(jar);
     PluginDescriptor d = result.descriptor();
     if (d != null) {
-      return new Outcome(d.id(), d.apiVersion(), d.entryPoint(), List.of());
+      return new Outcome(d.id(), d.apiVersion().toString(), d.entryPoint(), List.of());
     }
     String id =
         result.problems().isEmpty()

@@ -29,8 +29,6 @@ import org.authhost.host.config.PluginId;
 final class DescriptorReader {
   private static final Pattern VERSION =
       Pattern.compile("\\d+(\\.\\d+){0,3}([-.+][0-9A-Za-z.-]+)?");
-  // At most 9 digits each: Integer.parseInt of a longer number threw out of read().
-  private static final Pattern API_VERSION = Pattern.compile("(\\d{1,9})\\.(\\d{1,9})");
   private static final Pattern CLASS_NAME =
       Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
   private static final Set<String> REQUIRED = Set.of("id", "version", "api-version", "entry-point");
@@ -146,18 +144,18 @@ final class DescriptorReader {
         CLASS_NAME.asMatchPredicate(),
         "a fully qualified class name");
     String api = values.get("api-version");
+    ApiVersion apiVersion = null;
     int apiMinor = -1;
     if (api != null && !api.isBlank()) {
-      var m = API_VERSION.matcher(api);
-      if (!m.matches()) {
+      apiVersion = ApiVersion.parse(api).orElse(null);
+      if (apiVersion == null) {
         problems.add(
             bad(
                 jar,
                 id,
                 "api-version '" + api + "' is not major.minor",
                 "write e.g. api-version=" + AuthHostApi.VERSION));
-      } else if (Integer.parseInt(m.group(1)) != AuthHostApi.MAJOR
-          || Integer.parseInt(m.group(2)) > AuthHostApi.MINOR) {
+      } else if (!apiVersion.isProvided()) {
         apiMinor = Integer.MAX_VALUE;
         problems.add(
             new PluginProblem(
@@ -176,7 +174,7 @@ final class DescriptorReader {
                     + "), or a host that provides API "
                     + api));
       } else {
-        apiMinor = Integer.parseInt(m.group(2));
+        apiMinor = apiVersion.minor();
       }
     }
     boolean nonBlocking = nonBlocking(problems, jar, id, values, apiMinor);
@@ -188,7 +186,7 @@ final class DescriptorReader {
         new PluginDescriptor(
             values.get("id"),
             values.get("version"),
-            api,
+            apiVersion,
             values.get("entry-point"),
             values.getOrDefault("description", ""),
             jar,

@@ -14,7 +14,7 @@ final class LegacyProtocolFlags {
   private LegacyProtocolFlags() {}
 
   /** {@code flags} as a pre-1.3 host would have used them for {@code protocol}. */
-  static int apply(String apiVersion, String protocol, int flags) {
+  static int apply(ApiVersion apiVersion, String protocol, int flags) {
     if (!before13(apiVersion)) {
       return flags;
     }
@@ -27,18 +27,11 @@ final class LegacyProtocolFlags {
         };
   }
 
-  /** Whether a plug-in declaring {@code apiVersion} was built before API 1.3. */
-  static boolean before13(String apiVersion) {
-    int dot = apiVersion == null ? -1 : apiVersion.indexOf('.');
-    if (dot < 0) {
-      return true;
-    }
-    try {
-      int major = Integer.parseInt(apiVersion.substring(0, dot));
-      int minor = Integer.parseInt(apiVersion.substring(dot + 1));
-      return major == 1 && minor < 3;
-    } catch (NumberFormatException e) {
-      return true;
-    }
+  /**
+   * Whether a plug-in declaring {@code apiVersion} was built before API 1.3: it cannot set the 1.3
+   * flags, and what it returns with a refusal is no promise that the refusal is benign.
+   */
+  static boolean before13(ApiVersion apiVersion) {
+    return apiVersion.isBefore(ApiVersion.V1_3);
   }
 }

@@ -11,7 +11,7 @@ import org.authhost.api.Capability;
  *
  * @param id unique id, in the form {@code PluginId} checks; the key of its settings in host.json
  * @param version the plug-in's own version
- * @param apiVersion the API version it was built for, {@code major.minor}
+ * @param apiVersion the API version it was built for, parsed once from {@code major.minor}
  * @param entryPoint the class implementing {@code BasicPlugin}, with a public no-argument
  *     constructor
  * @param description one line for operators
@@ -24,7 +24,7 @@ import org.authhost.api.Capability;
 record PluginDescriptor(
     String id,
     String version,
-    String apiVersion,
+    ApiVersion apiVersion,
     String entryPoint,
     String description,
     Path file,
@@ -46,7 +46,7 @@ record PluginDescriptor(
   PluginDescriptor(
       String id,
       String version,
-      String apiVersion,
+      ApiVersion apiVersion,
       String entryPoint,
       String description,
       Path file,
@@ -66,7 +66,7 @@ record PluginDescriptor(
   PluginDescriptor(
       String id,
       String version,
-      String apiVersion,
+      ApiVersion apiVersion,
       String entryPoint,
       String description,
       Path file) {
@@ -88,6 +88,8 @@ record PluginDescriptor(
   /** The first API version whose descriptor declares {@link #CAPABILITIES}. */
   static final int CAPABILITIES_SINCE_MINOR = 3;
 
+  private static final ApiVersion CAPABILITIES_SINCE = new ApiVersion(1, CAPABILITIES_SINCE_MINOR);
+
   /**
    * Whether the plug-in was built for an API that declares capabilities: one built before it keeps
    * every capability (and the host warns about it at each start).
@@ -96,15 +98,7 @@ record PluginDescriptor(
     return declaresCapabilities(apiVersion);
   }
 
-  private static boolean declaresCapabilities(String apiVersion) {
-    int dot = apiVersion == null ? -1 : apiVersion.indexOf('.');
-    if (dot < 0) {
-      return false;
-    }
-    try {
-      return Integer.parseInt(apiVersion.substring(dot + 1)) >= CAPABILITIES_SINCE_MINOR;
-    } catch (NumberFormatException e) {
-      return false;
-    }
+  private static boolean declaresCapabilities(ApiVersion apiVersion) {
+    return !apiVersion.isBefore(CAPABILITIES_SINCE);
   }
 }

@@ -109,6 +109,11 @@ class HttpServingTest {
         .with("id", "unflagged")
         .with("api-version", "1.3")
         .writeTo(plugins, "unflagged.jar");
+    // A second plug-in offering the same bound scheme at another point: its own context.
+    PluginJar.of("bound", "org.authhost.testplugins.bound.BoundPlugin")
+        .with("id", "handshake2")
+        .with("api-version", "1.3")
+        .writeTo(plugins, "handshake2.jar");
 
     Path keystore = root.resolve("tls.p12");
     TestTls.writeKeyStore(keystore);
@@ -124,9 +129,10 @@ class HttpServingTest {
             "directory": "../plugins",
             "callTimeoutMillis": 2000,
             "callbackTimeoutMillis": 2000,
-            "order": ["anonymous", "basic", "bound", "throwing", "handshake", "unflagged"],
+            "order": ["anonymous", "basic", "bound", "throwing", "handshake", "unflagged", "handshake2"],
             "settings": {
               "handshake": { "properties": { "protocol": "X-Handshake", "connectionBound": "true" } },
+              "handshake2": { "properties": { "protocol": "X-Handshake", "connectionBound": "true" } },
               "unflagged": { "properties": { "protocol": "NTLM" } }
             }
           },
@@ -149,6 +155,7 @@ class HttpServingTest {
             { "name": "nego", "prefix": "/nego/", "directory": "../media", "plugins": ["bound"] },
             { "name": "handshake", "prefix": "/handshake/", "directory": "../media", "plugins": ["handshake"] },
             { "name": "unflagged", "prefix": "/unflagged/", "directory": "../media", "plugins": ["unflagged"] },
+            { "name": "handshake2", "prefix": "/handshake2/", "directory": "../media", "plugins": ["handshake2"] },
             { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/base/" }
           ]
         }
@@ -426,6 +433,28 @@ class HttpServingTest {
       assertEquals(401, read(in).status());
       out.write(get("/unflagged/hello.txt", "NTLM proof"));
       assertEquals(401, read(in).status(), "not bound: the name alone binds nothing");
+    }
+  }
+
+  @Test
+  void twoPluginsOfferingOneBoundSchemeKeepTheirOwnContextsOnOneConnection() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      out.write(get("/handshake/hello.txt", "X-Handshake hello"));
+      assertEquals(401, read(in).status());
+      // The same scheme at the other plug-in's point: that plug-in never saw the first leg, so
+      // the proof is refused there. Keyed by scheme, the host handed it the first plug-in's
+      // challenged context, and the wrong plug-in logged the client on.
+      out.write(get("/handshake2/hello.txt", "X-Handshake proof"));
+      assertEquals(401, read(in).status(), "another plug-in's handshake is not this one's");
+      out.write(get("/handshake/hello.txt", "X-Handshake hello"));
+      assertEquals(401, read(in).status());
+      out.write(get("/handshake/hello.txt", "X-Handshake proof"));
+      assertEquals(200, read(in).status(), "each plug-in's own handshake still completes");
     }
   }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class CapabilityGrantTest {
   private static PluginDescriptor declaring(String api, Set<Capability> declared) {
     return new PluginDescriptor(
-        "p", "1.0.0", api, "org.example.P", "", Path.of("p.jar"), false, declared);
+        "p", "1.0.0", ApiVersion.of(api), "org.example.P", "", Path.of("p.jar"), false, declared);
   }
 
   private static PluginsConfig granting(Set<Capability> listed, boolean requireGrants) {

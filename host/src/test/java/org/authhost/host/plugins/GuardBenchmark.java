@@ -57,14 +57,19 @@ public class GuardBenchmark {
     hosted =
         new HostedPlugin(
             new PluginDescriptor(
-                "bench", "1.0", "1.0", FlagsPlugin.class.getName(), "", Path.of("bench.jar")),
+                "bench",
+                "1.0",
+                ApiVersion.of("1.0"),
+                FlagsPlugin.class.getName(),
+                "",
+                Path.of("bench.jar")),
             new HostNamedValues("bench", Map.of()));
     inline =
         new HostedPlugin(
             new PluginDescriptor(
                 "inline",
                 "1.0",
-                "1.3",
+                ApiVersion.of("1.3"),
                 FlagsPlugin.class.getName(),
                 "",
                 Path.of("inline.jar"),

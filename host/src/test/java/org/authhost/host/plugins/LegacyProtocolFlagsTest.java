@@ -14,18 +14,21 @@ class LegacyProtocolFlagsTest {
   void pluginsBeforeApi13GetWhatTheHostOnceKnewByName() {
     assertEquals(
         CHALLENGE_FIRST | CONNECTION_BOUND,
-        LegacyProtocolFlags.apply("1.2", "NTLM", CHALLENGE_FIRST));
-    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply("1.0", "negotiate", 0));
-    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply("1.1", "Kerberos", 0));
-    assertEquals(SENDS_PASSWORD, LegacyProtocolFlags.apply("1.1", "Basic", 0));
-    assertEquals(AUTHENTICATION_INFO, LegacyProtocolFlags.apply("1.2", "Digest", 0));
-    assertEquals(0, LegacyProtocolFlags.apply("1.2", "X-Token", 0));
+        LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "NTLM", CHALLENGE_FIRST));
+    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply(ApiVersion.of("1.0"), "negotiate", 0));
+    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Kerberos", 0));
+    assertEquals(SENDS_PASSWORD, LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Basic", 0));
+    assertEquals(AUTHENTICATION_INFO, LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "Digest", 0));
+    assertEquals(0, LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "X-Token", 0));
   }
 
   @Test
   void fromApi13OnTheFlagsAreTakenAsThePluginGivesThem() {
-    assertEquals(CHALLENGE_FIRST, LegacyProtocolFlags.apply("1.3", "NTLM", CHALLENGE_FIRST));
-    assertEquals(0, LegacyProtocolFlags.apply("1.3", "Basic", 0));
-    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply("1.4", "X-Token", CONNECTION_BOUND));
+    assertEquals(
+        CHALLENGE_FIRST, LegacyProtocolFlags.apply(ApiVersion.of("1.3"), "NTLM", CHALLENGE_FIRST));
+    assertEquals(0, LegacyProtocolFlags.apply(ApiVersion.of("1.3"), "Basic", 0));
+    assertEquals(
+        CONNECTION_BOUND,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.4"), "X-Token", CONNECTION_BOUND));
   }
 }

@@ -36,7 +36,7 @@ class PluginGuardTest extends HostTestBase {
   private static HostedPlugin enabledPlugin(String id) {
     HostedPlugin plugin =
         new HostedPlugin(
-            new PluginDescriptor(id, "1.0", "1.0", "none", "", Path.of(id + ".jar")),
+            new PluginDescriptor(id, "1.0", ApiVersion.of("1.0"), "none", "", Path.of(id + ".jar")),
             new HostNamedValues(id, Map.of()));
     // No instance: the host makes no calls of its own into it (DisablePlugin after a failure).
     plugin.loaded(null);

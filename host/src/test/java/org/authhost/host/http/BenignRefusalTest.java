@@ -1,0 +1,129 @@
+package org.authhost.host.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.AuthHost;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.RawHttpConnection;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A benign refusal said through the callback ({@code OnAuthenticateRefused}, API 1.3) by a real
+ * plug-in JAR that calls back from its own thread after {@code Authenticate} returned: a fresh
+ * challenge, an INFORMATION audit, no count towards a lockout. From a plug-in declaring API 1.2 the
+ * same call is a plain refusal.
+ */
+class BenignRefusalTest {
+  @TempDir static Path root;
+  static AuthHost host;
+  static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/hello.txt"), "hello\n");
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    PluginJar.of("refusing", "org.authhost.testplugins.refusing.RefusingPlugin")
+        .writeTo(plugins, "refusing.jar");
+    PluginJar.of("refusing", "org.authhost.testplugins.refusing.RefusingPlugin")
+        .with("id", "refusing12")
+        .with("api-version", "1.2")
+        .writeTo(plugins, "refusing12.jar");
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins", "order": ["refusing", "refusing12"] },
+          "eventLog": { "auditSummarySeconds": 0 },
+          "http": { "port": 0 },
+          "security": { "lockout": { "threshold": 3, "addressThreshold": 1000,
+                                     "windowSeconds": 300, "durationSeconds": 600 } },
+          "publishingPoints": [
+            { "name": "new", "prefix": "/new/", "directory": "../media", "plugins": ["refusing"] },
+            { "name": "old", "prefix": "/old/", "directory": "../media", "plugins": ["refusing12"] }
+          ]
+        }
+        """);
+    host = AuthHost.create(TestHosts.load(config), FakeTime.of(new MutableClock()));
+    host.start();
+    port = host.http().plainPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  private static List<EventRecord> audit(String containing) {
+    return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+        .filter(e -> e.text().contains(containing))
+        .toList();
+  }
+
+  @Test
+  void aBenignRefusalFromAnotherThreadIsNeitherAFailedLogonNorCountedTowardsALockout()
+      throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      for (int i = 0; i < 6; i++) {
+        RawHttpConnection.Response r = c.get("/new/hello.txt", "X-Refuse stale:erin");
+        assertEquals(401, r.status(), "refusal " + i);
+        assertTrue(
+            r.headers().contains("WWW-Authenticate: X-Refuse fresh-again"),
+            "the plug-in's own fresh challenge: " + r.headers());
+      }
+    }
+    assertEquals(List.of(), audit("lockout: account:erin"), "six benign refusals, threshold three");
+    assertEquals(
+        List.of(), audit("logon failed").stream().filter(e -> e.text().contains("erin")).toList());
+    List<EventRecord> refused = audit("as not a guess");
+    assertEquals(6, refused.size(), refused.toString());
+    for (EventRecord e : refused) {
+      assertEquals(EventLevel.INFORMATION, e.level(), e.toString());
+      assertEquals(HResult.SEC_E_INVALID_TOKEN, e.hresult(), e.toString());
+      assertTrue(e.text().contains("\"erin\""), e.text());
+    }
+  }
+
+  @Test
+  void theSameCallFromAPluginBuiltForApi12IsAFailedLogon() throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(401, c.get("/old/hello.txt", "X-Refuse stale:frank").status());
+      }
+      // A plain refusal through the 1.3 plug-in counts as well: only the benign call is spared.
+      assertEquals(429, c.get("/old/hello.txt", "X-Refuse stale:frank").status());
+    }
+    assertEquals(3, audit("logon failed").stream().filter(e -> e.text().contains("frank")).count());
+    assertEquals(1, audit("lockout: account:frank").size(), audit("lockout:").toString());
+  }
+
+  @Test
+  void aPlainRefusalThroughTheCallbackStillCounts() throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(401, c.get("/new/hello.txt", "X-Refuse wrong:grace").status());
+      }
+      assertEquals(429, c.get("/new/hello.txt", "X-Refuse wrong:grace").status());
+    }
+    assertEquals(1, audit("lockout: account:grace").size(), audit("lockout:").toString());
+  }
+}

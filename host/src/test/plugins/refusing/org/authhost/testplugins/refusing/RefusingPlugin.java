@@ -1,0 +1,68 @@
+package org.authhost.testplugins.refusing;
+
+import java.nio.charset.StandardCharsets;
+import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.CommandContext;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.PresentationContext;
+import org.authhost.api.UserContext;
+import org.authhost.testplugins.TestPlugin;
+
+/**
+ * Scheme "X-Refuse", answered from a thread of its own after {@code Authenticate} has returned
+ * S_OK: an empty leg gets the challenge "fresh"; "stale:NAME" is refused benignly through {@code
+ * OnAuthenticateRefused} with the challenge "fresh-again"; "wrong:NAME" (anything else) is a plain
+ * DENIED. Both refusals name the account NAME, so that a lockout would show.
+ */
+public final class RefusingPlugin extends TestPlugin {
+  @Override
+  public HResult getProtocolName(Out<String> name) {
+    name.set("X-Refuse");
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
+    context.set(
+        new Context() {
+          @Override
+          public HResult authenticate(
+              byte[] blob,
+              UserContext user,
+              PresentationContext presentation,
+              CommandContext command,
+              AuthenticationCallback callback,
+              Object ctx) {
+            String leg = new String(blob, StandardCharsets.ISO_8859_1);
+            int colon = leg.indexOf(':');
+            if (colon > 0) {
+              user.setUserName(leg.substring(colon + 1));
+            }
+            Thread later =
+                new Thread(
+                    () -> {
+                      if (leg.isEmpty()) {
+                        callback.onAuthenticateComplete(
+                            AuthenticationResult.CONTINUE, bytes("fresh"), ctx);
+                      } else if (leg.startsWith("stale:")) {
+                        callback.onAuthenticateRefused(bytes("fresh-again"), ctx);
+                      } else {
+                        callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, ctx);
+                      }
+                    },
+                    "refusing-callback");
+            later.setDaemon(true);
+            later.start();
+            return HResult.S_OK;
+          }
+        });
+    return HResult.S_OK;
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.ISO_8859_1);
+  }
+}
