@@ -1,7 +1,5 @@
 package org.authhost.api;
 
-import java.util.List;
-
 /**
  * Issues access tokens for users a plug-in has verified, as handles in the host's handle table.
  *
@@ -69,40 +67,40 @@ public interface TokenService {
 
   /**
    * Issues a token for a principal another party proved (an OpenID Connect provider's signed token,
-   * a signed URL) that has no local account: the token's user is a SID the host derives from {@code
-   * authenticationPackage} and {@code principal} (the same pair always gives the same SID), its
-   * groups are Everyone, Authenticated Users and the named local groups, so that publishing points'
-   * ACLs apply to it as to any account. The caller owns the handle as with {@link
-   * #logonUser(String, String, Out)}.
+   * a signed URL) that has no local account. The token's user is a SID the host derives from the
+   * plug-in's id, the issuer and the subject: the same principal always gets the same SID (across
+   * restarts and plug-in versions), the same subject from two issuers, or from two plug-ins, are
+   * two principals. Its groups are Everyone, Authenticated Users and those of {@code
+   * logon.groups()} that name local groups, so that publishing points' ACLs apply to it as to any
+   * account; a name that is no local group is left out (a provider's claims may name groups this
+   * host does not have). The caller owns the handle as with {@link #logonUser(String, String,
+   * Out)}.
+   *
+   * <p>The token's account name is {@code <plug-in id>:<issuer>|<subject>}, so that it never reads
+   * as a local account's (the audit and the lockout know accounts by name); its display name is
+   * {@code logon.displayName()}, which the host shows as the logical user id unless the context
+   * gives one ({@code GetLogicalUserID}). Once {@code logon.expiresAt()} has passed on the host's
+   * clock the host authorizes nothing with the token: the client is asked to log on again.
    *
    * <p>Windows counterpart: {@code LsaLogonUser} with {@code S4U} or a Kerberos ticket carrying a
    * PAC for a principal of a trusted realm: the token's groups come from the proof, not from a
-   * local account.
+   * local account, and it ends with the ticket.
    *
-   * <p>The token's account name is {@code <plug-in id>:<principal>}, so that it never reads as a
-   * local account's (the audit and the lockout know accounts by name), and its SID includes the
-   * plug-in's id, so two plug-ins' (two providers') {@code alice} are two principals. Pass a
-   * principal that is unique at its source: for OpenID Connect the issuer and the subject ({@code
-   * iss|sub}), not {@code preferred_username}, which a provider may reassign.
+   * <p>Needs {@link Capability#PRINCIPAL_TOKEN}.
    *
-   * @param principal who the proof names, e.g. {@code alice@idp.example} ({@code sub} or {@code
-   *     preferred_username} of a token); shown in the audit
-   * @param localGroups names of the host's local groups the proof maps to (the operator configures
-   *     the mapping in the plug-in's settings); may be empty
+   * @param logon who the proof names, checked when it was made
    * @param authenticationPackage the package that verified the proof
    * @param token receives the new handle
-   * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for an empty principal, one over 256
-   *     characters or with control characters or a backslash, or a name that is not a local group;
-   *     {@link HResult#E_ACCESSDENIED} for the Administrators group (another party's proof never
-   *     makes an administrator of this host) or when the operator has not granted this plug-in the
-   *     {@code principal-token} capability; {@link HResult#E_NOTIMPL} from a host before API 1.3
+   * @return {@link HResult#S_OK}; {@link HResult#SEC_E_CONTEXT_EXPIRED} when {@code expiresAt} has
+   *     already passed; {@link HResult#E_INVALIDARG} for a null argument; {@link
+   *     HResult#E_ACCESSDENIED} when a group is Administrators (another party's proof never makes
+   *     an administrator of this host) or when the operator has not granted this plug-in the {@code
+   *     principal-token} capability; {@link HResult#NS_E_CRITICAL_ERROR} when the plug-in is not
+   *     enabled; {@link HResult#E_NOTIMPL} from a host before API 1.3
    * @since API 1.3
    */
   default HResult logonPrincipal(
-      String principal,
-      List<String> localGroups,
-      String authenticationPackage,
-      Out<TokenHandle> token) {
+      PrincipalLogon logon, String authenticationPackage, Out<TokenHandle> token) {
     return HResult.E_NOTIMPL;
   }
 }

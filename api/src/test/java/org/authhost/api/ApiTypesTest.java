@@ -177,4 +177,64 @@ class ApiTypesTest {
     assertTrue(token.hasSid(Sid.EVERYONE));
     assertTrue(token.hasSid(new Sid("S-1-5-21-1-2-3-501")));
   }
+
+  @Test
+  void aLocalAccountsTokenIsShownByItsNameAndNeverExpires() {
+    AccessToken token =
+        new AccessToken(
+            new Sid("S-1-5-21-1-2-3-501"), List.of(), "D\\Guest", "Test", Instant.EPOCH);
+    assertEquals("D\\Guest", token.displayName());
+    assertEquals(Instant.MAX, token.expiresAt());
+    assertFalse(token.hasExpired(Instant.parse("9999-12-31T23:59:59Z")));
+  }
+
+  @Test
+  void aTokenHasExpiredFromItsExpiryOn() {
+    Instant end = Instant.parse("2026-01-01T00:00:00Z");
+    AccessToken token =
+        new AccessToken(new Sid("S-1-9-1-2-3-4"), List.of(), "p:i|s", "T", Instant.EPOCH, "S", end);
+    assertFalse(token.hasExpired(end.minusNanos(1)));
+    assertTrue(token.hasExpired(end));
+  }
+
+  // --- PrincipalLogon (TokenService.logonPrincipal) ---
+
+  @Test
+  void aPrincipalLogonIsCheckedWhenMadeAndCopiesItsGroups() {
+    Instant exp = Instant.parse("2026-01-01T00:00:00Z");
+    List<String> groups = new ArrayList<>(List.of("Viewers"));
+    PrincipalLogon logon = new PrincipalLogon("https://idp", "sub", null, groups, exp);
+    groups.add("Administrators");
+    assertEquals(List.of("Viewers"), logon.groups());
+    assertEquals("sub", logon.displayName(), "no display name: the subject");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new PrincipalLogon("https://idp", "", "x", List.of(), exp));
+    assertTrue(e.getMessage().contains("subject"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new PrincipalLogon("https://idp", "s", "a\tb", List.of(), exp));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new PrincipalLogon("https://idp", "s", null, List.of(), null));
+  }
+
+  // --- AuthenticationCallback.onAuthenticateRefused ---
+
+  @Test
+  void aCallbackThatPredatesTheBenignRefusalHearsAPlainDenied() {
+    List<AuthenticationResult> heard = new ArrayList<>();
+    AuthenticationCallback old =
+        (result, blob, context) -> {
+          heard.add(result);
+          assertEquals("again", new String(blob, java.nio.charset.StandardCharsets.US_ASCII));
+          return HResult.S_OK;
+        };
+    assertEquals(
+        HResult.S_OK,
+        old.onAuthenticateRefused(
+            "again".getBytes(java.nio.charset.StandardCharsets.US_ASCII), this));
+    assertEquals(List.of(AuthenticationResult.DENIED), heard);
+  }
 }

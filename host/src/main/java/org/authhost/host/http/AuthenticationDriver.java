@@ -28,6 +28,7 @@ import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.plugins.PluginView;
 import org.authhost.host.tokens.Account;
 import org.authhost.host.tokens.AccountDirectory;
+import org.authhost.host.tokens.ExpiredTokenException;
 import org.authhost.host.tokens.Impersonation;
 import org.authhost.host.tokens.InvalidHandleException;
 import org.authhost.host.tokens.TokenTable;
@@ -449,6 +450,22 @@ final class AuthenticationDriver {
         return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, plugin, outcome));
       }
       return Refusal.forbidden();
+    } catch (ExpiredTokenException e) {
+      // The proof behind the token has ended (API 1.3, logonPrincipal's expiresAt): the client's
+      // to renew, so a challenge to log on again, and a bound connection's logon is over.
+      if (pluginId.equals(a.connection().authenticatedPlugin())) {
+        a.connection().forget(pluginId);
+      }
+      return Refusal.logOn(challengeHeaders(plugin, null), "the logon has expired")
+          .audited(
+              e.hresult(),
+              "the token of "
+                  + outcome.accountName()
+                  + " from plug-in '"
+                  + pluginId
+                  + "' expired at "
+                  + outcome.accessToken().expiresAt()
+                  + "; nothing is authorized with it, the client must log on again");
     } catch (InvalidHandleException e) {
       // The plug-in's mistake, not the client's: the record names it, and what it must do.
       return Refusal.unavailable("authentication is unavailable")

@@ -263,7 +263,11 @@ public final class AuthenticationSession implements AutoCloseable {
     }
     // Methods the plug-in may leave out (the SDK sample does) fall back on the token itself.
     String accountName = account.get() != null ? account.get() : accessToken.get().accountName();
-    String logicalId = userId.get() != null ? userId.get() : accountName;
+    // A principal's token (logonPrincipal) is shown by its display name, a local account's by name.
+    String logicalId =
+        userId.get() != null
+            ? userId.get()
+            : account.get() != null ? accountName : accessToken.get().displayName();
     return new AuthenticationOutcome(
         AuthenticationResult.SUCCESS,
         done.challenge(),

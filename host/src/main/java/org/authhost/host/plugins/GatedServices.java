@@ -1,6 +1,5 @@
 package org.authhost.host.plugins;
 
-import java.util.List;
 import org.authhost.api.AccessToken;
 import org.authhost.api.Capability;
 import org.authhost.api.CredentialService;
@@ -9,6 +8,7 @@ import org.authhost.api.EventLog;
 import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
+import org.authhost.api.PrincipalLogon;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
 
@@ -71,14 +71,9 @@ final class GatedServices {
 
     @Override
     public HResult logonPrincipal(
-        String principal,
-        List<String> localGroups,
-        String authenticationPackage,
-        Out<TokenHandle> token) {
+        PrincipalLogon logon, String authenticationPackage, Out<TokenHandle> token) {
       HResult refused = gate.newWork("TokenService.logonPrincipal", Capability.PRINCIPAL_TOKEN);
-      return refused != null
-          ? refused
-          : host.logonPrincipal(principal, localGroups, authenticationPackage, token);
+      return refused != null ? refused : host.logonPrincipal(logon, authenticationPackage, token);
     }
 
     @Override

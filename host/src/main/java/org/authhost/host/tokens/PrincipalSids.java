@@ -8,21 +8,20 @@ import org.authhost.api.Sid;
 /**
  * The user SID of a principal without a local account. Windows gives such principals SIDs under an
  * authority of their own (a trusted domain's, or S-1-9 for resource managers); here it is S-1-9
- * followed by four sub-authorities taken from SHA-256 of the plug-in's id, the package and the
- * principal: the same principal from the same plug-in always gets the same SID, two plug-ins (two
- * identity providers) never share one, and no local account (S-1-5-21-...) can ever have it.
+ * followed by four sub-authorities taken from SHA-256 of the plug-in's id, the issuer and the
+ * subject: the same principal from the same plug-in always gets the same SID (across restarts: it
+ * is computed, not stored), two plug-ins or two issuers never share one, and no local account
+ * (S-1-5-21-...) can ever have it. No part can hold a line feed, so the joined text is unambiguous.
  */
 final class PrincipalSids {
   private PrincipalSids() {}
 
-  static Sid of(String pluginId, String authenticationPackage, String principal) {
+  static Sid of(String pluginId, String issuer, String subject) {
     byte[] h;
     try {
       h =
           MessageDigest.getInstance("SHA-256")
-              .digest(
-                  (pluginId + "\n" + authenticationPackage + "\n" + principal)
-                      .getBytes(StandardCharsets.UTF_8));
+              .digest((pluginId + "\n" + issuer + "\n" + subject).getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

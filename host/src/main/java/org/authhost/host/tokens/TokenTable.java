@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.AccessToken;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import org.authhost.api.PrincipalLogon;
 import org.authhost.api.Sid;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
@@ -122,39 +124,32 @@ public final class TokenTable implements TokenService {
 
   @Override
   public HResult logonPrincipal(
-      String principal,
-      List<String> localGroups,
-      String authenticationPackage,
-      Out<TokenHandle> token) {
-    return issueForPrincipal(HOST, principal, localGroups, authenticationPackage, token);
+      PrincipalLogon logon, String authenticationPackage, Out<TokenHandle> token) {
+    return issueForPrincipal(HOST, logon, authenticationPackage, token);
   }
 
   /**
-   * A token for a principal without a local account: its user SID is derived from the package and
-   * the principal (stable, and in an authority no local account uses), its groups are Everyone,
-   * Authenticated Users and the named local groups.
+   * A token for a principal without a local account: its user SID is derived from the owner, the
+   * issuer and the subject (stable, and in an authority no local account uses), its groups are
+   * Everyone, Authenticated Users and the named local groups that exist.
    */
   private HResult issueForPrincipal(
-      String owner,
-      String principal,
-      List<String> localGroups,
-      String authenticationPackage,
-      Out<TokenHandle> token) {
-    if (principal == null
-        || principal.isBlank()
-        || principal.length() > MAX_PRINCIPAL_LENGTH
-        || principal.chars().anyMatch(c -> c < 0x20 || c == 0x7F || c == '\\')
-        || localGroups == null
-        || authenticationPackage == null) {
+      String owner, PrincipalLogon logon, String authenticationPackage, Out<TokenHandle> token) {
+    if (logon == null || authenticationPackage == null || token == null) {
       return HResult.E_INVALIDARG;
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(logon.expiresAt())) {
+      return HResult.SEC_E_CONTEXT_EXPIRED;
     }
     List<Sid> groups = new ArrayList<>();
     groups.add(Sid.EVERYONE);
     groups.add(Sid.AUTHENTICATED_USERS);
-    for (String name : localGroups) {
+    for (String name : logon.groups()) {
+      // A provider's claims may name groups this host does not have: they grant nothing here.
       Optional<Sid> group = accounts.findGroupSid(name);
       if (group.isEmpty()) {
-        return HResult.E_INVALIDARG;
+        continue;
       }
       if (group.get().equals(Sid.ADMINISTRATORS)) {
         // A proof from another party never makes an administrator of this host: the operator's
@@ -170,20 +165,19 @@ public final class TokenTable implements TokenService {
         handle,
         new Issued(
             new AccessToken(
-                PrincipalSids.of(owner, authenticationPackage, principal),
+                PrincipalSids.of(owner, logon.issuer(), logon.subject()),
                 groups,
                 // Qualified by the plug-in, so that it never reads as a local account's name (the
                 // audit and the lockout key accounts by name).
-                owner + ":" + principal,
+                owner + ":" + logon.issuer() + "|" + logon.subject(),
                 authenticationPackage,
-                clock.instant()),
+                now,
+                logon.displayName(),
+                logon.expiresAt()),
             owner));
     token.set(new TokenHandle(handle));
     return HResult.S_OK;
   }
-
-  /** Longest principal name a token may carry. */
-  static final int MAX_PRINCIPAL_LENGTH = 256;
 
   /** The host's view: any open handle. */
   @Override
@@ -250,12 +244,8 @@ public final class TokenTable implements TokenService {
 
       @Override
       public HResult logonPrincipal(
-          String principal,
-          List<String> localGroups,
-          String authenticationPackage,
-          Out<TokenHandle> token) {
-        return TokenTable.this.issueForPrincipal(
-            pluginId, principal, localGroups, authenticationPackage, token);
+          PrincipalLogon logon, String authenticationPackage, Out<TokenHandle> token) {
+        return TokenTable.this.issueForPrincipal(pluginId, logon, authenticationPackage, token);
       }
 
       @Override
@@ -329,11 +319,17 @@ public final class TokenTable implements TokenService {
    * the returned scope is closed ({@code RevertSecurityContext}), also when the work in it fails.
    *
    * @throws InvalidHandleException for a closed or unknown handle
+   * @throws ExpiredTokenException for a token past its {@code expiresAt} on the host's clock
    */
   public Impersonation impersonate(TokenHandle handle) {
     Issued issued = handle == null ? null : open.get(handle.value());
     if (issued == null) {
       throw new InvalidHandleException(handle);
+    }
+    if (issued.token().hasExpired(clock.instant())) {
+      // The proof behind it has ended (a principal's exp): nothing is authorized with it any more,
+      // however long the context that owns it lives.
+      throw new ExpiredTokenException(handle, issued.token());
     }
     return Impersonation.begin(issued.token());
   }

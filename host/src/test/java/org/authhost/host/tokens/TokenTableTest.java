@@ -18,9 +18,11 @@ import java.util.Set;
 import org.authhost.api.AccessToken;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import org.authhost.api.PrincipalLogon;
 import org.authhost.api.Sid;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
+import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -312,55 +314,139 @@ class TokenTableTest {
     }
   }
 
+  private static final String IDP = "https://idp.example/realms/media";
+  private static final Instant EXPIRES = NOW.plusSeconds(300);
+
+  private static PrincipalLogon principal(String subject, List<String> groups) {
+    return new PrincipalLogon(IDP, subject, null, groups, EXPIRES);
+  }
+
   @Test
   void aPrincipalWithoutAnAccountGetsAStableSidAndOnlyItsMappedLocalGroups() {
     TokenTable t = new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
     TokenService oidc = t.serviceFor("oidc");
     Out<TokenHandle> first = new Out<>();
     assertEquals(
-        HResult.S_OK, oidc.logonPrincipal("alice@idp.example", List.of("Viewers"), "OIDC", first));
+        HResult.S_OK,
+        oidc.logonPrincipal(
+            new PrincipalLogon(IDP, "248289761001", "Alice Liddell", List.of("Viewers"), EXPIRES),
+            "OIDC",
+            first));
     Out<AccessToken> about = new Out<>();
     assertEquals(HResult.S_OK, oidc.queryToken(first.get(), about));
     AccessToken token = about.get();
-    assertEquals("oidc:alice@idp.example", token.accountName(), "never a local account's name");
+    assertEquals("oidc:" + IDP + "|248289761001", token.accountName(), "never a local account's");
+    assertEquals("Alice Liddell", token.displayName());
+    assertEquals(EXPIRES, token.expiresAt());
     assertTrue(token.user().value().startsWith("S-1-9-"), token.user().value());
     assertEquals(
         List.of(Sid.EVERYONE, Sid.AUTHENTICATED_USERS, WithViewers.VIEWERS), token.groups());
 
     Out<TokenHandle> again = new Out<>();
-    oidc.logonPrincipal("alice@idp.example", List.of(), "OIDC", again);
+    oidc.logonPrincipal(principal("248289761001", List.of()), "another package", again);
     oidc.queryToken(again.get(), about);
     assertEquals(token.user(), about.get().user(), "the same principal, the same SID");
-    oidc.logonPrincipal("bob@idp.example", List.of(), "OIDC", again);
+    assertEquals("248289761001", about.get().displayName(), "no display name: the subject");
+    oidc.logonPrincipal(principal("bob", List.of()), "OIDC", again);
     oidc.queryToken(again.get(), about);
     assertNotEquals(token.user(), about.get().user());
+    oidc.logonPrincipal(
+        new PrincipalLogon("https://other.example", "248289761001", null, List.of(), EXPIRES),
+        "OIDC",
+        again);
+    oidc.queryToken(again.get(), about);
+    assertNotEquals(token.user(), about.get().user(), "the same subject of another issuer");
     TokenService other = t.serviceFor("other-idp");
-    other.logonPrincipal("alice@idp.example", List.of(), "OIDC", again);
+    other.logonPrincipal(principal("248289761001", List.of()), "OIDC", again);
     other.queryToken(again.get(), about);
     assertNotEquals(token.user(), about.get().user(), "another plug-in's alice is someone else");
+    // Stable across restarts: a new table (a new host) derives the same SID.
+    TokenTable restarted =
+        new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
+    restarted
+        .serviceFor("oidc")
+        .logonPrincipal(principal("248289761001", List.of()), "OIDC", again);
+    restarted.queryToken(again.get(), about);
+    assertEquals(token.user(), about.get().user());
   }
 
   @Test
-  void aPrincipalCannotBeGivenAnAccountsSidOrAnUnknownGroup() {
+  void unknownGroupsAreLeftOutButAdministratorsRefusesTheLogon() {
     TokenTable t = new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
     Out<TokenHandle> handle = new Out<>();
+    Out<AccessToken> about = new Out<>();
     assertEquals(
-        HResult.E_INVALIDARG,
-        t.logonPrincipal("mallory", List.of("Administrator"), "OIDC", handle),
-        "an account's name is not a group");
+        HResult.S_OK,
+        t.logonPrincipal(
+            principal("m", List.of("Administrator", "Nope", "Viewers")), "OIDC", handle),
+        "an account's name or a group this host lacks grants nothing, and refuses nothing");
+    t.queryToken(handle.get(), about);
     assertEquals(
-        HResult.E_INVALIDARG, t.logonPrincipal("mallory", List.of("Nope"), "OIDC", handle));
+        List.of(Sid.EVERYONE, Sid.AUTHENTICATED_USERS, WithViewers.VIEWERS), about.get().groups());
+    t.closeHandle(handle.get());
+    Out<TokenHandle> admin = new Out<>();
     assertEquals(
         HResult.E_ACCESSDENIED,
-        t.logonPrincipal("mallory", List.of("Viewers", "Administrators"), "OIDC", handle),
+        t.logonPrincipal(principal("m", List.of("Viewers", "Administrators")), "OIDC", admin),
         "another party's proof never makes an administrator");
-    assertEquals(HResult.E_INVALIDARG, t.logonPrincipal(" ", List.of(), "OIDC", handle));
-    assertEquals(HResult.E_INVALIDARG, t.logonPrincipal("a\\b", List.of(), "OIDC", handle));
-    assertEquals(HResult.E_INVALIDARG, t.logonPrincipal("a\nb", List.of(), "OIDC", handle));
-    assertEquals(
-        HResult.E_INVALIDARG, t.logonPrincipal("x".repeat(257), List.of(), "OIDC", handle));
-    assertFalse(handle.isSet());
+    assertEquals(HResult.E_INVALIDARG, t.logonPrincipal(null, "OIDC", admin));
+    assertFalse(admin.isSet());
     assertEquals(0, t.openHandles());
+  }
+
+  @Test
+  void aPrincipalLogonChecksItsFieldsWhenItIsMade() {
+    for (String bad : List.of(" ", "a\\b", "a\nb", "x".repeat(257))) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new PrincipalLogon(IDP, bad, null, List.of(), EXPIRES),
+          bad);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new PrincipalLogon(bad, "sub", null, List.of(), EXPIRES),
+          bad);
+    }
+    assertThrows(
+        IllegalArgumentException.class, () -> new PrincipalLogon(IDP, "s", null, null, EXPIRES));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PrincipalLogon(IDP, "s", null, java.util.Arrays.asList("Viewers", null), EXPIRES));
+    IllegalArgumentException noExpiry =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new PrincipalLogon(IDP, "s", null, List.of(), null));
+    assertTrue(noExpiry.getMessage().contains("expiresAt"), noExpiry.getMessage());
+  }
+
+  @Test
+  void aPrincipalsTokenExpiresOnTheHostsClock() {
+    MutableClock clock = new MutableClock(NOW);
+    TokenTable t = new TokenTable(new WithViewers(accounts), clock);
+    Out<TokenHandle> handle = new Out<>();
+    assertEquals(HResult.S_OK, t.logonPrincipal(principal("alice", List.of()), "OIDC", handle));
+    try (Impersonation ignored = t.impersonate(handle.get())) {
+      assertEquals("alice", Impersonation.current().orElseThrow().displayName());
+    }
+    clock.advance(java.time.Duration.ofSeconds(299));
+    t.impersonate(handle.get()).close();
+    clock.advance(java.time.Duration.ofSeconds(1));
+    ExpiredTokenException expired =
+        assertThrows(ExpiredTokenException.class, () -> t.impersonate(handle.get()));
+    assertEquals(HResult.SEC_E_CONTEXT_EXPIRED, expired.hresult());
+    assertTrue(Impersonation.current().isEmpty(), "nothing impersonated");
+    assertTrue(t.isOpen(handle.get()), "still the context's to close");
+    Out<TokenHandle> late = new Out<>();
+    assertEquals(
+        HResult.SEC_E_CONTEXT_EXPIRED,
+        t.logonPrincipal(principal("alice", List.of()), "OIDC", late),
+        "a proof that has already ended gives no token");
+    assertFalse(late.isSet());
+    // A local account's token never expires.
+    Out<TokenHandle> guest = new Out<>();
+    assertEquals(HResult.S_OK, t.logonUser("Guest", PACKAGE, guest));
+    clock.advance(java.time.Duration.ofDays(3650));
+    t.impersonate(guest.get()).close();
   }
 
   @Test
@@ -368,7 +454,7 @@ class TokenTableTest {
     TokenTable t = new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
     TokenService mine = t.serviceFor("oidc");
     Out<TokenHandle> handle = new Out<>();
-    assertEquals(HResult.S_OK, mine.logonPrincipal("alice", List.of(), "OIDC", handle));
+    assertEquals(HResult.S_OK, mine.logonPrincipal(principal("alice", List.of()), "OIDC", handle));
     assertEquals(HResult.SEC_E_INVALID_HANDLE, t.serviceFor("other").closeHandle(handle.get()));
     assertEquals(HResult.S_OK, mine.closeHandle(handle.get()));
   }

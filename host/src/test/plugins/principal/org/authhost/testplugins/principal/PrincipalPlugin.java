@@ -1,0 +1,87 @@
+package org.authhost.testplugins.principal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.CommandContext;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.PresentationContext;
+import org.authhost.api.PrincipalLogon;
+import org.authhost.api.TokenHandle;
+import org.authhost.api.UserContext;
+import org.authhost.testplugins.TestPlugin;
+
+/**
+ * Scheme "X-Principal", bound to the connection: "SUBJECT SECONDS GROUP..." logs on a principal of
+ * the issuer {@code https://idp.test} with no local account (logonPrincipal) whose proof expires
+ * SECONDS from now on the host's clock, in the named local groups. It stands in for a token plug-in
+ * that checked a signature; the test checks what the host does with the token.
+ */
+public final class PrincipalPlugin extends TestPlugin {
+  @Override
+  public HResult getProtocolName(Out<String> name) {
+    name.set("X-Principal");
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getFlags(Out<Integer> flags) {
+    flags.set(AuthenticationFlags.TEXT_CHALLENGE | AuthenticationFlags.CONNECTION_BOUND);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
+    context.set(
+        new Context() {
+          @Override
+          public HResult authenticate(
+              byte[] blob,
+              UserContext user,
+              PresentationContext presentation,
+              CommandContext command,
+              AuthenticationCallback callback,
+              Object ctx) {
+            String[] words = new String(blob, StandardCharsets.ISO_8859_1).split(" ");
+            if (words.length < 2) {
+              callback.onAuthenticateComplete(AuthenticationResult.CONTINUE, null, ctx);
+              return HResult.S_OK;
+            }
+            List<String> groups = Arrays.asList(words).subList(2, words.length);
+            PrincipalLogon logon =
+                new PrincipalLogon(
+                    "https://idp.test",
+                    words[0],
+                    "User " + words[0],
+                    groups,
+                    server.clock().instant().plus(Duration.ofSeconds(Long.parseLong(words[1]))));
+            Out<TokenHandle> issued = new Out<>();
+            HResult hr = server.tokenService().logonPrincipal(logon, "Test", issued);
+            if (hr.failed()) {
+              callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, ctx);
+              return HResult.S_OK;
+            }
+            token = issued.get();
+            callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, ctx);
+            return HResult.S_OK;
+          }
+
+          @Override
+          public HResult getLogicalUserId(Out<String> id) {
+            return HResult.E_NOTIMPL;
+          }
+
+          @Override
+          public HResult getImpersonationAccountName(Out<String> name) {
+            return HResult.E_NOTIMPL;
+          }
+        });
+    return HResult.S_OK;
+  }
+}
