@@ -1,6 +1,8 @@
 package org.authhost.api;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * State the host keeps for a plug-in, outside the plug-in's objects: it outlives a plug-in version
@@ -27,6 +29,21 @@ import java.time.Duration;
  * <p>When the store cannot take a new entry (full, or a shared store unreachable), a write answers
  * {@link HResult#NS_E_NO_NEW_CONNECTIONS}: the plug-in answers its client ERROR, which the host
  * turns into a 503 with {@code Retry-After} — never an accepted replay.
+ *
+ * <p><b>Asynchronous variants.</b> On a shared store every call is a network round trip. A plug-in
+ * that answers from the callback (it returns from {@code Authenticate} at once and calls {@link
+ * AuthenticationCallback#onAuthenticateComplete} later), and above all one that declares {@code
+ * non-blocking=true}, must not wait for it: it uses the {@code ...Async} methods, which answer the
+ * same {@link HResult} and value as their synchronous twins, as an {@link Answer}, through a {@link
+ * CompletionStage}. Which thread completes the stage is the store's: the host's local store answers
+ * with a stage that is already complete (what is chained to it runs at once, on the calling
+ * thread); a networked store completes it on one of its client's I/O threads. Whatever is chained
+ * to the stage therefore runs on a thread the plug-in does not own: do no blocking work there (no
+ * synchronous state call, no password check, no waiting on a lock another request may hold), and
+ * never call back into the host (the callback, the token service) while holding a lock of your own,
+ * since the host may call the plug-in on another thread meanwhile. Calling the callback from there,
+ * without a lock held, is what these methods are for. A stage never completes exceptionally: a
+ * failure is an {@code Answer} with a failing {@code HResult}.
  *
  * @since API 1.3
  */
@@ -85,4 +102,92 @@ public interface StateService {
    * @return {@link HResult#S_OK}, or {@link HResult#S_FALSE} when there was nothing to remove
    */
   HResult delete(String key);
+
+  /**
+   * What an asynchronous operation answered: the {@link HResult} its synchronous twin returns, and
+   * the value that twin would set in its {@link Out} ({@code null} when it sets none or has none).
+   *
+   * <p>Windows counterpart: the {@code HRESULT} and out-parameter a COM call's asynchronous
+   * completion ({@code IWMSCommandContext}'s completion callbacks in WMS) hands back together.
+   *
+   * @param hresult as the synchronous method returns it
+   * @param value as the synchronous method sets it; {@code null} if it does not
+   * @param <T> the value's type
+   * @since API 1.3
+   */
+  record Answer<T>(HResult hresult, T value) {
+    /** Checks that there is an {@code hresult}. */
+    public Answer {
+      if (hresult == null) {
+        throw new IllegalArgumentException("an answer has an HRESULT");
+      }
+    }
+
+    /** Whether {@link #hresult()} is a success code. */
+    public boolean succeeded() {
+      return hresult.succeeded();
+    }
+  }
+
+  /**
+   * {@link #claim} without waiting for the store. By default it calls {@link #claim} and gives a
+   * completed stage.
+   *
+   * @since API 1.3
+   */
+  default CompletionStage<Answer<Boolean>> claimAsync(String key, Duration ttl) {
+    Out<Boolean> first = new Out<>();
+    return CompletableFuture.completedFuture(new Answer<>(claim(key, ttl, first), first.get()));
+  }
+
+  /**
+   * {@link #increment} without waiting for the store; the default wraps it as {@link #claimAsync}.
+   *
+   * @since API 1.3
+   */
+  default CompletionStage<Answer<Long>> incrementAsync(String key, Duration ttl) {
+    Out<Long> value = new Out<>();
+    return CompletableFuture.completedFuture(new Answer<>(increment(key, ttl, value), value.get()));
+  }
+
+  /**
+   * {@link #getOrPut} without waiting for the store; the default wraps it as {@link #claimAsync}.
+   *
+   * @since API 1.3
+   */
+  default CompletionStage<Answer<byte[]>> getOrPutAsync(String key, byte[] value, Duration ttl) {
+    Out<byte[]> current = new Out<>();
+    return CompletableFuture.completedFuture(
+        new Answer<>(getOrPut(key, value, ttl, current), current.get()));
+  }
+
+  /**
+   * {@link #get} without waiting for the store; the default wraps it as {@link #claimAsync}.
+   *
+   * @since API 1.3
+   */
+  default CompletionStage<Answer<byte[]>> getAsync(String key) {
+    Out<byte[]> value = new Out<>();
+    return CompletableFuture.completedFuture(new Answer<>(get(key, value), value.get()));
+  }
+
+  /**
+   * {@link #put} without waiting for the store; the answer has no value. The default wraps it as
+   * {@link #claimAsync}.
+   *
+   * @since API 1.3
+   */
+  default CompletionStage<Answer<Void>> putAsync(String key, byte[] value, Duration ttl) {
+    return CompletableFuture.completedFuture(new Answer<>(put(key, value, ttl), null));
+  }
+
+  /**
+   * {@link #delete} without waiting for the store; the answer has no value. The default wraps it as
+   * {@link #claimAsync}.
+   *
+   * @since API 1.3
+   */
+  default CompletionStage<Answer<Void>> deleteAsync(String key) {
+    return CompletableFuture.completedFuture(new Answer<>(delete(key), null));
+  }
 }

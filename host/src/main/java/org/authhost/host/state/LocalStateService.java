@@ -19,6 +19,11 @@ import org.authhost.host.time.HostClock;
  * without waiting. The store is bounded: clients decide how many nonces and counters exist, and an
  * unbounded map would let them take the heap; when full of live entries a write is refused ({@link
  * HResult#NS_E_NO_NEW_CONNECTIONS}: the client gets a 503, never an accepted replay).
+ *
+ * <p>The asynchronous variants ({@code claimAsync}, ...) are the interface's defaults on purpose:
+ * no operation here ever waits (a map in memory, no lock held across calls), so the stage the
+ * default builds from the synchronous answer, already complete when it is returned, is this store's
+ * native answer; what a plug-in chains to it runs at once on the plug-in's own thread.
  */
 @Singleton
 public final class LocalStateService implements StateService {

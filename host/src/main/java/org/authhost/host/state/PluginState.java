@@ -1,6 +1,8 @@
 package org.authhost.host.state;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService;
@@ -8,7 +10,8 @@ import org.authhost.api.StateService;
 /**
  * One plug-in's view of the host's state store: its keys are prefixed with its id, so two plug-ins
  * never meet and every version of one plug-in finds what the previous one left. Keys are checked
- * here, once, for every store behind it.
+ * here, once, for every store behind it. The asynchronous variants go to the store's own, so that a
+ * networked store's round trip is never waited for on the plug-in's thread.
  */
 public final class PluginState implements StateService {
   private final StateService store;
@@ -51,6 +54,40 @@ public final class PluginState implements StateService {
   @Override
   public HResult delete(String key) {
     return validKey(key) ? store.delete(prefix + key) : HResult.E_INVALIDARG;
+  }
+
+  @Override
+  public CompletionStage<Answer<Boolean>> claimAsync(String key, Duration ttl) {
+    return validKey(key) ? store.claimAsync(prefix + key, ttl) : invalid();
+  }
+
+  @Override
+  public CompletionStage<Answer<Long>> incrementAsync(String key, Duration ttl) {
+    return validKey(key) ? store.incrementAsync(prefix + key, ttl) : invalid();
+  }
+
+  @Override
+  public CompletionStage<Answer<byte[]>> getOrPutAsync(String key, byte[] value, Duration ttl) {
+    return validKey(key) ? store.getOrPutAsync(prefix + key, value, ttl) : invalid();
+  }
+
+  @Override
+  public CompletionStage<Answer<byte[]>> getAsync(String key) {
+    return validKey(key) ? store.getAsync(prefix + key) : invalid();
+  }
+
+  @Override
+  public CompletionStage<Answer<Void>> putAsync(String key, byte[] value, Duration ttl) {
+    return validKey(key) ? store.putAsync(prefix + key, value, ttl) : invalid();
+  }
+
+  @Override
+  public CompletionStage<Answer<Void>> deleteAsync(String key) {
+    return validKey(key) ? store.deleteAsync(prefix + key) : invalid();
+  }
+
+  private static <T> CompletionStage<Answer<T>> invalid() {
+    return CompletableFuture.completedFuture(new Answer<>(HResult.E_INVALIDARG, null));
   }
 
   /** 1 to {@link #MAX_KEY_LENGTH} printable ASCII characters: safe as a key in any store. */

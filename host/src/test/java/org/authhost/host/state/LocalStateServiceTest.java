@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import org.authhost.api.StateService;
 import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -130,5 +132,39 @@ class LocalStateServiceTest {
     assertEquals(HResult.E_INVALIDARG, store.increment("secret", MINUTE, new Out<>()));
     assertEquals(HResult.S_OK, store.delete("nc:n:1"));
     assertTrue(claim("nc:n:1", MINUTE), "delete works on every kind");
+  }
+
+  @Test
+  void theAsynchronousVariantsAnswerWhatTheSynchronousOnesDoAlreadyComplete() {
+    CompletableFuture<StateService.Answer<Boolean>> first =
+        store.claimAsync("nc:1", MINUTE).toCompletableFuture();
+    assertTrue(first.isDone(), "a local store never makes a plug-in wait");
+    assertEquals(new StateService.Answer<>(HResult.S_OK, true), first.join());
+    assertEquals(false, store.claimAsync("nc:1", MINUTE).toCompletableFuture().join().value());
+    assertEquals(
+        2L,
+        (long)
+            join(store
+                    .incrementAsync("n", MINUTE)
+                    .thenCompose(a -> store.incrementAsync("n", MINUTE)))
+                .value());
+    assertArrayEquals(
+        new byte[] {7}, join(store.getOrPutAsync("k", new byte[] {7}, MINUTE)).value());
+    assertEquals(HResult.S_OK, join(store.putAsync("k", new byte[] {8}, MINUTE)).hresult());
+    assertArrayEquals(new byte[] {8}, join(store.getAsync("k")).value());
+    assertEquals(HResult.S_OK, join(store.deleteAsync("k")).hresult());
+    StateService.Answer<byte[]> gone = join(store.getAsync("k"));
+    assertEquals(HResult.S_FALSE, gone.hresult());
+    assertEquals(null, gone.value());
+    // A failure is an answer, never an exceptional stage.
+    StateService.Answer<Boolean> bad = join(store.claimAsync("k", Duration.ZERO));
+    assertEquals(HResult.E_INVALIDARG, bad.hresult());
+    assertFalse(bad.succeeded());
+  }
+
+  private static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
+    CompletableFuture<T> f = stage.toCompletableFuture();
+    assertTrue(f.isDone());
+    return f.join();
   }
 }
