@@ -124,6 +124,14 @@ public final class LogonThrottle {
   }
 
   /**
+   * Whether the host remembers anything of {@code account}: failed logons in the window, or a
+   * lockout. An operator's unlock of a name it has never seen is most likely a typo.
+   */
+  public boolean knowsAccount(String account) {
+    return windows.containsKey(accountKey(account));
+  }
+
+  /**
    * The operator's unlock of a client address: its lockout ends and its failures are forgotten.
    *
    * @return whether the address was locked out

@@ -32,6 +32,7 @@ import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.tokens.AccountDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class AdminServer extends LifeCycle {
   private final PluginHost plugins;
   private final TroubleshootingList troubleshooting;
   private final LogonThrottle throttle;
+  private final AccountDirectory accounts;
   private final HostEvents events;
   private final ObjectMapper json = new ObjectMapper();
   private HttpServer server;
@@ -62,11 +64,13 @@ public final class AdminServer extends LifeCycle {
       PluginHost plugins,
       TroubleshootingList troubleshooting,
       LogonThrottle throttle,
+      AccountDirectory accounts,
       HostEvents events) {
     this.config = config;
     this.plugins = plugins;
     this.troubleshooting = troubleshooting;
     this.throttle = throttle;
+    this.accounts = accounts;
     this.events = events;
   }
 
@@ -187,6 +191,16 @@ public final class AdminServer extends LifeCycle {
     String target = account ? name.strip() : ipLiteral(name.strip());
     if (target.isEmpty()) {
       throw new IllegalArgumentException("no account name to unlock");
+    }
+    // A name that is neither an account nor one the lockout has counted is a typo: saying
+    // "unlocked" would leave the operator believing the locked-out user can log on again.
+    if (account && accounts.find(target).isEmpty() && !throttle.knowsAccount(target)) {
+      throw new IllegalArgumentException(
+          "no account '"
+              + target
+              + "': it is not in the account store and no logon under that name has failed"
+              + " since the host started, so there is nothing to unlock. Check the name with"
+              + " 'authhost accounts lockouts' (what is locked out) or 'authhost accounts list'");
     }
     boolean wasLocked = account ? throttle.unlockAccount(target) : throttle.unlockAddress(target);
     events.audit(

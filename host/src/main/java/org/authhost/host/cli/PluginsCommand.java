@@ -40,13 +40,18 @@ final class PluginsCommand implements Callable<Integer> {
       out.println(plugins.toPrettyString());
       return 0;
     }
-    out.printf(
-        "%-16s %-10s %-22s %-10s %-20s %s%n",
-        "ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT");
+    out.print(table(plugins));
+    out.flush();
+    return 0;
+  }
+
+  /** The plug-ins as an aligned table, one row each. */
+  static String table(JsonNode plugins) {
+    TextTable table =
+        new TextTable("ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT");
     for (JsonNode p : plugins) {
       // Every field may come from a plug-in (its descriptor, its answers): printed escaped.
-      out.printf(
-          "%-16s %-10s %-22s %-10s %-20s %s%n",
+      table.row(
           text(p, "id"),
           text(p, "version"),
           p.path("statusText").asText()
@@ -59,7 +64,7 @@ final class PluginsCommand implements Callable<Integer> {
               : "",
           text(p, "errorText"));
     }
-    return 0;
+    return table.toString();
   }
 
   private static String text(JsonNode plugin, String field) {

@@ -584,14 +584,15 @@ public final class PluginHost extends LifeCycle {
             new HostNamedValues(descriptor.id(), settings.properties()),
             new Bulkhead(descriptor.id(), config.plugins().bulkheadOf(descriptor.id())),
             grant.held());
-    if (grant.warning() != null) {
-      // At each start: the operator is told what the plug-in holds before it can use any of it.
+    // At each start: the operator is told what the plug-in holds before it can use any of it.
+    for (CapabilityGrant.Warning warning : grant.warnings()) {
       events.host(
           EventLevel.WARNING,
           HostEvents.aboutPlugin(descriptor.id()),
-          HResult.S_OK,
-          grant.warning());
-    } else {
+          warning.hresult(),
+          warning.text());
+    }
+    if (grant.warnings().isEmpty()) {
       log.info("{} holds the capabilities {}", plugin, CapabilityGrant.names(grant.held()));
     }
     String reserved = reservedClass(descriptor.file());

@@ -447,6 +447,17 @@ class HostileClientsTest {
     assertEquals(
         "error: give an account NAME or --address ADDRESS (one of the two)\n",
         cliError("accounts", "unlock"));
+    // A name that is no account and that no failed logon used: a typo, not "unlocked".
+    assertEquals(
+        "no account 'alcie': it is not in the account store and no logon under that name has"
+            + " failed since the host started, so there is nothing to unlock. Check the name with"
+            + " 'authhost accounts lockouts' (what is locked out) or 'authhost accounts list'\n",
+        cliError("accounts", "unlock", "alcie"));
+    assertEquals(List.of(), audit("unlock: account \"alcie\""), "nothing done, nothing audited");
+    // A name an attacker invented is no account, but the lockout counted it: it can be cleared.
+    assertEquals(
+        "account nobody3 was not locked out (its failed logons are cleared)\n",
+        cli("accounts", "unlock", "nobody3"));
   }
 
   @Test

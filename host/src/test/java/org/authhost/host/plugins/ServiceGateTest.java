@@ -223,6 +223,7 @@ class ServiceGateTest extends HostTestBase {
     assertEquals(1, atStart.size(), hostWarnings(host).toString());
     assertTrue(
         atStart.get(0).text().contains("refused with E_ACCESSDENIED"), atStart.get(0).text());
+    assertEquals(HResult.E_ACCESSDENIED, atStart.get(0).hresult(), "what its calls will answer");
     assertEquals(HResult.E_ACCESSDENIED, ask("nt-hash:alice"));
     assertEquals(HResult.S_OK, ask("password:alice:pw-alice"));
     assertEquals(1, refusals("needs the capability 'nt-hash'").size());
@@ -257,11 +258,29 @@ class ServiceGateTest extends HostTestBase {
             + " holds every capability: password-check, digest-ha1, nt-hash,"
             + " token-without-credential";
     assertEquals(1, refusals(expected).size(), hostWarnings(host).toString());
+    assertEquals(HResult.S_FALSE, refusals(expected).get(0).hresult(), "works, not as 1.3 asks");
 
     host.stop();
     requests.add("exit");
     host = AuthHost.create(TestHosts.load(config), FakeTime.of(clock));
     host.start();
     assertEquals(2, refusals(expected).size(), "a WARNING at each start");
+  }
+
+  @Test
+  void aGrantOfACapabilityThePluginDoesNotDeclareIsReportedAndGivesNothing() throws Exception {
+    probe("1.3", "password-check");
+    start("", "\"capabilities\": [\"password-check\", \"nt-hash\"], ");
+    List<EventRecord> reported =
+        refusals("grants plug-in 'probe' nt-hash, which it does not declare");
+    assertEquals(1, reported.size(), hostWarnings(host).toString());
+    EventRecord event = reported.get(0);
+    assertEquals(EventLevel.WARNING, event.level());
+    assertEquals(HResult.E_INVALIDARG, event.hresult());
+    assertTrue(
+        event.text().contains("Remove nt-hash from plugins.settings.probe.capabilities"),
+        event.text());
+    assertEquals(HResult.E_ACCESSDENIED, ask("nt-hash:alice"), "the grant gives it nothing");
+    assertEquals(HResult.S_OK, ask("password:alice:pw-alice"));
   }
 }
