@@ -52,15 +52,16 @@ final class CallbackGuard implements AuthenticationCallback {
       guard.warn(
           plugin,
           HResult.E_UNEXPECTED,
-          "the callback was called "
-              + n
-              + " times for one Authenticate (this time "
-              + method
-              + " with "
-              + result
-              + "); the host kept the first "
-              + "answer and ignored this one. Call OnAuthenticateComplete or OnAuthenticateRefused"
-              + " exactly once per Authenticate");
+          (benign
+                  ? "OnAuthenticateRefused was call " + n + " of the callback for one Authenticate"
+                  : "OnAuthenticateComplete was called "
+                      + n
+                      + " times for one Authenticate (this time with "
+                      + result
+                      + ")")
+              + "; the host kept the first answer and ignored this one."
+              + " Call OnAuthenticateComplete or OnAuthenticateRefused exactly once per"
+              + " Authenticate");
       return HResult.E_UNEXPECTED;
     }
     if (completion.isDone()) {

@@ -5,6 +5,7 @@ import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.CommandContext;
+import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.PresentationContext;
@@ -15,7 +16,9 @@ import org.authhost.testplugins.TestPlugin;
  * Scheme "X-Refuse", answered from a thread of its own after {@code Authenticate} has returned
  * S_OK: an empty leg gets the challenge "fresh"; "stale:NAME" is refused benignly through {@code
  * OnAuthenticateRefused} with the challenge "fresh-again"; "wrong:NAME" (anything else) is a plain
- * DENIED. Both refusals name the account NAME, so that a lockout would show.
+ * DENIED. Both refusals name the account NAME, so that a lockout would show. "refused-twice:NAME"
+ * calls OnAuthenticateRefused and then OnAuthenticateComplete (DENIED), "denied-twice:NAME" the
+ * other way round; each logs an event with what the host answered its second call.
  */
 public final class RefusingPlugin extends TestPlugin {
   @Override
@@ -49,6 +52,14 @@ public final class RefusingPlugin extends TestPlugin {
                             AuthenticationResult.CONTINUE, bytes("fresh"), ctx);
                       } else if (leg.startsWith("stale:")) {
                         callback.onAuthenticateRefused(bytes("fresh-again"), ctx);
+                      } else if (leg.startsWith("refused-twice:")) {
+                        callback.onAuthenticateRefused(bytes("fresh-again"), ctx);
+                        second(
+                            callback.onAuthenticateComplete(
+                                AuthenticationResult.DENIED, null, ctx));
+                      } else if (leg.startsWith("denied-twice:")) {
+                        callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, ctx);
+                        second(callback.onAuthenticateRefused(bytes("fresh-again"), ctx));
                       } else {
                         callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, ctx);
                       }
@@ -60,6 +71,10 @@ public final class RefusingPlugin extends TestPlugin {
           }
         });
     return HResult.S_OK;
+  }
+
+  private void second(HResult answered) {
+    server.eventLog().logEvent(values, EventLevel.INFORMATION, answered, "second call answered");
   }
 
   private static byte[] bytes(String text) {
