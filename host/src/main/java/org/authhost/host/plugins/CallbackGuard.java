@@ -80,9 +80,7 @@ final class CallbackGuard implements AuthenticationCallback {
       return HResult.E_INVALIDARG;
     }
     byte[] challenge = challengeBlob == null ? AuthenticationOutcome.NONE : challengeBlob.clone();
-    completion.complete(
-        new Completion(
-            result, challenge, HResult.S_OK, benign && result == AuthenticationResult.DENIED));
+    completion.complete(new Completion(result, challenge, HResult.S_OK, benign));
     return HResult.S_OK;
   }
 }
