@@ -58,6 +58,7 @@ class SamplePluginServingTest {
           "plugins": { "directory": "../plugins",
             "settings": { "api-key": { "properties": { "keys": "encoder1=%s", "realm": "ingest" } } } },
           "http": { "port": 0 },
+          "security": { "lockout": { "addressThreshold": 3 } },
           "publishingPoints": [ { "name": "ingest", "prefix": "/ingest/", "directory": "../media",
             "plugins": ["api-key"], "acl": [ { "principal": "encoder1", "rights": ["read"] } ] } ]
         }
@@ -75,20 +76,36 @@ class SamplePluginServingTest {
     assertTrue(
         challenge.headers().allValues("WWW-Authenticate").contains("ApiKey realm=\"ingest\""),
         challenge.headers().toString());
-    for (String wrong :
-        new String[] {"ApiKey " + hash, "ApiKey nope", "ApiKey " + "x".repeat(900)}) {
-      HttpResponse<String> refused =
-          client.send(
-              HttpRequest.newBuilder(uri).header("Authorization", wrong).build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(401, refused.statusCode(), wrong);
+    // No key at all (a space, a tab, too long): refused, but no guess, so never counted towards
+    // the address's lockout (addressThreshold 3), however often.
+    for (String malformed :
+        new String[] {
+          "ApiKey two words", "ApiKey a\tb", "ApiKey " + "x".repeat(900), "ApiKey two words"
+        }) {
+      HttpResponse<String> refused = send(client, uri, malformed);
+      assertEquals(401, refused.statusCode(), malformed);
+      assertEquals("credentials not accepted\n", refused.body(), malformed);
     }
-    HttpResponse<String> served =
-        client.send(
-            HttpRequest.newBuilder(uri).header("Authorization", "ApiKey " + KEY).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> served = send(client, uri, "ApiKey " + KEY);
     assertEquals(200, served.statusCode());
     assertEquals("#EXTM3U\n", served.body());
+    // The scheme matches whatever its case, and the blob is what follows the whitespace.
+    assertEquals(200, send(client, uri, "APIKEY \t " + KEY).statusCode());
+    // A wrong key is a guess: refused without naming a user, and counted, so the third one locks
+    // the address out (addressThreshold 3), the right key included.
+    for (String wrong : new String[] {"ApiKey " + hash, "ApiKey nope", "ApiKey " + KEY + "x"}) {
+      HttpResponse<String> refused = send(client, uri, wrong);
+      assertEquals(401, refused.statusCode(), wrong);
+      assertEquals("credentials not accepted\n", refused.body(), wrong);
+    }
+    assertEquals(429, send(client, uri, "ApiKey " + KEY).statusCode());
     assertEquals(0, host.tokens().openHandles(), "each request's context closed its token");
+  }
+
+  private static HttpResponse<String> send(HttpClient client, URI uri, String authorization)
+      throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(uri).header("Authorization", authorization).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }
