@@ -21,7 +21,6 @@ final class ApiKeyContext implements AuthenticationContext {
 
   private final ApiKeyPlugin plugin;
   private final OwnedToken token;
-  private volatile String account;
 
   ApiKeyContext(ApiKeyPlugin plugin, OwnedToken token) {
     this.plugin = plugin;
@@ -53,40 +52,36 @@ final class ApiKeyContext implements AuthenticationContext {
   }
 
   private Answer check(byte[] response, UserContext user) {
-    if (response.length == 0) {
-      return refuse(AuthenticationResult.CONTINUE, HResult.S_OK); // first leg: ask for a key
+    if (response.length == 0) { // the first leg: ask for a key
+      return withChallenge(AuthenticationResult.CONTINUE, HResult.S_OK);
     }
     String key = new String(response, StandardCharsets.ISO_8859_1);
-    if (!ApiKeys.isWellFormed(key)) {
-      return refuse(AuthenticationResult.DENIED, HResult.S_FALSE); // no key at all: not a guess
+    if (!ApiKeys.isWellFormed(key)) { // no key at all: refused, but not a guess
+      return withChallenge(AuthenticationResult.DENIED, HResult.S_FALSE);
     }
-    Optional<String> found = plugin.keys().accountFor(key);
-    if (found.isEmpty()) {
-      return refuse(AuthenticationResult.DENIED, HResult.S_OK); // a wrong key: a failed logon
+    Optional<String> account = plugin.keys().accountFor(key);
+    if (account.isEmpty()) { // a wrong key: a failed logon
+      return withChallenge(AuthenticationResult.DENIED, HResult.S_OK);
     }
-    user.setUserName(found.get());
-    HResult logon = token.logOn(found.get(), ApiKeyPlugin.PACKAGE);
-    if (logon.equals(HResult.E_LOGON_FAILURE)) {
-      plugin.accountMissing(found.get());
-      return refuse(AuthenticationResult.DENIED, HResult.S_OK);
+    user.setUserName(account.get());
+    HResult logon = token.logOn(account.get(), ApiKeyPlugin.PACKAGE);
+    if (logon.equals(HResult.E_LOGON_FAILURE)) { // a right key, but no such enabled account
+      plugin.accountMissing(account.get());
+      return withChallenge(AuthenticationResult.DENIED, HResult.S_OK);
     }
     if (logon.failed()) {
       // Released meanwhile, or refused by the host (not granted, not enabled): this exchange only.
       return new Answer(AuthenticationResult.ERROR, null, HResult.S_OK);
     }
-    account = found.get();
     return new Answer(AuthenticationResult.SUCCESS, null, HResult.S_OK);
   }
 
-  private Answer refuse(AuthenticationResult result, HResult hr) {
+  private Answer withChallenge(AuthenticationResult result, HResult hr) {
     return new Answer(result, plugin.challenge(), hr);
   }
 
-  @Override
-  public HResult getLogicalUserId(Out<String> userId) {
-    userId.set(account);
-    return HResult.S_OK;
-  }
+  // getLogicalUserId and getImpersonationAccountName keep their default, E_NOTIMPL: the host
+  // takes the account's name from the token.
 
   @Override
   public HResult getImpersonationToken(Out<TokenHandle> out) {
