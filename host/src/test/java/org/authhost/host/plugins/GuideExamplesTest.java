@@ -68,16 +68,17 @@ class GuideExamplesTest {
   }
 
   @Test
-  void theGuideNamesExactlyTheKitsRules() throws IOException {
+  void theGuideNamesEveryRuleOfTheKit() throws IOException {
     String guide = Files.readString(GUIDE, StandardCharsets.UTF_8);
     Set<String> named = new TreeSet<>();
     Matcher m = RULE_ID.matcher(guide);
     while (m.find()) {
       named.add(m.group());
     }
-    Set<String> rules =
+    Set<String> missing =
         Arrays.stream(Rule.values()).map(Rule::id).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(rules, named, "the kit's rule ids and the ones docs/plugin-authors.md names");
+    missing.removeAll(named);
+    assertTrue(missing.isEmpty(), "docs/plugin-authors.md does not explain the kit's " + missing);
   }
 
   @Test

@@ -69,9 +69,12 @@ final class ApiKeyContext implements AuthenticationContext {
       plugin.accountMissing(account.get());
       return withChallenge(AuthenticationResult.DENIED, HResult.S_OK);
     }
-    if (logon.failed()) {
-      // Released meanwhile, or refused by the host (not granted, not enabled): this exchange only.
+    if (logon.equals(HResult.SEC_E_INVALID_HANDLE) || logon.equals(HResult.NS_E_CRITICAL_ERROR)) {
+      // Released meanwhile, or the plug-in is being disabled: this exchange only.
       return new Answer(AuthenticationResult.ERROR, null, HResult.S_OK);
+    }
+    if (logon.failed()) { // not granted, or the host failed: no key works until that is fixed
+      return new Answer(AuthenticationResult.ERROR, null, plugin.cannotLogOn(account.get(), logon));
     }
     return new Answer(AuthenticationResult.SUCCESS, null, HResult.S_OK);
   }

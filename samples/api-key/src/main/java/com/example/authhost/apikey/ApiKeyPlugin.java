@@ -86,6 +86,15 @@ public final class ApiKeyPlugin implements BasicPlugin, AuthenticationPlugin {
     return challenge.clone();
   }
 
+  /**
+   * The host refused a token for a right key: the plug-in cannot work until the operator acts, so
+   * an ERROR event, which takes it out of service.
+   */
+  HResult cannotLogOn(String account, HResult refused) {
+    return events.error(
+        refused, "the host refused to log on '" + account + "' for a right key: " + refused);
+  }
+
   /** A right key whose account the host does not know: once per account, not once per request. */
   void accountMissing(String account) {
     if (missingAccounts.add(account)) {
