@@ -306,7 +306,14 @@ final class AuthenticationDriver {
             throttle.failed(a.client().address(), accountKey(account))) {
           audit.lockedOut(a.request(), lockout.key(), lockout.until());
         }
-        return challenge(a, offered, "wrong user name or password", ownId, outcome.challenge());
+        // Only a refusal that names an account was about a user name; a secret that stands alone
+        // (an API key, a signed token) was simply not accepted.
+        return challenge(
+            a,
+            offered,
+            account == null ? "credentials not accepted" : "wrong user name or password",
+            ownId,
+            outcome.challenge());
       }
       case SUCCESS -> {
         throttle.succeeded(key);

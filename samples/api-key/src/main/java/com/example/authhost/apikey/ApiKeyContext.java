@@ -11,23 +11,20 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.PresentationContext;
 import org.authhost.api.TokenHandle;
-import org.authhost.api.TokenService;
 import org.authhost.api.UserContext;
 import org.authhost.api.support.OwnedToken;
 
 /** One client's logon: an empty response gets the challenge; a known key logs its account on. */
 final class ApiKeyContext implements AuthenticationContext {
-  private final AuthenticationPlugin plugin;
-  private final OwnedToken token;
-  private final ApiKeys keys;
-  private final byte[] challenge;
-  private volatile String account;
+  /** What the callback is told and what authenticate returns. */
+  private record Answer(AuthenticationResult result, byte[] challenge, HResult hr) {}
 
-  ApiKeyContext(AuthenticationPlugin plugin, TokenService tokens, ApiKeys keys, byte[] challenge) {
+  private final ApiKeyPlugin plugin;
+  private final OwnedToken token;
+
+  ApiKeyContext(ApiKeyPlugin plugin, OwnedToken token) {
     this.plugin = plugin;
-    this.token = new OwnedToken(tokens);
-    this.keys = keys;
-    this.challenge = challenge;
+    this.token = token;
   }
 
   @Override
@@ -44,56 +41,54 @@ final class ApiKeyContext implements AuthenticationContext {
       CommandContext command,
       AuthenticationCallback callback,
       Object context) {
-    AuthenticationResult result = AuthenticationResult.ERROR;
-    byte[] blob = null;
-    HResult hr = HResult.E_UNEXPECTED;
+    Answer answer = new Answer(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED);
     try {
-      if (responseBlob.length == 0) {
-        result = AuthenticationResult.CONTINUE;
-        blob = challenge.clone();
-        hr = HResult.S_OK;
-        return hr;
-      }
-      // A key is text; anything that is not (or no key of ours) is refused, never an error.
-      Optional<String> found =
-          keys.accountFor(new String(responseBlob, StandardCharsets.ISO_8859_1).strip());
-      if (found.isEmpty()) {
-        result = AuthenticationResult.DENIED;
-        blob = challenge.clone();
-        hr = HResult.S_OK;
-        return hr;
-      }
-      user.setUserName(found.get());
-      HResult logon = token.logOn(found.get(), ApiKeyPlugin.PACKAGE);
-      if (logon.equals(HResult.E_LOGON_FAILURE)) {
-        result = AuthenticationResult.DENIED; // the account was removed or disabled
-        blob = challenge.clone();
-        hr = HResult.S_OK;
-      } else if (logon.failed()) {
-        // Released meanwhile, or the host is busy: not this client's fault, not ours either.
-        result = AuthenticationResult.ERROR;
-        hr = HResult.S_OK;
-      } else {
-        account = found.get();
-        result = AuthenticationResult.SUCCESS;
-        hr = HResult.S_OK;
-      }
-      return hr;
+      answer = check(responseBlob, user);
+      return answer.hr();
     } finally {
-      // Exactly once on every path, also if something above threw.
-      callback.onAuthenticateComplete(result, blob, context);
+      // Exactly once on every path, also if check() threw; the context goes back unchanged.
+      callback.onAuthenticateComplete(answer.result(), answer.challenge(), context);
     }
   }
 
-  @Override
-  public HResult getLogicalUserId(Out<String> userId) {
-    userId.set(account);
-    return HResult.S_OK;
+  private Answer check(byte[] response, UserContext user) {
+    if (response.length == 0) { // the first leg: ask for a key
+      return withChallenge(AuthenticationResult.CONTINUE, HResult.S_OK);
+    }
+    String key = new String(response, StandardCharsets.ISO_8859_1);
+    if (!ApiKeys.isWellFormed(key)) { // no key at all: refused, but not a guess
+      return withChallenge(AuthenticationResult.DENIED, HResult.S_FALSE);
+    }
+    Optional<String> account = plugin.keys().accountFor(key);
+    if (account.isEmpty()) { // a wrong key: a failed logon
+      return withChallenge(AuthenticationResult.DENIED, HResult.S_OK);
+    }
+    user.setUserName(account.get());
+    HResult logon = token.logOn(account.get(), ApiKeyPlugin.PACKAGE);
+    if (logon.equals(HResult.E_LOGON_FAILURE)) { // a right key, but no such enabled account
+      plugin.accountMissing(account.get());
+      return withChallenge(AuthenticationResult.DENIED, HResult.S_OK);
+    }
+    if (logon.equals(HResult.SEC_E_INVALID_HANDLE) || logon.equals(HResult.NS_E_CRITICAL_ERROR)) {
+      // Released meanwhile, or the plug-in is being disabled: this exchange only.
+      return new Answer(AuthenticationResult.ERROR, null, HResult.S_OK);
+    }
+    if (logon.failed()) { // not granted, or the host failed: no key works until that is fixed
+      return new Answer(AuthenticationResult.ERROR, null, plugin.cannotLogOn(account.get(), logon));
+    }
+    return new Answer(AuthenticationResult.SUCCESS, null, HResult.S_OK);
   }
+
+  private Answer withChallenge(AuthenticationResult result, HResult hr) {
+    return new Answer(result, plugin.challenge(), hr);
+  }
+
+  // getLogicalUserId and getImpersonationAccountName keep their default, E_NOTIMPL: the host
+  // takes the account's name from the token.
 
   @Override
   public HResult getImpersonationToken(Out<TokenHandle> out) {
-    return token.handOut(out);
+    return token.handOut(out); // the same handle each time; SEC_E_INVALID_HANDLE after release
   }
 
   @Override

@@ -2,6 +2,8 @@ package com.example.authhost.apikey;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationPlugin;
@@ -11,7 +13,8 @@ import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.authhost.api.ServerContext;
-import org.authhost.api.TokenService;
+import org.authhost.api.support.OwnedToken;
+import org.authhost.api.support.PluginEvents;
 
 /**
  * API-key logons for encoders and services: {@code Authorization: ApiKey <key>} logs on as the
@@ -22,7 +25,9 @@ public final class ApiKeyPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "ApiKey";
   static final String PACKAGE = "Example API Key";
 
-  private volatile TokenService tokens;
+  private final Set<String> missingAccounts = ConcurrentHashMap.newKeySet();
+  private volatile ServerContext server;
+  private volatile PluginEvents events;
   private volatile ApiKeys keys;
   private volatile byte[] challenge;
 
@@ -31,22 +36,21 @@ public final class ApiKeyPlugin implements BasicPlugin, AuthenticationPlugin {
     try {
       keys = ApiKeys.parse(namedValues.get("keys", ""));
     } catch (IllegalArgumentException e) {
-      // Not logged here: the host reports a failed initialize itself, with this message.
+      // Not logged: the host reports a failed initialize itself, with this message.
       throw new PluginException(
           HResult.E_INVALIDARG,
-          e.getMessage()
-              + " (plugins.settings."
-              + namedValues.pluginId()
-              + ".properties.keys in host.json)");
+          e.getMessage() + " (plugins.settings." + namedValues.pluginId() + ".properties.keys)");
     }
     String realm = namedValues.get("realm", "AuthHost").replace("\"", "");
     challenge = ("realm=\"" + realm + "\"").getBytes(StandardCharsets.ISO_8859_1);
-    tokens = server.tokenService();
+    events = new PluginEvents(server.eventLog(), namedValues);
+    this.server = server;
     return HResult.S_OK;
   }
 
   @Override
   public HResult enable(Out<Duration> heartbeatPeriod) {
+    missingAccounts.clear(); // after the operator's fix, warn again about what is still wrong
     return HResult.S_OK;
   }
 
@@ -70,7 +74,36 @@ public final class ApiKeyPlugin implements BasicPlugin, AuthenticationPlugin {
 
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
-    context.set(new ApiKeyContext(this, tokens, keys, challenge));
+    context.set(new ApiKeyContext(this, new OwnedToken(server.tokenService())));
     return HResult.S_OK;
+  }
+
+  ApiKeys keys() {
+    return keys;
+  }
+
+  byte[] challenge() {
+    return challenge.clone();
+  }
+
+  /**
+   * The host refused a token for a right key: the plug-in cannot work until the operator acts, so
+   * an ERROR event, which takes it out of service.
+   */
+  HResult cannotLogOn(String account, HResult refused) {
+    return events.error(
+        refused, "the host refused to log on '" + account + "' for a right key: " + refused);
+  }
+
+  /** A right key whose account the host does not know: once per account, not once per request. */
+  void accountMissing(String account) {
+    if (missingAccounts.add(account)) {
+      events.warning(
+          "a key of 'keys' logs on as '"
+              + account
+              + "', which is not an enabled account of this host; add it (authhost accounts add "
+              + account
+              + ") or remove the key");
+    }
   }
 }

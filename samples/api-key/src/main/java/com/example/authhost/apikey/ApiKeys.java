@@ -56,9 +56,19 @@ final class ApiKeys {
     return new ApiKeys(byHash);
   }
 
+  /**
+   * Whether {@code text} can be a key at all: 1 to {@link #MAX_KEY_LENGTH} visible ASCII
+   * characters. Anything else is no guess at a key, so it is refused without counting as one.
+   */
+  static boolean isWellFormed(String text) {
+    return !text.isEmpty()
+        && text.length() <= MAX_KEY_LENGTH
+        && text.chars().allMatch(c -> c > 0x20 && c < 0x7F);
+  }
+
   /** The account the key logs on as, if it is one of the operator's keys. */
   Optional<String> accountFor(String key) {
-    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+    if (!isWellFormed(key)) {
       return Optional.empty();
     }
     return Optional.ofNullable(accountByHash.get(sha256(key)));

@@ -1,6 +1,7 @@
 package com.example.authhost.apikey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,17 @@ class ApiKeysTest {
     assertTrue(keys.accountFor("k3y-for-the-encodeR").isEmpty());
     assertTrue(keys.accountFor("").isEmpty());
     assertTrue(keys.accountFor("x".repeat(ApiKeys.MAX_KEY_LENGTH + 1)).isEmpty());
+  }
+
+  @Test
+  void onlyVisibleAsciiUpToTheLimitCanBeAKey() {
+    assertTrue(ApiKeys.isWellFormed("x".repeat(ApiKeys.MAX_KEY_LENGTH)));
+    assertTrue(ApiKeys.isWellFormed("aGVsbG8+/w=="));
+    assertFalse(ApiKeys.isWellFormed(""));
+    assertFalse(ApiKeys.isWellFormed("x".repeat(ApiKeys.MAX_KEY_LENGTH + 1)));
+    assertFalse(ApiKeys.isWellFormed("two words"));
+    assertFalse(ApiKeys.isWellFormed("caf\u00e9"));
+    assertFalse(ApiKeys.isWellFormed("tab\tkey"));
   }
 
   @Test
