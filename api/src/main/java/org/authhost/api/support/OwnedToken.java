@@ -29,7 +29,7 @@ public final class OwnedToken {
   private boolean released;
 
   /**
-   * @param tokens the host's token service, from {@code ServerContext.tokens()}
+   * @param tokens the host's token service, from {@code ServerContext.tokenService()}
    */
   public OwnedToken(TokenService tokens) {
     this.tokens = tokens;
