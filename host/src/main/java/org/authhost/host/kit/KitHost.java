@@ -17,6 +17,7 @@ import org.authhost.host.config.HostConfig;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.plugins.PluginServices;
 import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 
@@ -30,9 +31,11 @@ final class KitHost implements AutoCloseable {
   private final EventLogStore events;
   private final TokenTable tokens;
   private final LifeCycle scheduler;
+  private final ServiceFaults faults;
 
-  private KitHost(Path root, Injector services) {
+  private KitHost(Path root, Injector services, ServiceFaults faults) {
     this.root = root;
+    this.faults = faults;
     this.plugins = services.getInstance(PluginHost.class);
     this.events = services.getInstance(EventLogStore.class);
     this.tokens = services.getInstance(TokenTable.class);
@@ -48,12 +51,15 @@ final class KitHost implements AutoCloseable {
       Files.copy(jar, pluginFolder.resolve(jar.getFileName()));
       Files.writeString(config.resolve(ConfigLoader.FILE_NAME), hostJson(pluginId, options));
       HostConfig hostConfig = ConfigLoader.load(config);
-      Injector services = AuthHost.services(hostConfig);
+      ServiceFaults faults = new ServiceFaults();
+      Injector services =
+          AuthHost.services(
+              hostConfig, binder -> binder.bind(PluginServices.class).toInstance(faults));
       AccountStore accounts = services.getInstance(AccountStore.class);
       for (Map.Entry<String, String> a : options.accounts().entrySet()) {
         accounts.addUser(a.getKey(), "", List.of(), a.getValue().toCharArray());
       }
-      return new KitHost(root, services);
+      return new KitHost(root, services, faults);
     } catch (Exception | Error e) {
       deleteTree(root);
       throw e;
@@ -98,6 +104,11 @@ final class KitHost implements AutoCloseable {
 
   TokenTable tokens() {
     return tokens;
+  }
+
+  /** The host services as the plug-in meets them, failing on demand. */
+  ServiceFaults faults() {
+    return faults;
   }
 
   /** DisablePlugin, ShutdownPlugin and unload, as a host stops; the event log stays readable. */

@@ -528,6 +528,32 @@ public final class PluginHost extends LifeCycle {
     return plugin.view();
   }
 
+  /** The life-cycle calls the contract kit makes straight to a plug-in. */
+  public enum DirectCall {
+    ENABLE_PLUGIN,
+    DISABLE_PLUGIN
+  }
+
+  /**
+   * For the contract kit: {@code EnablePlugin} or {@code DisablePlugin} straight to the plug-in,
+   * under the guard's time limit and failure handling but past the host's own bookkeeping, which
+   * never sends a second {@code DisablePlugin} to a disabled plug-in and so would hide whether the
+   * plug-in itself takes one (WMS may call it again). The host's view of the plug-in's state is
+   * left as it was; the kit ends with the plug-in enabled, as the host believes it is.
+   */
+  public HResult callDirectly(String id, DirectCall call) {
+    HostedPlugin plugin = require(id);
+    return switch (call) {
+      case ENABLE_PLUGIN ->
+          guard
+              .callAsync(
+                  plugin, "EnablePlugin", () -> plugin.instance().enable(new Out<>(Duration.ZERO)))
+              .join();
+      case DISABLE_PLUGIN ->
+          guard.callAsync(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()).join();
+    };
+  }
+
   private HostedPlugin require(String id) {
     HostedPlugin plugin = plugins.get(id);
     if (plugin == null) {
