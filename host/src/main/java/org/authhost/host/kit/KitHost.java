@@ -14,8 +14,10 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.containment.Containment;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.plugins.ContainmentSetup;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.plugins.PluginServices;
 import org.authhost.host.time.Scheduler;
@@ -54,7 +56,11 @@ final class KitHost implements AutoCloseable {
       ServiceFaults faults = new ServiceFaults();
       Injector services =
           AuthHost.services(
-              hostConfig, binder -> binder.bind(PluginServices.class).toInstance(faults));
+              hostConfig,
+              binder -> {
+                binder.bind(PluginServices.class).toInstance(faults);
+                binder.bind(ContainmentSetup.class).toInstance(KitHost::noContainment);
+              });
       AccountStore accounts = services.getInstance(AccountStore.class);
       for (Map.Entry<String, String> a : options.accounts().entrySet()) {
         accounts.addUser(a.getKey(), "", List.of(), a.getValue().toCharArray());
@@ -84,6 +90,18 @@ final class KitHost implements AutoCloseable {
     eventLog.put("segmentBytes", 1024 * 1024);
     host.putObject("http").put("port", 0);
     return json.writerWithDefaultPrettyPrinter().writeValueAsString(host);
+  }
+
+  /**
+   * The kit runs in a plug-in author's test JVM (or the command line's): it does not attach the
+   * containment agent there and rewrite that JVM's JDK classes, so a plug-in that calls {@code
+   * System.exit} or reflects into the host is caught only by a host started with the launcher.
+   */
+  private static Containment.Status noContainment() {
+    return new Containment.Status(
+        false,
+        "the contract kit does not install the containment agent in the JVM it runs in (a host"
+            + " started with the authhost launcher does)");
   }
 
   /** Loads the plug-in: constructor, InitializePlugin, EnablePlugin, as a host starts. */

@@ -65,6 +65,7 @@ public final class PluginHost extends LifeCycle {
   private final HostEvents events;
   private final TokenTable tokens;
   private final Scheduler scheduler;
+  private final ContainmentSetup containmentSetup;
 
   /** Replaced whole at start and stop, so readers on the request path never take a lock. */
   private volatile Map<String, HostedPlugin> plugins = Map.of();
@@ -85,7 +86,9 @@ public final class PluginHost extends LifeCycle {
       HostServerContext server,
       HostEvents events,
       TokenTable tokens,
-      Scheduler scheduler) {
+      Scheduler scheduler,
+      ContainmentSetup containmentSetup) {
+    this.containmentSetup = containmentSetup;
     this.config = config;
     this.guard = guard;
     this.failures = failures;
@@ -100,7 +103,7 @@ public final class PluginHost extends LifeCycle {
   @Override
   protected synchronized void doStart() throws Exception {
     // Before the first plug-in class exists.
-    Containment.Status containment = Containment.install();
+    Containment.Status containment = containmentSetup.install();
     if (containment.active()) {
       log.info("containment guard on: {}", containment.detail());
     } else {
