@@ -320,7 +320,9 @@ public final class ContractCheck {
     }
     checked.put(
         Rule.ENTRY_POINT,
-        "loaded in its own class loader and constructed; protocol '"
+        "loaded in its own class loader by the host's loading code and constructed (the"
+            + " containment agent is not installed in the kit's JVM: System.exit and reflection"
+            + " into the host are stopped only by a host started with the launcher); protocol '"
             + view.get().protocol()
             + "', flags "
             + view.get().flagsText());

@@ -3,7 +3,7 @@ package com.example.authhost.apikey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.authhost.host.kit.KitOptions;
+import org.authhost.testkit.KitOptions;
 import org.authhost.testkit.PluginContract;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
