@@ -762,7 +762,9 @@ public final class ContractCheck {
           }
           met.add(fault.what() + ": " + (o == null ? "no answer" : o.result() + " " + o.hresult()));
           boolean noToken =
-              fault == ServiceFaults.Fault.TOKENS_FAIL || fault == ServiceFaults.Fault.LOGON_DENIED;
+              fault == ServiceFaults.Fault.TOKENS_FAIL
+                  || fault == ServiceFaults.Fault.LOGON_DENIED
+                  || fault == ServiceFaults.Fault.TOKEN_CLOSED;
           if (o != null && o.result() == AuthenticationResult.SUCCESS) {
             if (noToken) {
               broken.add(
@@ -770,7 +772,8 @@ public final class ContractCheck {
                       + fault.what()
                       + ", Authenticate answered SUCCESS (with "
                       + o.token()
-                      + "): a logon that failed must end in DENIED or a failing HRESULT");
+                      + "): a logon that failed, or a token the token service calls closed, must"
+                      + " end in DENIED or a failing HRESULT");
             } else if (!host.tokens().isOpen(o.token())) {
               broken.add(
                   "while "

@@ -31,6 +31,9 @@ final class ServiceFaults implements PluginServices {
         "the password logon answers E_LOGON_FAILURE (as for a wrong password) and the credential"
             + " service SEC_E_LOGON_DENIED",
         "CredentialService, TokenService.logonUser with a password"),
+    TOKEN_CLOSED(
+        "the token service answers SEC_E_INVALID_HANDLE to queryToken, as for a closed token",
+        "TokenService.queryToken"),
     EVENT_LOG_FAILS("the event log answers E_FAIL", "EventLog.logEvent"),
     STATE_FAILS("the state service answers E_FAIL", "StateService");
 
@@ -110,7 +113,8 @@ final class ServiceFaults implements PluginServices {
 
       @Override
       public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
-        return host.queryToken(handle, token);
+        HResult f = fails(Fault.TOKEN_CLOSED, HResult.SEC_E_INVALID_HANDLE);
+        return f != null ? f : host.queryToken(handle, token);
       }
 
       @Override

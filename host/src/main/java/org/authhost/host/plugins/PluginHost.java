@@ -495,6 +495,7 @@ public final class PluginHost extends LifeCycle {
     if (plugin.isEnabled()) {
       return plugin.view();
     }
+    plugin.awaitDisableAfterFailure();
     plugin.clearError();
     plugin.starting(true);
     try {
@@ -852,7 +853,8 @@ public final class PluginHost extends LifeCycle {
   private void disableAfterFailure(HostedPlugin plugin, HResult reason) {
     plugin.heartbeat(null);
     if (plugin.instance() != null) {
-      guard.callQuietly(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable());
+      plugin.disablingAfterFailure(
+          guard.callQuietly(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()));
     }
   }
 

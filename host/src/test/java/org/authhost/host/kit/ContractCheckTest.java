@@ -364,4 +364,22 @@ class ContractCheckTest {
     assertBroken(report, Rule.LIFECYCLE, "InitializePlugin", "1000 ms");
     assertOutcome(report, Rule.TOKEN_OWNERSHIP, RuleResult.Outcome.NOT_EXERCISED);
   }
+
+  @Test
+  void aPluginThatHandsOutATokenTheTokenServiceCallsClosedBreaksTheServiceFailureRule()
+      throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("trusting", "org.authhost.testplugins.trusting.TrustingPlugin"), QUICK);
+
+    assertBroken(
+        report,
+        Rule.SERVICE_FAILURES,
+        "SEC_E_INVALID_HANDLE to queryToken",
+        "Authenticate answered SUCCESS");
+    // Its answers to a failed logon are right: only the closed token shows the bug.
+    assertFalse(
+        result(report, Rule.SERVICE_FAILURES).did().contains("E_FAIL to every logon, Authenticate"),
+        report.describe());
+  }
 }
