@@ -12,9 +12,8 @@ import java.nio.file.Path;
  * failures run. Here and not in each plug-in's module: the plug-ins build before the host, and the
  * kit is the host's code, so a test dependency of a plug-in on the kit would be a reactor cycle.
  *
- * <p>One test class per plug-in, each in a JVM of its own (surefire {@code reuseForks=false}), as
- * an author's build checks its one plug-in: checked after Anonymous and Basic in one JVM, Digest's
- * class loader was reported still reachable (alone it is collected); the cause is not found yet.
+ * <p>One test class per plug-in; they run in one JVM, one after the other, which is how the kit's
+ * unload check was found to need {@code Unloading.forgetLastRecordType}.
  */
 final class Builtins {
   static final String PASSWORD = "pw-alice-7";

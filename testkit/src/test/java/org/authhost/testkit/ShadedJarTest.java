@@ -57,6 +57,13 @@ class ShadedJarTest {
               .filter(n -> !n.startsWith("META-INF/"))
               .toList();
       assertEquals(List.of(), foreign, "classes outside org/authhost/**");
+      List<String> strayFiles =
+          jar.stream()
+              .map(ZipEntry::getName)
+              .filter(n -> !n.endsWith("/"))
+              .filter(n -> !n.startsWith("org/authhost/") && !n.startsWith("META-INF/"))
+              .toList();
+      assertEquals(List.of(), strayFiles, "files outside org/authhost/** and META-INF/");
       Set<String> libraries = new TreeSet<>();
       for (String n : classes) {
         if (n.startsWith(SHADED_PREFIX)) {

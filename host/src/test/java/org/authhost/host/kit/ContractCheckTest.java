@@ -382,4 +382,16 @@ class ContractCheckTest {
         result(report, Rule.SERVICE_FAILURES).did().contains("E_FAIL to every logon, Authenticate"),
         report.describe());
   }
+
+  @Test
+  void aPluginWhoseRecordsTheJdkRemembersIsStillUnloadable() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("recordy", "org.authhost.testplugins.recordy.RecordyPlugin"),
+            QUICK.withCleanupBudget(Duration.ofSeconds(5)));
+
+    // The JDK's record methods kept its record type (and so its loader) until the kit reset them.
+    assertOutcome(report, Rule.UNLOADABLE, RuleResult.Outcome.PASS);
+    assertOutcome(report, Rule.LIFECYCLE, RuleResult.Outcome.PASS);
+  }
 }
