@@ -105,7 +105,13 @@ public final class AuthHost extends ContainerLifeCycle {
    * token table), exactly as a running host would.
    */
   public static Injector services(HostConfig config) {
-    return Guice.createInjector(Stage.DEVELOPMENT, new HostModule(config));
+    return services(config, Modules.EMPTY_MODULE);
+  }
+
+  /** {@link #services(HostConfig)} with bindings replaced (the kit: its fault injection). */
+  public static Injector services(HostConfig config, Module overrides) {
+    return Guice.createInjector(
+        Stage.DEVELOPMENT, Modules.override(new HostModule(config)).with(overrides));
   }
 
   @Override

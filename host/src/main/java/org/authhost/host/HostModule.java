@@ -11,6 +11,8 @@ import org.authhost.host.accounts.PasswordVerifier;
 import org.authhost.host.accounts.StoreCredentials;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.events.EventLogStore;
+import org.authhost.host.plugins.ContainmentSetup;
+import org.authhost.host.plugins.PluginServices;
 import org.authhost.host.time.ExecutorScheduler;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
@@ -34,6 +36,8 @@ final class HostModule extends AbstractModule {
     bind(Scheduler.class).to(ExecutorScheduler.class);
     bind(PasswordCheck.class).to(PasswordVerifier.class);
     bind(CredentialService.class).to(StoreCredentials.class);
+    bind(PluginServices.class).toInstance(PluginServices.AS_THEY_ARE);
+    bind(ContainmentSetup.class).toInstance(ContainmentSetup.INSTALL);
   }
 
   @Provides

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-import org.authhost.host.kit.KitOptions;
-import org.authhost.host.kit.Rule;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -41,8 +39,33 @@ class PluginContractTest {
             .map(DynamicTest::getDisplayName)
             .toList();
 
-    assertEquals(Rule.values().length, names.size());
+    assertEquals(RuleId.values().length, names.size());
     assertTrue(names.get(0).startsWith("KIT-DESCRIPTOR: "), names.get(0));
+  }
+
+  @Test
+  void theAuthorsRuleIdsAreTheKitsRules() {
+    assertEquals(
+        java.util.Arrays.stream(org.authhost.host.kit.Rule.values()).map(Enum::name).toList(),
+        java.util.Arrays.stream(RuleId.values()).map(Enum::name).toList());
+    assertEquals("KIT-SERVICE-FAILURES", RuleId.SERVICE_FAILURES.id());
+  }
+
+  @Test
+  void aRuleNotExercisedIsAnAbortedDynamicTestNotAFailure() throws Throwable {
+    // Basic without credentials never reaches SUCCESS: the token rule did not run.
+    DynamicTest tokens =
+        PluginContract.rules(
+                builtin("authhost-plugin-basic.jar"), KitOptions.defaults().withBlobs(50))
+            .filter(t -> t.getDisplayName().startsWith("KIT-TOKEN-OWNERSHIP"))
+            .findFirst()
+            .orElseThrow();
+
+    org.opentest4j.TestAbortedException skipped =
+        assertThrows(
+            org.opentest4j.TestAbortedException.class, () -> tokens.getExecutable().execute());
+    assertTrue(
+        skipped.getMessage().contains("NOT EXERCISED: no SUCCESS reached"), skipped.getMessage());
   }
 
   @Test

@@ -4,39 +4,132 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
 /**
- * The artifact as an author gets it (run after the shade goal): the host's libraries live under
- * {@code org.authhost.testkit.shaded}, the API is not inside, and the kit works from the JAR alone
- * with the API beside it.
+ * The artifact as an author gets it (run after the shade goal): nothing in it can clash with an
+ * author's class path (every class is the kit's own or relocated under {@code
+ * org.authhost.testkit.shaded}, service files included), the API is not inside, the distribution's
+ * {@code sdk/} has it with a POM that stands alone, and the kit works from the JAR alone with the
+ * API beside it.
  */
 class ShadedJarTest {
   private static final Path SHADED = Path.of(System.getProperty("authhost.test.shadedJar"));
   private static final Path API = Path.of(System.getProperty("authhost.test.apiJar"));
+  private static final String SHADED_PREFIX = "org/authhost/testkit/shaded/";
+
+  /** The libraries relocated, by their original package: what the kit bundles. */
+  private static final Set<String> RELOCATED =
+      Set.of(
+          "com/google/",
+          "com/fasterxml/",
+          "io/netty/",
+          "org/slf4j/",
+          "picocli/",
+          "org/bouncycastle/",
+          "jakarta/inject/",
+          "org/aopalliance/",
+          "javax/annotation/",
+          "org/checkerframework/",
+          "net/bytebuddy/");
 
   @Test
-  void theHostsLibrariesAreRelocatedAndTheApiIsNotInside() throws Exception {
+  void everyClassIsTheKitsOwnOrRelocatedAndTheApiIsNotInside() throws Exception {
     try (JarFile jar = new JarFile(SHADED.toFile())) {
-      List<String> names = jar.stream().map(ZipEntry::getName).toList();
-      for (String library :
-          List.of(
-              "com/google/", "com/fasterxml/", "io/netty/", "ch/qos/", "org/slf4j/", "picocli/")) {
-        assertFalse(
-            names.stream().anyMatch(n -> n.startsWith(library)), library + " not relocated");
+      List<String> classes =
+          jar.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class")).toList();
+      List<String> foreign =
+          classes.stream()
+              .filter(n -> !n.startsWith("org/authhost/"))
+              .filter(n -> !n.startsWith("META-INF/"))
+              .toList();
+      assertEquals(List.of(), foreign, "classes outside org/authhost/**");
+      List<String> strayFiles =
+          jar.stream()
+              .map(ZipEntry::getName)
+              .filter(n -> !n.endsWith("/"))
+              .filter(n -> !n.startsWith("org/authhost/") && !n.startsWith("META-INF/"))
+              .toList();
+      assertEquals(List.of(), strayFiles, "files outside org/authhost/** and META-INF/");
+      Set<String> libraries = new TreeSet<>();
+      for (String n : classes) {
+        if (n.startsWith(SHADED_PREFIX)) {
+          String original = n.substring(SHADED_PREFIX.length());
+          RELOCATED.stream().filter(original::startsWith).forEach(libraries::add);
+          assertTrue(
+              RELOCATED.stream().anyMatch(original::startsWith),
+              n + " is relocated from a library this test does not list");
+        }
       }
-      assertTrue(
-          names.contains("org/authhost/testkit/shaded/com/google/inject/Guice.class"), "Guice");
-      assertTrue(names.contains("org/authhost/host/kit/ContractCheck.class"));
-      assertTrue(names.contains("org/authhost/testkit/PluginContract.class"));
-      assertFalse(names.stream().anyMatch(n -> n.startsWith("org/authhost/api/")), "the API");
+      // Byte Buddy (the containment code's) was once bundled as it was.
+      assertTrue(libraries.contains("net/bytebuddy/"), libraries.toString());
+      assertTrue(libraries.contains("com/google/"), libraries.toString());
+      assertTrue(classes.contains(SHADED_PREFIX + "com/google/inject/Guice.class"), "Guice");
+      assertTrue(classes.contains("org/authhost/host/kit/ContractCheck.class"));
+      assertTrue(classes.contains("org/authhost/testkit/PluginContract.class"));
+      assertFalse(classes.stream().anyMatch(n -> n.startsWith("org/authhost/api/")), "the API");
     }
+  }
+
+  @Test
+  void serviceFilesNameOnlyRelocatedOrOwnClasses() throws Exception {
+    try (JarFile jar = new JarFile(SHADED.toFile())) {
+      List<JarEntry> services =
+          jar.stream()
+              .filter(e -> e.getName().startsWith("META-INF/services/") && !e.isDirectory())
+              .toList();
+      assertFalse(services.isEmpty(), "the bundled libraries declare services");
+      for (JarEntry e : services) {
+        String service = e.getName().substring("META-INF/services/".length());
+        assertTrue(ownOrRelocated(service), "service file " + e.getName());
+        for (String line : lines(jar, e)) {
+          assertTrue(ownOrRelocated(line), e.getName() + " names " + line);
+        }
+      }
+    }
+  }
+
+  private static boolean ownOrRelocated(String className) {
+    return className.startsWith("org.authhost.") || className.startsWith("java.");
+  }
+
+  private static List<String> lines(JarFile jar, JarEntry e) throws IOException {
+    try (InputStream in = jar.getInputStream(e)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .map(l -> l.replaceAll("#.*", "").trim())
+          .filter(l -> !l.isEmpty())
+          .toList();
+    }
+  }
+
+  @Test
+  void theDistributionsSdkShipsTheKitWithAPomThatStandsAlone() throws Exception {
+    Path sdk = Path.of(System.getProperty("authhost.test.sdk"));
+    assertEquals(
+        Files.size(SHADED), Files.size(sdk.resolve("authhost-testkit.jar")), "the shaded JAR");
+    String pom = Files.readString(sdk.resolve("authhost-testkit.pom"));
+    assertFalse(pom.contains("<parent>"), pom);
+    assertFalse(pom.contains("@VERSION@"), pom);
+    assertTrue(pom.contains("<artifactId>authhost-api</artifactId>"), pom);
+    assertEquals(2, pom.split("<dependency>").length - 1, "the API and JUnit's API only: " + pom);
+    String install = Files.readString(sdk.resolve("install.sh"));
+    assertTrue(install.contains("-DpomFile=\"$sdk/authhost-testkit.pom\""), install);
+    assertTrue(install.contains("-DpomFile=\"$sdk/authhost-api.pom\""), install);
+    assertTrue(Files.isExecutable(sdk.resolve("install.sh")));
   }
 
   @Test
@@ -48,8 +141,8 @@ class ShadedJarTest {
         new URLClassLoader(
             new URL[] {SHADED.toUri().toURL(), API.toUri().toURL()},
             ClassLoader.getPlatformClassLoader())) {
-      Class<?> check = alone.loadClass("org.authhost.host.kit.ContractCheck");
-      Class<?> options = alone.loadClass("org.authhost.host.kit.KitOptions");
+      Class<?> contract = alone.loadClass("org.authhost.testkit.PluginContract");
+      Class<?> options = alone.loadClass("org.authhost.testkit.KitOptions");
       Object defaults = options.getMethod("defaults").invoke(null);
       Object quick =
           options
@@ -58,7 +151,7 @@ class ShadedJarTest {
                   options.getMethod("withBlobs", int.class).invoke(defaults, 200),
                   "account",
                   "Guest");
-      Object report = check.getMethod("run", Path.class, options).invoke(null, plugin, quick);
+      Object report = contract.getMethod("check", Path.class, options).invoke(null, plugin, quick);
 
       assertEquals(
           true,

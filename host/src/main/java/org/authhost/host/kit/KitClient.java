@@ -10,12 +10,14 @@ import org.authhost.api.UserContext;
 /**
  * The client the kit plays: one HTTP request for a file on a loopback connection, a new connection
  * per exchange. These contexts are the edge the kit stands at, where a real host has its HTTP
- * front.
+ * front. The host's own tests of plug-in calls use the same ones (one set of fakes), which is why
+ * this internal class is public.
  */
-final class KitClient {
+public final class KitClient {
   private KitClient() {}
 
-  static UserContext user(long connectionId) {
+  /** The user context of the client on connection {@code connectionId}. */
+  public static UserContext user(long connectionId) {
     return new UserContext() {
       private volatile String name;
 
@@ -56,7 +58,7 @@ final class KitClient {
     };
   }
 
-  static final PresentationContext PRESENTATION =
+  public static final PresentationContext PRESENTATION =
       new PresentationContext() {
         @Override
         public String publishingPoint() {
@@ -69,7 +71,7 @@ final class KitClient {
         }
       };
 
-  static final CommandContext COMMAND =
+  public static final CommandContext COMMAND =
       new CommandContext() {
         @Override
         public String method() {

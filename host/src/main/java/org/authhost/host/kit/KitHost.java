@@ -14,9 +14,12 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.containment.Containment;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.plugins.ContainmentSetup;
 import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.plugins.PluginServices;
 import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 
@@ -30,9 +33,11 @@ final class KitHost implements AutoCloseable {
   private final EventLogStore events;
   private final TokenTable tokens;
   private final LifeCycle scheduler;
+  private final ServiceFaults faults;
 
-  private KitHost(Path root, Injector services) {
+  private KitHost(Path root, Injector services, ServiceFaults faults) {
     this.root = root;
+    this.faults = faults;
     this.plugins = services.getInstance(PluginHost.class);
     this.events = services.getInstance(EventLogStore.class);
     this.tokens = services.getInstance(TokenTable.class);
@@ -48,12 +53,19 @@ final class KitHost implements AutoCloseable {
       Files.copy(jar, pluginFolder.resolve(jar.getFileName()));
       Files.writeString(config.resolve(ConfigLoader.FILE_NAME), hostJson(pluginId, options));
       HostConfig hostConfig = ConfigLoader.load(config);
-      Injector services = AuthHost.services(hostConfig);
+      ServiceFaults faults = new ServiceFaults();
+      Injector services =
+          AuthHost.services(
+              hostConfig,
+              binder -> {
+                binder.bind(PluginServices.class).toInstance(faults);
+                binder.bind(ContainmentSetup.class).toInstance(KitHost::noContainment);
+              });
       AccountStore accounts = services.getInstance(AccountStore.class);
       for (Map.Entry<String, String> a : options.accounts().entrySet()) {
         accounts.addUser(a.getKey(), "", List.of(), a.getValue().toCharArray());
       }
-      return new KitHost(root, services);
+      return new KitHost(root, services, faults);
     } catch (Exception | Error e) {
       deleteTree(root);
       throw e;
@@ -80,6 +92,18 @@ final class KitHost implements AutoCloseable {
     return json.writerWithDefaultPrettyPrinter().writeValueAsString(host);
   }
 
+  /**
+   * The kit runs in a plug-in author's test JVM (or the command line's): it does not attach the
+   * containment agent there and rewrite that JVM's JDK classes, so a plug-in that calls {@code
+   * System.exit} or reflects into the host is caught only by a host started with the launcher.
+   */
+  private static Containment.Status noContainment() {
+    return new Containment.Status(
+        false,
+        "the contract kit does not install the containment agent in the JVM it runs in (a host"
+            + " started with the authhost launcher does)");
+  }
+
   /** Loads the plug-in: constructor, InitializePlugin, EnablePlugin, as a host starts. */
   void start() throws Exception {
     if (scheduler != null) {
@@ -98,6 +122,11 @@ final class KitHost implements AutoCloseable {
 
   TokenTable tokens() {
     return tokens;
+  }
+
+  /** The host services as the plug-in meets them, failing on demand. */
+  ServiceFaults faults() {
+    return faults;
   }
 
   /** DisablePlugin, ShutdownPlugin and unload, as a host stops; the event log stays readable. */

@@ -2,6 +2,7 @@ package org.authhost.host.kit;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -91,6 +92,15 @@ public record KitOptions(
         accounts,
         protocolClient,
         cleanupBudget);
+  }
+
+  /**
+   * A client that sends {@code legs} in order, whatever the challenge (leg 0 first), and nothing
+   * after the last: for protocols whose successful exchange does not depend on the challenge.
+   */
+  public KitOptions withResponses(List<byte[]> legs) {
+    List<byte[]> copy = legs.stream().map(byte[]::clone).toList();
+    return withClient((leg, challenge) -> leg < copy.size() ? copy.get(leg).clone() : null);
   }
 
   public KitOptions withCleanupBudget(Duration budget) {

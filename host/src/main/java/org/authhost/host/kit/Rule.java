@@ -42,6 +42,14 @@ public enum Rule {
           + " a hang or ERROR",
       "IWMSAuthenticationContext::Authenticate ms746178 (ResponseBlob is client data);"
           + " WMS_AUTHENTICATION_RESULT ms756023"),
+  SERVICE_FAILURES(
+      "KIT-SERVICE-FAILURES",
+      "with a host service failing under it (token service E_FAIL, credential service"
+          + " SEC_E_LOGON_DENIED, a closed token, event log or state service E_FAIL) Authenticate"
+          + " answers DENIED or"
+          + " a failing HRESULT, never an exception, never SUCCESS without a live token",
+      "IWMSAuthenticationContext::Authenticate ms746178; SSPI AcceptSecurityContext (a failed"
+          + " logon is a SEC_E_* status, SEC_E_LOGON_DENIED); IWMSEventLog::LogEvent ms747272"),
   NO_LEFTOVERS(
       "KIT-NO-LEFTOVERS",
       "no thread or timer of the plug-in left running after ShutdownPlugin",

@@ -4,25 +4,59 @@ package org.authhost.host.kit;
  * The verdict on one rule.
  *
  * @param ruleId the rule's stable id, e.g. {@code KIT-CALLBACK-ONCE}
- * @param passed whether the plug-in kept the rule
+ * @param outcome kept, broken, or not exercised
  * @param did what the plug-in did: on a failure the breach (the call, what it answered, what the
- *     host recorded); on a pass what was checked
+ *     host recorded); on a pass what was checked; when not exercised, what the kit would have
+ *     needed to exercise it
  * @param reference the WMS or SSPI document the rule comes from
  */
-public record RuleResult(String ruleId, boolean passed, String did, String reference) {
+public record RuleResult(String ruleId, Outcome outcome, String did, String reference) {
+
+  /** The three verdicts; only {@link #FAIL} fails a check. */
+  public enum Outcome {
+    /** The rule's paths ran and the plug-in kept it. */
+    PASS,
+    /** The plug-in broke the rule. */
+    FAIL,
+    /**
+     * The plug-in's paths for this rule never ran (no SUCCESS reached, no failing HRESULT returned,
+     * an earlier rule failed, not an authentication plug-in): neither kept nor broken. Not a
+     * failure; {@link RuleResult#did()} says what would have been needed.
+     */
+    NOT_EXERCISED
+  }
 
   static RuleResult pass(Rule rule, String checked) {
-    return new RuleResult(rule.id(), true, checked, rule.reference());
+    return new RuleResult(rule.id(), Outcome.PASS, checked, rule.reference());
   }
 
   static RuleResult fail(Rule rule, String did) {
-    return new RuleResult(rule.id(), false, did, rule.reference());
+    return new RuleResult(rule.id(), Outcome.FAIL, did, rule.reference());
   }
 
-  /** {@code PASS KIT-X: ...} or {@code FAIL KIT-X: ... (breaks: ...)}. */
+  static RuleResult notExercised(Rule rule, String needed) {
+    return new RuleResult(rule.id(), Outcome.NOT_EXERCISED, needed, rule.reference());
+  }
+
+  /** Whether the rule's paths ran and the plug-in kept it. */
+  public boolean passed() {
+    return outcome == Outcome.PASS;
+  }
+
+  /** Whether the plug-in broke the rule. */
+  public boolean failed() {
+    return outcome == Outcome.FAIL;
+  }
+
+  /**
+   * {@code PASS KIT-X: ...}, {@code FAIL KIT-X: ... (breaks: ...)} or {@code SKIP KIT-X: NOT
+   * EXERCISED: ...}.
+   */
   public String describe() {
-    return passed
-        ? "PASS " + ruleId + ": " + did
-        : "FAIL " + ruleId + ": " + did + "\n     breaks: " + reference;
+    return switch (outcome) {
+      case PASS -> "PASS " + ruleId + ": " + did;
+      case FAIL -> "FAIL " + ruleId + ": " + did + "\n     breaks: " + reference;
+      case NOT_EXERCISED -> "SKIP " + ruleId + ": NOT EXERCISED: " + did;
+    };
   }
 }

@@ -1,7 +1,11 @@
 package org.authhost.host.kit;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
+import java.lang.runtime.ObjectMethods;
 
 /**
  * Whether a class loader can be collected: the garbage collector is asked again and again until the
@@ -11,6 +15,10 @@ import java.lang.ref.WeakReference;
  */
 final class Unloading {
   private final WeakReference<ClassLoader> loader;
+
+  /** A record of the kit's own, for {@link #forgetLastRecordType}. */
+  private record Flush(String name) {}
+
   private final ReferenceQueue<ClassLoader> cleared = new ReferenceQueue<>();
 
   Unloading(ClassLoader loader) {
@@ -22,6 +30,7 @@ final class Unloading {
    *     deadline} ({@link System#nanoTime()})
    */
   int awaitCollected(long deadline) throws InterruptedException {
+    forgetLastRecordType();
     int tries = 0;
     while (true) {
       if (loader.refersTo(null)) {
@@ -40,6 +49,44 @@ final class Unloading {
       if (cleared.remove(200) != null) {
         return tries;
       }
+    }
+  }
+
+  /**
+   * The JDK 17 record methods ({@code java.lang.runtime.ObjectMethods}) keep, in the one-entry
+   * {@code asType} cache of their shared equals, hashCode and toString handles, the type of the
+   * last record component they adapted to: a record of the plug-in's (the Digest plug-in's nonce
+   * id) stays reachable through a class of the JDK, and with it the plug-in's class loader, until
+   * some other record is linked (a heap dump showed the path). Linking the three methods of a
+   * record of the kit's own puts a JDK type there instead.
+   */
+  private static void forgetLastRecordType() {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      MethodHandle getter = lookup.findGetter(Flush.class, "name", String.class);
+      ObjectMethods.bootstrap(
+          lookup,
+          "equals",
+          MethodType.methodType(boolean.class, Flush.class, Object.class),
+          Flush.class,
+          "name",
+          getter);
+      ObjectMethods.bootstrap(
+          lookup,
+          "hashCode",
+          MethodType.methodType(int.class, Flush.class),
+          Flush.class,
+          "name",
+          getter);
+      ObjectMethods.bootstrap(
+          lookup,
+          "toString",
+          MethodType.methodType(String.class, Flush.class),
+          Flush.class,
+          "name",
+          getter);
+    } catch (Throwable e) {
+      // Only a cache of the JDK's is not reset; the check still runs, and may say more.
     }
   }
 }

@@ -38,6 +38,7 @@ final class HostServerContext implements ServerContext {
   private final StateService state;
   private final PluginGuard guard;
   private final PluginFailures failures;
+  private final PluginServices passage;
   private volatile boolean shuttingDown;
 
   @Inject
@@ -49,7 +50,9 @@ final class HostServerContext implements ServerContext {
       HostClock clock,
       LocalStateService state,
       PluginGuard guard,
-      PluginFailures failures) {
+      PluginFailures failures,
+      PluginServices passage) {
+    this.passage = passage;
     this.guard = guard;
     this.failures = failures;
     this.serverName = config.serverName();
@@ -69,10 +72,10 @@ final class HostServerContext implements ServerContext {
         new GatedServices(
             new ServiceGate(plugin, guard, failures, this::isShuttingDown),
             plugin.namedValues(),
-            table.serviceFor(pluginId),
-            credentials,
-            eventLog);
-    StateService ownState = new PluginState(state, pluginId);
+            passage.tokens(pluginId, table.serviceFor(pluginId)),
+            credentials == null ? null : passage.credentials(pluginId, credentials),
+            passage.eventLog(pluginId, eventLog));
+    StateService ownState = passage.state(pluginId, new PluginState(state, pluginId));
     HostServerContext server = this;
     return new ServerContext() {
       @Override

@@ -50,6 +50,9 @@ final class HostedPlugin {
   private Scheduled heartbeat;
   private volatile CompletableFuture<HResult> heartbeatInFlight;
 
+  /** The DisablePlugin the host sent after the last failure, or null. */
+  private volatile CompletableFuture<HResult> disableAfterFailure;
+
   /** Counts the guard's refusals, so that a call can tell whether one was made while it ran. */
   private final AtomicInteger refusals = new AtomicInteger();
 
@@ -288,6 +291,22 @@ final class HostedPlugin {
 
   void heartbeatStarted(CompletableFuture<HResult> call) {
     heartbeatInFlight = call;
+  }
+
+  void disablingAfterFailure(CompletableFuture<HResult> call) {
+    disableAfterFailure = call;
+  }
+
+  /**
+   * Returns once the DisablePlugin the host sent after a failure has returned (it runs under the
+   * guard's time limit): enabling the plug-in before it would let it arrive after EnablePlugin and
+   * disable the plug-in the host believes enabled.
+   */
+  void awaitDisableAfterFailure() {
+    CompletableFuture<HResult> pending = disableAfterFailure;
+    if (pending != null) {
+      pending.join();
+    }
   }
 
   /** The last OnHeartbeat call, or null. */

@@ -65,6 +65,7 @@ public final class PluginHost extends LifeCycle {
   private final HostEvents events;
   private final TokenTable tokens;
   private final Scheduler scheduler;
+  private final ContainmentSetup containmentSetup;
 
   /** Replaced whole at start and stop, so readers on the request path never take a lock. */
   private volatile Map<String, HostedPlugin> plugins = Map.of();
@@ -85,7 +86,9 @@ public final class PluginHost extends LifeCycle {
       HostServerContext server,
       HostEvents events,
       TokenTable tokens,
-      Scheduler scheduler) {
+      Scheduler scheduler,
+      ContainmentSetup containmentSetup) {
+    this.containmentSetup = containmentSetup;
     this.config = config;
     this.guard = guard;
     this.failures = failures;
@@ -100,7 +103,7 @@ public final class PluginHost extends LifeCycle {
   @Override
   protected synchronized void doStart() throws Exception {
     // Before the first plug-in class exists.
-    Containment.Status containment = Containment.install();
+    Containment.Status containment = containmentSetup.install();
     if (containment.active()) {
       log.info("containment guard on: {}", containment.detail());
     } else {
@@ -492,6 +495,7 @@ public final class PluginHost extends LifeCycle {
     if (plugin.isEnabled()) {
       return plugin.view();
     }
+    plugin.awaitDisableAfterFailure();
     plugin.clearError();
     plugin.starting(true);
     try {
@@ -526,6 +530,32 @@ public final class PluginHost extends LifeCycle {
         HResult.S_OK,
         "plug-in '" + id + "' disabled by the operator");
     return plugin.view();
+  }
+
+  /** The life-cycle calls the contract kit makes straight to a plug-in. */
+  public enum DirectCall {
+    ENABLE_PLUGIN,
+    DISABLE_PLUGIN
+  }
+
+  /**
+   * For the contract kit: {@code EnablePlugin} or {@code DisablePlugin} straight to the plug-in,
+   * under the guard's time limit and failure handling but past the host's own bookkeeping, which
+   * never sends a second {@code DisablePlugin} to a disabled plug-in and so would hide whether the
+   * plug-in itself takes one (WMS may call it again). The host's view of the plug-in's state is
+   * left as it was; the kit ends with the plug-in enabled, as the host believes it is.
+   */
+  public HResult callDirectly(String id, DirectCall call) {
+    HostedPlugin plugin = require(id);
+    return switch (call) {
+      case ENABLE_PLUGIN ->
+          guard
+              .callAsync(
+                  plugin, "EnablePlugin", () -> plugin.instance().enable(new Out<>(Duration.ZERO)))
+              .join();
+      case DISABLE_PLUGIN ->
+          guard.callAsync(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()).join();
+    };
   }
 
   private HostedPlugin require(String id) {
@@ -824,7 +854,8 @@ public final class PluginHost extends LifeCycle {
   private void disableAfterFailure(HostedPlugin plugin, HResult reason) {
     plugin.heartbeat(null);
     if (plugin.instance() != null) {
-      guard.callQuietly(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable());
+      plugin.disablingAfterFailure(
+          guard.callQuietly(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()));
     }
   }
 

@@ -46,9 +46,28 @@ class PluginCheckCommandTest {
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
     for (Rule rule : Rule.values()) {
-      assertTrue(run.out().contains("PASS " + rule.id() + ": "), run.out());
+      assertTrue(
+          run.out().contains("PASS " + rule.id() + ": ")
+              || run.out().contains("SKIP " + rule.id() + ": NOT EXERCISED: "),
+          run.out());
     }
-    assertTrue(run.out().contains("all 9 rules passed"), run.out());
+    assertTrue(run.out().contains("PASS KIT-SERVICE-FAILURES: "), run.out());
+  }
+
+  @Test
+  void aRuleNotExercisedIsShownAsSkippedWithWhatItNeedsAndExitsZero() throws Exception {
+    Path jar =
+        PluginJar.of("wellbehaved", "org.authhost.testplugins.wellbehaved.WellBehavedPlugin")
+            .writeTo(dir, "wellbehaved.jar");
+
+    Run run = check(jar.toString(), "--blobs", "50");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(
+        run.out().contains("SKIP KIT-TOKEN-OWNERSHIP: NOT EXERCISED: no SUCCESS reached"),
+        run.out());
+    assertTrue(run.out().contains("--response"), run.out());
+    assertTrue(run.out().contains("not exercised (not a failure)"), run.out());
   }
 
   @Test

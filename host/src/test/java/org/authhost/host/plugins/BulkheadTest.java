@@ -23,6 +23,7 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
+import org.authhost.host.kit.KitClient;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,8 +84,7 @@ class BulkheadTest extends HostTestBase {
   private CompletableFuture<AuthenticationOutcome> authenticateLater(String pluginId) {
     return host.plugins()
         .session(pluginId)
-        .authenticate(
-            new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION, ClientContexts.COMMAND);
+        .authenticate(new byte[0], KitClient.user(1), KitClient.PRESENTATION, KitClient.COMMAND);
   }
 
   private CallWatchdog watchdog() {

@@ -3,6 +3,7 @@ package org.authhost.host.plugins;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
+import org.authhost.host.kit.KitClient;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.TestHosts;
@@ -40,8 +41,7 @@ abstract class HostTestBase {
   AuthenticationOutcome authenticate(String pluginId) throws Exception {
     AuthenticationSession session = host.plugins().openSession(pluginId).get(5, TimeUnit.SECONDS);
     return session
-        .authenticate(
-            new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION, ClientContexts.COMMAND)
+        .authenticate(new byte[0], KitClient.user(1), KitClient.PRESENTATION, KitClient.COMMAND)
         .get(5, TimeUnit.SECONDS);
   }
 }

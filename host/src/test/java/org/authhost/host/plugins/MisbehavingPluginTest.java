@@ -27,6 +27,7 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
+import org.authhost.host.kit.KitClient;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,8 +72,7 @@ class MisbehavingPluginTest extends HostTestBase {
   private CompletableFuture<AuthenticationOutcome> authenticateLater(String pluginId) {
     return host.plugins()
         .session(pluginId)
-        .authenticate(
-            new byte[0], ClientContexts.USER, ClientContexts.PRESENTATION, ClientContexts.COMMAND);
+        .authenticate(new byte[0], KitClient.user(1), KitClient.PRESENTATION, KitClient.COMMAND);
   }
 
   private CallWatchdog watchdog() {
@@ -384,11 +384,7 @@ class MisbehavingPluginTest extends HostTestBase {
 
     AuthenticationOutcome outcome =
         session
-            .authenticate(
-                new byte[0],
-                ClientContexts.USER,
-                ClientContexts.PRESENTATION,
-                ClientContexts.COMMAND)
+            .authenticate(new byte[0], KitClient.user(1), KitClient.PRESENTATION, KitClient.COMMAND)
             .get(5, TimeUnit.SECONDS);
 
     assertEquals(AuthenticationResult.SUCCESS, outcome.result());

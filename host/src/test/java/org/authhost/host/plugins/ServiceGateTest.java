@@ -23,6 +23,7 @@ import org.authhost.host.Main;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
+import org.authhost.host.kit.KitClient;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
@@ -160,11 +161,7 @@ class ServiceGateTest extends HostTestBase {
     AuthenticationSession session = host.plugins().openSession("probe").get(5, TimeUnit.SECONDS);
     AuthenticationOutcome outcome =
         session
-            .authenticate(
-                new byte[0],
-                ClientContexts.USER,
-                ClientContexts.PRESENTATION,
-                ClientContexts.COMMAND)
+            .authenticate(new byte[0], KitClient.user(1), KitClient.PRESENTATION, KitClient.COMMAND)
             .get(5, TimeUnit.SECONDS);
     assertEquals(AuthenticationResult.SUCCESS, outcome.result());
     assertTrue(host.tokens().isOpen(outcome.token()));
