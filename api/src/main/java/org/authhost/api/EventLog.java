@@ -4,9 +4,9 @@ package org.authhost.api;
  * The host's durable event log, as a plug-in writes to it.
  *
  * <p>WMS counterpart: {@code IWMSEventLog}, obtained from the server context. A failure of {@link
- * BasicPlugin#initialize} or {@link BasicPlugin#enable} is not logged by the plug-in: it returns the
- * code (or throws {@link PluginException}) and the host logs it once; warnings and information may
- * be logged at any time. After logging an error yourself, return {@link
+ * BasicPlugin#initialize} or {@link BasicPlugin#enable} is not logged by the plug-in: it returns
+ * the code (or throws {@link PluginException}) and the host logs it once; warnings and information
+ * may be logged at any time. After logging an error yourself, return {@link
  * HResult#NS_E_PLUGIN_ERROR_REPORTED} from the failing method so that the host does not log it a
  * second time.
  */

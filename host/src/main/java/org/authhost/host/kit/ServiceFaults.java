@@ -1,7 +1,6 @@
 package org.authhost.host.kit;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.AccessToken;
 import org.authhost.api.CredentialService;
@@ -10,6 +9,7 @@ import org.authhost.api.EventLog;
 import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
+import org.authhost.api.PrincipalLogon;
 import org.authhost.api.StateService;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
@@ -101,14 +101,9 @@ final class ServiceFaults implements PluginServices {
 
       @Override
       public HResult logonPrincipal(
-          String principal,
-          List<String> localGroups,
-          String authenticationPackage,
-          Out<TokenHandle> token) {
+          PrincipalLogon logon, String authenticationPackage, Out<TokenHandle> token) {
         HResult f = fails(Fault.TOKENS_FAIL, HResult.E_FAIL);
-        return f != null
-            ? f
-            : host.logonPrincipal(principal, localGroups, authenticationPackage, token);
+        return f != null ? f : host.logonPrincipal(logon, authenticationPackage, token);
       }
 
       @Override
