@@ -1,4 +1,4 @@
-package org.authhost.host;
+package org.authhost.distribution;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -9,8 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +26,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.authhost.host.testing.RawHttpConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The distribution as an operator gets it, after {@code package}: the build's folder {@code
- * target/authhost/} and its tarball, unpacked elsewhere and run through a link from an unrelated
- * working folder, with nothing of the checkout in reach but what the distribution holds.
+ * host/target/authhost/} and its tarball, unpacked elsewhere and run through a link from an
+ * unrelated working folder, with nothing of the checkout in reach but what the distribution holds.
  */
 class DistributionIT {
   private static final long BOUND_SECONDS = 90;
@@ -46,7 +50,7 @@ class DistributionIT {
   }
 
   private static Path dist() {
-    return Path.of(System.getProperty("authhost.test.dist", "target/authhost"));
+    return Path.of(System.getProperty("authhost.test.dist", "../host/target/authhost"));
   }
 
   private static Path checkout() {
@@ -156,15 +160,18 @@ class DistributionIT {
     // The data folder is the distribution's var/ ("dataDirectory": "../var"), beside lib/.
     Files.createDirectories(home.resolve("var/media"));
     Files.writeString(home.resolve("var/media/hello.txt"), "hello\n");
-    try (RawHttpConnection http = new RawHttpConnection("127.0.0.1", port)) {
-      RawHttpConnection.Response slash = http.get("/", null);
-      assertEquals(404, slash.status());
-      assertEquals("no publishing point here", slash.bodyText().strip());
-      RawHttpConnection.Response vod = http.get("/vod/hello.txt", null);
-      assertEquals(200, vod.status(), vod.bodyText());
-      assertEquals("hello\n", vod.bodyText());
-      assertEquals(401, http.get("/private/hello.txt", null).status());
-    }
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(BOUND_SECONDS))
+            .build();
+    HttpResponse<String> slash = get(http, port, "/");
+    assertEquals(404, slash.statusCode());
+    assertEquals("no publishing point here", slash.body().strip());
+    HttpResponse<String> vod = get(http, port, "/vod/hello.txt");
+    assertEquals(200, vod.statusCode(), vod.body());
+    assertEquals("hello\n", vod.body());
+    assertEquals(401, get(http, port, "/private/hello.txt").statusCode());
     assertTrue(Files.isRegularFile(home.resolve("var/accounts.json")));
 
     Ran plugins = run(elsewhere, env, link.toString(), "plugins");
@@ -208,6 +215,14 @@ class DistributionIT {
     assertTrue(
         plugins.err().stream().anyMatch(l -> l.contains("for configuration " + config + " (")),
         plugins.toString());
+  }
+
+  private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(BOUND_SECONDS))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static Path javaHome() {
