@@ -118,7 +118,8 @@ class DistributionIT {
     run(root, Map.of(), "tar", "-xzf", tarball().toString(), "-C", unpacked.toString());
     Path home;
     try (Stream<Path> list = Files.list(unpacked)) {
-      home = list.findFirst().orElseThrow();
+      // Real: the launcher names its folder by its physical path (cd -P).
+      home = list.findFirst().orElseThrow().toRealPath();
     }
     // A relative link in a folder of links, as /usr/local/bin/authhost would be.
     Path links = Files.createDirectories(root.resolve("usr/bin"));
