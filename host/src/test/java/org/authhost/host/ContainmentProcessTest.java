@@ -79,9 +79,11 @@ class ContainmentProcessTest {
 
   @Test
   void theLaunchersAgentKeepsAHostProcessAliveWhenAPluginCallsSystemExit() throws Exception {
-    // The launcher names the agent JAR the build puts in the distribution; this test uses that JAR.
+    // The launcher (the distribution's bin/authhost) names the agent JAR the build puts in the
+    // distribution; this test uses that JAR.
     String launcher =
-        Files.readString(Path.of(System.getProperty("authhost.test.launcher", "../authhost")));
+        Files.readString(
+            Path.of(System.getProperty("authhost.test.launcher", "src/dist/bin/authhost")));
     assertTrue(
         launcher.contains("-javaagent:$DIST/lib/" + TestHosts.agentJar().getFileName()), launcher);
     assertTrue(Files.isRegularFile(TestHosts.agentJar()), TestHosts.agentJar().toString());
