@@ -1,0 +1,93 @@
+package org.authhost.host.integrations;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.authhost.host.AuthHost;
+import org.authhost.host.Main;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
+
+/**
+ * A real host behind the streaming servers of a test: the distribution's plug-in JARs in its
+ * plug-in folder, accounts made as an operator makes them, and its audit to read.
+ */
+final class StreamingHost {
+  private final Path config;
+  private final AuthHost host;
+
+  private StreamingHost(Path config, AuthHost host) {
+    this.config = config;
+    this.host = host;
+  }
+
+  /**
+   * Starts a host in {@code root} with {@code hostJson} ({@code root/config/host.json}), the
+   * built-in plug-ins {@code pluginJars} and the accounts {@code accounts} (name, password pairs),
+   * which exist before the host starts so that its ACLs can name them.
+   */
+  static StreamingHost start(
+      Path root, String hostJson, List<String> pluginJars, String... accounts) throws Exception {
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    for (String jar : pluginJars) {
+      Files.copy(PluginJar.builtinPlugin(jar), plugins.resolve(jar));
+    }
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(config.resolve("host.json"), hostJson);
+    for (int i = 0; i + 1 < accounts.length; i += 2) {
+      TestHosts.addAccount(config, accounts[i], accounts[i + 1]);
+    }
+    AuthHost host = AuthHost.create(ConfigLoader.load(config));
+    host.start();
+    return new StreamingHost(config, host);
+  }
+
+  int port() {
+    return host.http().plainPort();
+  }
+
+  /** {@code authhost accounts disable NAME}, as an operator types it while the host runs. */
+  void disable(String account) {
+    int rc =
+        Main.commandLine().execute("accounts", "disable", account, "--config", config.toString());
+    if (rc != 0) {
+      throw new IllegalStateException("accounts disable " + account + " exited with " + rc);
+    }
+  }
+
+  List<EventRecord> audit() {
+    return host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT));
+  }
+
+  /** The audit events whose text holds every one of {@code parts}. */
+  List<String> audited(String... parts) {
+    Predicate<String> all = t -> List.of(parts).stream().allMatch(t::contains);
+    return audit().stream().map(EventRecord::text).filter(all).toList();
+  }
+
+  /** Waits, at most {@code bound}, for an audit event holding every one of {@code parts}. */
+  List<String> awaitAudited(Duration bound, String... parts) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (true) {
+      List<String> found = audited(parts);
+      if (!found.isEmpty() || System.nanoTime() > deadline) {
+        return found;
+      }
+      Thread.sleep(20); // a poll interval: the event is what is waited for
+    }
+  }
+
+  AuthHost host() {
+    return host;
+  }
+
+  void stop() throws Exception {
+    host.stop();
+  }
+}
