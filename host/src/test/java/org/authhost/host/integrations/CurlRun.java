@@ -12,10 +12,11 @@ import org.authhost.host.testing.BoundedProcess;
 import org.authhost.host.testing.StreamingTools;
 
 /**
- * One curl run as a client types it: the final status, the body, and what curl sent and received
- * ({@code -v}), so a test can count the challenges that reached the client.
+ * One curl run as a client types it: the status of each transfer (the last is {@link #status()}),
+ * the first transfer's body, and what curl sent and received ({@code -v}), so a test can count the
+ * challenges that reached the client.
  */
-record CurlRun(int status, String body, String verbose) {
+record CurlRun(List<Integer> statuses, String body, String verbose) {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   static CurlRun run(Path dir, String... args) throws Exception {
@@ -40,13 +41,19 @@ record CurlRun(int status, String body, String verbose) {
                 "--stderr",
                 trace.toString(),
                 "-w",
-                "%{http_code}"));
+                "%{http_code}\n"));
     command.addAll(List.of(args));
     BoundedProcess.Exit exit = BoundedProcess.run(dir, env, BOUND, command);
     String verbose = Files.readString(trace);
     assertEquals(0, exit.status(), String.join(" ", command) + "\n" + exit.output() + verbose);
-    String out = exit.output().strip();
-    return new CurlRun(Integer.parseInt(out), Files.readString(body), verbose);
+    List<Integer> statuses =
+        exit.output().lines().map(String::strip).map(Integer::valueOf).toList();
+    return new CurlRun(statuses, Files.readString(body), verbose);
+  }
+
+  /** The status of the last transfer. */
+  int status() {
+    return statuses.get(statuses.size() - 1);
   }
 
   /** The request headers curl sent that start with {@code prefix}, in order. */

@@ -207,6 +207,18 @@ class NginxRtmpTest {
   }
 
   @Test
+  void aPlayerWithAWrongPasswordIsRefused() throws Exception {
+    try (BoundedProcess player = play(url("cam6", "bob", "wrong"), 10)) {
+      BoundedProcess.Exit refused = player.awaitExit(Duration.ofSeconds(LONG_SECONDS));
+      assertNotEquals(0, refused.status(), context(refused));
+    }
+    assertFalse(
+        host.awaitAudited(Duration.ofSeconds(5), "logon failed", "request=\"play /live/cam6\"")
+            .isEmpty(),
+        host.audited("cam6").toString());
+  }
+
+  @Test
   void aDisabledAccountIsRefusedAgain() throws Exception {
     try (BoundedProcess publisher = publish(url("cam4", "dave", "pw-dave"), 1)) {
       BoundedProcess.Exit accepted = publisher.awaitExit(Duration.ofSeconds(30));

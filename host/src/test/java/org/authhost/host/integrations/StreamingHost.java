@@ -1,7 +1,10 @@
 package org.authhost.host.integrations;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -13,6 +16,7 @@ import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
+import picocli.CommandLine;
 
 /**
  * A real host behind the streaming servers of a test: the distribution's plug-in JARs in its
@@ -89,5 +93,24 @@ final class StreamingHost {
 
   void stop() throws Exception {
     host.stop();
+    dumpAudit();
+  }
+
+  /**
+   * With {@code AUTHHOST_DUMP_AUDIT=FILE} in the environment, appends what {@code authhost events
+   * --source audit} shows for this host to FILE: the lines docs/integrations.md quotes come from a
+   * test run, not from memory.
+   */
+  private void dumpAudit() throws Exception {
+    String file = System.getenv("AUTHHOST_DUMP_AUDIT");
+    if (file == null || file.isBlank()) {
+      return;
+    }
+    StringWriter out = new StringWriter();
+    CommandLine events = Main.commandLine();
+    events.setOut(new PrintWriter(out));
+    events.execute("events", "--source", "audit", "--config", config.toString());
+    Files.writeString(
+        Path.of(file), out.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 }

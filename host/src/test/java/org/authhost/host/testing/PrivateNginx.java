@@ -119,7 +119,7 @@ public final class PrivateNginx implements AutoCloseable {
         http {
             default_type application/octet-stream;
             types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; text/plain txt; }
-            log_format authhost_test '$status $request_method $request_uri "$http_authorization"';
+            log_format authhost_test escape=none '$status $request_method $request_uri "$http_authorization"';
             access_log %1$s/logs/access.log authhost_test;
             client_body_temp_path %1$s/tmp/client;
             proxy_temp_path %1$s/tmp/proxy;
@@ -150,20 +150,33 @@ public final class PrivateNginx implements AutoCloseable {
     }
   }
 
-  /** Polls every port until it accepts, nginx exits, or the bound passes. */
+  /**
+   * Polls every port until it accepts, nginx exits, or the bound passes.
+   *
+   * @return whether all accept; when nginx still runs but one never accepts, an error naming it
+   */
   private boolean awaitListening() throws InterruptedException {
     long deadline = System.nanoTime() + START_BOUND.toNanos();
-    for (int port : ports.values()) {
+    for (Map.Entry<String, Integer> port : ports.entrySet()) {
       while (true) {
         if (!process.isAlive()) {
           return false;
         }
         try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+          s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port.getValue()), 200);
           break;
         } catch (IOException notYet) {
           if (System.nanoTime() > deadline) {
-            return false;
+            close();
+            throw new IllegalStateException(
+                "nginx runs but its port "
+                    + port
+                    + " did not accept within "
+                    + START_BOUND.toSeconds()
+                    + " s: does the configuration listen on it? Configuration:\n"
+                    + read(prefix.resolve("nginx.conf"))
+                    + "\nits log:\n"
+                    + errorLog());
           }
           Thread.sleep(20); // a poll interval, not a wait for time to pass
         }
