@@ -297,6 +297,9 @@ class NginxAuthRequestTest {
       assertEquals(
           1, StreamServerHosts.audited(host, "logon succeeded", "client=192.0.2.77").size());
       clock.advance(Duration.ofSeconds(301));
+    }
+    // A new connection: the idle one has timed out on the moved clock.
+    try (RawHttpConnection nginx = nginx()) {
       assertEquals(
           200,
           ask(
