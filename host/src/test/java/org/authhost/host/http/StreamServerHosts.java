@@ -12,8 +12,8 @@ import org.authhost.host.testing.TestHosts;
 
 /**
  * A real host for the streaming servers' endpoints: the distribution's plug-in JARs, accounts made
- * as an operator makes them (alice, bob, carol, each with password {@code pw-<name>}), and the
- * audit to look into.
+ * as an operator makes them (alice, bob, carol, dave, each with password {@code pw-<name>}), and
+ * the audit to look into.
  */
 final class StreamServerHosts {
   private StreamServerHosts() {}
@@ -27,7 +27,7 @@ final class StreamServerHosts {
     }
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(config.resolve("host.json"), hostJson);
-    for (String user : List.of("alice", "bob", "carol")) {
+    for (String user : List.of("alice", "bob", "carol", "dave")) {
       TestHosts.addAccount(config, user, "pw-" + user);
     }
     return config;
