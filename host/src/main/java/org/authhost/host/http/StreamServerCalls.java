@@ -305,7 +305,11 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
             call.authorization(),
             call.right(),
             new AuthenticationDriver.OnBehalf(
-                endpoint.dialect().contract, call.password(), successes, call.stream()));
+                endpoint.dialect().contract,
+                call.password(),
+                successes,
+                // An HLS player asks through nginx for every segment: its point is its stream.
+                endpoint.points() != null ? point.prefix() : call.stream()));
     ConnectionActivity activity = exchange.activity();
     CompletableFuture<Verdict> pending;
     try {
