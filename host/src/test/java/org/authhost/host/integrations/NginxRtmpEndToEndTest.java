@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * publishes and plays with the user name and password in the stream URL, as encoders do. Every
  * stream has a name of its own, so the tests do not meet in nginx.
  */
-class NginxRtmpTest {
+class NginxRtmpEndToEndTest {
   @TempDir static Path root;
 
   static StreamingHost host;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with Basic and Digest, nginx asks AuthHost with {@code auth_request} over kept-alive upstream
  * connections, and the identity reaches the application behind nginx.
  */
-class NginxAuthRequestTest {
+class NginxAuthRequestEndToEndTest {
   static final String REALM = "AuthHost";
   @TempDir static Path root;
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The JDK reads {@code java.security.krb5.conf} once per JVM: like {@code NegotiateServingTest},
  * this class reaches it only through the plug-in's {@code krb5Config} and clears it at the end.
  */
-class NginxNegotiateTest {
+class NginxKerberosEndToEndTest {
   @TempDir static Path root;
 
   static ThrowawayKdc kdc;
