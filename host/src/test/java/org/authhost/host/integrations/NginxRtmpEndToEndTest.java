@@ -181,7 +181,16 @@ class NginxRtmpEndToEndTest {
       BoundedProcess.Exit published = publisher.awaitExit(Duration.ofSeconds(30));
       assertEquals(0, published.status(), context(published));
     }
-    assertFalse(host.audited("alice").isEmpty(), "the publish is audited: " + host.audited());
+    assertFalse(
+        host.audited(
+                "logon succeeded: client=127.0.0.1 point=live request=\"publish /live/cam1\"",
+                "via=nginx-rtmp@127.0.0.1",
+                "alice")
+            .isEmpty(),
+        "the publish is audited: " + host.audited());
+    assertFalse(
+        host.audited("logon succeeded", "request=\"play /live/cam1\"", "bob").isEmpty(),
+        "so is the play: " + host.audited());
   }
 
   @Test
@@ -226,10 +235,17 @@ class NginxRtmpEndToEndTest {
     }
     host.disable("dave");
     awaitRefused("dave", "pw-dave", "cam4");
+    int before = host.audited("logon failed", "request=\"publish /live/cam4\"").size();
     try (BoundedProcess publisher = publish(url("cam4", "dave", "pw-dave"), LONG_SECONDS)) {
       BoundedProcess.Exit refused = publisher.awaitExit(Duration.ofSeconds(LONG_SECONDS));
       assertNotEquals(0, refused.status(), context(refused));
     }
+    assertEquals(
+        before + 1,
+        host.awaitMoreAudited(
+                before, Duration.ofSeconds(5), "logon failed", "request=\"publish /live/cam4\"")
+            .size(),
+        "ffmpeg's publish reached the host and was refused there: " + host.audited("cam4"));
   }
 
   @Test
@@ -245,6 +261,11 @@ class NginxRtmpEndToEndTest {
           cut.took().compareTo(Duration.ofSeconds(LONG_SECONDS - 5)) < 0,
           "cut by on_update, not at its end: " + cut.took() + "\n" + context(cut));
     }
+    assertFalse(
+        host.awaitAudited(
+                Duration.ofSeconds(5), "logon failed", "request=\"update_publish /live/cam5\"")
+            .isEmpty(),
+        "the update that cut it is audited: " + host.audited("cam5"));
   }
 
   /**

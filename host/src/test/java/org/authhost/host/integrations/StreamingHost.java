@@ -77,10 +77,19 @@ final class StreamingHost {
 
   /** Waits, at most {@code bound}, for an audit event holding every one of {@code parts}. */
   List<String> awaitAudited(Duration bound, String... parts) throws InterruptedException {
+    return awaitMoreAudited(0, bound, parts);
+  }
+
+  /**
+   * Waits, at most {@code bound}, until more than {@code before} audit events hold every one of
+   * {@code parts}; returns them all (as many as there are at the bound).
+   */
+  List<String> awaitMoreAudited(int before, Duration bound, String... parts)
+      throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
     while (true) {
       List<String> found = audited(parts);
-      if (!found.isEmpty() || System.nanoTime() > deadline) {
+      if (found.size() > before || System.nanoTime() > deadline) {
         return found;
       }
       Thread.sleep(20); // a poll interval: the event is what is waited for

@@ -53,11 +53,17 @@ public final class StreamingTools {
   }
 
   private static Path require(Optional<Path> found, String what, String debianPackage) {
+    return require(found, what, debianPackage, System.getenv(REQUIRE));
+  }
+
+  /** The tool found, or: a skip naming the package, or with {@code requireValue} "1" a failure. */
+  static Path require(
+      Optional<Path> found, String what, String debianPackage, String requireValue) {
     if (found.isPresent()) {
       return found.get();
     }
     String message = what + " is not installed; apt-get install " + debianPackage;
-    if ("1".equals(System.getenv(REQUIRE))) {
+    if ("1".equals(requireValue)) {
       Assertions.fail(message + " (" + REQUIRE + "=1: this test may not be skipped)");
     }
     Assumptions.abort(message);
