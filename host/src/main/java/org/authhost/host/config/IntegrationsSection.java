@@ -78,7 +78,7 @@ final class IntegrationsSection {
           s.problem(
               element.pos(),
               at
-                  + ": expected the name of a publishing point, one of "
+                  + ": expected the name of a publishing point, "
                   + JsonText.choices(List.copyOf(points.keySet()))
                   + ", found "
                   + name.describe());
@@ -147,7 +147,7 @@ final class IntegrationsSection {
       } else {
         s.bad(
             "adminPoint",
-            "null (refuse api, metrics and pprof) or the name of a publishing point, one of "
+            "null (refuse api, metrics and pprof) or the name of a publishing point, "
                 + JsonText.choices(List.copyOf(points.keySet())));
       }
     }

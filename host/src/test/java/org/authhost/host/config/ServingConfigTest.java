@@ -303,7 +303,7 @@ class ServingConfigTest {
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"publishingPoint\" at the top level; expected one of: serverName,"
             + " dataDirectory, plugins, eventLog, admin, http, accounts, security,"
-            + " publishingPoints (did you mean \"publishingPoints\"?)");
+            + " publishingPoints, integrations (did you mean \"publishingPoints\"?)");
   }
 
   // ---- Wrong types and ranges -------------------------------------------------------------------
