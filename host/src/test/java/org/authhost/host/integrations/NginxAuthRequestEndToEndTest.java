@@ -81,7 +81,9 @@ class NginxAuthRequestEndToEndTest {
             "dave",
             "pw-dave",
             "frank",
-            "pw-frank");
+            "pw-frank",
+            "gina",
+            "pw-gina");
     Path prefix = root.resolve("nginx");
     Path hls = Files.createDirectories(prefix.resolve("html/hls"));
     file = new byte[1024];
@@ -90,36 +92,44 @@ class NginxAuthRequestEndToEndTest {
     }
     Files.write(hls.resolve("1k.txt"), file);
     makeHls(hls);
-    nginx =
-        PrivateNginx.start(
-            prefix,
-            List.of("http", "app"),
-            ports -> {
-              try {
-                return new PrivateNginx.Blocks(
-                    NginxRecipe.filled(
-                            NginxRecipe.AUTH_REQUEST,
-                            Map.of(
-                                "@AUTHHOST@", "127.0.0.1:" + host.port(),
-                                "@LISTEN@", "127.0.0.1:" + ports.get("http"),
-                                "@ROOT@", prefix.resolve("html").toAbsolutePath().toString(),
-                                "@APP@", "127.0.0.1:" + ports.get("app")),
-                            Map.of())
-                        // The application behind nginx: it answers with what it was told.
-                        + """
-                        server {
-                            listen 127.0.0.1:%d;
-                            location / {
-                                return 200 "user=$http_x_user authorization=$http_authorization\\n";
-                            }
+    nginx = startNginx(prefix, Map.of());
+  }
+
+  /**
+   * nginx with the documented recipe, {@code edits} made to it, and the application behind it (an
+   * nginx server that answers with what it was told).
+   */
+  static PrivateNginx startNginx(Path prefix, Map<String, String> edits) throws Exception {
+    return PrivateNginx.start(
+        prefix,
+        List.of("http", "app"),
+        ports -> {
+          try {
+            return new PrivateNginx.Blocks(
+                "proxy_cache_path %s keys_zone=authhost:1m;\n"
+                        .formatted(prefix.resolve("tmp/cache").toAbsolutePath())
+                    + NginxRecipe.filled(
+                        NginxRecipe.AUTH_REQUEST,
+                        Map.of(
+                            "@AUTHHOST@", "127.0.0.1:" + host.port(),
+                            "@LISTEN@", "127.0.0.1:" + ports.get("http"),
+                            "@ROOT@", prefix.resolve("html").toAbsolutePath().toString(),
+                            "@APP@", "127.0.0.1:" + ports.get("app")),
+                        edits)
+                    + """
+                    server {
+                        listen 127.0.0.1:%d;
+                        location / {
+                            return 200 "user=$http_x_user authorization=$http_authorization\\n";
                         }
-                        """
-                            .formatted(ports.get("app")),
-                    null);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+                    }
+                    """
+                        .formatted(ports.get("app")),
+                null);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   /** A real, tiny HLS: two seconds of generated video in one-second segments. */
@@ -297,6 +307,66 @@ class NginxAuthRequestEndToEndTest {
                           && l.contains("uri=\"" + path + "\"")),
           path + " read with Digest: " + log);
     }
+  }
+
+  /**
+   * The optional cache of the recipe, switched on: a success is served from nginx's cache after the
+   * account is disabled (the revocation delay the page warns of), while the recipe as shipped
+   * refuses at once.
+   */
+  @Test
+  void theOptionalCacheWorksAndDelaysARevocationAsDocumented() throws Exception {
+    Path prefix = root.resolve("nginx-cached");
+    Files.createDirectories(prefix.resolve("html/hls"));
+    Files.write(prefix.resolve("html/hls/1k.txt"), file);
+    try (PrivateNginx cached =
+        startNginx(
+            prefix,
+            Map.of(
+                "#proxy_cache authhost;", "proxy_cache authhost;",
+                "#proxy_cache_key ", "proxy_cache_key ",
+                "#proxy_cache_valid 200 10s;", "proxy_cache_valid 200 120s;",
+                "#proxy_ignore_headers ", "proxy_ignore_headers "))) {
+      String cachedUrl = "http://127.0.0.1:" + cached.port("http") + "/hls/1k.txt";
+      assertEquals(200, curl("-u", "gina:pw-gina", cachedUrl).status(), cached.errorLog());
+      host.disable("gina");
+      awaitRefusedByTheHost("gina:pw-gina", "/hls/1k.txt");
+      assertEquals(
+          200,
+          curl("-u", "gina:pw-gina", cachedUrl).status(),
+          "served from nginx's cache: the revocation waits for the entry to expire");
+      assertEquals(
+          401,
+          curl("-u", "gina:pw-gina", url("/hls/1k.txt")).status(),
+          "without the cache the disabled account is refused at once");
+      assertEquals(
+          401,
+          curl("-u", "gina:wrong", cachedUrl).status(),
+          "other credentials are another entry: checked, and refused");
+    }
+  }
+
+  /** Asks the host directly, as nginx would, until it refuses (its poller reads the store). */
+  static void awaitRefusedByTheHost(String credentials, String uri) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    List<Integer> seen = new java.util.ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      CurlRun r =
+          curl(
+              "-u",
+              credentials,
+              "-H",
+              "X-Original-URI: " + uri,
+              "-H",
+              "X-Forwarded-For: 127.0.0.1",
+              "http://127.0.0.1:" + host.port() + "/.authhost/nginx");
+      seen.add(r.status());
+      if (r.status() != 200) {
+        return;
+      }
+      Thread.sleep(50); // a poll interval: the host's reload is what is waited for
+    }
+    throw new AssertionError("the host did not refuse " + credentials + " within 15 s: " + seen);
   }
 
   /**
