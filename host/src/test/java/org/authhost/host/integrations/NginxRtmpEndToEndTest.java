@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.authhost.host.testing.BoundedProcess;
@@ -30,6 +33,15 @@ class NginxRtmpEndToEndTest {
   static StreamingHost host;
   static PrivateNginx nginx;
 
+  /** kim's stream key, as an operator hands it to an encoder (OBS: "Stream Key"). */
+  static final String STREAM_KEY = "k7-3f9a2c41d0";
+
+  static String sha256Hex(String text) throws Exception {
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** How long an accepted publish runs (ffmpeg -re: in real time). */
   static final int SHORT_SECONDS = 3;
 
@@ -48,7 +60,8 @@ class NginxRtmpEndToEndTest {
             {
               "serverName": "testhost",
               "dataDirectory": "../var",
-              "plugins": { "directory": "../plugins" },
+              "plugins": { "directory": "../plugins", "settings": { "api-key": { "properties": {
+                "keys": "kim=%s", "realm": "ingest" } } } },
               "eventLog": { "auditSummarySeconds": 0 },
               "http": { "port": 0 },
               "security": {
@@ -58,18 +71,23 @@ class NginxRtmpEndToEndTest {
               "integrations": {
                 "successAuditSeconds": 300,
                 "nginxRtmp": { "path": "/.authhost/nginx-rtmp", "streamPrefix": "/",
-                               "checkConnect": false, "userParam": "user", "passwordParam": "pass" }
+                               "checkConnect": false, "userParam": "user", "passwordParam": "pass",
+                               "schemeParams": { "key": "ApiKey" } }
               },
               "publishingPoints": [
-                { "name": "live", "prefix": "/live/", "plugins": ["basic"],
+                { "name": "live", "prefix": "/live/", "plugins": ["basic", "api-key"],
                   "acl": [ { "principal": "Users", "rights": ["read"] },
                            { "principal": "alice", "rights": ["read", "write"] },
                            { "principal": "dave", "rights": ["read", "write"] },
-                           { "principal": "erin", "rights": ["read", "write"] } ] }
+                           { "principal": "erin", "rights": ["read", "write"] },
+                           { "principal": "kim", "rights": ["read", "write"] } ] }
               ]
             }
-            """,
+            """
+                .formatted(sha256Hex(STREAM_KEY)),
             List.of("authhost-plugin-basic.jar"),
+            // The sample stream-key plug-in, built from its sources as an author's JAR.
+            List.of(Path.of("..", "samples", "api-key")),
             "alice",
             "pw-alice",
             "bob",
@@ -77,7 +95,9 @@ class NginxRtmpEndToEndTest {
             "dave",
             "pw-dave",
             "erin",
-            "pw-erin");
+            "pw-erin",
+            "kim",
+            "pw-kim");
     nginx =
         PrivateNginx.start(
             root.resolve("nginx"),
@@ -205,6 +225,28 @@ class NginxRtmpEndToEndTest {
     assertFalse(
         host.awaitAudited(Duration.ofSeconds(5), "alice", "cam2").isEmpty(),
         "the refusal names the account and the stream: " + host.audited());
+  }
+
+  @Test
+  void aStreamKeyInTheUrlPublishesAndAWrongOneIsRefused() throws Exception {
+    String base = "rtmp://127.0.0.1:" + nginx.port("rtmp") + "/live/";
+    try (BoundedProcess publisher = publish(base + "cam7?key=" + STREAM_KEY, 1)) {
+      BoundedProcess.Exit accepted = publisher.awaitExit(Duration.ofSeconds(30));
+      assertEquals(0, accepted.status(), context(accepted));
+    }
+    assertFalse(
+        host.awaitAudited(
+                Duration.ofSeconds(5),
+                "logon succeeded",
+                "request=\"publish /live/cam7\"",
+                "kim",
+                "protocol=ApiKey")
+            .isEmpty(),
+        host.audited("cam7").toString());
+    try (BoundedProcess publisher = publish(base + "cam8?key=not-" + STREAM_KEY, LONG_SECONDS)) {
+      BoundedProcess.Exit refused = publisher.awaitExit(Duration.ofSeconds(LONG_SECONDS));
+      assertNotEquals(0, refused.status(), context(refused));
+    }
   }
 
   @Test

@@ -38,7 +38,21 @@ final class StreamingHost {
    */
   static StreamingHost start(
       Path root, String hostJson, List<String> pluginJars, String... accounts) throws Exception {
+    return start(root, hostJson, pluginJars, List.of(), accounts);
+  }
+
+  /** {@link #start} with plug-in projects of this repository ({@code ../samples/api-key}) too. */
+  static StreamingHost start(
+      Path root,
+      String hostJson,
+      List<String> pluginJars,
+      List<Path> pluginProjects,
+      String... accounts)
+      throws Exception {
     Path plugins = Files.createDirectories(root.resolve("plugins"));
+    for (Path project : pluginProjects) {
+      PluginJar.ofProject(project).writeTo(plugins, project.getFileName() + ".jar");
+    }
     for (String jar : pluginJars) {
       Files.copy(PluginJar.builtinPlugin(jar), plugins.resolve(jar));
     }
