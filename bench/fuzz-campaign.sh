@@ -22,7 +22,7 @@ HEAP="${FUZZ_HEAP:-1g}"
 OUT="${FUZZ_OUT:-bench/fuzz-out}"
 mkdir -p "$OUT/corpus"
 
-# module|Class#method. New fronts add their targets here (RTSP, the streaming-server contracts).
+# module|Class#method. New fronts add their targets here (RTSP; the streaming-server calls are in).
 ALL_TARGETS=(
   "plugins/basic|BasicFuzzTest#credentials"
   "plugins/digest|DigestFuzzTest#authorization"
@@ -35,6 +35,9 @@ ALL_TARGETS=(
   "host|DescriptorFuzzTest#descriptors"
   "host|AccountFileFuzzTest#accountsJson"
   "host|SegmentFuzzTest#segments"
+  "host|StreamCallsFuzzTest#nginxRtmpForms"
+  "host|StreamCallsFuzzTest#streamServerJson"
+  "host|StreamCallsFuzzTest#authRequestHeaders"
 )
 
 selected=()
