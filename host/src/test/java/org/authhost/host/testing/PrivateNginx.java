@@ -199,10 +199,6 @@ public final class PrivateNginx implements AutoCloseable {
     return prefix.resolve("html").toAbsolutePath();
   }
 
-  public Path prefix() {
-    return prefix.toAbsolutePath();
-  }
-
   public String errorLog() {
     return read(prefix.resolve("logs/error.log"));
   }
@@ -210,10 +206,6 @@ public final class PrivateNginx implements AutoCloseable {
   /** The HTTP access log: one line per request, {@code STATUS METHOD URI "AUTHORIZATION"}. */
   public List<String> accessLog() {
     return read(prefix.resolve("logs/access.log")).lines().toList();
-  }
-
-  public long pid() {
-    return process.pid();
   }
 
   /**
