@@ -31,6 +31,7 @@ ALL_TARGETS=(
   "plugins/negotiate|NegotiateFuzzTest#tokens"
   "plugins/negotiate|NegotiateFuzzTest#messages"
   "host|HttpFrontFuzzTest#requests"
+  "host|HttpFrontFuzzTest#streamServerRequests"
   "host|ConfigFuzzTest#hostJson"
   "host|DescriptorFuzzTest#descriptors"
   "host|AccountFileFuzzTest#accountsJson"

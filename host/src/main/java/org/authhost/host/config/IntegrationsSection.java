@@ -1,5 +1,6 @@
 package org.authhost.host.config;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ final class IntegrationsSection {
               + ": missing required key \"points\"; expected the publishing points nginx asks"
               + " about, such as [\"hls\"]");
     } else if (array != null) {
-      names = new java.util.ArrayList<>();
+      names = new ArrayList<>();
       if (array.elements().isEmpty()) {
         s.bad("points", "a non-empty array of publishing point names such as [\"hls\"]");
       }

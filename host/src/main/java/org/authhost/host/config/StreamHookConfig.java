@@ -1,5 +1,7 @@
 package org.authhost.host.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,7 +25,6 @@ public record StreamHookConfig(
     String passwordParam,
     Map<String, String> schemeParams) {
   public StreamHookConfig {
-    schemeParams =
-        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(schemeParams));
+    schemeParams = Collections.unmodifiableMap(new LinkedHashMap<>(schemeParams));
   }
 }

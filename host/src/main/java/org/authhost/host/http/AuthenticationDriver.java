@@ -23,6 +23,7 @@ import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.access.Right;
+import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
 import org.authhost.host.plugins.PluginHost;
@@ -96,7 +97,7 @@ final class AuthenticationDriver {
    * second leg is refused per call.
    */
   void checkOneLegPoints(List<String> pointNames, List<PublishingPoint> points)
-      throws org.authhost.host.lifecycle.OperatorException {
+      throws OperatorException {
     for (PublishingPoint point : points) {
       if (!pointNames.contains(point.name())) {
         continue;
@@ -105,7 +106,7 @@ final class AuthenticationDriver {
         if (point.plugins().contains(p.id())
             && AuthenticationFlags.has(p.flags(), AuthenticationFlags.CONNECTION_BOUND)
             && !AuthenticationFlags.has(p.flags(), AuthenticationFlags.COMPLETES_IN_ONE_LEG)) {
-          throw new org.authhost.host.lifecycle.OperatorException(
+          throw new OperatorException(
               "host/connection-bound-behind-nginx",
               "publishing point '"
                   + point.name()

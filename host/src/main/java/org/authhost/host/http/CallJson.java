@@ -3,10 +3,12 @@ package org.authhost.host.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * The JSON bodies of MediaMTX's and SRS's calls: one object, its fields read by name, missing and
@@ -17,7 +19,7 @@ final class CallJson {
   private static final ObjectMapper JSON =
       new ObjectMapper(
           JsonFactory.builder()
-              .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
               .streamReadConstraints(
                   StreamReadConstraints.builder()
                       .maxNestingDepth(16)
@@ -77,7 +79,7 @@ final class CallJson {
   }
 
   private static String kind(JsonNode node) {
-    return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   private static String firstLine(String message) {

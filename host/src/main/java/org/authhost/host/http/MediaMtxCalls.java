@@ -26,16 +26,19 @@ final class MediaMtxCalls {
     }
     CallJson.textOrNumber(call, "id");
     Right right;
-    String stream;
+    boolean admin = false;
     switch (action) {
       case "publish" -> right = Right.WRITE;
       case "read", "playback" -> right = Right.READ;
-      case "api", "metrics", "pprof" -> right = Right.WRITE;
+      case "api", "metrics", "pprof" -> {
+        // The server itself, not a stream: the administrative point's write right decides.
+        right = Right.WRITE;
+        admin = true;
+      }
       default -> throw new MalformedCall("unknown action " + StreamCalls.shown(action));
     }
-    if (right == Right.WRITE && !action.equals("publish")) {
-      stream = ADMIN;
-    } else {
+    String stream = ADMIN;
+    if (!admin) {
       stream = StreamCalls.path(config.streamPrefix(), CallJson.required(call, "path"), "");
       // "live/cam1" is the stream itself, not a folder: no trailing slash.
       stream = stream.substring(0, stream.length() - 1);

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,7 +123,7 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
 
   /** The paths whose calls carry their payload in the body (all but nginx auth_request). */
   static Set<String> bodyPaths(IntegrationsConfig config) {
-    Set<String> paths = new java.util.HashSet<>();
+    Set<String> paths = new HashSet<>();
     if (config.nginxRtmp() != null) {
       paths.add(config.nginxRtmp().path());
     }
