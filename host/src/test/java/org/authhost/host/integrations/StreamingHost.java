@@ -79,6 +79,14 @@ final class StreamingHost {
     }
   }
 
+  /** {@code authhost plugins disable ID}, through the running host's admin endpoint. */
+  void disablePlugin(String id) {
+    int rc = Main.commandLine().execute("plugins", "disable", id, "--config", config.toString());
+    if (rc != 0) {
+      throw new IllegalStateException("plugins disable " + id + " exited with " + rc);
+    }
+  }
+
   List<EventRecord> audit() {
     return host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT));
   }
