@@ -65,7 +65,8 @@ class NginxRtmpCallsTest {
                            { "principal": "carol", "rights": ["read"] } ] },
                 { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] }
               ],
-              "integrations": { "nginxRtmp": { "path": "/.authhost/nginx-rtmp" } }
+              "integrations": { "nginxRtmp": { "path": "/.authhost/nginx-rtmp" },
+                "mediamtx": { "adminPoint": "live" } }
             }
             """
                 .formatted(hash),
@@ -213,6 +214,28 @@ class NginxRtmpCallsTest {
     // The caller and its other clients are not locked out.
     assertEquals(200, post(play("live", "c5", "192.0.2.10", "&user=alice&pass=pw-alice")).status());
     clock.advance(Duration.ofHours(1));
+  }
+
+  @Test
+  void mediamtxAdministrativeActionsNeedWriteAtTheAdminPoint() throws Exception {
+    // The same host also answers MediaMTX, with "live" as its administrative point.
+    for (String action : List.of("api", "metrics", "pprof")) {
+      String body =
+          "{\"ip\":\"127.0.0.1\",\"user\":\"%s\",\"password\":\"pw-%s\",\"token\":\"pw-%s\","
+              + "\"action\":\"%s\",\"path\":\"\",\"protocol\":\"\",\"id\":null,\"query\":\"\"}";
+      try (RawHttpConnection mtx = new RawHttpConnection("127.0.0.1", port)) {
+        Response alice =
+            mtx.send(
+                "POST /.authhost/mediamtx HTTP/1.1\nContent-Type: application/json",
+                body.formatted("alice", "alice", "alice", action).getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, alice.status(), action);
+        Response carol =
+            mtx.send(
+                "POST /.authhost/mediamtx HTTP/1.1\nContent-Type: application/json",
+                body.formatted("carol", "carol", "carol", action).getBytes(StandardCharsets.UTF_8));
+        assertEquals(403, carol.status(), action + ": carol may only read at live");
+      }
+    }
   }
 
   @Test
