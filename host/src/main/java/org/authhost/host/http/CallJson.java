@@ -1,7 +1,9 @@
 package org.authhost.host.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,8 +40,16 @@ final class CallJson {
       if (parser.nextToken() != null) {
         throw new MalformedCall("more than one JSON value in the body");
       }
+    } catch (JsonProcessingException e) {
+      // Where, not what: the parser's message quotes the text it choked on, a password perhaps.
+      JsonLocation at = e.getLocation();
+      throw new MalformedCall(
+          "body is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     } catch (IOException e) {
-      throw new MalformedCall("body is not valid JSON (" + firstLine(e.getMessage()) + ")");
+      throw new MalformedCall("body is not valid JSON");
     }
     if (!(node instanceof ObjectNode object)) {
       throw new MalformedCall(
@@ -80,14 +90,5 @@ final class CallJson {
 
   private static String kind(JsonNode node) {
     return node.getNodeType().name().toLowerCase(Locale.ROOT);
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    int nl = message.indexOf('\n');
-    String line = nl < 0 ? message : message.substring(0, nl);
-    return line.length() > 120 ? line.substring(0, 120) + "..." : line;
   }
 }

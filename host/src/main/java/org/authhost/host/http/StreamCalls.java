@@ -38,7 +38,8 @@ final class StreamCalls {
       return new QueryStringDecoder(form, StandardCharsets.UTF_8, false, MAX_FIELDS, true)
           .parameters();
     } catch (IllegalArgumentException e) {
-      throw new MalformedCall("form fields do not decode (" + e.getMessage() + ")");
+      // Not the decoder's message: it quotes the whole form, the client's password with it.
+      throw new MalformedCall("form fields do not decode (a malformed %-escape)");
     }
   }
 

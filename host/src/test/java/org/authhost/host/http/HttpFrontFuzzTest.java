@@ -184,7 +184,11 @@ class HttpFrontFuzzTest {
     }
     assertEquals(List.of(), run.exceptions(), "exceptions on the way up");
     for (int status : run.statuses()) {
-      assertTrue(status < 500, "a " + status + " answer to client bytes: " + run.statuses());
+      // 505 is RequestLimits' answer to a version other than HTTP/1.x (RFC 9110 §15.6.6), the one
+      // 5xx that names the client's mistake; found by this target's first run (mediamtx-http-2.1).
+      assertTrue(
+          status < 500 || status == 505,
+          "a " + status + " answer to client bytes: " + run.statuses());
     }
     assertTrue(
         run.allocated() < limit,

@@ -189,6 +189,20 @@ class NginxAuthRequestTest {
   }
 
   @Test
+  void aPointThatOnlyScopesAuthenticationHasNoContentForHttpClients() throws Exception {
+    // "hls" has neither directory nor origin: nginx serves its files, AuthHost only decides.
+    // (From loopback, which this host trusts as a proxy: the forwarded client is loopback too.)
+    try (RawHttpConnection client = new RawHttpConnection("127.0.0.1", port)) {
+      String get = "GET /hls/index.m3u8 HTTP/1.1\nX-Forwarded-For: 127.0.0.1\n";
+      assertEquals(401, client.send(get, null).status());
+      assertEquals(
+          404,
+          client.send(get + basic("alice", "pw-alice"), null).status(),
+          "authorized, then nothing to serve");
+    }
+  }
+
+  @Test
   void anUnavailablePluginIs403NeverA5xx() throws Exception {
     try (RawHttpConnection nginx = nginx()) {
       Response r = ask(nginx, "127.0.0.1", "/down/x.ts", basic("alice", "pw-alice"));

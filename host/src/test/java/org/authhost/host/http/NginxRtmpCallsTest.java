@@ -65,7 +65,8 @@ class NginxRtmpCallsTest {
                            { "principal": "carol", "rights": ["read"] } ] },
                 { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] }
               ],
-              "integrations": { "nginxRtmp": { "path": "/.authhost/nginx-rtmp" } }
+              "integrations": { "nginxRtmp": { "path": "/.authhost/nginx-rtmp" },
+                "mediamtx": { "adminPoint": "live" } }
             }
             """
                 .formatted(hash),
@@ -216,6 +217,28 @@ class NginxRtmpCallsTest {
   }
 
   @Test
+  void mediamtxAdministrativeActionsNeedWriteAtTheAdminPoint() throws Exception {
+    // The same host also answers MediaMTX, with "live" as its administrative point.
+    for (String action : List.of("api", "metrics", "pprof")) {
+      String body =
+          "{\"ip\":\"127.0.0.1\",\"user\":\"%s\",\"password\":\"pw-%s\",\"token\":\"pw-%s\","
+              + "\"action\":\"%s\",\"path\":\"\",\"protocol\":\"\",\"id\":null,\"query\":\"\"}";
+      try (RawHttpConnection mtx = new RawHttpConnection("127.0.0.1", port)) {
+        Response alice =
+            mtx.send(
+                "POST /.authhost/mediamtx HTTP/1.1\nContent-Type: application/json",
+                body.formatted("alice", "alice", "alice", action).getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, alice.status(), action);
+        Response carol =
+            mtx.send(
+                "POST /.authhost/mediamtx HTTP/1.1\nContent-Type: application/json",
+                body.formatted("carol", "carol", "carol", action).getBytes(StandardCharsets.UTF_8));
+        assertEquals(403, carol.status(), action + ": carol may only read at live");
+      }
+    }
+  }
+
+  @Test
   void malformedCallsAreRefusedAndAudited() throws Exception {
     List<String> bad =
         List.of(
@@ -226,7 +249,7 @@ class NginxRtmpCallsTest {
             publish("..", "&user=alice&pass=pw-alice"),
             publish("a%00b", "&user=alice&pass=pw-alice"),
             publish("a%2F..%2F..%2Fpub", "&user=alice&pass=pw-alice"),
-            publish("x", "&user=alice&pass=%zz"),
+            publish("x", "&user=alice&pass=pw-alice%zz"),
             "{\"call\":\"publish\"}");
     for (String form : bad) {
       Response r = post(form);
@@ -239,6 +262,8 @@ class NginxRtmpCallsTest {
     assertFalse(
         StreamServerHosts.audited(host, "malformed nginx-rtmp call: missing required field 'call'")
             .isEmpty());
+    // The decoder's own message would quote the whole form, the password with it.
+    assertTrue(StreamServerHosts.audited(host, "pw-alice").isEmpty());
   }
 
   @Test
