@@ -22,7 +22,7 @@ HEAP="${FUZZ_HEAP:-1g}"
 OUT="${FUZZ_OUT:-bench/fuzz-out}"
 mkdir -p "$OUT/corpus"
 
-# module|Class#method. New fronts add their targets here (RTSP, the streaming-server contracts).
+# module|Class#method. New fronts add their targets here (RTSP; the streaming-server calls are in).
 ALL_TARGETS=(
   "plugins/basic|BasicFuzzTest#credentials"
   "plugins/digest|DigestFuzzTest#authorization"
@@ -31,10 +31,14 @@ ALL_TARGETS=(
   "plugins/negotiate|NegotiateFuzzTest#tokens"
   "plugins/negotiate|NegotiateFuzzTest#messages"
   "host|HttpFrontFuzzTest#requests"
+  "host|HttpFrontFuzzTest#streamServerRequests"
   "host|ConfigFuzzTest#hostJson"
   "host|DescriptorFuzzTest#descriptors"
   "host|AccountFileFuzzTest#accountsJson"
   "host|SegmentFuzzTest#segments"
+  "host|StreamCallsFuzzTest#nginxRtmpForms"
+  "host|StreamCallsFuzzTest#streamServerJson"
+  "host|StreamCallsFuzzTest#authRequestHeaders"
 )
 
 selected=()

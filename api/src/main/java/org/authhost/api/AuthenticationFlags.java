@@ -51,6 +51,22 @@ public final class AuthenticationFlags {
    */
   public static final int AUTHENTICATION_INFO = 0x400;
 
+  /**
+   * A connection-bound protocol whose exchange can finish with the client's first token, so that it
+   * can also work where no connection carries a context from one request to the next (behind nginx
+   * {@code auth_request}, whose upstream connections are pooled and shared by many clients): there
+   * the host keeps no context across requests and refuses a handshake that needs a second leg.
+   *
+   * <p>SSPI counterpart: a security package whose {@code AcceptSecurityContext} can return {@code
+   * SEC_E_OK} on the first input token (Kerberos under Negotiate, RFC 4559), as opposed to one that
+   * always answers {@code SEC_I_CONTINUE_NEEDED} first (NTLM, and NTLM inside Negotiate). Set it
+   * only with {@link #CONNECTION_BOUND}; it means nothing for a protocol that is per request
+   * anyway.
+   *
+   * @since API 1.3
+   */
+  public static final int COMPLETES_IN_ONE_LEG = 0x800;
+
   private AuthenticationFlags() {
     throw new AssertionError("constants only");
   }
@@ -70,7 +86,8 @@ public final class AuthenticationFlags {
     append(b, flags, CONNECTION_BOUND, "CONNECTION_BOUND");
     append(b, flags, SENDS_PASSWORD, "SENDS_PASSWORD");
     append(b, flags, AUTHENTICATION_INFO, "AUTHENTICATION_INFO");
-    int unknown = flags & ~0x70F;
+    append(b, flags, COMPLETES_IN_ONE_LEG, "COMPLETES_IN_ONE_LEG");
+    int unknown = flags & ~0xF0F;
     if (unknown != 0) {
       append(b, unknown, unknown, String.format("0x%X", unknown));
     }

@@ -33,8 +33,9 @@ class ApiTypesTest {
     assertEquals("ANONYMOUS", AuthenticationFlags.toString(4));
     assertEquals("0", AuthenticationFlags.toString(0));
     assertEquals(
-        "TEXT_CHALLENGE|CONNECTION_BOUND|SENDS_PASSWORD|AUTHENTICATION_INFO|0x800",
+        "TEXT_CHALLENGE|CONNECTION_BOUND|SENDS_PASSWORD|AUTHENTICATION_INFO|COMPLETES_IN_ONE_LEG",
         AuthenticationFlags.toString(0x1 | 0x100 | 0x200 | 0x400 | 0x800));
+    assertEquals("CONNECTION_BOUND|0x1000", AuthenticationFlags.toString(0x100 | 0x1000));
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.List;
  * @param accounts the local account store
  * @param security server-wide IP lists and logon throttling
  * @param publishingPoints what is served, by URL prefix
+ * @param integrations the endpoints streaming servers call to authenticate their clients
  */
 public record HostConfig(
     Path configDirectory,
@@ -27,9 +28,37 @@ public record HostConfig(
     HttpConfig http,
     AccountsConfig accounts,
     SecurityConfig security,
-    List<PublishingPointConfig> publishingPoints) {
+    List<PublishingPointConfig> publishingPoints,
+    IntegrationsConfig integrations) {
 
   public HostConfig {
     publishingPoints = List.copyOf(publishingPoints);
+    integrations = integrations == null ? IntegrationsConfig.NONE : integrations;
+  }
+
+  /** Without integrations. */
+  public HostConfig(
+      Path configDirectory,
+      String serverName,
+      Path dataDirectory,
+      PluginsConfig plugins,
+      EventLogConfig eventLog,
+      AdminConfig admin,
+      HttpConfig http,
+      AccountsConfig accounts,
+      SecurityConfig security,
+      List<PublishingPointConfig> publishingPoints) {
+    this(
+        configDirectory,
+        serverName,
+        dataDirectory,
+        plugins,
+        eventLog,
+        admin,
+        http,
+        accounts,
+        security,
+        publishingPoints,
+        IntegrationsConfig.NONE);
   }
 }

@@ -60,6 +60,8 @@ final class HostConfigBinder {
     SecurityConfig security = file.section("security", SecuritySection::bind);
     List<PublishingPointConfig> publishingPoints =
         PublishingPointSection.bindAll(file, "publishingPoints");
+    IntegrationsConfig integrations =
+        file.section("integrations", s -> IntegrationsSection.bind(s, publishingPoints));
     file.finish();
     return new HostConfig(
         configDirectory,
@@ -71,7 +73,8 @@ final class HostConfigBinder {
         http,
         accounts,
         security,
-        publishingPoints);
+        publishingPoints,
+        integrations);
   }
 
   private static String serverName(ConfigSection file) {

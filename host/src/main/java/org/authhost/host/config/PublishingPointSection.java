@@ -59,7 +59,7 @@ final class PublishingPointSection {
     if (sourceOk && point.value("directory") != null) {
       directory = point.filePath("directory", null);
       sourceOk = directory != null;
-    } else if (sourceOk) {
+    } else if (sourceOk && point.value("origin") != null) {
       origin = origin(point);
       sourceOk = origin != null;
     }
@@ -190,22 +190,22 @@ final class PublishingPointSection {
     return null;
   }
 
-  /** Checks that exactly one of directory and origin is set; true if so. */
+  /**
+   * Checks that at most one of directory and origin is set; true if so. A point with neither only
+   * scopes authentication (a streaming server's streams, see {@code integrations}): its content is
+   * 404 to an HTTP client that gets past its ACL.
+   */
   private static boolean source(ConfigSection point) {
     LocatedJson.Member directory = point.member("directory");
     LocatedJson.Member origin = point.member("origin");
     String expected =
-        ": expected exactly one of \"directory\" (a folder to serve) or \"origin\" (an"
+        ": expected at most one of \"directory\" (a folder to serve) or \"origin\" (an"
             + " upstream http:// or https:// URI), found ";
     if (directory != null && origin != null) {
       // Report at whichever of the two the file has second.
       LocatedJson.Member second =
           isBefore(directory.keyPos(), origin.keyPos()) ? origin : directory;
       point.problem(second.keyPos(), point.path() + expected + "both");
-      return false;
-    }
-    if (directory == null && origin == null) {
-      point.problem(point.pos(), point.path() + expected + "neither");
       return false;
     }
     return true;

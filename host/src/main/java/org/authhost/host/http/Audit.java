@@ -145,7 +145,13 @@ final class Audit {
    */
   static EventLevel level(Refusal.Kind kind) {
     return switch (kind) {
-      case BAD_REQUEST, LOG_ON, NOT_FOUND, URI_TOO_LONG, HEADERS_TOO_LARGE, VERSION_NOT_SUPPORTED ->
+      case BAD_REQUEST,
+          LOG_ON,
+          NOT_FOUND,
+          PAYLOAD_TOO_LARGE,
+          URI_TOO_LONG,
+          HEADERS_TOO_LARGE,
+          VERSION_NOT_SUPPORTED ->
           EventLevel.INFORMATION;
       case FORBIDDEN, TOO_MANY, UNAVAILABLE, BAD_GATEWAY, GATEWAY_TIMEOUT -> EventLevel.WARNING;
     };
@@ -178,7 +184,8 @@ final class Audit {
         + r.method()
         + " "
         + escaped(r.target())
-        + "\"";
+        + "\""
+        + (r.via() == null ? "" : " via=" + r.via());
   }
 
   /** A quote in the target would end the field early and let the rest pose as other fields. */

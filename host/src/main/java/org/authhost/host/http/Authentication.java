@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.authhost.api.HResult;
+import org.authhost.host.access.Right;
 
 /**
  * Asks the {@link AuthenticationDriver} for the routed request's verdict, off the event loop, and
@@ -47,7 +48,9 @@ final class Authentication extends SimpleChannelInboundHandler<Exchange> {
                 connection.id),
             new HttpPresentationContext(exchange.point().name(), request.uri()),
             HttpCommandContext.of(request),
-            request.headers().get(HttpHeaderNames.AUTHORIZATION));
+            request.headers().get(HttpHeaderNames.AUTHORIZATION),
+            Right.forMethod(request.method().name()),
+            null);
     // While the host decides, no bytes move, yet the client is not idle (ConnectionDeadlines).
     ConnectionActivity activity = exchange.activity();
     CompletableFuture<Verdict> pending;
@@ -78,7 +81,8 @@ final class Authentication extends SimpleChannelInboundHandler<Exchange> {
     }
   }
 
-  private static Refusal internalError(Throwable failure) {
+  /** A host bug, not the client's: fail closed, with a status that says "try later". */
+  static Refusal internalError(Throwable failure) {
     return new Refusal(
         Refusal.Kind.UNAVAILABLE,
         "temporarily unavailable",

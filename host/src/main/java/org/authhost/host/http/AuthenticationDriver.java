@@ -17,11 +17,13 @@ import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
+import org.authhost.api.PasswordCredential;
 import org.authhost.api.Sid;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.access.Right;
+import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
 import org.authhost.host.plugins.PluginHost;
@@ -90,6 +92,45 @@ final class AuthenticationDriver {
   }
 
   /**
+   * Refuses to start when a publishing point that nginx {@code auth_request} answers for offers a
+   * plug-in that needs two legs on one connection: nginx's pooled upstream connections carry many
+   * clients, so such a handshake could never finish there. A plug-in that can finish in one leg
+   * ({@link AuthenticationFlags#COMPLETES_IN_ONE_LEG}, Kerberos under Negotiate) is allowed; its
+   * second leg is refused per call.
+   */
+  void checkOneLegPoints(List<String> pointNames, List<PublishingPoint> points)
+      throws OperatorException {
+    for (PublishingPoint point : points) {
+      if (!pointNames.contains(point.name())) {
+        continue;
+      }
+      for (PluginView p : plugins.plugins()) {
+        if (point.plugins().contains(p.id())
+            && AuthenticationFlags.has(p.flags(), AuthenticationFlags.CONNECTION_BOUND)
+            && !AuthenticationFlags.has(p.flags(), AuthenticationFlags.COMPLETES_IN_ONE_LEG)) {
+          throw new OperatorException(
+              "host/connection-bound-behind-nginx",
+              "publishing point '"
+                  + point.name()
+                  + "' is listed in integrations.nginxAuthRequest.points and offers the '"
+                  + p.id()
+                  + "' plug-in, whose protocol ("
+                  + p.protocol()
+                  + ") needs two requests on one client connection; nginx auth_request sends"
+                  + " each request on whichever pooled connection is free, so it can never"
+                  + " finish there",
+              "remove '"
+                  + p.id()
+                  + "' from the point's \"plugins\" list (offer negotiate for Kerberos, or"
+                  + " basic or digest), or serve the point from AuthHost directly rather than"
+                  + " through nginx",
+              null);
+        }
+      }
+    }
+  }
+
+  /**
    * One name per account for throttling, however the client wrote it ({@code carol}, {@code Carol
    * }, {@code DOMAIN\carol}): the account's qualified name when it exists, else the trimmed,
    * lower-cased text; null for none, and for the built-in Administrator ({@link
@@ -123,7 +164,12 @@ final class AuthenticationDriver {
     return Account.isBuiltinAdministrator(account);
   }
 
-  /** Everything the driver needs about one request. */
+  /**
+   * Everything the driver needs about one request.
+   *
+   * @param right what the client asks to do at the point (an HTTP client: by its method)
+   * @param onBehalf what differs when a streaming server asks for its client, or null
+   */
   record Attempt(
       Request request,
       PublishingPoint point,
@@ -132,12 +178,33 @@ final class AuthenticationDriver {
       HttpUserContext user,
       HttpPresentationContext presentation,
       HttpCommandContext command,
-      String authorization) {}
+      String authorization,
+      Right right,
+      OnBehalf onBehalf) {}
+
+  /**
+   * A streaming server asking on its client's behalf ({@code integrations}): no context lives from
+   * one call to the next (the caller's connection carries many clients), a password from the
+   * client's URL goes to the first plug-in of the point that {@linkplain
+   * AuthenticationFlags#SENDS_PASSWORD checks passwords}, and a success is audited once per client,
+   * account and stream in {@code successes}' interval rather than once per connection.
+   *
+   * @param contract the caller's contract as the audit names it, e.g. {@code nginx auth_request}
+   * @param password a user name and password from the client's URL or the call's payload, or null
+   * @param successes where successes are counted
+   * @param stream the stream (or original URI) the success is audited for
+   */
+  record OnBehalf(
+      String contract, PasswordCredential password, SuccessAudits successes, String stream) {}
 
   CompletableFuture<Verdict> decide(Attempt a) {
     // No lockout here: it guards credential checks only (see attempt), so a locked address still
     // gets anonymous content and challenges. An attacker behind a NAT still locks everyone behind
     // it out of logging on (one address to the host), but not out of public content.
+    OnBehalf onBehalf = a.onBehalf();
+    if (onBehalf != null && onBehalf.password() != null && a.authorization() == null) {
+      return withPassword(a, onBehalf.password());
+    }
     List<PluginView> offered = offeredFor(a.point(), a.client());
     if (offered.isEmpty()) {
       return done(
@@ -192,18 +259,50 @@ final class AuthenticationDriver {
     PluginView plugin = chosen.get();
     // No count of logons in progress here: what needs protecting is the slow hash, which the
     // password verifier limits (security.slowChecks); cheap checks are never refused.
-    return attempt(a, plugin, credentials, offered);
+    return attempt(a, plugin, credentials, offered, a.command());
+  }
+
+  /**
+   * A password the client gave in its URL (a streaming server's call): to the first plug-in of the
+   * point that checks passwords, with an empty blob. Not filtered by the client's leg as a Basic
+   * challenge is: the password has already travelled, and refusing it would not bring it back.
+   */
+  private CompletableFuture<Verdict> withPassword(Attempt a, PasswordCredential password) {
+    List<PluginView> offered = ownList(a.point(), plugins.offeredAuthenticationPlugins());
+    Optional<PluginView> checker =
+        offered.stream()
+            .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+            .filter(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.SENDS_PASSWORD))
+            .findFirst();
+    if (checker.isEmpty()) {
+      return done(
+          Refusal.forbidden()
+              .audited(
+                  HResult.SEC_E_INVALID_TOKEN,
+                  "a user name and password came with the call, but no plug-in of publishing"
+                      + " point "
+                      + a.point().name()
+                      + " checks passwords (SENDS_PASSWORD, e.g. basic)"));
+    }
+    return attempt(a, checker.get(), "", offered, a.command().withPassword(password));
   }
 
   private CompletableFuture<Verdict> attempt(
-      Attempt a, PluginView plugin, String credentials, List<PluginView> offered) {
+      Attempt a,
+      PluginView plugin,
+      String credentials,
+      List<PluginView> offered,
+      HttpCommandContext command) {
     // A credential check is about to happen: the one place where an address's lockout applies
     // before the plug-in is asked (its account's, once known, is checked on the outcome).
     Optional<Instant> lockedAddress = throttle.addressLockedOut(a.client().address());
     if (lockedAddress.isPresent()) {
       return done(lockedOut(lockedAddress.get()));
     }
-    boolean bound = AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.CONNECTION_BOUND);
+    // On a streaming server's behalf no connection is the client's: every call is one leg.
+    boolean bound =
+        a.onBehalf() == null
+            && AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.CONNECTION_BOUND);
     AuthenticationSession session =
         bound
             ? a.connection().bound(plugin.id(), () -> plugins.session(plugin.id()))
@@ -215,8 +314,9 @@ final class AuthenticationDriver {
     }
     byte[] blob = credentials.getBytes(StandardCharsets.ISO_8859_1);
     return session
-        .authenticate(blob, a.user(), a.presentation(), a.command())
-        .thenCompose(outcome -> verdict(a, plugin, session, bound, outcome, offered));
+        .authenticate(blob, a.user(), a.presentation(), command)
+        .thenCompose(
+            outcome -> verdict(a, plugin, session, bound, blob.length > 0, outcome, offered));
   }
 
   private CompletableFuture<Verdict> verdict(
@@ -224,6 +324,7 @@ final class AuthenticationDriver {
       PluginView plugin,
       AuthenticationSession session,
       boolean bound,
+      boolean answered,
       AuthenticationOutcome outcome,
       List<PluginView> offered) {
     // Whom the client claimed to be, for the lock check: the name the plug-in reported, even one it
@@ -257,6 +358,21 @@ final class AuthenticationDriver {
       case CONTINUE -> {
         if (!bound) {
           session.release();
+        }
+        if (answered
+            && a.onBehalf() != null
+            && AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.CONNECTION_BOUND)) {
+          // Its next leg would come on whichever pooled connection the caller picks, to a context
+          // that no longer exists: refused, and not a guess at a password.
+          return done(
+              Refusal.forbidden()
+                  .audited(
+                      HResult.E_ACCESSDENIED,
+                      "NTLM cannot pass through "
+                          + a.onBehalf().contract()
+                          + "; use Kerberos (the "
+                          + plugin.id()
+                          + " plug-in asked for a second leg on the same connection)"));
         }
         return done(
             Refusal.logOn(
@@ -353,7 +469,10 @@ final class AuthenticationDriver {
    * same account again is not a new logon, and after a failure the next success always is.
    */
   private void logonSucceeded(Attempt a, String account, PluginView plugin) {
-    if (!a.connection().isNewLogon(a.point().name(), plugin.id(), account)) {
+    OnBehalf onBehalf = a.onBehalf();
+    if (onBehalf != null
+        ? !onBehalf.successes().isFirst(a.client().address(), account, onBehalf.stream())
+        : !a.connection().isNewLogon(a.point().name(), plugin.id(), account)) {
       return;
     }
     if (AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.ANONYMOUS)) {
@@ -450,7 +569,7 @@ final class AuthenticationDriver {
    */
   private Verdict authorizeQuietly(Attempt a, AuthenticationOutcome outcome, PluginView plugin) {
     String pluginId = plugin.id();
-    Right right = Right.forMethod(a.request().method());
+    Right right = a.right();
     try (Impersonation ignored = tokens.impersonate(outcome.token())) {
       AccessToken current = Impersonation.current().orElseThrow();
       if (a.point().acl().permits(current, right)) {
@@ -598,6 +717,11 @@ final class AuthenticationDriver {
               .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.SENDS_PASSWORD))
               .toList();
     }
+    return ownList(point, offered);
+  }
+
+  /** {@link #offeredFor}'s choice and order from {@code offered}, with no filter of its own. */
+  private static List<PluginView> ownList(PublishingPoint point, List<PluginView> offered) {
     List<PluginView> own = new ArrayList<>();
     boolean anonymous = false;
     if (point.plugins().isEmpty()) {

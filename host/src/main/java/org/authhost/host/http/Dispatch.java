@@ -38,6 +38,9 @@ final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
     String rest = RequestTarget.encode(exchange.path().substring(point.prefix().length()));
     if (point.origin() != null) {
       proxy(exchange, serve, point.origin(), rest);
+    } else if (point.directory() == null) {
+      // A point that only scopes a streaming server's authentication has no content here.
+      answers.refuse(exchange, Refusal.notFound("not found"));
     } else {
       file(exchange, serve, point, rest);
     }

@@ -52,6 +52,37 @@ final class HttpAnswers {
     };
   }
 
+  /**
+   * Answers a streaming server's call ({@code integrations}) with {@code verdict} in its caller's
+   * terms ({@link CallerAnswers}), auditing a refusal as {@code audited} describes the call (never
+   * with the call's own URI, whose query can hold the client's password).
+   *
+   * @param identityHeader the header that names the account for nginx auth_request, or null
+   */
+  void answerCall(
+      Exchange exchange,
+      CallerAnswers.Dialect dialect,
+      Request audited,
+      Verdict verdict,
+      String identityHeader) {
+    if (verdict instanceof Refusal refusal && refusal.audited()) {
+      audit.refused(audited, refusal);
+    }
+    if (exchange.isOver()) {
+      return;
+    }
+    boolean close = verdict instanceof Refusal r && r.close();
+    boolean keepAlive = exchange.keepAlive() && !close;
+    FullHttpResponse response =
+        verdict instanceof Refusal refusal
+            ? CallerAnswers.refused(dialect, refusal, keepAlive)
+            : CallerAnswers.allowed(dialect, (Verdict.Serve) verdict, identityHeader, keepAlive);
+    ChannelFuture written = exchange.answer(response);
+    if (close) {
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
   /** The HTTP answer for a refusal: status, text, challenges, Retry-After, Connection. */
   static FullHttpResponse render(Refusal refusal, boolean keepAlive) {
     FullHttpResponse response =

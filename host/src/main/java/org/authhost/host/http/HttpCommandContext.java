@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.authhost.api.CommandContext;
+import org.authhost.api.PasswordCredential;
 
 /**
  * {@code pCommandContext}: the request line and headers, read-only. The header map is built only
@@ -20,12 +21,37 @@ final class HttpCommandContext implements CommandContext {
   private final String method;
   private final String requestTarget;
   private final HttpHeaders source;
+  private final PasswordCredential password;
   private volatile Map<String, List<String>> headers;
 
-  private HttpCommandContext(String method, String requestTarget, HttpHeaders source) {
+  private HttpCommandContext(
+      String method, String requestTarget, HttpHeaders source, PasswordCredential password) {
     this.method = method;
     this.requestTarget = requestTarget;
     this.source = source;
+    this.password = password;
+  }
+
+  /**
+   * The request a streaming server asks about for its client: the client's method and target (nginx
+   * {@code auth_request}: the original ones, which Digest checks its {@code uri} against), with
+   * {@code headers} as the client sent them or as the host made them from the call.
+   */
+  static HttpCommandContext of(String method, String requestTarget, HttpHeaders headers) {
+    return new HttpCommandContext(method, requestTarget, headers, null);
+  }
+
+  /**
+   * This request with a password the client gave outside the header, for the one plug-in the driver
+   * hands it to.
+   */
+  HttpCommandContext withPassword(PasswordCredential credential) {
+    return new HttpCommandContext(method, requestTarget, source, credential);
+  }
+
+  @Override
+  public Optional<PasswordCredential> passwordCredential() {
+    return Optional.ofNullable(password);
   }
 
   /**
@@ -34,7 +60,7 @@ final class HttpCommandContext implements CommandContext {
    * not pooled, so the later read sees what arrived.
    */
   static HttpCommandContext of(HttpRequest request) {
-    return new HttpCommandContext(request.method().name(), request.uri(), request.headers());
+    return new HttpCommandContext(request.method().name(), request.uri(), request.headers(), null);
   }
 
   @Override

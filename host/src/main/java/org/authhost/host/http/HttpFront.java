@@ -104,6 +104,12 @@ public final class HttpFront extends LifeCycle {
 
   @Override
   protected void doStart() throws Exception {
+    if (config.integrations().nginxAuthRequest() != null) {
+      services
+          .driver()
+          .checkOneLegPoints(
+              config.integrations().nginxAuthRequest().points(), services.points().all());
+    }
     HttpConfig http = config.http();
     deadlines =
         new ConnectionDeadlines(

@@ -7,6 +7,7 @@ import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.access.TrustedProxies;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HttpConfig;
+import org.authhost.host.config.IntegrationsConfig;
 import org.authhost.host.http.content.FileCache;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.time.HostClock;
@@ -25,6 +26,7 @@ final class HttpServices {
   private final Scheduler scheduler;
   private final FileCache files;
   private final HttpAnswers answers;
+  private final IntegrationsConfig integrations;
   private volatile OriginProxy proxy;
 
   @Inject
@@ -45,6 +47,12 @@ final class HttpServices {
     this.scheduler = scheduler;
     this.files = new FileCache(clock);
     this.answers = new HttpAnswers(audit);
+    this.integrations = config.integrations();
+  }
+
+  /** The streaming servers' endpoints. */
+  IntegrationsConfig integrations() {
+    return integrations;
   }
 
   /** Where the front's refusals are audited and answered. */

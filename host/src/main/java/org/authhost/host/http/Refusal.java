@@ -36,6 +36,7 @@ record Refusal(
     LOG_ON(401),
     FORBIDDEN(403),
     NOT_FOUND(404),
+    PAYLOAD_TOO_LARGE(413),
     URI_TOO_LONG(414),
     TOO_MANY(429),
     HEADERS_TOO_LARGE(431),
@@ -75,6 +76,11 @@ record Refusal(
 
   /** This refusal, recorded in the audit with {@code why} and {@code reason}. */
   Refusal audited(HResult why, String reason) {
+    return new Refusal(kind, text, challenges, retryAfterSeconds, close, why, reason);
+  }
+
+  /** This refusal, ending the connection or not. */
+  Refusal withClose(boolean close) {
     return new Refusal(kind, text, challenges, retryAfterSeconds, close, why, reason);
   }
 

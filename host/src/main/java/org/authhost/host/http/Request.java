@@ -9,9 +9,16 @@ import org.authhost.host.access.PublishingPoint;
  * @param method the request method
  * @param target the request target, cut to a sane length for logs
  * @param point the publishing point, or null
+ * @param via the streaming server that asked on the client's behalf ({@code integrations}), as
+ *     {@code <contract>@<address>}, or null for a client of its own
  */
-record Request(String clientAddress, String method, String target, PublishingPoint point) {
+record Request(
+    String clientAddress, String method, String target, PublishingPoint point, String via) {
   static final int MAX_TARGET_IN_LOG = 512;
+
+  Request(String clientAddress, String method, String target, PublishingPoint point) {
+    this(clientAddress, method, target, point, null);
+  }
 
   Request {
     if (target.length() > MAX_TARGET_IN_LOG) {

@@ -8,13 +8,21 @@ import org.authhost.host.access.TrustedProxies;
 /**
  * The request path after the HTTP codec, one concern per handler, each answering the {@link
  * Exchange} or passing it on: {@link RequestSequencer} (one request at a time, keep-alive, the
- * client address), {@link RequestLimits}, the server's {@link AddressLists}, {@link Routing}, the
- * point's {@link AddressLists}, {@link Authentication}, {@link Dispatch}. All but the first are
- * stateless and shared by every connection, so a connection costs one handler.
+ * client address), {@link RequestLimits}, the streaming servers' endpoints ({@link
+ * StreamServerCalls}, whose bodies {@link RequestCallBodies} reads first), the server's {@link
+ * AddressLists}, {@link Routing}, the point's {@link AddressLists}, {@link Authentication}, {@link
+ * Dispatch}. All but the first are stateless and shared by every connection, so a connection costs
+ * one handler.
  */
 final class RequestHandlers {
   private final TrustedProxies trustedProxies;
   private final RequestLimits limits;
+
+  /** The streaming servers' endpoints, or null when none is configured. */
+  private final StreamServerCalls streamServers;
+
+  private final java.util.Set<String> callBodyPaths;
+
   private final AddressLists serverAddresses;
   private final Routing routing;
   private final AddressLists pointAddresses;
@@ -27,6 +35,18 @@ final class RequestHandlers {
     HttpAnswers answers = services.answers();
     this.trustedProxies = services.trustedProxies();
     this.limits = new RequestLimits(services.limits(), answers);
+    this.streamServers =
+        services.integrations().any()
+            ? new StreamServerCalls(
+                services.integrations(),
+                services.trustedProxies(),
+                services.serverIpRules(),
+                services.points(),
+                decide,
+                answers,
+                services.clock())
+            : null;
+    this.callBodyPaths = StreamServerCalls.bodyPaths(services.integrations());
     this.serverAddresses = AddressLists.server(services.serverIpRules(), answers);
     this.routing = new Routing(services.points(), answers);
     this.pointAddresses = AddressLists.point(answers);
@@ -35,8 +55,14 @@ final class RequestHandlers {
   }
 
   void addTo(ChannelPipeline p, ConnectionActivity activity) {
+    if (!callBodyPaths.isEmpty()) {
+      p.addLast("call-bodies", new RequestCallBodies(callBodyPaths));
+    }
     p.addLast("requests", new RequestSequencer(activity, trustedProxies));
     p.addLast("limits", limits);
+    if (streamServers != null) {
+      p.addLast("stream-servers", streamServers);
+    }
     p.addLast("server-addresses", serverAddresses);
     p.addLast("routing", routing);
     p.addLast("point-addresses", pointAddresses);

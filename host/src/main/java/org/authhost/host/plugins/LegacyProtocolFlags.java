@@ -20,7 +20,9 @@ final class LegacyProtocolFlags {
     }
     return flags
         | switch (protocol.toLowerCase(Locale.ROOT)) {
-          case "ntlm", "negotiate", "kerberos" -> AuthenticationFlags.CONNECTION_BOUND;
+          case "ntlm" -> AuthenticationFlags.CONNECTION_BOUND;
+          case "negotiate", "kerberos" ->
+              AuthenticationFlags.CONNECTION_BOUND | AuthenticationFlags.COMPLETES_IN_ONE_LEG;
           case "basic" -> AuthenticationFlags.SENDS_PASSWORD;
           case "digest" -> AuthenticationFlags.AUTHENTICATION_INFO;
           default -> 0;

@@ -31,7 +31,7 @@ class ServingConfigTest {
       "expected an absolute http:// or https:// URI with a host and no query or fragment, such as"
           + " \"https://origin.example/media/\"";
   private static final String ONE_SOURCE =
-      "expected exactly one of \"directory\" (a folder to serve) or \"origin\" (an upstream"
+      "expected at most one of \"directory\" (a folder to serve) or \"origin\" (an upstream"
           + " http:// or https:// URI)";
   private static final String PRINCIPAL =
       "a principal: a SID such as \"S-1-1-0\", a well-known name such as \"Everyone\", or a local"
@@ -303,7 +303,7 @@ class ServingConfigTest {
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"publishingPoint\" at the top level; expected one of: serverName,"
             + " dataDirectory, plugins, eventLog, admin, http, accounts, security,"
-            + " publishingPoints (did you mean \"publishingPoints\"?)");
+            + " publishingPoints, integrations (did you mean \"publishingPoints\"?)");
   }
 
   // ---- Wrong types and ranges -------------------------------------------------------------------
@@ -728,7 +728,8 @@ class ServingConfigTest {
   }
 
   @Test
-  void exactlyOneOfDirectoryAndOrigin() {
+  void atMostOneOfDirectoryAndOrigin() {
+    // A point with neither only scopes authentication (a streaming server's streams): allowed.
     ConfigException e =
         failure(
             """
@@ -743,10 +744,7 @@ class ServingConfigTest {
         List.of(
             "host.json:3:55: [config/bad-value] publishingPoints[0]: "
                 + ONE_SOURCE
-                + ", found both",
-            "host.json:4:5: [config/bad-value] publishingPoints[1]: "
-                + ONE_SOURCE
-                + ", found neither"),
+                + ", found both"),
         rendered(e));
   }
 

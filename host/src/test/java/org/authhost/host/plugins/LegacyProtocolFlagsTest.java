@@ -2,6 +2,7 @@ package org.authhost.host.plugins;
 
 import static org.authhost.api.AuthenticationFlags.AUTHENTICATION_INFO;
 import static org.authhost.api.AuthenticationFlags.CHALLENGE_FIRST;
+import static org.authhost.api.AuthenticationFlags.COMPLETES_IN_ONE_LEG;
 import static org.authhost.api.AuthenticationFlags.CONNECTION_BOUND;
 import static org.authhost.api.AuthenticationFlags.SENDS_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +16,13 @@ class LegacyProtocolFlagsTest {
     assertEquals(
         CHALLENGE_FIRST | CONNECTION_BOUND,
         LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "NTLM", CHALLENGE_FIRST));
-    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply(ApiVersion.of("1.0"), "negotiate", 0));
-    assertEquals(CONNECTION_BOUND, LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Kerberos", 0));
+    // Kerberos under Negotiate completes in one leg (what nginx auth_request needs); NTLM never.
+    assertEquals(
+        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.0"), "negotiate", 0));
+    assertEquals(
+        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Kerberos", 0));
     assertEquals(SENDS_PASSWORD, LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Basic", 0));
     assertEquals(AUTHENTICATION_INFO, LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "Digest", 0));
     assertEquals(0, LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "X-Token", 0));

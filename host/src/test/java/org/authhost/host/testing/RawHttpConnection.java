@@ -95,6 +95,41 @@ public final class RawHttpConnection implements AutoCloseable {
     return read();
   }
 
+  /**
+   * Sends {@code head} (the request line and header lines, without the empty line that ends them)
+   * with {@code Host} added when it has none, then {@code body} with its {@code Content-Length}
+   * when not null, and reads the answer: for the calls of a streaming server, whose exact bytes a
+   * test copies from the server's source.
+   */
+  public Response send(String head, byte[] body) throws IOException {
+    StringBuilder request = new StringBuilder(head.strip()).append("\r\n");
+    if (!head.toLowerCase(Locale.ROOT).contains("\nhost:")) {
+      request.append("Host: ").append(authority).append("\r\n");
+    }
+    if (body != null) {
+      request.append("Content-Length: ").append(body.length).append("\r\n");
+    }
+    request.append("\r\n");
+    out.write(
+        request
+            .toString()
+            .replace("\r\n", "\n")
+            .replace("\n", "\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    if (body != null) {
+      out.write(body);
+    }
+    out.flush();
+    return read();
+  }
+
+  /** Writes {@code bytes} as they are and reads one answer. */
+  public Response sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+    return read();
+  }
+
   /** True when the server has closed its side (a read sees the end of the stream). */
   public boolean closedByServer() throws IOException {
     try {

@@ -29,13 +29,13 @@ import org.authhost.api.UserContext;
  * base64 decoder reads them. Seeds: {@code src/test/resources/.../BasicFuzzTestInputs/}.
  */
 class BasicFuzzTest {
-  private static final String USER = "alice";
-  private static final String PASSWORD = "Wonderland 1865";
+  static final String USER = "alice";
+  static final String PASSWORD = "Wonderland 1865";
 
   /** The only credentials the fake host logs on. */
   private static final byte[] RIGHT = (USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8);
 
-  private static final TokenService TOKENS =
+  static final TokenService TOKENS =
       new TokenService() {
         private final AtomicInteger next = new AtomicInteger(1);
 
@@ -78,7 +78,7 @@ class BasicFuzzTest {
               header,
               new Client(),
               null,
-              null,
+              TestCommand.NONE,
               (result, challenge, ctx) -> {
                 results.add(result);
                 return HResult.S_OK;
@@ -120,7 +120,7 @@ class BasicFuzzTest {
   }
 
   /** The connecting user, as the host describes it. */
-  private static final class Client implements UserContext {
+  static final class Client implements UserContext {
     @Override
     public Optional<String> userAgent() {
       return Optional.empty();

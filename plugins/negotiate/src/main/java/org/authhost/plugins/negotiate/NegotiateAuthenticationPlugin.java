@@ -205,8 +205,13 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
   @Override
   public HResult getFlags(Out<Integer> flags) {
     // Binary tokens, no prompt (the client uses its logon session's ticket or hash), and the
-    // server speaks first with a bare "WWW-Authenticate: Negotiate".
-    flags.set(AuthenticationFlags.CHALLENGE_FIRST | AuthenticationFlags.CONNECTION_BOUND);
+    // server speaks first with a bare "WWW-Authenticate: Negotiate". Kerberos completes with the
+    // client's first token, so Negotiate can serve where no connection keeps a context (nginx
+    // auth_request); only its NTLM fallback needs the second leg.
+    flags.set(
+        AuthenticationFlags.CHALLENGE_FIRST
+            | AuthenticationFlags.CONNECTION_BOUND
+            | AuthenticationFlags.COMPLETES_IN_ONE_LEG);
     return HResult.S_OK;
   }
 

@@ -1,0 +1,13 @@
+package org.authhost.host.config;
+
+/**
+ * {@code integrations.mediamtx}: MediaMTX's {@code authHTTPAddress}.
+ *
+ * @param path the exact request path of the endpoint
+ * @param streamPrefix put before MediaMTX's {@code path} to find the publishing point
+ * @param adminPoint the publishing point whose ACL decides {@code api}, {@code metrics} and {@code
+ *     pprof} (write), or null to refuse them
+ * @param tokenScheme the authentication scheme a {@code token} is handled as
+ */
+public record MediaMtxConfig(
+    String path, String streamPrefix, String adminPoint, String tokenScheme) {}

@@ -1,0 +1,378 @@
+package org.authhost.host.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.authhost.api.HResult;
+import org.authhost.host.access.ClientAddress;
+import org.authhost.host.access.IpRules;
+import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.access.PublishingPoints;
+import org.authhost.host.access.TrustedProxies;
+import org.authhost.host.config.IntegrationsConfig;
+import org.authhost.host.config.MediaMtxConfig;
+import org.authhost.host.config.NginxAuthRequestConfig;
+import org.authhost.host.config.StreamHookConfig;
+
+/**
+ * The endpoints streaming servers call to have their clients authenticated ({@code integrations}),
+ * each an exact path on the HTTP listener, ahead of routing: the caller must be a trusted proxy
+ * (checked before anything of the call is read, so that nobody can test passwords through it); the
+ * call is read into a {@link StreamCall}; its stream finds the publishing point by the longest
+ * prefix, as a request path does; the server's and the point's address lists see the client the
+ * call names; and the {@link AuthenticationDriver} decides as for an HTTP client of that point.
+ * {@link HttpAnswers} answers in the caller's terms.
+ */
+@ChannelHandler.Sharable
+final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
+  private final Map<String, Endpoint> endpoints = new HashMap<>();
+  private final TrustedProxies trustedProxies;
+  private final IpRules serverRules;
+  private final PublishingPoints points;
+  private final Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver;
+  private final HttpAnswers answers;
+  private final SuccessAudits successes;
+
+  /** One endpoint: its contract, and how its calls are read. */
+  private record Endpoint(
+      CallerAnswers.Dialect dialect,
+      Reader reader,
+      Set<String> points,
+      String identityHeader,
+      String adminPoint) {}
+
+  @FunctionalInterface
+  private interface Reader {
+    StreamCall read(Exchange exchange) throws MalformedCall;
+  }
+
+  StreamServerCalls(
+      IntegrationsConfig config,
+      TrustedProxies trustedProxies,
+      IpRules serverRules,
+      PublishingPoints points,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver,
+      HttpAnswers answers,
+      Clock clock) {
+    super(false); // an Exchange holds no buffer to release
+    this.trustedProxies = trustedProxies;
+    this.serverRules = serverRules;
+    this.points = points;
+    this.driver = driver;
+    this.answers = answers;
+    this.successes = new SuccessAudits(clock, Duration.ofSeconds(config.successAuditSeconds()));
+    NginxAuthRequestConfig nginx = config.nginxAuthRequest();
+    if (nginx != null) {
+      endpoints.put(
+          nginx.path(),
+          new Endpoint(
+              CallerAnswers.Dialect.NGINX_AUTH_REQUEST,
+              e -> AuthRequestCalls.read(e.request().headers()),
+              Set.copyOf(nginx.points()),
+              nginx.identityHeader(),
+              null));
+    }
+    StreamHookConfig rtmp = config.nginxRtmp();
+    if (rtmp != null) {
+      endpoints.put(
+          rtmp.path(),
+          new Endpoint(
+              CallerAnswers.Dialect.NGINX_RTMP,
+              e -> NginxRtmpCalls.read(full(e), rtmp),
+              null,
+              null,
+              null));
+    }
+    MediaMtxConfig mediamtx = config.mediamtx();
+    if (mediamtx != null) {
+      endpoints.put(
+          mediamtx.path(),
+          new Endpoint(
+              CallerAnswers.Dialect.MEDIAMTX,
+              e -> MediaMtxCalls.read(jsonBody(e), mediamtx),
+              null,
+              null,
+              mediamtx.adminPoint()));
+    }
+    StreamHookConfig srs = config.srs();
+    if (srs != null) {
+      endpoints.put(
+          srs.path(),
+          new Endpoint(
+              CallerAnswers.Dialect.SRS, e -> SrsCalls.read(jsonBody(e), srs), null, null, null));
+    }
+  }
+
+  /** The paths whose calls carry their payload in the body (all but nginx auth_request). */
+  static Set<String> bodyPaths(IntegrationsConfig config) {
+    Set<String> paths = new HashSet<>();
+    if (config.nginxRtmp() != null) {
+      paths.add(config.nginxRtmp().path());
+    }
+    if (config.mediamtx() != null) {
+      paths.add(config.mediamtx().path());
+    }
+    if (config.srs() != null) {
+      paths.add(config.srs().path());
+    }
+    return Set.copyOf(paths);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Exchange exchange) {
+    HttpRequest request = exchange.request();
+    String path = RequestTarget.path(request.uri());
+    Endpoint endpoint = path == null ? null : endpoints.get(path);
+    if (endpoint == null) {
+      ctx.fireChannelRead(exchange);
+      return;
+    }
+    try {
+      call(ctx, exchange, endpoint, path);
+    } finally {
+      // The body was read into the call (or refused): the buffer goes now, the head stays.
+      if (request instanceof FullHttpRequest full && full.refCnt() > 0) {
+        full.release();
+      }
+    }
+  }
+
+  private void call(ChannelHandlerContext ctx, Exchange exchange, Endpoint endpoint, String path) {
+    HttpRequest request = exchange.request();
+    InetAddress caller = exchange.connection().direct.inet();
+    String via = endpoint.dialect().contract + "@" + caller.getHostAddress();
+    // The call's own URI is never audited: nginx-rtmp's GET carries the client's password in it.
+    Request bare = new Request(caller.getHostAddress(), request.method().name(), path, null, via);
+    if (!trustedProxies.trusts(caller)) {
+      answer(
+          exchange,
+          endpoint,
+          bare,
+          Refusal.forbidden()
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  "caller "
+                      + caller.getHostAddress()
+                      + " is not in security.trustedProxies; only a trusted streaming server may"
+                      + " call the "
+                      + endpoint.dialect().contract
+                      + " endpoint"));
+      return;
+    }
+    if (request instanceof RequestCallBodies.Oversized) {
+      answer(
+          exchange,
+          endpoint,
+          bare,
+          Refusal.malformed(
+              Refusal.Kind.PAYLOAD_TOO_LARGE,
+              "call too large",
+              "malformed "
+                  + endpoint.dialect().contract
+                  + " call: body longer than "
+                  + RequestCallBodies.MAX_BODY
+                  + " bytes"));
+      return;
+    }
+    StreamCall call;
+    try {
+      call = endpoint.reader().read(exchange);
+    } catch (MalformedCall e) {
+      answer(
+          exchange,
+          endpoint,
+          bare,
+          Refusal.malformed(
+                  Refusal.Kind.BAD_REQUEST,
+                  "malformed call",
+                  "malformed " + endpoint.dialect().contract + " call: " + e.getMessage())
+              .withClose(false));
+      return;
+    }
+    if (!call.checked()) {
+      answers.answerCall(
+          exchange, endpoint.dialect(), bare, new Verdict.Serve(null, null, List.of()), null);
+      return;
+    }
+    decide(ctx, exchange, endpoint, via, call);
+  }
+
+  private void decide(
+      ChannelHandlerContext ctx,
+      Exchange exchange,
+      Endpoint endpoint,
+      String via,
+      StreamCall call) {
+    ClientAddress client =
+        call.clientAddress() == null ? exchange.client() : payloadClient(call.clientAddress());
+    String account = call.account() == null ? "" : " account=" + Audit.quoted(call.account());
+    Optional<PublishingPoint> found =
+        call.stream().equals(MediaMtxCalls.ADMIN)
+            ? points.all().stream().filter(p -> p.name().equals(endpoint.adminPoint())).findFirst()
+            : points.match(call.stream());
+    Request audited =
+        new Request(client.address(), call.action(), call.target(), found.orElse(null), via);
+    if (!serverRules.allows(client.inet())) {
+      answer(
+          exchange,
+          endpoint,
+          audited,
+          Refusal.forbidden()
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  "client address "
+                      + client.address()
+                      + " is not allowed by the server's address lists"
+                      + account));
+      return;
+    }
+    if (found.isEmpty()) {
+      answer(
+          exchange,
+          endpoint,
+          audited,
+          Refusal.forbidden()
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  (call.stream().equals(MediaMtxCalls.ADMIN)
+                          ? "no publishing point for MediaMTX's "
+                              + call.action()
+                              + " (mediamtx.adminPoint)"
+                          : "no publishing point for stream " + Audit.quoted(call.stream()))
+                      + account));
+      return;
+    }
+    PublishingPoint point = found.get();
+    if (endpoint.points() != null && !endpoint.points().contains(point.name())) {
+      answer(
+          exchange,
+          endpoint,
+          audited,
+          Refusal.forbidden()
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  "publishing point "
+                      + point.name()
+                      + " is not listed in integrations.nginxAuthRequest.points"));
+      return;
+    }
+    if (!point.ipRules().allows(client.inet())) {
+      answer(
+          exchange,
+          endpoint,
+          audited,
+          Refusal.forbidden()
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  "client address "
+                      + client.address()
+                      + " is not allowed by publishing point "
+                      + point.name()
+                      + account));
+      return;
+    }
+    // No connection is the client's: a fresh one per call, closed when it is decided.
+    ClientConnection connection =
+        new ClientConnection(new InetSocketAddress(client.inet(), 0), false);
+    HttpHeaders headers = commandHeaders(exchange, endpoint, call);
+    var attempt =
+        new AuthenticationDriver.Attempt(
+            audited,
+            point,
+            connection,
+            client,
+            new HttpUserContext(
+                headers.get(HttpHeaderNames.USER_AGENT), client.address(), 0, connection.id),
+            new HttpPresentationContext(point.name(), call.target()),
+            HttpCommandContext.of(call.method(), call.target(), headers),
+            call.authorization(),
+            call.right(),
+            new AuthenticationDriver.OnBehalf(
+                endpoint.dialect().contract,
+                call.password(),
+                successes,
+                // An HLS player asks through nginx for every segment: its point is its stream.
+                endpoint.points() != null ? point.prefix() : call.stream()));
+    ConnectionActivity activity = exchange.activity();
+    CompletableFuture<Verdict> pending;
+    try {
+      pending = driver.apply(activity.deciding(attempt));
+    } catch (RuntimeException e) {
+      pending = CompletableFuture.failedFuture(e);
+    }
+    pending.whenComplete(
+        (verdict, failure) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      exchange.activity().decided();
+                      connection.close();
+                      Verdict v = failure != null ? Authentication.internalError(failure) : verdict;
+                      answers.answerCall(
+                          exchange, endpoint.dialect(), audited, v, endpoint.identityHeader());
+                    }));
+  }
+
+  /**
+   * The headers the plug-ins see: the client's own, as nginx forwards them with the subrequest; for
+   * a call that carries the client's fields instead, only the {@code Authorization} made from them.
+   */
+  private static HttpHeaders commandHeaders(Exchange exchange, Endpoint endpoint, StreamCall call) {
+    if (endpoint.dialect() == CallerAnswers.Dialect.NGINX_AUTH_REQUEST) {
+      return exchange.request().headers();
+    }
+    HttpHeaders headers = new DefaultHttpHeaders(false);
+    if (call.authorization() != null) {
+      headers.set(HttpHeaderNames.AUTHORIZATION, call.authorization());
+    }
+    return headers;
+  }
+
+  /**
+   * The client a call names: its leg to the streaming server is neither TLS nor loopback as far as
+   * the host knows, so the address lends nothing to a password challenge.
+   */
+  private static ClientAddress payloadClient(String text) {
+    InetAddress inet = NetUtil.createInetAddressFromIpAddressString(text);
+    return new ClientAddress(inet, inet.getHostAddress(), false, false, true);
+  }
+
+  private void answer(Exchange exchange, Endpoint endpoint, Request audited, Refusal refusal) {
+    answers.answerCall(exchange, endpoint.dialect(), audited, refusal, endpoint.identityHeader());
+  }
+
+  private static FullHttpRequest full(Exchange exchange) throws MalformedCall {
+    if (exchange.request() instanceof FullHttpRequest full) {
+      return full;
+    }
+    throw new MalformedCall("no body could be read");
+  }
+
+  private static byte[] jsonBody(Exchange exchange) throws MalformedCall {
+    FullHttpRequest full = full(exchange);
+    if (!full.method().name().equals("POST")) {
+      throw new MalformedCall("method " + full.method() + "; expected POST");
+    }
+    byte[] bytes = new byte[full.content().readableBytes()];
+    full.content().getBytes(full.content().readerIndex(), bytes);
+    return bytes;
+  }
+}

@@ -1,0 +1,163 @@
+package org.authhost.host.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code integrations}: defaults, the contract's example, and each mistake at its line:column. */
+class IntegrationsConfigTest {
+  @TempDir Path dir;
+
+  private static final String POINTS =
+      """
+        "publishingPoints": [
+          { "name": "hls", "prefix": "/hls/", "plugins": ["basic"] },
+          { "name": "open", "prefix": "/open/", "directory": "m" },
+          { "name": "admin", "prefix": "/admin/", "plugins": ["basic"] }
+        ],
+      """;
+
+  @Test
+  void offByDefault() throws Exception {
+    IntegrationsConfig integrations = load("{}").integrations();
+    assertFalse(integrations.any());
+    assertEquals(300, integrations.successAuditSeconds());
+    assertNull(integrations.nginxAuthRequest());
+    assertNull(integrations.srs());
+  }
+
+  @Test
+  void theContractsExampleReadsAsWritten() throws Exception {
+    IntegrationsConfig i =
+        load("{"
+                + POINTS
+                + """
+                      "integrations": {
+                        "successAuditSeconds": 60,
+                        "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls"],
+                          "identityHeader": "X-AuthHost-User" },
+                        "nginxRtmp": { "path": "/.authhost/nginx-rtmp", "streamPrefix": "/",
+                          "checkConnect": false, "userParam": "user", "passwordParam": "pass",
+                          "schemeParams": { "key": "ApiKey", "token": "Bearer" } },
+                        "mediamtx": { "path": "/.authhost/mediamtx", "streamPrefix": "/",
+                          "adminPoint": null, "tokenScheme": "Bearer" },
+                        "srs": { "path": "/.authhost/srs", "streamPrefix": "/live-srs/",
+                          "userParam": "u", "passwordParam": "p", "schemeParams": { "k": "ApiKey" } }
+                      }
+                    }
+                    """)
+            .integrations();
+    assertEquals(60, i.successAuditSeconds());
+    assertEquals(
+        new NginxAuthRequestConfig("/.authhost/nginx", List.of("hls"), "X-AuthHost-User"),
+        i.nginxAuthRequest());
+    assertEquals(
+        new StreamHookConfig(
+            "/.authhost/nginx-rtmp",
+            "/",
+            false,
+            "user",
+            "pass",
+            Map.of("key", "ApiKey", "token", "Bearer")),
+        i.nginxRtmp());
+    assertEquals(new MediaMtxConfig("/.authhost/mediamtx", "/", null, "Bearer"), i.mediamtx());
+    assertEquals(
+        new StreamHookConfig(
+            "/.authhost/srs", "/live-srs/", false, "u", "p", Map.of("k", "ApiKey")),
+        i.srs());
+  }
+
+  @Test
+  void theDefaultsOfAnEmptyEndpoint() throws Exception {
+    IntegrationsConfig i =
+        load("{" + POINTS + "\"integrations\": { \"nginxRtmp\": {}, \"mediamtx\": {} } }")
+            .integrations();
+    assertEquals(
+        new StreamHookConfig(
+            "/.authhost/nginx-rtmp",
+            "/",
+            false,
+            "user",
+            "pass",
+            Map.of("key", "ApiKey", "token", "Bearer")),
+        i.nginxRtmp());
+    assertEquals(new MediaMtxConfig("/.authhost/mediamtx", "/", null, "Bearer"), i.mediamtx());
+  }
+
+  @Test
+  void mistakesAreNamedWhereTheyAre() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                load(
+                    "{"
+                        + POINTS
+                        + """
+                          "integrations": {
+                            "nginxAuthRequest": { "path": "nginx", "points": ["hls", "open", "nope"] },
+                            "nginxRtmp": { "path": "/.authhost/x", "streamPrefix": "live",
+                              "schemeParams": { "user": "Bearer", "t": "Bad Scheme" } },
+                            "mediamtx": { "path": "/.authhost/x", "adminPoint": "nope" },
+                            "srs": { "pth": "/.authhost/srs" }
+                          }
+                        }
+                        """));
+    List<String> rendered = e.problems().stream().map(ConfigProblem::render).toList();
+    assertEquals(
+        List.of(
+            "host.json:7:35: [config/bad-value] integrations.nginxAuthRequest.path: expected an"
+                + " exact request path such as \"/.authhost/nginx\" (starts with '/', URL path"
+                + " characters only; no \"..\", \"//\", '%', '?' or '#'), found \"nginx\"",
+            "host.json:7:62: [config/bad-value] integrations.nginxAuthRequest.points[1]:"
+                + " publishing point \"open\" has no \"plugins\" list of its own; expected one,"
+                + " because nginx auth_request can use only plug-ins that finish in one request"
+                + " (give the point \"plugins\": [\"basic\", \"digest\"], say)",
+            "host.json:7:70: [config/bad-value] integrations.nginxAuthRequest.points[2]: expected"
+                + " the name of a publishing point, one of \"hls\", \"open\", \"admin\", found"
+                + " \"nope\"",
+            "host.json:8:60: [config/bad-value] integrations.nginxRtmp.streamPrefix: expected a"
+                + " path that starts and ends with '/' such as \"/\" or \"/live/\", put before the"
+                + " stream's name to find its publishing point, found \"live\"",
+            "host.json:9:25: [config/bad-value] integrations.nginxRtmp.schemeParams.user: the"
+                + " parameter is already the user or password parameter; expected another",
+            "host.json:9:48: [config/bad-value] integrations.nginxRtmp.schemeParams.t: expected"
+                + " an authentication scheme such as \"Bearer\", found \"Bad Scheme\"",
+            "host.json:10:27: [config/bad-value] integrations.mediamtx.path: \"/.authhost/x\" is"
+                + " already the path of integrations.nginxRtmp; expected a path of its own",
+            "host.json:10:57: [config/bad-value] integrations.mediamtx.adminPoint: expected null"
+                + " (refuse api, metrics and pprof) or the name of a publishing point, one of"
+                + " \"hls\", \"open\", \"admin\", found \"nope\"",
+            "host.json:11:14: [config/unknown-key] unknown key \"pth\" in \"integrations.srs\";"
+                + " expected one of: path, streamPrefix, checkConnect, userParam, passwordParam,"
+                + " schemeParams (did you mean \"path\"?)"),
+        rendered);
+  }
+
+  @Test
+  void pointsAreRequiredForNginx() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> load("{" + POINTS + "\"integrations\": { \"nginxAuthRequest\": {} } }"));
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertEquals(
+        "integrations.nginxAuthRequest: missing required key \"points\"; expected the publishing"
+            + " points nginx asks about, such as [\"hls\"]",
+        e.problems().get(0).message());
+  }
+
+  private HostConfig load(String json) throws IOException, ConfigException {
+    Files.writeString(dir.resolve("host.json"), json);
+    return ConfigLoader.load(dir);
+  }
+}

@@ -1,0 +1,57 @@
+package org.authhost.host.integrations;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A documented nginx configuration, read from {@code docs/integrations/} and filled in for a test:
+ * the file operators copy is the very file the tests run, so neither can drift from the other.
+ * Every placeholder must be given and every given one must be in the file.
+ */
+final class NginxRecipe {
+  static final String AUTH_REQUEST = "nginx-auth-request.conf";
+  static final String RTMP = "nginx-rtmp.conf";
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z_]+@");
+
+  private NginxRecipe() {}
+
+  /** The folder of the recipes: the tests run in {@code host/}. */
+  static Path folder() {
+    Path dir = Path.of("..", "docs", "integrations").toAbsolutePath().normalize();
+    assertTrue(Files.isDirectory(dir), "the documented recipes are not at " + dir);
+    return dir;
+  }
+
+  static String text(String name) throws IOException {
+    return Files.readString(folder().resolve(name));
+  }
+
+  /**
+   * The recipe {@code name} with its placeholders replaced ({@code "@AUTHHOST@" ->
+   * "127.0.0.1:8080"}) and then the literal {@code edits} made (test-only changes, such as a
+   * shorter update interval), each of which must find its text.
+   */
+  static String filled(String name, Map<String, String> values, Map<String, String> edits)
+      throws IOException {
+    String text = text(name);
+    for (Map.Entry<String, String> v : values.entrySet()) {
+      assertTrue(text.contains(v.getKey()), name + " has no placeholder " + v.getKey());
+      text = text.replace(v.getKey(), v.getValue());
+    }
+    Matcher left = PLACEHOLDER.matcher(text);
+    assertFalse(left.find(), () -> name + " still has " + left.group() + " after filling in");
+    for (Map.Entry<String, String> e : edits.entrySet()) {
+      assertTrue(text.contains(e.getKey()), name + " has no '" + e.getKey() + "' to change");
+      text = text.replace(e.getKey(), e.getValue());
+    }
+    return text;
+  }
+}
