@@ -131,7 +131,8 @@ class BenignRefusalTest {
       for (int i = 0; i < 3; i++) {
         assertEquals(401, c.get("/old/hello.txt", "X-Refuse stale:frank").status());
       }
-      // A plain refusal through the 1.3 plug-in counts as well: only the benign call is spared.
+      // The plug-in declares API 1.2: its OnAuthenticateRefused is a plain DENIED, so the three
+      // above counted and the account is now locked.
       assertEquals(429, c.get("/old/hello.txt", "X-Refuse stale:frank").status());
     }
     assertEquals(3, audit("logon failed").stream().filter(e -> e.text().contains("frank")).count());
