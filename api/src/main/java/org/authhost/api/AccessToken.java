@@ -15,7 +15,8 @@ import java.util.List;
  * @param authenticationPackage the package that verified the user, e.g. {@code Digest}
  * @param logonTime when the token was issued
  * @param displayName what people call the user: the account name for a local account, the
- *     principal's display name for a token of {@link TokenService#logonPrincipal} (since API 1.3)
+ *     principal's display name for a token of {@link TokenService#logonPrincipal} (since API 1.3);
+ *     shown in the audit, never used to decide anything
  * @param expiresAt after this instant on the host's clock the host authorizes nothing with the
  *     token ({@code SEC_E_CONTEXT_EXPIRED}, as a logon session whose Kerberos ticket has ended);
  *     {@link Instant#MAX} for a token that never expires, as a local account's (since API 1.3)

@@ -107,8 +107,9 @@ public interface StateService {
    * What an asynchronous operation answered: the {@link HResult} its synchronous twin returns, and
    * the value that twin would set in its {@link Out} ({@code null} when it sets none or has none).
    *
-   * <p>Windows counterpart: the {@code HRESULT} and out-parameter a COM call's asynchronous
-   * completion ({@code IWMSCommandContext}'s completion callbacks in WMS) hands back together.
+   * <p>Windows counterpart: the {@code HRESULT} and the values an asynchronous WMS completion hands
+   * back together in one call, as {@code IWMSAuthenticationCallback::OnAuthenticateComplete}
+   * delivers the result, the challenge blob and the caller's context at once.
    *
    * @param hresult as the synchronous method returns it
    * @param value as the synchronous method sets it; {@code null} if it does not

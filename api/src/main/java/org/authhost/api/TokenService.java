@@ -73,14 +73,21 @@ public interface TokenService {
    * two principals. Its groups are Everyone, Authenticated Users and those of {@code
    * logon.groups()} that name local groups, so that publishing points' ACLs apply to it as to any
    * account; a name that is no local group is left out (a provider's claims may name groups this
-   * host does not have). The caller owns the handle as with {@link #logonUser(String, String,
-   * Out)}.
+   * host does not have) and listed in the audit record of the logon ({@code unmappedGroups=}), so
+   * that an operator sees a typo in the plug-in's group mapping. The caller owns the handle as with
+   * {@link #logonUser(String, String, Out)}.
    *
-   * <p>The token's account name is {@code <plug-in id>:<issuer>|<subject>}, so that it never reads
-   * as a local account's (the audit and the lockout know accounts by name); its display name is
-   * {@code logon.displayName()}, which the host shows as the logical user id unless the context
-   * gives one ({@code GetLogicalUserID}). Once {@code logon.expiresAt()} has passed on the host's
-   * clock the host authorizes nothing with the token: the client is asked to log on again.
+   * <p>The token's account name is {@code <plug-in id>:<issuer>|<subject>} (unambiguous: an id
+   * holds no {@code :}, an issuer no {@code |}), so that it never reads as a local account's (the
+   * audit and the lockout know accounts by name); its display name is {@code logon.displayName()},
+   * which the audit record of the logon shows as the logical user id ({@code user=}) unless the
+   * context gives one ({@code GetLogicalUserID}); it is never used to decide anything. Once {@code
+   * logon.expiresAt()} has passed on the host's clock the host authorizes nothing with the token:
+   * the client gets the fresh challenges of a first request and must log on again.
+   *
+   * <p>Build {@code logon} with {@link PrincipalLogon#of} from values the plug-in has not checked
+   * itself, and answer {@code DENIED} when it is empty: a constructor's exception inside {@code
+   * Authenticate} is a plug-in failure that takes it out of service for everybody.
    *
    * <p>Windows counterpart: {@code LsaLogonUser} with {@code S4U} or a Kerberos ticket carrying a
    * PAC for a principal of a trusted realm: the token's groups come from the proof, not from a

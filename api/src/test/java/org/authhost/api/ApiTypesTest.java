@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -215,10 +216,51 @@ class ApiTypesTest {
     assertTrue(e.getMessage().contains("subject"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new PrincipalLogon("https://idp", "s", "a\tb", List.of(), exp));
-    assertThrows(
-        IllegalArgumentException.class,
         () -> new PrincipalLogon("https://idp", "s", null, List.of(), null));
+  }
+
+  @Test
+  void whatTheIdentityProviderSaysIsMadeSafeNotRefused() {
+    Instant exp = Instant.parse("2026-01-01T00:00:00Z");
+    // Controls (C0, C1) and bidirectional overrides become '?'; a backslash is just a character.
+    PrincipalLogon hostile =
+        new PrincipalLogon(
+            "https://idp",
+            "s",
+            "CONTOSO\\mallory\tx\u0085y\u202Egnp.exe",
+            Arrays.asList("Viewers", "", " ", null, " Users "),
+            exp);
+    assertEquals("CONTOSO\\mallory?x?y?gnp.exe", hostile.displayName());
+    assertEquals(List.of("Viewers", "Users"), hostile.groups(), "blank group names left out");
+    assertEquals(
+        PrincipalLogon.MAX_LENGTH,
+        new PrincipalLogon("https://idp", "s", "n".repeat(1000), null, exp).displayName().length());
+    assertEquals(
+        "?", new PrincipalLogon("https://idp", "s", "\u200E ", null, exp).displayName(), "seen");
+    assertEquals("s", new PrincipalLogon("https://idp", "s", " \t", null, exp).displayName());
+    assertEquals(List.of(), new PrincipalLogon("https://idp", "s", null, null, exp).groups());
+  }
+
+  @Test
+  void theIssuerCannotHoldTheSeparatorOfTheAccountName() {
+    Instant exp = Instant.parse("2026-01-01T00:00:00Z");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new PrincipalLogon("https://idp|a", "b", null, List.of(), exp));
+    assertTrue(e.getMessage().contains("issuer"), e.getMessage());
+    // The subject may hold it: the issuer's first '|' ends the issuer.
+    assertEquals("a|b", new PrincipalLogon("https://idp", "a|b", null, null, exp).subject());
+  }
+
+  @Test
+  void ofAnswersEmptyWhereTheConstructorWouldThrow() {
+    Instant exp = Instant.parse("2026-01-01T00:00:00Z");
+    assertEquals(Optional.empty(), PrincipalLogon.of("https://idp", "CONTOSO\\x", null, null, exp));
+    assertEquals(Optional.empty(), PrincipalLogon.of("https://idp", "s", null, null, null));
+    assertEquals(Optional.empty(), PrincipalLogon.of(null, "s", null, null, exp));
+    assertEquals(
+        "s", PrincipalLogon.of("https://idp", "s", null, null, exp).orElseThrow().displayName());
   }
 
   // --- AuthenticationCallback.onAuthenticateRefused ---

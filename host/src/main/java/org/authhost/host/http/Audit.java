@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
@@ -57,7 +58,30 @@ final class Audit {
   }
 
   void logonSucceeded(Request r, String account, String plugin, String protocol) {
-    events.audit(EventLevel.INFORMATION, HResult.S_OK, succeeded(r, account, plugin, protocol));
+    logonSucceeded(r, account, plugin, protocol, null, List.of());
+  }
+
+  /**
+   * A logon with what the record adds for its reader: the logical user id when it is not the
+   * account's name (a principal's display name, API 1.3: shown, never used to decide), and the
+   * group names a principal's proof gave that are no local group (they granted nothing; a typo in
+   * the plug-in's group mapping shows here).
+   */
+  void logonSucceeded(
+      Request r,
+      String account,
+      String plugin,
+      String protocol,
+      String logicalUserId,
+      List<String> unmappedGroups) {
+    StringBuilder text = new StringBuilder(succeeded(r, account, plugin, protocol));
+    if (logicalUserId != null && !logicalUserId.equals(account)) {
+      text.append(" user=").append(quoted(logicalUserId));
+    }
+    if (!unmappedGroups.isEmpty()) {
+      text.append(" unmappedGroups=").append(quoted(String.join(",", unmappedGroups)));
+    }
+    events.audit(EventLevel.INFORMATION, HResult.S_OK, text.toString());
   }
 
   /**

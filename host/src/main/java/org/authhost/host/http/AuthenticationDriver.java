@@ -222,7 +222,7 @@ final class AuthenticationDriver {
       Optional<PluginView> boundBy = offered.stream().filter(p -> p.id().equals(by)).findFirst();
       if (already != null && boundBy.isPresent()) {
         // A connection-bound handshake already proved who this connection is.
-        return CompletableFuture.completedFuture(authorize(a, already, boundBy.get(), offered));
+        return authorize(a, already, boundBy.get(), offered, () -> {});
       }
       PluginView first = offered.get(0);
       if (AuthenticationFlags.has(first.flags(), AuthenticationFlags.ANONYMOUS)) {
@@ -386,9 +386,9 @@ final class AuthenticationDriver {
         if (outcome.benign()) {
           // A benign refusal (API 1.3: OnAuthenticateRefused, or DENIED with S_FALSE returned):
           // the plug-in says this was no guess at a password (malformed, replayed, or Digest's
-          // stale nonce whose credentials were right, RFC 7616 §3.3). Counting it would let garbage
-          // or a captured header lock out
-          // clients that did nothing wrong: a fresh challenge, audited as a refusal.
+          // stale nonce whose credentials were right, RFC 7616 §3.3). Counting it would let
+          // garbage or a captured header lock out clients that did nothing wrong: a fresh
+          // challenge, audited as a refusal.
           String refused =
               claimed == null
                   ? "refused credentials without naming an account"
@@ -433,15 +433,12 @@ final class AuthenticationDriver {
       }
       case SUCCESS -> {
         throttle.succeeded(key);
-        logonSucceeded(a, outcome.accountName(), plugin);
+        logonSucceeded(a, outcome, plugin);
         if (bound) {
           a.connection().authenticated(plugin.id(), outcome);
         }
-        Verdict v = authorize(a, outcome, plugin, offered);
-        if (!bound) {
-          session.release();
-        }
-        return done(v);
+        // A request's own context keeps the token until the check is done.
+        return authorize(a, outcome, plugin, offered, bound ? () -> {} : session::release);
       }
       default -> {
         end(a, plugin, session, bound);
@@ -468,7 +465,8 @@ final class AuthenticationDriver {
    * The audit of logons, kept with the connection's memory of them: a keep-alive client proving the
    * same account again is not a new logon, and after a failure the next success always is.
    */
-  private void logonSucceeded(Attempt a, String account, PluginView plugin) {
+  private void logonSucceeded(Attempt a, AuthenticationOutcome outcome, PluginView plugin) {
+    String account = outcome.accountName();
     OnBehalf onBehalf = a.onBehalf();
     if (onBehalf != null
         ? !onBehalf.successes().isFirst(a.client().address(), account, onBehalf.stream())
@@ -478,7 +476,13 @@ final class AuthenticationDriver {
     if (AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.ANONYMOUS)) {
       audit.anonymousLogonSucceeded(a.request(), account, plugin.id(), plugin.protocol());
     } else {
-      audit.logonSucceeded(a.request(), account, plugin.id(), plugin.protocol());
+      audit.logonSucceeded(
+          a.request(),
+          account,
+          plugin.id(),
+          plugin.protocol(),
+          outcome.logicalUserId(),
+          tokens.unmappedGroups(outcome.token()));
     }
   }
 
@@ -524,7 +528,7 @@ final class AuthenticationDriver {
                 }
                 return challenge(a, others, "authentication required");
               }
-              logonSucceeded(a, outcome.accountName(), anonymous);
+              logonSucceeded(a, outcome, anonymous);
               Verdict v = authorizeQuietly(a, outcome, anonymous);
               session.release();
               if (v instanceof Verdict.Serve) {
@@ -544,28 +548,77 @@ final class AuthenticationDriver {
             });
   }
 
-  /** Authorizes and audits a refusal. */
-  private Verdict authorize(
-      Attempt a, AuthenticationOutcome outcome, PluginView plugin, List<PluginView> offered) {
+  /**
+   * Authorizes and audits a refusal; {@code checked} runs once the token is no longer needed (a
+   * request's own context is released there).
+   */
+  private CompletableFuture<Verdict> authorize(
+      Attempt a,
+      AuthenticationOutcome outcome,
+      PluginView plugin,
+      List<PluginView> offered,
+      Runnable checked) {
     String pluginId = plugin.id();
-    Verdict v = authorizeQuietly(a, outcome, plugin);
-    if (v instanceof Refusal r && r.kind() == Refusal.Kind.FORBIDDEN) {
-      return r.audited(
-          HResult.E_ACCESSDENIED,
-          "access denied to "
-              + outcome.accountName()
-              + " by the ACL of publishing point "
-              + a.point().name()
-              + " (plug-in "
-              + pluginId
-              + ")");
+    Verdict v;
+    try {
+      v = authorizeQuietly(a, outcome, plugin);
+    } catch (ExpiredTokenException e) {
+      checked.run();
+      return expired(a, outcome, plugin, offered, e);
     }
-    return v;
+    checked.run();
+    if (v instanceof Refusal r && r.kind() == Refusal.Kind.FORBIDDEN) {
+      return done(
+          r.audited(
+              HResult.E_ACCESSDENIED,
+              "access denied to "
+                  + outcome.accountName()
+                  + " by the ACL of publishing point "
+                  + a.point().name()
+                  + " (plug-in "
+                  + pluginId
+                  + ")"));
+    }
+    return done(v);
+  }
+
+  /**
+   * The proof behind the token has ended (API 1.3, logonPrincipal's expiresAt): the client's to
+   * renew, so the challenges of a first request, and the logon is over on this connection (a bound
+   * one's context is dropped; on any connection the next success is a new logon to audit).
+   */
+  private CompletableFuture<Verdict> expired(
+      Attempt a,
+      AuthenticationOutcome outcome,
+      PluginView plugin,
+      List<PluginView> offered,
+      ExpiredTokenException e) {
+    String pluginId = plugin.id();
+    if (pluginId.equals(a.connection().authenticatedPlugin())) {
+      a.connection().forget(pluginId);
+    }
+    a.connection().logonEnded();
+    String why =
+        "the token of "
+            + outcome.accountName()
+            + " from plug-in '"
+            + pluginId
+            + "' expired at "
+            + outcome.accessToken().expiresAt()
+            + "; nothing is authorized with it, the client must log on again";
+    return challenge(a, offered, "the logon has expired")
+        .thenApply(
+            v ->
+                v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                    ? r.audited(e.hresult(), why)
+                    : v);
   }
 
   /**
    * Checks the publishing point's ACL while impersonating the token: the thread's security context
    * is the client's for the check and is reverted afterwards, also when the check fails.
+   *
+   * @throws ExpiredTokenException when the token's proof has ended
    */
   private Verdict authorizeQuietly(Attempt a, AuthenticationOutcome outcome, PluginView plugin) {
     String pluginId = plugin.id();
@@ -576,22 +629,6 @@ final class AuthenticationDriver {
         return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, plugin, outcome));
       }
       return Refusal.forbidden();
-    } catch (ExpiredTokenException e) {
-      // The proof behind the token has ended (API 1.3, logonPrincipal's expiresAt): the client's
-      // to renew, so a challenge to log on again, and a bound connection's logon is over.
-      if (pluginId.equals(a.connection().authenticatedPlugin())) {
-        a.connection().forget(pluginId);
-      }
-      return Refusal.logOn(challengeHeaders(plugin, null), "the logon has expired")
-          .audited(
-              e.hresult(),
-              "the token of "
-                  + outcome.accountName()
-                  + " from plug-in '"
-                  + pluginId
-                  + "' expired at "
-                  + outcome.accessToken().expiresAt()
-                  + "; nothing is authorized with it, the client must log on again");
     } catch (InvalidHandleException e) {
       // The plug-in's mistake, not the client's: the record names it, and what it must do.
       return Refusal.unavailable("authentication is unavailable")

@@ -93,6 +93,14 @@ final class ClientConnection {
     lastLogon = null;
   }
 
+  /**
+   * The logon ended on this connection (its token expired): the next success is a new logon to
+   * audit, also for the same account.
+   */
+  synchronized void logonEnded() {
+    lastLogon = null;
+  }
+
   /** Drops a plug-in's bound session (a failed handshake starts over). */
   synchronized void forget(String pluginId) {
     lastLogon = null;

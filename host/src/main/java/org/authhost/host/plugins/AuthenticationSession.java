@@ -165,7 +165,8 @@ public final class AuthenticationSession implements AutoCloseable {
                 "Authenticate returned but "
                     + "OnAuthenticateComplete was not called within "
                     + callbackTimeoutMillis
-                    + " ms; the client was refused (every Authenticate must call back exactly once)");
+                    + " ms, nor OnAuthenticateRefused; the client was refused (every Authenticate"
+                    + " must call one of them exactly once)");
             outcome.complete(AuthenticationOutcome.error(HResult.E_TIMEOUT));
             return;
           }

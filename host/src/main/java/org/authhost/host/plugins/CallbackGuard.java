@@ -53,7 +53,10 @@ final class CallbackGuard implements AuthenticationCallback {
           plugin,
           HResult.E_UNEXPECTED,
           (benign
-                  ? "OnAuthenticateRefused was call " + n + " of the callback for one Authenticate"
+                  ? "OnAuthenticateRefused was called after the callback had already answered"
+                      + " this Authenticate (call "
+                      + n
+                      + " of the callback)"
                   : "OnAuthenticateComplete was called "
                       + n
                       + " times for one Authenticate (this time with "

@@ -34,7 +34,14 @@ public final class TokenTable implements TokenService {
   private final Clock clock;
 
   /** The owner: the plug-in whose token service issued it, or {@link #HOST}. */
-  private record Issued(AccessToken token, String owner) {}
+  /**
+   * @param unmapped group names a principal's logon gave that are no local group, for the audit
+   */
+  private record Issued(AccessToken token, String owner, List<String> unmapped) {
+    Issued(AccessToken token, String owner) {
+      this(token, owner, List.of());
+    }
+  }
 
   /** The owner of handles the host issues itself. */
   static final String HOST = "";
@@ -145,10 +152,15 @@ public final class TokenTable implements TokenService {
     List<Sid> groups = new ArrayList<>();
     groups.add(Sid.EVERYONE);
     groups.add(Sid.AUTHENTICATED_USERS);
+    List<String> unmapped = new ArrayList<>();
     for (String name : logon.groups()) {
-      // A provider's claims may name groups this host does not have: they grant nothing here.
+      // A provider's claims may name groups this host does not have: they grant nothing here, and
+      // the audit of the logon lists them, so that an operator sees a mapping's typo.
       Optional<Sid> group = accounts.findGroupSid(name);
       if (group.isEmpty()) {
+        if (!unmapped.contains(name)) {
+          unmapped.add(name);
+        }
         continue;
       }
       if (group.get().equals(Sid.ADMINISTRATORS)) {
@@ -168,13 +180,16 @@ public final class TokenTable implements TokenService {
                 PrincipalSids.of(owner, logon.issuer(), logon.subject()),
                 groups,
                 // Qualified by the plug-in, so that it never reads as a local account's name (the
-                // audit and the lockout key accounts by name).
+                // audit and the lockout key accounts by name). Unambiguous: a plug-in id holds no
+                // ':' and an issuer no '|' (PrincipalLogon refuses it), so each part ends at the
+                // first of its separator.
                 owner + ":" + logon.issuer() + "|" + logon.subject(),
                 authenticationPackage,
                 now,
                 logon.displayName(),
                 logon.expiresAt()),
-            owner));
+            owner,
+            List.copyOf(unmapped)));
     token.set(new TokenHandle(handle));
     return HResult.S_OK;
   }
@@ -206,6 +221,15 @@ public final class TokenTable implements TokenService {
   @Override
   public HResult closeHandle(TokenHandle handle) {
     return closeHandle(null, handle);
+  }
+
+  /**
+   * The group names a principal's logon gave that named no local group (they granted nothing);
+   * empty for any other token or a closed handle.
+   */
+  public List<String> unmappedGroups(TokenHandle handle) {
+    Issued found = handle == null ? null : open.get(handle.value());
+    return found == null ? List.of() : found.unmapped();
   }
 
   private HResult closeHandle(String owner, TokenHandle handle) {

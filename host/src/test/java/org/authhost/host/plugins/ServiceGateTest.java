@@ -236,6 +236,24 @@ class ServiceGateTest extends HostTestBase {
   }
 
   @Test
+  void logonPrincipalNeedsItsGrant() throws Exception {
+    probe("1.3", "principal-token,password-check");
+    start("", "\"capabilities\": [\"password-check\"], ");
+    assertEquals(HResult.E_ACCESSDENIED, ask("principal"), "declared, not granted");
+    assertEquals(1, refusals("needs the capability 'principal-token'").size());
+  }
+
+  @Test
+  void logonPrincipalIsNoWorkForADisabledPlugin() throws Exception {
+    probe("1.3", "principal-token");
+    start("", "");
+    assertEquals(HResult.S_OK, ask("principal"), "declared and granted");
+    host.plugins().disable("probe");
+    assertEquals(ServiceGate.NOT_IN_SERVICE, ask("principal"), "no new work while disabled");
+    assertEquals(1, refusals("while the plug-in is disabled").size());
+  }
+
+  @Test
   void withRequireGrantsAPluginHoldsNothingTheFileDoesNotList() throws Exception {
     probe("1.3", "password-check");
     start("\"requireGrants\": true", "");

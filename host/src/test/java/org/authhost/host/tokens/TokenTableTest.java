@@ -383,7 +383,12 @@ class TokenTableTest {
     t.queryToken(handle.get(), about);
     assertEquals(
         List.of(Sid.EVERYONE, Sid.AUTHENTICATED_USERS, WithViewers.VIEWERS), about.get().groups());
+    assertEquals(
+        List.of("Administrator", "Nope"),
+        t.unmappedGroups(handle.get()),
+        "what granted nothing, for the audit of the logon");
     t.closeHandle(handle.get());
+    assertEquals(List.of(), t.unmappedGroups(handle.get()), "closed");
     Out<TokenHandle> admin = new Out<>();
     assertEquals(
         HResult.E_ACCESSDENIED,
@@ -407,11 +412,16 @@ class TokenTableTest {
           bad);
     }
     assertThrows(
-        IllegalArgumentException.class, () -> new PrincipalLogon(IDP, "s", null, null, EXPIRES));
-    assertThrows(
         IllegalArgumentException.class,
-        () ->
-            new PrincipalLogon(IDP, "s", null, java.util.Arrays.asList("Viewers", null), EXPIRES));
+        () -> new PrincipalLogon("https://idp|x", "s", null, List.of(), EXPIRES),
+        "the issuer's '|' would make the account name ambiguous");
+    // Groups are the IdP's to say: none, or null and blank names among them, are no reason to
+    // refuse (a thrown exception inside Authenticate disables the plug-in for everybody).
+    assertEquals(List.of(), new PrincipalLogon(IDP, "s", null, null, EXPIRES).groups());
+    assertEquals(
+        List.of("Viewers"),
+        new PrincipalLogon(IDP, "s", null, java.util.Arrays.asList("Viewers", null, " "), EXPIRES)
+            .groups());
     IllegalArgumentException noExpiry =
         assertThrows(
             IllegalArgumentException.class,

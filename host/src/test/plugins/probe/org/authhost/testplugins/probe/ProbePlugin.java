@@ -1,11 +1,13 @@
 package org.authhost.testplugins.probe;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import org.authhost.api.AccessToken;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import org.authhost.api.PrincipalLogon;
 import org.authhost.api.TokenHandle;
 import org.authhost.testplugins.TestPlugin;
 
@@ -18,8 +20,8 @@ import org.authhost.testplugins.TestPlugin;
  * <p>Its {@code disable} logs "probe disabled", as a plug-in writes its last summary there.
  *
  * <p>Commands: {@code logon} (a token for Guest without a credential, kept), {@code
- * password:user:pw}, {@code nt-hash:user}, {@code event}, {@code query} and {@code close} (the kept
- * token), {@code exit}.
+ * password:user:pw}, {@code principal} (logonPrincipal, the token closed at once), {@code
+ * nt-hash:user}, {@code event}, {@code query} and {@code close} (the kept token), {@code exit}.
  */
 public final class ProbePlugin extends TestPlugin {
   private Thread worker;
@@ -59,6 +61,24 @@ public final class ProbePlugin extends TestPlugin {
                     case "password" -> {
                       Out<TokenHandle> token = new Out<>();
                       hr = server.tokenService().logonUser(parts[1], parts[2], "Probe", token);
+                      if (hr.succeeded()) {
+                        server.tokenService().closeHandle(token.get());
+                      }
+                    }
+                    case "principal" -> {
+                      Out<TokenHandle> token = new Out<>();
+                      hr =
+                          server
+                              .tokenService()
+                              .logonPrincipal(
+                                  new PrincipalLogon(
+                                      "https://idp.test",
+                                      "sub-1",
+                                      null,
+                                      List.of(),
+                                      server.clock().instant().plus(Duration.ofHours(1))),
+                                  "Probe",
+                                  token);
                       if (hr.succeeded()) {
                         server.tokenService().closeHandle(token.get());
                       }

@@ -1,6 +1,7 @@
 package org.authhost.testplugins.refusing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationResult;
@@ -16,11 +17,15 @@ import org.authhost.testplugins.TestPlugin;
  * Scheme "X-Refuse", answered from a thread of its own after {@code Authenticate} has returned
  * S_OK: an empty leg gets the challenge "fresh"; "stale:NAME" is refused benignly through {@code
  * OnAuthenticateRefused} with the challenge "fresh-again"; "wrong:NAME" (anything else) is a plain
- * DENIED. Both refusals name the account NAME, so that a lockout would show. "refused-twice:NAME"
- * calls OnAuthenticateRefused and then OnAuthenticateComplete (DENIED), "denied-twice:NAME" the
- * other way round; each logs an event with what the host answered its second call.
+ * DENIED; "foreign:NAME" refuses benignly with a context value of its own. The refusals name the
+ * account NAME, so that a lockout would show. "refused-twice:NAME" calls OnAuthenticateRefused and
+ * then OnAuthenticateComplete (DENIED), "denied-twice:NAME" the other way round; each logs an event
+ * with what the host answered its second call before the plug-in takes its next leg, so once any
+ * later leg is answered every second call is logged.
  */
 public final class RefusingPlugin extends TestPlugin {
+  private final Semaphore secondCallsDone = new Semaphore(1);
+
   @Override
   public HResult getProtocolName(Out<String> name) {
     name.set("X-Refuse");
@@ -44,6 +49,13 @@ public final class RefusingPlugin extends TestPlugin {
             if (colon > 0) {
               user.setUserName(leg.substring(colon + 1));
             }
+            // Each leg waits for an earlier double call to be over (answered and logged), so
+            // that the test knows every second call is logged once its next leg is answered.
+            secondCallsDone.acquireUninterruptibly();
+            boolean twice = leg.startsWith("refused-twice:") || leg.startsWith("denied-twice:");
+            if (!twice) {
+              secondCallsDone.release();
+            }
             Thread later =
                 new Thread(
                     () -> {
@@ -52,6 +64,8 @@ public final class RefusingPlugin extends TestPlugin {
                             AuthenticationResult.CONTINUE, bytes("fresh"), ctx);
                       } else if (leg.startsWith("stale:")) {
                         callback.onAuthenticateRefused(bytes("fresh-again"), ctx);
+                      } else if (leg.startsWith("foreign:")) {
+                        callback.onAuthenticateRefused(bytes("fresh-again"), new Object());
                       } else if (leg.startsWith("refused-twice:")) {
                         callback.onAuthenticateRefused(bytes("fresh-again"), ctx);
                         second(
@@ -62,6 +76,9 @@ public final class RefusingPlugin extends TestPlugin {
                         second(callback.onAuthenticateRefused(bytes("fresh-again"), ctx));
                       } else {
                         callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, ctx);
+                      }
+                      if (twice) {
+                        secondCallsDone.release();
                       }
                     },
                     "refusing-callback");
