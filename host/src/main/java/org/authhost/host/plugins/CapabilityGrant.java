@@ -94,7 +94,7 @@ record CapabilityGrant(Set<Capability> held, List<Warning> warnings) {
                   + names(withheld)
                   + " are refused with E_ACCESSDENIED. If it should have them, add them to "
                   + setting
-                  + " in host.json"));
+                  + " in host.json and restart the host (grants are read at start)"));
     }
     Set<Capability> undeclared = listed == null ? Set.of() : difference(listed, declared);
     if (!undeclared.isEmpty()) {

@@ -98,7 +98,8 @@ final class ServiceGate {
               + " in its descriptor (api-version=1.3, capabilities=...) and grant it in"
               + " plugins.settings."
               + plugin.id()
-              + ".capabilities in host.json");
+              + ".capabilities in host.json, then restart the host (grants are read at start;"
+              + " 'plugins enable' does not reread them)");
     }
     return null;
   }

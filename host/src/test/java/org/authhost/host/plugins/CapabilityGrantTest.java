@@ -47,7 +47,8 @@ class CapabilityGrantTest {
             + " grants it none (plugins.requireGrants is true and it has no"
             + " plugins.settings.p.capabilities), so it holds none; its calls that need digest-ha1,"
             + " token-without-credential are refused with E_ACCESSDENIED. If it should have them,"
-            + " add them to plugins.settings.p.capabilities in host.json",
+            + " add them to plugins.settings.p.capabilities in host.json and restart the host"
+            + " (grants are read at start)",
         strict.warnings().get(0).text());
     assertEquals(HResult.E_ACCESSDENIED, strict.warnings().get(0).hresult(), "calls are refused");
     assertEquals(1, strict.warnings().size());
