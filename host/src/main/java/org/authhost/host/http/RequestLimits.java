@@ -73,7 +73,7 @@ final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
               : cause.getMessage() != null && cause.getMessage().contains("header")
                   ? Refusal.Kind.HEADERS_TOO_LARGE
                   : Refusal.Kind.URI_TOO_LONG;
-      return malformed(kind, "malformed request: " + cause.getMessage());
+      return malformed(kind, "malformed request: " + withoutClientText(cause.getMessage()));
     }
     int fields = request.headers().size();
     if (fields > limits.maxHeaders()) {
@@ -137,6 +137,22 @@ final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
           + "': only a single 'chunked' is accepted (RFC 9112 §6.1; request smuggling)";
     }
     return null;
+  }
+
+  /**
+   * The decoder's complaint without the text it quotes after a colon ({@code invalid version
+   * format: ...}): a space in a URL's password splits the request line, and the rest of the
+   * password would land in the audit.
+   */
+  private static String withoutClientText(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    if (message.equals(RequestCodec.OBS_FOLD)) {
+      return message; // the codec's own words, no client text
+    }
+    int colon = message.indexOf(':');
+    return colon < 0 ? message : message.substring(0, colon) + " (not quoted)";
   }
 
   /** The answer's text is the status's reason phrase, as it always was for these. */

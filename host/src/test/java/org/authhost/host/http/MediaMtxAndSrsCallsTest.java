@@ -62,8 +62,9 @@ class MediaMtxAndSrsCallsTest {
                 { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] }
               ],
               "integrations": {
-                "mediamtx": { "path": "/.authhost/mediamtx", "tokenScheme": "ApiKey" },
-                "srs": { "path": "/.authhost/srs" }
+                "mediamtx": { "path": "/.authhost/mediamtx", "tokenScheme": "ApiKey",
+                              "callers": ["127.0.0.1"] },
+                "srs": { "path": "/.authhost/srs", "callers": ["127.0.0.1"] }
               }
             }
             """
@@ -284,7 +285,6 @@ class MediaMtxAndSrsCallsTest {
       assertTrue(r.bodyText().contains("\"code\":403"));
     }
     assertFalse(
-        StreamServerHosts.audited(host, "caller 127.0.0.3 is not in security.trustedProxies")
-            .isEmpty());
+        StreamServerHosts.audited(host, "caller 127.0.0.3 is not in integrations.").isEmpty());
   }
 }
