@@ -59,7 +59,8 @@ class MediaMtxAndSrsCallsTest {
                   "acl": [ { "principal": "alice", "rights": ["read", "write"] },
                            { "principal": "bob", "rights": ["read", "write"] },
                            { "principal": "carol", "rights": ["read"] } ] },
-                { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] }
+                { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] },
+                { "name": "basiconly", "prefix": "/b/", "plugins": ["basic"] }
               ],
               "integrations": {
                 "mediamtx": { "path": "/.authhost/mediamtx", "tokenScheme": "ApiKey",
@@ -152,6 +153,22 @@ class MediaMtxAndSrsCallsTest {
             == 4);
     // An anonymous point lets a reader in without credentials.
     assertEquals(200, mediamtx(mtx("198.51.100.8", "", "", "read", "pub/show", "hls")).status());
+  }
+
+  @Test
+  void whereBasicIsTheOnlyPluginMediamtxStillPromptsAndSrsIsToldNo() throws Exception {
+    // The client's RTSP leg is not TLS, but its password will come in the next call's body: the
+    // password plug-in stays on offer, so this is a log-on, not "no usable plug-in".
+    assertEquals(401, mediamtx(mtx("198.51.100.9", "", "", "read", "b/cam", "rtsp")).status());
+    assertEquals(
+        200, mediamtx(mtx("198.51.100.9", "alice", "pw-alice", "read", "b/cam", "rtsp")).status());
+    Response srs =
+        srs(
+            srsStream("on_play", "198.51.100.9", "x", "")
+                .replace("\"app\":\"live\"", "\"app\":\"b\""));
+    assertEquals(403, srs.status());
+    assertTrue(StreamServerHosts.audited(host, "client=198.51.100.9", "refused 5").isEmpty());
+    assertTrue(StreamServerHosts.audited(host, "no usable authentication plug-in").isEmpty());
   }
 
   @Test
