@@ -1,5 +1,7 @@
 package org.authhost.host.config;
 
+import java.util.List;
+
 /**
  * {@code integrations}: the HTTP endpoints that streaming servers call to have a client
  * authenticated (nginx {@code auth_request}, nginx-rtmp {@code on_*}, MediaMTX {@code authMethod:
@@ -18,6 +20,12 @@ public record IntegrationsConfig(
     StreamHookConfig nginxRtmp,
     MediaMtxConfig mediamtx,
     StreamHookConfig srs) {
+
+  /**
+   * The callers an endpoint accepts when its {@code callers} is absent: a streaming server on the
+   * same machine, the common case.
+   */
+  public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1");
 
   /** Every endpoint off. */
   public static final IntegrationsConfig NONE =

@@ -24,6 +24,10 @@ final class IntegrationsSection {
   private static final String PARAM_EXPECTED =
       "a query parameter name (letters, digits, '.', '_', '~' or '-')";
 
+  private static final String CALLERS_EXPECTED =
+      "a non-empty array of the streaming server's IP addresses or CIDR ranges such as"
+          + " [\"127.0.0.1\", \"::1\"]";
+
   private final Map<String, PublishingPointConfig> points = new LinkedHashMap<>();
   private final Map<String, String> paths = new HashMap<>();
 
@@ -100,7 +104,7 @@ final class IntegrationsSection {
       }
     }
     String header = text(s, "identityHeader", "X-AuthHost-User", TOKEN, HEADER_EXPECTED);
-    return new NginxAuthRequestConfig(path, names, header);
+    return new NginxAuthRequestConfig(path, names, header, callers(s));
   }
 
   private StreamHookConfig streamHook(ConfigSection s, String defaultPath) {
@@ -134,7 +138,7 @@ final class IntegrationsSection {
         }
       }
     }
-    return new StreamHookConfig(path, prefix, checkConnect, user, password, schemes);
+    return new StreamHookConfig(path, prefix, checkConnect, user, password, schemes, callers(s));
   }
 
   private MediaMtxConfig mediamtx(ConfigSection s) {
@@ -153,7 +157,23 @@ final class IntegrationsSection {
       }
     }
     String scheme = text(s, "tokenScheme", "Bearer", TOKEN, SCHEME_EXPECTED);
-    return new MediaMtxConfig(path, prefix, admin, scheme);
+    return new MediaMtxConfig(path, prefix, admin, scheme, callers(s));
+  }
+
+  /**
+   * The addresses the endpoint's streaming server calls from: its own list, not {@code
+   * security.trustedProxies}, whose members may relay anyone's requests; loopback when absent.
+   */
+  private static List<String> callers(ConfigSection s) {
+    if (s.value("callers") == null) {
+      return IntegrationsConfig.LOOPBACK;
+    }
+    if (s.value("callers") instanceof LocatedJson.Arr array && array.elements().isEmpty()) {
+      // No caller at all would make the endpoint refuse every call: surely a mistake.
+      s.bad("callers", CALLERS_EXPECTED);
+      return List.of();
+    }
+    return IpRanges.bind(s, "callers");
   }
 
   /** The endpoint's path: valid, and no other endpoint's. */

@@ -10,9 +10,17 @@ import java.util.List;
  * @param points the publishing points it answers for; each lists its plug-ins
  * @param identityHeader the response header that names the account on success, for {@code
  *     auth_request_set}
+ * @param callers the addresses and CIDR ranges nginx calls from (default: loopback)
  */
-public record NginxAuthRequestConfig(String path, List<String> points, String identityHeader) {
+public record NginxAuthRequestConfig(
+    String path, List<String> points, String identityHeader, List<String> callers) {
   public NginxAuthRequestConfig {
     points = List.copyOf(points);
+    callers = List.copyOf(callers);
+  }
+
+  /** Called from loopback only, the default. */
+  public NginxAuthRequestConfig(String path, List<String> points, String identityHeader) {
+    this(path, points, identityHeader, IntegrationsConfig.LOOPBACK);
   }
 }

@@ -2,6 +2,7 @@ package org.authhost.host.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param passwordParam the query parameter that carries the password
  * @param schemeParams query parameter to authentication scheme: its value is handled as {@code
  *     Authorization: <scheme> <value>}
+ * @param callers the addresses and CIDR ranges the streaming server calls from (default: loopback)
  */
 public record StreamHookConfig(
     String path,
@@ -23,8 +25,28 @@ public record StreamHookConfig(
     boolean checkConnect,
     String userParam,
     String passwordParam,
-    Map<String, String> schemeParams) {
+    Map<String, String> schemeParams,
+    List<String> callers) {
   public StreamHookConfig {
     schemeParams = Collections.unmodifiableMap(new LinkedHashMap<>(schemeParams));
+    callers = List.copyOf(callers);
+  }
+
+  /** Called from loopback only, the default. */
+  public StreamHookConfig(
+      String path,
+      String streamPrefix,
+      boolean checkConnect,
+      String userParam,
+      String passwordParam,
+      Map<String, String> schemeParams) {
+    this(
+        path,
+        streamPrefix,
+        checkConnect,
+        userParam,
+        passwordParam,
+        schemeParams,
+        IntegrationsConfig.LOOPBACK);
   }
 }

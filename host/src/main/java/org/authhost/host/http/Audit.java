@@ -153,7 +153,12 @@ final class Audit {
 
   /** A refusal, with the status it is answered with; see {@link HttpAnswers}. */
   void refused(Request r, Refusal refusal) {
-    String kind = "refused " + refusal.kind().code;
+    refused(r, refusal, refusal.kind().code);
+  }
+
+  /** A refusal answered with {@code status}, which a streaming server's contract decides. */
+  void refused(Request r, Refusal refusal, int status) {
+    String kind = "refused " + status;
     floods.record(
         kind,
         r.clientAddress(),

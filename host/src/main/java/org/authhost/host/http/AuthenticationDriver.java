@@ -193,9 +193,16 @@ final class AuthenticationDriver {
    * @param password a user name and password from the client's URL or the call's payload, or null
    * @param successes where successes are counted
    * @param stream the stream (or original URI) the success is audited for
+   * @param credentialsInPayload whether the client's credentials come in the call's payload (its
+   *     URL or fields) rather than as an answer to a challenge (nginx auth_request): then plug-ins
+   *     that check passwords stay on offer whatever the client's leg, the password having travelled
    */
   record OnBehalf(
-      String contract, PasswordCredential password, SuccessAudits successes, String stream) {}
+      String contract,
+      PasswordCredential password,
+      SuccessAudits successes,
+      String stream,
+      boolean credentialsInPayload) {}
 
   CompletableFuture<Verdict> decide(Attempt a) {
     // No lockout here: it guards credential checks only (see attempt), so a locked address still
@@ -203,9 +210,17 @@ final class AuthenticationDriver {
     // it out of logging on (one address to the host), but not out of public content.
     OnBehalf onBehalf = a.onBehalf();
     if (onBehalf != null && onBehalf.password() != null && a.authorization() == null) {
-      return withPassword(a, onBehalf.password());
+      Optional<PluginView> checker = passwordChecker(a.point());
+      if (checker.isPresent()) {
+        return withPassword(a, checker.get(), onBehalf.password());
+      }
+      // A password for a point that checks none is ignored, as an Authorization header is where
+      // only an anonymous plug-in is offered.
     }
-    List<PluginView> offered = offeredFor(a.point(), a.client());
+    List<PluginView> offered =
+        onBehalf != null && onBehalf.credentialsInPayload()
+            ? ownList(a.point(), plugins.offeredAuthenticationPlugins())
+            : offeredFor(a.point(), a.client());
     if (offered.isEmpty()) {
       return done(
           Refusal.unavailable("no authentication plug-in is available for this publishing point")
@@ -267,24 +282,18 @@ final class AuthenticationDriver {
    * point that checks passwords, with an empty blob. Not filtered by the client's leg as a Basic
    * challenge is: the password has already travelled, and refusing it would not bring it back.
    */
-  private CompletableFuture<Verdict> withPassword(Attempt a, PasswordCredential password) {
+  private CompletableFuture<Verdict> withPassword(
+      Attempt a, PluginView checker, PasswordCredential password) {
     List<PluginView> offered = ownList(a.point(), plugins.offeredAuthenticationPlugins());
-    Optional<PluginView> checker =
-        offered.stream()
-            .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
-            .filter(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.SENDS_PASSWORD))
-            .findFirst();
-    if (checker.isEmpty()) {
-      return done(
-          Refusal.forbidden()
-              .audited(
-                  HResult.SEC_E_INVALID_TOKEN,
-                  "a user name and password came with the call, but no plug-in of publishing"
-                      + " point "
-                      + a.point().name()
-                      + " checks passwords (SENDS_PASSWORD, e.g. basic)"));
-    }
-    return attempt(a, checker.get(), "", offered, a.command().withPassword(password));
+    return attempt(a, checker, "", offered, a.command().withPassword(password));
+  }
+
+  /** The first plug-in of the point that checks passwords, whatever the client's leg. */
+  private Optional<PluginView> passwordChecker(PublishingPoint point) {
+    return ownList(point, plugins.offeredAuthenticationPlugins()).stream()
+        .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+        .filter(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.SENDS_PASSWORD))
+        .findFirst();
   }
 
   private CompletableFuture<Verdict> attempt(
@@ -368,9 +377,9 @@ final class AuthenticationDriver {
               Refusal.forbidden()
                   .audited(
                       HResult.E_ACCESSDENIED,
-                      "NTLM cannot pass through "
+                      "a handshake that needs a second leg cannot pass through "
                           + a.onBehalf().contract()
-                          + "; use Kerberos (the "
+                          + "; use a one-leg mechanism such as Kerberos (the "
                           + plugin.id()
                           + " plug-in asked for a second leg on the same connection)"));
         }
@@ -489,6 +498,9 @@ final class AuthenticationDriver {
   private void logonFailed(
       Attempt a, String account, PluginView plugin, HResult why, String reason) {
     a.connection().logonFailed();
+    if (a.onBehalf() != null) {
+      a.onBehalf().successes().failed(a.client().address(), a.onBehalf().stream());
+    }
     audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), why, reason);
   }
 

@@ -113,7 +113,12 @@ final class CallerAnswers {
           case TOO_MANY -> "locked-out";
           case UNAVAILABLE ->
               HResult.NS_E_NO_NEW_CONNECTIONS.equals(refusal.why()) ? "busy" : "unavailable";
-          case BAD_REQUEST, PAYLOAD_TOO_LARGE, URI_TOO_LONG, HEADERS_TOO_LARGE -> "bad-request";
+          case BAD_REQUEST,
+              PAYLOAD_TOO_LARGE,
+              URI_TOO_LONG,
+              HEADERS_TOO_LARGE,
+              VERSION_NOT_SUPPORTED ->
+              "bad-request";
           case LOG_ON -> "unavailable"; // a logon with no plug-in able to challenge
           default -> "forbidden";
         };

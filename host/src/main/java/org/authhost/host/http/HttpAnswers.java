@@ -58,25 +58,29 @@ final class HttpAnswers {
    * with the call's own URI, whose query can hold the client's password).
    *
    * @param identityHeader the header that names the account for nginx auth_request, or null
+   * @param close whether the connection ends with this answer whatever the verdict
    */
   void answerCall(
       Exchange exchange,
       CallerAnswers.Dialect dialect,
       Request audited,
       Verdict verdict,
-      String identityHeader) {
-    if (verdict instanceof Refusal refusal && refusal.audited()) {
-      audit.refused(audited, refusal);
-    }
-    if (exchange.isOver()) {
-      return;
-    }
-    boolean close = verdict instanceof Refusal r && r.close();
+      String identityHeader,
+      boolean close) {
+    close |= verdict instanceof Refusal r && r.close();
     boolean keepAlive = exchange.keepAlive() && !close;
     FullHttpResponse response =
         verdict instanceof Refusal refusal
             ? CallerAnswers.refused(dialect, refusal, keepAlive)
             : CallerAnswers.allowed(dialect, (Verdict.Serve) verdict, identityHeader, keepAlive);
+    if (verdict instanceof Refusal refusal && refusal.audited()) {
+      // With the status the caller gets (nginx sees 403 for what an HTTP client gets 400 for).
+      audit.refused(audited, refusal, response.status().code());
+    }
+    if (exchange.isOver()) {
+      response.release();
+      return;
+    }
     ChannelFuture written = exchange.answer(response);
     if (close) {
       written.addListener(ChannelFutureListener.CLOSE);

@@ -1,6 +1,7 @@
 package org.authhost.host.http;
 
 import io.netty.channel.ChannelPipeline;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.authhost.host.access.TrustedProxies;
@@ -21,7 +22,7 @@ final class RequestHandlers {
   /** The streaming servers' endpoints, or null when none is configured. */
   private final StreamServerCalls streamServers;
 
-  private final java.util.Set<String> callBodyPaths;
+  private final Set<String> callBodyPaths;
 
   private final AddressLists serverAddresses;
   private final Routing routing;
@@ -34,12 +35,13 @@ final class RequestHandlers {
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
     HttpAnswers answers = services.answers();
     this.trustedProxies = services.trustedProxies();
-    this.limits = new RequestLimits(services.limits(), answers);
+    this.limits =
+        new RequestLimits(
+            services.limits(), answers, StreamServerCalls.dialects(services.integrations()));
     this.streamServers =
         services.integrations().any()
             ? new StreamServerCalls(
                 services.integrations(),
-                services.trustedProxies(),
                 services.serverIpRules(),
                 services.points(),
                 decide,

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
+import java.util.Map;
 import org.authhost.host.config.HttpConfig;
 
 /**
@@ -19,24 +20,44 @@ import org.authhost.host.config.HttpConfig;
  * Host}, more than one Host or one with a comma, both {@code Content-Length} and {@code
  * Transfer-Encoding}, or a {@code Transfer-Encoding} other than a single {@code chunked} on
  * HTTP/1.1 (the framing two servers on the way could read differently: request smuggling, RFC 9112
- * §6.1), or more than one {@code Authorization}. Each is audited and ends the connection.
+ * §6.1), or more than one {@code Authorization}. Each is audited and ends the connection. At a
+ * streaming server's endpoint the refusal is answered in that server's terms ({@link
+ * CallerAnswers}): nginx makes a 400 of its subrequest a 500 for its client.
  */
 @ChannelHandler.Sharable
 final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
   private final HttpConfig limits;
   private final HttpAnswers answers;
+  private final Map<String, CallerAnswers.Dialect> callPaths;
 
-  RequestLimits(HttpConfig limits, HttpAnswers answers) {
+  RequestLimits(
+      HttpConfig limits, HttpAnswers answers, Map<String, CallerAnswers.Dialect> callPaths) {
     super(false); // an Exchange holds no buffer to release
     this.limits = limits;
     this.answers = answers;
+    this.callPaths = callPaths;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, Exchange exchange) {
     Refusal refusal = check(exchange.request());
     if (refusal != null) {
-      answers.refuse(exchange, refusal);
+      HttpRequest request = exchange.request();
+      String path = callPaths.isEmpty() ? null : RequestTarget.path(request.uri());
+      CallerAnswers.Dialect dialect = path == null ? null : callPaths.get(path);
+      if (dialect == null) {
+        answers.refuse(exchange, refusal);
+        return;
+      }
+      String caller = exchange.connection().direct.address();
+      // As StreamServerCalls audits a call: never its URI, whose query may hold a password.
+      answers.answerCall(
+          exchange,
+          dialect,
+          new Request(caller, request.method().name(), path, null, dialect.contract + "@" + caller),
+          refusal,
+          null,
+          true);
       return;
     }
     ctx.fireChannelRead(exchange);
@@ -52,7 +73,7 @@ final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
               : cause.getMessage() != null && cause.getMessage().contains("header")
                   ? Refusal.Kind.HEADERS_TOO_LARGE
                   : Refusal.Kind.URI_TOO_LONG;
-      return malformed(kind, "malformed request: " + cause.getMessage());
+      return malformed(kind, "malformed request: " + withoutClientText(cause.getMessage()));
     }
     int fields = request.headers().size();
     if (fields > limits.maxHeaders()) {
@@ -116,6 +137,22 @@ final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
           + "': only a single 'chunked' is accepted (RFC 9112 §6.1; request smuggling)";
     }
     return null;
+  }
+
+  /**
+   * The decoder's complaint without the text it quotes after a colon ({@code invalid version
+   * format: ...}): a space in a URL's password splits the request line, and the rest of the
+   * password would land in the audit.
+   */
+  private static String withoutClientText(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    if (message.equals(RequestCodec.OBS_FOLD)) {
+      return message; // the codec's own words, no client text
+    }
+    int colon = message.indexOf(':');
+    return colon < 0 ? message : message.substring(0, colon) + " (not quoted)";
   }
 
   /** The answer's text is the status's reason phrase, as it always was for these. */

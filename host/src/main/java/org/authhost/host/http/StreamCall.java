@@ -15,8 +15,8 @@ import org.authhost.host.access.Right;
  * @param stream the decoded path the publishing point is matched against, e.g. {@code /live/cam1}
  * @param method the client's method as the plug-ins see it
  * @param target the client's request target as the plug-ins see it (auth_request: the original)
- * @param clientAddress the client's address as the payload gives it, or null where it comes from
- *     the forwarding headers (auth_request)
+ * @param clientAddress the client's address as the payload gives it (auth_request: the last {@code
+ *     X-Forwarded-For} entry, nginx's own), or null for an unchecked notification
  * @param account the user name the client gave, for the audit, or null
  * @param password a user name and password from the client's URL or the payload, or null
  * @param authorization the {@code Authorization} value to route by scheme, or null

@@ -34,17 +34,20 @@ import org.authhost.host.config.StreamHookConfig;
 
 /**
  * The endpoints streaming servers call to have their clients authenticated ({@code integrations}),
- * each an exact path on the HTTP listener, ahead of routing: the caller must be a trusted proxy
- * (checked before anything of the call is read, so that nobody can test passwords through it); the
- * call is read into a {@link StreamCall}; its stream finds the publishing point by the longest
- * prefix, as a request path does; the server's and the point's address lists see the client the
- * call names; and the {@link AuthenticationDriver} decides as for an HTTP client of that point.
- * {@link HttpAnswers} answers in the caller's terms.
+ * each an exact path on the HTTP listener, ahead of routing: the caller must be one of the
+ * endpoint's own {@code callers} (checked before the call's payload is read, so that nobody can
+ * test passwords through it), not merely a trusted proxy, which relays anyone's requests; a call
+ * with a body carries no forwarding header (a streaming server never sends one: a proxy relayed it
+ * for someone else); the call is read into a {@link StreamCall}; its stream finds the publishing
+ * point by the longest prefix, as a request path does; the server's and the point's address lists
+ * see the client the call names; and the {@link AuthenticationDriver} decides as for an HTTP client
+ * of that point. {@link HttpAnswers} answers in the caller's terms.
  */
 @ChannelHandler.Sharable
 final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
+  private static final String FORWARDED = "Forwarded";
+
   private final Map<String, Endpoint> endpoints = new HashMap<>();
-  private final TrustedProxies trustedProxies;
   private final IpRules serverRules;
   private final PublishingPoints points;
   private final Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver;
@@ -57,7 +60,9 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
       Reader reader,
       Set<String> points,
       String identityHeader,
-      String adminPoint) {}
+      String adminPoint,
+      TrustedProxies callers,
+      String callersKey) {}
 
   @FunctionalInterface
   private interface Reader {
@@ -66,14 +71,12 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
 
   StreamServerCalls(
       IntegrationsConfig config,
-      TrustedProxies trustedProxies,
       IpRules serverRules,
       PublishingPoints points,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver,
       HttpAnswers answers,
       Clock clock) {
     super(false); // an Exchange holds no buffer to release
-    this.trustedProxies = trustedProxies;
     this.serverRules = serverRules;
     this.points = points;
     this.driver = driver;
@@ -88,7 +91,9 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
               e -> AuthRequestCalls.read(e.request().headers()),
               Set.copyOf(nginx.points()),
               nginx.identityHeader(),
-              null));
+              null,
+              TrustedProxies.of(nginx.callers()),
+              "integrations.nginxAuthRequest.callers"));
     }
     StreamHookConfig rtmp = config.nginxRtmp();
     if (rtmp != null) {
@@ -99,7 +104,9 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
               e -> NginxRtmpCalls.read(full(e), rtmp),
               null,
               null,
-              null));
+              null,
+              TrustedProxies.of(rtmp.callers()),
+              "integrations.nginxRtmp.callers"));
     }
     MediaMtxConfig mediamtx = config.mediamtx();
     if (mediamtx != null) {
@@ -110,15 +117,41 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
               e -> MediaMtxCalls.read(jsonBody(e), mediamtx),
               null,
               null,
-              mediamtx.adminPoint()));
+              mediamtx.adminPoint(),
+              TrustedProxies.of(mediamtx.callers()),
+              "integrations.mediamtx.callers"));
     }
     StreamHookConfig srs = config.srs();
     if (srs != null) {
       endpoints.put(
           srs.path(),
           new Endpoint(
-              CallerAnswers.Dialect.SRS, e -> SrsCalls.read(jsonBody(e), srs), null, null, null));
+              CallerAnswers.Dialect.SRS,
+              e -> SrsCalls.read(jsonBody(e), srs),
+              null,
+              null,
+              null,
+              TrustedProxies.of(srs.callers()),
+              "integrations.srs.callers"));
     }
+  }
+
+  /** Each configured endpoint's path and contract. */
+  static Map<String, CallerAnswers.Dialect> dialects(IntegrationsConfig config) {
+    Map<String, CallerAnswers.Dialect> dialects = new HashMap<>();
+    if (config.nginxAuthRequest() != null) {
+      dialects.put(config.nginxAuthRequest().path(), CallerAnswers.Dialect.NGINX_AUTH_REQUEST);
+    }
+    for (String path : bodyPaths(config)) {
+      dialects.put(
+          path,
+          config.nginxRtmp() != null && path.equals(config.nginxRtmp().path())
+              ? CallerAnswers.Dialect.NGINX_RTMP
+              : config.mediamtx() != null && path.equals(config.mediamtx().path())
+                  ? CallerAnswers.Dialect.MEDIAMTX
+                  : CallerAnswers.Dialect.SRS);
+    }
+    return Map.copyOf(dialects);
   }
 
   /** The paths whose calls carry their payload in the body (all but nginx auth_request). */
@@ -161,7 +194,7 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
     String via = endpoint.dialect().contract + "@" + caller.getHostAddress();
     // The call's own URI is never audited: nginx-rtmp's GET carries the client's password in it.
     Request bare = new Request(caller.getHostAddress(), request.method().name(), path, null, via);
-    if (!trustedProxies.trusts(caller)) {
+    if (!endpoint.callers().trusts(caller)) {
       answer(
           exchange,
           endpoint,
@@ -171,10 +204,28 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
                   HResult.E_ACCESSDENIED,
                   "caller "
                       + caller.getHostAddress()
-                      + " is not in security.trustedProxies; only a trusted streaming server may"
-                      + " call the "
+                      + " is not in "
+                      + endpoint.callersKey()
+                      + "; only the streaming server may call the "
                       + endpoint.dialect().contract
                       + " endpoint"));
+      return;
+    }
+    if (endpoint.dialect() != CallerAnswers.Dialect.NGINX_AUTH_REQUEST
+        && (request.headers().contains(FORWARDED)
+            || request.headers().contains(AuthRequestCalls.FORWARDED_FOR))) {
+      // The payload names the client; a proxy in between would have it name anyone.
+      answer(
+          exchange,
+          endpoint,
+          bare,
+          Refusal.forbidden()
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  "a "
+                      + endpoint.dialect().contract
+                      + " call carrying Forwarded or X-Forwarded-For was relayed by a proxy, which"
+                      + " a streaming server never needs; let it call the host directly"));
       return;
     }
     if (request instanceof RequestCallBodies.Oversized) {
@@ -208,8 +259,7 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
       return;
     }
     if (!call.checked()) {
-      answers.answerCall(
-          exchange, endpoint.dialect(), bare, new Verdict.Serve(null, null, List.of()), null);
+      answer(exchange, endpoint, bare, new Verdict.Serve(null, null, List.of()));
       return;
     }
     decide(ctx, exchange, endpoint, via, call);
@@ -222,7 +272,9 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
       String via,
       StreamCall call) {
     ClientAddress client =
-        call.clientAddress() == null ? exchange.client() : payloadClient(call.clientAddress());
+        endpoint.dialect() == CallerAnswers.Dialect.NGINX_AUTH_REQUEST
+            ? nginxClient(call.clientAddress(), exchange.request().headers())
+            : payloadClient(call.clientAddress());
     String account = call.account() == null ? "" : " account=" + Audit.quoted(call.account());
     Optional<PublishingPoint> found =
         call.stream().equals(MediaMtxCalls.ADMIN)
@@ -310,7 +362,8 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
                 call.password(),
                 successes,
                 // An HLS player asks through nginx for every segment: its point is its stream.
-                endpoint.points() != null ? point.prefix() : call.stream()));
+                endpoint.points() != null ? point.prefix() : call.stream(),
+                endpoint.dialect() != CallerAnswers.Dialect.NGINX_AUTH_REQUEST));
     ConnectionActivity activity = exchange.activity();
     CompletableFuture<Verdict> pending;
     try {
@@ -326,8 +379,7 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
                       exchange.activity().decided();
                       connection.close();
                       Verdict v = failure != null ? Authentication.internalError(failure) : verdict;
-                      answers.answerCall(
-                          exchange, endpoint.dialect(), audited, v, endpoint.identityHeader());
+                      answer(exchange, endpoint, audited, v);
                     }));
   }
 
@@ -355,8 +407,41 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
     return new ClientAddress(inet, inet.getHostAddress(), false, false, true);
   }
 
-  private void answer(Exchange exchange, Endpoint endpoint, Request audited, Refusal refusal) {
-    answers.answerCall(exchange, endpoint.dialect(), audited, refusal, endpoint.identityHeader());
+  /**
+   * The client nginx names: its {@code $remote_addr}, TLS as its {@code $scheme} says, loopback
+   * when it is (a client on nginx's own machine, as a direct loopback client is).
+   */
+  private static ClientAddress nginxClient(String text, HttpHeaders headers) {
+    InetAddress inet = NetUtil.createInetAddressFromIpAddressString(text);
+    return new ClientAddress(
+        inet,
+        inet.getHostAddress(),
+        AuthRequestCalls.secure(headers),
+        inet.isLoopbackAddress(),
+        true);
+  }
+
+  private void answer(Exchange exchange, Endpoint endpoint, Request audited, Verdict verdict) {
+    answers.answerCall(
+        exchange,
+        endpoint.dialect(),
+        audited,
+        verdict,
+        endpoint.identityHeader(),
+        endpoint.dialect() == CallerAnswers.Dialect.NGINX_AUTH_REQUEST
+            && declaresBody(exchange.request()));
+  }
+
+  /**
+   * Whether an auth_request subrequest declares a body: nginx passes the client's {@code
+   * Content-Length} on unless the location clears it, and sends no body, so what this server would
+   * read as the body is nginx's next subrequest. Its answer closes the connection: nginx opens
+   * another, and no request can hide in a body that never was.
+   */
+  private static boolean declaresBody(HttpRequest request) {
+    String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+    return request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+        || (length != null && !length.strip().equals("0"));
   }
 
   private static FullHttpRequest full(Exchange exchange) throws MalformedCall {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,6 +95,52 @@ class IntegrationsConfigTest {
   }
 
   @Test
+  void callersAreEachEndpointsOwnAndLoopbackByDefault() throws Exception {
+    IntegrationsConfig i =
+        load("{"
+                + POINTS
+                + """
+                      "integrations": {
+                        "nginxAuthRequest": { "points": ["hls"], "callers": ["10.1.2.3"] },
+                        "srs": { "callers": ["192.0.2.0/24", "::1"] },
+                        "mediamtx": {}
+                      }
+                    }
+                    """)
+            .integrations();
+    assertEquals(List.of("10.1.2.3"), i.nginxAuthRequest().callers());
+    assertEquals(List.of("192.0.2.0/24", "::1"), i.srs().callers());
+    assertEquals(List.of("127.0.0.0/8", "::1"), i.mediamtx().callers());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                load(
+                    "{"
+                        + POINTS
+                        + """
+                          "integrations": {
+                            "nginxRtmp": { "callers": ["nginx.local"] },
+                            "srs": { "callers": [] }
+                          }
+                        }
+                        """));
+    List<String> rendered = e.problems().stream().map(ConfigProblem::render).toList();
+    assertEquals(2, rendered.size(), rendered.toString());
+    assertTrue(
+        rendered.get(0).startsWith("host.json:7:")
+            && rendered
+                .get(0)
+                .contains(
+                    "integrations.nginxRtmp.callers[0]: expected an IP address or CIDR range"),
+        rendered.get(0));
+    assertTrue(
+        rendered.get(1).startsWith("host.json:8:")
+            && rendered.get(1).contains("integrations.srs.callers: expected a non-empty array"),
+        rendered.get(1));
+  }
+
+  @Test
   void mistakesAreNamedWhereTheyAre() {
     ConfigException e =
         assertThrows(
@@ -139,7 +186,7 @@ class IntegrationsConfigTest {
                 + " \"hls\", \"open\", \"admin\", found \"nope\"",
             "host.json:11:14: [config/unknown-key] unknown key \"pth\" in \"integrations.srs\";"
                 + " expected one of: path, streamPrefix, checkConnect, userParam, passwordParam,"
-                + " schemeParams (did you mean \"path\"?)"),
+                + " schemeParams, callers (did you mean \"path\"?)"),
         rendered);
   }
 

@@ -59,11 +59,13 @@ class MediaMtxAndSrsCallsTest {
                   "acl": [ { "principal": "alice", "rights": ["read", "write"] },
                            { "principal": "bob", "rights": ["read", "write"] },
                            { "principal": "carol", "rights": ["read"] } ] },
-                { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] }
+                { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] },
+                { "name": "basiconly", "prefix": "/b/", "plugins": ["basic"] }
               ],
               "integrations": {
-                "mediamtx": { "path": "/.authhost/mediamtx", "tokenScheme": "ApiKey" },
-                "srs": { "path": "/.authhost/srs" }
+                "mediamtx": { "path": "/.authhost/mediamtx", "tokenScheme": "ApiKey",
+                              "callers": ["127.0.0.1"] },
+                "srs": { "path": "/.authhost/srs", "callers": ["127.0.0.1"] }
               }
             }
             """
@@ -151,6 +153,22 @@ class MediaMtxAndSrsCallsTest {
             == 4);
     // An anonymous point lets a reader in without credentials.
     assertEquals(200, mediamtx(mtx("198.51.100.8", "", "", "read", "pub/show", "hls")).status());
+  }
+
+  @Test
+  void whereBasicIsTheOnlyPluginMediamtxStillPromptsAndSrsIsToldNo() throws Exception {
+    // The client's RTSP leg is not TLS, but its password will come in the next call's body: the
+    // password plug-in stays on offer, so this is a log-on, not "no usable plug-in".
+    assertEquals(401, mediamtx(mtx("198.51.100.9", "", "", "read", "b/cam", "rtsp")).status());
+    assertEquals(
+        200, mediamtx(mtx("198.51.100.9", "alice", "pw-alice", "read", "b/cam", "rtsp")).status());
+    Response srs =
+        srs(
+            srsStream("on_play", "198.51.100.9", "x", "")
+                .replace("\"app\":\"live\"", "\"app\":\"b\""));
+    assertEquals(403, srs.status());
+    assertTrue(StreamServerHosts.audited(host, "client=198.51.100.9", "refused 5").isEmpty());
+    assertTrue(StreamServerHosts.audited(host, "no usable authentication plug-in").isEmpty());
   }
 
   @Test
@@ -284,7 +302,6 @@ class MediaMtxAndSrsCallsTest {
       assertTrue(r.bodyText().contains("\"code\":403"));
     }
     assertFalse(
-        StreamServerHosts.audited(host, "caller 127.0.0.3 is not in security.trustedProxies")
-            .isEmpty());
+        StreamServerHosts.audited(host, "caller 127.0.0.3 is not in integrations.").isEmpty());
   }
 }

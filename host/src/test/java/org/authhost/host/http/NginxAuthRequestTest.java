@@ -54,7 +54,8 @@ class NginxAuthRequestTest {
         ],
         "integrations": {
           "successAuditSeconds": 300,
-          "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls", "down"] }
+          "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls", "down"],
+                                "callers": ["127.0.0.1"] }
         }
       }
       """;
@@ -83,6 +84,10 @@ class NginxAuthRequestTest {
             .append("Host: 127.0.0.1:" + port + "\n")
             .append("X-Original-URI: " + uri + "\n")
             .append("X-Forwarded-For: " + client + "\n")
+            .append(
+                List.of(more).stream().anyMatch(h -> h.startsWith("X-Original-Method:"))
+                    ? ""
+                    : "X-Original-Method: GET\n")
             .append("User-Agent: curl/7.88.1\n")
             .append("Accept: */*\n");
     for (String h : more) {
@@ -229,10 +234,11 @@ class NginxAuthRequestTest {
   void malformedSubrequestsAreRefusedAsBadRequests() throws Exception {
     for (String[] headers :
         new String[][] {
-          {"X-Original-URI: /hls/../vod/hello.txt"},
-          {"X-Original-URI: /hls/%00x"},
-          {"X-Original-URI: http://elsewhere/hls/x"},
+          {"X-Original-URI: /hls/../vod/hello.txt", "X-Original-Method: GET"},
+          {"X-Original-URI: /hls/%00x", "X-Original-Method: GET"},
+          {"X-Original-URI: http://elsewhere/hls/x", "X-Original-Method: GET"},
           {"X-Original-URI: /hls/x", "X-Original-Method: G(ET"},
+          {"X-Original-URI: /hls/x", "X-Original-Method: GET", "X-Forwarded-For: localhost"},
         }) {
       try (RawHttpConnection nginx = nginx()) {
         StringBuilder head =
@@ -258,7 +264,7 @@ class NginxAuthRequestTest {
   }
 
   @Test
-  void aBodyForwardedByMistakeIsReadAndIgnored() throws Exception {
+  void aBodyForwardedByMistakeEndsTheConnectionAfterTheAnswer() throws Exception {
     try (RawHttpConnection nginx = nginx()) {
       Response r =
           nginx.send(
@@ -268,9 +274,139 @@ class NginxAuthRequestTest {
               "a=1&b=2".repeat(100).getBytes(StandardCharsets.US_ASCII));
       // POST needs write, which Everyone lacks at the point: refused, and at once.
       assertEquals(403, r.status());
-      // The connection is still in step: the body was read and dropped.
-      assertEquals(200, ask(nginx, "127.0.0.1", "/hls/y.ts", basic("alice", "pw-alice")).status());
+      assertEquals(List.of("close"), r.values("Connection"));
+      assertTrue(nginx.closedByServer());
     }
+  }
+
+  @Test
+  void aPhantomContentLengthCannotSmuggleTheNextSubrequest() throws Exception {
+    // nginx passes the client's Content-Length on (without proxy_set_header Content-Length "")
+    // and sends no body: the next bytes on its pooled connection are another client's subrequest.
+    String next =
+        "GET /.authhost/nginx HTTP/1.1\r\nHost: x\r\nX-Original-URI: /hls/b.ts\r\n"
+            + "X-Original-Method: GET\r\nX-Forwarded-For: 192.0.2.9\r\n\r\n";
+    String first =
+        "GET /.authhost/nginx HTTP/1.1\r\nHost: x\r\nX-Original-URI: /hls/a.ts\r\n"
+            + "X-Original-Method: POST\r\nX-Forwarded-For: 127.0.0.1\r\nContent-Length: 20\r\n"
+            + basic("alice", "pw-alice")
+            + "\r\n\r\n";
+    try (RawHttpConnection nginx = nginx()) {
+      Response r = nginx.sendRaw((first + next).getBytes(StandardCharsets.US_ASCII));
+      assertEquals(403, r.status());
+      assertEquals(List.of("close"), r.values("Connection"));
+      // No second answer: the rest was never read as a request of its own.
+      assertTrue(nginx.closedByServer());
+    }
+    try (RawHttpConnection nginx = nginx()) {
+      Response chunked =
+          nginx.sendRaw(
+              ("GET /.authhost/nginx HTTP/1.1\r\nHost: x\r\nX-Original-URI: /hls/a.ts\r\n"
+                      + "X-Original-Method: GET\r\nX-Forwarded-For: 127.0.0.1\r\n"
+                      + "Transfer-Encoding: chunked\r\n"
+                      + basic("alice", "pw-alice")
+                      + "\r\n\r\n"
+                      + next)
+                  .getBytes(StandardCharsets.US_ASCII));
+      assertEquals(200, chunked.status(), "allowed, and still the connection ends");
+      assertEquals(List.of("close"), chunked.values("Connection"));
+      assertTrue(nginx.closedByServer());
+    }
+  }
+
+  @Test
+  void theClientsOwnForwardedHeaderIsNeverBelieved() throws Exception {
+    try (RawHttpConnection nginx = nginx()) {
+      // nginx passes the client's own Forwarded on: the client would choose its address and TLS.
+      Response none =
+          ask(nginx, "192.0.2.50", "/hls/f.ts", "Forwarded: for=198.51.100.7;proto=https");
+      assertEquals(401, none.status());
+      assertNotNull(none.challengeData("Digest"));
+      assertEquals(
+          null, none.challengeData("Basic"), "the client's leg is plain HTTP: no Basic offered");
+      Response wrong =
+          ask(
+              nginx,
+              "192.0.2.50",
+              "/hls/f.ts",
+              "Forwarded: for=198.51.100.7;proto=https",
+              basic("dave", "wrong"));
+      assertEquals(401, wrong.status());
+      // One hop: the entry nginx appended is the client, whatever the client put before it.
+      ask(nginx, "203.0.113.1, 192.0.2.51", "/hls/f.ts", basic("dave", "wrong"));
+    }
+    // Basic over the client's plain-HTTP leg is not on offer: the header is refused unread.
+    assertFalse(
+        StreamServerHosts.audited(host, "'Basic' is not offered here", "client=192.0.2.50")
+            .isEmpty());
+    assertFalse(
+        StreamServerHosts.audited(host, "'Basic' is not offered here", "client=192.0.2.51")
+            .isEmpty());
+    assertTrue(StreamServerHosts.audited(host, "198.51.100.7").isEmpty());
+    assertTrue(StreamServerHosts.audited(host, "client=203.0.113.1").isEmpty());
+  }
+
+  @Test
+  void aSubrequestWithoutTheDocumentedHeadersIsRefusedNamingTheLine() throws Exception {
+    try (RawHttpConnection nginx = nginx()) {
+      Response noMethod =
+          nginx.send(
+              "GET /.authhost/nginx HTTP/1.1\nX-Original-URI: /hls/w\nX-Forwarded-For: 127.0.0.1\n"
+                  + basic("alice", "pw-alice"),
+              null);
+      assertEquals(403, noMethod.status(), "no read assumed for what may be a write");
+      assertEquals(List.of("bad-request"), noMethod.values("X-AuthHost-Reason"));
+      Response noClient =
+          nginx.send(
+              "GET /.authhost/nginx HTTP/1.1\nX-Original-URI: /hls/w\nX-Original-Method: GET\n"
+                  + basic("alice", "pw-alice"),
+              null);
+      assertEquals(403, noClient.status());
+      assertEquals(List.of("bad-request"), noClient.values("X-AuthHost-Reason"));
+    }
+    assertFalse(
+        StreamServerHosts.audited(host, "proxy_set_header X-Original-Method $request_method")
+            .isEmpty());
+    assertFalse(
+        StreamServerHosts.audited(host, "proxy_set_header X-Forwarded-For $remote_addr").isEmpty());
+  }
+
+  @Test
+  void aRequestTheHttpRulesRefuseIsStillA403ForNginx() throws Exception {
+    try (RawHttpConnection nginx = nginx()) {
+      Response r =
+          nginx.sendRaw(
+              ("GET /.authhost/nginx HTTP/2.1\r\nHost: x\r\nX-Original-URI: /hls/v.ts\r\n"
+                      + "X-Original-Method: GET\r\nX-Forwarded-For: 192.0.2.60\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      assertEquals(403, r.status(), "nginx makes a 505 a 500");
+      assertEquals(List.of("bad-request"), r.values("X-AuthHost-Reason"));
+    }
+    // Audited with the status nginx got, and as a call (never the call's own URI).
+    assertFalse(
+        StreamServerHosts.audited(
+                host, "refused 403", "version HTTP/2.1", "via=nginx auth_request@127.0.0.1")
+            .isEmpty());
+    assertTrue(StreamServerHosts.audited(host, "refused 505").isEmpty());
+  }
+
+  @Test
+  void aFailureMakesTheNextSuccessAuditedAgain() throws Exception {
+    try (RawHttpConnection nginx = nginx()) {
+      String[] https = {"X-Forwarded-Proto: https"};
+      assertEquals(
+          200,
+          ask(nginx, "192.0.2.88", "/hls/r/1.ts", https[0], basic("carol", "pw-carol")).status());
+      assertEquals(
+          200,
+          ask(nginx, "192.0.2.88", "/hls/r/2.ts", https[0], basic("carol", "pw-carol")).status());
+      assertEquals(
+          401, ask(nginx, "192.0.2.88", "/hls/r/3.ts", https[0], basic("carol", "nope")).status());
+      assertEquals(
+          200,
+          ask(nginx, "192.0.2.88", "/hls/r/4.ts", https[0], basic("carol", "pw-carol")).status());
+    }
+    assertEquals(2, StreamServerHosts.audited(host, "logon succeeded", "client=192.0.2.88").size());
   }
 
   @Test
@@ -286,7 +422,7 @@ class NginxAuthRequestTest {
         StreamServerHosts.audited(
                 host,
                 "refused 403",
-                "caller 127.0.0.2 is not in security.trustedProxies",
+                "caller 127.0.0.2 is not in integrations.nginxAuthRequest.callers",
                 "via=nginx auth_request@127.0.0.2")
             .isEmpty());
     assertTrue(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,9 @@ class NginxRtmpCallsTest {
                            { "principal": "bob", "rights": ["read", "write"] },
                            { "principal": "dave", "rights": ["read", "write"] },
                            { "principal": "carol", "rights": ["read"] } ] },
-                { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] }
+                { "name": "pub", "prefix": "/pub/", "plugins": ["anonymous", "basic"] },
+                { "name": "open", "prefix": "/open/", "plugins": ["anonymous"] },
+                { "name": "basiconly", "prefix": "/b/", "plugins": ["basic"] }
               ],
               "integrations": { "nginxRtmp": { "path": "/.authhost/nginx-rtmp" },
                 "mediamtx": { "adminPoint": "live" } }
@@ -135,6 +138,61 @@ class NginxRtmpCallsTest {
             .isEmpty());
     // No credentials at a point without an anonymous plug-in.
     assertEquals(403, post(publish("cam1", "")).status());
+  }
+
+  @Test
+  void aPointWithOnlyAnAnonymousPluginIgnoresUrlCredentials() throws Exception {
+    // As HTTP ignores an Authorization header where nobody checks one.
+    assertEquals(
+        200, post(play("open", "show", "198.51.100.5", "&user=alice&pass=anything")).status());
+    assertTrue(StreamServerHosts.audited(host, "client=198.51.100.5", "refused").isEmpty());
+  }
+
+  @Test
+  void noCredentialsWherePasswordsAreCheckedIsALogOnNotACriticalError() throws Exception {
+    // The client's leg is not TLS, yet the password comes in the call: basic stays on offer.
+    assertEquals(403, post(play("b", "s", "198.51.100.6", "")).status());
+    assertEquals(200, post(play("b", "s", "198.51.100.6", "&user=alice&pass=pw-alice")).status());
+    assertTrue(
+        StreamServerHosts.audited(host, "no usable authentication plug-in").isEmpty(),
+        "no false critical alarm at every first play");
+    assertTrue(
+        StreamServerHosts.audited(host, "client=198.51.100.6", "no plug-in could issue").isEmpty());
+  }
+
+  @Test
+  void aCallRelayedByAProxyIsRefusedWhateverItsPayloadSays() throws Exception {
+    for (String header :
+        List.of("X-Forwarded-For: 203.0.113.9", "Forwarded: for=203.0.113.9;proto=https")) {
+      try (RawHttpConnection nginx = new RawHttpConnection("127.0.0.1", port)) {
+        Response r =
+            nginx.send(
+                "POST /.authhost/nginx-rtmp HTTP/1.0\nHost: 127.0.0.1\n"
+                    + "Content-Type: application/x-www-form-urlencoded\n"
+                    + header,
+                publish("relayed", "&user=alice&pass=pw-alice").getBytes(StandardCharsets.UTF_8));
+        assertEquals(403, r.status(), header);
+      }
+    }
+    assertEquals(
+        2,
+        StreamServerHosts.audited(host, "refused 403", "relayed by a proxy", "via=nginx-rtmp@")
+            .size());
+    assertTrue(StreamServerHosts.audited(host, "logon", "publish /live/relayed").isEmpty());
+  }
+
+  @Test
+  void theDefaultCallersAreLoopback() throws Exception {
+    // No "callers" here: any loopback address may call, as a server on this machine does.
+    try (RawHttpConnection nginx =
+        new RawHttpConnection("127.0.0.1", port, InetAddress.getByName("127.0.0.2"))) {
+      Response r =
+          nginx.send(
+              "POST /.authhost/nginx-rtmp HTTP/1.0\nHost: 127.0.0.1\n"
+                  + "Content-Type: application/x-www-form-urlencoded",
+              publish("cam9", "&user=alice&pass=pw-alice").getBytes(StandardCharsets.UTF_8));
+      assertEquals(200, r.status());
+    }
   }
 
   @Test

@@ -125,7 +125,7 @@ class RequestHandlersTest {
         400,
         "Bad Request",
         "refused 400: client=127.0.0.1 point=- request=\"GET /bad-1\""
-            + " reason=malformed request: invalid version format: X");
+            + " reason=malformed request: invalid version format (not quoted)");
   }
 
   @Test

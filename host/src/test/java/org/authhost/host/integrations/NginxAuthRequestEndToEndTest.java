@@ -358,6 +358,8 @@ class NginxAuthRequestEndToEndTest {
               "-H",
               "X-Original-URI: " + uri,
               "-H",
+              "X-Original-Method: GET",
+              "-H",
               "X-Forwarded-For: 127.0.0.1",
               "http://127.0.0.1:" + host.port() + "/.authhost/nginx");
       seen.add(r.status());
