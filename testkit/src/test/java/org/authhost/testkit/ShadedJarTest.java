@@ -36,6 +36,7 @@ class ShadedJarTest {
       Set.of(
           "com/google/",
           "com/fasterxml/",
+          "com/github/benmanes/",
           "io/netty/",
           "org/slf4j/",
           "picocli/",
