@@ -52,7 +52,8 @@ public final class ContractCheck {
   private static final int SHOWN = 5;
   private static final int LEGS = 8;
   private static final java.util.regex.Pattern FAILING_HRESULT =
-      java.util.regex.Pattern.compile("failed in (\\w+): \\1 returned 0x");
+      // Only Authenticate's: a failing EnablePlugin, say, is no answer the service rule asks for.
+      java.util.regex.Pattern.compile("failed in Authenticate: Authenticate returned 0x");
 
   private final Path jar;
   private final KitOptions options;
@@ -371,6 +372,8 @@ public final class ContractCheck {
       // The life-cycle rule judges the status the plug-in is in; the others need it enabled.
       String usable = rule == Rule.LIFECYCLE ? null : usable();
       if (usable != null) {
+        // What the failed re-enable logged is the plug-in's doing, and must not go unreported.
+        breachesSince(mark, rule);
         notChecked = usable;
         return;
       }
@@ -459,7 +462,10 @@ public final class ContractCheck {
       }
     }
 
-    /** "failed in X: X returned E_..." (not "threw"): a failing HRESULT, the answer asked for. */
+    /**
+     * "failed in Authenticate: Authenticate returned E_..." (not "threw"): a failing HRESULT, the
+     * answer asked for.
+     */
     private boolean answeredAFailingHResult(EventRecord e) {
       return FAILING_HRESULT.matcher(e.text()).find();
     }
@@ -735,22 +741,26 @@ public final class ContractCheck {
       List<String> unmet = new ArrayList<>();
       List<String> broken = breaches.get(Rule.SERVICE_FAILURES);
       ServiceFaults faults = host.faults();
+      ServiceFaults.Fault previous = null;
+      boolean stopped = false;
       for (ServiceFaults.Fault fault : ServiceFaults.Fault.values()) {
-        String unusable = usable();
-        if (unusable != null) {
-          skip(Rule.SERVICE_FAILURES, "stopped before " + fault.what() + ": " + unusable);
+        if (!backInService(previous, fault)) {
+          stopped = true;
           break;
         }
         AuthenticationSession session = plugins.session(pluginId);
         AuthenticationOutcome o;
         int failed;
+        int replayChecksFailed;
         long mark = host.events().lastRecordNumber();
         faults.set(fault);
         try {
           o = towardsSuccess(session, ", while " + fault.what());
         } finally {
           failed = faults.failedCalls();
+          replayChecksFailed = faults.failedReplayChecks();
           faults.set(null);
+          previous = fault;
         }
         if (fault == ServiceFaults.Fault.EVENT_LOG_FAILS) {
           excuseLostReports(mark);
@@ -774,6 +784,14 @@ public final class ContractCheck {
                       + o.token()
                       + "): a logon that failed, or a token the token service calls closed, must"
                       + " end in DENIED or a failing HRESULT");
+            } else if (fault == ServiceFaults.Fault.STATE_FAILS && replayChecksFailed > 0) {
+              broken.add(
+                  "while "
+                      + fault.what()
+                      + ", Authenticate answered SUCCESS although "
+                      + replayChecksFailed
+                      + " of its StateService.claim/increment calls failed: with its replay"
+                      + " protection unanswered it must not let the client in (it fails open)");
             } else if (!host.tokens().isOpen(o.token())) {
               broken.add(
                   "while "
@@ -785,6 +803,9 @@ public final class ContractCheck {
         } finally {
           release(session);
         }
+      }
+      if (!stopped && previous != null) {
+        backInService(previous, null);
       }
       if (met.isEmpty()) {
         skip(
@@ -802,6 +823,33 @@ public final class ContractCheck {
           : "answered without an exception and without a dead token while "
               + String.join("; ", met)
               + (unmet.isEmpty() ? "" : "; not called: " + String.join("; ", unmet));
+    }
+
+    /**
+     * Whether the plug-in is in service before {@code next} (null: after the last fault). Not back
+     * after an injected fault is a breach: the host's services work again, and a plug-in that never
+     * comes back (its EnablePlugin failing) is out of service for good in a real server. Out of
+     * service before any fault, only this rule's path did not run.
+     */
+    private boolean backInService(ServiceFaults.Fault previous, ServiceFaults.Fault next) {
+      String unusable = usable();
+      if (unusable == null) {
+        return true;
+      }
+      if (previous == null) {
+        skip(Rule.SERVICE_FAILURES, "stopped before " + next.what() + ": " + unusable);
+      } else {
+        breaches
+            .get(Rule.SERVICE_FAILURES)
+            .add(
+                "after "
+                    + previous.what()
+                    + ", "
+                    + unusable
+                    + ": once the host's services work again the plug-in must come back into"
+                    + " service (EnablePlugin after the failure it answered)");
+      }
+      return false;
     }
 
     /**

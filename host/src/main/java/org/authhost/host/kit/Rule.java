@@ -47,7 +47,9 @@ public enum Rule {
       "with a host service failing under it (token service E_FAIL, credential service"
           + " SEC_E_LOGON_DENIED, a closed token, event log or state service E_FAIL) Authenticate"
           + " answers DENIED or"
-          + " a failing HRESULT, never an exception, never SUCCESS without a live token",
+          + " a failing HRESULT, never an exception, never SUCCESS without a live token, never"
+          + " SUCCESS when its replay check (StateService claim/increment) failed; and it comes"
+          + " back into service (EnablePlugin) once the services work again",
       "IWMSAuthenticationContext::Authenticate ms746178; SSPI AcceptSecurityContext (a failed"
           + " logon is a SEC_E_* status, SEC_E_LOGON_DENIED); IWMSEventLog::LogEvent ms747272"),
   NO_LEFTOVERS(

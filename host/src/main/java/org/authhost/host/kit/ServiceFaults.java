@@ -56,16 +56,26 @@ final class ServiceFaults implements PluginServices {
 
   private volatile Fault on;
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger failedReplayChecks = new AtomicInteger();
 
   /** Turns {@code fault} on (null: off) and starts counting its failed calls afresh. */
   void set(Fault fault) {
     failed.set(0);
+    failedReplayChecks.set(0);
     on = fault;
   }
 
   /** How many calls the current fault failed since {@link #set}. */
   int failedCalls() {
     return failed.get();
+  }
+
+  /**
+   * How many of those were StateService claim or increment: a plug-in's replay protection (nonce
+   * counts, one-time tickets), which must not succeed without an answer.
+   */
+  int failedReplayChecks() {
+    return failedReplayChecks.get();
   }
 
   private HResult fails(Fault fault, HResult answer) {
@@ -164,15 +174,23 @@ final class ServiceFaults implements PluginServices {
         return fails(Fault.STATE_FAILS, HResult.E_FAIL);
       }
 
+      private HResult replayCheck() {
+        HResult f = f();
+        if (f != null) {
+          failedReplayChecks.incrementAndGet();
+        }
+        return f;
+      }
+
       @Override
       public HResult claim(String key, Duration ttl, Out<Boolean> first) {
-        HResult f = f();
+        HResult f = replayCheck();
         return f != null ? f : host.claim(key, ttl, first);
       }
 
       @Override
       public HResult increment(String key, Duration ttl, Out<Long> value) {
-        HResult f = f();
+        HResult f = replayCheck();
         return f != null ? f : host.increment(key, ttl, value);
       }
 

@@ -50,8 +50,15 @@ final class HostedPlugin {
   private Scheduled heartbeat;
   private volatile CompletableFuture<HResult> heartbeatInFlight;
 
-  /** The DisablePlugin the host sent after the last failure, or null. */
+  /**
+   * Done once the DisablePlugin the host sends after the last failure has returned, or null. It is
+   * made in {@link #failed}, the very transition that takes the plug-in out of service, so an
+   * operator's enable can never see the plug-in out of service without it.
+   */
   private volatile CompletableFuture<HResult> disableAfterFailure;
+
+  /** Run as an enable starts waiting for that DisablePlugin: tests wait for this, not for time. */
+  private volatile Runnable awaitingDisable = () -> {};
 
   /** Counts the guard's refusals, so that a call can tell whether one was made while it ran. */
   private final AtomicInteger refusals = new AtomicInteger();
@@ -220,6 +227,10 @@ final class HostedPlugin {
    */
   synchronized boolean failed(HResult code, String text) {
     boolean wasEnabled = isEnabled();
+    if (wasEnabled) {
+      // The host sends DisablePlugin now (see disablingAfterFailure), once per taking it out.
+      disableAfterFailure = new CompletableFuture<>();
+    }
     failures++;
     status = (status & PluginStatus.LOADED) | PluginStatus.ERROR;
     errorCode = code;
@@ -293,8 +304,21 @@ final class HostedPlugin {
     heartbeatInFlight = call;
   }
 
+  /**
+   * The DisablePlugin the host sent after the failure that {@link #failed} recorded: the pending
+   * marker made there completes when this call does.
+   */
   void disablingAfterFailure(CompletableFuture<HResult> call) {
-    disableAfterFailure = call;
+    CompletableFuture<HResult> pending = disableAfterFailure;
+    if (pending != null) {
+      call.whenComplete((hr, e) -> pending.complete(e == null ? hr : HResult.E_FAIL));
+    }
+  }
+
+  /** Whether the DisablePlugin sent after the last failure has yet to return (tests). */
+  boolean disableAfterFailurePending() {
+    CompletableFuture<HResult> pending = disableAfterFailure;
+    return pending != null && !pending.isDone();
   }
 
   /**
@@ -305,8 +329,16 @@ final class HostedPlugin {
   void awaitDisableAfterFailure() {
     CompletableFuture<HResult> pending = disableAfterFailure;
     if (pending != null) {
+      if (!pending.isDone()) {
+        awaitingDisable.run();
+      }
       pending.join();
     }
+  }
+
+  /** Tells {@code listener} each time an enable starts waiting for that DisablePlugin (tests). */
+  void onAwaitingDisable(Runnable listener) {
+    awaitingDisable = listener;
   }
 
   /** The last OnHeartbeat call, or null. */

@@ -2,6 +2,7 @@ package org.authhost.host.plugins;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.containment.ForbiddenCall;
@@ -29,7 +30,9 @@ final class PluginFailures {
   private static final Logger log = LoggerFactory.getLogger(PluginFailures.class);
 
   private final HostEvents events;
-  private volatile Disabler disabler = (plugin, reason) -> {};
+  // Until the plug-in host exists nothing is sent, so nothing is pending either.
+  private volatile Disabler disabler =
+      (plugin, reason) -> plugin.disablingAfterFailure(CompletableFuture.completedFuture(reason));
 
   /** How the plug-in host takes a failed plug-in out of service; set once it exists. */
   interface Disabler {

@@ -485,17 +485,13 @@ public final class PluginHost extends LifeCycle {
   /** The operator's "enable" ({@code IWMSPlugin.Enabled = true}). */
   public synchronized PluginView enable(String id) {
     HostedPlugin plugin = require(id);
-    if (plugin.wedged()) {
-      throw new IllegalStateException(
-          "plug-in '"
-              + id
-              + "' has a call that never returned; restart "
-              + "the host to load it afresh");
-    }
+    refuseIfWedged(plugin);
     if (plugin.isEnabled()) {
       return plugin.view();
     }
     plugin.awaitDisableAfterFailure();
+    // That DisablePlugin may itself have run past its time limit, which wedges the plug-in.
+    refuseIfWedged(plugin);
     plugin.clearError();
     plugin.starting(true);
     try {
@@ -544,6 +540,10 @@ public final class PluginHost extends LifeCycle {
    * never sends a second {@code DisablePlugin} to a disabled plug-in and so would hide whether the
    * plug-in itself takes one (WMS may call it again). The host's view of the plug-in's state is
    * left as it was; the kit ends with the plug-in enabled, as the host believes it is.
+   *
+   * <p>Kit-only: the admin server never reaches this (it goes through {@link #enable} and {@link
+   * #disable}), since a call past the host's bookkeeping would leave an operator looking at a state
+   * the plug-in no longer has.
    */
   public HResult callDirectly(String id, DirectCall call) {
     HostedPlugin plugin = require(id);
@@ -556,6 +556,16 @@ public final class PluginHost extends LifeCycle {
       case DISABLE_PLUGIN ->
           guard.callAsync(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()).join();
     };
+  }
+
+  private static void refuseIfWedged(HostedPlugin plugin) {
+    if (plugin.wedged()) {
+      throw new IllegalStateException(
+          "plug-in '"
+              + plugin.id()
+              + "' has a call that never returned; restart "
+              + "the host to load it afresh");
+    }
   }
 
   private HostedPlugin require(String id) {
@@ -853,10 +863,11 @@ public final class PluginHost extends LifeCycle {
   /** After a recorded failure: stop heartbeats and tell the plug-in, without reporting twice. */
   private void disableAfterFailure(HostedPlugin plugin, HResult reason) {
     plugin.heartbeat(null);
-    if (plugin.instance() != null) {
-      plugin.disablingAfterFailure(
-          guard.callQuietly(plugin, DISABLE_PLUGIN, () -> plugin.instance().disable()));
-    }
+    BasicPlugin instance = plugin.instance();
+    plugin.disablingAfterFailure(
+        instance == null
+            ? CompletableFuture.completedFuture(HResult.S_OK)
+            : guard.callQuietly(plugin, DISABLE_PLUGIN, instance::disable));
   }
 
   private static void closeQuietly(PluginClassLoader loader) {

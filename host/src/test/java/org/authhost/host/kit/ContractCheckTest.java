@@ -329,6 +329,42 @@ class ContractCheckTest {
   }
 
   @Test
+  void aPluginThatNeverComesBackAfterAFailingAuthenticateBreaksTheServiceFailureRule()
+      throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("nocomeback", "org.authhost.testplugins.nocomeback.NoComebackPlugin"),
+            QUICK);
+
+    // Its failing HRESULT was an allowed answer; its failing EnablePlugin afterwards is not, and
+    // the report names the plug-in's ErrorText.
+    assertBroken(
+        report,
+        Rule.SERVICE_FAILURES,
+        "after the token service answers E_FAIL to every logon",
+        "could not be enabled again",
+        "EnablePlugin returned 0x8000FFFF");
+  }
+
+  @Test
+  void aPluginThatSucceedsWhenItsReplayCheckFailedBreaksTheServiceFailureRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            testPlugin("replayopen", "org.authhost.testplugins.replayopen.ReplayOpenPlugin"),
+            QUICK);
+
+    assertBroken(
+        report,
+        Rule.SERVICE_FAILURES,
+        "while the state service answers E_FAIL, Authenticate answered SUCCESS",
+        "claim/increment",
+        "fails open");
+    // With the state service working it keeps every other rule: only the fault shows the bug.
+    assertOutcome(report, Rule.CALLBACK_ONCE, RuleResult.Outcome.PASS);
+    assertOutcome(report, Rule.LIFECYCLE, RuleResult.Outcome.PASS);
+  }
+
+  @Test
   void theBasicPluginMeetsADeniedLogonWithDenied() {
     byte[] credentials =
         java.util.Base64.getEncoder().encode("alice:pw-alice".getBytes(StandardCharsets.UTF_8));

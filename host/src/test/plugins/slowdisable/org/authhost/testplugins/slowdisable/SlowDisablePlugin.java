@@ -12,7 +12,8 @@ import org.authhost.testplugins.TestPlugin;
  * Authenticate fails (E_FAIL), so the host takes it out of service and sends DisablePlugin; that
  * DisablePlugin waits for the test's latch (its {@code release} property names it in the system
  * properties). Records "enable-in" as EnablePlugin starts and "disable-out" as DisablePlugin
- * returns in the list its {@code order} property names.
+ * returns in the list its {@code order} property names, and counts down the latch its {@code
+ * entered} property names as DisablePlugin starts.
  */
 public final class SlowDisablePlugin extends TestPlugin {
   @SuppressWarnings("unchecked")
@@ -30,6 +31,9 @@ public final class SlowDisablePlugin extends TestPlugin {
 
   @Override
   public HResult disable() {
+    if (System.getProperties().get(values.get("entered", "")) instanceof CountDownLatch entered) {
+      entered.countDown();
+    }
     if (System.getProperties().get(values.get("release", "")) instanceof CountDownLatch release) {
       try {
         release.await();
