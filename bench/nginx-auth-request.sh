@@ -87,7 +87,6 @@ cat >"$w/config/host.json" <<JSON
   },
   "http": { "bindAddress": "$BENCH_HOST", "port": $PORT },
   "accounts": { "digestRealms": ["$BENCH_REALM"] },
-  "security": { "trustedProxies": ["127.0.0.1", "::1"] },
   "integrations": {
     "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls"], "identityHeader": "X-AuthHost-User" }
   },
