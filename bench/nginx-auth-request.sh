@@ -87,7 +87,6 @@ cat >"$w/config/host.json" <<JSON
   },
   "http": { "bindAddress": "$BENCH_HOST", "port": $PORT },
   "accounts": { "digestRealms": ["$BENCH_REALM"] },
-  "security": { "trustedProxies": ["127.0.0.1", "::1"] },
   "integrations": {
     "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls"], "identityHeader": "X-AuthHost-User" }
   },
@@ -162,6 +161,12 @@ for u in "$peer/basic/$BENCH_FILE" "$ar/hls/$BENCH_FILE"; do
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --digest -u "$BENCH_USER:$BENCH_PASS" "$ar/hls/$BENCH_FILE" || true)
 [[ $code == 200 ]] || die "Digest through auth_request answered $code, not 200"
+# The recipe checks its whole server: the files the peers' server serves (its root is the same)
+# must not come out of the auth_request server unchecked.
+for u in "$ar/open/$BENCH_FILE" "$ar/basic/$BENCH_FILE"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$u" || true)
+  [[ $code == 403 ]] || die "the auth_request server answered $code, not 403, for $u without credentials"
+done
 
 # ---------------------------------------------------------------- measurement
 pad="$OUT/data/pad.dat"

@@ -54,7 +54,6 @@ class NginxAuthRequestEndToEndTest {
               "http": { "port": 0 },
               "accounts": { "digestRealms": ["%1$s"] },
               "security": {
-                "trustedProxies": ["127.0.0.1", "::1"],
                 "lockout": { "threshold": 3, "addressThreshold": 500 }
               },
               "integrations": {
@@ -91,6 +90,9 @@ class NginxAuthRequestEndToEndTest {
       file[i] = (byte) ('a' + i % 26);
     }
     Files.write(hls.resolve("1k.txt"), file);
+    // Outside the protected locations, as the bench's root has them: never to be served unchecked.
+    Files.write(Files.createDirectories(prefix.resolve("html/basic")).resolve("1k.txt"), file);
+    Files.write(prefix.resolve("html/1k.txt"), file);
     makeHls(hls);
     nginx = startNginx(prefix, Map.of());
   }
@@ -166,11 +168,14 @@ class NginxAuthRequestEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (nginx != null) {
-      nginx.close();
-    }
-    if (host != null) {
-      host.stop();
+    try {
+      if (nginx != null) {
+        nginx.close();
+      }
+    } finally {
+      if (host != null) {
+        host.stop();
+      }
     }
   }
 
@@ -200,6 +205,31 @@ class NginxAuthRequestEndToEndTest {
     // The subrequest nginx sends is for /.authhost/nginx: the uri the client hashed is this one.
     assertTrue(digest.get(0).contains("uri=\"/hls/1k.txt\""), digest.toString());
     assertTrue(digest.get(0).contains("realm=\"" + REALM + "\""), digest.toString());
+  }
+
+  /**
+   * The recipe checks every request to the server, not only its {@code /hls/} and {@code /app/}
+   * locations: a file elsewhere under the root is under no publishing point, so it is refused, with
+   * or without credentials, and the refusal is audited.
+   */
+  @Test
+  void aFileOutsideTheProtectedLocationsIsNeverServedUnchecked() throws Exception {
+    for (String path : List.of("/basic/1k.txt", "/1k.txt", "/hls/../basic/1k.txt")) {
+      CurlRun anonymous = curl("--path-as-is", url(path));
+      assertEquals(403, anonymous.status(), path + ": " + anonymous.verbose() + nginx.errorLog());
+      assertFalse(anonymous.body().contains(new String(file, "US-ASCII")), anonymous.body());
+      CurlRun logged = curl("--path-as-is", "-u", "alice:pw-alice", url(path));
+      assertEquals(403, logged.status(), path + ": " + logged.verbose());
+    }
+    assertFalse(
+        host.awaitAudited(
+                Duration.ofSeconds(5),
+                "refused 403: client=127.0.0.1",
+                "request=\"GET /basic/1k.txt\"",
+                "via=nginx auth_request@127.0.0.1",
+                "no publishing point for stream")
+            .isEmpty(),
+        host.audited("basic").toString());
   }
 
   @Test

@@ -52,7 +52,6 @@ class NginxKerberosEndToEndTest {
               },
               "eventLog": { "auditSummarySeconds": 0 },
               "http": { "port": 0 },
-              "security": { "trustedProxies": ["127.0.0.1", "::1"] },
               "integrations": {
                 "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls"],
                                       "identityHeader": "X-AuthHost-User" }
@@ -95,16 +94,25 @@ class NginxKerberosEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (nginx != null) {
-      nginx.close();
+    try {
+      if (nginx != null) {
+        nginx.close();
+      }
+    } finally {
+      try {
+        if (host != null) {
+          host.stop();
+        }
+      } finally {
+        try {
+          if (kdc != null) {
+            kdc.close();
+          }
+        } finally {
+          System.clearProperty("java.security.krb5.conf");
+        }
+      }
     }
-    if (host != null) {
-      host.stop();
-    }
-    if (kdc != null) {
-      kdc.close();
-    }
-    System.clearProperty("java.security.krb5.conf");
   }
 
   /** The service principal is HTTP/localhost: curl must name the host so. */

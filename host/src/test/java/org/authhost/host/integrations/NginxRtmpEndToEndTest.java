@@ -65,7 +65,6 @@ class NginxRtmpEndToEndTest {
               "eventLog": { "auditSummarySeconds": 0 },
               "http": { "port": 0 },
               "security": {
-                "trustedProxies": ["127.0.0.1", "::1"],
                 "lockout": { "threshold": 50, "addressThreshold": 500 }
               },
               "integrations": {
@@ -121,11 +120,14 @@ class NginxRtmpEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (nginx != null) {
-      nginx.close();
-    }
-    if (host != null) {
-      host.stop();
+    try {
+      if (nginx != null) {
+        nginx.close();
+      }
+    } finally {
+      if (host != null) {
+        host.stop();
+      }
     }
   }
 
@@ -247,6 +249,14 @@ class NginxRtmpEndToEndTest {
       BoundedProcess.Exit refused = publisher.awaitExit(Duration.ofSeconds(LONG_SECONDS));
       assertNotEquals(0, refused.status(), context(refused));
     }
+    assertFalse(
+        host.awaitAudited(
+                Duration.ofSeconds(5),
+                "logon failed: client=127.0.0.1 point=live request=\"publish /live/cam8\"",
+                "via=nginx-rtmp@127.0.0.1",
+                "protocol=ApiKey")
+            .isEmpty(),
+        "the wrong key reached the key plug-in and was refused there: " + host.audited("cam8"));
   }
 
   @Test
@@ -255,6 +265,14 @@ class NginxRtmpEndToEndTest {
       BoundedProcess.Exit refused = publisher.awaitExit(Duration.ofSeconds(LONG_SECONDS));
       assertNotEquals(0, refused.status(), context(refused));
     }
+    assertFalse(
+        host.awaitAudited(
+                Duration.ofSeconds(5),
+                "refused 403: client=127.0.0.1 point=live request=\"publish /live/cam3\"",
+                "via=nginx-rtmp@127.0.0.1",
+                "bob by the ACL")
+            .isEmpty(),
+        "bob logged on and the ACL refused him writing: " + host.audited("cam3"));
   }
 
   @Test

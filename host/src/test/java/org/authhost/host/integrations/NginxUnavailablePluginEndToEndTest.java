@@ -39,7 +39,6 @@ class NginxUnavailablePluginEndToEndTest {
               "plugins": { "directory": "../plugins" },
               "eventLog": { "auditSummarySeconds": 0 },
               "http": { "port": 0 },
-              "security": { "trustedProxies": ["127.0.0.1", "::1"] },
               "integrations": {
                 "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls"],
                                       "identityHeader": "X-AuthHost-User" }
@@ -81,11 +80,14 @@ class NginxUnavailablePluginEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (nginx != null) {
-      nginx.close();
-    }
-    if (host != null) {
-      host.stop();
+    try {
+      if (nginx != null) {
+        nginx.close();
+      }
+    } finally {
+      if (host != null) {
+        host.stop();
+      }
     }
   }
 

@@ -19,7 +19,8 @@ import java.util.function.Function;
  * A private nginx for end-to-end tests, never the system's: its own prefix folder with the
  * configuration, pid file, logs and temporary folders, loopback ports chosen free, in the
  * foreground ({@code daemon off}) so that it is this JVM's child, and stopped by its PID ({@code
- * SIGQUIT}, then {@code SIGKILL} for it and its workers after a bound).
+ * SIGQUIT}, then {@code SIGKILL} for it and its workers after a bound), or killed by a shutdown
+ * hook if the JVM exits before it is closed.
  *
  * <p>The test hands over the contents of the {@code http { }} and {@code rtmp { }} blocks as a
  * function of the ports, so that a port lost to another process in the meantime is replaced and the
@@ -38,11 +39,24 @@ public final class PrivateNginx implements AutoCloseable {
   private final Path prefix;
   private final Map<String, Integer> ports;
   private final Process process;
+  private final Thread killAtExit;
 
   private PrivateNginx(Path prefix, Map<String, Integer> ports, Process process) {
     this.prefix = prefix;
     this.ports = ports;
     this.process = process;
+    // A test JVM that dies (a surefire timeout, a System.exit) before @AfterAll would leave nginx
+    // running, holding its ports and its prefix. No time for a graceful quit then: SIGKILL the
+    // master, so that it cannot start new workers, and then the workers it had.
+    this.killAtExit =
+        new Thread(
+            () -> {
+              List<ProcessHandle> workers = process.descendants().toList();
+              process.destroyForcibly();
+              workers.forEach(ProcessHandle::destroyForcibly);
+            },
+            "kill private nginx " + prefix);
+    Runtime.getRuntime().addShutdownHook(killAtExit);
   }
 
   /**
@@ -214,6 +228,11 @@ public final class PrivateNginx implements AutoCloseable {
    */
   @Override
   public void close() throws InterruptedException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(killAtExit);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is exiting: the hook is running or about to, and kills nginx itself.
+    }
     if (!process.isAlive()) {
       return;
     }
