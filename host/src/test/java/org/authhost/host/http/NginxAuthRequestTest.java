@@ -179,17 +179,26 @@ class NginxAuthRequestTest {
       for (int i = 0; i < 3; i++) {
         assertEquals(
             401,
-            ask(nginx, "192.0.2.31", "/hls/x.ts", "X-Forwarded-Proto: https", basic("bob", "x" + i))
+            ask(
+                    nginx,
+                    "192.0.2.31",
+                    "/hls/x.ts",
+                    "X-Forwarded-Proto: https",
+                    basic("erin", "x" + i))
                 .status());
       }
       Response locked =
-          ask(nginx, "192.0.2.31", "/hls/x.ts", "X-Forwarded-Proto: https", basic("bob", "pw-bob"));
+          ask(
+              nginx,
+              "192.0.2.31",
+              "/hls/x.ts",
+              "X-Forwarded-Proto: https",
+              basic("erin", "pw-erin"));
       assertEquals(403, locked.status());
       assertEquals(List.of("locked-out"), locked.values("X-AuthHost-Reason"));
       assertEquals(1, locked.values("Retry-After").size());
       assertTrue(Long.parseLong(locked.values("Retry-After").get(0)) > 0);
-      assertFalse(StreamServerHosts.audited(host, "lockout", "bob").isEmpty());
-      clock.advance(Duration.ofHours(1));
+      assertFalse(StreamServerHosts.audited(host, "lockout", "erin").isEmpty());
     }
   }
 

@@ -27,7 +27,7 @@ final class StreamServerHosts {
     }
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(config.resolve("host.json"), hostJson);
-    for (String user : List.of("alice", "bob", "carol", "dave")) {
+    for (String user : List.of("alice", "bob", "carol", "dave", "erin")) {
       TestHosts.addAccount(config, user, "pw-" + user);
     }
     return config;
