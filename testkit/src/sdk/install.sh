@@ -8,5 +8,6 @@ set -e
 sdk=$(cd "$(dirname "$0")" && pwd)
 mvn=${MVN:-mvn}
 install=org.apache.maven.plugins:maven-install-plugin:3.1.3:install-file
-"$mvn" "$@" "$install" -Dfile="$sdk/authhost-api.jar" -DpomFile="$sdk/authhost-api.pom"
+"$mvn" "$@" "$install" -Dfile="$sdk/authhost-api.jar" -DpomFile="$sdk/authhost-api.pom" \
+  -Djavadoc="$sdk/authhost-api-javadoc.jar"
 "$mvn" "$@" "$install" -Dfile="$sdk/authhost-testkit.jar" -DpomFile="$sdk/authhost-testkit.pom"
