@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.authhost.host.testing.PrivateNginx;
 
 /**
  * A documented nginx configuration, read from {@code docs/integrations/} and filled in for a test:
@@ -53,5 +55,35 @@ final class NginxRecipe {
       text = text.replace(e.getKey(), e.getValue());
     }
     return text;
+  }
+
+  /**
+   * A private nginx running the documented auth_request recipe in front of the AuthHost on {@code
+   * authhostPort}, serving {@code prefix/html}, with no application behind {@code /app/}.
+   */
+  static PrivateNginx startWithoutApp(Path prefix, int authhostPort) throws Exception {
+    return PrivateNginx.start(
+        prefix,
+        List.of("http"),
+        ports -> {
+          try {
+            return new PrivateNginx.Blocks(
+                filled(
+                    AUTH_REQUEST,
+                    Map.of(
+                        "@AUTHHOST@",
+                        "127.0.0.1:" + authhostPort,
+                        "@LISTEN@",
+                        "127.0.0.1:" + ports.get("http"),
+                        "@ROOT@",
+                        prefix.resolve("html").toAbsolutePath().toString(),
+                        "@APP@",
+                        "127.0.0.1:9"), // no application here
+                    Map.of()),
+                null);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 }

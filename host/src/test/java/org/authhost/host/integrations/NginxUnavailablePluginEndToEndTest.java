@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.authhost.host.testing.PrivateNginx;
 import org.authhost.host.testing.StreamingTools;
 import org.junit.jupiter.api.AfterAll;
@@ -52,30 +51,7 @@ class NginxUnavailablePluginEndToEndTest {
     Path prefix = root.resolve("nginx");
     Files.createDirectories(prefix.resolve("html/hls"));
     Files.writeString(prefix.resolve("html/hls/a.txt"), "a\n");
-    nginx =
-        PrivateNginx.start(
-            prefix,
-            List.of("http"),
-            ports -> {
-              try {
-                return new PrivateNginx.Blocks(
-                    NginxRecipe.filled(
-                        NginxRecipe.AUTH_REQUEST,
-                        Map.of(
-                            "@AUTHHOST@",
-                            "127.0.0.1:" + host.port(),
-                            "@LISTEN@",
-                            "127.0.0.1:" + ports.get("http"),
-                            "@ROOT@",
-                            prefix.resolve("html").toAbsolutePath().toString(),
-                            "@APP@",
-                            "127.0.0.1:9"), // no application here
-                        Map.of()),
-                    null);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    nginx = NginxRecipe.startWithoutApp(prefix, host.port());
   }
 
   @AfterAll
