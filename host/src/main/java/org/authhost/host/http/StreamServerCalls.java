@@ -64,6 +64,25 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
       TrustedProxies callers,
       String callersKey) {}
 
+  /**
+   * A streaming server's call with a body (nginx-rtmp, MediaMTX, SRS): no point list or identity
+   * header, which only nginx auth_request has.
+   */
+  private static Endpoint bodyCall(
+      CallerAnswers.Dialect dialect,
+      Reader reader,
+      String adminPoint,
+      List<String> callers,
+      String section) {
+    return new Endpoint(
+        dialect, reader, null, null, adminPoint, TrustedProxies.of(callers), callersKey(section));
+  }
+
+  /** The setting that lists an endpoint's callers, for the audit of a refused one. */
+  private static String callersKey(String section) {
+    return "integrations." + section + ".callers";
+  }
+
   @FunctionalInterface
   private interface Reader {
     StreamCall read(Exchange exchange) throws MalformedCall;
@@ -93,46 +112,40 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
               nginx.identityHeader(),
               null,
               TrustedProxies.of(nginx.callers()),
-              "integrations.nginxAuthRequest.callers"));
+              callersKey("nginxAuthRequest")));
     }
     StreamHookConfig rtmp = config.nginxRtmp();
     if (rtmp != null) {
       endpoints.put(
           rtmp.path(),
-          new Endpoint(
+          bodyCall(
               CallerAnswers.Dialect.NGINX_RTMP,
               e -> NginxRtmpCalls.read(full(e), rtmp),
               null,
-              null,
-              null,
-              TrustedProxies.of(rtmp.callers()),
-              "integrations.nginxRtmp.callers"));
+              rtmp.callers(),
+              "nginxRtmp"));
     }
     MediaMtxConfig mediamtx = config.mediamtx();
     if (mediamtx != null) {
       endpoints.put(
           mediamtx.path(),
-          new Endpoint(
+          bodyCall(
               CallerAnswers.Dialect.MEDIAMTX,
               e -> MediaMtxCalls.read(jsonBody(e), mediamtx),
-              null,
-              null,
               mediamtx.adminPoint(),
-              TrustedProxies.of(mediamtx.callers()),
-              "integrations.mediamtx.callers"));
+              mediamtx.callers(),
+              "mediamtx"));
     }
     StreamHookConfig srs = config.srs();
     if (srs != null) {
       endpoints.put(
           srs.path(),
-          new Endpoint(
+          bodyCall(
               CallerAnswers.Dialect.SRS,
               e -> SrsCalls.read(jsonBody(e), srs),
               null,
-              null,
-              null,
-              TrustedProxies.of(srs.callers()),
-              "integrations.srs.callers"));
+              srs.callers(),
+              "srs"));
     }
   }
 
