@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import org.authhost.api.HResult;
 import org.authhost.host.access.IpRules;
+import org.authhost.host.authn.Refusal;
 
 /**
  * The address lists, on the client address the {@link Exchange} carries: the server's (before

@@ -10,6 +10,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.authhost.api.HResult;
 import org.authhost.host.access.Right;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.ClientConnection;
+import org.authhost.host.authn.HttpCommandContext;
+import org.authhost.host.authn.HttpPresentationContext;
+import org.authhost.host.authn.HttpUserContext;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Verdict;
 
 /**
  * Asks the {@link AuthenticationDriver} for the routed request's verdict, off the event loop, and

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.authhost.api.HResult;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Verdict;
 
 /**
  * Verdicts as each streaming server understands them, for {@link HttpAnswers} alone: the statuses

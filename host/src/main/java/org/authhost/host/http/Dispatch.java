@@ -10,6 +10,8 @@ import java.net.URI;
 import java.util.List;
 import org.authhost.api.HResult;
 import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Verdict;
 import org.authhost.host.http.content.FileCache;
 import org.authhost.host.http.content.FileResponder;
 import org.authhost.host.http.content.SafePath;

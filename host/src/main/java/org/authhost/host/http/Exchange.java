@@ -7,6 +7,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.authn.ClientConnection;
+import org.authhost.host.authn.Request;
+import org.authhost.host.authn.Verdict;
 import org.authhost.host.http.content.OriginProxy;
 
 /**

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.TrustedProxies;
+import org.authhost.host.authn.ClientConnection;
 
 /**
  * The client of one request: the connection's peer, or, when the peer is a trusted proxy, the

@@ -4,6 +4,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.authhost.host.authn.Audit;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Request;
+import org.authhost.host.authn.Verdict;
 import org.authhost.host.http.content.Refusals;
 import org.authhost.host.http.content.ShortAnswer;
 

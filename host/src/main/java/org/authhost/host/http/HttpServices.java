@@ -5,6 +5,8 @@ import jakarta.inject.Singleton;
 import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.access.TrustedProxies;
+import org.authhost.host.authn.Audit;
+import org.authhost.host.authn.AuthenticationDriver;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HttpConfig;
 import org.authhost.host.config.IntegrationsConfig;

@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.authhost.host.access.TrustedProxies;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.Verdict;
 
 /**
  * The request path after the HTTP codec, one concern per handler, each answering the {@link

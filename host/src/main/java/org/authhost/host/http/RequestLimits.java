@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 import java.util.Map;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Request;
 import org.authhost.host.config.HttpConfig;
 
 /**

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.TrustedProxies;
+import org.authhost.host.authn.ClientConnection;
 
 /**
  * One connection's requests, one at a time, and its keep-alive: pipelined requests wait their turn;

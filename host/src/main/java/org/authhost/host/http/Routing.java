@@ -9,6 +9,7 @@ import java.util.List;
 import org.authhost.api.HResult;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.access.PublishingPoints;
+import org.authhost.host.authn.Refusal;
 import org.authhost.host.http.content.ShortAnswer;
 
 /**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.authhost.api.PasswordCredential;
+import org.authhost.host.authn.Audit;
 import org.authhost.host.config.StreamHookConfig;
 
 /**

@@ -9,6 +9,7 @@ import java.util.List;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
+import org.authhost.host.authn.Audit;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.plugins.PluginStatus;

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.Verdict;
 import org.authhost.host.config.HttpConfig;
 import org.authhost.host.testing.MutableClock;
 

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.authhost.api.EventLevel;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
+import org.authhost.host.authn.Audit;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.events.EventQuery;

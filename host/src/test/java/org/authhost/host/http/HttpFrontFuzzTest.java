@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.authhost.host.AuthHost;
+import org.authhost.host.authn.Audit;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.plugins.PluginStatus;

@@ -29,6 +29,7 @@ import org.authhost.api.Out;
 import org.authhost.api.TokenHandle;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
+import org.authhost.host.authn.Audit;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;

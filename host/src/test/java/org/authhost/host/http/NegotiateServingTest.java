@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
+import org.authhost.host.authn.Audit;
 import org.authhost.host.bench.NtlmClient;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.RawHttpConnection;

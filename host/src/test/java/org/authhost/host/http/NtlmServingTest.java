@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
+import org.authhost.host.authn.Audit;
 import org.authhost.host.bench.NtlmClient;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;

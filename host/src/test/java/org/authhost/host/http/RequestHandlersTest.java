@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
+import org.authhost.host.authn.Audit;
+import org.authhost.host.authn.AuthenticationDriver;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;

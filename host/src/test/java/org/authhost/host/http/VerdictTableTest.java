@@ -16,6 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
+import org.authhost.host.authn.Audit;
+import org.authhost.host.authn.AuthenticationDriver;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;

@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -67,7 +67,7 @@ import org.authhost.host.tokens.TokenTable;
  * </table>
  */
 @Singleton
-final class AuthenticationDriver {
+public final class AuthenticationDriver {
   private final PluginHost plugins;
   private final TokenTable tokens;
   private final LogonThrottle throttle;
@@ -76,7 +76,7 @@ final class AuthenticationDriver {
   private final AccountDirectory accounts;
 
   @Inject
-  AuthenticationDriver(
+  public AuthenticationDriver(
       PluginHost plugins,
       TokenTable tokens,
       LogonThrottle throttle,
@@ -98,7 +98,7 @@ final class AuthenticationDriver {
    * ({@link AuthenticationFlags#COMPLETES_IN_ONE_LEG}, Kerberos under Negotiate) is allowed; its
    * second leg is refused per call.
    */
-  void checkOneLegPoints(List<String> pointNames, List<PublishingPoint> points)
+  public void checkOneLegPoints(List<String> pointNames, List<PublishingPoint> points)
       throws OperatorException {
     for (PublishingPoint point : points) {
       if (!pointNames.contains(point.name())) {
@@ -170,7 +170,7 @@ final class AuthenticationDriver {
    * @param right what the client asks to do at the point (an HTTP client: by its method)
    * @param onBehalf what differs when a streaming server asks for its client, or null
    */
-  record Attempt(
+  public record Attempt(
       Request request,
       PublishingPoint point,
       ClientConnection connection,
@@ -197,14 +197,14 @@ final class AuthenticationDriver {
    *     URL or fields) rather than as an answer to a challenge (nginx auth_request): then plug-ins
    *     that check passwords stay on offer whatever the client's leg, the password having travelled
    */
-  record OnBehalf(
+  public record OnBehalf(
       String contract,
       PasswordCredential password,
       SuccessAudits successes,
       String stream,
       boolean credentialsInPayload) {}
 
-  CompletableFuture<Verdict> decide(Attempt a) {
+  public CompletableFuture<Verdict> decide(Attempt a) {
     // No lockout here: it guards credential checks only (see attempt), so a locked address still
     // gets anonymous content and challenges. An attacker behind a NAT still locks everyone behind
     // it out of logging on (one address to the host), but not out of public content.

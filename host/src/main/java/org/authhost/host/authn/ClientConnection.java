@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -14,24 +14,24 @@ import org.authhost.host.plugins.AuthenticationSession;
  * as the connection does for connection-bound protocols (NTLM, Negotiate), whose context — and so
  * token — is released when the connection closes.
  */
-final class ClientConnection {
+public final class ClientConnection {
   private static final AtomicLong IDS = new AtomicLong();
 
-  final long id = IDS.incrementAndGet();
+  public final long id = IDS.incrementAndGet();
 
   /** The peer's port; the client's address is the request's ({@link ClientAddress}). */
-  final int port;
+  public final int port;
 
   /**
    * Whether the connection is TLS; protocols that send passwords in clear are offered only then or
    * on loopback.
    */
-  final boolean secure;
+  public final boolean secure;
 
-  final boolean loopback;
+  public final boolean loopback;
 
   /** The peer as a client when no trusted proxy speaks for another one. */
-  final ClientAddress direct;
+  public final ClientAddress direct;
 
   private final Map<String, AuthenticationSession> bound = new HashMap<>();
   private AuthenticationOutcome authenticated;
@@ -39,7 +39,7 @@ final class ClientConnection {
   private String lastLogon;
   private boolean closed;
 
-  ClientConnection(InetSocketAddress remote, boolean secure) {
+  public ClientConnection(InetSocketAddress remote, boolean secure) {
     this.port = remote.getPort();
     this.secure = secure;
     this.loopback = remote.getAddress().isLoopbackAddress();
@@ -51,7 +51,7 @@ final class ClientConnection {
    * not its protocol name: two plug-ins may offer the same scheme (at different publishing points,
    * or a new version next to an old one), and each keeps its own context on the connection.
    */
-  synchronized AuthenticationSession bound(
+  public synchronized AuthenticationSession bound(
       String pluginId, Supplier<AuthenticationSession> create) {
     if (closed) {
       return null;
@@ -60,16 +60,16 @@ final class ClientConnection {
   }
 
   /** A connection-bound handshake finished: later requests on it are this user. */
-  synchronized void authenticated(String plugin, AuthenticationOutcome outcome) {
+  public synchronized void authenticated(String plugin, AuthenticationOutcome outcome) {
     this.authenticatedPlugin = plugin;
     this.authenticated = outcome;
   }
 
-  synchronized AuthenticationOutcome authenticated() {
+  public synchronized AuthenticationOutcome authenticated() {
     return authenticated;
   }
 
-  synchronized String authenticatedPlugin() {
+  public synchronized String authenticatedPlugin() {
     return authenticatedPlugin;
   }
 
@@ -79,7 +79,7 @@ final class ClientConnection {
    * Digest, anonymous) is one logon to audit, not one per request. Another account, plug-in or
    * publishing point is a new logon, and so is the first success after a failure.
    */
-  synchronized boolean isNewLogon(String point, String plugin, String account) {
+  public synchronized boolean isNewLogon(String point, String plugin, String account) {
     String key = point + '\n' + plugin + '\n' + account;
     if (key.equals(lastLogon)) {
       return false;
@@ -89,7 +89,7 @@ final class ClientConnection {
   }
 
   /** A logon failed on this connection: the next success is audited whatever came before. */
-  synchronized void logonFailed() {
+  public synchronized void logonFailed() {
     lastLogon = null;
   }
 
@@ -97,12 +97,12 @@ final class ClientConnection {
    * The logon ended on this connection (its token expired): the next success is a new logon to
    * audit, also for the same account.
    */
-  synchronized void logonEnded() {
+  public synchronized void logonEnded() {
     lastLogon = null;
   }
 
   /** Drops a plug-in's bound session (a failed handshake starts over). */
-  synchronized void forget(String pluginId) {
+  public synchronized void forget(String pluginId) {
     lastLogon = null;
     authenticated = null;
     authenticatedPlugin = null;
@@ -113,7 +113,7 @@ final class ClientConnection {
   }
 
   /** The connection closed: every bound context is released, and with it its token. */
-  void close() {
+  public void close() {
     Map<String, AuthenticationSession> sessions;
     synchronized (this) {
       closed = true;

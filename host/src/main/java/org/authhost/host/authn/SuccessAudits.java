@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -21,17 +21,17 @@ import java.util.concurrent.TimeUnit;
  * once more) and in bytes: a key is a digest of the client and the stream, a value a digest of the
  * account, whatever the lengths of the names a call brings.
  */
-final class SuccessAudits {
-  static final int MAX_KEYS = 16_384;
+public final class SuccessAudits {
+  public static final int MAX_KEYS = 16_384;
 
   private final Cache<String, String> lastAudited;
   private final boolean everyOne;
 
-  SuccessAudits(Clock clock, Duration interval) {
+  public SuccessAudits(Clock clock, Duration interval) {
     this(clock, interval, MAX_KEYS);
   }
 
-  SuccessAudits(Clock clock, Duration interval, int maxKeys) {
+  public SuccessAudits(Clock clock, Duration interval, int maxKeys) {
     this.everyOne = interval.isZero();
     this.lastAudited =
         Caffeine.newBuilder()
@@ -44,7 +44,7 @@ final class SuccessAudits {
   }
 
   /** Whether this success is the first of its kind in the interval: then it is audited. */
-  synchronized boolean isFirst(String client, String account, String stream) {
+  public synchronized boolean isFirst(String client, String account, String stream) {
     if (everyOne) {
       return true;
     }
@@ -58,12 +58,12 @@ final class SuccessAudits {
   }
 
   /** A failed check of this client at this stream: its next success is audited again. */
-  synchronized void failed(String client, String stream) {
+  public synchronized void failed(String client, String stream) {
     lastAudited.invalidate(digest(client + '\n' + stream));
   }
 
   /** How many successes are remembered now. */
-  long size() {
+  public long size() {
     lastAudited.cleanUp();
     return lastAudited.estimatedSize();
   }

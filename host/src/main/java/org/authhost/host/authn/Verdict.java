@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import java.util.List;
 import java.util.Map;
@@ -8,12 +8,13 @@ import org.authhost.host.access.PublishingPoint;
  * What the authentication driver decided for one request: serve it, or refuse it. Protocol-neutral
  * values, rendered by each front in its own protocol.
  */
-sealed interface Verdict permits Verdict.Serve, Refusal {
+public sealed interface Verdict permits Verdict.Serve, Refusal {
   /**
    * Authenticated and authorized: serve the content of the publishing point.
    *
    * @param headers what the authentication adds to the response (e.g. {@code Authentication-Info})
    */
-  record Serve(PublishingPoint point, String account, List<Map.Entry<String, String>> headers)
+  public record Serve(
+      PublishingPoint point, String account, List<Map.Entry<String, String>> headers)
       implements Verdict {}
 }

@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import java.util.Optional;
 import org.authhost.api.UserContext;
@@ -8,7 +8,7 @@ import org.authhost.host.tokens.LogonCaller;
  * {@code pUserCtx} for one HTTP request; {@link #ipAddress()} is the client as resolved through
  * {@code security.trustedProxies}.
  */
-final class HttpUserContext implements UserContext, LogonCaller.Observer {
+public final class HttpUserContext implements UserContext, LogonCaller.Observer {
   private final String userAgent;
   private final String ipAddress;
   private final int port;
@@ -18,7 +18,7 @@ final class HttpUserContext implements UserContext, LogonCaller.Observer {
   private volatile boolean slowCheckRefused;
   private volatile String passwordCheckedFor;
 
-  HttpUserContext(String userAgent, String ipAddress, int port, long connectionId) {
+  public HttpUserContext(String userAgent, String ipAddress, int port, long connectionId) {
     this.userAgent = userAgent;
     this.ipAddress = ipAddress;
     this.port = port;
@@ -49,7 +49,7 @@ final class HttpUserContext implements UserContext, LogonCaller.Observer {
    * #userName()} (the name a failed logon counts against) so that withdrawing a name cannot take a
    * request past a locked account.
    */
-  Optional<String> claimedName() {
+  public Optional<String> claimedName() {
     return Optional.ofNullable(claimedName);
   }
 
@@ -67,12 +67,12 @@ final class HttpUserContext implements UserContext, LogonCaller.Observer {
    * The account whose password the host compared for this request on the plug-in's behalf, if any:
    * a real credential check, whether or not the plug-in named the account.
    */
-  Optional<String> passwordCheckedFor() {
+  public Optional<String> passwordCheckedFor() {
     return Optional.ofNullable(passwordCheckedFor);
   }
 
   /** Whether a password check for this request was refused because the verifier was busy. */
-  boolean wasSlowCheckRefused() {
+  public boolean wasSlowCheckRefused() {
     return slowCheckRefused;
   }
 

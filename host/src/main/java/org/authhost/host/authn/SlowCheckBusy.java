@@ -1,17 +1,17 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 /**
  * The refusal when a password could not be checked because the slow hash is at its limits ({@code
  * security.slowChecks}): 503 with {@code Retry-After}, audited as a refusal, not as a failed logon,
  * and never counted towards a lockout.
  */
-final class SlowCheckBusy {
+public final class SlowCheckBusy {
   /** Seconds a client is asked to wait: the queue drains in about that time. */
-  static final int RETRY_AFTER_SECONDS = 1;
+  public static final int RETRY_AFTER_SECONDS = 1;
 
   private SlowCheckBusy() {}
 
-  static Refusal refusal() {
+  public static Refusal refusal() {
     return Refusal.busy(
         "too many logons in progress; try again shortly",
         RETRY_AFTER_SECONDS,

@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -17,7 +17,7 @@ import org.authhost.api.PasswordCredential;
  * when a plug-in asks for all of it: most read one header or none, and copying every header of
  * every request was a measurable share of the serving CPU.
  */
-final class HttpCommandContext implements CommandContext {
+public final class HttpCommandContext implements CommandContext {
   private final String method;
   private final String requestTarget;
   private final HttpHeaders source;
@@ -37,7 +37,7 @@ final class HttpCommandContext implements CommandContext {
    * {@code auth_request}: the original ones, which Digest checks its {@code uri} against), with
    * {@code headers} as the client sent them or as the host made them from the call.
    */
-  static HttpCommandContext of(String method, String requestTarget, HttpHeaders headers) {
+  public static HttpCommandContext of(String method, String requestTarget, HttpHeaders headers) {
     return new HttpCommandContext(method, requestTarget, headers, null);
   }
 
@@ -45,7 +45,7 @@ final class HttpCommandContext implements CommandContext {
    * This request with a password the client gave outside the header, for the one plug-in the driver
    * hands it to.
    */
-  HttpCommandContext withPassword(PasswordCredential credential) {
+  public HttpCommandContext withPassword(PasswordCredential credential) {
     return new HttpCommandContext(method, requestTarget, source, credential);
   }
 
@@ -59,7 +59,7 @@ final class HttpCommandContext implements CommandContext {
    * (the origin proxy copies them before it drops {@code Authorization}), and the request object is
    * not pooled, so the later read sees what arrived.
    */
-  static HttpCommandContext of(HttpRequest request) {
+  public static HttpCommandContext of(HttpRequest request) {
     return new HttpCommandContext(request.method().name(), request.uri(), request.headers(), null);
   }
 

@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import org.authhost.host.access.PublishingPoint;
 
@@ -12,15 +12,15 @@ import org.authhost.host.access.PublishingPoint;
  * @param via the streaming server that asked on the client's behalf ({@code integrations}), as
  *     {@code <contract>@<address>}, or null for a client of its own
  */
-record Request(
+public record Request(
     String clientAddress, String method, String target, PublishingPoint point, String via) {
-  static final int MAX_TARGET_IN_LOG = 512;
+  public static final int MAX_TARGET_IN_LOG = 512;
 
-  Request(String clientAddress, String method, String target, PublishingPoint point) {
+  public Request(String clientAddress, String method, String target, PublishingPoint point) {
     this(clientAddress, method, target, point, null);
   }
 
-  Request {
+  public Request {
     if (target.length() > MAX_TARGET_IN_LOG) {
       target = target.substring(0, MAX_TARGET_IN_LOG) + "...";
     }
@@ -31,7 +31,7 @@ record Request(
    * Requests are logged as text: no control character from the wire gets into the log. By hand,
    * because this runs for every request and a regular expression here was measurable.
    */
-  static String withoutControls(String s) {
+  public static String withoutControls(String s) {
     for (int i = 0; i < s.length(); i++) {
       if (Character.isISOControl(s.charAt(i))) {
         char[] chars = s.toCharArray();

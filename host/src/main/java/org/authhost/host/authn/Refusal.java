@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import java.util.List;
 import org.authhost.api.HResult;
@@ -7,7 +7,7 @@ import org.authhost.api.HResult;
  * A request the host will not serve, as one value whatever refused it (the request checks, the
  * address lists, routing, the authentication driver, the path check): what the client is told and
  * what the audit records, so that the status is written once. It says nothing about HTTP: each
- * front renders it in its own protocol (the HTTP front through {@link HttpAnswers}), which is why
+ * front renders it in its own protocol (the HTTP front through {@code HttpAnswers}), which is why
  * the driver can hand the same verdicts to a later RTSP front.
  *
  * @param kind what the client is told
@@ -20,7 +20,7 @@ import org.authhost.api.HResult;
  *     challenge, or a refusal whose logon failure is already audited)
  * @param reason the audit record's reason, or null with {@code why}
  */
-record Refusal(
+public record Refusal(
     Kind kind,
     String text,
     List<String> challenges,
@@ -31,7 +31,7 @@ record Refusal(
     implements Verdict {
 
   /** What the client is told; the codes are HTTP's, and RTSP's where it has them. */
-  enum Kind {
+  public enum Kind {
     BAD_REQUEST(400),
     LOG_ON(401),
     FORBIDDEN(403),
@@ -45,14 +45,14 @@ record Refusal(
     BAD_GATEWAY(502),
     GATEWAY_TIMEOUT(504);
 
-    final int code;
+    public final int code;
 
     Kind(int code) {
       this.code = code;
     }
 
     /** The kind answered with {@code code}. */
-    static Kind of(int code) {
+    public static Kind of(int code) {
       for (Kind k : values()) {
         if (k.code == code) {
           return k;
@@ -63,50 +63,50 @@ record Refusal(
   }
 
   /** How long a client waits after "unavailable": the plug-ins may be back by then. */
-  static final long UNAVAILABLE_RETRY_SECONDS = 30;
+  public static final long UNAVAILABLE_RETRY_SECONDS = 30;
 
-  Refusal {
+  public Refusal {
     challenges = List.copyOf(challenges);
   }
 
   /** Whether the audit records this answer as a refusal. */
-  boolean audited() {
+  public boolean audited() {
     return why != null;
   }
 
   /** This refusal, recorded in the audit with {@code why} and {@code reason}. */
-  Refusal audited(HResult why, String reason) {
+  public Refusal audited(HResult why, String reason) {
     return new Refusal(kind, text, challenges, retryAfterSeconds, close, why, reason);
   }
 
   /** This refusal, ending the connection or not. */
-  Refusal withClose(boolean close) {
+  public Refusal withClose(boolean close) {
     return new Refusal(kind, text, challenges, retryAfterSeconds, close, why, reason);
   }
 
   /** A malformed request: 400 (or 414, 431), audited, and the connection ends. */
-  static Refusal malformed(Kind kind, String text, String reason) {
+  public static Refusal malformed(Kind kind, String text, String reason) {
     return new Refusal(kind, text, List.of(), 0, true, HResult.E_INVALIDARG, reason);
   }
 
   /** Log on (again): the challenges of the offered plug-ins. */
-  static Refusal logOn(List<String> challenges, String text) {
+  public static Refusal logOn(List<String> challenges, String text) {
     return new Refusal(Kind.LOG_ON, text, challenges, 0, false, null, null);
   }
 
   /** Refused by an address list or an ACL; not audited until {@link #audited(HResult, String)}. */
-  static Refusal forbidden() {
+  public static Refusal forbidden() {
     return new Refusal(Kind.FORBIDDEN, "access denied", List.of(), 0, false, null, null);
   }
 
   /** Too many failed logons, or too many at once: come back in {@code seconds}. */
-  static Refusal tooMany(String text, long seconds, String reason) {
+  public static Refusal tooMany(String text, long seconds, String reason) {
     return new Refusal(
         Kind.TOO_MANY, text, List.of(), seconds, false, HResult.E_ACCESSDENIED, reason);
   }
 
   /** The host cannot authenticate now (fail closed); not audited as a refusal unless made so. */
-  static Refusal unavailable(String text) {
+  public static Refusal unavailable(String text) {
     return new Refusal(
         Kind.UNAVAILABLE, text, List.of(), UNAVAILABLE_RETRY_SECONDS, false, null, null);
   }
@@ -116,7 +116,7 @@ record Refusal(
    * their limits): 503 with a short {@code Retry-After}, audited as a refusal with {@code
    * NS_E_NO_NEW_CONNECTIONS}, never as a failed logon, never counted towards a lockout.
    */
-  static Refusal busy(String text, long retryAfterSeconds, String reason) {
+  public static Refusal busy(String text, long retryAfterSeconds, String reason) {
     return new Refusal(
         Kind.UNAVAILABLE,
         text,
@@ -132,7 +132,7 @@ record Refusal(
    * audited (WARNING) when {@code reason} is not null — the origin failing, 502 with {@code E_FAIL}
    * and 504 with {@code E_TIMEOUT} — and not when it is the client's own mistake (null).
    */
-  static Refusal content(int code, String text, String reason) {
+  public static Refusal content(int code, String text, String reason) {
     Kind kind = Kind.of(code);
     HResult why =
         reason == null ? null : kind == Kind.GATEWAY_TIMEOUT ? HResult.E_TIMEOUT : HResult.E_FAIL;
@@ -140,7 +140,7 @@ record Refusal(
   }
 
   /** Nothing here, not audited: a client that asks for what does not exist. */
-  static Refusal notFound(String text) {
+  public static Refusal notFound(String text) {
     return new Refusal(Kind.NOT_FOUND, text, List.of(), 0, false, null, null);
   }
 }

@@ -1,4 +1,4 @@
-package org.authhost.host.http;
+package org.authhost.host.authn;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -23,14 +23,14 @@ import org.authhost.host.diagnostics.HostEvents;
  * are written in full, once per connection.
  */
 @Singleton
-final class Audit {
-  static final String SOURCE = HostEvents.AUDIT;
+public final class Audit {
+  public static final String SOURCE = HostEvents.AUDIT;
 
   private final HostEvents events;
   private final AuditFloods floods;
 
   @Inject
-  Audit(HostEvents events, Clock clock, HostConfig config) {
+  public Audit(HostEvents events, Clock clock, HostConfig config) {
     this.events = events;
     this.floods =
         new AuditFloods(
@@ -41,23 +41,23 @@ final class Audit {
   }
 
   /** The summaries of floods whose window is over; the HTTP front runs it once per window. */
-  void flush() {
+  public void flush() {
     floods.flush();
     events.flushClientEvents();
   }
 
   /** The summaries of every flood still counted; when the HTTP front stops. */
-  void close() {
+  public void close() {
     floods.close();
     events.closeClientEvents();
   }
 
   /** How often a flood gets a summary; zero when every record is written in full. */
-  Duration floodWindow() {
+  public Duration floodWindow() {
     return floods.window();
   }
 
-  void logonSucceeded(Request r, String account, String plugin, String protocol) {
+  public void logonSucceeded(Request r, String account, String plugin, String protocol) {
     logonSucceeded(r, account, plugin, protocol, null, List.of());
   }
 
@@ -67,7 +67,7 @@ final class Audit {
    * group names a principal's proof gave that are no local group (they granted nothing; a typo in
    * the plug-in's group mapping shows here).
    */
-  void logonSucceeded(
+  public void logonSucceeded(
       Request r,
       String account,
       String plugin,
@@ -88,7 +88,7 @@ final class Audit {
    * An anonymous logon: one per new connection, which any client can open without end, so it is
    * summarised per client address as a flood is.
    */
-  void anonymousLogonSucceeded(Request r, String account, String plugin, String protocol) {
+  public void anonymousLogonSucceeded(Request r, String account, String plugin, String protocol) {
     floods.record(
         // Per plug-in and point: a flood is one client reconnecting to the same content.
         "anonymous logon succeeded plugin="
@@ -112,7 +112,7 @@ final class Audit {
         + plugin;
   }
 
-  void logonFailed(
+  public void logonFailed(
       Request r, String account, String plugin, String protocol, HResult why, String reason) {
     floods.record(
         "logon failed",
@@ -135,7 +135,7 @@ final class Audit {
    * A value the client chose, quoted with its quotes and backslashes escaped and control characters
    * replaced, so that it cannot pose as another field of the record.
    */
-  static String quoted(String value) {
+  public static String quoted(String value) {
     if (value == null) {
       return "-";
     }
@@ -151,13 +151,13 @@ final class Audit {
     return b.append('"').toString();
   }
 
-  /** A refusal, with the status it is answered with; see {@link HttpAnswers}. */
-  void refused(Request r, Refusal refusal) {
+  /** A refusal, with the status it is answered with; see {@code HttpAnswers}. */
+  public void refused(Request r, Refusal refusal) {
     refused(r, refusal, refusal.kind().code);
   }
 
   /** A refusal answered with {@code status}, which a streaming server's contract decides. */
-  void refused(Request r, Refusal refusal, int status) {
+  public void refused(Request r, Refusal refusal, int status) {
     String kind = "refused " + status;
     floods.record(
         kind,
@@ -172,7 +172,7 @@ final class Audit {
    * security warning, nor is the first leg of a challenge); refusals of access or service are
    * WARNING.
    */
-  static EventLevel level(Refusal.Kind kind) {
+  public static EventLevel level(Refusal.Kind kind) {
     return switch (kind) {
       case BAD_REQUEST,
           LOG_ON,
@@ -190,7 +190,7 @@ final class Audit {
    * A lockout that has just begun. Summarised per client address like a flood: one address can
    * invent a name per attempt and lock out one account after another.
    */
-  void lockedOut(Request r, String key, Instant until) {
+  public void lockedOut(Request r, String key, Instant until) {
     floods.record(
         key.startsWith("ip:") ? "lockout of an address" : "lockout of an account",
         r.clientAddress(),
