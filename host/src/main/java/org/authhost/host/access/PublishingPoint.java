@@ -22,4 +22,10 @@ public record PublishingPoint(
     URI origin,
     List<String> plugins,
     AccessControlList acl,
-    IpRules ipRules) {}
+    IpRules ipRules) {
+
+  /** Whether the point is served by the RTSP front: its origin is an {@code rtsp://} URL. */
+  public boolean rtsp() {
+    return origin != null && "rtsp".equalsIgnoreCase(origin.getScheme());
+  }
+}

@@ -31,10 +31,23 @@ public final class PublishingPoints {
             .toList();
   }
 
-  /** The publishing point whose prefix starts this raw request path, if any. */
+  /**
+   * The HTTP publishing point whose prefix starts this raw request path, if any: a point with an
+   * {@code rtsp://} origin is the RTSP front's ({@link #matchRtsp}).
+   */
   public Optional<PublishingPoint> match(String rawPath) {
     for (PublishingPoint point : points) {
-      if (rawPath.startsWith(point.prefix())) {
+      if (!point.rtsp() && rawPath.startsWith(point.prefix())) {
+        return Optional.of(point);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The RTSP publishing point (longest prefix) whose prefix starts this path, if any. */
+  public Optional<PublishingPoint> matchRtsp(String rawPath) {
+    for (PublishingPoint point : points) {
+      if (point.rtsp() && rawPath.startsWith(point.prefix())) {
         return Optional.of(point);
       }
     }
@@ -43,7 +56,7 @@ public final class PublishingPoints {
 
   /** The point whose prefix is this path plus a slash: {@code /vod} names {@code /vod/}. */
   public Optional<PublishingPoint> matchWithoutSlash(String rawPath) {
-    return points.stream().filter(p -> p.prefix().equals(rawPath + "/")).findFirst();
+    return points.stream().filter(p -> !p.rtsp() && p.prefix().equals(rawPath + "/")).findFirst();
   }
 
   public List<PublishingPoint> all() {

@@ -22,4 +22,16 @@ public enum Right {
       default -> WRITE;
     };
   }
+
+  /**
+   * The right an RTSP method needs: reading to look and play (OPTIONS, DESCRIBE, SETUP, PLAY,
+   * PAUSE, GET_PARAMETER, TEARDOWN), writing for the rest (ANNOUNCE and RECORD publish, and
+   * SET_PARAMETER changes the origin's state).
+   */
+  public static Right forRtspMethod(String method) {
+    return switch (method) {
+      case "OPTIONS", "DESCRIBE", "SETUP", "PLAY", "PAUSE", "GET_PARAMETER", "TEARDOWN" -> READ;
+      default -> WRITE;
+    };
+  }
 }

@@ -17,6 +17,7 @@ import java.util.List;
  * @param security server-wide IP lists and logon throttling
  * @param publishingPoints what is served, by URL prefix
  * @param integrations the endpoints streaming servers call to authenticate their clients
+ * @param rtsp the RTSP front ({@link RtspConfig#OFF} unless configured)
  */
 public record HostConfig(
     Path configDirectory,
@@ -29,11 +30,41 @@ public record HostConfig(
     AccountsConfig accounts,
     SecurityConfig security,
     List<PublishingPointConfig> publishingPoints,
-    IntegrationsConfig integrations) {
+    IntegrationsConfig integrations,
+    RtspConfig rtsp) {
 
   public HostConfig {
     publishingPoints = List.copyOf(publishingPoints);
     integrations = integrations == null ? IntegrationsConfig.NONE : integrations;
+    rtsp = rtsp == null ? RtspConfig.OFF : rtsp;
+  }
+
+  /** Without an RTSP front. */
+  public HostConfig(
+      Path configDirectory,
+      String serverName,
+      Path dataDirectory,
+      PluginsConfig plugins,
+      EventLogConfig eventLog,
+      AdminConfig admin,
+      HttpConfig http,
+      AccountsConfig accounts,
+      SecurityConfig security,
+      List<PublishingPointConfig> publishingPoints,
+      IntegrationsConfig integrations) {
+    this(
+        configDirectory,
+        serverName,
+        dataDirectory,
+        plugins,
+        eventLog,
+        admin,
+        http,
+        accounts,
+        security,
+        publishingPoints,
+        integrations,
+        RtspConfig.OFF);
   }
 
   /** Without integrations. */

@@ -62,6 +62,7 @@ final class HostConfigBinder {
         PublishingPointSection.bindAll(file, "publishingPoints");
     IntegrationsConfig integrations =
         file.section("integrations", s -> IntegrationsSection.bind(s, publishingPoints));
+    RtspConfig rtsp = file.section("rtsp", RtspSection::bind);
     file.finish();
     return new HostConfig(
         configDirectory,
@@ -74,7 +75,8 @@ final class HostConfigBinder {
         accounts,
         security,
         publishingPoints,
-        integrations);
+        integrations,
+        rtsp);
   }
 
   private static String serverName(ConfigSection file) {

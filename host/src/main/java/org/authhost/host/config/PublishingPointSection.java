@@ -21,8 +21,9 @@ final class PublishingPointSection {
       "a URL path prefix that starts and ends with '/', such as \"/vod/\" (RFC 3986 path"
           + " characters only; no \"..\", \"//\", '%', '?' or '#')";
   private static final String ORIGIN_EXPECTED =
-      "an absolute http:// or https:// URI with a host and no query or fragment, such as"
-          + " \"https://origin.example/media/\"";
+      "an absolute http://, https:// or rtsp:// URI with a host and no query or fragment, such as"
+          + " \"https://origin.example/media/\" or \"rtsp://camera.example:554/\" (an"
+          + " rtsp:// origin may carry the origin's user:password@)";
   // Characters RFC 3986 allows in a path: unreserved, sub-delims, ':', '@' and '/'.
   private static final String PATH_PUNCTUATION = "-._~!$&'()*+,;=:@/";
 
@@ -227,9 +228,10 @@ final class PublishingPointSection {
     try {
       uri = new URI(string.value());
       String scheme = uri.getScheme();
+      boolean rtsp = scheme != null && scheme.equalsIgnoreCase("rtsp");
       if (scheme == null
-          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-        why = "which is not an http:// or https:// URI";
+          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https") || rtsp)) {
+        why = "which is not an http://, https:// or rtsp:// URI";
       } else if (uri.isOpaque() || uri.getHost() == null) {
         why = "which has no host";
       } else if (uri.getRawQuery() != null) {

@@ -10,6 +10,11 @@ final class TlsSection {
 
   /** The listener, or {@code null} when the keystore or its password is missing or refused. */
   static TlsConfig bind(ConfigSection tls) {
+    return bind(tls, DEFAULT_PORT);
+  }
+
+  /** The same for a listener whose port defaults to {@code defaultPort} ({@code rtsp.tls}). */
+  static TlsConfig bind(ConfigSection tls, int defaultPort) {
     Path keystore = null;
     if (tls.required("keystore", "the path of a PKCS#12 keystore with the server's key") != null) {
       keystore = tls.filePath("keystore", null);
@@ -22,7 +27,7 @@ final class TlsSection {
       // A password written as a number is still a password: never echo it into a log.
       tls.problemAt("password", "expected a string, found " + kind(passwordValue));
     }
-    long port = tls.whole("port", "a port number (0 picks a free one)", 0, 65_535, DEFAULT_PORT);
+    long port = tls.whole("port", "a port number (0 picks a free one)", 0, 65_535, defaultPort);
     return keystore == null || password == null
         ? null
         : new TlsConfig(keystore, password, (int) port);

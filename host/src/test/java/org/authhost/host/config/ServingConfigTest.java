@@ -28,8 +28,9 @@ class ServingConfigTest {
       "expected a URL path prefix that starts and ends with '/', such as \"/vod/\" (RFC 3986 path"
           + " characters only; no \"..\", \"//\", '%', '?' or '#')";
   private static final String ORIGIN =
-      "expected an absolute http:// or https:// URI with a host and no query or fragment, such as"
-          + " \"https://origin.example/media/\"";
+      "expected an absolute http://, https:// or rtsp:// URI with a host and no query or fragment,"
+          + " such as \"https://origin.example/media/\" or \"rtsp://camera.example:554/\" (an"
+          + " rtsp:// origin may carry the origin's user:password@)";
   private static final String ONE_SOURCE =
       "expected at most one of \"directory\" (a folder to serve) or \"origin\" (an upstream"
           + " http:// or https:// URI)";
@@ -303,7 +304,7 @@ class ServingConfigTest {
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"publishingPoint\" at the top level; expected one of: serverName,"
             + " dataDirectory, plugins, eventLog, admin, http, accounts, security,"
-            + " publishingPoints, integrations (did you mean \"publishingPoints\"?)");
+            + " publishingPoints, integrations, rtsp (did you mean \"publishingPoints\"?)");
   }
 
   // ---- Wrong types and ranges -------------------------------------------------------------------
@@ -771,8 +772,8 @@ class ServingConfigTest {
         List.of(
             "\"http://o.example/live?token=1\", which has a query",
             "\"http://o.example/#top\", which has a fragment",
-            "\"ftp://o.example/\", which is not an http:// or https:// URI",
-            "\"/relative/\", which is not an http:// or https:// URI",
+            "\"ftp://o.example/\", which is not an http://, https:// or rtsp:// URI",
+            "\"/relative/\", which is not an http://, https:// or rtsp:// URI",
             "\"http:///no-host\", which has no host",
             "\"http://o example/\", which is not a valid URI (Illegal character in authority)",
             "8080");
