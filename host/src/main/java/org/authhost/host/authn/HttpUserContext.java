@@ -5,24 +5,36 @@ import org.authhost.api.UserContext;
 import org.authhost.host.tokens.LogonCaller;
 
 /**
- * {@code pUserCtx} for one HTTP request; {@link #ipAddress()} is the client as resolved through
- * {@code security.trustedProxies}.
+ * {@code pUserCtx} for one request of a front that speaks HTTP's authentication (HTTP, RTSP);
+ * {@link #ipAddress()} is the client as resolved through {@code security.trustedProxies}.
  */
 public final class HttpUserContext implements UserContext, LogonCaller.Observer {
   private final String userAgent;
   private final String ipAddress;
   private final int port;
   private final long connectionId;
+  private final String controlProtocol;
   private volatile String userName;
   private volatile String claimedName;
   private volatile boolean slowCheckRefused;
   private volatile String passwordCheckedFor;
 
   public HttpUserContext(String userAgent, String ipAddress, int port, long connectionId) {
+    this(userAgent, ipAddress, port, connectionId, "HTTP");
+  }
+
+  /**
+   * The same for another wire protocol that carries HTTP's authentication headers: {@code
+   * controlProtocol} is what a plug-in reads to tell them apart ({@code "RTSP"}: Digest's {@code
+   * uri} is then the RTSP request URL).
+   */
+  public HttpUserContext(
+      String userAgent, String ipAddress, int port, long connectionId, String controlProtocol) {
     this.userAgent = userAgent;
     this.ipAddress = ipAddress;
     this.port = port;
     this.connectionId = connectionId;
+    this.controlProtocol = controlProtocol;
   }
 
   @Override
@@ -88,7 +100,7 @@ public final class HttpUserContext implements UserContext, LogonCaller.Observer 
 
   @Override
   public String controlProtocol() {
-    return "HTTP";
+    return controlProtocol;
   }
 
   @Override

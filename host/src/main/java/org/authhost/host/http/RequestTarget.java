@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * point's own plug-ins, so every path is decoded once, and any form that two points could read
  * differently (encoded slashes, empty, dot segments) is refused outright.
  */
-final class RequestTarget {
+public final class RequestTarget {
   private RequestTarget() {}
 
   /** The raw (still percent-encoded) path, or null for a target that has none. */
@@ -54,7 +54,7 @@ final class RequestTarget {
    * {@code /} or {@code \}, a backslash, a control character, an empty segment ({@code //}) or a
    * {@code .} / {@code ..} segment.
    */
-  static String canonical(String rawPath) {
+  public static String canonical(String rawPath) {
     if (rawPath == null || !rawPath.startsWith("/")) {
       return null;
     }
