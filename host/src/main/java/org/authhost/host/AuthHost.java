@@ -22,6 +22,7 @@ import org.authhost.host.lifecycle.CloseOnStop;
 import org.authhost.host.lifecycle.ContainerLifeCycle;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.rtsp.RtspFront;
 import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 
@@ -47,6 +48,7 @@ public final class AuthHost extends ContainerLifeCycle {
   private final PluginHost plugins;
   private final AdminServer admin;
   private final HttpFront http;
+  private final RtspFront rtsp;
   private final TroubleshootingList troubleshooting;
   private final TokenTable tokens;
 
@@ -58,6 +60,7 @@ public final class AuthHost extends ContainerLifeCycle {
       PluginHost plugins,
       AdminServer admin,
       HttpFront http,
+      RtspFront rtsp,
       TroubleshootingList troubleshooting,
       TokenTable tokens,
       Scheduler scheduler,
@@ -68,6 +71,7 @@ public final class AuthHost extends ContainerLifeCycle {
     this.plugins = plugins;
     this.admin = admin;
     this.http = http;
+    this.rtsp = rtsp;
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
     // Each part after those it uses while it starts or stops: the plug-ins' heartbeats and the
@@ -84,6 +88,7 @@ public final class AuthHost extends ContainerLifeCycle {
     addManaged(plugins);
     addManaged(admin);
     addManaged(http);
+    addManaged(rtsp);
   }
 
   /** A host for this configuration, not yet started. */
@@ -183,6 +188,11 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The HTTP(S) front, once started: its ports. */
   public HttpFront http() {
     return http;
+  }
+
+  /** The RTSP(S) front, once started: its ports (-1 when off). */
+  public RtspFront rtsp() {
+    return rtsp;
   }
 
   /** The managed parts, in start order (for tests). */

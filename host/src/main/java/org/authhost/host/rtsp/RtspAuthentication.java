@@ -1,0 +1,166 @@
+package org.authhost.host.rtsp;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.rtsp.RtspHeaderNames;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.authhost.api.HResult;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.HttpCommandContext;
+import org.authhost.host.authn.HttpPresentationContext;
+import org.authhost.host.authn.HttpUserContext;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Verdict;
+
+/**
+ * Asks the {@link AuthenticationDriver} for each routed request's verdict (every request: RTSP
+ * clients send their credentials with each one), off the event loop, one request at a time so that
+ * requests reach the origin in the client's order; a refusal is answered, a verdict to serve goes
+ * on. A request without credentials in a session this connection set up is the session's identity
+ * for what that identity was already granted here (a keep-alive {@code GET_PARAMETER} from a client
+ * that sends credentials only when challenged); anything more asks the driver.
+ */
+final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange> {
+  /** Requests a client may send before the previous ones are decided; past it the client is cut. */
+  static final int MAX_WAITING = 32;
+
+  private final Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver;
+  private final RtspAnswers answers;
+  private final ArrayDeque<RtspExchange> waiting = new ArrayDeque<>();
+  private boolean deciding;
+
+  RtspAuthentication(
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver,
+      RtspAnswers answers) {
+    super(false);
+    this.driver = driver;
+    this.answers = answers;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, RtspExchange exchange) {
+    if (waiting.size() >= MAX_WAITING) {
+      exchange.request.release();
+      answers.refuse(
+          ctx.channel(),
+          exchange,
+          Refusal.busy(
+                  "too many requests at once",
+                  1,
+                  "RTSP client sent more than " + MAX_WAITING + " requests without waiting")
+              .withClose(true));
+      return;
+    }
+    waiting.add(exchange);
+    next(ctx);
+  }
+
+  /** Decides the requests waiting, in order, until one waits for the driver. */
+  private void next(ChannelHandlerContext ctx) {
+    RtspExchange exchange;
+    while (!deciding && (exchange = waiting.poll()) != null) {
+      if (ctx.channel().isActive()) {
+        decide(ctx, exchange);
+      } else {
+        exchange.request.release();
+      }
+    }
+  }
+
+  private void decide(ChannelHandlerContext ctx, RtspExchange exchange) {
+    String authorization = exchange.request.headers().get(RtspHeaderNames.AUTHORIZATION);
+    String session = exchange.session();
+    RtspConnection.Binding bound = session == null ? null : exchange.connection.binding(session);
+    if (authorization == null && bound != null && bound.rights().contains(exchange.right())) {
+      exchange.authorized(new Verdict.Serve(exchange.point(), bound.account(), List.of()));
+      ctx.fireChannelRead(exchange);
+      return;
+    }
+    RtspConnection connection = exchange.connection;
+    var attempt =
+        new AuthenticationDriver.Attempt(
+            exchange.audited(),
+            exchange.point(),
+            connection.authn,
+            connection.client,
+            new HttpUserContext(
+                exchange.request.headers().get(RtspHeaderNames.USER_AGENT),
+                connection.client.address(),
+                connection.authn.port,
+                connection.authn.id,
+                "RTSP"),
+            new HttpPresentationContext(exchange.point().name(), absoluteUrl(exchange)),
+            HttpCommandContext.of(exchange.request),
+            authorization,
+            exchange.right(),
+            null);
+    deciding = true;
+    CompletableFuture<Verdict> pending;
+    try {
+      pending = driver.apply(attempt);
+    } catch (RuntimeException e) {
+      pending = CompletableFuture.failedFuture(e);
+    }
+    pending.whenComplete(
+        (verdict, failure) ->
+            ctx.executor().execute(() -> decided(ctx, exchange, verdict, failure)));
+  }
+
+  private void decided(
+      ChannelHandlerContext ctx, RtspExchange exchange, Verdict verdict, Throwable failure) {
+    deciding = false;
+    if (failure != null || verdict instanceof Refusal) {
+      exchange.request.release();
+      Refusal refusal =
+          failure != null
+              ? new Refusal(
+                  Refusal.Kind.UNAVAILABLE,
+                  "temporarily unavailable",
+                  List.of(),
+                  Refusal.UNAVAILABLE_RETRY_SECONDS,
+                  true,
+                  HResult.E_UNEXPECTED,
+                  "internal error: " + failure)
+              : (Refusal) verdict;
+      answers.refuse(ctx.channel(), exchange, refusal);
+    } else if (!ctx.channel().isActive()) {
+      exchange.request.release();
+    } else {
+      exchange.authorized((Verdict.Serve) verdict);
+      ctx.fireChannelRead(exchange);
+    }
+    next(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    RtspExchange left;
+    while ((left = waiting.poll()) != null) {
+      left.request.release();
+    }
+    super.channelInactive(ctx);
+  }
+
+  /**
+   * The URL as the client named it ({@code PresentationContext.url()}): its absolute request URL,
+   * or, for a bare path, one made from the address the client reached.
+   */
+  static String absoluteUrl(RtspExchange exchange) {
+    String target = exchange.request.uri();
+    if (!target.startsWith("/")) {
+      return target;
+    }
+    var local = exchange.connection.local;
+    String host = local.getAddress().getHostAddress();
+    if (host.indexOf(':') >= 0) {
+      host = "[" + host + "]";
+    }
+    return URI.create(
+            (exchange.connection.secure ? "rtsps://" : "rtsp://") + host + ":" + local.getPort())
+        + target;
+  }
+}

@@ -1,0 +1,152 @@
+package org.authhost.host.rtsp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.authhost.host.authn.Refusal;
+
+/**
+ * Splits the byte stream of an RTSP connection into whole messages and interleaved frames, before
+ * Netty's {@code RtspDecoder}: that decoder buffers bytes it has taken and reads a {@code $} frame
+ * as a garbage request line (after which it discards everything), so it must only ever see one
+ * whole RTSP message at a time. A message is its head up to the empty line, then {@code
+ * Content-Length} bytes; a frame is {@code $}, a channel, a 16-bit length and the payload, passed
+ * on as an {@link InterleavedFrame}. A head past {@code maxHead} bytes, a body past {@code
+ * maxBody}, or a Content-Length that is not a number is a {@link FramingError}, after which the
+ * rest of the stream is discarded (the connection is closed by whoever answers the error).
+ */
+final class RtspFramer extends ByteToMessageDecoder {
+  private final int maxHead;
+  private final int maxBody;
+  private boolean broken;
+
+  RtspFramer(int maxHead, int maxBody) {
+    this.maxHead = maxHead;
+    this.maxBody = maxBody;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (broken) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    // Empty lines between messages are allowed (and some clients send them as keep-alives).
+    while (in.isReadable() && isLineEnd(in.getByte(in.readerIndex()))) {
+      in.skipBytes(1);
+    }
+    if (!in.isReadable()) {
+      return;
+    }
+    int start = in.readerIndex();
+    if (in.getByte(start) == '$') {
+      if (in.readableBytes() < 4) {
+        return;
+      }
+      int length = in.getUnsignedShort(start + 2);
+      if (in.readableBytes() < 4 + length) {
+        return;
+      }
+      int channel = in.getUnsignedByte(start + 1);
+      in.skipBytes(4);
+      out.add(new InterleavedFrame(channel, in.readRetainedSlice(length)));
+      return;
+    }
+    int headEnd = headEnd(in, start);
+    if (headEnd < 0) {
+      if (in.readableBytes() > maxHead) {
+        fail(
+            in,
+            out,
+            Refusal.malformed(
+                Refusal.Kind.HEADERS_TOO_LARGE,
+                "request head too large",
+                "RTSP request head longer than " + maxHead + " bytes"),
+            null);
+      }
+      return;
+    }
+    String head = in.toString(start, headEnd - start, StandardCharsets.ISO_8859_1);
+    String cseq = field(head, "cseq");
+    long length;
+    String declared = field(head, "content-length");
+    try {
+      length = declared == null ? 0 : Long.parseLong(declared);
+    } catch (NumberFormatException e) {
+      length = -1;
+    }
+    if (length < 0) {
+      fail(
+          in,
+          out,
+          Refusal.malformed(
+              Refusal.Kind.BAD_REQUEST,
+              "malformed Content-Length",
+              "RTSP message with a Content-Length that is not a number"),
+          cseq);
+      return;
+    }
+    if (length > maxBody) {
+      fail(
+          in,
+          out,
+          Refusal.malformed(
+              Refusal.Kind.PAYLOAD_TOO_LARGE,
+              "request body too large",
+              "RTSP message body of " + length + " bytes, more than " + maxBody),
+          cseq);
+      return;
+    }
+    int total = headEnd - start + (int) length;
+    if (in.readableBytes() < total) {
+      return;
+    }
+    out.add(in.readRetainedSlice(total));
+  }
+
+  private void fail(ByteBuf in, List<Object> out, Refusal refusal, String cseq) {
+    broken = true;
+    in.skipBytes(in.readableBytes());
+    out.add(new FramingError(refusal, cseq));
+  }
+
+  /**
+   * The index just after the empty line that ends the head ({@code CRLF CRLF}, or bare LFs), or -1
+   * when it has not arrived within {@code maxHead} bytes.
+   */
+  private int headEnd(ByteBuf in, int start) {
+    int end = Math.min(in.writerIndex(), start + maxHead + 4);
+    for (int i = start; i < end; i++) {
+      if (in.getByte(i) != '\n') {
+        continue;
+      }
+      int next = i + 1;
+      if (next < end && in.getByte(next) == '\r') {
+        next++;
+      }
+      if (next < end && in.getByte(next) == '\n') {
+        return next + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** A header field's value from a raw head (the first line is the request line), or null. */
+  static String field(String head, String lowerName) {
+    for (String line : head.split("\r?\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0
+          && line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals(lowerName)) {
+        return line.substring(colon + 1).strip();
+      }
+    }
+    return null;
+  }
+
+  private static boolean isLineEnd(byte b) {
+    return b == '\r' || b == '\n';
+  }
+}

@@ -1,0 +1,317 @@
+package org.authhost.host.rtsp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.rtsp.RtspDecoder;
+import io.netty.handler.codec.rtsp.RtspEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.access.IpRules;
+import org.authhost.host.access.PublishingPoints;
+import org.authhost.host.authn.Audit;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.RtspConfig;
+import org.authhost.host.config.TlsConfig;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.lifecycle.OperatorException;
+
+/**
+ * The RTSP(S) front ({@code rtsp} in host.json, off unless configured): authenticates every request
+ * of an RTSP client with the publishing point's plug-ins through the same {@link
+ * AuthenticationDriver} as HTTP, and relays the session to the point's {@code rtsp://} origin. Each
+ * connection is a pipeline of small handlers: the session limit, the idle time-out, TLS, the
+ * message/interleaved-frame splitter ({@link RtspFramer}) in front of Netty's RTSP codec and an
+ * aggregator, then {@link RtspRequestCheck}, {@link RtspRouting}, {@link RtspAuthentication},
+ * {@link RtspSessionBinding}, {@link RtspSetupCheck} and {@link RtspRelay}. Refusals are written by
+ * {@link RtspAnswers} only.
+ */
+@Singleton
+public final class RtspFront extends LifeCycle {
+  static final WriteBufferWaterMark MARKS = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+  private final HostConfig config;
+  private final PublishingPoints points;
+  private final AuthenticationDriver driver;
+  private final RtspAnswers answers;
+  private final HostEvents events;
+  private final IpRules serverRules;
+  private final AtomicInteger open = new AtomicInteger();
+  private final List<Channel> listeners = new ArrayList<>();
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private volatile int plainPort = -1;
+  private volatile int tlsPort = -1;
+
+  @Inject
+  RtspFront(
+      HostConfig config,
+      PublishingPoints points,
+      AuthenticationDriver driver,
+      Audit audit,
+      HostEvents events) {
+    this.config = config;
+    this.points = points;
+    this.driver = driver;
+    this.answers = new RtspAnswers(audit);
+    this.events = events;
+    this.serverRules = IpRules.of(config.security().ipAllow(), config.security().ipDeny());
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    RtspConfig rtsp = config.rtsp();
+    if (!rtsp.enabled()) {
+      return;
+    }
+    boss = new NioEventLoopGroup(1);
+    workers = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    try {
+      InetAddress bind = InetAddress.getByName(rtsp.bindAddress());
+      if (rtsp.port() >= 0) {
+        plainPort = listen(bind, rtsp.port(), null, "rtsp.port");
+      }
+      if (rtsp.tls() != null) {
+        tlsPort = listen(bind, rtsp.tls().port(), sslContext(rtsp.tls()), "rtsp.tls.port");
+      }
+    } catch (Exception e) {
+      doStop();
+      throw e;
+    }
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.HOST,
+        HResult.S_OK,
+        "RTSP front listening on "
+            + rtsp.bindAddress()
+            + (plainPort >= 0 ? " rtsp:" + plainPort : "")
+            + (tlsPort >= 0 ? " rtsps:" + tlsPort : ""));
+  }
+
+  private int listen(InetAddress address, int port, SslContext ssl, String setting)
+      throws Exception {
+    Channel channel;
+    try {
+      channel = bind(address, port, ssl);
+    } catch (Exception e) {
+      if (!(e instanceof IOException)) {
+        throw e;
+      }
+      throw new OperatorException(
+          "host/port-in-use",
+          "the RTSP front cannot listen on "
+              + address.getHostAddress()
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + ") ("
+              + setting
+              + " in "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ")",
+          "stop the program that holds the port, or set " + setting + " to a free port",
+          e);
+    }
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  private Channel bind(InetAddress address, int port, SslContext ssl) throws InterruptedException {
+    RtspConfig rtsp = config.rtsp();
+    ChannelHandler limiter = new SessionLimiter(open, rtsp.maxSessions());
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, MARKS)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast("limit", limiter);
+                    p.addLast(
+                        "idle",
+                        new IdleStateHandler(
+                            0, 0, rtsp.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
+                    p.addLast("idle-close", IdleClose.INSTANCE);
+                    if (ssl != null) {
+                      p.addLast("tls", ssl.newHandler(ch.alloc()));
+                    }
+                    addRtspHandlers(
+                        p,
+                        new RtspConnection(ch.remoteAddress(), ch.localAddress(), ssl != null),
+                        rtsp);
+                  }
+                });
+    Channel channel = bootstrap.bind(address, port).sync().channel();
+    listeners.add(channel);
+    return channel;
+  }
+
+  /** The handlers below the socket, TLS and time-outs: what a test drives on an EmbeddedChannel. */
+  void addRtspHandlers(ChannelPipeline p, RtspConnection connection, RtspConfig rtsp) {
+    p.addLast(
+        "framer",
+        new RtspFramer(rtsp.maxInitialLineBytes() + rtsp.maxHeaderBytes(), rtsp.maxBodyBytes()));
+    p.addLast("frames-out", InterleavedFrameEncoder.INSTANCE);
+    p.addLast(
+        "rtsp-decoder",
+        new RtspDecoder(
+            rtsp.maxInitialLineBytes(), rtsp.maxHeaderBytes(), Math.max(1, rtsp.maxBodyBytes())));
+    p.addLast("rtsp-encoder", new RtspEncoder());
+    p.addLast("aggregate", new HttpObjectAggregator(Math.max(1, rtsp.maxBodyBytes())));
+    p.addLast("check", new RtspRequestCheck(connection, answers));
+    p.addLast("route", new RtspRouting(points, serverRules, answers));
+    p.addLast("authenticate", new RtspAuthentication(driver::decide, answers));
+    p.addLast("session", new RtspSessionBinding(answers));
+    p.addLast("setup", new RtspSetupCheck(answers));
+    p.addLast("relay", new RtspRelay(connection, answers, MARKS));
+    p.addLast("end", new ConnectionEnd(connection));
+  }
+
+  private static SslContext sslContext(TlsConfig tls) throws Exception {
+    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(tls.keystore())) {
+      keyStore.load(in, tls.password().toCharArray());
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(keyStore, tls.password().toCharArray());
+    return SslContextBuilder.forServer(keys).build();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    for (Channel listener : listeners) {
+      listener.close().syncUninterruptibly();
+    }
+    listeners.clear();
+    for (EventLoopGroup group : new EventLoopGroup[] {boss, workers}) {
+      if (group != null) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(2_500);
+      }
+    }
+    boss = null;
+    workers = null;
+    plainPort = -1;
+    tlsPort = -1;
+  }
+
+  /** The plain RTSP port, or -1. */
+  public int plainPort() {
+    return plainPort;
+  }
+
+  /** The RTSPS port, or -1. */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /** Client connections open now (each with its origin connection). */
+  public int openSessions() {
+    return open.get();
+  }
+
+  /** Connections past {@code rtsp.maxSessions} are closed at once. */
+  @ChannelHandler.Sharable
+  private static final class SessionLimiter extends ChannelInboundHandlerAdapter {
+    private final AtomicInteger open;
+    private final int max;
+
+    SessionLimiter(AtomicInteger open, int max) {
+      this.open = open;
+      this.max = max;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      if (open.incrementAndGet() > max) {
+        ctx.close();
+        return;
+      }
+      super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      open.decrementAndGet();
+      super.channelInactive(ctx);
+    }
+  }
+
+  /** A connection with no traffic either way for {@code rtsp.idleTimeoutMillis} is closed. */
+  @ChannelHandler.Sharable
+  private static final class IdleClose extends ChannelInboundHandlerAdapter {
+    static final IdleClose INSTANCE = new IdleClose();
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent) {
+        ctx.close();
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  /** The connection's end: its bound authentication contexts are released; errors close it. */
+  private static final class ConnectionEnd extends ChannelInboundHandlerAdapter {
+    private final RtspConnection connection;
+
+    ConnectionEnd(RtspConnection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      connection.authn.close();
+      super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "the RTSP front{" + state() + "}";
+  }
+}

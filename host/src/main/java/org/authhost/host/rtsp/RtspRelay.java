@@ -1,0 +1,368 @@
+package org.authhost.host.rtsp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.rtsp.RtspDecoder;
+import io.netty.handler.codec.rtsp.RtspEncoder;
+import io.netty.handler.codec.rtsp.RtspHeaderNames;
+import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Request;
+
+/**
+ * Relays an authorized client connection to the point's origin: one origin connection per client
+ * connection (opened on the client's event loop at its first request), so that session ids and
+ * interleaved channel numbers pass unchanged. Requests go with the origin's URL and without the
+ * client's {@code Authorization}; if the origin challenges, AuthHost answers with the origin
+ * credentials from config ({@link OriginCredentials}), once per request. Answers come back with the
+ * client's {@code CSeq}, the origin's absolute URLs made client-facing ({@link OriginUrls}) and
+ * what the authentication adds ({@code Authentication-Info}); a SETUP's {@code Session} is bound to
+ * the connection and identity. Interleaved frames go both ways at any time after a SETUP; before
+ * one, a client's frame ends the connection. Back-pressure: while one side cannot take more, the
+ * other is not read, so memory stays bounded by the channels' write-buffer marks.
+ */
+final class RtspRelay extends ChannelInboundHandlerAdapter {
+  static final int ORIGIN_MAX_HEAD = 64 * 1024;
+  static final int ORIGIN_MAX_BODY = 1024 * 1024;
+  static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+  private final RtspConnection connection;
+  private final RtspAnswers answers;
+  private final WriteBufferWaterMark marks;
+  private final ArrayDeque<RtspExchange> notSent = new ArrayDeque<>();
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private Channel client;
+  private Channel origin;
+  private OriginUrls urls;
+  private OriginCredentials credentials;
+
+  /** A request sent to the origin and not yet answered. */
+  private record InFlight(RtspExchange exchange, boolean retried) {}
+
+  RtspRelay(RtspConnection connection, RtspAnswers answers, WriteBufferWaterMark marks) {
+    this.connection = connection;
+    this.answers = answers;
+    this.marks = marks;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    client = ctx.channel();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof InterleavedFrame frame) {
+      fromClient(ctx, frame);
+    } else if (msg instanceof RtspExchange exchange) {
+      if (origin == null) {
+        notSent.add(exchange);
+        if (urls == null) {
+          connect(ctx, exchange);
+        }
+      } else {
+        send(exchange, false);
+      }
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void fromClient(ChannelHandlerContext ctx, InterleavedFrame frame) {
+    if (!connection.setupSeen()) {
+      frame.release();
+      answers.refuse(
+          ctx.channel(),
+          new Request(connection.client.address(), "$", "interleaved frame", null),
+          null,
+          Refusal.malformed(
+              Refusal.Kind.BAD_REQUEST,
+              "interleaved data before SETUP",
+              "RTSP client sent an interleaved frame before any SETUP"),
+          400);
+      return;
+    }
+    if (origin == null || !origin.isActive()) {
+      frame.release(); // media before the origin is there is lost, as it would be over UDP
+      return;
+    }
+    origin.writeAndFlush(frame);
+  }
+
+  private void connect(ChannelHandlerContext ctx, RtspExchange first) {
+    urls = OriginUrls.of(first.point(), first.request.uri(), connection.local, connection.secure);
+    credentials = OriginCredentials.of(first.point().origin().getRawUserInfo());
+    Channel clientChannel = ctx.channel();
+    new Bootstrap()
+        .group(clientChannel.eventLoop())
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+        .handler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                ch.pipeline()
+                    .addLast("framer", new RtspFramer(ORIGIN_MAX_HEAD, ORIGIN_MAX_BODY))
+                    .addLast("frames-out", InterleavedFrameEncoder.INSTANCE)
+                    .addLast(
+                        "rtsp-decoder", new RtspDecoder(8192, ORIGIN_MAX_HEAD, ORIGIN_MAX_BODY))
+                    .addLast("rtsp-encoder", new RtspEncoder())
+                    .addLast("aggregate", new HttpObjectAggregator(ORIGIN_MAX_BODY))
+                    .addLast("origin", new FromOrigin());
+              }
+            })
+        .connect(urls.host, urls.port)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                unreachable(clientChannel, String.valueOf(f.cause()));
+                return;
+              }
+              origin = f.channel();
+              if (!clientChannel.isActive()) {
+                origin.close();
+                return;
+              }
+              RtspExchange e;
+              while ((e = notSent.poll()) != null) {
+                send(e, false);
+              }
+            });
+  }
+
+  private void unreachable(Channel clientChannel, String why) {
+    RtspExchange e;
+    while ((e = notSent.poll()) != null) {
+      e.request.release();
+      answers.refuse(
+          clientChannel,
+          e,
+          Refusal.content(502, "the origin is unreachable", "RTSP origin unreachable: " + why)
+              .withClose(true));
+    }
+    clientChannel.close();
+  }
+
+  /** Sends the client's request to the origin, with the origin's URL and AuthHost's credentials. */
+  private void send(RtspExchange exchange, boolean retried) {
+    String uri = urls.toOrigin(exchange.request.uri(), exchange.point().prefix(), exchange.rest());
+    FullHttpRequest out =
+        new DefaultFullHttpRequest(
+            RtspVersions.RTSP_1_0,
+            exchange.request.method(),
+            uri,
+            exchange.request.content().retainedDuplicate());
+    HttpHeaders headers = out.headers();
+    headers.set(exchange.request.headers());
+    headers.remove(RtspHeaderNames.AUTHORIZATION);
+    headers.remove("Proxy-Authorization");
+    headers.setInt(RtspHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+    if (out.content().readableBytes() == 0) {
+      headers.remove(RtspHeaderNames.CONTENT_LENGTH);
+    }
+    String authorization =
+        credentials == null ? null : credentials.authorization(exchange.method, uri);
+    if (authorization != null) {
+      headers.set(RtspHeaderNames.AUTHORIZATION, authorization);
+    }
+    inFlight.add(new InFlight(exchange, retried));
+    origin.writeAndFlush(out);
+  }
+
+  /** The origin's answer to the oldest request in flight (RTSP answers in order). */
+  private void answered(FullHttpResponse response) {
+    InFlight sent = inFlight.poll();
+    if (sent == null) {
+      return; // an answer to nothing: dropped
+    }
+    RtspExchange exchange = sent.exchange();
+    int status = response.status().code();
+    if (status == 401
+        && !sent.retried()
+        && credentials != null
+        && credentials.challenged(response.headers().getAll(RtspHeaderNames.WWW_AUTHENTICATE))) {
+      send(exchange, true);
+      return;
+    }
+    try {
+      if (status == 401 || status == 407) {
+        answers.refuse(
+            client,
+            exchange,
+            Refusal.content(
+                502,
+                "the origin refused AuthHost",
+                "RTSP origin answered "
+                    + status
+                    + (credentials == null
+                        ? ": it needs credentials; put them in the point's origin URL"
+                        : ": it refused the origin credentials in the point's origin URL")));
+        return;
+      }
+      FullHttpResponse out = toClient(exchange, response);
+      if (exchange.method.equals("SETUP") && status / 100 == 2) {
+        String session = session(response.headers().get(RtspHeaderNames.SESSION));
+        if (session != null) {
+          connection.bind(session, exchange.serve().account(), exchange.right());
+        }
+      }
+      client.writeAndFlush(out);
+    } finally {
+      exchange.request.release();
+    }
+  }
+
+  private FullHttpResponse toClient(RtspExchange exchange, FullHttpResponse response) {
+    ByteBuf body = response.content();
+    String type = response.headers().get(RtspHeaderNames.CONTENT_TYPE);
+    ByteBuf content;
+    if (body.isReadable() && type != null && type.toLowerCase().startsWith("application/sdp")) {
+      content =
+          Unpooled.copiedBuffer(
+              urls.toClient(body.toString(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    } else {
+      content = body.retainedDuplicate();
+    }
+    FullHttpResponse out =
+        new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, response.status(), content);
+    HttpHeaders headers = out.headers();
+    headers.set(response.headers());
+    headers.remove(RtspHeaderNames.WWW_AUTHENTICATE);
+    for (CharSequence name :
+        List.of(
+            RtspHeaderNames.CONTENT_BASE,
+            RtspHeaderNames.CONTENT_LOCATION,
+            RtspHeaderNames.RTP_INFO,
+            io.netty.handler.codec.http.HttpHeaderNames.LOCATION)) {
+      String value = headers.get(name);
+      if (value != null) {
+        headers.set(name, urls.toClient(value));
+      }
+    }
+    headers.set(RtspHeaderNames.CSEQ, exchange.cseq);
+    if (content.isReadable()) {
+      headers.setInt(RtspHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    } else {
+      headers.remove(RtspHeaderNames.CONTENT_LENGTH);
+    }
+    for (Map.Entry<String, String> h : exchange.serve().headers()) {
+      headers.add(h.getKey(), h.getValue());
+    }
+    return out;
+  }
+
+  static String session(String header) {
+    if (header == null) {
+      return null;
+    }
+    int semicolon = header.indexOf(';');
+    String id = (semicolon < 0 ? header : header.substring(0, semicolon)).strip();
+    return id.isEmpty() ? null : id;
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (origin != null) {
+      origin.config().setAutoRead(ctx.channel().isWritable());
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (origin != null) {
+      origin.close();
+    }
+    release();
+    super.channelInactive(ctx);
+  }
+
+  private void release() {
+    RtspExchange e;
+    while ((e = notSent.poll()) != null) {
+      e.request.release();
+    }
+    InFlight f;
+    while ((f = inFlight.poll()) != null) {
+      f.exchange().request.release();
+    }
+  }
+
+  /** The origin side: answers and frames back to the client. */
+  private final class FromOrigin extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof InterleavedFrame frame) {
+        if (client.isActive()) {
+          client.writeAndFlush(frame);
+        } else {
+          frame.release();
+        }
+        return;
+      }
+      try {
+        if (msg instanceof FullHttpResponse response && response.decoderResult().isSuccess()) {
+          answered(response);
+        } else if (msg instanceof FramingError || msg instanceof FullHttpResponse) {
+          originBroken(ctx, "the origin sent a message AuthHost cannot read");
+        }
+        // A request from the origin (a server-to-client ANNOUNCE or GET_PARAMETER) is not relayed.
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    private void originBroken(ChannelHandlerContext ctx, String why) {
+      InFlight f = inFlight.poll();
+      if (f != null) {
+        f.exchange().request.release();
+        answers.refuse(
+            client,
+            f.exchange(),
+            Refusal.content(502, "the origin failed", "RTSP origin: " + why).withClose(true));
+      }
+      ctx.close();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+      client.config().setAutoRead(ctx.channel().isWritable());
+      super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      // The origin ended the session (or failed): so does the client's connection.
+      client.close();
+      super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}

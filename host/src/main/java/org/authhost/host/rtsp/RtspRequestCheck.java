@@ -1,0 +1,135 @@
+package org.authhost.host.rtsp;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.rtsp.RtspHeaderNames;
+import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Set;
+import org.authhost.api.HResult;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Request;
+
+/**
+ * Turns each decoded message into an {@link RtspExchange}, or refuses it: a framing error or a
+ * message the decoder could not read (400, 413 or 431; the connection ends), a response where a
+ * request belongs (400, ends), another RTSP version (505), no {@code CSeq} (400), a method RTSP
+ * does not define for a client (501). Interleaved frames pass on untouched.
+ */
+final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
+  static final Set<String> METHODS =
+      Set.of(
+          "OPTIONS",
+          "DESCRIBE",
+          "ANNOUNCE",
+          "SETUP",
+          "PLAY",
+          "PAUSE",
+          "TEARDOWN",
+          "GET_PARAMETER",
+          "SET_PARAMETER",
+          "RECORD");
+
+  private final RtspConnection connection;
+  private final RtspAnswers answers;
+
+  RtspRequestCheck(RtspConnection connection, RtspAnswers answers) {
+    this.connection = connection;
+    this.answers = answers;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof InterleavedFrame) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (msg instanceof FramingError error) {
+      answers.refuse(
+          ctx.channel(), unread("-"), error.cseq(), error.refusal(), error.refusal().kind().code);
+      return;
+    }
+    try {
+      if (!(msg instanceof FullHttpRequest request)) {
+        String what = msg instanceof HttpObject ? "a response or a partial message" : "data";
+        malformed(ctx, null, "malformed request", "RTSP client sent " + what + ", not a request");
+        return;
+      }
+      String cseq = request.headers().get(RtspHeaderNames.CSEQ);
+      if (request.decoderResult().isFailure()) {
+        malformed(
+            ctx,
+            cseq,
+            "malformed request",
+            "malformed RTSP request (" + request.decoderResult().cause() + ")");
+        return;
+      }
+      RtspExchange exchange = new RtspExchange(request, cseq, connection);
+      if (!RtspVersions.RTSP_1_0.equals(request.protocolVersion())) {
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            new Refusal(
+                Refusal.Kind.VERSION_NOT_SUPPORTED,
+                "only RTSP/1.0 is supported",
+                java.util.List.of(),
+                0,
+                false,
+                HResult.E_INVALIDARG,
+                "RTSP version " + request.protocolVersion() + " is not supported"));
+        return;
+      }
+      if (cseq == null || cseq.isBlank()) {
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            Refusal.malformed(Refusal.Kind.BAD_REQUEST, "CSeq missing", "RTSP request without CSeq")
+                .withClose(false));
+        return;
+      }
+      if (!METHODS.contains(exchange.method)) {
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            Refusal.malformed(
+                    Refusal.Kind.BAD_REQUEST,
+                    "method not implemented",
+                    "RTSP method "
+                        + Request.withoutControls(cut(exchange.method))
+                        + " is not one a"
+                        + " client may send")
+                .withClose(false),
+            501);
+        return;
+      }
+      if (exchange.method.equals("SETUP")) {
+        connection.setup();
+      }
+      msg = null; // handed on: the exchange's last handler releases the request
+      ctx.fireChannelRead(exchange);
+    } finally {
+      if (msg != null) {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+  }
+
+  private void malformed(ChannelHandlerContext ctx, String cseq, String text, String reason) {
+    answers.refuse(
+        ctx.channel(),
+        unread("-"),
+        cseq,
+        Refusal.malformed(Refusal.Kind.BAD_REQUEST, text, reason),
+        400);
+  }
+
+  private Request unread(String method) {
+    return new Request(connection.client.address(), method, "-", null);
+  }
+
+  private static String cut(String s) {
+    return s.length() > 32 ? s.substring(0, 32) + "..." : s;
+  }
+}
