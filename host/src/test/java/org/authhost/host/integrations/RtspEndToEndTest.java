@@ -1,0 +1,244 @@
+package org.authhost.host.integrations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.authhost.host.testing.BoundedProcess;
+import org.authhost.host.testing.RtspOrigin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real RTSP clients (ffmpeg, ffprobe, GStreamer's rtspsrc) through a real host's RTSP front to a
+ * real origin (GStreamer's RTSP server): Digest with the distribution's plug-in, the wrong password
+ * refused, ffmpeg's fall-back to TCP after 461, publishing with RECORD, and an origin that demands
+ * credentials of its own.
+ */
+class RtspEndToEndTest {
+  static final Duration BOUND = Duration.ofSeconds(60);
+  static final Pattern FRAMES = Pattern.compile("frame=\\s*(\\d+)");
+  @TempDir static Path root;
+
+  static RtspOrigin origin;
+  static RtspOrigin lockedOrigin;
+  static StreamingHost host;
+  static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    RtspOrigin.requireTools();
+    origin = RtspOrigin.start(root.resolve("origin"));
+    lockedOrigin = RtspOrigin.start(root.resolve("locked-origin"), "relay", "origin-pw");
+    host =
+        StreamingHost.start(
+            root.resolve("host"),
+            """
+            {
+              "serverName": "testhost",
+              "dataDirectory": "../var",
+              "plugins": {
+                "directory": "../plugins",
+                "settings": { "digest": { "enabled": true, "properties": {
+                  "realm": "AuthHost", "algorithms": "MD5", "legacy": true } } }
+              },
+              "eventLog": { "auditSummarySeconds": 0 },
+              "http": { "port": 0 },
+              "rtsp": { "port": 0 },
+              "accounts": { "digestRealms": ["AuthHost"] },
+              "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
+              "publishingPoints": [
+                { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
+                  "plugins": ["digest"] },
+                { "name": "pub", "prefix": "/pub/", "origin": "rtsp://127.0.0.1:%1$d/",
+                  "plugins": ["digest"],
+                  "acl": [ { "principal": "alice", "rights": ["read", "write"] } ] },
+                { "name": "locked", "prefix": "/locked/",
+                  "origin": "rtsp://relay:origin-pw@127.0.0.1:%d/", "plugins": ["digest"] }
+              ]
+            }
+            """
+                .formatted(origin.port(), lockedOrigin.port()),
+            List.of("authhost-plugin-digest.jar"),
+            "alice",
+            "pw-alice",
+            "bob",
+            "pw-bob");
+    port = host.host().rtsp().plainPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+    for (RtspOrigin o : new RtspOrigin[] {origin, lockedOrigin}) {
+      if (o != null) {
+        o.close();
+      }
+    }
+  }
+
+  static String url(String user, String password, String path) {
+    return "rtsp://" + user + ":" + password + "@127.0.0.1:" + port + path;
+  }
+
+  static BoundedProcess.Exit ffmpegPlay(String url, String... transport) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "info"));
+    command.addAll(List.of(transport));
+    command.addAll(List.of("-i", url, "-frames:v", "25", "-f", "null", "-"));
+    return BoundedProcess.run(root, BOUND, command);
+  }
+
+  static int frames(String output) {
+    Matcher m = FRAMES.matcher(output);
+    int last = -1;
+    while (m.find()) {
+      last = Integer.parseInt(m.group(1));
+    }
+    return last;
+  }
+
+  @Test
+  void ffmpegPlaysWithDigestAndDecodesFrames() throws Exception {
+    BoundedProcess.Exit run =
+        ffmpegPlay(url("alice", "pw-alice", "/cam/test"), "-rtsp_transport", "tcp");
+    assertEquals(0, run.status(), run.output());
+    assertTrue(frames(run.output()) >= 25, run.output());
+    assertFalse(host.awaitAudited(BOUND, "logon succeeded", "alice", "point=cam").isEmpty());
+  }
+
+  @Test
+  void ffprobeWithTheWrongPasswordIsRefused() throws Exception {
+    BoundedProcess.Exit run =
+        BoundedProcess.run(
+            root,
+            BOUND,
+            List.of(
+                "ffprobe",
+                "-v",
+                "error",
+                "-rtsp_transport",
+                "tcp",
+                url("bob", "wrong", "/cam/test")));
+    assertNotEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("401"), run.output());
+    assertFalse(host.awaitAudited(BOUND, "logon failed", "bob", "point=cam").isEmpty());
+  }
+
+  @Test
+  void ffmpegWithoutTcpFallsBackAfter461() throws Exception {
+    BoundedProcess.Exit run = ffmpegPlay(url("alice", "pw-alice", "/cam/test"));
+    assertEquals(0, run.status(), run.output());
+    assertTrue(frames(run.output()) >= 25, run.output());
+  }
+
+  @Test
+  void ffmpegPublishesWithRecord() throws Exception {
+    BoundedProcess.Exit run =
+        BoundedProcess.run(
+            root,
+            BOUND,
+            List.of(
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "info",
+                "-re",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=320x240:rate=25",
+                "-t",
+                "2",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-tune",
+                "zerolatency",
+                "-f",
+                "rtsp",
+                "-rtsp_transport",
+                "tcp",
+                url("alice", "pw-alice", "/pub/publish")));
+    assertEquals(0, run.status(), run.output());
+    assertTrue(frames(run.output()) >= 40, run.output());
+  }
+
+  @Test
+  void publishingNeedsTheWriteRight() throws Exception {
+    BoundedProcess.Exit run =
+        BoundedProcess.run(
+            root,
+            BOUND,
+            List.of(
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "info",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=320x240:rate=25",
+                "-t",
+                "1",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-f",
+                "rtsp",
+                "-rtsp_transport",
+                "tcp",
+                url("bob", "pw-bob", "/cam/publish")));
+    assertNotEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("403"), run.output());
+  }
+
+  @Test
+  void gstreamerPlaysWithDigest() throws Exception {
+    BoundedProcess.Exit run = gstreamer("alice", "pw-alice");
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("Got EOS"), run.output());
+  }
+
+  @Test
+  void gstreamerWithTheWrongPasswordIsRefused() throws Exception {
+    BoundedProcess.Exit run = gstreamer("alice", "wrong");
+    assertNotEquals(0, run.status(), run.output());
+  }
+
+  static BoundedProcess.Exit gstreamer(String user, String password) throws Exception {
+    return BoundedProcess.run(
+        root,
+        BOUND,
+        List.of(
+            "gst-launch-1.0",
+            "-e",
+            "rtspsrc",
+            "location=rtsp://127.0.0.1:" + port + "/cam/test",
+            "user-id=" + user,
+            "user-pw=" + password,
+            "protocols=tcp",
+            "!",
+            "fakesink",
+            "num-buffers=50"));
+  }
+
+  @Test
+  void anOriginThatChallengesGetsTheConfiguredCredentials() throws Exception {
+    BoundedProcess.Exit run =
+        ffmpegPlay(url("alice", "pw-alice", "/locked/test"), "-rtsp_transport", "tcp");
+    assertEquals(0, run.status(), run.output());
+    assertTrue(frames(run.output()) >= 25, run.output());
+  }
+}
