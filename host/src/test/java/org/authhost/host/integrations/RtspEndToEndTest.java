@@ -48,7 +48,7 @@ class RtspEndToEndTest {
               "plugins": {
                 "directory": "../plugins",
                 "settings": { "digest": { "enabled": true, "properties": {
-                  "realm": "AuthHost", "algorithms": "MD5", "legacy": true } } }
+                  "realm": "AuthHost", "algorithms": "MD5", "legacy": "true" } } }
               },
               "eventLog": { "auditSummarySeconds": 0 },
               "http": { "port": 0 },
