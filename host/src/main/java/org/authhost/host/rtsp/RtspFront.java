@@ -31,8 +31,10 @@ import java.nio.file.Files;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -40,6 +42,7 @@ import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.Verdict;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.RtspConfig;
@@ -185,8 +188,19 @@ public final class RtspFront extends LifeCycle {
     return channel;
   }
 
-  /** The handlers below the socket, TLS and time-outs: what a test drives on an EmbeddedChannel. */
   void addRtspHandlers(ChannelPipeline p, RtspConnection connection, RtspConfig rtsp) {
+    addRtspHandlers(p, connection, rtsp, driver::decide);
+  }
+
+  /**
+   * The handlers below the socket, TLS and time-outs, with {@code decide} as the authentication
+   * driver: what a test drives on an EmbeddedChannel.
+   */
+  void addRtspHandlers(
+      ChannelPipeline p,
+      RtspConnection connection,
+      RtspConfig rtsp,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
     p.addLast(
         "framer",
         new RtspFramer(rtsp.maxInitialLineBytes() + rtsp.maxHeaderBytes(), rtsp.maxBodyBytes()));
@@ -199,7 +213,7 @@ public final class RtspFront extends LifeCycle {
     p.addLast("aggregate", new HttpObjectAggregator(Math.max(1, rtsp.maxBodyBytes())));
     p.addLast("check", new RtspRequestCheck(connection, answers));
     p.addLast("route", new RtspRouting(points, serverRules, answers));
-    p.addLast("authenticate", new RtspAuthentication(driver::decide, answers));
+    p.addLast("authenticate", new RtspAuthentication(decide, answers));
     p.addLast("session", new RtspSessionBinding(answers));
     p.addLast("setup", new RtspSetupCheck(answers));
     p.addLast("relay", new RtspRelay(connection, answers, MARKS));
@@ -231,6 +245,11 @@ public final class RtspFront extends LifeCycle {
     workers = null;
     plainPort = -1;
     tlsPort = -1;
+  }
+
+  /** The driver the front asks; for tests below the socket level. */
+  AuthenticationDriver driver() {
+    return driver;
   }
 
   /** The plain RTSP port, or -1. */

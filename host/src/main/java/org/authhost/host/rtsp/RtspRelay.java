@@ -28,7 +28,6 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import org.authhost.host.authn.Refusal;
-import org.authhost.host.authn.Request;
 
 /**
  * Relays an authorized client connection to the point's origin: one origin connection per client
@@ -90,19 +89,6 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
   }
 
   private void fromClient(ChannelHandlerContext ctx, InterleavedFrame frame) {
-    if (!connection.setupSeen()) {
-      frame.release();
-      answers.refuse(
-          ctx.channel(),
-          new Request(connection.client.address(), "$", "interleaved frame", null),
-          null,
-          Refusal.malformed(
-              Refusal.Kind.BAD_REQUEST,
-              "interleaved data before SETUP",
-              "RTSP client sent an interleaved frame before any SETUP"),
-          400);
-      return;
-    }
     if (origin == null || !origin.isActive()) {
       frame.release(); // media before the origin is there is lost, as it would be over UDP
       return;

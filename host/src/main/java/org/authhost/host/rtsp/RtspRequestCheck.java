@@ -16,7 +16,8 @@ import org.authhost.host.authn.Request;
  * Turns each decoded message into an {@link RtspExchange}, or refuses it: a framing error or a
  * message the decoder could not read (400, 413 or 431; the connection ends), a response where a
  * request belongs (400, ends), another RTSP version (505), no {@code CSeq} (400), a method RTSP
- * does not define for a client (501). Interleaved frames pass on untouched.
+ * does not define for a client (501). Interleaved frames pass on untouched after a SETUP; one
+ * before any SETUP ends the connection (400).
  */
 final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
   static final Set<String> METHODS =
@@ -42,8 +43,21 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof InterleavedFrame) {
-      ctx.fireChannelRead(msg);
+    if (msg instanceof InterleavedFrame frame) {
+      if (connection.setupSeen()) {
+        ctx.fireChannelRead(frame);
+        return;
+      }
+      frame.release();
+      answers.refuse(
+          ctx.channel(),
+          unread("$"),
+          null,
+          Refusal.malformed(
+              Refusal.Kind.BAD_REQUEST,
+              "interleaved data before SETUP",
+              "RTSP client sent an interleaved frame before any SETUP"),
+          400);
       return;
     }
     if (msg instanceof FramingError error) {
