@@ -22,7 +22,8 @@ HEAP="${FUZZ_HEAP:-1g}"
 OUT="${FUZZ_OUT:-bench/fuzz-out}"
 mkdir -p "$OUT/corpus"
 
-# module|Class#method. New fronts add their targets here (RTSP; the streaming-server calls are in).
+# module|Class#method. New fronts add their targets here (the RTSP front's and the streaming-server
+# calls' are in).
 ALL_TARGETS=(
   "plugins/basic|BasicFuzzTest#credentials"
   "plugins/digest|DigestFuzzTest#authorization"
@@ -39,6 +40,8 @@ ALL_TARGETS=(
   "host|StreamCallsFuzzTest#nginxRtmpForms"
   "host|StreamCallsFuzzTest#streamServerJson"
   "host|StreamCallsFuzzTest#authRequestHeaders"
+  "host|RtspFrontFuzzTest#framer"
+  "host|RtspFrontFuzzTest#requests"
 )
 
 selected=()
