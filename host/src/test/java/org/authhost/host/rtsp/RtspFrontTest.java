@@ -1,0 +1,107 @@
+package org.authhost.host.rtsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.authhost.host.AuthHost;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.testing.PluginJar;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The RTSP front on real sockets: {@code rtsp.maxSessions} enforced, and an origin that cannot be
+ * reached answered with 502 and the request's CSeq (audited), the connection then closed.
+ */
+class RtspFrontTest {
+  @TempDir static Path root;
+  static AuthHost host;
+  static int deadPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      deadPort = s.getLocalPort(); // closed again: nothing listens there
+    }
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins" },
+          "eventLog": { "auditSummarySeconds": 0 },
+          "http": { "port": -1 },
+          "rtsp": { "port": 0, "maxSessions": 1 },
+          "publishingPoints": [
+            { "name": "gone", "prefix": "/gone/", "origin": "rtsp://127.0.0.1:%d/" }
+          ]
+        }
+        """
+            .formatted(deadPort));
+    host = AuthHost.create(ConfigLoader.load(config));
+    host.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  static String readToClose(Socket s) throws Exception {
+    s.setSoTimeout(30_000);
+    InputStream in = s.getInputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] b = new byte[4096];
+    int n;
+    while ((n = in.read(b)) >= 0) {
+      out.write(b, 0, n);
+    }
+    return out.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void anUnreachableOriginIs502WithTheCSeqAndTheConnectionEnds() throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+      s.getOutputStream()
+          .write(
+              ("DESCRIBE rtsp://127.0.0.1/gone/x RTSP/1.0\r\nCSeq: 42\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      String answer = readToClose(s);
+      assertTrue(answer.startsWith("RTSP/1.0 502 Bad Gateway\r\n"), answer);
+      assertTrue(answer.toLowerCase().contains("cseq: 42\r\n"), answer);
+    }
+  }
+
+  @Test
+  void connectionsPastMaxSessionsAreClosed() throws Exception {
+    try (Socket first = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+      first
+          .getOutputStream()
+          .write("OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      byte[] b = new byte[256];
+      first.setSoTimeout(30_000);
+      int n = first.getInputStream().read(b);
+      assertTrue(new String(b, 0, n, StandardCharsets.ISO_8859_1).startsWith("RTSP/1.0 200 OK"));
+      try (Socket second = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+        assertEquals("", readToClose(second), "the second connection is closed at once");
+      }
+    }
+  }
+}
