@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""A small RTSP load tool: N concurrent sessions (OPTIONS, DESCRIBE, SETUP per track over
+interleaved TCP, PLAY), each counting the interleaved packets and bytes it receives for a while.
+
+    rtsp-load.py URL [--sessions N] [--seconds S] [--user U --password P]
+
+Prints one JSON object: sessions that set up, set-up times (DESCRIBE sent to PLAY answered, ms:
+median, p99, mean), set-ups per second over the ramp, packets and bytes per session (min, median,
+total), and failures with their first line. Digest (RFC 2617 with qop=auth, or RFC 2069) and Basic
+are answered when challenged. Python 3 standard library only.
+"""
+import argparse
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import re
+import statistics
+import time
+from urllib.parse import urlsplit, unquote
+
+PARAM = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))')
+
+
+class Auth:
+    def __init__(self, user, password):
+        self.user, self.password = user, password
+        self.digest, self.basic, self.nc = None, False, 0
+
+    def challenged(self, values):
+        for v in values:
+            scheme, _, rest = v.strip().partition(" ")
+            if scheme.lower() == "digest":
+                self.digest = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+                               for m in PARAM.finditer(rest)}
+                self.nc = 0
+                return True
+        if any(v.strip().lower().startswith("basic") for v in values):
+            self.basic = True
+            return True
+        return False
+
+    def header(self, method, uri):
+        if self.user is None:
+            return None
+        if self.digest:
+            d = self.digest
+            md5 = lambda s: hashlib.md5(s.encode()).hexdigest()  # noqa: E731
+            ha1 = md5(f"{self.user}:{d.get('realm', '')}:{self.password}")
+            ha2 = md5(f"{method}:{uri}")
+            realm, nonce = d.get("realm", ""), d["nonce"]
+            h = (f'Digest username="{self.user}", realm="{realm}", '
+                 f'nonce="{nonce}", uri="{uri}"')
+            if "auth" in [q.strip() for q in d.get("qop", "").split(",")]:
+                self.nc += 1
+                nc, cnonce = f"{self.nc:08x}", os.urandom(8).hex()
+                resp = md5(f"{ha1}:{d['nonce']}:{nc}:{cnonce}:auth:{ha2}")
+                h += f', qop=auth, nc={nc}, cnonce="{cnonce}", response="{resp}"'
+            else:
+                resp = md5(ha1 + ":" + d["nonce"] + ":" + ha2)
+                h += f', response="{resp}"'
+            if "opaque" in d:
+                h += ', opaque="' + d["opaque"] + '"'
+            return h + ", algorithm=MD5"
+        if self.basic:
+            return "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+        return None
+
+
+class Session:
+    def __init__(self, url, user, password):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port or 554
+        user = user if user is not None else (unquote(parts.username) if parts.username else None)
+        password = password if password is not None else unquote(parts.password or "")
+        self.url = parts._replace(netloc=f"{parts.hostname}:{self.port}").geturl()
+        self.auth = Auth(user, password)
+        self.cseq, self.session = 0, None
+        self.packets = self.bytes = 0
+        self.setup_ms = None
+
+    async def open(self):
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    async def request(self, method, uri, headers=None, retry=True):
+        self.cseq += 1
+        lines = [f"{method} {uri} RTSP/1.0", f"CSeq: {self.cseq}", "User-Agent: authhost-rtsp-load"]
+        auth = self.auth.header(method, uri)
+        if auth:
+            lines.append(f"Authorization: {auth}")
+        if self.session:
+            lines.append(f"Session: {self.session}")
+        for k, v in (headers or {}).items():
+            lines.append(f"{k}: {v}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        await self.writer.drain()
+        status, head, body = await self.response()
+        if status == 401 and retry and self.auth.challenged(head.get("www-authenticate", [])):
+            return await self.request(method, uri, headers, retry=False)
+        return status, head, body
+
+    async def response(self):
+        while True:
+            first = await self.reader.readexactly(1)
+            if first == b"$":
+                await self.frame()
+                continue
+            line = first + await self.reader.readuntil(b"\n")
+            if not line.strip():
+                continue
+            break
+        status = int(line.split()[1])
+        head = {}
+        while True:
+            h = (await self.reader.readuntil(b"\n")).decode("latin-1").strip()
+            if not h:
+                break
+            k, _, v = h.partition(":")
+            head.setdefault(k.strip().lower(), []).append(v.strip())
+        length = int(head.get("content-length", ["0"])[0])
+        body = await self.reader.readexactly(length) if length else b""
+        return status, head, body
+
+    async def frame(self):
+        hdr = await self.reader.readexactly(3)
+        size = int.from_bytes(hdr[1:3], "big")
+        await self.reader.readexactly(size)
+        self.packets += 1
+        self.bytes += size
+
+    async def play(self, seconds):
+        status, head, _ = await self.request("OPTIONS", self.url)
+        start = time.perf_counter()
+        status, head, body = await self.request("DESCRIBE", self.url, {"Accept": "application/sdp"})
+        if status != 200:
+            raise RuntimeError(f"DESCRIBE {status}")
+        base = head.get("content-base", [self.url])[0]
+        controls = re.findall(r"^a=control:(\S+)", body.decode("latin-1"), re.M)
+        tracks = [c for c in controls if c != "*"] or [base]
+        channel = 0
+        for c in tracks:
+            uri = c if "://" in c else base.rstrip("/") + "/" + c
+            status, head, _ = await self.request(
+                "SETUP", uri, {"Transport": f"RTP/AVP/TCP;unicast;interleaved={channel}-{channel + 1}"})
+            if status != 200:
+                raise RuntimeError(f"SETUP {status}")
+            self.session = head["session"][0].split(";")[0]
+            channel += 2
+        status, _, _ = await self.request("PLAY", base, {"Range": "npt=0.000-"})
+        if status != 200:
+            raise RuntimeError(f"PLAY {status}")
+        self.setup_ms = (time.perf_counter() - start) * 1000
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            try:
+                first = await asyncio.wait_for(self.reader.readexactly(1), end - time.perf_counter())
+            except asyncio.TimeoutError:
+                break
+            if first == b"$":
+                await self.frame()
+            else:
+                await self.reader.readuntil(b"\r\n\r\n")
+        self.writer.close()
+
+
+async def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("url")
+    p.add_argument("--sessions", type=int, default=10)
+    p.add_argument("--seconds", type=float, default=10)
+    p.add_argument("--user")
+    p.add_argument("--password")
+    a = p.parse_args()
+    sessions = [Session(a.url, a.user, a.password) for _ in range(a.sessions)]
+    failures = []
+
+    async def run(s):
+        try:
+            await s.open()
+            await s.play(a.seconds)
+        except Exception as e:  # a failed session is reported, not fatal
+            failures.append(f"{type(e).__name__}: {e}")
+
+    ramp = time.perf_counter()
+    await asyncio.gather(*(run(s) for s in sessions))
+    ok = [s for s in sessions if s.setup_ms is not None]
+    setups = sorted(s.setup_ms for s in ok)
+    last_setup = max((s.setup_ms for s in ok), default=0)
+    packets = sorted(s.packets for s in ok)
+    print(json.dumps({
+        "url": a.url, "sessions": a.sessions, "set_up": len(ok),
+        "setup_ms": {"median": statistics.median(setups) if setups else None,
+                     "p99": setups[min(len(setups) - 1, int(len(setups) * 0.99))] if setups else None,
+                     "mean": statistics.mean(setups) if setups else None},
+        "setups_per_second": len(ok) / (last_setup / 1000) if last_setup else None,
+        "packets_per_session": {"min": packets[0] if packets else 0,
+                                "median": statistics.median(packets) if packets else 0,
+                                "total": sum(packets)},
+        "bytes_total": sum(s.bytes for s in ok),
+        "failures": failures[:5], "failed": len(failures),
+        "ramp_seconds": time.perf_counter() - ramp,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
