@@ -52,6 +52,7 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.http.content.OriginProxy;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.time.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,7 @@ public final class HttpFront extends LifeCycle {
   private final HostConfig config;
   private final HttpServices services;
   private final HostEvents events;
+  private final PluginHost plugins;
   private final List<Channel> listeners = new ArrayList<>();
   private final AtomicInteger open = new AtomicInteger();
   private final Object connectionsChanged = new Object();
@@ -95,8 +97,9 @@ public final class HttpFront extends LifeCycle {
   private final RequestHandlers requestHandlers;
 
   @Inject
-  HttpFront(HostConfig config, HttpServices services, HostEvents events) {
+  HttpFront(HostConfig config, HttpServices services, HostEvents events, PluginHost plugins) {
     this.config = config;
+    this.plugins = plugins;
     this.services = services;
     this.events = events;
     this.requestHandlers = new RequestHandlers(services, services.driver()::decide);
@@ -105,10 +108,8 @@ public final class HttpFront extends LifeCycle {
   @Override
   protected void doStart() throws Exception {
     if (config.integrations().nginxAuthRequest() != null) {
-      services
-          .driver()
-          .checkOneLegPoints(
-              config.integrations().nginxAuthRequest().points(), services.points().all());
+      OneLegPoints.check(
+          plugins, config.integrations().nginxAuthRequest().points(), services.points().all());
     }
     HttpConfig http = config.http();
     deadlines =

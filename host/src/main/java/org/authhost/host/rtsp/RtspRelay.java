@@ -46,6 +46,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
   static final int ORIGIN_MAX_BODY = 1024 * 1024;
   static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
+  /** Requests held while the origin connection is being made; past it the client is cut. */
+  static final int MAX_NOT_SENT = 16;
+
   private final RtspConnection connection;
   private final RtspAnswers answers;
   private final WriteBufferWaterMark marks;
@@ -76,6 +79,20 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       fromClient(ctx, frame);
     } else if (msg instanceof RtspExchange exchange) {
       if (origin == null) {
+        if (notSent.size() >= MAX_NOT_SENT) {
+          exchange.request.release();
+          answers.refuse(
+              ctx.channel(),
+              exchange,
+              Refusal.busy(
+                      "too many requests before the origin answered",
+                      1,
+                      "RTSP client sent more than "
+                          + MAX_NOT_SENT
+                          + " requests while the origin connection was being made")
+                  .withClose(true));
+          return;
+        }
         notSent.add(exchange);
         if (urls == null) {
           connect(ctx, exchange);

@@ -241,4 +241,34 @@ class RtspEndToEndTest {
     assertEquals(0, run.status(), run.output());
     assertTrue(frames(run.output()) >= 25, run.output());
   }
+
+  /**
+   * The bench's load tool (bench/rtsp-load.py, a third client: RFC 2617 Digest with qop) sets up
+   * two sessions through AuthHost and receives media on both: the tool the benchmark uses works.
+   */
+  @Test
+  void theBenchToolSetsUpSessionsThroughAuthHost() throws Exception {
+    Path tool = Path.of("..", "bench", "rtsp-load.py").toAbsolutePath().normalize();
+    BoundedProcess.Exit run =
+        BoundedProcess.run(
+            root,
+            BOUND,
+            List.of(
+                "/usr/bin/python3",
+                tool.toString(),
+                "rtsp://127.0.0.1:" + port + "/cam/test",
+                "--sessions",
+                "2",
+                "--seconds",
+                "1",
+                "--user",
+                "alice",
+                "--password",
+                "pw-alice"));
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("\"set_up\": 2"), run.output());
+    assertTrue(run.output().contains("\"failed\": 0"), run.output());
+    Matcher packets = Pattern.compile("\"min\": (\\d+)").matcher(run.output());
+    assertTrue(packets.find() && Integer.parseInt(packets.group(1)) > 0, run.output());
+  }
 }

@@ -16,6 +16,7 @@ import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,19 @@ class RtspFrontTest {
     if (host != null) {
       host.stop();
     }
+  }
+
+  /**
+   * Each test starts with no connection counted: the one before closed its sockets, and the front's
+   * count drops when it has seen them close (maxSessions is 1 here).
+   */
+  @BeforeEach
+  void noSessionsOpen() throws Exception {
+    long end = System.nanoTime() + 30_000_000_000L;
+    while (host.rtsp().openSessions() != 0 && System.nanoTime() < end) {
+      Thread.sleep(10); // a poll of the front's count: the close is the event waited for
+    }
+    assertEquals(0, host.rtsp().openSessions());
   }
 
   static String readToClose(Socket s) throws Exception {

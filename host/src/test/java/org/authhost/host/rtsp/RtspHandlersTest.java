@@ -44,6 +44,7 @@ class RtspHandlersTest {
     Path plugins = Files.createDirectories(root.resolve("plugins"));
     Files.copy(
         PluginJar.builtinPlugin("authhost-plugin-digest.jar"), plugins.resolve("digest.jar"));
+    Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(
         config.resolve("host.json"),
@@ -53,7 +54,8 @@ class RtspHandlersTest {
           "dataDirectory": "../var",
           "plugins": { "directory": "../plugins",
             "settings": { "digest": { "enabled": true, "properties": {
-              "realm": "AuthHost", "algorithms": "MD5" } } } },
+              "realm": "AuthHost", "algorithms": "MD5" } },
+                          "basic": { "enabled": true } } },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": -1 },
           "accounts": { "digestRealms": ["AuthHost"] },
@@ -61,6 +63,8 @@ class RtspHandlersTest {
             { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:1/",
               "plugins": ["digest"] },
             { "name": "web", "prefix": "/web/", "origin": "http://127.0.0.1:1/" },
+            { "name": "both", "prefix": "/both/", "origin": "rtsp://127.0.0.1:1/",
+              "plugins": ["digest", "basic"] },
             { "name": "closed", "prefix": "/closed/", "origin": "rtsp://127.0.0.1:1/",
               "ipDeny": ["203.0.113.0/24"] }
           ]
@@ -350,5 +354,19 @@ class RtspHandlersTest {
     ch.send("RTSP/1.0 200 OK\r\nCSeq: 1\r\n\r\n");
     assertTrue(ch.answers().startsWith("RTSP/1.0 400 "));
     assertFalse(ch.isActive());
+  }
+
+  @Test
+  void basicIsOfferedOnlyOnLoopbackOrTls() {
+    var inline = RtspTestChannel.inline(host.rtsp().driver());
+    RtspTestChannel remote = connect("192.0.2.7", inline);
+    remote.send(request("DESCRIBE", "rtsp://127.0.0.1:8554/both/x", 1));
+    String answer = remote.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 401 "), answer);
+    assertTrue(answer.contains("Digest realm="), answer);
+    assertFalse(answer.contains("Basic"), "Basic in clear to a remote client: " + answer);
+    RtspTestChannel local = connect("127.0.0.1", inline);
+    local.send(request("DESCRIBE", "rtsp://127.0.0.1:8554/both/x", 2));
+    assertTrue(local.answers().contains("Basic"), "loopback is offered Basic");
   }
 }
