@@ -11,8 +11,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.http.content.TestTls;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +42,7 @@ class RtspFrontTest {
     Files.copy(
         PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
     Path config = Files.createDirectories(root.resolve("config"));
+    TestTls.writeKeyStore(config.resolve("rtsp.p12"));
     Files.writeString(
         config.resolve("host.json"),
         """
@@ -47,7 +52,8 @@ class RtspFrontTest {
           "plugins": { "directory": "../plugins" },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": -1 },
-          "rtsp": { "port": 0, "maxSessions": 1 },
+          "rtsp": { "port": 0, "maxSessions": 1,
+                    "tls": { "keystore": "rtsp.p12", "password": "changeit", "port": 0 } },
           "publishingPoints": [
             { "name": "gone", "prefix": "/gone/", "origin": "rtsp://127.0.0.1:%d/" }
           ]
@@ -116,6 +122,34 @@ class RtspFrontTest {
       try (Socket second = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
         assertEquals("", readToClose(second), "the second connection is closed at once");
       }
+    }
+  }
+
+  @Test
+  void rtspsAnswersOverTlsFromItsOwnKeystore() throws Exception {
+    KeyStore server = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(root.resolve("config/rtsp.p12"))) {
+      server.load(in, "changeit".toCharArray());
+    }
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    trusted.load(null, null);
+    trusted.setCertificateEntry("rtsps", server.getCertificate("test"));
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trusted);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    try (Socket s =
+        tls.getSocketFactory()
+            .createSocket(InetAddress.getLoopbackAddress(), host.rtsp().tlsPort())) {
+      s.getOutputStream()
+          .write("OPTIONS * RTSP/1.0\r\nCSeq: 5\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      s.setSoTimeout(30_000);
+      byte[] b = new byte[512];
+      int n = s.getInputStream().read(b);
+      String answer = new String(b, 0, n, StandardCharsets.ISO_8859_1);
+      assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+      assertTrue(answer.toLowerCase().contains("cseq: 5\r\n"), answer);
     }
   }
 }
