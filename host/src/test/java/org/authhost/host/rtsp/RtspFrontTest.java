@@ -52,7 +52,7 @@ class RtspFrontTest {
           "plugins": { "directory": "../plugins" },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": -1 },
-          "rtsp": { "port": 0, "maxSessions": 1,
+          "rtsp": { "port": 0, "maxSessions": 1, "idleTimeoutMillis": 2000,
                     "tls": { "keystore": "rtsp.p12", "password": "changeit", "port": 0 } },
           "publishingPoints": [
             { "name": "gone", "prefix": "/gone/", "origin": "rtsp://127.0.0.1:%d/" }
@@ -150,6 +150,22 @@ class RtspFrontTest {
       String answer = new String(b, 0, n, StandardCharsets.ISO_8859_1);
       assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
       assertTrue(answer.toLowerCase().contains("cseq: 5\r\n"), answer);
+    }
+  }
+
+  /**
+   * A frame whose length runs past what is sent is waited for, never read past; the connection,
+   * idle then, is closed after {@code rtsp.idleTimeoutMillis} (2 s here), so the half frame holds
+   * nothing for longer.
+   */
+  @Test
+  void aFrameLongerThanWhatComesIsEndedByTheIdleTimeOut() throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+      long start = System.nanoTime();
+      s.getOutputStream().write(new byte[] {'$', 0, (byte) 0xff, (byte) 0xff, 1, 2, 3});
+      assertEquals("", readToClose(s));
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMillis >= 1_500, "closed after " + tookMillis + " ms, before the idle time");
     }
   }
 }
