@@ -74,8 +74,4 @@ final class RtspConnection {
   int setupCount() {
     return setups;
   }
-
-  int sessions() {
-    return sessions.size();
-  }
 }

@@ -26,6 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.authhost.host.authn.Refusal;
 
@@ -242,7 +243,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     ByteBuf body = response.content();
     String type = response.headers().get(RtspHeaderNames.CONTENT_TYPE);
     ByteBuf content;
-    if (body.isReadable() && type != null && type.toLowerCase().startsWith("application/sdp")) {
+    if (body.isReadable()
+        && type != null
+        && type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
       content =
           Unpooled.copiedBuffer(
               urls.toClient(body.toString(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);

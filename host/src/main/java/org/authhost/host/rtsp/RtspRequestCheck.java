@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspVersions;
 import io.netty.util.ReferenceCountUtil;
+import java.util.List;
 import java.util.Set;
 import org.authhost.api.HResult;
 import org.authhost.host.authn.Refusal;
@@ -88,7 +89,7 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
             new Refusal(
                 Refusal.Kind.VERSION_NOT_SUPPORTED,
                 "only RTSP/1.0 is supported",
-                java.util.List.of(),
+                List.of(),
                 0,
                 false,
                 HResult.E_INVALIDARG,
