@@ -17,12 +17,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "plugins",
     description =
-        "List the running host's plug-ins, enable or disable one, or check a plug-in JAR against"
-            + " the plug-in contract.",
+        "List the running host's plug-ins, enable or disable one, check a plug-in JAR against"
+            + " the plug-in contract, or trust, untrust and verify plug-in JARs"
+            + " (plugins.integrity).",
     subcommands = {
       PluginsCommand.Enable.class,
       PluginsCommand.Disable.class,
-      PluginCheckCommand.class
+      PluginCheckCommand.class,
+      PluginTrustCommands.Trust.class,
+      PluginTrustCommands.Untrust.class,
+      PluginTrustCommands.Verify.class
     })
 final class PluginsCommand implements Callable<Integer> {
   @Mixin ConfigOption config;

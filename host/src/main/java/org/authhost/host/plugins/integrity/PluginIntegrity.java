@@ -61,6 +61,26 @@ public final class PluginIntegrity implements JarAdmission {
     return new PluginIntegrity(config, null, Clock.systemUTC());
   }
 
+  /** As {@link #forCommandLine(HostConfig)}, deciding in {@code mode} instead of the file's. */
+  public static PluginIntegrity forCommandLine(HostConfig config, IntegrityConfig.Mode mode) {
+    IntegrityConfig integrity = config.plugins().integrity();
+    PluginIntegrity decider = new PluginIntegrity(config, null, Clock.systemUTC());
+    return mode == integrity.mode()
+        ? decider
+        : new PluginIntegrity(
+            new IntegrityConfig(
+                mode, integrity.allowList(), integrity.trustStore(), integrity.builtInHashes()),
+            decider);
+  }
+
+  private PluginIntegrity(IntegrityConfig config, PluginIntegrity like) {
+    this.config = config;
+    this.pluginDirectory = like.pluginDirectory;
+    this.pluginData = like.pluginData;
+    this.events = null;
+    this.clock = like.clock;
+  }
+
   /** The mode it decides in. */
   public IntegrityConfig.Mode mode() {
     return config.mode();
