@@ -80,7 +80,8 @@ final class SignedJarCheck {
                   + WeakAlgorithms.MIN_RSA_DSA_BITS
                   + " bits (RSA) or "
                   + WeakAlgorithms.MIN_EC_BITS
-                  + " bits (EC)");
+                  + " bits (EC). "
+                  + pinHint());
         }
       }
       return entries(file, trust);
@@ -105,7 +106,8 @@ final class SignedJarCheck {
             Decision.TRUST_E_BAD_DIGEST,
             "entry " + entry.getName() + " is not what was signed (" + e.getMessage() + ")",
             "replace the file with the one its author published; if the author changed it, it"
-                + " must be signed again");
+                + " must be signed again. "
+                + pinHint());
       }
       CodeSigner[] signers = entry.getCodeSigners();
       if (signers == null || signers.length == 0) {
@@ -114,7 +116,8 @@ final class SignedJarCheck {
             Decision.TRUST_E_NOSIGNATURE,
             "entry " + entry.getName() + " is not covered by the JAR's signature (added after it)",
             "replace the file with the one its author published, or have the author sign the"
-                + " whole JAR again");
+                + " whole JAR again. "
+                + pinHint());
       }
       checked++;
       for (CodeSigner signer : signers) {
@@ -129,7 +132,7 @@ final class SignedJarCheck {
               "integrity/tampered",
               Decision.TRUST_E_BAD_DIGEST,
               "signed entry " + name + " is missing from the JAR",
-              "replace the file with the one its author published");
+              "replace the file with the one its author published. " + pinHint());
         }
       }
     }
@@ -224,6 +227,12 @@ final class SignedJarCheck {
 
   private Decision refuse(String id, org.authhost.api.HResult hresult, String reason, String fix) {
     return Decision.refuse(id, jar, sha256, hresult, reason, fix);
+  }
+
+  /** The way to allow a file whose signature fails: by its hash, knowingly. */
+  private String pinHint() {
+    return "Only if you know this very file and why its signature fails: ./authhost plugins trust "
+        + jar;
   }
 
   private String trustHint() {
