@@ -115,6 +115,16 @@ class PluginIntegrityTest extends HostTestBase {
     assertRefused(errors, "plain", "integrity/not-signed", "not signed");
     assertEquals(6, errors.size(), errors.toString());
     assertEquals(new PluginCounts(2, 2, 6, 6), host.plugins().counts());
+    // The running host's listing names who signed what it admitted by a signature.
+    Run listing = cli("plugins", "--config", config);
+    assertEquals(0, listing.code, listing.toString());
+    String good = listing.out.lines().filter(l -> l.startsWith("good ")).findFirst().orElseThrow();
+    assertTrue(listing.out.startsWith("ID "), listing.out);
+    assertTrue(listing.out.lines().findFirst().orElseThrow().contains(" SIGNER "), listing.out);
+    assertTrue(good.contains("CN=Test Plug-in Author"), listing.out);
+    String pinnedRow =
+        listing.out.lines().filter(l -> l.startsWith("pinned ")).findFirst().orElseThrow();
+    assertFalse(pinnedRow.contains("CN="), listing.out);
   }
 
   @Test
@@ -232,6 +242,63 @@ class PluginIntegrityTest extends HostTestBase {
     assertTrue(missing.err.contains("no such file"), missing.err);
     assertEquals(
         2, cli("plugins", "trust", "--certificate", jar.toString(), "--config", config).code);
+  }
+
+  @Test
+  void verifyTellsARemovedSignedEntryABrokenListAndAPinnedSelfSignedSigner() throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"signed\"");
+    Path whole = signer.sign(unsigned("whole"), shared.resolve("whole.jar"));
+    Path removed =
+        TestSigning.rewrite(
+            whole,
+            shared.resolve("removed.jar"),
+            (name, bytes) -> name.endsWith("TestPlugin.class") ? null : bytes,
+            List.of());
+    assertEquals(0, cli("plugins", "trust", "--certificate", ca(), "--config", config).code);
+
+    Run gone = cli("plugins", "verify", removed.toString(), "--config", config);
+    assertEquals(1, gone.code, gone.toString());
+    assertTrue(gone.out.contains("integrity/tampered"), gone.out);
+    assertTrue(gone.out.contains("is missing from the JAR"), gone.out);
+
+    // A self-signed signer is trusted as itself, by its own certificate.
+    TestSigning.Signer own = TestSigning.stranger("CN=Own Signer");
+    Path ownJar = own.sign(unsigned("own"), shared.resolve("own.jar"));
+    assertEquals(1, cli("plugins", "verify", ownJar.toString(), "--config", config).code);
+    Path ownCertificate = own.writeCertificate(shared.resolve("own.pem"));
+    assertEquals(
+        0, cli("plugins", "trust", "--certificate", ownCertificate, "--config", config).code);
+    Run pinnedSigner = cli("plugins", "verify", ownJar.toString(), "--config", config);
+    assertEquals(0, pinnedSigner.code, pinnedSigner.toString());
+    assertTrue(pinnedSigner.out.contains("CN=Own Signer"), pinnedSigner.out);
+
+    // A hand-edited allow-list that cannot be read refuses everything, naming the line: fail
+    // closed.
+    Files.writeString(config.resolve(IntegrityConfig.ALLOW_LIST), "# mine\nnot a hash line\n");
+    Run broken = cli("plugins", "verify", whole.toString(), "--config", config);
+    assertEquals(1, broken.code, broken.toString());
+    assertTrue(broken.out.contains("integrity/bad-allow-list"), broken.out);
+    assertTrue(broken.out.contains("plugins.lock:2:"), broken.out);
+  }
+
+  @Test
+  void trustFilesWherePluginsAreDroppedVouchForNothing() throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"sha256\"");
+    // The configuration folder doubles as the plug-in folder: a JAR dropper could write the list.
+    Files.writeString(
+        config.resolve("host.json"),
+        Files.readString(config.resolve("host.json"))
+            .replace("\"directory\": \"../plugins\"", "\"directory\": \".\""));
+    Path jar = Files.copy(unsigned("exposed"), config.resolve("exposed.jar"));
+    assertEquals(0, cli("plugins", "trust", jar.toString(), "--config", config).code);
+
+    Run run = cli("plugins", "verify", jar.toString(), "--config", config);
+    assertEquals(1, run.code, run.toString());
+    assertTrue(run.out.contains("integrity/exposed-trust-files"), run.out);
+  }
+
+  private Path ca() throws Exception {
+    return authority.writeCertificate(shared.resolve("ca.pem"));
   }
 
   @Test

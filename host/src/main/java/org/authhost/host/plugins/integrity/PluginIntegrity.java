@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -45,6 +47,9 @@ public final class PluginIntegrity implements JarAdmission {
   private final HostEvents events;
   private final Clock clock;
   private final AtomicBoolean announced = new AtomicBoolean();
+
+  /** The signer of each JAR admitted by its signature, for the plug-in listing. */
+  private final Map<Path, String> signers = new ConcurrentHashMap<>();
 
   @Inject
   PluginIntegrity(HostConfig config, HostEvents events, Clock clock) {
@@ -90,11 +95,21 @@ public final class PluginIntegrity implements JarAdmission {
   public Optional<PluginProblem> refusal(Path jar) {
     announce();
     Decision decision = check(jar);
+    if (decision.signer().isEmpty()) {
+      signers.remove(jar);
+    } else {
+      signers.put(jar, decision.signer());
+    }
     if (decision.admitted()) {
       log.info("{} admitted: [{}] {}", jar, decision.id(), decision.reason());
       return Optional.empty();
     }
     return Optional.of(decision.problem(claimedId(jar)));
+  }
+
+  /** Who signed {@code jar} when the host last admitted it by its signature; else empty. */
+  public String signerOf(Path jar) {
+    return jar == null ? "" : signers.getOrDefault(jar, "");
   }
 
   /** What the host decides about {@code jar}, and why; reads the JAR, runs nothing of it. */
@@ -186,7 +201,7 @@ public final class PluginIntegrity implements JarAdmission {
   private String exposedTrustFiles() {
     for (Path file : new Path[] {config.allowList(), config.trustStore()}) {
       Path folder = file.getParent();
-      if (folder.startsWith(pluginData) || folder.equals(pluginDirectory)) {
+      if (folder.startsWith(pluginData) || folder.startsWith(pluginDirectory)) {
         return file
             + " is in "
             + folder
