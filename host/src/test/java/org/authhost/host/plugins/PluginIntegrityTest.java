@@ -261,6 +261,22 @@ class PluginIntegrityTest extends HostTestBase {
     assertTrue(gone.out.contains("integrity/tampered"), gone.out);
     assertTrue(gone.out.contains("is missing from the JAR"), gone.out);
 
+    // The manifest changed after signing: the JDK's verifier throws before any entry is read.
+    Path manifest =
+        TestSigning.rewrite(
+            whole,
+            shared.resolve("manifest.jar"),
+            (name, bytes) ->
+                name.equals("META-INF/MANIFEST.MF")
+                    ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                        .replaceFirst("\r?\n", "\r\nX-Added: 1\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : bytes,
+            List.of());
+    Run changedManifest = cli("plugins", "verify", manifest.toString(), "--config", config);
+    assertEquals(1, changedManifest.code, changedManifest.toString());
+    assertTrue(changedManifest.out.contains("integrity/tampered"), changedManifest.out);
+
     // A self-signed signer is trusted as itself, by its own certificate.
     TestSigning.Signer own = TestSigning.stranger("CN=Own Signer");
     Path ownJar = own.sign(unsigned("own"), shared.resolve("own.jar"));

@@ -186,7 +186,23 @@ public final class PluginIntegrity implements JarAdmission {
       return new SignedJarCheck(
               jar, sha256, TrustAnchors.read(config.trustStore()), Date.from(clock.instant()))
           .decide();
-    } catch (IOException e) {
+    } catch (SecurityException e) {
+      // The JDK's verification found the signature files themselves changed (the manifest no
+      // longer matches its .SF), before any entry was read.
+      return Decision.refuse(
+          "integrity/tampered",
+          jar,
+          sha256,
+          Decision.TRUST_E_BAD_DIGEST,
+          "its signature does not match its manifest (" + e.getMessage() + ")",
+          "replace the file with the one its author published. Only if you know this very file"
+              + " and why its signature fails: ./authhost plugins trust "
+              + jar);
+    } catch (IOException | RuntimeException e) {
+      // A JAR that trips the verifier must be refused, never end the scan of the others.
+      if (e instanceof RuntimeException) {
+        log.info("checking the signature of {}", jar, e);
+      }
       return Decision.refuse(
           "integrity/unreadable",
           jar,
