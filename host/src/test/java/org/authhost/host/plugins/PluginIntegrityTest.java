@@ -318,6 +318,44 @@ class PluginIntegrityTest extends HostTestBase {
   }
 
   @Test
+  void theBuildListsEveryBuiltInPluginByItsHashAndTheShippedConfigurationTrustsNoKey()
+      throws Exception {
+    Path builtins = Path.of(System.getProperty("authhost.test.builtinPlugins"));
+    List<String> lines =
+        Files.readAllLines(builtins.resolveSibling("lib").resolve(IntegrityConfig.BUILT_IN_HASHES))
+            .stream()
+            .filter(l -> !l.startsWith("#"))
+            .sorted()
+            .toList();
+    List<String> expected;
+    try (var jars = Files.list(builtins)) {
+      expected =
+          jars.filter(p -> p.toString().endsWith(".jar"))
+              .map(p -> uncheckedSha256(p) + "  " + p.getFileName())
+              .sorted()
+              .toList();
+    }
+    assertEquals(5, expected.size(), expected.toString());
+    assertEquals(expected, lines);
+    // The shipped configuration folder holds no allow-list and no trust store: the operator's own.
+    Path shipped =
+        Path.of(System.getProperty("authhost.test.sources"))
+            .resolve("../../../../config")
+            .normalize();
+    assertTrue(Files.isRegularFile(shipped.resolve("host.json")), shipped.toString());
+    assertFalse(Files.exists(shipped.resolve(IntegrityConfig.ALLOW_LIST)));
+    assertFalse(Files.exists(shipped.resolve(IntegrityConfig.TRUST_STORE)));
+  }
+
+  private static String uncheckedSha256(Path file) {
+    try {
+      return sha256(file);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void anUnknownModeIsAConfigProblemWithItsPlaceAndTheChoices() throws Exception {
     Path config = TestHosts.configFolder(root, "\"integrity\": \"sha-256\"");
     ConfigException e =
