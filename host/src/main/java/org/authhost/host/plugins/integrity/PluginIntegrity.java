@@ -53,37 +53,42 @@ public final class PluginIntegrity implements JarAdmission {
 
   @Inject
   PluginIntegrity(HostConfig config, HostEvents events, Clock clock) {
-    this.config = config.plugins().integrity();
-    this.pluginDirectory = config.plugins().directory();
-    // The only folders a plug-in is given (see HostServerContext): its data folder's parent.
-    this.pluginData = config.dataDirectory().resolve("plugin-data");
+    this(
+        config.plugins().integrity(),
+        config.plugins().directory(),
+        // The only folders a plug-in is given (see HostServerContext): its data folder's parent.
+        config.dataDirectory().resolve("plugin-data"),
+        events,
+        clock);
+  }
+
+  private PluginIntegrity(
+      IntegrityConfig config,
+      Path pluginDirectory,
+      Path pluginData,
+      HostEvents events,
+      Clock clock) {
+    this.config = config;
+    this.pluginDirectory = pluginDirectory;
+    this.pluginData = pluginData;
     this.events = events;
     this.clock = clock;
   }
 
   /** For the command line: decides as a host with this configuration would, and tells no one. */
   public static PluginIntegrity forCommandLine(HostConfig config) {
-    return new PluginIntegrity(config, null, Clock.systemUTC());
+    return forCommandLine(config, config.plugins().integrity().mode());
   }
 
   /** As {@link #forCommandLine(HostConfig)}, deciding in {@code mode} instead of the file's. */
   public static PluginIntegrity forCommandLine(HostConfig config, IntegrityConfig.Mode mode) {
-    IntegrityConfig integrity = config.plugins().integrity();
-    PluginIntegrity decider = new PluginIntegrity(config, null, Clock.systemUTC());
-    return mode == integrity.mode()
-        ? decider
-        : new PluginIntegrity(
-            new IntegrityConfig(
-                mode, integrity.allowList(), integrity.trustStore(), integrity.builtInHashes()),
-            decider);
-  }
-
-  private PluginIntegrity(IntegrityConfig config, PluginIntegrity like) {
-    this.config = config;
-    this.pluginDirectory = like.pluginDirectory;
-    this.pluginData = like.pluginData;
-    this.events = null;
-    this.clock = like.clock;
+    IntegrityConfig file = config.plugins().integrity();
+    return new PluginIntegrity(
+        new IntegrityConfig(mode, file.allowList(), file.trustStore(), file.builtInHashes()),
+        config.plugins().directory(),
+        config.dataDirectory().resolve("plugin-data"),
+        null,
+        Clock.systemUTC());
   }
 
   /** The mode it decides in. */
