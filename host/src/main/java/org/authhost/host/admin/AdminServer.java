@@ -32,6 +32,7 @@ import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.plugins.integrity.PluginIntegrity;
 import org.authhost.host.tokens.AccountDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,7 @@ public final class AdminServer extends LifeCycle {
   private final TroubleshootingList troubleshooting;
   private final LogonThrottle throttle;
   private final AccountDirectory accounts;
+  private final PluginIntegrity integrity;
   private final HostEvents events;
   private final ObjectMapper json = new ObjectMapper();
   private HttpServer server;
@@ -65,7 +67,9 @@ public final class AdminServer extends LifeCycle {
       TroubleshootingList troubleshooting,
       LogonThrottle throttle,
       AccountDirectory accounts,
-      HostEvents events) {
+      HostEvents events,
+      PluginIntegrity integrity) {
+    this.integrity = integrity;
     this.config = config;
     this.plugins = plugins;
     this.troubleshooting = troubleshooting;
@@ -149,7 +153,12 @@ public final class AdminServer extends LifeCycle {
       Matcher action = PLUGIN_ACTION.matcher(path);
       Matcher unlock = UNLOCK.matcher(path);
       if (path.equals("/plugins") && method.equals("GET")) {
-        send(exchange, 200, plugins.plugins().stream().map(AdminJson::plugin).toList());
+        send(
+            exchange,
+            200,
+            plugins.plugins().stream()
+                .map(v -> AdminJson.plugin(v, integrity.signerOf(v.file())))
+                .toList());
       } else if (action.matches() && method.equals("POST")) {
         String id = action.group(1);
         var view = action.group(2).equals("enable") ? plugins.enable(id) : plugins.disable(id);

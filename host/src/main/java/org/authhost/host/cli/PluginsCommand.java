@@ -3,6 +3,8 @@ package org.authhost.host.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.authhost.host.admin.AdminClient;
 import org.authhost.host.config.HostConfig;
@@ -17,12 +19,16 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "plugins",
     description =
-        "List the running host's plug-ins, enable or disable one, or check a plug-in JAR against"
-            + " the plug-in contract.",
+        "List the running host's plug-ins, enable or disable one, check a plug-in JAR against"
+            + " the plug-in contract, or trust, untrust and verify plug-in JARs"
+            + " (plugins.integrity).",
     subcommands = {
       PluginsCommand.Enable.class,
       PluginsCommand.Disable.class,
-      PluginCheckCommand.class
+      PluginCheckCommand.class,
+      PluginTrustCommands.Trust.class,
+      PluginTrustCommands.Untrust.class,
+      PluginTrustCommands.Verify.class
     })
 final class PluginsCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
@@ -47,22 +53,37 @@ final class PluginsCommand implements Callable<Integer> {
 
   /** The plug-ins as an aligned table, one row each. */
   static String table(JsonNode plugins) {
-    TextTable table =
-        new TextTable("ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT");
+    // Only where plugins.integrity admitted a JAR by its signature: otherwise always empty.
+    boolean signers = false;
+    for (JsonNode p : plugins) {
+      signers |= !p.path("signer").asText().isEmpty();
+    }
+    List<String> headings =
+        new ArrayList<>(List.of("ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT"));
+    if (signers) {
+      headings.add(4, "SIGNER");
+    }
+    TextTable table = new TextTable(headings.toArray(String[]::new));
     for (JsonNode p : plugins) {
       // Every field may come from a plug-in (its descriptor, its answers): printed escaped.
-      table.row(
-          text(p, "id"),
-          text(p, "version"),
-          p.path("statusText").asText()
-              + " (0x"
-              + Integer.toHexString(p.path("status").asInt())
-              + ")",
-          text(p, "protocol"),
-          p.path("status").asInt() % 2 == 1
-              ? p.path("errorCode").asText() + " " + p.path("errorName").asText()
-              : "",
-          text(p, "errorText"));
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  text(p, "id"),
+                  text(p, "version"),
+                  p.path("statusText").asText()
+                      + " (0x"
+                      + Integer.toHexString(p.path("status").asInt())
+                      + ")",
+                  text(p, "protocol"),
+                  p.path("status").asInt() % 2 == 1
+                      ? p.path("errorCode").asText() + " " + p.path("errorName").asText()
+                      : "",
+                  text(p, "errorText")));
+      if (signers) {
+        row.add(4, text(p, "signer"));
+      }
+      table.row(row.toArray(String[]::new));
     }
     return table.toString();
   }

@@ -19,6 +19,7 @@ import java.util.Map;
  *     holds only the declared capabilities that its {@code capabilities} setting lists (none if it
  *     has no such setting); false (the default), one without the setting holds what it declares. A
  *     listed setting always limits what it holds.
+ * @param integrity {@code plugins.integrity}: which JARs the host agrees to load
  */
 public record PluginsConfig(
     Path directory,
@@ -27,7 +28,8 @@ public record PluginsConfig(
     List<String> order,
     Map<String, PluginSettings> settings,
     BulkheadSettings bulkhead,
-    boolean requireGrants) {
+    boolean requireGrants,
+    IntegrityConfig integrity) {
 
   public PluginsConfig {
     order = List.copyOf(order);
@@ -49,6 +51,26 @@ public record PluginsConfig(
         settings,
         BulkheadSettings.DEFAULT,
         false);
+  }
+
+  /** With integrity checks off. */
+  public PluginsConfig(
+      Path directory,
+      long callTimeoutMillis,
+      long callbackTimeoutMillis,
+      List<String> order,
+      Map<String, PluginSettings> settings,
+      BulkheadSettings bulkhead,
+      boolean requireGrants) {
+    this(
+        directory,
+        callTimeoutMillis,
+        callbackTimeoutMillis,
+        order,
+        settings,
+        bulkhead,
+        requireGrants,
+        IntegrityConfig.OFF);
   }
 
   /** One plug-in's bulkhead: the default, with the plug-in's own values where it sets them. */

@@ -1,6 +1,7 @@
 package org.authhost.host.config;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,14 @@ final class PluginsSection {
                     defaults.maxLeakedThreads()));
     boolean requireGrants = plugins.bool("requireGrants", false);
     return new PluginsConfig(
-        directory, callTimeout, callbackTimeout, order, settings(plugins), bulkhead, requireGrants);
+        directory,
+        callTimeout,
+        callbackTimeout,
+        order,
+        settings(plugins),
+        bulkhead,
+        requireGrants,
+        integrity(plugins));
   }
 
   /**
@@ -91,6 +99,23 @@ final class PluginsSection {
       }
     }
     return List.copyOf(firstPath.keySet());
+  }
+
+  private static IntegrityConfig integrity(ConfigSection plugins) {
+    String mode =
+        plugins.choice(
+            "integrity",
+            Arrays.stream(IntegrityConfig.Mode.values()).map(IntegrityConfig.Mode::text).toList(),
+            IntegrityConfig.Mode.OFF.text());
+    return new IntegrityConfig(
+        Arrays.stream(IntegrityConfig.Mode.values())
+            .filter(m -> m.text().equals(mode))
+            .findFirst()
+            .orElse(IntegrityConfig.Mode.OFF),
+        plugins.builtInPath("${" + Placeholders.CONFIG_DIR + "}/" + IntegrityConfig.ALLOW_LIST),
+        plugins.builtInPath("${" + Placeholders.CONFIG_DIR + "}/" + IntegrityConfig.TRUST_STORE),
+        plugins.builtInPath(
+            "${" + Placeholders.AUTHHOST_HOME + "}/lib/" + IntegrityConfig.BUILT_IN_HASHES));
   }
 
   private static Map<String, PluginSettings> settings(ConfigSection plugins) {

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.authhost.api.HResult;
+import org.authhost.host.plugins.integrity.JarAdmission;
 
 /**
  * Finds plug-in JARs in the plug-in folder and reads their descriptors. Every file is judged on its
@@ -22,7 +24,8 @@ final class PluginDiscovery {
 
   private PluginDiscovery() {}
 
-  static Scan scan(Path directory) {
+  /** Reads nothing more of a JAR that {@code admission} refuses. */
+  static Scan scan(Path directory, JarAdmission admission) {
     List<PluginProblem> problems = new ArrayList<>();
     if (!Files.isDirectory(directory)) {
       problems.add(
@@ -52,6 +55,11 @@ final class PluginDiscovery {
     jars.sort(null);
     Map<String, List<PluginDescriptor>> byId = new LinkedHashMap<>();
     for (Path jar : jars) {
+      Optional<PluginProblem> refused = admission.refusal(jar);
+      if (refused.isPresent()) {
+        problems.add(refused.get());
+        continue;
+      }
       DescriptorReader.Result result = DescriptorReader.read(jar);
       problems.addAll(result.problems());
       if (result.descriptor() != null) {

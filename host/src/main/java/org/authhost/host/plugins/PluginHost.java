@@ -34,6 +34,7 @@ import org.authhost.host.containment.Containment;
 import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.plugins.integrity.PluginIntegrity;
 import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 import org.slf4j.Logger;
@@ -66,6 +67,7 @@ public final class PluginHost extends LifeCycle {
   private final TokenTable tokens;
   private final Scheduler scheduler;
   private final ContainmentSetup containmentSetup;
+  private final PluginIntegrity integrity;
 
   /** Replaced whole at start and stop, so readers on the request path never take a lock. */
   private volatile Map<String, HostedPlugin> plugins = Map.of();
@@ -87,8 +89,10 @@ public final class PluginHost extends LifeCycle {
       HostEvents events,
       TokenTable tokens,
       Scheduler scheduler,
-      ContainmentSetup containmentSetup) {
+      ContainmentSetup containmentSetup,
+      PluginIntegrity integrity) {
     this.containmentSetup = containmentSetup;
+    this.integrity = integrity;
     this.config = config;
     this.guard = guard;
     this.failures = failures;
@@ -141,7 +145,7 @@ public final class PluginHost extends LifeCycle {
   private void loadAll() {
     failures.disableWith(this::disableAfterFailure);
     Path directory = config.plugins().directory();
-    PluginDiscovery.Scan scan = PluginDiscovery.scan(directory);
+    PluginDiscovery.Scan scan = PluginDiscovery.scan(directory, integrity);
     scan.problems().forEach(this::refuse);
     Set<String> found = new LinkedHashSet<>();
     scan.descriptors().forEach(d -> found.add(d.id()));

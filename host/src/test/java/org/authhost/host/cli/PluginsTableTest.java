@@ -2,6 +2,7 @@ package org.authhost.host.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -66,5 +67,29 @@ class PluginsTableTest {
   @Test
   void aRowMustHaveACellPerColumn() {
     assertThrows(IllegalArgumentException.class, () -> new TextTable("A", "B").row("only one"));
+  }
+
+  @Test
+  void aSignerColumnAppearsOnlyWhenAJarWasAdmittedByItsSignature() throws Exception {
+    String unsigned =
+        """
+        [ { "id": "p", "version": "1", "status": 6, "statusText": "LOADED|ENABLED",
+            "protocol": "Basic", "errorText": "", "signer": "" } ]
+        """;
+    assertEquals(
+        -1,
+        PluginsCommand.table(new ObjectMapper().readTree(unsigned)).indexOf("SIGNER"),
+        "no column that is always empty");
+    String signed =
+        """
+        [ { "id": "p", "version": "1", "status": 6, "statusText": "LOADED|ENABLED",
+            "protocol": "Basic", "errorText": "", "signer": "CN=Author" },
+          { "id": "q", "version": "1", "status": 6, "statusText": "LOADED|ENABLED",
+            "protocol": "Basic", "errorText": "", "signer": "" } ]
+        """;
+    String[] lines = PluginsCommand.table(new ObjectMapper().readTree(signed)).split("\n");
+    int column = lines[0].indexOf("SIGNER");
+    assertTrue(column > lines[0].indexOf("PROTOCOL"), lines[0]);
+    assertEquals("CN=Author", lines[1].substring(column, column + "CN=Author".length()));
   }
 }

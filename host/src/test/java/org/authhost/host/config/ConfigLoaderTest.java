@@ -70,6 +70,13 @@ class ConfigLoaderTest {
     assertEquals(60, eventLog.auditSummarySeconds());
 
     assertEquals(new AdminConfig(0), config.admin());
+    assertEquals(
+        new IntegrityConfig(
+            IntegrityConfig.Mode.OFF,
+            root.resolve("plugins.lock"),
+            root.resolve("plugins-trust.p12"),
+            dir.resolve("home/lib/builtin-plugins.sha256").toAbsolutePath().normalize()),
+        config.plugins().integrity());
   }
 
   @Test
@@ -85,6 +92,7 @@ class ConfigLoaderTest {
                 "callTimeoutMillis": 2500,
                 "callbackTimeoutMillis": 600000,
                 "order": ["ntlm", "digest.v2", "anonymous"],
+                "integrity": "signed",
                 "settings": {
                   "anonymous": { "enabled": false, "properties": { "account": "Guest" } },
                   "digest.v2": { "properties": { "realm": "Media", "port": "8080" } },
@@ -119,7 +127,16 @@ class ConfigLoaderTest {
                 Map.of(
                     "anonymous", new PluginSettings(false, Map.of("account", "Guest")),
                     "digest.v2", new PluginSettings(true, Map.of("realm", "Media", "port", "8080")),
-                    "ntlm", new PluginSettings(true, Map.of()))),
+                    "ntlm", new PluginSettings(true, Map.of())),
+                BulkheadSettings.DEFAULT,
+                false,
+                // The trust files sit in the configuration folder whatever the file says; the
+                // built-in list in the installation's lib/.
+                new IntegrityConfig(
+                    IntegrityConfig.Mode.SIGNED,
+                    root.resolve("plugins.lock"),
+                    root.resolve("plugins-trust.p12"),
+                    Path.of("").toAbsolutePath().resolve("lib/builtin-plugins.sha256"))),
             new EventLogConfig(root.resolve("events"), 1048576, 1048576, 0, true, 100000, true, 0),
             new AdminConfig(65535),
             config.http(),
@@ -307,7 +324,7 @@ class ConfigLoaderTest {
             """);
     assertEquals(
         "host.json:4:5: [config/unknown-key] unknown key \"foo\" in \"plugins\"; expected one of:"
-            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings",
+            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, integrity",
         e.getMessage());
   }
 
@@ -360,7 +377,7 @@ class ConfigLoaderTest {
         List.of(
             "serverName: expected a non-blank name of at most 63 characters, found 42",
             "plugins: expected an object with the keys directory, callTimeoutMillis,"
-                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, found an array",
+                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, integrity, found an array",
             "eventLog.fsync: expected true or false, found \"yes\"",
             "eventLog.retentionDays: expected a whole number of days (0 keeps events until"
                 + " maxBytes is reached) >= 0, found 1.5",

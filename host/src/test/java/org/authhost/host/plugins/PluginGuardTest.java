@@ -206,7 +206,8 @@ class PluginGuardTest extends HostTestBase {
     PluginGuard guard = new PluginGuard(new PluginFailures(null), config, clock);
     // No event log: reporting the missing plug-in folder, after the guard started, throws.
     PluginHost plugins =
-        new PluginHost(config, guard, new PluginFailures(null), null, null, null, null, null, null);
+        new PluginHost(
+            config, guard, new PluginFailures(null), null, null, null, null, null, null, null);
 
     assertThrows(NullPointerException.class, plugins::start);
 
