@@ -53,6 +53,9 @@ import org.authhost.host.tokens.TokenTable;
  *   <tr><td>DENIED said to be benign ({@code OnAuthenticateRefused}, or {@code S_FALSE}; API 1.3:
  *       malformed, a replay, a stale nonce)</td><td>401
  *       with fresh challenges; a refusal (audit INFORMATION); counts towards nothing</td></tr>
+ *   <tr><td>DENIED said to be final ({@code OnAuthenticateForbidden}, API 1.4: an expired or
+ *       wrongly signed URL)</td><td>403 without a challenge; a refusal (audit WARNING) with the
+ *       plug-in's reason; counts towards nothing</td></tr>
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
@@ -74,6 +77,7 @@ final class AuthenticationDriver {
   private final Audit audit;
   private final Clock clock;
   private final AccountDirectory accounts;
+  private final UrlCredentials urlCredentials;
 
   @Inject
   AuthenticationDriver(
@@ -82,13 +86,15 @@ final class AuthenticationDriver {
       LogonThrottle throttle,
       Audit audit,
       Clock clock,
-      AccountDirectory accounts) {
+      AccountDirectory accounts,
+      UrlCredentials urlCredentials) {
     this.plugins = plugins;
     this.tokens = tokens;
     this.throttle = throttle;
     this.audit = audit;
     this.clock = clock;
     this.accounts = accounts;
+    this.urlCredentials = urlCredentials;
   }
 
   /**
@@ -229,6 +235,14 @@ final class AuthenticationDriver {
     boolean onlyAnonymous =
         offered.stream()
             .allMatch(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS));
+    if (a.authorization() == null && !onlyAnonymous) {
+      // A credential in the URL (API 1.4) goes to its plug-in as its scheme's header would.
+      Optional<UrlCredentials.Found> inUrl =
+          urlCredentials.find(offered, a.command().requestTarget());
+      if (inUrl.isPresent()) {
+        return attempt(a, inUrl.get().plugin(), inUrl.get().blob(), offered, a.command());
+      }
+    }
     // Credentials for a point that asks for none are not the client's mistake: they are ignored.
     if (a.authorization() == null || onlyAnonymous) {
       AuthenticationOutcome already = a.connection().authenticated();
@@ -390,6 +404,9 @@ final class AuthenticationDriver {
       }
       case DENIED -> {
         end(a, plugin, session, bound);
+        if (outcome.isForbidden()) {
+          return done(forbiddenByPlugin(plugin, outcome.forbidden()));
+        }
         String ownId =
             outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id();
         if (outcome.benign()) {
@@ -468,6 +485,21 @@ final class AuthenticationDriver {
                 "authentication is unavailable: the " + plugin.protocol() + " plug-in failed"));
       }
     }
+  }
+
+  /**
+   * A refusal no credential will mend (API 1.4, {@code OnAuthenticateForbidden}: a signed URL that
+   * expired, was signed for another path or address, or whose signature is wrong): 403 without a
+   * challenge, since a new {@code Authorization} cannot help. Audited as a refusal with the
+   * plug-in's reason, not as a failed logon, and counted towards no lockout: the proof is a
+   * signature nobody guesses, and counting it would let anyone who shares a link's address lock
+   * that address out by replaying an expired link.
+   */
+  private static Refusal forbiddenByPlugin(PluginView plugin, String reason) {
+    return Refusal.forbidden()
+        .audited(
+            HResult.E_ACCESSDENIED,
+            "the " + plugin.id() + " plug-in refused the request without a challenge: " + reason);
   }
 
   /**

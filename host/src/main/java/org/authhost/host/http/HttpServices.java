@@ -27,6 +27,7 @@ final class HttpServices {
   private final FileCache files;
   private final HttpAnswers answers;
   private final IntegrationsConfig integrations;
+  private final UrlCredentials urlCredentials;
   private volatile OriginProxy proxy;
 
   @Inject
@@ -36,7 +37,8 @@ final class HttpServices {
       AuthenticationDriver driver,
       Audit audit,
       HostClock clock,
-      Scheduler scheduler) {
+      Scheduler scheduler,
+      UrlCredentials urlCredentials) {
     this.limits = config.http();
     this.points = points;
     this.serverIpRules = IpRules.of(config.security().ipAllow(), config.security().ipDeny());
@@ -48,6 +50,12 @@ final class HttpServices {
     this.files = new FileCache(clock);
     this.answers = new HttpAnswers(audit);
     this.integrations = config.integrations();
+    this.urlCredentials = urlCredentials;
+  }
+
+  /** The query parameters that carry plug-ins' credentials, kept from the origin. */
+  UrlCredentials urlCredentials() {
+    return urlCredentials;
   }
 
   /** The streaming servers' endpoints. */
