@@ -703,6 +703,8 @@ final class AuthenticationDriver {
     List<CompletableFuture<List<String>>> challenges = new ArrayList<>();
     // A plug-in whose bulkhead was full, if any: no challenge at all then means "busy".
     AtomicReference<PluginView> busy = new AtomicReference<>();
+    // A plug-in that refuses without a challenge (API 1.4), if any: with no challenge, a 403.
+    AtomicReference<Refusal> forbidden = new AtomicReference<>();
     for (PluginView p : offered) {
       if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
         continue;
@@ -721,6 +723,9 @@ final class AuthenticationDriver {
                     if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
                       busy.compareAndSet(null, p);
                     }
+                    if (outcome.isForbidden()) {
+                      forbidden.compareAndSet(null, forbiddenByPlugin(p, outcome.forbidden()));
+                    }
                     return outcome.result() == AuthenticationResult.CONTINUE
                         ? challengeHeaders(p, outcome.challenge())
                         : List.<String>of();
@@ -732,6 +737,11 @@ final class AuthenticationDriver {
               List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
               if (headers.isEmpty() && busy.get() != null) {
                 return busy(busy.get());
+              }
+              if (headers.isEmpty() && forbidden.get() != null) {
+                // Only plug-ins whose proof travels in the URL (a signed URL): nothing to log on
+                // with, so no challenge; the request lacks the proof they need.
+                return forbidden.get();
               }
               if (headers.isEmpty()) {
                 return Refusal.unavailable("authentication is unavailable")
