@@ -37,7 +37,8 @@ final class UrlCredentials {
    *
    * @param plugin the first offered plug-in (in offer order) that names a parameter the URL has
    * @param blob its response blob: its parameters as the URL has them ({@code name=value} joined by
-   *     {@code &}, in URL order, still percent-encoded)
+   *     {@code &}, in URL order; each name as the plug-in declared it, each value still
+   *     percent-encoded)
    */
   record Found(PluginView plugin, String blob) {}
 
@@ -57,11 +58,14 @@ final class UrlCredentials {
       }
       StringBuilder blob = new StringBuilder();
       for (String pair : query.split("&", -1)) {
-        if (names.contains(name(pair))) {
+        String name = name(pair);
+        if (names.contains(name)) {
           if (blob.length() > 0) {
             blob.append('&');
           }
-          blob.append(pair);
+          // The name as the plug-in declared it, the value as the client sent it.
+          int eq = pair.indexOf('=');
+          blob.append(name).append(eq < 0 ? "" : pair.substring(eq));
         }
       }
       if (blob.length() > 0) {
