@@ -327,7 +327,8 @@ class ConfigLoaderTest {
         3,
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"enable\" in \"plugins.settings.anonymous\"; expected one of: enabled,"
-            + " properties, workers, queue, maxLeakedThreads, capabilities (did you mean \"enabled\"?)");
+            + " properties, workers, queue, maxLeakedThreads, capabilities, urlCredentials (did you"
+            + " mean \"enabled\"?)");
   }
 
   // ---- Wrong types and values ----------------------------------------------------------------
