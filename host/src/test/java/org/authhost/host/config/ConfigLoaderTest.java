@@ -547,6 +547,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void urlCredentialParametersAreCheckedWithFileLineAndColumn() throws Exception {
+    ConfigException e =
+        failure(
+            """
+            {"plugins": { "settings": {
+              "bearer": { "urlCredentials": ["access_token", "a b", "access_token"] }
+            }}}
+            """);
+    List<String> rendered = e.problems().stream().map(ConfigProblem::render).toList();
+    assertEquals(2, rendered.size(), rendered.toString());
+    assertTrue(
+        rendered
+            .get(0)
+            .startsWith(
+                "host.json:2:53: [config/bad-value]"
+                    + " plugins.settings.bearer.urlCredentials[1]: expected a query parameter name"),
+        rendered.toString());
+    assertTrue(
+        rendered.get(1).contains("duplicate parameter \"access_token\""), rendered.toString());
+  }
+
+  @Test
   void capabilityGrantsAreCheckedWithFileLineAndColumn() {
     ConfigException e =
         failure(

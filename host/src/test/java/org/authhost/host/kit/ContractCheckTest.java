@@ -198,6 +198,22 @@ class ContractCheckTest {
   }
 
   @Test
+  void aForbiddenRefusalWhoseReasonRepeatsTheClientsTokenBreaksTheMalformedInputRule()
+      throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            PluginJar.of("forbidding", "org.authhost.testplugins.forbidding.EchoingPlugin")
+                .with("api-version", "1.4")
+                .writeTo(dir, "echoing.jar"),
+            QUICK);
+
+    assertBroken(
+        report,
+        Rule.MALFORMED_INPUT,
+        "refused with OnAuthenticateForbidden whose reason repeats what the client sent");
+  }
+
+  @Test
   void aMissingCallbackBreaksTheCallbackRule() throws Exception {
     ContractReport report =
         ContractCheck.run(
