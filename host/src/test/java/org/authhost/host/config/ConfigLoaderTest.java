@@ -561,7 +561,7 @@ class ConfigLoaderTest {
         rendered
             .get(0)
             .startsWith(
-                "host.json:2:53: [config/bad-value]"
+                "host.json:2:50: [config/bad-value]"
                     + " plugins.settings.bearer.urlCredentials[1]: expected a query parameter name"),
         rendered.toString());
     assertTrue(
