@@ -31,6 +31,7 @@ ALL_TARGETS=(
   "plugins/ntlm|NtlmPluginFuzzTest#legs"
   "plugins/negotiate|NegotiateFuzzTest#tokens"
   "plugins/negotiate|NegotiateFuzzTest#messages"
+  "plugins/signed-url|SignedUrlFuzzTest#blobs"
   "host|HttpFrontFuzzTest#requests"
   "host|HttpFrontFuzzTest#streamServerRequests"
   "host|ConfigFuzzTest#hostJson"

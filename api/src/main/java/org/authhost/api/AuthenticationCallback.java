@@ -9,8 +9,9 @@ package org.authhost.api;
  * second call; a call that never comes ends the exchange with {@code ERROR} once the host's time
  * limit has passed.
  *
- * <p>"Exactly once" counts both methods: an {@code Authenticate} ends with either one call of
- * {@link #onAuthenticateComplete} or one call of {@link #onAuthenticateRefused}, never both.
+ * <p>"Exactly once" counts every method: an {@code Authenticate} ends with one call of {@link
+ * #onAuthenticateComplete}, {@link #onAuthenticateRefused} or {@link #onAuthenticateForbidden},
+ * never two.
  */
 public interface AuthenticationCallback {
 
@@ -55,5 +56,34 @@ public interface AuthenticationCallback {
    */
   default HResult onAuthenticateRefused(byte[] challengeBlob, Object context) {
     return onAuthenticateComplete(AuthenticationResult.DENIED, challengeBlob, context);
+  }
+
+  /**
+   * A refusal that no credential will mend: the request carries its whole proof (a signed URL, a
+   * token in the URL) and the proof is final, but refused (expired, a bad signature, another path,
+   * another client address). The host answers {@code 403 Forbidden} without any challenge (a new
+   * {@code Authorization} cannot help; the client needs a new URL), audits a refusal (WARNING) with
+   * {@code reason} and counts it towards no lockout: the proof is a signature, not a guess at a
+   * password.
+   *
+   * <p>WMS counterpart: none for an authentication plug-in (it could only say {@code DENIED}, which
+   * asks the client to log on again); the answer is what an authorization plug-in's {@code
+   * E_ACCESSDENIED} gives ({@code IWMSEventAuthorizationCallback::OnAuthorizeEvent}). SSPI has no
+   * status for it either: {@code AcceptSecurityContext}'s refusals all invite another token.
+   *
+   * <p>Counts as the one callback of the {@code Authenticate} call. The host honours it only from a
+   * plug-in whose descriptor declares {@code api-version=1.4} or later; from an older one it is a
+   * plain {@code DENIED}. The default, for a callback implemented by anything but a 1.4 host,
+   * reports a plain {@code DENIED}.
+   *
+   * @param reason for the audit: why, in a few words a human reads ({@code "expired at
+   *     2026-12-05T04:00:00Z"}); never the signature, token or secret itself. The host cuts it to
+   *     200 characters and removes control characters
+   * @param context the value received in {@code authenticate}, passed back unchanged
+   * @return {@link HResult#S_OK}, or {@link HResult#E_UNEXPECTED} for a call the host ignored
+   * @since API 1.4
+   */
+  default HResult onAuthenticateForbidden(String reason, Object context) {
+    return onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
   }
 }

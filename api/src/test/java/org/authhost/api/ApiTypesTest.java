@@ -280,4 +280,22 @@ class ApiTypesTest {
             "again".getBytes(java.nio.charset.StandardCharsets.US_ASCII), this));
     assertEquals(List.of(AuthenticationResult.DENIED), heard);
   }
+
+  // --- AuthenticationCallback.onAuthenticateForbidden (API 1.4) ---
+
+  @Test
+  void aCallbackThatPredatesTheForbiddenRefusalHearsAPlainDeniedWithoutABlob() {
+    List<AuthenticationResult> heard = new ArrayList<>();
+    List<byte[]> blobs = new ArrayList<>();
+    AuthenticationCallback old =
+        (result, blob, context) -> {
+          heard.add(result);
+          blobs.add(blob);
+          return HResult.S_OK;
+        };
+    assertEquals(HResult.S_OK, old.onAuthenticateForbidden("expired", this));
+    assertEquals(List.of(AuthenticationResult.DENIED), heard);
+    assertEquals(null, blobs.get(0), "no challenge: the reason is never sent to the client");
+    assertEquals("1.4", AuthHostApi.VERSION);
+  }
 }

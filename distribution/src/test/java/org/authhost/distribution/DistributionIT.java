@@ -74,6 +74,7 @@ class DistributionIT {
             "lib/authhost-host-agent.jar",
             "plugins/authhost-plugin-anonymous.jar",
             "plugins/authhost-plugin-negotiate.jar",
+            "plugins/authhost-plugin-signed-url.jar",
             "sdk/authhost-api.jar")) {
       assertTrue(Files.isRegularFile(dist.resolve(file)), file);
     }
@@ -184,6 +185,10 @@ class DistributionIT {
     }
     assertTrue(
         plugins.out().stream().anyMatch(l -> l.startsWith("negotiate") && l.contains("LOADED (")),
+        plugins.toString());
+    // Shipped, and off until the operator enables it (it needs an account and keys).
+    assertTrue(
+        plugins.out().stream().anyMatch(l -> l.startsWith("signed-url") && l.contains("LOADED (")),
         plugins.toString());
 
     host.destroy();

@@ -28,10 +28,12 @@ public final class Audit {
 
   private final HostEvents events;
   private final AuditFloods floods;
+  private final UrlCredentials urlCredentials;
 
   @Inject
-  public Audit(HostEvents events, Clock clock, HostConfig config) {
+  public Audit(HostEvents events, Clock clock, HostConfig config, UrlCredentials urlCredentials) {
     this.events = events;
+    this.urlCredentials = urlCredentials;
     this.floods =
         new AuditFloods(
             events::audit,
@@ -101,7 +103,7 @@ public final class Audit {
         succeeded(r, account, plugin, protocol));
   }
 
-  private static String succeeded(Request r, String account, String plugin, String protocol) {
+  private String succeeded(Request r, String account, String plugin, String protocol) {
     return "logon succeeded: "
         + describe(r)
         + " account="
@@ -204,7 +206,8 @@ public final class Audit {
             + describe(r));
   }
 
-  private static String describe(Request r) {
+  /** The request as every record names it: never with a credential its URL carried. */
+  private String describe(Request r) {
     return "client="
         + r.clientAddress()
         + " point="
@@ -212,7 +215,7 @@ public final class Audit {
         + " request=\""
         + r.method()
         + " "
-        + escaped(r.target())
+        + escaped(urlCredentials.withoutCredentials(r.target()))
         + "\""
         + (r.via() == null ? "" : " via=" + r.via());
   }

@@ -52,6 +52,9 @@ import org.authhost.host.tokens.TokenTable;
  *   <tr><td>DENIED said to be benign ({@code OnAuthenticateRefused}, or {@code S_FALSE}; API 1.3:
  *       malformed, a replay, a stale nonce)</td><td>401
  *       with fresh challenges; a refusal (audit INFORMATION); counts towards nothing</td></tr>
+ *   <tr><td>DENIED said to be final ({@code OnAuthenticateForbidden}, API 1.4: an expired or
+ *       wrongly signed URL)</td><td>403 without a challenge; a refusal (audit WARNING) with the
+ *       plug-in's reason; counts towards nothing</td></tr>
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
@@ -73,6 +76,7 @@ public final class AuthenticationDriver {
   private final Audit audit;
   private final Clock clock;
   private final AccountDirectory accounts;
+  private final UrlCredentials urlCredentials;
 
   @Inject
   public AuthenticationDriver(
@@ -81,13 +85,15 @@ public final class AuthenticationDriver {
       LogonThrottle throttle,
       Audit audit,
       Clock clock,
-      AccountDirectory accounts) {
+      AccountDirectory accounts,
+      UrlCredentials urlCredentials) {
     this.plugins = plugins;
     this.tokens = tokens;
     this.throttle = throttle;
     this.audit = audit;
     this.clock = clock;
     this.accounts = accounts;
+    this.urlCredentials = urlCredentials;
   }
 
   /**
@@ -189,6 +195,14 @@ public final class AuthenticationDriver {
     boolean onlyAnonymous =
         offered.stream()
             .allMatch(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS));
+    if (a.authorization() == null && !onlyAnonymous) {
+      // A credential in the URL (API 1.4) goes to its plug-in as its scheme's header would.
+      Optional<UrlCredentials.Found> inUrl =
+          urlCredentials.find(offered, a.command().requestTarget());
+      if (inUrl.isPresent()) {
+        return attempt(a, inUrl.get().plugin(), inUrl.get().blob(), offered, a.command());
+      }
+    }
     // Credentials for a point that asks for none are not the client's mistake: they are ignored.
     if (a.authorization() == null || onlyAnonymous) {
       AuthenticationOutcome already = a.connection().authenticated();
@@ -350,6 +364,9 @@ public final class AuthenticationDriver {
       }
       case DENIED -> {
         end(a, plugin, session, bound);
+        if (outcome.isForbidden()) {
+          return done(forbiddenByPlugin(plugin, outcome.forbidden()));
+        }
         String ownId =
             outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id();
         if (outcome.benign()) {
@@ -428,6 +445,21 @@ public final class AuthenticationDriver {
                 "authentication is unavailable: the " + plugin.protocol() + " plug-in failed"));
       }
     }
+  }
+
+  /**
+   * A refusal no credential will mend (API 1.4, {@code OnAuthenticateForbidden}: a signed URL that
+   * expired, was signed for another path or address, or whose signature is wrong): 403 without a
+   * challenge, since a new {@code Authorization} cannot help. Audited as a refusal with the
+   * plug-in's reason, not as a failed logon, and counted towards no lockout: the proof is a
+   * signature nobody guesses, and counting it would let anyone who shares a link's address lock
+   * that address out by replaying an expired link.
+   */
+  private static Refusal forbiddenByPlugin(PluginView plugin, String reason) {
+    return Refusal.forbidden()
+        .audited(
+            HResult.E_ACCESSDENIED,
+            "the " + plugin.id() + " plug-in refused the request without a challenge: " + reason);
   }
 
   /**
@@ -631,6 +663,8 @@ public final class AuthenticationDriver {
     List<CompletableFuture<List<String>>> challenges = new ArrayList<>();
     // A plug-in whose bulkhead was full, if any: no challenge at all then means "busy".
     AtomicReference<PluginView> busy = new AtomicReference<>();
+    // A plug-in that refuses without a challenge (API 1.4), if any: with no challenge, a 403.
+    AtomicReference<Refusal> forbidden = new AtomicReference<>();
     for (PluginView p : offered) {
       if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
         continue;
@@ -649,6 +683,9 @@ public final class AuthenticationDriver {
                     if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
                       busy.compareAndSet(null, p);
                     }
+                    if (outcome.isForbidden()) {
+                      forbidden.compareAndSet(null, forbiddenByPlugin(p, outcome.forbidden()));
+                    }
                     return outcome.result() == AuthenticationResult.CONTINUE
                         ? challengeHeaders(p, outcome.challenge())
                         : List.<String>of();
@@ -660,6 +697,11 @@ public final class AuthenticationDriver {
               List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
               if (headers.isEmpty() && busy.get() != null) {
                 return busy(busy.get());
+              }
+              if (headers.isEmpty() && forbidden.get() != null) {
+                // Only plug-ins whose proof travels in the URL (a signed URL): nothing to log on
+                // with, so no challenge; the request lacks the proof they need.
+                return forbidden.get();
               }
               if (headers.isEmpty()) {
                 return Refusal.unavailable("authentication is unavailable")

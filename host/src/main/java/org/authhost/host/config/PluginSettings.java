@@ -3,6 +3,7 @@ package org.authhost.host.config;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.authhost.api.Capability;
@@ -18,6 +19,9 @@ import org.authhost.api.Capability;
  *     plugins.maxLeakedThreads}
  * @param capabilities the capabilities the operator grants it ({@code capabilities}), or null when
  *     the file lists none for it (see {@link PluginsConfig#requireGrants()})
+ * @param urlCredentials the query parameters that carry its credential in a request URL ({@code
+ *     urlCredentials}, API 1.4), replacing what its descriptor declares; an empty list turns the
+ *     URL route off; null when the file says nothing (the descriptor's list holds)
  */
 public record PluginSettings(
     boolean enabled,
@@ -25,7 +29,8 @@ public record PluginSettings(
     Integer workers,
     Integer queue,
     Integer maxLeakedThreads,
-    Set<Capability> capabilities) {
+    Set<Capability> capabilities,
+    List<String> urlCredentials) {
   /** Enabled, no properties, the default bulkhead, no grants listed. */
   public static final PluginSettings DEFAULT = new PluginSettings(true, Map.of());
 
@@ -34,7 +39,19 @@ public record PluginSettings(
     this(enabled, properties, null, null, null, null);
   }
 
+  /** Saying nothing about query parameters: the descriptor's list holds. */
+  public PluginSettings(
+      boolean enabled,
+      Map<String, String> properties,
+      Integer workers,
+      Integer queue,
+      Integer maxLeakedThreads,
+      Set<Capability> capabilities) {
+    this(enabled, properties, workers, queue, maxLeakedThreads, capabilities, null);
+  }
+
   public PluginSettings {
+    urlCredentials = urlCredentials == null ? null : List.copyOf(urlCredentials);
     properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     if (capabilities != null) {
       capabilities =

@@ -1,7 +1,9 @@
 package org.authhost.host.config;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +25,40 @@ final class PluginSettingsSection {
         override(entry, "workers", 1, BulkheadSettings.MAX_WORKERS),
         override(entry, "queue", 0, BulkheadSettings.MAX_QUEUE),
         override(entry, "maxLeakedThreads", 0, BulkheadSettings.MAX_LEAKED_THREADS),
-        capabilities(entry));
+        capabilities(entry),
+        urlCredentials(entry));
+  }
+
+  /**
+   * {@code urlCredentials}: an array of query parameter names, each at most once; null if absent.
+   */
+  private static List<String> urlCredentials(ConfigSection entry) {
+    String key = "urlCredentials";
+    String expected = "an array of " + UrlCredentialParameter.EXPECTED + ", such as [\"token\"]";
+    LocatedJson.Arr array = entry.array(key, expected);
+    if (array == null) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < array.elements().size(); i++) {
+      LocatedJson element = array.elements().get(i);
+      String elementPath = JsonText.element(entry.pathOf(key), i);
+      if (!(element instanceof LocatedJson.Str name)
+          || !UrlCredentialParameter.isValid(name.value())
+          || i >= UrlCredentialParameter.MAX_PER_PLUGIN) {
+        entry.bad(element, elementPath, UrlCredentialParameter.EXPECTED);
+      } else if (names.contains(name.value())) {
+        entry.problem(
+            element.pos(),
+            elementPath
+                + ": duplicate parameter "
+                + element.describe()
+                + "; expected each name at most once");
+      } else {
+        names.add(name.value());
+      }
+    }
+    return names;
   }
 
   /** {@code capabilities}: an array of capability names, each at most once; null if absent. */

@@ -50,7 +50,9 @@ final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
 
   private void proxy(Exchange exchange, Verdict.Serve serve, URI origin, String rest) {
     ChannelHandlerContext at = exchange.ctx();
-    String query = RequestTarget.query(exchange.request().uri());
+    // Never the credentials a plug-in took from the URL: the origin has no use for them.
+    String query =
+        RequestTarget.query(services.urlCredentials().withoutCredentials(exchange.request().uri()));
     String base =
         origin.getRawPath() == null || origin.getRawPath().isEmpty() ? "/" : origin.getRawPath();
     String upstream =

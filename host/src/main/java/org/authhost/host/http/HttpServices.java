@@ -7,6 +7,7 @@ import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.access.TrustedProxies;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.UrlCredentials;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HttpConfig;
 import org.authhost.host.config.IntegrationsConfig;
@@ -29,6 +30,7 @@ final class HttpServices {
   private final FileCache files;
   private final HttpAnswers answers;
   private final IntegrationsConfig integrations;
+  private final UrlCredentials urlCredentials;
   private volatile OriginProxy proxy;
 
   @Inject
@@ -38,7 +40,8 @@ final class HttpServices {
       AuthenticationDriver driver,
       Audit audit,
       HostClock clock,
-      Scheduler scheduler) {
+      Scheduler scheduler,
+      UrlCredentials urlCredentials) {
     this.limits = config.http();
     this.points = points;
     this.serverIpRules = IpRules.of(config.security().ipAllow(), config.security().ipDeny());
@@ -50,6 +53,12 @@ final class HttpServices {
     this.files = new FileCache(clock);
     this.answers = new HttpAnswers(audit);
     this.integrations = config.integrations();
+    this.urlCredentials = urlCredentials;
+  }
+
+  /** The query parameters that carry plug-ins' credentials, kept from the origin. */
+  UrlCredentials urlCredentials() {
+    return urlCredentials;
   }
 
   /** The streaming servers' endpoints. */

@@ -63,7 +63,10 @@ final class MediaMtxCalls {
         right,
         stream,
         right == Right.WRITE ? "POST" : "GET",
-        stream.isEmpty() ? "/" : RequestTarget.encode(stream),
+        // The client's query joins the target: a credential in it (API 1.4, url-credentials)
+        // reaches its plug-in as from an HTTP client's URL.
+        StreamCalls.withQuery(
+            stream.isEmpty() ? "/" : RequestTarget.encode(stream), CallJson.text(call, "query")),
         address,
         user == null || user.isEmpty() ? null : user,
         credential,

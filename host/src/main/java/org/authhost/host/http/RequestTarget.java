@@ -40,7 +40,7 @@ public final class RequestTarget {
   }
 
   /** The raw query, or null. */
-  static String query(String target) {
+  public static String query(String target) {
     int q = target.indexOf('?');
     if (q < 0) {
       return null;

@@ -52,7 +52,9 @@ final class SrsCalls {
         right,
         stream,
         right == Right.WRITE ? "POST" : "GET",
-        RequestTarget.encode(stream),
+        StreamCalls.withQuery(
+            RequestTarget.encode(stream),
+            param == null || !param.startsWith("?") ? param : param.substring(1)),
         address,
         credentials.account(),
         credentials.password(),

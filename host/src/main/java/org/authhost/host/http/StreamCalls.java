@@ -136,6 +136,21 @@ final class StreamCalls {
     return value;
   }
 
+  /**
+   * The client's target with its query, as a plug-in reading {@code CommandContext.requestTarget()}
+   * sees an HTTP client's: {@code path?query}, or the path alone for none. A query with a space or
+   * a control character (not from a URL) is left out.
+   */
+  static String withQuery(String path, String query) {
+    if (query == null
+        || query.isEmpty()
+        || query.length() > MAX_VALUE
+        || query.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+      return path;
+    }
+    return path + "?" + query;
+  }
+
   /** A value for a message, cut and with control characters replaced. */
   static String shown(String value) {
     String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;

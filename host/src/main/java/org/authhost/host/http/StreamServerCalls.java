@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -303,8 +304,13 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
         call.stream().equals(MediaMtxCalls.ADMIN)
             ? points.all().stream().filter(p -> p.name().equals(endpoint.adminPoint())).findFirst()
             : points.match(call.stream());
-    Request audited =
-        new Request(client.address(), call.action(), call.target(), found.orElse(null), via);
+    // A payload's query (MediaMTX, SRS) is the plug-ins' to read, never the audit's: it may carry
+    // a token that no plug-in names. nginx auth_request's original URI is audited as a request's.
+    String shown =
+        endpoint.dialect() == CallerAnswers.Dialect.NGINX_AUTH_REQUEST
+            ? call.target()
+            : Objects.requireNonNullElse(RequestTarget.path(call.target()), call.target());
+    Request audited = new Request(client.address(), call.action(), shown, found.orElse(null), via);
     if (!serverRules.allows(client.inet())) {
       answer(
           exchange,

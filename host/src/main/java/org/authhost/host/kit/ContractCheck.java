@@ -1,5 +1,6 @@
 package org.authhost.host.kit;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,10 @@ import org.authhost.host.plugins.PluginView;
  */
 public final class ContractCheck {
   private static final int SHOWN = 5;
+
+  /** The shortest run of the client's blob a forbidden refusal's reason may not repeat. */
+  static final int ECHO = 24;
+
   private static final int LEGS = 8;
   private static final java.util.regex.Pattern FAILING_HRESULT =
       // Only Authenticate's: a failing EnablePlugin, say, is no answer the service rule asks for.
@@ -913,6 +918,24 @@ public final class ContractCheck {
       }
     }
 
+    /**
+     * A run of {@code ECHO} or more characters of the client's blob that a refusal's reason
+     * repeats, or null. Short runs are allowed: a parameter's name, a key's name.
+     */
+    private static String echoed(String reason, byte[] blob) {
+      if (reason == null || blob.length < ECHO || blob.length > 16 * 1024) {
+        return null;
+      }
+      String sent = new String(blob, StandardCharsets.ISO_8859_1);
+      for (int i = 0; i + ECHO <= reason.length(); i++) {
+        String run = reason.substring(i, i + ECHO);
+        if (!run.isBlank() && sent.contains(run)) {
+          return run;
+        }
+      }
+      return null;
+    }
+
     String malformed() throws Exception {
       boolean anonymous =
           AuthenticationFlags.has(
@@ -958,7 +981,21 @@ public final class ContractCheck {
               o.result() == AuthenticationResult.DENIED
                   || o.result() == AuthenticationResult.CONTINUE
                   || (o.result() == AuthenticationResult.SUCCESS && anonymous);
-          if (!fine) {
+          String echoed = o.isForbidden() ? echoed(o.forbidden(), blob.bytes()) : null;
+          if (echoed != null) {
+            wrong++;
+            if (wrong <= SHOWN) {
+              broken.add(
+                  blob.describe()
+                      + " was refused with OnAuthenticateForbidden whose reason repeats what the"
+                      + " client sent (\""
+                      + echoed
+                      + "\"); the reason goes into the audit, so it must never carry the"
+                      + " client's signature or token (seed "
+                      + options.seed()
+                      + ")");
+            }
+          } else if (!fine) {
             wrong++;
             if (wrong <= SHOWN) {
               broken.add(

@@ -21,8 +21,9 @@ public enum Rule {
           + " ms747288, ShutdownPlugin ms747294; WMS_PLUGIN_STATUS ms756156"),
   CALLBACK_ONCE(
       "KIT-CALLBACK-ONCE",
-      "OnAuthenticateComplete exactly once per Authenticate, from any thread, within the time"
-          + " limit, never twice, never after release",
+      "OnAuthenticateComplete (or OnAuthenticateRefused, API 1.3, or OnAuthenticateForbidden,"
+          + " API 1.4) exactly once per Authenticate, from any thread, within the time limit,"
+          + " never twice, never after release",
       "IWMSAuthenticationContext::Authenticate ms746178; IWMSAuthenticationCallback::"
           + "OnAuthenticateComplete ms745812 (call exactly once per Authenticate)"),
   TOKEN_OWNERSHIP(
@@ -39,7 +40,8 @@ public enum Rule {
   MALFORMED_INPUT(
       "KIT-MALFORMED-INPUT",
       "malformed and random client blobs answered with DENIED or CONTINUE, never an exception,"
-          + " a hang or ERROR",
+          + " a hang or ERROR; a refusal's reason (OnAuthenticateForbidden) never repeats what the"
+          + " client sent",
       "IWMSAuthenticationContext::Authenticate ms746178 (ResponseBlob is client data);"
           + " WMS_AUTHENTICATION_RESULT ms756023"),
   SERVICE_FAILURES(

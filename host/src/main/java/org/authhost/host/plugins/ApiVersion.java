@@ -28,6 +28,12 @@ record ApiVersion(int major, int minor) implements Comparable<ApiVersion> {
   /** The first API whose plug-ins say what the host once knew by protocol name. */
   static final ApiVersion V1_3 = new ApiVersion(1, 3);
 
+  /**
+   * The first API whose plug-ins may refuse without a challenge ({@code OnAuthenticateForbidden})
+   * and name query parameters that carry their credential ({@code url-credentials}).
+   */
+  static final ApiVersion V1_4 = new ApiVersion(1, 4);
+
   /** The API this host provides. */
   static final ApiVersion CURRENT = new ApiVersion(AuthHostApi.MAJOR, AuthHostApi.MINOR);
 

@@ -18,6 +18,8 @@ import org.authhost.api.TokenHandle;
  * @param accountName on success, {@code GetImpersonationAccountName}
  * @param token on success, the context's token handle (owned by the context; never close it)
  * @param accessToken on success, what the handle stands for
+ * @param forbidden for {@code DENIED}, the plug-in's reason when it said no credential will help
+ *     (API 1.4: {@code OnAuthenticateForbidden}); otherwise null
  */
 public record AuthenticationOutcome(
     AuthenticationResult result,
@@ -26,16 +28,18 @@ public record AuthenticationOutcome(
     String logicalUserId,
     String accountName,
     TokenHandle token,
-    AccessToken accessToken) {
+    AccessToken accessToken,
+    String forbidden) {
 
   static final byte[] NONE = new byte[0];
 
   static AuthenticationOutcome error(HResult why) {
-    return new AuthenticationOutcome(AuthenticationResult.ERROR, NONE, why, null, null, null, null);
+    return new AuthenticationOutcome(
+        AuthenticationResult.ERROR, NONE, why, null, null, null, null, null);
   }
 
   static AuthenticationOutcome of(AuthenticationResult result, byte[] challenge) {
-    return new AuthenticationOutcome(result, challenge, HResult.S_OK, null, null, null, null);
+    return new AuthenticationOutcome(result, challenge, HResult.S_OK, null, null, null, null, null);
   }
 
   static AuthenticationOutcome denied(byte[] challenge, boolean benign) {
@@ -46,7 +50,14 @@ public record AuthenticationOutcome(
         null,
         null,
         null,
+        null,
         null);
+  }
+
+  /** A refusal no credential will mend (API 1.4): {@code E_ACCESSDENIED} with the reason. */
+  static AuthenticationOutcome forbidden(String reason) {
+    return new AuthenticationOutcome(
+        AuthenticationResult.DENIED, NONE, HResult.E_ACCESSDENIED, null, null, null, null, reason);
   }
 
   /**
@@ -56,5 +67,13 @@ public record AuthenticationOutcome(
    */
   public boolean benign() {
     return result == AuthenticationResult.DENIED && HResult.S_FALSE.equals(hresult);
+  }
+
+  /**
+   * A refusal that no credential will mend (API 1.4: {@code OnAuthenticateForbidden}): answered 403
+   * without a challenge, audited with {@link #forbidden} as the reason, counted towards no lockout.
+   */
+  public boolean isForbidden() {
+    return result == AuthenticationResult.DENIED && forbidden != null;
   }
 }

@@ -218,6 +218,9 @@ public final class AuthenticationSession implements AutoCloseable {
     if (done.result() == AuthenticationResult.ERROR) {
       return AuthenticationOutcome.error(done.failure().failed() ? done.failure() : HResult.E_FAIL);
     }
+    if (done.forbidden() != null && !plugin.descriptor().apiVersion().isBefore(ApiVersion.V1_4)) {
+      return AuthenticationOutcome.forbidden(done.forbidden());
+    }
     if (done.result() == AuthenticationResult.DENIED) {
       // A benign refusal (OnAuthenticateRefused, or DENIED with S_FALSE returned) counts only from
       // API 1.3 on: what an older plug-in returned with a refusal was never a promise that the
@@ -276,7 +279,8 @@ public final class AuthenticationSession implements AutoCloseable {
         logicalId,
         accountName,
         token.get(),
-        accessToken.get());
+        accessToken.get(),
+        null);
   }
 
   private HResult checkToken(TokenHandle handle, Out<AccessToken> accessToken) {

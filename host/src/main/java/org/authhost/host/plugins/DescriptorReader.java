@@ -21,6 +21,7 @@ import org.authhost.api.AuthHostApi;
 import org.authhost.api.Capability;
 import org.authhost.api.HResult;
 import org.authhost.host.config.PluginId;
+import org.authhost.host.config.UrlCredentialParameter;
 
 /**
  * Reads and checks a plug-in JAR's descriptor, strictly: a missing key, an unknown key, a repeated
@@ -40,7 +41,8 @@ final class DescriptorReader {
           "entry-point",
           "description",
           PluginDescriptor.NON_BLOCKING,
-          PluginDescriptor.CAPABILITIES);
+          PluginDescriptor.CAPABILITIES,
+          PluginDescriptor.URL_CREDENTIALS);
 
   /** The outcome: a descriptor, or the problems that refuse the file. */
   record Result(PluginDescriptor descriptor, List<PluginProblem> problems) {}
@@ -179,6 +181,7 @@ final class DescriptorReader {
     }
     boolean nonBlocking = nonBlocking(problems, jar, id, values, apiMinor);
     Set<Capability> capabilities = capabilities(problems, jar, id, values, apiMinor);
+    List<String> urlCredentials = urlCredentials(problems, jar, id, values, apiMinor);
     if (!problems.isEmpty()) {
       return new Result(null, List.copyOf(problems));
     }
@@ -191,8 +194,67 @@ final class DescriptorReader {
             values.getOrDefault("description", ""),
             jar,
             nonBlocking,
-            capabilities),
+            capabilities,
+            urlCredentials),
         List.of());
+  }
+
+  /**
+   * {@code url-credentials}: a comma list of query parameter names that carry the plug-in's
+   * credential in a request URL, only in a descriptor for API 1.4 or later (an older host would not
+   * strip them from what it forwards and logs).
+   */
+  private static List<String> urlCredentials(
+      List<PluginProblem> problems, Path jar, String id, Map<String, String> values, int minor) {
+    String key = PluginDescriptor.URL_CREDENTIALS;
+    String value = values.get(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (minor >= 0 && minor < PluginDescriptor.URL_CREDENTIALS_SINCE_MINOR) {
+      problems.add(
+          bad(
+              jar,
+              id,
+              key
+                  + " needs api-version=1."
+                  + PluginDescriptor.URL_CREDENTIALS_SINCE_MINOR
+                  + " or later",
+              "declare api-version=1."
+                  + PluginDescriptor.URL_CREDENTIALS_SINCE_MINOR
+                  + " (the API that defines "
+                  + key
+                  + "), or remove the "
+                  + key
+                  + " line"));
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String name : value.split(",", -1)) {
+      String n = name.strip();
+      if (n.isEmpty() && value.isBlank()) {
+        continue;
+      }
+      if (!UrlCredentialParameter.isValid(n) || names.contains(n)) {
+        problems.add(
+            bad(
+                jar,
+                id,
+                key + " names '" + n + "', which is not valid or named twice",
+                "write a comma list of distinct names, each " + UrlCredentialParameter.EXPECTED));
+      } else {
+        names.add(n);
+      }
+    }
+    if (names.size() > UrlCredentialParameter.MAX_PER_PLUGIN) {
+      problems.add(
+          bad(
+              jar,
+              id,
+              key + " names " + names.size() + " parameters",
+              "name at most " + UrlCredentialParameter.MAX_PER_PLUGIN));
+    }
+    return List.copyOf(names);
   }
 
   /**

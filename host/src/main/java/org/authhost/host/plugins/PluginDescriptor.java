@@ -3,6 +3,7 @@ package org.authhost.host.plugins;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.authhost.api.Capability;
 
@@ -19,7 +20,9 @@ import org.authhost.api.Capability;
  * @param nonBlocking {@code non-blocking=true} (API 1.3): its authentication calls never block, so
  *     the host makes them on the calling thread (an event loop) instead of handing them to a worker
  * @param capabilities what it declares it needs ({@code capabilities=}, API 1.3); for a plug-in
- *     built before API 1.3, which cannot declare any, every capability
+ *     built before API 1.3, which cannot declare any, every capability * @param urlCredentials the
+ *     query parameters that carry its credential in a request URL ({@code url-credentials=}, API
+ *     1.4), in declaration order; empty for none
  */
 record PluginDescriptor(
     String id,
@@ -29,14 +32,38 @@ record PluginDescriptor(
     String description,
     Path file,
     boolean nonBlocking,
-    Set<Capability> capabilities) {
+    Set<Capability> capabilities,
+    List<String> urlCredentials) {
 
   PluginDescriptor {
+    urlCredentials = List.copyOf(urlCredentials);
     // In declaration order, for the messages that list them.
     capabilities =
         capabilities.isEmpty()
             ? Set.of()
             : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
+  }
+
+  /** Naming no query parameter for its credential. */
+  PluginDescriptor(
+      String id,
+      String version,
+      ApiVersion apiVersion,
+      String entryPoint,
+      String description,
+      Path file,
+      boolean nonBlocking,
+      Set<Capability> capabilities) {
+    this(
+        id,
+        version,
+        apiVersion,
+        entryPoint,
+        description,
+        file,
+        nonBlocking,
+        capabilities,
+        List.of());
   }
 
   /**
@@ -81,6 +108,12 @@ record PluginDescriptor(
 
   /** The first API version whose descriptor may declare {@link #NON_BLOCKING}. */
   static final int NON_BLOCKING_SINCE_MINOR = 3;
+
+  /** The descriptor key of {@link #urlCredentials}. */
+  static final String URL_CREDENTIALS = "url-credentials";
+
+  /** The first API version whose descriptor may declare {@link #URL_CREDENTIALS}. */
+  static final int URL_CREDENTIALS_SINCE_MINOR = 4;
 
   /** The descriptor key of {@link #capabilities}. */
   static final String CAPABILITIES = "capabilities";

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -370,6 +371,32 @@ public final class PluginHost extends LifeCycle {
    */
   public ClassLoader classLoader(String id) {
     return require(id).classLoader();
+  }
+
+  /**
+   * The query parameters that carry a loaded plug-in's credential in a request URL (API 1.4): the
+   * operator's {@code urlCredentials} where set, else what the descriptor declares; empty for none
+   * and for a plug-in that is not loaded.
+   */
+  public List<String> urlCredentials(String id) {
+    HostedPlugin hosted = plugins.get(id);
+    if (hosted == null) {
+      return List.of();
+    }
+    List<String> configured = config.plugins().settingsOf(id).urlCredentials();
+    return configured != null ? configured : hosted.descriptor().urlCredentials();
+  }
+
+  /**
+   * Every query parameter that some loaded plug-in's credential travels in ({@link
+   * #urlCredentials}), enabled or not: what the host removes from every URL it forwards or logs.
+   */
+  public Set<String> everyUrlCredential() {
+    Set<String> names = new HashSet<>();
+    for (String id : plugins.keySet()) {
+      names.addAll(urlCredentials(id));
+    }
+    return names;
   }
 
   /** One plug-in's view. */

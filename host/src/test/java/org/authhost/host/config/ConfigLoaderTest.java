@@ -344,7 +344,8 @@ class ConfigLoaderTest {
         3,
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"enable\" in \"plugins.settings.anonymous\"; expected one of: enabled,"
-            + " properties, workers, queue, maxLeakedThreads, capabilities (did you mean \"enabled\"?)");
+            + " properties, workers, queue, maxLeakedThreads, capabilities, urlCredentials (did you"
+            + " mean \"enabled\"?)");
   }
 
   // ---- Wrong types and values ----------------------------------------------------------------
@@ -560,6 +561,28 @@ class ConfigLoaderTest {
             "host.json:3:57: [config/bad-value] plugins.settings[\"ok.one\"].enabled: expected"
                 + " true or false, found \"no\""),
         rendered);
+  }
+
+  @Test
+  void urlCredentialParametersAreCheckedWithFileLineAndColumn() throws Exception {
+    ConfigException e =
+        failure(
+            """
+            {"plugins": { "settings": {
+              "bearer": { "urlCredentials": ["access_token", "a b", "access_token"] }
+            }}}
+            """);
+    List<String> rendered = e.problems().stream().map(ConfigProblem::render).toList();
+    assertEquals(2, rendered.size(), rendered.toString());
+    assertTrue(
+        rendered
+            .get(0)
+            .startsWith(
+                "host.json:2:50: [config/bad-value]"
+                    + " plugins.settings.bearer.urlCredentials[1]: expected a query parameter name"),
+        rendered.toString());
+    assertTrue(
+        rendered.get(1).contains("duplicate parameter \"access_token\""), rendered.toString());
   }
 
   @Test

@@ -183,6 +183,37 @@ class ContractCheckTest {
   }
 
   @Test
+  void aSecondForbiddenRefusalBreaksTheCallbackRule() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            PluginJar.of("forbidding", "org.authhost.testplugins.forbidding.ForbiddenTwicePlugin")
+                .with("api-version", "1.4")
+                .writeTo(dir, "forbiddentwice.jar"),
+            QUICK);
+
+    assertBroken(
+        report,
+        Rule.CALLBACK_ONCE,
+        "OnAuthenticateForbidden was called after the callback had already answered");
+  }
+
+  @Test
+  void aForbiddenRefusalWhoseReasonRepeatsTheClientsTokenBreaksTheMalformedInputRule()
+      throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            PluginJar.of("forbidding", "org.authhost.testplugins.forbidding.EchoingPlugin")
+                .with("api-version", "1.4")
+                .writeTo(dir, "echoing.jar"),
+            QUICK);
+
+    assertBroken(
+        report,
+        Rule.MALFORMED_INPUT,
+        "refused with OnAuthenticateForbidden whose reason repeats what the client sent");
+  }
+
+  @Test
   void aMissingCallbackBreaksTheCallbackRule() throws Exception {
     ContractReport report =
         ContractCheck.run(

@@ -20,10 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A plug-in built against the released API 1.2 JAR (kept in the test resources as it was released,
  * so that nothing of 1.3 can leak into the build) loads and serves unchanged on this host: the
- * compatibility promise of a minor version.
+ * compatibility promise of a minor version. The same for one built against the released API 1.3
+ * JAR, on a host that provides 1.4.
  */
 class ApiCompatibilityTest {
   private static final Path API_12 = Path.of("src/test/resources/compat/authhost-api-1.2.jar");
+
+  /**
+   * The API 1.3 JAR as it was released (compiled from the sources of the commit before 1.4): a 1.3
+   * plug-in keeps serving unchanged on the 1.4 host.
+   */
+  private static final Path API_13 = Path.of("src/test/resources/compat/authhost-api-1.3.jar");
 
   @TempDir Path root;
   private AuthHost host;
@@ -62,6 +69,30 @@ class ApiCompatibilityTest {
     assertEquals(0, host.tokens().openHandles(), "the 1.2 context closed what it owned");
   }
 
+  @Test
+  void aPluginBuiltAgainstApi13ServesUnchangedOnThisHost() throws Exception {
+    start("");
+    assertEquals("1.4", org.authhost.api.AuthHostApi.VERSION, "this host provides API 1.4");
+    HttpClient client = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + host.http().plainPort() + "/q/hello.txt");
+    HttpResponse<String> challenge =
+        client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, challenge.statusCode());
+    assertTrue(
+        challenge.headers().allValues("WWW-Authenticate").contains("X-Token realm=\"compat\""),
+        challenge.headers().toString());
+    HttpResponse<String> served =
+        client.send(
+            HttpRequest.newBuilder(uri).header("Authorization", "X-Token alice:s3cret").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, served.statusCode());
+    HttpResponse<String> wrong =
+        client.send(
+            HttpRequest.newBuilder(uri).header("Authorization", "X-Token alice:nope").build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, wrong.statusCode(), "a 1.3 plug-in's refusal is still a challenge, no 403");
+  }
+
   /**
    * This plug-in checks a shared secret and names nobody when it refuses one: each refusal is a
    * guess all the same, and counts toward the address, so the secret cannot be guessed without
@@ -97,6 +128,11 @@ class ApiCompatibilityTest {
         .with("api-version", "1.2")
         .compiledAgainst(API_12)
         .writeTo(plugins, "compat12.jar");
+    PluginJar.of("compat12", "org.authhost.testplugins.compat12.SharedSecret12Plugin")
+        .with("id", "compat13")
+        .with("api-version", "1.3")
+        .compiledAgainst(API_13)
+        .writeTo(plugins, "compat13.jar");
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(
         config.resolve("host.json"),
@@ -108,7 +144,9 @@ class ApiCompatibilityTest {
           "http": { "port": 0 },
           %s
           "publishingPoints": [ { "name": "p", "prefix": "/p/", "directory": "../media",
-            "plugins": ["compat12"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
+            "plugins": ["compat12"], "acl": [ { "principal": "Users", "rights": ["read"] } ] },
+            { "name": "q", "prefix": "/q/", "directory": "../media",
+            "plugins": ["compat13"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
         }
         """
             .formatted(extraConfig));

@@ -77,6 +77,28 @@ class DescriptorReaderTest {
   }
 
   @Test
+  void urlCredentialsAreDeclaredByAnApi14DescriptorAndRefusedBeforeOrMalformed()
+      throws IOException {
+    assertEquals(
+        List.of("ah_sig", "ah_exp"),
+        DescriptorReader.read(jar("a", "1.4", "url-credentials=ah_sig, ah_exp\n"))
+            .descriptor()
+            .urlCredentials());
+    assertEquals(
+        List.of(), DescriptorReader.read(jar("a", "1.4", "")).descriptor().urlCredentials());
+    DescriptorReader.Result old = DescriptorReader.read(jar("a", "1.3", "url-credentials=token\n"));
+    assertNull(old.descriptor());
+    assertEquals(
+        "META-INF/authhost-plugin.properties: url-credentials needs api-version=1.4 or later",
+        old.problems().get(0).message());
+    DescriptorReader.Result bad =
+        DescriptorReader.read(jar("a", "1.4", "url-credentials=ok,a b,ok\n"));
+    assertNull(bad.descriptor());
+    assertEquals(2, bad.problems().size(), bad.problems().toString());
+    assertTrue(bad.problems().get(0).message().contains("'a b'"), bad.problems().toString());
+  }
+
+  @Test
   void capabilitiesAreDeclaredByAnApi13DescriptorAndAPluginBuiltBeforeHoldsThemAll()
       throws IOException {
     assertEquals(

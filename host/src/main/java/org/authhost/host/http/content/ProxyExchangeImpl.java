@@ -85,6 +85,10 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
   private final Runnable flushUpstream = this::flushUpstream;
 
   private State state = State.CONNECTING;
+
+  /** The request as the logs name it (never the client's own URL: it may carry credentials). */
+  private String shownTarget = "-";
+
   private Channel upstream;
   private boolean requestComplete;
   private boolean clientKeepAlive;
@@ -140,6 +144,8 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       return;
     }
     String target = OriginProxy.target(pathAndQuery);
+    // What the logs name: the upstream target, from which the host removed URL credentials.
+    shownTarget = target == null ? "-" : target;
     if (target == null) {
       fail(HttpResponseStatus.BAD_REQUEST, new IllegalArgumentException("bad request target"));
       return;
@@ -200,7 +206,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     }
     if (!f.isSuccess()) {
       Throwable cause = f.cause();
-      log.warn("Origin connection for {} failed: {}", request.uri(), String.valueOf(cause));
+      log.warn("Origin connection for {} failed: {}", shownTarget, String.valueOf(cause));
       fail(
           cause instanceof ConnectTimeoutException
               ? HttpResponseStatus.GATEWAY_TIMEOUT
@@ -451,10 +457,10 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       return;
     }
     if (state == State.STREAMING) {
-      log.warn("Origin failed during the response to {}: {}", request.uri(), String.valueOf(cause));
+      log.warn("Origin failed during the response to {}: {}", shownTarget, String.valueOf(cause));
       abort(cause);
     } else {
-      log.warn("Origin failed before the response to {}: {}", request.uri(), String.valueOf(cause));
+      log.warn("Origin failed before the response to {}: {}", shownTarget, String.valueOf(cause));
       fail(HttpResponseStatus.BAD_GATEWAY, cause);
     }
   }
@@ -480,7 +486,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       return;
     }
     log.warn(
-        "Origin timed out ({} ms idle) for {}", TimeUnit.NANOSECONDS.toMillis(idle), request.uri());
+        "Origin timed out ({} ms idle) for {}", TimeUnit.NANOSECONDS.toMillis(idle), shownTarget);
     ConnectTimeoutException cause =
         new ConnectTimeoutException(
             "origin idle for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms");

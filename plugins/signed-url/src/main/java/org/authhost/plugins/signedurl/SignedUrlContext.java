@@ -1,0 +1,116 @@
+package org.authhost.plugins.signedurl;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationPlugin;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.CommandContext;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.PresentationContext;
+import org.authhost.api.TokenHandle;
+import org.authhost.api.TokenService;
+import org.authhost.api.UserContext;
+import org.authhost.api.support.OwnedToken;
+
+/**
+ * One request's signed URL: checked in one leg; a refusal is {@code OnAuthenticateForbidden} (403
+ * without a challenge) with a reason that never holds the signature; a success logs the configured
+ * account on and owns that token until released.
+ */
+final class SignedUrlContext implements AuthenticationContext {
+  private final AuthenticationPlugin plugin;
+  private final OwnedToken token;
+  private final String account;
+  private final Map<String, byte[]> keys;
+  private final Clock clock;
+  private volatile String keyName;
+
+  SignedUrlContext(
+      AuthenticationPlugin plugin,
+      TokenService tokens,
+      String account,
+      Map<String, byte[]> keys,
+      Clock clock) {
+    this.plugin = plugin;
+    this.token = new OwnedToken(tokens);
+    this.account = account;
+    this.keys = keys;
+    this.clock = clock;
+  }
+
+  @Override
+  public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
+    out.set(plugin);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult authenticate(
+      byte[] responseBlob,
+      UserContext user,
+      PresentationContext presentation,
+      CommandContext command,
+      AuthenticationCallback callback,
+      Object context) {
+    if (token.isReleased()) {
+      callback.onAuthenticateComplete(AuthenticationResult.ERROR, null, context);
+      return HResult.S_OK;
+    }
+    String blob =
+        new String(responseBlob == null ? new byte[0] : responseBlob, StandardCharsets.ISO_8859_1);
+    SignedUrl.Claim claim;
+    try {
+      claim = SignedUrl.parse(blob);
+      SignedUrl.verify(claim, command.requestTarget(), user.ipAddress(), clock.instant(), keys);
+    } catch (SignedUrl.Refused e) {
+      callback.onAuthenticateForbidden(e.getMessage(), context);
+      return HResult.S_OK;
+    }
+    if (!token.isHeld()) {
+      HResult hr = token.logOn(account, SignedUrlPlugin.PACKAGE);
+      if (hr.failed()) {
+        // The account went away after enable, or a host service failed (a released context's
+        // handle is the one failure that is the plug-in's own state, as in the anonymous plug-in).
+        callback.onAuthenticateComplete(
+            hr.equals(HResult.SEC_E_INVALID_HANDLE)
+                ? AuthenticationResult.ERROR
+                : AuthenticationResult.DENIED,
+            null,
+            context);
+        return HResult.S_OK;
+      }
+    }
+    keyName = claim.keyName();
+    user.setUserName(account);
+    callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
+    return HResult.S_OK;
+  }
+
+  /** Which key signed the URL: the audit's {@code user=} field, beside the account. */
+  @Override
+  public HResult getLogicalUserId(Out<String> userId) {
+    String key = keyName;
+    userId.set(token.isHeld() && key != null ? "signed-url key " + key : null);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getImpersonationAccountName(Out<String> accountName) {
+    accountName.set(token.isHeld() ? account : null);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult getImpersonationToken(Out<TokenHandle> out) {
+    return token.handOut(out);
+  }
+
+  @Override
+  public void release() {
+    token.release();
+  }
+}

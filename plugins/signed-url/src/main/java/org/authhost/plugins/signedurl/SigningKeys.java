@@ -1,0 +1,110 @@
+package org.authhost.plugins.signedurl;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator's signing keys: a file of {@code name=secret} lines ({@code #} starts a comment), so
+ * that two keys can be valid at once while the platform moves to a new one. A secret is the text
+ * after the first {@code =}, used as its UTF-8 bytes, as {@code openssl dgst -hmac SECRET} does; at
+ * least {@link #MIN_SECRET} characters (make one with {@code openssl rand -hex 32}). The secrets
+ * never leave this class: messages name the file, the line and the key, never a secret.
+ *
+ * @param file where they were read from
+ * @param modified the file's modification time when read, to notice a rotation; null for a file
+ *     that was gone when last looked at
+ * @param byName the secrets by key name
+ */
+record SigningKeys(Path file, FileTime modified, Map<String, byte[]> byName) {
+  static final int MIN_SECRET = 16;
+
+  SigningKeys {
+    byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+  }
+
+  /** A file the keys could not be read from: the message says which line and how to fix it. */
+  static final class Unreadable extends Exception {
+    Unreadable(String message) {
+      super(message);
+    }
+  }
+
+  static SigningKeys read(Path file) throws Unreadable {
+    List<String> lines;
+    FileTime modified;
+    try {
+      modified = Files.getLastModifiedTime(file);
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new Unreadable(
+          "cannot read the signing keys file "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + "); create it with one name=secret line per key (e.g. k1=$(openssl rand -hex 32))"
+              + " or set the named value keysFile");
+    }
+    Map<String, byte[]> keys = new LinkedHashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      String name = eq < 0 ? "" : line.substring(0, eq).strip();
+      String secret = eq < 0 ? "" : line.substring(eq + 1).strip();
+      String where = file + " line " + (i + 1);
+      if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+        throw new Unreadable(
+            where + ": expected name=secret with a name of letters, digits, '.', '_' or '-'");
+      }
+      if (secret.length() < MIN_SECRET) {
+        throw new Unreadable(
+            where
+                + ": the secret of key '"
+                + name
+                + "' is shorter than "
+                + MIN_SECRET
+                + " characters; make one with: openssl rand -hex 32");
+      }
+      if (keys.put(name, secret.getBytes(StandardCharsets.UTF_8)) != null) {
+        throw new Unreadable(where + ": key '" + name + "' is named twice");
+      }
+    }
+    if (keys.isEmpty()) {
+      throw new Unreadable(
+          file + " holds no key; add one name=secret line (e.g. k1=$(openssl rand -hex 32))");
+    }
+    return new SigningKeys(file, modified, keys);
+  }
+
+  /** Whether the file changed since it was read (a rotation to pick up), or appeared or went. */
+  boolean changed() {
+    try {
+      return !Files.getLastModifiedTime(file).equals(modified);
+    } catch (IOException e) {
+      return modified != null;
+    }
+  }
+
+  /**
+   * These keys, remembering the file as it is now (null when it is gone): after a broken rewrite
+   * the same keys stay in force and the next change is noticed, without a warning per check.
+   */
+  SigningKeys seenAgain() {
+    FileTime now;
+    try {
+      now = Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      now = null;
+    }
+    return new SigningKeys(file, now, byName);
+  }
+}

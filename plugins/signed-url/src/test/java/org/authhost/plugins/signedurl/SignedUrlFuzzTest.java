@@ -1,0 +1,56 @@
+package org.authhost.plugins.signedurl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Coverage-guided fuzzing of what a client puts in a signed URL: the input is the request target, a
+ * line break, then the blob the host hands over (the URL's {@code ah_*} parameters).
+ *
+ * <p>The oracle: nothing but a {@link SignedUrl.Refused} ever comes out (no exception reaches the
+ * host, so never ERROR or 5xx); a reason never holds the signature's text; and a URL is accepted
+ * only when an independent reading agrees: the key is configured, the signature is its HMAC, the
+ * time is before the expiry and the path is under the prefix. Seeds: {@code
+ * src/test/resources/.../SignedUrlFuzzTestInputs/blobs/} (truncated and repeated parameters).
+ */
+class SignedUrlFuzzTest {
+  static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  static final Map<String, byte[]> KEYS = Map.of("k1", SECRET);
+  static final Instant NOW = Instant.ofEpochSecond(1_767_225_000L);
+
+  @FuzzTest(maxDuration = "")
+  void blobs(byte[] input) {
+    String text = new String(input, StandardCharsets.ISO_8859_1);
+    int nl = text.indexOf('\n');
+    String target = nl < 0 ? "/vod/show/a.ts" : text.substring(0, nl);
+    String blob = nl < 0 ? text : text.substring(nl + 1);
+    SignedUrl.Claim claim;
+    try {
+      claim = SignedUrl.parse(blob);
+      SignedUrl.verify(claim, target, "192.0.2.7", NOW, KEYS);
+    } catch (SignedUrl.Refused e) {
+      int at = blob.indexOf("ah_sig=");
+      if (at >= 0) {
+        int end = blob.indexOf('&', at);
+        String sig = blob.substring(at + 7, end < 0 ? blob.length() : end);
+        assertTrue(
+            sig.length() < 8 || !e.getMessage().contains(sig), "the reason shows the signature");
+      }
+      assertFalse(e.getMessage().isBlank());
+      return;
+    }
+    // Accepted: every claim must hold as an independent reading sees it.
+    assertEquals(
+        SignedUrl.signature(SECRET, claim.prefix(), claim.expires(), claim.address()),
+        java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claim.signature()));
+    assertTrue(NOW.getEpochSecond() < claim.expires());
+    String path = SignedUrl.path(target);
+    assertTrue(path != null && path.startsWith(claim.prefix()), target);
+  }
+}
