@@ -36,8 +36,11 @@ final class TokenVerifier {
   /** Longer than any token a provider issues; a longer header is not parsed at all. */
   static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
+  /** Longer than any key id a provider uses: such a kid is not looked up, let alone fetched. */
+  static final int MAX_KID_LENGTH = 256;
+
   private static final Set<JOSEObjectType> TYPES =
-      Set.of(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("AT+JWT"));
+      Set.of(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"));
 
   private final BearerSettings settings;
   private final ProviderKeys keys;
@@ -75,6 +78,9 @@ final class TokenVerifier {
       return new Verdict.Invalid("the algorithm " + alg + " is not accepted", false);
     }
     String kid = header.getKeyID();
+    if (kid != null && kid.length() > MAX_KID_LENGTH) {
+      return new Verdict.Invalid("the token's key id is too long", false);
+    }
     JWKSet keySet = keys.forKid(kid);
     if (keySet == null) {
       return new Verdict.Unavailable(String.valueOf(keys.outage()));
@@ -171,7 +177,7 @@ final class TokenVerifier {
   /** What the client and the audit are told: the library's reason without token content. */
   private static String describe(BadJOSEException e) {
     String m = String.valueOf(e.getMessage());
-    if (m.contains("audience")) {
+    if (m.contains("aud")) {
       return "the token is not for this audience";
     }
     if (m.contains("iss")) {
