@@ -74,6 +74,7 @@ class DistributionIT {
             "lib/authhost-host-agent.jar",
             "plugins/authhost-plugin-anonymous.jar",
             "plugins/authhost-plugin-negotiate.jar",
+            "plugins/authhost-plugin-bearer.jar",
             "sdk/authhost-api.jar")) {
       assertTrue(Files.isRegularFile(dist.resolve(file)), file);
     }
@@ -182,9 +183,11 @@ class DistributionIT {
           plugins.out().stream().anyMatch(l -> l.startsWith(id) && l.contains("LOADED|ENABLED")),
           plugins.toString());
     }
-    assertTrue(
-        plugins.out().stream().anyMatch(l -> l.startsWith("negotiate") && l.contains("LOADED (")),
-        plugins.toString());
+    for (String id : List.of("negotiate", "bearer")) { // shipped, not enabled
+      assertTrue(
+          plugins.out().stream().anyMatch(l -> l.startsWith(id) && l.contains("LOADED (")),
+          plugins.toString());
+    }
 
     host.destroy();
     assertTrue(host.waitFor(BOUND_SECONDS, TimeUnit.SECONDS), "the host stops on SIGTERM");
