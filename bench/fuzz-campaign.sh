@@ -30,6 +30,7 @@ ALL_TARGETS=(
   "plugins/ntlm|NtlmPluginFuzzTest#legs"
   "plugins/negotiate|NegotiateFuzzTest#tokens"
   "plugins/negotiate|NegotiateFuzzTest#messages"
+  "plugins/bearer|BearerFuzzTest#tokens"
   "host|HttpFrontFuzzTest#requests"
   "host|HttpFrontFuzzTest#streamServerRequests"
   "host|ConfigFuzzTest#hostJson"
