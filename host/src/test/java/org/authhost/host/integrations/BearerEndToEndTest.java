@@ -18,6 +18,7 @@ import org.authhost.host.testing.BoundedProcess;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.OidcProvider;
+import org.authhost.host.testing.PrivateNginx;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
 import org.authhost.host.testing.StreamingTools;
@@ -75,11 +76,15 @@ class BearerEndToEndTest {
               "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
               "publishingPoints": [
                 { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
-                  "acl": [ { "principal": "alice", "rights": ["read"] } ] }
+                  "acl": [ { "principal": "alice", "rights": ["read"] } ] },
+                { "name": "hls", "prefix": "/hls/", "plugins": ["bearer"],
+                  "acl": [ { "principal": "alice", "rights": ["read"] } ] },
+                { "name": "app", "prefix": "/app/", "plugins": ["bearer"] }
               ],
               "integrations": {
                 "mediamtx": { "path": "/.authhost/mediamtx", "streamPrefix": "/b/",
-                              "tokenScheme": "Bearer", "callers": ["127.0.0.1"] }
+                              "tokenScheme": "Bearer", "callers": ["127.0.0.1"] },
+                "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls", "app"] }
               }
             }
             """
@@ -284,6 +289,30 @@ class BearerEndToEndTest {
     assertEquals(200, mediamtx(token, "read").status());
     assertEquals(403, mediamtx(token, "publish").status(), "alice may only read");
     assertEquals(401, mediamtx(provider.token(ALICE, "urn:another:api"), "read").status());
+  }
+
+  @Test
+  void nginxAuthRequestPassesTheBearerHeaderToTheHost() throws Exception {
+    StreamingTools.nginx();
+    Path prefix = root.resolve("nginx");
+    Path hls = Files.createDirectories(prefix.resolve("html/hls"));
+    Files.writeString(hls.resolve("1k.txt"), "k".repeat(1024));
+    try (PrivateNginx nginx = NginxRecipe.startWithoutApp(prefix, port)) {
+      String url = "http://127.0.0.1:" + nginx.port("http") + "/hls/1k.txt";
+      CurlRun ok = CurlRun.run(root, "-H", "Authorization: Bearer " + provider.token(ALICE), url);
+      assertEquals(List.of(200), ok.statuses(), ok.verbose() + nginx.errorLog());
+      assertEquals("k".repeat(1024), ok.body());
+      CurlRun none = CurlRun.run(root, url);
+      assertEquals(List.of(401), none.statuses(), none.verbose());
+      assertTrue(
+          none.verbose().toLowerCase().contains("www-authenticate: bearer realm=\"media\""),
+          none.verbose());
+      CurlRun other =
+          CurlRun.run(
+              root, "-H", "Authorization: Bearer " + provider.token(ALICE, "urn:another:api"), url);
+      assertEquals(List.of(401), other.statuses(), other.verbose());
+      assertTrue(other.verbose().contains("error=\"invalid_token\""), other.verbose());
+    }
   }
 
   static Response mediamtx(String token, String action) throws Exception {
