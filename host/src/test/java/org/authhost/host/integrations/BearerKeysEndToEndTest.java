@@ -54,6 +54,10 @@ class BearerKeysEndToEndTest {
   }
 
   void startHost(int providerPort) throws Exception {
+    startHost(providerPort, "", "{ \"principal\": \"alice\", \"rights\": [\"read\"] }");
+  }
+
+  void startHost(int providerPort, String properties, String acl) throws Exception {
     host =
         TestHosts.startServing(
             root,
@@ -66,20 +70,21 @@ class BearerKeysEndToEndTest {
               "plugins": {
                 "directory": "../plugins",
                 "settings": { "bearer": {
-                  "capabilities": ["token-without-credential"],
+                  "capabilities": ["token-without-credential", "principal-token"],
                   "properties": { "realm": "media", "issuer": "http://127.0.0.1:%d",
-                    "audience": "%s", "refetchIntervalSeconds": "%d", "clockSkewSeconds": "5" } } }
+                    "audience": "%s", "refetchIntervalSeconds": "%d", "clockSkewSeconds": "5"%s } } }
               },
               "eventLog": { "auditSummarySeconds": 0 },
               "http": { "port": 0 },
               "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
               "publishingPoints": [
                 { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
-                  "acl": [ { "principal": "alice", "rights": ["read"] } ] }
+                  "acl": [ %s ] }
               ]
             }
             """
-                .formatted(providerPort, OidcProvider.AUDIENCE, REFETCH.toSeconds()),
+                .formatted(
+                    providerPort, OidcProvider.AUDIENCE, REFETCH.toSeconds(), properties, acl),
             FakeTime.of(clock));
     port = host.http().plainPort();
   }
@@ -121,6 +126,39 @@ class BearerKeysEndToEndTest {
     clock.advance(REFETCH);
     assertEquals(200, get(rotated).status(), "the keys were fetched again");
     assertEquals(200, get(old).status(), "the old key still verifies");
+  }
+
+  @Test
+  void principalModeServesByMappedGroupWithoutALocalAccount() throws Exception {
+    int providerPort = OidcProvider.freePort();
+    OidcProvider.Client bob =
+        new OidcProvider.Client(
+            "player-bob",
+            "bob-secret",
+            "{\"preferred_username\":\"bob\",\"groups\":[\"viewers\",\"admins\"]}");
+    OidcProvider.Client eve =
+        new OidcProvider.Client(
+            "player-eve", "eve-secret", "{\"preferred_username\":\"eve\",\"groups\":[]}");
+    provider =
+        OidcProvider.start(
+            root, providerPort, List.of(OidcProvider.rsaKey("k1")), TTL, List.of(bob, eve));
+    startHost(
+        providerPort,
+        ", \"identity\": \"principal\", \"groupMap\": \"viewers=Users\"",
+        "{ \"principal\": \"Users\", \"rights\": [\"read\"] }");
+    assertEquals(200, get(provider.token(bob)).status(), "bob has no account; viewers are Users");
+    assertEquals(403, get(provider.token(eve)).status(), "verified, but in no mapped group");
+    assertTrue(
+        events(HostEvents.AUDIT, EventLevel.INFORMATION).stream()
+                .anyMatch(
+                    e ->
+                        e.text().contains("logon succeeded")
+                            && e.text()
+                                .contains(
+                                    "bearer:http://127.0.0.1:" + providerPort + "|player-bob"))
+            || host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+                .anyMatch(e -> e.text().contains("|player-bob")),
+        "the principal is <plug-in id>:<issuer>|<subject>");
   }
 
   @Test

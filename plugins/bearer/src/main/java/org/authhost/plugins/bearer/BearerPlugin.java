@@ -73,7 +73,10 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
 
   @Override
   public HResult disable() {
-    verified.clear(); // a re-enabled plug-in verifies again what it accepted before
+    VerifiedTokens v = verified;
+    if (v != null) { // null: initialize never succeeded
+      v.clear(); // a re-enabled plug-in verifies again what it accepted before
+    }
     return HResult.S_OK;
   }
 

@@ -12,6 +12,9 @@ import java.util.Optional;
 
 /** Where the provider's keys come from: one fetch, no caching (that is {@link ProviderKeys}). */
 interface KeySource {
+  /** Far more than a discovery document or a key set holds; a larger answer is not read. */
+  int MAX_DOCUMENT_BYTES = 512 * 1024;
+
   /**
    * The current key set.
    *
@@ -50,7 +53,10 @@ interface KeySource {
    * configured one.
    */
   static KeySource remote(String issuer, Optional<URI> jwksUri, int timeoutMillis) {
-    return new Remote(issuer, jwksUri, new DefaultResourceRetriever(timeoutMillis, timeoutMillis));
+    return new Remote(
+        issuer,
+        jwksUri,
+        new DefaultResourceRetriever(timeoutMillis, timeoutMillis, MAX_DOCUMENT_BYTES));
   }
 
   /** Fetches over HTTP(S) with the library's retriever (time-outs, a size limit). */
