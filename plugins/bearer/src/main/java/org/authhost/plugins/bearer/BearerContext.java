@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationPlugin;
@@ -53,25 +54,48 @@ final class BearerContext implements AuthenticationContext {
       AuthenticationCallback callback,
       Object context) {
     Answer answer = Answer.error(HResult.E_UNEXPECTED);
+    boolean later = false;
     try {
-      answer = check(responseBlob, user);
+      if (responseBlob.length == 0) { // no token: ask for one, without an error (RFC 6750 §3.1)
+        answer = new Answer(AuthenticationResult.CONTINUE, challenge(null), false, HResult.S_OK);
+        return answer.hr();
+      }
+      String token = new String(responseBlob, StandardCharsets.ISO_8859_1).strip();
+      CompletableFuture<Verdict> verdict = plugin.verifier().check(token, plugin.fetcher());
+      if (!verdict.isDone()) {
+        // Waiting for the provider's keys: answered from the fetch thread, never this one.
+        later = true;
+        verdict.whenComplete(
+            (v, failure) -> {
+              Answer a = Answer.error(HResult.S_OK);
+              try {
+                if (v != null) {
+                  a = answer(v, user);
+                }
+              } finally {
+                callBack(callback, a, context);
+              }
+            });
+        return HResult.S_OK;
+      }
+      answer = answer(verdict.join(), user);
       return answer.hr();
     } finally {
-      // Exactly once on every path, also if check() threw.
-      if (answer.benign()) {
-        callback.onAuthenticateRefused(answer.challenge(), context);
-      } else {
-        callback.onAuthenticateComplete(answer.result(), answer.challenge(), context);
+      if (!later) { // exactly once on every path, also if something above threw
+        callBack(callback, answer, context);
       }
     }
   }
 
-  private Answer check(byte[] response, UserContext user) {
-    if (response.length == 0) { // no token: ask for one, without an error (RFC 6750 §3.1)
-      return new Answer(AuthenticationResult.CONTINUE, challenge(null), false, HResult.S_OK);
+  private static void callBack(AuthenticationCallback callback, Answer a, Object context) {
+    if (a.benign()) {
+      callback.onAuthenticateRefused(a.challenge(), context);
+    } else {
+      callback.onAuthenticateComplete(a.result(), a.challenge(), context);
     }
-    Verdict verdict =
-        plugin.verifier().check(new String(response, StandardCharsets.ISO_8859_1).strip());
+  }
+
+  private Answer answer(Verdict verdict, UserContext user) {
     if (verdict instanceof Verdict.Valid v) {
       return logOn(v.token(), user);
     }

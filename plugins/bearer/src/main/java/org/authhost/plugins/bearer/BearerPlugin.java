@@ -37,6 +37,7 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
   private volatile BearerSettings settings;
   private volatile TokenVerifier verifier;
   private volatile VerifiedTokens verified;
+  private final Fetcher fetcher = new Fetcher();
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
@@ -73,10 +74,17 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
 
   @Override
   public HResult disable() {
+    fetcher.stop();
     VerifiedTokens v = verified;
     if (v != null) { // null: initialize never succeeded
       v.clear(); // a re-enabled plug-in verifies again what it accepted before
     }
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult shutdown() {
+    fetcher.close();
     return HResult.S_OK;
   }
 
@@ -110,6 +118,10 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
 
   TokenVerifier verifier() {
     return verifier;
+  }
+
+  Fetcher fetcher() {
+    return fetcher;
   }
 
   ServerContext server() {

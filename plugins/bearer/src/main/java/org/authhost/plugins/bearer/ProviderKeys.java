@@ -5,16 +5,19 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The provider's signing keys, cached on the host clock. A token naming a {@code kid} the cache
  * lacks (the provider rotated its keys) fetches them again, but never sooner than {@code
- * refetchInterval} after the last attempt, and only one thread fetches at a time: a flood of
- * invented {@code kid}s costs the provider one request per interval. Kept keys older than {@code
- * maxAge} are refetched; if that fails they stay in use (an outage of the provider does not stop
- * tokens it signed before). With no keys at all nothing can be verified: {@link #forKid} answers
- * null and the plug-in refuses with 503.
+ * refetchInterval} after the last attempt, and one fetch at a time: a flood of invented {@code
+ * kid}s costs the provider one request per interval. Kept keys older than {@code maxAge} are
+ * refetched; if that fails they stay in use (an outage of the provider does not stop tokens it
+ * signed before). With no keys at all nothing can be verified and the plug-in refuses with 503.
+ *
+ * <p>Fetches run on the plug-in's own {@code fetcher}, never on the thread that answers a client
+ * (the plug-in is {@code non-blocking}): the exchange waiting for them completes from there.
  *
  * <p>An outage is one WARNING when it starts and one INFORMATION when it ends, not an event per
  * request. Not an ERROR: a plug-in's ERROR takes it out of service until the operator re-enables
@@ -33,13 +36,14 @@ final class ProviderKeys {
   private final Duration maxAge;
   private final Duration refetchInterval;
   private final Events events;
-  private final ReentrantLock fetching = new ReentrantLock();
 
   private volatile JWKSet keys;
   private volatile Instant fetchedAt = Instant.MIN;
-  private volatile Instant attemptedAt;
-  private volatile long attempts;
   private volatile String outage;
+  // Guarded by this: the attempt in flight, when the last began, how many there were.
+  private CompletableFuture<JWKSet> inFlight;
+  private Instant attemptedAt;
+  private long attempts;
 
   ProviderKeys(
       KeySource source, Clock clock, Duration maxAge, Duration refetchInterval, Events events) {
@@ -50,34 +54,68 @@ final class ProviderKeys {
     this.events = events;
   }
 
+  /** The keys now, or null when none were ever fetched. */
+  JWKSet cached() {
+    return keys;
+  }
+
   /**
-   * The keys to verify a token signed with {@code kid} (null: the token names none), fetching them
-   * when the cache lacks the kid or is old and the last attempt is long enough ago.
-   *
-   * @return the keys (which may still lack {@code kid}), or null when none were ever fetched
+   * Whether a token signed with {@code kid} (null: it names none) should wait for a fetch: the
+   * cache lacks the kid or is old, and a fetch is allowed now or already running.
    */
-  JWKSet forKid(String kid) {
+  boolean wantsFetch(String kid) {
     JWKSet known = keys;
-    if (known != null && !tooOld() && (kid == null || known.getKeyByKeyId(kid) != null)) {
-      return known;
+    boolean stale =
+        known == null
+            || clock.instant().isAfter(fetchedAt.plus(maxAge))
+            || (kid != null && known.getKeyByKeyId(kid) == null);
+    if (!stale) {
+      return false;
     }
-    long seen = attempts;
-    if (!mayAttempt()) {
-      return known;
-    }
-    fetching.lock();
-    try {
-      if (attempts == seen && mayAttempt()) { // else another thread just fetched: use its result
-        fetch();
-      }
-      return keys;
-    } finally {
-      fetching.unlock();
+    synchronized (this) {
+      return inFlight != null || mayAttempt();
     }
   }
 
-  /** How many fetches were attempted (for tests and the operator's view). */
-  long attempts() {
+  /**
+   * The keys after the fetch in flight, or after a new one on {@code fetcher} if the interval
+   * allows; otherwise the keys now. Completes with null when none could ever be fetched.
+   */
+  CompletableFuture<JWKSet> refresh(Executor fetcher) {
+    CompletableFuture<JWKSet> f;
+    synchronized (this) {
+      if (inFlight != null) {
+        return inFlight;
+      }
+      if (!mayAttempt()) {
+        return CompletableFuture.completedFuture(keys);
+      }
+      attemptedAt = clock.instant();
+      attempts++;
+      f = new CompletableFuture<>();
+      inFlight = f;
+    }
+    try {
+      fetcher.execute(
+          new Fetcher.Abandonable() {
+            @Override
+            public void run() {
+              complete(f, true);
+            }
+
+            @Override
+            public void abandon() {
+              complete(f, false);
+            }
+          });
+    } catch (RuntimeException e) { // the fetcher is shut down: the plug-in is being disabled
+      complete(f, false);
+    }
+    return f;
+  }
+
+  /** How many fetches were attempted. */
+  synchronized long attempts() {
     return attempts;
   }
 
@@ -86,22 +124,25 @@ final class ProviderKeys {
     return outage;
   }
 
-  String describe() {
-    return source.describe();
-  }
-
-  private boolean tooOld() {
-    return clock.instant().isAfter(fetchedAt.plus(maxAge));
-  }
-
   private boolean mayAttempt() {
-    Instant last = attemptedAt;
-    return last == null || !clock.instant().isBefore(last.plus(refetchInterval));
+    return attemptedAt == null || !clock.instant().isBefore(attemptedAt.plus(refetchInterval));
+  }
+
+  /** Ends the attempt (with a fetch, or without: dropped at disable) and releases its waiters. */
+  private void complete(CompletableFuture<JWKSet> f, boolean fetching) {
+    try {
+      if (fetching) {
+        fetch();
+      }
+    } finally {
+      synchronized (this) {
+        inFlight = null;
+      }
+      f.complete(keys);
+    }
   }
 
   private void fetch() {
-    attemptedAt = clock.instant();
-    attempts++;
     try {
       JWKSet fetched = source.fetch();
       keys = fetched;

@@ -23,6 +23,8 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Checks one bearer token with Nimbus JOSE+JWT: the compact JWS form, an accepted algorithm (the
@@ -54,16 +56,20 @@ final class TokenVerifier {
     this.clock = clock;
   }
 
-  Verdict check(String token) {
+  /**
+   * The verdict on {@code token}: at once, or, when the provider's keys must be fetched first, once
+   * {@code fetcher} has fetched them.
+   */
+  CompletableFuture<Verdict> check(String token, Executor fetcher) {
     VerifiedToken known = verified.get(token);
     if (known != null) {
-      return stillValid(known);
+      return CompletableFuture.completedFuture(stillValid(known));
     }
     if (token.length() > MAX_TOKEN_LENGTH) {
-      return new Verdict.Invalid("the token is longer than " + MAX_TOKEN_LENGTH, false);
+      return done(new Verdict.Invalid("the token is longer than " + MAX_TOKEN_LENGTH, false));
     }
     if (!isB64Token(token)) {
-      return new Verdict.Invalid("the token is not in the b64token syntax (RFC 6750)", false);
+      return done(new Verdict.Invalid("the token is not in the b64token syntax (RFC 6750)", false));
     }
     SignedJWT jwt;
     JWSHeader header;
@@ -71,17 +77,27 @@ final class TokenVerifier {
       jwt = SignedJWT.parse(token);
       header = jwt.getHeader();
     } catch (ParseException | RuntimeException e) {
-      return new Verdict.Invalid("not a signed JWT", false);
+      return done(new Verdict.Invalid("not a signed JWT", false));
     }
     JWSAlgorithm alg = header.getAlgorithm();
     if (!settings.algorithms().contains(alg)) {
-      return new Verdict.Invalid("the algorithm " + alg + " is not accepted", false);
+      return done(new Verdict.Invalid("the algorithm " + alg + " is not accepted", false));
     }
     String kid = header.getKeyID();
     if (kid != null && kid.length() > MAX_KID_LENGTH) {
-      return new Verdict.Invalid("the token's key id is too long", false);
+      return done(new Verdict.Invalid("the token's key id is too long", false));
     }
-    JWKSet keySet = keys.forKid(kid);
+    if (keys.wantsFetch(kid)) {
+      return keys.refresh(fetcher).thenApply(keySet -> verify(token, jwt, kid, keySet));
+    }
+    return done(verify(token, jwt, kid, keys.cached()));
+  }
+
+  private static CompletableFuture<Verdict> done(Verdict v) {
+    return CompletableFuture.completedFuture(v);
+  }
+
+  private Verdict verify(String token, SignedJWT jwt, String kid, JWKSet keySet) {
     if (keySet == null) {
       return new Verdict.Unavailable(String.valueOf(keys.outage()));
     }

@@ -53,7 +53,10 @@ class BearerPluginTest {
   void anExpiredTokenIsABenignRefusalWithTheRfc6750Error() {
     BearerPlugin p = plugin("clockSkewSeconds", "0");
     String t = token();
+    // Once verified (the first exchange fetches the keys and answers from the fetch thread) ...
+    assertEquals(AuthenticationResult.SUCCESS, Exchange.run(p, t).result());
     clock.advance(Duration.ofSeconds(301));
+    // ... the expired token is refused at once, on the caller's thread: S_FALSE, benign.
     Exchange r = Exchange.run(p, t);
     assertEquals(AuthenticationResult.DENIED, r.result());
     assertTrue(r.benign(), "onAuthenticateRefused: not a failed logon");

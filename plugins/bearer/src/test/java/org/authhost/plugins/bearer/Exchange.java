@@ -1,8 +1,10 @@
 package org.authhost.plugins.bearer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationResult;
@@ -15,17 +17,19 @@ record Exchange(HResult hr, List<AuthenticationResult> results, boolean benign, 
     Out<AuthenticationContext> out = new Out<>();
     plugin.createAuthenticationContext(out);
     AuthenticationContext context = out.get();
-    List<AuthenticationResult> results = new ArrayList<>();
+    List<AuthenticationResult> results = new CopyOnWriteArrayList<>();
+    CountDownLatch called = new CountDownLatch(1);
     boolean[] benign = {false};
-    String[] challenge = {null};
+    String[] challenge = {null}; // written before the latch counts down, read after
     Object marker = new Object();
     AuthenticationCallback callback =
         new AuthenticationCallback() {
           @Override
           public HResult onAuthenticateComplete(
               AuthenticationResult result, byte[] blob, Object ctx) {
-            results.add(result);
             challenge[0] = blob == null ? null : new String(blob, StandardCharsets.ISO_8859_1);
+            results.add(result);
+            called.countDown();
             return ctx == marker ? HResult.S_OK : HResult.E_INVALIDARG;
           }
 
@@ -37,7 +41,14 @@ record Exchange(HResult hr, List<AuthenticationResult> results, boolean benign, 
         };
     try {
       HResult hr = context.authenticate(blob, client, null, null, callback, marker);
-      return new Exchange(hr, results, benign[0], challenge[0]);
+      // The plug-in answers from its fetch thread when it had to fetch keys first.
+      if (!called.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("no callback within 10 s");
+      }
+      return new Exchange(hr, List.copyOf(results), benign[0], challenge[0]);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     } finally {
       context.release();
     }

@@ -72,6 +72,11 @@ class TokenVerifierTest {
     return new TokenVerifier(s, keys, new VerifiedTokens(s.maxCachedTokens(), clock), clock);
   }
 
+  /** The verdict, with fetches run on the calling thread (the plug-in runs them on its own). */
+  static Verdict check(TokenVerifier v, String token) {
+    return v.check(token, Runnable::run).join();
+  }
+
   String good() {
     return TestKeys.sign(key1, TestKeys.claims(clock.instant()).build());
   }
@@ -80,14 +85,14 @@ class TokenVerifierTest {
   void aProviderSignedTokenIsValidAndItsSignatureIsCheckedOnce() {
     TokenVerifier v = verifier();
     String token = good();
-    Verdict first = v.check(token);
+    Verdict first = check(v, token);
     VerifiedToken t = assertInstanceOf(Verdict.Valid.class, first).token();
     assertEquals("alice", t.name());
     assertEquals("3f1c-alice", t.subject());
     assertEquals(List.of("viewers", "unmapped"), t.groups());
     assertEquals(1, fetches);
     served = null; // the cached verdict needs neither keys nor provider
-    assertInstanceOf(Verdict.Valid.class, v.check(token));
+    assertInstanceOf(Verdict.Valid.class, check(v, token));
     assertEquals(1, fetches);
   }
 
@@ -95,31 +100,33 @@ class TokenVerifierTest {
   void anExpiredTokenIsExpiredAfterTheSkewAlsoWhenItWasVerifiedBefore() {
     TokenVerifier v = verifier("clockSkewSeconds", "30");
     String token = good();
-    assertInstanceOf(Verdict.Valid.class, v.check(token));
+    assertInstanceOf(Verdict.Valid.class, check(v, token));
     clock.advance(Duration.ofSeconds(300 + 29));
-    assertInstanceOf(Verdict.Valid.class, v.check(token), "within the skew");
+    assertInstanceOf(Verdict.Valid.class, check(v, token), "within the skew");
     clock.advance(Duration.ofSeconds(2));
-    assertInstanceOf(Verdict.Expired.class, v.check(token));
+    assertInstanceOf(Verdict.Expired.class, check(v, token));
     // Never seen before and already expired: the library's check, same answer.
     TokenVerifier fresh = verifier("clockSkewSeconds", "30");
-    assertInstanceOf(Verdict.Expired.class, fresh.check(token));
+    assertInstanceOf(Verdict.Expired.class, check(fresh, token));
   }
 
   @Test
   void wrongAudienceIssuerOrNotYetValidAreRefusedAsNoGuess() {
     TokenVerifier v = verifier();
     var now = clock.instant();
-    Verdict aud = v.check(TestKeys.sign(key1, TestKeys.claims(now).audience("other").build()));
+    Verdict aud = check(v, TestKeys.sign(key1, TestKeys.claims(now).audience("other").build()));
     assertEquals(new Verdict.Invalid("the token is not for this audience", false), aud);
     Verdict iss =
-        v.check(TestKeys.sign(key1, TestKeys.claims(now).issuer("https://evil.test").build()));
+        check(v, TestKeys.sign(key1, TestKeys.claims(now).issuer("https://evil.test").build()));
     assertEquals(new Verdict.Invalid("the token's issuer is not accepted", false), iss);
     Verdict nbf =
-        v.check(
+        check(
+            v,
             TestKeys.sign(
                 key1, TestKeys.claims(now).notBeforeTime(Date.from(now.plusSeconds(600))).build()));
     assertEquals(new Verdict.Invalid("the token is not valid yet", false), nbf);
-    Verdict noExp = v.check(TestKeys.sign(key1, TestKeys.claims(now).expirationTime(null).build()));
+    Verdict noExp =
+        check(v, TestKeys.sign(key1, TestKeys.claims(now).expirationTime(null).build()));
     assertInstanceOf(Verdict.Invalid.class, noExp);
   }
 
@@ -127,7 +134,7 @@ class TokenVerifierTest {
   void aForgedSignatureIsAGuessAndNeverValid() {
     TokenVerifier v = verifier();
     RSAKey impostor = TestKeys.rsa("k1"); // same kid, another key
-    Verdict forged = v.check(TestKeys.sign(impostor, TestKeys.claims(clock.instant()).build()));
+    Verdict forged = check(v, TestKeys.sign(impostor, TestKeys.claims(clock.instant()).build()));
     assertEquals(new Verdict.Invalid("the signature is not right", true), forged);
   }
 
@@ -140,10 +147,10 @@ class TokenVerifierTest {
             + "."
             + Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8))
             + ".";
-    assertEquals(new Verdict.Invalid("not a signed JWT", false), v.check(none));
+    assertEquals(new Verdict.Invalid("not a signed JWT", false), check(v, none));
     assertEquals(
         new Verdict.Invalid("the algorithm HS256 is not accepted", false),
-        v.check(TestKeys.hs256WithPublicKey(key1, claims)));
+        check(v, TestKeys.hs256WithPublicKey(key1, claims)));
     // Even an operator who lists HS256 cannot: the settings refuse it.
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
@@ -174,7 +181,7 @@ class TokenVerifierTest {
                 + "."
                 + parts[2]);
     for (String token : bad) {
-      Verdict verdict = v.check(token);
+      Verdict verdict = check(v, token);
       assertInstanceOf(Verdict.Invalid.class, verdict, token);
       assertEquals(false, ((Verdict.Invalid) verdict).guess(), token);
     }
@@ -184,30 +191,30 @@ class TokenVerifierTest {
   @Test
   void aKidFloodFetchesAtMostOncePerInterval() {
     TokenVerifier v = verifier("refetchIntervalSeconds", "30");
-    assertInstanceOf(Verdict.Valid.class, v.check(good()));
+    assertInstanceOf(Verdict.Valid.class, check(v, good()));
     assertEquals(1, fetches);
     for (int i = 0; i < 500; i++) {
       RSAKey unknown = TestKeys.rsaFast("kid-" + UUID.randomUUID());
       assertEquals(
           new Verdict.Invalid("the token's signing key is unknown", false),
-          v.check(TestKeys.sign(unknown, TestKeys.claims(clock.instant()).build())));
+          check(v, TestKeys.sign(unknown, TestKeys.claims(clock.instant()).build())));
     }
     assertEquals(1, fetches, "within the interval of the first fetch: none");
     clock.advance(Duration.ofSeconds(30));
-    v.check(TestKeys.sign(TestKeys.rsaFast("kid-late"), TestKeys.claims(clock.instant()).build()));
+    check(v, TestKeys.sign(TestKeys.rsaFast("kid-late"), TestKeys.claims(clock.instant()).build()));
     assertEquals(2, fetches, "after the interval, one more");
   }
 
   @Test
   void aRotatedKeyIsFetchedOnItsFirstToken() {
     TokenVerifier v = verifier("refetchIntervalSeconds", "30");
-    assertInstanceOf(Verdict.Valid.class, v.check(good()));
+    assertInstanceOf(Verdict.Valid.class, check(v, good()));
     clock.advance(Duration.ofSeconds(31));
     served = TestKeys.publicSet(key2, key1); // the provider rotated: k2 signs from now on
     String rotated = TestKeys.sign(key2, TestKeys.claims(clock.instant()).build());
-    assertInstanceOf(Verdict.Valid.class, v.check(rotated));
+    assertInstanceOf(Verdict.Valid.class, check(v, rotated));
     assertEquals(2, fetches);
-    assertInstanceOf(Verdict.Valid.class, v.check(good()), "the old key still verifies");
+    assertInstanceOf(Verdict.Valid.class, check(v, good()), "the old key still verifies");
   }
 
   @Test
@@ -215,27 +222,27 @@ class TokenVerifierTest {
     served = null;
     TokenVerifier v = verifier("refetchIntervalSeconds", "10");
     for (int i = 0; i < 20; i++) {
-      assertInstanceOf(Verdict.Unavailable.class, v.check(good()));
+      assertInstanceOf(Verdict.Unavailable.class, check(v, good()));
     }
     assertEquals(1, fetches, "no fetch storm while the provider is down");
     assertEquals(1, warnings.size(), warnings.toString());
     assertTrue(warnings.get(0).contains("Connection refused"), warnings.get(0));
     clock.advance(Duration.ofSeconds(10));
-    assertInstanceOf(Verdict.Unavailable.class, v.check(good()));
+    assertInstanceOf(Verdict.Unavailable.class, check(v, good()));
     assertEquals(1, warnings.size(), "still the same outage: no second event");
     served = TestKeys.publicSet(key1);
     clock.advance(Duration.ofSeconds(10));
-    assertInstanceOf(Verdict.Valid.class, v.check(good()));
+    assertInstanceOf(Verdict.Valid.class, check(v, good()));
     assertEquals(1, informations.size(), informations.toString());
   }
 
   @Test
   void keysFetchedBeforeAnOutageStayInUse() {
     TokenVerifier v = verifier("keysMaxAgeSeconds", "60", "refetchIntervalSeconds", "10");
-    assertInstanceOf(Verdict.Valid.class, v.check(good()));
+    assertInstanceOf(Verdict.Valid.class, check(v, good()));
     served = null;
     clock.advance(Duration.ofSeconds(61));
-    assertInstanceOf(Verdict.Valid.class, v.check(good()), "old keys, provider down");
+    assertInstanceOf(Verdict.Valid.class, check(v, good()), "old keys, provider down");
     assertEquals(2, fetches);
     assertEquals(1, warnings.size());
   }
