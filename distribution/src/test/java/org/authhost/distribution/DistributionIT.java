@@ -75,6 +75,7 @@ class DistributionIT {
             "plugins/authhost-plugin-anonymous.jar",
             "plugins/authhost-plugin-negotiate.jar",
             "plugins/authhost-plugin-signed-url.jar",
+            "plugins/authhost-plugin-bearer.jar",
             "sdk/authhost-api.jar")) {
       assertTrue(Files.isRegularFile(dist.resolve(file)), file);
     }
@@ -183,13 +184,11 @@ class DistributionIT {
           plugins.out().stream().anyMatch(l -> l.startsWith(id) && l.contains("LOADED|ENABLED")),
           plugins.toString());
     }
-    assertTrue(
-        plugins.out().stream().anyMatch(l -> l.startsWith("negotiate") && l.contains("LOADED (")),
-        plugins.toString());
-    // Shipped, and off until the operator enables it (it needs an account and keys).
-    assertTrue(
-        plugins.out().stream().anyMatch(l -> l.startsWith("signed-url") && l.contains("LOADED (")),
-        plugins.toString());
+    for (String id : List.of("negotiate", "signed-url", "bearer")) { // shipped, not enabled
+      assertTrue(
+          plugins.out().stream().anyMatch(l -> l.startsWith(id) && l.contains("LOADED (")),
+          plugins.toString());
+    }
 
     host.destroy();
     assertTrue(host.waitFor(BOUND_SECONDS, TimeUnit.SECONDS), "the host stops on SIGTERM");

@@ -1,0 +1,130 @@
+package org.authhost.plugins.bearer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import java.time.Duration;
+import java.util.List;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.api.PluginException;
+import org.junit.jupiter.api.Test;
+
+/** The plug-in's answers through its context, with inline keys, on a fake host. */
+class BearerPluginTest {
+  final StepClock clock = new StepClock();
+  final FakeServer server = new FakeServer(clock);
+  final RSAKey key = TestKeys.rsa("k1");
+
+  BearerPlugin plugin(String... settings) {
+    String[] all = new String[settings.length + 4];
+    all[0] = "jwks";
+    all[1] = TestKeys.publicSet(key).toString();
+    all[2] = "realm";
+    all[3] = "media";
+    System.arraycopy(settings, 0, all, 4, settings.length);
+    BearerPlugin p = new BearerPlugin();
+    assertEquals(HResult.S_OK, p.initialize(server, TestValues.of(all)));
+    return p;
+  }
+
+  String token() {
+    return TestKeys.sign(key, TestKeys.claims(clock.instant()).build());
+  }
+
+  @Test
+  void noTokenGetsTheRealmAloneAndAGoodOneLogsOnTheClaimedAccount() {
+    BearerPlugin p = plugin();
+    Exchange first = Exchange.run(p, "");
+    assertEquals(AuthenticationResult.CONTINUE, first.result());
+    assertEquals("realm=\"media\"", first.challenge());
+    FakeServer.Client client = new FakeServer.Client();
+    Exchange ok = Exchange.run(p, token().getBytes(), client);
+    assertEquals(List.of(AuthenticationResult.SUCCESS), ok.results());
+    assertEquals("alice", client.name, "the claimed name is set for the lockout");
+    assertEquals(List.of("alice"), server.logons);
+  }
+
+  @Test
+  void anExpiredTokenIsABenignRefusalWithTheRfc6750Error() {
+    BearerPlugin p = plugin("clockSkewSeconds", "0");
+    String t = token();
+    // Once verified (the first exchange fetches the keys and answers from the fetch thread) ...
+    assertEquals(AuthenticationResult.SUCCESS, Exchange.run(p, t).result());
+    clock.advance(Duration.ofSeconds(301));
+    // ... the expired token is refused at once, on the caller's thread: S_FALSE, benign.
+    Exchange r = Exchange.run(p, t);
+    assertEquals(AuthenticationResult.DENIED, r.result());
+    assertTrue(r.benign(), "onAuthenticateRefused: not a failed logon");
+    assertEquals(HResult.S_FALSE, r.hr());
+    assertEquals(
+        "realm=\"media\", error=\"invalid_token\", error_description=\"the token expired\"",
+        r.challenge());
+  }
+
+  @Test
+  void aForgeryIsAFailedLogonAndGarbageIsBenign() {
+    BearerPlugin p = plugin();
+    Exchange forged =
+        Exchange.run(
+            p, TestKeys.sign(TestKeys.rsa("k1"), TestKeys.claims(clock.instant()).build()));
+    assertEquals(AuthenticationResult.DENIED, forged.result());
+    assertFalse(forged.benign());
+    assertEquals(HResult.S_OK, forged.hr());
+    Exchange garbage = Exchange.run(p, "a.b");
+    assertTrue(garbage.benign());
+    assertTrue(garbage.challenge().contains("error=\"invalid_token\""), garbage.challenge());
+  }
+
+  @Test
+  void anUnknownAccountIsAFailedLogonWithOneWarning() {
+    BearerPlugin p = plugin();
+    String bob =
+        TestKeys.sign(
+            key, TestKeys.claims(clock.instant()).claim("preferred_username", "bob").build());
+    for (int i = 0; i < 3; i++) {
+      Exchange r = Exchange.run(p, bob);
+      assertEquals(AuthenticationResult.DENIED, r.result());
+      assertFalse(r.benign());
+    }
+    assertEquals(
+        1,
+        server.events.stream()
+            .filter(e -> e.level() == EventLevel.WARNING && e.text().contains("'bob'"))
+            .count());
+  }
+
+  @Test
+  void principalModeMapsTokenGroupsToLocalGroupsWithoutAnAccount() {
+    BearerPlugin p =
+        plugin("identity", "principal", "groupMap", "viewers=Users, admins=Administrators");
+    Exchange r = Exchange.run(p, token());
+    assertEquals(AuthenticationResult.SUCCESS, r.result());
+    assertEquals(List.of(), server.logons, "no local account");
+    assertEquals(1, server.principals.size());
+    var logon = server.principals.get(0);
+    assertEquals(TestKeys.ISSUER, logon.issuer());
+    assertEquals("3f1c-alice", logon.subject());
+    assertEquals("alice", logon.displayName());
+    assertEquals(List.of("Users"), logon.groups(), "only mapped groups");
+  }
+
+  @Test
+  void badSettingsFailInitializeNamingTheProperty() {
+    PluginException e =
+        assertThrows(
+            PluginException.class,
+            () -> new BearerPlugin().initialize(server, TestValues.of("audience", null)));
+    assertTrue(
+        e.getMessage().contains("plugins.settings.bearer.properties.audience"), e.getMessage());
+    PluginException none =
+        assertThrows(
+            PluginException.class,
+            () -> new BearerPlugin().initialize(server, TestValues.of("algorithms", "none")));
+    assertTrue(none.getMessage().contains("never none"), none.getMessage());
+  }
+}
