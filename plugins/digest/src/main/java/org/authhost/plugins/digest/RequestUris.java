@@ -46,6 +46,9 @@ final class RequestUris {
    * <ul>
    *   <li>the target itself (ffmpeg, live555/VLC for DESCRIBE and PLAY, GStreamer);
    *   <li>its path and query alone (Bosch BVMS sends a relative path);
+   *   <li>either of those with a trailing slash added or removed: live555 (VLC) hashes its base
+   *       URL, the {@code Content-Base} with its slash, also for the aggregate PLAY whose request
+   *       line the SDP's control may give without it;
    *   <li>in SETUP only, the aggregate (base) URL the track's URL was made from: the target without
    *       its last path segment, with or without the trailing slash, absolute or as a path (VLC
    *       hashes the base URL for a track's SETUP; HappyTime NVR drops the slash). gortsplib's
@@ -67,7 +70,7 @@ final class RequestUris {
     if (scheme < 0) {
       return false; // "*" (OPTIONS) or a relative target: only the exact string
     }
-    if (sameOrItsPath(uri, target, scheme)) {
+    if (sameOrItsPath(uri, target, scheme) || sameOrItsPath(uri, otherSlash(target), scheme)) {
       return true;
     }
     if (!"SETUP".equalsIgnoreCase(method)) {
@@ -81,6 +84,11 @@ final class RequestUris {
     }
     String base = target.substring(0, slash);
     return sameOrItsPath(uri, base, scheme) || sameOrItsPath(uri, base + "/", scheme);
+  }
+
+  /** {@code url} with a trailing slash if it has none, without it if it has one. */
+  private static String otherSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url + "/";
   }
 
   /** {@code uri} is {@code url} (absolute), or {@code url}'s path and query. */
