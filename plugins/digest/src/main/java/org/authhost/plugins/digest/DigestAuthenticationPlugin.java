@@ -29,8 +29,12 @@ import org.authhost.api.support.PluginEvents;
  *
  * <p>Algorithms MD5, SHA-256 and SHA-512-256 and their {@code -sess} forms; qop {@code auth} and
  * {@code auth-int}; {@code userhash}; {@code username*}; {@code charset=UTF-8}; {@code
- * Authentication-Info} with {@code rspauth} and {@code nextnonce}; optionally the RFC 2069 form
- * that RTSP clients still send. The named values are in {@link DigestSettings}.
+ * Authentication-Info} with {@code rspauth} and {@code nextnonce}; the RFC 2069 form that RTSP
+ * clients still send (over HTTP only when configured). For RTSP clients ({@code
+ * UserContext.controlProtocol()} {@code RTSP}) the challenge puts MD5 last, the {@code uri} may be
+ * any form they send for the request line ({@link RequestUris#namesRtsp}), and an RFC 2069 nonce is
+ * bound to the client's connection and session instead of being spent at once. The named values are
+ * in {@link DigestSettings}.
  *
  * <p>The password never reaches the plug-in: the host's {@link CredentialService} hands out {@code
  * H(user:realm:password)} for the realms in its {@code accounts.digestRealms}, so the plug-in's
