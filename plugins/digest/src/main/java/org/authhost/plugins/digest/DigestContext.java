@@ -80,33 +80,14 @@ final class DigestContext implements AuthenticationContext {
       CommandContext command,
       AuthenticationCallback callback,
       Object context) {
-    CompletableFuture<Outcome> decided;
-    boolean answered = false;
+    CompletableFuture<Outcome> decided = null;
     try {
       decided = decide(responseBlob, user, command).toCompletableFuture();
-      if (!decided.isDone()) {
-        // The state service is still answering (a shared store): the callback comes from its
-        // thread, and the return value can no longer say anything.
-        answered = true;
-        decided.whenComplete(
-            (outcome, failure) -> deliver(callback, outcomeOf(outcome, failure), context, true));
-        return HResult.S_OK;
-      }
-      Outcome outcome = outcomeOf(decided);
-      answered = true;
-      deliver(callback, outcome, context, false);
-      return outcome.hr();
     } catch (RuntimeException fault) {
-      Outcome outcome = faulted(fault);
-      if (!answered) {
-        answered = true;
-        deliver(callback, outcome, context, false);
-      }
-      return outcome.hr();
+      decided = CompletableFuture.completedFuture(faulted(fault));
     } finally {
-      if (!answered) {
-        // Exactly once on every path, also if something threw an Error (a bug: the host then
-        // records it).
+      if (decided == null) {
+        // An Error (a bug: the host then records it): still exactly one callback.
         deliver(
             callback,
             new Outcome(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED),
@@ -114,6 +95,16 @@ final class DigestContext implements AuthenticationContext {
             false);
       }
     }
+    if (!decided.isDone()) {
+      // The state service is still answering (a shared store): the callback comes from its
+      // thread, and the return value can no longer say anything.
+      decided.whenComplete(
+          (outcome, failure) -> deliver(callback, outcomeOf(outcome, failure), context, true));
+      return HResult.S_OK;
+    }
+    Outcome outcome = outcomeOf(decided);
+    deliver(callback, outcome, context, false);
+    return outcome.hr();
   }
 
   private Outcome outcomeOf(CompletableFuture<Outcome> done) {
