@@ -39,7 +39,11 @@ import org.authhost.api.PluginException;
  *       connection, account and RTSP session instead, so that it serves the whole
  *       connection.</td></tr>
  *   <tr><td>{@code nonceLifetimeSeconds}</td><td>{@code 300}</td><td>How long a nonce is good for
- *       (1 to 86400); past half of it, a success carries a {@code nextnonce}.</td></tr>
+ *       (1 to 86400); past half of it, a success carries a {@code nextnonce}. Each accepted count
+ *       is one entry in the host's state service until its nonce has expired (and a minute more),
+ *       so the store holds about the accepted requests per second times this lifetime: the host's
+ *       local store of 1,000,000 entries then serves some 3,000 Digest requests a second steadily
+ *       at the default, and answers 503 beyond.</td></tr>
  * </table>
  *
  * @param realm the realm
