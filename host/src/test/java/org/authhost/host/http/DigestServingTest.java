@@ -210,6 +210,37 @@ class DigestServingTest {
     }
   }
 
+  @Test
+  void aDisableAndEnableKeepsTheNoncesAndTheirCountsInTheHostsStateService() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      out.write(get(null));
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
+      String first = client.next("/d/hello.txt");
+      out.write(get(first));
+      assertEquals(200, read(in).status());
+
+      // A new life of the plug-in (as a replaced version starts): its objects are new, its state
+      // is the host's.
+      host.plugins().disable("digest");
+      host.plugins().enable("digest");
+
+      out.write(get(client.next("/d/hello.txt")));
+      assertEquals(200, read(in).status(), "the nonce of before is still good: no stale 401");
+      out.write(get(first));
+      Response replay = read(in);
+      assertEquals(401, replay.status(), "and its used count is still refused");
+      assertTrue(
+          replay.challenges().stream().noneMatch(c -> c.contains("stale=true")),
+          "refused as a replay, not as stale: " + replay.challenges());
+    }
+  }
+
   private static long audited(String text) {
     return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
         .filter(e -> e.text().contains(text))

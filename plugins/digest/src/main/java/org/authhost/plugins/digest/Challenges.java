@@ -1,5 +1,7 @@
 package org.authhost.plugins.digest;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.StringJoiner;
 
 /**
@@ -22,10 +24,17 @@ final class Challenges {
    * sscanf("Digest realm=\"%[^\"]\", nonce=\"%[^\"]\", stale=%[a-zA-Z]")}, so any other order
    * leaves them unable to log on or to notice a stale nonce. The qop list has no space after the
    * comma: Python's urllib splits it on "," alone.
+   *
+   * <p>For an RTSP client, {@code MD5} goes last whatever the configured order: ffmpeg takes the
+   * last Digest challenge it parses and knows only MD5 and MD5-sess (a SHA-256 challenge last
+   * leaves it without credentials), and live555 knows only MD5. The others keep their order before
+   * it, for clients that take the first they support.
    */
-  static String challenges(DigestSettings settings, String nonce, String opaque, boolean stale) {
+  static String challenges(
+      DigestSettings settings, String nonce, String opaque, boolean stale, boolean rtsp) {
     StringJoiner lines = new StringJoiner("\n");
-    for (DigestAlgorithm algorithm : settings.algorithms()) {
+    for (DigestAlgorithm algorithm :
+        rtsp ? md5Last(settings.algorithms()) : settings.algorithms()) {
       StringBuilder b = new StringBuilder(200);
       b.append("realm=").append(quote(settings.realm()));
       b.append(", nonce=").append(quote(nonce));
@@ -42,6 +51,16 @@ final class Challenges {
       lines.add(b);
     }
     return lines.toString();
+  }
+
+  private static List<DigestAlgorithm> md5Last(List<DigestAlgorithm> configured) {
+    if (!configured.contains(DigestAlgorithm.MD5)) {
+      return configured;
+    }
+    List<DigestAlgorithm> ordered = new ArrayList<>(configured);
+    ordered.remove(DigestAlgorithm.MD5);
+    ordered.add(DigestAlgorithm.MD5);
+    return ordered;
   }
 
   /**

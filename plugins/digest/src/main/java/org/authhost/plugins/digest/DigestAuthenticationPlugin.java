@@ -19,6 +19,7 @@ import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.authhost.api.ServerContext;
+import org.authhost.api.StateService;
 import org.authhost.api.support.PluginEvents;
 
 /**
@@ -28,30 +29,37 @@ import org.authhost.api.support.PluginEvents;
  *
  * <p>Algorithms MD5, SHA-256 and SHA-512-256 and their {@code -sess} forms; qop {@code auth} and
  * {@code auth-int}; {@code userhash}; {@code username*}; {@code charset=UTF-8}; {@code
- * Authentication-Info} with {@code rspauth} and {@code nextnonce}; optionally the RFC 2069 form
- * that RTSP clients still send. The named values are in {@link DigestSettings}.
+ * Authentication-Info} with {@code rspauth} and {@code nextnonce}; the RFC 2069 form that RTSP
+ * clients still send (over HTTP only when configured). For RTSP clients ({@code
+ * UserContext.controlProtocol()} {@code RTSP}) the challenge puts MD5 last, the {@code uri} may be
+ * any form they send for the request line ({@link RequestUris#namesRtsp}), and an RFC 2069 nonce is
+ * bound to the client's connection and session instead of being spent at once. The named values are
+ * in {@link DigestSettings}.
  *
  * <p>The password never reaches the plug-in: the host's {@link CredentialService} hands out {@code
  * H(user:realm:password)} for the realms in its {@code accounts.digestRealms}, so the plug-in's
  * realm must be one of them (checked in {@link #enable}).
  *
- * <p>Life cycle: {@link #initialize} reads the named values; {@link #enable} loads (or makes) the
- * nonce key, checks the realm with the host and starts an empty replay cache, so a disable/enable
- * turns outstanding nonces stale, exactly like a restart. Each request gets its own {@link
- * DigestContext}; everything they share lives in one {@link DigestVerifier} and one {@link
+ * <p>State lives outside this object, in the host's {@link StateService} ({@link NonceLedger}): the
+ * nonce key and the store's epoch, the counts used with each nonce, the connection an RTSP client's
+ * RFC 2069 nonce is bound to. So a new version of the plug-in (the same id, on the same store)
+ * accepts the nonces this one issued and refuses the counts it accepted, and a disable/enable
+ * changes nothing for clients. The key file ({@link NonceKeyFile}) only seeds a new store, so that
+ * a restart of a host whose store is in memory turns outstanding nonces stale, not forged.
+ *
+ * <p>Life cycle: {@link #initialize} reads the named values; {@link #enable} checks the realm with
+ * the host and reads (or seeds) the nonce secrets in the state service. Each request gets its own
+ * {@link DigestContext}; everything they share lives in one {@link DigestVerifier} and one {@link
  * RefusalLog}, whose summaries the heartbeat writes.
  */
 public final class DigestAuthenticationPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Digest";
   static final String PACKAGE = "AuthHost Digest";
 
-  /** An account name to ask the host about at enable: only whether the realm is kept matters. */
-
   /** The tests' clock, or null for the host's (ServerContext.clock). */
   private final Clock ownClock;
 
   private final SecureRandom random;
-  private final int replayCapacity;
 
   private volatile Clock clock;
   private volatile ServerContext server;
@@ -61,16 +69,15 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
   private volatile PluginEvents events;
   private volatile RefusalLog refusals;
 
-  /** The host's constructor: the host's clock, a strong random source, the default replay cache. */
+  /** The host's constructor: the host's clock and a strong random source. */
   public DigestAuthenticationPlugin() {
-    this(null, new SecureRandom(), ReplayCache.DEFAULT_CAPACITY);
+    this(null, new SecureRandom());
   }
 
-  /** For tests: a clock to move (null: the server context's), and a small replay cache to fill. */
-  DigestAuthenticationPlugin(Clock clock, SecureRandom random, int replayCapacity) {
+  /** For tests: a clock to move (null: the server context's). */
+  DigestAuthenticationPlugin(Clock clock, SecureRandom random) {
     this.ownClock = clock;
     this.random = random;
-    this.replayCapacity = replayCapacity;
   }
 
   @Override
@@ -94,20 +101,13 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
           HResult.E_NOINTERFACE, "the host offers no credential service (API 1.2)");
     }
     checkRealm(credentials);
-    byte[] key = loadKey(current);
-    NonceService nonces = new NonceService(key, settings.nonceLifetime(), clock, random);
-    int segments = Math.min(16, replayCapacity);
+    StateService state = state(current);
+    NonceLedger.Secrets secrets = secrets(state, loadKey(current));
+    NonceService nonces =
+        new NonceService(secrets.key(), secrets.epoch(), settings.nonceLifetime(), clock, random);
     events = new PluginEvents(current.eventLog(), values);
     refusals = new RefusalLog(events, clock, RefusalLog.DEFAULT_INTERVAL, RefusalLog.DEFAULT_SLOTS);
-    verifier =
-        new DigestVerifier(
-            settings,
-            nonces,
-            new ReplayCache(
-                replayCapacity,
-                Math.min(replayCapacity, ReplayCache.DEFAULT_ISSUED_CAPACITY),
-                segments),
-            credentials);
+    verifier = new DigestVerifier(settings, nonces, new NonceLedger(state), credentials);
     if (heartbeatPeriod != null) {
       // The summaries of refusal floods; a fraction of their interval, so that none is late by
       // much.
@@ -156,6 +156,38 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
                 + "'");
       }
     }
+  }
+
+  private static StateService state(ServerContext current) {
+    StateService state;
+    try {
+      state = current.state();
+    } catch (UnsupportedOperationException tooOld) {
+      state = null;
+    }
+    if (state == null) {
+      throw new PluginException(
+          HResult.E_NOINTERFACE,
+          "the host offers no state service (API 1.3), where Digest keeps its nonces");
+    }
+    return state;
+  }
+
+  /** The nonce secrets every version shares; a store that fails them fails the enable. */
+  private NonceLedger.Secrets secrets(StateService state, byte[] seedKey) {
+    Out<HResult> failure = new Out<>();
+    NonceLedger.Secrets secrets = NonceLedger.secrets(state, seedKey, random, failure);
+    if (secrets == null) {
+      throw new PluginException(
+          failure.get(),
+          "the host's state service answered "
+              + failure.get()
+              + " for the nonce key ("
+              + NonceLedger.SECRETS_KEY
+              + "); when the store works again, run: authhost plugins enable "
+              + values.pluginId());
+    }
+    return secrets;
   }
 
   private byte[] loadKey(ServerContext current) {

@@ -1,6 +1,10 @@
 package org.authhost.plugins.digest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationPlugin;
@@ -17,8 +21,11 @@ import org.authhost.api.support.PluginEvents;
 
 /**
  * One Digest exchange ({@code IWMSAuthenticationContext}): one request, since Digest is not bound
- * to a connection. All state that must outlive the request (nonces, counts) is in the plug-in's
- * {@link DigestVerifier}; the context owns only its token.
+ * to a connection. All state that must outlive the request (nonces, counts) is in the host's state
+ * service, reached through the plug-in's {@link DigestVerifier}; the context owns only its token.
+ * The callback comes before {@code authenticate} returns when the store answers at once (the host's
+ * local one), else from the store's thread, a benign refusal then through {@code
+ * onAuthenticateRefused}.
  *
  * <ul>
  *   <li>Empty response: CONTINUE with the challenges.
@@ -30,7 +37,8 @@ import org.authhost.api.support.PluginEvents;
  *       the nonce was wrong) and {@code S_FALSE} (API 1.3: not a guess, so no lockout counts it),
  *       an INFORMATION event naming the reason for a bad one (counted into a summary when the same
  *       address keeps sending them, see {@link RefusalLog}).
- *   <li>A host service failing: an ERROR event, ERROR, and {@code NS_E_PLUGIN_ERROR_REPORTED}.
+ *   <li>A host service failing: an ERROR event, ERROR, and {@code NS_E_PLUGIN_ERROR_REPORTED}; the
+ *       state service full: ERROR without an event (the host answers 503).
  * </ul>
  */
 final class DigestContext implements AuthenticationContext {
@@ -72,40 +80,98 @@ final class DigestContext implements AuthenticationContext {
       CommandContext command,
       AuthenticationCallback callback,
       Object context) {
-    Outcome outcome = new Outcome(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED);
+    CompletableFuture<Outcome> decided = null;
     try {
-      outcome = decide(responseBlob, user, command);
+      decided = decide(responseBlob, user, command).toCompletableFuture();
     } catch (RuntimeException fault) {
-      // A host service failed under us (the account store unreadable, say): our own error event,
-      // and NS_E_PLUGIN_ERROR_REPORTED so that the host does not log it a second time.
-      outcome =
-          new Outcome(
-              AuthenticationResult.ERROR,
-              null,
-              events.error(HResult.E_UNEXPECTED, "Digest could not check a response: " + fault));
+      decided = CompletableFuture.completedFuture(faulted(fault));
     } finally {
-      // Exactly once on every path, also if decide throws (a bug: the host then records it).
-      byte[] blob =
-          outcome.blob() == null || outcome.blob().isEmpty()
-              ? null
-              : outcome.blob().getBytes(StandardCharsets.ISO_8859_1);
-      callback.onAuthenticateComplete(outcome.result(), blob, context);
+      if (decided == null) {
+        // An Error (a bug: the host then records it): still exactly one callback.
+        deliver(
+            callback,
+            new Outcome(AuthenticationResult.ERROR, null, HResult.E_UNEXPECTED),
+            context,
+            false);
+      }
     }
+    if (!decided.isDone()) {
+      // The state service is still answering (a shared store): the callback comes from its
+      // thread, and the return value can no longer say anything.
+      decided.whenComplete(
+          (outcome, failure) -> deliver(callback, outcomeOf(outcome, failure), context, true));
+      return HResult.S_OK;
+    }
+    Outcome outcome = outcomeOf(decided);
+    deliver(callback, outcome, context, false);
     return outcome.hr();
   }
 
-  private Outcome decide(byte[] blob, UserContext user, CommandContext command) {
-    if (blob.length == 0) {
-      return new Outcome(AuthenticationResult.CONTINUE, verifier.challenges(false), HResult.S_OK);
+  private Outcome outcomeOf(CompletableFuture<Outcome> done) {
+    try {
+      return done.join();
+    } catch (CompletionException | CancellationException e) {
+      return faulted(e.getCause() == null ? e : e.getCause());
     }
-    Verdict verdict = verifier.verify(blob, command, user);
+  }
+
+  private Outcome outcomeOf(Outcome outcome, Throwable failure) {
+    return failure == null
+        ? outcome
+        : faulted(
+            failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure);
+  }
+
+  /**
+   * A host service failed under us (the account store unreadable, say): our own error event, and
+   * NS_E_PLUGIN_ERROR_REPORTED so that the host does not log it a second time.
+   */
+  private Outcome faulted(Throwable fault) {
+    return new Outcome(
+        AuthenticationResult.ERROR,
+        null,
+        events.error(HResult.E_UNEXPECTED, "Digest could not check a response: " + fault));
+  }
+
+  /**
+   * The one callback of an {@code authenticate}. Later than its return, a benign refusal can only
+   * say so through {@code onAuthenticateRefused}.
+   */
+  private static void deliver(
+      AuthenticationCallback callback, Outcome outcome, Object context, boolean late) {
+    byte[] blob =
+        outcome.blob() == null || outcome.blob().isEmpty()
+            ? null
+            : outcome.blob().getBytes(StandardCharsets.ISO_8859_1);
+    if (late
+        && outcome.result() == AuthenticationResult.DENIED
+        && outcome.hr().equals(HResult.S_FALSE)) {
+      callback.onAuthenticateRefused(blob, context);
+    } else {
+      callback.onAuthenticateComplete(outcome.result(), blob, context);
+    }
+  }
+
+  private CompletionStage<Outcome> decide(byte[] blob, UserContext user, CommandContext command) {
+    boolean rtsp = DigestVerifier.rtsp(user);
+    if (blob.length == 0) {
+      return CompletableFuture.completedFuture(
+          new Outcome(
+              AuthenticationResult.CONTINUE, verifier.challenges(false, rtsp), HResult.S_OK));
+    }
+    return verifier.verify(blob, command, user).thenApply(verdict -> act(verdict, user, rtsp));
+  }
+
+  private Outcome act(Verdict verdict, UserContext user, boolean rtsp) {
     if (verdict instanceof Verdict.Denied denied) {
       if (denied.refusal() != null) {
         refusals.refused(user.ipAddress(), denied.refusal());
       }
       return new Outcome(
           AuthenticationResult.DENIED,
-          verifier.challenges(denied.stale()),
+          verifier.challenges(denied.stale(), rtsp),
           // API 1.3: a stale nonce (the credentials were right), a malformed response and a
           // replay are benign refusals, no guess at a password, which the host neither audits as
           // a failed logon nor counts toward a lockout. A wrong digest is S_OK: a failed logon.
@@ -115,15 +181,19 @@ final class DigestContext implements AuthenticationContext {
       return new Outcome(
           AuthenticationResult.ERROR, null, events.error(fault.code(), fault.text()));
     }
+    if (verdict instanceof Verdict.Busy) {
+      return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
+    }
     Verdict.Success success = (Verdict.Success) verdict;
-    return logOn(success.account(), success.authenticationInfo());
+    return logOn(success.account(), success.authenticationInfo(), rtsp);
   }
 
-  private Outcome logOn(String name, String authenticationInfo) {
+  private Outcome logOn(String name, String authenticationInfo, boolean rtsp) {
     HResult hr = token.logOn(name, DigestAuthenticationPlugin.PACKAGE);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
       // Disabled or deleted since its secret was read a moment ago.
-      return new Outcome(AuthenticationResult.DENIED, verifier.challenges(false), HResult.S_OK);
+      return new Outcome(
+          AuthenticationResult.DENIED, verifier.challenges(false, rtsp), HResult.S_OK);
     }
     if (hr.equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
       // The host is too busy now: not the client's fault and not a broken plug-in.

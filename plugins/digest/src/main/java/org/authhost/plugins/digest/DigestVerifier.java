@@ -2,7 +2,12 @@ package org.authhost.plugins.digest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.authhost.api.CommandContext;
 import org.authhost.api.CredentialService;
 import org.authhost.api.HResult;
@@ -18,14 +23,15 @@ import org.authhost.api.UserContext;
  * <ol>
  *   <li>form ({@link DigestCredentials}), then agreement with what was offered: realm, opaque,
  *       algorithm, qop, userhash, and that {@code uri} names this request;
- *   <li>the nonce's MAC: a nonce not issued here is refused outright, without {@code stale} (a
- *       nonce the replay cache holds octet for octet was checked when it was made, and is not
- *       checked again);
+ *   <li>the nonce's MAC: a nonce not issued here is refused outright, without {@code stale};
  *   <li>the account and its HA1 from the host, then the response, compared in constant time;
- *   <li>only for a right response: the nonce's age and count. Too old, unknown to the replay cache,
- *       or a count already used: {@code stale=true}. Because the digest was right, the client knows
- *       the password and can simply retry on a fresh nonce; a wrong digest never learns whether the
- *       nonce was still good, and never uses up a count.
+ *   <li>only for a right response: the nonce's age and epoch, then its use, recorded in the host's
+ *       state service ({@link NonceLedger}): a count already used is a replay; an expired nonce,
+ *       one from before the store's epoch, or an RFC 2069 nonce bound to another RTSP connection or
+ *       session earns {@code stale=true}. Because the digest was right, the client knows the
+ *       password and can simply retry on a fresh nonce; a wrong digest never learns whether the
+ *       nonce was still good, and never uses up a count. A store that does not answer fails the
+ *       request closed (ERROR).
  * </ol>
  *
  * <p>{@code qop=auth-int} hashes the request body, which the host does not give plug-ins. A request
@@ -39,30 +45,29 @@ final class DigestVerifier {
 
   private final DigestSettings settings;
   private final NonceService nonces;
-  private final ReplayCache replays;
+  private final NonceLedger ledger;
   private final CredentialService credentials;
 
   DigestVerifier(
       DigestSettings settings,
       NonceService nonces,
-      ReplayCache replays,
+      NonceLedger ledger,
       CredentialService credentials) {
     this.settings = settings;
     this.nonces = nonces;
-    this.replays = replays;
+    this.ledger = ledger;
     this.credentials = credentials;
   }
 
   /** Fresh challenges, one per offered algorithm, sharing one new nonce. */
-  String challenges(boolean stale) {
-    return Challenges.challenges(settings, issue(), nonces.opaque(), stale);
+  String challenges(boolean stale, boolean rtsp) {
+    return Challenges.challenges(settings, nonces.mint(), nonces.opaque(), stale, rtsp);
   }
 
-  /** A new nonce, entered in the replay cache. */
-  private String issue() {
-    NonceService.Minted nonce = nonces.mint();
-    replays.register(nonce.id());
-    return nonce.value();
+  /** Whether the request came over RTSP, whose clients get their own challenge order and forms. */
+  static boolean rtsp(UserContext user) {
+    String protocol = user == null ? null : user.controlProtocol();
+    return protocol != null && protocol.regionMatches(true, 0, "RTSP", 0, 4);
   }
 
   /** Thrown by a step that has reached a verdict other than success. */
@@ -77,15 +82,20 @@ final class DigestVerifier {
   }
 
   /**
+   * Decides on one response. Everything but the state service is checked at once; the stage
+   * completes when the store has answered the replay check (at once on the host's local store).
+   *
    * @param blob the {@code Authorization} value after {@code "Digest "}, as ISO-8859-1 octets
    * @param command the request: method, target and headers
-   * @param user receives the account name once known, for the host's audit
+   * @param user receives the account name once known, for the host's audit; its protocol and
+   *     connection bind an RFC 2069 nonce over RTSP
    */
-  Verdict verify(byte[] blob, CommandContext command, UserContext user) {
+  CompletionStage<Verdict> verify(byte[] blob, CommandContext command, UserContext user) {
     try {
+      boolean rtsp = rtsp(user);
       DigestCredentials c = DigestCredentials.parse(new String(blob, StandardCharsets.ISO_8859_1));
-      checkOffer(c, command);
-      NonceService.Check nonce = nonces.check(c.nonce(), replays::issued);
+      checkOffer(c, command, rtsp);
+      NonceService.Check nonce = nonces.check(c.nonce());
       if (nonce.status() == NonceService.Status.FORGED) {
         throw new Malformed("the nonce was not issued by this server (bad form or MAC)");
       }
@@ -106,32 +116,177 @@ final class DigestVerifier {
       if (!MessageDigest.isEqual(
           expected.getBytes(StandardCharsets.US_ASCII),
           c.response().getBytes(StandardCharsets.US_ASCII))) {
-        return new Verdict.Denied(
-            null, false); // a wrong password: the host audits the failed logon
+        // A wrong password: the host audits the failed logon.
+        return done(new Verdict.Denied(null, false));
+      }
+      if (nonce.status() != NonceService.Status.FRESH) {
+        // Expired, or from an epoch whose counts this store never saw: the digest was right, so
+        // the client knows the password and simply retries on a fresh nonce.
+        return done(new Verdict.Denied(null, true));
       }
       // A replay keeps the account's name: the host checks alice's lockout on it (a locked
       // account answers a replay as it answers anything else), and the refusal is benign
       // (S_FALSE, see DigestContext), so it counts against nobody.
-      checkFresh(c, nonce, account);
-      String rspauth =
-          DigestMath.AUTH.equals(c.qop())
-              ? DigestMath.rspauth(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.uri())
-              : null;
-      // The RFC 2069 form spends its nonce at once, so it always gets the next one.
-      String next =
-          c.qop() == null || (nonces.wantsNext(nonce) && replays.claimNext(nonce.id()))
-              ? issue()
-              : null;
-      return new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, next));
+      return use(c, nonce, account, command, user, rtsp)
+          .thenCompose(
+              refused -> refused != null ? done(refused) : success(c, nonce, account, ha1, rtsp));
     } catch (Malformed e) {
-      return new Verdict.Denied(new Refusal(Refusal.Kind.MALFORMED, e.getMessage()), false);
+      return done(new Verdict.Denied(new Refusal(Refusal.Kind.MALFORMED, e.getMessage()), false));
     } catch (Stop e) {
-      return e.verdict;
+      return done(e.verdict);
+    }
+  }
+
+  private static CompletionStage<Verdict> done(Verdict verdict) {
+    return CompletableFuture.completedFuture(verdict);
+  }
+
+  private CompletionStage<Verdict> success(
+      DigestCredentials c, NonceService.Check nonce, String account, String ha1, boolean rtsp) {
+    String rspauth =
+        DigestMath.AUTH.equals(c.qop())
+            ? DigestMath.rspauth(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.uri())
+            : null;
+    if (c.qop() == null && !rtsp) {
+      // Over HTTP the RFC 2069 form spends its nonce at once, so it always gets the next one.
+      return done(
+          new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, nonces.mint())));
+    }
+    if (!nonces.wantsNext(nonce)) {
+      return done(new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, null)));
+    }
+    return ledger
+        .claimNext(c.nonce(), nonces.remembrance(nonce))
+        .thenApply(
+            first ->
+                new Verdict.Success(
+                    account,
+                    Challenges.authenticationInfo(rspauth, c, first ? nonces.mint() : null)));
+  }
+
+  /**
+   * Records this use of the nonce in the state service: null when it may go ahead, else the
+   * refusal. For a right response only, so a wrong digest never learns whether the nonce was still
+   * good, and never uses up a count.
+   */
+  private CompletionStage<Verdict> use(
+      DigestCredentials c,
+      NonceService.Check nonce,
+      String account,
+      CommandContext command,
+      UserContext user,
+      boolean rtsp) {
+    Duration ttl = nonces.remembrance(nonce);
+    if (c.qop() != null) {
+      return ledger
+          .count(c.nonce(), c.ncValue(), ttl)
+          .thenApply(
+              check ->
+                  switch (check.use()) {
+                    case ACCEPTED -> null;
+                    case FAILED -> storeFailed(check.failure());
+                    // An exact repeat of a count: a replay, refused as such (no stale=true), in
+                    // the plug-in's own refusal log; the host audits it as a refusal, not as a
+                    // failed logon of the account.
+                    case TAKEN ->
+                        new Verdict.Denied(
+                            new Refusal(
+                                Refusal.Kind.REPLAYED,
+                                "nc "
+                                    + c.nc()
+                                    + " was already used with this nonce (a replayed request of"
+                                    + " account '"
+                                    + account
+                                    + "')"),
+                            false);
+                  });
+    }
+    if (!rtsp) {
+      // The RFC 2069 form over HTTP has no count: it counts as 1, so its nonce is good once, and
+      // stale=true is how such a client gets the next one.
+      return ledger.count(c.nonce(), 1, ttl).thenApply(DigestVerifier::staleUnlessAccepted);
+    }
+    // RTSP clients that send the RFC 2069 form (live555/VLC, GStreamer) send it with every request
+    // of a connection on the same nonce. The nonce is bound to the connection and the account on
+    // its first use and good for them alone: from another connection (a captured header) or for
+    // another account it is stale, and the client, if it knows the password, retries on a fresh
+    // one. Once the connection has an RTSP session, the nonce is bound to that session too.
+    byte[] binding = connectionBinding(user, account);
+    Optional<String> session = command.header("session").map(DigestVerifier::sessionId);
+    CompletionStage<Verdict> bound =
+        ledger.bind(c.nonce(), binding, ttl).thenApply(DigestVerifier::staleUnlessAccepted);
+    if (session.isEmpty() || session.get().isEmpty()) {
+      return bound;
+    }
+    byte[] sessionValue = sha256(session.get());
+    return bound.thenCompose(
+        refused ->
+            refused != null
+                ? done(refused)
+                : ledger
+                    .bindSession(c.nonce(), sessionValue, ttl)
+                    .thenApply(DigestVerifier::staleUnlessAccepted));
+  }
+
+  private static Verdict staleUnlessAccepted(NonceLedger.Check check) {
+    return switch (check.use()) {
+      case ACCEPTED -> null;
+      case TAKEN -> new Verdict.Denied(null, true);
+      case FAILED -> storeFailed(check.failure());
+    };
+  }
+
+  /**
+   * The state service did not record the use: fail closed. A full or unreachable store is no fault
+   * of the plug-in's (ERROR, which the host answers 503 with Retry-After); anything else is.
+   */
+  private static Verdict storeFailed(HResult hr) {
+    if (hr.equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+      return new Verdict.Busy();
+    }
+    return new Verdict.Fault(
+        hr,
+        "the host's state service answered "
+            + hr
+            + " when Digest recorded a use of a nonce: the request was refused (ERROR), as the"
+            + " replay check could not be made");
+  }
+
+  /**
+   * What an RFC 2069 nonce is bound to over RTSP: the connection (the host's id and the client's
+   * address and port, so that equal ids of two hosts sharing a store still differ) and the account.
+   * Hashed, so that the entry is small whatever the name.
+   */
+  private static byte[] connectionBinding(UserContext user, String account) {
+    return sha256(
+        user.controlProtocol()
+            + "\0"
+            + user.ipAddress()
+            + "\0"
+            + user.port()
+            + "\0"
+            + user.connectionId()
+            + "\0"
+            + account);
+  }
+
+  /** The session id of an RTSP {@code Session} header, without its parameters. */
+  private static String sessionId(String header) {
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).strip();
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 
   /** That the response answers what this server offered, for this request. */
-  private void checkOffer(DigestCredentials c, CommandContext command) throws Malformed {
+  private void checkOffer(DigestCredentials c, CommandContext command, boolean rtsp)
+      throws Malformed {
     if (!c.realm().equals(settings.realm())) {
       throw new Malformed("realm '" + c.realm() + "' is not this server's realm");
     }
@@ -143,7 +298,9 @@ final class DigestVerifier {
     if (!settings.algorithms().contains(c.algorithm())) {
       throw new Malformed("algorithm " + c.algorithm() + " was not offered");
     }
-    if (c.qop() == null && !settings.legacy()) {
+    // RTSP clients (live555/VLC, GStreamer) know only the RFC 2069 form; over HTTP it is
+    // accepted only when the operator asks for it.
+    if (c.qop() == null && !settings.legacy() && !rtsp) {
       throw new Malformed("no qop (the RFC 2069 form is not accepted; named value legacy)");
     }
     if (c.qop() != null && !settings.qops().contains(c.qop())) {
@@ -156,7 +313,10 @@ final class DigestVerifier {
       throw new Malformed(
           "qop=auth-int for a request with a body: plug-ins do not see the body; use qop=auth");
     }
-    if (!RequestUris.names(c.uri(), command.requestTarget(), command.header("host").orElse(null))) {
+    if (rtsp
+        ? !RequestUris.namesRtsp(c.uri(), command.requestTarget(), command.method())
+        : !RequestUris.names(
+            c.uri(), command.requestTarget(), command.header("host").orElse(null))) {
       throw new Malformed(
           "uri '"
               + c.uri()
@@ -237,38 +397,5 @@ final class DigestVerifier {
                   + (hr.failed() ? "" : " with a value of the wrong length")));
     }
     return HEX.formatHex(ha1.get());
-  }
-
-  /** For a right response only: the nonce's age and this use of it. */
-  private void checkFresh(DigestCredentials c, NonceService.Check nonce, String account)
-      throws Stop {
-    if (nonce.status() == NonceService.Status.EXPIRED) {
-      throw new Stop(new Verdict.Denied(null, true));
-    }
-    // The RFC 2069 form has no count: it counts as 1, so its nonce is good once.
-    switch (replays.use(nonce.id(), c.qop() == null ? 1 : c.ncValue())) {
-      case ACCEPTED:
-        return;
-      case UNKNOWN: // evicted, or issued before a restart: not an error of the client's
-      case TOO_OLD: // too far behind to tell: a fresh nonce settles it
-        throw new Stop(new Verdict.Denied(null, true));
-      default:
-        if (c.qop() == null) {
-          // RFC 2069 clients reuse nonces by design; stale=true is how they get the next one.
-          throw new Stop(new Verdict.Denied(null, true));
-        }
-        // An exact repeat of a count: a replay, refused as such (no stale=true), in the plug-in's
-        // own refusal log; the host audits it as a refusal, not as a failed logon of the account.
-        throw new Stop(
-            new Verdict.Denied(
-                new Refusal(
-                    Refusal.Kind.REPLAYED,
-                    "nc "
-                        + c.nc()
-                        + " was already used with this nonce (a replayed request of account '"
-                        + account
-                        + "')"),
-                false));
-    }
   }
 }

@@ -17,10 +17,11 @@ import java.security.SecureRandom;
  *
  * <p>Why a file: a key compiled into the code is the same on every installation (Tomcat's
  * CVE-2011-5064), and a key made at each start would turn every outstanding nonce into a forgery at
- * restart, so that clients would have to ask their users for the password again. Kept across
- * restarts, an old nonce is only unknown to the replay cache and earns {@code stale=true}: clients
- * retry on their own. The file is written owner-only, through a temporary file and an atomic
- * rename, so that a crash never leaves a short key behind.
+ * restart, so that clients would have to ask their users for the password again. The key in use is
+ * the one in the host's state service ({@link NonceLedger#secrets}); this file seeds a store that
+ * holds none yet. Kept across restarts, an old nonce is then only of another epoch and earns {@code
+ * stale=true}: clients retry on their own. The file is written owner-only, through a temporary file
+ * and an atomic rename, so that a crash never leaves a short key behind.
  */
 final class NonceKeyFile {
   static final String NAME = "nonce.key";

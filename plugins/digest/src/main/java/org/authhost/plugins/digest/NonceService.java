@@ -10,29 +10,34 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Makes and checks nonces that carry their own proof of origin and age (RFC 7616 §3.3 and §5.4):
- * {@code base64url(timestamp(8) | random(16) | HMAC-SHA256(key, timestamp | random)[0..16))}.
+ * {@code base64url(timestamp(8) | epoch(8) | random(8) | HMAC-SHA256(key, timestamp | epoch |
+ * random)[0..16))}.
  *
  * <p>The MAC means a nonce this server did not issue is recognised without any state, so garbage
- * costs one look-up and one HMAC and never changes the replay cache. The timestamp gives the
- * lifetime, so an old nonce is known to be old even after the replay cache forgot it. The random
- * part makes each nonce unique. Nonces are bound neither to the client's address (which breaks
- * behind NAT and load balancers, as Tomcat's do) nor to the algorithm: one nonce serves all the
- * challenges of one 401.
+ * costs one HMAC and never reaches the state service. The timestamp gives the lifetime, so an old
+ * nonce is known to be old even after the store forgot its counts. The epoch names the life of the
+ * store that records the counts ({@link NonceLedger}): the key outlives a restart (it is seeded
+ * from {@link NonceKeyFile}), the counts of an in-memory store do not, so a nonce of another epoch
+ * may have counts this store never saw; it is answered {@code stale=true} (the client retries on a
+ * fresh nonce), never accepted. The random part makes each nonce of one millisecond unique. Nonces
+ * are bound neither to the client's address (which breaks behind NAT and load balancers, as
+ * Tomcat's do) nor to the algorithm: one nonce serves all the challenges of one 401.
  *
  * <p>Thread-safe. {@link Mac} objects are not, so a small pool keeps them: no {@code ThreadLocal},
  * which would pin this plug-in's class loader to the host's worker threads.
  */
 final class NonceService {
   private static final int TIMESTAMP = 8;
-  private static final int RANDOM = 16;
+  private static final int EPOCH = 8;
+  private static final int RANDOM = 8;
   private static final int MAC = 16;
-  private static final int LENGTH = TIMESTAMP + RANDOM + MAC;
+  private static final int LENGTH = TIMESTAMP + EPOCH + RANDOM + MAC;
+  private static final int SIGNED = TIMESTAMP + EPOCH + RANDOM;
 
   /** Base64 without padding of {@link #LENGTH} octets. */
   private static final int ENCODED_LENGTH = (LENGTH * 8 + 5) / 6;
@@ -47,33 +52,25 @@ final class NonceService {
      */
     EXPIRED,
     /**
+     * Issued here, but in another epoch of the state store (before a restart emptied it): its
+     * counts are unknown, so it is answered like an expired one.
+     */
+    FORGOTTEN,
+    /**
      * Not issued here (bad form or bad MAC): never stale, the client's credentials are in doubt.
      */
     FORGED
   }
 
   /**
-   * A nonce's identity in the {@link ReplayCache}: all of its octets, so that two nonces with the
-   * same random part but another timestamp or MAC are different nonces.
-   *
-   * @param timestamp when it was issued, in milliseconds since the epoch
-   * @param high the first 8 random octets
-   * @param low the last 8
-   * @param macHigh the first 8 octets of its MAC
-   * @param macLow the last 8
-   */
-  record Id(long timestamp, long high, long low, long macHigh, long macLow) {}
-
-  /**
    * The outcome of {@link #check}.
    *
    * @param status see {@link Status}
-   * @param id the nonce's identity; {@code null} when {@link Status#FORGED}
-   * @param ageMillis how long ago it was issued
+   * @param ageMillis how long ago it was issued (0 when {@link Status#FORGED})
    */
-  record Check(Status status, Id id, long ageMillis) {}
+  record Check(Status status, long ageMillis) {}
 
-  private static final Check FORGED = new Check(Status.FORGED, null, 0);
+  private static final Check FORGED = new Check(Status.FORGED, 0);
 
   private final SecretKeySpec key;
   private final long lifetimeMillis;
@@ -81,9 +78,15 @@ final class NonceService {
   private final SecureRandom random;
   private final ConcurrentLinkedQueue<Mac> macs = new ConcurrentLinkedQueue<>();
   private final String opaque;
+  private final long epoch;
 
-  NonceService(byte[] key, Duration lifetime, Clock clock, SecureRandom random) {
+  /**
+   * @param key the secret of every nonce's MAC
+   * @param epoch the state store's epoch (see {@link NonceLedger.Secrets})
+   */
+  NonceService(byte[] key, long epoch, Duration lifetime, Clock clock, SecureRandom random) {
     this.key = new SecretKeySpec(key, "HmacSHA256");
+    this.epoch = epoch;
     this.lifetimeMillis = lifetime.toMillis();
     this.clock = clock;
     this.random = random;
@@ -101,40 +104,22 @@ final class NonceService {
     return opaque;
   }
 
-  /** A new nonce, issued now. */
-  Minted mint() {
+  /**
+   * A new nonce, issued now. Nothing is recorded: a flood of challenges costs the store nothing,
+   * and the MAC alone proves later that the nonce is ours.
+   */
+  String mint() {
     byte[] nonce = new byte[LENGTH];
-    ByteBuffer.wrap(nonce).putLong(clock.millis());
+    ByteBuffer b = ByteBuffer.wrap(nonce).putLong(clock.millis()).putLong(epoch);
     byte[] randomPart = new byte[RANDOM];
     random.nextBytes(randomPart);
-    System.arraycopy(randomPart, 0, nonce, TIMESTAMP, RANDOM);
-    System.arraycopy(mac(nonce, TIMESTAMP + RANDOM), 0, nonce, TIMESTAMP + RANDOM, MAC);
-    return new Minted(Base64.getUrlEncoder().withoutPadding().encodeToString(nonce), idOf(nonce));
+    b.put(randomPart);
+    System.arraycopy(mac(nonce, SIGNED), 0, nonce, SIGNED, MAC);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
   }
 
-  /**
-   * A freshly minted nonce.
-   *
-   * @param value the text sent to the client
-   * @param id its identity in the replay cache
-   */
-  record Minted(String value, Id id) {}
-
-  /** Whether this server issued {@code nonce}, and whether it is still within its lifetime. */
+  /** Whether this server issued {@code nonce}, in this epoch, and within its lifetime. */
   Check check(String nonce) {
-    return check(nonce, id -> false);
-  }
-
-  /**
-   * {@link #check(String)}, skipping the MAC for a nonce {@code issued} vouches for.
-   *
-   * <p>Why that is safe: {@code issued} answers for the {@link Id}, which is every octet of the
-   * nonce, and the {@link ReplayCache} only holds ids of nonces {@link #mint} made. An id it knows
-   * is therefore octet for octet a nonce this server issued, whose MAC was right when it was made;
-   * a nonce with any octet changed has another id and gets its MAC checked. This saves one HMAC per
-   * request for the keep-alive client that reuses its nonce, the common case.
-   */
-  Check check(String nonce, Predicate<Id> issued) {
     if (nonce.length() != ENCODED_LENGTH) {
       return FORGED;
     }
@@ -144,20 +129,33 @@ final class NonceService {
     } catch (IllegalArgumentException notBase64) {
       return FORGED;
     }
-    Id id = idOf(octets);
-    if (!issued.test(id) && !macMatches(octets)) {
+    if (!macMatches(octets)) {
       return FORGED;
     }
-    long age = clock.millis() - id.timestamp();
+    ByteBuffer b = ByteBuffer.wrap(octets);
+    long age = clock.millis() - b.getLong();
     // A negative age means the clock went back; beyond the lifetime it is as doubtful as an old
     // one.
-    Status status = age > lifetimeMillis || age < -lifetimeMillis ? Status.EXPIRED : Status.FRESH;
-    return new Check(status, id, age);
+    Status status =
+        b.getLong() != epoch
+            ? Status.FORGOTTEN
+            : age > lifetimeMillis || age < -lifetimeMillis ? Status.EXPIRED : Status.FRESH;
+    return new Check(status, age);
+  }
+
+  /**
+   * How long the state kept for a nonce of this age must live: past the end of its lifetime (a
+   * count forgotten while the nonce is still good would let a replay in), with a minute to spare
+   * for the store's clock.
+   */
+  Duration remembrance(Check check) {
+    long remaining = lifetimeMillis - check.ageMillis();
+    return Duration.ofMillis(Math.max(0, remaining)).plus(Duration.ofMinutes(1));
   }
 
   private boolean macMatches(byte[] octets) {
-    byte[] expected = Arrays.copyOf(mac(octets, TIMESTAMP + RANDOM), MAC);
-    byte[] actual = Arrays.copyOfRange(octets, TIMESTAMP + RANDOM, LENGTH);
+    byte[] expected = Arrays.copyOf(mac(octets, SIGNED), MAC);
+    byte[] actual = Arrays.copyOfRange(octets, SIGNED, LENGTH);
     return MessageDigest.isEqual(expected, actual);
   }
 
@@ -166,11 +164,6 @@ final class NonceService {
    */
   boolean wantsNext(Check check) {
     return check.ageMillis() > lifetimeMillis / 2;
-  }
-
-  private static Id idOf(byte[] nonce) {
-    ByteBuffer b = ByteBuffer.wrap(nonce);
-    return new Id(b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong());
   }
 
   private byte[] mac(byte[] data, int length) {

@@ -9,7 +9,7 @@ package org.authhost.plugins.digest;
  * absolute {@code uri} against an origin-form request must also name this server: its authority
  * must equal the {@code Host} header (old Android clients send the absolute form; Tomcat accepts it
  * the same way). The plug-in cannot see whether the connection is TLS, so the scheme is not
- * compared. RTSP requests are always absolute and match as equal strings.
+ * compared. RTSP requests are checked by {@link #namesRtsp}.
  *
  * <p>Not accepted: old Internet Explorer's {@code uri} without the query string (Apache's {@code
  * AuthDigestEnableQueryStringHack}); it would let the query be changed without the response.
@@ -37,6 +37,63 @@ final class RequestUris {
           && authority(uri, uriScheme).equalsIgnoreCase(host.strip());
     }
     return false;
+  }
+
+  /**
+   * The RTSP form of {@link #names}: RTSP request targets are absolute, and clients disagree on
+   * what they hash. Accepted, always against what the client sent on this request line:
+   *
+   * <ul>
+   *   <li>the target itself (ffmpeg, live555/VLC for DESCRIBE and PLAY, GStreamer);
+   *   <li>its path and query alone (Bosch BVMS sends a relative path);
+   *   <li>either of those with a trailing slash added or removed: live555 (VLC) hashes its base
+   *       URL, the {@code Content-Base} with its slash, also for the aggregate PLAY whose request
+   *       line the SDP's control may give without it;
+   *   <li>in SETUP only, the aggregate (base) URL the track's URL was made from: the target without
+   *       its last path segment, with or without the trailing slash, absolute or as a path (VLC
+   *       hashes the base URL for a track's SETUP; HappyTime NVR drops the slash). gortsplib's
+   *       verifier ({@code urlMatches}) accepts the same.
+   * </ul>
+   *
+   * <p>The method is in the hash, so a base-URL response for SETUP is no use for any other method.
+   * No other host, port or path is accepted.
+   *
+   * @param uri the response's {@code uri}
+   * @param target the request target exactly as on the request line
+   * @param method the RTSP method
+   */
+  static boolean namesRtsp(String uri, String target, String method) {
+    if (uri.equals(target)) {
+      return true;
+    }
+    int scheme = schemeEnd(target);
+    if (scheme < 0) {
+      return false; // "*" (OPTIONS) or a relative target: only the exact string
+    }
+    if (sameOrItsPath(uri, target, scheme) || sameOrItsPath(uri, otherSlash(target), scheme)) {
+      return true;
+    }
+    if (!"SETUP".equalsIgnoreCase(method)) {
+      return false;
+    }
+    // The last '/' of the whole target: a control appended to a base URL with a query
+    // ("rtsp://h/live?token=t/trackID=0", as ffmpeg builds it) leaves that base whole.
+    int slash = target.lastIndexOf('/');
+    if (slash < pathStart(target, scheme)) {
+      return false; // no path segment to drop
+    }
+    String base = target.substring(0, slash);
+    return sameOrItsPath(uri, base, scheme) || sameOrItsPath(uri, base + "/", scheme);
+  }
+
+  /** {@code url} with a trailing slash if it has none, without it if it has one. */
+  private static String otherSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url + "/";
+  }
+
+  /** {@code uri} is {@code url} (absolute), or {@code url}'s path and query. */
+  private static boolean sameOrItsPath(String uri, String url, int scheme) {
+    return uri.equals(url) || (schemeEnd(uri) < 0 && uri.equals(pathAndQuery(url, scheme)));
   }
 
   /**

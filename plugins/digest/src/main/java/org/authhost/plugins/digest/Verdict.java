@@ -31,4 +31,10 @@ sealed interface Verdict {
    * @param text the event text, naming the fix
    */
   record Fault(HResult code, String text) implements Verdict {}
+
+  /**
+   * The host cannot take more now (its state store is full): ERROR without an event, which the host
+   * answers 503 with {@code Retry-After}. Neither the client's fault nor the plug-in's.
+   */
+  record Busy() implements Verdict {}
 }

@@ -48,7 +48,6 @@ class DigestFuzzTest {
       Files.write(data.resolve(NonceKeyFile.NAME), KEY);
       return new PluginHarness(
           data,
-          1_000,
           "algorithms",
           "SHA-256,MD5,SHA-512-256,MD5-sess,SHA-256-sess,SHA-512-256-sess",
           "legacy",
@@ -81,7 +80,7 @@ class DigestFuzzTest {
     String value = new String(octets, StandardCharsets.ISO_8859_1);
     boolean control = value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7F);
     DigestSettings settings = DigestSettings.from(FakeServer.values("userhash", "true"));
-    String challenge = Challenges.challenges(settings, value, value, true).split("\n")[0];
+    String challenge = Challenges.challenges(settings, value, value, true, false).split("\n")[0];
     DigestCredentials echoed =
         new DigestCredentials(
             "u",

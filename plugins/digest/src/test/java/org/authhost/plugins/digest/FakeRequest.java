@@ -15,11 +15,26 @@ final class FakeRequest implements CommandContext, PresentationContext, UserCont
   final Map<String, List<String>> headers = new LinkedHashMap<>();
   String userName;
   private String address = "192.0.2.7";
+  private String protocol = "HTTP";
+  private long connection = 1;
 
   FakeRequest(String method, String target) {
     this.method = method;
     this.target = target;
     headers.put("host", List.of("127.0.0.1:8080"));
+  }
+
+  /**
+   * An RTSP request as the RTSP front describes it: no Host header, the target absolute as sent, a
+   * CSeq, and the client's TCP connection.
+   */
+  static FakeRequest rtsp(String method, String target, long connectionId, int cseq) {
+    FakeRequest r = new FakeRequest(method, target);
+    r.headers.clear();
+    r.headers.put("cseq", List.of(Integer.toString(cseq)));
+    r.protocol = "RTSP";
+    r.connection = connectionId;
+    return r;
   }
 
   FakeRequest header(String name, String value) {
@@ -85,11 +100,11 @@ final class FakeRequest implements CommandContext, PresentationContext, UserCont
 
   @Override
   public String controlProtocol() {
-    return "HTTP";
+    return protocol;
   }
 
   @Override
   public long connectionId() {
-    return 1;
+    return connection;
   }
 }

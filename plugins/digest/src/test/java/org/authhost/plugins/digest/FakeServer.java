@@ -25,6 +25,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
+import org.authhost.api.StateService;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.TokenService;
 
@@ -50,6 +51,12 @@ final class FakeServer implements ServerContext {
 
   /** When set, the credential service answers this instead of working. */
   HResult credentialsAnswer;
+
+  /** The host's clock, which the state service's expiry follows too. */
+  final TestClock clock = new TestClock();
+
+  /** The host's state service (each FakeServer has its own: a new one is a restarted host). */
+  final FakeState state = new FakeState(clock);
 
   private final AtomicLong nextHandle = new AtomicLong(0x100);
   private final Path dataDirectory;
@@ -218,6 +225,11 @@ final class FakeServer implements ServerContext {
   @Override
   public Path dataDirectory() {
     return dataDirectory;
+  }
+
+  @Override
+  public StateService state() {
+    return state;
   }
 
   /** A clock the test moves by hand. */

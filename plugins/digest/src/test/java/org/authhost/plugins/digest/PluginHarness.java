@@ -19,7 +19,7 @@ import org.authhost.api.Out;
 /** Drives the plug-in as the host does: initialize, enable, one context per request. */
 final class PluginHarness {
   final FakeServer server;
-  final FakeServer.TestClock clock = new FakeServer.TestClock();
+  final FakeServer.TestClock clock;
   final DigestAuthenticationPlugin plugin;
 
   /** What one Authenticate call produced. */
@@ -36,13 +36,18 @@ final class PluginHarness {
     }
   }
 
-  PluginHarness(Path data, int replayCapacity, String... namedValues) {
-    this(new FakeServer(data), replayCapacity, namedValues);
+  PluginHarness(Path data, String... namedValues) {
+    this(new FakeServer(data), namedValues);
   }
 
-  PluginHarness(FakeServer server, int replayCapacity, String... namedValues) {
+  /**
+   * A plug-in object on {@code server}: a second harness on the same server is a new version of the
+   * plug-in on the same host (the same state service, clock and data folder).
+   */
+  PluginHarness(FakeServer server, String... namedValues) {
     this.server = server;
-    this.plugin = new DigestAuthenticationPlugin(clock, new SecureRandom(), replayCapacity);
+    this.clock = server.clock;
+    this.plugin = new DigestAuthenticationPlugin(clock, new SecureRandom());
     assertEquals(HResult.S_OK, plugin.initialize(server, FakeServer.values(namedValues)));
     assertEquals(HResult.S_OK, plugin.enable(new Out<>(Duration.ZERO)));
   }

@@ -45,4 +45,44 @@ class RequestUrisTest {
     assertFalse(
         RequestUris.names("http://a/x", "http://b/x", HOST), "two different absolute forms");
   }
+
+  // --- RTSP: what clients actually hash, against what they sent on the request line ---
+
+  private static final String CAM = "rtsp://127.0.0.1:8554/cam";
+
+  @Test
+  void rtspTheRequestUrlItsPathAndTheOtherSlash() {
+    assertTrue(RequestUris.namesRtsp(CAM, CAM, "DESCRIBE"), "ffmpeg, GStreamer");
+    assertTrue(RequestUris.namesRtsp("/cam", CAM, "DESCRIBE"), "Bosch BVMS: a relative path");
+    assertTrue(RequestUris.namesRtsp("*", "*", "OPTIONS"));
+    assertTrue(
+        RequestUris.namesRtsp(CAM + "/", CAM, "PLAY"), "live555: its base URL for aggregate PLAY");
+    assertTrue(RequestUris.namesRtsp(CAM, CAM + "/", "PLAY"));
+    assertTrue(RequestUris.namesRtsp("/cam/", CAM, "PLAY"));
+  }
+
+  @Test
+  void rtspSetupMayHashTheAggregateUrlOfItsTrack() {
+    String track = CAM + "/trackID=1";
+    assertTrue(RequestUris.namesRtsp(track, track, "SETUP"));
+    assertTrue(RequestUris.namesRtsp(CAM + "/", track, "SETUP"), "VLC: the base URL");
+    assertTrue(RequestUris.namesRtsp(CAM, track, "SETUP"), "HappyTime: without the slash");
+    assertTrue(RequestUris.namesRtsp("/cam/", track, "SETUP"), "relative base");
+    assertTrue(
+        RequestUris.namesRtsp("rtsp://h/live?token=t", "rtsp://h/live?token=t/trackID=0", "SETUP"),
+        "a control appended to a base URL with a query");
+    assertFalse(
+        RequestUris.namesRtsp(CAM + "/", track, "PLAY"), "the base for a track: SETUP only");
+    assertFalse(RequestUris.namesRtsp("rtsp://127.0.0.1:8554/", track, "SETUP"), "one level only");
+  }
+
+  @Test
+  void rtspOtherStreamsHostsAndPortsDoNotMatch() {
+    assertFalse(RequestUris.namesRtsp("rtsp://127.0.0.1:8554/other", CAM, "DESCRIBE"));
+    assertFalse(RequestUris.namesRtsp("rtsp://10.0.0.1:8554/cam", CAM, "DESCRIBE"));
+    assertFalse(RequestUris.namesRtsp("rtsp://127.0.0.1:554/cam", CAM, "DESCRIBE"));
+    assertFalse(RequestUris.namesRtsp("/other", CAM, "DESCRIBE"));
+    assertFalse(RequestUris.namesRtsp("/cam", "*", "OPTIONS"));
+    assertFalse(RequestUris.namesRtsp("rtsp://127.0.0.1:8554/other/", CAM + "/trackID=1", "SETUP"));
+  }
 }

@@ -39,8 +39,8 @@ final class VerifyTiming {
         new DigestVerifier(
             settings,
             new NonceService(
-                new byte[32], Duration.ofMinutes(5), Clock.systemUTC(), new SecureRandom()),
-            new ReplayCache(),
+                new byte[32], 1, Duration.ofMinutes(5), Clock.systemUTC(), new SecureRandom()),
+            new NonceLedger(new FakeState(Clock.systemUTC())),
             storedHa1(ha1));
     FakeRequest request = new FakeRequest("GET", URI);
     ThreadMXBean thread = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -49,7 +49,8 @@ final class VerifyTiming {
       long bytes = thread.getCurrentThreadAllocatedBytes();
       long cpu = thread.getCurrentThreadCpuTime();
       for (byte[] header : headers) {
-        if (!(verifier.verify(header, request, request) instanceof Verdict.Success)) {
+        if (!(verifier.verify(header, request, request).toCompletableFuture().join()
+            instanceof Verdict.Success)) {
           throw new IllegalStateException(
               "a request was refused: the timing would be of another path");
         }
@@ -68,7 +69,10 @@ final class VerifyTiming {
     for (int c = 0; c < NONCES; c++) {
       TestClient client =
           PluginHarness.client(
-              Arrays.asList(verifier.challenges(false).split("\n")), "SHA-256", "alice", "secret");
+              Arrays.asList(verifier.challenges(false, false).split("\n")),
+              "SHA-256",
+              "alice",
+              "secret");
       for (int nc = 1; nc <= USES; nc++) {
         headers[(nc - 1) * NONCES + c] =
             client.header("GET", URI, "auth", nc).getBytes(StandardCharsets.ISO_8859_1);

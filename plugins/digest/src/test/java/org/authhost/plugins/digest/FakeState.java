@@ -1,0 +1,199 @@
+package org.authhost.plugins.digest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.StateService;
+
+/**
+ * The host's state service as the API documents it, in memory: one kind of entry per key, atomic
+ * operations, expiry on a clock the test moves. It can fail every call ({@link #failWith}) and hold
+ * back its asynchronous answers until the test releases them ({@link #deferAnswers}), as a shared
+ * store answers later on its own thread.
+ */
+final class FakeState implements StateService {
+  private record Entry(String kind, byte[] value, long counter, long expiresAt) {}
+
+  private final Clock clock;
+  private final Map<String, Entry> entries = new HashMap<>();
+  private final List<Runnable> held = new ArrayList<>();
+
+  /** When set, every call answers this and changes nothing. */
+  volatile HResult failWith;
+
+  private boolean defer;
+
+  FakeState(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** From now on the asynchronous answers wait for {@link #release}. */
+  synchronized void deferAnswers() {
+    defer = true;
+  }
+
+  /** Completes every answer held back, in order. */
+  void release() {
+    List<Runnable> now;
+    synchronized (this) {
+      now = new ArrayList<>(held);
+      held.clear();
+      defer = false;
+    }
+    now.forEach(Runnable::run);
+  }
+
+  /** Live entries whose key starts with {@code prefix}. */
+  synchronized long count(String prefix) {
+    long now = clock.millis();
+    return entries.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix) && e.getValue().expiresAt() > now)
+        .count();
+  }
+
+  @Override
+  public synchronized HResult claim(String key, Duration ttl, Out<Boolean> first) {
+    if (failWith != null) {
+      return failWith;
+    }
+    Entry e = live(key);
+    if (e != null) {
+      if (!e.kind().equals("claim")) {
+        return HResult.E_INVALIDARG;
+      }
+      first.set(false);
+      return HResult.S_OK;
+    }
+    entries.put(key, new Entry("claim", null, 0, clock.millis() + ttl.toMillis()));
+    first.set(true);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public synchronized HResult increment(String key, Duration ttl, Out<Long> value) {
+    if (failWith != null) {
+      return failWith;
+    }
+    Entry e = live(key);
+    if (e != null && !e.kind().equals("counter")) {
+      return HResult.E_INVALIDARG;
+    }
+    Entry next =
+        e == null
+            ? new Entry("counter", null, 1, clock.millis() + ttl.toMillis())
+            : new Entry("counter", null, e.counter() + 1, e.expiresAt());
+    entries.put(key, next);
+    value.set(next.counter());
+    return HResult.S_OK;
+  }
+
+  @Override
+  public synchronized HResult getOrPut(
+      String key, byte[] value, Duration ttl, Out<byte[]> current) {
+    if (failWith != null) {
+      return failWith;
+    }
+    Entry e = live(key);
+    if (e != null && !e.kind().equals("value")) {
+      return HResult.E_INVALIDARG;
+    }
+    if (e == null) {
+      e = new Entry("value", value.clone(), 0, clock.millis() + ttl.toMillis());
+      entries.put(key, e);
+    }
+    current.set(e.value().clone());
+    return HResult.S_OK;
+  }
+
+  @Override
+  public synchronized HResult get(String key, Out<byte[]> value) {
+    if (failWith != null) {
+      return failWith;
+    }
+    Entry e = live(key);
+    if (e == null) {
+      return HResult.S_FALSE;
+    }
+    if (!e.kind().equals("value")) {
+      return HResult.E_INVALIDARG;
+    }
+    value.set(e.value().clone());
+    return HResult.S_OK;
+  }
+
+  @Override
+  public synchronized HResult put(String key, byte[] value, Duration ttl) {
+    if (failWith != null) {
+      return failWith;
+    }
+    Entry e = live(key);
+    if (e != null && !e.kind().equals("value")) {
+      return HResult.E_INVALIDARG;
+    }
+    entries.put(key, new Entry("value", value.clone(), 0, clock.millis() + ttl.toMillis()));
+    return HResult.S_OK;
+  }
+
+  @Override
+  public synchronized HResult delete(String key) {
+    if (failWith != null) {
+      return failWith;
+    }
+    return entries.remove(key) != null ? HResult.S_OK : HResult.S_FALSE;
+  }
+
+  @Override
+  public CompletionStage<Answer<Boolean>> claimAsync(String key, Duration ttl) {
+    return answer(
+        () -> {
+          Out<Boolean> first = new Out<>();
+          return new Answer<>(claim(key, ttl, first), first.get());
+        });
+  }
+
+  @Override
+  public CompletionStage<Answer<byte[]>> getOrPutAsync(String key, byte[] value, Duration ttl) {
+    return answer(
+        () -> {
+          Out<byte[]> current = new Out<>();
+          return new Answer<>(getOrPut(key, value, ttl, current), current.get());
+        });
+  }
+
+  @Override
+  public CompletionStage<Answer<Long>> incrementAsync(String key, Duration ttl) {
+    return answer(
+        () -> {
+          Out<Long> value = new Out<>();
+          return new Answer<>(increment(key, ttl, value), value.get());
+        });
+  }
+
+  private <T> CompletionStage<Answer<T>> answer(Supplier<Answer<T>> operation) {
+    synchronized (this) {
+      if (defer) {
+        CompletableFuture<Answer<T>> later = new CompletableFuture<>();
+        held.add(() -> later.complete(operation.get()));
+        return later;
+      }
+    }
+    return CompletableFuture.completedFuture(operation.get());
+  }
+
+  private Entry live(String key) {
+    Entry e = entries.get(key);
+    if (e != null && e.expiresAt() <= clock.millis()) {
+      entries.remove(key);
+      return null;
+    }
+    return e;
+  }
+}
