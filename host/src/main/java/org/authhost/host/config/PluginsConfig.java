@@ -19,6 +19,8 @@ import java.util.Map;
  *     holds only the declared capabilities that its {@code capabilities} setting lists (none if it
  *     has no such setting); false (the default), one without the setting holds what it declares. A
  *     listed setting always limits what it holds.
+ * @param reload how the host follows the plug-in folder while it runs ({@code plugins.watch},
+ *     {@code rescanSeconds}, {@code drainSeconds}, {@code unloadCheckSeconds})
  */
 public record PluginsConfig(
     Path directory,
@@ -27,11 +29,32 @@ public record PluginsConfig(
     List<String> order,
     Map<String, PluginSettings> settings,
     BulkheadSettings bulkhead,
-    boolean requireGrants) {
+    boolean requireGrants,
+    ReloadSettings reload) {
 
   public PluginsConfig {
     order = List.copyOf(order);
     settings = Map.copyOf(settings);
+  }
+
+  /** Following the folder with the default settings. */
+  public PluginsConfig(
+      Path directory,
+      long callTimeoutMillis,
+      long callbackTimeoutMillis,
+      List<String> order,
+      Map<String, PluginSettings> settings,
+      BulkheadSettings bulkhead,
+      boolean requireGrants) {
+    this(
+        directory,
+        callTimeoutMillis,
+        callbackTimeoutMillis,
+        order,
+        settings,
+        bulkhead,
+        requireGrants,
+        ReloadSettings.DEFAULT);
   }
 
   /** With the default bulkhead, a plug-in's declaration standing for its grant. */

@@ -22,17 +22,41 @@ class PluginsTableTest {
     String table = PluginsCommand.table(new ObjectMapper().readTree(json));
     // The widest id (31), version (15), status (20), protocol (25) and error code (23) set the
     // columns; a fixed width (16 for the id, as before) would push the rest of a row out of line.
-    String row = "%-31s %-15s %-20s %-25s %-23s %s";
+    // The reload columns (hash, signer, state) are as wide as their headings here.
+    String row = "%-31s %-15s %-7s %-6s %-5s %-20s %-25s %-23s %s";
     assertEquals(
-        String.format(row, "ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT")
+        String.format(
+                row,
+                "ID",
+                "VERSION",
+                "SHA-256",
+                "SIGNER",
+                "STATE",
+                "STATUS",
+                "PROTOCOL",
+                "ERROR CODE",
+                "ERROR TEXT")
             + "\n"
-            + String.format(row, "anonymous", "0.1.0", "LOADED|ENABLED (0x6)", "Anonymous", "", "")
+            + String.format(
+                    row,
+                    "anonymous",
+                    "0.1.0",
+                    "",
+                    "-",
+                    "",
+                    "LOADED|ENABLED (0x6)",
+                    "Anonymous",
+                    "",
+                    "")
                 .stripTrailing()
             + "\n"
             + String.format(
                 row,
                 "a-plugin-with-a-long-identifier",
                 "12.0.1-SNAPSHOT",
+                "",
+                "-",
+                "",
                 "ERROR (0x1)",
                 "X-Very-Long-Protocol-Name",
                 "0x8007000B E_BAD_FORMAT",
