@@ -69,7 +69,7 @@ final class PluginsCommand implements Callable<Integer> {
           text(p, "version"),
           // Enough to tell two files apart at a glance; --json has the whole hash.
           hash.length() > 12 ? hash.substring(0, 12) : hash,
-          p.path("signer").asText("-").isEmpty() ? "-" : text(p, "signer"),
+          p.path("signer").asText().isEmpty() ? "-" : text(p, "signer"),
           p.path("state").asText(),
           p.path("statusText").asText()
               + " (0x"

@@ -221,6 +221,21 @@ class PluginReloadTest extends HostTestBase {
   }
 
   @Test
+  void atStartTheNewerOfTwoVersionsIsLoadedAndTheOlderReportedAsSuperseded() throws Exception {
+    versioned("1.0.0", plugins(), "versioned-old.jar");
+    versioned("1.2.0", plugins(), "versioned-new.jar");
+    startHost(FOLLOW);
+    assertEquals("v=1.2.0", answerOfANewSession());
+    assertEquals(1, views(PluginView.SUPERSEDED).size());
+    assertEquals("1.0.0", views(PluginView.SUPERSEDED).get(0).version());
+    assertTrue(host.plugins().problems().isEmpty(), "a superseded file is no refusal");
+    assertTrue(
+        events(EventLevel.WARNING).stream()
+            .anyMatch(
+                e -> e.text().contains("versioned-old.jar") && e.text().contains("superseded")));
+  }
+
+  @Test
   void aRemovedJarIsNoLongerOfferedAndIsUnloaded() throws Exception {
     versioned("1.0.0", plugins(), "versioned.jar");
     startHost(FOLLOW);
