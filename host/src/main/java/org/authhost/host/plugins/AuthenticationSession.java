@@ -376,12 +376,12 @@ public final class AuthenticationSession implements AutoCloseable {
    */
   public CompletableFuture<Void> release() {
     CompletableFuture<Void> done = releaseContext();
-    if (plugin != null) {
-      // Counted out once the plug-in's own release has run: a drain that ends now disables a
-      // plug-in that has no release of its left to make.
-      done.whenComplete((ignored, e) -> plugin.released(this));
+    if (plugin == null) {
+      return done;
     }
-    return done;
+    // Counted out once the plug-in's own release has run: a drain that ends now disables a
+    // plug-in that has no release of its left to make.
+    return done.whenComplete((ignored, e) -> plugin.released(this));
   }
 
   private CompletableFuture<Void> releaseContext() {

@@ -116,6 +116,7 @@ final class FolderWatch {
     }
     Thread t = new Thread(this::watchLoop, "authhost-plugin-watch");
     t.setDaemon(true);
+    t.setContextClassLoader(FolderWatch.class.getClassLoader());
     t.start();
   }
 

@@ -115,6 +115,9 @@ public final class PluginReloads {
             r -> {
               Thread t = new Thread(r, "authhost-plugin-reload");
               t.setDaemon(true);
+              // Whichever thread asks first (a plug-in's, when a release ends a drain), the
+              // reload thread must never hold a plug-in's class loader.
+              t.setContextClassLoader(PluginReloads.class.getClassLoader());
               return t;
             });
     ReloadSettings settings = host.config().plugins().reload();
@@ -330,14 +333,6 @@ public final class PluginReloads {
       done.complete(null);
     }
     return done;
-  }
-
-  /** A scan of the folder now, as the watch would make it (tests drive the watch through it). */
-  void scanNow() {
-    FolderWatch w = watch;
-    if (w != null) {
-      execute(w::scan);
-    }
   }
 
   /**
@@ -820,30 +815,35 @@ public final class PluginReloads {
     if (stuck || loader == null || budget.isZero()) {
       return;
     }
-    CompletableFuture<List<String>> check = UnloadCheck.start(loader, budget);
+    // Completes once the WARNING, if any, is written.
+    CompletableFuture<List<String>> check =
+        UnloadCheck.start(loader, budget)
+            .thenApply(holders -> reportLeak(id, version, budget, holders));
     unloadChecks.put(id + "#" + generation, check);
-    check.thenAccept(
-        holders -> {
-          if (holders.isEmpty()) {
-            log.info("the class loader of '{}' version {} was collected", id, version);
-            return;
-          }
-          host.events()
-              .host(
-                  EventLevel.WARNING,
-                  HostEvents.aboutPlugin(id),
-                  HResult.E_HANDLE,
-                  "plug-in '"
-                      + id
-                      + "' version "
-                      + version
-                      + " was unloaded, but its class loader is still reachable "
-                      + budget.toSeconds()
-                      + " s later (a memory leak that grows with every reload): "
-                      + String.join("; ", holders)
-                      + ". Fix: in ShutdownPlugin, stop and join every thread the plug-in started"
-                      + " and remove what it put in places the JDK keeps (System properties,"
-                      + " shutdown hooks, DriverManager, ThreadLocals)");
-        });
+  }
+
+  private List<String> reportLeak(
+      String id, String version, Duration budget, List<String> holders) {
+    if (holders.isEmpty()) {
+      log.info("the class loader of '{}' version {} was collected", id, version);
+      return holders;
+    }
+    host.events()
+        .host(
+            EventLevel.WARNING,
+            HostEvents.aboutPlugin(id),
+            HResult.E_HANDLE,
+            "plug-in '"
+                + id
+                + "' version "
+                + version
+                + " was unloaded, but its class loader is still reachable "
+                + budget.toSeconds()
+                + " s later (a memory leak that grows with every reload): "
+                + String.join("; ", holders)
+                + ". Fix: in ShutdownPlugin, stop and join every thread the plug-in started"
+                + " and remove what it put in places the JDK keeps (System properties,"
+                + " shutdown hooks, DriverManager, ThreadLocals)");
+    return holders;
   }
 }

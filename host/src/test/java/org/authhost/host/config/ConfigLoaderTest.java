@@ -307,7 +307,7 @@ class ConfigLoaderTest {
             """);
     assertEquals(
         "host.json:4:5: [config/unknown-key] unknown key \"foo\" in \"plugins\"; expected one of:"
-            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings",
+            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, watch, rescanSeconds, drainSeconds, unloadCheckSeconds",
         e.getMessage());
   }
 
@@ -360,7 +360,7 @@ class ConfigLoaderTest {
         List.of(
             "serverName: expected a non-blank name of at most 63 characters, found 42",
             "plugins: expected an object with the keys directory, callTimeoutMillis,"
-                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, found an array",
+                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, watch, rescanSeconds, drainSeconds, unloadCheckSeconds, found an array",
             "eventLog.fsync: expected true or false, found \"yes\"",
             "eventLog.retentionDays: expected a whole number of days (0 keeps events until"
                 + " maxBytes is reached) >= 0, found 1.5",
