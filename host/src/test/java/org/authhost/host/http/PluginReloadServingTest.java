@@ -3,12 +3,18 @@ package org.authhost.host.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.authhost.api.EventLevel;
 import org.authhost.host.AuthHost;
+import org.authhost.host.bench.NtlmClient;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
@@ -18,6 +24,7 @@ import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
+import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +58,99 @@ class PluginReloadServingTest {
         root.resolve("plugins/versioned.jar"),
         StandardCopyOption.ATOMIC_MOVE,
         StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * The built-in NTLM JAR with its descriptor's version made one part newer, renamed over the
+   * original in the plug-in folder.
+   */
+  private Path newerNtlm(Path plugins) throws Exception {
+    Path temp = plugins.resolve(".ntlm.jar.tmp");
+    try (ZipInputStream in =
+            new ZipInputStream(
+                Files.newInputStream(PluginJar.builtinPlugin("authhost-plugin-ntlm.jar")));
+        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(temp))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        byte[] bytes = in.readAllBytes();
+        if (e.getName().equals("META-INF/authhost-plugin.properties")) {
+          bytes =
+              new String(bytes, StandardCharsets.UTF_8)
+                  .replaceFirst("(?m)^version=(.*)$", "version=$1.1")
+                  .getBytes(StandardCharsets.UTF_8);
+        }
+        out.putNextEntry(new ZipEntry(e.getName()));
+        out.write(bytes);
+        out.closeEntry();
+      }
+    }
+    return Files.move(
+        temp,
+        plugins.resolve("authhost-plugin-ntlm.jar"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void anNtlmHandshakeBegunBeforeAReplacementCompletesOnTheOldVersion() throws Exception {
+    host =
+        TestHosts.startServing(
+            root,
+            "authhost-plugin-ntlm.jar",
+            "hello, ntlm\n",
+            """
+            {
+              "serverName": "testhost",
+              "dataDirectory": "../var",
+              "plugins": {
+                "directory": "../plugins",
+                "rescanSeconds": 0,
+                "settings": { "ntlm": { "properties": { "netbiosDomain": "AUTHTEST" } } }
+              },
+              "http": { "port": 0, "idleTimeoutMillis": 86400000 },
+              "publishingPoints": [
+                { "name": "n", "prefix": "/n/", "directory": "../media", "plugins": ["ntlm"] }
+              ]
+            }
+            """,
+            FakeTime.of(clock));
+    int port = host.http().plainPort();
+    String before = host.plugins().plugin("ntlm").orElseThrow().version();
+    NtlmClient alice = new NtlmClient("alice", "", "pw-alice");
+    byte[] negotiate = NtlmClient.negotiate(true);
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      Response first = c.get("/n/hello.txt", ntlm(negotiate));
+      assertEquals(401, first.status());
+      byte[] challenge = Base64.getDecoder().decode(first.challengeData("NTLM"));
+
+      newerNtlm(root.resolve("plugins"));
+      host.plugins().reloads().reload(null);
+      assertEquals(before + ".1", host.plugins().plugin("ntlm").orElseThrow().version());
+      assertTrue(
+          host.plugins().plugins().stream()
+              .anyMatch(v -> v.version().equals(before) && v.state().equals(PluginView.DRAINING)));
+
+      // The CHALLENGE came from the old version's context: only it can check the answer.
+      Response done =
+          c.get(
+              "/n/hello.txt",
+              ntlm(alice.authenticate(negotiate, challenge, NtlmClient.Response.NTLMV2_WITH_MIC)));
+      assertEquals(200, done.status(), done.headers().toString());
+      assertEquals("hello, ntlm\n", done.bodyText());
+    }
+    // A handshake begun now runs on the new version from start to end.
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      Response first = c.get("/n/hello.txt", ntlm(negotiate));
+      byte[] challenge = Base64.getDecoder().decode(first.challengeData("NTLM"));
+      Response done =
+          c.get(
+              "/n/hello.txt",
+              ntlm(alice.authenticate(negotiate, challenge, NtlmClient.Response.NTLMV2_WITH_MIC)));
+      assertEquals(200, done.status(), done.headers().toString());
+    }
+  }
+
+  private static String ntlm(byte[] message) {
+    return "NTLM " + Base64.getEncoder().encodeToString(message);
   }
 
   @Test
