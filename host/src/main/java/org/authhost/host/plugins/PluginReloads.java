@@ -110,6 +110,13 @@ public final class PluginReloads {
 
   void start() {
     stopped = false;
+    // What the start refused (its loads' refusals too) is not tried again until it changes.
+    for (PluginProblem p : host.problems()) {
+      FileStamp stamp = p.file() == null ? null : FileStamp.peek(p.file());
+      if (stamp != null) {
+        broken.put(p.file(), stamp);
+      }
+    }
     worker =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -200,6 +207,8 @@ public final class PluginReloads {
     return onWorker(
         () -> {
           Set<Path> jars = jarsNow();
+          // On demand, refused files are tried again: the operator may have fixed what they need.
+          broken.clear();
           if (id != null
               && !host.current().containsKey(id)
               && jars.stream().noneMatch(j -> declares(j, id))) {
@@ -501,6 +510,7 @@ public final class PluginReloads {
     Map<String, HostedPlugin> next = new LinkedHashMap<>(host.current());
     next.put(d.id(), p);
     host.replaceAll(ordered(next));
+    superseded.remove(d.file());
     host.forgetProblems(pr -> pr.pluginId().equals(d.id()) && pr.id().equals("plugin/missing"));
     boolean offered = p.isUsable();
     host.events()
@@ -591,6 +601,7 @@ public final class PluginReloads {
     Map<String, HostedPlugin> map = new LinkedHashMap<>(host.current());
     map.put(d.id(), next);
     host.replaceAll(map);
+    superseded.remove(d.file());
     host.forgetProblems(pr -> pr.pluginId().equals(d.id()) && !broken.containsKey(pr.file()));
     if (kept != null) {
       previous.put(d.id(), kept);

@@ -166,7 +166,10 @@ class PluginReloadTest extends HostTestBase {
     AuthenticationOutcome done = leg(inFlight, "proof");
     assertEquals(AuthenticationResult.SUCCESS, done.result());
     assertEquals("served-by=1.0.0", text(done.challenge()), "the handshake ends where it began");
+    org.authhost.api.TokenHandle token = done.token();
+    assertTrue(host.tokens().isOpen(token), "the old version's token is valid");
     inFlight.release().get(5, TimeUnit.SECONDS);
+    assertFalse(host.tokens().isOpen(token), "until its context is released");
     inFlight = null;
     done = null;
     idle();
@@ -183,6 +186,27 @@ class PluginReloadTest extends HostTestBase {
         List.of(),
         host.plugins().reloads().unloadCheck("versioned", firstLoad).get(60, TimeUnit.SECONDS));
     assertEquals("v=2.0.0", answerOfANewSession());
+  }
+
+  @Test
+  void aNewVersionContinuesTheStateTheOldKeptInTheHostsStateService() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    assertEquals("count=1 v=1.0.0", countOnce());
+    assertEquals("count=2 v=1.0.0", countOnce());
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    assertEquals("count=3 v=2.0.0", countOnce(), "the state service is keyed by id, not version");
+  }
+
+  private String countOnce() throws Exception {
+    AuthenticationSession s = open();
+    try {
+      return text(leg(s, "count").challenge());
+    } finally {
+      s.release().get(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -212,6 +236,8 @@ class PluginReloadTest extends HostTestBase {
     assertEquals("v=1.0.0", answerOfANewSession());
     assertFalse(Files.exists(plugins().resolve("versioned-2.jar")), "the folder says what runs");
     assertTrue(
+        views(PluginView.SUPERSEDED).isEmpty(), "the file back in service is no longer superseded");
+    assertTrue(
         Files.list(root.resolve("var/plugin-versions/versioned"))
             .anyMatch(p -> p.getFileName().toString().startsWith("1.1.0-")),
         "the rolled-back version is kept for a rollback in turn");
@@ -233,6 +259,25 @@ class PluginReloadTest extends HostTestBase {
         events(EventLevel.WARNING).stream()
             .anyMatch(
                 e -> e.text().contains("versioned-old.jar") && e.text().contains("superseded")));
+  }
+
+  @Test
+  void aJarRefusedAtStartIsNotRefusedAgainByEveryScanButIsRetriedOnDemand() throws Exception {
+    PluginJar.of("noclass", "org.example.Missing").writeTo(plugins(), "noclass.jar");
+    startHost(FOLLOW);
+    scan();
+    scan();
+    scan();
+    java.util.function.Supplier<Long> refusals =
+        () ->
+            host.eventLog().query(EventQuery.all().withLevel(EventLevel.ERROR)).stream()
+                .filter(e -> e.text().contains("noclass.jar"))
+                .count();
+    assertEquals(1L, refusals.get());
+    assertEquals(1, host.plugins().problems().size(), "still shown to the operator");
+    host.plugins().reloads().reload(null);
+    assertEquals(2L, refusals.get(), "the operator's reload tries it again");
+    assertEquals(1, host.plugins().problems().size());
   }
 
   @Test

@@ -21,9 +21,10 @@ import org.authhost.testplugins.TestPlugin;
  * Says which version it is in every answer, so a test sees which version served each request: the
  * version of its own descriptor. A two-leg handshake under the scheme "Versioned": an empty blob
  * gets "v=VERSION", "hello" gets "round-2 v=VERSION" (CONTINUE), "proof" on the same context
- * succeeds as Guest with the final token "served-by=VERSION"; "guest" succeeds at once. Named value
- * {@code connectionBound=true} declares {@code CONNECTION_BOUND}. A version whose name contains
- * "broken" fails InitializePlugin.
+ * succeeds as Guest with the final token "served-by=VERSION"; "guest" succeeds at once; "count"
+ * counts in the host's state service and answers "count=N v=VERSION". Named value {@code
+ * connectionBound=true} declares {@code CONNECTION_BOUND}. A version whose name contains "broken"
+ * fails InitializePlugin.
  */
 public final class VersionedPlugin extends TestPlugin {
   private final String version = ownVersion();
@@ -89,6 +90,14 @@ public final class VersionedPlugin extends TestPlugin {
               challenged = true;
               callback.onAuthenticateComplete(
                   AuthenticationResult.CONTINUE, bytes("round-2 v=" + version), ctx);
+            } else if (leg.equals("count")) {
+              // State kept by the host, by plug-in id: a new version counts on from the old.
+              Out<Long> hits = new Out<>();
+              server.state().increment("hits", java.time.Duration.ofMinutes(5), hits);
+              callback.onAuthenticateComplete(
+                  AuthenticationResult.CONTINUE,
+                  bytes("count=" + hits.get() + " v=" + version),
+                  ctx);
             } else if ((leg.equals("proof") && challenged) || leg.equals("guest")) {
               Out<org.authhost.api.TokenHandle> issued = new Out<>();
               server.tokenService().logonUser("Guest", "Test", issued);
