@@ -839,6 +839,11 @@ public final class PluginReloads {
       log.info("the class loader of '{}' version {} was collected", id, version);
       return holders;
     }
+    if (stopped) {
+      // The host stopped meanwhile, its event log with it: the process log keeps the finding.
+      log.warn("the class loader of '{}' version {} is still reachable: {}", id, version, holders);
+      return holders;
+    }
     host.events()
         .host(
             EventLevel.WARNING,
