@@ -202,7 +202,9 @@ class HostProcessTest {
         trouble.out().contains("SERVER_EVENT_LOG_ERROR") && trouble.out().contains("corrupt.jar"),
         trouble.out());
     assertEquals(
-        "cleared 1 entries", cli("troubleshooting", "--clear", "--config", dir).out().strip());
+        "cleared 1 entries",
+        cli("troubleshooting", "--clear", "--config", dir).out().strip(),
+        trouble.out());
     assertEquals("", cli("troubleshooting", "--config", dir).out().strip());
 
     host.destroy();

@@ -328,6 +328,14 @@ public final class PluginHost extends LifeCycle {
     offer = null;
   }
 
+  /**
+   * Drops the offer list as last built: a request that built it from the map a swap replaced (while
+   * the swap happened) may have stored it after the swap, still holding the old version.
+   */
+  void forgetOffer() {
+    offer = null;
+  }
+
   HostConfig config() {
     return config;
   }

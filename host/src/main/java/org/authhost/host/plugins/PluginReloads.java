@@ -207,8 +207,14 @@ public final class PluginReloads {
     return onWorker(
         () -> {
           Set<Path> jars = jarsNow();
-          // On demand, refused files are tried again: the operator may have fixed what they need.
-          broken.clear();
+          if (id != null) {
+            // The plug-in's refused files are tried again: the operator may have fixed what they
+            // need (a grant, a library). Other refused files wait until they change.
+            host.problems().stream()
+                .filter(p -> p.pluginId().equals(id) && p.file() != null)
+                .forEach(p -> broken.remove(p.file()));
+            broken.keySet().removeIf(file -> declares(file, id));
+          }
           if (id != null
               && !host.current().containsKey(id)
               && jars.stream().noneMatch(j -> declares(j, id))) {
@@ -797,6 +803,7 @@ public final class PluginReloads {
     }
     p.unloaded();
     draining.remove(p);
+    host.forgetOffer();
     PluginClassLoader loader = p.classLoader();
     Path staged = p.stagedIn();
     boolean stuck = abandoned.contains(p);
