@@ -171,6 +171,20 @@ class HostProcessTest {
             && newestAbout.out().contains("disabled by the operator"),
         newestAbout.out());
 
+    // Issue 16: a plug-in loaded afresh on demand, and rolled back, through the admin endpoint.
+    Result reloaded = cli("plugins", "reload", "anonymous", "--config", dir);
+    assertEquals(0, reloaded.code(), reloaded.err());
+    assertTrue(reloaded.out().contains("replaced anonymous"), reloaded.out());
+    assertTrue(
+        reloaded.out().lines().anyMatch(l -> l.startsWith("anonymous") && l.contains("CURRENT")),
+        reloaded.out());
+    Result rolledBack = cli("plugins", "rollback", "anonymous", "--config", dir);
+    assertEquals(0, rolledBack.code(), rolledBack.err());
+    assertTrue(rolledBack.out().contains("replaced anonymous"), rolledBack.out());
+    Result noEarlier = cli("plugins", "rollback", "nosuch", "--config", dir);
+    assertEquals(2, noEarlier.code());
+    assertTrue(noEarlier.err().contains("no earlier version of 'nosuch'"), noEarlier.err());
+
     Result second = cli("run", "--config", dir);
     assertEquals(2, second.code(), "a second host on the same data folder must refuse to start");
     assertTrue(
@@ -188,7 +202,9 @@ class HostProcessTest {
         trouble.out().contains("SERVER_EVENT_LOG_ERROR") && trouble.out().contains("corrupt.jar"),
         trouble.out());
     assertEquals(
-        "cleared 1 entries", cli("troubleshooting", "--clear", "--config", dir).out().strip());
+        "cleared 1 entries",
+        cli("troubleshooting", "--clear", "--config", dir).out().strip(),
+        trouble.out());
     assertEquals("", cli("troubleshooting", "--config", dir).out().strip());
 
     host.destroy();

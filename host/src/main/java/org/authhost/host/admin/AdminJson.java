@@ -25,6 +25,9 @@ final class AdminJson {
     m.put("packageName", v.packageName());
     m.put("flags", v.flags());
     m.put("flagsText", v.flagsText());
+    m.put("sha256", v.sha256());
+    m.put("signer", v.signer());
+    m.put("state", v.state());
     m.put(
         "capabilities",
         v.capabilities().stream().sorted().map(Capability::descriptorName).toList());

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public final class AdminServer extends LifeCycle {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-  private static final Pattern PLUGIN_ACTION = Pattern.compile("/plugins/([^/]+)/(enable|disable)");
+  private static final Pattern PLUGIN_ACTION =
+      Pattern.compile("/plugins/([^/]+)/(enable|disable|reload|rollback)");
   private static final Pattern UNLOCK = Pattern.compile("/lockouts/(account|address)/(.+)/unlock");
 
   private final HostConfig config;
@@ -159,6 +161,19 @@ public final class AdminServer extends LifeCycle {
             plugins.plugins().stream()
                 .map(v -> AdminJson.plugin(v, integrity.signerOf(v.file())))
                 .toList());
+      } else if (path.equals("/plugins/reload") && method.equals("POST")) {
+        send(exchange, 200, reloaded(plugins.reloads().reload(null)));
+      } else if (action.matches()
+          && method.equals("POST")
+          && (action.group(2).equals("reload") || action.group(2).equals("rollback"))) {
+        String id = action.group(1);
+        send(
+            exchange,
+            200,
+            reloaded(
+                action.group(2).equals("reload")
+                    ? plugins.reloads().reload(id)
+                    : plugins.reloads().rollback(id)));
       } else if (action.matches() && method.equals("POST")) {
         String id = action.group(1);
         var view = action.group(2).equals("enable") ? plugins.enable(id) : plugins.disable(id);
@@ -189,6 +204,12 @@ public final class AdminServer extends LifeCycle {
           "admin request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
       send(exchange, 500, Map.of("error", "internal error: " + e));
     }
+  }
+
+  /** What a reload or rollback did, and the plug-ins after it. */
+  private Map<String, Object> reloaded(List<String> done) {
+    return Map.of(
+        "done", done, "plugins", plugins.plugins().stream().map(AdminJson::plugin).toList());
   }
 
   /**

@@ -39,11 +39,22 @@ public final class ClientConnection {
   private String lastLogon;
   private boolean closed;
 
+  /** Closes the connection itself (the front sets it), or null. */
+  private Runnable closer;
+
   public ClientConnection(InetSocketAddress remote, boolean secure) {
     this.port = remote.getPort();
     this.secure = secure;
     this.loopback = remote.getAddress().isLoopbackAddress();
     this.direct = ClientAddress.direct(remote.getAddress(), secure);
+  }
+
+  /**
+   * How the front closes this connection: a bound session still open when its plug-in version's
+   * drain time runs out (issue 16) ends the connection with it.
+   */
+  public synchronized void closeWith(Runnable closer) {
+    this.closer = closer;
   }
 
   /**
@@ -56,7 +67,15 @@ public final class ClientConnection {
     if (closed) {
       return null;
     }
-    return bound.computeIfAbsent(pluginId, p -> create.get());
+    return bound.computeIfAbsent(
+        pluginId,
+        p -> {
+          AuthenticationSession session = create.get();
+          if (closer != null) {
+            session.onDrainTimeout(closer);
+          }
+          return session;
+        });
   }
 
   /** A connection-bound handshake finished: later requests on it are this user. */

@@ -3,8 +3,6 @@ package org.authhost.host.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.authhost.host.admin.AdminClient;
 import org.authhost.host.config.HostConfig;
@@ -19,12 +17,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "plugins",
     description =
-        "List the running host's plug-ins, enable or disable one, check a plug-in JAR against"
-            + " the plug-in contract, or trust, untrust and verify plug-in JARs"
-            + " (plugins.integrity).",
+        "List the running host's plug-ins, enable or disable one, reload the plug-in folder or"
+            + " roll a plug-in back to its previous version, check a plug-in JAR against the"
+            + " plug-in contract, or trust, untrust and verify plug-in JARs (plugins.integrity).",
     subcommands = {
       PluginsCommand.Enable.class,
       PluginsCommand.Disable.class,
+      PluginsCommand.Reload.class,
+      PluginsCommand.Rollback.class,
       PluginCheckCommand.class,
       PluginTrustCommands.Trust.class,
       PluginTrustCommands.Untrust.class,
@@ -53,37 +53,36 @@ final class PluginsCommand implements Callable<Integer> {
 
   /** The plug-ins as an aligned table, one row each. */
   static String table(JsonNode plugins) {
-    // Only where plugins.integrity admitted a JAR by its signature: otherwise always empty.
-    boolean signers = false;
-    for (JsonNode p : plugins) {
-      signers |= !p.path("signer").asText().isEmpty();
-    }
-    List<String> headings =
-        new ArrayList<>(List.of("ID", "VERSION", "STATUS", "PROTOCOL", "ERROR CODE", "ERROR TEXT"));
-    if (signers) {
-      headings.add(4, "SIGNER");
-    }
-    TextTable table = new TextTable(headings.toArray(String[]::new));
+    TextTable table =
+        new TextTable(
+            "ID",
+            "VERSION",
+            "SHA-256",
+            "SIGNER",
+            "STATE",
+            "STATUS",
+            "PROTOCOL",
+            "ERROR CODE",
+            "ERROR TEXT");
     for (JsonNode p : plugins) {
       // Every field may come from a plug-in (its descriptor, its answers): printed escaped.
-      List<String> row =
-          new ArrayList<>(
-              List.of(
-                  text(p, "id"),
-                  text(p, "version"),
-                  p.path("statusText").asText()
-                      + " (0x"
-                      + Integer.toHexString(p.path("status").asInt())
-                      + ")",
-                  text(p, "protocol"),
-                  p.path("status").asInt() % 2 == 1
-                      ? p.path("errorCode").asText() + " " + p.path("errorName").asText()
-                      : "",
-                  text(p, "errorText")));
-      if (signers) {
-        row.add(4, text(p, "signer"));
-      }
-      table.row(row.toArray(String[]::new));
+      String hash = p.path("sha256").asText();
+      table.row(
+          text(p, "id"),
+          text(p, "version"),
+          // Enough to tell two files apart at a glance; --json has the whole hash.
+          hash.length() > 12 ? hash.substring(0, 12) : hash,
+          p.path("signer").asText().isEmpty() ? "-" : text(p, "signer"),
+          p.path("state").asText(),
+          p.path("statusText").asText()
+              + " (0x"
+              + Integer.toHexString(p.path("status").asInt())
+              + ")",
+          text(p, "protocol"),
+          p.path("status").asInt() % 2 == 1
+              ? p.path("errorCode").asText() + " " + p.path("errorName").asText()
+              : "",
+          text(p, "errorText"));
     }
     return table.toString();
   }
@@ -124,6 +123,65 @@ final class PluginsCommand implements Callable<Integer> {
                   : "");
       return p.path("status").asInt() % 2 == 1 ? 1 : 0;
     }
+  }
+
+  @Command(
+      name = "reload",
+      description =
+          "Scan the plug-in folder now and load what changed (new, replaced and removed JARs, each"
+              + " JAR taken as complete); with an ID, load that plug-in afresh from its file. A"
+              + " replaced version finishes its requests and handshakes first (DRAINING).")
+  static final class Reload implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Parameters(paramLabel = "ID", arity = "0..1", description = "the plug-in id (default: all)")
+    String id;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      String path =
+          id == null
+              ? "/plugins/reload"
+              : "/plugins/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/reload";
+      return printDone(spec, client(config).post(path));
+    }
+  }
+
+  @Command(
+      name = "rollback",
+      description =
+          "Bring back the version of a plug-in that its current version replaced, from the copy"
+              + " the host kept in its data folder; the current JAR moves there in turn.")
+  static final class Rollback implements Callable<Integer> {
+    @Mixin ConfigOption config;
+
+    @Parameters(paramLabel = "ID", description = "the plug-in id")
+    String id;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      return printDone(
+          spec,
+          client(config)
+              .post("/plugins/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/rollback"));
+    }
+  }
+
+  /** What a reload or rollback did, one line each, then the plug-ins' table. */
+  private static int printDone(CommandSpec spec, JsonNode answer) {
+    var out = spec.commandLine().getOut();
+    JsonNode done = answer.path("done");
+    if (done.isEmpty()) {
+      out.println("nothing changed");
+    }
+    done.forEach(line -> out.println(ControlCharacters.escape(line.asText())));
+    out.print(table(answer.path("plugins")));
+    out.flush();
+    return 0;
   }
 
   @Command(

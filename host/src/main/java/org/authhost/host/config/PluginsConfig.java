@@ -19,6 +19,8 @@ import java.util.Map;
  *     holds only the declared capabilities that its {@code capabilities} setting lists (none if it
  *     has no such setting); false (the default), one without the setting holds what it declares. A
  *     listed setting always limits what it holds.
+ * @param reload how the host follows the plug-in folder while it runs ({@code plugins.watch},
+ *     {@code rescanSeconds}, {@code drainSeconds}, {@code unloadCheckSeconds})
  * @param integrity {@code plugins.integrity}: which JARs the host agrees to load
  */
 public record PluginsConfig(
@@ -29,11 +31,33 @@ public record PluginsConfig(
     Map<String, PluginSettings> settings,
     BulkheadSettings bulkhead,
     boolean requireGrants,
+    ReloadSettings reload,
     IntegrityConfig integrity) {
 
   public PluginsConfig {
     order = List.copyOf(order);
     settings = Map.copyOf(settings);
+  }
+
+  /** Following the folder with the default settings, integrity checks off. */
+  public PluginsConfig(
+      Path directory,
+      long callTimeoutMillis,
+      long callbackTimeoutMillis,
+      List<String> order,
+      Map<String, PluginSettings> settings,
+      BulkheadSettings bulkhead,
+      boolean requireGrants) {
+    this(
+        directory,
+        callTimeoutMillis,
+        callbackTimeoutMillis,
+        order,
+        settings,
+        bulkhead,
+        requireGrants,
+        ReloadSettings.DEFAULT,
+        IntegrityConfig.OFF);
   }
 
   /** With the default bulkhead, a plug-in's declaration standing for its grant. */
@@ -51,26 +75,6 @@ public record PluginsConfig(
         settings,
         BulkheadSettings.DEFAULT,
         false);
-  }
-
-  /** With integrity checks off. */
-  public PluginsConfig(
-      Path directory,
-      long callTimeoutMillis,
-      long callbackTimeoutMillis,
-      List<String> order,
-      Map<String, PluginSettings> settings,
-      BulkheadSettings bulkhead,
-      boolean requireGrants) {
-    this(
-        directory,
-        callTimeoutMillis,
-        callbackTimeoutMillis,
-        order,
-        settings,
-        bulkhead,
-        requireGrants,
-        IntegrityConfig.OFF);
   }
 
   /** One plug-in's bulkhead: the default, with the plug-in's own values where it sets them. */

@@ -12,6 +12,7 @@ final class PluginsSection {
   private static final long DEFAULT_CALL_TIMEOUT_MILLIS = 5_000;
   private static final long DEFAULT_CALLBACK_TIMEOUT_MILLIS = 10_000;
   private static final long MAX_TIMEOUT_MILLIS = 600_000;
+  private static final long MAX_RELOAD_SECONDS = 3_600;
 
   private PluginsSection() {}
 
@@ -66,7 +67,40 @@ final class PluginsSection {
         settings(plugins),
         bulkhead,
         requireGrants,
+        reload(plugins),
         integrity(plugins));
+  }
+
+  /** {@code watch}, {@code rescanSeconds}, {@code drainSeconds}, {@code unloadCheckSeconds}. */
+  private static ReloadSettings reload(ConfigSection plugins) {
+    ReloadSettings d = ReloadSettings.DEFAULT;
+    boolean watch = plugins.bool("watch", d.watch());
+    long rescan =
+        plugins.whole(
+            "rescanSeconds",
+            "a whole number of seconds (0: follow the folder only on demand)",
+            0,
+            MAX_RELOAD_SECONDS,
+            d.rescan().toSeconds());
+    long drain =
+        plugins.whole(
+            "drainSeconds",
+            "a whole number of seconds",
+            0,
+            MAX_RELOAD_SECONDS,
+            d.drain().toSeconds());
+    long unloadCheck =
+        plugins.whole(
+            "unloadCheckSeconds",
+            "a whole number of seconds (0: no check)",
+            0,
+            MAX_RELOAD_SECONDS,
+            d.unloadCheck().toSeconds());
+    return new ReloadSettings(
+        watch,
+        java.time.Duration.ofSeconds(rescan),
+        java.time.Duration.ofSeconds(drain),
+        java.time.Duration.ofSeconds(unloadCheck));
   }
 
   /**

@@ -58,6 +58,7 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     connection = new ClientConnection(remote, ctx.pipeline().get(SslHandler.class) != null);
+    connection.closeWith(() -> ctx.channel().close());
     peerIsProxy = trustedProxies.trusts(connection.direct.inet());
     super.channelActive(ctx);
   }

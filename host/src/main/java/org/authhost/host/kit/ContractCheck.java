@@ -32,10 +32,12 @@ import org.authhost.host.events.EventRecord;
 import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
 import org.authhost.host.plugins.DescriptorCheck;
+import org.authhost.host.plugins.Leftovers;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.plugins.PluginProblem;
 import org.authhost.host.plugins.PluginStatus;
 import org.authhost.host.plugins.PluginView;
+import org.authhost.host.plugins.Unloading;
 
 /**
  * The plug-in contract test kit: loads one plug-in JAR through the host's own loading code (its

@@ -81,6 +81,8 @@ final class KitHost implements AutoCloseable {
     plugins.put("directory", "../plugins");
     plugins.put("callTimeoutMillis", options.callTimeout().toMillis());
     plugins.put("callbackTimeoutMillis", options.callbackTimeout().toMillis());
+    // One load of the JAR, as it is: the kit does not follow the folder.
+    plugins.put("rescanSeconds", 0);
     ObjectNode settings = plugins.putObject("settings").putObject(pluginId);
     settings.put("enabled", true);
     ObjectNode properties = settings.putObject("properties");

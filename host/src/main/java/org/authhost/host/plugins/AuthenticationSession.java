@@ -43,6 +43,9 @@ public final class AuthenticationSession implements AutoCloseable {
   private TokenHandle lastToken;
   private boolean released;
 
+  /** What ends the client's connection if the session outlives its version's drain, or null. */
+  private volatile Runnable closeConnection;
+
   /**
    * @param unusable why no exchange is possible (unknown plug-in, not an authentication plug-in, in
    *     error), or null
@@ -346,6 +349,28 @@ public final class AuthenticationSession implements AutoCloseable {
   }
 
   /**
+   * Names what ends the client's connection should this session still be open when its plug-in
+   * version's drain time runs out (a connection-bound handshake, or a logon it carries): the front
+   * that keeps the session on a connection sets it.
+   */
+  public void onDrainTimeout(Runnable closeConnection) {
+    this.closeConnection = closeConnection;
+  }
+
+  /** The drain of its version timed out: the connection is closed and the context released. */
+  void drainTimedOut() {
+    Runnable close = closeConnection;
+    if (close != null) {
+      try {
+        close.run();
+      } catch (RuntimeException e) {
+        // The connection is going anyway; the release below is what matters.
+      }
+    }
+    release();
+  }
+
+  /**
    * Releases the context, which closes its token. A token the context forgot to close is closed by
    * the host and reported, so a leaky plug-in cannot keep tokens alive past their exchange. Runs
    * where the plug-in's calls run (see {@link PluginGuard#dispatch}); when its bulkhead refuses the
@@ -354,6 +379,16 @@ public final class AuthenticationSession implements AutoCloseable {
    * @return completes once the plug-in's release has run
    */
   public CompletableFuture<Void> release() {
+    CompletableFuture<Void> done = releaseContext();
+    if (plugin == null) {
+      return done;
+    }
+    // Counted out once the plug-in's own release has run: a drain that ends now disables a
+    // plug-in that has no release of its left to make.
+    return done.whenComplete((ignored, e) -> plugin.released(this));
+  }
+
+  private CompletableFuture<Void> releaseContext() {
     AuthenticationContext ctx;
     TokenHandle token;
     synchronized (this) {

@@ -48,9 +48,21 @@ final class BoundedStop {
   /** When the calls in progress at a stop must have ended (a System.nanoTime() reading), or 0. */
   private volatile long graceEnds;
 
+  /** What the stop is, as its WARNING names it ("host stopping"). */
+  private final String occasion;
+
   BoundedStop(PluginGuard guard, HostEvents events) {
+    this(guard, events, "host stopping");
+  }
+
+  /**
+   * @param occasion what the stop is, for the WARNING about calls it abandons (the unload of one
+   *     replaced version stops that version alone)
+   */
+  BoundedStop(PluginGuard guard, HostEvents events, String occasion) {
     this.guard = guard;
     this.events = events;
+    this.occasion = occasion;
   }
 
   /** No plug-in takes a new call that may block; those waiting are answered. Idempotent. */
@@ -88,7 +100,7 @@ final class BoundedStop {
       }
     }
     graceEnds = 0;
-    return recordAbandoned();
+    return recordAbandoned(plugins);
   }
 
   /** Waits, up to the end of the grace, for the calls in progress of plug-ins still usable. */
@@ -130,15 +142,18 @@ final class BoundedStop {
    * One WARNING per plug-in that still has calls running, naming them: the stop leaves them behind
    * (their threads are daemons and end with the process).
    */
-  private Set<HostedPlugin> recordAbandoned() {
+  private Set<HostedPlugin> recordAbandoned(List<HostedPlugin> stopped) {
     Map<HostedPlugin, Map<String, Integer>> left = running();
+    // Only what this stop stopped: another version of the same id goes on serving.
+    left.keySet().retainAll(stopped);
     left.forEach(
         (plugin, calls) ->
             events.host(
                 EventLevel.WARNING,
                 HostEvents.aboutPlugin(plugin.id()),
                 HResult.E_ABORT,
-                "host stopping: plug-in '"
+                occasion
+                    + ": plug-in '"
                     + plugin.id()
                     + "' did not return from "
                     + describe(calls)

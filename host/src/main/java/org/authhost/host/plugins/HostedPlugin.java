@@ -60,6 +60,25 @@ final class HostedPlugin {
   /** Run as an enable starts waiting for that DisablePlugin: tests wait for this, not for time. */
   private volatile Runnable awaitingDisable = () -> {};
 
+  /**
+   * Which load of its id this is (1 for the first since the host started): a replaced plug-in's old
+   * and new versions share the id and are told apart by this.
+   */
+  private volatile long generation = 1;
+
+  /** Its JAR as it was when loaded, and where the host staged it (see {@link FileStamp}). */
+  private volatile FileStamp stamp;
+
+  private volatile java.nio.file.Path stagedIn;
+
+  /** The sessions opened with it and not yet released: what a drain waits for. */
+  private final Set<AuthenticationSession> sessions = ConcurrentHashMap.newKeySet();
+
+  /** Completes once it is draining and its last session is released (guarded by this). */
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
+  private boolean draining;
+
   /** Counts the guard's refusals, so that a call can tell whether one was made while it ran. */
   private final AtomicInteger refusals = new AtomicInteger();
 
@@ -347,6 +366,7 @@ final class HostedPlugin {
   }
 
   PluginView view() {
+    FileStamp file = stamp;
     return new PluginView(
         id(),
         descriptor.version(),
@@ -357,7 +377,85 @@ final class HostedPlugin {
         protocol,
         packageName,
         flags,
-        capabilities);
+        capabilities,
+        file == null ? "" : file.sha256(),
+        PluginView.NO_SIGNER,
+        isDraining() ? PluginView.DRAINING : PluginView.CURRENT);
+  }
+
+  /** Which load of its id this is. */
+  long generation() {
+    return generation;
+  }
+
+  /** Set once, when loaded, before anyone else sees it. */
+  void loadedFrom(long generation, FileStamp stamp, java.nio.file.Path stagedIn) {
+    this.generation = generation;
+    this.stamp = stamp;
+    this.stagedIn = stagedIn;
+  }
+
+  /** Its JAR as it was when loaded, or null (tests that build a plug-in without a host). */
+  FileStamp stamp() {
+    return stamp;
+  }
+
+  /** The folder of its staged copy, or null. */
+  java.nio.file.Path stagedIn() {
+    return stagedIn;
+  }
+
+  /**
+   * Counts a session opened with it.
+   *
+   * @return false once it has drained: the caller opens the session with the current version
+   */
+  synchronized boolean admit(AuthenticationSession session) {
+    if (drained.isDone()) {
+      return false;
+    }
+    sessions.add(session);
+    return true;
+  }
+
+  /** A session of its was released. */
+  void released(AuthenticationSession session) {
+    if (sessions.remove(session)) {
+      synchronized (this) {
+        if (draining && sessions.isEmpty()) {
+          drained.complete(null);
+        }
+      }
+    }
+  }
+
+  /**
+   * No new sessions come to it (a newer version took its id, or its file went away); those open
+   * finish on it.
+   *
+   * @return completes once the last of them is released
+   */
+  synchronized CompletableFuture<Void> drain() {
+    draining = true;
+    if (sessions.isEmpty()) {
+      drained.complete(null);
+    }
+    return drained;
+  }
+
+  /** Ends the drain however many sessions are still open: no session is admitted after this. */
+  synchronized java.util.List<AuthenticationSession> endDrain() {
+    drained.complete(null);
+    return java.util.List.copyOf(sessions);
+  }
+
+  synchronized boolean isDraining() {
+    return draining;
+  }
+
+  /** How many sessions are open with it. */
+  int openSessions() {
+    return sessions.size();
   }
 
   @Override

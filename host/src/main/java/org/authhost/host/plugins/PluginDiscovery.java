@@ -19,13 +19,34 @@ import org.authhost.host.plugins.integrity.JarAdmission;
  */
 final class PluginDiscovery {
 
-  /** What a scan found: usable descriptors, sorted by id, and the problems of the rest. */
-  record Scan(List<PluginDescriptor> descriptors, List<PluginProblem> problems) {}
+  /**
+   * What a scan found: usable descriptors, sorted by id, the problems of the rest, and the files of
+   * an older version beside a newer one of the same id (never loaded).
+   */
+  record Scan(
+      List<PluginDescriptor> descriptors,
+      List<PluginProblem> problems,
+      List<PluginDescriptor> superseded) {
+    Scan(List<PluginDescriptor> descriptors, List<PluginProblem> problems) {
+      this(descriptors, problems, List.of());
+    }
+  }
 
   private PluginDiscovery() {}
 
   /** Reads nothing more of a JAR that {@code admission} refuses. */
   static Scan scan(Path directory, JarAdmission admission) {
+    return scan(directory, admission, jar -> true);
+  }
+
+  /**
+   * The JARs of {@code directory} that {@code include} takes (the folder watch passes only files
+   * that have stopped changing) and {@code admission} admits (nothing more of a refused JAR is
+   * read). Of several JARs with one id, the newest {@code version} wins and the others are
+   * superseded; two with the same newest version are refused, both.
+   */
+  static Scan scan(
+      Path directory, JarAdmission admission, java.util.function.Predicate<Path> include) {
     List<PluginProblem> problems = new ArrayList<>();
     if (!Files.isDirectory(directory)) {
       problems.add(
@@ -52,6 +73,7 @@ final class PluginDiscovery {
               "give the host's account read access to it"));
       return new Scan(List.of(), problems);
     }
+    jars.removeIf(include.negate());
     jars.sort(null);
     Map<String, List<PluginDescriptor>> byId = new LinkedHashMap<>();
     for (Path jar : jars) {
@@ -68,8 +90,18 @@ final class PluginDiscovery {
       }
     }
     List<PluginDescriptor> usable = new ArrayList<>();
+    List<PluginDescriptor> superseded = new ArrayList<>();
     byId.forEach(
-        (id, found) -> {
+        (id, all) -> {
+          List<PluginDescriptor> found = new ArrayList<>(all);
+          found.sort((a, b) -> compareVersions(b.version(), a.version()));
+          if (found.size() > 1
+              && compareVersions(found.get(0).version(), found.get(1).version()) > 0) {
+            // A newer version beside the old file (copied in under a new name): the newer wins.
+            usable.add(found.get(0));
+            superseded.addAll(found.subList(1, found.size()));
+            return;
+          }
           if (found.size() == 1) {
             usable.add(found.get(0));
             return;
@@ -102,6 +134,35 @@ final class PluginDiscovery {
           }
         });
     usable.sort((a, b) -> a.id().compareTo(b.id()));
-    return new Scan(List.copyOf(usable), List.copyOf(problems));
+    return new Scan(List.copyOf(usable), List.copyOf(problems), List.copyOf(superseded));
+  }
+
+  /**
+   * Orders plug-in versions part by part ({@code 1.10.0} after {@code 1.9.2}): parts split at dots
+   * and dashes, numbers compared as numbers, other text as text, and a release after its own
+   * pre-releases ({@code 2.0.0} after {@code 2.0.0-rc1}).
+   */
+  static int compareVersions(String a, String b) {
+    String[] x = a.split("[.\\-+]");
+    String[] y = b.split("[.\\-+]");
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      boolean xNumber = x[i].matches("\\d{1,18}");
+      boolean yNumber = y[i].matches("\\d{1,18}");
+      int c =
+          xNumber && yNumber
+              ? Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]))
+              : xNumber ? 1 : yNumber ? -1 : x[i].compareTo(y[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    // 2.0.0 > 2.0.0-rc1: the longer one carries a pre-release tag when its next part is text.
+    if (x.length != y.length) {
+      String[] longer = x.length > y.length ? x : y;
+      boolean preRelease = !longer[Math.min(x.length, y.length)].matches("\\d{1,18}");
+      int sign = x.length > y.length ? 1 : -1;
+      return preRelease ? -sign : sign;
+    }
+    return 0;
   }
 }

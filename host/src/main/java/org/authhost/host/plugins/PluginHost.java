@@ -35,6 +35,7 @@ import org.authhost.host.containment.Containment;
 import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.plugins.integrity.JarAdmission;
 import org.authhost.host.plugins.integrity.PluginIntegrity;
 import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
@@ -80,6 +81,9 @@ public final class PluginHost extends LifeCycle {
 
   private final List<PluginProblem> problems = new CopyOnWriteArrayList<>();
 
+  /** Follows the plug-in folder while the host runs (issue 16); its own part of the host. */
+  private final PluginReloads reloads;
+
   @Inject
   PluginHost(
       HostConfig config,
@@ -103,6 +107,7 @@ public final class PluginHost extends LifeCycle {
     this.tokens = tokens;
     this.scheduler = scheduler;
     this.stop = new BoundedStop(guard, events);
+    this.reloads = new PluginReloads(this);
   }
 
   @Override
@@ -126,6 +131,7 @@ public final class PluginHost extends LifeCycle {
     guard.start();
     try {
       loadAll();
+      reloads.start();
     } catch (Exception | Error e) {
       // A part whose start failed is not stopped by whoever started it: the plug-ins that started
       // (their heartbeats), the watchdog and the guard's pools would outlive the host.
@@ -143,11 +149,23 @@ public final class PluginHost extends LifeCycle {
     }
   }
 
+  /** What admits a JAR before anything of it is read: {@code plugins.integrity}. */
+  JarAdmission admission() {
+    return integrity;
+  }
+
   private void loadAll() {
     failures.disableWith(this::disableAfterFailure);
     Path directory = config.plugins().directory();
+    try {
+      // What an earlier run staged: each load of this run gets a folder of its own.
+      PluginStaging.deleteTree(workDirectory());
+    } catch (IOException e) {
+      log.debug("clearing {}", workDirectory(), e);
+    }
     PluginDiscovery.Scan scan = PluginDiscovery.scan(directory, integrity);
     scan.problems().forEach(this::refuse);
+    reloads.remember(scan);
     Set<String> found = new LinkedHashSet<>();
     scan.descriptors().forEach(d -> found.add(d.id()));
     scan.problems().forEach(p -> found.add(p.pluginId()));
@@ -250,6 +268,8 @@ public final class PluginHost extends LifeCycle {
   @Override
   protected synchronized void doStop() throws Exception {
     try {
+      // First: no reload starts or finishes while the plug-ins stop.
+      reloads.stop();
       server.shuttingDown();
       stopPlugins();
     } finally {
@@ -271,7 +291,8 @@ public final class PluginHost extends LifeCycle {
 
   /** Disables and shuts down every plug-in, last first, in bounded time, and forgets them. */
   private void stopPlugins() {
-    List<HostedPlugin> reverse = new ArrayList<>(plugins.values());
+    List<HostedPlugin> reverse = new ArrayList<>(reloads.draining());
+    reverse.addAll(plugins.values());
     Collections.reverse(reverse);
     Set<HostedPlugin> abandoned = stop.disableAndShutDown(reverse);
     for (HostedPlugin plugin : reverse) {
@@ -294,6 +315,7 @@ public final class PluginHost extends LifeCycle {
       }
     }
     plugins = Map.of();
+    offer = null;
     problems.clear();
   }
 
@@ -303,6 +325,56 @@ public final class PluginHost extends LifeCycle {
    */
   public List<String> callsInProgress() {
     return stop.callsInProgress();
+  }
+
+  // For PluginReloads, which swaps versions in and out of the map.
+
+  Map<String, HostedPlugin> current() {
+    return plugins;
+  }
+
+  /** Puts {@code next} in service at once: the next request's offer is built from it. */
+  void replaceAll(Map<String, HostedPlugin> next) {
+    plugins = Collections.unmodifiableMap(new LinkedHashMap<>(next));
+    offer = null;
+  }
+
+  /**
+   * Drops the offer list as last built: a request that built it from the map a swap replaced (while
+   * the swap happened) may have stored it after the swap, still holding the old version.
+   */
+  void forgetOffer() {
+    offer = null;
+  }
+
+  HostConfig config() {
+    return config;
+  }
+
+  HostEvents events() {
+    return events;
+  }
+
+  HostEventLog eventLog() {
+    return eventLog;
+  }
+
+  TokenTable tokens() {
+    return tokens;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** Forgets the problems that {@code which} takes (a file fixed, an id loaded). */
+  void forgetProblems(java.util.function.Predicate<PluginProblem> which) {
+    problems.removeIf(which);
+  }
+
+  /** The plug-in reloads: folder changes, reload and rollback on demand. */
+  public PluginReloads reloads() {
+    return reloads;
   }
 
   /** The call guard, for tests that drive its watchdog with a fake clock. */
@@ -315,10 +387,15 @@ public final class PluginHost extends LifeCycle {
     return require(id);
   }
 
-  /** Every plug-in, loaded or refused, as operators see them. */
+  /**
+   * Every plug-in, loaded or refused, as operators see them: the current version of each id first,
+   * then versions still draining, superseded files and refused ones.
+   */
   public List<PluginView> plugins() {
     List<PluginView> views = new ArrayList<>();
     plugins.values().forEach(p -> views.add(p.view()));
+    reloads.draining().forEach(p -> views.add(p.view()));
+    views.addAll(reloads.supersededViews());
     for (PluginProblem problem : problems) {
       views.add(
           new PluginView(
@@ -331,7 +408,10 @@ public final class PluginHost extends LifeCycle {
               "",
               "",
               0,
-              Set.of()));
+              Set.of(),
+              "",
+              PluginView.NO_SIGNER,
+              PluginView.REFUSED));
     }
     return views;
   }
@@ -502,15 +582,23 @@ public final class PluginHost extends LifeCycle {
    * unusable or non-authentication plug-in answers {@code ERROR}.
    */
   public AuthenticationSession session(String pluginId) {
-    HostedPlugin plugin = plugins.get(pluginId);
-    HResult unusable =
-        plugin == null
-            ? HResult.E_INVALIDARG
-            : plugin.authentication() == null
-                ? HResult.E_NOINTERFACE
-                : !plugin.isUsable() ? HResult.NS_E_CRITICAL_ERROR : null;
-    return new AuthenticationSession(
-        plugin, guard, tokens, scheduler, config.plugins().callbackTimeoutMillis(), unusable);
+    while (true) {
+      HostedPlugin plugin = plugins.get(pluginId);
+      HResult unusable =
+          plugin == null
+              ? HResult.E_INVALIDARG
+              : plugin.authentication() == null
+                  ? HResult.E_NOINTERFACE
+                  : !plugin.isUsable() ? HResult.NS_E_CRITICAL_ERROR : null;
+      AuthenticationSession session =
+          new AuthenticationSession(
+              plugin, guard, tokens, scheduler, config.plugins().callbackTimeoutMillis(), unusable);
+      // Counted with its version, whose drain waits for it. A version that finished draining
+      // between the look-up and here was replaced: the current one is looked up again.
+      if (unusable != null || plugin.admit(session)) {
+        return session;
+      }
+    }
   }
 
   /** The operator's "enable" ({@code IWMSPlugin.Enabled = true}). */
@@ -609,7 +697,15 @@ public final class PluginHost extends LifeCycle {
   }
 
   private HostedPlugin startOne(PluginDescriptor descriptor) {
-    HostedPlugin plugin = load(descriptor);
+    return startOne(descriptor, reloads.nextGeneration());
+  }
+
+  /**
+   * Loads, initializes and (per host.json) enables load {@code generation} of a plug-in, not yet
+   * offered to anyone: null if its JAR was refused (a problem says why).
+   */
+  HostedPlugin startOne(PluginDescriptor descriptor, long generation) {
+    HostedPlugin plugin = load(descriptor, generation);
     if (plugin == null) {
       return null;
     }
@@ -641,12 +737,29 @@ public final class PluginHost extends LifeCycle {
     return sorted;
   }
 
-  private void refuse(PluginProblem problem) {
+  void refuse(PluginProblem problem) {
     problems.add(problem);
     events.host(EventLevel.ERROR, HostEvents.HOST, problem.hresult(), problem.describe());
   }
 
-  private HostedPlugin load(PluginDescriptor descriptor) {
+  /** Where plug-in JARs are staged, each load in a folder of its own. */
+  Path workDirectory() {
+    return config.dataDirectory().resolve("plugin-work");
+  }
+
+  /**
+   * The one place where a discovered JAR is admitted, just before it is staged and loaded: at
+   * start, at a reload and at a rollback alike. A check of the file itself (an allow-list, a
+   * signature) belongs here; refusing, it records its own problem (see {@link #refuse}) and returns
+   * false.
+   *
+   * @param stamp the file as it is about to be staged, with its SHA-256
+   */
+  private boolean admitJar(PluginDescriptor descriptor, FileStamp stamp) {
+    return true;
+  }
+
+  HostedPlugin load(PluginDescriptor descriptor, long generation) {
     PluginSettings settings = config.plugins().settingsOf(descriptor.id());
     CapabilityGrant grant = CapabilityGrant.of(descriptor, config.plugins());
     HostedPlugin plugin =
@@ -689,8 +802,13 @@ public final class PluginHost extends LifeCycle {
     PluginClassLoader loader;
     Class<?> entryPoint;
     try {
-      List<URL> classPath =
-          PluginStaging.stage(descriptor, config.dataDirectory().resolve("plugin-work"));
+      FileStamp stamp = FileStamp.of(descriptor.file());
+      if (!admitJar(descriptor, stamp)) {
+        return null;
+      }
+      List<URL> classPath = PluginStaging.stage(descriptor, workDirectory(), generation);
+      plugin.loadedFrom(
+          generation, stamp, PluginStaging.folder(descriptor, workDirectory(), generation));
       loader = new PluginClassLoader(descriptor.id(), classPath);
       loader.onRefusal(call -> guard.refused(plugin, call));
     } catch (IOException e) {

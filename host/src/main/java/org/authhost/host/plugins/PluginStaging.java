@@ -23,7 +23,27 @@ final class PluginStaging {
 
   /** The class path of the staged plug-in: its own JAR first, then its bundled libraries. */
   static List<URL> stage(PluginDescriptor descriptor, Path workDirectory) throws IOException {
-    Path dir = workDirectory.resolve(descriptor.id());
+    return stage(descriptor, workDirectory, 1);
+  }
+
+  /**
+   * Where load {@code generation} of the plug-in is staged: each load has a folder of its own, so a
+   * new version is staged while the old one still runs from its copy.
+   */
+  static Path folder(PluginDescriptor descriptor, Path workDirectory, long generation) {
+    return workDirectory.resolve(descriptor.id()).resolve("load-" + generation);
+  }
+
+  /**
+   * Stages load {@code generation}; the first load of a host's run also clears what an earlier run
+   * left of the plug-in.
+   */
+  static List<URL> stage(PluginDescriptor descriptor, Path workDirectory, long generation)
+      throws IOException {
+    if (generation == 1) {
+      deleteTree(workDirectory.resolve(descriptor.id()));
+    }
+    Path dir = folder(descriptor, workDirectory, generation);
     deleteTree(dir);
     Files.createDirectories(dir);
     Path copy = dir.resolve(descriptor.id() + ".jar");

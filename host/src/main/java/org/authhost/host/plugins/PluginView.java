@@ -19,6 +19,11 @@ import org.authhost.api.HResult;
  * @param packageName the authentication package name, or empty
  * @param flags the authentication flags
  * @param capabilities the capabilities it holds (none for a JAR that was refused)
+ * @param sha256 the hex SHA-256 of its JAR as loaded, or empty
+ * @param signer who signed its JAR, or {@link #NO_SIGNER} where no signature is checked
+ * @param state where it stands in a reload: {@link #CURRENT} (the version new clients get), {@link
+ *     #DRAINING} (replaced or removed, finishing what it started), {@link #SUPERSEDED} (a file of
+ *     an older version beside a newer one, not loaded) or {@link #REFUSED}
  */
 public record PluginView(
     String id,
@@ -30,7 +35,46 @@ public record PluginView(
     String protocol,
     String packageName,
     int flags,
-    Set<Capability> capabilities) {
+    Set<Capability> capabilities,
+    String sha256,
+    String signer,
+    String state) {
+
+  /** The signer column where the host checks no signature. */
+  public static final String NO_SIGNER = "-";
+
+  public static final String CURRENT = "CURRENT";
+  public static final String DRAINING = "DRAINING";
+  public static final String SUPERSEDED = "SUPERSEDED";
+  public static final String REFUSED = "REFUSED";
+
+  /** Before the reload columns: a plug-in in service, its file's hash not known. */
+  public PluginView(
+      String id,
+      String version,
+      Path file,
+      int status,
+      HResult errorCode,
+      String errorText,
+      String protocol,
+      String packageName,
+      int flags,
+      Set<Capability> capabilities) {
+    this(
+        id,
+        version,
+        file,
+        status,
+        errorCode,
+        errorText,
+        protocol,
+        packageName,
+        flags,
+        capabilities,
+        "",
+        NO_SIGNER,
+        CURRENT);
+  }
 
   /** {@link PluginStatus#toString(int)} of {@link #status}. */
   public String statusText() {

@@ -130,6 +130,7 @@ class ConfigLoaderTest {
                     "ntlm", new PluginSettings(true, Map.of())),
                 BulkheadSettings.DEFAULT,
                 false,
+                ReloadSettings.DEFAULT,
                 // The trust files sit in the configuration folder whatever the file says; the
                 // built-in list in the installation's lib/.
                 new IntegrityConfig(
@@ -324,7 +325,7 @@ class ConfigLoaderTest {
             """);
     assertEquals(
         "host.json:4:5: [config/unknown-key] unknown key \"foo\" in \"plugins\"; expected one of:"
-            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, integrity",
+            + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, watch, rescanSeconds, drainSeconds, unloadCheckSeconds, integrity",
         e.getMessage());
   }
 
@@ -378,7 +379,7 @@ class ConfigLoaderTest {
         List.of(
             "serverName: expected a non-blank name of at most 63 characters, found 42",
             "plugins: expected an object with the keys directory, callTimeoutMillis,"
-                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, integrity, found an array",
+                + " callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, watch, rescanSeconds, drainSeconds, unloadCheckSeconds, integrity, found an array",
             "eventLog.fsync: expected true or false, found \"yes\"",
             "eventLog.retentionDays: expected a whole number of days (0 keeps events until"
                 + " maxBytes is reached) >= 0, found 1.5",

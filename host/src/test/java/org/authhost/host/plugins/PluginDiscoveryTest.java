@@ -30,7 +30,9 @@ class PluginDiscoveryTest extends HostTestBase {
     PluginJar.of("good", BASE).writeTo(plugins, "good.jar");
     PluginJar.of("nodescriptor", BASE).withoutDescriptor().writeTo(plugins, "no-descriptor.jar");
     PluginJar.of("dup", BASE).writeTo(plugins, "dup-1.jar");
-    PluginJar.of("dup", BASE).with("version", "2.0.0").writeTo(plugins, "dup-2.jar");
+    // The same version twice: which one the operator meant is a guess (of two versions, the newer
+    // wins: PluginReloadTest).
+    PluginJar.of("dup", BASE).writeTo(plugins, "dup-2.jar");
     PluginJar.of("future", BASE).with("api-version", "2.0").writeTo(plugins, "future.jar");
     PluginJar.of("newer", BASE).with("api-version", "1.9").writeTo(plugins, "newer.jar");
     PluginJar.of("typo", BASE).with("entrypoint", "x").writeTo(plugins, "typo.jar");

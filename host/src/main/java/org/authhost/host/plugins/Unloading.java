@@ -1,4 +1,4 @@
-package org.authhost.host.kit;
+package org.authhost.host.plugins;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -12,8 +12,11 @@ import java.lang.runtime.ObjectMethods;
  * loader's weak reference is cleared or the budget is spent, so one collection that happened not to
  * reach it never fails the check on a busy machine. The wait between tries ends early when the
  * reference is cleared.
+ *
+ * <p>One implementation for the contract kit's rule {@code KIT-UNLOADABLE} and for the host's check
+ * after a plug-in version is unloaded at run time.
  */
-final class Unloading {
+public final class Unloading {
   private final WeakReference<ClassLoader> loader;
 
   /** A record of the kit's own, for {@link #forgetLastRecordType}. */
@@ -21,15 +24,20 @@ final class Unloading {
 
   private final ReferenceQueue<ClassLoader> cleared = new ReferenceQueue<>();
 
-  Unloading(ClassLoader loader) {
+  public Unloading(ClassLoader loader) {
     this.loader = new WeakReference<>(loader, cleared);
+  }
+
+  /** The loader, if it has not been collected; a strong reference again, so drop it soon. */
+  public ClassLoader stillReachable() {
+    return loader.get();
   }
 
   /**
    * @return how many collections it took, or -1 if the loader was still reachable at {@code
    *     deadline} ({@link System#nanoTime()})
    */
-  int awaitCollected(long deadline) throws InterruptedException {
+  public int awaitCollected(long deadline) throws InterruptedException {
     forgetLastRecordType();
     int tries = 0;
     while (true) {

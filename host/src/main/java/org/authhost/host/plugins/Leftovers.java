@@ -1,4 +1,4 @@
-package org.authhost.host.kit;
+package org.authhost.host.plugins;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
  * plug-in code inherits; a {@code java.util.Timer} is such a thread). Each is given what is left of
  * a bounded wait to end, since a pool shut down in ShutdownPlugin ends its threads a moment later.
  */
-final class Leftovers {
+public final class Leftovers {
   private Leftovers() {}
 
-  static Set<Thread> snapshot() {
+  public static Set<Thread> snapshot() {
     return Set.copyOf(Thread.getAllStackTraces().keySet());
   }
 
@@ -23,7 +23,7 @@ final class Leftovers {
    * The plug-in's threads still alive once {@code deadline} ({@link System#nanoTime()}) has passed
    * or they all ended, each described with its state and where it is.
    */
-  static List<String> of(Set<Thread> before, ClassLoader plugin, long deadline)
+  public static List<String> of(Set<Thread> before, ClassLoader plugin, long deadline)
       throws InterruptedException {
     List<Thread> suspects = new ArrayList<>();
     for (Thread t : Thread.getAllStackTraces().keySet()) {

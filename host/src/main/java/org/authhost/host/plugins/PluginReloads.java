@@ -1,0 +1,873 @@
+package org.authhost.host.plugins;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.config.ReloadSettings;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.time.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plug-ins dropped in, replaced and removed while the host runs (issue 16), and the operator's
+ * {@code plugins reload} and {@code rollback}.
+ *
+ * <ul>
+ *   <li>A new JAR is staged, loaded in its own class loader, initialized, enabled per host.json and
+ *       then offered.
+ *   <li>A changed JAR (overwritten, or a newer {@code version} beside the old file) is brought up
+ *       beside the version in service; only once it is ready do new requests and handshakes go to
+ *       it. The old version <em>drains</em>: the sessions it has open (requests in flight,
+ *       connection-bound handshakes and the logons they carry) finish on it; when the last is
+ *       released, or at {@code plugins.drainSeconds} (the connections still bound to it are then
+ *       closed, with an event), it is disabled, shut down and unloaded, and its class loader is
+ *       checked for leaks ({@link UnloadCheck}). A new version that fails leaves the old one in
+ *       service, with an ERROR naming the file and the fix.
+ *   <li>A removed JAR drains the same way, then is unloaded.
+ * </ul>
+ *
+ * <p>Every change runs on one thread of its own, one at a time, never on the scheduler's: loading
+ * calls into plug-in code and may take a call time limit.
+ */
+public final class PluginReloads {
+  private static final Logger log = LoggerFactory.getLogger(PluginReloads.class);
+
+  /** How long an operator's reload waits for its answer. */
+  private static final Duration ON_DEMAND_LIMIT = Duration.ofMinutes(2);
+
+  private final PluginHost host;
+  private final AtomicLong generations = new AtomicLong();
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Versions replaced or removed that still finish what they started. */
+  private final List<HostedPlugin> draining = new CopyOnWriteArrayList<>();
+
+  /** Files that were refused, as they were then: not tried again until they change. */
+  private final Map<Path, FileStamp> broken = new ConcurrentHashMap<>();
+
+  /** Files of an older version beside a newer one, never loaded. */
+  private final Map<Path, PluginDescriptor> superseded = new ConcurrentHashMap<>();
+
+  private final Set<FileStamp> supersededReported = ConcurrentHashMap.newKeySet();
+
+  /** Per id, the copy of the version replaced last, which a rollback brings back. */
+  private final Map<String, Kept> previous = new ConcurrentHashMap<>();
+
+  /** Per "id#load", what the unload check found holding the old class loader (tests, admin). */
+  private final Map<String, CompletableFuture<List<String>>> unloadChecks =
+      new ConcurrentHashMap<>();
+
+  private volatile ExecutorService worker;
+  private volatile FolderWatch watch;
+  private volatile boolean stopped;
+
+  /** A replaced version's JAR, kept in the data folder. */
+  record Kept(String id, String version, Path copy, String fileName) {}
+
+  PluginReloads(PluginHost host) {
+    this.host = host;
+  }
+
+  long nextGeneration() {
+    return generations.incrementAndGet();
+  }
+
+  /** What the start's scan found: the files it refused and those it found superseded. */
+  void remember(PluginDiscovery.Scan scan) {
+    for (PluginProblem p : scan.problems()) {
+      FileStamp stamp = p.file() == null ? null : FileStamp.peek(p.file());
+      if (stamp != null) {
+        broken.put(p.file(), stamp);
+      }
+    }
+    for (PluginDescriptor d : scan.superseded()) {
+      noteSuperseded(d, scan.descriptors());
+    }
+  }
+
+  void start() {
+    stopped = false;
+    // What the start refused (its loads' refusals too) is not tried again until it changes.
+    for (PluginProblem p : host.problems()) {
+      FileStamp stamp = p.file() == null ? null : FileStamp.peek(p.file());
+      if (stamp != null) {
+        broken.put(p.file(), stamp);
+      }
+    }
+    worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "authhost-plugin-reload");
+              t.setDaemon(true);
+              // Whichever thread asks first (a plug-in's, when a release ends a drain), the
+              // reload thread must never hold a plug-in's class loader.
+              t.setContextClassLoader(PluginReloads.class.getClassLoader());
+              return t;
+            });
+    ReloadSettings settings = host.config().plugins().reload();
+    watch =
+        new FolderWatch(
+            host.config().plugins().directory(),
+            settings,
+            host.scheduler(),
+            this::execute,
+            (complete, present) -> rescan(complete, present, null));
+    watch.start();
+  }
+
+  /** No reload starts after this; one in progress is waited for. */
+  void stop() {
+    FolderWatch w = watch;
+    if (w != null) {
+      w.stop();
+    }
+    lock.lock();
+    try {
+      stopped = true;
+    } finally {
+      lock.unlock();
+    }
+    ExecutorService e = worker;
+    if (e != null) {
+      e.shutdownNow();
+    }
+  }
+
+  private void execute(Runnable task) {
+    ExecutorService e = worker;
+    if (e == null || stopped) {
+      return;
+    }
+    try {
+      e.execute(task);
+    } catch (RejectedExecutionException stopping) {
+      // The host is stopping: it unloads every version itself.
+    }
+  }
+
+  /** The versions still draining. */
+  List<HostedPlugin> draining() {
+    return List.copyOf(draining);
+  }
+
+  List<PluginView> supersededViews() {
+    List<PluginView> views = new ArrayList<>();
+    superseded.forEach(
+        (file, d) ->
+            views.add(
+                new PluginView(
+                    d.id(),
+                    d.version(),
+                    file,
+                    PluginStatus.NONE,
+                    HResult.S_OK,
+                    "superseded by a newer version of '" + d.id() + "'; not loaded",
+                    "",
+                    "",
+                    0,
+                    Set.of(),
+                    "",
+                    PluginView.NO_SIGNER,
+                    PluginView.SUPERSEDED)));
+    return views;
+  }
+
+  /**
+   * The operator's {@code plugins reload [ID]}: the folder is scanned now, every JAR in it taken as
+   * complete (the operator says so); with an id, that plug-in is loaded afresh from its file even
+   * if the file did not change.
+   *
+   * @return what the reload did, one line each
+   * @throws IllegalArgumentException for an id that no loaded plug-in and no JAR has
+   */
+  public List<String> reload(String id) {
+    return onWorker(
+        () -> {
+          Set<Path> jars = jarsNow();
+          if (id != null) {
+            // The plug-in's refused files are tried again: the operator may have fixed what they
+            // need (a grant, a library). Other refused files wait until they change.
+            host.problems().stream()
+                .filter(p -> p.pluginId().equals(id) && p.file() != null)
+                .forEach(p -> broken.remove(p.file()));
+            broken.keySet().removeIf(file -> declares(file, id));
+          }
+          if (id != null
+              && !host.current().containsKey(id)
+              && jars.stream().noneMatch(j -> declares(j, id))) {
+            throw new IllegalArgumentException(
+                "no plug-in '"
+                    + id
+                    + "' is loaded and no JAR in "
+                    + host.config().plugins().directory()
+                    + " declares id="
+                    + id);
+          }
+          return rescan(jars, jars, id);
+        });
+  }
+
+  /**
+   * The operator's {@code plugins rollback ID}: the version that the current one replaced comes
+   * back, from the copy the host kept; the current JAR leaves the plug-in folder for the data
+   * folder (where it is kept in turn), so the folder says what runs.
+   */
+  public List<String> rollback(String id) {
+    return onWorker(
+        () -> {
+          Kept kept = previous.get(id);
+          HostedPlugin current = host.current().get(id);
+          if (kept == null || current == null) {
+            throw new IllegalArgumentException(
+                "no earlier version of '"
+                    + id
+                    + "' to roll back to: the host keeps the version each replacement retires"
+                    + " (in "
+                    + keptFolder(id)
+                    + ") from its start on; copy the JAR you want into "
+                    + host.config().plugins().directory()
+                    + " instead");
+          }
+          Path folder = host.config().plugins().directory();
+          Path currentFile = current.descriptor().file();
+          Kept now = keep(current);
+          Path target = folder.resolve(kept.fileName());
+          List<String> done = new ArrayList<>();
+          try {
+            Files.deleteIfExists(currentFile);
+            install(kept.copy(), target);
+          } catch (IOException e) {
+            throw new IllegalStateException(
+                "could not put " + kept.copy() + " back as " + target + ": " + e, e);
+          }
+          Set<Path> jars = jarsNow();
+          done.addAll(rescan(jars, jars, null));
+          HostedPlugin after = host.current().get(id);
+          if (after == null || after == current) {
+            // It did not come back: the folder goes back to what runs.
+            try {
+              if (!target.equals(currentFile)) {
+                Files.deleteIfExists(target);
+              }
+              install(now.copy(), currentFile);
+            } catch (IOException e) {
+              done.add("could not restore " + currentFile + ": " + e);
+            }
+            throw new IllegalStateException(
+                "version "
+                    + kept.version()
+                    + " of '"
+                    + id
+                    + "' did not come back ("
+                    + String.join("; ", done)
+                    + "); version "
+                    + current.descriptor().version()
+                    + " stays in service");
+          }
+          return done;
+        });
+  }
+
+  /** Copies {@code from} into place as {@code target} by a rename, as operators are told to. */
+  private static void install(Path from, Path target) throws IOException {
+    Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    Files.copy(from, temp, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private interface Work {
+    List<String> run();
+  }
+
+  private List<String> onWorker(Work work) {
+    CompletableFuture<List<String>> answer = new CompletableFuture<>();
+    ExecutorService e = worker;
+    if (e == null || stopped) {
+      throw new IllegalStateException("the plug-in host is not running");
+    }
+    try {
+      e.execute(
+          () -> {
+            try {
+              answer.complete(work.run());
+            } catch (RuntimeException | Error failure) {
+              answer.completeExceptionally(failure);
+            }
+          });
+      return answer.get(ON_DEMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      throw new IllegalStateException("the plug-in host is stopping");
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    } catch (TimeoutException late) {
+      throw new IllegalStateException(
+          "the reload is still running after " + ON_DEMAND_LIMIT.toSeconds() + " s");
+    } catch (ExecutionException failed) {
+      if (failed.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(failed.getCause());
+    }
+  }
+
+  /** Completes once every change asked for so far has been made (tests). */
+  CompletableFuture<Void> idle() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    ExecutorService e = worker;
+    if (e == null) {
+      done.complete(null);
+      return done;
+    }
+    try {
+      e.execute(() -> done.complete(null));
+    } catch (RejectedExecutionException stopping) {
+      done.complete(null);
+    }
+    return done;
+  }
+
+  /**
+   * What the unload check of load {@code generation} of {@code id} found holding its class loader
+   * (empty: collected), or null if no such check ran.
+   */
+  CompletableFuture<List<String>> unloadCheck(String id, long generation) {
+    return unloadChecks.get(id + "#" + generation);
+  }
+
+  private Set<Path> jarsNow() {
+    Set<Path> jars = new LinkedHashSet<>();
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(host.config().plugins().directory(), "*.jar")) {
+      for (Path f : files) {
+        if (!f.getFileName().toString().startsWith(".")) {
+          jars.add(f);
+        }
+      }
+    } catch (IOException e) {
+      log.debug("listing the plug-in folder", e);
+    }
+    return jars;
+  }
+
+  private static boolean declares(Path jar, String id) {
+    PluginDescriptor d = DescriptorReader.read(jar).descriptor();
+    return d != null && d.id().equals(id);
+  }
+
+  /**
+   * Acts on what the folder holds: {@code complete} are the JARs that may be loaded, {@code
+   * present} every JAR there; {@code forceId}, if not null, is loaded afresh.
+   */
+  private List<String> rescan(Set<Path> complete, Set<Path> present, String forceId) {
+    List<String> done = new ArrayList<>();
+    lock.lock();
+    try {
+      if (stopped) {
+        return done;
+      }
+      Path directory = host.config().plugins().directory();
+      // Forget what was refused or superseded of files that changed or went away.
+      broken.entrySet().removeIf(e -> !e.getValue().sameAs(FileStamp.peek(e.getKey())));
+      superseded.keySet().retainAll(present);
+      supersededReported.removeIf(stamp -> !stamp.sameAs(FileStamp.peek(stamp.file())));
+      host.forgetProblems(
+          p ->
+              p.file() != null
+                  && !p.id().equals("plugin/missing")
+                  && !p.id().equals("plugin/no-directory")
+                  && !broken.containsKey(p.file()));
+      Map<String, HostedPlugin> now = host.current();
+      Set<Path> unchanged = new LinkedHashSet<>();
+      for (HostedPlugin p : now.values()) {
+        FileStamp stamp = p.stamp();
+        if (stamp != null
+            && stamp.sameAs(FileStamp.peek(stamp.file()))
+            && !p.id().equals(forceId)) {
+          unchanged.add(stamp.file());
+        }
+      }
+      PluginDiscovery.Scan scan =
+          PluginDiscovery.scan(
+              directory,
+              host.admission(),
+              jar ->
+                  complete.contains(jar) && !unchanged.contains(jar) && !broken.containsKey(jar));
+      for (PluginProblem problem : scan.problems()) {
+        if (problem.file() != null && FileStamp.peek(problem.file()) != null) {
+          broken.put(problem.file(), FileStamp.peek(problem.file()));
+        }
+        host.refuse(problem);
+        done.add("refused " + problem.file().getFileName() + ": " + problem.message());
+      }
+      Map<String, PluginDescriptor> candidates = new LinkedHashMap<>();
+      scan.descriptors().forEach(d -> candidates.put(d.id(), d));
+      for (PluginDescriptor d : scan.superseded()) {
+        noteSuperseded(d, scan.descriptors());
+      }
+      // Removed: the file of a version in service is gone and nothing takes its place.
+      for (HostedPlugin p : now.values()) {
+        Path file = p.descriptor().file();
+        if (!present.contains(file) && !candidates.containsKey(p.id()) && !Files.exists(file)) {
+          Map<String, HostedPlugin> next = new LinkedHashMap<>(host.current());
+          next.remove(p.id());
+          host.replaceAll(next);
+          host.events()
+              .host(
+                  EventLevel.INFORMATION,
+                  HostEvents.aboutPlugin(p.id()),
+                  HResult.S_OK,
+                  "plug-in '"
+                      + p.id()
+                      + "' version "
+                      + p.descriptor().version()
+                      + ": its JAR "
+                      + file
+                      + " was removed; it is offered to no new client, and finishes the "
+                      + p.openSessions()
+                      + " session(s) it has open (at most "
+                      + drainTime().toSeconds()
+                      + " s) before it is unloaded");
+          retire(p);
+          done.add("removed " + p.id() + " " + p.descriptor().version() + " (draining)");
+        }
+      }
+      for (PluginDescriptor d : candidates.values()) {
+        HostedPlugin current = host.current().get(d.id());
+        if (current == null) {
+          done.add(add(d));
+          continue;
+        }
+        Path currentFile = current.descriptor().file();
+        boolean overwritten = d.file().equals(currentFile);
+        boolean gone = !Files.exists(currentFile);
+        int newer = PluginDiscovery.compareVersions(d.version(), current.descriptor().version());
+        if (overwritten || gone || newer > 0 || d.id().equals(forceId)) {
+          done.add(replace(current, d));
+        } else {
+          noteSuperseded(d, List.of(current.descriptor()));
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("plug-in folder scan failed", e);
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+    return done;
+  }
+
+  private void noteSuperseded(PluginDescriptor old, List<PluginDescriptor> winners) {
+    superseded.put(old.file(), old);
+    FileStamp stamp = FileStamp.peek(old.file());
+    if (stamp == null || !supersededReported.add(stamp)) {
+      return;
+    }
+    PluginDescriptor winner =
+        winners.stream().filter(w -> w.id().equals(old.id())).findFirst().orElse(null);
+    host.events()
+        .host(
+            EventLevel.WARNING,
+            HostEvents.aboutPlugin(old.id()),
+            HResult.E_DUP_NAME,
+            "plug-in '"
+                + old.id()
+                + "': "
+                + old.file()
+                + " (version "
+                + old.version()
+                + ") is superseded"
+                + (winner == null
+                    ? ""
+                    : " by version " + winner.version() + " in " + winner.file().getFileName())
+                + " and is not loaded. Fix: remove it from the plug-in folder (the host keeps a"
+                + " copy of each version it replaces, for plugins rollback)");
+  }
+
+  /** A JAR with a new id: loaded, initialized, enabled per host.json, then offered. */
+  private String add(PluginDescriptor d) {
+    HostedPlugin p = host.startOne(d, nextGeneration());
+    if (p == null) {
+      markBroken(d.file());
+      return "refused " + d.file().getFileName();
+    }
+    Map<String, HostedPlugin> next = new LinkedHashMap<>(host.current());
+    next.put(d.id(), p);
+    host.replaceAll(ordered(next));
+    superseded.remove(d.file());
+    host.forgetProblems(pr -> pr.pluginId().equals(d.id()) && pr.id().equals("plugin/missing"));
+    boolean offered = p.isUsable();
+    host.events()
+        .host(
+            offered || (p.status() & PluginStatus.ERROR) == 0
+                ? EventLevel.INFORMATION
+                : EventLevel.ERROR,
+            HostEvents.aboutPlugin(d.id()),
+            offered ? HResult.S_OK : p.errorCode(),
+            "plug-in '"
+                + d.id()
+                + "' version "
+                + d.version()
+                + " dropped in as "
+                + d.file()
+                + " (sha256 "
+                + p.stamp().sha256()
+                + ") and loaded; "
+                + (offered
+                    ? "offered to clients"
+                    : (p.status() & PluginStatus.ERROR) != 0
+                        ? "not offered: " + p.errorText()
+                        : "not enabled (host.json sets \"enabled\": false for it)"));
+    return "added " + d.id() + " " + d.version() + (offered ? "" : " (not offered)");
+  }
+
+  /** The plug-ins in host.json's order, as at start. */
+  private Map<String, HostedPlugin> ordered(Map<String, HostedPlugin> plugins) {
+    List<String> order = host.config().plugins().order();
+    List<HostedPlugin> sorted = new ArrayList<>(plugins.values());
+    sorted.sort(
+        java.util.Comparator.comparingInt(
+                (HostedPlugin p) -> {
+                  int i = order.indexOf(p.id());
+                  return i < 0 ? Integer.MAX_VALUE : i;
+                })
+            .thenComparing(HostedPlugin::id));
+    Map<String, HostedPlugin> result = new LinkedHashMap<>();
+    sorted.forEach(p -> result.put(p.id(), p));
+    return result;
+  }
+
+  /**
+   * A new version of a plug-in in service: brought up beside it, and put in its place only once
+   * ready. A new version that fails leaves the old one in service.
+   */
+  private String replace(HostedPlugin current, PluginDescriptor d) {
+    HostedPlugin next = host.startOne(d, nextGeneration());
+    boolean wanted = host.config().plugins().settingsOf(d.id()).enabled();
+    boolean ready =
+        next != null
+            && (next.status() & PluginStatus.ERROR) == 0
+            && next.isLoaded()
+            && (!wanted || next.isUsable());
+    if (!ready) {
+      String why =
+          next == null
+              ? lastProblem(d)
+              : next.errorText().isEmpty()
+                  ? PluginStatus.toString(next.status())
+                  : next.errorText();
+      if (next != null) {
+        unload(next, false);
+      }
+      markBroken(d.file());
+      host.events()
+          .host(
+              EventLevel.ERROR,
+              HostEvents.aboutPlugin(d.id()),
+              next == null ? HResult.E_FAIL : next.errorCode(),
+              "plug-in '"
+                  + d.id()
+                  + "': version "
+                  + d.version()
+                  + " in "
+                  + d.file()
+                  + " failed to load or initialize ("
+                  + why
+                  + "); version "
+                  + current.descriptor().version()
+                  + " stays in service. Fix: correct the plug-in and copy the fixed JAR in (under"
+                  + " another name, then rename it into place); the host tries the file again"
+                  + " once it changes, or at plugins reload "
+                  + d.id());
+      return "kept " + d.id() + " " + current.descriptor().version() + ": " + why;
+    }
+    Kept kept = keep(current);
+    Map<String, HostedPlugin> map = new LinkedHashMap<>(host.current());
+    map.put(d.id(), next);
+    host.replaceAll(map);
+    superseded.remove(d.file());
+    host.forgetProblems(pr -> pr.pluginId().equals(d.id()) && !broken.containsKey(pr.file()));
+    if (kept != null) {
+      previous.put(d.id(), kept);
+    }
+    host.events()
+        .host(
+            EventLevel.INFORMATION,
+            HostEvents.aboutPlugin(d.id()),
+            HResult.S_OK,
+            "plug-in '"
+                + d.id()
+                + "': version "
+                + d.version()
+                + " from "
+                + d.file()
+                + " (sha256 "
+                + next.stamp().sha256()
+                + ") replaced version "
+                + current.descriptor().version()
+                + "; new requests and handshakes go to "
+                + d.version()
+                + ", while "
+                + current.descriptor().version()
+                + " finishes the "
+                + current.openSessions()
+                + " session(s) it has open (at most "
+                + drainTime().toSeconds()
+                + " s) before it is unloaded"
+                + (kept == null ? "" : "; a copy is kept as " + kept.copy() + " for rollback"));
+    retire(current);
+    Path oldFile = current.descriptor().file();
+    if (!oldFile.equals(d.file()) && Files.exists(oldFile)) {
+      // A newer version beside it: its file stays in the folder, never loaded again.
+      noteSuperseded(current.descriptor(), List.of(d));
+    }
+    return "replaced "
+        + d.id()
+        + " "
+        + current.descriptor().version()
+        + " with "
+        + d.version()
+        + " (the old one draining)";
+  }
+
+  private String lastProblem(PluginDescriptor d) {
+    List<PluginProblem> all = host.problems();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (all.get(i).pluginId().equals(d.id())) {
+        return all.get(i).message();
+      }
+    }
+    return "refused";
+  }
+
+  private void markBroken(Path file) {
+    FileStamp stamp = FileStamp.peek(file);
+    if (stamp != null) {
+      broken.put(file, stamp);
+    }
+  }
+
+  private Path keptFolder(String id) {
+    return host.config().dataDirectory().resolve("plugin-versions").resolve(id);
+  }
+
+  /** A copy of the version's JAR (from its staged copy) in the data folder, or null. */
+  private Kept keep(HostedPlugin p) {
+    Path staged = p.stagedIn() == null ? null : p.stagedIn().resolve(p.id() + ".jar");
+    if (staged == null || !Files.exists(staged)) {
+      return null;
+    }
+    String fileName = p.descriptor().file().getFileName().toString();
+    String hash = p.stamp() == null ? "" : p.stamp().sha256();
+    Path copy =
+        keptFolder(p.id())
+            .resolve(
+                p.descriptor().version()
+                    + "-"
+                    + hash.substring(0, Math.min(12, hash.length()))
+                    + ".jar");
+    try {
+      Files.createDirectories(copy.getParent());
+      if (!Files.exists(copy)) {
+        Files.copy(staged, copy);
+      }
+      return new Kept(p.id(), p.descriptor().version(), copy, fileName);
+    } catch (IOException e) {
+      log.warn("could not keep a copy of {} for rollback", p, e);
+      return null;
+    }
+  }
+
+  private Duration drainTime() {
+    return host.config().plugins().reload().drain();
+  }
+
+  /** Holds the version being retired only until it is unloaded: nothing else may keep it. */
+  private static final class Retirement {
+    private HostedPlugin plugin;
+    private Scheduler.Scheduled timeout;
+
+    Retirement(HostedPlugin plugin) {
+      this.plugin = plugin;
+    }
+
+    synchronized HostedPlugin take() {
+      HostedPlugin p = plugin;
+      plugin = null;
+      if (timeout != null) {
+        timeout.cancel();
+        timeout = null;
+      }
+      return p;
+    }
+
+    synchronized void timeout(Scheduler.Scheduled t) {
+      if (plugin == null) {
+        t.cancel();
+      } else {
+        timeout = t;
+      }
+    }
+  }
+
+  /** Drains {@code p} (already out of the map), then unloads it. */
+  private void retire(HostedPlugin p) {
+    draining.add(p);
+    Retirement r = new Retirement(p);
+    CompletableFuture<Void> drained = p.drain();
+    drained.thenRun(() -> execute(() -> finish(r, false)));
+    try {
+      r.timeout(host.scheduler().schedule(() -> execute(() -> finish(r, true)), drainTime()));
+    } catch (IllegalStateException stopping) {
+      // The host is stopping: it unloads every version itself.
+    }
+  }
+
+  private void finish(Retirement r, boolean timedOut) {
+    lock.lock();
+    try {
+      if (stopped) {
+        return;
+      }
+      HostedPlugin p = r.take();
+      if (p == null) {
+        return;
+      }
+      List<AuthenticationSession> left = p.endDrain();
+      if (!left.isEmpty()) {
+        host.events()
+            .host(
+                EventLevel.WARNING,
+                HostEvents.aboutPlugin(p.id()),
+                HResult.E_ABORT,
+                "plug-in '"
+                    + p.id()
+                    + "' version "
+                    + p.descriptor().version()
+                    + " still had "
+                    + left.size()
+                    + " session(s) open when its drain time ("
+                    + drainTime().toSeconds()
+                    + " s, plugins.drainSeconds) ran out: the connections bound to them are"
+                    + " closed and their clients log on again with the version in service");
+        left.forEach(AuthenticationSession::drainTimedOut);
+      }
+      unload(p, true);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Disables, shuts down and unloads one version, then checks that its class loader goes.
+   *
+   * @param served whether it was in service (an event says it is gone; a new version that failed
+   *     was never offered)
+   */
+  private void unload(HostedPlugin p, boolean served) {
+    String id = p.id();
+    String version = p.descriptor().version();
+    long generation = p.generation();
+    Set<HostedPlugin> abandoned =
+        new BoundedStop(
+                host.guard(), host.events(), "unloading version " + version + " of '" + id + "'")
+            .disableAndShutDown(List.of(p));
+    host.eventLog().unregister(p);
+    if (!host.current().containsKey(id)) {
+      int leaked = host.tokens().closeAllOwnedBy(id);
+      if (leaked > 0) {
+        log.info("{} left {} token handle(s) open at unload; the host closed them", p, leaked);
+      }
+    }
+    p.unloaded();
+    draining.remove(p);
+    host.forgetOffer();
+    PluginClassLoader loader = p.classLoader();
+    Path staged = p.stagedIn();
+    boolean stuck = abandoned.contains(p);
+    if (!stuck && loader != null) {
+      try {
+        loader.close();
+      } catch (IOException e) {
+        log.debug("closing the class loader of {}", p, e);
+      }
+      try {
+        if (staged != null) {
+          PluginStaging.deleteTree(staged);
+        }
+      } catch (IOException e) {
+        log.debug("deleting {}", staged, e);
+      }
+    }
+    if (served) {
+      host.events()
+          .host(
+              EventLevel.INFORMATION,
+              HostEvents.aboutPlugin(id),
+              HResult.S_OK,
+              "plug-in '" + id + "' version " + version + " unloaded");
+    }
+    Duration budget = host.config().plugins().reload().unloadCheck();
+    if (stuck || loader == null || budget.isZero()) {
+      return;
+    }
+    // Completes once the WARNING, if any, is written.
+    CompletableFuture<List<String>> check =
+        UnloadCheck.start(loader, budget)
+            .thenApply(holders -> reportLeak(id, version, budget, holders));
+    unloadChecks.put(id + "#" + generation, check);
+  }
+
+  private List<String> reportLeak(
+      String id, String version, Duration budget, List<String> holders) {
+    if (holders.isEmpty()) {
+      log.info("the class loader of '{}' version {} was collected", id, version);
+      return holders;
+    }
+    if (stopped) {
+      // The host stopped meanwhile, its event log with it: the process log keeps the finding.
+      log.warn("the class loader of '{}' version {} is still reachable: {}", id, version, holders);
+      return holders;
+    }
+    host.events()
+        .host(
+            EventLevel.WARNING,
+            HostEvents.aboutPlugin(id),
+            HResult.E_HANDLE,
+            "plug-in '"
+                + id
+                + "' version "
+                + version
+                + " was unloaded, but its class loader is still reachable "
+                + budget.toSeconds()
+                + " s later (a memory leak that grows with every reload): "
+                + String.join("; ", holders)
+                + ". Fix: in ShutdownPlugin, stop and join every thread the plug-in started"
+                + " and remove what it put in places the JDK keeps (System properties,"
+                + " shutdown hooks, DriverManager, ThreadLocals)");
+    return holders;
+  }
+}

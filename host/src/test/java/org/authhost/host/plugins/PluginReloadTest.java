@@ -1,0 +1,425 @@
+package org.authhost.host.plugins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.EventLevel;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.kit.KitClient;
+import org.authhost.host.testing.PluginJar;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plug-ins dropped in, replaced and removed while the host runs (issue 16), with real JARs. The
+ * folder is followed by the periodic scan on the test's clock (the file-system watch is off, so no
+ * real event races the test): each {@link #scan()} moves the clock one rescan period and waits for
+ * the host's reload thread to finish what that scan started.
+ */
+class PluginReloadTest extends HostTestBase {
+  private static final String VERSIONED = "org.authhost.testplugins.versioned.VersionedPlugin";
+
+  private static final String FOLLOW =
+      """
+      "watch": false, "rescanSeconds": 5, "drainSeconds": 30, "unloadCheckSeconds": 20""";
+
+  @AfterEach
+  void cleanUpLeaks() {
+    System.getProperties().remove("authhost.test.selfpinning");
+    Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("lingering-worker"))
+        .forEach(Thread::interrupt);
+  }
+
+  private Path plugins() {
+    return root.resolve("plugins");
+  }
+
+  private static Path versioned(String version, Path folder, String file) throws Exception {
+    return PluginJar.of("versioned", VERSIONED).with("version", version).writeTo(folder, file);
+  }
+
+  /** Built elsewhere, then renamed into place: the safe install the README describes. */
+  private Path install(String version, String file) throws Exception {
+    Path built = versioned(version, root.resolve("build-" + version), file);
+    return Files.move(
+        built,
+        plugins().resolve(file),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void scan() throws Exception {
+    clock.advance(Duration.ofSeconds(5));
+    idle();
+  }
+
+  private void idle() throws Exception {
+    host.plugins().reloads().idle().get(60, TimeUnit.SECONDS);
+  }
+
+  private AuthenticationSession open() throws Exception {
+    return host.plugins().openSession("versioned").get(5, TimeUnit.SECONDS);
+  }
+
+  private static AuthenticationOutcome leg(AuthenticationSession s, String blob) throws Exception {
+    return s.authenticate(
+            blob.getBytes(StandardCharsets.ISO_8859_1),
+            KitClient.user(1),
+            KitClient.PRESENTATION,
+            KitClient.COMMAND)
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** What the version serving a fresh session answers to an empty blob ("v=1.0.0"). */
+  private String answerOfANewSession() throws Exception {
+    AuthenticationSession s = open();
+    try {
+      AuthenticationOutcome o = leg(s, "");
+      return o.challenge() == null ? o.result().toString() : text(o.challenge());
+    } finally {
+      s.release().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+
+  private List<EventRecord> events(EventLevel level) {
+    return host.eventLog().query(EventQuery.all().withLevel(level)).stream()
+        .filter(e -> e.source().equals(HostEvents.aboutPlugin("versioned")))
+        .toList();
+  }
+
+  private List<PluginView> views(String state) {
+    return host.plugins().plugins().stream()
+        .filter(v -> v.id().equals("versioned") && v.state().equals(state))
+        .toList();
+  }
+
+  @Test
+  void aJarDroppedInIsLoadedOnlyOnceItIsCompleteAndThenOffered() throws Exception {
+    startHost(FOLLOW);
+    byte[] jar = Files.readAllBytes(versioned("1.0.0", root.resolve("build"), "versioned.jar"));
+    Path target = plugins().resolve("versioned.jar");
+    // Copied in place in three writes (the unsafe install): never loaded half-written.
+    Files.write(target, Arrays.copyOf(jar, jar.length / 3));
+    scan();
+    Files.write(
+        target,
+        Arrays.copyOfRange(jar, jar.length / 3, 2 * jar.length / 3),
+        StandardOpenOption.APPEND);
+    scan();
+    assertTrue(host.plugins().plugin("versioned").isEmpty(), "not loaded while being written");
+    Files.write(
+        target, Arrays.copyOfRange(jar, 2 * jar.length / 3, jar.length), StandardOpenOption.APPEND);
+    scan();
+    assertTrue(host.plugins().plugin("versioned").isEmpty(), "not until it held still");
+    assertTrue(host.plugins().problems().isEmpty(), "and no refusal of the half-written file");
+    scan();
+
+    PluginView v = host.plugins().plugin("versioned").orElseThrow();
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, v.status());
+    assertEquals(PluginView.CURRENT, v.state());
+    assertEquals(FileStamp.sha256(target), v.sha256());
+    assertTrue(
+        host.plugins().offeredAuthenticationPlugins().stream()
+            .anyMatch(p -> p.id().equals("versioned")));
+    assertEquals("v=1.0.0", answerOfANewSession());
+    assertTrue(
+        events(EventLevel.INFORMATION).stream()
+            .anyMatch(e -> e.text().contains("dropped in") && e.text().contains("offered")),
+        "an event says so");
+  }
+
+  @Test
+  void aReplacedJarServesNewSessionsWhileTheOldFinishesItsHandshakeThenGoes() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    long firstLoad = host.plugins().hosted("versioned").generation();
+    AuthenticationSession inFlight = open();
+    assertEquals("round-2 v=1.0.0", text(leg(inFlight, "hello").challenge()));
+
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    assertEquals("v=2.0.0", answerOfANewSession(), "new sessions go to the new version");
+    assertEquals(1, views(PluginView.DRAINING).size(), "the old one drains");
+    assertEquals("1.0.0", views(PluginView.DRAINING).get(0).version());
+
+    AuthenticationOutcome done = leg(inFlight, "proof");
+    assertEquals(AuthenticationResult.SUCCESS, done.result());
+    assertEquals("served-by=1.0.0", text(done.challenge()), "the handshake ends where it began");
+    org.authhost.api.TokenHandle token = done.token();
+    assertTrue(host.tokens().isOpen(token), "the old version's token is valid");
+    inFlight.release().get(5, TimeUnit.SECONDS);
+    assertFalse(host.tokens().isOpen(token), "until its context is released");
+    inFlight = null;
+    done = null;
+    idle();
+
+    assertTrue(views(PluginView.DRAINING).isEmpty(), "unloaded once its last session ended");
+    assertTrue(
+        events(EventLevel.INFORMATION).stream()
+            .anyMatch(e -> e.text().contains("version 1.0.0 unloaded")));
+    assertTrue(
+        events(EventLevel.INFORMATION).stream()
+            .anyMatch(e -> e.text().contains("replaced version 1.0.0")));
+    // Its class loader goes: nothing of the host still holds the old version.
+    assertEquals(
+        List.of(),
+        host.plugins().reloads().unloadCheck("versioned", firstLoad).get(60, TimeUnit.SECONDS));
+    assertEquals("v=2.0.0", answerOfANewSession());
+  }
+
+  @Test
+  void aNewVersionContinuesTheStateTheOldKeptInTheHostsStateService() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    assertEquals("count=1 v=1.0.0", countOnce());
+    assertEquals("count=2 v=1.0.0", countOnce());
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    assertEquals("count=3 v=2.0.0", countOnce(), "the state service is keyed by id, not version");
+  }
+
+  private String countOnce() throws Exception {
+    AuthenticationSession s = open();
+    try {
+      return text(leg(s, "count").challenge());
+    } finally {
+      s.release().get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aNewerVersionBesideTheOldWinsTheOldIsSupersededAndRollbackBringsItBack() throws Exception {
+    versioned("1.0.0", plugins(), "versioned-1.jar");
+    startHost(FOLLOW);
+    install("1.1.0", "versioned-2.jar");
+    scan();
+    scan();
+    assertEquals("v=1.1.0", answerOfANewSession(), "the newer version wins");
+    assertEquals(1, views(PluginView.SUPERSEDED).size(), "never both loaded");
+    assertEquals(plugins().resolve("versioned-1.jar"), views(PluginView.SUPERSEDED).get(0).file());
+    assertTrue(
+        events(EventLevel.WARNING).stream()
+            .anyMatch(e -> e.text().contains("versioned-1.jar") && e.text().contains("superseded")),
+        "the older file is reported");
+    scan();
+    assertEquals(
+        1,
+        events(EventLevel.WARNING).stream().filter(e -> e.text().contains("superseded")).count(),
+        "once");
+
+    List<String> done = host.plugins().reloads().rollback("versioned");
+    assertTrue(
+        done.stream().anyMatch(l -> l.startsWith("replaced versioned 1.1.0 with 1.0.0")),
+        done.toString());
+    assertEquals("v=1.0.0", answerOfANewSession());
+    assertFalse(Files.exists(plugins().resolve("versioned-2.jar")), "the folder says what runs");
+    assertTrue(
+        views(PluginView.SUPERSEDED).isEmpty(), "the file back in service is no longer superseded");
+    assertTrue(
+        Files.list(root.resolve("var/plugin-versions/versioned"))
+            .anyMatch(p -> p.getFileName().toString().startsWith("1.1.0-")),
+        "the rolled-back version is kept for a rollback in turn");
+    // And back again.
+    host.plugins().reloads().rollback("versioned");
+    assertEquals("v=1.1.0", answerOfANewSession());
+  }
+
+  @Test
+  void atStartTheNewerOfTwoVersionsIsLoadedAndTheOlderReportedAsSuperseded() throws Exception {
+    versioned("1.0.0", plugins(), "versioned-old.jar");
+    versioned("1.2.0", plugins(), "versioned-new.jar");
+    startHost(FOLLOW);
+    assertEquals("v=1.2.0", answerOfANewSession());
+    assertEquals(1, views(PluginView.SUPERSEDED).size());
+    assertEquals("1.0.0", views(PluginView.SUPERSEDED).get(0).version());
+    assertTrue(host.plugins().problems().isEmpty(), "a superseded file is no refusal");
+    assertTrue(
+        events(EventLevel.WARNING).stream()
+            .anyMatch(
+                e -> e.text().contains("versioned-old.jar") && e.text().contains("superseded")));
+  }
+
+  @Test
+  void aJarRefusedAtStartIsNotRefusedAgainByEveryScanButIsRetriedOnDemand() throws Exception {
+    PluginJar.of("noclass", "org.example.Missing").writeTo(plugins(), "noclass.jar");
+    startHost(FOLLOW);
+    scan();
+    scan();
+    scan();
+    java.util.function.Supplier<Long> refusals =
+        () ->
+            host.eventLog().query(EventQuery.all().withLevel(EventLevel.ERROR)).stream()
+                .filter(e -> e.text().contains("noclass.jar"))
+                .count();
+    assertEquals(1L, refusals.get());
+    assertEquals(1, host.plugins().problems().size(), "still shown to the operator");
+    host.plugins().reloads().reload(null);
+    assertEquals(1L, refusals.get(), "a reload of the folder leaves an unchanged refused file be");
+    host.plugins().reloads().reload("noclass");
+    assertEquals(2L, refusals.get(), "the operator's reload of the plug-in tries it again");
+    assertEquals(1, host.plugins().problems().size());
+  }
+
+  @Test
+  void aRemovedJarIsNoLongerOfferedAndIsUnloaded() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    Files.delete(plugins().resolve("versioned.jar"));
+    scan();
+    idle();
+    assertTrue(
+        host.plugins().offeredAuthenticationPlugins().stream()
+            .noneMatch(p -> p.id().equals("versioned")));
+    assertTrue(host.plugins().plugin("versioned").isEmpty());
+    assertTrue(
+        events(EventLevel.INFORMATION).stream().anyMatch(e -> e.text().contains("was removed")));
+    assertTrue(
+        events(EventLevel.INFORMATION).stream()
+            .anyMatch(e -> e.text().contains("version 1.0.0 unloaded")));
+  }
+
+  @Test
+  void aBrokenNewVersionLeavesTheOldInServiceWithAnErrorNamingTheFile() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    long firstLoad = host.plugins().hosted("versioned").generation();
+    install("2.0.0-broken", "versioned.jar");
+    scan();
+    scan();
+    assertEquals("v=1.0.0", answerOfANewSession(), "the old version stays in service");
+    assertEquals(firstLoad, host.plugins().hosted("versioned").generation());
+    List<EventRecord> errors =
+        events(EventLevel.ERROR).stream()
+            .filter(e -> e.text().contains("stays in service"))
+            .toList();
+    assertEquals(1, errors.size(), errors.toString());
+    assertTrue(errors.get(0).text().contains(plugins().resolve("versioned.jar").toString()));
+    assertTrue(errors.get(0).text().contains("Fix: "));
+    scan();
+    assertEquals(
+        1,
+        events(EventLevel.ERROR).stream()
+            .filter(e -> e.text().contains("stays in service"))
+            .count(),
+        "not tried again until the file changes");
+    // The fixed file is taken.
+    install("2.0.1", "versioned.jar");
+    scan();
+    scan();
+    assertEquals("v=2.0.1", answerOfANewSession());
+  }
+
+  @Test
+  void aSessionStillOpenAtTheDrainTimeOutIsEndedWithAnEvent() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    AuthenticationSession inFlight = open();
+    leg(inFlight, "hello");
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    assertEquals(1, views(PluginView.DRAINING).size());
+    clock.advance(Duration.ofSeconds(30));
+    idle();
+    assertTrue(views(PluginView.DRAINING).isEmpty());
+    assertTrue(
+        events(EventLevel.WARNING).stream()
+            .anyMatch(e -> e.text().contains("1 session(s) open when its drain time")));
+    assertEquals(
+        AuthenticationResult.ERROR, leg(inFlight, "proof").result(), "its context is gone");
+  }
+
+  @Test
+  void reloadOnDemandLoadsAPluginAfreshAndRefusesAnUnknownId() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost("\"rescanSeconds\": 0");
+    long before = host.plugins().hosted("versioned").generation();
+    List<String> done = host.plugins().reloads().reload("versioned");
+    assertEquals(List.of("replaced versioned 1.0.0 with 1.0.0 (the old one draining)"), done);
+    assertTrue(host.plugins().hosted("versioned").generation() > before);
+    assertThrows(IllegalArgumentException.class, () -> host.plugins().reloads().reload("nonesuch"));
+    // Without following the folder, a new JAR waits for the operator.
+    install("3.0.0", "versioned.jar");
+    clock.advance(Duration.ofSeconds(60));
+    assertEquals("v=1.0.0", answerOfANewSession());
+    host.plugins().reloads().reload(null);
+    assertEquals("v=3.0.0", answerOfANewSession());
+  }
+
+  @Test
+  void aPluginThatPinsItselfInAJdkHeldPlaceIsReportedAfterUnload() throws Exception {
+    PluginJar.of("selfpinning", "org.authhost.testplugins.selfpinning.SelfPinningPlugin")
+        .writeTo(plugins(), "selfpinning.jar");
+    startHost("\"watch\": false, \"rescanSeconds\": 5, \"unloadCheckSeconds\": 2");
+    long load = host.plugins().hosted("selfpinning").generation();
+    assertNotNull(System.getProperties().get("authhost.test.selfpinning"));
+    Files.delete(plugins().resolve("selfpinning.jar"));
+    scan();
+    idle();
+    List<String> holders =
+        host.plugins().reloads().unloadCheck("selfpinning", load).get(60, TimeUnit.SECONDS);
+    assertTrue(
+        holders.stream()
+            .anyMatch(h -> h.contains("System.getProperties() entry 'authhost.test.selfpinning'")),
+        holders.toString());
+    assertTrue(
+        host.eventLog().query(EventQuery.all().withLevel(EventLevel.WARNING)).stream()
+            .anyMatch(
+                e ->
+                    e.source().equals(HostEvents.aboutPlugin("selfpinning"))
+                        && e.text().contains("still reachable")
+                        && e.text().contains("authhost.test.selfpinning")));
+  }
+
+  @Test
+  void aPluginThatLeavesAThreadRunningIsReportedAfterUnload() throws Exception {
+    PluginJar.of("lingering", "org.authhost.testplugins.lingering.LingeringPlugin")
+        .writeTo(plugins(), "lingering.jar");
+    startHost("\"watch\": false, \"rescanSeconds\": 5, \"unloadCheckSeconds\": 2");
+    long load = host.plugins().hosted("lingering").generation();
+    Files.delete(plugins().resolve("lingering.jar"));
+    scan();
+    idle();
+    List<String> holders =
+        host.plugins().reloads().unloadCheck("lingering", load).get(60, TimeUnit.SECONDS);
+    assertTrue(
+        holders.stream().anyMatch(h -> h.contains("thread 'lingering-worker'")),
+        holders.toString());
+    assertTrue(
+        host.eventLog().query(EventQuery.all().withLevel(EventLevel.WARNING)).stream()
+            .anyMatch(
+                e ->
+                    e.source().equals(HostEvents.aboutPlugin("lingering"))
+                        && e.text().contains("lingering-worker")));
+  }
+
+  @Test
+  void versionsCompareByTheirParts() {
+    assertTrue(PluginDiscovery.compareVersions("1.10.0", "1.9.2") > 0);
+    assertTrue(PluginDiscovery.compareVersions("2.0.0", "2.0.0-rc1") > 0);
+    assertTrue(PluginDiscovery.compareVersions("2.0.0-rc1", "1.9") > 0);
+    assertEquals(0, PluginDiscovery.compareVersions("1.0.0", "1.0.0"));
+  }
+}
