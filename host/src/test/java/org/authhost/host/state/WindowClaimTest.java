@@ -100,8 +100,13 @@ class WindowClaimTest {
     }
     assertEquals(1, used.words(), "five counts: one word, not sixteen");
     assertEquals(FIRST, used.claim(700));
+    assertEquals(11, used.words(), "as far as count 700 reaches");
+    assertEquals(FIRST, used.claim(1023));
+    assertEquals(FIRST, used.claim(1500));
     assertEquals(16, used.words(), "never more than the window's 1,024 bits");
-    assertEquals(USED, used.claim(3));
+    assertEquals(USED, used.claim(1023));
+    assertEquals(TOO_OLD, used.claim(476), "1,024 below 1,500");
+    assertEquals(FIRST, used.claim(477));
   }
 
   @Test
