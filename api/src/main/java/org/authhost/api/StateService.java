@@ -56,8 +56,10 @@ public interface StateService {
 
   /**
    * Creates {@code key} if it does not exist ({@code SET key NX PX ttl}): the first caller gets
-   * {@code true}, every later one {@code false} until the entry expires. The replay check: claim
-   * {@code nc:<nonce>:<count>} and refuse the request unless this call was the first.
+   * {@code true}, every later one {@code false} until the entry expires. The replay check of a
+   * one-time value (a ticket id): claim it and refuse the request unless this call was the first.
+   * For a sequence of numbers (a Digest nonce's counts) use {@link #claimInWindow}, which keeps one
+   * entry per sequence instead of one per number.
    *
    * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for a bad key or a time to live that
    *     is not positive; {@link HResult#NS_E_NO_NEW_CONNECTIONS} when no entry can be added
