@@ -335,7 +335,7 @@ class PluginIntegrityTest extends HostTestBase {
               .sorted()
               .toList();
     }
-    assertEquals(5, expected.size(), expected.toString());
+    assertEquals(7, expected.size(), expected.toString());
     assertEquals(expected, lines);
     // The shipped configuration folder holds no allow-list and no trust store: the operator's own.
     Path shipped =
