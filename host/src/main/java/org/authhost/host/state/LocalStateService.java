@@ -85,7 +85,7 @@ public final class LocalStateService implements StateService {
     /** The store refused a write: it holds {@code maxEntries} live entries. */
     void full(int maxEntries);
 
-    /** The store, full before, fell below {@link #ROOM_AGAIN} of its bound. */
+    /** The store, full before, fell below 90% of its bound. */
     void roomAgain(int maxEntries);
   }
 
