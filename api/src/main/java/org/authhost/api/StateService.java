@@ -21,10 +21,10 @@ import java.util.concurrent.CompletionStage;
  * with the HRESULT conventions of this API.
  *
  * <p>A key holds one kind of entry, the kind of the operation that created it: a claim ({@link
- * #claim}), a counter ({@link #increment}) or a value ({@link #getOrPut}, {@link #put}, read with
- * {@link #get}). An operation of another kind on a live key answers {@link HResult#E_INVALIDARG}
- * and changes nothing (a claimed nonce count can never be made new again by writing a value). Only
- * {@link #delete} works on every kind.
+ * #claim}), a counter ({@link #increment}), a window of used numbers ({@link #claimInWindow}) or a
+ * value ({@link #getOrPut}, {@link #put}, read with {@link #get}). An operation of another kind on
+ * a live key answers {@link HResult#E_INVALIDARG} and changes nothing (a claimed nonce count can
+ * never be made new again by writing a value). Only {@link #delete} works on every kind.
  *
  * <p>When the store cannot take a new entry (full, or a shared store unreachable), a write answers
  * {@link HResult#NS_E_NO_NEW_CONNECTIONS}: the plug-in answers its client ERROR, which the host
@@ -56,8 +56,10 @@ public interface StateService {
 
   /**
    * Creates {@code key} if it does not exist ({@code SET key NX PX ttl}): the first caller gets
-   * {@code true}, every later one {@code false} until the entry expires. The replay check: claim
-   * {@code nc:<nonce>:<count>} and refuse the request unless this call was the first.
+   * {@code true}, every later one {@code false} until the entry expires. The replay check of a
+   * one-time value (a ticket id): claim it and refuse the request unless this call was the first.
+   * For a sequence of numbers (a Digest nonce's counts) use {@link #claimInWindow}, which keeps one
+   * entry per sequence instead of one per number.
    *
    * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for a bad key or a time to live that
    *     is not positive; {@link HResult#NS_E_NO_NEW_CONNECTIONS} when no entry can be added
@@ -80,6 +82,79 @@ public interface StateService {
    * @return as {@link #claim}
    */
   HResult getOrPut(String key, byte[] value, Duration ttl, Out<byte[]> current);
+
+  /** Widest window of {@link #claimInWindow}, in numbers: its bitmap fits one value. */
+  int MAX_WINDOW = MAX_VALUE_BYTES * 8;
+
+  /**
+   * What {@link #claimInWindow} found for a number.
+   *
+   * <p>SSPI counterpart: the answers of a context's replay detection ({@code ISC_REQ_REPLAY_DETECT}
+   * / {@code ASC_REQ_REPLAY_DETECT}) when {@code VerifySignature} or {@code DecryptMessage} checks
+   * a message's sequence number: accepted, {@code SEC_E_REPLAY} for a number seen before, {@code
+   * SEC_E_OUT_OF_SEQUENCE} for one the context can no longer vouch for.
+   *
+   * @since API 1.4
+   */
+  enum WindowClaim {
+    /** Not used before: now recorded as used. Accept. */
+    FIRST,
+    /** Used before, within the window: a replay. */
+    USED,
+    /**
+     * At least {@code window} below the highest number used: the window no longer knows whether it
+     * was used, so it cannot be told from a replay. What to answer is the caller's choice (Digest
+     * answers {@code stale=true}, so the client retries on a fresh nonce).
+     */
+    TOO_OLD
+  }
+
+  /**
+   * Records that {@code number} was used under {@code key}, in a sliding window of the last {@code
+   * window} numbers: the replay check of a sequence of numbers in one entry per key, however many
+   * numbers are used. The entry holds the highest number used and a bitmap of the {@code window}
+   * numbers up to it (the anti-replay window of IPsec, RFC 4303 §3.4.3). A number above the highest
+   * moves the window up; one inside it is accepted once, in any order (a client that spreads a
+   * Digest nonce over parallel connections sends its counts out of order); one below it is {@link
+   * WindowClaim#TOO_OLD}. For a Digest nonce: {@code claimInWindow("nc/<nonce>", nc, 1024, ttl)}
+   * takes one entry per nonce where a {@link #claim} per count takes one per request.
+   *
+   * <p>The entry is created with {@code ttl}; a {@link WindowClaim#FIRST} keeps it at least {@code
+   * ttl} from now (its expiry never moves earlier). Every call on one key must pass the same {@code
+   * window}: another width is {@link HResult#E_INVALIDARG}, as is a key that holds another kind of
+   * entry.
+   *
+   * <p>The check and the record are one atomic step, across threads and, on a shared store, across
+   * hosts: two callers of the same number never both get {@link WindowClaim#FIRST}. A shared
+   * implementation must do it on the server in one step (Redis: one Lua script that reads the
+   * bitmap, decides, writes it back and sets the expiry), never as a read followed by a write from
+   * the client, which two hosts could interleave. A store that cannot do it atomically must not
+   * offer it: the default answers {@link HResult#E_NOTIMPL}, and a plug-in that needs it refuses to
+   * enable on such a store rather than check replays unsafely.
+   *
+   * <p>SSPI counterpart: the per-context sequence numbers a security context keeps when it is
+   * established with {@code ISC_REQ_REPLAY_DETECT} / {@code ASC_REQ_REPLAY_DETECT}; here the
+   * "context" is a key the plug-in names (a nonce), and it outlives the plug-in version. WMS has
+   * none: its Digest package kept its nonce counts inside the plug-in.
+   *
+   * @param key the window's key
+   * @param number the number used, at least 0 (a Digest {@code nc})
+   * @param window how many numbers up to the highest the entry remembers, 1 to {@link #MAX_WINDOW}
+   * @param ttl how long the entry lives
+   * @param result receives {@link WindowClaim#FIRST}, {@link WindowClaim#USED} or {@link
+   *     WindowClaim#TOO_OLD} on success
+   * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for a bad key, number, window or
+   *     time to live, another kind of entry or another window at {@code key}; {@link
+   *     HResult#NS_E_NO_NEW_CONNECTIONS} when no entry can be added; {@link HResult#E_NOTIMPL} from
+   *     a store that does not offer the operation (one written before API 1.4)
+   * @since API 1.4
+   */
+  default HResult claimInWindow(
+      String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
+    // Not emulated with get and put: that would be a read then a write, which two callers can
+    // interleave, and a replay check that only seems to work is worse than none.
+    return HResult.E_NOTIMPL;
+  }
 
   /**
    * The value at {@code key}.
@@ -160,6 +235,19 @@ public interface StateService {
     Out<byte[]> current = new Out<>();
     return CompletableFuture.completedFuture(
         new Answer<>(getOrPut(key, value, ttl, current), current.get()));
+  }
+
+  /**
+   * {@link #claimInWindow} without waiting for the store; the default wraps it as {@link
+   * #claimAsync} (and so answers {@link HResult#E_NOTIMPL} from a store that does not offer it).
+   *
+   * @since API 1.4
+   */
+  default CompletionStage<Answer<WindowClaim>> claimInWindowAsync(
+      String key, long number, int window, Duration ttl) {
+    Out<WindowClaim> result = new Out<>();
+    return CompletableFuture.completedFuture(
+        new Answer<>(claimInWindow(key, number, window, ttl, result), result.get()));
   }
 
   /**

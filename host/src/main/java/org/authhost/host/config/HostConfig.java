@@ -18,6 +18,7 @@ import java.util.List;
  * @param publishingPoints what is served, by URL prefix
  * @param integrations the endpoints streaming servers call to authenticate their clients
  * @param rtsp the RTSP front ({@link RtspConfig#OFF} unless configured)
+ * @param state the host's in-memory state store ({@link StateConfig#DEFAULT} unless configured)
  */
 public record HostConfig(
     Path configDirectory,
@@ -31,12 +32,44 @@ public record HostConfig(
     SecurityConfig security,
     List<PublishingPointConfig> publishingPoints,
     IntegrationsConfig integrations,
-    RtspConfig rtsp) {
+    RtspConfig rtsp,
+    StateConfig state) {
 
   public HostConfig {
     publishingPoints = List.copyOf(publishingPoints);
     integrations = integrations == null ? IntegrationsConfig.NONE : integrations;
     rtsp = rtsp == null ? RtspConfig.OFF : rtsp;
+    state = state == null ? StateConfig.DEFAULT : state;
+  }
+
+  /** With the state store at its defaults. */
+  public HostConfig(
+      Path configDirectory,
+      String serverName,
+      Path dataDirectory,
+      PluginsConfig plugins,
+      EventLogConfig eventLog,
+      AdminConfig admin,
+      HttpConfig http,
+      AccountsConfig accounts,
+      SecurityConfig security,
+      List<PublishingPointConfig> publishingPoints,
+      IntegrationsConfig integrations,
+      RtspConfig rtsp) {
+    this(
+        configDirectory,
+        serverName,
+        dataDirectory,
+        plugins,
+        eventLog,
+        admin,
+        http,
+        accounts,
+        security,
+        publishingPoints,
+        integrations,
+        rtsp,
+        StateConfig.DEFAULT);
   }
 
   /** Without an RTSP front. */

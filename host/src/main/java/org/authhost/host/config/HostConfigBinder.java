@@ -63,6 +63,7 @@ final class HostConfigBinder {
     IntegrationsConfig integrations =
         file.section("integrations", s -> IntegrationsSection.bind(s, publishingPoints));
     RtspConfig rtsp = file.section("rtsp", RtspSection::bind);
+    StateConfig state = file.section("state", StateSection::bind);
     file.finish();
     return new HostConfig(
         configDirectory,
@@ -76,7 +77,8 @@ final class HostConfigBinder {
         security,
         publishingPoints,
         integrations,
-        rtsp);
+        rtsp,
+        state);
   }
 
   private static String serverName(ConfigSection file) {

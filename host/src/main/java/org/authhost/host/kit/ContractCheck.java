@@ -797,7 +797,7 @@ public final class ContractCheck {
                       + fault.what()
                       + ", Authenticate answered SUCCESS although "
                       + replayChecksFailed
-                      + " of its StateService.claim/increment calls failed: with its replay"
+                      + " of its StateService.claim/increment/claimInWindow calls failed: with its replay"
                       + " protection unanswered it must not let the client in (it fails open)");
             } else if (!host.tokens().isOpen(o.token())) {
               broken.add(

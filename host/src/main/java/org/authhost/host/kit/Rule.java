@@ -50,7 +50,7 @@ public enum Rule {
           + " SEC_E_LOGON_DENIED, a closed token, event log or state service E_FAIL) Authenticate"
           + " answers DENIED or"
           + " a failing HRESULT, never an exception, never SUCCESS without a live token, never"
-          + " SUCCESS when its replay check (StateService claim/increment) failed; and it comes"
+          + " SUCCESS when its replay check (StateService claim, increment or claimInWindow) failed; and it comes"
           + " back into service (EnablePlugin) once the services work again",
       "IWMSAuthenticationContext::Authenticate ms746178; SSPI AcceptSecurityContext (a failed"
           + " logon is a SEC_E_* status, SEC_E_LOGON_DENIED); IWMSEventLog::LogEvent ms747272"),

@@ -71,8 +71,8 @@ final class ServiceFaults implements PluginServices {
   }
 
   /**
-   * How many of those were StateService claim or increment: a plug-in's replay protection (nonce
-   * counts, one-time tickets), which must not succeed without an answer.
+   * How many of those were StateService claim, increment or claimInWindow: a plug-in's replay
+   * protection (nonce counts, one-time tickets), which must not succeed without an answer.
    */
   int failedReplayChecks() {
     return failedReplayChecks.get();
@@ -192,6 +192,13 @@ final class ServiceFaults implements PluginServices {
       public HResult increment(String key, Duration ttl, Out<Long> value) {
         HResult f = replayCheck();
         return f != null ? f : host.increment(key, ttl, value);
+      }
+
+      @Override
+      public HResult claimInWindow(
+          String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
+        HResult f = replayCheck();
+        return f != null ? f : host.claimInWindow(key, number, window, ttl, result);
       }
 
       @Override

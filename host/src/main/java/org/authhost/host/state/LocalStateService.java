@@ -4,10 +4,13 @@ import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.StateConfig;
 import org.authhost.host.time.HostClock;
 
 /**
@@ -16,9 +19,14 @@ import org.authhost.host.time.HostClock;
  * version. A shared store for several hosts implements the same interface.
  *
  * <p>Expiry runs on the host clock's monotonic reading, so a test's fake clock expires entries
- * without waiting. The store is bounded: clients decide how many nonces and counters exist, and an
- * unbounded map would let them take the heap; when full of live entries a write is refused ({@link
- * HResult#NS_E_NO_NEW_CONNECTIONS}: the client gets a 503, never an accepted replay).
+ * without waiting. The store is bounded ({@code state.maxEntries}): clients decide how many nonces
+ * and counters exist, and an unbounded map would let them take the heap; when full of live entries
+ * a write is refused ({@link HResult#NS_E_NO_NEW_CONNECTIONS}: the client gets a 503, never an
+ * accepted replay), and the operator is told once per episode ({@link CapacityAlarm}), not once per
+ * refused write.
+ *
+ * <p>{@link #claimInWindow} is atomic per key because the whole check and record runs inside the
+ * map's {@code compute} for that key ({@link UsedNumbers}).
  *
  * <p>The asynchronous variants ({@code claimAsync}, ...) are the interface's defaults on purpose:
  * no operation here ever waits (a map in memory, no lock held across calls), so the stage the
@@ -27,8 +35,14 @@ import org.authhost.host.time.HostClock;
  */
 @Singleton
 public final class LocalStateService implements StateService {
-  /** Entries kept at most by default: about 200 MB of small keys at the worst. */
-  public static final int DEFAULT_MAX_ENTRIES = 1_000_000;
+  /** Entries kept at most by default ({@code state.maxEntries}). */
+  public static final int DEFAULT_MAX_ENTRIES = StateConfig.DEFAULT_MAX_ENTRIES;
+
+  /**
+   * After a full store, the share of {@code maxEntries} it must fall to before it is reported as
+   * having room again: a store hovering at its bound would otherwise report every sweep.
+   */
+  private static final double ROOM_AGAIN = 0.9;
 
   private static final long SWEEP_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -39,26 +53,63 @@ public final class LocalStateService implements StateService {
   private enum Kind {
     CLAIM,
     COUNTER,
-    VALUE
+    VALUE,
+    WINDOW
   }
 
-  /** A claim, a counter or a value, and when it expires (host clock nanoseconds). */
-  private record Entry(Kind kind, byte[] value, long counter, long expiresAt) {}
+  /**
+   * A claim, a counter, a value or a window, and when it expires (host clock nanoseconds). The
+   * window is changed in place, only inside {@code compute} for its key.
+   */
+  private record Entry(Kind kind, byte[] value, long counter, long expiresAt, UsedNumbers window) {
+    Entry(Kind kind, byte[] value, long counter, long expiresAt) {
+      this(kind, value, counter, expiresAt, null);
+    }
+  }
+
+  /**
+   * Told when the store turns writes away for want of room, and when it has room again: each once
+   * per episode.
+   */
+  interface CapacityAlarm {
+    /** Tells nobody: for stores made by tests. */
+    CapacityAlarm SILENT =
+        new CapacityAlarm() {
+          @Override
+          public void full(int maxEntries) {}
+
+          @Override
+          public void roomAgain(int maxEntries) {}
+        };
+
+    /** The store refused a write: it holds {@code maxEntries} live entries. */
+    void full(int maxEntries);
+
+    /** The store, full before, fell below 90% of its bound. */
+    void roomAgain(int maxEntries);
+  }
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final HostClock clock;
   private final int maxEntries;
   private final AtomicLong lastSweep;
+  private final CapacityAlarm alarm;
+  private final AtomicBoolean full = new AtomicBoolean();
 
   @Inject
-  LocalStateService(HostClock clock) {
-    this(clock, DEFAULT_MAX_ENTRIES);
+  LocalStateService(HostClock clock, HostConfig config, CapacityEvents alarm) {
+    this(clock, config.state().maxEntries(), alarm);
   }
 
-  /** A store that keeps at most {@code maxEntries} live entries. */
+  /** A store that keeps at most {@code maxEntries} live entries, and tells nobody when full. */
   public LocalStateService(HostClock clock, int maxEntries) {
+    this(clock, maxEntries, CapacityAlarm.SILENT);
+  }
+
+  LocalStateService(HostClock clock, int maxEntries, CapacityAlarm alarm) {
     this.clock = clock;
     this.maxEntries = maxEntries;
+    this.alarm = alarm;
     this.lastSweep = new AtomicLong(clock.nanoTime() - SWEEP_INTERVAL_NANOS);
   }
 
@@ -107,6 +158,42 @@ public final class LocalStateService implements StateService {
       return HResult.E_INVALIDARG; // another kind took the key meanwhile
     }
     value.set(after.counter());
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult claimInWindow(
+      String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
+    if (!validTtl(ttl) || number < 0 || window < 1 || window > MAX_WINDOW) {
+      return HResult.E_INVALIDARG;
+    }
+    long now = clock.nanoTime();
+    HResult refused = admit(key, Kind.WINDOW, now);
+    if (refused != null) {
+      return refused;
+    }
+    WindowClaim[] found = {null};
+    entries.compute(
+        key,
+        (k, old) -> {
+          if (!live(old, now)) {
+            UsedNumbers used = new UsedNumbers(window);
+            found[0] = used.claim(number);
+            return new Entry(Kind.WINDOW, null, 0, expiry(now, ttl), used);
+          }
+          if (old.kind() != Kind.WINDOW || old.window().width() != window) {
+            return old; // another kind took the key meanwhile, or another width: nothing changes
+          }
+          found[0] = old.window().claim(number);
+          long until = expiry(now, ttl);
+          return found[0] == WindowClaim.FIRST && until - old.expiresAt() > 0
+              ? new Entry(Kind.WINDOW, null, 0, until, old.window())
+              : old;
+        });
+    if (found[0] == null) {
+      return HResult.E_INVALIDARG;
+    }
+    result.set(found[0]);
     return HResult.S_OK;
   }
 
@@ -178,14 +265,24 @@ public final class LocalStateService implements StateService {
    * write scan it.
    */
   private boolean roomFor(long now) {
-    if (entries.size() < maxEntries) {
+    int size = entries.size();
+    if (size < maxEntries) {
+      if (full.get() && size < maxEntries * ROOM_AGAIN && full.compareAndSet(true, false)) {
+        alarm.roomAgain(maxEntries);
+      }
       return true;
     }
     long last = lastSweep.get();
     if (now - last >= SWEEP_INTERVAL_NANOS && lastSweep.compareAndSet(last, now)) {
       entries.values().removeIf(e -> !live(e, now));
     }
-    return entries.size() < maxEntries;
+    if (entries.size() < maxEntries) {
+      return true;
+    }
+    if (full.compareAndSet(false, true)) {
+      alarm.full(maxEntries);
+    }
+    return false;
   }
 
   /**

@@ -37,6 +37,14 @@ public final class PluginState implements StateService {
   }
 
   @Override
+  public HResult claimInWindow(
+      String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
+    return validKey(key)
+        ? store.claimInWindow(prefix + key, number, window, ttl, result)
+        : HResult.E_INVALIDARG;
+  }
+
+  @Override
   public HResult getOrPut(String key, byte[] value, Duration ttl, Out<byte[]> current) {
     return validKey(key) ? store.getOrPut(prefix + key, value, ttl, current) : HResult.E_INVALIDARG;
   }
@@ -64,6 +72,12 @@ public final class PluginState implements StateService {
   @Override
   public CompletionStage<Answer<Long>> incrementAsync(String key, Duration ttl) {
     return validKey(key) ? store.incrementAsync(prefix + key, ttl) : invalid();
+  }
+
+  @Override
+  public CompletionStage<Answer<WindowClaim>> claimInWindowAsync(
+      String key, long number, int window, Duration ttl) {
+    return validKey(key) ? store.claimInWindowAsync(prefix + key, number, window, ttl) : invalid();
   }
 
   @Override

@@ -305,7 +305,7 @@ class ConfigLoaderTest {
     assertEquals(
         "host.json:3:3: [config/unknown-key] unknown key \"foo\" at the top level; expected one"
             + " of: serverName, dataDirectory, plugins, eventLog, admin, http, accounts, security,"
-            + " publishingPoints, integrations, rtsp",
+            + " publishingPoints, integrations, rtsp, state",
         e.getMessage());
     assertProblem(single(e), 3, 3, ConfigProblem.UNKNOWN_KEY, null);
     assertEquals(dir.toAbsolutePath().normalize().resolve("host.json"), single(e).file());
@@ -488,6 +488,24 @@ class ConfigLoaderTest {
                 + " 65536"),
         messages);
     assertTrue(e.problems().stream().allMatch(p -> p.id().equals(ConfigProblem.BAD_VALUE)));
+  }
+
+  @Test
+  void theStateStoreBoundIsReadWithItsDefaultAndCheckedWithItsPlace() throws Exception {
+    assertEquals(StateConfig.DEFAULT_MAX_ENTRIES, load("{}").state().maxEntries());
+    assertEquals(250_000, load("{\"state\": {\"maxEntries\": 250000}}").state().maxEntries());
+    assertProblem(
+        single(failure("{\"state\": {\"maxEntries\": 10}}")),
+        1,
+        26,
+        ConfigProblem.BAD_VALUE,
+        "state.maxEntries: expected a whole number of entries from 100 to 100000000, found 10");
+    assertProblem(
+        single(failure("{\"state\": {\"maxEntrys\": 1000}}")),
+        1,
+        12,
+        ConfigProblem.UNKNOWN_KEY,
+        null);
   }
 
   @Test
@@ -702,7 +720,7 @@ class ConfigLoaderTest {
     assertEquals(
         "host.json:1:2: [config/unknown-key] unknown key \"foo\" at the top level; expected one"
             + " of: serverName, dataDirectory, plugins, eventLog, admin, http, accounts, security,"
-            + " publishingPoints, integrations, rtsp\n"
+            + " publishingPoints, integrations, rtsp, state\n"
             + "host.json:2:1: [config/syntax] unexpected content after the end of the top-level"
             + " value; expected the end of the file",
         e.getMessage());

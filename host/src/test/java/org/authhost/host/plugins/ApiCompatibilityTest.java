@@ -1,14 +1,21 @@
 package org.authhost.host.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.StateService;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.PluginJar;
@@ -114,6 +121,45 @@ class ApiCompatibilityTest {
             HttpRequest.newBuilder(uri()).header("Authorization", "X-Token alice:s3cret").build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(429, right.statusCode(), "the address is locked out after three guesses");
+  }
+
+  /**
+   * A state store written for API 1.3 (compiled against the released JAR, so it knows nothing of
+   * claimInWindow) still links against the 1.4 interface and keeps working; asked for the 1.4
+   * window it answers E_NOTIMPL, the interface's default, never a replay check it cannot make
+   * atomically and never an AbstractMethodError. Digest refuses to enable on such a store
+   * (NonceWindowTest in the plug-in's module).
+   */
+  @Test
+  void aStateStoreWrittenForApi13AnswersNotImplementedForTheWindowOfApi14() throws Exception {
+    Path jar =
+        PluginJar.of("compat13state", "org.authhost.testplugins.compat13state.MapState")
+            .compiledAgainst(API_13)
+            .writeTo(root, "compat13state.jar");
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+      StateService old =
+          (StateService)
+              loader
+                  .loadClass("org.authhost.testplugins.compat13state.MapState")
+                  .getConstructor()
+                  .newInstance();
+      Out<Boolean> first = new Out<>();
+      assertEquals(HResult.S_OK, old.claim("nc/n/1", Duration.ofMinutes(1), first));
+      assertEquals(true, first.get(), "what it wrote for 1.3 works as before");
+      Out<StateService.WindowClaim> claimed = new Out<>();
+      assertEquals(
+          HResult.E_NOTIMPL,
+          old.claimInWindow("nc/n", 1, 1024, Duration.ofMinutes(1), claimed),
+          "the 1.4 window: not implemented, not emulated");
+      assertNull(claimed.get());
+      assertEquals(
+          HResult.E_NOTIMPL,
+          old.claimInWindowAsync("nc/n", 1, 1024, Duration.ofMinutes(1))
+              .toCompletableFuture()
+              .join()
+              .hresult());
+    }
   }
 
   private URI uri() {

@@ -86,6 +86,19 @@ class PluginStateTest {
     }
 
     @Override
+    public HResult claimInWindow(
+        String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
+      throw new AssertionError("waited for a round trip: claimInWindow " + key);
+    }
+
+    @Override
+    public CompletionStage<Answer<WindowClaim>> claimInWindowAsync(
+        String key, long number, int window, Duration ttl) {
+      asked.add("claimInWindow " + key + " " + number + "/" + window);
+      return new CompletableFuture<>();
+    }
+
+    @Override
     public CompletionStage<Answer<Long>> incrementAsync(String key, Duration ttl) {
       asked.add("increment " + key);
       return new CompletableFuture<>();
@@ -127,6 +140,7 @@ class PluginStateTest {
     state.getAsync("k");
     state.putAsync("k", new byte[] {2}, MINUTE);
     state.deleteAsync("k");
+    state.claimInWindowAsync("nc/x", 7, 1024, MINUTE);
     assertEquals(
         List.of(
             "claim plugin/p/nc:1",
@@ -134,7 +148,8 @@ class PluginStateTest {
             "getOrPut plugin/p/k",
             "get plugin/p/k",
             "put plugin/p/k",
-            "delete plugin/p/k"),
+            "delete plugin/p/k",
+            "claimInWindow plugin/p/nc/x 7/1024"),
         remote.asked);
     assertEquals(false, claimed.isDone(), "the answer is the store's to give, later");
     remote.pending.complete(new Answer<>(HResult.S_OK, true));
@@ -142,6 +157,9 @@ class PluginStateTest {
     // A bad key never reaches the store: answered at once, as the synchronous call would be.
     Answer<byte[]> bad = state.getAsync("a b").toCompletableFuture().join();
     assertEquals(HResult.E_INVALIDARG, bad.hresult());
-    assertEquals(6, remote.asked.size());
+    assertEquals(
+        HResult.E_INVALIDARG,
+        state.claimInWindowAsync("a b", 1, 8, MINUTE).toCompletableFuture().join().hresult());
+    assertEquals(7, remote.asked.size());
   }
 }

@@ -170,6 +170,13 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
           HResult.E_NOINTERFACE,
           "the host offers no state service (API 1.3), where Digest keeps its nonces");
     }
+    if (!NonceLedger.checkWindowSupport(state)) {
+      throw new PluginException(
+          HResult.E_NOTIMPL,
+          "the host's state service does not offer claimInWindow (API 1.4), the atomic replay"
+              + " window Digest keeps its nonce counts in; Digest stays disabled rather than check"
+              + " replays unsafely. Fix: run it on a host (or a state store) of API 1.4 or later");
+    }
     return state;
   }
 

@@ -39,11 +39,15 @@ import org.authhost.api.PluginException;
  *       connection, account and RTSP session instead, so that it serves the whole
  *       connection.</td></tr>
  *   <tr><td>{@code nonceLifetimeSeconds}</td><td>{@code 300}</td><td>How long a nonce is good for
- *       (1 to 86400); past half of it, a success carries a {@code nextnonce}. Each accepted count
- *       is one entry in the host's state service until its nonce has expired (and a minute more),
- *       so the store holds about the accepted requests per second times this lifetime: the host's
- *       local store of 1,000,000 entries then serves some 3,000 Digest requests a second steadily
- *       at the default, and answers 503 beyond.</td></tr>
+ *       (1 to 86400); past half of it, a success carries a {@code nextnonce}. Each nonce a client
+ *       uses is one entry in the host's state service (the window of its last 1,024 counts), two
+ *       once it has earned a {@code nextnonce}, until it has expired (and a minute more): the store
+ *       holds about the nonces put to use per second times this lifetime, however many requests
+ *       each serves. The host's local store ({@code state.maxEntries}, 1,000,000 by default) then
+ *       serves some 2,700 new nonces a second steadily at the default (1,400 if every one is used
+ *       past half its lifetime), and answers 503 beyond; a
+ *       client that takes a new nonce for every request (one that does not keep the nonce) costs
+ *       one entry per request.</td></tr>
  * </table>
  *
  * @param realm the realm

@@ -27,11 +27,12 @@ import org.authhost.api.UserContext;
  *   <li>the account and its HA1 from the host, then the response, compared in constant time;
  *   <li>only for a right response: the nonce's age and epoch, then its use, recorded in the host's
  *       state service ({@link NonceLedger}): a count already used is a replay; an expired nonce,
- *       one from before the store's epoch, or an RFC 2069 nonce bound to another RTSP connection or
- *       session earns {@code stale=true}. Because the digest was right, the client knows the
- *       password and can simply retry on a fresh nonce; a wrong digest never learns whether the
- *       nonce was still good, and never uses up a count. A store that does not answer fails the
- *       request closed (ERROR).
+ *       one from before the store's epoch, a count too far behind its nonce's highest ({@link
+ *       NonceLedger#NC_WINDOW}), or an RFC 2069 nonce bound to another RTSP connection or session
+ *       earns {@code stale=true}. Because the digest was right, the client knows the password and
+ *       can simply retry on a fresh nonce; a wrong digest never learns whether the nonce was still
+ *       good, and never uses up a count. A store that does not answer fails the request closed
+ *       (ERROR).
  * </ol>
  *
  * <p>{@code qop=auth-int} hashes the request body, which the host does not give plug-ins. A request
@@ -185,6 +186,9 @@ final class DigestVerifier {
                   switch (check.use()) {
                     case ACCEPTED -> null;
                     case FAILED -> storeFailed(check.failure());
+                    // Far behind the nonce's highest count: its window no longer knows whether it
+                    // was used. The digest was right, so a fresh nonce is all the client needs.
+                    case TOO_OLD -> new Verdict.Denied(null, true);
                     // An exact repeat of a count: a replay, refused as such (no stale=true), in
                     // the plug-in's own refusal log; the host audits it as a refusal, not as a
                     // failed logon of the account.
@@ -231,7 +235,7 @@ final class DigestVerifier {
   private static Verdict staleUnlessAccepted(NonceLedger.Check check) {
     return switch (check.use()) {
       case ACCEPTED -> null;
-      case TAKEN -> new Verdict.Denied(null, true);
+      case TAKEN, TOO_OLD -> new Verdict.Denied(null, true);
       case FAILED -> storeFailed(check.failure());
     };
   }

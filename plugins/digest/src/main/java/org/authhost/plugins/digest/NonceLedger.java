@@ -18,7 +18,10 @@ import org.authhost.api.StateService;
  * requests racing on two threads, versions or hosts cannot both win:
  *
  * <ul>
- *   <li>a count of a qop response: {@code claim("nc/<nonce>/<count>")}, first caller only;
+ *   <li>a count of a qop response: {@code claimInWindow("nc/<nonce>", count, 1024)}, first caller
+ *       only: one entry per nonce, however many counts its client uses (a count that falls {@link
+ *       #NC_WINDOW} or more below the highest is {@link Use#TOO_OLD}); the RFC 2069 form over HTTP,
+ *       which has no count, uses count 1, so its nonce is good once;
  *   <li>an RFC 2069 nonce over RTSP: {@code getOrPut("conn/<nonce>", binding)}, where the binding
  *       names the connection and the account; the first use binds it, every later use must bring
  *       the same binding ({@link #bind});
@@ -44,6 +47,19 @@ final class NonceLedger {
    */
   static final Duration SECRETS_TTL = Duration.ofDays(3650);
 
+  /**
+   * How many counts up to the highest the window of a nonce knows. Any count not yet seen inside it
+   * is accepted, in any order: a client that spreads one nonce over parallel keep-alive connections
+   * (a player fetching segments, a load tool) sends its counts out of order, a count falling behind
+   * by as many requests as the other connections complete meanwhile. Jetty keeps the same 1,024;
+   * the peer benchmark uses 1,000 counts per nonce, so all of them fit whatever their order. The
+   * bitmap grows with the counts used, so a nonce used five times costs a word, not 128 bytes.
+   */
+  static final int NC_WINDOW = 1024;
+
+  /** The key {@link #checkWindowSupport} asks about; nothing is ever stored under it. */
+  static final String WINDOW_PROBE_KEY = "window-probe";
+
   private static final int EPOCH_LENGTH = 8;
 
   /** What a check of the store found. */
@@ -52,6 +68,11 @@ final class NonceLedger {
     ACCEPTED,
     /** Used before (a count), or bound to something else (a connection, a session). */
     TAKEN,
+    /**
+     * A count {@link #NC_WINDOW} or more below the highest of its nonce: the window cannot tell it
+     * from a replay, so it is not accepted, but the client is no attacker for it: stale.
+     */
+    TOO_OLD,
     /** The store did not answer: fail closed. */
     FAILED
   }
@@ -65,6 +86,7 @@ final class NonceLedger {
   record Check(Use use, HResult failure) {
     static final Check ACCEPTED = new Check(Use.ACCEPTED, HResult.S_OK);
     static final Check TAKEN = new Check(Use.TAKEN, HResult.S_OK);
+    static final Check TOO_OLD = new Check(Use.TOO_OLD, HResult.S_OK);
   }
 
   /**
@@ -107,15 +129,39 @@ final class NonceLedger {
         ByteBuffer.wrap(value, NonceKeyFile.LENGTH, EPOCH_LENGTH).getLong());
   }
 
-  /** Records that {@code count} was used with {@code nonce}: ACCEPTED for the first use only. */
+  /**
+   * Whether the store offers {@link StateService#claimInWindow} (API 1.4). A store that does not
+   * (one written for 1.3) answers {@link HResult#E_NOTIMPL}, and the plug-in refuses to enable: it
+   * would rather not serve than check replays by a read and a write that two requests can
+   * interleave. It asks with a window of 0, which changes nothing and costs no entry: a store that
+   * offers the operation answers {@link HResult#E_INVALIDARG} (or a failure of its own), the
+   * interface's default {@link HResult#E_NOTIMPL} whatever the arguments.
+   *
+   * @return false when the store does not offer it
+   */
+  static boolean checkWindowSupport(StateService state) {
+    HResult hr = state.claimInWindow(WINDOW_PROBE_KEY, 0, 0, Duration.ofMinutes(1), new Out<>());
+    return !hr.equals(HResult.E_NOTIMPL);
+  }
+
+  /**
+   * Records that {@code count} was used with {@code nonce}: ACCEPTED for the first use only, in one
+   * store entry for the nonce.
+   */
   CompletionStage<Check> count(String nonce, long count, Duration ttl) {
     return state
-        .claimAsync("nc/" + nonce + "/" + Long.toHexString(count), ttl)
+        .claimInWindowAsync("nc/" + nonce, count, NC_WINDOW, ttl)
         .thenApply(
-            a ->
-                !a.succeeded() || a.value() == null
-                    ? failed(a.hresult())
-                    : a.value() ? Check.ACCEPTED : Check.TAKEN);
+            a -> {
+              if (!a.succeeded() || a.value() == null) {
+                return failed(a.hresult());
+              }
+              return switch (a.value()) {
+                case FIRST -> Check.ACCEPTED;
+                case USED -> Check.TAKEN;
+                case TOO_OLD -> Check.TOO_OLD;
+              };
+            });
   }
 
   /**

@@ -1,5 +1,7 @@
 package org.authhost.plugins.digest;
 
+import java.util.regex.Pattern;
+
 /**
  * Whether the {@code uri} of a Digest response names the request it came with (RFC 7616 §3.4.6).
  * Without this check a response captured for one resource could be replayed against another.
@@ -15,6 +17,14 @@ package org.authhost.plugins.digest;
  * AuthDigestEnableQueryStringHack}); it would let the query be changed without the response.
  */
 final class RequestUris {
+  /**
+   * A track's control as servers append it to the aggregate URL in their SDP: {@code trackID=0}
+   * (live555, MediaMTX, most cameras), {@code stream=0} (GStreamer), {@code streamid=0} (ffmpeg's
+   * server), {@code track1}. gortsplib's verifier accepts only {@code trackID=N}.
+   */
+  private static final Pattern TRACK_CONTROL =
+      Pattern.compile("(?i)(?:trackid=|streamid=|stream=|track=|track)[0-9]{1,9}");
+
   private RequestUris() {}
 
   /**
@@ -51,8 +61,12 @@ final class RequestUris {
    *       line the SDP's control may give without it;
    *   <li>in SETUP only, the aggregate (base) URL the track's URL was made from: the target without
    *       its last path segment, with or without the trailing slash, absolute or as a path (VLC
-   *       hashes the base URL for a track's SETUP; HappyTime NVR drops the slash). gortsplib's
-   *       verifier ({@code urlMatches}) accepts the same.
+   *       hashes the base URL for a track's SETUP; HappyTime NVR drops the slash), and only when
+   *       that segment is a track control ({@link #TRACK_CONTROL}) with no query of its own. So the
+   *       base URL's response covers the tracks of that stream and nothing else: not {@code SETUP
+   *       rtsp://h/cam/x?token=t} (the query would go unhashed, what {@link #names} refuses for
+   *       HTTP), not another resource below the base. gortsplib's verifier ({@code urlMatches})
+   *       accepts the same, for {@code trackID=N}.
    * </ul>
    *
    * <p>The method is in the hash, so a base-URL response for SETUP is no use for any other method.
@@ -79,8 +93,9 @@ final class RequestUris {
     // The last '/' of the whole target: a control appended to a base URL with a query
     // ("rtsp://h/live?token=t/trackID=0", as ffmpeg builds it) leaves that base whole.
     int slash = target.lastIndexOf('/');
-    if (slash < pathStart(target, scheme)) {
-      return false; // no path segment to drop
+    if (slash < pathStart(target, scheme)
+        || !TRACK_CONTROL.matcher(target.substring(slash + 1)).matches()) {
+      return false; // no path segment to drop, or one that is not a track's control
     }
     String base = target.substring(0, slash);
     return sameOrItsPath(uri, base, scheme) || sameOrItsPath(uri, base + "/", scheme);

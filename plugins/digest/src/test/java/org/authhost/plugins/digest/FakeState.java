@@ -22,12 +22,20 @@ import org.authhost.api.StateService;
 final class FakeState implements StateService {
   private record Entry(String kind, byte[] value, long counter, long expiresAt) {}
 
+  /** A window of used numbers: the highest and the set of those within the window below it. */
+  private record Window(int width, long highest, java.util.TreeSet<Long> used, long expiresAt) {}
+
+  private final Map<String, Window> windows = new HashMap<>();
+
   private final Clock clock;
   private final Map<String, Entry> entries = new HashMap<>();
   private final List<Runnable> held = new ArrayList<>();
 
   /** When set, every call answers this and changes nothing. */
   volatile HResult failWith;
+
+  /** When false, {@link #claimInWindow} is the API's default, as in a store written for 1.3. */
+  volatile boolean offersWindows = true;
 
   private boolean defer;
 
@@ -55,8 +63,58 @@ final class FakeState implements StateService {
   synchronized long count(String prefix) {
     long now = clock.millis();
     return entries.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(prefix) && e.getValue().expiresAt() > now)
-        .count();
+            .filter(e -> e.getKey().startsWith(prefix) && e.getValue().expiresAt() > now)
+            .count()
+        + windows.entrySet().stream()
+            .filter(e -> e.getKey().startsWith(prefix) && e.getValue().expiresAt() > now)
+            .count();
+  }
+
+  @Override
+  public synchronized HResult claimInWindow(
+      String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
+    if (!offersWindows) {
+      return StateService.super.claimInWindow(key, number, window, ttl, result);
+    }
+    if (failWith != null) {
+      return failWith;
+    }
+    if (live(key) != null || number < 0 || window < 1 || window > MAX_WINDOW) {
+      return HResult.E_INVALIDARG;
+    }
+    long now = clock.millis();
+    Window w = windows.get(key);
+    if (w == null || w.expiresAt() <= now) {
+      w = new Window(window, -1, new java.util.TreeSet<>(), now + ttl.toMillis());
+    }
+    if (w.width() != window) {
+      return HResult.E_INVALIDARG;
+    }
+    WindowClaim found;
+    long highest = w.highest();
+    if (number <= highest - window) {
+      found = WindowClaim.TOO_OLD;
+    } else if (w.used().contains(number)) {
+      found = WindowClaim.USED;
+    } else {
+      found = WindowClaim.FIRST;
+      w.used().add(number);
+      highest = Math.max(highest, number);
+      w.used().headSet(highest - window, true).clear();
+    }
+    windows.put(key, new Window(window, highest, w.used(), w.expiresAt()));
+    result.set(found);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public CompletionStage<Answer<WindowClaim>> claimInWindowAsync(
+      String key, long number, int window, Duration ttl) {
+    return answer(
+        () -> {
+          Out<WindowClaim> result = new Out<>();
+          return new Answer<>(claimInWindow(key, number, window, ttl, result), result.get());
+        });
   }
 
   @Override
@@ -147,7 +205,8 @@ final class FakeState implements StateService {
     if (failWith != null) {
       return failWith;
     }
-    return entries.remove(key) != null ? HResult.S_OK : HResult.S_FALSE;
+    boolean removed = entries.remove(key) != null | windows.remove(key) != null;
+    return removed ? HResult.S_OK : HResult.S_FALSE;
   }
 
   @Override

@@ -74,6 +74,28 @@ class RequestUrisTest {
     assertFalse(
         RequestUris.namesRtsp(CAM + "/", track, "PLAY"), "the base for a track: SETUP only");
     assertFalse(RequestUris.namesRtsp("rtsp://127.0.0.1:8554/", track, "SETUP"), "one level only");
+    assertTrue(RequestUris.namesRtsp(CAM + "/", CAM + "/stream=0", "SETUP"), "GStreamer's server");
+    assertTrue(RequestUris.namesRtsp(CAM, CAM + "/streamid=1", "SETUP"), "ffmpeg's server");
+    assertTrue(RequestUris.namesRtsp(CAM, CAM + "/track2", "SETUP"));
+  }
+
+  @Test
+  void rtspSetupsBaseUrlCoversATracksControlAndNothingElse() {
+    // A query after the last segment would go unhashed: the response must name it.
+    assertFalse(
+        RequestUris.namesRtsp("rtsp://h/cam", "rtsp://h/cam/x?token=abc", "SETUP"),
+        "the query is not covered by the base URL");
+    assertFalse(RequestUris.namesRtsp("/cam", "rtsp://h/cam/x?token=abc", "SETUP"));
+    assertFalse(
+        RequestUris.namesRtsp("rtsp://h/cam", "rtsp://h/cam/trackID=0?token=abc", "SETUP"),
+        "a control with a query of its own");
+    assertTrue(
+        RequestUris.namesRtsp("rtsp://h/cam/x?token=abc", "rtsp://h/cam/x?token=abc", "SETUP"),
+        "named in full it is fine");
+    // Another resource below the base is no track of it.
+    assertFalse(RequestUris.namesRtsp(CAM + "/", CAM + "/other", "SETUP"));
+    assertFalse(RequestUris.namesRtsp(CAM, CAM + "/trackID=", "SETUP"));
+    assertFalse(RequestUris.namesRtsp(CAM, CAM + "/trackID=0x", "SETUP"));
   }
 
   @Test
