@@ -2,7 +2,9 @@ package org.authhost.host.plugins.integrity;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.jar.Attributes;
@@ -10,7 +12,6 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipInputStream;
 
 /**
  * What no trusted JAR may be, whoever vouches for it (hash list or signature): one that names other
@@ -45,8 +46,20 @@ final class JarShape {
           if (!entry.isDirectory()
               && entry.getName().startsWith("lib/")
               && entry.getName().endsWith(".jar")) {
-            try (ZipInputStream library = new ZipInputStream(zip.getInputStream(entry))) {
-              classPath = classPath(library);
+            try {
+              classPath = libraryClassPath(zip, entry);
+            } catch (IOException e) {
+              return Decision.refuse(
+                  "integrity/tampered",
+                  jar,
+                  sha256,
+                  Decision.TRUST_E_BAD_DIGEST,
+                  "its bundled "
+                      + entry.getName()
+                      + " cannot be read as a JAR ("
+                      + e.getMessage()
+                      + ")",
+                  "replace the file with the one its author published");
             }
             if (classPath != null) {
               where = "its bundled " + entry.getName();
@@ -88,16 +101,22 @@ final class JarShape {
     return null;
   }
 
-  private static String classPath(ZipInputStream library) throws IOException {
-    for (ZipEntry entry; (entry = library.getNextEntry()) != null; ) {
-      if (entry.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME)) {
-        String found = classPath(new Manifest(library));
-        if (found != null) {
-          return found;
-        }
+  /**
+   * The Class-Path of a bundled library, read as the class loader will read it once staged: from a
+   * file, through its central directory (a stream reader sees the local headers, which can differ).
+   */
+  private static String libraryClassPath(ZipFile zip, ZipEntry entry) throws IOException {
+    Path copy = Files.createTempFile("authhost-integrity", ".jar");
+    try {
+      try (InputStream in = zip.getInputStream(entry)) {
+        Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
       }
+      try (ZipFile library = new ZipFile(copy.toFile())) {
+        return classPath(library);
+      }
+    } finally {
+      Files.deleteIfExists(copy);
     }
-    return null;
   }
 
   private static String classPath(Manifest manifest) {
