@@ -527,6 +527,7 @@ class PluginIntegrityTest extends HostTestBase {
     assertEquals(2, run.code, run.toString());
     assertTrue(run.out.contains("integrity/unreadable-trust-list"), run.out);
     assertTrue(run.out.contains(store.toString()), run.out);
+    assertTrue(run.out.contains("host's account " + System.getProperty("user.name")), run.out);
   }
 
   @Test

@@ -172,11 +172,14 @@ public final class PluginIntegrity implements JarAdmission {
     HashList builtIn;
     HashList allowList;
     TrustAnchors anchors = null;
+    Path reading = config.builtInHashes();
     try {
-      builtIn = HashList.read(config.builtInHashes());
-      allowList = HashList.read(config.allowList());
+      builtIn = HashList.read(reading);
+      reading = config.allowList();
+      allowList = HashList.read(reading);
       if (config.mode() == IntegrityConfig.Mode.SIGNED) {
-        anchors = TrustAnchors.read(config.trustStore());
+        reading = config.trustStore();
+        anchors = TrustAnchors.read(reading);
       }
     } catch (HashList.Malformed e) {
       return Decision.refuse(
@@ -187,7 +190,7 @@ public final class PluginIntegrity implements JarAdmission {
           "the allow-list cannot be read: " + e.getMessage(),
           "fix or remove the line named, then run ./authhost plugins trust FILE for each JAR");
     } catch (IOException e) {
-      return unreadableTrustList(jar, sha256, e);
+      return unreadableTrustList(jar, sha256, reading, e);
     }
     if (builtIn.contains(sha256)) {
       return Decision.admit(
@@ -245,29 +248,28 @@ public final class PluginIntegrity implements JarAdmission {
    * A trust file the host cannot read refuses every JAR (fail closed), and says so as what it is: a
    * problem of the list, not of the JAR.
    */
-  private Decision unreadableTrustList(Path jar, String sha256, IOException e) {
+  private Decision unreadableTrustList(Path jar, String sha256, Path file, IOException e) {
     String account = System.getProperty("user.name");
-    String file =
-        e instanceof java.nio.file.FileSystemException f && f.getFile() != null
-            ? f.getFile()
-            : null;
+    boolean denied = e instanceof java.nio.file.AccessDeniedException;
     return Decision.refuse(
         "integrity/unreadable-trust-list",
         jar,
         sha256,
         HResult.E_ACCESSDENIED,
-        (file == null
-                ? e.getMessage()
-                : file + " cannot be read by the host's account " + account + " (" + e + ")")
-            + "; no JAR can be checked against it",
-        file == null
-            ? "repair or replace the file named (./authhost plugins trust writes it)"
-            : "let the account "
+        file
+            + " cannot be read by the host's account "
+            + account
+            + " ("
+            + (denied ? "permission denied" : e.getMessage())
+            + "); no JAR can be checked against it",
+        denied
+            ? "let the account "
                 + account
                 + " read it (chmod 644 "
                 + file
                 + "); the configuration folder and lib/ should be readable, not writable, by"
-                + " it");
+                + " it"
+            : "repair or replace the file named (./authhost plugins trust writes it)");
   }
 
   /**
