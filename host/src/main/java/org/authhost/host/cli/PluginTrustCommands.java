@@ -66,7 +66,7 @@ final class PluginTrustCommands {
       description =
           "Stop trusting a plug-in JAR's SHA-256 (FILE, or the SHA-256 itself), or with"
               + " --certificate a signer. A plug-in already loaded keeps running until it is"
-              + " loaded again.")
+              + " loaded again. Untrusting what is not trusted changes nothing and succeeds.")
   static final class Untrust implements Callable<Integer> {
     @Mixin ConfigOption config;
 
@@ -86,13 +86,15 @@ final class PluginTrustCommands {
       TrustLists lists = new TrustLists(host.plugins().integrity());
       TrustLists.Change change =
           certificate ? lists.untrustSigner(Path.of(file)) : lists.untrustJar(file);
-      if (!change.changed()) {
-        throw new IllegalArgumentException(
-            change.what() + " is not on " + change.file() + "; nothing was changed");
+      PrintWriter out = spec.commandLine().getOut();
+      // Idempotent, as a script that makes sure a JAR is not trusted wants it.
+      if (change.changed()) {
+        out.printf("untrusted: %s removed from %s%n", change.what(), change.file());
+      } else {
+        out.printf(
+            "not trusted: %s is not on %s; nothing was changed%n", change.what(), change.file());
       }
-      spec.commandLine()
-          .getOut()
-          .printf("untrusted: %s removed from %s%n", change.what(), change.file());
+      out.flush();
       return 0;
     }
   }
@@ -102,7 +104,8 @@ final class PluginTrustCommands {
       description =
           "Print what the host would decide about a plug-in JAR under plugins.integrity, and why,"
               + " without loading anything. Exit code 0: it would load; 1: it would be refused;"
-              + " 2: the command could not decide.")
+              + " 2: the command could not decide (no such file, or plugins.lock or"
+              + " plugins-trust.p12 cannot be read).")
   static final class Verify implements Callable<Integer> {
     @Mixin ConfigOption config;
 
@@ -131,19 +134,20 @@ final class PluginTrustCommands {
               : PluginIntegrity.forCommandLine(host, mode(mode));
       Decision decision = integrity.check(file.toAbsolutePath().normalize());
       TextTable table = new TextTable("", "");
-      table.row("FILE", decision.file().toString());
+      table.row("FILE", ControlCharacters.escape(decision.file().toString()));
       table.row("SHA-256", decision.sha256());
       table.row("MODE", integrity.mode().text());
       table.row("DECISION", decision.admitted() ? "LOAD" : "REFUSE");
       table.row("ID", decision.id());
       table.row("SIGNER", ControlCharacters.escape(decision.signer()));
       table.row("WHY", ControlCharacters.escape(decision.reason()));
-      table.row("FIX", decision.fix());
+      table.row("FIX", ControlCharacters.escape(decision.fix()));
       PrintWriter out = spec.commandLine().getOut();
       // The empty heading row is the table's own: dropped.
       out.print(table.toString().substring(1));
       out.flush();
-      return decision.admitted() ? 0 : 1;
+      // A trust list the host cannot read decides nothing about the JAR: the command could not.
+      return decision.admitted() ? 0 : TRUST_LIST_PROBLEMS.contains(decision.id()) ? 2 : 1;
     }
 
     private static IntegrityConfig.Mode mode(String text) {
@@ -156,6 +160,10 @@ final class PluginTrustCommands {
           "--mode " + text + ": expected one of off, sha256, signed");
     }
   }
+
+  /** Refusals about the host's own lists, not the JAR: {@code verify} exits 2 on them. */
+  private static final java.util.Set<String> TRUST_LIST_PROBLEMS =
+      java.util.Set.of("integrity/unreadable-trust-list", "integrity/bad-allow-list");
 
   /** A list that the configured mode does not read is a trap: the operator is told. */
   private static void modeNote(PrintWriter out, HostConfig host, IntegrityConfig.Mode reads) {

@@ -1,7 +1,11 @@
 package org.authhost.host.plugins;
 
+import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.authhost.api.HResult;
@@ -34,6 +38,10 @@ final class PluginClassLoader extends URLClassLoader implements ContainedLoader 
 
   private final ClassLoader apiLoader;
   private final String pluginId;
+
+  /** What the host staged, as the URL prefixes of the resources in them. */
+  private final List<String> ownJars;
+
   private volatile Consumer<ForbiddenCall> refusals = call -> {};
 
   PluginClassLoader(String pluginId, List<URL> classPath) {
@@ -41,6 +49,14 @@ final class PluginClassLoader extends URLClassLoader implements ContainedLoader 
         "plugin:" + pluginId, classPath.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     this.apiLoader = HResult.class.getClassLoader();
     this.pluginId = pluginId;
+    this.ownJars =
+        classPath.stream()
+            .map(
+                u ->
+                    u.getPath().endsWith("/")
+                        ? u.toExternalForm()
+                        : "jar:" + u.toExternalForm() + "!/")
+            .toList();
     Containment.arm();
   }
 
@@ -84,7 +100,48 @@ final class PluginClassLoader extends URLClassLoader implements ContainedLoader 
               + pluginId
               + "' must put its classes (and bundled libraries') in packages of its own");
     }
+    // URLClassLoader follows a JAR manifest's Class-Path to files the host never checked (e.g. a
+    // refused JAR in the drop folder). Asked before the class is defined: once defined, the JVM
+    // would hand it out without asking this loader again.
+    URL found = super.findResource(name.replace('.', '/') + ".class");
+    if (found != null && !isOwn(found)) {
+      throw new ClassNotFoundException(
+          name
+              + " is only in "
+              + found
+              + ", which a manifest's Class-Path names: plug-in '"
+              + pluginId
+              + "' must bundle its libraries under lib/ in its JAR");
+    }
     return super.findClass(name);
+  }
+
+  @Override
+  public URL findResource(String name) {
+    URL found = super.findResource(name);
+    return found == null || isOwn(found) ? found : null;
+  }
+
+  @Override
+  public Enumeration<URL> findResources(String name) throws IOException {
+    List<URL> own = new ArrayList<>();
+    for (URL url : Collections.list(super.findResources(name))) {
+      if (isOwn(url)) {
+        own.add(url);
+      }
+    }
+    return Collections.enumeration(own);
+  }
+
+  /** Whether {@code resource} is in a JAR the host staged, not one a Class-Path added. */
+  private boolean isOwn(URL resource) {
+    String text = resource.toExternalForm();
+    for (String prefix : ownJars) {
+      if (text.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The reserved package prefix {@code className} is in, or null. */

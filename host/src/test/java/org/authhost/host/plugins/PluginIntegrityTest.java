@@ -211,8 +211,10 @@ class PluginIntegrityTest extends HostTestBase {
     Run untrusted = cli("plugins", "untrust", sha256(jar), "--config", config);
     assertEquals(0, untrusted.code, untrusted.toString());
     assertEquals(1, cli("plugins", "verify", jar.toString(), "--config", config).code);
-    // Untrusting what is not trusted changes nothing, and says so.
-    assertEquals(2, cli("plugins", "untrust", jar.toString(), "--config", config).code);
+    // Untrusting what is not trusted changes nothing, says so, and succeeds (idempotent).
+    Run again = cli("plugins", "untrust", jar.toString(), "--config", config);
+    assertEquals(0, again.code, again.toString());
+    assertTrue(again.out.contains("nothing was changed"), again.out);
 
     // Signers: only in signed mode, asked here with --mode before switching to it.
     Run unknownSigner =
@@ -292,7 +294,8 @@ class PluginIntegrityTest extends HostTestBase {
     // closed.
     Files.writeString(config.resolve(IntegrityConfig.ALLOW_LIST), "# mine\nnot a hash line\n");
     Run broken = cli("plugins", "verify", whole.toString(), "--config", config);
-    assertEquals(1, broken.code, broken.toString());
+    // The list, not the JAR, is at fault: the command could not decide.
+    assertEquals(2, broken.code, broken.toString());
     assertTrue(broken.out.contains("integrity/bad-allow-list"), broken.out);
     assertTrue(broken.out.contains("plugins.lock:2:"), broken.out);
   }
@@ -311,6 +314,336 @@ class PluginIntegrityTest extends HostTestBase {
     Run run = cli("plugins", "verify", jar.toString(), "--config", config);
     assertEquals(1, run.code, run.toString());
     assertTrue(run.out.contains("integrity/exposed-trust-files"), run.out);
+  }
+
+  @Test
+  void aManifestClassPathIsRefusedWhateverVouchesForTheJar() throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"signed\"");
+    assertEquals(0, cli("plugins", "trust", "--certificate", ca(), "--config", config).code);
+    // Listed by its hash: the list vouches for these bytes, not for the JAR the path names.
+    Path listed =
+        TestSigning.withManifest(
+            unsigned("listedcp"),
+            shared.resolve("listedcp.jar"),
+            "Class-Path: ../../../plugins/refused.jar");
+    assertEquals(0, cli("plugins", "trust", listed.toString(), "--config", config).code);
+    Run listedRun = cli("plugins", "verify", listed.toString(), "--config", config);
+    assertEquals(1, listedRun.code, listedRun.toString());
+    assertTrue(listedRun.out.contains("integrity/class-path"), listedRun.out);
+    assertTrue(listedRun.out.contains("../../../plugins/refused.jar"), listedRun.out);
+    assertTrue(listedRun.out.contains("lib/"), listedRun.out);
+    // Signed by a trusted signer, Class-Path and all.
+    Path signedWithPath =
+        signer.sign(
+            TestSigning.withManifest(
+                unsigned("signedcp"), shared.resolve("signedcp-in.jar"), "Class-Path: evil.jar"),
+            shared.resolve("signedcp.jar"));
+    Run signedRun = cli("plugins", "verify", signedWithPath.toString(), "--config", config);
+    assertEquals(1, signedRun.code, signedRun.toString());
+    assertTrue(signedRun.out.contains("integrity/class-path"), signedRun.out);
+    // A bundled library's manifest counts as the plug-in's own.
+    Path library =
+        TestSigning.withManifest(
+            PluginJar.testLibrary("jackson-core-2.12.7.jar"),
+            shared.resolve("lib-with-path.jar"),
+            "Class-Path: ../outside.jar");
+    Path bundling =
+        signer.sign(
+            TestSigning.rewrite(
+                unsigned("bundlingcp"),
+                shared.resolve("bundlingcp-in.jar"),
+                (name, bytes) -> bytes,
+                List.<String[]>of()),
+            shared.resolve("bundlingcp.jar"));
+    Path withLibrary = shared.resolve("withlib.jar");
+    try (var in = new java.util.zip.ZipFile(unsigned("withlib").toFile());
+        var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(withLibrary))) {
+      for (var entry : java.util.Collections.list(in.entries())) {
+        out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+        in.getInputStream(entry).transferTo(out);
+      }
+      out.putNextEntry(new java.util.zip.ZipEntry("lib/lib-with-path.jar"));
+      out.write(Files.readAllBytes(library));
+    }
+    Path signedWithLibrary = signer.sign(withLibrary, shared.resolve("withlib-signed.jar"));
+    Run libraryRun = cli("plugins", "verify", signedWithLibrary.toString(), "--config", config);
+    assertEquals(1, libraryRun.code, libraryRun.toString());
+    assertTrue(libraryRun.out.contains("integrity/class-path"), libraryRun.out);
+    assertTrue(libraryRun.out.contains("lib/lib-with-path.jar"), libraryRun.out);
+    // The same JARs without a Class-Path load: the rule refuses the attribute, nothing else.
+    assertEquals(0, cli("plugins", "verify", bundling.toString(), "--config", config).code);
+  }
+
+  @Test
+  void aSignatureThatLeavesTheManifestMainAttributesUnsignedIsRefused() throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"signed\"");
+    assertEquals(0, cli("plugins", "trust", "--certificate", ca(), "--config", config).code);
+    // A .SF that signs the entries' sections only: valid per the JAR spec, and the JDK calls
+    // every entry signed.
+    Path sectionsOnly =
+        signer.withoutManifestDigests(
+            signer.signSectionsOnly(unsigned("sections"), shared.resolve("sections-in.jar")),
+            shared.resolve("sections.jar"));
+    Run run = cli("plugins", "verify", sectionsOnly.toString(), "--config", config);
+    assertEquals(1, run.code, run.toString());
+    assertTrue(run.out.contains("integrity/unsigned-manifest"), run.out);
+    // ... so a Class-Path (or anything) can be added to the main section afterwards.
+    Path added =
+        TestSigning.rewrite(
+            sectionsOnly,
+            shared.resolve("sections-added.jar"),
+            (name, bytes) ->
+                name.equals("META-INF/MANIFEST.MF")
+                    ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                        .replaceFirst("\r\n", "\r\nClass-Path: evil.jar\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : bytes,
+            List.of());
+    Run addedRun = cli("plugins", "verify", added.toString(), "--config", config);
+    assertEquals(1, addedRun.code, addedRun.toString());
+    assertTrue(addedRun.out.contains("REFUSE"), addedRun.out);
+    // Signed as jarsigner signs by default, by two signers one after the other: admitted for the
+    // trusted one, each .SF covering the manifest.
+    Path twice =
+        signer.sign(
+            TestSigning.stranger("CN=First Signer")
+                .sign(unsigned("twice"), shared.resolve("twice-first.jar")),
+            shared.resolve("twice.jar"));
+    Run twiceRun = cli("plugins", "verify", twice.toString(), "--config", config);
+    assertEquals(0, twiceRun.code, twiceRun.toString());
+    assertTrue(twiceRun.out.contains("CN=Test Plug-in Author"), twiceRun.out);
+  }
+
+  @Test
+  void theClassLoaderNeverServesWhatAManifestClassPathAdds() throws Exception {
+    // Whatever the mode (off checks nothing): a JAR naming another through its Class-Path.
+    Path folder = Files.createDirectories(shared.resolve("classpath-follow"));
+    Files.copy(template, folder.resolve("evil.jar"));
+    Path naming =
+        TestSigning.rewrite(
+            TestSigning.withManifest(
+                unsigned("naming"), folder.resolve("naming-in.jar"), "Class-Path: evil.jar"),
+            folder.resolve("naming.jar"),
+            (name, bytes) -> name.endsWith(".class") ? null : bytes,
+            List.of());
+    try (PluginClassLoader loader =
+        new PluginClassLoader("naming", List.of(naming.toUri().toURL()))) {
+      ClassNotFoundException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ClassNotFoundException.class, () -> loader.loadClass(BASE));
+      assertTrue(e.getMessage().contains("Class-Path"), e.getMessage());
+      assertTrue(e.getMessage().contains("lib/"), e.getMessage());
+      assertEquals(null, loader.getResource("org/authhost/testplugins/TestPlugin.class"));
+      assertFalse(
+          loader.getResources("org/authhost/testplugins/TestPlugin.class").hasMoreElements());
+      assertTrue(loader.getResource("META-INF/MANIFEST.MF") != null);
+    }
+    // The same class from a JAR the host staged loads.
+    try (PluginClassLoader loader =
+        new PluginClassLoader("evil", List.of(folder.resolve("evil.jar").toUri().toURL()))) {
+      assertEquals(BASE, loader.loadClass(BASE).getName());
+    }
+  }
+
+  @Test
+  void aSignerMustHoldACodeSigningCertificateAndBeValidOnTheHostsClock() throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"signed\"");
+    assertEquals(0, cli("plugins", "trust", "--certificate", ca(), "--config", config).code);
+    // The CA's TLS server certificate: it chains, but it is not for signing code.
+    TestSigning.issuedBy(
+            authority,
+            "CN=www.example.test",
+            2048,
+            java.util.Date.from(java.time.Instant.parse("2099-01-01T00:00:00Z")),
+            org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth)
+        .sign(unsigned("tlsserver"), plugins().resolve("tlsserver.jar"));
+    TestSigning.issuedBy(
+            authority,
+            "CN=Code Signer",
+            2048,
+            java.util.Date.from(java.time.Instant.parse("2099-01-01T00:00:00Z")),
+            org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_codeSigning)
+        .sign(unsigned("codesigner"), plugins().resolve("codesigner.jar"));
+    // The host's clock stands at 2026-01-01: one signer expired the day before, the other is still
+    // valid then (though not at the machine's real date).
+    TestSigning.issuedBy(
+            authority,
+            "CN=Expired Signer",
+            2048,
+            java.util.Date.from(java.time.Instant.parse("2025-12-31T00:00:00Z")))
+        .sign(unsigned("expired"), plugins().resolve("expired.jar"));
+    TestSigning.issuedBy(
+            authority,
+            "CN=Valid On The Clock",
+            2048,
+            java.util.Date.from(clock.instant().plus(java.time.Duration.ofDays(1))))
+        .sign(unsigned("onclock"), plugins().resolve("onclock.jar"));
+
+    startHost(config);
+
+    assertLoaded("codesigner");
+    assertLoaded("onclock");
+    List<EventRecord> errors = errors();
+    assertRefused(errors, "tlsserver", "integrity/untrusted-signer", "serverAuth");
+    assertRefused(errors, "expired", "integrity/untrusted-signer", "CN=Expired Signer");
+    assertEquals(2, errors.size(), errors.toString());
+    // Pinning a TLS certificate as a signer is refused up front.
+    TestSigning.Signer tls =
+        TestSigning.stranger(
+            "CN=Pinned TLS", org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth);
+    Run pin =
+        cli(
+            "plugins",
+            "trust",
+            "--certificate",
+            tls.writeCertificate(shared.resolve("tls.pem")).toString(),
+            "--config",
+            config);
+    assertEquals(2, pin.code, pin.toString());
+    assertTrue(pin.err.contains("not for signing code"), pin.err);
+  }
+
+  @Test
+  void trustFilesStayReadableToTheHostAndAnUnreadableOneIsNamedAsSuch() throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"signed\"");
+    Path jar = Files.copy(unsigned("perm"), shared.resolve("perm.jar"));
+    assertEquals(0, cli("plugins", "trust", jar.toString(), "--config", config).code);
+    assertEquals(0, cli("plugins", "trust", "--certificate", ca(), "--config", config).code);
+    Path lock = config.resolve(IntegrityConfig.ALLOW_LIST);
+    Path store = config.resolve(IntegrityConfig.TRUST_STORE);
+    // Written by sudo, read by the host's account: rw-r--r--, never the temporary file's rw-------.
+    assertEquals("rw-r--r--", permissions(lock));
+    assertEquals("rw-r--r--", permissions(store));
+    // An operator's own choice survives the next change.
+    Files.setPosixFilePermissions(
+        lock, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    assertEquals(0, cli("plugins", "trust", unsigned("perm2").toString(), "--config", config).code);
+    assertEquals("rw-r-----", permissions(lock));
+
+    // A trust store that cannot be read: its own id, naming the file; verify could not decide.
+    Files.write(store, new byte[] {1, 2, 3});
+    Path signedJar = signer.sign(unsigned("permsigned"), shared.resolve("permsigned.jar"));
+    Run run = cli("plugins", "verify", signedJar.toString(), "--config", config);
+    assertEquals(2, run.code, run.toString());
+    assertTrue(run.out.contains("integrity/unreadable-trust-list"), run.out);
+    assertTrue(run.out.contains(store.toString()), run.out);
+    assertTrue(run.out.contains("host's account " + System.getProperty("user.name")), run.out);
+  }
+
+  @Test
+  void duplicateEntryNamesAreRefusedEvenWhenListed() throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"sha256\"");
+    Path twice =
+        TestSigning.rewrite(
+            unsigned("dup"),
+            shared.resolve("dup-in.jar"),
+            (name, bytes) -> bytes,
+            List.<String[]>of(new String[] {"dupA.txt", "one"}, new String[] {"dupB.txt", "two"}));
+    byte[] bytes = Files.readAllBytes(twice);
+    String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    Path duplicated =
+        Files.write(
+            shared.resolve("dup.jar"),
+            text.replace("dupB.txt", "dupA.txt")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertEquals(0, cli("plugins", "trust", duplicated.toString(), "--config", config).code);
+    Run run = cli("plugins", "verify", duplicated.toString(), "--config", config);
+    assertEquals(1, run.code, run.toString());
+    assertTrue(run.out.contains("integrity/tampered"), run.out);
+    assertTrue(run.out.contains("duplicate entry dupA.txt"), run.out);
+    // Only a JAR can be trusted by its hash: a certificate named without --certificate is a slip.
+    Run notJar = cli("plugins", "trust", ca().toString(), "--config", config);
+    assertEquals(2, notJar.code, notJar.toString());
+    assertTrue(notJar.err.contains("--certificate"), notJar.err);
+  }
+
+  @Test
+  void aSignedPluginsBundledLibrariesAreCoveredByItsSignature() throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"signed\"");
+    assertEquals(0, cli("plugins", "trust", "--certificate", ca(), "--config", config).code);
+    Path library = PluginJar.testLibrary("jackson-core-2.12.7.jar");
+    Path withLibrary = shared.resolve("libplugin.jar");
+    try (var in = new java.util.zip.ZipFile(unsigned("libplugin").toFile());
+        var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(withLibrary))) {
+      for (var entry : java.util.Collections.list(in.entries())) {
+        out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+        in.getInputStream(entry).transferTo(out);
+      }
+      out.putNextEntry(new java.util.zip.ZipEntry("lib/jackson-core.jar"));
+      out.write(Files.readAllBytes(library));
+    }
+    Path signedJar = signer.sign(withLibrary, shared.resolve("libplugin-signed.jar"));
+    assertEquals(0, cli("plugins", "verify", signedJar.toString(), "--config", config).code);
+    Path changedLibrary =
+        TestSigning.rewrite(
+            signedJar,
+            shared.resolve("libplugin-changed.jar"),
+            (name, bytes) -> {
+              if (name.equals("lib/jackson-core.jar")) {
+                byte[] changed = bytes.clone();
+                changed[changed.length / 2] ^= 1;
+                return changed;
+              }
+              return bytes;
+            },
+            List.of());
+    Run changed = cli("plugins", "verify", changedLibrary.toString(), "--config", config);
+    assertEquals(1, changed.code, changed.toString());
+    assertTrue(changed.out.contains("integrity/tampered"), changed.out);
+    assertTrue(changed.out.contains("lib/jackson-core.jar"), changed.out);
+    Path addedLibrary = shared.resolve("libplugin-added.jar");
+    try (var in = new java.util.zip.ZipFile(signedJar.toFile());
+        var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(addedLibrary))) {
+      for (var entry : java.util.Collections.list(in.entries())) {
+        out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+        in.getInputStream(entry).transferTo(out);
+      }
+      out.putNextEntry(new java.util.zip.ZipEntry("lib/extra.jar"));
+      out.write(Files.readAllBytes(library));
+    }
+    Run added = cli("plugins", "verify", addedLibrary.toString(), "--config", config);
+    assertEquals(1, added.code, added.toString());
+    assertTrue(added.out.contains("integrity/unsigned-entry"), added.out);
+    assertTrue(added.out.contains("lib/extra.jar"), added.out);
+  }
+
+  @Test
+  void aSymlinkedConfigurationFolderInsideThePluginFolderIsStillExposedAndTheHostWarns()
+      throws Exception {
+    Path config = TestHosts.configFolder(root, "\"integrity\": \"sha256\"");
+    // plugins.directory names a link to the configuration folder: the same folder by another name.
+    Files.createSymbolicLink(root.resolve("plugins-link"), config.toAbsolutePath());
+    Files.writeString(
+        config.resolve("host.json"),
+        Files.readString(config.resolve("host.json"))
+            .replace("\"directory\": \"../plugins\"", "\"directory\": \"../plugins-link\""));
+    Path jar = Files.copy(unsigned("linked"), config.resolve("linked.jar"));
+    assertEquals(0, cli("plugins", "trust", jar.toString(), "--config", config).code);
+    Run run = cli("plugins", "verify", jar.toString(), "--config", config);
+    assertEquals(1, run.code, run.toString());
+    assertTrue(run.out.contains("integrity/exposed-trust-files"), run.out);
+
+    // Apart, the host loads it, and warns that its own account could change what it trusts.
+    Path apart = TestHosts.configFolder(root.resolve("apart"), "\"integrity\": \"sha256\"");
+    Path listed = Files.copy(unsigned("apart"), root.resolve("apart/plugins/apart.jar"));
+    assertEquals(0, cli("plugins", "trust", listed.toString(), "--config", apart).code);
+    host = AuthHost.create(TestHosts.load(apart), FakeTime.of(clock));
+    host.start();
+    assertEquals(
+        PluginStatus.LOADED | PluginStatus.ENABLED,
+        host.plugins().plugin("apart").orElseThrow().status());
+    List<EventRecord> warnings =
+        host.eventLog().query(EventQuery.all().withLevel(EventLevel.WARNING)).stream()
+            .filter(e -> e.text().contains("can write"))
+            .toList();
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).text().contains(apart.toString()), warnings.get(0).text());
+    assertTrue(warnings.get(0).text().contains("read-only"), warnings.get(0).text());
+  }
+
+  private static String permissions(Path file) throws Exception {
+    return java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(file));
   }
 
   private Path ca() throws Exception {

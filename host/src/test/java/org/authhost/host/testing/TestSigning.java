@@ -37,8 +37,10 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.TBSCertificate;
@@ -86,12 +88,94 @@ public final class TestSigning {
     }
 
     public Path sign(Path jar, Path signed, String digest, String signature) throws IOException {
+      return sign(jar, signed, digest, signature, false);
+    }
+
+    /**
+     * {@code jar} signed as jarsigner's {@code -sectionsonly} does: the {@code .SF} signs each
+     * entry's manifest section, but neither the whole manifest nor its main attributes.
+     */
+    public Path signSectionsOnly(Path jar, Path signed) throws IOException {
+      return sign(jar, signed, "SHA-256", "SHA256withRSA", true);
+    }
+
+    /**
+     * A copy of the JAR this signer signed, whose {@code .SF} signs the manifest's entry sections
+     * only: no {@code -Digest-Manifest}, no {@code -Digest-Manifest-Main-Attributes} (allowed by
+     * the JAR format; jarsigner no longer writes it), with a signature block made again for it.
+     */
+    public Path withoutManifestDigests(Path signedJar, Path target) throws IOException {
+      java.util.Map<String, byte[]> replaced = new java.util.HashMap<>();
+      try (ZipFile in = new ZipFile(signedJar.toFile())) {
+        for (ZipEntry entry : Collections.list(in.entries())) {
+          String name = entry.getName();
+          if (!name.startsWith("META-INF/") || !name.endsWith(".SF")) {
+            continue;
+          }
+          java.util.jar.Manifest sf = new java.util.jar.Manifest(in.getInputStream(entry));
+          sf.getMainAttributes()
+              .keySet()
+              .removeIf(
+                  k ->
+                      k.toString().toUpperCase(java.util.Locale.ROOT).contains("-DIGEST-MANIFEST"));
+          java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+          sf.write(bytes);
+          replaced.put(name, bytes.toByteArray());
+          replaced.put(name.substring(0, name.length() - 3) + ".RSA", block(bytes.toByteArray()));
+        }
+      }
+      return rewrite(
+          signedJar, target, (name, bytes) -> replaced.getOrDefault(name, bytes), List.of());
+    }
+
+    /** A detached PKCS#7 SignedData over {@code content}, SHA-256 with RSA, no attributes. */
+    private byte[] block(byte[] content) throws IOException {
+      try {
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key);
+        rsa.update(content);
+        AlgorithmIdentifier sha256 =
+            new AlgorithmIdentifier(
+                org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE);
+        org.bouncycastle.asn1.pkcs.SignerInfo info =
+            new org.bouncycastle.asn1.pkcs.SignerInfo(
+                new ASN1Integer(1),
+                new org.bouncycastle.asn1.pkcs.IssuerAndSerialNumber(
+                    X500Name.getInstance(certificate().getIssuerX500Principal().getEncoded()),
+                    certificate().getSerialNumber()),
+                sha256,
+                null,
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE),
+                new org.bouncycastle.asn1.DEROctetString(rsa.sign()),
+                null);
+        ASN1EncodableVector certificates = new ASN1EncodableVector();
+        for (X509Certificate c : chain) {
+          certificates.add(Certificate.getInstance(c.getEncoded()));
+        }
+        org.bouncycastle.asn1.pkcs.SignedData signed =
+            new org.bouncycastle.asn1.pkcs.SignedData(
+                new ASN1Integer(1),
+                new org.bouncycastle.asn1.DERSet(sha256),
+                new org.bouncycastle.asn1.pkcs.ContentInfo(PKCSObjectIdentifiers.data, null),
+                new org.bouncycastle.asn1.DERSet(certificates),
+                null,
+                new org.bouncycastle.asn1.DERSet(info));
+        return new org.bouncycastle.asn1.pkcs.ContentInfo(PKCSObjectIdentifiers.signedData, signed)
+            .getEncoded(ASN1Encoding.DER);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private Path sign(Path jar, Path signed, String digest, String signature, boolean sectionsOnly)
+        throws IOException {
       try {
         JarSigner signer =
             new JarSigner.Builder(
                     key, CertificateFactory.getInstance("X.509").generateCertPath(chain))
                 .digestAlgorithm(digest)
                 .signatureAlgorithm(signature)
+                .setProperty("sectionsonly", String.valueOf(sectionsOnly))
                 .build();
         Files.createDirectories(signed.toAbsolutePath().getParent());
         try (ZipFile in = new ZipFile(jar.toFile());
@@ -110,12 +194,21 @@ public final class TestSigning {
   /** A self-signed CA. */
   public static Signer authority(String name) {
     KeyPair pair = rsa(2048);
-    X509Certificate certificate = issue(name, pair, name, pair.getPrivate(), true);
+    X509Certificate certificate = issue(name, pair, name, pair.getPrivate(), true, NOT_AFTER);
     return new Signer(pair.getPrivate(), List.of(certificate));
   }
 
   /** A code signer with a key of {@code bits}, issued by {@code issuer}. */
   public static Signer issuedBy(Signer issuer, String name, int bits) {
+    return issuedBy(issuer, name, bits, NOT_AFTER);
+  }
+
+  /**
+   * A signer issued by {@code issuer}, valid until {@code notAfter}, whose certificate lists {@code
+   * uses} as its extended key usage (none listed: no such extension, i.e. any use).
+   */
+  public static Signer issuedBy(
+      Signer issuer, String name, int bits, Date notAfter, KeyPurposeId... uses) {
     KeyPair pair = rsa(bits);
     X509Certificate certificate =
         issue(
@@ -123,7 +216,9 @@ public final class TestSigning {
             pair,
             issuer.certificate().getSubjectX500Principal().getName(),
             issuer.key(),
-            false);
+            false,
+            notAfter,
+            uses);
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(certificate);
     chain.addAll(issuer.chain());
@@ -131,10 +226,21 @@ public final class TestSigning {
   }
 
   /** A signer no one issued: its certificate signs itself. */
-  public static Signer stranger(String name) {
+  public static Signer stranger(String name, KeyPurposeId... uses) {
     KeyPair pair = rsa(2048);
     return new Signer(
-        pair.getPrivate(), List.of(issue(name, pair, name, pair.getPrivate(), false)));
+        pair.getPrivate(),
+        List.of(issue(name, pair, name, pair.getPrivate(), false, NOT_AFTER, uses)));
+  }
+
+  /** A copy of {@code jar} as {@code target} whose manifest's main section is {@code main}. */
+  public static Path withManifest(Path jar, Path target, String main) throws IOException {
+    return rewrite(
+        jar,
+        target,
+        (name, bytes) -> name.equals("META-INF/MANIFEST.MF") ? null : bytes,
+        List.<String[]>of(
+            new String[] {"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n" + main + "\r\n"}));
   }
 
   /**
@@ -197,7 +303,13 @@ public final class TestSigning {
   }
 
   private static X509Certificate issue(
-      String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey, boolean ca) {
+      String subject,
+      KeyPair subjectKeys,
+      String issuer,
+      PrivateKey issuerKey,
+      boolean ca,
+      Date notAfter,
+      KeyPurposeId... uses) {
     try {
       AlgorithmIdentifier algorithm =
           new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
@@ -206,7 +318,7 @@ public final class TestSigning {
       tbs.setIssuer(new X500Name(issuer));
       tbs.setSubject(new X500Name(subject));
       tbs.setStartDate(new Time(NOT_BEFORE));
-      tbs.setEndDate(new Time(NOT_AFTER));
+      tbs.setEndDate(new Time(notAfter));
       tbs.setSubjectPublicKeyInfo(
           SubjectPublicKeyInfo.getInstance(subjectKeys.getPublic().getEncoded()));
       tbs.setSignature(algorithm);
@@ -216,6 +328,9 @@ public final class TestSigning {
           Extension.keyUsage,
           true,
           new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
+      if (uses.length > 0) {
+        extensions.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(uses));
+      }
       tbs.setExtensions(extensions.generate());
       TBSCertificate unsigned = tbs.generateTBSCertificate();
       Signature signature = Signature.getInstance("SHA256withRSA");

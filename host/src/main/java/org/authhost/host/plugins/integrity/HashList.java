@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -57,7 +56,7 @@ record HashList(Path file, Map<String, String> names) {
       }
       Matcher m = LINE.matcher(line);
       if (!m.matches()) {
-        throw new IOException(
+        throw new Malformed(
             file
                 + ":"
                 + (i + 1)
@@ -67,6 +66,13 @@ record HashList(Path file, Map<String, String> names) {
       names.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
     }
     return new HashList(file, names);
+  }
+
+  /** A line that is not a hash and a file name: the list is readable, but wrong. */
+  static final class Malformed extends IOException {
+    Malformed(String message) {
+      super(message);
+    }
   }
 
   /** This list with {@code sha256} added (noted as {@code name}), written to its file. */
@@ -89,16 +95,7 @@ record HashList(Path file, Map<String, String> names) {
             "# Plug-in JARs trusted by their SHA-256 (plugins.integrity). Written by"
                 + " ./authhost plugins trust and untrust.\n");
     next.forEach((hash, name) -> text.append(hash).append("  ").append(name).append('\n'));
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    // Whole or not at all: a host reading it half-written would refuse JARs it trusts.
-    Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), ".plugins", ".tmp");
-    try {
-      Files.writeString(temporary, text, StandardCharsets.UTF_8);
-      Files.move(
-          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    TrustFileWrites.replace(file, text.toString().getBytes(StandardCharsets.UTF_8));
     return new HashList(file, next);
   }
 

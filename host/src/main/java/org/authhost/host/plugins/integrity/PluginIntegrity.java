@@ -19,6 +19,7 @@ import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.IntegrityConfig;
 import org.authhost.host.config.PluginId;
+import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.plugins.PluginProblem;
 import org.slf4j.Logger;
@@ -106,7 +107,11 @@ public final class PluginIntegrity implements JarAdmission {
       signers.put(jar, decision.signer());
     }
     if (decision.admitted()) {
-      log.info("{} admitted: [{}] {}", jar, decision.id(), decision.reason());
+      log.info(
+          "{} admitted: [{}] {}",
+          ControlCharacters.escape(jar.toString()),
+          decision.id(),
+          ControlCharacters.escape(decision.reason()));
       return Optional.empty();
     }
     return Optional.of(decision.problem(claimedId(jar)));
@@ -147,15 +152,36 @@ public final class PluginIntegrity implements JarAdmission {
           sha256,
           HResult.E_ACCESSDENIED,
           exposed,
-          "keep host.json's folder apart from plugins.directory and from the data folder's"
-              + " plugin-data");
+          "keep host.json's folder and the distribution's lib/ apart from plugins.directory and"
+              + " from the data folder's plugin-data");
+    }
+    try {
+      Decision shape = JarShape.refusal(jar, sha256);
+      if (shape != null) {
+        return shape;
+      }
+    } catch (IOException | RuntimeException e) {
+      return Decision.refuse(
+          "integrity/unreadable",
+          jar,
+          sha256,
+          HResult.E_BAD_FORMAT,
+          "it cannot be read as a JAR (" + e.getMessage() + ")",
+          "replace it with a complete copy of the file its author published");
     }
     HashList builtIn;
     HashList allowList;
+    TrustAnchors anchors = null;
+    Path reading = config.builtInHashes();
     try {
-      builtIn = HashList.read(config.builtInHashes());
-      allowList = HashList.read(config.allowList());
-    } catch (IOException e) {
+      builtIn = HashList.read(reading);
+      reading = config.allowList();
+      allowList = HashList.read(reading);
+      if (config.mode() == IntegrityConfig.Mode.SIGNED) {
+        reading = config.trustStore();
+        anchors = TrustAnchors.read(reading);
+      }
+    } catch (HashList.Malformed e) {
       return Decision.refuse(
           "integrity/bad-allow-list",
           jar,
@@ -163,6 +189,8 @@ public final class PluginIntegrity implements JarAdmission {
           HResult.E_BAD_FORMAT,
           "the allow-list cannot be read: " + e.getMessage(),
           "fix or remove the line named, then run ./authhost plugins trust FILE for each JAR");
+    } catch (IOException e) {
+      return unreadableTrustList(jar, sha256, reading, e);
     }
     if (builtIn.contains(sha256)) {
       return Decision.admit(
@@ -188,9 +216,7 @@ public final class PluginIntegrity implements JarAdmission {
               + "; otherwise remove it from the plug-in folder");
     }
     try {
-      return new SignedJarCheck(
-              jar, sha256, TrustAnchors.read(config.trustStore()), Date.from(clock.instant()))
-          .decide();
+      return new SignedJarCheck(jar, sha256, anchors, Date.from(clock.instant())).decide();
     } catch (SecurityException e) {
       // The JDK's verification found the signature files themselves changed (the manifest no
       // longer matches its .SF), before any entry was read.
@@ -218,11 +244,57 @@ public final class PluginIntegrity implements JarAdmission {
     }
   }
 
-  /** Why the trust files sit where a plug-in could write them, or null. */
+  /**
+   * A trust file the host cannot read refuses every JAR (fail closed), and says so as what it is: a
+   * problem of the list, not of the JAR.
+   */
+  private Decision unreadableTrustList(Path jar, String sha256, Path file, IOException e) {
+    String account = System.getProperty("user.name");
+    boolean denied = e instanceof java.nio.file.AccessDeniedException;
+    return Decision.refuse(
+        "integrity/unreadable-trust-list",
+        jar,
+        sha256,
+        HResult.E_ACCESSDENIED,
+        file
+            + " cannot be read by the host's account "
+            + account
+            + " ("
+            + (denied ? "permission denied" : e.getMessage())
+            + "); no JAR can be checked against it",
+        denied
+            ? "let the account "
+                + account
+                + " read it (chmod 644 "
+                + file
+                + "); the configuration folder and lib/ should be readable, not writable, by"
+                + " it"
+            : "repair or replace the file named (./authhost plugins trust writes it)");
+  }
+
+  /**
+   * The files the host trusts plug-ins by; the built-in list may be absent in hosts made in code.
+   */
+  private java.util.List<Path> trustFiles() {
+    java.util.List<Path> files = new java.util.ArrayList<>();
+    files.add(config.allowList());
+    files.add(config.trustStore());
+    if (config.builtInHashes() != null) {
+      files.add(config.builtInHashes());
+    }
+    return files;
+  }
+
+  /**
+   * Why the trust files sit where a plug-in could write them, or null. Compared as real paths: a
+   * symbolic link to the configuration folder must not hide that it is the plug-in folder.
+   */
   private String exposedTrustFiles() {
-    for (Path file : new Path[] {config.allowList(), config.trustStore()}) {
-      Path folder = file.getParent();
-      if (folder.startsWith(pluginData) || folder.startsWith(pluginDirectory)) {
+    Path data = real(pluginData);
+    Path drop = real(pluginDirectory);
+    for (Path file : trustFiles()) {
+      Path folder = real(file.toAbsolutePath().getParent());
+      if (folder.startsWith(data) || folder.startsWith(drop)) {
         return file
             + " is in "
             + folder
@@ -230,6 +302,38 @@ public final class PluginIntegrity implements JarAdmission {
       }
     }
     return null;
+  }
+
+  /** The real path of {@code path}, or of its nearest existing ancestor with the rest appended. */
+  static Path real(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !java.nio.file.Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return absolute;
+    }
+    try {
+      return existing.toRealPath().resolve(existing.relativize(absolute));
+    } catch (IOException e) {
+      return absolute;
+    }
+  }
+
+  /** The trust files and their folders that the host's own account could change, for a warning. */
+  private java.util.List<Path> writableByHost() {
+    java.util.Set<Path> found = new java.util.LinkedHashSet<>();
+    for (Path file : trustFiles()) {
+      Path folder = file.toAbsolutePath().getParent();
+      if (java.nio.file.Files.isWritable(folder)) {
+        found.add(folder);
+      }
+      if (java.nio.file.Files.isWritable(file)) {
+        found.add(file);
+      }
+    }
+    return java.util.List.copyOf(found);
   }
 
   /** At each start, once: what the host checks, so that "off" is never a silent choice. */
@@ -260,6 +364,24 @@ public final class PluginIntegrity implements JarAdmission {
                   + config.builtInHashes();
         };
     events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK, text);
+    java.util.List<Path> writable =
+        config.mode() == IntegrityConfig.Mode.OFF ? java.util.List.of() : writableByHost();
+    if (!writable.isEmpty()) {
+      // Not a refusal: root runs tests and containers. But code running as the host could then
+      // vouch for itself, so the operator is told what to change.
+      events.host(
+          EventLevel.WARNING,
+          HostEvents.HOST,
+          HResult.S_OK,
+          "plugins.integrity: the host's account "
+              + System.getProperty("user.name")
+              + " can write "
+              + writable.stream()
+                  .map(Path::toString)
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + ", so code running as the host could change what it trusts. Make the"
+              + " configuration folder and lib/ owned by another account and read-only to this one");
+    }
   }
 
   /** The id the JAR's descriptor claims, for naming it in the listing; else its file name. */

@@ -10,6 +10,7 @@ import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Date;
@@ -84,8 +85,111 @@ final class SignedJarCheck {
                   + pinHint());
         }
       }
+      String uncovered = uncoveredManifest(file, signatureFiles);
+      if (uncovered != null) {
+        return refuse(
+            "integrity/unsigned-manifest",
+            Decision.TRUST_E_NOSIGNATURE,
+            uncovered,
+            "have its author sign it again with jarsigner's defaults (without -sectionsonly), so"
+                + " that the signature covers the manifest's main attributes. "
+                + pinHint());
+      }
+      Manifest manifest = file.getManifest();
+      String weakEntry = manifest == null ? null : WeakAlgorithms.inManifest(manifest);
+      if (weakEntry != null) {
+        return refuse(
+            "integrity/weak-algorithm",
+            Decision.NTE_BAD_ALGID,
+            weakEntry,
+            "have its author sign it again with SHA-256 digests (jarsigner -digestalg SHA-256). "
+                + pinHint());
+      }
       return entries(file, trust);
     }
+  }
+
+  /**
+   * Why a signature file leaves the manifest's main section unsigned, or null. The JAR format lets
+   * a {@code .SF} sign only the manifest's entry sections (jarsigner's {@code -sectionsonly}); its
+   * main attributes (e.g. {@code Class-Path}, {@code Multi-Release}, {@code Launcher-Agent-Class})
+   * could then be added after signing and the JDK would still call every entry signed. Every {@code
+   * .SF} must carry a strong digest of the whole manifest or of its main section that matches.
+   */
+  private static String uncoveredManifest(JarFile file, List<JarEntry> signatureFiles)
+      throws IOException {
+    JarEntry manifestEntry = file.getJarEntry(JarFile.MANIFEST_NAME);
+    byte[] manifest;
+    if (manifestEntry == null) {
+      return "the JAR has no " + JarFile.MANIFEST_NAME;
+    }
+    try (InputStream in = file.getInputStream(manifestEntry)) {
+      manifest = in.readAllBytes();
+    }
+    byte[] mainSection = java.util.Arrays.copyOf(manifest, mainSectionLength(manifest));
+    for (JarEntry entry : signatureFiles) {
+      if (!upper(entry.getName()).endsWith(".SF")) {
+        continue;
+      }
+      Manifest sf;
+      try (InputStream in = file.getInputStream(entry)) {
+        sf = new Manifest(in);
+      }
+      boolean covered = false;
+      for (Map.Entry<Object, Object> attribute : sf.getMainAttributes().entrySet()) {
+        String key = attribute.getKey().toString();
+        String upperKey = upper(key);
+        byte[] signedPart;
+        String algorithm;
+        if (upperKey.endsWith("-DIGEST-MANIFEST")) {
+          signedPart = manifest;
+          algorithm = key.substring(0, key.length() - "-Digest-Manifest".length());
+        } else if (upperKey.endsWith("-DIGEST-MANIFEST-MAIN-ATTRIBUTES")) {
+          signedPart = mainSection;
+          algorithm = key.substring(0, key.length() - "-Digest-Manifest-Main-Attributes".length());
+        } else {
+          continue;
+        }
+        if (WeakAlgorithms.isWeakDigestName(upper(algorithm))) {
+          continue;
+        }
+        try {
+          byte[] expected = java.util.Base64.getDecoder().decode(attribute.getValue().toString());
+          byte[] actual = java.security.MessageDigest.getInstance(algorithm).digest(signedPart);
+          if (java.security.MessageDigest.isEqual(expected, actual)) {
+            covered = true;
+            break;
+          }
+        } catch (GeneralSecurityException | IllegalArgumentException unknown) {
+          // An algorithm or value this JDK cannot check covers nothing.
+        }
+      }
+      if (!covered) {
+        return entry.getName()
+            + " does not sign the manifest's main attributes (no matching SHA-256 or stronger"
+            + " -Digest-Manifest or -Digest-Manifest-Main-Attributes): anything could have been"
+            + " added to them after signing";
+      }
+    }
+    return null;
+  }
+
+  /** The bytes of the manifest's main section with the blank line that ends it (as jarsigner). */
+  static int mainSectionLength(byte[] manifest) {
+    int lineStart = 0;
+    for (int i = 0; i < manifest.length; i++) {
+      byte b = manifest[i];
+      if (b != '\r' && b != '\n') {
+        continue;
+      }
+      int end = b == '\r' && i + 1 < manifest.length && manifest[i + 1] == '\n' ? i + 2 : i + 1;
+      if (i == lineStart) {
+        return end;
+      }
+      lineStart = end;
+      i = end - 1;
+    }
+    return manifest.length;
   }
 
   private Decision entries(JarFile file, String trust) throws IOException {
@@ -180,6 +284,11 @@ final class SignedJarCheck {
         return weak;
       }
     }
+    // Pinned or chained alike: a trusted CA vouches for its code signers only.
+    String use = CodeSigningUse.whyNot(chain.get(0));
+    if (use != null) {
+      return use;
+    }
     if (anchors.certificates().contains(chain.get(0))) {
       // Trusted as itself: pinned, as a self-signed signer must be.
       return validAt(chain.get(0), subject);
@@ -197,9 +306,15 @@ final class SignedJarCheck {
       // At the host's now, not at a timestamp: the time-stamping authority would have to be
       // trusted as well, and an expired signer is one to sign again (or to pin by hash).
       parameters.setDate(now);
+      // The same rule again where the JDK enforces it, should the explicit check above drift.
+      X509CertSelector target = new X509CertSelector();
+      target.setExtendedKeyUsage(Set.of(CodeSigningUse.CODE_SIGNING));
+      parameters.setTargetCertConstraints(target);
       CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
       CertPathValidator.getInstance("PKIX").validate(path, parameters);
       return null;
+    } catch (IOException e) {
+      throw new IllegalStateException("the code-signing OID is well-formed", e);
     } catch (GeneralSecurityException e) {
       return "signer "
           + subject

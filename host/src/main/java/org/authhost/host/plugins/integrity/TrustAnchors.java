@@ -2,11 +2,9 @@ package org.authhost.host.plugins.integrity;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -51,6 +49,8 @@ record TrustAnchors(Path file, List<X509Certificate> certificates) {
       store.load(in, PASSWORD.toCharArray());
     } catch (NoSuchFileException absent) {
       return new TrustAnchors(file, List.of());
+    } catch (java.nio.file.AccessDeniedException denied) {
+      throw denied;
     } catch (GeneralSecurityException | IOException e) {
       throw new IOException(
           file
@@ -93,24 +93,17 @@ record TrustAnchors(Path file, List<X509Certificate> certificates) {
   }
 
   private TrustAnchors write(List<X509Certificate> next) throws IOException {
-    Path directory = file.toAbsolutePath().getParent();
-    Files.createDirectories(directory);
-    Path temporary = Files.createTempFile(directory, ".plugins-trust", ".tmp");
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       for (X509Certificate certificate : next) {
         store.setCertificateEntry(alias(certificate), certificate);
       }
-      try (OutputStream out = Files.newOutputStream(temporary)) {
-        store.store(out, PASSWORD.toCharArray());
-      }
-      Files.move(
-          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      store.store(out, PASSWORD.toCharArray());
+      TrustFileWrites.replace(file, out.toByteArray());
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot write " + file + " (" + e.getMessage() + ")", e);
-    } finally {
-      Files.deleteIfExists(temporary);
     }
     return new TrustAnchors(file, next);
   }

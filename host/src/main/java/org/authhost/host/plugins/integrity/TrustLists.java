@@ -31,13 +31,27 @@ public final class TrustLists {
   /** Adds the JAR's SHA-256 to the allow-list. */
   public Change trustJar(Path jar) throws IOException {
     requireFile(jar);
-    String sha256 = HashList.sha256(jar);
-    HashList list = HashList.read(config.allowList());
-    boolean changed = !list.contains(sha256);
-    if (changed) {
-      list.with(sha256, jar.getFileName().toString());
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      // Only a JAR is a plug-in: a certificate or a text file named here is an operator's slip.
+    } catch (java.util.zip.ZipException notZip) {
+      throw new IllegalArgumentException(
+          jar
+              + " is not a JAR ("
+              + notZip.getMessage()
+              + "); to trust a signer's certificate, add --certificate");
     }
-    return new Change(changed, "SHA-256 " + sha256 + " (" + jar.getFileName() + ")", list.file());
+    String sha256 = HashList.sha256(jar);
+    return TrustFileWrites.locked(
+        config.allowList(),
+        () -> {
+          HashList list = HashList.read(config.allowList());
+          boolean changed = !list.contains(sha256);
+          if (changed) {
+            list.with(sha256, jar.getFileName().toString());
+          }
+          return new Change(
+              changed, "SHA-256 " + sha256 + " (" + jar.getFileName() + ")", list.file());
+        });
   }
 
   /**
@@ -55,12 +69,16 @@ public final class TrustLists {
       throw new IllegalArgumentException(
           "no such file: " + jarOrHash + " (give the JAR, or the SHA-256 that plugins.lock lists)");
     }
-    HashList list = HashList.read(config.allowList());
-    boolean changed = list.contains(sha256);
-    if (changed) {
-      list.without(sha256);
-    }
-    return new Change(changed, "SHA-256 " + sha256, list.file());
+    return TrustFileWrites.locked(
+        config.allowList(),
+        () -> {
+          HashList list = HashList.read(config.allowList());
+          boolean changed = list.contains(sha256);
+          if (changed) {
+            list.without(sha256);
+          }
+          return new Change(changed, "SHA-256 " + sha256, list.file());
+        });
   }
 
   /** Adds a signer's (or its CA's) certificate to the trust store. */
@@ -72,24 +90,43 @@ public final class TrustLists {
       throw new IllegalArgumentException(
           certificateFile + ": " + weak + "; the host would refuse what it signs");
     }
-    TrustAnchors anchors = TrustAnchors.read(config.trustStore());
-    boolean changed = !anchors.certificates().contains(certificate);
-    if (changed) {
-      anchors.with(certificate);
+    // A CA's certificate vouches for the signers it issues, whose own use is checked on each JAR;
+    // a signer's own certificate must be one for signing code.
+    String use = certificate.getBasicConstraints() < 0 ? CodeSigningUse.whyNot(certificate) : null;
+    if (use != null) {
+      throw new IllegalArgumentException(
+          certificateFile
+              + ": "
+              + use
+              + "; the host would refuse what it signs. Ask for a code-signing certificate, or"
+              + " trust the CA that issued one");
     }
-    return new Change(changed, describe(certificate), anchors.file());
+    return TrustFileWrites.locked(
+        config.trustStore(),
+        () -> {
+          TrustAnchors anchors = TrustAnchors.read(config.trustStore());
+          boolean changed = !anchors.certificates().contains(certificate);
+          if (changed) {
+            anchors.with(certificate);
+          }
+          return new Change(changed, describe(certificate), anchors.file());
+        });
   }
 
   /** Removes a certificate from the trust store. */
   public Change untrustSigner(Path certificateFile) throws IOException {
     requireFile(certificateFile);
     X509Certificate certificate = TrustAnchors.certificateIn(certificateFile);
-    TrustAnchors anchors = TrustAnchors.read(config.trustStore());
-    boolean changed = anchors.certificates().contains(certificate);
-    if (changed) {
-      anchors.without(certificate);
-    }
-    return new Change(changed, describe(certificate), anchors.file());
+    return TrustFileWrites.locked(
+        config.trustStore(),
+        () -> {
+          TrustAnchors anchors = TrustAnchors.read(config.trustStore());
+          boolean changed = anchors.certificates().contains(certificate);
+          if (changed) {
+            anchors.without(certificate);
+          }
+          return new Change(changed, describe(certificate), anchors.file());
+        });
   }
 
   private static String describe(X509Certificate certificate) {

@@ -44,6 +44,8 @@ final class WeakAlgorithms {
           Map.entry("1.2.840.113549.1.1.4", "MD5withRSA"),
           Map.entry("1.2.840.113549.1.1.5", "SHA1withRSA"),
           Map.entry("1.3.14.3.2.29", "SHA1withRSA"),
+          Map.entry("1.3.14.3.2.3", "MD5withRSA"),
+          Map.entry("1.3.14.3.2.27", "SHA1withDSA"),
           Map.entry("1.2.840.10040.4.3", "SHA1withDSA"),
           Map.entry("1.2.840.10045.4.1", "SHA1withECDSA"));
 
@@ -77,7 +79,27 @@ final class WeakAlgorithms {
     }
   }
 
-  private static boolean isWeakDigestName(String name) {
+  /**
+   * Why the manifest names an entry with only weak digests, or null. The {@code .SF} digests the
+   * manifest's sections, but the entries' bytes are checked against the manifest's own {@code
+   * *-Digest}s: SHA-1 there is SHA-1 for the entry, whatever the {@code .SF} uses.
+   */
+  static String inManifest(Manifest manifest) {
+    for (Map.Entry<String, Attributes> section : manifest.getEntries().entrySet()) {
+      java.util.Set<String> digests = new java.util.TreeSet<>();
+      collect(section.getValue(), digests);
+      if (!digests.isEmpty() && digests.stream().allMatch(WeakAlgorithms::isWeakDigestName)) {
+        return "MANIFEST.MF lists entry "
+            + section.getKey()
+            + " with only "
+            + String.join(", ", digests)
+            + " digests (SHA-256 or stronger required)";
+      }
+    }
+    return null;
+  }
+
+  static boolean isWeakDigestName(String name) {
     return name.equals("SHA1") || name.equals("SHA-1") || name.equals("MD5") || name.equals("MD2");
   }
 
@@ -102,8 +124,18 @@ final class WeakAlgorithms {
       if (digest != null) {
         return name + " is signed over a " + digest + " digest (SHA-256 or stronger required)";
       }
-      String signature =
-          WEAK_OIDS.get(signer.getDigestEncryptionAlgorithm().getAlgorithm().getId());
+      var encryption = signer.getDigestEncryptionAlgorithm();
+      String signature;
+      try {
+        signature =
+            weakSignature(
+                encryption.getAlgorithm().getId(),
+                encryption.getParameters() == null
+                    ? null
+                    : encryption.getParameters().toASN1Primitive().getEncoded());
+      } catch (IOException e) {
+        signature = "a signature algorithm whose parameters cannot be read";
+      }
       if (signature != null) {
         return name + " is signed with " + signature + " (SHA-256 or stronger required)";
       }
@@ -123,6 +155,44 @@ final class WeakAlgorithms {
       throw new IOException(name + " holds a certificate that cannot be read", e);
     }
     return null;
+  }
+
+  /** RSASSA-PSS, whose parameters name its digest (SHA-1 when they name none). */
+  private static final String RSASSA_PSS = "1.2.840.113549.1.1.10";
+
+  /** The weak signature algorithm {@code oid} (with its DER {@code params}) is, or null. */
+  static String weakSignature(String oid, byte[] params) {
+    if (RSASSA_PSS.equals(oid)) {
+      String digest = "1.3.14.3.2.26";
+      try {
+        if (params != null) {
+          digest =
+              org.bouncycastle.asn1.pkcs.RSASSAPSSparams.getInstance(
+                      ASN1Primitive.fromByteArray(params))
+                  .getHashAlgorithm()
+                  .getAlgorithm()
+                  .getId();
+        }
+      } catch (IOException | RuntimeException unreadable) {
+        return "RSASSA-PSS with parameters that cannot be read";
+      }
+      String weak = WEAK_OIDS.get(digest);
+      return weak == null ? null : "RSASSA-PSS over " + weak;
+    }
+    return WEAK_OIDS.get(oid);
+  }
+
+  /** Signed by its own key: decided by the signature, not by the names, which anyone can copy. */
+  static boolean selfSigned(X509Certificate certificate) {
+    if (!certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+      return false;
+    }
+    try {
+      certificate.verify(certificate.getPublicKey());
+      return true;
+    } catch (java.security.GeneralSecurityException notItsOwn) {
+      return false;
+    }
   }
 
   /** Why a certificate's key or signature is weak, or null. */
@@ -152,10 +222,12 @@ final class WeakAlgorithms {
           + min
           + " bits required)";
     }
-    boolean selfSigned =
-        certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
-    String signature = WEAK_OIDS.get(certificate.getSigAlgOID());
-    if (!selfSigned && signature != null) {
+    String signature = weakSignature(certificate.getSigAlgOID(), certificate.getSigAlgParams());
+    if (signature != null && selfSigned(certificate)) {
+      // A root's signature on itself vouches for nothing: the trust store does.
+      signature = null;
+    }
+    if (signature != null) {
       return "the certificate of " + subject + " is signed with " + signature;
     }
     return null;
