@@ -20,8 +20,8 @@ import org.authhost.api.support.OwnedToken;
 
 /**
  * One request's bearer token: an empty response gets the challenge ({@code realm} only, RFC 6750
- * §3); a token is verified and logs on; a refused one is answered with {@code
- * error="invalid_token"} and why.
+ * §3); a token, from the header or a URL query parameter ({@link PresentedToken}), is verified and
+ * logs on; a refused one is answered with {@code error="invalid_token"} and why.
  */
 final class BearerContext implements AuthenticationContext {
   /** What the callback is told. {@code benign}: a refusal that is no guess (§7 of the guide). */
@@ -60,8 +60,14 @@ final class BearerContext implements AuthenticationContext {
         answer = new Answer(AuthenticationResult.CONTINUE, challenge(null), false, HResult.S_OK);
         return answer.hr();
       }
-      String token = new String(responseBlob, StandardCharsets.ISO_8859_1).strip();
-      CompletableFuture<Verdict> verdict = plugin.verifier().check(token, plugin.fetcher());
+      PresentedToken presented =
+          PresentedToken.of(new String(responseBlob, StandardCharsets.ISO_8859_1).strip());
+      if (presented.problem() != null) {
+        answer = refused(presented.problem(), true);
+        return answer.hr();
+      }
+      CompletableFuture<Verdict> verdict =
+          plugin.verifier().check(presented.token(), plugin.fetcher());
       if (!verdict.isDone()) {
         // Waiting for the provider's keys: answered from the fetch thread, never this one.
         later = true;

@@ -161,8 +161,13 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
     }
   }
 
-  /** The key outage's start (WARNING) and end (INFORMATION), once each. */
+  /** The key outage's start (ERROR or WARNING) and end (INFORMATION), once each. */
   private final class KeyEvents implements ProviderKeys.Events {
+    @Override
+    public void error(String text) {
+      events.outage(text); // stays in service: it recovers when the provider answers again
+    }
+
     @Override
     public void warning(String text) {
       events.warning(text);

@@ -19,13 +19,17 @@ import java.util.concurrent.Executor;
  * <p>Fetches run on the plug-in's own {@code fetcher}, never on the thread that answers a client
  * (the plug-in is {@code non-blocking}): the exchange waiting for them completes from there.
  *
- * <p>An outage is one WARNING when it starts and one INFORMATION when it ends, not an event per
- * request. Not an ERROR: a plug-in's ERROR takes it out of service until the operator re-enables
- * it, and this one must come back by itself when the provider does.
+ * <p>An outage is one event when it starts and one INFORMATION when it ends, not an event per
+ * request: an ERROR when no keys were ever fetched (every token is refused), a WARNING when the
+ * keys fetched before stay in use. The ERROR is an outage ({@code PluginEvents.outage}, API 1.4),
+ * which leaves the plug-in in service, so it comes back by itself when the provider does.
  */
 final class ProviderKeys {
   /** Where an outage's start and end are told to the operator. */
   interface Events {
+    /** Nothing can be verified: the outage refuses every token. */
+    void error(String text);
+
     void warning(String text);
 
     void information(String text);
@@ -160,7 +164,7 @@ final class ProviderKeys {
       boolean started = outage == null;
       outage = String.valueOf(e.getMessage());
       if (started) {
-        events.warning(
+        String text =
             "cannot fetch the provider's keys from "
                 + source.describe()
                 + ": "
@@ -171,7 +175,12 @@ final class ProviderKeys {
                         + refetchInterval.toSeconds()
                         + " s)"
                     : "; the keys fetched before stay in use")
-                + ". Fix: make the provider reachable from this host, or correct issuer/jwksUri");
+                + ". Fix: make the provider reachable from this host, or correct issuer/jwksUri";
+        if (keys == null) {
+          events.error(text);
+        } else {
+          events.warning(text);
+        }
       }
     }
   }

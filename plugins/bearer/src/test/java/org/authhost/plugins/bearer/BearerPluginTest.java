@@ -50,6 +50,38 @@ class BearerPluginTest {
   }
 
   @Test
+  void aTokenFromAUrlQueryParameterLogsOnAsTheHeadersWould() {
+    BearerPlugin p = plugin();
+    String t = token();
+    // What the host hands over for ?access_token=<JWT> (API 1.4 url-credentials): name=value.
+    Exchange plain = Exchange.run(p, "access_token=" + t);
+    assertEquals(AuthenticationResult.SUCCESS, plain.result());
+    // Percent-encoded by a cautious client, under a name the operator chose.
+    Exchange encoded = Exchange.run(p, "token=" + t.replace(".", "%2E"));
+    assertEquals(AuthenticationResult.SUCCESS, encoded.result());
+    assertEquals(List.of("alice", "alice"), server.logons);
+  }
+
+  @Test
+  void aRepeatedEmptyOrBrokenUrlTokenIsABenignInvalidToken() {
+    BearerPlugin p = plugin();
+    String t = token();
+    for (String blob :
+        List.of(
+            "access_token=" + t + "&access_token=" + t,
+            "access_token=",
+            "access_token",
+            "access_token=%zz" + t,
+            "access_token=%C3")) {
+      Exchange r = Exchange.run(p, blob);
+      assertEquals(AuthenticationResult.DENIED, r.result(), blob);
+      assertTrue(r.benign(), blob);
+      assertTrue(r.challenge().contains("error=\"invalid_token\""), r.challenge());
+    }
+    assertEquals(List.of(), server.logons);
+  }
+
+  @Test
   void anExpiredTokenIsABenignRefusalWithTheRfc6750Error() {
     BearerPlugin p = plugin("clockSkewSeconds", "0");
     String t = token();

@@ -48,6 +48,9 @@ class ProviderKeysTest {
   final ProviderKeys.Events quiet =
       new ProviderKeys.Events() {
         @Override
+        public void error(String text) {}
+
+        @Override
         public void warning(String text) {}
 
         @Override

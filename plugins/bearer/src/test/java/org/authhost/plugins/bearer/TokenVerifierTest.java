@@ -25,6 +25,7 @@ class TokenVerifierTest {
   final StepClock clock = new StepClock();
   final RSAKey key1 = TestKeys.rsa("k1");
   final RSAKey key2 = TestKeys.rsa("k2");
+  final List<String> errors = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
   final List<String> informations = new ArrayList<>();
 
@@ -59,6 +60,11 @@ class TokenVerifierTest {
             s.keysMaxAge(),
             s.refetchInterval(),
             new ProviderKeys.Events() {
+              @Override
+              public void error(String text) {
+                errors.add(text);
+              }
+
               @Override
               public void warning(String text) {
                 warnings.add(text);
@@ -218,18 +224,19 @@ class TokenVerifierTest {
   }
 
   @Test
-  void withoutKeysEveryTokenIsUnavailableWithOneWarningAndItRecoversByItself() {
+  void withoutKeysEveryTokenIsUnavailableWithOneErrorAndItRecoversByItself() {
     served = null;
     TokenVerifier v = verifier("refetchIntervalSeconds", "10");
     for (int i = 0; i < 20; i++) {
       assertInstanceOf(Verdict.Unavailable.class, check(v, good()));
     }
     assertEquals(1, fetches, "no fetch storm while the provider is down");
-    assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).contains("Connection refused"), warnings.get(0));
+    assertEquals(1, errors.size(), errors.toString());
+    assertTrue(errors.get(0).contains("Connection refused"), errors.get(0));
+    assertTrue(warnings.isEmpty(), "fail closed is an ERROR, not a WARNING: " + warnings);
     clock.advance(Duration.ofSeconds(10));
     assertInstanceOf(Verdict.Unavailable.class, check(v, good()));
-    assertEquals(1, warnings.size(), "still the same outage: no second event");
+    assertEquals(1, errors.size(), "still the same outage: no second event");
     served = TestKeys.publicSet(key1);
     clock.advance(Duration.ofSeconds(10));
     assertInstanceOf(Verdict.Valid.class, check(v, good()));
@@ -245,5 +252,6 @@ class TokenVerifierTest {
     assertInstanceOf(Verdict.Valid.class, check(v, good()), "old keys, provider down");
     assertEquals(2, fetches);
     assertEquals(1, warnings.size());
+    assertTrue(errors.isEmpty(), "the old keys still verify: a WARNING, no ERROR");
   }
 }
