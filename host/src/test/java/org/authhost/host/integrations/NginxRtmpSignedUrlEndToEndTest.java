@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +116,14 @@ class NginxRtmpSignedUrlEndToEndTest {
         Base64.getUrlEncoder()
             .withoutPadding()
             .encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-    return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=k1&ah_sig=" + sig;
+    // Percent-encoded: ffmpeg splits an rtmp:// URL's application and stream at its last '/',
+    // query included.
+    return "ah_prefix="
+        + URLEncoder.encode(prefix, StandardCharsets.UTF_8)
+        + "&ah_exp="
+        + expires
+        + "&ah_key=k1&ah_sig="
+        + sig;
   }
 
   static String url(String stream, String query) {
