@@ -181,8 +181,13 @@ final class BearerContext implements AuthenticationContext {
     return b.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E. */
-  private static String quotable(String text) {
+  /** The longest error_description sent: a challenge header stays small whatever the token. */
+  static final int MAX_DESCRIPTION = 200;
+
+  /** RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E; cut to MAX_DESCRIPTION. */
+  private static String quotable(String whole) {
+    String text =
+        whole.length() > MAX_DESCRIPTION ? whole.substring(0, MAX_DESCRIPTION) + "..." : whole;
     StringBuilder b = new StringBuilder(text.length());
     text.chars()
         .forEach(c -> b.append(c >= 0x20 && c <= 0x7E && c != '"' && c != '\\' ? (char) c : '?'));

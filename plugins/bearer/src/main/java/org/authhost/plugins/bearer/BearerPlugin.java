@@ -147,18 +147,27 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
                 : ""));
   }
 
-  /** A verified token names an account the host does not know: once per account. */
+  /** How many unknown accounts are remembered (and warned about) until the next enable. */
+  static final int MAX_MISSING_ACCOUNTS = 1000;
+
+  /**
+   * A verified token names an account the host does not know: once per account, for at most {@link
+   * #MAX_MISSING_ACCOUNTS} of them. The name is the provider's claim, so the ready-to-run command
+   * is offered only for a plain account name, never for text a shell would interpret.
+   */
   void accountMissing(String account) {
-    if (missingAccounts.add(account)) {
-      events.warning(
-          "a verified bearer token's claim '"
-              + settings.accountClaim()
-              + "' names '"
-              + account
-              + "', which is not an enabled account of this host; add it (authhost accounts add "
-              + account
-              + " --no-password) or use identity=principal with groupMap");
+    if (missingAccounts.size() >= MAX_MISSING_ACCOUNTS || !missingAccounts.add(account)) {
+      return;
     }
+    boolean plain = account.matches("[A-Za-z0-9._@-]{1,64}");
+    events.warning(
+        "a verified bearer token's claim '" + settings.accountClaim() + "' names '",
+        plain ? account : account.replaceAll("[^\\x20-\\x7E]", "?"),
+        "', which is not an enabled account of this host; "
+            + (plain
+                ? "add it (authhost accounts add " + account + " --no-password)"
+                : "add that account")
+            + " or use identity=principal with groupMap");
   }
 
   /** The key outage's start (ERROR or WARNING) and end (INFORMATION), once each. */

@@ -81,7 +81,15 @@ final class TokenVerifier {
     }
     JWSAlgorithm alg = header.getAlgorithm();
     if (!settings.algorithms().contains(alg)) {
-      return done(new Verdict.Invalid("the algorithm " + alg + " is not accepted", false));
+      // The name is the client's: echoed only when it is a short standard-looking one, so a
+      // header of kilobytes cannot blow up the challenge (nginx: "upstream sent too big header").
+      String name = alg == null ? "" : alg.getName();
+      return done(
+          new Verdict.Invalid(
+              name.matches("[A-Za-z0-9+-]{1,16}")
+                  ? "the algorithm " + name + " is not accepted"
+                  : "the token's algorithm is not accepted",
+              false));
     }
     String kid = header.getKeyID();
     if (kid != null && kid.length() > MAX_KID_LENGTH) {

