@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationPlugin;
@@ -14,6 +15,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.PresentationContext;
 import org.authhost.api.PrincipalLogon;
+import org.authhost.api.Sid;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.UserContext;
 import org.authhost.api.support.OwnedToken;
@@ -119,13 +121,22 @@ final class BearerContext implements AuthenticationContext {
     if (settings.identity() == BearerSettings.Identity.ACCOUNT) {
       String account = verified.name();
       if (account == null) {
-        return refused("the token has no claim " + settings.accountClaim(), true);
+        return refused(
+            "the token has no claim "
+                + settings.accountClaim()
+                + (settings.accountClaim().equals("email") ? " with email_verified" : ""),
+            true);
       }
       user.setUserName(account); // so a locked account is refused
       HResult logon = token.logOn(account, BearerPlugin.PACKAGE);
       if (logon.equals(HResult.E_LOGON_FAILURE)) {
         plugin.accountMissing(account);
         return refused("the token's user is not known here", false);
+      }
+      if (logon.succeeded() && !settings.allowAdministrators() && isAdministrator()) {
+        token.release(); // never handed out
+        plugin.administratorRefused(account);
+        return refused("the token's account may not log on by bearer token", true);
       }
       return afterLogon(logon, "'" + account + "'");
     }
@@ -152,6 +163,18 @@ final class BearerContext implements AuthenticationContext {
       logon = token.adopt(handle.get());
     }
     return afterLogon(logon, "the principal '" + verified.subject() + "'");
+  }
+
+  /** Whether the logged-on account is in Administrators; true when that cannot be told. */
+  private boolean isAdministrator() {
+    Out<TokenHandle> handle = new Out<>();
+    Out<AccessToken> info = new Out<>();
+    if (token.handOut(handle).failed()
+        || plugin.server().tokenService().queryToken(handle.get(), info).failed()
+        || info.get() == null) {
+      return true; // fail closed
+    }
+    return info.get().hasSid(Sid.ADMINISTRATORS);
   }
 
   private Answer afterLogon(HResult logon, String who) {

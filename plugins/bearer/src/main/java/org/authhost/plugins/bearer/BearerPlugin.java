@@ -170,6 +170,19 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
             + " or use identity=principal with groupMap");
   }
 
+  /** A verified token names an administrator, which {@code allowAdministrators} forbids. */
+  void administratorRefused(String account) {
+    if (missingAccounts.size() >= MAX_MISSING_ACCOUNTS
+        || !missingAccounts.add("admin:" + account)) {
+      return;
+    }
+    events.warning(
+        "a verified bearer token names the account '",
+        account,
+        "', a member of Administrators, and was refused: a bearer token logs on no administrator"
+            + " unless properties.allowAdministrators is true");
+  }
+
   /** The key outage's start (ERROR or WARNING) and end (INFORMATION), once each. */
   private final class KeyEvents implements ProviderKeys.Events {
     @Override

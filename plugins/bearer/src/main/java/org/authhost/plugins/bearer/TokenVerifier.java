@@ -177,9 +177,22 @@ final class TokenVerifier {
     return new VerifiedToken(
         claims.getIssuer(),
         subject,
-        stringClaim(claims, settings.accountClaim()),
+        accountName(claims),
         listClaim(claims, settings.groupsClaim()),
         claims.getExpirationTime().toInstant());
+  }
+
+  /**
+   * The account claim's value; an {@code email} only when {@code email_verified} is true (OIDC Core
+   * §5.1: a provider may let users set an address they do not own).
+   */
+  private String accountName(JWTClaimsSet claims) {
+    String name = stringClaim(claims, settings.accountClaim());
+    if (settings.accountClaim().equals("email")
+        && !Boolean.TRUE.equals(claims.getClaim("email_verified"))) {
+      return null;
+    }
+    return name;
   }
 
   private static String stringClaim(JWTClaimsSet claims, String name) {

@@ -151,6 +151,40 @@ class BearerPluginTest {
   }
 
   @Test
+  void aTokenNamingAnAdministratorIsRefusedUnlessAllowed() {
+    String root =
+        TestKeys.sign(
+            key, TestKeys.claims(clock.instant()).claim("preferred_username", "root").build());
+    Exchange refused = Exchange.run(plugin(), root);
+    assertEquals(AuthenticationResult.DENIED, refused.result());
+    assertTrue(
+        server.events.stream()
+            .anyMatch(e -> e.level() == EventLevel.WARNING && e.text().contains("Administrators")),
+        server.events.toString());
+    assertEquals(
+        AuthenticationResult.SUCCESS,
+        Exchange.run(plugin("allowAdministrators", "true"), root).result());
+  }
+
+  @Test
+  void anEmailClaimNamesAnAccountOnlyWhenVerified() {
+    BearerPlugin p = plugin("accountClaim", "email");
+    String unverified =
+        TestKeys.sign(key, TestKeys.claims(clock.instant()).claim("email", "alice").build());
+    Exchange r = Exchange.run(p, unverified);
+    assertEquals(AuthenticationResult.DENIED, r.result());
+    assertTrue(r.challenge().contains("email_verified"), r.challenge());
+    String verified =
+        TestKeys.sign(
+            key,
+            TestKeys.claims(clock.instant())
+                .claim("email", "alice")
+                .claim("email_verified", true)
+                .build());
+    assertEquals(AuthenticationResult.SUCCESS, Exchange.run(p, verified).result());
+  }
+
+  @Test
   void principalModeMapsTokenGroupsToLocalGroupsWithoutAnAccount() {
     BearerPlugin p =
         plugin("identity", "principal", "groupMap", "viewers=Users, admins=Administrators");
