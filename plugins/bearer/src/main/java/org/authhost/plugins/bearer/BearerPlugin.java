@@ -61,7 +61,13 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
     Clock clock = server.clock();
     this.verified = new VerifiedTokens(read.maxCachedTokens(), clock);
     ProviderKeys keys =
-        new ProviderKeys(source, clock, read.keysMaxAge(), read.refetchInterval(), new KeyEvents());
+        new ProviderKeys(
+            source,
+            clock,
+            read.keysMaxAge(),
+            read.refetchInterval(),
+            new KeyEvents(),
+            read.fetchTimeout());
     this.verifier = new TokenVerifier(read, keys, verified, clock);
     return HResult.S_OK;
   }

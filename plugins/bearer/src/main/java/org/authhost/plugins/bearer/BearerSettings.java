@@ -27,8 +27,8 @@ import org.authhost.api.NamedValues;
  * @param keysMaxAge how long fetched keys are used before they are fetched again
  * @param refetchInterval the least time between two fetches (an unknown {@code kid} or an outage
  *     never fetches more often)
- * @param fetchTimeout connect and read time-out of one fetch; below {@code
- *     plugins.callTimeoutMillis}
+ * @param fetchTimeout connect and read time-out of one fetch, and the longest an exchange waits for
+ *     one; below {@code plugins.callbackTimeoutMillis}
  * @param identity {@code account}: the claim names a local account; {@code principal}: a principal
  *     without a local account, with mapped groups
  * @param accountClaim the claim that names the account ({@code account}) or is shown ({@code

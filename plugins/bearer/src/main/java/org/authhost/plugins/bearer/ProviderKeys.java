@@ -40,6 +40,7 @@ final class ProviderKeys {
   private final Duration maxAge;
   private final Duration refetchInterval;
   private final Events events;
+  private final Duration waitLimit;
 
   private volatile JWKSet keys;
   private volatile Instant fetchedAt = Instant.MIN;
@@ -51,6 +52,20 @@ final class ProviderKeys {
 
   ProviderKeys(
       KeySource source, Clock clock, Duration maxAge, Duration refetchInterval, Events events) {
+    this(source, clock, maxAge, refetchInterval, events, null);
+  }
+
+  /**
+   * @param waitLimit how long an exchange waits for a fetch at most (null: until it ends)
+   */
+  ProviderKeys(
+      KeySource source,
+      Clock clock,
+      Duration maxAge,
+      Duration refetchInterval,
+      Events events,
+      Duration waitLimit) {
+    this.waitLimit = waitLimit;
     this.source = source;
     this.clock = clock;
     this.maxAge = maxAge;
@@ -89,7 +104,7 @@ final class ProviderKeys {
     CompletableFuture<JWKSet> f;
     synchronized (this) {
       if (inFlight != null) {
-        return inFlight;
+        return waitBound(inFlight, fetcher);
       }
       if (!mayAttempt()) {
         return CompletableFuture.completedFuture(keys);
@@ -115,7 +130,28 @@ final class ProviderKeys {
     } catch (RuntimeException e) { // the fetcher is shut down: the plug-in is being disabled
       complete(f, false);
     }
-    return f;
+    return waitBound(f, fetcher);
+  }
+
+  /**
+   * {@code f}, released at {@link #waitLimit} with the keys at hand (null: none) if the fetch has
+   * not ended by then: a slow or trickling provider (discovery and JWKS are two requests, each with
+   * its own connect and read time-out) must not hold an exchange past the host's callback time
+   * limit, which would put the plug-in in error. The fetch itself goes on and its keys serve the
+   * next tokens. An I/O wait, so on the wall clock, as the fetch's own time-outs are.
+   */
+  private CompletableFuture<JWKSet> waitBound(CompletableFuture<JWKSet> f, Executor fetcher) {
+    if (waitLimit == null || f.isDone() || !(fetcher instanceof Fetcher thread)) {
+      return f;
+    }
+    CompletableFuture<JWKSet> bounded = new CompletableFuture<>();
+    f.whenComplete((k, e) -> bounded.complete(k));
+    try {
+      thread.after(waitLimit, () -> bounded.complete(keys));
+    } catch (RuntimeException e) { // shut down: the fetch's end releases them
+      return f;
+    }
+    return bounded;
   }
 
   /** How many fetches were attempted. */

@@ -96,6 +96,13 @@ final class TokenVerifier {
       return done(new Verdict.Invalid("the token's key id is too long", false));
     }
     if (keys.wantsFetch(kid)) {
+      JWKSet atHand = keys.cached();
+      if (atHand != null && kid != null && atHand.getKeyByKeyId(kid) != null) {
+        // Only old: verified with the keys at hand while they are fetched again behind it, so
+        // that no client waits on the provider every keysMaxAge.
+        keys.refresh(fetcher);
+        return done(verify(token, jwt, kid, atHand));
+      }
       return keys.refresh(fetcher).thenApply(keySet -> verify(token, jwt, kid, keySet));
     }
     return done(verify(token, jwt, kid, keys.cached()));

@@ -258,6 +258,18 @@ class TokenVerifierTest {
   }
 
   @Test
+  void aKnownKeyPastItsMaxAgeVerifiesAtOnceWhileTheKeysAreFetchedBehindIt() {
+    TokenVerifier v = verifier("keysMaxAgeSeconds", "60", "refetchIntervalSeconds", "10");
+    assertInstanceOf(Verdict.Valid.class, check(v, good()));
+    clock.advance(Duration.ofSeconds(61));
+    List<Runnable> queued = new ArrayList<>();
+    var verdict = v.check(good(), queued::add); // a fetch thread that has not run yet
+    assertTrue(verdict.isDone(), "no client waits on the provider for a kid it knows");
+    assertInstanceOf(Verdict.Valid.class, verdict.join());
+    assertEquals(1, queued.size(), "the keys are fetched again behind it");
+  }
+
+  @Test
   void keysFetchedBeforeAnOutageStayInUse() {
     TokenVerifier v = verifier("keysMaxAgeSeconds", "60", "refetchIntervalSeconds", "10");
     assertInstanceOf(Verdict.Valid.class, check(v, good()));
