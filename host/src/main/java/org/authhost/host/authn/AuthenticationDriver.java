@@ -327,12 +327,12 @@ public final class AuthenticationDriver {
     // attempt's name needs looking up.
     // The account lockout protects passwords. A plug-in that can check none (it holds no
     // password-check, digest-ha1 or nt-hash: signed URLs, bearer tokens, tickets) proves with a
-    // secret that is not the account's, which no guess at the password reaches: its logons neither
-    // meet the account's lock (three wrong Basic passwords must not stop every signed link of a
-    // shared account) nor count toward or reset it. The address lockout still applies.
-    boolean checksPasswords = checksPasswords(plugin);
+    // secret that is not the account's, which no guess at the password reaches: its successful
+    // logons neither meet the account's lock (three wrong Basic passwords must not stop every
+    // signed link of a shared account) nor reset its count. Its refusals count as ever, and the
+    // address lockout applies to all.
     String key =
-        !checksPasswords
+        outcome.result() == AuthenticationResult.SUCCESS && !checksPasswords(plugin)
             ? null
             : outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
                 ? accountKey(outcome.accessToken())
@@ -421,7 +421,7 @@ public final class AuthenticationDriver {
                 ? "credentials refused by the plug-in, which named no account"
                 : "credentials refused by the plug-in");
         for (LogonThrottle.Lockout lockout :
-            throttle.failed(a.client().address(), checksPasswords ? accountKey(account) : null)) {
+            throttle.failed(a.client().address(), accountKey(account))) {
           audit.lockedOut(a.request(), lockout.key(), lockout.until());
         }
         // Only a refusal that names an account was about a user name; a secret that stands alone
