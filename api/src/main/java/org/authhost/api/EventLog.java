@@ -17,8 +17,10 @@ public interface EventLog {
    *
    * @param pluginNamedValues the {@link NamedValues} the host passed to {@link
    *     BasicPlugin#initialize}; it identifies the plug-in
-   * @param level the level; {@link EventLevel#ERROR} disables the plug-in
-   * @param code the HResult tied to the event ({@link HResult#S_OK} for information and warnings)
+   * @param level the level; {@link EventLevel#ERROR} disables the plug-in, unless (since API 1.4)
+   *     {@code code} is a success: an outage the plug-in survives ({@code PluginEvents.outage})
+   * @param code the HResult tied to the event ({@link HResult#S_OK} for information and warnings; a
+   *     failure code for an ERROR that takes the plug-in out of service)
    * @param text free-text detail for the operator
    * @return {@link HResult#S_OK}; {@link HResult#E_INVALIDARG} for named values the host did not
    *     issue to this plug-in; {@link HResult#NS_E_CRITICAL_ERROR} (since API 1.3) when the plug-in

@@ -70,6 +70,24 @@ public final class PluginEvents {
     return logged.succeeded() ? HResult.NS_E_PLUGIN_ERROR_REPORTED : code;
   }
 
+  /**
+   * Something the plug-in depends on has failed and it cannot serve until that comes back (a
+   * provider or a directory it cannot reach), while the plug-in itself is sound: an ERROR event
+   * with {@link HResult#S_OK}, which leaves it in service, so it recovers by itself when the outage
+   * ends. Log it once when the outage starts, not once per refused request; say when it ends with
+   * an INFORMATION event. Unlike {@link #error}, nothing to return: the calls that meet the outage
+   * answer their clients ({@code ERROR} result, 503) and return {@code S_OK}.
+   *
+   * <p>WMS counterpart: none; WMS disabled any plug-in that logged an ERROR. A plug-in built for
+   * API 1.3 or earlier is still disabled by any ERROR it logs.
+   *
+   * @return what the event log answered
+   * @since API 1.4
+   */
+  public HResult outage(String text) {
+    return log.logEvent(identity, EventLevel.ERROR, HResult.S_OK, text);
+  }
+
   /** {@code text} cut to {@link #MAX_CLIENT_TEXT} characters, with "..." when it was longer. */
   public static String cut(String text) {
     if (text == null) {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
+import org.authhost.api.Capability;
 import org.authhost.api.HResult;
 import org.authhost.api.PasswordCredential;
 import org.authhost.api.Sid;
@@ -111,6 +112,13 @@ public final class AuthenticationDriver {
       return null;
     }
     return found.map(Account::qualifiedName).orElse(written.strip()).toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether {@code plugin} may check a password, the secret the account lockout protects. */
+  private static boolean checksPasswords(PluginView plugin) {
+    return plugin.capabilities().contains(Capability.PASSWORD_CHECK)
+        || plugin.capabilities().contains(Capability.DIGEST_HA1)
+        || plugin.capabilities().contains(Capability.NT_HASH);
   }
 
   /** {@link #accountKey(String)} of a logon that succeeded: the token names the account. */
@@ -317,10 +325,18 @@ public final class AuthenticationDriver {
     String account = a.user().userName().or(a.user()::passwordCheckedFor).orElse(null);
     // On success the token already names the account in its qualified form; only a failed
     // attempt's name needs looking up.
+    // The account lockout protects passwords. A plug-in that can check none (it holds no
+    // password-check, digest-ha1 or nt-hash: signed URLs, bearer tokens, tickets) proves with a
+    // secret that is not the account's, which no guess at the password reaches: its successful
+    // logons neither meet the account's lock (three wrong Basic passwords must not stop every
+    // signed link of a shared account) nor reset its count. Its refusals count as ever, and the
+    // address lockout applies to all.
     String key =
-        outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
-            ? accountKey(outcome.accessToken())
-            : accountKey(claimed);
+        outcome.result() == AuthenticationResult.SUCCESS && !checksPasswords(plugin)
+            ? null
+            : outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
+                ? accountKey(outcome.accessToken())
+                : accountKey(claimed);
     if (outcome.result() == AuthenticationResult.SUCCESS
         || outcome.result() == AuthenticationResult.DENIED) {
       // A locked account gets the same answer whether the password was right or wrong, a benign

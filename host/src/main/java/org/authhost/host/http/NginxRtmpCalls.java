@@ -8,7 +8,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.authhost.host.access.Right;
+import org.authhost.host.authn.UrlCredentials;
 import org.authhost.host.config.StreamHookConfig;
 
 /**
@@ -18,6 +20,31 @@ import org.authhost.host.config.StreamHookConfig;
  * and who; the client's own URL query follows as more fields (ngx_rtmp_notify_module.c).
  */
 final class NginxRtmpCalls {
+  /**
+   * The fields nginx-rtmp writes itself, in any of its calls (ngx_rtmp_notify_module.c); every
+   * other field is the client's URL query.
+   */
+  private static final Set<String> NGINX_FIELDS =
+      Set.of(
+          "call",
+          "app",
+          "flashver",
+          "swfurl",
+          "tcurl",
+          "pageurl",
+          "addr",
+          "clientid",
+          "epoch",
+          "name",
+          "type",
+          "start",
+          "duration",
+          "reset",
+          "time",
+          "timestamp",
+          "recorder",
+          "path");
+
   private NginxRtmpCalls() {}
 
   static StreamCall read(FullHttpRequest request, StreamHookConfig config) throws MalformedCall {
@@ -30,11 +57,36 @@ final class NginxRtmpCalls {
     } else {
       throw new MalformedCall("method " + request.method() + "; expected POST or GET");
     }
-    return read(StreamCalls.fields(form), config);
+    return read(form, config);
   }
 
-  /** The call from its fields; also the fuzz target's entry. */
-  static StreamCall read(Map<String, List<String>> fields, StreamHookConfig config)
+  /** The call from its form ({@code a=b&c=d}); also the fuzz target's entry. */
+  static StreamCall read(String form, StreamHookConfig config) throws MalformedCall {
+    return read(StreamCalls.fields(form), clientQuery(form), config);
+  }
+
+  /**
+   * The client's own URL query out of the call's form: its fields that nginx-rtmp does not write
+   * itself, as they came (still percent-encoded, in their order). It joins the call's target, so
+   * that a credential in it (API 1.4, {@code url-credentials}: a signed URL, a bearer token)
+   * reaches its plug-in as from an HTTP client's URL.
+   */
+  static String clientQuery(String form) {
+    StringBuilder query = new StringBuilder();
+    for (String pair : form.split("&")) {
+      if (pair.isEmpty() || NGINX_FIELDS.contains(UrlCredentials.name(pair))) {
+        continue;
+      }
+      if (query.length() > 0) {
+        query.append('&');
+      }
+      query.append(pair);
+    }
+    return query.toString();
+  }
+
+  private static StreamCall read(
+      Map<String, List<String>> fields, String clientQuery, StreamHookConfig config)
       throws MalformedCall {
     String call = StreamCalls.required(fields, "call");
     Right right;
@@ -64,7 +116,7 @@ final class NginxRtmpCalls {
         right,
         stream,
         right == Right.WRITE ? "POST" : "GET",
-        RequestTarget.encode(stream),
+        StreamCalls.withQuery(RequestTarget.encode(stream), clientQuery),
         address,
         credentials.account(),
         credentials.password(),

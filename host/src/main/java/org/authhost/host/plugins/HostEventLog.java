@@ -14,6 +14,13 @@ import org.authhost.host.tokens.LogonCaller;
 /**
  * The event log as plug-ins see it ({@code IWMSEventLog}). A plug-in is known by the named values
  * the host gave it; an ERROR disables the plug-in that logged it, as WMS does.
+ *
+ * <p>One exception, since API 1.4: an ERROR whose code is a success ({@code S_OK}) is a failure of
+ * something the plug-in depends on, which it handles itself and recovers from (a provider it cannot
+ * reach: it refuses clients and comes back by itself). WMS passes a failing HRESULT with every
+ * ERROR, and a plug-in that fails returns one ({@code NS_E_PLUGIN_ERROR_REPORTED} after its own
+ * event), so the code is what says "I am failing"; the level only says how bad it is for the
+ * operator. A plug-in built for an older API keeps the WMS rule whatever the code.
  */
 @Singleton
 final class HostEventLog implements EventLog {
@@ -57,10 +64,15 @@ final class HostEventLog implements EventLog {
     if (level != EventLevel.INFORMATION) {
       guard.noteLogged(plugin, new PluginFailures.LoggedEvent(level, hr, message));
     }
-    if (level == EventLevel.ERROR) {
+    if (level == EventLevel.ERROR && takesOutOfService(plugin, hr)) {
       // Even when the log could not take the event: an ERROR takes the plug-in out (fail closed).
       failures.loggedError(plugin, hr, message);
     }
     return recordNumber == 0 ? HResult.E_FAIL : HResult.S_OK;
+  }
+
+  /** Whether an ERROR this plug-in logged with {@code code} puts it in error (see the class). */
+  private static boolean takesOutOfService(HostedPlugin plugin, HResult code) {
+    return code.failed() || plugin.descriptor().apiVersion().isBefore(ApiVersion.V1_4);
   }
 }

@@ -31,7 +31,7 @@ class StreamCallsFuzzTest {
   void nginxRtmpForms(byte[] input) {
     String form = new String(input, StandardCharsets.UTF_8);
     try {
-      check(NginxRtmpCalls.read(StreamCalls.fields(form), HOOK));
+      check(NginxRtmpCalls.read(form, HOOK));
     } catch (MalformedCall e) {
       assertNotNull(e.getMessage());
     }

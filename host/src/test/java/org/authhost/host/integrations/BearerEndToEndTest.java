@@ -135,6 +135,13 @@ class BearerEndToEndTest {
   }
 
   @Test
+  void aTokenInTheQueryIsIgnoredUnlessTheOperatorNamesTheParameter() throws Exception {
+    Response r = get("/b/hello.txt?access_token=" + provider.token(ALICE), null);
+    assertEquals(401, r.status(), "off by default");
+    assertEquals(List.of("Bearer realm=\"media\""), r.values("WWW-Authenticate"));
+  }
+
+  @Test
   void withoutATokenTheChallengeIsTheRealmOnly() throws Exception {
     Response r = get("/b/hello.txt", null);
     assertEquals(401, r.status());

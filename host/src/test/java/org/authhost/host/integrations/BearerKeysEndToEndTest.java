@@ -12,6 +12,7 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
+import org.authhost.host.plugins.PluginStatus;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.OidcProvider;
@@ -202,16 +203,24 @@ class BearerKeysEndToEndTest {
       Response r = get(token);
       assertEquals(503, r.status(), "fail closed, never an unverified token");
     }
-    List<EventRecord> warnings = events("bearer", EventLevel.WARNING);
-    assertEquals(1, warnings.size(), "one event for the outage, not one per request");
+    List<EventRecord> errors = events("bearer", EventLevel.ERROR);
+    assertEquals(1, errors.size(), "one ERROR for the outage, not one per request: " + errors);
     assertTrue(
-        warnings.get(0).text().contains("cannot fetch the provider's keys"), warnings.toString());
-    assertTrue(events("bearer", EventLevel.ERROR).isEmpty());
+        errors.get(0).text().contains("cannot fetch the provider's keys"), errors.toString());
+    assertTrue(events("bearer", EventLevel.WARNING).isEmpty());
+    assertEquals(
+        PluginStatus.LOADED | PluginStatus.ENABLED,
+        host.plugins().plugin("bearer").orElseThrow().status(),
+        "the outage ERROR leaves the plug-in in service");
 
     provider = OidcProvider.start(root, providerPort, List.of(k1), TTL, List.of(ALICE));
     assertEquals(503, get(token).status(), "no refetch before the interval: no fetch storm");
     clock.advance(REFETCH);
     assertEquals(200, get(token).status(), "back in service by itself");
-    assertEquals(1, events("bearer", EventLevel.WARNING).size());
+    assertEquals(1, events("bearer", EventLevel.ERROR).size());
+    assertTrue(
+        events("bearer", EventLevel.INFORMATION).stream()
+            .anyMatch(e -> e.text().contains("fetched again")),
+        "the outage's end is told");
   }
 }

@@ -308,6 +308,40 @@ class MisbehavingPluginTest extends HostTestBase {
   }
 
   @Test
+  void anOutageErrorWithASuccessCodeLeavesAn14PluginInService() throws Exception {
+    PluginJar.of("outage", "org.authhost.testplugins.outage.OutagePlugin")
+        .with("api-version", "1.4")
+        .writeTo(root.resolve("plugins"), "outage.jar");
+    startHost("");
+
+    AuthenticationOutcome outcome = authenticate("outage");
+
+    assertEquals(AuthenticationResult.ERROR, outcome.result(), "this client: 503");
+    PluginView v = view("outage");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ENABLED, v.status(), "still in service");
+    List<EventRecord> events = eventsAbout("outage");
+    assertEquals(1, events.size(), events.toString());
+    assertEquals(EventLevel.ERROR, events.get(0).level());
+    assertEquals("outage", events.get(0).source());
+    List<TroubleshootingEntry> entries =
+        host.troubleshooting().entries().stream().filter(e -> e.source().equals("outage")).toList();
+    assertEquals(1, entries.size(), "on the troubleshooting list like any ERROR");
+    assertEquals(DiagnosticType.PLUGIN_EVENT_LOG_ERROR, entries.get(0).type());
+    assertEquals(1, host.plugins().offeredAuthenticationPlugins().size(), "still offered");
+  }
+
+  @Test
+  void anErrorWithASuccessCodeStillDisablesAPluginBuiltForAnOlderApi() throws Exception {
+    start("outage", "org.authhost.testplugins.outage.OutagePlugin"); // api-version 1.3
+
+    authenticate("outage");
+
+    PluginView v = view("outage");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, v.status(), "WMS: any ERROR disables");
+    assertTrue(host.plugins().offeredAuthenticationPlugins().isEmpty());
+  }
+
+  @Test
   void reportedWithoutLoggingIsAPluginBugTheHostWarnsAbout() throws Exception {
     start("unreported", "org.authhost.testplugins.unreported.UnreportedPlugin");
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationPlugin;
@@ -14,14 +15,15 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.PresentationContext;
 import org.authhost.api.PrincipalLogon;
+import org.authhost.api.Sid;
 import org.authhost.api.TokenHandle;
 import org.authhost.api.UserContext;
 import org.authhost.api.support.OwnedToken;
 
 /**
  * One request's bearer token: an empty response gets the challenge ({@code realm} only, RFC 6750
- * §3); a token is verified and logs on; a refused one is answered with {@code
- * error="invalid_token"} and why.
+ * §3); a token, from the header or a URL query parameter ({@link PresentedToken}), is verified and
+ * logs on; a refused one is answered with {@code error="invalid_token"} and why.
  */
 final class BearerContext implements AuthenticationContext {
   /** What the callback is told. {@code benign}: a refusal that is no guess (§7 of the guide). */
@@ -60,8 +62,14 @@ final class BearerContext implements AuthenticationContext {
         answer = new Answer(AuthenticationResult.CONTINUE, challenge(null), false, HResult.S_OK);
         return answer.hr();
       }
-      String token = new String(responseBlob, StandardCharsets.ISO_8859_1).strip();
-      CompletableFuture<Verdict> verdict = plugin.verifier().check(token, plugin.fetcher());
+      PresentedToken presented =
+          PresentedToken.of(new String(responseBlob, StandardCharsets.ISO_8859_1).strip());
+      if (presented.problem() != null) {
+        answer = refused(presented.problem(), true);
+        return answer.hr();
+      }
+      CompletableFuture<Verdict> verdict =
+          plugin.verifier().check(presented.token(), plugin.fetcher());
       if (!verdict.isDone()) {
         // Waiting for the provider's keys: answered from the fetch thread, never this one.
         later = true;
@@ -113,13 +121,22 @@ final class BearerContext implements AuthenticationContext {
     if (settings.identity() == BearerSettings.Identity.ACCOUNT) {
       String account = verified.name();
       if (account == null) {
-        return refused("the token has no claim " + settings.accountClaim(), true);
+        return refused(
+            "the token has no claim "
+                + settings.accountClaim()
+                + (settings.accountClaim().equals("email") ? " with email_verified" : ""),
+            true);
       }
       user.setUserName(account); // so a locked account is refused
       HResult logon = token.logOn(account, BearerPlugin.PACKAGE);
       if (logon.equals(HResult.E_LOGON_FAILURE)) {
         plugin.accountMissing(account);
         return refused("the token's user is not known here", false);
+      }
+      if (logon.succeeded() && !settings.allowAdministrators() && isAdministrator()) {
+        token.release(); // never handed out
+        plugin.administratorRefused(account);
+        return refused("the token's account may not log on by bearer token", true);
       }
       return afterLogon(logon, "'" + account + "'");
     }
@@ -146,6 +163,18 @@ final class BearerContext implements AuthenticationContext {
       logon = token.adopt(handle.get());
     }
     return afterLogon(logon, "the principal '" + verified.subject() + "'");
+  }
+
+  /** Whether the logged-on account is in Administrators; true when that cannot be told. */
+  private boolean isAdministrator() {
+    Out<TokenHandle> handle = new Out<>();
+    Out<AccessToken> info = new Out<>();
+    if (token.handOut(handle).failed()
+        || plugin.server().tokenService().queryToken(handle.get(), info).failed()
+        || info.get() == null) {
+      return true; // fail closed
+    }
+    return info.get().hasSid(Sid.ADMINISTRATORS);
   }
 
   private Answer afterLogon(HResult logon, String who) {
@@ -175,8 +204,13 @@ final class BearerContext implements AuthenticationContext {
     return b.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E. */
-  private static String quotable(String text) {
+  /** The longest error_description sent: a challenge header stays small whatever the token. */
+  static final int MAX_DESCRIPTION = 200;
+
+  /** RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E; cut to MAX_DESCRIPTION. */
+  private static String quotable(String whole) {
+    String text =
+        whole.length() > MAX_DESCRIPTION ? whole.substring(0, MAX_DESCRIPTION) + "..." : whole;
     StringBuilder b = new StringBuilder(text.length());
     text.chars()
         .forEach(c -> b.append(c >= 0x20 && c <= 0x7E && c != '"' && c != '\\' ? (char) c : '?'));

@@ -61,7 +61,13 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
     Clock clock = server.clock();
     this.verified = new VerifiedTokens(read.maxCachedTokens(), clock);
     ProviderKeys keys =
-        new ProviderKeys(source, clock, read.keysMaxAge(), read.refetchInterval(), new KeyEvents());
+        new ProviderKeys(
+            source,
+            clock,
+            read.keysMaxAge(),
+            read.refetchInterval(),
+            new KeyEvents(),
+            read.fetchTimeout());
     this.verifier = new TokenVerifier(read, keys, verified, clock);
     return HResult.S_OK;
   }
@@ -147,22 +153,49 @@ public final class BearerPlugin implements BasicPlugin, AuthenticationPlugin {
                 : ""));
   }
 
-  /** A verified token names an account the host does not know: once per account. */
+  /** How many unknown accounts are remembered (and warned about) until the next enable. */
+  static final int MAX_MISSING_ACCOUNTS = 1000;
+
+  /**
+   * A verified token names an account the host does not know: once per account, for at most {@link
+   * #MAX_MISSING_ACCOUNTS} of them. The name is the provider's claim, so the ready-to-run command
+   * is offered only for a plain account name, never for text a shell would interpret.
+   */
   void accountMissing(String account) {
-    if (missingAccounts.add(account)) {
-      events.warning(
-          "a verified bearer token's claim '"
-              + settings.accountClaim()
-              + "' names '"
-              + account
-              + "', which is not an enabled account of this host; add it (authhost accounts add "
-              + account
-              + " --no-password) or use identity=principal with groupMap");
+    if (missingAccounts.size() >= MAX_MISSING_ACCOUNTS || !missingAccounts.add(account)) {
+      return;
     }
+    boolean plain = account.matches("[A-Za-z0-9._@-]{1,64}");
+    events.warning(
+        "a verified bearer token's claim '" + settings.accountClaim() + "' names '",
+        plain ? account : account.replaceAll("[^\\x20-\\x7E]", "?"),
+        "', which is not an enabled account of this host; "
+            + (plain
+                ? "add it (authhost accounts add " + account + " --no-password)"
+                : "add that account")
+            + " or use identity=principal with groupMap");
   }
 
-  /** The key outage's start (WARNING) and end (INFORMATION), once each. */
+  /** A verified token names an administrator, which {@code allowAdministrators} forbids. */
+  void administratorRefused(String account) {
+    if (missingAccounts.size() >= MAX_MISSING_ACCOUNTS
+        || !missingAccounts.add("admin:" + account)) {
+      return;
+    }
+    events.warning(
+        "a verified bearer token names the account '",
+        account,
+        "', a member of Administrators, and was refused: a bearer token logs on no administrator"
+            + " unless properties.allowAdministrators is true");
+  }
+
+  /** The key outage's start (ERROR or WARNING) and end (INFORMATION), once each. */
   private final class KeyEvents implements ProviderKeys.Events {
+    @Override
+    public void error(String text) {
+      events.outage(text); // stays in service: it recovers when the provider answers again
+    }
+
     @Override
     public void warning(String text) {
       events.warning(text);

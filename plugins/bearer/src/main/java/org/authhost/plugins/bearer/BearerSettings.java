@@ -27,8 +27,8 @@ import org.authhost.api.NamedValues;
  * @param keysMaxAge how long fetched keys are used before they are fetched again
  * @param refetchInterval the least time between two fetches (an unknown {@code kid} or an outage
  *     never fetches more often)
- * @param fetchTimeout connect and read time-out of one fetch; below {@code
- *     plugins.callTimeoutMillis}
+ * @param fetchTimeout connect and read time-out of one fetch, and the longest an exchange waits for
+ *     one; below {@code plugins.callbackTimeoutMillis}
  * @param identity {@code account}: the claim names a local account; {@code principal}: a principal
  *     without a local account, with mapped groups
  * @param accountClaim the claim that names the account ({@code account}) or is shown ({@code
@@ -36,6 +36,8 @@ import org.authhost.api.NamedValues;
  * @param groupsClaim the claim with the token's groups or roles ({@code principal})
  * @param groupMap token group → local group ({@code principal})
  * @param maxCachedTokens how many verified tokens are remembered until they expire
+ * @param allowAdministrators whether a token may log on an account in Administrators ({@code
+ *     account}); off by default: a claim the provider lets users edit must not make an admin
  */
 record BearerSettings(
     String realm,
@@ -52,7 +54,8 @@ record BearerSettings(
     String accountClaim,
     String groupsClaim,
     Map<String, String> groupMap,
-    int maxCachedTokens) {
+    int maxCachedTokens,
+    boolean allowAdministrators) {
 
   /** How a verified token becomes a logon. */
   enum Identity {
@@ -141,7 +144,16 @@ record BearerSettings(
         values.get("accountClaim", "preferred_username").strip(),
         values.get("groupsClaim", "groups").strip(),
         Map.copyOf(groupMap),
-        (int) number(values, "maxCachedTokens", 10_000, 0, 1_000_000));
+        (int) number(values, "maxCachedTokens", 10_000, 0, 1_000_000),
+        flag(values, "allowAdministrators"));
+  }
+
+  private static boolean flag(NamedValues values, String name) {
+    String text = values.get(name, "false").strip();
+    if (!text.equals("true") && !text.equals("false")) {
+      throw problem(values, name, "is '" + text + "'; give true or false");
+    }
+    return text.equals("true");
   }
 
   private static String required(NamedValues values, String name, String what) {

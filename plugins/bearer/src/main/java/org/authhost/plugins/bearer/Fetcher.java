@@ -1,9 +1,12 @@
 package org.authhost.plugins.bearer;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +23,34 @@ final class Fetcher implements Executor {
   }
 
   private ExecutorService pool;
+  private ScheduledExecutorService timer;
   private boolean closed;
+
+  /**
+   * Runs {@code task} on the plug-in's timer thread after {@code delay}: the release of a fetch's
+   * waiters at their time limit, which must not queue behind a fetch that hangs.
+   *
+   * @throws RejectedExecutionException after {@link #close}
+   */
+  void after(Duration delay, Runnable task) {
+    ScheduledExecutorService t;
+    synchronized (this) {
+      if (closed) {
+        throw new RejectedExecutionException("the plug-in is shut down");
+      }
+      if (timer == null) {
+        timer =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread thread = new Thread(r, "bearer-key-wait");
+                  thread.setDaemon(true);
+                  return thread;
+                });
+      }
+      t = timer;
+    }
+    t.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
 
   @Override
   public void execute(Runnable task) {
@@ -51,9 +81,15 @@ final class Fetcher implements Executor {
   /** Stops the thread; a fetch running is interrupted, and its exchanges answer 503. */
   void stop() {
     ExecutorService p;
+    ScheduledExecutorService t;
     synchronized (this) {
       p = pool;
       pool = null;
+      t = timer;
+      timer = null;
+    }
+    if (t != null) {
+      t.shutdownNow(); // the waiters it would release are released by their fetch's end
     }
     if (p != null) {
       for (Runnable dropped : p.shutdownNow()) {

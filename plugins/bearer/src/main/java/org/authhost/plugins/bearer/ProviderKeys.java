@@ -19,13 +19,17 @@ import java.util.concurrent.Executor;
  * <p>Fetches run on the plug-in's own {@code fetcher}, never on the thread that answers a client
  * (the plug-in is {@code non-blocking}): the exchange waiting for them completes from there.
  *
- * <p>An outage is one WARNING when it starts and one INFORMATION when it ends, not an event per
- * request. Not an ERROR: a plug-in's ERROR takes it out of service until the operator re-enables
- * it, and this one must come back by itself when the provider does.
+ * <p>An outage is one event when it starts and one INFORMATION when it ends, not an event per
+ * request: an ERROR when no keys were ever fetched (every token is refused), a WARNING when the
+ * keys fetched before stay in use. The ERROR is an outage ({@code PluginEvents.outage}, API 1.4),
+ * which leaves the plug-in in service, so it comes back by itself when the provider does.
  */
 final class ProviderKeys {
   /** Where an outage's start and end are told to the operator. */
   interface Events {
+    /** Nothing can be verified: the outage refuses every token. */
+    void error(String text);
+
     void warning(String text);
 
     void information(String text);
@@ -36,6 +40,7 @@ final class ProviderKeys {
   private final Duration maxAge;
   private final Duration refetchInterval;
   private final Events events;
+  private final Duration waitLimit;
 
   private volatile JWKSet keys;
   private volatile Instant fetchedAt = Instant.MIN;
@@ -47,6 +52,20 @@ final class ProviderKeys {
 
   ProviderKeys(
       KeySource source, Clock clock, Duration maxAge, Duration refetchInterval, Events events) {
+    this(source, clock, maxAge, refetchInterval, events, null);
+  }
+
+  /**
+   * @param waitLimit how long an exchange waits for a fetch at most (null: until it ends)
+   */
+  ProviderKeys(
+      KeySource source,
+      Clock clock,
+      Duration maxAge,
+      Duration refetchInterval,
+      Events events,
+      Duration waitLimit) {
+    this.waitLimit = waitLimit;
     this.source = source;
     this.clock = clock;
     this.maxAge = maxAge;
@@ -85,7 +104,7 @@ final class ProviderKeys {
     CompletableFuture<JWKSet> f;
     synchronized (this) {
       if (inFlight != null) {
-        return inFlight;
+        return waitBound(inFlight, fetcher);
       }
       if (!mayAttempt()) {
         return CompletableFuture.completedFuture(keys);
@@ -111,7 +130,28 @@ final class ProviderKeys {
     } catch (RuntimeException e) { // the fetcher is shut down: the plug-in is being disabled
       complete(f, false);
     }
-    return f;
+    return waitBound(f, fetcher);
+  }
+
+  /**
+   * {@code f}, released at {@link #waitLimit} with the keys at hand (null: none) if the fetch has
+   * not ended by then: a slow or trickling provider (discovery and JWKS are two requests, each with
+   * its own connect and read time-out) must not hold an exchange past the host's callback time
+   * limit, which would put the plug-in in error. The fetch itself goes on and its keys serve the
+   * next tokens. An I/O wait, so on the wall clock, as the fetch's own time-outs are.
+   */
+  private CompletableFuture<JWKSet> waitBound(CompletableFuture<JWKSet> f, Executor fetcher) {
+    if (waitLimit == null || f.isDone() || !(fetcher instanceof Fetcher thread)) {
+      return f;
+    }
+    CompletableFuture<JWKSet> bounded = new CompletableFuture<>();
+    f.whenComplete((k, e) -> bounded.complete(k));
+    try {
+      thread.after(waitLimit, () -> bounded.complete(keys));
+    } catch (RuntimeException e) { // shut down: the fetch's end releases them
+      return f;
+    }
+    return bounded;
   }
 
   /** How many fetches were attempted. */
@@ -160,7 +200,7 @@ final class ProviderKeys {
       boolean started = outage == null;
       outage = String.valueOf(e.getMessage());
       if (started) {
-        events.warning(
+        String text =
             "cannot fetch the provider's keys from "
                 + source.describe()
                 + ": "
@@ -171,7 +211,12 @@ final class ProviderKeys {
                         + refetchInterval.toSeconds()
                         + " s)"
                     : "; the keys fetched before stay in use")
-                + ". Fix: make the provider reachable from this host, or correct issuer/jwksUri");
+                + ". Fix: make the provider reachable from this host, or correct issuer/jwksUri";
+        if (keys == null) {
+          events.error(text);
+        } else {
+          events.warning(text);
+        }
       }
     }
   }

@@ -81,13 +81,28 @@ final class TokenVerifier {
     }
     JWSAlgorithm alg = header.getAlgorithm();
     if (!settings.algorithms().contains(alg)) {
-      return done(new Verdict.Invalid("the algorithm " + alg + " is not accepted", false));
+      // The name is the client's: echoed only when it is a short standard-looking one, so a
+      // header of kilobytes cannot blow up the challenge (nginx: "upstream sent too big header").
+      String name = alg == null ? "" : alg.getName();
+      return done(
+          new Verdict.Invalid(
+              name.matches("[A-Za-z0-9+-]{1,16}")
+                  ? "the algorithm " + name + " is not accepted"
+                  : "the token's algorithm is not accepted",
+              false));
     }
     String kid = header.getKeyID();
     if (kid != null && kid.length() > MAX_KID_LENGTH) {
       return done(new Verdict.Invalid("the token's key id is too long", false));
     }
     if (keys.wantsFetch(kid)) {
+      JWKSet atHand = keys.cached();
+      if (atHand != null && kid != null && atHand.getKeyByKeyId(kid) != null) {
+        // Only old: verified with the keys at hand while they are fetched again behind it, so
+        // that no client waits on the provider every keysMaxAge.
+        keys.refresh(fetcher);
+        return done(verify(token, jwt, kid, atHand));
+      }
       return keys.refresh(fetcher).thenApply(keySet -> verify(token, jwt, kid, keySet));
     }
     return done(verify(token, jwt, kid, keys.cached()));
@@ -169,9 +184,22 @@ final class TokenVerifier {
     return new VerifiedToken(
         claims.getIssuer(),
         subject,
-        stringClaim(claims, settings.accountClaim()),
+        accountName(claims),
         listClaim(claims, settings.groupsClaim()),
         claims.getExpirationTime().toInstant());
+  }
+
+  /**
+   * The account claim's value; an {@code email} only when {@code email_verified} is true (OIDC Core
+   * §5.1: a provider may let users set an address they do not own).
+   */
+  private String accountName(JWTClaimsSet claims) {
+    String name = stringClaim(claims, settings.accountClaim());
+    if (settings.accountClaim().equals("email")
+        && !Boolean.TRUE.equals(claims.getClaim("email_verified"))) {
+      return null;
+    }
+    return name;
   }
 
   private static String stringClaim(JWTClaimsSet claims, String name) {

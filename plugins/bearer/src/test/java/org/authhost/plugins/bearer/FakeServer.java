@@ -27,7 +27,13 @@ import org.authhost.api.UserContext;
 final class FakeServer implements ServerContext {
   record Event(EventLevel level, String text) {}
 
-  final Set<String> accounts = Set.of("alice", "Guest");
+  final Set<String> accounts = Set.of("alice", "Guest", "root");
+
+  /** The accounts in Administrators. */
+  final Set<String> administrators = Set.of("root");
+
+  private final java.util.Map<TokenHandle, String> issued =
+      new java.util.concurrent.ConcurrentHashMap<>();
   final List<Event> events = new ArrayList<>();
   final List<String> logons = new ArrayList<>();
   final List<PrincipalLogon> principals = new ArrayList<>();
@@ -67,7 +73,9 @@ final class FakeServer implements ServerContext {
           return HResult.E_LOGON_FAILURE;
         }
         logons.add(account);
-        token.set(new TokenHandle(next.getAndIncrement()));
+        TokenHandle handle = new TokenHandle(next.getAndIncrement());
+        issued.put(handle, account);
+        token.set(handle);
         return HResult.S_OK;
       }
 
@@ -88,7 +96,20 @@ final class FakeServer implements ServerContext {
 
       @Override
       public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
-        return HResult.E_NOTIMPL;
+        String account = issued.get(handle);
+        if (account == null) {
+          return HResult.SEC_E_INVALID_HANDLE;
+        }
+        token.set(
+            new AccessToken(
+                new org.authhost.api.Sid("S-1-5-21-1-2-3-" + Math.abs(account.hashCode())),
+                administrators.contains(account)
+                    ? java.util.List.of(org.authhost.api.Sid.ADMINISTRATORS)
+                    : java.util.List.of(),
+                account,
+                "OpenID Connect",
+                clock.instant()));
+        return HResult.S_OK;
       }
 
       @Override

@@ -48,6 +48,9 @@ class ProviderKeysTest {
   final ProviderKeys.Events quiet =
       new ProviderKeys.Events() {
         @Override
+        public void error(String text) {}
+
+        @Override
         public void warning(String text) {}
 
         @Override
@@ -77,6 +80,33 @@ class ProviderKeysTest {
       assertFalse(keys.wantsFetch("unknown"), "within the interval an unknown kid waits for none");
       clock.advance(Duration.ofSeconds(30));
       assertTrue(keys.wantsFetch("unknown"));
+    } finally {
+      fetcher.close();
+    }
+  }
+
+  @Test
+  void aProviderSlowerThanTheWaitLimitReleasesItsWaitersWithoutKeysAndKeepsFetching()
+      throws Exception {
+    Fetcher fetcher = new Fetcher();
+    ProviderKeys keys =
+        new ProviderKeys(
+            slowProvider,
+            clock,
+            Duration.ofMinutes(15),
+            Duration.ofSeconds(30),
+            quiet,
+            Duration.ofMillis(50));
+    try {
+      CompletableFuture<JWKSet> waiting = keys.refresh(fetcher);
+      // Released by the limit, while the provider still has not answered: no keys, so 503 at
+      // once rather than a callback past the host's time limit.
+      assertNull(waiting.get(10, TimeUnit.SECONDS));
+      assertEquals(1, providerAnswers.getCount(), "the provider has not answered yet");
+      providerAnswers.countDown();
+      // The fetch went on: a waiter without a limit (a plain executor) shares it or finds its keys.
+      assertSame(served, keys.refresh(Runnable::run).get(10, TimeUnit.SECONDS));
+      assertEquals(1, fetches.get(), "one fetch for both");
     } finally {
       fetcher.close();
     }

@@ -25,6 +25,7 @@ class TokenVerifierTest {
   final StepClock clock = new StepClock();
   final RSAKey key1 = TestKeys.rsa("k1");
   final RSAKey key2 = TestKeys.rsa("k2");
+  final List<String> errors = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
   final List<String> informations = new ArrayList<>();
 
@@ -59,6 +60,11 @@ class TokenVerifierTest {
             s.keysMaxAge(),
             s.refetchInterval(),
             new ProviderKeys.Events() {
+              @Override
+              public void error(String text) {
+                errors.add(text);
+              }
+
               @Override
               public void warning(String text) {
                 warnings.add(text);
@@ -136,6 +142,20 @@ class TokenVerifierTest {
     RSAKey impostor = TestKeys.rsa("k1"); // same kid, another key
     Verdict forged = check(v, TestKeys.sign(impostor, TestKeys.claims(clock.instant()).build()));
     assertEquals(new Verdict.Invalid("the signature is not right", true), forged);
+  }
+
+  @Test
+  void aHugeInventedAlgorithmIsNotEchoed() {
+    TokenVerifier v = verifier();
+    var claims = TestKeys.claims(clock.instant()).build();
+    String huge =
+        Base64URL.encode(
+                ("{\"alg\":\"" + "X".repeat(12000) + "\"}").getBytes(StandardCharsets.UTF_8))
+            + "."
+            + Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8))
+            + ".c2ln";
+    Verdict verdict = check(v, huge);
+    assertEquals(new Verdict.Invalid("the token's algorithm is not accepted", false), verdict);
   }
 
   @Test
@@ -218,22 +238,35 @@ class TokenVerifierTest {
   }
 
   @Test
-  void withoutKeysEveryTokenIsUnavailableWithOneWarningAndItRecoversByItself() {
+  void withoutKeysEveryTokenIsUnavailableWithOneErrorAndItRecoversByItself() {
     served = null;
     TokenVerifier v = verifier("refetchIntervalSeconds", "10");
     for (int i = 0; i < 20; i++) {
       assertInstanceOf(Verdict.Unavailable.class, check(v, good()));
     }
     assertEquals(1, fetches, "no fetch storm while the provider is down");
-    assertEquals(1, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).contains("Connection refused"), warnings.get(0));
+    assertEquals(1, errors.size(), errors.toString());
+    assertTrue(errors.get(0).contains("Connection refused"), errors.get(0));
+    assertTrue(warnings.isEmpty(), "fail closed is an ERROR, not a WARNING: " + warnings);
     clock.advance(Duration.ofSeconds(10));
     assertInstanceOf(Verdict.Unavailable.class, check(v, good()));
-    assertEquals(1, warnings.size(), "still the same outage: no second event");
+    assertEquals(1, errors.size(), "still the same outage: no second event");
     served = TestKeys.publicSet(key1);
     clock.advance(Duration.ofSeconds(10));
     assertInstanceOf(Verdict.Valid.class, check(v, good()));
     assertEquals(1, informations.size(), informations.toString());
+  }
+
+  @Test
+  void aKnownKeyPastItsMaxAgeVerifiesAtOnceWhileTheKeysAreFetchedBehindIt() {
+    TokenVerifier v = verifier("keysMaxAgeSeconds", "60", "refetchIntervalSeconds", "10");
+    assertInstanceOf(Verdict.Valid.class, check(v, good()));
+    clock.advance(Duration.ofSeconds(61));
+    List<Runnable> queued = new ArrayList<>();
+    var verdict = v.check(good(), queued::add); // a fetch thread that has not run yet
+    assertTrue(verdict.isDone(), "no client waits on the provider for a kid it knows");
+    assertInstanceOf(Verdict.Valid.class, verdict.join());
+    assertEquals(1, queued.size(), "the keys are fetched again behind it");
   }
 
   @Test
@@ -245,5 +278,6 @@ class TokenVerifierTest {
     assertInstanceOf(Verdict.Valid.class, check(v, good()), "old keys, provider down");
     assertEquals(2, fetches);
     assertEquals(1, warnings.size());
+    assertTrue(errors.isEmpty(), "the old keys still verify: a WARNING, no ERROR");
   }
 }

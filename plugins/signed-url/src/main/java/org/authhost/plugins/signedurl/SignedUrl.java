@@ -251,8 +251,15 @@ final class SignedUrl {
       if (scheme <= 0) {
         return null;
       }
-      int slash = t.indexOf('/', scheme + 3);
-      t = slash < 0 ? "/" : t.substring(slash);
+      // The authority ends at the first '/', '?' or '#': a '/' in the query is not the path's.
+      int end = t.length();
+      for (char stop : new char[] {'/', '?', '#'}) {
+        int at = t.indexOf(stop, scheme + 3);
+        if (at >= 0 && at < end) {
+          end = at;
+        }
+      }
+      t = end == t.length() || t.charAt(end) != '/' ? "/" + t.substring(end) : t.substring(end);
     }
     int end = t.length();
     for (char stop : new char[] {'?', '#'}) {

@@ -49,6 +49,13 @@ class SignedUrlTest {
   }
 
   @Test
+  void anAbsoluteTargetsPathEndsItsAuthorityAtTheQueryToo() {
+    assertEquals("/", SignedUrl.path("http://h?ah_exp=1&ah_prefix=/vod/"));
+    assertEquals("/", SignedUrl.path("rtsp://h:554#/vod/"));
+    assertEquals("/vod/a.ts", SignedUrl.path("rtsp://h:554/vod/a.ts?ah_prefix=/x/"));
+  }
+
+  @Test
   void twoKeysAreValidAtOnceForARotation() throws Exception {
     for (String name : new String[] {"k1", "k2"}) {
       String q = SignedUrl.query(name, KEYS.get(name), "/vod/", LATER, null);

@@ -1,0 +1,146 @@
+package org.authhost.host.integrations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.authhost.host.testing.BoundedProcess;
+import org.authhost.host.testing.RtspOrigin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A signed {@code rtsp://} URL played by ffprobe through the host's RTSP front against a real
+ * origin (GStreamer's RTSP server): the signature travels in the URL's query, the signed-URL
+ * plug-in checks it as for an HTTP client, and the origin must not receive it.
+ */
+class RtspSignedUrlEndToEndTest {
+  static final Duration BOUND = Duration.ofSeconds(60);
+  private static final String K1 = "k1-0123456789abcdef0123456789abcdef";
+  @TempDir static Path root;
+
+  static RtspOrigin origin;
+  static StreamingHost host;
+  static int port;
+
+  @BeforeAll
+  static void start() throws Exception {
+    RtspOrigin.requireTools();
+    origin = RtspOrigin.start(root.resolve("origin"));
+    Path keys = Files.createDirectories(root.resolve("keys")).resolve("signed-url.keys");
+    Files.writeString(keys, "k1=" + K1 + "\n");
+    host =
+        StreamingHost.start(
+            root.resolve("host"),
+            """
+            {
+              "serverName": "testhost",
+              "dataDirectory": "../var",
+              "plugins": { "directory": "../plugins", "settings": {
+                "signed-url": { "capabilities": ["token-without-credential"],
+                  "properties": { "account": "carol", "keysFile": "%s" } } } },
+              "eventLog": { "auditSummarySeconds": 0 },
+              "http": { "port": 0 },
+              "rtsp": { "port": 0 },
+              "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
+              "publishingPoints": [
+                { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
+                  "plugins": ["signed-url"],
+                  "acl": [ { "principal": "carol", "rights": ["read"] } ] }
+              ]
+            }
+            """
+                .formatted(keys.toString().replace("\\", "\\\\"), origin.port()),
+            List.of("authhost-plugin-signed-url.jar"),
+            "carol",
+            "pw-carol");
+    port = host.host().rtsp().plainPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (host != null) {
+        host.stop();
+      }
+    } finally {
+      if (origin != null) {
+        origin.close();
+      }
+    }
+  }
+
+  static String signed(String prefix, long expires) throws Exception {
+    String message = prefix + "\n" + expires + "\n";
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String sig =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+    return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=k1&ah_sig=" + sig;
+  }
+
+  static BoundedProcess.Exit ffprobe(String url) throws Exception {
+    return BoundedProcess.run(
+        root,
+        BOUND,
+        List.of(
+            "ffprobe",
+            "-v",
+            "error",
+            "-rtsp_transport",
+            "tcp",
+            "-show_entries",
+            "stream=codec_type",
+            "-of",
+            "csv=p=0",
+            url));
+  }
+
+  @Test
+  @Disabled(
+      "needs the RTSP relay (rtsp2's area, host/.../rtsp): OPTIONS and DESCRIBE log on by the"
+          + " signature, but ffprobe's SETUP goes to the track URL built from the origin's"
+          + " Content-Base (rtsp://.../cam/test/stream=0), which carries no query, and is refused"
+          + " 403 'the URL carries no signature'; the relay must keep the signed URL's query in"
+          + " the Content-Base it returns (or hold the connection's logon for its session)")
+  void ffprobePlaysASignedRtspUrl() throws Exception {
+    String url =
+        "rtsp://127.0.0.1:"
+            + port
+            + "/cam/test?"
+            + signed("/cam/", Instant.now().getEpochSecond() + 600);
+    BoundedProcess.Exit run = ffprobe(url);
+    assertEquals(0, run.status(), run.output() + "\naudit: " + host.audited());
+    assertTrue(run.output().contains("video"), run.output());
+    assertFalse(
+        host.awaitAudited(BOUND, "logon succeeded", "point=cam", "signed-url key k1").isEmpty(),
+        host.audited().toString());
+  }
+
+  @Test
+  void anExpiredSignedRtspUrlIsRefused() throws Exception {
+    String url =
+        "rtsp://127.0.0.1:"
+            + port
+            + "/cam/test?"
+            + signed("/cam/", Instant.now().getEpochSecond() - 60);
+    BoundedProcess.Exit run = ffprobe(url);
+    assertNotEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("403"), run.output());
+  }
+}
