@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.testing.BoundedProcess;
 import org.authhost.host.testing.ChallengeTap;
 import org.authhost.host.testing.RtspOrigin;
@@ -34,6 +40,11 @@ class RtspEndToEndTest {
 
   static RtspOrigin origin;
   static RtspOrigin lockedOrigin;
+
+  /** Between the host and {@link #origin} for the signed point: what the origin was sent. */
+  static ChallengeTap originTap;
+
+  static final String KEY = "k1-0123456789abcdef0123456789abcdef";
   static StreamingHost host;
   static int port;
 
@@ -42,6 +53,9 @@ class RtspEndToEndTest {
     RtspOrigin.requireTools();
     origin = RtspOrigin.start(root.resolve("origin"));
     lockedOrigin = RtspOrigin.start(root.resolve("locked-origin"), "relay", "origin-pw");
+    originTap = ChallengeTap.to(origin.port());
+    Files.createDirectories(root);
+    Files.writeString(root.resolve("keys"), "k1=" + KEY + "\n");
     host =
         StreamingHost.start(
             root.resolve("host"),
@@ -52,7 +66,9 @@ class RtspEndToEndTest {
               "plugins": {
                 "directory": "../plugins",
                 "settings": { "digest": { "enabled": true, "properties": {
-                  "realm": "AuthHost", "algorithms": "MD5" } } }
+                  "realm": "AuthHost", "algorithms": "MD5" } },
+                  "signed-url": { "capabilities": ["token-without-credential"],
+                    "properties": { "account": "carol", "keysFile": "%s" } } }
               },
               "eventLog": { "auditSummarySeconds": 0 },
               "http": { "port": 0 },
@@ -62,20 +78,25 @@ class RtspEndToEndTest {
               "publishingPoints": [
                 { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
                   "plugins": ["digest"] },
-                { "name": "pub", "prefix": "/pub/", "origin": "rtsp://127.0.0.1:%1$d/",
+                { "name": "pub", "prefix": "/pub/", "origin": "rtsp://127.0.0.1:%2$d/",
                   "plugins": ["digest"],
                   "acl": [ { "principal": "alice", "rights": ["read", "write"] } ] },
                 { "name": "locked", "prefix": "/locked/",
-                  "origin": "rtsp://relay:origin-pw@127.0.0.1:%d/", "plugins": ["digest"] }
+                  "origin": "rtsp://relay:origin-pw@127.0.0.1:%d/", "plugins": ["digest"] },
+                { "name": "signed", "prefix": "/signed/", "origin": "rtsp://127.0.0.1:%d/",
+                  "plugins": ["signed-url"] }
               ]
             }
             """
-                .formatted(origin.port(), lockedOrigin.port()),
-            List.of("authhost-plugin-digest.jar"),
+                .formatted(
+                    root.resolve("keys"), origin.port(), lockedOrigin.port(), originTap.port()),
+            List.of("authhost-plugin-digest.jar", "authhost-plugin-signed-url.jar"),
             "alice",
             "pw-alice",
             "bob",
-            "pw-bob");
+            "pw-bob",
+            "carol",
+            "pw-carol");
     port = host.host().rtsp().plainPort();
   }
 
@@ -83,6 +104,9 @@ class RtspEndToEndTest {
   static void stop() throws Exception {
     if (host != null) {
       host.stop();
+    }
+    if (originTap != null) {
+      originTap.close();
     }
     for (RtspOrigin o : new RtspOrigin[] {origin, lockedOrigin}) {
       if (o != null) {
@@ -261,6 +285,70 @@ class RtspEndToEndTest {
                 url("bob", "pw-bob", "/cam/publish")));
     assertNotEquals(0, run.status(), run.output());
     assertTrue(run.output().contains("403"), run.output());
+  }
+
+  /**
+   * A signed URL (the signed-url plug-in's query parameters, API 1.4 URL credentials) plays through
+   * the RTSP front: ffprobe's later requests (SETUP, PLAY) are made from the origin's Content-Base,
+   * without the query, and are checked with the connection's signature on their own URLs. The
+   * origin is never sent an {@code ah_} parameter, and the audit never shows the signature.
+   */
+  @Test
+  void ffprobePlaysASignedUrlAndTheOriginNeverSeesIt() throws Exception {
+    String query = signed("k1", KEY, "/signed/test", Instant.now().getEpochSecond() + 600);
+    BoundedProcess.Exit run =
+        BoundedProcess.run(
+            root,
+            BOUND,
+            List.of(
+                "ffprobe",
+                "-v",
+                "error",
+                "-rtsp_transport",
+                "tcp",
+                "-show_entries",
+                "stream=codec_name",
+                "rtsp://127.0.0.1:" + port + "/signed/test?keep=1&" + query));
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("codec_name=h264"), run.output());
+    String sent = originTap.sent();
+    assertTrue(
+        sent.contains("DESCRIBE rtsp://127.0.0.1:" + originTap.port() + "/test?keep=1 "), sent);
+    assertTrue(sent.contains("PLAY "), sent);
+    assertFalse(sent.contains("ah_"), sent);
+    assertFalse(host.awaitAudited(BOUND, "logon succeeded", "carol", "point=signed").isEmpty());
+    assertTrue(host.audited("ah_sig").isEmpty(), String.valueOf(host.audited("ah_sig")));
+  }
+
+  @Test
+  void aSignedUrlForAnotherPathIsRefused() throws Exception {
+    String query = signed("k1", KEY, "/signed/other", Instant.now().getEpochSecond() + 600);
+    BoundedProcess.Exit run =
+        BoundedProcess.run(
+            root,
+            BOUND,
+            List.of(
+                "ffprobe",
+                "-v",
+                "error",
+                "-rtsp_transport",
+                "tcp",
+                "rtsp://127.0.0.1:" + port + "/signed/test?" + query));
+    assertNotEquals(0, run.status(), run.output());
+  }
+
+  /**
+   * The query a platform appends (as the README's Java example signs it), unbound to an address.
+   */
+  static String signed(String key, String secret, String prefix, long expires) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String sig =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                mac.doFinal((prefix + "\n" + expires + "\n").getBytes(StandardCharsets.UTF_8)));
+    return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=" + key + "&ah_sig=" + sig;
   }
 
   /** GStreamer's rtspsrc speaks RFC 2069 Digest (no qop): accepted without any "legacy" switch. */

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback TCP relay between a real RTSP client and the host's RTSP front that counts, per client
  * connection, the {@code 401} answers the host sends: what the client pays in challenge round trips
- * (the host audits no challenge, and the origin never sees one). Bytes pass unchanged both ways.
+ * (the host audits no challenge, and the origin never sees one). Bytes pass unchanged both ways. In
+ * front of an origin instead, it keeps what the host sent the origin ({@link #sent()}).
  */
 public final class ChallengeTap implements AutoCloseable {
   private static final byte[] CHALLENGE = "RTSP/1.0 401".getBytes(StandardCharsets.US_ASCII);
@@ -24,6 +25,11 @@ public final class ChallengeTap implements AutoCloseable {
   private final int target;
   private final List<AtomicInteger> perConnection = new CopyOnWriteArrayList<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+  /** The first {@link #MAX_SENT} bytes sent towards the target, over all connections. */
+  private final StringBuffer sent = new StringBuffer();
+
+  private static final int MAX_SENT = 1 << 20;
 
   private ChallengeTap(ServerSocket server, int target) {
     this.server = server;
@@ -50,6 +56,11 @@ public final class ChallengeTap implements AutoCloseable {
     return perConnection.stream().map(AtomicInteger::get).toList();
   }
 
+  /** What the connecting side sent towards the target so far (its first MiB), as ISO-8859-1. */
+  public String sent() {
+    return sent.toString();
+  }
+
   private void accept() {
     while (!server.isClosed()) {
       try {
@@ -59,15 +70,15 @@ public final class ChallengeTap implements AutoCloseable {
         sockets.add(host);
         AtomicInteger challenges = new AtomicInteger();
         perConnection.add(challenges);
-        pump(client, host, null);
-        pump(host, client, challenges);
+        pump(client, host, null, sent);
+        pump(host, client, challenges, null);
       } catch (IOException closed) {
         return;
       }
     }
   }
 
-  private static void pump(Socket from, Socket to, AtomicInteger challenges) {
+  private static void pump(Socket from, Socket to, AtomicInteger challenges, StringBuffer record) {
     Thread t =
         new Thread(
             () -> {
@@ -81,6 +92,9 @@ public final class ChallengeTap implements AutoCloseable {
                 while ((n = in.read(buffer)) > 0) {
                   out.write(buffer, 0, n);
                   out.flush();
+                  if (record != null && record.length() < MAX_SENT) {
+                    record.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                  }
                   if (challenges == null) {
                     continue;
                   }
