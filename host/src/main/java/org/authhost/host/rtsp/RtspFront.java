@@ -14,6 +14,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
@@ -232,7 +233,16 @@ public final class RtspFront extends LifeCycle {
         new RtspDecoder(
             rtsp.maxInitialLineBytes(), rtsp.maxHeaderBytes(), Math.max(1, rtsp.maxBodyBytes())));
     p.addLast("rtsp-encoder", new RtspEncoder());
-    p.addLast("aggregate", new HttpObjectAggregator(Math.max(1, rtsp.maxBodyBytes())));
+    p.addLast(
+        "aggregate",
+        new HttpObjectAggregator(Math.max(1, rtsp.maxBodyBytes())) {
+          @Override
+          protected Object newContinueResponse(
+              HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            // Not Netty's HTTP/1.1 100 or 417: an Expect is answered in RTSP by RtspRequestCheck.
+            return null;
+          }
+        });
     p.addLast("check", new RtspRequestCheck(connection, answers));
     p.addLast("route", new RtspRouting(points, serverRules, answers));
     p.addLast("authenticate", new RtspAuthentication(decide, answers, urlCredentials));

@@ -175,7 +175,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   private void connect(ChannelHandlerContext ctx, PublishingPoint point, String target) {
     urls = OriginUrls.of(point, target, connection.local, connection.secure);
-    credentials = OriginCredentials.of(point.origin().getRawUserInfo());
+    credentials =
+        OriginCredentials.of(
+            point.origin().getRawUserInfo(), OriginCredentials.loopback(urls.host));
     Channel clientChannel = ctx.channel();
     connector
         .connect(
@@ -206,6 +208,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                 origin.close();
                 return;
               }
+              reads();
               RtspExchange e;
               while ((e = notSent.poll()) != null) {
                 send(e, false);
@@ -252,6 +255,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     headers.set(exchange.request.headers());
     headers.remove(RtspHeaderNames.AUTHORIZATION);
     headers.remove("Proxy-Authorization");
+    removeHopByHop(headers);
     for (String name : new ArrayList<>(headers.names())) {
       // Any header may carry the URL (Content-Base, Content-Location, Referer, ...).
       List<String> values = headers.getAll(name);
@@ -302,7 +306,10 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                     + status
                     + (credentials == null
                         ? ": it needs credentials; put them in the point's origin URL"
-                        : ": it refused the origin credentials in the point's origin URL")));
+                        : credentials.basicWithheld()
+                            ? ": it offers only Basic, which AuthHost sends in clear to a loopback"
+                                + " origin only; enable Digest on the origin"
+                            : ": it refused the origin credentials in the point's origin URL")));
         return;
       }
       FullHttpResponse out = toClient(exchange, response);
@@ -336,6 +343,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     HttpHeaders headers = out.headers();
     headers.set(response.headers());
     headers.remove(RtspHeaderNames.WWW_AUTHENTICATE);
+    removeHopByHop(headers);
     for (CharSequence name :
         List.of(
             RtspHeaderNames.CONTENT_BASE,
@@ -359,6 +367,17 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     return out;
   }
 
+  /**
+   * Headers about one hop's framing, not the message: a relayed {@code Transfer-Encoding} would
+   * make the encoder frame the body as chunks the other side reads as further messages.
+   */
+  private static void removeHopByHop(HttpHeaders headers) {
+    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
+    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION);
+    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.EXPECT);
+    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.UPGRADE);
+  }
+
   static String session(String header) {
     if (header == null) {
       return null;
@@ -370,10 +389,22 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (origin != null) {
-      origin.config().setAutoRead(ctx.channel().isWritable());
-    }
+    reads();
     super.channelWritabilityChanged(ctx);
+  }
+
+  /**
+   * Back-pressure, in this one place for both sides: the client is read only while it takes what is
+   * written to it (the relay's media and the host's own answers alike: a client that sends requests
+   * and never reads the answers stops being read) and the origin takes what the client sends; the
+   * origin is read only while the client takes more.
+   */
+  private void reads() {
+    boolean clientTakes = client.isWritable();
+    client.config().setAutoRead(clientTakes && (origin == null || origin.isWritable()));
+    if (origin != null) {
+      origin.config().setAutoRead(clientTakes);
+    }
   }
 
   @Override
@@ -434,7 +465,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-      client.config().setAutoRead(ctx.channel().isWritable());
+      reads();
       super.channelWritabilityChanged(ctx);
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,6 +155,35 @@ class RtspRelayTest {
         RtspTestChannel.written(origins.get(0)).startsWith("DESCRIBE rtsp://127.0.0.1:1/test "));
   }
 
+  /**
+   * Interleaved data passes once the origin has answered a SETUP with a session (bound to this
+   * connection by the relay), not merely after a SETUP was sent.
+   */
+  @Test
+  void framesPassOnlyOnceTheOriginSetUpASession() {
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(host.rtsp(), "127.0.0.1", serveKeeping(new ArrayList<>()), origins);
+    ch.send(
+        RtspHandlersTest.request(
+            "SETUP", CAM + "/stream=0", 1, "Transport", "RTP/AVP/TCP;unicast;interleaved=0-1"));
+    EmbeddedChannel origin = origins.get(0);
+    assertTrue(RtspTestChannel.written(origin).startsWith("SETUP "));
+    origin.writeInbound(
+        Unpooled.copiedBuffer(
+            "RTSP/1.0 200 OK\r\nCSeq: 7\r\nSession: S1;timeout=60\r\n"
+                + "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n",
+            StandardCharsets.ISO_8859_1));
+    String answer = ch.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+    assertTrue(answer.toLowerCase().contains("cseq: 1\r\n"), answer);
+    ch.send(new byte[] {'$', 0, 0, 2, 7, 8});
+    assertTrue(ch.isActive());
+    assertEquals(
+        new String(new byte[] {'$', 0, 0, 2, 7, 8}, StandardCharsets.ISO_8859_1),
+        RtspTestChannel.written(origin));
+  }
+
   @Test
   void aClientThatStopsReadingStopsTheOriginBeingReadAndTheOtherWayRound() {
     List<EmbeddedChannel> origins = new ArrayList<>();
@@ -168,9 +198,11 @@ class RtspRelayTest {
     ch.pipeline().firstContext().write(Unpooled.wrappedBuffer(new byte[64]));
     assertFalse(ch.isWritable());
     assertFalse(origin.config().isAutoRead(), "the client cannot take more: the origin waits");
+    assertFalse(ch.config().isAutoRead(), "nor is the client read: its answers would pile up");
     ch.pipeline().firstContext().flush();
     assertTrue(ch.isWritable());
     assertTrue(origin.config().isAutoRead(), "the client drained: the origin is read again");
+    assertTrue(ch.config().isAutoRead());
 
     origin.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
     origin.pipeline().firstContext().write(Unpooled.wrappedBuffer(new byte[64]));
