@@ -351,6 +351,148 @@ class RtspEndToEndTest {
     return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=" + key + "&ah_sig=" + sig;
   }
 
+  /**
+   * The session binding on real connections, through the relay's own binding on the origin's 200 to
+   * SETUP: alice's Session used from a second connection (with alice's own credentials) is 454; on
+   * her connection a PLAY without credentials is served in what her SETUP was granted, and a RECORD
+   * without credentials is challenged.
+   */
+  @Test
+  void aSessionBelongsToTheConnectionThatSetItUp() throws Exception {
+    String base = "rtsp://127.0.0.1:" + port + "/cam/test";
+    try (RawRtsp a = new RawRtsp(port, "alice", "pw-alice");
+        RawRtsp b = new RawRtsp(port, "alice", "pw-alice")) {
+      assertEquals(200, a.authenticated("DESCRIBE", base, "Accept: application/sdp").status());
+      RawRtsp.Answer setup =
+          a.authenticated(
+              "SETUP", base + "/stream=0", "Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+      assertEquals(200, setup.status(), setup.head());
+      String session = setup.header("session").split(";")[0].strip();
+
+      RawRtsp.Answer stolen = b.authenticated("PLAY", base + "/", "Session: " + session);
+      assertEquals(454, stolen.status(), stolen.head());
+
+      RawRtsp.Answer play = a.send("PLAY", base + "/", null, "Session: " + session);
+      assertEquals(200, play.status(), play.head());
+      RawRtsp.Answer record = a.send("RECORD", base + "/", null, "Session: " + session);
+      assertEquals(401, record.status(), record.head());
+    }
+  }
+
+  /** A raw RTSP connection that answers Digest challenges in the RFC 2069 form. */
+  static final class RawRtsp implements AutoCloseable {
+    record Answer(int status, String head) {
+      String header(String lowerName) {
+        for (String line : head.split("\r\n")) {
+          int colon = line.indexOf(':');
+          if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(lowerName)) {
+            return line.substring(colon + 1).strip();
+          }
+        }
+        return null;
+      }
+    }
+
+    private final java.net.Socket socket;
+    private final java.io.DataInputStream in;
+    private final String user;
+    private final String password;
+    private String nonce;
+    private int cseq;
+
+    RawRtsp(int port, String user, String password) throws Exception {
+      socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+      socket.setSoTimeout(30_000);
+      in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+      this.user = user;
+      this.password = password;
+    }
+
+    /** Sends with credentials, answering one challenge first if there is one. */
+    Answer authenticated(String method, String url, String... headers) throws Exception {
+      Answer first = send(method, url, nonce == null ? null : digest(method, url), headers);
+      if (first.status() != 401) {
+        return first;
+      }
+      Matcher m = Pattern.compile("nonce=\"([^\"]+)\"").matcher(first.head());
+      assertTrue(m.find(), first.head());
+      nonce = m.group(1);
+      return send(method, url, digest(method, url), headers);
+    }
+
+    private String digest(String method, String url) throws Exception {
+      String ha1 = md5(user + ":AuthHost:" + password);
+      String ha2 = md5(method + ":" + url);
+      return "Digest username=\""
+          + user
+          + "\", realm=\"AuthHost\", nonce=\""
+          + nonce
+          + "\", uri=\""
+          + url
+          + "\", response=\""
+          + md5(ha1 + ":" + nonce + ":" + ha2)
+          + "\"";
+    }
+
+    private static String md5(String s) throws Exception {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("MD5")
+                  .digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    Answer send(String method, String url, String authorization, String... headers)
+        throws Exception {
+      StringBuilder r =
+          new StringBuilder(method + " " + url + " RTSP/1.0\r\nCSeq: " + ++cseq + "\r\n");
+      if (authorization != null) {
+        r.append("Authorization: ").append(authorization).append("\r\n");
+      }
+      for (String h : headers) {
+        r.append(h).append("\r\n");
+      }
+      socket.getOutputStream().write(r.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+      return answer();
+    }
+
+    /** The next answer, past any interleaved frames. */
+    private Answer answer() throws Exception {
+      while (true) {
+        int first = in.read();
+        if (first < 0) {
+          throw new java.io.EOFException("closed");
+        }
+        if (first == '$') {
+          in.readUnsignedByte();
+          in.skipNBytes(in.readUnsignedShort());
+          continue;
+        }
+        if (first == '\r' || first == '\n') {
+          continue;
+        }
+        StringBuilder head = new StringBuilder().append((char) first);
+        while (!head.toString().endsWith("\r\n\r\n")) {
+          int c = in.read();
+          if (c < 0) {
+            throw new java.io.EOFException("closed in a head: " + head);
+          }
+          head.append((char) c);
+        }
+        Answer a = new Answer(Integer.parseInt(head.toString().split(" ")[1]), head.toString());
+        String length = a.header("content-length");
+        if (length != null) {
+          in.skipNBytes(Integer.parseInt(length));
+        }
+        return a;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+
   /** GStreamer's rtspsrc speaks RFC 2069 Digest (no qop): accepted without any "legacy" switch. */
   @Test
   void gstreamerPlaysWithDigest() throws Exception {
