@@ -110,6 +110,33 @@ public final class UrlCredentials {
     return target.substring(0, q) + (kept.length() == 0 ? "" : "?" + kept) + fragment;
   }
 
+  /**
+   * The parameters of {@code target}'s query that a loaded plug-in names, as the client sent them,
+   * joined by {@code &} in URL order: what {@link #withoutCredentials} removes. Empty when none.
+   */
+  public String credentialsOf(String target) {
+    if (target == null || target.indexOf('?') < 0) {
+      return "";
+    }
+    Set<String> names = plugins.everyUrlCredential();
+    if (names.isEmpty()) {
+      return "";
+    }
+    int q = target.indexOf('?');
+    int hash = target.indexOf('#', q);
+    String query = hash < 0 ? target.substring(q + 1) : target.substring(q + 1, hash);
+    StringBuilder found = new StringBuilder();
+    for (String pair : query.split("&", -1)) {
+      if (names.contains(name(pair))) {
+        if (found.length() > 0) {
+          found.append('&');
+        }
+        found.append(pair);
+      }
+    }
+    return found.toString();
+  }
+
   /** A query pair's name, percent-decoded ({@code +} is a space); the raw text if undecodable. */
   public static String name(String pair) {
     int eq = pair.indexOf('=');

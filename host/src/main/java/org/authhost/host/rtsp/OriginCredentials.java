@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 /**
  * AuthHost's own credentials towards an origin that challenges (from the {@code user:password@} of
  * the point's {@code rtsp://} origin): Digest (RFC 2617 with {@code qop=auth} when offered, else
- * the RFC 2069 form every RTSP server accepts), or Basic when that is all the origin offers. Once
+ * the RFC 2069 form every RTSP server accepts), or Basic when that is all the origin offers and the
+ * origin is on loopback (the relay speaks plain TCP: Basic would put the password on the wire in
+ * clear; a point whose origin offers only Basic elsewhere is refused 502, audited). Once
  * challenged, every later request carries them, as RTSP clients do. The client's own {@code
  * Authorization} never goes to the origin.
  */
@@ -28,24 +30,30 @@ final class OriginCredentials {
 
   private final String user;
   private final String password;
+  private final boolean basicAllowed;
   private Map<String, String> digest;
   private boolean basic;
+  private boolean basicWithheld;
   private int nc;
 
-  private OriginCredentials(String user, String password) {
+  private OriginCredentials(String user, String password, boolean basicAllowed) {
     this.user = user;
     this.password = password;
+    this.basicAllowed = basicAllowed;
   }
 
-  /** The credentials in an origin URL's user information, or null when it has none. */
-  static OriginCredentials of(String rawUserInfo) {
+  /**
+   * The credentials in an origin URL's user information, or null when it has none; Basic only when
+   * {@code basicAllowed} (a loopback origin).
+   */
+  static OriginCredentials of(String rawUserInfo, boolean basicAllowed) {
     if (rawUserInfo == null || rawUserInfo.isEmpty()) {
       return null;
     }
     int colon = rawUserInfo.indexOf(':');
     String user = colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon);
     String password = colon < 0 ? "" : rawUserInfo.substring(colon + 1);
-    return new OriginCredentials(decode(user), decode(password));
+    return new OriginCredentials(decode(user), decode(password), basicAllowed);
   }
 
   private static String decode(String s) {
@@ -58,6 +66,7 @@ final class OriginCredentials {
    * ends in the origin's second 401.
    */
   boolean challenged(List<String> challenges) {
+    basicWithheld = false;
     Map<String, String> chosen = null;
     boolean offersBasic = false;
     for (String c : challenges) {
@@ -77,11 +86,26 @@ final class OriginCredentials {
       nc = 0;
       return true;
     }
-    if (offersBasic) {
+    if (offersBasic && basicAllowed) {
       basic = true;
       return true;
     }
+    basicWithheld = offersBasic;
     return false;
+  }
+
+  /** Whether the origin's last challenge offered only Basic, withheld from a remote origin. */
+  boolean basicWithheld() {
+    return basicWithheld;
+  }
+
+  /** A host name or literal that is this machine: Basic may go to it over plain TCP. */
+  static boolean loopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+        || h.equals("::1")
+        || h.equals("[::1]");
   }
 
   /** The {@code Authorization} value for a request, or null before any challenge. */

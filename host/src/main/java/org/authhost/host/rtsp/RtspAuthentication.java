@@ -14,6 +14,7 @@ import org.authhost.host.authn.HttpCommandContext;
 import org.authhost.host.authn.HttpPresentationContext;
 import org.authhost.host.authn.HttpUserContext;
 import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.UrlCredentials;
 import org.authhost.host.authn.Verdict;
 
 /**
@@ -23,6 +24,13 @@ import org.authhost.host.authn.Verdict;
  * on. A request without credentials in a session this connection set up is the session's identity
  * for what that identity was already granted here (a keep-alive {@code GET_PARAMETER} from a client
  * that sends credentials only when challenged); anything more asks the driver.
+ *
+ * <p>URL credentials (API 1.4: a signed URL, a token in the query) are the connection's once a
+ * request that carried them was served: RTSP clients build their later URLs (a track's SETUP, PLAY
+ * on the aggregate) from the origin's {@code Content-Base}, which never holds them (the relay
+ * removes them before the origin sees the URL). A later request on the same connection with no
+ * credential of its own is checked with them again, on its own URL, by the plug-in: nothing is
+ * served on their account that the plug-in would not grant for that URL.
  */
 final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange> {
   /** Requests a client may send before the previous ones are decided; past it the client is cut. */
@@ -30,15 +38,22 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
 
   private final Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver;
   private final RtspAnswers answers;
+  private final UrlCredentials urlCredentials;
   private final ArrayDeque<RtspExchange> waiting = new ArrayDeque<>();
+
+  /** The URL credentials of the last served request that carried some, or null. */
+  private String carried;
+
   private boolean deciding;
 
   RtspAuthentication(
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver,
-      RtspAnswers answers) {
+      RtspAnswers answers,
+      UrlCredentials urlCredentials) {
     super(false);
     this.driver = driver;
     this.answers = answers;
+    this.urlCredentials = urlCredentials;
   }
 
   @Override
@@ -80,6 +95,13 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
       ctx.fireChannelRead(exchange);
       return;
     }
+    String inUrl = urlCredentials.credentialsOf(exchange.request.uri());
+    if (authorization == null && inUrl.isEmpty() && carried != null) {
+      String uri = exchange.request.uri();
+      exchange.request.setUri(uri + (uri.indexOf('?') < 0 ? "?" : "&") + carried);
+      inUrl = carried;
+    }
+    String offered = inUrl.isEmpty() ? null : inUrl;
     RtspConnection connection = exchange.connection;
     var attempt =
         new AuthenticationDriver.Attempt(
@@ -107,11 +129,15 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
     }
     pending.whenComplete(
         (verdict, failure) ->
-            ctx.executor().execute(() -> decided(ctx, exchange, verdict, failure)));
+            ctx.executor().execute(() -> decided(ctx, exchange, verdict, failure, offered)));
   }
 
   private void decided(
-      ChannelHandlerContext ctx, RtspExchange exchange, Verdict verdict, Throwable failure) {
+      ChannelHandlerContext ctx,
+      RtspExchange exchange,
+      Verdict verdict,
+      Throwable failure,
+      String urlCredential) {
     deciding = false;
     if (failure != null || verdict instanceof Refusal) {
       exchange.request.release();
@@ -130,6 +156,9 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
     } else if (!ctx.channel().isActive()) {
       exchange.request.release();
     } else {
+      if (urlCredential != null) {
+        carried = urlCredential;
+      }
       exchange.authorized((Verdict.Serve) verdict);
       ctx.fireChannelRead(exchange);
     }

@@ -24,7 +24,6 @@ final class RtspConnection {
   final boolean secure;
   private final Map<String, Binding> sessions = new HashMap<>();
   private int setups;
-  private boolean setupSeen;
 
   /**
    * Who holds an RTSP session: the account that set it up, and the rights it was granted on this
@@ -61,13 +60,15 @@ final class RtspConnection {
 
   /** Counts a SETUP; the count so far. */
   int setup() {
-    setupSeen = true;
     return ++setups;
   }
 
-  /** Whether a SETUP has come on this connection: interleaved data may come after one only. */
-  boolean setupSeen() {
-    return setupSeen;
+  /**
+   * Whether the origin has set up a session on this connection (a SETUP authorized and answered
+   * 2xx): interleaved data may come after that only, not after a SETUP that was merely sent.
+   */
+  boolean hasSession() {
+    return !sessions.isEmpty();
   }
 
   /** The SETUPs counted so far. */

@@ -23,6 +23,9 @@ final class RtspFramer extends ByteToMessageDecoder {
   private final int maxBody;
   private boolean broken;
 
+  /** How much of the current message's head earlier reads scanned without finding its end. */
+  private int scannedHead;
+
   RtspFramer(int maxHead, int maxBody) {
     this.maxHead = maxHead;
     this.maxBody = maxBody;
@@ -119,7 +122,9 @@ final class RtspFramer extends ByteToMessageDecoder {
    */
   private int headEnd(ByteBuf in, int start) {
     int end = Math.min(in.writerIndex(), start + maxHead + 4);
-    for (int i = start; i < end; i++) {
+    // From where the last read's scan of this head stopped (less the 3 bytes an end may span):
+    // a head that comes a byte per read is scanned once, not once per read.
+    for (int i = start + Math.max(0, scannedHead - 3); i < end; i++) {
       if (in.getByte(i) != '\n') {
         continue;
       }
@@ -128,9 +133,11 @@ final class RtspFramer extends ByteToMessageDecoder {
         next++;
       }
       if (next < end && in.getByte(next) == '\n') {
+        scannedHead = 0;
         return next + 1;
       }
     }
+    scannedHead = end - start;
     return -1;
   }
 

@@ -14,13 +14,12 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -29,6 +28,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +42,7 @@ import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.UrlCredentials;
 import org.authhost.host.authn.Verdict;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
@@ -50,16 +51,18 @@ import org.authhost.host.config.TlsConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.time.HostClock;
+import org.authhost.host.time.Scheduler;
 
 /**
  * The RTSP(S) front ({@code rtsp} in host.json, off unless configured): authenticates every request
  * of an RTSP client with the publishing point's plug-ins through the same {@link
  * AuthenticationDriver} as HTTP, and relays the session to the point's {@code rtsp://} origin. Each
- * connection is a pipeline of small handlers: the session limit, the idle time-out, TLS, the
- * message/interleaved-frame splitter ({@link RtspFramer}) in front of Netty's RTSP codec and an
- * aggregator, then {@link RtspRequestCheck}, {@link RtspRouting}, {@link RtspAuthentication},
- * {@link RtspSessionBinding}, {@link RtspSetupCheck} and {@link RtspRelay}. Refusals are written by
- * {@link RtspAnswers} only.
+ * connection is a pipeline of small handlers: the session limit, the idle time-out ({@link
+ * IdleDeadline}, on the host's clock), TLS, the message/interleaved-frame splitter ({@link
+ * RtspFramer}) in front of Netty's RTSP codec and an aggregator, then {@link RtspRequestCheck},
+ * {@link RtspRouting}, {@link RtspAuthentication}, {@link RtspSessionBinding}, {@link
+ * RtspSetupCheck} and {@link RtspRelay}. Refusals are written by {@link RtspAnswers} only.
  */
 @Singleton
 public final class RtspFront extends LifeCycle {
@@ -71,6 +74,9 @@ public final class RtspFront extends LifeCycle {
   private final RtspAnswers answers;
   private final HostEvents events;
   private final IpRules serverRules;
+  private final HostClock clock;
+  private final Scheduler scheduler;
+  private final UrlCredentials urlCredentials;
   private final AtomicInteger open = new AtomicInteger();
   private final List<Channel> listeners = new ArrayList<>();
   private EventLoopGroup boss;
@@ -84,13 +90,19 @@ public final class RtspFront extends LifeCycle {
       PublishingPoints points,
       AuthenticationDriver driver,
       Audit audit,
-      HostEvents events) {
+      HostEvents events,
+      HostClock clock,
+      Scheduler scheduler,
+      UrlCredentials urlCredentials) {
     this.config = config;
     this.points = points;
     this.driver = driver;
     this.answers = new RtspAnswers(audit);
     this.events = events;
     this.serverRules = IpRules.of(config.security().ipAllow(), config.security().ipDeny());
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.urlCredentials = urlCredentials;
   }
 
   @Override
@@ -169,11 +181,7 @@ public final class RtspFront extends LifeCycle {
                   protected void initChannel(SocketChannel ch) {
                     ChannelPipeline p = ch.pipeline();
                     p.addLast("limit", limiter);
-                    p.addLast(
-                        "idle",
-                        new IdleStateHandler(
-                            0, 0, rtsp.idleTimeoutMillis(), TimeUnit.MILLISECONDS));
-                    p.addLast("idle-close", IdleClose.INSTANCE);
+                    p.addLast("idle", idleDeadline(rtsp));
                     if (ssl != null) {
                       p.addLast("tls", ssl.newHandler(ch.alloc()));
                     }
@@ -186,6 +194,11 @@ public final class RtspFront extends LifeCycle {
     Channel channel = bootstrap.bind(address, port).sync().channel();
     listeners.add(channel);
     return channel;
+  }
+
+  /** The idle time-out of one client connection, on the host's clock. */
+  IdleDeadline idleDeadline(RtspConfig rtsp) {
+    return new IdleDeadline(clock, scheduler, Duration.ofMillis(rtsp.idleTimeoutMillis()));
   }
 
   void addRtspHandlers(ChannelPipeline p, RtspConnection connection, RtspConfig rtsp) {
@@ -201,6 +214,16 @@ public final class RtspFront extends LifeCycle {
       RtspConnection connection,
       RtspConfig rtsp,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
+    addRtspHandlers(p, connection, rtsp, decide, RtspRelay.sockets(MARKS));
+  }
+
+  /** The same with {@code originConnector} for the origin connections. */
+  void addRtspHandlers(
+      ChannelPipeline p,
+      RtspConnection connection,
+      RtspConfig rtsp,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
+      RtspRelay.OriginConnector originConnector) {
     p.addLast(
         "framer",
         new RtspFramer(rtsp.maxInitialLineBytes() + rtsp.maxHeaderBytes(), rtsp.maxBodyBytes()));
@@ -210,13 +233,24 @@ public final class RtspFront extends LifeCycle {
         new RtspDecoder(
             rtsp.maxInitialLineBytes(), rtsp.maxHeaderBytes(), Math.max(1, rtsp.maxBodyBytes())));
     p.addLast("rtsp-encoder", new RtspEncoder());
-    p.addLast("aggregate", new HttpObjectAggregator(Math.max(1, rtsp.maxBodyBytes())));
+    p.addLast(
+        "aggregate",
+        new HttpObjectAggregator(Math.max(1, rtsp.maxBodyBytes())) {
+          @Override
+          protected Object newContinueResponse(
+              HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            // Not Netty's HTTP/1.1 100 or 417: an Expect is answered in RTSP by RtspRequestCheck.
+            return null;
+          }
+        });
     p.addLast("check", new RtspRequestCheck(connection, answers));
     p.addLast("route", new RtspRouting(points, serverRules, answers));
-    p.addLast("authenticate", new RtspAuthentication(decide, answers));
+    p.addLast("authenticate", new RtspAuthentication(decide, answers, urlCredentials));
     p.addLast("session", new RtspSessionBinding(answers));
     p.addLast("setup", new RtspSetupCheck(answers));
-    p.addLast("relay", new RtspRelay(connection, answers, MARKS));
+    p.addLast(
+        "relay",
+        new RtspRelay(connection, answers, urlCredentials::withoutCredentials, originConnector));
     p.addLast("end", new ConnectionEnd(connection));
   }
 
@@ -291,21 +325,6 @@ public final class RtspFront extends LifeCycle {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       open.decrementAndGet();
       super.channelInactive(ctx);
-    }
-  }
-
-  /** A connection with no traffic either way for {@code rtsp.idleTimeoutMillis} is closed. */
-  @ChannelHandler.Sharable
-  private static final class IdleClose extends ChannelInboundHandlerAdapter {
-    static final IdleClose INSTANCE = new IdleClose();
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof IdleStateEvent) {
-        ctx.close();
-        return;
-      }
-      super.userEventTriggered(ctx, evt);
     }
   }
 

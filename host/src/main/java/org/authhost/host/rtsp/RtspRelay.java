@@ -5,12 +5,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -25,22 +25,30 @@ import io.netty.handler.codec.rtsp.RtspVersions;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.authn.Refusal;
 
 /**
  * Relays an authorized client connection to the point's origin: one origin connection per client
- * connection (opened on the client's event loop at its first request), so that session ids and
- * interleaved channel numbers pass unchanged. Requests go with the origin's URL and without the
- * client's {@code Authorization}; if the origin challenges, AuthHost answers with the origin
- * credentials from config ({@link OriginCredentials}), once per request. Answers come back with the
- * client's {@code CSeq}, the origin's absolute URLs made client-facing ({@link OriginUrls}) and
- * what the authentication adds ({@code Authentication-Info}); a SETUP's {@code Session} is bound to
- * the connection and identity. Interleaved frames go both ways at any time after a SETUP; before
- * one, a client's frame ends the connection. Back-pressure: while one side cannot take more, the
- * other is not read, so memory stays bounded by the channels' write-buffer marks.
+ * connection, so that session ids and interleaved channel numbers pass unchanged. It is opened on
+ * the client's event loop as soon as the first request names the point ({@link PointChosen}), while
+ * that request is still being authenticated, so that the client's challenge round trip and the
+ * origin's connect overlap; nothing is sent to it before a request is authorized. Requests go with
+ * the origin's URL, without the client's {@code Authorization} and without any query parameter that
+ * carries a plug-in's credential (API 1.4's URL credentials: in the request line and in every
+ * header), so a signature or token never reaches the origin; if the origin challenges, AuthHost
+ * answers with the origin credentials from config ({@link OriginCredentials}), once per request.
+ * Answers come back with the client's {@code CSeq}, the origin's absolute URLs made client-facing
+ * ({@link OriginUrls}) and what the authentication adds ({@code Authentication-Info}); a SETUP's
+ * {@code Session} is bound to the connection and identity. Interleaved frames go both ways at any
+ * time after a SETUP; before one, a client's frame ends the connection. Back-pressure: while one
+ * side cannot take more, the other is not read, so memory stays bounded by the channels'
+ * write-buffer marks.
  */
 final class RtspRelay extends ChannelInboundHandlerAdapter {
   static final int ORIGIN_MAX_HEAD = 64 * 1024;
@@ -52,7 +60,6 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   private final RtspConnection connection;
   private final RtspAnswers answers;
-  private final WriteBufferWaterMark marks;
   private final ArrayDeque<RtspExchange> notSent = new ArrayDeque<>();
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private Channel client;
@@ -60,13 +67,63 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
   private OriginUrls urls;
   private OriginCredentials credentials;
 
+  /** Why the origin connection could not be made, or null. */
+  private String unreachable;
+
+  private final UnaryOperator<String> withoutCredentials;
+  private final OriginConnector connector;
+
   /** A request sent to the origin and not yet answered. */
   private record InFlight(RtspExchange exchange, boolean retried) {}
 
-  RtspRelay(RtspConnection connection, RtspAnswers answers, WriteBufferWaterMark marks) {
+  /**
+   * The point a connection's first request named (a user event from {@link RtspRouting}): the
+   * origin connection can be made now.
+   */
+  record PointChosen(PublishingPoint point, String target) {}
+
+  /** Opens the origin connection: a socket in the host, an {@code EmbeddedChannel} in a test. */
+  interface OriginConnector {
+    ChannelFuture connect(Channel client, ChannelHandler pipeline, String host, int port);
+  }
+
+  /** The host's connector: a TCP connection on the client's event loop. */
+  static OriginConnector sockets(WriteBufferWaterMark marks) {
+    return (client, pipeline, host, port) ->
+        new Bootstrap()
+            .group(client.eventLoop())
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+            .handler(pipeline)
+            .connect(host, port);
+  }
+
+  /**
+   * @param withoutCredentials a URL without the query parameters that carry a plug-in's credential
+   *     ({@code UrlCredentials.withoutCredentials})
+   */
+  RtspRelay(
+      RtspConnection connection,
+      RtspAnswers answers,
+      UnaryOperator<String> withoutCredentials,
+      OriginConnector connector) {
     this.connection = connection;
     this.answers = answers;
-    this.marks = marks;
+    this.withoutCredentials = withoutCredentials;
+    this.connector = connector;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof PointChosen chosen) {
+      if (urls == null) {
+        connect(ctx, chosen.point(), chosen.target());
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
   }
 
   @Override
@@ -79,7 +136,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     if (msg instanceof InterleavedFrame frame) {
       fromClient(ctx, frame);
     } else if (msg instanceof RtspExchange exchange) {
-      if (origin == null) {
+      if (unreachable != null) {
+        refuseUnreachable(ctx.channel(), exchange);
+      } else if (origin == null) {
         if (notSent.size() >= MAX_NOT_SENT) {
           exchange.request.release();
           answers.refuse(
@@ -96,7 +155,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
         }
         notSent.add(exchange);
         if (urls == null) {
-          connect(ctx, exchange);
+          connect(ctx, exchange.point(), exchange.request.uri());
         }
       } else {
         send(exchange, false);
@@ -114,20 +173,18 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     origin.writeAndFlush(frame);
   }
 
-  private void connect(ChannelHandlerContext ctx, RtspExchange first) {
-    urls = OriginUrls.of(first.point(), first.request.uri(), connection.local, connection.secure);
-    credentials = OriginCredentials.of(first.point().origin().getRawUserInfo());
+  private void connect(ChannelHandlerContext ctx, PublishingPoint point, String target) {
+    urls = OriginUrls.of(point, target, connection.local, connection.secure);
+    credentials =
+        OriginCredentials.of(
+            point.origin().getRawUserInfo(), OriginCredentials.loopback(urls.host));
     Channel clientChannel = ctx.channel();
-    new Bootstrap()
-        .group(clientChannel.eventLoop())
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
-        .handler(
-            new ChannelInitializer<SocketChannel>() {
+    connector
+        .connect(
+            clientChannel,
+            new ChannelInitializer<Channel>() {
               @Override
-              protected void initChannel(SocketChannel ch) {
+              protected void initChannel(Channel ch) {
                 ch.pipeline()
                     .addLast("framer", new RtspFramer(ORIGIN_MAX_HEAD, ORIGIN_MAX_BODY))
                     .addLast("frames-out", InterleavedFrameEncoder.INSTANCE)
@@ -137,8 +194,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                     .addLast("aggregate", new HttpObjectAggregator(ORIGIN_MAX_BODY))
                     .addLast("origin", new FromOrigin());
               }
-            })
-        .connect(urls.host, urls.port)
+            },
+            urls.host,
+            urls.port)
         .addListener(
             (ChannelFuture f) -> {
               if (!f.isSuccess()) {
@@ -150,6 +208,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                 origin.close();
                 return;
               }
+              reads();
               RtspExchange e;
               while ((e = notSent.poll()) != null) {
                 send(e, false);
@@ -157,22 +216,35 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
             });
   }
 
+  /**
+   * The origin connection failed: the requests waiting for it, and any authorized later, are
+   * answered 502. A client still being challenged is not cut: it learns of the origin once it is
+   * authorized, as before the connection was made early.
+   */
   private void unreachable(Channel clientChannel, String why) {
+    unreachable = why;
     RtspExchange e;
     while ((e = notSent.poll()) != null) {
-      e.request.release();
-      answers.refuse(
-          clientChannel,
-          e,
-          Refusal.content(502, "the origin is unreachable", "RTSP origin unreachable: " + why)
-              .withClose(true));
+      refuseUnreachable(clientChannel, e);
     }
-    clientChannel.close();
+  }
+
+  private void refuseUnreachable(Channel clientChannel, RtspExchange e) {
+    e.request.release();
+    answers.refuse(
+        clientChannel,
+        e,
+        Refusal.content(502, "the origin is unreachable", "RTSP origin unreachable: " + unreachable)
+            .withClose(true));
   }
 
   /** Sends the client's request to the origin, with the origin's URL and AuthHost's credentials. */
   private void send(RtspExchange exchange, boolean retried) {
-    String uri = urls.toOrigin(exchange.request.uri(), exchange.point().prefix(), exchange.rest());
+    String uri =
+        urls.toOrigin(
+            withoutCredentials.apply(exchange.request.uri()),
+            exchange.point().prefix(),
+            exchange.rest());
     FullHttpRequest out =
         new DefaultFullHttpRequest(
             RtspVersions.RTSP_1_0,
@@ -183,6 +255,17 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     headers.set(exchange.request.headers());
     headers.remove(RtspHeaderNames.AUTHORIZATION);
     headers.remove("Proxy-Authorization");
+    removeHopByHop(headers);
+    for (String name : new ArrayList<>(headers.names())) {
+      // Any header may carry the URL (Content-Base, Content-Location, Referer, ...).
+      List<String> values = headers.getAll(name);
+      if (values.stream().anyMatch(v -> v.indexOf('?') >= 0)) {
+        headers.remove(name);
+        for (String v : values) {
+          headers.add(name, v.indexOf('?') < 0 ? v : withoutCredentials.apply(v));
+        }
+      }
+    }
     headers.setInt(RtspHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
     if (out.content().readableBytes() == 0) {
       headers.remove(RtspHeaderNames.CONTENT_LENGTH);
@@ -223,7 +306,10 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                     + status
                     + (credentials == null
                         ? ": it needs credentials; put them in the point's origin URL"
-                        : ": it refused the origin credentials in the point's origin URL")));
+                        : credentials.basicWithheld()
+                            ? ": it offers only Basic, which AuthHost sends in clear to a loopback"
+                                + " origin only; enable Digest on the origin"
+                            : ": it refused the origin credentials in the point's origin URL")));
         return;
       }
       FullHttpResponse out = toClient(exchange, response);
@@ -257,6 +343,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     HttpHeaders headers = out.headers();
     headers.set(response.headers());
     headers.remove(RtspHeaderNames.WWW_AUTHENTICATE);
+    removeHopByHop(headers);
     for (CharSequence name :
         List.of(
             RtspHeaderNames.CONTENT_BASE,
@@ -280,6 +367,17 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     return out;
   }
 
+  /**
+   * Headers about one hop's framing, not the message: a relayed {@code Transfer-Encoding} would
+   * make the encoder frame the body as chunks the other side reads as further messages.
+   */
+  private static void removeHopByHop(HttpHeaders headers) {
+    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
+    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION);
+    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.EXPECT);
+    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.UPGRADE);
+  }
+
   static String session(String header) {
     if (header == null) {
       return null;
@@ -291,10 +389,22 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    if (origin != null) {
-      origin.config().setAutoRead(ctx.channel().isWritable());
-    }
+    reads();
     super.channelWritabilityChanged(ctx);
+  }
+
+  /**
+   * Back-pressure, in this one place for both sides: the client is read only while it takes what is
+   * written to it (the relay's media and the host's own answers alike: a client that sends requests
+   * and never reads the answers stops being read) and the origin takes what the client sends; the
+   * origin is read only while the client takes more.
+   */
+  private void reads() {
+    boolean clientTakes = client.isWritable();
+    client.config().setAutoRead(clientTakes && (origin == null || origin.isWritable()));
+    if (origin != null) {
+      origin.config().setAutoRead(clientTakes);
+    }
   }
 
   @Override
@@ -355,7 +465,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-      client.config().setAutoRead(ctx.channel().isWritable());
+      reads();
       super.channelWritabilityChanged(ctx);
     }
 

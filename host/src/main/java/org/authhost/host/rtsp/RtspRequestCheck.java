@@ -3,6 +3,7 @@ package org.authhost.host.rtsp;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspVersions;
@@ -45,7 +46,7 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof InterleavedFrame frame) {
-      if (connection.setupSeen()) {
+      if (connection.hasSession()) {
         ctx.fireChannelRead(frame);
         return;
       }
@@ -57,7 +58,7 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
           Refusal.malformed(
               Refusal.Kind.BAD_REQUEST,
               "interleaved data before SETUP",
-              "RTSP client sent an interleaved frame before any SETUP"),
+              "RTSP client sent an interleaved frame before any SETUP set up a session"),
           400);
       return;
     }
@@ -117,6 +118,40 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
                         + " client may send")
                 .withClose(false),
             501);
+        return;
+      }
+      if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+        // RTSP has no chunked bodies: Content-Length alone says where a message ends.
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            Refusal.malformed(
+                Refusal.Kind.BAD_REQUEST,
+                "Transfer-Encoding is not RTSP",
+                "RTSP request with a Transfer-Encoding header"));
+        return;
+      }
+      if (request.headers().getAll(RtspHeaderNames.SESSION).size() > 1) {
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            Refusal.malformed(
+                    Refusal.Kind.BAD_REQUEST,
+                    "one Session header at most",
+                    "RTSP request with more than one Session header")
+                .withClose(false));
+        return;
+      }
+      if (request.headers().contains(HttpHeaderNames.EXPECT)) {
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            Refusal.malformed(
+                    Refusal.Kind.BAD_REQUEST,
+                    "no expectation is supported",
+                    "RTSP request with an Expect header")
+                .withClose(false),
+            417);
         return;
       }
       if (exchange.method.equals("SETUP")) {

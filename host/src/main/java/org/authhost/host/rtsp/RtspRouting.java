@@ -121,7 +121,10 @@ final class RtspRouting extends SimpleChannelInboundHandler<RtspExchange> {
                       + point.name()));
       return false;
     }
-    connectionPoint = point;
+    if (connectionPoint == null) {
+      connectionPoint = point;
+      ctx.fireUserEventTriggered(new RtspRelay.PointChosen(point, target));
+    }
     ctx.fireChannelRead(exchange);
     return true;
   }

@@ -269,9 +269,56 @@ class RtspHandlersTest {
 
     RtspTestChannel later = connect("127.0.0.1", serveAs("alice"));
     later.send(request("SETUP", CAM + "/stream=0", 1, "Transport", "RTP/AVP/TCP;interleaved=0-1"));
+    later.connection.bind("S1", "alice", Right.READ); // as the relay does on the origin's 200
     later.send(new byte[] {'$', 1, 0, 2, 1, 2});
     assertEquals(2, later.relayed.size());
     assertEquals("InterleavedFrame", later.relayed.get(1));
+  }
+
+  /**
+   * Headers that would change the framing or the pairing of answers are refused in RTSP, with the
+   * CSeq: a Transfer-Encoding (400, the connection ends), two Session headers (400), an Expect
+   * (417; not Netty's HTTP/1.1 100 Continue or 417).
+   */
+  @Test
+  void framingAndSessionHeadersThatCannotBeRelayedAreRefusedInRtsp() {
+    RtspTestChannel chunked = connect("127.0.0.1", serveAs("alice"));
+    chunked.send(request("DESCRIBE", CAM, 11, "Transfer-Encoding", "chunked, foo"));
+    String answer = chunked.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 400 Bad Request\r\n"), answer);
+    assertTrue(answer.toLowerCase().contains("cseq: 11\r\n"), answer);
+    assertFalse(chunked.isActive());
+    assertTrue(chunked.relayed.isEmpty());
+
+    RtspTestChannel twice = connect("127.0.0.1", serveAs("alice"));
+    twice.send(request("PLAY", CAM, 12, "Session", "S1", "Session", "S2"));
+    answer = twice.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 400 Bad Request\r\n"), answer);
+    assertTrue(twice.relayed.isEmpty());
+
+    for (String expect : List.of("100-continue", "foo")) {
+      RtspTestChannel expecting = connect("127.0.0.1", serveAs("alice"));
+      expecting.send(request("ANNOUNCE", CAM, 13, "Expect", expect, "Content-Length", "0"));
+      answer = expecting.answers();
+      assertTrue(answer.startsWith("RTSP/1.0 417 Expectation Failed\r\n"), answer);
+      assertTrue(answer.toLowerCase().contains("cseq: 13\r\n"), answer);
+      assertTrue(expecting.relayed.isEmpty());
+    }
+  }
+
+  /**
+   * A SETUP that was refused sets nothing up: interleaved data after it still ends the connection.
+   */
+  @Test
+  void interleavedDataAfterARefusedSetupEndsTheConnection() {
+    RtspTestChannel ch = connect("198.51.100.19", verdict(Refusal.forbidden()));
+    ch.send(request("SETUP", CAM + "/stream=0", 1, "Transport", "RTP/AVP/TCP;interleaved=0-1"));
+    assertTrue(ch.answers().startsWith("RTSP/1.0 403 Forbidden\r\n"));
+    ch.send(new byte[] {'$', 0, 0, 2, 1, 2});
+    String answer = ch.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 400 Bad Request\r\n"), answer);
+    assertFalse(ch.isActive());
+    assertTrue(ch.relayed.isEmpty(), String.valueOf(ch.relayed));
   }
 
   @Test

@@ -66,6 +66,47 @@ final class RtspTestChannel extends EmbeddedChannel {
     return ch;
   }
 
+  /**
+   * With the front's own relay, its origin connections made as {@link EmbeddedChannel}s (added to
+   * {@code origins}) in place of sockets.
+   */
+  static RtspTestChannel relayed(
+      RtspFront front,
+      String client,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
+      List<EmbeddedChannel> origins) {
+    RtspTestChannel ch = new RtspTestChannel(client);
+    front.addRtspHandlers(
+        ch.pipeline(),
+        ch.connection,
+        LIMITS,
+        decide,
+        (clientChannel, pipeline, host, port) -> {
+          EmbeddedChannel origin = new EmbeddedChannel(pipeline);
+          origins.add(origin);
+          return origin.newSucceededFuture();
+        });
+    try {
+      ch.register();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return ch;
+  }
+
+  /** Everything {@code channel} has written so far, as text; the buffers are released. */
+  static String written(EmbeddedChannel channel) {
+    StringBuilder b = new StringBuilder();
+    Object out;
+    while ((out = channel.readOutbound()) != null) {
+      if (out instanceof ByteBuf buf) {
+        b.append(buf.toString(StandardCharsets.ISO_8859_1));
+      }
+      ReferenceCountUtil.release(out);
+    }
+    return b.toString();
+  }
+
   /** The driver, made to answer before it returns (on this thread, the channel's loop). */
   static Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> inline(
       AuthenticationDriver driver) {

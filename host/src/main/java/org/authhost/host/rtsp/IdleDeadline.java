@@ -1,0 +1,85 @@
+package org.authhost.host.rtsp;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.time.Duration;
+import org.authhost.host.time.HostClock;
+import org.authhost.host.time.Scheduler;
+
+/**
+ * Closes a client connection with no traffic either way for {@code rtsp.idleTimeoutMillis}, on the
+ * host's clock and scheduler (as the HTTP front's deadlines), so that a test moves it with a fake
+ * clock. Traffic only notes the time; one check per connection is scheduled at a time, for when the
+ * connection would be idle long enough, and when it runs early (traffic came since) it is scheduled
+ * again for the time left. Used from the connection's event loop, except the scheduled check, which
+ * hands over to it.
+ */
+final class IdleDeadline extends ChannelDuplexHandler {
+  private final HostClock clock;
+  private final Scheduler scheduler;
+  private final long idleNanos;
+  private long last;
+  private Scheduler.Scheduled check;
+  private boolean closed;
+
+  IdleDeadline(HostClock clock, Scheduler scheduler, Duration idle) {
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.idleNanos = idle.toNanos();
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    last = clock.nanoTime();
+    schedule(ctx, idleNanos);
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    last = clock.nanoTime();
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
+    last = clock.nanoTime();
+    super.write(ctx, msg, promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    closed = true;
+    if (check != null) {
+      check.cancel();
+      check = null;
+    }
+    super.channelInactive(ctx);
+  }
+
+  private void schedule(ChannelHandlerContext ctx, long nanos) {
+    if (closed) {
+      return;
+    }
+    try {
+      check =
+          scheduler.schedule(() -> ctx.executor().execute(() -> due(ctx)), Duration.ofNanos(nanos));
+    } catch (IllegalStateException stopped) {
+      ctx.close(); // the host is stopping: its connections go with it
+    }
+  }
+
+  private void due(ChannelHandlerContext ctx) {
+    if (closed) {
+      return;
+    }
+    long idle = clock.nanoTime() - last;
+    if (idle >= idleNanos) {
+      ctx.close();
+    } else {
+      schedule(ctx, idleNanos - idle);
+    }
+  }
+}

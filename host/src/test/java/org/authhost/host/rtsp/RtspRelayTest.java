@@ -1,0 +1,216 @@
+package org.authhost.host.rtsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.authhost.host.AuthHost;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.Verdict;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The relay below the socket, its origin side an EmbeddedChannel too, in a host that has the
+ * signed-url plug-in loaded (so its {@code ah_} parameters are URL credentials): what the origin is
+ * sent, the connection's URL credentials carried to later requests, and back-pressure both ways.
+ */
+class RtspRelayTest {
+  @TempDir static Path root;
+  static AuthHost host;
+  static final String CAM = "rtsp://127.0.0.1:8554/cam/test";
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-signed-url.jar"), plugins.resolve("signed.jar"));
+    Files.writeString(root.resolve("keys"), "k1=k1-0123456789abcdef0123456789abcdef\n");
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins", "settings": {
+            "signed-url": { "capabilities": ["token-without-credential"],
+              "properties": { "account": "carol", "keysFile": "%s" } } } },
+          "eventLog": { "auditSummarySeconds": 0 },
+          "http": { "port": -1 },
+          "publishingPoints": [
+            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:1/",
+              "plugins": ["signed-url"] }
+          ]
+        }
+        """
+            .formatted(root.resolve("keys")));
+    TestHosts.addAccount(config, "carol", "pw-carol");
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(new MutableClock()));
+    host.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  /** Serves every request as carol; keeps the request target each attempt named. */
+  static Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> serveKeeping(
+      List<String> targets) {
+    return a -> {
+      targets.add(a.command().requestTarget());
+      return CompletableFuture.completedFuture(new Verdict.Serve(a.point(), "carol", List.of()));
+    };
+  }
+
+  @Test
+  void urlCredentialsNeverReachTheOriginInTheRequestLineOrAnyHeader() {
+    List<String> targets = new ArrayList<>();
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(host.rtsp(), "127.0.0.1", serveKeeping(targets), origins);
+    ch.send(
+        RtspHandlersTest.request(
+            "DESCRIBE",
+            CAM + "?keep=1&ah_prefix=/cam/&ah_sig=SIG",
+            1,
+            "Content-Base",
+            CAM + "/?ah_sig=SIG&x=2",
+            "Referer",
+            "rtsp://127.0.0.1:8554/cam/?%61h_key=k1"));
+    assertEquals(1, origins.size(), "one origin connection");
+    String sent = RtspTestChannel.written(origins.get(0));
+    assertTrue(sent.startsWith("DESCRIBE rtsp://127.0.0.1:1/test?keep=1 RTSP/1.0\r\n"), sent);
+    assertTrue(sent.contains("Content-Base: " + CAM + "/?x=2\r\n"), sent);
+    assertTrue(sent.contains("Referer: rtsp://127.0.0.1:8554/cam/\r\n"), sent);
+    assertFalse(sent.contains("ah_") || sent.contains("%61h") || sent.contains("SIG"), sent);
+    assertTrue(targets.get(0).contains("ah_sig=SIG"), "the plug-in is offered them: " + targets);
+  }
+
+  /**
+   * A later request with no credential of its own (a SETUP built from Content-Base) is checked with
+   * the URL credentials the connection was served with, on its own URL; still never sent.
+   */
+  @Test
+  void aServedUrlCredentialIsCheckedAgainOnTheConnectionsLaterRequests() {
+    List<String> targets = new ArrayList<>();
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(host.rtsp(), "127.0.0.1", serveKeeping(targets), origins);
+    ch.send(RtspHandlersTest.request("DESCRIBE", CAM + "?ah_prefix=/cam/&ah_sig=SIG", 1));
+    ch.send(
+        RtspHandlersTest.request(
+            "SETUP", CAM + "/stream=0", 2, "Transport", "RTP/AVP/TCP;unicast;interleaved=0-1"));
+    assertEquals(2, targets.size(), String.valueOf(targets));
+    assertEquals(CAM + "/stream=0?ah_prefix=/cam/&ah_sig=SIG", targets.get(1));
+    String sent = RtspTestChannel.written(origins.get(0));
+    assertTrue(sent.contains("SETUP rtsp://127.0.0.1:1/test/stream=0 RTSP/1.0\r\n"), sent);
+    assertFalse(sent.contains("ah_"), sent);
+  }
+
+  /**
+   * The origin connection is made when the first request names the point, before that request is
+   * authorized; nothing is sent to it until one is.
+   */
+  @Test
+  void theOriginIsConnectedWhileTheFirstRequestIsStillBeingDecided() {
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    CompletableFuture<Verdict> pending = new CompletableFuture<>();
+    List<AuthenticationDriver.Attempt> asked = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(
+            host.rtsp(),
+            "127.0.0.1",
+            a -> {
+              asked.add(a);
+              return pending;
+            },
+            origins);
+    ch.send(RtspHandlersTest.request("DESCRIBE", CAM, 1));
+    assertEquals(1, origins.size(), "connected before the verdict");
+    assertEquals("", RtspTestChannel.written(origins.get(0)));
+    pending.complete(new Verdict.Serve(asked.get(0).point(), "carol", List.of()));
+    ch.runPendingTasks();
+    assertTrue(
+        RtspTestChannel.written(origins.get(0)).startsWith("DESCRIBE rtsp://127.0.0.1:1/test "));
+  }
+
+  /**
+   * Interleaved data passes once the origin has answered a SETUP with a session (bound to this
+   * connection by the relay), not merely after a SETUP was sent.
+   */
+  @Test
+  void framesPassOnlyOnceTheOriginSetUpASession() {
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(host.rtsp(), "127.0.0.1", serveKeeping(new ArrayList<>()), origins);
+    ch.send(
+        RtspHandlersTest.request(
+            "SETUP", CAM + "/stream=0", 1, "Transport", "RTP/AVP/TCP;unicast;interleaved=0-1"));
+    EmbeddedChannel origin = origins.get(0);
+    assertTrue(RtspTestChannel.written(origin).startsWith("SETUP "));
+    origin.writeInbound(
+        Unpooled.copiedBuffer(
+            "RTSP/1.0 200 OK\r\nCSeq: 7\r\nSession: S1;timeout=60\r\n"
+                + "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n",
+            StandardCharsets.ISO_8859_1));
+    String answer = ch.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+    assertTrue(answer.toLowerCase().contains("cseq: 1\r\n"), answer);
+    ch.send(new byte[] {'$', 0, 0, 2, 7, 8});
+    assertTrue(ch.isActive());
+    assertEquals(
+        new String(new byte[] {'$', 0, 0, 2, 7, 8}, StandardCharsets.ISO_8859_1),
+        RtspTestChannel.written(origin));
+  }
+
+  @Test
+  void aClientThatStopsReadingStopsTheOriginBeingReadAndTheOtherWayRound() {
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(host.rtsp(), "127.0.0.1", serveKeeping(new ArrayList<>()), origins);
+    ch.send(RtspHandlersTest.request("DESCRIBE", CAM, 1));
+    EmbeddedChannel origin = origins.get(0);
+    RtspTestChannel.written(origin);
+    assertTrue(origin.config().isAutoRead());
+
+    ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+    ch.pipeline().firstContext().write(Unpooled.wrappedBuffer(new byte[64]));
+    assertFalse(ch.isWritable());
+    assertFalse(origin.config().isAutoRead(), "the client cannot take more: the origin waits");
+    assertFalse(ch.config().isAutoRead(), "nor is the client read: its answers would pile up");
+    ch.pipeline().firstContext().flush();
+    assertTrue(ch.isWritable());
+    assertTrue(origin.config().isAutoRead(), "the client drained: the origin is read again");
+    assertTrue(ch.config().isAutoRead());
+
+    origin.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+    origin.pipeline().firstContext().write(Unpooled.wrappedBuffer(new byte[64]));
+    assertFalse(origin.isWritable());
+    assertFalse(ch.config().isAutoRead(), "the origin cannot take more: the client waits");
+    origin.pipeline().firstContext().flush();
+    assertTrue(ch.config().isAutoRead());
+    ch.answers();
+    RtspTestChannel.written(origin);
+  }
+}
