@@ -55,13 +55,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The LoadTool's class path: the host's test classes and its test-scope libraries (offline).
-cp_file="$OUT/loadtool.classpath"
-show "$home/mvnw -o -q -B -f $home/host/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$cp_file"
-"$home/mvnw" -o -q -B -f "$home/host/pom.xml" dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >"$OUT/logs/classpath.log" 2>&1 \
-  || die "could not list the host's test class path (see $OUT/logs/classpath.log)"
-load_cp="$home/host/target/test-classes:$home/host/target/classes:$(cat "$cp_file")"
+# The LoadTool's class path: the host's test classes and the distribution's libraries (Netty is
+# all it needs). Not Maven's test class path: that resolves the plug-in modules from the local
+# repository, where they are only after an install, and maybe stale.
+load_cp="$home/host/target/test-classes:$dist/lib/*"
 
 digest_jar=$(builtin_jar digest)
 cp "$digest_jar" "$w/plugins/digest.jar"
