@@ -442,7 +442,8 @@ public final class PluginReloads {
         if (stamp != null) {
           broken.put(problem.file(), stamp);
         }
-        boolean tell = stamp == null || told(problem, stamp);
+        // An operator's reload of the id asked for the answer: it is told again.
+        boolean tell = stamp == null || told(problem, stamp) || problem.pluginId().equals(forceId);
         HostedPlugin inService = host.current().get(problem.pluginId());
         if (inService != null && problem.id().startsWith("integrity/")) {
           // A replacement that is not trusted: nothing of it runs, the version in service stays.
