@@ -685,8 +685,9 @@ public final class PluginHost extends LifeCycle {
       throw new IllegalStateException(
           "plug-in '"
               + plugin.id()
-              + "' has a call that never returned; restart "
-              + "the host to load it afresh");
+              + "' has a call that never returned; ./authhost plugins reload "
+              + plugin.id()
+              + " loads it afresh (or restart the host)");
     }
   }
 
