@@ -32,6 +32,7 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.plugins.NoSuchPluginException;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.tokens.AccountDirectory;
 import org.slf4j.Logger;
@@ -99,8 +100,12 @@ public final class AdminServer extends LifeCycle {
           "stop the program that holds the port, or set admin.port to a free port (0 picks one)",
           e);
     }
+    // A few threads: a reload or rollback waits for the reload thread (up to minutes, behind a slow
+    // InitializePlugin or an unload), and the listing, unlocks and the other reloads must not
+    // wait behind it.
     server.setExecutor(
-        Executors.newSingleThreadExecutor(
+        Executors.newFixedThreadPool(
+            4,
             r -> {
               Thread t = new Thread(r, "admin-endpoint");
               t.setDaemon(true);
@@ -194,6 +199,8 @@ public final class AdminServer extends LifeCycle {
       } else {
         send(exchange, 404, Map.of("error", "no such admin resource: " + method + " " + path));
       }
+    } catch (NoSuchPluginException e) {
+      send(exchange, 404, Map.of("error", e.getMessage()));
     } catch (IllegalArgumentException | IllegalStateException e) {
       send(exchange, 409, Map.of("error", e.getMessage()));
     } catch (RuntimeException e) {

@@ -694,7 +694,7 @@ public final class PluginHost extends LifeCycle {
   private HostedPlugin require(String id) {
     HostedPlugin plugin = plugins.get(id);
     if (plugin == null) {
-      throw new IllegalArgumentException(
+      throw new NoSuchPluginException(
           "no loaded plug-in '" + id + "'; loaded: " + String.join(", ", plugins.keySet()));
     }
     return plugin;

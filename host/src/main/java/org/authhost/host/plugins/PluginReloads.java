@@ -229,7 +229,7 @@ public final class PluginReloads {
           if (id != null
               && !host.current().containsKey(id)
               && jars.stream().noneMatch(j -> declares(j, id))) {
-            throw new IllegalArgumentException(
+            throw new NoSuchPluginException(
                 "no plug-in '"
                     + id
                     + "' is loaded and no JAR in "
