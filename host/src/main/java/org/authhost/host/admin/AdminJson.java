@@ -34,13 +34,6 @@ final class AdminJson {
     return m;
   }
 
-  /** With who signed its JAR, as {@code plugins.integrity} found it (empty if not by a signer). */
-  static Map<String, Object> plugin(PluginView v, String signer) {
-    Map<String, Object> m = plugin(v);
-    m.put("signer", signer);
-    return m;
-  }
-
   static Map<String, Object> lockout(LogonThrottle.Lockout l) {
     Map<String, Object> m = new LinkedHashMap<>();
     int colon = l.key().indexOf(':');

@@ -32,8 +32,8 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.plugins.NoSuchPluginException;
 import org.authhost.host.plugins.PluginHost;
-import org.authhost.host.plugins.integrity.PluginIntegrity;
 import org.authhost.host.tokens.AccountDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +56,6 @@ public final class AdminServer extends LifeCycle {
   private final TroubleshootingList troubleshooting;
   private final LogonThrottle throttle;
   private final AccountDirectory accounts;
-  private final PluginIntegrity integrity;
   private final HostEvents events;
   private final ObjectMapper json = new ObjectMapper();
   private HttpServer server;
@@ -69,9 +68,7 @@ public final class AdminServer extends LifeCycle {
       TroubleshootingList troubleshooting,
       LogonThrottle throttle,
       AccountDirectory accounts,
-      HostEvents events,
-      PluginIntegrity integrity) {
-    this.integrity = integrity;
+      HostEvents events) {
     this.config = config;
     this.plugins = plugins;
     this.troubleshooting = troubleshooting;
@@ -103,8 +100,12 @@ public final class AdminServer extends LifeCycle {
           "stop the program that holds the port, or set admin.port to a free port (0 picks one)",
           e);
     }
+    // A few threads: a reload or rollback waits for the reload thread (up to minutes, behind a slow
+    // InitializePlugin or an unload), and the listing, unlocks and the other reloads must not
+    // wait behind it.
     server.setExecutor(
-        Executors.newSingleThreadExecutor(
+        Executors.newFixedThreadPool(
+            4,
             r -> {
               Thread t = new Thread(r, "admin-endpoint");
               t.setDaemon(true);
@@ -159,7 +160,9 @@ public final class AdminServer extends LifeCycle {
             exchange,
             200,
             plugins.plugins().stream()
-                .map(v -> AdminJson.plugin(v, integrity.signerOf(v.file())))
+                // Each version's own signer, found on the copy it runs from: a draining version
+                // and its replacement share a file name but not always a signer.
+                .map(AdminJson::plugin)
                 .toList());
       } else if (path.equals("/plugins/reload") && method.equals("POST")) {
         send(exchange, 200, reloaded(plugins.reloads().reload(null)));
@@ -196,6 +199,8 @@ public final class AdminServer extends LifeCycle {
       } else {
         send(exchange, 404, Map.of("error", "no such admin resource: " + method + " " + path));
       }
+    } catch (NoSuchPluginException e) {
+      send(exchange, 404, Map.of("error", e.getMessage()));
     } catch (IllegalArgumentException | IllegalStateException e) {
       send(exchange, 409, Map.of("error", e.getMessage()));
     } catch (RuntimeException e) {

@@ -71,6 +71,9 @@ final class HostedPlugin {
 
   private volatile java.nio.file.Path stagedIn;
 
+  /** Who signed the JAR it was loaded from, as plugins.integrity found it; empty if no one. */
+  private volatile String signer = "";
+
   /** The sessions opened with it and not yet released: what a drain waits for. */
   private final Set<AuthenticationSession> sessions = ConcurrentHashMap.newKeySet();
 
@@ -379,7 +382,7 @@ final class HostedPlugin {
         flags,
         capabilities,
         file == null ? "" : file.sha256(),
-        PluginView.NO_SIGNER,
+        signer == null || signer.isEmpty() ? PluginView.NO_SIGNER : signer,
         isDraining() ? PluginView.DRAINING : PluginView.CURRENT);
   }
 
@@ -389,10 +392,11 @@ final class HostedPlugin {
   }
 
   /** Set once, when loaded, before anyone else sees it. */
-  void loadedFrom(long generation, FileStamp stamp, java.nio.file.Path stagedIn) {
+  void loadedFrom(long generation, FileStamp stamp, java.nio.file.Path stagedIn, String signer) {
     this.generation = generation;
     this.stamp = stamp;
     this.stagedIn = stagedIn;
+    this.signer = signer;
   }
 
   /** Its JAR as it was when loaded, or null (tests that build a plug-in without a host). */

@@ -94,7 +94,9 @@ final class PluginFailures {
         code.equals(HResult.E_OUTOFMEMORY)
             ? "the host's Java heap may be exhausted: restart the host (with a larger -Xmx if the"
                 + " heap is too small) and have the plug-in's memory use fixed"
-            : "restart the host to load the plug-in afresh, and have the plug-in fixed";
+            : "./authhost plugins reload "
+                + plugin.id()
+                + " loads the plug-in afresh (or restart the host); have the plug-in fixed";
     events.host(
         EventLevel.ERROR,
         HostEvents.aboutPlugin(plugin.id()),

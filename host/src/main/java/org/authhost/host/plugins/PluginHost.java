@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.EventLevel;
@@ -35,6 +36,7 @@ import org.authhost.host.containment.Containment;
 import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.plugins.integrity.Decision;
 import org.authhost.host.plugins.integrity.JarAdmission;
 import org.authhost.host.plugins.integrity.PluginIntegrity;
 import org.authhost.host.time.Scheduler;
@@ -70,6 +72,7 @@ public final class PluginHost extends LifeCycle {
   private final Scheduler scheduler;
   private final ContainmentSetup containmentSetup;
   private final PluginIntegrity integrity;
+  private volatile Consumer<PluginDescriptor> beforeStaging = descriptor -> {};
 
   /** Replaced whole at start and stop, so readers on the request path never take a lock. */
   private volatile Map<String, HostedPlugin> plugins = Map.of();
@@ -682,15 +685,16 @@ public final class PluginHost extends LifeCycle {
       throw new IllegalStateException(
           "plug-in '"
               + plugin.id()
-              + "' has a call that never returned; restart "
-              + "the host to load it afresh");
+              + "' has a call that never returned; ./authhost plugins reload "
+              + plugin.id()
+              + " loads it afresh (or restart the host)");
     }
   }
 
   private HostedPlugin require(String id) {
     HostedPlugin plugin = plugins.get(id);
     if (plugin == null) {
-      throw new IllegalArgumentException(
+      throw new NoSuchPluginException(
           "no loaded plug-in '" + id + "'; loaded: " + String.join(", ", plugins.keySet()));
     }
     return plugin;
@@ -738,8 +742,18 @@ public final class PluginHost extends LifeCycle {
   }
 
   void refuse(PluginProblem problem) {
+    refuse(problem, true);
+  }
+
+  /**
+   * Records why a file was refused; {@code tell} whether to write the ERROR too (a file refused
+   * again for the same reason, as it was, is not reported twice).
+   */
+  void refuse(PluginProblem problem, boolean tell) {
     problems.add(problem);
-    events.host(EventLevel.ERROR, HostEvents.HOST, problem.hresult(), problem.describe());
+    if (tell) {
+      events.host(EventLevel.ERROR, HostEvents.HOST, problem.hresult(), problem.describe());
+    }
   }
 
   /** Where plug-in JARs are staged, each load in a folder of its own. */
@@ -748,15 +762,58 @@ public final class PluginHost extends LifeCycle {
   }
 
   /**
-   * The one place where a discovered JAR is admitted, just before it is staged and loaded: at
-   * start, at a reload and at a rollback alike. A check of the file itself (an allow-list, a
-   * signature) belongs here; refusing, it records its own problem (see {@link #refuse}) and returns
-   * false.
+   * The one place where a JAR is admitted for loading, at start, at a reload and at a rollback
+   * alike: {@code plugins.integrity} decides on the copy in the work folder, the very bytes the
+   * class loader reads (and its bundled libraries come from), not on the file in the plug-in
+   * folder, which may change between the scan's check and the copy. The scan's own check stays: it
+   * refuses before anything of a JAR is read or staged. Refusing, it records its own problem (see
+   * {@link #refuse}).
    *
-   * @param stamp the file as it is about to be staged, with its SHA-256
+   * @return the decision, with the staged copy's SHA-256 and signer, naming the plug-in folder's
+   *     file
    */
-  private boolean admitJar(PluginDescriptor descriptor, FileStamp stamp) {
-    return true;
+  private Decision admitStaged(PluginDescriptor descriptor, Path stagedIn) throws IOException {
+    Path staged = PluginStaging.jar(descriptor, stagedIn);
+    if (integrity == null) {
+      // Hosts assembled without the check (tests of other parts).
+      return new Decision(
+          "integrity/off",
+          true,
+          descriptor.file(),
+          FileStamp.sha256(staged),
+          "",
+          "",
+          "",
+          HResult.S_OK);
+    }
+    Decision d = integrity.check(staged);
+    String copy = staged.toString();
+    String file = descriptor.file().toString();
+    Decision named =
+        new Decision(
+            d.id(),
+            d.admitted(),
+            descriptor.file(),
+            d.sha256(),
+            d.signer(),
+            d.admitted()
+                ? d.reason()
+                : d.reason().replace(copy, file)
+                    + "; found on the copy staged for loading, so the file or the trust lists"
+                    + " changed after the folder scan admitted it",
+            d.fix().replace(copy, file),
+            d.hresult());
+    if (!named.admitted()) {
+      refuse(named.problem(descriptor.id()));
+    }
+    return named;
+  }
+
+  /**
+   * Runs just before an admitted JAR is copied to the work folder (tests: a swap at that point).
+   */
+  void beforeStaging(Consumer<PluginDescriptor> hook) {
+    beforeStaging = hook;
   }
 
   HostedPlugin load(PluginDescriptor descriptor, long generation) {
@@ -802,13 +859,23 @@ public final class PluginHost extends LifeCycle {
     PluginClassLoader loader;
     Class<?> entryPoint;
     try {
-      FileStamp stamp = FileStamp.of(descriptor.file());
-      if (!admitJar(descriptor, stamp)) {
+      // The file's size and time before it is copied: a change after this is a change the next
+      // scan sees.
+      FileStamp seen = FileStamp.peek(descriptor.file());
+      beforeStaging.accept(descriptor);
+      Path stagedIn = PluginStaging.folder(descriptor, workDirectory(), generation);
+      List<URL> classPath = PluginStaging.stage(descriptor, workDirectory(), generation);
+      Decision admitted = admitStaged(descriptor, stagedIn);
+      if (!admitted.admitted()) {
+        PluginStaging.deleteTree(stagedIn);
         return null;
       }
-      List<URL> classPath = PluginStaging.stage(descriptor, workDirectory(), generation);
-      plugin.loadedFrom(
-          generation, stamp, PluginStaging.folder(descriptor, workDirectory(), generation));
+      FileStamp stamp =
+          seen == null
+              ? FileStamp.of(descriptor.file())
+              : new FileStamp(
+                  descriptor.file(), seen.size(), seen.modifiedMillis(), admitted.sha256());
+      plugin.loadedFrom(generation, stamp, stagedIn, admitted.signer());
       loader = new PluginClassLoader(descriptor.id(), classPath);
       loader.onRefusal(call -> guard.refused(plugin, call));
     } catch (IOException e) {

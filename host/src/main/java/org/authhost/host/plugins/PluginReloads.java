@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.config.IntegrityConfig;
 import org.authhost.host.config.ReloadSettings;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.time.Scheduler;
@@ -73,6 +74,12 @@ public final class PluginReloads {
 
   private final Set<FileStamp> supersededReported = ConcurrentHashMap.newKeySet();
 
+  /** Per refused file, its stamp and the refusal as last reported: each is reported once. */
+  private final Map<Path, String> refusalsTold = new ConcurrentHashMap<>();
+
+  /** The trust lists' content when last looked at (see {@link #trustLists}). */
+  private volatile String trustSeen = "";
+
   /** Per id, the copy of the version replaced last, which a rollback brings back. */
   private final Map<String, Kept> previous = new ConcurrentHashMap<>();
 
@@ -101,6 +108,7 @@ public final class PluginReloads {
       FileStamp stamp = p.file() == null ? null : FileStamp.peek(p.file());
       if (stamp != null) {
         broken.put(p.file(), stamp);
+        told(p, stamp);
       }
     }
     for (PluginDescriptor d : scan.superseded()) {
@@ -110,11 +118,14 @@ public final class PluginReloads {
 
   void start() {
     stopped = false;
-    // What the start refused (its loads' refusals too) is not tried again until it changes.
+    trustSeen = trustLists();
+    // What the start refused (its loads' refusals too) is not tried again until it changes, or,
+    // for a refusal by plugins.integrity, until the trust lists do.
     for (PluginProblem p : host.problems()) {
       FileStamp stamp = p.file() == null ? null : FileStamp.peek(p.file());
       if (stamp != null) {
         broken.put(p.file(), stamp);
+        told(p, stamp);
       }
     }
     worker =
@@ -218,7 +229,7 @@ public final class PluginReloads {
           if (id != null
               && !host.current().containsKey(id)
               && jars.stream().noneMatch(j -> declares(j, id))) {
-            throw new IllegalArgumentException(
+            throw new NoSuchPluginException(
                 "no plug-in '"
                     + id
                     + "' is loaded and no JAR in "
@@ -390,8 +401,18 @@ public final class PluginReloads {
         return done;
       }
       Path directory = host.config().plugins().directory();
+      String trust = trustLists();
+      if (!trust.equals(trustSeen)) {
+        // plugins trust / untrust ran: what integrity refused is decided again, without a
+        // restart (a file refused again for the same reason is not reported again).
+        trustSeen = trust;
+        host.problems().stream()
+            .filter(p -> p.id().startsWith("integrity/") && p.file() != null)
+            .forEach(p -> broken.remove(p.file()));
+      }
       // Forget what was refused or superseded of files that changed or went away.
       broken.entrySet().removeIf(e -> !e.getValue().sameAs(FileStamp.peek(e.getKey())));
+      refusalsTold.keySet().removeIf(file -> !Files.exists(file));
       superseded.keySet().retainAll(present);
       supersededReported.removeIf(stamp -> !stamp.sameAs(FileStamp.peek(stamp.file())));
       host.forgetProblems(
@@ -417,10 +438,34 @@ public final class PluginReloads {
               jar ->
                   complete.contains(jar) && !unchanged.contains(jar) && !broken.containsKey(jar));
       for (PluginProblem problem : scan.problems()) {
-        if (problem.file() != null && FileStamp.peek(problem.file()) != null) {
-          broken.put(problem.file(), FileStamp.peek(problem.file()));
+        FileStamp stamp = problem.file() == null ? null : FileStamp.peek(problem.file());
+        if (stamp != null) {
+          broken.put(problem.file(), stamp);
         }
-        host.refuse(problem);
+        // An operator's reload of the id asked for the answer: it is told again.
+        boolean tell = stamp == null || told(problem, stamp) || problem.pluginId().equals(forceId);
+        HostedPlugin inService = host.current().get(problem.pluginId());
+        if (inService != null && problem.id().startsWith("integrity/")) {
+          // A replacement that is not trusted: nothing of it runs, the version in service stays.
+          host.refuse(problem, false);
+          if (tell) {
+            host.events()
+                .host(
+                    EventLevel.ERROR,
+                    HostEvents.aboutPlugin(inService.id()),
+                    problem.hresult(),
+                    "plug-in '"
+                        + inService.id()
+                        + "': version "
+                        + inService.descriptor().version()
+                        + " from "
+                        + inService.descriptor().file()
+                        + " stays in service; its replacement "
+                        + problem.describe());
+          }
+        } else {
+          host.refuse(problem, tell);
+        }
         done.add("refused " + problem.file().getFileName() + ": " + problem.message());
       }
       Map<String, PluginDescriptor> candidates = new LinkedHashMap<>();
@@ -478,6 +523,40 @@ public final class PluginReloads {
       lock.unlock();
     }
     return done;
+  }
+
+  /**
+   * Records that {@code problem} was reported for the file as {@code stamp} found it; false if
+   * exactly that was reported already.
+   */
+  private boolean told(PluginProblem problem, FileStamp stamp) {
+    String what = stamp.size() + "@" + stamp.modifiedMillis() + " " + problem.describe();
+    return !what.equals(refusalsTold.put(problem.file(), what));
+  }
+
+  /**
+   * The content of what plugins.integrity decides by (allow-list, trust store, built-in hashes), as
+   * one fingerprint: the CLI's {@code plugins trust} and {@code untrust} change it, and the next
+   * scan then decides again on the files integrity refused.
+   */
+  private String trustLists() {
+    IntegrityConfig integrity = host.config().plugins().integrity();
+    if (integrity == null || integrity.mode() == IntegrityConfig.Mode.OFF) {
+      return "off";
+    }
+    StringBuilder fingerprint = new StringBuilder();
+    for (Path file :
+        new Path[] {integrity.allowList(), integrity.trustStore(), integrity.builtInHashes()}) {
+      try {
+        fingerprint.append(
+            file == null || !Files.isRegularFile(file) ? "-" : FileStamp.sha256(file));
+      } catch (IOException unreadable) {
+        // Unreadable now: integrity says so when it decides.
+        fingerprint.append("?");
+      }
+      fingerprint.append(';');
+    }
+    return fingerprint.toString();
   }
 
   private void noteSuperseded(PluginDescriptor old, List<PluginDescriptor> winners) {

@@ -46,7 +46,7 @@ final class PluginStaging {
     Path dir = folder(descriptor, workDirectory, generation);
     deleteTree(dir);
     Files.createDirectories(dir);
-    Path copy = dir.resolve(descriptor.id() + ".jar");
+    Path copy = jar(descriptor, dir);
     Files.copy(descriptor.file(), copy, StandardCopyOption.REPLACE_EXISTING);
     List<URL> classPath = new ArrayList<>();
     classPath.add(copy.toUri().toURL());
@@ -71,6 +71,11 @@ final class PluginStaging {
       }
     }
     return classPath;
+  }
+
+  /** The staged copy of the plug-in's own JAR in {@code folder} (see {@link #folder}). */
+  static Path jar(PluginDescriptor descriptor, Path folder) {
+    return folder.resolve(descriptor.id() + ".jar");
   }
 
   static void deleteTree(Path dir) throws IOException {

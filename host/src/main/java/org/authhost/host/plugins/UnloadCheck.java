@@ -10,8 +10,10 @@ import java.util.concurrent.CompletableFuture;
  * After a plug-in version is unloaded at run time: whether its class loader becomes unreachable
  * (the contract kit's {@link Unloading}, one implementation) and, if not, what can be found to hold
  * it (Tomcat's {@code findleaks} and its thread warnings): the threads it started and did not stop,
- * and JDK-held places that keep one of its objects. Runs on a thread of its own, since asking the
- * collector again and again takes real time and must never hold up the scheduler or a reload.
+ * and JDK-held places that keep one of its objects. Runs on a thread of its own, waiting for the
+ * collections the host makes anyway and forcing at most two at the end (see {@link
+ * Unloading#awaitCollectedQuietly}): it must never hold up the scheduler or a reload, nor pause a
+ * host under load again and again.
  */
 final class UnloadCheck {
   private UnloadCheck() {}
@@ -31,7 +33,7 @@ final class UnloadCheck {
             () -> {
               try {
                 long deadline = System.nanoTime() + budget.toNanos();
-                if (unloading.awaitCollected(deadline) >= 0) {
+                if (unloading.awaitCollectedQuietly(deadline)) {
                   result.complete(List.of());
                   return;
                 }

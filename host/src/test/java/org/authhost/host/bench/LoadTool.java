@@ -61,12 +61,14 @@ import java.util.regex.Pattern;
  *
  * <p>Counting: a response is measured when it arrives inside the measurement window (after the
  * warm-up); its latency is from the write of its request. {@code non2xx} counts measured answers
- * outside 200–299. {@code errors} (failed connects, connections lost with a request in flight,
- * undecodable answers, requests unanswered at the end) and {@code reconnects} (the server closed a
- * connection, e.g. {@code Connection: close}) cover the whole run, warm-up included. {@code codes}
- * breaks the measured answers down by status. {@code client_cpu} is the CPU time of the client's
- * event-loop threads per measured request and {@code process_cpu} that of the whole JVM (GC and JIT
- * included): when the server runs in the same process, the difference is the server's share.
+ * outside 200–299; {@code stale} counts Digest challenges with {@code stale=true} to a nonce that
+ * was in use (the whole run), answers a client with valid credentials should never get. {@code
+ * errors} (failed connects, connections lost with a request in flight, undecodable answers,
+ * requests unanswered at the end) and {@code reconnects} (the server closed a connection, e.g.
+ * {@code Connection: close}) cover the whole run, warm-up included. {@code codes} breaks the
+ * measured answers down by status. {@code client_cpu} is the CPU time of the client's event-loop
+ * threads per measured request and {@code process_cpu} that of the whole JVM (GC and JIT included):
+ * when the server runs in the same process, the difference is the server's share.
  *
  * <p>Run: {@code host/bench LoadTool --url http://127.0.0.1:8080/vod/a.txt --concurrency 64
  * --duration 10s --warmup 3s [--header "Name: value"]... [--user alice:secret]}. Only loopback
@@ -91,7 +93,7 @@ public final class LoadTool {
                               system's choice), so a server sees N clients, not one
         --label TEXT          first field of the result line (default: load)
       prints: label= url= c= sources= threads= window= requests= rps= p50= p90= p99= p99.9= max= mean=
-              non2xx= errors= reconnects= client_cpu= process_cpu= codes=
+              non2xx= errors= stale= reconnects= client_cpu= process_cpu= codes=
               (CPU times per measured request: the client's event loops; the whole process;
               codes: measured answers by status)""";
 
@@ -395,7 +397,8 @@ public final class LoadTool {
       double mean,
       long clientCpuNanos,
       long processCpuNanos,
-      String codes) {
+      String codes,
+      long stale) {
 
     public double rps() {
       return windowNanos <= 0 ? 0 : requests * 1e9 / windowNanos;
@@ -419,7 +422,7 @@ public final class LoadTool {
       return String.format(
           Locale.ROOT,
           "label=%s url=%s c=%d sources=%d threads=%d window=%.2fs requests=%d rps=%.1f p50=%s p90=%s p99=%s p99.9=%s "
-              + "max=%s mean=%s non2xx=%d errors=%d reconnects=%d client_cpu=%.1fus/req process_cpu=%.1fus/req codes=%s",
+              + "max=%s mean=%s non2xx=%d errors=%d stale=%d reconnects=%d client_cpu=%.1fus/req process_cpu=%.1fus/req codes=%s",
           label,
           url,
           concurrency,
@@ -436,6 +439,7 @@ public final class LoadTool {
           ms(Math.round(mean)),
           non2xx,
           errors,
+          stale,
           reconnects,
           clientCpuMicrosPerRequest(),
           processCpuMicrosPerRequest(),
@@ -535,7 +539,7 @@ public final class LoadTool {
       finished.await(GRACE_NANOS, TimeUnit.NANOSECONDS);
       // Whatever is still open: close it on its own loop and collect the figures there.
       Histogram merged = new Histogram();
-      long[] totals = new long[4];
+      long[] totals = new long[5];
       long[] codes = new long[600];
       CountDownLatch collected = new CountDownLatch(connections.size());
       for (Connection c : connections) {
@@ -555,6 +559,7 @@ public final class LoadTool {
                   totals[1] += c.non2xx;
                   totals[2] += c.errors;
                   totals[3] += c.reconnects;
+                  totals[4] += c.stale;
                   for (int i = 0; i < codes.length; i++) {
                     codes[i] += c.codes[i];
                   }
@@ -587,7 +592,8 @@ public final class LoadTool {
             merged.mean(),
             clientCpu,
             processCpu,
-            codes(codes));
+            codes(codes),
+            totals[4]);
       }
     }
 
@@ -643,6 +649,7 @@ public final class LoadTool {
     long non2xx;
     long errors;
     long reconnects;
+    long stale;
 
     Connection(Run run, EventLoop loop, InetSocketAddress source) {
       this.run = run;
@@ -724,6 +731,11 @@ public final class LoadTool {
             DigestClient.from(
                 response.headers().getAll("WWW-Authenticate"), run.o.digestCredentials());
         if (fresh != null && (digest == null || fresh.stale)) {
+          if (digest != null) {
+            // The server forgot a nonce it issued (e.g. a plug-in version that did not take
+            // over its predecessor's state): the client recovers, but it was refused once.
+            stale++;
+          }
           digest = fresh;
           sendNext(ctx.channel());
           return;

@@ -36,7 +36,7 @@ class PluginReloadTest extends HostTestBase {
 
   private static final String FOLLOW =
       """
-      "watch": false, "rescanSeconds": 5, "drainSeconds": 30, "unloadCheckSeconds": 20""";
+      "watch": false, "rescanSeconds": 5, "drainSeconds": 30, "unloadCheckSeconds": 3""";
 
   @AfterEach
   void cleanUpLeaks() {
