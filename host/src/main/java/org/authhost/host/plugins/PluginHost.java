@@ -601,8 +601,15 @@ public final class PluginHost extends LifeCycle {
     }
   }
 
-  /** The operator's "enable" ({@code IWMSPlugin.Enabled = true}). */
-  public synchronized PluginView enable(String id) {
+  /**
+   * The operator's "enable" ({@code IWMSPlugin.Enabled = true}); no swap of the plug-in runs at the
+   * same time, and a later version is enabled too.
+   */
+  public PluginView enable(String id) {
+    return reloads.operatorChoice(id, true, () -> enableNow(id));
+  }
+
+  private PluginView enableNow(String id) {
     HostedPlugin plugin = require(id);
     refuseIfWedged(plugin);
     if (plugin.isEnabled()) {
@@ -625,8 +632,16 @@ public final class PluginHost extends LifeCycle {
     return plugin.view();
   }
 
-  /** The operator's "disable" ({@code IWMSPlugin.Enabled = false}); also clears ErrorText. */
-  public synchronized PluginView disable(String id) {
+  /**
+   * The operator's "disable" ({@code IWMSPlugin.Enabled = false}); also clears ErrorText. No swap
+   * of the plug-in runs at the same time, and a later version (a replacement, a reload, a rollback)
+   * stays disabled too until the operator enables it.
+   */
+  public PluginView disable(String id) {
+    return reloads.operatorChoice(id, false, () -> disableNow(id));
+  }
+
+  private PluginView disableNow(String id) {
     HostedPlugin plugin = require(id);
     plugin.heartbeat(null);
     boolean wasEnabled = plugin.isEnabled();
@@ -715,7 +730,7 @@ public final class PluginHost extends LifeCycle {
     try {
       if ((plugin.status() & PluginStatus.ERROR) == 0
           && initialize(plugin)
-          && config.plugins().settingsOf(plugin.id()).enabled()) {
+          && reloads.wantsEnabled(plugin.id())) {
         enable(plugin);
       }
     } finally {
