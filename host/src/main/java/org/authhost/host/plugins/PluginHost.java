@@ -286,12 +286,14 @@ public final class PluginHost extends LifeCycle {
    * this step itself if no one took it before.
    */
   public void stopTakingCalls() {
-    stop.stopTakingCalls(plugins.values());
+    List<HostedPlugin> all = new ArrayList<>(plugins.values());
+    all.addAll(reloads.draining());
+    stop.stopTakingCalls(all);
   }
 
   /** Disables and shuts down every plug-in, last first, in bounded time, and forgets them. */
   private void stopPlugins() {
-    List<HostedPlugin> reverse = new ArrayList<>(reloads.draining());
+    List<HostedPlugin> reverse = new ArrayList<>(reloads.takeDraining());
     reverse.addAll(plugins.values());
     Collections.reverse(reverse);
     Set<HostedPlugin> abandoned = stop.disableAndShutDown(reverse);

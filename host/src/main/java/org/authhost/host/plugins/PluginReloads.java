@@ -64,6 +64,9 @@ public final class PluginReloads {
   /** Versions replaced or removed that still finish what they started. */
   private final List<HostedPlugin> draining = new CopyOnWriteArrayList<>();
 
+  /** Their retirements, whose drain time-outs a stop cancels. */
+  private final Set<Retirement> retirements = ConcurrentHashMap.newKeySet();
+
   /** Files that were refused, as they were then: not tried again until they change. */
   private final Map<Path, FileStamp> broken = new ConcurrentHashMap<>();
 
@@ -166,6 +169,17 @@ public final class PluginReloads {
     if (e != null) {
       e.shutdownNow();
     }
+    // No drain time-out or late release finishes a version after the stop: the host stops the
+    // draining versions itself (takeDraining).
+    retirements.forEach(Retirement::take);
+    retirements.clear();
+  }
+
+  /** The versions still draining, which the caller (the host's stop) stops; none is left here. */
+  List<HostedPlugin> takeDraining() {
+    List<HostedPlugin> left = List.copyOf(draining);
+    draining.clear();
+    return left;
   }
 
   private void execute(Runnable task) {
@@ -968,6 +982,7 @@ public final class PluginReloads {
   private void retire(HostedPlugin p) {
     draining.add(p);
     Retirement r = new Retirement(p);
+    retirements.add(r);
     CompletableFuture<Void> drained = p.drain();
     drained.thenRun(() -> execute(() -> finish(r, false)));
     try {
@@ -983,6 +998,7 @@ public final class PluginReloads {
       if (stopped) {
         return;
       }
+      retirements.remove(r);
       HostedPlugin p = r.take();
       if (p == null) {
         return;

@@ -410,6 +410,32 @@ class PluginReloadTest extends HostTestBase {
   }
 
   @Test
+  void aConnectionWhoseBoundSessionRanOutTheDrainTimeStartsAfreshWithTheNewVersion()
+      throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    // A connection whose front cannot close it (no closer set, as an RTSP connection had none).
+    org.authhost.host.authn.ClientConnection connection =
+        new org.authhost.host.authn.ClientConnection(
+            new java.net.InetSocketAddress("127.0.0.1", 50000), false);
+    AuthenticationSession old =
+        connection.bound("versioned", () -> host.plugins().session("versioned"));
+    leg(old, "hello");
+    connection.authenticated("versioned", leg(old, "proof"));
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    clock.advance(Duration.ofSeconds(30));
+    idle();
+    assertEquals(null, connection.authenticated(), "the logon went with its version");
+    AuthenticationSession next =
+        connection.bound("versioned", () -> host.plugins().session("versioned"));
+    assertFalse(next == old, "not the released session");
+    assertEquals("v=2.0.0", text(leg(next, "").challenge()));
+    connection.close();
+  }
+
+  @Test
   void atStartTheNewerOfTwoVersionsIsLoadedAndTheOlderReportedAsSuperseded() throws Exception {
     versioned("1.0.0", plugins(), "versioned-old.jar");
     versioned("1.2.0", plugins(), "versioned-new.jar");
