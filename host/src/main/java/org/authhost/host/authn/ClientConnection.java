@@ -67,6 +67,13 @@ public final class ClientConnection {
     if (closed) {
       return null;
     }
+    AuthenticationSession existing = bound.get(pluginId);
+    if (existing != null && existing.versionDraining() && pluginId.equals(authenticatedPlugin)) {
+      // The handshake on it ended and the client starts a new one (a keep-alive connection
+      // re-authenticating): that one goes to the version in service, and the old version's drain
+      // need not wait for this connection to close.
+      forget(pluginId);
+    }
     return bound.computeIfAbsent(
         pluginId,
         p -> {

@@ -436,6 +436,30 @@ class PluginReloadTest extends HostTestBase {
   }
 
   @Test
+  void aNewHandshakeOnAConnectionAuthenticatedByADrainingVersionGoesToTheNewVersion()
+      throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    org.authhost.host.authn.ClientConnection connection =
+        new org.authhost.host.authn.ClientConnection(
+            new java.net.InetSocketAddress("127.0.0.1", 50001), false);
+    AuthenticationSession old =
+        connection.bound("versioned", () -> host.plugins().session("versioned"));
+    leg(old, "hello");
+    connection.authenticated("versioned", leg(old, "proof"));
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    // The client starts over on the same keep-alive connection.
+    AuthenticationSession next =
+        connection.bound("versioned", () -> host.plugins().session("versioned"));
+    assertEquals("round-2 v=2.0.0", text(leg(next, "hello").challenge()));
+    idle();
+    assertTrue(views(PluginView.DRAINING).isEmpty(), "the old version no longer waits for it");
+    connection.close();
+  }
+
+  @Test
   void atStartTheNewerOfTwoVersionsIsLoadedAndTheOlderReportedAsSuperseded() throws Exception {
     versioned("1.0.0", plugins(), "versioned-old.jar");
     versioned("1.2.0", plugins(), "versioned-new.jar");
