@@ -549,8 +549,14 @@ public final class AuthenticationDriver {
                 return challenge(a, others, "authentication required");
               }
               logonSucceeded(a, outcome, anonymous);
-              Verdict v = authorizeQuietly(a, outcome, anonymous);
-              session.release();
+              Verdict v;
+              try {
+                v = authorizeQuietly(a, outcome, anonymous);
+              } finally {
+                // Also when the principal's token expired (a RuntimeException): a session never
+                // released would keep its version draining until plugins.drainSeconds.
+                session.release();
+              }
               if (v instanceof Verdict.Serve) {
                 return done(v);
               }

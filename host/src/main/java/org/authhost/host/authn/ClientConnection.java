@@ -67,15 +67,44 @@ public final class ClientConnection {
     if (closed) {
       return null;
     }
+    AuthenticationSession existing = bound.get(pluginId);
+    if (existing != null && existing.versionDraining() && pluginId.equals(authenticatedPlugin)) {
+      // The handshake on it ended and the client starts a new one (a keep-alive connection
+      // re-authenticating): that one goes to the version in service, and the old version's drain
+      // need not wait for this connection to close.
+      forget(pluginId);
+    }
     return bound.computeIfAbsent(
         pluginId,
         p -> {
           AuthenticationSession session = create.get();
-          if (closer != null) {
-            session.onDrainTimeout(closer);
-          }
+          session.onDrainTimeout(() -> drainTimedOut(pluginId, session));
           return session;
         });
+  }
+
+  /**
+   * The version of {@code session} stopped draining with it still open: the connection is closed
+   * where the front can, and in any case forgets the session and the logon it carried, so that a
+   * later request on it starts afresh with the version in service instead of reaching a released
+   * context (and keeping the old version's class loader reachable).
+   */
+  private void drainTimedOut(String pluginId, AuthenticationSession session) {
+    Runnable close;
+    synchronized (this) {
+      if (bound.get(pluginId) == session) {
+        bound.remove(pluginId);
+        if (pluginId.equals(authenticatedPlugin)) {
+          authenticated = null;
+          authenticatedPlugin = null;
+          lastLogon = null;
+        }
+      }
+      close = closer;
+    }
+    if (close != null) {
+      close.run();
+    }
   }
 
   /** A connection-bound handshake finished: later requests on it are this user. */

@@ -65,6 +65,14 @@ public final class AuthenticationSession implements AutoCloseable {
     this.unusable = unusable;
   }
 
+  /**
+   * Whether its plug-in version was replaced or removed and only finishes what it started (issue
+   * 16): a new handshake belongs on the version in service.
+   */
+  public boolean versionDraining() {
+    return plugin != null && plugin.isDraining();
+  }
+
   /** The id of the plug-in this session talks to. */
   public String pluginId() {
     return plugin == null ? "" : plugin.id();

@@ -54,7 +54,8 @@ final class FolderWatch {
 
   /**
    * @param onScan given the JARs that are complete and the JARs present (complete or not), after
-   *     each scan
+   *     each scan; both null when the folder could not be listed (missing, unreadable): an empty
+   *     folder and a folder that cannot be seen must never look alike
    */
   FolderWatch(
       Path directory,
@@ -167,6 +168,12 @@ final class FolderWatch {
     }
     Map<Path, FileStamp> before = new HashMap<>(lastSeen);
     Set<Path> present = present();
+    if (present == null) {
+      // What was seen before stays: the folder may be back at the next scan (a directory swap, a
+      // network file system's blip), and a JAR that held still then is still complete.
+      onScan.accept(null, null);
+      return;
+    }
     Set<Path> complete = new LinkedHashSet<>();
     Set<Path> unreadable = new LinkedHashSet<>();
     for (Path jar : present) {
@@ -186,20 +193,14 @@ final class FolderWatch {
     onScan.accept(complete, present);
   }
 
-  /** The JARs in the folder now, their stamps recorded in {@link #lastSeen}. */
+  /**
+   * The JARs in the folder now, their stamps recorded in {@link #lastSeen}; null (and nothing
+   * recorded) if the folder cannot be listed.
+   */
   private Set<Path> present() {
-    Set<Path> jars = new LinkedHashSet<>();
-    if (Files.isDirectory(directory)) {
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.jar")) {
-        for (Path f : files) {
-          // Dot-files are an install in progress (copy under another name, then rename).
-          if (!f.getFileName().toString().startsWith(".")) {
-            jars.add(f);
-          }
-        }
-      } catch (IOException e) {
-        log.debug("listing {}", directory, e);
-      }
+    Set<Path> jars = listJars(directory);
+    if (jars == null) {
+      return null;
     }
     lastSeen.keySet().retainAll(jars);
     for (Path jar : jars) {
@@ -211,6 +212,28 @@ final class FolderWatch {
       }
     }
     jars.retainAll(lastSeen.keySet());
+    return jars;
+  }
+
+  /**
+   * The JARs of {@code directory} but dot-files (an install in progress: copy under another name,
+   * then rename), or null if it is not a folder or cannot be listed.
+   */
+  static Set<Path> listJars(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return null;
+    }
+    Set<Path> jars = new LinkedHashSet<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.jar")) {
+      for (Path f : files) {
+        if (!f.getFileName().toString().startsWith(".")) {
+          jars.add(f);
+        }
+      }
+    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+      log.debug("listing {}", directory, e);
+      return null;
+    }
     return jars;
   }
 

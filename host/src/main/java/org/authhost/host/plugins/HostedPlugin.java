@@ -399,6 +399,14 @@ final class HostedPlugin {
     this.signer = signer;
   }
 
+  /**
+   * The same content seen again with a new size-and-time stamp (a touch, a tool that rewrites
+   * identical files): nothing to reload.
+   */
+  void restamped(FileStamp stamp) {
+    this.stamp = stamp;
+  }
+
   /** Its JAR as it was when loaded, or null (tests that build a plug-in without a host). */
   FileStamp stamp() {
     return stamp;

@@ -289,12 +289,14 @@ public final class PluginHost extends LifeCycle {
    * this step itself if no one took it before.
    */
   public void stopTakingCalls() {
-    stop.stopTakingCalls(plugins.values());
+    List<HostedPlugin> all = new ArrayList<>(plugins.values());
+    all.addAll(reloads.draining());
+    stop.stopTakingCalls(all);
   }
 
   /** Disables and shuts down every plug-in, last first, in bounded time, and forgets them. */
   private void stopPlugins() {
-    List<HostedPlugin> reverse = new ArrayList<>(reloads.draining());
+    List<HostedPlugin> reverse = new ArrayList<>(reloads.takeDraining());
     reverse.addAll(plugins.values());
     Collections.reverse(reverse);
     Set<HostedPlugin> abandoned = stop.disableAndShutDown(reverse);
@@ -604,8 +606,15 @@ public final class PluginHost extends LifeCycle {
     }
   }
 
-  /** The operator's "enable" ({@code IWMSPlugin.Enabled = true}). */
-  public synchronized PluginView enable(String id) {
+  /**
+   * The operator's "enable" ({@code IWMSPlugin.Enabled = true}); no swap of the plug-in runs at the
+   * same time, and a later version is enabled too.
+   */
+  public PluginView enable(String id) {
+    return reloads.operatorChoice(id, true, () -> enableNow(id));
+  }
+
+  private PluginView enableNow(String id) {
     HostedPlugin plugin = require(id);
     refuseIfWedged(plugin);
     if (plugin.isEnabled()) {
@@ -628,8 +637,16 @@ public final class PluginHost extends LifeCycle {
     return plugin.view();
   }
 
-  /** The operator's "disable" ({@code IWMSPlugin.Enabled = false}); also clears ErrorText. */
-  public synchronized PluginView disable(String id) {
+  /**
+   * The operator's "disable" ({@code IWMSPlugin.Enabled = false}); also clears ErrorText. No swap
+   * of the plug-in runs at the same time, and a later version (a replacement, a reload, a rollback)
+   * stays disabled too until the operator enables it.
+   */
+  public PluginView disable(String id) {
+    return reloads.operatorChoice(id, false, () -> disableNow(id));
+  }
+
+  private PluginView disableNow(String id) {
     HostedPlugin plugin = require(id);
     plugin.heartbeat(null);
     boolean wasEnabled = plugin.isEnabled();
@@ -719,7 +736,7 @@ public final class PluginHost extends LifeCycle {
     try {
       if ((plugin.status() & PluginStatus.ERROR) == 0
           && initialize(plugin)
-          && config.plugins().settingsOf(plugin.id()).enabled()) {
+          && reloads.wantsEnabled(plugin.id())) {
         enable(plugin);
       }
     } finally {

@@ -1,7 +1,6 @@
 package org.authhost.host.plugins;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -66,6 +65,9 @@ public final class PluginReloads {
   /** Versions replaced or removed that still finish what they started. */
   private final List<HostedPlugin> draining = new CopyOnWriteArrayList<>();
 
+  /** Their retirements, whose drain time-outs a stop cancels. */
+  private final Set<Retirement> retirements = ConcurrentHashMap.newKeySet();
+
   /** Files that were refused, as they were then: not tried again until they change. */
   private final Map<Path, FileStamp> broken = new ConcurrentHashMap<>();
 
@@ -86,6 +88,17 @@ public final class PluginReloads {
   /** Per "id#load", what the unload check found holding the old class loader (tests, admin). */
   private final Map<String, CompletableFuture<List<String>>> unloadChecks =
       new ConcurrentHashMap<>();
+
+  /**
+   * The operator's run-time enable/disable per id: a new version takes it over (host.json's not).
+   */
+  private final Map<String, Boolean> operatorEnabled = new ConcurrentHashMap<>();
+
+  /** The id a rollback is swapping (worker thread): its file is briefly absent, not removed. */
+  private String rollingBack;
+
+  /** Whether the folder could not be listed at the last scan (said once, not at every scan). */
+  private boolean folderUnseen;
 
   private volatile ExecutorService worker;
   private volatile FolderWatch watch;
@@ -118,6 +131,7 @@ public final class PluginReloads {
 
   void start() {
     stopped = false;
+    operatorEnabled.clear();
     trustSeen = trustLists();
     // What the start refused (its loads' refusals too) is not tried again until it changes, or,
     // for a refusal by plugins.integrity, until the trust lists do.
@@ -158,6 +172,7 @@ public final class PluginReloads {
     lock.lock();
     try {
       stopped = true;
+      operatorEnabled.clear();
     } finally {
       lock.unlock();
     }
@@ -165,6 +180,17 @@ public final class PluginReloads {
     if (e != null) {
       e.shutdownNow();
     }
+    // No drain time-out or late release finishes a version after the stop: the host stops the
+    // draining versions itself (takeDraining).
+    retirements.forEach(Retirement::take);
+    retirements.clear();
+  }
+
+  /** The versions still draining, which the caller (the host's stop) stops; none is left here. */
+  List<HostedPlugin> takeDraining() {
+    List<HostedPlugin> left = List.copyOf(draining);
+    draining.clear();
+    return left;
   }
 
   private void execute(Runnable task) {
@@ -218,6 +244,12 @@ public final class PluginReloads {
     return onWorker(
         () -> {
           Set<Path> jars = jarsNow();
+          if (jars == null) {
+            throw new IllegalStateException(
+                "the plug-in folder "
+                    + host.config().plugins().directory()
+                    + " cannot be listed (missing or unreadable); nothing was changed");
+          }
           if (id != null) {
             // The plug-in's refused files are tried again: the operator may have fixed what they
             // need (a grant, a library). Other refused files wait until they change.
@@ -264,42 +296,138 @@ public final class PluginReloads {
           }
           Path folder = host.config().plugins().directory();
           Path currentFile = current.descriptor().file();
+          // The version in service must be kept before its file leaves the folder: without a
+          // copy, a failed rollback could not put it back.
           Kept now = keep(current);
-          Path target = folder.resolve(kept.fileName());
-          List<String> done = new ArrayList<>();
-          try {
-            Files.deleteIfExists(currentFile);
-            install(kept.copy(), target);
-          } catch (IOException e) {
+          if (now == null) {
             throw new IllegalStateException(
-                "could not put " + kept.copy() + " back as " + target + ": " + e, e);
-          }
-          Set<Path> jars = jarsNow();
-          done.addAll(rescan(jars, jars, null));
-          HostedPlugin after = host.current().get(id);
-          if (after == null || after == current) {
-            // It did not come back: the folder goes back to what runs.
-            try {
-              if (!target.equals(currentFile)) {
-                Files.deleteIfExists(target);
-              }
-              install(now.copy(), currentFile);
-            } catch (IOException e) {
-              done.add("could not restore " + currentFile + ": " + e);
-            }
-            throw new IllegalStateException(
-                "version "
-                    + kept.version()
+                "could not keep a copy of version "
+                    + current.descriptor().version()
                     + " of '"
                     + id
-                    + "' did not come back ("
-                    + String.join("; ", done)
-                    + "); version "
+                    + "' in "
+                    + keptFolder(id)
+                    + " (see the host's log); nothing was changed, version "
                     + current.descriptor().version()
                     + " stays in service");
           }
-          return done;
+          Path target = folder.resolve(kept.fileName());
+          // Staged and checked beside the folder's JARs (a dot-file: no scan takes it) before the
+          // folder changes at all.
+          Path staged = target.resolveSibling("." + target.getFileName() + ".rollback");
+          try {
+            Files.copy(kept.copy(), staged, StandardCopyOption.REPLACE_EXISTING);
+          } catch (IOException e) {
+            throw new IllegalStateException(
+                "could not copy "
+                    + kept.copy()
+                    + " into "
+                    + folder
+                    + " ("
+                    + e
+                    + "); nothing was changed, version "
+                    + current.descriptor().version()
+                    + " stays in service",
+                e);
+          }
+          String refused = refusalOf(staged, id);
+          if (refused != null) {
+            deleteQuietly(staged);
+            throw new IllegalStateException(
+                "the kept copy "
+                    + kept.copy()
+                    + " of version "
+                    + kept.version()
+                    + " of '"
+                    + id
+                    + "' cannot come back: "
+                    + refused
+                    + "; nothing was changed, version "
+                    + current.descriptor().version()
+                    + " stays in service");
+          }
+          List<String> done = new ArrayList<>();
+          rollingBack = id;
+          try {
+            try {
+              Files.move(
+                  staged,
+                  target,
+                  StandardCopyOption.ATOMIC_MOVE,
+                  StandardCopyOption.REPLACE_EXISTING);
+              if (!target.equals(currentFile)) {
+                Files.deleteIfExists(currentFile);
+              }
+            } catch (IOException e) {
+              done.add("could not put " + kept.copy() + " in place as " + target + ": " + e);
+            }
+            if (done.isEmpty()) {
+              Set<Path> jars = jarsNow();
+              done.addAll(rescan(jars, jars, null));
+            }
+          } finally {
+            rollingBack = null;
+          }
+          HostedPlugin after = host.current().get(id);
+          if (after != null && after != current) {
+            return done;
+          }
+          // It did not come back: the folder goes back to what runs.
+          deleteQuietly(staged);
+          try {
+            if (!target.equals(currentFile)) {
+              Files.deleteIfExists(target);
+            }
+            if (!Files.exists(currentFile)) {
+              install(now.copy(), currentFile);
+            }
+          } catch (IOException e) {
+            done.add("could not restore " + currentFile + " from " + now.copy() + ": " + e);
+          }
+          boolean stays = host.current().get(id) == current;
+          throw new IllegalStateException(
+              "version "
+                  + kept.version()
+                  + " of '"
+                  + id
+                  + "' did not come back ("
+                  + String.join("; ", done)
+                  + "); "
+                  + (stays
+                      ? "version " + current.descriptor().version() + " stays in service"
+                      : "no version of '"
+                          + id
+                          + "' is in service: copy "
+                          + now.copy()
+                          + " into "
+                          + folder));
         });
+  }
+
+  /** Why a JAR about to come back as {@code id} would be refused, or null. */
+  private String refusalOf(Path jar, String id) {
+    java.util.Optional<PluginProblem> refused = host.admission().refusal(jar);
+    if (refused.isPresent()) {
+      return refused.get().message() + " (" + refused.get().id() + ")";
+    }
+    DescriptorReader.Result read = DescriptorReader.read(jar);
+    if (read.descriptor() == null) {
+      return read.problems().isEmpty()
+          ? "it has no plug-in descriptor"
+          : read.problems().get(0).message();
+    }
+    if (!read.descriptor().id().equals(id)) {
+      return "it declares id=" + read.descriptor().id();
+    }
+    return null;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.debug("deleting {}", file, e);
+    }
   }
 
   /** Copies {@code from} into place as {@code target} by a rename, as operators are told to. */
@@ -369,19 +497,59 @@ public final class PluginReloads {
     return unloadChecks.get(id + "#" + generation);
   }
 
+  /** The JARs in the plug-in folder, or null if it cannot be listed. */
   private Set<Path> jarsNow() {
-    Set<Path> jars = new LinkedHashSet<>();
-    try (DirectoryStream<Path> files =
-        Files.newDirectoryStream(host.config().plugins().directory(), "*.jar")) {
-      for (Path f : files) {
-        if (!f.getFileName().toString().startsWith(".")) {
-          jars.add(f);
-        }
+    return FolderWatch.listJars(host.config().plugins().directory());
+  }
+
+  /** Whether a JAR that is present but not yet complete declares {@code id}, as far as it reads. */
+  private static boolean arriving(String id, Set<Path> present, Set<Path> complete) {
+    for (Path jar : present) {
+      if (!complete.contains(jar) && declares(jar, id)) {
+        return true;
       }
-    } catch (IOException e) {
-      log.debug("listing the plug-in folder", e);
     }
-    return jars;
+    return false;
+  }
+
+  /**
+   * Whether the file of {@code p} changed its size-and-time stamp but not its content (a touch, a
+   * {@code git checkout}, a tool that rewrites identical files): then it takes the new stamp and
+   * stays as it is.
+   */
+  private static boolean sameContent(HostedPlugin p) {
+    FileStamp was = p.stamp();
+    if (was.sha256().isEmpty()) {
+      return false;
+    }
+    try {
+      FileStamp now = FileStamp.of(was.file());
+      if (now.sha256().equals(was.sha256())) {
+        p.restamped(now);
+        return true;
+      }
+    } catch (IOException gone) {
+      // Looked at again by the scan.
+    }
+    return false;
+  }
+
+  private static boolean aboutTheFolder(PluginProblem p) {
+    return p.id().equals("plugin/no-directory") || p.id().equals("plugin/unreadable-directory");
+  }
+
+  /**
+   * The folder cannot be listed: no version is retired for it (an empty listing is not an empty
+   * folder), and the problem is said once, not at every scan.
+   */
+  private void folderUnseen(List<PluginProblem> problems) {
+    if (folderUnseen) {
+      return;
+    }
+    folderUnseen = true;
+    if (host.problems().stream().noneMatch(PluginReloads::aboutTheFolder)) {
+      problems.forEach(host::refuse);
+    }
   }
 
   private static boolean declares(Path jar, String id) {
@@ -391,7 +559,8 @@ public final class PluginReloads {
 
   /**
    * Acts on what the folder holds: {@code complete} are the JARs that may be loaded, {@code
-   * present} every JAR there; {@code forceId}, if not null, is loaded afresh.
+   * present} every JAR there (both null: the folder could not be listed, and nothing changes);
+   * {@code forceId}, if not null, is loaded afresh.
    */
   private List<String> rescan(Set<Path> complete, Set<Path> present, String forceId) {
     List<String> done = new ArrayList<>();
@@ -410,6 +579,11 @@ public final class PluginReloads {
             .filter(p -> p.id().startsWith("integrity/") && p.file() != null)
             .forEach(p -> broken.remove(p.file()));
       }
+      if (present == null) {
+        folderUnseen(PluginDiscovery.scan(directory, host.admission(), jar -> false).problems());
+        done.add("the plug-in folder cannot be listed: nothing changed");
+        return done;
+      }
       // Forget what was refused or superseded of files that changed or went away.
       broken.entrySet().removeIf(e -> !e.getValue().sameAs(FileStamp.peek(e.getKey())));
       refusalsTold.keySet().removeIf(file -> !Files.exists(file));
@@ -419,24 +593,50 @@ public final class PluginReloads {
           p ->
               p.file() != null
                   && !p.id().equals("plugin/missing")
-                  && !p.id().equals("plugin/no-directory")
+                  && !aboutTheFolder(p)
                   && !broken.containsKey(p.file()));
       Map<String, HostedPlugin> now = host.current();
       Set<Path> unchanged = new LinkedHashSet<>();
       for (HostedPlugin p : now.values()) {
         FileStamp stamp = p.stamp();
-        if (stamp != null
-            && stamp.sameAs(FileStamp.peek(stamp.file()))
-            && !p.id().equals(forceId)) {
+        if (stamp == null || p.id().equals(forceId)) {
+          continue;
+        }
+        if (stamp.sameAs(FileStamp.peek(stamp.file()))) {
+          unchanged.add(stamp.file());
+        } else if (complete.contains(stamp.file()) && sameContent(p)) {
           unchanged.add(stamp.file());
         }
       }
+      // A superseded file that did not change needs no second look (no hashing every scan) while
+      // the version that supersedes it still has its file (else it may be what comes back).
+      superseded.forEach(
+          (file, d) -> {
+            HostedPlugin winner = now.get(d.id());
+            FileStamp stamp = FileStamp.peek(file);
+            if (winner != null
+                && present.contains(winner.descriptor().file())
+                && supersededReported.stream().anyMatch(seen -> seen.sameAs(stamp))) {
+              unchanged.add(file);
+            }
+          });
       PluginDiscovery.Scan scan =
           PluginDiscovery.scan(
               directory,
               host.admission(),
               jar ->
                   complete.contains(jar) && !unchanged.contains(jar) && !broken.containsKey(jar));
+      if (scan.problems().stream().anyMatch(PluginReloads::aboutTheFolder)) {
+        // It went away between the listing and the scan.
+        folderUnseen(scan.problems().stream().filter(PluginReloads::aboutTheFolder).toList());
+        done.add("the plug-in folder cannot be listed: nothing changed");
+        return done;
+      }
+      if (folderUnseen) {
+        folderUnseen = false;
+        host.forgetProblems(PluginReloads::aboutTheFolder);
+        log.info("the plug-in folder {} can be listed again", directory);
+      }
       for (PluginProblem problem : scan.problems()) {
         FileStamp stamp = problem.file() == null ? null : FileStamp.peek(problem.file());
         if (stamp != null) {
@@ -473,10 +673,16 @@ public final class PluginReloads {
       for (PluginDescriptor d : scan.superseded()) {
         noteSuperseded(d, scan.descriptors());
       }
-      // Removed: the file of a version in service is gone and nothing takes its place.
+      // Removed: the file of a version in service is gone and nothing takes its place, not even a
+      // JAR still being copied in (renamed in beside the old one's removal: it is complete at the
+      // next scan, and the old version serves until then).
       for (HostedPlugin p : now.values()) {
         Path file = p.descriptor().file();
-        if (!present.contains(file) && !candidates.containsKey(p.id()) && !Files.exists(file)) {
+        if (!present.contains(file)
+            && !candidates.containsKey(p.id())
+            && !Files.exists(file)
+            && !p.id().equals(rollingBack)
+            && !arriving(p.id(), present, complete)) {
           Map<String, HostedPlugin> next = new LinkedHashMap<>(host.current());
           next.remove(p.id());
           host.replaceAll(next);
@@ -645,7 +851,7 @@ public final class PluginReloads {
    */
   private String replace(HostedPlugin current, PluginDescriptor d) {
     HostedPlugin next = host.startOne(d, nextGeneration());
-    boolean wanted = host.config().plugins().settingsOf(d.id()).enabled();
+    boolean wanted = wantsEnabled(d.id());
     boolean ready =
         next != null
             && (next.status() & PluginStatus.ERROR) == 0
@@ -689,7 +895,9 @@ public final class PluginReloads {
     host.replaceAll(map);
     superseded.remove(d.file());
     host.forgetProblems(pr -> pr.pluginId().equals(d.id()) && !broken.containsKey(pr.file()));
-    if (kept != null) {
+    if (kept != null && !sameBuild(current, next)) {
+      // The same build loaded again (plugins reload ID after a hung call) is no earlier version:
+      // the rollback point stays the one before.
       previous.put(d.id(), kept);
     }
     host.events()
@@ -730,6 +938,43 @@ public final class PluginReloads {
         + " with "
         + d.version()
         + " (the old one draining)";
+  }
+
+  private static boolean sameBuild(HostedPlugin a, HostedPlugin b) {
+    return a.descriptor().version().equals(b.descriptor().version())
+        && a.stamp() != null
+        && b.stamp() != null
+        && !a.stamp().sha256().isEmpty()
+        && a.stamp().sha256().equals(b.stamp().sha256());
+  }
+
+  /**
+   * Whether a version of {@code id} brought into service is enabled: as the operator last set it
+   * while the host runs, else per host.json. A plug-in the operator disabled stays disabled across
+   * a replacement, a reload and a rollback.
+   */
+  boolean wantsEnabled(String id) {
+    Boolean chosen = operatorEnabled.get(id);
+    return chosen != null ? chosen : host.config().plugins().settingsOf(id).enabled();
+  }
+
+  /**
+   * Runs the operator's enable or disable of {@code id} under the lock the swaps take, so that no
+   * swap runs between it and the version it acts on, and records the choice for the versions that
+   * come after.
+   */
+  <T> T operatorChoice(String id, boolean enabled, java.util.function.Supplier<T> change) {
+    lock.lock();
+    try {
+      if (stopped) {
+        throw new IllegalStateException("the plug-in host is stopping");
+      }
+      T result = change.get();
+      operatorEnabled.put(id, enabled);
+      return result;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private String lastProblem(PluginDescriptor d) {
@@ -816,6 +1061,7 @@ public final class PluginReloads {
   private void retire(HostedPlugin p) {
     draining.add(p);
     Retirement r = new Retirement(p);
+    retirements.add(r);
     CompletableFuture<Void> drained = p.drain();
     drained.thenRun(() -> execute(() -> finish(r, false)));
     try {
@@ -831,6 +1077,7 @@ public final class PluginReloads {
       if (stopped) {
         return;
       }
+      retirements.remove(r);
       HostedPlugin p = r.take();
       if (p == null) {
         return;
@@ -875,7 +1122,10 @@ public final class PluginReloads {
                 host.guard(), host.events(), "unloading version " + version + " of '" + id + "'")
             .disableAndShutDown(List.of(p));
     host.eventLog().unregister(p);
-    if (!host.current().containsKey(id)) {
+    // Handles are owned by the id: they are closed only once no version of it is left, never
+    // under another version (current or still draining) that issued its own.
+    if (!host.current().containsKey(id)
+        && draining.stream().noneMatch(other -> other != p && other.id().equals(id))) {
       int leaked = host.tokens().closeAllOwnedBy(id);
       if (leaked > 0) {
         log.info("{} left {} token handle(s) open at unload; the host closed them", p, leaked);

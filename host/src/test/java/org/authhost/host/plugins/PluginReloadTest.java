@@ -246,6 +246,219 @@ class PluginReloadTest extends HostTestBase {
     assertEquals("v=1.1.0", answerOfANewSession());
   }
 
+  private Path keptCopy(String version) throws Exception {
+    try (var files = Files.list(root.resolve("var/plugin-versions/versioned"))) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith(version + "-"))
+          .findFirst()
+          .orElseThrow();
+    }
+  }
+
+  @Test
+  void aRollbackToAKeptCopyThatWouldBeRefusedChangesNothing() throws Exception {
+    String operatorsJar = FileStamp.sha256(versioned("1.0.0", plugins(), "versioned-1.jar"));
+    startHost(FOLLOW);
+    install("1.1.0", "versioned-2.jar");
+    scan();
+    scan();
+    long inService = host.plugins().hosted("versioned").generation();
+    // The kept copy no longer reads as a plug-in (a disk fault, a hand edit).
+    Files.write(keptCopy("1.0.0"), "not a jar".getBytes(StandardCharsets.ISO_8859_1));
+
+    IllegalStateException refused =
+        assertThrows(
+            IllegalStateException.class, () -> host.plugins().reloads().rollback("versioned"));
+    assertTrue(refused.getMessage().contains("nothing was changed"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("1.1.0 stays in service"), refused.getMessage());
+    assertEquals("v=1.1.0", answerOfANewSession(), "the version in service never left");
+    assertTrue(Files.exists(plugins().resolve("versioned-2.jar")), "the operator's JAR is there");
+    assertEquals(
+        operatorsJar,
+        FileStamp.sha256(plugins().resolve("versioned-1.jar")),
+        "and the superseded file is untouched");
+    scan();
+    scan();
+    assertEquals(inService, host.plugins().hosted("versioned").generation(), "no swap later");
+    assertTrue(views(PluginView.DRAINING).isEmpty());
+  }
+
+  @Test
+  void aNewJarRenamedInAsTheOldIsRemovedTakesOverWithNoGapInService() throws Exception {
+    versioned("1.0.0", plugins(), "versioned-1.jar");
+    startHost(FOLLOW);
+    // mv versioned-2.jar plugins/ && rm plugins/versioned-1.jar, both within one scan period.
+    install("2.0.0", "versioned-2.jar");
+    Files.delete(plugins().resolve("versioned-1.jar"));
+    scan();
+    assertEquals("v=1.0.0", answerOfANewSession(), "the old version serves until the new is in");
+    scan();
+    assertEquals("v=2.0.0", answerOfANewSession());
+    assertTrue(
+        events(EventLevel.INFORMATION).stream().noneMatch(e -> e.text().contains("was removed")),
+        "a replacement, not a removal");
+  }
+
+  @Test
+  void aFolderThatCannotBeListedForAWhileRetiresNothingAndIsReportedOnce() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    long inService = host.plugins().hosted("versioned").generation();
+    // A directory swap deploy, caught half-way.
+    Files.move(plugins(), root.resolve("plugins.old"));
+    scan();
+    scan();
+    scan();
+    assertEquals("v=1.0.0", answerOfANewSession(), "still in service");
+    assertEquals(
+        1,
+        host.plugins().problems().stream()
+            .filter(p -> p.id().equals("plugin/no-directory"))
+            .count());
+    assertEquals(
+        1L,
+        host.eventLog().query(EventQuery.all().withLevel(EventLevel.ERROR)).stream()
+            .filter(e -> e.text().contains("plugin/no-directory"))
+            .count(),
+        "one event, not one per scan");
+    assertThrows(IllegalStateException.class, () -> host.plugins().reloads().reload(null));
+    Files.move(root.resolve("plugins.old"), plugins());
+    scan();
+    scan();
+    assertEquals(inService, host.plugins().hosted("versioned").generation(), "never swapped");
+    assertTrue(host.plugins().problems().isEmpty(), "the folder is back: no problem left");
+    assertTrue(
+        events(EventLevel.INFORMATION).stream().noneMatch(e -> e.text().contains("was removed")));
+  }
+
+  @Test
+  void aTouchedJarIsNotReloaded() throws Exception {
+    Path jar = versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    long inService = host.plugins().hosted("versioned").generation();
+    Files.setLastModifiedTime(
+        jar,
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(jar).toMillis() + 3_600_000));
+    scan();
+    scan();
+    scan();
+    assertEquals(inService, host.plugins().hosted("versioned").generation(), "same content");
+    assertTrue(views(PluginView.DRAINING).isEmpty());
+  }
+
+  @Test
+  void reloadingTheSameBuildKeepsTheRollbackPointAtTheEarlierVersion() throws Exception {
+    versioned("1.0.0", plugins(), "versioned-1.jar");
+    startHost(FOLLOW);
+    install("1.1.0", "versioned-2.jar");
+    scan();
+    scan();
+    // The README's advice after a hung call: load it afresh.
+    host.plugins().reloads().reload("versioned");
+    assertEquals("v=1.1.0", answerOfANewSession());
+    host.plugins().reloads().rollback("versioned");
+    assertEquals("v=1.0.0", answerOfANewSession(), "back to the earlier version, not 1.1.0 again");
+  }
+
+  @Test
+  void aPluginTheOperatorDisabledStaysDisabledAcrossAReplacement() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    host.plugins().disable("versioned");
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    PluginView v = host.plugins().plugin("versioned").orElseThrow();
+    assertEquals("2.0.0", v.version(), "replaced");
+    assertEquals(0, v.status() & PluginStatus.ENABLED, "but not back in service");
+    assertTrue(
+        host.plugins().offeredAuthenticationPlugins().stream()
+            .noneMatch(p -> p.id().equals("versioned")));
+    host.plugins().enable("versioned");
+    host.plugins().reloads().reload("versioned");
+    assertEquals("v=2.0.0", answerOfANewSession(), "enabled by the operator: so is the next load");
+  }
+
+  @Test
+  void theEndOfOneDrainingVersionLeavesTheTokensOfAnotherOpen() throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    AuthenticationSession first = open();
+    leg(first, "hello");
+    org.authhost.api.TokenHandle firstToken = leg(first, "proof").token();
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    AuthenticationSession second = open();
+    leg(second, "hello");
+    AuthenticationOutcome secondDone = leg(second, "proof");
+    assertEquals("served-by=2.0.0", text(secondDone.challenge()));
+    org.authhost.api.TokenHandle secondToken = secondDone.token();
+    Files.delete(plugins().resolve("versioned.jar"));
+    scan();
+    assertEquals(2, views(PluginView.DRAINING).size(), "both versions drain");
+
+    first.release().get(5, TimeUnit.SECONDS);
+    idle();
+    assertFalse(host.tokens().isOpen(firstToken));
+    assertTrue(host.tokens().isOpen(secondToken), "2.0.0's logon outlives 1.0.0's unload");
+    second.release().get(5, TimeUnit.SECONDS);
+    idle();
+    assertFalse(host.tokens().isOpen(secondToken));
+    assertTrue(views(PluginView.DRAINING).isEmpty());
+  }
+
+  @Test
+  void aConnectionWhoseBoundSessionRanOutTheDrainTimeStartsAfreshWithTheNewVersion()
+      throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    // A connection whose front cannot close it (no closer set, as an RTSP connection had none).
+    org.authhost.host.authn.ClientConnection connection =
+        new org.authhost.host.authn.ClientConnection(
+            new java.net.InetSocketAddress("127.0.0.1", 50000), false);
+    AuthenticationSession old =
+        connection.bound("versioned", () -> host.plugins().session("versioned"));
+    leg(old, "hello");
+    connection.authenticated("versioned", leg(old, "proof"));
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    clock.advance(Duration.ofSeconds(30));
+    idle();
+    assertEquals(null, connection.authenticated(), "the logon went with its version");
+    AuthenticationSession next =
+        connection.bound("versioned", () -> host.plugins().session("versioned"));
+    assertFalse(next == old, "not the released session");
+    assertEquals("v=2.0.0", text(leg(next, "").challenge()));
+    connection.close();
+  }
+
+  @Test
+  void aNewHandshakeOnAConnectionAuthenticatedByADrainingVersionGoesToTheNewVersion()
+      throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(FOLLOW);
+    org.authhost.host.authn.ClientConnection connection =
+        new org.authhost.host.authn.ClientConnection(
+            new java.net.InetSocketAddress("127.0.0.1", 50001), false);
+    AuthenticationSession old =
+        connection.bound("versioned", () -> host.plugins().session("versioned"));
+    leg(old, "hello");
+    connection.authenticated("versioned", leg(old, "proof"));
+    install("2.0.0", "versioned.jar");
+    scan();
+    scan();
+    // The client starts over on the same keep-alive connection.
+    AuthenticationSession next =
+        connection.bound("versioned", () -> host.plugins().session("versioned"));
+    assertEquals("round-2 v=2.0.0", text(leg(next, "hello").challenge()));
+    idle();
+    assertTrue(views(PluginView.DRAINING).isEmpty(), "the old version no longer waits for it");
+    connection.close();
+  }
+
   @Test
   void atStartTheNewerOfTwoVersionsIsLoadedAndTheOlderReportedAsSuperseded() throws Exception {
     versioned("1.0.0", plugins(), "versioned-old.jar");
