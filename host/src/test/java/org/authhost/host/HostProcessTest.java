@@ -178,9 +178,10 @@ class HostProcessTest {
     assertTrue(
         reloaded.out().lines().anyMatch(l -> l.startsWith("anonymous") && l.contains("CURRENT")),
         reloaded.out());
+    // Loading the same build afresh is no earlier version to roll back to (reviewer finding 7).
     Result rolledBack = cli("plugins", "rollback", "anonymous", "--config", dir);
-    assertEquals(0, rolledBack.code(), rolledBack.err());
-    assertTrue(rolledBack.out().contains("replaced anonymous"), rolledBack.out());
+    assertEquals(2, rolledBack.code(), rolledBack.out());
+    assertTrue(rolledBack.err().contains("no earlier version of 'anonymous'"), rolledBack.err());
     Result noEarlier = cli("plugins", "rollback", "nosuch", "--config", dir);
     assertEquals(2, noEarlier.code());
     assertTrue(noEarlier.err().contains("no earlier version of 'nosuch'"), noEarlier.err());
