@@ -185,10 +185,12 @@ public final class RtspFront extends LifeCycle {
                     if (ssl != null) {
                       p.addLast("tls", ssl.newHandler(ch.alloc()));
                     }
-                    addRtspHandlers(
-                        p,
-                        new RtspConnection(ch.remoteAddress(), ch.localAddress(), ssl != null),
-                        rtsp);
+                    RtspConnection connection =
+                        new RtspConnection(ch.remoteAddress(), ch.localAddress(), ssl != null);
+                    // A plug-in version draining past plugins.drainSeconds closes the connections
+                    // still bound to it, RTSP ones as HTTP ones.
+                    connection.authn.closeWith(ch::close);
+                    addRtspHandlers(p, connection, rtsp);
                   }
                 });
     Channel channel = bootstrap.bind(address, port).sync().channel();
