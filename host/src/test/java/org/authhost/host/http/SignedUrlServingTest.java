@@ -320,33 +320,7 @@ class SignedUrlServingTest {
   @Test
   void ffmpegReadsAnHlsPlaylistAndItsSegmentsBySignedUrl() throws Exception {
     Path dir = Files.createDirectories(root.resolve("media/hls/360p"));
-    BoundedProcess.Exit made =
-        BoundedProcess.run(
-            root,
-            Duration.ofSeconds(60),
-            List.of(
-                StreamingTools.ffmpeg().toString(),
-                "-nostdin",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=160x120:rate=10",
-                "-t",
-                "2",
-                "-c:v",
-                "libx264",
-                "-g",
-                "10",
-                "-hls_time",
-                "1",
-                "-hls_playlist_type",
-                "vod",
-                "-f",
-                "hls",
-                dir.resolve("index.m3u8").toString()));
+    BoundedProcess.Exit made = StreamingTools.makeHlsRendition(root, dir, "libx264");
     assertEquals(0, made.status(), made.output());
     // Short-lived on purpose: the test lets it expire by moving the host's clock five seconds.
     long exp = clock.instant().getEpochSecond() + 5;

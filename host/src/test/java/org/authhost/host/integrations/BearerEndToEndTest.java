@@ -204,33 +204,7 @@ class BearerEndToEndTest {
   void ffprobeAndFfmpegFetchAnHlsRenditionWithTheBearerHeader() throws Exception {
     StreamingTools.ffmpeg();
     Path hls = Files.createDirectories(root.resolve("media/hls"));
-    BoundedProcess.Exit made =
-        BoundedProcess.run(
-            root,
-            Duration.ofSeconds(60),
-            List.of(
-                StreamingTools.ffmpeg().toString(),
-                "-nostdin",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=160x120:rate=10",
-                "-t",
-                "2",
-                "-c:v",
-                "mpeg2video",
-                "-g",
-                "10",
-                "-hls_time",
-                "1",
-                "-hls_playlist_type",
-                "vod",
-                "-f",
-                "hls",
-                hls.resolve("index.m3u8").toString()));
+    BoundedProcess.Exit made = StreamingTools.makeHlsRendition(root, hls, "mpeg2video");
     assertEquals(0, made.status(), made.output());
     String header = "Authorization: Bearer " + provider.token(ALICE) + "\r\n";
     BoundedProcess.Exit probe =

@@ -136,33 +136,7 @@ class NginxAuthRequestEndToEndTest {
 
   /** A real, tiny HLS: two seconds of generated video in one-second segments. */
   private static void makeHls(Path dir) throws Exception {
-    BoundedProcess.Exit made =
-        BoundedProcess.run(
-            root,
-            Duration.ofSeconds(60),
-            List.of(
-                StreamingTools.ffmpeg().toString(),
-                "-nostdin",
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=160x120:rate=10",
-                "-t",
-                "2",
-                "-c:v",
-                "libx264",
-                "-g",
-                "10",
-                "-hls_time",
-                "1",
-                "-hls_playlist_type",
-                "vod",
-                "-f",
-                "hls",
-                dir.resolve("index.m3u8").toString()));
+    BoundedProcess.Exit made = StreamingTools.makeHlsRendition(root, dir, "libx264");
     assertEquals(0, made.status(), made.output());
   }
 

@@ -3,6 +3,7 @@ package org.authhost.host.testing;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,41 @@ public final class StreamingTools {
 
   public static Path ffprobe() {
     return require(executable("ffprobe"), "ffprobe", "ffmpeg");
+  }
+
+  /**
+   * Makes a two-second VOD HLS rendition of ffmpeg's test pattern in {@code dir} ({@code
+   * index.m3u8} and its one-second segments), encoded with {@code codec}; ffmpeg runs in {@code
+   * workDirectory}. The caller checks the exit.
+   */
+  public static BoundedProcess.Exit makeHlsRendition(Path workDirectory, Path dir, String codec)
+      throws Exception {
+    return BoundedProcess.run(
+        workDirectory,
+        Duration.ofSeconds(60),
+        List.of(
+            ffmpeg().toString(),
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x120:rate=10",
+            "-t",
+            "2",
+            "-c:v",
+            codec,
+            "-g",
+            "10",
+            "-hls_time",
+            "1",
+            "-hls_playlist_type",
+            "vod",
+            "-f",
+            "hls",
+            dir.resolve("index.m3u8").toString()));
   }
 
   public static Path curl() {
