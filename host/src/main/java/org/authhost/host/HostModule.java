@@ -10,6 +10,7 @@ import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.accounts.PasswordVerifier;
 import org.authhost.host.accounts.StoreCredentials;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.HostJsonWriter;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.plugins.ContainmentSetup;
 import org.authhost.host.plugins.PluginServices;
@@ -38,6 +39,7 @@ final class HostModule extends AbstractModule {
     bind(CredentialService.class).to(StoreCredentials.class);
     bind(PluginServices.class).toInstance(PluginServices.AS_THEY_ARE);
     bind(ContainmentSetup.class).toInstance(ContainmentSetup.INSTALL);
+    bind(HostJsonWriter.class).toInstance(HostJsonWriter.NOT_WRITTEN);
   }
 
   @Provides
