@@ -484,6 +484,28 @@ public final class PluginHost extends LifeCycle {
     return names;
   }
 
+  /**
+   * What the version in service of {@code id} declares in its descriptor: its API version ({@code
+   * major.minor}) and the capabilities it asks for; empty when no version is in service.
+   */
+  public Optional<Declared> declared(String id) {
+    HostedPlugin p = plugins.get(id);
+    if (p == null) {
+      return Optional.empty();
+    }
+    PluginDescriptor d = p.descriptor();
+    return Optional.of(
+        new Declared(
+            d.apiVersion().toString(), d.description(), d.nonBlocking(), d.capabilities()));
+  }
+
+  /** {@link #declared}'s answer. */
+  public record Declared(
+      String apiVersion,
+      String description,
+      boolean nonBlocking,
+      Set<org.authhost.api.Capability> capabilities) {}
+
   /** One plug-in's view. */
   public Optional<PluginView> plugin(String id) {
     return plugins().stream().filter(v -> v.id().equals(id)).findFirst();
