@@ -14,6 +14,7 @@ import org.authhost.api.HResult;
 import org.authhost.host.accounts.AccountPoller;
 import org.authhost.host.admin.AdminServer;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.console.ConsoleServer;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.events.EventLogStore;
@@ -51,6 +52,7 @@ public final class AuthHost extends ContainerLifeCycle {
   private final RtspFront rtsp;
   private final TroubleshootingList troubleshooting;
   private final TokenTable tokens;
+  private final ConsoleServer console;
 
   @Inject
   AuthHost(
@@ -64,7 +66,8 @@ public final class AuthHost extends ContainerLifeCycle {
       TroubleshootingList troubleshooting,
       TokenTable tokens,
       Scheduler scheduler,
-      AccountPoller accounts) {
+      AccountPoller accounts,
+      ConsoleServer console) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -74,6 +77,7 @@ public final class AuthHost extends ContainerLifeCycle {
     this.rtsp = rtsp;
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
+    this.console = console;
     // Each part after those it uses while it starts or stops: the plug-ins' heartbeats and the
     // account poller need the scheduler; the HTTP front, last, serves only once the plug-ins are
     // in.
@@ -89,6 +93,7 @@ public final class AuthHost extends ContainerLifeCycle {
     addManaged(admin);
     addManaged(http);
     addManaged(rtsp);
+    addManaged(console);
   }
 
   /** A host for this configuration, not yet started. */
@@ -198,6 +203,11 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The managed parts, in start order (for tests). */
   List<LifeCycle> managedParts() {
     return parts();
+  }
+
+  /** The web console, once started: its ports (-1 when off). */
+  public ConsoleServer console() {
+    return console;
   }
 
   /** The admin endpoint's port, once started. */

@@ -652,7 +652,8 @@ public final class AuthenticationDriver {
     try (Impersonation ignored = tokens.impersonate(outcome.token())) {
       AccessToken current = Impersonation.current().orElseThrow();
       if (a.point().acl().permits(current, right)) {
-        return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, plugin, outcome));
+        return new Verdict.Serve(
+            a.point(), outcome.accountName(), finalWords(a, plugin, outcome), current);
       }
       return Refusal.forbidden();
     } catch (InvalidHandleException e) {
