@@ -200,7 +200,7 @@ public final class ConsoleServer extends LifeCycle {
             + console.bindAddress()
             + (plainPort > 0 ? " http:" + plainPort : "")
             + (tlsPort > 0 ? " https:" + tlsPort : "")
-            + " (log on as a member of Administators"
+            + " (log on as a member of Administrators"
             + (console.operatorsGroup() == null
                 ? ""
                 : ", or of " + console.operatorsGroup() + " to look only")
