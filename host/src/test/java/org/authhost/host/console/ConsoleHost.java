@@ -12,6 +12,7 @@ import java.util.List;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.http.content.TestTls;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
@@ -47,6 +48,9 @@ final class ConsoleHost implements AutoCloseable {
       Files.copy(PluginJar.builtinPlugin(jar), plugins.resolve(jar));
     }
     Path config = Files.createDirectories(root.resolve("config"));
+    if (consoleExtra.contains("console.p12")) {
+      TestTls.writeKeyStore(config.resolve("console.p12"));
+    }
     int port = freePort();
     Files.writeString(
         config.resolve("host.json"),

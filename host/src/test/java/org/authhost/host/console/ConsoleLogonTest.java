@@ -263,6 +263,32 @@ class ConsoleLogonTest {
   }
 
   @Test
+  void aMalformedRequestIs400NeverA500() throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", console.port)) {
+      RawHttpConnection.Response r =
+          c.sendRaw(
+              ("POST /console/api/signout HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                      + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      assertEquals(400, r.status());
+    }
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", console.port)) {
+      RawHttpConnection.Response r =
+          c.sendRaw("GET /console/ HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n".getBytes());
+      assertEquals(400, r.status());
+    }
+    Session s = logOn("root");
+    RawHttpConnection.Response big =
+        console.send(
+            "PUT",
+            "/console/api/plugins/digest/properties",
+            "x".repeat(ConsoleServer.MAX_BODY_BYTES + 1),
+            s.cookieHeader(),
+            s.csrfHeader());
+    assertEquals(413, big.status());
+  }
+
+  @Test
   void theConsoleIsOnlyUnderConsole() throws Exception {
     RawHttpConnection.Response r = console.call("GET", "/");
     assertEquals(302, r.status());
