@@ -21,6 +21,8 @@ import org.authhost.host.http.HttpFront;
 import org.authhost.host.lifecycle.CloseOnStop;
 import org.authhost.host.lifecycle.ContainerLifeCycle;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.metrics.LiveFigures;
+import org.authhost.host.metrics.MetricsListener;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.rtsp.RtspFront;
 import org.authhost.host.time.Scheduler;
@@ -51,6 +53,7 @@ public final class AuthHost extends ContainerLifeCycle {
   private final RtspFront rtsp;
   private final TroubleshootingList troubleshooting;
   private final TokenTable tokens;
+  private final MetricsListener metrics;
 
   @Inject
   AuthHost(
@@ -64,7 +67,9 @@ public final class AuthHost extends ContainerLifeCycle {
       TroubleshootingList troubleshooting,
       TokenTable tokens,
       Scheduler scheduler,
-      AccountPoller accounts) {
+      AccountPoller accounts,
+      LiveFigures figures,
+      MetricsListener metrics) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -74,6 +79,7 @@ public final class AuthHost extends ContainerLifeCycle {
     this.rtsp = rtsp;
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
+    this.metrics = metrics;
     // Each part after those it uses while it starts or stops: the plug-ins' heartbeats and the
     // account poller need the scheduler; the HTTP front, last, serves only once the plug-ins are
     // in.
@@ -89,6 +95,9 @@ public final class AuthHost extends ContainerLifeCycle {
     addManaged(admin);
     addManaged(http);
     addManaged(rtsp);
+    // Counting goes on without them; they read what the parts before them count.
+    addManaged(figures);
+    addManaged(metrics);
   }
 
   /** A host for this configuration, not yet started. */
@@ -198,6 +207,11 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The managed parts, in start order (for tests). */
   List<LifeCycle> managedParts() {
     return parts();
+  }
+
+  /** The metrics listener's port, once started; -1 when off. */
+  public int metricsPort() {
+    return metrics.port();
   }
 
   /** The admin endpoint's port, once started. */

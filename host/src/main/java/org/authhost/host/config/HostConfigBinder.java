@@ -64,6 +64,7 @@ final class HostConfigBinder {
         file.section("integrations", s -> IntegrationsSection.bind(s, publishingPoints));
     RtspConfig rtsp = file.section("rtsp", RtspSection::bind);
     StateConfig state = file.section("state", StateSection::bind);
+    MetricsConfig metrics = file.section("metrics", MetricsSection::bind);
     file.finish();
     return new HostConfig(
         configDirectory,
@@ -78,7 +79,8 @@ final class HostConfigBinder {
         publishingPoints,
         integrations,
         rtsp,
-        state);
+        state,
+        metrics);
   }
 
   private static String serverName(ConfigSection file) {
