@@ -54,6 +54,7 @@ public final class AuthHost extends ContainerLifeCycle {
   private final TroubleshootingList troubleshooting;
   private final TokenTable tokens;
   private final MetricsListener metrics;
+  private final LiveFigures figures;
 
   @Inject
   AuthHost(
@@ -80,6 +81,7 @@ public final class AuthHost extends ContainerLifeCycle {
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
     this.metrics = metrics;
+    this.figures = figures;
     // Each part after those it uses while it starts or stops: the plug-ins' heartbeats and the
     // account poller need the scheduler; the HTTP front, last, serves only once the plug-ins are
     // in.
@@ -207,6 +209,11 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The managed parts, in start order (for tests). */
   List<LifeCycle> managedParts() {
     return parts();
+  }
+
+  /** The figures of the console's Now pane. */
+  public LiveFigures liveFigures() {
+    return figures;
   }
 
   /** The metrics listener's port, once started; -1 when off. */
