@@ -3,7 +3,7 @@ package org.authhost.host.metrics;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The host's own Prometheus registry (never the static default one, so that several hosts in one
@@ -45,11 +46,15 @@ public final class HostMetrics {
     2.5, 5, 10, 30
   };
 
+  /** The result labels of {@code authhost_plugin_reloads_total}, shown at 0 from the start. */
+  private static final String[] RELOAD_RESULTS = {"added", "replaced", "removed", "failed"};
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter requests;
   private final Counter logons;
   private final Histogram callSeconds;
-  private final Gauge handshakes;
+  // A LongAdder, not a Gauge (one CAS loop for every leg on every thread): read at a scrape.
+  private final LongAdder handshakes = new LongAdder();
   private final Counter lockouts;
   private final Counter reloads;
   private final Counter failures;
@@ -87,14 +92,13 @@ public final class HostMetrics {
             .classicOnly()
             .withoutExemplars()
             .register(registry);
-    handshakes =
-        Gauge.builder()
-            .name("authhost_handshakes_in_progress")
-            .help(
-                "Authentication legs a plug-in is answering now, and connection-bound handshakes"
-                    + " (NTLM, Negotiate) waiting for the client's next leg")
-            .withoutExemplars()
-            .register(registry);
+    GaugeWithCallback.builder()
+        .name("authhost_handshakes_in_progress")
+        .help(
+            "Authentication legs a plug-in is answering now, and connection-bound handshakes"
+                + " (NTLM, Negotiate) waiting for the client's next leg")
+        .callback(c -> c.call(handshakes.sum()))
+        .register(registry);
     lockouts =
         Counter.builder()
             .name("authhost_lockouts_total")
@@ -144,9 +148,6 @@ public final class HostMetrics {
     Jvm.REGISTRY.scrape().forEach(all::metricSnapshot);
     return all.build();
   }
-
-  /** The result labels of {@code authhost_plugin_reloads_total}, shown at 0 from the start. */
-  private static final String[] RELOAD_RESULTS = {"added", "replaced", "removed", "failed"};
 
   /** The host's own registry, where the host's parts register what they read at a scrape. */
   public PrometheusRegistry registry() {
@@ -214,17 +215,17 @@ public final class HostMetrics {
 
   /** An authentication leg or a bound handshake began. */
   public void handshakeBegun() {
-    handshakes.inc();
+    handshakes.increment();
   }
 
   /** One that {@link #handshakeBegun} counted ended. */
   public void handshakeEnded() {
-    handshakes.dec();
+    handshakes.decrement();
   }
 
   /** Handshakes in progress now. */
   int handshakesInProgress() {
-    return (int) handshakes.get();
+    return (int) handshakes.sum();
   }
 
   /** A lockout began: of an address ({@code ip:} key) or of an account. */

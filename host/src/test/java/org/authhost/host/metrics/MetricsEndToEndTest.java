@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +70,7 @@ class MetricsEndToEndTest {
           },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": 0 },
+          "rtsp": { "port": 0 },
           "security": { "lockout": { "threshold": 3, "addressThreshold": 1000 } },
           "metrics": { "port": 0, "bindAddress": "0.0.0.0", "allow": ["198.51.100.0/24"],
             "bearerToken": "%s" },
@@ -242,6 +245,49 @@ class MetricsEndToEndTest {
       assertFalse(
           sample.labels().values().stream().anyMatch(v -> v.contains("carol")), "" + sample);
     }
+  }
+
+  @Test
+  void rtspAnswersAreCountedAsTheirFronts() throws Exception {
+    PrometheusText before = scrape();
+    try (Socket rtsp = new Socket("127.0.0.1", host.rtsp().plainPort())) {
+      rtsp.setSoTimeout(20_000);
+      assertEquals("RTSP/1.0 200 OK", rtspStatus(rtsp, "OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n"));
+      assertEquals(
+          "RTSP/1.0 404 Not Found",
+          rtspStatus(rtsp, "DESCRIBE rtsp://127.0.0.1/nowhere/stream RTSP/1.0\r\nCSeq: 2\r\n\r\n"));
+    }
+    PrometheusText after = scrape();
+    assertEquals(
+        1, delta(before, after, "authhost_requests_total", "front", "rtsp", "status", "200"));
+    assertEquals(
+        1, delta(before, after, "authhost_requests_total", "front", "rtsp", "status", "404"));
+    assertEquals(
+        0, delta(before, after, "authhost_requests_total", "front", "http", "status", "200"));
+  }
+
+  /** Sends one RTSP request and reads its answer's status line and headers (no body). */
+  static String rtspStatus(Socket socket, String request) throws Exception {
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+    socket.getOutputStream().flush();
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new AssertionError("closed after " + head);
+      }
+      head.append((char) c);
+    }
+    String text = head.toString();
+    int length = 0;
+    for (String line : text.split("\r\n")) {
+      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Integer.parseInt(line.substring(15).strip());
+      }
+    }
+    in.readNBytes(length);
+    return text.substring(0, text.indexOf("\r\n"));
   }
 
   @Test
