@@ -99,7 +99,7 @@ final class ConsoleApi {
   private final PublishingPoints points;
   private final HostJsonWriter writer;
   private final HostEvents events;
-  private final NowFigures now;
+  private final NowPane now;
   private final Clock clock;
 
   ConsoleApi(
@@ -112,7 +112,7 @@ final class ConsoleApi {
       PublishingPoints points,
       HostJsonWriter writer,
       HostEvents events,
-      NowFigures now,
+      NowPane now,
       Clock clock) {
     this.config = config;
     this.plugins = plugins;
