@@ -508,7 +508,7 @@ final class ConsoleApi {
       m.put(
           "serves",
           p.origin() != null
-              ? p.origin().toString()
+              ? withoutUserInfo(p.origin())
               : p.directory() != null ? p.directory().toString() : "(authentication only)");
       m.put(
           "plugins",
@@ -551,6 +551,19 @@ final class ConsoleApi {
       out.add(m);
     }
     return out;
+  }
+
+  /**
+   * An origin as the pane shows it: an {@code rtsp://user:password@} origin's secret stays here.
+   */
+  static String withoutUserInfo(java.net.URI origin) {
+    if (origin.getRawUserInfo() == null) {
+      return origin.toString();
+    }
+    return origin.getScheme()
+        + "://"
+        + origin.getRawAuthority().substring(origin.getRawAuthority().lastIndexOf('@') + 1)
+        + (origin.getRawPath() == null ? "" : origin.getRawPath());
   }
 
   // ---- Accounts

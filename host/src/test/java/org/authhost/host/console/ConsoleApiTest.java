@@ -251,6 +251,16 @@ class ConsoleApiTest {
   }
 
   @Test
+  void anOriginsCredentialsAreNeverShown() {
+    assertEquals(
+        "rtsp://127.0.0.1:8554/cam",
+        ConsoleApi.withoutUserInfo(java.net.URI.create("rtsp://viewer:secret@127.0.0.1:8554/cam")));
+    assertEquals(
+        "http://origin.example/",
+        ConsoleApi.withoutUserInfo(java.net.URI.create("http://origin.example/")));
+  }
+
+  @Test
   void accountsAreListedInPagesAddedDisabledAndTheirPasswordsReset() throws Exception {
     JsonNode page = get("accounts?limit=2");
     assertEquals(2, page.get("accounts").size());
