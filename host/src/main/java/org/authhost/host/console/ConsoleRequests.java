@@ -126,6 +126,9 @@ final class ConsoleRequests {
     // A stale session cookie or the signed-out marker: ask again, whatever the browser sends.
     boolean askAgain = cookies.signedOut() || cookies.session() != null;
     String authorization = askAgain ? null : request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (askAgain) {
+      forgetBoundLogon(in);
+    }
     AuthenticationDriver.Attempt attempt =
         new AuthenticationDriver.Attempt(
             audited,
@@ -155,7 +158,9 @@ final class ConsoleRequests {
                 return secured(answers.refused(audited, internalError(failure), keepAlive));
               }
               if (verdict instanceof Refusal refusal) {
-                FullHttpResponse refused = answers.refused(audited, refusal, keepAlive);
+                // Asked again on a fresh connection: nothing of the old logon rides on this one.
+                FullHttpResponse refused =
+                    answers.refused(audited, refusal, keepAlive && !askAgain);
                 if (askAgain) {
                   // Asked once: the next request logs on as any other.
                   refused.headers().add("Set-Cookie", expired(SESSION_COOKIE, in));
@@ -242,7 +247,10 @@ final class ConsoleRequests {
       List<Map.Entry<String, String>> out = new ArrayList<>(headers);
       out.add(Map.entry("Set-Cookie", expired(SESSION_COOKIE, in)));
       out.add(Map.entry("Set-Cookie", signedOut(in)));
-      return done(Reply.ok(Map.of("signedOut", true)), keepAlive, out);
+      // A connection-bound logon (NTLM, Negotiate) would let the next request on this connection
+      // in again: it is dropped, and the connection with it.
+      forgetBoundLogon(in);
+      return done(Reply.ok(Map.of("signedOut", true)), false, out);
     }
     if (path.startsWith(API)) {
       QueryStringDecoder query = new QueryStringDecoder(in.request().uri());
@@ -288,6 +296,14 @@ final class ConsoleRequests {
   private static CompletableFuture<FullHttpResponse> secured(FullHttpResponse response) {
     Reply.secure(response);
     return CompletableFuture.completedFuture(response);
+  }
+
+  /** Drops what a connection-bound handshake proved on this connection. */
+  private static void forgetBoundLogon(Incoming in) {
+    String bound = in.connection().authenticatedPlugin();
+    if (bound != null) {
+      in.connection().forget(bound);
+    }
   }
 
   /** A cookie that the browser drops. */
