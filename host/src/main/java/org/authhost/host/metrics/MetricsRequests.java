@@ -38,8 +38,8 @@ final class MetricsRequests extends SimpleChannelInboundHandler<FullHttpRequest>
   private final HostMetrics metrics;
   private final IpRules allowed;
 
-  /** {@code Bearer <token>} as bytes, or null for none. */
-  private final byte[] authorization;
+  /** The token as bytes, or null for none. */
+  private final byte[] token;
 
   private final ExpositionFormatWriter text = PrometheusTextFormatWriter.create();
   private final ExpositionFormatWriter openMetrics = OpenMetricsTextFormatWriter.create();
@@ -51,8 +51,7 @@ final class MetricsRequests extends SimpleChannelInboundHandler<FullHttpRequest>
   MetricsRequests(HostMetrics metrics, IpRules allowed, String token) {
     this.metrics = metrics;
     this.allowed = allowed;
-    this.authorization =
-        token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
+    this.token = token == null ? null : token.getBytes(StandardCharsets.US_ASCII);
   }
 
   @Override
@@ -71,7 +70,7 @@ final class MetricsRequests extends SimpleChannelInboundHandler<FullHttpRequest>
       answer(ctx, refusal(HttpResponseStatus.BAD_REQUEST, "malformed request"), false);
       return;
     }
-    if (authorization != null && !carriesToken(request)) {
+    if (token != null && !carriesToken(request)) {
       FullHttpResponse unauthorized =
           refusal(HttpResponseStatus.UNAUTHORIZED, "a bearer token is required");
       unauthorized.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"metrics\"");
@@ -99,11 +98,17 @@ final class MetricsRequests extends SimpleChannelInboundHandler<FullHttpRequest>
     answer(ctx, scrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT), head), keepAlive);
   }
 
-  /** Compared in constant time: how long a wrong guess takes says nothing of the token. */
+  /**
+   * {@code Bearer TOKEN} (the scheme in any case, RFC 9110), the token compared in constant time:
+   * how long a wrong guess takes says nothing of the token.
+   */
   private boolean carriesToken(FullHttpRequest request) {
     String given = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-    return given != null
-        && MessageDigest.isEqual(authorization, given.strip().getBytes(StandardCharsets.US_ASCII));
+    if (given == null || !given.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return MessageDigest.isEqual(
+        token, given.substring(7).strip().getBytes(StandardCharsets.US_ASCII));
   }
 
   private FullHttpResponse scrape(ChannelHandlerContext ctx, String accept, boolean head) {

@@ -328,7 +328,9 @@ class MetricsEndToEndTest {
     assertEquals(401, scrapeResponse("Bearer " + TOKEN.substring(1)).status());
     assertEquals(401, scrapeResponse("Bearer " + TOKEN + "x").status());
     assertEquals(401, scrapeResponse(basic("alice", "pw-alice")).status());
+    assertEquals(401, scrapeResponse("Bearer" + TOKEN).status());
     assertEquals(200, scrapeResponse("Bearer " + TOKEN).status());
+    assertEquals(200, scrapeResponse("bearer " + TOKEN).status(), "the scheme in any case");
   }
 
   @Test
