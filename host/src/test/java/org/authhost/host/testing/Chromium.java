@@ -119,9 +119,25 @@ public final class Chromium implements BeforeAllCallback, ParameterResolver, Tes
     return file;
   }
 
+  /**
+   * A browser outside JUnit (the console benchmark); close it to quit the browser and remove its
+   * profile.
+   */
+  public static Session launch() throws IOException {
+    requireInstalled();
+    return Session.start();
+  }
+
+  private static void requireInstalled() {
+    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
+      throw new IllegalStateException(
+          BROWSER + " or " + DRIVER + " is not installed; apt-get install " + PACKAGES);
+    }
+  }
+
   /** One browser and its profile folder; closing quits the browser and removes the folder. */
-  private record Session(WebDriver driver, Path profile)
-      implements ExtensionContext.Store.CloseableResource {
+  public record Session(WebDriver driver, Path profile)
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     static Session start() throws IOException {
       Path targetFolder = Files.createDirectories(Path.of("target"));
       Path profile = Files.createTempDirectory(targetFolder, "chromium-profile-");
