@@ -37,7 +37,9 @@ async function call(method, route, body) {
   const headers = {};
   if (method !== 'GET') headers['X-AuthHost-CSRF'] = session ? session.csrf : '';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(API + route, {
+  // Against the origin: a page opened as http://user:pw@host/ keeps the credentials in its URL,
+  // and fetch refuses a URL that carries them.
+  const r = await fetch(new URL(API + route, location.origin), {
     method, headers, credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -62,8 +64,18 @@ async function change(method, route, body, done) {
   }
 }
 
-function fill(tbody, rows) {
-  tbody.replaceChildren(...rows);
+function fill(tbody, rows, empty) {
+  const columns = tbody.closest('table').querySelectorAll('thead th').length;
+  tbody.replaceChildren(...(rows.length || !empty ? rows : [emptyRow(columns, empty)]));
+}
+
+// A list that was read and is empty says so, rather than look not loaded.
+function emptyRow(columns, text) {
+  return el('tr', { 'data-test': 'empty' }, el('td', { colSpan: columns, class: 'empty', text }));
+}
+
+function plural(n, one, many) {
+  return n + ' ' + (n === 1 ? one : many);
 }
 
 function badge(kind, text) {
@@ -101,13 +113,13 @@ async function loadPlugins() {
       el('td', { text: p.id, title: p.description || '' }),
       el('td', { text: p.version }),
       el('td', { text: p.protocol || '—' }),
-      el('td', { text: p.state + ' · ' + p.statusText }),
+      el('td', { text: p.state.toLowerCase(), title: 'status: ' + p.statusText }),
       el('td', { text: p.apiVersion || '—' }),
       el('td', { class: 'error', 'data-test': 'error-text', text: error }),
       el('td', { text: (p.points || []).join(', ') }),
       actions);
   });
-  fill(document.querySelector('#plugins-table tbody'), rows);
+  fill(document.querySelector('#plugins-table tbody'), rows, 'no plug-ins in the folder');
   if (state.details) showDetails(list.find(p => p.id === state.details && p.state === 'CURRENT'));
   await loadTroubleshooting();
   return list;
@@ -148,12 +160,12 @@ async function setProperty(id, name, value) {
 async function loadTroubleshooting() {
   const t = await call('GET', 'troubleshooting');
   document.getElementById('troubleshooting-count').textContent =
-    t.entries.length + ' entries' + (t.dropped ? ', ' + t.dropped + ' dropped' : '');
+    plural(t.entries.length, 'entry', 'entries') + (t.dropped ? ', ' + t.dropped + ' dropped' : '');
   fill(document.querySelector('#troubleshooting-table tbody'), t.entries.map(e =>
     el('tr', { 'data-entry': e.sequence },
       el('td', { class: 'mono', text: e.time }), el('td', { text: e.type }), el('td', { text: e.source }),
       el('td', { class: 'mono', text: e.hresult + (e.hresultName ? ' ' + e.hresultName : '') }),
-      el('td', { class: 'text', text: e.text }))));
+      el('td', { class: 'text', text: e.text }))), 'no entries');
 }
 
 // ---- Events and audit
@@ -185,7 +197,7 @@ async function loadEvents(kind, before) {
   document.getElementById(kind + '-range').textContent = page.events.length
     ? 'records ' + page.oldest + '–' + page.newest + (page.more ? ' (older ones exist)' : '')
     : 'no records match';
-  fill(document.querySelector('#' + kind + '-table tbody'), page.events.map(eventRow));
+  fill(document.querySelector('#' + kind + '-table tbody'), page.events.map(eventRow), 'no records match');
 }
 
 async function followEvents(kind) {
@@ -214,7 +226,7 @@ async function loadLockouts() {
     el('tr', { 'data-lockout': l.type + ':' + l.name },
       el('td', { text: l.type }), el('td', { text: l.name }), el('td', { class: 'mono', text: l.until }),
       el('td', { class: 'actions' }, el('button', { type: 'button', class: 'change', 'data-action': 'unlock',
-        'data-type': l.type, 'data-name': l.name, text: 'Unlock' })))));
+        'data-type': l.type, 'data-name': l.name, text: 'Unlock' })))), 'no lockouts');
 }
 
 async function unlock(type, name) {
@@ -238,7 +250,7 @@ async function loadPoints() {
       el('td', { class: 'mono', text: p.ipAllow.join(', ') || 'all' }),
       el('td', { class: 'mono', text: p.ipDeny.join(', ') || '—' }),
       el('td', { 'data-test': 'access', text: may }));
-  }));
+  }), 'no publishing points');
 }
 
 // ---- Accounts
@@ -263,7 +275,7 @@ async function loadAccounts() {
         el('button', { type: 'button', class: 'change', 'data-action': u.disabled ? 'enable' : 'disable',
           'data-account': u.name, text: u.disabled ? 'Enable' : 'Disable' }),
         el('button', { type: 'button', class: 'change', 'data-action': 'password', 'data-account': u.name,
-          text: 'Reset password' })))));
+          text: 'Reset password' })))), 'no accounts match');
 }
 
 // ---- Now
@@ -277,10 +289,18 @@ async function loadNow() {
   document.getElementById('now-figures').replaceChildren(...shown.flatMap(([k, label]) => [
     el('dt', { text: label }),
     el('dd', { 'data-figure': k, text: n[k] === null || n[k] === undefined ? 'not measured' : n[k] })]));
-  fill(document.querySelector('#now-logons tbody'), Object.entries(n.logonsLastMinute).map(([id, r]) =>
-    el('tr', { 'data-plugin': id }, el('td', { text: id }),
-      el('td', { 'data-result': 'succeeded', text: r.succeeded || 0 }),
-      el('td', { 'data-result': 'failed', text: r.failed || 0 }))));
+  const logons = n.logonsLastMinute;
+  fill(document.querySelector('#now-logons tbody'), logons.length ? logons.map(l =>
+    el('tr', { 'data-plugin': l.plugin, 'data-result': l.result },
+      el('td', { text: l.plugin }), el('td', {}, badge(resultKind(l.result), l.result)),
+      el('td', { 'data-test': 'count', text: l.count }))) : [emptyRow(3, 'no logons in the last minute')]);
+}
+
+function resultKind(result) {
+  if (result === 'success') return 'ok';
+  if (result === 'continue' || result === 'refused') return 'off';
+  if (result === 'denied' || result === 'lockout' || result === 'forbidden') return 'warn';
+  return 'error';
 }
 
 // ---- Panes
@@ -298,6 +318,8 @@ async function show(pane) {
   if (!loaders[pane]) pane = 'plugins';
   for (const s of document.querySelectorAll('.pane')) s.hidden = s.id !== 'pane-' + pane;
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.dataset.pane === pane);
+  // The last change's result belongs to the pane it was made on.
+  if (document.body.dataset.pane && document.body.dataset.pane !== pane) document.getElementById('message').hidden = true;
   document.body.dataset.pane = pane;
   clearInterval(state.nowTimer);
   if (pane === 'now') state.nowTimer = setInterval(() => loadNow().catch(() => {}), 5000);

@@ -22,6 +22,8 @@ import org.authhost.host.http.HttpFront;
 import org.authhost.host.lifecycle.CloseOnStop;
 import org.authhost.host.lifecycle.ContainerLifeCycle;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.metrics.LiveFigures;
+import org.authhost.host.metrics.MetricsListener;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.rtsp.RtspFront;
 import org.authhost.host.time.Scheduler;
@@ -53,6 +55,8 @@ public final class AuthHost extends ContainerLifeCycle {
   private final TroubleshootingList troubleshooting;
   private final TokenTable tokens;
   private final ConsoleServer console;
+  private final MetricsListener metrics;
+  private final LiveFigures figures;
 
   @Inject
   AuthHost(
@@ -67,6 +71,8 @@ public final class AuthHost extends ContainerLifeCycle {
       TokenTable tokens,
       Scheduler scheduler,
       AccountPoller accounts,
+      LiveFigures figures,
+      MetricsListener metrics,
       ConsoleServer console) {
     this.config = config;
     this.store = store;
@@ -77,6 +83,8 @@ public final class AuthHost extends ContainerLifeCycle {
     this.rtsp = rtsp;
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
+    this.metrics = metrics;
+    this.figures = figures;
     this.console = console;
     // Each part after those it uses while it starts or stops: the plug-ins' heartbeats and the
     // account poller need the scheduler; the HTTP front, last, serves only once the plug-ins are
@@ -93,6 +101,10 @@ public final class AuthHost extends ContainerLifeCycle {
     addManaged(admin);
     addManaged(http);
     addManaged(rtsp);
+    // Counting goes on without them; they read what the parts before them count.
+    addManaged(figures);
+    addManaged(metrics);
+    // Last: it shows what all the others do, and stops first.
     addManaged(console);
   }
 
@@ -208,6 +220,16 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The web console, once started: its ports (-1 when off). */
   public ConsoleServer console() {
     return console;
+  }
+
+  /** The figures of the console's Now pane. */
+  public LiveFigures liveFigures() {
+    return figures;
+  }
+
+  /** The metrics listener's port, once started; -1 when off. */
+  public int metricsPort() {
+    return metrics.port();
   }
 
   /** The admin endpoint's port, once started. */

@@ -20,6 +20,7 @@ import java.util.List;
  * @param rtsp the RTSP front ({@link RtspConfig#OFF} unless configured)
  * @param state the host's in-memory state store ({@link StateConfig#DEFAULT} unless configured)
  * @param console the operator's web console ({@link ConsoleConfig#OFF} unless configured)
+ * @param metrics the Prometheus listener ({@link MetricsConfig#OFF} unless configured)
  */
 public record HostConfig(
     Path configDirectory,
@@ -35,7 +36,8 @@ public record HostConfig(
     IntegrationsConfig integrations,
     RtspConfig rtsp,
     StateConfig state,
-    ConsoleConfig console) {
+    ConsoleConfig console,
+    MetricsConfig metrics) {
 
   public HostConfig {
     publishingPoints = List.copyOf(publishingPoints);
@@ -43,9 +45,10 @@ public record HostConfig(
     rtsp = rtsp == null ? RtspConfig.OFF : rtsp;
     state = state == null ? StateConfig.DEFAULT : state;
     console = console == null ? ConsoleConfig.OFF : console;
+    metrics = metrics == null ? MetricsConfig.OFF : metrics;
   }
 
-  /** Without a console. */
+  /** Without a console or a metrics listener. */
   public HostConfig(
       Path configDirectory,
       String serverName,
@@ -74,7 +77,8 @@ public record HostConfig(
         integrations,
         rtsp,
         state,
-        ConsoleConfig.OFF);
+        ConsoleConfig.OFF,
+        MetricsConfig.OFF);
   }
 
   /** With the state store at its defaults. */

@@ -65,6 +65,7 @@ final class HostConfigBinder {
     RtspConfig rtsp = file.section("rtsp", RtspSection::bind);
     StateConfig state = file.section("state", StateSection::bind);
     ConsoleConfig console = file.section("console", ConsoleSection::bind);
+    MetricsConfig metrics = file.section("metrics", MetricsSection::bind);
     file.finish();
     return new HostConfig(
         configDirectory,
@@ -80,7 +81,8 @@ final class HostConfigBinder {
         integrations,
         rtsp,
         state,
-        console);
+        console,
+        metrics);
   }
 
   private static String serverName(ConfigSection file) {

@@ -99,7 +99,7 @@ final class ConsoleApi {
   private final PublishingPoints points;
   private final HostJsonWriter writer;
   private final HostEvents events;
-  private final NowFigures now;
+  private final NowPane now;
   private final Clock clock;
 
   ConsoleApi(
@@ -112,7 +112,7 @@ final class ConsoleApi {
       PublishingPoints points,
       HostJsonWriter writer,
       HostEvents events,
-      NowFigures now,
+      NowPane now,
       Clock clock) {
     this.config = config;
     this.plugins = plugins;
@@ -508,7 +508,7 @@ final class ConsoleApi {
       m.put(
           "serves",
           p.origin() != null
-              ? p.origin().toString()
+              ? withoutUserInfo(p.origin())
               : p.directory() != null ? p.directory().toString() : "(authentication only)");
       m.put(
           "plugins",
@@ -551,6 +551,19 @@ final class ConsoleApi {
       out.add(m);
     }
     return out;
+  }
+
+  /**
+   * An origin as the pane shows it: an {@code rtsp://user:password@} origin's secret stays here.
+   */
+  static String withoutUserInfo(java.net.URI origin) {
+    if (origin.getRawUserInfo() == null) {
+      return origin.toString();
+    }
+    return origin.getScheme()
+        + "://"
+        + origin.getRawAuthority().substring(origin.getRawAuthority().lastIndexOf('@') + 1)
+        + (origin.getRawPath() == null ? "" : origin.getRawPath());
   }
 
   // ---- Accounts

@@ -47,6 +47,7 @@ import org.authhost.host.http.HttpFront;
 import org.authhost.host.http.RequestCodec;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.metrics.LiveFigures;
 import org.authhost.host.plugins.PluginHost;
 
 /**
@@ -74,7 +75,7 @@ public final class ConsoleServer extends LifeCycle {
   private final PublishingPoints points;
   private final HostJsonWriter writer;
   private final HostEvents events;
-  private final HttpFront http;
+  private final LiveFigures figures;
   private final LogonThrottle throttle;
   private final Clock clock;
 
@@ -98,7 +99,7 @@ public final class ConsoleServer extends LifeCycle {
       PublishingPoints points,
       HostJsonWriter writer,
       HostEvents events,
-      HttpFront http,
+      LiveFigures figures,
       LogonThrottle throttle,
       Clock clock) {
     this.config = config;
@@ -112,7 +113,7 @@ public final class ConsoleServer extends LifeCycle {
     this.points = points;
     this.writer = writer;
     this.events = events;
-    this.http = http;
+    this.figures = figures;
     this.throttle = throttle;
     this.clock = clock;
   }
@@ -161,7 +162,7 @@ public final class ConsoleServer extends LifeCycle {
             points,
             writer,
             events,
-            new NowFigures(http, plugins, throttle, eventLog, sessions, clock),
+            new NowPane(figures, plugins, throttle, eventLog, sessions),
             clock);
     ConsoleRequests requests =
         new ConsoleRequests(
@@ -200,7 +201,7 @@ public final class ConsoleServer extends LifeCycle {
             + console.bindAddress()
             + (plainPort > 0 ? " http:" + plainPort : "")
             + (tlsPort > 0 ? " https:" + tlsPort : "")
-            + " (log on as a member of Administators"
+            + " (log on as a member of Administrators"
             + (console.operatorsGroup() == null
                 ? ""
                 : ", or of " + console.operatorsGroup() + " to look only")

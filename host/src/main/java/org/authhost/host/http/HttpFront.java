@@ -457,6 +457,14 @@ public final class HttpFront extends LifeCycle {
     return d == null ? 0 : d.open();
   }
 
+  /**
+   * Client connections open now, both listeners, as the connection limit counts them (for the
+   * metrics and the console's live figures).
+   */
+  public int connectionsOpen() {
+    return open.get();
+  }
+
   /** The HTTPS port, or -1. */
   public int tlsPort() {
     return tlsPort;

@@ -631,6 +631,31 @@ public final class PluginReloads {
    * {@code forceId}, if not null, is loaded afresh.
    */
   private List<String> rescan(Set<Path> complete, Set<Path> present, String forceId) {
+    List<String> done = scan(complete, present, forceId);
+    for (String line : done) {
+      String result = reloadResult(line);
+      if (result != null) {
+        host.guard().metrics().reloaded(result);
+      }
+    }
+    return done;
+  }
+
+  /**
+   * What one line of a scan's report counts as in {@code authhost_plugin_reloads_total}: its first
+   * word, which this class writes, with a file refused and a replacement kept out both a failure.
+   */
+  private static String reloadResult(String line) {
+    int space = line.indexOf(' ');
+    String first = space < 0 ? line : line.substring(0, space);
+    return switch (first) {
+      case "added", "replaced", "removed" -> first;
+      case "refused", "kept" -> "failed";
+      default -> null;
+    };
+  }
+
+  private List<String> scan(Set<Path> complete, Set<Path> present, String forceId) {
     List<String> done = new ArrayList<>();
     lock.lock();
     try {
