@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -35,7 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * WebDriver} as a parameter. Missing packages skip the class with their names, or fail it with
  * {@code AUTHHOST_REQUIRE_BROWSER=1} (as CI sets it).
  */
-public final class Chromium implements BeforeAllCallback, ParameterResolver {
+public final class Chromium implements BeforeAllCallback, ParameterResolver, TestWatcher {
   public static final String REQUIRE = "AUTHHOST_REQUIRE_BROWSER";
   public static final String PACKAGES = "chromium chromium-driver";
   public static final Path BROWSER = Path.of("/usr/bin/chromium");
@@ -86,6 +87,25 @@ public final class Chromium implements BeforeAllCallback, ParameterResolver {
     return session.driver();
   }
 
+  /**
+   * What the browser showed when a test failed, beside the screenshots: {@code failed-METHOD.png}
+   * and {@code failed-METHOD.html} (the page's DOM as it was).
+   */
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    Session session = context.getStore(NAMESPACE).get(Session.class, Session.class);
+    if (session == null) {
+      return;
+    }
+    String name = "failed-" + context.getRequiredTestMethod().getName();
+    try {
+      screenshot(session.driver(), name);
+      Files.writeString(SCREENSHOTS.resolve(name + ".html"), session.driver().getPageSource());
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
   /** A wait for a real condition on the page, bounded by {@link #WAIT}. */
   public static WebDriverWait waitFor(WebDriver driver) {
     return new WebDriverWait(driver, WAIT);
@@ -99,9 +119,25 @@ public final class Chromium implements BeforeAllCallback, ParameterResolver {
     return file;
   }
 
+  /**
+   * A browser outside JUnit (the console benchmark); close it to quit the browser and remove its
+   * profile.
+   */
+  public static Session launch() throws IOException {
+    requireInstalled();
+    return Session.start();
+  }
+
+  private static void requireInstalled() {
+    if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
+      throw new IllegalStateException(
+          BROWSER + " or " + DRIVER + " is not installed; apt-get install " + PACKAGES);
+    }
+  }
+
   /** One browser and its profile folder; closing quits the browser and removes the folder. */
-  private record Session(WebDriver driver, Path profile)
-      implements ExtensionContext.Store.CloseableResource {
+  public record Session(WebDriver driver, Path profile)
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     static Session start() throws IOException {
       Path targetFolder = Files.createDirectories(Path.of("target"));
       Path profile = Files.createTempDirectory(targetFolder, "chromium-profile-");
