@@ -8,6 +8,9 @@
 #
 #   AUTHHOST_HOME=/path/to/checkout ./start-authhost.sh    (build first: ./mvnw -B -q -DskipTests install)
 #
+# With AUTHHOST_CONSOLE_PORT set, the web console listens there too (loopback), with the administrator
+# console-admin / ${AUTHHOST_CONSOLE_PASS:-console-pass}: bench/console-render.sh polls it from a browser.
+#
 # JVM flags: the project's launcher (./authhost) adds the server flags it runs with for everyone
 # (AUTHHOST_SERVER_JVM replaces them); the heap is the Jetty peer's (JETTY_JAVA_OPTS,
 # -Xms1g -Xmx1g) unless AUTHHOST_JAVA_OPTS is set.
@@ -20,6 +23,8 @@ dist="$home/host/target/authhost"
 w="$here/run/authhost"
 rm -rf "$w"; mkdir -p "$w/config" "$w/www/open" "$w/www/digest" "$w/www/basic"
 for d in open digest basic; do cp "$here/run/www/open/$BENCH_FILE" "$w/www/$d/"; done
+console_json=""
+[ -z "${AUTHHOST_CONSOLE_PORT:-}" ] || console_json=", \"console\": { \"port\": $AUTHHOST_CONSOLE_PORT }"
 cat >"$w/config/host.json" <<JSON
 {
   "serverName": "benchhost",
@@ -43,7 +48,7 @@ cat >"$w/config/host.json" <<JSON
       "acl": [ { "type": "allow", "principal": "Users", "rights": ["read"] } ] },
     { "name": "basic", "prefix": "/basic/", "directory": "../www/basic", "plugins": ["basic"],
       "acl": [ { "type": "allow", "principal": "Users", "rights": ["read"] } ] }
-  ]
+  ]$console_json
 }
 JSON
 cd "$w"
@@ -53,4 +58,6 @@ export AUTHHOST_NO_BUILD=1
 # The launcher execs java: the server keeps this script's pid, as the harness expects.
 AUTHHOST_JAVA_OPTS= "$home/authhost" accounts add "$BENCH_USER" --password-stdin --config "$w/config" \
   >&2 <<<"$BENCH_PASS"
+[ -z "${AUTHHOST_CONSOLE_PORT:-}" ] || AUTHHOST_JAVA_OPTS= "$home/authhost" accounts add console-admin \
+  --group Administrators --password-stdin --config "$w/config" >&2 <<<"${AUTHHOST_CONSOLE_PASS:-console-pass}"
 exec "$home/authhost" run --config "$w/config"

@@ -14,6 +14,7 @@ import org.authhost.api.HResult;
 import org.authhost.host.accounts.AccountPoller;
 import org.authhost.host.admin.AdminServer;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.console.ConsoleServer;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.events.EventLogStore;
@@ -21,6 +22,8 @@ import org.authhost.host.http.HttpFront;
 import org.authhost.host.lifecycle.CloseOnStop;
 import org.authhost.host.lifecycle.ContainerLifeCycle;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.metrics.LiveFigures;
+import org.authhost.host.metrics.MetricsListener;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.rtsp.RtspFront;
 import org.authhost.host.time.Scheduler;
@@ -51,6 +54,9 @@ public final class AuthHost extends ContainerLifeCycle {
   private final RtspFront rtsp;
   private final TroubleshootingList troubleshooting;
   private final TokenTable tokens;
+  private final ConsoleServer console;
+  private final MetricsListener metrics;
+  private final LiveFigures figures;
 
   @Inject
   AuthHost(
@@ -64,7 +70,10 @@ public final class AuthHost extends ContainerLifeCycle {
       TroubleshootingList troubleshooting,
       TokenTable tokens,
       Scheduler scheduler,
-      AccountPoller accounts) {
+      AccountPoller accounts,
+      LiveFigures figures,
+      MetricsListener metrics,
+      ConsoleServer console) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -74,6 +83,9 @@ public final class AuthHost extends ContainerLifeCycle {
     this.rtsp = rtsp;
     this.troubleshooting = troubleshooting;
     this.tokens = tokens;
+    this.metrics = metrics;
+    this.figures = figures;
+    this.console = console;
     // Each part after those it uses while it starts or stops: the plug-ins' heartbeats and the
     // account poller need the scheduler; the HTTP front, last, serves only once the plug-ins are
     // in.
@@ -89,6 +101,11 @@ public final class AuthHost extends ContainerLifeCycle {
     addManaged(admin);
     addManaged(http);
     addManaged(rtsp);
+    // Counting goes on without them; they read what the parts before them count.
+    addManaged(figures);
+    addManaged(metrics);
+    // Last: it shows what all the others do, and stops first.
+    addManaged(console);
   }
 
   /** A host for this configuration, not yet started. */
@@ -198,6 +215,21 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The managed parts, in start order (for tests). */
   List<LifeCycle> managedParts() {
     return parts();
+  }
+
+  /** The web console, once started: its ports (-1 when off). */
+  public ConsoleServer console() {
+    return console;
+  }
+
+  /** The figures of the console's Now pane. */
+  public LiveFigures liveFigures() {
+    return figures;
+  }
+
+  /** The metrics listener's port, once started; -1 when off. */
+  public int metricsPort() {
+    return metrics.port();
   }
 
   /** The admin endpoint's port, once started. */

@@ -9,7 +9,9 @@ import org.authhost.api.CredentialService;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.accounts.PasswordVerifier;
 import org.authhost.host.accounts.StoreCredentials;
+import org.authhost.host.config.AtomicHostJsonWriter;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.HostJsonWriter;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.plugins.ContainmentSetup;
 import org.authhost.host.plugins.PluginServices;
@@ -38,6 +40,8 @@ final class HostModule extends AbstractModule {
     bind(CredentialService.class).to(StoreCredentials.class);
     bind(PluginServices.class).toInstance(PluginServices.AS_THEY_ARE);
     bind(ContainmentSetup.class).toInstance(ContainmentSetup.INSTALL);
+    // Eager: the writer stamps host.json as the host reads it, not when a change first comes.
+    bind(HostJsonWriter.class).to(AtomicHostJsonWriter.class).asEagerSingleton();
   }
 
   @Provides

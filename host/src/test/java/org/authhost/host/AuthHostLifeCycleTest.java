@@ -46,10 +46,11 @@ class AuthHostLifeCycleTest {
     try {
       assertEquals(Collections.nCopies(host.managedParts().size(), State.STARTED), states(host));
       assertEquals(
-          4,
+          5,
           clock.scheduledTasks(),
-          "the account store's poller, the HTTP front's connection sweep, the audit's summaries"
-              + " and the plug-in folder's rescan, on the host's scheduler");
+          "the account store's poller, the HTTP front's connection sweep, the audit's summaries,"
+              + " the plug-in folder's rescan and the live figures' sampling, on the host's"
+              + " scheduler");
     } finally {
       host.stop();
     }

@@ -7,11 +7,14 @@ import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.plugins.PluginView;
 
-/** The admin endpoint's JSON shapes, written out by hand so that they stay stable. */
-final class AdminJson {
+/**
+ * The JSON shapes of the admin endpoint and the web console, written out by hand so that they stay
+ * stable.
+ */
+public final class AdminJson {
   private AdminJson() {}
 
-  static Map<String, Object> plugin(PluginView v) {
+  public static Map<String, Object> plugin(PluginView v) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", v.id());
     m.put("version", v.version());
@@ -34,7 +37,7 @@ final class AdminJson {
     return m;
   }
 
-  static Map<String, Object> lockout(LogonThrottle.Lockout l) {
+  public static Map<String, Object> lockout(LogonThrottle.Lockout l) {
     Map<String, Object> m = new LinkedHashMap<>();
     int colon = l.key().indexOf(':');
     m.put("type", l.key().startsWith("ip:") ? "address" : "account");
@@ -43,7 +46,7 @@ final class AdminJson {
     return m;
   }
 
-  static Map<String, Object> entry(TroubleshootingEntry e) {
+  public static Map<String, Object> entry(TroubleshootingEntry e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("sequence", e.sequence());
     m.put("time", e.time().toString());

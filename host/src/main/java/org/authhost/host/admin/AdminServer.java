@@ -3,13 +3,11 @@ package org.authhost.host.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.netty.util.NetUtil;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,18 +21,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.authhost.api.EventLevel;
-import org.authhost.api.HResult;
-import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
-import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.plugins.NoSuchPluginException;
 import org.authhost.host.plugins.PluginHost;
-import org.authhost.host.tokens.AccountDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +47,7 @@ public final class AdminServer extends LifeCycle {
   private final HostConfig config;
   private final PluginHost plugins;
   private final TroubleshootingList troubleshooting;
-  private final LogonThrottle throttle;
-  private final AccountDirectory accounts;
-  private final HostEvents events;
+  private final LockoutRelease lockouts;
   private final ObjectMapper json = new ObjectMapper();
   private HttpServer server;
   private byte[] token;
@@ -66,15 +57,11 @@ public final class AdminServer extends LifeCycle {
       HostConfig config,
       PluginHost plugins,
       TroubleshootingList troubleshooting,
-      LogonThrottle throttle,
-      AccountDirectory accounts,
-      HostEvents events) {
+      LockoutRelease lockouts) {
     this.config = config;
     this.plugins = plugins;
     this.troubleshooting = troubleshooting;
-    this.throttle = throttle;
-    this.accounts = accounts;
-    this.events = events;
+    this.lockouts = lockouts;
   }
 
   @Override
@@ -193,9 +180,12 @@ public final class AdminServer extends LifeCycle {
       } else if (path.equals("/troubleshooting") && method.equals("DELETE")) {
         send(exchange, 200, Map.of("cleared", troubleshooting.clear()));
       } else if (path.equals("/lockouts") && method.equals("GET")) {
-        send(exchange, 200, throttle.lockouts().stream().map(AdminJson::lockout).toList());
+        send(exchange, 200, lockouts.lockouts());
       } else if (unlock.matches() && method.equals("POST")) {
-        send(exchange, 200, unlock(unlock.group(1), unlock.group(2)));
+        send(
+            exchange,
+            200,
+            lockouts.unlock(unlock.group(1), unlock.group(2), "the operator (admin endpoint)"));
       } else {
         send(exchange, 404, Map.of("error", "no such admin resource: " + method + " " + path));
       }
@@ -215,57 +205,6 @@ public final class AdminServer extends LifeCycle {
   private Map<String, Object> reloaded(List<String> done) {
     return Map.of(
         "done", done, "plugins", plugins.plugins().stream().map(AdminJson::plugin).toList());
-  }
-
-  /**
-   * The operator lifts a lockout: of an account (any spelling of its name) or of a client address
-   * (an IP literal). Audited whether or not there was one, so the log shows who was let in early.
-   */
-  private Map<String, Object> unlock(String type, String name) {
-    boolean account = type.equals("account");
-    String target = account ? name.strip() : ipLiteral(name.strip());
-    if (target.isEmpty()) {
-      throw new IllegalArgumentException("no account name to unlock");
-    }
-    // A name that is neither an account nor one the lockout has counted is a typo: saying
-    // "unlocked" would leave the operator believing the locked-out user can log on again.
-    if (account && accounts.find(target).isEmpty() && !throttle.knowsAccount(target)) {
-      throw new IllegalArgumentException(
-          "no account '"
-              + target
-              + "': it is not in the account store and no logon under that name has failed"
-              + " since the host started, so there is nothing to unlock. Check the name with"
-              + " 'authhost accounts lockouts' (what is locked out) or 'authhost accounts list'");
-    }
-    boolean wasLocked = account ? throttle.unlockAccount(target) : throttle.unlockAddress(target);
-    events.audit(
-        EventLevel.INFORMATION,
-        HResult.S_OK,
-        "unlock: "
-            + type
-            + " \""
-            + target
-            + "\" "
-            + (wasLocked ? "was locked out and" : "was not locked out; its failed logons")
-            + " cleared by the operator (admin endpoint)");
-    return Map.of(type, target, "wasLockedOut", wasLocked);
-  }
-
-  /**
-   * An IP address as the audit and the lockout write it, or a refusal for anything else. Parsed as
-   * a literal only (Netty's parser): {@code InetAddress.getByName} would look a name up, and {@code
-   * cafe} is both hex and a host name. A zone ({@code fe80::1%eth0}) is accepted and dropped: the
-   * lockout does not count by zone.
-   */
-  private static String ipLiteral(String text) {
-    int zone = text.indexOf('%');
-    String literal = zone < 0 ? text : text.substring(0, zone);
-    InetAddress address = NetUtil.createInetAddressFromIpAddressString(literal);
-    if (address == null || (zone >= 0 && !(address instanceof Inet6Address))) {
-      throw new IllegalArgumentException(
-          "'" + text + "' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)");
-    }
-    return NetUtil.toAddressString(address);
   }
 
   private boolean authorized(HttpExchange exchange) {

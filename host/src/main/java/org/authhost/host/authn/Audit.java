@@ -11,6 +11,7 @@ import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.AuditFloods;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.metrics.HostMetrics;
 
 /**
  * The audit trail of client access, in the event log under source {@code audit} (never on the
@@ -29,10 +30,17 @@ public final class Audit {
   private final HostEvents events;
   private final AuditFloods floods;
   private final UrlCredentials urlCredentials;
+  private final HostMetrics metrics;
 
   @Inject
-  public Audit(HostEvents events, Clock clock, HostConfig config, UrlCredentials urlCredentials) {
+  public Audit(
+      HostEvents events,
+      Clock clock,
+      HostConfig config,
+      UrlCredentials urlCredentials,
+      HostMetrics metrics) {
     this.events = events;
+    this.metrics = metrics;
     this.urlCredentials = urlCredentials;
     this.floods =
         new AuditFloods(
@@ -193,6 +201,7 @@ public final class Audit {
    * invent a name per attempt and lock out one account after another.
    */
   public void lockedOut(Request r, String key, Instant until) {
+    metrics.lockedOut(key.startsWith("ip:"));
     floods.record(
         key.startsWith("ip:") ? "lockout of an address" : "lockout of an account",
         r.clientAddress(),

@@ -24,6 +24,8 @@ import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.access.Right;
+import org.authhost.host.metrics.HostMetrics;
+import org.authhost.host.metrics.LogonResult;
 import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
 import org.authhost.host.plugins.PluginHost;
@@ -78,6 +80,7 @@ public final class AuthenticationDriver {
   private final Clock clock;
   private final AccountDirectory accounts;
   private final UrlCredentials urlCredentials;
+  private final HostMetrics metrics;
 
   @Inject
   public AuthenticationDriver(
@@ -87,7 +90,9 @@ public final class AuthenticationDriver {
       Audit audit,
       Clock clock,
       AccountDirectory accounts,
-      UrlCredentials urlCredentials) {
+      UrlCredentials urlCredentials,
+      HostMetrics metrics) {
+    this.metrics = metrics;
     this.plugins = plugins;
     this.tokens = tokens;
     this.throttle = throttle;
@@ -288,6 +293,7 @@ public final class AuthenticationDriver {
     // before the plug-in is asked (its account's, once known, is checked on the outcome).
     Optional<Instant> lockedAddress = throttle.addressLockedOut(a.client().address());
     if (lockedAddress.isPresent()) {
+      metrics.logon(plugin.id(), LogonResult.LOCKOUT);
       return done(lockedOut(lockedAddress.get()));
     }
     // On a streaming server's behalf no connection is the client's: every call is one leg.
@@ -303,6 +309,11 @@ public final class AuthenticationDriver {
           new Refusal(
               Refusal.Kind.BAD_REQUEST, "connection closing", List.of(), 0, true, null, null));
     }
+    if (bound) {
+      a.connection().nextLegArrived();
+    }
+    // Ended in verdict, which every leg reaches: authenticate always completes normally.
+    metrics.handshakeBegun();
     byte[] blob = credentials.getBytes(StandardCharsets.ISO_8859_1);
     return session
         .authenticate(blob, a.user(), a.presentation(), command)
@@ -318,6 +329,7 @@ public final class AuthenticationDriver {
       boolean answered,
       AuthenticationOutcome outcome,
       List<PluginView> offered) {
+    metrics.handshakeEnded();
     // Whom the client claimed to be, for the lock check: the name the plug-in reported, even one it
     // withdrew afterwards, else the account whose password the host checked for this request.
     String claimed = a.user().claimedName().or(a.user()::passwordCheckedFor).orElse(null);
@@ -350,13 +362,17 @@ public final class AuthenticationDriver {
         for (LogonThrottle.Lockout lockout : throttle.failed(a.client().address(), null)) {
           audit.lockedOut(a.request(), lockout.key(), lockout.until());
         }
+        metrics.logon(plugin.id(), LogonResult.LOCKOUT);
         return done(lockedOut(locked.get()));
       }
     }
     switch (outcome.result()) {
       case CONTINUE -> {
+        metrics.logon(plugin.id(), LogonResult.CONTINUE);
         if (!bound) {
           session.release();
+        } else if (a.connection().awaitNextLeg(metrics::handshakeEnded)) {
+          metrics.handshakeBegun();
         }
         if (answered
             && a.onBehalf() != null
@@ -381,6 +397,7 @@ public final class AuthenticationDriver {
       case DENIED -> {
         end(a, plugin, session, bound);
         if (outcome.isForbidden()) {
+          metrics.logon(plugin.id(), LogonResult.FORBIDDEN);
           return done(forbiddenByPlugin(plugin, outcome.forbidden()));
         }
         String ownId =
@@ -391,6 +408,7 @@ public final class AuthenticationDriver {
           // stale nonce whose credentials were right, RFC 7616 §3.3). Counting it would let
           // garbage or a captured header lock out clients that did nothing wrong: a fresh
           // challenge, audited as a refusal.
+          metrics.logon(plugin.id(), LogonResult.REFUSED);
           String refused =
               claimed == null
                   ? "refused credentials without naming an account"
@@ -409,6 +427,7 @@ public final class AuthenticationDriver {
                                   + " stale); not a failed logon")
                           : v);
         }
+        metrics.logon(plugin.id(), LogonResult.DENIED);
         // A refusal the plug-in stands by is a failed logon, also when it names nobody (a
         // plug-in that checks a secret without knowing whose it is): then it counts toward the
         // address only, so that guessing through such a plug-in still trips the address lockout.
@@ -434,6 +453,7 @@ public final class AuthenticationDriver {
             outcome.challenge());
       }
       case SUCCESS -> {
+        metrics.logon(plugin.id(), LogonResult.SUCCESS);
         throttle.succeeded(key);
         logonSucceeded(a, outcome, plugin);
         if (bound) {
@@ -445,11 +465,14 @@ public final class AuthenticationDriver {
       default -> {
         end(a, plugin, session, bound);
         if (a.user().wasSlowCheckRefused()) {
+          metrics.logon(plugin.id(), LogonResult.BUSY);
           return done(SlowCheckBusy.refusal());
         }
         if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+          metrics.logon(plugin.id(), LogonResult.BUSY);
           return done(busy(plugin));
         }
+        metrics.logon(plugin.id(), LogonResult.ERROR);
         logonFailed(
             a,
             account,
@@ -523,10 +546,13 @@ public final class AuthenticationDriver {
   private CompletableFuture<Verdict> anonymous(
       Attempt a, PluginView anonymous, List<PluginView> offered) {
     AuthenticationSession session = plugins.session(anonymous.id());
+    metrics.handshakeBegun();
     return session
         .authenticate(new byte[0], a.user(), a.presentation(), a.command())
         .thenCompose(
             outcome -> {
+              metrics.handshakeEnded();
+              metrics.logon(anonymous.id(), anonymousResult(outcome));
               List<PluginView> others =
                   offered.stream()
                       .filter(
@@ -572,6 +598,19 @@ public final class AuthenticationDriver {
                           "access denied to the anonymous account " + outcome.accountName())
                       : v);
             });
+  }
+
+  /** What an anonymous plug-in's answer counts as. */
+  private static LogonResult anonymousResult(AuthenticationOutcome outcome) {
+    return switch (outcome.result()) {
+      case SUCCESS -> LogonResult.SUCCESS;
+      case DENIED -> LogonResult.DENIED;
+      case CONTINUE -> LogonResult.CONTINUE;
+      default ->
+          outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)
+              ? LogonResult.BUSY
+              : LogonResult.ERROR;
+    };
   }
 
   /**
@@ -652,7 +691,8 @@ public final class AuthenticationDriver {
     try (Impersonation ignored = tokens.impersonate(outcome.token())) {
       AccessToken current = Impersonation.current().orElseThrow();
       if (a.point().acl().permits(current, right)) {
-        return new Verdict.Serve(a.point(), outcome.accountName(), finalWords(a, plugin, outcome));
+        return new Verdict.Serve(
+            a.point(), outcome.accountName(), finalWords(a, plugin, outcome), current);
       }
       return Refusal.forbidden();
     } catch (InvalidHandleException e) {

@@ -39,6 +39,9 @@ public final class ClientConnection {
   private String lastLogon;
   private boolean closed;
 
+  /** Ends the count of a bound handshake waiting for the client's next leg, or null. */
+  private Runnable legAwaited;
+
   /** Closes the connection itself (the front sets it), or null. */
   private Runnable closer;
 
@@ -107,6 +110,32 @@ public final class ClientConnection {
     }
   }
 
+  /**
+   * A connection-bound handshake waits for the client's next leg: {@code ended} runs once, when
+   * that leg arrives ({@link #nextLegArrived}) or the connection closes first.
+   *
+   * @return false if one is already waiting (its {@code ended} stays the one to run)
+   */
+  public synchronized boolean awaitNextLeg(Runnable ended) {
+    if (legAwaited != null || closed) {
+      return false;
+    }
+    legAwaited = ended;
+    return true;
+  }
+
+  /** The client sent the leg a bound handshake waited for (if one did). */
+  public void nextLegArrived() {
+    Runnable ended;
+    synchronized (this) {
+      ended = legAwaited;
+      legAwaited = null;
+    }
+    if (ended != null) {
+      ended.run();
+    }
+  }
+
   /** A connection-bound handshake finished: later requests on it are this user. */
   public synchronized void authenticated(String plugin, AuthenticationOutcome outcome) {
     this.authenticatedPlugin = plugin;
@@ -170,5 +199,6 @@ public final class ClientConnection {
       authenticated = null;
     }
     sessions.values().forEach(AuthenticationSession::release);
+    nextLegArrived();
   }
 }

@@ -45,6 +45,17 @@ public final class ConfigLoader {
     Problems problems = new Problems(file);
     byte[] bytes = read(directory, file, problems);
     problems.throwIfAny();
+    return load(directory, bytes);
+  }
+
+  /**
+   * Checks {@code bytes} as if they were {@value #FILE_NAME} in {@code configDirectory}: the same
+   * checks and messages as {@link #load(Path)}, so a change can be tried before it is written.
+   */
+  static HostConfig load(Path configDirectory, byte[] bytes) throws ConfigException {
+    Path directory = absolute(configDirectory);
+    Path file = directory.resolve(FILE_NAME);
+    Problems problems = new Problems(file);
     LocatedJson root = LocatedJsonReader.read(bytes, problems);
     HostConfig config = null;
     if (root != null) {

@@ -19,6 +19,8 @@ import java.util.List;
  * @param integrations the endpoints streaming servers call to authenticate their clients
  * @param rtsp the RTSP front ({@link RtspConfig#OFF} unless configured)
  * @param state the host's in-memory state store ({@link StateConfig#DEFAULT} unless configured)
+ * @param console the operator's web console ({@link ConsoleConfig#OFF} unless configured)
+ * @param metrics the Prometheus listener ({@link MetricsConfig#OFF} unless configured)
  */
 public record HostConfig(
     Path configDirectory,
@@ -33,13 +35,50 @@ public record HostConfig(
     List<PublishingPointConfig> publishingPoints,
     IntegrationsConfig integrations,
     RtspConfig rtsp,
-    StateConfig state) {
+    StateConfig state,
+    ConsoleConfig console,
+    MetricsConfig metrics) {
 
   public HostConfig {
     publishingPoints = List.copyOf(publishingPoints);
     integrations = integrations == null ? IntegrationsConfig.NONE : integrations;
     rtsp = rtsp == null ? RtspConfig.OFF : rtsp;
     state = state == null ? StateConfig.DEFAULT : state;
+    console = console == null ? ConsoleConfig.OFF : console;
+    metrics = metrics == null ? MetricsConfig.OFF : metrics;
+  }
+
+  /** Without a console or a metrics listener. */
+  public HostConfig(
+      Path configDirectory,
+      String serverName,
+      Path dataDirectory,
+      PluginsConfig plugins,
+      EventLogConfig eventLog,
+      AdminConfig admin,
+      HttpConfig http,
+      AccountsConfig accounts,
+      SecurityConfig security,
+      List<PublishingPointConfig> publishingPoints,
+      IntegrationsConfig integrations,
+      RtspConfig rtsp,
+      StateConfig state) {
+    this(
+        configDirectory,
+        serverName,
+        dataDirectory,
+        plugins,
+        eventLog,
+        admin,
+        http,
+        accounts,
+        security,
+        publishingPoints,
+        integrations,
+        rtsp,
+        state,
+        ConsoleConfig.OFF,
+        MetricsConfig.OFF);
   }
 
   /** With the state store at its defaults. */

@@ -64,6 +64,8 @@ final class HostConfigBinder {
         file.section("integrations", s -> IntegrationsSection.bind(s, publishingPoints));
     RtspConfig rtsp = file.section("rtsp", RtspSection::bind);
     StateConfig state = file.section("state", StateSection::bind);
+    ConsoleConfig console = file.section("console", ConsoleSection::bind);
+    MetricsConfig metrics = file.section("metrics", MetricsSection::bind);
     file.finish();
     return new HostConfig(
         configDirectory,
@@ -78,7 +80,9 @@ final class HostConfigBinder {
         publishingPoints,
         integrations,
         rtsp,
-        state);
+        state,
+        console,
+        metrics);
   }
 
   private static String serverName(ConfigSection file) {

@@ -177,6 +177,10 @@ public final class EventLogReader {
       Deque<List<EventRecord>> chunks = new ArrayDeque<>();
       int found = 0;
       for (int i = segments.size() - 1; i >= first && found < query.limit(); i--) {
+        if (query.beforeRecordNumber() > 0
+            && segments.get(i).firstRecordNumber() >= query.beforeRecordNumber()) {
+          continue; // every record in it is newer than the page asked for
+        }
         List<EventRecord> chunk = new ArrayList<>();
         lastRead =
             Math.max(lastRead, read(segments.get(i), i == segments.size() - 1, query, chunk));

@@ -71,6 +71,9 @@ public final class EventLogStore implements AutoCloseable {
   private IOException broken;
   private boolean sealBeforeNextAppend;
   private volatile long lastRecordNumber;
+  // Written under lock, read without it (metrics).
+  private volatile long appends;
+  private volatile long appendedBytes;
 
   private final DamageReports reports;
 
@@ -220,6 +223,8 @@ public final class EventLogStore implements AutoCloseable {
           channel.write(buffer);
         }
         position += size;
+        appends = appends + 1;
+        appendedBytes = appendedBytes + size;
       } catch (IOException e) {
         interrupted |= Thread.interrupted();
         discardPartialRecord();
@@ -252,6 +257,16 @@ public final class EventLogStore implements AutoCloseable {
    */
   public List<EventRecord> query(EventQuery query) {
     return reader.query(query);
+  }
+
+  /** Records appended since the store was opened (the metrics' count). */
+  public long appends() {
+    return appends;
+  }
+
+  /** Bytes of the records appended since the store was opened, as written to disk. */
+  public long appendedBytes() {
+    return appendedBytes;
   }
 
   /** The number of the newest record, 0 if none was ever written. */

@@ -23,6 +23,11 @@ import org.authhost.api.HResult;
  * @param to only records strictly before this instant; null means no upper bound
  * @param limit when positive, only the newest {@code limit} matching records (like {@code tail
  *     -n}), whatever {@code afterRecordNumber} is; 0 means every matching record
+ * @param beforeRecordNumber only records numbered below this; 0 means no upper bound (a page of
+ *     older records: the web console's)
+ * @param anySource only records from one of these sources; empty means every source (a plug-in's
+ *     own events and the host's about it: {@code id} and {@code host:id})
+ * @param containing only records whose text contains this, ignoring case; null means any text
  */
 public record EventQuery(
     long afterRecordNumber,
@@ -31,9 +36,24 @@ public record EventQuery(
     HResult hresult,
     Instant from,
     Instant to,
-    int limit) {
+    int limit,
+    long beforeRecordNumber,
+    Set<String> anySource,
+    String containing) {
 
-  private static final EventQuery ALL = new EventQuery(0, Set.of(), null, null, null, null, 0);
+  private static final EventQuery ALL =
+      new EventQuery(0, Set.of(), null, null, null, null, 0, 0, Set.of(), null);
+
+  public EventQuery(
+      long afterRecordNumber,
+      Set<EventLevel> levels,
+      String source,
+      HResult hresult,
+      Instant from,
+      Instant to,
+      int limit) {
+    this(afterRecordNumber, levels, source, hresult, from, to, limit, 0, Set.of(), null);
+  }
 
   public EventQuery {
     if (afterRecordNumber < 0) {
@@ -43,7 +63,13 @@ public record EventQuery(
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0 (0 = no limit), not " + limit);
     }
+    if (beforeRecordNumber < 0) {
+      throw new IllegalArgumentException(
+          "beforeRecordNumber must be >= 0 (0 = no bound), not " + beforeRecordNumber);
+    }
     levels = levels == null ? Set.of() : Set.copyOf(levels);
+    anySource = anySource == null ? Set.of() : Set.copyOf(anySource);
+    containing = containing == null || containing.isEmpty() ? null : containing;
   }
 
   /** Every record, oldest first. */
@@ -53,7 +79,17 @@ public record EventQuery(
 
   /** Only records numbered above {@code recordNumber}. */
   public EventQuery withAfterRecordNumber(long recordNumber) {
-    return new EventQuery(recordNumber, levels, source, hresult, from, to, limit);
+    return new EventQuery(
+        recordNumber,
+        levels,
+        source,
+        hresult,
+        from,
+        to,
+        limit,
+        beforeRecordNumber,
+        anySource,
+        containing);
   }
 
   /** Only records at one of these levels; none means every level. */
@@ -65,32 +101,137 @@ public record EventQuery(
 
   /** Only records at one of these levels; an empty set means every level. */
   public EventQuery withLevels(Set<EventLevel> wanted) {
-    return new EventQuery(afterRecordNumber, wanted, source, hresult, from, to, limit);
+    return new EventQuery(
+        afterRecordNumber,
+        wanted,
+        source,
+        hresult,
+        from,
+        to,
+        limit,
+        beforeRecordNumber,
+        anySource,
+        containing);
   }
 
   /** Only records from this source; null means every source. */
   public EventQuery withSource(String wanted) {
-    return new EventQuery(afterRecordNumber, levels, wanted, hresult, from, to, limit);
+    return new EventQuery(
+        afterRecordNumber,
+        levels,
+        wanted,
+        hresult,
+        from,
+        to,
+        limit,
+        beforeRecordNumber,
+        anySource,
+        containing);
   }
 
   /** Only records with this code; null means every code. */
   public EventQuery withHResult(HResult wanted) {
-    return new EventQuery(afterRecordNumber, levels, source, wanted, from, to, limit);
+    return new EventQuery(
+        afterRecordNumber,
+        levels,
+        source,
+        wanted,
+        from,
+        to,
+        limit,
+        beforeRecordNumber,
+        anySource,
+        containing);
   }
 
   /** Only records at or after this instant; null removes the bound. */
   public EventQuery withFrom(Instant inclusive) {
-    return new EventQuery(afterRecordNumber, levels, source, hresult, inclusive, to, limit);
+    return new EventQuery(
+        afterRecordNumber,
+        levels,
+        source,
+        hresult,
+        inclusive,
+        to,
+        limit,
+        beforeRecordNumber,
+        anySource,
+        containing);
   }
 
   /** Only records strictly before this instant; null removes the bound. */
   public EventQuery withTo(Instant exclusive) {
-    return new EventQuery(afterRecordNumber, levels, source, hresult, from, exclusive, limit);
+    return new EventQuery(
+        afterRecordNumber,
+        levels,
+        source,
+        hresult,
+        from,
+        exclusive,
+        limit,
+        beforeRecordNumber,
+        anySource,
+        containing);
   }
 
   /** Only the newest {@code newest} matches; 0 means all of them. */
   public EventQuery withLimit(int newest) {
-    return new EventQuery(afterRecordNumber, levels, source, hresult, from, to, newest);
+    return new EventQuery(
+        afterRecordNumber,
+        levels,
+        source,
+        hresult,
+        from,
+        to,
+        newest,
+        beforeRecordNumber,
+        anySource,
+        containing);
+  }
+
+  /** Only records numbered below {@code recordNumber}; 0 removes the bound. */
+  public EventQuery withBeforeRecordNumber(long recordNumber) {
+    return new EventQuery(
+        afterRecordNumber,
+        levels,
+        source,
+        hresult,
+        from,
+        to,
+        limit,
+        recordNumber,
+        anySource,
+        containing);
+  }
+
+  /** Only records from one of these sources; an empty set means every source. */
+  public EventQuery withAnySource(Set<String> wanted) {
+    return new EventQuery(
+        afterRecordNumber,
+        levels,
+        source,
+        hresult,
+        from,
+        to,
+        limit,
+        beforeRecordNumber,
+        wanted,
+        containing);
+  }
+
+  /** Only records whose text contains {@code text}, ignoring case; null means any text. */
+  public EventQuery withContaining(String text) {
+    return new EventQuery(
+        afterRecordNumber,
+        levels,
+        source,
+        hresult,
+        from,
+        to,
+        limit,
+        beforeRecordNumber,
+        anySource,
+        text);
   }
 
   /**
@@ -103,6 +244,19 @@ public record EventQuery(
         && (source == null || source.equals(record.source()))
         && (hresult == null || hresult.equals(record.hresult()))
         && (from == null || !record.time().isBefore(from))
-        && (to == null || record.time().isBefore(to));
+        && (to == null || record.time().isBefore(to))
+        && (beforeRecordNumber == 0 || record.recordNumber() < beforeRecordNumber)
+        && (anySource.isEmpty() || anySource.contains(record.source()))
+        && (containing == null || containsIgnoringCase(record.text(), containing));
+  }
+
+  private static boolean containsIgnoringCase(String text, String part) {
+    int n = part.length();
+    for (int i = 0; i + n <= text.length(); i++) {
+      if (text.regionMatches(true, i, part, 0, n)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -44,15 +44,19 @@ final class CallerAnswers {
 
   /** The contracts, as the audit names them. */
   enum Dialect {
-    NGINX_AUTH_REQUEST("nginx auth_request"),
-    NGINX_RTMP("nginx-rtmp"),
-    MEDIAMTX("MediaMTX"),
-    SRS("SRS");
+    NGINX_AUTH_REQUEST("nginx auth_request", "auth_request"),
+    NGINX_RTMP("nginx-rtmp", "nginx_rtmp"),
+    MEDIAMTX("MediaMTX", "mediamtx"),
+    SRS("SRS", "srs");
 
     final String contract;
 
-    Dialect(String contract) {
+    /** The front its calls are counted under in {@code /metrics}. */
+    final String front;
+
+    Dialect(String contract, String front) {
       this.contract = contract;
+      this.front = front;
     }
   }
 

@@ -11,6 +11,7 @@ import org.authhost.host.authn.ClientConnection;
 import org.authhost.host.authn.Request;
 import org.authhost.host.authn.Verdict;
 import org.authhost.host.http.content.OriginProxy;
+import org.authhost.host.metrics.AnswerCounts;
 
 /**
  * One request on its way through the request handlers, from the {@link RequestSequencer} that began
@@ -29,6 +30,7 @@ final class Exchange {
   private PublishingPoint point;
   private Verdict.Serve serve;
   private boolean keepAlive;
+  private AnswerCounts front;
   boolean decided;
   boolean requestComplete;
   boolean responseComplete;
@@ -46,6 +48,7 @@ final class Exchange {
     this.connection = connection;
     this.client = client;
     this.keepAlive = HttpUtil.isKeepAlive(request);
+    this.front = owner.httpAnswers();
     this.audited = new Request(client.address(), request.method().name(), request.uri(), null);
   }
 
@@ -116,6 +119,16 @@ final class Exchange {
 
   void authorized(Verdict.Serve serve) {
     this.serve = serve;
+  }
+
+  /** Where its answer is counted: the HTTP front's, unless a streaming server's call. */
+  AnswerCounts front() {
+    return front;
+  }
+
+  /** The request is a streaming server's call, counted as its front's. */
+  void front(AnswerCounts front) {
+    this.front = front;
   }
 
   /** Whether the connection closed or another request took this one's place. */

@@ -14,12 +14,13 @@ import org.authhost.host.http.content.ShortAnswer;
 /**
  * Where refusals become HTTP answers, for every refusal of the HTTP front: audits the refusal
  * (once, with the status it is answered with) and writes the answer. Nothing else in the front
- * writes a refusal's status.
+ * writes a refusal's status. The web console's listener answers its refusals here too ({@link
+ * #refused}).
  */
-final class HttpAnswers {
+public final class HttpAnswers {
   private final Audit audit;
 
-  HttpAnswers(Audit audit) {
+  public HttpAnswers(Audit audit) {
     this.audit = audit;
   }
 
@@ -40,6 +41,17 @@ final class HttpAnswers {
       // Whatever follows on the connection cannot be trusted to be a request of its own.
       written.addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  /**
+   * Audits {@code refusal} of the request {@code audited} describes and gives its answer, for a
+   * listener that writes answers itself (the web console's).
+   */
+  public FullHttpResponse refused(Request audited, Refusal refusal, boolean keepAlive) {
+    if (refusal.audited()) {
+      audit.refused(audited, refusal);
+    }
+    return render(refusal, keepAlive && !refusal.close());
   }
 
   /**

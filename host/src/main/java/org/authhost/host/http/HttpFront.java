@@ -346,7 +346,8 @@ public final class HttpFront extends LifeCycle {
     ch.closeFuture().addListener(f -> cutOff.cancel());
   }
 
-  private static SslContext sslContext(TlsConfig tls) throws Exception {
+  /** The server side of TLS from a PKCS#12 keystore (the console uses it for its own). */
+  public static SslContext sslContext(TlsConfig tls) throws Exception {
     KeyStore keyStore = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(tls.keystore())) {
       keyStore.load(in, tls.password().toCharArray());
@@ -451,9 +452,17 @@ public final class HttpFront extends LifeCycle {
   }
 
   /** How many client connections are open: for a test to know the front has seen its own. */
-  int openConnections() {
+  public int openConnections() {
     ConnectionDeadlines d = deadlines;
     return d == null ? 0 : d.open();
+  }
+
+  /**
+   * Client connections open now, both listeners, as the connection limit counts them (for the
+   * metrics and the console's live figures).
+   */
+  public int connectionsOpen() {
+    return open.get();
   }
 
   /** The HTTPS port, or -1. */

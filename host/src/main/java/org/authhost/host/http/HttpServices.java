@@ -13,6 +13,7 @@ import org.authhost.host.config.HttpConfig;
 import org.authhost.host.config.IntegrationsConfig;
 import org.authhost.host.http.content.FileCache;
 import org.authhost.host.http.content.OriginProxy;
+import org.authhost.host.metrics.HostMetrics;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
 
@@ -31,6 +32,7 @@ final class HttpServices {
   private final HttpAnswers answers;
   private final IntegrationsConfig integrations;
   private final UrlCredentials urlCredentials;
+  private final HostMetrics metrics;
   private volatile OriginProxy proxy;
 
   @Inject
@@ -41,7 +43,8 @@ final class HttpServices {
       Audit audit,
       HostClock clock,
       Scheduler scheduler,
-      UrlCredentials urlCredentials) {
+      UrlCredentials urlCredentials,
+      HostMetrics metrics) {
     this.limits = config.http();
     this.points = points;
     this.serverIpRules = IpRules.of(config.security().ipAllow(), config.security().ipDeny());
@@ -54,6 +57,12 @@ final class HttpServices {
     this.answers = new HttpAnswers(audit);
     this.integrations = config.integrations();
     this.urlCredentials = urlCredentials;
+    this.metrics = metrics;
+  }
+
+  /** What the front counts its answers in. */
+  HostMetrics metrics() {
+    return metrics;
   }
 
   /** The query parameters that carry plug-ins' credentials, kept from the origin. */

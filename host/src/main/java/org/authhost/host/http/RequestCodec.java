@@ -35,12 +35,12 @@ import java.util.Queue;
  * to CONNECT. {@code HttpServerCodec} is final and its decoder private, hence this copy of its
  * twenty lines.
  */
-final class RequestCodec
+public final class RequestCodec
     extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder> {
   /** The methods of the requests not yet answered, for the encoder: a HEAD response has no body. */
   private final Queue<HttpMethod> methods = new ArrayDeque<>();
 
-  RequestCodec(int maxInitialLineBytes, int maxHeaderBytes, int maxChunkBytes) {
+  public RequestCodec(int maxInitialLineBytes, int maxHeaderBytes, int maxChunkBytes) {
     init(
         new Decoder(
             new HttpDecoderConfig()

@@ -7,6 +7,9 @@ import java.util.function.Function;
 import org.authhost.host.access.TrustedProxies;
 import org.authhost.host.authn.AuthenticationDriver;
 import org.authhost.host.authn.Verdict;
+import org.authhost.host.metrics.AnswerCounts;
+import org.authhost.host.metrics.CountedAnswers;
+import org.authhost.host.metrics.HostMetrics;
 
 /**
  * The request path after the HTTP codec, one concern per handler, each answering the {@link
@@ -14,8 +17,8 @@ import org.authhost.host.authn.Verdict;
  * client address), {@link RequestLimits}, the streaming servers' endpoints ({@link
  * StreamServerCalls}, whose bodies {@link RequestCallBodies} reads first), the server's {@link
  * AddressLists}, {@link Routing}, the point's {@link AddressLists}, {@link Authentication}, {@link
- * Dispatch}. All but the first are stateless and shared by every connection, so a connection costs
- * one handler.
+ * Dispatch}; {@link CountedAnswers} counts what they answer. All but the first are stateless and
+ * shared by every connection, so a connection costs one handler.
  */
 final class RequestHandlers {
   private final TrustedProxies trustedProxies;
@@ -31,6 +34,7 @@ final class RequestHandlers {
   private final AddressLists pointAddresses;
   private final Authentication authentication;
   private final Dispatch dispatch;
+  private final AnswerCounts httpAnswers;
 
   RequestHandlers(
       HttpServices services,
@@ -48,7 +52,8 @@ final class RequestHandlers {
                 services.points(),
                 decide,
                 answers,
-                services.clock())
+                services.clock(),
+                services.metrics())
             : null;
     this.callBodyPaths = StreamServerCalls.bodyPaths(services.integrations());
     this.serverAddresses = AddressLists.server(services.serverIpRules(), answers);
@@ -56,13 +61,17 @@ final class RequestHandlers {
     this.pointAddresses = AddressLists.point(answers);
     this.authentication = new Authentication(decide, answers);
     this.dispatch = new Dispatch(services, answers);
+    this.httpAnswers = services.metrics().answers(HostMetrics.HTTP);
   }
 
   void addTo(ChannelPipeline p, ConnectionActivity activity) {
     if (!callBodyPaths.isEmpty()) {
       p.addLast("call-bodies", new RequestCallBodies(callBodyPaths));
     }
-    p.addLast("requests", new RequestSequencer(activity, trustedProxies));
+    RequestSequencer requests = new RequestSequencer(activity, trustedProxies, httpAnswers);
+    // Every answer is written from the sequencer's context, so it passes here on its way out.
+    p.addLast("answers", new CountedAnswers(requests::answering));
+    p.addLast("requests", requests);
     p.addLast("limits", limits);
     if (streamServers != null) {
       p.addLast("stream-servers", streamServers);

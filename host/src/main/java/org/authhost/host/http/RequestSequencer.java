@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.TrustedProxies;
 import org.authhost.host.authn.ClientConnection;
+import org.authhost.host.metrics.AnswerCounts;
 
 /**
  * One connection's requests, one at a time, and its keep-alive: pipelined requests wait their turn;
@@ -31,6 +32,7 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
 
   private final ConnectionActivity activity;
   private final TrustedProxies trustedProxies;
+  private final AnswerCounts httpAnswers;
   private final ArrayDeque<Object> inbound = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private ClientConnection connection;
@@ -40,9 +42,25 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
 
   private Exchange exchange;
 
-  RequestSequencer(ConnectionActivity activity, TrustedProxies trustedProxies) {
+  RequestSequencer(
+      ConnectionActivity activity, TrustedProxies trustedProxies, AnswerCounts httpAnswers) {
     this.activity = activity;
     this.trustedProxies = trustedProxies;
+    this.httpAnswers = httpAnswers;
+  }
+
+  /** Where the HTTP front's answers are counted. */
+  AnswerCounts httpAnswers() {
+    return httpAnswers;
+  }
+
+  /**
+   * Where the answer being written now is counted: the current request's front, or the HTTP front's
+   * for an answer that belongs to no request (there is none such today).
+   */
+  AnswerCounts answering() {
+    Exchange current = exchange;
+    return current == null ? httpAnswers : current.front();
   }
 
   ConnectionActivity activity() {

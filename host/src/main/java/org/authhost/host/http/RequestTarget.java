@@ -17,7 +17,7 @@ public final class RequestTarget {
   private RequestTarget() {}
 
   /** The raw (still percent-encoded) path, or null for a target that has none. */
-  static String path(String target) {
+  public static String path(String target) {
     String t = target;
     if (!t.startsWith("/")) {
       int scheme = t.indexOf("://");

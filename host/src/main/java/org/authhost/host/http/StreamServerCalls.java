@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +43,8 @@ import org.authhost.host.config.IntegrationsConfig;
 import org.authhost.host.config.MediaMtxConfig;
 import org.authhost.host.config.NginxAuthRequestConfig;
 import org.authhost.host.config.StreamHookConfig;
+import org.authhost.host.metrics.AnswerCounts;
+import org.authhost.host.metrics.HostMetrics;
 
 /**
  * The endpoints streaming servers call to have their clients authenticated ({@code integrations}),
@@ -64,6 +67,8 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
   private final Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver;
   private final HttpAnswers answers;
   private final SuccessAudits successes;
+  private final Map<CallerAnswers.Dialect, AnswerCounts> fronts =
+      new EnumMap<>(CallerAnswers.Dialect.class);
 
   /** One endpoint: its contract, and how its calls are read. */
   private record Endpoint(
@@ -105,8 +110,12 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
       PublishingPoints points,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver,
       HttpAnswers answers,
-      Clock clock) {
+      Clock clock,
+      HostMetrics metrics) {
     super(false); // an Exchange holds no buffer to release
+    for (CallerAnswers.Dialect dialect : CallerAnswers.Dialect.values()) {
+      fronts.put(dialect, metrics.answers(dialect.front));
+    }
     this.serverRules = serverRules;
     this.points = points;
     this.driver = driver;
@@ -213,6 +222,7 @@ final class StreamServerCalls extends SimpleChannelInboundHandler<Exchange> {
   }
 
   private void call(ChannelHandlerContext ctx, Exchange exchange, Endpoint endpoint, String path) {
+    exchange.front(fronts.get(endpoint.dialect()));
     HttpRequest request = exchange.request();
     InetAddress caller = exchange.connection().direct.inet();
     String via = endpoint.dialect().contract + "@" + caller.getHostAddress();

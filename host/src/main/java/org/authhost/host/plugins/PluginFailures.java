@@ -8,6 +8,7 @@ import org.authhost.api.HResult;
 import org.authhost.host.containment.ForbiddenCall;
 import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.metrics.HostMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +40,17 @@ final class PluginFailures {
     void disableAfterFailure(HostedPlugin plugin, HResult reason);
   }
 
+  private final HostMetrics metrics;
+
   @Inject
-  PluginFailures(HostEvents events) {
+  PluginFailures(HostEvents events, HostMetrics metrics) {
     this.events = events;
+    this.metrics = metrics;
+  }
+
+  /** Failures nobody counts (tests of the guard alone). */
+  PluginFailures(HostEvents events) {
+    this(events, new HostMetrics());
   }
 
   void disableWith(Disabler disabler) {
@@ -55,6 +64,7 @@ final class PluginFailures {
    */
   void failed(
       HostedPlugin plugin, String method, HResult code, String detail, LoggedEvent lastLogged) {
+    metrics.pluginFailed(plugin.id());
     if (code.equals(HResult.NS_E_PLUGIN_ERROR_REPORTED)) {
       if (lastLogged != null) {
         // ErrorCode is what it logged, unless it logged a success code (e.g. a WARNING with S_OK).

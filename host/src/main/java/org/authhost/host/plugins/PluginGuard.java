@@ -15,6 +15,7 @@ import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.containment.ForbiddenCall;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.metrics.HostMetrics;
 import org.authhost.host.time.HostClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ final class PluginGuard extends LifeCycle {
   private final long callTimeoutNanos;
   private final HostClock clock;
   private final CallWatchdog watchdog;
+  private final HostMetrics metrics;
 
   /** Runs what follows a time-out. */
   private final AfterTimeouts afterTimeouts = new AfterTimeouts();
@@ -60,11 +62,17 @@ final class PluginGuard extends LifeCycle {
   private volatile ThreadPoolExecutor lifeCycle;
 
   @Inject
-  PluginGuard(PluginFailures failures, HostConfig config, HostClock clock) {
+  PluginGuard(PluginFailures failures, HostConfig config, HostClock clock, HostMetrics metrics) {
+    this.metrics = metrics;
     this.failures = failures;
     this.callTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.plugins().callTimeoutMillis());
     this.clock = clock;
     this.watchdog = new CallWatchdog(clock, this::timedOut);
+  }
+
+  /** A guard whose call times nobody reads (tests of the guard alone). */
+  PluginGuard(PluginFailures failures, HostConfig config, HostClock clock) {
+    this(failures, config, clock, new HostMetrics());
   }
 
   @Override
@@ -104,6 +112,11 @@ final class PluginGuard extends LifeCycle {
   /** Every call into a plug-in in progress now, one per thread (its outermost call). */
   List<CallFrame> callsInProgress() {
     return watchdog.inProgress();
+  }
+
+  /** Where the host's instruments are (the reloads count theirs there too). */
+  HostMetrics metrics() {
+    return metrics;
   }
 
   /** The watchdog, for tests that drive it with a fake clock. */
@@ -403,11 +416,12 @@ final class PluginGuard extends LifeCycle {
       Answers answers,
       long limitNanos) {
     CallWatchdog.Slot slot = watchdog.slot();
+    long started = clock.nanoTime();
     CallFrame frame =
         new CallFrame(
             plugin,
             method,
-            clock.nanoTime() + limitNanos,
+            started + limitNanos,
             TimeUnit.NANOSECONDS.toMillis(limitNanos),
             slot.current,
             onTimeout,
@@ -442,6 +456,8 @@ final class PluginGuard extends LifeCycle {
         slot.current = frame.parent;
       }
     }
+    // Every call, also one that failed or overran: its time is what the operator asks about.
+    metrics.pluginCall(plugin.id(), method, clock.nanoTime() - started);
     if (!frame.finish()) {
       // The watchdog already reported this call; an interrupt it caused is no news, nor an
       // exception that interrupt provoked. An Error is: an OutOfMemoryError thrown late may be why

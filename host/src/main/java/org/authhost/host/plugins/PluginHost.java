@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +31,6 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.host.config.HostConfig;
-import org.authhost.host.config.PluginSettings;
 import org.authhost.host.config.PublishingPointConfig;
 import org.authhost.host.containment.Containment;
 import org.authhost.host.diagnostics.ControlCharacters;
@@ -484,6 +484,28 @@ public final class PluginHost extends LifeCycle {
     return names;
   }
 
+  /**
+   * What the version in service of {@code id} declares in its descriptor: its API version ({@code
+   * major.minor}) and the capabilities it asks for; empty when no version is in service.
+   */
+  public Optional<Declared> declared(String id) {
+    HostedPlugin p = plugins.get(id);
+    if (p == null) {
+      return Optional.empty();
+    }
+    PluginDescriptor d = p.descriptor();
+    return Optional.of(
+        new Declared(
+            d.apiVersion().toString(), d.description(), d.nonBlocking(), d.capabilities()));
+  }
+
+  /** {@link #declared}'s answer. */
+  public record Declared(
+      String apiVersion,
+      String description,
+      boolean nonBlocking,
+      Set<org.authhost.api.Capability> capabilities) {}
+
   /** One plug-in's view. */
   public Optional<PluginView> plugin(String id) {
     return plugins().stream().filter(v -> v.id().equals(id)).findFirst();
@@ -833,13 +855,29 @@ public final class PluginHost extends LifeCycle {
     beforeStaging = hook;
   }
 
+  /**
+   * The named values an operator set while the host runs (the web console), per id: a new instance
+   * (a reload, a replacement) is initialized with them rather than host.json's as read at start.
+   */
+  private final Map<String, Map<String, String>> operatorProperties = new ConcurrentHashMap<>();
+
+  /** The named values a new instance of {@code id} is initialized with. */
+  public Map<String, String> propertiesOf(String id) {
+    Map<String, String> set = operatorProperties.get(id);
+    return set != null ? set : config.plugins().settingsOf(id).properties();
+  }
+
+  /** For {@link PluginReloads#reconfigure}: what the next instance of {@code id} gets. */
+  void useProperties(String id, Map<String, String> properties) {
+    operatorProperties.put(id, Collections.unmodifiableMap(new LinkedHashMap<>(properties)));
+  }
+
   HostedPlugin load(PluginDescriptor descriptor, long generation) {
-    PluginSettings settings = config.plugins().settingsOf(descriptor.id());
     CapabilityGrant grant = CapabilityGrant.of(descriptor, config.plugins());
     HostedPlugin plugin =
         new HostedPlugin(
             descriptor,
-            new HostNamedValues(descriptor.id(), settings.properties()),
+            new HostNamedValues(descriptor.id(), propertiesOf(descriptor.id())),
             new Bulkhead(descriptor.id(), config.plugins().bulkheadOf(descriptor.id())),
             grant.held());
     // At each start: the operator is told what the plug-in holds before it can use any of it.

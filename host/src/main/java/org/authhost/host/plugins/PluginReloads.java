@@ -274,6 +274,74 @@ public final class PluginReloads {
   }
 
   /**
+   * The operator's change of a plug-in's named values (the web console). A new instance of the
+   * version in service is loaded beside it with {@code properties}, initialized and enabled as the
+   * current one is: the plug-in validates them itself ({@code InitializePlugin}, {@code
+   * EnablePlugin}). Only if it accepts them does the new instance take the current one's place (the
+   * old one drains, as after a reload); if it refuses them, the new instance is unloaded and the
+   * current one stays, with its values.
+   *
+   * @return what was done, one line
+   * @throws ValuesRefusedException with the plug-in's ErrorText when it refuses the values
+   * @throws NoSuchPluginException when no plug-in {@code id} is in service
+   */
+  public List<String> reconfigure(String id, Map<String, String> properties) {
+    return onWorker(
+        () -> {
+          lock.lock();
+          try {
+            HostedPlugin current = host.current().get(id);
+            if (current == null) {
+              throw new NoSuchPluginException("no plug-in '" + id + "' is loaded");
+            }
+            Map<String, String> before = host.propertiesOf(id);
+            PluginDescriptor d = current.descriptor();
+            host.useProperties(id, properties);
+            HostedPlugin next = host.startOne(d, nextGeneration());
+            boolean wanted = wantsEnabled(id);
+            boolean ready =
+                next != null
+                    && (next.status() & PluginStatus.ERROR) == 0
+                    && next.isLoaded()
+                    && (!wanted || next.isUsable());
+            if (!ready) {
+              String why =
+                  next == null
+                      ? lastProblem(d)
+                      : next.errorText().isEmpty()
+                          ? PluginStatus.toString(next.status())
+                          : next.errorText();
+              if (next != null) {
+                unload(next, false);
+              }
+              host.useProperties(id, before);
+              throw new ValuesRefusedException(id, why);
+            }
+            Map<String, HostedPlugin> map = new LinkedHashMap<>(host.current());
+            map.put(id, next);
+            host.replaceAll(map);
+            host.events()
+                .host(
+                    EventLevel.INFORMATION,
+                    HostEvents.aboutPlugin(id),
+                    HResult.S_OK,
+                    "plug-in '"
+                        + id
+                        + "': new named values accepted ("
+                        + String.join(", ", properties.keySet())
+                        + "); new requests go to the instance that has them, while the old one"
+                        + " finishes the "
+                        + current.openSessions()
+                        + " session(s) it has open");
+            retire(current);
+            return List.of("reconfigured " + id);
+          } finally {
+            lock.unlock();
+          }
+        });
+  }
+
+  /**
    * The operator's {@code plugins rollback ID}: the version that the current one replaced comes
    * back, from the copy the host kept; the current JAR leaves the plug-in folder for the data
    * folder (where it is kept in turn), so the folder says what runs.
@@ -563,6 +631,31 @@ public final class PluginReloads {
    * {@code forceId}, if not null, is loaded afresh.
    */
   private List<String> rescan(Set<Path> complete, Set<Path> present, String forceId) {
+    List<String> done = scan(complete, present, forceId);
+    for (String line : done) {
+      String result = reloadResult(line);
+      if (result != null) {
+        host.guard().metrics().reloaded(result);
+      }
+    }
+    return done;
+  }
+
+  /**
+   * What one line of a scan's report counts as in {@code authhost_plugin_reloads_total}: its first
+   * word, which this class writes, with a file refused and a replacement kept out both a failure.
+   */
+  private static String reloadResult(String line) {
+    int space = line.indexOf(' ');
+    String first = space < 0 ? line : line.substring(0, space);
+    return switch (first) {
+      case "added", "replaced", "removed" -> first;
+      case "refused", "kept" -> "failed";
+      default -> null;
+    };
+  }
+
+  private List<String> scan(Set<Path> complete, Set<Path> present, String forceId) {
     List<String> done = new ArrayList<>();
     lock.lock();
     try {

@@ -51,6 +51,8 @@ import org.authhost.host.config.TlsConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.metrics.CountedAnswers;
+import org.authhost.host.metrics.HostMetrics;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
 
@@ -78,6 +80,7 @@ public final class RtspFront extends LifeCycle {
   private final Scheduler scheduler;
   private final UrlCredentials urlCredentials;
   private final AtomicInteger open = new AtomicInteger();
+  private final CountedAnswers counted;
   private final List<Channel> listeners = new ArrayList<>();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -93,8 +96,10 @@ public final class RtspFront extends LifeCycle {
       HostEvents events,
       HostClock clock,
       Scheduler scheduler,
-      UrlCredentials urlCredentials) {
+      UrlCredentials urlCredentials,
+      HostMetrics metrics) {
     this.config = config;
+    this.counted = CountedAnswers.of(metrics.answers(HostMetrics.RTSP));
     this.points = points;
     this.driver = driver;
     this.answers = new RtspAnswers(audit);
@@ -198,6 +203,11 @@ public final class RtspFront extends LifeCycle {
     return channel;
   }
 
+  /** Client connections open now (for the metrics and the console's live figures). */
+  public int connectionsOpen() {
+    return open.get();
+  }
+
   /** The idle time-out of one client connection, on the host's clock. */
   IdleDeadline idleDeadline(RtspConfig rtsp) {
     return new IdleDeadline(clock, scheduler, Duration.ofMillis(rtsp.idleTimeoutMillis()));
@@ -245,6 +255,8 @@ public final class RtspFront extends LifeCycle {
             return null;
           }
         });
+    // Before every handler that answers: each answer, refusal or relayed, passes here on its way.
+    p.addLast("answers", counted);
     p.addLast("check", new RtspRequestCheck(connection, answers));
     p.addLast("route", new RtspRouting(points, serverRules, answers));
     p.addLast("authenticate", new RtspAuthentication(decide, answers, urlCredentials));

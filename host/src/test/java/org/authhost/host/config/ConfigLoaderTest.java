@@ -305,7 +305,7 @@ class ConfigLoaderTest {
     assertEquals(
         "host.json:3:3: [config/unknown-key] unknown key \"foo\" at the top level; expected one"
             + " of: serverName, dataDirectory, plugins, eventLog, admin, http, accounts, security,"
-            + " publishingPoints, integrations, rtsp, state",
+            + " publishingPoints, integrations, rtsp, state, console, metrics",
         e.getMessage());
     assertProblem(single(e), 3, 3, ConfigProblem.UNKNOWN_KEY, null);
     assertEquals(dir.toAbsolutePath().normalize().resolve("host.json"), single(e).file());
@@ -720,7 +720,7 @@ class ConfigLoaderTest {
     assertEquals(
         "host.json:1:2: [config/unknown-key] unknown key \"foo\" at the top level; expected one"
             + " of: serverName, dataDirectory, plugins, eventLog, admin, http, accounts, security,"
-            + " publishingPoints, integrations, rtsp, state\n"
+            + " publishingPoints, integrations, rtsp, state, console, metrics\n"
             + "host.json:2:1: [config/syntax] unexpected content after the end of the top-level"
             + " value; expected the end of the file",
         e.getMessage());

@@ -304,7 +304,7 @@ class ServingConfigTest {
         ConfigProblem.UNKNOWN_KEY,
         "unknown key \"publishingPoint\" at the top level; expected one of: serverName,"
             + " dataDirectory, plugins, eventLog, admin, http, accounts, security,"
-            + " publishingPoints, integrations, rtsp, state (did you mean \"publishingPoints\"?)");
+            + " publishingPoints, integrations, rtsp, state, console, metrics (did you mean \"publishingPoints\"?)");
   }
 
   // ---- Wrong types and ranges -------------------------------------------------------------------

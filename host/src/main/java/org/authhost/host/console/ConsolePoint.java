@@ -1,0 +1,87 @@
+package org.authhost.host.console;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.authhost.api.AccessToken;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.host.access.AccessControlList;
+import org.authhost.host.access.IpRules;
+import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.access.Right;
+import org.authhost.host.config.AceConfig;
+import org.authhost.host.config.ConsoleConfig;
+import org.authhost.host.plugins.PluginHost;
+import org.authhost.host.plugins.PluginView;
+import org.authhost.host.tokens.AccountDirectory;
+
+/**
+ * The console as the authentication driver sees it: a publishing point of its own, {@code
+ * /console/}, whose ACL grants Administrators everything and the operators group (if configured)
+ * reading, and whose plug-ins are those that suit a browser. The driver does the rest as for any
+ * client: challenges, lockout, audit, the ACL check.
+ */
+final class ConsolePoint {
+  static final String NAME = "console";
+  static final String PREFIX = "/console/";
+
+  /** The protocols a browser answers by itself, without a plug-in of its own. */
+  static final Set<String> BROWSER_PROTOCOLS = Set.of("digest", "negotiate", "ntlm", "basic");
+
+  /**
+   * An id no plug-in has (ids are lower-case letters, digits and dashes): a list of only this
+   * offers nothing, where an empty list would mean "the server's list", anonymous included.
+   */
+  private static final String NOTHING = "(none suits a browser)";
+
+  private final ConsoleConfig config;
+  private final PluginHost plugins;
+  private final AccessControlList acl;
+
+  /**
+   * @throws IllegalArgumentException when the operators group is no local group
+   */
+  ConsolePoint(ConsoleConfig config, PluginHost plugins, AccountDirectory accounts) {
+    this.config = config;
+    this.plugins = plugins;
+    List<AceConfig> entries = new ArrayList<>();
+    entries.add(new AceConfig(false, "Administrators", Set.of("read", "write", "create")));
+    if (config.operatorsGroup() != null) {
+      entries.add(new AceConfig(false, config.operatorsGroup(), Set.of("read")));
+    }
+    this.acl = AccessControlList.of(entries, accounts);
+  }
+
+  /**
+   * The point for one request, its plug-ins as they are now (an operator may have enabled or
+   * disabled one): the configured list, or the enabled ones that suit a browser; never an anonymous
+   * plug-in. Basic is left to the driver, which offers it only over TLS or loopback.
+   */
+  PublishingPoint now() {
+    List<String> ids = new ArrayList<>();
+    for (PluginView p : plugins.offeredAuthenticationPlugins()) {
+      if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
+        continue;
+      }
+      boolean wanted =
+          config.plugins().isEmpty()
+              ? BROWSER_PROTOCOLS.contains(p.protocol().toLowerCase(Locale.ROOT))
+              : config.plugins().contains(p.id());
+      if (wanted) {
+        ids.add(p.id());
+      }
+    }
+    if (!config.plugins().isEmpty()) {
+      // In the operator's order.
+      ids.sort((a, b) -> config.plugins().indexOf(a) - config.plugins().indexOf(b));
+    }
+    return new PublishingPoint(
+        NAME, PREFIX, null, null, ids.isEmpty() ? List.of(NOTHING) : ids, acl, IpRules.NONE);
+  }
+
+  /** Whether the token may change things here (Administrators), not only look. */
+  boolean mayChange(AccessToken token) {
+    return token != null && acl.permits(token, Right.WRITE);
+  }
+}

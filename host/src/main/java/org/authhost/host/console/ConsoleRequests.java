@@ -1,0 +1,359 @@
+package org.authhost.host.console;
+
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.CookieHeaderNames;
+import io.netty.handler.codec.http.cookie.DefaultCookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.access.ClientAddress;
+import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.access.Right;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.ClientConnection;
+import org.authhost.host.authn.HttpCommandContext;
+import org.authhost.host.authn.HttpPresentationContext;
+import org.authhost.host.authn.HttpUserContext;
+import org.authhost.host.authn.Refusal;
+import org.authhost.host.authn.Request;
+import org.authhost.host.authn.Verdict;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.http.HttpAnswers;
+import org.authhost.host.http.RequestTarget;
+
+/**
+ * Every console request, after the codec: the path checked as the HTTP front checks it, then the
+ * session. With a live session cookie the request is the operator's; without one it goes to the
+ * {@link AuthenticationDriver} as any client's request to the console's own publishing point
+ * ({@link ConsolePoint}), whose refusals are answered by {@link HttpAnswers} and whose success
+ * opens a session. Changes must carry the session's CSRF token.
+ *
+ * <p>Signing out with HTTP authentication: the browser keeps sending the credentials it cached, so
+ * that a dropped session alone would log it straight back on. A sign-out (and a session that ended
+ * while idle) therefore leaves a marker — the signed-out cookie, or the stale session cookie itself
+ * — on which the next request is answered 401 with fresh challenges whatever it carries, once: the
+ * browser then forgets what it cached and asks the operator again.
+ */
+final class ConsoleRequests {
+  static final String SESSION_COOKIE = "authhost_console";
+  static final String SIGNED_OUT_COOKIE = "authhost_console_signed_out";
+  static final String CSRF_HEADER = "X-AuthHost-CSRF";
+  static final String API = "/console/api/";
+  static final String SIGN_OUT = API + "signout";
+
+  private final AuthenticationDriver driver;
+  private final HttpAnswers answers;
+  private final ConsoleSessions sessions;
+  private final ConsolePoint point;
+  private final ConsoleApi api;
+  private final ConsoleAssets assets;
+  private final HostEvents events;
+  private final Executor worker;
+
+  ConsoleRequests(
+      AuthenticationDriver driver,
+      HttpAnswers answers,
+      ConsoleSessions sessions,
+      ConsolePoint point,
+      ConsoleApi api,
+      ConsoleAssets assets,
+      HostEvents events,
+      Executor worker) {
+    this.driver = driver;
+    this.answers = answers;
+    this.sessions = sessions;
+    this.point = point;
+    this.api = api;
+    this.assets = assets;
+    this.events = events;
+    this.worker = worker;
+  }
+
+  /** The request as read off the wire: its body is copied, so the buffer can go at once. */
+  record Incoming(
+      FullHttpRequest request, String body, ClientConnection connection, ClientAddress client) {
+    static Incoming of(FullHttpRequest request, ClientConnection connection, ClientAddress client) {
+      return new Incoming(
+          request, request.content().toString(StandardCharsets.UTF_8), connection, client);
+    }
+
+    String method() {
+      return request.method().name();
+    }
+  }
+
+  CompletableFuture<FullHttpResponse> handle(Incoming in) {
+    FullHttpRequest request = in.request();
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (request.decoderResult().isFailure()
+        || (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+            && request.headers().contains(HttpHeaderNames.CONTENT_LENGTH))) {
+      return done(Reply.text(400, "malformed request"), false);
+    }
+    String raw = RequestTarget.path(request.uri());
+    String path = raw == null ? null : RequestTarget.canonical(raw);
+    if (path == null) {
+      return done(Reply.text(400, "malformed request path"), false);
+    }
+    if (path.equals("/") || path.equals("/console")) {
+      FullHttpResponse moved = Reply.text(302, "see /console/").response(keepAlive);
+      moved.headers().set("Location", ConsolePoint.PREFIX);
+      return secured(moved);
+    }
+    if (!path.startsWith(ConsolePoint.PREFIX)) {
+      return done(Reply.text(404, "not found: the console is under /console/"), keepAlive);
+    }
+    Cookies cookies = Cookies.of(request);
+    PublishingPoint now = point.now();
+    Request audited = new Request(in.client().address(), in.method(), request.uri(), now);
+    Optional<Operator> operator = sessions.use(cookies.session());
+    if (operator.isPresent()) {
+      return serve(in, path, cookies.session(), operator.get(), keepAlive, List.of());
+    }
+    // A stale session cookie or the signed-out marker: ask again, whatever the browser sends.
+    boolean askAgain = cookies.signedOut() || cookies.session() != null;
+    String authorization = askAgain ? null : request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (askAgain) {
+      forgetBoundLogon(in);
+    }
+    AuthenticationDriver.Attempt attempt =
+        new AuthenticationDriver.Attempt(
+            audited,
+            now,
+            in.connection(),
+            in.client(),
+            new HttpUserContext(
+                request.headers().get(HttpHeaderNames.USER_AGENT),
+                in.client().address(),
+                in.connection().port,
+                in.connection().id),
+            new HttpPresentationContext(now.name(), request.uri()),
+            HttpCommandContext.of(request),
+            authorization,
+            Right.forMethod(in.method()),
+            null);
+    CompletableFuture<Verdict> decided;
+    try {
+      decided = driver.decide(attempt);
+    } catch (RuntimeException e) {
+      decided = CompletableFuture.failedFuture(e);
+    }
+    return decided
+        .handle(
+            (verdict, failure) -> {
+              if (failure != null) {
+                return secured(answers.refused(audited, internalError(failure), keepAlive));
+              }
+              if (verdict instanceof Refusal refusal) {
+                // Asked again on a fresh connection: nothing of the old logon rides on this one.
+                FullHttpResponse refused =
+                    answers.refused(audited, refusal, keepAlive && !askAgain);
+                if (askAgain) {
+                  // Asked once: the next request logs on as any other.
+                  refused.headers().add("Set-Cookie", expired(SESSION_COOKIE, in));
+                  refused.headers().add("Set-Cookie", expired(SIGNED_OUT_COOKIE, in));
+                }
+                return secured(refused);
+              }
+              return logOn(in, path, (Verdict.Serve) verdict, keepAlive);
+            })
+        .thenCompose(f -> f);
+  }
+
+  /** A logon the driver let in: a new session, whose cookie goes with this answer. */
+  private CompletableFuture<FullHttpResponse> logOn(
+      Incoming in, String path, Verdict.Serve serve, boolean keepAlive) {
+    boolean administrator = point.mayChange(serve.token());
+    String id =
+        sessions.open(
+            serve.account(),
+            administrator,
+            serve.token() == null ? null : serve.token().expiresAt());
+    Operator operator = sessions.use(id).orElseThrow();
+    events.audit(
+        EventLevel.INFORMATION,
+        HResult.S_OK,
+        "console: session opened for "
+            + serve.account()
+            + " ("
+            + operator.role()
+            + ") from "
+            + in.client().address());
+    DefaultCookie cookie = new DefaultCookie(SESSION_COOKIE, id);
+    cookie.setHttpOnly(true);
+    cookie.setPath("/");
+    cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
+    cookie.setSecure(in.connection().secure);
+    List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(serve.headers());
+    headers.add(Map.entry("Set-Cookie", ServerCookieEncoder.STRICT.encode(cookie)));
+    return serve(in, path, id, operator, keepAlive, headers);
+  }
+
+  private CompletableFuture<FullHttpResponse> serve(
+      Incoming in,
+      String path,
+      String sessionId,
+      Operator operator,
+      boolean keepAlive,
+      List<Map.Entry<String, String>> headers) {
+    String method = in.method();
+    boolean change = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
+    if (change) {
+      String refused = null;
+      if (!ConsoleSessions.csrfMatches(operator, in.request().headers().get(CSRF_HEADER))) {
+        refused =
+            in.request().headers().contains(CSRF_HEADER)
+                ? "a change with another session's or a wrong CSRF token"
+                : "a change without the CSRF token (header " + CSRF_HEADER + ")";
+      } else if (!operator.administrator() && !path.equals(SIGN_OUT)) {
+        refused = "a change by a read-only operator";
+      }
+      if (refused != null) {
+        events.audit(
+            EventLevel.WARNING,
+            HResult.E_ACCESSDENIED,
+            "console: refused "
+                + refused
+                + ": "
+                + method
+                + " "
+                + Request.withoutControls(path)
+                + " by "
+                + operator.account()
+                + " from "
+                + in.client().address());
+        return done(Reply.error(403, "refused: " + refused), keepAlive, headers);
+      }
+    }
+    if (path.equals(SIGN_OUT) && method.equals("POST")) {
+      sessions.close(sessionId);
+      events.audit(
+          EventLevel.INFORMATION,
+          HResult.S_OK,
+          "console: " + operator.account() + " signed out (from " + in.client().address() + ")");
+      List<Map.Entry<String, String>> out = new ArrayList<>(headers);
+      out.add(Map.entry("Set-Cookie", expired(SESSION_COOKIE, in)));
+      out.add(Map.entry("Set-Cookie", signedOut(in)));
+      // A connection-bound logon (NTLM, Negotiate) would let the next request on this connection
+      // in again: it is dropped, and the connection with it.
+      forgetBoundLogon(in);
+      return done(Reply.ok(Map.of("signedOut", true)), false, out);
+    }
+    if (path.startsWith(API)) {
+      QueryStringDecoder query = new QueryStringDecoder(in.request().uri());
+      return CompletableFuture.supplyAsync(
+              () ->
+                  api.handle(
+                      new ConsoleApi.Call(
+                          operator,
+                          method,
+                          path.substring(API.length()),
+                          query.parameters(),
+                          in.body(),
+                          in.client().address(),
+                          sessionId)),
+              worker)
+          .exceptionally(ConsoleApi::failed)
+          .thenApply(reply -> withHeaders(reply.response(keepAlive), headers));
+    }
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return done(Reply.text(405, "pages are read with GET"), keepAlive, headers);
+    }
+    return done(assets.get(path.substring(ConsolePoint.PREFIX.length())), keepAlive, headers);
+  }
+
+  private static FullHttpResponse withHeaders(
+      FullHttpResponse response, List<Map.Entry<String, String>> headers) {
+    for (Map.Entry<String, String> h : headers) {
+      response.headers().add(h.getKey(), h.getValue());
+    }
+    Reply.secure(response);
+    return response;
+  }
+
+  private static CompletableFuture<FullHttpResponse> done(Reply reply, boolean keepAlive) {
+    return done(reply, keepAlive, List.of());
+  }
+
+  private static CompletableFuture<FullHttpResponse> done(
+      Reply reply, boolean keepAlive, List<Map.Entry<String, String>> headers) {
+    return CompletableFuture.completedFuture(withHeaders(reply.response(keepAlive), headers));
+  }
+
+  private static CompletableFuture<FullHttpResponse> secured(FullHttpResponse response) {
+    Reply.secure(response);
+    return CompletableFuture.completedFuture(response);
+  }
+
+  /** Drops what a connection-bound handshake proved on this connection. */
+  private static void forgetBoundLogon(Incoming in) {
+    String bound = in.connection().authenticatedPlugin();
+    if (bound != null) {
+      in.connection().forget(bound);
+    }
+  }
+
+  /** A cookie that the browser drops. */
+  static String expired(String name, Incoming in) {
+    DefaultCookie cookie = new DefaultCookie(name, "");
+    cookie.setHttpOnly(true);
+    cookie.setPath("/");
+    cookie.setMaxAge(0);
+    cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
+    cookie.setSecure(in.connection().secure);
+    return ServerCookieEncoder.STRICT.encode(cookie);
+  }
+
+  /** The sign-out marker: on it the next request is asked to log on again. */
+  static String signedOut(Incoming in) {
+    DefaultCookie cookie = new DefaultCookie(SIGNED_OUT_COOKIE, "1");
+    cookie.setHttpOnly(true);
+    cookie.setPath("/");
+    cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
+    cookie.setSecure(in.connection().secure);
+    return ServerCookieEncoder.STRICT.encode(cookie);
+  }
+
+  /** A host bug, not the operator's: fail closed. */
+  private static Refusal internalError(Throwable failure) {
+    return new Refusal(
+        Refusal.Kind.UNAVAILABLE,
+        "temporarily unavailable",
+        List.of(),
+        Refusal.UNAVAILABLE_RETRY_SECONDS,
+        true,
+        HResult.E_UNEXPECTED,
+        "internal error: " + failure);
+  }
+
+  /** The console's cookies of one request. */
+  record Cookies(String session, boolean signedOut) {
+    static Cookies of(FullHttpRequest request) {
+      String session = null;
+      boolean signedOut = false;
+      for (String header : request.headers().getAll(HttpHeaderNames.COOKIE)) {
+        for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
+          if (c.name().equals(SESSION_COOKIE) && !c.value().isEmpty()) {
+            session = c.value();
+          } else if (c.name().equals(SIGNED_OUT_COOKIE)) {
+            signedOut = true;
+          }
+        }
+      }
+      return new Cookies(session, signedOut);
+    }
+  }
+}

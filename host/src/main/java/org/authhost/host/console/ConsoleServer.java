@@ -1,0 +1,314 @@
+package org.authhost.host.console;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.access.LogonThrottle;
+import org.authhost.host.access.PublishingPoints;
+import org.authhost.host.accounts.AccountStore;
+import org.authhost.host.admin.LockoutRelease;
+import org.authhost.host.authn.Audit;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.config.ConsoleConfig;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.HostJsonWriter;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.diagnostics.TroubleshootingList;
+import org.authhost.host.events.EventLogStore;
+import org.authhost.host.http.HttpAnswers;
+import org.authhost.host.http.HttpFront;
+import org.authhost.host.http.RequestCodec;
+import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.metrics.LiveFigures;
+import org.authhost.host.plugins.PluginHost;
+
+/**
+ * The operator's web console (issue 17; the WMS Administrator for the Web): a listener of its own,
+ * plain and/or TLS with its own keystore, loopback unless configured, started after the plug-ins
+ * and stopped before them. Each connection is the HTTP front's codec, a body limit, and a {@link
+ * ConsoleHandler}; the requests go through {@link ConsoleRequests}.
+ */
+@Singleton
+public final class ConsoleServer extends LifeCycle {
+  /** The largest request body: a named value, an account, a password. */
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /** An open connection that sends nothing for this long is closed. */
+  static final Duration CONNECTION_IDLE = Duration.ofMinutes(2);
+
+  private final HostConfig config;
+  private final AuthenticationDriver driver;
+  private final Audit audit;
+  private final PluginHost plugins;
+  private final AccountStore accounts;
+  private final TroubleshootingList troubleshooting;
+  private final LockoutRelease lockouts;
+  private final EventLogStore eventLog;
+  private final PublishingPoints points;
+  private final HostJsonWriter writer;
+  private final HostEvents events;
+  private final LiveFigures figures;
+  private final LogonThrottle throttle;
+  private final Clock clock;
+
+  private final List<Channel> listeners = new ArrayList<>();
+  private EventLoopGroup loops;
+  private ExecutorService worker;
+  private volatile ConsoleSessions sessions;
+  private volatile int plainPort = -1;
+  private volatile int tlsPort = -1;
+
+  @Inject
+  ConsoleServer(
+      HostConfig config,
+      AuthenticationDriver driver,
+      Audit audit,
+      PluginHost plugins,
+      AccountStore accounts,
+      TroubleshootingList troubleshooting,
+      LockoutRelease lockouts,
+      EventLogStore eventLog,
+      PublishingPoints points,
+      HostJsonWriter writer,
+      HostEvents events,
+      LiveFigures figures,
+      LogonThrottle throttle,
+      Clock clock) {
+    this.config = config;
+    this.driver = driver;
+    this.audit = audit;
+    this.plugins = plugins;
+    this.accounts = accounts;
+    this.troubleshooting = troubleshooting;
+    this.lockouts = lockouts;
+    this.eventLog = eventLog;
+    this.points = points;
+    this.writer = writer;
+    this.events = events;
+    this.figures = figures;
+    this.throttle = throttle;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    ConsoleConfig console = config.console();
+    if (!console.enabled()) {
+      return;
+    }
+    ConsolePoint point;
+    try {
+      point = new ConsolePoint(console, plugins, accounts);
+    } catch (IllegalArgumentException e) {
+      throw new OperatorException(
+          "console/operators-group",
+          "console.operatorsGroup in "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + " names '"
+              + console.operatorsGroup()
+              + "', which is no local group ("
+              + e.getMessage()
+              + ")",
+          "create the group ('authhost accounts add-group "
+              + console.operatorsGroup()
+              + "') or correct the name",
+          e);
+    }
+    sessions = new ConsoleSessions(clock, Duration.ofMinutes(console.idleMinutes()));
+    worker =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "console-worker");
+              t.setDaemon(true);
+              return t;
+            });
+    ConsoleApi api =
+        new ConsoleApi(
+            config,
+            plugins,
+            troubleshooting,
+            lockouts,
+            eventLog,
+            accounts,
+            points,
+            writer,
+            events,
+            new NowPane(figures, plugins, throttle, eventLog, sessions),
+            clock);
+    ConsoleRequests requests =
+        new ConsoleRequests(
+            driver,
+            new HttpAnswers(audit),
+            sessions,
+            point,
+            api,
+            new ConsoleAssets(),
+            events,
+            worker);
+    loops = new NioEventLoopGroup(1);
+    try {
+      InetAddress bind = InetAddress.getByName(console.bindAddress());
+      if (console.port() > 0) {
+        plainPort = listen(bind, console.port(), null, requests, "console.port");
+      }
+      if (console.tls() != null) {
+        tlsPort =
+            listen(
+                bind,
+                console.tls().port(),
+                HttpFront.sslContext(console.tls()),
+                requests,
+                "console.tls.port");
+      }
+    } catch (Exception e) {
+      doStop();
+      throw e;
+    }
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.HOST,
+        HResult.S_OK,
+        "web console listening on "
+            + console.bindAddress()
+            + (plainPort > 0 ? " http:" + plainPort : "")
+            + (tlsPort > 0 ? " https:" + tlsPort : "")
+            + " (log on as a member of Administrators"
+            + (console.operatorsGroup() == null
+                ? ""
+                : ", or of " + console.operatorsGroup() + " to look only")
+            + ")");
+  }
+
+  private int listen(
+      InetAddress address, int port, SslContext ssl, ConsoleRequests requests, String setting)
+      throws Exception {
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(loops)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    long idle = CONNECTION_IDLE.toMillis();
+                    p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+                    p.addLast("close-idle", new CloseIdle());
+                    if (ssl != null) {
+                      p.addLast("tls", ssl.newHandler(ch.alloc()));
+                    }
+                    p.addLast(
+                        "http",
+                        new RequestCodec(
+                            config.http().maxInitialLineBytes(),
+                            config.http().maxHeaderBytes(),
+                            MAX_BODY_BYTES));
+                    p.addLast("body", new HttpObjectAggregator(MAX_BODY_BYTES));
+                    p.addLast("console", new ConsoleHandler(requests, ssl != null));
+                  }
+                });
+    Channel channel;
+    try {
+      channel = bootstrap.bind(address, port).sync().channel();
+    } catch (Exception e) {
+      if (!(e instanceof IOException)) {
+        throw e;
+      }
+      throw new OperatorException(
+          "host/port-in-use",
+          "the web console cannot listen on "
+              + address.getHostAddress()
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + ") ("
+              + setting
+              + " in "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ")",
+          "stop the program that holds the port, or set " + setting + " to a free port",
+          e);
+    }
+    listeners.add(channel);
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** Closes a connection that has been silent for {@link #CONNECTION_IDLE}. */
+  private static final class CloseIdle extends ChannelDuplexHandler {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent) {
+        ctx.close();
+      } else {
+        super.userEventTriggered(ctx, evt);
+      }
+    }
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    for (Channel listener : listeners) {
+      listener.close().syncUninterruptibly();
+    }
+    listeners.clear();
+    EventLoopGroup l = loops;
+    loops = null;
+    if (l != null) {
+      l.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2_000);
+    }
+    ExecutorService w = worker;
+    worker = null;
+    if (w != null) {
+      w.shutdownNow();
+    }
+    plainPort = -1;
+    tlsPort = -1;
+  }
+
+  /** The plain port, or -1 when there is none (or before start). */
+  public int plainPort() {
+    return plainPort;
+  }
+
+  /** The TLS port, or -1 when there is none (or before start). */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  @Override
+  public String toString() {
+    return "the web console{" + state() + "}";
+  }
+}

@@ -1,0 +1,225 @@
+package org.authhost.host.metrics;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.access.IpRules;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.MetricsConfig;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.lifecycle.OperatorException;
+
+/**
+ * The Prometheus listener: {@code GET /metrics} on a port of its own ({@code metrics.port}), on one
+ * event loop of its own so that a scrape never waits behind clients nor they behind it. Off unless
+ * configured; loopback unless the operator binds it elsewhere and lists the scrapers' addresses
+ * ({@link MetricsRequests} says who gets what). WMS counterpart: none in WMS itself, whose counters
+ * Performance Monitor read locally; this is the remote reading a Prometheus server does.
+ */
+@Singleton
+public final class MetricsListener extends LifeCycle {
+  /** Scrapers are few; past this many connections at once, new ones are closed. */
+  static final int MAX_CONNECTIONS = 64;
+
+  private final MetricsConfig config;
+  private final HostConfig host;
+  private final HostMetrics metrics;
+  private final HostEvents events;
+  private final AtomicInteger open = new AtomicInteger();
+  private volatile EventLoopGroup loop;
+  private volatile Channel listener;
+  private volatile int port = -1;
+
+  @Inject
+  MetricsListener(HostConfig host, HostMetrics metrics, HostGauges gauges, HostEvents events) {
+    // The gauges registered themselves in the host's registry as they were made.
+    this.host = host;
+    this.config = host.metrics();
+    this.metrics = metrics;
+    this.events = events;
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    if (!config.enabled()) {
+      return;
+    }
+    String token = token();
+    MetricsRequests requests =
+        new MetricsRequests(metrics, IpRules.of(config.allow(), List.of()), token);
+    ChannelHandler limiter = new Limiter(open);
+    loop = new NioEventLoopGroup(1);
+    InetAddress bind = InetAddress.getByName(config.bindAddress());
+    try {
+      listener =
+          new ServerBootstrap()
+              .group(loop)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast("limit", limiter)
+                          .addLast("http", new HttpServerCodec(4096, 8192, 8192))
+                          .addLast("aggregate", new HttpObjectAggregator(8192))
+                          .addLast("metrics", requests);
+                    }
+                  })
+              .bind(bind, config.port())
+              .sync()
+              .channel();
+    } catch (Exception e) {
+      doStop();
+      if (!(e instanceof IOException)) {
+        throw e;
+      }
+      throw new OperatorException(
+          "host/port-in-use",
+          "the metrics listener cannot listen on "
+              + bind.getHostAddress()
+              + ":"
+              + config.port()
+              + " ("
+              + e.getMessage()
+              + ") (metrics.port in "
+              + host.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ")",
+          "stop the program that holds the port, or set metrics.port to a free port (0 picks one)",
+          e);
+    }
+    port = ((InetSocketAddress) listener.localAddress()).getPort();
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.HOST,
+        HResult.S_OK,
+        "metrics listening on http://"
+            + hostText(bind)
+            + ":"
+            + port
+            + MetricsRequests.PATH
+            + " (loopback"
+            + (config.allow().isEmpty() ? "" : " and " + String.join(", ", config.allow()))
+            + (token == null ? "" : "; a bearer token is required")
+            + ")");
+  }
+
+  private static String hostText(InetAddress address) {
+    String text = address.getHostAddress();
+    return text.indexOf(':') >= 0 ? "[" + text + "]" : text;
+  }
+
+  /** The bearer token from the file or host.json, or null; never written anywhere. */
+  private String token() throws OperatorException {
+    if (config.bearerTokenFile() == null) {
+      return config.bearerToken();
+    }
+    String token;
+    try {
+      String content = Files.readString(config.bearerTokenFile(), StandardCharsets.UTF_8);
+      int end = content.indexOf('\n');
+      token = (end < 0 ? content : content.substring(0, end)).strip();
+    } catch (IOException e) {
+      throw new OperatorException(
+          "host/metrics-token",
+          "the metrics bearer token file "
+              + config.bearerTokenFile()
+              + " cannot be read ("
+              + e.getClass().getSimpleName()
+              + ") (metrics.bearerTokenFile in "
+              + host.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ")",
+          "create the file with the token on its first line, readable by the host's account",
+          e);
+    }
+    if (!MetricsConfig.isUsableToken(token)) {
+      throw new OperatorException(
+          "host/metrics-token",
+          "the metrics bearer token in "
+              + config.bearerTokenFile()
+              + " is not usable: its first line must be at least "
+              + MetricsConfig.MIN_TOKEN_LENGTH
+              + " printable characters without"
+              + " spaces (RFC 6750 b64token)",
+          "write a long random token on the file's first line, e.g. the output of"
+              + " `openssl rand -base64 32`",
+          null);
+    }
+    return token;
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    Channel l = listener;
+    listener = null;
+    if (l != null) {
+      l.close().syncUninterruptibly();
+    }
+    EventLoopGroup g = loop;
+    loop = null;
+    if (g != null) {
+      g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+    port = -1;
+  }
+
+  /** The port listened on, or -1 when off or stopped. */
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public String toString() {
+    return "the metrics listener{" + state() + "}";
+  }
+
+  /** Closes connections past {@link #MAX_CONNECTIONS}. */
+  @ChannelHandler.Sharable
+  private static final class Limiter extends ChannelInboundHandlerAdapter {
+    private final AtomicInteger open;
+
+    Limiter(AtomicInteger open) {
+      this.open = open;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      if (open.incrementAndGet() > MAX_CONNECTIONS) {
+        ctx.close();
+        return;
+      }
+      super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      open.decrementAndGet();
+      super.channelInactive(ctx);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package org.authhost.host.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code console}: off by default, its values, and its mistakes at their file:line:column. */
+class ConsoleConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void offByDefaultOnLoopbackWithFifteenIdleMinutes() throws Exception {
+    ConsoleConfig console = load("{}").console();
+    assertFalse(console.enabled());
+    assertEquals(ConsoleConfig.OFF, console);
+    assertEquals("127.0.0.1", console.bindAddress());
+    assertEquals(15, console.idleMinutes());
+    assertFalse(load("{ \"console\": { \"port\": 0 } }").console().enabled(), "0 is off");
+  }
+
+  @Test
+  void everyValueIsRead() throws Exception {
+    Files.writeString(dir.resolve("console.p12"), "x");
+    ConsoleConfig console =
+        load("""
+                { "console": { "port": 8088, "bind": "::1", "operatorsGroup": "Operators",
+                    "idleMinutes": 5, "plugins": ["digest", "negotiate"],
+                    "tls": { "keystore": "console.p12", "password": "pw" } } }
+                """)
+            .console();
+    assertTrue(console.enabled());
+    assertEquals(8088, console.port());
+    assertEquals("::1", console.bindAddress());
+    assertEquals("Operators", console.operatorsGroup());
+    assertEquals(5, console.idleMinutes());
+    assertEquals(List.of("digest", "negotiate"), console.plugins());
+    assertEquals(8444, console.tls().port(), "its own default TLS port");
+    assertEquals(dir.resolve("console.p12").toAbsolutePath().normalize(), console.tls().keystore());
+    assertNull(load("{ \"console\": { \"port\": 1 } }").console().operatorsGroup());
+  }
+
+  @Test
+  void badValuesAreProblemsAtTheirPlace() {
+    ConfigException e =
+        failure(
+            """
+            {
+              "console": { "port": 70000, "bind": "admin.local",
+                "idleMinutes": 0, "operatorsGroup": 7,
+                "plugins": ["Digest!"], "colour": "blue" }
+            }
+            """);
+    String m = e.getMessage();
+    assertEquals(6, e.problems().size(), m);
+    assertTrue(m.contains("console.port"), m);
+    assertTrue(m.contains("console.bind"), m);
+    assertTrue(m.contains("console.idleMinutes"), m);
+    assertTrue(m.contains("console.operatorsGroup"), m);
+    assertTrue(m.contains("console.plugins[0]"), m);
+    assertTrue(m.contains("colour"), m);
+    for (ConfigProblem p : e.problems()) {
+      assertTrue(p.line() == 2 || p.line() == 3 || p.line() == 4, p.render());
+      assertTrue(p.column() > 0, p.render());
+    }
+  }
+
+  @Test
+  void aPlainListenerOffLoopbackIsRefusedUnlessAllowed() throws Exception {
+    ConfigException e =
+        failure(
+            """
+            { "console": {
+                "port": 8088, "bind": "0.0.0.0" } }
+            """);
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertEquals(2, e.problems().get(0).line());
+    assertTrue(e.getMessage().contains("session cookie"), e.getMessage());
+    assertTrue(
+        load("{ \"console\": { \"port\": 8088, \"bind\": \"0.0.0.0\", \"allowPlainHttp\": true } }")
+            .console()
+            .allowPlainHttp());
+  }
+
+  @Test
+  void aTlsSectionWithoutItsKeystoreNamesWhatIsMissing() {
+    ConfigException e = failure("{ \"console\": { \"tls\": { \"port\": 8444 } } }");
+    assertTrue(e.getMessage().contains("console.tls"), e.getMessage());
+    assertTrue(e.getMessage().contains("keystore"), e.getMessage());
+  }
+
+  private HostConfig load(String json) throws IOException, ConfigException {
+    Files.writeString(dir.resolve("host.json"), json);
+    return ConfigLoader.load(dir);
+  }
+
+  private ConfigException failure(String json) {
+    return assertThrows(ConfigException.class, () -> load(json));
+  }
+}
