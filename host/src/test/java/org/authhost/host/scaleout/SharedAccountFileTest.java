@@ -47,6 +47,7 @@ class SharedAccountFileTest {
     Path configB = NodeFolders.write(root, "B", null);
     TestHosts.addAccount(configA, "alice", "pw-alice");
     TestHosts.addAccount(configA, "carol", "old-carol");
+    TestHosts.addAccount(configA, "dave", "pw-dave");
     a = HostProcess.start("A", configA);
     b = HostProcess.start("B", configB);
   }
@@ -74,6 +75,18 @@ class SharedAccountFileTest {
         LoadTool.DigestClient.from(atB.values("WWW-Authenticate"), "alice:pw-alice");
     assertEquals(
         200, get(b.port(), NodeFolders.DIGEST_PATH, onB.next(NodeFolders.DIGEST_PATH)).status());
+  }
+
+  @Test
+  void withoutASharedStoreEachNodeCountsOnlyTheWrongPasswordsItSaw() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      HostProcess node = i % 2 == 0 ? a : b;
+      assertEquals(401, get(node.port(), NodeFolders.BASIC_PATH, basic("dave", "wrong")).status());
+    }
+    // Four on each: below the threshold of five on either node, so dave is not locked out
+    // anywhere, though eight guesses were made. With state.redis they are counted together.
+    assertEquals(200, get(a.port(), NodeFolders.BASIC_PATH, basic("dave", "pw-dave")).status());
+    assertEquals(200, get(b.port(), NodeFolders.BASIC_PATH, basic("dave", "pw-dave")).status());
   }
 
   @Test
