@@ -23,6 +23,7 @@ import org.authhost.host.lifecycle.ContainerLifeCycle;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.rtsp.RtspFront;
+import org.authhost.host.state.HostState;
 import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 
@@ -64,7 +65,8 @@ public final class AuthHost extends ContainerLifeCycle {
       TroubleshootingList troubleshooting,
       TokenTable tokens,
       Scheduler scheduler,
-      AccountPoller accounts) {
+      AccountPoller accounts,
+      HostState state) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -85,6 +87,9 @@ public final class AuthHost extends ContainerLifeCycle {
     }
     addManaged(new HostMilestones(config, events));
     addManaged(accounts);
+    // The state store (Redis when configured) before the plug-ins: Digest reads its nonce key
+    // from it while it enables.
+    addManaged(state);
     addManaged(plugins);
     addManaged(admin);
     addManaged(http);
