@@ -44,7 +44,7 @@ class RedisOutageTest {
         },
         "http": { "port": 0 },
         "accounts": { "digestRealms": ["AuthHost"] },
-        "state": { "redis": { "uri": "%s", "timeoutMillis": 300, "connectTimeoutMillis": 500 } },
+        "state": { "redis": { "uri": "%s", "timeoutMillis": 2000, "connectTimeoutMillis": 5000 } },
         "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
       }
       """;
