@@ -6,7 +6,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -18,7 +20,10 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -55,6 +60,8 @@ public final class RedisLink implements AutoCloseable {
   private final RedisURI uri;
   private final byte[] prefix;
   private final Map<String, Consumer<String>> subscribers = new ConcurrentHashMap<>();
+  private final java.util.List<Runnable> onConnected =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile StatefulRedisConnection<byte[], byte[]> connection;
   private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
   private volatile CompletableFuture<Void> connecting;
@@ -99,6 +106,7 @@ public final class RedisLink implements AutoCloseable {
           public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
             if (c == connection) {
               outage.reachable();
+              runConnectedTasks();
             }
           }
 
@@ -171,6 +179,7 @@ public final class RedisLink implements AutoCloseable {
                               connection = c;
                               subscribers.keySet().forEach(this::subscribeNow);
                               outage.reachable();
+                              runConnectedTasks();
                               return null;
                             }))
             .whenComplete(
@@ -181,6 +190,32 @@ public final class RedisLink implements AutoCloseable {
                 });
     connecting = attempt;
     return attempt;
+  }
+
+  /**
+   * Runs {@code task} each time the connection is made or made again (on a Lettuce thread: it must
+   * not block), so that what was missed while disconnected can be read again.
+   */
+  public void whenConnected(Runnable task) {
+    onConnected.add(task);
+    if (connection != null) {
+      task.run();
+    }
+  }
+
+  private void runConnectedTasks() {
+    for (Runnable task : onConnected) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.warn("a task after connecting to Redis failed", e);
+      }
+    }
+  }
+
+  /** Whether the last thing heard of Redis was a failure. */
+  public boolean isDown() {
+    return outage.isDown();
   }
 
   /** The key {@code name} under the configured prefix. */
@@ -227,6 +262,43 @@ public final class RedisLink implements AutoCloseable {
             outage.reachable(); // the server answered, with an error of its own
           }
         });
+  }
+
+  /** A Lua script and its SHA-1, as {@code EVALSHA} names it. */
+  public record Script(String source, String sha) {
+    public Script(String source) {
+      this(source, sha1(source));
+    }
+
+    private static String sha1(String source) {
+      try {
+        return HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code script} by its SHA-1 ({@code EVALSHA}); sends it whole ({@code EVAL}, which the
+   * server then keeps) when the server does not know it, as after a restart.
+   */
+  public <T> CompletableFuture<T> script(
+      Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    return this.<T>send(r -> r.evalsha(script.sha(), type, keys, args))
+        .handle(
+            (value, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(value);
+              }
+              if (unwrap(failure) instanceof RedisNoScriptException) {
+                return this.<T>send(r -> r.eval(script.source(), type, keys, args));
+              }
+              return CompletableFuture.<T>failedFuture(unwrap(failure));
+            })
+        .thenCompose(Function.identity());
   }
 
   /**

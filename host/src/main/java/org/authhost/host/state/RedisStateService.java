@@ -1,20 +1,15 @@
 package org.authhost.host.state;
 
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService;
@@ -55,8 +50,8 @@ public final class RedisStateService implements StateService {
   private static final String KIND_CHECK = "local k = redis.call('HGET', KEYS[1], 'k')\n";
 
   /** 1: first; 0: taken before; -1: another kind. ARGV: ttl ms. */
-  static final Script CLAIM =
-      new Script(
+  static final RedisLink.Script CLAIM =
+      new RedisLink.Script(
           KIND_CHECK
               + "if k then if k ~= 'c' then return -1 end return 0 end\n"
               + "redis.call('HSET', KEYS[1], 'k', 'c')\n"
@@ -64,8 +59,8 @@ public final class RedisStateService implements StateService {
               + "return 1\n");
 
   /** The new value; -1: another kind. ARGV: ttl ms. The expiry is set only on creation. */
-  static final Script INCREMENT =
-      new Script(
+  static final RedisLink.Script INCREMENT =
+      new RedisLink.Script(
           KIND_CHECK
               + "if k and k ~= 'n' then return -1 end\n"
               + "local v = redis.call('HINCRBY', KEYS[1], 'v', 1)\n"
@@ -76,8 +71,8 @@ public final class RedisStateService implements StateService {
               + "return v\n");
 
   /** {1}: stored ours; {0, value}: one was there; {-1}: another kind. ARGV: value, ttl ms. */
-  static final Script GET_OR_PUT =
-      new Script(
+  static final RedisLink.Script GET_OR_PUT =
+      new RedisLink.Script(
           "local e = redis.call('HMGET', KEYS[1], 'k', 'v')\n"
               + "if e[1] then\n"
               + "  if e[1] ~= 'v' then return {-1} end\n"
@@ -88,8 +83,8 @@ public final class RedisStateService implements StateService {
               + "return {1}\n");
 
   /** 1: stored; -1: another kind. ARGV: value, ttl ms. */
-  static final Script PUT =
-      new Script(
+  static final RedisLink.Script PUT =
+      new RedisLink.Script(
           KIND_CHECK
               + "if k and k ~= 'v' then return -1 end\n"
               + "redis.call('HSET', KEYS[1], 'k', 'v', 'v', ARGV[1])\n"
@@ -101,8 +96,8 @@ public final class RedisStateService implements StateService {
    * UsedNumbers#claim}, with the bitmap as bytes (bit {@code i} of the ring is bit {@code i mod 8}
    * of byte {@code i / 8 + 1}).
    */
-  static final Script WINDOW =
-      new Script(
+  static final RedisLink.Script WINDOW =
+      new RedisLink.Script(
           "local e = redis.call('HMGET', KEYS[1], 'k', 'w', 'h', 'b')\n"
               + "local n = tonumber(ARGV[1])\n"
               + "local width = tonumber(ARGV[2])\n"
@@ -139,23 +134,6 @@ public final class RedisStateService implements StateService {
               + "redis.call('HSET', KEYS[1], 'k', 'w', 'w', ARGV[2], 'h', string.format('%.0f', highest), 'b', packed)\n"
               + "if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end\n"
               + "return 1\n");
-
-  /** A Lua script and its SHA-1, as {@code EVALSHA} names it. */
-  record Script(String source, String sha) {
-    Script(String source) {
-      this(source, sha1(source));
-    }
-
-    private static String sha1(String source) {
-      try {
-        return HexFormat.of()
-            .formatHex(
-                MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   /** The longest a synchronous call waits beyond the command time-out (Lettuce's own timer). */
   private static final long SYNC_SLACK_MILLIS = 1000;
@@ -354,23 +332,10 @@ public final class RedisStateService implements StateService {
 
   // ---- Scripts and failures ------------------------------------------------------------------
 
-  /** Runs {@code script} by its SHA-1; sends it whole once when the server does not know it. */
-  private <T> CompletableFuture<T> eval(Script script, String key, byte[]... args) {
-    byte[][] keys = {link.key(key)};
+  private <T> CompletableFuture<T> eval(RedisLink.Script script, String key, byte[]... args) {
     ScriptOutputType type =
         script == GET_OR_PUT ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
-    return link.<T>send(r -> r.evalsha(script.sha(), type, keys, args))
-        .handle(
-            (value, failure) -> {
-              if (failure == null) {
-                return CompletableFuture.completedFuture(value);
-              }
-              if (RedisLink.unwrap(failure) instanceof RedisNoScriptException) {
-                return link.<T>send(r -> r.eval(script.source(), type, keys, args));
-              }
-              return CompletableFuture.<T>failedFuture(RedisLink.unwrap(failure));
-            })
-        .thenCompose(Function.identity());
+    return link.script(script, type, new byte[][] {link.key(key)}, args);
   }
 
   /** A write went through: if Redis was full, it has room again. */

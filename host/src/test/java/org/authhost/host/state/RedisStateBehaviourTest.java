@@ -28,7 +28,7 @@ class RedisStateBehaviourTest extends StateServiceBehaviour {
 
   static RedisConfig config(String uri, String prefix) {
     return new RedisConfig(
-        uri, null, null, prefix, Duration.ofMillis(500), Duration.ofMillis(1000));
+        uri, null, null, prefix, Duration.ofMillis(2000), Duration.ofMillis(5000));
   }
 
   @BeforeEach
@@ -38,7 +38,7 @@ class RedisStateBehaviourTest extends StateServiceBehaviour {
         new RedisOutage((level, code, text) -> events.add(level + " " + text), "test");
     link = new RedisLink(config(REDIS.server().uri(), "test:"), outage);
     link.connect();
-    store = new RedisStateService(link, alarm, Duration.ofMillis(500));
+    store = new RedisStateService(link, alarm, Duration.ofMillis(2000));
   }
 
   @AfterEach
