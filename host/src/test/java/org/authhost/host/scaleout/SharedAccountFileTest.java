@@ -127,20 +127,23 @@ class SharedAccountFileTest {
    */
   static String passwd(Path config, String user, String password) {
     InputStream stdin = System.in;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     try {
       System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
-      var cli = Main.commandLine();
-      cli.setOut(new PrintWriter(out));
-      cli.setErr(new PrintWriter(err));
-      int rc =
-          cli.execute(
-              "accounts", "passwd", user, "--password-stdin", "--config", config.toString());
-      assertEquals(0, rc, err.toString());
-      return out.toString();
+      return cli("accounts", "passwd", user, "--password-stdin", "--config", config.toString());
     } finally {
       System.setIn(stdin);
     }
+  }
+
+  /** One command of the command line, in this process; its output, or the test fails. */
+  static String cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int rc = cli.execute(args);
+    assertEquals(0, rc, String.join(" ", args) + ": " + err);
+    return out.toString();
   }
 }

@@ -103,6 +103,19 @@ class TwoNodesOneRedisTest {
     }
     // alice is not touched by bob's lockout, on either node.
     assertEquals(200, get(b.port(), BASIC_PATH, basic("alice", "pw-alice")).status());
+
+    // The operator lifts it on A (its admin endpoint): B lets bob in too, once the word is out.
+    String unlocked =
+        SharedAccountFileTest.cli("accounts", "unlock", "bob", "--config", a.config().toString());
+    assertTrue(unlocked.contains("bob"), unlocked);
+    long deadline = System.nanoTime() + SharedAccountFileTest.PASSWORD_CHANGE_BOUND.toNanos();
+    int status;
+    while ((status = get(b.port(), BASIC_PATH, basic("bob", "pw-bob")).status()) != 200
+        && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    assertEquals(200, status, "bob is still locked out on B after the unlock on A");
+    assertEquals(200, get(a.port(), BASIC_PATH, basic("bob", "pw-bob")).status());
   }
 
   @Test
