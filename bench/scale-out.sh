@@ -173,12 +173,29 @@ one_host() {
   wrk_run "$label" "$OUT/data/$label.auth" "$url" "$D" "$THREADS" "$CONNS"
   collect "$label"
 }
-# Round trips served so far: every state operation is one script (EVALSHA, or EVAL once after the
-# server forgot it). The commands a script runs (HMGET, HSET, PEXPIRE...) are counted apart by
-# commandstats and are no round trips: they are in the breakdown.
+# Scripts run so far (EVALSHA, or EVAL once after the server forgot one). commandstats also counts
+# the commands a script runs (HMGET, HSET, PEXPIRE...), which are no round trips, and does not tell
+# them from the same commands sent by a client: the round trips per script come from a MONITOR
+# sample (monitor_sample), where a script's commands are marked "lua".
 redis_calls() {
   rcli INFO commandstats | tr -d '\r' \
     | awk -F'[:=,]' '$1 == "cmdstat_evalsha" || $1 == "cmdstat_eval" { n += $3 } END { print n + 0 }'
+}
+# monitor_sample URL: 2 s of load (not reported) under MONITOR; sets RT_PER_SCRIPT (commands the
+# hosts sent, per script they ran) and RT_SENT (those commands by name).
+monitor_sample() {
+  local url=$1 mon="$OUT/logs/monitor.txt" mpid
+  headers "$url" 2 "$THREADS" "$OUT/data/monitor.auth"
+  show "timeout 4 redis-cli -p $REDIS_PORT MONITOR >$mon & (during 2 s of wrk, not reported)"
+  timeout 4 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" MONITOR >"$mon" 2>&1 3>&- &
+  mpid=$!
+  wrk_run monitor "$OUT/data/monitor.auth" "$url" 2 "$THREADS" "$CONNS"
+  wait "$mpid" || true
+  rm -f "$OUT/data/monitor.auth"
+  RT_PER_SCRIPT=$(awk '/^[0-9]/ && !/ lua\]/ && $4 != "\"MONITOR\"" { n++; if ($4 ~ /^"EVAL/) e++ }
+    END { printf "%.2f", (e > 0 ? n / e : 0) }' "$mon")
+  RT_SENT=$(awk '/^[0-9]/ && !/ lua\]/ && $4 != "\"MONITOR\"" { c[$4]++ }
+    END { for (k in c) { gsub("\"", "", k); printf "%s%s %d", (o++ ? ", " : ""), k, c["\"" k "\""] } }' "$mon")
 }
 # Per command, calls between two INFO commandstats snapshots: "EVALSHA 1234, ..."
 redis_stats() { rcli INFO commandstats | tr -d '\r' >"$1"; }
@@ -219,7 +236,9 @@ trips_redis=$(awk -v c=$((calls1 - calls0)) -v r="${REQS[redis]}" 'BEGIN{printf 
 nonce_keys=$((keys1 - keys0))
 bytes_per_nonce=$(awk -v m=$((mem1 - mem0)) -v k="$nonce_keys" 'BEGIN{printf "%d", (k > 0 ? m / k : 0)}')
 counts_per_nonce=$(awk -v r="${REQS[redis]}" -v k="$nonce_keys" 'BEGIN{printf "%d", (k > 0 ? r / k : 0)}')
-log "redis: $trips_redis commands per request; $nonce_keys nonce records, $bytes_per_nonce bytes each (~$counts_per_nonce counts each)"
+monitor_sample "$url_a"
+rt_redis=$(awk -v s="$trips_redis" -v r="$RT_PER_SCRIPT" 'BEGIN{printf "%.2f", s * r}')
+log "redis: $trips_redis scripts and $rt_redis round trips per request ($RT_SENT in the MONITOR sample); $nonce_keys nonce records, $bytes_per_nonce bytes each (~$counts_per_nonce counts each)"
 
 # Sizing for nonces used once: SIZING_NONCES challenges, one request each (one keep-alive client).
 mem2=$(redis_memory); keys2=$(redis_keys '*nc/*')
@@ -352,9 +371,10 @@ mkdir -p "$(dirname "$REPORT")"
   echo "Not goals, reported:"
   echo
   echo "- two hosts on one Redis, total / one host on Redis: $two_ratio (both hosts and both load tools share the same $(nproc) cores)"
-  echo "- Redis round trips (EVALSHA + EVAL) per request: one host $trips_redis, two hosts $trips_two, over the requests wrk"
-  echo "  completed; all commands (INFO commandstats, those the scripts run included): one host: $breakdown_redis;"
-  echo "  two hosts: $breakdown_two"
+  echo "- Redis round trips per request (one host): $rt_redis = $trips_redis scripts (EVALSHA + EVAL in INFO commandstats, over the"
+  echo "  requests wrk completed) × $RT_PER_SCRIPT commands sent per script (MONITOR sample of 2 s: $RT_SENT);"
+  echo "  two hosts: $trips_two scripts per request. All commands (INFO commandstats, those the scripts run included): one host:"
+  echo "  $breakdown_redis; two hosts: $breakdown_two"
   echo "- Redis memory per nonce record: $bytes_per_nonce bytes (used_memory) / $usage_full bytes (MEMORY USAGE) with ~$counts_per_nonce counts used per nonce ($nonce_keys records);"
   echo "  $bytes_single bytes for a nonce used once ($single_keys records; INFO memory used_memory, before/after)"
   echo "- probes (digest-headers.py --probe-only: a replay, a wrong response, no header):"
