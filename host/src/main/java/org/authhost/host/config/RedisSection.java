@@ -71,16 +71,17 @@ final class RedisSection {
       redis.problemAt("uri", "expected " + URI_EXPECTED + ", found " + shown);
       return null;
     }
+    int hash = uri.indexOf('#');
+    if (scheme.equals("redis-sentinel") && (hash < 0 || hash == uri.length() - 1)) {
+      redis.problemAt(
+          "uri",
+          "a Sentinel URI names its master after '#' (redis-sentinel://host:26379#mymaster),"
+              + " found "
+              + shown);
+      return null;
+    }
     try {
-      RedisURI parsed = RedisURI.create(uri);
-      if (scheme.equals("redis-sentinel") && parsed.getSentinelMasterId() == null) {
-        redis.problemAt(
-            "uri",
-            "a Sentinel URI names its master after '#' (redis-sentinel://host:26379#mymaster),"
-                + " found "
-                + shown);
-        return null;
-      }
+      RedisURI.create(uri);
     } catch (RuntimeException e) {
       redis.problemAt(
           "uri", "expected " + URI_EXPECTED + ", found " + shown + " (" + e.getMessage() + ")");

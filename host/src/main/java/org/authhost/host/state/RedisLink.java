@@ -67,6 +67,12 @@ public final class RedisLink implements AutoCloseable {
   private volatile CompletableFuture<Void> connecting;
   private volatile boolean closed;
 
+  /** The life mark this host last saw in Redis: a new one means Redis lost its data. */
+  private volatile String life;
+
+  /** The key of the life mark: written once by the first host, never expires. */
+  static final String LIFE_KEY = "life";
+
   public RedisLink(RedisConfig config, RedisOutage outage) {
     this.config = config;
     this.outage = outage;
@@ -100,6 +106,7 @@ public final class RedisLink implements AutoCloseable {
                     .keepAlive(true)
                     .build())
             .build());
+    onConnected.add(this::checkLife);
     client.addListener(
         new RedisConnectionStateListener() {
           @Override
@@ -117,6 +124,30 @@ public final class RedisLink implements AutoCloseable {
             }
           }
         });
+  }
+
+  /**
+   * Checks on each connection that Redis still holds what it held: the life mark the first host
+   * wrote ({@code SET NX GET}: one round trip, nothing changed if it is there). Gone or another
+   * means Redis restarted empty (no persistence) or was flushed: the replay windows of nonces
+   * issued before are lost, which the operator must hear of (see {@link RedisOutage#dataLost}).
+   */
+  private void checkLife() {
+    String mine = java.util.UUID.randomUUID().toString();
+    send(r ->
+            r.setGet(
+                key(LIFE_KEY),
+                mine.getBytes(StandardCharsets.US_ASCII),
+                io.lettuce.core.SetArgs.Builder.nx()))
+        .thenAccept(
+            before -> {
+              String found = before == null ? mine : new String(before, StandardCharsets.US_ASCII);
+              String seen = life;
+              life = found;
+              if (seen != null && !seen.equals(found)) {
+                outage.dataLost();
+              }
+            });
   }
 
   /**

@@ -93,6 +93,25 @@ public final class RedisOutage implements LocalStateService.CapacityAlarm {
         "Redis at " + shownUri + " accepts writes again: plug-in writes are accepted again");
   }
 
+  /**
+   * Redis came back without what it held (restarted without persistence, or flushed): the windows
+   * of used nonce counts are gone, so a count used before would be accepted once more until its
+   * nonce expires. Told every time it is found, by every host that finds it.
+   */
+  void dataLost() {
+    events.write(
+        EventLevel.ERROR,
+        HResult.E_UNEXPECTED,
+        "Redis at "
+            + shownUri
+            + " came back empty (restarted without persistence, or flushed): the records of"
+            + " Digest nonce counts used before are lost, so until those nonces expire"
+            + " (nonceLifetimeSeconds) a count used before could be accepted once more, and the"
+            + " lockouts in force are gone. Fix now: on every host run authhost plugins disable"
+            + " digest, then authhost plugins enable digest (a new nonce key: outstanding nonces"
+            + " turn stale); for the future run Redis with appendonly yes");
+  }
+
   /** Redis answered. */
   void reachable() {
     if (down.compareAndSet(true, false)) {

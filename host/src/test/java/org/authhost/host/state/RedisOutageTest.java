@@ -125,6 +125,17 @@ class RedisOutageTest {
         1,
         events(e -> e.level() == EventLevel.ERROR && e.text().contains("cannot be reached")).size(),
         "still the one ERROR");
+    // Redis came back empty (the tests' runs without persistence): the operator must hear that
+    // the used counts are gone. The check runs on reconnection, beside the requests: wait for it.
+    long lost = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (events(e -> e.text().contains("came back empty")).isEmpty()
+        && System.nanoTime() < lost) {
+      Thread.sleep(20);
+    }
+    List<EventRecord> empty = events(e -> e.text().contains("came back empty"));
+    assertEquals(1, empty.size(), empty.toString());
+    assertEquals(EventLevel.ERROR, empty.get(0).level());
+    assertTrue(empty.get(0).text().contains("plugins disable digest"), empty.get(0).text());
   }
 
   private List<EventRecord> events(Predicate<EventRecord> which) throws Exception {
