@@ -26,6 +26,7 @@ import org.authhost.host.metrics.LiveFigures;
 import org.authhost.host.metrics.MetricsListener;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.rtsp.RtspFront;
+import org.authhost.host.state.HostState;
 import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.TokenTable;
 
@@ -73,7 +74,9 @@ public final class AuthHost extends ContainerLifeCycle {
       AccountPoller accounts,
       LiveFigures figures,
       MetricsListener metrics,
-      ConsoleServer console) {
+      ConsoleServer console,
+
+      HostState state) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -97,6 +100,9 @@ public final class AuthHost extends ContainerLifeCycle {
     }
     addManaged(new HostMilestones(config, events));
     addManaged(accounts);
+    // The state store (Redis when configured) before the plug-ins: Digest reads its nonce key
+    // from it while it enables.
+    addManaged(state);
     addManaged(plugins);
     addManaged(admin);
     addManaged(http);

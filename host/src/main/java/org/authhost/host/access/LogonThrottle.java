@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.LockoutConfig;
+import org.authhost.host.state.HostState;
 
 /**
  * Failed-logon throttling: after {@code threshold} failures for one account, or {@code
@@ -26,6 +28,11 @@ import org.authhost.host.config.LockoutConfig;
  * <p>It guards credential checks only (the driver consults it when a plug-in is about to check
  * credentials, never for anonymous access), counts only real ones that failed, and the operator can
  * lift a lockout ({@link #unlockAccount}, {@link #unlockAddress}).
+ *
+ * <p>With {@code state.redis} the counts are shared by every host ({@link SharedLockouts}): the
+ * threshold counts failures on all of them, and a lockout begun on one is in force on all. The
+ * check stays in memory here, kept up to date by Redis's messages. While Redis cannot be reached
+ * each host counts alone (the host says so once, with a WARNING), and shares again when it is back.
  */
 @Singleton
 public final class LogonThrottle {
@@ -44,10 +51,28 @@ public final class LogonThrottle {
   /** A lockout that has just begun. */
   public record Lockout(String key, Instant until) {}
 
+  /** The counts several hosts share; null when the state is in this host's memory. */
+  private final SharedLockouts shared;
+
   @Inject
-  LogonThrottle(HostConfig config, Clock clock) {
+  LogonThrottle(HostConfig config, Clock clock, HostState state) {
     this.config = config.security().lockout();
     this.clock = clock;
+    this.shared = state.redis().map(SharedLockouts::new).orElse(null);
+    if (shared != null) {
+      shared.listen(this::lockedElsewhere, key -> windows.remove(key));
+    }
+  }
+
+  /** A lockout another host began (or this one: the message comes back), in force here too. */
+  private void lockedElsewhere(String key, Duration left) {
+    Instant until = clock.instant().plus(left);
+    Window w = windows.computeIfAbsent(key, k -> new Window());
+    synchronized (w) {
+      if (until.isAfter(w.lockedUntil)) {
+        w.lockedUntil = until;
+      }
+    }
   }
 
   /**
@@ -88,11 +113,54 @@ public final class LogonThrottle {
   }
 
   /**
-   * Counts a failed logon.
+   * Counts a failed logon: on every host when the state is in Redis (the answer then waits for
+   * Redis's, so that the next attempt, here or on another host, meets the lockout this one began),
+   * else here; here also while Redis cannot be reached, so that an outage does not stop lockouts.
    *
    * @return the lockouts this failure began (the address's, the account's, or both)
    */
-  public List<Lockout> failed(String address, String account) {
+  public CompletableFuture<List<Lockout>> failed(String address, String account) {
+    if (shared == null || shared.down()) {
+      return CompletableFuture.completedFuture(failedHere(address, account));
+    }
+    List<CompletableFuture<Optional<Lockout>>> counts = new ArrayList<>(2);
+    if (config.addressThreshold() > 0) {
+      counts.add(failedShared(addressKey(address), config.addressThreshold()));
+    }
+    if (config.threshold() > 0 && account != null && !account.isEmpty()) {
+      counts.add(failedShared(accountKey(account), config.threshold()));
+    }
+    return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
+        .handle(
+            (ok, failure) -> {
+              if (failure != null) {
+                // Redis went away meanwhile: this failure counts here, as the outage's do.
+                return failedHere(address, account);
+              }
+              List<Lockout> begun = new ArrayList<>(2);
+              counts.forEach(c -> c.join().ifPresent(begun::add));
+              return begun;
+            });
+  }
+
+  private CompletableFuture<Optional<Lockout>> failedShared(String key, int threshold) {
+    return shared
+        .failed(
+            key,
+            threshold,
+            Duration.ofSeconds(config.windowSeconds()),
+            Duration.ofSeconds(config.durationSeconds()))
+        .thenApply(
+            began ->
+                began.map(
+                    left -> {
+                      lockedElsewhere(key, left);
+                      return new Lockout(key, clock.instant().plus(left));
+                    }));
+  }
+
+  /** {@link #failed} counted in this host's memory alone. */
+  List<Lockout> failedHere(String address, String account) {
     Instant now = clock.instant();
     if (windows.size() > MAX_KEYS) {
       prune(now);
@@ -111,6 +179,9 @@ public final class LogonThrottle {
   public void succeeded(String account) {
     if (account != null) {
       windows.remove(accountKey(account));
+      if (shared != null && !shared.down()) {
+        shared.succeeded(accountKey(account));
+      }
     }
   }
 
@@ -141,6 +212,9 @@ public final class LogonThrottle {
   }
 
   private boolean unlock(String key) {
+    if (shared != null) {
+      shared.unlock(key);
+    }
     Window w = windows.remove(key);
     if (w == null) {
       return false;

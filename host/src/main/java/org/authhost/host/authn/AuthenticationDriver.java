@@ -359,11 +359,17 @@ public final class AuthenticationDriver {
         // Every attempt on a locked account counts toward its address, right or wrong alike (the
         // count must not tell them apart either): guessing on against the lock trips the
         // address lockout.
-        for (LogonThrottle.Lockout lockout : throttle.failed(a.client().address(), null)) {
-          audit.lockedOut(a.request(), lockout.key(), lockout.until());
-        }
+        Instant until = locked.get();
         metrics.logon(plugin.id(), LogonResult.LOCKOUT);
-        return done(lockedOut(locked.get()));
+        return throttle
+            .failed(a.client().address(), null)
+            .thenApply(
+                begun -> {
+                  for (LogonThrottle.Lockout lockout : begun) {
+                    audit.lockedOut(a.request(), lockout.key(), lockout.until());
+                  }
+                  return lockedOut(until);
+                });
       }
     }
     switch (outcome.result()) {
@@ -439,18 +445,24 @@ public final class AuthenticationDriver {
             account == null
                 ? "credentials refused by the plug-in, which named no account"
                 : "credentials refused by the plug-in");
-        for (LogonThrottle.Lockout lockout :
-            throttle.failed(a.client().address(), accountKey(account))) {
-          audit.lockedOut(a.request(), lockout.key(), lockout.until());
-        }
-        // Only a refusal that names an account was about a user name; a secret that stands alone
-        // (an API key, a signed token) was simply not accepted.
-        return challenge(
-            a,
-            offered,
-            account == null ? "credentials not accepted" : "wrong user name or password",
-            ownId,
-            outcome.challenge());
+        // The answer waits for the count: with shared lockouts, the next attempt (on any host)
+        // must meet the lockout this failure began.
+        return throttle
+            .failed(a.client().address(), accountKey(account))
+            .thenCompose(
+                begun -> {
+                  for (LogonThrottle.Lockout lockout : begun) {
+                    audit.lockedOut(a.request(), lockout.key(), lockout.until());
+                  }
+                  // Only a refusal that names an account was about a user name; a secret that
+                  // stands alone (an API key, a signed token) was simply not accepted.
+                  return challenge(
+                      a,
+                      offered,
+                      account == null ? "credentials not accepted" : "wrong user name or password",
+                      ownId,
+                      outcome.challenge());
+                });
       }
       case SUCCESS -> {
         metrics.logon(plugin.id(), LogonResult.SUCCESS);

@@ -1,6 +1,6 @@
 package org.authhost.host.config;
 
-/** {@code state}: the bound of the host's in-memory state store. */
+/** {@code state}: the bound of the host's in-memory state store, or the Redis shared by hosts. */
 final class StateSection {
   private StateSection() {}
 
@@ -13,6 +13,7 @@ final class StateSection {
                 100,
                 100_000_000,
                 StateConfig.DEFAULT_MAX_ENTRIES);
-    return new StateConfig(maxEntries);
+    RedisConfig redis = state.nullableSection("redis", RedisSection::bind);
+    return new StateConfig(maxEntries, redis);
   }
 }

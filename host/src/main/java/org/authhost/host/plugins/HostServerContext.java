@@ -14,7 +14,7 @@ import org.authhost.api.ServerContext;
 import org.authhost.api.StateService;
 import org.authhost.api.TokenService;
 import org.authhost.host.config.HostConfig;
-import org.authhost.host.state.LocalStateService;
+import org.authhost.host.state.HostState;
 import org.authhost.host.state.PluginState;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.tokens.TokenTable;
@@ -48,7 +48,7 @@ final class HostServerContext implements ServerContext {
       TokenTable tokens,
       CredentialService credentials,
       HostClock clock,
-      LocalStateService state,
+      HostState state,
       PluginGuard guard,
       PluginFailures failures,
       PluginServices passage) {
@@ -62,7 +62,7 @@ final class HostServerContext implements ServerContext {
     this.credentials = credentials;
     this.pluginData = config.dataDirectory().resolve("plugin-data");
     this.clock = clock;
-    this.state = state;
+    this.state = state.store();
   }
 
   /** The context one plug-in is initialized with: every service in it passes the plug-in's gate. */

@@ -1,0 +1,400 @@
+package org.authhost.host.state;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.authhost.host.config.RedisConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's one connection to Redis (Lettuce): commands are pipelined on it from any thread and
+ * answered on Lettuce's own I/O threads, so no caller ever waits for a round trip unless it asks to
+ * (the synchronous state calls). A second connection carries the subscriptions (a connection in
+ * subscriber mode takes no other commands).
+ *
+ * <p>While Redis cannot be reached a command fails at once (Lettuce's {@code REJECT_COMMANDS}, not
+ * queued for later: a client waiting for a replay check must get its 503 now, not after the outage)
+ * or after {@code state.redis.timeoutMillis}; Lettuce reconnects by itself, backing off from 50 ms
+ * to 1 s. Every failure of the connection (not an error the server answered) and every success are
+ * told to {@link RedisOutage}, which turns them into one event per outage and one on recovery. A
+ * host that starts while Redis is down starts anyway: it tries again every second.
+ */
+public final class RedisLink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+  private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
+  private static final long FIRST_USE_MARGIN_MILLIS = 15_000;
+
+  private final RedisConfig config;
+  private final RedisOutage outage;
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final byte[] prefix;
+  private final Map<String, Consumer<String>> subscribers = new ConcurrentHashMap<>();
+  private final java.util.List<Runnable> onConnected =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile StatefulRedisConnection<byte[], byte[]> connection;
+  private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
+  private volatile CompletableFuture<Void> connecting;
+  private volatile boolean closed;
+
+  /** The life mark this host last saw in Redis: a new one means Redis lost its data. */
+  private volatile String life;
+
+  /** The key of the life mark: written once by the first host, never expires. */
+  static final String LIFE_KEY = "life";
+
+  public RedisLink(RedisConfig config, RedisOutage outage) {
+    this.config = config;
+    this.outage = outage;
+    this.prefix = config.keyPrefix().getBytes(StandardCharsets.US_ASCII);
+    RedisURI.Builder b = RedisURI.builder(RedisURI.create(config.uri()));
+    if (config.password() != null) {
+      if (config.user() != null) {
+        b.withAuthentication(config.user(), config.password());
+      } else {
+        b.withPassword(config.password());
+      }
+    }
+    this.uri = b.withTimeout(config.timeout()).withClientName("authhost").build();
+    this.resources =
+        ClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
+    this.client = RedisClient.create(resources);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(config.connectTimeout())
+                    .keepAlive(true)
+                    .build())
+            .build());
+    onConnected.add(this::checkLife);
+    client.addListener(
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
+            if (c == connection) {
+              outage.reachable();
+              runConnectedTasks();
+            }
+          }
+
+          @Override
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+            if (c == connection && !closed) {
+              outage.unreachable(new IllegalStateException("the connection to Redis closed"));
+            }
+          }
+        });
+  }
+
+  /**
+   * Checks on each connection that Redis still holds what it held: the life mark the first host
+   * wrote ({@code SET NX GET}: one round trip, nothing changed if it is there). Gone or another
+   * means Redis restarted empty (no persistence) or was flushed: the replay windows of nonces
+   * issued before are lost, which the operator must hear of (see {@link RedisOutage#dataLost}).
+   */
+  private void checkLife() {
+    String mine = java.util.UUID.randomUUID().toString();
+    send(r ->
+            r.setGet(
+                key(LIFE_KEY),
+                mine.getBytes(StandardCharsets.US_ASCII),
+                io.lettuce.core.SetArgs.Builder.nx()))
+        .thenAccept(
+            before -> {
+              String found = before == null ? mine : new String(before, StandardCharsets.US_ASCII);
+              String seen = life;
+              life = found;
+              if (seen != null && !seen.equals(found)) {
+                outage.dataLost();
+              }
+            });
+  }
+
+  /**
+   * Connects: a host whose Redis answers starts with it; one whose Redis does not starts anyway, in
+   * an outage, and {@link #retry()} connects later. Waits for the attempt to end (a refused
+   * connection ends it at once, an unanswered one at the connect time-out), plus a margin for the
+   * first use of Lettuce in the process, which loads and sets up much (seconds on a busy machine).
+   */
+  public void connect() {
+    try {
+      startConnecting()
+          .get(config.connectTimeout().toMillis() + FIRST_USE_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // Told to the outage by startConnecting; the host's retries take it from here.
+      LOG.debug("Redis not reachable at start", e);
+    }
+  }
+
+  /** Another attempt to connect when there is no connection yet (the host's timer calls it). */
+  public void retry() {
+    if (connection == null && !closed) {
+      startConnecting();
+    }
+  }
+
+  /** Whether a connection was ever made (Lettuce keeps it and reconnects it from then on). */
+  public boolean connected() {
+    return connection != null;
+  }
+
+  private synchronized CompletableFuture<Void> startConnecting() {
+    CompletableFuture<Void> running = connecting;
+    if (running != null && !running.isDone()) {
+      return running;
+    }
+    CompletableFuture<Void> attempt =
+        client
+            .connectAsync(CODEC, uri)
+            .toCompletableFuture()
+            .thenCompose(
+                c ->
+                    client
+                        .connectPubSubAsync(CODEC, uri)
+                        .toCompletableFuture()
+                        .<Void>thenApply(
+                            p -> {
+                              if (closed) {
+                                c.closeAsync();
+                                p.closeAsync();
+                                return null;
+                              }
+                              p.addListener(
+                                  new RedisPubSubAdapter<>() {
+                                    @Override
+                                    public void message(byte[] channel, byte[] message) {
+                                      deliver(channel, message);
+                                    }
+                                  });
+                              pubSub = p;
+                              connection = c;
+                              subscribers.keySet().forEach(this::subscribeNow);
+                              outage.reachable();
+                              runConnectedTasks();
+                              return null;
+                            }))
+            .whenComplete(
+                (ok, failure) -> {
+                  if (failure != null) {
+                    outage.unreachable(unwrap(failure));
+                  }
+                });
+    connecting = attempt;
+    return attempt;
+  }
+
+  /**
+   * Runs {@code task} each time the connection is made or made again (on a Lettuce thread: it must
+   * not block), so that what was missed while disconnected can be read again.
+   */
+  public void whenConnected(Runnable task) {
+    onConnected.add(task);
+    if (connection != null) {
+      task.run();
+    }
+  }
+
+  private void runConnectedTasks() {
+    for (Runnable task : onConnected) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.warn("a task after connecting to Redis failed", e);
+      }
+    }
+  }
+
+  /** Whether the last thing heard of Redis was a failure. */
+  public boolean isDown() {
+    return outage.isDown();
+  }
+
+  /** The key {@code name} under the configured prefix. */
+  public byte[] key(String name) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    byte[] k = new byte[prefix.length + n.length];
+    System.arraycopy(prefix, 0, k, 0, prefix.length);
+    System.arraycopy(n, 0, k, prefix.length, n.length);
+    return k;
+  }
+
+  /** The prefix, as keys start with it. */
+  public String keyPrefix() {
+    return config.keyPrefix();
+  }
+
+  /**
+   * Sends a command and gives its answer. The stage completes on a Lettuce I/O thread, or at once
+   * with the failure when there is no connection. A failure of the connection (not an error the
+   * server answered) tells the outage; a success tells it Redis is reachable.
+   */
+  public <T> CompletableFuture<T> send(
+      Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    if (c == null) {
+      IllegalStateException down = new IllegalStateException("not connected to Redis yet");
+      outage.unreachable(down);
+      return CompletableFuture.failedFuture(down);
+    }
+    CompletableFuture<T> answer;
+    try {
+      answer = command.apply(c.async()).toCompletableFuture();
+    } catch (RuntimeException rejected) {
+      outage.unreachable(rejected);
+      return CompletableFuture.failedFuture(rejected);
+    }
+    return answer.whenComplete(
+        (value, failure) -> {
+          if (failure == null) {
+            outage.reachable();
+          } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)) {
+            outage.unreachable(unwrap(failure));
+          } else {
+            outage.reachable(); // the server answered, with an error of its own
+          }
+        });
+  }
+
+  /** A Lua script and its SHA-1, as {@code EVALSHA} names it. */
+  public record Script(String source, String sha) {
+    public Script(String source) {
+      this(source, sha1(source));
+    }
+
+    private static String sha1(String source) {
+      try {
+        return HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code script} by its SHA-1 ({@code EVALSHA}); sends it whole ({@code EVAL}, which the
+   * server then keeps) when the server does not know it, as after a restart.
+   */
+  public <T> CompletableFuture<T> script(
+      Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    return this.<T>send(r -> r.evalsha(script.sha(), type, keys, args))
+        .handle(
+            (value, failure) -> {
+              if (failure == null) {
+                return CompletableFuture.completedFuture(value);
+              }
+              if (unwrap(failure) instanceof RedisNoScriptException) {
+                return this.<T>send(r -> r.eval(script.source(), type, keys, args));
+              }
+              return CompletableFuture.<T>failedFuture(unwrap(failure));
+            })
+        .thenCompose(Function.identity());
+  }
+
+  /**
+   * Calls {@code listener} with each message published on {@code channel} (under the prefix), on a
+   * Lettuce thread; kept across reconnections.
+   */
+  public void subscribe(String channel, Consumer<String> listener) {
+    subscribers.put(channel, listener);
+    if (pubSub != null) {
+      subscribeNow(channel);
+    }
+  }
+
+  /** Publishes {@code message} on {@code channel} (under the prefix). */
+  public CompletableFuture<Long> publish(String channel, String message) {
+    return send(r -> r.publish(key(channel), message.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private void subscribeNow(String channel) {
+    StatefulRedisPubSubConnection<byte[], byte[]> p = pubSub;
+    if (p != null) {
+      p.async().subscribe(key(channel));
+    }
+  }
+
+  private void deliver(byte[] channel, byte[] message) {
+    String name = new String(channel, StandardCharsets.UTF_8);
+    if (!name.startsWith(config.keyPrefix())) {
+      return;
+    }
+    Consumer<String> listener = subscribers.get(name.substring(config.keyPrefix().length()));
+    if (listener != null) {
+      try {
+        listener.accept(new String(message, StandardCharsets.UTF_8));
+      } catch (RuntimeException e) {
+        LOG.warn("a Redis message on {} could not be handled", name, e);
+      }
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException
+        || t instanceof java.util.concurrent.ExecutionException) {
+      if (t.getCause() == null) {
+        return t;
+      }
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    StatefulRedisPubSubConnection<byte[], byte[]> p = pubSub;
+    connection = null;
+    pubSub = null;
+    if (c != null) {
+      c.close();
+    }
+    if (p != null) {
+      p.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+}

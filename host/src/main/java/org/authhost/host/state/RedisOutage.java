@@ -1,0 +1,127 @@
+package org.authhost.host.state;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.authhost.api.EventLevel;
+import org.authhost.api.HResult;
+import org.authhost.host.diagnostics.HostEvents;
+
+/**
+ * Tells the operator when Redis cannot be reached and when it can again, once each per outage:
+ * while it is down every Digest request fails closed with a 503, which would be one event per
+ * request if each failure said so (the pattern of {@link CapacityEvents}).
+ *
+ * <p>Two events begin an outage, for the two ways the host copes: an ERROR for what fails closed
+ * (the plug-ins' replay checks: no shared record, no logon), and a WARNING for what falls back to
+ * this host's memory (lockout counting), so that an operator reading only errors still learns that
+ * lockouts are per host for a while. One INFORMATION event ends it.
+ */
+public final class RedisOutage implements LocalStateService.CapacityAlarm {
+  /** Where the events go: the host's event log ({@link HostEvents#host}, source {@code host}). */
+  @FunctionalInterface
+  public interface Events {
+    void write(EventLevel level, HResult code, String text);
+
+    /** The host's own events. */
+    static Events of(HostEvents events) {
+      return (level, code, text) -> events.host(level, HostEvents.HOST, code, text);
+    }
+  }
+
+  private final Events events;
+  private final String shownUri;
+  private final AtomicBoolean down = new AtomicBoolean();
+
+  public RedisOutage(Events events, String shownUri) {
+    this.events = events;
+    this.shownUri = shownUri;
+  }
+
+  /** Whether the last thing heard of Redis was a failure. */
+  public boolean isDown() {
+    return down.get();
+  }
+
+  /** A command or connection failed for want of Redis (not an error Redis answered). */
+  void unreachable(Throwable cause) {
+    if (!down.compareAndSet(false, true)) {
+      return;
+    }
+    String why =
+        cause == null
+            ? ""
+            : " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")";
+    events.write(
+        EventLevel.ERROR,
+        HResult.NS_E_NO_NEW_CONNECTIONS,
+        "Redis at "
+            + shownUri
+            + " cannot be reached"
+            + why
+            + ": the plug-ins' shared state fails closed, so every check that needs it (a Digest"
+            + " nonce count) is refused with 503 and Retry-After, never accepted unrecorded. Fix:"
+            + " start Redis or restore the network path to it (state.redis in host.json); the"
+            + " host reconnects by itself and says so. One event per outage");
+    events.write(
+        EventLevel.WARNING,
+        HResult.S_FALSE,
+        "while Redis at "
+            + shownUri
+            + " cannot be reached, failed logons are counted and lockouts kept in this host's"
+            + " memory only: a client can make up to the lockout threshold of attempts on each"
+            + " host. Shared counting resumes when Redis is back");
+  }
+
+  /** Redis refused a write for want of memory ({@code maxmemory}): once per episode. */
+  @Override
+  public void full(int ignored) {
+    events.write(
+        EventLevel.ERROR,
+        HResult.NS_E_NO_NEW_CONNECTIONS,
+        "Redis at "
+            + shownUri
+            + " is full (OOM: used memory above its maxmemory): a plug-in write that needs a new"
+            + " entry is refused and its client gets 503 with Retry-After. Fix: raise maxmemory,"
+            + " or shorten what plug-ins keep (Digest: nonceLifetimeSeconds); keep the policy"
+            + " noeviction (an evicted nonce count would accept a replay). One event per episode");
+  }
+
+  @Override
+  public void roomAgain(int ignored) {
+    events.write(
+        EventLevel.INFORMATION,
+        HResult.S_OK,
+        "Redis at " + shownUri + " accepts writes again: plug-in writes are accepted again");
+  }
+
+  /**
+   * Redis came back without what it held (restarted without persistence, or flushed): the windows
+   * of used nonce counts are gone, so a count used before would be accepted once more until its
+   * nonce expires. Told every time it is found, by every host that finds it.
+   */
+  void dataLost() {
+    events.write(
+        EventLevel.ERROR,
+        HResult.E_UNEXPECTED,
+        "Redis at "
+            + shownUri
+            + " came back empty (restarted without persistence, or flushed): the records of"
+            + " Digest nonce counts used before are lost, so until those nonces expire"
+            + " (nonceLifetimeSeconds) a count used before could be accepted once more, and the"
+            + " lockouts in force are gone. Fix now: on every host run authhost plugins disable"
+            + " digest, then authhost plugins enable digest (a new nonce key: outstanding nonces"
+            + " turn stale); for the future run Redis with appendonly yes");
+  }
+
+  /** Redis answered. */
+  void reachable() {
+    if (down.compareAndSet(true, false)) {
+      events.write(
+          EventLevel.INFORMATION,
+          HResult.S_OK,
+          "Redis at "
+              + shownUri
+              + " is reachable again: shared state, replay checks and shared lockout counting"
+              + " have resumed");
+    }
+  }
+}

@@ -1,0 +1,396 @@
+package org.authhost.host.state;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.StateService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's state store in Redis, shared by every host configured with the same server and key
+ * prefix: what one host's plug-in records (a Digest nonce count) every other host sees at once.
+ *
+ * <p>Each operation is one round trip and one atomic step on the server: a Lua script run with
+ * {@code EVALSHA} (sent whole with {@code EVAL} once after the server forgot it, a restart), never
+ * a read followed by a write from here, which two hosts could interleave. Every entry is a hash
+ * whose field {@code k} names its kind ({@code c} claim, {@code n} counter, {@code v} value, {@code
+ * w} window), so that, as in {@link LocalStateService}, an operation of another kind on a live key
+ * changes nothing and answers {@link HResult#E_INVALIDARG}. Times to live are Redis's own ({@code
+ * PEXPIRE}): the server's clock expires entries, not the host's.
+ *
+ * <p>The window of {@link #claimInWindow} is the local store's ({@link UsedNumbers}): the highest
+ * number and a ring of bits, number {@code n} at bit {@code n mod width}; the bitmap is stored
+ * without its trailing zero bytes, so a nonce used a few times costs a byte of bitmap.
+ *
+ * <p>Asynchronous operations are native: a command goes out on the shared connection (pipelined
+ * with every other) and the stage completes on one of Lettuce's I/O threads, never blocking the
+ * caller, which is how a {@code non-blocking} plug-in running on an event loop uses it. A
+ * synchronous operation waits for its answer (at most the configured time-out), so it is refused on
+ * a Netty thread (an event loop, or Lettuce's own I/O thread, which would wait for itself): {@link
+ * HResult#E_UNEXPECTED}, with the reason logged once.
+ *
+ * <p>When Redis cannot be reached, every operation answers {@link HResult#NS_E_NO_NEW_CONNECTIONS}
+ * (a plug-in fails closed: its client gets 503 with {@code Retry-After}), and {@link RedisOutage}
+ * tells the operator once. Redis refusing a write for want of memory ({@code maxmemory}, {@code
+ * OOM}) answers the same, with {@link LocalStateService.CapacityAlarm} told once per episode.
+ */
+public final class RedisStateService implements StateService {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStateService.class);
+
+  private static final String KIND_CHECK = "local k = redis.call('HGET', KEYS[1], 'k')\n";
+
+  /** 1: first; 0: taken before; -1: another kind. ARGV: ttl ms. */
+  static final RedisLink.Script CLAIM =
+      new RedisLink.Script(
+          KIND_CHECK
+              + "if k then if k ~= 'c' then return -1 end return 0 end\n"
+              + "redis.call('HSET', KEYS[1], 'k', 'c')\n"
+              + "redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
+              + "return 1\n");
+
+  /** The new value; -1: another kind. ARGV: ttl ms. The expiry is set only on creation. */
+  static final RedisLink.Script INCREMENT =
+      new RedisLink.Script(
+          KIND_CHECK
+              + "if k and k ~= 'n' then return -1 end\n"
+              + "local v = redis.call('HINCRBY', KEYS[1], 'v', 1)\n"
+              + "if not k then\n"
+              + "  redis.call('HSET', KEYS[1], 'k', 'n')\n"
+              + "  redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
+              + "end\n"
+              + "return v\n");
+
+  /** {1}: stored ours; {0, value}: one was there; {-1}: another kind. ARGV: value, ttl ms. */
+  static final RedisLink.Script GET_OR_PUT =
+      new RedisLink.Script(
+          "local e = redis.call('HMGET', KEYS[1], 'k', 'v')\n"
+              + "if e[1] then\n"
+              + "  if e[1] ~= 'v' then return {-1} end\n"
+              + "  return {0, e[2]}\n"
+              + "end\n"
+              + "redis.call('HSET', KEYS[1], 'k', 'v', 'v', ARGV[1])\n"
+              + "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+              + "return {1}\n");
+
+  /** 1: stored; -1: another kind. ARGV: value, ttl ms. */
+  static final RedisLink.Script PUT =
+      new RedisLink.Script(
+          KIND_CHECK
+              + "if k and k ~= 'v' then return -1 end\n"
+              + "redis.call('HSET', KEYS[1], 'k', 'v', 'v', ARGV[1])\n"
+              + "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+              + "return 1\n");
+
+  /**
+   * 1 FIRST, 2 USED, 3 TOO_OLD, -1 another kind or width. ARGV: number, width, ttl ms. As {@link
+   * UsedNumbers#claim}, with the bitmap as bytes (bit {@code i} of the ring is bit {@code i mod 8}
+   * of byte {@code i / 8 + 1}).
+   */
+  static final RedisLink.Script WINDOW =
+      new RedisLink.Script(
+          "local e = redis.call('HMGET', KEYS[1], 'k', 'w', 'h', 'b')\n"
+              + "local n = tonumber(ARGV[1])\n"
+              + "local width = tonumber(ARGV[2])\n"
+              + "local ttl = tonumber(ARGV[3])\n"
+              + "if e[1] and (e[1] ~= 'w' or tonumber(e[2]) ~= width) then return -1 end\n"
+              + "local highest = -1\n"
+              + "local size = math.floor((width + 7) / 8)\n"
+              + "local bytes = {}\n"
+              + "local b = e[4] or ''\n"
+              + "if e[1] then highest = tonumber(e[3]) end\n"
+              + "for i = 1, size do bytes[i] = string.byte(b, i) or 0 end\n"
+              + "local function at(x) local i = x % width return math.floor(i / 8) + 1, bit.lshift(1, i % 8) end\n"
+              + "local function set(x) local j, m = at(x) bytes[j] = bit.bor(bytes[j], m) end\n"
+              + "local function clear(x) local j, m = at(x) bytes[j] = bit.band(bytes[j], bit.bnot(m)) end\n"
+              + "if n > highest then\n"
+              + "  if highest < 0 or n - highest >= width then\n"
+              + "    for i = 1, size do bytes[i] = 0 end\n"
+              + "  else\n"
+              + "    for x = highest + 1, n - 1 do clear(x) end\n"
+              + "  end\n"
+              + "  highest = n\n"
+              + "  set(n)\n"
+              + "elseif highest - n >= width then\n"
+              + "  return 3\n"
+              + "else\n"
+              + "  local j, m = at(n)\n"
+              + "  if bit.band(bytes[j], m) ~= 0 then return 2 end\n"
+              + "  set(n)\n"
+              + "end\n"
+              + "local last = 0\n"
+              + "for i = 1, size do if bytes[i] ~= 0 then last = i end end\n"
+              + "local packed = ''\n"
+              + "if last > 0 then packed = string.char(unpack(bytes, 1, last)) end\n"
+              + "redis.call('HSET', KEYS[1], 'k', 'w', 'w', ARGV[2], 'h', string.format('%.0f', highest), 'b', packed)\n"
+              + "if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end\n"
+              + "return 1\n");
+
+  /** The longest a synchronous call waits beyond the command time-out (Lettuce's own timer). */
+  private static final long SYNC_SLACK_MILLIS = 1000;
+
+  private final RedisLink link;
+  private final LocalStateService.CapacityAlarm alarm;
+  private final long syncWaitMillis;
+  private final AtomicBoolean full = new AtomicBoolean();
+  private final AtomicBoolean toldBlockingCall = new AtomicBoolean();
+
+  public RedisStateService(
+      RedisLink link, LocalStateService.CapacityAlarm alarm, Duration timeout) {
+    this.link = link;
+    this.alarm = alarm;
+    this.syncWaitMillis = timeout.toMillis() + SYNC_SLACK_MILLIS;
+  }
+
+  // ---- Asynchronous: the native operations ---------------------------------------------------
+
+  @Override
+  public CompletionStage<Answer<Boolean>> claimAsync(String key, Duration ttl) {
+    if (!validTtl(ttl)) {
+      return invalid();
+    }
+    return this.<Long>eval(CLAIM, key, ms(ttl))
+        .thenApply(
+            r ->
+                r < 0
+                    ? new Answer<Boolean>(HResult.E_INVALIDARG, null)
+                    : r == 1
+                        ? wrote(new Answer<>(HResult.S_OK, true))
+                        : new Answer<>(HResult.S_OK, false))
+        .exceptionally(this::failure);
+  }
+
+  @Override
+  public CompletionStage<Answer<Long>> incrementAsync(String key, Duration ttl) {
+    if (!validTtl(ttl)) {
+      return invalid();
+    }
+    return this.<Long>eval(INCREMENT, key, ms(ttl))
+        .thenApply(
+            r ->
+                r < 0
+                    ? new Answer<Long>(HResult.E_INVALIDARG, null)
+                    : new Answer<>(HResult.S_OK, r))
+        .exceptionally(this::failure);
+  }
+
+  @Override
+  public CompletionStage<Answer<WindowClaim>> claimInWindowAsync(
+      String key, long number, int window, Duration ttl) {
+    if (!validTtl(ttl) || number < 0 || window < 1 || window > MAX_WINDOW) {
+      return invalid();
+    }
+    return this.<Long>eval(
+            WINDOW, key, ascii(Long.toString(number)), ascii(Integer.toString(window)), ms(ttl))
+        .thenApply(
+            r ->
+                switch (r.intValue()) {
+                  case 1 -> wrote(new Answer<>(HResult.S_OK, WindowClaim.FIRST));
+                  case 2 -> new Answer<>(HResult.S_OK, WindowClaim.USED);
+                  case 3 -> new Answer<>(HResult.S_OK, WindowClaim.TOO_OLD);
+                  default -> new Answer<WindowClaim>(HResult.E_INVALIDARG, null);
+                })
+        .exceptionally(this::failure);
+  }
+
+  @Override
+  public CompletionStage<Answer<byte[]>> getOrPutAsync(String key, byte[] value, Duration ttl) {
+    if (!validTtl(ttl) || !validValue(value)) {
+      return invalid();
+    }
+    byte[] ours = value.clone();
+    return this.<List<Object>>eval(GET_OR_PUT, key, ours, ms(ttl))
+        .thenApply(
+            r -> {
+              long code = (Long) r.get(0);
+              if (code < 0) {
+                return new Answer<byte[]>(HResult.E_INVALIDARG, null);
+              }
+              return code == 1
+                  ? wrote(new Answer<>(HResult.S_OK, ours.clone()))
+                  : new Answer<>(HResult.S_OK, (byte[]) r.get(1));
+            })
+        .exceptionally(this::failure);
+  }
+
+  @Override
+  public CompletionStage<Answer<byte[]>> getAsync(String key) {
+    byte[] k = link.key(key);
+    return link.<List<io.lettuce.core.KeyValue<byte[], byte[]>>>send(
+            r -> r.hmget(k, ascii("k"), ascii("v")))
+        .thenApply(
+            fields -> {
+              byte[] kind = fields.get(0).getValueOrElse(null);
+              if (kind == null) {
+                return new Answer<byte[]>(HResult.S_FALSE, null);
+              }
+              if (!"v".equals(new String(kind, StandardCharsets.US_ASCII))) {
+                return new Answer<byte[]>(HResult.E_INVALIDARG, null);
+              }
+              return new Answer<>(HResult.S_OK, fields.get(1).getValueOrElse(new byte[0]));
+            })
+        .exceptionally(this::failure);
+  }
+
+  @Override
+  public CompletionStage<Answer<Void>> putAsync(String key, byte[] value, Duration ttl) {
+    if (!validTtl(ttl) || !validValue(value)) {
+      return invalid();
+    }
+    return this.<Long>eval(PUT, key, value.clone(), ms(ttl))
+        .thenApply(
+            r ->
+                r < 0
+                    ? new Answer<Void>(HResult.E_INVALIDARG, null)
+                    : wrote(new Answer<Void>(HResult.S_OK, null)))
+        .exceptionally(this::failure);
+  }
+
+  @Override
+  public CompletionStage<Answer<Void>> deleteAsync(String key) {
+    byte[] k = link.key(key);
+    return link.<Long>send(r -> r.del(k))
+        .thenApply(n -> new Answer<Void>(n > 0 ? HResult.S_OK : HResult.S_FALSE, null))
+        .exceptionally(this::failure);
+  }
+
+  // ---- Synchronous: the asynchronous ones, waited for ----------------------------------------
+
+  @Override
+  public HResult claim(String key, Duration ttl, Out<Boolean> first) {
+    return await(claimAsync(key, ttl), first);
+  }
+
+  @Override
+  public HResult increment(String key, Duration ttl, Out<Long> value) {
+    return await(incrementAsync(key, ttl), value);
+  }
+
+  @Override
+  public HResult claimInWindow(
+      String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
+    return await(claimInWindowAsync(key, number, window, ttl), result);
+  }
+
+  @Override
+  public HResult getOrPut(String key, byte[] value, Duration ttl, Out<byte[]> current) {
+    return await(getOrPutAsync(key, value, ttl), current);
+  }
+
+  @Override
+  public HResult get(String key, Out<byte[]> value) {
+    return await(getAsync(key), value);
+  }
+
+  @Override
+  public HResult put(String key, byte[] value, Duration ttl) {
+    return await(putAsync(key, value, ttl), null);
+  }
+
+  @Override
+  public HResult delete(String key) {
+    return await(deleteAsync(key), null);
+  }
+
+  private <T> HResult await(CompletionStage<Answer<T>> stage, Out<T> out) {
+    if (Thread.currentThread() instanceof FastThreadLocalThread) {
+      // An event loop must never wait for a round trip, and Lettuce's own thread would wait for
+      // itself until the time-out: the plug-in must use the ...Async variant there.
+      if (toldBlockingCall.compareAndSet(false, true)) {
+        LOG.error(
+            "a synchronous StateService call was made on a Netty thread ({}); with state.redis"
+                + " it would block an event loop, so it is refused (E_UNEXPECTED). A plug-in that"
+                + " declares non-blocking=true must use the ...Async state methods",
+            Thread.currentThread().getName(),
+            new IllegalStateException("the call"));
+      }
+      return HResult.E_UNEXPECTED;
+    }
+    Answer<T> a;
+    try {
+      a = stage.toCompletableFuture().get(syncWaitMillis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return HResult.E_FAIL;
+    } catch (Exception e) {
+      a = failure(e);
+    }
+    if (out != null && a.value() != null) {
+      out.set(a.value());
+    }
+    return a.hresult();
+  }
+
+  // ---- Scripts and failures ------------------------------------------------------------------
+
+  private <T> CompletableFuture<T> eval(RedisLink.Script script, String key, byte[]... args) {
+    ScriptOutputType type =
+        script == GET_OR_PUT ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
+    return link.script(script, type, new byte[][] {link.key(key)}, args);
+  }
+
+  /** A write went through: if Redis was full, it has room again. */
+  private <T> T wrote(T answer) {
+    if (full.compareAndSet(true, false)) {
+      alarm.roomAgain(0);
+    }
+    return answer;
+  }
+
+  private <T> Answer<T> failure(Throwable t) {
+    Throwable cause = RedisLink.unwrap(t);
+    if (cause instanceof RedisCommandExecutionException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("OOM")) {
+        if (full.compareAndSet(false, true)) {
+          alarm.full(0);
+        }
+        return new Answer<>(HResult.NS_E_NO_NEW_CONNECTIONS, null);
+      }
+      if (message.contains("WRONGTYPE")) {
+        // Something other than this host wrote the key: another kind, as far as we can tell.
+        return new Answer<>(HResult.E_INVALIDARG, null);
+      }
+      LOG.warn("Redis answered an error", e);
+      return new Answer<>(HResult.E_UNEXPECTED, null);
+    }
+    // Not reached, timed out, or disconnected: the link has told the outage.
+    return new Answer<>(HResult.NS_E_NO_NEW_CONNECTIONS, null);
+  }
+
+  private static <T> CompletionStage<Answer<T>> invalid() {
+    return CompletableFuture.completedFuture(new Answer<>(HResult.E_INVALIDARG, null));
+  }
+
+  private static byte[] ms(Duration ttl) {
+    long millis;
+    try {
+      millis = Math.max(1, ttl.toMillis());
+    } catch (ArithmeticException tooLong) {
+      millis = Long.MAX_VALUE / 4;
+    }
+    // Redis refuses an expiry whose absolute time overflows: a century is forever enough.
+    return ascii(Long.toString(Math.min(millis, Duration.ofDays(36_500).toMillis())));
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static boolean validValue(byte[] value) {
+    return value != null && value.length <= MAX_VALUE_BYTES;
+  }
+
+  private static boolean validTtl(Duration ttl) {
+    return ttl != null && !ttl.isNegative() && !ttl.isZero();
+  }
+}

@@ -1,0 +1,198 @@
+package org.authhost.host.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.authhost.api.EventLevel;
+import org.authhost.host.AuthHost;
+import org.authhost.host.bench.LoadTool;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.RedisServer;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A host whose state is in a real Redis, and Redis stopped under it: Digest fails closed (503 with
+ * Retry-After, never a count accepted unrecorded), the operator hears of it once, and when Redis is
+ * back the host serves again by itself and says so.
+ */
+class RedisOutageTest {
+  private static final String HOST_JSON =
+      """
+      {
+        "serverName": "testhost",
+        "dataDirectory": "../var",
+        "plugins": {
+          "directory": "../plugins",
+          "settings": { "digest": { "enabled": true, "properties": {
+            "realm": "AuthHost", "algorithms": "SHA-256,MD5" } } }
+        },
+        "http": { "port": 0 },
+        "accounts": { "digestRealms": ["AuthHost"] },
+        "state": { "redis": { "uri": "%s", "timeoutMillis": 2000, "connectTimeoutMillis": 5000 } },
+        "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
+      }
+      """;
+  private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
+
+  @TempDir Path root;
+
+  private RedisServer redis;
+  private AuthHost host;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @Test
+  void redisStoppedMeans503WithOneErrorNoReplayAndServiceResumesByItself() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    int port = host.http().plainPort();
+    assertTrue(
+        redis.call("KEYS", "authhost:*").contains("authhost:plugin/digest/nonce-key"),
+        "the nonce key is in Redis, under the prefix and the plug-in's id");
+
+    try (Connection c = new Connection(port)) {
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+      assertNotNull(client);
+      String first = client.next("/d/hello.txt");
+      assertEquals(200, c.send(first).status());
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status());
+      assertEquals(401, c.send(first).status(), "a replay, refused through Redis");
+
+      redis.stop();
+      Response during = c.send(client.next("/d/hello.txt"));
+      assertEquals(503, during.status(), "no shared record, no logon");
+      assertNotNull(during.retryAfter(), "503 with Retry-After");
+      for (int i = 0; i < 5; i++) {
+        assertEquals(503, c.send(first).status(), "a replay is never accepted meanwhile");
+        assertEquals(503, c.send(client.next("/d/hello.txt")).status());
+      }
+    }
+    assertEquals(
+        1,
+        events(e -> e.level() == EventLevel.ERROR && e.text().contains("cannot be reached")).size(),
+        "one ERROR for the whole outage, not one per request");
+    assertEquals(
+        1,
+        events(e -> e.level() == EventLevel.WARNING && e.text().contains("memory only")).size(),
+        "and one WARNING: lockouts fall back to this host's memory");
+
+    redis.restart();
+    int status = 0;
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (status != 200 && System.nanoTime() < end) {
+      // Each attempt is a real request: the host reconnects on its own, nothing here helps it.
+      try (Connection c = new Connection(port)) {
+        LoadTool.DigestClient client =
+            LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+        status = c.send(client.next("/d/hello.txt")).status();
+      }
+      if (status != 200) {
+        Thread.sleep(50); // the reconnection is Lettuce's, on its own timer: wait for its result
+      }
+    }
+    assertEquals(200, status, "served again within " + RECOVERY_BOUND + " of Redis's restart");
+    List<EventRecord> back =
+        events(e -> e.level() == EventLevel.INFORMATION && e.text().contains("reachable again"));
+    assertEquals(1, back.size(), back.toString());
+    assertEquals(
+        1,
+        events(e -> e.level() == EventLevel.ERROR && e.text().contains("cannot be reached")).size(),
+        "still the one ERROR");
+    // Redis came back empty (the tests' runs without persistence): the operator must hear that
+    // the used counts are gone. The check runs on reconnection, beside the requests: wait for it.
+    long lost = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (events(e -> e.text().contains("came back empty")).isEmpty()
+        && System.nanoTime() < lost) {
+      Thread.sleep(20);
+    }
+    List<EventRecord> empty = events(e -> e.text().contains("came back empty"));
+    assertEquals(1, empty.size(), empty.toString());
+    assertEquals(EventLevel.ERROR, empty.get(0).level());
+    assertTrue(empty.get(0).text().contains("plugins disable digest"), empty.get(0).text());
+  }
+
+  private List<EventRecord> events(Predicate<EventRecord> which) throws Exception {
+    return host.eventLog().query(EventQuery.all().withSource(HostEvents.HOST)).stream()
+        .filter(which)
+        .toList();
+  }
+
+  record Response(int status, List<String> challenges, String retryAfter) {}
+
+  /** One keep-alive HTTP/1.1 connection to the host. */
+  static final class Connection implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final BufferedReader in;
+
+    Connection(int port) throws Exception {
+      socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(10_000);
+      out = socket.getOutputStream();
+      in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+    }
+
+    Response send(String authorization) throws Exception {
+      out.write(
+          ("GET /d/hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                  + "\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      int status = Integer.parseInt(in.readLine().split(" ")[1]);
+      List<String> challenges = new ArrayList<>();
+      String retryAfter = null;
+      int length = 0;
+      String line;
+      while ((line = in.readLine()) != null && !line.isEmpty()) {
+        if (line.regionMatches(true, 0, "www-authenticate:", 0, 17)) {
+          challenges.add(line.substring(17).strip());
+        }
+        if (line.regionMatches(true, 0, "retry-after:", 0, 12)) {
+          retryAfter = line.substring(12).strip();
+        }
+        if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+          length = Integer.parseInt(line.substring(15).strip());
+        }
+      }
+      for (int i = 0; i < length; i++) {
+        in.read();
+      }
+      return new Response(status, challenges, retryAfter);
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+}
