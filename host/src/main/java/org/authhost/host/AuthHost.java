@@ -75,7 +75,6 @@ public final class AuthHost extends ContainerLifeCycle {
       LiveFigures figures,
       MetricsListener metrics,
       ConsoleServer console,
-
       HostState state) {
     this.config = config;
     this.store = store;
