@@ -51,8 +51,7 @@ final class RequestPathTiming {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int requests = args.length > 1 ? Integer.parseInt(args[1]) : 64_000;
-    List<String> targets =
-        List.of((args.length > 2 ? args[2] : "open,MD5,SHA-256").split(","));
+    List<String> targets = List.of((args.length > 2 ? args[2] : "open,MD5,SHA-256").split(","));
     ((Logger) LoggerFactory.getLogger("authhost.events")).setLevel(Level.ERROR);
     Path root = Files.createTempDirectory("request-path-timing");
     MutableClock clock = new MutableClock();
