@@ -306,7 +306,9 @@ class BulkheadTest extends HostTestBase {
     clock.advance(LIMIT);
     assertEquals(0, watchdog().check(clock.nanoTime()), "at the limit the call still has its time");
     clock.advance(Duration.ofNanos(1));
-    assertEquals(1, watchdog().check(clock.nanoTime()));
+    // The host's own watchdog thread reads the same fake clock and may claim the call first; the
+    // single ERROR event below is what proves it was claimed exactly once.
+    assertTrue(watchdog().check(clock.nanoTime()) <= 1);
     // Reported while the loop is still held: nothing on the loop's side can tell the host, so the
     // report (made off the watchdog's thread) is waited for, with a bound.
     long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
