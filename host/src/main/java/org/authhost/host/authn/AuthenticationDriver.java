@@ -205,9 +205,10 @@ public final class AuthenticationDriver {
           Refusal.unavailable("no authentication plug-in is available for this publishing point")
               .audited(HResult.NS_E_CRITICAL_ERROR, "no usable authentication plug-in"));
     }
-    boolean onlyAnonymous =
-        offered.stream()
-            .allMatch(p -> AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS));
+    boolean onlyAnonymous = true;
+    for (PluginView p : offered) {
+      onlyAnonymous &= AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS);
+    }
     if (a.authorization() == null && !onlyAnonymous) {
       // A credential in the URL (API 1.4) goes to its plug-in as its scheme's header would.
       Optional<UrlCredentials.Found> inUrl =
@@ -235,20 +236,29 @@ public final class AuthenticationDriver {
     String header = a.authorization().strip();
     int space = indexOfWhitespace(header);
     String scheme = space < 0 ? header : header.substring(0, space);
-    String credentials = space < 0 ? "" : header.substring(space).strip();
-    if (scheme.isEmpty() || !scheme.chars().allMatch(AuthenticationDriver::isTokenChar)) {
+    // One copy of the credentials, however long: the header is stripped already, so only the
+    // whitespace after the scheme is left to skip (what strip() would take off).
+    int from = space;
+    while (from >= 0 && from < header.length() && Character.isWhitespace(header.charAt(from))) {
+      from++;
+    }
+    String credentials = space < 0 ? "" : header.substring(from);
+    if (scheme.isEmpty() || !isToken(scheme)) {
       return done(
           Refusal.malformed(
               Refusal.Kind.BAD_REQUEST,
               "malformed Authorization header",
               "malformed Authorization header (no valid scheme)"));
     }
-    Optional<PluginView> chosen =
-        offered.stream()
-            .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
-            .filter(p -> p.protocol().equalsIgnoreCase(scheme))
-            .findFirst();
-    if (chosen.isEmpty()) {
+    PluginView plugin = null;
+    for (PluginView p : offered) {
+      if (!AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
+          && p.protocol().equalsIgnoreCase(scheme)) {
+        plugin = p;
+        break;
+      }
+    }
+    if (plugin == null) {
       return challenge(a, offered, "unsupported authentication scheme")
           .thenApply(
               v ->
@@ -258,7 +268,6 @@ public final class AuthenticationDriver {
                           "Authorization scheme '" + cut(scheme) + "' is not offered here")
                       : v);
     }
-    PluginView plugin = chosen.get();
     // No count of logons in progress here: what needs protecting is the slow hash, which the
     // password verifier limits (security.slowChecks); cheap checks are never refused.
     return attempt(a, plugin, credentials, offered, a.command());
@@ -796,7 +805,7 @@ public final class AuthenticationDriver {
     List<String> headers = new ArrayList<>();
     for (String line : new String(challenge, StandardCharsets.ISO_8859_1).split("\n")) {
       String value = line.strip();
-      if (!value.isEmpty() && value.chars().noneMatch(c -> c < 0x20 && c != '\t')) {
+      if (!value.isEmpty() && !hasControl(value)) {
         headers.add(plugin.protocol() + " " + value);
       }
     }
@@ -816,7 +825,7 @@ public final class AuthenticationDriver {
       return List.of();
     }
     String value = new String(blob, StandardCharsets.ISO_8859_1).strip();
-    if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+    if (value.isEmpty() || hasControl(value)) {
       return List.of();
     }
     String header = a.authorization().strip();
@@ -902,16 +911,37 @@ public final class AuthenticationDriver {
 
   private static int indexOfWhitespace(String s) {
     for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) == ' ' || s.charAt(i) == '\t') {
+      if (isWhitespace(s.charAt(i))) {
         return i;
       }
     }
     return -1;
   }
 
+  private static boolean isWhitespace(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  /** Whether a header value carries a control character other than tab. */
+  private static boolean hasControl(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 && c != '\t') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** RFC 9110 token characters, which a scheme name is made of. */
-  private static boolean isTokenChar(int c) {
-    return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+  private static boolean isToken(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= 32 || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String cut(String s) {

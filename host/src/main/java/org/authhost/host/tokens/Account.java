@@ -35,6 +35,11 @@ public record Account(String name, String domain, Sid sid, List<Sid> groups, boo
    * SID that ends in "-500": a principal's derived SID (logonPrincipal) or a group is not it.
    */
   public static boolean isBuiltinAdministrator(Sid sid) {
+    // Asked on every logon that succeeds (the lockout's account key): most SIDs end otherwise, and
+    // then the pattern need not run.
+    if (!sid.value().endsWith("-" + BUILTIN_ADMINISTRATOR_RID)) {
+      return false;
+    }
     Matcher m = MACHINE_ACCOUNT.matcher(sid.value());
     return m.matches() && m.group(1).equals(Integer.toString(BUILTIN_ADMINISTRATOR_RID));
   }

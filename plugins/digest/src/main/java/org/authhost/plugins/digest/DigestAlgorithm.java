@@ -1,9 +1,7 @@
 package org.authhost.plugins.digest;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -23,18 +21,12 @@ enum DigestAlgorithm {
   SHA_512_256("SHA-512-256", "SHA-512/256", false),
   SHA_512_256_SESS("SHA-512-256-sess", "SHA-512/256", true);
 
-  private static final HexFormat HEX = HexFormat.of();
+  /** How many digest objects a thread keeps ({@link Hashing}): one per base algorithm. */
+  static final int DIGEST_SLOTS = 3;
 
   private final String token;
   private final String jcaName;
   private final boolean session;
-
-  /**
-   * One digest object per thread and algorithm: looking one up costs more than hashing a short
-   * Digest string. Its values are JDK objects, so the plug-in's class loader is not kept alive by
-   * the host's threads after the plug-in is gone.
-   */
-  private final ThreadLocal<MessageDigest> perThread = ThreadLocal.withInitial(this::newDigest);
 
   DigestAlgorithm(String token, String jcaName, boolean session) {
     this.token = token;
@@ -76,12 +68,12 @@ enum DigestAlgorithm {
    * DigestParams}.
    */
   String hash(String text) {
-    return HEX.formatHex(digest().digest(text.getBytes(StandardCharsets.ISO_8859_1)));
+    return Hashing.of(this).text(text).digestHex();
   }
 
   /** {@code H(octets)} as lower-case hex. */
   String hash(byte[] octets) {
-    return HEX.formatHex(digest().digest(octets));
+    return Hashing.of(this).octets(octets).digestHex();
   }
 
   /** The length of {@code H(...)} in hex digits: 32 for MD5, 64 for the others. */
@@ -89,12 +81,18 @@ enum DigestAlgorithm {
     return jcaName.equals("MD5") ? 32 : 64;
   }
 
-  /** This thread's digest object, ready: {@code digest(byte[])} leaves it reset after every use. */
-  private MessageDigest digest() {
-    return perThread.get();
+  /**
+   * Where a thread keeps this algorithm's digest object ({@link Hashing}): one per base algorithm.
+   */
+  int digestSlot() {
+    return switch (this) {
+      case MD5, MD5_SESS -> 0;
+      case SHA_256, SHA_256_SESS -> 1;
+      case SHA_512_256, SHA_512_256_SESS -> 2;
+    };
   }
 
-  private MessageDigest newDigest() {
+  MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance(jcaName);
     } catch (NoSuchAlgorithmException e) {

@@ -6,7 +6,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * A client's Digest response (RFC 7616 §3.4), checked for form but not yet against the server's
@@ -46,26 +47,90 @@ record DigestCredentials(
 
   /** Reads the header text (after {@code "Digest "}, one char per octet). */
   static DigestCredentials parse(String headerText) throws Malformed {
-    return from(DigestParams.parse(headerText));
+    Fields p = new Fields();
+    DigestParams.read(headerText, p);
+    return from(p);
+  }
+
+  /**
+   * The parameters this plug-in reads, kept in fields as {@link DigestParams} reads them: every
+   * request's header is parsed, and a map of its ten or so parameters cost more than the rest of
+   * the parse. Names compare case-insensitively; an unknown one is kept only to refuse it twice.
+   */
+  private static final class Fields implements DigestParams.Sink {
+    private static final String[] NAMES = {
+      "username",
+      "username*",
+      "realm",
+      "nonce",
+      "uri",
+      "response",
+      "algorithm",
+      "qop",
+      "nc",
+      "cnonce",
+      "opaque",
+      "userhash"
+    };
+    private static final int USERNAME = 0;
+    private static final int USERNAME_EXT = 1;
+    private static final int REALM = 2;
+    private static final int NONCE = 3;
+    private static final int URI = 4;
+    private static final int RESPONSE = 5;
+    private static final int ALGORITHM = 6;
+    private static final int QOP = 7;
+    private static final int NC = 8;
+    private static final int CNONCE = 9;
+    private static final int OPAQUE = 10;
+    private static final int USERHASH = 11;
+
+    private final String[] values = new String[NAMES.length];
+    private Set<String> others;
+
+    @Override
+    public boolean parameter(String text, int nameStart, int nameEnd, String value) {
+      int length = nameEnd - nameStart;
+      for (int i = 0; i < NAMES.length; i++) {
+        if (NAMES[i].length() == length
+            && text.regionMatches(true, nameStart, NAMES[i], 0, length)) {
+          if (values[i] != null) {
+            return false;
+          }
+          values[i] = value;
+          return true;
+        }
+      }
+      if (others == null) {
+        others = new HashSet<>();
+      }
+      return others.add(DigestParams.lowerCase(text.substring(nameStart, nameEnd)));
+    }
+
+    String get(int name) {
+      return values[name];
+    }
   }
 
   /** Checks the parameters {@link DigestParams} read. */
-  static DigestCredentials from(Map<String, String> p) throws Malformed {
+  private static DigestCredentials from(Fields p) throws Malformed {
     DigestAlgorithm algorithm = DigestAlgorithm.MD5; // RFC 7616 §3.4: absent means MD5
-    if (p.containsKey("algorithm")) {
+    String algorithmToken = p.get(Fields.ALGORITHM);
+    if (algorithmToken != null) {
       algorithm =
-          DigestAlgorithm.forToken(p.get("algorithm"))
-              .orElseThrow(() -> new Malformed("unknown algorithm '" + p.get("algorithm") + "'"));
+          DigestAlgorithm.forToken(algorithmToken)
+              .orElseThrow(() -> new Malformed("unknown algorithm '" + algorithmToken + "'"));
     }
-    boolean userhash = flag(p, "userhash");
+    boolean userhash = flag(p.get(Fields.USERHASH), "userhash");
     String username = username(p, userhash, algorithm);
-    String realm = required(p, "realm", true);
-    String nonce = required(p, "nonce", false);
-    String uri = required(p, "uri", false);
-    String response = hex(required(p, "response", false), algorithm, "response");
-    String qop = p.get("qop");
-    String nc = p.get("nc");
-    String cnonce = p.get("cnonce");
+    String realm = required(p.get(Fields.REALM), "realm", true);
+    String nonce = required(p.get(Fields.NONCE), "nonce", false);
+    String uri = required(p.get(Fields.URI), "uri", false);
+    String response =
+        hex(required(p.get(Fields.RESPONSE), "response", false), algorithm, "response");
+    String qop = p.get(Fields.QOP);
+    String nc = p.get(Fields.NC);
+    String cnonce = p.get(Fields.CNONCE);
     long ncValue = 0;
     if (qop != null) {
       if (!qop.equals(DigestMath.AUTH) && !qop.equals(DigestMath.AUTH_INT)) {
@@ -97,14 +162,14 @@ record DigestCredentials(
         nc,
         ncValue,
         cnonce,
-        p.get("opaque"));
+        p.get(Fields.OPAQUE));
   }
 
   /** {@code username}, or {@code username*} (RFC 8187 ext-value), never both (RFC 7616 §3.4). */
-  private static String username(Map<String, String> p, boolean userhash, DigestAlgorithm algorithm)
+  private static String username(Fields p, boolean userhash, DigestAlgorithm algorithm)
       throws Malformed {
-    String plain = p.get("username");
-    String extended = p.get("username*");
+    String plain = p.get(Fields.USERNAME);
+    String extended = p.get(Fields.USERNAME_EXT);
     if (plain != null && extended != null) {
       throw new Malformed("both username and username*");
     }
@@ -180,9 +245,7 @@ record DigestCredentials(
     return value;
   }
 
-  private static String required(Map<String, String> p, String name, boolean mayBeEmpty)
-      throws Malformed {
-    String value = p.get(name);
+  private static String required(String value, String name, boolean mayBeEmpty) throws Malformed {
     if (value == null) {
       throw new Malformed("no " + name);
     }
@@ -192,8 +255,7 @@ record DigestCredentials(
     return value;
   }
 
-  private static boolean flag(Map<String, String> p, String name) throws Malformed {
-    String value = p.get(name);
+  private static boolean flag(String value, String name) throws Malformed {
     if (value == null || value.equalsIgnoreCase("false")) {
       return false;
     }

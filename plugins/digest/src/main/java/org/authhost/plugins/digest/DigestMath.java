@@ -1,18 +1,24 @@
 package org.authhost.plugins.digest;
 
+import java.util.HexFormat;
+
 /**
  * The Digest formulas of RFC 7616 §3.4 (and the RFC 2069 form RFC 2617 §3.2.2.1 kept), as pure
  * functions of hex strings, so that the published vectors test them directly.
  *
  * <p>Every {@code H(...)} value here is lower-case hex: the formulas concatenate the hex text of
- * inner hashes, never their raw octets. The host hands out HA1 as octets; convert it with {@link
- * java.util.HexFormat} before it gets here.
+ * inner hashes, never their raw octets. Each formula comes twice: on hex strings, as the RFCs print
+ * them, and on octets through a {@link Hashing}, which the verifier uses (the host hands out HA1 as
+ * octets); the first is the second with the hex decoded and encoded again, so the published vectors
+ * test the code every request runs.
  */
 final class DigestMath {
   /** The qop values of RFC 7616 §3.3. */
   static final String AUTH = "auth";
 
   static final String AUTH_INT = "auth-int";
+
+  private static final HexFormat HEX = HexFormat.of();
 
   private DigestMath() {}
 
@@ -23,8 +29,17 @@ final class DigestMath {
   static String sessionHa1(
       DigestAlgorithm algorithm, String storedHa1Hex, String nonce, String cnonce) {
     return algorithm.session()
-        ? algorithm.hash(storedHa1Hex + ":" + nonce + ":" + cnonce)
+        ? HEX.formatHex(
+            sessionHa1(Hashing.of(algorithm), algorithm, HEX.parseHex(storedHa1Hex), nonce, cnonce))
         : storedHa1Hex;
+  }
+
+  /** {@link #sessionHa1(DigestAlgorithm, String, String, String)} on octets. */
+  static byte[] sessionHa1(
+      Hashing h, DigestAlgorithm algorithm, byte[] storedHa1, String nonce, String cnonce) {
+    return algorithm.session()
+        ? h.hex(storedHa1).colon().text(nonce).colon().text(cnonce).digest()
+        : storedHa1;
   }
 
   /**
@@ -35,8 +50,16 @@ final class DigestMath {
    */
   static String ha2(
       DigestAlgorithm algorithm, String qop, String method, String uri, String bodyHashHex) {
-    String a2 = AUTH_INT.equals(qop) ? method + ":" + uri + ":" + bodyHashHex : method + ":" + uri;
-    return algorithm.hash(a2);
+    return HEX.formatHex(ha2(Hashing.of(algorithm), qop, method, uri, bodyHashHex));
+  }
+
+  /** {@link #ha2(DigestAlgorithm, String, String, String, String)} as octets. */
+  static byte[] ha2(Hashing h, String qop, String method, String uri, String bodyHashHex) {
+    h.text(method).colon().text(uri);
+    if (AUTH_INT.equals(qop)) {
+      h.colon().text(bodyHashHex);
+    }
+    return h.digest();
   }
 
   /**
@@ -54,11 +77,29 @@ final class DigestMath {
       String cnonce,
       String qop,
       String ha2Hex) {
-    if (qop == null) {
-      return algorithm.hash(ha1Hex + ":" + nonce + ":" + ha2Hex);
+    return HEX.formatHex(
+        response(
+                Hashing.of(algorithm),
+                HEX.parseHex(ha1Hex),
+                nonce,
+                nc,
+                cnonce,
+                qop,
+                HEX.parseHex(ha2Hex))
+            .digest());
+  }
+
+  /**
+   * {@link #response(DigestAlgorithm, String, String, String, String, String, String)} on octets:
+   * the input written into {@code h}, which the caller digests (or compares).
+   */
+  static Hashing response(
+      Hashing h, byte[] ha1, String nonce, String nc, String cnonce, String qop, byte[] ha2) {
+    h.hex(ha1).colon().text(nonce).colon();
+    if (qop != null) {
+      h.text(nc).colon().text(cnonce).colon().text(qop).colon();
     }
-    return algorithm.hash(
-        ha1Hex + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2Hex);
+    return h.hex(ha2);
   }
 
   /**
@@ -72,6 +113,12 @@ final class DigestMath {
       String nc,
       String cnonce,
       String uri) {
-    return response(algorithm, ha1Hex, nonce, nc, cnonce, AUTH, algorithm.hash(":" + uri));
+    return rspauth(Hashing.of(algorithm), HEX.parseHex(ha1Hex), nonce, nc, cnonce, uri);
+  }
+
+  /** {@link #rspauth(DigestAlgorithm, String, String, String, String, String)} on octets. */
+  static String rspauth(Hashing h, byte[] ha1, String nonce, String nc, String cnonce, String uri) {
+    byte[] ha2 = h.colon().text(uri).digest();
+    return response(h, ha1, nonce, nc, cnonce, AUTH, ha2).digestHex();
   }
 }

@@ -27,6 +27,21 @@ final class DigestParams {
   /** More than any real client sends; bounds the work a hostile header can cause. */
   static final int MAX_PARAMETERS = 64;
 
+  /**
+   * Receives each parameter as it is read, so that a caller that knows the names it wants keeps
+   * them in fields instead of a map: {@link DigestCredentials} reads every request's header.
+   */
+  interface Sink {
+    /**
+     * One parameter.
+     *
+     * @param text the whole text; the name is {@code text[nameStart, nameEnd)}, in any case
+     * @param value unquoted and unescaped
+     * @return false when a parameter of that name (in any case) came before: the text is refused
+     */
+    boolean parameter(String text, int nameStart, int nameEnd, String value);
+  }
+
   private final String text;
   private int pos;
 
@@ -36,57 +51,79 @@ final class DigestParams {
 
   /** The parameters, names in lower case, values unquoted and unescaped, in arrival order. */
   static Map<String, String> parse(String text) throws Malformed {
-    return new DigestParams(text).parameters();
+    Map<String, String> result = new LinkedHashMap<>();
+    read(
+        text,
+        (t, from, to, value) ->
+            result.putIfAbsent(lowerCase(t.substring(from, to)), value) == null);
+    return result;
   }
 
-  private Map<String, String> parameters() throws Malformed {
-    Map<String, String> result = new LinkedHashMap<>();
+  /**
+   * Reads the parameters into {@code sink}, in arrival order, refusing the text as {@link #parse}
+   * does.
+   */
+  static void read(String text, Sink sink) throws Malformed {
+    new DigestParams(text).parameters(sink);
+  }
+
+  private void parameters(Sink sink) throws Malformed {
+    int count = 0;
     while (true) {
       skipSeparators();
       if (pos == text.length()) {
         break;
       }
-      String name = token();
-      if (name.isEmpty()) {
+      int nameStart = pos;
+      skipToken();
+      int nameEnd = pos;
+      if (nameStart == nameEnd) {
         throw new Malformed(
             "expected a parameter name at offset " + pos + ", found " + describe(pos));
       }
-      name = lowerCase(name);
       skipWhitespace();
       if (pos == text.length() || text.charAt(pos) != '=') {
-        throw new Malformed("parameter '" + name + "' has no '=' (offset " + pos + ")");
+        throw new Malformed(
+            "parameter '" + name(nameStart, nameEnd) + "' has no '=' (offset " + pos + ")");
       }
       pos++;
       skipWhitespace();
-      String value = pos < text.length() && text.charAt(pos) == '"' ? quoted(name) : unquoted(name);
-      if (result.putIfAbsent(name, value) != null) {
-        throw new Malformed("parameter '" + name + "' appears twice");
+      String value =
+          pos < text.length() && text.charAt(pos) == '"'
+              ? quoted(nameStart, nameEnd)
+              : unquoted(nameStart, nameEnd);
+      if (!sink.parameter(text, nameStart, nameEnd, value)) {
+        throw new Malformed("parameter '" + name(nameStart, nameEnd) + "' appears twice");
       }
-      if (result.size() > MAX_PARAMETERS) {
+      if (++count > MAX_PARAMETERS) {
         throw new Malformed("more than " + MAX_PARAMETERS + " parameters");
       }
       skipWhitespace();
       if (pos < text.length() && text.charAt(pos) != ',') {
         throw new Malformed(
             "expected ',' after parameter '"
-                + name
+                + name(nameStart, nameEnd)
                 + "' at offset "
                 + pos
                 + ", found "
                 + describe(pos));
       }
     }
-    if (result.isEmpty()) {
+    if (count == 0) {
       throw new Malformed("no parameters");
     }
-    return result;
+  }
+
+  /** A parameter's name as messages give it: in lower case. Made only for a message. */
+  private String name(int from, int to) {
+    return lowerCase(text.substring(from, to));
   }
 
   /**
    * A quoted-string: {@code "} ... {@code "}, with backslash escapes; no control characters but
    * tab.
    */
-  private String quoted(String name) throws Malformed {
+  private String quoted(int nameStart, int nameEnd) throws Malformed {
     int start = pos++;
     // Clients escape nothing in practice, so the common value is one substring; a builder is
     // made only at the first backslash.
@@ -109,7 +146,7 @@ final class DigestParams {
       if (isControl(c)) {
         throw new Malformed(
             "parameter '"
-                + name
+                + name(nameStart, nameEnd)
                 + "' contains a control character (0x"
                 + Integer.toHexString(c)
                 + ") at offset "
@@ -121,14 +158,14 @@ final class DigestParams {
     }
     throw new Malformed(
         "the quoted value of parameter '"
-            + name
+            + name(nameStart, nameEnd)
             + "' starting at offset "
             + start
             + " is not closed");
   }
 
   /** An unquoted value: everything up to whitespace or a comma, which must not contain quotes. */
-  private String unquoted(String name) throws Malformed {
+  private String unquoted(int nameStart, int nameEnd) throws Malformed {
     int start = pos;
     while (pos < text.length()) {
       char c = text.charAt(pos);
@@ -138,7 +175,7 @@ final class DigestParams {
       if (c == '"' || c == '\\' || isControl(c)) {
         throw new Malformed(
             "the unquoted value of parameter '"
-                + name
+                + name(nameStart, nameEnd)
                 + "' contains "
                 + describe(pos)
                 + " at offset "
@@ -147,18 +184,16 @@ final class DigestParams {
       pos++;
     }
     if (pos == start) {
-      throw new Malformed("parameter '" + name + "' has an empty value");
+      throw new Malformed("parameter '" + name(nameStart, nameEnd) + "' has an empty value");
     }
     return text.substring(start, pos);
   }
 
-  /** A token (RFC 9110 §5.6.2): the characters a parameter name may have. */
-  private String token() {
-    int start = pos;
+  /** Past a token (RFC 9110 §5.6.2): the characters a parameter name may have. */
+  private void skipToken() {
     while (pos < text.length() && isTchar(text.charAt(pos))) {
       pos++;
     }
-    return text.substring(start, pos);
   }
 
   /**

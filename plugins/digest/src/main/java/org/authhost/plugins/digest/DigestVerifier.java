@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,8 +41,6 @@ import org.authhost.api.UserContext;
  * the hash of the response body, which the plug-in does not see either.
  */
 final class DigestVerifier {
-  private static final HexFormat HEX = HexFormat.of();
-
   private final DigestSettings settings;
   private final NonceService nonces;
   private final NonceLedger ledger;
@@ -104,19 +101,19 @@ final class DigestVerifier {
       if (user != null) {
         user.setUserName(account);
       }
-      String ha1 =
+      // One request's hashing, on this thread only: everything that needs it happens before the
+      // state service is asked (which may answer on another thread).
+      Hashing h = Hashing.of(c.algorithm());
+      byte[] ha1 =
           DigestMath.sessionHa1(
-              c.algorithm(), storedHa1(account, c.algorithm()), c.nonce(), c.cnonce());
+              h, c.algorithm(), storedHa1(account, c.algorithm()), c.nonce(), c.cnonce());
       // auth-int reaches here only for a request without a body (checkOffer): H(entity-body) =
       // H("").
       String bodyHash =
           DigestMath.AUTH_INT.equals(c.qop()) ? c.algorithm().hash(new byte[0]) : null;
-      String ha2 = DigestMath.ha2(c.algorithm(), c.qop(), command.method(), c.uri(), bodyHash);
-      String expected =
-          DigestMath.response(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.qop(), ha2);
-      if (!MessageDigest.isEqual(
-          expected.getBytes(StandardCharsets.US_ASCII),
-          c.response().getBytes(StandardCharsets.US_ASCII))) {
+      byte[] ha2 = DigestMath.ha2(h, c.qop(), command.method(), c.uri(), bodyHash);
+      if (!DigestMath.response(h, ha1, c.nonce(), c.nc(), c.cnonce(), c.qop(), ha2)
+          .digestEqualsHex(c.response())) {
         // A wrong password: the host audits the failed logon.
         return done(new Verdict.Denied(null, false));
       }
@@ -128,9 +125,14 @@ final class DigestVerifier {
       // A replay keeps the account's name: the host checks alice's lockout on it (a locked
       // account answers a replay as it answers anything else), and the refusal is benign
       // (S_FALSE, see DigestContext), so it counts against nobody.
+      String rspauth =
+          DigestMath.AUTH.equals(c.qop())
+              ? DigestMath.rspauth(h, ha1, c.nonce(), c.nc(), c.cnonce(), c.uri())
+              : null;
       return use(c, nonce, account, command, user, rtsp)
           .thenCompose(
-              refused -> refused != null ? done(refused) : success(c, nonce, account, ha1, rtsp));
+              refused ->
+                  refused != null ? done(refused) : success(c, nonce, account, rspauth, rtsp));
     } catch (Malformed e) {
       return done(new Verdict.Denied(new Refusal(Refusal.Kind.MALFORMED, e.getMessage()), false));
     } catch (Stop e) {
@@ -142,12 +144,11 @@ final class DigestVerifier {
     return CompletableFuture.completedFuture(verdict);
   }
 
+  /**
+   * @param rspauth the server's proof for {@code qop=auth}, else null
+   */
   private CompletionStage<Verdict> success(
-      DigestCredentials c, NonceService.Check nonce, String account, String ha1, boolean rtsp) {
-    String rspauth =
-        DigestMath.AUTH.equals(c.qop())
-            ? DigestMath.rspauth(c.algorithm(), ha1, c.nonce(), c.nc(), c.cnonce(), c.uri())
-            : null;
+      DigestCredentials c, NonceService.Check nonce, String account, String rspauth, boolean rtsp) {
     if (c.qop() == null && !rtsp) {
       // Over HTTP the RFC 2069 form spends its nonce at once, so it always gets the next one.
       return done(
@@ -368,8 +369,8 @@ final class DigestVerifier {
     return found.get();
   }
 
-  /** {@code H(user:realm:password)} from the host's account store, as lower-case hex. */
-  private String storedHa1(String account, DigestAlgorithm algorithm) throws Stop {
+  /** {@code H(user:realm:password)} from the host's account store, as octets. */
+  private byte[] storedHa1(String account, DigestAlgorithm algorithm) throws Stop {
     Out<byte[]> ha1 = new Out<>();
     HResult hr = credentials.getDigestHa1(account, settings.realm(), algorithm.baseToken(), ha1);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
@@ -400,6 +401,6 @@ final class DigestVerifier {
                   + hr
                   + (hr.failed() ? "" : " with a value of the wrong length")));
     }
-    return HEX.formatHex(ha1.get());
+    return ha1.get();
   }
 }

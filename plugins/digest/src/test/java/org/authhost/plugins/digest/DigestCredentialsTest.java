@@ -36,6 +36,30 @@ class DigestCredentialsTest {
   }
 
   @Test
+  void namesAreReadInAnyCaseAndEachOnlyOnce() throws Exception {
+    DigestCredentials c =
+        parse(
+            "UserName=\"bob\", REALM=\"r\", Nonce=\"n\", URI=\"/\", Response=\""
+                + MD5_RESPONSE
+                + "\", QOP=auth, NC=00000002, CNonce=\"c\", Opaque=\"o\", X-Future=1, x-other=2");
+    assertEquals("bob", c.username());
+    assertEquals("o", c.opaque());
+    assertEquals(2, c.ncValue());
+    assertEquals(
+        "parameter 'nonce' appears twice", reason("username=\"bob\", " + BASE + ", NONCE=n"));
+    assertEquals(
+        "parameter 'userhash' appears twice",
+        reason("username=\"bob\", " + BASE + ", userhash=false, UserHash=false"));
+    assertEquals(
+        "parameter 'x-future' appears twice",
+        reason("username=\"bob\", " + BASE + ", x-future=1, X-Future=1"),
+        "an unknown parameter is ignored, but not twice");
+    assertEquals(
+        "both username and username*",
+        reason("username=\"bob\", " + BASE + ", USERNAME*=UTF-8''bob"));
+  }
+
+  @Test
   void theRfc2069FormHasNoQopNcOrCnonce() throws Exception {
     DigestCredentials c = parse("username=\"bob\", " + BASE);
     assertNull(c.qop());

@@ -73,6 +73,33 @@ class NonceServiceTest {
   }
 
   @Test
+  void aProvenNonceChangedAnywhereIsStillForged() {
+    String n = nonces.mint();
+    assertEquals(NonceService.Status.FRESH, nonces.check(n).status(), "proven and remembered");
+    for (int i = 0; i < n.length() - 1; i++) {
+      char c = n.charAt(i);
+      String changed = n.substring(0, i) + (c == 'A' ? 'B' : 'A') + n.substring(i + 1);
+      assertEquals(NonceService.Status.FORGED, nonces.check(changed).status(), "position " + i);
+    }
+    assertEquals(NonceService.Status.FRESH, nonces.check(n).status());
+  }
+
+  @Test
+  void pastTheBoundOfProvenNoncesEveryNonceIsJudgedAsBefore() {
+    String first = nonces.mint();
+    nonces.check(first);
+    for (int i = 0; i < NonceService.PROVEN_MAX + 10; i++) {
+      assertEquals(NonceService.Status.FRESH, nonces.check(nonces.mint()).status());
+    }
+    assertEquals(NonceService.Status.FRESH, nonces.check(first).status(), "its MAC checked again");
+    clock.advance(Duration.ofSeconds(301));
+    assertEquals(NonceService.Status.EXPIRED, nonces.check(first).status());
+    String other = new NonceService(key, 8, Duration.ofSeconds(300), clock, RANDOM).mint();
+    assertEquals(NonceService.Status.FORGOTTEN, nonces.check(other).status());
+    assertEquals(NonceService.Status.FORGOTTEN, nonces.check(other).status(), "never remembered");
+  }
+
+  @Test
   void aNonceFromAnotherKeyOrGarbageIsForged() {
     byte[] otherKey = key.clone();
     otherKey[0] ^= 1;

@@ -1,0 +1,139 @@
+package org.authhost.plugins.digest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/**
+ * The hashing of one request: {@code H(a ":" b ":" ...)} written as octets into a buffer and
+ * digested, the inner hashes kept as octets and written out as hex only where a formula
+ * concatenates them. Every request hashes four times (HA2, the response, and the two of {@code
+ * rspauth}); done with strings, each was a concatenation, a copy to bytes, a look-up of the
+ * thread's digest and a hex string.
+ *
+ * <p>Not thread-safe: one request's synchronous part on one thread uses it, then drops it; a thread
+ * has one buffer, so an inner hash is finished before the outer one is begun. The digest objects
+ * and the buffer are the thread's ({@link #of}), kept as JDK objects only (an {@code Object[]} of a
+ * {@link MessageDigest} per algorithm and a {@code byte[]}), so that the host's threads never keep
+ * this plug-in's class loader alive after the plug-in is gone.
+ */
+final class Hashing {
+  private static final byte[] HEX = {
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'
+  };
+
+  /** The slot of the buffer in a thread's array; the digests are in slots 0 to 2. */
+  private static final int BUFFER = DigestAlgorithm.DIGEST_SLOTS;
+
+  private static final ThreadLocal<Object[]> PER_THREAD =
+      ThreadLocal.withInitial(() -> new Object[BUFFER + 1]);
+
+  private final MessageDigest digest;
+  private final Object[] slots;
+  private byte[] buffer;
+  private int length;
+
+  private Hashing(MessageDigest digest, Object[] slots, byte[] buffer) {
+    this.digest = digest;
+    this.slots = slots;
+    this.buffer = buffer;
+  }
+
+  /** This thread's hashing for {@code algorithm}, empty. */
+  static Hashing of(DigestAlgorithm algorithm) {
+    Object[] slots = PER_THREAD.get();
+    MessageDigest digest = (MessageDigest) slots[algorithm.digestSlot()];
+    if (digest == null) {
+      digest = algorithm.newDigest();
+      slots[algorithm.digestSlot()] = digest;
+    }
+    byte[] buffer = (byte[]) slots[BUFFER];
+    if (buffer == null) {
+      buffer = new byte[256];
+      slots[BUFFER] = buffer;
+    }
+    return new Hashing(digest, slots, buffer);
+  }
+
+  /**
+   * Appends {@code text} as the octets it stands for: the plug-in holds what the client sent as
+   * ISO-8859-1 text, one char per octet (a char past 0xFF, which no header can carry, becomes
+   * {@code '?'}, as {@code getBytes(ISO_8859_1)} would make it).
+   */
+  Hashing text(String text) {
+    int n = text.length();
+    room(n);
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      buffer[length++] = (byte) (c <= 0xFF ? c : '?');
+    }
+    return this;
+  }
+
+  /** Appends {@code octets} as they are. */
+  Hashing octets(byte[] octets) {
+    room(octets.length);
+    System.arraycopy(octets, 0, buffer, length, octets.length);
+    length += octets.length;
+    return this;
+  }
+
+  Hashing colon() {
+    room(1);
+    buffer[length++] = ':';
+    return this;
+  }
+
+  /** Appends {@code octets} as lower-case hex, as the formulas concatenate inner hashes. */
+  Hashing hex(byte[] octets) {
+    room(octets.length * 2);
+    for (byte b : octets) {
+      buffer[length++] = HEX[(b >> 4) & 0xF];
+      buffer[length++] = HEX[b & 0xF];
+    }
+    return this;
+  }
+
+  /** {@code H} of what was appended, as octets; the hashing is empty again. */
+  byte[] digest() {
+    digest.update(buffer, 0, length);
+    length = 0;
+    return digest.digest();
+  }
+
+  /** {@link #digest()} as lower-case hex. */
+  String digestHex() {
+    byte[] octets = digest();
+    byte[] hex = new byte[octets.length * 2];
+    for (int i = 0; i < octets.length; i++) {
+      hex[2 * i] = HEX[(octets[i] >> 4) & 0xF];
+      hex[2 * i + 1] = HEX[octets[i] & 0xF];
+    }
+    return new String(hex, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Whether {@link #digest()} is {@code expectedHex} (lower-case hex), compared in time that does
+   * not depend on where they differ.
+   */
+  boolean digestEqualsHex(String expectedHex) {
+    byte[] octets = digest();
+    if (expectedHex.length() != octets.length * 2) {
+      return false;
+    }
+    int difference = 0;
+    for (int i = 0; i < octets.length; i++) {
+      difference |= HEX[(octets[i] >> 4) & 0xF] ^ expectedHex.charAt(2 * i);
+      difference |= HEX[octets[i] & 0xF] ^ expectedHex.charAt(2 * i + 1);
+    }
+    return difference == 0;
+  }
+
+  private void room(int more) {
+    if (length + more > buffer.length) {
+      // A long URI: the larger buffer stays the thread's, bounded by the header size limit.
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+      slots[BUFFER] = buffer;
+    }
+  }
+}

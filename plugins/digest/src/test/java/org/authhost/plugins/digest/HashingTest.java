@@ -1,0 +1,57 @@
+package org.authhost.plugins.digest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** The octets a request hashes: what the string formulas would have hashed, whatever the length. */
+class HashingTest {
+  private static String expected(String jca, byte[] octets) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance(jca).digest(octets));
+  }
+
+  @Test
+  void textIsHashedAsItsIso88591OctetsAtAnyLength() throws Exception {
+    String uri = "/media/" + "seg\u00e9-".repeat(400) + ".ts";
+    assertEquals(
+        expected("MD5", ("GET:" + uri).getBytes(StandardCharsets.ISO_8859_1)),
+        Hashing.of(DigestAlgorithm.MD5).text("GET").colon().text(uri).digestHex(),
+        "a URI longer than the buffer");
+    assertEquals(
+        expected("SHA-256", "a?b".getBytes(StandardCharsets.ISO_8859_1)),
+        Hashing.of(DigestAlgorithm.SHA_256).text("a\u20acb").digestHex(),
+        "a char no header carries becomes '?', as getBytes(ISO_8859_1) makes it");
+    assertEquals(
+        expected("MD5", "short".getBytes(StandardCharsets.ISO_8859_1)),
+        Hashing.of(DigestAlgorithm.MD5).text("short").digestHex(),
+        "the grown buffer starts empty again");
+  }
+
+  @Test
+  void innerHashesAreWrittenAsLowerCaseHex() throws Exception {
+    byte[] inner = MessageDigest.getInstance("MD5").digest(new byte[] {1, 2, 3});
+    String hex = HexFormat.of().formatHex(inner);
+    assertEquals(
+        expected("MD5", (hex + ":n").getBytes(StandardCharsets.US_ASCII)),
+        Hashing.of(DigestAlgorithm.MD5).hex(inner).colon().text("n").digestHex());
+  }
+
+  @Test
+  void theComparisonIsOfTheWholeHexValue() throws Exception {
+    String right = expected("SHA-256", "x".getBytes(StandardCharsets.US_ASCII));
+    assertTrue(Hashing.of(DigestAlgorithm.SHA_256).text("x").digestEqualsHex(right));
+    assertFalse(
+        Hashing.of(DigestAlgorithm.SHA_256)
+            .text("x")
+            .digestEqualsHex(right.substring(0, 63) + (right.endsWith("0") ? "1" : "0")));
+    assertFalse(Hashing.of(DigestAlgorithm.SHA_256).text("x").digestEqualsHex(right.substring(2)));
+    assertFalse(
+        Hashing.of(DigestAlgorithm.SHA_256).text("x").digestEqualsHex(right.toUpperCase()),
+        "the client's response is lower-cased before it gets here");
+  }
+}
