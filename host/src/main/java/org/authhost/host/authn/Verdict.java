@@ -13,8 +13,14 @@ public sealed interface Verdict permits Verdict.Serve, Refusal {
    * Authenticated and authorized: serve the content of the publishing point.
    *
    * @param headers what the authentication adds to the response (e.g. {@code Authentication-Info})
+   * @param logon the logon it was served on, for {@link AuthenticationDriver#reauthorize}; null
+   *     where none stands behind it
    */
   public record Serve(
-      PublishingPoint point, String account, List<Map.Entry<String, String>> headers)
-      implements Verdict {}
+      PublishingPoint point, String account, List<Map.Entry<String, String>> headers, Logon logon)
+      implements Verdict {
+    public Serve(PublishingPoint point, String account, List<Map.Entry<String, String>> headers) {
+      this(point, account, headers, null);
+    }
+  }
 }

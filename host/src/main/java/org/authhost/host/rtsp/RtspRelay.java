@@ -316,7 +316,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       if (exchange.method.equals("SETUP") && status / 100 == 2) {
         String session = session(response.headers().get(RtspHeaderNames.SESSION));
         if (session != null) {
-          connection.bind(session, exchange.serve().account(), exchange.right());
+          connection.bind(session, exchange.serve(), exchange.right());
         }
       }
       client.writeAndFlush(out);
