@@ -441,6 +441,11 @@ class RtspEndToEndTest {
                   .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The CSeq of the last request sent. */
+    int cseq() {
+      return cseq;
+    }
+
     Answer send(String method, String url, String authorization, String... headers)
         throws Exception {
       StringBuilder r =
