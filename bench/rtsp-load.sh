@@ -98,8 +98,9 @@ direct="rtsp://127.0.0.1:$origin_port/test"
 through="rtsp://127.0.0.1:$PORT/cam/test"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# One warm-up session each way (the JIT, the origin's first client): not reported.
-python3 "$bench_dir/rtsp-load.py" "$through" --sessions 2 --seconds 1 \
+# A warm-up through AuthHost at the full count (the JIT compiles the request and relay paths; the
+# origin's media is running): not reported.
+python3 "$bench_dir/rtsp-load.py" "$through" --sessions "$SESSIONS" --seconds 2 \
   --user "$BENCH_USER" --password "$BENCH_PASS" >"$OUT/logs/warmup.json"
 
 show "python3 bench/rtsp-load.py $direct --sessions $SESSIONS --seconds $SECONDS_EACH --reference $direct"
