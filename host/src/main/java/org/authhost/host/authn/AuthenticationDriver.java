@@ -272,7 +272,7 @@ public final class AuthenticationDriver {
    */
   public CompletableFuture<Verdict> reauthorize(Attempt a, Logon logon) {
     AccessToken was = logon.token();
-    String account = was.accountName();
+    String account = logon.account();
     if (!a.point().ipRules().allows(a.client().inet())) {
       return done(
           Refusal.forbidden()
@@ -369,7 +369,7 @@ public final class AuthenticationDriver {
             a.point(),
             account,
             List.of(),
-            now.get() == was ? logon : new Logon(logon.pluginId(), now.get())));
+            now.get() == was ? logon : new Logon(logon.pluginId(), account, now.get())));
   }
 
   /**
@@ -769,7 +769,7 @@ public final class AuthenticationDriver {
             a.point(),
             outcome.accountName(),
             finalWords(a, plugin, outcome),
-            new Logon(pluginId, current));
+            new Logon(pluginId, outcome.accountName(), current));
       }
       return Refusal.forbidden();
     } catch (InvalidHandleException e) {

@@ -10,6 +10,8 @@ import org.authhost.api.AccessToken;
  * authorizes each request of it with.
  *
  * @param pluginId the plug-in that proved it
+ * @param account the account as the plug-in named it ({@code GetImpersonationAccountName}), as the
+ *     verdict to serve named it
  * @param token the token it was authorized with, as it stood then
  */
-public record Logon(String pluginId, AccessToken token) {}
+public record Logon(String pluginId, String account, AccessToken token) {}

@@ -37,9 +37,8 @@ final class RtspConnection {
     private final Set<Right> rights = EnumSet.noneOf(Right.class);
     private Logon logon;
 
-    Binding(String account, Logon logon) {
+    Binding(String account) {
       this.account = account;
-      this.logon = logon;
     }
 
     String account() {
@@ -65,7 +64,7 @@ final class RtspConnection {
 
   /** The session the origin named in its answer to a SETUP served as {@code served}. */
   void bind(String session, Verdict.Serve served, Right right) {
-    Binding b = sessions.computeIfAbsent(session, s -> new Binding(served.account(), null));
+    Binding b = sessions.computeIfAbsent(session, s -> new Binding(served.account()));
     granted(b, served, right);
   }
 
