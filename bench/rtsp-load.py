@@ -3,11 +3,19 @@
 interleaved TCP, PLAY), each counting the interleaved packets and bytes it receives for a while.
 
     rtsp-load.py URL [--sessions N] [--seconds S] [--user U --password P]
+                     [--reference URL [--reference-sessions K]]
 
 Prints one JSON object: sessions that set up, set-up times (DESCRIBE sent to PLAY answered, ms:
-median, p99, mean), set-ups per second over the ramp, packets and bytes per session (min, median,
-total), and failures with their first line. Digest (RFC 2617 with qop=auth, or RFC 2069) and Basic
-are answered when challenged. Python 3 standard library only.
+median, p99, mean; and from the connect, OPTIONS and its challenge included), set-ups per second
+over the ramp, packets and bytes per session (min, median, total), Mbit/s received, the 401s each
+session met (a client that reuses its nonce meets one per connection), and failures with their
+first line. Digest (RFC 2617 with qop=auth, or RFC 2069) and Basic are answered when challenged.
+
+With --reference, K more sessions play the reference URL (the origin, directly) at the same time:
+the origin's shared media sends every session the same RTP packets, so the time between a packet's
+arrival on a reference session and on a session of URL is the latency URL adds (latency_ms: p50,
+p99 over every RTP packet both received; against the origin itself it is the tool's own noise).
+Python 3 standard library only.
 """
 import argparse
 import asyncio
@@ -69,7 +77,7 @@ class Auth:
 
 
 class Session:
-    def __init__(self, url, user, password):
+    def __init__(self, url, user, password, keep_arrivals=False):
         parts = urlsplit(url)
         self.host, self.port = parts.hostname, parts.port or 554
         user = user if user is not None else (unquote(parts.username) if parts.username else None)
@@ -78,9 +86,13 @@ class Session:
         self.auth = Auth(user, password)
         self.cseq, self.session = 0, None
         self.packets = self.bytes = 0
-        self.setup_ms = None
+        self.setup_ms = self.connect_to_play_ms = None
+        self.challenges = 0
+        # (RTP timestamp, sequence number) -> arrival, for the latency comparison
+        self.arrivals = {} if keep_arrivals else None
 
     async def open(self):
+        self.opened = time.perf_counter()
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
 
     async def request(self, method, uri, headers=None, retry=True):
@@ -96,6 +108,8 @@ class Session:
         self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
         await self.writer.drain()
         status, head, body = await self.response()
+        if status == 401:
+            self.challenges += 1
         if status == 401 and retry and self.auth.challenged(head.get("www-authenticate", [])):
             return await self.request(method, uri, headers, retry=False)
         return status, head, body
@@ -125,9 +139,11 @@ class Session:
     async def frame(self):
         hdr = await self.reader.readexactly(3)
         size = int.from_bytes(hdr[1:3], "big")
-        await self.reader.readexactly(size)
+        data = await self.reader.readexactly(size)
         self.packets += 1
         self.bytes += size
+        if self.arrivals is not None and hdr[0] % 2 == 0 and size >= 12:
+            self.arrivals[(data[4:8], data[2:4])] = time.perf_counter()
 
     async def play(self, seconds):
         status, head, _ = await self.request("OPTIONS", self.url)
@@ -151,16 +167,37 @@ class Session:
         if status != 200:
             raise RuntimeError(f"PLAY {status}")
         self.setup_ms = (time.perf_counter() - start) * 1000
+        self.connect_to_play_ms = (time.perf_counter() - self.opened) * 1000
         end = time.perf_counter() + seconds
+        # Read in large chunks and split the frames here: one await per chunk rather than three per
+        # packet, so that the tool, not the server, is never what limits 50 sessions.
+        buf, at = bytearray(), 0
         while time.perf_counter() < end:
             try:
-                first = await asyncio.wait_for(self.reader.readexactly(1), end - time.perf_counter())
+                chunk = await asyncio.wait_for(self.reader.read(1 << 16), end - time.perf_counter())
             except asyncio.TimeoutError:
                 break
-            if first == b"$":
-                await self.frame()
-            else:
-                await self.reader.readuntil(b"\r\n\r\n")
+            if not chunk:
+                raise RuntimeError("the server closed the connection while playing")
+            now = time.perf_counter()
+            buf += chunk
+            while len(buf) - at >= 4:
+                if buf[at] == 0x24:
+                    size = int.from_bytes(buf[at + 2:at + 4], "big")
+                    if len(buf) - at < 4 + size:
+                        break
+                    self.packets += 1
+                    self.bytes += size
+                    if self.arrivals is not None and buf[at + 1] % 2 == 0 and size >= 12:
+                        self.arrivals[(bytes(buf[at + 8:at + 12]), bytes(buf[at + 6:at + 8]))] = now
+                    at += 4 + size
+                else:  # an RTSP message from the server (an answer, a request): skipped
+                    head_end = buf.find(b"\r\n\r\n", at)
+                    if head_end < 0:
+                        break
+                    at = head_end + 4
+            del buf[:at]
+            at = 0
         self.writer.close()
 
 
@@ -171,8 +208,13 @@ async def main():
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--user")
     p.add_argument("--password")
+    p.add_argument("--reference", help="the origin's URL, played at the same time (latency)")
+    p.add_argument("--reference-sessions", type=int, default=2)
     a = p.parse_args()
-    sessions = [Session(a.url, a.user, a.password) for _ in range(a.sessions)]
+    sessions = [Session(a.url, a.user, a.password, a.reference is not None)
+                for _ in range(a.sessions)]
+    references = [Session(a.reference, None, None, True)
+                  for _ in range(a.reference_sessions if a.reference else 0)]
     failures = []
 
     async def run(s):
@@ -182,9 +224,30 @@ async def main():
         except Exception as e:  # a failed session is reported, not fatal
             failures.append(f"{type(e).__name__}: {e}")
 
+    async def reference(s):
+        try:
+            await s.open()
+            # playing before the measured sessions start, and until after they end
+            await s.play(a.seconds + 2)
+        except Exception as e:
+            failures.append(f"reference {type(e).__name__}: {e}")
+
+    background = [asyncio.ensure_future(reference(s)) for s in references]
+    if references:
+        await asyncio.sleep(1)
     ramp = time.perf_counter()
     await asyncio.gather(*(run(s) for s in sessions))
+    played = time.perf_counter() - ramp
+    await asyncio.gather(*background)
     ok = [s for s in sessions if s.setup_ms is not None]
+    first = {}
+    for r in references:
+        for key, t in (r.arrivals or {}).items():
+            if key not in first or t < first[key]:
+                first[key] = t
+    added = sorted((t - first[key]) * 1000 for s in ok for key, t in (s.arrivals or {}).items()
+                   if key in first)
+    pct = lambda xs, q: xs[min(len(xs) - 1, int(len(xs) * q))] if xs else None  # noqa: E731
     setups = sorted(s.setup_ms for s in ok)
     last_setup = max((s.setup_ms for s in ok), default=0)
     packets = sorted(s.packets for s in ok)
@@ -193,7 +256,14 @@ async def main():
         "setup_ms": {"median": statistics.median(setups) if setups else None,
                      "p99": setups[min(len(setups) - 1, int(len(setups) * 0.99))] if setups else None,
                      "mean": statistics.mean(setups) if setups else None},
+        "connect_to_play_ms": {"median": statistics.median(c) if (c := sorted(
+            s.connect_to_play_ms for s in ok)) else None, "p99": pct(c, 0.99)},
         "setups_per_second": len(ok) / (last_setup / 1000) if last_setup else None,
+        "challenges": {"total": sum(s.challenges for s in sessions),
+                       "max_per_session": max((s.challenges for s in sessions), default=0)},
+        "mbit_per_second": sum(s.bytes for s in ok) * 8 / 1e6 / played if played else None,
+        "latency_ms": {"p50": pct(added, 0.5), "p99": pct(added, 0.99), "matched": len(added)}
+        if references else None,
         "packets_per_session": {"min": packets[0] if packets else 0,
                                 "median": statistics.median(packets) if packets else 0,
                                 "total": sum(packets)},

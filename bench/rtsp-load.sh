@@ -1,19 +1,160 @@
 #!/usr/bin/env bash
-# The RTSP front's load comparison, one run: N sessions straight to an origin, then the same N
-# through AuthHost's RTSP front (with Digest), each for SECONDS; prints both JSON summaries.
-# The origin and AuthHost are yours to start (the origin: host/src/test/resources/rtsp/origin.py
-# PORT, under /usr/bin/python3; AuthHost with an "rtsp" section and a point whose origin is it).
-#   ORIGIN=rtsp://127.0.0.1:8554/test AUTHHOST=rtsp://127.0.0.1:8654/cam/test \
-#   USER=alice PASSWORD=... SESSIONS=50 SECONDS=20 bench/rtsp-load.sh
-# Not run by the build; on a shared machine keep SESSIONS and SECONDS small.
+# rtsp-load.sh — issue 14's RTSP benchmark, one run: SESSIONS sessions (DESCRIBE, SETUP over
+# interleaved TCP, PLAY) straight to a real origin (GStreamer's RTSP server, the tests' origin.py,
+# started here), then the same SESSIONS through AuthHost's RTSP front with Digest (the built-in
+# plug-in, MD5), each playing for SECONDS while two reference sessions play the origin directly
+# (bench/rtsp-load.py --reference: the added latency, packet by packet). Goals, PASS/FAIL:
+#   set-up rate   through AuthHost >= 0.8x direct (sessions started at once, DESCRIBE -> PLAY;
+#                 the client answers one challenge per connection, on OPTIONS, and reuses its
+#                 nonce with qop=auth and a growing nc after it, as ffmpeg does)
+#   packets       every relayed session >= 99% of the packets of the direct run's median session
+#   latency       added latency p99 < 20 ms (relayed arrival minus reference arrival, per packet)
+# Reported: both runs' JSON, the host's CPU while it relayed (per relayed Mbit/s), the origin's.
+# Writes docs/bench-runs/rtsp-load-<UTC time>.md (and the logs under OUT).
+#
+#   bench/rtsp-load.sh                               # the issue's run: 50 sessions, 20 s each
+#   SESSIONS=10 SECONDS_EACH=3 bench/rtsp-load.sh   # a short check on a busy machine
+#
+# Settings (environment): SESSIONS=50 SECONDS_EACH=20 PORT=18654 (AuthHost's RTSP port);
+# AUTHHOST_HOME, OUT as in the other scripts. Needs a built distribution (./mvnw -B -q -DskipTests
+# package) and GStreamer's RTSP server for Python (Debian: python3-gi gir1.2-gst-rtsp-server-1.0
+# gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly); never builds.
 set -euo pipefail
-cd "$(dirname "$0")"
-: "${ORIGIN:?the origin's stream URL}" "${AUTHHOST:?the same stream through AuthHost}"
-: "${USER:?an AuthHost account}" "${PASSWORD:?its password}"
-SESSIONS=${SESSIONS:-10}
-SECONDS_EACH=${SECONDS:-10}
-echo "# direct to the origin"
-python3 rtsp-load.py "$ORIGIN" --sessions "$SESSIONS" --seconds "$SECONDS_EACH"
-echo "# through AuthHost"
-python3 rtsp-load.py "$AUTHHOST" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
-  --user "$USER" --password "$PASSWORD"
+BENCH_NAME=rtsp-load
+. "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
+
+SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654}
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=${OUT:-$bench_dir/results/rtsp-load-$STAMP}
+REPORT=${REPORT:-$home/docs/bench-runs/rtsp-load-$STAMP.md}
+GST_PYTHON=/usr/bin/python3
+
+need_tools python3 ss awk
+need_dist
+port_free "$PORT"
+"$GST_PYTHON" -c 'import gi; gi.require_version("GstRtspServer", "1.0")' 2>/dev/null \
+  || die "GStreamer's RTSP server for $GST_PYTHON is missing (python3-gi gir1.2-gst-rtsp-server-1.0)"
+w="$OUT/work"
+mkdir -p "$w/config" "$w/plugins" "$OUT/logs" "$(dirname "$REPORT")"
+
+ORIGIN_PID=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_host
+  if [[ -n $ORIGIN_PID ]] && kill -0 "$ORIGIN_PID" 2>/dev/null; then
+    kill -TERM "$ORIGIN_PID" || true
+    wait "$ORIGIN_PID" 2>/dev/null || true
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+show "$GST_PYTHON $home/host/src/test/resources/rtsp/origin.py 0 >$OUT/logs/origin.log &"
+"$GST_PYTHON" "$home/host/src/test/resources/rtsp/origin.py" 0 >"$OUT/logs/origin.log" 2>&1 3>&- &
+ORIGIN_PID=$!
+origin_port=""
+for _ in $(seq 200); do
+  origin_port=$(awk '/^ready /{print $2; exit}' "$OUT/logs/origin.log")
+  [[ -n $origin_port ]] && break
+  kill -0 "$ORIGIN_PID" 2>/dev/null || die "the origin ended: $(cat "$OUT/logs/origin.log")"
+  sleep 0.1
+done
+[[ -n $origin_port ]] || die "the origin did not start in 20 s"
+log "origin pid $ORIGIN_PID on port $origin_port"
+
+cp "$(builtin_jar digest)" "$w/plugins/digest.jar"
+cat >"$w/config/host.json" <<EOF
+{
+  "serverName": "rtsp-load",
+  "dataDirectory": "../var",
+  "plugins": {
+    "directory": "../plugins",
+    "settings": { "digest": { "properties": { "realm": "$BENCH_REALM", "algorithms": "MD5" } } }
+  },
+  "accounts": { "digestRealms": ["$BENCH_REALM"] },
+  "eventLog": { "auditSummarySeconds": 60 },
+  "http": { "port": -1 },
+  "rtsp": { "port": $PORT, "maxSessions": $((SESSIONS + 16)) },
+  "publishingPoints": [
+    { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:$origin_port/",
+      "plugins": ["digest"] }
+  ]
+}
+EOF
+show "printf '%s\n' *** | authhost accounts add $BENCH_USER --password-stdin --config $w/config"
+printf '%s\n' "$BENCH_PASS" | authhost_cli accounts add "$BENCH_USER" --password-stdin \
+  --config "$w/config" >"$OUT/logs/accounts.log" 2>&1 || die "accounts add failed"
+start_host "$w/config" "$OUT/logs/host.log" "-Xms512m -Xmx512m"
+for _ in $(seq 600); do
+  [[ -n $(ss -Hltn "sport = :$PORT") ]] && break
+  kill -0 "$HOST_PID" 2>/dev/null || die "the host ended (see $OUT/logs/host.log)"
+  sleep 0.1
+done
+[[ -n $(ss -Hltn "sport = :$PORT") ]] || die "the host's RTSP port did not open in 60 s"
+
+direct="rtsp://127.0.0.1:$origin_port/test"
+through="rtsp://127.0.0.1:$PORT/cam/test"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# A warm-up through AuthHost at the full count (the JIT compiles the request and relay paths; the
+# origin's media is running): not reported.
+python3 "$bench_dir/rtsp-load.py" "$through" --sessions "$SESSIONS" --seconds 2 \
+  --user "$BENCH_USER" --password "$BENCH_PASS" >"$OUT/logs/warmup.json"
+
+show "python3 bench/rtsp-load.py $direct --sessions $SESSIONS --seconds $SECONDS_EACH --reference $direct"
+o0=$(cpu_ticks "$ORIGIN_PID")
+python3 "$bench_dir/rtsp-load.py" "$direct" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
+  --reference "$direct" >"$OUT/direct.json"
+o1=$(cpu_ticks "$ORIGIN_PID")
+show "python3 bench/rtsp-load.py $through --sessions $SESSIONS --seconds $SECONDS_EACH --user $BENCH_USER --password *** --reference $direct"
+h0=$(cpu_ticks "$HOST_PID")
+python3 "$bench_dir/rtsp-load.py" "$through" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
+  --user "$BENCH_USER" --password "$BENCH_PASS" --reference "$direct" >"$OUT/through.json"
+h1=$(cpu_ticks "$HOST_PID")
+o2=$(cpu_ticks "$ORIGIN_PID")
+hz=$(getconf CLK_TCK)
+
+python3 - "$OUT/direct.json" "$OUT/through.json" "$((h1 - h0))" "$((o1 - o0))" "$((o2 - o1))" \
+  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" <<'PY' | tee "$REPORT"
+import json, sys
+d, t = (json.load(open(p)) for p in sys.argv[1:3])
+host, origin_direct, origin_through, hz = (int(x) for x in sys.argv[3:7])
+sessions, seconds, cores, load = sys.argv[7], sys.argv[8], sys.argv[9], sys.argv[10]
+played = t["ramp_seconds"]
+host_cores = host / hz / played
+mbit = t["mbit_per_second"] or 0
+rate = (t["setups_per_second"] or 0) / d["setups_per_second"] if d["setups_per_second"] else 0
+direct_median = d["packets_per_session"]["median"] or 0
+worst = t["packets_per_session"]["min"] / direct_median if direct_median else 0
+p99 = (t["latency_ms"] or {}).get("p99")
+ok = lambda b: "PASS" if b else "FAIL"  # noqa: E731
+all_up = t["set_up"] == t["sessions"] and d["set_up"] == d["sessions"]
+print(f"# RTSP load: {sessions} sessions, {seconds} s each, direct vs through AuthHost (Digest)\n")
+print(f"Machine: {cores} cores; load at the end: `{load.strip()}`.\n")
+print("| goal | result | value |\n|---|---|---|")
+print(f"| every session set up, both runs | {ok(all_up)} | direct {d['set_up']}/{d['sessions']}, "
+      f"through {t['set_up']}/{t['sessions']} |")
+print(f"| set-up rate through >= 0.8x direct | {ok(rate >= 0.8)} | {rate:.2f}x "
+      f"({t['setups_per_second']:.0f}/s vs {d['setups_per_second']:.0f}/s; DESCRIBE->PLAY median "
+      f"{t['setup_ms']['median']:.1f} vs {d['setup_ms']['median']:.1f} ms) |")
+print(f"| every relayed session >= 99% of a direct session's packets | {ok(worst >= 0.99)} | "
+      f"worst {worst * 100:.1f}% ({t['packets_per_session']['min']} vs median "
+      f"{direct_median}) |")
+print(f"| added latency p99 < 20 ms | {ok(p99 is not None and p99 < 20)} | p99 "
+      f"{p99 if p99 is None else round(p99, 2)} ms, p50 "
+      f"{round(t['latency_ms']['p50'], 2) if t['latency_ms'] else None} ms over "
+      f"{(t['latency_ms'] or {}).get('matched')} packets (direct run against itself: p99 "
+      f"{round(d['latency_ms']['p99'], 2) if d['latency_ms'] else None} ms) |")
+print(f"| challenges: one per connection | {ok(t['challenges']['max_per_session'] <= 1)} | "
+      f"{t['challenges']['total']} for {t['sessions']} sessions |")
+print()
+print(f"AuthHost's CPU while relaying: {host_cores * 100:.1f}% of one core for {mbit:.1f} Mbit/s, "
+      f"{host_cores * 100 / mbit if mbit else 0:.2f}% of a core per relayed Mbit/s. The origin's: "
+      f"{origin_direct / hz / d['ramp_seconds'] * 100:.1f}% direct, "
+      f"{origin_through / hz / played * 100:.1f}% through AuthHost.\n")
+for name, run in (("direct", d), ("through AuthHost", t)):
+    print(f"## {name}\n\n```json\n{json.dumps(run, indent=2)}\n```\n")
+PY
+log "report: $REPORT"

@@ -3,7 +3,8 @@
 /test serves a live H.264 test pattern; /publish takes RECORD (ANNOUNCE an H.264 stream) and
 discards what it receives. Usage: origin.py PORT [USER PASSWORD] -- with a user, the origin
 demands Basic/Digest itself (for AuthHost's origin credentials). Prints "ready PORT" once it
-listens; ends on SIGTERM.
+listens; ends on SIGTERM. Without a user, the origin plays /test to itself from the start (see
+the keeper below), so /test is always running.
 """
 import signal
 import sys
@@ -53,6 +54,18 @@ if len(sys.argv) > 3:
 if server.attach(None) == 0:
     print("cannot listen on port " + port, flush=True)
     sys.exit(2)
+# gst-rtsp-server 1.22 aborts (gst_rtsp_media_get_rates: assertion failed) when a client joins the
+# shared /test media while the last client's leaving unprepares it, which session churn (the
+# bench, many short tests) does. A client of its own keeps the media prepared for the origin's
+# life, so no client ever joins one being torn down. Not with origin credentials: that origin
+# serves few clients, one at a time.
+keeper = None
+if len(sys.argv) <= 3:
+    keeper = Gst.parse_launch(
+        "rtspsrc location=rtsp://127.0.0.1:%d/test protocols=tcp latency=0 ! fakesink sync=false"
+        % server.get_bound_port()
+    )
+    keeper.set_state(Gst.State.PLAYING)
 print("ready " + str(server.get_bound_port()), flush=True)
 loop = GLib.MainLoop()
 GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, loop.quit)

@@ -274,6 +274,119 @@ public final class AuthenticationDriver {
   }
 
   /**
+   * A request without credentials from a client whose {@code logon} this connection already holds
+   * (an RTSP keep-alive or PLAY in the session it set up): the host's own rules again, as they
+   * stand now, without asking the plug-in and without a new logon to audit. Refused, audited, in
+   * the order a request with credentials meets them: the point's address lists (403), the plug-in
+   * no longer offered here (disabled, in error, or not the point's: 401 with what is offered, or
+   * 503), a lockout of the address or the account (429, as the same client's next request with
+   * credentials would get), the account disabled or deleted (401) or its principal's proof expired
+   * (401), the ACL with the account's current groups (403). Cheap, as it runs for every such
+   * request: look-ups in memory, no plug-in call, no password hash.
+   */
+  public CompletableFuture<Verdict> reauthorize(Attempt a, Logon logon) {
+    AccessToken was = logon.token();
+    String account = logon.account();
+    if (!a.point().ipRules().allows(a.client().inet())) {
+      return done(
+          Refusal.forbidden()
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  "client address "
+                      + a.client().address()
+                      + " is not allowed by publishing point "
+                      + a.point().name()
+                      + " (the session of "
+                      + account
+                      + " ends here)"));
+    }
+    List<PluginView> offered = offeredFor(a.point(), a.client());
+    Optional<PluginView> by =
+        offered.stream().filter(p -> p.id().equals(logon.pluginId())).findFirst();
+    if (by.isEmpty()) {
+      a.connection().logonEnded();
+      String why =
+          "the "
+              + logon.pluginId()
+              + " plug-in that logged "
+              + account
+              + " on is no longer offered at publishing point "
+              + a.point().name()
+              + " (disabled, in error or taken off the point's list); the client must log on again";
+      if (offered.isEmpty()) {
+        return done(
+            Refusal.unavailable("no authentication plug-in is available for this publishing point")
+                .audited(HResult.NS_E_CRITICAL_ERROR, why));
+      }
+      return challenge(a, offered, "log on again")
+          .thenApply(
+              v ->
+                  v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                      ? r.audited(HResult.SEC_E_INVALID_TOKEN, why)
+                      : v);
+    }
+    String key = checksPasswords(by.get()) ? accountKey(was) : null;
+    Optional<Instant> locked = throttle.lockedOut(a.client().address(), key);
+    if (locked.isPresent()) {
+      return done(
+          Refusal.tooMany(
+              "too many failed logons; try again later",
+              Math.max(1, Duration.between(clock.instant(), locked.get()).toSeconds()),
+              "the address "
+                  + a.client().address()
+                  + " or the account "
+                  + account
+                  + " is locked out after repeated logon failures; its session is refused"
+                  + " until the lockout ends"));
+    }
+    Optional<AccessToken> now = tokens.asNow(was);
+    if (now.isEmpty() || now.get().hasExpired(clock.instant())) {
+      a.connection().logonEnded();
+      String why =
+          now.isEmpty()
+              ? "the account "
+                  + account
+                  + " is disabled or deleted; nothing is authorized with its logon any more"
+              : "the token of "
+                  + account
+                  + " from plug-in '"
+                  + logon.pluginId()
+                  + "' expired at "
+                  + was.expiresAt()
+                  + "; nothing is authorized with it, the client must log on again";
+      return challenge(a, offered, now.isEmpty() ? "log on again" : "the logon has expired")
+          .thenApply(
+              v ->
+                  v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                      ? r.audited(
+                          now.isEmpty()
+                              ? HResult.SEC_E_LOGON_DENIED
+                              : HResult.SEC_E_CONTEXT_EXPIRED,
+                          why)
+                      : v);
+    }
+    if (!a.point().acl().permits(now.get(), a.right())) {
+      return done(
+          Refusal.forbidden()
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  "access denied to "
+                      + account
+                      + " by the ACL of publishing point "
+                      + a.point().name()
+                      + " (plug-in "
+                      + logon.pluginId()
+                      + ", reauthorized without credentials)"));
+    }
+    return done(
+        new Verdict.Serve(
+            a.point(),
+            account,
+            List.of(),
+            now.get() == was ? logon : new Logon(logon.pluginId(), account, now.get())));
+  }
+
+  /**
    * A password the client gave in its URL (a streaming server's call): to the first plug-in of the
    * point that checks passwords, with an empty blob. Not filtered by the client's leg as a Basic
    * challenge is: the password has already travelled, and refusing it would not bring it back.
@@ -713,7 +826,10 @@ public final class AuthenticationDriver {
       AccessToken current = Impersonation.current().orElseThrow();
       if (a.point().acl().permits(current, right)) {
         return new Verdict.Serve(
-            a.point(), outcome.accountName(), finalWords(a, plugin, outcome), current);
+            a.point(),
+            outcome.accountName(),
+            finalWords(a, plugin, outcome),
+            new Logon(pluginId, outcome.accountName(), current));
       }
       return Refusal.forbidden();
     } catch (InvalidHandleException e) {

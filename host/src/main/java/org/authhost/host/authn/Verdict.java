@@ -14,17 +14,20 @@ public sealed interface Verdict permits Verdict.Serve, Refusal {
    * Authenticated and authorized: serve the content of the publishing point.
    *
    * @param headers what the authentication adds to the response (e.g. {@code Authentication-Info})
-   * @param token the token the point's ACL was checked with, or null where none was (the web
-   *     console asks it what else the operator may do)
+   * @param logon the logon it was served on, for {@link AuthenticationDriver#reauthorize} and for
+   *     the token the point's ACL was checked with (the web console asks it what else the operator
+   *     may do); null where none stands behind it
    */
   public record Serve(
-      PublishingPoint point,
-      String account,
-      List<Map.Entry<String, String>> headers,
-      AccessToken token)
+      PublishingPoint point, String account, List<Map.Entry<String, String>> headers, Logon logon)
       implements Verdict {
     public Serve(PublishingPoint point, String account, List<Map.Entry<String, String>> headers) {
       this(point, account, headers, null);
+    }
+
+    /** The token the point's ACL was checked with, or null where no logon stands behind it. */
+    public AccessToken token() {
+      return logon == null ? null : logon.token();
     }
   }
 }

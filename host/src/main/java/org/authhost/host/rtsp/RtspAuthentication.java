@@ -7,12 +7,14 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.authhost.api.HResult;
 import org.authhost.host.authn.AuthenticationDriver;
 import org.authhost.host.authn.HttpCommandContext;
 import org.authhost.host.authn.HttpPresentationContext;
 import org.authhost.host.authn.HttpUserContext;
+import org.authhost.host.authn.Logon;
 import org.authhost.host.authn.Refusal;
 import org.authhost.host.authn.UrlCredentials;
 import org.authhost.host.authn.Verdict;
@@ -21,9 +23,12 @@ import org.authhost.host.authn.Verdict;
  * Asks the {@link AuthenticationDriver} for each routed request's verdict (every request: RTSP
  * clients send their credentials with each one), off the event loop, one request at a time so that
  * requests reach the origin in the client's order; a refusal is answered, a verdict to serve goes
- * on. A request without credentials in a session this connection set up is the session's identity
- * for what that identity was already granted here (a keep-alive {@code GET_PARAMETER} from a client
- * that sends credentials only when challenged); anything more asks the driver.
+ * on. A request without credentials in a session this connection set up, for what the session was
+ * already granted here (a keep-alive {@code GET_PARAMETER}, a {@code PLAY} from a client that sends
+ * credentials only when challenged), is the session's logon, reauthorized by the driver ({@link
+ * AuthenticationDriver#reauthorize}: the operator's changes since the logon count, the plug-in is
+ * not asked again); refused, it ends the connection, since the stream it carries must not outlive
+ * its authorization. Anything more asks the driver for a full decision.
  *
  * <p>URL credentials (API 1.4: a signed URL, a token in the query) are the connection's once a
  * request that carried them was served: RTSP clients build their later URLs (a track's SETUP, PLAY
@@ -37,6 +42,8 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
   static final int MAX_WAITING = 32;
 
   private final Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver;
+  private final BiFunction<AuthenticationDriver.Attempt, Logon, CompletableFuture<Verdict>>
+      reauthorize;
   private final RtspAnswers answers;
   private final UrlCredentials urlCredentials;
   private final ArrayDeque<RtspExchange> waiting = new ArrayDeque<>();
@@ -48,10 +55,12 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
 
   RtspAuthentication(
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> driver,
+      BiFunction<AuthenticationDriver.Attempt, Logon, CompletableFuture<Verdict>> reauthorize,
       RtspAnswers answers,
       UrlCredentials urlCredentials) {
     super(false);
     this.driver = driver;
+    this.reauthorize = reauthorize;
     this.answers = answers;
     this.urlCredentials = urlCredentials;
   }
@@ -90,13 +99,15 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
     String authorization = exchange.request.headers().get(RtspHeaderNames.AUTHORIZATION);
     String session = exchange.session();
     RtspConnection.Binding bound = session == null ? null : exchange.connection.binding(session);
-    if (authorization == null && bound != null && bound.rights().contains(exchange.right())) {
-      exchange.authorized(new Verdict.Serve(exchange.point(), bound.account(), List.of()));
-      ctx.fireChannelRead(exchange);
-      return;
-    }
+    Logon logon =
+        authorization == null
+                && bound != null
+                && bound.logon() != null
+                && bound.rights().contains(exchange.right())
+            ? bound.logon()
+            : null;
     String inUrl = urlCredentials.credentialsOf(exchange.request.uri());
-    if (authorization == null && inUrl.isEmpty() && carried != null) {
+    if (logon == null && authorization == null && inUrl.isEmpty() && carried != null) {
       String uri = exchange.request.uri();
       exchange.request.setUri(uri + (uri.indexOf('?') < 0 ? "?" : "&") + carried);
       inUrl = carried;
@@ -123,13 +134,22 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
     deciding = true;
     CompletableFuture<Verdict> pending;
     try {
-      pending = driver.apply(attempt);
+      pending = logon != null ? reauthorize.apply(attempt, logon) : driver.apply(attempt);
     } catch (RuntimeException e) {
       pending = CompletableFuture.failedFuture(e);
     }
+    boolean inSession = logon != null;
     pending.whenComplete(
         (verdict, failure) ->
-            ctx.executor().execute(() -> decided(ctx, exchange, verdict, failure, offered)));
+            ctx.executor()
+                .execute(
+                    () ->
+                        decided(
+                            ctx,
+                            exchange,
+                            inSession && verdict instanceof Refusal r ? r.withClose(true) : verdict,
+                            failure,
+                            offered)));
   }
 
   private void decided(

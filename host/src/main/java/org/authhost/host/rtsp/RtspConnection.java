@@ -8,6 +8,8 @@ import java.util.Set;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.Right;
 import org.authhost.host.authn.ClientConnection;
+import org.authhost.host.authn.Logon;
+import org.authhost.host.authn.Verdict;
 
 /**
  * One RTSP client connection: its authentication state (the driver's {@link ClientConnection}), the
@@ -26,10 +28,32 @@ final class RtspConnection {
   private int setups;
 
   /**
-   * Who holds an RTSP session: the account that set it up, and the rights it was granted on this
+   * Who holds an RTSP session: the account that set it up, the logon it last proved in it (what a
+   * request without credentials is reauthorized with), and the rights it was granted on this
    * connection.
    */
-  record Binding(String account, Set<Right> rights) {}
+  static final class Binding {
+    private final String account;
+    private final Set<Right> rights = EnumSet.noneOf(Right.class);
+    private Logon logon;
+
+    Binding(String account) {
+      this.account = account;
+    }
+
+    String account() {
+      return account;
+    }
+
+    Set<Right> rights() {
+      return rights;
+    }
+
+    /** The logon to reauthorize a request without credentials with, or null for none. */
+    Logon logon() {
+      return logon;
+    }
+  }
 
   RtspConnection(InetSocketAddress remote, InetSocketAddress local, boolean secure) {
     this.authn = new ClientConnection(remote, secure);
@@ -38,19 +62,26 @@ final class RtspConnection {
     this.secure = secure;
   }
 
-  /** The session the origin named in its answer to a SETUP by {@code account}. */
-  void bind(String session, String account, Right right) {
-    sessions
-        .computeIfAbsent(session, s -> new Binding(account, EnumSet.noneOf(Right.class)))
-        .rights()
-        .add(right);
+  /** The session the origin named in its answer to a SETUP served as {@code served}. */
+  void bind(String session, Verdict.Serve served, Right right) {
+    Binding b = sessions.computeIfAbsent(session, s -> new Binding(served.account()));
+    granted(b, served, right);
   }
 
-  /** A request in the session by {@code account} was granted {@code right}. */
-  void granted(String session, Right right) {
+  /** A request in the session, served as {@code served}, was granted {@code right}. */
+  void granted(String session, Verdict.Serve served, Right right) {
     Binding b = sessions.get(session);
     if (b != null) {
-      b.rights().add(right);
+      granted(b, served, right);
+    }
+  }
+
+  private static void granted(Binding b, Verdict.Serve served, Right right) {
+    b.rights.add(right);
+    if (served.logon() != null) {
+      // The latest proof stands for the session: a client that logged on again after its token
+      // expired, or was reauthorized with the account's groups as they are now.
+      b.logon = served.logon();
     }
   }
 

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.net.ssl.KeyManagerFactory;
 import org.authhost.api.EventLevel;
@@ -42,6 +43,7 @@ import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.Logon;
 import org.authhost.host.authn.UrlCredentials;
 import org.authhost.host.authn.Verdict;
 import org.authhost.host.config.ConfigLoader;
@@ -226,7 +228,7 @@ public final class RtspFront extends LifeCycle {
       RtspConnection connection,
       RtspConfig rtsp,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
-    addRtspHandlers(p, connection, rtsp, decide, RtspRelay.sockets(MARKS));
+    addRtspHandlers(p, connection, rtsp, decide, driver::reauthorize, RtspRelay.sockets(MARKS));
   }
 
   /** The same with {@code originConnector} for the origin connections. */
@@ -235,6 +237,20 @@ public final class RtspFront extends LifeCycle {
       RtspConnection connection,
       RtspConfig rtsp,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
+      RtspRelay.OriginConnector originConnector) {
+    addRtspHandlers(p, connection, rtsp, decide, driver::reauthorize, originConnector);
+  }
+
+  /**
+   * The same with {@code reauthorize} for requests without credentials in a session ({@link
+   * AuthenticationDriver#reauthorize}).
+   */
+  void addRtspHandlers(
+      ChannelPipeline p,
+      RtspConnection connection,
+      RtspConfig rtsp,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
+      BiFunction<AuthenticationDriver.Attempt, Logon, CompletableFuture<Verdict>> reauthorize,
       RtspRelay.OriginConnector originConnector) {
     p.addLast(
         "framer",
@@ -259,7 +275,7 @@ public final class RtspFront extends LifeCycle {
     p.addLast("answers", counted);
     p.addLast("check", new RtspRequestCheck(connection, answers));
     p.addLast("route", new RtspRouting(points, serverRules, answers));
-    p.addLast("authenticate", new RtspAuthentication(decide, answers, urlCredentials));
+    p.addLast("authenticate", new RtspAuthentication(decide, reauthorize, answers, urlCredentials));
     p.addLast("session", new RtspSessionBinding(answers));
     p.addLast("setup", new RtspSetupCheck(answers));
     p.addLast(

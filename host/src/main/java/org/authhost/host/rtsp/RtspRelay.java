@@ -70,7 +70,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
   /** Why the origin connection could not be made, or null. */
   private String unreachable;
 
-  private final UnaryOperator<String> withoutCredentials;
+  private final ForwardedText forwarded;
   private final OriginConnector connector;
 
   /** A request sent to the origin and not yet answered. */
@@ -111,7 +111,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       OriginConnector connector) {
     this.connection = connection;
     this.answers = answers;
-    this.withoutCredentials = withoutCredentials;
+    this.forwarded = new ForwardedText(withoutCredentials);
     this.connector = connector;
   }
 
@@ -242,15 +242,13 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
   private void send(RtspExchange exchange, boolean retried) {
     String uri =
         urls.toOrigin(
-            withoutCredentials.apply(exchange.request.uri()),
-            exchange.point().prefix(),
-            exchange.rest());
+            forwarded.url(exchange.request.uri()), exchange.point().prefix(), exchange.rest());
     FullHttpRequest out =
         new DefaultFullHttpRequest(
             RtspVersions.RTSP_1_0,
             exchange.request.method(),
             uri,
-            exchange.request.content().retainedDuplicate());
+            forwarded.body(exchange.request.content().retainedDuplicate()));
     HttpHeaders headers = out.headers();
     headers.set(exchange.request.headers());
     headers.remove(RtspHeaderNames.AUTHORIZATION);
@@ -262,7 +260,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       if (values.stream().anyMatch(v -> v.indexOf('?') >= 0)) {
         headers.remove(name);
         for (String v : values) {
-          headers.add(name, v.indexOf('?') < 0 ? v : withoutCredentials.apply(v));
+          headers.add(name, forwarded.text(v));
         }
       }
     }
@@ -316,7 +314,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       if (exchange.method.equals("SETUP") && status / 100 == 2) {
         String session = session(response.headers().get(RtspHeaderNames.SESSION));
         if (session != null) {
-          connection.bind(session, exchange.serve().account(), exchange.right());
+          connection.bind(session, exchange.serve(), exchange.right());
         }
       }
       client.writeAndFlush(out);

@@ -61,7 +61,7 @@ final class RtspSessionBinding extends SimpleChannelInboundHandler<RtspExchange>
                       + Audit.quoted(account)));
       return;
     }
-    exchange.connection.granted(session, exchange.right());
+    exchange.connection.granted(session, exchange.serve(), exchange.right());
     ctx.fireChannelRead(exchange);
   }
 }

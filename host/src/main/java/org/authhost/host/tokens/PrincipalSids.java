@@ -14,6 +14,9 @@ import org.authhost.api.Sid;
  * (S-1-5-21-...) can ever have it. No part can hold a line feed, so the joined text is unambiguous.
  */
 final class PrincipalSids {
+  /** The authority every principal's SID is under, with its dash: no local account's is. */
+  static final String AUTHORITY = "S-1-9-";
+
   private PrincipalSids() {}
 
   static Sid of(String pluginId, String issuer, String subject) {
@@ -25,7 +28,7 @@ final class PrincipalSids {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
-    StringBuilder sid = new StringBuilder("S-1-9");
+    StringBuilder sid = new StringBuilder(AUTHORITY.substring(0, AUTHORITY.length() - 1));
     for (int i = 0; i < 4; i++) {
       long part =
           ((h[4 * i] & 0xFFL) << 24)

@@ -194,6 +194,38 @@ public final class TokenTable implements TokenService {
     return HResult.S_OK;
   }
 
+  /**
+   * {@code issued} as the host would issue it now, for reauthorizing a logon without asking its
+   * plug-in again: a local account's token with the account's current groups, empty once the
+   * account is disabled or deleted (or its name now belongs to another SID); a principal's token (a
+   * proof from another party, {@code logonPrincipal}) as it was, its groups being that party's word
+   * and its end its {@code expiresAt}. A map look-up, no password check.
+   */
+  public Optional<AccessToken> asNow(AccessToken issued) {
+    if (issued.user().value().startsWith(PrincipalSids.AUTHORITY)) {
+      return Optional.of(issued);
+    }
+    Optional<Account> found = accounts.find(issued.accountName());
+    if (found.isEmpty() || found.get().disabled() || !found.get().sid().equals(issued.user())) {
+      return Optional.empty();
+    }
+    Account account = found.get();
+    if (issued.groups().size() == account.groups().size() + 1
+        && issued.groups().containsAll(account.groups())) {
+      return Optional.of(issued);
+    }
+    List<Sid> groups = new ArrayList<>(account.groups().size() + 1);
+    groups.add(Sid.EVERYONE);
+    groups.addAll(account.groups());
+    return Optional.of(
+        new AccessToken(
+            account.sid(),
+            groups,
+            account.qualifiedName(),
+            issued.authenticationPackage(),
+            issued.logonTime()));
+  }
+
   /** The host's view: any open handle. */
   @Override
   public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {

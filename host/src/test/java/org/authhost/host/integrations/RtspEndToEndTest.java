@@ -399,6 +399,7 @@ class RtspEndToEndTest {
     private final String password;
     private String nonce;
     private int cseq;
+    private long frames;
 
     RawRtsp(int port, String user, String password) throws Exception {
       socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
@@ -441,6 +442,29 @@ class RtspEndToEndTest {
                   .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The interleaved frames skipped so far while reading answers. */
+    long frames() {
+      return frames;
+    }
+
+    /** Reads interleaved frames until {@code count} more have come (the stream flows). */
+    void awaitFrames(int count) throws Exception {
+      for (int i = 0; i < count; i++) {
+        int first = in.read();
+        if (first != '$') {
+          throw new java.io.IOException("not a frame: " + first);
+        }
+        in.readUnsignedByte();
+        in.skipNBytes(in.readUnsignedShort());
+        frames++;
+      }
+    }
+
+    /** The CSeq of the last request sent. */
+    int cseq() {
+      return cseq;
+    }
+
     Answer send(String method, String url, String authorization, String... headers)
         throws Exception {
       StringBuilder r =
@@ -465,6 +489,7 @@ class RtspEndToEndTest {
         if (first == '$') {
           in.readUnsignedByte();
           in.skipNBytes(in.readUnsignedShort());
+          frames++;
           continue;
         }
         if (first == '\r' || first == '\n') {

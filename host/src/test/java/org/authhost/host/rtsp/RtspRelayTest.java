@@ -108,6 +108,73 @@ class RtspRelayTest {
   }
 
   /**
+   * A URL credential in the body (an ANNOUNCE's SDP, as a publisher writes its own URL into it) or
+   * in a header that holds several URLs is removed too; the rest of the body is sent as it was,
+   * with its new length, and a body without any goes byte for byte.
+   */
+  @Test
+  void urlCredentialsInABodyOrAListOfUrlsNeverReachTheOrigin() {
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(host.rtsp(), "127.0.0.1", serveKeeping(new ArrayList<>()), origins);
+    String sdp =
+        "v=0\r\n"
+            + "o=- 0 0 IN IP4 127.0.0.1\r\n"
+            + "s=cam?\r\n"
+            + "u="
+            + CAM
+            + "?ah_prefix=/cam/&ah_sig=SIG1\r\n"
+            + "a=control:"
+            + CAM
+            + "?keep=1&ah_sig=SIG2\r\n"
+            + "m=video 0 RTP/AVP 96\r\n"
+            + "a=control:\""
+            + CAM
+            + "/streamid=0?ah_key=k1\"\r\n";
+    ch.send(
+        RtspHandlersTest.request(
+                "ANNOUNCE",
+                CAM + "?ah_prefix=/cam/&ah_sig=SIG",
+                1,
+                "Content-Type",
+                "application/sdp",
+                "Content-Length",
+                String.valueOf(sdp.length()),
+                "RTP-Info",
+                "url=" + CAM + "/a?ah_sig=S3,url=" + CAM + "/b?x=1&ah_sig=S4")
+            + sdp);
+    String sent = RtspTestChannel.written(origins.get(0));
+    assertFalse(sent.contains("ah_") || sent.contains("SIG") || sent.contains("S3"), sent);
+    String body = sent.substring(sent.indexOf("\r\n\r\n") + 4);
+    assertEquals(
+        "v=0\r\n"
+            + "o=- 0 0 IN IP4 127.0.0.1\r\n"
+            + "s=cam?\r\n"
+            + "u="
+            + CAM
+            + "\r\n"
+            + "a=control:"
+            + CAM
+            + "?keep=1\r\n"
+            + "m=video 0 RTP/AVP 96\r\n"
+            + "a=control:\""
+            + CAM
+            + "/streamid=0\"\r\n",
+        body);
+    assertTrue(sent.toLowerCase().contains("content-length: " + body.length() + "\r\n"), sent);
+    assertTrue(sent.contains("RTP-Info: url=" + CAM + "/a,url=" + CAM + "/b?x=1\r\n"), sent);
+
+    byte[] binary = {0, '?', 1, (byte) 0xff, 'a', 'h', '_', 'x'};
+    RtspTestChannel other =
+        RtspTestChannel.relayed(host.rtsp(), "127.0.0.1", serveKeeping(new ArrayList<>()), origins);
+    other.send(RtspHandlersTest.request("SET_PARAMETER", CAM, 1, "Content-Length", "8"));
+    other.send(binary);
+    String kept = RtspTestChannel.written(origins.get(1));
+    assertTrue(
+        kept.endsWith(new String(binary, StandardCharsets.ISO_8859_1)), "byte for byte: " + kept);
+  }
+
+  /**
    * A later request with no credential of its own (a SETUP built from Content-Base) is checked with
    * the URL credentials the connection was served with, on its own URL; still never sent.
    */

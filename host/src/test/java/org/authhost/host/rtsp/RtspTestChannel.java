@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.Logon;
 import org.authhost.host.authn.Verdict;
 import org.authhost.host.config.RtspConfig;
 
@@ -75,12 +77,23 @@ final class RtspTestChannel extends EmbeddedChannel {
       String client,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
       List<EmbeddedChannel> origins) {
+    return relayed(front, client, decide, inlineReauthorize(front.driver()), origins);
+  }
+
+  /** The same with {@code reauthorize} for requests without credentials in a session. */
+  static RtspTestChannel relayed(
+      RtspFront front,
+      String client,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
+      BiFunction<AuthenticationDriver.Attempt, Logon, CompletableFuture<Verdict>> reauthorize,
+      List<EmbeddedChannel> origins) {
     RtspTestChannel ch = new RtspTestChannel(client);
     front.addRtspHandlers(
         ch.pipeline(),
         ch.connection,
         LIMITS,
         decide,
+        reauthorize,
         (clientChannel, pipeline, host, port) -> {
           EmbeddedChannel origin = new EmbeddedChannel(pipeline);
           origins.add(origin);
@@ -116,6 +129,19 @@ final class RtspTestChannel extends EmbeddedChannel {
             driver.decide(a).get(10, java.util.concurrent.TimeUnit.SECONDS));
       } catch (Exception e) {
         throw new AssertionError("the driver did not decide", e);
+      }
+    };
+  }
+
+  /** The driver's reauthorization, made to answer before it returns. */
+  static BiFunction<AuthenticationDriver.Attempt, Logon, CompletableFuture<Verdict>>
+      inlineReauthorize(AuthenticationDriver driver) {
+    return (a, logon) -> {
+      try {
+        return CompletableFuture.completedFuture(
+            driver.reauthorize(a, logon).get(10, java.util.concurrent.TimeUnit.SECONDS));
+      } catch (Exception e) {
+        throw new AssertionError("the driver did not reauthorize", e);
       }
     };
   }

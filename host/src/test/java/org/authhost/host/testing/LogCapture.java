@@ -4,8 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -43,10 +45,29 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     return events;
   }
 
+  /**
+   * Waits, at most {@code bound}, until an event whose message holds {@code part} is recorded: for
+   * something the host does on its own schedule (the account poller's reload).
+   */
+  public synchronized boolean await(String part, Duration bound) throws InterruptedException {
+    long end = System.nanoTime() + bound.toNanos();
+    while (events.stream().noneMatch(e -> e.getFormattedMessage().contains(part))) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
   @Override
   protected void append(ILoggingEvent event) {
     event.prepareForDeferredProcessing(); // captures the MDC now, while the caller still has it set
     events.add(event);
+    synchronized (this) {
+      notifyAll();
+    }
   }
 
   @Override

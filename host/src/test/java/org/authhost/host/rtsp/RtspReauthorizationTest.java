@@ -1,0 +1,339 @@
+package org.authhost.host.rtsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.authhost.api.HResult;
+import org.authhost.host.AuthHost;
+import org.authhost.host.Main;
+import org.authhost.host.access.IpRules;
+import org.authhost.host.access.PublishingPoint;
+import org.authhost.host.authn.Audit;
+import org.authhost.host.authn.AuthenticationDriver;
+import org.authhost.host.authn.Logon;
+import org.authhost.host.authn.Verdict;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A request without credentials inside an RTSP session is the session's logon reauthorized by the
+ * driver, with the operator's changes since that logon: below the socket, with a real host's Digest
+ * plug-in, account store, lockout and audit, and the relay's own session binding on the origin's
+ * 200 to SETUP (the origin an EmbeddedChannel). Each change refuses the next such request with its
+ * RTSP status and the request's CSeq, audits it, and ends the connection; nothing of it reaches the
+ * origin.
+ */
+class RtspReauthorizationTest {
+  @TempDir static Path root;
+  static final MutableClock clock = new MutableClock();
+  static AuthHost host;
+  static Path config;
+  static final String CAM = "rtsp://127.0.0.1:8554/cam/test";
+  static final Pattern NONCE = Pattern.compile("Digest [^\r\n]*nonce=\"([^\"]+)\"");
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-digest.jar"), plugins.resolve("digest.jar"));
+    Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
+    config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins",
+            "settings": { "digest": { "enabled": true, "properties": {
+              "realm": "AuthHost", "algorithms": "MD5" } },
+                          "basic": { "enabled": true } } },
+          "eventLog": { "auditSummarySeconds": 0 },
+          "http": { "port": -1 },
+          "accounts": { "digestRealms": ["AuthHost"] },
+          "security": { "lockout": { "threshold": 3, "addressThreshold": 1000 } },
+          "publishingPoints": [
+            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:1/",
+              "plugins": ["digest", "basic"],
+              "acl": [ { "principal": "viewers", "rights": ["read"] } ] }
+          ]
+        }
+        """);
+    cli("accounts", "groups", "add", "viewers");
+    for (String user : List.of("ann", "dan", "gil", "lou", "pat", "ivy", "rex")) {
+      TestHosts.addAccount(config, user, "pw-" + user);
+      cli("accounts", "groups", "add-member", "viewers", user);
+    }
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
+    host.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  /** An operator's {@code authhost} command while the host runs; the host sees it at its poll. */
+  static void cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--config");
+    all.add(config.toString());
+    int rc = Main.commandLine().execute(all.toArray(String[]::new));
+    assertEquals(0, rc, String.join(" ", args));
+    // The host's account poller runs on the host's clock: one interval, and it has looked.
+    clock.advance(Duration.ofSeconds(1));
+  }
+
+  static List<EventRecord> audited(String... parts) {
+    return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+        .filter(e -> List.of(parts).stream().allMatch(e.text()::contains))
+        .toList();
+  }
+
+  /** One client connection and its origin, the client logged on and playing in session S1. */
+  static final class Playing {
+    final String user;
+    final List<EmbeddedChannel> origins = new ArrayList<>();
+    final RtspTestChannel ch;
+    String nonce;
+    int cseq;
+
+    Playing(String user) throws Exception {
+      this(user, RtspTestChannel.inlineReauthorize(host.rtsp().driver()));
+    }
+
+    Playing(
+        String user,
+        BiFunction<AuthenticationDriver.Attempt, Logon, CompletableFuture<Verdict>> reauthorize)
+        throws Exception {
+      this.user = user;
+      this.ch =
+          RtspTestChannel.relayed(
+              host.rtsp(),
+              "127.0.0.1",
+              RtspTestChannel.inline(host.rtsp().driver()),
+              reauthorize,
+              origins);
+      String setup = CAM + "/stream=0";
+      ch.send(RtspHandlersTest.request("SETUP", setup, ++cseq, "Transport", TCP));
+      String challenge = ch.answers();
+      Matcher m = NONCE.matcher(challenge);
+      assertTrue(m.find(), challenge);
+      nonce = m.group(1);
+      ch.send(
+          RtspHandlersTest.request(
+              "SETUP",
+              setup,
+              ++cseq,
+              "Transport",
+              TCP,
+              "Authorization",
+              digest("SETUP", setup, "pw-" + user)));
+      assertTrue(origin().startsWith("SETUP rtsp://127.0.0.1:1/test/stream=0 "));
+      originAnswers("Session: S1;timeout=60\r\nTransport: " + TCP + "\r\n");
+      String answer = ch.answers();
+      assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+      assertTrue(answer.toLowerCase().contains("cseq: " + cseq + "\r\n"), answer);
+      int logons = audited("logon succeeded").size();
+      ch.send(RtspHandlersTest.request("PLAY", CAM + "/", ++cseq, "Session", "S1"));
+      assertTrue(origin().startsWith("PLAY rtsp://127.0.0.1:1/test/ "), "served without asking");
+      originAnswers("Session: S1\r\n");
+      answer = ch.answers();
+      assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+      assertEquals(logons, audited("logon succeeded").size(), "a reauthorization is no new logon");
+    }
+
+    String digest(String method, String uri, String password) throws Exception {
+      String ha1 = md5(user + ":AuthHost:" + password);
+      String ha2 = md5(method + ":" + uri);
+      return "Digest username=\""
+          + user
+          + "\", realm=\"AuthHost\", nonce=\""
+          + nonce
+          + "\", uri=\""
+          + uri
+          + "\", response=\""
+          + md5(ha1 + ":" + nonce + ":" + ha2)
+          + "\"";
+    }
+
+    String origin() {
+      return RtspTestChannel.written(origins.get(0));
+    }
+
+    void originAnswers(String headers) {
+      origins
+          .get(0)
+          .writeInbound(
+              Unpooled.copiedBuffer(
+                  "RTSP/1.0 200 OK\r\nCSeq: 1\r\n" + headers + "\r\n",
+                  StandardCharsets.ISO_8859_1));
+      ch.runPendingTasks();
+    }
+
+    /**
+     * A keep-alive without credentials in the session, after the operator's change: refused with
+     * {@code status} and its CSeq, the connection ended, the origin sent nothing.
+     */
+    String refusedKeepAlive(String status) {
+      int asked = ++cseq;
+      ch.send(RtspHandlersTest.request("GET_PARAMETER", CAM + "/", asked, "Session", "S1"));
+      String answer = ch.answers();
+      assertTrue(answer.startsWith("RTSP/1.0 " + status + "\r\n"), answer);
+      assertTrue(answer.toLowerCase().contains("cseq: " + asked + "\r\n"), answer);
+      assertFalse(ch.isActive(), "the session does not outlive its authorization");
+      assertEquals("", origin(), "nothing refused reaches the origin");
+      return answer;
+    }
+  }
+
+  static final String TCP = "RTP/AVP/TCP;unicast;interleaved=0-1";
+
+  static String md5(String s) throws Exception {
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aKeepAliveIsServedWithoutAskingThePluginAndWritingIsAskedFor() throws Exception {
+    Playing ann = new Playing("ann");
+    ann.ch.send(RtspHandlersTest.request("GET_PARAMETER", CAM + "/", 10, "Session", "S1"));
+    assertTrue(ann.origin().startsWith("GET_PARAMETER "), "a keep-alive in the session is served");
+    ann.originAnswers("Session: S1\r\n");
+    assertTrue(ann.ch.answers().startsWith("RTSP/1.0 200 OK\r\n"));
+    ann.ch.send(RtspHandlersTest.request("RECORD", CAM + "/", 11, "Session", "S1"));
+    String answer = ann.ch.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 401 Unauthorized\r\n"), answer);
+    assertTrue(answer.toLowerCase().contains("cseq: 11\r\n"), answer);
+    assertTrue(ann.ch.isActive(), "a right never granted is asked for, the session goes on");
+  }
+
+  @Test
+  void aDisabledAccountsNextRequestIs401AndEndsTheSession() throws Exception {
+    Playing dan = new Playing("dan");
+    cli("accounts", "disable", "dan");
+    String answer = dan.refusedKeepAlive("401 Unauthorized");
+    assertTrue(
+        answer.toLowerCase().contains("www-authenticate: digest realm=\"authhost\""), answer);
+    EventRecord event = audited("account TESTHOST\\dan is disabled or deleted").get(0);
+    assertEquals(HResult.SEC_E_LOGON_DENIED, event.hresult());
+  }
+
+  @Test
+  void anAccountTakenOutOfTheAclsGroupIs403() throws Exception {
+    Playing gil = new Playing("gil");
+    cli("accounts", "groups", "remove-member", "viewers", "gil");
+    gil.refusedKeepAlive("403 Forbidden");
+    EventRecord event =
+        audited("access denied to TESTHOST\\gil by the ACL of publishing point cam").get(0);
+    assertEquals(HResult.E_ACCESSDENIED, event.hresult());
+    assertTrue(event.text().contains("reauthorized without credentials"), event.text());
+  }
+
+  @Test
+  void anAccountLockedOutMeanwhileIs429WithRetryAfter() throws Exception {
+    Playing lou = new Playing("lou");
+    Playing guesser = new Playing("rex");
+    for (int i = 0; i < 3; i++) {
+      String uri = CAM + "/";
+      String wrong =
+          guesser.digest("DESCRIBE", uri, "not-it").replace("username=\"rex\"", "username=\"lou\"");
+      guesser.ch.send(RtspHandlersTest.request("DESCRIBE", uri, 20 + i, "Authorization", wrong));
+      assertTrue(guesser.ch.answers().startsWith("RTSP/1.0 401 "));
+    }
+    assertFalse(audited("lockout: account:lou").isEmpty(), "the guesses locked lou's account");
+    String answer = lou.refusedKeepAlive("429 Too Many Requests");
+    assertTrue(answer.toLowerCase().contains("retry-after: "), answer);
+    assertFalse(audited("account TESTHOST\\lou is locked out").isEmpty());
+  }
+
+  @Test
+  void aDisabledPluginLeavesOnlyTheOthersChallenges() throws Exception {
+    Playing pat = new Playing("pat");
+    host.plugins().disable("digest");
+    try {
+      String answer = pat.refusedKeepAlive("401 Unauthorized");
+      assertTrue(answer.toLowerCase().contains("www-authenticate: basic"), answer);
+      assertFalse(answer.contains("Digest"), answer);
+      assertFalse(
+          audited("the digest plug-in that logged TESTHOST\\pat on is no longer offered")
+              .isEmpty());
+    } finally {
+      host.plugins().enable("digest");
+    }
+  }
+
+  /**
+   * The address lists are read at start; the point a request is routed to is the one whose lists
+   * apply: here a point whose deny list has come to name the client (as a reload of the
+   * configuration would make it).
+   */
+  @Test
+  void anAddressTheListsNowDenyIs403() throws Exception {
+    AuthenticationDriver driver = host.rtsp().driver();
+    Playing ivy =
+        new Playing(
+            "ivy",
+            (a, logon) -> {
+              PublishingPoint p = a.point();
+              PublishingPoint denying =
+                  new PublishingPoint(
+                      p.name(),
+                      p.prefix(),
+                      p.directory(),
+                      p.origin(),
+                      p.plugins(),
+                      p.acl(),
+                      IpRules.of(List.of(), List.of(denied ? "127.0.0.0/8" : "192.0.2.1")));
+              return RtspTestChannel.inlineReauthorize(driver)
+                  .apply(
+                      new AuthenticationDriver.Attempt(
+                          a.request(),
+                          denying,
+                          a.connection(),
+                          a.client(),
+                          a.user(),
+                          a.presentation(),
+                          a.command(),
+                          a.authorization(),
+                          a.right(),
+                          a.onBehalf()),
+                      logon);
+            });
+    denied = true;
+    ivy.refusedKeepAlive("403 Forbidden");
+    assertFalse(
+        audited(
+                "client address 127.0.0.1 is not allowed by publishing point cam",
+                "the session of TESTHOST\\ivy ends here")
+            .isEmpty());
+  }
+
+  static volatile boolean denied;
+}
