@@ -33,8 +33,10 @@ function say(text, ok) {
   m.hidden = false;
 }
 
-async function call(method, route, body) {
+async function call(method, route, body, poll) {
   const headers = {};
+  // An automatic refresh does not keep the session alive: the idle time-out still ends it.
+  if (poll) headers['X-AuthHost-Poll'] = '1';
   if (method !== 'GET') headers['X-AuthHost-CSRF'] = session ? session.csrf : '';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   // Against the origin: a page opened as http://user:pw@host/ keeps the credentials in its URL,
@@ -140,9 +142,9 @@ function showDetails(p) {
   document.getElementById('plugin-facts').replaceChildren(
     ...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { class: 'mono', 'data-fact': k, text: v || '' })]));
   fill(document.querySelector('#plugin-properties tbody'), (p.properties || []).map(v => {
-    const input = el('input', { 'data-test': 'property-value', size: 40 });
+    const input = el('input', { 'data-test': 'property-value', size: 40, type: v.secret ? 'password' : 'text' });
     input.value = v.secret ? '' : v.value;
-    if (v.secret) input.placeholder = '(hidden: type a new value)';
+    if (v.secret) { input.placeholder = '(hidden: type a new value)'; input.dataset.secret = 'true'; }
     return el('tr', { 'data-property': v.name },
       el('td', { class: 'mono', text: v.name }), el('td', {}, input),
       el('td', { class: 'actions' },
@@ -205,7 +207,7 @@ async function followEvents(kind) {
   if (s.before) return; // reading an older page: nothing new to add there
   const q = filters(kind);
   q.set('after', s.newest);
-  const page = await call('GET', kind + '?' + q);
+  const page = await call('GET', kind + '?' + q, undefined, true);
   if (page.events.length) {
     const tbody = document.querySelector('#' + kind + '-table tbody');
     tbody.prepend(...page.events.map(eventRow));
@@ -230,7 +232,7 @@ async function loadLockouts() {
 }
 
 async function unlock(type, name) {
-  const data = await change('POST', 'lockouts/' + type + '/' + encodeURIComponent(name) + '/unlock', undefined,
+  const data = await change('POST', 'lockouts/unlock', { type, name },
     d => (d.wasLockedOut ? 'Unlocked ' : 'Was not locked out; its failed logons cleared: ') + type + ' ' + name);
   if (data) await Promise.all([loadLockouts(), loadEvents('audit')]);
 }
@@ -280,8 +282,8 @@ async function loadAccounts() {
 
 // ---- Now
 
-async function loadNow() {
-  const n = await call('GET', 'now');
+async function loadNow(poll) {
+  const n = await call('GET', 'now', undefined, poll);
   document.getElementById('now-time').textContent = 'as of ' + n.time;
   const shown = [['connections', 'HTTP connections open'], ['handshakesInProgress', 'Handshakes in progress'],
     ['requestsPerSecond', 'Requests per second'], ['lockouts', 'Lockouts in force'],
@@ -322,7 +324,7 @@ async function show(pane) {
   if (document.body.dataset.pane && document.body.dataset.pane !== pane) document.getElementById('message').hidden = true;
   document.body.dataset.pane = pane;
   clearInterval(state.nowTimer);
-  if (pane === 'now') state.nowTimer = setInterval(() => loadNow().catch(() => {}), 5000);
+  if (pane === 'now') state.nowTimer = setInterval(() => loadNow(true).catch(() => {}), 5000);
   try {
     await loaders[pane]();
     document.body.dataset.loaded = pane;
@@ -361,7 +363,12 @@ function wire() {
     const b = ev.target.closest('button[data-action]');
     if (!b) return;
     const row = b.closest('tr');
-    const value = b.dataset.action === 'remove-property' ? null : row.querySelector('input').value;
+    const input = row.querySelector('input');
+    if (b.dataset.action === 'save-property' && input.dataset.secret && !input.value) {
+      say('Type the new value of ' + row.dataset.property + ' first: its current value is never shown', false);
+      return;
+    }
+    const value = b.dataset.action === 'remove-property' ? null : input.value;
     setProperty(state.details, row.dataset.property, value);
   });
   document.getElementById('property-add').addEventListener('submit', ev => {

@@ -69,7 +69,9 @@ final class ConsoleApi {
 
   /** Named values whose value is never shown: a secret is written, never read back. */
   private static final Pattern SECRET_NAME =
-      Pattern.compile("(?i).*(password|secret|passphrase|token|credential|privatekey).*");
+      Pattern.compile(
+          "(?i)(.*(password|secret|passphrase|token|credential|privatekey|salt|hmac|signing).*"
+              + "|.*(key|pin))");
 
   static final String HIDDEN = "(hidden)";
 
@@ -101,6 +103,7 @@ final class ConsoleApi {
   private final HostEvents events;
   private final NowPane now;
   private final Clock clock;
+  private final ConsoleSessions sessions;
 
   ConsoleApi(
       HostConfig config,
@@ -113,7 +116,8 @@ final class ConsoleApi {
       HostJsonWriter writer,
       HostEvents events,
       NowPane now,
-      Clock clock) {
+      Clock clock,
+      ConsoleSessions sessions) {
     this.config = config;
     this.plugins = plugins;
     this.troubleshooting = troubleshooting;
@@ -125,6 +129,7 @@ final class ConsoleApi {
     this.events = events;
     this.now = now;
     this.clock = clock;
+    this.sessions = sessions;
   }
 
   Reply handle(Call c) {
@@ -194,6 +199,15 @@ final class ConsoleApi {
       return Reply.ok(events(c, true));
     } else if (r.equals("lockouts") && get) {
       return Reply.ok(lockouts.lockouts());
+    } else if (r.equals("lockouts/unlock") && m.equals("POST")) {
+      // The name in the body: an IPv6 key or an account name may hold a '/' or '\\'.
+      JsonNode body = body(c);
+      String type = text(body, "type");
+      String name = text(body, "name");
+      if (type == null || name == null) {
+        throw new BadRequest("give the \"type\" (account or address) and the \"name\"");
+      }
+      return Reply.ok(lockouts.unlock(type, name, by(c)));
     } else if (unlock.matches() && m.equals("POST")) {
       return Reply.ok(lockouts.unlock(unlock.group(1), unlock.group(2), by(c)));
     } else if (r.equals("points") && get) {
@@ -285,8 +299,11 @@ final class ConsoleApi {
       case "enable", "disable" -> {
         boolean enable = what.equals("enable");
         PluginView v = enable ? plugins.enable(id) : plugins.disable(id);
+        audit(c, (enable ? "enabled" : "disabled") + " plug-in '" + id + "'");
         String written = writeBack(List.of("plugins", "settings", id, "enabled"), enable);
-        audit(c, (enable ? "enabled" : "disabled") + " plug-in '" + id + "'" + written);
+        if (!written.isEmpty()) {
+          audit(c, "changed plug-in '" + id + "' at run time only:" + written);
+        }
         Map<String, Object> out = AdminJson.plugin(v);
         out.put("writeBack", written.isEmpty() ? "written to host.json" : written.strip());
         return Reply.ok(out);
@@ -324,9 +341,31 @@ final class ConsoleApi {
     } else {
       next.put(name, newValue);
     }
-    plugins.reloads().reconfigure(id, next);
-    String written = writeBack(List.of("plugins", "settings", id, "properties", name), newValue);
     boolean secret = SECRET_NAME.matcher(name).matches();
+    try {
+      plugins.reloads().reconfigure(id, next);
+    } catch (ValuesRefusedException e) {
+      audit(
+          c,
+          "tried to set named value '"
+              + name
+              + "' of plug-in '"
+              + id
+              + "'; the plug-in refused it, nothing changed");
+      if (secret && newValue != null && !newValue.isEmpty()) {
+        // The plug-in's words may quote the value it refused.
+        return Reply.json(
+            422,
+            Map.of(
+                "error",
+                e.getMessage().replace(newValue, HIDDEN),
+                "plugin",
+                id,
+                "pluginText",
+                e.pluginText().replace(newValue, HIDDEN)));
+      }
+      throw e;
+    }
     audit(
         c,
         "set named value '"
@@ -334,8 +373,11 @@ final class ConsoleApi {
             + "' of plug-in '"
             + id
             + "' to "
-            + (newValue == null ? "(removed)" : secret ? HIDDEN : "\"" + newValue + "\"")
-            + written);
+            + (newValue == null ? "(removed)" : secret ? HIDDEN : "\"" + newValue + "\""));
+    String written = writeBack(List.of("plugins", "settings", id, "properties", name), newValue);
+    if (!written.isEmpty()) {
+      audit(c, "changed plug-in '" + id + "' at run time only:" + written);
+    }
     return Reply.ok(
         Map.of(
             "plugin",
@@ -360,7 +402,7 @@ final class ConsoleApi {
       return " (in force now; NOT written to host.json, which would not load with it: "
           + e.getMessage()
           + ")";
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return " (in force now; NOT written to host.json: " + e.getMessage() + ")";
     }
   }
@@ -645,6 +687,10 @@ final class ConsoleApi {
         accounts.setPassword(name, password);
         java.util.Arrays.fill(password, '\0');
       }
+    }
+    if (!what.equals("enable")) {
+      // A session opened with the old password (or by the account now disabled) ends.
+      accounts.user(name).ifPresent(u -> sessions.closeAll(u.qualifiedName()));
     }
     audit(
         c,

@@ -1,11 +1,14 @@
 package org.authhost.host.console;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.Sid;
 import org.authhost.host.access.AccessControlList;
 import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoint;
@@ -14,6 +17,7 @@ import org.authhost.host.config.AceConfig;
 import org.authhost.host.config.ConsoleConfig;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.plugins.PluginView;
+import org.authhost.host.tokens.Account;
 import org.authhost.host.tokens.AccountDirectory;
 
 /**
@@ -38,6 +42,7 @@ final class ConsolePoint {
   private final ConsoleConfig config;
   private final PluginHost plugins;
   private final AccessControlList acl;
+  private final AccountDirectory accounts;
 
   /**
    * @throws IllegalArgumentException when the operators group is no local group
@@ -45,6 +50,7 @@ final class ConsolePoint {
   ConsolePoint(ConsoleConfig config, PluginHost plugins, AccountDirectory accounts) {
     this.config = config;
     this.plugins = plugins;
+    this.accounts = accounts;
     List<AceConfig> entries = new ArrayList<>();
     entries.add(new AceConfig(false, "Administrators", Set.of("read", "write", "create")));
     if (config.operatorsGroup() != null) {
@@ -78,6 +84,31 @@ final class ConsolePoint {
     }
     return new PublishingPoint(
         NAME, PREFIX, null, null, ids.isEmpty() ? List.of(NOTHING) : ids, acl, IpRules.NONE);
+  }
+
+  /**
+   * What a signed-on local account may do now, from its current store entry: empty when it is gone,
+   * disabled or no longer in the ACL; else whether it may change things. An account the store does
+   * not hold (a principal's logon) keeps what its logon proved, until its proof ends.
+   */
+  Optional<Boolean> recheck(Operator operator) {
+    Optional<Account> found = accounts.find(operator.account());
+    if (found.isEmpty()) {
+      return Optional.of(operator.administrator());
+    }
+    Account a = found.get();
+    if (a.disabled()) {
+      return Optional.empty();
+    }
+    List<Sid> groups = new ArrayList<>();
+    groups.add(Sid.EVERYONE);
+    groups.addAll(a.groups());
+    AccessToken token =
+        new AccessToken(a.sid(), groups, a.qualifiedName(), "console", Instant.EPOCH);
+    if (!acl.permits(token, Right.READ)) {
+      return Optional.empty();
+    }
+    return Optional.of(acl.permits(token, Right.WRITE));
   }
 
   /** Whether the token may change things here (Administrators), not only look. */

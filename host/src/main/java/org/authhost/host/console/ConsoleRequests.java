@@ -51,6 +51,13 @@ final class ConsoleRequests {
   static final String SESSION_COOKIE = "authhost_console";
   static final String SIGNED_OUT_COOKIE = "authhost_console_signed_out";
   static final String CSRF_HEADER = "X-AuthHost-CSRF";
+
+  /** Sent by the page's automatic refreshes: they do not keep a session alive. */
+  static final String POLL_HEADER = "X-AuthHost-Poll";
+
+  /** The console's cookies go only to the console's paths, never to content on the same host. */
+  static final String COOKIE_PATH = ConsolePoint.PREFIX;
+
   static final String API = "/console/api/";
   static final String SIGN_OUT = API + "signout";
 
@@ -119,12 +126,20 @@ final class ConsoleRequests {
     Cookies cookies = Cookies.of(request);
     PublishingPoint now = point.now();
     Request audited = new Request(in.client().address(), in.method(), request.uri(), now);
-    Optional<Operator> operator = sessions.use(cookies.session());
+    boolean poll = request.headers().contains(POLL_HEADER);
+    Optional<Operator> operator =
+        sessions.use(cookies.session(), in.client().address(), poll, point::recheck);
     if (operator.isPresent()) {
       return serve(in, path, cookies.session(), operator.get(), keepAlive, List.of());
     }
     // A stale session cookie or the signed-out marker: ask again, whatever the browser sends.
     boolean askAgain = cookies.signedOut() || cookies.session() != null;
+    // A session is opened only for the console's own pages, never for a request another site's
+    // page makes the browser send with its cached credentials (an <img> of an API route).
+    String site = request.headers().get("Sec-Fetch-Site");
+    if (!askAgain && site != null && !site.equals("same-origin") && !site.equals("none")) {
+      return done(Reply.text(403, "the console opens a session only for its own pages"), keepAlive);
+    }
     String authorization = askAgain ? null : request.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (askAgain) {
       forgetBoundLogon(in);
@@ -181,8 +196,12 @@ final class ConsoleRequests {
         sessions.open(
             serve.account(),
             administrator,
-            serve.token() == null ? null : serve.token().expiresAt());
-    Operator operator = sessions.use(id).orElseThrow();
+            serve.token() == null ? null : serve.token().expiresAt(),
+            in.client().address());
+    Operator operator =
+        sessions
+            .use(id, in.client().address(), false, o -> Optional.of(administrator))
+            .orElseThrow();
     events.audit(
         EventLevel.INFORMATION,
         HResult.S_OK,
@@ -194,7 +213,7 @@ final class ConsoleRequests {
             + in.client().address());
     DefaultCookie cookie = new DefaultCookie(SESSION_COOKIE, id);
     cookie.setHttpOnly(true);
-    cookie.setPath("/");
+    cookie.setPath(COOKIE_PATH);
     cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
     cookie.setSecure(in.connection().secure);
     List<Map.Entry<String, String>> headers = new java.util.ArrayList<>(serve.headers());
@@ -310,7 +329,7 @@ final class ConsoleRequests {
   static String expired(String name, Incoming in) {
     DefaultCookie cookie = new DefaultCookie(name, "");
     cookie.setHttpOnly(true);
-    cookie.setPath("/");
+    cookie.setPath(COOKIE_PATH);
     cookie.setMaxAge(0);
     cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
     cookie.setSecure(in.connection().secure);
@@ -321,7 +340,7 @@ final class ConsoleRequests {
   static String signedOut(Incoming in) {
     DefaultCookie cookie = new DefaultCookie(SIGNED_OUT_COOKIE, "1");
     cookie.setHttpOnly(true);
-    cookie.setPath("/");
+    cookie.setPath(COOKIE_PATH);
     cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
     cookie.setSecure(in.connection().secure);
     return ServerCookieEncoder.STRICT.encode(cookie);

@@ -163,7 +163,8 @@ public final class ConsoleServer extends LifeCycle {
             writer,
             events,
             new NowPane(figures, plugins, throttle, eventLog, sessions),
-            clock);
+            clock,
+            sessions);
     ConsoleRequests requests =
         new ConsoleRequests(
             driver,

@@ -26,14 +26,29 @@ final class ConsoleSessions {
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
+  /** However it is used, a session ends this long after it was opened. */
+  static final Duration LIFETIME = Duration.ofHours(12);
+
   private static final class Session {
-    final Operator operator;
+    volatile Operator operator;
+    final String address;
+    final Instant opened;
     volatile Instant lastUsed;
 
-    Session(Operator operator, Instant lastUsed) {
+    Session(Operator operator, String address, Instant opened) {
       this.operator = operator;
-      this.lastUsed = lastUsed;
+      this.address = address;
+      this.opened = opened;
+      this.lastUsed = opened;
     }
+  }
+
+  /**
+   * What the account may do now (its store entry may have changed since the logon): empty when it
+   * may no longer use the console, else whether it may change things.
+   */
+  interface Recheck {
+    Optional<Boolean> administrator(Operator operator);
   }
 
   ConsoleSessions(Clock clock, Duration idle) {
@@ -41,8 +56,8 @@ final class ConsoleSessions {
     this.idle = idle;
   }
 
-  /** A new session for {@code account}; returns its cookie value. */
-  String open(String account, boolean administrator, Instant expires) {
+  /** A new session for {@code account}, from {@code address}; returns its cookie value. */
+  String open(String account, boolean administrator, Instant expires, String address) {
     Instant now = clock.instant();
     if (sessions.size() >= MAX_SESSIONS) {
       sessions.entrySet().stream()
@@ -55,29 +70,61 @@ final class ConsoleSessions {
         new Session(
             new Operator(
                 account, administrator, randomToken(), expires == null ? Instant.MAX : expires),
+            address,
             now));
     return id;
   }
 
   /**
-   * The operator of a live session, which counts as used now; empty for an unknown value and for a
-   * session that has ended (it is dropped).
+   * The operator of a live session; empty for an unknown value, a session that has ended (it is
+   * dropped: idle, past its lifetime or its logon's proof, or its account may no longer use the
+   * console) and a cookie replayed from another address than the one it was issued to.
+   *
+   * @param poll an automatic refresh of the page (a live view), which does not count as use: the
+   *     idle time-out ends a session left open on the Now pane
    */
-  Optional<Operator> use(String id) {
+  Optional<Operator> use(String id, String address, boolean poll, Recheck recheck) {
     if (id == null) {
       return Optional.empty();
     }
     Session s = sessions.get(id);
-    if (s == null) {
+    if (s == null || !s.address.equals(address)) {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    if (!now.isBefore(s.lastUsed.plus(idle)) || !now.isBefore(s.operator.expires())) {
+    if (!now.isBefore(s.lastUsed.plus(idle))
+        || !now.isBefore(s.opened.plus(LIFETIME))
+        || !now.isBefore(s.operator.expires())) {
       sessions.remove(id, s);
       return Optional.empty();
     }
-    s.lastUsed = now;
+    Optional<Boolean> administrator = recheck.administrator(s.operator);
+    if (administrator.isEmpty()) {
+      sessions.remove(id, s);
+      return Optional.empty();
+    }
+    if (administrator.get() != s.operator.administrator()) {
+      Operator o = s.operator;
+      s.operator = new Operator(o.account(), administrator.get(), o.csrf(), o.expires());
+    }
+    if (!poll) {
+      s.lastUsed = now;
+    }
     return Optional.of(s.operator);
+  }
+
+  /** Ends every session of {@code account} (its password was reset, it was disabled). */
+  int closeAll(String account) {
+    int[] closed = {0};
+    sessions
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean match = e.getValue().operator.account().equalsIgnoreCase(account);
+              closed[0] += match ? 1 : 0;
+              return match;
+            });
+    return closed[0];
   }
 
   /** Ends the session; whether there was one. */

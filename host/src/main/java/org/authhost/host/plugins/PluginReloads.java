@@ -297,7 +297,13 @@ public final class PluginReloads {
             Map<String, String> before = host.propertiesOf(id);
             PluginDescriptor d = current.descriptor();
             host.useProperties(id, properties);
-            HostedPlugin next = host.startOne(d, nextGeneration());
+            HostedPlugin next;
+            try {
+              next = host.startOne(d, nextGeneration());
+            } catch (RuntimeException | Error e) {
+              host.useProperties(id, before);
+              throw e;
+            }
             boolean wanted = wantsEnabled(id);
             boolean ready =
                 next != null

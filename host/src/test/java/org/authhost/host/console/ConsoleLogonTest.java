@@ -263,6 +263,85 @@ class ConsoleLogonTest {
   }
 
   @Test
+  void aSessionFollowsItsAccountDisabledItEndsDemotedItOnlyLooks() throws Exception {
+    Session admin = logOn("root");
+    Session olga = logOn("olga");
+    // olga becomes an administrator: her open session may change things at once.
+    assertEquals(
+        200,
+        console
+            .call(
+                "PUT",
+                "/console/api/accounts/olga/groups/Administrators",
+                admin.cookieHeader(),
+                admin.csrfHeader())
+            .status());
+    assertEquals(
+        200,
+        console
+            .call("DELETE", "/console/api/troubleshooting", olga.cookieHeader(), olga.csrfHeader())
+            .status());
+    // Disabled, her session ends at its next request.
+    assertEquals(
+        200,
+        console
+            .call(
+                "POST",
+                "/console/api/accounts/olga/disable",
+                admin.cookieHeader(),
+                admin.csrfHeader())
+            .status());
+    assertEquals(
+        401,
+        console
+            .call("DELETE", "/console/api/troubleshooting", olga.cookieHeader(), olga.csrfHeader())
+            .status());
+  }
+
+  @Test
+  void aCookieReplayedFromAnotherAddressIsNoSession() throws Exception {
+    Session s = logOn("root");
+    try (RawHttpConnection other =
+        new RawHttpConnection(
+            "127.0.0.1", console.port, java.net.InetAddress.getByName("127.0.0.2"))) {
+      RawHttpConnection.Response r =
+          other.send("GET /console/api/session HTTP/1.1\n" + s.cookieHeader(), null);
+      assertEquals(401, r.status());
+    }
+    assertEquals(200, console.call("GET", "/console/api/session", s.cookieHeader()).status());
+  }
+
+  @Test
+  void automaticRefreshesDoNotKeepAnIdleSessionAlive() throws Exception {
+    Session s = logOn("root");
+    for (int i = 0; i < 3; i++) {
+      console.clock.advance(Duration.ofMinutes(4));
+      assertEquals(
+          200,
+          console
+              .call(
+                  "GET", "/console/api/now", s.cookieHeader(), ConsoleRequests.POLL_HEADER + ": 1")
+              .status());
+    }
+    // 16 minutes after the last real use, polls in between.
+    console.clock.advance(Duration.ofMinutes(4));
+    assertEquals(401, console.call("GET", "/console/api/session", s.cookieHeader()).status());
+  }
+
+  @Test
+  void anotherSitesRequestWithCachedCredentialsOpensNoSession() throws Exception {
+    RawHttpConnection.Response r =
+        console.call(
+            "GET",
+            "/console/api/now",
+            "Authorization: " + ConsoleHost.basic("root"),
+            "Sec-Fetch-Site: cross-site");
+    assertEquals(403, r.status());
+    assertNull(sessionCookie(r));
+    assertEquals(0, audit("console: session opened").size());
+  }
+
+  @Test
   void aMalformedRequestIs400NeverA500() throws Exception {
     try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", console.port)) {
       RawHttpConnection.Response r =
