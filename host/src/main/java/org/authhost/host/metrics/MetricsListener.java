@@ -70,8 +70,11 @@ public final class MetricsListener extends LifeCycle {
     }
     String token = token();
     MetricsRequests requests =
-        new MetricsRequests(metrics, IpRules.of(config.allow(), List.of()), token);
-    ChannelHandler limiter = new Limiter(open);
+        new MetricsRequests(
+            metrics,
+            config.allow().isEmpty() ? null : IpRules.of(config.allow(), List.of()),
+            token);
+    ChannelHandler limiter = new Limiter(open, requests);
     loop = new NioEventLoopGroup(1);
     InetAddress bind = InetAddress.getByName(config.bindAddress());
     try {
@@ -198,17 +201,26 @@ public final class MetricsListener extends LifeCycle {
     return "the metrics listener{" + state() + "}";
   }
 
-  /** Closes connections past {@link #MAX_CONNECTIONS}. */
+  /**
+   * Closes connections of allowed scrapers past {@link #MAX_CONNECTIONS}. A peer not allowed is not
+   * counted (it gets its 403 and the connection ends), so it cannot use up the scrapers' room.
+   */
   @ChannelHandler.Sharable
   private static final class Limiter extends ChannelInboundHandlerAdapter {
     private final AtomicInteger open;
+    private final MetricsRequests requests;
 
-    Limiter(AtomicInteger open) {
+    Limiter(AtomicInteger open, MetricsRequests requests) {
       this.open = open;
+      this.requests = requests;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      if (!requests.allowed(ctx.channel().remoteAddress())) {
+        super.channelActive(ctx);
+        return;
+      }
       if (open.incrementAndGet() > MAX_CONNECTIONS) {
         ctx.close();
         return;
@@ -218,7 +230,9 @@ public final class MetricsListener extends LifeCycle {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      open.decrementAndGet();
+      if (requests.allowed(ctx.channel().remoteAddress())) {
+        open.decrementAndGet();
+      }
       super.channelInactive(ctx);
     }
   }

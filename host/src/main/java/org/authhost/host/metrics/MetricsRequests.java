@@ -18,7 +18,9 @@ import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.authhost.host.access.IpRules;
@@ -45,7 +47,7 @@ final class MetricsRequests extends SimpleChannelInboundHandler<FullHttpRequest>
   private final ExpositionFormatWriter openMetrics = OpenMetricsTextFormatWriter.create();
 
   /**
-   * @param allowed who besides loopback may scrape
+   * @param allowed who besides loopback may scrape, or null for nobody
    * @param token the bearer token a scrape must carry, or null
    */
   MetricsRequests(HostMetrics metrics, IpRules allowed, String token) {
@@ -57,8 +59,7 @@ final class MetricsRequests extends SimpleChannelInboundHandler<FullHttpRequest>
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
-    InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-    if (!peer.getAddress().isLoopbackAddress() && !allowed.allows(peer.getAddress())) {
+    if (!allowed(ctx.channel().remoteAddress())) {
       // Nothing more to say to it: the connection ends with the answer.
       answer(
           ctx,
@@ -96,6 +97,18 @@ final class MetricsRequests extends SimpleChannelInboundHandler<FullHttpRequest>
       return;
     }
     answer(ctx, scrape(ctx, request.headers().get(HttpHeaderNames.ACCEPT), head), keepAlive);
+  }
+
+  /**
+   * Whether the peer may scrape: loopback always; another address only when {@code metrics.allow}
+   * lists it. An empty list allows nobody else (IpRules alone would allow all).
+   */
+  boolean allowed(SocketAddress peer) {
+    if (!(peer instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+      return false;
+    }
+    InetAddress address = inet.getAddress();
+    return address.isLoopbackAddress() || (allowed != null && allowed.allows(address));
   }
 
   /**

@@ -376,6 +376,36 @@ class MetricsEndToEndTest {
     assertEquals(-1, second.metricsPort(), "the listener is stopped with the host");
   }
 
+  @Test
+  void anEmptyAllowListServesLoopbackOnly(@TempDir Path other) throws Exception {
+    InetAddress outside = nonLoopbackAddress().orElse(null);
+    assumeTrue(outside != null, "this machine has no address but loopback");
+    Path config = TestHosts.configFolder(other, "");
+    Path json = config.resolve("host.json");
+    Files.writeString(
+        json,
+        Files.readString(json)
+            .replace(
+                "\"http\": { \"port\": 0 }",
+                "\"http\": { \"port\": 0 }, \"metrics\": { \"port\": 0, \"bindAddress\":"
+                    + " \"0.0.0.0\" }"));
+    AuthHost third = AuthHost.create(ConfigLoader.load(config), FakeTime.of(new MutableClock()));
+    third.start();
+    try {
+      try (RawHttpConnection c =
+          new RawHttpConnection(outside.getHostAddress(), third.metricsPort(), outside)) {
+        RawHttpConnection.Response refused = c.get("/metrics", null);
+        assertEquals(403, refused.status(), "no allow list: nobody but loopback");
+        assertFalse(refused.bodyText().contains("authhost_"));
+      }
+      try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", third.metricsPort())) {
+        assertEquals(200, c.get("/metrics", null).status());
+      }
+    } finally {
+      third.stop();
+    }
+  }
+
   /** An IPv4 address of this machine other than loopback, if it has one. */
   static Optional<InetAddress> nonLoopbackAddress() throws Exception {
     return NetworkInterface.networkInterfaces()
