@@ -136,7 +136,7 @@ public final class Chromium implements BeforeAllCallback, ParameterResolver, Tes
   }
 
   /** One browser and its profile folder; closing quits the browser and removes the folder. */
-  public record Session(WebDriver driver, Path profile)
+  public record Session(WebDriver driver, Path profile, Thread stopAtExit)
       implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     static Session start() throws IOException {
       Path targetFolder = Files.createDirectories(Path.of("target"));
@@ -166,9 +166,14 @@ public final class Chromium implements BeforeAllCallback, ParameterResolver, Tes
               .withAppendLog(true)
               .withTimeout(WAIT)
               .build();
+      // A test JVM that ends without closing the session (killed build) still stops the driver,
+      // and with it the browser, rather than leaving them running.
+      Thread stopAtExit = new Thread(service::stop, "stop chromedriver");
+      Runtime.getRuntime().addShutdownHook(stopAtExit);
       try {
-        return new Session(new ChromeDriver(service, options), profile);
+        return new Session(new ChromeDriver(service, options), profile, stopAtExit);
       } catch (RuntimeException e) {
+        Runtime.getRuntime().removeShutdownHook(stopAtExit);
         service.stop();
         deleteTree(profile);
         throw e;
@@ -180,6 +185,11 @@ public final class Chromium implements BeforeAllCallback, ParameterResolver, Tes
       try {
         driver.quit();
       } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException exiting) {
+          // The JVM is already shutting down: the hook runs anyway.
+        }
         deleteTree(profile);
       }
     }
