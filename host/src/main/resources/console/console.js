@@ -285,7 +285,7 @@ async function loadAccounts() {
 async function loadNow(poll) {
   const n = await call('GET', 'now', undefined, poll);
   document.getElementById('now-time').textContent = 'as of ' + n.time;
-  const shown = [['connections', 'HTTP connections open'], ['handshakesInProgress', 'Handshakes in progress'],
+  const shown = [['connections', 'Connections open (HTTP and RTSP)'], ['handshakesInProgress', 'Handshakes in progress'],
     ['requestsPerSecond', 'Requests per second'], ['lockouts', 'Lockouts in force'],
     ['consoleSessions', 'Console sessions'], ['plugins', 'Plug-ins'], ['lastRecord', 'Last event record']];
   document.getElementById('now-figures').replaceChildren(...shown.flatMap(([k, label]) => [

@@ -169,7 +169,8 @@ public final class EventLogReader {
         List<EventRecord> matches = new ArrayList<>();
         for (int i = first; i < segments.size(); i++) {
           lastRead =
-              Math.max(lastRead, read(segments.get(i), i == segments.size() - 1, query, matches));
+              Math.max(
+                  lastRead, read(segments.get(i), i == segments.size() - 1, query, matches::add));
         }
         return new Scan(matches, lastRead);
       }
@@ -181,10 +182,24 @@ public final class EventLogReader {
             && segments.get(i).firstRecordNumber() >= query.beforeRecordNumber()) {
           continue; // every record in it is newer than the page asked for
         }
-        List<EventRecord> chunk = new ArrayList<>();
+        // Only the newest matches this page still needs are kept: a segment of many thousand
+        // matches costs a page's memory, not the segment's.
+        int room = query.limit() - found;
+        Deque<EventRecord> chunk = new ArrayDeque<>();
         lastRead =
-            Math.max(lastRead, read(segments.get(i), i == segments.size() - 1, query, chunk));
-        chunks.addFirst(chunk);
+            Math.max(
+                lastRead,
+                read(
+                    segments.get(i),
+                    i == segments.size() - 1,
+                    query,
+                    record -> {
+                      if (chunk.size() == room) {
+                        chunk.removeFirst();
+                      }
+                      chunk.addLast(record);
+                    }));
+        chunks.addFirst(new ArrayList<>(chunk));
         found += chunk.size();
       }
       List<EventRecord> matches = new ArrayList<>(found);
@@ -208,7 +223,7 @@ public final class EventLogReader {
   }
 
   /** Adds the segment's matches to {@code sink}; returns the newest record number it read. */
-  private long read(Segment segment, boolean newest, EventQuery query, List<EventRecord> sink)
+  private long read(Segment segment, boolean newest, EventQuery query, Consumer<EventRecord> sink)
       throws IOException {
     long lastRead = 0;
     SegmentScanner scanner;
@@ -221,7 +236,7 @@ public final class EventLogReader {
       for (EventRecord record = scanner.next(); record != null; record = scanner.next()) {
         lastRead = record.recordNumber();
         if (query.matches(record)) {
-          sink.add(record);
+          sink.accept(record);
         }
       }
       for (DamagedRange range : scanner.damaged()) {
