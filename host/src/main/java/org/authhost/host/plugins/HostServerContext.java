@@ -15,7 +15,6 @@ import org.authhost.api.StateService;
 import org.authhost.api.TokenService;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.state.HostState;
-import org.authhost.host.state.PluginState;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.tokens.TokenTable;
 
@@ -36,6 +35,7 @@ final class HostServerContext implements ServerContext {
   private final Path pluginData;
   private final HostClock clock;
   private final StateService state;
+  private final HostState hostState;
   private final PluginGuard guard;
   private final PluginFailures failures;
   private final PluginServices passage;
@@ -51,7 +51,8 @@ final class HostServerContext implements ServerContext {
       HostState state,
       PluginGuard guard,
       PluginFailures failures,
-      PluginServices passage) {
+      PluginServices passage,
+      com.google.inject.Provider<PluginHost> plugins) {
     this.passage = passage;
     this.guard = guard;
     this.failures = failures;
@@ -63,6 +64,8 @@ final class HostServerContext implements ServerContext {
     this.pluginData = config.dataDirectory().resolve("plugin-data");
     this.clock = clock;
     this.state = state.store();
+    this.hostState = state;
+    state.recoverWith(new StateResetRecovery(plugins));
   }
 
   /** The context one plug-in is initialized with: every service in it passes the plug-in's gate. */
@@ -75,7 +78,7 @@ final class HostServerContext implements ServerContext {
             passage.tokens(pluginId, table.serviceFor(pluginId)),
             credentials == null ? null : passage.credentials(pluginId, credentials),
             passage.eventLog(pluginId, eventLog));
-    StateService ownState = passage.state(pluginId, new PluginState(state, pluginId));
+    StateService ownState = passage.state(pluginId, hostState.forPlugin(pluginId));
     HostServerContext server = this;
     return new ServerContext() {
       @Override

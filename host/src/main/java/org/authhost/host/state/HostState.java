@@ -23,6 +23,10 @@ public final class HostState extends LifeCycle {
   static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
 
   private final StateService store;
+  private final RedisStateService redisStore;
+  private final HostEvents events;
+  private final java.util.Set<String> users = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile Recovery recovery = Recovery.NONE;
   private final RedisLink link;
   private final RedisOutage outage;
   private final Scheduler scheduler;
@@ -32,8 +36,10 @@ public final class HostState extends LifeCycle {
   @Inject
   HostState(HostConfig config, LocalStateService local, HostEvents events, Scheduler scheduler) {
     this.scheduler = scheduler;
+    this.events = events;
     RedisConfig redis = config.state().redis();
     if (redis == null) {
+      this.redisStore = null;
       this.store = local;
       this.link = null;
       this.outage = null;
@@ -41,7 +47,9 @@ public final class HostState extends LifeCycle {
     } else {
       this.outage = new RedisOutage(RedisOutage.Events.of(events), redis.shownUri());
       this.link = new RedisLink(redis, outage);
-      this.store = new RedisStateService(link, outage, redis.timeout());
+      this.redisStore = new RedisStateService(link, outage, redis.timeout());
+      this.store = redisStore;
+      link.whenReset(this::storeReset);
       this.description = "Redis at " + redis.shownUri();
     }
   }
@@ -49,6 +57,84 @@ public final class HostState extends LifeCycle {
   /** The store every plug-in's state goes to (each through its own {@link PluginState}). */
   public StateService store() {
     return store;
+  }
+
+  /** {@code pluginId}'s view of the store, which notes that the plug-in keeps state in it. */
+  public StateService forPlugin(String pluginId) {
+    return new PluginState(store, pluginId, () -> users.add(pluginId));
+  }
+
+  /** The plug-ins that have kept state in the store. */
+  public java.util.Set<String> users() {
+    return java.util.Set.copyOf(users);
+  }
+
+  /**
+   * What the plug-in side does when the shared store lost its data: take the plug-ins that kept
+   * state there out of service, and put them back once the store answers again, so that each starts
+   * anew (Digest: a new nonce key and epoch, so outstanding nonces are stale, never accepted
+   * against an empty window).
+   */
+  public interface Recovery {
+    Recovery NONE =
+        new Recovery() {
+          @Override
+          public java.util.List<String> disable(java.util.Set<String> pluginIds) {
+            return java.util.List.of();
+          }
+
+          @Override
+          public void enable(java.util.List<String> pluginIds) {}
+        };
+
+    /** Disables those of {@code pluginIds} that are enabled; gives them. May block. */
+    java.util.List<String> disable(java.util.Set<String> pluginIds);
+
+    /** Enables {@code pluginIds} again. May block. */
+    void enable(java.util.List<String> pluginIds);
+  }
+
+  /** Set by the plug-in host. */
+  public void recoverWith(Recovery recovery) {
+    this.recovery = recovery;
+  }
+
+  /**
+   * Redis lost its data (found by a script or on reconnection, on a Lettuce thread): every state
+   * operation answers 503 until the plug-ins that kept state are disabled, the new life mark is
+   * adopted and they are enabled again; on a thread of its own, since disabling waits.
+   */
+  private void storeReset() {
+    if (!redisStore.beginReset()) {
+      return;
+    }
+    outage.dataLost();
+    Thread t = new Thread(this::recover, "state store reset");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void recover() {
+    java.util.List<String> disabled = java.util.List.of();
+    try {
+      disabled = recovery.disable(users());
+      link.adoptLife().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Redis went away again, or a plug-in would not stop: the next script finds the mark
+      // wrong again and the reset runs again.
+      org.slf4j.LoggerFactory.getLogger(HostState.class)
+          .warn("the reset of the Redis store did not finish: {}", e.toString());
+    } finally {
+      redisStore.reopen();
+      recovery.enable(disabled);
+    }
+    events.host(
+        org.authhost.api.EventLevel.INFORMATION,
+        HostEvents.HOST,
+        org.authhost.api.HResult.S_OK,
+        "the Redis store was reset after it lost its data; plug-ins enabled anew so that they"
+            + " start afresh: "
+            + (disabled.isEmpty() ? "none" : String.join(", ", disabled)));
   }
 
   /** The connection to Redis, when configured: for host state shared beyond plug-ins. */

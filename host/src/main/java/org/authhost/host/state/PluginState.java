@@ -14,90 +14,112 @@ import org.authhost.api.StateService;
  * networked store's round trip is never waited for on the plug-in's thread.
  */
 public final class PluginState implements StateService {
-  private final StateService store;
+  private final StateService backing;
   private final String prefix;
+  private final Runnable firstUse;
+  private volatile boolean used;
 
   /**
    * @param store the host's store
    * @param pluginId the plug-in's id (the descriptor's {@code id}, stable across versions)
    */
   public PluginState(StateService store, String pluginId) {
-    this.store = store;
+    this(store, pluginId, () -> {});
+  }
+
+  /**
+   * As above; {@code firstUse} runs at the plug-in's first call (the host notes who keeps state).
+   */
+  public PluginState(StateService store, String pluginId, Runnable firstUse) {
+    this.backing = store;
     this.prefix = "plugin/" + pluginId + "/";
+    this.firstUse = firstUse;
+  }
+
+  private StateService store() {
+    if (!used) {
+      used = true;
+      firstUse.run();
+    }
+    return backing;
   }
 
   @Override
   public HResult claim(String key, Duration ttl, Out<Boolean> first) {
-    return validKey(key) ? store.claim(prefix + key, ttl, first) : HResult.E_INVALIDARG;
+    return validKey(key) ? store().claim(prefix + key, ttl, first) : HResult.E_INVALIDARG;
   }
 
   @Override
   public HResult increment(String key, Duration ttl, Out<Long> value) {
-    return validKey(key) ? store.increment(prefix + key, ttl, value) : HResult.E_INVALIDARG;
+    return validKey(key) ? store().increment(prefix + key, ttl, value) : HResult.E_INVALIDARG;
   }
 
   @Override
   public HResult claimInWindow(
       String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
     return validKey(key)
-        ? store.claimInWindow(prefix + key, number, window, ttl, result)
+        ? store().claimInWindow(prefix + key, number, window, ttl, result)
         : HResult.E_INVALIDARG;
   }
 
   @Override
   public HResult getOrPut(String key, byte[] value, Duration ttl, Out<byte[]> current) {
-    return validKey(key) ? store.getOrPut(prefix + key, value, ttl, current) : HResult.E_INVALIDARG;
+    return validKey(key)
+        ? store().getOrPut(prefix + key, value, ttl, current)
+        : HResult.E_INVALIDARG;
   }
 
   @Override
   public HResult get(String key, Out<byte[]> value) {
-    return validKey(key) ? store.get(prefix + key, value) : HResult.E_INVALIDARG;
+    return validKey(key) ? store().get(prefix + key, value) : HResult.E_INVALIDARG;
   }
 
   @Override
   public HResult put(String key, byte[] value, Duration ttl) {
-    return validKey(key) ? store.put(prefix + key, value, ttl) : HResult.E_INVALIDARG;
+    return validKey(key) ? store().put(prefix + key, value, ttl) : HResult.E_INVALIDARG;
   }
 
   @Override
   public HResult delete(String key) {
-    return validKey(key) ? store.delete(prefix + key) : HResult.E_INVALIDARG;
+    return validKey(key) ? store().delete(prefix + key) : HResult.E_INVALIDARG;
   }
 
   @Override
   public CompletionStage<Answer<Boolean>> claimAsync(String key, Duration ttl) {
-    return validKey(key) ? store.claimAsync(prefix + key, ttl) : invalid();
+    return validKey(key) ? store().claimAsync(prefix + key, ttl) : invalid();
   }
 
   @Override
   public CompletionStage<Answer<Long>> incrementAsync(String key, Duration ttl) {
-    return validKey(key) ? store.incrementAsync(prefix + key, ttl) : invalid();
+    return validKey(key) ? store().incrementAsync(prefix + key, ttl) : invalid();
   }
 
   @Override
   public CompletionStage<Answer<WindowClaim>> claimInWindowAsync(
       String key, long number, int window, Duration ttl) {
-    return validKey(key) ? store.claimInWindowAsync(prefix + key, number, window, ttl) : invalid();
+    return validKey(key)
+        ? store().claimInWindowAsync(prefix + key, number, window, ttl)
+        : invalid();
   }
 
   @Override
   public CompletionStage<Answer<byte[]>> getOrPutAsync(String key, byte[] value, Duration ttl) {
-    return validKey(key) ? store.getOrPutAsync(prefix + key, value, ttl) : invalid();
+    return validKey(key) ? store().getOrPutAsync(prefix + key, value, ttl) : invalid();
   }
 
   @Override
   public CompletionStage<Answer<byte[]>> getAsync(String key) {
-    return validKey(key) ? store.getAsync(prefix + key) : invalid();
+    return validKey(key) ? store().getAsync(prefix + key) : invalid();
   }
 
   @Override
   public CompletionStage<Answer<Void>> putAsync(String key, byte[] value, Duration ttl) {
-    return validKey(key) ? store.putAsync(prefix + key, value, ttl) : invalid();
+    return validKey(key) ? store().putAsync(prefix + key, value, ttl) : invalid();
   }
 
   @Override
   public CompletionStage<Answer<Void>> deleteAsync(String key) {
-    return validKey(key) ? store.deleteAsync(prefix + key) : invalid();
+    return validKey(key) ? store().deleteAsync(prefix + key) : invalid();
   }
 
   private static <T> CompletionStage<Answer<T>> invalid() {

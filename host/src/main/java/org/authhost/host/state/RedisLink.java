@@ -126,28 +126,69 @@ public final class RedisLink implements AutoCloseable {
         });
   }
 
+  /** The life mark this host knows the store by; null before the first connection. */
+  public String life() {
+    return life;
+  }
+
   /**
-   * Checks on each connection that Redis still holds what it held: the life mark the first host
-   * wrote ({@code SET NX GET}: one round trip, nothing changed if it is there). Gone or another
-   * means Redis restarted empty (no persistence) or was flushed: the replay windows of nonces
-   * issued before are lost, which the operator must hear of (see {@link RedisOutage#dataLost}).
+   * Reads the store's life mark, writing a new one if there is none ({@code SET NX GET}: the first
+   * host to find none writes it, every other adopts it).
    */
-  private void checkLife() {
+  CompletableFuture<String> adoptLife(StatefulRedisConnection<byte[], byte[]> c) {
     String mine = java.util.UUID.randomUUID().toString();
-    send(r ->
-            r.setGet(
-                key(LIFE_KEY),
-                mine.getBytes(StandardCharsets.US_ASCII),
-                io.lettuce.core.SetArgs.Builder.nx()))
-        .thenAccept(
+    return c.async()
+        .setGet(
+            key(LIFE_KEY),
+            mine.getBytes(StandardCharsets.US_ASCII),
+            io.lettuce.core.SetArgs.Builder.nx())
+        .toCompletableFuture()
+        .thenApply(
             before -> {
               String found = before == null ? mine : new String(before, StandardCharsets.US_ASCII);
-              String seen = life;
               life = found;
-              if (seen != null && !seen.equals(found)) {
-                outage.dataLost();
+              return found;
+            });
+  }
+
+  /** {@link #adoptLife} on the connection: after a reset, the mark the hosts go on with. */
+  public CompletableFuture<String> adoptLife() {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    return c == null
+        ? CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"))
+        : adoptLife(c);
+  }
+
+  /**
+   * On each reconnection: whether Redis still holds the life mark this host knows. Gone or another
+   * means Redis restarted empty or failed over to a replica that missed writes; the scripts would
+   * find it too, at the next request.
+   */
+  private void checkLife() {
+    String seen = life;
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    if (seen == null || c == null) {
+      return;
+    }
+    send(r -> r.get(key(LIFE_KEY)))
+        .thenAccept(
+            now -> {
+              if (now == null || !seen.equals(new String(now, StandardCharsets.US_ASCII))) {
+                resetListener.run();
               }
             });
+  }
+
+  private volatile Runnable resetListener = () -> {};
+
+  /** Called (on a Lettuce thread) when the store is found to have lost its data. */
+  public void whenReset(Runnable listener) {
+    this.resetListener = listener;
+  }
+
+  /** The store has lost its data (a script found another life mark). */
+  void storeReset() {
+    resetListener.run();
   }
 
   /**
@@ -192,27 +233,32 @@ public final class RedisLink implements AutoCloseable {
                     client
                         .connectPubSubAsync(CODEC, uri)
                         .toCompletableFuture()
-                        .<Void>thenApply(
-                            p -> {
-                              if (closed) {
-                                c.closeAsync();
-                                p.closeAsync();
-                                return null;
-                              }
-                              p.addListener(
-                                  new RedisPubSubAdapter<>() {
-                                    @Override
-                                    public void message(byte[] channel, byte[] message) {
-                                      deliver(channel, message);
-                                    }
-                                  });
-                              pubSub = p;
-                              connection = c;
-                              subscribers.keySet().forEach(this::subscribeNow);
-                              outage.reachable();
-                              runConnectedTasks();
-                              return null;
-                            }))
+                        .thenCompose(
+                            p ->
+                                // The life mark before anything else: every script checks it.
+                                adoptLife(c)
+                                    .<Void>thenApply(
+                                        life -> {
+                                          if (closed) {
+                                            c.closeAsync();
+                                            p.closeAsync();
+                                            return null;
+                                          }
+                                          p.addListener(
+                                              new RedisPubSubAdapter<>() {
+                                                @Override
+                                                public void message(
+                                                    byte[] channel, byte[] message) {
+                                                  deliver(channel, message);
+                                                }
+                                              });
+                                          pubSub = p;
+                                          connection = c;
+                                          subscribers.keySet().forEach(this::subscribeNow);
+                                          outage.reachable();
+                                          runConnectedTasks();
+                                          return null;
+                                        })))
             .whenComplete(
                 (ok, failure) -> {
                   if (failure != null) {

@@ -104,12 +104,13 @@ public final class RedisOutage implements LocalStateService.CapacityAlarm {
         HResult.E_UNEXPECTED,
         "Redis at "
             + shownUri
-            + " came back empty (restarted without persistence, or flushed): the records of"
-            + " Digest nonce counts used before are lost, so until those nonces expire"
-            + " (nonceLifetimeSeconds) a count used before could be accepted once more, and the"
-            + " lockouts in force are gone. Fix now: on every host run authhost plugins disable"
-            + " digest, then authhost plugins enable digest (a new nonce key: outstanding nonces"
-            + " turn stale); for the future run Redis with appendonly yes");
+            + " came back empty (restarted without persistence, failed over to a replica that"
+            + " missed writes, or flushed): the records of Digest nonce counts used before, and the"
+            + " lockouts in force, are lost. So that no count used before is accepted again, every"
+            + " state operation answers 503 while the host disables the plug-ins that kept state"
+            + " there and enables them anew (Digest: a new nonce key, outstanding nonces turn"
+            + " stale); an INFORMATION event follows. Fix for the future: run Redis with"
+            + " appendonly yes (or replicas that acknowledge writes: WAIT)");
   }
 
   /** Redis answered. */

@@ -47,7 +47,22 @@ import org.slf4j.LoggerFactory;
 public final class RedisStateService implements StateService {
   private static final Logger LOG = LoggerFactory.getLogger(RedisStateService.class);
 
-  private static final String KIND_CHECK = "local k = redis.call('HGET', KEYS[1], 'k')\n";
+  /**
+   * Every script first checks the store's life mark (KEYS[2] against the last ARGV): Redis that
+   * lost its data (a restart without persistence, a failover to a replica that missed writes) must
+   * never answer FIRST from an empty window for a nonce issued before. -9 ({-9}) says so.
+   */
+  static final String LIFE_CHECK =
+      "if redis.call('GET', KEYS[2]) ~= ARGV[#ARGV] then return -9 end\n";
+
+  static final String LIFE_CHECK_MULTI =
+      "if redis.call('GET', KEYS[2]) ~= ARGV[#ARGV] then return {-9} end\n";
+
+  private static final String KIND_CHECK =
+      LIFE_CHECK + "local k = redis.call('HGET', KEYS[1], 'k')\n";
+
+  /** What a script answers when the life mark is not the one this host knows. */
+  static final long RESET = -9;
 
   /** 1: first; 0: taken before; -1: another kind. ARGV: ttl ms. */
   static final RedisLink.Script CLAIM =
@@ -73,7 +88,8 @@ public final class RedisStateService implements StateService {
   /** {1}: stored ours; {0, value}: one was there; {-1}: another kind. ARGV: value, ttl ms. */
   static final RedisLink.Script GET_OR_PUT =
       new RedisLink.Script(
-          "local e = redis.call('HMGET', KEYS[1], 'k', 'v')\n"
+          LIFE_CHECK_MULTI
+              + "local e = redis.call('HMGET', KEYS[1], 'k', 'v')\n"
               + "if e[1] then\n"
               + "  if e[1] ~= 'v' then return {-1} end\n"
               + "  return {0, e[2]}\n"
@@ -98,7 +114,8 @@ public final class RedisStateService implements StateService {
    */
   static final RedisLink.Script WINDOW =
       new RedisLink.Script(
-          "local e = redis.call('HMGET', KEYS[1], 'k', 'w', 'h', 'b')\n"
+          LIFE_CHECK
+              + "local e = redis.call('HMGET', KEYS[1], 'k', 'w', 'h', 'b')\n"
               + "local n = tonumber(ARGV[1])\n"
               + "local width = tonumber(ARGV[2])\n"
               + "local ttl = tonumber(ARGV[3])\n"
@@ -143,6 +160,7 @@ public final class RedisStateService implements StateService {
   private final long syncWaitMillis;
   private final AtomicBoolean full = new AtomicBoolean();
   private final AtomicBoolean toldBlockingCall = new AtomicBoolean();
+  private final AtomicBoolean resetting = new AtomicBoolean();
 
   public RedisStateService(
       RedisLink link, LocalStateService.CapacityAlarm alarm, Duration timeout) {
@@ -224,6 +242,9 @@ public final class RedisStateService implements StateService {
 
   @Override
   public CompletionStage<Answer<byte[]>> getAsync(String key) {
+    if (resetting.get()) {
+      return CompletableFuture.completedFuture(new Answer<>(HResult.NS_E_NO_NEW_CONNECTIONS, null));
+    }
     byte[] k = link.key(key);
     return link.<List<io.lettuce.core.KeyValue<byte[], byte[]>>>send(
             r -> r.hmget(k, ascii("k"), ascii("v")))
@@ -333,9 +354,61 @@ public final class RedisStateService implements StateService {
   // ---- Scripts and failures ------------------------------------------------------------------
 
   private <T> CompletableFuture<T> eval(RedisLink.Script script, String key, byte[]... args) {
+    if (resetting.get()) {
+      return CompletableFuture.failedFuture(new StoreReset());
+    }
+    String life = link.life();
+    if (life == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
+    }
     ScriptOutputType type =
         script == GET_OR_PUT ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
-    return link.script(script, type, new byte[][] {link.key(key)}, args);
+    byte[][] withLife = java.util.Arrays.copyOf(args, args.length + 1);
+    withLife[args.length] = ascii(life);
+    return link.<T>script(
+            script, type, new byte[][] {link.key(key), link.key(RedisLink.LIFE_KEY)}, withLife)
+        .thenApply(
+            r -> {
+              Object code = r instanceof List<?> l && !l.isEmpty() ? l.get(0) : r;
+              if (code instanceof Long n && n == RESET) {
+                reset(life);
+                throw new StoreReset();
+              }
+              return r;
+            });
+  }
+
+  /** Redis answered that its life mark is not {@code seen}: it lost its data. */
+  private void reset(String seen) {
+    if (seen.equals(link.life())) {
+      link.storeReset();
+    }
+  }
+
+  /** Starts handling a reset: false when one is being handled already. */
+  public boolean beginReset() {
+    return resetting.compareAndSet(false, true);
+  }
+
+  /**
+   * Answers again after a reset, once the plug-ins that kept state here have been disabled and the
+   * new life mark is known: they are enabled after this, so nothing issued before is checked
+   * against the empty store.
+   */
+  public void reopen() {
+    resetting.set(false);
+  }
+
+  /** Whether a reset is being handled: every operation answers 503 meanwhile. */
+  public boolean resetting() {
+    return resetting.get();
+  }
+
+  /** The store lost its data: no answer until the plug-ins using it have been enabled anew. */
+  static final class StoreReset extends RuntimeException {
+    StoreReset() {
+      super("the Redis store lost its data; being reset", null, false, false);
+    }
   }
 
   /** A write went through: if Redis was full, it has room again. */
