@@ -58,7 +58,7 @@ public final class LogonThrottle {
   LogonThrottle(HostConfig config, Clock clock, HostState state) {
     this.config = config.security().lockout();
     this.clock = clock;
-    this.shared = state.redis().map(SharedLockouts::new).orElse(null);
+    this.shared = state.redis().map(link -> new SharedLockouts(link, clock)).orElse(null);
     if (shared != null) {
       shared.listen(this::lockedElsewhere, key -> windows.remove(key));
     }

@@ -2,10 +2,14 @@ package org.authhost.host.access;
 
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.authhost.host.state.RedisLink;
@@ -37,7 +41,10 @@ final class SharedLockouts {
               + "if left > 0 then return {0, left} end\n"
               + "local n = redis.call('INCR', KEYS[1])\n"
               + "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end\n"
-              + "if n < tonumber(ARGV[1]) then return {0, 0} end\n"
+              + "if n < tonumber(ARGV[1]) then\n"
+              + "  redis.call('PUBLISH', KEYS[4], 'failed ' .. ARGV[2] .. ' ' .. ARGV[4])\n"
+              + "  return {0, 0}\n"
+              + "end\n"
               + "redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])\n"
               + "redis.call('DEL', KEYS[1])\n"
               + "local t = redis.call('TIME')\n"
@@ -68,10 +75,32 @@ final class SharedLockouts {
               + "redis.call('PUBLISH', KEYS[4], 'unlock ' .. ARGV[1])\n"
               + "return n\n");
 
-  private final RedisLink link;
+  /** Beyond this many keys with counted failures, those whose window is over are dropped. */
+  private static final int PRUNE_AT = 100_000;
 
-  SharedLockouts(RedisLink link) {
+  private final RedisLink link;
+  private final Clock clock;
+
+  /**
+   * The keys with failures counted on some host, until their window ends (learned from the
+   * messages): a success clears a count only where there may be one, so the common logon costs no
+   * round trip. A host started after a failure does not know of it: a success there leaves that
+   * count to expire at its window's end (a bounded miss: it can only make a later lockout come
+   * sooner, within the same window).
+   */
+  private final Map<String, Instant> counted = new ConcurrentHashMap<>();
+
+  SharedLockouts(RedisLink link, Clock clock) {
     this.link = link;
+    this.clock = clock;
+  }
+
+  private void noteCounted(String key, Duration window) {
+    Instant now = clock.instant();
+    if (counted.size() > PRUNE_AT) {
+      counted.values().removeIf(until -> !until.isAfter(now));
+    }
+    counted.put(key, now.plus(window));
   }
 
   /**
@@ -83,12 +112,19 @@ final class SharedLockouts {
     link.subscribe(
         CHANNEL,
         message -> {
-          if (message.startsWith("lock ")) {
+          if (message.startsWith("failed ")) {
+            int space = message.indexOf(' ', 7);
+            noteCounted(
+                message.substring(space + 1),
+                Duration.ofMillis(Long.parseLong(message.substring(7, space))));
+          } else if (message.startsWith("lock ")) {
             int space = message.indexOf(' ', 5);
+            counted.remove(message.substring(space + 1));
             locked.accept(
                 message.substring(space + 1),
                 Duration.ofMillis(Long.parseLong(message.substring(5, space))));
           } else if (message.startsWith("unlock ")) {
+            counted.remove(message.substring(7));
             unlocked.accept(message.substring(7));
           }
         });
@@ -131,15 +167,27 @@ final class SharedLockouts {
             ascii(Long.toString(duration.toMillis())),
             key.getBytes(StandardCharsets.UTF_8))
         .thenApply(
-            r ->
-                r.get(0) == 1L
-                    ? Optional.of(Duration.ofMillis(r.get(1)))
-                    : Optional.<Duration>empty());
+            r -> {
+              if (r.get(0) == 1L) {
+                counted.remove(key);
+                return Optional.of(Duration.ofMillis(r.get(1)));
+              }
+              if (r.get(1) == 0L) {
+                noteCounted(key, window); // ours: known before the message comes back
+              }
+              return Optional.<Duration>empty();
+            });
   }
 
-  /** A success clears the count of {@code key} on every host (not a lockout in force). */
+  /**
+   * A success clears the count of {@code key} on every host (not a lockout in force); a round trip
+   * only when a failure of it was counted within its window, as far as this host has heard.
+   */
   void succeeded(String key) {
-    link.send(r -> r.del(link.key("lockout/count/" + key)));
+    Instant until = counted.remove(key);
+    if (until != null && until.isAfter(clock.instant())) {
+      link.send(r -> r.del(link.key("lockout/count/" + key)));
+    }
   }
 
   /** The operator's unlock, on every host. */
