@@ -130,6 +130,9 @@ class TwoNodesRedisOutageTest {
       Response replay = get(node.port(), DIGEST_PATH, accepted);
       assertNotEquals(200, replay.status(), node + " accepted again a count used before");
     }
+    // And the other way round: a fresh nonce of B is good on A.
+    LoadTool.DigestClient fromB = NodeRequests.digestClient(b.port(), "alice", "pw-alice");
+    assertEquals(200, get(a.port(), DIGEST_PATH, fromB.next(DIGEST_PATH)).status());
   }
 
   /** Until a nonce of A is accepted by B: the nodes find Redis again on their own. */
