@@ -75,16 +75,12 @@ public final class AdminServer extends LifeCycle {
           HttpServer.create(
               new InetSocketAddress(InetAddress.getLoopbackAddress(), config.admin().port()), 16);
     } catch (BindException e) {
-      throw new OperatorException(
-          "host/port-in-use",
-          "the admin endpoint cannot listen on 127.0.0.1:"
-              + config.admin().port()
-              + " ("
-              + e.getMessage()
-              + ") (admin.port in "
-              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
-              + ")",
-          "stop the program that holds the port, or set admin.port to a free port (0 picks one)",
+      throw OperatorException.portInUse(
+          "the admin endpoint",
+          "127.0.0.1:" + config.admin().port(),
+          "admin.port",
+          config.configDirectory().resolve(ConfigLoader.FILE_NAME),
+          true,
           e);
     }
     // A few threads: a reload or rollback waits for the reload thread (up to minutes, behind a slow

@@ -246,20 +246,12 @@ public final class ConsoleServer extends LifeCycle {
       if (!(e instanceof IOException)) {
         throw e;
       }
-      throw new OperatorException(
-          "host/port-in-use",
-          "the web console cannot listen on "
-              + address.getHostAddress()
-              + ":"
-              + port
-              + " ("
-              + e.getMessage()
-              + ") ("
-              + setting
-              + " in "
-              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
-              + ")",
-          "stop the program that holds the port, or set " + setting + " to a free port",
+      throw OperatorException.portInUse(
+          "the web console",
+          address.getHostAddress() + ":" + port,
+          setting,
+          config.configDirectory().resolve(ConfigLoader.FILE_NAME),
+          false,
           e);
     }
     listeners.add(channel);

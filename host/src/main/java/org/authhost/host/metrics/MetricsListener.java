@@ -102,18 +102,12 @@ public final class MetricsListener extends LifeCycle {
       if (!(e instanceof IOException)) {
         throw e;
       }
-      throw new OperatorException(
-          "host/port-in-use",
-          "the metrics listener cannot listen on "
-              + bind.getHostAddress()
-              + ":"
-              + config.port()
-              + " ("
-              + e.getMessage()
-              + ") (metrics.port in "
-              + host.configDirectory().resolve(ConfigLoader.FILE_NAME)
-              + ")",
-          "stop the program that holds the port, or set metrics.port to a free port (0 picks one)",
+      throw OperatorException.portInUse(
+          "the metrics listener",
+          bind.getHostAddress() + ":" + config.port(),
+          "metrics.port",
+          host.configDirectory().resolve(ConfigLoader.FILE_NAME),
+          true,
           e);
     }
     port = ((InetSocketAddress) listener.localAddress()).getPort();

@@ -151,20 +151,12 @@ public final class RtspFront extends LifeCycle {
       if (!(e instanceof IOException)) {
         throw e;
       }
-      throw new OperatorException(
-          "host/port-in-use",
-          "the RTSP front cannot listen on "
-              + address.getHostAddress()
-              + ":"
-              + port
-              + " ("
-              + e.getMessage()
-              + ") ("
-              + setting
-              + " in "
-              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
-              + ")",
-          "stop the program that holds the port, or set " + setting + " to a free port",
+      throw OperatorException.portInUse(
+          "the RTSP front",
+          address.getHostAddress() + ":" + port,
+          setting,
+          config.configDirectory().resolve(ConfigLoader.FILE_NAME),
+          false,
           e);
     }
     return ((InetSocketAddress) channel.localAddress()).getPort();
