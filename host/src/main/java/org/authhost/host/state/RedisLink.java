@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -333,7 +334,8 @@ public final class RedisLink implements AutoCloseable {
         (value, failure) -> {
           if (failure == null) {
             outage.reachable();
-          } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)) {
+          } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)
+              || unavailable(unwrap(failure))) {
             outage.unreachable(unwrap(failure));
           } else {
             outage.reachable(); // the server answered, with an error of its own
@@ -414,6 +416,29 @@ public final class RedisLink implements AutoCloseable {
         LOG.warn("a Redis message on {} could not be handled", name, e);
       }
     }
+  }
+
+  /**
+   * The error codes Redis answers for a fault of the scripts or their keys (the rest of {@code
+   * ERR}, {@code WRONGTYPE}), for a script not loaded yet ({@code NOSCRIPT}, resent by {@link
+   * #script}), and for a full server ({@code OOM}, told as capacity). Any other code says the
+   * server cannot serve now ({@code LOADING}, {@code READONLY} after a failover, {@code BUSY},
+   * {@code MASTERDOWN}, {@code NOAUTH}/{@code WRONGPASS} after a password change, {@code
+   * MISCONF}...): for the plug-ins that is Redis unavailable, as a connection refused is.
+   */
+  private static final Set<String> SERVED_ERRORS = Set.of("ERR", "WRONGTYPE", "NOSCRIPT", "OOM");
+
+  /** Whether {@code failure} is an error reply that means the server cannot serve now. */
+  static boolean unavailable(Throwable failure) {
+    if (!(failure instanceof RedisCommandExecutionException e) || e.getMessage() == null) {
+      return false;
+    }
+    String message = e.getMessage();
+    int space = message.indexOf(' ');
+    String code = space < 0 ? message : message.substring(0, space);
+    return !code.isEmpty()
+        && code.chars().allMatch(ch -> ch >= 'A' && ch <= 'Z')
+        && !SERVED_ERRORS.contains(code);
   }
 
   static Throwable unwrap(Throwable t) {

@@ -158,6 +158,44 @@ class RedisOutageTest {
         "Digest enabled anew on the empty store");
   }
 
+  @Test
+  void aServerThatAnswersReadonlyIsUnavailable503NotA5xxPerRequest() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    int port = host.http().plainPort();
+    try (Connection c = new Connection(port)) {
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status());
+
+      // A master demoted to a replica (a failover seen through a plain redis:// URI): every
+      // write answers READONLY. The master it now follows does not exist, so it stays so.
+      int nowhere;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        nowhere = free.getLocalPort();
+      }
+      redis.call("REPLICAOF", "127.0.0.1", String.valueOf(nowhere));
+      for (int i = 0; i < 3; i++) {
+        Response during = c.send(client.next("/d/hello.txt"));
+        assertEquals(503, during.status(), "READONLY: Redis unavailable, not an internal error");
+        assertNotNull(during.retryAfter(), "503 with Retry-After");
+      }
+      List<EventRecord> down =
+          events(e -> e.level() == EventLevel.ERROR && e.text().contains("cannot be reached"));
+      assertEquals(1, down.size(), down.toString());
+      assertTrue(down.get(0).text().contains("READONLY"), down.get(0).text());
+
+      redis.call("REPLICAOF", "NO", "ONE");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status(), "served again");
+    }
+    assertEquals(
+        1,
+        events(e -> e.level() == EventLevel.INFORMATION && e.text().contains("reachable again"))
+            .size());
+  }
+
   private List<EventRecord> events(Predicate<EventRecord> which) throws Exception {
     return host.eventLog().query(EventQuery.all().withSource(HostEvents.HOST)).stream()
         .filter(which)
