@@ -108,6 +108,7 @@ public final class RedisLink implements AutoCloseable {
                     .build())
             .build());
     onConnected.add(this::checkLife);
+    onConnected.add(this::checkEviction);
     client.addListener(
         new RedisConnectionStateListener() {
           @Override
@@ -176,6 +177,52 @@ public final class RedisLink implements AutoCloseable {
             now -> {
               if (now == null || !seen.equals(new String(now, StandardCharsets.US_ASCII))) {
                 resetListener.run();
+              }
+            });
+  }
+
+  private volatile boolean evicting;
+  private volatile boolean evictionUnread;
+
+  /**
+   * Whether Redis was last found with a {@code maxmemory-policy} other than {@code noeviction}: it
+   * may then delete a window of used nonce counts (a replay accepted) or the life mark, so the
+   * store fails closed until the policy is {@code noeviction}.
+   */
+  public boolean evicting() {
+    return evicting;
+  }
+
+  /**
+   * Reads {@code maxmemory-policy} (on each connection, and every minute from the host's timer). An
+   * ACL that refuses {@code CONFIG GET} is told once as a WARNING, and the store goes on.
+   */
+  public void checkEviction() {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    if (c == null || closed) {
+      return;
+    }
+    c.async()
+        .configGet("maxmemory-policy")
+        .toCompletableFuture()
+        .whenComplete(
+            (settings, failure) -> {
+              if (failure != null) {
+                if (unwrap(failure) instanceof RedisCommandExecutionException refused
+                    && !evictionUnread) {
+                  evictionUnread = true;
+                  outage.evictionUnread(String.valueOf(refused.getMessage()));
+                }
+                return; // not reached: the outage has its own events
+              }
+              String policy = settings == null ? null : settings.get("maxmemory-policy");
+              boolean unsafe = policy != null && !policy.equals("noeviction");
+              if (unsafe && !evicting) {
+                evicting = true;
+                outage.evicting(policy);
+              } else if (!unsafe && evicting) {
+                evicting = false;
+                outage.noEviction();
               }
             });
   }

@@ -361,6 +361,11 @@ public final class RedisStateService implements StateService {
     if (resetting.get()) {
       return CompletableFuture.failedFuture(new StoreReset());
     }
+    if (link.evicting()) {
+      // Fail closed: a window that Redis may evict would accept a replay.
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("Redis's maxmemory-policy is not noeviction"));
+    }
     String life = link.life();
     if (life == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));

@@ -208,6 +208,58 @@ class RedisOutageTest {
             .size());
   }
 
+  @Test
+  void anEvictionPolicyOtherThanNoevictionFailsClosedWithOneErrorUntilFixed() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    int port = host.http().plainPort();
+    try (Connection c = new Connection(port)) {
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status());
+
+      // Redis may now evict a window of used counts: the host sees it when it reconnects.
+      redis.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+      redis.call("CLIENT", "KILL", "TYPE", "normal");
+      long told = System.nanoTime() + RECOVERY_BOUND.toNanos();
+      while (events(e -> e.text().contains("maxmemory-policy")).isEmpty()
+          && System.nanoTime() < told) {
+        Thread.sleep(20); // the check runs when Lettuce has reconnected: wait for its event
+      }
+      List<EventRecord> errors =
+          events(e -> e.level() == EventLevel.ERROR && e.text().contains("maxmemory-policy"));
+      assertEquals(1, errors.size(), errors.toString());
+      assertTrue(errors.get(0).text().contains("allkeys-lru"), errors.get(0).text());
+      assertTrue(errors.get(0).text().contains("noeviction"), errors.get(0).text());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(503, c.send(client.next("/d/hello.txt")).status(), "fail closed");
+      }
+
+      redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+      redis.call("CLIENT", "KILL", "TYPE", "normal");
+      assertEquals(200, awaitStatus(c, client, 200), "served again with noeviction");
+    }
+    assertEquals(
+        1,
+        events(e -> e.level() == EventLevel.ERROR && e.text().contains("maxmemory-policy")).size(),
+        "one ERROR, not one per request");
+  }
+
+  /** Sends fresh requests until one answers {@code wanted} (the reconnection is Lettuce's). */
+  private int awaitStatus(Connection c, LoadTool.DigestClient client, int wanted) throws Exception {
+    int status = 0;
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (status != wanted && System.nanoTime() < end) {
+      status = c.send(client.next("/d/hello.txt")).status();
+      if (status != wanted) {
+        Thread.sleep(20); // the reconnection and the check run on their own: wait for them
+      }
+    }
+    return status;
+  }
+
   private List<EventRecord> events(Predicate<EventRecord> which) throws Exception {
     return host.eventLog().query(EventQuery.all().withSource(HostEvents.HOST)).stream()
         .filter(which)
