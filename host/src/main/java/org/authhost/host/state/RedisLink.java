@@ -107,6 +107,7 @@ public final class RedisLink implements AutoCloseable {
                     .keepAlive(true)
                     .build())
             .build());
+    onConnected.add(this::checkServer);
     onConnected.add(this::checkLife);
     onConnected.add(this::checkEviction);
     client.addListener(
@@ -122,6 +123,7 @@ public final class RedisLink implements AutoCloseable {
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
             if (c == connection && !closed) {
+              serverUnchecked = true;
               outage.unreachable(new IllegalStateException("the connection to Redis closed"));
             }
           }
@@ -227,6 +229,96 @@ public final class RedisLink implements AutoCloseable {
             });
   }
 
+  private volatile String runId;
+  private volatile boolean serverUnchecked = true;
+
+  /**
+   * Whether the server's identity has not been checked since the last (re)connection: until it has,
+   * the store fails closed (another server may have lost recent writes).
+   */
+  public boolean serverUnchecked() {
+    return serverUnchecked;
+  }
+
+  /**
+   * Swaps the life mark if it still is {@code ARGV[1]}, and in the same atomic step drops what the
+   * plug-ins kept (keys matching {@code ARGV[3]}): a restored secret would let an old nonce be
+   * checked against windows that missed its last uses. Every host then resets, as for an empty
+   * store. Rare (a restart or failover), so one blocking pass over the plug-ins' keys is accepted.
+   */
+  private static final String SWAP_LIFE =
+      "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end"
+          + " redis.call('SET', KEYS[1], ARGV[2])"
+          + " local cursor = '0'"
+          + " repeat"
+          + "   local r = redis.call('SCAN', cursor, 'MATCH', ARGV[3], 'COUNT', 1000)"
+          + "   cursor = r[1]"
+          + "   for _, k in ipairs(r[2]) do redis.call('UNLINK', k) end"
+          + " until cursor == '0'"
+          + " return 1";
+
+  /**
+   * On each connection: the server's {@code run_id} ({@code INFO server}). Another one than last
+   * time is a restart (from a snapshot or AOF that may miss the last writes) or a failover (to a
+   * replica that may miss them): the windows of used counts may have lost recent uses while the
+   * life mark survived. So the mark is swapped, and every host resets as for a store found empty.
+   */
+  private void checkServer() {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    if (c == null || closed) {
+      return;
+    }
+    c.async()
+        .info("server")
+        .toCompletableFuture()
+        .thenCompose(
+            info -> {
+              String now = runIdOf(info);
+              String before = runId;
+              runId = now;
+              String seen = life;
+              if (before == null || now == null || before.equals(now) || seen == null) {
+                return CompletableFuture.completedFuture(false);
+              }
+              LOG.info(
+                  "Redis's run_id changed ({} to {}): its recent writes may be lost", before, now);
+              byte[][] keys = {key(LIFE_KEY)};
+              return c.async()
+                  .<Long>eval(
+                      SWAP_LIFE.getBytes(StandardCharsets.UTF_8),
+                      io.lettuce.core.ScriptOutputType.INTEGER,
+                      keys,
+                      seen.getBytes(StandardCharsets.US_ASCII),
+                      java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII),
+                      (config.keyPrefix().replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "plugin/*")
+                          .getBytes(StandardCharsets.UTF_8))
+                  .toCompletableFuture()
+                  .thenApply(done -> true);
+            })
+        .whenComplete(
+            (swapped, failure) -> {
+              if (failure != null) {
+                return; // the next connection checks again; until then the store fails closed
+              }
+              if (swapped) {
+                resetListener.run();
+              }
+              serverUnchecked = false;
+            });
+  }
+
+  private static String runIdOf(String info) {
+    if (info == null) {
+      return null;
+    }
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("run_id:")) {
+        return line.substring("run_id:".length()).strip();
+      }
+    }
+    return null;
+  }
+
   private volatile Runnable resetListener = () -> {};
 
   /** Called (on a Lettuce thread) when the store is found to have lost its data. */
@@ -285,6 +377,18 @@ public final class RedisLink implements AutoCloseable {
                             p ->
                                 // The life mark before anything else: every script checks it.
                                 adoptLife(c)
+                                    .thenCompose(
+                                        life ->
+                                            // The server it is: a later run_id means a restart.
+                                            c.async()
+                                                .info("server")
+                                                .toCompletableFuture()
+                                                .thenApply(
+                                                    info -> {
+                                                      runId = runIdOf(info);
+                                                      serverUnchecked = false;
+                                                      return life;
+                                                    }))
                                     .<Void>thenApply(
                                         life -> {
                                           if (closed) {

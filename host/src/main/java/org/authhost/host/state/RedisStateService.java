@@ -361,6 +361,11 @@ public final class RedisStateService implements StateService {
     if (resetting.get()) {
       return CompletableFuture.failedFuture(new StoreReset());
     }
+    if (link.serverUnchecked()) {
+      // Reconnected, and not yet known to be the same server: it may have lost recent writes.
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("Redis's identity not checked yet"));
+    }
     if (link.evicting()) {
       // Fail closed: a window that Redis may evict would accept a replay.
       return CompletableFuture.failedFuture(
