@@ -83,8 +83,15 @@ final class RedisSection {
     try {
       RedisURI.create(uri);
     } catch (RuntimeException e) {
+      // Not the parser's message: java.net.URI repeats the whole input in it, password included.
       redis.problemAt(
-          "uri", "expected " + URI_EXPECTED + ", found " + shown + " (" + e.getMessage() + ")");
+          "uri",
+          "expected "
+              + URI_EXPECTED
+              + ", found "
+              + shown
+              + " (not a valid URI: a character such as '%', '^' or a space in the password"
+              + " must be percent-escaped, or give it in password)");
       return null;
     }
     return uri;

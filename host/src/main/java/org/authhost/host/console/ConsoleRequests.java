@@ -141,9 +141,11 @@ final class ConsoleRequests {
       return done(Reply.text(403, "the console opens a session only for its own pages"), keepAlive);
     }
     String authorization = askAgain ? null : request.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (askAgain) {
-      forgetBoundLogon(in);
-    }
+    // Without a live session, no logon that a connection-bound handshake (NTLM, Negotiate) proved
+    // earlier on this connection stands in for one: after a sign-out or an idle time-out the
+    // browser's other pooled connections must be asked again too. A handshake in progress is not
+    // touched (nothing is bound until it succeeds).
+    forgetBoundLogon(in);
     AuthenticationDriver.Attempt attempt =
         new AuthenticationDriver.Attempt(
             audited,

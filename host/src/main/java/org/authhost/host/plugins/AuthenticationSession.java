@@ -141,7 +141,7 @@ public final class AuthenticationSession implements AutoCloseable {
     Object exchange = new Object();
     CallbackGuard callback = new CallbackGuard(plugin, guard, exchange);
     HResult hr =
-        guard.call(
+        guard.callMayBeBusy(
             plugin,
             "Authenticate",
             // The client on whose behalf LogonUser checks a password (limits, busy answer).

@@ -168,10 +168,20 @@ final class PluginGuard extends LifeCycle {
     return guarded(plugin, method, call, onTimeout, false, Answers.ANY, callTimeoutNanos);
   }
 
+  /**
+   * Like {@link #call}, for {@code Authenticate}: {@link HResult#NS_E_NO_NEW_CONNECTIONS} is the
+   * plug-in saying a service it needs (the state store: full, or Redis unreachable) cannot serve
+   * now, which the host answers 503 busy; it is not recorded as a failure of the plug-in.
+   */
+  HResult callMayBeBusy(HostedPlugin plugin, String method, PluginCall call, Runnable onTimeout) {
+    return guarded(plugin, method, call, onTimeout, false, Answers.BUSY, callTimeoutNanos);
+  }
+
   /** Which HRESULTs a call may return without failing. */
   private enum Answers {
     SUCCESS,
     NOT_IMPLEMENTED,
+    BUSY,
     ANY
   }
 
@@ -441,7 +451,8 @@ final class PluginGuard extends LifeCycle {
         detail = method + " returned null instead of an HResult";
       } else if (!hr.succeeded()
           && answers != Answers.ANY
-          && !(answers == Answers.NOT_IMPLEMENTED && hr.equals(HResult.E_NOTIMPL))) {
+          && !(answers == Answers.NOT_IMPLEMENTED && hr.equals(HResult.E_NOTIMPL))
+          && !(answers == Answers.BUSY && hr.equals(HResult.NS_E_NO_NEW_CONNECTIONS))) {
         detail = method + " returned " + hr;
       }
     } catch (Throwable e) {

@@ -22,6 +22,8 @@ public final class HostState extends LifeCycle {
   /** How often a host that never reached Redis tries again (Lettuce reconnects one that did). */
   static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
 
+  static final Duration EVICTION_CHECK_EVERY = Duration.ofMinutes(1);
+
   private final StateService store;
   private final RedisStateService redisStore;
   private final HostEvents events;
@@ -32,6 +34,7 @@ public final class HostState extends LifeCycle {
   private final Scheduler scheduler;
   private final String description;
   private volatile Scheduler.Scheduled retries;
+  private volatile Scheduler.Scheduled evictionChecks;
 
   @Inject
   HostState(HostConfig config, LocalStateService local, HostEvents events, Scheduler scheduler) {
@@ -153,6 +156,10 @@ public final class HostState extends LifeCycle {
       return;
     }
     link.connect();
+    // A CONFIG SET after connecting is seen within a minute (reconnections check at once).
+    evictionChecks =
+        scheduler.scheduleWithFixedDelay(
+            link::checkEviction, EVICTION_CHECK_EVERY, EVICTION_CHECK_EVERY);
     if (!link.connected()) {
       retries =
           scheduler.scheduleWithFixedDelay(
@@ -173,6 +180,11 @@ public final class HostState extends LifeCycle {
 
   @Override
   protected void doStop() {
+    Scheduler.Scheduled e = evictionChecks;
+    if (e != null) {
+      e.cancel();
+      evictionChecks = null;
+    }
     Scheduler.Scheduled r = retries;
     if (r != null) {
       r.cancel();

@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,7 +107,9 @@ public final class RedisLink implements AutoCloseable {
                     .keepAlive(true)
                     .build())
             .build());
+    onConnected.add(this::checkServer);
     onConnected.add(this::checkLife);
+    onConnected.add(this::checkEviction);
     client.addListener(
         new RedisConnectionStateListener() {
           @Override
@@ -120,6 +123,7 @@ public final class RedisLink implements AutoCloseable {
           @Override
           public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
             if (c == connection && !closed) {
+              serverUnchecked = true;
               outage.unreachable(new IllegalStateException("the connection to Redis closed"));
             }
           }
@@ -177,6 +181,142 @@ public final class RedisLink implements AutoCloseable {
                 resetListener.run();
               }
             });
+  }
+
+  private volatile boolean evicting;
+  private volatile boolean evictionUnread;
+
+  /**
+   * Whether Redis was last found with a {@code maxmemory-policy} other than {@code noeviction}: it
+   * may then delete a window of used nonce counts (a replay accepted) or the life mark, so the
+   * store fails closed until the policy is {@code noeviction}.
+   */
+  public boolean evicting() {
+    return evicting;
+  }
+
+  /**
+   * Reads {@code maxmemory-policy} (on each connection, and every minute from the host's timer). An
+   * ACL that refuses {@code CONFIG GET} is told once as a WARNING, and the store goes on.
+   */
+  public void checkEviction() {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    if (c == null || closed) {
+      return;
+    }
+    c.async()
+        .configGet("maxmemory-policy")
+        .toCompletableFuture()
+        .whenComplete(
+            (settings, failure) -> {
+              if (failure != null) {
+                if (unwrap(failure) instanceof RedisCommandExecutionException refused
+                    && !evictionUnread) {
+                  evictionUnread = true;
+                  outage.evictionUnread(String.valueOf(refused.getMessage()));
+                }
+                return; // not reached: the outage has its own events
+              }
+              String policy = settings == null ? null : settings.get("maxmemory-policy");
+              boolean unsafe = policy != null && !policy.equals("noeviction");
+              if (unsafe && !evicting) {
+                evicting = true;
+                outage.evicting(policy);
+              } else if (!unsafe && evicting) {
+                evicting = false;
+                outage.noEviction();
+              }
+            });
+  }
+
+  private volatile String runId;
+  private volatile boolean serverUnchecked = true;
+
+  /**
+   * Whether the server's identity has not been checked since the last (re)connection: until it has,
+   * the store fails closed (another server may have lost recent writes).
+   */
+  public boolean serverUnchecked() {
+    return serverUnchecked;
+  }
+
+  /**
+   * Swaps the life mark if it still is {@code ARGV[1]}, and in the same atomic step drops what the
+   * plug-ins kept (keys matching {@code ARGV[3]}): a restored secret would let an old nonce be
+   * checked against windows that missed its last uses. Every host then resets, as for an empty
+   * store. Rare (a restart or failover), so one blocking pass over the plug-ins' keys is accepted.
+   */
+  private static final String SWAP_LIFE =
+      "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end"
+          + " redis.call('SET', KEYS[1], ARGV[2])"
+          + " local cursor = '0'"
+          + " repeat"
+          + "   local r = redis.call('SCAN', cursor, 'MATCH', ARGV[3], 'COUNT', 1000)"
+          + "   cursor = r[1]"
+          + "   for _, k in ipairs(r[2]) do redis.call('UNLINK', k) end"
+          + " until cursor == '0'"
+          + " return 1";
+
+  /**
+   * On each connection: the server's {@code run_id} ({@code INFO server}). Another one than last
+   * time is a restart (from a snapshot or AOF that may miss the last writes) or a failover (to a
+   * replica that may miss them): the windows of used counts may have lost recent uses while the
+   * life mark survived. So the mark is swapped, and every host resets as for a store found empty.
+   */
+  private void checkServer() {
+    StatefulRedisConnection<byte[], byte[]> c = connection;
+    if (c == null || closed) {
+      return;
+    }
+    c.async()
+        .info("server")
+        .toCompletableFuture()
+        .thenCompose(
+            info -> {
+              String now = runIdOf(info);
+              String before = runId;
+              runId = now;
+              String seen = life;
+              if (before == null || now == null || before.equals(now) || seen == null) {
+                return CompletableFuture.completedFuture(false);
+              }
+              LOG.info(
+                  "Redis's run_id changed ({} to {}): its recent writes may be lost", before, now);
+              byte[][] keys = {key(LIFE_KEY)};
+              return c.async()
+                  .<Long>eval(
+                      SWAP_LIFE.getBytes(StandardCharsets.UTF_8),
+                      io.lettuce.core.ScriptOutputType.INTEGER,
+                      keys,
+                      seen.getBytes(StandardCharsets.US_ASCII),
+                      java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII),
+                      (config.keyPrefix().replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "plugin/*")
+                          .getBytes(StandardCharsets.UTF_8))
+                  .toCompletableFuture()
+                  .thenApply(done -> true);
+            })
+        .whenComplete(
+            (swapped, failure) -> {
+              if (failure != null) {
+                return; // the next connection checks again; until then the store fails closed
+              }
+              if (swapped) {
+                resetListener.run();
+              }
+              serverUnchecked = false;
+            });
+  }
+
+  private static String runIdOf(String info) {
+    if (info == null) {
+      return null;
+    }
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("run_id:")) {
+        return line.substring("run_id:".length()).strip();
+      }
+    }
+    return null;
   }
 
   private volatile Runnable resetListener = () -> {};
@@ -237,6 +377,18 @@ public final class RedisLink implements AutoCloseable {
                             p ->
                                 // The life mark before anything else: every script checks it.
                                 adoptLife(c)
+                                    .thenCompose(
+                                        life ->
+                                            // The server it is: a later run_id means a restart.
+                                            c.async()
+                                                .info("server")
+                                                .toCompletableFuture()
+                                                .thenApply(
+                                                    info -> {
+                                                      runId = runIdOf(info);
+                                                      serverUnchecked = false;
+                                                      return life;
+                                                    }))
                                     .<Void>thenApply(
                                         life -> {
                                           if (closed) {
@@ -333,7 +485,8 @@ public final class RedisLink implements AutoCloseable {
         (value, failure) -> {
           if (failure == null) {
             outage.reachable();
-          } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)) {
+          } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)
+              || unavailable(unwrap(failure))) {
             outage.unreachable(unwrap(failure));
           } else {
             outage.reachable(); // the server answered, with an error of its own
@@ -414,6 +567,29 @@ public final class RedisLink implements AutoCloseable {
         LOG.warn("a Redis message on {} could not be handled", name, e);
       }
     }
+  }
+
+  /**
+   * The error codes Redis answers for a fault of the scripts or their keys (the rest of {@code
+   * ERR}, {@code WRONGTYPE}), for a script not loaded yet ({@code NOSCRIPT}, resent by {@link
+   * #script}), and for a full server ({@code OOM}, told as capacity). Any other code says the
+   * server cannot serve now ({@code LOADING}, {@code READONLY} after a failover, {@code BUSY},
+   * {@code MASTERDOWN}, {@code NOAUTH}/{@code WRONGPASS} after a password change, {@code
+   * MISCONF}...): for the plug-ins that is Redis unavailable, as a connection refused is.
+   */
+  private static final Set<String> SERVED_ERRORS = Set.of("ERR", "WRONGTYPE", "NOSCRIPT", "OOM");
+
+  /** Whether {@code failure} is an error reply that means the server cannot serve now. */
+  static boolean unavailable(Throwable failure) {
+    if (!(failure instanceof RedisCommandExecutionException e) || e.getMessage() == null) {
+      return false;
+    }
+    String message = e.getMessage();
+    int space = message.indexOf(' ');
+    String code = space < 0 ? message : message.substring(0, space);
+    return !code.isEmpty()
+        && code.chars().allMatch(ch -> ch >= 'A' && ch <= 'Z')
+        && !SERVED_ERRORS.contains(code);
   }
 
   static Throwable unwrap(Throwable t) {

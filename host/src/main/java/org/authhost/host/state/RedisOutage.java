@@ -113,6 +113,46 @@ public final class RedisOutage implements LocalStateService.CapacityAlarm {
             + " appendonly yes (or replicas that acknowledge writes: WAIT)");
   }
 
+  /** Redis's {@code maxmemory-policy} lets it delete keys: told once, until it is fixed. */
+  void evicting(String policy) {
+    events.write(
+        EventLevel.ERROR,
+        HResult.NS_E_NO_NEW_CONNECTIONS,
+        "Redis at "
+            + shownUri
+            + " has maxmemory-policy "
+            + policy
+            + ": under memory pressure it may delete a window of used Digest nonce counts (a"
+            + " replay would then be accepted) or the store's life mark, so every state operation"
+            + " answers 503 until it is noeviction. Fix: CONFIG SET maxmemory-policy noeviction"
+            + " (and maxmemory-policy noeviction in redis.conf), or give the hosts a Redis of"
+            + " their own; the host checks again on reconnection and every minute");
+  }
+
+  /** The policy is {@code noeviction} again. */
+  void noEviction() {
+    events.write(
+        EventLevel.INFORMATION,
+        HResult.S_OK,
+        "Redis at "
+            + shownUri
+            + " has maxmemory-policy noeviction again: state operations are served again");
+  }
+
+  /** {@code CONFIG GET maxmemory-policy} refused (an ACL): the host cannot check it. */
+  void evictionUnread(String why) {
+    events.write(
+        EventLevel.WARNING,
+        HResult.S_FALSE,
+        "Redis at "
+            + shownUri
+            + " refused CONFIG GET maxmemory-policy ("
+            + why
+            + "), so the host cannot check that Redis never evicts keys; it goes on. Make sure"
+            + " maxmemory-policy is noeviction (an evicted window of used Digest nonce counts"
+            + " accepts a replay), or allow the user +config|get");
+  }
+
   /** Redis answered. */
   void reachable() {
     if (down.compareAndSet(true, false)) {

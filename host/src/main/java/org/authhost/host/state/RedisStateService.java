@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService;
@@ -159,6 +160,9 @@ public final class RedisStateService implements StateService {
   private final LocalStateService.CapacityAlarm alarm;
   private final long syncWaitMillis;
   private final AtomicBoolean full = new AtomicBoolean();
+  private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private final AtomicLong lastErrorLogged =
+      new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NANOS);
   private final AtomicBoolean toldBlockingCall = new AtomicBoolean();
   private final AtomicBoolean resetting = new AtomicBoolean();
 
@@ -357,6 +361,16 @@ public final class RedisStateService implements StateService {
     if (resetting.get()) {
       return CompletableFuture.failedFuture(new StoreReset());
     }
+    if (link.serverUnchecked()) {
+      // Reconnected, and not yet known to be the same server: it may have lost recent writes.
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("Redis's identity not checked yet"));
+    }
+    if (link.evicting()) {
+      // Fail closed: a window that Redis may evict would accept a replay.
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("Redis's maxmemory-policy is not noeviction"));
+    }
     String life = link.life();
     if (life == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
@@ -421,6 +435,10 @@ public final class RedisStateService implements StateService {
 
   private <T> Answer<T> failure(Throwable t) {
     Throwable cause = RedisLink.unwrap(t);
+    if (RedisLink.unavailable(cause)) {
+      // LOADING, READONLY, MASTERDOWN...: the link has told the outage, as for a lost connection.
+      return new Answer<>(HResult.NS_E_NO_NEW_CONNECTIONS, null);
+    }
     if (cause instanceof RedisCommandExecutionException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("OOM")) {
@@ -433,7 +451,13 @@ public final class RedisStateService implements StateService {
         // Something other than this host wrote the key: another kind, as far as we can tell.
         return new Answer<>(HResult.E_INVALIDARG, null);
       }
-      LOG.warn("Redis answered an error", e);
+      long now = System.nanoTime();
+      long last = lastErrorLogged.get();
+      if (now - last >= ERROR_LOG_INTERVAL_NANOS && lastErrorLogged.compareAndSet(last, now)) {
+        // At most one line a minute, without the stack: every request could end here.
+        LOG.warn(
+            "Redis answered an error (further ones within a minute are not logged): {}", message);
+      }
       return new Answer<>(HResult.E_UNEXPECTED, null);
     }
     // Not reached, timed out, or disconnected: the link has told the outage.

@@ -91,6 +91,18 @@ class RedisConfigTest {
   }
 
   @Test
+  void aUriThatDoesNotParseIsNamedWithoutItsPassword() {
+    // java.net.URI's message embeds the whole input: "Malformed escape pair at index 13:
+    // redis://:s3cr%zz..."
+    ConfigException e =
+        failure("{\"state\": {\"redis\": {\"uri\": \"redis://:s3cr%zzet@127.0.0.1:6379\"}}}");
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cr"), e.getMessage());
+    assertFalse(e.problems().get(0).render().contains("s3cr"), e.problems().get(0).render());
+    assertTrue(e.getMessage().contains("redis://***@127.0.0.1:6379"), e.getMessage());
+  }
+
+  @Test
   void problemsAreNamedWhereTheyAre() {
     assertOne(
         failure("{\"state\": {\n  \"redis\": {\"uri\": \"http://localhost:6379\"}}}"),

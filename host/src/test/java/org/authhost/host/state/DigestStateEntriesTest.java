@@ -124,6 +124,12 @@ class DigestStateEntriesTest {
     assertEquals(1, full.size(), "one event for five refused requests: " + full);
     assertEquals(EventLevel.ERROR, full.get(0).level());
     assertTrue(full.get(0).text().contains("state.maxEntries"), full.get(0).text());
+    List<EventRecord> failedLogons =
+        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+            .filter(e -> e.text().contains("logon failed"))
+            .toList();
+    assertEquals(List.of(), failedLogons, "a full store is no failed logon of alice's");
+    assertEquals(503, useNewNonce(port), "still a challenge, then busy: Digest is not in error");
   }
 
   /** A request on a fresh nonce, on a connection of its own: the status of the second answer. */

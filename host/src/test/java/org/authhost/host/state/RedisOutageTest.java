@@ -87,6 +87,13 @@ class RedisOutageTest {
       assertEquals(401, c.send(first).status(), "a replay, refused through Redis");
 
       redis.stop();
+      // Once the host knows Redis is gone, a request is refused busy, not a failed logon (one in
+      // flight as Redis went may still fail late, as an ERROR: only the ones after count here).
+      long known = System.nanoTime() + RECOVERY_BOUND.toNanos();
+      while (events(e -> e.text().contains("cannot be reached")).isEmpty()
+          && System.nanoTime() < known) {
+        Thread.sleep(20);
+      }
       Response during = c.send(client.next("/d/hello.txt"));
       assertEquals(503, during.status(), "no shared record, no logon");
       assertNotNull(during.retryAfter(), "503 with Retry-After");
@@ -103,6 +110,11 @@ class RedisOutageTest {
         1,
         events(e -> e.level() == EventLevel.WARNING && e.text().contains("memory only")).size(),
         "and one WARNING: lockouts fall back to this host's memory");
+    List<EventRecord> failedLogons =
+        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+            .filter(e -> e.text().contains("logon failed"))
+            .toList();
+    assertEquals(List.of(), failedLogons, "an outage is no failed logon of alice's");
 
     redis.restart();
     // Redis came back empty (no persistence): a request accepted before the outage, replayed now,
@@ -156,6 +168,141 @@ class RedisOutageTest {
         1,
         events(e -> e.text().contains("store was reset") && e.text().contains("digest")).size(),
         "Digest enabled anew on the empty store");
+  }
+
+  @Test
+  void aServerThatAnswersReadonlyIsUnavailable503NotA5xxPerRequest() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    int port = host.http().plainPort();
+    try (Connection c = new Connection(port)) {
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status());
+
+      // A master demoted to a replica (a failover seen through a plain redis:// URI): every
+      // write answers READONLY. The master it now follows does not exist, so it stays so.
+      int nowhere;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        nowhere = free.getLocalPort();
+      }
+      redis.call("REPLICAOF", "127.0.0.1", String.valueOf(nowhere));
+      for (int i = 0; i < 3; i++) {
+        Response during = c.send(client.next("/d/hello.txt"));
+        assertEquals(503, during.status(), "READONLY: Redis unavailable, not an internal error");
+        assertNotNull(during.retryAfter(), "503 with Retry-After");
+      }
+      List<EventRecord> down =
+          events(e -> e.level() == EventLevel.ERROR && e.text().contains("cannot be reached"));
+      assertEquals(1, down.size(), down.toString());
+      assertTrue(down.get(0).text().contains("READONLY"), down.get(0).text());
+
+      redis.call("REPLICAOF", "NO", "ONE");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status(), "served again");
+    }
+    assertEquals(
+        1,
+        events(e -> e.level() == EventLevel.INFORMATION && e.text().contains("reachable again"))
+            .size());
+  }
+
+  @Test
+  void anEvictionPolicyOtherThanNoevictionFailsClosedWithOneErrorUntilFixed() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    int port = host.http().plainPort();
+    try (Connection c = new Connection(port)) {
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status());
+
+      // Redis may now evict a window of used counts: the host sees it when it reconnects.
+      redis.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+      redis.call("CLIENT", "KILL", "TYPE", "normal");
+      long told = System.nanoTime() + RECOVERY_BOUND.toNanos();
+      while (events(e -> e.text().contains("maxmemory-policy")).isEmpty()
+          && System.nanoTime() < told) {
+        Thread.sleep(20); // the check runs when Lettuce has reconnected: wait for its event
+      }
+      List<EventRecord> errors =
+          events(e -> e.level() == EventLevel.ERROR && e.text().contains("maxmemory-policy"));
+      assertEquals(1, errors.size(), errors.toString());
+      assertTrue(errors.get(0).text().contains("allkeys-lru"), errors.get(0).text());
+      assertTrue(errors.get(0).text().contains("noeviction"), errors.get(0).text());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(503, c.send(client.next("/d/hello.txt")).status(), "fail closed");
+      }
+
+      redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+      redis.call("CLIENT", "KILL", "TYPE", "normal");
+      assertEquals(200, awaitStatus(c, client, 200), "served again with noeviction");
+    }
+    assertEquals(
+        1,
+        events(e -> e.level() == EventLevel.ERROR && e.text().contains("maxmemory-policy")).size(),
+        "one ERROR, not one per request");
+  }
+
+  @Test
+  void aRestartFromASnapshotThatMissesAUseNeverAcceptsItsReplay() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    int port = host.http().plainPort();
+    String accepted;
+    try (Connection c = new Connection(port)) {
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status());
+      // A snapshot with the life mark and the window so far; the next use is after it.
+      assertEquals("OK", redis.call("SAVE"));
+      accepted = client.next("/d/hello.txt");
+      assertEquals(200, c.send(accepted).status());
+    }
+    redis.restart(); // loads the snapshot: the mark survives, the last use does not
+    int replayed = 503;
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (replayed == 503 && System.nanoTime() < end) {
+      try (Connection c = new Connection(port)) {
+        replayed = c.send(accepted).status();
+      }
+      assertTrue(replayed != 200, "a use lost with the restart was accepted again");
+      if (replayed == 503) {
+        Thread.sleep(50); // the reconnection and the reset run on their own: wait for them
+      }
+    }
+    assertEquals(401, replayed, "after the reset the replayed request's nonce is refused");
+    int status = 0;
+    long fresh = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (status != 200 && System.nanoTime() < fresh) {
+      try (Connection c = new Connection(port)) {
+        LoadTool.DigestClient client =
+            LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+        status = c.send(client.next("/d/hello.txt")).status();
+      }
+      if (status != 200) {
+        Thread.sleep(50); // as above
+      }
+    }
+    assertEquals(200, status, "a fresh handshake works again");
+  }
+
+  /** Sends fresh requests until one answers {@code wanted} (the reconnection is Lettuce's). */
+  private int awaitStatus(Connection c, LoadTool.DigestClient client, int wanted) throws Exception {
+    int status = 0;
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (status != wanted && System.nanoTime() < end) {
+      status = c.send(client.next("/d/hello.txt")).status();
+      if (status != wanted) {
+        Thread.sleep(20); // the reconnection and the check run on their own: wait for them
+      }
+    }
+    return status;
   }
 
   private List<EventRecord> events(Predicate<EventRecord> which) throws Exception {

@@ -182,7 +182,10 @@ final class DigestContext implements AuthenticationContext {
           AuthenticationResult.ERROR, null, events.error(fault.code(), fault.text()));
     }
     if (verdict instanceof Verdict.Busy) {
-      return new Outcome(AuthenticationResult.ERROR, null, HResult.S_OK);
+      // The state store is full or unreachable: the host answers 503 busy and audits no failed
+      // logon (nothing was judged of the credentials). Only a return value can say so: an answer
+      // that comes later than the return (a Redis round trip that fails late) is an ERROR only.
+      return new Outcome(AuthenticationResult.ERROR, null, HResult.NS_E_NO_NEW_CONNECTIONS);
     }
     Verdict.Success success = (Verdict.Success) verdict;
     return logOn(success.account(), success.authenticationInfo(), rtsp);
