@@ -153,7 +153,7 @@ collect() {  # LABEL
 # headers FROM_URL SECONDS THREADS OUT: never-replayed headers on nonces FROM_URL issued
 headers() {
   local from=$1 secs=$2 t=$3 out=$4 need nonces
-  need=$(awk -v h="$HEADROOM" -v s="$secs" 'BEGIN{printf "%d", 40000 * h * s + 1}')
+  need=$(awk -v h="$HEADROOM" -v s="$secs" 'BEGIN{printf "%d", 90000 * h * s + 1}')
   nonces=$(( (need + PER_NONCE - 1) / PER_NONCE )); nonces=$(( nonces < 2 * t ? 2 * t : nonces ))
   show "python3 $peers/digest-headers.py $from --nonces $nonces --per-nonce $PER_NONCE --threads $t --verify 3 --out $out"
   python3 "$peers/digest-headers.py" "$from" --nonces "$nonces" --per-nonce "$PER_NONCE" --threads "$t" \
@@ -229,7 +229,7 @@ wrk_run redis "$OUT/data/redis.auth" "$url_a" "$D" "$THREADS" "$CONNS"
 calls1=$(redis_calls); redis_stats "$OUT/logs/redis-stats-1.txt"; mem1=$(redis_memory); keys1=$(redis_keys '*nc/*')
 breakdown_redis=$(calls_between "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")
 # MEMORY USAGE of each record the run left (its own bytes; used_memory adds the keyspace's).
-usage_full=$(rcli --scan --pattern 'bench:*nc/*' | head -200 | while read -r k; do rcli MEMORY USAGE "$k"; done \
+usage_full=$(rcli --scan --pattern 'bench:*nc/*' | awk 'NR <= 200' | while read -r k; do rcli MEMORY USAGE "$k"; done \
   | awk '{ s += $1; n++ } END { printf "%d", (n > 0 ? s / n : 0) }')
 collect redis
 trips_redis=$(awk -v c=$((calls1 - calls0)) -v r="${REQS[redis]}" 'BEGIN{printf "%.2f", (r > 0 ? c / r : 0)}')
