@@ -137,7 +137,7 @@ public final class ConsoleServer extends LifeCycle {
               + "', which is no local group ("
               + e.getMessage()
               + ")",
-          "create the group ('authhost accounts add-group "
+          "create the group ('authhost accounts groups add "
               + console.operatorsGroup()
               + "') or correct the name",
           e);
