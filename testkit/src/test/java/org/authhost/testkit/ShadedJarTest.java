@@ -45,7 +45,14 @@ class ShadedJarTest {
           "org/aopalliance/",
           "javax/annotation/",
           "org/checkerframework/",
-          "net/bytebuddy/");
+          "net/bytebuddy/",
+          // The Redis state service's client and the metrics library, with what they bring.
+          "io/lettuce/",
+          "reactor/",
+          "io/micrometer/",
+          "io/prometheus/",
+          "redis/clients/",
+          "org/reactivestreams/");
 
   @Test
   void everyClassIsTheKitsOwnOrRelocatedAndTheApiIsNotInside() throws Exception {
