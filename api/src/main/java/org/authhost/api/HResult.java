@@ -268,4 +268,16 @@ public record HResult(int value) {
     String name = NAMES.get(value);
     return name == null ? hex() : hex() + " " + name;
   }
+
+  // Written out: a record's generated equals goes through a method handle, and every plug-in
+  // call's result is compared with the named constants.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof HResult other && value == other.value);
+  }
+
+  @Override
+  public int hashCode() {
+    return Integer.hashCode(value);
+  }
 }

@@ -45,4 +45,16 @@ public record Sid(String value) {
   public String toString() {
     return value;
   }
+
+  // Written out: a record's generated equals goes through a method handle, and the ACL check of
+  // every request with credentials compares SIDs.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || (o instanceof Sid other && value.equals(other.value));
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 }

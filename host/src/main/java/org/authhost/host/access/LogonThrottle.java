@@ -42,6 +42,14 @@ public final class LogonThrottle {
   private final Clock clock;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
+  /**
+   * No lockout lasts beyond this: the latest end ever set (raised before the window's own end, so
+   * that it never lags behind one). Until a lockout begins, and once all have run out, a check is a
+   * comparison of two instants, without building a key or looking one up: every request with
+   * credentials is checked, and almost none is locked out.
+   */
+  private volatile Instant lockoutsEndBy = Instant.MIN;
+
   /** Failures of one key, and the lockout they caused. */
   private static final class Window {
     final ArrayDeque<Instant> failures = new ArrayDeque<>();
@@ -70,6 +78,7 @@ public final class LogonThrottle {
     Window w = windows.computeIfAbsent(key, k -> new Window());
     synchronized (w) {
       if (until.isAfter(w.lockedUntil)) {
+        lockoutsLastUntil(until);
         w.lockedUntil = until;
       }
     }
@@ -92,14 +101,29 @@ public final class LogonThrottle {
 
   /** When credential checks from this address are refused, until when. */
   public Optional<Instant> addressLockedOut(String address) {
-    return until(addressKey(address), clock.instant());
+    Instant now = clock.instant();
+    return noneBefore(now) ? Optional.empty() : until(addressKey(address), now);
   }
 
   /** When attempts from this address, or for this account, are refused, until when. */
   public Optional<Instant> lockedOut(String address, String account) {
     Instant now = clock.instant();
+    if (noneBefore(now)) {
+      return Optional.empty();
+    }
     Optional<Instant> byAddress = until(addressKey(address), now);
     return byAddress.isPresent() || account == null ? byAddress : until(accountKey(account), now);
+  }
+
+  /** Whether no lockout is in force at {@code now}. */
+  private boolean noneBefore(Instant now) {
+    return !lockoutsEndBy.isAfter(now);
+  }
+
+  private synchronized void lockoutsLastUntil(Instant until) {
+    if (until.isAfter(lockoutsEndBy)) {
+      lockoutsEndBy = until;
+    }
   }
 
   private Optional<Instant> until(String key, Instant now) {
@@ -249,7 +273,9 @@ public final class LogonThrottle {
       }
       w.failures.addLast(now);
       if (w.failures.size() >= threshold && !w.lockedUntil.isAfter(now)) {
-        w.lockedUntil = now.plusSeconds(config.durationSeconds());
+        Instant until = now.plusSeconds(config.durationSeconds());
+        lockoutsLastUntil(until);
+        w.lockedUntil = until;
         w.failures.clear();
         return Optional.of(new Lockout(key, w.lockedUntil));
       }

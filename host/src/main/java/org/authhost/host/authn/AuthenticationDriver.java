@@ -214,7 +214,12 @@ public final class AuthenticationDriver {
       Optional<UrlCredentials.Found> inUrl =
           urlCredentials.find(offered, a.command().requestTarget());
       if (inUrl.isPresent()) {
-        return attempt(a, inUrl.get().plugin(), inUrl.get().blob(), offered, a.command());
+        return attempt(
+            a,
+            inUrl.get().plugin(),
+            inUrl.get().blob().getBytes(StandardCharsets.ISO_8859_1),
+            offered,
+            a.command());
       }
     }
     // Credentials for a point that asks for none are not the client's mistake: they are ignored.
@@ -236,13 +241,14 @@ public final class AuthenticationDriver {
     String header = a.authorization().strip();
     int space = indexOfWhitespace(header);
     String scheme = space < 0 ? header : header.substring(0, space);
-    // One copy of the credentials, however long: the header is stripped already, so only the
-    // whitespace after the scheme is left to skip (what strip() would take off).
+    // One copy of the credentials, however long, straight into the plug-in's octets: the header
+    // is stripped already, so only the whitespace after the scheme is left to skip (what strip()
+    // would take off).
     int from = space;
     while (from >= 0 && from < header.length() && Character.isWhitespace(header.charAt(from))) {
       from++;
     }
-    String credentials = space < 0 ? "" : header.substring(from);
+    byte[] credentials = space < 0 ? new byte[0] : latin1(header, from);
     if (scheme.isEmpty() || !isToken(scheme)) {
       return done(
           Refusal.malformed(
@@ -394,7 +400,7 @@ public final class AuthenticationDriver {
   private CompletableFuture<Verdict> withPassword(
       Attempt a, PluginView checker, PasswordCredential password) {
     List<PluginView> offered = ownList(a.point(), plugins.offeredAuthenticationPlugins());
-    return attempt(a, checker, "", offered, a.command().withPassword(password));
+    return attempt(a, checker, new byte[0], offered, a.command().withPassword(password));
   }
 
   /** The first plug-in of the point that checks passwords, whatever the client's leg. */
@@ -408,7 +414,7 @@ public final class AuthenticationDriver {
   private CompletableFuture<Verdict> attempt(
       Attempt a,
       PluginView plugin,
-      String credentials,
+      byte[] blob,
       List<PluginView> offered,
       HttpCommandContext command) {
     // A credential check is about to happen: the one place where an address's lockout applies
@@ -436,7 +442,6 @@ public final class AuthenticationDriver {
     }
     // Ended in verdict, which every leg reaches: authenticate always completes normally.
     metrics.handshakeBegun();
-    byte[] blob = credentials.getBytes(StandardCharsets.ISO_8859_1);
     return session
         .authenticate(blob, a.user(), a.presentation(), command)
         .thenCompose(
@@ -944,12 +949,13 @@ public final class AuthenticationDriver {
     if (value.isEmpty() || hasControl(value)) {
       return List.of();
     }
+    if (AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.AUTHENTICATION_INFO)) {
+      return List.of(Map.entry("Authentication-Info", value));
+    }
     String header = a.authorization().strip();
     int space = indexOfWhitespace(header);
     String scheme = space < 0 ? header : header.substring(0, space);
-    return AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.AUTHENTICATION_INFO)
-        ? List.of(Map.entry("Authentication-Info", value))
-        : List.of(Map.entry("WWW-Authenticate", scheme + " " + value));
+    return List.of(Map.entry("WWW-Authenticate", scheme + " " + value));
   }
 
   /**
@@ -1023,6 +1029,20 @@ public final class AuthenticationDriver {
 
   private static CompletableFuture<Verdict> done(Verdict verdict) {
     return CompletableFuture.completedFuture(verdict);
+  }
+
+  /**
+   * {@code s} from {@code from} on as ISO-8859-1 octets, as {@code substring} then {@code getBytes}
+   * would give them, in one copy. The decoder made the header one char per octet; a char above 0xFF
+   * (a header set some other way) becomes {@code ?}, as {@code getBytes} makes it.
+   */
+  private static byte[] latin1(String s, int from) {
+    byte[] octets = new byte[s.length() - from];
+    for (int i = 0; i < octets.length; i++) {
+      char c = s.charAt(from + i);
+      octets[i] = c <= 0xFF ? (byte) c : (byte) '?';
+    }
+    return octets;
   }
 
   private static int indexOfWhitespace(String s) {

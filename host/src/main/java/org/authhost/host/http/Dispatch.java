@@ -3,9 +3,10 @@ package org.authhost.host.http;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
+import io.netty.util.AsciiString;
 import java.net.URI;
 import java.util.List;
 import org.authhost.api.HResult;
@@ -24,6 +25,8 @@ import org.authhost.host.http.content.SafePath;
  */
 @ChannelHandler.Sharable
 final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
+  private static final AsciiString AUTHENTICATION_INFO = AsciiString.cached("Authentication-Info");
+
   private final HttpServices services;
   private final HttpAnswers answers;
 
@@ -82,10 +85,19 @@ final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
     }
     HttpHeaders extra = null;
     if (!serve.headers().isEmpty()) {
-      extra = new DefaultHttpHeaders(false);
+      // Every Digest success carries one (Authentication-Info): a name-value array rather than a
+      // hash table of headers, and the name as a constant whose validation Netty has cached. The
+      // response's own headers validate the value as they take it.
+      CharSequence[] pairs = new CharSequence[serve.headers().size() * 2];
+      int i = 0;
       for (var h : serve.headers()) {
-        extra.add(h.getKey(), h.getValue());
+        pairs[i++] =
+            AUTHENTICATION_INFO.contentEqualsIgnoreCase(h.getKey())
+                ? AUTHENTICATION_INFO
+                : h.getKey();
+        pairs[i++] = h.getValue();
       }
+      extra = new ReadOnlyHttpHeaders(false, pairs);
     }
     HttpRequest request = exchange.request();
     exchange.responded(

@@ -302,6 +302,31 @@ class HostileClientsTest {
     }
   }
 
+  /**
+   * The throttle answers "nobody is locked out" without a look-up while the latest lockout it ever
+   * began has ended: one lockout running out must not hide another that began later.
+   */
+  @Test
+  void aLockoutThatBeganLaterOutlastsOneThatEnded() throws Exception {
+    lockAlice();
+    clock.advance(Duration.ofMinutes(10));
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", basic("mallory", "guess" + i)).status());
+      }
+    }
+    assertEquals(1, audit("lockout: account:mallory").size());
+    clock.advance(Duration.ofMinutes(6)); // alice's 15 minutes are over, mallory's are not
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+      assertEquals(429, c.get("/private/hello.txt", basic("mallory", "guess")).status());
+    }
+    clock.advance(Duration.ofMinutes(10)); // and now mallory's are
+    try (RawHttpConnection c = connect()) {
+      assertEquals(401, c.get("/private/hello.txt", basic("mallory", "guess")).status());
+    }
+  }
+
   @Test
   void guessingOnAgainstALockedAccountTripsTheAddressLockout() throws Exception {
     lockAlice();

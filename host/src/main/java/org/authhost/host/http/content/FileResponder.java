@@ -383,7 +383,11 @@ public final class FileResponder {
       HttpHeaders extra) {
     HttpHeaders out = response.headers();
     if (extra != null) {
-      out.add(extra);
+      // As CharSequences: a name given as an AsciiString stays one (its validation is cached).
+      for (var i = extra.iteratorCharSequence(); i.hasNext(); ) {
+        var h = i.next();
+        out.add(h.getKey(), h.getValue());
+      }
     }
     out.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(clock.millis())));
     HttpUtil.setKeepAlive(out, request.protocolVersion(), keepAlive);

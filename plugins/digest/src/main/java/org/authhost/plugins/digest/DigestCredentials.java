@@ -91,9 +91,15 @@ record DigestCredentials(
     @Override
     public boolean parameter(String text, int nameStart, int nameEnd, String value) {
       int length = nameEnd - nameStart;
+      // Clients send the names in lower case: a case-sensitive comparison (an intrinsic) finds
+      // them, after a look at the first letter has passed over the names of the same length
+      // (realm and nonce, uri and qop); any other case is still one of ours.
+      char first = (char) (text.charAt(nameStart) | 0x20);
       for (int i = 0; i < NAMES.length; i++) {
         if (NAMES[i].length() == length
-            && text.regionMatches(true, nameStart, NAMES[i], 0, length)) {
+            && NAMES[i].charAt(0) == first
+            && (text.startsWith(NAMES[i], nameStart)
+                || text.regionMatches(true, nameStart, NAMES[i], 0, length))) {
           if (values[i] != null) {
             return false;
           }
