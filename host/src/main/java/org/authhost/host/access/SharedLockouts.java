@@ -90,6 +90,9 @@ final class SharedLockouts {
    */
   private final Map<String, Instant> counted = new ConcurrentHashMap<>();
 
+  /** Where a lockout in force goes: set by {@link #listen}. */
+  private volatile BiConsumer<String, Duration> locked = (key, left) -> {};
+
   SharedLockouts(RedisLink link, Clock clock) {
     this.link = link;
     this.clock = clock;
@@ -109,6 +112,19 @@ final class SharedLockouts {
    * force.
    */
   void listen(BiConsumer<String, Duration> locked, Consumer<String> unlocked) {
+    this.locked = locked;
+    Runnable readInForce =
+        () ->
+            link.<List<byte[]>>script(
+                    IN_FORCE, ScriptOutputType.MULTI, new byte[][] {link.key(ACTIVE)})
+                .thenAccept(
+                    pairs -> {
+                      for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                        locked.accept(
+                            text(pairs.get(i)),
+                            Duration.ofMillis(Long.parseLong(text(pairs.get(i + 1)))));
+                      }
+                    });
     link.subscribe(
         CHANNEL,
         message -> {
@@ -128,18 +144,10 @@ final class SharedLockouts {
             unlocked.accept(message.substring(7));
           }
         });
-    link.whenConnected(
-        () ->
-            link.<List<byte[]>>script(
-                    IN_FORCE, ScriptOutputType.MULTI, new byte[][] {link.key(ACTIVE)})
-                .thenAccept(
-                    pairs -> {
-                      for (int i = 0; i + 1 < pairs.size(); i += 2) {
-                        locked.accept(
-                            text(pairs.get(i)),
-                            Duration.ofMillis(Long.parseLong(text(pairs.get(i + 1)))));
-                      }
-                    }));
+    // Messages are fire-and-forget: whatever was published while either connection was down
+    // (the commands' or the subscriptions', which Lettuce reconnects on its own) is read again.
+    link.whenConnected(readInForce);
+    link.whenResubscribed(readInForce);
   }
 
   /** Whether Redis was unreachable when last tried: then the throttle counts here alone. */
@@ -174,6 +182,11 @@ final class SharedLockouts {
               }
               if (r.get(1) == 0L) {
                 noteCounted(key, window); // ours: known before the message comes back
+              } else {
+                // Locked already, and this host had not heard (a message lost with the
+                // subscriptions' connection): in force here from now on, not only after the
+                // next reconnection.
+                locked.accept(key, Duration.ofMillis(r.get(1)));
               }
               return Optional.<Duration>empty();
             });

@@ -131,6 +131,42 @@ class RedisSharedLockoutTest {
     assertEquals(200, logOn(c, "alice:pw-alice"));
   }
 
+  /**
+   * A lockout in Redis that no message brought to a host (lost with its subscriptions' connection):
+   * here written straight into Redis, as the script does, without the PUBLISH.
+   */
+  private void lockSilently(String key) throws Exception {
+    long until = System.currentTimeMillis() + 600_000;
+    redis.call("SET", "authhost:lockout/lock/" + key, "1", "PX", "600000");
+    redis.call("HSET", "authhost:lockout/active", key, Long.toString(until));
+  }
+
+  @Test
+  void aHostThatMissedTheLockMessageLocksWhenRedisAnswersAlreadyLocked() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    AuthHost b = start("b");
+    lockSilently("account:alice");
+    assertEquals(0, lockouts(b).size(), "no message: B has not heard");
+    assertEquals(401, logOn(b, "alice:wrong"), "Redis answers: locked already, so much longer");
+    assertEquals(1, lockouts(b).size(), "B holds the lockout from that answer");
+    assertEquals(429, logOn(b, "alice:pw-alice"), "the right password no longer gets through");
+  }
+
+  @Test
+  void aHostWhoseSubscriptionsWereCutReadsTheLockoutsInForceWhenTheyComeBack() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    AuthHost a = start("a");
+    AuthHost b = start("b");
+    assertEquals(200, logOn(b, "alice:pw-alice"));
+    lockSilently("account:alice");
+    // Redis drops the subscribers' connections (an output buffer over its limit, a blip): the
+    // lock message went nowhere, and Lettuce reconnects them on its own.
+    redis.call("CLIENT", "KILL", "TYPE", "pubsub");
+    awaitLockouts(a, 1);
+    awaitLockouts(b, 1);
+    assertEquals(429, logOn(b, "alice:pw-alice"), "the right password on B meets the lockout");
+  }
+
   @Test
   void withRedisGoneEachHostCountsAloneWithAWarning() throws Exception {
     redis = RedisServer.start(root.resolve("redis"));
