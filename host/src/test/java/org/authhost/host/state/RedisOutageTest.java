@@ -120,18 +120,9 @@ class RedisOutageTest {
     // Redis came back empty (no persistence): a request accepted before the outage, replayed now,
     // must never meet an empty window. While the host resets the store it answers 503; after,
     // the old nonce is stale (a new nonce key), so 401.
-    int replayed = 503;
-    long resetEnd = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (replayed == 503 && System.nanoTime() < resetEnd) {
-      try (Connection c = new Connection(port)) {
-        replayed = c.send(first).status();
-      }
-      assertTrue(replayed != 200, "a replay after Redis lost its data was accepted");
-      if (replayed == 503) {
-        Thread.sleep(50); // the reset and the reconnection run on their own: wait for them
-      }
-    }
-    assertEquals(401, replayed, "the replayed request's nonce is stale after the reset");
+    Response replayed = replayUntilReset(port, first);
+    assertEquals(401, replayed.status(), "the replayed request's nonce is stale after the reset");
+    assertStale(replayed);
     int status = 0;
     long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
     while (status != 200 && System.nanoTime() < end) {
@@ -265,18 +256,9 @@ class RedisOutageTest {
       assertEquals(200, c.send(accepted).status());
     }
     redis.restart(); // loads the snapshot: the mark survives, the last use does not
-    int replayed = 503;
-    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (replayed == 503 && System.nanoTime() < end) {
-      try (Connection c = new Connection(port)) {
-        replayed = c.send(accepted).status();
-      }
-      assertTrue(replayed != 200, "a use lost with the restart was accepted again");
-      if (replayed == 503) {
-        Thread.sleep(50); // the reconnection and the reset run on their own: wait for them
-      }
-    }
-    assertEquals(401, replayed, "after the reset the replayed request's nonce is refused");
+    Response replayed = replayUntilReset(port, accepted);
+    assertEquals(401, replayed.status(), "after the reset the replayed request's nonce is refused");
+    assertStale(replayed);
     int status = 0;
     long fresh = System.nanoTime() + RECOVERY_BOUND.toNanos();
     while (status != 200 && System.nanoTime() < fresh) {
@@ -290,6 +272,70 @@ class RedisOutageTest {
       }
     }
     assertEquals(200, status, "a fresh handshake works again");
+  }
+
+  /**
+   * Sends {@code authorization} (a request accepted before Redis lost its data) until the host has
+   * reset the store: 503 meanwhile, never 200.
+   */
+  private static Response replayUntilReset(int port, String authorization) throws Exception {
+    Response replayed;
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    do {
+      try (Connection c = new Connection(port)) {
+        replayed = c.send(authorization);
+      }
+      assertTrue(replayed.status() != 200, "a replay after Redis lost its data was accepted");
+      if (replayed.status() == 503) {
+        Thread.sleep(50); // the reconnection and the reset run on their own: wait for them
+      }
+    } while (replayed.status() == 503 && System.nanoTime() < end);
+    return replayed;
+  }
+
+  /** A fresh challenge that says the nonce was only stale: the client retries without a prompt. */
+  private static void assertStale(Response refused) {
+    assertTrue(
+        refused.challenges().stream().anyMatch(c -> c.toLowerCase().contains("stale=true")),
+        "stale=true (a new epoch), not a forged nonce (a password prompt): "
+            + refused.challenges());
+  }
+
+  @Test
+  void afterAResetAnotherNodesOutstandingNonceIsStaleNotForged() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    AuthHost a =
+        TestHosts.startServing(
+            root.resolve("a"),
+            "authhost-plugin-digest.jar",
+            "hello\n",
+            HOST_JSON.formatted(redis.uri()));
+    LoadTool.DigestClient fromA;
+    try {
+      host =
+          TestHosts.startServing(
+              root.resolve("b"),
+              "authhost-plugin-digest.jar",
+              "hello\n",
+              HOST_JSON.formatted(redis.uri()));
+      try (Connection c = new Connection(a.http().plainPort())) {
+        fromA = LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+        assertEquals(200, c.send(fromA.next("/d/hello.txt")).status());
+      }
+    } finally {
+      a.stop();
+    }
+    // Each node made its own nonce.key; A's went to Redis first. Redis now restarts empty and B,
+    // alone, seeds the store again: with the key all nodes share, so A's nonce is only stale.
+    redis.restart();
+    int port = host.http().plainPort();
+    Response old = replayUntilReset(port, fromA.next("/d/hello.txt"));
+    assertEquals(401, old.status(), "a nonce of before the reset is not accepted");
+    assertStale(old);
+    try (Connection c = new Connection(port)) {
+      LoadTool.DigestClient fresh = LoadTool.DigestClient.from(old.challenges(), "alice:pw-alice");
+      assertEquals(200, c.send(fresh.next("/d/hello.txt")).status(), "the retry is served");
+    }
   }
 
   /** Sends fresh requests until one answers {@code wanted} (the reconnection is Lettuce's). */
