@@ -157,8 +157,15 @@ class RedisOutageTest {
     assertTrue(empty.get(0).text().contains("appendonly yes"), empty.get(0).text());
     assertEquals(
         1,
-        events(e -> e.text().contains("store was reset") && e.text().contains("digest")).size(),
+        events(e -> e.text().contains("was reset by the host") && e.text().contains("digest"))
+            .size(),
         "Digest enabled anew on the empty store");
+    assertEquals(
+        List.of(),
+        host.eventLog().query(EventQuery.all()).stream()
+            .filter(e -> e.text().contains("by the operator"))
+            .toList(),
+        "the reset is the host's doing, not told as the operator's");
   }
 
   @Test
@@ -336,6 +343,44 @@ class RedisOutageTest {
       LoadTool.DigestClient fresh = LoadTool.DigestClient.from(old.challenges(), "alice:pw-alice");
       assertEquals(200, c.send(fresh.next("/d/hello.txt")).status(), "the retry is served");
     }
+  }
+
+  @Test
+  void aHostStartedWhileRedisIsDownServesDigestByItselfOnceRedisAnswers() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    redis.stop();
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    assertTrue(
+        (host.plugins().plugin("digest").orElseThrow().status()
+                & org.authhost.host.plugins.PluginStatus.ENABLED)
+            == 0,
+        "Digest could not read its nonce key: not enabled yet");
+    redis.restart(); // the same port
+    int port = host.http().plainPort();
+    int status = 0;
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (status != 200 && System.nanoTime() < end) {
+      try (Connection c = new Connection(port)) {
+        Response challenge = c.send(null);
+        if (challenge.status() == 401 && !challenge.challenges().isEmpty()) {
+          status =
+              c.send(
+                      LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice")
+                          .next("/d/hello.txt"))
+                  .status();
+        }
+      }
+      if (status != 200) {
+        Thread.sleep(50); // the host's connection retry runs on its own timer: wait for it
+      }
+    }
+    assertEquals(200, status, "Digest serves without an operator's enable");
+    List<EventRecord> resumed = events(e -> e.text().contains("enable had failed"));
+    assertEquals(1, resumed.size(), resumed.toString());
+    assertEquals(EventLevel.INFORMATION, resumed.get(0).level());
+    assertTrue(resumed.get(0).text().contains("digest"), resumed.get(0).text());
   }
 
   /** Sends fresh requests until one answers {@code wanted} (the reconnection is Lettuce's). */
