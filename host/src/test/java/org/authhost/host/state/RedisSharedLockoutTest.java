@@ -138,7 +138,7 @@ class RedisSharedLockoutTest {
   private void lockSilently(String key) throws Exception {
     long until = System.currentTimeMillis() + 600_000;
     redis.call("SET", "authhost:lockout/lock/" + key, "1", "PX", "600000");
-    redis.call("HSET", "authhost:lockout/active", key, Long.toString(until));
+    redis.call("ZADD", "authhost:lockout/in-force", Long.toString(until), key);
   }
 
   @Test
@@ -165,6 +165,25 @@ class RedisSharedLockoutTest {
     awaitLockouts(a, 1);
     awaitLockouts(b, 1);
     assertEquals(429, logOn(b, "alice:pw-alice"), "the right password on B meets the lockout");
+  }
+
+  @Test
+  void anInventedLongNameCostsABoundedKeyAndLockoutsOverArePruned() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    AuthHost a = start("a");
+    redis.call("ZADD", "authhost:lockout/in-force", "1", "account:long-over");
+    String name = "x".repeat(3000);
+    for (int i = 1; i <= 5; i++) {
+      assertEquals(401, logOn(a, name + ":wrong" + i));
+    }
+    String keys = redis.call("KEYS", "authhost:lockout/*");
+    assertTrue(keys.contains("authhost:lockout/lock/account:#"), keys);
+    assertTrue(keys.length() < 1000, "no key holds the client's 3,000 characters: " + keys);
+    assertEquals(
+        "1",
+        redis.call("ZCARD", "authhost:lockout/in-force"),
+        "the lockout that began is in force; the one over was dropped as it began");
+    assertEquals(429, logOn(a, name + ":wrong6"), "the long name is locked out all the same");
   }
 
   @Test
