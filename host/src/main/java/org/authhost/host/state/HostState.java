@@ -50,7 +50,12 @@ public final class HostState extends LifeCycle {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostState.class);
 
   @Inject
-  HostState(HostConfig config, LocalStateService local, HostEvents events, Scheduler scheduler) {
+  HostState(
+      HostConfig config,
+      LocalStateService local,
+      HostEvents events,
+      Scheduler scheduler,
+      java.time.Clock clock) {
     this.scheduler = scheduler;
     this.events = events;
     RedisConfig redis = config.state().redis();
@@ -61,7 +66,7 @@ public final class HostState extends LifeCycle {
       this.outage = null;
       this.description = "the host's memory";
     } else {
-      this.outage = new RedisOutage(RedisOutage.Events.of(events), redis.shownUri());
+      this.outage = new RedisOutage(RedisOutage.Events.of(events), redis.shownUri(), clock);
       this.link = new RedisLink(redis, outage);
       this.redisStore = new RedisStateService(link, outage, redis.timeout());
       this.store = redisStore;

@@ -503,12 +503,12 @@ public final class RedisLink implements AutoCloseable {
     return answer.whenComplete(
         (value, failure) -> {
           if (failure == null) {
-            outage.reachable();
+            outage.answered();
           } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)
               || unavailable(unwrap(failure))) {
-            outage.unreachable(unwrap(failure));
+            outage.commandFailed(unwrap(failure));
           } else {
-            outage.reachable(); // the server answered, with an error of its own
+            outage.answered(); // the server answered, with an error of its own
           }
         });
   }
