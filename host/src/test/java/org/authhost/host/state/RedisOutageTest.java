@@ -385,6 +385,30 @@ class RedisOutageTest {
     assertTrue(resumed.get(0).text().contains("digest"), resumed.get(0).text());
   }
 
+  @Test
+  void aStoreThatFailsAfterAuthenticateReturnedIsA503NotAFailedLogon() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    try (Connection c = new Connection(host.http().plainPort())) {
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status());
+      // Redis holds every command past the host's time-out (2 s): the nonce count's claim is sent
+      // while Authenticate returns, and fails later, on its own.
+      redis.call("CLIENT", "PAUSE", "4000", "ALL");
+      Response late = c.send(client.next("/d/hello.txt"));
+      assertEquals(503, late.status(), "nothing was judged: busy");
+      assertNotNull(late.retryAfter(), "503 with Retry-After");
+    }
+    List<EventRecord> failedLogons =
+        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+            .filter(e -> e.text().contains("logon failed"))
+            .toList();
+    assertEquals(List.of(), failedLogons, "a late store failure is no failed logon of alice's");
+  }
+
   /** Sends fresh requests until one answers {@code wanted} (the reconnection is Lettuce's). */
   private int awaitStatus(Connection c, LoadTool.DigestClient client, int wanted) throws Exception {
     int status = 0;
