@@ -187,6 +187,9 @@ public final class HostState extends LifeCycle {
       LOG.warn(
           "the reset of the Redis store waits for Redis to answer again: {}",
           e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e);
+      // The next connection finishes it; so does this retry, should the connection stay up (a
+      // time-out without a disconnection).
+      scheduler.schedule(() -> onResetThread(this::finishReset), CONNECT_RETRY);
       return;
     }
     redisStore.reopen();
