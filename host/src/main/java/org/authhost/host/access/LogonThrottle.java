@@ -200,7 +200,16 @@ public final class LogonThrottle {
   /** A successful logon clears the account's failures, not the address's. */
   public void succeeded(String account) {
     if (account != null) {
-      windows.remove(accountKey(account));
+      // Its failures only: a lockout that arrived (a message from another host) while this
+      // password was being checked stays in force.
+      Instant now = clock.instant();
+      windows.computeIfPresent(
+          accountKey(account),
+          (k, w) -> {
+            synchronized (w) {
+              return w.lockedUntil.isAfter(now) ? w : null;
+            }
+          });
       if (shared != null && !shared.down()) {
         shared.succeeded(accountKey(account));
       }

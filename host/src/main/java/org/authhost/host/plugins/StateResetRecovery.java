@@ -47,6 +47,15 @@ final class StateResetRecovery implements HostState.Recovery {
   }
 
   @Override
+  public List<String> inService(Set<String> pluginIds) {
+    PluginHost host = plugins.get();
+    return pluginIds.stream()
+        .filter(
+            id -> host.plugin(id).map(v -> (v.status() & PluginStatus.ENABLED) != 0).orElse(false))
+        .toList();
+  }
+
+  @Override
   public List<String> enable(List<String> pluginIds) {
     return resume(plugins.get(), pluginIds);
   }

@@ -115,6 +115,11 @@ public final class HostState extends LifeCycle {
           public java.util.List<String> enableWaiting(java.util.Set<String> pluginIds) {
             return java.util.List.of();
           }
+
+          @Override
+          public java.util.List<String> inService(java.util.Set<String> pluginIds) {
+            return java.util.List.of();
+          }
         };
 
     /** Takes those of {@code pluginIds} that are enabled out of service; gives them. May block. */
@@ -129,6 +134,9 @@ public final class HostState extends LifeCycle {
      * block.
      */
     java.util.List<String> enableWaiting(java.util.Set<String> pluginIds);
+
+    /** Those of {@code pluginIds} that are in service (enabled). */
+    java.util.List<String> inService(java.util.Set<String> pluginIds);
   }
 
   /** Set by the plug-in host. */
@@ -192,10 +200,31 @@ public final class HostState extends LifeCycle {
       scheduler.schedule(() -> onResetThread(this::finishReset), CONNECT_RETRY);
       return;
     }
+    // Nothing that kept state may still serve with what it read before the loss: a plug-in whose
+    // enable was running when the reset began (an operator's, a hot reload's) is in service now.
+    try {
+      awaitingEnable.addAll(recovery.disable(users()));
+    } catch (RuntimeException e) {
+      LOG.warn("the plug-ins could not all be taken out of service for the store's reset", e);
+    }
+    java.util.List<String> serving = recovery.inService(users());
+    if (!serving.isEmpty()) {
+      // Not reopened on trust: 503 goes on, and the next try takes them out of service.
+      LOG.warn("the reset of the Redis store waits for plug-ins still in service: {}", serving);
+      scheduler.schedule(() -> onResetThread(this::finishReset), CONNECT_RETRY);
+      return;
+    }
     redisStore.reopen();
     java.util.List<String> back = new java.util.ArrayList<>(awaitingEnable);
     awaitingEnable.removeAll(back);
-    java.util.List<String> enabled = recovery.enable(back);
+    java.util.List<String> enabled = new java.util.ArrayList<>(recovery.enable(back));
+    // And those whose enable had failed on the store before (an outage, an earlier reset).
+    for (String id : recovery.enableWaiting(users())) {
+      if (!back.contains(id)) {
+        back.add(id);
+      }
+      enabled.add(id);
+    }
     events.host(
         org.authhost.api.EventLevel.INFORMATION,
         HostEvents.HOST,
@@ -215,8 +244,26 @@ public final class HostState extends LifeCycle {
    * event.
    */
   private void connected() {
+    connected(0);
+  }
+
+  /** How long the re-enables after a connection wait for the server's identity check. */
+  static final Duration SERVER_CHECK_WAIT = Duration.ofMillis(100);
+
+  static final int SERVER_CHECK_TRIES = 100;
+
+  private void connected(int tries) {
     if (redisStore.resetting()) {
       onResetThread(this::finishReset);
+      return;
+    }
+    if (link.serverUnchecked() || link.evicting()) {
+      // Until the server's identity and eviction policy are checked every script fails closed:
+      // an enable now would fail on it. After the checks (bounded: a check that fails, or a
+      // policy that stays wrong, waits for the next connection).
+      if (tries < SERVER_CHECK_TRIES) {
+        scheduler.schedule(() -> connected(tries + 1), SERVER_CHECK_WAIT);
+      }
       return;
     }
     onResetThread(

@@ -407,6 +407,54 @@ class RedisOutageTest {
             .filter(e -> e.text().contains("logon failed"))
             .toList();
     assertEquals(List.of(), failedLogons, "a late store failure is no failed logon of alice's");
+    assertEquals(
+        List.of(),
+        events(e -> e.text().contains("cannot be reached")),
+        "one command that timed out is no outage (hysteresis, counted where Redis answers)");
+  }
+
+  @Test
+  void aPluginWhoseEnableFailedOnTheStoreIsEnabledOnTheNextReconnection() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    // The store fails closed (an evicting policy), and an operator's enable meets it.
+    redis.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+    redis.call("CLIENT", "KILL", "TYPE", "normal");
+    long told = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (events(e -> e.text().contains("maxmemory-policy")).isEmpty()
+        && System.nanoTime() < told) {
+      Thread.sleep(20); // the check runs when Lettuce has reconnected: wait for its event
+    }
+    host.plugins().disable("digest");
+    org.authhost.host.plugins.PluginView failed = host.plugins().enable("digest");
+    assertEquals(
+        org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS,
+        failed.errorCode(),
+        "Digest could not read its nonce key: " + failed);
+    // Fixed, and a reconnection (not the first connection): the host enables Digest by itself.
+    redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+    redis.call("CLIENT", "KILL", "TYPE", "normal");
+    int port = host.http().plainPort();
+    int status = 0;
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (status != 200 && System.nanoTime() < end) {
+      try (Connection c = new Connection(port)) {
+        Response challenge = c.send(null);
+        if (challenge.status() == 401 && !challenge.challenges().isEmpty()) {
+          status =
+              c.send(
+                      LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice")
+                          .next("/d/hello.txt"))
+                  .status();
+        }
+      }
+      if (status != 200) {
+        Thread.sleep(50); // the reconnection and the checks run on their own: wait for them
+      }
+    }
+    assertEquals(200, status, "Digest serves without another enable by the operator");
   }
 
   /** Sends fresh requests until one answers {@code wanted} (the reconnection is Lettuce's). */
