@@ -10,8 +10,8 @@ package org.authhost.api;
  * limit has passed.
  *
  * <p>"Exactly once" counts every method: an {@code Authenticate} ends with one call of {@link
- * #onAuthenticateComplete}, {@link #onAuthenticateRefused} or {@link #onAuthenticateForbidden},
- * never two.
+ * #onAuthenticateComplete}, {@link #onAuthenticateRefused}, {@link #onAuthenticateForbidden} or
+ * {@link #onAuthenticateBusy}, never two.
  */
 public interface AuthenticationCallback {
 
@@ -85,5 +85,29 @@ public interface AuthenticationCallback {
    */
   default HResult onAuthenticateForbidden(String reason, Object context) {
     return onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
+  }
+
+  /**
+   * Nothing was judged: a service the plug-in needs (the host's state store: full, or a shared
+   * store that cannot be reached) cannot serve now. The host answers {@code 503} with {@code
+   * Retry-After}, audits a refusal (the host was unavailable), not a failed logon, and counts it
+   * towards no lockout. The same as an {@code ERROR} callback with {@code Authenticate} returning
+   * {@link HResult#NS_E_NO_NEW_CONNECTIONS}, but usable by a plug-in that calls back after {@code
+   * Authenticate} has returned (a state-store round trip that fails late), when the return value
+   * can no longer say anything.
+   *
+   * <p>WMS counterpart: none ({@code OnAuthenticateComplete} with {@code ERROR} and an HRESULT of
+   * {@code NS_E_NO_NEW_CONNECTIONS}, which the callback had no way to carry); SSPI's {@code
+   * SEC_E_INSUFFICIENT_MEMORY}/{@code SEC_E_INTERNAL_ERROR} come closest.
+   *
+   * <p>Counts as the one callback of the {@code Authenticate} call. The default, for a callback
+   * implemented by anything but a 1.4 host, reports a plain {@code ERROR}.
+   *
+   * @param context the value received in {@code authenticate}, passed back unchanged
+   * @return {@link HResult#S_OK}, or {@link HResult#E_UNEXPECTED} for a call the host ignored
+   * @since API 1.4
+   */
+  default HResult onAuthenticateBusy(Object context) {
+    return onAuthenticateComplete(AuthenticationResult.ERROR, null, context);
   }
 }

@@ -74,7 +74,12 @@ public final class LogonThrottle {
 
   /** A lockout another host began (or this one: the message comes back), in force here too. */
   private void lockedElsewhere(String key, Duration left) {
-    Instant until = clock.instant().plus(left);
+    Instant now = clock.instant();
+    if (windows.size() > MAX_KEYS) {
+      // In shared mode nothing else counts here: the lockouts heard of are pruned as they come.
+      prune(now);
+    }
+    Instant until = now.plus(left);
     Window w = windows.computeIfAbsent(key, k -> new Window());
     synchronized (w) {
       if (until.isAfter(w.lockedUntil)) {
@@ -91,7 +96,24 @@ public final class LogonThrottle {
   private static String accountKey(String account) {
     String name = account.substring(account.lastIndexOf('\\') + 1);
     int at = name.indexOf('@');
-    return "account:" + (at >= 0 ? name.substring(0, at) : name).toLowerCase(Locale.ROOT);
+    String key = (at >= 0 ? name.substring(0, at) : name).toLowerCase(Locale.ROOT);
+    // The name is the client's to choose: a long one is counted by its hash, so that a key (here
+    // and in Redis, where every host's failures meet) costs the same whatever was sent.
+    return key.length() <= MAX_NAME ? "account:" + key : "account:#" + sha256(key);
+  }
+
+  /** The longest account name counted under its own text. */
+  static final int MAX_NAME = 64;
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** One key per client: an IPv6 client counts by its /64 ({@link AddressKey}). */
@@ -202,7 +224,16 @@ public final class LogonThrottle {
   /** A successful logon clears the account's failures, not the address's. */
   public void succeeded(String account) {
     if (account != null) {
-      windows.remove(accountKey(account));
+      // Its failures only: a lockout that arrived (a message from another host) while this
+      // password was being checked stays in force.
+      Instant now = clock.instant();
+      windows.computeIfPresent(
+          accountKey(account),
+          (k, w) -> {
+            synchronized (w) {
+              return w.lockedUntil.isAfter(now) ? w : null;
+            }
+          });
       if (shared != null && !shared.down()) {
         shared.succeeded(accountKey(account));
       }

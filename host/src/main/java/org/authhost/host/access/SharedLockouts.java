@@ -32,7 +32,13 @@ import org.authhost.host.state.RedisLink;
  */
 final class SharedLockouts {
   static final String CHANNEL = "lockout/events";
-  static final String ACTIVE = "lockout/active";
+
+  /**
+   * The lockouts in force, a sorted set scored by their end (ms): those over are dropped by range
+   * whenever a lockout begins or a host reads them, so it holds no more than the lockouts of one
+   * duration. (Named anew: an earlier version kept a hash under {@code lockout/active}.)
+   */
+  static final String ACTIVE = "lockout/in-force";
 
   /** {1, ms} a lockout began now for ms; {0, ms} already locked for ms more; {0, 0} counted. */
   private static final RedisLink.Script FAILED =
@@ -49,21 +55,22 @@ final class SharedLockouts {
               + "redis.call('DEL', KEYS[1])\n"
               + "local t = redis.call('TIME')\n"
               + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-              + "redis.call('HSET', KEYS[3], ARGV[4], string.format('%.0f', now + tonumber(ARGV[3])))\n"
+              + "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)\n"
+              + "redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[4])\n"
               + "redis.call('PUBLISH', KEYS[4], 'lock ' .. ARGV[3] .. ' ' .. ARGV[4])\n"
               + "return {1, tonumber(ARGV[3])}\n");
 
-  /** The lockouts in force: key, ms left, key, ms left...; those over are dropped from the hash. */
+  /** The lockouts in force: key, ms left, key, ms left...; those over are dropped from the set. */
   private static final RedisLink.Script IN_FORCE =
       new RedisLink.Script(
           "local t = redis.call('TIME')\n"
               + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
-              + "local all = redis.call('HGETALL', KEYS[1])\n"
+              + "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)\n"
+              + "local all = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')\n"
               + "local out = {}\n"
               + "for i = 1, #all, 2 do\n"
-              + "  local left = tonumber(all[i + 1]) - now\n"
-              + "  if left > 0 then out[#out + 1] = all[i]; out[#out + 1] = string.format('%.0f', left)\n"
-              + "  else redis.call('HDEL', KEYS[1], all[i]) end\n"
+              + "  out[#out + 1] = all[i]\n"
+              + "  out[#out + 1] = string.format('%.0f', tonumber(all[i + 1]) - now)\n"
               + "end\n"
               + "return out\n");
 
@@ -71,7 +78,7 @@ final class SharedLockouts {
   private static final RedisLink.Script UNLOCK =
       new RedisLink.Script(
           "local n = redis.call('DEL', KEYS[1], KEYS[2])\n"
-              + "redis.call('HDEL', KEYS[3], ARGV[1])\n"
+              + "redis.call('ZREM', KEYS[3], ARGV[1])\n"
               + "redis.call('PUBLISH', KEYS[4], 'unlock ' .. ARGV[1])\n"
               + "return n\n");
 
@@ -89,6 +96,9 @@ final class SharedLockouts {
    * sooner, within the same window).
    */
   private final Map<String, Instant> counted = new ConcurrentHashMap<>();
+
+  /** Where a lockout in force goes: set by {@link #listen}. */
+  private volatile BiConsumer<String, Duration> locked = (key, left) -> {};
 
   SharedLockouts(RedisLink link, Clock clock) {
     this.link = link;
@@ -109,6 +119,19 @@ final class SharedLockouts {
    * force.
    */
   void listen(BiConsumer<String, Duration> locked, Consumer<String> unlocked) {
+    this.locked = locked;
+    Runnable readInForce =
+        () ->
+            link.<List<byte[]>>script(
+                    IN_FORCE, ScriptOutputType.MULTI, new byte[][] {link.key(ACTIVE)})
+                .thenAccept(
+                    pairs -> {
+                      for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                        locked.accept(
+                            text(pairs.get(i)),
+                            Duration.ofMillis(Long.parseLong(text(pairs.get(i + 1)))));
+                      }
+                    });
     link.subscribe(
         CHANNEL,
         message -> {
@@ -128,18 +151,10 @@ final class SharedLockouts {
             unlocked.accept(message.substring(7));
           }
         });
-    link.whenConnected(
-        () ->
-            link.<List<byte[]>>script(
-                    IN_FORCE, ScriptOutputType.MULTI, new byte[][] {link.key(ACTIVE)})
-                .thenAccept(
-                    pairs -> {
-                      for (int i = 0; i + 1 < pairs.size(); i += 2) {
-                        locked.accept(
-                            text(pairs.get(i)),
-                            Duration.ofMillis(Long.parseLong(text(pairs.get(i + 1)))));
-                      }
-                    }));
+    // Messages are fire-and-forget: whatever was published while either connection was down
+    // (the commands' or the subscriptions', which Lettuce reconnects on its own) is read again.
+    link.whenConnected(readInForce);
+    link.whenResubscribed(readInForce);
   }
 
   /** Whether Redis was unreachable when last tried: then the throttle counts here alone. */
@@ -174,6 +189,11 @@ final class SharedLockouts {
               }
               if (r.get(1) == 0L) {
                 noteCounted(key, window); // ours: known before the message comes back
+              } else {
+                // Locked already, and this host had not heard (a message lost with the
+                // subscriptions' connection): in force here from now on, not only after the
+                // next reconnection.
+                locked.accept(key, Duration.ofMillis(r.get(1)));
               }
               return Optional.<Duration>empty();
             });

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class RedisSection {
   static final List<String> SCHEMES = List.of("redis", "rediss", "redis-sentinel");
   private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-  private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7e]{0,64}");
+  private static final Pattern PREFIX = Pattern.compile("[\\x21-\\x7e]{1,64}");
   private static final String URI_EXPECTED =
       "a Redis URI: redis://host:port[/db] (rediss:// for TLS) or"
           + " redis-sentinel://host:port[,host:port]/[db]#masterName";
@@ -177,8 +177,11 @@ final class RedisSection {
     if (value instanceof LocatedJson.Str string && PREFIX.matcher(string.value()).matches()) {
       return string.value();
     }
+    // Not empty: the host's keys would sit at the top of a Redis other applications share.
     redis.bad(
-        "keyPrefix", "up to 64 printable ASCII characters without spaces, such as \"authhost:\"");
+        "keyPrefix",
+        "1 to 64 printable ASCII characters without spaces, ending with a separator such as"
+            + " \"authhost:\"");
     return RedisConfig.DEFAULT_KEY_PREFIX;
   }
 }

@@ -55,6 +55,11 @@ final class CallbackGuard implements AuthenticationCallback {
   }
 
   @Override
+  public HResult onAuthenticateBusy(Object context) {
+    return complete(AuthenticationResult.ERROR, null, context, "OnAuthenticateBusy", null);
+  }
+
+  @Override
   public HResult onAuthenticateForbidden(String reason, Object context) {
     return complete(
         AuthenticationResult.DENIED, null, context, "OnAuthenticateForbidden", shown(reason));
@@ -98,7 +103,7 @@ final class CallbackGuard implements AuthenticationCallback {
                       + n
                       + " of the callback)")
               + "; the host kept the first answer and ignored this one."
-              + " Call OnAuthenticateComplete, OnAuthenticateRefused or OnAuthenticateForbidden"
+              + " Call OnAuthenticateComplete, OnAuthenticateRefused, OnAuthenticateForbidden or OnAuthenticateBusy"
               + " exactly once per Authenticate");
       return HResult.E_UNEXPECTED;
     }
@@ -122,7 +127,10 @@ final class CallbackGuard implements AuthenticationCallback {
       return HResult.E_INVALIDARG;
     }
     byte[] challenge = challengeBlob == null ? AuthenticationOutcome.NONE : challengeBlob.clone();
-    completion.complete(new Completion(result, challenge, HResult.S_OK, benign, forbidden));
+    // Busy: the same as ERROR with NS_E_NO_NEW_CONNECTIONS returned (503, no failed logon).
+    HResult failure =
+        method.equals("OnAuthenticateBusy") ? HResult.NS_E_NO_NEW_CONNECTIONS : HResult.S_OK;
+    completion.complete(new Completion(result, challenge, failure, benign, forbidden));
     return HResult.S_OK;
   }
 }

@@ -665,10 +665,38 @@ public final class PluginHost extends LifeCycle {
    * stays disabled too until the operator enables it.
    */
   public PluginView disable(String id) {
-    return reloads.operatorChoice(id, false, () -> disableNow(id));
+    return reloads.operatorChoice(id, false, () -> disableNow(id, "disabled by the operator"));
   }
 
-  private PluginView disableNow(String id) {
+  /**
+   * The host's own restart of {@code id} when the shared state store it keeps state in lost its
+   * data: out of service now ({@link #resumeAfterStoreReset} puts it back), told as the host's
+   * doing, and not recorded as the operator's choice.
+   */
+  public PluginView suspendForStoreReset(String id) {
+    return reloads.hostChange(
+        id,
+        () ->
+            disableNow(
+                id,
+                "taken out of service by the host: the shared state store lost its data, and the"
+                    + " plug-in restarts afresh on it"));
+  }
+
+  /**
+   * Enables {@code id} again after {@link #suspendForStoreReset}, or after its enable failed while
+   * the shared state store could not be reached; not recorded as the operator's choice.
+   */
+  public PluginView resumeAfterStoreReset(String id) {
+    return reloads.hostChange(id, () -> enableNow(id));
+  }
+
+  /** Whether {@code id} should be enabled: as the operator last set it, else per host.json. */
+  boolean wantsEnabled(String id) {
+    return reloads.wantsEnabled(id);
+  }
+
+  private PluginView disableNow(String id, String why) {
     HostedPlugin plugin = require(id);
     plugin.heartbeat(null);
     boolean wasEnabled = plugin.isEnabled();
@@ -685,7 +713,7 @@ public final class PluginHost extends LifeCycle {
         EventLevel.INFORMATION,
         HostEvents.aboutPlugin(id),
         HResult.S_OK,
-        "plug-in '" + id + "' disabled by the operator");
+        "plug-in '" + id + "' " + why);
     return plugin.view();
   }
 

@@ -1076,6 +1076,23 @@ public final class PluginReloads {
     }
   }
 
+  /**
+   * Runs the host's own change of {@code id} (a shared state store's reset) under the same lock,
+   * without recording it as the operator's choice: the versions that come after follow the
+   * operator's, as before.
+   */
+  <T> T hostChange(String id, java.util.function.Supplier<T> change) {
+    lock.lock();
+    try {
+      if (stopped) {
+        throw new IllegalStateException("the plug-in host is stopping");
+      }
+      return change.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private String lastProblem(PluginDescriptor d) {
     List<PluginProblem> all = host.problems();
     for (int i = all.size() - 1; i >= 0; i--) {

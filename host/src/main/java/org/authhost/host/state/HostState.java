@@ -36,8 +36,26 @@ public final class HostState extends LifeCycle {
   private volatile Scheduler.Scheduled retries;
   private volatile Scheduler.Scheduled evictionChecks;
 
+  /**
+   * The host's one thread for the store's resets and the enables that follow a connection: they
+   * wait for plug-ins, never on Lettuce's thread; made at start and ended at stop, so that none
+   * enables a plug-in on a stopping host.
+   */
+  private volatile java.util.concurrent.ExecutorService resets;
+
+  /** Taken out of service by a reset, not yet back. */
+  private final java.util.Set<String> awaitingEnable =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostState.class);
+
   @Inject
-  HostState(HostConfig config, LocalStateService local, HostEvents events, Scheduler scheduler) {
+  HostState(
+      HostConfig config,
+      LocalStateService local,
+      HostEvents events,
+      Scheduler scheduler,
+      java.time.Clock clock) {
     this.scheduler = scheduler;
     this.events = events;
     RedisConfig redis = config.state().redis();
@@ -48,11 +66,12 @@ public final class HostState extends LifeCycle {
       this.outage = null;
       this.description = "the host's memory";
     } else {
-      this.outage = new RedisOutage(RedisOutage.Events.of(events), redis.shownUri());
+      this.outage = new RedisOutage(RedisOutage.Events.of(events), redis.shownUri(), clock);
       this.link = new RedisLink(redis, outage);
       this.redisStore = new RedisStateService(link, outage, redis.timeout());
       this.store = redisStore;
       link.whenReset(this::storeReset);
+      link.whenConnected(this::connected);
       this.description = "Redis at " + redis.shownUri();
     }
   }
@@ -75,8 +94,9 @@ public final class HostState extends LifeCycle {
   /**
    * What the plug-in side does when the shared store lost its data: take the plug-ins that kept
    * state there out of service, and put them back once the store answers again, so that each starts
-   * anew (Digest: a new nonce key and epoch, so outstanding nonces are stale, never accepted
-   * against an empty window).
+   * anew (Digest: a new epoch, so outstanding nonces are stale, never accepted against an empty
+   * window). Also what it does when the store answers at last: enable the plug-ins whose enable
+   * failed because it could not be reached.
    */
   public interface Recovery {
     Recovery NONE =
@@ -87,14 +107,36 @@ public final class HostState extends LifeCycle {
           }
 
           @Override
-          public void enable(java.util.List<String> pluginIds) {}
+          public java.util.List<String> enable(java.util.List<String> pluginIds) {
+            return java.util.List.of();
+          }
+
+          @Override
+          public java.util.List<String> enableWaiting(java.util.Set<String> pluginIds) {
+            return java.util.List.of();
+          }
+
+          @Override
+          public java.util.List<String> inService(java.util.Set<String> pluginIds) {
+            return java.util.List.of();
+          }
         };
 
-    /** Disables those of {@code pluginIds} that are enabled; gives them. May block. */
+    /** Takes those of {@code pluginIds} that are enabled out of service; gives them. May block. */
     java.util.List<String> disable(java.util.Set<String> pluginIds);
 
-    /** Enables {@code pluginIds} again. May block. */
-    void enable(java.util.List<String> pluginIds);
+    /** Puts {@code pluginIds} back in service; gives those that are. May block. */
+    java.util.List<String> enable(java.util.List<String> pluginIds);
+
+    /**
+     * Enables those of {@code pluginIds} that should be enabled but whose enable failed because the
+     * store could not be reached ({@code NS_E_NO_NEW_CONNECTIONS}); gives those now enabled. May
+     * block.
+     */
+    java.util.List<String> enableWaiting(java.util.Set<String> pluginIds);
+
+    /** Those of {@code pluginIds} that are in service (enabled). */
+    java.util.List<String> inService(java.util.Set<String> pluginIds);
   }
 
   /** Set by the plug-in host. */
@@ -105,39 +147,138 @@ public final class HostState extends LifeCycle {
   /**
    * Redis lost its data (found by a script or on reconnection, on a Lettuce thread): every state
    * operation answers 503 until the plug-ins that kept state are disabled, the new life mark is
-   * adopted and they are enabled again; on a thread of its own, since disabling waits.
+   * adopted and they are enabled again; on the host's reset thread, since disabling waits.
    */
   private void storeReset() {
     if (!redisStore.beginReset()) {
       return;
     }
     outage.dataLost();
-    Thread t = new Thread(this::recover, "state store reset");
-    t.setDaemon(true);
-    t.start();
+    onResetThread(this::recover);
+  }
+
+  /** Runs {@code task} on the reset thread while the host runs; nothing once it stops. */
+  private void onResetThread(Runnable task) {
+    java.util.concurrent.ExecutorService r = resets;
+    State now = state();
+    if (r == null || (now != State.STARTING && now != State.STARTED)) {
+      return;
+    }
+    try {
+      r.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // The host is stopping: its plug-ins stop anyway.
+    }
   }
 
   private void recover() {
-    java.util.List<String> disabled = java.util.List.of();
     try {
-      disabled = recovery.disable(users());
+      awaitingEnable.addAll(recovery.disable(users()));
+    } catch (RuntimeException e) {
+      LOG.warn("the plug-ins could not all be taken out of service for the store's reset", e);
+    }
+    finishReset();
+  }
+
+  /**
+   * Adopts the store's new life mark, and only then answers again and puts the plug-ins back: a
+   * plug-in enabled before would seed the store under a mark about to be replaced. Redis gone again
+   * meanwhile: the store goes on answering 503 and the next connection finishes the reset.
+   */
+  private void finishReset() {
+    if (!redisStore.resetting()) {
+      return;
+    }
+    try {
       link.adoptLife().get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
-      // Redis went away again, or a plug-in would not stop: the next script finds the mark
-      // wrong again and the reset runs again.
-      org.slf4j.LoggerFactory.getLogger(HostState.class)
-          .warn("the reset of the Redis store did not finish: {}", e.toString());
-    } finally {
-      redisStore.reopen();
-      recovery.enable(disabled);
+      LOG.warn(
+          "the reset of the Redis store waits for Redis to answer again: {}",
+          e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e);
+      // The next connection finishes it; so does this retry, should the connection stay up (a
+      // time-out without a disconnection).
+      scheduler.schedule(() -> onResetThread(this::finishReset), CONNECT_RETRY);
+      return;
+    }
+    // Nothing that kept state may still serve with what it read before the loss: a plug-in whose
+    // enable was running when the reset began (an operator's, a hot reload's) is in service now.
+    try {
+      awaitingEnable.addAll(recovery.disable(users()));
+    } catch (RuntimeException e) {
+      LOG.warn("the plug-ins could not all be taken out of service for the store's reset", e);
+    }
+    java.util.List<String> serving = recovery.inService(users());
+    if (!serving.isEmpty()) {
+      // Not reopened on trust: 503 goes on, and the next try takes them out of service.
+      LOG.warn("the reset of the Redis store waits for plug-ins still in service: {}", serving);
+      scheduler.schedule(() -> onResetThread(this::finishReset), CONNECT_RETRY);
+      return;
+    }
+    redisStore.reopen();
+    java.util.List<String> back = new java.util.ArrayList<>(awaitingEnable);
+    awaitingEnable.removeAll(back);
+    java.util.List<String> enabled = new java.util.ArrayList<>(recovery.enable(back));
+    // And those whose enable had failed on the store before (an outage, an earlier reset).
+    for (String id : recovery.enableWaiting(users())) {
+      if (!back.contains(id)) {
+        back.add(id);
+      }
+      enabled.add(id);
     }
     events.host(
         org.authhost.api.EventLevel.INFORMATION,
         HostEvents.HOST,
         org.authhost.api.HResult.S_OK,
-        "the Redis store was reset after it lost its data; plug-ins enabled anew so that they"
-            + " start afresh: "
-            + (disabled.isEmpty() ? "none" : String.join(", ", disabled)));
+        "the shared state store (Redis) lost its data and was reset by the host; the plug-ins"
+            + " that keep state there were restarted so that they start afresh: "
+            + (back.isEmpty() ? "none" : String.join(", ", back))
+            + (enabled.size() == back.size()
+                ? ""
+                : "; not enabled again (see their events): "
+                    + back.stream().filter(id -> !enabled.contains(id)).toList()));
+  }
+
+  /**
+   * On each connection: a reset left unfinished is finished; else the plug-ins whose enable failed
+   * while Redis could not be reached (a host started during an outage) are enabled now, with one
+   * event.
+   */
+  private void connected() {
+    connected(0);
+  }
+
+  /** How long the re-enables after a connection wait for the server's identity check. */
+  static final Duration SERVER_CHECK_WAIT = Duration.ofMillis(100);
+
+  static final int SERVER_CHECK_TRIES = 100;
+
+  private void connected(int tries) {
+    if (redisStore.resetting()) {
+      onResetThread(this::finishReset);
+      return;
+    }
+    if (link.serverUnchecked() || link.evicting()) {
+      // Until the server's identity and eviction policy are checked every script fails closed:
+      // an enable now would fail on it. After the checks (bounded: a check that fails, or a
+      // policy that stays wrong, waits for the next connection).
+      if (tries < SERVER_CHECK_TRIES) {
+        scheduler.schedule(() -> connected(tries + 1), SERVER_CHECK_WAIT);
+      }
+      return;
+    }
+    onResetThread(
+        () -> {
+          java.util.List<String> enabled = recovery.enableWaiting(users());
+          if (!enabled.isEmpty()) {
+            events.host(
+                org.authhost.api.EventLevel.INFORMATION,
+                HostEvents.HOST,
+                org.authhost.api.HResult.S_OK,
+                "the shared state store (Redis) answers: enabled the plug-ins whose enable had"
+                    + " failed while it could not be reached: "
+                    + String.join(", ", enabled));
+          }
+        });
   }
 
   /** The connection to Redis, when configured: for host state shared beyond plug-ins. */
@@ -155,6 +296,13 @@ public final class HostState extends LifeCycle {
     if (link == null) {
       return;
     }
+    resets =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "state store reset");
+              t.setDaemon(true);
+              return t;
+            });
     link.connect();
     // A CONFIG SET after connecting is seen within a minute (reconnections check at once).
     evictionChecks =
@@ -189,6 +337,11 @@ public final class HostState extends LifeCycle {
     if (r != null) {
       r.cancel();
       retries = null;
+    }
+    java.util.concurrent.ExecutorService resetThread = resets;
+    if (resetThread != null) {
+      resetThread.shutdownNow();
+      resets = null;
     }
     if (link != null) {
       link.close();

@@ -63,6 +63,8 @@ public final class RedisLink implements AutoCloseable {
   private final Map<String, Consumer<String>> subscribers = new ConcurrentHashMap<>();
   private final java.util.List<Runnable> onConnected =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<Runnable> onResubscribed =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile StatefulRedisConnection<byte[], byte[]> connection;
   private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
   private volatile CompletableFuture<Void> connecting;
@@ -117,6 +119,10 @@ public final class RedisLink implements AutoCloseable {
             if (c == connection) {
               outage.reachable();
               runConnectedTasks();
+            } else if (c == pubSub) {
+              // The subscriptions' connection came back alone (Redis killed it: an output buffer
+              // over its limit, CLIENT KILL; or a blip on that socket): messages were lost.
+              run(onResubscribed);
             }
           }
 
@@ -432,8 +438,21 @@ public final class RedisLink implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code task} each time the subscriptions' connection is made again on its own (the
+   * commands' one still up): messages published meanwhile were lost, so what they said is read
+   * again. On a Lettuce thread: it must not block.
+   */
+  public void whenResubscribed(Runnable task) {
+    onResubscribed.add(task);
+  }
+
   private void runConnectedTasks() {
-    for (Runnable task : onConnected) {
+    run(onConnected);
+  }
+
+  private static void run(java.util.List<Runnable> tasks) {
+    for (Runnable task : tasks) {
       try {
         task.run();
       } catch (RuntimeException e) {
@@ -484,12 +503,12 @@ public final class RedisLink implements AutoCloseable {
     return answer.whenComplete(
         (value, failure) -> {
           if (failure == null) {
-            outage.reachable();
+            outage.answered();
           } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)
               || unavailable(unwrap(failure))) {
-            outage.unreachable(unwrap(failure));
+            outage.commandFailed(unwrap(failure));
           } else {
-            outage.reachable(); // the server answered, with an error of its own
+            outage.answered(); // the server answered, with an error of its own
           }
         });
   }

@@ -1,6 +1,10 @@
 package org.authhost.host.state;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.diagnostics.HostEvents;
@@ -14,6 +18,14 @@ import org.authhost.host.diagnostics.HostEvents;
  * (the plug-ins' replay checks: no shared record, no logon), and a WARNING for what falls back to
  * this host's memory (lockout counting), so that an operator reading only errors still learns that
  * lockouts are per host for a while. One INFORMATION event ends it.
+ *
+ * <p>With hysteresis, so that a busy host does not flap between the two (an event storm, and
+ * lockout counting switching between shared and local per request): an outage begins when the
+ * connection is lost, or after {@link #FAILURES_TO_DECLARE} commands in a row failed (a time-out, a
+ * server that cannot serve now); it ends when the connection is made again, or after {@link
+ * #SUCCESSES_TO_RECOVER} answers in a row, or with any answer {@link #RECOVERY_QUIET} after the
+ * last failure (a host with few requests). A single command that fails still fails closed (its
+ * request gets its 503); only the mode and the events wait.
  */
 public final class RedisOutage implements LocalStateService.CapacityAlarm {
   /** Where the events go: the host's event log ({@link HostEvents#host}, source {@code host}). */
@@ -27,13 +39,26 @@ public final class RedisOutage implements LocalStateService.CapacityAlarm {
     }
   }
 
+  static final int FAILURES_TO_DECLARE = 3;
+  static final int SUCCESSES_TO_RECOVER = 3;
+  static final Duration RECOVERY_QUIET = Duration.ofSeconds(5);
+
   private final Events events;
   private final String shownUri;
+  private final Clock clock;
   private final AtomicBoolean down = new AtomicBoolean();
+  private final AtomicInteger failuresInARow = new AtomicInteger();
+  private final AtomicInteger successesInARow = new AtomicInteger();
+  private volatile Instant lastFailure = Instant.MIN;
 
   public RedisOutage(Events events, String shownUri) {
+    this(events, shownUri, Clock.systemUTC());
+  }
+
+  public RedisOutage(Events events, String shownUri, Clock clock) {
     this.events = events;
     this.shownUri = shownUri;
+    this.clock = clock;
   }
 
   /** Whether the last thing heard of Redis was a failure. */
@@ -41,8 +66,22 @@ public final class RedisOutage implements LocalStateService.CapacityAlarm {
     return down.get();
   }
 
-  /** A command or connection failed for want of Redis (not an error Redis answered). */
+  /**
+   * A command failed for want of Redis (a time-out, a server that cannot serve now): an outage
+   * after {@link #FAILURES_TO_DECLARE} in a row.
+   */
+  void commandFailed(Throwable cause) {
+    lastFailure = clock.instant();
+    successesInARow.set(0);
+    if (failuresInARow.incrementAndGet() >= FAILURES_TO_DECLARE) {
+      unreachable(cause);
+    }
+  }
+
+  /** The connection failed or was lost: an outage at once. */
   void unreachable(Throwable cause) {
+    lastFailure = clock.instant();
+    successesInARow.set(0);
     if (!down.compareAndSet(false, true)) {
       return;
     }
@@ -153,8 +192,27 @@ public final class RedisOutage implements LocalStateService.CapacityAlarm {
             + " accepts a replay), or allow the user +config|get");
   }
 
-  /** Redis answered. */
+  /**
+   * Redis answered a command: the end of an outage after {@link #SUCCESSES_TO_RECOVER} in a row, or
+   * {@link #RECOVERY_QUIET} after the last failure.
+   */
+  void answered() {
+    if (failuresInARow.get() != 0) {
+      failuresInARow.set(0);
+    }
+    if (!down.get()) {
+      return; // the common case: nothing written, nothing shared between threads
+    }
+    if (successesInARow.incrementAndGet() >= SUCCESSES_TO_RECOVER
+        || !clock.instant().isBefore(lastFailure.plus(RECOVERY_QUIET))) {
+      reachable();
+    }
+  }
+
+  /** The connection was made: the end of an outage at once. */
   void reachable() {
+    failuresInARow.set(0);
+    successesInARow.set(0);
     if (down.compareAndSet(true, false)) {
       events.write(
           EventLevel.INFORMATION,

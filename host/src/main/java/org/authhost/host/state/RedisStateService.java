@@ -99,6 +99,23 @@ public final class RedisStateService implements StateService {
               + "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
               + "return {1}\n");
 
+  /**
+   * {1, value}: there; {0}: absent; {-1}: another kind. Behind the life check like the writes: a
+   * store that lost its data must not answer "absent" for what a plug-in recorded (a revocation, a
+   * use) before.
+   */
+  static final RedisLink.Script GET =
+      new RedisLink.Script(
+          LIFE_CHECK_MULTI
+              + "local e = redis.call('HMGET', KEYS[1], 'k', 'v')\n"
+              + "if not e[1] then return {0} end\n"
+              + "if e[1] ~= 'v' then return {-1} end\n"
+              + "return {1, e[2] or ''}\n");
+
+  /** 1: deleted; 0: absent. */
+  static final RedisLink.Script DELETE =
+      new RedisLink.Script(LIFE_CHECK + "return redis.call('DEL', KEYS[1])\n");
+
   /** 1: stored; -1: another kind. ARGV: value, ttl ms. */
   static final RedisLink.Script PUT =
       new RedisLink.Script(
@@ -246,23 +263,14 @@ public final class RedisStateService implements StateService {
 
   @Override
   public CompletionStage<Answer<byte[]>> getAsync(String key) {
-    if (resetting.get()) {
-      return CompletableFuture.completedFuture(new Answer<>(HResult.NS_E_NO_NEW_CONNECTIONS, null));
-    }
-    byte[] k = link.key(key);
-    return link.<List<io.lettuce.core.KeyValue<byte[], byte[]>>>send(
-            r -> r.hmget(k, ascii("k"), ascii("v")))
+    return this.<List<Object>>eval(GET, key)
         .thenApply(
-            fields -> {
-              byte[] kind = fields.get(0).getValueOrElse(null);
-              if (kind == null) {
-                return new Answer<byte[]>(HResult.S_FALSE, null);
-              }
-              if (!"v".equals(new String(kind, StandardCharsets.US_ASCII))) {
-                return new Answer<byte[]>(HResult.E_INVALIDARG, null);
-              }
-              return new Answer<>(HResult.S_OK, fields.get(1).getValueOrElse(new byte[0]));
-            })
+            r ->
+                switch (((Long) r.get(0)).intValue()) {
+                  case 1 -> new Answer<>(HResult.S_OK, (byte[]) r.get(1));
+                  case 0 -> new Answer<byte[]>(HResult.S_FALSE, null);
+                  default -> new Answer<byte[]>(HResult.E_INVALIDARG, null);
+                })
         .exceptionally(this::failure);
   }
 
@@ -282,8 +290,7 @@ public final class RedisStateService implements StateService {
 
   @Override
   public CompletionStage<Answer<Void>> deleteAsync(String key) {
-    byte[] k = link.key(key);
-    return link.<Long>send(r -> r.del(k))
+    return this.<Long>eval(DELETE, key)
         .thenApply(n -> new Answer<Void>(n > 0 ? HResult.S_OK : HResult.S_FALSE, null))
         .exceptionally(this::failure);
   }
@@ -376,7 +383,7 @@ public final class RedisStateService implements StateService {
       return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
     }
     ScriptOutputType type =
-        script == GET_OR_PUT ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
+        script == GET_OR_PUT || script == GET ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
     byte[][] withLife = java.util.Arrays.copyOf(args, args.length + 1);
     withLife[args.length] = ascii(life);
     return link.<T>script(

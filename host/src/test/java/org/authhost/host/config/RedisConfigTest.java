@@ -139,8 +139,14 @@ class RedisConfigTest {
         failure("{\"state\": {\"redis\": {\"uri\": \"redis://h:1\", \"keyPrefix\": \"a b\"}}}"),
         1,
         57,
-        "state.redis.keyPrefix: expected up to 64 printable ASCII characters without spaces,"
-            + " such as \"authhost:\", found \"a b\"");
+        "state.redis.keyPrefix: expected 1 to 64 printable ASCII characters without spaces,"
+            + " ending with a separator such as \"authhost:\", found \"a b\"");
+    assertOne(
+        failure("{\"state\": {\"redis\": {\"uri\": \"redis://h:1\", \"keyPrefix\": \"\"}}}"),
+        1,
+        57,
+        "state.redis.keyPrefix: expected 1 to 64 printable ASCII characters without spaces,"
+            + " ending with a separator such as \"authhost:\", found \"\"");
     ConfigException unknown =
         failure("{\"state\": {\"redis\": {\"uri\": \"redis://h:1\", \"timeoutMilis\": 5}}}");
     assertEquals(1, unknown.problems().size());

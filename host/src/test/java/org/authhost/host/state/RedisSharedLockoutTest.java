@@ -131,6 +131,61 @@ class RedisSharedLockoutTest {
     assertEquals(200, logOn(c, "alice:pw-alice"));
   }
 
+  /**
+   * A lockout in Redis that no message brought to a host (lost with its subscriptions' connection):
+   * here written straight into Redis, as the script does, without the PUBLISH.
+   */
+  private void lockSilently(String key) throws Exception {
+    long until = System.currentTimeMillis() + 600_000;
+    redis.call("SET", "authhost:lockout/lock/" + key, "1", "PX", "600000");
+    redis.call("ZADD", "authhost:lockout/in-force", Long.toString(until), key);
+  }
+
+  @Test
+  void aHostThatMissedTheLockMessageLocksWhenRedisAnswersAlreadyLocked() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    AuthHost b = start("b");
+    lockSilently("account:alice");
+    assertEquals(0, lockouts(b).size(), "no message: B has not heard");
+    assertEquals(401, logOn(b, "alice:wrong"), "Redis answers: locked already, so much longer");
+    assertEquals(1, lockouts(b).size(), "B holds the lockout from that answer");
+    assertEquals(429, logOn(b, "alice:pw-alice"), "the right password no longer gets through");
+  }
+
+  @Test
+  void aHostWhoseSubscriptionsWereCutReadsTheLockoutsInForceWhenTheyComeBack() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    AuthHost a = start("a");
+    AuthHost b = start("b");
+    assertEquals(200, logOn(b, "alice:pw-alice"));
+    lockSilently("account:alice");
+    // Redis drops the subscribers' connections (an output buffer over its limit, a blip): the
+    // lock message went nowhere, and Lettuce reconnects them on its own.
+    redis.call("CLIENT", "KILL", "TYPE", "pubsub");
+    awaitLockouts(a, 1);
+    awaitLockouts(b, 1);
+    assertEquals(429, logOn(b, "alice:pw-alice"), "the right password on B meets the lockout");
+  }
+
+  @Test
+  void anInventedLongNameCostsABoundedKeyAndLockoutsOverArePruned() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    AuthHost a = start("a");
+    redis.call("ZADD", "authhost:lockout/in-force", "1", "account:long-over");
+    String name = "x".repeat(3000);
+    for (int i = 1; i <= 5; i++) {
+      assertEquals(401, logOn(a, name + ":wrong" + i));
+    }
+    String keys = redis.call("KEYS", "authhost:lockout/*");
+    assertTrue(keys.contains("authhost:lockout/lock/account:#"), keys);
+    assertTrue(keys.length() < 1000, "no key holds the client's 3,000 characters: " + keys);
+    assertEquals(
+        "1",
+        redis.call("ZCARD", "authhost:lockout/in-force"),
+        "the lockout that began is in force; the one over was dropped as it began");
+    assertEquals(429, logOn(a, name + ":wrong6"), "the long name is locked out all the same");
+  }
+
   @Test
   void withRedisGoneEachHostCountsAloneWithAWarning() throws Exception {
     redis = RedisServer.start(root.resolve("redis"));

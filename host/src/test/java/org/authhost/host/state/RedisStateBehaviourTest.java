@@ -25,6 +25,7 @@ class RedisStateBehaviourTest extends StateServiceBehaviour {
   final List<String> events = new ArrayList<>();
   private RedisLink link;
   private RedisStateService store;
+  private volatile int resets;
 
   static RedisConfig config(String uri, String prefix) {
     return new RedisConfig(
@@ -39,12 +40,36 @@ class RedisStateBehaviourTest extends StateServiceBehaviour {
     link = new RedisLink(config(REDIS.server().uri(), "test:"), outage);
     link.connect();
     store = new RedisStateService(link, alarm, Duration.ofMillis(2000));
+    link.whenReset(() -> resets++);
   }
 
   @AfterEach
   void disconnect() throws Exception {
     link.close();
     REDIS.server().call("CONFIG", "SET", "maxmemory", "0");
+  }
+
+  @org.junit.jupiter.api.Test
+  void getAndDeleteOnAStoreThatLostItsDataAnswerUnavailableNotAbsent() throws Exception {
+    org.authhost.api.Out<byte[]> value = new org.authhost.api.Out<>();
+    assertEquals(
+        org.authhost.api.HResult.S_OK,
+        store.put("revoked/t1", new byte[] {1}, Duration.ofMinutes(1)));
+    assertEquals(org.authhost.api.HResult.S_OK, store.get("revoked/t1", value));
+    assertEquals(1, value.get().length);
+    int resets = this.resets;
+    // Redis restarted empty, as far as the scripts can tell: the life mark is gone.
+    assertEquals("OK", REDIS.server().call("FLUSHALL"));
+    assertEquals(
+        org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS,
+        store.get("revoked/t1", new org.authhost.api.Out<>()),
+        "a plug-in's record is not 'absent' after a loss: the check fails closed");
+    assertEquals(
+        org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS,
+        store.delete("revoked/t1"),
+        "nor is a delete answered from the emptied store");
+    org.junit.jupiter.api.Assertions.assertTrue(
+        this.resets > resets, "and the host is told the store lost its data");
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.authhost.api.AuthenticationContext;
@@ -102,10 +103,14 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     }
     checkRealm(credentials);
     StateService state = state(current);
-    NonceLedger.Secrets secrets = secrets(state, loadKey(current));
+    events = new PluginEvents(current.eventLog(), values);
+    byte[] seedKey = loadKey(current);
+    NonceLedger.Secrets secrets = secrets(state, seedKey);
+    if (!Arrays.equals(secrets.key(), seedKey)) {
+      adoptKey(current, secrets.key());
+    }
     NonceService nonces =
         new NonceService(secrets.key(), secrets.epoch(), settings.nonceLifetime(), clock, random);
-    events = new PluginEvents(current.eventLog(), values);
     refusals = new RefusalLog(events, clock, RefusalLog.DEFAULT_INTERVAL, RefusalLog.DEFAULT_SLOTS);
     verifier = new DigestVerifier(settings, nonces, new NonceLedger(state), credentials);
     if (heartbeatPeriod != null) {
@@ -217,6 +222,29 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
               + e.getMessage()
               + "; fix it, then run: authhost plugins enable "
               + values.pluginId());
+    }
+  }
+
+  /**
+   * Keeps the shared key in this node's key file too, so that every node's file converges on the
+   * key all of them use. A shared store that loses the key (a restart without persistence, a
+   * failover: the host resets the store) is then seeded again with that same key, whichever node
+   * enables first, and only the epoch is new: outstanding nonces earn {@code stale=true} (the
+   * client retries by itself) instead of failing their MAC (a password prompt). A file that cannot
+   * be written costs only that, so it is a WARNING, not a failed enable.
+   */
+  private void adoptKey(ServerContext current, byte[] key) {
+    try {
+      NonceKeyFile.replace(current.dataDirectory(), key);
+    } catch (IOException | UncheckedIOException e) {
+      events.warning(
+          "cannot write the shared nonce key to "
+              + NonceKeyFile.NAME
+              + " ("
+              + e.getMessage()
+              + "); after the state store loses its data, nonces issued before may be refused"
+              + " as forged (a password prompt) rather than stale. Fix: let the host write to"
+              + " the plug-in's data folder");
     }
   }
 

@@ -149,6 +149,11 @@ final class DigestContext implements AuthenticationContext {
         && outcome.result() == AuthenticationResult.DENIED
         && outcome.hr().equals(HResult.S_FALSE)) {
       callback.onAuthenticateRefused(blob, context);
+    } else if (late
+        && outcome.result() == AuthenticationResult.ERROR
+        && outcome.hr().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
+      // The state store failed after Authenticate returned: busy, not a failed logon.
+      callback.onAuthenticateBusy(context);
     } else {
       callback.onAuthenticateComplete(outcome.result(), blob, context);
     }
@@ -183,8 +188,8 @@ final class DigestContext implements AuthenticationContext {
     }
     if (verdict instanceof Verdict.Busy) {
       // The state store is full or unreachable: the host answers 503 busy and audits no failed
-      // logon (nothing was judged of the credentials). Only a return value can say so: an answer
-      // that comes later than the return (a Redis round trip that fails late) is an ERROR only.
+      // logon (nothing was judged of the credentials): by the return value, or by
+      // onAuthenticateBusy when the answer comes later (a Redis round trip that fails late).
       return new Outcome(AuthenticationResult.ERROR, null, HResult.NS_E_NO_NEW_CONNECTIONS);
     }
     Verdict.Success success = (Verdict.Success) verdict;

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,9 +20,10 @@ import java.security.SecureRandom;
  * CVE-2011-5064), and a key made at each start would turn every outstanding nonce into a forgery at
  * restart, so that clients would have to ask their users for the password again. The key in use is
  * the one in the host's state service ({@link NonceLedger#secrets}); this file seeds a store that
- * holds none yet. Kept across restarts, an old nonce is then only of another epoch and earns {@code
- * stale=true}: clients retry on their own. The file is written owner-only, through a temporary file
- * and an atomic rename, so that a crash never leaves a short key behind.
+ * holds none yet, and takes the store's key when it differs ({@link #replace}), so that every
+ * node's file holds the key all share. Kept across restarts, an old nonce is then only of another
+ * epoch and earns {@code stale=true}: clients retry on their own. The file is written owner-only,
+ * through a temporary file and an atomic rename, so that a crash never leaves a short key behind.
  */
 final class NonceKeyFile {
   static final String NAME = "nonce.key";
@@ -59,16 +61,42 @@ final class NonceKeyFile {
     return Files.readAllBytes(file);
   }
 
-  private static void create(Path folder, Path file, byte[] key) throws IOException {
-    Path temporary = Files.createTempFile(folder, NAME + ".", ".tmp", ownerOnly(folder));
+  /**
+   * Puts {@code key} in the file in place of the one there (a new file, then an atomic rename: a
+   * reader sees the old key or the new one, never a part).
+   */
+  static void replace(Path folder, byte[] key) throws IOException {
+    Path temporary = written(folder, key);
     try {
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(key);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        channel.force(true);
+      Files.move(
+          temporary,
+          folder.resolve(NAME),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+  }
+
+  /** A new owner-only file in {@code folder} holding {@code key}, on disk. */
+  private static Path written(Path folder, byte[] key) throws IOException {
+    Path temporary = Files.createTempFile(folder, NAME + ".", ".tmp", ownerOnly(folder));
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(key);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
       }
+      channel.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temporary);
+      throw e;
+    }
+    return temporary;
+  }
+
+  private static void create(Path folder, Path file, byte[] key) throws IOException {
+    Path temporary = written(folder, key);
+    try {
       // A hard link appears whole or not at all and never replaces an existing file: of two hosts
       // creating the key at once, one wins and the other reads the winner's key.
       Files.createLink(file, temporary);
