@@ -18,6 +18,9 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,6 +32,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,6 +55,14 @@ import org.slf4j.LoggerFactory;
  * to 1 s. Every failure of the connection (not an error the server answered) and every success are
  * told to {@link RedisOutage}, which turns them into one event per outage and one on recovery. A
  * host that starts while Redis is down starts anyway: it tries again every second.
+ *
+ * <p>No host or plug-in code runs on Lettuce's thread: one connection is one Netty channel, so one
+ * thread reads every answer for the whole host, and what a request does after its answer (the
+ * plug-in's verdict, audit, authorization, the response) would be serialised on it, and a
+ * continuation that blocks there would stop every later answer from being read. So {@link #send}
+ * completes each answer on the caller's executor: the event loop it was called from (the request
+ * goes on where it started, on its own channel's thread), or else {@link #answers}, a pool of the
+ * host's own.
  */
 public final class RedisLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
@@ -67,6 +82,19 @@ public final class RedisLink implements AutoCloseable {
   private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
   private volatile CompletableFuture<Void> connecting;
   private volatile boolean closed;
+
+  /**
+   * Where answers go on for callers that are not on an event loop (a blocking plug-in's bulkhead
+   * thread, a host thread, Lettuce's own thread): threads made on demand, so that a continuation
+   * that blocks holds one of them, never Lettuce's thread nor the other callers.
+   */
+  private final ExecutorService answers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "authhost-redis-answers");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** The life mark this host last saw in Redis: a new one means Redis lost its data. */
   private volatile String life;
@@ -91,6 +119,7 @@ public final class RedisLink implements AutoCloseable {
         ClientResources.builder()
             .ioThreadPoolSize(2)
             .computationThreadPoolSize(2)
+            .threadFactoryProvider(LettuceThread::factory)
             .reconnectDelay(
                 Delay.exponential(
                     Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -462,9 +491,10 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Sends a command and gives its answer. The stage completes on a Lettuce I/O thread, or at once
-   * with the failure when there is no connection. A failure of the connection (not an error the
-   * server answered) tells the outage; a success tells it Redis is reachable.
+   * Sends a command and gives its answer. The stage completes on the caller's executor (see the
+   * class comment: the event loop it was called from, else {@link #answers}), never on Lettuce's
+   * thread; at once with the failure when there is no connection. A failure of the connection (not
+   * an error the server answered) tells the outage; a success tells it Redis is reachable.
    */
   public <T> CompletableFuture<T> send(
       Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
@@ -474,6 +504,7 @@ public final class RedisLink implements AutoCloseable {
       outage.unreachable(down);
       return CompletableFuture.failedFuture(down);
     }
+    Executor caller = callerExecutor();
     CompletableFuture<T> answer;
     try {
       answer = command.apply(c.async()).toCompletableFuture();
@@ -481,17 +512,65 @@ public final class RedisLink implements AutoCloseable {
       outage.unreachable(rejected);
       return CompletableFuture.failedFuture(rejected);
     }
-    return answer.whenComplete(
-        (value, failure) -> {
-          if (failure == null) {
-            outage.reachable();
-          } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)
-              || unavailable(unwrap(failure))) {
-            outage.unreachable(unwrap(failure));
-          } else {
-            outage.reachable(); // the server answered, with an error of its own
-          }
-        });
+    CompletableFuture<T> onCaller = new CompletableFuture<>();
+    answer.whenComplete(
+        (value, failure) ->
+            goOn(
+                caller,
+                () -> {
+                  if (failure == null) {
+                    outage.reachable();
+                    onCaller.complete(value);
+                    return;
+                  }
+                  Throwable cause = unwrap(failure);
+                  if (!(cause instanceof RedisCommandExecutionException) || unavailable(cause)) {
+                    outage.unreachable(cause);
+                  } else {
+                    outage.reachable(); // the server answered, with an error of its own
+                  }
+                  onCaller.completeExceptionally(cause);
+                }));
+    return onCaller;
+  }
+
+  /**
+   * The executor an answer goes on with: the event loop the caller runs on, unless it is one of
+   * Lettuce's own; else the host's pool.
+   */
+  private Executor callerExecutor() {
+    Executor loop = ThreadExecutorMap.currentExecutor();
+    return loop == null || Thread.currentThread() instanceof LettuceThread ? answers : loop;
+  }
+
+  /** Runs {@code task} on {@code executor}; on the host's pool if that one is shut down. */
+  private void goOn(Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException stopped) {
+      // The caller's event loop is shutting down (the host stops): end the stage all the same.
+      try {
+        answers.execute(task);
+      } catch (RejectedExecutionException closing) {
+        task.run();
+      }
+    }
+  }
+
+  /** Lettuce's I/O and computation threads, told apart from the host's own event loops. */
+  static final class LettuceThread extends FastThreadLocalThread {
+    LettuceThread(ThreadGroup group, Runnable task, String name) {
+      super(group, task, name);
+    }
+
+    static java.util.concurrent.ThreadFactory factory(String poolName) {
+      return new DefaultThreadFactory(poolName, true) {
+        @Override
+        protected Thread newThread(Runnable r, String name) {
+          return new LettuceThread(threadGroup, r, name);
+        }
+      };
+    }
   }
 
   /** A Lua script and its SHA-1, as {@code EVALSHA} names it. */
@@ -618,5 +697,6 @@ public final class RedisLink implements AutoCloseable {
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
+    answers.shutdown();
   }
 }

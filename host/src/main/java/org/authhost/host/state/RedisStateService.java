@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * without its trailing zero bytes, so a nonce used a few times costs a byte of bitmap.
  *
  * <p>Asynchronous operations are native: a command goes out on the shared connection (pipelined
- * with every other) and the stage completes on one of Lettuce's I/O threads, never blocking the
- * caller, which is how a {@code non-blocking} plug-in running on an event loop uses it. A
- * synchronous operation waits for its answer (at most the configured time-out), so it is refused on
- * a Netty thread (an event loop, or Lettuce's own I/O thread, which would wait for itself): {@link
+ * with every other) and the stage completes on the caller's executor ({@link RedisLink#send}: the
+ * event loop it was called from, else a pool of the host's), never blocking the caller, which is
+ * how a {@code non-blocking} plug-in running on an event loop uses it. A synchronous operation
+ * waits for its answer (at most the configured time-out), so it is refused on a Netty thread (an
+ * event loop, or Lettuce's own I/O thread, which would wait for itself): {@link
  * HResult#E_UNEXPECTED}, with the reason logged once.
  *
  * <p>When Redis cannot be reached, every operation answers {@link HResult#NS_E_NO_NEW_CONNECTIONS}
