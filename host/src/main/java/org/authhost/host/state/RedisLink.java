@@ -18,6 +18,9 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.internal.ThreadExecutorMap;
@@ -120,6 +123,15 @@ public final class RedisLink implements AutoCloseable {
             .ioThreadPoolSize(2)
             .computationThreadPoolSize(2)
             .threadFactoryProvider(LettuceThread::factory)
+            .nettyCustomizer(
+                new NettyCustomizer() {
+                  @Override
+                  public void afterChannelInitialized(Channel channel) {
+                    // Commands from many requests reach the connection's thread as separate
+                    // writes: one flush (one write to the socket) for all of a loop's turn.
+                    channel.pipeline().addFirst(new FlushConsolidationHandler(256, true));
+                  }
+                })
             .reconnectDelay(
                 Delay.exponential(
                     Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))

@@ -112,7 +112,12 @@ public final class RedisStateService implements StateService {
   /**
    * 1 FIRST, 2 USED, 3 TOO_OLD, -1 another kind or width. ARGV: number, width, ttl ms. As {@link
    * UsedNumbers#claim}, with the bitmap as bytes (bit {@code i} of the ring is bit {@code i mod 8}
-   * of byte {@code i / 8 + 1}).
+   * of byte {@code i / 8 + 1}), stored without its trailing zero bytes.
+   *
+   * <p>Redis runs it for every Digest request, alone on its one thread, so it touches only the byte
+   * it needs in the common cases (the next number, or one below the highest): a copy of the whole
+   * ring per request cost about 20 µs of Redis's time, more than the rest of the round trip. A jump
+   * above the highest clears the numbers skipped, byte by byte (whole bytes at once).
    */
   static final RedisLink.Script WINDOW =
       new RedisLink.Script(
@@ -120,38 +125,56 @@ public final class RedisStateService implements StateService {
               + "local e = redis.call('HMGET', KEYS[1], 'k', 'w', 'h', 'b')\n"
               + "local n = tonumber(ARGV[1])\n"
               + "local width = tonumber(ARGV[2])\n"
-              + "local ttl = tonumber(ARGV[3])\n"
               + "if e[1] and (e[1] ~= 'w' or tonumber(e[2]) ~= width) then return -1 end\n"
               + "local highest = -1\n"
-              + "local size = math.floor((width + 7) / 8)\n"
-              + "local bytes = {}\n"
+              + "local cleared = false\n"
               + "local b = e[4] or ''\n"
               + "if e[1] then highest = tonumber(e[3]) end\n"
-              + "for i = 1, size do bytes[i] = string.byte(b, i) or 0 end\n"
-              + "local function at(x) local i = x % width return math.floor(i / 8) + 1, bit.lshift(1, i % 8) end\n"
-              + "local function set(x) local j, m = at(x) bytes[j] = bit.bor(bytes[j], m) end\n"
-              + "local function clear(x) local j, m = at(x) bytes[j] = bit.band(bytes[j], bit.bnot(m)) end\n"
+              + "local function put(j, v)\n"
+              + "  if #b < j then b = b .. string.rep('\\0', j - #b) end\n"
+              + "  b = string.sub(b, 1, j - 1) .. string.char(v) .. string.sub(b, j + 1)\n"
+              + "end\n"
+              + "local function set(x)\n"
+              + "  local i = x % width\n"
+              + "  local j = math.floor(i / 8) + 1\n"
+              + "  put(j, bit.bor(string.byte(b, j) or 0, bit.lshift(1, i % 8)))\n"
+              + "end\n"
               + "if n > highest then\n"
               + "  if highest < 0 or n - highest >= width then\n"
-              + "    for i = 1, size do bytes[i] = 0 end\n"
-              + "  else\n"
-              + "    for x = highest + 1, n - 1 do clear(x) end\n"
+              + "    b = ''\n"
+              + "  elseif n - highest > 1 then\n"
+              + "    cleared = true\n"
+              + "    local x = highest + 1\n"
+              + "    while x < n do\n"
+              + "      local i = x % width\n"
+              + "      local j = math.floor(i / 8) + 1\n"
+              + "      local old = string.byte(b, j)\n"
+              + "      if i % 8 == 0 and n - x >= 8 then\n"
+              + "        if old and old ~= 0 then put(j, 0) end\n"
+              + "        x = x + 8\n"
+              + "      else\n"
+              + "        if old and old ~= 0 then put(j, bit.band(old, bit.bnot(bit.lshift(1, i % 8)))) end\n"
+              + "        x = x + 1\n"
+              + "      end\n"
+              + "    end\n"
               + "  end\n"
               + "  highest = n\n"
               + "  set(n)\n"
               + "elseif highest - n >= width then\n"
               + "  return 3\n"
               + "else\n"
-              + "  local j, m = at(n)\n"
-              + "  if bit.band(bytes[j], m) ~= 0 then return 2 end\n"
+              + "  local i = n % width\n"
+              + "  local j = math.floor(i / 8) + 1\n"
+              + "  if bit.band(string.byte(b, j) or 0, bit.lshift(1, i % 8)) ~= 0 then return 2 end\n"
               + "  set(n)\n"
               + "end\n"
-              + "local last = 0\n"
-              + "for i = 1, size do if bytes[i] ~= 0 then last = i end end\n"
-              + "local packed = ''\n"
-              + "if last > 0 then packed = string.char(unpack(bytes, 1, last)) end\n"
-              + "redis.call('HSET', KEYS[1], 'k', 'w', 'w', ARGV[2], 'h', string.format('%.0f', highest), 'b', packed)\n"
-              + "if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end\n"
+              + "if cleared then b = string.gsub(b, '%z+$', '') end\n"
+              + "if e[1] then\n"
+              + "  redis.call('HSET', KEYS[1], 'h', string.format('%.0f', highest), 'b', b)\n"
+              + "else\n"
+              + "  redis.call('HSET', KEYS[1], 'k', 'w', 'w', ARGV[2], 'h', string.format('%.0f', highest), 'b', b)\n"
+              + "end\n"
+              + "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end\n"
               + "return 1\n");
 
   /** The longest a synchronous call waits beyond the command time-out (Lettuce's own timer). */
