@@ -181,6 +181,7 @@ public final class RedisStateService implements StateService {
   private static final long SYNC_SLACK_MILLIS = 1000;
 
   private final RedisLink link;
+  private final byte[] lifeKey;
   private final LocalStateService.CapacityAlarm alarm;
   private final long syncWaitMillis;
   private final AtomicBoolean full = new AtomicBoolean();
@@ -195,6 +196,7 @@ public final class RedisStateService implements StateService {
     this.link = link;
     this.alarm = alarm;
     this.syncWaitMillis = timeout.toMillis() + SYNC_SLACK_MILLIS;
+    this.lifeKey = link.key(RedisLink.LIFE_KEY);
   }
 
   // ---- Asynchronous: the native operations ---------------------------------------------------
@@ -402,9 +404,8 @@ public final class RedisStateService implements StateService {
     ScriptOutputType type =
         script == GET_OR_PUT ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
     byte[][] withLife = java.util.Arrays.copyOf(args, args.length + 1);
-    withLife[args.length] = ascii(life);
-    return link.<T>script(
-            script, type, new byte[][] {link.key(key), link.key(RedisLink.LIFE_KEY)}, withLife)
+    withLife[args.length] = lifeBytes(life);
+    return link.<T>script(script, type, new byte[][] {link.key(key), lifeKey}, withLife)
         .thenApply(
             r -> {
               Object code = r instanceof List<?> l && !l.isEmpty() ? l.get(0) : r;
@@ -415,6 +416,20 @@ public final class RedisStateService implements StateService {
               return r;
             });
   }
+
+  /** The life mark's bytes, made once per mark rather than once per request. */
+  private byte[] lifeBytes(String life) {
+    LifeBytes known = lastLife;
+    if (known == null || !known.life().equals(life)) {
+      known = new LifeBytes(life, ascii(life));
+      lastLife = known;
+    }
+    return known.bytes();
+  }
+
+  private record LifeBytes(String life, byte[] bytes) {}
+
+  private volatile LifeBytes lastLife;
 
   /** Redis answered that its life mark is not {@code seen}: it lost its data. */
   private void reset(String seen) {
