@@ -22,6 +22,7 @@ import io.lettuce.core.resource.NettyCustomizer;
 import io.netty.channel.Channel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.net.SocketAddress;
@@ -36,9 +37,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,9 +49,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host's one connection to Redis (Lettuce): commands are pipelined on it from any thread and
- * answered on Lettuce's own I/O threads, so no caller ever waits for a round trip unless it asks to
- * (the synchronous state calls). A second connection carries the subscriptions (a connection in
- * subscriber mode takes no other commands).
+ * read on Lettuce's own I/O thread, then handed back to the caller (below), so no caller ever waits
+ * for a round trip unless it asks to (the synchronous state calls). A second connection carries the
+ * subscriptions (a connection in subscriber mode takes no other commands).
  *
  * <p>While Redis cannot be reached a command fails at once (Lettuce's {@code REJECT_COMMANDS}, not
  * queued for later: a client waiting for a replay check must get its 503 now, not after the outage)
@@ -88,16 +89,32 @@ public final class RedisLink implements AutoCloseable {
 
   /**
    * Where answers go on for callers that are not on an event loop (a blocking plug-in's bulkhead
-   * thread, a host thread, Lettuce's own thread): threads made on demand, so that a continuation
-   * that blocks holds one of them, never Lettuce's thread nor the other callers.
+   * thread, a host thread, Lettuce's own thread): at most {@link #ANSWER_THREADS} threads, made on
+   * demand, so that a continuation that blocks holds one of them, never Lettuce's thread; beyond
+   * that, answers wait in the queue (a continuation must not block: see the plug-in authors'
+   * guide).
    */
-  private final ExecutorService answers =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "authhost-redis-answers");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ThreadPoolExecutor answers = answersPool();
+
+  /** Threads of {@link #answers}: a continuation that blocks holds one; more wait in the queue. */
+  static final int ANSWER_THREADS = 64;
+
+  private static ThreadPoolExecutor answersPool() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            ANSWER_THREADS,
+            ANSWER_THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "authhost-redis-answers");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   /** The life mark this host last saw in Redis: a new one means Redis lost its data. */
   private volatile String life;
@@ -362,7 +379,10 @@ public final class RedisLink implements AutoCloseable {
 
   private volatile Runnable resetListener = () -> {};
 
-  /** Called (on a Lettuce thread) when the store is found to have lost its data. */
+  /**
+   * Called when the store is found to have lost its data: on the executor of whoever sent the
+   * command that found it (an event loop, the host's answer pool); must not block.
+   */
   public void whenReset(Runnable listener) {
     this.resetListener = listener;
   }
@@ -526,23 +546,31 @@ public final class RedisLink implements AutoCloseable {
     }
     CompletableFuture<T> onCaller = new CompletableFuture<>();
     answer.whenComplete(
-        (value, failure) ->
-            goOn(
-                caller,
-                () -> {
-                  if (failure == null) {
-                    outage.reachable();
-                    onCaller.complete(value);
-                    return;
-                  }
-                  Throwable cause = unwrap(failure);
-                  if (!(cause instanceof RedisCommandExecutionException) || unavailable(cause)) {
-                    outage.unreachable(cause);
-                  } else {
-                    outage.reachable(); // the server answered, with an error of its own
-                  }
+        (value, failure) -> {
+          // The outage is told here, on Lettuce's thread, in the order the answers were read: an
+          // answer waiting in a busy loop's queue must not end an outage that began after it.
+          Throwable cause = failure == null ? null : unwrap(failure);
+          try {
+            if (cause == null) {
+              outage.reachable();
+            } else if (!(cause instanceof RedisCommandExecutionException) || unavailable(cause)) {
+              outage.unreachable(cause);
+            } else {
+              outage.reachable(); // the server answered, with an error of its own
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("telling Redis's reachability failed", e);
+          }
+          goOn(
+              caller,
+              () -> {
+                if (cause == null) {
+                  onCaller.complete(value);
+                } else {
                   onCaller.completeExceptionally(cause);
-                }));
+                }
+              });
+        });
     return onCaller;
   }
 
@@ -551,12 +579,21 @@ public final class RedisLink implements AutoCloseable {
    * Lettuce's own; else the host's pool.
    */
   private Executor callerExecutor() {
+    // Netty's internal API (no compatibility promise): RedisAnswersOnCallerTest pins what it does.
     Executor loop = ThreadExecutorMap.currentExecutor();
     return loop == null || Thread.currentThread() instanceof LettuceThread ? answers : loop;
   }
 
-  /** Runs {@code task} on {@code executor}; on the host's pool if that one is shut down. */
+  /**
+   * Runs {@code task} on {@code executor}: at once when already on it (a command refused before it
+   * left, while disconnected: the stage fails before the caller returns, as a local store's would);
+   * on the host's pool if that executor is shut down.
+   */
   private void goOn(Executor executor, Runnable task) {
+    if (executor instanceof EventExecutor loop && loop.inEventLoop()) {
+      task.run();
+      return;
+    }
     try {
       executor.execute(task);
     } catch (RejectedExecutionException stopped) {

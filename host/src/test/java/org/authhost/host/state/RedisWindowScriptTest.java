@@ -55,10 +55,26 @@ class RedisWindowScriptTest {
   }
 
   @Test
+  void aJumpAfterTheRingWrappedInAPartialByteClearsEveryNumberSkipped() throws Exception {
+    List<String> trace = new ArrayList<>();
+    for (long n = 0; n <= 20; n++) {
+      assertEquals(WindowClaim.FIRST, claim(redis, "nc/wrap", n, 13, trace));
+    }
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/wrap", 32, 13, trace));
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/wrap", 26, 13, trace), "26 was never used");
+    assertEquals(WindowClaim.USED, claim(redis, "nc/wrap", 26, 13, trace));
+  }
+
+  @Test
   void answersAsTheLocalStoreForRandomClaims() throws Exception {
-    Random random = new Random(18);
-    for (int width : new int[] {1, 8, 13, 64, 1024}) {
-      String key = "nc/" + width;
+    for (long seed = 1; seed <= 6; seed++) {
+      randomClaims(new Random(seed), "s" + seed + "/");
+    }
+  }
+
+  private void randomClaims(Random random, String prefix) throws Exception {
+    for (int width : new int[] {1, 8, 13, 17, 64, 100, 1024}) {
+      String key = "nc/" + prefix + width;
       List<String> trace = new ArrayList<>();
       long highest = 0;
       for (int step = 0; step < 600; step++) {
