@@ -160,6 +160,11 @@ headers() {
     --verify 3 --out "$out" 2>>"$OUT/logs/digest-headers.log" \
     || die "Digest header preparation or its curl check failed (see $OUT/logs/digest-headers.log)"
 }
+# CPU time (user + system, in ms) process PID has used so far (/proc/PID/stat fields 14 and 15).
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# CPU µs per request: MS REQUESTS
+per_req() { awk -v m="$1" -v r="$2" 'BEGIN { printf "%.1f", (r > 0 ? m * 1000 / r : 0) }'; }
+declare -A CPU_HOST CPU_REDIS
 # One host, warm-up then measured: LABEL URL
 one_host() {
   local label=$1 url=$2
@@ -170,7 +175,9 @@ one_host() {
   fi
   headers "$url" "$D" "$THREADS" "$OUT/data/$label.auth"
   cp "$OUT/data/$label.auth" "$OUT/data/$label.used"
+  local c0; c0=$(cpu_ms "$PID_A")
   wrk_run "$label" "$OUT/data/$label.auth" "$url" "$D" "$THREADS" "$CONNS"
+  CPU_HOST[$label]=$(( $(cpu_ms "$PID_A") - c0 ))
   collect "$label"
 }
 # Scripts run so far (EVALSHA, or EVAL once after the server forgot one). commandstats also counts
@@ -225,7 +232,9 @@ fi
 headers "$url_a" "$D" "$THREADS" "$OUT/data/redis.auth"
 cp "$OUT/data/redis.auth" "$OUT/data/redis.used"
 mem0=$(redis_memory); keys0=$(redis_keys '*nc/*'); calls0=$(redis_calls); redis_stats "$OUT/logs/redis-stats-0.txt"
+c0=$(cpu_ms "$PID_A"); r0=$(cpu_ms "$REDIS_PID")
 wrk_run redis "$OUT/data/redis.auth" "$url_a" "$D" "$THREADS" "$CONNS"
+CPU_HOST[redis]=$(( $(cpu_ms "$PID_A") - c0 )); CPU_REDIS[redis]=$(( $(cpu_ms "$REDIS_PID") - r0 ))
 calls1=$(redis_calls); redis_stats "$OUT/logs/redis-stats-1.txt"; mem1=$(redis_memory); keys1=$(redis_keys '*nc/*')
 breakdown_redis=$(calls_between "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")
 # MEMORY USAGE of each record the run left (its own bytes; used_memory adds the keyspace's).
@@ -370,6 +379,13 @@ mkdir -p "$(dirname "$REPORT")"
   echo
   echo "Not goals, reported:"
   echo
+  cpu_mem=$(per_req "${CPU_HOST[mem]}" "${REQS[mem]}")
+  cpu_redis_host=$(per_req "${CPU_HOST[redis]}" "${REQS[redis]}")
+  cpu_redis_server=$(per_req "${CPU_REDIS[redis]}" "${REQS[redis]}")
+  cpu_redis=$(awk -v a="$cpu_redis_host" -v b="$cpu_redis_server" 'BEGIN { printf "%.1f", a + b }')
+  echo "- CPU per request (user + system from /proc, the load tool's not counted; steadier than req/s on a busy"
+  echo "  machine): in memory $cpu_mem µs (host); on Redis $cpu_redis µs ($cpu_redis_host host + $cpu_redis_server redis-server);"
+  echo "  in memory / on Redis: $(awk -v a="$cpu_mem" -v b="$cpu_redis" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
   echo "- two hosts on one Redis, total / one host on Redis: $two_ratio (both hosts and both load tools share the same $(nproc) cores)"
   echo "- Redis round trips per request (one host): $rt_redis = $trips_redis scripts (EVALSHA + EVAL in INFO commandstats, over the"
   echo "  requests wrk completed) × $RT_PER_SCRIPT commands sent per script (MONITOR sample of 2 s: $RT_SENT);"

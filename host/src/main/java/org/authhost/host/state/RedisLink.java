@@ -18,6 +18,13 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,6 +36,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -38,9 +49,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host's one connection to Redis (Lettuce): commands are pipelined on it from any thread and
- * answered on Lettuce's own I/O threads, so no caller ever waits for a round trip unless it asks to
- * (the synchronous state calls). A second connection carries the subscriptions (a connection in
- * subscriber mode takes no other commands).
+ * read on Lettuce's own I/O thread, then handed back to the caller (below), so no caller ever waits
+ * for a round trip unless it asks to (the synchronous state calls). A second connection carries the
+ * subscriptions (a connection in subscriber mode takes no other commands).
  *
  * <p>While Redis cannot be reached a command fails at once (Lettuce's {@code REJECT_COMMANDS}, not
  * queued for later: a client waiting for a replay check must get its 503 now, not after the outage)
@@ -48,6 +59,14 @@ import org.slf4j.LoggerFactory;
  * to 1 s. Every failure of the connection (not an error the server answered) and every success are
  * told to {@link RedisOutage}, which turns them into one event per outage and one on recovery. A
  * host that starts while Redis is down starts anyway: it tries again every second.
+ *
+ * <p>No host or plug-in code runs on Lettuce's thread: one connection is one Netty channel, so one
+ * thread reads every answer for the whole host, and what a request does after its answer (the
+ * plug-in's verdict, audit, authorization, the response) would be serialised on it, and a
+ * continuation that blocks there would stop every later answer from being read. So {@link #send}
+ * completes each answer on the caller's executor: the event loop it was called from (the request
+ * goes on where it started, on its own channel's thread), or else {@link #answers}, a pool of the
+ * host's own.
  */
 public final class RedisLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
@@ -69,6 +88,35 @@ public final class RedisLink implements AutoCloseable {
   private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
   private volatile CompletableFuture<Void> connecting;
   private volatile boolean closed;
+
+  /**
+   * Where answers go on for callers that are not on an event loop (a blocking plug-in's bulkhead
+   * thread, a host thread, Lettuce's own thread): at most {@link #ANSWER_THREADS} threads, made on
+   * demand, so that a continuation that blocks holds one of them, never Lettuce's thread; beyond
+   * that, answers wait in the queue (a continuation must not block: see the plug-in authors'
+   * guide).
+   */
+  private final ThreadPoolExecutor answers = answersPool();
+
+  /** Threads of {@link #answers}: a continuation that blocks holds one; more wait in the queue. */
+  static final int ANSWER_THREADS = 64;
+
+  private static ThreadPoolExecutor answersPool() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            ANSWER_THREADS,
+            ANSWER_THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "authhost-redis-answers");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   /** The life mark this host last saw in Redis: a new one means Redis lost its data. */
   private volatile String life;
@@ -93,6 +141,16 @@ public final class RedisLink implements AutoCloseable {
         ClientResources.builder()
             .ioThreadPoolSize(2)
             .computationThreadPoolSize(2)
+            .threadFactoryProvider(LettuceThread::factory)
+            .nettyCustomizer(
+                new NettyCustomizer() {
+                  @Override
+                  public void afterChannelInitialized(Channel channel) {
+                    // Commands from many requests reach the connection's thread as separate
+                    // writes: one flush (one write to the socket) for all of a loop's turn.
+                    channel.pipeline().addFirst(new FlushConsolidationHandler(256, true));
+                  }
+                })
             .reconnectDelay(
                 Delay.exponential(
                     Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -327,7 +385,10 @@ public final class RedisLink implements AutoCloseable {
 
   private volatile Runnable resetListener = () -> {};
 
-  /** Called (on a Lettuce thread) when the store is found to have lost its data. */
+  /**
+   * Called when the store is found to have lost its data: on the executor of whoever sent the
+   * command that found it (an event loop, the host's answer pool); must not block.
+   */
   public void whenReset(Runnable listener) {
     this.resetListener = listener;
   }
@@ -481,9 +542,10 @@ public final class RedisLink implements AutoCloseable {
   }
 
   /**
-   * Sends a command and gives its answer. The stage completes on a Lettuce I/O thread, or at once
-   * with the failure when there is no connection. A failure of the connection (not an error the
-   * server answered) tells the outage; a success tells it Redis is reachable.
+   * Sends a command and gives its answer. The stage completes on the caller's executor (see the
+   * class comment: the event loop it was called from, else {@link #answers}), never on Lettuce's
+   * thread; at once with the failure when there is no connection. A failure of the connection (not
+   * an error the server answered) tells the outage; a success tells it Redis is reachable.
    */
   public <T> CompletableFuture<T> send(
       Function<RedisAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
@@ -493,6 +555,7 @@ public final class RedisLink implements AutoCloseable {
       outage.unreachable(down);
       return CompletableFuture.failedFuture(down);
     }
+    Executor caller = callerExecutor();
     CompletableFuture<T> answer;
     try {
       answer = command.apply(c.async()).toCompletableFuture();
@@ -500,17 +563,82 @@ public final class RedisLink implements AutoCloseable {
       outage.unreachable(rejected);
       return CompletableFuture.failedFuture(rejected);
     }
-    return answer.whenComplete(
+    CompletableFuture<T> onCaller = new CompletableFuture<>();
+    answer.whenComplete(
         (value, failure) -> {
-          if (failure == null) {
-            outage.answered();
-          } else if (!(unwrap(failure) instanceof RedisCommandExecutionException)
-              || unavailable(unwrap(failure))) {
-            outage.commandFailed(unwrap(failure));
-          } else {
-            outage.answered(); // the server answered, with an error of its own
+          // The outage is told here, on Lettuce's thread, in the order the answers were read: an
+          // answer waiting in a busy loop's queue must not end an outage that began after it.
+          Throwable cause = failure == null ? null : unwrap(failure);
+          try {
+            if (cause == null) {
+              outage.answered();
+            } else if (!(cause instanceof RedisCommandExecutionException) || unavailable(cause)) {
+              outage.commandFailed(cause);
+            } else {
+              outage.answered(); // the server answered, with an error of its own
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("telling Redis's reachability failed", e);
           }
+          goOn(
+              caller,
+              () -> {
+                if (cause == null) {
+                  onCaller.complete(value);
+                } else {
+                  onCaller.completeExceptionally(cause);
+                }
+              });
         });
+    return onCaller;
+  }
+
+  /**
+   * The executor an answer goes on with: the event loop the caller runs on, unless it is one of
+   * Lettuce's own; else the host's pool.
+   */
+  private Executor callerExecutor() {
+    // Netty's internal API (no compatibility promise): RedisAnswersOnCallerTest pins what it does.
+    Executor loop = ThreadExecutorMap.currentExecutor();
+    return loop == null || Thread.currentThread() instanceof LettuceThread ? answers : loop;
+  }
+
+  /**
+   * Runs {@code task} on {@code executor}: at once when already on it (a command refused before it
+   * left, while disconnected: the stage fails before the caller returns, as a local store's would);
+   * on the host's pool if that executor is shut down.
+   */
+  private void goOn(Executor executor, Runnable task) {
+    if (executor instanceof EventExecutor loop && loop.inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException stopped) {
+      // The caller's event loop is shutting down (the host stops): end the stage all the same.
+      try {
+        answers.execute(task);
+      } catch (RejectedExecutionException closing) {
+        task.run();
+      }
+    }
+  }
+
+  /** Lettuce's I/O and computation threads, told apart from the host's own event loops. */
+  static final class LettuceThread extends FastThreadLocalThread {
+    LettuceThread(ThreadGroup group, Runnable task, String name) {
+      super(group, task, name);
+    }
+
+    static java.util.concurrent.ThreadFactory factory(String poolName) {
+      return new DefaultThreadFactory(poolName, true) {
+        @Override
+        protected Thread newThread(Runnable r, String name) {
+          return new LettuceThread(threadGroup, r, name);
+        }
+      };
+    }
   }
 
   /** A Lua script and its SHA-1, as {@code EVALSHA} names it. */
@@ -637,5 +765,6 @@ public final class RedisLink implements AutoCloseable {
     }
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
+    answers.shutdown();
   }
 }

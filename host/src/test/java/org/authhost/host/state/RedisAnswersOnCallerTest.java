@@ -1,0 +1,147 @@
+package org.authhost.host.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.authhost.api.HResult;
+import org.authhost.api.StateService;
+import org.authhost.api.StateService.WindowClaim;
+import org.authhost.host.testing.RedisServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Where a Redis answer goes on: on the thread of the caller (its event loop, else a pool of the
+ * host's), never on Lettuce's one I/O thread, which reads every answer for the whole host.
+ */
+class RedisAnswersOnCallerTest {
+  @RegisterExtension static final RedisServer.PerClass REDIS = RedisServer.perClass();
+
+  /** Far beyond a round trip on a loaded machine; reached only when an answer is never read. */
+  static final long BOUND_SECONDS = 30;
+
+  static final Duration TTL = Duration.ofMinutes(5);
+
+  private RedisLink link;
+  private RedisStateService store;
+  private final EventLoop loopA = new DefaultEventLoop();
+  private final EventLoop loopB = new DefaultEventLoop();
+
+  @BeforeEach
+  void connect() throws Exception {
+    assertEquals("OK", REDIS.server().call("FLUSHALL"));
+    RedisOutage outage = new RedisOutage((level, code, text) -> {}, "test");
+    link = new RedisLink(RedisStateBehaviourTest.config(REDIS.server().uri(), "test:"), outage);
+    link.connect();
+    store = new RedisStateService(link, LocalStateService.CapacityAlarm.SILENT, TTL);
+  }
+
+  @AfterEach
+  void disconnect() throws Exception {
+    link.close();
+    loopA.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    loopB.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theContinuationRunsOnTheEventLoopThatCalled() throws Exception {
+    StateService digest = new PluginState(store, "digest");
+    CompletableFuture<Boolean> onLoop = new CompletableFuture<>();
+    CompletableFuture<String> thread = new CompletableFuture<>();
+    loopA.execute(
+        () ->
+            digest
+                .claimInWindowAsync("nc/abc", 1, 64, TTL)
+                .whenComplete(
+                    (answer, failure) -> {
+                      thread.complete(Thread.currentThread().getName());
+                      onLoop.complete(
+                          failure == null
+                              && answer.value() == WindowClaim.FIRST
+                              && loopA.inEventLoop());
+                    }));
+    assertTrue(
+        onLoop.get(BOUND_SECONDS, TimeUnit.SECONDS),
+        "answered FIRST on the calling loop, not on " + thread.getNow("?"));
+  }
+
+  @Test
+  void aCallerOffAnyEventLoopGoesOnOnTheHostsPoolNotOnLettucesThread() throws Exception {
+    StateService plugin = new PluginState(store, "blocking");
+    String name =
+        plugin
+            .claimAsync("k", TTL)
+            .thenApply(a -> Thread.currentThread().getName())
+            .toCompletableFuture()
+            .get(BOUND_SECONDS, TimeUnit.SECONDS);
+    assertEquals("authhost-redis-answers", name);
+  }
+
+  @Test
+  void aContinuationThatBlocksDoesNotStopAnotherPluginsRedisCalls() throws Exception {
+    StateService stuck = new PluginState(store, "stuck");
+    StateService other = new PluginState(store, "other");
+    CountDownLatch blocking = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      // A non-blocking plug-in whose continuation blocks (on its own event loop).
+      loopA.execute(
+          () ->
+              stuck
+                  .claimAsync("a", TTL)
+                  .thenRun(
+                      () -> {
+                        blocking.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                      }));
+      assertTrue(blocking.await(BOUND_SECONDS, TimeUnit.SECONDS), "the first answer came");
+
+      // Another plug-in, on another loop: its answers are still read and handed to it.
+      CompletableFuture<StateService.Answer<Long>> answer = new CompletableFuture<>();
+      loopB.execute(
+          () ->
+              other
+                  .incrementAsync("n", TTL)
+                  .thenCompose(first -> other.incrementAsync("n", TTL))
+                  .whenComplete(
+                      (a, failure) -> {
+                        if (failure != null) {
+                          answer.completeExceptionally(failure);
+                        } else {
+                          answer.complete(a);
+                        }
+                      }));
+      StateService.Answer<Long> second = answer.get(BOUND_SECONDS, TimeUnit.SECONDS);
+      assertEquals(HResult.S_OK, second.hresult());
+      assertEquals(2L, second.value());
+      assertFalse(link.isDown(), "Redis is not reported unreachable");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void aSynchronousCallInAContinuationOffAnEventLoopIsServed() throws Exception {
+    StateService plugin = new PluginState(store, "blocking");
+    HResult inside =
+        plugin
+            .claimAsync("first", TTL)
+            .thenApply(a -> plugin.put("second", new byte[] {1}, TTL))
+            .toCompletableFuture()
+            .get(BOUND_SECONDS, TimeUnit.SECONDS);
+    assertEquals(HResult.S_OK, inside, "not refused as a call on a Netty thread");
+  }
+}
