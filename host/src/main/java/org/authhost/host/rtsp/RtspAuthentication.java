@@ -6,7 +6,9 @@ import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.authhost.api.HResult;
@@ -138,26 +140,44 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
     } catch (RuntimeException e) {
       pending = CompletableFuture.failedFuture(e);
     }
-    boolean inSession = logon != null;
+    Asked asked =
+        new Asked(
+            logon != null, logon == null && (authorization != null || offered != null), offered);
+    if (pending.isDone() && ctx.executor().inEventLoop()) {
+      // Decided on this event loop (a non-blocking plug-in runs inline, as for HTTP): the request
+      // goes on now, not in a task queued behind the loop's other work.
+      Verdict verdict = null;
+      Throwable failure = null;
+      try {
+        verdict = pending.join();
+      } catch (CompletionException | CancellationException e) {
+        failure = e.getCause() != null ? e.getCause() : e;
+      }
+      decided(ctx, exchange, asked, verdict, failure);
+      return;
+    }
     pending.whenComplete(
         (verdict, failure) ->
             ctx.executor()
                 .execute(
-                    () ->
-                        decided(
-                            ctx,
-                            exchange,
-                            inSession && verdict instanceof Refusal r ? r.withClose(true) : verdict,
-                            failure,
-                            offered)));
+                    () -> {
+                      decided(ctx, exchange, asked, verdict, failure);
+                      next(ctx);
+                    }));
   }
+
+  /**
+   * How a request was asked about: reauthorized with its session's logon, or with credentials of
+   * its own (a header, or URL credentials: {@code urlCredential}, or null).
+   */
+  private record Asked(boolean reauthorized, boolean credentialed, String urlCredential) {}
 
   private void decided(
       ChannelHandlerContext ctx,
       RtspExchange exchange,
+      Asked asked,
       Verdict verdict,
-      Throwable failure,
-      String urlCredential) {
+      Throwable failure) {
     deciding = false;
     if (failure != null || verdict instanceof Refusal) {
       exchange.request.release();
@@ -172,17 +192,19 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
                   HResult.E_UNEXPECTED,
                   "internal error: " + failure)
               : (Refusal) verdict;
+      if (asked.reauthorized()) {
+        refusal = refusal.withClose(true);
+      }
       answers.refuse(ctx.channel(), exchange, refusal);
     } else if (!ctx.channel().isActive()) {
       exchange.request.release();
     } else {
-      if (urlCredential != null) {
-        carried = urlCredential;
+      if (asked.urlCredential() != null) {
+        carried = asked.urlCredential();
       }
       exchange.authorized((Verdict.Serve) verdict);
       ctx.fireChannelRead(exchange);
     }
-    next(ctx);
   }
 
   @Override
