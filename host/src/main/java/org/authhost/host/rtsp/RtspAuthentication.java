@@ -30,7 +30,10 @@ import org.authhost.host.authn.Verdict;
  * credentials only when challenged), is the session's logon, reauthorized by the driver ({@link
  * AuthenticationDriver#reauthorize}: the operator's changes since the logon count, the plug-in is
  * not asked again); refused, it ends the connection, since the stream it carries must not outlive
- * its authorization. Anything more asks the driver for a full decision.
+ * its authorization. Anything more asks the driver for a full decision; a request with credentials
+ * of its own refused on a connection that set up a session ends it the same way (a wrong password,
+ * the account disabled or locked out), unless the refusal is a step of logging on ({@link
+ * #endsSession}).
  *
  * <p>URL credentials (API 1.4: a signed URL, a token in the query) are the connection's once a
  * request that carried them was served: RTSP clients build their later URLs (a track's SETUP, PLAY
@@ -192,7 +195,7 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
                   HResult.E_UNEXPECTED,
                   "internal error: " + failure)
               : (Refusal) verdict;
-      if (asked.reauthorized()) {
+      if (endsSession(exchange.connection, asked, refusal)) {
         refusal = refusal.withClose(true);
       }
       answers.refuse(ctx.channel(), exchange, refusal);
@@ -205,6 +208,27 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
       exchange.authorized((Verdict.Serve) verdict);
       ctx.fireChannelRead(exchange);
     }
+  }
+
+  /**
+   * Whether a refusal ends the connection and the stream it carries: the stream must not outlive
+   * the authorization of the client who asked for it. A request reauthorized with its session's
+   * logon ends it whatever the refusal; so does a request with credentials of its own on a
+   * connection that set up a session (a wrong password, an account disabled or locked out, the ACL
+   * changed), except for a challenge that is part of logging on, not a failure: a benign refusal
+   * (Digest's stale nonce, whose credentials were right) or a connection-bound handshake waiting
+   * for its next leg.
+   */
+  private static boolean endsSession(RtspConnection connection, Asked asked, Refusal refusal) {
+    if (asked.reauthorized()) {
+      return true;
+    }
+    if (!asked.credentialed() || !connection.hasSession()) {
+      return false;
+    }
+    return refusal.kind() != Refusal.Kind.LOG_ON
+        || !(HResult.SEC_E_INVALID_TOKEN.equals(refusal.why())
+            || connection.authn.awaitingNextLeg());
   }
 
   @Override
