@@ -88,6 +88,8 @@ class Session:
         self.packets = self.bytes = 0
         self.setup_ms = self.connect_to_play_ms = None
         self.challenges = 0
+        # method -> ms of each request (the answered attempt, without a challenge round trip)
+        self.request_ms = {}
         # (RTP timestamp, sequence number) -> arrival, for the latency comparison
         self.arrivals = {} if keep_arrivals else None
 
@@ -105,9 +107,11 @@ class Session:
             lines.append(f"Session: {self.session}")
         for k, v in (headers or {}).items():
             lines.append(f"{k}: {v}")
+        sent = time.perf_counter()
         self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
         await self.writer.drain()
         status, head, body = await self.response()
+        self.request_ms.setdefault(method, []).append((time.perf_counter() - sent) * 1000)
         if status == 401:
             self.challenges += 1
         if status == 401 and retry and self.auth.challenged(head.get("www-authenticate", [])):
@@ -258,6 +262,10 @@ async def main():
                      "mean": statistics.mean(setups) if setups else None},
         "connect_to_play_ms": {"median": statistics.median(c) if (c := sorted(
             s.connect_to_play_ms for s in ok)) else None, "p99": pct(c, 0.99)},
+        # per method, the median over sessions of each session's last such request: where set-up
+        # time goes (the client's own wake-ups included)
+        "request_ms": {m: statistics.median(t) for m in ("OPTIONS", "DESCRIBE", "SETUP", "PLAY")
+                       if (t := [s.request_ms[m][-1] for s in ok if m in s.request_ms])},
         "setups_per_second": len(ok) / (last_setup / 1000) if last_setup else None,
         "challenges": {"total": sum(s.challenges for s in sessions),
                        "max_per_session": max((s.challenges for s in sessions), default=0)},

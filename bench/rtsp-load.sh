@@ -14,8 +14,10 @@
 #
 #   bench/rtsp-load.sh                               # the issue's run: 50 sessions, 20 s each
 #   SESSIONS=10 SECONDS_EACH=3 bench/rtsp-load.sh   # a short check on a busy machine
+#   SERIAL=20 SESSIONS=10 SECONDS_EACH=3 bench/rtsp-load.sh   # also 20 single sessions each way,
+#                                    # one at a time: each request's time (where set-up time goes)
 #
-# Settings (environment): SESSIONS=50 SECONDS_EACH=20 PORT=18654 (AuthHost's RTSP port);
+# Settings (environment): SESSIONS=50 SECONDS_EACH=20 PORT=18654 (AuthHost's RTSP port); SERIAL=0;
 # AUTHHOST_HOME, OUT as in the other scripts. Needs a built distribution (./mvnw -B -q -DskipTests
 # package) and GStreamer's RTSP server for Python (Debian: python3-gi gir1.2-gst-rtsp-server-1.0
 # gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly); never builds.
@@ -23,7 +25,7 @@ set -euo pipefail
 BENCH_NAME=rtsp-load
 . "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
 
-SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654}
+SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654}; SERIAL=${SERIAL:-0}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$bench_dir/results/rtsp-load-$STAMP}
 REPORT=${REPORT:-$home/docs/bench-runs/rtsp-load-$STAMP.md}
@@ -115,6 +117,11 @@ python3 "$bench_dir/rtsp-load.py" "$through" --sessions "$SESSIONS" --seconds "$
 h1=$(cpu_ticks "$HOST_PID")
 o2=$(cpu_ticks "$ORIGIN_PID")
 hz=$(getconf CLK_TCK)
+for _ in $(seq "$SERIAL"); do
+  timeout 20 python3 "$bench_dir/rtsp-load.py" "$direct" --sessions 1 --seconds 0.2 >>"$OUT/serial-direct.jsonl"
+  timeout 20 python3 "$bench_dir/rtsp-load.py" "$through" --sessions 1 --seconds 0.2 \
+    --user "$BENCH_USER" --password "$BENCH_PASS" >>"$OUT/serial-through.jsonl"
+done
 
 python3 - "$OUT/direct.json" "$OUT/through.json" "$((h1 - h0))" "$((o1 - o0))" "$((o2 - o1))" \
   "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" <<'PY' | tee "$REPORT"
@@ -154,6 +161,25 @@ print(f"AuthHost's CPU while relaying: {host_cores * 100:.1f}% of one core for {
       f"{host_cores * 100 / mbit if mbit else 0:.2f}% of a core per relayed Mbit/s. The origin's: "
       f"{origin_direct / hz / d['ramp_seconds'] * 100:.1f}% direct, "
       f"{origin_through / hz / played * 100:.1f}% through AuthHost.\n")
+serial = {}
+for name in ("direct", "through"):
+    try:
+        text = open(sys.argv[1].replace("direct.json", f"serial-{name}.jsonl")).read()
+    except FileNotFoundError:
+        continue
+    runs = json.loads("[" + text.replace("}\n{", "},{") + "]") if text.strip() else []
+    serial[name] = {m: sorted(r["request_ms"][m] for r in runs if m in r.get("request_ms", {}))
+                    for m in ("DESCRIBE", "SETUP", "PLAY")}
+if serial.get("direct") and serial.get("through"):
+    n = len(serial["direct"]["PLAY"])
+    print(f"One session at a time ({n} each way), median ms per request (the answered attempt):\n")
+    print("| request | direct | through AuthHost | added |\n|---|---:|---:|---:|")
+    for m in ("DESCRIBE", "SETUP", "PLAY"):
+        a, b = serial["direct"][m], serial["through"][m]
+        if a and b:
+            da, db = a[len(a) // 2], b[len(b) // 2]
+            print(f"| {m} | {da:.2f} | {db:.2f} | {db - da:.2f} |")
+    print()
 for name, run in (("direct", d), ("through AuthHost", t)):
     print(f"## {name}\n\n```json\n{json.dumps(run, indent=2)}\n```\n")
 PY

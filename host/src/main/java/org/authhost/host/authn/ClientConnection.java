@@ -124,6 +124,11 @@ public final class ClientConnection {
     return true;
   }
 
+  /** Whether a connection-bound handshake waits for the client's next leg. */
+  public synchronized boolean awaitingNextLeg() {
+    return legAwaited != null;
+  }
+
   /** The client sent the leg a bound handshake waited for (if one did). */
   public void nextLegArrived() {
     Runnable ended;

@@ -6,7 +6,9 @@ import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.authhost.api.HResult;
@@ -28,7 +30,10 @@ import org.authhost.host.authn.Verdict;
  * credentials only when challenged), is the session's logon, reauthorized by the driver ({@link
  * AuthenticationDriver#reauthorize}: the operator's changes since the logon count, the plug-in is
  * not asked again); refused, it ends the connection, since the stream it carries must not outlive
- * its authorization. Anything more asks the driver for a full decision.
+ * its authorization. Anything more asks the driver for a full decision; a request with credentials
+ * of its own refused on a connection that set up a session ends it the same way (a wrong password,
+ * the account disabled or locked out), unless the refusal is a step of logging on ({@link
+ * #endsSession}).
  *
  * <p>URL credentials (API 1.4: a signed URL, a token in the query) are the connection's once a
  * request that carried them was served: RTSP clients build their later URLs (a track's SETUP, PLAY
@@ -138,26 +143,44 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
     } catch (RuntimeException e) {
       pending = CompletableFuture.failedFuture(e);
     }
-    boolean inSession = logon != null;
+    Asked asked =
+        new Asked(
+            logon != null, logon == null && (authorization != null || offered != null), offered);
+    if (pending.isDone() && ctx.executor().inEventLoop()) {
+      // Decided on this event loop (a non-blocking plug-in runs inline, as for HTTP): the request
+      // goes on now, not in a task queued behind the loop's other work.
+      Verdict verdict = null;
+      Throwable failure = null;
+      try {
+        verdict = pending.join();
+      } catch (CompletionException | CancellationException e) {
+        failure = e.getCause() != null ? e.getCause() : e;
+      }
+      decided(ctx, exchange, asked, verdict, failure);
+      return;
+    }
     pending.whenComplete(
         (verdict, failure) ->
             ctx.executor()
                 .execute(
-                    () ->
-                        decided(
-                            ctx,
-                            exchange,
-                            inSession && verdict instanceof Refusal r ? r.withClose(true) : verdict,
-                            failure,
-                            offered)));
+                    () -> {
+                      decided(ctx, exchange, asked, verdict, failure);
+                      next(ctx);
+                    }));
   }
+
+  /**
+   * How a request was asked about: reauthorized with its session's logon, or with credentials of
+   * its own (a header, or URL credentials: {@code urlCredential}, or null).
+   */
+  private record Asked(boolean reauthorized, boolean credentialed, String urlCredential) {}
 
   private void decided(
       ChannelHandlerContext ctx,
       RtspExchange exchange,
+      Asked asked,
       Verdict verdict,
-      Throwable failure,
-      String urlCredential) {
+      Throwable failure) {
     deciding = false;
     if (failure != null || verdict instanceof Refusal) {
       exchange.request.release();
@@ -172,17 +195,40 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
                   HResult.E_UNEXPECTED,
                   "internal error: " + failure)
               : (Refusal) verdict;
+      if (endsSession(exchange.connection, asked, refusal)) {
+        refusal = refusal.withClose(true);
+      }
       answers.refuse(ctx.channel(), exchange, refusal);
     } else if (!ctx.channel().isActive()) {
       exchange.request.release();
     } else {
-      if (urlCredential != null) {
-        carried = urlCredential;
+      if (asked.urlCredential() != null) {
+        carried = asked.urlCredential();
       }
       exchange.authorized((Verdict.Serve) verdict);
       ctx.fireChannelRead(exchange);
     }
-    next(ctx);
+  }
+
+  /**
+   * Whether a refusal ends the connection and the stream it carries: the stream must not outlive
+   * the authorization of the client who asked for it. A request reauthorized with its session's
+   * logon ends it whatever the refusal; so does a request with credentials of its own on a
+   * connection that set up a session (a wrong password, an account disabled or locked out, the ACL
+   * changed), except for a challenge that is part of logging on, not a failure: a benign refusal
+   * (Digest's stale nonce, whose credentials were right) or a connection-bound handshake waiting
+   * for its next leg.
+   */
+  private static boolean endsSession(RtspConnection connection, Asked asked, Refusal refusal) {
+    if (asked.reauthorized()) {
+      return true;
+    }
+    if (!asked.credentialed() || !connection.hasSession()) {
+      return false;
+    }
+    return refusal.kind() != Refusal.Kind.LOG_ON
+        || !(HResult.SEC_E_INVALID_TOKEN.equals(refusal.why())
+            || connection.authn.awaitingNextLeg());
   }
 
   @Override

@@ -101,9 +101,4 @@ final class RtspConnection {
   boolean hasSession() {
     return !sessions.isEmpty();
   }
-
-  /** The SETUPs counted so far. */
-  int setupCount() {
-    return setups;
-  }
 }

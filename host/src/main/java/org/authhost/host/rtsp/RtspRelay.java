@@ -67,6 +67,11 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
   private OriginUrls urls;
   private OriginCredentials credentials;
 
+  /** Frames written to one side and not yet flushed (flushed when a read of the other ends). */
+  private boolean originUnflushed;
+
+  private boolean clientUnflushed;
+
   /** Why the origin connection could not be made, or null. */
   private String unreachable;
 
@@ -170,7 +175,20 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       frame.release(); // media before the origin is there is lost, as it would be over UDP
       return;
     }
-    origin.writeAndFlush(frame);
+    // Flushed once per read of the client's socket (channelReadComplete), not once per frame.
+    origin.write(frame, origin.voidPromise());
+    originUnflushed = true;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (originUnflushed) {
+      originUnflushed = false;
+      if (origin != null) {
+        origin.flush();
+      }
+    }
+    super.channelReadComplete(ctx);
   }
 
   private void connect(ChannelHandlerContext ctx, PublishingPoint point, String target) {
@@ -431,7 +449,10 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof InterleavedFrame frame) {
         if (client.isActive()) {
-          client.writeAndFlush(frame);
+          // One flush (one write system call) for the frames of one read of the origin's socket:
+          // at 50 sessions a flush per frame was a system call per RTP packet on each side.
+          client.write(frame, client.voidPromise());
+          clientUnflushed = true;
         } else {
           frame.release();
         }
@@ -447,6 +468,15 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       } finally {
         ReferenceCountUtil.release(msg);
       }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+      if (clientUnflushed) {
+        clientUnflushed = false;
+        client.flush();
+      }
+      super.channelReadComplete(ctx);
     }
 
     private void originBroken(ChannelHandlerContext ctx, String why) {

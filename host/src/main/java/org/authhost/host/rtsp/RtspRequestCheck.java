@@ -154,8 +154,20 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
             417);
         return;
       }
-      if (exchange.method.equals("SETUP")) {
-        connection.setup();
+      if (exchange.method.equals("SETUP") && connection.setup() > RtspSetupCheck.MAX_SETUPS) {
+        // Counted before authentication: a flood of SETUPs is cut whether or not each is
+        // challenged (decided at once on the event loop, none of them waits to be counted there).
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            Refusal.busy(
+                    "too many SETUP requests on one connection",
+                    1,
+                    "RTSP client sent more than "
+                        + RtspSetupCheck.MAX_SETUPS
+                        + " SETUPs on one connection")
+                .withClose(true));
+        return;
       }
       msg = null; // handed on: the exchange's last handler releases the request
       ctx.fireChannelRead(exchange);

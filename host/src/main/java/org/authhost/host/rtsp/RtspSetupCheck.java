@@ -12,7 +12,8 @@ import org.authhost.host.authn.Refusal;
  * What a SETUP may ask for: interleaved TCP transport only (a UDP transport would send the media to
  * AuthHost's address with nothing to relay it; 461 Unsupported Transport makes ffmpeg and others
  * retry over TCP), so the {@code Transport} header goes on with its TCP choices only; and at most
- * {@link #MAX_SETUPS} SETUPs per connection (a flood of them is cut with 503).
+ * {@link #MAX_SETUPS} SETUPs per connection (a flood of them is cut with 503, counted by {@link
+ * RtspRequestCheck} before authentication).
  */
 final class RtspSetupCheck extends SimpleChannelInboundHandler<RtspExchange> {
   static final int MAX_SETUPS = 32;
@@ -28,18 +29,6 @@ final class RtspSetupCheck extends SimpleChannelInboundHandler<RtspExchange> {
   protected void channelRead0(ChannelHandlerContext ctx, RtspExchange exchange) {
     if (!exchange.method.equals("SETUP")) {
       ctx.fireChannelRead(exchange);
-      return;
-    }
-    if (exchange.connection.setupCount() > MAX_SETUPS) {
-      exchange.request.release();
-      answers.refuse(
-          ctx.channel(),
-          exchange,
-          Refusal.busy(
-                  "too many SETUP requests on one connection",
-                  1,
-                  "RTSP client sent more than " + MAX_SETUPS + " SETUPs on one connection")
-              .withClose(true));
       return;
     }
     String transport = exchange.request.headers().get(RtspHeaderNames.TRANSPORT);

@@ -396,7 +396,7 @@ class RtspEndToEndTest {
     private final java.net.Socket socket;
     private final java.io.DataInputStream in;
     private final String user;
-    private final String password;
+    private String password;
     private String nonce;
     private int cseq;
     private long frames;
@@ -418,6 +418,16 @@ class RtspEndToEndTest {
       Matcher m = Pattern.compile("nonce=\"([^\"]+)\"").matcher(first.head());
       assertTrue(m.find(), first.head());
       nonce = m.group(1);
+      return send(method, url, digest(method, url), headers);
+    }
+
+    /** From now on, answers challenges with {@code password} (a client whose password changed). */
+    void password(String password) {
+      this.password = password;
+    }
+
+    /** Sends with credentials for the nonce it holds, without answering a challenge. */
+    Answer withCredentials(String method, String url, String... headers) throws Exception {
       return send(method, url, digest(method, url), headers);
     }
 

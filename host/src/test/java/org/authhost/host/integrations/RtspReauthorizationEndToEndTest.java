@@ -2,6 +2,7 @@ package org.authhost.host.integrations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * credentials after an operator's change made while it plays (the account disabled, taken out of
  * the ACL's group, locked out by someone's guesses, the plug-in disabled). The keep-alive is
  * refused with the change's RTSP status and its own CSeq, audited, and the connection ends with the
- * stream it carried.
+ * stream it carried. A client that sends credentials with each request (ffmpeg) meets the same end
+ * when a request's credentials are refused mid-session: a wrong password, the account disabled.
  */
 class RtspReauthorizationEndToEndTest {
   static final Duration BOUND = Duration.ofSeconds(15);
@@ -73,7 +75,11 @@ class RtspReauthorizationEndToEndTest {
             "lou",
             "pw-lou",
             "pat",
-            "pw-pat");
+            "pw-pat",
+            "rob",
+            "pw-rob",
+            "kim",
+            "pw-kim");
     port = host.host().rtsp().plainPort();
     base = "rtsp://127.0.0.1:" + port + "/cam/test";
   }
@@ -189,6 +195,59 @@ class RtspReauthorizationEndToEndTest {
       } finally {
         host.host().plugins().enable("digest");
       }
+    }
+  }
+
+  /**
+   * A refused request with credentials in a playing session: {@code status} with its CSeq, then the
+   * connection, and with it the stream, ends.
+   */
+  static RawRtsp.Answer refusedWithCredentials(RawRtsp client, String session, int status)
+      throws Exception {
+    client.awaitFrames(20); // the stream flows
+    RawRtsp.Answer answer =
+        client.withCredentials("GET_PARAMETER", base + "/", "Session: " + session);
+    assertEquals(status, answer.status(), answer.head());
+    assertEquals(String.valueOf(client.cseq()), answer.header("cseq"), answer.head());
+    // Frames already on their way may come first; then the connection ends (on today's code the
+    // stream flowed on past the refusal).
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    IOException ended = null;
+    while (ended == null && System.nanoTime() < deadline) {
+      try {
+        client.awaitFrames(1);
+      } catch (IOException e) {
+        ended = e;
+      }
+    }
+    assertNotNull(ended, "the connection ends with the session's authorization");
+    assertFalse(ended instanceof java.net.SocketTimeoutException, String.valueOf(ended));
+    return answer;
+  }
+
+  @Test
+  void aWrongPasswordMidSessionEndsTheSession() throws Exception {
+    try (RawRtsp rob = new RawRtsp(port, "rob", "pw-rob")) {
+      String session = play(rob);
+      rob.password("not-rob's");
+      RawRtsp.Answer answer = refusedWithCredentials(rob, session, 401);
+      assertTrue(answer.header("www-authenticate").startsWith("Digest "), answer.head());
+      assertFalse(
+          host.awaitAudited(
+                  BOUND, "logon failed", "account=\"rob\"", "credentials refused by the plug-in")
+              .isEmpty(),
+          String.valueOf(host.audited("rob")));
+    }
+  }
+
+  @Test
+  void aDisabledAccountWithCredentialsMidSessionEndsTheSession() throws Exception {
+    try (RawRtsp kim = new RawRtsp(port, "kim", "pw-kim")) {
+      String session = play(kim);
+      changeAccounts(() -> host.disable("kim"));
+      RawRtsp.Answer answer = refusedWithCredentials(kim, session, 401);
+      assertTrue(answer.header("www-authenticate").startsWith("Digest "), answer.head());
+      assertFalse(host.audited("kim").isEmpty(), "audited");
     }
   }
 }

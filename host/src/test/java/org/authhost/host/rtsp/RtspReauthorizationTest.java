@@ -84,7 +84,8 @@ class RtspReauthorizationTest {
         }
         """);
     cli("accounts", "groups", "add", "viewers");
-    for (String user : List.of("ann", "dan", "gil", "lou", "pat", "ivy", "rex")) {
+    for (String user :
+        List.of("ann", "dan", "gil", "lou", "pat", "ivy", "rex", "kim", "sal", "tom")) {
       TestHosts.addAccount(config, user, "pw-" + user);
       cli("accounts", "groups", "add-member", "viewers", user);
     }
@@ -259,8 +260,9 @@ class RtspReauthorizationTest {
   @Test
   void anAccountLockedOutMeanwhileIs429WithRetryAfter() throws Exception {
     Playing lou = new Playing("lou");
-    Playing guesser = new Playing("rex");
     for (int i = 0; i < 3; i++) {
+      // A refused guess ends its connection's session: each guess on a connection of its own.
+      Playing guesser = new Playing("rex");
       String uri = CAM + "/";
       String wrong =
           guesser.digest("DESCRIBE", uri, "not-it").replace("username=\"rex\"", "username=\"lou\"");
@@ -336,4 +338,84 @@ class RtspReauthorizationTest {
   }
 
   static volatile boolean denied;
+
+  /**
+   * A keep-alive with credentials of its own (as ffmpeg sends every request) is asked of the
+   * plug-in; refused mid-session it ends the session as a reauthorization does.
+   */
+  String refusedWithCredentials(Playing p, String password, String status) throws Exception {
+    int asked = ++p.cseq;
+    String uri = CAM + "/";
+    p.ch.send(
+        RtspHandlersTest.request(
+            "GET_PARAMETER",
+            uri,
+            asked,
+            "Session",
+            "S1",
+            "Authorization",
+            p.digest("GET_PARAMETER", uri, password)));
+    String answer = p.ch.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 " + status + "\r\n"), answer);
+    assertTrue(answer.toLowerCase().contains("cseq: " + asked + "\r\n"), answer);
+    assertFalse(p.ch.isActive(), "the session does not outlive its authorization");
+    assertFalse(p.origins.get(0).isActive(), "the origin side is closed: the stream stops");
+    assertEquals("", p.origin(), "nothing refused reaches the origin");
+    return answer;
+  }
+
+  @Test
+  void aWrongPasswordMidSessionIs401AndEndsTheSession() throws Exception {
+    Playing kim = new Playing("kim");
+    String answer = refusedWithCredentials(kim, "not-kim's", "401 Unauthorized");
+    assertTrue(answer.toLowerCase().contains("www-authenticate: digest"), answer);
+    EventRecord event =
+        audited("logon failed", "account=\"kim\"", "credentials refused by the plug-in").get(0);
+    assertEquals(HResult.SEC_E_LOGON_DENIED, event.hresult());
+  }
+
+  @Test
+  void aDisabledAccountsRequestWithCredentialsEndsTheSession() throws Exception {
+    Playing sal = new Playing("sal");
+    cli("accounts", "disable", "sal");
+    refusedWithCredentials(sal, "pw-sal", "401 Unauthorized");
+    assertFalse(audited("sal").isEmpty());
+  }
+
+  /**
+   * A stale nonce is a step of logging on, not a failure (the digest was right): challenged with
+   * {@code stale=true}, the session goes on and the client's retry on the fresh nonce is served.
+   */
+  @Test
+  void aStaleNonceMidSessionIsChallengedAndTheSessionGoesOn() throws Exception {
+    Playing tom = new Playing("tom");
+    clock.advance(Duration.ofMinutes(10)); // past the nonce's lifetime (300 s)
+    String uri = CAM + "/";
+    tom.ch.send(
+        RtspHandlersTest.request(
+            "GET_PARAMETER",
+            uri,
+            ++tom.cseq,
+            "Session",
+            "S1",
+            "Authorization",
+            tom.digest("GET_PARAMETER", uri, "pw-tom")));
+    String answer = tom.ch.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 401 Unauthorized\r\n"), answer);
+    assertTrue(answer.contains("stale=true"), answer);
+    assertTrue(tom.ch.isActive(), "a stale nonce does not end the session");
+    Matcher m = NONCE.matcher(answer);
+    assertTrue(m.find(), answer);
+    tom.nonce = m.group(1);
+    tom.ch.send(
+        RtspHandlersTest.request(
+            "GET_PARAMETER",
+            uri,
+            ++tom.cseq,
+            "Session",
+            "S1",
+            "Authorization",
+            tom.digest("GET_PARAMETER", uri, "pw-tom")));
+    assertTrue(tom.origin().startsWith("GET_PARAMETER "), "served on the fresh nonce");
+  }
 }
