@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,9 @@ import org.authhost.host.config.MetricsConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.rtsp.IdleDeadline;
+import org.authhost.host.time.HostClock;
+import org.authhost.host.time.Scheduler;
 
 /**
  * The Prometheus listener: {@code GET /metrics} on a port of its own ({@code metrics.port}), on one
@@ -45,22 +49,39 @@ public final class MetricsListener extends LifeCycle {
   /** Scrapers are few; past this many connections at once, new ones are closed. */
   static final int MAX_CONNECTIONS = 64;
 
+  /**
+   * A connection with no traffic either way for this long is closed, so that silent connections
+   * cannot hold the scrapers' room; a scraper that keeps its connection between scrapes opens a new
+   * one.
+   */
+  static final Duration IDLE = Duration.ofSeconds(30);
+
   private final MetricsConfig config;
   private final HostConfig host;
   private final HostMetrics metrics;
   private final HostEvents events;
+  private final HostClock clock;
+  private final Scheduler scheduler;
   private final AtomicInteger open = new AtomicInteger();
   private volatile EventLoopGroup loop;
   private volatile Channel listener;
   private volatile int port = -1;
 
   @Inject
-  MetricsListener(HostConfig host, HostMetrics metrics, HostGauges gauges, HostEvents events) {
+  MetricsListener(
+      HostConfig host,
+      HostMetrics metrics,
+      HostGauges gauges,
+      HostEvents events,
+      HostClock clock,
+      Scheduler scheduler) {
     // The gauges registered themselves in the host's registry as they were made.
     this.host = host;
     this.config = host.metrics();
     this.metrics = metrics;
     this.events = events;
+    this.clock = clock;
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -87,7 +108,10 @@ public final class MetricsListener extends LifeCycle {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      // The deadline first: a connection the limiter closes needs none, and
+                      // every other one has it before the codec sees a byte.
                       ch.pipeline()
+                          .addLast("idle", new IdleDeadline(clock, scheduler, IDLE))
                           .addLast("limit", limiter)
                           .addLast("http", new HttpServerCodec(4096, 8192, 8192))
                           .addLast("aggregate", new HttpObjectAggregator(8192))
@@ -196,8 +220,9 @@ public final class MetricsListener extends LifeCycle {
   }
 
   /**
-   * Closes connections of allowed scrapers past {@link #MAX_CONNECTIONS}. A peer not allowed is not
-   * counted (it gets its 403 and the connection ends), so it cannot use up the scrapers' room.
+   * Closes a peer that is not allowed as soon as it connects (before anything is read: it holds no
+   * file descriptor and learns nothing), and connections of allowed scrapers past {@link
+   * #MAX_CONNECTIONS}.
    */
   @ChannelHandler.Sharable
   private static final class Limiter extends ChannelInboundHandlerAdapter {
@@ -212,7 +237,7 @@ public final class MetricsListener extends LifeCycle {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       if (!requests.allowed(ctx.channel().remoteAddress())) {
-        super.channelActive(ctx);
+        ctx.close();
         return;
       }
       if (open.incrementAndGet() > MAX_CONNECTIONS) {

@@ -20,11 +20,14 @@ final class LegacyProtocolFlags {
     }
     return flags
         | switch (protocol.toLowerCase(Locale.ROOT)) {
-          case "ntlm" -> AuthenticationFlags.CONNECTION_BOUND;
+          case "ntlm" -> AuthenticationFlags.CONNECTION_BOUND | AuthenticationFlags.BROWSER_ANSWERS;
           case "negotiate", "kerberos" ->
-              AuthenticationFlags.CONNECTION_BOUND | AuthenticationFlags.COMPLETES_IN_ONE_LEG;
-          case "basic" -> AuthenticationFlags.SENDS_PASSWORD;
-          case "digest" -> AuthenticationFlags.AUTHENTICATION_INFO;
+              AuthenticationFlags.CONNECTION_BOUND
+                  | AuthenticationFlags.COMPLETES_IN_ONE_LEG
+                  | AuthenticationFlags.BROWSER_ANSWERS;
+          case "basic" -> AuthenticationFlags.SENDS_PASSWORD | AuthenticationFlags.BROWSER_ANSWERS;
+          case "digest" ->
+              AuthenticationFlags.AUTHENTICATION_INFO | AuthenticationFlags.BROWSER_ANSWERS;
           default -> 0;
         };
   }

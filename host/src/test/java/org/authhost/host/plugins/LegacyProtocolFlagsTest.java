@@ -1,6 +1,7 @@
 package org.authhost.host.plugins;
 
 import static org.authhost.api.AuthenticationFlags.AUTHENTICATION_INFO;
+import static org.authhost.api.AuthenticationFlags.BROWSER_ANSWERS;
 import static org.authhost.api.AuthenticationFlags.CHALLENGE_FIRST;
 import static org.authhost.api.AuthenticationFlags.COMPLETES_IN_ONE_LEG;
 import static org.authhost.api.AuthenticationFlags.CONNECTION_BOUND;
@@ -14,17 +15,22 @@ class LegacyProtocolFlagsTest {
   @Test
   void pluginsBeforeApi13GetWhatTheHostOnceKnewByName() {
     assertEquals(
-        CHALLENGE_FIRST | CONNECTION_BOUND,
+        CHALLENGE_FIRST | CONNECTION_BOUND | BROWSER_ANSWERS,
         LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "NTLM", CHALLENGE_FIRST));
     // Kerberos under Negotiate completes in one leg (what nginx auth_request needs); NTLM never.
     assertEquals(
-        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG,
+        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG | BROWSER_ANSWERS,
         LegacyProtocolFlags.apply(ApiVersion.of("1.0"), "negotiate", 0));
     assertEquals(
-        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG,
+        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG | BROWSER_ANSWERS,
         LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Kerberos", 0));
-    assertEquals(SENDS_PASSWORD, LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Basic", 0));
-    assertEquals(AUTHENTICATION_INFO, LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "Digest", 0));
+    // What a browser answers by itself: the web console offers it.
+    assertEquals(
+        SENDS_PASSWORD | BROWSER_ANSWERS,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Basic", 0));
+    assertEquals(
+        AUTHENTICATION_INFO | BROWSER_ANSWERS,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "Digest", 0));
     assertEquals(0, LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "X-Token", 0));
   }
 
