@@ -116,6 +116,15 @@ function actionButton(action, id, label) {
     'data-action': action, 'data-plugin': id, text: label });
 }
 
+// Where the plug-in is offered; while it is disabled or in error, where it would be.
+function offeredAt(p) {
+  const inError = pluginBadge(p).textContent === 'ERROR';
+  const mark = p.enabled && !inError ? '' : inError ? ' (in error)' : ' (disabled)';
+  return el('td', { 'data-test': 'offered-at',
+    text: (p.points || []).map(n => n + mark).join(', ') || '—',
+    title: mark ? 'not offered now: the plug-in is' + mark.slice(1, -1) + '; these points would offer it' : '' });
+}
+
 // Roll back only when the host kept the version the current one replaced.
 function rollbackButton(p) {
   const b = actionButton('rollback', p.id, 'Roll back');
@@ -148,9 +157,7 @@ async function loadPlugins() {
       el('td', { text: p.state.toLowerCase(), title: 'status: ' + p.statusText }),
       el('td', { text: p.apiVersion || '—' }),
       el('td', { class: 'error', 'data-test': 'error-text', text: error }),
-      el('td', { 'data-test': 'offered-at',
-        text: (p.points || []).map(n => p.enabled ? n : n + ' (disabled)').join(', ') || '—',
-        title: p.enabled ? '' : 'not offered while the plug-in is disabled; these points list it' }),
+      offeredAt(p),
       actions);
   });
   fill(document.querySelector('#plugins-table tbody'), rows, 'no plug-ins in the folder');

@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.MetricsConfig;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.http.HttpFront;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.rtsp.IdleDeadline;
@@ -65,7 +67,9 @@ public final class MetricsListener extends LifeCycle {
   private final AtomicInteger open = new AtomicInteger();
   private volatile EventLoopGroup loop;
   private volatile Channel listener;
+  private volatile Channel tlsListener;
   private volatile int port = -1;
+  private volatile int tlsPort = -1;
 
   @Inject
   MetricsListener(
@@ -99,55 +103,87 @@ public final class MetricsListener extends LifeCycle {
     loop = new NioEventLoopGroup(1);
     InetAddress bind = InetAddress.getByName(config.bindAddress());
     try {
-      listener =
-          new ServerBootstrap()
-              .group(loop)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      // The deadline first: a connection the limiter closes needs none, and
-                      // every other one has it before the codec sees a byte.
-                      ch.pipeline()
-                          .addLast("idle", new IdleDeadline(clock, scheduler, IDLE))
-                          .addLast("limit", limiter)
-                          .addLast("http", new HttpServerCodec(4096, 8192, 8192))
-                          .addLast("aggregate", new HttpObjectAggregator(8192))
-                          .addLast("metrics", requests);
-                    }
-                  })
-              .bind(bind, config.port())
-              .sync()
-              .channel();
+      if (config.port() >= 0) {
+        listener = listen(bind, config.port(), null, limiter, requests, "metrics.port");
+        port = ((InetSocketAddress) listener.localAddress()).getPort();
+      }
+      if (config.tls() != null) {
+        tlsListener =
+            listen(
+                bind,
+                config.tls().port(),
+                HttpFront.sslContext(config.tls()),
+                limiter,
+                requests,
+                "metrics.tls.port");
+        tlsPort = ((InetSocketAddress) tlsListener.localAddress()).getPort();
+      }
     } catch (Exception e) {
       doStop();
+      throw e;
+    }
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.HOST,
+        HResult.S_OK,
+        "metrics listening on "
+            + (port >= 0 ? "http://" + hostText(bind) + ":" + port + MetricsRequests.PATH : "")
+            + (port >= 0 && tlsPort >= 0 ? " and " : "")
+            + (tlsPort >= 0
+                ? "https://" + hostText(bind) + ":" + tlsPort + MetricsRequests.PATH
+                : "")
+            + " (loopback"
+            + (config.allow().isEmpty() ? "" : " and " + String.join(", ", config.allow()))
+            + (token == null ? "" : "; a bearer token is required")
+            + ")");
+  }
+
+  private Channel listen(
+      InetAddress bind,
+      int port,
+      SslContext ssl,
+      ChannelHandler limiter,
+      MetricsRequests requests,
+      String setting)
+      throws Exception {
+    try {
+      return new ServerBootstrap()
+          .group(loop)
+          .channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childHandler(
+              new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                  // The deadline first: a connection the limiter closes needs none, and every
+                  // other one has it before the handshake or the codec sees a byte.
+                  ch.pipeline()
+                      .addLast("idle", new IdleDeadline(clock, scheduler, IDLE))
+                      .addLast("limit", limiter);
+                  if (ssl != null) {
+                    ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                  }
+                  ch.pipeline()
+                      .addLast("http", new HttpServerCodec(4096, 8192, 8192))
+                      .addLast("aggregate", new HttpObjectAggregator(8192))
+                      .addLast("metrics", requests);
+                }
+              })
+          .bind(bind, port)
+          .sync()
+          .channel();
+    } catch (Exception e) {
       if (!(e instanceof IOException)) {
         throw e;
       }
       throw OperatorException.portInUse(
           "the metrics listener",
-          bind.getHostAddress() + ":" + config.port(),
-          "metrics.port",
+          bind.getHostAddress() + ":" + port,
+          setting,
           host.configDirectory().resolve(ConfigLoader.FILE_NAME),
           true,
           e);
     }
-    port = ((InetSocketAddress) listener.localAddress()).getPort();
-    events.host(
-        EventLevel.INFORMATION,
-        HostEvents.HOST,
-        HResult.S_OK,
-        "metrics listening on http://"
-            + hostText(bind)
-            + ":"
-            + port
-            + MetricsRequests.PATH
-            + " (loopback"
-            + (config.allow().isEmpty() ? "" : " and " + String.join(", ", config.allow()))
-            + (token == null ? "" : "; a bearer token is required")
-            + ")");
   }
 
   private static String hostText(InetAddress address) {
@@ -196,22 +232,30 @@ public final class MetricsListener extends LifeCycle {
 
   @Override
   protected void doStop() throws Exception {
-    Channel l = listener;
-    listener = null;
-    if (l != null) {
-      l.close().syncUninterruptibly();
+    for (Channel l : new Channel[] {listener, tlsListener}) {
+      if (l != null) {
+        l.close().syncUninterruptibly();
+      }
     }
+    listener = null;
+    tlsListener = null;
     EventLoopGroup g = loop;
     loop = null;
     if (g != null) {
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     port = -1;
+    tlsPort = -1;
   }
 
-  /** The port listened on, or -1 when off or stopped. */
+  /** The plain port listened on, or -1 when off or stopped. */
   public int port() {
     return port;
+  }
+
+  /** The HTTPS port listened on ({@code metrics.tls}), or -1 when off or stopped. */
+  public int tlsPort() {
+    return tlsPort;
   }
 
   @Override

@@ -439,6 +439,61 @@ class MetricsEndToEndTest {
   }
 
   @Test
+  void overTlsTheTokenAndTheFiguresAreNotInClear(@TempDir Path other) throws Exception {
+    Path config = TestHosts.configFolder(other, "");
+    org.authhost.host.http.content.TestTls.writeKeyStore(config.resolve("metrics.p12"));
+    Path json = config.resolve("host.json");
+    Files.writeString(
+        json,
+        Files.readString(json)
+            .replace(
+                "\"http\": { \"port\": 0 }",
+                "\"http\": { \"port\": 0 }, \"metrics\": { \"bearerToken\": \""
+                    + TOKEN
+                    + "\", \"tls\": { \"keystore\": \"metrics.p12\", \"password\":"
+                    + " \"changeit\", \"port\": 0 } }"));
+    AuthHost tlsHost = AuthHost.create(ConfigLoader.load(config), FakeTime.of(new MutableClock()));
+    tlsHost.start();
+    try {
+      assertEquals(-1, tlsHost.metricsPort(), "no plain listener: metrics.port is absent");
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, null);
+      try (Socket s =
+          tls.getSocketFactory()
+              .createSocket(InetAddress.getLoopbackAddress(), tlsHost.metricsTlsPort())) {
+        s.setSoTimeout(30_000);
+        s.getOutputStream()
+            .write(
+                ("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                        + "Authorization: Bearer "
+                        + TOKEN
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        assertTrue(answer.contains("authhost_connections_open"), answer);
+      }
+    } finally {
+      tlsHost.stop();
+    }
+    assertEquals(-1, tlsHost.metricsTlsPort(), "the listener is stopped with the host");
+  }
+
+  /** The test's own self-signed certificate: the check here is the listener, not the chain. */
+  private static final class TrustAll implements javax.net.ssl.X509TrustManager {
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return new java.security.cert.X509Certificate[0];
+    }
+  }
+
+  @Test
   void anEmptyAllowListServesLoopbackOnly(@TempDir Path other) throws Exception {
     InetAddress outside = nonLoopbackAddress().orElse(null);
     assumeTrue(outside != null, "this machine has no address but loopback");
