@@ -90,6 +90,8 @@ path() {
   echo "| round | without browser req/s | with browser req/s | with / without |" >>"$report"
   echo "|---|--:|--:|--:|" >>"$report"
   local r without with poller
+  # Warm-up, not reported: the first round would otherwise pay the JIT's work for both.
+  run wrk -t1 -c16 -d"${duration}s" "$url" >"$out/logs/wrk-warmup.txt"
   for r in $(seq 1 "$rounds"); do
     run wrk -t1 -c16 -d"${duration}s" "$url" >"$out/logs/wrk-without-$r.txt"
     without=$(requests_per_second "$out/logs/wrk-without-$r.txt")

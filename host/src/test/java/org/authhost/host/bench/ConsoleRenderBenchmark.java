@@ -116,7 +116,9 @@ public final class ConsoleRenderBenchmark {
         """);
     System.setIn(
         new java.io.ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)));
+    // Its "added ..." line would land in the report.
     Main.commandLine()
+        .setOut(new java.io.PrintWriter(java.io.Writer.nullWriter()))
         .execute(
             "accounts",
             "add",
