@@ -47,7 +47,8 @@ async function call(method, route, body, poll) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (r.status === 401) {
-    // The session ended (idle time-out, sign-out elsewhere): say so, and let the operator ask for
+    // The API answers 401 only for a missing or ended session (a route that one day answers 401
+    // for anything else must not come through here). The session ended (idle time-out, sign-out elsewhere): say so, and let the operator ask for
     // the logon again (the next page load gets fresh challenges, whatever the browser cached).
     signedOut('Your console session has ended: it was idle too long, or it was signed out elsewhere.');
     throw new Error('signed out');
