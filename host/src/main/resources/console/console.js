@@ -27,6 +27,7 @@ function el(tag, attrs, ...children) {
 
 function say(text, ok) {
   const m = document.getElementById('message');
+  if (!m) return; // signed out: the page says so already
   m.textContent = text;
   m.className = ok ? 'ok' : 'error';
   m.dataset.kind = ok ? 'ok' : 'error';
@@ -46,8 +47,10 @@ async function call(method, route, body, poll) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (r.status === 401) {
-    // The session ended (idle time-out, sign-out elsewhere): the page asks the browser to log on.
-    location.reload();
+    // The API answers 401 only for a missing or ended session (a route that one day answers 401
+    // for anything else must not come through here). The session ended (idle time-out, sign-out elsewhere): say so, and let the operator ask for
+    // the logon again (the next page load gets fresh challenges, whatever the browser cached).
+    signedOut('Your console session has ended: it was idle too long, or it was signed out elsewhere.');
     throw new Error('signed out');
   }
   const data = await r.json().catch(() => ({ error: 'HTTP ' + r.status }));
@@ -64,6 +67,21 @@ async function change(method, route, body, done) {
     say(e.message, false);
     return null;
   }
+}
+
+// The page after a sign-out or a session's end: the console itself is gone from it.
+function signedOut(why) {
+  clearInterval(state.nowTimer);
+  for (const kind of ['events', 'audit']) clearInterval(state[kind].follow);
+  document.title = 'Signed out - AuthHost console';
+  document.body.className = 'signed-out';
+  document.body.replaceChildren(el('main', { id: 'signed-out', 'data-test': 'signed-out' },
+    el('h1', { text: 'You are signed out' }),
+    el('p', { text: why }),
+    el('p', { class: 'hint', text: 'Your browser may still hold the password you gave: the console asks for it '
+      + 'again (a fresh logon prompt) when you sign in. Close the browser to forget it.' }),
+    el('p', {}, el('a', { id: 'sign-in-again', 'data-test': 'sign-in-again', href: '/console/', class: 'button',
+      text: 'Sign in again' }))));
 }
 
 function fill(tbody, rows, empty) {
@@ -99,6 +117,28 @@ function actionButton(action, id, label) {
     'data-action': action, 'data-plugin': id, text: label });
 }
 
+// Where the plug-in is offered; while it is disabled or in error, where it would be.
+function offeredAt(p) {
+  const inError = pluginBadge(p).textContent === 'ERROR';
+  const mark = p.enabled && !inError ? '' : inError ? ' (in error)' : ' (disabled)';
+  return el('td', { 'data-test': 'offered-at',
+    text: (p.points || []).map(n => n + mark).join(', ') || '—',
+    title: mark ? 'not offered now: the plug-in is' + mark.slice(1, -1) + '; these points would offer it' : '' });
+}
+
+// Roll back only when the host kept the version the current one replaced.
+function rollbackButton(p) {
+  const b = actionButton('rollback', p.id, 'Roll back');
+  if (p.rollbackTo) {
+    b.title = 'bring back version ' + p.rollbackTo + ', which the current one replaced';
+  } else {
+    b.disabled = true;
+    b.title = 'nothing to roll back to: the host keeps the version a replacement retires, '
+      + 'and this one has replaced none since the host started';
+  }
+  return b;
+}
+
 async function loadPlugins() {
   const list = await call('GET', 'plugins');
   const rows = list.map(p => {
@@ -106,7 +146,7 @@ async function loadPlugins() {
     const actions = el('td', { class: 'actions' });
     if (current) {
       actions.append(p.enabled ? actionButton('disable', p.id, 'Disable') : actionButton('enable', p.id, 'Enable'),
-        actionButton('reload', p.id, 'Reload'), actionButton('rollback', p.id, 'Roll back'),
+        actionButton('reload', p.id, 'Reload'), rollbackButton(p),
         actionButton('details', p.id, 'Properties'));
     }
     const error = p.errorText ? (p.errorName || p.errorCode) + ': ' + p.errorText : '';
@@ -118,7 +158,7 @@ async function loadPlugins() {
       el('td', { text: p.state.toLowerCase(), title: 'status: ' + p.statusText }),
       el('td', { text: p.apiVersion || '—' }),
       el('td', { class: 'error', 'data-test': 'error-text', text: error }),
-      el('td', { text: (p.points || []).join(', ') }),
+      offeredAt(p),
       actions);
   });
   fill(document.querySelector('#plugins-table tbody'), rows, 'no plug-ins in the folder');
@@ -328,6 +368,8 @@ async function show(pane) {
   try {
     await loaders[pane]();
     document.body.dataset.loaded = pane;
+    // The browser's own clock, for the render benchmark: navigation start to this pane settled.
+    performance.mark('authhost-loaded-' + pane);
   } catch (e) {
     say(e.message, false);
   }
@@ -337,7 +379,7 @@ function wire() {
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
   document.getElementById('sign-out').addEventListener('click', async () => {
     try { await call('POST', 'signout'); } catch (e) { /* signed out either way */ }
-    location.reload();
+    signedOut('Your console session is closed on the host.');
   });
   document.getElementById('plugins-refresh').addEventListener('click', () => loadPlugins());
   document.getElementById('plugins-reload-all').addEventListener('click', async () => {

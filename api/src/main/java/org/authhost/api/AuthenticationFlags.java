@@ -67,6 +67,19 @@ public final class AuthenticationFlags {
    */
   public static final int COMPLETES_IN_ONE_LEG = 0x800;
 
+  /**
+   * Web browsers answer this protocol's challenge by themselves, with no code of the plug-in's on
+   * the client (Basic, Digest, NTLM, Negotiate): the host may offer it where the client is a plain
+   * browser, such as the operator's web console. Without it the console offers the plug-in only
+   * when the operator lists it in {@code console.plugins}.
+   *
+   * <p>WMS counterpart: none; the WMS Administrator for the Web relied on IIS's own list of the
+   * schemes Internet Explorer spoke.
+   *
+   * @since API 1.4
+   */
+  public static final int BROWSER_ANSWERS = 0x1000;
+
   private AuthenticationFlags() {
     throw new AssertionError("constants only");
   }
@@ -87,7 +100,8 @@ public final class AuthenticationFlags {
     append(b, flags, SENDS_PASSWORD, "SENDS_PASSWORD");
     append(b, flags, AUTHENTICATION_INFO, "AUTHENTICATION_INFO");
     append(b, flags, COMPLETES_IN_ONE_LEG, "COMPLETES_IN_ONE_LEG");
-    int unknown = flags & ~0xF0F;
+    append(b, flags, BROWSER_ANSWERS, "BROWSER_ANSWERS");
+    int unknown = flags & ~0x1F0F;
     if (unknown != 0) {
       append(b, unknown, unknown, String.format("0x%X", unknown));
     }

@@ -237,6 +237,11 @@ public final class AuthHost extends ContainerLifeCycle {
     return metrics.port();
   }
 
+  /** The metrics listener's HTTPS port ({@code metrics.tls}), once started; -1 when off. */
+  public int metricsTlsPort() {
+    return metrics.tlsPort();
+  }
+
   /** The admin endpoint's port, once started. */
   public int adminPort() {
     return admin.port();

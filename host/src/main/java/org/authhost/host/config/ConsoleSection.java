@@ -3,7 +3,10 @@ package org.authhost.host.config;
 import java.net.InetAddress;
 import java.util.List;
 
-/** {@code console}: the operator's web console, off unless {@code port} or {@code tls} is set. */
+/**
+ * {@code console}: the operator's web console, off unless {@code port} (0: any free port) or {@code
+ * tls} is set.
+ */
 final class ConsoleSection {
   private static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
   private static final int DEFAULT_TLS_PORT = 8444;
@@ -20,13 +23,23 @@ final class ConsoleSection {
     ConsoleConfig off = ConsoleConfig.OFF;
     String bindAddress = DEFAULT_BIND_ADDRESS;
     InetAddress bind = IpLiterals.address(DEFAULT_BIND_ADDRESS);
-    LocatedJson bindValue = console.value("bind");
+    // "bind" was this section's first name for what every other listener calls "bindAddress".
+    String bindKey = "bindAddress";
+    LocatedJson bindValue = console.value("bindAddress");
+    LocatedJson oldBindValue = console.value("bind");
+    if (oldBindValue != null && bindValue != null) {
+      console.problemAt(
+          "bind", "give bindAddress only (bind is its old name, kept for files that still use it)");
+    } else if (oldBindValue != null) {
+      bindKey = "bind";
+      bindValue = oldBindValue;
+    }
     if (bindValue != null) {
       InetAddress parsed =
           bindValue instanceof LocatedJson.Str string ? IpLiterals.address(string.value()) : null;
       if (parsed == null) {
         console.bad(
-            "bind",
+            bindKey,
             "an IP address literal such as \"127.0.0.1\", \"0.0.0.0\" or \"::1\" (host names are"
                 + " not looked up)");
       } else {
@@ -36,7 +49,11 @@ final class ConsoleSection {
     }
     Long port =
         console.wholeOrNull(
-            "port", "a port number (0 or absent: no plain listener)", 0, 65_535, off.port());
+            "port",
+            "a port number (0 picks a free one, -1 or absent means no plain listener)",
+            -1,
+            65_535,
+            off.port());
     Boolean allowPlainHttp = console.boolOrNull("allowPlainHttp", false);
     TlsConfig tls = console.nullableSection("tls", s -> TlsSection.bind(s, DEFAULT_TLS_PORT));
     String operatorsGroup = null;
@@ -52,7 +69,7 @@ final class ConsoleSection {
     List<String> plugins = PluginsSection.ids(console, "plugins");
     if (bind != null
         && port != null
-        && port > 0
+        && port >= 0
         && allowPlainHttp != null
         && !allowPlainHttp
         && !bind.isLoopbackAddress()) {
@@ -66,6 +83,7 @@ final class ConsoleSection {
         tls,
         operatorsGroup,
         idleMinutes,
-        plugins);
+        plugins,
+        bindKey.equals("bind"));
   }
 }

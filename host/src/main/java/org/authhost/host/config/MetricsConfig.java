@@ -13,11 +13,19 @@ import java.util.List;
  * @param allow the addresses and CIDR ranges besides loopback that may scrape
  * @param bearerToken the token a scrape must carry as {@code Authorization: Bearer}, or null
  * @param bearerTokenFile a file whose first line is that token (read at start), or null
+ * @param tls an HTTPS listener with its own keystore and port (the {@code http.tls} shape), so that
+ *     the token and the figures do not cross a network in clear; null for none
  */
 public record MetricsConfig(
-    int port, String bindAddress, List<String> allow, String bearerToken, Path bearerTokenFile) {
+    int port,
+    String bindAddress,
+    List<String> allow,
+    String bearerToken,
+    Path bearerTokenFile,
+    TlsConfig tls) {
   /** No listener; the host still counts, for the console's live figures. */
-  public static final MetricsConfig OFF = new MetricsConfig(-1, "127.0.0.1", List.of(), null, null);
+  public static final MetricsConfig OFF =
+      new MetricsConfig(-1, "127.0.0.1", List.of(), null, null, null);
 
   public MetricsConfig {
     allow = List.copyOf(allow);
@@ -42,9 +50,9 @@ public record MetricsConfig(
                         || "-._~+/=".indexOf(c) >= 0);
   }
 
-  /** Whether the listener runs. */
+  /** Whether a listener runs (plain, HTTPS or both). */
   public boolean enabled() {
-    return port >= 0;
+    return port >= 0 || tls != null;
   }
 
   /** Never the token itself: a configuration is printed in logs and test failures. */
@@ -60,6 +68,8 @@ public record MetricsConfig(
         + (bearerToken == null ? "none" : "(set)")
         + ", bearerTokenFile="
         + bearerTokenFile
+        + ", tls="
+        + tls
         + "]";
   }
 }

@@ -4,9 +4,13 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code metrics}: where the Prometheus listener listens and whom it answers. */
+/**
+ * {@code metrics}: where the Prometheus listener listens (plain {@code port}, HTTPS {@code tls}, or
+ * both) and whom it answers.
+ */
 final class MetricsSection {
   private static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  private static final int DEFAULT_TLS_PORT = 9465;
 
   private MetricsSection() {}
 
@@ -53,6 +57,7 @@ final class MetricsSection {
       metrics.problemAt(
           "bearerTokenFile", "give bearerToken or bearerTokenFile, not both (the file is better)");
     }
-    return new MetricsConfig((int) port, bindAddress, allow, token, tokenFile);
+    TlsConfig tls = metrics.nullableSection("tls", s -> TlsSection.bind(s, DEFAULT_TLS_PORT));
+    return new MetricsConfig((int) port, bindAddress, allow, token, tokenFile, tls);
   }
 }

@@ -15,9 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.authhost.api.AccessToken;
+import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Sid;
@@ -105,6 +107,9 @@ final class ConsoleApi {
   private final Clock clock;
   private final ConsoleSessions sessions;
 
+  /** Whether the console's own logon offers a plug-in (were it enabled). */
+  private final Predicate<PluginView> consoleOffers;
+
   ConsoleApi(
       HostConfig config,
       PluginHost plugins,
@@ -117,7 +122,8 @@ final class ConsoleApi {
       HostEvents events,
       NowPane now,
       Clock clock,
-      ConsoleSessions sessions) {
+      ConsoleSessions sessions,
+      Predicate<PluginView> consoleOffers) {
     this.config = config;
     this.plugins = plugins;
     this.troubleshooting = troubleshooting;
@@ -130,6 +136,7 @@ final class ConsoleApi {
     this.now = now;
     this.clock = clock;
     this.sessions = sessions;
+    this.consoleOffers = consoleOffers;
   }
 
   Reply handle(Call c) {
@@ -259,6 +266,7 @@ final class ConsoleApi {
               .orElse(List.of()));
       p.put("enabled", (v.status() & org.authhost.host.plugins.PluginStatus.ENABLED) != 0);
       p.put("points", current ? offeringPoints(v) : List.of());
+      p.put("rollbackTo", current ? plugins.reloads().rollbackVersion(v.id()).orElse(null) : null);
       p.put("properties", current ? shown(plugins.propertiesOf(v.id())) : List.of());
       list.add(p);
     }
@@ -280,16 +288,23 @@ final class ConsoleApi {
     return out;
   }
 
-  /** The publishing points (and the console) that offer this plug-in. */
+  /**
+   * The publishing points (and the console) that offer this plug-in, or would once it is enabled:
+   * those that list it, those that offer the server's list, the console if it suits its logon. A
+   * plug-in never described (disabled since start: its protocol is not known yet) is listed where a
+   * point names it.
+   */
   private List<String> offeringPoints(PluginView v) {
-    if (v.protocol().isEmpty()) {
-      return List.of();
-    }
+    boolean described = !v.protocol().isEmpty();
+    boolean anonymous = AuthenticationFlags.has(v.flags(), AuthenticationFlags.ANONYMOUS);
     List<String> names = new ArrayList<>();
     for (PublishingPoint p : points.all()) {
-      if (p.plugins().isEmpty() || p.plugins().contains(v.id())) {
+      if (p.plugins().contains(v.id()) || (described && p.plugins().isEmpty())) {
         names.add(p.name());
       }
+    }
+    if (described && !anonymous && consoleOffers.test(v)) {
+      names.add(ConsolePoint.NAME);
     }
     return names;
   }

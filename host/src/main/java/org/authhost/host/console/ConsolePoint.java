@@ -3,7 +3,6 @@ package org.authhost.host.console;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.authhost.api.AccessToken;
@@ -29,9 +28,6 @@ import org.authhost.host.tokens.AccountDirectory;
 final class ConsolePoint {
   static final String NAME = "console";
   static final String PREFIX = "/console/";
-
-  /** The protocols a browser answers by itself, without a plug-in of its own. */
-  static final Set<String> BROWSER_PROTOCOLS = Set.of("digest", "negotiate", "ntlm", "basic");
 
   /**
    * An id no plug-in has (ids are lower-case letters, digits and dashes): a list of only this
@@ -61,8 +57,9 @@ final class ConsolePoint {
 
   /**
    * The point for one request, its plug-ins as they are now (an operator may have enabled or
-   * disabled one): the configured list, or the enabled ones that suit a browser; never an anonymous
-   * plug-in. Basic is left to the driver, which offers it only over TLS or loopback.
+   * disabled one): the configured list, or the enabled ones whose flags say a browser answers them
+   * ({@link AuthenticationFlags#BROWSER_ANSWERS}: the host knows no protocol by name); never an
+   * anonymous plug-in. Basic is left to the driver, which offers it only over TLS or loopback.
    */
   PublishingPoint now() {
     List<String> ids = new ArrayList<>();
@@ -70,11 +67,7 @@ final class ConsolePoint {
       if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
         continue;
       }
-      boolean wanted =
-          config.plugins().isEmpty()
-              ? BROWSER_PROTOCOLS.contains(p.protocol().toLowerCase(Locale.ROOT))
-              : config.plugins().contains(p.id());
-      if (wanted) {
+      if (offers(p)) {
         ids.add(p.id());
       }
     }
@@ -84,6 +77,20 @@ final class ConsolePoint {
     }
     return new PublishingPoint(
         NAME, PREFIX, null, null, ids.isEmpty() ? List.of(NOTHING) : ids, acl, IpRules.NONE);
+  }
+
+  /**
+   * Whether the console offers {@code p} for its logon when {@code p} is enabled: listed in {@code
+   * console.plugins}, or, without that list, a plug-in whose flags say a browser answers it; never
+   * an anonymous one.
+   */
+  boolean offers(PluginView p) {
+    if (AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)) {
+      return false;
+    }
+    return config.plugins().isEmpty()
+        ? AuthenticationFlags.has(p.flags(), AuthenticationFlags.BROWSER_ANSWERS)
+        : config.plugins().contains(p.id());
   }
 
   /**

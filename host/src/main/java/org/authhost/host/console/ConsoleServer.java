@@ -47,6 +47,8 @@ import org.authhost.host.http.HttpFront;
 import org.authhost.host.http.RequestCodec;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.metrics.CountedAnswers;
+import org.authhost.host.metrics.HostMetrics;
 import org.authhost.host.metrics.LiveFigures;
 import org.authhost.host.plugins.PluginHost;
 
@@ -77,6 +79,7 @@ public final class ConsoleServer extends LifeCycle {
   private final HostEvents events;
   private final LiveFigures figures;
   private final LogonThrottle throttle;
+  private final CountedAnswers counted;
   private final Clock clock;
 
   private final List<Channel> listeners = new ArrayList<>();
@@ -101,6 +104,7 @@ public final class ConsoleServer extends LifeCycle {
       HostEvents events,
       LiveFigures figures,
       LogonThrottle throttle,
+      HostMetrics metrics,
       Clock clock) {
     this.config = config;
     this.driver = driver;
@@ -115,6 +119,7 @@ public final class ConsoleServer extends LifeCycle {
     this.events = events;
     this.figures = figures;
     this.throttle = throttle;
+    this.counted = CountedAnswers.of(metrics.answers(HostMetrics.CONSOLE));
     this.clock = clock;
   }
 
@@ -164,7 +169,8 @@ public final class ConsoleServer extends LifeCycle {
             events,
             new NowPane(figures, plugins, throttle, eventLog, sessions),
             clock,
-            sessions);
+            sessions,
+            point::offers);
     ConsoleRequests requests =
         new ConsoleRequests(
             driver,
@@ -178,7 +184,7 @@ public final class ConsoleServer extends LifeCycle {
     loops = new NioEventLoopGroup(1);
     try {
       InetAddress bind = InetAddress.getByName(console.bindAddress());
-      if (console.port() > 0) {
+      if (console.port() >= 0) {
         plainPort = listen(bind, console.port(), null, requests, "console.port");
       }
       if (console.tls() != null) {
@@ -207,6 +213,16 @@ public final class ConsoleServer extends LifeCycle {
                 ? ""
                 : ", or of " + console.operatorsGroup() + " to look only")
             + ")");
+    if (console.oldBindKey()) {
+      events.host(
+          EventLevel.WARNING,
+          HostEvents.HOST,
+          HResult.S_FALSE,
+          "console.bind in "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + " is the old name of console.bindAddress (the name every listener uses); it still"
+              + " works: rename the key");
+    }
   }
 
   private int listen(
@@ -235,6 +251,8 @@ public final class ConsoleServer extends LifeCycle {
                             config.http().maxInitialLineBytes(),
                             config.http().maxHeaderBytes(),
                             MAX_BODY_BYTES));
+                    // Below everything that writes an answer: refusals, pages and the API.
+                    p.addLast("count", counted);
                     p.addLast("body", new HttpObjectAggregator(MAX_BODY_BYTES));
                     p.addLast("console", new ConsoleHandler(requests, ssl != null));
                   }

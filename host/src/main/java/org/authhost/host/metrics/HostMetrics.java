@@ -37,6 +37,9 @@ public final class HostMetrics {
   /** The front of requests on the RTSP listeners. */
   public static final String RTSP = "rtsp";
 
+  /** The front of the web console's own listeners: the operators', not clients'. */
+  public static final String CONSOLE = "console";
+
   /**
    * Plug-in calls take microseconds (Digest's hash, a token lookup) to seconds (a password checked
    * with Argon2id, a KDC or identity provider asked): buckets from 50 µs to the call time limit.
@@ -159,11 +162,16 @@ public final class HostMetrics {
     return fronts.computeIfAbsent(front, f -> new AnswerCounts(requests, f));
   }
 
-  /** Every answer of every front so far. */
+  /**
+   * Every answer to clients so far: every front's but the console's, so that the Now pane's own
+   * polls do not show as client traffic.
+   */
   long requestsTotal() {
     long sum = 0;
-    for (AnswerCounts counts : fronts.values()) {
-      sum += counts.total();
+    for (Map.Entry<String, AnswerCounts> front : fronts.entrySet()) {
+      if (!front.getKey().equals(CONSOLE)) {
+        sum += front.getValue().total();
+      }
     }
     return sum;
   }

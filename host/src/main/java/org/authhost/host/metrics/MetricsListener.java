@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,8 +32,12 @@ import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.MetricsConfig;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.http.HttpFront;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
+import org.authhost.host.rtsp.IdleDeadline;
+import org.authhost.host.time.HostClock;
+import org.authhost.host.time.Scheduler;
 
 /**
  * The Prometheus listener: {@code GET /metrics} on a port of its own ({@code metrics.port}), on one
@@ -45,22 +51,41 @@ public final class MetricsListener extends LifeCycle {
   /** Scrapers are few; past this many connections at once, new ones are closed. */
   static final int MAX_CONNECTIONS = 64;
 
+  /**
+   * A connection with no traffic either way for this long is closed, so that silent connections
+   * cannot hold the scrapers' room; a scraper that keeps its connection between scrapes opens a new
+   * one.
+   */
+  static final Duration IDLE = Duration.ofSeconds(30);
+
   private final MetricsConfig config;
   private final HostConfig host;
   private final HostMetrics metrics;
   private final HostEvents events;
+  private final HostClock clock;
+  private final Scheduler scheduler;
   private final AtomicInteger open = new AtomicInteger();
   private volatile EventLoopGroup loop;
   private volatile Channel listener;
+  private volatile Channel tlsListener;
   private volatile int port = -1;
+  private volatile int tlsPort = -1;
 
   @Inject
-  MetricsListener(HostConfig host, HostMetrics metrics, HostGauges gauges, HostEvents events) {
+  MetricsListener(
+      HostConfig host,
+      HostMetrics metrics,
+      HostGauges gauges,
+      HostEvents events,
+      HostClock clock,
+      Scheduler scheduler) {
     // The gauges registered themselves in the host's registry as they were made.
     this.host = host;
     this.config = host.metrics();
     this.metrics = metrics;
     this.events = events;
+    this.clock = clock;
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -78,52 +103,87 @@ public final class MetricsListener extends LifeCycle {
     loop = new NioEventLoopGroup(1);
     InetAddress bind = InetAddress.getByName(config.bindAddress());
     try {
-      listener =
-          new ServerBootstrap()
-              .group(loop)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .childHandler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      ch.pipeline()
-                          .addLast("limit", limiter)
-                          .addLast("http", new HttpServerCodec(4096, 8192, 8192))
-                          .addLast("aggregate", new HttpObjectAggregator(8192))
-                          .addLast("metrics", requests);
-                    }
-                  })
-              .bind(bind, config.port())
-              .sync()
-              .channel();
+      if (config.port() >= 0) {
+        listener = listen(bind, config.port(), null, limiter, requests, "metrics.port");
+        port = ((InetSocketAddress) listener.localAddress()).getPort();
+      }
+      if (config.tls() != null) {
+        tlsListener =
+            listen(
+                bind,
+                config.tls().port(),
+                HttpFront.sslContext(config.tls()),
+                limiter,
+                requests,
+                "metrics.tls.port");
+        tlsPort = ((InetSocketAddress) tlsListener.localAddress()).getPort();
+      }
     } catch (Exception e) {
       doStop();
+      throw e;
+    }
+    events.host(
+        EventLevel.INFORMATION,
+        HostEvents.HOST,
+        HResult.S_OK,
+        "metrics listening on "
+            + (port >= 0 ? "http://" + hostText(bind) + ":" + port + MetricsRequests.PATH : "")
+            + (port >= 0 && tlsPort >= 0 ? " and " : "")
+            + (tlsPort >= 0
+                ? "https://" + hostText(bind) + ":" + tlsPort + MetricsRequests.PATH
+                : "")
+            + " (loopback"
+            + (config.allow().isEmpty() ? "" : " and " + String.join(", ", config.allow()))
+            + (token == null ? "" : "; a bearer token is required")
+            + ")");
+  }
+
+  private Channel listen(
+      InetAddress bind,
+      int port,
+      SslContext ssl,
+      ChannelHandler limiter,
+      MetricsRequests requests,
+      String setting)
+      throws Exception {
+    try {
+      return new ServerBootstrap()
+          .group(loop)
+          .channel(NioServerSocketChannel.class)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childHandler(
+              new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                  // The deadline first: a connection the limiter closes needs none, and every
+                  // other one has it before the handshake or the codec sees a byte.
+                  ch.pipeline()
+                      .addLast("idle", new IdleDeadline(clock, scheduler, IDLE))
+                      .addLast("limit", limiter);
+                  if (ssl != null) {
+                    ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                  }
+                  ch.pipeline()
+                      .addLast("http", new HttpServerCodec(4096, 8192, 8192))
+                      .addLast("aggregate", new HttpObjectAggregator(8192))
+                      .addLast("metrics", requests);
+                }
+              })
+          .bind(bind, port)
+          .sync()
+          .channel();
+    } catch (Exception e) {
       if (!(e instanceof IOException)) {
         throw e;
       }
       throw OperatorException.portInUse(
           "the metrics listener",
-          bind.getHostAddress() + ":" + config.port(),
-          "metrics.port",
+          bind.getHostAddress() + ":" + port,
+          setting,
           host.configDirectory().resolve(ConfigLoader.FILE_NAME),
           true,
           e);
     }
-    port = ((InetSocketAddress) listener.localAddress()).getPort();
-    events.host(
-        EventLevel.INFORMATION,
-        HostEvents.HOST,
-        HResult.S_OK,
-        "metrics listening on http://"
-            + hostText(bind)
-            + ":"
-            + port
-            + MetricsRequests.PATH
-            + " (loopback"
-            + (config.allow().isEmpty() ? "" : " and " + String.join(", ", config.allow()))
-            + (token == null ? "" : "; a bearer token is required")
-            + ")");
   }
 
   private static String hostText(InetAddress address) {
@@ -172,22 +232,30 @@ public final class MetricsListener extends LifeCycle {
 
   @Override
   protected void doStop() throws Exception {
-    Channel l = listener;
-    listener = null;
-    if (l != null) {
-      l.close().syncUninterruptibly();
+    for (Channel l : new Channel[] {listener, tlsListener}) {
+      if (l != null) {
+        l.close().syncUninterruptibly();
+      }
     }
+    listener = null;
+    tlsListener = null;
     EventLoopGroup g = loop;
     loop = null;
     if (g != null) {
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     port = -1;
+    tlsPort = -1;
   }
 
-  /** The port listened on, or -1 when off or stopped. */
+  /** The plain port listened on, or -1 when off or stopped. */
   public int port() {
     return port;
+  }
+
+  /** The HTTPS port listened on ({@code metrics.tls}), or -1 when off or stopped. */
+  public int tlsPort() {
+    return tlsPort;
   }
 
   @Override
@@ -196,8 +264,9 @@ public final class MetricsListener extends LifeCycle {
   }
 
   /**
-   * Closes connections of allowed scrapers past {@link #MAX_CONNECTIONS}. A peer not allowed is not
-   * counted (it gets its 403 and the connection ends), so it cannot use up the scrapers' room.
+   * Closes a peer that is not allowed as soon as it connects (before anything is read: it holds no
+   * file descriptor and learns nothing), and connections of allowed scrapers past {@link
+   * #MAX_CONNECTIONS}.
    */
   @ChannelHandler.Sharable
   private static final class Limiter extends ChannelInboundHandlerAdapter {
@@ -212,7 +281,7 @@ public final class MetricsListener extends LifeCycle {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       if (!requests.allowed(ctx.channel().remoteAddress())) {
-        super.channelActive(ctx);
+        ctx.close();
         return;
       }
       if (open.incrementAndGet() > MAX_CONNECTIONS) {

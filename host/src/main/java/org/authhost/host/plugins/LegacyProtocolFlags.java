@@ -8,7 +8,8 @@ import org.authhost.api.AuthenticationFlags;
  * {@code api-version}: such a plug-in cannot set the 1.3 flags, and without them an NTLM plug-in
  * would lose its connection and a Basic one would be offered without TLS. This is the only place
  * the host reads a protocol's name for behaviour, and only for plug-ins that predate the flags; a
- * 1.3 plug-in's flags are taken as it gives them.
+ * 1.3 plug-in's flags are taken as it gives them, with {@code BROWSER_ANSWERS} (API 1.4) added by
+ * name as for older ones.
  */
 final class LegacyProtocolFlags {
   private LegacyProtocolFlags() {}
@@ -16,9 +17,10 @@ final class LegacyProtocolFlags {
   /** {@code flags} as a pre-1.3 host would have used them for {@code protocol}. */
   static int apply(ApiVersion apiVersion, String protocol, int flags) {
     if (!before13(apiVersion)) {
-      return flags;
+      return flags | browserAnswers(apiVersion, protocol);
     }
-    return flags
+    return browserAnswers(apiVersion, protocol)
+        | flags
         | switch (protocol.toLowerCase(Locale.ROOT)) {
           case "ntlm" -> AuthenticationFlags.CONNECTION_BOUND;
           case "negotiate", "kerberos" ->
@@ -27,6 +29,21 @@ final class LegacyProtocolFlags {
           case "digest" -> AuthenticationFlags.AUTHENTICATION_INFO;
           default -> 0;
         };
+  }
+
+  /**
+   * {@link AuthenticationFlags#BROWSER_ANSWERS} (API 1.4) for a plug-in built before it that offers
+   * a protocol browsers answer by themselves, so that the web console keeps offering it.
+   */
+  private static int browserAnswers(ApiVersion apiVersion, String protocol) {
+    if (!apiVersion.isBefore(ApiVersion.V1_4)) {
+      return 0;
+    }
+    return switch (protocol.toLowerCase(Locale.ROOT)) {
+      case "ntlm", "negotiate", "kerberos", "basic", "digest" ->
+          AuthenticationFlags.BROWSER_ANSWERS;
+      default -> 0;
+    };
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -345,6 +346,15 @@ public final class PluginReloads {
             lock.unlock();
           }
         });
+  }
+
+  /**
+   * The version a {@link #rollback} of {@code id} would bring back, if the host kept one (the
+   * console offers Roll back only then).
+   */
+  public Optional<String> rollbackVersion(String id) {
+    Kept kept = previous.get(id);
+    return kept == null ? Optional.empty() : Optional.of(kept.version());
   }
 
   /**

@@ -13,9 +13,9 @@ import org.authhost.host.time.Scheduler;
  * clock. Traffic only notes the time; one check per connection is scheduled at a time, for when the
  * connection would be idle long enough, and when it runs early (traffic came since) it is scheduled
  * again for the time left. Used from the connection's event loop, except the scheduled check, which
- * hands over to it.
+ * hands over to it. The metrics listener uses it too, for silent scrapers' connections.
  */
-final class IdleDeadline extends ChannelDuplexHandler {
+public final class IdleDeadline extends ChannelDuplexHandler {
   private final HostClock clock;
   private final Scheduler scheduler;
   private final long idleNanos;
@@ -23,7 +23,7 @@ final class IdleDeadline extends ChannelDuplexHandler {
   private Scheduler.Scheduled check;
   private boolean closed;
 
-  IdleDeadline(HostClock clock, Scheduler scheduler, Duration idle) {
+  public IdleDeadline(HostClock clock, Scheduler scheduler, Duration idle) {
     this.clock = clock;
     this.scheduler = scheduler;
     this.idleNanos = idle.toNanos();

@@ -69,6 +69,12 @@ class ConsoleBrowserTest {
     assertEquals("administrator", page.body().getAttribute("data-role"));
     assertEquals("testhost", page.text("#server-name"));
     page.waitFor(By.cssSelector("#plugins-table tr[data-plugin=digest]"));
+    assertEquals(
+        "d, console", page.text("#plugins-table tr[data-plugin=digest] td[data-test=offered-at]"));
+    WebElement rollback =
+        page.find("#plugins-table tr[data-plugin=digest] button[data-action=rollback]");
+    assertFalse(rollback.isEnabled(), "nothing to roll back to");
+    assertTrue(rollback.getAttribute("title").startsWith("nothing to roll back to"));
     Chromium.screenshot(browser, "plugins");
 
     page.show("audit");
@@ -116,6 +122,10 @@ class ConsoleBrowserTest {
     assertEquals("ok", page.messageKind(), page.text("#message"));
     assertEquals(List.of("Basic"), challengeSchemes());
     assertEquals(digestEnabledIs(false), app.hostJson(), "only the one value changed");
+    assertEquals(
+        "d (disabled), console (disabled)",
+        page.text("#plugins-table tr[data-plugin=digest] td[data-test=offered-at]"),
+        "where it is offered once enabled");
 
     page.clickChange("#plugins-table tr[data-plugin=digest] button[data-action=enable]");
 
@@ -309,10 +319,18 @@ class ConsoleBrowserTest {
 
     page.click("#sign-out");
 
-    // The page reloads and the console answers 401 with fresh challenges, whatever the browser
-    // resends: headless Chromium has no one to ask, so it shows that answer, not the console.
-    page.waitUntil(() -> browser.findElements(By.id("whoami")).isEmpty());
+    // The page says so and offers the way back; the console is gone from it.
+    page.waitText("#signed-out", "You are signed out");
+    assertTrue(browser.findElements(By.id("whoami")).isEmpty());
+    WebElement again = page.find("#sign-in-again");
+    assertEquals("Sign in again", again.getText());
+    assertTrue(again.getAttribute("href").endsWith("/console/"), again.getAttribute("href"));
     Chromium.screenshot(browser, "signed-out");
+    // Signing in again asks for a logon (401 with fresh challenges) whatever the browser cached:
+    // headless Chromium has no one to ask, so it shows that answer, not the console.
+    again.click();
+    page.waitUntil(() -> browser.findElements(By.id("signed-out")).isEmpty());
+    assertTrue(browser.findElements(By.id("whoami")).isEmpty(), "not back in without a logon");
     page.waitUntil(
         () -> {
           Cookie now = browser.manage().getCookieNamed("authhost_console");

@@ -2,8 +2,6 @@ package org.authhost.host.browser;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +41,7 @@ final class ConsoleHost {
     PluginJar.of("throwing", "org.authhost.testplugins.throwing.ThrowingPlugin")
         .writeTo(plugins, "throwing.jar");
     Path config = Files.createDirectories(root.resolve("config"));
-    // The console listens on a port picked here: 0 means "no console" in host.json.
+    // "port": 0: the console listener picks a free port; consolePort() reads it.
     Files.writeString(
         config.resolve("host.json"),
         """
@@ -81,10 +79,9 @@ final class ConsoleHost {
             { "name": "broken", "prefix": "/broken/", "directory": "../media",
               "plugins": ["throwing"] }
           ],
-          "console": { "port": %d }
+          "console": { "port": 0 }
         }
-        """
-            .formatted(freePort()));
+        """);
     addAccount(config, ADMIN, ADMIN_PASSWORD, "Administrators");
     addAccount(config, "alice", "pw-alice", null);
     addAccount(config, "dave", "pw-dave", null);
@@ -135,13 +132,6 @@ final class ConsoleHost {
       }
     } finally {
       System.setIn(stdin);
-    }
-  }
-
-  /** A loopback port free a moment ago (the console has no "any free port" setting). */
-  static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

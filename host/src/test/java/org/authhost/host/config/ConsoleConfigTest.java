@@ -24,7 +24,33 @@ class ConsoleConfigTest {
     assertEquals(ConsoleConfig.OFF, console);
     assertEquals("127.0.0.1", console.bindAddress());
     assertEquals(15, console.idleMinutes());
-    assertFalse(load("{ \"console\": { \"port\": 0 } }").console().enabled(), "0 is off");
+    assertFalse(load("{ \"console\": { \"port\": -1 } }").console().enabled(), "-1 is off");
+  }
+
+  @Test
+  void portZeroPicksAFreePortAsInEveryOtherListener() throws Exception {
+    ConsoleConfig console = load("{ \"console\": { \"port\": 0 } }").console();
+    assertTrue(console.enabled(), "0 is any free port, as http.port, admin.port, metrics.port");
+    assertEquals(0, console.port());
+  }
+
+  @Test
+  void bindAddressIsTheKeyAndBindItsOldName() throws Exception {
+    ConsoleConfig current =
+        load("{ \"console\": { \"port\": 8088, \"bindAddress\": \"::1\" } }").console();
+    assertEquals("::1", current.bindAddress());
+    assertFalse(current.oldBindKey());
+    ConsoleConfig old = load("{ \"console\": { \"port\": 8088, \"bind\": \"::1\" } }").console();
+    assertEquals("::1", old.bindAddress());
+    assertTrue(old.oldBindKey(), "the host warns at start");
+    ConfigException both =
+        failure("{ \"console\": { \"bind\": \"::1\", \"bindAddress\": \"::1\" } }");
+    assertEquals(1, both.problems().size(), both.getMessage());
+    assertTrue(
+        both.getMessage().contains("console.bind: give bindAddress only"), both.getMessage());
+    ConfigException bad =
+        failure("{ \"console\": { \"port\": 1, \"bindAddress\": \"admin.local\" } }");
+    assertTrue(bad.getMessage().contains("console.bindAddress: expected an IP"), bad.getMessage());
   }
 
   @Test
@@ -79,7 +105,7 @@ class ConsoleConfigTest {
         failure(
             """
             { "console": {
-                "port": 8088, "bind": "0.0.0.0" } }
+                "port": 0, "bindAddress": "0.0.0.0" } }
             """);
     assertEquals(1, e.problems().size(), e.getMessage());
     assertEquals(2, e.problems().get(0).line());

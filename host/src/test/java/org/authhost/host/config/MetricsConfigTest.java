@@ -39,7 +39,8 @@ class MetricsConfigTest {
             "0.0.0.0",
             List.of("10.0.0.0/8", "2001:db8::/32"),
             null,
-            dir.toAbsolutePath().normalize().resolve("metrics.token")),
+            dir.toAbsolutePath().normalize().resolve("metrics.token"),
+            null),
         metrics);
     assertTrue(metrics.enabled());
   }

@@ -52,6 +52,39 @@ class ConsoleApiTest {
     }
   }
 
+  @Test
+  void offeredAtListsTheConsoleAndStaysWhileThePluginIsDisabled() throws Exception {
+    assertEquals(List.of("vod", "console"), texts(plugin("digest").get("points")));
+    assertEquals(List.of("vod", "console"), texts(plugin("basic").get("points")));
+    assertTrue(
+        plugin("digest").get("rollbackTo").isNull(), "no version replaced: nothing to roll back");
+
+    assertEquals(200, change("POST", "plugins/digest/disable", null).status());
+
+    JsonNode digest = plugin("digest");
+    assertFalse(digest.get("enabled").asBoolean());
+    assertEquals(
+        List.of("vod", "console"), texts(digest.get("points")), "where it is offered once enabled");
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void theConsolesAnswersAreCountedUnderTheirOwnFront() throws Exception {
+    get("plugins");
+    assertEquals(401, console.call("GET", "/console/api/plugins").status());
+    String text;
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", console.host.metricsPort())) {
+      text = c.get("/metrics", null).bodyText();
+    }
+    assertTrue(text.contains("authhost_requests_total{front=\"console\",status=\"200\"}"), text);
+    assertTrue(text.contains("authhost_requests_total{front=\"console\",status=\"401\"}"), text);
+  }
+
   JsonNode get(String route) throws Exception {
     RawHttpConnection.Response r = console.call("GET", "/console/api/" + route, cookie);
     assertEquals(200, r.status(), route + ": " + r.bodyText());

@@ -2,7 +2,6 @@ package org.authhost.host.console;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +50,6 @@ final class ConsoleHost implements AutoCloseable {
     if (consoleExtra.contains("console.p12")) {
       TestTls.writeKeyStore(config.resolve("console.p12"));
     }
-    int port = freePort();
     Files.writeString(
         config.resolve("host.json"),
         """
@@ -64,15 +62,16 @@ final class ConsoleHost implements AutoCloseable {
               "basic": { "properties": { "realm": "testhost" } } } },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": 0 },
+          "metrics": { "port": 0 },
           "security": { "lockout": { "threshold": 3, "addressThreshold": 100 } },
           "publishingPoints": [
             { "name": "vod", "prefix": "/vod/", "directory": "../media",
               "acl": [ { "principal": "Users", "rights": ["read"] } ] }
           ],
-          "console": { %s "port": %d, "operatorsGroup": "Operators" }
+          "console": { %s "port": 0, "operatorsGroup": "Operators" }
         }
         """
-            .formatted(consoleExtra, port));
+            .formatted(consoleExtra));
     cli("accounts", "groups", "add", "Operators", "--config", config.toString());
     add(config, "root", "Administrators");
     add(config, "olga", "Operators");
@@ -80,7 +79,8 @@ final class ConsoleHost implements AutoCloseable {
     MutableClock clock = new MutableClock();
     AuthHost host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
-    return new ConsoleHost(host, port, clock);
+    // Port 0: the listener picks a free port and says which; no probe-then-bind race.
+    return new ConsoleHost(host, host.console().plainPort(), clock);
   }
 
   private static void add(Path config, String user, String group) {
@@ -105,12 +105,6 @@ final class ConsoleHost implements AutoCloseable {
     int rc = Main.commandLine().execute(args);
     if (rc != 0) {
       throw new IllegalStateException(String.join(" ", args) + " exited with " + rc);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -1,6 +1,7 @@
 package org.authhost.host.plugins;
 
 import static org.authhost.api.AuthenticationFlags.AUTHENTICATION_INFO;
+import static org.authhost.api.AuthenticationFlags.BROWSER_ANSWERS;
 import static org.authhost.api.AuthenticationFlags.CHALLENGE_FIRST;
 import static org.authhost.api.AuthenticationFlags.COMPLETES_IN_ONE_LEG;
 import static org.authhost.api.AuthenticationFlags.CONNECTION_BOUND;
@@ -14,25 +15,36 @@ class LegacyProtocolFlagsTest {
   @Test
   void pluginsBeforeApi13GetWhatTheHostOnceKnewByName() {
     assertEquals(
-        CHALLENGE_FIRST | CONNECTION_BOUND,
+        CHALLENGE_FIRST | CONNECTION_BOUND | BROWSER_ANSWERS,
         LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "NTLM", CHALLENGE_FIRST));
     // Kerberos under Negotiate completes in one leg (what nginx auth_request needs); NTLM never.
     assertEquals(
-        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG,
+        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG | BROWSER_ANSWERS,
         LegacyProtocolFlags.apply(ApiVersion.of("1.0"), "negotiate", 0));
     assertEquals(
-        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG,
+        CONNECTION_BOUND | COMPLETES_IN_ONE_LEG | BROWSER_ANSWERS,
         LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Kerberos", 0));
-    assertEquals(SENDS_PASSWORD, LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Basic", 0));
-    assertEquals(AUTHENTICATION_INFO, LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "Digest", 0));
+    // What a browser answers by itself: the web console offers it.
+    assertEquals(
+        SENDS_PASSWORD | BROWSER_ANSWERS,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.1"), "Basic", 0));
+    assertEquals(
+        AUTHENTICATION_INFO | BROWSER_ANSWERS,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "Digest", 0));
     assertEquals(0, LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "X-Token", 0));
   }
 
   @Test
   void fromApi13OnTheFlagsAreTakenAsThePluginGivesThem() {
+    // Only BROWSER_ANSWERS (API 1.4) comes by name for a 1.3 plug-in: the console keeps offering
+    // it.
     assertEquals(
-        CHALLENGE_FIRST, LegacyProtocolFlags.apply(ApiVersion.of("1.3"), "NTLM", CHALLENGE_FIRST));
-    assertEquals(0, LegacyProtocolFlags.apply(ApiVersion.of("1.3"), "Basic", 0));
+        CHALLENGE_FIRST | BROWSER_ANSWERS,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.3"), "NTLM", CHALLENGE_FIRST));
+    assertEquals(BROWSER_ANSWERS, LegacyProtocolFlags.apply(ApiVersion.of("1.3"), "Basic", 0));
+    assertEquals(0, LegacyProtocolFlags.apply(ApiVersion.of("1.3"), "X-Token", 0));
+    assertEquals(
+        0, LegacyProtocolFlags.apply(ApiVersion.of("1.4"), "Basic", 0), "1.4 says so itself");
     assertEquals(
         CONNECTION_BOUND,
         LegacyProtocolFlags.apply(ApiVersion.of("1.4"), "X-Token", CONNECTION_BOUND));

@@ -82,7 +82,8 @@ public final class BasicAuthenticationPlugin implements BasicPlugin, Authenticat
     flags.set(
         AuthenticationFlags.TEXT_CHALLENGE
             | AuthenticationFlags.CLIENT_SHOWS_UI
-            | AuthenticationFlags.SENDS_PASSWORD);
+            | AuthenticationFlags.SENDS_PASSWORD
+            | AuthenticationFlags.BROWSER_ANSWERS);
     return HResult.S_OK;
   }
 

@@ -292,7 +292,8 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
         AuthenticationFlags.TEXT_CHALLENGE
             | AuthenticationFlags.CLIENT_SHOWS_UI
             | AuthenticationFlags.CHALLENGE_FIRST
-            | AuthenticationFlags.AUTHENTICATION_INFO);
+            | AuthenticationFlags.AUTHENTICATION_INFO
+            | AuthenticationFlags.BROWSER_ANSWERS);
     return HResult.S_OK;
   }
 

@@ -211,7 +211,8 @@ public final class NegotiateAuthenticationPlugin implements BasicPlugin, Authent
     flags.set(
         AuthenticationFlags.CHALLENGE_FIRST
             | AuthenticationFlags.CONNECTION_BOUND
-            | AuthenticationFlags.COMPLETES_IN_ONE_LEG);
+            | AuthenticationFlags.COMPLETES_IN_ONE_LEG
+            | AuthenticationFlags.BROWSER_ANSWERS);
     return HResult.S_OK;
   }
 

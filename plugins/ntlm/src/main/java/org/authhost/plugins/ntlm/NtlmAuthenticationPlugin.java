@@ -109,7 +109,8 @@ public final class NtlmAuthenticationPlugin implements BasicPlugin, Authenticati
     flags.set(
         AuthenticationFlags.CLIENT_SHOWS_UI
             | AuthenticationFlags.CHALLENGE_FIRST
-            | AuthenticationFlags.CONNECTION_BOUND);
+            | AuthenticationFlags.CONNECTION_BOUND
+            | AuthenticationFlags.BROWSER_ANSWERS);
     return HResult.S_OK;
   }
 

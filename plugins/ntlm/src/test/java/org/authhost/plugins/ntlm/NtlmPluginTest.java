@@ -41,7 +41,8 @@ class NtlmPluginTest {
     assertEquals(
         AuthenticationFlags.CLIENT_SHOWS_UI
             | AuthenticationFlags.CHALLENGE_FIRST
-            | AuthenticationFlags.CONNECTION_BOUND,
+            | AuthenticationFlags.CONNECTION_BOUND
+            | AuthenticationFlags.BROWSER_ANSWERS,
         flags.get());
   }
 
