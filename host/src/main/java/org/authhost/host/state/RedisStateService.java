@@ -181,7 +181,13 @@ public final class RedisStateService implements StateService {
               + "  if bit.band(string.byte(b, j) or 0, bit.lshift(1, i % 8)) ~= 0 then return 2 end\n"
               + "  set(n)\n"
               + "end\n"
-              + "if cleared then b = string.gsub(b, '%z+$', '') end\n"
+              // Trailing zero bytes dropped in one pass: a pattern anchored at the end
+              // ('%z+$') is tried from every position, quadratic in a mostly-zero window.
+              + "if cleared then\n"
+              + "  local last = #b\n"
+              + "  while last > 0 and string.byte(b, last) == 0 do last = last - 1 end\n"
+              + "  b = string.sub(b, 1, last)\n"
+              + "end\n"
               + "if e[1] then\n"
               + "  redis.call('HSET', KEYS[1], 'h', string.format('%.0f', highest), 'b', b)\n"
               + "else\n"
