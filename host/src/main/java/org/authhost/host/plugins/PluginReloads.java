@@ -299,7 +299,7 @@ public final class PluginReloads {
             host.useProperties(id, properties);
             HostedPlugin next;
             try {
-              next = host.startOne(d, nextGeneration());
+              next = host.startOne(d, nextGeneration(), true);
             } catch (RuntimeException | Error e) {
               host.useProperties(id, before);
               throw e;
@@ -323,6 +323,8 @@ public final class PluginReloads {
               host.useProperties(id, before);
               throw new ValuesRefusedException(id, why);
             }
+            // In service from here: its failures are the plug-in's, reported as any.
+            next.trial(false);
             Map<String, HostedPlugin> map = new LinkedHashMap<>(host.current());
             map.put(id, next);
             host.replaceAll(map);
