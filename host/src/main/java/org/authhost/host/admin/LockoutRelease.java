@@ -95,10 +95,7 @@ public final class LockoutRelease {
         || ((zone >= 0 || network) && !(address instanceof Inet6Address))
         || (network && zone >= 0)) {
       throw new IllegalArgumentException(
-          "'"
-              + text
-              + "' is not an IP address (e.g. 192.0.2.7, 2001:db8::7 or, as the lockouts list"
-              + " shows an IPv6 client, 2001:db8:1:2::/64)");
+          "'" + text + "' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)");
     }
     return NetUtil.toAddressString(address);
   }
