@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import org.authhost.host.access.ClientAddress;
 import org.authhost.host.authn.ClientConnection;
 
@@ -72,18 +73,23 @@ final class ConsoleHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private void start(ChannelHandlerContext ctx, ConsoleRequests.Incoming incoming) {
     busy = true;
-    requests
-        .handle(incoming)
-        .whenComplete(
-            (response, failure) ->
-                ctx.executor()
-                    .execute(
-                        () ->
-                            answer(
-                                ctx,
-                                failure == null
-                                    ? response
-                                    : ConsoleApi.failed(failure).response(false))));
+    CompletableFuture<FullHttpResponse> answered;
+    try {
+      answered = requests.handle(incoming);
+    } catch (RuntimeException e) {
+      // Started from a write's listener for a pipelined request, a throw would be lost there.
+      answered = CompletableFuture.failedFuture(e);
+    }
+    answered.whenComplete(
+        (response, failure) ->
+            ctx.executor()
+                .execute(
+                    () ->
+                        answer(
+                            ctx,
+                            failure == null
+                                ? response
+                                : ConsoleApi.failed(failure).response(false))));
   }
 
   private void answer(ChannelHandlerContext ctx, FullHttpResponse response) {

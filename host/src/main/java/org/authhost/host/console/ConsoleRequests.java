@@ -364,12 +364,17 @@ final class ConsoleRequests {
     return ServerCookieEncoder.STRICT.encode(cookie);
   }
 
-  /** The sign-out marker: on it the next request is asked to log on again. */
+  /**
+   * The sign-out marker: on it the next request is asked to log on again. {@code SameSite=Lax}, not
+   * Strict: it grants nothing, and it must come with a link to the console from another site too (a
+   * top-level navigation opens the page), else the browser's cached credentials would log that link
+   * straight back on after a sign-out.
+   */
   static String signedOut(Incoming in) {
     DefaultCookie cookie = new DefaultCookie(SIGNED_OUT_COOKIE, "1");
     cookie.setHttpOnly(true);
     cookie.setPath(COOKIE_PATH);
-    cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
+    cookie.setSameSite(CookieHeaderNames.SameSite.Lax);
     cookie.setSecure(in.connection().secure);
     return ServerCookieEncoder.STRICT.encode(cookie);
   }

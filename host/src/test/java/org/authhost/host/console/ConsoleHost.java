@@ -48,7 +48,8 @@ final class ConsoleHost implements AutoCloseable {
    * @param addressThreshold failed logons from one client address before it is locked out
    * @param principal also the test plug-in {@code principal} (scheme X-Principal, bound to its
    *     connection, one leg "SUBJECT SECONDS GROUP...": a stand-in for NTLM/Negotiate that can log
-   *     an administrator on), offered by the console after Digest and Basic
+   *     an administrator on), offered by the console after Digest and Basic; and {@code
+   *     enableerror}, which logs an ERROR and fails unless its named value keyStore is present
    */
   static ConsoleHost start(Path root, String consoleExtra, int addressThreshold, boolean principal)
       throws Exception {
@@ -62,6 +63,8 @@ final class ConsoleHost implements AutoCloseable {
       PluginJar.of("principal", "org.authhost.testplugins.principal.PrincipalPlugin")
           .with("capabilities", "principal-token")
           .writeTo(plugins, "principal.jar");
+      PluginJar.of("enableerror", "org.authhost.testplugins.enableerror.EnableErrorPlugin")
+          .writeTo(plugins, "enableerror.jar");
     }
     Path config = Files.createDirectories(root.resolve("config"));
     if (consoleExtra.contains("console.p12")) {
@@ -77,7 +80,7 @@ final class ConsoleHost implements AutoCloseable {
           "plugins": { "directory": "../plugins", "order": ["digest", "basic"%s],
             "settings": {
               "digest": { "properties": { "algorithms": "SHA-256,MD5" } },
-              "basic": { "properties": { "realm": "testhost" } } } },
+              "basic": { "properties": { "realm": "testhost" } }%s } },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": 0 },
           "security": { "ipDeny": ["127.0.0.3"], "lockout": { "threshold": 3, "addressThreshold": %d } },
@@ -90,6 +93,9 @@ final class ConsoleHost implements AutoCloseable {
         """
             .formatted(
                 principal ? ", \"principal\"" : "",
+                principal
+                    ? ", \"enableerror\": { \"properties\": { \"keyStore\": \"present\" } }"
+                    : "",
                 addressThreshold,
                 consoleExtra,
                 port,

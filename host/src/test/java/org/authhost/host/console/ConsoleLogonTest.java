@@ -243,6 +243,7 @@ class ConsoleLogonTest {
             .findFirst()
             .orElseThrow();
     assertTrue(marker.toLowerCase(java.util.Locale.ROOT).contains("httponly"), marker);
+    assertTrue(marker.contains("SameSite=Lax"), "sent with a link from another site: " + marker);
     assertEquals(1, audit("console: ", "root", "signed out").size());
     // The old cookie is dead even without the marker.
     assertEquals(401, console.call("GET", "/console/api/session", s.cookieHeader()).status());
@@ -412,6 +413,22 @@ class ConsoleLogonTest {
             "Sec-Fetch-Dest: document");
     assertEquals(403, posted.status(), "nor a form posted from another site");
     assertEquals(1, audit("console: session opened for", "root").size());
+  }
+
+  @Test
+  void aLinkFromAnotherSiteAfterASignOutIsAskedAgainWhateverTheBrowserCached() throws Exception {
+    RawHttpConnection.Response r =
+        console.call(
+            "GET",
+            "/console/",
+            "Cookie: " + ConsoleRequests.SIGNED_OUT_COOKIE + "=1",
+            "Authorization: " + ConsoleHost.basic("root"),
+            "Sec-Fetch-Site: cross-site",
+            "Sec-Fetch-Mode: navigate",
+            "Sec-Fetch-Dest: document");
+    assertEquals(401, r.status(), r.bodyText());
+    assertNull(sessionCookie(r));
+    assertEquals(0, audit("console: session opened for").size());
   }
 
   @Test

@@ -6,10 +6,17 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.testplugins.TestPlugin;
 
-/** Logs an ERROR from EnablePlugin yet returns S_OK: the ERROR must win. */
+/**
+ * Logs an ERROR from EnablePlugin yet returns S_OK: the ERROR must win. With the named value {@code
+ * keyStore=present} it starts cleanly: a plug-in that refuses a bad value the way the guide says
+ * (an ERROR event, then the failure).
+ */
 public final class EnableErrorPlugin extends TestPlugin {
   @Override
   public HResult enable(Out<Duration> heartbeatPeriod) {
+    if (values.get("keyStore", "missing").equals("present")) {
+      return HResult.S_OK;
+    }
     server
         .eventLog()
         .logEvent(values, EventLevel.ERROR, HResult.E_FAIL, "the key store is missing");
