@@ -63,11 +63,14 @@ final class HostEventLog implements EventLog {
       return HResult.S_OK;
     }
     if (plugin.trial() && level != EventLevel.INFORMATION) {
-      // An instance that only tries new named values, never in service: what it says about them
-      // is the refusal the console answers with (the LoggedEvent below), not an event of the
-      // plug-in in service, which goes on with its values.
+      // An instance that only tries new named values, not yet in service: held. Refused, what it
+      // said is the refusal the console answers with (the LoggedEvent below), not an event of the
+      // plug-in in service, which goes on with its values; accepted, it is written then
+      // (PluginReloads.reconfigure), a warning such as NTLM's allowNtlmV1 included.
       LOG.info("plug-in '{}' trying new named values: {} {} {}", plugin.id(), level, hr, message);
-      guard.noteLogged(plugin, new PluginFailures.LoggedEvent(level, hr, message));
+      PluginFailures.LoggedEvent event = new PluginFailures.LoggedEvent(level, hr, message);
+      plugin.hold(event);
+      guard.noteLogged(plugin, event);
       if (level == EventLevel.ERROR && takesOutOfService(plugin, hr)) {
         failures.loggedError(plugin, hr, message);
       }

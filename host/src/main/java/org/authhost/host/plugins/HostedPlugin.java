@@ -39,6 +39,10 @@ final class HostedPlugin {
    */
   private volatile boolean trial;
 
+  /** What a trial instance logged above INFORMATION: written if its values are accepted. */
+  private final java.util.List<PluginFailures.LoggedEvent> held =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private volatile HResult errorCode = HResult.S_OK;
   private volatile String errorText = "";
 
@@ -135,6 +139,18 @@ final class HostedPlugin {
 
   boolean trial() {
     return trial;
+  }
+
+  /** Keeps an event a trial instance logged, for {@link #takeHeld}. */
+  void hold(PluginFailures.LoggedEvent event) {
+    held.add(event);
+  }
+
+  /** The events held while on trial, in order; none are held afterwards. */
+  java.util.List<PluginFailures.LoggedEvent> takeHeld() {
+    java.util.List<PluginFailures.LoggedEvent> all = java.util.List.copyOf(held);
+    held.clear();
+    return all;
   }
 
   /** Marks the host bringing it into service, or done with that. */

@@ -39,6 +39,35 @@ class ConsoleRefusedValuesTest {
   }
 
   @Test
+  void theWarningOfAnAcceptedValueIsWrittenOnce() throws Exception {
+    RawHttpConnection.Response logon =
+        console.call("GET", "/console/api/session", "Authorization: " + ConsoleHost.basic("root"));
+    String cookie = "Cookie: " + ConsoleLogonTest.sessionCookie(logon);
+    String csrf =
+        ConsoleRequests.CSRF_HEADER + ": " + JSON.readTree(logon.body()).get("csrf").asText();
+    long warnings = warnings();
+    RawHttpConnection.Response r =
+        console.send(
+            "PUT",
+            "/console/api/plugins/enableerror/properties",
+            "{\"name\": \"keyStore\", \"value\": \"present\"}",
+            cookie,
+            csrf);
+    assertEquals(200, r.status(), r.bodyText());
+    assertEquals(warnings + 1, warnings(), "the new instance's warning, written once accepted");
+  }
+
+  private long warnings() {
+    return console
+        .host
+        .eventLog()
+        .query(EventQuery.all().withLevel(EventLevel.WARNING).withSource("enableerror"))
+        .stream()
+        .filter(e -> e.text().contains("readable by all"))
+        .count();
+  }
+
+  @Test
   void aValueRefusedWithAnErrorEventLeavesNoFailureOfThePluginInService() throws Exception {
     RawHttpConnection.Response logon =
         console.call("GET", "/console/api/session", "Authorization: " + ConsoleHost.basic("root"));
