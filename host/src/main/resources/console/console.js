@@ -245,14 +245,18 @@ async function loadEvents(kind, before) {
 async function followEvents(kind) {
   const s = state[kind];
   if (s.before) return; // reading an older page: nothing new to add there
-  const q = filters(kind);
-  q.set('after', s.newest);
-  const page = await call('GET', kind + '?' + q, undefined, true);
-  if (page.events.length) {
-    const tbody = document.querySelector('#' + kind + '-table tbody');
-    tbody.prepend(...page.events.map(eventRow));
-    while (tbody.rows.length > 200) tbody.deleteRow(tbody.rows.length - 1);
-    s.newest = page.newest;
+  // A burst larger than a page comes oldest page first, with "more": ask again until none is left.
+  for (let pages = 0; pages < 20; pages++) {
+    const q = filters(kind);
+    q.set('after', s.newest);
+    const page = await call('GET', kind + '?' + q, undefined, true);
+    if (page.events.length) {
+      const tbody = document.querySelector('#' + kind + '-table tbody');
+      tbody.prepend(...page.events.map(eventRow));
+      while (tbody.rows.length > 200) tbody.deleteRow(tbody.rows.length - 1);
+      s.newest = page.newest;
+    }
+    if (!page.more || !page.events.length) break;
   }
 }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.access.AddressKey;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.tokens.AccountDirectory;
@@ -79,13 +80,20 @@ public final class LockoutRelease {
    * An IP address as the audit and the lockout write it, or a refusal for anything else. Parsed as
    * a literal only (Netty's parser): {@code InetAddress.getByName} would look a name up, and {@code
    * cafe} is both hex and a host name. A zone ({@code fe80::1%eth0}) is accepted and dropped: the
-   * lockout does not count by zone.
+   * lockout does not count by zone. An IPv6 address is also accepted as the lockouts list shows it,
+   * its /64 ({@code 2001:db8:1:2::/64}): the lockout counts an IPv6 client by its /64, so the
+   * network address names the same count as any address in it.
    */
   private static String ipLiteral(String text) {
-    int zone = text.indexOf('%');
-    String literal = zone < 0 ? text : text.substring(0, zone);
+    String prefix = "/" + AddressKey.IPV6_PREFIX_LENGTH;
+    boolean network = text.endsWith(prefix);
+    String unprefixed = network ? text.substring(0, text.length() - prefix.length()) : text;
+    int zone = unprefixed.indexOf('%');
+    String literal = zone < 0 ? unprefixed : unprefixed.substring(0, zone);
     InetAddress address = NetUtil.createInetAddressFromIpAddressString(literal);
-    if (address == null || (zone >= 0 && !(address instanceof Inet6Address))) {
+    if (address == null
+        || ((zone >= 0 || network) && !(address instanceof Inet6Address))
+        || (network && zone >= 0)) {
       throw new IllegalArgumentException(
           "'" + text + "' is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)");
     }

@@ -43,6 +43,9 @@ public final class AtomicHostJsonWriter implements HostJsonWriter {
   // The SHA-256 of the content the host runs with; null when there was no file to read.
   private byte[] stamp;
 
+  /** Runs just before the last look at the file (tests: a hand edit saved in that window). */
+  volatile Runnable beforeLastLook = () -> {};
+
   @Inject
   public AtomicHostJsonWriter(HostConfig config) {
     this.directory = config.configDirectory();
@@ -78,11 +81,7 @@ public final class AtomicHostJsonWriter implements HostJsonWriter {
               + " restart the host to use the file now there");
     }
     if (!Arrays.equals(stamp, sha256(current))) {
-      throw new HostJsonChangedException(
-          file
-              + " changed on disk since the host read it (a hand edit?); nothing was written, so"
-              + " that edit is kept. Make this change in the file too, or restart the host so that"
-              + " it reads the file as it is now");
+      throw changedOnDisk();
     }
     String text = new String(current, StandardCharsets.UTF_8);
     // A byte-order mark some Windows editors write is kept, and kept out of the parser's way.
@@ -96,6 +95,14 @@ public final class AtomicHostJsonWriter implements HostJsonWriter {
     ConfigLoader.load(directory, bytes);
     replace(bytes);
     stamp = sha256(bytes);
+  }
+
+  private HostJsonChangedException changedOnDisk() {
+    return new HostJsonChangedException(
+        file
+            + " changed on disk since the host read it (a hand edit?); nothing was written, so"
+            + " that edit is kept. Make this change in the file too, or restart the host so that"
+            + " it reads the file as it is now");
   }
 
   private byte[] readCurrent() throws IOException {
@@ -124,6 +131,12 @@ public final class AtomicHostJsonWriter implements HostJsonWriter {
           out.write(buffer);
         }
         out.force(true);
+      }
+      // The loader's check and the write took time: an edit saved meanwhile is looked for once
+      // more, right before the move, so that the window in which it would be lost is the move's.
+      beforeLastLook.run();
+      if (!Arrays.equals(stamp, sha256(readCurrent()))) {
+        throw changedOnDisk();
       }
       try {
         Files.move(

@@ -465,10 +465,19 @@ final class ConsoleApi {
     long before = whole(c, "before");
     long after = whole(c, "after");
     q = q.withBeforeRecordNumber(before).withAfterRecordNumber(after);
-    List<EventRecord> found = log_.query(q);
-    // One more than asked: whether an older page exists, without reading it.
+    // One more than asked: whether another page exists, without reading it. A follower's query
+    // (after=N) gets the OLDEST records after N, so that a burst larger than a page between two
+    // polls is read page by page ("more": newer ones exist); a page of the log gets the newest
+    // ("more": older ones exist).
+    boolean following = c.param("after") != null && before == 0;
+    List<EventRecord> found = following ? log_.oldest(q, limit + 1) : log_.query(q);
     boolean older = found.size() > limit;
-    List<EventRecord> pageOf = older ? found.subList(found.size() - limit, found.size()) : found;
+    List<EventRecord> pageOf =
+        !older
+            ? found
+            : following
+                ? found.subList(0, limit)
+                : found.subList(found.size() - limit, found.size());
     List<Map<String, Object>> shown = new ArrayList<>(pageOf.size());
     for (int i = pageOf.size() - 1; i >= 0; i--) {
       shown.add(event(pageOf.get(i)));

@@ -3,6 +3,7 @@ package org.authhost.host.console;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.authhost.api.AccessToken;
@@ -12,12 +13,13 @@ import org.authhost.host.access.AccessControlList;
 import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.access.Right;
+import org.authhost.host.accounts.AccountStore;
+import org.authhost.host.accounts.UserView;
 import org.authhost.host.config.AceConfig;
 import org.authhost.host.config.ConsoleConfig;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.plugins.PluginView;
 import org.authhost.host.tokens.Account;
-import org.authhost.host.tokens.AccountDirectory;
 
 /**
  * The console as the authentication driver sees it: a publishing point of its own, {@code
@@ -38,13 +40,16 @@ final class ConsolePoint {
   private final ConsoleConfig config;
   private final PluginHost plugins;
   private final AccessControlList acl;
-  private final AccountDirectory accounts;
+  private final AccountStore accounts;
+  private final IpRules serverIpRules;
 
   /**
    * @throws IllegalArgumentException when the operators group is no local group
    */
-  ConsolePoint(ConsoleConfig config, PluginHost plugins, AccountDirectory accounts) {
+  ConsolePoint(
+      ConsoleConfig config, PluginHost plugins, AccountStore accounts, IpRules serverIpRules) {
     this.config = config;
+    this.serverIpRules = serverIpRules;
     this.plugins = plugins;
     this.accounts = accounts;
     List<AceConfig> entries = new ArrayList<>();
@@ -104,7 +109,10 @@ final class ConsolePoint {
       return Optional.of(operator.administrator());
     }
     Account a = found.get();
-    if (a.disabled()) {
+    if (a.disabled()
+        || !Objects.equals(passwordChanged(operator.account()), operator.passwordChanged())) {
+      // Disabled, or its password set again since the logon (by the console, which also ends
+      // the sessions at once, or by 'authhost accounts password' in another process).
       return Optional.empty();
     }
     List<Sid> groups = new ArrayList<>();
@@ -116,6 +124,16 @@ final class ConsolePoint {
       return Optional.empty();
     }
     return Optional.of(acl.permits(token, Right.WRITE));
+  }
+
+  /** The server's address lists ({@code security.ipAllow}, {@code ipDeny}): the console's too. */
+  IpRules serverIpRules() {
+    return serverIpRules;
+  }
+
+  /** When the local account's password was last set; null for an account the store lacks. */
+  Instant passwordChanged(String account) {
+    return accounts.user(account).map(UserView::passwordChanged).orElse(null);
   }
 
   /** Whether the token may change things here (Administrators), not only look. */

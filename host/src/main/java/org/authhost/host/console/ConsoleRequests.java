@@ -31,8 +31,10 @@ import org.authhost.host.authn.Refusal;
 import org.authhost.host.authn.Request;
 import org.authhost.host.authn.Verdict;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.http.AddressLists;
 import org.authhost.host.http.HttpAnswers;
 import org.authhost.host.http.RequestTarget;
+import org.authhost.host.http.content.OriginProxy;
 
 /**
  * Every console request, after the codec: the path checked as the HTTP front checks it, then the
@@ -48,8 +50,9 @@ import org.authhost.host.http.RequestTarget;
  * browser then forgets what it cached and asks the operator again.
  */
 final class ConsoleRequests {
-  static final String SESSION_COOKIE = "authhost_console";
-  static final String SIGNED_OUT_COOKIE = "authhost_console_signed_out";
+  // Both names begin with the prefix the origin proxy strips, both ways.
+  static final String SESSION_COOKIE = OriginProxy.CONSOLE_COOKIE_PREFIX;
+  static final String SIGNED_OUT_COOKIE = OriginProxy.CONSOLE_COOKIE_PREFIX + "_signed_out";
   static final String CSRF_HEADER = "X-AuthHost-CSRF";
 
   /** Sent by the page's automatic refreshes: they do not keep a session alive. */
@@ -110,6 +113,14 @@ final class ConsoleRequests {
             && request.headers().contains(HttpHeaderNames.CONTENT_LENGTH))) {
       return done(Reply.text(400, "malformed request"), false);
     }
+    // The server's address lists (security.ipAllow, ipDeny) before anything else, as on the HTTP
+    // front: a denied address may neither log on nor use a session, nor learn the paths.
+    Refusal denied =
+        AddressLists.refusal(point.serverIpRules(), in.client(), AddressLists.SERVER_LISTS);
+    if (denied != null) {
+      Request refused = new Request(in.client().address(), in.method(), request.uri(), null);
+      return secured(answers.refused(refused, denied, false));
+    }
     String raw = RequestTarget.path(request.uri());
     String path = raw == null ? null : RequestTarget.canonical(raw);
     if (path == null) {
@@ -135,9 +146,15 @@ final class ConsoleRequests {
     // A stale session cookie or the signed-out marker: ask again, whatever the browser sends.
     boolean askAgain = cookies.signedOut() || cookies.session() != null;
     // A session is opened only for the console's own pages, never for a request another site's
-    // page makes the browser send with its cached credentials (an <img> of an API route).
+    // page makes the browser send with its cached credentials (an <img> of an API route). A link
+    // to the console from elsewhere (a wiki, a mail) opens its page: a top-level navigation to
+    // the page itself, which changes nothing and shows nothing to the site that linked.
     String site = request.headers().get("Sec-Fetch-Site");
-    if (!askAgain && site != null && !site.equals("same-origin") && !site.equals("none")) {
+    if (!askAgain
+        && site != null
+        && !site.equals("same-origin")
+        && !site.equals("none")
+        && !linkToThePage(request, path)) {
       return done(Reply.text(403, "the console opens a session only for its own pages"), keepAlive);
     }
     String authorization = askAgain ? null : request.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -199,7 +216,8 @@ final class ConsoleRequests {
             serve.account(),
             administrator,
             serve.token() == null ? null : serve.token().expiresAt(),
-            in.client().address());
+            in.client().address(),
+            point.passwordChanged(serve.account()));
     Operator operator =
         sessions
             .use(id, in.client().address(), false, o -> Optional.of(administrator))
@@ -319,6 +337,14 @@ final class ConsoleRequests {
     return CompletableFuture.completedFuture(response);
   }
 
+  /** A top-level navigation of the browser to the console's page (GET /console/), from a link. */
+  private static boolean linkToThePage(FullHttpRequest request, String path) {
+    return request.method().name().equals("GET")
+        && (path.equals(ConsolePoint.PREFIX) || path.equals(ConsolePoint.PREFIX + "index.html"))
+        && "navigate".equals(request.headers().get("Sec-Fetch-Mode"))
+        && "document".equals(request.headers().get("Sec-Fetch-Dest"));
+  }
+
   /** Drops what a connection-bound handshake proved on this connection. */
   private static void forgetBoundLogon(Incoming in) {
     String bound = in.connection().authenticatedPlugin();
@@ -338,12 +364,17 @@ final class ConsoleRequests {
     return ServerCookieEncoder.STRICT.encode(cookie);
   }
 
-  /** The sign-out marker: on it the next request is asked to log on again. */
+  /**
+   * The sign-out marker: on it the next request is asked to log on again. {@code SameSite=Lax}, not
+   * Strict: it grants nothing, and it must come with a link to the console from another site too (a
+   * top-level navigation opens the page), else the browser's cached credentials would log that link
+   * straight back on after a sign-out.
+   */
   static String signedOut(Incoming in) {
     DefaultCookie cookie = new DefaultCookie(SIGNED_OUT_COOKIE, "1");
     cookie.setHttpOnly(true);
     cookie.setPath(COOKIE_PATH);
-    cookie.setSameSite(CookieHeaderNames.SameSite.Strict);
+    cookie.setSameSite(CookieHeaderNames.SameSite.Lax);
     cookie.setSecure(in.connection().secure);
     return ServerCookieEncoder.STRICT.encode(cookie);
   }

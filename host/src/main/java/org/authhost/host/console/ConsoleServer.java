@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.access.IpRules;
 import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.access.PublishingPoints;
 import org.authhost.host.accounts.AccountStore;
@@ -131,7 +132,12 @@ public final class ConsoleServer extends LifeCycle {
     }
     ConsolePoint point;
     try {
-      point = new ConsolePoint(console, plugins, accounts);
+      point =
+          new ConsolePoint(
+              console,
+              plugins,
+              accounts,
+              IpRules.of(config.security().ipAllow(), config.security().ipDeny()));
     } catch (IllegalArgumentException e) {
       throw new OperatorException(
           "console/operators-group",

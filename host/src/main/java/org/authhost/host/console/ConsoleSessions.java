@@ -21,6 +21,9 @@ final class ConsoleSessions {
   /** More sessions than this and the one idle longest goes: a bound on memory, not a policy. */
   static final int MAX_SESSIONS = 1_000;
 
+  /** More sessions of one account than this and its own idlest goes. */
+  static final int MAX_SESSIONS_PER_ACCOUNT = 20;
+
   private final Clock clock;
   private final Duration idle;
   private final SecureRandom random = new SecureRandom();
@@ -56,9 +59,29 @@ final class ConsoleSessions {
     this.idle = idle;
   }
 
-  /** A new session for {@code account}, from {@code address}; returns its cookie value. */
-  String open(String account, boolean administrator, Instant expires, String address) {
+  /**
+   * A new session for {@code account}, from {@code address}; returns its cookie value.
+   *
+   * @param passwordChanged the account's password-change time now (null: not a local account)
+   */
+  String open(
+      String account,
+      boolean administrator,
+      Instant expires,
+      String address,
+      Instant passwordChanged) {
     Instant now = clock.instant();
+    // One account's many logons (a script, a browser that keeps losing its cookie) end its own
+    // oldest sessions, never another operator's.
+    if (sessions.values().stream()
+            .filter(s -> s.operator.account().equalsIgnoreCase(account))
+            .count()
+        >= MAX_SESSIONS_PER_ACCOUNT) {
+      sessions.entrySet().stream()
+          .filter(e -> e.getValue().operator.account().equalsIgnoreCase(account))
+          .min(Comparator.comparing(e -> e.getValue().lastUsed))
+          .ifPresent(e -> sessions.remove(e.getKey()));
+    }
     if (sessions.size() >= MAX_SESSIONS) {
       sessions.entrySet().stream()
           .min(Comparator.comparing(e -> e.getValue().lastUsed))
@@ -69,7 +92,11 @@ final class ConsoleSessions {
         id,
         new Session(
             new Operator(
-                account, administrator, randomToken(), expires == null ? Instant.MAX : expires),
+                account,
+                administrator,
+                randomToken(),
+                expires == null ? Instant.MAX : expires,
+                passwordChanged),
             address,
             now));
     return id;
@@ -105,7 +132,9 @@ final class ConsoleSessions {
     }
     if (administrator.get() != s.operator.administrator()) {
       Operator o = s.operator;
-      s.operator = new Operator(o.account(), administrator.get(), o.csrf(), o.expires());
+      s.operator =
+          new Operator(
+              o.account(), administrator.get(), o.csrf(), o.expires(), o.passwordChanged());
     }
     if (!poll) {
       s.lastUsed = now;

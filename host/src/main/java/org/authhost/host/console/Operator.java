@@ -10,8 +10,11 @@ import java.time.Instant;
  * @param administrator whether changes are allowed
  * @param csrf the token every change of this session must carry in {@code X-AuthHost-CSRF}
  * @param expires when the logon's own proof ends ({@link Instant#MAX} for a local account)
+ * @param passwordChanged when the local account's password was last set, as the store said at the
+ *     logon (null for an account the store does not hold): a later change ends the session
  */
-record Operator(String account, boolean administrator, String csrf, Instant expires) {
+record Operator(
+    String account, boolean administrator, String csrf, Instant expires, Instant passwordChanged) {
   String role() {
     return administrator ? "administrator" : "operator (read-only)";
   }

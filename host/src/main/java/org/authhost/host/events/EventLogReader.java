@@ -83,6 +83,38 @@ public final class EventLogReader {
     return scan(query).matches();
   }
 
+  /**
+   * The OLDEST {@code count} records that match, in record-number order: for a follower that asks
+   * what came after the last record it showed ({@link EventQuery#afterRecordNumber()}), so that a
+   * burst larger than a page is read page by page, none lost. The query's own {@link
+   * EventQuery#limit()} is ignored. Segments before the one holding the record after {@code
+   * afterRecordNumber} are not read, nor those after the one that fills the page.
+   *
+   * @throws UncheckedIOException if the directory or a segment cannot be read
+   */
+  public List<EventRecord> oldest(EventQuery query, int count) {
+    try {
+      List<Segment> segments = Segment.list(directory);
+      List<EventRecord> matches = new ArrayList<>(Math.min(count, 1024));
+      for (int i = firstNeeded(segments, query.afterRecordNumber());
+          i < segments.size() && matches.size() < count;
+          i++) {
+        read(
+            segments.get(i),
+            i == segments.size() - 1,
+            query,
+            record -> {
+              if (matches.size() < count) {
+                matches.add(record);
+              }
+            });
+      }
+      return List.copyOf(matches);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read the event log in " + directory, e);
+    }
+  }
+
   /** The number of the newest complete record, 0 if there is none. */
   public long lastRecordNumber() {
     try {

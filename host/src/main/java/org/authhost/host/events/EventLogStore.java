@@ -259,6 +259,16 @@ public final class EventLogStore implements AutoCloseable {
     return reader.query(query);
   }
 
+  /**
+   * The oldest {@code count} matching records, read from disk, in record-number order: what came
+   * after a follower's last record, a page at a time ({@link EventLogReader#oldest}).
+   *
+   * @throws UncheckedIOException if the log cannot be read
+   */
+  public List<EventRecord> oldest(EventQuery query, int count) {
+    return reader.oldest(query, count);
+  }
+
   /** Records appended since the store was opened (the metrics' count). */
   public long appends() {
     return appends;

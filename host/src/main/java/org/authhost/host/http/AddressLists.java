@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import org.authhost.api.HResult;
+import org.authhost.host.access.ClientAddress;
 import org.authhost.host.access.IpRules;
 import org.authhost.host.authn.Refusal;
 
@@ -13,7 +14,7 @@ import org.authhost.host.authn.Refusal;
  * (after routing). Refused: 403, audited.
  */
 @ChannelHandler.Sharable
-final class AddressLists extends SimpleChannelInboundHandler<Exchange> {
+public final class AddressLists extends SimpleChannelInboundHandler<Exchange> {
   /** The server's lists, or null for the routed publishing point's. */
   private final IpRules server;
 
@@ -24,6 +25,9 @@ final class AddressLists extends SimpleChannelInboundHandler<Exchange> {
     this.server = server;
     this.answers = answers;
   }
+
+  /** The server's lists as the HTTP front applies them, before routing. */
+  public static final String SERVER_LISTS = "the server's address lists";
 
   static AddressLists server(IpRules rules, HttpAnswers answers) {
     return new AddressLists(rules, answers);
@@ -36,19 +40,31 @@ final class AddressLists extends SimpleChannelInboundHandler<Exchange> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, Exchange exchange) {
     IpRules rules = server != null ? server : exchange.point().ipRules();
-    if (rules.allows(exchange.client().inet())) {
+    Refusal refused =
+        refusal(
+            rules,
+            exchange.client(),
+            server != null ? SERVER_LISTS : "publishing point " + exchange.point().name());
+    if (refused == null) {
       ctx.fireChannelRead(exchange);
       return;
     }
-    String by =
-        server != null
-            ? "the server's address lists"
-            : "publishing point " + exchange.point().name();
-    answers.refuse(
-        exchange,
-        Refusal.forbidden()
-            .audited(
-                HResult.E_ACCESSDENIED,
-                "client address " + exchange.clientText() + " is not allowed by " + by));
+    answers.refuse(exchange, refused);
+  }
+
+  /**
+   * The step itself, for every listener that takes requests (the web console's too): null when
+   * {@code rules} let the client in, else the audited 403.
+   *
+   * @param by whose lists, for the audit: {@code the server's address lists}
+   */
+  public static Refusal refusal(IpRules rules, ClientAddress client, String by) {
+    if (rules.allows(client.inet())) {
+      return null;
+    }
+    return Refusal.forbidden()
+        .audited(
+            HResult.E_ACCESSDENIED,
+            "client address " + client.address() + " is not allowed by " + by);
   }
 }

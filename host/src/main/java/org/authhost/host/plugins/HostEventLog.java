@@ -24,6 +24,8 @@ import org.authhost.host.tokens.LogonCaller;
  */
 @Singleton
 final class HostEventLog implements EventLog {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HostEventLog.class);
+
   private final HostEvents events;
   private final PluginFailures failures;
   private final PluginGuard guard;
@@ -58,6 +60,20 @@ final class HostEventLog implements EventLog {
     String client = level == EventLevel.INFORMATION ? LogonCaller.address() : null;
     if (client != null) {
       events.pluginAboutClient(plugin.id(), client, hr, message);
+      return HResult.S_OK;
+    }
+    if (plugin.trial() && level != EventLevel.INFORMATION) {
+      // An instance that only tries new named values, not yet in service: held. Refused, what it
+      // said is the refusal the console answers with (the LoggedEvent below), not an event of the
+      // plug-in in service, which goes on with its values; accepted, it is written then
+      // (PluginReloads.reconfigure), a warning such as NTLM's allowNtlmV1 included.
+      LOG.info("plug-in '{}' trying new named values: {} {} {}", plugin.id(), level, hr, message);
+      PluginFailures.LoggedEvent event = new PluginFailures.LoggedEvent(level, hr, message);
+      plugin.hold(event);
+      guard.noteLogged(plugin, event);
+      if (level == EventLevel.ERROR && takesOutOfService(plugin, hr)) {
+        failures.loggedError(plugin, hr, message);
+      }
       return HResult.S_OK;
     }
     long recordNumber = events.plugin(level, plugin.id(), hr, message);

@@ -33,6 +33,16 @@ final class HostedPlugin {
   /** Counts failures, so that a call can tell whether the plug-in failed while it ran. */
   private volatile int failures;
 
+  /**
+   * An instance loaded only to try new named values (the console's change), never yet in service:
+   * if it fails to start, the values are refused and it is unloaded, which is no plug-in failure.
+   */
+  private volatile boolean trial;
+
+  /** What a trial instance logged above INFORMATION: written if its values are accepted. */
+  private final java.util.List<PluginFailures.LoggedEvent> held =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private volatile HResult errorCode = HResult.S_OK;
   private volatile String errorText = "";
 
@@ -120,6 +130,27 @@ final class HostedPlugin {
   /** Changes with every change of its status. */
   int epoch() {
     return epoch;
+  }
+
+  /** Marks an instance that only tries new named values, or one that took them into service. */
+  void trial(boolean on) {
+    trial = on;
+  }
+
+  boolean trial() {
+    return trial;
+  }
+
+  /** Keeps an event a trial instance logged, for {@link #takeHeld}. */
+  void hold(PluginFailures.LoggedEvent event) {
+    held.add(event);
+  }
+
+  /** The events held while on trial, in order; none are held afterwards. */
+  java.util.List<PluginFailures.LoggedEvent> takeHeld() {
+    java.util.List<PluginFailures.LoggedEvent> all = java.util.List.copyOf(held);
+    held.clear();
+    return all;
   }
 
   /** Marks the host bringing it into service, or done with that. */

@@ -64,6 +64,24 @@ final class PluginFailures {
    */
   void failed(
       HostedPlugin plugin, String method, HResult code, String detail, LoggedEvent lastLogged) {
+    if (plugin.trial()) {
+      // New named values refused by an instance never in service: the caller says so (the
+      // console's 422); no ERROR event, troubleshooting entry or failure count for the plug-in
+      // that goes on serving with its values. The instance keeps the error to be read and goes.
+      boolean reported = code.equals(HResult.NS_E_PLUGIN_ERROR_REPORTED) && lastLogged != null;
+      boolean wasEnabled =
+          plugin.failed(
+              reported && lastLogged.code().failed() ? lastLogged.code() : code,
+              ControlCharacters.escape(
+                  reported
+                      ? lastLogged.text()
+                      : "plug-in '" + plugin.id() + "' failed in " + method + ": " + detail));
+      log.info("{} refused new named values in {}: {} {}", plugin, method, code, detail);
+      if (wasEnabled) {
+        disabler.disableAfterFailure(plugin, code);
+      }
+      return;
+    }
     metrics.pluginFailed(plugin.id());
     if (code.equals(HResult.NS_E_PLUGIN_ERROR_REPORTED)) {
       if (lastLogged != null) {

@@ -776,10 +776,19 @@ public final class PluginHost extends LifeCycle {
    * offered to anyone: null if its JAR was refused (a problem says why).
    */
   HostedPlugin startOne(PluginDescriptor descriptor, long generation) {
+    return startOne(descriptor, generation, false);
+  }
+
+  /**
+   * @param trial an instance that only tries new named values ({@link HostedPlugin#trial}): its
+   *     failure to start refuses them and is not reported as the plug-in's failure
+   */
+  HostedPlugin startOne(PluginDescriptor descriptor, long generation, boolean trial) {
     HostedPlugin plugin = load(descriptor, generation);
     if (plugin == null) {
       return null;
     }
+    plugin.trial(trial);
     // Its services take new work while the host brings it into service, also from threads it
     // starts in EnablePlugin before that call returns.
     plugin.starting(true);

@@ -300,7 +300,7 @@ public final class PluginReloads {
             host.useProperties(id, properties);
             HostedPlugin next;
             try {
-              next = host.startOne(d, nextGeneration());
+              next = host.startOne(d, nextGeneration(), true);
             } catch (RuntimeException | Error e) {
               host.useProperties(id, before);
               throw e;
@@ -323,6 +323,12 @@ public final class PluginReloads {
               }
               host.useProperties(id, before);
               throw new ValuesRefusedException(id, why);
+            }
+            // In service from here: its failures are the plug-in's, reported as any, and what it
+            // logged while on trial is written now.
+            next.trial(false);
+            for (PluginFailures.LoggedEvent e : next.takeHeld()) {
+              host.events().plugin(e.level(), id, e.code(), e.text());
             }
             Map<String, HostedPlugin> map = new LinkedHashMap<>(host.current());
             map.put(id, next);

@@ -97,6 +97,28 @@ class AtomicHostJsonWriterTest {
   }
 
   @Test
+  void aHandEditSavedWhileTheChangeWasBeingCheckedIsNeverOverwritten() throws Exception {
+    AtomicHostJsonWriter writer = writerForTheFileAsItIsNow();
+    String handEdit = FILE.replace("\"serverName\": \"authhost\"", "\"serverName\": \"edge-2\"");
+    // Saved after the first look at the file and the loader's check, before the move.
+    writer.beforeLastLook =
+        () -> {
+          try {
+            Files.writeString(file, handEdit);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+
+    HostJsonChangedException e =
+        assertThrows(HostJsonChangedException.class, () -> writer.set(DIGEST_ENABLED, false));
+
+    assertTrue(e.getMessage().startsWith("[config/changed-on-disk] "), e.getMessage());
+    assertEquals(handEdit, Files.readString(file), "the hand edit is kept");
+    assertEquals(List.of(file), filesIn(dir), "no temporary file left");
+  }
+
+  @Test
   void aChangeTheLoaderRefusesIsNotWrittenAndNamesLineAndColumn() throws Exception {
     AtomicHostJsonWriter writer = writerForTheFileAsItIsNow();
     byte[] before = Files.readAllBytes(file);

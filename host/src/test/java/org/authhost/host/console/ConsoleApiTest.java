@@ -139,6 +139,9 @@ class ConsoleApiTest {
   @Test
   void aBadNamedValueIsRefusedWithThePluginsMessageAndNothingChanges() throws Exception {
     String before = hostJson();
+    int troubles = get("troubleshooting").get("entries").size();
+    long errors =
+        console.host.eventLog().query(EventQuery.all().withLevel(EventLevel.ERROR)).size();
     RawHttpConnection.Response r =
         change(
             "PUT", "plugins/digest/properties", "{\"name\": \"algorithms\", \"value\": \"ROT13\"}");
@@ -148,6 +151,15 @@ class ConsoleApiTest {
         refusal.get("pluginText").asText().contains("has 'ROT13'; use MD5"), refusal.toString());
     assertEquals("SHA-256,MD5", property("digest", "algorithms"), "the plug-in keeps its values");
     assertEquals(before, hostJson(), "nothing written");
+    // The instance that tried the values was never in service: no failure of the plug-in.
+    assertEquals(
+        troubles, get("troubleshooting").get("entries").size(), "no troubleshooting entry");
+    assertEquals(
+        errors,
+        console.host.eventLog().query(EventQuery.all().withLevel(EventLevel.ERROR)).size(),
+        "no ERROR event");
+    JsonNode digest = plugin("digest");
+    assertFalse(digest.get("statusText").asText().contains("ERROR"), digest.toString());
     // Still in service with the old values: a client still gets both algorithms.
     try (RawHttpConnection c =
         new RawHttpConnection("127.0.0.1", console.host.http().plainPort())) {
@@ -270,6 +282,94 @@ class ConsoleApiTest {
     assertTrue(JSON.readTree(r.body()).get("wasLockedOut").asBoolean());
     assertFalse(get("lockouts").toString().contains("bob"));
     assertEquals(1, audit("unlock: account", "bob", "administrator", "root", "web console").size());
+  }
+
+  @Test
+  void theFollowReadsABurstLargerThanAPageOldestPageFirstAndLosesNothing() throws Exception {
+    console.host.eventLog().append(EventLevel.INFORMATION, "burst", HResult.S_OK, "before");
+    long seen = get("events?source=burst&limit=5").get("newest").asLong();
+    for (int i = 1; i <= 12; i++) {
+      console.host.eventLog().append(EventLevel.INFORMATION, "burst", HResult.S_OK, "burst " + i);
+    }
+    List<String> read = new ArrayList<>();
+    boolean more = true;
+    int polls = 0;
+    while (more) {
+      JsonNode page = get("events?source=burst&limit=5&after=" + seen);
+      JsonNode events = page.get("events");
+      // Each page newest first, as the table shows it.
+      for (int i = events.size() - 1; i >= 0; i--) {
+        read.add(events.get(i).get("text").asText());
+      }
+      more = page.get("more").asBoolean();
+      seen = page.get("newest").asLong();
+      assertTrue(++polls <= 3, "three pages of at most 5: " + read);
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      expected.add("burst " + i);
+    }
+    assertEquals(expected, read, "every record of the burst, in order, none twice");
+    assertEquals(0, get("events?source=burst&limit=5&after=" + seen).get("events").size());
+  }
+
+  @Test
+  void anIpv6AddressLockoutIsLiftedByTheNameTheLockoutsListShows() throws Exception {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.bind(new java.net.InetSocketAddress("::1", 0));
+    } catch (java.io.IOException noIpv6) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "no IPv6 loopback here: " + noIpv6);
+    }
+    console.close();
+    console = ConsoleHost.start(root.resolve("v6"), "\"bindAddress\": \"::1\",", 2, false);
+    // The administrator's session, opened from ::1 before the address is locked out.
+    String session;
+    String token;
+    try (RawHttpConnection c = new RawHttpConnection("::1", console.port)) {
+      RawHttpConnection.Response r =
+          c.send(
+              "GET /console/api/session HTTP/1.1\nAuthorization: " + ConsoleHost.basic("root"),
+              null);
+      assertEquals(200, r.status(), r.bodyText());
+      session = "Cookie: " + ConsoleLogonTest.sessionCookie(r);
+      token = ConsoleRequests.CSRF_HEADER + ": " + JSON.readTree(r.body()).get("csrf").asText();
+    }
+    String wrong =
+        "Basic " + Base64.getEncoder().encodeToString("bob:nope".getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < 2; i++) {
+      try (RawHttpConnection c = new RawHttpConnection("::1", console.port)) {
+        assertEquals(401, c.get("/console/", wrong).status());
+      }
+    }
+    JsonNode listed;
+    try (RawHttpConnection c = new RawHttpConnection("::1", console.port)) {
+      listed = JSON.readTree(c.send("GET /console/api/lockouts HTTP/1.1\n" + session, null).body());
+    }
+    String name = null;
+    for (JsonNode l : listed) {
+      if (l.get("type").asText().equals("address")) {
+        name = l.get("name").asText();
+      }
+    }
+    assertEquals("::/64", name, listed.toString());
+    byte[] body = JSON.writeValueAsBytes(java.util.Map.of("type", "address", "name", name));
+    try (RawHttpConnection c = new RawHttpConnection("::1", console.port)) {
+      RawHttpConnection.Response r =
+          c.send(
+              "POST /console/api/lockouts/unlock HTTP/1.1\nContent-Type: application/json\n"
+                  + session
+                  + "\n"
+                  + token,
+              body);
+      assertEquals(200, r.status(), r.bodyText());
+      assertTrue(JSON.readTree(r.body()).get("wasLockedOut").asBoolean(), r.bodyText());
+    }
+    try (RawHttpConnection c = new RawHttpConnection("::1", console.port)) {
+      assertEquals(
+          200,
+          c.get("/console/api/session", ConsoleHost.basic("root")).status(),
+          "the address may log on again");
+    }
   }
 
   @Test

@@ -21,7 +21,7 @@ import org.authhost.host.testing.RawHttpConnection;
  * A real host with the console on, for the console's tests: the distribution's Basic and Digest
  * plug-ins, the administrator {@code root}, the read-only operator {@code olga} (group Operators)
  * and the plain user {@code bob}, each with password {@code pw-<name>}, made as an operator makes
- * them; a fake clock.
+ * them; a fake clock. The server's lists deny the client address 127.0.0.3.
  */
 final class ConsoleHost implements AutoCloseable {
   final MutableClock clock;
@@ -40,11 +40,30 @@ final class ConsoleHost implements AutoCloseable {
 
   /** {@code consoleExtra}: more members of the "console" object, e.g. {@code "idleMinutes": 5,}. */
   static ConsoleHost start(Path root, String consoleExtra) throws Exception {
+    return start(root, consoleExtra, 100, false);
+  }
+
+  /**
+   * @param addressThreshold failed logons from one client address before it is locked out
+   * @param principal also the test plug-in {@code principal} (scheme X-Principal, bound to its
+   *     connection, one leg "SUBJECT SECONDS GROUP...": a stand-in for NTLM/Negotiate that can log
+   *     an administrator on), offered by the console after Digest and Basic; and {@code
+   *     enableerror}, which logs an ERROR and fails unless its named value keyStore is present
+   */
+  static ConsoleHost start(Path root, String consoleExtra, int addressThreshold, boolean principal)
+      throws Exception {
     Files.createDirectories(root.resolve("media"));
     Files.writeString(root.resolve("media/hello.txt"), "hello\n");
     Path plugins = Files.createDirectories(root.resolve("plugins"));
     for (String jar : List.of("authhost-plugin-basic.jar", "authhost-plugin-digest.jar")) {
       Files.copy(PluginJar.builtinPlugin(jar), plugins.resolve(jar));
+    }
+    if (principal) {
+      PluginJar.of("principal", "org.authhost.testplugins.principal.PrincipalPlugin")
+          .with("capabilities", "principal-token")
+          .writeTo(plugins, "principal.jar");
+      PluginJar.of("enableerror", "org.authhost.testplugins.enableerror.EnableErrorPlugin")
+          .writeTo(plugins, "enableerror.jar");
     }
     Path config = Files.createDirectories(root.resolve("config"));
     if (consoleExtra.contains("console.p12")) {
@@ -56,22 +75,29 @@ final class ConsoleHost implements AutoCloseable {
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
-          "plugins": { "directory": "../plugins", "order": ["digest", "basic"],
+          "plugins": { "directory": "../plugins", "order": ["digest", "basic"%s],
             "settings": {
               "digest": { "properties": { "algorithms": "SHA-256,MD5" } },
-              "basic": { "properties": { "realm": "testhost" } } } },
+              "basic": { "properties": { "realm": "testhost" } }%s } },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": 0 },
           "metrics": { "port": 0 },
-          "security": { "lockout": { "threshold": 3, "addressThreshold": 100 } },
+          "security": { "ipDeny": ["127.0.0.3"], "lockout": { "threshold": 3, "addressThreshold": %d } },
           "publishingPoints": [
             { "name": "vod", "prefix": "/vod/", "directory": "../media",
               "acl": [ { "principal": "Users", "rights": ["read"] } ] }
           ],
-          "console": { %s "port": 0, "operatorsGroup": "Operators" }
+          "console": { %s "port": 0, "operatorsGroup": "Operators"%s }
         }
         """
-            .formatted(consoleExtra));
+            .formatted(
+                principal ? ", \"principal\"" : "",
+                principal
+                    ? ", \"enableerror\": { \"properties\": { \"keyStore\": \"present\" } }"
+                    : "",
+                addressThreshold,
+                consoleExtra,
+                principal ? ", \"plugins\": [\"digest\", \"basic\", \"principal\"]" : ""));
     cli("accounts", "groups", "add", "Operators", "--config", config.toString());
     add(config, "root", "Administrators");
     add(config, "olga", "Operators");
@@ -96,6 +122,23 @@ final class ConsoleHost implements AutoCloseable {
       System.setIn(
           new ByteArrayInputStream(("pw-" + user + "\n").getBytes(StandardCharsets.UTF_8)));
       cli(args.toArray(String[]::new));
+    } finally {
+      System.setIn(stdin);
+    }
+  }
+
+  /** Sets {@code user}'s password as an operator does, with the command line (another process). */
+  void passwd(String user, String password) {
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
+      cli(
+          "accounts",
+          "passwd",
+          user,
+          "--password-stdin",
+          "--config",
+          host.config().configDirectory().toString());
     } finally {
       System.setIn(stdin);
     }
@@ -135,6 +178,16 @@ final class ConsoleHost implements AutoCloseable {
       }
       return c.send(head.toString(), body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** How many audit events hold all of {@code parts}. */
+  long audit(String... parts) {
+    return host
+        .eventLog()
+        .query(org.authhost.host.events.EventQuery.all().withSource("audit"))
+        .stream()
+        .filter(e -> List.of(parts).stream().allMatch(e.text()::contains))
+        .count();
   }
 
   @Override

@@ -243,6 +243,7 @@ class ConsoleLogonTest {
             .findFirst()
             .orElseThrow();
     assertTrue(marker.toLowerCase(java.util.Locale.ROOT).contains("httponly"), marker);
+    assertTrue(marker.contains("SameSite=Lax"), "sent with a link from another site: " + marker);
     assertEquals(1, audit("console: ", "root", "signed out").size());
     // The old cookie is dead even without the marker.
     assertEquals(401, console.call("GET", "/console/api/session", s.cookieHeader()).status());
@@ -299,6 +300,36 @@ class ConsoleLogonTest {
   }
 
   @Test
+  void aPasswordResetByTheCommandLineEndsThatAccountsSessionsAtTheirNextUse() throws Exception {
+    Session root = logOn("root");
+    Session olga = logOn("olga");
+    console.passwd("root", "pw-root-2");
+    // The host picks up what another process wrote to the store on its next poll.
+    console.clock.advance(Duration.ofSeconds(2));
+    assertEquals(
+        401,
+        console
+            .call("DELETE", "/console/api/troubleshooting", root.cookieHeader(), root.csrfHeader())
+            .status(),
+        "the session that logged on with the old password has ended");
+    assertEquals(
+        200,
+        console.call("GET", "/console/api/session", olga.cookieHeader()).status(),
+        "another account's session goes on");
+    RawHttpConnection.Response again =
+        console.call(
+            "GET",
+            "/console/api/session",
+            "Authorization: Basic "
+                + java.util.Base64.getEncoder().encodeToString("root:pw-root-2".getBytes()));
+    assertEquals(200, again.status(), "a logon with the new password opens a new one");
+    assertEquals(
+        200,
+        console.call("GET", "/console/api/session", "Cookie: " + sessionCookie(again)).status(),
+        "and it lasts");
+  }
+
+  @Test
   void aCookieReplayedFromAnotherAddressIsNoSession() throws Exception {
     Session s = logOn("root");
     try (RawHttpConnection other =
@@ -339,6 +370,105 @@ class ConsoleLogonTest {
     assertEquals(403, r.status());
     assertNull(sessionCookie(r));
     assertEquals(0, audit("console: session opened").size());
+  }
+
+  @Test
+  void aLinkFromAnotherSiteOpensThePageButNoApiRouteNorSubresource() throws Exception {
+    String root = "Authorization: " + ConsoleHost.basic("root");
+    RawHttpConnection.Response page =
+        console.call(
+            "GET",
+            "/console/",
+            root,
+            "Sec-Fetch-Site: cross-site",
+            "Sec-Fetch-Mode: navigate",
+            "Sec-Fetch-Dest: document");
+    assertEquals(200, page.status(), page.bodyText());
+    assertNotNull(sessionCookie(page), "the page opens a session");
+    RawHttpConnection.Response api =
+        console.call(
+            "GET",
+            "/console/api/session",
+            root,
+            "Sec-Fetch-Site: cross-site",
+            "Sec-Fetch-Mode: navigate",
+            "Sec-Fetch-Dest: document");
+    assertEquals(403, api.status(), "an API route is never opened from another site");
+    RawHttpConnection.Response image =
+        console.call(
+            "GET",
+            "/console/",
+            root,
+            "Sec-Fetch-Site: cross-site",
+            "Sec-Fetch-Mode: no-cors",
+            "Sec-Fetch-Dest: image");
+    assertEquals(403, image.status(), "nor the page as another site's subresource");
+    RawHttpConnection.Response posted =
+        console.call(
+            "POST",
+            "/console/",
+            root,
+            "Sec-Fetch-Site: cross-site",
+            "Sec-Fetch-Mode: navigate",
+            "Sec-Fetch-Dest: document");
+    assertEquals(403, posted.status(), "nor a form posted from another site");
+    assertEquals(1, audit("console: session opened for", "root").size());
+  }
+
+  @Test
+  void aLinkFromAnotherSiteAfterASignOutIsAskedAgainWhateverTheBrowserCached() throws Exception {
+    RawHttpConnection.Response r =
+        console.call(
+            "GET",
+            "/console/",
+            "Cookie: " + ConsoleRequests.SIGNED_OUT_COOKIE + "=1",
+            "Authorization: " + ConsoleHost.basic("root"),
+            "Sec-Fetch-Site: cross-site",
+            "Sec-Fetch-Mode: navigate",
+            "Sec-Fetch-Dest: document");
+    assertEquals(401, r.status(), r.bodyText());
+    assertNull(sessionCookie(r));
+    assertEquals(0, audit("console: session opened for").size());
+  }
+
+  @Test
+  void theServersAddressListsApplyToTheConsole() throws Exception {
+    try (RawHttpConnection denied =
+        new RawHttpConnection(
+            "127.0.0.1", console.port, java.net.InetAddress.getByName("127.0.0.3"))) {
+      RawHttpConnection.Response r =
+          denied.send(
+              "GET /console/api/session HTTP/1.1\nAuthorization: " + ConsoleHost.basic("root"),
+              null);
+      assertEquals(403, r.status(), r.bodyText());
+      assertNull(sessionCookie(r));
+    }
+    assertEquals(
+        1, audit("client address 127.0.0.3 is not allowed by the server's address lists").size());
+    assertEquals(0, audit("logon succeeded", "root").size(), "no password was even checked");
+    logOn("root");
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInTheOrderTheyCame() throws Exception {
+    // The first goes through the driver and a plug-in's thread; the later ones are answered at
+    // once: were they handled side by side, their answers would overtake the first.
+    String pipelined =
+        "GET /console/api/session HTTP/1.1\r\nHost: x\r\nAuthorization: "
+            + ConsoleHost.basic("root")
+            + "\r\n\r\n"
+            + "GET /elsewhere HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "GET /console/api/session HTTP/1.1\r\nHost: x\r\n\r\n";
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", console.port)) {
+      RawHttpConnection.Response first =
+          c.sendRaw(pipelined.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      assertEquals(200, first.status(), first.bodyText());
+      assertNotNull(sessionCookie(first));
+      assertEquals(404, c.readAnswer().status());
+      assertEquals(302, c.readAnswer().status());
+      assertEquals(401, c.readAnswer().status(), "no cookie: asked to log on");
+    }
   }
 
   @Test

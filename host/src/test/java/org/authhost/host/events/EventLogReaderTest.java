@@ -138,6 +138,49 @@ class EventLogReaderTest {
     }
   }
 
+  @Test
+  void aPageOfASegmentWithManyMoreMatchesIsItsNewestAndAFollowerReadsTheOldestAfterItsMark()
+      throws IOException {
+    // One segment of 3,000 records, every other one from "a"; then small segments.
+    try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
+      for (int i = 1; i <= 3000; i++) {
+        store.append(EventLevel.INFORMATION, i % 2 == 0 ? "a" : "b", HResult.S_OK, "n " + i);
+      }
+      EventLogReader reader = EventLogStore.openReader(dir);
+      List<Long> page = numbers(reader.query(EventQuery.all().withSource("a").withLimit(10)));
+      assertEquals(LongStream.rangeClosed(1491, 1500).map(n -> n * 2).boxed().toList(), page);
+      // A follower past record 100: the next 10 of "a", oldest first, not the newest 10.
+      List<Long> next =
+          numbers(reader.oldest(EventQuery.all().withSource("a").withAfterRecordNumber(100), 10));
+      assertEquals(LongStream.rangeClosed(51, 60).map(n -> n * 2).boxed().toList(), next);
+      assertEquals(
+          List.of(2998L, 3000L),
+          numbers(reader.oldest(EventQuery.all().withSource("a").withAfterRecordNumber(2996), 10)),
+          "the last page holds what is left");
+    }
+  }
+
+  @Test
+  void aFollowerReadsAcrossSegmentsPageByPageAndLosesNothing() throws IOException {
+    EventLogConfig config = TestLogs.config(dir, TestLogs.UNBOUNDED, 1000, 0, false);
+    try (EventLogStore store = EventLogStore.open(config, clock)) {
+      for (int i = 1; i <= 120; i++) {
+        store.append(EventLevel.INFORMATION, "host", HResult.S_OK, "event number " + i);
+      }
+    }
+    assertTrue(TestLogs.segmentFiles(dir).size() > 3, "several segments");
+    EventLogReader reader = EventLogStore.openReader(dir);
+    List<Long> read = new ArrayList<>();
+    long mark = 7;
+    for (List<Long> page = List.of(0L); !page.isEmpty(); ) {
+      page = numbers(reader.oldest(EventQuery.all().withAfterRecordNumber(mark), 25));
+      assertTrue(page.size() <= 25, page.toString());
+      read.addAll(page);
+      mark = page.isEmpty() ? mark : page.get(page.size() - 1);
+    }
+    assertEquals(LongStream.rangeClosed(8, 120).boxed().toList(), read);
+  }
+
   private static List<Path> listAside(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
       return files.filter(p -> p.toString().endsWith(".damaged")).toList();

@@ -130,6 +130,11 @@ public final class RawHttpConnection implements AutoCloseable {
     return read();
   }
 
+  /** Reads one more answer: the next one to a request sent earlier (pipelined). */
+  public Response readAnswer() throws IOException {
+    return read();
+  }
+
   /** True when the server has closed its side (a read sees the end of the stream). */
   public boolean closedByServer() throws IOException {
     try {

@@ -221,6 +221,7 @@ public final class OriginProxy {
     boolean chunked = HttpUtil.isTransferEncodingChunked(request);
     String contentLength = in.get(HttpHeaderNames.CONTENT_LENGTH);
     stripHopByHop(h);
+    withoutConsoleCookies(h, HttpHeaderNames.COOKIE);
     h.remove(HttpHeaderNames.AUTHORIZATION);
     h.remove(HttpHeaderNames.EXPECT);
     h.remove(HttpHeaderNames.HOST);
@@ -245,6 +246,59 @@ public final class OriginProxy {
     }
     h.set(HttpHeaderNames.CONNECTION, "close");
     return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target, h);
+  }
+
+  /** The names of the web console's cookies begin so: they are the host's, never an origin's. */
+  public static final String CONSOLE_COOKIE_PREFIX = "authhost_console";
+
+  /**
+   * Drops the web console's cookies: from the {@code Cookie} headers a client sends (a page whose
+   * prefix lies under {@code /console/}, or another application's {@code /console/} on the same
+   * host name, would receive the session), and the {@code Set-Cookie} headers an origin answers
+   * with (an origin must not plant a session id or the signed-out marker).
+   *
+   * @param header {@code Cookie} (pairs separated by {@code ;}) or {@code Set-Cookie} (one cookie
+   *     per header)
+   */
+  static void withoutConsoleCookies(HttpHeaders h, CharSequence header) {
+    List<String> values = h.getAll(header);
+    if (values.isEmpty()) {
+      return;
+    }
+    boolean request = HttpHeaderNames.COOKIE.contentEqualsIgnoreCase(header);
+    List<String> kept = new ArrayList<>(values.size());
+    boolean changed = false;
+    for (String value : values) {
+      if (!request) {
+        if (isConsoleCookie(value)) {
+          changed = true;
+        } else {
+          kept.add(value);
+        }
+        continue;
+      }
+      List<String> pairs = new ArrayList<>();
+      for (String pair : value.split(";")) {
+        if (isConsoleCookie(pair)) {
+          changed = true;
+        } else if (!pair.isBlank()) {
+          pairs.add(pair.strip());
+        }
+      }
+      if (!pairs.isEmpty()) {
+        kept.add(String.join("; ", pairs));
+      }
+    }
+    if (changed) {
+      h.remove(header);
+      kept.forEach(v -> h.add(header, v));
+    }
+  }
+
+  private static boolean isConsoleCookie(String pair) {
+    int eq = pair.indexOf('=');
+    String name = (eq < 0 ? pair : pair.substring(0, eq)).strip();
+    return name.regionMatches(true, 0, CONSOLE_COOKIE_PREFIX, 0, CONSOLE_COOKIE_PREFIX.length());
   }
 
   /**

@@ -368,6 +368,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
     HttpHeaders h = out.headers();
     h.set(in);
     OriginProxy.stripHopByHop(h);
+    OriginProxy.withoutConsoleCookies(h, HttpHeaderNames.SET_COOKIE);
     h.remove(HttpHeaderNames.CONTENT_LENGTH);
     boolean bodiless =
         HttpMethod.HEAD.equals(request.method()) || status.code() == 204 || status.code() == 304;

@@ -24,6 +24,30 @@ import org.junit.jupiter.api.Test;
 class HeaderLogicTest {
 
   @Test
+  void theConsolesCookiesNeverReachAnOriginNorComeFromOne() {
+    HttpRequest request =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/console/x");
+    request
+        .headers()
+        .add("Cookie", "a=1; authhost_console=secret; b=2")
+        .add("Cookie", "authhost_console_signed_out=1")
+        .add("Cookie", "c=3");
+    HttpHeaders up =
+        OriginProxy.upstreamRequest(
+                request, URI.create("http://origin.test"), "/console/x", "192.0.2.1", false)
+            .headers();
+    assertEquals(List.of("a=1; b=2", "c=3"), up.getAll("Cookie"), up.toString());
+
+    HttpHeaders answer = new DefaultHttpHeaders();
+    answer
+        .add("Set-Cookie", "authhost_console=planted; Path=/console/")
+        .add("Set-Cookie", "theirs=1; Path=/")
+        .add("Set-Cookie", "Authhost_Console_Signed_Out=1");
+    OriginProxy.withoutConsoleCookies(answer, "Set-Cookie");
+    assertEquals(List.of("theirs=1; Path=/"), answer.getAll("Set-Cookie"));
+  }
+
+  @Test
   void singleRanges() {
     assertEquals(new ByteRange(10, 19), ByteRange.parse("bytes=10-19", 100));
     assertEquals(new ByteRange(10, 99), ByteRange.parse("bytes=10-", 100));
