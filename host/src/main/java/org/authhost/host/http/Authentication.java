@@ -67,9 +67,16 @@ final class Authentication extends SimpleChannelInboundHandler<Exchange> {
       // Decided all the same (a refusal), so that the connection does not stay "deciding".
       pending = CompletableFuture.failedFuture(e);
     }
-    pending.whenComplete(
-        (verdict, failure) ->
-            ctx.executor().execute(() -> decided(ctx, exchange, verdict, failure)));
+    if (pending.isDone() && ctx.executor().inEventLoop()) {
+      // Decided on this loop already (a non-blocking plug-in's verdict, a refusal): answered now
+      // rather than from a task queued behind this read, so that the request's end, which the
+      // decoder passes on in the same read, finds it decided and reading never has to stop.
+      pending.whenComplete((verdict, failure) -> decided(ctx, exchange, verdict, failure));
+    } else {
+      pending.whenComplete(
+          (verdict, failure) ->
+              ctx.executor().execute(() -> decided(ctx, exchange, verdict, failure)));
+    }
   }
 
   private void decided(

@@ -27,9 +27,6 @@ import org.authhost.host.metrics.AnswerCounts;
  * after another rather than counted.
  */
 final class RequestSequencer extends ChannelInboundHandlerAdapter {
-  /** Messages queued while a request is in progress, before reading stops. */
-  private static final int MAX_QUEUED = 64;
-
   private final ConnectionActivity activity;
   private final TrustedProxies trustedProxies;
   private final AnswerCounts httpAnswers;
@@ -97,10 +94,15 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     inbound.add(msg);
-    if (inbound.size() > MAX_QUEUED) {
+    pump();
+    if (!inbound.isEmpty()) {
+      // Something read waits for the request in progress (its body before the decision, a
+      // pipelined request): no more is read until it moves, so what a connection holds is bounded
+      // by one read. Reading is not stopped for every request as it begins: a keep-alive client
+      // sends its next request after the answer, and on the native transport each stop and
+      // resume of reading is an epoll_ctl system call, two per request for nothing.
       ctx.channel().config().setAutoRead(false);
     }
-    pump();
   }
 
   @Override
@@ -164,7 +166,6 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
       exchange.requestComplete = true;
     }
     activity.requestBegun();
-    ctx.channel().config().setAutoRead(false);
     ctx.fireChannelRead(exchange);
   }
 
