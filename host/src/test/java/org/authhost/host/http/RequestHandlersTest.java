@@ -338,6 +338,65 @@ class RequestHandlersTest {
   }
 
   @Test
+  void readingStopsOnlyWhileSomethingReadWaitsForTheRequestInProgress() {
+    HttpServices services = host.http().services();
+    var inline = FrontChannel.inline(services.driver(), () -> {});
+    CompletableFuture<Void> release = CompletableFuture.completedFuture(null);
+    List<CompletableFuture<Void>> holds = new ArrayList<>(List.of(release));
+    FrontChannel ch =
+        FrontChannel.open(
+            services,
+            clock,
+            "127.0.0.1",
+            a -> holds.get(holds.size() - 1).thenCompose(x -> inline.apply(a)));
+    // Whether reading was on as each message came off the wire.
+    List<Boolean> readingOn = new ArrayList<>();
+    ch.pipeline()
+        .addFirst(
+            "reading-on",
+            new io.netty.channel.ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                readingOn.add(ctx.channel().config().isAutoRead());
+                ctx.fireChannelRead(msg);
+              }
+            });
+
+    // Decided at once: the request and its end pass with reading on throughout (on the native
+    // transport each stop and resume of reading is a system call).
+    ch.get("/vod/hello.txt");
+    assertEquals(200, ch.answer().status());
+    assertEquals(List.of(true, true), readingOn);
+    assertTrue(ch.config().isAutoRead());
+
+    // Undecided while its body arrives: the body waits, and reading stops until it is decided.
+    CompletableFuture<Void> hold = new CompletableFuture<>();
+    holds.add(hold);
+    HttpHeaders h = new DefaultHttpHeaders().set("Host", "t").set("Content-Length", "4");
+    ch.writeInbound(get("/vod/hello.txt", h));
+    ch.runPendingTasks();
+    assertTrue(ch.config().isAutoRead(), "nothing waits yet");
+    ch.writeInbound(
+        new io.netty.handler.codec.http.DefaultHttpContent(
+            io.netty.buffer.Unpooled.copiedBuffer(new byte[] {1, 2})));
+    ch.runPendingTasks();
+    assertFalse(ch.config().isAutoRead(), "a part of the body waits for the decision");
+    assertNull(ch.readOutbound());
+    hold.complete(null);
+    ch.runPendingTasks();
+    assertEquals(200, ch.answer().status());
+    assertTrue(ch.config().isAutoRead(), "the body is read (and dropped) once decided");
+    ch.writeInbound(
+        new io.netty.handler.codec.http.DefaultLastHttpContent(
+            io.netty.buffer.Unpooled.copiedBuffer(new byte[] {3, 4})));
+    ch.runPendingTasks();
+    ch.get("/vod/hello.txt");
+    assertEquals(200, ch.answer().status());
+    assertTrue(ch.isOpen());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void aTrustedProxysRequestsEachNameTheirOwnClientAndOthersCannot() {
     HttpServices services = host.http().services();
     var inline = FrontChannel.inline(services.driver(), () -> {});

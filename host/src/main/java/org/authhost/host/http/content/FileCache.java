@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.time.HostClock;
 
@@ -47,7 +48,11 @@ import org.authhost.host.time.HostClock;
  * <p><b>Bounds.</b> Files up to {@link #maxFileBytes} are kept in memory, in direct buffers that
  * each response sends as a read-only duplicate (no reference counting: an evicted buffer is freed
  * by the garbage collector once the last response using it is written). Entries are weighed by
- * their bytes plus a fixed overhead and evicted least recently used past {@link #maxBytes}.
+ * their bytes plus a fixed overhead and evicted least recently checked past {@link #maxBytes}: an
+ * entry in use is checked again, and so moves to the young end, at least every {@link
+ * #revalidateAfter}, so this is least recently used at that granularity. A hit takes no lock and
+ * changes nothing: every event loop looks up the same hot files, and a lock on each look-up (an
+ * access-ordered map is written by every read) was a point where the loops waited for each other.
  * Refusals are not remembered (a flood of missing names cannot fill the cache).
  *
  * <p>Thread-safe; the file-system calls run on the caller's thread (an event loop), as before.
@@ -69,7 +74,13 @@ public final class FileCache {
   private final long revalidateNanos;
   private final int maxFileBytes;
   private final long maxBytes;
-  private final LinkedHashMap<Key, File> entries = new LinkedHashMap<>(64, 0.75f, true);
+
+  /** What the look-ups read, without a lock. */
+  private final ConcurrentHashMap<Key, File> entries = new ConcurrentHashMap<>();
+
+  /** The same entries, oldest put first, for eviction; guarded by this, as {@link #weight}. */
+  private final LinkedHashMap<Key, File> byAge = new LinkedHashMap<>();
+
   private long weight;
 
   /** A cache with the defaults. */
@@ -236,10 +247,7 @@ public final class FileCache {
   public Lookup check(Path root, String rawPathAfterPrefix) {
     Key key = new Key(root, rawPathAfterPrefix);
     long now = clock.nanoTime();
-    File cached;
-    synchronized (this) {
-      cached = entries.get(key);
-    }
+    File cached = entries.get(key);
     if (cached != null && now - cached.checkedAt < revalidateNanos) {
       return new Lookup(cached, null, "ok");
     }
@@ -275,12 +283,13 @@ public final class FileCache {
   /** Forgets everything. */
   public synchronized void clear() {
     entries.clear();
+    byAge.clear();
     weight = 0;
   }
 
   /** How many entries it holds (for tests). */
   synchronized int size() {
-    return entries.size();
+    return byAge.size();
   }
 
   /** What it weighs (for tests). */
@@ -322,21 +331,25 @@ public final class FileCache {
   }
 
   private synchronized void put(Key key, File file) {
-    File old = entries.put(key, file);
+    File old = byAge.remove(key); // and put again: to the young end
     if (old != null) {
       weight -= old.weight();
     }
+    byAge.put(key, file);
+    entries.put(key, file);
     weight += file.weight();
-    Iterator<Map.Entry<Key, File>> eldest = entries.entrySet().iterator();
+    Iterator<Map.Entry<Key, File>> eldest = byAge.entrySet().iterator();
     while (weight > maxBytes && eldest.hasNext()) {
       Map.Entry<Key, File> e = eldest.next();
       weight -= e.getValue().weight();
+      entries.remove(e.getKey());
       eldest.remove();
     }
   }
 
   private synchronized void remove(Key key) {
-    File old = entries.remove(key);
+    entries.remove(key);
+    File old = byAge.remove(key);
     if (old != null) {
       weight -= old.weight();
     }

@@ -389,7 +389,7 @@ public final class FileResponder {
         out.add(h.getKey(), h.getValue());
       }
     }
-    out.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(clock.millis())));
+    out.set(HttpHeaderNames.DATE, DateHeader.at(clock.millis()));
     HttpUtil.setKeepAlive(out, request.protocolVersion(), keepAlive);
     boolean head = HttpMethod.HEAD.equals(request.method());
 

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -37,7 +36,6 @@ import io.netty.util.concurrent.Promise;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Date;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
@@ -510,7 +508,7 @@ final class ProxyExchangeImpl implements OriginProxy.ProxyExchange {
       FullHttpResponse response =
           refusals.refuse(status, OriginProxy.failureText(status), keepAlive, auditReason);
       HttpHeaders h = response.headers();
-      h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(proxy.clock().millis())));
+      h.set(HttpHeaderNames.DATE, DateHeader.at(proxy.clock().millis()));
       HttpUtil.setKeepAlive(h, request.protocolVersion(), keepAlive);
       ChannelFuture written;
       if (HttpMethod.HEAD.equals(request.method())) {
