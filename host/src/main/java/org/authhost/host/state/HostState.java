@@ -332,6 +332,19 @@ public final class HostState extends LifeCycle {
         });
   }
 
+  /**
+   * The minute's check of Redis's eviction policy. One found wrong before and set right since (the
+   * operator's {@code CONFIG SET maxmemory-policy noeviction}) is as a reconnection: the plug-ins
+   * whose enable failed on it are enabled, without waiting for Lettuce to reconnect.
+   */
+  private void checkEviction() {
+    boolean wasEvicting = link.evicting();
+    link.checkEviction();
+    if (wasEvicting) {
+      connected(); // waits, bounded, for the check's answer
+    }
+  }
+
   /** The connection to Redis, when configured: for host state shared beyond plug-ins. */
   public Optional<RedisLink> redis() {
     return Optional.ofNullable(link);
@@ -358,7 +371,7 @@ public final class HostState extends LifeCycle {
     // A CONFIG SET after connecting is seen within a minute (reconnections check at once).
     evictionChecks =
         scheduler.scheduleWithFixedDelay(
-            link::checkEviction, EVICTION_CHECK_EVERY, EVICTION_CHECK_EVERY);
+            this::checkEviction, EVICTION_CHECK_EVERY, EVICTION_CHECK_EVERY);
     if (!link.connected()) {
       retries =
           scheduler.scheduleWithFixedDelay(
