@@ -43,6 +43,9 @@ public final class HostState extends LifeCycle {
    */
   private volatile java.util.concurrent.ExecutorService resets;
 
+  /** Whether the reset under way has told the operator of plug-ins it cannot take out. */
+  private volatile boolean toldServing;
+
   /** Taken out of service by a reset, not yet back. */
   private final java.util.Set<String> awaitingEnable =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -262,9 +265,22 @@ public final class HostState extends LifeCycle {
     if (!serving.isEmpty()) {
       // Not reopened on trust: 503 goes on, and the next try takes them out of service.
       LOG.warn("the reset of the Redis store waits for plug-ins still in service: {}", serving);
+      if (!toldServing) {
+        toldServing = true;
+        events.host(
+            org.authhost.api.EventLevel.ERROR,
+            HostEvents.HOST,
+            org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS,
+            "the shared state store (Redis) lost its data, and the host could not take these"
+                + " plug-ins out of service to restart them: "
+                + String.join(", ", serving)
+                + "; every state operation answers 503 until they are. Fix: authhost plugins"
+                + " disable <id>, and enable it again once the reset is done");
+      }
       scheduler.schedule(() -> onResetThread(this::finishReset), CONNECT_RETRY);
       return;
     }
+    toldServing = false;
     redisStore.reopen();
     java.util.List<String> back = new java.util.ArrayList<>(awaitingEnable);
     awaitingEnable.removeAll(back);
