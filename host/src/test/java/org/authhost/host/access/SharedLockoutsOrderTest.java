@@ -73,7 +73,11 @@ class SharedLockoutsOrderTest {
             lockedOnB.put(k, left);
           }
         },
-        k -> unlockedOnB.countDown());
+        k -> {
+          if (k.equals(KEY)) {
+            unlockedOnB.countDown();
+          }
+        });
     // B's subscription is in place once a lock message reaches it.
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!subscribed.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < end) {
