@@ -77,7 +77,7 @@ public final class LogonThrottle {
     Instant now = clock.instant();
     if (windows.size() > MAX_KEYS) {
       // In shared mode nothing else counts here: the lockouts heard of are pruned as they come.
-      prune(now);
+      pruneNowAndThen(now);
     }
     Instant until = now.plus(left);
     Window w = windows.computeIfAbsent(key, k -> new Window());
@@ -209,7 +209,7 @@ public final class LogonThrottle {
   List<Lockout> failedHere(String address, String account) {
     Instant now = clock.instant();
     if (windows.size() > MAX_KEYS) {
-      prune(now);
+      pruneNowAndThen(now);
     }
     List<Lockout> begun = new ArrayList<>(2);
     if (config.addressThreshold() > 0) {
@@ -313,6 +313,30 @@ public final class LogonThrottle {
       return Optional.empty();
     }
   }
+
+  /** The least time between two prunes: a map full of lockouts in force is scanned no oftener. */
+  static final Duration PRUNE_EVERY = Duration.ofSeconds(1);
+
+  private final java.util.concurrent.atomic.AtomicReference<Instant> lastPrune =
+      new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
+
+  /**
+   * Prunes at most once per {@link #PRUNE_EVERY}: past {@link #MAX_KEYS} of lockouts still in force
+   * (nothing to drop), a scan per message would cost O(n) each on the thread that reads Redis's
+   * messages and answers.
+   */
+  private void pruneNowAndThen(Instant now) {
+    Instant last = lastPrune.get();
+    if (now.isBefore(last.plus(PRUNE_EVERY)) || !lastPrune.compareAndSet(last, now)) {
+      return;
+    }
+    prunes.incrementAndGet();
+    prune(now);
+  }
+
+  /** How many prunes ran (tests: the bound holds). */
+  final java.util.concurrent.atomic.AtomicLong prunes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private void prune(Instant now) {
     Instant windowStart = now.minus(Duration.ofSeconds(config.windowSeconds()));

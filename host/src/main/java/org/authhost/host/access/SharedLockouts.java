@@ -1,5 +1,8 @@
 package org.authhost.host.access;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -9,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.authhost.host.state.RedisLink;
@@ -82,8 +85,14 @@ final class SharedLockouts {
               + "redis.call('PUBLISH', KEYS[4], 'unlock ' .. ARGV[1])\n"
               + "return n\n");
 
-  /** Beyond this many keys with counted failures, those whose window is over are dropped. */
-  private static final int PRUNE_AT = 100_000;
+  /** The most keys with counted failures remembered; past it the oldest go (a miss: one DEL). */
+  private static final int COUNTED_MAX = 100_000;
+
+  /** The most recent unlocks remembered, each for {@link #UNLOCK_REMEMBERED}. */
+  private static final int UNLOCKS_MAX = 10_000;
+
+  /** Far longer than any count's round trip (the command time-out). */
+  private static final Duration UNLOCK_REMEMBERED = Duration.ofMinutes(1);
 
   private final RedisLink link;
   private final Clock clock;
@@ -95,7 +104,17 @@ final class SharedLockouts {
    * count to expire at its window's end (a bounded miss: it can only make a later lockout come
    * sooner, within the same window).
    */
-  private final Map<String, Instant> counted = new ConcurrentHashMap<>();
+  private final Map<String, Instant> counted;
+
+  /**
+   * The unlocks this host has heard of (its operator's, or a message), numbered in that order: an
+   * answer "locked already" to a count sent before the key's last unlock is not applied, since it
+   * may come after the unlock message (another connection) and would undo it here alone.
+   */
+  private final AtomicLong unlocks = new AtomicLong();
+
+  private final Cache<String, Long> unlockedAt =
+      Caffeine.newBuilder().maximumSize(UNLOCKS_MAX).expireAfterWrite(UNLOCK_REMEMBERED).build();
 
   /** Where a lockout in force goes: set by {@link #listen}. */
   private volatile BiConsumer<String, Duration> locked = (key, left) -> {};
@@ -103,14 +122,50 @@ final class SharedLockouts {
   SharedLockouts(RedisLink link, Clock clock) {
     this.link = link;
     this.clock = clock;
+    // Bounded in size and each entry gone at its window's end: a flood of invented names costs
+    // at most COUNTED_MAX entries per host, and no scan.
+    this.counted =
+        Caffeine.newBuilder()
+            .maximumSize(COUNTED_MAX)
+            .expireAfter(
+                new Expiry<String, Instant>() {
+                  @Override
+                  public long expireAfterCreate(String key, Instant until, long now) {
+                    return untilNanos(until);
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(
+                      String key, Instant until, long now, long remaining) {
+                    return untilNanos(until);
+                  }
+
+                  @Override
+                  public long expireAfterRead(String key, Instant until, long now, long remaining) {
+                    return remaining;
+                  }
+                })
+            .<String, Instant>build()
+            .asMap();
+  }
+
+  private long untilNanos(Instant until) {
+    return Math.max(0, Duration.between(clock.instant(), until).toNanos());
   }
 
   private void noteCounted(String key, Duration window) {
-    Instant now = clock.instant();
-    if (counted.size() > PRUNE_AT) {
-      counted.values().removeIf(until -> !until.isAfter(now));
-    }
-    counted.put(key, now.plus(window));
+    counted.put(key, clock.instant().plus(window));
+  }
+
+  private void heardUnlock(String key) {
+    counted.remove(key);
+    unlockedAt.put(key, unlocks.incrementAndGet());
+  }
+
+  /** Whether {@code key} was unlocked after the {@code before}th unlock heard of. */
+  private boolean unlockedSince(String key, long before) {
+    Long at = unlockedAt.getIfPresent(key);
+    return at != null && at > before;
   }
 
   /**
@@ -147,7 +202,7 @@ final class SharedLockouts {
                 message.substring(space + 1),
                 Duration.ofMillis(Long.parseLong(message.substring(5, space))));
           } else if (message.startsWith("unlock ")) {
-            counted.remove(message.substring(7));
+            heardUnlock(message.substring(7));
             unlocked.accept(message.substring(7));
           }
         });
@@ -168,6 +223,7 @@ final class SharedLockouts {
    */
   CompletableFuture<Optional<Duration>> failed(
       String key, int threshold, Duration window, Duration duration) {
+    long unlocksBefore = unlocks.get();
     return link.<List<Long>>script(
             FAILED,
             ScriptOutputType.MULTI,
@@ -181,22 +237,33 @@ final class SharedLockouts {
             ascii(Long.toString(window.toMillis())),
             ascii(Long.toString(duration.toMillis())),
             key.getBytes(StandardCharsets.UTF_8))
-        .thenApply(
-            r -> {
-              if (r.get(0) == 1L) {
-                counted.remove(key);
-                return Optional.of(Duration.ofMillis(r.get(1)));
-              }
-              if (r.get(1) == 0L) {
-                noteCounted(key, window); // ours: known before the message comes back
-              } else {
-                // Locked already, and this host had not heard (a message lost with the
-                // subscriptions' connection): in force here from now on, not only after the
-                // next reconnection.
-                locked.accept(key, Duration.ofMillis(r.get(1)));
-              }
-              return Optional.<Duration>empty();
-            });
+        .thenApply(r -> answered(key, r, window, unlocksBefore));
+  }
+
+  /**
+   * What the script answered for a count of {@code key} sent when {@code unlocksBefore} unlocks had
+   * been heard: the lockout it began, with its duration; empty when it began none.
+   */
+  Optional<Duration> answered(String key, List<Long> r, Duration window, long unlocksBefore) {
+    if (r.get(0) == 1L) {
+      counted.remove(key);
+      return Optional.of(Duration.ofMillis(r.get(1)));
+    }
+    if (r.get(1) == 0L) {
+      noteCounted(key, window); // ours: known before the message comes back
+    } else if (!unlockedSince(key, unlocksBefore)) {
+      // Locked already, and this host had not heard (a message lost with the subscriptions'
+      // connection): in force here from now on, not only after the next reconnection. Unless an
+      // operator's unlock came in meanwhile: the answer was read before it, and would undo it on
+      // this host alone.
+      locked.accept(key, Duration.ofMillis(r.get(1)));
+    }
+    return Optional.empty();
+  }
+
+  /** How many unlocks this host has heard of: what a count sent now is ordered against. */
+  long unlocksHeard() {
+    return unlocks.get();
   }
 
   /**
@@ -212,6 +279,7 @@ final class SharedLockouts {
 
   /** The operator's unlock, on every host. */
   void unlock(String key) {
+    heardUnlock(key); // before its message comes back: an answer read before it is not applied
     link.script(
         UNLOCK,
         ScriptOutputType.INTEGER,

@@ -581,6 +581,16 @@ public final class AuthenticationDriver {
                   for (LogonThrottle.Lockout lockout : begun) {
                     audit.lockedOut(a.request(), lockout.key(), lockout.until());
                   }
+                  // A lockout this host learned only with the count (Redis answered "locked
+                  // already": another host's, whose message had not come) gets the answer of a
+                  // lockout known before the check, as the next request would.
+                  Optional<Instant> learned =
+                      begun.isEmpty()
+                          ? throttle.lockedOut(a.client().address(), accountKey(account))
+                          : Optional.empty();
+                  if (learned.isPresent()) {
+                    return CompletableFuture.<Verdict>completedFuture(lockedOut(learned.get()));
+                  }
                   // Only a refusal that names an account was about a user name; a secret that
                   // stands alone (an API key, a signed token) was simply not accepted.
                   return challenge(

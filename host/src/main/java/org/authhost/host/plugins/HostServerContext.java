@@ -78,7 +78,11 @@ final class HostServerContext implements ServerContext {
             passage.tokens(pluginId, table.serviceFor(pluginId)),
             credentials == null ? null : passage.credentials(pluginId, credentials),
             passage.eventLog(pluginId, eventLog));
-    StateService ownState = passage.state(pluginId, hostState.forPlugin(pluginId));
+    org.authhost.host.state.PluginState instanceState = hostState.forPlugin(pluginId);
+    // Initialized while being enabled; each later enable of this instance marks it again.
+    instanceState.enabling();
+    plugin.whenStarting(instanceState::enabling);
+    StateService ownState = passage.state(pluginId, instanceState);
     HostServerContext server = this;
     return new ServerContext() {
       @Override

@@ -156,6 +156,16 @@ final class HostedPlugin {
   /** Marks the host bringing it into service, or done with that. */
   void starting(boolean on) {
     starting = on;
+    if (on) {
+      whenStarting.run();
+    }
+  }
+
+  private volatile Runnable whenStarting = () -> {};
+
+  /** What runs each time the host begins to bring it into service (its state's life mark). */
+  void whenStarting(Runnable task) {
+    whenStarting = task;
   }
 
   /**

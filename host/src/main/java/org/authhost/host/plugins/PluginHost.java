@@ -691,6 +691,36 @@ public final class PluginHost extends LifeCycle {
     return reloads.hostChange(id, () -> enableNow(id));
   }
 
+  /**
+   * The host's own restart of {@code id} when the instance in service was enabled before the shared
+   * state store lost its data: after any change of the plug-in still running (an enable that ran
+   * across the store's reset), and only if {@code stale} still holds. An enabled plug-in is
+   * disabled and enabled again; one whose enable failed on the store, and that should be enabled,
+   * is enabled. Not recorded as the operator's choice.
+   */
+  public java.util.Optional<PluginView> restartForStoreReset(
+      String id, java.util.function.BooleanSupplier stale) {
+    return reloads.hostChange(
+        id,
+        () -> {
+          HostedPlugin plugin = require(id);
+          if (!stale.getAsBoolean()) {
+            return java.util.Optional.<PluginView>empty();
+          }
+          if (plugin.isEnabled()) {
+            disableNow(
+                id,
+                "taken out of service by the host: the shared state store lost its data while it"
+                    + " was being enabled, and the plug-in restarts afresh on it");
+          } else if ((plugin.status() & PluginStatus.ERROR) == 0
+              || !HResult.NS_E_NO_NEW_CONNECTIONS.equals(plugin.errorCode())
+              || !wantsEnabled(id)) {
+            return java.util.Optional.<PluginView>empty();
+          }
+          return java.util.Optional.of(enableNow(id));
+        });
+  }
+
   /** Whether {@code id} should be enabled: as the operator last set it, else per host.json. */
   boolean wantsEnabled(String id) {
     return reloads.wantsEnabled(id);

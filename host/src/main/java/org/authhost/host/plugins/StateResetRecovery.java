@@ -80,6 +80,21 @@ final class StateResetRecovery implements HostState.Recovery {
     return resume(host, waiting);
   }
 
+  @Override
+  public List<String> restart(String pluginId, java.util.function.BooleanSupplier stale) {
+    try {
+      return plugins
+          .get()
+          .restartForStoreReset(pluginId, stale)
+          .filter(v -> (v.status() & PluginStatus.ENABLED) != 0)
+          .map(v -> List.of(pluginId))
+          .orElse(List.of());
+    } catch (RuntimeException e) {
+      LOG.warn("could not restart plug-in '{}' after the state store's reset", pluginId, e);
+      return List.of();
+    }
+  }
+
   private static List<String> resume(PluginHost host, List<String> pluginIds) {
     List<String> enabled = new ArrayList<>();
     for (String id : pluginIds) {

@@ -43,6 +43,9 @@ public final class HostState extends LifeCycle {
    */
   private volatile java.util.concurrent.ExecutorService resets;
 
+  /** Whether the reset under way has told the operator of plug-ins it cannot take out. */
+  private volatile boolean toldServing;
+
   /** Taken out of service by a reset, not yet back. */
   private final java.util.Set<String> awaitingEnable =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -82,8 +85,45 @@ public final class HostState extends LifeCycle {
   }
 
   /** {@code pluginId}'s view of the store, which notes that the plug-in keeps state in it. */
-  public StateService forPlugin(String pluginId) {
-    return new PluginState(store, pluginId, () -> users.add(pluginId));
+  public PluginState forPlugin(String pluginId) {
+    if (redisStore == null) {
+      return new PluginState(store, pluginId, () -> users.add(pluginId));
+    }
+    InstanceMark[] self = new InstanceMark[1];
+    InstanceMark mark =
+        new InstanceMark(
+            link::life,
+            () -> enabling.put(pluginId, self[0]),
+            () -> onResetThread(() -> restartStale(pluginId, self[0])));
+    self[0] = mark;
+    return new PluginState(
+        redisStore.forInstance(mark), pluginId, () -> users.add(pluginId), mark::enabling);
+  }
+
+  /** Each plug-in's instance last being enabled: the one a restart is for. */
+  private final java.util.Map<String, InstanceMark> enabling =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A call of {@code pluginId}'s instance was refused because the store lost its data after the
+   * instance was enabled (its enable ran across the reset, or it was not taken out of service): the
+   * instance is restarted, so that it starts afresh under the new mark. Enabled (or failed on the
+   * store) after the reset finished, so the reset's own passes did not see it.
+   */
+  private void restartStale(String pluginId, InstanceMark mark) {
+    if (redisStore.resetting() || enabling.get(pluginId) != mark) {
+      return; // the reset's passes take it, or a later instance replaced it
+    }
+    java.util.List<String> back = recovery.restart(pluginId, () -> mark.staleAgainst(link.life()));
+    if (!back.isEmpty()) {
+      events.host(
+          org.authhost.api.EventLevel.INFORMATION,
+          HostEvents.HOST,
+          org.authhost.api.HResult.S_OK,
+          "the shared state store (Redis) lost its data while plug-in '"
+              + pluginId
+              + "' was being enabled; the host restarted it so that it starts afresh");
+    }
   }
 
   /** The plug-ins that have kept state in the store. */
@@ -120,6 +160,12 @@ public final class HostState extends LifeCycle {
           public java.util.List<String> inService(java.util.Set<String> pluginIds) {
             return java.util.List.of();
           }
+
+          @Override
+          public java.util.List<String> restart(
+              String pluginId, java.util.function.BooleanSupplier stale) {
+            return java.util.List.of();
+          }
         };
 
     /** Takes those of {@code pluginIds} that are enabled out of service; gives them. May block. */
@@ -137,6 +183,14 @@ public final class HostState extends LifeCycle {
 
     /** Those of {@code pluginIds} that are in service (enabled). */
     java.util.List<String> inService(java.util.Set<String> pluginIds);
+
+    /**
+     * Once no change of the plug-in runs any more (an enable that ran across the reset has
+     * finished), and if {@code stale} still holds: disables {@code pluginId} if enabled and enables
+     * it again, or enables it if its enable failed on the store; gives it if now enabled. May
+     * block.
+     */
+    java.util.List<String> restart(String pluginId, java.util.function.BooleanSupplier stale);
   }
 
   /** Set by the plug-in host. */
@@ -211,9 +265,22 @@ public final class HostState extends LifeCycle {
     if (!serving.isEmpty()) {
       // Not reopened on trust: 503 goes on, and the next try takes them out of service.
       LOG.warn("the reset of the Redis store waits for plug-ins still in service: {}", serving);
+      if (!toldServing) {
+        toldServing = true;
+        events.host(
+            org.authhost.api.EventLevel.ERROR,
+            HostEvents.HOST,
+            org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS,
+            "the shared state store (Redis) lost its data, and the host could not take these"
+                + " plug-ins out of service to restart them: "
+                + String.join(", ", serving)
+                + "; every state operation answers 503 until they are. Fix: authhost plugins"
+                + " disable <id>, and enable it again once the reset is done");
+      }
       scheduler.schedule(() -> onResetThread(this::finishReset), CONNECT_RETRY);
       return;
     }
+    toldServing = false;
     redisStore.reopen();
     java.util.List<String> back = new java.util.ArrayList<>(awaitingEnable);
     awaitingEnable.removeAll(back);
@@ -281,6 +348,19 @@ public final class HostState extends LifeCycle {
         });
   }
 
+  /**
+   * The minute's check of Redis's eviction policy. One found wrong before and set right since (the
+   * operator's {@code CONFIG SET maxmemory-policy noeviction}) is as a reconnection: the plug-ins
+   * whose enable failed on it are enabled, without waiting for Lettuce to reconnect.
+   */
+  private void checkEviction() {
+    boolean wasEvicting = link.evicting();
+    link.checkEviction();
+    if (wasEvicting) {
+      connected(); // waits, bounded, for the check's answer
+    }
+  }
+
   /** The connection to Redis, when configured: for host state shared beyond plug-ins. */
   public Optional<RedisLink> redis() {
     return Optional.ofNullable(link);
@@ -307,7 +387,7 @@ public final class HostState extends LifeCycle {
     // A CONFIG SET after connecting is seen within a minute (reconnections check at once).
     evictionChecks =
         scheduler.scheduleWithFixedDelay(
-            link::checkEviction, EVICTION_CHECK_EVERY, EVICTION_CHECK_EVERY);
+            this::checkEviction, EVICTION_CHECK_EVERY, EVICTION_CHECK_EVERY);
     if (!link.connected()) {
       retries =
           scheduler.scheduleWithFixedDelay(

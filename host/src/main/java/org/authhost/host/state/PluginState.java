@@ -17,6 +17,7 @@ public final class PluginState implements StateService {
   private final StateService backing;
   private final String prefix;
   private final Runnable firstUse;
+  private final Runnable enabling;
   private volatile boolean used;
 
   /**
@@ -31,9 +32,22 @@ public final class PluginState implements StateService {
    * As above; {@code firstUse} runs at the plug-in's first call (the host notes who keeps state).
    */
   public PluginState(StateService store, String pluginId, Runnable firstUse) {
+    this(store, pluginId, firstUse, () -> {});
+  }
+
+  PluginState(StateService store, String pluginId, Runnable firstUse, Runnable enabling) {
     this.backing = store;
     this.prefix = "plugin/" + pluginId + "/";
     this.firstUse = firstUse;
+    this.enabling = enabling;
+  }
+
+  /**
+   * The host begins to bring the plug-in instance into service (each enable, before its
+   * InitializePlugin or EnablePlugin): with Redis, its calls carry the store's life mark of now.
+   */
+  public void enabling() {
+    enabling.run();
   }
 
   private StateService store() {

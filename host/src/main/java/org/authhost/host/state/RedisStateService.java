@@ -203,12 +203,14 @@ public final class RedisStateService implements StateService {
   private final byte[] lifeKey;
   private final LocalStateService.CapacityAlarm alarm;
   private final long syncWaitMillis;
-  private final AtomicBoolean full = new AtomicBoolean();
+  private final AtomicBoolean full;
   private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-  private final AtomicLong lastErrorLogged =
-      new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NANOS);
-  private final AtomicBoolean toldBlockingCall = new AtomicBoolean();
-  private final AtomicBoolean resetting = new AtomicBoolean();
+  private final AtomicLong lastErrorLogged;
+  private final AtomicBoolean toldBlockingCall;
+  private final AtomicBoolean resetting;
+
+  /** The plug-in instance's mark its calls carry; null: the host's own calls (the link's). */
+  private final InstanceMark mark;
 
   public RedisStateService(
       RedisLink link, LocalStateService.CapacityAlarm alarm, Duration timeout) {
@@ -216,6 +218,31 @@ public final class RedisStateService implements StateService {
     this.alarm = alarm;
     this.syncWaitMillis = timeout.toMillis() + SYNC_SLACK_MILLIS;
     this.lifeKey = link.key(RedisLink.LIFE_KEY);
+    this.full = new AtomicBoolean();
+    this.lastErrorLogged = new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NANOS);
+    this.toldBlockingCall = new AtomicBoolean();
+    this.resetting = new AtomicBoolean();
+    this.mark = null;
+  }
+
+  private RedisStateService(RedisStateService store, InstanceMark mark) {
+    this.link = store.link;
+    this.alarm = store.alarm;
+    this.syncWaitMillis = store.syncWaitMillis;
+    this.lifeKey = store.lifeKey;
+    this.full = store.full;
+    this.lastErrorLogged = store.lastErrorLogged;
+    this.toldBlockingCall = store.toldBlockingCall;
+    this.resetting = store.resetting;
+    this.mark = mark;
+  }
+
+  /**
+   * This store as one plug-in instance sees it: its calls carry the life mark of its enable, not
+   * the host's latest, so that none reaches a store emptied after it was enabled.
+   */
+  RedisStateService forInstance(InstanceMark mark) {
+    return new RedisStateService(this, mark);
   }
 
   // ---- Asynchronous: the native operations ---------------------------------------------------
@@ -406,9 +433,15 @@ public final class RedisStateService implements StateService {
       return CompletableFuture.failedFuture(
           new IllegalStateException("Redis's maxmemory-policy is not noeviction"));
     }
-    String life = link.life();
-    if (life == null) {
+    String now = link.life();
+    if (now == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
+    }
+    String life = mark == null ? now : mark.carried(now);
+    if (!life.equals(now)) {
+      // Enabled before the store lost its data: what the instance holds is of that life.
+      mark.refused();
+      return CompletableFuture.failedFuture(new StoreReset());
     }
     ScriptOutputType type =
         script == GET_OR_PUT || script == GET ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
@@ -420,6 +453,9 @@ public final class RedisStateService implements StateService {
               Object code = r instanceof List<?> l && !l.isEmpty() ? l.get(0) : r;
               if (code instanceof Long n && n == RESET) {
                 reset(life);
+                if (mark != null && mark.staleAgainst(link.life())) {
+                  mark.refused();
+                }
                 throw new StoreReset();
               }
               return r;

@@ -457,6 +457,52 @@ class RedisOutageTest {
     assertEquals(200, status, "Digest serves without another enable by the operator");
   }
 
+  @Test
+  void aPluginWhoseEnableFailedOnAnEvictingPolicyIsEnabledOnceThePolicyIsFixedWithoutReconnecting()
+      throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    org.authhost.host.testing.MutableClock clock = new org.authhost.host.testing.MutableClock();
+    host =
+        TestHosts.startServing(
+            root,
+            "authhost-plugin-digest.jar",
+            "hello\n",
+            HOST_JSON.formatted(redis.uri()),
+            org.authhost.host.testing.FakeTime.of(clock));
+    // The policy goes wrong; the minute's check finds it, and an operator's enable meets it.
+    redis.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+    clock.advance(HostState.EVICTION_CHECK_EVERY);
+    long told = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (events(e -> e.text().contains("maxmemory-policy")).isEmpty()
+        && System.nanoTime() < told) {
+      Thread.sleep(20); // the check's answer is Redis's: wait for its event
+    }
+    host.plugins().disable("digest");
+    org.authhost.host.plugins.PluginView failed = host.plugins().enable("digest");
+    assertEquals(org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS, failed.errorCode());
+    // Fixed, with no reconnection: the next minute's check enables Digest.
+    redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+    clock.advance(HostState.EVICTION_CHECK_EVERY);
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (!enabled("digest") && System.nanoTime() < end) {
+      clock.advance(HostState.SERVER_CHECK_WAIT); // the re-enable waits for the check's answer
+      Thread.sleep(20); // that answer is Redis's
+    }
+    assertTrue(enabled("digest"), "Digest is back without a reconnection or the operator");
+    try (Connection c = new Connection(host.http().plainPort())) {
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
+      assertEquals(200, c.send(client.next("/d/hello.txt")).status());
+    }
+  }
+
+  private boolean enabled(String id) {
+    return host.plugins()
+        .plugin(id)
+        .map(v -> (v.status() & org.authhost.host.plugins.PluginStatus.ENABLED) != 0)
+        .orElse(false);
+  }
+
   /** Sends fresh requests until one answers {@code wanted} (the reconnection is Lettuce's). */
   private int awaitStatus(Connection c, LoadTool.DigestClient client, int wanted) throws Exception {
     int status = 0;

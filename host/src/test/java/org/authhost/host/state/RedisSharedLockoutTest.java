@@ -147,7 +147,10 @@ class RedisSharedLockoutTest {
     AuthHost b = start("b");
     lockSilently("account:alice");
     assertEquals(0, lockouts(b).size(), "no message: B has not heard");
-    assertEquals(401, logOn(b, "alice:wrong"), "Redis answers: locked already, so much longer");
+    assertEquals(
+        429,
+        logOn(b, "alice:wrong"),
+        "Redis answers: locked already; the answer of a lockout known here, at once");
     assertEquals(1, lockouts(b).size(), "B holds the lockout from that answer");
     assertEquals(429, logOn(b, "alice:pw-alice"), "the right password no longer gets through");
   }
