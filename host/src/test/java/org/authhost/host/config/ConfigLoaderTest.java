@@ -690,9 +690,73 @@ class ConfigLoaderTest {
                   "dataDirectory": "y"
                 }
                 """));
-    assertProblem(problem, 3, 3, ConfigProblem.SYNTAX, null);
-    assertTrue(problem.message().startsWith("invalid JSON: "), problem.message());
-    assertTrue(problem.message().contains("comma"), problem.message());
+    // The comma belongs at the end of line 2, not where Jackson stopped (the key on line 3).
+    assertProblem(
+        problem,
+        2,
+        20,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a missing comma between two entries of an object (add ',' here, before the"
+            + " one at 3:3)");
+    assertProblem(
+        single(failure("{\"plugins\": {\"order\": [\"a\" \"b\"]}}")),
+        1,
+        27,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a missing comma between two elements of an array (add ',' here, before the"
+            + " one at 1:28)");
+  }
+
+  @Test
+  void aTrailingCommaIsNamedAtTheComma() {
+    assertProblem(
+        single(
+            failure(
+                """
+                {
+                  "serverName": "x",
+                  "admin": { "port": 1, }
+                }
+                """)),
+        3,
+        23,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a trailing comma before '}' (remove it)");
+    // The operator's case: the comma at the end of the last entry, the brace on the next line.
+    assertProblem(
+        single(failure("{\n  \"serverName\": \"x\",\n}\n")),
+        2,
+        20,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a trailing comma before '}' (remove it)");
+    assertProblem(
+        single(failure("{\"plugins\": {\"order\": [\"a\",\n  ]}}")),
+        1,
+        27,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a trailing comma before ']' (remove it)");
+    assertProblem(
+        single(failure("{\"serverName\": \"x\",, \"admin\": {}}")),
+        1,
+        20,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a second comma (remove it)");
+  }
+
+  @Test
+  void anUnquotedKeyIsNamedWithItsFix() {
+    assertProblem(
+        single(failure("{\n  serverName: \"x\"\n}")),
+        2,
+        3,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: the key serverName is not in double quotes (write \"serverName\")");
+    assertProblem(
+        single(failure("{'serverName': \"x\"}")),
+        1,
+        2,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a key in single quotes (JSON keys take double quotes: \"key\")");
   }
 
   @Test
