@@ -233,7 +233,9 @@ class HostProcessTest {
     Result run = cli("run", "--config", config.toString());
 
     assertEquals(2, run.code());
-    assertTrue(run.err().contains("host.json:3:5"), run.err());
+    // The path as the operator gave it, not the bare file name: a second configuration is told
+    // apart.
+    assertTrue(run.err().contains(config.resolve("host.json") + ":3:5"), run.err());
     assertTrue(
         run.err().contains("callTimeoutMilis") && run.err().contains("callTimeoutMillis"),
         run.err());
