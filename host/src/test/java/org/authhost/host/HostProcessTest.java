@@ -271,8 +271,8 @@ class HostProcessTest {
         """);
     List<String> banner = startHost(config);
     String serving =
-        banner.stream().filter(l -> l.contains("serving http://")).findFirst().orElseThrow();
-    URI uri = URI.create(serving.substring(serving.indexOf("http://")).strip() + "slow/hello.txt");
+        banner.stream().filter(l -> l.contains("serving http http://")).findFirst().orElseThrow();
+    URI uri = URI.create(serving.substring(serving.indexOf("http://")).strip() + "/slow/hello.txt");
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)

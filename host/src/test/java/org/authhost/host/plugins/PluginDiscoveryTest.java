@@ -82,9 +82,10 @@ class PluginDiscoveryTest extends HostTestBase {
             .anyMatch(
                 e ->
                     e.text()
-                        .startsWith(
-                            "host ready: 1 plug-in(s) loaded (1 enabled), 9 file(s) refused (9"
-                                + " problem(s), see the events), admin endpoint on port ")),
+                            .startsWith(
+                                "host ready: 1 plug-in(s) loaded (1 enabled), 9 file(s) refused (9"
+                                    + " problem(s), see the events); listening: http http://127.0.0.1:")
+                        && e.text().contains(", admin http://127.0.0.1:" + host.adminPort())),
         "the summary");
     assertEquals(
         List.of("good"),
