@@ -13,6 +13,8 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.plugins.integrity.PluginIntegrity;
+import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,17 @@ class PluginDiscoveryTest extends HostTestBase {
     Files.write(plugins.resolve("corrupt.jar"), "this is not a zip file".getBytes());
     Files.writeString(plugins.resolve("README.txt"), "not a plug-in, not a jar: ignored");
 
-    startHost("\"settings\": { \"ghost\": { \"enabled\": true } }");
+    List<String> integrityLog;
+    try (LogCapture integrity = LogCapture.of(PluginIntegrity.class.getName())) {
+      startHost("\"settings\": { \"ghost\": { \"enabled\": true } }");
+      integrityLog = integrity.events().stream().map(e -> e.getFormattedMessage()).toList();
+    }
+    // "admitted" only for a JAR that then opened: not for the file that is no JAR at all.
+    assertTrue(
+        integrityLog.stream().anyMatch(m -> m.contains("good.jar admitted: [integrity/off]")),
+        integrityLog.toString());
+    assertTrue(
+        integrityLog.stream().noneMatch(m -> m.contains("corrupt.jar")), integrityLog.toString());
 
     assertEquals(LifeCycle.State.STARTED, host.state());
     assertEquals(
