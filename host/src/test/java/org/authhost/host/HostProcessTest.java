@@ -224,6 +224,27 @@ class HostProcessTest {
   }
 
   @Test
+  void aSecondHostOnTheSameDataFolderIsToldWithAStableIdAndAFix() throws Exception {
+    Path config = TestHosts.configFolder(root, "");
+    startHost(config);
+
+    // Bounded: were the lock not seen, this host would run until stopped.
+    Result second =
+        CompletableFuture.supplyAsync(() -> cli("run", "--config", config.toString()))
+            .get(60, TimeUnit.SECONDS);
+
+    assertEquals(2, second.code(), second.err());
+    assertEquals(
+        "error: [host/data-in-use] the event log in "
+            + root.resolve("var/events")
+            + " is in use by another process (another host with the same dataDirectory?)"
+            + " (dataDirectory in "
+            + config.resolve("host.json")
+            + "). Fix: stop that host, or give this one its own dataDirectory",
+        second.err().strip());
+  }
+
+  @Test
   void aBadConfigurationNamesFileLineColumnAndWhatWasExpected() throws Exception {
     Path config = root.resolve("bad");
     Files.createDirectories(config);
