@@ -154,8 +154,8 @@ class DistributionIT {
     host = start.redirectError(root.resolve("host.err").toFile()).start();
     List<String> banner = readUntilReady(host);
     String serving =
-        banner.stream().filter(l -> l.contains("serving http://")).findFirst().orElseThrow();
-    int port = Integer.parseInt(serving.replaceAll(".*:(\\d+)/\\s*$", "$1"));
+        banner.stream().filter(l -> l.contains("serving http http://")).findFirst().orElseThrow();
+    int port = Integer.parseInt(serving.replaceAll(".*:(\\d+)\\s*$", "$1"));
     assertTrue(
         banner.stream().anyMatch(l -> l.contains("(config " + home.resolve("config") + ",")),
         "the distribution's own config/: " + banner);

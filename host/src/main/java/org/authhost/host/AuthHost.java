@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.accounts.AccountPoller;
@@ -148,7 +149,10 @@ public final class AuthHost extends ContainerLifeCycle {
         EventLevel.INFORMATION,
         HostEvents.HOST,
         HResult.S_OK,
-        "host ready: " + plugins.counts().describe() + ", admin endpoint on port " + admin.port());
+        "host ready: "
+            + plugins.counts().describe()
+            + "; listening: "
+            + listeners().stream().map(Listener::toString).collect(Collectors.joining(", ")));
   }
 
   /**
@@ -240,6 +244,14 @@ public final class AuthHost extends ContainerLifeCycle {
   /** The metrics listener's HTTPS port ({@code metrics.tls}), once started; -1 when off. */
   public int metricsTlsPort() {
     return metrics.tlsPort();
+  }
+
+  /**
+   * The listeners that are on, once started ({@code http http://127.0.0.1:8080}, ...): HTTP, TLS,
+   * RTSP, console, metrics and the admin endpoint, as the start banner and "host ready" list them.
+   */
+  public List<Listener> listeners() {
+    return Listener.of(this);
   }
 
   /** The admin endpoint's port, once started. */

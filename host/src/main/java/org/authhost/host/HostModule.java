@@ -10,9 +10,12 @@ import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.accounts.PasswordVerifier;
 import org.authhost.host.accounts.StoreCredentials;
 import org.authhost.host.config.AtomicHostJsonWriter;
+import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.HostJsonWriter;
+import org.authhost.host.events.EventLogInUseException;
 import org.authhost.host.events.EventLogStore;
+import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.plugins.ContainmentSetup;
 import org.authhost.host.plugins.PluginServices;
 import org.authhost.host.time.ExecutorScheduler;
@@ -46,8 +49,19 @@ final class HostModule extends AbstractModule {
 
   @Provides
   @Singleton
-  EventLogStore eventLogStore(Clock clock) throws IOException {
-    return EventLogStore.open(config.eventLog(), clock);
+  EventLogStore eventLogStore(Clock clock) throws IOException, OperatorException {
+    try {
+      return EventLogStore.open(config.eventLog(), clock);
+    } catch (EventLogInUseException e) {
+      throw new OperatorException(
+          "host/data-in-use",
+          e.getMessage()
+              + " (dataDirectory in "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ")",
+          "stop that host, or give this one its own dataDirectory",
+          e);
+    }
   }
 
   @Provides

@@ -224,6 +224,27 @@ class HostProcessTest {
   }
 
   @Test
+  void aSecondHostOnTheSameDataFolderIsToldWithAStableIdAndAFix() throws Exception {
+    Path config = TestHosts.configFolder(root, "");
+    startHost(config);
+
+    // Bounded: were the lock not seen, this host would run until stopped.
+    Result second =
+        CompletableFuture.supplyAsync(() -> cli("run", "--config", config.toString()))
+            .get(60, TimeUnit.SECONDS);
+
+    assertEquals(2, second.code(), second.err());
+    assertEquals(
+        "error: [host/data-in-use] the event log in "
+            + root.resolve("var/events")
+            + " is in use by another process (another host with the same dataDirectory?)"
+            + " (dataDirectory in "
+            + config.resolve("host.json")
+            + "). Fix: stop that host, or give this one its own dataDirectory",
+        second.err().strip());
+  }
+
+  @Test
   void aBadConfigurationNamesFileLineColumnAndWhatWasExpected() throws Exception {
     Path config = root.resolve("bad");
     Files.createDirectories(config);
@@ -233,7 +254,9 @@ class HostProcessTest {
     Result run = cli("run", "--config", config.toString());
 
     assertEquals(2, run.code());
-    assertTrue(run.err().contains("host.json:3:5"), run.err());
+    // The path as the operator gave it, not the bare file name: a second configuration is told
+    // apart.
+    assertTrue(run.err().contains(config.resolve("host.json") + ":3:5"), run.err());
     assertTrue(
         run.err().contains("callTimeoutMilis") && run.err().contains("callTimeoutMillis"),
         run.err());
@@ -269,8 +292,8 @@ class HostProcessTest {
         """);
     List<String> banner = startHost(config);
     String serving =
-        banner.stream().filter(l -> l.contains("serving http://")).findFirst().orElseThrow();
-    URI uri = URI.create(serving.substring(serving.indexOf("http://")).strip() + "slow/hello.txt");
+        banner.stream().filter(l -> l.contains("serving http http://")).findFirst().orElseThrow();
+    URI uri = URI.create(serving.substring(serving.indexOf("http://")).strip() + "/slow/hello.txt");
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.authhost.host.AuthHost;
+import org.authhost.host.Listener;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.ControlCharacters;
@@ -83,13 +84,10 @@ final class RunCommand implements Callable<Integer> {
               p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol()));
     }
     out.printf("  %s%n", host.plugins().counts().describe());
-    if (host.http().plainPort() >= 0) {
-      out.printf(
-          "  serving http://%s:%d/%n", hostConfig.http().bindAddress(), host.http().plainPort());
-    }
-    if (host.http().tlsPort() >= 0) {
-      out.printf(
-          "  serving https://%s:%d/%n", hostConfig.http().bindAddress(), host.http().tlsPort());
+    // Every listener that is on, in one form: an operator who turned on the console or RTSP
+    // sees where it listens without reading the event log.
+    for (Listener listener : host.listeners()) {
+      out.printf("  serving %s%n", listener);
     }
     out.printf(
         "AuthHost '%s' ready in %d ms (config %s, admin port %d). Ctrl-C stops it.%n",

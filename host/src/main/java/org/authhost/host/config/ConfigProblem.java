@@ -8,7 +8,8 @@ import java.util.Objects;
  * on, and a message saying what was found and what was expected.
  *
  * <p>{@link #render()} gives the compiler-style line operators and editors know: {@code
- * host.json:12:5: [config/unknown-key] unknown key "foo" in "plugins"; expected one of: ...}.
+ * /etc/authhost/host.json:12:5: [config/unknown-key] unknown key "foo" in "plugins"; expected one
+ * of: ...}.
  *
  * @param file the file the problem is in (or, for {@link #MISSING_FILE}, the file that was
  *     expected)
@@ -52,13 +53,13 @@ record ConfigProblem(Path file, int line, int column, String id, String message)
   }
 
   /**
-   * {@code host.json:12:5: [id] message}, or {@code host.json: [id] message} without a position.
-   * Only the file name is shown, as compilers do for the file at hand; {@link #file()} has the full
-   * path.
+   * {@code /etc/authhost/host.json:12:5: [id] message}, or {@code /etc/authhost/host.json: [id]
+   * message} without a position. The path is the file's as the operator named it (through {@code
+   * --config}), so that a host started from a copied or second configuration says which file is
+   * wrong.
    */
   public String render() {
-    Path name = file.getFileName();
-    StringBuilder out = new StringBuilder(name != null ? name.toString() : file.toString());
+    StringBuilder out = new StringBuilder(file.toString());
     if (hasPosition()) {
       out.append(':').append(line).append(':').append(column);
     }

@@ -360,6 +360,11 @@ final class ConfigSection {
     return value;
   }
 
+  /** {@code /path/to/host.json:12:5}: where {@code at} is, as a problem there would name it. */
+  String place(LocatedJson.Pos at) {
+    return problems.file() + ":" + at;
+  }
+
   /** Records a bad value whose message (which names its path) a check wrote itself. */
   void problem(LocatedJson.Pos at, String message) {
     problems.add(ConfigProblem.BAD_VALUE, at, message);

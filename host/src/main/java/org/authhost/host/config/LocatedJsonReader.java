@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads strict JSON into a {@link LocatedJson} tree with Jackson's streaming parser, recording each
@@ -30,10 +29,6 @@ import java.util.regex.Pattern;
 final class LocatedJsonReader {
   // Plain strict JSON: no comments, no single quotes, no trailing commas, no NaN.
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
-
-  // Jackson embeds locations as "[Source: ...; line: 2, column: 8]"; the source part is noise here.
-  private static final Pattern JACKSON_LOCATION =
-      Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
 
   private final JsonParser parser;
   private final Problems problems;
@@ -75,7 +70,8 @@ final class LocatedJsonReader {
       }
       root = readValue(first, "");
     } catch (JsonProcessingException e) {
-      problems.add(ConfigProblem.SYNTAX, LocatedJson.Pos.of(e.getLocation()), syntaxMessage(e));
+      JsonSyntaxError error = JsonSyntaxError.of(text, e);
+      problems.add(ConfigProblem.SYNTAX, error.pos(), error.message());
       return null;
     }
     checkNothingFollows(text, parser.currentLocation());
@@ -159,16 +155,6 @@ final class LocatedJsonReader {
       elements.add(readValue(token, JsonText.element(path, elements.size())));
     }
     return new LocatedJson.Arr(pos, elements);
-  }
-
-  private static String syntaxMessage(JsonProcessingException e) {
-    String detail = e.getOriginalMessage();
-    if (detail.contains("ALLOW_COMMENTS")) {
-      // Jackson's wording suggests enabling a parser feature, which is not the operator's fix.
-      return "invalid JSON: comments are not allowed; expected plain JSON without // or /* */";
-    }
-    detail = JACKSON_LOCATION.matcher(detail).replaceAll("line $1, column $2");
-    return "invalid JSON: " + detail.replace('\n', ' ').strip();
   }
 
   /**

@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 /** The "did you mean" of unknown-key reports. */
-final class Misspelling {
+public final class Misspelling {
   private Misspelling() {}
 
   /** The allowed key {@code key} is most likely a misspelling of, if any is close enough. */
-  static String intended(String key, List<String> allowed) {
+  public static String intended(String key, List<String> allowed) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : allowed) {

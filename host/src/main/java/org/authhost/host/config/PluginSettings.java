@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.authhost.api.Capability;
 
@@ -22,6 +23,8 @@ import org.authhost.api.Capability;
  * @param urlCredentials the query parameters that carry its credential in a request URL ({@code
  *     urlCredentials}, API 1.4), replacing what its descriptor declares; an empty list turns the
  *     URL route off; null when the file says nothing (the descriptor's list holds)
+ * @param propertyPlaces where each property's name is written ({@code /path/host.json:12:5}), so
+ *     that a value the plug-in refuses can be pointed at; not part of the settings' equality
  */
 public record PluginSettings(
     boolean enabled,
@@ -30,7 +33,8 @@ public record PluginSettings(
     Integer queue,
     Integer maxLeakedThreads,
     Set<Capability> capabilities,
-    List<String> urlCredentials) {
+    List<String> urlCredentials,
+    Map<String, String> propertyPlaces) {
   /** Enabled, no properties, the default bulkhead, no grants listed. */
   public static final PluginSettings DEFAULT = new PluginSettings(true, Map.of());
 
@@ -50,14 +54,51 @@ public record PluginSettings(
     this(enabled, properties, workers, queue, maxLeakedThreads, capabilities, null);
   }
 
+  /** Not read from a file: no property has a place. */
+  public PluginSettings(
+      boolean enabled,
+      Map<String, String> properties,
+      Integer workers,
+      Integer queue,
+      Integer maxLeakedThreads,
+      Set<Capability> capabilities,
+      List<String> urlCredentials) {
+    this(enabled, properties, workers, queue, maxLeakedThreads, capabilities, urlCredentials, null);
+  }
+
   public PluginSettings {
     urlCredentials = urlCredentials == null ? null : List.copyOf(urlCredentials);
     properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    propertyPlaces = propertyPlaces == null ? Map.of() : Map.copyOf(propertyPlaces);
     if (capabilities != null) {
       capabilities =
           capabilities.isEmpty()
               ? Set.of()
               : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
     }
+  }
+
+  /** Where property {@code name} is written, or null if it is not in the file. */
+  public String placeOf(String name) {
+    return propertyPlaces.get(name);
+  }
+
+  // Where a value is written is not what it is: the same settings moved in the file are equal.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PluginSettings other
+        && enabled == other.enabled
+        && properties.equals(other.properties)
+        && Objects.equals(workers, other.workers)
+        && Objects.equals(queue, other.queue)
+        && Objects.equals(maxLeakedThreads, other.maxLeakedThreads)
+        && Objects.equals(capabilities, other.capabilities)
+        && Objects.equals(urlCredentials, other.urlCredentials);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        enabled, properties, workers, queue, maxLeakedThreads, capabilities, urlCredentials);
   }
 }

@@ -139,16 +139,20 @@ public final class EventLogStore implements AutoCloseable {
     try {
       FileLock fileLock = lockChannel.tryLock();
       if (fileLock == null) {
-        throw new IOException(
+        throw new EventLogInUseException(
+            config.directory(),
             "the event log in "
                 + config.directory()
-                + " is in use by another process (another host "
-                + "with the same dataDirectory?); stop that host, or give this one its own dataDirectory");
+                + " is in use by another process (another host with the same dataDirectory?)",
+            null);
       }
       return new EventLogStore(config, clock, lockChannel);
     } catch (OverlappingFileLockException e) {
       lockChannel.close();
-      throw new IOException("the event log in " + config.directory() + " is already open", e);
+      throw new EventLogInUseException(
+          config.directory(),
+          "the event log in " + config.directory() + " is already open in this process",
+          e);
     } catch (IOException | RuntimeException e) {
       lockChannel.close();
       throw e;

@@ -85,6 +85,7 @@ final class PluginDiscovery {
       DescriptorReader.Result result = DescriptorReader.read(jar);
       problems.addAll(result.problems());
       if (result.descriptor() != null) {
+        admission.opened(jar);
         byId.computeIfAbsent(result.descriptor().id(), id -> new ArrayList<>())
             .add(result.descriptor());
       }

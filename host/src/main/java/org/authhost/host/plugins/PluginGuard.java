@@ -458,7 +458,7 @@ final class PluginGuard extends LifeCycle {
     } catch (Throwable e) {
       thrown = e;
       hr = HResults.of(e);
-      detail = method + " threw " + ThrowableText.of(e);
+      detail = method + " threw " + ThrowableText.of(e) + plugin.namedValues().placeOfRefused(e);
     } finally {
       thread.setContextClassLoader(previous);
       // Under the slot's lock: the watchdog's interrupt comes either before this (and is cleared

@@ -934,6 +934,13 @@ public final class PluginHost extends LifeCycle {
     return set != null ? set : config.plugins().settingsOf(id).properties();
   }
 
+  /** Where the values of {@link #propertiesOf} are written: nowhere once the console set them. */
+  private Map<String, String> placesOf(String id) {
+    return operatorProperties.containsKey(id)
+        ? Map.of()
+        : config.plugins().settingsOf(id).propertyPlaces();
+  }
+
   /** For {@link PluginReloads#reconfigure}: what the next instance of {@code id} gets. */
   void useProperties(String id, Map<String, String> properties) {
     operatorProperties.put(id, Collections.unmodifiableMap(new LinkedHashMap<>(properties)));
@@ -944,7 +951,8 @@ public final class PluginHost extends LifeCycle {
     HostedPlugin plugin =
         new HostedPlugin(
             descriptor,
-            new HostNamedValues(descriptor.id(), propertiesOf(descriptor.id())),
+            new HostNamedValues(
+                descriptor.id(), propertiesOf(descriptor.id()), placesOf(descriptor.id())),
             new Bulkhead(descriptor.id(), config.plugins().bulkheadOf(descriptor.id())),
             grant.held());
     // At each start: the operator is told what the plug-in holds before it can use any of it.

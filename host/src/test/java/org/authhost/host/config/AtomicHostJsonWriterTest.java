@@ -131,7 +131,7 @@ class AtomicHostJsonWriterTest {
     assertEquals(file, problem.file());
     assertEquals(7, problem.line(), problem.render());
     assertEquals(20, problem.column(), problem.render());
-    assertTrue(problem.render().startsWith("host.json:7:20: [config/bad-value]"), problem.render());
+    assertTrue(problem.render().startsWith(file + ":7:20: [config/bad-value]"), problem.render());
     assertArrayEquals(before, Files.readAllBytes(file));
     assertEquals(List.of(file), filesIn(dir));
 

@@ -285,7 +285,8 @@ class ConfigLoaderTest {
   void emptyPathIsRefused() {
     ConfigProblem problem = single(failure("{\"dataDirectory\": \"\"}"));
     assertEquals(
-        "host.json:1:19: [config/bad-value] dataDirectory: expected a non-empty path (relative"
+        hostJson()
+            + ":1:19: [config/bad-value] dataDirectory: expected a non-empty path (relative"
             + " paths resolve against the configuration folder), found \"\"",
         problem.render());
   }
@@ -303,7 +304,8 @@ class ConfigLoaderTest {
             }
             """);
     assertEquals(
-        "host.json:3:3: [config/unknown-key] unknown key \"foo\" at the top level; expected one"
+        hostJson()
+            + ":3:3: [config/unknown-key] unknown key \"foo\" at the top level; expected one"
             + " of: serverName, dataDirectory, plugins, eventLog, admin, http, accounts, security,"
             + " publishingPoints, integrations, rtsp, state, console, metrics",
         e.getMessage());
@@ -324,7 +326,8 @@ class ConfigLoaderTest {
             }
             """);
     assertEquals(
-        "host.json:4:5: [config/unknown-key] unknown key \"foo\" in \"plugins\"; expected one of:"
+        hostJson()
+            + ":4:5: [config/unknown-key] unknown key \"foo\" in \"plugins\"; expected one of:"
             + " directory, callTimeoutMillis, callbackTimeoutMillis, order, workers, queue, maxLeakedThreads, requireGrants, settings, watch, rescanSeconds, drainSeconds, unloadCheckSeconds, integrity",
         e.getMessage());
   }
@@ -541,12 +544,15 @@ class ConfigLoaderTest {
             }
             """);
     assertEquals(
-        "host.json:4:46: [config/bad-value] plugins.settings.anonymous.properties.port: expected"
+        hostJson()
+            + ":4:46: [config/bad-value] plugins.settings.anonymous.properties.port: expected"
             + " a string, found 8080; property values are always strings, so quote it: \"8080\"\n"
-            + "host.json:4:61: [config/bad-value] plugins.settings.anonymous.properties.guest:"
+            + hostJson()
+            + ":4:61: [config/bad-value] plugins.settings.anonymous.properties.guest:"
             + " expected a string, found true; property values are always strings, so quote it:"
             + " \"true\"\n"
-            + "host.json:4:75: [config/bad-value] plugins.settings.anonymous.properties.list:"
+            + hostJson()
+            + ":4:75: [config/bad-value] plugins.settings.anonymous.properties.list:"
             + " expected a string, found an array",
         e.getMessage());
   }
@@ -567,17 +573,21 @@ class ConfigLoaderTest {
             + " '_' or '-')";
     assertEquals(
         List.of(
-            "host.json:2:26: [config/bad-value] plugins.order[1]: expected "
+            hostJson()
+                + ":2:26: [config/bad-value] plugins.order[1]: expected "
                 + id
                 + ", found \"Digest\"",
-            "host.json:2:36: [config/bad-value] plugins.order[2]: expected " + id + ", found 7",
-            "host.json:2:39: [config/bad-value] plugins.order[3]: duplicate plug-in id"
+            hostJson() + ":2:36: [config/bad-value] plugins.order[2]: expected " + id + ", found 7",
+            hostJson()
+                + ":2:39: [config/bad-value] plugins.order[3]: duplicate plug-in id"
                 + " \"anonymous\", already listed at plugins.order[0]; expected each id at most"
                 + " once",
-            "host.json:3:17: [config/bad-value] plugins.settings: key \"My Plugin\" is not a"
+            hostJson()
+                + ":3:17: [config/bad-value] plugins.settings: key \"My Plugin\" is not a"
                 + " plug-in id; expected "
                 + id,
-            "host.json:3:57: [config/bad-value] plugins.settings[\"ok.one\"].enabled: expected"
+            hostJson()
+                + ":3:57: [config/bad-value] plugins.settings[\"ok.one\"].enabled: expected"
                 + " true or false, found \"no\""),
         rendered);
   }
@@ -597,7 +607,8 @@ class ConfigLoaderTest {
         rendered
             .get(0)
             .startsWith(
-                "host.json:2:50: [config/bad-value]"
+                hostJson()
+                    + ":2:50: [config/bad-value]"
                     + " plugins.settings.bearer.urlCredentials[1]: expected a query parameter name"),
         rendered.toString());
     assertTrue(
@@ -618,19 +629,24 @@ class ConfigLoaderTest {
     String names = "password-check, digest-ha1, nt-hash, token-without-credential, principal-token";
     assertEquals(
         List.of(
-            "host.json:1:32: [config/bad-value] plugins.requireGrants: expected true or false,"
+            hostJson()
+                + ":1:32: [config/bad-value] plugins.requireGrants: expected true or false,"
                 + " found \"yes\"",
-            "host.json:2:41: [config/bad-value] plugins.settings.ntlm.capabilities[1]: expected"
+            hostJson()
+                + ":2:41: [config/bad-value] plugins.settings.ntlm.capabilities[1]: expected"
                 + " one of "
                 + names
                 + ", found \"NT-Hash\"",
-            "host.json:2:52: [config/bad-value] plugins.settings.ntlm.capabilities[2]: duplicate"
+            hostJson()
+                + ":2:52: [config/bad-value] plugins.settings.ntlm.capabilities[2]: duplicate"
                 + " capability \"nt-hash\"; expected each capability at most once",
-            "host.json:2:63: [config/bad-value] plugins.settings.ntlm.capabilities[3]: expected"
+            hostJson()
+                + ":2:63: [config/bad-value] plugins.settings.ntlm.capabilities[3]: expected"
                 + " one of "
                 + names
                 + ", found 3",
-            "host.json:3:30: [config/bad-value] plugins.settings.basic.capabilities: expected an"
+            hostJson()
+                + ":3:30: [config/bad-value] plugins.settings.basic.capabilities: expected an"
                 + " array of capability names ("
                 + names
                 + "), found \"password-check\""),
@@ -674,7 +690,8 @@ class ConfigLoaderTest {
             }
             """);
     assertEquals(
-        "host.json:3:3: [config/duplicate-key] duplicate key \"admin\" at the top level; it is"
+        hostJson()
+            + ":3:3: [config/duplicate-key] duplicate key \"admin\" at the top level; it is"
             + " already set at 2:3, and each key may appear only once",
         e.getMessage());
   }
@@ -690,9 +707,73 @@ class ConfigLoaderTest {
                   "dataDirectory": "y"
                 }
                 """));
-    assertProblem(problem, 3, 3, ConfigProblem.SYNTAX, null);
-    assertTrue(problem.message().startsWith("invalid JSON: "), problem.message());
-    assertTrue(problem.message().contains("comma"), problem.message());
+    // The comma belongs at the end of line 2, not where Jackson stopped (the key on line 3).
+    assertProblem(
+        problem,
+        2,
+        20,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a missing comma between two entries of an object (add ',' here, before the"
+            + " one at 3:3)");
+    assertProblem(
+        single(failure("{\"plugins\": {\"order\": [\"a\" \"b\"]}}")),
+        1,
+        27,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a missing comma between two elements of an array (add ',' here, before the"
+            + " one at 1:28)");
+  }
+
+  @Test
+  void aTrailingCommaIsNamedAtTheComma() {
+    assertProblem(
+        single(
+            failure(
+                """
+                {
+                  "serverName": "x",
+                  "admin": { "port": 1, }
+                }
+                """)),
+        3,
+        23,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a trailing comma before '}' (remove it)");
+    // The operator's case: the comma at the end of the last entry, the brace on the next line.
+    assertProblem(
+        single(failure("{\n  \"serverName\": \"x\",\n}\n")),
+        2,
+        20,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a trailing comma before '}' (remove it)");
+    assertProblem(
+        single(failure("{\"plugins\": {\"order\": [\"a\",\n  ]}}")),
+        1,
+        27,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a trailing comma before ']' (remove it)");
+    assertProblem(
+        single(failure("{\"serverName\": \"x\",, \"admin\": {}}")),
+        1,
+        20,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a second comma (remove it)");
+  }
+
+  @Test
+  void anUnquotedKeyIsNamedWithItsFix() {
+    assertProblem(
+        single(failure("{\n  serverName: \"x\"\n}")),
+        2,
+        3,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: the key serverName is not in double quotes (write \"serverName\")");
+    assertProblem(
+        single(failure("{'serverName': \"x\"}")),
+        1,
+        2,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a key in single quotes (JSON keys take double quotes: \"key\")");
   }
 
   @Test
@@ -718,10 +799,12 @@ class ConfigLoaderTest {
   void trailingContentIsRefusedAndTheObjectStillChecked() {
     ConfigException e = failure("{\"foo\": 1}\n{}");
     assertEquals(
-        "host.json:1:2: [config/unknown-key] unknown key \"foo\" at the top level; expected one"
+        hostJson()
+            + ":1:2: [config/unknown-key] unknown key \"foo\" at the top level; expected one"
             + " of: serverName, dataDirectory, plugins, eventLog, admin, http, accounts, security,"
             + " publishingPoints, integrations, rtsp, state, console, metrics\n"
-            + "host.json:2:1: [config/syntax] unexpected content after the end of the top-level"
+            + hostJson()
+            + ":2:1: [config/syntax] unexpected content after the end of the top-level"
             + " value; expected the end of the file",
         e.getMessage());
     assertProblem(single(failure("{} garbage")), 1, 4, ConfigProblem.SYNTAX, null);
@@ -784,7 +867,8 @@ class ConfigLoaderTest {
     assertEquals(expected, problem.file());
     assertFalse(problem.hasPosition());
     assertEquals(
-        "host.json: [config/missing-file] configuration file "
+        hostJson()
+            + ": [config/missing-file] configuration file "
             + expected
             + " does not exist; expected a JSON file there (an empty {} gives all defaults)",
         e.getMessage());
@@ -829,5 +913,10 @@ class ConfigLoaderTest {
     if (message != null) {
       assertEquals(message, problem.message());
     }
+  }
+
+  /** The configuration file's path as problems name it. */
+  private String hostJson() {
+    return dir.toAbsolutePath().normalize().resolve("host.json").toString();
   }
 }

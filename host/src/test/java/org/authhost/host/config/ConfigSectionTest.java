@@ -30,7 +30,7 @@ class ConfigSectionTest {
 
     assertEquals(
         List.of(
-            "host.json:3:28: [config/unknown-key] unknown key \"extra\" in \"outer.inner\";"
+            "/etc/authhost/host.json:3:28: [config/unknown-key] unknown key \"extra\" in \"outer.inner\";"
                 + " expected one of: known"),
         rendered());
   }
@@ -45,9 +45,9 @@ class ConfigSectionTest {
 
     assertEquals(
         List.of(
-            "host.json:1:10: [config/unknown-key] unknown key \"colour\" at the top level;"
+            "/etc/authhost/host.json:1:10: [config/unknown-key] unknown key \"colour\" at the top level;"
                 + " expected one of: a, b, color (did you mean \"color\"?)",
-            "host.json:1:34: [config/unknown-key] unknown key \"c\" at the top level; expected"
+            "/etc/authhost/host.json:1:34: [config/unknown-key] unknown key \"c\" at the top level; expected"
                 + " one of: a, b, color"),
         rendered());
   }
@@ -69,9 +69,9 @@ class ConfigSectionTest {
     assertEquals(List.of(1L, 0L), ports);
     assertEquals(
         List.of(
-            "host.json:2:15: [config/unknown-key] unknown key \"prot\" in \"points[0]\"; expected"
+            "/etc/authhost/host.json:2:15: [config/unknown-key] unknown key \"prot\" in \"points[0]\"; expected"
                 + " one of: port",
-            "host.json:3:12: [config/bad-value] points[1].port: expected a port from 0 to 9,"
+            "/etc/authhost/host.json:3:12: [config/bad-value] points[1].port: expected a port from 0 to 9,"
                 + " found \"x\""),
         rendered());
   }
@@ -90,11 +90,11 @@ class ConfigSectionTest {
     assertEquals(null, off);
     assertEquals(
         List.of(
-            "host.json:1:9: [config/bad-value] tls: expected an object with the keys keystore,"
+            "/etc/authhost/host.json:1:9: [config/bad-value] tls: expected an object with the keys keystore,"
                 + " port, found 5",
-            "host.json:1:21: [config/bad-value] list[0]: expected an object with the keys"
+            "/etc/authhost/host.json:1:21: [config/bad-value] list[0]: expected an object with the keys"
                 + " keystore, port, found 7",
-            "host.json:1:24: [config/bad-value] list[1]: missing required key \"keystore\";"
+            "/etc/authhost/host.json:1:24: [config/bad-value] list[1]: missing required key \"keystore\";"
                 + " expected a path"),
         rendered());
   }
@@ -110,7 +110,7 @@ class ConfigSectionTest {
     assertEquals(List.of("any", "thing"), keys);
     assertEquals(
         List.of(
-            "host.json:1:39: [config/unknown-key] unknown key \"prop\" at the top level; expected"
+            "/etc/authhost/host.json:1:39: [config/unknown-key] unknown key \"prop\" at the top level; expected"
                 + " one of: props (did you mean \"props\"?)"),
         rendered());
   }
@@ -131,9 +131,9 @@ class ConfigSectionTest {
     assertEquals(List.of("null", Path.of("/default"), Path.of("/cfg/b")), values);
     assertEquals(
         List.of(
-            "host.json:1:16: [config/bad-value] s.type: expected \"allow\" or \"deny\", found"
+            "/etc/authhost/host.json:1:16: [config/bad-value] s.type: expected \"allow\" or \"deny\", found"
                 + " \"Allow\"",
-            "host.json:1:32: [config/bad-value] s.dir: unknown placeholder \"${nope}\"; expected"
+            "/etc/authhost/host.json:1:32: [config/bad-value] s.dir: unknown placeholder \"${nope}\"; expected"
                 + " one of: ${config.dir}, found \"${nope}\""),
         rendered());
   }

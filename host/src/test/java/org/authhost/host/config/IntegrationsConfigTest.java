@@ -128,14 +128,14 @@ class IntegrationsConfigTest {
     List<String> rendered = e.problems().stream().map(ConfigProblem::render).toList();
     assertEquals(2, rendered.size(), rendered.toString());
     assertTrue(
-        rendered.get(0).startsWith("host.json:7:")
+        rendered.get(0).startsWith(hostJson() + ":7:")
             && rendered
                 .get(0)
                 .contains(
                     "integrations.nginxRtmp.callers[0]: expected an IP address or CIDR range"),
         rendered.get(0));
     assertTrue(
-        rendered.get(1).startsWith("host.json:8:")
+        rendered.get(1).startsWith(hostJson() + ":8:")
             && rendered.get(1).contains("integrations.srs.callers: expected a non-empty array"),
         rendered.get(1));
   }
@@ -162,29 +162,38 @@ class IntegrationsConfigTest {
     List<String> rendered = e.problems().stream().map(ConfigProblem::render).toList();
     assertEquals(
         List.of(
-            "host.json:7:35: [config/bad-value] integrations.nginxAuthRequest.path: expected an"
+            hostJson()
+                + ":7:35: [config/bad-value] integrations.nginxAuthRequest.path: expected an"
                 + " exact request path such as \"/.authhost/nginx\" (starts with '/', URL path"
                 + " characters only; no \"..\", \"//\", '%', '?' or '#'), found \"nginx\"",
-            "host.json:7:62: [config/bad-value] integrations.nginxAuthRequest.points[1]:"
+            hostJson()
+                + ":7:62: [config/bad-value] integrations.nginxAuthRequest.points[1]:"
                 + " publishing point \"open\" has no \"plugins\" list of its own; expected one,"
                 + " because nginx auth_request can use only plug-ins that finish in one request"
                 + " (give the point \"plugins\": [\"basic\", \"digest\"], say)",
-            "host.json:7:70: [config/bad-value] integrations.nginxAuthRequest.points[2]: expected"
+            hostJson()
+                + ":7:70: [config/bad-value] integrations.nginxAuthRequest.points[2]: expected"
                 + " the name of a publishing point, one of \"hls\", \"open\", \"admin\", found"
                 + " \"nope\"",
-            "host.json:8:60: [config/bad-value] integrations.nginxRtmp.streamPrefix: expected a"
+            hostJson()
+                + ":8:60: [config/bad-value] integrations.nginxRtmp.streamPrefix: expected a"
                 + " path that starts and ends with '/' such as \"/\" or \"/live/\", put before the"
                 + " stream's name to find its publishing point, found \"live\"",
-            "host.json:9:25: [config/bad-value] integrations.nginxRtmp.schemeParams.user: the"
+            hostJson()
+                + ":9:25: [config/bad-value] integrations.nginxRtmp.schemeParams.user: the"
                 + " parameter is already the user or password parameter; expected another",
-            "host.json:9:48: [config/bad-value] integrations.nginxRtmp.schemeParams.t: expected"
+            hostJson()
+                + ":9:48: [config/bad-value] integrations.nginxRtmp.schemeParams.t: expected"
                 + " an authentication scheme such as \"Bearer\", found \"Bad Scheme\"",
-            "host.json:10:27: [config/bad-value] integrations.mediamtx.path: \"/.authhost/x\" is"
+            hostJson()
+                + ":10:27: [config/bad-value] integrations.mediamtx.path: \"/.authhost/x\" is"
                 + " already the path of integrations.nginxRtmp; expected a path of its own",
-            "host.json:10:57: [config/bad-value] integrations.mediamtx.adminPoint: expected null"
+            hostJson()
+                + ":10:57: [config/bad-value] integrations.mediamtx.adminPoint: expected null"
                 + " (refuse api, metrics and pprof) or the name of a publishing point, one of"
                 + " \"hls\", \"open\", \"admin\", found \"nope\"",
-            "host.json:11:14: [config/unknown-key] unknown key \"pth\" in \"integrations.srs\";"
+            hostJson()
+                + ":11:14: [config/unknown-key] unknown key \"pth\" in \"integrations.srs\";"
                 + " expected one of: path, streamPrefix, checkConnect, userParam, passwordParam,"
                 + " schemeParams, callers (did you mean \"path\"?)"),
         rendered);
@@ -206,5 +215,10 @@ class IntegrationsConfigTest {
   private HostConfig load(String json) throws IOException, ConfigException {
     Files.writeString(dir.resolve("host.json"), json);
     return ConfigLoader.load(dir);
+  }
+
+  /** The configuration file's path as problems name it. */
+  private String hostJson() {
+    return dir.toAbsolutePath().normalize().resolve("host.json").toString();
   }
 }

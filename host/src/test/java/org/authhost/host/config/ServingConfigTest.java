@@ -276,21 +276,27 @@ class ServingConfigTest {
             """);
     assertEquals(
         List.of(
-            "host.json:2:13: [config/unknown-key] unknown key \"bindAdress\" in \"http\"; expected"
+            hostJson()
+                + ":2:13: [config/unknown-key] unknown key \"bindAdress\" in \"http\"; expected"
                 + " one of: bindAddress, port, allowPlainHttp, tls, maxInitialLineBytes,"
                 + " maxHeaderBytes, maxHeaders, idleTimeoutMillis, handshakeTimeoutMillis,"
                 + " maxConnections (did you mean \"bindAddress\"?)",
-            "host.json:3:53: [config/unknown-key] unknown key \"prot\" in \"http.tls\"; expected"
+            hostJson()
+                + ":3:53: [config/unknown-key] unknown key \"prot\" in \"http.tls\"; expected"
                 + " one of: keystore, password, port",
-            "host.json:4:30: [config/unknown-key] unknown key \"treshold\" in"
+            hostJson()
+                + ":4:30: [config/unknown-key] unknown key \"treshold\" in"
                 + " \"security.lockout\"; expected one of: threshold, addressThreshold, windowSeconds,"
                 + " durationSeconds (did you mean \"threshold\"?)",
-            "host.json:6:63: [config/unknown-key] unknown key \"dir\" in \"publishingPoints[0]\";"
+            hostJson()
+                + ":6:63: [config/unknown-key] unknown key \"dir\" in \"publishingPoints[0]\";"
                 + " expected one of: name, prefix, directory, origin, plugins, acl, ipAllow,"
                 + " ipDeny",
-            "host.json:7:63: [config/unknown-key] unknown key \"allow\" in"
+            hostJson()
+                + ":7:63: [config/unknown-key] unknown key \"allow\" in"
                 + " \"publishingPoints[0].acl[0]\"; expected one of: type, principal, rights",
-            "host.json:9:17: [config/unknown-key] unknown key \"realm\" in \"accounts\"; expected"
+            hostJson()
+                + ":9:17: [config/unknown-key] unknown key \"realm\" in \"accounts\"; expected"
                 + " one of: file, digestRealms, guestAccount"),
         rendered(e));
   }
@@ -362,13 +368,16 @@ class ServingConfigTest {
     ConfigException e = failure("{\"http\": [], \"accounts\": 1, \"security\": {\"lockout\": 5}}");
     assertEquals(
         List.of(
-            "host.json:1:10: [config/bad-value] http: expected an object with the keys"
+            hostJson()
+                + ":1:10: [config/bad-value] http: expected an object with the keys"
                 + " bindAddress, port, allowPlainHttp, tls, maxInitialLineBytes, maxHeaderBytes,"
                 + " maxHeaders, idleTimeoutMillis, handshakeTimeoutMillis, maxConnections, found"
                 + " an array",
-            "host.json:1:26: [config/bad-value] accounts: expected an object with the keys file,"
+            hostJson()
+                + ":1:26: [config/bad-value] accounts: expected an object with the keys file,"
                 + " digestRealms, guestAccount, found 1",
-            "host.json:1:53: [config/bad-value] security.lockout: expected an object with the"
+            hostJson()
+                + ":1:53: [config/bad-value] security.lockout: expected an object with the"
                 + " keys threshold, addressThreshold, windowSeconds, durationSeconds, found 5"),
         rendered(e));
   }
@@ -479,11 +488,14 @@ class ServingConfigTest {
             """);
     assertEquals(
         List.of(
-            "host.json:4:12: [config/bad-value] http.tls: missing required key \"keystore\";"
+            hostJson()
+                + ":4:12: [config/bad-value] http.tls: missing required key \"keystore\";"
                 + " expected the path of a PKCS#12 keystore with the server's key",
-            "host.json:4:26: [config/bad-value] http.tls.password: expected a string, found a"
+            hostJson()
+                + ":4:26: [config/bad-value] http.tls.password: expected a string, found a"
                 + " number",
-            "host.json:4:41: [config/bad-value] http.tls.port: expected a port number (0 picks a"
+            hostJson()
+                + ":4:41: [config/bad-value] http.tls.port: expected a port number (0 picks a"
                 + " free one) from 0 to 65535, found 70000"),
         rendered(e));
     assertFalse(e.getMessage().contains("12345"), "a password is never echoed");
@@ -600,20 +612,24 @@ class ServingConfigTest {
     String lookups = " (host names are not looked up), found ";
     assertEquals(
         List.of(
-            "host.json:3:31: [config/bad-value] security.ipAllow[1]: "
+            hostJson()
+                + ":3:31: [config/bad-value] security.ipAllow[1]: "
                 + IP_RANGE
                 + lookups
                 + "\"10.0.0.0/33\", whose prefix length is not a number from 0 to 32",
-            "host.json:3:46: [config/bad-value] security.ipAllow[2]: "
+            hostJson()
+                + ":3:46: [config/bad-value] security.ipAllow[2]: "
                 + IP_RANGE
                 + lookups
                 + "\"my-host\", which is not an IP address literal",
-            "host.json:4:16: [config/bad-value] security.ipDeny[0]: "
+            hostJson()
+                + ":4:16: [config/bad-value] security.ipDeny[0]: "
                 + IP_RANGE
                 + lookups
                 + "\"::1/129\", whose prefix length is not a number from 0 to 128",
-            "host.json:4:38: [config/bad-value] security.ipDeny[2]: " + IP_RANGE + ", found 7",
-            "host.json:7:70: [config/bad-value] publishingPoints[0].ipDeny[0]: "
+            hostJson() + ":4:38: [config/bad-value] security.ipDeny[2]: " + IP_RANGE + ", found 7",
+            hostJson()
+                + ":7:70: [config/bad-value] publishingPoints[0].ipDeny[0]: "
                 + IP_RANGE
                 + lookups
                 + "\"192.0.2.0/-1\", whose prefix length is not a number from 0 to 32"),
@@ -652,7 +668,7 @@ class ServingConfigTest {
     assertTrue(
         problems
             .get(0)
-            .startsWith("host.json:3:24: [config/bad-value] security.trustedProxies[0]: "),
+            .startsWith(hostJson() + ":3:24: [config/bad-value] security.trustedProxies[0]: "),
         problems.get(0));
     assertTrue(
         problems.get(1).contains("security.slowChecks.concurrent: expected a whole number"),
@@ -719,10 +735,12 @@ class ServingConfigTest {
             """);
     assertEquals(
         List.of(
-            "host.json:5:15: [config/bad-value] publishingPoints[2].name: duplicate publishing"
+            hostJson()
+                + ":5:15: [config/bad-value] publishingPoints[2].name: duplicate publishing"
                 + " point name \"vod\", already used by publishingPoints[0] at line 3; expected"
                 + " each name at most once",
-            "host.json:5:32: [config/bad-value] publishingPoints[2].prefix: duplicate publishing"
+            hostJson()
+                + ":5:32: [config/bad-value] publishingPoints[2].prefix: duplicate publishing"
                 + " point prefix \"/live/\", already used by publishingPoints[1] at line 4;"
                 + " expected each prefix at most once"),
         rendered(e));
@@ -743,7 +761,8 @@ class ServingConfigTest {
             """);
     assertEquals(
         List.of(
-            "host.json:3:55: [config/bad-value] publishingPoints[0]: "
+            hostJson()
+                + ":3:55: [config/bad-value] publishingPoints[0]: "
                 + ONE_SOURCE
                 + ", found both"),
         rendered(e));
@@ -849,16 +868,20 @@ class ServingConfigTest {
                 + " \"/v/\", \"directory\": \"m\"}, 5]}");
     assertEquals(
         List.of(
-            "host.json:1:23: [config/bad-value] publishingPoints[0]: missing required key"
+            hostJson()
+                + ":1:23: [config/bad-value] publishingPoints[0]: missing required key"
                 + " \"name\"; expected a publishing point name (a lowercase letter or digit, then"
                 + " up to 63 lowercase letters, digits, '.', '_' or '-')",
-            "host.json:1:23: [config/bad-value] publishingPoints[0]: missing required key"
+            hostJson()
+                + ":1:23: [config/bad-value] publishingPoints[0]: missing required key"
                 + " \"prefix\"; "
                 + PREFIX,
-            "host.json:1:52: [config/bad-value] publishingPoints[1].name: expected a publishing"
+            hostJson()
+                + ":1:52: [config/bad-value] publishingPoints[1].name: expected a publishing"
                 + " point name (a lowercase letter or digit, then up to 63 lowercase letters,"
                 + " digits, '.', '_' or '-'), found \"Vod\"",
-            "host.json:1:95: [config/bad-value] publishingPoints[2]: expected an object with the"
+            hostJson()
+                + ":1:95: [config/bad-value] publishingPoints[2]: expected an object with the"
                 + " keys name, prefix, directory, origin, plugins, acl, ipAllow, ipDeny, found 5"),
         rendered(e));
   }
@@ -896,24 +919,32 @@ class ServingConfigTest {
 """);
     assertEquals(
         List.of(
-            "host.json:4:17: [config/bad-value] publishingPoints[0].acl[0].type: expected"
+            hostJson()
+                + ":4:17: [config/bad-value] publishingPoints[0].acl[0].type: expected"
                 + " \"allow\" or \"deny\", found \"Deny\"",
-            "host.json:4:69: [config/bad-value] publishingPoints[0].acl[0].rights[1]: expected"
+            hostJson()
+                + ":4:69: [config/bad-value] publishingPoints[0].acl[0].rights[1]: expected"
                 + " one of \"read\", \"write\", \"create\", found \"execute\"",
-            "host.json:4:80: [config/bad-value] publishingPoints[0].acl[0].rights[2]: duplicate"
+            hostJson()
+                + ":4:80: [config/bad-value] publishingPoints[0].acl[0].rights[2]: duplicate"
                 + " right \"READ\", already listed at publishingPoints[0].acl[0].rights[0];"
                 + " expected each right at most once",
-            "host.json:5:22: [config/bad-value] publishingPoints[0].acl[1].principal: expected "
+            hostJson()
+                + ":5:22: [config/bad-value] publishingPoints[0].acl[1].principal: expected "
                 + PRINCIPAL
                 + ", found \"\"",
-            "host.json:5:36: [config/bad-value] publishingPoints[0].acl[1].rights: expected a"
+            hostJson()
+                + ":5:36: [config/bad-value] publishingPoints[0].acl[1].rights: expected a"
                 + " non-empty array of rights such as [\"read\"], found an empty array",
-            "host.json:6:7: [config/bad-value] publishingPoints[0].acl[2]: missing required key"
+            hostJson()
+                + ":6:7: [config/bad-value] publishingPoints[0].acl[2]: missing required key"
                 + " \"principal\"; expected "
                 + PRINCIPAL,
-            "host.json:6:7: [config/bad-value] publishingPoints[0].acl[2]: missing required key"
+            hostJson()
+                + ":6:7: [config/bad-value] publishingPoints[0].acl[2]: missing required key"
                 + " \"rights\"; expected a non-empty array of rights such as [\"read\"]",
-            "host.json:7:7: [config/bad-value] publishingPoints[0].acl[3]: expected an object"
+            hostJson()
+                + ":7:7: [config/bad-value] publishingPoints[0].acl[3]: expected an object"
                 + " with the keys type, principal, rights, found \"Everyone\""),
         rendered(e));
   }
@@ -950,5 +981,10 @@ class ServingConfigTest {
         problem.line() + ":" + problem.column() + " " + problem.id(),
         problem.render());
     assertEquals(message, problem.message());
+  }
+
+  /** The configuration file's path as problems name it. */
+  private String hostJson() {
+    return dir.toAbsolutePath().normalize().resolve("host.json").toString();
   }
 }

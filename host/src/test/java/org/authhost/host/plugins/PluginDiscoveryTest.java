@@ -13,6 +13,8 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.lifecycle.LifeCycle;
+import org.authhost.host.plugins.integrity.PluginIntegrity;
+import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,17 @@ class PluginDiscoveryTest extends HostTestBase {
     Files.write(plugins.resolve("corrupt.jar"), "this is not a zip file".getBytes());
     Files.writeString(plugins.resolve("README.txt"), "not a plug-in, not a jar: ignored");
 
-    startHost("\"settings\": { \"ghost\": { \"enabled\": true } }");
+    List<String> integrityLog;
+    try (LogCapture integrity = LogCapture.of(PluginIntegrity.class.getName())) {
+      startHost("\"settings\": { \"ghost\": { \"enabled\": true } }");
+      integrityLog = integrity.events().stream().map(e -> e.getFormattedMessage()).toList();
+    }
+    // "admitted" only for a JAR that then opened: not for the file that is no JAR at all.
+    assertTrue(
+        integrityLog.stream().anyMatch(m -> m.contains("good.jar admitted: [integrity/off]")),
+        integrityLog.toString());
+    assertTrue(
+        integrityLog.stream().noneMatch(m -> m.contains("corrupt.jar")), integrityLog.toString());
 
     assertEquals(LifeCycle.State.STARTED, host.state());
     assertEquals(
@@ -82,9 +94,10 @@ class PluginDiscoveryTest extends HostTestBase {
             .anyMatch(
                 e ->
                     e.text()
-                        .startsWith(
-                            "host ready: 1 plug-in(s) loaded (1 enabled), 9 file(s) refused (9"
-                                + " problem(s), see the events), admin endpoint on port ")),
+                            .startsWith(
+                                "host ready: 1 plug-in(s) loaded (1 enabled), 9 file(s) refused (9"
+                                    + " problem(s), see the events); listening: http http://127.0.0.1:")
+                        && e.text().contains(", admin http://127.0.0.1:" + host.adminPort())),
         "the summary");
     assertEquals(
         List.of("good"),

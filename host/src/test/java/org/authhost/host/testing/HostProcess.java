@@ -42,7 +42,7 @@ public final class HostProcess implements AutoCloseable {
   /** The host stops itself within 10 s; the rest is room for a busy machine. */
   private static final Duration STOP_BOUND = Duration.ofSeconds(40);
 
-  private static final Pattern SERVING = Pattern.compile("serving http://([^:/]+):(\\d+)/");
+  private static final Pattern SERVING = Pattern.compile("serving http http://([^:/]+):(\\d+)");
 
   private final String name;
   private final Path config;

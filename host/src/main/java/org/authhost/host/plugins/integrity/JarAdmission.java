@@ -16,4 +16,10 @@ public interface JarAdmission {
 
   /** Why {@code jar} must not be loaded, or empty if it may be. */
   Optional<PluginProblem> refusal(Path jar);
+
+  /**
+   * Discovery read the descriptor of {@code jar}, which {@link #refusal} admitted: only now may the
+   * admission be reported, as a file that then fails to open was not "admitted" for the operator.
+   */
+  default void opened(Path jar) {}
 }

@@ -52,6 +52,10 @@ public final class PluginIntegrity implements JarAdmission {
   /** The signer of each JAR admitted by its signature, for the plug-in listing. */
   private final Map<Path, String> signers = new ConcurrentHashMap<>();
 
+  // Admitted, not yet reported: the report waits until discovery has read the JAR's descriptor.
+  // At most one entry per file in the plug-in folder; the next decision about a file replaces it.
+  private final Map<Path, Decision> admittedUnopened = new ConcurrentHashMap<>();
+
   @Inject
   PluginIntegrity(HostConfig config, HostEvents events, Clock clock) {
     this(
@@ -107,14 +111,23 @@ public final class PluginIntegrity implements JarAdmission {
       signers.put(jar, decision.signer());
     }
     if (decision.admitted()) {
+      admittedUnopened.put(jar, decision);
+      return Optional.empty();
+    }
+    admittedUnopened.remove(jar);
+    return Optional.of(decision.problem(claimedId(jar)));
+  }
+
+  @Override
+  public void opened(Path jar) {
+    Decision decision = admittedUnopened.remove(jar);
+    if (decision != null) {
       log.info(
           "{} admitted: [{}] {}",
           ControlCharacters.escape(jar.toString()),
           decision.id(),
           ControlCharacters.escape(decision.reason()));
-      return Optional.empty();
     }
-    return Optional.of(decision.problem(claimedId(jar)));
   }
 
   /** Who signed {@code jar} when the host last admitted it by its signature; else empty. */

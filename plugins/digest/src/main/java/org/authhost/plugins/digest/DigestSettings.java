@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.authhost.api.HResult;
+import org.authhost.api.NamedValueException;
 import org.authhost.api.NamedValues;
 import org.authhost.api.PluginException;
 
@@ -169,8 +169,9 @@ record DigestSettings(
   }
 
   private static PluginException invalid(NamedValues values, String name, String problem) {
-    return new PluginException(
-        HResult.E_INVALIDARG,
+    return new NamedValueException(
+        name,
+        NAMES,
         "named value '"
             + name
             + "' "

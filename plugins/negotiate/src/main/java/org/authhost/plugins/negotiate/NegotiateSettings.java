@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.authhost.api.HResult;
+import org.authhost.api.NamedValueException;
 import org.authhost.api.NamedValues;
 import org.authhost.api.PluginException;
 
@@ -168,8 +168,9 @@ record NegotiateSettings(
   }
 
   static PluginException invalid(NamedValues values, String name, String problem) {
-    return new PluginException(
-        HResult.E_INVALIDARG,
+    return new NamedValueException(
+        name,
+        NAMES,
         "named value '"
             + name
             + "' "

@@ -1,0 +1,117 @@
+package org.authhost.host.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A JSON syntax error as an operator fixes it: the usual slips (a trailing comma, a missing comma,
+ * an unquoted key, a comment) named in plain words at the character to change, anything else in
+ * Jackson's own words at Jackson's place.
+ *
+ * <p>Jackson reports where it stopped understanding, which for a trailing comma is the {@code }} on
+ * the next line and reads "was expecting double-quote to start field name"; the comma itself is
+ * what has to go, so the position moves back to it.
+ *
+ * @param pos where to look in the file
+ * @param message what is wrong and what to do, starting with {@code invalid JSON: }
+ */
+record JsonSyntaxError(LocatedJson.Pos pos, String message) {
+  // Jackson embeds locations as "[Source: ...; line: 2, column: 8]"; the source part is noise here.
+  private static final Pattern JACKSON_LOCATION =
+      Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
+
+  private static final Pattern BARE_WORD = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
+
+  /** The error {@code e} met while parsing {@code text}, explained. */
+  static JsonSyntaxError of(String text, JsonProcessingException e) {
+    LocatedJson.Pos jacksonPos = LocatedJson.Pos.of(e.getLocation());
+    String detail = e.getOriginalMessage();
+    JsonLocation location = e.getLocation();
+    int at = location == null ? -1 : (int) location.getCharOffset();
+    if (detail.contains("ALLOW_COMMENTS")) {
+      // Jackson's wording suggests enabling a parser feature, which is not the operator's fix.
+      return new JsonSyntaxError(
+          jacksonPos,
+          "invalid JSON: comments are not allowed; expected plain JSON without // or /* */");
+    }
+    if (at >= 0 && at < text.length()) {
+      JsonSyntaxError slip = slip(text, at, detail);
+      if (slip != null) {
+        return slip;
+      }
+    }
+    detail = JACKSON_LOCATION.matcher(detail).replaceAll("line $1, column $2");
+    return new JsonSyntaxError(jacksonPos, "invalid JSON: " + detail.replace('\n', ' ').strip());
+  }
+
+  /** One of the usual slips at {@code at}, where Jackson stopped, or {@code null}. */
+  private static JsonSyntaxError slip(String text, int at, String detail) {
+    char found = text.charAt(at);
+    int before = previousNonBlank(text, at);
+    char last = before < 0 ? 0 : text.charAt(before);
+    if ((found == '}' || found == ']') && last == ',') {
+      return new JsonSyntaxError(
+          position(text, before),
+          "invalid JSON: a trailing comma before '" + found + "' (remove it)");
+    }
+    if (found == ',' && last == ',') {
+      return new JsonSyntaxError(position(text, at), "invalid JSON: a second comma (remove it)");
+    }
+    if (detail.contains("was expecting comma to separate")) {
+      String between =
+          detail.contains("Array") ? "two elements of an array" : "two entries of an object";
+      LocatedJson.Pos next = position(text, at);
+      return new JsonSyntaxError(
+          position(text, before + 1),
+          "invalid JSON: a missing comma between "
+              + between
+              + " (add ',' here, before the one at "
+              + next
+              + ")");
+    }
+    if (detail.contains("was expecting double-quote to start field name")) {
+      Matcher word = BARE_WORD.matcher(text).region(at, text.length());
+      if (word.lookingAt()) {
+        return new JsonSyntaxError(
+            position(text, at),
+            "invalid JSON: the key "
+                + word.group()
+                + " is not in double quotes (write \""
+                + word.group()
+                + "\")");
+      }
+      if (found == '\'') {
+        return new JsonSyntaxError(
+            position(text, at),
+            "invalid JSON: a key in single quotes (JSON keys take double quotes: \"key\")");
+      }
+    }
+    return null;
+  }
+
+  private static int previousNonBlank(String text, int at) {
+    int i = at - 1;
+    while (i >= 0 && Character.isWhitespace(text.charAt(i))) {
+      i--;
+    }
+    return i;
+  }
+
+  /** The 1-based line and column of {@code offset}, counting lines as Jackson does. */
+  private static LocatedJson.Pos position(String text, int offset) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < offset; i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n'))) {
+        line++;
+        column = 1;
+      } else if (c != '\r') {
+        column++;
+      }
+    }
+    return new LocatedJson.Pos(line, column);
+  }
+}
