@@ -77,6 +77,7 @@ public final class RedisLink implements AutoCloseable {
   private final RedisOutage outage;
   private final ClientResources resources;
   private final RedisClient client;
+  private final LoopConnections lanes;
   private final RedisURI uri;
   private final byte[] prefix;
   private final Map<String, Consumer<String>> subscribers = new ConcurrentHashMap<>();
@@ -156,7 +157,7 @@ public final class RedisLink implements AutoCloseable {
                     Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
             .build();
     this.client = RedisClient.create(resources);
-    client.setOptions(
+    ClientOptions options =
         ClientOptions.builder()
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -166,7 +167,10 @@ public final class RedisLink implements AutoCloseable {
                     .connectTimeout(config.connectTimeout())
                     .keepAlive(true)
                     .build())
-            .build());
+            .build();
+    client.setOptions(options);
+    this.lanes = new LoopConnections(resources, options, uri);
+    onConnected.add(lanes::dropClosed);
     onConnected.add(this::checkServer);
     onConnected.add(this::checkLife);
     onConnected.add(this::checkEviction);
@@ -522,6 +526,11 @@ public final class RedisLink implements AutoCloseable {
     }
   }
 
+  /** How many event loops have a connection of their own open now (for tests). */
+  int loopConnections() {
+    return lanes.open();
+  }
+
   /** Whether the last thing heard of Redis was a failure. */
   public boolean isDown() {
     return outage.isDown();
@@ -558,7 +567,7 @@ public final class RedisLink implements AutoCloseable {
     Executor caller = callerExecutor();
     CompletableFuture<T> answer;
     try {
-      answer = command.apply(c.async()).toCompletableFuture();
+      answer = command.apply(lanes.on(caller, c).async()).toCompletableFuture();
     } catch (RuntimeException rejected) {
       outage.unreachable(rejected);
       return CompletableFuture.failedFuture(rejected);
@@ -757,6 +766,7 @@ public final class RedisLink implements AutoCloseable {
     StatefulRedisPubSubConnection<byte[], byte[]> p = pubSub;
     connection = null;
     pubSub = null;
+    lanes.close();
     if (c != null) {
       c.close();
     }
