@@ -43,6 +43,8 @@ REPORT=${REPORT:-$home/docs/bench-runs/scale-out-$stamp.md}
 ((THREADS >= 2 && THREADS % 2 == 0)) || die "THREADS must be even (each of two hosts gets half)"
 
 need_tools wrk curl python3 redis-server redis-cli ss awk
+# The machine's load before the runs: read at the end it would count the benchmark's own load.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 need_dist
 [[ -f $peers/digest-headers.py && -f $peers/wrk-auth.lua ]] || die "no peer harness at $peers (set PEERS_DIR)"
 for p in "$PORT_A" "$PORT_B" "$REDIS_PORT"; do port_free "$p"; done
@@ -236,6 +238,8 @@ c0=$(cpu_ms "$PID_A"); r0=$(cpu_ms "$REDIS_PID")
 wrk_run redis "$OUT/data/redis.auth" "$url_a" "$D" "$THREADS" "$CONNS"
 CPU_HOST[redis]=$(( $(cpu_ms "$PID_A") - c0 )); CPU_REDIS[redis]=$(( $(cpu_ms "$REDIS_PID") - r0 ))
 calls1=$(redis_calls); redis_stats "$OUT/logs/redis-stats-1.txt"; mem1=$(redis_memory); keys1=$(redis_keys '*nc/*')
+# Connections host A holds (one shared, one subscriber, one per event loop that sent commands).
+clients_a=$(rcli CLIENT LIST | grep -c 'name=authhost' || true)
 breakdown_redis=$(calls_between "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")
 # MEMORY USAGE of each record the run left (its own bytes; used_memory adds the keyspace's).
 usage_full=$(rcli --scan --pattern 'bench:*nc/*' | awk 'NR <= 200' | while read -r k; do rcli MEMORY USAGE "$k"; done \
@@ -355,9 +359,9 @@ mkdir -p "$(dirname "$REPORT")"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ); wrk -t$THREADS -c$CONNS -d${D}s (two hosts: -t$half_t -c$half_c each, at once);"
   echo "$PER_NONCE counts per nonce; JVM per host: $JAVA_OPTS; redis-server $(redis-server --version | grep -o 'v=[^ ]*' | cut -d= -f2)"
-  echo "(--save '' --appendonly no, loopback); machine: $(nproc) cores, load before the report $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "(--save '' --appendonly no, loopback); machine: $(nproc) cores, load before the runs $load_before."
   echo "Everything (hosts, Redis, wrk, header making) shares the same cores."
-  if ((D < 10)) || awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN{exit !(l > n)}'; then
+  if ((D < 10)) || awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN{exit !(l > n)}'; then
     echo
     echo "**A check of the script, not a measurement**: runs shorter than 10 s, or a machine busy with other"
     echo "work (load above its cores). The rates below mean nothing; the replay and error counts still hold."
@@ -389,6 +393,7 @@ mkdir -p "$(dirname "$REPORT")"
   echo "- two hosts on one Redis, total / one host on Redis: $two_ratio (both hosts and both load tools share the same $(nproc) cores)"
   echo "- Redis round trips per request (one host): $rt_redis = $trips_redis scripts (EVALSHA + EVAL in INFO commandstats, over the"
   echo "  requests wrk completed) × $RT_PER_SCRIPT commands sent per script (MONITOR sample of 2 s: $RT_SENT);"
+  echo "  host A's connections to Redis: $clients_a (shared + subscriber + one per event loop that sent commands);"
   echo "  two hosts: $trips_two scripts per request. All commands (INFO commandstats, those the scripts run included): one host:"
   echo "  $breakdown_redis; two hosts: $breakdown_two"
   echo "- Redis memory per nonce record: $bytes_per_nonce bytes (used_memory) / $usage_full bytes (MEMORY USAGE) with ~$counts_per_nonce counts used per nonce ($nonce_keys records);"
