@@ -54,6 +54,7 @@ final class LoopConnections implements AutoCloseable {
   private final RedisClient client;
   private final RedisURI uri;
   private final boolean enabled;
+  private final Duration drain;
   private final Map<EventExecutor, Lane> lanes = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -64,6 +65,7 @@ final class LoopConnections implements AutoCloseable {
   LoopConnections(ClientResources resources, ClientOptions options, RedisURI uri, boolean enabled) {
     this.uri = uri;
     this.enabled = enabled;
+    this.drain = uri.getTimeout();
     // The same timers and computation threads; only the channels' event loops differ: the caller's.
     this.client =
         RedisClient.create(resources.mutate().eventLoopGroupProvider(new CallingLoop()).build());
@@ -98,7 +100,6 @@ final class LoopConnections implements AutoCloseable {
           .whenComplete(
               (c, failure) -> {
                 if (failure != null) {
-                  lane.refused = true;
                   LOG.debug("no Redis connection of its own for event loop {}", loop, failure);
                 } else if (closed || lanes.get(loop) != lane) {
                   c.closeAsync();
@@ -107,35 +108,58 @@ final class LoopConnections implements AutoCloseable {
                 }
               });
     } catch (RuntimeException e) {
-      lane.refused = true;
       LOG.debug("no Redis connection of its own for event loop {}", loop, e);
     }
   }
 
   /**
-   * After the main connection is made again: lanes that closed meanwhile (Redis restarted, a
-   * network blip) or were refused are dropped, so each loop opens a new one when it next sends.
+   * After the main connection is made again: every lane is dropped (closed if still open), and each
+   * loop opens a new one when it next sends. A reconnection means Redis restarted, failed over or
+   * the network broke: a lane that outlived it could still talk to a demoted server.
    */
-  void dropClosed() {
+  void dropAll() {
     lanes
         .entrySet()
         .removeIf(
             e -> {
-              Lane lane = e.getValue();
-              StatefulRedisConnection<byte[], byte[]> c = lane.connection;
-              if (lane.refused) {
-                return true;
+              StatefulRedisConnection<byte[], byte[]> c = e.getValue().connection;
+              if (c != null) {
+                // Closed once the commands already on it are answered (or timed out): closing at
+                // once would fail them, and a request would get a 503 for a reconnection that
+                // went well.
+                try {
+                  e.getKey().schedule(c::closeAsync, drain.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                  c.closeAsync();
+                }
               }
-              if (c != null && !c.isOpen()) {
-                c.closeAsync();
-                return true;
-              }
-              return false;
+              return true;
             });
   }
 
+  /**
+   * A command on {@code used} failed for want of Redis (the connection broke, or the server cannot
+   * serve): if it is a lane, it is closed, and its loop's commands go on the main connection (which
+   * tells the outage) until that reconnects.
+   */
+  void retire(StatefulRedisConnection<byte[], byte[]> used) {
+    for (Lane lane : lanes.values()) {
+      if (lane.connection == used) {
+        used.closeAsync();
+      }
+    }
+  }
+
+  private static boolean closeLane(Lane lane) {
+    StatefulRedisConnection<byte[], byte[]> c = lane.connection;
+    if (c != null) {
+      c.closeAsync();
+    }
+    return true;
+  }
+
   /** How many lanes are open now (for tests). */
-  int open() {
+  int openCount() {
     return (int)
         lanes.values().stream().filter(l -> l.connection != null && l.connection.isOpen()).count();
   }
@@ -143,20 +167,15 @@ final class LoopConnections implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (Lane lane : lanes.values()) {
-      StatefulRedisConnection<byte[], byte[]> c = lane.connection;
-      if (c != null) {
-        c.closeAsync();
-      }
-    }
-    lanes.clear();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    lanes.values().removeIf(LoopConnections::closeLane);
+    // Not waited for: the lanes' loops are the host's, often stopped already, and a channel on a
+    // stopped loop never reports itself closed. The client owns no threads of its own.
+    client.shutdownAsync(0, 2, TimeUnit.SECONDS);
   }
 
-  /** One loop's connection: null while it is being made. */
+  /** One loop's connection: null while it is being made, or for good if it could not be. */
   private static final class Lane {
     volatile StatefulRedisConnection<byte[], byte[]> connection;
-    volatile boolean refused;
   }
 
   /**
