@@ -43,6 +43,8 @@ REPORT=${REPORT:-$home/docs/bench-runs/scale-out-$stamp.md}
 ((THREADS >= 2 && THREADS % 2 == 0)) || die "THREADS must be even (each of two hosts gets half)"
 
 need_tools wrk curl python3 redis-server redis-cli ss awk
+# The machine's load before the runs: read at the end it would count the benchmark's own load.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 need_dist
 [[ -f $peers/digest-headers.py && -f $peers/wrk-auth.lua ]] || die "no peer harness at $peers (set PEERS_DIR)"
 for p in "$PORT_A" "$PORT_B" "$REDIS_PORT"; do port_free "$p"; done
@@ -162,9 +164,16 @@ headers() {
 }
 # CPU time (user + system, in ms) process PID has used so far (/proc/PID/stat fields 14 and 15).
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# Context switches (voluntary + involuntary) all threads of process PID have made so far: each
+# hand-off between threads that finds the other asleep costs one; steadier than CPU time on a
+# machine shared with other work (its load shows in time, much less in hand-offs).
+ctx_switches() {
+  cat /proc/"$1"/task/*/status 2>/dev/null \
+    | awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ { n += $2 } END { print n + 0 }'
+}
 # CPU µs per request: MS REQUESTS
 per_req() { awk -v m="$1" -v r="$2" 'BEGIN { printf "%.1f", (r > 0 ? m * 1000 / r : 0) }'; }
-declare -A CPU_HOST CPU_REDIS
+declare -A CPU_HOST CPU_REDIS CTX_HOST
 # One host, warm-up then measured: LABEL URL
 one_host() {
   local label=$1 url=$2
@@ -175,9 +184,9 @@ one_host() {
   fi
   headers "$url" "$D" "$THREADS" "$OUT/data/$label.auth"
   cp "$OUT/data/$label.auth" "$OUT/data/$label.used"
-  local c0; c0=$(cpu_ms "$PID_A")
+  local c0 x0; c0=$(cpu_ms "$PID_A"); x0=$(ctx_switches "$PID_A")
   wrk_run "$label" "$OUT/data/$label.auth" "$url" "$D" "$THREADS" "$CONNS"
-  CPU_HOST[$label]=$(( $(cpu_ms "$PID_A") - c0 ))
+  CPU_HOST[$label]=$(( $(cpu_ms "$PID_A") - c0 )); CTX_HOST[$label]=$(( $(ctx_switches "$PID_A") - x0 ))
   collect "$label"
 }
 # Scripts run so far (EVALSHA, or EVAL once after the server forgot one). commandstats also counts
@@ -232,10 +241,13 @@ fi
 headers "$url_a" "$D" "$THREADS" "$OUT/data/redis.auth"
 cp "$OUT/data/redis.auth" "$OUT/data/redis.used"
 mem0=$(redis_memory); keys0=$(redis_keys '*nc/*'); calls0=$(redis_calls); redis_stats "$OUT/logs/redis-stats-0.txt"
-c0=$(cpu_ms "$PID_A"); r0=$(cpu_ms "$REDIS_PID")
+c0=$(cpu_ms "$PID_A"); r0=$(cpu_ms "$REDIS_PID"); x0=$(ctx_switches "$PID_A")
 wrk_run redis "$OUT/data/redis.auth" "$url_a" "$D" "$THREADS" "$CONNS"
 CPU_HOST[redis]=$(( $(cpu_ms "$PID_A") - c0 )); CPU_REDIS[redis]=$(( $(cpu_ms "$REDIS_PID") - r0 ))
+CTX_HOST[redis]=$(( $(ctx_switches "$PID_A") - x0 ))
 calls1=$(redis_calls); redis_stats "$OUT/logs/redis-stats-1.txt"; mem1=$(redis_memory); keys1=$(redis_keys '*nc/*')
+# Connections host A holds (one shared, one subscriber, one per event loop that sent commands).
+clients_a=$(rcli CLIENT LIST | grep -c 'name=authhost' || true)
 breakdown_redis=$(calls_between "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")
 # MEMORY USAGE of each record the run left (its own bytes; used_memory adds the keyspace's).
 usage_full=$(rcli --scan --pattern 'bench:*nc/*' | awk 'NR <= 200' | while read -r k; do rcli MEMORY USAGE "$k"; done \
@@ -355,9 +367,9 @@ mkdir -p "$(dirname "$REPORT")"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ); wrk -t$THREADS -c$CONNS -d${D}s (two hosts: -t$half_t -c$half_c each, at once);"
   echo "$PER_NONCE counts per nonce; JVM per host: $JAVA_OPTS; redis-server $(redis-server --version | grep -o 'v=[^ ]*' | cut -d= -f2)"
-  echo "(--save '' --appendonly no, loopback); machine: $(nproc) cores, load before the report $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "(--save '' --appendonly no, loopback); machine: $(nproc) cores, load before the runs $load_before."
   echo "Everything (hosts, Redis, wrk, header making) shares the same cores."
-  if ((D < 10)) || awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN{exit !(l > n)}'; then
+  if ((D < 10)) || awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN{exit !(l > n)}'; then
     echo
     echo "**A check of the script, not a measurement**: runs shorter than 10 s, or a machine busy with other"
     echo "work (load above its cores). The rates below mean nothing; the replay and error counts still hold."
@@ -386,9 +398,13 @@ mkdir -p "$(dirname "$REPORT")"
   echo "- CPU per request (user + system from /proc, the load tool's not counted; steadier than req/s on a busy"
   echo "  machine): in memory $cpu_mem µs (host); on Redis $cpu_redis µs ($cpu_redis_host host + $cpu_redis_server redis-server);"
   echo "  in memory / on Redis: $(awk -v a="$cpu_mem" -v b="$cpu_redis" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+  per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+  echo "- host context switches per request (all threads, voluntary + involuntary; a hand-off between threads"
+  echo "  that finds the other asleep is one): in memory $(per "${CTX_HOST[mem]}" "${REQS[mem]}"); on Redis $(per "${CTX_HOST[redis]}" "${REQS[redis]}")"
   echo "- two hosts on one Redis, total / one host on Redis: $two_ratio (both hosts and both load tools share the same $(nproc) cores)"
   echo "- Redis round trips per request (one host): $rt_redis = $trips_redis scripts (EVALSHA + EVAL in INFO commandstats, over the"
   echo "  requests wrk completed) × $RT_PER_SCRIPT commands sent per script (MONITOR sample of 2 s: $RT_SENT);"
+  echo "  host A's connections to Redis: $clients_a (shared + subscriber + one per event loop that sent commands);"
   echo "  two hosts: $trips_two scripts per request. All commands (INFO commandstats, those the scripts run included): one host:"
   echo "  $breakdown_redis; two hosts: $breakdown_two"
   echo "- Redis memory per nonce record: $bytes_per_nonce bytes (used_memory) / $usage_full bytes (MEMORY USAGE) with ~$counts_per_nonce counts used per nonce ($nonce_keys records);"

@@ -67,6 +67,12 @@ import org.slf4j.LoggerFactory;
  * completes each answer on the caller's executor: the event loop it was called from (the request
  * goes on where it started, on its own channel's thread), or else {@link #answers}, a pool of the
  * host's own.
+ *
+ * <p>A command sent from one of the host's event loops goes, once that loop has it, on a connection
+ * of the loop's own that lives on the loop ({@link LoopConnections}): written and read by the
+ * request's own thread, with no hand-off at all (the two cross-thread tasks per command were most
+ * of what a Redis round trip cost the host in CPU). The connection here stays the one whose state
+ * tells whether Redis is reachable, and carries everything else.
  */
 public final class RedisLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
@@ -77,6 +83,7 @@ public final class RedisLink implements AutoCloseable {
   private final RedisOutage outage;
   private final ClientResources resources;
   private final RedisClient client;
+  private final LoopConnections lanes;
   private final RedisURI uri;
   private final byte[] prefix;
   private final Map<String, Consumer<String>> subscribers = new ConcurrentHashMap<>();
@@ -156,7 +163,7 @@ public final class RedisLink implements AutoCloseable {
                     Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
             .build();
     this.client = RedisClient.create(resources);
-    client.setOptions(
+    ClientOptions options =
         ClientOptions.builder()
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -166,7 +173,10 @@ public final class RedisLink implements AutoCloseable {
                     .connectTimeout(config.connectTimeout())
                     .keepAlive(true)
                     .build())
-            .build());
+            .build();
+    client.setOptions(options);
+    this.lanes = new LoopConnections(resources, options, uri);
+    onConnected.add(lanes::dropAll);
     onConnected.add(this::checkServer);
     onConnected.add(this::checkLife);
     onConnected.add(this::checkEviction);
@@ -522,6 +532,11 @@ public final class RedisLink implements AutoCloseable {
     }
   }
 
+  /** How many event loops have a connection of their own open now (for tests). */
+  int loopConnections() {
+    return lanes.openCount();
+  }
+
   /** Whether the last thing heard of Redis was a failure. */
   public boolean isDown() {
     return outage.isDown();
@@ -557,8 +572,9 @@ public final class RedisLink implements AutoCloseable {
     }
     Executor caller = callerExecutor();
     CompletableFuture<T> answer;
+    StatefulRedisConnection<byte[], byte[]> used = lanes.on(caller, c);
     try {
-      answer = command.apply(c.async()).toCompletableFuture();
+      answer = command.apply(used.async()).toCompletableFuture();
     } catch (RuntimeException rejected) {
       outage.unreachable(rejected);
       return CompletableFuture.failedFuture(rejected);
@@ -573,6 +589,9 @@ public final class RedisLink implements AutoCloseable {
             if (cause == null) {
               outage.answered();
             } else if (!(cause instanceof RedisCommandExecutionException) || unavailable(cause)) {
+              if (used != c) {
+                lanes.retire(used);
+              }
               outage.commandFailed(cause);
             } else {
               outage.answered(); // the server answered, with an error of its own
@@ -664,18 +683,29 @@ public final class RedisLink implements AutoCloseable {
    */
   public <T> CompletableFuture<T> script(
       Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-    return this.<T>send(r -> r.evalsha(script.sha(), type, keys, args))
-        .handle(
+    // One stage per call, completed where send completes (on the caller): run for every Digest
+    // request, so no handle-then-compose pair for the rare NOSCRIPT.
+    CompletableFuture<T> result = new CompletableFuture<>();
+    this.<T>send(r -> r.evalsha(script.sha(), type, keys, args))
+        .whenComplete(
             (value, failure) -> {
               if (failure == null) {
-                return CompletableFuture.completedFuture(value);
+                result.complete(value);
+              } else if (unwrap(failure) instanceof RedisNoScriptException) {
+                this.<T>send(r -> r.eval(script.source(), type, keys, args))
+                    .whenComplete(
+                        (again, failed) -> {
+                          if (failed == null) {
+                            result.complete(again);
+                          } else {
+                            result.completeExceptionally(unwrap(failed));
+                          }
+                        });
+              } else {
+                result.completeExceptionally(unwrap(failure));
               }
-              if (unwrap(failure) instanceof RedisNoScriptException) {
-                return this.<T>send(r -> r.eval(script.source(), type, keys, args));
-              }
-              return CompletableFuture.<T>failedFuture(unwrap(failure));
-            })
-        .thenCompose(Function.identity());
+            });
+    return result;
   }
 
   /**
@@ -757,6 +787,7 @@ public final class RedisLink implements AutoCloseable {
     StatefulRedisPubSubConnection<byte[], byte[]> p = pubSub;
     connection = null;
     pubSub = null;
+    lanes.close();
     if (c != null) {
       c.close();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -72,6 +73,66 @@ class RedisAnswersOnCallerTest {
     assertTrue(
         onLoop.get(BOUND_SECONDS, TimeUnit.SECONDS),
         "answered FIRST on the calling loop, not on " + thread.getNow("?"));
+  }
+
+  /**
+   * A host event loop (the transport Lettuce uses, as the HTTP front's on Linux) gets a connection
+   * of its own that lives on it: the answer is read on the loop that sent the command, with no
+   * hand-off from Lettuce's I/O thread. Its first command goes on the shared connection (read on
+   * Lettuce's thread) while the loop's own is made.
+   */
+  @Test
+  void aHostEventLoopSendsAndReadsOnItsOwnConnection() throws Exception {
+    EventLoopGroup hostLoops = hostLoops();
+    try {
+      EventLoop loop = hostLoops.next();
+      CompletableFuture<Thread> loopThread = new CompletableFuture<>();
+      loop.execute(() -> loopThread.complete(Thread.currentThread()));
+      Thread expected = loopThread.get(BOUND_SECONDS, TimeUnit.SECONDS);
+
+      readOn(loop); // the first goes on the shared connection while the loop's own is made
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+      while (link.loopConnections() == 0 && System.nanoTime() < deadline) {
+        readOn(loop); // a round trip each: no sleep, the lane opens meanwhile
+      }
+      assertEquals(1, link.loopConnections(), "the loop has a connection of its own");
+      for (int i = 0; i < 20; i++) {
+        assertEquals(expected, readOn(loop), "the answer was read by the loop that sent it");
+      }
+      assertFalse(link.isDown());
+
+    } finally {
+      link.close();
+      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The thread that read the answer to a PING sent from {@code loop}. */
+  private Thread readOn(EventLoop loop) throws Exception {
+    CompletableFuture<Thread> read = new CompletableFuture<>();
+    loop.execute(
+        () ->
+            link.send(
+                    r -> {
+                      io.lettuce.core.RedisFuture<String> f = r.ping();
+                      f.thenRun(() -> read.complete(Thread.currentThread()));
+                      return f;
+                    })
+                .whenComplete(
+                    (pong, failure) -> {
+                      if (failure != null) {
+                        read.completeExceptionally(failure);
+                      }
+                    }));
+    return read.get(BOUND_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** One event loop of the transport Lettuce uses (native epoll on Linux, else NIO). */
+  static EventLoopGroup hostLoops() {
+    return io.lettuce.core.resource.Transports.socketChannelClass()
+            == io.netty.channel.epoll.EpollSocketChannel.class
+        ? new io.netty.channel.epoll.EpollEventLoopGroup(1)
+        : new io.netty.channel.nio.NioEventLoopGroup(1);
   }
 
   @Test
