@@ -65,6 +65,10 @@ final class SignedUrlContext implements AuthenticationContext {
     SignedUrl.Claim claim;
     try {
       claim = SignedUrl.parse(blob);
+      if (keys.isEmpty()) {
+        throw new SignedUrl.Refused(
+            "no signing key is in force (the keys file is gone, unreadable or empty)");
+      }
       SignedUrl.verify(claim, command.requestTarget(), user.ipAddress(), clock.instant(), keys);
     } catch (SignedUrl.Refused e) {
       callback.onAuthenticateForbidden(e.getMessage(), context);

@@ -25,7 +25,8 @@ import org.authhost.api.support.PluginEvents;
  * {@code keysFile} — the signing keys ({@link SigningKeys}), default {@code signed-url.keys} in the
  * plug-in's data folder, a relative path resolved there; read at enable and again when the file
  * changes (checked every {@code keysCheckSeconds}, default 10), so a new key is picked up without a
- * restart.
+ * restart; a file deleted, unreadable or emptied while enabled leaves no key in force (every signed
+ * URL refused) until it holds a key again.
  */
 public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "SignedURL";
@@ -103,9 +104,20 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
     try {
       keys = SigningKeys.read(keysFile);
     } catch (SigningKeys.Unreadable e) {
-      // The keys already read stay in force: a half-written file must not refuse every client.
-      events.warning(e.getMessage() + "; the keys read before stay in force until it is fixed");
-      keys = current.seenAgain();
+      if (e.revokes()) {
+        // Gone, unreadable or emptied: the operator revoked the keys (one event per change).
+        events.warning(
+            e.getMessage() + "; until then every signed URL is refused (403): no key is in force");
+        keys = SigningKeys.none(keysFile);
+      } else {
+        // A bad line: more likely a rewrite caught half-way, which must not refuse every client.
+        events.warning(
+            e.getMessage()
+                + (current.byName().isEmpty()
+                    ? "; no key is in force until it is fixed"
+                    : "; the keys read before stay in force until it is fixed"));
+        keys = current.seenAgain();
+      }
     }
     return HResult.S_OK;
   }

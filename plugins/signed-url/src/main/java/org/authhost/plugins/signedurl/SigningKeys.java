@@ -17,12 +17,18 @@ import java.util.Map;
  * least {@link #MIN_SECRET} characters (make one with {@code openssl rand -hex 32}). The secrets
  * never leave this class: messages name the file, the line and the key, never a secret.
  *
+ * <p>A file that is gone, cannot be read or holds no key revokes every key ({@link #none}): an
+ * operator who deletes the keys file means the links to stop working. A file with a bad line keeps
+ * the keys read before, since that is more likely a rewrite caught half-way than a revocation.
+ *
  * @param file where they were read from
  * @param modified the file's modification time when read, to notice a rotation; null for a file
  *     that was gone when last looked at
- * @param byName the secrets by key name
+ * @param readable whether the file could be read when last looked at: a {@code chmod} changes no
+ *     modification time, yet must be noticed
+ * @param byName the secrets by key name; empty when none is in force
  */
-record SigningKeys(Path file, FileTime modified, Map<String, byte[]> byName) {
+record SigningKeys(Path file, FileTime modified, boolean readable, Map<String, byte[]> byName) {
   static final int MIN_SECRET = 16;
 
   SigningKeys {
@@ -31,9 +37,26 @@ record SigningKeys(Path file, FileTime modified, Map<String, byte[]> byName) {
 
   /** A file the keys could not be read from: the message says which line and how to fix it. */
   static final class Unreadable extends Exception {
+    private final boolean revokes;
+
     Unreadable(String message) {
-      super(message);
+      this(message, false);
     }
+
+    Unreadable(String message, boolean revokes) {
+      super(message);
+      this.revokes = revokes;
+    }
+
+    /** Whether the file is gone, unreadable or empty: no key stays in force. */
+    boolean revokes() {
+      return revokes;
+    }
+  }
+
+  /** No key in force, with the file as it is now: every signed URL is refused until it changes. */
+  static SigningKeys none(Path file) {
+    return new SigningKeys(file, null, false, Map.of()).seenAgain();
   }
 
   static SigningKeys read(Path file) throws Unreadable {
@@ -49,7 +72,8 @@ record SigningKeys(Path file, FileTime modified, Map<String, byte[]> byName) {
               + " ("
               + e.getClass().getSimpleName()
               + "); create it with one name=secret line per key (e.g. k1=$(openssl rand -hex 32))"
-              + " or set the named value keysFile");
+              + " or set the named value keysFile",
+          true);
     }
     Map<String, byte[]> keys = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -80,13 +104,19 @@ record SigningKeys(Path file, FileTime modified, Map<String, byte[]> byName) {
     }
     if (keys.isEmpty()) {
       throw new Unreadable(
-          file + " holds no key; add one name=secret line (e.g. k1=$(openssl rand -hex 32))");
+          file + " holds no key; add one name=secret line (e.g. k1=$(openssl rand -hex 32))", true);
     }
-    return new SigningKeys(file, modified, keys);
+    return new SigningKeys(file, modified, true, keys);
   }
 
-  /** Whether the file changed since it was read (a rotation to pick up), or appeared or went. */
+  /**
+   * Whether the file changed since it was read (a rotation to pick up), appeared or went, or became
+   * readable or unreadable.
+   */
   boolean changed() {
+    if (Files.isReadable(file) != readable) {
+      return true;
+    }
     try {
       return !Files.getLastModifiedTime(file).equals(modified);
     } catch (IOException e) {
@@ -105,6 +135,6 @@ record SigningKeys(Path file, FileTime modified, Map<String, byte[]> byName) {
     } catch (IOException e) {
       now = null;
     }
-    return new SigningKeys(file, now, byName);
+    return new SigningKeys(file, now, Files.isReadable(file), byName);
   }
 }
