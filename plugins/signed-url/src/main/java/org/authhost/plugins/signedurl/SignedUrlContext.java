@@ -27,19 +27,32 @@ final class SignedUrlContext implements AuthenticationContext {
   private final String account;
   private final Map<String, byte[]> keys;
   private final Clock clock;
+  private final WowzaMode wowza;
   private volatile String keyName;
+
+  /**
+   * Whether and how Wowza SecureToken URLs are checked beside AuthHost's own.
+   *
+   * @param prefix the parameters' prefix ({@code wowzaPrefix}), null when the mode is off
+   * @param clientAddress whether the client's address is hashed in ({@code wowzaClientAddress})
+   */
+  record WowzaMode(String prefix, boolean clientAddress) {
+    static final WowzaMode OFF = new WowzaMode(null, false);
+  }
 
   SignedUrlContext(
       AuthenticationPlugin plugin,
       TokenService tokens,
       String account,
       Map<String, byte[]> keys,
-      Clock clock) {
+      Clock clock,
+      WowzaMode wowza) {
     this.plugin = plugin;
     this.token = new OwnedToken(tokens);
     this.account = account;
     this.keys = keys;
     this.clock = clock;
+    this.wowza = wowza;
   }
 
   @Override
@@ -62,14 +75,9 @@ final class SignedUrlContext implements AuthenticationContext {
     }
     String blob =
         new String(responseBlob == null ? new byte[0] : responseBlob, StandardCharsets.ISO_8859_1);
-    SignedUrl.Claim claim;
+    String signedBy;
     try {
-      claim = SignedUrl.parse(blob);
-      if (keys.isEmpty()) {
-        throw new SignedUrl.Refused(
-            "no signing key is in force (the keys file is gone, unreadable or empty)");
-      }
-      SignedUrl.verify(claim, command.requestTarget(), user.ipAddress(), clock.instant(), keys);
+      signedBy = verify(blob, command.requestTarget(), user.ipAddress());
     } catch (SignedUrl.Refused e) {
       callback.onAuthenticateForbidden(e.getMessage(), context);
       return HResult.S_OK;
@@ -88,10 +96,32 @@ final class SignedUrlContext implements AuthenticationContext {
         return HResult.S_OK;
       }
     }
-    keyName = claim.keyName();
+    keyName = signedBy;
     user.setUserName(account);
     callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
     return HResult.S_OK;
+  }
+
+  /** Checks the URL in the format it carries; returns the name of the key that signed it. */
+  private String verify(String blob, String requestTarget, String clientAddress)
+      throws SignedUrl.Refused {
+    if (wowza.prefix() != null && WowzaToken.carries(blob, wowza.prefix())) {
+      WowzaToken.Claim claim = WowzaToken.parse(blob, wowza.prefix());
+      requireKeys();
+      return WowzaToken.verify(
+          claim, requestTarget, clientAddress, wowza.clientAddress(), clock.instant(), keys);
+    }
+    SignedUrl.Claim claim = SignedUrl.parse(blob);
+    requireKeys();
+    SignedUrl.verify(claim, requestTarget, clientAddress, clock.instant(), keys);
+    return claim.keyName();
+  }
+
+  private void requireKeys() throws SignedUrl.Refused {
+    if (keys.isEmpty()) {
+      throw new SignedUrl.Refused(
+          "no signing key is in force (the keys file is gone, unreadable or empty)");
+    }
   }
 
   /** Which key signed the URL: the audit's {@code user=} field, beside the account. */

@@ -39,6 +39,7 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
   private volatile Path keysFile;
   private volatile Duration keysCheck;
   private volatile SigningKeys keys;
+  private volatile SignedUrlContext.WowzaMode wowza = SignedUrlContext.WowzaMode.OFF;
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
@@ -54,6 +55,22 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
       return events.error(
           HResult.E_INVALIDARG, "the named value 'keysCheckSeconds' is not 1 to 86400 seconds");
     }
+    String wowzaPrefix = namedValues.get("wowzaPrefix", "").strip();
+    if (!wowzaPrefix.isEmpty() && !wowzaPrefix.matches("[A-Za-z0-9._~-]{1,48}")) {
+      return events.error(
+          HResult.E_INVALIDARG,
+          "the named value 'wowzaPrefix' is not 1 to 48 letters, digits, '.', '_', '~' or '-'"
+              + " (Wowza's SecureToken prefix, e.g. wowzatoken)");
+    }
+    String clientAddress = namedValues.get("wowzaClientAddress", "false").strip();
+    if (!clientAddress.equals("true") && !clientAddress.equals("false")) {
+      return events.error(
+          HResult.E_INVALIDARG, "the named value 'wowzaClientAddress' is not true or false");
+    }
+    this.wowza =
+        wowzaPrefix.isEmpty()
+            ? SignedUrlContext.WowzaMode.OFF
+            : new SignedUrlContext.WowzaMode(wowzaPrefix, clientAddress.equals("true"));
     // Checked at enable, not here: a host that ships the plug-in disabled starts without a word.
     this.account = namedValues.get("account", "").strip();
     this.keysCheck = Duration.ofSeconds(seconds);
@@ -159,7 +176,8 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
       return HResult.E_UNEXPECTED;
     }
     Clock clock = current.clock();
-    context.set(new SignedUrlContext(this, current.tokenService(), account, k.byName(), clock));
+    context.set(
+        new SignedUrlContext(this, current.tokenService(), account, k.byName(), clock, wowza));
     return HResult.S_OK;
   }
 }
