@@ -53,4 +53,48 @@ class SignedUrlFuzzTest {
     String path = SignedUrl.path(target);
     assertTrue(path != null && path.startsWith(claim.prefix()), target);
   }
+
+  /**
+   * The same input read as a Wowza SecureToken URL (prefix {@code wt}): only {@link
+   * SignedUrl.Refused} comes out, a reason never holds the hash's text, and an accepted URL's hash
+   * is SHA-256 over the path (or a parent) and the sorted items with the secret, as read here.
+   */
+  @FuzzTest(maxDuration = "")
+  void wowzaBlobs(byte[] input) throws Exception {
+    String text = new String(input, StandardCharsets.ISO_8859_1);
+    int nl = text.indexOf('\n');
+    String target = nl < 0 ? "/vod/s.mp4/playlist.m3u8" : text.substring(0, nl);
+    String blob = nl < 0 ? text : text.substring(nl + 1);
+    WowzaToken.Claim claim;
+    try {
+      claim = WowzaToken.parse(blob, "wt");
+      assertEquals("k1", WowzaToken.verify(claim, target, "192.0.2.7", true, NOW, KEYS));
+    } catch (SignedUrl.Refused e) {
+      int at = blob.indexOf("wthash=");
+      if (at >= 0) {
+        int end = blob.indexOf('&', at);
+        String hash = blob.substring(at + 7, end < 0 ? blob.length() : end);
+        assertTrue(hash.length() < 8 || !e.getMessage().contains(hash), "the reason shows it");
+      }
+      assertFalse(e.getMessage().isBlank());
+      return;
+    }
+    assertTrue(NOW.getEpochSecond() < claim.end());
+    assertTrue(claim.start() < 0 || NOW.getEpochSecond() >= claim.start());
+    java.util.List<String> items = new java.util.ArrayList<>(claim.items());
+    items.add(new String(SECRET, StandardCharsets.UTF_8));
+    items.add("192.0.2.7");
+    String path = SignedUrl.path(target);
+    assertTrue(path != null, target);
+    boolean found = false;
+    for (String p = path.substring(1); !p.isEmpty() && !found; ) {
+      found =
+          java.security.MessageDigest.isEqual(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(WowzaToken.hashInput(p, items).getBytes(StandardCharsets.UTF_8)),
+              claim.hash());
+      p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "";
+    }
+    assertTrue(found, "accepted without a hash over its path: " + target);
+  }
 }
