@@ -54,7 +54,7 @@ class WowzaSecureTokenServingTest {
                     "wowzatokenstarttime", "wowzatokenendtime", "wowzatokenCustomParameter",
                     "wowzatokenhash"],
                   "properties": { "account": "carol", "keysFile": "%s",
-                    "wowzaPrefix": "wowzatoken" } } } },
+                    "wowzaPrefix": "wowzatoken", "wowzaKeys": "wowza" } } } },
               "eventLog": { "auditSummarySeconds": 0 },
               "http": { "port": 0 },
               "publishingPoints": [
@@ -83,11 +83,15 @@ class WowzaSecureTokenServingTest {
 
   /** A Wowza query for {@code contentPath}, hashed as Wowza's PHP example does. */
   static String wowza(String contentPath, long end) throws Exception {
+    return wowzaWith(SECRET, contentPath, end);
+  }
+
+  static String wowzaWith(String secret, String contentPath, long end) throws Exception {
     long start = clock.instant().getEpochSecond() - 10;
     String input =
         contentPath
             + "?"
-            + SECRET
+            + secret
             + "&wowzatokenCustomParameter=viewer42&wowzatokenendtime="
             + end
             + "&wowzatokenstarttime="
@@ -151,14 +155,42 @@ class WowzaSecureTokenServingTest {
         String.valueOf(StreamServerHosts.audited(host, "refused")));
 
     long exp = clock.instant().getEpochSecond() + 600;
+    assertEquals(200, get("/vod/other.txt?" + own("k1", K1, exp, null)).status());
+  }
+
+  /** The AuthHost-format query, as the README's Java example signs it. */
+  static String own(String keyName, String secret, long exp, String address) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String message = "/vod/\n" + exp + "\n" + (address == null ? "" : address);
     String sig =
         Base64.getUrlEncoder()
             .withoutPadding()
-            .encodeToString(mac.doFinal(("/vod/\n" + exp + "\n").getBytes(StandardCharsets.UTF_8)));
+            .encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+    return "ah_prefix=/vod/&ah_exp="
+        + exp
+        + (address == null ? "" : "&ah_ip=" + address)
+        + "&ah_key="
+        + keyName
+        + "&ah_sig="
+        + sig;
+  }
+
+  /**
+   * The Wowza secret ({@code wowzaKeys}) signs no AuthHost link, nor an AuthHost key a Wowza hash;
+   * and with the four Wowza names listed, {@code ah_ip} is not a URL credential here, so a link
+   * bound to an address is refused (the trade-off the README states).
+   */
+  @Test
+  void theWowzaSecretAndAuthHostsKeysStayApartAndAhIpIsNotRoutedHere() throws Exception {
+    long exp = clock.instant().getEpochSecond() + 600;
+    assertEquals(403, get("/vod/other.txt?" + own("wowza", SECRET, exp, null)).status());
+    assertFalse(
+        StreamServerHosts.audited(host, "refused 403", "a Wowza SecureToken secret").isEmpty(),
+        String.valueOf(StreamServerHosts.audited(host, "refused")));
+    String byK1 = wowzaWith(K1, "vod/_definst_/sample.mp4", exp);
+    assertEquals(403, get("/vod/_definst_/sample.mp4/playlist.m3u8?" + byK1).status());
     assertEquals(
-        200,
-        get("/vod/other.txt?ah_prefix=/vod/&ah_exp=" + exp + "&ah_key=k1&ah_sig=" + sig).status());
+        403, get("/vod/other.txt?" + own("k1", K1, exp, "127.0.0.1")).status(), "ah_ip unrouted");
   }
 }

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SignedUrlKeysFileTest {
   private static final String K1 = "k1-0123456789abcdef0123456789abcdef";
+  private static final String K2 = "k2-fedcba9876543210fedcba9876543210";
   private static final String PLUGIN = "signed-url";
 
   @TempDir Path root;
@@ -93,9 +94,13 @@ class SignedUrlKeysFileTest {
   }
 
   int fetchSigned() throws Exception {
+    return fetchSigned("k1", K1);
+  }
+
+  int fetchSigned(String keyName, String secret) throws Exception {
     long expires = clock.instant().getEpochSecond() + 600;
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     String sig =
         Base64.getUrlEncoder()
             .withoutPadding()
@@ -104,7 +109,12 @@ class SignedUrlKeysFileTest {
     try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
       RawHttpConnection.Response r =
           c.get(
-              "/vod/hello.txt?ah_prefix=/vod/&ah_exp=" + expires + "&ah_key=k1&ah_sig=" + sig,
+              "/vod/hello.txt?ah_prefix=/vod/&ah_exp="
+                  + expires
+                  + "&ah_key="
+                  + keyName
+                  + "&ah_sig="
+                  + sig,
               null);
       if (r.status() == 403) {
         assertTrue(r.values("WWW-Authenticate").isEmpty(), "no challenge: " + r.headers());
@@ -171,12 +181,36 @@ class SignedUrlKeysFileTest {
     nextKeysCheck();
     assertEquals(200, fetchSigned());
 
-    Files.writeString(keys, "k1\n");
+    Files.writeString(keys, "k1=" + K1 + "\nk2\n");
     Files.setLastModifiedTime(keys, FileTime.from(clock.instant().plusSeconds(60)));
     nextKeysCheck();
-    assertEquals(200, fetchSigned(), "a bad line (a rewrite caught half-way) keeps the keys");
+    assertEquals(200, fetchSigned(), "a bad line beside k1 (a rewrite caught half-way) keeps k1");
     assertTrue(
-        warningsAboutTheFile().get(2).text().contains("stay in force"),
+        warningsAboutTheFile().get(2).text().contains("still lists are in force: k1"),
         warningsAboutTheFile().toString());
+  }
+
+  /**
+   * A leaked key's line removed in an edit that breaks another line: the removed key is revoked at
+   * once; the keys the file still lists as before stay.
+   */
+  @Test
+  void aKeyWhoseLineWasRemovedIsRevokedEvenIfTheEditBrokeAnotherLine() throws Exception {
+    Files.writeString(keys, "k1=" + K1 + "\nk2=" + K2 + "\n");
+    Files.setLastModifiedTime(keys, FileTime.from(clock.instant().plusSeconds(10)));
+    nextKeysCheck();
+    assertEquals(200, fetchSigned("k1", K1));
+    assertEquals(200, fetchSigned("k2", K2));
+
+    Files.writeString(keys, "k2=" + K2 + "\nk3=too-short\n");
+    Files.setLastModifiedTime(keys, FileTime.from(clock.instant().plusSeconds(20)));
+    nextKeysCheck();
+    assertEquals(403, fetchSigned("k1", K1), "k1's line was removed: revoked");
+    assertEquals(200, fetchSigned("k2", K2), "k2 is listed as before: kept");
+    List<EventRecord> warnings = warningsAboutTheFile();
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(
+        warnings.get(0).text().contains("line 2: the secret of key 'k3'"), warnings.toString());
+    assertFalse(warnings.get(0).text().contains("too-short"), "never a secret");
   }
 }

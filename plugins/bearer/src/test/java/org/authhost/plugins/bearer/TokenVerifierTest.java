@@ -133,7 +133,16 @@ class TokenVerifierTest {
     assertEquals(new Verdict.Invalid("the token is not valid yet", false), nbf);
     Verdict noExp =
         check(v, TestKeys.sign(key1, TestKeys.claims(now).expirationTime(null).build()));
-    assertInstanceOf(Verdict.Invalid.class, noExp);
+    assertEquals(
+        new Verdict.Invalid("the token lacks a required claim (exp, iss, aud)", false), noExp);
+    Verdict audIssuer =
+        check(
+            v,
+            TestKeys.sign(key1, TestKeys.claims(now).issuer("https://audio.example/aud").build()));
+    assertEquals(
+        new Verdict.Invalid("the token's issuer is not accepted", false),
+        audIssuer,
+        "an issuer value holding 'aud' is still an issuer problem");
   }
 
   @Test

@@ -35,9 +35,22 @@ final class SignedUrlContext implements AuthenticationContext {
    *
    * @param prefix the parameters' prefix ({@code wowzaPrefix}), null when the mode is off
    * @param clientAddress whether the client's address is hashed in ({@code wowzaClientAddress})
+   * @param keyNames the keys that are Wowza shared secrets ({@code wowzaKeys}): only they verify a
+   *     SecureToken hash, and never sign AuthHost's own format, so that a secret the Wowza estate
+   *     shares cannot sign AuthHost links, nor an AuthHost key Wowza ones
    */
-  record WowzaMode(String prefix, boolean clientAddress) {
-    static final WowzaMode OFF = new WowzaMode(null, false);
+  record WowzaMode(String prefix, boolean clientAddress, java.util.Set<String> keyNames) {
+    static final WowzaMode OFF = new WowzaMode(null, false, java.util.Set.of());
+
+    WowzaMode {
+      keyNames = java.util.Set.copyOf(keyNames);
+    }
+
+    Map<String, byte[]> secrets(Map<String, byte[]> keys) {
+      Map<String, byte[]> only = new java.util.LinkedHashMap<>(keys);
+      only.keySet().retainAll(keyNames);
+      return only;
+    }
   }
 
   SignedUrlContext(
@@ -109,10 +122,19 @@ final class SignedUrlContext implements AuthenticationContext {
       WowzaToken.Claim claim = WowzaToken.parse(blob, wowza.prefix());
       requireKeys();
       return WowzaToken.verify(
-          claim, requestTarget, clientAddress, wowza.clientAddress(), clock.instant(), keys);
+          claim,
+          requestTarget,
+          clientAddress,
+          wowza.clientAddress(),
+          clock.instant(),
+          wowza.secrets(keys));
     }
     SignedUrl.Claim claim = SignedUrl.parse(blob);
     requireKeys();
+    if (wowza.keyNames().contains(claim.keyName())) {
+      throw new SignedUrl.Refused(
+          "signed with key '" + claim.keyName() + "', a Wowza SecureToken secret (wowzaKeys)");
+    }
     SignedUrl.verify(claim, requestTarget, clientAddress, clock.instant(), keys);
     return claim.keyName();
   }

@@ -67,10 +67,26 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
       return events.error(
           HResult.E_INVALIDARG, "the named value 'wowzaClientAddress' is not true or false");
     }
+    java.util.Set<String> wowzaKeys = new java.util.LinkedHashSet<>();
+    for (String name : namedValues.get("wowzaKeys", "").split(",")) {
+      if (!name.isBlank()) {
+        wowzaKeys.add(name.strip());
+      }
+    }
+    if (!wowzaPrefix.isEmpty()
+        && (wowzaKeys.isEmpty()
+            || !wowzaKeys.stream().allMatch(n -> n.matches("[A-Za-z0-9._-]{1,64}")))) {
+      return events.error(
+          HResult.E_INVALIDARG,
+          "the named value 'wowzaKeys' is missing or not a comma-separated list of key names:"
+              + " with wowzaPrefix set, name the keys of the keys file that are Wowza SecureToken"
+              + " shared secrets (e.g. wowza); only they verify SecureToken hashes, and they sign"
+              + " no AuthHost link");
+    }
     this.wowza =
         wowzaPrefix.isEmpty()
             ? SignedUrlContext.WowzaMode.OFF
-            : new SignedUrlContext.WowzaMode(wowzaPrefix, clientAddress.equals("true"));
+            : new SignedUrlContext.WowzaMode(wowzaPrefix, clientAddress.equals("true"), wowzaKeys);
     // Checked at enable, not here: a host that ships the plug-in disabled starts without a word.
     this.account = namedValues.get("account", "").strip();
     this.keysCheck = Duration.ofSeconds(seconds);
@@ -127,13 +143,17 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
             e.getMessage() + "; until then every signed URL is refused (403): no key is in force");
         keys = SigningKeys.none(keysFile);
       } else {
-        // A bad line: more likely a rewrite caught half-way, which must not refuse every client.
+        // A bad line: the keys read before stay only where the new file still lists them as they
+        // were, so that removing a leaked key's line revokes it even if the edit broke another.
+        SigningKeys kept = current.keptBeside(e);
         events.warning(
             e.getMessage()
-                + (current.byName().isEmpty()
+                + (kept.byName().isEmpty()
                     ? "; no key is in force until it is fixed"
-                    : "; the keys read before stay in force until it is fixed"));
-        keys = current.seenAgain();
+                    : "; until it is fixed only the keys read before that it still lists are in"
+                        + " force: "
+                        + String.join(", ", kept.byName().keySet())));
+        keys = kept;
       }
     }
     return HResult.S_OK;

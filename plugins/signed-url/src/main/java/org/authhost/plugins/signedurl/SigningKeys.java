@@ -19,7 +19,8 @@ import java.util.Map;
  *
  * <p>A file that is gone, cannot be read or holds no key revokes every key ({@link #none}): an
  * operator who deletes the keys file means the links to stop working. A file with a bad line keeps
- * the keys read before, since that is more likely a rewrite caught half-way than a revocation.
+ * in force only the keys read before that it still lists, well formed, with the same secret ({@link
+ * #keptBeside}): a removed line revokes its key even when the edit broke another line.
  *
  * @param file where they were read from
  * @param modified the file's modification time when read, to notice a rotation; null for a file
@@ -38,20 +39,48 @@ record SigningKeys(Path file, FileTime modified, boolean readable, Map<String, b
   /** A file the keys could not be read from: the message says which line and how to fix it. */
   static final class Unreadable extends Exception {
     private final boolean revokes;
+    private final Map<String, byte[]> wellFormed;
 
     Unreadable(String message) {
-      this(message, false);
+      this(message, false, Map.of());
     }
 
     Unreadable(String message, boolean revokes) {
+      this(message, revokes, Map.of());
+    }
+
+    Unreadable(String message, boolean revokes, Map<String, byte[]> wellFormed) {
       super(message);
       this.revokes = revokes;
+      this.wellFormed = Map.copyOf(wellFormed);
     }
 
     /** Whether the file is gone, unreadable or empty: no key stays in force. */
     boolean revokes() {
       return revokes;
     }
+
+    /** The keys of the file's well-formed lines, beside the bad one(s). */
+    Map<String, byte[]> wellFormed() {
+      return wellFormed;
+    }
+  }
+
+  /**
+   * The keys that stay in force after a rewrite with a bad line: only those the new file still
+   * lists, well formed, with the same secret. A key whose line was removed is revoked at once (the
+   * operator said so); one caught half-way is refused until the file is whole.
+   */
+  SigningKeys keptBeside(Unreadable problem) {
+    Map<String, byte[]> kept = new LinkedHashMap<>();
+    byName.forEach(
+        (name, secret) -> {
+          byte[] again = problem.wellFormed().get(name);
+          if (again != null && java.util.Arrays.equals(again, secret)) {
+            kept.put(name, secret);
+          }
+        });
+    return new SigningKeys(file, modified, readable, kept).seenAgain();
   }
 
   /** No key in force, with the file as it is now: every signed URL is refused until it changes. */
@@ -76,6 +105,7 @@ record SigningKeys(Path file, FileTime modified, boolean readable, Map<String, b
           true);
     }
     Map<String, byte[]> keys = new LinkedHashMap<>();
+    String problem = null;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -85,22 +115,28 @@ record SigningKeys(Path file, FileTime modified, boolean readable, Map<String, b
       String name = eq < 0 ? "" : line.substring(0, eq).strip();
       String secret = eq < 0 ? "" : line.substring(eq + 1).strip();
       String where = file + " line " + (i + 1);
+      String bad = null;
       if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-        throw new Unreadable(
-            where + ": expected name=secret with a name of letters, digits, '.', '_' or '-'");
-      }
-      if (secret.length() < MIN_SECRET) {
-        throw new Unreadable(
+        bad = where + ": expected name=secret with a name of letters, digits, '.', '_' or '-'";
+      } else if (secret.length() < MIN_SECRET) {
+        bad =
             where
                 + ": the secret of key '"
                 + name
                 + "' is shorter than "
                 + MIN_SECRET
-                + " characters; make one with: openssl rand -hex 32");
+                + " characters; make one with: openssl rand -hex 32";
+      } else if (keys.containsKey(name)) {
+        bad = where + ": key '" + name + "' is named twice";
+      } else {
+        keys.put(name, secret.getBytes(StandardCharsets.UTF_8));
       }
-      if (keys.put(name, secret.getBytes(StandardCharsets.UTF_8)) != null) {
-        throw new Unreadable(where + ": key '" + name + "' is named twice");
+      if (bad != null && problem == null) {
+        problem = bad;
       }
+    }
+    if (problem != null) {
+      throw new Unreadable(problem, false, keys);
     }
     if (keys.isEmpty()) {
       throw new Unreadable(

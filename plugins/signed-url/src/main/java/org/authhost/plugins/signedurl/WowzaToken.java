@@ -22,7 +22,10 @@ import java.util.Map;
  * +/} replaced by {@code -_} (padding optional). The content path has no leading {@code /} and
  * stops at the stream ({@code vod/_definst_/sample.mp4} for {@code
  * /vod/_definst_/sample.mp4/playlist.m3u8}): a hash over the request path or any of its parent
- * paths covers it, so one hash covers a rendition's playlist and segments as Wowza's does.
+ * paths covers it (up to 16 segments deep), so one hash covers a rendition's playlist and segments
+ * as Wowza's does; a path without the application instance ({@code /vod/sample.mp4/...}) is also
+ * tried with Wowza's default one ({@code vod/_definst_/sample.mp4}), as Wowza hashes it. Values are
+ * hashed percent-decoded; one holding {@code &}, {@code =} or {@code ?} is refused.
  *
  * <p>Stricter than Wowza in one point: an {@code endtime} is required (a link that never expires is
  * a password in a URL). Every shared secret in the keys file is tried, so a rotation works as for
@@ -33,6 +36,9 @@ final class WowzaToken {
   private static final int MAX_SEGMENTS = 16;
 
   private static final int HASH_BYTES = 32;
+
+  /** Wowza's default application instance, in the content path it hashes. */
+  static final String DEFAULT_INSTANCE = "_definst_";
 
   private WowzaToken() {}
 
@@ -73,6 +79,11 @@ final class WowzaToken {
       String value = SignedUrl.percentDecoded(pair.substring(eq + 1));
       if (value == null) {
         throw new SignedUrl.Refused("parameter " + name + " is not percent-encoded UTF-8");
+      }
+      if (!name.equals(prefix + "hash")
+          && (value.indexOf('&') >= 0 || value.indexOf('=') >= 0 || value.indexOf('?') >= 0)) {
+        // Hashed decoded and joined by '&': such a value would make the hash input ambiguous.
+        throw new SignedUrl.Refused("parameter " + name + " holds '&', '=' or '?'");
       }
       if (values.put(name, value) != null) {
         throw new SignedUrl.Refused("parameter " + name + " is repeated");
@@ -128,8 +139,18 @@ final class WowzaToken {
     }
     String contentPath = path.substring(1);
     List<String> candidates = new ArrayList<>();
-    while (!contentPath.isEmpty() && candidates.size() < MAX_SEGMENTS) {
+    for (int depth = 0; !contentPath.isEmpty() && depth < MAX_SEGMENTS; depth++) {
       candidates.add(contentPath);
+      // Wowza hashes the application instance also when the URL leaves it out (its default
+      // instance): vod/sample.mp4 is hashed as vod/_definst_/sample.mp4.
+      int first = contentPath.indexOf('/');
+      if (first > 0 && !contentPath.startsWith(DEFAULT_INSTANCE + "/", first + 1)) {
+        candidates.add(
+            contentPath.substring(0, first)
+                + "/"
+                + DEFAULT_INSTANCE
+                + contentPath.substring(first));
+      }
       int slash = contentPath.lastIndexOf('/');
       contentPath = slash < 0 ? "" : contentPath.substring(0, slash);
     }

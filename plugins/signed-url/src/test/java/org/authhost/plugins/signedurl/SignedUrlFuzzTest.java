@@ -91,7 +91,9 @@ class SignedUrlFuzzTest {
       found =
           java.security.MessageDigest.isEqual(
               java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(WowzaToken.hashInput(p, items).getBytes(StandardCharsets.UTF_8)),
+                  .digest(
+                      (p + "?" + String.join("&", new java.util.TreeSet<>(items)))
+                          .getBytes(StandardCharsets.UTF_8)),
               claim.hash());
       p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "";
     }

@@ -77,6 +77,7 @@ class WowzaTokenTest {
             "/vod/_definst_/sample.mp4/playlist.m3u8?" + blob,
             "/vod/_definst_/sample.mp4/chunklist_w1.m3u8",
             "/vod/_definst_/sample.mp4/media_w1_7.ts",
+            "/vod/sample.mp4/playlist.m3u8",
             "rtsp://media.example:554/vod/_definst_/sample.mp4")) {
       assertEquals(
           "wowza",
@@ -165,7 +166,8 @@ class WowzaTokenTest {
             query(hash).replace("endtime=1500000000", "endtime=soon"),
             query("not!base64"),
             query("AAAA"),
-            query(hash) + "&" + PREFIX + "x")) {
+            query(hash) + "&" + PREFIX + "x",
+            query(hash).replace("abcdef", "a%26b"))) {
       SignedUrl.Refused refused =
           assertThrows(SignedUrl.Refused.class, () -> WowzaToken.parse(blob, PREFIX), blob);
       assertFalse(refused.getMessage().contains(hash.substring(0, 12)), refused.getMessage());
