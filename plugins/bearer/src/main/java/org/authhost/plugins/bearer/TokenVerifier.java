@@ -226,7 +226,7 @@ final class TokenVerifier {
     if (m.contains("missing required claims")) {
       return "the token lacks a required claim (exp, iss, aud)";
     }
-    if (m.startsWith("JWT aud")) {
+    if (m.startsWith("JWT aud") || m.contains("required aud")) {
       return "the token is not for this audience";
     }
     if (m.startsWith("JWT iss")) {

@@ -135,6 +135,9 @@ class TokenVerifierTest {
         check(v, TestKeys.sign(key1, TestKeys.claims(now).expirationTime(null).build()));
     assertEquals(
         new Verdict.Invalid("the token lacks a required claim (exp, iss, aud)", false), noExp);
+    Verdict noAud =
+        check(v, TestKeys.sign(key1, TestKeys.claims(now).audience((String) null).build()));
+    assertEquals(new Verdict.Invalid("the token is not for this audience", false), noAud);
     Verdict audIssuer =
         check(
             v,

@@ -121,6 +121,10 @@ final class SignedUrlContext implements AuthenticationContext {
     if (wowza.prefix() != null && WowzaToken.carries(blob, wowza.prefix())) {
       WowzaToken.Claim claim = WowzaToken.parse(blob, wowza.prefix());
       requireKeys();
+      if (wowza.secrets(keys).isEmpty()) {
+        throw new SignedUrl.Refused(
+            "no Wowza SecureToken secret is in force (wowzaKeys names no key of the keys file)");
+      }
       return WowzaToken.verify(
           claim,
           requestTarget,

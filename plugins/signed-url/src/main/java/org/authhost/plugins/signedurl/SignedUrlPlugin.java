@@ -26,7 +26,11 @@ import org.authhost.api.support.PluginEvents;
  * plug-in's data folder, a relative path resolved there; read at enable and again when the file
  * changes (checked every {@code keysCheckSeconds}, default 10), so a new key is picked up without a
  * restart; a file deleted, unreadable or emptied while enabled leaves no key in force (every signed
- * URL refused) until it holds a key again.
+ * URL refused) until it holds a key again. {@code wowzaPrefix} — off by default: the prefix of
+ * Wowza SecureToken (SHA-256) parameters, whose URLs are then verified too ({@link WowzaToken}; the
+ * operator lists those parameters in {@code urlCredentials}); {@code wowzaKeys} — with it, the keys
+ * that are Wowza shared secrets (only they verify such hashes, and they sign no AuthHost link);
+ * {@code wowzaClientAddress} ({@code false}) — whether their hash includes the client's address.
  */
 public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "SignedURL";

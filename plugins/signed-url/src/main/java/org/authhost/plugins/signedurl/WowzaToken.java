@@ -28,8 +28,8 @@ import java.util.Map;
  * hashed percent-decoded; one holding {@code &}, {@code =} or {@code ?} is refused.
  *
  * <p>Stricter than Wowza in one point: an {@code endtime} is required (a link that never expires is
- * a password in a URL). Every shared secret in the keys file is tried, so a rotation works as for
- * AuthHost's own format.
+ * a password in a URL). Every key the operator names as a Wowza secret ({@code wowzaKeys}) is
+ * tried, so a rotation works as for AuthHost's own format.
  */
 final class WowzaToken {
   /** Path depth tried for the content path: deeper paths are refused, never hashed in a loop. */
