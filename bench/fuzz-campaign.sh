@@ -32,6 +32,7 @@ ALL_TARGETS=(
   "plugins/negotiate|NegotiateFuzzTest#tokens"
   "plugins/negotiate|NegotiateFuzzTest#messages"
   "plugins/signed-url|SignedUrlFuzzTest#blobs"
+  "plugins/signed-url|SignedUrlFuzzTest#wowzaBlobs"
   "plugins/bearer|BearerFuzzTest#tokens"
   "host|HttpFrontFuzzTest#requests"
   "host|HttpFrontFuzzTest#streamServerRequests"

@@ -94,7 +94,8 @@ class SignedUrlServingTest {
                   "acl": [ { "principal": "carol", "rights": ["read"] } ] }
               ],
               "integrations": {
-                "mediamtx": { "path": "/.authhost/mediamtx", "callers": ["127.0.0.1"] }
+                "mediamtx": { "path": "/.authhost/mediamtx", "callers": ["127.0.0.1"] },
+                "srs": { "path": "/.authhost/srs", "callers": ["127.0.0.1"] }
               }
             }
             """
@@ -310,6 +311,36 @@ class SignedUrlServingTest {
       assertEquals(403, other.status(), other.bodyText());
     }
     assertFalse(audit("via=MediaMTX", "not for this path").isEmpty(), audit("refused").toString());
+  }
+
+  /** SRS hands over the client's stream URL query as {@code param}: the same signed query. */
+  @Test
+  void aSignedStreamUrlReachesThePlugInThroughTheSrsContract() throws Exception {
+    String q = signed("k1", K1, "/live/cam1", inTenMinutes(), null);
+    assertEquals(
+        200, srs(MediaMtxAndSrsCallsTest.srsStream("on_play", "127.0.0.1", "cam1", "?" + q)));
+    assertEquals(
+        403,
+        srs(MediaMtxAndSrsCallsTest.srsStream("on_play", "127.0.0.1", "cam2", "?" + q)),
+        "signed for another stream");
+    assertEquals(
+        403,
+        srs(
+            MediaMtxAndSrsCallsTest.srsStream(
+                "on_play", "127.0.0.1", "cam1", "?" + q.replace("ah_sig=", "ah_sig=A"))),
+        "a tampered signature");
+    assertFalse(audit("via=SRS", "not for this path").isEmpty(), audit("refused").toString());
+    String sig = q.substring(q.indexOf("ah_sig=") + 7);
+    assertTrue(audit(sig).isEmpty(), "the signature is never audited");
+  }
+
+  static int srs(String json) throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      return c.send(
+              "POST /.authhost/srs HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/json",
+              json.getBytes(StandardCharsets.UTF_8))
+          .status();
+    }
   }
 
   /**

@@ -95,7 +95,10 @@ class BearerUrlTokenEndToEndTest {
                   "acl": [ { "principal": "alice", "rights": ["read"] } ] },
                 { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/base/",
                   "plugins": ["bearer"], "acl": [ { "principal": "alice", "rights": ["read"] } ] }
-              ]
+              ],
+              "integrations": {
+                "srs": { "path": "/.authhost/srs", "streamPrefix": "/b/", "callers": ["127.0.0.1"] }
+              }
             }
             """
                 .formatted(provider.issuer(), OidcProvider.AUDIENCE, origin.getAddress().getPort()),
@@ -180,6 +183,41 @@ class BearerUrlTokenEndToEndTest {
           originSaw.stream().noneMatch(u -> u.contains("access_token")), originSaw.toString());
     }
     assertNeverLogged(token);
+  }
+
+  /** SRS hands over the client's stream URL query as {@code param}: the token in it logs on. */
+  @Test
+  void theTokenInAStreamUrlReachesThePlugInThroughTheSrsContract() throws Exception {
+    String token = provider.token(ALICE);
+    RawHttpConnection.Response ok = srs("?access_token=" + token);
+    assertEquals(200, ok.status(), ok.bodyText());
+    assertEquals("0", ok.bodyText());
+    RawHttpConnection.Response other = srs("?access_token=" + provider.token(ALICE, "urn:x"));
+    assertTrue(other.status() == 401 || other.status() == 403, other.status() + other.bodyText());
+    assertTrue(
+        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+            .anyMatch(
+                e ->
+                    e.text().contains("logon succeeded")
+                        && e.text().contains("via=SRS")
+                        && e.text().contains("protocol=Bearer")),
+        everyEvent().toString());
+    assertNeverLogged(token);
+  }
+
+  static RawHttpConnection.Response srs(String param) throws Exception {
+    String json =
+        """
+        {"server_id":"vid-0xk989d","service_id":"2h21l7q9","action":"on_play","client_id":"341w",\
+        "ip":"127.0.0.1","vhost":"__defaultVhost__","app":"live","tcUrl":"rtmp://127.0.0.1/live",\
+        "stream":"cam1","param":"%s","stream_url":"/live/cam1","stream_id":"vid-124q9y3",\
+        "pageUrl":""}"""
+            .formatted(param);
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      return c.send(
+          "POST /.authhost/srs HTTP/1.1\nHost: 127.0.0.1\nContent-Type: application/json",
+          json.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /**

@@ -131,8 +131,13 @@ class NginxRtmpSignedUrlEndToEndTest {
   }
 
   static BoundedProcess publish(String url, int seconds) throws Exception {
+    return publishWith(root, url, seconds);
+  }
+
+  /** ffmpeg publishing a test pattern to {@code url} for {@code seconds}, from {@code dir}. */
+  static BoundedProcess publishWith(Path dir, String url, int seconds) throws Exception {
     return BoundedProcess.start(
-        root,
+        dir,
         Map.of(),
         List.of(
             StreamingTools.ffmpeg().toString(),

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A signed {@code rtsp://} URL played by ffprobe through the host's RTSP front against a real
  * origin (GStreamer's RTSP server): the signature travels in the URL's query, the signed-URL
- * plug-in checks it as for an HTTP client, and the origin must not receive it.
+ * plug-in checks it as for an HTTP client. Here: an expired one is refused; a valid one played, and
+ * the origin never receiving the signature, is {@code RtspEndToEndTest}'s.
  */
 class RtspSignedUrlEndToEndTest {
   static final Duration BOUND = Duration.ofSeconds(60);

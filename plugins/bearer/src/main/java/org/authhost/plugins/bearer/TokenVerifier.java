@@ -221,17 +221,19 @@ final class TokenVerifier {
   /** What the client and the audit are told: the library's reason without token content. */
   private static String describe(BadJOSEException e) {
     String m = String.valueOf(e.getMessage());
-    if (m.contains("aud")) {
+    // Nimbus puts token values into some messages (an issuer containing "aud"): match the
+    // library's own wording at the start, most specific first ("missing" contains "iss").
+    if (m.contains("missing required claims")) {
+      return "the token lacks a required claim (exp, iss, aud)";
+    }
+    if (m.startsWith("JWT aud") || m.contains("required aud")) {
       return "the token is not for this audience";
     }
-    if (m.contains("iss")) {
+    if (m.startsWith("JWT iss")) {
       return "the token's issuer is not accepted";
     }
     if (m.contains("before use time") || m.contains("nbf")) {
       return "the token is not valid yet";
-    }
-    if (m.contains("missing required claims")) {
-      return "the token lacks a required claim (exp)";
     }
     if (m.contains("typ")) {
       return "the token's type is not accepted";

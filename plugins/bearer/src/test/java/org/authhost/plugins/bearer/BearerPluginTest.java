@@ -213,4 +213,39 @@ class BearerPluginTest {
             () -> new BearerPlugin().initialize(server, TestValues.of("algorithms", "none")));
     assertTrue(none.getMessage().contains("never none"), none.getMessage());
   }
+
+  @Test
+  void subAndClientIdClaimsNameTheAccountWhenConfigured() {
+    String bySub =
+        TestKeys.sign(
+            key,
+            TestKeys.claims(clock.instant())
+                .subject("alice")
+                .claim("preferred_username", "bob")
+                .build());
+    FakeServer.Client client = new FakeServer.Client();
+    assertEquals(
+        AuthenticationResult.SUCCESS,
+        Exchange.run(plugin("accountClaim", "sub"), bySub.getBytes(), client).result());
+    assertEquals("alice", client.name, "sub names the account, not preferred_username");
+
+    // The client-credentials flow: no sub, the client's id names the account.
+    String byClient =
+        TestKeys.sign(
+            key,
+            TestKeys.claims(clock.instant())
+                .subject(null)
+                .claim("preferred_username", null)
+                .claim("client_id", "alice")
+                .build());
+    FakeServer.Client service = new FakeServer.Client();
+    assertEquals(
+        AuthenticationResult.SUCCESS,
+        Exchange.run(plugin("accountClaim", "client_id"), byClient.getBytes(), service).result());
+    assertEquals("alice", service.name);
+    assertEquals(
+        AuthenticationResult.DENIED,
+        Exchange.run(plugin("accountClaim", "client_id"), token()).result(),
+        "a token without the configured claim names no account");
+  }
 }

@@ -133,7 +133,19 @@ class TokenVerifierTest {
     assertEquals(new Verdict.Invalid("the token is not valid yet", false), nbf);
     Verdict noExp =
         check(v, TestKeys.sign(key1, TestKeys.claims(now).expirationTime(null).build()));
-    assertInstanceOf(Verdict.Invalid.class, noExp);
+    assertEquals(
+        new Verdict.Invalid("the token lacks a required claim (exp, iss, aud)", false), noExp);
+    Verdict noAud =
+        check(v, TestKeys.sign(key1, TestKeys.claims(now).audience((String) null).build()));
+    assertEquals(new Verdict.Invalid("the token is not for this audience", false), noAud);
+    Verdict audIssuer =
+        check(
+            v,
+            TestKeys.sign(key1, TestKeys.claims(now).issuer("https://audio.example/aud").build()));
+    assertEquals(
+        new Verdict.Invalid("the token's issuer is not accepted", false),
+        audIssuer,
+        "an issuer value holding 'aud' is still an issuer problem");
   }
 
   @Test

@@ -27,19 +27,45 @@ final class SignedUrlContext implements AuthenticationContext {
   private final String account;
   private final Map<String, byte[]> keys;
   private final Clock clock;
+  private final WowzaMode wowza;
   private volatile String keyName;
+
+  /**
+   * Whether and how Wowza SecureToken URLs are checked beside AuthHost's own.
+   *
+   * @param prefix the parameters' prefix ({@code wowzaPrefix}), null when the mode is off
+   * @param clientAddress whether the client's address is hashed in ({@code wowzaClientAddress})
+   * @param keyNames the keys that are Wowza shared secrets ({@code wowzaKeys}): only they verify a
+   *     SecureToken hash, and never sign AuthHost's own format, so that a secret the Wowza estate
+   *     shares cannot sign AuthHost links, nor an AuthHost key Wowza ones
+   */
+  record WowzaMode(String prefix, boolean clientAddress, java.util.Set<String> keyNames) {
+    static final WowzaMode OFF = new WowzaMode(null, false, java.util.Set.of());
+
+    WowzaMode {
+      keyNames = java.util.Set.copyOf(keyNames);
+    }
+
+    Map<String, byte[]> secrets(Map<String, byte[]> keys) {
+      Map<String, byte[]> only = new java.util.LinkedHashMap<>(keys);
+      only.keySet().retainAll(keyNames);
+      return only;
+    }
+  }
 
   SignedUrlContext(
       AuthenticationPlugin plugin,
       TokenService tokens,
       String account,
       Map<String, byte[]> keys,
-      Clock clock) {
+      Clock clock,
+      WowzaMode wowza) {
     this.plugin = plugin;
     this.token = new OwnedToken(tokens);
     this.account = account;
     this.keys = keys;
     this.clock = clock;
+    this.wowza = wowza;
   }
 
   @Override
@@ -62,10 +88,9 @@ final class SignedUrlContext implements AuthenticationContext {
     }
     String blob =
         new String(responseBlob == null ? new byte[0] : responseBlob, StandardCharsets.ISO_8859_1);
-    SignedUrl.Claim claim;
+    String signedBy;
     try {
-      claim = SignedUrl.parse(blob);
-      SignedUrl.verify(claim, command.requestTarget(), user.ipAddress(), clock.instant(), keys);
+      signedBy = verify(blob, command.requestTarget(), user.ipAddress());
     } catch (SignedUrl.Refused e) {
       callback.onAuthenticateForbidden(e.getMessage(), context);
       return HResult.S_OK;
@@ -84,10 +109,45 @@ final class SignedUrlContext implements AuthenticationContext {
         return HResult.S_OK;
       }
     }
-    keyName = claim.keyName();
+    keyName = signedBy;
     user.setUserName(account);
     callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
     return HResult.S_OK;
+  }
+
+  /** Checks the URL in the format it carries; returns the name of the key that signed it. */
+  private String verify(String blob, String requestTarget, String clientAddress)
+      throws SignedUrl.Refused {
+    if (wowza.prefix() != null && WowzaToken.carries(blob, wowza.prefix())) {
+      WowzaToken.Claim claim = WowzaToken.parse(blob, wowza.prefix());
+      requireKeys();
+      if (wowza.secrets(keys).isEmpty()) {
+        throw new SignedUrl.Refused(
+            "no Wowza SecureToken secret is in force (wowzaKeys names no key of the keys file)");
+      }
+      return WowzaToken.verify(
+          claim,
+          requestTarget,
+          clientAddress,
+          wowza.clientAddress(),
+          clock.instant(),
+          wowza.secrets(keys));
+    }
+    SignedUrl.Claim claim = SignedUrl.parse(blob);
+    requireKeys();
+    if (wowza.keyNames().contains(claim.keyName())) {
+      throw new SignedUrl.Refused(
+          "signed with key '" + claim.keyName() + "', a Wowza SecureToken secret (wowzaKeys)");
+    }
+    SignedUrl.verify(claim, requestTarget, clientAddress, clock.instant(), keys);
+    return claim.keyName();
+  }
+
+  private void requireKeys() throws SignedUrl.Refused {
+    if (keys.isEmpty()) {
+      throw new SignedUrl.Refused(
+          "no signing key is in force (the keys file is gone, unreadable or empty)");
+    }
   }
 
   /** Which key signed the URL: the audit's {@code user=} field, beside the account. */

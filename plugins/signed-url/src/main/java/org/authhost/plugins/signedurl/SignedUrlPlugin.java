@@ -25,7 +25,12 @@ import org.authhost.api.support.PluginEvents;
  * {@code keysFile} — the signing keys ({@link SigningKeys}), default {@code signed-url.keys} in the
  * plug-in's data folder, a relative path resolved there; read at enable and again when the file
  * changes (checked every {@code keysCheckSeconds}, default 10), so a new key is picked up without a
- * restart.
+ * restart; a file deleted, unreadable or emptied while enabled leaves no key in force (every signed
+ * URL refused) until it holds a key again. {@code wowzaPrefix} — off by default: the prefix of
+ * Wowza SecureToken (SHA-256) parameters, whose URLs are then verified too ({@link WowzaToken}; the
+ * operator lists those parameters in {@code urlCredentials}); {@code wowzaKeys} — with it, the keys
+ * that are Wowza shared secrets (only they verify such hashes, and they sign no AuthHost link);
+ * {@code wowzaClientAddress} ({@code false}) — whether their hash includes the client's address.
  */
 public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "SignedURL";
@@ -38,6 +43,7 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
   private volatile Path keysFile;
   private volatile Duration keysCheck;
   private volatile SigningKeys keys;
+  private volatile SignedUrlContext.WowzaMode wowza = SignedUrlContext.WowzaMode.OFF;
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
@@ -53,6 +59,38 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
       return events.error(
           HResult.E_INVALIDARG, "the named value 'keysCheckSeconds' is not 1 to 86400 seconds");
     }
+    String wowzaPrefix = namedValues.get("wowzaPrefix", "").strip();
+    if (!wowzaPrefix.isEmpty() && !wowzaPrefix.matches("[A-Za-z0-9._~-]{1,48}")) {
+      return events.error(
+          HResult.E_INVALIDARG,
+          "the named value 'wowzaPrefix' is not 1 to 48 letters, digits, '.', '_', '~' or '-'"
+              + " (Wowza's SecureToken prefix, e.g. wowzatoken)");
+    }
+    String clientAddress = namedValues.get("wowzaClientAddress", "false").strip();
+    if (!clientAddress.equals("true") && !clientAddress.equals("false")) {
+      return events.error(
+          HResult.E_INVALIDARG, "the named value 'wowzaClientAddress' is not true or false");
+    }
+    java.util.Set<String> wowzaKeys = new java.util.LinkedHashSet<>();
+    for (String name : namedValues.get("wowzaKeys", "").split(",")) {
+      if (!name.isBlank()) {
+        wowzaKeys.add(name.strip());
+      }
+    }
+    if (!wowzaPrefix.isEmpty()
+        && (wowzaKeys.isEmpty()
+            || !wowzaKeys.stream().allMatch(n -> n.matches("[A-Za-z0-9._-]{1,64}")))) {
+      return events.error(
+          HResult.E_INVALIDARG,
+          "the named value 'wowzaKeys' is missing or not a comma-separated list of key names:"
+              + " with wowzaPrefix set, name the keys of the keys file that are Wowza SecureToken"
+              + " shared secrets (e.g. wowza); only they verify SecureToken hashes, and they sign"
+              + " no AuthHost link");
+    }
+    this.wowza =
+        wowzaPrefix.isEmpty()
+            ? SignedUrlContext.WowzaMode.OFF
+            : new SignedUrlContext.WowzaMode(wowzaPrefix, clientAddress.equals("true"), wowzaKeys);
     // Checked at enable, not here: a host that ships the plug-in disabled starts without a word.
     this.account = namedValues.get("account", "").strip();
     this.keysCheck = Duration.ofSeconds(seconds);
@@ -103,9 +141,24 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
     try {
       keys = SigningKeys.read(keysFile);
     } catch (SigningKeys.Unreadable e) {
-      // The keys already read stay in force: a half-written file must not refuse every client.
-      events.warning(e.getMessage() + "; the keys read before stay in force until it is fixed");
-      keys = current.seenAgain();
+      if (e.revokes()) {
+        // Gone, unreadable or emptied: the operator revoked the keys (one event per change).
+        events.warning(
+            e.getMessage() + "; until then every signed URL is refused (403): no key is in force");
+        keys = SigningKeys.none(keysFile);
+      } else {
+        // A bad line: the keys read before stay only where the new file still lists them as they
+        // were, so that removing a leaked key's line revokes it even if the edit broke another.
+        SigningKeys kept = current.keptBeside(e);
+        events.warning(
+            e.getMessage()
+                + (kept.byName().isEmpty()
+                    ? "; no key is in force until it is fixed"
+                    : "; until it is fixed only the keys read before that it still lists are in"
+                        + " force: "
+                        + String.join(", ", kept.byName().keySet())));
+        keys = kept;
+      }
     }
     return HResult.S_OK;
   }
@@ -147,7 +200,8 @@ public final class SignedUrlPlugin implements BasicPlugin, AuthenticationPlugin 
       return HResult.E_UNEXPECTED;
     }
     Clock clock = current.clock();
-    context.set(new SignedUrlContext(this, current.tokenService(), account, k.byName(), clock));
+    context.set(
+        new SignedUrlContext(this, current.tokenService(), account, k.byName(), clock, wowza));
     return HResult.S_OK;
   }
 }

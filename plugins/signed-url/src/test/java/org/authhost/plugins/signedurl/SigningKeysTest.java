@@ -70,4 +70,40 @@ class SigningKeysTest {
             .getMessage()
             .contains("cannot read the signing keys file"));
   }
+
+  @Test
+  void aFileDeletedOrEmptiedRevokesAndOneWithABadLineDoesNot() throws Exception {
+    Path file = dir.resolve("keys");
+    Files.writeString(file, "k1=" + SECRET_A + "\n");
+    SigningKeys keys = SigningKeys.read(file);
+
+    Files.delete(file);
+    assertTrue(keys.changed(), "a deleted file is noticed");
+    SigningKeys.Unreadable gone =
+        assertThrows(SigningKeys.Unreadable.class, () -> SigningKeys.read(file));
+    assertTrue(gone.revokes(), gone.getMessage());
+    assertTrue(gone.getMessage().contains(file.toString()), gone.getMessage());
+    SigningKeys none = SigningKeys.none(file);
+    assertTrue(none.byName().isEmpty());
+    assertFalse(none.changed(), "still gone: nothing to read again, nothing to report again");
+
+    Files.writeString(file, "k1=" + SECRET_A + "\n");
+    assertTrue(none.changed(), "the file came back");
+
+    Files.writeString(file, "# emptied\n");
+    assertTrue(
+        assertThrows(SigningKeys.Unreadable.class, () -> SigningKeys.read(file)).revokes(),
+        "an emptied file revokes");
+    Files.delete(file);
+    Files.createDirectory(file);
+    assertTrue(
+        assertThrows(SigningKeys.Unreadable.class, () -> SigningKeys.read(file)).revokes(),
+        "a file that cannot be read (here a folder in its place) revokes");
+
+    Files.delete(file);
+    Files.writeString(file, "k1\n");
+    assertFalse(
+        assertThrows(SigningKeys.Unreadable.class, () -> SigningKeys.read(file)).revokes(),
+        "a bad line is a rewrite caught half-way: the keys read before stay");
+  }
 }
