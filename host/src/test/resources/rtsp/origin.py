@@ -21,6 +21,11 @@ port = sys.argv[1]
 server = GstRtspServer.RTSPServer()
 server.set_address("127.0.0.1")
 server.set_service(port)
+# GStreamer's default listen backlog is 5: a burst of connections (50 sessions at once, direct or
+# AuthHost's origin connections) overflows it and the dropped SYNs are resent a second later, so
+# the burst measured the kernel's retransmission timer. Real origins listen with the system's
+# (MediaMTX: Go's somaxconn).
+server.set_backlog(1024)
 mounts = server.get_mount_points()
 
 play = GstRtspServer.RTSPMediaFactory()
