@@ -97,7 +97,7 @@ final class EventsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HostConfig hostConfig = config.load();
-    EventQuery query = EventQuery.all().withAfterRecordNumber(after).withLimit(limit);
+    EventQuery.Builder filters = EventQuery.builder().afterRecordNumber(after).limit(limit);
     if (!levels.isEmpty()) {
       EnumSet<EventLevel> wanted = EnumSet.noneOf(EventLevel.class);
       for (String level : levels) {
@@ -109,24 +109,25 @@ final class EventsCommand implements Callable<Integer> {
               "--level: '" + level + "' is not a level; expected error, warning or information");
         }
       }
-      query = query.withLevels(wanted);
+      filters.levels(wanted);
     }
     if (source != null) {
-      query = query.withSource(source);
+      filters.source(source);
     }
     if (hresult != null) {
       try {
-        query = query.withHResult(HResult.parse(hresult));
+        filters.hresult(HResult.parse(hresult));
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), "--hresult: " + e.getMessage());
       }
     }
     if (since != null) {
-      query = query.withFrom(when("--since", since));
+      filters.from(when("--since", since));
     }
     if (until != null) {
-      query = query.withTo(when("--until", until));
+      filters.to(when("--until", until));
     }
+    EventQuery query = filters.build();
     PrintWriter out = spec.commandLine().getOut();
     Predicate<EventRecord> about =
         record ->

@@ -16,6 +16,8 @@ import java.util.List;
  *     ones that suit a browser (Digest, Negotiate, NTLM; Basic over TLS or loopback)
  * @param oldBindKey the file says {@code bind}, the old name of {@code bindAddress}: the host says
  *     so at start
+ * @param zeroPortLine the line of host.json that sets {@code port} to 0, which once meant no plain
+ *     listener and now picks a free port: the host warns at start; 0 when the file does not
  */
 public record ConsoleConfig(
     String bindAddress,
@@ -25,12 +27,14 @@ public record ConsoleConfig(
     String operatorsGroup,
     long idleMinutes,
     List<String> plugins,
-    boolean oldBindKey) {
+    boolean oldBindKey,
+    int zeroPortLine) {
   public static final long DEFAULT_IDLE_MINUTES = 15;
 
   /** No console: the default. */
   public static final ConsoleConfig OFF =
-      new ConsoleConfig("127.0.0.1", -1, false, null, null, DEFAULT_IDLE_MINUTES, List.of(), false);
+      new ConsoleConfig(
+          "127.0.0.1", -1, false, null, null, DEFAULT_IDLE_MINUTES, List.of(), false, 0);
 
   public ConsoleConfig {
     plugins = List.copyOf(plugins);

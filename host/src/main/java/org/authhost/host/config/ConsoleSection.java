@@ -84,6 +84,7 @@ final class ConsoleSection {
         operatorsGroup,
         idleMinutes,
         plugins,
-        bindKey.equals("bind"));
+        bindKey.equals("bind"),
+        port != null && port == 0 ? console.value("port").pos().line() : 0);
   }
 }

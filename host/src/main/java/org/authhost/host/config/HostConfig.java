@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The host's whole configuration, as read from {@code host.json} in the configuration folder.
+ * The host's whole configuration, as read from {@code host.json} in the configuration folder. Made
+ * by {@link #builder()} (the binder, tests), or from another one by {@link #toBuilder()}.
  *
  * @param configDirectory the folder it was read from; relative paths in the file resolve against it
  * @param serverName {@code WMS_SERVER_NAME}
@@ -48,120 +49,148 @@ public record HostConfig(
     metrics = metrics == null ? MetricsConfig.OFF : metrics;
   }
 
-  /** Without a console or a metrics listener. */
-  public HostConfig(
-      Path configDirectory,
-      String serverName,
-      Path dataDirectory,
-      PluginsConfig plugins,
-      EventLogConfig eventLog,
-      AdminConfig admin,
-      HttpConfig http,
-      AccountsConfig accounts,
-      SecurityConfig security,
-      List<PublishingPointConfig> publishingPoints,
-      IntegrationsConfig integrations,
-      RtspConfig rtsp,
-      StateConfig state) {
-    this(
-        configDirectory,
-        serverName,
-        dataDirectory,
-        plugins,
-        eventLog,
-        admin,
-        http,
-        accounts,
-        security,
-        publishingPoints,
-        integrations,
-        rtsp,
-        state,
-        ConsoleConfig.OFF,
-        MetricsConfig.OFF);
+  /** A configuration to fill in: the sections a file may leave out take their defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** With the state store at its defaults. */
-  public HostConfig(
-      Path configDirectory,
-      String serverName,
-      Path dataDirectory,
-      PluginsConfig plugins,
-      EventLogConfig eventLog,
-      AdminConfig admin,
-      HttpConfig http,
-      AccountsConfig accounts,
-      SecurityConfig security,
-      List<PublishingPointConfig> publishingPoints,
-      IntegrationsConfig integrations,
-      RtspConfig rtsp) {
-    this(
-        configDirectory,
-        serverName,
-        dataDirectory,
-        plugins,
-        eventLog,
-        admin,
-        http,
-        accounts,
-        security,
-        publishingPoints,
-        integrations,
-        rtsp,
-        StateConfig.DEFAULT);
+  /** This configuration, to change a section or two: what tests and the binder use. */
+  public Builder toBuilder() {
+    return new Builder()
+        .configDirectory(configDirectory)
+        .serverName(serverName)
+        .dataDirectory(dataDirectory)
+        .plugins(plugins)
+        .eventLog(eventLog)
+        .admin(admin)
+        .http(http)
+        .accounts(accounts)
+        .security(security)
+        .publishingPoints(publishingPoints)
+        .integrations(integrations)
+        .rtsp(rtsp)
+        .state(state)
+        .console(console)
+        .metrics(metrics);
   }
 
-  /** Without an RTSP front. */
-  public HostConfig(
-      Path configDirectory,
-      String serverName,
-      Path dataDirectory,
-      PluginsConfig plugins,
-      EventLogConfig eventLog,
-      AdminConfig admin,
-      HttpConfig http,
-      AccountsConfig accounts,
-      SecurityConfig security,
-      List<PublishingPointConfig> publishingPoints,
-      IntegrationsConfig integrations) {
-    this(
-        configDirectory,
-        serverName,
-        dataDirectory,
-        plugins,
-        eventLog,
-        admin,
-        http,
-        accounts,
-        security,
-        publishingPoints,
-        integrations,
-        RtspConfig.OFF);
-  }
+  /**
+   * Builds a {@link HostConfig} one section at a time, so that a caller names what it sets and a
+   * new section does not change every caller. Unset optional sections ({@code integrations}, {@code
+   * rtsp}, {@code state}, {@code console}, {@code metrics}) are off or at their defaults, as when
+   * the file leaves them out; {@code publishingPoints} is empty.
+   */
+  public static final class Builder {
+    private Path configDirectory;
+    private String serverName;
+    private Path dataDirectory;
+    private PluginsConfig plugins;
+    private EventLogConfig eventLog;
+    private AdminConfig admin;
+    private HttpConfig http;
+    private AccountsConfig accounts;
+    private SecurityConfig security;
+    private List<PublishingPointConfig> publishingPoints = List.of();
+    private IntegrationsConfig integrations;
+    private RtspConfig rtsp;
+    private StateConfig state;
+    private ConsoleConfig console;
+    private MetricsConfig metrics;
 
-  /** Without integrations. */
-  public HostConfig(
-      Path configDirectory,
-      String serverName,
-      Path dataDirectory,
-      PluginsConfig plugins,
-      EventLogConfig eventLog,
-      AdminConfig admin,
-      HttpConfig http,
-      AccountsConfig accounts,
-      SecurityConfig security,
-      List<PublishingPointConfig> publishingPoints) {
-    this(
-        configDirectory,
-        serverName,
-        dataDirectory,
-        plugins,
-        eventLog,
-        admin,
-        http,
-        accounts,
-        security,
-        publishingPoints,
-        IntegrationsConfig.NONE);
+    private Builder() {}
+
+    public Builder configDirectory(Path value) {
+      configDirectory = value;
+      return this;
+    }
+
+    public Builder serverName(String value) {
+      serverName = value;
+      return this;
+    }
+
+    public Builder dataDirectory(Path value) {
+      dataDirectory = value;
+      return this;
+    }
+
+    public Builder plugins(PluginsConfig value) {
+      plugins = value;
+      return this;
+    }
+
+    public Builder eventLog(EventLogConfig value) {
+      eventLog = value;
+      return this;
+    }
+
+    public Builder admin(AdminConfig value) {
+      admin = value;
+      return this;
+    }
+
+    public Builder http(HttpConfig value) {
+      http = value;
+      return this;
+    }
+
+    public Builder accounts(AccountsConfig value) {
+      accounts = value;
+      return this;
+    }
+
+    public Builder security(SecurityConfig value) {
+      security = value;
+      return this;
+    }
+
+    public Builder publishingPoints(List<PublishingPointConfig> value) {
+      publishingPoints = value;
+      return this;
+    }
+
+    public Builder integrations(IntegrationsConfig value) {
+      integrations = value;
+      return this;
+    }
+
+    public Builder rtsp(RtspConfig value) {
+      rtsp = value;
+      return this;
+    }
+
+    public Builder state(StateConfig value) {
+      state = value;
+      return this;
+    }
+
+    public Builder console(ConsoleConfig value) {
+      console = value;
+      return this;
+    }
+
+    public Builder metrics(MetricsConfig value) {
+      metrics = value;
+      return this;
+    }
+
+    public HostConfig build() {
+      return new HostConfig(
+          configDirectory,
+          serverName,
+          dataDirectory,
+          plugins,
+          eventLog,
+          admin,
+          http,
+          accounts,
+          security,
+          publishingPoints,
+          integrations,
+          rtsp,
+          state,
+          console,
+          metrics);
+    }
   }
 }

@@ -43,46 +43,39 @@ final class HostConfigBinder {
       top = LocatedJson.Obj.EMPTY;
     }
     ConfigSection file = ConfigSection.root(top, problems, paths);
-    String serverName = serverName(file);
+    // The sections are read in this order, the order the file's problems are reported in.
+    HostConfig.Builder config =
+        HostConfig.builder().configDirectory(configDirectory).serverName(serverName(file));
     Path dataDirectory = file.filePath("dataDirectory", file.builtInPath(DEFAULT_DATA_DIRECTORY));
-    PluginsConfig plugins = file.section("plugins", PluginsSection::bind);
     // The event log and the account store live in the data folder unless their sections say not.
-    EventLogConfig eventLog =
-        file.section(
-            "eventLog", section -> EventLogSection.bind(section, dataDirectory.resolve("events")));
-    AdminConfig admin = file.section("admin", AdminSection::bind);
-    HttpConfig http = file.section("http", HttpSection::bind);
-    AccountsConfig accounts =
-        file.section(
-            "accounts",
-            section ->
-                AccountsSection.bind(section, dataDirectory.resolve(AccountsSection.DEFAULT_FILE)));
-    SecurityConfig security = file.section("security", SecuritySection::bind);
+    config
+        .dataDirectory(dataDirectory)
+        .plugins(file.section("plugins", PluginsSection::bind))
+        .eventLog(
+            file.section(
+                "eventLog",
+                section -> EventLogSection.bind(section, dataDirectory.resolve("events"))))
+        .admin(file.section("admin", AdminSection::bind))
+        .http(file.section("http", HttpSection::bind))
+        .accounts(
+            file.section(
+                "accounts",
+                section ->
+                    AccountsSection.bind(
+                        section, dataDirectory.resolve(AccountsSection.DEFAULT_FILE))))
+        .security(file.section("security", SecuritySection::bind));
     List<PublishingPointConfig> publishingPoints =
         PublishingPointSection.bindAll(file, "publishingPoints");
-    IntegrationsConfig integrations =
-        file.section("integrations", s -> IntegrationsSection.bind(s, publishingPoints));
-    RtspConfig rtsp = file.section("rtsp", RtspSection::bind);
-    StateConfig state = file.section("state", StateSection::bind);
-    ConsoleConfig console = file.section("console", ConsoleSection::bind);
-    MetricsConfig metrics = file.section("metrics", MetricsSection::bind);
+    config
+        .publishingPoints(publishingPoints)
+        .integrations(
+            file.section("integrations", s -> IntegrationsSection.bind(s, publishingPoints)))
+        .rtsp(file.section("rtsp", RtspSection::bind))
+        .state(file.section("state", StateSection::bind))
+        .console(file.section("console", ConsoleSection::bind))
+        .metrics(file.section("metrics", MetricsSection::bind));
     file.finish();
-    return new HostConfig(
-        configDirectory,
-        serverName,
-        dataDirectory,
-        plugins,
-        eventLog,
-        admin,
-        http,
-        accounts,
-        security,
-        publishingPoints,
-        integrations,
-        rtsp,
-        state,
-        console,
-        metrics);
+    return config.build();
   }
 
   private static String serverName(ConfigSection file) {

@@ -426,7 +426,7 @@ final class ConsoleApi {
 
   private Map<String, Object> events(Call c, boolean audit) {
     int limit = page(c.param("limit"));
-    EventQuery q = EventQuery.all().withLimit(limit + 1);
+    EventQuery.Builder q = EventQuery.builder().limit(limit + 1);
     String level = c.param("level");
     if (level != null) {
       Set<EventLevel> levels = EnumSet.noneOf(EventLevel.class);
@@ -438,22 +438,22 @@ final class ConsoleApi {
               "level '" + l.strip() + "' is none of " + List.of(EventLevel.values()));
         }
       }
-      q = q.withLevels(levels);
+      q.levels(levels);
     }
     if (audit) {
-      q = q.withSource(HostEvents.AUDIT);
+      q.source(HostEvents.AUDIT);
     } else if (c.param("source") != null) {
-      q = q.withSource(c.param("source"));
+      q.source(c.param("source"));
     }
     if (c.param("plugin") != null) {
       String id = c.param("plugin");
       if (!audit) {
-        q = q.withAnySource(Set.of(id, HostEvents.aboutPlugin(id)));
+        q.anySource(Set.of(id, HostEvents.aboutPlugin(id)));
       }
     }
     if (c.param("hresult") != null) {
       try {
-        q = q.withHResult(HResult.parse(c.param("hresult")));
+        q.hresult(HResult.parse(c.param("hresult")));
       } catch (IllegalArgumentException e) {
         throw new BadRequest("hresult: " + e.getMessage());
       }
@@ -461,16 +461,16 @@ final class ConsoleApi {
     // The audit names a plug-in in its text; the text filter, if given, is the one applied.
     String containing =
         c.param("text") != null ? c.param("text") : audit ? c.param("plugin") : null;
-    q = q.withFrom(instant(c, "from")).withTo(instant(c, "to")).withContaining(containing);
+    q.from(instant(c, "from")).to(instant(c, "to")).containing(containing);
     long before = whole(c, "before");
     long after = whole(c, "after");
-    q = q.withBeforeRecordNumber(before).withAfterRecordNumber(after);
+    EventQuery query = q.beforeRecordNumber(before).afterRecordNumber(after).build();
     // One more than asked: whether another page exists, without reading it. A follower's query
     // (after=N) gets the OLDEST records after N, so that a burst larger than a page between two
     // polls is read page by page ("more": newer ones exist); a page of the log gets the newest
     // ("more": older ones exist).
     boolean following = c.param("after") != null && before == 0;
-    List<EventRecord> found = following ? log_.oldest(q, limit + 1) : log_.query(q);
+    List<EventRecord> found = following ? log_.oldest(query, limit + 1) : log_.query(query);
     boolean older = found.size() > limit;
     List<EventRecord> pageOf =
         !older

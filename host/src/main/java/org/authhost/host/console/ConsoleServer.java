@@ -1,7 +1,6 @@
 package org.authhost.host.console;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -10,20 +9,14 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +37,7 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.http.HttpAnswers;
-import org.authhost.host.http.HttpFront;
+import org.authhost.host.http.Listeners;
 import org.authhost.host.http.RequestCodec;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
@@ -83,12 +76,9 @@ public final class ConsoleServer extends LifeCycle {
   private final CountedAnswers counted;
   private final Clock clock;
 
-  private final List<Channel> listeners = new ArrayList<>();
-  private EventLoopGroup loops;
+  private final Listeners listeners;
   private ExecutorService worker;
   private volatile ConsoleSessions sessions;
-  private volatile int plainPort = -1;
-  private volatile int tlsPort = -1;
 
   @Inject
   ConsoleServer(
@@ -122,6 +112,13 @@ public final class ConsoleServer extends LifeCycle {
     this.throttle = throttle;
     this.counted = CountedAnswers.of(metrics.answers(HostMetrics.CONSOLE));
     this.clock = clock;
+    this.listeners =
+        new Listeners(
+            "the web console",
+            "console",
+            config.configDirectory().resolve(ConfigLoader.FILE_NAME),
+            false,
+            Duration.ofSeconds(1));
   }
 
   @Override
@@ -187,25 +184,21 @@ public final class ConsoleServer extends LifeCycle {
             new ConsoleAssets(),
             events,
             worker);
-    loops = new NioEventLoopGroup(1);
+    EventLoopGroup loop = new NioEventLoopGroup(1);
     try {
-      InetAddress bind = InetAddress.getByName(console.bindAddress());
-      if (console.port() >= 0) {
-        plainPort = listen(bind, console.port(), null, requests, "console.port");
-      }
-      if (console.tls() != null) {
-        tlsPort =
-            listen(
-                bind,
-                console.tls().port(),
-                HttpFront.sslContext(console.tls()),
-                requests,
-                "console.tls.port");
-      }
+      listeners.open(
+          loop,
+          loop,
+          console.bindAddress(),
+          console.port(),
+          console.tls(),
+          (bootstrap, ssl) -> configure(bootstrap, ssl, requests));
     } catch (Exception e) {
       doStop();
       throw e;
     }
+    int plainPort = listeners.plainPort();
+    int tlsPort = listeners.tlsPort();
     events.host(
         EventLevel.INFORMATION,
         HostEvents.HOST,
@@ -229,57 +222,53 @@ public final class ConsoleServer extends LifeCycle {
               + " is the old name of console.bindAddress (the name every listener uses); it still"
               + " works: rename the key");
     }
+    if (console.zeroPortLine() > 0) {
+      // An explicit 0 is the one value whose meaning changed: a file written before meant "no
+      // plain listener" by it and now has one, on a port nobody chose. Absent and -1 still mean
+      // off, and a fixed port says "on" unambiguously, so only the 0 is worth a warning.
+      events.host(
+          EventLevel.WARNING,
+          HostEvents.HOST,
+          HResult.S_FALSE,
+          "console.port is 0 at "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ":"
+              + console.zeroPortLine()
+              + ": it picks a free port, so the web console listens in plain HTTP on "
+              + console.bindAddress()
+              + ":"
+              + plainPort
+              + "; before, 0 meant no plain console listener. Fix: set console.port to -1 (or"
+              + " remove it) to keep the plain listener off, or to a fixed port to keep it on");
+    }
   }
 
-  private int listen(
-      InetAddress address, int port, SslContext ssl, ConsoleRequests requests, String setting)
-      throws Exception {
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(loops)
-            .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ChannelPipeline p = ch.pipeline();
-                    long idle = CONNECTION_IDLE.toMillis();
-                    p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
-                    p.addLast("close-idle", new CloseIdle());
-                    if (ssl != null) {
-                      p.addLast("tls", ssl.newHandler(ch.alloc()));
-                    }
-                    p.addLast(
-                        "http",
-                        new RequestCodec(
-                            config.http().maxInitialLineBytes(),
-                            config.http().maxHeaderBytes(),
-                            MAX_BODY_BYTES));
-                    // Below everything that writes an answer: refusals, pages and the API.
-                    p.addLast("count", counted);
-                    p.addLast("body", new HttpObjectAggregator(MAX_BODY_BYTES));
-                    p.addLast("console", new ConsoleHandler(requests, ssl != null));
-                  }
-                });
-    Channel channel;
-    try {
-      channel = bootstrap.bind(address, port).sync().channel();
-    } catch (Exception e) {
-      if (!(e instanceof IOException)) {
-        throw e;
-      }
-      throw OperatorException.portInUse(
-          "the web console",
-          address.getHostAddress() + ":" + port,
-          setting,
-          config.configDirectory().resolve(ConfigLoader.FILE_NAME),
-          false,
-          e);
-    }
-    listeners.add(channel);
-    return ((InetSocketAddress) channel.localAddress()).getPort();
+  private void configure(ServerBootstrap bootstrap, SslContext ssl, ConsoleRequests requests) {
+    bootstrap
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                ChannelPipeline p = ch.pipeline();
+                long idle = CONNECTION_IDLE.toMillis();
+                p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+                p.addLast("close-idle", new CloseIdle());
+                if (ssl != null) {
+                  p.addLast("tls", ssl.newHandler(ch.alloc()));
+                }
+                p.addLast(
+                    "http",
+                    new RequestCodec(
+                        config.http().maxInitialLineBytes(),
+                        config.http().maxHeaderBytes(),
+                        MAX_BODY_BYTES));
+                // Below everything that writes an answer: refusals, pages and the API.
+                p.addLast("count", counted);
+                p.addLast("body", new HttpObjectAggregator(MAX_BODY_BYTES));
+                p.addLast("console", new ConsoleHandler(requests, ssl != null));
+              }
+            });
   }
 
   /** Closes a connection that has been silent for {@link #CONNECTION_IDLE}. */
@@ -296,32 +285,22 @@ public final class ConsoleServer extends LifeCycle {
 
   @Override
   protected void doStop() throws Exception {
-    for (Channel listener : listeners) {
-      listener.close().syncUninterruptibly();
-    }
-    listeners.clear();
-    EventLoopGroup l = loops;
-    loops = null;
-    if (l != null) {
-      l.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2_000);
-    }
+    listeners.close();
     ExecutorService w = worker;
     worker = null;
     if (w != null) {
       w.shutdownNow();
     }
-    plainPort = -1;
-    tlsPort = -1;
   }
 
   /** The plain port, or -1 when there is none (or before start). */
   public int plainPort() {
-    return plainPort;
+    return listeners.plainPort();
   }
 
   /** The TLS port, or -1 when there is none (or before start). */
   public int tlsPort() {
-    return tlsPort;
+    return listeners.tlsPort();
   }
 
   @Override

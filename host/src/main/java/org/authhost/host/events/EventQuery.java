@@ -9,7 +9,9 @@ import org.authhost.api.HResult;
 
 /**
  * Which events to read from the log. Start from {@link #all()} and narrow it with the withers:
- * {@code EventQuery.all().withLevel(EventLevel.ERROR).withSource("anonymous").withLimit(50)}.
+ * {@code EventQuery.all().withLevel(EventLevel.ERROR).withSource("anonymous").withLimit(50)}; or,
+ * for a query whose filters each depend on a condition, set them on a {@link #builder()}. Each
+ * wither is the builder's setter on a copy, so the list of filters is written once, in the builder.
  *
  * <p>Every filter must pass for a record to match. Results always come back in record-number order,
  * oldest first.
@@ -44,17 +46,6 @@ public record EventQuery(
   private static final EventQuery ALL =
       new EventQuery(0, Set.of(), null, null, null, null, 0, 0, Set.of(), null);
 
-  public EventQuery(
-      long afterRecordNumber,
-      Set<EventLevel> levels,
-      String source,
-      HResult hresult,
-      Instant from,
-      Instant to,
-      int limit) {
-    this(afterRecordNumber, levels, source, hresult, from, to, limit, 0, Set.of(), null);
-  }
-
   public EventQuery {
     if (afterRecordNumber < 0) {
       throw new IllegalArgumentException(
@@ -79,159 +70,167 @@ public record EventQuery(
 
   /** Only records numbered above {@code recordNumber}. */
   public EventQuery withAfterRecordNumber(long recordNumber) {
-    return new EventQuery(
-        recordNumber,
-        levels,
-        source,
-        hresult,
-        from,
-        to,
-        limit,
-        beforeRecordNumber,
-        anySource,
-        containing);
+    return toBuilder().afterRecordNumber(recordNumber).build();
   }
 
   /** Only records at one of these levels; none means every level. */
   public EventQuery withLevel(EventLevel... wanted) {
-    Set<EventLevel> set = EnumSet.noneOf(EventLevel.class);
-    set.addAll(Arrays.asList(wanted));
-    return withLevels(set);
+    return toBuilder().level(wanted).build();
   }
 
   /** Only records at one of these levels; an empty set means every level. */
   public EventQuery withLevels(Set<EventLevel> wanted) {
-    return new EventQuery(
-        afterRecordNumber,
-        wanted,
-        source,
-        hresult,
-        from,
-        to,
-        limit,
-        beforeRecordNumber,
-        anySource,
-        containing);
+    return toBuilder().levels(wanted).build();
   }
 
   /** Only records from this source; null means every source. */
   public EventQuery withSource(String wanted) {
-    return new EventQuery(
-        afterRecordNumber,
-        levels,
-        wanted,
-        hresult,
-        from,
-        to,
-        limit,
-        beforeRecordNumber,
-        anySource,
-        containing);
+    return toBuilder().source(wanted).build();
   }
 
   /** Only records with this code; null means every code. */
   public EventQuery withHResult(HResult wanted) {
-    return new EventQuery(
-        afterRecordNumber,
-        levels,
-        source,
-        wanted,
-        from,
-        to,
-        limit,
-        beforeRecordNumber,
-        anySource,
-        containing);
+    return toBuilder().hresult(wanted).build();
   }
 
   /** Only records at or after this instant; null removes the bound. */
   public EventQuery withFrom(Instant inclusive) {
-    return new EventQuery(
-        afterRecordNumber,
-        levels,
-        source,
-        hresult,
-        inclusive,
-        to,
-        limit,
-        beforeRecordNumber,
-        anySource,
-        containing);
+    return toBuilder().from(inclusive).build();
   }
 
   /** Only records strictly before this instant; null removes the bound. */
   public EventQuery withTo(Instant exclusive) {
-    return new EventQuery(
-        afterRecordNumber,
-        levels,
-        source,
-        hresult,
-        from,
-        exclusive,
-        limit,
-        beforeRecordNumber,
-        anySource,
-        containing);
+    return toBuilder().to(exclusive).build();
   }
 
   /** Only the newest {@code newest} matches; 0 means all of them. */
   public EventQuery withLimit(int newest) {
-    return new EventQuery(
-        afterRecordNumber,
-        levels,
-        source,
-        hresult,
-        from,
-        to,
-        newest,
-        beforeRecordNumber,
-        anySource,
-        containing);
+    return toBuilder().limit(newest).build();
   }
 
   /** Only records numbered below {@code recordNumber}; 0 removes the bound. */
   public EventQuery withBeforeRecordNumber(long recordNumber) {
-    return new EventQuery(
-        afterRecordNumber,
-        levels,
-        source,
-        hresult,
-        from,
-        to,
-        limit,
-        recordNumber,
-        anySource,
-        containing);
+    return toBuilder().beforeRecordNumber(recordNumber).build();
   }
 
   /** Only records from one of these sources; an empty set means every source. */
   public EventQuery withAnySource(Set<String> wanted) {
-    return new EventQuery(
-        afterRecordNumber,
-        levels,
-        source,
-        hresult,
-        from,
-        to,
-        limit,
-        beforeRecordNumber,
-        wanted,
-        containing);
+    return toBuilder().anySource(wanted).build();
   }
 
   /** Only records whose text contains {@code text}, ignoring case; null means any text. */
   public EventQuery withContaining(String text) {
-    return new EventQuery(
-        afterRecordNumber,
-        levels,
-        source,
-        hresult,
-        from,
-        to,
-        limit,
-        beforeRecordNumber,
-        anySource,
-        text);
+    return toBuilder().containing(text).build();
+  }
+
+  /** A query to fill in, from every record: for a query made of several optional filters. */
+  public static Builder builder() {
+    return ALL.toBuilder();
+  }
+
+  /** This query, to narrow further. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Sets the filters one at a time; {@link #build} checks them (the record's constructor). The
+   * setters mean what the record's components do.
+   */
+  public static final class Builder {
+    private long afterRecordNumber;
+    private Set<EventLevel> levels;
+    private String source;
+    private HResult hresult;
+    private Instant from;
+    private Instant to;
+    private int limit;
+    private long beforeRecordNumber;
+    private Set<String> anySource;
+    private String containing;
+
+    private Builder(EventQuery q) {
+      afterRecordNumber = q.afterRecordNumber;
+      levels = q.levels;
+      source = q.source;
+      hresult = q.hresult;
+      from = q.from;
+      to = q.to;
+      limit = q.limit;
+      beforeRecordNumber = q.beforeRecordNumber;
+      anySource = q.anySource;
+      containing = q.containing;
+    }
+
+    public Builder afterRecordNumber(long recordNumber) {
+      afterRecordNumber = recordNumber;
+      return this;
+    }
+
+    public Builder level(EventLevel... wanted) {
+      Set<EventLevel> set = EnumSet.noneOf(EventLevel.class);
+      set.addAll(Arrays.asList(wanted));
+      return levels(set);
+    }
+
+    public Builder levels(Set<EventLevel> wanted) {
+      levels = wanted;
+      return this;
+    }
+
+    public Builder source(String wanted) {
+      source = wanted;
+      return this;
+    }
+
+    public Builder hresult(HResult wanted) {
+      hresult = wanted;
+      return this;
+    }
+
+    public Builder from(Instant inclusive) {
+      from = inclusive;
+      return this;
+    }
+
+    public Builder to(Instant exclusive) {
+      to = exclusive;
+      return this;
+    }
+
+    public Builder limit(int newest) {
+      limit = newest;
+      return this;
+    }
+
+    public Builder beforeRecordNumber(long recordNumber) {
+      beforeRecordNumber = recordNumber;
+      return this;
+    }
+
+    public Builder anySource(Set<String> wanted) {
+      anySource = wanted;
+      return this;
+    }
+
+    public Builder containing(String text) {
+      containing = text;
+      return this;
+    }
+
+    public EventQuery build() {
+      return new EventQuery(
+          afterRecordNumber,
+          levels,
+          source,
+          hresult,
+          from,
+          to,
+          limit,
+          beforeRecordNumber,
+          anySource,
+          containing);
+    }
   }
 
   /**

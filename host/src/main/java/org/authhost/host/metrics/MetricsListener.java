@@ -1,16 +1,13 @@
 package org.authhost.host.metrics;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -18,12 +15,10 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -32,7 +27,7 @@ import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.MetricsConfig;
 import org.authhost.host.diagnostics.HostEvents;
-import org.authhost.host.http.HttpFront;
+import org.authhost.host.http.Listeners;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.rtsp.IdleDeadline;
@@ -52,9 +47,10 @@ public final class MetricsListener extends LifeCycle {
   static final int MAX_CONNECTIONS = 64;
 
   /**
-   * A connection with no traffic either way for this long is closed, so that silent connections
-   * cannot hold the scrapers' room; a scraper that keeps its connection between scrapes opens a new
-   * one.
+   * A connection that has not completed a request for this long (since it opened, or since its last
+   * complete request and its answer) is closed, so that neither silent connections nor peers that
+   * trickle a byte at a time can hold the scrapers' room; a scraper that keeps its connection
+   * between scrapes opens a new one.
    */
   static final Duration IDLE = Duration.ofSeconds(30);
 
@@ -65,11 +61,7 @@ public final class MetricsListener extends LifeCycle {
   private final HostClock clock;
   private final Scheduler scheduler;
   private final AtomicInteger open = new AtomicInteger();
-  private volatile EventLoopGroup loop;
-  private volatile Channel listener;
-  private volatile Channel tlsListener;
-  private volatile int port = -1;
-  private volatile int tlsPort = -1;
+  private final Listeners listeners;
 
   @Inject
   MetricsListener(
@@ -86,6 +78,13 @@ public final class MetricsListener extends LifeCycle {
     this.events = events;
     this.clock = clock;
     this.scheduler = scheduler;
+    this.listeners =
+        new Listeners(
+            "the metrics listener",
+            "metrics",
+            host.configDirectory().resolve(ConfigLoader.FILE_NAME),
+            true,
+            Duration.ofSeconds(1));
   }
 
   @Override
@@ -100,28 +99,22 @@ public final class MetricsListener extends LifeCycle {
             config.allow().isEmpty() ? null : IpRules.of(config.allow(), List.of()),
             token);
     ChannelHandler limiter = new Limiter(open, requests);
-    loop = new NioEventLoopGroup(1);
-    InetAddress bind = InetAddress.getByName(config.bindAddress());
+    EventLoopGroup loop = new NioEventLoopGroup(1);
     try {
-      if (config.port() >= 0) {
-        listener = listen(bind, config.port(), null, limiter, requests, "metrics.port");
-        port = ((InetSocketAddress) listener.localAddress()).getPort();
-      }
-      if (config.tls() != null) {
-        tlsListener =
-            listen(
-                bind,
-                config.tls().port(),
-                HttpFront.sslContext(config.tls()),
-                limiter,
-                requests,
-                "metrics.tls.port");
-        tlsPort = ((InetSocketAddress) tlsListener.localAddress()).getPort();
-      }
+      listeners.open(
+          loop,
+          loop,
+          config.bindAddress(),
+          config.port(),
+          config.tls(),
+          (bootstrap, ssl) -> configure(bootstrap, ssl, limiter, requests));
     } catch (Exception e) {
       doStop();
       throw e;
     }
+    InetAddress bind = InetAddress.getByName(config.bindAddress());
+    int port = listeners.plainPort();
+    int tlsPort = listeners.tlsPort();
     events.host(
         EventLevel.INFORMATION,
         HostEvents.HOST,
@@ -138,52 +131,27 @@ public final class MetricsListener extends LifeCycle {
             + ")");
   }
 
-  private Channel listen(
-      InetAddress bind,
-      int port,
-      SslContext ssl,
-      ChannelHandler limiter,
-      MetricsRequests requests,
-      String setting)
-      throws Exception {
-    try {
-      return new ServerBootstrap()
-          .group(loop)
-          .channel(NioServerSocketChannel.class)
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childHandler(
-              new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                  // The deadline first: a connection the limiter closes needs none, and every
-                  // other one has it before the handshake or the codec sees a byte.
-                  ch.pipeline()
-                      .addLast("idle", new IdleDeadline(clock, scheduler, IDLE))
-                      .addLast("limit", limiter);
-                  if (ssl != null) {
-                    ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
-                  }
-                  ch.pipeline()
-                      .addLast("http", new HttpServerCodec(4096, 8192, 8192))
-                      .addLast("aggregate", new HttpObjectAggregator(8192))
-                      .addLast("metrics", requests);
-                }
-              })
-          .bind(bind, port)
-          .sync()
-          .channel();
-    } catch (Exception e) {
-      if (!(e instanceof IOException)) {
-        throw e;
-      }
-      throw OperatorException.portInUse(
-          "the metrics listener",
-          bind.getHostAddress() + ":" + port,
-          setting,
-          host.configDirectory().resolve(ConfigLoader.FILE_NAME),
-          true,
-          e);
-    }
+  private void configure(
+      ServerBootstrap bootstrap, SslContext ssl, ChannelHandler limiter, MetricsRequests requests) {
+    bootstrap.childHandler(
+        new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            // The limiter first: a connection it closes needs nothing else. The deadline after
+            // the aggregator, where only complete requests pass (and their answers, the other
+            // way): bytes that never make a request do not put it off. It still starts when the
+            // connection does, as the handshake and the codec pass the activation on at once.
+            ch.pipeline().addLast("limit", limiter);
+            if (ssl != null) {
+              ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+            }
+            ch.pipeline()
+                .addLast("http", new HttpServerCodec(4096, 8192, 8192))
+                .addLast("aggregate", new HttpObjectAggregator(8192))
+                .addLast("idle", new IdleDeadline(clock, scheduler, IDLE))
+                .addLast("metrics", requests);
+          }
+        });
   }
 
   private static String hostText(InetAddress address) {
@@ -232,30 +200,17 @@ public final class MetricsListener extends LifeCycle {
 
   @Override
   protected void doStop() throws Exception {
-    for (Channel l : new Channel[] {listener, tlsListener}) {
-      if (l != null) {
-        l.close().syncUninterruptibly();
-      }
-    }
-    listener = null;
-    tlsListener = null;
-    EventLoopGroup g = loop;
-    loop = null;
-    if (g != null) {
-      g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
-    }
-    port = -1;
-    tlsPort = -1;
+    listeners.close();
   }
 
   /** The plain port listened on, or -1 when off or stopped. */
   public int port() {
-    return port;
+    return listeners.plainPort();
   }
 
   /** The HTTPS port listened on ({@code metrics.tls}), or -1 when off or stopped. */
   public int tlsPort() {
-    return tlsPort;
+    return listeners.tlsPort();
   }
 
   @Override

@@ -2,7 +2,6 @@ package org.authhost.host.rtsp;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,30 +12,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import javax.net.ssl.KeyManagerFactory;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.access.IpRules;
@@ -49,10 +36,9 @@ import org.authhost.host.authn.Verdict;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.RtspConfig;
-import org.authhost.host.config.TlsConfig;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.http.Listeners;
 import org.authhost.host.lifecycle.LifeCycle;
-import org.authhost.host.lifecycle.OperatorException;
 import org.authhost.host.metrics.CountedAnswers;
 import org.authhost.host.metrics.HostMetrics;
 import org.authhost.host.time.HostClock;
@@ -83,11 +69,7 @@ public final class RtspFront extends LifeCycle {
   private final UrlCredentials urlCredentials;
   private final AtomicInteger open = new AtomicInteger();
   private final CountedAnswers counted;
-  private final List<Channel> listeners = new ArrayList<>();
-  private EventLoopGroup boss;
-  private EventLoopGroup workers;
-  private volatile int plainPort = -1;
-  private volatile int tlsPort = -1;
+  private final Listeners listeners;
 
   @Inject
   RtspFront(
@@ -110,6 +92,13 @@ public final class RtspFront extends LifeCycle {
     this.clock = clock;
     this.scheduler = scheduler;
     this.urlCredentials = urlCredentials;
+    this.listeners =
+        new Listeners(
+            "the RTSP front",
+            "rtsp",
+            config.configDirectory().resolve(ConfigLoader.FILE_NAME),
+            false,
+            Duration.ofSeconds(2));
   }
 
   @Override
@@ -118,20 +107,17 @@ public final class RtspFront extends LifeCycle {
     if (!rtsp.enabled()) {
       return;
     }
-    boss = new NioEventLoopGroup(1);
-    workers = new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    EventLoopGroup boss = new NioEventLoopGroup(1);
+    EventLoopGroup workers =
+        new NioEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
     try {
-      InetAddress bind = InetAddress.getByName(rtsp.bindAddress());
-      if (rtsp.port() >= 0) {
-        plainPort = listen(bind, rtsp.port(), null, "rtsp.port");
-      }
-      if (rtsp.tls() != null) {
-        tlsPort = listen(bind, rtsp.tls().port(), sslContext(rtsp.tls()), "rtsp.tls.port");
-      }
+      listeners.open(boss, workers, rtsp.bindAddress(), rtsp.port(), rtsp.tls(), this::configure);
     } catch (Exception e) {
       doStop();
       throw e;
     }
+    int plainPort = listeners.plainPort();
+    int tlsPort = listeners.tlsPort();
     events.host(
         EventLevel.INFORMATION,
         HostEvents.HOST,
@@ -142,59 +128,32 @@ public final class RtspFront extends LifeCycle {
             + (tlsPort >= 0 ? " rtsps:" + tlsPort : ""));
   }
 
-  private int listen(InetAddress address, int port, SslContext ssl, String setting)
-      throws Exception {
-    Channel channel;
-    try {
-      channel = bind(address, port, ssl);
-    } catch (Exception e) {
-      if (!(e instanceof IOException)) {
-        throw e;
-      }
-      throw OperatorException.portInUse(
-          "the RTSP front",
-          address.getHostAddress() + ":" + port,
-          setting,
-          config.configDirectory().resolve(ConfigLoader.FILE_NAME),
-          false,
-          e);
-    }
-    return ((InetSocketAddress) channel.localAddress()).getPort();
-  }
-
-  private Channel bind(InetAddress address, int port, SslContext ssl) throws InterruptedException {
+  private void configure(ServerBootstrap bootstrap, SslContext ssl) {
     RtspConfig rtsp = config.rtsp();
     ChannelHandler limiter = new SessionLimiter(open, rtsp.maxSessions());
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, MARKS)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ChannelPipeline p = ch.pipeline();
-                    p.addLast("limit", limiter);
-                    p.addLast("idle", idleDeadline(rtsp));
-                    if (ssl != null) {
-                      p.addLast("tls", ssl.newHandler(ch.alloc()));
-                    }
-                    RtspConnection connection =
-                        new RtspConnection(ch.remoteAddress(), ch.localAddress(), ssl != null);
-                    // A plug-in version draining past plugins.drainSeconds closes the connections
-                    // still bound to it, RTSP ones as HTTP ones.
-                    connection.authn.closeWith(ch::close);
-                    addRtspHandlers(p, connection, rtsp);
-                  }
-                });
-    Channel channel = bootstrap.bind(address, port).sync().channel();
-    listeners.add(channel);
-    return channel;
+    bootstrap
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, MARKS)
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                ChannelPipeline p = ch.pipeline();
+                p.addLast("limit", limiter);
+                p.addLast("idle", idleDeadline(rtsp));
+                if (ssl != null) {
+                  p.addLast("tls", ssl.newHandler(ch.alloc()));
+                }
+                RtspConnection connection =
+                    new RtspConnection(ch.remoteAddress(), ch.localAddress(), ssl != null);
+                // A plug-in version draining past plugins.drainSeconds closes the connections
+                // still bound to it, RTSP ones as HTTP ones.
+                connection.authn.closeWith(ch::close);
+                addRtspHandlers(p, connection, rtsp);
+              }
+            });
   }
 
   /** Client connections open now (for the metrics and the console's live figures). */
@@ -276,31 +235,9 @@ public final class RtspFront extends LifeCycle {
     p.addLast("end", new ConnectionEnd(connection));
   }
 
-  private static SslContext sslContext(TlsConfig tls) throws Exception {
-    KeyStore keyStore = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(tls.keystore())) {
-      keyStore.load(in, tls.password().toCharArray());
-    }
-    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keys.init(keyStore, tls.password().toCharArray());
-    return SslContextBuilder.forServer(keys).build();
-  }
-
   @Override
   protected void doStop() throws Exception {
-    for (Channel listener : listeners) {
-      listener.close().syncUninterruptibly();
-    }
-    listeners.clear();
-    for (EventLoopGroup group : new EventLoopGroup[] {boss, workers}) {
-      if (group != null) {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(2_500);
-      }
-    }
-    boss = null;
-    workers = null;
-    plainPort = -1;
-    tlsPort = -1;
+    listeners.close();
   }
 
   /** The driver the front asks; for tests below the socket level. */
@@ -310,12 +247,12 @@ public final class RtspFront extends LifeCycle {
 
   /** The plain RTSP port, or -1. */
   public int plainPort() {
-    return plainPort;
+    return listeners.plainPort();
   }
 
   /** The RTSPS port, or -1. */
   public int tlsPort() {
-    return tlsPort;
+    return listeners.tlsPort();
   }
 
   /** Client connections open now (each with its origin connection). */

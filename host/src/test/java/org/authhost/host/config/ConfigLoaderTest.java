@@ -115,40 +115,62 @@ class ConfigLoaderTest {
 
     Path root = dir.toAbsolutePath().normalize();
     HostConfig expected =
-        new HostConfig(
-            root,
-            "media-01",
-            root.resolve("state"),
-            new PluginsConfig(
-                Path.of("/opt/authhost/plugins").toAbsolutePath(),
-                2500,
-                600000,
-                List.of("ntlm", "digest.v2", "anonymous"),
-                Map.of(
-                    "anonymous", new PluginSettings(false, Map.of("account", "Guest")),
-                    "digest.v2", new PluginSettings(true, Map.of("realm", "Media", "port", "8080")),
-                    "ntlm", new PluginSettings(true, Map.of())),
-                BulkheadSettings.DEFAULT,
-                false,
-                ReloadSettings.DEFAULT,
-                // The trust files sit in the configuration folder whatever the file says; the
-                // built-in list in the installation's lib/.
-                new IntegrityConfig(
-                    IntegrityConfig.Mode.SIGNED,
-                    root.resolve("plugins.lock"),
-                    root.resolve("plugins-trust.p12"),
-                    Path.of("").toAbsolutePath().resolve("lib/builtin-plugins.sha256"))),
-            new EventLogConfig(root.resolve("events"), 1048576, 1048576, 0, true, 100000, true, 0),
-            new AdminConfig(65535),
-            config.http(),
-            config.accounts(),
-            config.security(),
-            config.publishingPoints());
+        HostConfig.builder()
+            .configDirectory(root)
+            .serverName("media-01")
+            .dataDirectory(root.resolve("state"))
+            .plugins(
+                new PluginsConfig(
+                    Path.of("/opt/authhost/plugins").toAbsolutePath(),
+                    2500,
+                    600000,
+                    List.of("ntlm", "digest.v2", "anonymous"),
+                    Map.of(
+                        "anonymous", new PluginSettings(false, Map.of("account", "Guest")),
+                        "digest.v2",
+                            new PluginSettings(true, Map.of("realm", "Media", "port", "8080")),
+                        "ntlm", new PluginSettings(true, Map.of())),
+                    BulkheadSettings.DEFAULT,
+                    false,
+                    ReloadSettings.DEFAULT,
+                    // The trust files sit in the configuration folder whatever the file says; the
+                    // built-in list in the installation's lib/.
+                    new IntegrityConfig(
+                        IntegrityConfig.Mode.SIGNED,
+                        root.resolve("plugins.lock"),
+                        root.resolve("plugins-trust.p12"),
+                        Path.of("").toAbsolutePath().resolve("lib/builtin-plugins.sha256"))))
+            .eventLog(
+                new EventLogConfig(
+                    root.resolve("events"), 1048576, 1048576, 0, true, 100000, true, 0))
+            .admin(new AdminConfig(65535))
+            .http(config.http())
+            .accounts(config.accounts())
+            .security(config.security())
+            .publishingPoints(config.publishingPoints())
+            .build();
     assertEquals(expected, config);
     assertThrows(UnsupportedOperationException.class, () -> config.plugins().order().add("x"));
     assertThrows(
         UnsupportedOperationException.class,
         () -> config.plugins().settingsOf("anonymous").properties().put("x", "y"));
+  }
+
+  @Test
+  void toBuilderCarriesEverySectionAndChangesOnlyWhatItIsTold() throws Exception {
+    HostConfig config =
+        load(
+            """
+            { "serverName": "media-02", "rtsp": { "port": 0 }, "console": { "port": 8088 },
+              "metrics": { "port": 9464 }, "state": { "maxEntries": 5000 },
+              "publishingPoints": [ { "name": "vod", "prefix": "/vod/", "directory": "media" } ] }
+            """);
+    assertEquals(config, config.toBuilder().build(), "no section is dropped on the way");
+    HostConfig noRtsp = config.toBuilder().rtsp(null).build();
+    assertEquals(RtspConfig.OFF, noRtsp.rtsp(), "an unset section is off, as left out of a file");
+    assertEquals(config.console(), noRtsp.console());
+    assertEquals(config.state(), noRtsp.state());
+    assertEquals(config.publishingPoints(), noRtsp.publishingPoints());
   }
 
   @Test

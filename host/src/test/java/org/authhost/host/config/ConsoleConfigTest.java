@@ -35,6 +35,27 @@ class ConsoleConfigTest {
   }
 
   @Test
+  void anExplicitPortZeroIsNotedWithItsLineForTheStartWarning() throws Exception {
+    ConsoleConfig zero =
+        load("""
+            {
+              "console": {
+                "port": 0,
+                "idleMinutes": 5 } }
+            """)
+            .console();
+    assertEquals(3, zero.zeroPortLine(), "0 once meant no plain listener: the host warns");
+    for (String quiet :
+        List.of(
+            "{ \"console\": { \"port\": 8088 } }",
+            "{ \"console\": { \"port\": -1 } }",
+            "{ \"console\": { \"idleMinutes\": 5 } }",
+            "{}")) {
+      assertEquals(0, load(quiet).console().zeroPortLine(), quiet);
+    }
+  }
+
+  @Test
   void bindAddressIsTheKeyAndBindItsOldName() throws Exception {
     ConsoleConfig current =
         load("{ \"console\": { \"port\": 8088, \"bindAddress\": \"::1\" } }").console();

@@ -1,5 +1,6 @@
 package org.authhost.host.console;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -7,17 +8,27 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.authhost.api.EventLevel;
+import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The console's TLS listener, with its own keystore: the session cookie is marked Secure. */
+/**
+ * The console's TLS listener, with its own keystore: the session cookie is marked Secure; a plain
+ * {@code port} of 0 beside it is warned of.
+ */
 class ConsoleTlsTest {
   @TempDir Path root;
   ConsoleHost console;
@@ -58,6 +69,43 @@ class ConsoleTlsTest {
               .orElseThrow();
       assertTrue(cookie.toLowerCase(Locale.ROOT).contains("; secure"), cookie);
     }
+  }
+
+  /**
+   * {@code "port": 0} beside {@code tls} is how a file written before 0 meant a free port asked for
+   * the TLS listener only; it now also gets a plain one, and the start says so, where and how to
+   * fix it.
+   */
+  @Test
+  void anExplicitPortZeroIsWarnedOfAtStartWithItsLineAndTheFix() throws Exception {
+    console =
+        ConsoleHost.start(
+            root,
+            "\"tls\": { \"keystore\": \"console.p12\", \"password\": \"changeit\", \"port\": 0 },");
+    Path hostJson = console.host.config().configDirectory().resolve("host.json");
+    List<String> lines = Files.readAllLines(hostJson);
+    int line =
+        1
+            + IntStream.range(0, lines.size())
+                .filter(i -> lines.get(i).contains("\"console\":"))
+                .findFirst()
+                .orElseThrow();
+    int plain = console.host.console().plainPort();
+    assertTrue(plain > 0, "the plain listener is on, on a free port");
+    List<String> warnings =
+        console
+            .host
+            .eventLog()
+            .query(EventQuery.all().withSource(HostEvents.HOST).withLevel(EventLevel.WARNING))
+            .stream()
+            .map(EventRecord::text)
+            .filter(t -> t.contains("console.port"))
+            .toList();
+    assertEquals(1, warnings.size(), warnings.toString());
+    String warning = warnings.get(0);
+    assertTrue(warning.contains(hostJson + ":" + line + ":"), warning);
+    assertTrue(warning.contains("127.0.0.1:" + plain), warning);
+    assertTrue(warning.contains("set console.port to -1"), warning);
   }
 
   private static String readAll(InputStream in) throws Exception {

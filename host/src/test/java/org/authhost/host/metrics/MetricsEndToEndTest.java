@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -360,17 +361,8 @@ class MetricsEndToEndTest {
   @Test
   void silentConnectionsAreClosedAfterTheIdleTimeOnTheHostClock(@TempDir Path other)
       throws Exception {
-    Path config = TestHosts.configFolder(other, "");
-    Path json = config.resolve("host.json");
-    Files.writeString(
-        json,
-        Files.readString(json)
-            .replace(
-                "\"http\": { \"port\": 0 }",
-                "\"http\": { \"port\": 0 }, \"metrics\": { \"port\": 0 }"));
     MutableClock ownClock = new MutableClock();
-    AuthHost fourth = AuthHost.create(ConfigLoader.load(config), FakeTime.of(ownClock));
-    fourth.start();
+    AuthHost fourth = startWithMetrics(other, "{ \"port\": 0 }", ownClock);
     List<Socket> silent = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < MetricsListener.MAX_CONNECTIONS; i++) {
@@ -384,7 +376,7 @@ class MetricsEndToEndTest {
       ownClock.advance(MetricsListener.IDLE.minusSeconds(1));
       // Still full a second before the idle time.
       assertClosedUnread(InetAddress.getLoopbackAddress(), fourth.metricsPort());
-      ownClock.advance(java.time.Duration.ofSeconds(2));
+      ownClock.advance(Duration.ofSeconds(2));
       for (Socket s : silent) {
         assertEquals(-1, s.getInputStream().read(), "a silent connection is closed");
       }
@@ -407,23 +399,78 @@ class MetricsEndToEndTest {
     }
   }
 
+  /**
+   * A peer that sends a byte now and then, never a whole request, is closed at the idle time from
+   * its connection, as a silent one (before, every byte put its deadline off, so a trickle held a
+   * room for ever); a scraper's connection counts from its last complete request.
+   */
   @Test
-  void anAllowedAddressReadsTheMetrics(@TempDir Path other) throws Exception {
-    InetAddress outside = nonLoopbackAddress().orElse(null);
-    assumeTrue(outside != null, "this machine has no address but loopback");
-    Path config = TestHosts.configFolder(other, "");
+  void aTricklingPeerIsClosedAtTheIdleTimeFromItsLastCompleteRequest(@TempDir Path other)
+      throws Exception {
+    MutableClock ownClock = new MutableClock();
+    AuthHost fifth = startWithMetrics(other, "{ \"port\": 0 }", ownClock);
+    try (Socket trickler = new Socket(InetAddress.getLoopbackAddress(), fifth.metricsPort());
+        RawHttpConnection scraper = new RawHttpConnection("127.0.0.1", fifth.metricsPort())) {
+      trickler.setSoTimeout(20_000);
+      // The scraper is accepted after the trickler on the listener's one event loop: once it is
+      // answered, the trickler's deadline is running. Each later scrape likewise follows the
+      // trickler's byte sent before it.
+      assertEquals(200, scraper.get("/metrics", null).status());
+      byte[] request = "GET /metrics HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1);
+      Duration step = MetricsListener.IDLE.dividedBy(3);
+      for (int i = 0; i < 2; i++) {
+        ownClock.advance(step);
+        trickler.getOutputStream().write(request[i]);
+        trickler.getOutputStream().flush();
+        assertEquals(200, scraper.get("/metrics", null).status());
+      }
+      ownClock.advance(step);
+      int first;
+      try {
+        first = trickler.getInputStream().read();
+      } catch (java.net.SocketException reset) {
+        first = -1; // closed; a time-out is no SocketException and fails
+      }
+      assertEquals(-1, first, "closed: the trickle did not put the deadline off");
+      assertEquals(
+          200,
+          scraper.get("/metrics", null).status(),
+          "the scraper's last request was a third of the idle time ago: still open");
+    } finally {
+      fifth.stop();
+    }
+  }
+
+  /**
+   * A host of its own (the plug-ins and settings of {@link TestHosts#configFolder}) whose {@code
+   * metrics} section is {@code metricsJson}, started on {@code clock}.
+   */
+  static AuthHost startWithMetrics(Path root, String metricsJson, MutableClock clock)
+      throws Exception {
+    Path config = TestHosts.configFolder(root, "");
     Path json = config.resolve("host.json");
     Files.writeString(
         json,
         Files.readString(json)
             .replace(
                 "\"http\": { \"port\": 0 }",
-                "\"http\": { \"port\": 0 }, \"metrics\": { \"port\": 0, \"bindAddress\":"
-                    + " \"0.0.0.0\", \"allow\": [\""
-                    + outside.getHostAddress()
-                    + "/32\"] }"));
-    AuthHost second = AuthHost.create(ConfigLoader.load(config), FakeTime.of(new MutableClock()));
-    second.start();
+                "\"http\": { \"port\": 0 }, \"metrics\": " + metricsJson));
+    AuthHost host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
+    host.start();
+    return host;
+  }
+
+  @Test
+  void anAllowedAddressReadsTheMetrics(@TempDir Path other) throws Exception {
+    InetAddress outside = nonLoopbackAddress().orElse(null);
+    assumeTrue(outside != null, "this machine has no address but loopback");
+    AuthHost second =
+        startWithMetrics(
+            other,
+            "{ \"port\": 0, \"bindAddress\": \"0.0.0.0\", \"allow\": [\""
+                + outside.getHostAddress()
+                + "/32\"] }",
+            new MutableClock());
     try (RawHttpConnection c =
         new RawHttpConnection(outside.getHostAddress(), second.metricsPort(), outside)) {
       RawHttpConnection.Response response = c.get("/metrics", null);
@@ -440,20 +487,17 @@ class MetricsEndToEndTest {
 
   @Test
   void overTlsTheTokenAndTheFiguresAreNotInClear(@TempDir Path other) throws Exception {
-    Path config = TestHosts.configFolder(other, "");
-    org.authhost.host.http.content.TestTls.writeKeyStore(config.resolve("metrics.p12"));
-    Path json = config.resolve("host.json");
-    Files.writeString(
-        json,
-        Files.readString(json)
-            .replace(
-                "\"http\": { \"port\": 0 }",
-                "\"http\": { \"port\": 0 }, \"metrics\": { \"bearerToken\": \""
-                    + TOKEN
-                    + "\", \"tls\": { \"keystore\": \"metrics.p12\", \"password\":"
-                    + " \"changeit\", \"port\": 0 } }"));
-    AuthHost tlsHost = AuthHost.create(ConfigLoader.load(config), FakeTime.of(new MutableClock()));
-    tlsHost.start();
+    Path keyStore = other.resolve("metrics.p12");
+    org.authhost.host.http.content.TestTls.writeKeyStore(keyStore);
+    AuthHost tlsHost =
+        startWithMetrics(
+            other,
+            "{ \"bearerToken\": \""
+                + TOKEN
+                + "\", \"tls\": { \"keystore\": \""
+                + keyStore
+                + "\", \"password\": \"changeit\", \"port\": 0 } }",
+            new MutableClock());
     try {
       assertEquals(-1, tlsHost.metricsPort(), "no plain listener: metrics.port is absent");
       javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
@@ -497,17 +541,9 @@ class MetricsEndToEndTest {
   void anEmptyAllowListServesLoopbackOnly(@TempDir Path other) throws Exception {
     InetAddress outside = nonLoopbackAddress().orElse(null);
     assumeTrue(outside != null, "this machine has no address but loopback");
-    Path config = TestHosts.configFolder(other, "");
-    Path json = config.resolve("host.json");
-    Files.writeString(
-        json,
-        Files.readString(json)
-            .replace(
-                "\"http\": { \"port\": 0 }",
-                "\"http\": { \"port\": 0 }, \"metrics\": { \"port\": 0, \"bindAddress\":"
-                    + " \"0.0.0.0\" }"));
-    AuthHost third = AuthHost.create(ConfigLoader.load(config), FakeTime.of(new MutableClock()));
-    third.start();
+    AuthHost third =
+        startWithMetrics(
+            other, "{ \"port\": 0, \"bindAddress\": \"0.0.0.0\" }", new MutableClock());
     try {
       assertClosedUnread(outside, third.metricsPort()); // no allow list: nobody but loopback
       try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", third.metricsPort())) {

@@ -724,27 +724,19 @@ class PluginIntegrityTest extends HostTestBase {
             .resolveSibling("lib")
             .resolve(IntegrityConfig.BUILT_IN_HASHES);
     assertTrue(Files.isRegularFile(list), list + " is written by the build");
-    return new HostConfig(
-        config.configDirectory(),
-        config.serverName(),
-        config.dataDirectory(),
-        new PluginsConfig(
-            p.directory(),
-            p.callTimeoutMillis(),
-            p.callbackTimeoutMillis(),
-            p.order(),
-            p.settings(),
-            p.bulkhead(),
-            p.requireGrants(),
-            p.reload(),
-            new IntegrityConfig(i.mode(), i.allowList(), i.trustStore(), list)),
-        config.eventLog(),
-        config.admin(),
-        config.http(),
-        config.accounts(),
-        config.security(),
-        config.publishingPoints(),
-        config.integrations());
+    return config.toBuilder()
+        .plugins(
+            new PluginsConfig(
+                p.directory(),
+                p.callTimeoutMillis(),
+                p.callbackTimeoutMillis(),
+                p.order(),
+                p.settings(),
+                p.bulkhead(),
+                p.requireGrants(),
+                p.reload(),
+                new IntegrityConfig(i.mode(), i.allowList(), i.trustStore(), list)))
+        .build();
   }
 
   private void assertLoaded(String id) {
