@@ -138,13 +138,19 @@ class RedisAnswersOnCallerTest {
   @Test
   void aCallerOffAnyEventLoopGoesOnOnTheHostsPoolNotOnLettucesThread() throws Exception {
     StateService plugin = new PluginState(store, "blocking");
+    String caller = Thread.currentThread().getName();
     String name =
         plugin
             .claimAsync("k", TTL)
             .thenApply(a -> Thread.currentThread().getName())
             .toCompletableFuture()
             .get(BOUND_SECONDS, TimeUnit.SECONDS);
-    assertEquals("authhost-redis-answers", name);
+    // The host's pool when the answer comes after the continuation is attached; the caller itself
+    // when the answer was already there (a busy machine can pause this thread that long). Never
+    // Lettuce's I/O thread, which is what the old code used.
+    assertTrue(
+        name.equals("authhost-redis-answers") || name.equals(caller),
+        "the continuation ran on " + name);
   }
 
   @Test
