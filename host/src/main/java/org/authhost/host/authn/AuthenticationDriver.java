@@ -826,7 +826,8 @@ public final class AuthenticationDriver {
     return challenge(a, offered, "the logon has expired")
         .thenApply(
             v ->
-                v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                v instanceof Refusal r
+                        && (r.kind() == Refusal.Kind.LOG_ON || r.kind() == Refusal.Kind.FORBIDDEN)
                     ? r.audited(e.hresult(), why)
                     : v);
   }
