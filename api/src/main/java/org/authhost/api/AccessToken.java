@@ -19,7 +19,8 @@ import java.util.List;
  *     shown in the audit, never used to decide anything
  * @param expiresAt after this instant on the host's clock the host authorizes nothing with the
  *     token ({@code SEC_E_CONTEXT_EXPIRED}, as a logon session whose Kerberos ticket has ended);
- *     {@link Instant#MAX} for a token that never expires, as a local account's (since API 1.3)
+ *     {@link Instant#MAX} for a token that never expires, as a local account's logged on without an
+ *     end (since API 1.3; an account's logon with an end since API 1.4)
  */
 public record AccessToken(
     Sid user,

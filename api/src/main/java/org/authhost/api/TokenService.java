@@ -1,5 +1,7 @@
 package org.authhost.api;
 
+import java.time.Instant;
+
 /**
  * Issues access tokens for users a plug-in has verified, as handles in the host's handle table.
  *
@@ -30,6 +32,39 @@ public interface TokenService {
    *     HResult#NS_E_CRITICAL_ERROR} when the plug-in is not enabled
    */
   HResult logonUser(String accountName, String authenticationPackage, Out<TokenHandle> token);
+
+  /**
+   * Issues a token for a local account the plug-in has verified with a proof that ends (a signed
+   * URL's expiry, a bearer token's {@code exp}): the token is as {@link #logonUser(String, String,
+   * Out)}'s, except that once {@code expiresAt} has passed on the host's clock the host authorizes
+   * nothing with it. A connection that holds the logon (an RTSP session set up with the proof,
+   * whose PLAY and keep-alives carry no credential) is then refused with the fresh challenges of a
+   * first request, and its client must log on again with a new proof.
+   *
+   * <p>SSPI counterpart: the {@code TimeStamp ptsExpiry} {@code AcceptSecurityContext} returns with
+   * a context, after which the context's token authorizes nothing ({@code SEC_E_CONTEXT_EXPIRED}).
+   * Use it rather than {@link #logonUser(String, String, Out)} whenever the proof has an end, so
+   * that a long-lived connection does not outlive it.
+   *
+   * <p>Needs {@link Capability#TOKEN_WITHOUT_CREDENTIAL}, as the form without an end.
+   *
+   * @param accountName the account, e.g. {@code alice} or {@code AUTHHOST\alice}
+   * @param authenticationPackage the package that verified it
+   * @param expiresAt when the proof ends, on the host's clock ({@link ServerContext#clock()});
+   *     {@link Instant#MAX} for none
+   * @param token receives the new handle
+   * @return {@link HResult#S_OK}; {@link HResult#SEC_E_CONTEXT_EXPIRED} when {@code expiresAt} has
+   *     already passed (answer the client as for an expired proof: benign); {@link
+   *     HResult#E_INVALIDARG} for a null argument; {@link HResult#E_LOGON_FAILURE} for an unknown
+   *     or disabled account; {@link HResult#E_ACCESSDENIED} without the capability; {@link
+   *     HResult#NS_E_CRITICAL_ERROR} when the plug-in is not enabled; {@link HResult#E_NOTIMPL}
+   *     from a host before API 1.4 (never a token without the end)
+   * @since API 1.4
+   */
+  default HResult logonUser(
+      String accountName, String authenticationPackage, Instant expiresAt, Out<TokenHandle> token) {
+    return HResult.E_NOTIMPL;
+  }
 
   /**
    * {@code LogonUser} with a password: checks the password against the host's local account store

@@ -1,5 +1,6 @@
 package org.authhost.api.support;
 
+import java.time.Instant;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
@@ -45,6 +46,23 @@ public final class OwnedToken {
   public HResult logOn(String accountName, String authenticationPackage) {
     Out<TokenHandle> issued = new Out<>();
     HResult hr = tokens.logonUser(accountName, authenticationPackage, issued);
+    return hr.failed() ? hr : adopt(issued.get());
+  }
+
+  /**
+   * {@code LogonUser} for an account the plug-in has verified with a proof that ends at {@code
+   * expiresAt}, keeping the handle (see {@link TokenService#logonUser(String, String, Instant,
+   * Out)}).
+   *
+   * @return {@link HResult#S_OK}; the token service's failure ({@link
+   *     HResult#SEC_E_CONTEXT_EXPIRED} once {@code expiresAt} has passed, {@link
+   *     HResult#E_LOGON_FAILURE} for an unknown or disabled account); {@link
+   *     HResult#SEC_E_INVALID_HANDLE} if the context was released meanwhile
+   * @since API 1.4
+   */
+  public HResult logOn(String accountName, String authenticationPackage, Instant expiresAt) {
+    Out<TokenHandle> issued = new Out<>();
+    HResult hr = tokens.logonUser(accountName, authenticationPackage, expiresAt, issued);
     return hr.failed() ? hr : adopt(issued.get());
   }
 

@@ -71,6 +71,55 @@ class OwnedTokenTest {
   }
 
   @Test
+  void aLogonWithAnEndOnAHostBefore14IsNotImplementedAndNeverDropsTheEnd() {
+    // The table implements only the pre-1.4 methods: the default answers, no token without the end.
+    java.time.Instant end = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    assertEquals(HResult.E_NOTIMPL, owned.logOn("alice", "pkg", end));
+    assertFalse(owned.isHeld());
+    assertTrue(table.open.isEmpty(), "no token issued without its end");
+  }
+
+  @Test
+  void aLogonWithAnEndKeepsTheHandleTheHostIssuedWithIt() {
+    List<java.time.Instant> ends = new ArrayList<>();
+    OwnedToken withEnds =
+        new OwnedToken(
+            new TokenService() {
+              @Override
+              public HResult logonUser(String a, String pkg, Out<TokenHandle> t) {
+                return HResult.E_FAIL;
+              }
+
+              @Override
+              public HResult logonUser(
+                  String a, String pkg, java.time.Instant expiresAt, Out<TokenHandle> t) {
+                ends.add(expiresAt);
+                return table.logonUser(a, pkg, t);
+              }
+
+              @Override
+              public HResult logonUser(String a, String p, String pkg, Out<TokenHandle> t) {
+                return HResult.E_FAIL;
+              }
+
+              @Override
+              public HResult queryToken(TokenHandle handle, Out<AccessToken> token) {
+                return HResult.E_NOTIMPL;
+              }
+
+              @Override
+              public HResult closeHandle(TokenHandle handle) {
+                return table.closeHandle(handle);
+              }
+            });
+    java.time.Instant end = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    assertEquals(HResult.S_OK, withEnds.logOn("alice", "pkg", end));
+    assertEquals(List.of(end), ends);
+    assertTrue(withEnds.isHeld());
+    assertEquals(1, table.open.size());
+  }
+
+  @Test
   void beforeALogonThereIsNothingToImpersonate() {
     Out<TokenHandle> out = new Out<>();
     assertEquals(HResult.SEC_E_NO_IMPERSONATION, owned.handOut(out));

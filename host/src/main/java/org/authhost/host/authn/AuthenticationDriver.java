@@ -360,10 +360,13 @@ public final class AuthenticationDriver {
                   + "' expired at "
                   + was.expiresAt()
                   + "; nothing is authorized with it, the client must log on again";
+      // A plug-in that refuses without a challenge (a signed URL's: the request carries none)
+      // answers 403; the audit still says why the session ends, not what the plug-in saw.
       return challenge(a, offered, now.isEmpty() ? "log on again" : "the logon has expired")
           .thenApply(
               v ->
-                  v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                  v instanceof Refusal r
+                          && (r.kind() == Refusal.Kind.LOG_ON || r.kind() == Refusal.Kind.FORBIDDEN)
                       ? r.audited(
                           now.isEmpty()
                               ? HResult.SEC_E_LOGON_DENIED
@@ -823,7 +826,8 @@ public final class AuthenticationDriver {
     return challenge(a, offered, "the logon has expired")
         .thenApply(
             v ->
-                v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                v instanceof Refusal r
+                        && (r.kind() == Refusal.Kind.LOG_ON || r.kind() == Refusal.Kind.FORBIDDEN)
                     ? r.audited(e.hresult(), why)
                     : v);
   }

@@ -1,6 +1,7 @@
 package org.authhost.host.kit;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.AccessToken;
 import org.authhost.api.CredentialService;
@@ -94,6 +95,16 @@ final class ServiceFaults implements PluginServices {
           String accountName, String authenticationPackage, Out<TokenHandle> token) {
         HResult f = fails(Fault.TOKENS_FAIL, HResult.E_FAIL);
         return f != null ? f : host.logonUser(accountName, authenticationPackage, token);
+      }
+
+      @Override
+      public HResult logonUser(
+          String accountName,
+          String authenticationPackage,
+          Instant expiresAt,
+          Out<TokenHandle> token) {
+        HResult f = fails(Fault.TOKENS_FAIL, HResult.E_FAIL);
+        return f != null ? f : host.logonUser(accountName, authenticationPackage, expiresAt, token);
       }
 
       @Override

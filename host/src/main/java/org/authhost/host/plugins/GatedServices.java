@@ -1,5 +1,6 @@
 package org.authhost.host.plugins;
 
+import java.time.Instant;
 import org.authhost.api.AccessToken;
 import org.authhost.api.Capability;
 import org.authhost.api.CredentialService;
@@ -57,6 +58,18 @@ final class GatedServices {
         String accountName, String authenticationPackage, Out<TokenHandle> token) {
       HResult refused = gate.newWork("TokenService.logonUser", Capability.TOKEN_WITHOUT_CREDENTIAL);
       return refused != null ? refused : host.logonUser(accountName, authenticationPackage, token);
+    }
+
+    @Override
+    public HResult logonUser(
+        String accountName,
+        String authenticationPackage,
+        Instant expiresAt,
+        Out<TokenHandle> token) {
+      HResult refused = gate.newWork("TokenService.logonUser", Capability.TOKEN_WITHOUT_CREDENTIAL);
+      return refused != null
+          ? refused
+          : host.logonUser(accountName, authenticationPackage, expiresAt, token);
     }
 
     @Override

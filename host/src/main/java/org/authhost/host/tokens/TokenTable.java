@@ -72,6 +72,12 @@ public final class TokenTable implements TokenService {
 
   @Override
   public HResult logonUser(
+      String accountName, String authenticationPackage, Instant expiresAt, Out<TokenHandle> token) {
+    return issueUntil(HOST, accountName, authenticationPackage, expiresAt, token);
+  }
+
+  @Override
+  public HResult logonUser(
       String accountName, String password, String authenticationPackage, Out<TokenHandle> token) {
     return issueWithPassword(HOST, accountName, password, authenticationPackage, token);
   }
@@ -103,8 +109,25 @@ public final class TokenTable implements TokenService {
 
   private HResult issue(
       String owner, String accountName, String authenticationPackage, Out<TokenHandle> token) {
-    if (accountName == null || authenticationPackage == null || token == null) {
+    return issueUntil(owner, accountName, authenticationPackage, Instant.MAX, token);
+  }
+
+  /** An account's token that ends at {@code expiresAt} (its proof's end), MAX for none. */
+  private HResult issueUntil(
+      String owner,
+      String accountName,
+      String authenticationPackage,
+      Instant expiresAt,
+      Out<TokenHandle> token) {
+    if (accountName == null
+        || authenticationPackage == null
+        || expiresAt == null
+        || token == null) {
       return HResult.E_INVALIDARG;
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(expiresAt)) {
+      return HResult.SEC_E_CONTEXT_EXPIRED;
     }
     Optional<Account> found = accounts.find(accountName);
     if (found.isEmpty() || found.get().disabled()) {
@@ -123,7 +146,9 @@ public final class TokenTable implements TokenService {
                 groups,
                 account.qualifiedName(),
                 authenticationPackage,
-                clock.instant()),
+                now,
+                account.qualifiedName(),
+                expiresAt),
             owner));
     token.set(new TokenHandle(handle));
     return HResult.S_OK;
@@ -197,9 +222,10 @@ public final class TokenTable implements TokenService {
   /**
    * {@code issued} as the host would issue it now, for reauthorizing a logon without asking its
    * plug-in again: a local account's token with the account's current groups, empty once the
-   * account is disabled or deleted (or its name now belongs to another SID); a principal's token (a
-   * proof from another party, {@code logonPrincipal}) as it was, its groups being that party's word
-   * and its end its {@code expiresAt}. A map look-up, no password check.
+   * account is disabled or deleted (or its name now belongs to another SID), ending when it did
+   * (its proof's end, {@code logonUser} with {@code expiresAt}); a principal's token (a proof from
+   * another party, {@code logonPrincipal}) as it was, its groups being that party's word and its
+   * end its {@code expiresAt}. A map look-up, no password check.
    */
   public Optional<AccessToken> asNow(AccessToken issued) {
     if (issued.user().value().startsWith(PrincipalSids.AUTHORITY)) {
@@ -223,7 +249,10 @@ public final class TokenTable implements TokenService {
             groups,
             account.qualifiedName(),
             issued.authenticationPackage(),
-            issued.logonTime()));
+            issued.logonTime(),
+            account.qualifiedName(),
+            // The proof it was issued on ends when it did, whatever the account's groups are now.
+            issued.expiresAt()));
   }
 
   /** The host's view: any open handle. */
@@ -286,6 +315,16 @@ public final class TokenTable implements TokenService {
       public HResult logonUser(
           String accountName, String authenticationPackage, Out<TokenHandle> token) {
         return TokenTable.this.issue(pluginId, accountName, authenticationPackage, token);
+      }
+
+      @Override
+      public HResult logonUser(
+          String accountName,
+          String authenticationPackage,
+          Instant expiresAt,
+          Out<TokenHandle> token) {
+        return TokenTable.this.issueUntil(
+            pluginId, accountName, authenticationPackage, expiresAt, token);
       }
 
       @Override

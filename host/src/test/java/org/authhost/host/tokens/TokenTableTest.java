@@ -460,6 +460,59 @@ class TokenTableTest {
   }
 
   @Test
+  void anAccountsTokenWithAnEndExpiresOnTheHostsClockAndAsNowKeepsTheEnd() {
+    MutableClock clock = new MutableClock(NOW);
+    TokenTable t = new TokenTable(accounts, clock);
+    Instant end = NOW.plusSeconds(300);
+    Out<TokenHandle> handle = new Out<>();
+    assertEquals(HResult.S_OK, t.serviceFor("signed-url").logonUser("Guest", PACKAGE, end, handle));
+    AccessToken issued = query(t, handle.get());
+    assertEquals(end, issued.expiresAt());
+    assertEquals("AUTHHOST\\Guest", issued.displayName());
+    assertEquals(new Sid(machineSid + "-501"), issued.user());
+    // Reauthorized with the account's groups as they are now, the logon still ends with its proof.
+    AccessToken otherGroups =
+        new AccessToken(
+            issued.user(),
+            List.of(Sid.EVERYONE),
+            issued.accountName(),
+            PACKAGE,
+            NOW,
+            issued.accountName(),
+            end);
+    AccessToken now = t.asNow(otherGroups).orElseThrow();
+    assertEquals(issued.groups(), now.groups());
+    assertEquals(end, now.expiresAt());
+    clock.advance(java.time.Duration.ofSeconds(299));
+    t.impersonate(handle.get()).close();
+    clock.advance(java.time.Duration.ofSeconds(1));
+    assertThrows(ExpiredTokenException.class, () -> t.impersonate(handle.get()));
+    assertTrue(t.asNow(issued).orElseThrow().hasExpired(clock.instant()));
+  }
+
+  @Test
+  void anAccountLogonWhoseEndHasPassedGivesNoToken() {
+    Out<TokenHandle> late = new Out<>();
+    assertEquals(HResult.SEC_E_CONTEXT_EXPIRED, table.logonUser("Guest", PACKAGE, NOW, late));
+    assertEquals(
+        HResult.SEC_E_CONTEXT_EXPIRED,
+        table.serviceFor("p").logonUser("Guest", PACKAGE, NOW.minusSeconds(1), late));
+    assertFalse(late.isSet());
+    assertEquals(0, table.openHandles());
+    assertEquals(HResult.E_INVALIDARG, table.logonUser("Guest", PACKAGE, (Instant) null, late));
+    assertEquals(
+        HResult.E_LOGON_FAILURE, table.logonUser("nobody", PACKAGE, NOW.plusSeconds(1), late));
+    // Without an end, as before: never expires.
+    assertEquals(Instant.MAX, query(logon("Guest")).expiresAt());
+  }
+
+  private static AccessToken query(TokenTable t, TokenHandle handle) {
+    Out<AccessToken> token = new Out<>();
+    assertEquals(HResult.S_OK, t.queryToken(handle, token));
+    return token.get();
+  }
+
+  @Test
   void aPluginsPrincipalTokenIsItsOwnAsAnyOther() {
     TokenTable t = new TokenTable(new WithViewers(accounts), Clock.fixed(NOW, ZoneOffset.UTC));
     TokenService mine = t.serviceFor("oidc");

@@ -128,7 +128,14 @@ final class BearerContext implements AuthenticationContext {
             true);
       }
       user.setUserName(account); // so a locked account is refused
-      HResult logon = token.logOn(account, BearerPlugin.PACKAGE);
+      // The logon ends with the token (as the verifier accepts it, skew included), so that a
+      // connection holding it (an RTSP session's PLAY and keep-alives) is cut at the token's end.
+      HResult logon =
+          token.logOn(
+              account, BearerPlugin.PACKAGE, verified.expiresAt().plus(settings.clockSkew()));
+      if (logon.equals(HResult.SEC_E_CONTEXT_EXPIRED)) {
+        return refused("the token expired", true);
+      }
       if (logon.equals(HResult.E_LOGON_FAILURE)) {
         plugin.accountMissing(account);
         return refused("the token's user is not known here", false);

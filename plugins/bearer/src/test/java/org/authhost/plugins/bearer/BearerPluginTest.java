@@ -50,6 +50,17 @@ class BearerPluginTest {
   }
 
   @Test
+  void anAccountLogonEndsWithTheTokenSoAHeldSessionIsCutAtItsExp() {
+    BearerPlugin p = plugin();
+    String t = token();
+    assertEquals(AuthenticationResult.SUCCESS, Exchange.run(p, t).result());
+    // exp is whole seconds, 300 s on; the verifier's 60 s skew (the default) is the logon's too.
+    java.time.Instant exp =
+        java.time.Instant.ofEpochSecond(clock.instant().plusSeconds(300).getEpochSecond());
+    assertEquals(List.of(exp.plusSeconds(60)), server.accountEnds);
+  }
+
+  @Test
   void aTokenFromAUrlQueryParameterLogsOnAsTheHeadersWould() {
     BearerPlugin p = plugin();
     String t = token();

@@ -37,6 +37,10 @@ final class FakeServer implements ServerContext {
   final List<Event> events = new ArrayList<>();
   final List<String> logons = new ArrayList<>();
   final List<PrincipalLogon> principals = new ArrayList<>();
+
+  /** The ends the account logons were given (logonUser with expiresAt), in order. */
+  final List<java.time.Instant> accountEnds = new ArrayList<>();
+
   final Clock clock;
   private final AtomicLong next = new AtomicLong(1);
 
@@ -77,6 +81,18 @@ final class FakeServer implements ServerContext {
         issued.put(handle, account);
         token.set(handle);
         return HResult.S_OK;
+      }
+
+      @Override
+      public HResult logonUser(
+          String account, String pkg, java.time.Instant expiresAt, Out<TokenHandle> token) {
+        if (!expiresAt.isAfter(clock.instant())) {
+          return HResult.SEC_E_CONTEXT_EXPIRED;
+        }
+        synchronized (accountEnds) {
+          accountEnds.add(expiresAt);
+        }
+        return logonUser(account, pkg, token);
       }
 
       @Override

@@ -2,6 +2,7 @@ package org.authhost.plugins.signedurl;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
@@ -29,6 +30,7 @@ final class SignedUrlContext implements AuthenticationContext {
   private final Clock clock;
   private final WowzaMode wowza;
   private volatile String keyName;
+  private volatile Instant heldUntil;
 
   /**
    * Whether and how Wowza SecureToken URLs are checked beside AuthHost's own.
@@ -88,15 +90,23 @@ final class SignedUrlContext implements AuthenticationContext {
     }
     String blob =
         new String(responseBlob == null ? new byte[0] : responseBlob, StandardCharsets.ISO_8859_1);
-    String signedBy;
+    Signed signed;
     try {
-      signedBy = verify(blob, command.requestTarget(), user.ipAddress());
+      signed = verify(blob, command.requestTarget(), user.ipAddress());
     } catch (SignedUrl.Refused e) {
       callback.onAuthenticateForbidden(e.getMessage(), context);
       return HResult.S_OK;
     }
-    if (!token.isHeld()) {
-      HResult hr = token.logOn(account, SignedUrlPlugin.PACKAGE);
+    // The token ends with the link, so that a connection holding the logon (an RTSP session whose
+    // PLAY and keep-alives carry no URL) is cut at the link's end; a later link (with another end)
+    // on the same context logs on again.
+    if (!token.isHeld() || !signed.expiresAt().equals(heldUntil)) {
+      HResult hr = token.logOn(account, SignedUrlPlugin.PACKAGE, signed.expiresAt());
+      if (hr.equals(HResult.SEC_E_CONTEXT_EXPIRED)) {
+        // It ended between the check and the logon.
+        callback.onAuthenticateForbidden("expired at " + signed.expiresAt(), context);
+        return HResult.S_OK;
+      }
       if (hr.failed()) {
         // The account went away after enable, or a host service failed (a released context's
         // handle is the one failure that is the plug-in's own state, as in the anonymous plug-in).
@@ -109,14 +119,18 @@ final class SignedUrlContext implements AuthenticationContext {
         return HResult.S_OK;
       }
     }
-    keyName = signedBy;
+    heldUntil = signed.expiresAt();
+    keyName = signed.keyName();
     user.setUserName(account);
     callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
     return HResult.S_OK;
   }
 
-  /** Checks the URL in the format it carries; returns the name of the key that signed it. */
-  private String verify(String blob, String requestTarget, String clientAddress)
+  /** A verified link: the key that signed it and when it ends. */
+  private record Signed(String keyName, Instant expiresAt) {}
+
+  /** Checks the URL in the format it carries. */
+  private Signed verify(String blob, String requestTarget, String clientAddress)
       throws SignedUrl.Refused {
     if (wowza.prefix() != null && WowzaToken.carries(blob, wowza.prefix())) {
       WowzaToken.Claim claim = WowzaToken.parse(blob, wowza.prefix());
@@ -125,13 +139,15 @@ final class SignedUrlContext implements AuthenticationContext {
         throw new SignedUrl.Refused(
             "no Wowza SecureToken secret is in force (wowzaKeys names no key of the keys file)");
       }
-      return WowzaToken.verify(
-          claim,
-          requestTarget,
-          clientAddress,
-          wowza.clientAddress(),
-          clock.instant(),
-          wowza.secrets(keys));
+      String by =
+          WowzaToken.verify(
+              claim,
+              requestTarget,
+              clientAddress,
+              wowza.clientAddress(),
+              clock.instant(),
+              wowza.secrets(keys));
+      return new Signed(by, Instant.ofEpochSecond(claim.end()));
     }
     SignedUrl.Claim claim = SignedUrl.parse(blob);
     requireKeys();
@@ -140,7 +156,7 @@ final class SignedUrlContext implements AuthenticationContext {
           "signed with key '" + claim.keyName() + "', a Wowza SecureToken secret (wowzaKeys)");
     }
     SignedUrl.verify(claim, requestTarget, clientAddress, clock.instant(), keys);
-    return claim.keyName();
+    return new Signed(claim.keyName(), Instant.ofEpochSecond(claim.expires()));
   }
 
   private void requireKeys() throws SignedUrl.Refused {

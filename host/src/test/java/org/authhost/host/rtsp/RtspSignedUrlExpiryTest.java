@@ -1,0 +1,183 @@
+package org.authhost.host.rtsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.authhost.api.HResult;
+import org.authhost.host.AuthHost;
+import org.authhost.host.authn.Audit;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An RTSP session set up with a signed URL ends with the link: its PLAY and keep-alives carry no
+ * URL credential and are served on the session's logon, which the signed-url plug-in gave the
+ * link's {@code ah_exp} as its end (API 1.4 {@code logonUser} with {@code expiresAt}). Below the
+ * socket, with a real host, the real signed-url plug-in and the host's clock a fake one.
+ */
+class RtspSignedUrlExpiryTest {
+  @TempDir static Path root;
+  static final MutableClock clock = new MutableClock();
+  static AuthHost host;
+  static final String CAM = "rtsp://127.0.0.1:8554/cam/test";
+  static final String K1 = "k1-0123456789abcdef0123456789abcdef";
+  static final String TCP = "RTP/AVP/TCP;unicast;interleaved=0-1";
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path plugins = Files.createDirectories(root.resolve("plugins"));
+    Files.copy(
+        PluginJar.builtinPlugin("authhost-plugin-signed-url.jar"),
+        plugins.resolve("signed-url.jar"));
+    Path keys = Files.createDirectories(root.resolve("keys")).resolve("signed-url.keys");
+    Files.writeString(keys, "k1=" + K1 + "\n");
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins", "settings": {
+            "signed-url": { "enabled": true, "capabilities": ["token-without-credential"],
+              "properties": { "account": "carol", "keysFile": "%s" } } } },
+          "eventLog": { "auditSummarySeconds": 0 },
+          "http": { "port": -1 },
+          "publishingPoints": [
+            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:1/",
+              "plugins": ["signed-url"],
+              "acl": [ { "principal": "carol", "rights": ["read"] } ] }
+          ]
+        }
+        """
+            .formatted(keys.toString().replace("\\", "\\\\")));
+    TestHosts.addAccount(config, "carol", "pw-carol");
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
+    host.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  static String signed(String prefix, long expires) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String sig =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                mac.doFinal((prefix + "\n" + expires + "\n").getBytes(StandardCharsets.UTF_8)));
+    return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=k1&ah_sig=" + sig;
+  }
+
+  static List<EventRecord> audited(String... parts) {
+    return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
+        .filter(e -> List.of(parts).stream().allMatch(e.text()::contains))
+        .toList();
+  }
+
+  /** A client that set up session S1 with a link ending at {@code expires} and is playing. */
+  static final class Playing {
+    final List<EmbeddedChannel> origins = new ArrayList<>();
+    final RtspTestChannel ch =
+        RtspTestChannel.relayed(
+            host.rtsp(), "127.0.0.1", RtspTestChannel.inline(host.rtsp().driver()), origins);
+    int cseq;
+
+    Playing(long expires) throws Exception {
+      String setup = CAM + "/stream=0?" + signed("/cam/", expires);
+      ch.send(RtspHandlersTest.request("SETUP", setup, ++cseq, "Transport", TCP));
+      String sent = origin();
+      assertTrue(sent.startsWith("SETUP rtsp://127.0.0.1:1/test/stream=0 "), sent);
+      originAnswers("Session: S1;timeout=60\r\nTransport: " + TCP + "\r\n");
+      String answer = ch.answers();
+      assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+      keepAliveIsServed();
+    }
+
+    void keepAliveIsServed() {
+      int asked = ++cseq;
+      ch.send(RtspHandlersTest.request("GET_PARAMETER", CAM + "/", asked, "Session", "S1"));
+      String sent = origin();
+      assertTrue(sent.startsWith("GET_PARAMETER rtsp://127.0.0.1:1/test/ "), sent);
+      originAnswers("Session: S1\r\n");
+      String answer = ch.answers();
+      assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+      assertTrue(ch.isActive());
+    }
+
+    String origin() {
+      return RtspTestChannel.written(origins.get(0));
+    }
+
+    void originAnswers(String headers) {
+      origins
+          .get(0)
+          .writeInbound(
+              Unpooled.copiedBuffer(
+                  "RTSP/1.0 200 OK\r\nCSeq: 1\r\n" + headers + "\r\n",
+                  StandardCharsets.ISO_8859_1));
+      ch.runPendingTasks();
+    }
+  }
+
+  @Test
+  void aKeepAliveBeforeTheLinksEndIsServedAndTheFirstAfterItEndsTheSession() throws Exception {
+    long end = clock.instant().getEpochSecond() + 300;
+    Playing p = new Playing(end);
+    clock.advance(Duration.ofSeconds(200));
+    p.keepAliveIsServed();
+    int failedLogons = audited("logon failed").size();
+
+    clock.advance(Duration.ofSeconds(101)); // past ah_exp
+    int asked = ++p.cseq;
+    p.ch.send(RtspHandlersTest.request("GET_PARAMETER", CAM + "/", asked, "Session", "S1"));
+    String answer = p.ch.answers();
+    assertTrue(answer.matches("(?s)RTSP/1\\.0 403 .*"), answer);
+    assertTrue(answer.toLowerCase().contains("cseq: " + asked + "\r\n"), answer);
+    assertFalse(p.ch.isActive(), "the session does not outlive its link");
+    assertEquals("", p.origin(), "nothing refused reaches the origin");
+    List<EventRecord> expired = audited("the token of carol from plug-in 'signed-url' expired at");
+    assertFalse(expired.isEmpty(), () -> "the refusal is audited: " + audited());
+    assertEquals(HResult.SEC_E_CONTEXT_EXPIRED, expired.get(expired.size() - 1).hresult());
+    assertEquals(
+        failedLogons, audited("logon failed").size(), "an expired link is no failed logon");
+  }
+
+  @Test
+  void aPlayInTheSessionAfterTheLinksEndIsRefused() throws Exception {
+    Playing p = new Playing(clock.instant().getEpochSecond() + 60);
+    clock.advance(Duration.ofSeconds(61));
+    int asked = ++p.cseq;
+    p.ch.send(RtspHandlersTest.request("PLAY", CAM + "/", asked, "Session", "S1"));
+    String answer = p.ch.answers();
+    assertTrue(answer.matches("(?s)RTSP/1\\.0 403 .*"), answer);
+    assertFalse(p.ch.isActive());
+    assertEquals("", p.origin());
+  }
+}
