@@ -86,4 +86,29 @@ final class NginxRecipe {
           }
         });
   }
+
+  /**
+   * A private nginx running the documented nginx-rtmp recipe in front of the AuthHost on {@code
+   * authhostPort}, with the literal test-only {@code edits} made to it.
+   */
+  static PrivateNginx startRtmp(Path prefix, int authhostPort, Map<String, String> edits)
+      throws Exception {
+    return PrivateNginx.start(
+        prefix,
+        List.of("rtmp"),
+        ports -> {
+          try {
+            return new PrivateNginx.Blocks(
+                null,
+                filled(
+                    RTMP,
+                    Map.of(
+                        "@AUTHHOST@", "127.0.0.1:" + authhostPort,
+                        "@RTMP_LISTEN@", "127.0.0.1:" + ports.get("rtmp")),
+                    edits));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
 }
