@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.authhost.host.testing.BoundedProcess;
@@ -22,49 +23,37 @@ final class RtmpFfmpeg {
    * ffmpeg publishing a test pattern to {@code url} for {@code seconds}, in real time, from dir.
    */
   static BoundedProcess publish(Path dir, String url, int seconds) throws Exception {
-    return BoundedProcess.start(
+    return ffmpeg(
         dir,
-        Map.of(),
-        List.of(
-            StreamingTools.ffmpeg().toString(),
-            "-nostdin",
-            "-hide_banner",
-            "-loglevel",
-            "warning",
-            "-re",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=160x120:rate=10",
-            "-t",
-            Integer.toString(seconds),
-            "-c:v",
-            "libx264",
-            "-g",
-            "10",
-            "-f",
-            "flv",
-            url));
+        "warning",
+        "-re",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=160x120:rate=10",
+        "-t",
+        Integer.toString(seconds),
+        "-c:v",
+        "libx264",
+        "-g",
+        "10",
+        "-f",
+        "flv",
+        url);
   }
 
   /** ffmpeg playing {@code frames} frames of a stream and throwing them away. */
   static BoundedProcess play(Path dir, String url, int frames) throws Exception {
-    return BoundedProcess.start(
-        dir,
-        Map.of(),
+    return ffmpeg(dir, "info", "-i", url, "-frames:v", Integer.toString(frames), "-f", "null", "-");
+  }
+
+  private static BoundedProcess ffmpeg(Path dir, String logLevel, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.addAll(
         List.of(
-            StreamingTools.ffmpeg().toString(),
-            "-nostdin",
-            "-hide_banner",
-            "-loglevel",
-            "info",
-            "-i",
-            url,
-            "-frames:v",
-            Integer.toString(frames),
-            "-f",
-            "null",
-            "-"));
+            StreamingTools.ffmpeg().toString(), "-nostdin", "-hide_banner", "-loglevel", logLevel));
+    command.addAll(List.of(args));
+    return BoundedProcess.start(dir, Map.of(), command);
   }
 
   /** What a failed assertion shows: ffmpeg's output, nginx's error log and the host's audit. */
