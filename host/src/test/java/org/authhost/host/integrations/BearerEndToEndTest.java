@@ -11,18 +11,15 @@ import java.time.Instant;
 import java.util.List;
 import org.authhost.api.EventLevel;
 import org.authhost.host.AuthHost;
-import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.BoundedProcess;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.OidcProvider;
 import org.authhost.host.testing.PrivateNginx;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
 import org.authhost.host.testing.StreamingTools;
-import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,54 +53,38 @@ class BearerEndToEndTest {
     providerPort = OidcProvider.freePort();
     provider = OidcProvider.start(root, providerPort, List.of(k1), TTL, List.of(ALICE, NOBODY));
     host =
-        TestHosts.startServing(
+        BearerHost.start(
             root,
-            "authhost-plugin-bearer.jar",
-            "hello, bearer\n",
             """
-            {
-              "serverName": "testhost",
-              "dataDirectory": "../var",
-              "plugins": {
-                "directory": "../plugins",
-                "settings": { "bearer": {
-                  "capabilities": ["token-without-credential"],
-                  "properties": { "realm": "media", "issuer": "%s", "audience": "%s",
-                    "refetchIntervalSeconds": "30", "clockSkewSeconds": "5" } } }
-              },
-              "eventLog": { "auditSummarySeconds": 0 },
-              "http": { "port": 0 },
-              "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
-              "publishingPoints": [
-                { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
-                  "acl": [ { "principal": "alice", "rights": ["read"] } ] },
-                { "name": "hls", "prefix": "/hls/", "plugins": ["bearer"],
-                  "acl": [ { "principal": "alice", "rights": ["read"] } ] },
-                { "name": "app", "prefix": "/app/", "plugins": ["bearer"] }
-              ],
-              "integrations": {
-                "mediamtx": { "path": "/.authhost/mediamtx", "streamPrefix": "/b/",
-                              "tokenScheme": "Bearer", "callers": ["127.0.0.1"] },
-                "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls", "app"] }
-              }
-            }
+            { "capabilities": ["token-without-credential"],
+              "properties": { "realm": "media", "issuer": "%s", "audience": "%s",
+                "refetchIntervalSeconds": "30", "clockSkewSeconds": "5" } }
             """
                 .formatted(provider.issuer(), OidcProvider.AUDIENCE),
-            FakeTime.of(clock));
+            """
+            "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
+            "publishingPoints": [
+              { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
+                "acl": [ { "principal": "alice", "rights": ["read"] } ] },
+              { "name": "hls", "prefix": "/hls/", "plugins": ["bearer"],
+                "acl": [ { "principal": "alice", "rights": ["read"] } ] },
+              { "name": "app", "prefix": "/app/", "plugins": ["bearer"] }
+            ],
+            "integrations": {
+              "mediamtx": { "path": "/.authhost/mediamtx", "streamPrefix": "/b/",
+                            "tokenScheme": "Bearer", "callers": ["127.0.0.1"] },
+              "nginxAuthRequest": { "path": "/.authhost/nginx", "points": ["hls", "app"] }
+            }
+            """,
+            clock);
     port = host.http().plainPort();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (host != null) {
-        host.stop();
-      }
-    } finally {
-      if (provider != null) {
-        provider.close();
-      }
-    }
+    Teardown.inOrder(
+        Teardown.ifStarted(host, AuthHost::stop),
+        Teardown.ifStarted(provider, OidcProvider::close));
   }
 
   static String url(String path) {
@@ -111,15 +92,11 @@ class BearerEndToEndTest {
   }
 
   static Response get(String path, String authorization) throws Exception {
-    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
-      return c.get(path, authorization);
-    }
+    return BearerHost.get(port, path, authorization);
   }
 
   static List<EventRecord> audit(String containing) throws Exception {
-    return host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
-        .filter(e -> e.text().contains(containing))
-        .toList();
+    return BearerHost.audited(host, containing);
   }
 
   @Test

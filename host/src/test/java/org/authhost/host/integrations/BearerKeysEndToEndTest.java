@@ -13,12 +13,9 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.plugins.PluginStatus;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.OidcProvider;
-import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
-import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,15 +40,9 @@ class BearerKeysEndToEndTest {
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      if (host != null) {
-        host.stop();
-      }
-    } finally {
-      if (provider != null) {
-        provider.close();
-      }
-    }
+    Teardown.inOrder(
+        Teardown.ifStarted(host, AuthHost::stop),
+        Teardown.ifStarted(provider, OidcProvider::close));
   }
 
   void startHost(int providerPort) throws Exception {
@@ -60,40 +51,28 @@ class BearerKeysEndToEndTest {
 
   void startHost(int providerPort, String properties, String acl) throws Exception {
     host =
-        TestHosts.startServing(
+        BearerHost.start(
             root,
-            "authhost-plugin-bearer.jar",
-            "hello, bearer\n",
             """
-            {
-              "serverName": "testhost",
-              "dataDirectory": "../var",
-              "plugins": {
-                "directory": "../plugins",
-                "settings": { "bearer": {
-                  "capabilities": ["token-without-credential", "principal-token"],
-                  "properties": { "realm": "media", "issuer": "http://127.0.0.1:%d",
-                    "audience": "%s", "refetchIntervalSeconds": "%d", "clockSkewSeconds": "5"%s } } }
-              },
-              "eventLog": { "auditSummarySeconds": 0 },
-              "http": { "port": 0 },
-              "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
-              "publishingPoints": [
-                { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
-                  "acl": [ %s ] }
-              ]
-            }
+            { "capabilities": ["token-without-credential", "principal-token"],
+              "properties": { "realm": "media", "issuer": "http://127.0.0.1:%d",
+                "audience": "%s", "refetchIntervalSeconds": "%d", "clockSkewSeconds": "5"%s } }
             """
-                .formatted(
-                    providerPort, OidcProvider.AUDIENCE, REFETCH.toSeconds(), properties, acl),
-            FakeTime.of(clock));
+                .formatted(providerPort, OidcProvider.AUDIENCE, REFETCH.toSeconds(), properties),
+            """
+            "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
+            "publishingPoints": [
+              { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
+                "acl": [ %s ] }
+            ]
+            """
+                .formatted(acl),
+            clock);
     port = host.http().plainPort();
   }
 
   Response get(String token) throws Exception {
-    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
-      return c.get("/b/hello.txt", "Bearer " + token);
-    }
+    return BearerHost.get(port, "/b/hello.txt", "Bearer " + token);
   }
 
   List<EventRecord> events(String source, EventLevel level) throws Exception {

@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import org.authhost.host.AuthHost;
-import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.OidcProvider;
-import org.authhost.host.testing.RawHttpConnection;
-import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,59 +34,35 @@ class BearerLockoutEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    provider =
-        OidcProvider.start(
-            root,
-            OidcProvider.freePort(),
-            List.of(OidcProvider.rsaKey("k1")),
-            Duration.ofSeconds(600),
-            List.of(ALICE));
+    provider = BearerHost.provider(root, ALICE);
     host =
-        TestHosts.startServing(
+        BearerHost.start(
             root,
-            "authhost-plugin-bearer.jar",
-            "hello, bearer\n",
             """
-            {
-              "serverName": "testhost",
-              "dataDirectory": "../var",
-              "plugins": {
-                "directory": "../plugins",
-                "settings": { "bearer": {
-                  "capabilities": ["token-without-credential"],
-                  "properties": { "realm": "media", "issuer": "%s", "audience": "%s" } } }
-              },
-              "eventLog": { "auditSummarySeconds": 0 },
-              "http": { "port": 0 },
-              "security": { "lockout": { "threshold": 50, "addressThreshold": 3 } },
-              "publishingPoints": [
-                { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
-                  "acl": [ { "principal": "alice", "rights": ["read"] } ] }
-              ]
-            }
+            { "capabilities": ["token-without-credential"],
+              "properties": { "realm": "media", "issuer": "%s", "audience": "%s" } }
             """
                 .formatted(provider.issuer(), OidcProvider.AUDIENCE),
-            FakeTime.of(clock));
+            """
+            "security": { "lockout": { "threshold": 50, "addressThreshold": 3 } },
+            "publishingPoints": [
+              { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
+                "acl": [ { "principal": "alice", "rights": ["read"] } ] }
+            ]
+            """,
+            clock);
     port = host.http().plainPort();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (host != null) {
-        host.stop();
-      }
-    } finally {
-      if (provider != null) {
-        provider.close();
-      }
-    }
+    Teardown.inOrder(
+        Teardown.ifStarted(host, AuthHost::stop),
+        Teardown.ifStarted(provider, OidcProvider::close));
   }
 
   static int get(String token) throws Exception {
-    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
-      return c.get("/b/hello.txt", "Bearer " + token).status();
-    }
+    return BearerHost.get(port, "/b/hello.txt", "Bearer " + token).status();
   }
 
   /** The provider's token with one bit of its signature flipped: a guess at the provider's key. */
@@ -119,9 +89,7 @@ class BearerLockoutEndToEndTest {
     }
     assertEquals(
         3,
-        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
-            .filter(e -> e.text().contains("logon failed"))
-            .count(),
+        BearerHost.audited(host, "logon failed").size(),
         "each forgery is a failed logon in the audit");
     int locked = get(token);
     assertEquals(429, locked, "a valid token from a locked-out address is refused too");

@@ -19,12 +19,10 @@ import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.BoundedProcess;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.OidcProvider;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.StreamingTools;
-import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,61 +64,40 @@ class BearerUrlTokenEndToEndTest {
           }
         });
     origin.start();
-    int providerPort = OidcProvider.freePort();
-    provider =
-        OidcProvider.start(
-            root, providerPort, List.of(OidcProvider.rsaKey("k1")), TTL, List.of(ALICE));
+    provider = BearerHost.provider(root, ALICE);
     host =
-        TestHosts.startServing(
+        BearerHost.start(
             root,
-            "authhost-plugin-bearer.jar",
-            "hello, bearer\n",
             """
-            {
-              "serverName": "testhost",
-              "dataDirectory": "../var",
-              "plugins": {
-                "directory": "../plugins",
-                "settings": { "bearer": {
-                  "capabilities": ["token-without-credential"],
-                  "urlCredentials": ["access_token"],
-                  "properties": { "realm": "media", "issuer": "%s", "audience": "%s",
-                    "clockSkewSeconds": "5" } } }
-              },
-              "eventLog": { "auditSummarySeconds": 0 },
-              "http": { "port": 0 },
-              "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
-              "publishingPoints": [
-                { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
-                  "acl": [ { "principal": "alice", "rights": ["read"] } ] },
-                { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/base/",
-                  "plugins": ["bearer"], "acl": [ { "principal": "alice", "rights": ["read"] } ] }
-              ],
-              "integrations": {
-                "srs": { "path": "/.authhost/srs", "streamPrefix": "/b/", "callers": ["127.0.0.1"] }
-              }
+            { "capabilities": ["token-without-credential"],
+              "urlCredentials": ["access_token"],
+              "properties": { "realm": "media", "issuer": "%s", "audience": "%s",
+                "clockSkewSeconds": "5" } }
+            """
+                .formatted(provider.issuer(), OidcProvider.AUDIENCE),
+            """
+            "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
+            "publishingPoints": [
+              { "name": "b", "prefix": "/b/", "directory": "../media", "plugins": ["bearer"],
+                "acl": [ { "principal": "alice", "rights": ["read"] } ] },
+              { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/base/",
+                "plugins": ["bearer"], "acl": [ { "principal": "alice", "rights": ["read"] } ] }
+            ],
+            "integrations": {
+              "srs": { "path": "/.authhost/srs", "streamPrefix": "/b/", "callers": ["127.0.0.1"] }
             }
             """
-                .formatted(provider.issuer(), OidcProvider.AUDIENCE, origin.getAddress().getPort()),
-            FakeTime.of(clock));
+                .formatted(origin.getAddress().getPort()),
+            clock);
     port = host.http().plainPort();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (host != null) {
-        host.stop();
-      }
-    } finally {
-      try {
-        if (provider != null) {
-          provider.close();
-        }
-      } finally {
-        origin.stop(0);
-      }
-    }
+    Teardown.inOrder(
+        Teardown.ifStarted(host, AuthHost::stop),
+        Teardown.ifStarted(provider, OidcProvider::close),
+        Teardown.ifStarted(origin, o -> o.stop(0)));
   }
 
   static String url(String pathAndQuery) {

@@ -70,25 +70,11 @@ class NginxKerberosEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (nginx != null) {
-        nginx.close();
-      }
-    } finally {
-      try {
-        if (host != null) {
-          host.stop();
-        }
-      } finally {
-        try {
-          if (kdc != null) {
-            kdc.close();
-          }
-        } finally {
-          System.clearProperty("java.security.krb5.conf");
-        }
-      }
-    }
+    Teardown.inOrder(
+        Teardown.ifStarted(nginx, PrivateNginx::close),
+        Teardown.ifStarted(host, StreamingHost::stop),
+        Teardown.ifStarted(kdc, ThrowawayKdc::close),
+        () -> System.clearProperty("java.security.krb5.conf"));
   }
 
   /** The service principal is HTTP/localhost: curl must name the host so. */

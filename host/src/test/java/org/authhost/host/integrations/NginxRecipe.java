@@ -62,12 +62,11 @@ final class NginxRecipe {
    * authhostPort}, serving {@code prefix/html}, with no application behind {@code /app/}.
    */
   static PrivateNginx startWithoutApp(Path prefix, int authhostPort) throws Exception {
-    return PrivateNginx.start(
+    return start(
         prefix,
-        List.of("http"),
-        ports -> {
-          try {
-            return new PrivateNginx.Blocks(
+        "http",
+        ports ->
+            new PrivateNginx.Blocks(
                 filled(
                     AUTH_REQUEST,
                     Map.of(
@@ -80,7 +79,41 @@ final class NginxRecipe {
                         "@APP@",
                         "127.0.0.1:9"), // no application here
                     Map.of()),
-                null);
+                null));
+  }
+
+  /**
+   * A private nginx running the documented nginx-rtmp recipe in front of the AuthHost on {@code
+   * authhostPort}, with the literal test-only {@code edits} made to it.
+   */
+  static PrivateNginx startRtmp(Path prefix, int authhostPort, Map<String, String> edits)
+      throws Exception {
+    return start(
+        prefix,
+        "rtmp",
+        ports ->
+            new PrivateNginx.Blocks(
+                null,
+                filled(
+                    RTMP,
+                    Map.of(
+                        "@AUTHHOST@", "127.0.0.1:" + authhostPort,
+                        "@RTMP_LISTEN@", "127.0.0.1:" + ports.get("rtmp")),
+                    edits)));
+  }
+
+  /** The configuration for the ports nginx was given; reading a recipe may fail. */
+  private interface Blocks {
+    PrivateNginx.Blocks of(Map<String, Integer> ports) throws Exception;
+  }
+
+  private static PrivateNginx start(Path prefix, String listener, Blocks blocks) throws Exception {
+    return PrivateNginx.start(
+        prefix,
+        List.of(listener),
+        ports -> {
+          try {
+            return blocks.of(ports);
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }

@@ -1,7 +1,6 @@
 package org.authhost.host.integrations;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -30,8 +29,7 @@ class NginxRtmpBearerEndToEndTest {
   static final OidcProvider.Client CAROL =
       new OidcProvider.Client("rtmp-carol", "carol-secret", "{\"preferred_username\":\"carol\"}");
 
-  /** A publish that, accepted, would run far longer than any refusal takes. */
-  static final int LONG_SECONDS = 30;
+  static final int LONG_SECONDS = RtmpFfmpeg.LONG_SECONDS;
 
   @TempDir static Path root;
   static OidcProvider provider;
@@ -77,43 +75,15 @@ class NginxRtmpBearerEndToEndTest {
             List.of("authhost-plugin-bearer.jar"),
             "carol",
             "pw-carol");
-    nginx =
-        PrivateNginx.start(
-            root.resolve("nginx"),
-            List.of("rtmp"),
-            ports -> {
-              try {
-                return new PrivateNginx.Blocks(
-                    null,
-                    NginxRecipe.filled(
-                        NginxRecipe.RTMP,
-                        Map.of(
-                            "@AUTHHOST@", "127.0.0.1:" + host.port(),
-                            "@RTMP_LISTEN@", "127.0.0.1:" + ports.get("rtmp")),
-                        Map.of()));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+    nginx = NginxRecipe.startRtmp(root.resolve("nginx"), host.port(), Map.of());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (nginx != null) {
-        nginx.close();
-      }
-    } finally {
-      try {
-        if (host != null) {
-          host.stop();
-        }
-      } finally {
-        if (provider != null) {
-          provider.close();
-        }
-      }
-    }
+    Teardown.inOrder(
+        Teardown.ifStarted(nginx, PrivateNginx::close),
+        Teardown.ifStarted(host, StreamingHost::stop),
+        Teardown.ifStarted(provider, OidcProvider::close));
   }
 
   static String url(String stream, String token) {
@@ -121,20 +91,15 @@ class NginxRtmpBearerEndToEndTest {
   }
 
   static String context(BoundedProcess.Exit exit) {
-    return exit.output() + "\nnginx:\n" + nginx.errorLog() + "\naudit: " + host.audited();
+    return RtmpFfmpeg.context(exit, nginx, host);
   }
 
   @Test
   void aJwtInAStreamUrlIsCutByNginxRtmpAndRefusedWhenItConnects() throws Exception {
     String token = provider.token(CAROL);
     assertTrue(token.length() > 255, "a real JWT is longer than nginx-rtmp keeps: " + token);
-    try (BoundedProcess publisher =
-        NginxRtmpSignedUrlEndToEndTest.publishWith(root, url("cam1", token), LONG_SECONDS)) {
-      BoundedProcess.Exit refused = publisher.awaitExit(Duration.ofSeconds(LONG_SECONDS));
-      assertNotEquals(0, refused.status(), context(refused));
-      assertTrue(
-          refused.took().compareTo(Duration.ofSeconds(LONG_SECONDS - 10)) < 0,
-          "refused when it connects, not at the end: " + refused.took());
+    try (BoundedProcess publisher = RtmpFfmpeg.publish(root, url("cam1", token), LONG_SECONDS)) {
+      RtmpFfmpeg.assertRefusedWhenItConnects(publisher, nginx, host);
     }
     assertFalse(
         host.awaitAudited(

@@ -45,8 +45,7 @@ class NginxRtmpEndToEndTest {
   /** How long an accepted publish runs (ffmpeg -re: in real time). */
   static final int SHORT_SECONDS = 3;
 
-  /** A publish that, accepted, would run far longer than any refusal takes. */
-  static final int LONG_SECONDS = 30;
+  static final int LONG_SECONDS = RtmpFfmpeg.LONG_SECONDS;
 
   @BeforeAll
   static void start() throws Exception {
@@ -98,37 +97,18 @@ class NginxRtmpEndToEndTest {
             "kim",
             "pw-kim");
     nginx =
-        PrivateNginx.start(
+        NginxRecipe.startRtmp(
             root.resolve("nginx"),
-            List.of("rtmp"),
-            ports -> {
-              try {
-                return new PrivateNginx.Blocks(
-                    null,
-                    NginxRecipe.filled(
-                        NginxRecipe.RTMP,
-                        Map.of(
-                            "@AUTHHOST@", "127.0.0.1:" + host.port(),
-                            "@RTMP_LISTEN@", "127.0.0.1:" + ports.get("rtmp")),
-                        // Re-checks every second, so that a cut comes within the test's bound.
-                        Map.of("notify_update_timeout 30s;", "notify_update_timeout 1s;")));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
+            host.port(),
+            // Re-checks every second, so that a cut comes within the test's bound.
+            Map.of("notify_update_timeout 30s;", "notify_update_timeout 1s;"));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (nginx != null) {
-        nginx.close();
-      }
-    } finally {
-      if (host != null) {
-        host.stop();
-      }
-    }
+    Teardown.inOrder(
+        Teardown.ifStarted(nginx, PrivateNginx::close),
+        Teardown.ifStarted(host, StreamingHost::stop));
   }
 
   static String url(String stream, String user, String password) {
@@ -142,55 +122,16 @@ class NginxRtmpEndToEndTest {
         + password;
   }
 
-  /** ffmpeg publishing a generated stream for {@code seconds}, in real time, as an encoder does. */
   static BoundedProcess publish(String url, int seconds) throws Exception {
-    return BoundedProcess.start(
-        root,
-        Map.of(),
-        List.of(
-            StreamingTools.ffmpeg().toString(),
-            "-nostdin",
-            "-hide_banner",
-            "-loglevel",
-            "warning",
-            "-re",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=160x120:rate=10",
-            "-t",
-            Integer.toString(seconds),
-            "-c:v",
-            "libx264",
-            "-g",
-            "10",
-            "-f",
-            "flv",
-            url));
+    return RtmpFfmpeg.publish(root, url, seconds);
   }
 
-  /** ffmpeg playing {@code frames} frames of a stream and throwing them away. */
   static BoundedProcess play(String url, int frames) throws Exception {
-    return BoundedProcess.start(
-        root,
-        Map.of(),
-        List.of(
-            StreamingTools.ffmpeg().toString(),
-            "-nostdin",
-            "-hide_banner",
-            "-loglevel",
-            "info",
-            "-i",
-            url,
-            "-frames:v",
-            Integer.toString(frames),
-            "-f",
-            "null",
-            "-"));
+    return RtmpFfmpeg.play(root, url, frames);
   }
 
   static String context(BoundedProcess.Exit exit) {
-    return exit.output() + "\nnginx:\n" + nginx.errorLog() + "\naudit: " + host.audited();
+    return RtmpFfmpeg.context(exit, nginx, host);
   }
 
   @Test
@@ -218,11 +159,7 @@ class NginxRtmpEndToEndTest {
   @Test
   void aWrongPasswordIsRefusedAtOnce() throws Exception {
     try (BoundedProcess publisher = publish(url("cam2", "alice", "wrong"), LONG_SECONDS)) {
-      BoundedProcess.Exit refused = publisher.awaitExit(Duration.ofSeconds(LONG_SECONDS));
-      assertNotEquals(0, refused.status(), context(refused));
-      assertTrue(
-          refused.took().compareTo(Duration.ofSeconds(LONG_SECONDS - 10)) < 0,
-          "refused when it connects, not at the end: " + refused.took());
+      RtmpFfmpeg.assertRefusedWhenItConnects(publisher, nginx, host);
     }
     assertFalse(
         host.awaitAudited(Duration.ofSeconds(5), "alice", "cam2").isEmpty(),

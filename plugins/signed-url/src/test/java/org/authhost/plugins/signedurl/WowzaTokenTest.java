@@ -128,31 +128,19 @@ class WowzaTokenTest {
     Map<String, byte[]> keys = keys("wowza", SECRET);
     String target = "/vod/_definst_/sample.mp4/playlist.m3u8";
     assertTrue(
-        assertThrows(
-                SignedUrl.Refused.class,
-                () ->
-                    WowzaToken.verify(
-                        claim,
-                        target,
-                        "192.168.1.2",
-                        true,
-                        Instant.ofEpochSecond(1395230399L),
-                        keys))
-            .getMessage()
+        refusal(claim, target, Instant.ofEpochSecond(1395230399L), keys)
             .startsWith("not valid before"));
     assertTrue(
-        assertThrows(
-                SignedUrl.Refused.class,
-                () ->
-                    WowzaToken.verify(
-                        claim,
-                        target,
-                        "192.168.1.2",
-                        true,
-                        Instant.ofEpochSecond(1500000000L),
-                        keys))
-            .getMessage()
-            .startsWith("expired at"));
+        refusal(claim, target, Instant.ofEpochSecond(1500000000L), keys).startsWith("expired at"));
+  }
+
+  /** Why {@code claim} is refused for {@code target} from 192.168.1.2 (hashed in) at {@code at}. */
+  private static String refusal(
+      WowzaToken.Claim claim, String target, Instant at, Map<String, byte[]> keys) {
+    return assertThrows(
+            SignedUrl.Refused.class,
+            () -> WowzaToken.verify(claim, target, "192.168.1.2", true, at, keys))
+        .getMessage();
   }
 
   @Test
