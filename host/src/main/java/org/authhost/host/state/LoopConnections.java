@@ -48,7 +48,11 @@ import org.slf4j.LoggerFactory;
 final class LoopConnections implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoopConnections.class);
 
-  /** {@code -Dauthhost.redis.loopConnections=false}: every command on the one connection. */
+  /**
+   * {@code -Dauthhost.redis.loopConnections=true} turns the per-loop connections on; off by default
+   * until a new connection is checked to be the same server as the main one (its run_id) and an
+   * outage on the main connection stops them too (review REV-R, docs/scale-out.md).
+   */
   static final String SWITCH = "authhost.redis.loopConnections";
 
   private final RedisClient client;
@@ -59,7 +63,7 @@ final class LoopConnections implements AutoCloseable {
   private volatile boolean closed;
 
   LoopConnections(ClientResources resources, ClientOptions options, RedisURI uri) {
-    this(resources, options, uri, !"false".equalsIgnoreCase(System.getProperty(SWITCH)));
+    this(resources, options, uri, "true".equalsIgnoreCase(System.getProperty(SWITCH)));
   }
 
   LoopConnections(ClientResources resources, ClientOptions options, RedisURI uri, boolean enabled) {

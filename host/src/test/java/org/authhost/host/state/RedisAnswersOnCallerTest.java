@@ -41,6 +41,8 @@ class RedisAnswersOnCallerTest {
   void connect() throws Exception {
     assertEquals("OK", REDIS.server().call("FLUSHALL"));
     RedisOutage outage = new RedisOutage((level, code, text) -> {}, "test");
+    // The per-loop connections are off by default; this class tests them on.
+    System.setProperty(LoopConnections.SWITCH, "true");
     link = new RedisLink(RedisStateBehaviourTest.config(REDIS.server().uri(), "test:"), outage);
     link.connect();
     store = new RedisStateService(link, LocalStateService.CapacityAlarm.SILENT, TTL);
@@ -48,6 +50,7 @@ class RedisAnswersOnCallerTest {
 
   @AfterEach
   void disconnect() throws Exception {
+    System.clearProperty(LoopConnections.SWITCH);
     link.close();
     loopA.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loopB.shutdownGracefully(0, 1, TimeUnit.SECONDS);
