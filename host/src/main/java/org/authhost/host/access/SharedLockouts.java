@@ -247,7 +247,12 @@ final class SharedLockouts {
   Optional<Duration> answered(String key, List<Long> r, Duration window, long unlocksBefore) {
     if (r.get(0) == 1L) {
       counted.remove(key);
-      return Optional.of(Duration.ofMillis(r.get(1)));
+      // Began by this count, but an unlock was heard after it was sent: the lock's own message,
+      // which comes on the subscriptions' connection in Redis's order, says whether it still
+      // holds; applying the answer here would undo the operator's unlock on this host alone.
+      return unlockedSince(key, unlocksBefore)
+          ? Optional.empty()
+          : Optional.of(Duration.ofMillis(r.get(1)));
     }
     if (r.get(1) == 0L) {
       noteCounted(key, window); // ours: known before the message comes back

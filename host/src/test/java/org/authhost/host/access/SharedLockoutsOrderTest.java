@@ -114,4 +114,18 @@ class SharedLockoutsOrderTest {
     assertEquals(Optional.empty(), b.failed(KEY, 5, WINDOW, DURATION).get(10, TimeUnit.SECONDS));
     assertTrue(lockedOnB.containsKey(KEY), "a later answer is applied as ever");
   }
+
+  @Test
+  void aLockoutBegunByACountWhoseAnswerIsReadAfterAnUnlockIsNotAppliedOnThatHost()
+      throws Exception {
+    long sentAfter = b.unlocksHeard(); // B sends the count that begins the lockout
+    List<Long> began = List.of(1L, 600_000L); // Redis: this count began it, 600 s
+    a.unlock(KEY); // the operator, on A, before B reads its answer
+    assertTrue(unlockedOnB.await(10, TimeUnit.SECONDS), "B hears the unlock");
+    assertEquals(Optional.empty(), b.answered(KEY, began, WINDOW, sentAfter));
+
+    // The same answer to a count sent after the unlock begins the lockout as ever.
+    assertEquals(
+        Optional.of(Duration.ofMillis(600_000L)), b.answered(KEY, began, WINDOW, b.unlocksHeard()));
+  }
 }
