@@ -12,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
@@ -26,6 +23,7 @@ import org.authhost.host.testing.BoundedProcess;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RawHttpConnection;
+import org.authhost.host.testing.SignedLinks;
 import org.authhost.host.testing.StreamingTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,22 +120,7 @@ class SignedUrlServingTest {
   /** The query a platform appends: as the README's Java example signs it. */
   static String signed(String key, String secret, String prefix, long expires, String address)
       throws Exception {
-    String message = prefix + "\n" + expires + "\n" + (address == null ? "" : address);
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String sig =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-    return "ah_prefix="
-        + prefix
-        + "&ah_exp="
-        + expires
-        + (address == null ? "" : "&ah_ip=" + address)
-        + "&ah_key="
-        + key
-        + "&ah_sig="
-        + sig;
+    return SignedLinks.query(key, secret, prefix, expires, address);
   }
 
   static long inTenMinutes() {

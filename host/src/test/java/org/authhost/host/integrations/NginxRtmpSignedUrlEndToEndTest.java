@@ -11,13 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.testing.BoundedProcess;
 import org.authhost.host.testing.PrivateNginx;
+import org.authhost.host.testing.SignedLinks;
 import org.authhost.host.testing.StreamingTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,13 +83,6 @@ class NginxRtmpSignedUrlEndToEndTest {
 
   /** The query a platform appends (the README's format), signed with k1 for {@code prefix}. */
   static String signed(String prefix, long expires) throws Exception {
-    String message = prefix + "\n" + expires + "\n";
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String sig =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     // Percent-encoded: ffmpeg splits an rtmp:// URL's application and stream at its last '/',
     // query included.
     return "ah_prefix="
@@ -99,7 +90,7 @@ class NginxRtmpSignedUrlEndToEndTest {
         + "&ah_exp="
         + expires
         + "&ah_key=k1&ah_sig="
-        + sig;
+        + SignedLinks.signature(K1, prefix, expires, null);
   }
 
   static String url(String stream, String query) {

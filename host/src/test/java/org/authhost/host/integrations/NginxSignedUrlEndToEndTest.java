@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.AuthHost;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PrivateNginx;
+import org.authhost.host.testing.SignedLinks;
 import org.authhost.host.testing.StreamingTools;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
@@ -80,14 +77,7 @@ class NginxSignedUrlEndToEndTest {
   }
 
   static String signed(String prefix, long expires) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String sig =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(
-                mac.doFinal((prefix + "\n" + expires + "\n").getBytes(StandardCharsets.UTF_8)));
-    return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=k1&ah_sig=" + sig;
+    return SignedLinks.query("k1", K1, prefix, expires, null);
   }
 
   @Test

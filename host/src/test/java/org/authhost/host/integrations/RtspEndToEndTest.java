@@ -10,15 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.testing.BoundedProcess;
 import org.authhost.host.testing.ChallengeTap;
 import org.authhost.host.testing.RtspOrigin;
+import org.authhost.host.testing.SignedLinks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -341,14 +339,7 @@ class RtspEndToEndTest {
    * The query a platform appends (as the README's Java example signs it), unbound to an address.
    */
   static String signed(String key, String secret, String prefix, long expires) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String sig =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(
-                mac.doFinal((prefix + "\n" + expires + "\n").getBytes(StandardCharsets.UTF_8)));
-    return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=" + key + "&ah_sig=" + sig;
+    return SignedLinks.query(key, secret, prefix, expires, null);
   }
 
   /**

@@ -3,17 +3,14 @@ package org.authhost.host.integrations;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.testing.BoundedProcess;
 import org.authhost.host.testing.RtspOrigin;
+import org.authhost.host.testing.SignedLinks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,14 +79,7 @@ class RtspSignedUrlEndToEndTest {
   }
 
   static String signed(String prefix, long expires) throws Exception {
-    String message = prefix + "\n" + expires + "\n";
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String sig =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-    return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=k1&ah_sig=" + sig;
+    return SignedLinks.query("k1", K1, prefix, expires, null);
   }
 
   static BoundedProcess.Exit ffprobe(String url) throws Exception {

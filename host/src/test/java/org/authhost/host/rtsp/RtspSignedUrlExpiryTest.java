@@ -11,10 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
 import org.authhost.host.authn.Audit;
@@ -24,6 +21,7 @@ import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.SignedLinks;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,14 +83,7 @@ class RtspSignedUrlExpiryTest {
   }
 
   static String signed(String prefix, long expires) throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(K1.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    String sig =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(
-                mac.doFinal((prefix + "\n" + expires + "\n").getBytes(StandardCharsets.UTF_8)));
-    return "ah_prefix=" + prefix + "&ah_exp=" + expires + "&ah_key=k1&ah_sig=" + sig;
+    return SignedLinks.query("k1", K1, prefix, expires, null);
   }
 
   static List<EventRecord> audited(String... parts) {
