@@ -227,10 +227,10 @@ public final class AuthenticationDriver {
       AuthenticationOutcome already = a.connection().authenticated();
       String by = a.connection().authenticatedPlugin();
       // Only where that plug-in is offered: another publishing point may demand another protocol.
-      Optional<PluginView> boundBy = offered.stream().filter(p -> p.id().equals(by)).findFirst();
-      if (already != null && boundBy.isPresent()) {
+      PluginView boundBy = already == null ? null : named(offered, by);
+      if (boundBy != null) {
         // A connection-bound handshake already proved who this connection is.
-        return authorize(a, already, boundBy.get(), offered, () -> {});
+        return authorize(a, already, boundBy, offered, () -> {});
       }
       PluginView first = offered.get(0);
       if (AuthenticationFlags.has(first.flags(), AuthenticationFlags.ANONYMOUS)) {
@@ -705,12 +705,8 @@ public final class AuthenticationDriver {
             outcome -> {
               metrics.handshakeEnded();
               metrics.logon(anonymous.id(), anonymousResult(outcome));
-              List<PluginView> others =
-                  offered.stream()
-                      .filter(
-                          p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
-                      .toList();
               if (outcome.result() != AuthenticationResult.SUCCESS) {
+                List<PluginView> others = notAnonymous(offered);
                 session.release();
                 if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
                   return done(busy(anonymous));
@@ -740,6 +736,7 @@ public final class AuthenticationDriver {
               }
               // WMS: when authorization refuses the anonymous user and another plug-in is enabled,
               // authentication is tried again with it, so the client is asked to log on.
+              List<PluginView> others = notAnonymous(offered);
               if (!others.isEmpty()) {
                 return challenge(a, others, "this content needs a logon");
               }
@@ -750,6 +747,23 @@ public final class AuthenticationDriver {
                           "access denied to the anonymous account " + outcome.accountName())
                       : v);
             });
+  }
+
+  /** The plug-in of {@code offered} with that id, or null. A loop: this runs on every request. */
+  private static PluginView named(List<PluginView> offered, String id) {
+    for (PluginView p : offered) {
+      if (p.id().equals(id)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** {@code offered} without its anonymous plug-in: whom to ask when anonymous access fails. */
+  private static List<PluginView> notAnonymous(List<PluginView> offered) {
+    return offered.stream()
+        .filter(p -> !AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS))
+        .toList();
   }
 
   /** What an anonymous plug-in's answer counts as. */

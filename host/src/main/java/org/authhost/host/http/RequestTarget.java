@@ -65,6 +65,17 @@ public final class RequestTarget {
     if (rawPath == null || !rawPath.startsWith("/")) {
       return null;
     }
+    if (rawPath.indexOf('%') < 0) {
+      // Nothing escaped (nearly every request): printable ASCII is its own decoded form, so the
+      // path needs no copy, only the checks below.
+      for (int i = 0; i < rawPath.length(); i++) {
+        char c = rawPath.charAt(i);
+        if (c > 0x7e || c < 0x21 || c == '\\') {
+          return null;
+        }
+      }
+      return segmentsAllowed(rawPath) ? rawPath : null;
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(rawPath.length());
     for (int i = 0; i < rawPath.length(); i++) {
       char c = rawPath.charAt(i);
@@ -104,15 +115,29 @@ public final class RequestTarget {
     if (decoded.chars().anyMatch(Character::isISOControl)) {
       return null;
     }
-    String[] segments = decoded.substring(1).split("/", -1);
-    for (int i = 0; i < segments.length; i++) {
-      String s = segments[i];
-      boolean last = i == segments.length - 1;
-      if ((s.isEmpty() && !last) || s.equals(".") || s.equals("..")) {
-        return null;
+    return segmentsAllowed(decoded) ? decoded : null;
+  }
+
+  /**
+   * Whether no segment of {@code path} (after its leading {@code /}) is {@code .} or {@code ..},
+   * and none but the last is empty.
+   */
+  private static boolean segmentsAllowed(String path) {
+    int start = 1;
+    while (true) {
+      int slash = path.indexOf('/', start);
+      int end = slash < 0 ? path.length() : slash;
+      int length = end - start;
+      if ((length == 0 && slash >= 0)
+          || (length == 1 && path.charAt(start) == '.')
+          || (length == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.')) {
+        return false;
       }
+      if (slash < 0) {
+        return true;
+      }
+      start = slash + 1;
     }
-    return decoded;
   }
 
   /**

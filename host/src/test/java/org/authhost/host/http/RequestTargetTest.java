@@ -3,6 +3,7 @@ package org.authhost.host.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The path of a request target, origin or absolute form. */
@@ -15,5 +16,53 @@ class RequestTargetTest {
     assertEquals("/", RequestTarget.path("http://h"));
     assertEquals("/vod/a.ts", RequestTarget.path("/vod/a.ts?q=1"));
     assertNull(RequestTarget.path("ftp://h/x"));
+  }
+
+  @Test
+  void aPathWithNothingEscapedIsItsOwnCanonicalFormOrRefused() {
+    assertEquals("/", RequestTarget.canonical("/"));
+    assertEquals("/vod/a.ts", RequestTarget.canonical("/vod/a.ts"));
+    assertEquals("/vod/", RequestTarget.canonical("/vod/"), "only the last segment may be empty");
+    assertEquals("/vod/...", RequestTarget.canonical("/vod/..."));
+    assertEquals("/vod/.a/a..", RequestTarget.canonical("/vod/.a/a.."));
+    for (String refused :
+        List.of(
+            "/vod//a.ts",
+            "//vod",
+            "/vod/./a.ts",
+            "/vod/../a.ts",
+            "/vod/..",
+            "/.",
+            "/vod/a b",
+            "/vod\\a.ts",
+            "/vod/\u00e9.ts",
+            "/vod/\u007f",
+            "vod/a.ts")) {
+      assertNull(RequestTarget.canonical(refused), refused);
+    }
+  }
+
+  @Test
+  void thePathWithoutEscapesAndTheDecodingPathAgree() {
+    // Each path again with its first 'a' escaped: one goes the way of a path with nothing to
+    // decode, the other through the decoder; the verdict must not depend on which.
+    for (String path :
+        List.of(
+            "/a/",
+            "/a",
+            "/va/x.ts",
+            "/a//x",
+            "/a/./x",
+            "/a/../x",
+            "/a/..",
+            "/a/.",
+            "/a/...",
+            "/a/x y",
+            "/a\\x")) {
+      String escaped = path.replaceFirst("a", "%61");
+      assertEquals(
+          RequestTarget.canonical(path), RequestTarget.canonical(escaped), path + " / " + escaped);
+    }
+    assertEquals("/a/x", RequestTarget.canonical("/%61/x"));
   }
 }

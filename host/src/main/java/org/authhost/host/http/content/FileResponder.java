@@ -307,7 +307,11 @@ public final class FileResponder {
       if (notModified) {
         HttpResponse response =
             new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.NOT_MODIFIED,
+                Unpooled.EMPTY_BUFFER,
+                FileAnswerHeaders.FACTORY,
+                FileAnswerHeaders.FACTORY);
         return send(
             clock, ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
       }
@@ -338,10 +342,11 @@ public final class FileResponder {
       HttpResponse response =
           new DefaultHttpResponse(
               HttpVersion.HTTP_1_1,
-              range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT);
+              range == null ? HttpResponseStatus.OK : HttpResponseStatus.PARTIAL_CONTENT,
+              FileAnswerHeaders.FACTORY);
       HttpHeaders out = response.headers();
       out.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-      out.set("X-Content-Type-Options", "nosniff");
+      out.set(FileAnswerHeaders.NOSNIFF_NAME, FileAnswerHeaders.NOSNIFF);
       out.set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
       validators(response, etag, lastModified);
       long start = 0;
