@@ -31,11 +31,8 @@ public final class LogonCaller {
     try {
       return call.get();
     } finally {
-      if (outer == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(outer);
-      }
+      // Set back, never removed (see Impersonation#close): the entry stays in the thread's map.
+      CURRENT.set(outer);
     }
   }
 
