@@ -90,7 +90,11 @@ final class HostedPlugin {
   /** Completes once it is draining and its last session is released (guarded by this). */
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
-  private boolean draining;
+  /**
+   * Set under this object's lock, read without it by {@link #released}: every request releases a
+   * session, and the event loops would otherwise take this one lock in turn for each.
+   */
+  private volatile boolean draining;
 
   /** Counts the guard's refusals, so that a call can tell whether one was made while it ran. */
   private final AtomicInteger refusals = new AtomicInteger();
@@ -473,7 +477,9 @@ final class HostedPlugin {
 
   /** A session of its was released. */
   void released(AuthenticationSession session) {
-    if (sessions.remove(session)) {
+    // The session leaves the set before draining is read, and drain() sets draining before it
+    // reads the set: whichever comes second sees the other, so the last release is not missed.
+    if (sessions.remove(session) && draining) {
       synchronized (this) {
         if (draining && sessions.isEmpty()) {
           drained.complete(null);
