@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -311,7 +312,7 @@ public final class FileResponder {
                 HttpResponseStatus.NOT_MODIFIED,
                 Unpooled.EMPTY_BUFFER,
                 FileAnswerHeaders.FACTORY,
-                FileAnswerHeaders.FACTORY);
+                DefaultHttpHeadersFactory.trailersFactory());
         return send(
             clock, ctx, request, validators(response, etag, lastModified), null, keepAlive, extra);
       }
