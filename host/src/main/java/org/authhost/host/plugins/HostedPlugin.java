@@ -84,7 +84,14 @@ final class HostedPlugin {
   /** Who signed the JAR it was loaded from, as plugins.integrity found it; empty if no one. */
   private volatile String signer = "";
 
-  /** The sessions opened with it and not yet released: what a drain waits for. */
+  /**
+   * The sessions opened with it and not yet released: what a drain waits for. Must stay a
+   * concurrent set whose {@code remove} and {@code isEmpty} are atomic and volatile: {@link
+   * #released} removes without the lock and reads {@link #draining} after it, and {@link #drain}
+   * sets that flag before it reads {@code isEmpty()} (a plain set under the lock, or a count kept
+   * elsewhere, would let the last release and the drain miss each other). {@code
+   * HostedPluginDrainTest} pins both orders.
+   */
   private final Set<AuthenticationSession> sessions = ConcurrentHashMap.newKeySet();
 
   /** Completes once it is draining and its last session is released (guarded by this). */

@@ -25,6 +25,8 @@ class RequestTargetTest {
     assertEquals("/vod/", RequestTarget.canonical("/vod/"), "only the last segment may be empty");
     assertEquals("/vod/...", RequestTarget.canonical("/vod/..."));
     assertEquals("/vod/.a/a..", RequestTarget.canonical("/vod/.a/a.."));
+    // The bounds of printable ASCII, both kept: '!' (0x21) and '~' (0x7e).
+    assertEquals("/vod/!~", RequestTarget.canonical("/vod/!~"));
     for (String refused :
         List.of(
             "/vod//a.ts",
@@ -37,6 +39,9 @@ class RequestTargetTest {
             "/vod\\a.ts",
             "/vod/\u00e9.ts",
             "/vod/\u007f",
+            "/vod/\u0000",
+            "/vod/\t",
+            "/vod/\u0020",
             "vod/a.ts")) {
       assertNull(RequestTarget.canonical(refused), refused);
     }
@@ -64,5 +69,8 @@ class RequestTargetTest {
           RequestTarget.canonical(path), RequestTarget.canonical(escaped), path + " / " + escaped);
     }
     assertEquals("/a/x", RequestTarget.canonical("/%61/x"));
+    // A dot segment escaped is still a dot segment.
+    assertNull(RequestTarget.canonical("/a/%2e%2e/x"));
+    assertNull(RequestTarget.canonical("/a/%2e/x"));
   }
 }
