@@ -392,7 +392,8 @@ public final class AuthenticationDriver {
             a.point(),
             account,
             List.of(),
-            now.get() == was ? logon : new Logon(logon.pluginId(), account, now.get())));
+            now.get() == was ? logon : new Logon(logon.pluginId(), account, now.get()),
+            !AuthenticationFlags.has(by.get().flags(), AuthenticationFlags.ANONYMOUS)));
   }
 
   /**
@@ -862,7 +863,8 @@ public final class AuthenticationDriver {
             a.point(),
             outcome.accountName(),
             finalWords(a, plugin, outcome),
-            new Logon(pluginId, outcome.accountName(), current));
+            new Logon(pluginId, outcome.accountName(), current),
+            !AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.ANONYMOUS));
       }
       return Refusal.forbidden();
     } catch (InvalidHandleException e) {

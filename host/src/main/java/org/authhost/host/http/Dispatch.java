@@ -3,6 +3,7 @@ package org.authhost.host.http;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
@@ -60,10 +61,12 @@ final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
         origin.getRawPath() == null || origin.getRawPath().isEmpty() ? "/" : origin.getRawPath();
     String upstream =
         (base.endsWith("/") ? base : base + "/") + rest + (query == null ? "" : "?" + query);
-    if (!serve.headers().isEmpty()) {
+    boolean sayPrivate = PersonalAnswers.mustSayPrivate(serve, exchange.request());
+    if (!serve.headers().isEmpty() || sayPrivate) {
       // The proxy builds its answer from the origin's; the logon's headers join it on the way out.
       at.pipeline()
-          .addBefore(at.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers()));
+          .addBefore(
+              at.name(), ResponseHeaders.NAME, new ResponseHeaders(serve.headers(), sayPrivate));
     }
     exchange.proxying(
         services
@@ -83,12 +86,14 @@ final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
       answers.refuse(exchange, pathRefused(resolved));
       return;
     }
+    HttpRequest request = exchange.request();
+    boolean sayPrivate = PersonalAnswers.mustSayPrivate(serve, request);
     HttpHeaders extra = null;
-    if (!serve.headers().isEmpty()) {
+    if (!serve.headers().isEmpty() || sayPrivate) {
       // Every Digest success carries one (Authentication-Info): a name-value array rather than a
       // hash table of headers, and the name as a constant whose validation Netty has cached. The
       // response's own headers validate the value as they take it.
-      CharSequence[] pairs = new CharSequence[serve.headers().size() * 2];
+      CharSequence[] pairs = new CharSequence[(serve.headers().size() + (sayPrivate ? 1 : 0)) * 2];
       int i = 0;
       for (var h : serve.headers()) {
         pairs[i++] =
@@ -97,9 +102,12 @@ final class Dispatch extends SimpleChannelInboundHandler<Exchange> {
                 : h.getKey();
         pairs[i++] = h.getValue();
       }
+      if (sayPrivate) {
+        pairs[i++] = HttpHeaderNames.CACHE_CONTROL;
+        pairs[i] = PersonalAnswers.PRIVATE;
+      }
       extra = new ReadOnlyHttpHeaders(false, pairs);
     }
-    HttpRequest request = exchange.request();
     exchange.responded(
         FileResponder.respond(
             exchange.ctx(),

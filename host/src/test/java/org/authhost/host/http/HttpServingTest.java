@@ -313,6 +313,8 @@ class HttpServingTest {
     assertEquals(200, c.status());
     assertEquals("hello, world: 0123456789abcdefghij\n", c.text());
     assertTrue(c.headers().toLowerCase().contains("content-type: text/plain"), c.headers());
+    // Content anyone may have: shared caches may keep it (only one user's answers say private).
+    assertFalse(c.headers().toLowerCase().contains("cache-control"), c.headers());
     assertFalse(
         audit("logon succeeded").stream()
             .filter(e -> e.text().contains("protocol=Anonymous"))

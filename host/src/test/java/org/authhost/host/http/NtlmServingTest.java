@@ -180,9 +180,14 @@ class NtlmServingTest {
               ntlm(client.authenticate(negotiate, challenge, NtlmClient.Response.NTLMV2_WITH_MIC)));
       assertEquals(200, done.status(), done.headers().toString());
       assertEquals(BODY, done.bodyText());
+      // A request with Authorization keeps shared caches off by itself (RFC 9111 §3.5).
+      assertEquals(List.of(), done.values("Cache-Control"), done.headers().toString());
       // The identity belongs to the connection: the next request needs no Authorization.
       Response again = c.get(PATH, null);
       assertEquals(200, again.status(), again.headers().toString());
+      // ... and nothing in it says the answer is alice's: the answer must (a shared cache in front
+      // would otherwise hand alice's file to the next client).
+      assertEquals(List.of("private"), again.values("Cache-Control"), again.headers().toString());
     }
   }
 

@@ -57,6 +57,8 @@ class SignedUrlServingTest {
             originSaw.add(exchange.getRequestURI().toString());
           }
           byte[] body = "from the origin\n".getBytes(StandardCharsets.UTF_8);
+          // What an origin that does not know it is behind an authentication host says.
+          exchange.getResponseHeaders().set("Cache-Control", "public, max-age=60, s-maxage=600");
           exchange.sendResponseHeaders(200, body.length);
           try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
@@ -227,6 +229,17 @@ class SignedUrlServingTest {
   }
 
   @Test
+  void aSignedLinksFileAnswerTellsSharedCachesToKeepOff() throws Exception {
+    // The request carries no Authorization, and the answer has Last-Modified: without a word, a
+    // shared cache could keep it and serve it after the link expired, or to anyone.
+    RawHttpConnection.Response r =
+        get("/vod/show/720p/a.txt?" + signed("k1", K1, "/vod/show/720p/", inTenMinutes(), null));
+    assertEquals(200, r.status(), r.bodyText());
+    assertEquals(List.of("private"), r.values("Cache-Control"));
+    assertEquals(1, r.values("Last-Modified").size(), "validators stay: a player revalidates");
+  }
+
+  @Test
   void twoKeysAreValidAtOnceAndAnExpiryFollowsTheHostsClock() throws Exception {
     String byK1 = signed("k1", K1, "/vod/show/720p/a.txt", inTenMinutes(), null);
     String byK2 = signed("k2", K2, "/vod/show/720p/a.txt", inTenMinutes(), null);
@@ -242,6 +255,8 @@ class SignedUrlServingTest {
     RawHttpConnection.Response r = get("/origin/clip.m3u8?start=10&" + q + "&lang=en");
     assertEquals(200, r.status(), r.bodyText());
     assertEquals("from the origin\n", r.bodyText());
+    // The link's holder's answer, through the proxy too: no shared cache may keep it.
+    assertEquals(List.of("private, max-age=60"), r.values("Cache-Control"));
     synchronized (originSaw) {
       assertEquals("/base/clip.m3u8?start=10&lang=en", originSaw.get(originSaw.size() - 1));
     }
