@@ -107,7 +107,12 @@ final class HostServerContext implements ServerContext {
 
       @Override
       public StateService state() {
-        return ownState;
+        // Asked for while being enabled (EnablePlugin, not the InitializePlugin before it): a view
+        // that keeps this enable's life mark, so that what the plug-in builds with it now is
+        // never used on a store emptied after it (a request in flight across the store's reset).
+        return plugin.isStarting() && plugin.initialized()
+            ? passage.state(pluginId, instanceState.ofThisEnable())
+            : ownState;
       }
 
       @Override

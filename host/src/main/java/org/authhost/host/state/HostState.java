@@ -97,7 +97,11 @@ public final class HostState extends LifeCycle {
             () -> onResetThread(() -> restartStale(pluginId, self[0])));
     self[0] = mark;
     return new PluginState(
-        redisStore.forInstance(mark), pluginId, () -> users.add(pluginId), mark::enabling);
+        redisStore.forInstance(mark),
+        pluginId,
+        () -> users.add(pluginId),
+        mark::enabling,
+        () -> redisStore.forInstance(mark.pinned()));
   }
 
   /** Each plug-in's instance last being enabled: the one a restart is for. */
