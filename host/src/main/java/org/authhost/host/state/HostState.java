@@ -115,10 +115,22 @@ public final class HostState extends LifeCycle {
    * store) after the reset finished, so the reset's own passes did not see it.
    */
   private void restartStale(String pluginId, InstanceMark mark) {
-    if (redisStore.resetting() || enabling.get(pluginId) != mark) {
-      return; // the reset's passes take it, or a later instance replaced it
+    if (enabling.get(pluginId) != mark) {
+      return; // a later instance replaced it
+    }
+    InstanceMark.Enable refused = mark.now();
+    if (redisStore.resetting()) {
+      // The reset's passes take it if it is in service by then; if its enable ends only after
+      // them, its next refused call asks again (else it would stay refused for good).
+      mark.askAgain(refused);
+      return;
     }
     java.util.List<String> back = recovery.restart(pluginId, () -> mark.staleAgainst(link.life()));
+    if (mark.now() == refused) {
+      // Not restarted (its restart failed, or it is out of service and not to be enabled): a
+      // later refused call of the same enable asks again.
+      mark.askAgain(refused);
+    }
     if (!back.isEmpty()) {
       events.host(
           org.authhost.api.EventLevel.INFORMATION,

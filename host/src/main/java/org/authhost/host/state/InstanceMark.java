@@ -85,6 +85,14 @@ final class InstanceMark {
     }
   }
 
+  /**
+   * The host did not restart the instance for {@code enable}'s refusal (a reset was under way, or
+   * the restart was declined): the next refused call of that enable tells it again.
+   */
+  void askAgain(Enable enable) {
+    enable.told.set(false);
+  }
+
   /** One enable of the instance and the store's life it was made under. */
   static final class Enable {
     private final AtomicReference<String> life;

@@ -472,6 +472,22 @@ class MisbehavingPluginTest extends HostTestBase {
   }
 
   @Test
+  void aStoreResetRestartWhoseDisableFailsLeavesThePluginInErrorNotEnabledAgain() throws Exception {
+    start("baddisable", "org.authhost.testplugins.baddisable.BadDisablePlugin");
+
+    java.util.Optional<PluginView> v =
+        host.plugins().restartForStoreReset("baddisable", () -> true);
+
+    assertTrue(v.isPresent());
+    assertEquals(
+        PluginStatus.LOADED | PluginStatus.ERROR,
+        v.get().status(),
+        "out of service with DisablePlugin's failure, not enabled again over it");
+    assertEquals(HResult.E_FAIL, v.get().errorCode());
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("baddisable").status());
+  }
+
+  @Test
   void aContextThatLeavesOutTheAccountNameSucceedsWithTheTokensAccount() throws Exception {
     start("noaccount", "org.authhost.testplugins.noaccount.NoAccountPlugin");
 
