@@ -19,7 +19,7 @@ import org.authhost.testplugins.TestPlugin;
  * Digest's replay check reduced to its state: it takes its state service at each enable (as Digest
  * builds its verifier there), and a response {@code Test <key>} claims count 5 in that key's
  * window: the first use succeeds, a replay is refused (benignly, with a new challenge), a store
- * that fails answers busy (503).
+ * that fails answers busy (503). {@code Test deny:NAME} is a wrong password for the account NAME.
  *
  * <p>What a test puts in the system properties (the one object plug-in and test both see), under
  * the names its properties give: {@code park}, a pair of latches taken by the next request only (it
@@ -72,7 +72,14 @@ public final class ParkedStatePlugin extends TestPlugin {
           return callback.onAuthenticateComplete(AuthenticationResult.ERROR, null, context);
         }
       }
-      String key = "nc/" + new String(blob, StandardCharsets.ISO_8859_1).strip();
+      String leg = new String(blob, StandardCharsets.ISO_8859_1).strip();
+      if (leg.startsWith("deny:")) {
+        // A wrong password for the account named.
+        user.setUserName(leg.substring(5));
+        callback.onAuthenticateComplete(AuthenticationResult.DENIED, FRESH, context);
+        return HResult.S_OK;
+      }
+      String key = "nc/" + leg;
       Out<StateService.WindowClaim> claim = new Out<>();
       HResult hr = mine.claimInWindow(key, 5, 64, Duration.ofMinutes(5), claim);
       if (hr.failed()) {
