@@ -488,6 +488,20 @@ class MisbehavingPluginTest extends HostTestBase {
   }
 
   @Test
+  void aStoreResetWhoseSuspendFailsInDisablePluginDoesNotEnableThePluginAgainAfterwards()
+      throws Exception {
+    start("baddisable", "org.authhost.testplugins.baddisable.BadDisablePlugin");
+    StateResetRecovery recovery = new StateResetRecovery(() -> host.plugins());
+
+    assertEquals(
+        List.of(),
+        recovery.disable(java.util.Set.of("baddisable")),
+        "not among those the reset enables again once the store answers");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("baddisable").status());
+    assertEquals(List.of(), recovery.inService(java.util.Set.of("baddisable")), "out of service");
+  }
+
+  @Test
   void aContextThatLeavesOutTheAccountNameSucceedsWithTheTokensAccount() throws Exception {
     start("noaccount", "org.authhost.testplugins.noaccount.NoAccountPlugin");
 
