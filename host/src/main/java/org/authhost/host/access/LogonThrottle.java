@@ -37,15 +37,19 @@ import org.authhost.host.state.HostState;
  */
 @Singleton
 public final class LogonThrottle {
+  /** The most keys with failures counted and no lockout in force. */
+  static final long MAX_COUNTED = 100_000;
+
   private final LockoutConfig config;
   private final Clock clock;
 
   /**
    * Each key's failures and lockout, gone by itself once both are over (Caffeine's per-entry
    * expiry, recomputed at every change of the entry): no scan, however many lockouts are in force.
-   * Not bounded in size, on purpose: an eviction to make room would end a lockout in force, so that
-   * a flood of invented names could lift the lockouts of the real ones. What bounds it is the rate
-   * of failed logons (each address's own threshold) times the window or duration.
+   * Bounded in the keys with failures only ({@link #MAX_COUNTED}, Caffeine's size eviction, which
+   * keeps the keys failing most often: losing one loses a count); a key with a lockout in force
+   * weighs nothing and is never dropped to make room, so that a flood of invented names cannot lift
+   * the lockouts of the real ones.
    */
   private final Map<String, Window> windows;
 
@@ -74,6 +78,11 @@ public final class LogonThrottle {
     final ArrayDeque<Instant> failures = new ArrayDeque<>();
     Instant lockedUntil = Instant.MIN;
 
+    /** Whether a lockout is in force at {@code now}. */
+    synchronized boolean lockedAt(Instant now) {
+      return lockedUntil.isAfter(now);
+    }
+
     /** How long it matters from {@code now}: while locked, or while its last failure counts. */
     synchronized long liveNanos(Instant now, Duration window) {
       Instant end = lockedUntil;
@@ -100,7 +109,11 @@ public final class LogonThrottle {
         Caffeine.newBuilder()
             // The host's clock, which every lockout is judged by: an entry goes when, by that
             // clock, it no longer matters (the tests' fake clock moves it too).
+            // A wall clock stepped back keeps entries longer by the step (memory only: lockouts
+            // are judged by the same clock).
             .ticker(() -> toNanos(clock.instant()))
+            .maximumWeight(MAX_COUNTED)
+            .weigher((String key, Window w) -> w.lockedAt(clock.instant()) ? 0 : 1)
             .expireAfter(
                 new Expiry<String, Window>() {
                   @Override

@@ -42,6 +42,16 @@ class LogonThrottlePruneTest {
     assertEquals(n, throttle.lockouts().size(), "none was dropped: all are in force");
     assertTrue(throttle.addressLockedOut("10.0.0.0").isPresent(), "the first is still locked");
 
+    // A flood of invented names, one failure each, past the bound: keys with failures only are
+    // dropped to make room (a count lost at worst), never one with a lockout in force.
+    for (int i = 0; i < LogonThrottle.MAX_COUNTED + 100; i++) {
+      throttle.failedHere("192.0.2.1", "invented" + i);
+    }
+    assertTrue(
+        throttle.keysHeld() <= n + 1 + LogonThrottle.MAX_COUNTED,
+        "failure-only keys bounded: " + throttle.keysHeld());
+    assertEquals(n + 1, throttle.lockouts().size(), "every lockout in force is kept");
+
     // An account's failure (no lockout yet) lasts its window; the lockouts their duration.
     throttle.failedHere("192.0.2.1", "carol");
     clock.advance(Duration.ofSeconds(61));
