@@ -1,5 +1,8 @@
 package org.authhost.host.state;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -22,6 +25,10 @@ final class InstanceMark {
   private final Supplier<String> storeLife;
   private final Runnable onEnabling;
   private final Runnable onRefused;
+  private final Clock clock;
+  private final Duration inFlightBound;
+  private final Runnable onKeptView;
+  private final AtomicBoolean toldKeptView = new AtomicBoolean();
   private final AtomicReference<Enable> current;
 
   /** The instance's own mark, whose {@link #current} is the latest enable's; null for itself. */
@@ -34,10 +41,31 @@ final class InstanceMark {
    *     refused for an old mark
    */
   InstanceMark(Supplier<String> storeLife, Runnable onEnabling, Runnable onRefused) {
+    this(storeLife, onEnabling, onRefused, Clock.systemUTC(), Duration.ofMinutes(1), () -> {});
+  }
+
+  /**
+   * @param clock the host's
+   * @param inFlightBound how long a request admitted under one enable can still be answered after
+   *     the next enable began (its calls' time limits)
+   * @param onKeptView told (once per instance) when a call under an earlier enable is refused
+   *     longer than {@code inFlightBound} after the latest enable began: no request in flight, but
+   *     a view the plug-in kept from an earlier {@code EnablePlugin}
+   */
+  InstanceMark(
+      Supplier<String> storeLife,
+      Runnable onEnabling,
+      Runnable onRefused,
+      Clock clock,
+      Duration inFlightBound,
+      Runnable onKeptView) {
     this.storeLife = storeLife;
     this.onEnabling = onEnabling;
     this.onRefused = onRefused;
-    this.current = new AtomicReference<>(new Enable(null));
+    this.clock = clock;
+    this.inFlightBound = inFlightBound;
+    this.onKeptView = onKeptView;
+    this.current = new AtomicReference<>(new Enable(null, clock.instant()));
     this.instance = null;
   }
 
@@ -45,6 +73,9 @@ final class InstanceMark {
     this.storeLife = instance.storeLife;
     this.onEnabling = instance.onEnabling;
     this.onRefused = instance.onRefused;
+    this.clock = instance.clock;
+    this.inFlightBound = instance.inFlightBound;
+    this.onKeptView = instance.onKeptView;
     this.current = new AtomicReference<>(fixed);
     this.instance = instance;
   }
@@ -54,7 +85,7 @@ final class InstanceMark {
     if (instance != null) {
       throw new IllegalStateException("a view pinned to one enable is never enabled again");
     }
-    current.set(new Enable(storeLife.get()));
+    current.set(new Enable(storeLife.get(), clock.instant()));
     onEnabling.run();
   }
 
@@ -80,8 +111,15 @@ final class InstanceMark {
    */
   void refused(Enable enable) {
     InstanceMark owner = instance == null ? this : instance;
-    if (owner.current.get() == enable && enable.told.compareAndSet(false, true)) {
-      onRefused.run();
+    Enable latest = owner.current.get();
+    if (latest == enable) {
+      if (enable.told.compareAndSet(false, true)) {
+        onRefused.run();
+      }
+    } else if (!latest.began.plus(inFlightBound).isAfter(clock.instant())
+        && owner.toldKeptView.compareAndSet(false, true)) {
+      // Past every time limit of a request admitted before: the plug-in kept the view.
+      onKeptView.run();
     }
   }
 
@@ -97,9 +135,11 @@ final class InstanceMark {
   static final class Enable {
     private final AtomicReference<String> life;
     private final AtomicBoolean told = new AtomicBoolean();
+    private final Instant began;
 
-    private Enable(String life) {
+    private Enable(String life, Instant began) {
       this.life = new AtomicReference<>(life);
+      this.began = began;
     }
 
     /**
