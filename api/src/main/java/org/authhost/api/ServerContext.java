@@ -61,6 +61,14 @@ public interface ServerContext {
    * State the host keeps for this plug-in across plug-in versions and, when configured, across
    * hosts: see {@link StateService}.
    *
+   * <p>Ask for it in {@link BasicPlugin#enable} and build there what your contexts use with it: a
+   * view asked for while the plug-in is being enabled belongs to that enable, so that after the
+   * shared store lost its data and the host enabled the plug-in again, a request still inside what
+   * the earlier enable built is refused ({@code NS_E_NO_NEW_CONNECTIONS}) rather than checked
+   * against the emptied store. Take it again in each {@code EnablePlugin}: a view kept from one
+   * enable into the next is refused after such a reset (the host names the plug-in in an ERROR
+   * event). A view kept from {@code InitializePlugin} follows the latest enable.
+   *
    * @throws UnsupportedOperationException from a server context that predates API 1.3 (a plug-in
    *     that declares {@code api-version=1.3} never gets one)
    * @since API 1.3

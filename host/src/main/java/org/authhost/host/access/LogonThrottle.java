@@ -1,5 +1,8 @@
 package org.authhost.host.access;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -13,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.LockoutConfig;
 import org.authhost.host.state.HostState;
@@ -22,8 +24,7 @@ import org.authhost.host.state.HostState;
  * Failed-logon throttling: after {@code threshold} failures for one account, or {@code
  * addressThreshold} from one client address, within the window, further attempts are refused for
  * the lockout duration. Counting both keeps one address from guessing many passwords and many
- * addresses from guessing one. Bounded: idle entries are dropped, so a flood of invented names
- * cannot grow it without limit.
+ * addresses from guessing one. Each entry goes by itself once its failures and lockout are over.
  *
  * <p>It guards credential checks only (the driver consults it when a plug-in is about to check
  * credentials, never for anonymous access), counts only real ones that failed, and the operator can
@@ -36,11 +37,33 @@ import org.authhost.host.state.HostState;
  */
 @Singleton
 public final class LogonThrottle {
-  private static final int MAX_KEYS = 100_000;
+  /** The most keys with failures counted and no lockout in force. */
+  static final long MAX_COUNTED = 100_000;
 
   private final LockoutConfig config;
   private final Clock clock;
-  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+  /**
+   * Each key's failures and lockout, gone by itself once both are over (Caffeine's per-entry
+   * expiry, recomputed at every change of the entry): no scan, however many lockouts are in force.
+   * Bounded in the keys with failures only ({@link #MAX_COUNTED}, Caffeine's size eviction, which
+   * keeps the keys failing most often: losing one loses a count); a key with a lockout in force
+   * weighs nothing and is never dropped to make room, so that a flood of invented names cannot lift
+   * the lockouts of the real ones.
+   */
+  private final Map<String, Window> windows;
+
+  private final Cache<String, Window> held;
+
+  private static long toNanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /** How many keys it holds once those over are gone (tests: entries go by themselves). */
+  long keysHeld() {
+    held.cleanUp();
+    return held.estimatedSize();
+  }
 
   /**
    * No lockout lasts beyond this: the latest end ever set (raised before the window's own end, so
@@ -54,6 +77,21 @@ public final class LogonThrottle {
   private static final class Window {
     final ArrayDeque<Instant> failures = new ArrayDeque<>();
     Instant lockedUntil = Instant.MIN;
+
+    /** Whether a lockout is in force at {@code now}. */
+    synchronized boolean lockedAt(Instant now) {
+      return lockedUntil.isAfter(now);
+    }
+
+    /** How long it matters from {@code now}: while locked, or while its last failure counts. */
+    synchronized long liveNanos(Instant now, Duration window) {
+      Instant end = lockedUntil;
+      Instant last = failures.peekLast();
+      if (last != null && last.plus(window).isAfter(end)) {
+        end = last.plus(window);
+      }
+      return end.isAfter(now) ? Duration.between(now, end).toNanos() : 0;
+    }
   }
 
   /** A lockout that has just begun. */
@@ -66,6 +104,35 @@ public final class LogonThrottle {
   LogonThrottle(HostConfig config, Clock clock, HostState state) {
     this.config = config.security().lockout();
     this.clock = clock;
+    Duration window = Duration.ofSeconds(this.config.windowSeconds());
+    this.held =
+        Caffeine.newBuilder()
+            // The host's clock, which every lockout is judged by: an entry goes when, by that
+            // clock, it no longer matters (the tests' fake clock moves it too).
+            // A wall clock stepped back keeps entries longer by the step (memory only: lockouts
+            // are judged by the same clock).
+            .ticker(() -> toNanos(clock.instant()))
+            .maximumWeight(MAX_COUNTED)
+            .weigher((String key, Window w) -> w.lockedAt(clock.instant()) ? 0 : 1)
+            .expireAfter(
+                new Expiry<String, Window>() {
+                  @Override
+                  public long expireAfterCreate(String key, Window w, long now) {
+                    return w.liveNanos(clock.instant(), window);
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(String key, Window w, long now, long remaining) {
+                    return w.liveNanos(clock.instant(), window);
+                  }
+
+                  @Override
+                  public long expireAfterRead(String key, Window w, long now, long remaining) {
+                    return remaining;
+                  }
+                })
+            .<String, Window>build();
+    this.windows = held.asMap();
     this.shared = state.redis().map(link -> new SharedLockouts(link, clock)).orElse(null);
     if (shared != null) {
       shared.listen(this::lockedElsewhere, key -> windows.remove(key));
@@ -74,19 +141,20 @@ public final class LogonThrottle {
 
   /** A lockout another host began (or this one: the message comes back), in force here too. */
   private void lockedElsewhere(String key, Duration left) {
-    Instant now = clock.instant();
-    if (windows.size() > MAX_KEYS) {
-      // In shared mode nothing else counts here: the lockouts heard of are pruned as they come.
-      pruneNowAndThen(now);
-    }
-    Instant until = now.plus(left);
-    Window w = windows.computeIfAbsent(key, k -> new Window());
-    synchronized (w) {
-      if (until.isAfter(w.lockedUntil)) {
-        lockoutsLastUntil(until);
-        w.lockedUntil = until;
-      }
-    }
+    Instant until = clock.instant().plus(left);
+    // Through compute, so that the entry's expiry is taken again from what changed.
+    windows.compute(
+        key,
+        (k, w) -> {
+          Window in = w == null ? new Window() : w;
+          synchronized (in) {
+            if (until.isAfter(in.lockedUntil)) {
+              lockoutsLastUntil(until);
+              in.lockedUntil = until;
+            }
+          }
+          return in;
+        });
   }
 
   /**
@@ -208,9 +276,6 @@ public final class LogonThrottle {
   /** {@link #failed} counted in this host's memory alone. */
   List<Lockout> failedHere(String address, String account) {
     Instant now = clock.instant();
-    if (windows.size() > MAX_KEYS) {
-      pruneNowAndThen(now);
-    }
     List<Lockout> begun = new ArrayList<>(2);
     if (config.addressThreshold() > 0) {
       count(addressKey(address), config.addressThreshold(), now).ifPresent(begun::add);
@@ -296,59 +361,28 @@ public final class LogonThrottle {
   }
 
   private Optional<Lockout> count(String key, int threshold, Instant now) {
-    Window w = windows.computeIfAbsent(key, k -> new Window());
-    synchronized (w) {
-      Instant windowStart = now.minus(Duration.ofSeconds(config.windowSeconds()));
-      while (!w.failures.isEmpty() && !w.failures.peekFirst().isAfter(windowStart)) {
-        w.failures.removeFirst();
-      }
-      w.failures.addLast(now);
-      if (w.failures.size() >= threshold && !w.lockedUntil.isAfter(now)) {
-        Instant until = now.plusSeconds(config.durationSeconds());
-        lockoutsLastUntil(until);
-        w.lockedUntil = until;
-        w.failures.clear();
-        return Optional.of(new Lockout(key, w.lockedUntil));
-      }
-      return Optional.empty();
-    }
-  }
-
-  /** The least time between two prunes: a map full of lockouts in force is scanned no oftener. */
-  static final Duration PRUNE_EVERY = Duration.ofSeconds(1);
-
-  private final java.util.concurrent.atomic.AtomicReference<Instant> lastPrune =
-      new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
-
-  /**
-   * Prunes at most once per {@link #PRUNE_EVERY}: past {@link #MAX_KEYS} of lockouts still in force
-   * (nothing to drop), a scan per message would cost O(n) each on the thread that reads Redis's
-   * messages and answers.
-   */
-  private void pruneNowAndThen(Instant now) {
-    Instant last = lastPrune.get();
-    if (now.isBefore(last.plus(PRUNE_EVERY)) || !lastPrune.compareAndSet(last, now)) {
-      return;
-    }
-    prunes.incrementAndGet();
-    prune(now);
-  }
-
-  /** How many prunes ran (tests: the bound holds). */
-  final java.util.concurrent.atomic.AtomicLong prunes =
-      new java.util.concurrent.atomic.AtomicLong();
-
-  private void prune(Instant now) {
-    Instant windowStart = now.minus(Duration.ofSeconds(config.windowSeconds()));
-    windows
-        .entrySet()
-        .removeIf(
-            e -> {
-              synchronized (e.getValue()) {
-                return !e.getValue().lockedUntil.isAfter(now)
-                    && (e.getValue().failures.isEmpty()
-                        || !e.getValue().failures.peekLast().isAfter(windowStart));
-              }
-            });
+    Lockout[] begun = new Lockout[1];
+    // Through compute, so that the entry's expiry is taken again from what changed.
+    windows.compute(
+        key,
+        (k, existing) -> {
+          Window w = existing == null ? new Window() : existing;
+          synchronized (w) {
+            Instant windowStart = now.minus(Duration.ofSeconds(config.windowSeconds()));
+            while (!w.failures.isEmpty() && !w.failures.peekFirst().isAfter(windowStart)) {
+              w.failures.removeFirst();
+            }
+            w.failures.addLast(now);
+            if (w.failures.size() >= threshold && !w.lockedUntil.isAfter(now)) {
+              Instant until = now.plusSeconds(config.durationSeconds());
+              lockoutsLastUntil(until);
+              w.lockedUntil = until;
+              w.failures.clear();
+              begun[0] = new Lockout(key, w.lockedUntil);
+            }
+          }
+          return w;
+        });
+    return Optional.ofNullable(begun[0]);
   }
 }

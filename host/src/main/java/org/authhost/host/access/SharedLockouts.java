@@ -3,6 +3,7 @@ package org.authhost.host.access;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -119,14 +120,36 @@ final class SharedLockouts {
   /** Where a lockout in force goes: set by {@link #listen}. */
   private volatile BiConsumer<String, Duration> locked = (key, left) -> {};
 
+  /**
+   * Until when every success sends its {@code DEL}, known count or not: a key with a count was
+   * dropped from {@link #counted} to make room (a flood of invented names), and a success of it
+   * must still clear its count, else the real user's earlier failures stay in Redis and a later
+   * wrong password locks the account sooner. Raised to the dropped count's window end, so it lasts
+   * one window past the flood.
+   */
+  private volatile Instant clearAlwaysUntil = Instant.MIN;
+
   SharedLockouts(RedisLink link, Clock clock) {
+    this(link, clock, COUNTED_MAX);
+  }
+
+  /** With at most {@code countedMax} keys with counted failures remembered (tests: a small one). */
+  SharedLockouts(RedisLink link, Clock clock, int countedMax) {
     this.link = link;
     this.clock = clock;
     // Bounded in size and each entry gone at its window's end: a flood of invented names costs
-    // at most COUNTED_MAX entries per host, and no scan.
+    // at most countedMax entries per host, and no scan. Evicted on the writer's thread, so that
+    // a dropped key has turned "clear always" on before its success can be checked.
     this.counted =
         Caffeine.newBuilder()
-            .maximumSize(COUNTED_MAX)
+            .maximumSize(countedMax)
+            .executor(Runnable::run)
+            .evictionListener(
+                (String key, Instant until, RemovalCause cause) -> {
+                  if (cause == RemovalCause.SIZE && until != null) {
+                    clearAlwaysUntil(until);
+                  }
+                })
             .expireAfter(
                 new Expiry<String, Instant>() {
                   @Override
@@ -147,6 +170,12 @@ final class SharedLockouts {
                 })
             .<String, Instant>build()
             .asMap();
+  }
+
+  private synchronized void clearAlwaysUntil(Instant until) {
+    if (until.isAfter(clearAlwaysUntil)) {
+      clearAlwaysUntil = until;
+    }
   }
 
   private long untilNanos(Instant until) {
@@ -273,11 +302,13 @@ final class SharedLockouts {
 
   /**
    * A success clears the count of {@code key} on every host (not a lockout in force); a round trip
-   * only when a failure of it was counted within its window, as far as this host has heard.
+   * only when a failure of it was counted within its window, as far as this host has heard, or
+   * within a window of this host dropping a counted key to make room.
    */
   void succeeded(String key) {
     Instant until = counted.remove(key);
-    if (until != null && until.isAfter(clock.instant())) {
+    Instant now = clock.instant();
+    if ((until != null && until.isAfter(now)) || clearAlwaysUntil.isAfter(now)) {
       link.send(r -> r.del(link.key("lockout/count/" + key)));
     }
   }

@@ -107,7 +107,14 @@ final class HostServerContext implements ServerContext {
 
       @Override
       public StateService state() {
-        return ownState;
+        // Asked for while being enabled (by EnablePlugin, or any thread then; not InitializePlugin
+        // before it): a view that keeps this enable's life mark, so that what the plug-in builds
+        // with it now is never used on a store emptied after it (a request in flight across the
+        // store's reset). A view kept into a later enable is refused after a reset (an event
+        // names the plug-in: HostState).
+        return plugin.isStarting() && plugin.initialized()
+            ? passage.state(pluginId, instanceState.ofThisEnable())
+            : ownState;
       }
 
       @Override

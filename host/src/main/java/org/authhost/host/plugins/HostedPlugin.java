@@ -174,6 +174,11 @@ final class HostedPlugin {
 
   private volatile Runnable whenStarting = () -> {};
 
+  /** Whether the host is bringing it into service now (its InitializePlugin or EnablePlugin). */
+  boolean isStarting() {
+    return starting;
+  }
+
   /** What runs each time the host begins to bring it into service (its state's life mark). */
   void whenStarting(Runnable task) {
     whenStarting = task;

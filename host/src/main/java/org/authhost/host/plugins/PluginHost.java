@@ -712,6 +712,11 @@ public final class PluginHost extends LifeCycle {
                 id,
                 "taken out of service by the host: the shared state store lost its data while it"
                     + " was being enabled, and the plug-in restarts afresh on it");
+            if (!cleanlyOut(plugin)) {
+              // Its DisablePlugin failed (or hung): it is out of service, in error, with the
+              // guard's event naming it; enabling it again would hide that from the operator.
+              return java.util.Optional.of(plugin.view());
+            }
           } else if ((plugin.status() & PluginStatus.ERROR) == 0
               || !HResult.NS_E_NO_NEW_CONNECTIONS.equals(plugin.errorCode())
               || !wantsEnabled(id)) {
@@ -719,6 +724,11 @@ public final class PluginHost extends LifeCycle {
           }
           return java.util.Optional.of(enableNow(id));
         });
+  }
+
+  /** Out of service, and not because a call into it failed or hung: fit to be enabled again. */
+  private static boolean cleanlyOut(HostedPlugin plugin) {
+    return !plugin.isEnabled() && (plugin.status() & PluginStatus.ERROR) == 0 && !plugin.wedged();
   }
 
   /** Whether {@code id} should be enabled: as the operator last set it, else per host.json. */

@@ -37,8 +37,12 @@ final class StateResetRecovery implements HostState.Recovery {
         continue;
       }
       try {
-        host.suspendForStoreReset(id);
-        disabled.add(id);
+        PluginView out = host.suspendForStoreReset(id);
+        if ((out.status() & PluginStatus.ERROR) == 0) {
+          disabled.add(id);
+        }
+        // Else its DisablePlugin failed: out of service, in error (the guard's event names it
+        // and the fix); not enabled again by the reset, as after an operator's disable.
       } catch (RuntimeException e) {
         LOG.warn("could not disable plug-in '{}' for the state store's reset", id, e);
       }

@@ -32,6 +32,8 @@ public final class HostState extends LifeCycle {
   private final RedisLink link;
   private final RedisOutage outage;
   private final Scheduler scheduler;
+  private final java.time.Clock clock;
+  private final Duration inFlightBound;
   private final String description;
   private volatile Scheduler.Scheduled retries;
   private volatile Scheduler.Scheduled evictionChecks;
@@ -61,6 +63,11 @@ public final class HostState extends LifeCycle {
       java.time.Clock clock) {
     this.scheduler = scheduler;
     this.events = events;
+    this.clock = clock;
+    // A request admitted under one enable is answered within its calls' time limits.
+    this.inFlightBound =
+        Duration.ofMillis(
+            config.plugins().callTimeoutMillis() + config.plugins().callbackTimeoutMillis() + 1000);
     RedisConfig redis = config.state().redis();
     if (redis == null) {
       this.redisStore = null;
@@ -94,10 +101,37 @@ public final class HostState extends LifeCycle {
         new InstanceMark(
             link::life,
             () -> enabling.put(pluginId, self[0]),
-            () -> onResetThread(() -> restartStale(pluginId, self[0])));
+            () -> onResetThread(() -> restartStale(pluginId, self[0])),
+            clock,
+            inFlightBound,
+            () -> keptView(pluginId));
     self[0] = mark;
     return new PluginState(
-        redisStore.forInstance(mark), pluginId, () -> users.add(pluginId), mark::enabling);
+        redisStore.forInstance(mark),
+        pluginId,
+        () -> users.add(pluginId),
+        mark::enabling,
+        () -> redisStore.forInstance(mark.pinned()));
+  }
+
+  /**
+   * A plug-in calls the store through a view it took in an earlier {@code EnablePlugin} and kept:
+   * since the store lost its data, every such call is refused, and no restart mends that (the
+   * plug-in keeps the view across enables). Told once per instance, naming the fix.
+   */
+  private void keptView(String pluginId) {
+    events.host(
+        org.authhost.api.EventLevel.ERROR,
+        HostEvents.aboutPlugin(pluginId),
+        org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS,
+        "plug-in '"
+            + pluginId
+            + "' calls the state service through a view it took in an earlier EnablePlugin and"
+            + " kept; since the shared state store (Redis) lost its data, those calls are refused"
+            + " (503). Fix: the plug-in must take server.state() again in every EnablePlugin (ask"
+            + " its author); until then, authhost plugins reload "
+            + pluginId
+            + " restores it (a new instance) until the store's next reset");
   }
 
   /** Each plug-in's instance last being enabled: the one a restart is for. */
@@ -111,10 +145,22 @@ public final class HostState extends LifeCycle {
    * store) after the reset finished, so the reset's own passes did not see it.
    */
   private void restartStale(String pluginId, InstanceMark mark) {
-    if (redisStore.resetting() || enabling.get(pluginId) != mark) {
-      return; // the reset's passes take it, or a later instance replaced it
+    if (enabling.get(pluginId) != mark) {
+      return; // a later instance replaced it
+    }
+    InstanceMark.Enable refused = mark.now();
+    if (redisStore.resetting()) {
+      // The reset's passes take it if it is in service by then; if its enable ends only after
+      // them, its next refused call asks again (else it would stay refused for good).
+      mark.askAgain(refused);
+      return;
     }
     java.util.List<String> back = recovery.restart(pluginId, () -> mark.staleAgainst(link.life()));
+    if (mark.now() == refused) {
+      // Not restarted (its restart failed, or it is out of service and not to be enabled): a
+      // later refused call of the same enable asks again.
+      mark.askAgain(refused);
+    }
     if (!back.isEmpty()) {
       events.host(
           org.authhost.api.EventLevel.INFORMATION,

@@ -3,6 +3,7 @@ package org.authhost.host.state;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService;
@@ -18,6 +19,11 @@ public final class PluginState implements StateService {
   private final String prefix;
   private final Runnable firstUse;
   private final Runnable enabling;
+  private final String pluginId;
+
+  /** The store pinned to the enable under way; null: this one (no store's life to keep). */
+  private final Supplier<StateService> ofThisEnable;
+
   private volatile boolean used;
 
   /**
@@ -32,14 +38,21 @@ public final class PluginState implements StateService {
    * As above; {@code firstUse} runs at the plug-in's first call (the host notes who keeps state).
    */
   public PluginState(StateService store, String pluginId, Runnable firstUse) {
-    this(store, pluginId, firstUse, () -> {});
+    this(store, pluginId, firstUse, () -> {}, null);
   }
 
-  PluginState(StateService store, String pluginId, Runnable firstUse, Runnable enabling) {
+  PluginState(
+      StateService store,
+      String pluginId,
+      Runnable firstUse,
+      Runnable enabling,
+      Supplier<StateService> ofThisEnable) {
     this.backing = store;
+    this.pluginId = pluginId;
     this.prefix = "plugin/" + pluginId + "/";
     this.firstUse = firstUse;
     this.enabling = enabling;
+    this.ofThisEnable = ofThisEnable;
   }
 
   /**
@@ -48,6 +61,20 @@ public final class PluginState implements StateService {
    */
   public void enabling() {
     enabling.run();
+  }
+
+  /**
+   * The same plug-in's view whose calls carry the life mark of its enable under way (or its latest)
+   * for good, whatever enables follow: what the host gives a plug-in that asks for its state while
+   * it is being enabled. What the plug-in builds then (Digest: its verifier, with the nonce key it
+   * read) keeps that enable's mark, so a request still inside it after the store lost its data and
+   * the host enabled the plug-in again is refused (503), not claimed on the emptied store. This
+   * view itself takes the latest enable's mark at the start of each call.
+   */
+  public PluginState ofThisEnable() {
+    return ofThisEnable == null
+        ? this
+        : new PluginState(ofThisEnable.get(), pluginId, firstUse, enabling, null);
   }
 
   private StateService store() {

@@ -437,10 +437,12 @@ public final class RedisStateService implements StateService {
     if (now == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
     }
-    String life = mark == null ? now : mark.carried(now);
+    // Taken once, at the call's start: an enable that follows (a reset's) does not change it.
+    InstanceMark.Enable enable = mark == null ? null : mark.now();
+    String life = enable == null ? now : enable.carried(now);
     if (!life.equals(now)) {
       // Enabled before the store lost its data: what the instance holds is of that life.
-      mark.refused();
+      mark.refused(enable);
       return CompletableFuture.failedFuture(new StoreReset());
     }
     ScriptOutputType type =
@@ -453,8 +455,8 @@ public final class RedisStateService implements StateService {
               Object code = r instanceof List<?> l && !l.isEmpty() ? l.get(0) : r;
               if (code instanceof Long n && n == RESET) {
                 reset(life);
-                if (mark != null && mark.staleAgainst(link.life())) {
-                  mark.refused();
+                if (enable != null && enable.staleAgainst(link.life())) {
+                  mark.refused(enable);
                 }
                 throw new StoreReset();
               }

@@ -472,6 +472,36 @@ class MisbehavingPluginTest extends HostTestBase {
   }
 
   @Test
+  void aStoreResetRestartWhoseDisableFailsLeavesThePluginInErrorNotEnabledAgain() throws Exception {
+    start("baddisable", "org.authhost.testplugins.baddisable.BadDisablePlugin");
+
+    java.util.Optional<PluginView> v =
+        host.plugins().restartForStoreReset("baddisable", () -> true);
+
+    assertTrue(v.isPresent());
+    assertEquals(
+        PluginStatus.LOADED | PluginStatus.ERROR,
+        v.get().status(),
+        "out of service with DisablePlugin's failure, not enabled again over it");
+    assertEquals(HResult.E_FAIL, v.get().errorCode());
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("baddisable").status());
+  }
+
+  @Test
+  void aStoreResetWhoseSuspendFailsInDisablePluginDoesNotEnableThePluginAgainAfterwards()
+      throws Exception {
+    start("baddisable", "org.authhost.testplugins.baddisable.BadDisablePlugin");
+    StateResetRecovery recovery = new StateResetRecovery(() -> host.plugins());
+
+    assertEquals(
+        List.of(),
+        recovery.disable(java.util.Set.of("baddisable")),
+        "not among those the reset enables again once the store answers");
+    assertEquals(PluginStatus.LOADED | PluginStatus.ERROR, view("baddisable").status());
+    assertEquals(List.of(), recovery.inService(java.util.Set.of("baddisable")), "out of service");
+  }
+
+  @Test
   void aContextThatLeavesOutTheAccountNameSucceedsWithTheTokensAccount() throws Exception {
     start("noaccount", "org.authhost.testplugins.noaccount.NoAccountPlugin");
 

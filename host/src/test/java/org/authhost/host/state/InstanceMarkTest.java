@@ -92,6 +92,38 @@ class InstanceMarkTest {
   }
 
   @Test
+  void aViewPinnedToAnEnableKeepsItsMarkWhenTheResetEnablesTheSameInstanceAgain() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger restartsAsked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    InstanceMark instance = new InstanceMark(link::life, () -> {}, restartsAsked::incrementAndGet);
+    instance.enabling();
+    StateService verifier = store.forInstance(instance.pinned()); // what the enable built
+    StateService latest = store.forInstance(instance);
+    Out<WindowClaim> claim = new Out<>();
+    assertEquals(HResult.S_OK, verifier.claimInWindow("nonce/N", 5, 64, TTL, claim));
+
+    // The reset disables the same instance and enables it again: a new enable, a new mark.
+    resetAsTheHostDoes();
+    instance.enabling();
+
+    claim = new Out<>();
+    assertEquals(
+        HResult.NS_E_NO_NEW_CONNECTIONS,
+        verifier.claimInWindow("nonce/N", 5, 64, TTL, claim),
+        "a request still inside the earlier enable's verifier is refused");
+    assertEquals(null, claim.get());
+    assertEquals(
+        0, restartsAsked.get(), "the instance itself serves under the new mark: no restart asked");
+    assertEquals(HResult.S_OK, latest.claimInWindow("nonce/M", 1, 64, TTL, claim));
+    assertEquals(WindowClaim.FIRST, claim.get());
+    assertEquals(
+        HResult.S_OK,
+        store.forInstance(instance.pinned()).claimInWindow("nonce/M", 2, 64, TTL, claim),
+        "a view pinned to the new enable serves");
+    assertEquals(WindowClaim.FIRST, claim.get());
+  }
+
+  @Test
   void whatAnInstanceReadBeforeTheLossIsNotSeededAgainUnderTheNewMark() throws Exception {
     CountDownLatch restartAsked = new CountDownLatch(1);
     InstanceMark before = new InstanceMark(link::life, () -> {}, restartAsked::countDown);

@@ -48,6 +48,15 @@ class StaleInstanceRestartTest {
     }
   }
 
+  /**
+   * Connected, the life mark read and the server checked (the start may wait less on a busy box).
+   */
+  private void awaitConnected() throws InterruptedException {
+    CountDownLatch connected = new CountDownLatch(1);
+    state.redis().orElseThrow().whenConnected(connected::countDown);
+    assertTrue(connected.await(30, TimeUnit.SECONDS), "connected to Redis");
+  }
+
   /** The plug-in host's side: one plug-in "digest", still starting during the reset's passes. */
   static final class StartingPlugin implements HostState.Recovery {
     volatile PluginState instance;
@@ -104,6 +113,7 @@ class StaleInstanceRestartTest {
     StartingPlugin plugin = new StartingPlugin();
     state.recoverWith(plugin);
     state.start();
+    awaitConnected();
 
     // Its enable begins, and reads what it needs (as Digest reads its nonce key).
     PluginState digest = state.forPlugin("digest");
@@ -127,6 +137,109 @@ class StaleInstanceRestartTest {
     assertEquals(List.of("digest"), plugin.restarts);
 
     // Started afresh: it serves on the new mark.
+    assertEquals(HResult.S_OK, digest.claimInWindow("nonce/M", 1, 64, TTL, claim));
+    assertEquals(WindowClaim.FIRST, claim.get());
+  }
+
+  /**
+   * The plug-in host's side for a refusal whose restart comes while another reset runs: after the
+   * first reset reopened the store, the stale instance's call is refused (its restart waits behind
+   * the reset's own task) and Redis loses its data again before that restart runs.
+   */
+  static final class SecondLossPlugin implements HostState.Recovery {
+    volatile PluginState instance;
+    volatile HostState state;
+    final java.util.concurrent.atomic.AtomicInteger enables =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final List<HResult> duringFirstEnable = new CopyOnWriteArrayList<>();
+    final CountDownLatch secondResetDone = new CountDownLatch(1);
+    final CountDownLatch restarted = new CountDownLatch(1);
+
+    @Override
+    public List<String> disable(Set<String> pluginIds) {
+      return List.of(); // not enabled yet: its enable is still running
+    }
+
+    @Override
+    public List<String> enable(List<String> pluginIds) {
+      if (enables.incrementAndGet() == 1) {
+        duringFirstEnable.add(instance.claimInWindow("nonce/N", 5, 64, TTL, new Out<>()));
+        try {
+          REDIS.server().call("FLUSHALL");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        duringFirstEnable.add(state.store().claim("host/probe", TTL, new Out<>()));
+      } else {
+        secondResetDone.countDown();
+      }
+      return List.of();
+    }
+
+    @Override
+    public List<String> enableWaiting(Set<String> pluginIds) {
+      return List.of();
+    }
+
+    @Override
+    public List<String> inService(Set<String> pluginIds) {
+      return List.of();
+    }
+
+    @Override
+    public List<String> restart(String pluginId, BooleanSupplier stale) {
+      if (!stale.getAsBoolean()) {
+        return List.of();
+      }
+      instance.enabling();
+      restarted.countDown();
+      return List.of(pluginId);
+    }
+  }
+
+  @Test
+  void aRefusalWhoseRestartMetAnotherResetAsksAgainAtTheNextRefusedCall() throws Exception {
+    assertEquals("OK", REDIS.server().call("FLUSHALL"));
+    Files.writeString(
+        dir.resolve("host.json"),
+        """
+        { "serverName": "t", "dataDirectory": "var",
+          "state": { "redis": { "uri": "%s", "keyPrefix": "stale2:" } } }
+        """
+            .formatted(REDIS.server().uri()));
+    MutableClock clock = new MutableClock();
+    Injector services = AuthHost.services(ConfigLoader.load(dir), FakeTime.of(clock));
+    state = services.getInstance(HostState.class);
+    SecondLossPlugin plugin = new SecondLossPlugin();
+    plugin.state = state;
+    state.recoverWith(plugin);
+    state.start();
+    awaitConnected();
+
+    PluginState digest = state.forPlugin("digest");
+    plugin.instance = digest;
+    digest.enabling(); // its enable begins before the loss, and ends after both resets' passes
+    assertEquals(HResult.S_OK, digest.getOrPut("key", new byte[] {1}, TTL, new Out<>()));
+
+    assertEquals("OK", REDIS.server().call("FLUSHALL"));
+    assertEquals(
+        HResult.NS_E_NO_NEW_CONNECTIONS, state.store().claim("host/probe", TTL, new Out<>()));
+    assertTrue(plugin.secondResetDone.await(30, TimeUnit.SECONDS), "both resets finished");
+    assertEquals(
+        List.of(HResult.NS_E_NO_NEW_CONNECTIONS, HResult.NS_E_NO_NEW_CONNECTIONS),
+        plugin.duringFirstEnable,
+        "refused (old mark), and the second loss found");
+    assertEquals(1, plugin.restarted.getCount(), "its restart met the second reset: declined");
+
+    // Still the same stale enable in service: its next refused call asks for the restart again.
+    assertEquals(
+        HResult.NS_E_NO_NEW_CONNECTIONS,
+        digest.claimInWindow("nonce/N", 5, 64, TTL, new Out<>()),
+        "still refused, never claimed on the emptied window");
+    assertTrue(
+        plugin.restarted.await(30, TimeUnit.SECONDS),
+        "the host restarts it, rather than leaving it refused for good");
+    Out<WindowClaim> claim = new Out<>();
     assertEquals(HResult.S_OK, digest.claimInWindow("nonce/M", 1, 64, TTL, claim));
     assertEquals(WindowClaim.FIRST, claim.get());
   }
