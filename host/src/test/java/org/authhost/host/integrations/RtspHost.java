@@ -1,0 +1,63 @@
+package org.authhost.host.integrations;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.authhost.host.testing.RtspOrigin;
+
+/**
+ * A real host's RTSP front before a real origin (GStreamer's RTSP server): what the RTSP end-to-end
+ * tests share, so that each keeps only its plug-in settings, points, accounts and assertions. The
+ * host's audit is not summarized (every refusal is its own event) and both fronts listen on free
+ * ports.
+ */
+final class RtspHost {
+  private RtspHost() {}
+
+  /**
+   * An origin in {@code root/origin}; the machine's tools are checked first, so a missing GStreamer
+   * is a skip (a failure under {@code AUTHHOST_REQUIRE_RTSP}).
+   */
+  static RtspOrigin origin(Path root) throws Exception {
+    RtspOrigin.requireTools();
+    return RtspOrigin.start(root.resolve("origin"));
+  }
+
+  /**
+   * A host in {@code root/host} whose plug-ins have the settings members {@code settings}, whose
+   * config has the top-level {@code members} (security, accounts; may be empty) and the publishing
+   * points {@code points}, with the distribution's {@code pluginJars} and the {@code accounts}
+   * (name, password pairs).
+   */
+  static StreamingHost start(
+      Path root,
+      String settings,
+      String members,
+      String points,
+      List<String> pluginJars,
+      String... accounts)
+      throws Exception {
+    String json =
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins", "settings": { @SETTINGS@ } },
+          "eventLog": { "auditSummarySeconds": 0 },
+          "http": { "port": 0 },
+          "rtsp": { "port": 0 },
+          @MEMBERS@
+          "publishingPoints": [ @POINTS@ ]
+        }
+        """
+            // replace, not format: the parts are JSON with quotes and maybe a '%' of their own
+            .replace("@SETTINGS@", settings)
+            .replace("@MEMBERS@", members.isBlank() ? "" : members + ",")
+            .replace("@POINTS@", points);
+    return StreamingHost.start(root.resolve("host"), json, pluginJars, accounts);
+  }
+
+  /** The {@code rtsp://} port of {@code host}. */
+  static int rtspPort(StreamingHost host) {
+    return host.host().rtsp().plainPort();
+  }
+}
