@@ -62,15 +62,8 @@ class RtspBearerEndToEndTest {
               "properties": { "realm": "media", "issuer": "%s", "audience": "%s" } }
             """
                 .formatted(provider.issuer(), OidcProvider.AUDIENCE),
-            """
-            "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } }
-            """,
-            """
-            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
-              "plugins": ["bearer"],
-              "acl": [ { "principal": "alice", "rights": ["read"] } ] }
-            """
-                .formatted(originTap.port()),
+            RtspHost.LENIENT_LOCKOUT,
+            RtspHost.cam(originTap.port(), "\"bearer\"", "alice"),
             List.of("authhost-plugin-bearer.jar"),
             "alice",
             "pw-alice",

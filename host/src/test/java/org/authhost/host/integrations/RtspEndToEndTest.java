@@ -62,10 +62,7 @@ class RtspEndToEndTest {
               "properties": { "account": "carol", "keysFile": "%s" } }
             """
                 .formatted(root.resolve("keys")),
-            """
-            "accounts": { "digestRealms": ["AuthHost"] },
-            "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } }
-            """,
+            "\"accounts\": { \"digestRealms\": [\"AuthHost\"] }, " + RtspHost.LENIENT_LOCKOUT,
             """
             { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
               "plugins": ["digest"] },

@@ -11,7 +11,26 @@ import org.authhost.host.testing.RtspOrigin;
  * ports.
  */
 final class RtspHost {
+  /**
+   * Lockout thresholds no test's refusals reach: a test that is refused on purpose must not lock
+   * out the account or the address the next test uses.
+   */
+  static final String LENIENT_LOCKOUT =
+      "\"security\": { \"lockout\": { \"threshold\": 50, \"addressThreshold\": 500 } }";
+
   private RtspHost() {}
+
+  /**
+   * The point {@code cam} ({@code /cam/}) to the origin on {@code originPort}, offering {@code
+   * plugins} (JSON strings, e.g. {@code "\"digest\""}), readable by {@code reader} alone.
+   */
+  static String cam(int originPort, String plugins, String reader) {
+    return """
+        { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
+          "plugins": [%s], "acl": [ { "principal": "%s", "rights": ["read"] } ] }
+        """
+        .formatted(originPort, plugins, reader);
+  }
 
   /**
    * An origin in {@code root/origin}; the machine's tools are checked first, so a missing GStreamer

@@ -44,15 +44,8 @@ class RtspSignedUrlEndToEndTest {
               "properties": { "account": "carol", "keysFile": "%s" } }
             """
                 .formatted(keys.toString().replace("\\", "\\\\")),
-            """
-            "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } }
-            """,
-            """
-            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
-              "plugins": ["signed-url"],
-              "acl": [ { "principal": "carol", "rights": ["read"] } ] }
-            """
-                .formatted(origin.port()),
+            RtspHost.LENIENT_LOCKOUT,
+            RtspHost.cam(origin.port(), "\"signed-url\"", "carol"),
             List.of("authhost-plugin-signed-url.jar"),
             "carol",
             "pw-carol");

@@ -37,21 +37,6 @@ final class RelayedHost {
 
   private RelayedHost() {}
 
-  /** Starts a host in {@code root} on {@code clock}, configured as {@link #configure} does. */
-  static AuthHost start(
-      Path root,
-      MutableClock clock,
-      List<String> pluginJars,
-      String settings,
-      String members,
-      String pointPlugins,
-      String acl,
-      List<String> accounts)
-      throws Exception {
-    return start(
-        configure(root, pluginJars, settings, members, pointPlugins, acl, accounts), clock);
-  }
-
   /** Starts a host on {@code clock} with the config folder {@code config}. */
   static AuthHost start(Path config, MutableClock clock) throws Exception {
     AuthHost host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));

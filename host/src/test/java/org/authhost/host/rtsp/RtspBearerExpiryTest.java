@@ -47,18 +47,19 @@ class RtspBearerExpiryTest {
     key = g.generateKeyPair();
     host =
         RelayedHost.start(
-            root,
-            clock,
-            List.of("authhost-plugin-bearer.jar"),
-            """
+            RelayedHost.configure(
+                root,
+                List.of("authhost-plugin-bearer.jar"),
+                """
             "bearer": { "enabled": true, "properties": { "realm": "media", "issuer": "%s",
               "audience": "authhost", "jwks": "%s" } }
             """
-                .formatted(ISSUER, jwks().replace("\"", "\\\"")),
-            "",
-            "\"bearer\"",
-            "{ \"principal\": \"alice\", \"rights\": [\"read\"] }",
-            List.of("alice"));
+                    .formatted(ISSUER, jwks().replace("\"", "\\\"")),
+                "",
+                "\"bearer\"",
+                "{ \"principal\": \"alice\", \"rights\": [\"read\"] }",
+                List.of("alice")),
+            clock);
   }
 
   @AfterAll

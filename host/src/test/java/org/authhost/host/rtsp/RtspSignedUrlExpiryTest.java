@@ -38,18 +38,19 @@ class RtspSignedUrlExpiryTest {
     Files.writeString(keys, "k1=" + K1 + "\n");
     host =
         RelayedHost.start(
-            root,
-            clock,
-            List.of("authhost-plugin-signed-url.jar"),
-            """
+            RelayedHost.configure(
+                root,
+                List.of("authhost-plugin-signed-url.jar"),
+                """
             "signed-url": { "enabled": true, "capabilities": ["token-without-credential"],
               "properties": { "account": "carol", "keysFile": "%s" } }
             """
-                .formatted(keys.toString().replace("\\", "\\\\")),
-            "",
-            "\"signed-url\"",
-            "{ \"principal\": \"carol\", \"rights\": [\"read\"] }",
-            List.of("carol"));
+                    .formatted(keys.toString().replace("\\", "\\\\")),
+                "",
+                "\"signed-url\"",
+                "{ \"principal\": \"carol\", \"rights\": [\"read\"] }",
+                List.of("carol")),
+            clock);
   }
 
   @AfterAll
