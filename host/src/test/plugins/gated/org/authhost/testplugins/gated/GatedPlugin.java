@@ -3,14 +3,18 @@ package org.authhost.testplugins.gated;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.TokenHandle;
 import org.authhost.testplugins.TestPlugin;
 
 /**
  * Authenticate as TestPlugin, after three optional steps a test arranges through objects it puts in
  * the system properties (the one place plug-in and test both see) under the names these properties
  * give: {@code threads}, a queue it adds the calling thread to; {@code entered}, a latch it counts
- * down; {@code gate}, a latch it waits for (an interrupt ends the wait).
+ * down; {@code gate}, a latch it waits for (an interrupt ends the wait). With the property {@code
+ * account}, it logs that account on instead of Guest (a logon whose check a test holds open).
  */
 public final class GatedPlugin extends TestPlugin {
   @Override
@@ -30,6 +34,18 @@ public final class GatedPlugin extends TestPlugin {
         return HResult.E_ABORT;
       }
     }
-    return super.authenticate(self, callback, context);
+    String account = values.get("account", "");
+    if (account.isEmpty()) {
+      return super.authenticate(self, callback, context);
+    }
+    Out<TokenHandle> token = new Out<>();
+    HResult hr = server.tokenService().logonUser(account, "Test", token);
+    if (hr.failed()) {
+      callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
+      return HResult.S_OK;
+    }
+    self.token = token.get();
+    callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
+    return HResult.S_OK;
   }
 }
