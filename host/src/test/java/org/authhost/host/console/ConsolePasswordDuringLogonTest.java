@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.authhost.host.accounts.AccountPoller;
+import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.RawHttpConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,9 +60,13 @@ class ConsolePasswordDuringLogonTest {
               }
             });
     assertTrue(entered.await(30, TimeUnit.SECONDS), "the logon is being checked");
-    console.passwd("root", "pw-root-2");
-    // The host picks up what another process wrote to the store on its next poll.
-    console.clock.advance(Duration.ofSeconds(2));
+    try (LogCapture poller = LogCapture.of(AccountPoller.class.getName())) {
+      console.passwd("root", "pw-root-2");
+      // The host picks up what another process wrote to the store on its next poll: the logon
+      // goes on once the host holds the new password.
+      console.clock.advance(Duration.ofSeconds(2));
+      assertTrue(poller.await("reloaded the accounts", Duration.ofSeconds(30)), "read the change");
+    }
     gate.countDown();
     RawHttpConnection.Response opened = logon.get(30, TimeUnit.SECONDS);
     assertEquals(200, opened.status(), opened.bodyText());

@@ -3,6 +3,7 @@ package org.authhost.testplugins.gated;
 import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
@@ -17,6 +18,27 @@ import org.authhost.testplugins.TestPlugin;
  * account}, it logs that account on instead of Guest (a logon whose check a test holds open).
  */
 public final class GatedPlugin extends TestPlugin {
+  /** With {@code account}, a context that leaves the names to the host: the token's account. */
+  @Override
+  public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
+    if (values.get("account", "").isEmpty()) {
+      return super.createAuthenticationContext(context);
+    }
+    context.set(
+        new Context() {
+          @Override
+          public HResult getLogicalUserId(Out<String> id) {
+            return HResult.E_NOTIMPL;
+          }
+
+          @Override
+          public HResult getImpersonationAccountName(Out<String> name) {
+            return HResult.E_NOTIMPL;
+          }
+        });
+    return HResult.S_OK;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   protected HResult authenticate(Context self, AuthenticationCallback callback, Object context) {
