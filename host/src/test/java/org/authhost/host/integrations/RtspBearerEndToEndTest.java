@@ -65,20 +65,13 @@ class RtspBearerEndToEndTest {
             RtspHost.LENIENT_LOCKOUT,
             RtspHost.cam(originTap.port(), "\"bearer\"", "alice"),
             List.of("authhost-plugin-bearer.jar"),
-            "alice",
-            "pw-alice",
-            "bob",
-            "pw-bob");
+            List.of("alice", "bob"));
     port = RtspHost.rtspPort(host);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Teardown.inOrder(
-        Teardown.ifStarted(host, StreamingHost::stop),
-        Teardown.ifStarted(originTap, ChallengeTap::close),
-        Teardown.ifStarted(origin, RtspOrigin::close),
-        Teardown.ifStarted(provider, OidcProvider::close));
+    RtspHost.stop(host, originTap, origin, provider);
   }
 
   static String base() {

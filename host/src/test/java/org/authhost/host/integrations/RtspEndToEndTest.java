@@ -76,22 +76,13 @@ class RtspEndToEndTest {
             """
                 .formatted(origin.port(), lockedOrigin.port(), originTap.port()),
             List.of("authhost-plugin-digest.jar", "authhost-plugin-signed-url.jar"),
-            "alice",
-            "pw-alice",
-            "bob",
-            "pw-bob",
-            "carol",
-            "pw-carol");
+            List.of("alice", "bob", "carol"));
     port = RtspHost.rtspPort(host);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Teardown.inOrder(
-        Teardown.ifStarted(host, StreamingHost::stop),
-        Teardown.ifStarted(originTap, ChallengeTap::close),
-        Teardown.ifStarted(origin, RtspOrigin::close),
-        Teardown.ifStarted(lockedOrigin, RtspOrigin::close));
+    RtspHost.stop(host, originTap, origin, lockedOrigin);
   }
 
   static String url(String user, String password, String path) {

@@ -1,7 +1,9 @@
 package org.authhost.host.integrations;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.authhost.host.testing.RtspOrigin;
 
 /**
@@ -44,8 +46,8 @@ final class RtspHost {
   /**
    * A host in {@code root/host} whose plug-ins have the settings members {@code settings}, whose
    * config has the top-level {@code members} (security, accounts; may be empty) and the publishing
-   * points {@code points}, with the distribution's {@code pluginJars} and the {@code accounts}
-   * (name, password pairs).
+   * points {@code points}, with the distribution's {@code pluginJars} and the {@code accounts},
+   * each with the password {@code pw-NAME}.
    */
   static StreamingHost start(
       Path root,
@@ -53,7 +55,7 @@ final class RtspHost {
       String members,
       String points,
       List<String> pluginJars,
-      String... accounts)
+      List<String> accounts)
       throws Exception {
     String json =
         """
@@ -72,7 +74,21 @@ final class RtspHost {
             .replace("@SETTINGS@", settings)
             .replace("@MEMBERS@", members.isBlank() ? "" : members + ",")
             .replace("@POINTS@", points);
-    return StreamingHost.start(root.resolve("host"), json, pluginJars, accounts);
+    String[] pairs = accounts.stream().flatMap(a -> Stream.of(a, "pw-" + a)).toArray(String[]::new);
+    return StreamingHost.start(root.resolve("host"), json, pluginJars, pairs);
+  }
+
+  /**
+   * Stops {@code host}, then closes the {@code parts} it stood before (origins, taps, a provider),
+   * each even when one before it failed, those the set-up did not get to start (null) skipped.
+   */
+  static void stop(StreamingHost host, AutoCloseable... parts) throws Exception {
+    List<Teardown.Step> steps = new ArrayList<>();
+    steps.add(Teardown.ifStarted(host, StreamingHost::stop));
+    for (AutoCloseable part : parts) {
+      steps.add(Teardown.ifStarted(part, AutoCloseable::close));
+    }
+    Teardown.inOrder(steps.toArray(Teardown.Step[]::new));
   }
 
   /** The {@code rtsp://} port of {@code host}. */

@@ -47,16 +47,13 @@ class RtspSignedUrlEndToEndTest {
             RtspHost.LENIENT_LOCKOUT,
             RtspHost.cam(origin.port(), "\"signed-url\"", "carol"),
             List.of("authhost-plugin-signed-url.jar"),
-            "carol",
-            "pw-carol");
+            List.of("carol"));
     port = RtspHost.rtspPort(host);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Teardown.inOrder(
-        Teardown.ifStarted(host, StreamingHost::stop),
-        Teardown.ifStarted(origin, RtspOrigin::close));
+    RtspHost.stop(host, origin);
   }
 
   static String signed(String prefix, long expires) throws Exception {
