@@ -4,10 +4,8 @@ import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
-import org.authhost.api.AuthenticationResult;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
-import org.authhost.api.TokenHandle;
 import org.authhost.testplugins.TestPlugin;
 
 /**
@@ -18,25 +16,19 @@ import org.authhost.testplugins.TestPlugin;
  * account}, it logs that account on instead of Guest (a logon whose check a test holds open).
  */
 public final class GatedPlugin extends TestPlugin {
-  /** With {@code account}, a context that leaves the names to the host: the token's account. */
+  /** With {@code account}, that account, and a context that leaves its names to the host. */
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
     if (values.get("account", "").isEmpty()) {
       return super.createAuthenticationContext(context);
     }
-    context.set(
-        new Context() {
-          @Override
-          public HResult getLogicalUserId(Out<String> id) {
-            return HResult.E_NOTIMPL;
-          }
-
-          @Override
-          public HResult getImpersonationAccountName(Out<String> name) {
-            return HResult.E_NOTIMPL;
-          }
-        });
+    context.set(unnamedContext());
     return HResult.S_OK;
+  }
+
+  @Override
+  protected String account() {
+    return values.get("account", "").isEmpty() ? super.account() : values.get("account", "");
   }
 
   @Override
@@ -56,18 +48,6 @@ public final class GatedPlugin extends TestPlugin {
         return HResult.E_ABORT;
       }
     }
-    String account = values.get("account", "");
-    if (account.isEmpty()) {
-      return super.authenticate(self, callback, context);
-    }
-    Out<TokenHandle> token = new Out<>();
-    HResult hr = server.tokenService().logonUser(account, "Test", token);
-    if (hr.failed()) {
-      callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
-      return HResult.S_OK;
-    }
-    self.token = token.get();
-    callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
-    return HResult.S_OK;
+    return super.authenticate(self, callback, context);
   }
 }
