@@ -254,8 +254,9 @@ async function followEvents(kind) {
       const tbody = document.querySelector('#' + kind + '-table tbody');
       tbody.prepend(...page.events.map(eventRow));
       while (tbody.rows.length > 200) tbody.deleteRow(tbody.rows.length - 1);
-      s.newest = page.newest;
     }
+    // Past what the server read, matching or not: the next poll starts there.
+    if (page.newest > s.newest) s.newest = page.newest;
     if (!page.more || !page.events.length) break;
   }
 }

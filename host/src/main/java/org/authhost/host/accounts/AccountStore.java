@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.authhost.api.Sid;
 import org.authhost.host.accounts.StoreFile.Data;
 import org.authhost.host.accounts.StoreFile.GroupData;
@@ -179,6 +180,16 @@ public final class AccountStore implements AccountDirectory {
   public Optional<UserView> user(String name) {
     Snapshot s = current();
     return lookup(s, name).map(u -> view(s, u));
+  }
+
+  /**
+   * The users as the store holds them now, to be asked later: the answers stay those of this moment
+   * whatever is written or re-read meanwhile (a logon is judged by the accounts it was checked
+   * against, not by a change that landed while its check ran).
+   */
+  public Function<String, Optional<UserView>> usersNow() {
+    Snapshot s = current();
+    return name -> lookup(s, name).map(u -> view(s, u));
   }
 
   /** Every user, by RID. */

@@ -138,7 +138,8 @@ public final class Audit {
             + " plugin="
             + plugin
             + " reason="
-            + reason);
+            + reason,
+        reason);
   }
 
   /**
@@ -174,7 +175,8 @@ public final class Audit {
         r.clientAddress(),
         level(refusal.kind()),
         refusal.why(),
-        kind + ": " + describe(r) + " reason=" + refusal.reason());
+        kind + ": " + describe(r) + " reason=" + refusal.reason(),
+        refusal.reason());
   }
 
   /**

@@ -36,6 +36,7 @@ import org.authhost.host.config.HostJsonWriter;
 import org.authhost.host.config.PublishingPointConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingList;
+import org.authhost.host.events.EventLogReader;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
@@ -470,7 +471,8 @@ final class ConsoleApi {
     // polls is read page by page ("more": newer ones exist); a page of the log gets the newest
     // ("more": older ones exist).
     boolean following = c.param("after") != null && before == 0;
-    List<EventRecord> found = following ? log_.oldest(query, limit + 1) : log_.query(query);
+    EventLogReader.Page oldest = following ? log_.oldest(query, limit + 1) : null;
+    List<EventRecord> found = following ? oldest.records() : log_.query(query);
     boolean older = found.size() > limit;
     List<EventRecord> pageOf =
         !older
@@ -484,7 +486,13 @@ final class ConsoleApi {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("events", shown);
-    out.put("newest", pageOf.isEmpty() ? after : pageOf.get(pageOf.size() - 1).recordNumber());
+    // A follower's page that holds all there is to read resumes after the last record read,
+    // matching or not: with a narrow filter, the next poll does not read those records again.
+    long newest =
+        following && !older
+            ? oldest.lastRead()
+            : pageOf.isEmpty() ? after : pageOf.get(pageOf.size() - 1).recordNumber();
+    out.put("newest", newest);
     out.put("oldest", pageOf.isEmpty() ? 0 : pageOf.get(0).recordNumber());
     out.put("more", older);
     out.put("lastRecord", log_.lastRecordNumber());

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.Sid;
@@ -134,6 +135,15 @@ final class ConsolePoint {
   /** When the local account's password was last set; null for an account the store lacks. */
   Instant passwordChanged(String account) {
     return accounts.user(account).map(UserView::passwordChanged).orElse(null);
+  }
+
+  /**
+   * {@link #passwordChanged} as the store is now, asked once a logon says whose: a password set
+   * while the logon's check ran then differs from what its session records, and ends it.
+   */
+  Function<String, Instant> passwordTimesNow() {
+    Function<String, Optional<UserView>> users = accounts.usersNow();
+    return account -> users.apply(account).map(UserView::passwordChanged).orElse(null);
   }
 
   /** Whether the token may change things here (Administrators), not only look. */

@@ -11,12 +11,14 @@ import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.access.ClientAddress;
@@ -179,6 +181,9 @@ final class ConsoleRequests {
             authorization,
             Right.forMethod(in.method()),
             null);
+    // Read before the check, not after: a password set while it runs must not become the time
+    // this session records (it would survive the reset it was made before).
+    Function<String, Instant> passwordTimes = point.passwordTimesNow();
     CompletableFuture<Verdict> decided;
     try {
       decided = driver.decide(attempt);
@@ -202,14 +207,21 @@ final class ConsoleRequests {
                 }
                 return secured(refused);
               }
-              return logOn(in, path, (Verdict.Serve) verdict, keepAlive);
+              return logOn(in, path, (Verdict.Serve) verdict, keepAlive, passwordTimes);
             })
         .thenCompose(f -> f);
   }
 
-  /** A logon the driver let in: a new session, whose cookie goes with this answer. */
+  /**
+   * A logon the driver let in: a new session, whose cookie goes with this answer; {@code
+   * passwordTimes}, the accounts' password-change times as they were when its check began.
+   */
   private CompletableFuture<FullHttpResponse> logOn(
-      Incoming in, String path, Verdict.Serve serve, boolean keepAlive) {
+      Incoming in,
+      String path,
+      Verdict.Serve serve,
+      boolean keepAlive,
+      Function<String, Instant> passwordTimes) {
     boolean administrator = point.mayChange(serve.token());
     String id =
         sessions.open(
@@ -217,7 +229,7 @@ final class ConsoleRequests {
             administrator,
             serve.token() == null ? null : serve.token().expiresAt(),
             in.client().address(),
-            point.passwordChanged(serve.account()));
+            passwordTimes.apply(serve.account()));
     Operator operator =
         sessions
             .use(id, in.client().address(), false, o -> Optional.of(administrator))

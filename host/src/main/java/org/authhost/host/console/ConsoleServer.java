@@ -15,6 +15,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -212,6 +214,26 @@ public final class ConsoleServer extends LifeCycle {
                 ? ""
                 : ", or of " + console.operatorsGroup() + " to look only")
             + ")");
+    InetAddress shutOut = localOperatorShutOut(console.bindAddress(), point.serverIpRules());
+    if (shutOut != null) {
+      // The console obeys the server's address lists (an upgrade made it so): a list written for
+      // the clients alone would greet the operator at this machine with a 403 and no reason why.
+      events.host(
+          EventLevel.WARNING,
+          HostEvents.HOST,
+          HResult.S_FALSE,
+          "security.ipAllow/ipDeny in "
+              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + " refuse "
+              + shutOut.getHostAddress()
+              + ", so the web console on "
+              + console.bindAddress()
+              + " answers 403 to an operator on this machine; they apply to the console too. Fix:"
+              + " add \""
+              + shutOut.getHostAddress()
+              + "\" to security.ipAllow (and take it out of ipDeny), or bind the console to an"
+              + " address the lists allow");
+    }
     if (console.oldBindKey()) {
       events.host(
           EventLevel.WARNING,
@@ -241,6 +263,23 @@ public final class ConsoleServer extends LifeCycle {
               + "; before, 0 meant no plain console listener. Fix: set console.port to -1 (or"
               + " remove it) to keep the plain listener off, or to a fixed port to keep it on");
     }
+  }
+
+  /**
+   * The address an operator on this machine reaches the console from, if the server's address lists
+   * refuse it: the bind address itself, or loopback for a console bound to every address; null when
+   * it is allowed (or the bind address is a name that does not resolve: the listener said so
+   * already).
+   */
+  static InetAddress localOperatorShutOut(String bindAddress, IpRules rules) {
+    InetAddress bound;
+    try {
+      bound = InetAddress.getByName(bindAddress);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+    InetAddress from = bound.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bound;
+    return rules.allows(from) ? null : from;
   }
 
   private void configure(ServerBootstrap bootstrap, SslContext ssl, ConsoleRequests requests) {

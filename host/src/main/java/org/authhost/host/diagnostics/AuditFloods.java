@@ -18,7 +18,10 @@ import org.authhost.host.access.AddressKey;
  * record says how many ("999 more 'refused 401' from 192.0.2.7 in the last 60 s"). The next window
  * begins with a full record again: a flood writes two records per window, kind and address. The
  * kind, not the text, is the key: the text quotes what the client sent, so a client could make
- * every one of them different.
+ * every one of them different. The summary does say why, though: it counts the records it folded
+ * per reason (the refusal's or failed logon's), the first {@link #MAX_REASONS} reasons by name and
+ * the rest together, each name cut at {@link #MAX_REASON_CHARS}, so that someone testing sees that
+ * the 2nd and later refusals had other causes than the first.
  *
  * <p>Summaries are written when the next record of the same kind and address comes after the
  * window, or by {@link #flush} (the HTTP front runs it once per window, off its event loops), and
@@ -37,6 +40,12 @@ public final class AuditFloods {
    */
   public static final int DEFAULT_FULL_RECORDS = 1_000;
 
+  /** Reasons a summary names, per kind and address; the others are counted together. */
+  static final int MAX_REASONS = 5;
+
+  /** How much of a reason a summary quotes. */
+  static final int MAX_REASON_CHARS = 120;
+
   /** Where the records go: the audit's part of the event log. */
   @FunctionalInterface
   public interface Sink {
@@ -52,6 +61,28 @@ public final class AuditFloods {
     final HResult code;
     long start; // the start of the window being counted, in host-clock milliseconds
     long more; // records since start that were not written in full
+    // the reasons of those records, at most MAX_REASONS, in the order first seen; null: none given
+    Map<String, Long> reasons;
+    long otherReasons; // records whose reason did not fit in reasons
+
+    void fold(String reason) {
+      more++;
+      if (reason == null) {
+        return;
+      }
+      if (reasons == null) {
+        reasons = new LinkedHashMap<>();
+      }
+      String name =
+          reason.length() > MAX_REASON_CHARS
+              ? reason.substring(0, MAX_REASON_CHARS) + "..."
+              : reason;
+      if (reasons.containsKey(name) || reasons.size() < MAX_REASONS) {
+        reasons.merge(name, 1L, Long::sum);
+      } else {
+        otherReasons++;
+      }
+    }
 
     Count(EventLevel level, HResult code, long start) {
       this.level = level;
@@ -114,6 +145,17 @@ public final class AuditFloods {
    * @param text the full record, written only for the first of a window
    */
   public void record(String kind, String address, EventLevel level, HResult code, String text) {
+    record(kind, address, level, code, text, null);
+  }
+
+  /**
+   * {@link #record(String, String, EventLevel, HResult, String)} of a record that has a reason (why
+   * a logon failed, why a request was refused): a summary counts the ones it folded per reason.
+   *
+   * @param reason the record's reason as its text gives it, or null
+   */
+  public void record(
+      String kind, String address, EventLevel level, HResult code, String text, String reason) {
     if (windowMillis == 0) {
       sink.write(level, code, text);
       return;
@@ -139,7 +181,7 @@ public final class AuditFloods {
         fullInWindow++;
         out.add(new Pending(level, code, text));
       } else {
-        c.more++;
+        c.fold(reason);
       }
     }
     write(out);
@@ -217,9 +259,35 @@ public final class AuditFloods {
                 ? "other addresses (the table of addresses, or the window's budget of full"
                     + " records, was full)"
                 : "client=" + key.address())
+            + reasons(c)
             + " in the last "
             + seconds
             + " s");
+  }
+
+  /**
+   * What a summary says of the reasons it folded: {@code (reasons: "bad signature" 3, "link
+   * expired" 1, 2 other)}; nothing when the records gave none. Quotes and backslashes in a reason
+   * are escaped (a reason may quote what the client sent).
+   */
+  private static String reasons(Count c) {
+    if (c.reasons == null) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder(" (reasons: ");
+    String comma = "";
+    for (Map.Entry<String, Long> r : c.reasons.entrySet()) {
+      text.append(comma)
+          .append('"')
+          .append(r.getKey().replace("\\", "\\\\").replace("\"", "\\\""))
+          .append("\" ")
+          .append(r.getValue());
+      comma = ", ";
+    }
+    if (c.otherReasons > 0) {
+      text.append(comma).append(c.otherReasons).append(" other");
+    }
+    return text.append(')').toString();
   }
 
   private void write(List<Pending> out) {

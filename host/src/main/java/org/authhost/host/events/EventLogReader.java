@@ -88,32 +88,40 @@ public final class EventLogReader {
    * what came after the last record it showed ({@link EventQuery#afterRecordNumber()}), so that a
    * burst larger than a page is read page by page, none lost. The query's own {@link
    * EventQuery#limit()} is ignored. Segments before the one holding the record after {@code
-   * afterRecordNumber} are not read, nor those after the one that fills the page.
+   * afterRecordNumber} are not read, and the read stops at the record that fills the page.
    *
    * @throws UncheckedIOException if the directory or a segment cannot be read
    */
-  public List<EventRecord> oldest(EventQuery query, int count) {
+  public Page oldest(EventQuery query, int count) {
     try {
       List<Segment> segments = Segment.list(directory);
       List<EventRecord> matches = new ArrayList<>(Math.min(count, 1024));
+      long lastRead = query.afterRecordNumber();
       for (int i = firstNeeded(segments, query.afterRecordNumber());
           i < segments.size() && matches.size() < count;
           i++) {
-        read(
-            segments.get(i),
-            i == segments.size() - 1,
-            query,
-            record -> {
-              if (matches.size() < count) {
-                matches.add(record);
-              }
-            });
+        lastRead =
+            Math.max(
+                lastRead,
+                read(
+                    segments.get(i),
+                    i == segments.size() - 1,
+                    query,
+                    matches::add,
+                    () -> matches.size() >= count));
       }
-      return List.copyOf(matches);
+      return new Page(List.copyOf(matches), lastRead);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the event log in " + directory, e);
     }
   }
+
+  /**
+   * A page of {@link #oldest}: its records, and the number of the newest record the read went
+   * through, matching or not. A follower whose page was not full resumes after {@code lastRead}, so
+   * that a narrow filter does not make every poll read again the records it passed over.
+   */
+  public record Page(List<EventRecord> records, long lastRead) {}
 
   /** The number of the newest complete record, 0 if there is none. */
   public long lastRecordNumber() {
@@ -257,6 +265,20 @@ public final class EventLogReader {
   /** Adds the segment's matches to {@code sink}; returns the newest record number it read. */
   private long read(Segment segment, boolean newest, EventQuery query, Consumer<EventRecord> sink)
       throws IOException {
+    return read(segment, newest, query, sink, () -> false);
+  }
+
+  /**
+   * {@link #read(Segment, boolean, EventQuery, Consumer)} that stops after the record that makes
+   * {@code enough} true: the rest of the segment (up to its size limit) is not decoded.
+   */
+  private long read(
+      Segment segment,
+      boolean newest,
+      EventQuery query,
+      Consumer<EventRecord> sink,
+      BooleanSupplier enough)
+      throws IOException {
     long lastRead = 0;
     SegmentScanner scanner;
     try {
@@ -269,6 +291,13 @@ public final class EventLogReader {
         lastRead = record.recordNumber();
         if (query.matches(record)) {
           sink.accept(record);
+          if (enough.getAsBoolean()) {
+            // Stopped short: damage further on is reported by a read that gets there.
+            for (DamagedRange range : scanner.damaged()) {
+              damage.found(segment, range, false);
+            }
+            return lastRead;
+          }
         }
       }
       for (DamagedRange range : scanner.damaged()) {

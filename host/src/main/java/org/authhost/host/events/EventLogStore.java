@@ -269,7 +269,7 @@ public final class EventLogStore implements AutoCloseable {
    *
    * @throws UncheckedIOException if the log cannot be read
    */
-  public List<EventRecord> oldest(EventQuery query, int count) {
+  public EventLogReader.Page oldest(EventQuery query, int count) {
     return reader.oldest(query, count);
   }
 

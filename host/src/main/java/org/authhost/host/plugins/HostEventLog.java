@@ -62,14 +62,13 @@ final class HostEventLog implements EventLog {
       events.pluginAboutClient(plugin.id(), client, hr, message);
       return HResult.S_OK;
     }
-    if (plugin.trial() && level != EventLevel.INFORMATION) {
+    PluginFailures.LoggedEvent event = new PluginFailures.LoggedEvent(level, hr, message);
+    if (level != EventLevel.INFORMATION && plugin.holdIfOnTrial(event)) {
       // An instance that only tries new named values, not yet in service: held. Refused, what it
-      // said is the refusal the console answers with (the LoggedEvent below), not an event of the
+      // said is the refusal the console answers with (the LoggedEvent), not an event of the
       // plug-in in service, which goes on with its values; accepted, it is written then
       // (PluginReloads.reconfigure), a warning such as NTLM's allowNtlmV1 included.
       LOG.info("plug-in '{}' trying new named values: {} {} {}", plugin.id(), level, hr, message);
-      PluginFailures.LoggedEvent event = new PluginFailures.LoggedEvent(level, hr, message);
-      plugin.hold(event);
       guard.noteLogged(plugin, event);
       if (level == EventLevel.ERROR && takesOutOfService(plugin, hr)) {
         failures.loggedError(plugin, hr, message);
@@ -78,7 +77,7 @@ final class HostEventLog implements EventLog {
     }
     long recordNumber = events.plugin(level, plugin.id(), hr, message);
     if (level != EventLevel.INFORMATION) {
-      guard.noteLogged(plugin, new PluginFailures.LoggedEvent(level, hr, message));
+      guard.noteLogged(plugin, event);
     }
     if (level == EventLevel.ERROR && takesOutOfService(plugin, hr)) {
       // Even when the log could not take the event: an ERROR takes the plug-in out (fail closed).

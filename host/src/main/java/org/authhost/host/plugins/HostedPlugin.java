@@ -39,9 +39,12 @@ final class HostedPlugin {
    */
   private volatile boolean trial;
 
-  /** What a trial instance logged above INFORMATION: written if its values are accepted. */
-  private final java.util.List<PluginFailures.LoggedEvent> held =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * What a trial instance logged above INFORMATION: written if its values are accepted. Guarded by
+   * itself, as is the end of the trial, so that an event is either held and written with the others
+   * when the trial ends, or written after them.
+   */
+  private final java.util.List<PluginFailures.LoggedEvent> held = new java.util.ArrayList<>();
 
   private volatile HResult errorCode = HResult.S_OK;
   private volatile String errorText = "";
@@ -152,16 +155,31 @@ final class HostedPlugin {
     return trial;
   }
 
-  /** Keeps an event a trial instance logged, for {@link #takeHeld}. */
-  void hold(PluginFailures.LoggedEvent event) {
-    held.add(event);
+  /**
+   * Keeps {@code event} if this instance is on trial, for {@link #endTrial}; false (nothing kept)
+   * once the trial has ended, when the caller writes it as any event.
+   */
+  boolean holdIfOnTrial(PluginFailures.LoggedEvent event) {
+    synchronized (held) {
+      if (!trial) {
+        return false;
+      }
+      held.add(event);
+      return true;
+    }
   }
 
-  /** The events held while on trial, in order; none are held afterwards. */
-  java.util.List<PluginFailures.LoggedEvent> takeHeld() {
-    java.util.List<PluginFailures.LoggedEvent> all = java.util.List.copyOf(held);
-    held.clear();
-    return all;
+  /**
+   * Takes the instance into service: has {@code write} write what it logged while on trial, in
+   * order, before any event it logs from now on can be written (a plug-in thread that logs
+   * meanwhile waits here, then writes its own).
+   */
+  void endTrial(java.util.function.Consumer<PluginFailures.LoggedEvent> write) {
+    synchronized (held) {
+      trial = false;
+      held.forEach(write);
+      held.clear();
+    }
   }
 
   /** Marks the host bringing it into service, or done with that. */

@@ -326,10 +326,7 @@ public final class PluginReloads {
             }
             // In service from here: its failures are the plug-in's, reported as any, and what it
             // logged while on trial is written now.
-            next.trial(false);
-            for (PluginFailures.LoggedEvent e : next.takeHeld()) {
-              host.events().plugin(e.level(), id, e.code(), e.text());
-            }
+            next.endTrial(e -> host.events().plugin(e.level(), id, e.code(), e.text()));
             Map<String, HostedPlugin> map = new LinkedHashMap<>(host.current());
             map.put(id, next);
             host.replaceAll(map);

@@ -262,6 +262,28 @@ class ConsoleApiTest {
     assertEquals(400, console.call("GET", "/console/api/events?from=yesterday", cookie).status());
   }
 
+  /**
+   * A follower with a narrow filter resumes after the last record the server read, not after its
+   * last match: the next poll does not read again every record since that match.
+   */
+  @Test
+  void aFollowWithANarrowFilterMovesItsMarkPastTheRecordsItRead() throws Exception {
+    console.host.eventLog().append(EventLevel.INFORMATION, "rare", HResult.S_OK, "rare 1");
+    long seen = get("events?source=rare&limit=5").get("newest").asLong();
+    for (int i = 1; i <= 30; i++) {
+      console.host.eventLog().append(EventLevel.INFORMATION, "common", HResult.S_OK, "c " + i);
+    }
+    long last = console.host.eventLog().lastRecordNumber();
+    JsonNode poll = get("events?source=rare&limit=5&after=" + seen);
+    assertEquals(0, poll.get("events").size());
+    assertFalse(poll.get("more").asBoolean());
+    assertTrue(poll.get("newest").asLong() >= last, "past the 30 records read, not " + seen);
+    console.host.eventLog().append(EventLevel.INFORMATION, "rare", HResult.S_OK, "rare 2");
+    JsonNode next = get("events?source=rare&limit=5&after=" + poll.get("newest").asLong());
+    assertEquals(1, next.get("events").size());
+    assertEquals("rare 2", next.get("events").get(0).get("text").asText());
+  }
+
   @Test
   void theAuditShowsFailedLogonsAndAnAccountIsUnlocked() throws Exception {
     String wrong =

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.config.ConfigLoader;
@@ -52,6 +53,21 @@ final class ConsoleHost implements AutoCloseable {
    */
   static ConsoleHost start(Path root, String consoleExtra, int addressThreshold, boolean principal)
       throws Exception {
+    return start(root, consoleExtra, addressThreshold, principal, null);
+  }
+
+  /**
+   * {@link #start(Path, String, int, boolean)} with the test plug-in {@code gated} (scheme "Test",
+   * any blob) too, offered by the console after the others, when {@code gatedProperties} (its
+   * properties object, e.g. the {@code account} it logs on and its latches) is not null.
+   */
+  static ConsoleHost start(
+      Path root,
+      String consoleExtra,
+      int addressThreshold,
+      boolean principal,
+      String gatedProperties)
+      throws Exception {
     Files.createDirectories(root.resolve("media"));
     Files.writeString(root.resolve("media/hello.txt"), "hello\n");
     Path plugins = Files.createDirectories(root.resolve("plugins"));
@@ -64,6 +80,18 @@ final class ConsoleHost implements AutoCloseable {
           .writeTo(plugins, "principal.jar");
       PluginJar.of("enableerror", "org.authhost.testplugins.enableerror.EnableErrorPlugin")
           .writeTo(plugins, "enableerror.jar");
+    }
+    boolean gated = gatedProperties != null;
+    if (gated) {
+      PluginJar.of("gated", "org.authhost.testplugins.gated.GatedPlugin")
+          .writeTo(plugins, "gated.jar");
+    }
+    List<String> offered = new ArrayList<>();
+    if (principal) {
+      offered.add("principal");
+    }
+    if (gated) {
+      offered.add("gated");
     }
     Path config = Files.createDirectories(root.resolve("config"));
     if (consoleExtra.contains("console.p12")) {
@@ -91,13 +119,20 @@ final class ConsoleHost implements AutoCloseable {
         }
         """
             .formatted(
-                principal ? ", \"principal\"" : "",
-                principal
-                    ? ", \"enableerror\": { \"properties\": { \"keyStore\": \"present\" } }"
-                    : "",
+                offered.stream().map(id -> ", \"" + id + "\"").collect(Collectors.joining()),
+                (principal
+                        ? ", \"enableerror\": { \"properties\": { \"keyStore\": \"present\" } }"
+                        : "")
+                    + (gated ? ", \"gated\": { \"properties\": " + gatedProperties + " }" : ""),
                 addressThreshold,
                 consoleExtra,
-                principal ? ", \"plugins\": [\"digest\", \"basic\", \"principal\"]" : ""));
+                offered.isEmpty()
+                    ? ""
+                    : ", \"plugins\": [\"digest\", \"basic\""
+                        + offered.stream()
+                            .map(id -> ", \"" + id + "\"")
+                            .collect(Collectors.joining())
+                        + "]"));
     cli("accounts", "groups", "add", "Operators", "--config", config.toString());
     add(config, "root", "Administrators");
     add(config, "olga", "Operators");

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.authhost.api.EventLevel;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.RawHttpConnection;
@@ -14,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A named value refused the way the plug-in authors' guide says (an ERROR event, then the failure),
@@ -55,6 +62,72 @@ class ConsoleRefusedValuesTest {
             csrf);
     assertEquals(200, r.status(), r.bodyText());
     assertEquals(warnings + 1, warnings(), "the new instance's warning, written once accepted");
+  }
+
+  /**
+   * A warning the new instance logs from a thread of its own while its values are tried, and that
+   * is still on its way (between the host's trial check and its keeping of the event) as the values
+   * are accepted: written once, with the accepted values, never dropped between the two.
+   */
+  @Test
+  void aWarningOnItsWayAsTheValuesAreAcceptedIsWrittenOnce() throws Exception {
+    RawHttpConnection.Response logon =
+        console.call("GET", "/console/api/session", "Authorization: " + ConsoleHost.basic("root"));
+    String cookie = "Cookie: " + ConsoleLogonTest.sessionCookie(logon);
+    String csrf =
+        ConsoleRequests.CSRF_HEADER + ": " + JSON.readTree(logon.body()).get("csrf").asText();
+    String name = "console.later." + System.nanoTime();
+    CountDownLatch onItsWay = new CountDownLatch(1);
+    CountDownLatch accepted = new CountDownLatch(1);
+    System.getProperties().put(name, onItsWay);
+    // The host's log line for a held event comes between its trial check and what follows it:
+    // the warning's thread waits there until the change has been answered.
+    Logger log = (Logger) LoggerFactory.getLogger("org.authhost.host.plugins.HostEventLog");
+    Level level = log.getLevel();
+    log.setLevel(Level.INFO);
+    AppenderBase<ILoggingEvent> stall =
+        new AppenderBase<>() {
+          @Override
+          protected void append(ILoggingEvent e) {
+            if (e.getFormattedMessage().contains("a later warning")) {
+              onItsWay.countDown();
+              try {
+                accepted.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }
+        };
+    stall.setContext(log.getLoggerContext());
+    stall.start();
+    log.addAppender(stall);
+    try {
+      RawHttpConnection.Response r =
+          console.send(
+              "PUT",
+              "/console/api/plugins/enableerror/properties",
+              "{\"name\": \"laterWarning\", \"value\": \"" + name + "\"}",
+              cookie,
+              csrf);
+      assertEquals(200, r.status(), r.bodyText());
+      assertTrue(onItsWay.await(0, TimeUnit.SECONDS), "the warning was on its way");
+    } finally {
+      accepted.countDown();
+      log.detachAppender(stall);
+      log.setLevel(level);
+      System.getProperties().remove(name);
+    }
+    assertEquals(
+        1,
+        console
+            .host
+            .eventLog()
+            .query(EventQuery.all().withLevel(EventLevel.WARNING).withSource("enableerror"))
+            .stream()
+            .filter(e -> e.text().contains("a later warning"))
+            .count(),
+        "written with the accepted values, not dropped");
   }
 
   private long warnings() {

@@ -61,6 +61,54 @@ class AuditFloodsTest {
     assertEquals("r0", written.get(written.size() - 1));
   }
 
+  /**
+   * The 2nd and later records of a window are folded, but not their reasons: the summary counts
+   * them per reason, so someone testing sees every cause, not only the first record's.
+   */
+  @Test
+  void aSummaryCountsTheRecordsItFoldedPerReason() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    HResult denied = HResult.E_ACCESSDENIED;
+    f.record("refused 403", "192.0.2.7", EventLevel.WARNING, denied, "first", "bad signature");
+    f.record("refused 403", "192.0.2.7", EventLevel.WARNING, denied, "2", "link expired");
+    f.record("refused 403", "192.0.2.7", EventLevel.WARNING, denied, "3", "bad signature");
+    f.record("refused 403", "192.0.2.7", EventLevel.WARNING, denied, "4", "account \"x\\\"");
+    f.record("refused 403", "192.0.2.7", EventLevel.WARNING, denied, "5", "link expired");
+    f.record("refused 403", "192.0.2.7", EventLevel.WARNING, denied, "6", "link expired");
+    clock.advance(Duration.ofSeconds(60));
+    f.flush();
+    assertEquals(
+        List.of(
+            "first",
+            "summary: 5 more 'refused 403' from client=192.0.2.7 (reasons: \"link expired\" 3,"
+                + " \"bad signature\" 1, \"account \\\"x\\\\\\\"\" 1) in the last 60 s"),
+        written);
+  }
+
+  @Test
+  void theReasonsASummaryNamesAreBoundedInNumberAndLength() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    for (int i = 0; i <= 20; i++) {
+      f.record("logon failed", "192.0.2.7", EventLevel.WARNING, HResult.E_FAIL, "lf", "r" + i);
+    }
+    String long1 = "y".repeat(AuditFloods.MAX_REASON_CHARS + 50);
+    AuditFloods g = floods(Duration.ofSeconds(60), 100);
+    g.record("refused 401", "192.0.2.8", EventLevel.INFORMATION, HResult.E_FAIL, "r", long1);
+    g.record("refused 401", "192.0.2.8", EventLevel.INFORMATION, HResult.E_FAIL, "r", long1);
+    clock.advance(Duration.ofSeconds(60));
+    f.flush();
+    g.flush();
+    assertEquals(
+        "summary: 20 more 'logon failed' from client=192.0.2.7 (reasons: \"r1\" 1, \"r2\" 1,"
+            + " \"r3\" 1, \"r4\" 1, \"r5\" 1, 15 other) in the last 60 s",
+        written.get(2));
+    assertEquals(
+        "summary: 1 more 'refused 401' from client=192.0.2.8 (reasons: \""
+            + "y".repeat(AuditFloods.MAX_REASON_CHARS)
+            + "...\" 1) in the last 60 s",
+        written.get(3));
+  }
+
   /** The first {@code head} entries as they are, the rest sorted (a map's order). */
   private static List<String> sortedTail(List<String> all, int head) {
     List<String> out = new ArrayList<>(all.subList(0, head));

@@ -151,13 +151,49 @@ class EventLogReaderTest {
       assertEquals(LongStream.rangeClosed(1491, 1500).map(n -> n * 2).boxed().toList(), page);
       // A follower past record 100: the next 10 of "a", oldest first, not the newest 10.
       List<Long> next =
-          numbers(reader.oldest(EventQuery.all().withSource("a").withAfterRecordNumber(100), 10));
+          numbers(
+              reader
+                  .oldest(EventQuery.all().withSource("a").withAfterRecordNumber(100), 10)
+                  .records());
       assertEquals(LongStream.rangeClosed(51, 60).map(n -> n * 2).boxed().toList(), next);
       assertEquals(
           List.of(2998L, 3000L),
-          numbers(reader.oldest(EventQuery.all().withSource("a").withAfterRecordNumber(2996), 10)),
+          numbers(
+              reader
+                  .oldest(EventQuery.all().withSource("a").withAfterRecordNumber(2996), 10)
+                  .records()),
           "the last page holds what is left");
     }
+  }
+
+  /**
+   * A follower's page is read up to the record that fills it, not to the end of its segment (a poll
+   * every 2 s must not decode up to 16 MB for ten records): damage further on in the segment is not
+   * even reached. A page that is not full says how far it read, matching or not.
+   */
+  @Test
+  void aFollowersPageStopsReadingAtTheRecordThatFillsItAndSaysHowFarItRead() throws IOException {
+    try (EventLogStore store = EventLogStore.open(TestLogs.simple(dir), clock)) {
+      for (int i = 1; i <= 3000; i++) {
+        store.append(EventLevel.INFORMATION, i % 2 == 0 ? "a" : "b", HResult.S_OK, "n " + i);
+      }
+    }
+    Path segment = TestLogs.segmentFiles(dir).get(0);
+    EventLogStoreTest.flipByte(segment, (int) (Files.size(segment) * 9 / 10));
+    List<DamagedRange> found = new ArrayList<>();
+    EventLogReader reader = new EventLogReader(dir, (s, range, zeroTail) -> found.add(range));
+
+    EventLogReader.Page page = reader.oldest(EventQuery.all().withSource("a"), 10);
+    assertEquals(
+        LongStream.rangeClosed(1, 10).map(n -> n * 2).boxed().toList(), numbers(page.records()));
+    assertEquals(20, page.lastRead());
+    assertEquals(List.of(), found, "the read stopped long before the damaged record");
+
+    EventLogReader.Page rest =
+        reader.oldest(EventQuery.all().withSource("none").withAfterRecordNumber(20), 10);
+    assertEquals(List.of(), rest.records());
+    assertEquals(3000, rest.lastRead(), "read to the end: the next poll starts after it");
+    assertEquals(1, found.size(), "a read that gets there reports the damage");
   }
 
   @Test
@@ -173,7 +209,7 @@ class EventLogReaderTest {
     List<Long> read = new ArrayList<>();
     long mark = 7;
     for (List<Long> page = List.of(0L); !page.isEmpty(); ) {
-      page = numbers(reader.oldest(EventQuery.all().withAfterRecordNumber(mark), 25));
+      page = numbers(reader.oldest(EventQuery.all().withAfterRecordNumber(mark), 25).records());
       assertTrue(page.size() <= 25, page.toString());
       read.addAll(page);
       mark = page.isEmpty() ? mark : page.get(page.size() - 1);

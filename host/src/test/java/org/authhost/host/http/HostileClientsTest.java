@@ -152,6 +152,10 @@ class HostileClientsTest {
     }
     EventRecord summary = awaitAudit("summary: 199 more 'refused 401' from client=127.0.0.1");
     assertTrue(summary.text().endsWith("in the last 60 s"), summary.text());
+    assertTrue(
+        summary.text().contains("(reasons: \"Authorization scheme 'Bogus' is not offered here")
+            && summary.text().contains("\" 199)"),
+        "the folded records' reason, counted: " + summary.text());
     assertEquals(2, audit("reason=Authorization scheme 'Bogus'").size(), "a new window");
   }
 

@@ -186,7 +186,8 @@ class SignedUrlServingTest {
     for (EventRecord e : host.eventLog().query(EventQuery.all())) {
       assertFalse(e.text().contains(sig), "no record holds the signature: " + e.text());
     }
-    List<EventRecord> logons = audit("logon", "carol", "signed-url key k1");
+    // The account named as every logon names it (qualified), the key that signed as the user.
+    List<EventRecord> logons = audit("logon", "account=\"TESTHOST\\\\carol\"", "signed-url key k1");
     assertFalse(logons.isEmpty(), audit("logon").toString());
     assertFalse(logons.get(0).text().contains("ah_"), logons.get(0).text());
   }

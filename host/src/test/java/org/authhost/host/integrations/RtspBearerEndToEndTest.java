@@ -51,59 +51,27 @@ class RtspBearerEndToEndTest {
             List.of(OidcProvider.rsaKey("k1")),
             TTL,
             List.of(ALICE, BOB));
-    origin = RtspOrigin.start(root.resolve("origin"));
+    origin = RtspHost.origin(root);
     originTap = ChallengeTap.to(origin.port());
     host =
-        StreamingHost.start(
-            root.resolve("host"),
+        RtspHost.start(
+            root,
             """
-            {
-              "serverName": "testhost",
-              "dataDirectory": "../var",
-              "plugins": { "directory": "../plugins", "settings": {
-                "bearer": { "enabled": true, "capabilities": ["token-without-credential"],
-                  "urlCredentials": ["access_token"],
-                  "properties": { "realm": "media", "issuer": "%s", "audience": "%s" } } } },
-              "eventLog": { "auditSummarySeconds": 0 },
-              "http": { "port": 0 },
-              "rtsp": { "port": 0 },
-              "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
-              "publishingPoints": [
-                { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
-                  "plugins": ["bearer"],
-                  "acl": [ { "principal": "alice", "rights": ["read"] } ] }
-              ]
-            }
+            "bearer": { "enabled": true, "capabilities": ["token-without-credential"],
+              "urlCredentials": ["access_token"],
+              "properties": { "realm": "media", "issuer": "%s", "audience": "%s" } }
             """
-                .formatted(provider.issuer(), OidcProvider.AUDIENCE, originTap.port()),
+                .formatted(provider.issuer(), OidcProvider.AUDIENCE),
+            RtspHost.LENIENT_LOCKOUT,
+            RtspHost.cam(originTap.port(), "\"bearer\"", "alice"),
             List.of("authhost-plugin-bearer.jar"),
-            "alice",
-            "pw-alice",
-            "bob",
-            "pw-bob");
-    port = host.host().rtsp().plainPort();
+            List.of("alice", "bob"));
+    port = RtspHost.rtspPort(host);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (host != null) {
-        host.stop();
-      }
-    } finally {
-      try {
-        if (originTap != null) {
-          originTap.close();
-        }
-        if (origin != null) {
-          origin.close();
-        }
-      } finally {
-        if (provider != null) {
-          provider.close();
-        }
-      }
-    }
+    RtspHost.stop(host, originTap, origin, provider);
   }
 
   static String base() {

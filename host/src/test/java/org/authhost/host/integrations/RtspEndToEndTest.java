@@ -48,69 +48,41 @@ class RtspEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    RtspOrigin.requireTools();
-    origin = RtspOrigin.start(root.resolve("origin"));
+    origin = RtspHost.origin(root);
     lockedOrigin = RtspOrigin.start(root.resolve("locked-origin"), "relay", "origin-pw");
     originTap = ChallengeTap.to(origin.port());
-    Files.createDirectories(root);
     Files.writeString(root.resolve("keys"), "k1=" + KEY + "\n");
     host =
-        StreamingHost.start(
-            root.resolve("host"),
+        RtspHost.start(
+            root,
             """
-            {
-              "serverName": "testhost",
-              "dataDirectory": "../var",
-              "plugins": {
-                "directory": "../plugins",
-                "settings": { "digest": { "enabled": true, "properties": {
-                  "realm": "AuthHost", "algorithms": "MD5" } },
-                  "signed-url": { "capabilities": ["token-without-credential"],
-                    "properties": { "account": "carol", "keysFile": "%s" } } }
-              },
-              "eventLog": { "auditSummarySeconds": 0 },
-              "http": { "port": 0 },
-              "rtsp": { "port": 0 },
-              "accounts": { "digestRealms": ["AuthHost"] },
-              "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
-              "publishingPoints": [
-                { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
-                  "plugins": ["digest"] },
-                { "name": "pub", "prefix": "/pub/", "origin": "rtsp://127.0.0.1:%2$d/",
-                  "plugins": ["digest"],
-                  "acl": [ { "principal": "alice", "rights": ["read", "write"] } ] },
-                { "name": "locked", "prefix": "/locked/",
-                  "origin": "rtsp://relay:origin-pw@127.0.0.1:%d/", "plugins": ["digest"] },
-                { "name": "signed", "prefix": "/signed/", "origin": "rtsp://127.0.0.1:%d/",
-                  "plugins": ["signed-url"] }
-              ]
-            }
+            "digest": { "enabled": true, "properties": {
+              "realm": "AuthHost", "algorithms": "MD5" } },
+            "signed-url": { "capabilities": ["token-without-credential"],
+              "properties": { "account": "carol", "keysFile": "%s" } }
             """
-                .formatted(
-                    root.resolve("keys"), origin.port(), lockedOrigin.port(), originTap.port()),
+                .formatted(root.resolve("keys")),
+            "\"accounts\": { \"digestRealms\": [\"AuthHost\"] }, " + RtspHost.LENIENT_LOCKOUT,
+            """
+            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
+              "plugins": ["digest"] },
+            { "name": "pub", "prefix": "/pub/", "origin": "rtsp://127.0.0.1:%1$d/",
+              "plugins": ["digest"],
+              "acl": [ { "principal": "alice", "rights": ["read", "write"] } ] },
+            { "name": "locked", "prefix": "/locked/",
+              "origin": "rtsp://relay:origin-pw@127.0.0.1:%d/", "plugins": ["digest"] },
+            { "name": "signed", "prefix": "/signed/", "origin": "rtsp://127.0.0.1:%d/",
+              "plugins": ["signed-url"] }
+            """
+                .formatted(origin.port(), lockedOrigin.port(), originTap.port()),
             List.of("authhost-plugin-digest.jar", "authhost-plugin-signed-url.jar"),
-            "alice",
-            "pw-alice",
-            "bob",
-            "pw-bob",
-            "carol",
-            "pw-carol");
-    port = host.host().rtsp().plainPort();
+            List.of("alice", "bob", "carol"));
+    port = RtspHost.rtspPort(host);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (host != null) {
-      host.stop();
-    }
-    if (originTap != null) {
-      originTap.close();
-    }
-    for (RtspOrigin o : new RtspOrigin[] {origin, lockedOrigin}) {
-      if (o != null) {
-        o.close();
-      }
-    }
+    RtspHost.stop(host, originTap, origin, lockedOrigin);
   }
 
   static String url(String user, String password, String path) {

@@ -39,59 +39,34 @@ class RtspReauthorizationEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    RtspOrigin.requireTools();
-    origin = RtspOrigin.start(root.resolve("origin"));
+    origin = RtspHost.origin(root);
     host =
-        StreamingHost.start(
-            root.resolve("host"),
+        RtspHost.start(
+            root,
             """
-            {
-              "serverName": "testhost",
-              "dataDirectory": "../var",
-              "plugins": {
-                "directory": "../plugins",
-                "settings": { "digest": { "enabled": true, "properties": {
-                  "realm": "AuthHost", "algorithms": "MD5" } },
-                  "basic": { "enabled": true } }
-              },
-              "eventLog": { "auditSummarySeconds": 0 },
-              "http": { "port": 0 },
-              "rtsp": { "port": 0 },
-              "accounts": { "digestRealms": ["AuthHost"] },
-              "security": { "lockout": { "threshold": 3, "addressThreshold": 1000 } },
-              "publishingPoints": [
-                { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
-                  "plugins": ["digest", "basic"],
-                  "acl": [ { "principal": "Users", "rights": ["read"] } ] }
-              ]
-            }
+            "digest": { "enabled": true, "properties": {
+              "realm": "AuthHost", "algorithms": "MD5" } },
+            "basic": { "enabled": true }
+            """,
+            """
+            "accounts": { "digestRealms": ["AuthHost"] },
+            "security": { "lockout": { "threshold": 3, "addressThreshold": 1000 } }
+            """,
+            """
+            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
+              "plugins": ["digest", "basic"],
+              "acl": [ { "principal": "Users", "rights": ["read"] } ] }
             """
                 .formatted(origin.port()),
             List.of("authhost-plugin-digest.jar", "authhost-plugin-basic.jar"),
-            "dan",
-            "pw-dan",
-            "gil",
-            "pw-gil",
-            "lou",
-            "pw-lou",
-            "pat",
-            "pw-pat",
-            "rob",
-            "pw-rob",
-            "kim",
-            "pw-kim");
-    port = host.host().rtsp().plainPort();
+            List.of("dan", "gil", "lou", "pat", "rob", "kim"));
+    port = RtspHost.rtspPort(host);
     base = "rtsp://127.0.0.1:" + port + "/cam/test";
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (host != null) {
-      host.stop();
-    }
-    if (origin != null) {
-      origin.close();
-    }
+    RtspHost.stop(host, origin);
   }
 
   /** Logged on with Digest, set up and playing; the session id. */

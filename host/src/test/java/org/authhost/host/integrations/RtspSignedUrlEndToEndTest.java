@@ -33,49 +33,27 @@ class RtspSignedUrlEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    RtspOrigin.requireTools();
-    origin = RtspOrigin.start(root.resolve("origin"));
+    origin = RtspHost.origin(root);
     Path keys = Files.createDirectories(root.resolve("keys")).resolve("signed-url.keys");
     Files.writeString(keys, "k1=" + K1 + "\n");
     host =
-        StreamingHost.start(
-            root.resolve("host"),
+        RtspHost.start(
+            root,
             """
-            {
-              "serverName": "testhost",
-              "dataDirectory": "../var",
-              "plugins": { "directory": "../plugins", "settings": {
-                "signed-url": { "capabilities": ["token-without-credential"],
-                  "properties": { "account": "carol", "keysFile": "%s" } } } },
-              "eventLog": { "auditSummarySeconds": 0 },
-              "http": { "port": 0 },
-              "rtsp": { "port": 0 },
-              "security": { "lockout": { "threshold": 50, "addressThreshold": 500 } },
-              "publishingPoints": [
-                { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:%d/",
-                  "plugins": ["signed-url"],
-                  "acl": [ { "principal": "carol", "rights": ["read"] } ] }
-              ]
-            }
+            "signed-url": { "capabilities": ["token-without-credential"],
+              "properties": { "account": "carol", "keysFile": "%s" } }
             """
-                .formatted(keys.toString().replace("\\", "\\\\"), origin.port()),
+                .formatted(keys.toString().replace("\\", "\\\\")),
+            RtspHost.LENIENT_LOCKOUT,
+            RtspHost.cam(origin.port(), "\"signed-url\"", "carol"),
             List.of("authhost-plugin-signed-url.jar"),
-            "carol",
-            "pw-carol");
-    port = host.host().rtsp().plainPort();
+            List.of("carol"));
+    port = RtspHost.rtspPort(host);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (host != null) {
-        host.stop();
-      }
-    } finally {
-      if (origin != null) {
-        origin.close();
-      }
-    }
+    RtspHost.stop(host, origin);
   }
 
   static String signed(String prefix, long expires) throws Exception {

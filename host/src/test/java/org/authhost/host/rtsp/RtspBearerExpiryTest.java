@@ -1,34 +1,26 @@
 package org.authhost.host.rtsp;
 
+import static org.authhost.host.rtsp.RelayedHost.CAM;
+import static org.authhost.host.rtsp.RelayedHost.TCP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
-import org.authhost.host.authn.Audit;
-import org.authhost.host.config.ConfigLoader;
-import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
-import org.authhost.host.testing.PluginJar;
-import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +38,6 @@ class RtspBearerExpiryTest {
   static final MutableClock clock = new MutableClock();
   static AuthHost host;
   static KeyPair key;
-  static final String CAM = "rtsp://127.0.0.1:8554/cam/test";
-  static final String TCP = "RTP/AVP/TCP;unicast;interleaved=0-1";
   static final String ISSUER = "https://idp.test/realms/media";
 
   @BeforeAll
@@ -55,32 +45,21 @@ class RtspBearerExpiryTest {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
     key = g.generateKeyPair();
-    Path plugins = Files.createDirectories(root.resolve("plugins"));
-    Files.copy(
-        PluginJar.builtinPlugin("authhost-plugin-bearer.jar"), plugins.resolve("bearer.jar"));
-    Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(
-        config.resolve("host.json"),
-        """
-        {
-          "serverName": "testhost",
-          "dataDirectory": "../var",
-          "plugins": { "directory": "../plugins", "settings": {
+    host =
+        RelayedHost.start(
+            RelayedHost.configure(
+                root,
+                List.of("authhost-plugin-bearer.jar"),
+                """
             "bearer": { "enabled": true, "properties": { "realm": "media", "issuer": "%s",
-              "audience": "authhost", "jwks": "%s" } } } },
-          "eventLog": { "auditSummarySeconds": 0 },
-          "http": { "port": -1 },
-          "publishingPoints": [
-            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:1/",
-              "plugins": ["bearer"],
-              "acl": [ { "principal": "alice", "rights": ["read"] } ] }
-          ]
-        }
-        """
-            .formatted(ISSUER, jwks().replace("\"", "\\\"")));
-    TestHosts.addAccount(config, "alice", "pw-alice");
-    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
-    host.start();
+              "audience": "authhost", "jwks": "%s" } }
+            """
+                    .formatted(ISSUER, jwks().replace("\"", "\\\"")),
+                "",
+                "\"bearer\"",
+                "{ \"principal\": \"alice\", \"rights\": [\"read\"] }",
+                List.of("alice")),
+            clock);
   }
 
   @AfterAll
@@ -130,67 +109,44 @@ class RtspBearerExpiryTest {
   }
 
   static List<EventRecord> audited(String... parts) {
-    return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> List.of(parts).stream().allMatch(e.text()::contains))
-        .toList();
+    return RelayedHost.audited(host, parts);
   }
 
-  final List<EmbeddedChannel> origins = new ArrayList<>();
-  final RtspTestChannel ch =
-      RtspTestChannel.relayed(
-          host.rtsp(), "127.0.0.1", RtspTestChannel.inline(host.rtsp().driver()), origins);
-  int cseq;
-
-  String origin() {
-    return RtspTestChannel.written(origins.get(0));
-  }
-
-  void originAnswers(String headers) {
-    origins
-        .get(0)
-        .writeInbound(
-            Unpooled.copiedBuffer(
-                "RTSP/1.0 200 OK\r\nCSeq: 1\r\n" + headers + "\r\n", StandardCharsets.ISO_8859_1));
-    ch.runPendingTasks();
-  }
-
-  void keepAliveIsServed() {
-    int asked = ++cseq;
-    ch.send(RtspHandlersTest.request("GET_PARAMETER", CAM + "/", asked, "Session", "S1"));
-    String sent = origin();
-    assertTrue(sent.startsWith("GET_PARAMETER rtsp://127.0.0.1:1/test/ "), sent);
-    originAnswers("Session: S1\r\n");
-    String answer = ch.answers();
-    assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
-  }
+  final RelayedHost.Client client = new RelayedHost.Client(host);
 
   @Test
   void aSessionSetUpWithATokenIsServedUntilItsExpAndSkewThenRefusedAndEnded() throws Exception {
     long exp = clock.instant().getEpochSecond() + 300;
     String setup = CAM + "/stream=0";
-    ch.send(
+    client.ch.send(
         RtspHandlersTest.request(
-            "SETUP", setup, ++cseq, "Transport", TCP, "Authorization", "Bearer " + token(exp)));
-    String sent = origin();
+            "SETUP",
+            setup,
+            ++client.cseq,
+            "Transport",
+            TCP,
+            "Authorization",
+            "Bearer " + token(exp)));
+    String sent = client.origin();
     assertTrue(sent.startsWith("SETUP rtsp://127.0.0.1:1/test/stream=0 "), sent);
-    originAnswers("Session: S1;timeout=60\r\nTransport: " + TCP + "\r\n");
-    String answer = ch.answers();
+    client.originAnswers("Session: S1;timeout=60\r\nTransport: " + TCP + "\r\n");
+    String answer = client.ch.answers();
     assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
-    keepAliveIsServed();
+    client.keepAliveIsServed();
     // Past exp, within the 60 s clock skew the check allows: still served.
     clock.advance(Duration.ofSeconds(330));
-    keepAliveIsServed();
+    client.keepAliveIsServed();
     int failedLogons = audited("logon failed").size();
 
     clock.advance(Duration.ofSeconds(31)); // past exp + skew
-    int asked = ++cseq;
-    ch.send(RtspHandlersTest.request("PLAY", CAM + "/", asked, "Session", "S1"));
-    answer = ch.answers();
+    int asked = ++client.cseq;
+    client.ch.send(RtspHandlersTest.request("PLAY", CAM + "/", asked, "Session", "S1"));
+    answer = client.ch.answers();
     assertTrue(answer.startsWith("RTSP/1.0 401 Unauthorized\r\n"), answer);
     assertTrue(answer.toLowerCase().contains("www-authenticate: bearer realm=\"media\""), answer);
     assertTrue(answer.toLowerCase().contains("cseq: " + asked + "\r\n"), answer);
-    assertFalse(ch.isActive(), "the session does not outlive its token");
-    assertEquals("", origin(), "nothing refused reaches the origin");
+    assertFalse(client.ch.isActive(), "the session does not outlive its token");
+    assertEquals("", client.origin(), "nothing refused reaches the origin");
     List<EventRecord> expired = audited("the token of", "from plug-in 'bearer' expired at");
     assertFalse(expired.isEmpty(), () -> "the refusal is audited: " + audited());
     assertEquals(HResult.SEC_E_CONTEXT_EXPIRED, expired.get(expired.size() - 1).hresult());

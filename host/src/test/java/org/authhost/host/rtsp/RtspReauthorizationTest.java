@@ -1,13 +1,12 @@
 package org.authhost.host.rtsp;
 
+import static org.authhost.host.rtsp.RelayedHost.CAM;
+import static org.authhost.host.rtsp.RelayedHost.TCP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -23,17 +22,11 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.access.IpRules;
 import org.authhost.host.access.PublishingPoint;
-import org.authhost.host.authn.Audit;
 import org.authhost.host.authn.AuthenticationDriver;
 import org.authhost.host.authn.Logon;
 import org.authhost.host.authn.Verdict;
-import org.authhost.host.config.ConfigLoader;
-import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
-import org.authhost.host.testing.PluginJar;
-import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,45 +45,33 @@ class RtspReauthorizationTest {
   static final MutableClock clock = new MutableClock();
   static AuthHost host;
   static Path config;
-  static final String CAM = "rtsp://127.0.0.1:8554/cam/test";
   static final Pattern NONCE = Pattern.compile("Digest [^\r\n]*nonce=\"([^\"]+)\"");
 
   @BeforeAll
   static void start() throws Exception {
-    Path plugins = Files.createDirectories(root.resolve("plugins"));
-    Files.copy(
-        PluginJar.builtinPlugin("authhost-plugin-digest.jar"), plugins.resolve("digest.jar"));
-    Files.copy(PluginJar.builtinPlugin("authhost-plugin-basic.jar"), plugins.resolve("basic.jar"));
-    config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(
-        config.resolve("host.json"),
-        """
-        {
-          "serverName": "testhost",
-          "dataDirectory": "../var",
-          "plugins": { "directory": "../plugins",
-            "settings": { "digest": { "enabled": true, "properties": {
+    List<String> viewers =
+        List.of("ann", "dan", "gil", "lou", "pat", "ivy", "rex", "kim", "sal", "tom");
+    config =
+        RelayedHost.configure(
+            root,
+            List.of("authhost-plugin-digest.jar", "authhost-plugin-basic.jar"),
+            """
+            "digest": { "enabled": true, "properties": {
               "realm": "AuthHost", "algorithms": "MD5" } },
-                          "basic": { "enabled": true } } },
-          "eventLog": { "auditSummarySeconds": 0 },
-          "http": { "port": -1 },
-          "accounts": { "digestRealms": ["AuthHost"] },
-          "security": { "lockout": { "threshold": 3, "addressThreshold": 1000 } },
-          "publishingPoints": [
-            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:1/",
-              "plugins": ["digest", "basic"],
-              "acl": [ { "principal": "viewers", "rights": ["read"] } ] }
-          ]
-        }
-        """);
+            "basic": { "enabled": true }
+            """,
+            """
+            "accounts": { "digestRealms": ["AuthHost"] },
+            "security": { "lockout": { "threshold": 3, "addressThreshold": 1000 } }
+            """,
+            "\"digest\", \"basic\"",
+            "{ \"principal\": \"viewers\", \"rights\": [\"read\"] }",
+            viewers);
     cli("accounts", "groups", "add", "viewers");
-    for (String user :
-        List.of("ann", "dan", "gil", "lou", "pat", "ivy", "rex", "kim", "sal", "tom")) {
-      TestHosts.addAccount(config, user, "pw-" + user);
+    for (String user : viewers) {
       cli("accounts", "groups", "add-member", "viewers", user);
     }
-    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
-    host.start();
+    host = RelayedHost.start(config, clock);
   }
 
   @AfterAll
@@ -112,18 +93,13 @@ class RtspReauthorizationTest {
   }
 
   static List<EventRecord> audited(String... parts) {
-    return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> List.of(parts).stream().allMatch(e.text()::contains))
-        .toList();
+    return RelayedHost.audited(host, parts);
   }
 
   /** One client connection and its origin, the client logged on and playing in session S1. */
-  static final class Playing {
+  static final class Playing extends RelayedHost.Client {
     final String user;
-    final List<EmbeddedChannel> origins = new ArrayList<>();
-    final RtspTestChannel ch;
     String nonce;
-    int cseq;
 
     Playing(String user) throws Exception {
       this(user, RtspTestChannel.inlineReauthorize(host.rtsp().driver()));
@@ -133,14 +109,8 @@ class RtspReauthorizationTest {
         String user,
         BiFunction<AuthenticationDriver.Attempt, Logon, CompletableFuture<Verdict>> reauthorize)
         throws Exception {
+      super(host, reauthorize);
       this.user = user;
-      this.ch =
-          RtspTestChannel.relayed(
-              host.rtsp(),
-              "127.0.0.1",
-              RtspTestChannel.inline(host.rtsp().driver()),
-              reauthorize,
-              origins);
       String setup = CAM + "/stream=0";
       ch.send(RtspHandlersTest.request("SETUP", setup, ++cseq, "Transport", TCP));
       String challenge = ch.answers();
@@ -184,20 +154,6 @@ class RtspReauthorizationTest {
           + "\"";
     }
 
-    String origin() {
-      return RtspTestChannel.written(origins.get(0));
-    }
-
-    void originAnswers(String headers) {
-      origins
-          .get(0)
-          .writeInbound(
-              Unpooled.copiedBuffer(
-                  "RTSP/1.0 200 OK\r\nCSeq: 1\r\n" + headers + "\r\n",
-                  StandardCharsets.ISO_8859_1));
-      ch.runPendingTasks();
-    }
-
     /**
      * A keep-alive without credentials in the session, after the operator's change: refused with
      * {@code status} and its CSeq, the connection ended, the origin sent nothing.
@@ -213,8 +169,6 @@ class RtspReauthorizationTest {
       return answer;
     }
   }
-
-  static final String TCP = "RTP/AVP/TCP;unicast;interleaved=0-1";
 
   static String md5(String s) throws Exception {
     return HexFormat.of()

@@ -1,28 +1,20 @@
 package org.authhost.host.rtsp;
 
+import static org.authhost.host.rtsp.RelayedHost.CAM;
+import static org.authhost.host.rtsp.RelayedHost.TCP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.authhost.api.HResult;
 import org.authhost.host.AuthHost;
-import org.authhost.host.authn.Audit;
-import org.authhost.host.config.ConfigLoader;
-import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
-import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.SignedLinks;
-import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,41 +30,27 @@ class RtspSignedUrlExpiryTest {
   @TempDir static Path root;
   static final MutableClock clock = new MutableClock();
   static AuthHost host;
-  static final String CAM = "rtsp://127.0.0.1:8554/cam/test";
   static final String K1 = "k1-0123456789abcdef0123456789abcdef";
-  static final String TCP = "RTP/AVP/TCP;unicast;interleaved=0-1";
 
   @BeforeAll
   static void start() throws Exception {
-    Path plugins = Files.createDirectories(root.resolve("plugins"));
-    Files.copy(
-        PluginJar.builtinPlugin("authhost-plugin-signed-url.jar"),
-        plugins.resolve("signed-url.jar"));
     Path keys = Files.createDirectories(root.resolve("keys")).resolve("signed-url.keys");
     Files.writeString(keys, "k1=" + K1 + "\n");
-    Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(
-        config.resolve("host.json"),
-        """
-        {
-          "serverName": "testhost",
-          "dataDirectory": "../var",
-          "plugins": { "directory": "../plugins", "settings": {
+    host =
+        RelayedHost.start(
+            RelayedHost.configure(
+                root,
+                List.of("authhost-plugin-signed-url.jar"),
+                """
             "signed-url": { "enabled": true, "capabilities": ["token-without-credential"],
-              "properties": { "account": "carol", "keysFile": "%s" } } } },
-          "eventLog": { "auditSummarySeconds": 0 },
-          "http": { "port": -1 },
-          "publishingPoints": [
-            { "name": "cam", "prefix": "/cam/", "origin": "rtsp://127.0.0.1:1/",
-              "plugins": ["signed-url"],
-              "acl": [ { "principal": "carol", "rights": ["read"] } ] }
-          ]
-        }
-        """
-            .formatted(keys.toString().replace("\\", "\\\\")));
-    TestHosts.addAccount(config, "carol", "pw-carol");
-    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
-    host.start();
+              "properties": { "account": "carol", "keysFile": "%s" } }
+            """
+                    .formatted(keys.toString().replace("\\", "\\\\")),
+                "",
+                "\"signed-url\"",
+                "{ \"principal\": \"carol\", \"rights\": [\"read\"] }",
+                List.of("carol")),
+            clock);
   }
 
   @AfterAll
@@ -87,20 +65,13 @@ class RtspSignedUrlExpiryTest {
   }
 
   static List<EventRecord> audited(String... parts) {
-    return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
-        .filter(e -> List.of(parts).stream().allMatch(e.text()::contains))
-        .toList();
+    return RelayedHost.audited(host, parts);
   }
 
   /** A client that set up session S1 with a link ending at {@code expires} and is playing. */
-  static final class Playing {
-    final List<EmbeddedChannel> origins = new ArrayList<>();
-    final RtspTestChannel ch =
-        RtspTestChannel.relayed(
-            host.rtsp(), "127.0.0.1", RtspTestChannel.inline(host.rtsp().driver()), origins);
-    int cseq;
-
+  static final class Playing extends RelayedHost.Client {
     Playing(long expires) throws Exception {
+      super(host);
       String setup = CAM + "/stream=0?" + signed("/cam/", expires);
       ch.send(RtspHandlersTest.request("SETUP", setup, ++cseq, "Transport", TCP));
       String sent = origin();
@@ -111,29 +82,10 @@ class RtspSignedUrlExpiryTest {
       keepAliveIsServed();
     }
 
+    @Override
     void keepAliveIsServed() {
-      int asked = ++cseq;
-      ch.send(RtspHandlersTest.request("GET_PARAMETER", CAM + "/", asked, "Session", "S1"));
-      String sent = origin();
-      assertTrue(sent.startsWith("GET_PARAMETER rtsp://127.0.0.1:1/test/ "), sent);
-      originAnswers("Session: S1\r\n");
-      String answer = ch.answers();
-      assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+      super.keepAliveIsServed();
       assertTrue(ch.isActive());
-    }
-
-    String origin() {
-      return RtspTestChannel.written(origins.get(0));
-    }
-
-    void originAnswers(String headers) {
-      origins
-          .get(0)
-          .writeInbound(
-              Unpooled.copiedBuffer(
-                  "RTSP/1.0 200 OK\r\nCSeq: 1\r\n" + headers + "\r\n",
-                  StandardCharsets.ISO_8859_1));
-      ch.runPendingTasks();
     }
   }
 
@@ -153,7 +105,8 @@ class RtspSignedUrlExpiryTest {
     assertTrue(answer.toLowerCase().contains("cseq: " + asked + "\r\n"), answer);
     assertFalse(p.ch.isActive(), "the session does not outlive its link");
     assertEquals("", p.origin(), "nothing refused reaches the origin");
-    List<EventRecord> expired = audited("the token of carol from plug-in 'signed-url' expired at");
+    List<EventRecord> expired =
+        audited("the token of TESTHOST\\", "carol from plug-in 'signed-url' expired at");
     assertFalse(expired.isEmpty(), () -> "the refusal is audited: " + audited());
     assertEquals(HResult.SEC_E_CONTEXT_EXPIRED, expired.get(expired.size() - 1).hresult());
     assertEquals(

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -67,11 +69,7 @@ class RedisOutageTest {
 
   @Test
   void redisStoppedMeans503WithOneErrorNoReplayAndServiceResumesByItself() throws Exception {
-    redis = RedisServer.start(root.resolve("redis"));
-    host =
-        TestHosts.startServing(
-            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
-    int port = host.http().plainPort();
+    int port = startRedisAndHost();
     String first;
     assertTrue(
         redis.call("KEYS", "authhost:*").contains("authhost:plugin/digest/nonce-key"),
@@ -89,11 +87,7 @@ class RedisOutageTest {
       redis.stop();
       // Once the host knows Redis is gone, a request is refused busy, not a failed logon (one in
       // flight as Redis went may still fail late, as an ERROR: only the ones after count here).
-      long known = System.nanoTime() + RECOVERY_BOUND.toNanos();
-      while (events(e -> e.text().contains("cannot be reached")).isEmpty()
-          && System.nanoTime() < known) {
-        Thread.sleep(20);
-      }
+      awaitEvent("cannot be reached");
       Response during = c.send(client.next("/d/hello.txt"));
       assertEquals(503, during.status(), "no shared record, no logon");
       assertNotNull(during.retryAfter(), "503 with Retry-After");
@@ -123,19 +117,7 @@ class RedisOutageTest {
     Response replayed = replayUntilReset(port, first);
     assertEquals(401, replayed.status(), "the replayed request's nonce is stale after the reset");
     assertStale(replayed);
-    int status = 0;
-    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (status != 200 && System.nanoTime() < end) {
-      // Each attempt is a real request: the host reconnects on its own, nothing here helps it.
-      try (Connection c = new Connection(port)) {
-        LoadTool.DigestClient client =
-            LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
-        status = c.send(client.next("/d/hello.txt")).status();
-      }
-      if (status != 200) {
-        Thread.sleep(50); // the reconnection is Lettuce's, on its own timer: wait for its result
-      }
-    }
+    int status = freshHandshakeStatus(port);
     assertEquals(200, status, "served again within " + RECOVERY_BOUND + " of Redis's restart");
     List<EventRecord> back =
         events(e -> e.level() == EventLevel.INFORMATION && e.text().contains("reachable again"));
@@ -146,11 +128,7 @@ class RedisOutageTest {
         "still the one ERROR");
     // Redis came back empty (the tests' runs without persistence): the operator must hear that
     // the used counts are gone. The check runs on reconnection, beside the requests: wait for it.
-    long lost = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (events(e -> e.text().contains("came back empty")).isEmpty()
-        && System.nanoTime() < lost) {
-      Thread.sleep(20);
-    }
+    awaitEvent("came back empty");
     List<EventRecord> empty = events(e -> e.text().contains("came back empty"));
     assertEquals(1, empty.size(), empty.toString());
     assertEquals(EventLevel.ERROR, empty.get(0).level());
@@ -170,11 +148,7 @@ class RedisOutageTest {
 
   @Test
   void aServerThatAnswersReadonlyIsUnavailable503NotA5xxPerRequest() throws Exception {
-    redis = RedisServer.start(root.resolve("redis"));
-    host =
-        TestHosts.startServing(
-            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
-    int port = host.http().plainPort();
+    int port = startRedisAndHost();
     try (Connection c = new Connection(port)) {
       LoadTool.DigestClient client =
           LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
@@ -210,11 +184,7 @@ class RedisOutageTest {
 
   @Test
   void anEvictionPolicyOtherThanNoevictionFailsClosedWithOneErrorUntilFixed() throws Exception {
-    redis = RedisServer.start(root.resolve("redis"));
-    host =
-        TestHosts.startServing(
-            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
-    int port = host.http().plainPort();
+    int port = startRedisAndHost();
     try (Connection c = new Connection(port)) {
       LoadTool.DigestClient client =
           LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
@@ -223,11 +193,7 @@ class RedisOutageTest {
       // Redis may now evict a window of used counts: the host sees it when it reconnects.
       redis.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
       redis.call("CLIENT", "KILL", "TYPE", "normal");
-      long told = System.nanoTime() + RECOVERY_BOUND.toNanos();
-      while (events(e -> e.text().contains("maxmemory-policy")).isEmpty()
-          && System.nanoTime() < told) {
-        Thread.sleep(20); // the check runs when Lettuce has reconnected: wait for its event
-      }
+      awaitEvent("maxmemory-policy");
       List<EventRecord> errors =
           events(e -> e.level() == EventLevel.ERROR && e.text().contains("maxmemory-policy"));
       assertEquals(1, errors.size(), errors.toString());
@@ -249,11 +215,7 @@ class RedisOutageTest {
 
   @Test
   void aRestartFromASnapshotThatMissesAUseNeverAcceptsItsReplay() throws Exception {
-    redis = RedisServer.start(root.resolve("redis"));
-    host =
-        TestHosts.startServing(
-            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
-    int port = host.http().plainPort();
+    int port = startRedisAndHost();
     String accepted;
     try (Connection c = new Connection(port)) {
       LoadTool.DigestClient client =
@@ -268,18 +230,7 @@ class RedisOutageTest {
     Response replayed = replayUntilReset(port, accepted);
     assertEquals(401, replayed.status(), "after the reset the replayed request's nonce is refused");
     assertStale(replayed);
-    int status = 0;
-    long fresh = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (status != 200 && System.nanoTime() < fresh) {
-      try (Connection c = new Connection(port)) {
-        LoadTool.DigestClient client =
-            LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
-        status = c.send(client.next("/d/hello.txt")).status();
-      }
-      if (status != 200) {
-        Thread.sleep(50); // as above
-      }
-    }
+    int status = freshHandshakeStatus(port);
     assertEquals(200, status, "a fresh handshake works again");
   }
 
@@ -313,20 +264,10 @@ class RedisOutageTest {
   @Test
   void afterAResetAnotherNodesOutstandingNonceIsStaleNotForged() throws Exception {
     redis = RedisServer.start(root.resolve("redis"));
-    AuthHost a =
-        TestHosts.startServing(
-            root.resolve("a"),
-            "authhost-plugin-digest.jar",
-            "hello\n",
-            HOST_JSON.formatted(redis.uri()));
+    AuthHost a = startHost(root.resolve("a"));
     LoadTool.DigestClient fromA;
     try {
-      host =
-          TestHosts.startServing(
-              root.resolve("b"),
-              "authhost-plugin-digest.jar",
-              "hello\n",
-              HOST_JSON.formatted(redis.uri()));
+      host = startHost(root.resolve("b"));
       try (Connection c = new Connection(a.http().plainPort())) {
         fromA = LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
         assertEquals(200, c.send(fromA.next("/d/hello.txt")).status());
@@ -351,9 +292,7 @@ class RedisOutageTest {
   void aHostStartedWhileRedisIsDownServesDigestByItselfOnceRedisAnswers() throws Exception {
     redis = RedisServer.start(root.resolve("redis"));
     redis.stop();
-    host =
-        TestHosts.startServing(
-            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    host = startHost(root);
     assertTrue(
         (host.plugins().plugin("digest").orElseThrow().status()
                 & org.authhost.host.plugins.PluginStatus.ENABLED)
@@ -361,23 +300,7 @@ class RedisOutageTest {
         "Digest could not read its nonce key: not enabled yet");
     redis.restart(); // the same port
     int port = host.http().plainPort();
-    int status = 0;
-    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (status != 200 && System.nanoTime() < end) {
-      try (Connection c = new Connection(port)) {
-        Response challenge = c.send(null);
-        if (challenge.status() == 401 && !challenge.challenges().isEmpty()) {
-          status =
-              c.send(
-                      LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice")
-                          .next("/d/hello.txt"))
-                  .status();
-        }
-      }
-      if (status != 200) {
-        Thread.sleep(50); // the host's connection retry runs on its own timer: wait for it
-      }
-    }
+    int status = freshHandshakeStatus(port);
     assertEquals(200, status, "Digest serves without an operator's enable");
     List<EventRecord> resumed = events(e -> e.text().contains("enable had failed"));
     assertEquals(1, resumed.size(), resumed.toString());
@@ -387,11 +310,7 @@ class RedisOutageTest {
 
   @Test
   void aStoreThatFailsAfterAuthenticateReturnedIsA503NotAFailedLogon() throws Exception {
-    redis = RedisServer.start(root.resolve("redis"));
-    host =
-        TestHosts.startServing(
-            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
-    try (Connection c = new Connection(host.http().plainPort())) {
+    try (Connection c = new Connection(startRedisAndHost())) {
       LoadTool.DigestClient client =
           LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
       assertEquals(200, c.send(client.next("/d/hello.txt")).status());
@@ -415,18 +334,11 @@ class RedisOutageTest {
 
   @Test
   void aPluginWhoseEnableFailedOnTheStoreIsEnabledOnTheNextReconnection() throws Exception {
-    redis = RedisServer.start(root.resolve("redis"));
-    host =
-        TestHosts.startServing(
-            root, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()));
+    startRedisAndHost();
     // The store fails closed (an evicting policy), and an operator's enable meets it.
     redis.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
     redis.call("CLIENT", "KILL", "TYPE", "normal");
-    long told = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (events(e -> e.text().contains("maxmemory-policy")).isEmpty()
-        && System.nanoTime() < told) {
-      Thread.sleep(20); // the check runs when Lettuce has reconnected: wait for its event
-    }
+    awaitEvent("maxmemory-policy");
     host.plugins().disable("digest");
     org.authhost.host.plugins.PluginView failed = host.plugins().enable("digest");
     assertEquals(
@@ -436,24 +348,7 @@ class RedisOutageTest {
     // Fixed, and a reconnection (not the first connection): the host enables Digest by itself.
     redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
     redis.call("CLIENT", "KILL", "TYPE", "normal");
-    int port = host.http().plainPort();
-    int status = 0;
-    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (status != 200 && System.nanoTime() < end) {
-      try (Connection c = new Connection(port)) {
-        Response challenge = c.send(null);
-        if (challenge.status() == 401 && !challenge.challenges().isEmpty()) {
-          status =
-              c.send(
-                      LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice")
-                          .next("/d/hello.txt"))
-                  .status();
-        }
-      }
-      if (status != 200) {
-        Thread.sleep(50); // the reconnection and the checks run on their own: wait for them
-      }
-    }
+    int status = freshHandshakeStatus(host.http().plainPort());
     assertEquals(200, status, "Digest serves without another enable by the operator");
   }
 
@@ -462,21 +357,11 @@ class RedisOutageTest {
       throws Exception {
     redis = RedisServer.start(root.resolve("redis"));
     org.authhost.host.testing.MutableClock clock = new org.authhost.host.testing.MutableClock();
-    host =
-        TestHosts.startServing(
-            root,
-            "authhost-plugin-digest.jar",
-            "hello\n",
-            HOST_JSON.formatted(redis.uri()),
-            org.authhost.host.testing.FakeTime.of(clock));
+    host = startHost(root, org.authhost.host.testing.FakeTime.of(clock));
     // The policy goes wrong; the minute's check finds it, and an operator's enable meets it.
     redis.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
     clock.advance(HostState.EVICTION_CHECK_EVERY);
-    long told = System.nanoTime() + RECOVERY_BOUND.toNanos();
-    while (events(e -> e.text().contains("maxmemory-policy")).isEmpty()
-        && System.nanoTime() < told) {
-      Thread.sleep(20); // the check's answer is Redis's: wait for its event
-    }
+    awaitEvent("maxmemory-policy");
     host.plugins().disable("digest");
     org.authhost.host.plugins.PluginView failed = host.plugins().enable("digest");
     assertEquals(org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS, failed.errorCode());
@@ -494,6 +379,56 @@ class RedisOutageTest {
           LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
       assertEquals(200, c.send(client.next("/d/hello.txt")).status());
     }
+  }
+
+  /** A Redis in {@code root/redis} and a host in {@code root} on it; the host's HTTP port. */
+  private int startRedisAndHost() throws Exception {
+    redis = RedisServer.start(root.resolve("redis"));
+    host = startHost(root);
+    return host.http().plainPort();
+  }
+
+  /** A host in {@code dir} serving Digest, its state in {@link #redis}. */
+  private AuthHost startHost(Path dir) throws Exception {
+    return startHost(dir, Modules.EMPTY_MODULE);
+  }
+
+  private AuthHost startHost(Path dir, Module overrides) throws Exception {
+    return TestHosts.startServing(
+        dir, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()), overrides);
+  }
+
+  /** Waits, at most the recovery bound, for a host event holding {@code text}. */
+  private void awaitEvent(String text) throws Exception {
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (events(e -> e.text().contains(text)).isEmpty() && System.nanoTime() < end) {
+      Thread.sleep(20); // what makes it (a reconnection, a check) is Redis's: wait for the event
+    }
+  }
+
+  /**
+   * Sends fresh handshakes until one is served, at most the recovery bound; its status. Each
+   * attempt is a real request: the host reconnects and re-enables on its own, nothing here helps.
+   */
+  private static int freshHandshakeStatus(int port) throws Exception {
+    int status = 0;
+    long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
+    while (status != 200 && System.nanoTime() < end) {
+      try (Connection c = new Connection(port)) {
+        Response challenge = c.send(null);
+        if (challenge.status() == 401 && !challenge.challenges().isEmpty()) {
+          status =
+              c.send(
+                      LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice")
+                          .next("/d/hello.txt"))
+                  .status();
+        }
+      }
+      if (status != 200) {
+        Thread.sleep(50); // the reconnection is Lettuce's, on its own timer: wait for its result
+      }
+    }
+    return status;
   }
 
   private boolean enabled(String id) {

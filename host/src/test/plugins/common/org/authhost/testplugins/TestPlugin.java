@@ -70,10 +70,10 @@ public class TestPlugin implements BasicPlugin, AuthenticationPlugin {
     return HResult.S_OK;
   }
 
-  /** What Authenticate does; the default logs the Guest account on and succeeds. */
+  /** What Authenticate does; the default logs {@link #account} on and succeeds. */
   protected HResult authenticate(Context self, AuthenticationCallback callback, Object context) {
     Out<TokenHandle> token = new Out<>();
-    HResult hr = server.tokenService().logonUser("Guest", "Test", token);
+    HResult hr = server.tokenService().logonUser(account(), "Test", token);
     if (hr.failed()) {
       callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
       return HResult.S_OK;
@@ -81,6 +81,29 @@ public class TestPlugin implements BasicPlugin, AuthenticationPlugin {
     self.token = token.get();
     callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
     return HResult.S_OK;
+  }
+
+  /** The account {@link #authenticate} logs on: Guest, unless a test plug-in names another. */
+  protected String account() {
+    return "Guest";
+  }
+
+  /**
+   * A context that answers E_NOTIMPL for the logical user id and account name, as the SDK sample
+   * does: the host takes the names from the token.
+   */
+  protected Context unnamedContext() {
+    return new Context() {
+      @Override
+      public HResult getLogicalUserId(Out<String> id) {
+        return HResult.E_NOTIMPL;
+      }
+
+      @Override
+      public HResult getImpersonationAccountName(Out<String> name) {
+        return HResult.E_NOTIMPL;
+      }
+    };
   }
 
   /**

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.RawHttpConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,6 +226,22 @@ class OriginProxyTest {
     assertNull(r.header("Keep-Alive"));
     assertNull(r.header("Proxy-Authenticate"));
     assertEquals("hop", r.text());
+  }
+
+  /**
+   * Through the real proxy path (review console4 #3b): an origin's {@code Set-Cookie} for the
+   * console's cookies never reaches the client, its own cookies do, and the client's console
+   * cookies never reach the origin.
+   */
+  @Test
+  void theConsolesCookiesNeitherComeFromNorGoToAnOrigin() throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", front.port)) {
+      RawHttpConnection.Response r =
+          c.send("GET /proxy/cookies HTTP/1.1\nCookie: a=1; authhost_console=secret; b=2\n", null);
+      assertEquals(200, r.status(), r.bodyText());
+      assertEquals(List.of("theirs=1; Path=/"), r.values("Set-Cookie"), r.headers().toString());
+    }
+    assertEquals(List.of("a=1; b=2"), origin.lastHeaders.get().get("cookie"));
   }
 
   @Test

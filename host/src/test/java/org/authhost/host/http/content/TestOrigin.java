@@ -31,7 +31,8 @@ import javax.net.ssl.SSLContext;
 /**
  * The upstream origin of the proxy tests, on the JDK's HTTP server: a 20 MB generated body (with a
  * length, or chunked), an upload sink that answers with the SHA-256 of what arrived, a header echo,
- * and a slow page, which answers only when the origin closes.
+ * a slow page, which answers only when the origin closes, and a page that sets the console's
+ * cookies.
  */
 final class TestOrigin implements AutoCloseable {
   static final int BIG = 20 * 1024 * 1024;
@@ -108,6 +109,15 @@ final class TestOrigin implements AutoCloseable {
         case "/no-content" -> {
           exchange.getResponseHeaders().set("X-Origin", "yes");
           exchange.sendResponseHeaders(204, -1);
+        }
+        case "/cookies" -> {
+          // An origin that tries to plant the console's cookies beside one of its own.
+          exchange
+              .getResponseHeaders()
+              .add("Set-Cookie", "authhost_console=planted; Path=/console/");
+          exchange.getResponseHeaders().add("Set-Cookie", "theirs=1; Path=/");
+          exchange.getResponseHeaders().add("Set-Cookie", "Authhost_Console_Signed_Out=1; Path=/");
+          text(exchange, 200, "cookies");
         }
         case "/hop" -> {
           exchange.getResponseHeaders().set("Connection", "X-Hop-Header");

@@ -11,18 +11,7 @@ import org.authhost.testplugins.TestPlugin;
 public final class NoAccountPlugin extends TestPlugin {
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
-    context.set(
-        new Context() {
-          @Override
-          public HResult getLogicalUserId(Out<String> id) {
-            return HResult.E_NOTIMPL;
-          }
-
-          @Override
-          public HResult getImpersonationAccountName(Out<String> name) {
-            return HResult.E_NOTIMPL;
-          }
-        });
+    context.set(unnamedContext());
     return HResult.S_OK;
   }
 }

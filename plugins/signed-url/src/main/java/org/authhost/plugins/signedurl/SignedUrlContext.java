@@ -174,11 +174,9 @@ final class SignedUrlContext implements AuthenticationContext {
     return HResult.S_OK;
   }
 
-  @Override
-  public HResult getImpersonationAccountName(Out<String> accountName) {
-    accountName.set(token.isHeld() ? account : null);
-    return HResult.S_OK;
-  }
+  // getImpersonationAccountName keeps its default, E_NOTIMPL: the host takes the account's
+  // qualified name from the token (TESTHOST\carol), as for every other logon, not the named value
+  // as the operator wrote it.
 
   @Override
   public HResult getImpersonationToken(Out<TokenHandle> out) {
