@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -92,12 +91,15 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     ChannelFuture connect(Channel client, ChannelHandler pipeline, String host, int port);
   }
 
-  /** The host's connector: a TCP connection on the client's event loop. */
-  static OriginConnector sockets(WriteBufferWaterMark marks) {
+  /**
+   * The host's connector: a TCP connection on the client's event loop, so of its transport ({@code
+   * channel}: NIO's or epoll's socket channel, as the front's loops are).
+   */
+  static OriginConnector sockets(WriteBufferWaterMark marks, Class<? extends Channel> channel) {
     return (client, pipeline, host, port) ->
         new Bootstrap()
             .group(client.eventLoop())
-            .channel(NioSocketChannel.class)
+            .channel(channel)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
