@@ -157,6 +157,7 @@ public final class RtspFront extends LifeCycle {
               @Override
               protected void initChannel(SocketChannel ch) {
                 ChannelPipeline p = ch.pipeline();
+                p.addLast("fin", FinBeforeClose.INSTANCE);
                 p.addLast("limit", limiter);
                 p.addLast("idle", idleDeadline(rtsp));
                 if (ssl != null) {
@@ -275,6 +276,11 @@ public final class RtspFront extends LifeCycle {
   /** The RTSPS port, or -1. */
   public int tlsPort() {
     return listeners.tlsPort();
+  }
+
+  /** The transport of the front's event loops and origin connections: "epoll" or "nio". */
+  String transportName() {
+    return transport.name();
   }
 
   /** Client connections open now (each with its origin connection). */
