@@ -18,7 +18,9 @@
 #                                    # one at a time: each request's time (where set-up time goes)
 #
 # Settings (environment): SESSIONS=50 SECONDS_EACH=20 PORT=18654 (AuthHost's RTSP port); SERIAL=0;
-# WARMUP=25 (rounds of SESSIONS short sessions through AuthHost before anything is measured);
+# WARMUP=25 (at least that many rounds of SESSIONS short sessions through AuthHost before anything
+# is measured, and more until the host's JIT compilers have been idle for 5 rounds, at most
+# WARMUP_MAX=200);
 # PROCESSES (the load tool's processes; default two per core); START=aligned (every session's
 # DESCRIBE at once, after every OPTIONS and its challenge) or free (each as soon as its own OPTIONS
 # is answered); ORIGIN_THREADS=1 (the origin's client threads: GStreamer's thread pool);
@@ -34,7 +36,7 @@ BENCH_NAME=rtsp-load
 . "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
 
 SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654}; SERIAL=${SERIAL:-0}
-WARMUP=${WARMUP:-25}; PROCESSES=${PROCESSES:-0}; START=${START:-aligned}
+WARMUP=${WARMUP:-25}; WARMUP_MAX=${WARMUP_MAX:-200}; PROCESSES=${PROCESSES:-0}; START=${START:-aligned}
 ORIGIN_THREADS=${ORIGIN_THREADS:-1}; BURSTS=${BURSTS:-0}
 RANGE=${RANGE:-0}; range_flag=(); [[ $RANGE == 1 ]] && range_flag=(--range)
 load_tool() {
@@ -113,17 +115,39 @@ done
 direct="rtsp://127.0.0.1:$origin_port/test"
 through="rtsp://127.0.0.1:$PORT/cam/test"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks of the host's JIT compiler threads (C1, C2) so far.
+compiler_ticks() {
+  local sum=0 t n
+  for t in /proc/"$HOST_PID"/task/*; do
+    [[ $(cat "$t/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
+    n=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || n=0
+    sum=$((sum + ${n:-0}))
+  done
+  echo "$sum"
+}
 
 # A warm-up through AuthHost at the full count, WARMUP rounds (the origin's media is running): not
 # reported. One round was too few: 50 sessions are ~300 requests, far below what the JIT's C2 needs
 # (thousands of calls per method), so the measured run and the single sessions ran the request path
 # interpreted or in C1 (the event loop woke the compiler threads on every request) and reported the
-# JIT's warm-up as AuthHost's per-request time (DESCRIBE +1.75 ms cold, ~+0.5 ms warm).
-log "warm-up: $WARMUP rounds of $SESSIONS sessions through AuthHost"
-for _ in $(seq "$WARMUP"); do
+# JIT's warm-up as AuthHost's per-request time (DESCRIBE +1.75 ms cold, ~+0.5 ms warm). 25 rounds
+# were too few as well: the code run once per connection (accept, pipeline, origin connect, close)
+# is called 50 times a round, and after 25 rounds the C2 compiler still took 73% of the host's CPU
+# during the measured bursts, on a 2-core machine where the origin and the tool need the cores too
+# (after 90 rounds: a third of the CPU; the bursts' host CPU 0.4 s instead of 1.0-1.5 s). So the
+# warm-up goes on until the compilers have been idle (<= 1 tick a round) for 5 rounds in a row.
+log "warm-up: $WARMUP to $WARMUP_MAX rounds of $SESSIONS sessions through AuthHost, until the JIT is idle"
+rounds=0; idle=0; c_prev=$(compiler_ticks)
+while ((rounds < WARMUP_MAX)); do
   load_tool "$through" --sessions "$SESSIONS" --seconds 0.5 \
     --user "$BENCH_USER" --password "$BENCH_PASS" >>"$OUT/logs/warmup.json"
+  rounds=$((rounds + 1))
+  c_now=$(compiler_ticks)
+  if ((c_now - c_prev <= 1)); then idle=$((idle + 1)); else idle=0; fi
+  c_prev=$c_now
+  ((rounds >= WARMUP && idle >= 5)) && break
 done
+log "warm-up: $rounds rounds (JIT idle for the last $idle)"
 
 show "python3 bench/rtsp-load.py --processes $PROCESSES --start $START $direct --sessions $SESSIONS --seconds $SECONDS_EACH --reference $direct"
 o0=$(cpu_ticks "$ORIGIN_PID")
@@ -131,10 +155,10 @@ load_tool "$direct" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
   --reference "$direct" >"$OUT/direct.json"
 o1=$(cpu_ticks "$ORIGIN_PID")
 show "python3 bench/rtsp-load.py --processes $PROCESSES --start $START $through --sessions $SESSIONS --seconds $SECONDS_EACH --user $BENCH_USER --password *** --reference $direct"
-h0=$(cpu_ticks "$HOST_PID")
+h0=$(cpu_ticks "$HOST_PID"); jit0=$(compiler_ticks)
 load_tool "$through" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
   --user "$BENCH_USER" --password "$BENCH_PASS" --reference "$direct" >"$OUT/through.json"
-h1=$(cpu_ticks "$HOST_PID")
+h1=$(cpu_ticks "$HOST_PID"); jit1=$(compiler_ticks)
 o2=$(cpu_ticks "$ORIGIN_PID")
 hz=$(getconf CLK_TCK)
 : >"$OUT/bursts.jsonl"
@@ -152,12 +176,13 @@ for _ in $(seq "$SERIAL"); do
 done
 
 python3 - "$OUT/direct.json" "$OUT/through.json" "$((h1 - h0))" "$((o1 - o0))" "$((o2 - o1))" \
-  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" <<'PY' | tee "$REPORT"
+  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" "$((jit1 - jit0))" "$rounds" <<'PY' | tee "$REPORT"
 import json, sys
 d, t = (json.load(open(p)) for p in sys.argv[1:3])
 host, origin_direct, origin_through, hz = (int(x) for x in sys.argv[3:7])
 sessions, seconds, cores, load = sys.argv[7], sys.argv[8], sys.argv[9], sys.argv[10]
 origin_threads = sys.argv[11]
+jit, warm_rounds = int(sys.argv[12]), sys.argv[13]
 played = t["ramp_seconds"]
 host_cores = host / hz / played
 mbit = t["mbit_per_second"] or 0
@@ -208,7 +233,9 @@ print()
 print(f"AuthHost's CPU while relaying: {host_cores * 100:.1f}% of one core for {mbit:.1f} Mbit/s, "
       f"{host_cores * 100 / mbit if mbit else 0:.2f}% of a core per relayed Mbit/s. The origin's: "
       f"{origin_direct / hz / d['ramp_seconds'] * 100:.1f}% direct, "
-      f"{origin_through / hz / played * 100:.1f}% through AuthHost.\n")
+      f"{origin_through / hz / played * 100:.1f}% through AuthHost. Of the host's CPU in the relayed "
+      f"run, its JIT compilers': {jit / hz * 1000:.0f} ms of {host / hz * 1000:.0f} ms (warm-up: "
+      f"{warm_rounds} rounds).\n")
 def spread(run, key):
     x = (run.get("tool_ms") or {}).get(key)
     return f"{x['median']:.2f} / {x['p90']:.2f} / {x['max']:.2f}" if x else "-"
