@@ -1,35 +1,74 @@
 package org.authhost.host.rtsp;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * Every close of a client connection ends the output first (a FIN), then closes. A connection
- * closed with bytes still unread from the client (the rest of a pipelined flood cut with its 503, a
- * request sent to a connection past {@code rtsp.maxSessions}) is reset by the kernel, and a client
- * that sees the reset may lose the answer before it (the 503 saying why) or read an error instead
- * of an end. The JDK's NIO channel shuts the output down before its deferred close; Netty's native
- * epoll channel closes at once, so the front does it here, for both transports.
+ * A lingering close for client connections (Apache's {@code lingering_close}, RFC 9112 §9.6): a
+ * close ends the output first (a FIN after what was written), then reads and discards what the
+ * client still sends, and closes when the client ends its side or when the connection's idle
+ * time-out ({@link IdleDeadline}, behind this handler, so it sees none of the discarded bytes) runs
+ * out. Closing at once with bytes unread makes the kernel reset the connection and throw away what
+ * is still queued to the client: the 503 that says why a pipelined flood was cut, or any answer to
+ * a client slow to read. The JDK's NIO channel ends the output before its deferred close; Netty's
+ * native epoll channel closes at once, so the front does it here, for both transports. First in the
+ * pipeline: nothing behind it (TLS, the framer, authentication) sees the discarded bytes. A second
+ * close (the idle time-out's, or the host's stop) closes at once.
  */
-@ChannelHandler.Sharable
-final class FinBeforeClose extends ChannelOutboundHandlerAdapter {
-  static final FinBeforeClose INSTANCE = new FinBeforeClose();
-
-  private FinBeforeClose() {}
+final class FinBeforeClose extends ChannelDuplexHandler {
+  private boolean lingering;
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
     Channel channel = ctx.channel();
-    if (channel instanceof DuplexChannel duplex
+    if (!lingering
+        && channel instanceof DuplexChannel duplex
         && channel.isActive()
         && !duplex.isOutputShutdown()) {
-      duplex.shutdownOutput().addListener(ended -> ctx.close(promise));
+      lingering = true;
+      channel.closeFuture().addListener(closed -> promise.trySuccess());
+      duplex
+          .shutdownOutput()
+          .addListener(
+              ended -> {
+                if (!ended.isSuccess()) {
+                  ctx.close(promise);
+                  return;
+                }
+                // Read (and drop) whatever comes until the client's end: it is not read at all
+                // while back-pressure holds, and unread bytes are what turns the close into a
+                // reset.
+                channel.config().setAutoRead(true);
+              });
       return;
     }
     ctx.close(promise);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (lingering) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!lingering) {
+      ctx.fireChannelReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (!lingering) {
+      ctx.fireChannelWritabilityChanged();
+    }
   }
 }

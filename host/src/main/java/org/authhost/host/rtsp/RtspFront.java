@@ -157,7 +157,7 @@ public final class RtspFront extends LifeCycle {
               @Override
               protected void initChannel(SocketChannel ch) {
                 ChannelPipeline p = ch.pipeline();
-                p.addLast("fin", FinBeforeClose.INSTANCE);
+                p.addLast("fin", new FinBeforeClose());
                 p.addLast("limit", limiter);
                 p.addLast("idle", idleDeadline(rtsp));
                 if (ssl != null) {

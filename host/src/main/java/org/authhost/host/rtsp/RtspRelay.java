@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -71,6 +72,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   private boolean clientUnflushed;
 
+  /** The client connection is closing: the origin's end must not close it again at once. */
+  private boolean ending;
+
   /** Why the origin connection could not be made, or null. */
   private String unreachable;
 
@@ -124,6 +128,15 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof ChannelOutputShutdownEvent) {
+      // The client connection is closing (FinBeforeClose ended its output and lingers to drain
+      // the client's input): the session ends now, and the origin with it, so that no media keeps
+      // the lingering connection busy.
+      ending = true;
+      if (origin != null) {
+        origin.close();
+      }
+    }
     if (evt instanceof PointChosen chosen) {
       if (urls == null) {
         connect(ctx, chosen.point(), chosen.target());
@@ -501,8 +514,11 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      // The origin ended the session (or failed): so does the client's connection.
-      client.close();
+      // The origin ended the session (or failed): so does the client's connection (unless that is
+      // already closing, lingering for the client's end).
+      if (!ending) {
+        client.close();
+      }
       super.channelInactive(ctx);
     }
 
