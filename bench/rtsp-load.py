@@ -26,8 +26,9 @@ GStreamer's RTSP server seeks its shared live media on every PLAY (~10 ms of its
 thread each, the whole of its PLAY time), and 50 such PLAYs at once have deadlocked it (1.22).
 A live stream plays from now either way.
 
-Every read asks the kernel when the bytes arrived (SO_TIMESTAMPNS), so the tool reports its own
-share apart from the server's: "tool_ms" splits the time between an answer and the next request
+Every read asks the kernel when the bytes arrived (SO_TIMESTAMPNS: for TCP, the arrival of the
+last segment the read took, so an answer read together with bytes that came after it looks later
+than it came), so the tool reports its own share apart from the server's: "tool_ms" splits the time between an answer and the next request
 into the wait before the tool read the answer (arrival to read: a busy tool or core) and the
 tool's own work (read to next request written); "server_ms" is a request written to its answer's
 arrival, per method.
@@ -35,8 +36,9 @@ arrival, per method.
 With --reference, K more sessions play the reference URL (the origin, directly) at the same time:
 the origin's shared media sends every session the same RTP packets, so the time between a packet's
 arrival on a reference session and on a session of URL is the latency URL adds (latency_ms: p50,
-p99 over every RTP packet both received, by the kernel's arrival times, so the tool's own
-scheduling is not in it; against the origin itself it reads ~0). Python 3 standard library only,
+p99 over every RTP packet both received, by the kernel's arrival times: each read's last
+segment's, so a late read still stamps its earlier packets late, and the measured sessions (in busy
+worker processes) batch more than the reference ones; against the origin itself it reads ~0). Python 3 standard library only,
 Linux (SO_TIMESTAMPNS).
 """
 import argparse
