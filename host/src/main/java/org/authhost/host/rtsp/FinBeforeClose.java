@@ -6,21 +6,32 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import org.authhost.host.time.Scheduler;
 
 /**
  * A lingering close for client connections (Apache's {@code lingering_close}, RFC 9112 §9.6): a
  * close ends the output first (a FIN after what was written), then reads and discards what the
- * client still sends, and closes when the client ends its side or when the connection's idle
- * time-out ({@link IdleDeadline}, behind this handler, so it sees none of the discarded bytes) runs
- * out. Closing at once with bytes unread makes the kernel reset the connection and throw away what
- * is still queued to the client: the 503 that says why a pipelined flood was cut, or any answer to
- * a client slow to read. The JDK's NIO channel ends the output before its deferred close; Netty's
- * native epoll channel closes at once, so the front does it here, for both transports. First in the
- * pipeline: nothing behind it (TLS, the framer, authentication) sees the discarded bytes. A second
- * close (the idle time-out's, or the host's stop) closes at once.
+ * client still sends, and closes when the client ends its side or after {@code linger} (on the
+ * host's scheduler, so a test moves it with its clock; a connection refused past {@code
+ * rtsp.maxSessions}, which has no idle time-out, is gone by then too). Its {@link IdleDeadline},
+ * behind this handler, sees none of the discarded bytes. Closing at once with bytes unread makes
+ * the kernel reset the connection and throw away what is still queued to the client: the 503 that
+ * says why a pipelined flood was cut, or any answer to a client slow to read. The JDK's NIO channel
+ * ends the output before its deferred close; Netty's native epoll channel closes at once, so the
+ * front does it here, for both transports. First in the pipeline: nothing behind it (TLS, the
+ * framer, authentication) sees the discarded bytes. A second close (the idle time-out's, the
+ * deadline's, the host's stop) closes at once.
  */
 final class FinBeforeClose extends ChannelDuplexHandler {
+  private final Scheduler scheduler;
+  private final Duration linger;
   private boolean lingering;
+
+  FinBeforeClose(Scheduler scheduler, Duration linger) {
+    this.scheduler = scheduler;
+    this.linger = linger;
+  }
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
@@ -43,6 +54,13 @@ final class FinBeforeClose extends ChannelDuplexHandler {
                 // while back-pressure holds, and unread bytes are what turns the close into a
                 // reset.
                 channel.config().setAutoRead(true);
+                try {
+                  Scheduler.Scheduled deadline =
+                      scheduler.schedule(() -> ctx.executor().execute(() -> ctx.close()), linger);
+                  channel.closeFuture().addListener(closed -> deadline.cancel());
+                } catch (IllegalStateException stopped) {
+                  ctx.close(); // the host is stopping: its connections go with it
+                }
               });
       return;
     }

@@ -157,7 +157,10 @@ public final class RtspFront extends LifeCycle {
               @Override
               protected void initChannel(SocketChannel ch) {
                 ChannelPipeline p = ch.pipeline();
-                p.addLast("fin", new FinBeforeClose());
+                p.addLast(
+                    "fin",
+                    new FinBeforeClose(
+                        scheduler, Duration.ofMillis(Math.min(2_000, rtsp.idleTimeoutMillis()))));
                 p.addLast("limit", limiter);
                 p.addLast("idle", idleDeadline(rtsp));
                 if (ssl != null) {

@@ -198,6 +198,32 @@ class RtspFrontTest {
     }
   }
 
+  /**
+   * A connection refused past {@code rtsp.maxSessions} gets a FIN (its reader sees the end, not a
+   * reset), is then drained while it stays open, and is closed by the host after the lingering time
+   * (2 s here, on the host's clock), though it never ends its side and never gets an idle time-out
+   * of its own.
+   */
+  @Test
+  void aRefusedConnectionThatStaysOpenIsClosedAfterTheLingeringTime() throws Exception {
+    try (Socket first = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+      options(first, 1);
+      try (Socket second = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+        second.getOutputStream().write("OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n".getBytes());
+        second.setSoTimeout(30_000);
+        assertEquals(-1, second.getInputStream().read(), "the host's end, not a reset");
+        second.getOutputStream().write("OPTIONS * RTSP/1.0\r\nCSeq: 2\r\n\r\n".getBytes());
+        assertEquals(2, host.rtsp().openSessions(), "still open, lingering");
+        clock.advance(Duration.ofMillis(2_000));
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (host.rtsp().openSessions() != 1 && System.nanoTime() < end) {
+          Thread.sleep(10); // a poll of the front's count: the host's close is the event waited for
+        }
+        assertEquals(1, host.rtsp().openSessions(), "the lingering connection was closed");
+      }
+    }
+  }
+
   @Test
   void rtspsAnswersOverTlsFromItsOwnKeystore() throws Exception {
     KeyStore server = KeyStore.getInstance("PKCS12");
