@@ -33,34 +33,51 @@ final class FinBeforeClose extends ChannelDuplexHandler {
     this.linger = linger;
   }
 
+  /**
+   * Whether {@code channel} is closed or closing (lingering): the handlers behind this one decide
+   * and answer nothing more on it, as on a closed one.
+   */
+  static boolean ended(Channel channel) {
+    return !channel.isActive()
+        || (channel instanceof DuplexChannel duplex && duplex.isOutputShutdown());
+  }
+
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
     Channel channel = ctx.channel();
+    if (lingering && channel.isActive()) {
+      // A further close (a second refusal decoded from the same read, the idle time-out) waits
+      // for the linger's own end: closing now, with bytes unread, is the reset it avoids.
+      channel.closeFuture().addListener(closed -> promise.trySuccess());
+      return;
+    }
     if (!lingering
         && channel instanceof DuplexChannel duplex
         && channel.isActive()
         && !duplex.isOutputShutdown()) {
       lingering = true;
       channel.closeFuture().addListener(closed -> promise.trySuccess());
+      // The deadline first: once the FIN is out, the client (a test's too) may act on it.
+      try {
+        Scheduler.Scheduled deadline =
+            scheduler.schedule(() -> ctx.executor().execute(() -> ctx.close()), linger);
+        channel.closeFuture().addListener(closed -> deadline.cancel());
+      } catch (IllegalStateException stopped) {
+        ctx.close(promise); // the host is stopping: its connections go with it
+        return;
+      }
       duplex
           .shutdownOutput()
           .addListener(
               ended -> {
                 if (!ended.isSuccess()) {
-                  ctx.close(promise);
+                  ctx.close();
                   return;
                 }
                 // Read (and drop) whatever comes until the client's end: it is not read at all
                 // while back-pressure holds, and unread bytes are what turns the close into a
                 // reset.
                 channel.config().setAutoRead(true);
-                try {
-                  Scheduler.Scheduled deadline =
-                      scheduler.schedule(() -> ctx.executor().execute(() -> ctx.close()), linger);
-                  channel.closeFuture().addListener(closed -> deadline.cancel());
-                } catch (IllegalStateException stopped) {
-                  ctx.close(); // the host is stopping: its connections go with it
-                }
               });
       return;
     }

@@ -156,7 +156,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     if (msg instanceof InterleavedFrame frame) {
       fromClient(ctx, frame);
     } else if (msg instanceof RtspExchange exchange) {
-      if (unreachable != null) {
+      if (ending) {
+        exchange.request.release(); // the connection is closing: nothing more goes to the origin
+      } else if (unreachable != null) {
         refuseUnreachable(ctx.channel(), exchange);
       } else if (origin == null) {
         if (notSent.size() >= MAX_NOT_SENT) {
@@ -237,7 +239,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                 return;
               }
               origin = f.channel();
-              if (!clientChannel.isActive()) {
+              if (ending || !clientChannel.isActive()) {
                 origin.close();
                 return;
               }
