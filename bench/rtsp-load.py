@@ -4,31 +4,59 @@ interleaved TCP, PLAY), each counting the interleaved packets and bytes it recei
 
     rtsp-load.py URL [--sessions N] [--seconds S] [--user U --password P]
                      [--reference URL [--reference-sessions K]]
+                     [--processes P] [--start aligned|free] [--range]
 
 Prints one JSON object: sessions that set up, set-up times (DESCRIBE sent to PLAY answered, ms:
 median, p99, mean; and from the connect, OPTIONS and its challenge included), set-ups per second
-over the ramp, packets and bytes per session (min, median, total), Mbit/s received, the 401s each
-session met (a client that reuses its nonce meets one per connection), and failures with their
-first line. Digest (RFC 2617 with qop=auth, or RFC 2069) and Basic are answered when challenged.
+(sessions / the slowest DESCRIBE-to-PLAY), packets and bytes per session (min, median, total),
+Mbit/s received, the 401s each session met (a client that reuses its nonce meets one per
+connection), and failures with their first line. Digest (RFC 2617 with qop=auth, or RFC 2069) and
+Basic are answered when challenged.
+
+The sessions are spread over P processes (default: two per core, at most one per session), each
+with its own event loop, so that one Python thread serving every session is not what limits the
+run. With --start aligned (the default) every session connects and does its OPTIONS (answering
+the challenge, if any) first, then all of them send DESCRIBE at the same moment: "N sessions at
+once" for the direct run and the relayed one alike, whatever a challenge round trip costs before
+it. --start free starts each session's DESCRIBE as soon as its own OPTIONS is answered (the tool's
+behaviour before).
+
+PLAY goes without a Range unless --range: with "Range: npt=0.000-" (what ffmpeg and live555 send)
+GStreamer's RTSP server seeks its shared live media on every PLAY (~10 ms of its one client
+thread each, the whole of its PLAY time), and 50 such PLAYs at once have deadlocked it (1.22).
+A live stream plays from now either way.
+
+Every read asks the kernel when the bytes arrived (SO_TIMESTAMPNS: for TCP, the arrival of the
+last segment the read took, so an answer read together with bytes that came after it looks later
+than it came), so the tool reports its own share apart from the server's: "tool_ms" splits the time between an answer and the next request
+into the wait before the tool read the answer (arrival to read: a busy tool or core) and the
+tool's own work (read to next request written); "server_ms" is a request written to its answer's
+arrival, per method.
 
 With --reference, K more sessions play the reference URL (the origin, directly) at the same time:
 the origin's shared media sends every session the same RTP packets, so the time between a packet's
 arrival on a reference session and on a session of URL is the latency URL adds (latency_ms: p50,
-p99 over every RTP packet both received; against the origin itself it is the tool's own noise).
-Python 3 standard library only.
+p99 over every RTP packet both received, by the kernel's arrival times: each read's last
+segment's, so a late read still stamps its earlier packets late, and the measured sessions (in busy
+worker processes) batch more than the reference ones; against the origin itself it reads ~0). Python 3 standard library only,
+Linux (SO_TIMESTAMPNS).
 """
 import argparse
 import asyncio
 import base64
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+import socket
 import statistics
 import time
 from urllib.parse import urlsplit, unquote
 
 PARAM = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))')
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; Python does not name it
+ANCILLARY = socket.CMSG_SPACE(16)
 
 
 class Auth:
@@ -77,6 +105,10 @@ class Auth:
 
 
 class Session:
+    """One RTSP connection: a non-blocking socket read from the event loop's own callback (one
+    recvmsg per readiness, no await per message or frame), which splits interleaved frames from
+    answers at any time, so a playing session costs its process one callback per read."""
+
     def __init__(self, url, user, password, keep_arrivals=False):
         parts = urlsplit(url)
         self.host, self.port = parts.hostname, parts.port or 554
@@ -87,15 +119,95 @@ class Session:
         self.cseq, self.session = 0, None
         self.packets = self.bytes = 0
         self.setup_ms = self.connect_to_play_ms = None
+        self.described = self.played = None
         self.challenges = 0
         # method -> ms of each request (the answered attempt, without a challenge round trip)
         self.request_ms = {}
-        # (RTP timestamp, sequence number) -> arrival, for the latency comparison
+        # method -> ms from the request written to its answer's arrival (the kernel's time)
+        self.server_ms = {}
+        # the tool's own time per answer: arrival -> read (wake), read -> next request (work)
+        self.wake_ms, self.work_ms = [], []
+        self.answer_read = None
+        # RTP timestamp << 16 | sequence number -> arrival (ns, the kernel's), for the latency
         self.arrivals = {} if keep_arrivals else None
+        self.buf, self.answer, self.closed = bytearray(), None, None
+        self.sock = None
+        self.range = False
 
     async def open(self):
+        loop = asyncio.get_running_loop()
         self.opened = time.perf_counter()
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        self.sock.setblocking(False)
+        await loop.sock_connect(self.sock, (self.host, self.port))
+        loop.add_reader(self.sock.fileno(), self.readable)
+
+    def close(self):
+        if self.sock is not None:
+            try:
+                asyncio.get_running_loop().remove_reader(self.sock.fileno())
+            except (RuntimeError, ValueError):
+                pass
+            self.sock.close()
+            self.sock = None
+
+    def readable(self):
+        try:
+            data, anc, _, _ = self.sock.recvmsg(1 << 16, ANCILLARY)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as e:
+            data, anc = b"", ()
+            self.closed = f"{type(e).__name__}: {e}"
+        read_ns = time.time_ns()
+        arrived = read_ns
+        for level, kind, stamp in anc:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(stamp) >= 16:
+                arrived = (int.from_bytes(stamp[0:8], "little") * 1_000_000_000
+                           + int.from_bytes(stamp[8:16], "little"))
+        if not data:
+            self.closed = self.closed or "the server closed the connection"
+            asyncio.get_running_loop().remove_reader(self.sock.fileno())
+            if self.answer is not None and not self.answer.done():
+                self.answer.set_exception(RuntimeError(self.closed))
+            return
+        buf = self.buf
+        buf += data
+        at, n = 0, len(buf)
+        while n - at >= 4:
+            if buf[at] == 0x24:
+                size = int.from_bytes(buf[at + 2:at + 4], "big")
+                if n - at < 4 + size:
+                    break
+                self.packets += 1
+                self.bytes += size
+                if self.arrivals is not None and buf[at + 1] % 2 == 0 and size >= 12:
+                    key = int.from_bytes(buf[at + 8:at + 12], "big") << 16 | int.from_bytes(
+                        buf[at + 6:at + 8], "big")
+                    self.arrivals[key] = arrived
+                at += 4 + size
+                continue
+            head_end = buf.find(b"\r\n\r\n", at)
+            if head_end < 0:
+                break
+            head_text = bytes(buf[at:head_end]).decode("latin-1").split("\r\n")
+            head = {}
+            for h in head_text[1:]:
+                k, _, v = h.partition(":")
+                head.setdefault(k.strip().lower(), []).append(v.strip())
+            length = int(head.get("content-length", ["0"])[0])
+            if n - (head_end + 4) < length:
+                break
+            body = bytes(buf[head_end + 4:head_end + 4 + length])
+            at = head_end + 4 + length
+            first = head_text[0].split()
+            # an answer; a request from the server (GET_PARAMETER, ANNOUNCE) is skipped
+            if first and first[0].startswith("RTSP/") and self.answer is not None \
+                    and not self.answer.done():
+                self.answer.set_result((int(first[1]), head, body, arrived, read_ns))
+        del buf[:at]
 
     async def request(self, method, uri, headers=None, retry=True):
         self.cseq += 1
@@ -107,51 +219,31 @@ class Session:
             lines.append(f"Session: {self.session}")
         for k, v in (headers or {}).items():
             lines.append(f"{k}: {v}")
-        sent = time.perf_counter()
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
-        await self.writer.drain()
-        status, head, body = await self.response()
+        if self.closed:
+            raise RuntimeError(self.closed)
+        self.answer = asyncio.get_running_loop().create_future()
+        sent_ns, sent = time.time_ns(), time.perf_counter()
+        if self.answer_read is not None:
+            self.work_ms.append((sent_ns - self.answer_read) / 1e6)
+        await asyncio.get_running_loop().sock_sendall(
+            self.sock, ("\r\n".join(lines) + "\r\n\r\n").encode())
+        status, head, body, arrived, read_ns = await self.answer
+        self.answer_read = read_ns
+        self.wake_ms.append((read_ns - arrived) / 1e6)
         self.request_ms.setdefault(method, []).append((time.perf_counter() - sent) * 1000)
+        self.server_ms.setdefault(method, []).append((arrived - sent_ns) / 1e6)
         if status == 401:
             self.challenges += 1
         if status == 401 and retry and self.auth.challenged(head.get("www-authenticate", [])):
             return await self.request(method, uri, headers, retry=False)
         return status, head, body
 
-    async def response(self):
-        while True:
-            first = await self.reader.readexactly(1)
-            if first == b"$":
-                await self.frame()
-                continue
-            line = first + await self.reader.readuntil(b"\n")
-            if not line.strip():
-                continue
-            break
-        status = int(line.split()[1])
-        head = {}
-        while True:
-            h = (await self.reader.readuntil(b"\n")).decode("latin-1").strip()
-            if not h:
-                break
-            k, _, v = h.partition(":")
-            head.setdefault(k.strip().lower(), []).append(v.strip())
-        length = int(head.get("content-length", ["0"])[0])
-        body = await self.reader.readexactly(length) if length else b""
-        return status, head, body
-
-    async def frame(self):
-        hdr = await self.reader.readexactly(3)
-        size = int.from_bytes(hdr[1:3], "big")
-        data = await self.reader.readexactly(size)
-        self.packets += 1
-        self.bytes += size
-        if self.arrivals is not None and hdr[0] % 2 == 0 and size >= 12:
-            self.arrivals[(data[4:8], data[2:4])] = time.perf_counter()
+    async def options(self):
+        await self.request("OPTIONS", self.url)
 
     async def play(self, seconds):
-        status, head, _ = await self.request("OPTIONS", self.url)
-        start = self.described = time.perf_counter()
+        self.answer_read = None  # the wait for the aligned start is not the tool's work
+        self.described = time.perf_counter()
         status, head, body = await self.request("DESCRIBE", self.url, {"Accept": "application/sdp"})
         if status != 200:
             raise RuntimeError(f"DESCRIBE {status}")
@@ -167,46 +259,138 @@ class Session:
                 raise RuntimeError(f"SETUP {status}")
             self.session = head["session"][0].split(";")[0]
             channel += 2
-        status, _, _ = await self.request("PLAY", base, {"Range": "npt=0.000-"})
+        status, _, _ = await self.request("PLAY", base, {"Range": "npt=0.000-"} if self.range else {})
         if status != 200:
             raise RuntimeError(f"PLAY {status}")
         self.played = time.perf_counter()
-        self.setup_ms = (self.played - start) * 1000
-        self.connect_to_play_ms = (time.perf_counter() - self.opened) * 1000
-        end = time.perf_counter() + seconds
-        # Read in large chunks and split the frames here: one await per chunk rather than three per
-        # packet, so that the tool, not the server, is never what limits 50 sessions.
-        buf, at = bytearray(), 0
-        while time.perf_counter() < end:
-            try:
-                chunk = await asyncio.wait_for(self.reader.read(1 << 16), end - time.perf_counter())
-            except asyncio.TimeoutError:
-                break
-            if not chunk:
-                raise RuntimeError("the server closed the connection while playing")
-            now = time.perf_counter()
-            buf += chunk
-            while len(buf) - at >= 4:
-                if buf[at] == 0x24:
-                    size = int.from_bytes(buf[at + 2:at + 4], "big")
-                    if len(buf) - at < 4 + size:
-                        break
-                    self.packets += 1
-                    self.bytes += size
-                    if self.arrivals is not None and buf[at + 1] % 2 == 0 and size >= 12:
-                        self.arrivals[(bytes(buf[at + 8:at + 12]), bytes(buf[at + 6:at + 8]))] = now
-                    at += 4 + size
-                else:  # an RTSP message from the server (an answer, a request): skipped
-                    head_end = buf.find(b"\r\n\r\n", at)
-                    if head_end < 0:
-                        break
-                    at = head_end + 4
-            del buf[:at]
-            at = 0
-        self.writer.close()
+        self.setup_ms = (self.played - self.described) * 1000
+        self.connect_to_play_ms = (self.played - self.opened) * 1000
+        self.answer_read = None
+        # Playing: the frames are counted by the read callback; nothing to await per packet.
+        await asyncio.sleep(seconds)
+        if self.closed:
+            raise RuntimeError(self.closed + " while playing")
+        self.close()
+
+    def result(self):
+        return {"setup_ms": self.setup_ms, "connect_to_play_ms": self.connect_to_play_ms,
+                "described": self.described, "played": self.played,
+                "request_ms": {m: t[-1] for m, t in self.request_ms.items()},
+                "server_ms": {m: t[-1] for m, t in self.server_ms.items()},
+                "wake_ms": self.wake_ms, "work_ms": self.work_ms,
+                "challenges": self.challenges, "packets": self.packets, "bytes": self.bytes,
+                "arrivals": self.arrivals}
 
 
-async def main():
+async def run_sessions(sessions, seconds, go, failures):
+    """Connects and asks OPTIONS on every session, waits for `go` (None: at once), then plays."""
+    async def opened(s):
+        try:
+            await s.open()
+            await s.options()
+            return True
+        except Exception as e:  # a failed session is reported, not fatal
+            failures.append(f"{type(e).__name__}: {e}")
+            s.close()
+            return False
+
+    ready = await asyncio.gather(*(opened(s) for s in sessions))
+    if go is not None:
+        await go()
+
+    async def played(s):
+        try:
+            await s.play(seconds)
+        except Exception as e:
+            failures.append(f"{type(e).__name__}: {e}")
+        finally:
+            s.close()
+
+    await asyncio.gather(*(played(s) for s, ok in zip(sessions, ready) if ok))
+
+
+def worker(args, count, keep_arrivals, pipe):
+    """One process's share of the sessions; tells the parent when they are ready, waits for its
+    go, and sends back each session's figures."""
+    async def main():
+        loop = asyncio.get_running_loop()
+        sessions = [Session(args.url, args.user, args.password, keep_arrivals)
+                    for _ in range(count)]
+        for s in sessions:
+            s.range = args.range
+        failures = []
+
+        async def go():
+            pipe.send("ready")
+            started = loop.create_future()
+            loop.add_reader(pipe.fileno(), lambda: started.done() or started.set_result(None))
+            await started
+            loop.remove_reader(pipe.fileno())
+            pipe.recv()
+
+        await run_sessions(sessions, args.seconds, go if args.start == "aligned" else None, failures)
+        return [s.result() for s in sessions], failures
+
+    try:
+        pipe.send(("done",) + asyncio.run(main()))
+    except Exception as e:
+        pipe.send(("done", [], [f"worker {type(e).__name__}: {e}"]))
+    finally:
+        pipe.close()
+
+
+def summary(args, results, failures, references, ramp, played):
+    ok = [r for r in results if r["setup_ms"] is not None]
+    first = {}
+    for r in references:
+        for key, t in (r.arrivals or {}).items():
+            if key not in first or t < first[key]:
+                first[key] = t
+    added = sorted((t - first[key]) / 1e6 for r in ok for key, t in (r["arrivals"] or {}).items()
+                   if key in first)
+    pct = lambda xs, q: xs[min(len(xs) - 1, int(len(xs) * q))] if xs else None  # noqa: E731
+    spread = lambda xs: {"median": statistics.median(xs), "p90": pct(xs, 0.9),  # noqa: E731
+                         "max": xs[-1]} if xs else None
+    setups = sorted(r["setup_ms"] for r in ok)
+    last_setup = setups[-1] if setups else 0
+    packets = sorted(r["packets"] for r in ok)
+    wake = sorted(x for r in ok for x in r["wake_ms"])
+    work = sorted(x for r in ok for x in r["work_ms"])
+    return {
+        "url": args.url, "sessions": args.sessions, "set_up": len(ok),
+        "processes": args.processes, "start": args.start, "range": args.range,
+        "setup_ms": {"median": statistics.median(setups) if setups else None,
+                     "p99": pct(setups, 0.99), "mean": statistics.mean(setups) if setups else None},
+        "connect_to_play_ms": {"median": statistics.median(c) if (c := sorted(
+            r["connect_to_play_ms"] for r in ok)) else None, "p99": pct(c, 0.99)},
+        # per method, the median over sessions of each session's last such request: where set-up
+        # time goes (the client's own wake-ups included)
+        "request_ms": {m: statistics.median(t) for m in ("OPTIONS", "DESCRIBE", "SETUP", "PLAY")
+                       if (t := [r["request_ms"][m] for r in ok if m in r["request_ms"]])},
+        # the same from the request written to its answer's arrival (the tool's wake-up excluded)
+        "server_ms": {m: statistics.median(t) for m in ("OPTIONS", "DESCRIBE", "SETUP", "PLAY")
+                      if (t := [r["server_ms"][m] for r in ok if m in r["server_ms"]])},
+        # the tool's own time per answer: arrival to read, and read to the next request written
+        "tool_ms": {"arrival_to_read": spread(wake), "read_to_next_request": spread(work)},
+        "setups_per_second": len(ok) / (last_setup / 1000) if last_setup else None,
+        # the same burst by the wall clock: sessions over first DESCRIBE sent to last PLAY answered
+        "burst_setups_per_second": len(ok) / span if ok and (span := max(
+            r["played"] for r in ok) - min(r["described"] for r in ok)) > 0 else None,
+        "challenges": {"total": sum(r["challenges"] for r in results),
+                       "max_per_session": max((r["challenges"] for r in results), default=0)},
+        "mbit_per_second": sum(r["bytes"] for r in ok) * 8 / 1e6 / played if played else None,
+        "latency_ms": {"p50": pct(added, 0.5), "p99": pct(added, 0.99), "matched": len(added)}
+        if references else None,
+        "packets_per_session": {"min": packets[0] if packets else 0,
+                                "median": statistics.median(packets) if packets else 0,
+                                "total": sum(packets)},
+        "bytes_total": sum(r["bytes"] for r in ok),
+        "failures": failures[:5], "failed": len(failures),
+        "ramp_seconds": ramp,
+    }
+
+
+def main():
     p = argparse.ArgumentParser()
     p.add_argument("url")
     p.add_argument("--sessions", type=int, default=10)
@@ -215,76 +399,81 @@ async def main():
     p.add_argument("--password")
     p.add_argument("--reference", help="the origin's URL, played at the same time (latency)")
     p.add_argument("--reference-sessions", type=int, default=2)
+    p.add_argument("--processes", type=int, default=0,
+                   help="processes the sessions are spread over (default: two per core)")
+    p.add_argument("--start", choices=("aligned", "free"), default="aligned")
+    p.add_argument("--range", action="store_true", help='PLAY with "Range: npt=0.000-"')
     a = p.parse_args()
-    sessions = [Session(a.url, a.user, a.password, a.reference is not None)
-                for _ in range(a.sessions)]
-    references = [Session(a.reference, None, None, True)
-                  for _ in range(a.reference_sessions if a.reference else 0)]
-    failures = []
+    a.processes = max(1, min(a.sessions, a.processes or 2 * (os.cpu_count() or 1)))
+    keep = a.reference is not None
+    # The workers are forked before this process starts an event loop.
+    ctx = multiprocessing.get_context("fork")
+    pipes, procs = [], []
+    for i in range(a.processes):
+        count = a.sessions // a.processes + (1 if i < a.sessions % a.processes else 0)
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=worker, args=(a, count, keep, child), daemon=True)
+        proc.start()
+        child.close()
+        pipes.append(parent)
+        procs.append(proc)
 
-    async def run(s):
-        try:
-            await s.open()
-            await s.play(a.seconds)
-        except Exception as e:  # a failed session is reported, not fatal
-            failures.append(f"{type(e).__name__}: {e}")
+    async def parent():
+        loop = asyncio.get_running_loop()
+        references = [Session(a.reference, None, None, True)
+                      for _ in range(a.reference_sessions if a.reference else 0)]
+        failures = []
 
-    async def reference(s):
-        try:
-            await s.open()
-            # playing before the measured sessions start, and until after they end
-            await s.play(a.seconds + 2)
-        except Exception as e:
-            failures.append(f"reference {type(e).__name__}: {e}")
+        async def reference(s):
+            try:
+                await s.open()
+                await s.options()
+                # playing before the measured sessions start, and until after they end
+                await s.play(a.seconds + 3)
+            except Exception as e:
+                failures.append(f"reference {type(e).__name__}: {e}")
+            finally:
+                s.close()
 
-    background = [asyncio.ensure_future(reference(s)) for s in references]
-    if references:
-        await asyncio.sleep(1)
-    ramp = time.perf_counter()
-    await asyncio.gather(*(run(s) for s in sessions))
-    played = time.perf_counter() - ramp
-    await asyncio.gather(*background)
-    ok = [s for s in sessions if s.setup_ms is not None]
-    first = {}
-    for r in references:
-        for key, t in (r.arrivals or {}).items():
-            if key not in first or t < first[key]:
-                first[key] = t
-    added = sorted((t - first[key]) * 1000 for s in ok for key, t in (s.arrivals or {}).items()
-                   if key in first)
-    pct = lambda xs, q: xs[min(len(xs) - 1, int(len(xs) * q))] if xs else None  # noqa: E731
-    setups = sorted(s.setup_ms for s in ok)
-    last_setup = max((s.setup_ms for s in ok), default=0)
-    packets = sorted(s.packets for s in ok)
-    print(json.dumps({
-        "url": a.url, "sessions": a.sessions, "set_up": len(ok),
-        "setup_ms": {"median": statistics.median(setups) if setups else None,
-                     "p99": setups[min(len(setups) - 1, int(len(setups) * 0.99))] if setups else None,
-                     "mean": statistics.mean(setups) if setups else None},
-        "connect_to_play_ms": {"median": statistics.median(c) if (c := sorted(
-            s.connect_to_play_ms for s in ok)) else None, "p99": pct(c, 0.99)},
-        # per method, the median over sessions of each session's last such request: where set-up
-        # time goes (the client's own wake-ups included)
-        "request_ms": {m: statistics.median(t) for m in ("OPTIONS", "DESCRIBE", "SETUP", "PLAY")
-                       if (t := [s.request_ms[m][-1] for s in ok if m in s.request_ms])},
-        "setups_per_second": len(ok) / (last_setup / 1000) if last_setup else None,
-        # the same burst by the wall clock: sessions over first DESCRIBE sent to last PLAY answered
-        # (sessions that start late, behind a challenge, count here; not in setups_per_second)
-        "burst_setups_per_second": len(ok) / span if ok and (span := max(
-            s.played for s in ok) - min(s.described for s in ok)) > 0 else None,
-        "challenges": {"total": sum(s.challenges for s in sessions),
-                       "max_per_session": max((s.challenges for s in sessions), default=0)},
-        "mbit_per_second": sum(s.bytes for s in ok) * 8 / 1e6 / played if played else None,
-        "latency_ms": {"p50": pct(added, 0.5), "p99": pct(added, 0.99), "matched": len(added)}
-        if references else None,
-        "packets_per_session": {"min": packets[0] if packets else 0,
-                                "median": statistics.median(packets) if packets else 0,
-                                "total": sum(packets)},
-        "bytes_total": sum(s.bytes for s in ok),
-        "failures": failures[:5], "failed": len(failures),
-        "ramp_seconds": time.perf_counter() - ramp,
-    }, indent=2))
+        background = [asyncio.ensure_future(reference(s)) for s in references]
+        if references:
+            await asyncio.sleep(1)
+
+        async def message(pipe):
+            got = loop.create_future()
+            loop.add_reader(pipe.fileno(), lambda: got.done() or got.set_result(None))
+            try:
+                await got
+            finally:
+                loop.remove_reader(pipe.fileno())
+            return pipe.recv()
+
+        results = []
+        if a.start == "aligned":
+            readies = await asyncio.gather(*(message(pipe) for pipe in pipes))
+            done_early = [m for m in readies if m != "ready"]
+        else:
+            done_early = []
+        ramp = time.perf_counter()
+        if a.start == "aligned":
+            for pipe, m in zip(pipes, readies):
+                if m == "ready":
+                    pipe.send("go")
+        ends = done_early + list(await asyncio.gather(
+            *(message(pipe) for pipe, m in zip(pipes, readies if a.start == "aligned"
+                                                else [None] * len(pipes)) if m in ("ready", None))))
+        played = time.perf_counter() - ramp
+        for _, got, failed in ends:
+            results += got
+            failures += failed
+        await asyncio.gather(*background)
+        return summary(a, results, failures, references, time.perf_counter() - ramp, played)
+
+    report = asyncio.run(parent())
+    for proc in procs:
+        proc.join(10)
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -18,7 +18,16 @@
 #                                    # one at a time: each request's time (where set-up time goes)
 #
 # Settings (environment): SESSIONS=50 SECONDS_EACH=20 PORT=18654 (AuthHost's RTSP port); SERIAL=0;
-# WARMUP=25 (rounds of SESSIONS short sessions through AuthHost before anything is measured);
+# WARMUP=25 (at least that many rounds of SESSIONS short sessions through AuthHost before anything
+# is measured, and more until the host's JIT compilers have been idle for 5 rounds, at most
+# WARMUP_MAX=200);
+# PROCESSES (the load tool's processes; default two per core); START=aligned (every session's
+# DESCRIBE at once, after every OPTIONS and its challenge) or free (each as soon as its own OPTIONS
+# is answered); ORIGIN_THREADS=1 (the origin's client threads: GStreamer's thread pool);
+# BURSTS=0 (after the measured pair, that many more pairs of short bursts, direct then through,
+# reported as the median of their ratios: the same goal, less of one moment's noise);
+# RANGE=0 (1: PLAY with "Range: npt=0.000-", which makes the origin seek; see rtsp-load.py);
+# HOST_OPTS (more JVM options for the host, e.g. -Dauthhost.http.transport=nio for NIO's loops);
 # AUTHHOST_HOME, OUT as in the other scripts. Needs a built distribution (./mvnw -B -q -DskipTests
 # package) and GStreamer's RTSP server for Python (Debian: python3-gi gir1.2-gst-rtsp-server-1.0
 # gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly); never builds.
@@ -27,7 +36,12 @@ BENCH_NAME=rtsp-load
 . "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
 
 SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654}; SERIAL=${SERIAL:-0}
-WARMUP=${WARMUP:-25}
+WARMUP=${WARMUP:-25}; WARMUP_MAX=${WARMUP_MAX:-200}; PROCESSES=${PROCESSES:-0}; START=${START:-aligned}
+ORIGIN_THREADS=${ORIGIN_THREADS:-1}; BURSTS=${BURSTS:-0}
+RANGE=${RANGE:-0}; range_flag=(); [[ $RANGE == 1 ]] && range_flag=(--range)
+load_tool() {
+  python3 "$bench_dir/rtsp-load.py" --processes "$PROCESSES" --start "$START" "${range_flag[@]}" "$@"
+}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$bench_dir/results/rtsp-load-$STAMP}
 REPORT=${REPORT:-$home/docs/bench-runs/rtsp-load-$STAMP.md}
@@ -55,8 +69,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-show "$GST_PYTHON $home/host/src/test/resources/rtsp/origin.py 0 >$OUT/logs/origin.log &"
-"$GST_PYTHON" "$home/host/src/test/resources/rtsp/origin.py" 0 >"$OUT/logs/origin.log" 2>&1 3>&- &
+show "ORIGIN_THREADS=$ORIGIN_THREADS $GST_PYTHON $home/host/src/test/resources/rtsp/origin.py 0 >$OUT/logs/origin.log &"
+ORIGIN_THREADS=$ORIGIN_THREADS "$GST_PYTHON" "$home/host/src/test/resources/rtsp/origin.py" 0 >"$OUT/logs/origin.log" 2>&1 3>&- &
 ORIGIN_PID=$!
 origin_port=""
 for _ in $(seq 200); do
@@ -90,7 +104,7 @@ EOF
 show "printf '%s\n' *** | authhost accounts add $BENCH_USER --password-stdin --config $w/config"
 printf '%s\n' "$BENCH_PASS" | authhost_cli accounts add "$BENCH_USER" --password-stdin \
   --config "$w/config" >"$OUT/logs/accounts.log" 2>&1 || die "accounts add failed"
-start_host "$w/config" "$OUT/logs/host.log" "-Xms512m -Xmx512m"
+start_host "$w/config" "$OUT/logs/host.log" "-Xms512m -Xmx512m ${HOST_OPTS:-}"
 for _ in $(seq 600); do
   [[ -n $(ss -Hltn "sport = :$PORT") ]] && break
   kill -0 "$HOST_PID" 2>/dev/null || die "the host ended (see $OUT/logs/host.log)"
@@ -101,30 +115,60 @@ done
 direct="rtsp://127.0.0.1:$origin_port/test"
 through="rtsp://127.0.0.1:$PORT/cam/test"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks of the host's JIT compiler threads (C1, C2) so far.
+compiler_ticks() {
+  local sum=0 t n
+  for t in /proc/"$HOST_PID"/task/*; do
+    [[ $(cat "$t/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
+    n=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || n=0
+    sum=$((sum + ${n:-0}))
+  done
+  echo "$sum"
+}
 
 # A warm-up through AuthHost at the full count, WARMUP rounds (the origin's media is running): not
 # reported. One round was too few: 50 sessions are ~300 requests, far below what the JIT's C2 needs
 # (thousands of calls per method), so the measured run and the single sessions ran the request path
 # interpreted or in C1 (the event loop woke the compiler threads on every request) and reported the
-# JIT's warm-up as AuthHost's per-request time (DESCRIBE +1.75 ms cold, ~+0.5 ms warm).
-log "warm-up: $WARMUP rounds of $SESSIONS sessions through AuthHost"
-for _ in $(seq "$WARMUP"); do
-  python3 "$bench_dir/rtsp-load.py" "$through" --sessions "$SESSIONS" --seconds 0.5 \
+# JIT's warm-up as AuthHost's per-request time (DESCRIBE +1.75 ms cold, ~+0.5 ms warm). 25 rounds
+# were too few as well: the code run once per connection (accept, pipeline, origin connect, close)
+# is called 50 times a round, and after 25 rounds the C2 compiler still took 73% of the host's CPU
+# during the measured bursts, on a 2-core machine where the origin and the tool need the cores too
+# (after 90 rounds: a third of the CPU; the bursts' host CPU 0.4 s instead of 1.0-1.5 s). So the
+# warm-up goes on until the compilers have been idle (<= 1 tick a round) for 5 rounds in a row.
+log "warm-up: $WARMUP to $WARMUP_MAX rounds of $SESSIONS sessions through AuthHost, until the JIT is idle"
+rounds=0; idle=0; c_prev=$(compiler_ticks)
+while ((rounds < WARMUP_MAX)); do
+  load_tool "$through" --sessions "$SESSIONS" --seconds 0.5 \
     --user "$BENCH_USER" --password "$BENCH_PASS" >>"$OUT/logs/warmup.json"
+  rounds=$((rounds + 1))
+  c_now=$(compiler_ticks)
+  if ((c_now - c_prev <= 1)); then idle=$((idle + 1)); else idle=0; fi
+  c_prev=$c_now
+  ((rounds >= WARMUP && idle >= 5)) && break
 done
+log "warm-up: $rounds rounds (JIT idle for the last $idle)"
 
-show "python3 bench/rtsp-load.py $direct --sessions $SESSIONS --seconds $SECONDS_EACH --reference $direct"
+show "python3 bench/rtsp-load.py --processes $PROCESSES --start $START $direct --sessions $SESSIONS --seconds $SECONDS_EACH --reference $direct"
 o0=$(cpu_ticks "$ORIGIN_PID")
-python3 "$bench_dir/rtsp-load.py" "$direct" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
+load_tool "$direct" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
   --reference "$direct" >"$OUT/direct.json"
 o1=$(cpu_ticks "$ORIGIN_PID")
-show "python3 bench/rtsp-load.py $through --sessions $SESSIONS --seconds $SECONDS_EACH --user $BENCH_USER --password *** --reference $direct"
-h0=$(cpu_ticks "$HOST_PID")
-python3 "$bench_dir/rtsp-load.py" "$through" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
+show "python3 bench/rtsp-load.py --processes $PROCESSES --start $START $through --sessions $SESSIONS --seconds $SECONDS_EACH --user $BENCH_USER --password *** --reference $direct"
+h0=$(cpu_ticks "$HOST_PID"); jit0=$(compiler_ticks)
+load_tool "$through" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
   --user "$BENCH_USER" --password "$BENCH_PASS" --reference "$direct" >"$OUT/through.json"
-h1=$(cpu_ticks "$HOST_PID")
+h1=$(cpu_ticks "$HOST_PID"); jit1=$(compiler_ticks)
 o2=$(cpu_ticks "$ORIGIN_PID")
 hz=$(getconf CLK_TCK)
+: >"$OUT/bursts.jsonl"
+for _ in $(seq "$BURSTS"); do
+  load_tool "$direct" --sessions "$SESSIONS" --seconds 0.5 >"$OUT/burst-direct.json"
+  load_tool "$through" --sessions "$SESSIONS" --seconds 0.5 \
+    --user "$BENCH_USER" --password "$BENCH_PASS" >"$OUT/burst-through.json"
+  python3 -c 'import json, sys; print(json.dumps([json.load(open(p)) for p in sys.argv[1:]]))' \
+    "$OUT/burst-direct.json" "$OUT/burst-through.json" >>"$OUT/bursts.jsonl"
+done
 for _ in $(seq "$SERIAL"); do
   timeout 20 python3 "$bench_dir/rtsp-load.py" "$direct" --sessions 1 --seconds 0.2 >>"$OUT/serial-direct.jsonl"
   timeout 20 python3 "$bench_dir/rtsp-load.py" "$through" --sessions 1 --seconds 0.2 \
@@ -132,11 +176,13 @@ for _ in $(seq "$SERIAL"); do
 done
 
 python3 - "$OUT/direct.json" "$OUT/through.json" "$((h1 - h0))" "$((o1 - o0))" "$((o2 - o1))" \
-  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" <<'PY' | tee "$REPORT"
+  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" "$((jit1 - jit0))" "$rounds" <<'PY' | tee "$REPORT"
 import json, sys
 d, t = (json.load(open(p)) for p in sys.argv[1:3])
 host, origin_direct, origin_through, hz = (int(x) for x in sys.argv[3:7])
 sessions, seconds, cores, load = sys.argv[7], sys.argv[8], sys.argv[9], sys.argv[10]
+origin_threads = sys.argv[11]
+jit, warm_rounds = int(sys.argv[12]), sys.argv[13]
 played = t["ramp_seconds"]
 host_cores = host / hz / played
 mbit = t["mbit_per_second"] or 0
@@ -147,7 +193,10 @@ p99 = (t["latency_ms"] or {}).get("p99")
 ok = lambda b: "PASS" if b else "FAIL"  # noqa: E731
 all_up = t["set_up"] == t["sessions"] and d["set_up"] == d["sessions"]
 print(f"# RTSP load: {sessions} sessions, {seconds} s each, direct vs through AuthHost (Digest)\n")
-print(f"Machine: {cores} cores; load at the end: `{load.strip()}`.\n")
+print(f"Machine: {cores} cores; load at the end: `{load.strip()}`. Load tool: "
+      f"{t.get('processes')} processes, start {t.get('start')}, PLAY "
+      f"{'with' if t.get('range') else 'without'} Range; origin: {origin_threads} client "
+      f"thread(s).\n")
 print("| goal | result | value |\n|---|---|---|")
 print(f"| every session set up, both runs | {ok(all_up)} | direct {d['set_up']}/{d['sessions']}, "
       f"through {t['set_up']}/{t['sessions']} |")
@@ -165,13 +214,51 @@ print(f"| added latency p99 < 20 ms | {ok(p99 is not None and p99 < 20)} | p99 "
 wall = lambda r: r.get("burst_setups_per_second") or 0  # noqa: E731
 print(f"| (not a goal) burst wall clock, first DESCRIBE to last PLAY | - | "
       f"{wall(t) / wall(d) if wall(d) else 0:.2f}x ({wall(t):.0f}/s vs {wall(d):.0f}/s) |")
+bursts, skipped = [], 0
+try:
+    for line in open(sys.argv[1].replace("direct.json", "bursts.jsonl")):
+        bd, bt = json.loads(line)
+        # a pair where a session failed is left out (a burst that lost sessions can look faster)
+        if any(r["set_up"] != r["sessions"] or r["failed"] for r in (bd, bt)):
+            skipped += 1
+        elif bd.get("setups_per_second") and bt.get("setups_per_second"):
+            bursts.append(bt["setups_per_second"] / bd["setups_per_second"])
+except FileNotFoundError:
+    pass
+if bursts:
+    import statistics
+    bursts.sort()
+    mid = statistics.median(bursts)
+    print(f"| (same goal) {len(bursts)} more burst pairs of {sessions}, median ratio"
+          f"{f' ({skipped} pairs with a failed session left out)' if skipped else ''} | "
+          f"{ok(mid >= 0.8)} | {mid:.2f}x (each: {', '.join(f'{b:.2f}' for b in bursts)}) |")
 print(f"| challenges: one per connection | {ok(t['challenges']['max_per_session'] <= 1)} | "
       f"{t['challenges']['total']} for {t['sessions']} sessions |")
 print()
 print(f"AuthHost's CPU while relaying: {host_cores * 100:.1f}% of one core for {mbit:.1f} Mbit/s, "
       f"{host_cores * 100 / mbit if mbit else 0:.2f}% of a core per relayed Mbit/s. The origin's: "
       f"{origin_direct / hz / d['ramp_seconds'] * 100:.1f}% direct, "
-      f"{origin_through / hz / played * 100:.1f}% through AuthHost.\n")
+      f"{origin_through / hz / played * 100:.1f}% through AuthHost. Of the host's CPU in the relayed "
+      f"run, its JIT compilers': {jit / hz * 1000:.0f} ms of {host / hz * 1000:.0f} ms (warm-up: "
+      f"{warm_rounds} rounds).\n")
+def spread(run, key):
+    x = (run.get("tool_ms") or {}).get(key)
+    return f"{x['median']:.2f} / {x['p90']:.2f} / {x['max']:.2f}" if x else "-"
+
+
+if d.get("tool_ms"):
+    print("The burst's time per request, from the kernel's arrival times (median over sessions, ms): "
+          "the server's (request written to its answer's arrival) and the load tool's own "
+          "(answer's arrival to read: waiting for the tool or a core; read to next request: the "
+          "tool's work; median / p90 / max over every answer):\n")
+    print("| | direct | through AuthHost |\n|---|---:|---:|")
+    for m in ("DESCRIBE", "SETUP", "PLAY"):
+        print(f"| server: {m} | {d['server_ms'].get(m, 0):.2f} | {t['server_ms'].get(m, 0):.2f} |")
+    print(f"| tool: answer's arrival to read | {spread(d, 'arrival_to_read')} | "
+          f"{spread(t, 'arrival_to_read')} |")
+    print(f"| tool: read to next request | {spread(d, 'read_to_next_request')} | "
+          f"{spread(t, 'read_to_next_request')} |")
+    print()
 serial = {}
 for name in ("direct", "through"):
     try:

@@ -26,6 +26,10 @@ server.set_service(port)
 # the burst measured the kernel's retransmission timer. Real origins listen with the system's
 # (MediaMTX: Go's somaxconn).
 server.set_backlog(1024)
+# ORIGIN_THREADS (environment) client threads; GStreamer's default is 1: every client's requests
+# and every TCP-interleaved packet of every session on one thread.
+threads = int(__import__("os").environ.get("ORIGIN_THREADS", "1"))
+server.get_thread_pool().set_max_threads(threads)
 mounts = server.get_mount_points()
 
 play = GstRtspServer.RTSPMediaFactory()
@@ -55,6 +59,7 @@ if len(sys.argv) > 3:
         permissions.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_ACCESS, True)
         permissions.add_permission_for_role("user", GstRtspServer.RTSP_PERM_MEDIA_FACTORY_CONSTRUCT, True)
         factory.set_permissions(permissions)
+
 
 if server.attach(None) == 0:
     print("cannot listen on port " + port, flush=True)

@@ -10,14 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -40,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import javax.net.ssl.KeyManagerFactory;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -186,7 +179,7 @@ public final class HttpFront extends LifeCycle {
         "HTTP front listening on "
             + http.bindAddress()
             + " ("
-            + transport.name
+            + transport.name()
             + ", "
             + eventLoops()
             + " event loops)"
@@ -205,36 +198,6 @@ public final class HttpFront extends LifeCycle {
       return set;
     }
     return Math.max(1, Runtime.getRuntime().availableProcessors());
-  }
-
-  /**
-   * Netty's native epoll transport on Linux when its library loads (fewer system calls and less
-   * garbage per request than NIO's selector: edge-triggered, no selected-key set, no wake-up pipe
-   * writes); NIO elsewhere, or with {@code -Dauthhost.http.transport=nio}.
-   */
-  private record Transport(
-      String name,
-      Class<? extends ServerChannel> serverChannel,
-      IntFunction<EventLoopGroup> groups) {
-    EventLoopGroup group(int threads) {
-      return groups.apply(threads);
-    }
-
-    static Transport pick() {
-      boolean nio = "nio".equalsIgnoreCase(System.getProperty("authhost.http.transport"));
-      if (!nio && Epoll.isAvailable()) {
-        log.info("HTTP transport: native epoll");
-        return new Transport("epoll", EpollServerSocketChannel.class, EpollEventLoopGroup::new);
-      }
-      if (!nio) {
-        log.info(
-            "HTTP transport: NIO (native epoll unavailable: {})",
-            String.valueOf(Epoll.unavailabilityCause()));
-      } else {
-        log.info("HTTP transport: NIO (authhost.http.transport=nio)");
-      }
-      return new Transport("nio", NioServerSocketChannel.class, NioEventLoopGroup::new);
-    }
   }
 
   /**
@@ -286,7 +249,7 @@ public final class HttpFront extends LifeCycle {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(transport.serverChannel)
+            .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

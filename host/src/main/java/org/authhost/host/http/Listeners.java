@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
@@ -49,6 +50,7 @@ public final class Listeners {
   private final Duration loopsEnd;
   private final List<Channel> channels = new ArrayList<>();
   private final List<EventLoopGroup> loops = new ArrayList<>();
+  private Class<? extends ServerChannel> serverChannel = NioServerSocketChannel.class;
   private volatile int plainPort = -1;
   private volatile int tlsPort = -1;
 
@@ -82,6 +84,23 @@ public final class Listeners {
       TlsConfig tls,
       Setup setup)
       throws Exception {
+    open(NioServerSocketChannel.class, boss, workers, bindAddress, port, tls, setup);
+  }
+
+  /**
+   * The same with {@code serverChannel} for groups of another transport than NIO ({@link
+   * Transport#serverChannel}).
+   */
+  public void open(
+      Class<? extends ServerChannel> serverChannel,
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      String bindAddress,
+      int port,
+      TlsConfig tls,
+      Setup setup)
+      throws Exception {
+    this.serverChannel = serverChannel;
     loops.add(boss);
     if (workers != boss) {
       loops.add(workers);
@@ -115,7 +134,7 @@ public final class Listeners {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(serverChannel)
             .option(ChannelOption.SO_REUSEADDR, true);
     setup.configure(bootstrap, ssl);
     Channel channel;

@@ -48,8 +48,8 @@ final class RtspAnswers {
     if (refusal.audited()) {
       audit.refused(audited, refusal, status);
     }
-    if (!channel.isActive()) {
-      return;
+    if (FinBeforeClose.ended(channel)) {
+      return; // closed, or closing after an earlier refusal: nothing more is answered
     }
     ChannelFuture written = channel.writeAndFlush(render(refusal, status, cseq));
     if (refusal.close()) {

@@ -92,7 +92,7 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
   private void next(ChannelHandlerContext ctx) {
     RtspExchange exchange;
     while (!deciding && (exchange = waiting.poll()) != null) {
-      if (ctx.channel().isActive()) {
+      if (!FinBeforeClose.ended(ctx.channel())) {
         decide(ctx, exchange);
       } else {
         exchange.request.release();
@@ -199,7 +199,7 @@ final class RtspAuthentication extends SimpleChannelInboundHandler<RtspExchange>
         refusal = refusal.withClose(true);
       }
       answers.refuse(ctx.channel(), exchange, refusal);
-    } else if (!ctx.channel().isActive()) {
+    } else if (FinBeforeClose.ended(ctx.channel())) {
       exchange.request.release();
     } else {
       if (asked.urlCredential() != null) {

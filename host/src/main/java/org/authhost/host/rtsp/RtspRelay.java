@@ -11,7 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -72,6 +72,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   private boolean clientUnflushed;
 
+  /** The client connection is closing: the origin's end must not close it again at once. */
+  private boolean ending;
+
   /** Why the origin connection could not be made, or null. */
   private String unreachable;
 
@@ -92,12 +95,15 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     ChannelFuture connect(Channel client, ChannelHandler pipeline, String host, int port);
   }
 
-  /** The host's connector: a TCP connection on the client's event loop. */
-  static OriginConnector sockets(WriteBufferWaterMark marks) {
+  /**
+   * The host's connector: a TCP connection on the client's event loop, so of its transport ({@code
+   * channel}: NIO's or epoll's socket channel, as the front's loops are).
+   */
+  static OriginConnector sockets(WriteBufferWaterMark marks, Class<? extends Channel> channel) {
     return (client, pipeline, host, port) ->
         new Bootstrap()
             .group(client.eventLoop())
-            .channel(NioSocketChannel.class)
+            .channel(channel)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
@@ -122,6 +128,15 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof ChannelOutputShutdownEvent) {
+      // The client connection is closing (FinBeforeClose ended its output and lingers to drain
+      // the client's input): the session ends now, and the origin with it, so that no media keeps
+      // the lingering connection busy.
+      ending = true;
+      if (origin != null) {
+        origin.close();
+      }
+    }
     if (evt instanceof PointChosen chosen) {
       if (urls == null) {
         connect(ctx, chosen.point(), chosen.target());
@@ -141,7 +156,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     if (msg instanceof InterleavedFrame frame) {
       fromClient(ctx, frame);
     } else if (msg instanceof RtspExchange exchange) {
-      if (unreachable != null) {
+      if (ending) {
+        exchange.request.release(); // the connection is closing: nothing more goes to the origin
+      } else if (unreachable != null) {
         refuseUnreachable(ctx.channel(), exchange);
       } else if (origin == null) {
         if (notSent.size() >= MAX_NOT_SENT) {
@@ -222,7 +239,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                 return;
               }
               origin = f.channel();
-              if (!clientChannel.isActive()) {
+              if (ending || !clientChannel.isActive()) {
                 origin.close();
                 return;
               }
@@ -499,8 +516,11 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      // The origin ended the session (or failed): so does the client's connection.
-      client.close();
+      // The origin ended the session (or failed): so does the client's connection (unless that is
+      // already closing, lingering for the client's end).
+      if (!ending) {
+        client.close();
+      }
       super.channelInactive(ctx);
     }
 

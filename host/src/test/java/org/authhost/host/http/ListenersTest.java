@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -13,6 +15,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.authhost.host.lifecycle.OperatorException;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +29,40 @@ class ListenersTest {
 
   private static Listeners listeners() {
     return new Listeners("the RTSP front", "rtsp", HOST_JSON, false, Duration.ofSeconds(1));
+  }
+
+  /**
+   * A listener on the HTTP front's transport (epoll where it loads) binds that transport's server
+   * channel: NIO's on an epoll group would not register ("incompatible event loop type").
+   */
+  @Test
+  void aListenerOnTheFrontsTransportAcceptsOnItsOwnKindOfLoop() throws Exception {
+    Listeners listeners = listeners();
+    Transport transport = Transport.pick();
+    assertEquals(Epoll.isAvailable() ? "epoll" : "nio", transport.name());
+    EventLoopGroup loop = transport.group(1);
+    CountDownLatch accepted = new CountDownLatch(1);
+    listeners.open(
+        transport.serverChannel(),
+        loop,
+        loop,
+        "127.0.0.1",
+        0,
+        null,
+        (bootstrap, ssl) ->
+            bootstrap.childHandler(
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelActive(ChannelHandlerContext ctx) {
+                    accepted.countDown();
+                  }
+                }));
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), listeners.plainPort())) {
+      assertTrue(accepted.await(30, TimeUnit.SECONDS), "the connection reached the pipeline");
+    } finally {
+      listeners.close();
+    }
+    assertTrue(loop.isTerminated(), "the stop ended the loop");
   }
 
   @Test

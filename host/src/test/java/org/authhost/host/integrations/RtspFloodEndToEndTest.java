@@ -169,6 +169,36 @@ class RtspFloodEndToEndTest {
     }
   }
 
+  /**
+   * The cut is a lingering close: a flood client with a small receive window, which reads nothing
+   * until it has written all of its flood, still gets every answer, the one 503 that says why, and
+   * the end, not a reset. Closing at once with the flood unread reset the connection and threw the
+   * queued answers away (the writer's write failed, the reader read a reset).
+   */
+  @Test
+  void aFloodClientThatReadsLateStillGetsThe503AndTheEnd() throws Exception {
+    StringBuilder flood = new StringBuilder();
+    for (int i = 1; i <= 500; i++) {
+      flood.append("SETUP ").append(base).append("/stream=0 RTSP/1.0\r\nCSeq: ").append(i);
+      flood.append("\r\nTransport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n");
+    }
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(2048);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      // All of it written before a byte is read: the host has cut the connection by then and is
+      // draining the rest of the flood.
+      s.getOutputStream().write(ascii(flood.toString()));
+      String answers = readToClose(s);
+      Matcher statuses = Pattern.compile("RTSP/1\\.0 (\\d{3}) ").matcher(answers);
+      List<String> seen = new ArrayList<>();
+      while (statuses.find()) {
+        seen.add(statuses.group(1));
+      }
+      assertEquals(1, seen.stream().filter("503"::equals).count(), "the 503 arrives: " + seen);
+      assertEquals("503", seen.get(seen.size() - 1), "and is the last answer: " + seen);
+    }
+  }
+
   @Test
   void aPipelinedFloodOfSetupsIsAnsweredThenCut() throws Exception {
     StringBuilder flood = new StringBuilder();

@@ -3,6 +3,7 @@ package org.authhost.host.rtsp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.epoll.Epoll;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -14,6 +15,9 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.authhost.host.AuthHost;
@@ -38,11 +42,20 @@ class RtspFrontTest {
   static AuthHost host;
   static int deadPort;
 
+  /** A one-answer RTSP origin: what it was sent, per connection, in order. */
+  static ServerSocket origin;
+
+  static final BlockingQueue<String> originHeard = new LinkedBlockingQueue<>();
+
   @BeforeAll
   static void start() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       deadPort = s.getLocalPort(); // closed again: nothing listens there
     }
+    origin = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread originThread = new Thread(RtspFrontTest::serveOrigin, "test-rtsp-origin");
+    originThread.setDaemon(true);
+    originThread.start();
     Path plugins = Files.createDirectories(root.resolve("plugins"));
     Files.copy(
         PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
@@ -60,11 +73,12 @@ class RtspFrontTest {
           "rtsp": { "port": 0, "maxSessions": 1, "idleTimeoutMillis": 2000,
                     "tls": { "keystore": "rtsp.p12", "password": "changeit", "port": 0 } },
           "publishingPoints": [
-            { "name": "gone", "prefix": "/gone/", "origin": "rtsp://127.0.0.1:%d/" }
+            { "name": "gone", "prefix": "/gone/", "origin": "rtsp://127.0.0.1:%d/" },
+            { "name": "live", "prefix": "/live/", "origin": "rtsp://127.0.0.1:%d/" }
           ]
         }
         """
-            .formatted(deadPort));
+            .formatted(deadPort, origin.getLocalPort()));
     host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
   }
@@ -73,6 +87,60 @@ class RtspFrontTest {
   static void stop() throws Exception {
     if (host != null) {
       host.stop();
+    }
+    origin.close();
+  }
+
+  /** Answers each request head with 200 and its CSeq, until the connection closes. */
+  private static void serveOrigin() {
+    while (!origin.isClosed()) {
+      try (Socket c = origin.accept()) {
+        InputStream in = c.getInputStream();
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+          head.append((char) b);
+          if (head.toString().endsWith("\r\n\r\n")) {
+            String request = head.toString();
+            head.setLength(0);
+            originHeard.add(request);
+            String cseq = request.replaceAll("(?s).*\r\n[Cc][Ss]eq: *([0-9]+)\r\n.*", "$1");
+            c.getOutputStream()
+                .write(
+                    ("RTSP/1.0 200 OK\r\nCSeq: " + cseq + "\r\nPublic: OPTIONS, DESCRIBE\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+          }
+        }
+      } catch (Exception closed) {
+        // the test's stop closed the socket, or a client went away: the next one is served
+      }
+    }
+  }
+
+  /**
+   * The front's event loops and its origin connections share one transport: native epoll where it
+   * loads (as the HTTP front's), and an origin connection made on a client's loop works, its answer
+   * relayed to the client.
+   */
+  @Test
+  void theFrontAndItsOriginConnectionsRunOnTheHttpFrontsTransport() throws Exception {
+    assertEquals(Epoll.isAvailable() ? "epoll" : "nio", host.rtsp().transportName());
+    originHeard.clear();
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+      s.getOutputStream()
+          .write(
+              ("OPTIONS rtsp://127.0.0.1/live/cam RTSP/1.0\r\nCSeq: 7\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      s.setSoTimeout(30_000);
+      byte[] b = new byte[512];
+      int n = s.getInputStream().read(b);
+      String answer = new String(b, 0, Math.max(0, n), StandardCharsets.ISO_8859_1);
+      assertTrue(answer.startsWith("RTSP/1.0 200 OK\r\n"), answer);
+      assertTrue(answer.toLowerCase().contains("cseq: 7\r\n"), answer);
+      assertTrue(answer.contains("Public: OPTIONS, DESCRIBE"), "the origin's answer: " + answer);
+      String heard = originHeard.poll(30, TimeUnit.SECONDS);
+      assertTrue(heard != null && heard.startsWith("OPTIONS rtsp://127.0.0.1:"), "" + heard);
+      assertTrue(heard.toLowerCase().contains("cseq: 7\r\n"), heard);
     }
   }
 
@@ -126,6 +194,32 @@ class RtspFrontTest {
       assertTrue(new String(b, 0, n, StandardCharsets.ISO_8859_1).startsWith("RTSP/1.0 200 OK"));
       try (Socket second = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
         assertEquals("", readToClose(second), "the second connection is closed at once");
+      }
+    }
+  }
+
+  /**
+   * A connection refused past {@code rtsp.maxSessions} gets a FIN (its reader sees the end, not a
+   * reset), is then drained while it stays open, and is closed by the host after the lingering time
+   * (2 s here, on the host's clock), though it never ends its side and never gets an idle time-out
+   * of its own.
+   */
+  @Test
+  void aRefusedConnectionThatStaysOpenIsClosedAfterTheLingeringTime() throws Exception {
+    try (Socket first = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+      options(first, 1);
+      try (Socket second = new Socket(InetAddress.getLoopbackAddress(), host.rtsp().plainPort())) {
+        second.getOutputStream().write("OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n".getBytes());
+        second.setSoTimeout(30_000);
+        assertEquals(-1, second.getInputStream().read(), "the host's end, not a reset");
+        second.getOutputStream().write("OPTIONS * RTSP/1.0\r\nCSeq: 2\r\n\r\n".getBytes());
+        assertEquals(2, host.rtsp().openSessions(), "still open, lingering");
+        clock.advance(Duration.ofMillis(2_000));
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (host.rtsp().openSessions() != 1 && System.nanoTime() < end) {
+          Thread.sleep(10); // a poll of the front's count: the host's close is the event waited for
+        }
+        assertEquals(1, host.rtsp().openSessions(), "the lingering connection was closed");
       }
     }
   }
