@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.authhost.api.HResult;
 import org.authhost.api.StateService;
 import org.authhost.api.StateService.WindowClaim;
+import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +34,8 @@ class RedisAnswersOnCallerTest {
   static final Duration TTL = Duration.ofMinutes(5);
 
   private RedisLink link;
+  private RedisOutage outage;
+  private final MutableClock clock = new MutableClock();
   private RedisStateService store;
   private final EventLoop loopA = new DefaultEventLoop();
   private final EventLoop loopB = new DefaultEventLoop();
@@ -40,9 +43,8 @@ class RedisAnswersOnCallerTest {
   @BeforeEach
   void connect() throws Exception {
     assertEquals("OK", REDIS.server().call("FLUSHALL"));
-    RedisOutage outage = new RedisOutage((level, code, text) -> {}, "test");
-    // The per-loop connections are off by default; this class tests them on.
-    System.setProperty(LoopConnections.SWITCH, "true");
+    outage = new RedisOutage((level, code, text) -> {}, "test", clock);
+    // The per-loop connections are on by default.
     link = new RedisLink(RedisStateBehaviourTest.config(REDIS.server().uri(), "test:"), outage);
     link.connect();
     store = new RedisStateService(link, LocalStateService.CapacityAlarm.SILENT, TTL);
@@ -50,7 +52,6 @@ class RedisAnswersOnCallerTest {
 
   @AfterEach
   void disconnect() throws Exception {
-    System.clearProperty(LoopConnections.SWITCH);
     link.close();
     loopA.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loopB.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -104,6 +105,61 @@ class RedisAnswersOnCallerTest {
       }
       assertFalse(link.isDown());
 
+    } finally {
+      link.close();
+      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A host event loop whose lane is open (its first commands went on the main connection). */
+  private Thread laneOpenOn(EventLoop loop) throws Exception {
+    CompletableFuture<Thread> loopThread = new CompletableFuture<>();
+    loop.execute(() -> loopThread.complete(Thread.currentThread()));
+    Thread expected = loopThread.get(BOUND_SECONDS, TimeUnit.SECONDS);
+    readOn(loop);
+    assertTrue(
+        link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
+    assertEquals(expected, readOn(loop), "read by the loop on its own connection");
+    return expected;
+  }
+
+  /**
+   * During an outage every command goes on the main connection, whose answers alone end it (REV-R
+   * item 4: the old code kept using the lanes, and their answers ended an outage the main
+   * connection still had).
+   */
+  @Test
+  void aLaneIsNotUsedWhileAnOutageIsDeclaredAndItsAnswersDoNotEndOne() throws Exception {
+    EventLoopGroup hostLoops = hostLoops();
+    try {
+      EventLoop loop = hostLoops.next();
+      Thread loopThread = laneOpenOn(loop);
+
+      // Three commands put on the lane, the outage declared before they are answered.
+      CompletableFuture<Void> sent = new CompletableFuture<>();
+      java.util.List<CompletableFuture<String>> answers = new java.util.ArrayList<>();
+      loop.execute(
+          () -> {
+            for (int i = 0; i < RedisOutage.SUCCESSES_TO_RECOVER; i++) {
+              answers.add(link.send(r -> r.ping()));
+            }
+            outage.unreachable(new IllegalStateException("declared by the test"));
+            sent.complete(null);
+          });
+      sent.get(BOUND_SECONDS, TimeUnit.SECONDS);
+      for (CompletableFuture<String> a : answers) {
+        assertEquals("PONG", a.get(BOUND_SECONDS, TimeUnit.SECONDS));
+      }
+      assertTrue(link.isDown(), "answers on a lane do not end the outage");
+
+      // Now on the main connection (read on Lettuce's thread), and its answers end the outage.
+      Thread reader = readOn(loop);
+      assertFalse(loopThread.equals(reader), "not on the lane during the outage: " + reader);
+      for (int i = 1; i < RedisOutage.SUCCESSES_TO_RECOVER && link.isDown(); i++) {
+        readOn(loop);
+      }
+      assertFalse(link.isDown(), "the main connection's answers end it");
+      assertEquals(loopThread, readOn(loop), "and the lane is used again");
     } finally {
       link.close();
       hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
