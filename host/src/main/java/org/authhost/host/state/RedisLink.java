@@ -354,7 +354,8 @@ public final class RedisLink implements AutoCloseable {
             info -> {
               String now = runIdOf(info);
               String before = runId;
-              runId = now;
+              // The same instance when unchanged: the per-loop connections compare by identity.
+              runId = before != null && before.equals(now) ? before : now;
               String seen = life;
               if (before == null || now == null || before.equals(now) || seen == null) {
                 return CompletableFuture.completedFuture(false);

@@ -2,6 +2,7 @@ package org.authhost.host.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.DefaultEventLoop;
@@ -111,16 +112,21 @@ class RedisAnswersOnCallerTest {
     }
   }
 
-  /** A host event loop whose lane is open (its first commands went on the main connection). */
-  private Thread laneOpenOn(EventLoop loop) throws Exception {
-    CompletableFuture<Thread> loopThread = new CompletableFuture<>();
-    loop.execute(() -> loopThread.complete(Thread.currentThread()));
-    Thread expected = loopThread.get(BOUND_SECONDS, TimeUnit.SECONDS);
-    readOn(loop);
-    assertTrue(
-        link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
-    assertEquals(expected, readOn(loop), "read by the loop on its own connection");
-    return expected;
+  /** The id ({@code CLIENT ID}) of the connection a command sent from {@code loop} went on. */
+  private long idOn(EventLoop loop) throws Exception {
+    CompletableFuture<Long> id = new CompletableFuture<>();
+    loop.execute(
+        () ->
+            link.send(r -> r.clientId())
+                .whenComplete(
+                    (value, failure) -> {
+                      if (failure != null) {
+                        id.completeExceptionally(failure);
+                      } else {
+                        id.complete(value);
+                      }
+                    }));
+    return id.get(BOUND_SECONDS, TimeUnit.SECONDS);
   }
 
   /**
@@ -133,33 +139,38 @@ class RedisAnswersOnCallerTest {
     EventLoopGroup hostLoops = hostLoops();
     try {
       EventLoop loop = hostLoops.next();
-      Thread loopThread = laneOpenOn(loop);
+      // Off any event loop: the main connection.
+      long main = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+      assertEquals(main, idOn(loop), "a loop's first command goes on the main connection");
+      assertTrue(
+          link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
+      long lane = idOn(loop);
+      assertNotEquals(main, lane, "then on its own connection");
 
       // Three commands put on the lane, the outage declared before they are answered.
       CompletableFuture<Void> sent = new CompletableFuture<>();
-      java.util.List<CompletableFuture<String>> answers = new java.util.ArrayList<>();
+      java.util.List<CompletableFuture<Long>> answers = new java.util.ArrayList<>();
       loop.execute(
           () -> {
             for (int i = 0; i < RedisOutage.SUCCESSES_TO_RECOVER; i++) {
-              answers.add(link.send(r -> r.ping()));
+              answers.add(link.send(r -> r.clientId()));
             }
             outage.unreachable(new IllegalStateException("declared by the test"));
             sent.complete(null);
           });
       sent.get(BOUND_SECONDS, TimeUnit.SECONDS);
-      for (CompletableFuture<String> a : answers) {
-        assertEquals("PONG", a.get(BOUND_SECONDS, TimeUnit.SECONDS));
+      for (CompletableFuture<Long> a : answers) {
+        assertEquals(lane, a.get(BOUND_SECONDS, TimeUnit.SECONDS), "sent on the lane");
       }
       assertTrue(link.isDown(), "answers on a lane do not end the outage");
 
-      // Now on the main connection (read on Lettuce's thread), and its answers end the outage.
-      Thread reader = readOn(loop);
-      assertFalse(loopThread.equals(reader), "not on the lane during the outage: " + reader);
-      for (int i = 1; i < RedisOutage.SUCCESSES_TO_RECOVER && link.isDown(); i++) {
-        readOn(loop);
+      // Now on the main connection, whose answers end the outage.
+      for (int i = 0; i < RedisOutage.SUCCESSES_TO_RECOVER; i++) {
+        assertTrue(link.isDown());
+        assertEquals(main, idOn(loop), "on the main connection during the outage");
       }
       assertFalse(link.isDown(), "the main connection's answers end it");
-      assertEquals(loopThread, readOn(loop), "and the lane is used again");
+      assertEquals(lane, idOn(loop), "and the lane is used again");
     } finally {
       link.close();
       hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
