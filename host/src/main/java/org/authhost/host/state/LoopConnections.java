@@ -20,7 +20,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.SucceededFuture;
 import io.netty.util.internal.ThreadExecutorMap;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
@@ -32,6 +31,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.authhost.host.time.HostClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +94,7 @@ final class LoopConnections implements AutoCloseable {
   private final RedisURI uri;
   private final boolean enabled;
   private final CheckedServer checked;
-  private final Clock clock;
+  private final HostClock clock;
   private final Map<EventExecutor, Lane> lanes = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -103,7 +103,7 @@ final class LoopConnections implements AutoCloseable {
       ClientOptions options,
       RedisURI uri,
       CheckedServer checked,
-      Clock clock) {
+      HostClock clock) {
     this(
         resources,
         options,
@@ -118,7 +118,7 @@ final class LoopConnections implements AutoCloseable {
       ClientOptions options,
       RedisURI uri,
       CheckedServer checked,
-      Clock clock,
+      HostClock clock,
       boolean enabled) {
     this.uri = uri;
     this.enabled = enabled;
@@ -165,7 +165,7 @@ final class LoopConnections implements AutoCloseable {
         failed(used); // closed under it (the server or the network): back off
       }
     }
-    if (!lane.opening && clock.millis() >= lane.retryAt) {
+    if (!lane.opening && millis() >= lane.retryAt) {
       open(lane, server);
     }
     return null;
@@ -224,7 +224,7 @@ final class LoopConnections implements AutoCloseable {
     }
     if (failure != null) {
       LOG.debug("no Redis connection of its own for event loop {}", lane.loop, failure);
-      lane.failed(clock);
+      lane.failed(millis());
     } else {
       lane.current = new Used(lane, c, server);
     }
@@ -246,6 +246,11 @@ final class LoopConnections implements AutoCloseable {
     return lane == null ? 0 : lane.attempts;
   }
 
+  /** Monotonic: a wall clock set back must not hold the lanes back for as long. */
+  private long millis() {
+    return TimeUnit.NANOSECONDS.toMillis(clock.nanoTime());
+  }
+
   /**
    * A command on {@code used} failed for want of Redis (the connection broke, or the server cannot
    * serve): it takes no more commands, is closed once its commands are done, and its loop opens
@@ -253,7 +258,7 @@ final class LoopConnections implements AutoCloseable {
    */
   void failed(Used used) {
     if (!used.retired) {
-      used.lane.failed(clock);
+      used.lane.failed(millis());
     }
     retire(used);
   }
@@ -275,7 +280,7 @@ final class LoopConnections implements AutoCloseable {
     for (Lane lane : lanes.values()) {
       lane.attempt++; // an opening in progress is stale
       lane.opening = false;
-      lane.retryAt = 0;
+      lane.retryAt = Long.MIN_VALUE;
       Used used = lane.current;
       if (used != null) {
         retire(used);
@@ -335,7 +340,7 @@ final class LoopConnections implements AutoCloseable {
     volatile boolean opening;
     volatile long attempt;
     volatile int failures;
-    volatile long retryAt;
+    volatile long retryAt = Long.MIN_VALUE; // nanoTime may be negative
     volatile int attempts;
     volatile CompletableFuture<Boolean> lastOpen;
 
@@ -343,11 +348,11 @@ final class LoopConnections implements AutoCloseable {
       this.loop = loop;
     }
 
-    void failed(Clock clock) {
+    void failed(long now) {
       int n = Math.min(failures, 16);
       failures = n + 1;
       long delay = Math.min(LAST_BACK_OFF.toMillis(), FIRST_BACK_OFF.toMillis() << n);
-      retryAt = clock.millis() + delay;
+      retryAt = now + delay;
     }
   }
 

@@ -132,11 +132,11 @@ public final class RedisLink implements AutoCloseable {
   static final String LIFE_KEY = "life";
 
   public RedisLink(RedisConfig config, RedisOutage outage) {
-    this(config, outage, java.time.Clock.systemUTC());
+    this(config, outage, org.authhost.host.time.HostClock.system());
   }
 
-  /** With {@code clock} for the per-loop connections' back-off. */
-  RedisLink(RedisConfig config, RedisOutage outage, java.time.Clock clock) {
+  /** With {@code clock} for the per-loop connections' back-off (its monotonic reading). */
+  RedisLink(RedisConfig config, RedisOutage outage, org.authhost.host.time.HostClock clock) {
     this.config = config;
     this.outage = outage;
     this.prefix = config.keyPrefix().getBytes(StandardCharsets.US_ASCII);
