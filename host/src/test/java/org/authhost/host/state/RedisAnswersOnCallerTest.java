@@ -177,6 +177,58 @@ class RedisAnswersOnCallerTest {
     }
   }
 
+  /**
+   * Redis restarts (a new run_id): the loop's connection broke with it, and the loop's next one is
+   * opened only once the main connection has reconnected and checked the new server, and is then
+   * used again.
+   */
+  @Test
+  void afterARestartTheLoopsConnectionIsReopenedOnTheCheckedNewServer() throws Exception {
+    EventLoopGroup hostLoops = hostLoops();
+    try {
+      EventLoop loop = hostLoops.next();
+      idOn(loop);
+      assertTrue(
+          link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
+      long before = idOn(loop);
+      String oldServer = RedisLink.runIdOf(REDIS.server().call("INFO", "server"));
+
+      java.util.concurrent.atomic.AtomicInteger connections =
+          new java.util.concurrent.atomic.AtomicInteger();
+      CountDownLatch again = new CountDownLatch(1);
+      link.whenConnected(
+          () -> {
+            if (connections.incrementAndGet() == 2) {
+              again.countDown();
+            }
+          });
+      assertEquals(1, connections.get(), "run once at once: connected already");
+      REDIS.server().restart();
+      String newServer = RedisLink.runIdOf(REDIS.server().call("INFO", "server"));
+      assertNotEquals(oldServer, newServer, "a restart is another run_id");
+      assertTrue(again.await(BOUND_SECONDS, TimeUnit.SECONDS), "the main connection reconnected");
+
+      // Each command is a round trip (no sleep): until the new server is checked and the loop's new
+      // connection open, commands go on the main one.
+      long main = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+      long now = main;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+      while (now == main && System.nanoTime() < deadline) {
+        try {
+          now = idOn(loop);
+        } catch (java.util.concurrent.ExecutionException failedDuringTheCheck) {
+          now = main;
+        }
+      }
+      assertNotEquals(main, now, "the loop has its own connection again");
+      assertNotEquals(before, now, "a new one, on the restarted server");
+      assertEquals(1, link.loopConnections());
+    } finally {
+      link.close();
+      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
   /** The thread that read the answer to a PING sent from {@code loop}. */
   private Thread readOn(EventLoop loop) throws Exception {
     CompletableFuture<Thread> read = new CompletableFuture<>();
