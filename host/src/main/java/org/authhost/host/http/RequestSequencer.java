@@ -98,9 +98,10 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
     if (!inbound.isEmpty() && !onlyAnEmptyEnd()) {
       // Something read waits for the request in progress (its body before the decision, a
       // pipelined request): no more is read until it moves, so what a connection holds is bounded
-      // by one read. Reading is not stopped for every request as it begins: a keep-alive client
-      // sends its next request after the answer, and on the native transport each stop and
-      // resume of reading is an epoll_ctl system call, two per request for nothing.
+      // by one read (two after a bodiless request's empty end, which holds nothing). Reading is not
+      // stopped for every request as it begins: a keep-alive client sends its next request after
+      // the answer, and on the native transport each stop and resume of reading is an epoll_ctl
+      // system call, two per request for nothing.
       ctx.channel().config().setAutoRead(false);
     }
   }

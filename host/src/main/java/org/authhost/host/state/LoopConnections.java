@@ -31,6 +31,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.host.time.HostClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,11 +62,17 @@ import org.slf4j.LoggerFactory;
  *   <li>A lane that could not be opened, was refused or retired is opened again by its loop's next
  *       command after a back-off ({@link #FIRST_BACK_OFF} doubling to {@link #LAST_BACK_OFF}, on
  *       the host's clock), which a success on it resets.
+ *   <li>A lane unused for {@link #IDLE_LIMIT} is retired and another opened at the loop's next
+ *       command (which goes on the main connection): an idle flow may have been dropped on the way.
  *   <li>A loop that stops drops its entry and closes its lane.
  * </ul>
  *
- * Answers are the same whichever connection carried a command: every state operation is one script,
- * atomic in Redis.
+ * <p>Answers on lanes reset the outage's count of failures in a row without ending an outage: a
+ * main connection whose own commands time out while the lanes answer declares no outage, and the
+ * callers only it serves (off-loop callers) get their failures one by one.
+ *
+ * <p>Answers are the same whichever connection carried a command: every state operation is one
+ * script, atomic in Redis.
  */
 final class LoopConnections implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoopConnections.class);
@@ -76,6 +83,13 @@ final class LoopConnections implements AutoCloseable {
    * I/O thread.
    */
   static final String SWITCH = "authhost.redis.loopConnections";
+
+  /**
+   * A lane unused this long is retired, and the loop's next command opens another: a stateful
+   * middlebox that drops idle flows (cloud load balancers and NATs: 4 minutes and up) would
+   * otherwise leave a dead lane that fails the loop's next request with a 503 after the time-out.
+   */
+  static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
 
   static final Duration FIRST_BACK_OFF = Duration.ofMillis(100);
   static final Duration LAST_BACK_OFF = Duration.ofSeconds(10);
@@ -139,6 +153,8 @@ final class LoopConnections implements AutoCloseable {
     if (!enabled || closed || !(caller instanceof EventLoop loop) || !loop.inEventLoop()) {
       return null;
     }
+    // The identity compare of a lane's run_id with this, at every use, is what keeps a lane on
+    // the server the main connection checked (dropAll only closes the old ones sooner).
     String server = checked.runId();
     if (server == null) {
       return null; // the main connection is not known good: it alone carries commands now
@@ -155,11 +171,17 @@ final class LoopConnections implements AutoCloseable {
       // Counted before the checks, so that a retirement on another thread cannot close it under a
       // command that passed them.
       used.inFlight.incrementAndGet();
-      if (!used.retired && used.runId == server && used.connection.isOpen()) {
+      long now = millis();
+      boolean fresh = now - used.lastUsed < IDLE_LIMIT.toMillis();
+      if (!used.retired && used.runId == server && used.connection.isOpen() && fresh) {
+        used.lastUsed = now;
         return used;
       }
       used.done(false);
-      if (used.connection.isOpen()) {
+      if (!fresh) {
+        retire(used); // idle too long: may be a dead flow; the next is opened at once
+        lane.retryAt = Long.MIN_VALUE;
+      } else if (used.connection.isOpen()) {
         retire(used); // the main connection moved on: another server, or not checked yet
       } else {
         failed(used); // closed under it (the server or the network): back off
@@ -176,7 +198,7 @@ final class LoopConnections implements AutoCloseable {
     lane.attempts++;
     CompletableFuture<Boolean> told = new CompletableFuture<>();
     lane.lastOpen = told;
-    long attempt = ++lane.attempt;
+    long attempt = lane.attempt.incrementAndGet();
     try {
       client
           .connectAsync(ByteArrayCodec.INSTANCE, uri)
@@ -215,7 +237,7 @@ final class LoopConnections implements AutoCloseable {
       CompletableFuture<Boolean> told,
       StatefulRedisConnection<byte[], byte[]> c,
       Throwable failure) {
-    if (lane.attempt != attempt || closed || lanes.get(lane.loop) != lane) {
+    if (lane.attempt.get() != attempt || closed || lanes.get(lane.loop) != lane) {
       if (c != null) {
         c.closeAsync(); // dropped meanwhile: a reconnection, a stopped loop, the host closing
       }
@@ -226,7 +248,9 @@ final class LoopConnections implements AutoCloseable {
       LOG.debug("no Redis connection of its own for event loop {}", lane.loop, failure);
       lane.failed(millis());
     } else {
-      lane.current = new Used(lane, c, server);
+      Used used = new Used(lane, c, server);
+      used.lastUsed = millis();
+      lane.current = used;
     }
     lane.opening = false;
     told.complete(failure == null);
@@ -278,7 +302,7 @@ final class LoopConnections implements AutoCloseable {
    */
   void dropAll() {
     for (Lane lane : lanes.values()) {
-      lane.attempt++; // an opening in progress is stale
+      lane.attempt.incrementAndGet(); // an opening in progress is stale
       lane.opening = false;
       lane.retryAt = Long.MIN_VALUE;
       Used used = lane.current;
@@ -290,7 +314,7 @@ final class LoopConnections implements AutoCloseable {
 
   private void stopped(Lane lane) {
     if (lanes.remove(lane.loop, lane)) {
-      lane.attempt++;
+      lane.attempt.incrementAndGet();
       Used used = lane.current;
       lane.current = null;
       if (used != null) {
@@ -338,7 +362,10 @@ final class LoopConnections implements AutoCloseable {
     final EventExecutor loop;
     volatile Used current;
     volatile boolean opening;
-    volatile long attempt;
+
+    /** Which opening is current: one still in flight after a reconnection or a stop is stale. */
+    final AtomicLong attempt = new AtomicLong();
+
     volatile int failures;
     volatile long retryAt = Long.MIN_VALUE; // nanoTime may be negative
     volatile int attempts;
@@ -364,6 +391,9 @@ final class LoopConnections implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean retired;
     private final AtomicBoolean closing = new AtomicBoolean();
+
+    /** When its loop last sent on it (written by that loop only). */
+    long lastUsed;
 
     private Used(Lane lane, StatefulRedisConnection<byte[], byte[]> connection, String runId) {
       this.lane = lane;

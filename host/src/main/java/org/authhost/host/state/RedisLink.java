@@ -606,8 +606,9 @@ public final class RedisLink implements AutoCloseable {
     CompletableFuture<T> onCaller = new CompletableFuture<>();
     answer.whenComplete(
         (value, failure) -> {
-          // The outage is told here, on Lettuce's thread, in the order the answers were read: an
-          // answer waiting in a busy loop's queue must not end an outage that began after it.
+          // The outage is told here, on the thread that read the answer (Lettuce's, or the loop's
+          // for its own connection), in the order the answers were read: an answer waiting in a
+          // busy loop's queue must not end an outage that began after it.
           Throwable cause = failure == null ? null : unwrap(failure);
           // An answer on a lane never ends an outage (only the main connection's do: lanes are not
           // used during one, so a lane's answer is to a command sent before it began).

@@ -167,6 +167,26 @@ class LoopConnectionsTest {
   }
 
   @Test
+  void aLaneIdleForTheLimitIsRetiredAndAnotherOpened() throws Exception {
+    checked.set(runId);
+    LoopConnections.Used used = opened();
+    used.done(true);
+    clock.advance(LoopConnections.IDLE_LIMIT.minusMillis(1));
+    assertSame(used, onLoop(() -> lanes.on(loop)), "still used just before the limit");
+    used.done(true);
+
+    clock.advance(LoopConnections.IDLE_LIMIT);
+    assertNull(onLoop(() -> lanes.on(loop)), "idle too long: this command on the main connection");
+    assertTrue(used.closing(), "the idle lane is closed (nothing in flight on it)");
+    assertEquals(2, lanes.attempts(loop), "and another is opened at once");
+    assertTrue(lanes.lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS));
+    LoopConnections.Used next = onLoop(() -> lanes.on(loop));
+    assertNotNull(next);
+    assertFalse(next == used, "a new connection");
+    next.done(true);
+  }
+
+  @Test
   void aStoppedLoopsEntryIsDroppedAndItsLaneClosed() throws Exception {
     checked.set(runId);
     LoopConnections.Used used = opened();
