@@ -342,14 +342,16 @@ public final class RedisLink implements AutoCloseable {
    * replica that may miss them): the windows of used counts may have lost recent uses while the
    * life mark survived. So the mark is swapped, and every host resets as for a store found empty.
    */
+  /** For tests: what a reconnection's server check waits for before it asks. */
+  volatile CompletableFuture<Void> beforeServerCheck = CompletableFuture.completedFuture(null);
+
   private void checkServer() {
     StatefulRedisConnection<byte[], byte[]> c = connection;
     if (c == null || closed) {
       return;
     }
-    c.async()
-        .info("server")
-        .toCompletableFuture()
+    beforeServerCheck
+        .thenCompose(held -> c.async().info("server").toCompletableFuture())
         .thenCompose(
             info -> {
               String now = runIdOf(info);

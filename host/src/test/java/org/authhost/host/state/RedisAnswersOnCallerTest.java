@@ -229,6 +229,59 @@ class RedisAnswersOnCallerTest {
     }
   }
 
+  /**
+   * The main connection alone is lost (CLIENT KILL: the lanes stay up, on the same server): from
+   * its reconnection until its server check is done, a loop's commands go on the main connection,
+   * never on the loop's old lane; after it, on a new lane, the old one closed.
+   */
+  @Test
+  void betweenTheMainConnectionsLossAndItsServerCheckNoCommandGoesOnALane() throws Exception {
+    EventLoopGroup hostLoops = hostLoops();
+    try {
+      EventLoop loop = hostLoops.next();
+      idOn(loop);
+      assertTrue(
+          link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
+      long oldLane = idOn(loop);
+      long oldMain = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+      assertNotEquals(oldMain, oldLane);
+
+      java.util.concurrent.atomic.AtomicInteger connections =
+          new java.util.concurrent.atomic.AtomicInteger();
+      CountDownLatch again = new CountDownLatch(1);
+      link.whenConnected(
+          () -> {
+            if (connections.incrementAndGet() == 2) {
+              again.countDown();
+            }
+          });
+      CompletableFuture<Void> check = new CompletableFuture<>();
+      link.beforeServerCheck = check; // the reconnection's check waits for the test
+      REDIS.server().call("CLIENT", "KILL", "ID", Long.toString(oldMain));
+      assertTrue(again.await(BOUND_SECONDS, TimeUnit.SECONDS), "the main connection reconnected");
+      assertTrue(link.serverUnchecked(), "its server not checked yet");
+
+      long onMain = idOn(loop);
+      assertNotEquals(oldLane, onMain, "not on the old lane before the check");
+      assertNotEquals(oldMain, onMain, "on the new main connection");
+      assertEquals(
+          1, link.loopLanes().attempts(loop), "and no new lane is opened before the check either");
+
+      check.complete(null);
+      long now = onMain;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+      while (now == onMain && System.nanoTime() < deadline) {
+        now = idOn(loop); // a round trip each: the check and the new lane's opening go on meanwhile
+      }
+      assertNotEquals(onMain, now, "after the check, a lane again");
+      assertNotEquals(oldLane, now, "a new one: the old lane was retired at the reconnection");
+      assertEquals(1, link.loopConnections(), "one lane in use");
+    } finally {
+      link.close();
+      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
   /** The thread that read the answer to a PING sent from {@code loop}. */
   private Thread readOn(EventLoop loop) throws Exception {
     CompletableFuture<Thread> read = new CompletableFuture<>();
