@@ -220,6 +220,9 @@ calls_between() {
     /^cmdstat_/ && $1 != "cmdstat_info" && $3 - before[$1] > 0 { d = $3 - before[$1]; sub("cmdstat_", "", $1); out = out (out ? ", " : "") toupper($1) " " d }
     END { print out }' "$1" "$2"
 }
+# Socket reads and writes redis-server made so far (INFO stats): scripts per read is how many
+# commands the hosts put in one write (a read of redis-server gets what one write sent, or more).
+redis_io() { rcli INFO stats | tr -d '\r' | awk -F: '$1 == "total_reads_processed" { r = $2 } $1 == "total_writes_processed" { w = $2 } END { print r + 0, w + 0 }'; }
 redis_memory() { rcli INFO memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }'; }
 redis_keys() { rcli --scan --pattern "bench:$1" | wc -l; }
 
@@ -241,11 +244,15 @@ fi
 headers "$url_a" "$D" "$THREADS" "$OUT/data/redis.auth"
 cp "$OUT/data/redis.auth" "$OUT/data/redis.used"
 mem0=$(redis_memory); keys0=$(redis_keys '*nc/*'); calls0=$(redis_calls); redis_stats "$OUT/logs/redis-stats-0.txt"
+read -r io_r0 io_w0 <<<"$(redis_io)"
 c0=$(cpu_ms "$PID_A"); r0=$(cpu_ms "$REDIS_PID"); x0=$(ctx_switches "$PID_A")
 wrk_run redis "$OUT/data/redis.auth" "$url_a" "$D" "$THREADS" "$CONNS"
 CPU_HOST[redis]=$(( $(cpu_ms "$PID_A") - c0 )); CPU_REDIS[redis]=$(( $(cpu_ms "$REDIS_PID") - r0 ))
 CTX_HOST[redis]=$(( $(ctx_switches "$PID_A") - x0 ))
 calls1=$(redis_calls); redis_stats "$OUT/logs/redis-stats-1.txt"; mem1=$(redis_memory); keys1=$(redis_keys '*nc/*')
+read -r io_r1 io_w1 <<<"$(redis_io)"
+per_read=$(awk -v c=$((calls1 - calls0)) -v n=$((io_r1 - io_r0)) 'BEGIN{printf "%.2f", (n > 0 ? c / n : 0)}')
+per_write=$(awk -v c=$((calls1 - calls0)) -v n=$((io_w1 - io_w0)) 'BEGIN{printf "%.2f", (n > 0 ? c / n : 0)}')
 # Connections host A holds (one shared, one subscriber, one per event loop that sent commands).
 clients_a=$(rcli CLIENT LIST | grep -c 'name=authhost' || true)
 breakdown_redis=$(calls_between "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")
@@ -405,6 +412,7 @@ mkdir -p "$(dirname "$REPORT")"
   echo "- Redis round trips per request (one host): $rt_redis = $trips_redis scripts (EVALSHA + EVAL in INFO commandstats, over the"
   echo "  requests wrk completed) × $RT_PER_SCRIPT commands sent per script (MONITOR sample of 2 s: $RT_SENT);"
   echo "  host A's connections to Redis: $clients_a (shared + subscriber + one per event loop that sent commands);"
+  echo "  scripts per redis-server socket read (commands per host write, batched): $per_read; per redis-server write: $per_write;"
   echo "  two hosts: $trips_two scripts per request. All commands (INFO commandstats, those the scripts run included): one host:"
   echo "  $breakdown_redis; two hosts: $breakdown_two"
   echo "- Redis memory per nonce record: $bytes_per_nonce bytes (used_memory) / $usage_full bytes (MEMORY USAGE) with ~$counts_per_nonce counts used per nonce ($nonce_keys records);"

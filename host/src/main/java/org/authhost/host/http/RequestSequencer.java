@@ -95,14 +95,29 @@ final class RequestSequencer extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     inbound.add(msg);
     pump();
-    if (!inbound.isEmpty()) {
+    if (!inbound.isEmpty() && !onlyAnEmptyEnd()) {
       // Something read waits for the request in progress (its body before the decision, a
       // pipelined request): no more is read until it moves, so what a connection holds is bounded
-      // by one read. Reading is not stopped for every request as it begins: a keep-alive client
-      // sends its next request after the answer, and on the native transport each stop and
-      // resume of reading is an epoll_ctl system call, two per request for nothing.
+      // by one read (two after a bodiless request's empty end, which holds nothing). Reading is not
+      // stopped for every request as it begins: a keep-alive client sends its next request after
+      // the answer, and on the native transport each stop and resume of reading is an epoll_ctl
+      // system call, two per request for nothing.
       ctx.channel().config().setAutoRead(false);
     }
+  }
+
+  /**
+   * Whether all that waits is the empty end of a request without a body (a GET waiting for an
+   * asynchronous decision, such as a Digest count checked in Redis): it holds no bytes, so reading
+   * goes on (a next, pipelined request stops it when read), saving the two {@code epoll_ctl} calls
+   * per request of a stop and a resume.
+   */
+  private boolean onlyAnEmptyEnd() {
+    return inbound.size() == 1
+        && inbound.peek() instanceof LastHttpContent end
+        && !end.content().isReadable()
+        && end.trailingHeaders().isEmpty()
+        && end.decoderResult().isSuccess();
   }
 
   @Override

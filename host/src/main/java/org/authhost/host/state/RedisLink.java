@@ -132,6 +132,11 @@ public final class RedisLink implements AutoCloseable {
   static final String LIFE_KEY = "life";
 
   public RedisLink(RedisConfig config, RedisOutage outage) {
+    this(config, outage, org.authhost.host.time.HostClock.system());
+  }
+
+  /** With {@code clock} for the per-loop connections' back-off (its monotonic reading). */
+  RedisLink(RedisConfig config, RedisOutage outage, org.authhost.host.time.HostClock clock) {
     this.config = config;
     this.outage = outage;
     this.prefix = config.keyPrefix().getBytes(StandardCharsets.US_ASCII);
@@ -175,7 +180,7 @@ public final class RedisLink implements AutoCloseable {
                     .build())
             .build();
     client.setOptions(options);
-    this.lanes = new LoopConnections(resources, options, uri);
+    this.lanes = new LoopConnections(resources, options, uri, this::checkedServer, clock);
     onConnected.add(lanes::dropAll);
     onConnected.add(this::checkServer);
     onConnected.add(this::checkLife);
@@ -337,19 +342,22 @@ public final class RedisLink implements AutoCloseable {
    * replica that may miss them): the windows of used counts may have lost recent uses while the
    * life mark survived. So the mark is swapped, and every host resets as for a store found empty.
    */
+  /** For tests: what a reconnection's server check waits for before it asks. */
+  volatile CompletableFuture<Void> beforeServerCheck = CompletableFuture.completedFuture(null);
+
   private void checkServer() {
     StatefulRedisConnection<byte[], byte[]> c = connection;
     if (c == null || closed) {
       return;
     }
-    c.async()
-        .info("server")
-        .toCompletableFuture()
+    beforeServerCheck
+        .thenCompose(held -> c.async().info("server").toCompletableFuture())
         .thenCompose(
             info -> {
               String now = runIdOf(info);
               String before = runId;
-              runId = now;
+              // The same instance when unchanged: the per-loop connections compare by identity.
+              runId = before != null && before.equals(now) ? before : now;
               String seen = life;
               if (before == null || now == null || before.equals(now) || seen == null) {
                 return CompletableFuture.completedFuture(false);
@@ -381,7 +389,15 @@ public final class RedisLink implements AutoCloseable {
             });
   }
 
-  private static String runIdOf(String info) {
+  /**
+   * The server the per-loop connections may talk to: the main connection's {@code run_id} once
+   * checked, while no outage is declared; else null (everything on the main connection).
+   */
+  private String checkedServer() {
+    return serverUnchecked || connection == null || outage.isDown() ? null : runId;
+  }
+
+  static String runIdOf(String info) {
     if (info == null) {
       return null;
     }
@@ -537,6 +553,11 @@ public final class RedisLink implements AutoCloseable {
     return lanes.openCount();
   }
 
+  /** The per-loop connections (for tests). */
+  LoopConnections loopLanes() {
+    return lanes;
+  }
+
   /** Whether the last thing heard of Redis was a failure. */
   public boolean isDown() {
     return outage.isDown();
@@ -572,29 +593,38 @@ public final class RedisLink implements AutoCloseable {
     }
     Executor caller = callerExecutor();
     CompletableFuture<T> answer;
-    StatefulRedisConnection<byte[], byte[]> used = lanes.on(caller, c);
+    LoopConnections.Used lane = lanes.on(caller);
+    StatefulRedisConnection<byte[], byte[]> used = lane == null ? c : lane.connection;
     try {
       answer = command.apply(used.async()).toCompletableFuture();
     } catch (RuntimeException rejected) {
+      if (lane != null) {
+        lane.done(false);
+        lanes.failed(lane);
+      }
       outage.unreachable(rejected);
       return CompletableFuture.failedFuture(rejected);
     }
     CompletableFuture<T> onCaller = new CompletableFuture<>();
     answer.whenComplete(
         (value, failure) -> {
-          // The outage is told here, on Lettuce's thread, in the order the answers were read: an
-          // answer waiting in a busy loop's queue must not end an outage that began after it.
+          // The outage is told here, on the thread that read the answer (Lettuce's, or the loop's
+          // for its own connection), in the order the answers were read: an answer waiting in a
+          // busy loop's queue must not end an outage that began after it.
           Throwable cause = failure == null ? null : unwrap(failure);
+          // An answer on a lane never ends an outage (only the main connection's do: lanes are not
+          // used during one, so a lane's answer is to a command sent before it began).
           try {
             if (cause == null) {
-              outage.answered();
+              answered(lane);
             } else if (!(cause instanceof RedisCommandExecutionException) || unavailable(cause)) {
-              if (used != c) {
-                lanes.retire(used);
+              if (lane != null) {
+                lane.done(false);
+                lanes.failed(lane);
               }
               outage.commandFailed(cause);
             } else {
-              outage.answered(); // the server answered, with an error of its own
+              answered(lane); // the server answered, with an error of its own
             }
           } catch (RuntimeException e) {
             LOG.warn("telling Redis's reachability failed", e);
@@ -610,6 +640,15 @@ public final class RedisLink implements AutoCloseable {
               });
         });
     return onCaller;
+  }
+
+  private void answered(LoopConnections.Used lane) {
+    if (lane == null) {
+      outage.answered();
+    } else {
+      lane.done(true);
+      outage.answeredOnLane();
+    }
   }
 
   /**

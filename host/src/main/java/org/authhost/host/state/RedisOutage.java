@@ -209,6 +209,16 @@ public final class RedisOutage implements LocalStateService.CapacityAlarm {
     }
   }
 
+  /**
+   * Redis answered on a per-loop connection: failures are no longer in a row, but an outage never
+   * ends this way (it is the main connection's to tell: {@link LoopConnections}).
+   */
+  void answeredOnLane() {
+    if (failuresInARow.get() != 0) {
+      failuresInARow.set(0);
+    }
+  }
+
   /** The connection was made: the end of an outage at once. */
   void reachable() {
     failuresInARow.set(0);

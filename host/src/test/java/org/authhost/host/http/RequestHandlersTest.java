@@ -396,6 +396,41 @@ class RequestHandlersTest {
     ch.finishAndReleaseAll();
   }
 
+  /**
+   * A request without a body whose decision is asynchronous (Digest on Redis): its empty end holds
+   * nothing, so reading goes on; a pipelined request behind it stops reading. The old code stopped
+   * and resumed reading for every such request: two epoll_ctl calls each.
+   */
+  @Test
+  void aBodilessRequestWaitingForItsDecisionDoesNotStopReadingButAPipelinedOneDoes() {
+    HttpServices services = host.http().services();
+    var inline = FrontChannel.inline(services.driver(), () -> {});
+    List<CompletableFuture<Void>> holds = new ArrayList<>();
+    holds.add(new CompletableFuture<>());
+    FrontChannel ch =
+        FrontChannel.open(
+            services,
+            clock,
+            "127.0.0.1",
+            a -> holds.get(holds.size() - 1).thenCompose(x -> inline.apply(a)));
+    HttpHeaders h = new DefaultHttpHeaders().set("Host", "t");
+    ch.writeInbound(get("/vod/hello.txt", h), LastHttpContent.EMPTY_LAST_CONTENT);
+    ch.runPendingTasks();
+    assertNull(ch.readOutbound(), "undecided");
+    assertTrue(ch.config().isAutoRead(), "only the request's empty end waits: reading goes on");
+
+    ch.writeInbound(get("/vod/hello.txt", h), LastHttpContent.EMPTY_LAST_CONTENT);
+    ch.runPendingTasks();
+    assertFalse(ch.config().isAutoRead(), "a pipelined request waits: reading stops");
+
+    holds.get(0).complete(null);
+    ch.runPendingTasks();
+    assertEquals(200, ch.answer().status());
+    assertEquals(200, ch.answer().status());
+    assertTrue(ch.config().isAutoRead(), "both answered: reading again");
+    ch.finishAndReleaseAll();
+  }
+
   @Test
   void aTrustedProxysRequestsEachNameTheirOwnClientAndOthersCannot() {
     HttpServices services = host.http().services();

@@ -2,6 +2,7 @@ package org.authhost.host.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.DefaultEventLoop;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.authhost.api.HResult;
 import org.authhost.api.StateService;
 import org.authhost.api.StateService.WindowClaim;
+import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +35,8 @@ class RedisAnswersOnCallerTest {
   static final Duration TTL = Duration.ofMinutes(5);
 
   private RedisLink link;
+  private RedisOutage outage;
+  private final MutableClock clock = new MutableClock();
   private RedisStateService store;
   private final EventLoop loopA = new DefaultEventLoop();
   private final EventLoop loopB = new DefaultEventLoop();
@@ -40,9 +44,8 @@ class RedisAnswersOnCallerTest {
   @BeforeEach
   void connect() throws Exception {
     assertEquals("OK", REDIS.server().call("FLUSHALL"));
-    RedisOutage outage = new RedisOutage((level, code, text) -> {}, "test");
-    // The per-loop connections are off by default; this class tests them on.
-    System.setProperty(LoopConnections.SWITCH, "true");
+    outage = new RedisOutage((level, code, text) -> {}, "test", clock);
+    // The per-loop connections are on by default.
     link = new RedisLink(RedisStateBehaviourTest.config(REDIS.server().uri(), "test:"), outage);
     link.connect();
     store = new RedisStateService(link, LocalStateService.CapacityAlarm.SILENT, TTL);
@@ -50,7 +53,6 @@ class RedisAnswersOnCallerTest {
 
   @AfterEach
   void disconnect() throws Exception {
-    System.clearProperty(LoopConnections.SWITCH);
     link.close();
     loopA.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     loopB.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -104,6 +106,176 @@ class RedisAnswersOnCallerTest {
       }
       assertFalse(link.isDown());
 
+    } finally {
+      link.close();
+      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The id ({@code CLIENT ID}) of the connection a command sent from {@code loop} went on. */
+  private long idOn(EventLoop loop) throws Exception {
+    CompletableFuture<Long> id = new CompletableFuture<>();
+    loop.execute(
+        () ->
+            link.send(r -> r.clientId())
+                .whenComplete(
+                    (value, failure) -> {
+                      if (failure != null) {
+                        id.completeExceptionally(failure);
+                      } else {
+                        id.complete(value);
+                      }
+                    }));
+    return id.get(BOUND_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * During an outage every command goes on the main connection, whose answers alone end it (REV-R
+   * item 4: the old code kept using the lanes, and their answers ended an outage the main
+   * connection still had).
+   */
+  @Test
+  void aLaneIsNotUsedWhileAnOutageIsDeclaredAndItsAnswersDoNotEndOne() throws Exception {
+    EventLoopGroup hostLoops = hostLoops();
+    try {
+      EventLoop loop = hostLoops.next();
+      // Off any event loop: the main connection.
+      long main = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+      assertEquals(main, idOn(loop), "a loop's first command goes on the main connection");
+      assertTrue(
+          link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
+      long lane = idOn(loop);
+      assertNotEquals(main, lane, "then on its own connection");
+
+      // Three commands put on the lane, the outage declared before they are answered.
+      CompletableFuture<Void> sent = new CompletableFuture<>();
+      java.util.List<CompletableFuture<Long>> answers = new java.util.ArrayList<>();
+      loop.execute(
+          () -> {
+            for (int i = 0; i < RedisOutage.SUCCESSES_TO_RECOVER; i++) {
+              answers.add(link.send(r -> r.clientId()));
+            }
+            outage.unreachable(new IllegalStateException("declared by the test"));
+            sent.complete(null);
+          });
+      sent.get(BOUND_SECONDS, TimeUnit.SECONDS);
+      for (CompletableFuture<Long> a : answers) {
+        assertEquals(lane, a.get(BOUND_SECONDS, TimeUnit.SECONDS), "sent on the lane");
+      }
+      assertTrue(link.isDown(), "answers on a lane do not end the outage");
+
+      // Now on the main connection, whose answers end the outage.
+      for (int i = 0; i < RedisOutage.SUCCESSES_TO_RECOVER; i++) {
+        assertTrue(link.isDown());
+        assertEquals(main, idOn(loop), "on the main connection during the outage");
+      }
+      assertFalse(link.isDown(), "the main connection's answers end it");
+      assertEquals(lane, idOn(loop), "and the lane is used again");
+    } finally {
+      link.close();
+      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Redis restarts (a new run_id): the loop's connection broke with it, and the loop's next one is
+   * opened only once the main connection has reconnected and checked the new server, and is then
+   * used again.
+   */
+  @Test
+  void afterARestartTheLoopsConnectionIsReopenedOnTheCheckedNewServer() throws Exception {
+    EventLoopGroup hostLoops = hostLoops();
+    try {
+      EventLoop loop = hostLoops.next();
+      idOn(loop);
+      assertTrue(
+          link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
+      long before = idOn(loop);
+      String oldServer = RedisLink.runIdOf(REDIS.server().call("INFO", "server"));
+
+      java.util.concurrent.atomic.AtomicInteger connections =
+          new java.util.concurrent.atomic.AtomicInteger();
+      CountDownLatch again = new CountDownLatch(1);
+      link.whenConnected(
+          () -> {
+            if (connections.incrementAndGet() == 2) {
+              again.countDown();
+            }
+          });
+      assertEquals(1, connections.get(), "run once at once: connected already");
+      REDIS.server().restart();
+      String newServer = RedisLink.runIdOf(REDIS.server().call("INFO", "server"));
+      assertNotEquals(oldServer, newServer, "a restart is another run_id");
+      assertTrue(again.await(BOUND_SECONDS, TimeUnit.SECONDS), "the main connection reconnected");
+
+      // Each command is a round trip (no sleep): until the new server is checked and the loop's new
+      // connection open, commands go on the main one.
+      long main = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+      long now = main;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+      while (now == main && System.nanoTime() < deadline) {
+        try {
+          now = idOn(loop);
+        } catch (java.util.concurrent.ExecutionException failedDuringTheCheck) {
+          now = main;
+        }
+      }
+      assertNotEquals(main, now, "the loop has its own connection again");
+      assertNotEquals(before, now, "a new one, on the restarted server");
+      assertEquals(1, link.loopConnections());
+    } finally {
+      link.close();
+      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The main connection alone is lost (CLIENT KILL: the lanes stay up, on the same server): from
+   * its reconnection until its server check is done, a loop's commands go on the main connection,
+   * never on the loop's old lane; after it, on a new lane, the old one closed.
+   */
+  @Test
+  void betweenTheMainConnectionsLossAndItsServerCheckNoCommandGoesOnALane() throws Exception {
+    EventLoopGroup hostLoops = hostLoops();
+    try {
+      EventLoop loop = hostLoops.next();
+      idOn(loop);
+      assertTrue(
+          link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
+      long oldLane = idOn(loop);
+      long oldMain = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
+      assertNotEquals(oldMain, oldLane);
+
+      java.util.concurrent.atomic.AtomicInteger connections =
+          new java.util.concurrent.atomic.AtomicInteger();
+      CountDownLatch again = new CountDownLatch(1);
+      link.whenConnected(
+          () -> {
+            if (connections.incrementAndGet() == 2) {
+              again.countDown();
+            }
+          });
+      CompletableFuture<Void> check = new CompletableFuture<>();
+      link.beforeServerCheck = check; // the reconnection's check waits for the test
+      REDIS.server().call("CLIENT", "KILL", "ID", Long.toString(oldMain));
+      assertTrue(again.await(BOUND_SECONDS, TimeUnit.SECONDS), "the main connection reconnected");
+      assertTrue(link.serverUnchecked(), "its server not checked yet");
+
+      long onMain = idOn(loop);
+      assertNotEquals(oldLane, onMain, "not on the old lane before the check");
+      assertNotEquals(oldMain, onMain, "on the new main connection");
+      assertEquals(
+          1, link.loopLanes().attempts(loop), "and no new lane is opened before the check either");
+
+      check.complete(null);
+      long now = onMain;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
+      while (now == onMain && System.nanoTime() < deadline) {
+        now = idOn(loop); // a round trip each: the check and the new lane's opening go on meanwhile
+      }
+      assertNotEquals(onMain, now, "after the check, a lane again");
+      assertNotEquals(oldLane, now, "a new one: the old lane was retired at the reconnection");
+      assertEquals(1, link.loopConnections(), "one lane in use");
     } finally {
       link.close();
       hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
