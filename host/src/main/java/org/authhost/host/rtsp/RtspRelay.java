@@ -138,7 +138,8 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       }
     }
     if (evt instanceof PointChosen chosen) {
-      if (urls == null) {
+      // Not for a connection that is ending: an origin connection opened now would only be closed.
+      if (urls == null && !ending) {
         connect(ctx, chosen.point(), chosen.target());
       }
       return;

@@ -77,7 +77,12 @@ public final class HostState extends LifeCycle {
       this.description = "the host's memory";
     } else {
       this.outage = new RedisOutage(RedisOutage.Events.of(events), redis.shownUri(), clock);
-      this.link = new RedisLink(redis, outage);
+      // The host's clock, where it is one (a fake in tests): the per-loop connections' back-off and
+      // idle limit follow it.
+      this.link =
+          clock instanceof org.authhost.host.time.HostClock hostClock
+              ? new RedisLink(redis, outage, hostClock)
+              : new RedisLink(redis, outage);
       this.redisStore = new RedisStateService(link, outage, redis.timeout());
       this.store = redisStore;
       link.whenReset(this::storeReset);

@@ -336,15 +336,15 @@ public final class RedisLink implements AutoCloseable {
           + " until cursor == '0'"
           + " return 1";
 
+  /** For tests: what a reconnection's server check waits for before it asks. */
+  volatile CompletableFuture<Void> beforeServerCheck = CompletableFuture.completedFuture(null);
+
   /**
    * On each connection: the server's {@code run_id} ({@code INFO server}). Another one than last
    * time is a restart (from a snapshot or AOF that may miss the last writes) or a failover (to a
    * replica that may miss them): the windows of used counts may have lost recent uses while the
    * life mark survived. So the mark is swapped, and every host resets as for a store found empty.
    */
-  /** For tests: what a reconnection's server check waits for before it asks. */
-  volatile CompletableFuture<Void> beforeServerCheck = CompletableFuture.completedFuture(null);
-
   private void checkServer() {
     StatefulRedisConnection<byte[], byte[]> c = connection;
     if (c == null || closed) {
