@@ -112,7 +112,7 @@ public final class HttpFront extends LifeCycle {
             Duration.ofMillis(http.idleTimeoutMillis()),
             this::connectionsChanged);
     deadlines.start();
-    transport = Transport.pick();
+    transport = Transport.pick("HTTP front");
     boss = transport.group(1);
     workers = transport.group(eventLoops());
     // Floods in the audit get their summaries once per window, written by a thread of their own:

@@ -37,11 +37,14 @@ public record Transport(
     return groups.apply(threads);
   }
 
-  /** Epoll when it loads and is not turned off, else NIO; logged, with the reason for NIO. */
-  public static Transport pick() {
+  /**
+   * Epoll when it loads and is not turned off, else NIO; logged under {@code front}'s name (both
+   * fronts choose), with the reason for NIO.
+   */
+  public static Transport pick(String front) {
     boolean nio = "nio".equalsIgnoreCase(System.getProperty("authhost.http.transport"));
     if (!nio && Epoll.isAvailable()) {
-      log.info("transport: native epoll");
+      log.info("{} transport: native epoll", front);
       return new Transport(
           "epoll",
           EpollServerSocketChannel.class,
@@ -50,10 +53,11 @@ public record Transport(
     }
     if (!nio) {
       log.info(
-          "transport: NIO (native epoll unavailable: {})",
+          "{} transport: NIO (native epoll unavailable: {})",
+          front,
           String.valueOf(Epoll.unavailabilityCause()));
     } else {
-      log.info("transport: NIO (authhost.http.transport=nio)");
+      log.info("{} transport: NIO (authhost.http.transport=nio)", front);
     }
     return nio();
   }

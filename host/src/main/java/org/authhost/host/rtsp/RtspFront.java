@@ -112,7 +112,7 @@ public final class RtspFront extends LifeCycle {
     }
     // The HTTP front's transport (epoll on Linux): the relay's two sockets per session are
     // written on every relayed read, where epoll saves NIO's selector work and wake-up writes.
-    transport = Transport.pick();
+    transport = Transport.pick("RTSP front");
     EventLoopGroup boss = transport.group(1);
     EventLoopGroup workers =
         transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()));

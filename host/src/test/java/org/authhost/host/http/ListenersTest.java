@@ -38,7 +38,7 @@ class ListenersTest {
   @Test
   void aListenerOnTheFrontsTransportAcceptsOnItsOwnKindOfLoop() throws Exception {
     Listeners listeners = listeners();
-    Transport transport = Transport.pick();
+    Transport transport = Transport.pick("test front");
     assertEquals(Epoll.isAvailable() ? "epoll" : "nio", transport.name());
     EventLoopGroup loop = transport.group(1);
     CountDownLatch accepted = new CountDownLatch(1);
