@@ -58,6 +58,20 @@ class RedisAnswersOnCallerTest {
     loopB.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
+  /** The loop's own connection, once its first command has opened it: its client id. */
+  private long laneOf(EventLoop loop) throws Exception {
+    idOn(loop);
+    assertTrue(
+        link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
+    return idOn(loop);
+  }
+
+  /** Closes the link, then the test's event loops. */
+  private void stop(EventLoopGroup hostLoops) throws InterruptedException {
+    link.close();
+    hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+  }
+
   @Test
   void theContinuationRunsOnTheEventLoopThatCalled() throws Exception {
     StateService digest = new PluginState(store, "digest");
@@ -107,8 +121,7 @@ class RedisAnswersOnCallerTest {
       assertFalse(link.isDown());
 
     } finally {
-      link.close();
-      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+      stop(hostLoops);
     }
   }
 
@@ -172,8 +185,7 @@ class RedisAnswersOnCallerTest {
       assertFalse(link.isDown(), "the main connection's answers end it");
       assertEquals(lane, idOn(loop), "and the lane is used again");
     } finally {
-      link.close();
-      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+      stop(hostLoops);
     }
   }
 
@@ -187,10 +199,7 @@ class RedisAnswersOnCallerTest {
     EventLoopGroup hostLoops = hostLoops();
     try {
       EventLoop loop = hostLoops.next();
-      idOn(loop);
-      assertTrue(
-          link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
-      long before = idOn(loop);
+      long before = laneOf(loop);
       String oldServer = RedisLink.runIdOf(REDIS.server().call("INFO", "server"));
 
       java.util.concurrent.atomic.AtomicInteger connections =
@@ -224,8 +233,7 @@ class RedisAnswersOnCallerTest {
       assertNotEquals(before, now, "a new one, on the restarted server");
       assertEquals(1, link.loopConnections());
     } finally {
-      link.close();
-      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+      stop(hostLoops);
     }
   }
 
@@ -239,10 +247,7 @@ class RedisAnswersOnCallerTest {
     EventLoopGroup hostLoops = hostLoops();
     try {
       EventLoop loop = hostLoops.next();
-      idOn(loop);
-      assertTrue(
-          link.loopLanes().lastOpen(loop).get(BOUND_SECONDS, TimeUnit.SECONDS), "the lane opened");
-      long oldLane = idOn(loop);
+      long oldLane = laneOf(loop);
       long oldMain = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
       assertNotEquals(oldMain, oldLane);
 
@@ -277,8 +282,7 @@ class RedisAnswersOnCallerTest {
       assertNotEquals(oldLane, now, "a new one: the old lane was retired at the reconnection");
       assertEquals(1, link.loopConnections(), "one lane in use");
     } finally {
-      link.close();
-      hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
+      stop(hostLoops);
     }
   }
 

@@ -3,7 +3,6 @@ package org.authhost.host.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Injector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +50,20 @@ class StaleInstanceRestartTest {
   /**
    * Connected, the life mark read and the server checked (the start may wait less on a busy box).
    */
+  /** A host's state service on an emptied test Redis, its keys under {@code keyPrefix}. */
+  private HostState stateOn(String keyPrefix) throws Exception {
+    assertEquals("OK", REDIS.server().call("FLUSHALL"));
+    Files.writeString(
+        dir.resolve("host.json"),
+        """
+        { "serverName": "t", "dataDirectory": "var",
+          "state": { "redis": { "uri": "%s", "keyPrefix": "%s" } } }
+        """
+            .formatted(REDIS.server().uri(), keyPrefix));
+    return AuthHost.services(ConfigLoader.load(dir), FakeTime.of(new MutableClock()))
+        .getInstance(HostState.class);
+  }
+
   private void awaitConnected() throws InterruptedException {
     CountDownLatch connected = new CountDownLatch(1);
     state.redis().orElseThrow().whenConnected(connected::countDown);
@@ -99,17 +112,7 @@ class StaleInstanceRestartTest {
 
   @Test
   void anInstanceWhoseEnableRanAcrossTheResetIsRefusedThenRestartedOnTheNewMark() throws Exception {
-    assertEquals("OK", REDIS.server().call("FLUSHALL"));
-    Files.writeString(
-        dir.resolve("host.json"),
-        """
-        { "serverName": "t", "dataDirectory": "var",
-          "state": { "redis": { "uri": "%s", "keyPrefix": "stale:" } } }
-        """
-            .formatted(REDIS.server().uri()));
-    MutableClock clock = new MutableClock();
-    Injector services = AuthHost.services(ConfigLoader.load(dir), FakeTime.of(clock));
-    state = services.getInstance(HostState.class);
+    state = stateOn("stale:");
     StartingPlugin plugin = new StartingPlugin();
     state.recoverWith(plugin);
     state.start();
@@ -199,17 +202,7 @@ class StaleInstanceRestartTest {
 
   @Test
   void aRefusalWhoseRestartMetAnotherResetAsksAgainAtTheNextRefusedCall() throws Exception {
-    assertEquals("OK", REDIS.server().call("FLUSHALL"));
-    Files.writeString(
-        dir.resolve("host.json"),
-        """
-        { "serverName": "t", "dataDirectory": "var",
-          "state": { "redis": { "uri": "%s", "keyPrefix": "stale2:" } } }
-        """
-            .formatted(REDIS.server().uri()));
-    MutableClock clock = new MutableClock();
-    Injector services = AuthHost.services(ConfigLoader.load(dir), FakeTime.of(clock));
-    state = services.getInstance(HostState.class);
+    state = stateOn("stale2:");
     SecondLossPlugin plugin = new SecondLossPlugin();
     plugin.state = state;
     state.recoverWith(plugin);
