@@ -50,7 +50,6 @@ public final class Listeners {
   private final Duration loopsEnd;
   private final List<Channel> channels = new ArrayList<>();
   private final List<EventLoopGroup> loops = new ArrayList<>();
-  private Class<? extends ServerChannel> serverChannel = NioServerSocketChannel.class;
   private volatile int plainPort = -1;
   private volatile int tlsPort = -1;
 
@@ -100,18 +99,18 @@ public final class Listeners {
       TlsConfig tls,
       Setup setup)
       throws Exception {
-    this.serverChannel = serverChannel;
     loops.add(boss);
     if (workers != boss) {
       loops.add(workers);
     }
     InetAddress address = InetAddress.getByName(bindAddress);
     if (port >= 0) {
-      plainPort = bind(boss, workers, address, port, null, section + ".port", setup);
+      plainPort = bind(serverChannel, boss, workers, address, port, null, section + ".port", setup);
     }
     if (tls != null) {
       tlsPort =
           bind(
+              serverChannel,
               boss,
               workers,
               address,
@@ -123,6 +122,7 @@ public final class Listeners {
   }
 
   private int bind(
+      Class<? extends ServerChannel> serverChannel,
       EventLoopGroup boss,
       EventLoopGroup workers,
       InetAddress address,
