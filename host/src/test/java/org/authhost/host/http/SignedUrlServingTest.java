@@ -238,6 +238,17 @@ class SignedUrlServingTest {
     assertEquals(200, r.status(), r.bodyText());
     assertEquals(List.of("private"), r.values("Cache-Control"));
     assertEquals(1, r.values("Last-Modified").size(), "validators stay: a player revalidates");
+    // A short answer that says no-store already keeps that, and only that (no second header).
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      RawHttpConnection.Response unsatisfiable =
+          c.send(
+              "GET /vod/show/720p/a.txt?"
+                  + signed("k1", K1, "/vod/show/720p/", inTenMinutes(), null)
+                  + " HTTP/1.1\nRange: bytes=500-600",
+              null);
+      assertEquals(416, unsatisfiable.status(), unsatisfiable.bodyText());
+      assertEquals(List.of("no-store"), unsatisfiable.values("Cache-Control"));
+    }
   }
 
   @Test

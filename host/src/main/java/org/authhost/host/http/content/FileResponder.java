@@ -392,6 +392,11 @@ public final class FileResponder {
       // As CharSequences: a name given as an AsciiString stays one (its validation is cached).
       for (var i = extra.iteratorCharSequence(); i.hasNext(); ) {
         var h = i.next();
+        // A short answer's own no-store is stricter than a logon's private: it stays, alone.
+        if (HttpHeaderNames.CACHE_CONTROL.contentEqualsIgnoreCase(h.getKey())
+            && out.contains(HttpHeaderNames.CACHE_CONTROL)) {
+          continue;
+        }
         out.add(h.getKey(), h.getValue());
       }
     }
