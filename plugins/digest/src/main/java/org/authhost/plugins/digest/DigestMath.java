@@ -55,11 +55,10 @@ final class DigestMath {
 
   /** {@link #ha2(DigestAlgorithm, String, String, String, String)} as octets. */
   static byte[] ha2(Hashing h, String qop, String method, String uri, String bodyHashHex) {
-    h.text(method).colon().text(uri);
-    if (AUTH_INT.equals(qop)) {
-      h.colon().text(bodyHashHex);
+    if (!AUTH_INT.equals(qop)) {
+      return h.requestA2(method, uri);
     }
-    return h.digest();
+    return h.text(method).colon().text(uri).colon().text(bodyHashHex).digest();
   }
 
   /**
@@ -113,12 +112,18 @@ final class DigestMath {
       String nc,
       String cnonce,
       String uri) {
-    return rspauth(Hashing.of(algorithm), HEX.parseHex(ha1Hex), nonce, nc, cnonce, uri);
+    // Its A2 has no method: "GET" only keys the thread's memory of A2s (Hashing#rspauthA2).
+    return rspauth(Hashing.of(algorithm), HEX.parseHex(ha1Hex), "GET", nonce, nc, cnonce, uri);
   }
 
-  /** {@link #rspauth(DigestAlgorithm, String, String, String, String, String)} on octets. */
-  static String rspauth(Hashing h, byte[] ha1, String nonce, String nc, String cnonce, String uri) {
-    byte[] ha2 = h.colon().text(uri).digest();
+  /**
+   * {@link #rspauth(DigestAlgorithm, String, String, String, String, String)} on octets; {@code
+   * method} is the request's, which the A2 of {@code rspauth} leaves out but the thread's memory of
+   * A2s is keyed by.
+   */
+  static String rspauth(
+      Hashing h, byte[] ha1, String method, String nonce, String nc, String cnonce, String uri) {
+    byte[] ha2 = h.rspauthA2(method, uri);
     return response(h, ha1, nonce, nc, cnonce, AUTH, ha2).digestHex();
   }
 }

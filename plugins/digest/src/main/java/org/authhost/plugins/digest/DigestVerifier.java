@@ -127,7 +127,7 @@ final class DigestVerifier {
       // (S_FALSE, see DigestContext), so it counts against nobody.
       String rspauth =
           DigestMath.AUTH.equals(c.qop())
-              ? DigestMath.rspauth(h, ha1, c.nonce(), c.nc(), c.cnonce(), c.uri())
+              ? DigestMath.rspauth(h, ha1, command.method(), c.nonce(), c.nc(), c.cnonce(), c.uri())
               : null;
       return use(c, nonce, account, command, user, rtsp)
           .thenCompose(

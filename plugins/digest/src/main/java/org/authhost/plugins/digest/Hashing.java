@@ -25,16 +25,31 @@ final class Hashing {
   /** The slot of the buffer in a thread's array; the digests are in slots 0 to 2. */
   private static final int BUFFER = DigestAlgorithm.DIGEST_SLOTS;
 
+  /**
+   * The slots of the thread's last {@code H(method ":" uri)} and {@code H(":" uri)}: the method,
+   * the uri, the digest slot they were hashed with (an {@code Integer}), and the two hashes. A
+   * client asks for the same URI again and again (a player's playlist, a benchmark's file), so most
+   * requests hash only their response.
+   */
+  private static final int A2_METHOD = BUFFER + 1;
+
+  private static final int A2_URI = BUFFER + 2;
+  private static final int A2_ALGORITHM = BUFFER + 3;
+  private static final int A2_REQUEST = BUFFER + 4;
+  private static final int A2_RSPAUTH = BUFFER + 5;
+
   private static final ThreadLocal<Object[]> PER_THREAD =
-      ThreadLocal.withInitial(() -> new Object[BUFFER + 1]);
+      ThreadLocal.withInitial(() -> new Object[A2_RSPAUTH + 1]);
 
   private final MessageDigest digest;
+  private final int digestSlot;
   private final Object[] slots;
   private byte[] buffer;
   private int length;
 
-  private Hashing(MessageDigest digest, Object[] slots, byte[] buffer) {
+  private Hashing(MessageDigest digest, int digestSlot, Object[] slots, byte[] buffer) {
     this.digest = digest;
+    this.digestSlot = digestSlot;
     this.slots = slots;
     this.buffer = buffer;
   }
@@ -52,7 +67,44 @@ final class Hashing {
       buffer = new byte[256];
       slots[BUFFER] = buffer;
     }
-    return new Hashing(digest, slots, buffer);
+    return new Hashing(digest, algorithm.digestSlot(), slots, buffer);
+  }
+
+  /**
+   * {@code H(method ":" uri)}, the A2 of {@code qop=auth} and of the RFC 2069 form, remembered for
+   * the thread's last method and URI. The returned octets are shared: read them, never change them.
+   */
+  byte[] requestA2(String method, String uri) {
+    a2For(method, uri);
+    return (byte[]) slots[A2_REQUEST];
+  }
+
+  /**
+   * {@code H(":" uri)}, the A2 of {@code rspauth} (RFC 7616 §3.5), remembered as {@link
+   * #requestA2}.
+   */
+  byte[] rspauthA2(String method, String uri) {
+    a2For(method, uri);
+    return (byte[]) slots[A2_RSPAUTH];
+  }
+
+  /** Makes the thread's remembered A2s those of {@code method}, {@code uri} and this algorithm. */
+  private void a2For(String method, String uri) {
+    if (slots[A2_REQUEST] != null
+        && (Integer) slots[A2_ALGORITHM] == digestSlot
+        && uri.equals(slots[A2_URI])
+        && method.equals(slots[A2_METHOD])) {
+      return;
+    }
+    // Forgotten first: a failure half-way leaves nothing that would answer for another URI.
+    slots[A2_REQUEST] = null;
+    byte[] request = text(method).colon().text(uri).digest();
+    byte[] rspauth = colon().text(uri).digest();
+    slots[A2_METHOD] = method;
+    slots[A2_URI] = uri;
+    slots[A2_ALGORITHM] = digestSlot;
+    slots[A2_RSPAUTH] = rspauth;
+    slots[A2_REQUEST] = request;
   }
 
   /**

@@ -54,4 +54,36 @@ class HashingTest {
         Hashing.of(DigestAlgorithm.SHA_256).text("x").digestEqualsHex(right.toUpperCase()),
         "the client's response is lower-cased before it gets here");
   }
+
+  @Test
+  void theRememberedA2sAreThoseOfTheMethodUriAndAlgorithmAsked() throws Exception {
+    // Each call changes one part of the key; a memory keyed by less would answer with the
+    // previous request's A2.
+    String[][] asks = {
+      {"MD5", "GET", "/a"},
+      {"MD5", "GET", "/a"},
+      {"MD5", "HEAD", "/a"},
+      {"MD5", "HEAD", "/b"},
+      {"SHA-256", "HEAD", "/b"},
+      {"MD5", "HEAD", "/b"},
+    };
+    for (String[] ask : asks) {
+      DigestAlgorithm algorithm =
+          ask[0].equals("MD5") ? DigestAlgorithm.MD5 : DigestAlgorithm.SHA_256;
+      Hashing h = Hashing.of(algorithm);
+      String what = String.join(" ", ask);
+      assertEquals(
+          expected(ask[0], (ask[1] + ":" + ask[2]).getBytes(StandardCharsets.ISO_8859_1)),
+          HexFormat.of().formatHex(h.requestA2(ask[1], ask[2])),
+          what);
+      assertEquals(
+          expected(ask[0], (":" + ask[2]).getBytes(StandardCharsets.ISO_8859_1)),
+          HexFormat.of().formatHex(h.rspauthA2(ask[1], ask[2])),
+          what);
+      assertEquals(
+          expected(ask[0], "x".getBytes(StandardCharsets.US_ASCII)),
+          h.text("x").digestHex(),
+          "the buffer is empty after a remembered A2: " + what);
+    }
+  }
 }
