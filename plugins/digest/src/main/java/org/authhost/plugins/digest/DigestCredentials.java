@@ -90,27 +90,45 @@ record DigestCredentials(
 
     @Override
     public boolean parameter(String text, int nameStart, int nameEnd, String value) {
-      int length = nameEnd - nameStart;
+      int i = candidate(text, nameStart, nameEnd - nameStart);
       // Clients send the names in lower case: a case-sensitive comparison (an intrinsic) finds
-      // them, after a look at the first letter has passed over the names of the same length
-      // (realm and nonce, uri and qop); any other case is still one of ours.
-      char first = (char) (text.charAt(nameStart) | 0x20);
-      for (int i = 0; i < NAMES.length; i++) {
-        if (NAMES[i].length() == length
-            && NAMES[i].charAt(0) == first
-            && (text.startsWith(NAMES[i], nameStart)
-                || text.regionMatches(true, nameStart, NAMES[i], 0, length))) {
-          if (values[i] != null) {
-            return false;
-          }
-          values[i] = value;
-          return true;
+      // them; any other case is still one of ours.
+      if (i >= 0
+          && (text.startsWith(NAMES[i], nameStart)
+              || text.regionMatches(true, nameStart, NAMES[i], 0, nameEnd - nameStart))) {
+        if (values[i] != null) {
+          return false;
         }
+        values[i] = value;
+        return true;
       }
       if (others == null) {
         others = new HashSet<>();
       }
       return others.add(DigestParams.lowerCase(text.substring(nameStart, nameEnd)));
+    }
+
+    /**
+     * The only name of ours that a name of this length and first letter (in lower case) can be, or
+     * -1: one look instead of a comparison with each of the twelve names, for each parameter of
+     * each request.
+     */
+    private static int candidate(String text, int nameStart, int length) {
+      int first = text.charAt(nameStart) | 0x20;
+      return switch (length) {
+        case 2 -> first == 'n' ? NC : -1;
+        case 3 -> first == 'u' ? URI : first == 'q' ? QOP : -1;
+        case 5 -> first == 'r' ? REALM : first == 'n' ? NONCE : -1;
+        case 6 -> first == 'c' ? CNONCE : first == 'o' ? OPAQUE : -1;
+        case 8 ->
+            first == 'r'
+                ? RESPONSE
+                : first != 'u'
+                    ? -1
+                    : (text.charAt(nameStart + 4) | 0x20) == 'h' ? USERHASH : USERNAME;
+        case 9 -> first == 'a' ? ALGORITHM : first == 'u' ? USERNAME_EXT : -1;
+        default -> -1;
+      };
     }
 
     String get(int name) {

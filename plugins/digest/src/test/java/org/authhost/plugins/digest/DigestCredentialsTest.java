@@ -57,6 +57,22 @@ class DigestCredentialsTest {
     assertEquals(
         "both username and username*",
         reason("username=\"bob\", " + BASE + ", USERNAME*=UTF-8''bob"));
+    // Names of the same length and first letter as ours are still other names.
+    DigestCredentials shaped =
+        parse(
+            "usernamf=\"eve\", username=\"bob\", userhasf=true, realq=x, noncf=y, nd=1, "
+                + BASE
+                + ", Responsf=z, opaquf=\"p\", cnoncf=w, algorithx=SHA-256, usernamf*=q");
+    assertEquals("bob", shaped.username());
+    assertFalse(shaped.userhash());
+    assertEquals("r", shaped.realm());
+    assertEquals("n", shaped.nonce());
+    assertEquals(MD5_RESPONSE, shaped.response());
+    assertEquals(DigestAlgorithm.MD5, shaped.algorithm());
+    assertNull(shaped.opaque());
+    assertEquals(
+        "parameter 'username' appears twice",
+        reason("username=\"bob\", " + BASE + ", USERNAME=\"eve\""));
   }
 
   @Test
