@@ -128,6 +128,11 @@ final class DigestParams {
     // Clients escape nothing in practice, so the common value is one substring; a builder is
     // made only at the first backslash.
     int from = pos;
+    int close = text.indexOf('"', from);
+    if (close > 0 && plain(from, close)) {
+      pos = close + 1;
+      return text.substring(from, close);
+    }
     StringBuilder value = null;
     while (pos < text.length()) {
       char c = text.charAt(pos++);
@@ -162,6 +167,22 @@ final class DigestParams {
             + "' starting at offset "
             + start
             + " is not closed");
+  }
+
+  /**
+   * Whether {@code text[from, to)} has neither a backslash nor a control character: a quoted value
+   * that is its own text. The closing quote is found first ({@link String#indexOf} compares many
+   * characters at a time), then this is one comparison per character.
+   */
+  private boolean plain(int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      // Below 0x20 only the tab is allowed; 0x5C is the backslash, 0x7F DEL.
+      if (c < 0x20 ? c != '\t' : c == '\\' || c == 0x7F) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** An unquoted value: everything up to whitespace or a comma, which must not contain quotes. */

@@ -318,10 +318,13 @@ final class DigestVerifier {
       throw new Malformed(
           "qop=auth-int for a request with a body: plug-ins do not see the body; use qop=auth");
     }
-    if (rtsp
-        ? !RequestUris.namesRtsp(c.uri(), command.requestTarget(), command.method())
-        : !RequestUris.names(
-            c.uri(), command.requestTarget(), command.header("host").orElse(null))) {
+    // The same string as the target (nearly every request) names it without the Host header's
+    // look-up among the request's headers.
+    if (!c.uri().equals(command.requestTarget())
+        && (rtsp
+            ? !RequestUris.namesRtsp(c.uri(), command.requestTarget(), command.method())
+            : !RequestUris.names(
+                c.uri(), command.requestTarget(), command.header("host").orElse(null)))) {
       throw new Malformed(
           "uri '"
               + c.uri()

@@ -96,6 +96,14 @@ class DigestParamsTest {
         "the unquoted value of parameter 'realm' contains 0x00 at offset 7", reason("realm=a\0"));
     assertEquals(
         "a\tb", assertDoesNotThrow("realm=\"a\tb\"").get("realm"), "tab is allowed in quotes");
+    assertEquals(
+        "parameter 'realm' contains a control character (0x7f) at offset 9",
+        reason("realm=\"ab\u007fc\""),
+        "DEL in a value whose closing quote was found at once");
+    assertEquals(
+        "parameter 'realm' contains a control character (0x1f) at offset 10",
+        reason("realm=\"a\\\"\u001f\""),
+        "after an escaped quote");
   }
 
   @Test
