@@ -291,14 +291,17 @@ public final class LogonThrottle {
     if (account != null) {
       // Its failures only: a lockout that arrived (a message from another host) while this
       // password was being checked stays in force.
-      Instant now = clock.instant();
-      windows.computeIfPresent(
-          accountKey(account),
-          (k, w) -> {
-            synchronized (w) {
-              return w.lockedUntil.isAfter(now) ? w : null;
-            }
-          });
+      // Nearly always nobody has failed lately: no key is built for a table that holds none.
+      if (!windows.isEmpty()) {
+        Instant now = clock.instant();
+        windows.computeIfPresent(
+            accountKey(account),
+            (k, w) -> {
+              synchronized (w) {
+                return w.lockedUntil.isAfter(now) ? w : null;
+              }
+            });
+      }
       if (shared != null && !shared.down()) {
         shared.succeeded(accountKey(account));
       }

@@ -166,7 +166,11 @@ final class DigestContext implements AuthenticationContext {
           new Outcome(
               AuthenticationResult.CONTINUE, verifier.challenges(false, rtsp), HResult.S_OK));
     }
-    return verifier.verify(blob, command, user).thenApply(verdict -> act(verdict, user, rtsp));
+    CompletableFuture<Verdict> verdict = verifier.verify(blob, command, user).toCompletableFuture();
+    if (verdict.isDone() && !verdict.isCompletedExceptionally()) {
+      return CompletableFuture.completedFuture(act(verdict.join(), user, rtsp));
+    }
+    return verdict.thenApply(v -> act(v, user, rtsp));
   }
 
   private Outcome act(Verdict verdict, UserContext user, boolean rtsp) {

@@ -129,10 +129,15 @@ final class DigestVerifier {
           DigestMath.AUTH.equals(c.qop())
               ? DigestMath.rspauth(h, ha1, command.method(), c.nonce(), c.nc(), c.cnonce(), c.uri())
               : null;
-      return use(c, nonce, account, command, user, rtsp)
-          .thenCompose(
-              refused ->
-                  refused != null ? done(refused) : success(c, nonce, account, rspauth, rtsp));
+      CompletableFuture<Verdict> used =
+          use(c, nonce, account, command, user, rtsp).toCompletableFuture();
+      if (used.isDone() && !used.isCompletedExceptionally()) {
+        // The host's local store answers at once: no stage composed for every request.
+        Verdict refused = used.join();
+        return refused != null ? done(refused) : success(c, nonce, account, rspauth, rtsp);
+      }
+      return used.thenCompose(
+          refused -> refused != null ? done(refused) : success(c, nonce, account, rspauth, rtsp));
     } catch (Malformed e) {
       return done(new Verdict.Denied(new Refusal(Refusal.Kind.MALFORMED, e.getMessage()), false));
     } catch (Stop e) {
