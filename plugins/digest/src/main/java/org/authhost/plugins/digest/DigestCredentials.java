@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -259,10 +260,14 @@ record DigestCredentials(
     if (nc == null) {
       throw new Malformed("qop without nc");
     }
-    if (nc.length() != 8 || !isHex(nc)) {
+    long value = nc.length() == 8 ? 0 : -1;
+    for (int i = 0; i < nc.length() && value >= 0; i++) {
+      int digit = hexDigit(nc.charAt(i));
+      value = digit < 0 ? -1 : value << 4 | digit;
+    }
+    if (value < 0) {
       throw new Malformed("nc '" + nc + "' is not 8 hex digits");
     }
-    long value = Long.parseLong(nc, 16);
     if (value == 0) {
       throw new Malformed("nc 00000000: the count starts at 1");
     }
@@ -291,11 +296,21 @@ record DigestCredentials(
 
   /** A hash the client sent: hex of the algorithm's length, returned in lower case. */
   private static String hex(String value, DigestAlgorithm algorithm, String what) throws Malformed {
-    if (value.length() != algorithm.hexLength() || !isHex(value)) {
+    boolean valid = value.length() == algorithm.hexLength();
+    boolean upper = false;
+    // One pass: lower-case digits pass at once; lower-cased only when an upper-case one came.
+    for (int i = 0; i < value.length() && valid; i++) {
+      char c = value.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        upper = true;
+        valid = c >= 'A' && c <= 'F';
+      }
+    }
+    if (!valid) {
       throw new Malformed(
           what + " is not " + algorithm.hexLength() + " hex digits (algorithm " + algorithm + ")");
     }
-    return DigestParams.lowerCase(value);
+    return upper ? value.toLowerCase(Locale.ROOT) : value;
   }
 
   private static boolean hasControl(String s) {
@@ -310,15 +325,6 @@ record DigestCredentials(
   private static boolean isAscii(String s) {
     for (int i = 0; i < s.length(); i++) {
       if (s.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isHex(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (hexDigit(s.charAt(i)) < 0) {
         return false;
       }
     }

@@ -126,6 +126,28 @@ class DigestCredentialsTest {
   }
 
   @Test
+  void hashesAndCountsAreHexToTheirLastDigit() throws Exception {
+    String upper = MD5_RESPONSE.toUpperCase();
+    String base = "username=\"bob\", realm=\"r\", nonce=\"n\", uri=\"/\", response=\"";
+    assertEquals(MD5_RESPONSE, parse(base + upper + "\"").response(), "lower-cased");
+    assertEquals(
+        MD5_RESPONSE,
+        parse(base + MD5_RESPONSE.substring(0, 31) + upper.substring(31) + "\"").response(),
+        "an upper-case digit at the end");
+    assertEquals(
+        "response is not 32 hex digits (algorithm MD5)",
+        reason(base + MD5_RESPONSE.substring(0, 31) + "g\""));
+    assertEquals(
+        "response is not 32 hex digits (algorithm MD5)",
+        reason(base + MD5_RESPONSE.substring(0, 31) + "G\""));
+    String qop = base + MD5_RESPONSE + "\", qop=auth, cnonce=\"c\", nc=";
+    assertEquals(0xFFFFFFFFL, parse(qop + "FFFFFFFF").ncValue());
+    assertEquals(0xabcdef01L, parse(qop + "abcdef01").ncValue());
+    assertEquals("nc 'abcdef0g' is not 8 hex digits", reason(qop + "abcdef0g"));
+    assertEquals("nc '+0000001' is not 8 hex digits", reason(qop + "+0000001"));
+  }
+
+  @Test
   void userhash() throws Exception {
     String hash = "793263caabb707a56211940d90411ea4a575adeccb7e360aeb624ed06ece9b0b";
     String sha =
