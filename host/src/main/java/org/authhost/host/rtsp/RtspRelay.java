@@ -26,6 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -290,13 +291,15 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     headers.remove(RtspHeaderNames.AUTHORIZATION);
     headers.remove("Proxy-Authorization");
     removeHopByHop(headers);
-    for (String name : new ArrayList<>(headers.names())) {
-      // Any header may carry the URL (Content-Base, Content-Location, Referer, ...).
-      List<String> values = headers.getAll(name);
-      if (values.stream().anyMatch(v -> v.indexOf('?') >= 0)) {
-        headers.remove(name);
-        for (String v : values) {
-          headers.add(name, forwarded.text(v));
+    if (anyQuery(headers)) {
+      for (String name : new ArrayList<>(headers.names())) {
+        // Any header may carry the URL (Content-Base, Content-Location, Referer, ...).
+        List<String> values = headers.getAll(name);
+        if (values.stream().anyMatch(v -> v.indexOf('?') >= 0)) {
+          headers.remove(name);
+          for (String v : values) {
+            headers.add(name, forwarded.text(v));
+          }
         }
       }
     }
@@ -311,6 +314,23 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     }
     inFlight.add(new InFlight(exchange, retried));
     origin.writeAndFlush(out);
+  }
+
+  /**
+   * Whether a header value holds a query (and so maybe a URL credential): one pass over the
+   * headers, without the copies of the rewrite, which most requests (no query anywhere) skip.
+   */
+  private static boolean anyQuery(HttpHeaders headers) {
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+    while (it.hasNext()) {
+      CharSequence value = it.next().getValue();
+      for (int i = 0; i < value.length(); i++) {
+        if (value.charAt(i) == '?') {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The origin's answer to the oldest request in flight (RTSP answers in order). */
