@@ -56,6 +56,14 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
   static final int ORIGIN_MAX_BODY = 1024 * 1024;
   static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
+  /** The origin's answer headers that may hold its absolute URLs. */
+  private static final List<CharSequence> URL_HEADERS =
+      List.of(
+          RtspHeaderNames.CONTENT_BASE,
+          RtspHeaderNames.CONTENT_LOCATION,
+          RtspHeaderNames.RTP_INFO,
+          io.netty.handler.codec.http.HttpHeaderNames.LOCATION);
+
   /** Requests held while the origin connection is being made; past it the client is cut. */
   static final int MAX_NOT_SENT = 16;
 
@@ -280,14 +288,18 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     String uri =
         urls.toOrigin(
             forwarded.url(exchange.request.uri()), exchange.point().prefix(), exchange.rest());
+    // The client's headers, changed in place and not copied: the request is the relay's from here
+    // (nothing reads them after it is sent, and a retry with origin credentials makes the same
+    // changes again). The encoder writes them out before writeAndFlush returns, on this loop.
+    HttpHeaders headers = exchange.request.headers();
     FullHttpRequest out =
         new DefaultFullHttpRequest(
             RtspVersions.RTSP_1_0,
             exchange.request.method(),
             uri,
-            forwarded.body(exchange.request.content().retainedDuplicate()));
-    HttpHeaders headers = out.headers();
-    headers.set(exchange.request.headers());
+            forwarded.body(exchange.request.content().retainedDuplicate()),
+            headers,
+            exchange.request.trailingHeaders());
     headers.remove(RtspHeaderNames.AUTHORIZATION);
     headers.remove("Proxy-Authorization");
     removeHopByHop(headers);
@@ -392,18 +404,14 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     } else {
       content = body.retainedDuplicate();
     }
+    // The origin's headers, changed in place and not copied (the answer is released after this).
+    HttpHeaders headers = response.headers();
     FullHttpResponse out =
-        new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, response.status(), content);
-    HttpHeaders headers = out.headers();
-    headers.set(response.headers());
+        new DefaultFullHttpResponse(
+            RtspVersions.RTSP_1_0, response.status(), content, headers, response.trailingHeaders());
     headers.remove(RtspHeaderNames.WWW_AUTHENTICATE);
     removeHopByHop(headers);
-    for (CharSequence name :
-        List.of(
-            RtspHeaderNames.CONTENT_BASE,
-            RtspHeaderNames.CONTENT_LOCATION,
-            RtspHeaderNames.RTP_INFO,
-            io.netty.handler.codec.http.HttpHeaderNames.LOCATION)) {
+    for (CharSequence name : URL_HEADERS) {
       String value = headers.get(name);
       if (value != null) {
         headers.set(name, urls.toClient(value));
