@@ -52,9 +52,7 @@ final class RtspFramer extends ByteToMessageDecoder {
       if (in.readableBytes() < 4 + length) {
         return;
       }
-      int channel = in.getUnsignedByte(start + 1);
-      in.skipBytes(4);
-      out.add(new InterleavedFrame(channel, in.readRetainedSlice(length)));
+      out.add(InterleavedFrame.read(in.readRetainedSlice(4 + length)));
       return;
     }
     int headEnd = headEnd(in, start);

@@ -55,4 +55,27 @@ class RtspFramerTest {
     assertEquals(Refusal.Kind.BAD_REQUEST, error.refusal().kind());
     ch.finishAndReleaseAll();
   }
+
+  @Test
+  void aFrameReadWholeIsWrittenAsTheOneBufferItCameInAndFreedAfter() {
+    EmbeddedChannel in = new EmbeddedChannel(new RtspFramer(4096, 64));
+    ByteBuf bytes = Unpooled.buffer().writeBytes(new byte[] {'$', 1, 0, 3, 'a', 'b', 'c', '$', 0});
+    in.writeInbound(bytes);
+    InterleavedFrame frame = in.readInbound();
+    assertEquals(1, frame.channel);
+    assertEquals("abc", frame.content().toString(StandardCharsets.ISO_8859_1));
+    assertNull(in.readInbound()); // the second frame's header has not all come
+    int held = frame.refCnt(); // the frame's share and the framer's (the rest it still holds)
+
+    EmbeddedChannel out = new EmbeddedChannel(InterleavedFrameEncoder.INSTANCE);
+    out.writeOutbound(frame);
+    ByteBuf written = out.readOutbound();
+    assertNull(out.readOutbound()); // one buffer, header and payload, not a header of its own
+    assertEquals("$\u0001\u0000\u0003abc", written.toString(StandardCharsets.ISO_8859_1));
+    written.release();
+    assertEquals(held - 1, frame.refCnt()); // the frame's share is given back once written
+    in.finishAndReleaseAll();
+    out.finishAndReleaseAll();
+    assertEquals(0, frame.refCnt()); // and the framer's at the end: nothing leaks
+  }
 }
