@@ -2,7 +2,7 @@ package org.authhost.host.rtsp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -398,9 +398,11 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     if (body.isReadable()
         && type != null
         && type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
+      // In the client channel's allocator (pooled, direct with epoll): a heap buffer would be
+      // copied into a direct one again to be written.
       content =
-          Unpooled.copiedBuffer(
-              urls.toClient(body.toString(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+          ByteBufUtil.writeUtf8(
+              client.alloc(), urls.toClient(body.toString(StandardCharsets.UTF_8)));
     } else {
       content = body.retainedDuplicate();
     }
