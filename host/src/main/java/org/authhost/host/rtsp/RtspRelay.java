@@ -14,14 +14,19 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -63,6 +68,24 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
           RtspHeaderNames.CONTENT_LOCATION,
           RtspHeaderNames.RTP_INFO,
           io.netty.handler.codec.http.HttpHeaderNames.LOCATION);
+
+  /**
+   * Headers of the client's request the origin never gets: its credentials (for AuthHost), the
+   * hop-by-hop ones ({@link #removeHopByHop}) and the length (set for the body as forwarded).
+   */
+  private static final List<AsciiString> NOT_FORWARDED =
+      List.of(
+          RtspHeaderNames.AUTHORIZATION,
+          AsciiString.cached("proxy-authorization"),
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.EXPECT,
+          HttpHeaderNames.UPGRADE,
+          RtspHeaderNames.CONTENT_LENGTH);
+
+  /** The origin request's headers: names and values were validated as the client's were decoded. */
+  private static final HttpHeadersFactory FORWARDED_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   /** Requests held while the origin connection is being made; past it the client is cut. */
   static final int MAX_NOT_SENT = 16;
@@ -288,10 +311,19 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     String uri =
         urls.toOrigin(
             forwarded.url(exchange.request.uri()), exchange.point().prefix(), exchange.rest());
-    // The client's headers, changed in place and not copied: the request is the relay's from here
-    // (nothing reads them after it is sent, and a retry with origin credentials makes the same
-    // changes again). The encoder writes them out before writeAndFlush returns, on this loop.
-    HttpHeaders headers = exchange.request.headers();
+    // A copy for the origin, made in one pass without validating again what the decoder did: the
+    // client's headers stay as they came, since plug-ins read them through HttpCommandContext (a
+    // view, read lazily, maybe on a plug-in's thread), and AuthHost's origin credentials must never
+    // appear in them.
+    HttpHeaders headers = FORWARDED_HEADERS.newHeaders();
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it =
+            exchange.request.headers().iteratorCharSequence();
+        it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> h = it.next();
+      if (forwarded(h.getKey())) {
+        headers.add(h.getKey(), h.getValue());
+      }
+    }
     FullHttpRequest out =
         new DefaultFullHttpRequest(
             RtspVersions.RTSP_1_0,
@@ -299,10 +331,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
             uri,
             forwarded.body(exchange.request.content().retainedDuplicate()),
             headers,
-            exchange.request.trailingHeaders());
-    headers.remove(RtspHeaderNames.AUTHORIZATION);
-    headers.remove("Proxy-Authorization");
-    removeHopByHop(headers);
+            EmptyHttpHeaders.INSTANCE);
     if (anyQuery(headers)) {
       for (String name : new ArrayList<>(headers.names())) {
         // Any header may carry the URL (Content-Base, Content-Location, Referer, ...).
@@ -326,6 +355,15 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     }
     inFlight.add(new InFlight(exchange, retried));
     origin.writeAndFlush(out);
+  }
+
+  private static boolean forwarded(CharSequence name) {
+    for (AsciiString n : NOT_FORWARDED) {
+      if (n.contentEqualsIgnoreCase(name)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
