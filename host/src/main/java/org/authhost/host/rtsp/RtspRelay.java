@@ -416,39 +416,23 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                             : ": it refused the origin credentials in the point's origin URL")));
         return;
       }
-      FullHttpResponse out = toClient(exchange, response);
       if (exchange.method.equals("SETUP") && status / 100 == 2) {
         String session = session(response.headers().get(RtspHeaderNames.SESSION));
         if (session != null) {
           connection.bind(session, exchange.serve(), exchange.right());
         }
       }
-      client.writeAndFlush(out);
+      client.writeAndFlush(toClient(exchange, response));
     } finally {
       exchange.request.release();
     }
   }
 
   private FullHttpResponse toClient(RtspExchange exchange, FullHttpResponse response) {
-    ByteBuf body = response.content();
-    String type = response.headers().get(RtspHeaderNames.CONTENT_TYPE);
-    ByteBuf content;
-    if (body.isReadable()
-        && type != null
-        && type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
-      // In the client channel's allocator (pooled, direct with epoll): a heap buffer would be
-      // copied into a direct one again to be written.
-      content =
-          ByteBufUtil.writeUtf8(
-              client.alloc(), urls.toClient(body.toString(StandardCharsets.UTF_8)));
-    } else {
-      content = body.retainedDuplicate();
-    }
-    // The origin's headers, changed in place and not copied (the answer is released after this).
+    // The origin's headers, changed in place and not copied (the answer is released after this);
+    // the body last, so that nothing that may throw comes between its allocation and the answer.
     HttpHeaders headers = response.headers();
-    FullHttpResponse out =
-        new DefaultFullHttpResponse(
-            RtspVersions.RTSP_1_0, response.status(), content, headers, response.trailingHeaders());
+    String type = headers.get(RtspHeaderNames.CONTENT_TYPE);
     headers.remove(RtspHeaderNames.WWW_AUTHENTICATE);
     removeHopByHop(headers);
     for (CharSequence name : URL_HEADERS) {
@@ -458,15 +442,29 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       }
     }
     headers.set(RtspHeaderNames.CSEQ, exchange.cseq);
+    for (Map.Entry<String, String> h : exchange.serve().headers()) {
+      headers.add(h.getKey(), h.getValue());
+    }
+    ByteBuf body = response.content();
+    ByteBuf content;
+    if (body.isReadable()
+        && type != null
+        && type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
+      String sdp = urls.toClient(body.toString(StandardCharsets.UTF_8));
+      // In the client channel's allocator (pooled, direct with epoll): a heap buffer would be
+      // copied into a direct one again to be written.
+      content = ByteBufUtil.writeUtf8(client.alloc(), sdp);
+    } else {
+      content = body.retainedDuplicate();
+    }
     if (content.isReadable()) {
       headers.setInt(RtspHeaderNames.CONTENT_LENGTH, content.readableBytes());
     } else {
       headers.remove(RtspHeaderNames.CONTENT_LENGTH);
     }
-    for (Map.Entry<String, String> h : exchange.serve().headers()) {
-      headers.add(h.getKey(), h.getValue());
-    }
-    return out;
+    // No trailers: an origin's are not the client's (and without Transfer-Encoding none are sent).
+    return new DefaultFullHttpResponse(
+        RtspVersions.RTSP_1_0, response.status(), content, headers, EmptyHttpHeaders.INSTANCE);
   }
 
   /**

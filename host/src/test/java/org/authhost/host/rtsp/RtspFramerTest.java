@@ -40,6 +40,27 @@ class RtspFramerTest {
     lf.release();
   }
 
+  /** Each header line as a head's only header, and the value the framer reads from it. */
+  @Test
+  void contentLengthLinesAndWhatTheFramerReads() {
+    String[][] table = {
+      {"Content-Length: 5", "5"},
+      {"content-length:5", "5"},
+      {" Content-Length : 5 ", "5"},
+      {"CONTENT-LENGTH:\t5\r", "5"},
+      {"Content-Length:", ""},
+      {"Content-LengthX: 5", null},
+      {"X-Content-Length: 5", null},
+      {"Content-Length 5", null},
+      {"Content-Length: 5\r\nContent-Length: 7", "5"}, // the first of two
+    };
+    for (String[] row : table) {
+      ByteBuf head = bytes("PLAY rtsp://h/content-length:9 RTSP/1.0\r\n" + row[0] + "\r\n\r\n");
+      assertEquals(row[1], RtspFramer.field(head, 0, head.writerIndex(), "content-length"), row[0]);
+      head.release();
+    }
+  }
+
   @Test
   void theBodyEndsWhereContentLengthSaysAndABadOneIsRefusedWithItsCSeq() {
     EmbeddedChannel ch = new EmbeddedChannel(new RtspFramer(4096, 64));
