@@ -67,7 +67,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
           RtspHeaderNames.CONTENT_BASE,
           RtspHeaderNames.CONTENT_LOCATION,
           RtspHeaderNames.RTP_INFO,
-          io.netty.handler.codec.http.HttpHeaderNames.LOCATION);
+          HttpHeaderNames.LOCATION);
 
   /**
    * Headers of the client's request the origin never gets: its credentials (for AuthHost), the
@@ -320,7 +320,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
             exchange.request.headers().iteratorCharSequence();
         it.hasNext(); ) {
       Map.Entry<CharSequence, CharSequence> h = it.next();
-      if (forwarded(h.getKey())) {
+      if (isForwarded(h.getKey())) {
         headers.add(h.getKey(), h.getValue());
       }
     }
@@ -357,7 +357,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     origin.writeAndFlush(out);
   }
 
-  private static boolean forwarded(CharSequence name) {
+  private static boolean isForwarded(CharSequence name) {
     for (AsciiString n : NOT_FORWARDED) {
       if (n.contentEqualsIgnoreCase(name)) {
         return false;
