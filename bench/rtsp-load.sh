@@ -27,6 +27,12 @@
 # BURSTS=0 (after the measured pair, that many more pairs of short bursts, direct then through,
 # reported as the median of their ratios: the same goal, less of one moment's noise);
 # RANGE=0 (1: PLAY with "Range: npt=0.000-", which makes the origin seek; see rtsp-load.py);
+# CPU_SESSIONS=0 (after the warm-up, that many sessions through AuthHost, SESSIONS at once, each
+# closed as soon as PLAY is answered: the host's CPU per session set-up, from each thread's on-CPU
+# nanoseconds (/proc/PID/task/TID/schedstat), split into the event loops, the JIT, GC and the rest;
+# CPU_ONLY=1 stops after it, for A/B runs); JFR=1 (a JFR recording of the CPU_SESSIONS part, in OUT);
+# STRACE=1 (system calls of the host and the origin during the CPU_SESSIONS part, strace -f -c, in
+# OUT: strace slows both, so its CPU figures are not the host's);
 # HOST_OPTS (more JVM options for the host, e.g. -Dauthhost.http.transport=nio for NIO's loops);
 # AUTHHOST_HOME, OUT as in the other scripts. Needs a built distribution (./mvnw -B -q -DskipTests
 # package) and GStreamer's RTSP server for Python (Debian: python3-gi gir1.2-gst-rtsp-server-1.0
@@ -38,6 +44,7 @@ BENCH_NAME=rtsp-load
 SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654}; SERIAL=${SERIAL:-0}
 WARMUP=${WARMUP:-25}; WARMUP_MAX=${WARMUP_MAX:-200}; PROCESSES=${PROCESSES:-0}; START=${START:-aligned}
 ORIGIN_THREADS=${ORIGIN_THREADS:-1}; BURSTS=${BURSTS:-0}
+CPU_SESSIONS=${CPU_SESSIONS:-0}; CPU_ONLY=${CPU_ONLY:-0}; JFR=${JFR:-0}; STRACE=${STRACE:-0}
 RANGE=${RANGE:-0}; range_flag=(); [[ $RANGE == 1 ]] && range_flag=(--range)
 load_tool() {
   python3 "$bench_dir/rtsp-load.py" --processes "$PROCESSES" --start "$START" "${range_flag[@]}" "$@"
@@ -149,6 +156,95 @@ while ((rounds < WARMUP_MAX)); do
 done
 log "warm-up: $rounds rounds (JIT idle for the last $idle)"
 
+# The host's CPU per relayed session set-up, JIT warm: every thread's on-CPU time (schedstat, ns)
+# before and after CPU_SESSIONS sessions that set up (OPTIONS with its challenge, DESCRIBE, SETUP,
+# PLAY) and close at once, so that no media is relayed in between. Threads are told apart by name.
+thread_ns() {
+  local t
+  for t in /proc/"$HOST_PID"/task/*; do
+    printf '%s\t%s\t%s\t%s\n' "${t##*/}" "$(cat "$t/comm" 2>/dev/null)" \
+      "$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null)" \
+      "$(awk '{print $14 "\t" $15}' "$t/stat" 2>/dev/null)"
+  done
+}
+cpu_summary=""
+if ((CPU_SESSIONS > 0)); then
+  cpu_rounds=$(((CPU_SESSIONS + SESSIONS - 1) / SESSIONS))
+  log "CPU per session: $cpu_rounds rounds of $SESSIONS sessions through AuthHost, closed at PLAY"
+  if [[ $JFR == 1 ]]; then
+    jcmd "$HOST_PID" JFR.start name=rtsp settings=profile method-profiling=max filename="$OUT/rtsp-cpu.jfr" >/dev/null
+  fi
+  strace_pids=()
+  if [[ $STRACE == 1 ]]; then
+    strace -f -c -o "$OUT/strace-host.txt" -p "$HOST_PID" 2>/dev/null &
+    strace_pids+=($!)
+    strace -f -c -o "$OUT/strace-origin.txt" -p "$ORIGIN_PID" 2>/dev/null &
+    strace_pids+=($!)
+    sleep 2 # attached to every thread before the first session
+  fi
+  thread_ns >"$OUT/threads-before.tsv"; hc0=$(cpu_ticks "$HOST_PID")
+  : >"$OUT/cpu-rounds.jsonl"
+  for _ in $(seq "$cpu_rounds"); do
+    load_tool "$through" --sessions "$SESSIONS" --seconds 0 \
+      --user "$BENCH_USER" --password "$BENCH_PASS" >>"$OUT/cpu-rounds.jsonl"
+  done
+  thread_ns >"$OUT/threads-after.tsv"; hc1=$(cpu_ticks "$HOST_PID")
+  for p in "${strace_pids[@]}"; do
+    kill -INT "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  if [[ $JFR == 1 ]]; then
+    jcmd "$HOST_PID" JFR.stop name=rtsp >/dev/null
+  fi
+  cpu_summary=$(python3 - "$OUT" "$((cpu_rounds * SESSIONS))" "$((hc1 - hc0))" "$(getconf CLK_TCK)" <<'PY'
+import json, sys
+out, n, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+def load(name):
+    rows = {}
+    for line in open(f"{out}/{name}"):
+        tid, comm, ns, user, system = (line.rstrip("\n").split("\t") + ["0"] * 4)[:5]
+        if ns.isdigit():
+            rows[tid] = (comm, int(ns), int(user or 0), int(system or 0))
+    return rows
+before, after = load("threads-before.tsv"), load("threads-after.tsv")
+def kind(comm):
+    if "EventLoop" in comm:
+        return "event loops"
+    if comm.startswith(("C1 Comp", "C2 Comp")):
+        return "JIT compilers"
+    if comm.startswith(("GC ", "G1 ")) or "GC" in comm:
+        return "GC"
+    return "other"
+groups = {}
+loop_user = loop_system = 0
+for tid, (comm, ns, user, system) in after.items():
+    was = before.get(tid, (comm, 0, 0, 0))
+    groups[kind(comm)] = groups.get(kind(comm), 0) + ns - was[1]
+    if kind(comm) == "event loops":
+        loop_user += user - was[2]
+        loop_system += system - was[3]
+up = failed = 0
+text, at, dec = open(f"{out}/cpu-rounds.jsonl").read(), 0, json.JSONDecoder()
+while text[at:].strip():
+    r, at = dec.raw_decode(text, at + len(text[at:]) - len(text[at:].lstrip()))
+    up += r["set_up"]
+    failed += r["failed"]
+total = sum(groups.values())
+parts = ", ".join(f"{k} {v / 1000 / max(up, 1):.0f}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]))
+print(f"Host CPU per session set-up (JIT warm, {up} of {n} sessions set up, {failed} failed; "
+      f"closed at PLAY, no media): **{total / 1000 / max(up, 1):.0f} µs** by the threads' "
+      f"schedstat ({parts}); {ticks / hz * 1e6 / max(up, 1):.0f} µs by the process's ticks; "
+      f"the event loops' time {loop_user * 100 / max(loop_user + loop_system, 1):.0f}% user, "
+      f"{loop_system * 100 / max(loop_user + loop_system, 1):.0f}% system.")
+PY
+)
+  log "$cpu_summary"
+  if [[ $CPU_ONLY == 1 ]]; then
+    printf '%s\n' "$cpu_summary"
+    exit 0
+  fi
+fi
+
 show "python3 bench/rtsp-load.py --processes $PROCESSES --start $START $direct --sessions $SESSIONS --seconds $SECONDS_EACH --reference $direct"
 o0=$(cpu_ticks "$ORIGIN_PID")
 load_tool "$direct" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
@@ -176,7 +272,8 @@ for _ in $(seq "$SERIAL"); do
 done
 
 python3 - "$OUT/direct.json" "$OUT/through.json" "$((h1 - h0))" "$((o1 - o0))" "$((o2 - o1))" \
-  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" "$((jit1 - jit0))" "$rounds" <<'PY' | tee "$REPORT"
+  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" "$((jit1 - jit0))" "$rounds" \
+  "$cpu_summary" <<'PY' | tee "$REPORT"
 import json, sys
 d, t = (json.load(open(p)) for p in sys.argv[1:3])
 host, origin_direct, origin_through, hz = (int(x) for x in sys.argv[3:7])
@@ -241,6 +338,8 @@ print(f"AuthHost's CPU while relaying: {host_cores * 100:.1f}% of one core for {
       f"{origin_through / hz / played * 100:.1f}% through AuthHost. Of the host's CPU in the relayed "
       f"run, its JIT compilers': {jit / hz * 1000:.0f} ms of {host / hz * 1000:.0f} ms (warm-up: "
       f"{warm_rounds} rounds).\n")
+if sys.argv[14]:
+    print(sys.argv[14] + "\n")
 def spread(run, key):
     x = (run.get("tool_ms") or {}).get(key)
     return f"{x['median']:.2f} / {x['p90']:.2f} / {x['max']:.2f}" if x else "-"

@@ -2,7 +2,7 @@ package org.authhost.host.rtsp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -14,18 +14,24 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,6 +60,32 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
   static final int ORIGIN_MAX_HEAD = 64 * 1024;
   static final int ORIGIN_MAX_BODY = 1024 * 1024;
   static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+  /** The origin's answer headers that may hold its absolute URLs. */
+  private static final List<CharSequence> URL_HEADERS =
+      List.of(
+          RtspHeaderNames.CONTENT_BASE,
+          RtspHeaderNames.CONTENT_LOCATION,
+          RtspHeaderNames.RTP_INFO,
+          HttpHeaderNames.LOCATION);
+
+  /**
+   * Headers of the client's request the origin never gets: its credentials (for AuthHost), the
+   * hop-by-hop ones ({@link #removeHopByHop}) and the length (set for the body as forwarded).
+   */
+  private static final List<AsciiString> NOT_FORWARDED =
+      List.of(
+          RtspHeaderNames.AUTHORIZATION,
+          AsciiString.cached("proxy-authorization"),
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.EXPECT,
+          HttpHeaderNames.UPGRADE,
+          RtspHeaderNames.CONTENT_LENGTH);
+
+  /** The origin request's headers: names and values were validated as the client's were decoded. */
+  private static final HttpHeadersFactory FORWARDED_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   /** Requests held while the origin connection is being made; past it the client is cut. */
   static final int MAX_NOT_SENT = 16;
@@ -279,24 +311,36 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     String uri =
         urls.toOrigin(
             forwarded.url(exchange.request.uri()), exchange.point().prefix(), exchange.rest());
+    // A copy for the origin, made in one pass without validating again what the decoder did: the
+    // client's headers stay as they came, since plug-ins read them through HttpCommandContext (a
+    // view, read lazily, maybe on a plug-in's thread), and AuthHost's origin credentials must never
+    // appear in them.
+    HttpHeaders headers = FORWARDED_HEADERS.newHeaders();
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it =
+            exchange.request.headers().iteratorCharSequence();
+        it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> h = it.next();
+      if (isForwarded(h.getKey())) {
+        headers.add(h.getKey(), h.getValue());
+      }
+    }
     FullHttpRequest out =
         new DefaultFullHttpRequest(
             RtspVersions.RTSP_1_0,
             exchange.request.method(),
             uri,
-            forwarded.body(exchange.request.content().retainedDuplicate()));
-    HttpHeaders headers = out.headers();
-    headers.set(exchange.request.headers());
-    headers.remove(RtspHeaderNames.AUTHORIZATION);
-    headers.remove("Proxy-Authorization");
-    removeHopByHop(headers);
-    for (String name : new ArrayList<>(headers.names())) {
-      // Any header may carry the URL (Content-Base, Content-Location, Referer, ...).
-      List<String> values = headers.getAll(name);
-      if (values.stream().anyMatch(v -> v.indexOf('?') >= 0)) {
-        headers.remove(name);
-        for (String v : values) {
-          headers.add(name, forwarded.text(v));
+            forwarded.body(exchange.request.content().retainedDuplicate()),
+            headers,
+            EmptyHttpHeaders.INSTANCE);
+    if (anyQuery(headers)) {
+      for (String name : new ArrayList<>(headers.names())) {
+        // Any header may carry the URL (Content-Base, Content-Location, Referer, ...).
+        List<String> values = headers.getAll(name);
+        if (values.stream().anyMatch(v -> v.indexOf('?') >= 0)) {
+          headers.remove(name);
+          for (String v : values) {
+            headers.add(name, forwarded.text(v));
+          }
         }
       }
     }
@@ -311,6 +355,32 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     }
     inFlight.add(new InFlight(exchange, retried));
     origin.writeAndFlush(out);
+  }
+
+  private static boolean isForwarded(CharSequence name) {
+    for (AsciiString n : NOT_FORWARDED) {
+      if (n.contentEqualsIgnoreCase(name)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a header value holds a query (and so maybe a URL credential): one pass over the
+   * headers, without the copies of the rewrite, which most requests (no query anywhere) skip.
+   */
+  private static boolean anyQuery(HttpHeaders headers) {
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+    while (it.hasNext()) {
+      CharSequence value = it.next().getValue();
+      for (int i = 0; i < value.length(); i++) {
+        if (value.charAt(i) == '?') {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The origin's answer to the oldest request in flight (RTSP answers in order). */
@@ -346,59 +416,55 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
                             : ": it refused the origin credentials in the point's origin URL")));
         return;
       }
-      FullHttpResponse out = toClient(exchange, response);
       if (exchange.method.equals("SETUP") && status / 100 == 2) {
         String session = session(response.headers().get(RtspHeaderNames.SESSION));
         if (session != null) {
           connection.bind(session, exchange.serve(), exchange.right());
         }
       }
-      client.writeAndFlush(out);
+      client.writeAndFlush(toClient(exchange, response));
     } finally {
       exchange.request.release();
     }
   }
 
   private FullHttpResponse toClient(RtspExchange exchange, FullHttpResponse response) {
-    ByteBuf body = response.content();
-    String type = response.headers().get(RtspHeaderNames.CONTENT_TYPE);
-    ByteBuf content;
-    if (body.isReadable()
-        && type != null
-        && type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
-      content =
-          Unpooled.copiedBuffer(
-              urls.toClient(body.toString(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-    } else {
-      content = body.retainedDuplicate();
-    }
-    FullHttpResponse out =
-        new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, response.status(), content);
-    HttpHeaders headers = out.headers();
-    headers.set(response.headers());
+    // The origin's headers, changed in place and not copied (the answer is released after this);
+    // the body last, so that nothing that may throw comes between its allocation and the answer.
+    HttpHeaders headers = response.headers();
+    String type = headers.get(RtspHeaderNames.CONTENT_TYPE);
     headers.remove(RtspHeaderNames.WWW_AUTHENTICATE);
     removeHopByHop(headers);
-    for (CharSequence name :
-        List.of(
-            RtspHeaderNames.CONTENT_BASE,
-            RtspHeaderNames.CONTENT_LOCATION,
-            RtspHeaderNames.RTP_INFO,
-            io.netty.handler.codec.http.HttpHeaderNames.LOCATION)) {
+    for (CharSequence name : URL_HEADERS) {
       String value = headers.get(name);
       if (value != null) {
         headers.set(name, urls.toClient(value));
       }
     }
     headers.set(RtspHeaderNames.CSEQ, exchange.cseq);
+    for (Map.Entry<String, String> h : exchange.serve().headers()) {
+      headers.add(h.getKey(), h.getValue());
+    }
+    ByteBuf body = response.content();
+    ByteBuf content;
+    if (body.isReadable()
+        && type != null
+        && type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
+      String sdp = urls.toClient(body.toString(StandardCharsets.UTF_8));
+      // In the client channel's allocator (pooled, direct with epoll): a heap buffer would be
+      // copied into a direct one again to be written.
+      content = ByteBufUtil.writeUtf8(client.alloc(), sdp);
+    } else {
+      content = body.retainedDuplicate();
+    }
     if (content.isReadable()) {
       headers.setInt(RtspHeaderNames.CONTENT_LENGTH, content.readableBytes());
     } else {
       headers.remove(RtspHeaderNames.CONTENT_LENGTH);
     }
-    for (Map.Entry<String, String> h : exchange.serve().headers()) {
-      headers.add(h.getKey(), h.getValue());
-    }
-    return out;
+    // No trailers: an origin's are not the client's (and without Transfer-Encoding none are sent).
+    return new DefaultFullHttpResponse(
+        RtspVersions.RTSP_1_0, response.status(), content, headers, EmptyHttpHeaders.INSTANCE);
   }
 
   /**

@@ -196,6 +196,52 @@ class RtspRelayTest {
   }
 
   /**
+   * What goes to the origin is a copy: the client's credentials and hop-by-hop headers are left out
+   * of it, and the request the plug-ins were given (its headers, read lazily through the command
+   * context) still says what the client sent, after the relay has sent it on.
+   */
+  @Test
+  void theOriginGetsACopyWithoutTheClientsCredentialsAndThePluginsViewIsUnchanged() {
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    List<AuthenticationDriver.Attempt> asked = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(
+            host.rtsp(),
+            "127.0.0.1",
+            a -> {
+              asked.add(a);
+              return CompletableFuture.completedFuture(
+                  new Verdict.Serve(a.point(), "carol", List.of()));
+            },
+            origins);
+    ch.send(
+        RtspHandlersTest.request(
+            "DESCRIBE",
+            CAM,
+            1,
+            "Authorization",
+            "Digest username=\"carol\"",
+            "proxy-AUTHORIZATION",
+            "Basic x",
+            "Connection",
+            "keep-alive",
+            "Accept",
+            "application/sdp"));
+    String sent = RtspTestChannel.written(origins.get(0));
+    assertTrue(sent.startsWith("DESCRIBE rtsp://127.0.0.1:1/test RTSP/1.0\r\n"), sent);
+    assertTrue(sent.contains("Accept: application/sdp\r\n"), sent);
+    assertFalse(
+        sent.toLowerCase(java.util.Locale.ROOT).contains("authorization")
+            || sent.contains("Connection"),
+        sent);
+    assertEquals(
+        "Digest username=\"carol\"",
+        asked.get(0).command().header("authorization").orElse(null),
+        "the plug-ins' view of the request after it was relayed");
+    assertEquals("keep-alive", asked.get(0).command().header("connection").orElse(null));
+  }
+
+  /**
    * The origin connection is made when the first request names the point, before that request is
    * authorized; nothing is sent to it until one is.
    */
