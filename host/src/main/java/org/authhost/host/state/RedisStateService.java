@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * number and a ring of bits, number {@code n} at bit {@code n mod width}; the bitmap is stored
  * without its trailing zero bytes, so a nonce used a few times costs a byte of bitmap.
  *
+ * <p>A window claim made on a host event loop (every Digest request's) does not go alone: the
+ * claims of the loop's turn go as one script call ({@link WindowBatches}, {@link #WINDOWS}), still
+ * one atomic step, and each claim gets its own answer.
+ *
  * <p>Asynchronous operations are native: a command goes out on the shared connection (pipelined
  * with every other) and the stage completes on the caller's executor ({@link RedisLink#send}: the
  * event loop it was called from, else a pool of the host's), never blocking the caller, which is
