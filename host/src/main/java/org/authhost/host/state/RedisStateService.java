@@ -146,7 +146,8 @@ public final class RedisStateService implements StateService {
   private static final String WINDOW_CLAIM =
       "local function claim(key, n, width, ttl)\n"
           // pcall: a key of another type (not written by a host) refuses its claim alone, not
-          // every claim of its batch (an error raised would end the whole script).
+          // every claim of its batch (an error raised would end the whole script). Another
+          // application writing under the prefix is not supported (docs/scale-out.md).
           + "local e = redis.pcall('HMGET', key, 'k', 'w', 'h', 'b')\n"
           + "if e.err then return -1 end\n"
           + "if e[1] and (e[1] ~= 'w' or tonumber(e[2]) ~= width) then return -1 end\n"
@@ -154,6 +155,9 @@ public final class RedisStateService implements StateService {
           + "local cleared = false\n"
           + "local b = e[4] or ''\n"
           + "if e[1] then highest = tonumber(e[3]) end\n"
+          // A record not written by a host (no number as its highest): refused alone, as above,
+          // rather than a Lua error that would end the whole batch.
+          + "if not highest then return -1 end\n"
           + "local function put(j, v)\n"
           + "  if #b < j then b = b .. string.rep('\\0', j - #b) end\n"
           + "  b = string.sub(b, 1, j - 1) .. string.char(v) .. string.sub(b, j + 1)\n"

@@ -1,5 +1,6 @@
 package org.authhost.host.state;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -107,6 +108,18 @@ final class WindowBatches {
         return; // sent already, on reaching MOST
       }
       claims = new ArrayList<>(Math.max(n, 8));
+      try {
+        send(sent);
+      } catch (RuntimeException e) {
+        // Never leave a claim pending (its request would wait for the call's deadline): closed.
+        for (Claim c : sent) {
+          c.answer().completeExceptionally(e);
+        }
+      }
+    }
+
+    private void send(List<Claim> sent) {
+      int n = sent.size();
       byte[][] keys = new byte[n + 1][];
       List<String> lives = new ArrayList<>(1);
       byte[][] which = new byte[n][];
@@ -146,9 +159,15 @@ final class WindowBatches {
                       && codes.get(i) instanceof Long code) {
                     answer.complete(code);
                   } else {
+                    // Not Redis as the script expects (a proxy, another server): told as an
+                    // error Redis answered, which is logged (once a minute) and refused.
                     answer.completeExceptionally(
-                        new IllegalStateException(
-                            "Redis answered a batch of claims with " + codes));
+                        new RedisCommandExecutionException(
+                            "the batch script answered "
+                                + (codes == null ? "nothing" : codes.size() + " codes")
+                                + " for "
+                                + n
+                                + " claims"));
                   }
                 }
               });

@@ -21,6 +21,7 @@ import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService.Answer;
 import org.authhost.api.StateService.WindowClaim;
+import org.authhost.host.config.RedisConfig;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RedisServer;
 import org.junit.jupiter.api.AfterEach;
@@ -48,12 +49,23 @@ class WindowBatchesTest {
   private final AtomicInteger roomAgain = new AtomicInteger();
   private EventLoopGroup hostLoops;
   private EventLoop loop;
+  private int opens;
 
   @BeforeEach
   void connect() throws Exception {
     assertEquals("OK", REDIS.server().call("FLUSHALL"));
+    hostLoops = RedisAnswersOnCallerTest.hostLoops();
+    loop = hostLoops.next();
+    open(Duration.ofMillis(2000));
+  }
+
+  /** The link and store, with {@code timeout} per command; the loop's first claim made. */
+  private void open(Duration timeout) throws Exception {
     RedisOutage outage = new RedisOutage((level, code, text) -> {}, "test", new MutableClock());
-    link = new RedisLink(RedisStateBehaviourTest.config(REDIS.server().uri(), "b:"), outage);
+    link =
+        new RedisLink(
+            new RedisConfig(REDIS.server().uri(), null, null, "b:", timeout, Duration.ofSeconds(5)),
+            outage);
     link.connect();
     store =
         new RedisStateService(
@@ -70,15 +82,16 @@ class WindowBatchesTest {
               }
             },
             TTL);
-    hostLoops = RedisAnswersOnCallerTest.hostLoops();
-    loop = hostLoops.next();
     // The loop's first claim: its own connection opened, both scripts known to the server.
-    assertEquals(WindowClaim.FIRST, oneTurn(List.of(new Claim("nc/warm", 1))).get(0).value());
-    store.claimInWindow("nc/warm-alone", 1, WIDTH, TTL, new Out<>()); // WINDOW, off any loop
+    opens++;
+    assertEquals(
+        WindowClaim.FIRST, oneTurn(List.of(new Claim("nc/warm" + opens, 1))).get(0).value());
+    store.claimInWindow("nc/warm-alone" + opens, 1, WIDTH, TTL, new Out<>()); // WINDOW, off loops
   }
 
   @AfterEach
   void disconnect() throws Exception {
+    REDIS.server().call("CLIENT", "UNPAUSE");
     REDIS.server().call("CONFIG", "SET", "maxmemory", "0");
     link.close();
     hostLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(BOUND_SECONDS, TimeUnit.SECONDS);
@@ -191,6 +204,74 @@ class WindowBatchesTest {
       assertEquals(WindowClaim.FIRST, a.value(), "nothing of the refused batch was recorded");
     }
     assertEquals(1, roomAgain.get());
+  }
+
+  /**
+   * A batch whose answer does not come in time fails each of its claims closed (503), and counts as
+   * ONE failed command: six claims alone would have declared an outage (three in a row do). The
+   * batch may still have run once Redis goes on: its numbers are then used, never accepted twice.
+   */
+  @Test
+  void aBatchThatTimesOutFailsEveryClaimInItClosedAsOneFailure() throws Exception {
+    link.close();
+    open(Duration.ofMillis(300));
+    List<Claim> claims = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      claims.add(new Claim("nc/t" + i, 9));
+    }
+    assertEquals("OK", REDIS.server().call("CLIENT", "PAUSE", "20000", "WRITE"));
+    for (Answer<WindowClaim> a : oneTurn(claims)) {
+      assertEquals(HResult.NS_E_NO_NEW_CONNECTIONS, a.hresult(), "fails closed: 503");
+    }
+    assertFalse(link.isDown(), "one failed command, not six: no outage declared");
+    assertEquals("OK", REDIS.server().call("CLIENT", "UNPAUSE"));
+    link.close(); // the rest with the usual time-out: a busy machine must not fail it
+    open(Duration.ofMillis(2000));
+
+    for (Answer<WindowClaim> a : oneTurn(claims)) {
+      assertEquals(HResult.S_OK, a.hresult());
+      assertTrue(
+          a.value() == WindowClaim.FIRST || a.value() == WindowClaim.USED,
+          "FIRST, or USED if the timed-out batch ran after all: " + a.value());
+    }
+    for (Answer<WindowClaim> a : oneTurn(claims)) {
+      assertEquals(WindowClaim.USED, a.value(), "never accepted twice");
+    }
+  }
+
+  /** A batch that cannot even be sent fails each of its claims: none is left waiting. */
+  @Test
+  void aBatchThatCannotBeBuiltFailsEveryClaimInIt() throws Exception {
+    WindowBatches batches = new WindowBatches(link, link.key(RedisLink.LIFE_KEY), true);
+    byte[] width = Integer.toString(WIDTH).getBytes(StandardCharsets.US_ASCII);
+    byte[] ttl = Long.toString(TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
+    String life = link.life();
+    CompletableFuture<List<CompletableFuture<Long>>> made = new CompletableFuture<>();
+    loop.execute(
+        () ->
+            made.complete(
+                List.of(
+                    batches.add(link.key("nc/ok"), 1, width, ttl, life),
+                    batches.add(link.key("nc/broken"), 1, width, ttl, null))));
+    for (CompletableFuture<Long> answer : made.get(BOUND_SECONDS, TimeUnit.SECONDS)) {
+      java.util.concurrent.ExecutionException failed =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.util.concurrent.ExecutionException.class,
+              () -> answer.get(BOUND_SECONDS, TimeUnit.SECONDS));
+      assertTrue(failed.getCause() instanceof NullPointerException, failed.toString());
+    }
+  }
+
+  /** A window record not written by a host (no number as its highest) refuses its claim alone. */
+  @Test
+  void aGarbledWindowRecordRefusesOnlyItsOwnClaim() throws Exception {
+    REDIS.server().call("HSET", "b:nc/garbled", "k", "w", "w", "1024", "h", "x");
+    List<Answer<WindowClaim>> answers =
+        oneTurn(
+            List.of(new Claim("nc/ok1", 1), new Claim("nc/garbled", 1), new Claim("nc/ok2", 1)));
+    assertEquals(WindowClaim.FIRST, answers.get(0).value());
+    assertEquals(HResult.E_INVALIDARG, answers.get(1).hresult());
+    assertEquals(WindowClaim.FIRST, answers.get(2).value());
   }
 
   @Test
