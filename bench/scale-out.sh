@@ -263,7 +263,8 @@ per_write=$(awk -v c=$((calls1 - calls0)) -v n=$((io_w1 - io_w0)) 'BEGIN{printf 
 clients_a=$(rcli CLIENT LIST | grep -c 'name=authhost' || true)
 breakdown_redis=$(calls_between "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")
 # Window claims per script call: each claim reads its window with one HMGET; an event loop's claims
-# of one turn share one script call (WindowBatches), so this is the batch's mean size.
+# of one turn share one script call (WindowBatches), so this is about the batch's mean size (the
+# other scripts, rare in this run, count in the denominator; GET and GET_OR_PUT run an HMGET too).
 claims_per_script=$(awk -v h="$(calls_of HMGET "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")" \
   -v c=$((calls1 - calls0)) 'BEGIN{printf "%.2f", (c > 0 ? h / c : 0)}')
 # MEMORY USAGE of each record the run left (its own bytes; used_memory adds the keyspace's).

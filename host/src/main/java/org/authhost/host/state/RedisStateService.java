@@ -501,6 +501,7 @@ public final class RedisStateService implements StateService {
     } catch (RuntimeException refused) {
       return CompletableFuture.failedFuture(refused);
     }
+    batches.sendPending(); // after this loop's claims made before it, as the caller made them
     ScriptOutputType type =
         script == GET_OR_PUT || script == GET ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
     byte[][] withLife = java.util.Arrays.copyOf(args, args.length + 1);

@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The window claims an event loop makes in one turn of its loop, sent as ONE script call ({@link
@@ -29,6 +34,8 @@ import java.util.concurrent.RejectedExecutionException;
  * and sends its claim alone. The batch lives on the loop's thread and is touched by it alone.
  */
 final class WindowBatches {
+  private static final Logger LOG = LoggerFactory.getLogger(WindowBatches.class);
+
   /**
    * {@code -Dauthhost.redis.claimBatches=false}: each claim its own script call, as before (for the
    * A/B measurement in {@code docs/benchmarks.md}).
@@ -71,21 +78,31 @@ final class WindowBatches {
       return null;
     }
     Batch batch = batches.get();
+    batch.loop = loop;
     CompletableFuture<Long> answer = new CompletableFuture<>();
-    if (batch.claims.isEmpty()) {
+    batch.claims.add(new Claim(key, number, width, ttl, life, answer));
+    if (batch.claims.size() == 1) {
       try {
         loop.execute(batch.flush);
       } catch (RejectedExecutionException stopping) {
-        batch.claims.add(new Claim(key, number, width, ttl, life, answer));
-        batch.flush(); // the loop is stopping: no later turn; alone, now
+        batch.flush(); // the loop is stopping: no later turn; now
         return answer;
       }
     }
-    batch.claims.add(new Claim(key, number, width, ttl, life, answer));
     if (batch.claims.size() >= MOST) {
       batch.flush();
     }
     return answer;
+  }
+
+  /**
+   * Sends the calling loop's batch now, if it has one: another state operation of this loop goes
+   * after the claims made before it (a claim then a delete of its key keeps that order in Redis).
+   */
+  void sendPending() {
+    if (enabled && batches.isSet()) {
+      batches.get().flush();
+    }
   }
 
   private record Claim(
@@ -96,81 +113,117 @@ final class WindowBatches {
       String life,
       CompletableFuture<Long> answer) {}
 
+  /** The last time a batch that could not be sent was logged (nanoTime), at most once a minute. */
+  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   /** One loop's claims not sent yet. */
   private final class Batch {
     private List<Claim> claims = new ArrayList<>();
     private final Runnable flush = this::flush;
+    private EventLoop loop;
 
     private void flush() {
       List<Claim> sent = claims;
       int n = sent.size();
       if (n == 0) {
-        return; // sent already, on reaching MOST
+        return; // sent already (MOST reached, or before another operation)
       }
       claims = new ArrayList<>(Math.max(n, 8));
+      boolean[] sending = {true};
       try {
-        send(sent);
+        send(
+            sent,
+            (codes, failure) -> {
+              if (sending[0]) {
+                // Failed before send returned: flush may run inside a plug-in's call (MOST
+                // reached, another operation), so no other request goes on inside it.
+                later(() -> answer(sent, codes, failure));
+              } else {
+                answer(sent, codes, failure);
+              }
+            });
       } catch (RuntimeException e) {
-        // Never leave a claim pending (its request would wait for the call's deadline): closed.
-        for (Claim c : sent) {
-          c.answer().completeExceptionally(e);
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+          LOG.error("a batch of window claims could not be sent: each is refused (503)", e);
         }
+        later(() -> answer(sent, null, e));
+      } finally {
+        sending[0] = false;
       }
     }
 
-    private void send(List<Claim> sent) {
-      int n = sent.size();
-      byte[][] keys = new byte[n + 1][];
-      List<String> lives = new ArrayList<>(1);
-      byte[][] which = new byte[n][];
-      for (int i = 0; i < n; i++) {
-        Claim c = sent.get(i);
-        keys[i] = c.key();
-        int at = lives.indexOf(c.life());
-        if (at < 0) {
-          at = lives.size();
-          lives.add(c.life());
-        }
-        which[i] = ascii(Integer.toString(at + 1));
+    private void later(Runnable task) {
+      try {
+        loop.execute(task);
+      } catch (RejectedExecutionException stopping) {
+        task.run();
       }
-      keys[n] = lifeKey;
-      int l = lives.size();
-      byte[][] args = new byte[1 + l + 4 * n][];
-      args[0] = ascii(Integer.toString(l));
-      for (int i = 0; i < l; i++) {
-        args[1 + i] = ascii(lives.get(i));
+    }
+  }
+
+  private void send(List<Claim> sent, BiConsumer<List<Object>, Throwable> done) {
+    int n = sent.size();
+    if (link.serverUnchecked() || link.evicting()) {
+      // Checked again when the batch leaves, not only when each claim was admitted: a reconnection
+      // to a server not yet known (a failover's replica) may have come in between.
+      done.accept(null, new IllegalStateException("Redis's identity not checked yet, or evicting"));
+      return;
+    }
+    byte[][] keys = new byte[n + 1][];
+    List<String> lives = new ArrayList<>(1);
+    byte[][] which = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      Claim c = sent.get(i);
+      keys[i] = c.key();
+      int at = lives.indexOf(c.life());
+      if (at < 0) {
+        at = lives.size();
+        lives.add(c.life());
       }
-      for (int i = 0, a = 1 + l; i < n; i++, a += 4) {
-        Claim c = sent.get(i);
-        args[a] = ascii(Long.toString(c.number()));
-        args[a + 1] = c.width();
-        args[a + 2] = c.ttl();
-        args[a + 3] = which[i];
+      which[i] = ascii(Integer.toString(at + 1));
+    }
+    keys[n] = lifeKey;
+    int l = lives.size();
+    byte[][] args = new byte[1 + l + 4 * n][];
+    args[0] = ascii(Integer.toString(l));
+    for (int i = 0; i < l; i++) {
+      args[1 + i] = ascii(lives.get(i));
+    }
+    for (int i = 0, a = 1 + l; i < n; i++, a += 4) {
+      Claim c = sent.get(i);
+      args[a] = ascii(Long.toString(c.number()));
+      args[a + 1] = c.width();
+      args[a + 2] = c.ttl();
+      args[a + 3] = which[i];
+    }
+    link.<List<Object>>script(RedisStateService.WINDOWS, ScriptOutputType.MULTI, keys, args)
+        .whenComplete(done);
+  }
+
+  /** Each claim's code from the batch's answer; every claim failed with the batch's failure. */
+  private static void answer(List<Claim> sent, List<Object> codes, Throwable failure) {
+    int n = sent.size();
+    for (int i = 0; i < n; i++) {
+      CompletableFuture<Long> answer = sent.get(i).answer();
+      if (failure != null) {
+        answer.completeExceptionally(failure);
+      } else if (codes != null && codes.size() == n && codes.get(i) instanceof Long code) {
+        answer.complete(code);
+      } else {
+        // Not Redis as the script expects (a proxy, another server): told as an error Redis
+        // answered, which is logged (once a minute) and refused.
+        answer.completeExceptionally(
+            new RedisCommandExecutionException(
+                "the batch script answered "
+                    + (codes == null ? "nothing" : codes.size() + " codes")
+                    + " for "
+                    + n
+                    + " claims"));
       }
-      link.<List<Object>>script(RedisStateService.WINDOWS, ScriptOutputType.MULTI, keys, args)
-          .whenComplete(
-              (codes, failure) -> {
-                for (int i = 0; i < n; i++) {
-                  CompletableFuture<Long> answer = sent.get(i).answer();
-                  if (failure != null) {
-                    answer.completeExceptionally(failure);
-                  } else if (codes != null
-                      && codes.size() == n
-                      && codes.get(i) instanceof Long code) {
-                    answer.complete(code);
-                  } else {
-                    // Not Redis as the script expects (a proxy, another server): told as an
-                    // error Redis answered, which is logged (once a minute) and refused.
-                    answer.completeExceptionally(
-                        new RedisCommandExecutionException(
-                            "the batch script answered "
-                                + (codes == null ? "nothing" : codes.size() + " codes")
-                                + " for "
-                                + n
-                                + " claims"));
-                  }
-                }
-              });
     }
   }
 
