@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * number and a ring of bits, number {@code n} at bit {@code n mod width}; the bitmap is stored
  * without its trailing zero bytes, so a nonce used a few times costs a byte of bitmap.
  *
+ * <p>A window claim made on a host event loop (every Digest request's) does not go alone: the
+ * claims of the loop's turn go as one script call ({@link WindowBatches}, {@link #WINDOWS}), still
+ * one atomic step, and each claim gets its own answer.
+ *
  * <p>Asynchronous operations are native: a command goes out on the shared connection (pipelined
  * with every other) and the stage completes on the caller's executor ({@link RedisLink#send}: the
  * event loop it was called from, else a pool of the host's), never blocking the caller, which is
@@ -127,74 +131,115 @@ public final class RedisStateService implements StateService {
               + "return 1\n");
 
   /**
-   * 1 FIRST, 2 USED, 3 TOO_OLD, -1 another kind or width. ARGV: number, width, ttl ms. As {@link
-   * UsedNumbers#claim}, with the bitmap as bytes (bit {@code i} of the ring is bit {@code i mod 8}
-   * of byte {@code i / 8 + 1}), stored without its trailing zero bytes.
+   * {@code claim(key, n, width, ttl)}: 1 FIRST, 2 USED, 3 TOO_OLD, -1 another kind or width. As
+   * {@link UsedNumbers#claim}, with the bitmap as bytes (bit {@code i} of the ring is bit {@code i
+   * mod 8} of byte {@code i / 8 + 1}), stored without its trailing zero bytes. One function for
+   * {@link #WINDOW} and {@link #WINDOWS}, so a claim alone and a claim in a batch are the same.
    *
    * <p>Redis runs it for every Digest request, alone on its one thread, so it touches only the byte
    * it needs in the common cases (the next number, or one below the highest): a copy of the whole
    * ring per request cost about 20 µs of Redis's time, more than the rest of the round trip. A jump
-   * above the highest clears the numbers skipped, byte by byte (whole bytes at once).
+   * above the highest clears the numbers skipped, byte by byte (whole bytes at once). The expiry is
+   * only ever lengthened ({@code PEXPIRE ... GT}, Redis 7: one call where {@code PTTL} and {@code
+   * PEXPIRE} were two).
    */
+  private static final String WINDOW_CLAIM =
+      "local function claim(key, n, width, ttl)\n"
+          // pcall: a key of another type (not written by a host) refuses its claim alone, not
+          // every claim of its batch (an error raised would end the whole script). Another
+          // application writing under the prefix is not supported (docs/scale-out.md).
+          + "local e = redis.pcall('HMGET', key, 'k', 'w', 'h', 'b')\n"
+          + "if e.err then return -1 end\n"
+          + "if e[1] and (e[1] ~= 'w' or tonumber(e[2]) ~= width) then return -1 end\n"
+          + "local highest = -1\n"
+          + "local cleared = false\n"
+          + "local b = e[4] or ''\n"
+          + "if e[1] then highest = tonumber(e[3]) end\n"
+          // A record not written by a host (no number as its highest): refused alone, as above,
+          // rather than a Lua error that would end the whole batch.
+          + "if not highest then return -1 end\n"
+          + "local function put(j, v)\n"
+          + "  if #b < j then b = b .. string.rep('\\0', j - #b) end\n"
+          + "  b = string.sub(b, 1, j - 1) .. string.char(v) .. string.sub(b, j + 1)\n"
+          + "end\n"
+          + "local function set(x)\n"
+          + "  local i = x % width\n"
+          + "  local j = math.floor(i / 8) + 1\n"
+          + "  put(j, bit.bor(string.byte(b, j) or 0, bit.lshift(1, i % 8)))\n"
+          + "end\n"
+          + "if n > highest then\n"
+          + "  if highest < 0 or n - highest >= width then\n"
+          + "    b = ''\n"
+          + "  elseif n - highest > 1 then\n"
+          + "    cleared = true\n"
+          + "    local size = math.floor((width + 7) / 8)\n"
+          + "    local bytes = {}\n"
+          + "    for i = 1, size do bytes[i] = string.byte(b, i) or 0 end\n"
+          + "    for x = highest + 1, n - 1 do\n"
+          + "      local i = x % width\n"
+          + "      local j = math.floor(i / 8) + 1\n"
+          + "      bytes[j] = bit.band(bytes[j], bit.bnot(bit.lshift(1, i % 8)))\n"
+          + "    end\n"
+          + "    b = string.char(unpack(bytes, 1, size))\n"
+          + "  end\n"
+          + "  highest = n\n"
+          + "  set(n)\n"
+          + "elseif highest - n >= width then\n"
+          + "  return 3\n"
+          + "else\n"
+          + "  local i = n % width\n"
+          + "  local j = math.floor(i / 8) + 1\n"
+          + "  if bit.band(string.byte(b, j) or 0, bit.lshift(1, i % 8)) ~= 0 then return 2 end\n"
+          + "  set(n)\n"
+          + "end\n"
+          // Trailing zero bytes dropped in one pass: a pattern anchored at the end
+          // ('%z+$') is tried from every position, quadratic in a mostly-zero window.
+          + "if cleared then\n"
+          + "  local last = #b\n"
+          + "  while last > 0 and string.byte(b, last) == 0 do last = last - 1 end\n"
+          + "  b = string.sub(b, 1, last)\n"
+          + "end\n"
+          + "if e[1] then\n"
+          + "  redis.call('HSET', key, 'h', string.format('%.0f', highest), 'b', b)\n"
+          + "  redis.call('PEXPIRE', key, ttl, 'GT')\n"
+          + "else\n"
+          + "  redis.call('HSET', key, 'k', 'w', 'w', string.format('%.0f', width),"
+          + " 'h', string.format('%.0f', highest), 'b', b)\n"
+          + "  redis.call('PEXPIRE', key, ttl)\n"
+          + "end\n"
+          + "return 1\n"
+          + "end\n";
+
+  /** One window claim ({@code WINDOW_CLAIM}). ARGV: number, width, ttl ms. */
   static final RedisLink.Script WINDOW =
       new RedisLink.Script(
           LIFE_CHECK
-              + "local e = redis.call('HMGET', KEYS[1], 'k', 'w', 'h', 'b')\n"
-              + "local n = tonumber(ARGV[1])\n"
-              + "local width = tonumber(ARGV[2])\n"
-              + "if e[1] and (e[1] ~= 'w' or tonumber(e[2]) ~= width) then return -1 end\n"
-              + "local highest = -1\n"
-              + "local cleared = false\n"
-              + "local b = e[4] or ''\n"
-              + "if e[1] then highest = tonumber(e[3]) end\n"
-              + "local function put(j, v)\n"
-              + "  if #b < j then b = b .. string.rep('\\0', j - #b) end\n"
-              + "  b = string.sub(b, 1, j - 1) .. string.char(v) .. string.sub(b, j + 1)\n"
-              + "end\n"
-              + "local function set(x)\n"
-              + "  local i = x % width\n"
-              + "  local j = math.floor(i / 8) + 1\n"
-              + "  put(j, bit.bor(string.byte(b, j) or 0, bit.lshift(1, i % 8)))\n"
-              + "end\n"
-              + "if n > highest then\n"
-              + "  if highest < 0 or n - highest >= width then\n"
-              + "    b = ''\n"
-              + "  elseif n - highest > 1 then\n"
-              + "    cleared = true\n"
-              + "    local size = math.floor((width + 7) / 8)\n"
-              + "    local bytes = {}\n"
-              + "    for i = 1, size do bytes[i] = string.byte(b, i) or 0 end\n"
-              + "    for x = highest + 1, n - 1 do\n"
-              + "      local i = x % width\n"
-              + "      local j = math.floor(i / 8) + 1\n"
-              + "      bytes[j] = bit.band(bytes[j], bit.bnot(bit.lshift(1, i % 8)))\n"
-              + "    end\n"
-              + "    b = string.char(unpack(bytes, 1, size))\n"
+              + WINDOW_CLAIM
+              + "return claim(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])\n");
+
+  /**
+   * The window claims of one event loop's turn ({@link WindowBatches}), in order, in one atomic
+   * step: a number claimed twice in one batch is FIRST once, then USED. KEYS: each claim's window,
+   * then the life mark's key. ARGV: how many life marks follow ({@code L}), those marks, then four
+   * per claim: number, width, ttl ms, and which of the marks it carries (1 to {@code L}). Answers
+   * one code per claim, as {@link #WINDOW}'s, -9 for a claim whose mark is not the store's (only
+   * those claims are refused).
+   */
+  static final RedisLink.Script WINDOWS =
+      new RedisLink.Script(
+          WINDOW_CLAIM
+              + "local life = redis.call('GET', KEYS[#KEYS])\n"
+              + "local out = {}\n"
+              + "local a = tonumber(ARGV[1]) + 2\n"
+              + "for c = 1, #KEYS - 1 do\n"
+              + "  if life ~= ARGV[1 + tonumber(ARGV[a + 3])] then\n"
+              + "    out[c] = -9\n"
+              + "  else\n"
+              + "    out[c] = claim(KEYS[c], tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2])\n"
               + "  end\n"
-              + "  highest = n\n"
-              + "  set(n)\n"
-              + "elseif highest - n >= width then\n"
-              + "  return 3\n"
-              + "else\n"
-              + "  local i = n % width\n"
-              + "  local j = math.floor(i / 8) + 1\n"
-              + "  if bit.band(string.byte(b, j) or 0, bit.lshift(1, i % 8)) ~= 0 then return 2 end\n"
-              + "  set(n)\n"
+              + "  a = a + 4\n"
               + "end\n"
-              // Trailing zero bytes dropped in one pass: a pattern anchored at the end
-              // ('%z+$') is tried from every position, quadratic in a mostly-zero window.
-              + "if cleared then\n"
-              + "  local last = #b\n"
-              + "  while last > 0 and string.byte(b, last) == 0 do last = last - 1 end\n"
-              + "  b = string.sub(b, 1, last)\n"
-              + "end\n"
-              + "if e[1] then\n"
-              + "  redis.call('HSET', KEYS[1], 'h', string.format('%.0f', highest), 'b', b)\n"
-              + "else\n"
-              + "  redis.call('HSET', KEYS[1], 'k', 'w', 'w', ARGV[2], 'h', string.format('%.0f', highest), 'b', b)\n"
-              + "end\n"
-              + "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end\n"
-              + "return 1\n");
+              + "return out\n");
 
   /** The longest a synchronous call waits beyond the command time-out (Lettuce's own timer). */
   private static final long SYNC_SLACK_MILLIS = 1000;
@@ -208,6 +253,7 @@ public final class RedisStateService implements StateService {
   private final AtomicLong lastErrorLogged;
   private final AtomicBoolean toldBlockingCall;
   private final AtomicBoolean resetting;
+  private final WindowBatches batches;
 
   /** The plug-in instance's mark its calls carry; null: the host's own calls (the link's). */
   private final InstanceMark mark;
@@ -222,6 +268,7 @@ public final class RedisStateService implements StateService {
     this.lastErrorLogged = new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NANOS);
     this.toldBlockingCall = new AtomicBoolean();
     this.resetting = new AtomicBoolean();
+    this.batches = new WindowBatches(link, lifeKey);
     this.mark = null;
   }
 
@@ -234,6 +281,7 @@ public final class RedisStateService implements StateService {
     this.lastErrorLogged = store.lastErrorLogged;
     this.toldBlockingCall = store.toldBlockingCall;
     this.resetting = store.resetting;
+    this.batches = store.batches;
     this.mark = mark;
   }
 
@@ -283,17 +331,44 @@ public final class RedisStateService implements StateService {
     if (!validTtl(ttl) || number < 0 || window < 1 || window > MAX_WINDOW) {
       return invalid();
     }
-    return this.<Long>eval(
-            WINDOW, key, ascii(Long.toString(number)), ascii(Integer.toString(window)), ms(ttl))
-        .thenApply(
-            r ->
-                switch (r.intValue()) {
-                  case 1 -> wrote(new Answer<>(HResult.S_OK, WindowClaim.FIRST));
-                  case 2 -> new Answer<>(HResult.S_OK, WindowClaim.USED);
-                  case 3 -> new Answer<>(HResult.S_OK, WindowClaim.TOO_OLD);
-                  default -> new Answer<WindowClaim>(HResult.E_INVALIDARG, null);
-                })
-        .exceptionally(this::failure);
+    Admitted call;
+    try {
+      call = admit();
+    } catch (RuntimeException refused) {
+      return CompletableFuture.completedFuture(failure(refused));
+    }
+    byte[] width = ascii(Integer.toString(window));
+    byte[] millis = ms(ttl);
+    CompletableFuture<Long> code = batches.add(link.key(key), number, width, millis, call.life());
+    if (code == null) {
+      code =
+          link.script(
+              WINDOW,
+              ScriptOutputType.INTEGER,
+              new byte[][] {link.key(key), lifeKey},
+              ascii(Long.toString(number)),
+              width,
+              millis,
+              lifeBytes(call.life()));
+    }
+    // One stage per claim: the answer, the reset check and the failures together.
+    return code.handle(
+        (r, failure) -> {
+          if (failure != null) {
+            return failure(failure);
+          }
+          try {
+            checked(r, call);
+          } catch (StoreReset reset) {
+            return failure(reset);
+          }
+          return switch (r.intValue()) {
+            case 1 -> wrote(new Answer<>(HResult.S_OK, WindowClaim.FIRST));
+            case 2 -> new Answer<>(HResult.S_OK, WindowClaim.USED);
+            case 3 -> new Answer<>(HResult.S_OK, WindowClaim.TOO_OLD);
+            default -> new Answer<WindowClaim>(HResult.E_INVALIDARG, null);
+          };
+        });
   }
 
   @Override
@@ -420,22 +495,44 @@ public final class RedisStateService implements StateService {
   // ---- Scripts and failures ------------------------------------------------------------------
 
   private <T> CompletableFuture<T> eval(RedisLink.Script script, String key, byte[]... args) {
+    Admitted call;
+    try {
+      call = admit();
+    } catch (RuntimeException refused) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    batches.sendPending(); // after this loop's claims made before it, as the caller made them
+    ScriptOutputType type =
+        script == GET_OR_PUT || script == GET ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
+    byte[][] withLife = java.util.Arrays.copyOf(args, args.length + 1);
+    withLife[args.length] = lifeBytes(call.life());
+    return link.<T>script(script, type, new byte[][] {link.key(key), lifeKey}, withLife)
+        .thenApply(r -> checked(r, call));
+  }
+
+  /** The life mark a call goes out with, and the instance's enable it was taken from. */
+  private record Admitted(String life, InstanceMark.Enable enable) {}
+
+  /**
+   * Whether a call may go out now, and with which life mark; throws why not (the store being reset,
+   * its server not checked, evicting, not connected, or the instance enabled before the store lost
+   * its data).
+   */
+  private Admitted admit() {
     if (resetting.get()) {
-      return CompletableFuture.failedFuture(new StoreReset());
+      throw new StoreReset();
     }
     if (link.serverUnchecked()) {
       // Reconnected, and not yet known to be the same server: it may have lost recent writes.
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("Redis's identity not checked yet"));
+      throw new IllegalStateException("Redis's identity not checked yet");
     }
     if (link.evicting()) {
       // Fail closed: a window that Redis may evict would accept a replay.
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("Redis's maxmemory-policy is not noeviction"));
+      throw new IllegalStateException("Redis's maxmemory-policy is not noeviction");
     }
     String now = link.life();
     if (now == null) {
-      return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis"));
+      throw new IllegalStateException("not connected to Redis");
     }
     // Taken once, at the call's start: an enable that follows (a reset's) does not change it.
     InstanceMark.Enable enable = mark == null ? null : mark.now();
@@ -443,25 +540,22 @@ public final class RedisStateService implements StateService {
     if (!life.equals(now)) {
       // Enabled before the store lost its data: what the instance holds is of that life.
       mark.refused(enable);
-      return CompletableFuture.failedFuture(new StoreReset());
+      throw new StoreReset();
     }
-    ScriptOutputType type =
-        script == GET_OR_PUT || script == GET ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
-    byte[][] withLife = java.util.Arrays.copyOf(args, args.length + 1);
-    withLife[args.length] = lifeBytes(life);
-    return link.<T>script(script, type, new byte[][] {link.key(key), lifeKey}, withLife)
-        .thenApply(
-            r -> {
-              Object code = r instanceof List<?> l && !l.isEmpty() ? l.get(0) : r;
-              if (code instanceof Long n && n == RESET) {
-                reset(life);
-                if (enable != null && enable.staleAgainst(link.life())) {
-                  mark.refused(enable);
-                }
-                throw new StoreReset();
-              }
-              return r;
-            });
+    return new Admitted(life, enable);
+  }
+
+  /** {@code r}, a script's answer, unless it says the store's life mark is not the call's. */
+  private <T> T checked(T r, Admitted call) {
+    Object code = r instanceof List<?> l && !l.isEmpty() ? l.get(0) : r;
+    if (code instanceof Long n && n == RESET) {
+      reset(call.life());
+      if (call.enable() != null && call.enable().staleAgainst(link.life())) {
+        mark.refused(call.enable());
+      }
+      throw new StoreReset();
+    }
+    return r;
   }
 
   /** The life mark's bytes, made once per mark rather than once per request. */
