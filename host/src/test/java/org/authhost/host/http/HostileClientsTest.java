@@ -159,6 +159,28 @@ class HostileClientsTest {
     assertEquals(2, audit("reason=Authorization scheme 'Bogus'").size(), "a new window");
   }
 
+  /**
+   * An operator checks the audit right after a burst on an otherwise quiet host: its summary is
+   * there once the burst's window is over, without another request. It used to wait for the front's
+   * periodic flush, which runs on its own period, not the burst's: up to two windows.
+   */
+  @Test
+  void aBurstsSummaryIsWrittenWhenItsWindowEndsOnAQuietHost() throws Exception {
+    // Half-way into the front's flush period, so that only the window's own end can write it.
+    clock.advance(SUMMARY_WINDOW.dividedBy(2));
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 20; i++) {
+        assertEquals(401, c.get("/private/hello.txt", "Bogus x" + i).status());
+      }
+    }
+    assertEquals(1, audit("refused 401").size());
+    clock.advance(SUMMARY_WINDOW.minusSeconds(1));
+    assertEquals(List.of(), audit("summary: "), "the window is not over");
+    clock.advance(Duration.ofSeconds(1));
+    EventRecord summary = awaitAudit("summary: 19 more 'refused 401' from client=127.0.0.1");
+    assertTrue(summary.text().endsWith("in the last 60 s"), summary.text());
+  }
+
   @Test
   void anonymousLogonsOfAClientThatKeepsReconnectingAreSummarised() throws Exception {
     for (int i = 0; i < 50; i++) {
