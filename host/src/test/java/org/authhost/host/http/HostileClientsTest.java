@@ -190,6 +190,9 @@ class HostileClientsTest {
     }
     // One logon per new connection used to be one record each, outside the flood table.
     assertEquals(1, audit("logon succeeded").size(), audit("logon succeeded").toString());
+    // Named as every logon is, qualified by the server's name: it used to be the bare "Guest".
+    String logon = audit("logon succeeded").get(0).text();
+    assertTrue(logon.contains(" account=\"TESTHOST\\\\Guest\" "), logon);
     clock.advance(SUMMARY_WINDOW);
     try (RawHttpConnection c = connect()) {
       assertEquals(200, c.get("/vod/hello.txt", null).status());
