@@ -34,6 +34,14 @@ import org.authhost.host.state.HostState;
  * threshold counts failures on all of them, and a lockout begun on one is in force on all. The
  * check stays in memory here, kept up to date by Redis's messages. While Redis cannot be reached
  * each host counts alone (the host says so once, with a WARNING), and shares again when it is back.
+ *
+ * <p>One address counts at most {@code namesPerAddress} distinct account names per window by name:
+ * its further new names count towards the address only, so that one client inventing a name per
+ * attempt cannot fill the table (or Redis) with failure-only entries and evict the counts of real
+ * names; the address's own count still counts every failure, so such a client locks itself out. The
+ * cap is this host's, also with Redis (each host caps the names it sees from an address), and
+ * applies only while the address lockout is on ({@code addressThreshold} above 0): a guess the cap
+ * leaves uncounted by name is still one of at most {@code addressThreshold} per address.
  */
 @Singleton
 public final class LogonThrottle {
@@ -54,6 +62,13 @@ public final class LogonThrottle {
   private final Map<String, Window> windows;
 
   private final Cache<String, Window> held;
+
+  /**
+   * Per address key, the account keys it has counted in the window; bounded per address by {@code
+   * namesPerAddress} and in addresses by {@link #MAX_COUNTED} (an address forgotten to make room
+   * may count that many names again: a bound, not an exact figure). Null when there is no cap.
+   */
+  private final Cache<String, CountedNames> namesByAddress;
 
   private static long toNanos(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
@@ -91,6 +106,30 @@ public final class LogonThrottle {
         end = last.plus(window);
       }
       return end.isAfter(now) ? Duration.between(now, end).toNanos() : 0;
+    }
+  }
+
+  /** The account names one address has counted, each from its first failure in the window. */
+  private static final class CountedNames {
+    // In the order first counted, which is the order of their instants: those over are at the head.
+    private final java.util.LinkedHashMap<String, Instant> since = new java.util.LinkedHashMap<>();
+
+    /** Whether {@code name} is counted by name: already in the window, or within {@code cap}. */
+    synchronized boolean admit(String name, Instant now, Instant windowStart, int cap) {
+      for (var it = since.values().iterator(); it.hasNext(); ) {
+        if (it.next().isAfter(windowStart)) {
+          break;
+        }
+        it.remove();
+      }
+      if (since.containsKey(name)) {
+        return true;
+      }
+      if (since.size() >= cap) {
+        return false;
+      }
+      since.put(name, now);
+      return true;
     }
   }
 
@@ -133,6 +172,18 @@ public final class LogonThrottle {
                 })
             .<String, Window>build();
     this.windows = held.asMap();
+    this.namesByAddress =
+        // Only while the address lockout is on: a name the cap leaves uncounted is then still
+        // a failure of an address that locks out, never a free guess at a real account's password.
+        this.config.namesPerAddress() == 0
+                || this.config.threshold() == 0
+                || this.config.addressThreshold() == 0
+            ? null
+            : Caffeine.newBuilder()
+                .ticker(() -> toNanos(clock.instant()))
+                .expireAfterAccess(window)
+                .maximumSize(MAX_COUNTED)
+                .<String, CountedNames>build();
     this.shared = state.redis().map(link -> new SharedLockouts(link, clock)).orElse(null);
     if (shared != null) {
       shared.listen(this::lockedElsewhere, key -> windows.remove(key));
@@ -233,7 +284,8 @@ public final class LogonThrottle {
    *
    * @return the lockouts this failure began (the address's, the account's, or both)
    */
-  public CompletableFuture<List<Lockout>> failed(String address, String account) {
+  public CompletableFuture<List<Lockout>> failed(String address, String claimed) {
+    String account = countedByName(address, claimed);
     if (shared == null || shared.down()) {
       return CompletableFuture.completedFuture(failedHere(address, account));
     }
@@ -255,6 +307,27 @@ public final class LogonThrottle {
               counts.forEach(c -> c.join().ifPresent(begun::add));
               return begun;
             });
+  }
+
+  /**
+   * {@code account} when its failure is counted by name, null when {@code address} has counted its
+   * {@code namesPerAddress} names in the window already and this is a new one (the address's count
+   * still counts it).
+   */
+  private String countedByName(String address, String account) {
+    if (namesByAddress == null || account == null || account.isEmpty()) {
+      return account;
+    }
+    Instant now = clock.instant();
+    boolean admitted =
+        namesByAddress
+            .get(addressKey(address), k -> new CountedNames())
+            .admit(
+                accountKey(account),
+                now,
+                now.minusSeconds(config.windowSeconds()),
+                config.namesPerAddress());
+    return admitted ? account : null;
   }
 
   private CompletableFuture<Optional<Lockout>> failedShared(String key, int threshold) {
