@@ -59,6 +59,8 @@ public final class Audit {
             AuditFloods.DEFAULT_MAX_KEYS,
             AuditFloods.DEFAULT_FULL_RECORDS,
             this::atWindowEnd);
+    // Plug-in events about clients are summarised as the audit is, by the same timer.
+    events.endWindowsWith(this::atWindowEnd);
   }
 
   /**

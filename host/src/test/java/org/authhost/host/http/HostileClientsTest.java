@@ -172,13 +172,37 @@ class HostileClientsTest {
       for (int i = 0; i < 20; i++) {
         assertEquals(401, c.get("/private/hello.txt", "Bogus x" + i).status());
       }
+      // The Basic plug-in's own events about this client are summarised the same way.
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", "Basic !!!not-base64!!!").status());
+      }
     }
     assertEquals(1, audit("refused 401").size());
     clock.advance(SUMMARY_WINDOW.minusSeconds(1));
     assertEquals(List.of(), audit("summary: "), "the window is not over");
     clock.advance(Duration.ofSeconds(1));
-    EventRecord summary = awaitAudit("summary: 19 more 'refused 401' from client=127.0.0.1");
+    EventRecord summary = awaitAudit("summary: 24 more 'refused 401' from client=127.0.0.1");
     assertTrue(summary.text().endsWith("in the last 60 s"), summary.text());
+    awaitEvent("basic", "summary: 4 more 'events' from client=127.0.0.1");
+  }
+
+  /** Waits for the one event of {@code source} holding {@code text}: written on another thread. */
+  private EventRecord awaitEvent(String source, String text) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      List<EventRecord> found =
+          host.eventLog().query(EventQuery.all().withSource(source)).stream()
+              .filter(e -> e.text().contains(text))
+              .toList();
+      if (!found.isEmpty()) {
+        assertEquals(1, found.size(), found.toString());
+        return found.get(0);
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("no " + source + " event with " + text);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+    }
   }
 
   @Test
