@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.LockoutConfig;
 import org.authhost.host.state.HostState;
+import org.authhost.host.tokens.AccountDirectory;
 
 /**
  * Failed-logon throttling: after {@code threshold} failures for one account, or {@code
@@ -38,10 +39,11 @@ import org.authhost.host.state.HostState;
  * <p>One address counts at most {@code namesPerAddress} distinct account names per window by name:
  * its further new names count towards the address only, so that one client inventing a name per
  * attempt cannot fill the table (or Redis) with failure-only entries and evict the counts of real
- * names; the address's own count still counts every failure, so such a client locks itself out. The
- * cap is this host's, also with Redis (each host caps the names it sees from an address), and
- * applies only while the address lockout is on ({@code addressThreshold} above 0): a guess the cap
- * leaves uncounted by name is still one of at most {@code addressThreshold} per address.
+ * names; the address's own count still counts every failure, so such a client locks itself out. A
+ * name that is an account of the directory is always counted: the cap is for invented names, and
+ * never makes a guess at a real account's password uncounted (many addresses each past their cap
+ * would otherwise guess one account without its lockout). The cap is this host's, also with Redis
+ * (each host caps the names it sees from an address).
  */
 @Singleton
 public final class LogonThrottle {
@@ -50,6 +52,9 @@ public final class LogonThrottle {
 
   private final LockoutConfig config;
   private final Clock clock;
+
+  /** The accounts whose names the per-address cap never leaves uncounted. */
+  private final AccountDirectory accounts;
 
   /**
    * Each key's failures and lockout, gone by itself once both are over (Caffeine's per-entry
@@ -64,9 +69,10 @@ public final class LogonThrottle {
   private final Cache<String, Window> held;
 
   /**
-   * Per address key, the account keys it has counted in the window; bounded per address by {@code
-   * namesPerAddress} and in addresses by {@link #MAX_COUNTED} (an address forgotten to make room
-   * may count that many names again: a bound, not an exact figure). Null when there is no cap.
+   * Per address key, the invented account keys it has counted in the window: at most {@code
+   * namesPerAddress} per address, and so many addresses that all of them together hold at most
+   * {@link #MAX_COUNTED} names (an address forgotten to make room may count its names again, which
+   * the bound of the counts themselves then limits). Null when there is no cap.
    */
   private final Cache<String, CountedNames> namesByAddress;
 
@@ -140,8 +146,9 @@ public final class LogonThrottle {
   private final SharedLockouts shared;
 
   @Inject
-  LogonThrottle(HostConfig config, Clock clock, HostState state) {
+  LogonThrottle(HostConfig config, Clock clock, HostState state, AccountDirectory accounts) {
     this.config = config.security().lockout();
+    this.accounts = accounts;
     this.clock = clock;
     Duration window = Duration.ofSeconds(this.config.windowSeconds());
     this.held =
@@ -173,16 +180,12 @@ public final class LogonThrottle {
             .<String, Window>build();
     this.windows = held.asMap();
     this.namesByAddress =
-        // Only while the address lockout is on: a name the cap leaves uncounted is then still
-        // a failure of an address that locks out, never a free guess at a real account's password.
-        this.config.namesPerAddress() == 0
-                || this.config.threshold() == 0
-                || this.config.addressThreshold() == 0
+        this.config.namesPerAddress() == 0 || this.config.threshold() == 0
             ? null
             : Caffeine.newBuilder()
                 .ticker(() -> toNanos(clock.instant()))
                 .expireAfterAccess(window)
-                .maximumSize(MAX_COUNTED)
+                .maximumSize(Math.max(1, MAX_COUNTED / this.config.namesPerAddress()))
                 .<String, CountedNames>build();
     this.shared = state.redis().map(link -> new SharedLockouts(link, clock)).orElse(null);
     if (shared != null) {
@@ -311,8 +314,8 @@ public final class LogonThrottle {
 
   /**
    * {@code account} when its failure is counted by name, null when {@code address} has counted its
-   * {@code namesPerAddress} names in the window already and this is a new one (the address's count
-   * still counts it).
+   * {@code namesPerAddress} names in the window already and this is a new one that names no account
+   * (the address's count still counts it).
    */
   private String countedByName(String address, String account) {
     if (namesByAddress == null || account == null || account.isEmpty()) {
@@ -327,7 +330,8 @@ public final class LogonThrottle {
                 now,
                 now.minusSeconds(config.windowSeconds()),
                 config.namesPerAddress());
-    return admitted ? account : null;
+    // Past the cap, a real account's name still counts (looked up only then: a flood's cost).
+    return admitted || accounts.find(account).isPresent() ? account : null;
   }
 
   private CompletableFuture<Optional<Lockout>> failedShared(String key, int threshold) {

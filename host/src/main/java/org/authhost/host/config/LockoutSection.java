@@ -38,7 +38,7 @@ final class LockoutSection {
                 "namesPerAddress",
                 "a whole number of account names one address has counted per window (0: no cap)",
                 0,
-                100_000,
+                10_000,
                 LockoutConfig.DEFAULT_NAMES_PER_ADDRESS);
     return new LockoutConfig(threshold, addressThreshold, window, duration, namesPerAddress);
   }

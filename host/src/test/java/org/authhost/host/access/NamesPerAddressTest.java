@@ -12,6 +12,7 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,13 +28,17 @@ class NamesPerAddressTest {
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock();
 
-  private LogonThrottle throttle(String lockout) throws Exception {
+  /** The throttle of a host with {@code lockout} and the {@code accounts} (password pw-NAME). */
+  private LogonThrottle throttle(String lockout, String... accounts) throws Exception {
     Files.writeString(
         dir.resolve("host.json"),
         """
         { "serverName": "t", "dataDirectory": "var", "security": { "lockout": %s } }
         """
             .formatted(lockout));
+    for (String account : accounts) {
+      TestHosts.addAccount(dir, account, "pw-" + account);
+    }
     return AuthHost.services(ConfigLoader.load(dir), FakeTime.of(clock))
         .getInstance(LogonThrottle.class);
   }
@@ -92,22 +97,29 @@ class NamesPerAddressTest {
   }
 
   /**
-   * With the address lockout off, a name the cap left uncounted would be a free guess at a real
-   * account's password: the cap applies only while the address locks out.
+   * The cap is for invented names: a real account's name is counted past it, else many addresses,
+   * each past its cap, would guess that account's password without its lockout.
    */
   @Test
-  void withoutTheAddressLockoutEveryNameIsCounted() throws Exception {
+  void aRealAccountsNameIsCountedPastTheCap() throws Exception {
     LogonThrottle t =
         throttle(
             """
-            { "threshold": 3, "addressThreshold": 0, "windowSeconds": 60,
-              "durationSeconds": 600, "namesPerAddress": 2 }
-            """);
+            { "threshold": 3, "addressThreshold": 1000, "windowSeconds": 60,
+              "durationSeconds": 600, "namesPerAddress": 5 }
+            """,
+            "alice");
     for (int i = 0; i < 5; i++) {
-      fail(t, ATTACKER, "n" + i);
+      fail(t, ATTACKER, "invented" + i);
     }
-    fail(t, ATTACKER, "alice");
-    fail(t, ATTACKER, "alice");
-    assertEquals(1, fail(t, ATTACKER, "alice").size(), "alice's third failure locks her out");
+    fail(t, ATTACKER, "invented5");
+    assertFalse(t.knowsAccount("invented5"), "the cap is reached");
+    // As the driver names a real account: qualified, lower-cased.
+    fail(t, ATTACKER, "t\\alice");
+    fail(t, ATTACKER, "t\\alice");
+    assertEquals(
+        List.of("account:alice"),
+        fail(t, ATTACKER, "t\\alice").stream().map(LogonThrottle.Lockout::key).toList(),
+        "alice's third failure locks her out, past the address's cap of names");
   }
 }

@@ -353,7 +353,7 @@ class ServingConfigTest {
             "security.lockout.durationSeconds: expected a whole number of seconds from 1 to"
                 + " 604800, found 604801",
             "security.lockout.namesPerAddress: expected a whole number of account names one"
-                + " address has counted per window (0: no cap) from 0 to 100000, found -1",
+                + " address has counted per window (0: no cap) from 0 to 10000, found -1",
             "security.ipAllow: expected an array of IP addresses or CIDR ranges such as"
                 + " [\"10.0.0.0/8\", \"::1\"], found \"10.0.0.0/8\"",
             "accounts.file: expected a non-empty path (relative paths resolve against the"

@@ -79,9 +79,15 @@ class RedisNamesPerAddressTest {
         "20",
         REDIS.server().call("GET", "names:lockout/count/ip:127.0.0.1"),
         "the address's own count counts every failure");
-    // A name counted already goes on counting in Redis, to its lockout on every host.
+    // A name counted already goes on counting in Redis, to its lockout on every host: its 2nd
+    // failure, then its 3rd, which begins the lockout (still answered 401), then 429.
     assertEquals(401, logOn("invented0:wrong"));
     assertEquals(401, logOn("invented0:wrong"));
     assertEquals(429, logOn("invented0:wrong"));
+    // A real account's name is counted past the cap: alice's third wrong password locks her.
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, logOn("alice:wrong" + i));
+    }
+    assertEquals(429, logOn("alice:pw-alice"), "alice is locked out, her right password too");
   }
 }
