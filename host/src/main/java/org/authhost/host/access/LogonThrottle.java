@@ -285,6 +285,9 @@ public final class LogonThrottle {
    * Redis's, so that the next attempt, here or on another host, meets the lockout this one began),
    * else here; here also while Redis cannot be reached, so that an outage does not stop lockouts.
    *
+   * @param claimed the driver's key of the account: a real account's qualified name, lower-cased
+   *     (the per-address cap looks it up in the directory as given), else the name as written; null
+   *     for none
    * @return the lockouts this failure began (the address's, the account's, or both)
    */
   public CompletableFuture<List<Lockout>> failed(String address, String claimed) {
