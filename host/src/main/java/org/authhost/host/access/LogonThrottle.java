@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.LockoutConfig;
 import org.authhost.host.state.HostState;
+import org.authhost.host.tokens.AccountDirectory;
 
 /**
  * Failed-logon throttling: after {@code threshold} failures for one account, or {@code
@@ -34,6 +35,15 @@ import org.authhost.host.state.HostState;
  * threshold counts failures on all of them, and a lockout begun on one is in force on all. The
  * check stays in memory here, kept up to date by Redis's messages. While Redis cannot be reached
  * each host counts alone (the host says so once, with a WARNING), and shares again when it is back.
+ *
+ * <p>One address counts at most {@code namesPerAddress} distinct account names per window by name:
+ * its further new names count towards the address only, so that one client inventing a name per
+ * attempt cannot fill the table (or Redis) with failure-only entries and evict the counts of real
+ * names; the address's own count still counts every failure, so such a client locks itself out. A
+ * name that is an account of the directory is always counted: the cap is for invented names, and
+ * never makes a guess at a real account's password uncounted (many addresses each past their cap
+ * would otherwise guess one account without its lockout). The cap is this host's, also with Redis
+ * (each host caps the names it sees from an address).
  */
 @Singleton
 public final class LogonThrottle {
@@ -42,6 +52,9 @@ public final class LogonThrottle {
 
   private final LockoutConfig config;
   private final Clock clock;
+
+  /** The accounts whose names the per-address cap never leaves uncounted. */
+  private final AccountDirectory accounts;
 
   /**
    * Each key's failures and lockout, gone by itself once both are over (Caffeine's per-entry
@@ -54,6 +67,14 @@ public final class LogonThrottle {
   private final Map<String, Window> windows;
 
   private final Cache<String, Window> held;
+
+  /**
+   * Per address key, the invented account keys it has counted in the window: at most {@code
+   * namesPerAddress} per address, and so many addresses that all of them together hold at most
+   * {@link #MAX_COUNTED} names (an address forgotten to make room may count its names again, which
+   * the bound of the counts themselves then limits). Null when there is no cap.
+   */
+  private final Cache<String, CountedNames> namesByAddress;
 
   private static long toNanos(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
@@ -94,6 +115,30 @@ public final class LogonThrottle {
     }
   }
 
+  /** The account names one address has counted, each from its first failure in the window. */
+  private static final class CountedNames {
+    // In the order first counted, which is the order of their instants: those over are at the head.
+    private final java.util.LinkedHashMap<String, Instant> since = new java.util.LinkedHashMap<>();
+
+    /** Whether {@code name} is counted by name: already in the window, or within {@code cap}. */
+    synchronized boolean admit(String name, Instant now, Instant windowStart, int cap) {
+      for (var it = since.values().iterator(); it.hasNext(); ) {
+        if (it.next().isAfter(windowStart)) {
+          break;
+        }
+        it.remove();
+      }
+      if (since.containsKey(name)) {
+        return true;
+      }
+      if (since.size() >= cap) {
+        return false;
+      }
+      since.put(name, now);
+      return true;
+    }
+  }
+
   /** A lockout that has just begun. */
   public record Lockout(String key, Instant until) {}
 
@@ -101,8 +146,9 @@ public final class LogonThrottle {
   private final SharedLockouts shared;
 
   @Inject
-  LogonThrottle(HostConfig config, Clock clock, HostState state) {
+  LogonThrottle(HostConfig config, Clock clock, HostState state, AccountDirectory accounts) {
     this.config = config.security().lockout();
+    this.accounts = accounts;
     this.clock = clock;
     Duration window = Duration.ofSeconds(this.config.windowSeconds());
     this.held =
@@ -133,6 +179,14 @@ public final class LogonThrottle {
                 })
             .<String, Window>build();
     this.windows = held.asMap();
+    this.namesByAddress =
+        this.config.namesPerAddress() == 0 || this.config.threshold() == 0
+            ? null
+            : Caffeine.newBuilder()
+                .ticker(() -> toNanos(clock.instant()))
+                .expireAfterAccess(window)
+                .maximumSize(Math.max(1, MAX_COUNTED / this.config.namesPerAddress()))
+                .<String, CountedNames>build();
     this.shared = state.redis().map(link -> new SharedLockouts(link, clock)).orElse(null);
     if (shared != null) {
       shared.listen(this::lockedElsewhere, key -> windows.remove(key));
@@ -231,9 +285,13 @@ public final class LogonThrottle {
    * Redis's, so that the next attempt, here or on another host, meets the lockout this one began),
    * else here; here also while Redis cannot be reached, so that an outage does not stop lockouts.
    *
+   * @param claimed the driver's key of the account: a real account's qualified name, lower-cased
+   *     (the per-address cap looks it up in the directory as given), else the name as written; null
+   *     for none
    * @return the lockouts this failure began (the address's, the account's, or both)
    */
-  public CompletableFuture<List<Lockout>> failed(String address, String account) {
+  public CompletableFuture<List<Lockout>> failed(String address, String claimed) {
+    String account = countedByName(address, claimed);
     if (shared == null || shared.down()) {
       return CompletableFuture.completedFuture(failedHere(address, account));
     }
@@ -255,6 +313,28 @@ public final class LogonThrottle {
               counts.forEach(c -> c.join().ifPresent(begun::add));
               return begun;
             });
+  }
+
+  /**
+   * {@code account} when its failure is counted by name, null when {@code address} has counted its
+   * {@code namesPerAddress} names in the window already and this is a new one that names no account
+   * (the address's count still counts it).
+   */
+  private String countedByName(String address, String account) {
+    if (namesByAddress == null || account == null || account.isEmpty()) {
+      return account;
+    }
+    Instant now = clock.instant();
+    boolean admitted =
+        namesByAddress
+            .get(addressKey(address), k -> new CountedNames())
+            .admit(
+                accountKey(account),
+                now,
+                now.minusSeconds(config.windowSeconds()),
+                config.namesPerAddress());
+    // Past the cap, a real account's name still counts (looked up only then: a flood's cost).
+    return admitted || accounts.find(account).isPresent() ? account : null;
   }
 
   private CompletableFuture<Optional<Lockout>> failedShared(String key, int threshold) {

@@ -6,12 +6,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.AuditFloods;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.metrics.HostMetrics;
+import org.authhost.host.time.Scheduler;
 
 /**
  * The audit trail of client access, in the event log under source {@code audit} (never on the
@@ -31,6 +34,10 @@ public final class Audit {
   private final AuditFloods floods;
   private final UrlCredentials urlCredentials;
   private final HostMetrics metrics;
+  private final Scheduler scheduler;
+
+  /** The thread that writes summaries when their window ends; null while no front runs. */
+  private volatile Executor summaryWriter;
 
   @Inject
   public Audit(
@@ -38,8 +45,10 @@ public final class Audit {
       Clock clock,
       HostConfig config,
       UrlCredentials urlCredentials,
-      HostMetrics metrics) {
+      HostMetrics metrics,
+      Scheduler scheduler) {
     this.events = events;
+    this.scheduler = scheduler;
     this.metrics = metrics;
     this.urlCredentials = urlCredentials;
     this.floods =
@@ -47,10 +56,48 @@ public final class Audit {
             events::audit,
             clock,
             Duration.ofSeconds(config.eventLog().auditSummarySeconds()),
-            AuditFloods.DEFAULT_MAX_KEYS);
+            AuditFloods.DEFAULT_MAX_KEYS,
+            AuditFloods.DEFAULT_FULL_RECORDS,
+            this::atWindowEnd);
+    // Plug-in events about clients are summarised as the audit is, by the same timer.
+    events.endWindowsWith(this::atWindowEnd);
   }
 
-  /** The summaries of floods whose window is over; the HTTP front runs it once per window. */
+  /**
+   * Where summaries are written when their window ends (the HTTP front's summary thread, while it
+   * runs; null when it stops): not the scheduler's thread, which never writes to the log.
+   */
+  public void writeSummariesOn(Executor writer) {
+    summaryWriter = writer;
+  }
+
+  private void atWindowEnd(Duration delay, Runnable writeSummaries) {
+    if (summaryWriter == null) {
+      return; // no front runs: its stop wrote what was counted, and nothing is audited now
+    }
+    try {
+      scheduler.schedule(
+          () -> {
+            Executor writer = summaryWriter;
+            if (writer == null) {
+              return;
+            }
+            try {
+              writer.execute(writeSummaries);
+            } catch (RejectedExecutionException stopping) {
+              // The front is stopping: its stop writes what is still counted.
+            }
+          },
+          delay);
+    } catch (IllegalStateException stopped) {
+      // The scheduler stopped with the host: the front's stop writes what is still counted.
+    }
+  }
+
+  /**
+   * The summaries of floods whose window is over; the HTTP front runs it once per window (the
+   * window's own timer wrote most of them already).
+   */
   public void flush() {
     floods.flush();
     events.flushClientEvents();

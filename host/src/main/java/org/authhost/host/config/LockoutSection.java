@@ -32,6 +32,14 @@ final class LockoutSection {
     long duration =
         lockout.whole(
             "durationSeconds", "a whole number of seconds", 1, 604_800, DEFAULT_DURATION_SECONDS);
-    return new LockoutConfig(threshold, addressThreshold, window, duration);
+    int namesPerAddress =
+        (int)
+            lockout.whole(
+                "namesPerAddress",
+                "a whole number of account names one address has counted per window (0: no cap)",
+                0,
+                10_000,
+                LockoutConfig.DEFAULT_NAMES_PER_ADDRESS);
+    return new LockoutConfig(threshold, addressThreshold, window, duration, namesPerAddress);
   }
 }

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.access.AddressKey;
@@ -23,11 +24,14 @@ import org.authhost.host.access.AddressKey;
  * the rest together, each name cut at {@link #MAX_REASON_CHARS}, so that someone testing sees that
  * the 2nd and later refusals had other causes than the first.
  *
- * <p>Summaries are written when the next record of the same kind and address comes after the
- * window, or by {@link #flush} (the HTTP front runs it once per window, off its event loops), and
- * {@link #close} writes what is still counted. Bounded: past {@link #maxKeys} kinds and addresses,
- * records of a new address are counted for "other addresses" of their kind. Thread-safe; records
- * are written outside the lock, so a slow event log never holds up the counting.
+ * <p>A summary is written when its window ends, by a {@link WindowEnds} timer armed for the
+ * earliest window that folded something (one timer at a time, not one per record), so that an
+ * operator looking right after a burst finds it within one window; also when the next record of the
+ * same kind and address comes after the window, or by {@link #flush} (the HTTP front runs it once
+ * per window, off its event loops), and {@link #close} writes what is still counted. Bounded: past
+ * {@link #maxKeys} kinds and addresses, records of a new address are counted for "other addresses"
+ * of their kind. Thread-safe; records are written outside the lock, so a slow event log never holds
+ * up the counting.
  */
 public final class AuditFloods {
   /** Kinds and addresses remembered at once: more than a server sees misbehave in one window. */
@@ -45,6 +49,18 @@ public final class AuditFloods {
 
   /** How much of a reason a summary quotes. */
   static final int MAX_REASON_CHARS = 120;
+
+  /**
+   * Runs the writing of summaries when a window ends: on the host's scheduler, which hands the
+   * writing to a thread that may write to the event log.
+   */
+  @FunctionalInterface
+  public interface WindowEnds {
+    /** No timer: summaries wait for the next record, {@link #flush} or {@link #close}. */
+    WindowEnds NONE = (delay, writeSummaries) -> {};
+
+    void at(Duration delay, Runnable writeSummaries);
+  }
 
   /** Where the records go: the audit's part of the event log. */
   @FunctionalInterface
@@ -65,10 +81,12 @@ public final class AuditFloods {
     Map<String, Long> reasons;
     long otherReasons; // records whose reason did not fit in reasons
 
-    void fold(String reason) {
+    /** Folds one record; true for the window's first, which has a summary to write. */
+    boolean fold(String reason) {
       more++;
+      boolean first = more == 1;
       if (reason == null) {
-        return;
+        return first;
       }
       if (reasons == null) {
         reasons = new LinkedHashMap<>();
@@ -82,6 +100,7 @@ public final class AuditFloods {
       } else {
         otherReasons++;
       }
+      return first;
     }
 
     Count(EventLevel level, HResult code, long start) {
@@ -99,6 +118,16 @@ public final class AuditFloods {
   private final long windowMillis;
   private final int maxKeys;
   private final int fullRecords;
+  private final WindowEnds windowEnds;
+
+  /**
+   * The ends of the windows that folded something, earliest first: what the timer is armed for.
+   * Ends that are over are dropped when windows expire, so it holds at most one per counted key.
+   */
+  private final PriorityQueue<Long> foldedEnds = new PriorityQueue<>();
+
+  /** The window end the timer is armed for; {@link Long#MAX_VALUE}: none. */
+  private long armedFor = Long.MAX_VALUE;
 
   /**
    * In the order their windows began, so that the windows that are over are always at its head:
@@ -124,6 +153,22 @@ public final class AuditFloods {
    * @param fullRecords full records per window, across all kinds and addresses
    */
   public AuditFloods(Sink sink, Clock clock, Duration window, int maxKeys, int fullRecords) {
+    this(sink, clock, window, maxKeys, fullRecords, WindowEnds.NONE);
+  }
+
+  /**
+   * @param window the window of a summary; zero writes every record in full
+   * @param fullRecords full records per window, across all kinds and addresses
+   * @param windowEnds the timer that writes a summary when its window ends
+   */
+  public AuditFloods(
+      Sink sink,
+      Clock clock,
+      Duration window,
+      int maxKeys,
+      int fullRecords,
+      WindowEnds windowEnds) {
+    this.windowEnds = windowEnds;
     this.sink = sink;
     this.clock = clock;
     this.windowMillis = window.toMillis();
@@ -161,6 +206,8 @@ public final class AuditFloods {
       return;
     }
     List<Pending> out = new ArrayList<>(2);
+    long arm = -1;
+    long end = 0;
     synchronized (this) {
       long now = clock.millis();
       // An IPv6 client is counted by its /64: it could send every record from a new address.
@@ -180,11 +227,51 @@ public final class AuditFloods {
         counts.put(key, new Count(level, code, now));
         fullInWindow++;
         out.add(new Pending(level, code, text));
-      } else {
-        c.fold(reason);
+      } else if (c.fold(reason) && windowEnds != WindowEnds.NONE) {
+        end = c.start + windowMillis;
+        foldedEnds.add(end);
+        // A timer armed for a time that is past was lost (a scheduler that stopped): arm anew.
+        if (end < armedFor || armedFor <= now) {
+          armedFor = end;
+          arm = end - now;
+        }
       }
     }
     write(out);
+    if (arm >= 0) {
+      long at = end;
+      windowEnds.at(Duration.ofMillis(arm), () -> windowEnded(at));
+    }
+  }
+
+  /**
+   * The timer armed for {@code end}: writes the summaries of the windows that are over, and arms
+   * for the next window that folded something.
+   */
+  private void windowEnded(long end) {
+    List<Pending> out = new ArrayList<>();
+    long arm = -1;
+    long next = 0;
+    synchronized (this) {
+      long now = clock.millis();
+      expire(now, out);
+      if (armedFor == end || armedFor <= now) {
+        // This is the timer in force (or the one in force is late): the next is armed from here.
+        // An earlier timer that a later fold superseded finds another in force and does no more.
+        Long first = foldedEnds.peek();
+        armedFor = first == null ? Long.MAX_VALUE : first;
+        if (first != null) {
+          next = first;
+          // Early by a clock's rounding: the window is not quite over, and this arms again at once.
+          arm = Math.max(0, first - now);
+        }
+      }
+    }
+    write(out);
+    if (arm >= 0) {
+      long at = next;
+      windowEnds.at(Duration.ofMillis(arm), () -> windowEnded(at));
+    }
   }
 
   /** Summaries of the windows that are over; their kinds and addresses are forgotten. */
@@ -208,6 +295,8 @@ public final class AuditFloods {
             }
           });
       counts.clear();
+      foldedEnds.clear();
+      armedFor = Long.MAX_VALUE;
     }
     write(out);
   }
@@ -223,6 +312,9 @@ public final class AuditFloods {
    * record of such a key starts a new window with a full record.
    */
   private void expire(long now, List<Pending> out) {
+    while (!foldedEnds.isEmpty() && foldedEnds.peek() <= now) {
+      foldedEnds.poll();
+    }
     for (Iterator<Map.Entry<Key, Count>> it = counts.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Key, Count> e = it.next();
       Count c = e.getValue();

@@ -38,6 +38,9 @@ public final class HostEvents {
   private final Duration floodWindow;
   private final Map<String, AuditFloods> clientEvents = new ConcurrentHashMap<>();
 
+  /** The timer that writes those events' summaries when their window ends: the audit's. */
+  private volatile AuditFloods.WindowEnds windowEnds = AuditFloods.WindowEnds.NONE;
+
   @Inject
   HostEvents(
       EventLogStore store, TroubleshootingList troubleshooting, Clock clock, HostConfig config) {
@@ -108,8 +111,18 @@ public final class HostEvents {
                     (level, c, t) -> appendQuietly(level, id, c, t),
                     clock,
                     floodWindow,
-                    AuditFloods.DEFAULT_MAX_KEYS))
+                    AuditFloods.DEFAULT_MAX_KEYS,
+                    AuditFloods.DEFAULT_FULL_RECORDS,
+                    (delay, write) -> windowEnds.at(delay, write)))
         .record("events", address, EventLevel.INFORMATION, code, text);
+  }
+
+  /**
+   * The timer of plug-in events about clients, as the audit's ({@link AuditFloods.WindowEnds}): set
+   * by the audit, which knows the thread that writes summaries.
+   */
+  public void endWindowsWith(AuditFloods.WindowEnds timer) {
+    windowEnds = timer;
   }
 
   /** The summaries of plug-in events about clients whose window is over. */

@@ -128,6 +128,7 @@ public final class HttpFront extends LifeCycle {
                 return t;
               });
       summaryWriter = writer;
+      services.audit().writeSummariesOn(writer);
       auditSummaries =
           services
               .scheduler()
@@ -333,6 +334,9 @@ public final class HttpFront extends LifeCycle {
     }
     ExecutorService writer = summaryWriter;
     summaryWriter = null;
+    if (writer != null) {
+      services.audit().writeSummariesOn(null);
+    }
     if (writer != null) {
       writer.shutdown();
       writer.awaitTermination(LOOPS_END_MILLIS, TimeUnit.MILLISECONDS);

@@ -120,9 +120,13 @@ public final class HostState extends LifeCycle {
   }
 
   /**
-   * A plug-in calls the store through a view it took in an earlier {@code EnablePlugin} and kept:
-   * since the store lost its data, every such call is refused, and no restart mends that (the
-   * plug-in keeps the view across enables). Told once per instance, naming the fix.
+   * A plug-in calls the store under an earlier {@code EnablePlugin}'s mark past every time limit of
+   * a request admitted then: since the store lost its data, every such call is refused, and no
+   * restart mends it. Two causes look alike here, and the event names both: a view the plug-in took
+   * in an earlier {@code EnablePlugin} and kept (it keeps it across enables), or a blocking call
+   * that overran its time limit and still runs on its bulkhead thread (abandoned by the guard, it
+   * reaches the store late; the guard's own event named that call when its limit passed). Told once
+   * per instance, naming the fix of each.
    */
   private void keptView(String pluginId) {
     events.host(
@@ -131,12 +135,16 @@ public final class HostState extends LifeCycle {
         org.authhost.api.HResult.NS_E_NO_NEW_CONNECTIONS,
         "plug-in '"
             + pluginId
-            + "' calls the state service through a view it took in an earlier EnablePlugin and"
-            + " kept; since the shared state store (Redis) lost its data, those calls are refused"
-            + " (503). Fix: the plug-in must take server.state() again in every EnablePlugin (ask"
+            + "' calls the state service under an earlier EnablePlugin, later than any request"
+            + " admitted then can last: a view it took in an earlier EnablePlugin and kept, or a"
+            + " call that overran its time limit and still runs on its bulkhead thread; since the"
+            + " shared state store (Redis) lost its data, those calls are refused (503). Fix: for a"
+            + " kept view, the plug-in must take server.state() again in every EnablePlugin (ask"
             + " its author); until then, authhost plugins reload "
             + pluginId
-            + " restores it (a new instance) until the store's next reset");
+            + " restores it (a new instance) until the store's next reset. For an overrunning"
+            + " call, see the event that named the call when its time limit passed: the plug-in"
+            + " blocks too long in it (ask its author)");
   }
 
   /** Each plug-in's instance last being enabled: the one a restart is for. */

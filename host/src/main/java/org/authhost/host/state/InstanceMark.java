@@ -50,7 +50,8 @@ final class InstanceMark {
    *     the next enable began (its calls' time limits)
    * @param onKeptView told (once per instance) when a call under an earlier enable is refused
    *     longer than {@code inFlightBound} after the latest enable began: no request in flight, but
-   *     a view the plug-in kept from an earlier {@code EnablePlugin}
+   *     a view the plug-in kept from an earlier {@code EnablePlugin}, or a blocking call that
+   *     overran its time limit and still runs on its bulkhead thread (the two look alike here)
    */
   InstanceMark(
       Supplier<String> storeLife,
@@ -118,7 +119,8 @@ final class InstanceMark {
       }
     } else if (!latest.began.plus(inFlightBound).isAfter(clock.instant())
         && owner.toldKeptView.compareAndSet(false, true)) {
-      // Past every time limit of a request admitted before: the plug-in kept the view.
+      // Past every time limit of a request admitted before: the plug-in kept the view, or a call
+      // that overran its limit (still running, abandoned by the guard) reached the store late.
       onKeptView.run();
     }
   }

@@ -119,7 +119,7 @@ class ServingConfigTest {
   "security": {
     "ipAllow": ["10.0.0.0/8", "192.0.2.7", "::1/128", "2001:db8::/32", "::1.2.3.4"],
     "ipDeny": ["10.66.0.0/16", "0.0.0.0/0", "::/0"],
-    "lockout": { "threshold": 0, "addressThreshold": 7, "windowSeconds": 86400, "durationSeconds": 604800 }
+    "lockout": { "threshold": 0, "addressThreshold": 7, "windowSeconds": 86400, "durationSeconds": 604800, "namesPerAddress": 250 }
   },
   "publishingPoints": [
     {
@@ -171,7 +171,7 @@ class ServingConfigTest {
         new SecurityConfig(
             List.of("10.0.0.0/8", "192.0.2.7", "::1/128", "2001:db8::/32", "::1.2.3.4"),
             List.of("10.66.0.0/16", "0.0.0.0/0", "::/0"),
-            new LockoutConfig(0, 7, 86400, 604800)),
+            new LockoutConfig(0, 7, 86400, 604800, 250)),
         config.security());
     assertEquals(
         List.of(
@@ -287,7 +287,7 @@ class ServingConfigTest {
             hostJson()
                 + ":4:30: [config/unknown-key] unknown key \"treshold\" in"
                 + " \"security.lockout\"; expected one of: threshold, addressThreshold, windowSeconds,"
-                + " durationSeconds (did you mean \"threshold\"?)",
+                + " durationSeconds, namesPerAddress (did you mean \"threshold\"?)",
             hostJson()
                 + ":6:63: [config/unknown-key] unknown key \"dir\" in \"publishingPoints[0]\";"
                 + " expected one of: name, prefix, directory, origin, plugins, acl, ipAllow,"
@@ -325,7 +325,7 @@ class ServingConfigTest {
                 "maxHeaders": 0, "idleTimeoutMillis": 86400001, "handshakeTimeoutMillis": 0,
                 "maxConnections": 1.5, "allowPlainHttp": "no" },
               "security": { "lockout": { "threshold": 1001, "windowSeconds": 0,
-                "durationSeconds": 604801 }, "ipAllow": "10.0.0.0/8" },
+                "durationSeconds": 604801, "namesPerAddress": -1 }, "ipAllow": "10.0.0.0/8" },
               "accounts": { "file": "", "digestRealms": "AuthHost" },
               "publishingPoints": {}
             }
@@ -352,6 +352,8 @@ class ServingConfigTest {
                 + " found 0",
             "security.lockout.durationSeconds: expected a whole number of seconds from 1 to"
                 + " 604800, found 604801",
+            "security.lockout.namesPerAddress: expected a whole number of account names one"
+                + " address has counted per window (0: no cap) from 0 to 10000, found -1",
             "security.ipAllow: expected an array of IP addresses or CIDR ranges such as"
                 + " [\"10.0.0.0/8\", \"::1\"], found \"10.0.0.0/8\"",
             "accounts.file: expected a non-empty path (relative paths resolve against the"
@@ -378,7 +380,8 @@ class ServingConfigTest {
                 + " digestRealms, guestAccount, found 1",
             hostJson()
                 + ":1:53: [config/bad-value] security.lockout: expected an object with the"
-                + " keys threshold, addressThreshold, windowSeconds, durationSeconds, found 5"),
+                + " keys threshold, addressThreshold, windowSeconds, durationSeconds,"
+                + " namesPerAddress, found 5"),
         rendered(e));
   }
 

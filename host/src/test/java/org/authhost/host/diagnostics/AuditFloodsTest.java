@@ -203,4 +203,71 @@ class AuditFloodsTest {
     refused(f, "10.0.3.3", 1); // still in its window: counted
     assertEquals(4, written.size());
   }
+
+  /** Floods whose summaries a timer on the fake clock writes when their windows end. */
+  private AuditFloods timed(Duration window, List<Duration> armed) {
+    return new AuditFloods(
+        (level, code, text) -> written.add(text),
+        clock,
+        window,
+        100,
+        AuditFloods.DEFAULT_FULL_RECORDS,
+        (delay, write) -> {
+          armed.add(delay);
+          clock.schedule(write, delay);
+        });
+  }
+
+  /**
+   * A burst on a quiet host: its summary used to wait for the next record of its kind or the
+   * periodic flush, up to two windows later. Now its window's end writes it, with one timer for the
+   * earliest window that folded something, not one per record.
+   */
+  @Test
+  void aBurstsSummaryIsWrittenWhenItsWindowEndsWithoutAnotherRecordOrFlush() {
+    List<Duration> armed = new ArrayList<>();
+    AuditFloods f = timed(Duration.ofSeconds(60), armed);
+    refused(f, "192.0.2.7", 500);
+    assertEquals(List.of(Duration.ofSeconds(60)), armed, "one timer for the burst, not 499");
+    clock.advance(Duration.ofSeconds(10));
+    refused(f, "198.51.100.1", 1); // a full record only: nothing to summarise, no timer
+    refused(f, "203.0.113.9", 3); // ends later than the armed timer: waits its turn
+    assertEquals(1, armed.size(), armed.toString());
+    clock.advance(Duration.ofSeconds(49));
+    assertEquals(List.of("r0", "r0", "r0"), written, "no window is over yet");
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(
+        "summary: 499 more 'refused 401' from client=192.0.2.7 in the last 60 s",
+        written.get(written.size() - 1));
+    assertEquals(Duration.ofSeconds(10), armed.get(1), "armed for the next window that folded");
+    clock.advance(Duration.ofSeconds(10));
+    assertEquals(
+        "summary: 2 more 'refused 401' from client=203.0.113.9 in the last 60 s",
+        written.get(written.size() - 1));
+    assertEquals(5, written.size(), written.toString());
+    assertEquals(2, armed.size(), "nothing else folded: no timer");
+    assertEquals(0, f.size(), "every window is over and forgotten");
+  }
+
+  /** A window that begins earlier than the armed one but folds later gets its own, earlier end. */
+  @Test
+  void anEarlierWindowThatFoldsLaterIsArmedForItsOwnEnd() {
+    List<Duration> armed = new ArrayList<>();
+    AuditFloods f = timed(Duration.ofSeconds(60), armed);
+    refused(f, "10.0.0.1", 1);
+    clock.advance(Duration.ofSeconds(20));
+    refused(f, "10.0.0.2", 2);
+    clock.advance(Duration.ofSeconds(20));
+    refused(f, "10.0.0.1", 1);
+    assertEquals(List.of(Duration.ofSeconds(60), Duration.ofSeconds(20)), armed);
+    clock.advance(Duration.ofSeconds(20));
+    assertEquals(
+        "summary: 1 more 'refused 401' from client=10.0.0.1 in the last 60 s",
+        written.get(written.size() - 1));
+    clock.advance(Duration.ofSeconds(20));
+    assertEquals(
+        "summary: 1 more 'refused 401' from client=10.0.0.2 in the last 60 s",
+        written.get(written.size() - 1));
+    assertEquals(4, written.size(), "each summary once: " + written);
+  }
 }

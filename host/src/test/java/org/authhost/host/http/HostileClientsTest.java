@@ -159,6 +159,52 @@ class HostileClientsTest {
     assertEquals(2, audit("reason=Authorization scheme 'Bogus'").size(), "a new window");
   }
 
+  /**
+   * An operator checks the audit right after a burst on an otherwise quiet host: its summary is
+   * there once the burst's window is over, without another request. It used to wait for the front's
+   * periodic flush, which runs on its own period, not the burst's: up to two windows.
+   */
+  @Test
+  void aBurstsSummaryIsWrittenWhenItsWindowEndsOnAQuietHost() throws Exception {
+    // Half-way into the front's flush period, so that only the window's own end can write it.
+    clock.advance(SUMMARY_WINDOW.dividedBy(2));
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 20; i++) {
+        assertEquals(401, c.get("/private/hello.txt", "Bogus x" + i).status());
+      }
+      // The Basic plug-in's own events about this client are summarised the same way.
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", "Basic !!!not-base64!!!").status());
+      }
+    }
+    assertEquals(1, audit("refused 401").size());
+    clock.advance(SUMMARY_WINDOW.minusSeconds(1));
+    assertEquals(List.of(), audit("summary: "), "the window is not over");
+    clock.advance(Duration.ofSeconds(1));
+    EventRecord summary = awaitAudit("summary: 24 more 'refused 401' from client=127.0.0.1");
+    assertTrue(summary.text().endsWith("in the last 60 s"), summary.text());
+    awaitEvent("basic", "summary: 4 more 'events' from client=127.0.0.1");
+  }
+
+  /** Waits for the one event of {@code source} holding {@code text}: written on another thread. */
+  private EventRecord awaitEvent(String source, String text) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      List<EventRecord> found =
+          host.eventLog().query(EventQuery.all().withSource(source)).stream()
+              .filter(e -> e.text().contains(text))
+              .toList();
+      if (!found.isEmpty()) {
+        assertEquals(1, found.size(), found.toString());
+        return found.get(0);
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("no " + source + " event with " + text);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+    }
+  }
+
   @Test
   void anonymousLogonsOfAClientThatKeepsReconnectingAreSummarised() throws Exception {
     for (int i = 0; i < 50; i++) {
@@ -168,6 +214,9 @@ class HostileClientsTest {
     }
     // One logon per new connection used to be one record each, outside the flood table.
     assertEquals(1, audit("logon succeeded").size(), audit("logon succeeded").toString());
+    // Named as every logon is, qualified by the server's name: it used to be the bare "Guest".
+    String logon = audit("logon succeeded").get(0).text();
+    assertTrue(logon.contains(" account=\"TESTHOST\\\\Guest\" "), logon);
     clock.advance(SUMMARY_WINDOW);
     try (RawHttpConnection c = connect()) {
       assertEquals(200, c.get("/vod/hello.txt", null).status());

@@ -422,7 +422,9 @@ class MisbehavingPluginTest extends HostTestBase {
             .get(5, TimeUnit.SECONDS);
 
     assertEquals(AuthenticationResult.SUCCESS, outcome.result());
-    assertEquals("Guest", outcome.logicalUserId());
+    // The account as the token names it, qualified like every other logon's, not "Guest" bare.
+    assertEquals(outcome.accessToken().accountName(), outcome.accountName());
+    assertEquals(outcome.accountName(), outcome.logicalUserId());
     assertTrue(outcome.accessToken().accountName().endsWith("\\Guest"));
     assertTrue(outcome.accessToken().hasSid(Sid.GUESTS));
     assertTrue(outcome.accessToken().hasSid(Sid.EVERYONE));

@@ -171,6 +171,15 @@ class RequestAcrossResetTest {
     assertEquals(1, told.size(), told.toString());
     assertEquals(EventLevel.ERROR, told.get(0).level());
     assertTrue(told.get(0).text().contains("authhost plugins reload parkedstate"), told.toString());
+    // The same refusal comes from a blocking call that overran its time limit and still runs on
+    // its bulkhead thread: the event names that cause too, not only a kept view.
+    assertTrue(
+        told.get(0)
+            .text()
+            .contains(
+                "a view it took in an earlier EnablePlugin and kept, or a call"
+                    + " that overran its time limit"),
+        told.toString());
   }
 
   private List<EventRecord> keptViewEvents() {

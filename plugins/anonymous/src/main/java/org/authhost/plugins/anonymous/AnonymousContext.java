@@ -64,17 +64,10 @@ final class AnonymousContext implements AuthenticationContext {
     return HResult.S_OK;
   }
 
-  @Override
-  public HResult getLogicalUserId(Out<String> userId) {
-    userId.set(token.isHeld() ? account : null);
-    return HResult.S_OK;
-  }
-
-  @Override
-  public HResult getImpersonationAccountName(Out<String> accountName) {
-    accountName.set(token.isHeld() ? account : null);
-    return HResult.S_OK;
-  }
+  // getLogicalUserId and getImpersonationAccountName keep their default, E_NOTIMPL: the host
+  // takes the account's qualified name from the token (AUTHHOST\Guest), as for every other logon;
+  // the name as configured ("Guest") left the audit, the console and the nginx identity header
+  // naming the anonymous account unlike every other.
 
   @Override
   public HResult getImpersonationToken(Out<TokenHandle> out) {
