@@ -61,8 +61,9 @@ import org.authhost.host.tokens.TokenTable;
  *   <tr><td>SUCCESS</td><td>authorize: 403 and audit, or serve</td></tr>
  *   <tr><td>ERROR, time-out, no usable plug-in</td><td>503: the server cannot authenticate now
  *       (never 500, never open)</td></tr>
- *   <tr><td>the plug-in's bulkhead is full ({@code NS_E_NO_NEW_CONNECTIONS})</td><td>503 with
- *       Retry-After: 1, audited as a refusal, not a logon failure</td></tr>
+ *   <tr><td>the plug-in's bulkhead is full, or a service it needs cannot serve (the shared state
+ *       in a Redis outage) ({@code NS_E_NO_NEW_CONNECTIONS})</td><td>503 with Retry-After: 1,
+ *       audited as a refusal naming which of the two, not a logon failure</td></tr>
  *   <tr><td>locked out</td><td>429 with Retry-After, only where a credential check would
  *       happen: never for anonymous access, a bare request or an authenticated connection; an
  *       account's lockout is checked on the name the client claimed, and every attempt on a
@@ -623,7 +624,7 @@ public final class AuthenticationDriver {
         }
         if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
           metrics.logon(plugin.id(), LogonResult.BUSY);
-          return done(busy(plugin));
+          return done(busy(plugin, outcome));
         }
         metrics.logon(plugin.id(), LogonResult.ERROR);
         logonFailed(
@@ -710,7 +711,7 @@ public final class AuthenticationDriver {
                 List<PluginView> others = notAnonymous(offered);
                 session.release();
                 if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
-                  return done(busy(anonymous));
+                  return done(busy(anonymous, outcome));
                 }
                 if (others.isEmpty()) {
                   logonFailed(
@@ -896,7 +897,7 @@ public final class AuthenticationDriver {
       Attempt a, List<PluginView> offered, String text, String ownId, byte[] own) {
     List<CompletableFuture<List<String>>> challenges = new ArrayList<>();
     // A plug-in whose bulkhead was full, if any: no challenge at all then means "busy".
-    AtomicReference<PluginView> busy = new AtomicReference<>();
+    AtomicReference<Refusal> busy = new AtomicReference<>();
     // A plug-in that refuses without a challenge (API 1.4), if any: with no challenge, a 403.
     AtomicReference<Refusal> forbidden = new AtomicReference<>();
     for (PluginView p : offered) {
@@ -915,7 +916,7 @@ public final class AuthenticationDriver {
                   outcome -> {
                     session.release();
                     if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
-                      busy.compareAndSet(null, p);
+                      busy.compareAndSet(null, busy(p, outcome));
                     }
                     if (outcome.isForbidden()) {
                       forbidden.compareAndSet(null, forbiddenByPlugin(p, outcome.forbidden()));
@@ -930,7 +931,7 @@ public final class AuthenticationDriver {
             ignored -> {
               List<String> headers = challenges.stream().flatMap(c -> c.join().stream()).toList();
               if (headers.isEmpty() && busy.get() != null) {
-                return busy(busy.get());
+                return busy.get();
               }
               if (headers.isEmpty() && forbidden.get() != null) {
                 // Only plug-ins whose proof travels in the URL (a signed URL): nothing to log on
@@ -1047,14 +1048,22 @@ public final class AuthenticationDriver {
   }
 
   /**
-   * The plug-in's bulkhead is full: the client did nothing wrong and the plug-in did not fail, so
-   * this is neither a logon failure nor a lockout count, and the client may try again at once.
+   * Busy ({@code NS_E_NO_NEW_CONNECTIONS}): the client did nothing wrong and the plug-in did not
+   * fail, so this is neither a logon failure nor a lockout count, and the client may try again at
+   * once. The audit names the cause the operator must look at: the plug-in's own bulkhead full, or
+   * (the plug-in answering it, as Digest does in a Redis outage) a service it needs could not
+   * serve.
    */
-  private static Refusal busy(PluginView plugin) {
+  private static Refusal busy(PluginView plugin, AuthenticationOutcome outcome) {
     return Refusal.busy(
         "authentication is busy; try again shortly",
         1,
-        "the " + plugin.id() + " plug-in is busy (its bulkhead is full)");
+        outcome.bulkheadFull()
+            ? "the " + plugin.id() + " plug-in is busy (its bulkhead is full)"
+            : "the "
+                + plugin.id()
+                + " plug-in could not reach the shared state (Redis unreachable, or the state"
+                + " store full) or another host service it needs");
   }
 
   private static CompletableFuture<Verdict> done(Verdict verdict) {

@@ -20,6 +20,9 @@ import org.authhost.api.TokenHandle;
  * @param accessToken on success, what the handle stands for
  * @param forbidden for {@code DENIED}, the plug-in's reason when it said no credential will help
  *     (API 1.4: {@code OnAuthenticateForbidden}); otherwise null
+ * @param bulkheadFull for {@code ERROR} with {@link HResult#NS_E_NO_NEW_CONNECTIONS}, whether the
+ *     host's bulkhead refused the call (the plug-in was never called), as opposed to the plug-in
+ *     answering it because a service it needs (the shared state) could not serve
  */
 public record AuthenticationOutcome(
     AuthenticationResult result,
@@ -29,17 +32,33 @@ public record AuthenticationOutcome(
     String accountName,
     TokenHandle token,
     AccessToken accessToken,
-    String forbidden) {
+    String forbidden,
+    boolean bulkheadFull) {
 
   static final byte[] NONE = new byte[0];
 
+  /** The plug-in's bulkhead was full: {@code NS_E_NO_NEW_CONNECTIONS}, the plug-in not called. */
+  static AuthenticationOutcome refusedByBulkhead() {
+    return new AuthenticationOutcome(
+        AuthenticationResult.ERROR,
+        NONE,
+        HResult.NS_E_NO_NEW_CONNECTIONS,
+        null,
+        null,
+        null,
+        null,
+        null,
+        true);
+  }
+
   static AuthenticationOutcome error(HResult why) {
     return new AuthenticationOutcome(
-        AuthenticationResult.ERROR, NONE, why, null, null, null, null, null);
+        AuthenticationResult.ERROR, NONE, why, null, null, null, null, null, false);
   }
 
   static AuthenticationOutcome of(AuthenticationResult result, byte[] challenge) {
-    return new AuthenticationOutcome(result, challenge, HResult.S_OK, null, null, null, null, null);
+    return new AuthenticationOutcome(
+        result, challenge, HResult.S_OK, null, null, null, null, null, false);
   }
 
   static AuthenticationOutcome denied(byte[] challenge, boolean benign) {
@@ -51,13 +70,22 @@ public record AuthenticationOutcome(
         null,
         null,
         null,
-        null);
+        null,
+        false);
   }
 
   /** A refusal no credential will mend (API 1.4): {@code E_ACCESSDENIED} with the reason. */
   static AuthenticationOutcome forbidden(String reason) {
     return new AuthenticationOutcome(
-        AuthenticationResult.DENIED, NONE, HResult.E_ACCESSDENIED, null, null, null, null, reason);
+        AuthenticationResult.DENIED,
+        NONE,
+        HResult.E_ACCESSDENIED,
+        null,
+        null,
+        null,
+        null,
+        reason,
+        false);
   }
 
   /**

@@ -106,7 +106,7 @@ public final class AuthenticationSession implements AutoCloseable {
     guard.dispatch(
         plugin,
         () -> leg(outcome, blob, user, presentation, command),
-        () -> outcome.complete(AuthenticationOutcome.error(refusal())));
+        () -> outcome.complete(refusedOutcome()));
     return outcome;
   }
 
@@ -114,6 +114,13 @@ public final class AuthenticationSession implements AutoCloseable {
    * Why a leg that got no thread was refused: the plug-in failed or hung while it waited (it is in
    * error), or its bulkhead was full (busy: try again later).
    */
+  private AuthenticationOutcome refusedOutcome() {
+    return !plugin.isUsable()
+        ? AuthenticationOutcome.error(HResult.NS_E_CRITICAL_ERROR)
+        : AuthenticationOutcome.refusedByBulkhead();
+  }
+
+  /** {@link #refusedOutcome}'s HRESULT. */
   private HResult refusal() {
     return !plugin.isUsable() ? HResult.NS_E_CRITICAL_ERROR : HResult.NS_E_NO_NEW_CONNECTIONS;
   }
@@ -185,7 +192,7 @@ public final class AuthenticationSession implements AutoCloseable {
           guard.dispatch(
               plugin,
               () -> outcome.complete(finish(ctx, done, hr, timedOut)),
-              () -> outcome.complete(AuthenticationOutcome.error(refusal())));
+              () -> outcome.complete(refusedOutcome()));
         });
   }
 
@@ -291,7 +298,8 @@ public final class AuthenticationSession implements AutoCloseable {
         accountName,
         token.get(),
         accessToken.get(),
-        null);
+        null,
+        false);
   }
 
   private HResult checkToken(TokenHandle handle, Out<AccessToken> accessToken) {

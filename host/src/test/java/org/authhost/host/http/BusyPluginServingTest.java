@@ -117,6 +117,7 @@ class BusyPluginServingTest {
             .filter(
                 e ->
                     e.text().startsWith("refused 503")
+                        && e.text().contains("its bulkhead is full")
                         && e.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS))
             .count(),
         audit.toString());

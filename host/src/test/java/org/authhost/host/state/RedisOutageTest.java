@@ -109,6 +109,17 @@ class RedisOutageTest {
             .filter(e -> e.text().contains("logon failed"))
             .toList();
     assertEquals(List.of(), failedLogons, "an outage is no failed logon of alice's");
+    List<String> busy =
+        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+            .map(EventRecord::text)
+            .filter(t -> t.startsWith("refused 503"))
+            .toList();
+    assertTrue(
+        busy.stream().anyMatch(t -> t.contains("digest plug-in could not reach the shared state")),
+        "the 503 is audited with its real cause: " + busy);
+    assertTrue(
+        busy.stream().noneMatch(t -> t.contains("bulkhead")),
+        "Digest is non-blocking and has no bulkhead: " + busy);
 
     redis.restart();
     // Redis came back empty (no persistence): a request accepted before the outage, replayed now,
