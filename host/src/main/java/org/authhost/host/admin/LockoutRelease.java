@@ -57,9 +57,11 @@ public final class LockoutRelease {
       throw new IllegalArgumentException(
           "no account '"
               + target
-              + "': it is not in the account store and no logon under that name has failed"
-              + " since the host started, so there is nothing to unlock. Check the name with"
-              + " 'authhost accounts lockouts' (what is locked out) or 'authhost accounts list'");
+              + "': it is not in the account store and no failed logons are counted under that"
+              + " name, so there is nothing to unlock by name (an unknown name is counted by name"
+              + " only where the plug-in names it, and only up to security.lockout.namesPerAddress"
+              + " names per address; the address's own count still applies: see 'authhost"
+              + " accounts lockouts'). Check the name with 'authhost accounts list'");
     }
     boolean wasLocked = account ? throttle.unlockAccount(target) : throttle.unlockAddress(target);
     events.audit(

@@ -21,10 +21,10 @@ import org.authhost.host.time.Scheduler;
  * troubleshooting list, see {@link HostEvents#audit}), each record naming the client address,
  * account, protocol, publishing point and plug-in. Levels: logon successes and the client's own
  * mistakes (400, 401, 404, 414, 431, 505) are INFORMATION; logon failures, lockouts and refusals of
- * access (403, 429) or of service (5xx) are WARNING. Logon failures, refusals, lockouts and
- * anonymous logons are summarised per kind and client address (an IPv6 client by its /64, {@link
- * AuditFloods}), so that a flood writes two records, not one per request; logons with an account
- * are written in full, once per connection.
+ * access (403, 429) or of service (5xx) are WARNING. Logon failures, refusals and anonymous logons
+ * are summarised per kind and client address (an IPv6 client by its /64, {@link AuditFloods}), so
+ * that a flood writes two records, not one per request; logons with an account are written in full,
+ * once per connection; lockouts are always written in full.
  */
 @Singleton
 public final class Audit {
@@ -246,14 +246,15 @@ public final class Audit {
   }
 
   /**
-   * A lockout that has just begun. Summarised per client address like a flood: one address can
-   * invent a name per attempt and lock out one account after another.
+   * A lockout that has just begun, always written in full (never folded into a summary): the
+   * operator must see which account or address was locked to unlock it. The lockout rules bound
+   * them already: an account locks once per lockout after its threshold of failures, and one
+   * address can have failures counted under at most {@code security.lockout.namesPerAddress} names,
+   * so it cannot invent a name per attempt to lock one account after another.
    */
   public void lockedOut(Request r, String key, Instant until) {
     metrics.lockedOut(key.startsWith("ip:"));
-    floods.record(
-        key.startsWith("ip:") ? "lockout of an address" : "lockout of an account",
-        r.clientAddress(),
+    events.audit(
         EventLevel.WARNING,
         HResult.E_ACCESSDENIED,
         "lockout: "

@@ -336,6 +336,29 @@ class HostileClientsTest {
   }
 
   @Test
+  void everyLockoutIsWrittenInFullWithItsAccountNeverFoldedIntoASummary() throws Exception {
+    // Two names locked from one address in one summary window (10 failures: under the address's
+    // threshold of 20); bob is no account, but Basic names him, so his failures count by name.
+    lockAlice();
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", basic("bob", "wrong")).status());
+      }
+    }
+    List<EventRecord> bob = audit("lockout: account:bob");
+    assertEquals(1, bob.size(), "bob's lockout written in full: " + audit("lockout"));
+    assertEquals(EventLevel.WARNING, bob.get(0).level());
+    assertTrue(bob.get(0).text().contains("client=127.0.0.1"), bob.get(0).text());
+    clock.advance(SUMMARY_WINDOW);
+    try (RawHttpConnection c = connect()) {
+      assertEquals(401, c.get("/private/hello.txt", "Bogus after the window").status());
+    }
+    assertEquals(List.of(), audit("'lockout of an"), "no lockout is folded into a summary");
+    assertEquals(1, audit("lockout: account:alice").size());
+    assertEquals(1, audit("lockout: account:bob").size());
+  }
+
+  @Test
   void aLockedDigestAccountAnswersTheSameHeaderTheSameWayTwiceRightPasswordOrWrong()
       throws Exception {
     lockAlice();
@@ -528,9 +551,12 @@ class HostileClientsTest {
         cliError("accounts", "unlock"));
     // A name that is no account and that no failed logon used: a typo, not "unlocked".
     assertEquals(
-        "no account 'alcie': it is not in the account store and no logon under that name has"
-            + " failed since the host started, so there is nothing to unlock. Check the name with"
-            + " 'authhost accounts lockouts' (what is locked out) or 'authhost accounts list'\n",
+        "no account 'alcie': it is not in the account store and no failed logons are counted"
+            + " under that name, so there is nothing to unlock by name (an unknown name is counted"
+            + " by name only where the plug-in names it, and only up to"
+            + " security.lockout.namesPerAddress names per address; the address's own count still"
+            + " applies: see 'authhost accounts lockouts'). Check the name with 'authhost accounts"
+            + " list'\n",
         cliError("accounts", "unlock", "alcie"));
     assertEquals(List.of(), audit("unlock: account \"alcie\""), "nothing done, nothing audited");
     // A name an attacker invented is no account, but the lockout counted it: it can be cleared.
