@@ -686,7 +686,19 @@ public final class AuthenticationDriver {
     if (a.onBehalf() != null) {
       a.onBehalf().successes().failed(a.client().address(), a.onBehalf().stream());
     }
-    audit.logonFailed(a.request(), account, plugin.id(), plugin.protocol(), why, reason);
+    audit.logonFailed(a.request(), shown(account), plugin.id(), plugin.protocol(), why, reason);
+  }
+
+  /**
+   * The account of a failure as the audit shows it: an existing local account qualified as its
+   * successes are ({@code AUTHHOST\\alice}), so that one account's records read alike; a name that
+   * is no account as the client tried it.
+   */
+  private String shown(String account) {
+    if (account == null || account.isBlank()) {
+      return account;
+    }
+    return accounts.find(account.strip()).map(Account::qualifiedName).orElse(account);
   }
 
   private void end(Attempt a, PluginView plugin, AuthenticationSession session, boolean bound) {

@@ -336,6 +336,26 @@ class HostileClientsTest {
   }
 
   @Test
+  void aFailedLogonNamesAnAccountAsItsSuccessDoesAndAnUnknownNameAsTried() throws Exception {
+    try (RawHttpConnection c = connect()) {
+      assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong")).status());
+      assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    // The next window: the unknown name's failure is written in full, not folded.
+    clock.advance(SUMMARY_WINDOW);
+    try (RawHttpConnection c = connect()) {
+      assertEquals(401, c.get("/private/hello.txt", basic("Mallory", "wrong")).status());
+    }
+    String qualified = " account=\"TESTHOST\\\\alice\" ";
+    assertEquals(
+        1, audit("logon succeeded").stream().filter(e -> e.text().contains(qualified)).count());
+    List<EventRecord> failed = audit("logon failed");
+    assertEquals(2, failed.size(), failed.toString());
+    assertTrue(failed.get(0).text().contains(qualified), failed.get(0).text());
+    assertTrue(failed.get(1).text().contains(" account=\"Mallory\" "), failed.get(1).text());
+  }
+
+  @Test
   void everyLockoutIsWrittenInFullWithItsAccountNeverFoldedIntoASummary() throws Exception {
     // Two names locked from one address in one summary window (10 failures: under the address's
     // threshold of 20); bob is no account, but Basic names him, so his failures count by name.

@@ -353,7 +353,7 @@ class HttpServingTest {
     assertEquals(failuresBefore + 1, failures.size());
     EventRecord last = failures.get(failures.size() - 1);
     assertTrue(
-        last.text().contains("account=\"alice\"")
+        last.text().contains("account=\"TESTHOST\\\\alice\"")
             && last.text().contains("protocol=Basic")
             && last.text().contains("point=members")
             && last.text().contains("client=127.0.0.1"),

@@ -139,7 +139,10 @@ class NginxAuthRequestTest {
       assertNotNull(wrong.challengeData("Basic"));
       assertFalse(
           StreamServerHosts.audited(
-                  host, "logon failed", "account=\"carol\"", "via=nginx auth_request@127.0.0.1")
+                  host,
+                  "logon failed",
+                  "account=\"TESTHOST\\\\carol\"",
+                  "via=nginx auth_request@127.0.0.1")
               .isEmpty());
     }
   }

@@ -138,7 +138,7 @@ class NtlmServingTest {
                 e ->
                     e.text().contains("logon failed")
                         && e.text().contains("protocol=NTLM")
-                        && e.text().contains("account=\"alice\""))
+                        && e.text().contains("account=\"TESTHOST\\\\alice\""))
             .count();
     Curl r = curl("--ntlm", "-u", "alice:not-her-password");
     assertEquals(401, r.status(), r.verbose());
@@ -149,7 +149,7 @@ class NtlmServingTest {
                 e ->
                     e.text().contains("logon failed")
                         && e.text().contains("protocol=NTLM")
-                        && e.text().contains("account=\"alice\""))
+                        && e.text().contains("account=\"TESTHOST\\\\alice\""))
             .count();
     assertTrue(
         after > before, "the refusal is audited against the account, which the lockout counts");

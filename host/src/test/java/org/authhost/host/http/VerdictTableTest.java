@@ -190,7 +190,7 @@ class VerdictTableTest {
     EventRecord failed =
         audited(
             "logon failed: client=127.0.0.1 point=members request=\"GET /members/hello.txt\""
-                + " account=\"alice\" protocol=Basic plugin=basic"
+                + " account=\"TESTHOST\\\\alice\" protocol=Basic plugin=basic"
                 + " reason=credentials refused by the plug-in");
     assertEquals(HResult.SEC_E_LOGON_DENIED, failed.hresult());
     ch.finishAndReleaseAll();

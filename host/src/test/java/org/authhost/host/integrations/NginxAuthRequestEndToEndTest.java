@@ -423,7 +423,7 @@ class NginxAuthRequestEndToEndTest {
             "logon failed: client=127.0.0.2 ",
             "request=\"GET /hls/1k.txt",
             "via=nginx auth_request@127.0.0.1",
-            "account=\"frank\"");
+            "account=\"TESTHOST\\\\frank\"");
     assertEquals(1, lines.size(), "audited: " + host.audited("frank"));
   }
 }

@@ -209,7 +209,7 @@ class RtspReauthorizationEndToEndTest {
       assertTrue(answer.header("www-authenticate").startsWith("Digest "), answer.head());
       assertFalse(
           host.awaitAudited(
-                  BOUND, "logon failed", "account=\"rob\"", "credentials refused by the plug-in")
+                  BOUND, "logon failed", "\\\\rob\"", "credentials refused by the plug-in")
               .isEmpty(),
           String.valueOf(host.audited("rob")));
     }

@@ -324,7 +324,7 @@ class RtspReauthorizationTest {
     String answer = refusedWithCredentials(kim, "not-kim's", "401 Unauthorized");
     assertTrue(answer.toLowerCase().contains("www-authenticate: digest"), answer);
     EventRecord event =
-        audited("logon failed", "account=\"kim\"", "credentials refused by the plug-in").get(0);
+        audited("logon failed", "\\\\kim\"", "credentials refused by the plug-in").get(0);
     assertEquals(HResult.SEC_E_LOGON_DENIED, event.hresult());
   }
 
