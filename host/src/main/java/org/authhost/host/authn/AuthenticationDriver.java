@@ -908,7 +908,8 @@ public final class AuthenticationDriver {
   private CompletableFuture<Verdict> challenge(
       Attempt a, List<PluginView> offered, String text, String ownId, byte[] own) {
     List<CompletableFuture<List<String>>> challenges = new ArrayList<>();
-    // A plug-in whose bulkhead was full, if any: no challenge at all then means "busy".
+    // The busy refusal of a plug-in that could not serve now (its bulkhead full, or a service it
+    // needs down), if any: no challenge at all then means "busy".
     AtomicReference<Refusal> busy = new AtomicReference<>();
     // A plug-in that refuses without a challenge (API 1.4), if any: with no challenge, a 403.
     AtomicReference<Refusal> forbidden = new AtomicReference<>();
