@@ -5,7 +5,6 @@ import com.google.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService;
@@ -44,7 +43,7 @@ public final class LocalStateService implements StateService {
    */
   private static final double ROOM_AGAIN = 0.9;
 
-  private static final long SWEEP_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+  private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
   /**
    * What a key holds: one kind per key, so that no operation reads another's entry as its own (a
@@ -92,7 +91,7 @@ public final class LocalStateService implements StateService {
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final HostClock clock;
   private final int maxEntries;
-  private final AtomicLong lastSweep;
+  private final AtMostOncePer sweep;
   private final CapacityAlarm alarm;
   private final AtomicBoolean full = new AtomicBoolean();
 
@@ -110,7 +109,7 @@ public final class LocalStateService implements StateService {
     this.clock = clock;
     this.maxEntries = maxEntries;
     this.alarm = alarm;
-    this.lastSweep = new AtomicLong(clock.nanoTime() - SWEEP_INTERVAL_NANOS);
+    this.sweep = new AtMostOncePer(SWEEP_INTERVAL, clock.nanoTime());
   }
 
   @Override
@@ -272,8 +271,7 @@ public final class LocalStateService implements StateService {
       }
       return true;
     }
-    long last = lastSweep.get();
-    if (now - last >= SWEEP_INTERVAL_NANOS && lastSweep.compareAndSet(last, now)) {
+    if (sweep.due(now)) {
       entries.values().removeIf(e -> !live(e, now));
     }
     if (entries.size() < maxEntries) {

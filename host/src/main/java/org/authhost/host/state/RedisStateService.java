@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService;
@@ -249,8 +248,7 @@ public final class RedisStateService implements StateService {
   private final LocalStateService.CapacityAlarm alarm;
   private final long syncWaitMillis;
   private final AtomicBoolean full;
-  private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-  private final AtomicLong lastErrorLogged;
+  private final AtMostOncePer errorLogged;
   private final AtomicBoolean toldBlockingCall;
   private final AtomicBoolean resetting;
   private final WindowBatches batches;
@@ -265,7 +263,7 @@ public final class RedisStateService implements StateService {
     this.syncWaitMillis = timeout.toMillis() + SYNC_SLACK_MILLIS;
     this.lifeKey = link.key(RedisLink.LIFE_KEY);
     this.full = new AtomicBoolean();
-    this.lastErrorLogged = new AtomicLong(System.nanoTime() - ERROR_LOG_INTERVAL_NANOS);
+    this.errorLogged = new AtMostOncePer(Duration.ofMinutes(1), System.nanoTime());
     this.toldBlockingCall = new AtomicBoolean();
     this.resetting = new AtomicBoolean();
     this.batches = new WindowBatches(link, lifeKey);
@@ -278,7 +276,7 @@ public final class RedisStateService implements StateService {
     this.syncWaitMillis = store.syncWaitMillis;
     this.lifeKey = store.lifeKey;
     this.full = store.full;
-    this.lastErrorLogged = store.lastErrorLogged;
+    this.errorLogged = store.errorLogged;
     this.toldBlockingCall = store.toldBlockingCall;
     this.resetting = store.resetting;
     this.batches = store.batches;
@@ -631,9 +629,7 @@ public final class RedisStateService implements StateService {
         // Something other than this host wrote the key: another kind, as far as we can tell.
         return new Answer<>(HResult.E_INVALIDARG, null);
       }
-      long now = System.nanoTime();
-      long last = lastErrorLogged.get();
-      if (now - last >= ERROR_LOG_INTERVAL_NANOS && lastErrorLogged.compareAndSet(last, now)) {
+      if (errorLogged.due(System.nanoTime())) {
         // At most one line a minute, without the stack: every request could end here.
         LOG.warn(
             "Redis answered an error (further ones within a minute are not logged): {}", message);

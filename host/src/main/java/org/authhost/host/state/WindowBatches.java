@@ -6,12 +6,11 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,10 +112,9 @@ final class WindowBatches {
       String life,
       CompletableFuture<Long> answer) {}
 
-  /** The last time a batch that could not be sent was logged (nanoTime), at most once a minute. */
-  private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
-
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /** A batch that could not be sent is logged at most once a minute. */
+  private final AtMostOncePer unsentLogged =
+      new AtMostOncePer(Duration.ofMinutes(1), System.nanoTime());
 
   /** One loop's claims not sent yet. */
   private final class Batch {
@@ -145,9 +143,7 @@ final class WindowBatches {
               }
             });
       } catch (RuntimeException e) {
-        long now = System.nanoTime();
-        long last = lastLogged.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
+        if (unsentLogged.due(System.nanoTime())) {
           LOG.error("a batch of window claims could not be sent: each is refused (503)", e);
         }
         later(() -> answer(sent, null, e));
