@@ -70,22 +70,18 @@ class StaleInstanceRestartTest {
     assertTrue(connected.await(30, TimeUnit.SECONDS), "connected to Redis");
   }
 
-  /** The plug-in host's side: one plug-in "digest", still starting during the reset's passes. */
-  static final class StartingPlugin implements HostState.Recovery {
+  /**
+   * The plug-in host's side in these tests: one plug-in, not enabled yet (its enable still runs
+   * during the reset's passes), restarted as {@code PluginHost} does once it is stale.
+   */
+  abstract static class StartingRecovery implements HostState.Recovery {
     volatile PluginState instance;
-    final CountDownLatch resetDone = new CountDownLatch(1);
     final CountDownLatch restarted = new CountDownLatch(1);
     final List<String> restarts = new CopyOnWriteArrayList<>();
 
     @Override
     public List<String> disable(Set<String> pluginIds) {
       return List.of(); // not enabled yet: its enable is still running
-    }
-
-    @Override
-    public List<String> enable(List<String> pluginIds) {
-      resetDone.countDown(); // only the reset enables, once it has reopened the store
-      return List.of();
     }
 
     @Override
@@ -107,6 +103,17 @@ class StaleInstanceRestartTest {
       instance.enabling(); // what PluginHost's enable does (HostedPlugin.starting)
       restarted.countDown();
       return List.of(pluginId);
+    }
+  }
+
+  /** One plug-in "digest", still starting during the reset's passes. */
+  static final class StartingPlugin extends StartingRecovery {
+    final CountDownLatch resetDone = new CountDownLatch(1);
+
+    @Override
+    public List<String> enable(List<String> pluginIds) {
+      resetDone.countDown(); // only the reset enables, once it has reopened the store
+      return List.of();
     }
   }
 
@@ -149,19 +156,12 @@ class StaleInstanceRestartTest {
    * first reset reopened the store, the stale instance's call is refused (its restart waits behind
    * the reset's own task) and Redis loses its data again before that restart runs.
    */
-  static final class SecondLossPlugin implements HostState.Recovery {
-    volatile PluginState instance;
+  static final class SecondLossPlugin extends StartingRecovery {
     volatile HostState state;
     final java.util.concurrent.atomic.AtomicInteger enables =
         new java.util.concurrent.atomic.AtomicInteger();
     final List<HResult> duringFirstEnable = new CopyOnWriteArrayList<>();
     final CountDownLatch secondResetDone = new CountDownLatch(1);
-    final CountDownLatch restarted = new CountDownLatch(1);
-
-    @Override
-    public List<String> disable(Set<String> pluginIds) {
-      return List.of(); // not enabled yet: its enable is still running
-    }
 
     @Override
     public List<String> enable(List<String> pluginIds) {
@@ -177,26 +177,6 @@ class StaleInstanceRestartTest {
         secondResetDone.countDown();
       }
       return List.of();
-    }
-
-    @Override
-    public List<String> enableWaiting(Set<String> pluginIds) {
-      return List.of();
-    }
-
-    @Override
-    public List<String> inService(Set<String> pluginIds) {
-      return List.of();
-    }
-
-    @Override
-    public List<String> restart(String pluginId, BooleanSupplier stale) {
-      if (!stale.getAsBoolean()) {
-        return List.of();
-      }
-      instance.enabling();
-      restarted.countDown();
-      return List.of(pluginId);
     }
   }
 
