@@ -12,16 +12,20 @@ import org.authhost.host.time.Scheduler;
  * host's clock and scheduler (as the HTTP front's deadlines), so that a test moves it with a fake
  * clock. Traffic only notes the time; one check per connection is scheduled at a time, for when the
  * connection would be idle long enough, and when it runs early (traffic came since) it is scheduled
- * again for the time left. Used from the connection's event loop, except the scheduled check, which
- * hands over to it. The metrics listener uses it too, for silent scrapers' connections.
+ * again for the time left. The check runs on the scheduler's thread, so that the clock it reads and
+ * the delay it schedules from are the scheduler's same instant (a check handed to the event loop
+ * first could read the clock before a fake clock's advance and schedule after it, and never fall
+ * due); only the close is handed to the event loop, which looks once more. The metrics listener
+ * uses it too, for silent scrapers' connections.
  */
 public final class IdleDeadline extends ChannelDuplexHandler {
   private final HostClock clock;
   private final Scheduler scheduler;
   private final long idleNanos;
-  private long last;
-  private Scheduler.Scheduled check;
-  private boolean closed;
+  // Written on the event loop, read by the check on the scheduler's thread.
+  private volatile long last;
+  private volatile Scheduler.Scheduled check;
+  private volatile boolean closed;
 
   public IdleDeadline(HostClock clock, Scheduler scheduler, Duration idle) {
     this.clock = clock;
@@ -64,14 +68,27 @@ public final class IdleDeadline extends ChannelDuplexHandler {
       return;
     }
     try {
-      check =
-          scheduler.schedule(() -> ctx.executor().execute(() -> due(ctx)), Duration.ofNanos(nanos));
+      check = scheduler.schedule(() -> due(ctx), Duration.ofNanos(nanos));
     } catch (IllegalStateException stopped) {
       ctx.close(); // the host is stopping: its connections go with it
     }
   }
 
+  /** On the scheduler's thread. */
   private void due(ChannelHandlerContext ctx) {
+    if (closed) {
+      return;
+    }
+    long idle = clock.nanoTime() - last;
+    if (idle >= idleNanos) {
+      ctx.executor().execute(() -> closeIfIdle(ctx));
+    } else {
+      schedule(ctx, idleNanos - idle);
+    }
+  }
+
+  /** On the event loop: traffic may have come since the check. */
+  private void closeIfIdle(ChannelHandlerContext ctx) {
     if (closed) {
       return;
     }
