@@ -63,8 +63,20 @@ public final class RedisStateService implements StateService {
   static final String LIFE_CHECK_MULTI =
       "if redis.call('GET', KEYS[2]) ~= ARGV[#ARGV] then return {-9} end\n";
 
+  /**
+   * The kind of the entry at KEYS[1] into {@code k}: nil when absent, and a window's key (a string,
+   * see {@code WINDOW_CLAIM}) answers -1 (another kind) here, not an error of the script.
+   */
   private static final String KIND_CHECK =
-      LIFE_CHECK + "local k = redis.call('HGET', KEYS[1], 'k')\n";
+      LIFE_CHECK
+          + "local k = redis.pcall('HGET', KEYS[1], 'k')\n"
+          + "if type(k) == 'table' then return -1 end\n";
+
+  /** {@code e}: the kind and value at KEYS[1]; {-1} for a window's key, as {@code KIND_CHECK}. */
+  private static final String VALUE_READ =
+      LIFE_CHECK_MULTI
+          + "local e = redis.pcall('HMGET', KEYS[1], 'k', 'v')\n"
+          + "if e.err then return {-1} end\n";
 
   /** What a script answers when the life mark is not the one this host knows. */
   static final long RESET = -9;
@@ -93,8 +105,7 @@ public final class RedisStateService implements StateService {
   /** {1}: stored ours; {0, value}: one was there; {-1}: another kind. ARGV: value, ttl ms. */
   static final RedisLink.Script GET_OR_PUT =
       new RedisLink.Script(
-          LIFE_CHECK_MULTI
-              + "local e = redis.call('HMGET', KEYS[1], 'k', 'v')\n"
+          VALUE_READ
               + "if e[1] then\n"
               + "  if e[1] ~= 'v' then return {-1} end\n"
               + "  return {0, e[2]}\n"
@@ -110,8 +121,7 @@ public final class RedisStateService implements StateService {
    */
   static final RedisLink.Script GET =
       new RedisLink.Script(
-          LIFE_CHECK_MULTI
-              + "local e = redis.call('HMGET', KEYS[1], 'k', 'v')\n"
+          VALUE_READ
               + "if not e[1] then return {0} end\n"
               + "if e[1] ~= 'v' then return {-1} end\n"
               + "return {1, e[2] or ''}\n");
@@ -131,81 +141,88 @@ public final class RedisStateService implements StateService {
 
   /**
    * {@code claim(key, n, width, ttl)}: 1 FIRST, 2 USED, 3 TOO_OLD, -1 another kind or width. As
-   * {@link UsedNumbers#claim}, with the bitmap as bytes (bit {@code i} of the ring is bit {@code i
-   * mod 8} of byte {@code i / 8 + 1}), stored without its trailing zero bytes. One function for
-   * {@link #WINDOW} and {@link #WINDOWS}, so a claim alone and a claim in a batch are the same.
+   * {@link UsedNumbers#claim}, on a string key read and written with {@code BITFIELD}: a 96-bit
+   * header, the highest number plus one (signed 64 bits at bit 0; 0 for none) and the width
+   * (unsigned 32 bits at bit 64), then the ring, number {@code n} at bit {@code 96 + n mod width}.
+   * The string ends at the last ring byte a claim touched, so a nonce used once holds 13 bytes. One
+   * function for {@link #WINDOW} and {@link #WINDOWS}, so a claim alone and a claim in a batch are
+   * the same.
    *
-   * <p>Redis runs it for every Digest request, alone on its one thread, so it touches only the byte
-   * it needs in the common cases (the next number, or one below the highest): a copy of the whole
-   * ring per request cost about 20 µs of Redis's time, more than the rest of the round trip. A jump
-   * above the highest clears the numbers skipped, byte by byte (whole bytes at once). The expiry is
-   * only ever lengthened ({@code PEXPIRE ... GT}, Redis 7: one call where {@code PTTL} and {@code
-   * PEXPIRE} were two).
+   * <p>Redis runs it for every Digest request, alone on its one thread, so the next number costs
+   * two commands and no string work in Lua: one {@code BITFIELD} that writes the new highest, the
+   * width and the number's bit and answers the old ones, and the expiry; the rarer cases (a late
+   * number, a jump, a refusal) put back what they must with one more. The hash of the earlier
+   * layout cost a copy of the bitmap in Lua per claim ({@code string.sub}, concatenation, {@code
+   * string.format}) and a {@code HMGET} and {@code HSET}: about 1.5 µs more of Redis's time per
+   * claim (docs/benchmarks.md). The expiry is only ever lengthened ({@code PEXPIRE ... GT}, Redis
+   * 7), set plainly on a new key.
    */
   private static final String WINDOW_CLAIM =
       "local function claim(key, n, width, ttl)\n"
-          // pcall: a key of another type (not written by a host) refuses its claim alone, not
-          // every claim of its batch (an error raised would end the whole script). Another
-          // application writing under the prefix is not supported (docs/scale-out.md).
-          + "local e = redis.pcall('HMGET', key, 'k', 'w', 'h', 'b')\n"
-          + "if e.err then return -1 end\n"
-          + "if e[1] and (e[1] ~= 'w' or tonumber(e[2]) ~= width) then return -1 end\n"
-          + "local highest = -1\n"
-          + "local cleared = false\n"
-          + "local b = e[4] or ''\n"
-          + "if e[1] then highest = tonumber(e[3]) end\n"
-          // A record not written by a host (no number as its highest): refused alone, as above,
-          // rather than a Lua error that would end the whole batch.
-          + "if not highest then return -1 end\n"
-          + "local function put(j, v)\n"
-          + "  if #b < j then b = b .. string.rep('\\0', j - #b) end\n"
-          + "  b = string.sub(b, 1, j - 1) .. string.char(v) .. string.sub(b, j + 1)\n"
+          + "local pos = 96 + n % width\n"
+          // Written first, the old values read back in the same call: the next number (the common
+          // case) is then done but for the expiry. pcall: a key of another type refuses its claim
+          // alone, not every claim of its batch (an error raised would end the whole script);
+          // only Redis refusing the script's first write for want of memory (OOM) fails the whole
+          // batch, as a write refused would. Another application writing under the prefix is not
+          // supported (docs/scale-out.md): such a record is refused or answered, never an error.
+          + "local e = redis.pcall('BITFIELD', key, 'SET', 'i64', 0, n + 1, 'SET', 'u32', 64, width,"
+          + " 'SET', 'u1', pos, 1)\n"
+          + "if e.err then\n"
+          + "  if string.sub(e.err, 1, 3) == 'OOM' then error(e) end\n"
+          // A window of the earlier layout (a hash of kind 'w', left by a host of an earlier
+          // version, within its lifetime) answers TOO_OLD: Digest then answers stale=true and
+          // the client moves to a fresh nonce, where a refusal as another kind would fail it.
+          + "  if redis.pcall('HGET', key, 'k') == 'w' then return 3 end\n"
+          + "  return -1\n"
           + "end\n"
-          + "local function set(x)\n"
-          + "  local i = x % width\n"
-          + "  local j = math.floor(i / 8) + 1\n"
-          + "  put(j, bit.bor(string.byte(b, j) or 0, bit.lshift(1, i % 8)))\n"
-          + "end\n"
-          + "if n > highest then\n"
-          + "  if highest < 0 or n - highest >= width then\n"
-          + "    b = ''\n"
-          + "  elseif n - highest > 1 then\n"
-          + "    cleared = true\n"
-          + "    local size = math.floor((width + 7) / 8)\n"
-          + "    local bytes = {}\n"
-          + "    for i = 1, size do bytes[i] = string.byte(b, i) or 0 end\n"
-          + "    for x = highest + 1, n - 1 do\n"
-          + "      local i = x % width\n"
-          + "      local j = math.floor(i / 8) + 1\n"
-          + "      bytes[j] = bit.band(bytes[j], bit.bnot(bit.lshift(1, i % 8)))\n"
-          + "    end\n"
-          + "    b = string.char(unpack(bytes, 1, size))\n"
-          + "  end\n"
-          + "  highest = n\n"
-          + "  set(n)\n"
-          + "elseif highest - n >= width then\n"
-          + "  return 3\n"
-          + "else\n"
-          + "  local i = n % width\n"
-          + "  local j = math.floor(i / 8) + 1\n"
-          + "  if bit.band(string.byte(b, j) or 0, bit.lshift(1, i % 8)) ~= 0 then return 2 end\n"
-          + "  set(n)\n"
-          + "end\n"
-          // Trailing zero bytes dropped in one pass: a pattern anchored at the end
-          // ('%z+$') is tried from every position, quadratic in a mostly-zero window.
-          + "if cleared then\n"
-          + "  local last = #b\n"
-          + "  while last > 0 and string.byte(b, last) == 0 do last = last - 1 end\n"
-          + "  b = string.sub(b, 1, last)\n"
-          + "end\n"
-          + "if e[1] then\n"
-          + "  redis.call('HSET', key, 'h', string.format('%.0f', highest), 'b', b)\n"
-          + "  redis.call('PEXPIRE', key, ttl, 'GT')\n"
-          + "else\n"
-          + "  redis.call('HSET', key, 'k', 'w', 'w', string.format('%.0f', width),"
-          + " 'h', string.format('%.0f', highest), 'b', b)\n"
+          // No width stored: the key is new (BITFIELD made it).
+          + "if e[2] == 0 then\n"
           + "  redis.call('PEXPIRE', key, ttl)\n"
+          + "  return 1\n"
           + "end\n"
+          + "local highest = e[1] - 1\n"
+          // Another width: every value written back, so the refusal changes nothing. The puts
+          // back are pcalls: a record not written by a host may hold a highest beyond a Lua
+          // number's precision, which BITFIELD would refuse.
+          + "if e[2] ~= width then\n"
+          + "  redis.pcall('BITFIELD', key, 'SET', 'i64', 0, e[1], 'SET', 'u32', 64, e[2],"
+          + " 'SET', 'u1', pos, e[3])\n"
+          + "  return -1\n"
+          + "end\n"
+          + "if n <= highest then\n"
+          // Too old: the bit set above belongs to a number inside the window; put back.
+          + "  if highest - n >= width then\n"
+          + "    redis.pcall('BITFIELD', key, 'SET', 'i64', 0, e[1], 'SET', 'u1', pos, e[3])\n"
+          + "    return 3\n"
+          + "  end\n"
+          + "  redis.pcall('BITFIELD', key, 'SET', 'i64', 0, e[1])\n"
+          + "  if e[3] == 1 then return 2 end\n"
+          // A jump past the whole window: no bit of the ring is current.
+          + "elseif n - highest >= width then\n"
+          + "  redis.call('SET', key, '', 'KEEPTTL')\n"
+          + "  redis.call('BITFIELD', key, 'SET', 'i64', 0, n + 1, 'SET', 'u32', 64, width, 'SET', 'u1', pos, 1)\n"
+          // The numbers skipped are cleared, 63 bits an operation, up to the bytes stored (a
+          // bit past the string's end is 0 already, and writing it would grow the string).
+          + "elseif n - highest > 1 then\n"
+          + "  local ops = {}\n"
+          + "  local stored = redis.call('STRLEN', key) * 8 - 96\n"
+          + "  local function clear(a, b)\n"
+          + "    if b >= stored then b = stored - 1 end\n"
+          + "    while a <= b do\n"
+          + "      local k = math.min(63, b - a + 1)\n"
+          + "      ops[#ops + 1] = 'SET'\n"
+          + "      ops[#ops + 1] = 'u' .. k\n"
+          + "      ops[#ops + 1] = 96 + a\n"
+          + "      ops[#ops + 1] = 0\n"
+          + "      a = a + k\n"
+          + "    end\n"
+          + "  end\n"
+          + "  local a, b = (highest + 1) % width, (n - 1) % width\n"
+          + "  if a <= b then clear(a, b) else clear(a, width - 1) clear(0, b) end\n"
+          + "  if #ops > 0 then redis.call('BITFIELD', key, unpack(ops)) end\n"
+          + "end\n"
+          + "redis.call('PEXPIRE', key, ttl, 'GT')\n"
           + "return 1\n"
           + "end\n";
 

@@ -1,7 +1,7 @@
 package org.authhost.host.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,14 +18,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The Redis window script ({@link RedisStateService#WINDOW}, which touches only the bytes it needs)
- * answers as the local store's {@link UsedNumbers} for the same claims: in order, out of order,
- * jumps of every size, replays, numbers too old, over windows of several widths.
+ * The Redis window script ({@link RedisStateService#WINDOW}, a string read and written with {@code
+ * BITFIELD}) answers as the local store's {@link UsedNumbers} for the same claims: in order, out of
+ * order, jumps of every size, replays, numbers too old, over windows of several widths; a refusal
+ * leaves the record as it was.
  */
 class RedisWindowScriptTest {
   @RegisterExtension static final RedisServer.PerClass REDIS = RedisServer.perClass();
 
   static final Duration TTL = Duration.ofMinutes(5);
+
+  /** The highest number plus one (8 bytes) and the width (4) before the ring. */
+  static final int HEADER_BYTES = 12;
 
   private RedisLink link;
   private RedisStateService redis;
@@ -66,6 +70,42 @@ class RedisWindowScriptTest {
   }
 
   @Test
+  void aNonceUsedOnceHoldsTheHeaderAndOneByteOfRing() throws Exception {
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/once", 1, 1024, new ArrayList<>()));
+    assertEquals("string", REDIS.server().call("TYPE", "w:nc/once"));
+    assertEquals(String.valueOf(HEADER_BYTES + 1), REDIS.server().call("STRLEN", "w:nc/once"));
+    long ttl = Long.parseLong(REDIS.server().call("PTTL", "w:nc/once"));
+    assertTrue(ttl > 0 && ttl <= TTL.toMillis(), "expires with the claim's ttl: " + ttl);
+  }
+
+  @Test
+  void refusalsLeaveTheRecordAsItWas() throws Exception {
+    List<String> trace = new ArrayList<>();
+    for (long n = 100; n <= 140; n += 3) {
+      claim(redis, "nc/kept", n, 64, trace);
+    }
+    String before = record("w:nc/kept");
+    assertEquals(WindowClaim.TOO_OLD, claim(redis, "nc/kept", 70, 64, trace), "134's bit, unused");
+    assertEquals(WindowClaim.TOO_OLD, claim(redis, "nc/kept", 72, 64, trace), "136's bit, used");
+    assertEquals(WindowClaim.USED, claim(redis, "nc/kept", 139, 64, trace));
+    Out<WindowClaim> out = new Out<>();
+    assertEquals(HResult.E_INVALIDARG, redis.claimInWindow("nc/kept", 141, 1024, TTL, out));
+    assertEquals(before, record("w:nc/kept"));
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/kept", 134, 64, trace), "never used");
+    assertEquals(WindowClaim.USED, claim(redis, "nc/kept", 136, 64, trace));
+  }
+
+  /**
+   * The header and how many bits are set: a refusal may leave the string longer (a zero byte past
+   * the ring the other width's number reached), never with another bit set.
+   */
+  private static String record(String key) throws Exception {
+    return REDIS.server().call("BITFIELD", key, "GET", "i64", "0", "GET", "u32", "64")
+        + " "
+        + REDIS.server().call("BITCOUNT", key);
+  }
+
+  @Test
   void answersAsTheLocalStoreForRandomClaims() throws Exception {
     for (long seed = 1; seed <= 6; seed++) {
       randomClaims(new Random(seed), "s" + seed + "/");
@@ -92,8 +132,8 @@ class RedisWindowScriptTest {
         trace.add(n + "=" + expected);
         assertEquals(expected, actual, () -> "width " + width + ", claims " + trace);
       }
-      String bitmap = REDIS.server().call("HGET", "w:" + key, "b");
-      assertFalse(bitmap.endsWith("\0"), "stored without trailing zero bytes");
+      long bytes = Long.parseLong(REDIS.server().call("STRLEN", "w:" + key));
+      assertTrue(bytes <= HEADER_BYTES + (width + 7) / 8, "no byte past the ring: " + bytes);
     }
   }
 }
