@@ -166,8 +166,10 @@ public final class AuthenticationSession implements AutoCloseable {
       return;
     }
     // Like a call past its deadline, a missing callback is answered off the scheduler's thread.
+    // Armed where the leg runs: a non-blocking plug-in's leg runs on the request's event loop,
+    // where its answer (a Redis claim's) usually comes back and cancels it.
     Scheduler.Scheduled limit =
-        scheduler.schedule(
+        scheduler.scheduleOnCaller(
             () ->
                 guard.afterTimeout(
                     () -> callback.completion.completeExceptionally(new TimeoutException())),

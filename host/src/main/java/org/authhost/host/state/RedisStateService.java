@@ -163,13 +163,16 @@ public final class RedisStateService implements StateService {
           // Written first, the old values read back in the same call: the next number (the common
           // case) is then done but for the expiry. pcall: a key of another type refuses its claim
           // alone, not every claim of its batch (an error raised would end the whole script);
-          // only Redis refusing the script's first write for want of memory (OOM) fails the whole
-          // batch, as a write refused would. Another application writing under the prefix is not
+          // Redis refusing the write (OOM, READONLY...) is raised again, failing the batch as a
+          // write refused always did. Another application writing under the prefix is not
           // supported (docs/scale-out.md): such a record is refused or answered, never an error.
-          + "local e = redis.pcall('BITFIELD', key, 'SET', 'i64', 0, n + 1, 'SET', 'u32', 64, width,"
+          // A number past 10^15 is written as digits (Redis would write a Lua number as 1e+17).
+          + "local top = n + 1\n"
+          + "if top >= 1e15 then top = string.format('%.0f', top) end\n"
+          + "local e = redis.pcall('BITFIELD', key, 'SET', 'i64', 0, top, 'SET', 'u32', 64, width,"
           + " 'SET', 'u1', pos, 1)\n"
           + "if e.err then\n"
-          + "  if string.sub(e.err, 1, 3) == 'OOM' then error(e) end\n"
+          + "  if string.sub(e.err, 1, 9) ~= 'WRONGTYPE' then error(e) end\n"
           // A window of the earlier layout (a hash of kind 'w', left by a host of an earlier
           // version, within its lifetime) answers TOO_OLD: Digest then answers stale=true and
           // the client moves to a fresh nonce, where a refusal as another kind would fail it.
@@ -201,7 +204,8 @@ public final class RedisStateService implements StateService {
           // A jump past the whole window: no bit of the ring is current.
           + "elseif n - highest >= width then\n"
           + "  redis.call('SET', key, '', 'KEEPTTL')\n"
-          + "  redis.call('BITFIELD', key, 'SET', 'i64', 0, n + 1, 'SET', 'u32', 64, width, 'SET', 'u1', pos, 1)\n"
+          + "  redis.call('BITFIELD', key, 'SET', 'i64', 0, top, 'SET', 'u32', 64, width,"
+          + " 'SET', 'u1', pos, 1)\n"
           // The numbers skipped are cleared, 63 bits an operation, up to the bytes stored (a
           // bit past the string's end is 0 already, and writing it would grow the string).
           + "elseif n - highest > 1 then\n"

@@ -23,6 +23,20 @@ public interface Scheduler {
   Scheduled schedule(Runnable task, Duration delay);
 
   /**
+   * {@link #schedule}, for a time limit that the calling thread arms and, most of the time, the
+   * same thread cancels soon after (an asynchronous {@code Authenticate} whose answer comes back on
+   * the request's event loop): called on a host event loop, the production scheduler keeps the
+   * entry on that loop (no lock, no other thread; the task then runs on that loop, and must be as
+   * short as any scheduler task); anywhere else, and in every test scheduler, it is {@link
+   * #schedule}. The same clock either way: the task runs {@code delay} from now.
+   *
+   * @throws IllegalStateException as {@link #schedule}
+   */
+  default Scheduled scheduleOnCaller(Runnable task, Duration delay) {
+    return schedule(task, delay);
+  }
+
+  /**
    * Runs {@code task} {@code initialDelay} from now, then again {@code delay} after each run ends.
    * A task that throws is logged and keeps its schedule; a {@link VirtualMachineError} is rethrown.
    *

@@ -106,6 +106,20 @@ class RedisWindowScriptTest {
   }
 
   @Test
+  void numbersPastTenToTheFifteenthAreWrittenAsDigits() throws Exception {
+    List<String> trace = new ArrayList<>();
+    long big = 4_503_599_627_370_000L; // below 2^53, where a Lua number is still exact
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/big", big, 64, trace));
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/big", big + 2, 64, trace));
+    assertEquals(WindowClaim.USED, claim(redis, "nc/big", big, 64, trace));
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/big", big + 1, 64, trace));
+    assertEquals(
+        String.valueOf(big + 3),
+        REDIS.server().call("BITFIELD", "w:nc/big", "GET", "i64", "0"),
+        "the highest plus one");
+  }
+
+  @Test
   void answersAsTheLocalStoreForRandomClaims() throws Exception {
     for (long seed = 1; seed <= 6; seed++) {
       randomClaims(new Random(seed), "s" + seed + "/");
