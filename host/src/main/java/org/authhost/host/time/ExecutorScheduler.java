@@ -18,11 +18,23 @@ import org.slf4j.LoggerFactory;
 public final class ExecutorScheduler extends LifeCycle implements Scheduler {
   private static final Logger log = LoggerFactory.getLogger(ExecutorScheduler.class);
 
+  /**
+   * {@code -Dauthhost.scheduler.loopLimits=false}: every time limit on this scheduler's thread, as
+   * before (for the A/B measurement in {@code docs/benchmarks.md}).
+   */
+  static final String SWITCH = "authhost.scheduler.loopLimits";
+
   private final String threadName;
+  private final boolean onLoops;
   private volatile ScheduledThreadPoolExecutor executor;
 
   public ExecutorScheduler(String threadName) {
+    this(threadName, !"false".equalsIgnoreCase(System.getProperty(SWITCH, "true")));
+  }
+
+  ExecutorScheduler(String threadName, boolean onLoops) {
     this.threadName = threadName;
+    this.onLoops = onLoops;
   }
 
   @Override
@@ -70,7 +82,7 @@ public final class ExecutorScheduler extends LifeCycle implements Scheduler {
   @Override
   public Scheduled scheduleOnCaller(Runnable task, Duration delay) {
     EventExecutor loop = ThreadExecutorMap.currentExecutor();
-    if (loop instanceof EventLoop && !loop.isShuttingDown()) {
+    if (onLoops && loop instanceof EventLoop && !loop.isShuttingDown()) {
       running();
       try {
         return new FutureScheduled(

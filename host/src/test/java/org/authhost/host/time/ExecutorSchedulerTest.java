@@ -105,6 +105,31 @@ class ExecutorSchedulerTest {
   }
 
   @Test
+  void switchedOffALimitArmedOnAnEventLoopRunsOnTheSchedulersThread() throws Exception {
+    ExecutorScheduler off = new ExecutorScheduler("test-off", false);
+    off.start();
+    DefaultEventLoop loop = new DefaultEventLoop();
+    try {
+      AtomicReference<String> name = new AtomicReference<>();
+      CountDownLatch ran = new CountDownLatch(1);
+      loop.submit(
+              () ->
+                  off.scheduleOnCaller(
+                      () -> {
+                        name.set(Thread.currentThread().getName());
+                        ran.countDown();
+                      },
+                      Duration.ZERO))
+          .get(30, TimeUnit.SECONDS);
+      assertTrue(ran.await(30, TimeUnit.SECONDS));
+      assertTrue(name.get().startsWith("test-off"), name.get());
+    } finally {
+      loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS);
+      off.stop();
+    }
+  }
+
+  @Test
   void itsThreadHasTheHostsContextLoaderWhoeverMadeIt() throws Exception {
     scheduler.start();
     // The thread is made by the first schedule, here on a thread whose context loader is not
