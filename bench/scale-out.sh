@@ -9,7 +9,7 @@
 #          tool budget as one host), total against "redis".
 # Redis round trips: INFO commandstats before and after each Redis run, EVALSHA and EVAL calls
 # (every state operation is one script; the window claims an event loop makes in one turn share
-# one) divided by the requests wrk completed, and claims per script call (HMGET per script). Sizing: INFO memory
+# one) divided by the requests wrk completed, and claims per script call (PEXPIRE per script). Sizing: INFO memory
 # (used_memory) before and after the "redis" run, divided by the nonce records it left (one per
 # nonce used, up to PER_NONCE counts each), and the same for nonces used once (a small run of
 # SIZING_NONCES single requests, one nonce each, the common browser case).
@@ -191,7 +191,7 @@ one_host() {
   collect "$label"
 }
 # Scripts run so far (EVALSHA, or EVAL once after the server forgot one). commandstats also counts
-# the commands a script runs (HMGET, HSET, PEXPIRE...), which are no round trips, and does not tell
+# the commands a script runs (BITFIELD, PEXPIRE...), which are no round trips, and does not tell
 # them from the same commands sent by a client: the round trips per script come from a MONITOR
 # sample (monitor_sample), where a script's commands are marked "lua".
 redis_calls() {
@@ -221,7 +221,7 @@ calls_between() {
     /^cmdstat_/ && $1 != "cmdstat_info" && $3 - before[$1] > 0 { d = $3 - before[$1]; sub("cmdstat_", "", $1); out = out (out ? ", " : "") toupper($1) " " d }
     END { print out }' "$1" "$2"
 }
-# Calls of one command between two snapshots (0 if none): "calls_of HMGET before after".
+# Calls of one command between two snapshots (0 if none): "calls_of PEXPIRE before after".
 calls_of() {
   awk -F'[:=,]' -v c="cmdstat_$(tr '[:upper:]' '[:lower:]' <<<"$1")" \
     'FNR == NR && $1 == c { b = $3; next } $1 == c { a = $3 } END { print a - b + 0 }' "$2" "$3"
@@ -262,10 +262,11 @@ per_write=$(awk -v c=$((calls1 - calls0)) -v n=$((io_w1 - io_w0)) 'BEGIN{printf 
 # Connections host A holds (one shared, one subscriber, one per event loop that sent commands).
 clients_a=$(rcli CLIENT LIST | grep -c 'name=authhost' || true)
 breakdown_redis=$(calls_between "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")
-# Window claims per script call: each claim reads its window with one HMGET; an event loop's claims
-# of one turn share one script call (WindowBatches), so this is about the batch's mean size (the
-# other scripts, rare in this run, count in the denominator; GET and GET_OR_PUT run an HMGET too).
-claims_per_script=$(awk -v h="$(calls_of HMGET "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")" \
+# Window claims per script call: each accepted claim sets its window's expiry with one PEXPIRE (every
+# claim of this run is accepted); an event loop's claims of one turn share one script call
+# (WindowBatches), so this is about the batch's mean size (the other scripts, rare in this run, count
+# in the denominator). (A host before the string layout read each window with an HMGET: count that.)
+claims_per_script=$(awk -v h="$(calls_of PEXPIRE "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")" \
   -v c=$((calls1 - calls0)) 'BEGIN{printf "%.2f", (c > 0 ? h / c : 0)}')
 # MEMORY USAGE of each record the run left (its own bytes; used_memory adds the keyspace's).
 usage_full=$(rcli --scan --pattern 'bench:*nc/*' | awk 'NR <= 200' | while read -r k; do rcli MEMORY USAGE "$k"; done \
@@ -422,7 +423,7 @@ mkdir -p "$(dirname "$REPORT")"
   echo "- two hosts on one Redis, total / one host on Redis: $two_ratio (both hosts and both load tools share the same $(nproc) cores)"
   echo "- Redis round trips per request (one host): $rt_redis = $trips_redis scripts (EVALSHA + EVAL in INFO commandstats, over the"
   echo "  requests wrk completed) × $RT_PER_SCRIPT commands sent per script (MONITOR sample of 2 s: $RT_SENT);"
-  echo "  window claims per script call (HMGET / scripts: one event loop's claims of a turn go in one): $claims_per_script;"
+  echo "  window claims per script call (PEXPIRE / scripts: one event loop's claims of a turn go in one): $claims_per_script;"
   echo "  host A's connections to Redis: $clients_a (shared + subscriber + one per event loop that sent commands);"
   echo "  scripts per redis-server socket read (commands per host write, batched): $per_read; per redis-server write: $per_write;"
   echo "  two hosts: $trips_two scripts per request. All commands (INFO commandstats, those the scripts run included): one host:"

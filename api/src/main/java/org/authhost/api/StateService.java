@@ -87,6 +87,14 @@ public interface StateService {
   int MAX_WINDOW = MAX_VALUE_BYTES * 8;
 
   /**
+   * Highest number of {@link #claimInWindow}, 2^53 - 2: a shared store decides in a script whose
+   * numbers are doubles (Redis's Lua), exact up to 2^53. A Digest {@code nc} is below 2^32.
+   *
+   * @since API 1.4
+   */
+  long MAX_WINDOW_NUMBER = (1L << 53) - 2;
+
+  /**
    * What {@link #claimInWindow} found for a number.
    *
    * <p>SSPI counterpart: the answers of a context's replay detection ({@code ISC_REQ_REPLAY_DETECT}
@@ -138,7 +146,7 @@ public interface StateService {
    * none: its Digest package kept its nonce counts inside the plug-in.
    *
    * @param key the window's key
-   * @param number the number used, at least 0 (a Digest {@code nc})
+   * @param number the number used, 0 to {@link #MAX_WINDOW_NUMBER} (a Digest {@code nc})
    * @param window how many numbers up to the highest the entry remembers, 1 to {@link #MAX_WINDOW}
    * @param ttl how long the entry lives
    * @param result receives {@link WindowClaim#FIRST}, {@link WindowClaim#USED} or {@link

@@ -163,7 +163,11 @@ public final class LocalStateService implements StateService {
   @Override
   public HResult claimInWindow(
       String key, long number, int window, Duration ttl, Out<WindowClaim> result) {
-    if (!validTtl(ttl) || number < 0 || window < 1 || window > MAX_WINDOW) {
+    if (!validTtl(ttl)
+        || number < 0
+        || number > MAX_WINDOW_NUMBER
+        || window < 1
+        || window > MAX_WINDOW) {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();

@@ -166,7 +166,7 @@ public final class RedisStateService implements StateService {
           // Redis refusing the write (OOM, READONLY...) is raised again, failing the batch as a
           // write refused always did. Another application writing under the prefix is not
           // supported (docs/scale-out.md): such a record is refused or answered, never an error.
-          // A number past 10^15 is written as digits (Redis would write a Lua number as 1e+17).
+          // A number past 10^15 is written as digits, whatever Redis's number format.
           + "local top = n + 1\n"
           + "if top >= 1e15 then top = string.format('%.0f', top) end\n"
           + "local e = redis.pcall('BITFIELD', key, 'SET', 'i64', 0, top, 'SET', 'u32', 64, width,"
@@ -185,10 +185,11 @@ public final class RedisStateService implements StateService {
           + "  return 1\n"
           + "end\n"
           + "local highest = e[1] - 1\n"
-          // Another width: every value written back, so the refusal changes nothing. The puts
-          // back are pcalls: a record not written by a host may hold a highest beyond a Lua
-          // number's precision, which BITFIELD would refuse.
-          + "if e[2] ~= width then\n"
+          // Another width, or a highest no host writes (numbers stop at MAX_WINDOW_NUMBER, so the
+          // highest plus one is exact in Lua): every value written back, so the refusal changes
+          // nothing. A pcall: a record not written by a host may hold a highest beyond a Lua
+          // number's precision, which BITFIELD would refuse; every later put back is exact.
+          + "if e[2] ~= width or e[1] < 1 or e[1] > 9007199254740991 then\n"
           + "  redis.pcall('BITFIELD', key, 'SET', 'i64', 0, e[1], 'SET', 'u32', 64, e[2],"
           + " 'SET', 'u1', pos, e[3])\n"
           + "  return -1\n"
@@ -196,10 +197,10 @@ public final class RedisStateService implements StateService {
           + "if n <= highest then\n"
           // Too old: the bit set above belongs to a number inside the window; put back.
           + "  if highest - n >= width then\n"
-          + "    redis.pcall('BITFIELD', key, 'SET', 'i64', 0, e[1], 'SET', 'u1', pos, e[3])\n"
+          + "    redis.call('BITFIELD', key, 'SET', 'i64', 0, e[1], 'SET', 'u1', pos, e[3])\n"
           + "    return 3\n"
           + "  end\n"
-          + "  redis.pcall('BITFIELD', key, 'SET', 'i64', 0, e[1])\n"
+          + "  redis.call('BITFIELD', key, 'SET', 'i64', 0, e[1])\n"
           + "  if e[3] == 1 then return 2 end\n"
           // A jump past the whole window: no bit of the ring is current.
           + "elseif n - highest >= width then\n"
@@ -347,7 +348,11 @@ public final class RedisStateService implements StateService {
   @Override
   public CompletionStage<Answer<WindowClaim>> claimInWindowAsync(
       String key, long number, int window, Duration ttl) {
-    if (!validTtl(ttl) || number < 0 || window < 1 || window > MAX_WINDOW) {
+    if (!validTtl(ttl)
+        || number < 0
+        || number > MAX_WINDOW_NUMBER
+        || window < 1
+        || window > MAX_WINDOW) {
       return invalid();
     }
     Admitted call;

@@ -13,6 +13,10 @@ import java.time.Duration;
  * every other, so a time limit would fire late. A task whose work is busy elsewhere uses a {@code
  * tryLock} and skips its round (a periodic task runs again next period). Plug-in calls go through
  * the call guard.
+ *
+ * <p>Whose clock: in production every task is timed by the JVM's monotonic clock ({@link
+ * System#nanoTime()}), on the scheduler's thread or, for {@link #scheduleOnCaller}, in the calling
+ * event loop's own queue of timed tasks; a test scheduler times them all by its fake clock.
  */
 public interface Scheduler {
   /**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import org.authhost.api.StateService;
 import org.authhost.api.StateService.WindowClaim;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RedisServer;
@@ -108,7 +109,7 @@ class RedisWindowScriptTest {
   @Test
   void numbersPastTenToTheFifteenthAreWrittenAsDigits() throws Exception {
     List<String> trace = new ArrayList<>();
-    long big = 4_503_599_627_370_000L; // below 2^53, where a Lua number is still exact
+    long big = StateService.MAX_WINDOW_NUMBER - 2; // the highest plus one is then 2^53 - 1
     assertEquals(WindowClaim.FIRST, claim(redis, "nc/big", big, 64, trace));
     assertEquals(WindowClaim.FIRST, claim(redis, "nc/big", big + 2, 64, trace));
     assertEquals(WindowClaim.USED, claim(redis, "nc/big", big, 64, trace));

@@ -212,6 +212,22 @@ abstract class StateServiceBehaviour {
   }
 
   @Test
+  void windowNumbersStopAtTheHighestAScriptsNumbersHoldExactly() {
+    long top = StateService.MAX_WINDOW_NUMBER;
+    Out<WindowClaim> out = new Out<>();
+    for (long refused : new long[] {top + 1, top + 2, Long.MAX_VALUE}) {
+      assertEquals(
+          HResult.E_INVALIDARG, store().claimInWindow("plugin/t/top", refused, 64, MINUTE, out));
+    }
+    assertEquals(FIRST, window("plugin/t/top", top - 32, 64), "nothing was stored by a refusal");
+    assertEquals(FIRST, window("plugin/t/top", top, 64));
+    assertEquals(FIRST, window("plugin/t/top", top - 16, 64), "late, inside the window");
+    assertEquals(USED, window("plugin/t/top", top, 64));
+    assertEquals(USED, window("plugin/t/top", top - 32, 64));
+    assertEquals(USED, window("plugin/t/top", top - 16, 64));
+  }
+
+  @Test
   void aKeyHoldsOneKindAndBadArgumentsChangeNothing() {
     Out<WindowClaim> out = new Out<>();
     StateService s = store();
