@@ -344,6 +344,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
         }
       }
     }
+    if (exchange.originTransport() != null) {
+      headers.set(RtspHeaderNames.TRANSPORT, exchange.originTransport());
+    }
     headers.setInt(RtspHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
     if (out.content().readableBytes() == 0) {
       headers.remove(RtspHeaderNames.CONTENT_LENGTH);
