@@ -19,8 +19,8 @@
 #
 # Settings (environment): SESSIONS=50 SECONDS_EACH=20 PORT=18654 (AuthHost's RTSP port); SERIAL=0;
 # WARMUP=25 (at least that many rounds of SESSIONS short sessions through AuthHost before anything
-# is measured, and more until the host's JIT compilers have been idle for 5 rounds, at most
-# WARMUP_MAX=200);
+# is measured, playing 0.5 s each, and more, closed at PLAY, until the host's JIT compilers took at
+# most 2% of its CPU over the last WARMUP_IDLE=10 rounds, at most WARMUP_MAX=400 rounds in all);
 # PROCESSES (the load tool's processes; default two per core); START=aligned (every session's
 # DESCRIBE at once, after every OPTIONS and its challenge) or free (each as soon as its own OPTIONS
 # is answered); ORIGIN_THREADS=1 (the origin's client threads: GStreamer's thread pool);
@@ -42,7 +42,7 @@ BENCH_NAME=rtsp-load
 . "$(cd "$(dirname "$0")" && pwd)/bench-lib.sh"
 
 SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654}; SERIAL=${SERIAL:-0}
-WARMUP=${WARMUP:-25}; WARMUP_MAX=${WARMUP_MAX:-200}; PROCESSES=${PROCESSES:-0}; START=${START:-aligned}
+WARMUP=${WARMUP:-25}; WARMUP_MAX=${WARMUP_MAX:-400}; WARMUP_IDLE=${WARMUP_IDLE:-10}; PROCESSES=${PROCESSES:-0}; START=${START:-aligned}
 ORIGIN_THREADS=${ORIGIN_THREADS:-1}; BURSTS=${BURSTS:-0}
 CPU_SESSIONS=${CPU_SESSIONS:-0}; CPU_ONLY=${CPU_ONLY:-0}; JFR=${JFR:-0}; STRACE=${STRACE:-0}
 RANGE=${RANGE:-0}; range_flag=(); [[ $RANGE == 1 ]] && range_flag=(--range)
@@ -133,28 +133,51 @@ compiler_ticks() {
   echo "$sum"
 }
 
-# A warm-up through AuthHost at the full count, WARMUP rounds (the origin's media is running): not
-# reported. One round was too few: 50 sessions are ~300 requests, far below what the JIT's C2 needs
-# (thousands of calls per method), so the measured run and the single sessions ran the request path
-# interpreted or in C1 (the event loop woke the compiler threads on every request) and reported the
-# JIT's warm-up as AuthHost's per-request time (DESCRIBE +1.75 ms cold, ~+0.5 ms warm). 25 rounds
-# were too few as well: the code run once per connection (accept, pipeline, origin connect, close)
-# is called 50 times a round, and after 25 rounds the C2 compiler still took 73% of the host's CPU
-# during the measured bursts, on a 2-core machine where the origin and the tool need the cores too
-# (after 90 rounds: a third of the CPU; the bursts' host CPU 0.4 s instead of 1.0-1.5 s). So the
-# warm-up goes on until the compilers have been idle (<= 1 tick a round) for 5 rounds in a row.
-log "warm-up: $WARMUP to $WARMUP_MAX rounds of $SESSIONS sessions through AuthHost, until the JIT is idle"
-rounds=0; idle=0; c_prev=$(compiler_ticks)
+# A warm-up through AuthHost at the full count (not reported): WARMUP rounds of SESSIONS sessions
+# that play for 0.5 s (the origin's media is running), then more, closed as soon as PLAY is answered
+# (three times as many sessions a second), until the JIT has settled. One round was too few: 50
+# sessions are ~300 requests, far below what the JIT's C2 needs (thousands of calls per method), so
+# the measured run and the single sessions ran the request path interpreted or in C1 and reported
+# the JIT's warm-up as AuthHost's per-request time (DESCRIBE +1.75 ms cold, ~+0.5 ms warm). Nor did
+# "the compilers idle (<= 1 clock tick) for 5 rounds in a row" do (session rtsp8): the code run a
+# few times per connection (accept, register, the pipeline's set-up, the origin connect, the close
+# on RDHUP) reaches C2's thresholds (5,000 calls, more while C2's queue is long) only after ~5,000
+# to 10,000 sessions, and its compilations come in sparse bursts; after 76 rounds judged idle that
+# way, the next 2,000 sessions still spent ~370 µs each in the compiler threads, 89 of their 91
+# "made not entrant" being C1 versions replaced by a first C2 one (JFR: 5 deoptimisations). So the
+# JIT's time is read from the compiler threads' schedstat (ns) and the warm-up ends when, over the
+# last WARMUP_IDLE rounds, it was at most 2% of the host's CPU in them.
+compiler_ns() {
+  local sum=0 t n
+  for t in /proc/"$HOST_PID"/task/*; do
+    [[ $(cat "$t/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
+    n=$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null) || n=0
+    sum=$((sum + ${n:-0}))
+  done
+  echo "$sum"
+}
+host_ns() { awk '{s += $1} END {printf "%d\n", s}' /proc/"$HOST_PID"/task/*/schedstat 2>/dev/null; }
+log "warm-up: $WARMUP rounds of $SESSIONS sessions through AuthHost with media, then more without, until the JIT has settled (at most $WARMUP_MAX)"
+rounds=0; jit_sum=0; host_sum=0; jit_window=(); host_window=(); j_prev=$(compiler_ns); h_prev=$(host_ns); settled=no
 while ((rounds < WARMUP_MAX)); do
-  load_tool "$through" --sessions "$SESSIONS" --seconds 0.5 \
+  seconds=0.5; ((rounds >= WARMUP)) && seconds=0
+  load_tool "$through" --sessions "$SESSIONS" --seconds "$seconds" \
     --user "$BENCH_USER" --password "$BENCH_PASS" >>"$OUT/logs/warmup.json"
   rounds=$((rounds + 1))
-  c_now=$(compiler_ticks)
-  if ((c_now - c_prev <= 1)); then idle=$((idle + 1)); else idle=0; fi
-  c_prev=$c_now
-  ((rounds >= WARMUP && idle >= 5)) && break
+  j_now=$(compiler_ns); h_now=$(host_ns)
+  jit_window+=($((j_now - j_prev))); host_window+=($((h_now - h_prev)))
+  j_prev=$j_now; h_prev=$h_now
+  if ((${#jit_window[@]} > WARMUP_IDLE)); then
+    jit_window=("${jit_window[@]:1}"); host_window=("${host_window[@]:1}")
+  fi
+  if ((rounds >= WARMUP && ${#jit_window[@]} == WARMUP_IDLE)); then
+    jit_sum=0; host_sum=0
+    for v in "${jit_window[@]}"; do jit_sum=$((jit_sum + v)); done
+    for v in "${host_window[@]}"; do host_sum=$((host_sum + v)); done
+    if ((jit_sum * 50 <= host_sum)); then settled=yes; break; fi
+  fi
 done
-log "warm-up: $rounds rounds (JIT idle for the last $idle)"
+log "warm-up: $rounds rounds (JIT settled: $settled; its share of the host's CPU in the last $WARMUP_IDLE: $((jit_sum * 1000 / (host_sum > 0 ? host_sum : 1)))‰)"
 
 # The host's CPU per relayed session set-up, JIT warm: every thread's on-CPU time (schedstat, ns)
 # before and after CPU_SESSIONS sessions that set up (OPTIONS with its challenge, DESCRIBE, SETUP,
