@@ -165,7 +165,9 @@ while ((rounds < WARMUP_MAX)); do
     --user "$BENCH_USER" --password "$BENCH_PASS" >>"$OUT/logs/warmup.json"
   rounds=$((rounds + 1))
   j_now=$(compiler_ns); h_now=$(host_ns)
-  jit_window+=($((j_now - j_prev))); host_window+=($((h_now - h_prev)))
+  # A compiler thread that ended (the JIT may stop idle ones) takes its time with it: no negative round.
+  jd=$((j_now - j_prev)); hd=$((h_now - h_prev)); ((jd < 0)) && jd=0; ((hd < 0)) && hd=0
+  jit_window+=("$jd"); host_window+=("$hd")
   j_prev=$j_now; h_prev=$h_now
   if ((${#jit_window[@]} > WARMUP_IDLE)); then
     jit_window=("${jit_window[@]:1}"); host_window=("${host_window[@]:1}")
@@ -177,7 +179,8 @@ while ((rounds < WARMUP_MAX)); do
     if ((jit_sum * 50 <= host_sum)); then settled=yes; break; fi
   fi
 done
-log "warm-up: $rounds rounds (JIT settled: $settled; its share of the host's CPU in the last $WARMUP_IDLE: $((jit_sum * 1000 / (host_sum > 0 ? host_sum : 1)))‰)"
+warm_text="$rounds rounds, JIT settled: $settled (the compilers' share of the host's CPU in the last $WARMUP_IDLE: $((jit_sum * 1000 / (host_sum > 0 ? host_sum : 1)))‰)"
+log "warm-up: $warm_text"
 
 # The host's CPU per relayed session set-up, JIT warm: every thread's on-CPU time (schedstat, ns)
 # before and after CPU_SESSIONS sessions that set up (OPTIONS with its challenge, DESCRIBE, SETUP,
@@ -261,6 +264,7 @@ print(f"Host CPU per session set-up (JIT warm, {up} of {n} sessions set up, {fai
       f"{loop_system * 100 / max(loop_user + loop_system, 1):.0f}% system.")
 PY
 )
+  cpu_summary="$cpu_summary Warm-up: $warm_text."
   log "$cpu_summary"
   if [[ $CPU_ONLY == 1 ]]; then
     printf '%s\n' "$cpu_summary"
@@ -295,7 +299,7 @@ for _ in $(seq "$SERIAL"); do
 done
 
 python3 - "$OUT/direct.json" "$OUT/through.json" "$((h1 - h0))" "$((o1 - o0))" "$((o2 - o1))" \
-  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" "$((jit1 - jit0))" "$rounds" \
+  "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" "$((jit1 - jit0))" "$warm_text" \
   "$cpu_summary" <<'PY' | tee "$REPORT"
 import json, sys
 d, t = (json.load(open(p)) for p in sys.argv[1:3])
@@ -360,7 +364,7 @@ print(f"AuthHost's CPU while relaying: {host_cores * 100:.1f}% of one core for {
       f"{origin_direct / hz / d['ramp_seconds'] * 100:.1f}% direct, "
       f"{origin_through / hz / played * 100:.1f}% through AuthHost. Of the host's CPU in the relayed "
       f"run, its JIT compilers': {jit / hz * 1000:.0f} ms of {host / hz * 1000:.0f} ms (warm-up: "
-      f"{warm_rounds} rounds).\n")
+      f"{warm_rounds}).\n")
 if sys.argv[14]:
     print(sys.argv[14] + "\n")
 def spread(run, key):
