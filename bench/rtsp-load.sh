@@ -143,8 +143,8 @@ compiler_ticks() {
 # few times per connection (accept, register, the pipeline's set-up, the origin connect, the close
 # on RDHUP) reaches C2's thresholds (5,000 calls, more while C2's queue is long) only after ~5,000
 # to 10,000 sessions, and its compilations come in sparse bursts; after 76 rounds judged idle that
-# way, the next 2,000 sessions still spent ~370 µs each in the compiler threads, 89 of their 91
-# "made not entrant" being C1 versions replaced by a first C2 one (JFR: 5 deoptimisations). So the
+# way, the next 2,000 sessions still spent ~370 µs each in the compiler threads, 87 of their 91
+# "made not entrant" being C1 versions replaced by a first C2 one (JFR: 4 deoptimisations). So the
 # JIT's time is read from the compiler threads' schedstat (ns) and the warm-up ends when, over the
 # last WARMUP_IDLE rounds, it was at most 2% of the host's CPU in them.
 compiler_ns() {
