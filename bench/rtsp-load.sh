@@ -156,7 +156,8 @@ compiler_ns() {
   done
   echo "$sum"
 }
-host_ns() { awk '{s += $1} END {printf "%d\n", s}' /proc/"$HOST_PID"/task/*/schedstat 2>/dev/null; }
+# %.0f, not %d: mawk caps %d at 2^31, about 2 s of the host's nanoseconds.
+host_ns() { awk '{s += $1} END {printf "%.0f\n", s}' /proc/"$HOST_PID"/task/*/schedstat 2>/dev/null; }
 log "warm-up: $WARMUP rounds of $SESSIONS sessions through AuthHost with media, then more without, until the JIT has settled (at most $WARMUP_MAX)"
 rounds=0; jit_sum=0; host_sum=0; jit_window=(); host_window=(); j_prev=$(compiler_ns); h_prev=$(host_ns); settled=no
 while ((rounds < WARMUP_MAX)); do
