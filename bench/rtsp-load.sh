@@ -122,12 +122,12 @@ done
 direct="rtsp://127.0.0.1:$origin_port/test"
 through="rtsp://127.0.0.1:$PORT/cam/test"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-# CPU ticks of the host's JIT compiler threads (C1, C2) so far.
-compiler_ticks() {
+# On-CPU nanoseconds of the host's JIT compiler threads (C1, C2) so far (schedstat).
+compiler_ns() {
   local sum=0 t n
   for t in /proc/"$HOST_PID"/task/*; do
     [[ $(cat "$t/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
-    n=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || n=0
+    n=$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null) || n=0
     sum=$((sum + ${n:-0}))
   done
   echo "$sum"
@@ -148,15 +148,6 @@ compiler_ticks() {
 # JIT's time is read from the compiler threads' schedstat (ns) and the warm-up ends when, over the
 # last WARMUP_IDLE rounds, it was at most 1% of the host's CPU in them (2% over 10 rounds
 # let a run end in a lull between two bursts of compilations and measure the next: 49 µs per session).
-compiler_ns() {
-  local sum=0 t n
-  for t in /proc/"$HOST_PID"/task/*; do
-    [[ $(cat "$t/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
-    n=$(cut -d' ' -f1 "$t/schedstat" 2>/dev/null) || n=0
-    sum=$((sum + ${n:-0}))
-  done
-  echo "$sum"
-}
 # %.0f, not %d: mawk caps %d at 2^31, about 2 s of the host's nanoseconds.
 host_ns() { awk '{s += $1} END {printf "%.0f\n", s}' /proc/"$HOST_PID"/task/*/schedstat 2>/dev/null; }
 log "warm-up: $WARMUP rounds of $SESSIONS sessions through AuthHost with media, then more without, until the JIT has settled (at most $WARMUP_MAX)"
@@ -174,14 +165,15 @@ while ((rounds < WARMUP_MAX)); do
   if ((${#jit_window[@]} > WARMUP_IDLE)); then
     jit_window=("${jit_window[@]:1}"); host_window=("${host_window[@]:1}")
   fi
-  if ((rounds >= WARMUP && ${#jit_window[@]} == WARMUP_IDLE)); then
-    jit_sum=0; host_sum=0
-    for v in "${jit_window[@]}"; do jit_sum=$((jit_sum + v)); done
-    for v in "${host_window[@]}"; do host_sum=$((host_sum + v)); done
-    if ((jit_sum * 100 <= host_sum)); then settled=yes; break; fi
+  jit_sum=0; host_sum=0
+  for v in "${jit_window[@]}"; do jit_sum=$((jit_sum + v)); done
+  for v in "${host_window[@]}"; do host_sum=$((host_sum + v)); done
+  if ((rounds >= WARMUP && ${#jit_window[@]} == WARMUP_IDLE && jit_sum * 100 <= host_sum)); then
+    settled=yes
+    break
   fi
 done
-warm_text="$rounds rounds, JIT settled: $settled (the compilers' share of the host's CPU in the last $WARMUP_IDLE: $((jit_sum * 1000 / (host_sum > 0 ? host_sum : 1)))‰)"
+warm_text="$rounds rounds, JIT settled: $settled (the compilers' share of the host's CPU in the last ${#jit_window[@]}: $((jit_sum * 1000 / (host_sum > 0 ? host_sum : 1)))‰)"
 log "warm-up: $warm_text"
 
 # The host's CPU per relayed session set-up, JIT warm: every thread's on-CPU time (schedstat, ns)
@@ -280,10 +272,10 @@ load_tool "$direct" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
   --reference "$direct" >"$OUT/direct.json"
 o1=$(cpu_ticks "$ORIGIN_PID")
 show "python3 bench/rtsp-load.py --processes $PROCESSES --start $START $through --sessions $SESSIONS --seconds $SECONDS_EACH --user $BENCH_USER --password *** --reference $direct"
-h0=$(cpu_ticks "$HOST_PID"); jit0=$(compiler_ticks)
+h0=$(cpu_ticks "$HOST_PID"); jit0=$(compiler_ns)
 load_tool "$through" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
   --user "$BENCH_USER" --password "$BENCH_PASS" --reference "$direct" >"$OUT/through.json"
-h1=$(cpu_ticks "$HOST_PID"); jit1=$(compiler_ticks)
+h1=$(cpu_ticks "$HOST_PID"); jit1=$(compiler_ns)
 o2=$(cpu_ticks "$ORIGIN_PID")
 hz=$(getconf CLK_TCK)
 : >"$OUT/bursts.jsonl"
@@ -365,7 +357,7 @@ print(f"AuthHost's CPU while relaying: {host_cores * 100:.1f}% of one core for {
       f"{host_cores * 100 / mbit if mbit else 0:.2f}% of a core per relayed Mbit/s. The origin's: "
       f"{origin_direct / hz / d['ramp_seconds'] * 100:.1f}% direct, "
       f"{origin_through / hz / played * 100:.1f}% through AuthHost. Of the host's CPU in the relayed "
-      f"run, its JIT compilers': {jit / hz * 1000:.0f} ms of {host / hz * 1000:.0f} ms (warm-up: "
+      f"run, its JIT compilers': {jit / 1e6:.0f} ms of {host / hz * 1000:.0f} ms (warm-up: "
       f"{warm_rounds}).\n")
 if sys.argv[14]:
     print(sys.argv[14] + "\n")
