@@ -1,6 +1,7 @@
 package org.authhost.host.http;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -23,12 +24,14 @@ import org.slf4j.LoggerFactory;
  *
  * @param name "epoll" or "nio", for the log and the start-up event
  * @param serverChannel the listening socket's channel class
- * @param socketChannel an outgoing connection's channel class, for a loop of {@link #group}
+ * @param socketChannels makes an outgoing connection's channel, for a loop of {@link #group} (a
+ *     constructor reference: {@code Bootstrap.channel(Class)} would look the constructor up by
+ *     reflection on every connect, and the RTSP relay connects once per session)
  */
 public record Transport(
     String name,
     Class<? extends ServerChannel> serverChannel,
-    Class<? extends Channel> socketChannel,
+    ChannelFactory<? extends Channel> socketChannels,
     IntFunction<EventLoopGroup> groups) {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
@@ -48,7 +51,7 @@ public record Transport(
       return new Transport(
           "epoll",
           EpollServerSocketChannel.class,
-          EpollSocketChannel.class,
+          EpollSocketChannel::new,
           EpollEventLoopGroup::new);
     }
     if (!nio) {
@@ -65,6 +68,6 @@ public record Transport(
   /** NIO: what the listeners without a choice of their own (console, metrics) use. */
   public static Transport nio() {
     return new Transport(
-        "nio", NioServerSocketChannel.class, NioSocketChannel.class, NioEventLoopGroup::new);
+        "nio", NioServerSocketChannel.class, NioSocketChannel::new, NioEventLoopGroup::new);
   }
 }

@@ -23,6 +23,11 @@ final class RtspExchange {
   private Request audited;
   private Verdict.Serve serve;
 
+  /**
+   * The {@code Transport} the origin gets (a SETUP's TCP choices only), or null for the client's.
+   */
+  private String originTransport;
+
   RtspExchange(FullHttpRequest request, String cseq, RtspConnection connection) {
     this.request = request;
     this.method = request.method().name();
@@ -39,6 +44,19 @@ final class RtspExchange {
 
   void authorized(Verdict.Serve serve) {
     this.serve = serve;
+  }
+
+  /**
+   * The origin is to get {@code transport} instead of the client's header; the client's request,
+   * which plug-ins read, stays as it came.
+   */
+  void narrowTransport(String transport) {
+    this.originTransport = transport;
+  }
+
+  /** The {@code Transport} for the origin's copy, or null to forward the client's as it is. */
+  String originTransport() {
+    return originTransport;
   }
 
   PublishingPoint point() {

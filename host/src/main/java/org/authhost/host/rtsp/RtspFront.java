@@ -205,7 +205,7 @@ public final class RtspFront extends LifeCycle {
         rtsp,
         decide,
         driver::reauthorize,
-        RtspRelay.sockets(MARKS, transport.socketChannel()));
+        RtspRelay.sockets(MARKS, transport.socketChannels()));
   }
 
   /** The same with {@code originConnector} for the origin connections. */

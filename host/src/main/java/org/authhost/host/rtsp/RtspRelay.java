@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -129,13 +130,14 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   /**
    * The host's connector: a TCP connection on the client's event loop, so of its transport ({@code
-   * channel}: NIO's or epoll's socket channel, as the front's loops are).
+   * channels}: NIO's or epoll's socket channel, as the front's loops are).
    */
-  static OriginConnector sockets(WriteBufferWaterMark marks, Class<? extends Channel> channel) {
+  static OriginConnector sockets(
+      WriteBufferWaterMark marks, ChannelFactory<? extends Channel> channels) {
     return (client, pipeline, host, port) ->
         new Bootstrap()
             .group(client.eventLoop())
-            .channel(channel)
+            .channelFactory(channels)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
@@ -343,6 +345,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
           }
         }
       }
+    }
+    if (exchange.originTransport() != null) {
+      headers.set(RtspHeaderNames.TRANSPORT, exchange.originTransport());
     }
     headers.setInt(RtspHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
     if (out.content().readableBytes() == 0) {

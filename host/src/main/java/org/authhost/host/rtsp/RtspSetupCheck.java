@@ -11,7 +11,8 @@ import org.authhost.host.authn.Refusal;
 /**
  * What a SETUP may ask for: interleaved TCP transport only (a UDP transport would send the media to
  * AuthHost's address with nothing to relay it; 461 Unsupported Transport makes ffmpeg and others
- * retry over TCP), so the {@code Transport} header goes on with its TCP choices only; and at most
+ * retry over TCP), so the origin's copy of the request gets the {@code Transport} header with its
+ * TCP choices only (the client's request, which plug-ins read, is left as it came); and at most
  * {@link #MAX_SETUPS} SETUPs per connection (a flood of them is cut with 503, counted by {@link
  * RtspRequestCheck} before authentication).
  */
@@ -49,7 +50,7 @@ final class RtspSetupCheck extends SimpleChannelInboundHandler<RtspExchange> {
           461);
       return;
     }
-    exchange.request.headers().set(RtspHeaderNames.TRANSPORT, String.join(",", tcp));
+    exchange.narrowTransport(String.join(",", tcp));
     ctx.fireChannelRead(exchange);
   }
 

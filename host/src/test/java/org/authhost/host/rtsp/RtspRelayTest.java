@@ -242,6 +242,35 @@ class RtspRelayTest {
   }
 
   /**
+   * A SETUP offering UDP and TCP goes to the origin with its TCP choice only, and the request the
+   * plug-ins were given still offers both (review REV-Q: the narrowing was written into it).
+   */
+  @Test
+  void aSetupsTransportIsNarrowedInTheOriginsCopyOnly() {
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    List<AuthenticationDriver.Attempt> asked = new ArrayList<>();
+    String both = "RTP/AVP;unicast;client_port=5000-5001,RTP/AVP/TCP;unicast;interleaved=0-1";
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(
+            host.rtsp(),
+            "127.0.0.1",
+            a -> {
+              asked.add(a);
+              return CompletableFuture.completedFuture(
+                  new Verdict.Serve(a.point(), "carol", List.of()));
+            },
+            origins);
+    ch.send(RtspHandlersTest.request("SETUP", CAM + "/stream=0", 1, "Transport", both));
+    String sent = RtspTestChannel.written(origins.get(0));
+    assertTrue(
+        sent.toLowerCase(java.util.Locale.ROOT)
+            .contains("\r\ntransport: rtp/avp/tcp;unicast;interleaved=0-1\r\n"),
+        sent);
+    assertFalse(sent.contains("client_port"), sent);
+    assertEquals(both, asked.get(0).command().header("transport").orElse(null));
+  }
+
+  /**
    * The origin connection is made when the first request names the point, before that request is
    * authorized; nothing is sent to it until one is.
    */
