@@ -139,11 +139,21 @@ final class Hashing {
   /** Appends {@code octets} as lower-case hex, as the formulas concatenate inner hashes. */
   Hashing hex(byte[] octets) {
     room(octets.length * 2);
-    for (byte b : octets) {
-      buffer[length++] = HEX[(b >> 4) & 0xF];
-      buffer[length++] = HEX[b & 0xF];
-    }
+    length = writeHex(octets, buffer, length);
     return this;
+  }
+
+  /**
+   * Writes {@code octets} as lower-case hex into {@code to} from {@code at}.
+   *
+   * @return the index after the last digit written
+   */
+  static int writeHex(byte[] octets, byte[] to, int at) {
+    for (byte b : octets) {
+      to[at++] = HEX[(b >> 4) & 0xF];
+      to[at++] = HEX[b & 0xF];
+    }
+    return at;
   }
 
   /** {@code H} of what was appended, as octets; the hashing is empty again. */
@@ -157,10 +167,7 @@ final class Hashing {
   String digestHex() {
     byte[] octets = digest();
     byte[] hex = new byte[octets.length * 2];
-    for (int i = 0; i < octets.length; i++) {
-      hex[2 * i] = HEX[(octets[i] >> 4) & 0xF];
-      hex[2 * i + 1] = HEX[octets[i] & 0xF];
-    }
+    writeHex(octets, hex, 0);
     return new String(hex, StandardCharsets.ISO_8859_1);
   }
 

@@ -2,6 +2,8 @@ package org.authhost.plugins.digest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +38,30 @@ class ChallengesTest {
   void withoutRspauthOnlyTheNextNonceIsSaid() {
     assertEquals("nextnonce=\"n2\"", Challenges.authenticationInfo(null, null, "n2"));
     assertEquals("", Challenges.authenticationInfo(null, null, null));
+  }
+
+  @Test
+  void theAnswersOctetsAreExactlyItsValueWhateverItSays() throws Exception {
+    DigestCredentials c =
+        DigestCredentials.parse(
+            "username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\", algorithm=SHA-256, response=\""
+                + "0".repeat(64)
+                + "\", qop=auth, nc=00000001, cnonce=\"a\\\\b\"");
+    byte[] proof = new byte[32];
+    proof[0] = (byte) 0xfe;
+    proof[31] = 0x01;
+    String said =
+        "rspauth=\""
+            + HexFormat.of().formatHex(proof)
+            + "\", qop=auth, cnonce=\"a\\\\b\", nc=00000001";
+    assertEquals(said, text(Challenges.authenticationInfoOctets(proof, c, null)));
+    assertEquals(
+        said + ", nextnonce=\"n\\\"2\"",
+        text(Challenges.authenticationInfoOctets(proof, c, "n\"2")));
+    assertEquals(0, Challenges.authenticationInfoOctets(null, c, null).length);
+  }
+
+  private static String text(byte[] octets) {
+    return new String(octets, StandardCharsets.ISO_8859_1);
   }
 }
