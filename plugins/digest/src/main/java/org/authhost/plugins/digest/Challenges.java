@@ -2,7 +2,6 @@ package org.authhost.plugins.digest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -70,19 +69,6 @@ final class Challenges {
     ordered.remove(DigestAlgorithm.MD5);
     ordered.add(DigestAlgorithm.MD5);
     return ordered;
-  }
-
-  /**
-   * The {@code Authentication-Info} value (RFC 7616 §3.5, RFC 7615), or {@code ""} when there is
-   * nothing to say: {@link #authenticationInfoOctets} as text.
-   *
-   * @param rspauthHex the server's proof as hex, or {@code null}
-   */
-  static String authenticationInfo(
-      String rspauthHex, DigestCredentials credentials, String nextnonce) {
-    byte[] rspauth = rspauthHex == null ? null : HexFormat.of().parseHex(rspauthHex);
-    return new String(
-        authenticationInfoOctets(rspauth, credentials, nextnonce), StandardCharsets.ISO_8859_1);
   }
 
   /**

@@ -25,7 +25,7 @@ class ChallengesTest {
                 + "response=\""
                 + "0".repeat(32)
                 + "\", qop=auth, nc=0000000a, cnonce=\"c\\\"n, x=\\\\\"");
-    String info = Challenges.authenticationInfo("ab", c, "next");
+    String info = text(Challenges.authenticationInfoOctets(new byte[] {(byte) 0xab}, c, "next"));
     assertEquals(
         "rspauth=\"ab\", qop=auth, cnonce=\"c\\\"n, x=\\\\\", nc=0000000a, nextnonce=\"next\"",
         info);
@@ -36,8 +36,8 @@ class ChallengesTest {
 
   @Test
   void withoutRspauthOnlyTheNextNonceIsSaid() {
-    assertEquals("nextnonce=\"n2\"", Challenges.authenticationInfo(null, null, "n2"));
-    assertEquals("", Challenges.authenticationInfo(null, null, null));
+    assertEquals("nextnonce=\"n2\"", text(Challenges.authenticationInfoOctets(null, null, "n2")));
+    assertEquals("", text(Challenges.authenticationInfoOctets(null, null, null)));
   }
 
   @Test
