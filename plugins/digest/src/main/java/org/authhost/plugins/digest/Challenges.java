@@ -72,9 +72,10 @@ final class Challenges {
   }
 
   /**
-   * The {@code Authentication-Info} value as the octets the host sends, empty when there is nothing
-   * to say. Every success answers with one, so it is written once into an array of its exact
-   * length, the proof's hex in place: no builder, string or hex string on the way.
+   * The {@code Authentication-Info} value (RFC 7616 §3.5, RFC 7615) as the octets the host sends,
+   * empty when there is nothing to say. Every success answers with one, so it is written once into
+   * an array of its exact length, the proof's hex in place: no builder, string or hex string on the
+   * way.
    *
    * @param rspauth the server's proof (octets, written as hex), or {@code null} (RFC 2069 form, or
    *     auth-int)
