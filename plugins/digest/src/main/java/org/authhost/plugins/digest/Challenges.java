@@ -106,11 +106,11 @@ final class Challenges {
       at = put(RSPAUTH, info, at);
       at = Hashing.writeHex(rspauth, info, at);
       at = put(QOP, info, at);
-      at = text(credentials.qop(), info, at);
+      at = Hashing.latin1(credentials.qop(), info, at);
       at = put(CNONCE, info, at);
       at = quoted(credentials.cnonce(), info, at);
       at = put(NC, info, at);
-      at = text(credentials.nc(), info, at);
+      at = Hashing.latin1(credentials.nc(), info, at);
     }
     if (nextnonce != null) {
       if (rspauth != null) {
@@ -130,14 +130,6 @@ final class Challenges {
   private static int put(byte[] octets, byte[] to, int at) {
     System.arraycopy(octets, 0, to, at, octets.length);
     return at + octets.length;
-  }
-
-  /** Text the plug-in read as ISO-8859-1, one octet per char, back to its octets. */
-  private static int text(String text, byte[] to, int at) {
-    for (int i = 0; i < text.length(); i++) {
-      to[at++] = (byte) text.charAt(i);
-    }
-    return at;
   }
 
   /** How long {@link #quoted} writes {@code value}: its quotes and escapes included. */
@@ -160,7 +152,7 @@ final class Challenges {
       if (c == '"' || c == '\\') {
         to[at++] = '\\';
       }
-      to[at++] = (byte) c;
+      to[at++] = Hashing.latin1(c);
     }
     to[at++] = '"';
     return at;

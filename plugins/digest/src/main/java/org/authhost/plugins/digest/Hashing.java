@@ -113,13 +113,29 @@ final class Hashing {
    * {@code '?'}, as {@code getBytes(ISO_8859_1)} would make it).
    */
   Hashing text(String text) {
-    int n = text.length();
-    room(n);
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      buffer[length++] = (byte) (c <= 0xFF ? c : '?');
-    }
+    room(text.length());
+    length = latin1(text, buffer, length);
     return this;
+  }
+
+  /**
+   * Writes {@code text} into {@code to} from {@code at} as {@link #text} appends it.
+   *
+   * @return the index after the last octet written
+   */
+  static int latin1(String text, byte[] to, int at) {
+    for (int i = 0; i < text.length(); i++) {
+      to[at++] = latin1(text.charAt(i));
+    }
+    return at;
+  }
+
+  /**
+   * The octet a char of ISO-8859-1 text stands for; {@code '?'} past 0xFF, as {@code
+   * getBytes(ISO_8859_1)} makes it (never another octet: U+010A is not a line feed).
+   */
+  static byte latin1(char c) {
+    return (byte) (c <= 0xFF ? c : '?');
   }
 
   /** Appends {@code octets} as they are. */

@@ -61,6 +61,28 @@ class ChallengesTest {
     assertEquals(0, Challenges.authenticationInfoOctets(null, c, null).length);
   }
 
+  @Test
+  void aCharPastLatin1IsAQuestionMarkNeverAnotherOctet() {
+    // U+010A would be a line feed if only its low byte were kept.
+    DigestCredentials c =
+        new DigestCredentials(
+            "u",
+            false,
+            "r",
+            "n",
+            "/",
+            "0".repeat(32),
+            DigestAlgorithm.MD5,
+            "auth",
+            "00000001",
+            1,
+            "a\u010Ab",
+            null);
+    assertEquals(
+        "rspauth=\"ab\", qop=auth, cnonce=\"a?b\", nc=00000001, nextnonce=\"n?\"",
+        text(Challenges.authenticationInfoOctets(new byte[] {(byte) 0xab}, c, "n\u010D")));
+  }
+
   private static String text(byte[] octets) {
     return new String(octets, StandardCharsets.ISO_8859_1);
   }
