@@ -8,7 +8,8 @@
 #         (sent as X-Pad: the server's work is the same), against AuthHost and Jetty SHA-256;
 #   auth  SHA-256 Digest, fresh headers each run, SMALL_NONCES x 1000 headers against BIG_NONCES x
 #         1000, against AuthHost and Jetty SHA-256, ROUNDS rounds alternating.
-# If a server's p99 moves with the file at the same rate, the tail is wrk's.
+# If a server's p99 moves with the file at the same rate, the tail is wrk's. Each line also gives wrk's
+# own CPU per request: with the server's work the same, what the file costs the load tool.
 #
 #   ./mvnw -B -q -DskipTests package && bench/wrk-file-tail.sh        # ~8 minutes, quiet machine
 #
@@ -59,10 +60,18 @@ headers() {  # url nonces out
   python3 digest-headers.py "$1" --nonces "$2" --per-nonce 1000 --threads 2 --algorithm SHA-256 \
     --out "$3" 2>>"$work/headers.log" || die "digest-headers.py failed (see $work/headers.log)"
 }
-wrk_line() {  # mode file seconds url
-  BENCH_MODE=$1 BENCH_DATA=$2 wrk -t2 -c64 -d"$3"s --latency -s wrk-auth.lua "$4" 2>&1 |
-    sed -n 's/^RESULT //p' | tr ' ' '\n' | grep -E '^(rps|p50_us|p99_us|max_us|non2xx3xx|headers_wrapped)=' |
-    tr '\n' ' '
+wrk_line() {  # mode file seconds url: wrk's figures, and its own CPU per request (user + system)
+  local out
+  out=$({
+    TIMEFORMAT='WRKCPU %U %S'
+    time BENCH_MODE=$1 BENCH_DATA=$2 wrk -t2 -c64 -d"$3"s --latency -s wrk-auth.lua "$4"
+  } 2>&1)
+  sed -n 's/^RESULT //p' <<<"$out" | tr ' ' '\n' |
+    grep -E '^(rps|p50_us|p99_us|max_us|non2xx3xx|headers_wrapped)=' | tr '\n' ' '
+  # The file's cost to wrk shows here too: its Lua keeps every header (docs/benchmarks.md, perf6).
+  awk '/^WRKCPU/ { cpu = $2 + $3 }
+       /^RESULT / { for (i = 2; i <= NF; i++) if ($i ~ /^requests=/) { split($i, kv, "="); n = kv[2] } }
+       END { if (n > 0) printf "wrk_cpu_us_per_req=%.2f", cpu * 1e6 / n }' <<<"$out"
 }
 pad=$(ls -1t results/*/data/authhost-digest.pad 2>/dev/null | head -1)
 [ -n "$pad" ] || { printf 'x\n' >"$work/pad"; pad=$work/pad; }

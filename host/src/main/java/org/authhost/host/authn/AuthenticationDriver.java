@@ -259,8 +259,10 @@ public final class AuthenticationDriver {
     }
     PluginView plugin = null;
     for (PluginView p : offered) {
+      // Clients write the scheme as the challenge did: the exact comparison (an intrinsic) finds
+      // it, any other case still matches.
       if (!AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
-          && p.protocol().equalsIgnoreCase(scheme)) {
+          && (p.protocol().equals(scheme) || p.protocol().equalsIgnoreCase(scheme))) {
         plugin = p;
         break;
       }

@@ -174,6 +174,26 @@ class DigestServingTest {
   }
 
   @Test
+  void theSchemeIsMatchedInAnyCase() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      out.write(get(null));
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
+      for (String scheme : List.of("Digest", "digest", "DIGEST")) {
+        String authorization = client.next("/d/hello.txt");
+        assertTrue(authorization.startsWith("Digest "), authorization);
+        out.write(get(scheme + authorization.substring("Digest".length())));
+        assertEquals(200, read(in).status(), scheme);
+      }
+    }
+  }
+
+  @Test
   void aReplayedAuthorizationIsRefused() throws Exception {
     String authorization;
     try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -1,5 +1,6 @@
 package org.authhost.plugins.digest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -13,6 +14,13 @@ import java.util.StringJoiner;
  * charset}, {@code userhash}, and {@code qop} and {@code nc} in {@code Authentication-Info}.
  */
 final class Challenges {
+  // The proof's closing quote opens the next name: the hex goes between RSPAUTH and QOP.
+  private static final byte[] RSPAUTH = ascii("rspauth=\"");
+  private static final byte[] QOP = ascii("\", qop=");
+  private static final byte[] CNONCE = ascii(", cnonce=");
+  private static final byte[] NC = ascii(", nc=");
+  private static final byte[] NEXTNONCE = ascii("nextnonce=");
+
   private Challenges() {}
 
   /**
@@ -64,27 +72,90 @@ final class Challenges {
   }
 
   /**
-   * The {@code Authentication-Info} value (RFC 7616 §3.5, RFC 7615), or {@code ""} when there is
-   * nothing to say.
+   * The {@code Authentication-Info} value (RFC 7616 §3.5, RFC 7615) as the octets the host sends,
+   * empty when there is nothing to say. Every success answers with one, so it is written once into
+   * an array of its exact length, the proof's hex in place: no builder, string or hex string on the
+   * way.
    *
-   * @param rspauth the server's proof, or {@code null} (RFC 2069 form, or auth-int)
-   * @param credentials the response being answered: its qop, cnonce and nc are echoed
+   * @param rspauth the server's proof (octets, written as hex), or {@code null} (RFC 2069 form, or
+   *     auth-int)
+   * @param credentials the response being answered: its qop, cnonce and nc are echoed (one char per
+   *     octet, as the plug-in read them)
    * @param nextnonce a nonce for the client's next request, or {@code null}
    */
-  static String authenticationInfo(
-      String rspauth, DigestCredentials credentials, String nextnonce) {
-    // Built on every success: one builder, sized for an SHA-256 rspauth and a nextnonce.
-    StringBuilder info = new StringBuilder(200);
+  static byte[] authenticationInfoOctets(
+      byte[] rspauth, DigestCredentials credentials, String nextnonce) {
+    int size = 0;
     if (rspauth != null) {
-      quote(info.append("rspauth="), rspauth);
-      info.append(", qop=").append(credentials.qop());
-      quote(info.append(", cnonce="), credentials.cnonce());
-      info.append(", nc=").append(credentials.nc());
+      size +=
+          RSPAUTH.length
+              + rspauth.length * 2
+              + QOP.length
+              + credentials.qop().length()
+              + CNONCE.length
+              + quotedLength(credentials.cnonce())
+              + NC.length
+              + credentials.nc().length();
     }
     if (nextnonce != null) {
-      quote(info.append(info.length() == 0 ? "nextnonce=" : ", nextnonce="), nextnonce);
+      size += (rspauth != null ? 2 : 0) + NEXTNONCE.length + quotedLength(nextnonce);
     }
-    return info.toString();
+    byte[] info = new byte[size];
+    int at = 0;
+    if (rspauth != null) {
+      at = put(RSPAUTH, info, at);
+      at = Hashing.writeHex(rspauth, info, at);
+      at = put(QOP, info, at);
+      at = Hashing.latin1(credentials.qop(), info, at);
+      at = put(CNONCE, info, at);
+      at = quoted(credentials.cnonce(), info, at);
+      at = put(NC, info, at);
+      at = Hashing.latin1(credentials.nc(), info, at);
+    }
+    if (nextnonce != null) {
+      if (rspauth != null) {
+        info[at++] = ',';
+        info[at++] = ' ';
+      }
+      at = put(NEXTNONCE, info, at);
+      quoted(nextnonce, info, at);
+    }
+    return info;
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static int put(byte[] octets, byte[] to, int at) {
+    System.arraycopy(octets, 0, to, at, octets.length);
+    return at + octets.length;
+  }
+
+  /** How long {@link #quoted} writes {@code value}: its quotes and escapes included. */
+  private static int quotedLength(String value) {
+    int length = value.length() + 2;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        length++;
+      }
+    }
+    return length;
+  }
+
+  /** {@link #quote(String)} written as octets. */
+  private static int quoted(String value, byte[] to, int at) {
+    to[at++] = '"';
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        to[at++] = '\\';
+      }
+      to[at++] = Hashing.latin1(c);
+    }
+    to[at++] = '"';
+    return at;
   }
 
   /** A quoted-string, escaping {@code "} and {@code \} (the cnonce echoed is the client's). */

@@ -63,8 +63,17 @@ final class DigestContext implements AuthenticationContext {
     this.refusals = refusals;
   }
 
-  /** The callback's arguments and Authenticate's return value. */
-  private record Outcome(AuthenticationResult result, String blob, HResult hr) {}
+  /**
+   * The callback's arguments and Authenticate's return value.
+   *
+   * @param blob the challenges or the {@code Authentication-Info} value as octets, or null
+   */
+  private record Outcome(AuthenticationResult result, byte[] blob, HResult hr) {}
+
+  /** Fresh challenges, as the octets of a CONTINUE or DENIED. */
+  private byte[] challenges(boolean stale, boolean rtsp) {
+    return verifier.challenges(stale, rtsp).getBytes(StandardCharsets.ISO_8859_1);
+  }
 
   @Override
   public HResult getAuthenticationPlugin(Out<AuthenticationPlugin> out) {
@@ -141,10 +150,7 @@ final class DigestContext implements AuthenticationContext {
    */
   private static void deliver(
       AuthenticationCallback callback, Outcome outcome, Object context, boolean late) {
-    byte[] blob =
-        outcome.blob() == null || outcome.blob().isEmpty()
-            ? null
-            : outcome.blob().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] blob = outcome.blob() == null || outcome.blob().length == 0 ? null : outcome.blob();
     if (late
         && outcome.result() == AuthenticationResult.DENIED
         && outcome.hr().equals(HResult.S_FALSE)) {
@@ -163,8 +169,7 @@ final class DigestContext implements AuthenticationContext {
     boolean rtsp = DigestVerifier.rtsp(user);
     if (blob.length == 0) {
       return CompletableFuture.completedFuture(
-          new Outcome(
-              AuthenticationResult.CONTINUE, verifier.challenges(false, rtsp), HResult.S_OK));
+          new Outcome(AuthenticationResult.CONTINUE, challenges(false, rtsp), HResult.S_OK));
     }
     CompletableFuture<Verdict> verdict = verifier.verify(blob, command, user).toCompletableFuture();
     if (verdict.isDone() && !verdict.isCompletedExceptionally()) {
@@ -180,7 +185,7 @@ final class DigestContext implements AuthenticationContext {
       }
       return new Outcome(
           AuthenticationResult.DENIED,
-          verifier.challenges(denied.stale(), rtsp),
+          challenges(denied.stale(), rtsp),
           // API 1.3: a stale nonce (the credentials were right), a malformed response and a
           // replay are benign refusals, no guess at a password, which the host neither audits as
           // a failed logon nor counts toward a lockout. A wrong digest is S_OK: a failed logon.
@@ -200,12 +205,11 @@ final class DigestContext implements AuthenticationContext {
     return logOn(success.account(), success.authenticationInfo(), rtsp);
   }
 
-  private Outcome logOn(String name, String authenticationInfo, boolean rtsp) {
+  private Outcome logOn(String name, byte[] authenticationInfo, boolean rtsp) {
     HResult hr = token.logOn(name, DigestAuthenticationPlugin.PACKAGE);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
       // Disabled or deleted since its secret was read a moment ago.
-      return new Outcome(
-          AuthenticationResult.DENIED, verifier.challenges(false, rtsp), HResult.S_OK);
+      return new Outcome(AuthenticationResult.DENIED, challenges(false, rtsp), HResult.S_OK);
     }
     if (hr.equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
       // The host is too busy now: not the client's fault and not a broken plug-in.

@@ -113,17 +113,19 @@ final class DigestMath {
       String cnonce,
       String uri) {
     // Its A2 has no method: "GET" only keys the thread's memory of A2s (Hashing#rspauthA2).
-    return rspauth(Hashing.of(algorithm), HEX.parseHex(ha1Hex), "GET", nonce, nc, cnonce, uri);
+    return HEX.formatHex(
+        rspauth(Hashing.of(algorithm), HEX.parseHex(ha1Hex), "GET", nonce, nc, cnonce, uri));
   }
 
   /**
-   * {@link #rspauth(DigestAlgorithm, String, String, String, String, String)} on octets; {@code
+   * {@link #rspauth(DigestAlgorithm, String, String, String, String, String)} on octets, as octets:
+   * {@link Challenges#authenticationInfoOctets} writes their hex straight into the answer. {@code
    * method} is the request's, which the A2 of {@code rspauth} leaves out but the thread's memory of
    * A2s is keyed by.
    */
-  static String rspauth(
+  static byte[] rspauth(
       Hashing h, byte[] ha1, String method, String nonce, String nc, String cnonce, String uri) {
     byte[] ha2 = h.rspauthA2(method, uri);
-    return response(h, ha1, nonce, nc, cnonce, AUTH, ha2).digestHex();
+    return response(h, ha1, nonce, nc, cnonce, AUTH, ha2).digest();
   }
 }

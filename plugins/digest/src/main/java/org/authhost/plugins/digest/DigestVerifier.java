@@ -125,7 +125,7 @@ final class DigestVerifier {
       // A replay keeps the account's name: the host checks alice's lockout on it (a locked
       // account answers a replay as it answers anything else), and the refusal is benign
       // (S_FALSE, see DigestContext), so it counts against nobody.
-      String rspauth =
+      byte[] rspauth =
           DigestMath.AUTH.equals(c.qop())
               ? DigestMath.rspauth(h, ha1, command.method(), c.nonce(), c.nc(), c.cnonce(), c.uri())
               : null;
@@ -150,17 +150,19 @@ final class DigestVerifier {
   }
 
   /**
-   * @param rspauth the server's proof for {@code qop=auth}, else null
+   * @param rspauth the server's proof for {@code qop=auth} (octets), else null
    */
   private CompletionStage<Verdict> success(
-      DigestCredentials c, NonceService.Check nonce, String account, String rspauth, boolean rtsp) {
+      DigestCredentials c, NonceService.Check nonce, String account, byte[] rspauth, boolean rtsp) {
     if (c.qop() == null && !rtsp) {
       // Over HTTP the RFC 2069 form spends its nonce at once, so it always gets the next one.
       return done(
-          new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, nonces.mint())));
+          new Verdict.Success(
+              account, Challenges.authenticationInfoOctets(rspauth, c, nonces.mint())));
     }
     if (!nonces.wantsNext(nonce)) {
-      return done(new Verdict.Success(account, Challenges.authenticationInfo(rspauth, c, null)));
+      return done(
+          new Verdict.Success(account, Challenges.authenticationInfoOctets(rspauth, c, null)));
     }
     return ledger
         .claimNext(c.nonce(), nonces.remembrance(nonce))
@@ -168,7 +170,7 @@ final class DigestVerifier {
             first ->
                 new Verdict.Success(
                     account,
-                    Challenges.authenticationInfo(rspauth, c, first ? nonces.mint() : null)));
+                    Challenges.authenticationInfoOctets(rspauth, c, first ? nonces.mint() : null)));
   }
 
   /**

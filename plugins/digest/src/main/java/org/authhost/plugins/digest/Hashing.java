@@ -113,13 +113,29 @@ final class Hashing {
    * {@code '?'}, as {@code getBytes(ISO_8859_1)} would make it).
    */
   Hashing text(String text) {
-    int n = text.length();
-    room(n);
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      buffer[length++] = (byte) (c <= 0xFF ? c : '?');
-    }
+    room(text.length());
+    length = latin1(text, buffer, length);
     return this;
+  }
+
+  /**
+   * Writes {@code text} into {@code to} from {@code at} as {@link #text} appends it.
+   *
+   * @return the index after the last octet written
+   */
+  static int latin1(String text, byte[] to, int at) {
+    for (int i = 0; i < text.length(); i++) {
+      to[at++] = latin1(text.charAt(i));
+    }
+    return at;
+  }
+
+  /**
+   * The octet a char of ISO-8859-1 text stands for; {@code '?'} past 0xFF, as {@code
+   * getBytes(ISO_8859_1)} makes it (never another octet: U+010A is not a line feed).
+   */
+  static byte latin1(char c) {
+    return (byte) (c <= 0xFF ? c : '?');
   }
 
   /** Appends {@code octets} as they are. */
@@ -139,11 +155,21 @@ final class Hashing {
   /** Appends {@code octets} as lower-case hex, as the formulas concatenate inner hashes. */
   Hashing hex(byte[] octets) {
     room(octets.length * 2);
-    for (byte b : octets) {
-      buffer[length++] = HEX[(b >> 4) & 0xF];
-      buffer[length++] = HEX[b & 0xF];
-    }
+    length = writeHex(octets, buffer, length);
     return this;
+  }
+
+  /**
+   * Writes {@code octets} as lower-case hex into {@code to} from {@code at}.
+   *
+   * @return the index after the last digit written
+   */
+  static int writeHex(byte[] octets, byte[] to, int at) {
+    for (byte b : octets) {
+      to[at++] = HEX[(b >> 4) & 0xF];
+      to[at++] = HEX[b & 0xF];
+    }
+    return at;
   }
 
   /** {@code H} of what was appended, as octets; the hashing is empty again. */
@@ -157,10 +183,7 @@ final class Hashing {
   String digestHex() {
     byte[] octets = digest();
     byte[] hex = new byte[octets.length * 2];
-    for (int i = 0; i < octets.length; i++) {
-      hex[2 * i] = HEX[(octets[i] >> 4) & 0xF];
-      hex[2 * i + 1] = HEX[octets[i] & 0xF];
-    }
+    writeHex(octets, hex, 0);
     return new String(hex, StandardCharsets.ISO_8859_1);
   }
 

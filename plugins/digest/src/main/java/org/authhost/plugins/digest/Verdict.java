@@ -9,9 +9,9 @@ sealed interface Verdict {
    * The response is right, fresh and not replayed.
    *
    * @param account the local account to log on
-   * @param authenticationInfo the {@code Authentication-Info} value, possibly empty
+   * @param authenticationInfo the {@code Authentication-Info} value as octets, possibly empty
    */
-  record Success(String account, String authenticationInfo) implements Verdict {}
+  record Success(String account, byte[] authenticationInfo) implements Verdict {}
 
   /**
    * The client is refused (DENIED).

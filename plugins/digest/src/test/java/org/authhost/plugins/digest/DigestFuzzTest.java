@@ -95,7 +95,10 @@ class DigestFuzzTest {
             1,
             value,
             null);
-    String info = Challenges.authenticationInfo("ab", echoed, value);
+    String info =
+        new String(
+            Challenges.authenticationInfoOctets(new byte[] {(byte) 0xab}, echoed, value),
+            StandardCharsets.ISO_8859_1);
     Map<String, String> read = readBack(challenge, control);
     if (read != null) {
       assertEquals(value, read.get("nonce"));
