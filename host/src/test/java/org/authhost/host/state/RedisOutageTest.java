@@ -379,10 +379,14 @@ class RedisOutageTest {
     // Fixed, with no reconnection: the next minute's check enables Digest.
     redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
     clock.advance(HostState.EVICTION_CHECK_EVERY);
+    // The re-enable waits for the check's answer, a bounded number of SERVER_CHECK_WAITs of the
+    // host's clock. That answer is Redis's, in real time: the clock moves only once it is in, or
+    // a busy machine's late answer would find those tries used up (and Digest never back).
+    awaitEvent("maxmemory-policy noeviction again");
+    clock.advance(HostState.SERVER_CHECK_WAIT);
     long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
     while (!enabled("digest") && System.nanoTime() < end) {
-      clock.advance(HostState.SERVER_CHECK_WAIT); // the re-enable waits for the check's answer
-      Thread.sleep(20); // that answer is Redis's
+      Thread.sleep(20); // the enable runs on the host's reset thread: wait for its result
     }
     assertTrue(enabled("digest"), "Digest is back without a reconnection or the operator");
     try (Connection c = new Connection(host.http().plainPort())) {
