@@ -34,22 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * back the host serves again by itself and says so.
  */
 class RedisOutageTest {
-  private static final String HOST_JSON =
-      """
-      {
-        "serverName": "testhost",
-        "dataDirectory": "../var",
-        "plugins": {
-          "directory": "../plugins",
-          "settings": { "digest": { "enabled": true, "properties": {
-            "realm": "AuthHost", "algorithms": "SHA-256,MD5" } } }
-        },
-        "http": { "port": 0 },
-        "accounts": { "digestRealms": ["AuthHost"] },
-        "state": { "redis": { "uri": "%s", "timeoutMillis": 2000, "connectTimeoutMillis": 5000 } },
-        "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
-      }
-      """;
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
 
   @TempDir Path root;
@@ -410,7 +394,11 @@ class RedisOutageTest {
 
   private AuthHost startHost(Path dir, Module overrides) throws Exception {
     return TestHosts.startServing(
-        dir, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()), overrides);
+        dir,
+        "authhost-plugin-digest.jar",
+        "hello\n",
+        DigestHostJson.of("SHA-256,MD5", DigestHostJson.redisState(redis.uri())),
+        overrides);
   }
 
   /** Waits, at most the recovery bound, for a host event holding {@code text}. */
