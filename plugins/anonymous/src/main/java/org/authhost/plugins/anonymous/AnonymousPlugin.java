@@ -15,9 +15,11 @@ import org.authhost.api.TokenHandle;
  * WMS Anonymous User Authentication: every client gets the permissions of one configured local
  * account, the guest account, without being asked for anything.
  *
- * <p>Named values: {@code account} — the account to map clients to (default {@code Guest}, at most
- * 63 characters as in WMS). Enabling fails with {@code HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)}
- * when that account cannot log on, as WMS does for a wrong anonymous account.
+ * <p>Named values: {@code account} — the account to map clients to (default: the host's guest
+ * account, {@link ServerContext#guestAccount()}, which the operator sets as {@code
+ * accounts.guestAccount}; at most 63 characters as in WMS). Enabling fails with {@code
+ * HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)} when that account cannot log on, as WMS does for a wrong
+ * anonymous account.
  */
 public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Anonymous";
@@ -31,7 +33,7 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
-    String configured = namedValues.get("account", "Guest").strip();
+    String configured = namedValues.get("account").orElseGet(server::guestAccount).strip();
     if (configured.isEmpty() || configured.length() > MAX_ACCOUNT_LENGTH) {
       return HResult.E_INVALIDARG;
     }
