@@ -122,6 +122,19 @@ class DigestStateEntriesTest {
             .filter(e -> e.text().contains("logon failed"))
             .toList();
     assertEquals(List.of(), failedLogons, "a full store is no failed logon of alice's");
+    List<String> busy =
+        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+            .map(EventRecord::text)
+            .filter(t -> t.startsWith("refused 503"))
+            .toList();
+    assertTrue(
+        !busy.isEmpty()
+            && busy.stream()
+                .allMatch(
+                    t ->
+                        t.contains("could not reach the shared state (the host's memory full)")
+                            && !t.contains("Redis")),
+        "the audit names the store in memory, not Redis, which this host has none of: " + busy);
     assertEquals(503, useNewNonce(port), "still a challenge, then busy: Digest is not in error");
   }
 

@@ -102,6 +102,9 @@ class RedisOutageTest {
         busy.stream().anyMatch(t -> t.contains("digest plug-in could not reach the shared state")),
         "the 503 is audited with its real cause: " + busy);
     assertTrue(
+        busy.stream().allMatch(t -> t.contains("(Redis at redis://127.0.0.1:")),
+        "naming the back end, Redis, for the operator: " + busy);
+    assertTrue(
         busy.stream().noneMatch(t -> t.contains("bulkhead")),
         "Digest is non-blocking and has no bulkhead: " + busy);
 
