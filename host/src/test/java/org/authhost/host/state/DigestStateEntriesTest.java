@@ -122,11 +122,7 @@ class DigestStateEntriesTest {
             .filter(e -> e.text().contains("logon failed"))
             .toList();
     assertEquals(List.of(), failedLogons, "a full store is no failed logon of alice's");
-    List<String> busy =
-        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
-            .map(EventRecord::text)
-            .filter(t -> t.startsWith("refused 503"))
-            .toList();
+    List<String> busy = RedisOutageTest.refused503(host);
     assertTrue(
         !busy.isEmpty()
             && busy.stream()

@@ -93,11 +93,7 @@ class RedisOutageTest {
             .filter(e -> e.text().contains("logon failed"))
             .toList();
     assertEquals(List.of(), failedLogons, "an outage is no failed logon of alice's");
-    List<String> busy =
-        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
-            .map(EventRecord::text)
-            .filter(t -> t.startsWith("refused 503"))
-            .toList();
+    List<String> busy = refused503(host);
     assertTrue(
         busy.stream().anyMatch(t -> t.contains("digest plug-in could not reach the shared state")),
         "the 503 is audited with its real cause: " + busy);
@@ -402,6 +398,14 @@ class RedisOutageTest {
         "hello\n",
         DigestHostJson.of("SHA-256,MD5", DigestHostJson.redisState(redis.uri())),
         overrides);
+  }
+
+  /** The texts of {@code host}'s audit records of a refusal with 503. */
+  static List<String> refused503(AuthHost host) {
+    return host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+        .map(EventRecord::text)
+        .filter(t -> t.startsWith("refused 503"))
+        .toList();
   }
 
   /** Waits, at most the recovery bound, for a host event holding {@code text}. */
