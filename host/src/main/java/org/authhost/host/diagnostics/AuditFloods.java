@@ -105,15 +105,17 @@ public final class AuditFloods {
 
     /**
      * At most {@link #MAX_REASON_CHARS} of {@code reason} and an ellipsis, cut at the last space
-     * that keeps some of it, so that the summary does not quote half a word as if it were the
-     * reason; a reason without such a space is cut at the limit (never inside a surrogate pair).
+     * that keeps at least half of the limit, so that the summary does not quote half a word as if
+     * it were the reason; a reason without such a space (one long token, a URL, after a first word)
+     * is cut at the limit instead, never inside a surrogate pair, so that what tells reasons apart
+     * is kept.
      */
     static String shortened(String reason) {
       if (reason.length() <= MAX_REASON_CHARS) {
         return reason;
       }
       int end = reason.lastIndexOf(' ', MAX_REASON_CHARS);
-      if (end <= 0) {
+      if (end < MAX_REASON_CHARS / 2) {
         end =
             Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1))
                 ? MAX_REASON_CHARS - 1

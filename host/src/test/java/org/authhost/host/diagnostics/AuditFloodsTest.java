@@ -146,6 +146,22 @@ class AuditFloodsTest {
   }
 
   @Test
+  void aLongTokenAfterAnEarlySpaceIsCutAtTheLimitNotAtThatSpace() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    String token = "x".repeat(AuditFloods.MAX_REASON_CHARS * 2);
+    String reason = "Fix: " + token;
+    f.record("refused 401", "192.0.2.8", EventLevel.INFORMATION, HResult.E_FAIL, "r", reason);
+    f.record("refused 401", "192.0.2.8", EventLevel.INFORMATION, HResult.E_FAIL, "r", reason);
+    clock.advance(Duration.ofSeconds(60));
+    f.flush();
+    assertEquals(
+        "summary: 1 more 'refused 401' from client=192.0.2.8 (reasons: \""
+            + reason.substring(0, AuditFloods.MAX_REASON_CHARS)
+            + "\u2026\" 1) in the last 60 s",
+        written.get(1));
+  }
+
+  @Test
   void aSummaryWrittenJustAfterItsWindowSaysTheWindowsLength() {
     AuditFloods f = floods(Duration.ofSeconds(60), 100);
     refused(f, "192.0.2.7", 3);
