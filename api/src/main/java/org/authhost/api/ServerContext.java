@@ -81,7 +81,8 @@ public interface ServerContext {
    * The local account the operator maps unauthenticated clients to (the host's {@code
    * accounts.guestAccount}, default {@code Guest}), for a plug-in that lets clients in without a
    * credential: log it on with {@link TokenService#logonUser(String, String, Out)}, unless the
-   * plug-in's own properties name another account. A name of 1 to 63 characters without a domain.
+   * plug-in's own properties name another account. A local account's name (1 to 20 characters,
+   * without a domain).
    *
    * <p>WMS counterpart: the anonymous user account of the WMS Anonymous User Authentication plug-in
    * ({@code IWMSAdminAnonUser.AnonymousUserName}), set once for the server.
