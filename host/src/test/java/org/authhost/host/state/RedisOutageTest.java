@@ -1,6 +1,7 @@
 package org.authhost.host.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -414,6 +415,9 @@ class RedisOutageTest {
     while (events(e -> e.text().contains(text)).isEmpty() && System.nanoTime() < end) {
       Thread.sleep(20); // what makes it (a reconnection, a check) is Redis's: wait for the event
     }
+    assertFalse(
+        events(e -> e.text().contains(text)).isEmpty(),
+        "no host event holding '" + text + "' within " + RECOVERY_BOUND);
   }
 
   /**
