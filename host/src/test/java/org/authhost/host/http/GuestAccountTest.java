@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.authhost.api.EventLevel;
@@ -71,19 +72,12 @@ class GuestAccountTest {
    */
   @Test
   void aGuestAccountInAdministratorsIsRefusedNotServed() throws Exception {
-    TestHosts.startServing(root, "authhost-plugin-anonymous.jar", "hello\n", HOST_JSON).stop();
+    // alice made an administrator while she is not the guest account, then named as it.
+    String notYet = HOST_JSON.replace("\"guestAccount\": \"alice\"", "\"guestAccount\": \"Guest\"");
+    TestHosts.startServing(root, "authhost-plugin-anonymous.jar", "hello\n", notYet).stop();
     Path config = root.resolve("config");
-    assertEquals(
-        0,
-        Main.commandLine()
-            .execute(
-                "accounts",
-                "groups",
-                "add-member",
-                "Administrators",
-                "alice",
-                "--config",
-                config.toString()));
+    assertEquals(0, addToAdministrators("alice", config));
+    Files.writeString(config.resolve("host.json"), HOST_JSON);
     host = AuthHost.create(ConfigLoader.load(config));
     host.start();
 
@@ -97,6 +91,30 @@ class GuestAccountTest {
     assertEquals(1, refused.size(), refused.toString());
     assertEquals(EventLevel.ERROR, refused.get(0).level());
     assertTrue(refused.get(0).text().contains("'alice'"), refused.get(0).text());
+  }
+
+  /**
+   * The operator's usual order: the host serving with alice as the guest account, then an attempt
+   * to make her an administrator. The account store refuses it, as it does for the built-in Guest.
+   */
+  @Test
+  void theGuestAccountCannotBeMadeAnAdministrator() throws Exception {
+    host = TestHosts.startServing(root, "authhost-plugin-anonymous.jar", "hello\n", HOST_JSON);
+    assertEquals(2, addToAdministrators("alice", root.resolve("config")), "refused");
+    assertEquals(200, anonymousRequest(), "still served, as alice");
+  }
+
+  /** {@code authhost accounts groups add-member Administrators USER}: its exit code. */
+  private static int addToAdministrators(String user, Path config) {
+    return Main.commandLine()
+        .execute(
+            "accounts",
+            "groups",
+            "add-member",
+            "Administrators",
+            user,
+            "--config",
+            config.toString());
   }
 
   /** The status of a request for the point's file without credentials. */

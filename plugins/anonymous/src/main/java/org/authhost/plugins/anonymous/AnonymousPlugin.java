@@ -59,11 +59,12 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
       return HResult.E_LOGON_FAILURE;
     }
     Out<AccessToken> token = new Out<>();
-    boolean administrator =
-        tokens.queryToken(probe.get(), token).succeeded()
-            && token.get().groups().contains(Sid.ADMINISTRATORS);
+    HResult read = tokens.queryToken(probe.get(), token);
     tokens.closeHandle(probe.get());
-    if (administrator) {
+    if (read.failed()) {
+      return read; // the groups cannot be checked: fail closed
+    }
+    if (token.get().groups().contains(Sid.ADMINISTRATORS)) {
       // Every client that sends nothing would be an administrator: fail closed, and say why.
       HResult logged =
           server
