@@ -76,4 +76,20 @@ public interface ServerContext {
   default StateService state() {
     throw new UnsupportedOperationException("this host predates API 1.3: no state service");
   }
+
+  /**
+   * The local account the operator maps unauthenticated clients to (the host's {@code
+   * accounts.guestAccount}, default {@code Guest}), for a plug-in that lets clients in without a
+   * credential: log it on with {@link TokenService#logonUser(String, String, Out)}, unless the
+   * plug-in's own properties name another account. A local account's name (1 to 20 characters,
+   * without a domain).
+   *
+   * <p>WMS counterpart: the anonymous user account of the WMS Anonymous User Authentication plug-in
+   * ({@code IWMSAdminAnonUser.AnonymousUserName}), set once for the server.
+   *
+   * @since API 1.5
+   */
+  default String guestAccount() {
+    return "Guest";
+  }
 }

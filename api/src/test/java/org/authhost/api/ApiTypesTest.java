@@ -297,6 +297,12 @@ class ApiTypesTest {
     assertEquals(HResult.S_OK, old.onAuthenticateForbidden("expired", this));
     assertEquals(List.of(AuthenticationResult.DENIED), heard);
     assertEquals(null, blobs.get(0), "no challenge: the reason is never sent to the client");
-    assertEquals("1.4", AuthHostApi.VERSION);
+    assertTrue(AuthHostApi.MINOR >= 4, "a 1.4 callback's default holds in every later 1.x");
+  }
+
+  @Test
+  void theApiIs15() {
+    // 1.5 added ServerContext.guestAccount (the host's accounts.guestAccount).
+    assertEquals("1.5", AuthHostApi.VERSION);
   }
 }

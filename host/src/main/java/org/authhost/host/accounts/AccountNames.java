@@ -2,15 +2,19 @@ package org.authhost.host.accounts;
 
 import java.util.Locale;
 
-/** Rules for account and group names, and the {@code DOMAIN\name} forms, as Windows has them. */
-final class AccountNames {
+/**
+ * Rules for account and group names, and the {@code DOMAIN\name} forms, as Windows has them. Public
+ * for the configuration, whose {@code accounts.guestAccount} names an account of the store.
+ */
+public final class AccountNames {
   /** The longest user name Windows accepts (the SAM's pre-Windows 2000 limit). */
-  static final int MAX_LENGTH = 20;
+  public static final int MAX_LENGTH = 20;
 
   /** The longest full name (description) kept. */
   static final int MAX_FULL_NAME = 256;
 
-  private static final String FORBIDDEN = "\"/\\[]:;|=,+*?<>@";
+  /** The characters no account or group name holds. */
+  public static final String FORBIDDEN = "\"/\\[]:;|=,+*?<>@";
 
   private AccountNames() {}
 
@@ -20,7 +24,7 @@ final class AccountNames {
    * @param kind "user" or "group", for the message
    * @throws IllegalArgumentException saying what is wrong
    */
-  static String validate(String kind, String name) {
+  public static String validate(String kind, String name) {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("a " + kind + " name must not be empty");
     }

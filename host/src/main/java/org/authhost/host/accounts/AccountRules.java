@@ -36,9 +36,20 @@ final class AccountRules {
   private final List<String> digestRealms;
   private final Path dataDirectory;
   private final Clock clock;
+  private final String guestAccount;
   private final SecureRandom random = new SecureRandom();
 
-  AccountRules(String domain, List<String> digestRealms, Path dataDirectory, Clock clock) {
+  /**
+   * @param guestAccount {@code accounts.guestAccount}: the account anonymous clients log on as,
+   *     kept out of Administrators as the built-in Guest is
+   */
+  AccountRules(
+      String domain,
+      List<String> digestRealms,
+      Path dataDirectory,
+      Clock clock,
+      String guestAccount) {
+    this.guestAccount = guestAccount;
     this.domain = domain;
     this.digestRealms = List.copyOf(digestRealms);
     this.dataDirectory = dataDirectory;
@@ -155,6 +166,7 @@ final class AccountRules {
     memberOf.add(StoreFile.USERS);
     for (String g : groups == null ? List.<String>of() : groups) {
       String canonical = groupOf(data, g).name;
+      requireNotAnonymousAdministrator(name, data.nextRid, canonical);
       if (!memberOf.contains(canonical)) {
         memberOf.add(canonical);
       }
@@ -236,15 +248,32 @@ final class AccountRules {
   }
 
   /**
+   * Refuses Administrators to the account anonymous clients log on as, the built-in Guest or the
+   * configured guest account: every client that sends nothing would be an administrator.
+   */
+  private void requireNotAnonymousAdministrator(String user, int rid, String group) {
+    if (!group.equals(StoreFile.ADMINISTRATORS)) {
+      return;
+    }
+    if (rid == StoreFile.GUEST_RID) {
+      throw new IllegalArgumentException(
+          "Guest cannot be a member of Administrators: anonymous clients log on as Guest");
+    }
+    if (user.equalsIgnoreCase(guestAccount)) {
+      throw new IllegalArgumentException(
+          user
+              + " cannot be a member of Administrators: it is accounts.guestAccount, the account"
+              + " anonymous clients log on as");
+    }
+  }
+
+  /**
    * @return false if the user already was a member
    */
   boolean addMember(Data data, String group, String user) {
     GroupData g = groupOf(data, group);
     UserData u = userOf(data, user);
-    if (u.rid == StoreFile.GUEST_RID && g.name.equals(StoreFile.ADMINISTRATORS)) {
-      throw new IllegalArgumentException(
-          "Guest cannot be a member of Administrators: anonymous clients log on as Guest");
-    }
+    requireNotAnonymousAdministrator(u.name, u.rid, g.name);
     if (u.groups.contains(g.name)) {
       return false;
     }

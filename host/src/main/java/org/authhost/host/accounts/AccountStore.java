@@ -56,14 +56,27 @@ public final class AccountStore implements AccountDirectory {
         config.serverName(),
         config.dataDirectory(),
         config.accounts().digestRealms(),
-        clock);
+        clock,
+        config.accounts().guestAccount());
   }
 
+  /** A store whose guest account is the built-in Guest (tests). */
   AccountStore(
       Path file, String serverName, Path dataDirectory, List<String> digestRealms, Clock clock)
       throws IOException {
+    this(file, serverName, dataDirectory, digestRealms, clock, "Guest");
+  }
+
+  private AccountStore(
+      Path file,
+      String serverName,
+      Path dataDirectory,
+      List<String> digestRealms,
+      Clock clock,
+      String guestAccount)
+      throws IOException {
     this.domain = serverName.toUpperCase(Locale.ROOT);
-    this.rules = new AccountRules(domain, digestRealms, dataDirectory, clock);
+    this.rules = new AccountRules(domain, digestRealms, dataDirectory, clock, guestAccount);
     this.file = new AccountFile(file, rules::newStore);
   }
 

@@ -30,6 +30,7 @@ import org.authhost.host.plugins.AuthenticationOutcome;
 import org.authhost.host.plugins.AuthenticationSession;
 import org.authhost.host.plugins.PluginHost;
 import org.authhost.host.plugins.PluginView;
+import org.authhost.host.state.HostState;
 import org.authhost.host.tokens.Account;
 import org.authhost.host.tokens.AccountDirectory;
 import org.authhost.host.tokens.ExpiredTokenException;
@@ -83,6 +84,9 @@ public final class AuthenticationDriver {
   private final UrlCredentials urlCredentials;
   private final HostMetrics metrics;
 
+  /** What the audit of a 503 says the state store's trouble may be; its back end, named. */
+  private final String stateTrouble;
+
   @Inject
   public AuthenticationDriver(
       PluginHost plugins,
@@ -92,8 +96,12 @@ public final class AuthenticationDriver {
       Clock clock,
       AccountDirectory accounts,
       UrlCredentials urlCredentials,
-      HostMetrics metrics) {
+      HostMetrics metrics,
+      HostState state) {
     this.metrics = metrics;
+    // A store in memory is never unreachable; only Redis is.
+    this.stateTrouble =
+        state.storeName() + (state.redis().isPresent() ? " unreachable, or full" : " full");
     this.plugins = plugins;
     this.tokens = tokens;
     this.throttle = throttle;
@@ -1069,7 +1077,7 @@ public final class AuthenticationDriver {
    * (the plug-in answering it, as Digest does in a Redis outage) a service it needs could not
    * serve.
    */
-  private static Refusal busy(PluginView plugin, AuthenticationOutcome outcome) {
+  private Refusal busy(PluginView plugin, AuthenticationOutcome outcome) {
     return Refusal.busy(
         "authentication is busy; try again shortly",
         1,
@@ -1077,8 +1085,9 @@ public final class AuthenticationDriver {
             ? "the " + plugin.id() + " plug-in is busy (its bulkhead is full)"
             : "the "
                 + plugin.id()
-                + " plug-in could not reach the shared state (Redis unreachable, or the state"
-                + " store full) or another host service it needs");
+                + " plug-in could not reach the shared state ("
+                + stateTrouble
+                + ") or another host service it needs");
   }
 
   private static CompletableFuture<Verdict> done(Verdict verdict) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.authhost.host.accounts.AccountNames;
 
 /** {@code accounts}: the local account store's file, Digest realms and guest account. */
 final class AccountsSection {
@@ -14,7 +15,6 @@ final class AccountsSection {
   private static final int MAX_REALM_LENGTH = 251;
 
   private static final String DEFAULT_GUEST_ACCOUNT = "Guest";
-  private static final int MAX_ACCOUNT_NAME_LENGTH = 63;
 
   private AccountsSection() {}
 
@@ -83,6 +83,11 @@ final class AccountsSection {
     return firstPath.isEmpty() ? DEFAULT_DIGEST_REALMS : List.copyOf(firstPath.keySet());
   }
 
+  /**
+   * The account the anonymous plug-ins map clients to: an account of the store, so its name follows
+   * the store's rules (those of {@code authhost accounts add}), checked here with the file's place
+   * rather than by the plug-in's failing enable.
+   */
   private static String guestAccount(ConfigSection accounts) {
     LocatedJson value = accounts.value("guestAccount");
     if (value == null) {
@@ -90,34 +95,29 @@ final class AccountsSection {
     }
     String path = accounts.pathOf("guestAccount");
     String expected =
-        "an account name of 1 to "
-            + MAX_ACCOUNT_NAME_LENGTH
-            + " characters without '\\', '/', '@', ':' or control characters";
-    if (!(value instanceof LocatedJson.Str string) || string.value().isBlank()) {
+        "a local account's name: 1 to "
+            + AccountNames.MAX_LENGTH
+            + " characters, none of "
+            + AccountNames.FORBIDDEN
+            + ", no control characters, not only dots and spaces, no space at either end";
+    if (!(value instanceof LocatedJson.Str string)) {
       accounts.bad(value, path, expected);
       return DEFAULT_GUEST_ACCOUNT;
     }
-    String name = string.value();
-    int length = name.codePointCount(0, name.length());
-    String found = null;
-    if (length > MAX_ACCOUNT_NAME_LENGTH) {
-      found = "a name of " + length + " characters";
-    } else {
-      // A backslash or '@' would read as a domain (DOMAIN\name, name@domain); '/' and ':' too.
-      for (char c : new char[] {'\\', '/', '@', ':'}) {
-        if (name.indexOf(c) >= 0) {
-          found = string.describe() + ", which contains '" + c + "'";
-          break;
-        }
-      }
-      if (found == null && name.chars().anyMatch(Character::isISOControl)) {
-        found = string.describe() + ", which contains control characters";
-      }
-    }
-    if (found != null) {
-      accounts.problem(value.pos(), path + ": expected " + expected + ", found " + found);
+    try {
+      return AccountNames.validate("user", string.value());
+    } catch (IllegalArgumentException e) {
+      accounts.problem(
+          value.pos(),
+          path
+              + ": expected "
+              + expected
+              + ", found "
+              + string.describe()
+              + " ("
+              + e.getMessage()
+              + ")");
       return DEFAULT_GUEST_ACCOUNT;
     }
-    return name;
   }
 }

@@ -50,6 +50,9 @@ public final class AuditFloods {
   /** How much of a reason a summary quotes. */
   static final int MAX_REASON_CHARS = 120;
 
+  /** What ends a reason that was cut (as the event log ends a text it cut). */
+  static final String ELLIPSIS = "\u2026";
+
   /**
    * Runs the writing of summaries when a window ends: on the host's scheduler, which hands the
    * writing to a thread that may write to the event log.
@@ -91,16 +94,34 @@ public final class AuditFloods {
       if (reasons == null) {
         reasons = new LinkedHashMap<>();
       }
-      String name =
-          reason.length() > MAX_REASON_CHARS
-              ? reason.substring(0, MAX_REASON_CHARS) + "..."
-              : reason;
+      String name = shortened(reason);
       if (reasons.containsKey(name) || reasons.size() < MAX_REASONS) {
         reasons.merge(name, 1L, Long::sum);
       } else {
         otherReasons++;
       }
       return first;
+    }
+
+    /**
+     * At most {@link #MAX_REASON_CHARS} of {@code reason} and an ellipsis, cut at the last space
+     * that keeps at least half of the limit, so that the summary does not quote half a word as if
+     * it were the reason; a reason without such a space (one long token, a URL, after a first word)
+     * is cut at the limit instead, never inside a surrogate pair, so that what tells reasons apart
+     * is kept.
+     */
+    static String shortened(String reason) {
+      if (reason.length() <= MAX_REASON_CHARS) {
+        return reason;
+      }
+      int end = reason.lastIndexOf(' ', MAX_REASON_CHARS);
+      if (end < MAX_REASON_CHARS / 2) {
+        end =
+            Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1))
+                ? MAX_REASON_CHARS - 1
+                : MAX_REASON_CHARS;
+      }
+      return reason.substring(0, end).stripTrailing() + ELLIPSIS;
     }
 
     Count(EventLevel level, HResult code, long start) {
@@ -337,8 +358,11 @@ public final class AuditFloods {
     return fullInWindow < fullRecords;
   }
 
-  private static Pending summary(Key key, Count c, long now) {
-    long seconds = Math.max(1, (now - c.start + 999) / 1000);
+  private Pending summary(Key key, Count c, long now) {
+    // The records were folded inside the window: a summary written late (a timer, or the next
+    // record, after the window's end) still covers the window, not the time until it was written.
+    long covered = Math.min(now - c.start, windowMillis);
+    long seconds = Math.max(1, (covered + 999) / 1000);
     return new Pending(
         c.level,
         c.code,

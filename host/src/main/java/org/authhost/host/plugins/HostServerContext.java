@@ -28,6 +28,7 @@ final class HostServerContext implements ServerContext {
   static final String HOST_VERSION = versionOf(HostServerContext.class);
 
   private final String serverName;
+  private final String guestAccount;
   private final EventLog eventLog;
   private final TokenTable table;
   private final TokenService tokens;
@@ -57,6 +58,7 @@ final class HostServerContext implements ServerContext {
     this.guard = guard;
     this.failures = failures;
     this.serverName = config.serverName();
+    this.guestAccount = config.accounts().guestAccount();
     this.eventLog = eventLog;
     this.table = tokens;
     this.tokens = tokens;
@@ -136,6 +138,11 @@ final class HostServerContext implements ServerContext {
       public Clock clock() {
         return server.clock();
       }
+
+      @Override
+      public String guestAccount() {
+        return server.guestAccount();
+      }
     };
   }
 
@@ -197,6 +204,12 @@ final class HostServerContext implements ServerContext {
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  /** {@code accounts.guestAccount}, checked when the configuration was read. */
+  @Override
+  public String guestAccount() {
+    return guestAccount;
   }
 
   void shuttingDown() {

@@ -91,6 +91,15 @@ public final class HostState extends LifeCycle {
     }
   }
 
+  /**
+   * Where the plug-ins' state is kept, as an operator's event names it: {@code Redis at
+   * redis://host:6379} (the URI as shown, without a password) or {@code the host's memory}. Never
+   * for a client: it names the host's back end.
+   */
+  public String storeName() {
+    return description;
+  }
+
   /** The store every plug-in's state goes to (each through its own {@link PluginState}). */
   public StateService store() {
     return store;

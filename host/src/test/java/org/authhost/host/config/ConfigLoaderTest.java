@@ -224,15 +224,12 @@ class ConfigLoaderTest {
     // Negotiate ships off: it cannot work before the operator has a keytab.
     assertEquals(false, config.plugins().settingsOf("negotiate").enabled());
     assertEquals(true, config.plugins().settingsOf("ntlm").enabled());
+    // The anonymous plug-in names no account of its own: it maps clients to accounts.guestAccount.
     assertEquals(
         new PluginSettings(
-            true,
-            Map.of("account", "Guest"),
-            null,
-            null,
-            null,
-            Set.of(Capability.TOKEN_WITHOUT_CREDENTIAL)),
+            true, Map.of(), null, null, null, Set.of(Capability.TOKEN_WITHOUT_CREDENTIAL)),
         config.plugins().settingsOf("anonymous"));
+    assertEquals("Guest", config.accounts().guestAccount());
     assertEquals(
         new PluginSettings(
             true, Map.of("realm", "AuthHost"), null, null, null, Set.of(Capability.PASSWORD_CHECK)),

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.authhost.host.accounts.AccountNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -572,22 +573,38 @@ class ServingConfigTest {
 
   @Test
   void guestAccountIsAPlainAccountName() throws Exception {
+    // An account of the store, so the store's rules (authhost accounts add), not WMS's 63.
     assertEquals(
-        "g".repeat(63),
-        load("{\"accounts\": {\"guestAccount\": \"%s\"}}".formatted("g".repeat(63)))
+        "g".repeat(20),
+        load("{\"accounts\": {\"guestAccount\": \"%s\"}}".formatted("g".repeat(20)))
             .accounts()
             .guestAccount());
     String expected =
-        "accounts.guestAccount: expected an account name of 1 to 63 characters without '\\',"
-            + " '/', '@', ':' or control characters, found ";
+        "accounts.guestAccount: expected a local account's name: 1 to 20 characters, none of "
+            + AccountNames.FORBIDDEN
+            + ", no control characters, not only dots and spaces, no space at either end, found ";
+    String none = "; none of " + AccountNames.FORBIDDEN + " is allowed)";
     List<List<String>> cases =
         List.of(
-            List.of("DOMAIN\\\\Guest", "\"DOMAIN\\\\Guest\", which contains '\\'"),
-            List.of("a/b", "\"a/b\", which contains '/'"),
-            List.of("guest@example", "\"guest@example\", which contains '@'"),
-            List.of("a:b", "\"a:b\", which contains ':'"),
-            List.of("", "\"\""),
-            List.of("g".repeat(64), "a name of 64 characters"));
+            List.of(
+                "DOMAIN\\\\Guest",
+                "\"DOMAIN\\\\Guest\" (the user name 'DOMAIN\\Guest' contains '\\'" + none),
+            List.of("a/b", "\"a/b\" (the user name 'a/b' contains '/'" + none),
+            List.of(
+                "guest@example",
+                "\"guest@example\" (the user name 'guest@example' contains '@'" + none),
+            List.of("a:b", "\"a:b\" (the user name 'a:b' contains ':'" + none),
+            List.of("a*b", "\"a*b\" (the user name 'a*b' contains '*'" + none),
+            List.of("", "\"\" (a user name must not be empty)"),
+            List.of(
+                "g".repeat(21),
+                "\""
+                    + "g".repeat(21)
+                    + "\" (the user name '"
+                    + "g".repeat(21)
+                    + "' is 21 characters long; at most 20 are allowed)"),
+            List.of("..", "\"..\" (the user name '..' consists only of dots and spaces)"),
+            List.of(" g", "\" g\" (the user name ' g' begins or ends with a space)"));
     for (List<String> c : cases) {
       ConfigProblem problem =
           single(failure("{\"accounts\": {\"guestAccount\": \"%s\"}}".formatted(c.get(0))));

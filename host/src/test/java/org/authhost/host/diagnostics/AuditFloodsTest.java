@@ -105,8 +105,25 @@ class AuditFloodsTest {
     assertEquals(
         "summary: 1 more 'refused 401' from client=192.0.2.8 (reasons: \""
             + "y".repeat(AuditFloods.MAX_REASON_CHARS)
-            + "...\" 1) in the last 60 s",
+            + "\u2026\" 1) in the last 60 s",
         written.get(3));
+  }
+
+  @Test
+  void aLongReasonIsCutAtAWordBoundaryWithAnEllipsis() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    // 117 characters of whole words, then a word that runs past the limit of 120.
+    String words = "word ".repeat(23) + "ab";
+    String reason = words + " unreadable credentials";
+    f.record("refused 401", "192.0.2.8", EventLevel.INFORMATION, HResult.E_FAIL, "r", reason);
+    f.record("refused 401", "192.0.2.8", EventLevel.INFORMATION, HResult.E_FAIL, "r", reason);
+    clock.advance(Duration.ofSeconds(60));
+    f.flush();
+    assertEquals(
+        "summary: 1 more 'refused 401' from client=192.0.2.8 (reasons: \""
+            + words
+            + "\u2026\" 1) in the last 60 s",
+        written.get(1));
   }
 
   /** The first {@code head} entries as they are, the rest sorted (a map's order). */
@@ -122,9 +139,36 @@ class AuditFloodsTest {
     refused(f, "192.0.2.7", 5);
     clock.advance(Duration.ofSeconds(61));
     refused(f, "192.0.2.7", 1);
+    // The summary says the window it covers, not how late it was written.
     assertEquals(
-        List.of("r0", "summary: 4 more 'refused 401' from client=192.0.2.7 in the last 61 s", "r0"),
+        List.of("r0", "summary: 4 more 'refused 401' from client=192.0.2.7 in the last 60 s", "r0"),
         written);
+  }
+
+  @Test
+  void aLongTokenAfterAnEarlySpaceIsCutAtTheLimitNotAtThatSpace() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    String token = "x".repeat(AuditFloods.MAX_REASON_CHARS * 2);
+    String reason = "Fix: " + token;
+    f.record("refused 401", "192.0.2.8", EventLevel.INFORMATION, HResult.E_FAIL, "r", reason);
+    f.record("refused 401", "192.0.2.8", EventLevel.INFORMATION, HResult.E_FAIL, "r", reason);
+    clock.advance(Duration.ofSeconds(60));
+    f.flush();
+    assertEquals(
+        "summary: 1 more 'refused 401' from client=192.0.2.8 (reasons: \""
+            + reason.substring(0, AuditFloods.MAX_REASON_CHARS)
+            + "\u2026\" 1) in the last 60 s",
+        written.get(1));
+  }
+
+  @Test
+  void aSummaryWrittenJustAfterItsWindowSaysTheWindowsLength() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    refused(f, "192.0.2.7", 3);
+    clock.advance(Duration.ofMillis(60_001));
+    f.flush();
+    assertEquals(
+        "summary: 2 more 'refused 401' from client=192.0.2.7 in the last 60 s", written.get(1));
   }
 
   @Test

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A plug-in built against the released API 1.2 JAR (kept in the test resources as it was released,
  * so that nothing of 1.3 can leak into the build) loads and serves unchanged on this host: the
- * compatibility promise of a minor version. The same for one built against the released API 1.3
- * JAR, on a host that provides 1.4.
+ * compatibility promise of a minor version. The same for those built against the released API 1.3
+ * and 1.4 JARs, on a host that provides 1.5.
  */
 class ApiCompatibilityTest {
   private static final Path API_12 = Path.of("src/test/resources/compat/authhost-api-1.2.jar");
@@ -38,6 +38,8 @@ class ApiCompatibilityTest {
    * plug-in keeps serving unchanged on the 1.4 host.
    */
   private static final Path API_13 = Path.of("src/test/resources/compat/authhost-api-1.3.jar");
+
+  private static final Path API_14 = Path.of("src/test/resources/compat/authhost-api-1.4.jar");
 
   @TempDir Path root;
   private AuthHost host;
@@ -79,9 +81,25 @@ class ApiCompatibilityTest {
   @Test
   void aPluginBuiltAgainstApi13ServesUnchangedOnThisHost() throws Exception {
     start("");
-    assertEquals("1.4", org.authhost.api.AuthHostApi.VERSION, "this host provides API 1.4");
+    assertTrue(org.authhost.api.AuthHostApi.MINOR > 3, "this host provides a later API 1.x");
+    assertServesUnchanged("/q/hello.txt");
+  }
+
+  /**
+   * The API 1.4 JAR as it was released (compiled from the sources of the commit before 1.5): a 1.4
+   * plug-in keeps serving unchanged on the 1.5 host.
+   */
+  @Test
+  void aPluginBuiltAgainstApi14ServesUnchangedOnThisHost() throws Exception {
+    start("");
+    assertEquals("1.5", org.authhost.api.AuthHostApi.VERSION, "this host provides API 1.5");
+    assertServesUnchanged("/r/hello.txt");
+  }
+
+  /** The shared-secret plug-in of {@code path}'s point: challenged, served, refused with 401. */
+  private void assertServesUnchanged(String path) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    URI uri = URI.create("http://127.0.0.1:" + host.http().plainPort() + "/q/hello.txt");
+    URI uri = URI.create("http://127.0.0.1:" + host.http().plainPort() + path);
     HttpResponse<String> challenge =
         client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(401, challenge.statusCode());
@@ -97,7 +115,8 @@ class ApiCompatibilityTest {
         client.send(
             HttpRequest.newBuilder(uri).header("Authorization", "X-Token alice:nope").build(),
             HttpResponse.BodyHandlers.ofString());
-    assertEquals(401, wrong.statusCode(), "a 1.3 plug-in's refusal is still a challenge, no 403");
+    assertEquals(
+        401, wrong.statusCode(), "an older plug-in's refusal is still a challenge, no 403");
   }
 
   /**
@@ -179,6 +198,11 @@ class ApiCompatibilityTest {
         .with("api-version", "1.3")
         .compiledAgainst(API_13)
         .writeTo(plugins, "compat13.jar");
+    PluginJar.of("compat12", "org.authhost.testplugins.compat12.SharedSecret12Plugin")
+        .with("id", "compat14")
+        .with("api-version", "1.4")
+        .compiledAgainst(API_14)
+        .writeTo(plugins, "compat14.jar");
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(
         config.resolve("host.json"),
@@ -192,7 +216,9 @@ class ApiCompatibilityTest {
           "publishingPoints": [ { "name": "p", "prefix": "/p/", "directory": "../media",
             "plugins": ["compat12"], "acl": [ { "principal": "Users", "rights": ["read"] } ] },
             { "name": "q", "prefix": "/q/", "directory": "../media",
-            "plugins": ["compat13"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
+            "plugins": ["compat13"], "acl": [ { "principal": "Users", "rights": ["read"] } ] },
+            { "name": "r", "prefix": "/r/", "directory": "../media",
+            "plugins": ["compat14"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
         }
         """
             .formatted(extraConfig));

@@ -536,7 +536,9 @@ class MisbehavingPluginTest extends HostTestBase {
       CompletableFuture<AuthenticationOutcome> answer = authenticateLater("lateerror");
       assertTrue(inside.await(5, TimeUnit.SECONDS), "Authenticate was called");
       clock.advance(LIMIT.plusNanos(1));
-      assertEquals(1, watchdog().check(clock.nanoTime()));
+      // Past it: this check, or the watchdog's own thread reading the same clock, cuts it off
+      // (which one is a race, so the count this check claims is not asserted: it was 0 at times).
+      watchdog().check(clock.nanoTime());
       assertEquals(HResult.E_TIMEOUT, answer.get(5, TimeUnit.SECONDS).hresult());
 
       gate.countDown(); // now it throws OutOfMemoryError, long after its time limit

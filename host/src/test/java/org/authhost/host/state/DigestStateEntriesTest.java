@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.authhost.api.EventLevel;
 import org.authhost.host.AuthHost;
 import org.authhost.host.bench.LoadTool;
@@ -32,23 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * nonce however many counts its client uses, and a full store answers 503 with one event.
  */
 class DigestStateEntriesTest {
-  private static final String HOST_JSON =
-      """
-      {
-        "serverName": "testhost",
-        "dataDirectory": "../var",
-        "plugins": {
-          "directory": "../plugins",
-          "settings": { "digest": { "enabled": true, "properties": {
-            "realm": "AuthHost", "algorithms": "SHA-256,MD5" } } }
-        },
-        "http": { "port": 0 },
-        "accounts": { "digestRealms": ["AuthHost"] },
-        "security": { "lockout": { "threshold": 0, "addressThreshold": 0 } },
-        %s
-        "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
-      }
-      """;
+
+  private static final String NO_LOCKOUT =
+      "\"security\": { \"lockout\": { \"threshold\": 0, \"addressThreshold\": 0 } }";
 
   @TempDir Path root;
 
@@ -63,8 +50,11 @@ class DigestStateEntriesTest {
     }
   }
 
-  /** A host on the test's clock; with {@code store}, on that store instead of its own. */
-  private void start(String stateJson, LocalStateService store) throws Exception {
+  /**
+   * A host on the test's clock; with {@code store}, on that store instead of its own; with {@code
+   * stateSection} (or null), that {@code state} in its host.json.
+   */
+  private void start(String stateSection, LocalStateService store) throws Exception {
     this.store = store;
     Module overrides =
         store == null
@@ -77,13 +67,16 @@ class DigestStateEntriesTest {
             root,
             "authhost-plugin-digest.jar",
             "hello, digest\n",
-            HOST_JSON.formatted(stateJson),
+            DigestHostJson.of(
+                "SHA-256,MD5",
+                Stream.concat(Stream.of(NO_LOCKOUT), Stream.ofNullable(stateSection))
+                    .toArray(String[]::new)),
             overrides);
   }
 
   @Test
   void aClientUsingOneNonceForManyRequestsTakesOneStoreEntry() throws Exception {
-    start("", new LocalStateService(clock, 1_000_000));
+    start(null, new LocalStateService(clock, 1_000_000));
     try (Connection c = new Connection(host.http().plainPort())) {
       LoadTool.DigestClient client =
           LoadTool.DigestClient.from(c.send(null).challenges(), "alice:pw-alice");
@@ -108,7 +101,7 @@ class DigestStateEntriesTest {
   void aFullStoreAnswers503WithOneEventForManyRequests() throws Exception {
     // The smallest store the setting allows: the nonce key and 99 nonces in use fill it. The
     // host makes it from host.json, with its events.
-    start("\"state\": { \"maxEntries\": 100 },", null);
+    start("\"state\": { \"maxEntries\": 100 }", null);
     assertEquals(100, host.config().state().maxEntries(), "read from host.json");
     int port = host.http().plainPort();
     for (int i = 0; i < 99; i++) {
@@ -129,6 +122,15 @@ class DigestStateEntriesTest {
             .filter(e -> e.text().contains("logon failed"))
             .toList();
     assertEquals(List.of(), failedLogons, "a full store is no failed logon of alice's");
+    List<String> busy = RedisOutageTest.refused503(host);
+    assertTrue(
+        !busy.isEmpty()
+            && busy.stream()
+                .allMatch(
+                    t ->
+                        t.contains("could not reach the shared state (the host's memory full)")
+                            && !t.contains("Redis")),
+        "the audit names the store in memory, not Redis, which this host has none of: " + busy);
     assertEquals(503, useNewNonce(port), "still a challenge, then busy: Digest is not in error");
   }
 

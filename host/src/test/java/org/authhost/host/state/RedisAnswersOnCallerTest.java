@@ -202,20 +202,12 @@ class RedisAnswersOnCallerTest {
       long before = laneOf(loop);
       String oldServer = RedisLink.runIdOf(REDIS.server().call("INFO", "server"));
 
-      java.util.concurrent.atomic.AtomicInteger connections =
-          new java.util.concurrent.atomic.AtomicInteger();
-      CountDownLatch again = new CountDownLatch(1);
-      link.whenConnected(
-          () -> {
-            if (connections.incrementAndGet() == 2) {
-              again.countDown();
-            }
-          });
-      assertEquals(1, connections.get(), "run once at once: connected already");
+      NextConnection again = NextConnection.of(link);
+      assertEquals(1, again.connections(), "run once at once: connected already");
       REDIS.server().restart();
       String newServer = RedisLink.runIdOf(REDIS.server().call("INFO", "server"));
       assertNotEquals(oldServer, newServer, "a restart is another run_id");
-      assertTrue(again.await(BOUND_SECONDS, TimeUnit.SECONDS), "the main connection reconnected");
+      assertTrue(again.await(BOUND_SECONDS), "the main connection reconnected");
 
       // Each command is a round trip (no sleep): until the new server is checked and the loop's new
       // connection open, commands go on the main one.
@@ -251,19 +243,11 @@ class RedisAnswersOnCallerTest {
       long oldMain = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
       assertNotEquals(oldMain, oldLane);
 
-      java.util.concurrent.atomic.AtomicInteger connections =
-          new java.util.concurrent.atomic.AtomicInteger();
-      CountDownLatch again = new CountDownLatch(1);
-      link.whenConnected(
-          () -> {
-            if (connections.incrementAndGet() == 2) {
-              again.countDown();
-            }
-          });
+      NextConnection again = NextConnection.of(link);
       CompletableFuture<Void> check = new CompletableFuture<>();
       link.beforeServerCheck = check; // the reconnection's check waits for the test
       REDIS.server().call("CLIENT", "KILL", "ID", Long.toString(oldMain));
-      assertTrue(again.await(BOUND_SECONDS, TimeUnit.SECONDS), "the main connection reconnected");
+      assertTrue(again.await(BOUND_SECONDS), "the main connection reconnected");
       assertTrue(link.serverUnchecked(), "its server not checked yet");
 
       long onMain = idOn(loop);

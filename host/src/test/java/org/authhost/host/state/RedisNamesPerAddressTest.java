@@ -21,25 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RedisNamesPerAddressTest {
   @RegisterExtension static final RedisServer.PerClass REDIS = RedisServer.perClass();
 
-  private static final String HOST_JSON =
-      """
-      {
-        "serverName": "testhost",
-        "dataDirectory": "../var",
-        "plugins": {
-          "directory": "../plugins",
-          "settings": { "digest": { "enabled": true, "properties": {
-            "realm": "AuthHost", "algorithms": "MD5" } } }
-        },
-        "http": { "port": 0 },
-        "accounts": { "digestRealms": ["AuthHost"] },
-        "security": { "lockout": { "threshold": 3, "addressThreshold": 1000,
-                                   "namesPerAddress": 5 } },
-        "state": { "redis": { "uri": "%s", "keyPrefix": "names:", "timeoutMillis": 5000 } },
-        "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
-      }
-      """;
-
   @TempDir Path root;
   private AuthHost host;
 
@@ -66,7 +47,13 @@ class RedisNamesPerAddressTest {
             root,
             "authhost-plugin-digest.jar",
             "hello\n",
-            HOST_JSON.formatted(REDIS.server().uri()));
+            DigestHostJson.of(
+                "MD5",
+                "\"security\": { \"lockout\": { \"threshold\": 3, \"addressThreshold\": 1000,"
+                    + " \"namesPerAddress\": 5 } }",
+                "\"state\": { \"redis\": { \"uri\": \"%s\", \"keyPrefix\": \"names:\","
+                        .formatted(REDIS.server().uri())
+                    + " \"timeoutMillis\": 5000 } }"));
     for (int i = 0; i < 20; i++) {
       assertEquals(401, logOn("invented" + i + ":wrong"));
     }

@@ -1,6 +1,7 @@
 package org.authhost.host.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,22 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * back the host serves again by itself and says so.
  */
 class RedisOutageTest {
-  private static final String HOST_JSON =
-      """
-      {
-        "serverName": "testhost",
-        "dataDirectory": "../var",
-        "plugins": {
-          "directory": "../plugins",
-          "settings": { "digest": { "enabled": true, "properties": {
-            "realm": "AuthHost", "algorithms": "SHA-256,MD5" } } }
-        },
-        "http": { "port": 0 },
-        "accounts": { "digestRealms": ["AuthHost"] },
-        "state": { "redis": { "uri": "%s", "timeoutMillis": 2000, "connectTimeoutMillis": 5000 } },
-        "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
-      }
-      """;
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
 
   @TempDir Path root;
@@ -109,14 +94,13 @@ class RedisOutageTest {
             .filter(e -> e.text().contains("logon failed"))
             .toList();
     assertEquals(List.of(), failedLogons, "an outage is no failed logon of alice's");
-    List<String> busy =
-        host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
-            .map(EventRecord::text)
-            .filter(t -> t.startsWith("refused 503"))
-            .toList();
+    List<String> busy = refused503(host);
     assertTrue(
         busy.stream().anyMatch(t -> t.contains("digest plug-in could not reach the shared state")),
         "the 503 is audited with its real cause: " + busy);
+    assertTrue(
+        busy.stream().allMatch(t -> t.contains("(Redis at redis://127.0.0.1:")),
+        "naming the back end, Redis, for the operator: " + busy);
     assertTrue(
         busy.stream().noneMatch(t -> t.contains("bulkhead")),
         "Digest is non-blocking and has no bulkhead: " + busy);
@@ -379,10 +363,14 @@ class RedisOutageTest {
     // Fixed, with no reconnection: the next minute's check enables Digest.
     redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
     clock.advance(HostState.EVICTION_CHECK_EVERY);
+    // The re-enable waits for the check's answer, a bounded number of SERVER_CHECK_WAITs of the
+    // host's clock. That answer is Redis's, in real time: the clock moves only once it is in, or
+    // a busy machine's late answer would find those tries used up (and Digest never back).
+    awaitEvent("maxmemory-policy noeviction again");
+    clock.advance(HostState.SERVER_CHECK_WAIT);
     long end = System.nanoTime() + RECOVERY_BOUND.toNanos();
     while (!enabled("digest") && System.nanoTime() < end) {
-      clock.advance(HostState.SERVER_CHECK_WAIT); // the re-enable waits for the check's answer
-      Thread.sleep(20); // that answer is Redis's
+      Thread.sleep(20); // the enable runs on the host's reset thread: wait for its result
     }
     assertTrue(enabled("digest"), "Digest is back without a reconnection or the operator");
     try (Connection c = new Connection(host.http().plainPort())) {
@@ -406,7 +394,19 @@ class RedisOutageTest {
 
   private AuthHost startHost(Path dir, Module overrides) throws Exception {
     return TestHosts.startServing(
-        dir, "authhost-plugin-digest.jar", "hello\n", HOST_JSON.formatted(redis.uri()), overrides);
+        dir,
+        "authhost-plugin-digest.jar",
+        "hello\n",
+        DigestHostJson.of("SHA-256,MD5", DigestHostJson.redisState(redis.uri())),
+        overrides);
+  }
+
+  /** The texts of {@code host}'s audit records of a refusal with 503. */
+  static List<String> refused503(AuthHost host) {
+    return host.eventLog().query(EventQuery.all().withSource(HostEvents.AUDIT)).stream()
+        .map(EventRecord::text)
+        .filter(t -> t.startsWith("refused 503"))
+        .toList();
   }
 
   /** Waits, at most the recovery bound, for a host event holding {@code text}. */
@@ -415,6 +415,9 @@ class RedisOutageTest {
     while (events(e -> e.text().contains(text)).isEmpty() && System.nanoTime() < end) {
       Thread.sleep(20); // what makes it (a reconnection, a check) is Redis's: wait for the event
     }
+    assertFalse(
+        events(e -> e.text().contains(text)).isEmpty(),
+        "no host event holding '" + text + "' within " + RECOVERY_BOUND);
   }
 
   /**

@@ -26,23 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * counts alone, with a WARNING, rather than stop counting.
  */
 class RedisSharedLockoutTest {
-  private static final String HOST_JSON =
-      """
-      {
-        "serverName": "testhost",
-        "dataDirectory": "../var",
-        "plugins": {
-          "directory": "../plugins",
-          "settings": { "digest": { "enabled": true, "properties": {
-            "realm": "AuthHost", "algorithms": "SHA-256,MD5" } } }
-        },
-        "http": { "port": 0 },
-        "accounts": { "digestRealms": ["AuthHost"] },
-        "security": { "lockout": { "threshold": 5, "addressThreshold": 0 } },
-        "state": { "redis": { "uri": "%s", "timeoutMillis": 2000, "connectTimeoutMillis": 5000 } },
-        "publishingPoints": [ { "name": "d", "prefix": "/d/", "directory": "../media", "plugins": ["digest"] } ]
-      }
-      """;
   private static final Duration BOUND = Duration.ofSeconds(10);
 
   @TempDir Path root;
@@ -66,7 +49,10 @@ class RedisSharedLockoutTest {
             root.resolve(name),
             "authhost-plugin-digest.jar",
             "hello\n",
-            HOST_JSON.formatted(redis.uri()));
+            DigestHostJson.of(
+                "SHA-256,MD5",
+                "\"security\": { \"lockout\": { \"threshold\": 5, \"addressThreshold\": 0 } }",
+                DigestHostJson.redisState(redis.uri())));
     hosts.add(h);
     return h;
   }

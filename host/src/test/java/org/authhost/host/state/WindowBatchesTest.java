@@ -243,14 +243,7 @@ class WindowBatchesTest {
   @Test
   void aBatchThatLeavesBeforeAReconnectionsServerCheckIsRefused() throws Exception {
     long main = link.send(r -> r.clientId()).get(BOUND_SECONDS, TimeUnit.SECONDS);
-    AtomicInteger connections = new AtomicInteger();
-    java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(1);
-    link.whenConnected(
-        () -> {
-          if (connections.incrementAndGet() == 2) {
-            again.countDown();
-          }
-        });
+    NextConnection again = NextConnection.of(link);
     CompletableFuture<Void> check = new CompletableFuture<>();
     link.beforeServerCheck = check; // the reconnection's check waits for the test
     CompletableFuture<CompletableFuture<Answer<WindowClaim>>> made = new CompletableFuture<>();
@@ -261,7 +254,7 @@ class WindowBatchesTest {
               store.claimInWindowAsync("nc/gate", 1, WIDTH, TTL).toCompletableFuture();
           try {
             REDIS.server().call("CLIENT", "KILL", "ID", Long.toString(main));
-            assertTrue(again.await(BOUND_SECONDS, TimeUnit.SECONDS), "reconnected");
+            assertTrue(again.await(BOUND_SECONDS), "reconnected");
           } catch (Exception e) {
             made.completeExceptionally(e);
             return;

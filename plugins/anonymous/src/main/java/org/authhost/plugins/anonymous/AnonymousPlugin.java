@@ -1,23 +1,30 @@
 package org.authhost.plugins.anonymous;
 
 import java.time.Duration;
+import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
+import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.ServerContext;
+import org.authhost.api.Sid;
 import org.authhost.api.TokenHandle;
+import org.authhost.api.TokenService;
 
 /**
  * WMS Anonymous User Authentication: every client gets the permissions of one configured local
  * account, the guest account, without being asked for anything.
  *
- * <p>Named values: {@code account} — the account to map clients to (default {@code Guest}, at most
- * 63 characters as in WMS). Enabling fails with {@code HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)}
- * when that account cannot log on, as WMS does for a wrong anonymous account.
+ * <p>Named values: {@code account} — the account to map clients to (default: the host's guest
+ * account, {@link ServerContext#guestAccount()}, which the operator sets as {@code
+ * accounts.guestAccount}; at most 63 characters as in WMS). Enabling fails with {@code
+ * HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)} when that account cannot log on, as WMS does for a wrong
+ * anonymous account, and with {@code NS_E_PLUGIN_ERROR_REPORTED} (an ERROR event saying why) when
+ * that account is a member of Administrators, which would make every anonymous client one.
  */
 public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Anonymous";
@@ -27,15 +34,17 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
   static final int MAX_ACCOUNT_LENGTH = 63;
 
   private volatile ServerContext server;
+  private volatile NamedValues values;
   private volatile String account;
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
-    String configured = namedValues.get("account", "Guest").strip();
+    String configured = namedValues.get("account").orElseGet(server::guestAccount).strip();
     if (configured.isEmpty() || configured.length() > MAX_ACCOUNT_LENGTH) {
       return HResult.E_INVALIDARG;
     }
     this.server = server;
+    this.values = namedValues;
     this.account = configured;
     return HResult.S_OK;
   }
@@ -43,12 +52,34 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
   @Override
   public HResult enable(Out<Duration> heartbeatPeriod) {
     // Prove the account can log on now, rather than refusing every client later.
+    TokenService tokens = server.tokenService();
     Out<TokenHandle> probe = new Out<>();
-    HResult hr = server.tokenService().logonUser(account, PACKAGE, probe);
+    HResult hr = tokens.logonUser(account, PACKAGE, probe);
     if (hr.failed()) {
       return HResult.E_LOGON_FAILURE;
     }
-    server.tokenService().closeHandle(probe.get());
+    Out<AccessToken> token = new Out<>();
+    HResult read = tokens.queryToken(probe.get(), token);
+    tokens.closeHandle(probe.get());
+    if (read.failed()) {
+      return read; // the groups cannot be checked: fail closed
+    }
+    if (token.get().groups().contains(Sid.ADMINISTRATORS)) {
+      // Every client that sends nothing would be an administrator: fail closed, and say why.
+      HResult logged =
+          server
+              .eventLog()
+              .logEvent(
+                  values,
+                  EventLevel.ERROR,
+                  HResult.E_ACCESSDENIED,
+                  "the guest account '"
+                      + account
+                      + "' is a member of Administrators: every anonymous client would be an"
+                      + " administrator. Fix: name an account that is not (accounts.guestAccount,"
+                      + " or this plug-in's account property), or remove it from Administrators");
+      return logged.succeeded() ? HResult.NS_E_PLUGIN_ERROR_REPORTED : HResult.E_ACCESSDENIED;
+    }
     return HResult.S_OK;
   }
 
