@@ -88,9 +88,11 @@ public interface StateService {
 
   /**
    * Highest number of {@link #claimInWindow}, 2^53 - 2: a shared store decides in a script whose
-   * numbers are doubles (Redis's Lua), exact up to 2^53. A Digest {@code nc} is below 2^32.
+   * numbers are doubles (Redis's Lua), exact up to 2^53. A Digest {@code nc} is below 2^32. Named
+   * in 1.5; both stores refuse a larger number to a plug-in of any version, since none was ever
+   * safe.
    *
-   * @since API 1.4
+   * @since API 1.5
    */
   long MAX_WINDOW_NUMBER = (1L << 53) - 2;
 
