@@ -3,6 +3,8 @@ package org.authhost.host.state;
 import com.google.inject.Inject;
 import com.google.inject.Singleton;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.authhost.api.HResult;
@@ -44,6 +46,21 @@ public final class LocalStateService implements StateService {
   private static final double ROOM_AGAIN = 0.9;
 
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * How long an entry must have been expired before the periodic sweep ({@link #sweepSome}) takes
+   * it out. An operation reads the clock before it takes its key's lock; with this margin, no sweep
+   * removes an entry that an operation still under way, holding an earlier reading, would find live
+   * (it would otherwise start afresh a window whose numbers it should see as used).
+   */
+  static final Duration SWEEP_GRACE = Duration.ofSeconds(1);
+
+  /**
+   * Entries the periodic sweep looks at per run, so that one run of it on the scheduler's shared
+   * thread stays short (a few milliseconds) however big the map: a pass over a million entries
+   * takes some twenty runs.
+   */
+  static final int SWEEP_BATCH = 50_000;
 
   /**
    * What a key holds: one kind per key, so that no operation reads another's entry as its own (a
@@ -94,6 +111,9 @@ public final class LocalStateService implements StateService {
   private final AtMostOncePer sweep;
   private final CapacityAlarm alarm;
   private final AtomicBoolean full = new AtomicBoolean();
+
+  /** Where the periodic sweep goes on from; only the scheduler's thread uses it. */
+  private Iterator<Map.Entry<String, Entry>> sweepAt;
 
   @Inject
   LocalStateService(HostClock clock, HostConfig config, CapacityEvents alarm) {
@@ -263,6 +283,35 @@ public final class LocalStateService implements StateService {
   }
 
   /**
+   * One run of the periodic sweep (the scheduler's, every {@link #SWEEP_INTERVAL}, see {@link
+   * HostState}): looks at up to {@link #SWEEP_BATCH} entries from where the last run stopped and
+   * removes those expired more than {@link #SWEEP_GRACE} ago, so that expired nonces do not stay on
+   * the heap until the store is full. An entry is removed only if it is still the one seen: one an
+   * operation renewed meanwhile (a new record) stays; a window changed in place keeps its expiry,
+   * so it was expired either way.
+   *
+   * @return the entries removed
+   */
+  int sweepSome() {
+    long cutoff = clock.nanoTime() - SWEEP_GRACE.toNanos();
+    Iterator<Map.Entry<String, Entry>> at = sweepAt;
+    if (at == null || !at.hasNext()) {
+      at = entries.entrySet().iterator();
+    }
+    int removed = 0;
+    for (int seen = 0; seen < SWEEP_BATCH && at.hasNext(); seen++) {
+      Map.Entry<String, Entry> e = at.next();
+      Entry entry = e.getValue();
+      if (!live(entry, cutoff) && entries.remove(e.getKey(), entry)) {
+        removed++;
+      }
+    }
+    sweepAt = at.hasNext() ? at : null;
+    roomAgainIfBelow(entries.size());
+    return removed;
+  }
+
+  /**
    * Whether one more entry fits: when the map is at its bound, expired entries are swept first, at
    * most once a second of the host clock so that a full store of live entries does not make every
    * write scan it.
@@ -270,9 +319,7 @@ public final class LocalStateService implements StateService {
   private boolean roomFor(long now) {
     int size = entries.size();
     if (size < maxEntries) {
-      if (full.get() && size < maxEntries * ROOM_AGAIN && full.compareAndSet(true, false)) {
-        alarm.roomAgain(maxEntries);
-      }
+      roomAgainIfBelow(size);
       return true;
     }
     if (sweep.due(now)) {
@@ -285,6 +332,13 @@ public final class LocalStateService implements StateService {
       alarm.full(maxEntries);
     }
     return false;
+  }
+
+  /** Tells the alarm, once, that a store reported full has fallen below 90% of its bound. */
+  private void roomAgainIfBelow(int size) {
+    if (full.get() && size < maxEntries * ROOM_AGAIN && full.compareAndSet(true, false)) {
+      alarm.roomAgain(maxEntries);
+    }
   }
 
   /**
