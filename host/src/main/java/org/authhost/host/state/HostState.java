@@ -25,7 +25,7 @@ public final class HostState extends LifeCycle {
   static final Duration EVICTION_CHECK_EVERY = Duration.ofMinutes(1);
 
   /** How often the in-memory store's sweep runs ({@link LocalStateService#sweepSome}). */
-  static final Duration SWEEP_EVERY = Duration.ofSeconds(1);
+  static final Duration SWEEP_EVERY = Duration.ofMillis(250);
 
   private final StateService store;
   private final RedisStateService redisStore;

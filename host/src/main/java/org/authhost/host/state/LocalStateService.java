@@ -57,10 +57,11 @@ public final class LocalStateService implements StateService {
 
   /**
    * Entries the periodic sweep looks at per run, so that one run of it on the scheduler's shared
-   * thread stays short (a few milliseconds) however big the map: a pass over a million entries
-   * takes some twenty runs.
+   * thread stays short however big the map: 50,000 took 6 ms (all live) to 20 ms (all expired) on a
+   * busy 2-core machine, 10,000 a fifth of that; at four runs a second a pass over a million
+   * entries takes some 25 s.
    */
-  static final int SWEEP_BATCH = 50_000;
+  static final int SWEEP_BATCH = 10_000;
 
   /**
    * What a key holds: one kind per key, so that no operation reads another's entry as its own (a
@@ -283,12 +284,12 @@ public final class LocalStateService implements StateService {
   }
 
   /**
-   * One run of the periodic sweep (the scheduler's, every {@link #SWEEP_INTERVAL}, see {@link
-   * HostState}): looks at up to {@link #SWEEP_BATCH} entries from where the last run stopped and
-   * removes those expired more than {@link #SWEEP_GRACE} ago, so that expired nonces do not stay on
-   * the heap until the store is full. An entry is removed only if it is still the one seen: one an
-   * operation renewed meanwhile (a new record) stays; a window changed in place keeps its expiry,
-   * so it was expired either way.
+   * One run of the periodic sweep (the scheduler's, every {@link HostState#SWEEP_EVERY}): looks at
+   * up to {@link #SWEEP_BATCH} entries from where the last run stopped and removes those expired
+   * more than {@link #SWEEP_GRACE} ago, so that expired nonces do not stay on the heap until the
+   * store is full. An entry is removed only if it is still the one seen: one an operation renewed
+   * meanwhile (a new record) stays; a window changed in place keeps its expiry, so it was expired
+   * either way.
    *
    * @return the entries removed
    */
