@@ -24,7 +24,9 @@ import org.authhost.host.time.HostClock;
  * and counters exist, and an unbounded map would let them take the heap; when full of live entries
  * a write is refused ({@link HResult#NS_E_NO_NEW_CONNECTIONS}: the client gets a 503, never an
  * accepted replay), and the operator is told once per episode ({@link CapacityAlarm}), not once per
- * refused write.
+ * refused write. Expired entries leave on the scheduler's periodic sweep ({@link #sweepSome}), not
+ * only once the store is full: each Digest nonce leaves one, and a long-running host would
+ * otherwise keep up to {@code maxEntries} expired ones on the heap.
  *
  * <p>{@link #claimInWindow} is atomic per key because the whole check and record runs inside the
  * map's {@code compute} for that key ({@link UsedNumbers}).
