@@ -46,11 +46,11 @@ class AuthHostLifeCycleTest {
     try {
       assertEquals(Collections.nCopies(host.managedParts().size(), State.STARTED), states(host));
       assertEquals(
-          5,
+          6,
           clock.scheduledTasks(),
           "the account store's poller, the HTTP front's connection sweep, the audit's summaries,"
-              + " the plug-in folder's rescan and the live figures' sampling, on the host's"
-              + " scheduler");
+              + " the plug-in folder's rescan, the live figures' sampling and the state store's"
+              + " sweep, on the host's scheduler");
     } finally {
       host.stop();
     }

@@ -24,6 +24,9 @@ public final class HostState extends LifeCycle {
 
   static final Duration EVICTION_CHECK_EVERY = Duration.ofMinutes(1);
 
+  /** How often the in-memory store's sweep runs ({@link LocalStateService#sweepSome}). */
+  static final Duration SWEEP_EVERY = Duration.ofMillis(250);
+
   private final StateService store;
   private final RedisStateService redisStore;
   private final HostEvents events;
@@ -37,6 +40,8 @@ public final class HostState extends LifeCycle {
   private final String description;
   private volatile Scheduler.Scheduled retries;
   private volatile Scheduler.Scheduled evictionChecks;
+  private final LocalStateService local;
+  private volatile Scheduler.Scheduled sweeps;
 
   /**
    * The host's one thread for the store's resets and the enables that follow a connection: they
@@ -62,6 +67,7 @@ public final class HostState extends LifeCycle {
       Scheduler scheduler,
       java.time.Clock clock) {
     this.scheduler = scheduler;
+    this.local = local;
     this.events = events;
     this.clock = clock;
     // A request admitted under one enable is answered within its calls' time limits.
@@ -442,6 +448,8 @@ public final class HostState extends LifeCycle {
   @Override
   protected void doStart() {
     if (link == null) {
+      // Expired entries leave the heap on time, not only once the store is full.
+      sweeps = scheduler.scheduleWithFixedDelay(local::sweepSome, SWEEP_EVERY, SWEEP_EVERY);
       return;
     }
     resets =
@@ -476,16 +484,12 @@ public final class HostState extends LifeCycle {
 
   @Override
   protected void doStop() {
-    Scheduler.Scheduled e = evictionChecks;
-    if (e != null) {
-      e.cancel();
-      evictionChecks = null;
-    }
-    Scheduler.Scheduled r = retries;
-    if (r != null) {
-      r.cancel();
-      retries = null;
-    }
+    cancel(sweeps);
+    sweeps = null;
+    cancel(evictionChecks);
+    evictionChecks = null;
+    cancel(retries);
+    retries = null;
     java.util.concurrent.ExecutorService resetThread = resets;
     if (resetThread != null) {
       resetThread.shutdownNow();
@@ -493,6 +497,12 @@ public final class HostState extends LifeCycle {
     }
     if (link != null) {
       link.close();
+    }
+  }
+
+  private static void cancel(Scheduler.Scheduled task) {
+    if (task != null) {
+      task.cancel();
     }
   }
 
