@@ -204,16 +204,7 @@ class RtspRelayTest {
   void theOriginGetsACopyWithoutTheClientsCredentialsAndThePluginsViewIsUnchanged() {
     List<EmbeddedChannel> origins = new ArrayList<>();
     List<AuthenticationDriver.Attempt> asked = new ArrayList<>();
-    RtspTestChannel ch =
-        RtspTestChannel.relayed(
-            host.rtsp(),
-            "127.0.0.1",
-            a -> {
-              asked.add(a);
-              return CompletableFuture.completedFuture(
-                  new Verdict.Serve(a.point(), "carol", List.of()));
-            },
-            origins);
+    RtspTestChannel ch = servedAsCarol(asked, origins);
     ch.send(
         RtspHandlersTest.request(
             "DESCRIBE",
@@ -250,16 +241,7 @@ class RtspRelayTest {
     List<EmbeddedChannel> origins = new ArrayList<>();
     List<AuthenticationDriver.Attempt> asked = new ArrayList<>();
     String both = "RTP/AVP;unicast;client_port=5000-5001,RTP/AVP/TCP;unicast;interleaved=0-1";
-    RtspTestChannel ch =
-        RtspTestChannel.relayed(
-            host.rtsp(),
-            "127.0.0.1",
-            a -> {
-              asked.add(a);
-              return CompletableFuture.completedFuture(
-                  new Verdict.Serve(a.point(), "carol", List.of()));
-            },
-            origins);
+    RtspTestChannel ch = servedAsCarol(asked, origins);
     ch.send(RtspHandlersTest.request("SETUP", CAM + "/stream=0", 1, "Transport", both));
     String sent = RtspTestChannel.written(origins.get(0));
     assertTrue(
@@ -354,5 +336,19 @@ class RtspRelayTest {
     assertTrue(ch.config().isAutoRead());
     ch.answers();
     RtspTestChannel.written(origin);
+  }
+
+  /** A relayed connection whose every request is served as carol, the attempts kept in asked. */
+  private RtspTestChannel servedAsCarol(
+      List<AuthenticationDriver.Attempt> asked, List<EmbeddedChannel> origins) {
+    return RtspTestChannel.relayed(
+        host.rtsp(),
+        "127.0.0.1",
+        a -> {
+          asked.add(a);
+          return CompletableFuture.completedFuture(
+              new Verdict.Serve(a.point(), "carol", List.of()));
+        },
+        origins);
   }
 }
