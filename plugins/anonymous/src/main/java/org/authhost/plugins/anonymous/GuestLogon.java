@@ -69,7 +69,10 @@ final class GuestLogon {
         + setting
         + ") cannot log on: it does not exist or is disabled. Fix: ./authhost accounts add "
         + account
-        + " --no-password, or ./authhost accounts enable "
+        + " --no-password --group Guests, then ./authhost accounts groups remove-member Users "
+        + account
+        + " (a new account is in Users, whose rights every anonymous client would get), or"
+        + " ./authhost accounts enable "
         + account
         + ", or name an existing account in "
         + setting;
