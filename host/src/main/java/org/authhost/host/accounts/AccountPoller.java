@@ -2,6 +2,9 @@ package org.authhost.host.accounts;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.time.Scheduler;
@@ -16,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * is skipped and the next one looks again (see {@link Scheduler}: tasks must not block). A file
  * that cannot be read or is not a valid store is logged once per problem, and the accounts read
  * last stay in force until it is fixed.
+ *
+ * <p>After each look it keeps the store's {@link LoadedMark} up to date (written when what it holds
+ * changes, removed at the stop), so that {@code authhost accounts} can wait until this host uses
+ * the change it made.
  */
 @Singleton
 public final class AccountPoller extends LifeCycle {
@@ -24,12 +31,17 @@ public final class AccountPoller extends LifeCycle {
   /** How often the poller looks for changes by other processes. */
   static final Duration INTERVAL = Duration.ofSeconds(1);
 
+  private static final long PID = ProcessHandle.current().pid();
+
   private final AccountStore store;
   private final Scheduler scheduler;
   private final Duration interval;
+  private final Path mark;
   private volatile Scheduled task;
   private volatile String lastProblem;
   private volatile int skipped;
+  private volatile String marked;
+  private volatile boolean markFailed;
 
   @Inject
   AccountPoller(AccountStore store, Scheduler scheduler) {
@@ -40,10 +52,12 @@ public final class AccountPoller extends LifeCycle {
     this.store = store;
     this.scheduler = scheduler;
     this.interval = interval;
+    this.mark = LoadedMark.of(store.file());
   }
 
   @Override
   protected void doStart() {
+    mark();
     task = scheduler.scheduleWithFixedDelay(this::poll, interval, interval);
   }
 
@@ -53,6 +67,37 @@ public final class AccountPoller extends LifeCycle {
     if (running != null) {
       running.cancel();
       task = null;
+    }
+    try {
+      // Another host on a shared store may have marked it since: that one is left.
+      if (LoadedMark.read(mark).map(m -> m.pid() == PID).orElse(false)) {
+        Files.deleteIfExists(mark);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", mark, e.toString());
+    }
+  }
+
+  /** Writes the mark when what this host holds differs from what it marked last. */
+  private void mark() {
+    String loaded = store.loadedSha256();
+    if (loaded.equals(marked)) {
+      return;
+    }
+    try {
+      new LoadedMark(PID, loaded).write(mark);
+      marked = loaded;
+      markFailed = false;
+    } catch (IOException e) {
+      // Only the CLI's wait depends on it: serve on, and let the next round try again.
+      if (!markFailed) {
+        markFailed = true;
+        LOG.warn(
+            "cannot write {} (authhost accounts will not wait for this host to load its"
+                + " changes): {}",
+            mark,
+            e.toString());
+      }
     }
   }
 
@@ -68,6 +113,7 @@ public final class AccountPoller extends LifeCycle {
       if (changed) {
         LOG.info("reloaded the accounts from {}", store.file());
       }
+      mark();
       if (lastProblem != null) {
         LOG.info("the account store {} is readable again", store.file());
         lastProblem = null;

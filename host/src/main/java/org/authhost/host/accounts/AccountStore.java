@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -113,6 +114,14 @@ public final class AccountStore implements AccountDirectory {
    */
   Object version() {
     return current();
+  }
+
+  /**
+   * The SHA-256 of the store as last read or written, lower-case hex: what a running host has
+   * loaded ({@link LoadedMark}), or what a change has just written.
+   */
+  public String loadedSha256() {
+    return HexFormat.of().formatHex(current().sha256);
   }
 
   /** The store's file. */

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.accounts.GroupView;
+import org.authhost.host.accounts.LoadedMark;
 import org.authhost.host.accounts.UserView;
 import org.authhost.host.config.ConfigException;
 import picocli.CommandLine.ArgGroup;
@@ -34,14 +35,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code authhost accounts}: the local account store. Edits the store's file directly, so it works
- * whether or not the host runs; a running host picks the change up within a second.
+ * whether or not the host runs; a command that changed it waits (a few seconds at most) until a
+ * running host has loaded the change, and says so.
  */
 @Command(
     name = "accounts",
     mixinStandardHelpOptions = true,
     description =
-        "Manage local users and groups (edits the account store directly; a running host picks changes up"
-            + " within a second).",
+        "Manage local users and groups (edits the account store directly; a change waits, a few"
+            + " seconds at most, until a running host uses it).",
     subcommands = {
       AccountsCommand.Add.class,
       AccountsCommand.Passwd.class,
@@ -74,15 +76,25 @@ public final class AccountsCommand implements Callable<Integer> {
   }
 
   /**
-   * Loads the configuration and the store and runs {@code action}; a refusal or a problem with the
-   * configuration or the file becomes one line on standard error and exit code 2.
+   * Loads the configuration and the store and runs {@code action}, then, if it changed the store,
+   * waits for a running host to load the change ({@link RunningHostWait}); a refusal or a problem
+   * with the configuration or the file becomes one line on standard error and exit code 2.
    */
   static int withStore(ConfigOption config, CommandSpec spec, StoreAction action) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
       AccountStore store = new AccountStore(config.load(), Clock.systemUTC());
-      return action.run(store, out);
+      String before = store.loadedSha256();
+      int code = action.run(store, out);
+      String after = store.loadedSha256();
+      if (code == 0 && !after.equals(before)) {
+        // A script's next request should meet the change, not the accounts the host had.
+        RunningHostWait.onSystemClock()
+            .await(LoadedMark.of(store.file()), after)
+            .ifPresent(out::println);
+      }
+      return code;
     } catch (ConfigException e) {
       err.println(e.getMessage());
       return 2;

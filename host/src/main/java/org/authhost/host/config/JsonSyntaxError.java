@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A JSON syntax error as an operator fixes it: the usual slips (a trailing comma, a missing comma,
- * an unquoted key, a comment) named in plain words at the character to change, anything else in
- * Jackson's own words at Jackson's place.
+ * A JSON syntax error as an operator fixes it: the usual slips (a trailing comma, a missing comma
+ * or colon, an unquoted key, a comment, an unclosed string, an early end of the file) named in
+ * plain words at the character to change, anything else in Jackson's own words at Jackson's place.
  *
  * <p>Jackson reports where it stopped understanding, which for a trailing comma is the {@code }} on
  * the next line and reads "was expecting double-quote to start field name"; the comma itself is
@@ -24,6 +24,17 @@ record JsonSyntaxError(LocatedJson.Pos pos, String message) {
 
   private static final Pattern BARE_WORD = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
 
+  // "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped ..." inside a string.
+  private static final Pattern CONTROL_CHARACTER =
+      Pattern.compile("^Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\)");
+
+  // "Unexpected end-of-input: expected close marker for Object (start marker at [...])".
+  private static final Pattern UNCLOSED_AT_END =
+      Pattern.compile(
+          "expected close marker for (Object|Array) \\(start marker at \\[Source: .*?; line:"
+              + " (\\d+), column: (\\d+)\\]",
+          Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+
   /** The error {@code e} met while parsing {@code text}, explained. */
   static JsonSyntaxError of(String text, JsonProcessingException e) {
     LocatedJson.Pos jacksonPos = LocatedJson.Pos.of(e.getLocation());
@@ -36,6 +47,10 @@ record JsonSyntaxError(LocatedJson.Pos pos, String message) {
           jacksonPos,
           "invalid JSON: comments are not allowed; expected plain JSON without // or /* */");
     }
+    String plain = plainWords(detail);
+    if (plain != null) {
+      return new JsonSyntaxError(jacksonPos, "invalid JSON: " + plain);
+    }
     if (at >= 0 && at < text.length()) {
       JsonSyntaxError slip = slip(text, at, detail);
       if (slip != null) {
@@ -44,6 +59,48 @@ record JsonSyntaxError(LocatedJson.Pos pos, String message) {
     }
     detail = JACKSON_LOCATION.matcher(detail).replaceAll("line $1, column $2");
     return new JsonSyntaxError(jacksonPos, "invalid JSON: " + detail.replace('\n', ' ').strip());
+  }
+
+  /**
+   * Jackson's wording of an unclosed string or an early end of the file, in an operator's words, or
+   * {@code null}; Jackson's place is the right one for these: where the quote or bracket is
+   * missing.
+   */
+  private static String plainWords(String detail) {
+    Matcher control = CONTROL_CHARACTER.matcher(detail);
+    if (control.find()) {
+      int code = Integer.parseInt(control.group(1));
+      if (code == '\n' || code == '\r') {
+        return "a string is not closed before the end of the line (a missing '\"'?)";
+      }
+      return code == '\t'
+          ? "a tab inside a string (write it as \\t)"
+          : "a control character (code "
+              + code
+              + ") inside a string (write it as \\u"
+              + String.format("%04x", code)
+              + ")";
+    }
+    if (!detail.startsWith("Unexpected end-of-input")) {
+      return null;
+    }
+    if (detail.contains("closing quote for a string value")) {
+      return "the file ends inside a string (a missing '\"'?)";
+    }
+    Matcher unclosed = UNCLOSED_AT_END.matcher(detail);
+    if (unclosed.find()) {
+      boolean object = unclosed.group(1).equalsIgnoreCase("Object");
+      return "the file ends before the "
+          + (object ? "object" : "array")
+          + " opened at line "
+          + unclosed.group(2)
+          + ", column "
+          + unclosed.group(3)
+          + " is closed (a missing '"
+          + (object ? '}' : ']')
+          + "'?)";
+    }
+    return "the file ends before the JSON is complete (a missing '}' or ']'?)";
   }
 
   /** One of the usual slips at {@code at}, where Jackson stopped, or {@code null}. */
@@ -69,6 +126,15 @@ record JsonSyntaxError(LocatedJson.Pos pos, String message) {
               + between
               + " (add ',' here, before the one at "
               + next
+              + ")");
+    }
+    if (detail.contains("was expecting a colon to separate field name and value")) {
+      return new JsonSyntaxError(
+          position(text, before + 1),
+          "invalid JSON: a missing ':' after the key (add ':' here; found '"
+              + found
+              + "' at "
+              + position(text, at)
               + ")");
     }
     if (detail.contains("was expecting double-quote to start field name")) {

@@ -3,6 +3,7 @@ package org.authhost.host.accounts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -416,6 +417,30 @@ class AccountStoreTest {
     store().addUser("hal", "", List.of(), null);
     clock.advance(Duration.ofMinutes(1));
     assertTrue(host.user("hal").isEmpty(), "no polls after the stop");
+  }
+
+  /**
+   * The mark {@code authhost accounts} waits on: from the start, the SHA-256 of what the host holds
+   * and its process id, updated by the look that loads another process's change, gone at the stop.
+   */
+  @Test
+  void thePollerMarksWhatTheHostHasLoaded() throws Exception {
+    AccountStore host = store();
+    AccountPoller poller = new AccountPoller(host, clock, Duration.ofSeconds(1));
+    Path mark = LoadedMark.of(host.file());
+    long pid = ProcessHandle.current().pid();
+    poller.start();
+    assertEquals(Optional.of(new LoadedMark(pid, host.loadedSha256())), LoadedMark.read(mark));
+
+    AccountStore cli = store();
+    cli.addUser("jo", "", List.of(), null);
+    assertNotEquals(host.loadedSha256(), cli.loadedSha256());
+    assertNotEquals(cli.loadedSha256(), LoadedMark.read(mark).orElseThrow().sha256(), "not yet");
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(Optional.of(new LoadedMark(pid, cli.loadedSha256())), LoadedMark.read(mark));
+
+    poller.stop();
+    assertFalse(Files.exists(mark));
   }
 
   @Test

@@ -814,6 +814,51 @@ class ConfigLoaderTest {
     assertFalse(problem.message().contains("Source"), problem.message());
   }
 
+  /** The operator's slip in trial 6 (F7): Jackson named it "Illegal unquoted character". */
+  @Test
+  void anUnclosedStringIsNamedAtTheEndOfItsLine() {
+    assertProblem(
+        single(failure("{\n  \"serverName\": \"authhost,\n  \"dataDirectory\": \"y\"\n}\n")),
+        2,
+        27,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a string is not closed before the end of the line (a missing '\"'?)");
+    assertProblem(
+        single(failure("{\"serverName\": \"x")),
+        1,
+        18,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: the file ends inside a string (a missing '\"'?)");
+    assertProblem(
+        single(failure("{\"serverName\": \"a\tb\"}")),
+        1,
+        18,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a tab inside a string (write it as \\t)");
+  }
+
+  @Test
+  void aMissingColonIsNamedAfterTheKey() {
+    assertProblem(
+        single(failure("{\"serverName\" \"x\"}")),
+        1,
+        14,
+        ConfigProblem.SYNTAX,
+        "invalid JSON: a missing ':' after the key (add ':' here; found '\"' at 1:15)");
+  }
+
+  @Test
+  void anEarlyEndOfTheFileNamesTheBracketThatIsNotClosed() {
+    assertEquals(
+        "invalid JSON: the file ends before the object opened at line 1, column 1 is closed (a"
+            + " missing '}'?)",
+        single(failure("{\n  \"admin\": {\n    \"port\": 1\n  }\n")).message());
+    assertEquals(
+        "invalid JSON: the file ends before the array opened at line 3, column 14 is closed (a"
+            + " missing ']'?)",
+        single(failure("{\n  \"plugins\": {\n    \"order\": [\"a\"")).message());
+  }
+
   @Test
   void trailingContentIsRefusedAndTheObjectStillChecked() {
     ConfigException e = failure("{\"foo\": 1}\n{}");

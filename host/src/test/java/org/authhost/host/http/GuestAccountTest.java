@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.authhost.api.EventLevel;
 import org.authhost.host.AuthHost;
@@ -15,6 +17,8 @@ import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.plugins.PluginStatus;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +98,64 @@ class GuestAccountTest {
   }
 
   /**
+   * A guest account that does not exist (trial 6, F1): the plug-in stays out of service with an
+   * ERROR naming the account, the setting and the fixes, where WMS's code alone said neither.
+   */
+  @Test
+  void aGuestAccountThatDoesNotExistIsNamedWithTheFix() throws Exception {
+    host =
+        TestHosts.startServing(
+            root,
+            "authhost-plugin-anonymous.jar",
+            "hello\n",
+            HOST_JSON.replace("\"guestAccount\": \"alice\"", "\"guestAccount\": \"Nobody\""));
+
+    assertNotEquals(200, anonymousRequest());
+    int status = host.plugins().plugin("anonymous").orElseThrow().status();
+    assertEquals(PluginStatus.ERROR, status & PluginStatus.ERROR, PluginStatus.toString(status));
+    List<EventRecord> refused =
+        host.eventLog().query(EventQuery.all()).stream()
+            .filter(e -> e.text().contains("'Nobody' (accounts.guestAccount) cannot log on"))
+            .toList();
+    assertEquals(1, refused.size(), host.eventLog().query(EventQuery.all()).toString());
+    assertEquals(EventLevel.ERROR, refused.get(0).level());
+    assertTrue(
+        refused.get(0).text().contains("./authhost accounts add Nobody --no-password"),
+        refused.get(0).text());
+  }
+
+  /**
+   * The guest account disabled while the host serves (trial 6, F2): anonymous clients are no longer
+   * let in, which one WARNING says (not one per request), and they are again once it is enabled.
+   */
+  @Test
+  void aGuestAccountDisabledWhileServingIsWarnedOnceAndComesBack() throws Exception {
+    MutableClock clock = new MutableClock();
+    host =
+        TestHosts.startServing(
+            root, "authhost-plugin-anonymous.jar", "hello\n", HOST_JSON, FakeTime.of(clock));
+    Path config = root.resolve("config");
+    assertEquals(200, anonymousRequest());
+
+    assertEquals(0, accounts(config, "disable", "alice"));
+    clock.advance(Duration.ofSeconds(1)); // the host's account poller has looked
+    assertNotEquals(200, anonymousRequest());
+    assertNotEquals(200, anonymousRequest());
+    List<EventRecord> warned =
+        host.eventLog().query(EventQuery.all()).stream()
+            .filter(e -> e.text().contains("'alice' (accounts.guestAccount) cannot log on"))
+            .toList();
+    assertEquals(1, warned.size(), warned.toString());
+    assertEquals(EventLevel.WARNING, warned.get(0).level());
+    assertTrue(
+        warned.get(0).text().contains("./authhost accounts enable alice"), warned.toString());
+
+    assertEquals(0, accounts(config, "enable", "alice"));
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(200, anonymousRequest(), "back by itself");
+  }
+
+  /**
    * The operator's usual order: the host serving with alice as the guest account, then an attempt
    * to make her an administrator. The account store refuses it, as it does for the built-in Guest.
    */
@@ -106,15 +168,16 @@ class GuestAccountTest {
 
   /** {@code authhost accounts groups add-member Administrators USER}: its exit code. */
   private static int addToAdministrators(String user, Path config) {
-    return Main.commandLine()
-        .execute(
-            "accounts",
-            "groups",
-            "add-member",
-            "Administrators",
-            user,
-            "--config",
-            config.toString());
+    return accounts(config, "groups", "add-member", "Administrators", user);
+  }
+
+  /** {@code authhost accounts ARGS --config CONFIG}: its exit code. */
+  private static int accounts(Path config, String... args) {
+    List<String> all = new ArrayList<>(List.of("accounts"));
+    all.addAll(List.of(args));
+    all.add("--config");
+    all.add(config.toString());
+    return Main.commandLine().execute(all.toArray(String[]::new));
   }
 
   /** The status of a request for the point's file without credentials. */

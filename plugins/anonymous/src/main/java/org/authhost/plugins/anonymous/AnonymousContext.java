@@ -5,6 +5,7 @@ import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.CommandContext;
+import org.authhost.api.EventLog;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.PresentationContext;
@@ -21,11 +22,20 @@ final class AnonymousContext implements AuthenticationContext {
   private final AuthenticationPlugin plugin;
   private final OwnedToken token;
   private final String account;
+  private final GuestLogon guest;
+  private final EventLog events;
 
-  AnonymousContext(AuthenticationPlugin plugin, TokenService tokens, String account) {
+  AnonymousContext(
+      AuthenticationPlugin plugin,
+      TokenService tokens,
+      String account,
+      GuestLogon guest,
+      EventLog events) {
     this.plugin = plugin;
     this.token = new OwnedToken(tokens);
     this.account = account;
+    this.guest = guest;
+    this.events = events;
   }
 
   @Override
@@ -50,6 +60,12 @@ final class AnonymousContext implements AuthenticationContext {
       result = AuthenticationResult.SUCCESS;
     } else {
       HResult hr = token.logOn(account, AnonymousPlugin.PACKAGE);
+      if (hr.succeeded()) {
+        guest.loggedOn(events);
+      } else if (hr.equals(HResult.E_LOGON_FAILURE)) {
+        // Disabled or deleted while the host runs: the other plug-ins challenge instead.
+        guest.refused(events);
+      }
       result =
           hr.succeeded()
               ? AuthenticationResult.SUCCESS

@@ -22,9 +22,11 @@ import org.authhost.api.TokenService;
  * <p>Named values: {@code account} — the account to map clients to (default: the host's guest
  * account, {@link ServerContext#guestAccount()}, which the operator sets as {@code
  * accounts.guestAccount}; at most 63 characters as in WMS). Enabling fails with {@code
- * HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)} when that account cannot log on, as WMS does for a wrong
- * anonymous account, and with {@code NS_E_PLUGIN_ERROR_REPORTED} (an ERROR event saying why) when
- * that account is a member of Administrators, which would make every anonymous client one.
+ * NS_E_PLUGIN_ERROR_REPORTED} and an ERROR event saying why and what to do when that account cannot
+ * log on (it does not exist or is disabled: WMS answered {@code
+ * HRESULT_FROM_WIN32(ERROR_LOGON_FAILURE)} alone, still the answer should the event not be written)
+ * or is a member of Administrators, which would make every anonymous client one. An account that
+ * stops logging on while the plug-in serves is reported once per episode ({@link GuestLogon}).
  */
 public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin {
   static final String PROTOCOL = "Anonymous";
@@ -36,6 +38,7 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
   private volatile ServerContext server;
   private volatile NamedValues values;
   private volatile String account;
+  private volatile GuestLogon guest;
 
   @Override
   public HResult initialize(ServerContext server, NamedValues namedValues) {
@@ -46,6 +49,7 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
     this.server = server;
     this.values = namedValues;
     this.account = configured;
+    this.guest = new GuestLogon(configured, namedValues);
     return HResult.S_OK;
   }
 
@@ -55,8 +59,12 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
     TokenService tokens = server.tokenService();
     Out<TokenHandle> probe = new Out<>();
     HResult hr = tokens.logonUser(account, PACKAGE, probe);
+    if (hr.equals(HResult.E_LOGON_FAILURE)) {
+      // WMS's code alone named neither the account nor the setting: the event says both, and how.
+      return guest.enableRefused(server.eventLog());
+    }
     if (hr.failed()) {
-      return HResult.E_LOGON_FAILURE;
+      return hr;
     }
     Out<AccessToken> token = new Out<>();
     HResult read = tokens.queryToken(probe.get(), token);
@@ -118,7 +126,8 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
     if (current == null) {
       return HResult.E_UNEXPECTED;
     }
-    context.set(new AnonymousContext(this, current.tokenService(), account));
+    context.set(
+        new AnonymousContext(this, current.tokenService(), account, guest, current.eventLog()));
     return HResult.S_OK;
   }
 }
