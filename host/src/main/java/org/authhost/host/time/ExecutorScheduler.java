@@ -19,8 +19,11 @@ public final class ExecutorScheduler extends LifeCycle implements Scheduler {
   private static final Logger log = LoggerFactory.getLogger(ExecutorScheduler.class);
 
   /**
-   * {@code -Dauthhost.scheduler.loopLimits=false}: every time limit on this scheduler's thread, as
-   * before (for the A/B measurement in {@code docs/benchmarks.md}).
+   * {@code -Dauthhost.scheduler.loopLimits=true}: the time limit of an asynchronous Authenticate
+   * armed in the calling event loop's own queue ({@link #scheduleOnCaller}). Off by default: on the
+   * quiet machine it kept C2 compiling through the peer benchmark's open run (the C2 thread's
+   * system calls, 0.23 per request, against none with it off), for a measured saving of ~0.1 µs per
+   * armed limit (docs/benchmarks.md: the end-of-session section of 2026-12-05, 23:12).
    */
   static final String SWITCH = "authhost.scheduler.loopLimits";
 
@@ -29,7 +32,7 @@ public final class ExecutorScheduler extends LifeCycle implements Scheduler {
   private volatile ScheduledThreadPoolExecutor executor;
 
   public ExecutorScheduler(String threadName) {
-    this(threadName, !"false".equalsIgnoreCase(System.getProperty(SWITCH, "true")));
+    this(threadName, Boolean.getBoolean(SWITCH));
   }
 
   ExecutorScheduler(String threadName, boolean onLoops) {

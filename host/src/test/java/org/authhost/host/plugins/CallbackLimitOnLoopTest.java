@@ -43,6 +43,7 @@ class CallbackLimitOnLoopTest {
 
   @AfterEach
   void stop() throws Exception {
+    System.clearProperty("authhost.scheduler.loopLimits");
     loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(30, TimeUnit.SECONDS);
     if (host != null) {
       host.stop();
@@ -56,6 +57,8 @@ class CallbackLimitOnLoopTest {
         .with("api-version", "1.4")
         .with("non-blocking", "true")
         .writeTo(root.resolve("plugins"), "silent.jar");
+    // The loop's queue is opt-in (ExecutorScheduler.SWITCH): this host opts in.
+    System.setProperty("authhost.scheduler.loopLimits", "true");
     host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, "")));
     host.start();
     AuthenticationSession session = host.plugins().openSession("silent").get(30, TimeUnit.SECONDS);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Netty's) and is not tested here.
  */
 class ExecutorSchedulerTest {
-  private final ExecutorScheduler scheduler = new ExecutorScheduler("test-scheduler");
+  private final ExecutorScheduler scheduler = new ExecutorScheduler("test-scheduler", true);
 
   @Test
   void aSchedulerNeverStartedStopsQuietly() throws Exception {
