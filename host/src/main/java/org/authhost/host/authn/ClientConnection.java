@@ -87,6 +87,41 @@ public final class ClientConnection {
   }
 
   /**
+   * The session a plug-in whose context may answer every request of a connection ({@link
+   * org.authhost.api.AuthenticationFlags#REUSABLE_CONTEXT}) keeps here, made by {@code create} on
+   * first use, and again in place of one whose version is draining (the client's next request goes
+   * to the version in service; the old one's drain need not wait for the connection to close). Kept
+   * and released as a bound one is; no logon is remembered with it.
+   *
+   * @return null once the connection has closed
+   */
+  public AuthenticationSession kept(String pluginId, Supplier<AuthenticationSession> create) {
+    AuthenticationSession old;
+    synchronized (this) {
+      old = bound.get(pluginId);
+      if (old == null || !old.versionDraining()) {
+        return bound(pluginId, create);
+      }
+      bound.remove(pluginId);
+    }
+    old.release();
+    return kept(pluginId, create);
+  }
+
+  /**
+   * Drops a {@linkplain #kept kept} session (its plug-in did not answer SUCCESS, or its token no
+   * longer stands for the account as it is): released, and the next request makes a new one.
+   */
+  public void drop(String pluginId, AuthenticationSession session) {
+    synchronized (this) {
+      if (bound.get(pluginId) == session) {
+        bound.remove(pluginId);
+      }
+    }
+    session.release();
+  }
+
+  /**
    * The version of {@code session} stopped draining with it still open: the connection is closed
    * where the front can, and in any case forgets the session and the logon it carried, so that a
    * later request on it starts afresh with the version in service instead of reaching a released
