@@ -67,6 +67,10 @@ final class CallTimes implements Collector {
         (plugin, methods) ->
             methods.forEach(
                 (method, point) -> {
+                  // Not one consistent snapshot, as the library's buffered one is: calls go on
+                  // while it is read. The sum is read first, so that it never counts a call the
+                  // buckets (the count) do not; at most it lags them by the calls in progress.
+                  long sumNanos = point.sumNanos.sum();
                   long[] counts = new long[point.buckets.length];
                   for (int i = 0; i < counts.length; i++) {
                     counts[i] = point.buckets[i].sum();
@@ -74,7 +78,7 @@ final class CallTimes implements Collector {
                   snapshot.dataPoint(
                       HistogramSnapshot.HistogramDataPointSnapshot.builder()
                           .classicHistogramBuckets(ClassicHistogramBuckets.of(upperBounds, counts))
-                          .sum(Unit.nanosToSeconds(point.sumNanos.sum()))
+                          .sum(Unit.nanosToSeconds(sumNanos))
                           .labels(Labels.of("plugin", point.plugin, "method", point.method))
                           .build());
                 }));

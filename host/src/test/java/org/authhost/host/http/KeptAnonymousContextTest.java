@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.events.EventQuery;
@@ -70,7 +72,7 @@ class KeptAnonymousContextTest {
     // The server sees the closes a moment later, on its event loops.
     long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (host.tokens().openHandles() != 0 && System.nanoTime() < end) {
-      Thread.onSpinWait();
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // a bounded wait, not a spin
     }
     assertEquals(0, host.tokens().openHandles(), "released with their connections");
   }
@@ -106,6 +108,26 @@ class KeptAnonymousContextTest {
       assertEquals(0, accounts(config, "groups", "add-member", "Guests", "alice"));
       clock.advance(Duration.ofSeconds(1));
       assertEquals(403, get(client), "the ACL reads the account's groups as they are now");
+    }
+  }
+
+  /**
+   * The anonymous account changed by the operator (the console's property change, which loads a new
+   * instance while the old one drains): a connection kept by the old instance's context is served
+   * as the new account at its next request, not with the old account's rights.
+   */
+  @Test
+  void theAnonymousAccountChangedByTheOperatorReachesAKeptConnectionAtItsNextRequest()
+      throws Exception {
+    start();
+    Path config = root.resolve("config");
+    assertEquals(0, accounts(config, "add", "bob", "--no-password", "--group", "Guests"));
+    clock.advance(Duration.ofSeconds(1));
+    try (RawHttpConnection client = connect()) {
+      assertEquals(200, get(client), "served as alice");
+
+      host.plugins().reloads().reconfigure("anonymous", Map.of("account", "bob"));
+      assertEquals(403, get(client), "bob is in Guests, whom the point's ACL refuses");
     }
   }
 
