@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.authhost.host.AuthHost;
-import org.authhost.host.Main;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
@@ -84,7 +82,7 @@ class KeptAnonymousContextTest {
     try (RawHttpConnection client = connect()) {
       assertEquals(200, get(client));
 
-      assertEquals(0, accounts(config, "disable", "alice"));
+      assertEquals(0, GuestAccountTest.accounts(config, "disable", "alice"));
       clock.advance(Duration.ofSeconds(1)); // the host's account poller has looked
       assertNotEquals(200, get(client), "as a new context would answer");
       assertTrue(
@@ -92,7 +90,7 @@ class KeptAnonymousContextTest {
               .anyMatch(e -> e.text().contains("'alice' (accounts.guestAccount) cannot log on")),
           "the plug-in was asked, and said why");
 
-      assertEquals(0, accounts(config, "enable", "alice"));
+      assertEquals(0, GuestAccountTest.accounts(config, "enable", "alice"));
       clock.advance(Duration.ofSeconds(1));
       assertEquals(200, get(client), "back on the same connection");
     }
@@ -105,7 +103,7 @@ class KeptAnonymousContextTest {
     try (RawHttpConnection client = connect()) {
       assertEquals(200, get(client));
 
-      assertEquals(0, accounts(config, "groups", "add-member", "Guests", "alice"));
+      assertEquals(0, GuestAccountTest.accounts(config, "groups", "add-member", "Guests", "alice"));
       clock.advance(Duration.ofSeconds(1));
       assertEquals(403, get(client), "the ACL reads the account's groups as they are now");
     }
@@ -121,7 +119,8 @@ class KeptAnonymousContextTest {
       throws Exception {
     start();
     Path config = root.resolve("config");
-    assertEquals(0, accounts(config, "add", "bob", "--no-password", "--group", "Guests"));
+    assertEquals(
+        0, GuestAccountTest.accounts(config, "add", "bob", "--no-password", "--group", "Guests"));
     clock.advance(Duration.ofSeconds(1));
     try (RawHttpConnection client = connect()) {
       assertEquals(200, get(client), "served as alice");
@@ -144,14 +143,5 @@ class KeptAnonymousContextTest {
   private int get(RawHttpConnection client) throws Exception {
     int port = host.http().plainPort();
     return client.send("GET /o/hello.txt HTTP/1.1\nHost: 127.0.0.1:" + port + "\n", null).status();
-  }
-
-  /** {@code authhost accounts ARGS --config CONFIG}: its exit code. */
-  private static int accounts(Path config, String... args) {
-    List<String> all = new java.util.ArrayList<>(List.of("accounts"));
-    all.addAll(List.of(args));
-    all.add("--config");
-    all.add(config.toString());
-    return Main.commandLine().execute(all.toArray(String[]::new));
   }
 }
