@@ -80,6 +80,21 @@ public final class AuthenticationFlags {
    */
   public static final int BROWSER_ANSWERS = 0x1000;
 
+  /**
+   * One context may answer every request of a client's connection: the plug-in's verdict depends on
+   * nothing a request carries (an anonymous plug-in's: no credentials, one account for everyone),
+   * so the host keeps the context for the connection's life and calls {@code Authenticate} on it
+   * for each request, as WMS kept one context per client and its anonymous sample answers SUCCESS
+   * again from the token it holds. The plug-in still answers every request; what the host saves is
+   * a context, a logon and a release per request. The host checks on each request that the token
+   * the context holds still stands for its account as it is now (not disabled, deleted or moved to
+   * other groups), and otherwise releases the context and asks a new one. Without this flag a
+   * context lives for one request (or, with {@link #CONNECTION_BOUND}, for a handshake).
+   *
+   * @since API 1.5
+   */
+  public static final int REUSABLE_CONTEXT = 0x2000;
+
   private AuthenticationFlags() {
     throw new AssertionError("constants only");
   }
@@ -101,7 +116,8 @@ public final class AuthenticationFlags {
     append(b, flags, AUTHENTICATION_INFO, "AUTHENTICATION_INFO");
     append(b, flags, COMPLETES_IN_ONE_LEG, "COMPLETES_IN_ONE_LEG");
     append(b, flags, BROWSER_ANSWERS, "BROWSER_ANSWERS");
-    int unknown = flags & ~0x1F0F;
+    append(b, flags, REUSABLE_CONTEXT, "REUSABLE_CONTEXT");
+    int unknown = flags & ~0x3F0F;
     if (unknown != 0) {
       append(b, unknown, unknown, String.format("0x%X", unknown));
     }

@@ -37,7 +37,8 @@ class ApiTypesTest {
         "TEXT_CHALLENGE|CONNECTION_BOUND|SENDS_PASSWORD|AUTHENTICATION_INFO|COMPLETES_IN_ONE_LEG",
         AuthenticationFlags.toString(0x1 | 0x100 | 0x200 | 0x400 | 0x800));
     assertEquals("CONNECTION_BOUND|BROWSER_ANSWERS", AuthenticationFlags.toString(0x100 | 0x1000));
-    assertEquals("CONNECTION_BOUND|0x2000", AuthenticationFlags.toString(0x100 | 0x2000));
+    assertEquals("ANONYMOUS|REUSABLE_CONTEXT", AuthenticationFlags.toString(0x4 | 0x2000));
+    assertEquals("CONNECTION_BOUND|0x4000", AuthenticationFlags.toString(0x100 | 0x4000));
   }
 
   @Test

@@ -721,17 +721,43 @@ public final class AuthenticationDriver {
 
   private CompletableFuture<Verdict> anonymous(
       Attempt a, PluginView anonymous, List<PluginView> offered) {
-    AuthenticationSession session = plugins.session(anonymous.id());
+    // A streaming server's call carries many clients on one connection: never a kept context.
+    boolean keep =
+        a.onBehalf() == null
+            && AuthenticationFlags.has(anonymous.flags(), AuthenticationFlags.REUSABLE_CONTEXT);
+    return anonymous(a, anonymous, offered, keep);
+  }
+
+  /**
+   * @param keep whether the connection keeps the plug-in's context for its later requests ({@link
+   *     AuthenticationFlags#REUSABLE_CONTEXT}); the plug-in is asked on every request either way
+   */
+  private CompletableFuture<Verdict> anonymous(
+      Attempt a, PluginView anonymous, List<PluginView> offered, boolean keep) {
+    String id = anonymous.id();
+    AuthenticationSession kept = keep ? a.connection().kept(id, () -> plugins.session(id)) : null;
+    AuthenticationSession session = kept != null ? kept : plugins.session(id);
+    Runnable end = kept != null ? () -> a.connection().drop(id, kept) : session::release;
     metrics.handshakeBegun();
     return session
         .authenticate(new byte[0], a.user(), a.presentation(), a.command())
         .thenCompose(
             outcome -> {
               metrics.handshakeEnded();
-              metrics.logon(anonymous.id(), anonymousResult(outcome));
+              if (kept != null
+                  && (outcome.result() != AuthenticationResult.SUCCESS
+                      || !standsNow(outcome.accessToken()))) {
+                // A kept context's answer stands only as a SUCCESS whose token is the account as
+                // it is now; anything else (the account disabled, deleted or moved to other groups
+                // since the context logged on, a context released under it) is asked again of a
+                // new context, whose answer is what every request got before contexts were kept.
+                end.run();
+                return anonymous(a, anonymous, offered, false);
+              }
+              metrics.logon(id, anonymousResult(outcome));
               if (outcome.result() != AuthenticationResult.SUCCESS) {
                 List<PluginView> others = notAnonymous(offered);
-                session.release();
+                end.run();
                 if (outcome.hresult().equals(HResult.NS_E_NO_NEW_CONNECTIONS)) {
                   return done(busy(anonymous, outcome));
                 }
@@ -747,13 +773,16 @@ public final class AuthenticationDriver {
                 return challenge(a, others, "authentication required");
               }
               logonSucceeded(a, outcome, anonymous);
-              Verdict v;
+              Verdict v = null;
               try {
                 v = authorizeQuietly(a, outcome, anonymous);
               } finally {
                 // Also when the principal's token expired (a RuntimeException): a session never
-                // released would keep its version draining until plugins.drainSeconds.
-                session.release();
+                // released would keep its version draining until plugins.drainSeconds. A kept one
+                // stays only with a connection it served.
+                if (kept == null || !(v instanceof Verdict.Serve)) {
+                  end.run();
+                }
               }
               if (v instanceof Verdict.Serve) {
                 return done(v);
@@ -771,6 +800,14 @@ public final class AuthenticationDriver {
                           "access denied to the anonymous account " + outcome.accountName())
                       : v);
             });
+  }
+
+  /**
+   * Whether {@code token} (a kept context's, logged on perhaps many requests ago) is still what a
+   * logon of its account gives now: the account neither disabled nor deleted, nor in other groups.
+   */
+  private boolean standsNow(AccessToken token) {
+    return token != null && tokens.asNow(token).filter(now -> now == token).isPresent();
   }
 
   /** The plug-in of {@code offered} with that id, or null. A loop: this runs on every request. */

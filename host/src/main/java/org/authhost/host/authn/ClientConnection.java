@@ -3,6 +3,7 @@ package org.authhost.host.authn;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.authhost.host.access.ClientAddress;
@@ -36,7 +37,7 @@ public final class ClientConnection {
   private final Map<String, AuthenticationSession> bound = new HashMap<>();
   private AuthenticationOutcome authenticated;
   private String authenticatedPlugin;
-  private String lastLogon;
+  private LastLogon lastLogon;
   private boolean closed;
 
   /** Ends the count of a bound handshake waiting for the client's next leg, or null. */
@@ -84,6 +85,41 @@ public final class ClientConnection {
           session.onDrainTimeout(() -> drainTimedOut(pluginId, session));
           return session;
         });
+  }
+
+  /**
+   * The session a plug-in whose context may answer every request of a connection ({@link
+   * org.authhost.api.AuthenticationFlags#REUSABLE_CONTEXT}) keeps here, made by {@code create} on
+   * first use, and again in place of one whose version is draining (the client's next request goes
+   * to the version in service; the old one's drain need not wait for the connection to close). Kept
+   * and released as a bound one is; no logon is remembered with it.
+   *
+   * @return null once the connection has closed
+   */
+  public AuthenticationSession kept(String pluginId, Supplier<AuthenticationSession> create) {
+    AuthenticationSession old;
+    synchronized (this) {
+      old = bound.get(pluginId);
+      if (old == null || !old.versionDraining()) {
+        return bound(pluginId, create);
+      }
+      bound.remove(pluginId);
+    }
+    old.release();
+    return kept(pluginId, create);
+  }
+
+  /**
+   * Drops a {@linkplain #kept kept} session (its plug-in did not answer SUCCESS, or its token no
+   * longer stands for the account as it is): released, and the next request makes a new one.
+   */
+  public void drop(String pluginId, AuthenticationSession session) {
+    synchronized (this) {
+      if (bound.get(pluginId) == session) {
+        bound.remove(pluginId);
+      }
+    }
+    session.release();
   }
 
   /**
@@ -162,13 +198,19 @@ public final class ClientConnection {
    * publishing point is a new logon, and so is the first success after a failure.
    */
   public synchronized boolean isNewLogon(String point, String plugin, String account) {
-    String key = point + '\n' + plugin + '\n' + account;
-    if (key.equals(lastLogon)) {
+    LastLogon last = lastLogon;
+    if (last != null
+        && last.point().equals(point)
+        && last.plugin().equals(plugin)
+        && Objects.equals(last.account(), account)) {
       return false;
     }
-    lastLogon = key;
+    lastLogon = new LastLogon(point, plugin, account);
     return true;
   }
+
+  /** The logon last audited on this connection: compared per request, made only when new. */
+  private record LastLogon(String point, String plugin, String account) {}
 
   /** A logon failed on this connection: the next success is audited whatever came before. */
   public synchronized void logonFailed() {

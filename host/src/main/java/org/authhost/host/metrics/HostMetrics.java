@@ -1,14 +1,11 @@
 package org.authhost.host.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.prometheus.metrics.model.snapshots.Unit;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
@@ -55,7 +52,7 @@ public final class HostMetrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter requests;
   private final Counter logons;
-  private final Histogram callSeconds;
+  private final CallTimes callSeconds = new CallTimes(CALL_SECONDS);
   // A LongAdder, not a Gauge (one CAS loop for every leg on every thread): read at a scrape.
   private final LongAdder handshakes = new LongAdder();
   private final Counter lockouts;
@@ -64,8 +61,6 @@ public final class HostMetrics {
 
   private final Map<String, AnswerCounts> fronts = new ConcurrentHashMap<>();
   private final Map<String, CounterDataPoint[]> logonsByPlugin = new ConcurrentHashMap<>();
-  private final Map<String, Map<String, DistributionDataPoint>> callsByPlugin =
-      new ConcurrentHashMap<>();
 
   @Inject
   public HostMetrics() {
@@ -85,16 +80,7 @@ public final class HostMetrics {
             .labelNames("plugin", "result")
             .withoutExemplars()
             .register(registry);
-    callSeconds =
-        Histogram.builder()
-            .name("authhost_plugin_call_seconds")
-            .help("Time spent in calls into plug-in code, by plug-in and method")
-            .unit(Unit.SECONDS)
-            .labelNames("plugin", "method")
-            .classicUpperBounds(CALL_SECONDS)
-            .classicOnly()
-            .withoutExemplars()
-            .register(registry);
+    registry.register(callSeconds);
     GaugeWithCallback.builder()
         .name("authhost_handshakes_in_progress")
         .help(
@@ -210,15 +196,7 @@ public final class HostMetrics {
 
   /** One call into {@code plugin}'s code that took {@code nanos}. */
   public void pluginCall(String plugin, String method, long nanos) {
-    Map<String, DistributionDataPoint> methods = callsByPlugin.get(plugin);
-    if (methods == null) {
-      methods = callsByPlugin.computeIfAbsent(plugin, p -> new ConcurrentHashMap<>());
-    }
-    DistributionDataPoint point = methods.get(method);
-    if (point == null) {
-      point = methods.computeIfAbsent(method, m -> callSeconds.labelValues(plugin, m));
-    }
-    point.observe(Unit.nanosToSeconds(Math.max(0, nanos)));
+    callSeconds.observe(plugin, method, nanos);
   }
 
   /** An authentication leg or a bound handshake began. */

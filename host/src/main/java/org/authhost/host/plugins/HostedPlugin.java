@@ -538,7 +538,8 @@ final class HostedPlugin {
     return java.util.List.copyOf(sessions);
   }
 
-  synchronized boolean isDraining() {
+  /** A volatile read: a kept session asks it on every request, from every event loop. */
+  boolean isDraining() {
     return draining;
   }
 

@@ -16,11 +16,16 @@ final class LegacyProtocolFlags {
 
   /** {@code flags} as a pre-1.3 host would have used them for {@code protocol}. */
   static int apply(ApiVersion apiVersion, String protocol, int flags) {
+    // A bit a plug-in built before API 1.5 sets is no promise that its contexts may be kept.
+    int known =
+        apiVersion.isBefore(ApiVersion.V1_5)
+            ? flags & ~AuthenticationFlags.REUSABLE_CONTEXT
+            : flags;
     if (!before13(apiVersion)) {
-      return flags | browserAnswers(apiVersion, protocol);
+      return known | browserAnswers(apiVersion, protocol);
     }
     return browserAnswers(apiVersion, protocol)
-        | flags
+        | known
         | switch (protocol.toLowerCase(Locale.ROOT)) {
           case "ntlm" -> AuthenticationFlags.CONNECTION_BOUND;
           case "negotiate", "kerberos" ->

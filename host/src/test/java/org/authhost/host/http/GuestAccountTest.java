@@ -172,7 +172,7 @@ class GuestAccountTest {
   }
 
   /** {@code authhost accounts ARGS --config CONFIG}: its exit code. */
-  private static int accounts(Path config, String... args) {
+  static int accounts(Path config, String... args) {
     List<String> all = new ArrayList<>(List.of("accounts"));
     all.addAll(List.of(args));
     all.add("--config");

@@ -116,7 +116,9 @@ public final class AnonymousPlugin implements BasicPlugin, AuthenticationPlugin 
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
-    flags.set(AuthenticationFlags.ANONYMOUS);
+    // Its context answers SUCCESS again from the token it holds (the WMS sample's rule), so one
+    // context may serve every request of a connection.
+    flags.set(AuthenticationFlags.ANONYMOUS | AuthenticationFlags.REUSABLE_CONTEXT);
     return HResult.S_OK;
   }
 
