@@ -136,6 +136,22 @@ class RedisWindowScriptTest {
     return actual;
   }
 
+  /**
+   * A server that forgot the script (a restart, SCRIPT FLUSH) gets it whole, with the same call.
+   */
+  @Test
+  void aServerThatForgotTheScriptIsSentItWhole() throws Exception {
+    List<String> trace = new ArrayList<>();
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/flush", 1, 1024, trace));
+    assertEquals("OK", REDIS.server().call("SCRIPT", "FLUSH"));
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/flush", 2, 1024, trace));
+    assertEquals(WindowClaim.USED, claim(redis, "nc/flush", 1, 1024, trace));
+    assertEquals(
+        "1",
+        REDIS.server().call("SCRIPT", "EXISTS", RedisStateService.WINDOW.sha()),
+        "loaded again");
+  }
+
   @Test
   void refusalsLeaveTheRecordAsItWas() throws Exception {
     List<String> trace = new ArrayList<>();
