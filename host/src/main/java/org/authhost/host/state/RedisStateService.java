@@ -459,7 +459,7 @@ public final class RedisStateService implements StateService {
   }
 
   /** A window's width as the scripts take it, made once per width rather than per request. */
-  private static byte[] widthBytes(int window) {
+  private byte[] widthBytes(int window) {
     Width known = lastWidth;
     if (known == null || known.width() != window) {
       known = new Width(window, ascii(Integer.toString(window)));
@@ -470,7 +470,7 @@ public final class RedisStateService implements StateService {
 
   private record Width(int width, byte[] bytes) {}
 
-  private static volatile Width lastWidth;
+  private volatile Width lastWidth;
 
   @Override
   public CompletionStage<Answer<byte[]>> getOrPutAsync(String key, byte[] value, Duration ttl) {
