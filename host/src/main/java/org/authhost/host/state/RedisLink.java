@@ -14,6 +14,10 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -723,15 +727,20 @@ public final class RedisLink implements AutoCloseable {
   public <T> CompletableFuture<T> script(
       Script script, ScriptOutputType type, byte[][] keys, byte[]... args) {
     // One stage per call, completed where send completes (on the caller): run for every Digest
-    // request, so no handle-then-compose pair for the rare NOSCRIPT.
+    // request, so no handle-then-compose pair for the rare NOSCRIPT. The arguments are encoded
+    // once (ScriptArgs), and again only for that EVAL.
+    ScriptArgs bySha = ScriptArgs.of(script.sha(), keys, args);
     CompletableFuture<T> result = new CompletableFuture<>();
-    this.<T>send(r -> r.evalsha(script.sha(), type, keys, args))
+    this.<T>send(r -> r.dispatch(CommandType.EVALSHA, output(type), bySha))
         .whenComplete(
             (value, failure) -> {
               if (failure == null) {
                 result.complete(value);
               } else if (unwrap(failure) instanceof RedisNoScriptException) {
-                this.<T>send(r -> r.eval(script.source(), type, keys, args))
+                this.<T>send(
+                        r ->
+                            r.dispatch(
+                                CommandType.EVAL, output(type), bySha.naming(script.source())))
                     .whenComplete(
                         (again, failed) -> {
                           if (failed == null) {
@@ -745,6 +754,17 @@ public final class RedisLink implements AutoCloseable {
               }
             });
     return result;
+  }
+
+  /** What a script's answer is read into: the two kinds the host's scripts answer. */
+  @SuppressWarnings("unchecked")
+  private static <T> CommandOutput<byte[], byte[], T> output(ScriptOutputType type) {
+    return (CommandOutput<byte[], byte[], T>)
+        switch (type) {
+          case INTEGER -> new IntegerOutput<>(CODEC);
+          case MULTI -> new NestedMultiOutput<>(CODEC);
+          default -> throw new IllegalArgumentException("no script of the host answers " + type);
+        };
   }
 
   /**

@@ -140,25 +140,24 @@ public final class RedisStateService implements StateService {
               + "return 1\n");
 
   /**
-   * {@code claim(key, n, width, ttl)}: 1 FIRST, 2 USED, 3 TOO_OLD, -1 another kind or width. As
+   * {@code ring(key, n, width, ttl)}: 1 FIRST, 2 USED, 3 TOO_OLD, -1 another kind or width. As
    * {@link UsedNumbers#claim}, on a string key read and written with {@code BITFIELD}: a 96-bit
    * header, the highest number plus one (signed 64 bits at bit 0; 0 for none) and the width
    * (unsigned 32 bits at bit 64), then the ring, number {@code n} at bit {@code 96 + n mod width}.
-   * The string ends at the last ring byte a claim touched, so a nonce used once holds 13 bytes. One
-   * function for {@link #WINDOW} and {@link #WINDOWS}, so a claim alone and a claim in a batch are
-   * the same.
+   * The string ends at the last ring byte a claim touched. The ring form of a window record: a
+   * record all of whose numbers are below its width has a cheaper one ({@code WINDOW_CLAIM}), which
+   * calls this for the rest.
    *
-   * <p>Redis runs it for every Digest request, alone on its one thread, so the next number costs
-   * two commands and no string work in Lua: one {@code BITFIELD} that writes the new highest, the
-   * width and the number's bit and answers the old ones, and the expiry; the rarer cases (a late
-   * number, a jump, a refusal) put back what they must with one more. The hash of the earlier
-   * layout cost a copy of the bitmap in Lua per claim ({@code string.sub}, concatenation, {@code
-   * string.format}) and a {@code HMGET} and {@code HSET}: about 1.5 µs more of Redis's time per
-   * claim (docs/benchmarks.md). The expiry is only ever lengthened ({@code PEXPIRE ... GT}, Redis
-   * 7), set plainly on a new key.
+   * <p>The next number costs two commands and no string work in Lua: one {@code BITFIELD} that
+   * writes the new highest, the width and the number's bit and answers the old ones, and the
+   * expiry; the rarer cases (a late number, a jump, a refusal) put back what they must with one
+   * more. The hash of the earlier layout cost a copy of the bitmap in Lua per claim ({@code
+   * string.sub}, concatenation, {@code string.format}) and a {@code HMGET} and {@code HSET}: about
+   * 1.5 µs more of Redis's time per claim (docs/benchmarks.md). The expiry is only ever lengthened
+   * ({@code PEXPIRE ... GT}, Redis 7), set plainly on a new key.
    */
-  private static final String WINDOW_CLAIM =
-      "local function claim(key, n, width, ttl)\n"
+  private static final String RING_CLAIM =
+      "local function ring(key, n, width, ttl)\n"
           + "local pos = 96 + n % width\n"
           // Written first, the old values read back in the same call: the next number (the common
           // case) is then done but for the expiry. pcall: a key of another type refuses its claim
@@ -229,6 +228,66 @@ public final class RedisStateService implements StateService {
           + "end\n"
           + "redis.call('PEXPIRE', key, ttl, 'GT')\n"
           + "return 1\n"
+          + "end\n";
+
+  /**
+   * {@code claim(key, n, width, ttl)}: as {@code RING_CLAIM}'s {@code ring}, which it calls for
+   * every record in the ring form, with a cheaper form for a record all of whose numbers are below
+   * its width (the low form: every nonce until its count reaches the window, so nearly every Digest
+   * nonce for its whole life). There the ring never wrapped, so bit {@code 96 + n} is number {@code
+   * n} and nothing else, and the highest number is not needed: it is not kept (the i64 at bit 0
+   * stays 0) and the width field holds the width plus {@code 2^30}, which tells the form. A claim
+   * below the width is then one {@code BITFIELD} (the width field and the number's bit, written and
+   * the old ones answered; a new key is made in the same call) and, for a number not used before,
+   * the expiry ({@code PEXPIRE ... GT}); no late number or jump puts anything back or clears
+   * anything. The first number at or above the width turns the record into the ring form in place:
+   * the bits stay where they are (number {@code n} below the width is ring position {@code n}), the
+   * highest number is the last bit set, and the width field loses its flag. A record of the ring
+   * form (a nonce past its window, or one written by a host of the previous version) answers as
+   * before; so does another width, refused without a change. One function for {@link #WINDOW} and
+   * {@link #WINDOWS}, so a claim alone and a claim in a batch are the same.
+   */
+  private static final String WINDOW_CLAIM =
+      RING_CLAIM
+          + "local LOW = 1073741824\n"
+          + "local function claim(key, n, width, ttl)\n"
+          + "if n < width then\n"
+          + "  local pos = 96 + n\n"
+          + "  local e = redis.pcall('BITFIELD', key, 'SET', 'u32', 64, width + LOW,"
+          + " 'SET', 'u1', pos, 1)\n"
+          // Another type: ring answers it (a hash of the earlier layout, or another kind).
+          + "  if e.err then\n"
+          + "    if string.sub(e.err, 1, 9) ~= 'WRONGTYPE' then error(e) end\n"
+          + "    return ring(key, n, width, ttl)\n"
+          + "  end\n"
+          + "  if e[1] == width + LOW then\n"
+          + "    if e[2] == 1 then return 2 end\n"
+          + "    redis.call('PEXPIRE', key, ttl, 'GT')\n"
+          + "    return 1\n"
+          + "  end\n"
+          + "  if e[1] == 0 then\n"
+          // No width stored: the key is new (BITFIELD made it, in the low form).
+          + "    redis.call('PEXPIRE', key, ttl)\n"
+          + "    return 1\n"
+          + "  end\n"
+          // The ring form, or another width: both fields put back, then the ring's own claim.
+          + "  redis.call('BITFIELD', key, 'SET', 'u32', 64, e[1], 'SET', 'u1', pos, e[2])\n"
+          + "  return ring(key, n, width, ttl)\n"
+          + "end\n"
+          + "local h = redis.pcall('BITFIELD', key, 'GET', 'u32', 64)\n"
+          + "if not h.err and h[1] == width + LOW then\n"
+          // The first number at or above the width: to the ring form, whose highest is the last
+          // bit set (the string may end in zero bytes a refused claim of another width left).
+          + "  local bits = redis.call('GETRANGE', key, 12, -1)\n"
+          + "  local i = #bits\n"
+          + "  while i > 0 and string.byte(bits, i) == 0 do i = i - 1 end\n"
+          + "  if i == 0 then return -1 end\n"
+          + "  local b, last = string.byte(bits, i), 7\n"
+          + "  while b % 2 == 0 do b = b / 2 last = last - 1 end\n"
+          + "  local top = (i - 1) * 8 + last + 1\n"
+          + "  redis.call('BITFIELD', key, 'SET', 'i64', 0, top, 'SET', 'u32', 64, width)\n"
+          + "end\n"
+          + "return ring(key, n, width, ttl)\n"
           + "end\n";
 
   /** One window claim ({@code WINDOW_CLAIM}). ARGV: number, width, ttl ms. */
@@ -361,39 +420,57 @@ public final class RedisStateService implements StateService {
     } catch (RuntimeException refused) {
       return CompletableFuture.completedFuture(failure(refused));
     }
-    byte[] width = ascii(Integer.toString(window));
+    byte[] width = widthBytes(window);
     byte[] millis = ms(ttl);
-    CompletableFuture<Long> code = batches.add(link.key(key), number, width, millis, call.life());
-    if (code == null) {
-      code =
-          link.script(
-              WINDOW,
-              ScriptOutputType.INTEGER,
-              new byte[][] {link.key(key), lifeKey},
-              ascii(Long.toString(number)),
-              width,
-              millis,
-              lifeBytes(call.life()));
+    byte[] record = link.key(key);
+    // In a batch, the claim's one stage is its answer, completed on the loop from the batch's.
+    CompletableFuture<Answer<WindowClaim>> answer =
+        batches.add(record, number, width, millis, call.life(), (r, f) -> windowAnswer(r, f, call));
+    if (answer != null) {
+      return answer;
     }
-    // One stage per claim: the answer, the reset check and the failures together.
-    return code.handle(
-        (r, failure) -> {
-          if (failure != null) {
-            return failure(failure);
-          }
-          try {
-            checked(r, call);
-          } catch (StoreReset reset) {
-            return failure(reset);
-          }
-          return switch (r.intValue()) {
-            case 1 -> wrote(new Answer<>(HResult.S_OK, WindowClaim.FIRST));
-            case 2 -> new Answer<>(HResult.S_OK, WindowClaim.USED);
-            case 3 -> new Answer<>(HResult.S_OK, WindowClaim.TOO_OLD);
-            default -> new Answer<WindowClaim>(HResult.E_INVALIDARG, null);
-          };
-        });
+    return link.<Long>script(
+            WINDOW,
+            ScriptOutputType.INTEGER,
+            new byte[][] {record, lifeKey},
+            ascii(Long.toString(number)),
+            width,
+            millis,
+            lifeBytes(call.life()))
+        .handle((r, failure) -> windowAnswer(r, failure, call));
   }
+
+  /** A window claim's answer from its script's code, or from the failure of its call. */
+  private Answer<WindowClaim> windowAnswer(Long r, Throwable failure, Admitted call) {
+    if (failure != null) {
+      return failure(failure);
+    }
+    try {
+      checked(r, call);
+    } catch (StoreReset reset) {
+      return failure(reset);
+    }
+    return switch (r.intValue()) {
+      case 1 -> wrote(new Answer<>(HResult.S_OK, WindowClaim.FIRST));
+      case 2 -> new Answer<>(HResult.S_OK, WindowClaim.USED);
+      case 3 -> new Answer<>(HResult.S_OK, WindowClaim.TOO_OLD);
+      default -> new Answer<WindowClaim>(HResult.E_INVALIDARG, null);
+    };
+  }
+
+  /** A window's width as the scripts take it, made once per width rather than per request. */
+  private byte[] widthBytes(int window) {
+    Width known = lastWidth;
+    if (known == null || known.width() != window) {
+      known = new Width(window, ascii(Integer.toString(window)));
+      lastWidth = known;
+    }
+    return known.bytes();
+  }
+
+  private record Width(int width, byte[] bytes) {}
+
+  private volatile Width lastWidth;
 
   @Override
   public CompletionStage<Answer<byte[]>> getOrPutAsync(String key, byte[] value, Duration ttl) {

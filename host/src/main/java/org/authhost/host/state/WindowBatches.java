@@ -66,11 +66,22 @@ final class WindowBatches {
   }
 
   /**
-   * Puts a claim in the calling loop's batch: its code as {@link RedisStateService#WINDOW} answers
-   * it, completed on that loop; or null when the caller is not on a host event loop (it sends the
-   * claim alone).
+   * What a claim's answer becomes, made on the loop from its code as {@link
+   * RedisStateService#WINDOW} answers it (null on a failure) or the batch's failure (null on an
+   * answer): the caller's own answer, so that one stage per claim is completed, with no stage
+   * chained to it here.
    */
-  CompletableFuture<Long> add(byte[] key, long number, byte[] width, byte[] ttl, String life) {
+  @FunctionalInterface
+  interface Outcome<T> {
+    T of(Long code, Throwable failure);
+  }
+
+  /**
+   * Puts a claim in the calling loop's batch: its {@code outcome}, completed on that loop; or null
+   * when the caller is not on a host event loop (it sends the claim alone).
+   */
+  <T> CompletableFuture<T> add(
+      byte[] key, long number, byte[] width, byte[] ttl, String life, Outcome<T> outcome) {
     if (!enabled
         || !(ThreadExecutorMap.currentExecutor() instanceof EventLoop loop)
         || Thread.currentThread() instanceof RedisLink.LettuceThread) {
@@ -78,8 +89,8 @@ final class WindowBatches {
     }
     Batch batch = batches.get();
     batch.loop = loop;
-    CompletableFuture<Long> answer = new CompletableFuture<>();
-    batch.claims.add(new Claim(key, number, width, ttl, life, answer));
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    batch.claims.add(new Claim<>(key, number, width, ttl, life, outcome, answer));
     if (batch.claims.size() == 1) {
       try {
         loop.execute(batch.flush);
@@ -104,13 +115,27 @@ final class WindowBatches {
     }
   }
 
-  private record Claim(
+  private record Claim<T>(
       byte[] key,
       long number,
       byte[] width,
       byte[] ttl,
       String life,
-      CompletableFuture<Long> answer) {}
+      Outcome<T> outcome,
+      CompletableFuture<T> answer) {
+
+    /** Completes the answer with the outcome of {@code code} or {@code failure}. */
+    void complete(Long code, Throwable failure) {
+      T value;
+      try {
+        value = outcome.of(code, failure);
+      } catch (RuntimeException e) {
+        answer.completeExceptionally(e);
+        return;
+      }
+      answer.complete(value);
+    }
+  }
 
   /** A batch that could not be sent is logged at most once a minute. */
   private final AtMostOncePer unsentLogged =
@@ -118,12 +143,12 @@ final class WindowBatches {
 
   /** One loop's claims not sent yet. */
   private final class Batch {
-    private List<Claim> claims = new ArrayList<>();
+    private List<Claim<?>> claims = new ArrayList<>();
     private final Runnable flush = this::flush;
     private EventLoop loop;
 
     private void flush() {
-      List<Claim> sent = claims;
+      List<Claim<?>> sent = claims;
       int n = sent.size();
       if (n == 0) {
         return; // sent already (MOST reached, or before another operation)
@@ -161,7 +186,7 @@ final class WindowBatches {
     }
   }
 
-  private void send(List<Claim> sent, BiConsumer<List<Object>, Throwable> done) {
+  private void send(List<Claim<?>> sent, BiConsumer<List<Object>, Throwable> done) {
     int n = sent.size();
     if (link.serverUnchecked() || link.evicting()) {
       // Checked again when the batch leaves, not only when each claim was admitted: a reconnection
@@ -173,14 +198,14 @@ final class WindowBatches {
     List<String> lives = new ArrayList<>(1);
     byte[][] which = new byte[n][];
     for (int i = 0; i < n; i++) {
-      Claim c = sent.get(i);
+      Claim<?> c = sent.get(i);
       keys[i] = c.key();
       int at = lives.indexOf(c.life());
       if (at < 0) {
         at = lives.size();
         lives.add(c.life());
       }
-      which[i] = ascii(Integer.toString(at + 1));
+      which[i] = index(at + 1);
     }
     keys[n] = lifeKey;
     int l = lives.size();
@@ -190,7 +215,7 @@ final class WindowBatches {
       args[1 + i] = ascii(lives.get(i));
     }
     for (int i = 0, a = 1 + l; i < n; i++, a += 4) {
-      Claim c = sent.get(i);
+      Claim<?> c = sent.get(i);
       args[a] = ascii(Long.toString(c.number()));
       args[a + 1] = c.width();
       args[a + 2] = c.ttl();
@@ -201,18 +226,19 @@ final class WindowBatches {
   }
 
   /** Each claim's code from the batch's answer; every claim failed with the batch's failure. */
-  private static void answer(List<Claim> sent, List<Object> codes, Throwable failure) {
+  private static void answer(List<Claim<?>> sent, List<Object> codes, Throwable failure) {
     int n = sent.size();
     for (int i = 0; i < n; i++) {
-      CompletableFuture<Long> answer = sent.get(i).answer();
+      Claim<?> claim = sent.get(i);
       if (failure != null) {
-        answer.completeExceptionally(failure);
+        claim.complete(null, failure);
       } else if (codes != null && codes.size() == n && codes.get(i) instanceof Long code) {
-        answer.complete(code);
+        claim.complete(code, null);
       } else {
         // Not Redis as the script expects (a proxy, another server): told as an error Redis
         // answered, which is logged (once a minute) and refused.
-        answer.completeExceptionally(
+        claim.complete(
+            null,
             new RedisCommandExecutionException(
                 "the batch script answered "
                     + (codes == null ? "nothing" : codes.size() + " codes")
@@ -222,6 +248,13 @@ final class WindowBatches {
       }
     }
   }
+
+  /** The argument naming life mark {@code i} (1-based): nearly always the first. */
+  private static byte[] index(int i) {
+    return i < INDEXES.length ? INDEXES[i] : ascii(Integer.toString(i));
+  }
+
+  private static final byte[][] INDEXES = {null, ascii("1"), ascii("2"), ascii("3"), ascii("4")};
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);

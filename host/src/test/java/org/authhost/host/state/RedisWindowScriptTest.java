@@ -79,6 +79,79 @@ class RedisWindowScriptTest {
     assertTrue(ttl > 0 && ttl <= TTL.toMillis(), "expires with the claim's ttl: " + ttl);
   }
 
+  /**
+   * Below its width a record keeps no highest (the low form: the width field flagged, bit {@code 96
+   * + n} for number {@code n}), so a late count is one {@code BITFIELD} and nothing is put back.
+   */
+  @Test
+  void belowItsWidthARecordKeepsNoHighestAndALateCountIsOneCommand() throws Exception {
+    List<String> trace = new ArrayList<>();
+    for (long n : new long[] {1, 3, 7}) {
+      assertEquals(WindowClaim.FIRST, claim(redis, "nc/low", n, 1024, trace));
+    }
+    assertEquals(
+        "0\n" + (1024 + (1L << 30)),
+        REDIS.server().call("BITFIELD", "w:nc/low", "GET", "i64", "0", "GET", "u32", "64"),
+        "no highest kept; the width field tells the form");
+    assertEquals("OK", REDIS.server().call("CONFIG", "RESETSTAT"));
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/low", 5, 1024, trace), "late, never used");
+    assertEquals(WindowClaim.USED, claim(redis, "nc/low", 3, 1024, trace));
+    String stats = REDIS.server().call("INFO", "commandstats");
+    assertTrue(stats.contains("cmdstat_bitfield:calls=2,"), "one BITFIELD a claim: " + stats);
+    assertTrue(stats.contains("cmdstat_pexpire:calls=1,"), "the expiry for the new count only");
+  }
+
+  /**
+   * The first count at or above the width turns a low record into the ring in place, its highest
+   * the last bit set (past the zero bytes a refused claim of another width left), and it answers as
+   * the local store from then on.
+   */
+  @Test
+  void theFirstCountAtTheWidthTurnsTheRecordIntoTheRingInPlace() throws Exception {
+    List<String> trace = new ArrayList<>();
+    for (long n = 0; n <= 3; n++) {
+      assertEquals(WindowClaim.FIRST, both("nc/turn", n, trace));
+    }
+    Out<WindowClaim> out = new Out<>();
+    assertEquals(HResult.E_INVALIDARG, redis.claimInWindow("nc/turn", 40, 64, TTL, out));
+    assertTrue(
+        Long.parseLong(REDIS.server().call("STRLEN", "w:nc/turn")) > HEADER_BYTES + 1,
+        "the refusal left zero bytes past the ring");
+    assertEquals(WindowClaim.FIRST, both("nc/turn", 9, trace));
+    assertEquals(
+        "10\n8",
+        REDIS.server().call("BITFIELD", "w:nc/turn", "GET", "i64", "0", "GET", "u32", "64"),
+        "the ring form: the highest plus one, the width without its flag");
+    for (long n : new long[] {3, 1, 2, 4, 8, 8, 12, 5, 20, 12, 13}) {
+      both("nc/turn", n, trace);
+    }
+  }
+
+  /** The claim on both stores, which must answer the same. */
+  private WindowClaim both(String key, long n, List<String> trace) throws Exception {
+    WindowClaim expected = claim(local, key, n, 8, trace);
+    WindowClaim actual = claim(redis, key, n, 8, trace);
+    trace.add(n + "=" + expected);
+    assertEquals(expected, actual, () -> "claims " + trace);
+    return actual;
+  }
+
+  /**
+   * A server that forgot the script (a restart, SCRIPT FLUSH) gets it whole, with the same call.
+   */
+  @Test
+  void aServerThatForgotTheScriptIsSentItWhole() throws Exception {
+    List<String> trace = new ArrayList<>();
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/flush", 1, 1024, trace));
+    assertEquals("OK", REDIS.server().call("SCRIPT", "FLUSH"));
+    assertEquals(WindowClaim.FIRST, claim(redis, "nc/flush", 2, 1024, trace));
+    assertEquals(WindowClaim.USED, claim(redis, "nc/flush", 1, 1024, trace));
+    assertEquals(
+        "1",
+        REDIS.server().call("SCRIPT", "EXISTS", RedisStateService.WINDOW.sha()),
+        "loaded again");
+  }
+
   @Test
   void refusalsLeaveTheRecordAsItWas() throws Exception {
     List<String> trace = new ArrayList<>();

@@ -99,6 +99,15 @@ class WindowBatchesTest {
 
   private record Claim(String key, long number) {}
 
+  /** The script's code as the claim's outcome; a failed batch fails the claim with its failure. */
+  private static final WindowBatches.Outcome<Long> CODE =
+      (code, failure) -> {
+        if (failure != null) {
+          throw new java.util.concurrent.CompletionException(failure);
+        }
+        return code;
+      };
+
   /** Makes {@code claims} in one task on the loop (one turn) and waits for their answers. */
   private List<Answer<WindowClaim>> oneTurn(List<Claim> claims) throws Exception {
     return oneTurn(
@@ -295,8 +304,8 @@ class WindowBatchesTest {
         () ->
             made.complete(
                 List.of(
-                    batches.add(link.key("nc/ok"), 1, width, ttl, life),
-                    batches.add(link.key("nc/broken"), 1, width, ttl, null))));
+                    batches.add(link.key("nc/ok"), 1, width, ttl, life, CODE),
+                    batches.add(link.key("nc/broken"), 1, width, ttl, null, CODE))));
     for (CompletableFuture<Long> answer : made.get(BOUND_SECONDS, TimeUnit.SECONDS)) {
       java.util.concurrent.ExecutionException failed =
           org.junit.jupiter.api.Assertions.assertThrows(
@@ -347,7 +356,12 @@ class WindowBatchesTest {
             4,
             i ->
                 batches.add(
-                    link.key("plugin/x/nc/life" + i), 1, width, ttl, i % 2 == 0 ? life : stale));
+                    link.key("plugin/x/nc/life" + i),
+                    1,
+                    width,
+                    ttl,
+                    i % 2 == 0 ? life : stale,
+                    CODE));
     assertEquals(List.of(1L, RedisStateService.RESET, 1L, RedisStateService.RESET), codes);
     assertEquals(1, scriptCalls(), "in one batch");
     assertEquals(
