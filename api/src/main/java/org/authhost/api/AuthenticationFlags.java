@@ -91,7 +91,7 @@ public final class AuthenticationFlags {
    * other groups), and otherwise releases the context and asks a new one. Without this flag a
    * context lives for one request (or, with {@link #CONNECTION_BOUND}, for a handshake).
    *
-   * @since API 1.5
+   * @since API 1.6
    */
   public static final int REUSABLE_CONTEXT = 0x2000;
 

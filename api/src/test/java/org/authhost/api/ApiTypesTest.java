@@ -303,7 +303,8 @@ class ApiTypesTest {
 
   @Test
   void theApiIs15() {
-    // 1.5 added ServerContext.guestAccount (the host's accounts.guestAccount).
-    assertEquals("1.5", AuthHostApi.VERSION);
+    // 1.5 added ServerContext.guestAccount (the host's accounts.guestAccount); 1.6 the flag
+    // REUSABLE_CONTEXT.
+    assertEquals("1.6", AuthHostApi.VERSION);
   }
 }

@@ -35,7 +35,7 @@ record ApiVersion(int major, int minor) implements Comparable<ApiVersion> {
   static final ApiVersion V1_4 = new ApiVersion(1, 4);
 
   /** The first API whose plug-ins may let one context answer a connection's requests. */
-  static final ApiVersion V1_5 = new ApiVersion(1, 5);
+  static final ApiVersion V1_6 = new ApiVersion(1, 6);
 
   /** The API this host provides. */
   static final ApiVersion CURRENT = new ApiVersion(AuthHostApi.MAJOR, AuthHostApi.MINOR);

@@ -16,9 +16,9 @@ final class LegacyProtocolFlags {
 
   /** {@code flags} as a pre-1.3 host would have used them for {@code protocol}. */
   static int apply(ApiVersion apiVersion, String protocol, int flags) {
-    // A bit a plug-in built before API 1.5 sets is no promise that its contexts may be kept.
+    // A bit a plug-in built before API 1.6 sets is no promise that its contexts may be kept.
     int known =
-        apiVersion.isBefore(ApiVersion.V1_5)
+        apiVersion.isBefore(ApiVersion.V1_6)
             ? flags & ~AuthenticationFlags.REUSABLE_CONTEXT
             : flags;
     if (!before13(apiVersion)) {

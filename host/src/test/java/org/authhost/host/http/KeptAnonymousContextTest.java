@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The anonymous plug-in declares {@code REUSABLE_CONTEXT} (API 1.5): a keep-alive connection keeps
+ * The anonymous plug-in declares {@code REUSABLE_CONTEXT} (API 1.6): a keep-alive connection keeps
  * one of its contexts, asked again on every request, instead of a context, a logon and a release
  * per request. What a request gets must not change: the guest account disabled, or moved to a group
  * the point's ACL refuses (Guests), between two requests of one connection is seen by the second.

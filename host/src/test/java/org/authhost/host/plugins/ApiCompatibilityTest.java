@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A plug-in built against the released API 1.2 JAR (kept in the test resources as it was released,
  * so that nothing of 1.3 can leak into the build) loads and serves unchanged on this host: the
- * compatibility promise of a minor version. The same for those built against the released API 1.3
- * and 1.4 JARs, on a host that provides 1.5.
+ * compatibility promise of a minor version. The same for those built against the released API 1.3,
+ * 1.4 and 1.5 JARs, on a host that provides 1.6.
  */
 class ApiCompatibilityTest {
   private static final Path API_12 = Path.of("src/test/resources/compat/authhost-api-1.2.jar");
@@ -40,6 +40,9 @@ class ApiCompatibilityTest {
   private static final Path API_13 = Path.of("src/test/resources/compat/authhost-api-1.3.jar");
 
   private static final Path API_14 = Path.of("src/test/resources/compat/authhost-api-1.4.jar");
+
+  /** The API 1.5 JAR as it was released (the api module's classes at 31ff46b). */
+  private static final Path API_15 = Path.of("src/test/resources/compat/authhost-api-1.5.jar");
 
   @TempDir Path root;
   private AuthHost host;
@@ -87,13 +90,21 @@ class ApiCompatibilityTest {
 
   /**
    * The API 1.4 JAR as it was released (compiled from the sources of the commit before 1.5): a 1.4
-   * plug-in keeps serving unchanged on the 1.5 host.
+   * plug-in keeps serving unchanged on a later host.
    */
   @Test
   void aPluginBuiltAgainstApi14ServesUnchangedOnThisHost() throws Exception {
     start("");
-    assertEquals("1.5", org.authhost.api.AuthHostApi.VERSION, "this host provides API 1.5");
+    assertTrue(org.authhost.api.AuthHostApi.MINOR > 4, "this host provides a later API 1.x");
     assertServesUnchanged("/r/hello.txt");
+  }
+
+  /** A 1.5 plug-in keeps serving unchanged on the 1.6 host. */
+  @Test
+  void aPluginBuiltAgainstApi15ServesUnchangedOnThisHost() throws Exception {
+    start("");
+    assertEquals("1.6", org.authhost.api.AuthHostApi.VERSION, "this host provides API 1.6");
+    assertServesUnchanged("/s/hello.txt");
   }
 
   /** The shared-secret plug-in of {@code path}'s point: challenged, served, refused with 401. */
@@ -203,6 +214,11 @@ class ApiCompatibilityTest {
         .with("api-version", "1.4")
         .compiledAgainst(API_14)
         .writeTo(plugins, "compat14.jar");
+    PluginJar.of("compat12", "org.authhost.testplugins.compat12.SharedSecret12Plugin")
+        .with("id", "compat15")
+        .with("api-version", "1.5")
+        .compiledAgainst(API_15)
+        .writeTo(plugins, "compat15.jar");
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(
         config.resolve("host.json"),
@@ -218,7 +234,9 @@ class ApiCompatibilityTest {
             { "name": "q", "prefix": "/q/", "directory": "../media",
             "plugins": ["compat13"], "acl": [ { "principal": "Users", "rights": ["read"] } ] },
             { "name": "r", "prefix": "/r/", "directory": "../media",
-            "plugins": ["compat14"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
+            "plugins": ["compat14"], "acl": [ { "principal": "Users", "rights": ["read"] } ] },
+            { "name": "s", "prefix": "/s/", "directory": "../media",
+            "plugins": ["compat15"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
         }
         """
             .formatted(extraConfig));

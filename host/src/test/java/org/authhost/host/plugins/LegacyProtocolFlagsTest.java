@@ -1,10 +1,12 @@
 package org.authhost.host.plugins;
 
+import static org.authhost.api.AuthenticationFlags.ANONYMOUS;
 import static org.authhost.api.AuthenticationFlags.AUTHENTICATION_INFO;
 import static org.authhost.api.AuthenticationFlags.BROWSER_ANSWERS;
 import static org.authhost.api.AuthenticationFlags.CHALLENGE_FIRST;
 import static org.authhost.api.AuthenticationFlags.COMPLETES_IN_ONE_LEG;
 import static org.authhost.api.AuthenticationFlags.CONNECTION_BOUND;
+import static org.authhost.api.AuthenticationFlags.REUSABLE_CONTEXT;
 import static org.authhost.api.AuthenticationFlags.SENDS_PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -48,5 +50,19 @@ class LegacyProtocolFlagsTest {
     assertEquals(
         CONNECTION_BOUND,
         LegacyProtocolFlags.apply(ApiVersion.of("1.4"), "X-Token", CONNECTION_BOUND));
+  }
+
+  @Test
+  void aKeptContextIsOnlyForPluginsThatDeclareApi16() {
+    // Before 1.6 the bit promised nothing: such a plug-in's contexts still live for one request.
+    assertEquals(
+        ANONYMOUS,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.5"), "X-Anon", ANONYMOUS | REUSABLE_CONTEXT));
+    assertEquals(
+        ANONYMOUS,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.2"), "X-Anon", ANONYMOUS | REUSABLE_CONTEXT));
+    assertEquals(
+        ANONYMOUS | REUSABLE_CONTEXT,
+        LegacyProtocolFlags.apply(ApiVersion.of("1.6"), "X-Anon", ANONYMOUS | REUSABLE_CONTEXT));
   }
 }
