@@ -150,7 +150,8 @@ public final class RtspFront extends LifeCycle {
     bootstrap
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .childOption(ChannelOption.TCP_NODELAY, true)
+        // No TCP_NODELAY option: Netty's socket channels set it as they are made; the option set it
+        // again, a system call per connection.
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, MARKS)
         .childHandler(
             new ChannelInitializer<SocketChannel>() {
