@@ -21,8 +21,10 @@ final class OriginAnswer {
   enum Kind {
     /** Copied as it came. */
     COPIED,
-    /** Not the client's: one hop's framing, the origin's CSeq and length (the relay sets them). */
+    /** Not the client's: one hop's framing, the origin's CSeq (the relay sets the client's). */
     DROPPED,
+    /** The origin's length: the framer's, so one at most; the relay sets the client's. */
+    LENGTH,
     /** The origin's challenge: for AuthHost's origin credentials, never the client's. */
     CHALLENGE,
     /** May hold the origin's absolute URLs: rewritten to the client-facing ones. */
@@ -55,7 +57,7 @@ final class OriginAnswer {
     Kind.DROPPED,
     Kind.DROPPED,
     Kind.DROPPED,
-    Kind.DROPPED,
+    Kind.LENGTH,
     Kind.URL,
     Kind.URL,
     Kind.URL,
@@ -189,7 +191,11 @@ final class OriginAnswer {
     headers[at + 1] = nameEnd;
     headers[at + 2] = colon + 1;
     headers[at + 3] = to;
-    kinds[count++] = kind(message, from, nameEnd);
+    Kind kind = kind(message, from, nameEnd);
+    if (kind == Kind.LENGTH && first(Kind.LENGTH) != null) {
+      return false; // two lengths, which Netty's decoder refused too: the framer read the first
+    }
+    kinds[count++] = kind;
     return true;
   }
 

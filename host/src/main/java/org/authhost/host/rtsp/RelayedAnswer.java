@@ -51,7 +51,7 @@ final class RelayedAnswer extends DefaultByteBufHolder implements CountedAnswers
       HeadLines.end(out);
       for (int h = 0; h < answer.count(); h++) {
         switch (answer.kind(h)) {
-          case DROPPED, CHALLENGE -> {}
+          case DROPPED, LENGTH, CHALLENGE -> {}
           case URL -> {
             HeadLines.header(out, answer.name(h), urls.toClient(answer.value(h)));
           }

@@ -25,7 +25,7 @@ import java.util.Map;
  * them took a tenth of the event loops' Java time per relayed request. Anything else (a method RTSP
  * does not name, another version, a folded or unusual header, a control character,
  * Transfer-Encoding, Expect, a line near a limit) goes to them as it came, for their checks and the
- * answers the handlers behind give for what they find.
+ * answers the handlers behind give for what they find, and so does every message after it.
  */
 final class RtspRequestReader extends ChannelInboundHandlerAdapter {
   /** The methods read here, written as RTSP writes them: Netty's constants for them. */
@@ -57,15 +57,22 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
     this.maxHeaders = maxHeaders;
   }
 
+  /**
+   * A message was left to Netty's codec: so is every later one, whose decoder may have stopped
+   * reading for good after it (a bad message), as it did before this reader was in front of it.
+   */
+  private boolean left;
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof ByteBuf bytes) {
+    if (msg instanceof ByteBuf bytes && !left) {
       FullHttpRequest request = read(bytes);
       if (request != null) {
         bytes.release();
         ctx.fireChannelRead(request);
         return;
       }
+      left = true;
     }
     ctx.fireChannelRead(msg);
   }

@@ -427,7 +427,8 @@ class RtspRelayTest {
             "RTSP/1.0 200 OK\r\nCSeq: 3\r\nno header here\r\n\r\n",
             "RTSP/1.0 2000 OK\r\nCSeq: 3\r\n\r\n",
             "RTSP/1.0 200 OK\r\n  folded before any header\r\n\r\n",
-            "RTSP/1.0 200 OK\r\nCSeq: 3\nX-Bare-LF: as Netty's decoder refused it\r\n\r\n")) {
+            "RTSP/1.0 200 OK\r\nCSeq: 3\nX-Bare-LF: as Netty's decoder refused it\r\n\r\n",
+            "RTSP/1.0 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nX")) {
       String answer = answeredAsCarol(broken);
       assertTrue(answer.startsWith("RTSP/1.0 502 "), broken + " -> " + answer);
       assertFalse(answer.contains("X-Bad") || answer.contains("RTSP/1.0 200"), answer);

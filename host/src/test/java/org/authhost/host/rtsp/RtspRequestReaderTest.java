@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.rtsp.RtspDecoder;
@@ -134,6 +135,30 @@ class RtspRequestReaderTest {
       } finally {
         in.release();
       }
+    }
+  }
+
+  /**
+   * After a message left to Netty's codec, every later one is left to it too: a bad message stops
+   * that decoder for good, and the plain request after it is not read around it.
+   */
+  @Test
+  void afterAMessageLeftToNettyTheRestIsLeftToo() {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            new RtspRequestReader(MAX_LINE, MAX_HEADERS),
+            new RtspDecoder(MAX_LINE, MAX_HEADERS, 4096),
+            new HttpObjectAggregator(4096));
+    ch.writeInbound(bytes("DESCRIBE rtsp://h/cam/test RTSP/1.0\nCSeq: 1\n\n"));
+    ch.writeInbound(bytes(PLAIN.get(0)));
+    Object bad = ch.readInbound();
+    try {
+      assertEquals(
+          true, ((DecoderResultProvider) bad).decoderResult().isFailure(), String.valueOf(bad));
+      assertNull(ch.readInbound(), "discarded by the decoder, as before the reader was there");
+    } finally {
+      ReferenceCountUtil.release(bad);
+      ch.finishAndReleaseAll();
     }
   }
 
