@@ -215,6 +215,37 @@ class RtspFrontFuzzTest {
     assertEquals(text.length() - end - 4, length, text);
   }
 
+  /**
+   * The plain requests' reader against Netty's codec: every message the framer hands on that the
+   * reader reads, Netty's RtspDecoder and aggregator read the same (review REV-U R3).
+   */
+  @FuzzTest(maxDuration = "")
+  void requestReader(byte[] bytes) {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            new RtspFramer(
+                RtspRequestReaderTest.MAX_LINE + RtspRequestReaderTest.MAX_HEADERS, 4096));
+    RtspRequestReader reader =
+        new RtspRequestReader(RtspRequestReaderTest.MAX_LINE, RtspRequestReaderTest.MAX_HEADERS);
+    List<Object> out = new ArrayList<>();
+    try {
+      ch.writeInbound(Unpooled.wrappedBuffer(bytes));
+      Object o;
+      while ((o = ch.readInbound()) != null) {
+        out.add(o);
+      }
+      for (Object m : out) {
+        if (m instanceof ByteBuf message) {
+          RtspRequestReaderTest.readAsNettyReads(
+              reader, message.toString(StandardCharsets.ISO_8859_1));
+        }
+      }
+    } finally {
+      out.forEach(ReferenceCountUtil::release);
+      ch.finishAndReleaseAll();
+    }
+  }
+
   @FuzzTest(maxDuration = "")
   void requests(byte[] bytes) {
     RtspTestChannel ch =

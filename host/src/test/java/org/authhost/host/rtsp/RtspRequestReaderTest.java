@@ -1,8 +1,8 @@
 package org.authhost.host.rtsp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -100,25 +100,37 @@ class RtspRequestReaderTest {
   void aPlainRequestIsReadAsNettysCodecReadsIt() {
     RtspRequestReader reader = new RtspRequestReader(MAX_LINE, MAX_HEADERS);
     for (String text : PLAIN) {
-      FullHttpRequest expected = byNetty(text);
-      ByteBuf in = bytes(text);
-      FullHttpRequest read = reader.read(in);
-      in.release();
-      try {
-        assertNotNull(read, text);
-        assertNotNull(expected, text);
-        assertEquals(true, expected.decoderResult().isSuccess(), text);
-        assertEquals(expected.method(), read.method(), text);
-        assertEquals(expected.uri(), read.uri(), text);
-        assertEquals(expected.protocolVersion(), read.protocolVersion(), text);
-        assertEquals(headers(expected), headers(read), text);
-        assertEquals(
-            expected.content().toString(StandardCharsets.ISO_8859_1),
-            read.content().toString(StandardCharsets.ISO_8859_1),
-            text);
-        assertEquals(expected.trailingHeaders().isEmpty(), read.trailingHeaders().isEmpty(), text);
-      } finally {
-        read.release();
+      assertTrue(readAsNettyReads(reader, text), text);
+    }
+  }
+
+  /**
+   * Whether {@code reader} read {@code text} (one whole message): if it did, Netty's codec reads
+   * the same bytes into the same request (method, target, version, headers in order, body).
+   */
+  static boolean readAsNettyReads(RtspRequestReader reader, String text) {
+    ByteBuf in = bytes(text);
+    FullHttpRequest read = reader.read(in);
+    in.release();
+    if (read == null) {
+      return false;
+    }
+    FullHttpRequest expected = null;
+    try {
+      expected = byNetty(text);
+      assertEquals(expected.method(), read.method(), text);
+      assertEquals(expected.uri(), read.uri(), text);
+      assertEquals(expected.protocolVersion(), read.protocolVersion(), text);
+      assertEquals(headers(expected), headers(read), text);
+      assertEquals(
+          expected.content().toString(StandardCharsets.ISO_8859_1),
+          read.content().toString(StandardCharsets.ISO_8859_1),
+          text);
+      assertEquals(expected.trailingHeaders().isEmpty(), read.trailingHeaders().isEmpty(), text);
+      return true;
+    } finally {
+      read.release();
+      if (expected != null) {
         expected.release();
       }
     }
