@@ -353,6 +353,26 @@ class RtspRelayTest {
     assertEquals("camera.example", named.getHostString());
   }
 
+  /**
+   * The front and the relay set no TCP_NODELAY option of their own: the socket channels of both
+   * transports set it as they are made (accepted and connected ones alike), which the relay's added
+   * latency depends on (review REV-U R2).
+   */
+  @Test
+  void theSocketsTheRelayMakesHaveTcpNoDelayWithoutAnOption() {
+    for (org.authhost.host.http.Transport t :
+        List.of(
+            org.authhost.host.http.Transport.nio(),
+            org.authhost.host.http.Transport.pick("RtspRelayTest"))) {
+      io.netty.channel.Channel ch = t.socketChannels().newChannel();
+      try {
+        assertTrue(ch.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), t.name());
+      } finally {
+        ch.unsafe().closeForcibly();
+      }
+    }
+  }
+
   /** The origin's answer to the first DESCRIBE of a relayed connection served as carol. */
   private String answeredAsCarol(String originAnswer) {
     List<EmbeddedChannel> origins = new ArrayList<>();
