@@ -45,6 +45,8 @@ ALL_TARGETS=(
   "host|StreamCallsFuzzTest#authRequestHeaders"
   "host|RtspFrontFuzzTest#framer"
   "host|RtspFrontFuzzTest#requests"
+  "host|RtspFrontFuzzTest#requestReader"
+  "host|RtspFrontFuzzTest#originAnswers"
 )
 
 selected=()

@@ -14,6 +14,14 @@ import java.util.function.Supplier;
  */
 @ChannelHandler.Sharable
 public final class CountedAnswers extends ChannelOutboundHandlerAdapter {
+  /**
+   * An answer written already encoded (the RTSP relay's, passed as bytes with only a few headers
+   * rewritten, not as an {@link HttpResponse}): its status, counted as any answer's.
+   */
+  public interface Encoded {
+    int status();
+  }
+
   private final Supplier<AnswerCounts> front;
 
   /**
@@ -32,11 +40,12 @@ public final class CountedAnswers extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof HttpResponse response) {
-      int status = response.status().code();
-      if (status >= 200) {
-        front.get().count(status);
-      }
+    int status =
+        msg instanceof HttpResponse response
+            ? response.status().code()
+            : msg instanceof Encoded encoded ? encoded.status() : 0;
+    if (status >= 200) {
+      front.get().count(status);
     }
     ctx.write(msg, promise);
   }

@@ -1,6 +1,7 @@
 package org.authhost.host.rtsp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -8,16 +9,27 @@ import java.util.List;
 
 /**
  * Writes an {@link InterleavedFrame} as its 4-byte header and its payload, without a copy: a frame
- * read whole goes as the one buffer it was read as.
+ * read whole goes as the one buffer it was read as. A {@link RelayedAnswer}, already encoded, goes
+ * as its bytes (it passed Netty's RTSP encoder, which takes no other holder of bytes, as a frame
+ * does).
  */
 @ChannelHandler.Sharable
-final class InterleavedFrameEncoder extends MessageToMessageEncoder<InterleavedFrame> {
+final class InterleavedFrameEncoder extends MessageToMessageEncoder<ByteBufHolder> {
   static final InterleavedFrameEncoder INSTANCE = new InterleavedFrameEncoder();
 
   private InterleavedFrameEncoder() {}
 
   @Override
-  protected void encode(ChannelHandlerContext ctx, InterleavedFrame frame, List<Object> out) {
+  public boolean acceptOutboundMessage(Object msg) {
+    return msg instanceof InterleavedFrame || msg instanceof RelayedAnswer;
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, ByteBufHolder msg, List<Object> out) {
+    if (!(msg instanceof InterleavedFrame frame)) {
+      out.add(msg.content().retain());
+      return;
+    }
     ByteBuf wire = frame.wire();
     if (wire != null) {
       out.add(wire.retain()); // the payload shares its count: the frame's release leaves it one

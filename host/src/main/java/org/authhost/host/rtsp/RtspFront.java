@@ -50,9 +50,10 @@ import org.authhost.host.time.Scheduler;
  * AuthenticationDriver} as HTTP, and relays the session to the point's {@code rtsp://} origin. Each
  * connection is a pipeline of small handlers: the session limit, the idle time-out ({@link
  * IdleDeadline}, on the host's clock), TLS, the message/interleaved-frame splitter ({@link
- * RtspFramer}) in front of Netty's RTSP codec and an aggregator, then {@link RtspRequestCheck},
- * {@link RtspRouting}, {@link RtspAuthentication}, {@link RtspSessionBinding}, {@link
- * RtspSetupCheck} and {@link RtspRelay}. Refusals are written by {@link RtspAnswers} only.
+ * RtspFramer}), the plain requests' reader ({@link RtspRequestReader}) in front of Netty's RTSP
+ * codec and an aggregator (for the rest), then {@link RtspRequestCheck}, {@link RtspRouting},
+ * {@link RtspAuthentication}, {@link RtspSessionBinding}, {@link RtspSetupCheck} and {@link
+ * RtspRelay}. Refusals are written by {@link RtspAnswers} only.
  */
 @Singleton
 public final class RtspFront extends LifeCycle {
@@ -150,7 +151,8 @@ public final class RtspFront extends LifeCycle {
     bootstrap
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-        .childOption(ChannelOption.TCP_NODELAY, true)
+        // No TCP_NODELAY option: Netty's socket channels set it as they are made; the option set it
+        // again, a system call per connection.
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, MARKS)
         .childHandler(
             new ChannelInitializer<SocketChannel>() {
@@ -233,6 +235,8 @@ public final class RtspFront extends LifeCycle {
         "framer",
         new RtspFramer(rtsp.maxInitialLineBytes() + rtsp.maxHeaderBytes(), rtsp.maxBodyBytes()));
     p.addLast("frames-out", InterleavedFrameEncoder.INSTANCE);
+    // Netty's codec (behind) reads what this one leaves: requests out of the plain form.
+    p.addLast("read", new RtspRequestReader(rtsp.maxInitialLineBytes(), rtsp.maxHeaderBytes()));
     p.addLast(
         "rtsp-decoder",
         new RtspDecoder(

@@ -2,7 +2,6 @@ package org.authhost.host.rtsp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
@@ -13,29 +12,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelOutputShutdownEvent;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.rtsp.RtspDecoder;
-import io.netty.handler.codec.rtsp.RtspEncoder;
-import io.netty.handler.codec.rtsp.RtspHeaderNames;
-import io.netty.handler.codec.rtsp.RtspVersions;
-import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.authn.Refusal;
@@ -50,43 +32,19 @@ import org.authhost.host.authn.Refusal;
  * carries a plug-in's credential (API 1.4's URL credentials: in the request line and in every
  * header), so a signature or token never reaches the origin; if the origin challenges, AuthHost
  * answers with the origin credentials from config ({@link OriginCredentials}), once per request.
- * Answers come back with the client's {@code CSeq}, the origin's absolute URLs made client-facing
- * ({@link OriginUrls}) and what the authentication adds ({@code Authentication-Info}); a SETUP's
- * {@code Session} is bound to the connection and identity. Interleaved frames go both ways at any
- * time after a SETUP; before one, a client's frame ends the connection. Back-pressure: while one
- * side cannot take more, the other is not read, so memory stays bounded by the channels'
- * write-buffer marks.
+ * Both ways the messages are bytes, not Netty's HTTP objects: a request is written as the origin
+ * gets it ({@link OriginRequest}), an answer read in place ({@link OriginAnswer}) and passed on
+ * with only what changes rewritten ({@link RelayedAnswer}). Answers come back with the client's
+ * {@code CSeq}, the origin's absolute URLs made client-facing ({@link OriginUrls}) and what the
+ * authentication adds ({@code Authentication-Info}); a SETUP's {@code Session} is bound to the
+ * connection and identity. Interleaved frames go both ways at any time after a SETUP; before one, a
+ * client's frame ends the connection. Back-pressure: while one side cannot take more, the other is
+ * not read, so memory stays bounded by the channels' write-buffer marks.
  */
 final class RtspRelay extends ChannelInboundHandlerAdapter {
   static final int ORIGIN_MAX_HEAD = 64 * 1024;
   static final int ORIGIN_MAX_BODY = 1024 * 1024;
   static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-
-  /** The origin's answer headers that may hold its absolute URLs. */
-  private static final List<CharSequence> URL_HEADERS =
-      List.of(
-          RtspHeaderNames.CONTENT_BASE,
-          RtspHeaderNames.CONTENT_LOCATION,
-          RtspHeaderNames.RTP_INFO,
-          HttpHeaderNames.LOCATION);
-
-  /**
-   * Headers of the client's request the origin never gets: its credentials (for AuthHost), the
-   * hop-by-hop ones ({@link #removeHopByHop}) and the length (set for the body as forwarded).
-   */
-  private static final List<AsciiString> NOT_FORWARDED =
-      List.of(
-          RtspHeaderNames.AUTHORIZATION,
-          AsciiString.cached("proxy-authorization"),
-          HttpHeaderNames.TRANSFER_ENCODING,
-          HttpHeaderNames.CONNECTION,
-          HttpHeaderNames.EXPECT,
-          HttpHeaderNames.UPGRADE,
-          RtspHeaderNames.CONTENT_LENGTH);
-
-  /** The origin request's headers: names and values were validated as the client's were decoded. */
-  private static final HttpHeadersFactory FORWARDED_HEADERS =
-      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   /** Requests held while the origin connection is being made; past it the client is cut. */
   static final int MAX_NOT_SENT = 16;
@@ -134,15 +92,39 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
    */
   static OriginConnector sockets(
       WriteBufferWaterMark marks, ChannelFactory<? extends Channel> channels) {
-    return (client, pipeline, host, port) ->
-        new Bootstrap()
-            .group(client.eventLoop())
-            .channelFactory(channels)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
-            .handler(pipeline)
-            .connect(host, port);
+    // No TCP_NODELAY option: Netty's socket channels (NIO's and epoll's) set it as they are made,
+    // and the option set it again, one more system call per session.
+    return (client, pipeline, host, port) -> {
+      Bootstrap bootstrap =
+          new Bootstrap()
+              .group(client.eventLoop())
+              .channelFactory(channels)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+              .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+              .handler(pipeline);
+      InetSocketAddress address = address(host, port);
+      if (!address.isUnresolved()) {
+        bootstrap.disableResolver();
+      }
+      return bootstrap.connect(address);
+    };
+  }
+
+  /**
+   * The origin's address: an IP literal (the usual origin, a camera or a server beside the host) as
+   * it is, so that the connect goes past Netty's resolver (its look-ups per session); a name as
+   * before, resolved by it.
+   */
+  static InetSocketAddress address(String host, int port) {
+    byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+    if (literal != null) {
+      try {
+        return new InetSocketAddress(InetAddress.getByAddress(literal), port);
+      } catch (UnknownHostException e) {
+        // Not a length getByAddress takes: left to the resolver.
+      }
+    }
+    return InetSocketAddress.createUnresolved(host, port);
   }
 
   /**
@@ -255,13 +237,11 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
+                // No HTTP codec: the framer hands on whole messages, read in place and passed
+                // on as bytes (OriginAnswer, RelayedAnswer); requests go as bytes (OriginRequest).
                 ch.pipeline()
                     .addLast("framer", new RtspFramer(ORIGIN_MAX_HEAD, ORIGIN_MAX_BODY))
                     .addLast("frames-out", InterleavedFrameEncoder.INSTANCE)
-                    .addLast(
-                        "rtsp-decoder", new RtspDecoder(8192, ORIGIN_MAX_HEAD, ORIGIN_MAX_BODY))
-                    .addLast("rtsp-encoder", new RtspEncoder())
-                    .addLast("aggregate", new HttpObjectAggregator(ORIGIN_MAX_BODY))
                     .addLast("origin", new FromOrigin());
               }
             },
@@ -313,93 +293,34 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     String uri =
         urls.toOrigin(
             forwarded.url(exchange.request.uri()), exchange.point().prefix(), exchange.rest());
-    // A copy for the origin, made in one pass without validating again what the decoder did: the
-    // client's headers stay as they came, since plug-ins read them through HttpCommandContext (a
-    // view, read lazily, maybe on a plug-in's thread), and AuthHost's origin credentials must never
-    // appear in them.
-    HttpHeaders headers = FORWARDED_HEADERS.newHeaders();
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> it =
-            exchange.request.headers().iteratorCharSequence();
-        it.hasNext(); ) {
-      Map.Entry<CharSequence, CharSequence> h = it.next();
-      if (isForwarded(h.getKey())) {
-        headers.add(h.getKey(), h.getValue());
-      }
-    }
-    FullHttpRequest out =
-        new DefaultFullHttpRequest(
-            RtspVersions.RTSP_1_0,
-            exchange.request.method(),
-            uri,
-            forwarded.body(exchange.request.content().retainedDuplicate()),
-            headers,
-            EmptyHttpHeaders.INSTANCE);
-    if (anyQuery(headers)) {
-      for (String name : new ArrayList<>(headers.names())) {
-        // Any header may carry the URL (Content-Base, Content-Location, Referer, ...).
-        List<String> values = headers.getAll(name);
-        if (values.stream().anyMatch(v -> v.indexOf('?') >= 0)) {
-          headers.remove(name);
-          for (String v : values) {
-            headers.add(name, forwarded.text(v));
-          }
-        }
-      }
-    }
-    if (exchange.originTransport() != null) {
-      headers.set(RtspHeaderNames.TRANSPORT, exchange.originTransport());
-    }
-    headers.setInt(RtspHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
-    if (out.content().readableBytes() == 0) {
-      headers.remove(RtspHeaderNames.CONTENT_LENGTH);
-    }
     String authorization =
         credentials == null ? null : credentials.authorization(exchange.method, uri);
-    if (authorization != null) {
-      headers.set(RtspHeaderNames.AUTHORIZATION, authorization);
-    }
+    ByteBuf out =
+        OriginRequest.encode(
+            origin.alloc(),
+            exchange.method,
+            uri,
+            exchange.request.headers(),
+            exchange.originTransport(),
+            forwarded.body(exchange.request.content().retainedDuplicate()),
+            authorization,
+            forwarded);
     inFlight.add(new InFlight(exchange, retried));
     origin.writeAndFlush(out);
   }
 
-  private static boolean isForwarded(CharSequence name) {
-    for (AsciiString n : NOT_FORWARDED) {
-      if (n.contentEqualsIgnoreCase(name)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Whether a header value holds a query (and so maybe a URL credential): one pass over the
-   * headers, without the copies of the rewrite, which most requests (no query anywhere) skip.
-   */
-  private static boolean anyQuery(HttpHeaders headers) {
-    Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-    while (it.hasNext()) {
-      CharSequence value = it.next().getValue();
-      for (int i = 0; i < value.length(); i++) {
-        if (value.charAt(i) == '?') {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /** The origin's answer to the oldest request in flight (RTSP answers in order). */
-  private void answered(FullHttpResponse response) {
+  private void answered(OriginAnswer response) {
     InFlight sent = inFlight.poll();
     if (sent == null) {
       return; // an answer to nothing: dropped
     }
     RtspExchange exchange = sent.exchange();
-    int status = response.status().code();
+    int status = response.status;
     if (status == 401
         && !sent.retried()
         && credentials != null
-        && credentials.challenged(response.headers().getAll(RtspHeaderNames.WWW_AUTHENTICATE))) {
+        && credentials.challenged(response.all(OriginAnswer.Kind.CHALLENGE))) {
       send(exchange, true);
       return;
     }
@@ -422,65 +343,17 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
         return;
       }
       if (exchange.method.equals("SETUP") && status / 100 == 2) {
-        String session = session(response.headers().get(RtspHeaderNames.SESSION));
+        String session = session(response.first(OriginAnswer.Kind.SESSION));
         if (session != null) {
           connection.bind(session, exchange.serve(), exchange.right());
         }
       }
-      client.writeAndFlush(toClient(exchange, response));
+      client.writeAndFlush(
+          RelayedAnswer.of(
+              response, exchange.cseq, exchange.serve().headers(), urls, client.alloc()));
     } finally {
       exchange.request.release();
     }
-  }
-
-  private FullHttpResponse toClient(RtspExchange exchange, FullHttpResponse response) {
-    // The origin's headers, changed in place and not copied (the answer is released after this);
-    // the body last, so that nothing that may throw comes between its allocation and the answer.
-    HttpHeaders headers = response.headers();
-    String type = headers.get(RtspHeaderNames.CONTENT_TYPE);
-    headers.remove(RtspHeaderNames.WWW_AUTHENTICATE);
-    removeHopByHop(headers);
-    for (CharSequence name : URL_HEADERS) {
-      String value = headers.get(name);
-      if (value != null) {
-        headers.set(name, urls.toClient(value));
-      }
-    }
-    headers.set(RtspHeaderNames.CSEQ, exchange.cseq);
-    for (Map.Entry<String, String> h : exchange.serve().headers()) {
-      headers.add(h.getKey(), h.getValue());
-    }
-    ByteBuf body = response.content();
-    ByteBuf content;
-    if (body.isReadable()
-        && type != null
-        && type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
-      String sdp = urls.toClient(body.toString(StandardCharsets.UTF_8));
-      // In the client channel's allocator (pooled, direct with epoll): a heap buffer would be
-      // copied into a direct one again to be written.
-      content = ByteBufUtil.writeUtf8(client.alloc(), sdp);
-    } else {
-      content = body.retainedDuplicate();
-    }
-    if (content.isReadable()) {
-      headers.setInt(RtspHeaderNames.CONTENT_LENGTH, content.readableBytes());
-    } else {
-      headers.remove(RtspHeaderNames.CONTENT_LENGTH);
-    }
-    // No trailers: an origin's are not the client's (and without Transfer-Encoding none are sent).
-    return new DefaultFullHttpResponse(
-        RtspVersions.RTSP_1_0, response.status(), content, headers, EmptyHttpHeaders.INSTANCE);
-  }
-
-  /**
-   * Headers about one hop's framing, not the message: a relayed {@code Transfer-Encoding} would
-   * make the encoder frame the body as chunks the other side reads as further messages.
-   */
-  private static void removeHopByHop(HttpHeaders headers) {
-    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
-    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION);
-    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.EXPECT);
-    headers.remove(io.netty.handler.codec.http.HttpHeaderNames.UPGRADE);
   }
 
   static String session(String header) {
@@ -548,9 +421,14 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
         return;
       }
       try {
-        if (msg instanceof FullHttpResponse response && response.decoderResult().isSuccess()) {
-          answered(response);
-        } else if (msg instanceof FramingError || msg instanceof FullHttpResponse) {
+        if (msg instanceof ByteBuf message && OriginAnswer.isAnswer(message)) {
+          OriginAnswer answer = OriginAnswer.read(message);
+          if (answer != null) {
+            answered(answer);
+          } else {
+            originBroken(ctx, "the origin sent an answer AuthHost cannot read");
+          }
+        } else if (msg instanceof FramingError) {
           originBroken(ctx, "the origin sent a message AuthHost cannot read");
         }
         // A request from the origin (a server-to-client ANNOUNCE or GET_PARAMETER) is not relayed.

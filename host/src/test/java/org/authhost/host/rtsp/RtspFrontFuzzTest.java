@@ -7,20 +7,26 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.authhost.host.AuthHost;
+import org.authhost.host.access.IpRules;
+import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.plugins.PluginStatus;
 import org.authhost.host.plugins.PluginView;
@@ -128,6 +134,112 @@ class RtspFrontFuzzTest {
         }
       }
       assertTrue(framed <= bytes.length, framed + " bytes framed from " + bytes.length);
+    } finally {
+      out.forEach(ReferenceCountUtil::release);
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  /**
+   * What the origin sends, framed and made the client's ({@link OriginAnswer}, {@link
+   * RelayedAnswer}): never an exception, and every answer relayed is one whole RTSP answer for the
+   * client, each head line ended by CR LF with no control character in it (no bare CR or LF a
+   * client could split on), the client's CSeq once, and a Content-Length that is its body's.
+   */
+  @FuzzTest(maxDuration = "")
+  void originAnswers(byte[] bytes) {
+    EmbeddedChannel ch = new EmbeddedChannel(new RtspFramer(4096, 4096));
+    OriginUrls urls =
+        OriginUrls.of(
+            new PublishingPoint(
+                "cam",
+                "/cam/",
+                null,
+                URI.create("rtsp://127.0.0.1:1/"),
+                List.of(),
+                null,
+                IpRules.of(List.of(), List.of())),
+            "rtsp://127.0.0.1:8554/cam/test",
+            new InetSocketAddress("127.0.0.1", 8554),
+            false);
+    List<Object> out = new ArrayList<>();
+    try {
+      ch.writeInbound(Unpooled.wrappedBuffer(bytes));
+      Object o;
+      while ((o = ch.readInbound()) != null) {
+        out.add(o);
+      }
+      for (Object m : out) {
+        if (!(m instanceof ByteBuf message) || !OriginAnswer.isAnswer(message)) {
+          continue;
+        }
+        OriginAnswer answer = OriginAnswer.read(message);
+        if (answer == null) {
+          continue;
+        }
+        RelayedAnswer relayed =
+            RelayedAnswer.of(
+                answer,
+                "7",
+                List.of(Map.entry("Authentication-Info", "rspauth=\"r\"")),
+                urls,
+                ByteBufAllocator.DEFAULT);
+        try {
+          assertWholeAnswer(relayed.content().toString(StandardCharsets.ISO_8859_1));
+        } finally {
+          relayed.release();
+        }
+      }
+    } finally {
+      out.forEach(ReferenceCountUtil::release);
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  static void assertWholeAnswer(String text) {
+    int end = text.indexOf("\r\n\r\n");
+    assertTrue(end > 0 && text.startsWith("RTSP/1.0 "), text);
+    String head = text.substring(0, end + 2);
+    int cseqs = 0;
+    int length = 0;
+    for (String line : head.split("\r\n", -1)) {
+      for (char c : line.toCharArray()) {
+        assertTrue(c >= 0x20 && c != 0x7f || c == '\t', "a control character in " + text);
+      }
+      cseqs += line.regionMatches(true, 0, "cseq:", 0, 5) ? 1 : 0;
+      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Integer.parseInt(line.substring(15).strip());
+      }
+    }
+    assertTrue(head.contains("\r\nCSeq: 7\r\n") && cseqs == 1, text);
+    assertEquals(text.length() - end - 4, length, text);
+  }
+
+  /**
+   * The plain requests' reader against Netty's codec: every message the framer hands on that the
+   * reader reads, Netty's RtspDecoder and aggregator read the same (review REV-U R3).
+   */
+  @FuzzTest(maxDuration = "")
+  void requestReader(byte[] bytes) {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            new RtspFramer(
+                RtspRequestReaderTest.MAX_LINE + RtspRequestReaderTest.MAX_HEADERS, 4096));
+    RtspRequestReader reader =
+        new RtspRequestReader(RtspRequestReaderTest.MAX_LINE, RtspRequestReaderTest.MAX_HEADERS);
+    List<Object> out = new ArrayList<>();
+    try {
+      ch.writeInbound(Unpooled.wrappedBuffer(bytes));
+      Object o;
+      while ((o = ch.readInbound()) != null) {
+        out.add(o);
+      }
+      for (Object m : out) {
+        if (m instanceof ByteBuf message) {
+          RtspRequestReaderTest.readAsNettyReads(
+              reader, message.toString(StandardCharsets.ISO_8859_1));
+        }
+      }
     } finally {
       out.forEach(ReferenceCountUtil::release);
       ch.finishAndReleaseAll();

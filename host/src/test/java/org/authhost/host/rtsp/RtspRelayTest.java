@@ -338,6 +338,137 @@ class RtspRelayTest {
     RtspTestChannel.written(origin);
   }
 
+  /** An origin given as an IP literal is connected to as it is; a name is left to the resolver. */
+  @Test
+  void anOriginsLiteralAddressIsNotResolvedAgainPerSession() {
+    java.net.InetSocketAddress v4 = RtspRelay.address("127.0.0.1", 8554);
+    assertFalse(v4.isUnresolved());
+    assertEquals("127.0.0.1", v4.getAddress().getHostAddress());
+    assertEquals(8554, v4.getPort());
+    java.net.InetSocketAddress v6 = RtspRelay.address("::1", 554);
+    assertFalse(v6.isUnresolved());
+    assertTrue(v6.getAddress().isLoopbackAddress(), String.valueOf(v6));
+    java.net.InetSocketAddress named = RtspRelay.address("camera.example", 554);
+    assertTrue(named.isUnresolved(), "a name is resolved by Netty's resolver at the connect");
+    assertEquals("camera.example", named.getHostString());
+  }
+
+  /**
+   * The front and the relay set no TCP_NODELAY option of their own: the socket channels of both
+   * transports set it as they are made (accepted and connected ones alike), which the relay's added
+   * latency depends on (review REV-U R2).
+   */
+  @Test
+  void theSocketsTheRelayMakesHaveTcpNoDelayWithoutAnOption() {
+    for (org.authhost.host.http.Transport t :
+        List.of(
+            org.authhost.host.http.Transport.nio(),
+            org.authhost.host.http.Transport.pick("RtspRelayTest"))) {
+      io.netty.channel.Channel ch = t.socketChannels().newChannel();
+      try {
+        assertTrue(ch.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), t.name());
+      } finally {
+        ch.unsafe().closeForcibly();
+      }
+    }
+  }
+
+  /** The origin's answer to the first DESCRIBE of a relayed connection served as carol. */
+  private String answeredAsCarol(String originAnswer) {
+    List<EmbeddedChannel> origins = new ArrayList<>();
+    RtspTestChannel ch =
+        RtspTestChannel.relayed(
+            host.rtsp(),
+            "127.0.0.1",
+            a ->
+                CompletableFuture.completedFuture(
+                    new Verdict.Serve(
+                        a.point(),
+                        "carol",
+                        List.of(java.util.Map.entry("Authentication-Info", "rspauth=\"R\"")))),
+            origins);
+    ch.send(RtspHandlersTest.request("DESCRIBE", CAM, 3));
+    EmbeddedChannel origin = origins.get(0);
+    assertTrue(RtspTestChannel.written(origin).startsWith("DESCRIBE "));
+    origin.writeInbound(Unpooled.copiedBuffer(originAnswer, StandardCharsets.ISO_8859_1));
+    return ch.answers();
+  }
+
+  /**
+   * The origin's answer goes to the client as its bytes, but for what the relay changes: the
+   * origin's challenge, its hop-by-hop headers, CSeq and length are not the client's; its absolute
+   * URLs (Content-Base, RTP-Info, the SDP's a=control) become the client-facing ones, with the
+   * body's new length; the authentication's Authentication-Info is added; the rest (a folded header
+   * too) is kept as it came.
+   */
+  @Test
+  void theOriginsAnswerIsTheClientsWithOnlyWhatTheRelayChangesRewritten() {
+    String sdp =
+        "v=0\r\na=control:rtsp://127.0.0.1:1/test/\r\nm=video 0 RTP/AVP 96\r\n"
+            + "a=control:rtsp://127.0.0.1:1/test/stream=0\r\n";
+    String answer =
+        answeredAsCarol(
+            "RTSP/1.0 200 OK\r\nCSeq: 9\r\nWWW-Authenticate: Digest realm=\"origin\"\r\n"
+                + "Connection: close\r\nTransfer-Encoding: identity\r\n"
+                + "Content-Base: rtsp://127.0.0.1:1/test/\r\n"
+                + "RTP-Info: url=rtsp://127.0.0.1:1/test/stream=0;seq=1\r\n"
+                + "X-Folded: a\r\n  b\r\nServer: GStreamer RTSP server\r\n"
+                + "content-type: Application/SDP\r\nContent-Length: "
+                + sdp.length()
+                + "\r\n\r\n"
+                + sdp);
+    String head = answer.substring(0, answer.indexOf("\r\n\r\n") + 4);
+    String body = answer.substring(head.length());
+    assertTrue(head.startsWith("RTSP/1.0 200 OK\r\n"), head);
+    assertTrue(head.contains("\r\nCSeq: 3\r\n") && !head.contains("CSeq: 9"), head);
+    for (String gone : List.of("WWW-Authenticate", "Connection", "Transfer-Encoding", ":1/")) {
+      assertFalse(head.contains(gone), gone + " in " + head);
+    }
+    assertTrue(head.contains("\r\nContent-Base: rtsp://127.0.0.1:8554/cam/test/\r\n"), head);
+    assertTrue(
+        head.contains("\r\nRTP-Info: url=rtsp://127.0.0.1:8554/cam/test/stream=0;seq=1\r\n"), head);
+    assertTrue(head.contains("\r\nX-Folded: a\r\n  b\r\nServer: GStreamer RTSP server\r\n"), head);
+    assertTrue(head.contains("\r\ncontent-type: Application/SDP\r\n"), head);
+    assertTrue(head.contains("\r\nAuthentication-Info: rspauth=\"R\"\r\n"), head);
+    assertEquals(sdp.replace("127.0.0.1:1/", "127.0.0.1:8554/cam/"), body);
+    assertTrue(head.contains("\r\nContent-Length: " + body.length() + "\r\n"), head);
+    assertEquals(1, head.split("(?i)content-length").length - 1, head);
+  }
+
+  /**
+   * An answer whose head holds a bare CR, a NUL or a line with no header is refused, not relayed.
+   */
+  @Test
+  void anAnswerWithABrokenHeadIsTheOriginFailingNotRelayed() {
+    for (String broken :
+        List.of(
+            "RTSP/1.0 200 OK\r\nCSeq: 3\r\nX-Bad: a\rRTSP/1.0 200 OK\r\n\r\n",
+            "RTSP/1.0 200 OK\r\nCSeq: 3\r\nX-Bad: a\0b\r\n\r\n",
+            "RTSP/1.0 200 OK\r\nCSeq: 3\r\nno header here\r\n\r\n",
+            "RTSP/1.0 2000 OK\r\nCSeq: 3\r\n\r\n",
+            "RTSP/1.0 200 OK\r\n  folded before any header\r\n\r\n",
+            "RTSP/1.0 200 OK\r\nCSeq: 3\nX-Bare-LF: as Netty's decoder refused it\r\n\r\n",
+            "RTSP/1.0 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nX")) {
+      String answer = answeredAsCarol(broken);
+      assertTrue(answer.startsWith("RTSP/1.0 502 "), broken + " -> " + answer);
+      assertFalse(answer.contains("X-Bad") || answer.contains("RTSP/1.0 200"), answer);
+    }
+  }
+
+  /**
+   * A request from the origin (a server-to-client GET_PARAMETER) is not relayed, and the answer
+   * after it still is, to the request it answers.
+   */
+  @Test
+  void aRequestFromTheOriginIsNotRelayedAndTheNextAnswerIs() {
+    String answer =
+        answeredAsCarol(
+            "GET_PARAMETER rtsp://127.0.0.1:1/test RTSP/1.0\r\nCSeq: 1\r\n\r\n"
+                + "RTSP/1.0 404 Not Found\r\nCSeq: 9\r\n\r\n");
+    assertEquals(
+        "RTSP/1.0 404 Not Found\r\nCSeq: 3\r\nAuthentication-Info: rspauth=\"R\"\r\n\r\n", answer);
+  }
+
   /** A relayed connection whose every request is served as carol, the attempts kept in asked. */
   private RtspTestChannel servedAsCarol(
       List<AuthenticationDriver.Attempt> asked, List<EmbeddedChannel> origins) {
