@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * that cannot be read or is not a valid store is logged once per problem, and the accounts read
  * last stay in force until it is fixed.
  *
- * <p>After each look it keeps the store's {@link LoadedMark} up to date (written when what it holds
+ * <p>After each look it keeps this host's {@link LoadedMark} up to date (written when what it holds
  * changes, removed at the stop), so that {@code authhost accounts} can wait until this host uses
  * the change it made.
  */
@@ -52,7 +52,7 @@ public final class AccountPoller extends LifeCycle {
     this.store = store;
     this.scheduler = scheduler;
     this.interval = interval;
-    this.mark = LoadedMark.of(store.file());
+    this.mark = LoadedMark.of(store.file(), PID);
   }
 
   @Override
@@ -69,10 +69,7 @@ public final class AccountPoller extends LifeCycle {
       task = null;
     }
     try {
-      // Another host on a shared store may have marked it since: that one is left.
-      if (LoadedMark.read(mark).map(m -> m.pid() == PID).orElse(false)) {
-        Files.deleteIfExists(mark);
-      }
+      Files.deleteIfExists(mark);
     } catch (IOException e) {
       LOG.warn("cannot remove {}: {}", mark, e.toString());
     }

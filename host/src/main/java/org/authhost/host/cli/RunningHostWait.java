@@ -2,16 +2,22 @@ package org.authhost.host.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import org.authhost.host.accounts.LoadedMark;
 
 /**
- * After {@code authhost accounts} changed the store: waits, at most {@link #BOUND}, until the host
- * running on it has loaded the change (its {@link LoadedMark} names what was written), so that a
- * script's next request meets the new account, not a 401 that counts towards its address's lockout.
- * Without a running host (no mark, or its process has ended) it does not wait.
+ * After {@code authhost accounts} changed the store: waits, at most {@link #BOUND} in all, until
+ * every host running on it has loaded the change (each host's {@link LoadedMark} names what was
+ * written), so that a script's next request meets the new account on whichever host it reaches, not
+ * a 401 that counts towards its address's lockout. Hosts whose process this machine does not run
+ * (ended, or on another machine sharing the file) are not waited for; without one it does not wait.
  */
 final class RunningHostWait {
   /** A few of the host's one-second looks. */
@@ -19,7 +25,7 @@ final class RunningHostWait {
 
   static final Duration STEP = Duration.ofMillis(50);
 
-  /** Lets time pass between two reads of the mark. */
+  /** Lets time pass between two reads of the marks. */
   @FunctionalInterface
   interface Pause {
     void pause(Duration duration) throws InterruptedException;
@@ -47,34 +53,54 @@ final class RunningHostWait {
   }
 
   /**
-   * Waits until the mark at {@code mark} names {@code written}.
+   * Waits until the mark of every host running on the store in {@code storeFile} names {@code
+   * written}.
    *
-   * @return what to tell the operator; empty when no other process runs a host on the store (a host
-   *     in this process is one a test runs, whose looks follow its own clock)
+   * @return what to tell the operator, a line per host; empty when no other process runs a host on
+   *     the store (a host in this process is one a test runs, whose looks follow its own clock)
    */
-  Optional<String> await(Path mark, String written) throws InterruptedException {
-    Optional<LoadedMark> seen = LoadedMark.read(mark);
-    if (seen.isEmpty() || seen.get().pid() == self || !running.test(seen.get().pid())) {
+  Optional<String> await(Path storeFile, String written) throws InterruptedException {
+    List<Long> waiting = new ArrayList<>();
+    for (LoadedMark mark : LoadedMark.all(storeFile)) {
+      if (mark.pid() != self && running.test(mark.pid())) {
+        waiting.add(mark.pid());
+      }
+    }
+    if (waiting.isEmpty()) {
       return Optional.empty();
     }
-    long pid = seen.get().pid();
+    Map<Long, String> told = new TreeMap<>();
     long start = nanos.getAsLong();
-    while (seen.isPresent() && !seen.get().sha256().equals(written)) {
+    while (true) {
+      for (Iterator<Long> it = waiting.iterator(); it.hasNext(); ) {
+        long pid = it.next();
+        Optional<LoadedMark> seen = LoadedMark.read(LoadedMark.of(storeFile, pid));
+        if (seen.isEmpty() || !running.test(pid)) {
+          told.put(pid, "the running host (process " + pid + ") has stopped");
+          it.remove();
+        } else if (seen.get().sha256().equals(written)) {
+          told.put(pid, "the running host (process " + pid + ") uses the change now");
+          it.remove();
+        }
+      }
+      if (waiting.isEmpty()) {
+        break;
+      }
       if (nanos.getAsLong() - start >= BOUND.toNanos()) {
-        return Optional.of(
-            "the running host (process "
-                + pid
-                + ") has not loaded the change within "
-                + BOUND.toSeconds()
-                + " s; it looks about every second (its log says why if it cannot read the"
-                + " store)");
+        for (long pid : waiting) {
+          told.put(
+              pid,
+              "the running host (process "
+                  + pid
+                  + ") has not loaded the change within "
+                  + BOUND.toSeconds()
+                  + " s; it looks about every second (its log says why if it cannot read the"
+                  + " store)");
+        }
+        break;
       }
       pause.pause(STEP);
-      seen = LoadedMark.read(mark);
     }
-    return Optional.of(
-        seen.isPresent()
-            ? "the running host (process " + pid + ") uses the change now"
-            : "the running host (process " + pid + ") has stopped");
+    return Optional.of(String.join(System.lineSeparator(), told.values()));
   }
 }

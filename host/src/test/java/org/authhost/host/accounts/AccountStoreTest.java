@@ -427,10 +427,11 @@ class AccountStoreTest {
   void thePollerMarksWhatTheHostHasLoaded() throws Exception {
     AccountStore host = store();
     AccountPoller poller = new AccountPoller(host, clock, Duration.ofSeconds(1));
-    Path mark = LoadedMark.of(host.file());
     long pid = ProcessHandle.current().pid();
+    Path mark = LoadedMark.of(host.file(), pid);
     poller.start();
     assertEquals(Optional.of(new LoadedMark(pid, host.loadedSha256())), LoadedMark.read(mark));
+    assertEquals(List.of(new LoadedMark(pid, host.loadedSha256())), LoadedMark.all(host.file()));
 
     AccountStore cli = store();
     cli.addUser("jo", "", List.of(), null);
