@@ -33,6 +33,8 @@ public final class AccountPoller extends LifeCycle {
 
   private static final long PID = ProcessHandle.current().pid();
 
+  private static final String MACHINE = LoadedMark.thisMachine();
+
   private final AccountStore store;
   private final Scheduler scheduler;
   private final Duration interval;
@@ -52,11 +54,12 @@ public final class AccountPoller extends LifeCycle {
     this.store = store;
     this.scheduler = scheduler;
     this.interval = interval;
-    this.mark = LoadedMark.of(store.file(), PID);
+    this.mark = LoadedMark.of(store.file(), MACHINE, PID);
   }
 
   @Override
   protected void doStart() {
+    removeStaleMarks();
     mark();
     task = scheduler.scheduleWithFixedDelay(this::poll, interval, interval);
   }
@@ -75,6 +78,17 @@ public final class AccountPoller extends LifeCycle {
     }
   }
 
+  /** Removes what killed hosts left ({@link LoadedMark#stale}). */
+  private void removeStaleMarks() {
+    for (Path file : LoadedMark.stale(store.file(), MACHINE, PID)) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("cannot remove the stale mark {}: {}", file, e.toString());
+      }
+    }
+  }
+
   /** Writes the mark when what this host holds differs from what it marked last. */
   private void mark() {
     String loaded = store.loadedSha256();
@@ -82,7 +96,7 @@ public final class AccountPoller extends LifeCycle {
       return;
     }
     try {
-      new LoadedMark(PID, loaded).write(mark);
+      new LoadedMark(MACHINE, PID, loaded).write(mark);
       marked = loaded;
       markFailed = false;
     } catch (IOException e) {

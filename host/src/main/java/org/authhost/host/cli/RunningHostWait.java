@@ -16,8 +16,9 @@ import org.authhost.host.accounts.LoadedMark;
  * After {@code authhost accounts} changed the store: waits, at most {@link #BOUND} in all, until
  * every host running on it has loaded the change (each host's {@link LoadedMark} names what was
  * written), so that a script's next request meets the new account on whichever host it reaches, not
- * a 401 that counts towards its address's lockout. Hosts whose process this machine does not run
- * (ended, or on another machine sharing the file) are not waited for; without one it does not wait.
+ * a 401 that counts towards its address's lockout. Only this machine's hosts are waited for, and
+ * only those whose process still runs: another machine's (or container's) processes cannot be seen
+ * from here. Without one it does not wait.
  */
 final class RunningHostWait {
   /** A few of the host's one-second looks. */
@@ -34,12 +35,20 @@ final class RunningHostWait {
   private final LongSupplier nanos;
   private final Pause pause;
   private final LongPredicate running;
+  private final String machine;
   private final long self;
 
-  RunningHostWait(LongSupplier nanos, Pause pause, LongPredicate running, long self) {
+  /**
+   * @param running whether a process of {@code machine} runs
+   * @param machine this machine: only its hosts' processes can be seen
+   * @param self this process
+   */
+  RunningHostWait(
+      LongSupplier nanos, Pause pause, LongPredicate running, String machine, long self) {
     this.nanos = nanos;
     this.pause = pause;
     this.running = running;
+    this.machine = machine;
     this.self = self;
   }
 
@@ -48,7 +57,8 @@ final class RunningHostWait {
     return new RunningHostWait(
         System::nanoTime,
         d -> Thread.sleep(d.toMillis()),
-        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+        LoadedMark::runs,
+        LoadedMark.thisMachine(),
         ProcessHandle.current().pid());
   }
 
@@ -62,7 +72,7 @@ final class RunningHostWait {
   Optional<String> await(Path storeFile, String written) throws InterruptedException {
     List<Long> waiting = new ArrayList<>();
     for (LoadedMark mark : LoadedMark.all(storeFile)) {
-      if (mark.pid() != self && running.test(mark.pid())) {
+      if (mark.machine().equals(machine) && mark.pid() != self && running.test(mark.pid())) {
         waiting.add(mark.pid());
       }
     }
@@ -74,7 +84,7 @@ final class RunningHostWait {
     while (true) {
       for (Iterator<Long> it = waiting.iterator(); it.hasNext(); ) {
         long pid = it.next();
-        Optional<LoadedMark> seen = LoadedMark.read(LoadedMark.of(storeFile, pid));
+        Optional<LoadedMark> seen = LoadedMark.read(LoadedMark.of(storeFile, machine, pid));
         if (seen.isEmpty() || !running.test(pid)) {
           told.put(pid, "the running host (process " + pid + ") has stopped");
           it.remove();

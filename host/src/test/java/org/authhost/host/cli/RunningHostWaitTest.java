@@ -21,6 +21,7 @@ class RunningHostWaitTest {
   private static final long HOST = 4242;
   private static final long SECOND_HOST = 4343;
   private static final long SELF = 7;
+  private static final String MACHINE = "here";
 
   @TempDir Path dir;
   private long nanos = 1_000_000_000L;
@@ -89,6 +90,25 @@ class RunningHostWaitTest {
   }
 
   @Test
+  void anotherMachinesHostIsNotWaitedForEvenUnderTheSameProcessId() throws Exception {
+    // Nodes in containers on one volume: each its own machine name, all of them process 1.
+    mark(1, "old");
+    mark("there", 1, "old");
+    RunningHostWait wait =
+        waitFor(
+            () -> {
+              if (pauses == 1) {
+                mark(1, "new");
+              }
+            },
+            Set.of(1L));
+    assertEquals(
+        Optional.of("the running host (process 1) uses the change now"),
+        wait.await(store(), "new"));
+    assertEquals(1, pauses, "the other machine's mark, still on the old store, is not waited for");
+  }
+
+  @Test
   void itStopsWaitingAfterTheBoundAndSaysSo() throws Exception {
     mark(HOST, "old");
     Optional<String> told = waitFor(() -> {}, Set.of(HOST)).await(store(), "new");
@@ -103,13 +123,14 @@ class RunningHostWaitTest {
     assertEquals(Optional.empty(), waitFor(() -> {}, Set.of(HOST)).await(store(), "new"));
     mark(HOST, "old");
     assertEquals(Optional.empty(), waitFor(() -> {}, Set.of()).await(store(), "new"), "ended");
-    Files.delete(dir.resolve("accounts.json.loaded." + HOST));
+    Files.delete(dir.resolve("accounts.json.loaded.here-" + HOST));
     mark(SELF, "old");
     assertEquals(
         Optional.empty(),
         waitFor(() -> {}, Set.of(HOST, SELF)).await(store(), "new"),
         "a host in this process looks on its own clock");
-    Files.writeString(dir.resolve("accounts.json.loaded." + HOST + ".123.tmp"), HOST + " old\n");
+    Files.writeString(
+        dir.resolve("accounts.json.loaded.here-" + HOST + ".123.tmp"), HOST + " old here\n");
     Files.writeString(dir.resolve("accounts.json.loaded"), HOST + " old\n");
     assertEquals(
         Optional.empty(),
@@ -140,11 +161,16 @@ class RunningHostWaitTest {
     return dir.resolve("accounts.json");
   }
 
-  /** The mark of the host in process {@code pid}, naming the store it has loaded. */
+  /** The mark of the host in process {@code pid} here, naming the store it has loaded. */
   private Path mark(long pid, String sha256) {
+    return mark(MACHINE, pid, sha256);
+  }
+
+  private Path mark(String machine, long pid, String sha256) {
     try {
       return Files.writeString(
-          dir.resolve("accounts.json.loaded." + pid), pid + " " + sha256 + "\n");
+          dir.resolve("accounts.json.loaded." + machine + "-" + pid),
+          pid + " " + sha256 + " " + machine + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -160,6 +186,7 @@ class RunningHostWaitTest {
           meanwhile.run();
         },
         running::contains,
+        MACHINE,
         SELF);
   }
 }
