@@ -27,8 +27,10 @@ import org.authhost.api.support.PluginEvents;
  * same address, whichever comes first; {@link #close} writes what is still counted. So a summary is
  * often written well after its interval (the heartbeat comes every few seconds, or not at all), and
  * "other addresses" keep counting until one is: the span a summary gives is that of the refusals it
- * counts, never the time until it was written. Thread-safe. Events are written outside the lock, so
- * a slow event log never holds up the counting.
+ * counts, never the time until it was written. (The host's audit summaries say "in the last 60 s",
+ * their window, which holds all they count and which a timer ends on time; here "other addresses"
+ * count past the interval and no timer writes on time, so the span is given instead.) Thread-safe.
+ * Events are written outside the lock, so a slow event log never holds up the counting.
  */
 final class RefusalLog {
   /** How often a flood from one address gets a summary. */
