@@ -625,19 +625,13 @@ class HttpServingTest {
 
   @Test
   void aConnectionClosesAfterAnAnswerThatSaysSo() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(get("/members/hello.txt", "B@sic xx"));
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      Response r = read(in);
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      RawHttpConnection.Response r = c.get("/members/hello.txt", "B@sic xx");
       assertEquals(400, r.status());
       assertTrue(
           r.headers().stream().anyMatch(h -> h.equalsIgnoreCase("connection: close")),
           r.headers().toString());
-      assertEquals(null, in.readLine(), "closed after Connection: close");
+      assertTrue(c.closedByServer(), "closed after Connection: close");
     }
     // A slow request head is cut off in ConnectionDeadlinesTest, on a host of its own whose fake
     // clock starts with the connection.
@@ -660,34 +654,5 @@ class HttpServingTest {
 
   private static String shortly(String request) {
     return request.length() > 80 ? request.substring(0, 80) + "..." : request;
-  }
-
-  private static byte[] get(String path, String authorization) {
-    return ("GET "
-            + path
-            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-            + "\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  record Response(int status, List<String> headers) {}
-
-  private static Response read(BufferedReader in) throws Exception {
-    String statusLine = in.readLine();
-    int status = Integer.parseInt(statusLine.split(" ")[1]);
-    List<String> headers = new ArrayList<>();
-    int length = 0;
-    String line;
-    while ((line = in.readLine()) != null && !line.isEmpty()) {
-      headers.add(line);
-      if (line.toLowerCase().startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    for (int i = 0; i < length; i++) {
-      in.read();
-    }
-    return new Response(status, headers);
   }
 }
