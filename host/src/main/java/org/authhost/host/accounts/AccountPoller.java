@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * that cannot be read or is not a valid store is logged once per problem, and the accounts read
  * last stay in force until it is fixed.
  *
- * <p>After each look it keeps the store's {@link LoadedMark} up to date (written when what it holds
+ * <p>After each look it keeps this host's {@link LoadedMark} up to date (written when what it holds
  * changes, removed at the stop), so that {@code authhost accounts} can wait until this host uses
  * the change it made.
  */
@@ -32,6 +32,8 @@ public final class AccountPoller extends LifeCycle {
   static final Duration INTERVAL = Duration.ofSeconds(1);
 
   private static final long PID = ProcessHandle.current().pid();
+
+  private static final String MACHINE = LoadedMark.thisMachine();
 
   private final AccountStore store;
   private final Scheduler scheduler;
@@ -52,11 +54,12 @@ public final class AccountPoller extends LifeCycle {
     this.store = store;
     this.scheduler = scheduler;
     this.interval = interval;
-    this.mark = LoadedMark.of(store.file());
+    this.mark = LoadedMark.of(store.file(), MACHINE, PID);
   }
 
   @Override
   protected void doStart() {
+    removeStaleMarks();
     mark();
     task = scheduler.scheduleWithFixedDelay(this::poll, interval, interval);
   }
@@ -69,12 +72,20 @@ public final class AccountPoller extends LifeCycle {
       task = null;
     }
     try {
-      // Another host on a shared store may have marked it since: that one is left.
-      if (LoadedMark.read(mark).map(m -> m.pid() == PID).orElse(false)) {
-        Files.deleteIfExists(mark);
-      }
+      Files.deleteIfExists(mark);
     } catch (IOException e) {
       LOG.warn("cannot remove {}: {}", mark, e.toString());
+    }
+  }
+
+  /** Removes what killed hosts left ({@link LoadedMark#stale}). */
+  private void removeStaleMarks() {
+    for (Path file : LoadedMark.stale(store.file(), MACHINE, PID)) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("cannot remove the stale mark {}: {}", file, e.toString());
+      }
     }
   }
 
@@ -85,7 +96,7 @@ public final class AccountPoller extends LifeCycle {
       return;
     }
     try {
-      new LoadedMark(PID, loaded).write(mark);
+      new LoadedMark(MACHINE, PID, loaded).write(mark);
       marked = loaded;
       markFailed = false;
     } catch (IOException e) {

@@ -267,10 +267,9 @@ public final class AuthenticationDriver {
     }
     PluginView plugin = null;
     for (PluginView p : offered) {
-      // Clients write the scheme as the challenge did: the exact comparison (an intrinsic) finds
-      // it, any other case still matches.
+      // RFC 7235: the scheme is case-insensitive.
       if (!AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
-          && (p.protocol().equals(scheme) || p.protocol().equalsIgnoreCase(scheme))) {
+          && p.protocol().equalsIgnoreCase(scheme)) {
         plugin = p;
         break;
       }

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.accounts.GroupView;
-import org.authhost.host.accounts.LoadedMark;
 import org.authhost.host.accounts.UserView;
 import org.authhost.host.config.ConfigException;
 import picocli.CommandLine.ArgGroup;
@@ -90,9 +89,7 @@ public final class AccountsCommand implements Callable<Integer> {
       String after = store.loadedSha256();
       if (code == 0 && !after.equals(before)) {
         // A script's next request should meet the change, not the accounts the host had.
-        RunningHostWait.onSystemClock()
-            .await(LoadedMark.of(store.file()), after)
-            .ifPresent(out::println);
+        RunningHostWait.onSystemClock().await(store.file(), after).ifPresent(out::println);
       }
       return code;
     } catch (ConfigException e) {

@@ -427,20 +427,55 @@ class AccountStoreTest {
   void thePollerMarksWhatTheHostHasLoaded() throws Exception {
     AccountStore host = store();
     AccountPoller poller = new AccountPoller(host, clock, Duration.ofSeconds(1));
-    Path mark = LoadedMark.of(host.file());
     long pid = ProcessHandle.current().pid();
+    String machine = LoadedMark.thisMachine();
+    Path mark = LoadedMark.of(host.file(), machine, pid);
     poller.start();
-    assertEquals(Optional.of(new LoadedMark(pid, host.loadedSha256())), LoadedMark.read(mark));
+    assertEquals(
+        Optional.of(new LoadedMark(machine, pid, host.loadedSha256())), LoadedMark.read(mark));
+    assertEquals(
+        List.of(new LoadedMark(machine, pid, host.loadedSha256())), LoadedMark.all(host.file()));
 
     AccountStore cli = store();
     cli.addUser("jo", "", List.of(), null);
     assertNotEquals(host.loadedSha256(), cli.loadedSha256());
     assertNotEquals(cli.loadedSha256(), LoadedMark.read(mark).orElseThrow().sha256(), "not yet");
     clock.advance(Duration.ofSeconds(1));
-    assertEquals(Optional.of(new LoadedMark(pid, cli.loadedSha256())), LoadedMark.read(mark));
+    assertEquals(
+        Optional.of(new LoadedMark(machine, pid, cli.loadedSha256())), LoadedMark.read(mark));
 
     poller.stop();
     assertFalse(Files.exists(mark));
+  }
+
+  /**
+   * Marks that hosts killed without their stop left: this machine's of ended processes, and an
+   * earlier release's shared mark of an ended process, go at the start; the rest stay.
+   */
+  @Test
+  void thePollerRemovesTheMarksOfEndedHostsOfThisMachineAtItsStart() throws Exception {
+    AccountStore host = store();
+    Path file = host.file();
+    String machine = LoadedMark.thisMachine();
+    Process gone = new ProcessBuilder("true").start();
+    assertEquals(0, gone.waitFor());
+    long ended = gone.pid();
+    long running = ProcessHandle.current().parent().orElseThrow().pid();
+    new LoadedMark(machine, ended, "old").write(LoadedMark.of(file, machine, ended));
+    new LoadedMark(machine, running, "old").write(LoadedMark.of(file, machine, running));
+    new LoadedMark("elsewhere", ended, "old").write(LoadedMark.of(file, "elsewhere", ended));
+    Files.writeString(LoadedMark.shared(file), ended + " old\n");
+    AccountPoller poller = new AccountPoller(host, clock, Duration.ofSeconds(1));
+    poller.start();
+    try {
+      assertFalse(Files.exists(LoadedMark.of(file, machine, ended)), "killed here");
+      assertFalse(Files.exists(LoadedMark.shared(file)), "an earlier release's, killed");
+      assertTrue(Files.exists(LoadedMark.of(file, machine, running)), "runs");
+      assertTrue(
+          Files.exists(LoadedMark.of(file, "elsewhere", ended)), "whether it runs is not known");
+    } finally {
+      poller.stop();
+    }
   }
 
   @Test

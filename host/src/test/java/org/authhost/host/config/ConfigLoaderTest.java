@@ -12,11 +12,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.authhost.api.Capability;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
@@ -814,49 +818,57 @@ class ConfigLoaderTest {
     assertFalse(problem.message().contains("Source"), problem.message());
   }
 
-  /** The operator's slip in trial 6 (F7): Jackson named it "Illegal unquoted character". */
-  @Test
-  void anUnclosedStringIsNamedAtTheEndOfItsLine() {
-    assertProblem(
-        single(failure("{\n  \"serverName\": \"authhost,\n  \"dataDirectory\": \"y\"\n}\n")),
-        2,
-        27,
-        ConfigProblem.SYNTAX,
-        "invalid JSON: a string is not closed before the end of the line (a missing '\"'?)");
-    assertProblem(
-        single(failure("{\"serverName\": \"x")),
-        1,
-        18,
-        ConfigProblem.SYNTAX,
-        "invalid JSON: the file ends inside a string (a missing '\"'?)");
-    assertProblem(
-        single(failure("{\"serverName\": \"a\tb\"}")),
-        1,
-        18,
-        ConfigProblem.SYNTAX,
-        "invalid JSON: a tab inside a string (write it as \\t)");
+  /** Slips Jackson named in its own words, and the place and plain words an operator gets. */
+  static Stream<Arguments> syntaxSlips() {
+    return Stream.of(
+        // The operator's slip in trial 6 (F7): Jackson named it "Illegal unquoted character".
+        Arguments.of(
+            "an unclosed string",
+            "{\n  \"serverName\": \"authhost,\n  \"dataDirectory\": \"y\"\n}\n",
+            2,
+            27,
+            "invalid JSON: a string is not closed before the end of the line (a missing '\"'?)"),
+        Arguments.of(
+            "the end of the file inside a string",
+            "{\"serverName\": \"x",
+            1,
+            18,
+            "invalid JSON: the file ends inside a string (a missing '\"'?)"),
+        Arguments.of(
+            "a tab inside a string",
+            "{\"serverName\": \"a\tb\"}",
+            1,
+            18,
+            "invalid JSON: a tab inside a string (write it as \\t)"),
+        Arguments.of(
+            "a missing colon",
+            "{\"serverName\" \"x\"}",
+            1,
+            14,
+            "invalid JSON: a missing ':' after the key (add ':' here; found '\"' at 1:15)"),
+        Arguments.of(
+            "an object not closed",
+            "{\n  \"admin\": {\n    \"port\": 1\n  }\n",
+            5,
+            1,
+            "invalid JSON: the file ends before the object opened at line 1, column 1 is closed (a"
+                + " missing '}'?)"),
+        Arguments.of(
+            "an array not closed",
+            "{\n  \"plugins\": {\n    \"order\": [\"a\"",
+            3,
+            18,
+            "invalid JSON: the file ends before the array opened at line 3, column 14 is closed (a"
+                + " missing ']'?)"));
   }
 
-  @Test
-  void aMissingColonIsNamedAfterTheKey() {
-    assertProblem(
-        single(failure("{\"serverName\" \"x\"}")),
-        1,
-        14,
-        ConfigProblem.SYNTAX,
-        "invalid JSON: a missing ':' after the key (add ':' here; found '\"' at 1:15)");
-  }
-
-  @Test
-  void anEarlyEndOfTheFileNamesTheBracketThatIsNotClosed() {
-    assertEquals(
-        "invalid JSON: the file ends before the object opened at line 1, column 1 is closed (a"
-            + " missing '}'?)",
-        single(failure("{\n  \"admin\": {\n    \"port\": 1\n  }\n")).message());
-    assertEquals(
-        "invalid JSON: the file ends before the array opened at line 3, column 14 is closed (a"
-            + " missing ']'?)",
-        single(failure("{\n  \"plugins\": {\n    \"order\": [\"a\"")).message());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("syntaxSlips")
+  void aSyntaxSlipIsNamedInPlainWordsWithItsFileAndPlace(
+      String slip, String json, int line, int column, String message) {
+    ConfigProblem problem = single(failure(json));
+    assertEquals(hostJson(), problem.file().toString());
+    assertProblem(problem, line, column, ConfigProblem.SYNTAX, message);
   }
 
   @Test

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -30,6 +28,7 @@ import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DigestServingTest {
   /** The configured nonceLifetimeSeconds. */
   private static final Duration NONCE_LIFETIME = Duration.ofSeconds(3);
+
+  /** The file every request here asks for. */
+  private static final String PATH = "/d/hello.txt";
 
   @TempDir static Path root;
 
@@ -113,7 +115,7 @@ class DigestServingTest {
   }
 
   static String url() {
-    return "http://127.0.0.1:" + port + "/d/hello.txt";
+    return "http://127.0.0.1:" + port + PATH;
   }
 
   @Test
@@ -149,25 +151,58 @@ class DigestServingTest {
     assertEquals(List.of(401), curl("--digest", "-u", "alice:wrong", url()).statuses());
   }
 
+  /**
+   * A connection whose first request the host challenged, and alice's client for that challenge
+   * (with {@code algorithm}).
+   */
+  record Challenged(RawHttpConnection connection, LoadTool.DigestClient client)
+      implements AutoCloseable {
+    /** The status of a request with this Authorization value (none when null). */
+    int status(String authorization) throws IOException {
+      return answer(authorization).status();
+    }
+
+    RawHttpConnection.Response answer(String authorization) throws IOException {
+      return connection.get(PATH, authorization);
+    }
+
+    /** The Authorization value of the client's next request. */
+    String next() {
+      return client.next(PATH);
+    }
+
+    @Override
+    public void close() throws IOException {
+      connection.close();
+    }
+  }
+
+  static Challenged challenged(String algorithm) throws IOException {
+    RawHttpConnection connection = new RawHttpConnection("127.0.0.1", port);
+    try {
+      RawHttpConnection.Response challenge = connection.get(PATH, null);
+      assertEquals(401, challenge.status());
+      LoadTool.DigestClient client =
+          LoadTool.DigestClient.from(challenges(challenge), "alice:pw-alice", algorithm);
+      assertNotNull(client, challenges(challenge).toString());
+      return new Challenged(connection, client);
+    } catch (Throwable e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  static List<String> challenges(RawHttpConnection.Response response) {
+    return response.values("WWW-Authenticate");
+  }
+
   @Test
   void bothOfferedAlgorithmsWorkWithOneNonceAndIncreasingNcOnOneConnection() throws Exception {
     for (String algorithm : List.of("SHA-256", "MD5")) {
-      try (Socket socket = new Socket("127.0.0.1", port)) {
-        socket.setSoTimeout(10_000);
-        OutputStream out = socket.getOutputStream();
-        BufferedReader in =
-            new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-        out.write(get(null));
-        Response challenge = read(in);
-        assertEquals(401, challenge.status());
-        LoadTool.DigestClient client =
-            LoadTool.DigestClient.from(challenge.challenges(), "alice:pw-alice", algorithm);
-        assertNotNull(client, challenge.challenges().toString());
-        assertEquals(algorithm, client.algorithm());
+      try (Challenged c = challenged(algorithm)) {
+        assertEquals(algorithm, c.client().algorithm());
         for (int i = 0; i < 5; i++) {
-          out.write(get(client.next("/d/hello.txt")));
-          assertEquals(200, read(in).status(), algorithm + " request " + (i + 1));
+          assertEquals(200, c.status(c.next()), algorithm + " request " + (i + 1));
         }
       }
     }
@@ -175,20 +210,11 @@ class DigestServingTest {
 
   @Test
   void theSchemeIsMatchedInAnyCase() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      out.write(get(null));
-      LoadTool.DigestClient client =
-          LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
+    try (Challenged c = challenged("SHA-256")) {
       for (String scheme : List.of("Digest", "digest", "DIGEST")) {
-        String authorization = client.next("/d/hello.txt");
+        String authorization = c.next();
         assertTrue(authorization.startsWith("Digest "), authorization);
-        out.write(get(scheme + authorization.substring("Digest".length())));
-        assertEquals(200, read(in).status(), scheme);
+        assertEquals(200, c.status(scheme + authorization.substring("Digest".length())), scheme);
       }
     }
   }
@@ -196,32 +222,18 @@ class DigestServingTest {
   @Test
   void aReplayedAuthorizationIsRefused() throws Exception {
     String authorization;
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      out.write(get(null));
-      LoadTool.DigestClient client =
-          LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
-      authorization = client.next("/d/hello.txt");
-      out.write(get(authorization));
-      assertEquals(200, read(in).status());
+    try (Challenged c = challenged("SHA-256")) {
+      authorization = c.next();
+      assertEquals(200, c.status(authorization));
     }
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
       long failuresBefore = audited("logon failed");
       long refusalsBefore = audited("refused credentials of account \"alice\" as not a guess");
-      socket.getOutputStream().write(get(authorization));
-      Response replay = read(in);
+      RawHttpConnection.Response replay = c.get(PATH, authorization);
       assertEquals(401, replay.status(), "the same nonce and nc again");
       assertTrue(
-          replay.challenges().stream().noneMatch(c -> c.contains("stale=true")),
-          replay.challenges().toString());
+          challenges(replay).stream().noneMatch(h -> h.contains("stale=true")),
+          challenges(replay).toString());
       // A replay proves nothing about alice: a refusal in the audit, not a failed logon of hers,
       // so a captured header cannot be used to lock her out.
       assertEquals(failuresBefore, audited("logon failed"), "a replay is not a failed logon");
@@ -232,32 +244,21 @@ class DigestServingTest {
 
   @Test
   void aDisableAndEnableKeepsTheNoncesAndTheirCountsInTheHostsStateService() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      out.write(get(null));
-      LoadTool.DigestClient client =
-          LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
-      String first = client.next("/d/hello.txt");
-      out.write(get(first));
-      assertEquals(200, read(in).status());
+    try (Challenged c = challenged("SHA-256")) {
+      String first = c.next();
+      assertEquals(200, c.status(first));
 
       // A new life of the plug-in (as a replaced version starts): its objects are new, its state
       // is the host's.
       host.plugins().disable("digest");
       host.plugins().enable("digest");
 
-      out.write(get(client.next("/d/hello.txt")));
-      assertEquals(200, read(in).status(), "the nonce of before is still good: no stale 401");
-      out.write(get(first));
-      Response replay = read(in);
+      assertEquals(200, c.status(c.next()), "the nonce of before is still good: no stale 401");
+      RawHttpConnection.Response replay = c.answer(first);
       assertEquals(401, replay.status(), "and its used count is still refused");
       assertTrue(
-          replay.challenges().stream().noneMatch(c -> c.contains("stale=true")),
-          "refused as a replay, not as stale: " + replay.challenges());
+          challenges(replay).stream().noneMatch(h -> h.contains("stale=true")),
+          "refused as a replay, not as stale: " + challenges(replay));
     }
   }
 
@@ -269,25 +270,15 @@ class DigestServingTest {
 
   @Test
   void anExpiredNonceIsStaleAndCurlRecoversOnItsOwn() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      out.write(get(null));
-      LoadTool.DigestClient client =
-          LoadTool.DigestClient.from(read(in).challenges(), "alice:pw-alice");
+    try (Challenged c = challenged("SHA-256")) {
       clock.advance(NONCE_LIFETIME);
-      out.write(get(client.next("/d/hello.txt")));
-      assertEquals(200, read(in).status(), "a nonce as old as its lifetime is still fresh");
+      assertEquals(200, c.status(c.next()), "a nonce as old as its lifetime is still fresh");
       clock.advance(Duration.ofMillis(1));
-      out.write(get(client.next("/d/hello.txt")));
-      Response stale = read(in);
+      RawHttpConnection.Response stale = c.answer(c.next());
       assertEquals(401, stale.status());
       assertTrue(
-          stale.challenges().stream().anyMatch(c -> c.contains("stale=true")),
-          stale.challenges().toString());
+          challenges(stale).stream().anyMatch(h -> h.contains("stale=true")),
+          challenges(stale).toString());
     }
     // curl answers a challenge at once, so a relay holds its first Digest answer back until the
     // nonce has expired: the host says stale=true, and curl must retry with the new nonce itself.
@@ -437,33 +428,5 @@ class DigestServingTest {
     } finally {
       md5.stop();
     }
-  }
-
-  private static byte[] get(String authorization) {
-    return ("GET /d/hello.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-            + "\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  record Response(int status, List<String> challenges) {}
-
-  private static Response read(BufferedReader in) throws Exception {
-    int status = Integer.parseInt(in.readLine().split(" ")[1]);
-    List<String> challenges = new ArrayList<>();
-    int length = 0;
-    String line;
-    while ((line = in.readLine()) != null && !line.isEmpty()) {
-      if (line.regionMatches(true, 0, "www-authenticate:", 0, 17)) {
-        challenges.add(line.substring(17).strip());
-      }
-      if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-        length = Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    for (int i = 0; i < length; i++) {
-      in.read();
-    }
-    return new Response(status, challenges);
   }
 }

@@ -420,72 +420,59 @@ class HttpServingTest {
 
   @Test
   void theHostBindsAHandshakeToTheConnectionByThePluginsFlagNotByItsName() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      out.write(get("/handshake/hello.txt", "X-Handshake hello"));
-      assertEquals(401, read(in).status());
-      out.write(get("/handshake/hello.txt", "X-Handshake proof"));
-      assertEquals(200, read(in).status(), "CONNECTION_BOUND under a name the host never heard of");
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      assertEquals(401, c.get("/handshake/hello.txt", "X-Handshake hello").status());
+      assertEquals(
+          200,
+          c.get("/handshake/hello.txt", "X-Handshake proof").status(),
+          "CONNECTION_BOUND under a name the host never heard of");
       // A 1.3 plug-in named NTLM without the flag gets a fresh context per request: its second
       // leg finds no first one.
-      out.write(get("/unflagged/hello.txt", "NTLM hello"));
-      assertEquals(401, read(in).status());
-      out.write(get("/unflagged/hello.txt", "NTLM proof"));
-      assertEquals(401, read(in).status(), "not bound: the name alone binds nothing");
+      assertEquals(401, c.get("/unflagged/hello.txt", "NTLM hello").status());
+      assertEquals(
+          401,
+          c.get("/unflagged/hello.txt", "NTLM proof").status(),
+          "not bound: the name alone binds nothing");
     }
   }
 
   @Test
   void twoPluginsOfferingOneBoundSchemeKeepTheirOwnContextsOnOneConnection() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      out.write(get("/handshake/hello.txt", "X-Handshake hello"));
-      assertEquals(401, read(in).status());
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      assertEquals(401, c.get("/handshake/hello.txt", "X-Handshake hello").status());
       // The same scheme at the other plug-in's point: that plug-in never saw the first leg, so
       // the proof is refused there. Keyed by scheme, the host handed it the first plug-in's
       // challenged context, and the wrong plug-in logged the client on.
-      out.write(get("/handshake2/hello.txt", "X-Handshake proof"));
-      assertEquals(401, read(in).status(), "another plug-in's handshake is not this one's");
-      out.write(get("/handshake/hello.txt", "X-Handshake hello"));
-      assertEquals(401, read(in).status());
-      out.write(get("/handshake/hello.txt", "X-Handshake proof"));
-      assertEquals(200, read(in).status(), "each plug-in's own handshake still completes");
+      assertEquals(
+          401,
+          c.get("/handshake2/hello.txt", "X-Handshake proof").status(),
+          "another plug-in's handshake is not this one's");
+      assertEquals(401, c.get("/handshake/hello.txt", "X-Handshake hello").status());
+      assertEquals(
+          200,
+          c.get("/handshake/hello.txt", "X-Handshake proof").status(),
+          "each plug-in's own handshake still completes");
     }
   }
 
   @Test
   void aConnectionBoundTokenIsInvalidOnceTheConnectionCloses() throws Exception {
     TokenHandle handle;
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      out.write(get("/nego/hello.txt", "Negotiate hello"));
-      Response first = read(in);
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      RawHttpConnection.Response first = c.get("/nego/hello.txt", "Negotiate hello");
       assertEquals(401, first.status());
       assertTrue(
           first.headers().contains("WWW-Authenticate: Negotiate round-2"),
           first.headers().toString());
-      out.write(get("/nego/hello.txt", "Negotiate proof"));
-      Response second = read(in);
+      RawHttpConnection.Response second = c.get("/nego/hello.txt", "Negotiate proof");
       assertEquals(200, second.status());
       assertTrue(
           second.headers().contains("WWW-Authenticate: Negotiate mutual-token"),
           "the final token of a mutual authentication comes with the 200: " + second.headers());
-      out.write(get("/nego/hello.txt", null));
-      assertEquals(200, read(in).status(), "the connection stays authenticated");
-      out.write(get("/members/hello.txt", null));
-      assertEquals(401, read(in).status(), "but only where its plug-in is offered");
+      assertEquals(
+          200, c.get("/nego/hello.txt", null).status(), "the connection stays authenticated");
+      assertEquals(
+          401, c.get("/members/hello.txt", null).status(), "but only where its plug-in is offered");
       List<EventRecord> logged = host.eventLog().query(EventQuery.all().withSource("bound"));
       String text = logged.get(logged.size() - 1).text();
       handle = new TokenHandle(Long.parseLong(text.split(" ")[1]));
@@ -638,19 +625,13 @@ class HttpServingTest {
 
   @Test
   void aConnectionClosesAfterAnAnswerThatSaysSo() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(get("/members/hello.txt", "B@sic xx"));
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-      Response r = read(in);
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      RawHttpConnection.Response r = c.get("/members/hello.txt", "B@sic xx");
       assertEquals(400, r.status());
       assertTrue(
           r.headers().stream().anyMatch(h -> h.equalsIgnoreCase("connection: close")),
           r.headers().toString());
-      assertEquals(null, in.readLine(), "closed after Connection: close");
+      assertTrue(c.closedByServer(), "closed after Connection: close");
     }
     // A slow request head is cut off in ConnectionDeadlinesTest, on a host of its own whose fake
     // clock starts with the connection.
@@ -673,34 +654,5 @@ class HttpServingTest {
 
   private static String shortly(String request) {
     return request.length() > 80 ? request.substring(0, 80) + "..." : request;
-  }
-
-  private static byte[] get(String path, String authorization) {
-    return ("GET "
-            + path
-            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
-            + "\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  record Response(int status, List<String> headers) {}
-
-  private static Response read(BufferedReader in) throws Exception {
-    String statusLine = in.readLine();
-    int status = Integer.parseInt(statusLine.split(" ")[1]);
-    List<String> headers = new ArrayList<>();
-    int length = 0;
-    String line;
-    while ((line = in.readLine()) != null && !line.isEmpty()) {
-      headers.add(line);
-      if (line.toLowerCase().startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    for (int i = 0; i < length; i++) {
-      in.read();
-    }
-    return new Response(status, headers);
   }
 }

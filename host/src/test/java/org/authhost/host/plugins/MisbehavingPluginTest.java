@@ -543,11 +543,11 @@ class MisbehavingPluginTest extends HostTestBase {
 
       gate.countDown(); // now it throws OutOfMemoryError, long after its time limit
 
-      // Written by the plug-in's own thread as the call ends, which nothing else signals.
-      long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (eventsAbout("lateerror").size() < 2 && System.nanoTime() < bound) {
-        Thread.onSpinWait();
-      }
+      // Written on the plug-in's own thread before its call ends: waiting for the calls in
+      // progress on its bulkhead to end, as the host's stop does, waits for the record.
+      Bulkhead calls = host.plugins().hosted("lateerror").bulkhead();
+      calls.stop();
+      assertTrue(calls.awaitCalls(TimeUnit.SECONDS.toNanos(10)), "the late call ended");
       List<EventRecord> events = eventsAbout("lateerror");
       assertEquals(2, events.size(), events.toString());
       assertTrue(events.get(0).text().contains("did not return within 500 ms"), events.toString());

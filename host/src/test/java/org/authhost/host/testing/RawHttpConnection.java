@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,10 +136,16 @@ public final class RawHttpConnection implements AutoCloseable {
     return read();
   }
 
-  /** True when the server has closed its side (a read sees the end of the stream). */
+  /**
+   * True when the server has closed its side (a read sees the end of the stream, or a reset); false
+   * when it sends more, or nothing within the read timeout: a server that never closes must not
+   * pass for one that did.
+   */
   public boolean closedByServer() throws IOException {
     try {
       return in.read() < 0;
+    } catch (SocketTimeoutException e) {
+      return false;
     } catch (IOException e) {
       return true;
     }

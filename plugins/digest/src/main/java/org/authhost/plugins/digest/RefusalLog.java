@@ -11,10 +11,11 @@ import org.authhost.api.support.PluginEvents;
  * address cannot write one event each.
  *
  * <p>Per client address and {@link Refusal.Kind}: the first refusal is logged with its reason; the
- * ones after it are counted, and at most once per interval one event says how many ("12 more
- * malformed Digest requests from 192.0.2.7 in the last 60 s"). An address that stays quiet for a
- * whole interval starts over with a full event. The kind, not the reason, is the key: the reason
- * quotes what the client sent, so a client could make every one of them different.
+ * ones after it are counted, and at most once per interval one event says how many and over what
+ * span ("12 more malformed Digest requests from 192.0.2.7 in 42 s": from the first to the last
+ * refusal it counted). An address that stays quiet for a whole interval starts over with a full
+ * event. The kind, not the reason, is the key: the reason quotes what the client sent, so a client
+ * could make every one of them different.
  *
  * <p>Bounded memory: a fixed table of slots, probed at a few places from the address's hash. When
  * all of them are in use, the refusal is counted for "other addresses" of its kind. A flood from
@@ -23,7 +24,12 @@ import org.authhost.api.support.PluginEvents;
  * places.
  *
  * <p>Summaries go out on the plug-in's heartbeat ({@link #flush}), or at the next refusal for the
- * same address, whichever comes first; {@link #close} writes what is still counted. Thread-safe.
+ * same address, whichever comes first; {@link #close} writes what is still counted. So a summary is
+ * often written well after its interval (the heartbeat comes every few seconds, or not at all), and
+ * "other addresses" keep counting until one is: the span a summary gives is that of the refusals it
+ * counts, never the time until it was written. (The host's audit summaries say "in the last 60 s",
+ * their window, which holds all they count and which a timer ends on time; here "other addresses"
+ * count past the interval and no timer writes on time, so the span is given instead.) Thread-safe.
  * Events are written outside the lock, so a slow event log never holds up the counting.
  */
 final class RefusalLog {
@@ -50,6 +56,15 @@ final class RefusalLog {
     Refusal.Kind kind;
     long start; // the start of the interval being counted
     long count; // refusals since start that were not logged in full
+    long first; // when the first of them came
+    long last; // when the last of them came
+
+    void count(long now) {
+      if (count++ == 0) {
+        first = now;
+      }
+      last = now;
+    }
   }
 
   /**
@@ -88,9 +103,10 @@ final class RefusalLog {
       Slot slot = find(address, refusal.kind(), now, texts);
       if (slot == null) {
         Slot other = others[refusal.kind().ordinal()];
-        if (other.count++ == 0) {
+        if (other.count == 0) {
           other.start = now;
         }
+        other.count(now);
       } else if (slot.address == null) {
         slot.address = address;
         slot.kind = refusal.kind();
@@ -98,12 +114,13 @@ final class RefusalLog {
         slot.count = 0;
         texts.add(full(address, refusal));
       } else if (now - slot.start < intervalMillis) {
-        slot.count++;
+        slot.count(now);
       } else if (slot.count > 0) {
         // The flood goes on: its summary, and this one starts the next interval's count.
-        texts.add(summary(slot, now));
+        texts.add(summary(slot));
         slot.start = now;
-        slot.count = 1;
+        slot.count = 0;
+        slot.count(now);
       } else {
         // Quiet for a whole interval since the last summary: a first refusal again.
         slot.start = now;
@@ -124,7 +141,7 @@ final class RefusalLog {
       for (Slot slot : slots) {
         if (slot.address != null && now - slot.start >= intervalMillis) {
           if (slot.count > 0) {
-            texts.add(summary(slot, now));
+            texts.add(summary(slot));
             slot.start = now;
             slot.count = 0;
           } else {
@@ -134,7 +151,7 @@ final class RefusalLog {
       }
       for (Slot other : others) {
         if (other.count > 0 && now - other.start >= intervalMillis) {
-          texts.add(summary(other, now));
+          texts.add(summary(other));
           other.count = 0;
         }
       }
@@ -146,16 +163,15 @@ final class RefusalLog {
   void close() {
     List<String> texts = new ArrayList<>();
     synchronized (this) {
-      long now = clock.millis();
       for (Slot slot : slots) {
         if (slot.address != null && slot.count > 0) {
-          texts.add(summary(slot, now));
+          texts.add(summary(slot));
         }
         slot.address = null;
       }
       for (Slot other : others) {
         if (other.count > 0) {
-          texts.add(summary(other, now));
+          texts.add(summary(other));
           other.count = 0;
         }
       }
@@ -185,7 +201,7 @@ final class RefusalLog {
     }
     if (reusable != null && reusable.address != null) {
       if (reusable.count > 0) {
-        texts.add(summary(reusable, now));
+        texts.add(summary(reusable));
       }
       reusable.address = null;
     }
@@ -196,8 +212,8 @@ final class RefusalLog {
     return "Digest response from " + address + " refused: " + refusal.reason();
   }
 
-  private static String summary(Slot slot, long now) {
-    long seconds = Math.max(1, (now - slot.start + 999) / 1000);
+  private static String summary(Slot slot) {
+    long seconds = Math.max(1, (slot.last - slot.first + 999) / 1000);
     return slot.count
         + " more "
         + slot.kind.adjective()
@@ -205,7 +221,7 @@ final class RefusalLog {
         + (slot.address == null
             ? "other addresses (the plug-in's table of addresses was full)"
             : slot.address)
-        + " in the last "
+        + " in "
         + seconds
         + " s";
   }

@@ -47,8 +47,7 @@ class RefusalLogTest {
     assertEquals(1, events().size(), "no summary before the interval is over");
     clock.advance(Duration.ofMillis(500));
     log.flush();
-    assertEquals(
-        "99 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(1));
+    assertEquals("99 more malformed Digest requests from 192.0.2.7 in 49 s", events().get(1));
 
     // The flood goes on: counted from the summary on, never a full event again.
     for (int i = 0; i < 10; i++) {
@@ -56,8 +55,7 @@ class RefusalLogTest {
     }
     clock.advance(MINUTE);
     log.flush();
-    assertEquals(
-        "10 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(2));
+    assertEquals("10 more malformed Digest requests from 192.0.2.7 in 1 s", events().get(2));
     assertEquals(3, events().size());
 
     // A whole quiet interval: the address is forgotten, and its next refusal is a first again.
@@ -79,12 +77,49 @@ class RefusalLogTest {
     assertEquals(
         List.of(
             "Digest response from 192.0.2.7 refused: nc '1' is not 8 hex digits",
-            "1 more malformed Digest requests from 192.0.2.7 in the last 90 s"),
+            "1 more malformed Digest requests from 192.0.2.7 in 1 s"),
         events());
     clock.advance(MINUTE);
     log.flush();
+    assertEquals("1 more malformed Digest requests from 192.0.2.7 in 1 s", events().get(2));
+  }
+
+  @Test
+  void aLateSummarySaysTheSpanOfTheRefusalsItCountedNotTheTimeUntilItWasWritten() {
+    RefusalLog log = log(16);
+    log.refused("192.0.2.7", BAD);
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(10));
+      log.refused("192.0.2.7", BAD); // at 10, 20 and 30 s
+    }
+    clock.advance(Duration.ofMinutes(5)); // no heartbeat came
+    log.refused("192.0.2.7", BAD);
     assertEquals(
-        "1 more malformed Digest requests from 192.0.2.7 in the last 60 s", events().get(2));
+        "3 more malformed Digest requests from 192.0.2.7 in 20 s",
+        events().get(1),
+        "from the first counted (10 s) to the last (30 s), not the 330 s until the summary");
+  }
+
+  @Test
+  void otherAddressesCountPastTheIntervalUntilASummaryAndItsSpanSaysSo() {
+    RefusalLog log = log(4); // every address probes all four slots
+    for (int i = 0; i < 4; i++) {
+      log.refused("192.0.2." + i, BAD);
+    }
+    log.refused("198.51.100.1", BAD); // no free slot: counted for other addresses
+    clock.advance(Duration.ofSeconds(61));
+    for (int i = 0; i < 4; i++) {
+      log.refused("192.0.2." + i, BAD); // a new interval each: the slots stay taken
+    }
+    clock.advance(Duration.ofSeconds(39));
+    log.refused("198.51.100.2", BAD); // past the interval of the other addresses' count
+    int before = events().size();
+    log.flush();
+    assertEquals(
+        List.of(
+            "2 more malformed Digest requests from other addresses (the plug-in's table of"
+                + " addresses was full) in 100 s"),
+        events().subList(before, events().size()));
   }
 
   @Test
@@ -101,8 +136,8 @@ class RefusalLogTest {
     log.flush();
     assertEquals(
         List.of(
-            "1 more malformed Digest requests from 192.0.2.7 in the last 60 s",
-            "2 more replayed Digest requests from 192.0.2.7 in the last 60 s"),
+            "1 more malformed Digest requests from 192.0.2.7 in 1 s",
+            "2 more replayed Digest requests from 192.0.2.7 in 1 s"),
         events().subList(3, events().size()).stream().sorted().toList());
   }
 
@@ -122,7 +157,7 @@ class RefusalLogTest {
         List.of(
             (addresses - full)
                 + " more malformed Digest requests from other addresses (the plug-in's"
-                + " table of addresses was full) in the last 60 s"),
+                + " table of addresses was full) in 1 s"),
         summaries,
         "every refusal is accounted for");
 
@@ -144,9 +179,7 @@ class RefusalLogTest {
     log.refused("198.51.100.1", BAD); // no heartbeat came: one old slot makes way
     assertEquals(6, events().size());
     assertTrue(
-        events()
-            .get(4)
-            .matches("1 more malformed Digest requests from 192\\.0\\.2\\.[0-3] in the last 60 s"),
+        events().get(4).matches("1 more malformed Digest requests from 192\\.0\\.2\\.[0-3] in 1 s"),
         events().get(4));
     assertEquals(
         "Digest response from 198.51.100.1 refused: nc '1' is not 8 hex digits", events().get(5));
@@ -160,8 +193,7 @@ class RefusalLogTest {
     log.refused("192.0.2.7", BAD);
     clock.advance(Duration.ofSeconds(5));
     log.close();
-    assertEquals(
-        "2 more malformed Digest requests from 192.0.2.7 in the last 5 s", events().get(1));
+    assertEquals("2 more malformed Digest requests from 192.0.2.7 in 1 s", events().get(1));
     log.flush();
     assertEquals(2, events().size(), "nothing is counted twice");
   }
