@@ -695,6 +695,7 @@ public final class ContractCheck {
                   + handed
                   + " (the context keeps owning it: no duplicate, no new logon)");
         }
+        String kept = keptAgain(session, handed, broken);
         release(session);
         if (host.tokens().isOpen(handed)) {
           broken.add("the token " + handed + " is still open after the context was released");
@@ -708,10 +709,46 @@ public final class ContractCheck {
                   + (after.get() == null ? "" : " with " + after.get())
                   + " instead of SEC_E_INVALID_HANDLE");
         }
-        return "SUCCESS: the same handle again, closed by release, SEC_E_INVALID_HANDLE after it";
+        return "SUCCESS: the same handle again, closed by release, SEC_E_INVALID_HANDLE after it"
+            + kept;
       } finally {
         release(session);
       }
+    }
+
+    /**
+     * For a plug-in that lets the host keep its context for a connection ({@link
+     * AuthenticationFlags#REUSABLE_CONTEXT}, API 1.6): {@code Authenticate} again on the SUCCESS
+     * context, as the host does on the connection's next request, must answer SUCCESS with the
+     * token the context already holds, not a new logon (which would leave the first token open
+     * until the connection closes). What it checked, to add to the rule's line.
+     */
+    private String keptAgain(AuthenticationSession session, TokenHandle handed, List<String> broken)
+        throws Exception {
+      boolean reusable =
+          plugins
+              .plugin(pluginId)
+              .map(v -> AuthenticationFlags.has(v.flags(), AuthenticationFlags.REUSABLE_CONTEXT))
+              .orElse(false);
+      if (!reusable) {
+        return "";
+      }
+      AuthenticationOutcome next =
+          leg(session, new byte[0], "Authenticate again on the SUCCESS context (REUSABLE_CONTEXT)");
+      if (next.result() != AuthenticationResult.SUCCESS || !handed.equals(next.token())) {
+        broken.add(
+            "Authenticate again on a SUCCESS context (the plug-in declares REUSABLE_CONTEXT)"
+                + " answered "
+                + next.result()
+                + " "
+                + next.hresult()
+                + (next.token() == null ? "" : " with " + next.token())
+                + " instead of SUCCESS with the token it holds, "
+                + handed
+                + " (a kept context answers every request of its connection from that token;"
+                + " log on only once, or do not declare REUSABLE_CONTEXT)");
+      }
+      return "; REUSABLE_CONTEXT: Authenticate again answered SUCCESS with the same handle";
     }
 
     /**

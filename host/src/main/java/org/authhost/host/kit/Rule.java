@@ -29,7 +29,9 @@ public enum Rule {
   TOKEN_OWNERSHIP(
       "KIT-TOKEN-OWNERSHIP",
       "GetImpersonationToken: S_OK with a handle the context keeps owning, the same handle again,"
-          + " SEC_E_INVALID_HANDLE after release, a failing HRESULT on the failure paths",
+          + " SEC_E_INVALID_HANDLE after release, a failing HRESULT on the failure paths; with"
+          + " REUSABLE_CONTEXT (API 1.6), Authenticate again on the SUCCESS context answers SUCCESS"
+          + " with the handle it holds",
       "IWMSAuthenticationContext::GetImpersonationToken ms746183; SSPI SpGetContextTokenFn"
           + " (the package keeps ownership; the caller never closes the handle)"),
   ERROR_REPORTED(

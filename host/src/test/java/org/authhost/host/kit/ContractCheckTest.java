@@ -109,10 +109,48 @@ class ContractCheckTest {
 
   @Test
   void theAnonymousPluginPassesEveryRule() {
-    assertAllPass(
+    ContractReport report =
         ContractCheck.run(
             PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"),
-            KitOptions.defaults().withProperty("account", "Guest")));
+            KitOptions.defaults().withProperty("account", "Guest"));
+    assertAllPass(report);
+    // It declares REUSABLE_CONTEXT (API 1.6): asked again, its context answers from its token.
+    // (An anonymous plug-in has no failure path: the rule's other half is not exercised.)
+    assertOutcome(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "REUSABLE_CONTEXT: Authenticate again answered SUCCESS with the same handle");
+  }
+
+  @Test
+  void aReusableContextThatLogsOnAgainBreaksTokenOwnership() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            PluginJar.of("forgetful", "org.authhost.testplugins.forgetful.ForgetfulPlugin")
+                .with("api-version", "1.6")
+                .writeTo(dir, "forgetful.jar"),
+            QUICK);
+    assertBroken(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        "declares REUSABLE_CONTEXT",
+        "instead of SUCCESS with the token it holds");
+  }
+
+  @Test
+  void theSameContextDeclaredForAnOlderApiIsNotAskedAgain() throws Exception {
+    // Before 1.6 the bit promises nothing and the host keeps no context: one logon per context
+    // is all the rule asks.
+    ContractReport report =
+        ContractCheck.run(
+            PluginJar.of("forgetful", "org.authhost.testplugins.forgetful.ForgetfulPlugin")
+                .with("api-version", "1.5")
+                .writeTo(dir, "forgetful15.jar"),
+            QUICK);
+    assertOutcome(
+        report, Rule.TOKEN_OWNERSHIP, RuleResult.Outcome.NOT_EXERCISED, "the same handle again");
+    assertFalse(result(report, Rule.TOKEN_OWNERSHIP).did().contains("REUSABLE_CONTEXT"));
   }
 
   @Test
