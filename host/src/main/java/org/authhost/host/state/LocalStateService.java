@@ -66,6 +66,17 @@ public final class LocalStateService implements StateService {
   static final int SWEEP_BATCH = 10_000;
 
   /**
+   * The share of the store one run looks at, {@code 1/SWEEP_PASS_RUNS}: a pass over the whole store
+   * every 40 runs (10 s at four runs a second) is soon enough for entries that live for minutes (a
+   * Digest nonce's window), where looking at up to {@link #SWEEP_BATCH} every run would pass over a
+   * store of 20,000 twice a second, a cost the host pays per second whatever it serves.
+   */
+  static final int SWEEP_PASS_RUNS = 40;
+
+  /** Entries one run looks at however small the store: a small store is swept in one run. */
+  static final int SWEEP_MIN_BATCH = 1_000;
+
+  /**
    * What a key holds: one kind per key, so that no operation reads another's entry as its own (a
    * {@code getOrPut} must never turn a claimed nonce count back into a first use).
    */
@@ -287,11 +298,11 @@ public final class LocalStateService implements StateService {
 
   /**
    * One run of the periodic sweep (the scheduler's, every {@link HostState#SWEEP_EVERY}): looks at
-   * up to {@link #SWEEP_BATCH} entries from where the last run stopped and removes those expired
-   * more than {@link #SWEEP_GRACE} ago, so that expired nonces do not stay on the heap until the
-   * store is full. An entry is removed only if it is still the one seen: one an operation renewed
-   * meanwhile (a new record) stays; a window changed in place keeps its expiry, so it was expired
-   * either way.
+   * a fortieth of the store ({@link #SWEEP_PASS_RUNS}; at least {@link #SWEEP_MIN_BATCH}, at most
+   * {@link #SWEEP_BATCH}) from where the last run stopped and removes those expired more than
+   * {@link #SWEEP_GRACE} ago, so that expired nonces do not stay on the heap until the store is
+   * full. An entry is removed only if it is still the one seen: one an operation renewed meanwhile
+   * (a new record) stays; a window changed in place keeps its expiry, so it was expired either way.
    *
    * @return the entries removed
    */
@@ -301,8 +312,9 @@ public final class LocalStateService implements StateService {
     if (at == null || !at.hasNext()) {
       at = entries.entrySet().iterator();
     }
+    int batch = Math.min(SWEEP_BATCH, Math.max(SWEEP_MIN_BATCH, entries.size() / SWEEP_PASS_RUNS));
     int removed = 0;
-    for (int seen = 0; seen < SWEEP_BATCH && at.hasNext(); seen++) {
+    for (int seen = 0; seen < batch && at.hasNext(); seen++) {
       Map.Entry<String, Entry> e = at.next();
       Entry entry = e.getValue();
       if (!live(entry, cutoff) && entries.remove(e.getKey(), entry)) {

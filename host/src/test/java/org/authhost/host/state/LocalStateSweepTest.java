@@ -75,6 +75,28 @@ class LocalStateSweepTest {
     assertEquals(1, local.size(), "a stopped host's store is not swept");
   }
 
+  /**
+   * A run looks at a fortieth of the store (at least 1,000 entries; at most 10,000, as before), so
+   * that a store of some thousands is not passed over several times a second.
+   */
+  @Test
+  void aRunLooksAtAFortiethOfTheStoreWithinItsBounds() {
+    LocalStateService store = new LocalStateService(clock, 1_000_000);
+    for (int i = 0; i < 80_000; i++) {
+      claim(store, "nc:" + i);
+    }
+    clock.advance(UNTIL_SWEPT);
+    assertEquals(2_000, store.sweepSome(), "a fortieth of 80,000");
+    assertEquals(78_000 / 40, store.sweepSome(), "a fortieth of what is left");
+    LocalStateService small = new LocalStateService(clock, 1_000_000);
+    for (int i = 0; i < 1_500; i++) {
+      claim(small, "nc:" + i);
+    }
+    clock.advance(UNTIL_SWEPT);
+    assertEquals(1_000, small.sweepSome(), "never fewer than 1,000");
+    assertEquals(500, small.sweepSome(), "the rest, and the pass ends");
+  }
+
   @Test
   void aLiveEntryIsNeverSwept() {
     LocalStateService store = new LocalStateService(clock, 100);
