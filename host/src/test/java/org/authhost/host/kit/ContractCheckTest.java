@@ -125,12 +125,7 @@ class ContractCheckTest {
 
   @Test
   void aReusableContextThatLogsOnAgainBreaksTokenOwnership() throws Exception {
-    ContractReport report =
-        ContractCheck.run(
-            PluginJar.of("forgetful", "org.authhost.testplugins.forgetful.ForgetfulPlugin")
-                .with("api-version", "1.6")
-                .writeTo(dir, "forgetful.jar"),
-            QUICK);
+    ContractReport report = forgetful("1.6");
     assertBroken(
         report,
         Rule.TOKEN_OWNERSHIP,
@@ -138,16 +133,23 @@ class ContractCheckTest {
         "instead of SUCCESS with the token it holds");
   }
 
+  /**
+   * The kit's report on the test plug-in that logs on again per Authenticate, declaring {@code
+   * api}.
+   */
+  private ContractReport forgetful(String api) throws Exception {
+    return ContractCheck.run(
+        PluginJar.of("forgetful", "org.authhost.testplugins.forgetful.ForgetfulPlugin")
+            .with("api-version", api)
+            .writeTo(dir, "forgetful-" + api + ".jar"),
+        QUICK);
+  }
+
   @Test
   void theSameContextDeclaredForAnOlderApiIsNotAskedAgain() throws Exception {
     // Before 1.6 the bit promises nothing and the host keeps no context: one logon per context
     // is all the rule asks.
-    ContractReport report =
-        ContractCheck.run(
-            PluginJar.of("forgetful", "org.authhost.testplugins.forgetful.ForgetfulPlugin")
-                .with("api-version", "1.5")
-                .writeTo(dir, "forgetful15.jar"),
-            QUICK);
+    ContractReport report = forgetful("1.5");
     assertOutcome(
         report, Rule.TOKEN_OWNERSHIP, RuleResult.Outcome.NOT_EXERCISED, "the same handle again");
     assertFalse(result(report, Rule.TOKEN_OWNERSHIP).did().contains("REUSABLE_CONTEXT"));
