@@ -442,7 +442,12 @@ class ContractCheckTest {
     ContractReport report =
         ContractCheck.run(
             PluginJar.builtinPlugin("authhost-plugin-basic.jar"),
-            QUICK.withAccount("alice", "pw-alice").withResponses(List.of(credentials)));
+            // The kit's own limits, not QUICK's: Basic's real slow hash must not time out on a
+            // busy machine (it did, at load 20, under QUICK's second).
+            KitOptions.defaults()
+                .withBlobs(300)
+                .withAccount("alice", "pw-alice")
+                .withResponses(List.of(credentials)));
 
     assertAllPass(report);
     assertOutcome(report, Rule.TOKEN_OWNERSHIP, RuleResult.Outcome.PASS, "SUCCESS");
