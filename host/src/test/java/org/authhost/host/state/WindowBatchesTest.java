@@ -425,6 +425,24 @@ class WindowBatchesTest {
         "0",
         REDIS.server().call("EXISTS", "b:plugin/x/nc/life2"),
         "the refused claim wrote nothing");
+
+    // Interleaved, each change of mark sends the batch before it: every answer its own claim's.
+    resetStats();
+    List<Long> interleaved =
+        oneTurn(
+            4,
+            i ->
+                batches.add(
+                    link.key("plugin/x/nc/mixed" + i),
+                    RedisStateService.claimNumber(1, WIDTH),
+                    width,
+                    ttl,
+                    i % 2 == 0 ? life : stale,
+                    CODE));
+    assertEquals(List.of(1L, RedisStateService.RESET, 1L, RedisStateService.RESET), interleaved);
+    assertEquals(4, scriptCalls(), "a call at each change of mark");
+    assertEquals("0", REDIS.server().call("EXISTS", "b:plugin/x/nc/mixed1"));
+    assertEquals("0", REDIS.server().call("EXISTS", "b:plugin/x/nc/mixed3"));
   }
 
   @Test
