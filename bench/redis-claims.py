@@ -159,6 +159,12 @@ def claims(mode, seed):
         while True:
             key, born = nonce()
             yield key, 1, ttl(born)
+    if mode.startswith("uses"):  # "uses3": every nonce used 3 times, counts 1, 2, 3
+        k = int(mode[4:])
+        while True:
+            key, born = nonce()
+            for n in range(1, k + 1):
+                yield key, n, ttl(born)
     live = []
     for _ in range(64):
         live.append([*nonce(), iter(shuffled_counts(rnd))])
@@ -260,7 +266,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--script", action="append", required=True,
                    help="NAME=RedisStateService.java (its WINDOWS), or NAME=file.lua (a variant)")
-    p.add_argument("--mode", default="nonces", choices=["nonces", "single"])
+    p.add_argument("--mode", default="nonces",
+                   help="nonces (64 nonces counting to 1,000), single (count 1 of a new nonce"
+                   " each), usesK (each nonce used K times in a row)")
     p.add_argument("--claims", type=int, default=100_000)
     p.add_argument("--warmup", type=int, default=20_000)
     p.add_argument("--batch", type=int, default=10)

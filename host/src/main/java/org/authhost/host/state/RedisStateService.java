@@ -231,30 +231,30 @@ public final class RedisStateService implements StateService {
           + "end\n";
 
   /**
-   * {@code claim(key, n, width, ttl)}: as {@code RING_CLAIM}'s {@code ring}, which it calls for
+   * {@code claim(key, p, width, w, ttl)}: as {@code RING_CLAIM}'s {@code ring}, which it calls for
    * every record in the ring form, with a cheaper form for a record all of whose numbers are below
    * its width (the low form: every nonce until its count reaches the window, so nearly every Digest
    * nonce for its whole life). There the ring never wrapped, so bit {@code 96 + n} is number {@code
    * n} and nothing else, and the highest number is not needed: the width field holds the width plus
    * {@code 2^30}, which tells the form, and the i64 at bit 0 holds the record's deadline, a time
-   * (Redis's clock, ms since the epoch) its expiry is known to reach (0: none known, as a host of
-   * the previous version leaves it). A claim below the width is one {@code BITFIELD} (the deadline
-   * read, the width field and the number's bit written and the old ones answered; a new key is made
-   * in the same call): a FIRST whose {@code ttl} from now ({@code TIME}, once per script call) the
-   * deadline already covers writes no expiry. One that it does not cover lengthens the expiry
-   * ({@code PEXPIREAT ... GT}: never earlier) to {@code ttl} plus a slack of {@code min(ttl, 1 s)}
-   * from now and writes that as the deadline: for Digest, whose ttl is the time left to a fixed
-   * end, that is only the new record, which gets its header and expiry in one {@code SET ... PXAT}
-   * (in place of the expiry a new record always needed); a caller with a fixed ttl lengthens it at
-   * most once per slack. The deadline never exceeds the expiry (both written together, and every
-   * expiry write is {@code GT}, those of the previous version's hosts too), so a FIRST always
-   * leaves at least {@code ttl}. The first number at or above the width turns the record into the
-   * ring form in place: the bits stay where they are (number {@code n} below the width is ring
-   * position {@code n}), the highest number (the last bit set) replaces the deadline and the width
-   * field loses its flag. A record of the ring form (a nonce past its window, or one written by a
-   * host of an earlier version) answers as before; so does another width, refused without a change.
-   * One function for {@link #WINDOW} and {@link #WINDOWS}, so a claim alone and a claim in a batch
-   * are the same.
+   * (Redis's clock, ms since the epoch) its expiry is known to reach (0: none known, as a new
+   * record and a host of the previous version leave it). A claim below the width is one {@code
+   * BITFIELD} (the deadline read, the width field and the number's bit written and the old ones
+   * answered; a new key is made in the same call, and given its expiry): a FIRST whose {@code ttl}
+   * from now ({@code TIME}, once per script call) the deadline covers writes no expiry. One that it
+   * does not cover lengthens the expiry ({@code PEXPIREAT ... GT}: never earlier) to {@code ttl}
+   * plus a slack of {@code min(ttl, 1 s)} from now and writes that as the deadline: for Digest,
+   * whose ttl is the time left to a fixed end, that is the record's second accepted count alone
+   * (and a count from a host whose clock is over a second behind the one that issued the nonce); a
+   * caller with a fixed ttl lengthens it at most once per slack. The deadline never exceeds the
+   * expiry (both written together, and every expiry write is {@code GT}, those of the previous
+   * version's hosts too, or on a new key), so a FIRST always leaves at least {@code ttl}. The first
+   * number at or above the width turns the record into the ring form in place: the bits stay where
+   * they are (number {@code n} below the width is ring position {@code n}), the highest number (the
+   * last bit set) replaces the deadline and the width field loses its flag. A record of the ring
+   * form (a nonce past its window, or one written by a host of an earlier version) answers as
+   * before; so does another width, refused without a change. One function for {@link #WINDOW} and
+   * {@link #WINDOWS}, so a claim alone and a claim in a batch are the same.
    */
   private static final String WINDOW_CLAIM =
       RING_CLAIM
@@ -295,13 +295,11 @@ public final class RedisStateService implements StateService {
           + "    return 1\n"
           + "  end\n"
           + "  if e[2] == 0 then\n"
-          // No width stored: the key is new (BITFIELD made it, in the low form); written again
-          // whole, the same bytes with the deadline, together with the expiry it names.
-          + "    local n = tonumber(p) - 96\n"
-          + "    local til = deadline(tonumber(ttl))\n"
-          + "    redis.call('SET', key, struct.pack('>i8I4', til, width + LOW)"
-          + " .. string.rep('\\0', math.floor(n / 8)) .. string.char(2 ^ (7 - n % 8)),"
-          + " 'PXAT', string.format('%d', til))\n"
+          // No width stored: the key is new (BITFIELD made it, in the low form). Its expiry as
+          // the claim asks, its deadline 0 (none known): its next FIRST writes both. A new record's
+          // deadline written here would cost more than that (a SET of the whole record, and the
+          // numbers formatted) for the nonces used once, the common case.
+          + "    redis.call('PEXPIRE', key, ttl)\n"
           + "    return 1\n"
           + "  end\n"
           // The ring form, or another width: both fields put back, then the ring's own claim.

@@ -85,9 +85,7 @@ class RedisWindowScriptTest {
     assertEquals("string", REDIS.server().call("TYPE", "w:nc/once"));
     assertEquals(String.valueOf(HEADER_BYTES + 1), REDIS.server().call("STRLEN", "w:nc/once"));
     long ttl = Long.parseLong(REDIS.server().call("PTTL", "w:nc/once"));
-    assertTrue(
-        ttl > 0 && ttl <= TTL.toMillis() + 1000,
-        "expires with the claim's ttl and at most a second's slack: " + ttl);
+    assertTrue(ttl > 0 && ttl <= TTL.toMillis(), "expires with the claim's ttl: " + ttl);
   }
 
   /**
