@@ -405,22 +405,10 @@ class WindowBatchesTest {
   @Test
   void aClaimWhoseLifeMarkIsNotTheStoresIsRefusedAlone() throws Exception {
     WindowBatches batches = new WindowBatches(link, link.key(RedisLink.LIFE_KEY), true);
-    byte[] width = Integer.toString(WIDTH).getBytes(StandardCharsets.US_ASCII);
-    byte[] ttl = Long.toString(TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
     String life = link.life();
     String stale = "a-life-before-the-store-was-emptied";
     resetStats();
-    List<Long> codes =
-        oneTurn(
-            4,
-            i ->
-                batches.add(
-                    link.key("plugin/x/nc/life" + i),
-                    RedisStateService.claimNumber(1, WIDTH),
-                    width,
-                    ttl,
-                    i < 2 ? life : stale,
-                    CODE));
+    List<Long> codes = fourClaims(batches, "life", i -> i < 2 ? life : stale);
     assertEquals(List.of(1L, 1L, RedisStateService.RESET, RedisStateService.RESET), codes);
     assertEquals(2, scriptCalls(), "a batch holds one mark: one call for each");
     assertEquals(
@@ -430,21 +418,28 @@ class WindowBatchesTest {
 
     // Interleaved, each change of mark sends the batch before it: every answer its own claim's.
     resetStats();
-    List<Long> interleaved =
-        oneTurn(
-            4,
-            i ->
-                batches.add(
-                    link.key("plugin/x/nc/mixed" + i),
-                    RedisStateService.claimNumber(1, WIDTH),
-                    width,
-                    ttl,
-                    i % 2 == 0 ? life : stale,
-                    CODE));
+    List<Long> interleaved = fourClaims(batches, "mixed", i -> i % 2 == 0 ? life : stale);
     assertEquals(List.of(1L, RedisStateService.RESET, 1L, RedisStateService.RESET), interleaved);
     assertEquals(4, scriptCalls(), "a call at each change of mark");
     assertEquals("0", REDIS.server().call("EXISTS", "b:plugin/x/nc/mixed1"));
     assertEquals("0", REDIS.server().call("EXISTS", "b:plugin/x/nc/mixed3"));
+  }
+
+  /** Four claims of number 1 in one turn, on keys {@code plugin/x/nc/<name>i}, marks as given. */
+  private List<Long> fourClaims(WindowBatches batches, String name, Function<Integer, String> mark)
+      throws Exception {
+    byte[] width = Integer.toString(WIDTH).getBytes(StandardCharsets.US_ASCII);
+    byte[] ttl = Long.toString(TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
+    return oneTurn(
+        4,
+        i ->
+            batches.add(
+                link.key("plugin/x/nc/" + name + i),
+                RedisStateService.claimNumber(1, WIDTH),
+                width,
+                ttl,
+                mark.apply(i),
+                CODE));
   }
 
   @Test
