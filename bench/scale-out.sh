@@ -9,7 +9,7 @@
 #          tool budget as one host), total against "redis".
 # Redis round trips: INFO commandstats before and after each Redis run, EVALSHA and EVAL calls
 # (every state operation is one script; the window claims an event loop makes in one turn share
-# one) divided by the requests wrk completed, and claims per script call (PEXPIRE per script). Sizing: INFO memory
+# one) divided by the requests wrk completed, and claims per script call (requests per script). Sizing: INFO memory
 # (used_memory) before and after the "redis" run, divided by the nonce records it left (one per
 # nonce used, up to PER_NONCE counts each), and the same for nonces used once (a small run of
 # SIZING_NONCES single requests, one nonce each, the common browser case).
@@ -262,16 +262,19 @@ per_write=$(awk -v c=$((calls1 - calls0)) -v n=$((io_w1 - io_w0)) 'BEGIN{printf 
 # Connections host A holds (one shared, one subscriber, one per event loop that sent commands).
 clients_a=$(rcli CLIENT LIST | grep -c 'name=authhost' || true)
 breakdown_redis=$(calls_between "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")
-# Window claims per script call: each accepted claim sets its window's expiry with one PEXPIRE (every
-# claim of this run is accepted); an event loop's claims of one turn share one script call
-# (WindowBatches), so this is about the batch's mean size (the other scripts, rare in this run, count
-# in the denominator). (A host before the string layout read each window with an HMGET: count that.)
-claims_per_script=$(awk -v h="$(calls_of PEXPIRE "$OUT/logs/redis-stats-0.txt" "$OUT/logs/redis-stats-1.txt")" \
-  -v c=$((calls1 - calls0)) 'BEGIN{printf "%.2f", (c > 0 ? h / c : 0)}')
 # MEMORY USAGE of each record the run left (its own bytes; used_memory adds the keyspace's).
 usage_full=$(rcli --scan --pattern 'bench:*nc/*' | awk 'NR <= 200' | while read -r k; do rcli MEMORY USAGE "$k"; done \
   | awk '{ s += $1; n++ } END { printf "%d", (n > 0 ? s / n : 0) }')
 collect redis
+# Window claims per script call: every request of this run makes one claim, and an event loop's claims
+# of one turn share one script call (WindowBatches), so requests per script is about the batch's mean
+# size (the other scripts, rare in this run, count in the denominator). (Until redis12 this was PEXPIRE
+# per script, when every accepted claim set its window's expiry.)
+claims_per_script=$(awk -v r="${REQS[redis]}" -v c=$((calls1 - calls0)) 'BEGIN{printf "%.2f", (c > 0 ? r / c : 0)}')
+# Every command Redis ran (a script's own included), per request, i.e. per claim.
+per_claim_redis=$(awk -v r="${REQS[redis]}" -v b="$breakdown_redis" 'BEGIN{
+  n = split(b, parts, ", "); for (i = 1; i <= n; i++) { split(parts[i], f, " ");
+  printf "%s%s %.2f", (i > 1 ? ", " : ""), f[1], (r > 0 ? f[2] / r : 0) } }')
 trips_redis=$(awk -v c=$((calls1 - calls0)) -v r="${REQS[redis]}" 'BEGIN{printf "%.2f", (r > 0 ? c / r : 0)}')
 nonce_keys=$((keys1 - keys0))
 bytes_per_nonce=$(awk -v m=$((mem1 - mem0)) -v k="$nonce_keys" 'BEGIN{printf "%d", (k > 0 ? m / k : 0)}')
@@ -423,11 +426,12 @@ mkdir -p "$(dirname "$REPORT")"
   echo "- two hosts on one Redis, total / one host on Redis: $two_ratio (both hosts and both load tools share the same $(nproc) cores)"
   echo "- Redis round trips per request (one host): $rt_redis = $trips_redis scripts (EVALSHA + EVAL in INFO commandstats, over the"
   echo "  requests wrk completed) × $RT_PER_SCRIPT commands sent per script (MONITOR sample of 2 s: $RT_SENT);"
-  echo "  window claims per script call (PEXPIRE / scripts: one event loop's claims of a turn go in one): $claims_per_script;"
+  echo "  window claims per script call (requests / scripts: one event loop's claims of a turn go in one): $claims_per_script;"
   echo "  host A's connections to Redis: $clients_a (shared + subscriber + one per event loop that sent commands);"
   echo "  scripts per redis-server socket read (commands per host write, batched): $per_read; per redis-server write: $per_write;"
   echo "  two hosts: $trips_two scripts per request. All commands (INFO commandstats, those the scripts run included): one host:"
   echo "  $breakdown_redis; two hosts: $breakdown_two"
+  echo "  one host, per request (one claim each): $per_claim_redis"
   echo "- Redis memory per nonce record: $bytes_per_nonce bytes (used_memory) / $usage_full bytes (MEMORY USAGE) with ~$counts_per_nonce counts used per nonce ($nonce_keys records);"
   echo "  $bytes_single bytes for a nonce used once ($single_keys records; INFO memory used_memory, before/after)"
   echo "- probes (digest-headers.py --probe-only: a replay, a wrong response, no header):"

@@ -231,49 +231,82 @@ public final class RedisStateService implements StateService {
           + "end\n";
 
   /**
-   * {@code claim(key, n, width, ttl)}: as {@code RING_CLAIM}'s {@code ring}, which it calls for
+   * {@code claim(key, p, width, w, ttl)}: as {@code RING_CLAIM}'s {@code ring}, which it calls for
    * every record in the ring form, with a cheaper form for a record all of whose numbers are below
    * its width (the low form: every nonce until its count reaches the window, so nearly every Digest
    * nonce for its whole life). There the ring never wrapped, so bit {@code 96 + n} is number {@code
-   * n} and nothing else, and the highest number is not needed: it is not kept (the i64 at bit 0
-   * stays 0) and the width field holds the width plus {@code 2^30}, which tells the form. A claim
-   * below the width is then one {@code BITFIELD} (the width field and the number's bit, written and
-   * the old ones answered; a new key is made in the same call) and, for a number not used before,
-   * the expiry ({@code PEXPIRE ... GT}); no late number or jump puts anything back or clears
-   * anything. The first number at or above the width turns the record into the ring form in place:
-   * the bits stay where they are (number {@code n} below the width is ring position {@code n}), the
-   * highest number is the last bit set, and the width field loses its flag. A record of the ring
-   * form (a nonce past its window, or one written by a host of the previous version) answers as
+   * n} and nothing else, and the highest number is not needed: the width field holds the width plus
+   * {@code 2^30}, which tells the form, and the i64 at bit 0 holds the record's deadline, a time
+   * (Redis's clock, ms since the epoch) its expiry is known to reach (0: none known, as a new
+   * record and a host of the previous version leave it). A claim below the width is one {@code
+   * BITFIELD} (the deadline read, the width field and the number's bit written and the old ones
+   * answered; a new key is made in the same call, and given its expiry): a FIRST whose {@code ttl}
+   * from now ({@code TIME}, once per script call) the deadline covers writes no expiry. One that it
+   * does not cover lengthens the expiry ({@code PEXPIREAT ... GT}: never earlier) to {@code ttl}
+   * plus a slack of {@code min(ttl, 1 s)} from now and writes that as the deadline: for Digest,
+   * whose ttl is the time left to a fixed end, that is the record's second accepted count alone
+   * (and a count from a host whose clock is over a second behind the one that issued the nonce); a
+   * caller with a fixed ttl lengthens it at most once per slack. The deadline never exceeds the
+   * expiry (both written together, and every expiry write is {@code GT}, those of the previous
+   * version's hosts too, or on a new key), so a FIRST always leaves at least {@code ttl}. The first
+   * number at or above the width turns the record into the ring form in place: the bits stay where
+   * they are (number {@code n} below the width is ring position {@code n}), the highest number (the
+   * last bit set) replaces the deadline and the width field loses its flag. A record of the ring
+   * form (a nonce past its window, or one written by a host of an earlier version) answers as
    * before; so does another width, refused without a change. One function for {@link #WINDOW} and
    * {@link #WINDOWS}, so a claim alone and a claim in a batch are the same.
    */
   private static final String WINDOW_CLAIM =
       RING_CLAIM
           + "local LOW = 1073741824\n"
-          + "local function claim(key, n, width, ttl)\n"
-          + "if n < width then\n"
-          + "  local pos = 96 + n\n"
-          + "  local e = redis.pcall('BITFIELD', key, 'SET', 'u32', 64, width + LOW,"
-          + " 'SET', 'u1', pos, 1)\n"
+          + "local now\n"
+          // The deadline a claim of ttl gets when it must lengthen the expiry: ttl from Redis's
+          // clock (read once per script call) plus the slack, min(ttl, 1 s).
+          + "local function deadline(ttl)\n"
+          + "  if not now then\n"
+          + "    local t = redis.call('TIME')\n"
+          + "    now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
+          + "  end\n"
+          + "  return now + ttl + math.min(ttl, 1000)\n"
+          + "end\n"
+          // p: the number's bit (96 + n, digits) when n is below the width, else 'r' and n. w: the
+          // low form's width field (width + LOW) as digits. Redis formats a number passed to a
+          // command with %.17g, and Lua's tonumber and string.format are C library calls: each
+          // about as costly as a command's own work, so the common claim makes none.
+          + "local function claim(key, p, width, w, ttl)\n"
+          + "if string.byte(p) ~= 114 then\n"
+          + "  local e = redis.pcall('BITFIELD', key, 'GET', 'i64', '0', 'SET', 'u32', '64', w,"
+          + " 'SET', 'u1', p, '1')\n"
           // Another type: ring answers it (a hash of the earlier layout, or another kind).
           + "  if e.err then\n"
           + "    if string.sub(e.err, 1, 9) ~= 'WRONGTYPE' then error(e) end\n"
-          + "    return ring(key, n, width, ttl)\n"
+          + "    return ring(key, tonumber(p) - 96, width, ttl)\n"
           + "  end\n"
-          + "  if e[1] == width + LOW then\n"
-          + "    if e[2] == 1 then return 2 end\n"
-          + "    redis.call('PEXPIRE', key, ttl, 'GT')\n"
+          + "  if e[2] == width + LOW then\n"
+          + "    if e[3] == 1 then return 2 end\n"
+          + "    ttl = tonumber(ttl)\n"
+          // Covered when the deadline is at least ttl from now: deadline() less its slack.
+          + "    local til = deadline(ttl)\n"
+          + "    if e[1] < til - math.min(ttl, 1000) then\n"
+          + "      til = string.format('%d', til)\n"
+          + "      redis.call('PEXPIREAT', key, til, 'GT')\n"
+          + "      redis.call('BITFIELD', key, 'SET', 'i64', '0', til)\n"
+          + "    end\n"
           + "    return 1\n"
           + "  end\n"
-          + "  if e[1] == 0 then\n"
-          // No width stored: the key is new (BITFIELD made it, in the low form).
+          + "  if e[2] == 0 then\n"
+          // No width stored: the key is new (BITFIELD made it, in the low form). Its expiry as
+          // the claim asks, its deadline 0 (none known): its next FIRST writes both. A new record's
+          // deadline written here would cost more than that (a SET of the whole record, and the
+          // numbers formatted) for the nonces used once, the common case.
           + "    redis.call('PEXPIRE', key, ttl)\n"
           + "    return 1\n"
           + "  end\n"
           // The ring form, or another width: both fields put back, then the ring's own claim.
-          + "  redis.call('BITFIELD', key, 'SET', 'u32', 64, e[1], 'SET', 'u1', pos, e[2])\n"
-          + "  return ring(key, n, width, ttl)\n"
+          + "  redis.call('BITFIELD', key, 'SET', 'u32', 64, e[2], 'SET', 'u1', p, e[3])\n"
+          + "  return ring(key, tonumber(p) - 96, width, ttl)\n"
           + "end\n"
+          + "local n = tonumber(string.sub(p, 2))\n"
           + "local h = redis.pcall('BITFIELD', key, 'GET', 'u32', 64)\n"
           + "if not h.err and h[1] == width + LOW then\n"
           // The first number at or above the width: to the ring form, whose highest is the last
@@ -290,36 +323,49 @@ public final class RedisStateService implements StateService {
           + "return ring(key, n, width, ttl)\n"
           + "end\n";
 
-  /** One window claim ({@code WINDOW_CLAIM}). ARGV: number, width, ttl ms. */
+  /**
+   * One window claim ({@code WINDOW_CLAIM}). ARGV: the number as {@link #claimNumber} writes it,
+   * the width, ttl ms, the life mark.
+   */
   static final RedisLink.Script WINDOW =
       new RedisLink.Script(
           LIFE_CHECK
               + WINDOW_CLAIM
-              + "return claim(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])\n");
+              + "local width = tonumber(ARGV[2])\n"
+              + "return claim(KEYS[1], ARGV[1], width, string.format('%d', width + LOW), ARGV[3])\n");
 
   /**
    * The window claims of one event loop's turn ({@link WindowBatches}), in order, in one atomic
    * step: a number claimed twice in one batch is FIRST once, then USED. KEYS: each claim's window,
-   * then the life mark's key. ARGV: how many life marks follow ({@code L}), those marks, then four
-   * per claim: number, width, ttl ms, and which of the marks it carries (1 to {@code L}). Answers
-   * one code per claim, as {@link #WINDOW}'s, -9 for a claim whose mark is not the store's (only
-   * those claims are refused).
+   * then the life mark's key. ARGV: the life mark the claims carry, their width, then two per
+   * claim: its number as {@link #claimNumber} writes it, and ttl ms. Answers one code per claim, as
+   * {@link #WINDOW}'s; every code -9 when the mark is not the store's. The claims of one call share
+   * their mark and width (a batch holds one of each), so the script checks and formats them once.
    */
   static final RedisLink.Script WINDOWS =
       new RedisLink.Script(
           WINDOW_CLAIM
-              + "local life = redis.call('GET', KEYS[#KEYS])\n"
               + "local out = {}\n"
-              + "local a = tonumber(ARGV[1]) + 2\n"
-              + "for c = 1, #KEYS - 1 do\n"
-              + "  if life ~= ARGV[1 + tonumber(ARGV[a + 3])] then\n"
-              + "    out[c] = -9\n"
-              + "  else\n"
-              + "    out[c] = claim(KEYS[c], tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2])\n"
-              + "  end\n"
-              + "  a = a + 4\n"
+              + "local n = #KEYS - 1\n"
+              + "if redis.call('GET', KEYS[#KEYS]) ~= ARGV[1] then\n"
+              + "  for c = 1, n do out[c] = -9 end\n"
+              + "  return out\n"
+              + "end\n"
+              + "local width = tonumber(ARGV[2])\n"
+              + "local w = string.format('%d', width + LOW)\n"
+              + "for c = 1, n do\n"
+              + "  out[c] = claim(KEYS[c], ARGV[c * 2 + 1], width, w, ARGV[c * 2 + 2])\n"
               + "end\n"
               + "return out\n");
+
+  /**
+   * A window claim's number as {@link #WINDOW} and {@link #WINDOWS} take it: below the width, the
+   * number's bit in the low form ({@code 96 + n}), which the script passes to {@code BITFIELD} as
+   * it is; at or above it, {@code r} and the number.
+   */
+  static byte[] claimNumber(long number, int width) {
+    return ascii(number < width ? Long.toString(96 + number) : "r" + number);
+  }
 
   /** The longest a synchronous call waits beyond the command time-out (Lettuce's own timer). */
   private static final long SYNC_SLACK_MILLIS = 1000;
@@ -425,7 +471,13 @@ public final class RedisStateService implements StateService {
     byte[] record = link.key(key);
     // In a batch, the claim's one stage is its answer, completed on the loop from the batch's.
     CompletableFuture<Answer<WindowClaim>> answer =
-        batches.add(record, number, width, millis, call.life(), (r, f) -> windowAnswer(r, f, call));
+        batches.add(
+            record,
+            claimNumber(number, window),
+            width,
+            millis,
+            call.life(),
+            (r, f) -> windowAnswer(r, f, call));
     if (answer != null) {
       return answer;
     }
@@ -433,7 +485,7 @@ public final class RedisStateService implements StateService {
             WINDOW,
             ScriptOutputType.INTEGER,
             new byte[][] {record, lifeKey},
-            ascii(Long.toString(number)),
+            claimNumber(number, window),
             width,
             millis,
             lifeBytes(call.life()))

@@ -8,7 +8,9 @@ import io.netty.util.internal.ThreadExecutorMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
@@ -78,10 +80,13 @@ final class WindowBatches {
 
   /**
    * Puts a claim in the calling loop's batch: its {@code outcome}, completed on that loop; or null
-   * when the caller is not on a host event loop (it sends the claim alone).
+   * when the caller is not on a host event loop (it sends the claim alone). {@code number} is as
+   * {@link RedisStateService#claimNumber} writes it. A batch holds claims of one life mark and one
+   * width, so that the script checks and formats those once: a claim of another (a plug-in of
+   * another width, an instance enabled before a reset) sends the batch before it first.
    */
   <T> CompletableFuture<T> add(
-      byte[] key, long number, byte[] width, byte[] ttl, String life, Outcome<T> outcome) {
+      byte[] key, byte[] number, byte[] width, byte[] ttl, String life, Outcome<T> outcome) {
     if (!enabled
         || !(ThreadExecutorMap.currentExecutor() instanceof EventLoop loop)
         || Thread.currentThread() instanceof RedisLink.LettuceThread) {
@@ -89,6 +94,9 @@ final class WindowBatches {
     }
     Batch batch = batches.get();
     batch.loop = loop;
+    if (!batch.claims.isEmpty() && !batch.holds(width, life)) {
+      batch.flush();
+    }
     CompletableFuture<T> answer = new CompletableFuture<>();
     batch.claims.add(new Claim<>(key, number, width, ttl, life, outcome, answer));
     if (batch.claims.size() == 1) {
@@ -117,7 +125,7 @@ final class WindowBatches {
 
   private record Claim<T>(
       byte[] key,
-      long number,
+      byte[] number,
       byte[] width,
       byte[] ttl,
       String life,
@@ -146,6 +154,12 @@ final class WindowBatches {
     private List<Claim<?>> claims = new ArrayList<>();
     private final Runnable flush = this::flush;
     private EventLoop loop;
+
+    /** Whether the batch's claims are of this width and life mark (it is not empty). */
+    private boolean holds(byte[] width, String life) {
+      Claim<?> first = claims.get(0);
+      return Arrays.equals(first.width(), width) && Objects.equals(first.life(), life);
+    }
 
     private void flush() {
       List<Claim<?>> sent = claims;
@@ -195,32 +209,17 @@ final class WindowBatches {
       return;
     }
     byte[][] keys = new byte[n + 1][];
-    List<String> lives = new ArrayList<>(1);
-    byte[][] which = new byte[n][];
-    for (int i = 0; i < n; i++) {
+    byte[][] args = new byte[2 + 2 * n][];
+    Claim<?> first = sent.get(0);
+    args[0] = ascii(first.life());
+    args[1] = first.width();
+    for (int i = 0, a = 2; i < n; i++, a += 2) {
       Claim<?> c = sent.get(i);
       keys[i] = c.key();
-      int at = lives.indexOf(c.life());
-      if (at < 0) {
-        at = lives.size();
-        lives.add(c.life());
-      }
-      which[i] = index(at + 1);
+      args[a] = c.number();
+      args[a + 1] = c.ttl();
     }
     keys[n] = lifeKey;
-    int l = lives.size();
-    byte[][] args = new byte[1 + l + 4 * n][];
-    args[0] = ascii(Integer.toString(l));
-    for (int i = 0; i < l; i++) {
-      args[1 + i] = ascii(lives.get(i));
-    }
-    for (int i = 0, a = 1 + l; i < n; i++, a += 4) {
-      Claim<?> c = sent.get(i);
-      args[a] = ascii(Long.toString(c.number()));
-      args[a + 1] = c.width();
-      args[a + 2] = c.ttl();
-      args[a + 3] = which[i];
-    }
     link.<List<Object>>script(RedisStateService.WINDOWS, ScriptOutputType.MULTI, keys, args)
         .whenComplete(done);
   }
@@ -248,13 +247,6 @@ final class WindowBatches {
       }
     }
   }
-
-  /** The argument naming life mark {@code i} (1-based): nearly always the first. */
-  private static byte[] index(int i) {
-    return i < INDEXES.length ? INDEXES[i] : ascii(Integer.toString(i));
-  }
-
-  private static final byte[][] INDEXES = {null, ascii("1"), ascii("2"), ascii("3"), ascii("4")};
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);

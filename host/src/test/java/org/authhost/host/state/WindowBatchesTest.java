@@ -171,6 +171,64 @@ class WindowBatchesTest {
     assertEquals(2, scriptCalls(), WindowBatches.MOST + 1 + " claims: a full batch and one more");
   }
 
+  /**
+   * A turn's counts on live records whose deadline covers them (Digest's ttl, a minute less later
+   * in a nonce's life) cost Redis one {@code BITFIELD} each and one {@code TIME} for the turn: no
+   * expiry written.
+   */
+  @Test
+  void aTurnOfLaterCountsWritesNoExpiry() throws Exception {
+    for (long n = 1; n <= 2; n++) { // a new record's expiry, then its deadline with the expiry
+      List<Claim> firsts = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        firsts.add(new Claim("nc/later" + i, n));
+      }
+      assertTrue(oneTurn(firsts).stream().allMatch(a -> a.value() == WindowClaim.FIRST));
+    }
+    resetStats();
+    List<Answer<WindowClaim>> later =
+        oneTurn(8, i -> store.claimInWindowAsync("nc/later" + i, 3, WIDTH, TTL.minusMinutes(1)));
+    assertTrue(later.stream().allMatch(a -> a.value() == WindowClaim.FIRST), later.toString());
+    String stats = REDIS.server().call("INFO", "commandstats");
+    assertEquals(1, scriptCalls(), stats);
+    assertTrue(stats.contains("cmdstat_bitfield:calls=8,"), stats);
+    assertTrue(stats.contains("cmdstat_time:calls=1,"), "Redis's clock read once: " + stats);
+    assertFalse(stats.contains("cmdstat_pexpire"), stats);
+  }
+
+  /**
+   * A batch holds claims of one width (the script formats it once): a turn that alternates two
+   * widths sends a call at each change, in order, and each claim is answered for its own width.
+   */
+  @Test
+  void aTurnOfTwoWidthsSendsACallAtEachChange() throws Exception {
+    resetStats();
+    List<Answer<WindowClaim>> answers =
+        oneTurn(
+            6,
+            i ->
+                store.claimInWindowAsync(
+                    i < 4 ? "nc/wide" : "nc/narrow",
+                    i < 4 ? 3 : 9,
+                    i < 2 || i == 3 ? WIDTH : 8,
+                    TTL));
+    List<Object> got = new ArrayList<>();
+    for (Answer<WindowClaim> a : answers) {
+      got.add(a.value() != null ? a.value() : a.hresult());
+    }
+    assertEquals(
+        List.of(
+            WindowClaim.FIRST,
+            WindowClaim.USED,
+            HResult.E_INVALIDARG,
+            WindowClaim.USED,
+            WindowClaim.FIRST,
+            WindowClaim.USED),
+        got,
+        "1024, 1024, 8 on the 1024 window (refused), 1024, then 8 twice");
+    assertEquals(4, scriptCalls(), "a call at each change of width");
+  }
+
   @Test
   void aNumberClaimedTwiceInOneBatchIsAcceptedOnce() throws Exception {
     resetStats();
@@ -299,13 +357,14 @@ class WindowBatchesTest {
     byte[] width = Integer.toString(WIDTH).getBytes(StandardCharsets.US_ASCII);
     byte[] ttl = Long.toString(TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
     String life = link.life();
+    byte[] one = RedisStateService.claimNumber(1, WIDTH);
     CompletableFuture<List<CompletableFuture<Long>>> made = new CompletableFuture<>();
     loop.execute(
         () ->
             made.complete(
                 List.of(
-                    batches.add(link.key("nc/ok"), 1, width, ttl, life, CODE),
-                    batches.add(link.key("nc/broken"), 1, width, ttl, null, CODE))));
+                    batches.add(link.key("nc/ok"), one, width, ttl, life, CODE),
+                    batches.add(null, one, width, ttl, life, CODE))));
     for (CompletableFuture<Long> answer : made.get(BOUND_SECONDS, TimeUnit.SECONDS)) {
       java.util.concurrent.ExecutionException failed =
           org.junit.jupiter.api.Assertions.assertThrows(
@@ -346,28 +405,41 @@ class WindowBatchesTest {
   @Test
   void aClaimWhoseLifeMarkIsNotTheStoresIsRefusedAlone() throws Exception {
     WindowBatches batches = new WindowBatches(link, link.key(RedisLink.LIFE_KEY), true);
-    byte[] width = Integer.toString(WIDTH).getBytes(StandardCharsets.US_ASCII);
-    byte[] ttl = Long.toString(TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
     String life = link.life();
     String stale = "a-life-before-the-store-was-emptied";
     resetStats();
-    List<Long> codes =
-        oneTurn(
-            4,
-            i ->
-                batches.add(
-                    link.key("plugin/x/nc/life" + i),
-                    1,
-                    width,
-                    ttl,
-                    i % 2 == 0 ? life : stale,
-                    CODE));
-    assertEquals(List.of(1L, RedisStateService.RESET, 1L, RedisStateService.RESET), codes);
-    assertEquals(1, scriptCalls(), "in one batch");
+    List<Long> codes = fourClaims(batches, "life", i -> i < 2 ? life : stale);
+    assertEquals(List.of(1L, 1L, RedisStateService.RESET, RedisStateService.RESET), codes);
+    assertEquals(2, scriptCalls(), "a batch holds one mark: one call for each");
     assertEquals(
         "0",
-        REDIS.server().call("EXISTS", "b:plugin/x/nc/life1"),
+        REDIS.server().call("EXISTS", "b:plugin/x/nc/life2"),
         "the refused claim wrote nothing");
+
+    // Interleaved, each change of mark sends the batch before it: every answer its own claim's.
+    resetStats();
+    List<Long> interleaved = fourClaims(batches, "mixed", i -> i % 2 == 0 ? life : stale);
+    assertEquals(List.of(1L, RedisStateService.RESET, 1L, RedisStateService.RESET), interleaved);
+    assertEquals(4, scriptCalls(), "a call at each change of mark");
+    assertEquals("0", REDIS.server().call("EXISTS", "b:plugin/x/nc/mixed1"));
+    assertEquals("0", REDIS.server().call("EXISTS", "b:plugin/x/nc/mixed3"));
+  }
+
+  /** Four claims of number 1 in one turn, on keys {@code plugin/x/nc/<name>i}, marks as given. */
+  private List<Long> fourClaims(WindowBatches batches, String name, Function<Integer, String> mark)
+      throws Exception {
+    byte[] width = Integer.toString(WIDTH).getBytes(StandardCharsets.US_ASCII);
+    byte[] ttl = Long.toString(TTL.toMillis()).getBytes(StandardCharsets.US_ASCII);
+    return oneTurn(
+        4,
+        i ->
+            batches.add(
+                link.key("plugin/x/nc/" + name + i),
+                RedisStateService.claimNumber(1, WIDTH),
+                width,
+                ttl,
+                mark.apply(i),
+                CODE));
   }
 
   @Test
