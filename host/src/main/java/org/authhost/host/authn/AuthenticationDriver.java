@@ -267,9 +267,10 @@ public final class AuthenticationDriver {
     }
     PluginView plugin = null;
     for (PluginView p : offered) {
-      // RFC 7235: the scheme is case-insensitive.
+      // RFC 7235: the scheme is case-insensitive. Clients write it as the challenge did, so the
+      // exact comparison (an intrinsic) answers first; equalsIgnoreCase compares char by char.
       if (!AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
-          && p.protocol().equalsIgnoreCase(scheme)) {
+          && (p.protocol().equals(scheme) || p.protocol().equalsIgnoreCase(scheme))) {
         plugin = p;
         break;
       }
