@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
@@ -38,11 +40,13 @@ class PluginCallTimesTest {
   }
 
   @Test
-  void methodsPastTheFirstTableAndFromTwoThreadsAtOnceEachKeepTheirOwnCount() throws Exception {
+  void methodsPastTheFirstTableAndFromMoreThreadsThanRowsEachKeepTheirOwnCount() throws Exception {
     HostMetrics metrics = new HostMetrics();
     PluginCallTimes times = metrics.pluginCalls("p");
     // 40 methods: the table starts at 16 slots and is never more than half full, so it is
-    // replaced three times while both threads add and count.
+    // replaced three times while the threads add and count; more threads than rows, so some
+    // share a row.
+    int threads = PluginCallTimes.ROWS + 4;
     CountDownLatch go = new CountDownLatch(1);
     Runnable caller =
         () -> {
@@ -58,19 +62,22 @@ class PluginCallTimesTest {
             }
           }
         };
-    Thread one = new Thread(caller);
-    Thread two = new Thread(caller);
-    one.start();
-    two.start();
+    List<Thread> started = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      Thread t = new Thread(caller);
+      t.start();
+      started.add(t);
+    }
     go.countDown();
-    one.join();
-    two.join();
+    for (Thread t : started) {
+      t.join();
+    }
 
     PrometheusText text = scrape(metrics);
     for (int m = 0; m < 40; m++) {
-      assertEquals(100, count(text, "p", "Method" + m), "Method" + m);
+      assertEquals(threads * 50, count(text, "p", "Method" + m), "Method" + m);
       assertEquals(
-          100 * m * 1e-9,
+          threads * 50 * m * 1e-9,
           text.value("authhost_plugin_call_seconds_sum", "plugin", "p", "method", "Method" + m),
           1e-12);
     }
