@@ -267,10 +267,9 @@ public final class AuthenticationDriver {
     }
     PluginView plugin = null;
     for (PluginView p : offered) {
-      // RFC 7235: the scheme is case-insensitive. Clients write it as the challenge did, so the
-      // exact comparison (an intrinsic) answers first; equalsIgnoreCase compares char by char.
+      // RFC 7235: the scheme is case-insensitive.
       if (!AuthenticationFlags.has(p.flags(), AuthenticationFlags.ANONYMOUS)
-          && (p.protocol().equals(scheme) || p.protocol().equalsIgnoreCase(scheme))) {
+          && p.protocol().equalsIgnoreCase(scheme)) {
         plugin = p;
         break;
       }

@@ -34,19 +34,9 @@ enum DigestAlgorithm {
     this.session = session;
   }
 
-  /** Every algorithm, once: {@code values()} makes a new array on each call. */
-  private static final DigestAlgorithm[] ALL = values();
-
   /** The algorithm with this token, compared case-insensitively as RFC 7616 §3.3 asks. */
   static Optional<DigestAlgorithm> forToken(String token) {
-    // Every request's: clients send the token as the challenge wrote it, so the exact comparison
-    // (an intrinsic) finds it; equalsIgnoreCase compares char by char.
-    for (DigestAlgorithm a : ALL) {
-      if (a.token.equals(token)) {
-        return Optional.of(a);
-      }
-    }
-    for (DigestAlgorithm a : ALL) {
+    for (DigestAlgorithm a : values()) {
       if (a.token.equalsIgnoreCase(token)) {
         return Optional.of(a);
       }
