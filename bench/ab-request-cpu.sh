@@ -22,7 +22,20 @@ mkdir -p "$P"
 ROUNDS=${ROUNDS:-3}; SECS=${SECS:-8}; NONCES=${NONCES:-400}
 read -r -a SPECS <<<"${SERVERS:?set SERVERS, e.g. a:/path/to/main:18741: b:$PWD:18742:}"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+pidof_port() { ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+# The JVM is not the pid started here (the launcher's shell is): each server is stopped by its port.
+cleanup() {
+  for spec in "${SPECS[@]}"; do
+    IFS=: read -r _ _ port _ <<<"$spec"
+    p=$(pidof_port "$port"); [ -z "$p" ] || kill "$p" 2>/dev/null
+  done
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null
+}
+for spec in "${SPECS[@]}"; do
+  IFS=: read -r _ _ port _ <<<"$spec"
+  # A server left on the port would be measured in place of the build named here.
+  [ -z "$(pidof_port "$port")" ] || { echo "ab-request-cpu: port $port is in use" >&2; exit 2; }
+done
 trap cleanup EXIT
 for spec in "${SPECS[@]}"; do
   IFS=: read -r name home port opts <<<"$spec"
@@ -43,7 +56,6 @@ for spec in "${SPECS[@]}"; do
     sleep 0.2
   done
 done
-pidof_port() { ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
 run() {  # name port mode file
   local name=$1 port=$2 mode=$3 file=$4 pid t0 t1 out path
   path=$([ "$mode" = open ] && echo open || echo digest)
