@@ -2,7 +2,6 @@ package org.authhost.host.plugins;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationContext;
@@ -46,14 +45,6 @@ public final class AuthenticationSession implements AutoCloseable {
 
   /** What ends the client's connection if the session outlives its version's drain, or null. */
   private volatile Runnable closeConnection;
-
-  /**
-   * Its hash in its plug-in's set of open sessions, which every Digest or Basic request's session
-   * enters and leaves: a number drawn here costs less than the identity hash, which the JVM makes
-   * in a runtime call on an object's first use and writes into its header (1-2% of a Digest
-   * request's CPU in the lead's profile of 2026-12-06 03:15). Equality stays identity.
-   */
-  private final int hash = ThreadLocalRandom.current().nextInt();
 
   /**
    * @param unusable why no exchange is possible (unknown plug-in, not an authentication plug-in, in
@@ -373,16 +364,6 @@ public final class AuthenticationSession implements AutoCloseable {
   @Override
   public void close() {
     release();
-  }
-
-  @Override
-  public int hashCode() {
-    return hash;
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return this == other;
   }
 
   /**
