@@ -112,20 +112,6 @@ public final class TokenTable implements TokenService {
     return issueUntil(owner, accountName, authenticationPackage, Instant.MAX, token);
   }
 
-  /**
-   * A local account's token groups: Everyone, then the account's. Made an immutable list at once,
-   * which the token keeps as it is ({@code List.copyOf} of an immutable list copies nothing), where
-   * a growing list was filled and then copied for every logon.
-   */
-  private static List<Sid> groups(Account account) {
-    Sid[] groups = new Sid[account.groups().size() + 1];
-    groups[0] = Sid.EVERYONE;
-    for (int i = 1; i < groups.length; i++) {
-      groups[i] = account.groups().get(i - 1);
-    }
-    return List.of(groups);
-  }
-
   /** An account's token that ends at {@code expiresAt} (its proof's end), MAX for none. */
   private HResult issueUntil(
       String owner,
@@ -148,14 +134,21 @@ public final class TokenTable implements TokenService {
       return HResult.E_LOGON_FAILURE;
     }
     Account account = found.get();
-    // Every Digest or Basic request's logon: the qualified name is built once for both its uses.
-    String name = account.qualifiedName();
+    List<Sid> groups = new ArrayList<>();
+    groups.add(Sid.EVERYONE);
+    groups.addAll(account.groups());
     long handle = next.addAndGet(4);
     open.put(
         handle,
         new Issued(
             new AccessToken(
-                account.sid(), groups(account), name, authenticationPackage, now, name, expiresAt),
+                account.sid(),
+                groups,
+                account.qualifiedName(),
+                authenticationPackage,
+                now,
+                account.qualifiedName(),
+                expiresAt),
             owner));
     token.set(new TokenHandle(handle));
     return HResult.S_OK;
@@ -247,15 +240,17 @@ public final class TokenTable implements TokenService {
         && issued.groups().containsAll(account.groups())) {
       return Optional.of(issued);
     }
-    String name = account.qualifiedName();
+    List<Sid> groups = new ArrayList<>(account.groups().size() + 1);
+    groups.add(Sid.EVERYONE);
+    groups.addAll(account.groups());
     return Optional.of(
         new AccessToken(
             account.sid(),
-            groups(account),
-            name,
+            groups,
+            account.qualifiedName(),
             issued.authenticationPackage(),
             issued.logonTime(),
-            name,
+            account.qualifiedName(),
             // The proof it was issued on ends when it did, whatever the account's groups are now.
             issued.expiresAt()));
   }
