@@ -9,6 +9,8 @@ import org.authhost.api.BasicPlugin;
 import org.authhost.api.Capability;
 import org.authhost.api.HResult;
 import org.authhost.host.config.BulkheadSettings;
+import org.authhost.host.metrics.HostMetrics;
+import org.authhost.host.metrics.PluginCallTimes;
 import org.authhost.host.time.Scheduler.Scheduled;
 
 /**
@@ -111,6 +113,12 @@ final class HostedPlugin {
 
   /** The kinds of forbidden call reported since the last enable: a looping plug-in is one event. */
   private final Set<String> refusedKinds = ConcurrentHashMap.newKeySet();
+
+  /** Where its calls' times are counted, resolved at its first timed call (see {@link #timing}). */
+  private volatile CallTiming timing;
+
+  /** A plug-in's call times and the host's metrics they belong to. */
+  private record CallTiming(HostMetrics metrics, PluginCallTimes times) {}
 
   /**
    * @param capabilities what it holds: what it declares, as far as the operator grants it (see
@@ -551,6 +559,19 @@ final class HostedPlugin {
   @Override
   public String toString() {
     return "plug-in '" + id() + "' (" + PluginStatus.toString(status) + ")";
+  }
+
+  /**
+   * Where the guard counts the time of its calls in {@code metrics}: looked up once, not per call
+   * (every request makes four to six). Looked up again only for other metrics (a test's guard).
+   */
+  PluginCallTimes timing(HostMetrics metrics) {
+    CallTiming t = timing;
+    if (t == null || t.metrics != metrics) {
+      t = new CallTiming(metrics, metrics.pluginCalls(id()));
+      timing = t;
+    }
+    return t.times;
   }
 
   /** How many calls of its the containment guard has refused so far. */

@@ -468,7 +468,7 @@ final class PluginGuard extends LifeCycle {
       }
     }
     // Every call, also one that failed or overran: its time is what the operator asks about.
-    metrics.pluginCall(plugin.id(), method, clock.nanoTime() - started);
+    plugin.timing(metrics).observe(method, clock.nanoTime() - started);
     if (!frame.finish()) {
       // The watchdog already reported this call; an interrupt it caused is no news, nor an
       // exception that interrupt provoked. An Error is: an OutOfMemoryError thrown late may be why
