@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * method, as a classic histogram read at a scrape. Not the library's {@code Histogram}: every call
  * the guard makes is timed (four to six per request), and its data point takes a shared atomic
  * count, a double adder and a lambda per observation, on both event loops at once; here a call
- * costs two atomic adds of whole nanoseconds, which each thread makes on a row of its own, into the
- * series the plug-in's {@link PluginCallTimes} finds. What a scrape reads is the same family,
- * buckets and labels.
+ * costs two adder increments of whole nanoseconds, which each thread makes on a cell of its own,
+ * into the series the plug-in's {@link PluginCallTimes} finds. What a scrape reads is the same
+ * family, buckets and labels.
  */
 final class CallTimes implements Collector {
   static final String NAME = "authhost_plugin_call_seconds";
