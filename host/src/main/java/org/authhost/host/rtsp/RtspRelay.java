@@ -227,9 +227,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   private void connect(ChannelHandlerContext ctx, PublishingPoint point, String target) {
     urls = OriginUrls.of(point, target, connection.local, connection.secure);
-    credentials =
-        OriginCredentials.of(
-            point.origin().getRawUserInfo(), OriginCredentials.loopback(urls.host));
+    credentials = OriginCredentials.of(point.origin().getRawUserInfo(), urls.host);
     Channel clientChannel = ctx.channel();
     connector
         .connect(

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -11,7 +12,11 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.rtsp.RtspDecoder;
+import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspVersions;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +30,9 @@ import java.util.Map;
  * them took a tenth of the event loops' Java time per relayed request. Anything else (a method RTSP
  * does not name, another version, a folded or unusual header, a control character,
  * Transfer-Encoding, Expect, a line near a limit) goes to them as it came, for their checks and the
- * answers the handlers behind give for what they find, and so does every message after it.
+ * answers the handlers behind give for what they find, and so does every message after it. They are
+ * put behind this reader then, the first time: a connection of plain requests (every client's in
+ * practice) is not given three handlers it never uses.
  */
 final class RtspRequestReader extends ChannelInboundHandlerAdapter {
   /** The methods read here, written as RTSP writes them: Netty's constants for them. */
@@ -50,11 +57,16 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
 
   private final int maxInitialLine;
   private final int maxHeaders;
+  private final int maxBody;
 
-  /** Netty's limits: {@code rtsp.maxInitialLineBytes} and {@code rtsp.maxHeaderBytes}. */
-  RtspRequestReader(int maxInitialLine, int maxHeaders) {
+  /**
+   * Netty's limits: {@code rtsp.maxInitialLineBytes}, {@code rtsp.maxHeaderBytes} and {@code
+   * rtsp.maxBodyBytes}.
+   */
+  RtspRequestReader(int maxInitialLine, int maxHeaders, int maxBody) {
     this.maxInitialLine = maxInitialLine;
     this.maxHeaders = maxHeaders;
+    this.maxBody = maxBody;
   }
 
   /**
@@ -73,8 +85,31 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
         return;
       }
       left = true;
+      addNettysCodec(ctx);
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** Netty's decoder, its encoder and an aggregator, right behind this reader. */
+  private void addNettysCodec(ChannelHandlerContext ctx) {
+    ctx.pipeline()
+        .addAfter(
+            ctx.name(),
+            "rtsp-decoder",
+            new RtspDecoder(maxInitialLine, maxHeaders, Math.max(1, maxBody)))
+        .addAfter("rtsp-decoder", "rtsp-encoder", new RtspEncoder())
+        .addAfter(
+            "rtsp-encoder",
+            "aggregate",
+            new HttpObjectAggregator(Math.max(1, maxBody)) {
+              @Override
+              protected Object newContinueResponse(
+                  HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+                // Not Netty's HTTP/1.1 100 or 417: an Expect is answered in RTSP by
+                // RtspRequestCheck.
+                return null;
+              }
+            });
   }
 
   /** The request in {@code bytes} (one whole message), or null when Netty's codec is to read it. */
