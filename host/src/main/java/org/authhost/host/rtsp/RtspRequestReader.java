@@ -19,6 +19,7 @@ import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -50,6 +51,9 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
           "RECORD", RtspMethods.RECORD);
 
   private static final String VERSION = " RTSP/1.0";
+
+  /** Goes on over visible ASCII (bytes above 0x7F are negative). */
+  private static final ByteProcessor VISIBLE = b -> b > ' ' && b < 0x7f;
 
   /** Names and values are checked here as the decoder checks them; not again per header. */
   private static final HttpHeadersFactory HEADERS =
@@ -208,13 +212,7 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
 
   /** Whether {@code [from, to)} is visible ASCII only (a request target: no blank, no control). */
   private static boolean isVisible(ByteBuf bytes, int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte b = bytes.getByte(i);
-      if (b <= ' ' || b >= 0x7f) {
-        return false;
-      }
-    }
-    return true;
+    return bytes.forEachByte(from, to - from, VISIBLE) < 0;
   }
 
   /** A Content-Length as a plain decimal number of at most nine digits. */
