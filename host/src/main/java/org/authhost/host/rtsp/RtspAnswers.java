@@ -92,7 +92,11 @@ final class RtspAnswers {
     }
   }
 
-  private static String valid(String value) {
+  /**
+   * {@code value}, for a header of an answer written as bytes; an {@link IllegalArgumentException}
+   * when it holds a character that could split the answer.
+   */
+  static String valid(String value) {
     if (HttpHeaderValidationUtil.validateValidHeaderValue(value) >= 0) {
       throw new IllegalArgumentException("not a header value: " + value);
     }

@@ -111,10 +111,14 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       // An IP literal (the usual origin): made, registered on the client's loop and connected here,
       // without a bootstrap's maps of options and attributes per session and the task it queues
       // to connect after the registration, which on the client's own loop is done at once.
-      Channel origin = channels.newChannel();
-      origin.config().setConnectTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
-      origin.config().setWriteBufferWaterMark(marks);
-      origin.pipeline().addLast(pipeline);
+      Channel origin;
+      try {
+        origin = originChannel(channels, marks, pipeline);
+      } catch (RuntimeException e) {
+        // No socket to be had (file descriptors exhausted): the origin is unreachable, answered
+        // 502 as a failed connect is, as the bootstrap's failed future had it answered.
+        return client.newFailedFuture(e);
+      }
       ChannelPromise connected = origin.newPromise();
       client
           .eventLoop()
@@ -130,6 +134,23 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
               });
       return connected;
     };
+  }
+
+  /** A new origin channel with the relay's options and {@code pipeline}, not yet registered. */
+  private static Channel originChannel(
+      ChannelFactory<? extends Channel> channels,
+      WriteBufferWaterMark marks,
+      ChannelHandler pipeline) {
+    Channel origin = channels.newChannel();
+    try {
+      origin.config().setConnectTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
+      origin.config().setWriteBufferWaterMark(marks);
+      origin.pipeline().addLast(pipeline);
+      return origin;
+    } catch (RuntimeException e) {
+      origin.unsafe().closeForcibly();
+      throw e;
+    }
   }
 
   /**

@@ -62,9 +62,11 @@ final class RtspRouting extends SimpleChannelInboundHandler<RtspExchange> {
     }
     if (target.equals("*") && exchange.method.equals("OPTIONS")) {
       // As bytes, as every answer of the front's: no RTSP encoder in the pipeline to take more.
+      // Checked as every CSeq an answer of the front's echoes, whoever read the request.
+      String cseq = RtspAnswers.valid(exchange.cseq);
       ByteBuf ok = ctx.alloc().buffer(64 + PUBLIC.length());
       HeadLines.status(ok, RtspResponseStatuses.OK);
-      HeadLines.header(ok, RtspHeaderNames.CSEQ, exchange.cseq);
+      HeadLines.header(ok, RtspHeaderNames.CSEQ, cseq);
       HeadLines.header(ok, RtspHeaderNames.PUBLIC, PUBLIC);
       HeadLines.header(ok, RtspHeaderNames.CONTENT_LENGTH, "0");
       HeadLines.end(ok);

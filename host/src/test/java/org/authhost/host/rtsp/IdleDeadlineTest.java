@@ -50,6 +50,20 @@ class IdleDeadlineTest {
   }
 
   @Test
+  void eachReadBatchMovesTheDeadline() {
+    EmbeddedChannel ch = open();
+    advance(ch, 600);
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
+    advance(ch, 600);
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {2}));
+    ch.releaseInbound();
+    advance(ch, 999);
+    assertTrue(ch.isOpen(), "idle for 999 ms since the second batch");
+    advance(ch, 1);
+    assertFalse(ch.isOpen());
+  }
+
+  @Test
   void aFlushMovesTheDeadline() {
     EmbeddedChannel ch = open();
     advance(ch, 600);
