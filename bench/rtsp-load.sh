@@ -32,7 +32,9 @@
 # nanoseconds (/proc/PID/task/TID/schedstat), split into the event loops, the JIT, GC and the rest;
 # CPU_ONLY=1 stops after it, for A/B runs); JFR=1 (a JFR recording of the CPU_SESSIONS part, in OUT);
 # STRACE=1 (system calls of the host and the origin during the CPU_SESSIONS part, strace -f -c, in
-# OUT: strace slows both, so its CPU figures are not the host's);
+# OUT: strace slows both, so its CPU figures are not the host's; STRACE=2: the host's every system
+# call traced instead, and counted per session set-up by the socket it was made on, the client's or
+# the origin's, in OUT/syscalls.txt: use a few hundred sessions, the trace slows the host tenfold);
 # HOST_OPTS (more JVM options for the host, e.g. -Dauthhost.http.transport=nio for NIO's loops);
 # AUTHHOST_HOME, OUT as in the other scripts. Needs a built distribution (./mvnw -B -q -DskipTests
 # package) and GStreamer's RTSP server for Python (Debian: python3-gi gir1.2-gst-rtsp-server-1.0
@@ -201,6 +203,10 @@ if ((CPU_SESSIONS > 0)); then
     strace -f -c -o "$OUT/strace-origin.txt" -p "$ORIGIN_PID" 2>/dev/null &
     strace_pids+=($!)
     sleep 2 # attached to every thread before the first session
+  elif [[ $STRACE == 2 ]]; then
+    strace -f -qq -o "$OUT/strace-host.log" -p "$HOST_PID" 2>/dev/null &
+    strace_pids+=($!)
+    sleep 2
   fi
   thread_ns >"$OUT/threads-before.tsv"; hc0=$(cpu_ticks "$HOST_PID")
   : >"$OUT/cpu-rounds.jsonl"
@@ -215,6 +221,10 @@ if ((CPU_SESSIONS > 0)); then
   done
   if [[ $JFR == 1 ]]; then
     jcmd "$HOST_PID" JFR.stop name=rtsp >/dev/null
+  fi
+  if [[ $STRACE == 2 ]]; then
+    python3 "$bench_dir/rtsp-load-syscalls.py" "$OUT/strace-host.log" "$((cpu_rounds * SESSIONS))" \
+      | tee "$OUT/syscalls.txt"
   fi
   cpu_summary=$(python3 - "$OUT" "$((cpu_rounds * SESSIONS))" "$((hc1 - hc0))" "$(getconf CLK_TCK)" <<'PY'
 import json, sys

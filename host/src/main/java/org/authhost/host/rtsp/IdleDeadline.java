@@ -2,7 +2,6 @@ package org.authhost.host.rtsp;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import java.time.Duration;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
@@ -15,8 +14,10 @@ import org.authhost.host.time.Scheduler;
  * again for the time left. The check runs on the scheduler's thread, so that the clock it reads and
  * the delay it schedules from are the scheduler's same instant (a check handed to the event loop
  * first could read the clock before a fake clock's advance and schedule after it, and never fall
- * due); only the close is handed to the event loop, which looks once more. The metrics listener
- * uses it too, for silent scrapers' connections.
+ * due); only the close is handed to the event loop, which looks once more. Reads are noted once per
+ * read batch (at its first read) and writes once per flush, a clock reading and a volatile write
+ * each, not per message or per relayed frame. The metrics listener uses it too, for silent
+ * scrapers' connections.
  */
 public final class IdleDeadline extends ChannelDuplexHandler {
   private final HostClock clock;
@@ -26,6 +27,9 @@ public final class IdleDeadline extends ChannelDuplexHandler {
   private volatile long last;
   private volatile Scheduler.Scheduled check;
   private volatile boolean closed;
+
+  /** Whether this read batch's time is noted; the event loop's only. */
+  private boolean inBatch;
 
   public IdleDeadline(HostClock clock, Scheduler scheduler, Duration idle) {
     this.clock = clock;
@@ -42,15 +46,24 @@ public final class IdleDeadline extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    last = clock.nanoTime();
+    // Noted before the bytes go on, so that whatever they cause comes after the note.
+    if (!inBatch) {
+      inBatch = true;
+      last = clock.nanoTime();
+    }
     super.channelRead(ctx, msg);
   }
 
   @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
-      throws Exception {
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    inBatch = false;
+    super.channelReadComplete(ctx);
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) throws Exception {
     last = clock.nanoTime();
-    super.write(ctx, msg, promise);
+    super.flush(ctx);
   }
 
   @Override

@@ -9,9 +9,8 @@ import java.util.List;
 
 /**
  * Writes an {@link InterleavedFrame} as its 4-byte header and its payload, without a copy: a frame
- * read whole goes as the one buffer it was read as. A {@link RelayedAnswer}, already encoded, goes
- * as its bytes (it passed Netty's RTSP encoder, which takes no other holder of bytes, as a frame
- * does).
+ * read whole goes as the one buffer it was read as. An {@link EncodedAnswer} goes as its bytes (it
+ * passed Netty's RTSP encoder, which takes no other holder of bytes, as a frame does).
  */
 @ChannelHandler.Sharable
 final class InterleavedFrameEncoder extends MessageToMessageEncoder<ByteBufHolder> {
@@ -21,7 +20,7 @@ final class InterleavedFrameEncoder extends MessageToMessageEncoder<ByteBufHolde
 
   @Override
   public boolean acceptOutboundMessage(Object msg) {
-    return msg instanceof InterleavedFrame || msg instanceof RelayedAnswer;
+    return msg instanceof InterleavedFrame || msg instanceof EncodedAnswer;
   }
 
   @Override

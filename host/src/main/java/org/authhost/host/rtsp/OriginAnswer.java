@@ -1,6 +1,7 @@
 package org.authhost.host.rtsp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,6 +66,24 @@ final class OriginAnswer {
     Kind.SESSION,
     Kind.CONTENT_TYPE
   };
+
+  /**
+   * Goes on over a line's text (see {@link #isText}). The checks below go over a message's bytes
+   * with one bounds check per range ({@code forEachByte}), not one per byte ({@code getByte}): per
+   * byte, it was a tenth of the event loops' Java time per relayed request.
+   */
+  private static final ByteProcessor TEXT = b -> ((b & 0xff) >= 0x20 || b == '\t') && b != 0x7f;
+
+  private static final boolean[] TCHAR = new boolean[256];
+
+  static {
+    for (int b = '!'; b < 0x7f; b++) {
+      TCHAR[b] = "\"(),/:;<=>?@[\\]{}".indexOf(b) < 0;
+    }
+  }
+
+  /** Goes on over a token's characters. */
+  private static final ByteProcessor TOKEN = b -> TCHAR[b & 0xff];
 
   /** The status line's longest: Netty's decoder took 8,192 bytes for the origin's first line. */
   static final int MAX_STATUS_LINE = 8192;
@@ -320,27 +339,12 @@ final class OriginAnswer {
    * client could take for a line end), as RFC 9110 allows in a field value; bytes above 0x7F pass.
    */
   static boolean isText(ByteBuf message, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int b = message.getByte(i) & 0xff;
-      if ((b < 0x20 && b != '\t') || b == 0x7f) {
-        return false;
-      }
-    }
-    return true;
+    return from >= to || message.forEachByte(from, to - from, TEXT) < 0;
   }
 
   /** Whether {@code [from, to)} is a non-empty token (RFC 9110 {@code tchar}s). */
   static boolean isToken(ByteBuf message, int from, int to) {
-    if (from >= to) {
-      return false;
-    }
-    for (int i = from; i < to; i++) {
-      int b = message.getByte(i) & 0xff;
-      if (b <= ' ' || b >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(b) >= 0) {
-        return false;
-      }
-    }
-    return true;
+    return from < to && message.forEachByte(from, to - from, TOKEN) < 0;
   }
 
   private static boolean isDigit(byte b) {

@@ -48,16 +48,17 @@ final class OriginCredentials {
 
   /**
    * The credentials in an origin URL's user information, or null when it has none; Basic only when
-   * {@code basicAllowed} (a loopback origin).
+   * {@code host} is a loopback one (asked only then: a pattern match on every connection was
+   * measurable for origins that need no credentials).
    */
-  static OriginCredentials of(String rawUserInfo, boolean basicAllowed) {
+  static OriginCredentials of(String rawUserInfo, String host) {
     if (rawUserInfo == null || rawUserInfo.isEmpty()) {
       return null;
     }
     int colon = rawUserInfo.indexOf(':');
     String user = colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon);
     String password = colon < 0 ? "" : rawUserInfo.substring(colon + 1);
-    return new OriginCredentials(decode(user), decode(password), basicAllowed);
+    return new OriginCredentials(decode(user), decode(password), loopback(host));
   }
 
   private static String decode(String s) {

@@ -3,13 +3,11 @@ package org.authhost.host.rtsp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.authhost.host.metrics.CountedAnswers;
 
 /**
  * The origin's answer made the client's, as the bytes the client gets: {@code RTSP/1.0} and the
@@ -17,24 +15,13 @@ import org.authhost.host.metrics.CountedAnswers;
  * and its {@code CSeq} and length (dropped), and the origin's absolute URLs in {@code
  * Content-Base}, {@code Content-Location}, {@code RTP-Info}, {@code Location} and an SDP body made
  * client-facing ({@link OriginUrls}); then the client's {@code CSeq}, what the authentication adds
- * ({@code Authentication-Info}) and the body's length. Written through the pipeline's {@link
- * InterleavedFrameEncoder} as these bytes, counted by its status.
+ * ({@code Authentication-Info}) and the body's length: an {@link EncodedAnswer}.
  */
-final class RelayedAnswer extends DefaultByteBufHolder implements CountedAnswers.Encoded {
-  private final int status;
-
-  private RelayedAnswer(ByteBuf bytes, int status) {
-    super(bytes);
-    this.status = status;
-  }
-
-  @Override
-  public int status() {
-    return status;
-  }
+final class RelayedAnswer {
+  private RelayedAnswer() {}
 
   /** The client's answer for the origin's {@code answer} to the request with {@code cseq}. */
-  static RelayedAnswer of(
+  static EncodedAnswer of(
       OriginAnswer answer,
       String cseq,
       List<Map.Entry<String, String>> added,
@@ -81,7 +68,7 @@ final class RelayedAnswer extends DefaultByteBufHolder implements CountedAnswers
       } else {
         out.writeBytes(in, bodyFrom, bodyLength);
       }
-      RelayedAnswer relayed = new RelayedAnswer(out, answer.status);
+      EncodedAnswer relayed = new EncodedAnswer(out, answer.status);
       out = null;
       return relayed;
     } finally {

@@ -1,16 +1,14 @@
 package org.authhost.host.rtsp;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspResponseStatuses;
-import io.netty.handler.codec.rtsp.RtspVersions;
-import java.nio.charset.StandardCharsets;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.authn.Refusal;
 import org.authhost.host.authn.Request;
@@ -51,30 +49,57 @@ final class RtspAnswers {
     if (FinBeforeClose.ended(channel)) {
       return; // closed, or closing after an earlier refusal: nothing more is answered
     }
-    ChannelFuture written = channel.writeAndFlush(render(refusal, status, cseq));
+    ChannelFuture written = channel.writeAndFlush(render(refusal, status, cseq, channel.alloc()));
     if (refusal.close()) {
       // Whatever follows on the connection cannot be trusted to be a request of its own.
       written.addListener(ChannelFutureListener.CLOSE);
     }
   }
 
-  /** The RTSP answer for a refusal: status, CSeq, challenges, Retry-After, a short text. */
-  static FullHttpResponse render(Refusal refusal, int status, String cseq) {
-    ByteBuf body = Unpooled.copiedBuffer(refusal.text() + "\r\n", StandardCharsets.UTF_8);
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            RtspVersions.RTSP_1_0, RtspResponseStatuses.valueOf(status), body);
-    if (cseq != null) {
-      response.headers().set(RtspHeaderNames.CSEQ, cseq);
+  /**
+   * The RTSP answer for a refusal, as the bytes the client gets: status, CSeq, challenges,
+   * Retry-After, a short text; the bytes Netty's {@code RtspEncoder} wrote for the same response
+   * (names as its constants spell them, in that order), without building and encoding one for each
+   * session's first request, its challenge. A value with a control character is refused as Netty's
+   * validating headers refused it: nothing written can split the answer.
+   */
+  static EncodedAnswer render(Refusal refusal, int status, String cseq, ByteBufAllocator alloc) {
+    String text = refusal.text() + "\r\n";
+    int length = ByteBufUtil.utf8Bytes(text);
+    ByteBuf out = alloc.buffer(160 + length);
+    try {
+      HeadLines.status(out, RtspResponseStatuses.valueOf(status));
+      if (cseq != null) {
+        HeadLines.header(out, RtspHeaderNames.CSEQ, valid(cseq));
+      }
+      for (String challenge : refusal.challenges()) {
+        HeadLines.header(out, RtspHeaderNames.WWW_AUTHENTICATE, valid(challenge));
+      }
+      if (refusal.retryAfterSeconds() > 0) {
+        HeadLines.header(out, "Retry-After", Long.toString(refusal.retryAfterSeconds()));
+      }
+      HeadLines.header(out, RtspHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      HeadLines.header(out, RtspHeaderNames.CONTENT_LENGTH, Integer.toString(length));
+      HeadLines.end(out);
+      ByteBufUtil.writeUtf8(out, text);
+      EncodedAnswer answer = new EncodedAnswer(out, status);
+      out = null;
+      return answer;
+    } finally {
+      if (out != null) {
+        out.release();
+      }
     }
-    for (String challenge : refusal.challenges()) {
-      response.headers().add(RtspHeaderNames.WWW_AUTHENTICATE, challenge);
+  }
+
+  /**
+   * {@code value}, for a header of an answer written as bytes; an {@link IllegalArgumentException}
+   * when it holds a character that could split the answer.
+   */
+  static String valid(String value) {
+    if (HttpHeaderValidationUtil.validateValidHeaderValue(value) >= 0) {
+      throw new IllegalArgumentException("not a header value: " + value);
     }
-    if (refusal.retryAfterSeconds() > 0) {
-      response.headers().set("Retry-After", refusal.retryAfterSeconds());
-    }
-    response.headers().set(RtspHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.headers().setInt(RtspHeaderNames.CONTENT_LENGTH, body.readableBytes());
-    return response;
+    return value;
   }
 }

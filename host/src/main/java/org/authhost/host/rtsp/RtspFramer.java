@@ -120,12 +120,13 @@ final class RtspFramer extends ByteToMessageDecoder {
   private int headEnd(ByteBuf in, int start) {
     int end = Math.min(in.writerIndex(), start + maxHead + 4);
     // From where the last read's scan of this head stopped (less the 3 bytes an end may span):
-    // a head that comes a byte per read is scanned once, not once per read.
-    for (int i = start + Math.max(0, scannedHead - 3); i < end; i++) {
-      if (in.getByte(i) != '\n') {
-        continue;
-      }
-      int next = i + 1;
+    // a head that comes a byte per read is scanned once, not once per read. From line end to line
+    // end (indexOf: one bounds check, eight bytes at a time), not byte by byte (getByte, a bounds
+    // check each: a twentieth of the event loops' Java time per relayed request).
+    int i = start + Math.max(0, scannedHead - 3);
+    int lf;
+    while (i < end && (lf = in.indexOf(i, end, (byte) '\n')) >= 0) {
+      int next = lf + 1;
       if (next < end && in.getByte(next) == '\r') {
         next++;
       }
@@ -133,6 +134,7 @@ final class RtspFramer extends ByteToMessageDecoder {
         scannedHead = 0;
         return next + 1;
       }
+      i = lf + 1;
     }
     scannedHead = end - start;
     return -1;

@@ -11,10 +11,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.rtsp.RtspDecoder;
-import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.ssl.SslContext;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -50,10 +46,10 @@ import org.authhost.host.time.Scheduler;
  * AuthenticationDriver} as HTTP, and relays the session to the point's {@code rtsp://} origin. Each
  * connection is a pipeline of small handlers: the session limit, the idle time-out ({@link
  * IdleDeadline}, on the host's clock), TLS, the message/interleaved-frame splitter ({@link
- * RtspFramer}), the plain requests' reader ({@link RtspRequestReader}) in front of Netty's RTSP
- * codec and an aggregator (for the rest), then {@link RtspRequestCheck}, {@link RtspRouting},
- * {@link RtspAuthentication}, {@link RtspSessionBinding}, {@link RtspSetupCheck} and {@link
- * RtspRelay}. Refusals are written by {@link RtspAnswers} only.
+ * RtspFramer}), the plain requests' reader ({@link RtspRequestReader}, which puts Netty's RTSP
+ * codec and an aggregator behind itself for the rest), then {@link RtspRequestCheck}, {@link
+ * RtspRouting}, {@link RtspAuthentication}, {@link RtspSessionBinding}, {@link RtspSetupCheck} and
+ * {@link RtspRelay}. Refusals are written by {@link RtspAnswers} only.
  */
 @Singleton
 public final class RtspFront extends LifeCycle {
@@ -235,23 +231,12 @@ public final class RtspFront extends LifeCycle {
         "framer",
         new RtspFramer(rtsp.maxInitialLineBytes() + rtsp.maxHeaderBytes(), rtsp.maxBodyBytes()));
     p.addLast("frames-out", InterleavedFrameEncoder.INSTANCE);
-    // Netty's codec (behind) reads what this one leaves: requests out of the plain form.
-    p.addLast("read", new RtspRequestReader(rtsp.maxInitialLineBytes(), rtsp.maxHeaderBytes()));
+    // Netty's codec, which it puts behind itself when needed, reads what this one leaves: requests
+    // out of the plain form.
     p.addLast(
-        "rtsp-decoder",
-        new RtspDecoder(
-            rtsp.maxInitialLineBytes(), rtsp.maxHeaderBytes(), Math.max(1, rtsp.maxBodyBytes())));
-    p.addLast("rtsp-encoder", new RtspEncoder());
-    p.addLast(
-        "aggregate",
-        new HttpObjectAggregator(Math.max(1, rtsp.maxBodyBytes())) {
-          @Override
-          protected Object newContinueResponse(
-              HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-            // Not Netty's HTTP/1.1 100 or 417: an Expect is answered in RTSP by RtspRequestCheck.
-            return null;
-          }
-        });
+        "read",
+        new RtspRequestReader(
+            rtsp.maxInitialLineBytes(), rtsp.maxHeaderBytes(), rtsp.maxBodyBytes()));
     // Before every handler that answers: each answer, refusal or relayed, passes here on its way.
     p.addLast("answers", counted);
     p.addLast("check", new RtspRequestCheck(connection, answers));

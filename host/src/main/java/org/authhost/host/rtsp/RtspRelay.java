@@ -1,5 +1,7 @@
 package org.authhost.host.rtsp;
 
+import static io.netty.channel.ChannelFutureListener.CLOSE_ON_FAILURE;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -10,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.util.NetUtil;
@@ -95,19 +98,59 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     // No TCP_NODELAY option: Netty's socket channels (NIO's and epoll's) set it as they are made,
     // and the option set it again, one more system call per session.
     return (client, pipeline, host, port) -> {
-      Bootstrap bootstrap =
-          new Bootstrap()
-              .group(client.eventLoop())
-              .channelFactory(channels)
-              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-              .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
-              .handler(pipeline);
       InetSocketAddress address = address(host, port);
-      if (!address.isUnresolved()) {
-        bootstrap.disableResolver();
+      if (address.isUnresolved()) {
+        return new Bootstrap() // a name: Netty's resolver looks it up
+            .group(client.eventLoop())
+            .channelFactory(channels)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
+            .handler(pipeline)
+            .connect(address);
       }
-      return bootstrap.connect(address);
+      // An IP literal (the usual origin): made, registered on the client's loop and connected here,
+      // without a bootstrap's maps of options and attributes per session and the task it queues
+      // to connect after the registration, which on the client's own loop is done at once.
+      Channel origin;
+      try {
+        origin = originChannel(channels, marks, pipeline);
+      } catch (RuntimeException e) {
+        // No socket to be had (file descriptors exhausted): the origin is unreachable, answered
+        // 502 as a failed connect is, as the bootstrap's failed future had it answered.
+        return client.newFailedFuture(e);
+      }
+      ChannelPromise connected = origin.newPromise();
+      client
+          .eventLoop()
+          .register(origin)
+          .addListener(
+              registered -> {
+                if (registered.isSuccess()) {
+                  origin.connect(address, connected).addListener(CLOSE_ON_FAILURE);
+                } else {
+                  origin.unsafe().closeForcibly();
+                  connected.setFailure(registered.cause());
+                }
+              });
+      return connected;
     };
+  }
+
+  /** A new origin channel with the relay's options and {@code pipeline}, not yet registered. */
+  private static Channel originChannel(
+      ChannelFactory<? extends Channel> channels,
+      WriteBufferWaterMark marks,
+      ChannelHandler pipeline) {
+    Channel origin = channels.newChannel();
+    try {
+      origin.config().setConnectTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
+      origin.config().setWriteBufferWaterMark(marks);
+      origin.pipeline().addLast(pipeline);
+      return origin;
+    } catch (RuntimeException e) {
+      origin.unsafe().closeForcibly();
+      throw e;
+    }
   }
 
   /**
@@ -227,9 +270,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   private void connect(ChannelHandlerContext ctx, PublishingPoint point, String target) {
     urls = OriginUrls.of(point, target, connection.local, connection.secure);
-    credentials =
-        OriginCredentials.of(
-            point.origin().getRawUserInfo(), OriginCredentials.loopback(urls.host));
+    credentials = OriginCredentials.of(point.origin().getRawUserInfo(), urls.host);
     Channel clientChannel = ctx.channel();
     connector
         .connect(

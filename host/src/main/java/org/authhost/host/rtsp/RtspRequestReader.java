@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -11,9 +12,14 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.rtsp.RtspDecoder;
+import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspVersions;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -25,7 +31,9 @@ import java.util.Map;
  * them took a tenth of the event loops' Java time per relayed request. Anything else (a method RTSP
  * does not name, another version, a folded or unusual header, a control character,
  * Transfer-Encoding, Expect, a line near a limit) goes to them as it came, for their checks and the
- * answers the handlers behind give for what they find, and so does every message after it.
+ * answers the handlers behind give for what they find, and so does every message after it. They are
+ * put behind this reader then, the first time: a connection of plain requests (every client's in
+ * practice) is not given three handlers it never uses.
  */
 final class RtspRequestReader extends ChannelInboundHandlerAdapter {
   /** The methods read here, written as RTSP writes them: Netty's constants for them. */
@@ -44,17 +52,25 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
 
   private static final String VERSION = " RTSP/1.0";
 
+  /** Goes on over visible ASCII (bytes above 0x7F are negative). */
+  private static final ByteProcessor VISIBLE = b -> b > ' ' && b < 0x7f;
+
   /** Names and values are checked here as the decoder checks them; not again per header. */
   private static final HttpHeadersFactory HEADERS =
       DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   private final int maxInitialLine;
   private final int maxHeaders;
+  private final int maxBody;
 
-  /** Netty's limits: {@code rtsp.maxInitialLineBytes} and {@code rtsp.maxHeaderBytes}. */
-  RtspRequestReader(int maxInitialLine, int maxHeaders) {
+  /**
+   * Netty's limits: {@code rtsp.maxInitialLineBytes}, {@code rtsp.maxHeaderBytes} and {@code
+   * rtsp.maxBodyBytes}.
+   */
+  RtspRequestReader(int maxInitialLine, int maxHeaders, int maxBody) {
     this.maxInitialLine = maxInitialLine;
     this.maxHeaders = maxHeaders;
+    this.maxBody = maxBody;
   }
 
   /**
@@ -73,8 +89,31 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
         return;
       }
       left = true;
+      addNettysCodec(ctx);
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /** Netty's decoder, its encoder and an aggregator, right behind this reader. */
+  private void addNettysCodec(ChannelHandlerContext ctx) {
+    ctx.pipeline()
+        .addAfter(
+            ctx.name(),
+            "rtsp-decoder",
+            new RtspDecoder(maxInitialLine, maxHeaders, Math.max(1, maxBody)))
+        .addAfter("rtsp-decoder", "rtsp-encoder", new RtspEncoder())
+        .addAfter(
+            "rtsp-encoder",
+            "aggregate",
+            new HttpObjectAggregator(Math.max(1, maxBody)) {
+              @Override
+              protected Object newContinueResponse(
+                  HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+                // Not Netty's HTTP/1.1 100 or 417: an Expect is answered in RTSP by
+                // RtspRequestCheck.
+                return null;
+              }
+            });
   }
 
   /** The request in {@code bytes} (one whole message), or null when Netty's codec is to read it. */
@@ -173,13 +212,7 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
 
   /** Whether {@code [from, to)} is visible ASCII only (a request target: no blank, no control). */
   private static boolean isVisible(ByteBuf bytes, int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte b = bytes.getByte(i);
-      if (b <= ' ' || b >= 0x7f) {
-        return false;
-      }
-    }
-    return true;
+    return bytes.forEachByte(from, to - from, VISIBLE) < 0;
   }
 
   /** A Content-Length as a plain decimal number of at most nine digits. */

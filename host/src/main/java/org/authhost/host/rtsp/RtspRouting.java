@@ -1,12 +1,10 @@
 package org.authhost.host.rtsp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspResponseStatuses;
-import io.netty.handler.codec.rtsp.RtspVersions;
 import java.util.Locale;
 import org.authhost.api.HResult;
 import org.authhost.host.access.IpRules;
@@ -22,6 +20,8 @@ import org.authhost.host.http.RequestTarget;
  * server's and the point's address lists (403, audited). {@code OPTIONS *} is answered here.
  */
 final class RtspRouting extends SimpleChannelInboundHandler<RtspExchange> {
+  private static final String PUBLIC = String.join(", ", RtspRequestCheck.METHODS);
+
   private final PublishingPoints points;
   private final IpRules serverRules;
   private final RtspAnswers answers;
@@ -61,12 +61,16 @@ final class RtspRouting extends SimpleChannelInboundHandler<RtspExchange> {
       return false;
     }
     if (target.equals("*") && exchange.method.equals("OPTIONS")) {
-      FullHttpResponse ok =
-          new DefaultFullHttpResponse(RtspVersions.RTSP_1_0, RtspResponseStatuses.OK);
-      ok.headers().set(RtspHeaderNames.CSEQ, exchange.cseq);
-      ok.headers().set(RtspHeaderNames.PUBLIC, String.join(", ", RtspRequestCheck.METHODS));
-      ok.headers().setInt(RtspHeaderNames.CONTENT_LENGTH, 0);
-      ctx.writeAndFlush(ok);
+      // As bytes, as every answer of the front's: no RTSP encoder in the pipeline to take more.
+      // Checked as every CSeq an answer of the front's echoes, whoever read the request.
+      String cseq = RtspAnswers.valid(exchange.cseq);
+      ByteBuf ok = ctx.alloc().buffer(64 + PUBLIC.length());
+      HeadLines.status(ok, RtspResponseStatuses.OK);
+      HeadLines.header(ok, RtspHeaderNames.CSEQ, cseq);
+      HeadLines.header(ok, RtspHeaderNames.PUBLIC, PUBLIC);
+      HeadLines.header(ok, RtspHeaderNames.CONTENT_LENGTH, "0");
+      HeadLines.end(ok);
+      ctx.writeAndFlush(new EncodedAnswer(ok, 200));
       return false;
     }
     String path = RequestTarget.canonical(rawPath(target));

@@ -11,14 +11,18 @@ import org.junit.jupiter.api.Test;
 /** AuthHost's credentials towards an origin: Digest anywhere, Basic in clear to loopback only. */
 class OriginCredentialsTest {
   @Test
+  void anOriginWithoutUserInformationGetsNoCredentials() {
+    assertNull(OriginCredentials.of(null, "127.0.0.1"));
+    assertNull(OriginCredentials.of("", "192.0.2.50"));
+  }
+
+  @Test
   void basicGoesToALoopbackOriginOnly() {
-    OriginCredentials local =
-        OriginCredentials.of("relay:pw", OriginCredentials.loopback("127.0.0.1"));
+    OriginCredentials local = OriginCredentials.of("relay:pw", "127.0.0.1");
     assertTrue(local.challenged(List.of("Basic realm=\"cam\"")));
     assertEquals("Basic cmVsYXk6cHc=", local.authorization("DESCRIBE", "rtsp://127.0.0.1/x"));
 
-    OriginCredentials remote =
-        OriginCredentials.of("relay:pw", OriginCredentials.loopback("192.0.2.50"));
+    OriginCredentials remote = OriginCredentials.of("relay:pw", "192.0.2.50");
     assertFalse(remote.challenged(List.of("Basic realm=\"cam\"")));
     assertTrue(remote.basicWithheld());
     assertNull(remote.authorization("DESCRIBE", "rtsp://192.0.2.50/x"));

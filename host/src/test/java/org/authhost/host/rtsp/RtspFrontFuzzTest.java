@@ -177,7 +177,7 @@ class RtspFrontFuzzTest {
         if (answer == null) {
           continue;
         }
-        RelayedAnswer relayed =
+        EncodedAnswer relayed =
             RelayedAnswer.of(
                 answer,
                 "7",
@@ -226,7 +226,8 @@ class RtspFrontFuzzTest {
             new RtspFramer(
                 RtspRequestReaderTest.MAX_LINE + RtspRequestReaderTest.MAX_HEADERS, 4096));
     RtspRequestReader reader =
-        new RtspRequestReader(RtspRequestReaderTest.MAX_LINE, RtspRequestReaderTest.MAX_HEADERS);
+        new RtspRequestReader(
+            RtspRequestReaderTest.MAX_LINE, RtspRequestReaderTest.MAX_HEADERS, 4096);
     List<Object> out = new ArrayList<>();
     try {
       ch.writeInbound(Unpooled.wrappedBuffer(bytes));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelException;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,30 @@ class RtspRelayTest {
       targets.add(a.command().requestTarget());
       return CompletableFuture.completedFuture(new Verdict.Serve(a.point(), "carol", List.of()));
     };
+  }
+
+  /**
+   * An origin socket that cannot be made (no file descriptor left) is an unreachable origin: the
+   * waiting request is answered 502 and the connection ends, nothing is left waiting.
+   */
+  @Test
+  void anOriginSocketThatCannotBeMadeIsAnUnreachableOrigin() {
+    RtspTestChannel ch =
+        RtspTestChannel.connectingWith(
+            host.rtsp(),
+            "127.0.0.1",
+            serveKeeping(new ArrayList<>()),
+            RtspRelay.sockets(
+                RtspFront.MARKS,
+                () -> {
+                  throw new ChannelException("too many open files");
+                }));
+    ch.send(RtspHandlersTest.request("DESCRIBE", CAM, 1));
+    String answers = ch.answers();
+    assertTrue(answers.startsWith("RTSP/1.0 502 Bad Gateway\r\n"), answers);
+    assertTrue(answers.contains("cseq: 1\r\n"), answers);
+    ch.runPendingTasks();
+    assertFalse(ch.isOpen(), "the connection ends with its answer");
   }
 
   @Test

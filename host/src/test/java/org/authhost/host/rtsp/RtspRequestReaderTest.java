@@ -98,7 +98,7 @@ class RtspRequestReaderTest {
 
   @Test
   void aPlainRequestIsReadAsNettysCodecReadsIt() {
-    RtspRequestReader reader = new RtspRequestReader(MAX_LINE, MAX_HEADERS);
+    RtspRequestReader reader = new RtspRequestReader(MAX_LINE, MAX_HEADERS, 4096);
     for (String text : PLAIN) {
       assertTrue(readAsNettyReads(reader, text), text);
     }
@@ -138,7 +138,7 @@ class RtspRequestReaderTest {
 
   @Test
   void anythingElseIsLeftToNettysCodec() {
-    RtspRequestReader reader = new RtspRequestReader(MAX_LINE, MAX_HEADERS);
+    RtspRequestReader reader = new RtspRequestReader(MAX_LINE, MAX_HEADERS, 4096);
     for (String text : LEFT) {
       ByteBuf in = bytes(text);
       try {
@@ -156,11 +156,7 @@ class RtspRequestReaderTest {
    */
   @Test
   void afterAMessageLeftToNettyTheRestIsLeftToo() {
-    EmbeddedChannel ch =
-        new EmbeddedChannel(
-            new RtspRequestReader(MAX_LINE, MAX_HEADERS),
-            new RtspDecoder(MAX_LINE, MAX_HEADERS, 4096),
-            new HttpObjectAggregator(4096));
+    EmbeddedChannel ch = new EmbeddedChannel(new RtspRequestReader(MAX_LINE, MAX_HEADERS, 4096));
     ch.writeInbound(bytes("DESCRIBE rtsp://h/cam/test RTSP/1.0\nCSeq: 1\n\n"));
     ch.writeInbound(bytes(PLAIN.get(0)));
     Object bad = ch.readInbound();
@@ -174,14 +170,44 @@ class RtspRequestReaderTest {
     }
   }
 
+  /**
+   * Netty's codec joins the pipeline, right behind the reader, with the first request left to it,
+   * and only once: a connection of plain requests goes without it.
+   */
+  @Test
+  void nettysCodecJoinsWithTheFirstRequestLeftToIt() {
+    EmbeddedChannel ch = new EmbeddedChannel(new RtspRequestReader(MAX_LINE, MAX_HEADERS, 4096));
+    try {
+      List<String> alone = ch.pipeline().names();
+      ch.writeInbound(bytes(PLAIN.get(0)));
+      ch.writeInbound(bytes(PLAIN.get(1)));
+      assertEquals(alone, ch.pipeline().names(), "plain requests: no codec");
+      ReferenceCountUtil.release(ch.readInbound());
+      ReferenceCountUtil.release(ch.readInbound());
+      ch.writeInbound(bytes("describe rtsp://h/cam/test RTSP/1.0\r\nCSeq: 3\r\n\r\n"));
+      ch.writeInbound(bytes("describe rtsp://h/cam/test RTSP/1.0\r\nCSeq: 4\r\n\r\n"));
+      List<String> names = ch.pipeline().names();
+      int reader = names.indexOf(alone.get(0));
+      assertEquals(
+          List.of("rtsp-decoder", "rtsp-encoder", "aggregate"),
+          names.subList(reader + 1, reader + 4),
+          String.valueOf(names));
+      assertEquals(alone.size() + 3, names.size(), String.valueOf(names));
+      for (String cseq : List.of("3", "4")) {
+        FullHttpRequest request = ch.readInbound();
+        assertEquals("DESCRIBE", request.method().name());
+        assertEquals(cseq, request.headers().get("cseq"));
+        request.release();
+      }
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
   /** In the pipeline: what it reads goes on as a request, and Netty's codec reads the rest. */
   @Test
   void inThePipelineBothFormsArriveAsRequests() {
-    EmbeddedChannel ch =
-        new EmbeddedChannel(
-            new RtspRequestReader(MAX_LINE, MAX_HEADERS),
-            new RtspDecoder(MAX_LINE, MAX_HEADERS, 4096),
-            new HttpObjectAggregator(4096));
+    EmbeddedChannel ch = new EmbeddedChannel(new RtspRequestReader(MAX_LINE, MAX_HEADERS, 4096));
     ch.writeInbound(bytes(PLAIN.get(0)));
     ch.writeInbound(bytes("describe rtsp://h/cam/test RTSP/1.0\r\nCSeq: 2\r\n\r\n"));
     FullHttpRequest first = ch.readInbound();

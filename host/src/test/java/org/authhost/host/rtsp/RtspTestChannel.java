@@ -107,6 +107,22 @@ final class RtspTestChannel extends EmbeddedChannel {
     return ch;
   }
 
+  /** With the front's own relay, its origin connections made by {@code connector}. */
+  static RtspTestChannel connectingWith(
+      RtspFront front,
+      String client,
+      Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide,
+      RtspRelay.OriginConnector connector) {
+    RtspTestChannel ch = new RtspTestChannel(client);
+    front.addRtspHandlers(ch.pipeline(), ch.connection, LIMITS, decide, connector);
+    try {
+      ch.register();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return ch;
+  }
+
   /** Everything {@code channel} has written so far, as text; the buffers are released. */
   static String written(EmbeddedChannel channel) {
     StringBuilder b = new StringBuilder();
