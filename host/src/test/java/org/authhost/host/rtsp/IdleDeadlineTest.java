@@ -43,10 +43,7 @@ class IdleDeadlineTest {
     advance(ch, 600);
     ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}), Unpooled.wrappedBuffer(new byte[] {2}));
     ch.releaseInbound();
-    advance(ch, 999);
-    assertTrue(ch.isOpen(), "idle for 999 ms since the batch");
-    advance(ch, 1);
-    assertFalse(ch.isOpen());
+    assertClosesASecondAfter(ch, "the batch");
   }
 
   @Test
@@ -57,10 +54,7 @@ class IdleDeadlineTest {
     advance(ch, 600);
     ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {2}));
     ch.releaseInbound();
-    advance(ch, 999);
-    assertTrue(ch.isOpen(), "idle for 999 ms since the second batch");
-    advance(ch, 1);
-    assertFalse(ch.isOpen());
+    assertClosesASecondAfter(ch, "the second batch");
   }
 
   @Test
@@ -69,8 +63,13 @@ class IdleDeadlineTest {
     advance(ch, 600);
     ch.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
     ch.releaseOutbound();
+    assertClosesASecondAfter(ch, "the flush");
+  }
+
+  /** Open for 999 ms of idleness since {@code what}, closed at the 1,000th. */
+  private void assertClosesASecondAfter(EmbeddedChannel ch, String what) {
     advance(ch, 999);
-    assertTrue(ch.isOpen(), "idle for 999 ms since the flush");
+    assertTrue(ch.isOpen(), "idle for 999 ms since " + what);
     advance(ch, 1);
     assertFalse(ch.isOpen());
   }
