@@ -11,7 +11,7 @@ public final class AuthHostApi {
   public static final int MAJOR = 1;
 
   /** Minor version: grows when something is added. */
-  public static final int MINOR = 6;
+  public static final int MINOR = 7;
 
   /** {@code MAJOR.MINOR}. */
   public static final String VERSION = MAJOR + "." + MINOR;

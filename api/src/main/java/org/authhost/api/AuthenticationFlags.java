@@ -95,6 +95,31 @@ public final class AuthenticationFlags {
    */
   public static final int REUSABLE_CONTEXT = 0x2000;
 
+  /**
+   * One context may verify every request of a client's connection, each request bringing its own
+   * credentials (Digest): the host keeps the context that answered {@code SUCCESS} for the
+   * connection's life and calls {@code Authenticate} on it with each later request's credentials
+   * for this plug-in. The context verifies every request's credentials in full (a replayed or stale
+   * proof is refused as on a new context); when they prove the account it already logged on, it
+   * answers {@code SUCCESS} with the token it holds, without a new logon. Credentials that prove
+   * another account are answered as a new context would answer them: a logon of that account, whose
+   * token replaces (and closes) the one the context held, or a refusal; never the token it held.
+   * Its answer is final: the host does not ask a new context about the same request (a proof the
+   * context has spent, such as a Digest nonce count, would be a replay there). Any answer but
+   * {@code SUCCESS} ends the kept context. The host checks before each request that the token the
+   * context holds still stands for its account as it is now (not disabled, deleted or moved to
+   * other groups), and otherwise releases the context and asks a new one; never on a streaming
+   * server's call, whose connection carries many clients.
+   *
+   * <p>WMS counterpart: the one {@code IWMSAuthenticationContext} WMS kept per client and called
+   * {@code Authenticate} on for each of its requests. SSPI counterpart: a security context handle
+   * passed to {@code AcceptSecurityContext} again for the client's next input token, which the
+   * package verifies in full while the logon session (and its token) stay the same.
+   *
+   * @since API 1.7
+   */
+  public static final int REVERIFYING_CONTEXT = 0x4000;
+
   private AuthenticationFlags() {
     throw new AssertionError("constants only");
   }
@@ -117,7 +142,8 @@ public final class AuthenticationFlags {
     append(b, flags, COMPLETES_IN_ONE_LEG, "COMPLETES_IN_ONE_LEG");
     append(b, flags, BROWSER_ANSWERS, "BROWSER_ANSWERS");
     append(b, flags, REUSABLE_CONTEXT, "REUSABLE_CONTEXT");
-    int unknown = flags & ~0x3F0F;
+    append(b, flags, REVERIFYING_CONTEXT, "REVERIFYING_CONTEXT");
+    int unknown = flags & ~0x7F0F;
     if (unknown != 0) {
       append(b, unknown, unknown, String.format("0x%X", unknown));
     }

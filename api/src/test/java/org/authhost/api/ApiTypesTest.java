@@ -38,7 +38,8 @@ class ApiTypesTest {
         AuthenticationFlags.toString(0x1 | 0x100 | 0x200 | 0x400 | 0x800));
     assertEquals("CONNECTION_BOUND|BROWSER_ANSWERS", AuthenticationFlags.toString(0x100 | 0x1000));
     assertEquals("ANONYMOUS|REUSABLE_CONTEXT", AuthenticationFlags.toString(0x4 | 0x2000));
-    assertEquals("CONNECTION_BOUND|0x4000", AuthenticationFlags.toString(0x100 | 0x4000));
+    assertEquals("TEXT_CHALLENGE|REVERIFYING_CONTEXT", AuthenticationFlags.toString(0x1 | 0x4000));
+    assertEquals("CONNECTION_BOUND|0x8000", AuthenticationFlags.toString(0x100 | 0x8000));
   }
 
   @Test
@@ -302,9 +303,9 @@ class ApiTypesTest {
   }
 
   @Test
-  void theApiIs15() {
+  void theApiIs17() {
     // 1.5 added ServerContext.guestAccount (the host's accounts.guestAccount); 1.6 the flag
-    // REUSABLE_CONTEXT.
-    assertEquals("1.6", AuthHostApi.VERSION);
+    // REUSABLE_CONTEXT; 1.7 the flag REVERIFYING_CONTEXT.
+    assertEquals("1.7", AuthHostApi.VERSION);
   }
 }

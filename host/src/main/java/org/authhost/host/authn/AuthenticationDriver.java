@@ -442,10 +442,11 @@ public final class AuthenticationDriver {
     boolean bound =
         a.onBehalf() == null
             && AuthenticationFlags.has(plugin.flags(), AuthenticationFlags.CONNECTION_BOUND);
+    KeptContext kept = bound ? null : kept(a, plugin);
     AuthenticationSession session =
         bound
             ? a.connection().bound(plugin.id(), () -> plugins.session(plugin.id()))
-            : plugins.session(plugin.id());
+            : kept != null ? kept.session() : plugins.session(plugin.id());
     if (session == null) {
       return done(
           new Refusal(
@@ -456,20 +457,42 @@ public final class AuthenticationDriver {
     }
     // Ended in verdict, which every leg reaches: authenticate always completes normally.
     metrics.handshakeBegun();
+    Leg leg = new Leg(session, bound, kept);
     return session
         .authenticate(blob, a.user(), a.presentation(), command)
-        .thenCompose(
-            outcome -> verdict(a, plugin, session, bound, blob.length > 0, outcome, offered));
+        .thenCompose(outcome -> verdict(a, plugin, leg, blob.length > 0, outcome, offered));
+  }
+
+  /**
+   * Where one request's {@code Authenticate} went: a context of its own, the connection's bound one
+   * ({@code bound}), or the one it keeps for the plug-in ({@code kept}, else null).
+   */
+  private record Leg(AuthenticationSession session, boolean bound, KeptContext kept) {
+    /** Whether the context outlives the request: then the check needs no release after it. */
+    boolean outlivesRequest() {
+      return bound || kept != null;
+    }
+  }
+
+  /**
+   * The context {@code a}'s connection keeps for {@code plugin} ({@link KeptContext}), or null
+   * where none is kept: a new context per request then.
+   */
+  private KeptContext kept(Attempt a, PluginView plugin) {
+    String id = plugin.id();
+    return KeptContext.allowed(a, plugin)
+        ? KeptContext.take(a.connection(), id, () -> plugins.session(id), this::stillStands)
+        : null;
   }
 
   private CompletableFuture<Verdict> verdict(
       Attempt a,
       PluginView plugin,
-      AuthenticationSession session,
-      boolean bound,
+      Leg leg,
       boolean answered,
       AuthenticationOutcome outcome,
       List<PluginView> offered) {
+    boolean bound = leg.bound();
     metrics.handshakeEnded();
     // Whom the client claimed to be, for the lock check: the name the plug-in reported, even one it
     // withdrew afterwards, else the account whose password the host checked for this request.
@@ -496,7 +519,7 @@ public final class AuthenticationDriver {
       // refusal (a replay) included, so the lockout cannot be used to test passwords.
       Optional<Instant> locked = throttle.lockedOut(a.client().address(), key);
       if (locked.isPresent()) {
-        end(a, plugin, session, bound);
+        end(a, plugin, leg);
         // Every attempt on a locked account counts toward its address, right or wrong alike (the
         // count must not tell them apart either): guessing on against the lock trips the
         // address lockout.
@@ -517,7 +540,7 @@ public final class AuthenticationDriver {
       case CONTINUE -> {
         metrics.logon(plugin.id(), LogonResult.CONTINUE);
         if (!bound) {
-          session.release();
+          end(a, plugin, leg);
         } else if (a.connection().awaitNextLeg(metrics::handshakeEnded)) {
           metrics.handshakeBegun();
         }
@@ -542,7 +565,7 @@ public final class AuthenticationDriver {
                 "continue the " + plugin.protocol() + " handshake"));
       }
       case DENIED -> {
-        end(a, plugin, session, bound);
+        end(a, plugin, leg);
         if (outcome.isForbidden()) {
           metrics.logon(plugin.id(), LogonResult.FORBIDDEN);
           return done(forbiddenByPlugin(plugin, outcome.forbidden()));
@@ -616,17 +639,26 @@ public final class AuthenticationDriver {
                 });
       }
       case SUCCESS -> {
+        if (leg.kept() != null
+            && leg.kept().sameLogon(outcome)
+            && namesAnother(a, outcome.accessToken())) {
+          end(a, plugin, leg);
+          metrics.logon(plugin.id(), LogonResult.ERROR);
+          return done(anotherAccountsToken(a, plugin, outcome));
+        }
         metrics.logon(plugin.id(), LogonResult.SUCCESS);
         throttle.succeeded(key);
         logonSucceeded(a, outcome, plugin);
         if (bound) {
           a.connection().authenticated(plugin.id(), outcome);
         }
-        // A request's own context keeps the token until the check is done.
-        return authorize(a, outcome, plugin, offered, bound ? () -> {} : session::release);
+        // A request's own context keeps the token until the check is done; a kept one keeps it
+        // for the connection's next request.
+        return authorize(
+            a, outcome, plugin, offered, leg.outlivesRequest() ? () -> {} : leg.session()::release);
       }
       default -> {
-        end(a, plugin, session, bound);
+        end(a, plugin, leg);
         if (a.user().wasSlowCheckRefused()) {
           metrics.logon(plugin.id(), LogonResult.BUSY);
           return done(SlowCheckBusy.refusal());
@@ -710,49 +742,70 @@ public final class AuthenticationDriver {
     return accounts.find(account.strip()).map(Account::qualifiedName).orElse(account);
   }
 
-  private void end(Attempt a, PluginView plugin, AuthenticationSession session, boolean bound) {
-    if (bound) {
+  private void end(Attempt a, PluginView plugin, Leg leg) {
+    if (leg.bound()) {
       a.connection().forget(plugin.id());
+    } else if (leg.kept() != null) {
+      leg.kept().drop();
     } else {
-      session.release();
+      leg.session().release();
     }
   }
 
-  private CompletableFuture<Verdict> anonymous(
-      Attempt a, PluginView anonymous, List<PluginView> offered) {
-    // A streaming server's call carries many clients on one connection: never a kept context.
-    boolean keep =
-        a.onBehalf() == null
-            && AuthenticationFlags.has(anonymous.flags(), AuthenticationFlags.REUSABLE_CONTEXT);
-    return anonymous(a, anonymous, offered, keep);
+  /**
+   * Whether the plug-in named, for this request, an existing account other than the one {@code
+   * held} is: its kept context answered another account's credentials with the token it held, which
+   * {@link AuthenticationFlags#REVERIFYING_CONTEXT} forbids. A name that is no local account (a
+   * principal's) proves nothing either way.
+   */
+  private boolean namesAnother(Attempt a, AccessToken held) {
+    Optional<String> named = a.user().userName();
+    return named.isPresent()
+        && accounts
+            .find(named.get().strip())
+            .filter(found -> !found.sid().equals(held.user()))
+            .isPresent();
   }
 
   /**
-   * @param keep whether the connection keeps the plug-in's context for its later requests ({@link
-   *     AuthenticationFlags#REUSABLE_CONTEXT}); the plug-in is asked on every request either way
+   * A kept context broke its contract (see {@link #namesAnother}): nothing is served with the
+   * token, the context is gone, and the operator reads which plug-in did it. Fails closed (503), as
+   * any plug-in failure does; the request cannot be asked again of a new context, which would see
+   * its proof already spent.
+   */
+  private static Refusal anotherAccountsToken(
+      Attempt a, PluginView plugin, AuthenticationOutcome outcome) {
+    return Refusal.unavailable(
+            "authentication is unavailable: the " + plugin.protocol() + " plug-in failed")
+        .audited(
+            HResult.E_UNEXPECTED,
+            "the "
+                + plugin.id()
+                + " plug-in's kept context answered credentials of "
+                + Audit.quoted(a.user().userName().orElse(""))
+                + " with the token of "
+                + outcome.accountName()
+                + " it held (REVERIFYING_CONTEXT: a context logs on the account the"
+                + " credentials prove, never hands another's token); refused, failing closed");
+  }
+
+  /**
+   * The anonymous plug-in's answer; its context kept for the connection's later requests where it
+   * declares {@link AuthenticationFlags#REUSABLE_CONTEXT} ({@link KeptContext}): asked on every
+   * request either way.
    */
   private CompletableFuture<Verdict> anonymous(
-      Attempt a, PluginView anonymous, List<PluginView> offered, boolean keep) {
+      Attempt a, PluginView anonymous, List<PluginView> offered) {
     String id = anonymous.id();
-    AuthenticationSession kept = keep ? a.connection().kept(id, () -> plugins.session(id)) : null;
-    AuthenticationSession session = kept != null ? kept : plugins.session(id);
-    Runnable end = kept != null ? () -> a.connection().drop(id, kept) : session::release;
+    KeptContext kept = kept(a, anonymous);
+    AuthenticationSession session = kept != null ? kept.session() : plugins.session(id);
+    Runnable end = kept != null ? kept::drop : session::release;
     metrics.handshakeBegun();
     return session
         .authenticate(new byte[0], a.user(), a.presentation(), a.command())
         .thenCompose(
             outcome -> {
               metrics.handshakeEnded();
-              if (kept != null
-                  && (outcome.result() != AuthenticationResult.SUCCESS
-                      || !standsNow(outcome.accessToken()))) {
-                // A kept context's answer stands only as a SUCCESS whose token is the account as
-                // it is now; anything else (the account disabled, deleted or moved to other groups
-                // since the context logged on, a context released under it) is asked again of a
-                // new context, whose answer is what every request got before contexts were kept.
-                end.run();
-                return anonymous(a, anonymous, offered, false);
-              }
               metrics.logon(id, anonymousResult(outcome));
               if (outcome.result() != AuthenticationResult.SUCCESS) {
                 List<PluginView> others = notAnonymous(offered);
@@ -803,10 +856,12 @@ public final class AuthenticationDriver {
 
   /**
    * Whether {@code token} (a kept context's, logged on perhaps many requests ago) is still what a
-   * logon of its account gives now: the account neither disabled nor deleted, nor in other groups.
+   * logon of its account gives now: the account neither disabled nor deleted, nor in other groups,
+   * and the proof behind it (a principal's) not ended.
    */
-  private boolean standsNow(AccessToken token) {
-    return token != null && tokens.asNow(token).filter(now -> now == token).isPresent();
+  private boolean stillStands(AccessToken token) {
+    return tokens.asNow(token).filter(now -> now == token).isPresent()
+        && !token.hasExpired(clock.instant());
   }
 
   /** The plug-in of {@code offered} with that id, or null. A loop: this runs on every request. */

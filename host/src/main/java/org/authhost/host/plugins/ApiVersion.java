@@ -37,6 +37,12 @@ record ApiVersion(int major, int minor) implements Comparable<ApiVersion> {
   /** The first API whose plug-ins may let one context answer a connection's requests. */
   static final ApiVersion V1_6 = new ApiVersion(1, 6);
 
+  /**
+   * The first API whose plug-ins may let one context verify each request of a connection, each with
+   * its own credentials.
+   */
+  static final ApiVersion V1_7 = new ApiVersion(1, 7);
+
   /** The API this host provides. */
   static final ApiVersion CURRENT = new ApiVersion(AuthHostApi.MAJOR, AuthHostApi.MINOR);
 

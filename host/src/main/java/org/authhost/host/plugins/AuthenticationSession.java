@@ -41,6 +41,10 @@ public final class AuthenticationSession implements AutoCloseable {
   // Guarded by this: the context exists from the first leg until release.
   private AuthenticationContext context;
   private TokenHandle lastToken;
+
+  /** What {@link #lastToken} stood for when the context answered SUCCESS with it. */
+  private AccessToken lastAccess;
+
   private boolean released;
 
   /** What ends the client's connection if the session outlives its version's drain, or null. */
@@ -71,6 +75,15 @@ public final class AuthenticationSession implements AutoCloseable {
    */
   public boolean versionDraining() {
     return plugin != null && plugin.isDraining();
+  }
+
+  /**
+   * The token of this session's last SUCCESS, as it stood then, or null before one (or once
+   * released): what a context kept for a connection holds, to be checked against the account as it
+   * is now before the context is asked again, and to be told from a new logon after.
+   */
+  public synchronized AccessToken heldToken() {
+    return released ? null : lastAccess;
   }
 
   /** The id of the plug-in this session talks to. */
@@ -284,6 +297,7 @@ public final class AuthenticationSession implements AutoCloseable {
         return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
       }
       lastToken = token.get();
+      lastAccess = accessToken.get();
     }
     // Methods the plug-in may leave out (the SDK sample does) fall back on the token itself.
     String accountName = account.get() != null ? account.get() : accessToken.get().accountName();

@@ -16,11 +16,15 @@ final class LegacyProtocolFlags {
 
   /** {@code flags} as a pre-1.3 host would have used them for {@code protocol}. */
   static int apply(ApiVersion apiVersion, String protocol, int flags) {
-    // A bit a plug-in built before API 1.6 sets is no promise that its contexts may be kept.
-    int known =
-        apiVersion.isBefore(ApiVersion.V1_6)
-            ? flags & ~AuthenticationFlags.REUSABLE_CONTEXT
-            : flags;
+    // A bit a plug-in built before the API that defined it sets is no promise that its contexts
+    // may be kept.
+    int known = flags;
+    if (apiVersion.isBefore(ApiVersion.V1_6)) {
+      known &= ~AuthenticationFlags.REUSABLE_CONTEXT;
+    }
+    if (apiVersion.isBefore(ApiVersion.V1_7)) {
+      known &= ~AuthenticationFlags.REVERIFYING_CONTEXT;
+    }
     if (!before13(apiVersion)) {
       return known | browserAnswers(apiVersion, protocol);
     }

@@ -7,7 +7,9 @@ import static org.authhost.api.AuthenticationFlags.CHALLENGE_FIRST;
 import static org.authhost.api.AuthenticationFlags.COMPLETES_IN_ONE_LEG;
 import static org.authhost.api.AuthenticationFlags.CONNECTION_BOUND;
 import static org.authhost.api.AuthenticationFlags.REUSABLE_CONTEXT;
+import static org.authhost.api.AuthenticationFlags.REVERIFYING_CONTEXT;
 import static org.authhost.api.AuthenticationFlags.SENDS_PASSWORD;
+import static org.authhost.api.AuthenticationFlags.TEXT_CHALLENGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -64,5 +66,20 @@ class LegacyProtocolFlagsTest {
     assertEquals(
         ANONYMOUS | REUSABLE_CONTEXT,
         LegacyProtocolFlags.apply(ApiVersion.of("1.6"), "X-Anon", ANONYMOUS | REUSABLE_CONTEXT));
+  }
+
+  @Test
+  void aReverifyingContextIsOnlyForPluginsThatDeclareApi17() {
+    // Before 1.7 the bit promised nothing: such a plug-in's contexts still live for one request.
+    assertEquals(
+        TEXT_CHALLENGE | AUTHENTICATION_INFO,
+        LegacyProtocolFlags.apply(
+            ApiVersion.of("1.6"),
+            "X-Digest",
+            TEXT_CHALLENGE | AUTHENTICATION_INFO | REVERIFYING_CONTEXT));
+    assertEquals(
+        TEXT_CHALLENGE | REVERIFYING_CONTEXT,
+        LegacyProtocolFlags.apply(
+            ApiVersion.of("1.7"), "X-Digest", TEXT_CHALLENGE | REVERIFYING_CONTEXT));
   }
 }

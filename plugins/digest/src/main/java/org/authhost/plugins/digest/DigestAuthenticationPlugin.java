@@ -287,13 +287,15 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
   @Override
   public HResult getFlags(Out<Integer> flags) {
     // Text challenge, the client asks its user for a password, the server speaks first (nonce),
-    // and the blob of a SUCCESS is Authentication-Info's value (rspauth).
+    // the blob of a SUCCESS is Authentication-Info's value (rspauth), and one context may verify
+    // each request of a connection (API 1.7).
     flags.set(
         AuthenticationFlags.TEXT_CHALLENGE
             | AuthenticationFlags.CLIENT_SHOWS_UI
             | AuthenticationFlags.CHALLENGE_FIRST
             | AuthenticationFlags.AUTHENTICATION_INFO
-            | AuthenticationFlags.BROWSER_ANSWERS);
+            | AuthenticationFlags.BROWSER_ANSWERS
+            | AuthenticationFlags.REVERIFYING_CONTEXT);
     return HResult.S_OK;
   }
 

@@ -21,11 +21,14 @@ import org.authhost.api.support.PluginEvents;
 
 /**
  * One Digest exchange ({@code IWMSAuthenticationContext}): one request, since Digest is not bound
- * to a connection. All state that must outlive the request (nonces, counts) is in the host's state
- * service, reached through the plug-in's {@link DigestVerifier}; the context owns only its token.
- * The callback comes before {@code authenticate} returns when the store answers at once (the host's
- * local one), else from the store's thread, a benign refusal then through {@code
- * onAuthenticateRefused}.
+ * to a connection, or, kept by the host for a client's connection ({@code REVERIFYING_CONTEXT}, API
+ * 1.7), each of its requests in turn. All state that must outlive the request (nonces, counts) is
+ * in the host's state service, reached through the plug-in's {@link DigestVerifier}; the context
+ * owns only its token and the account it logged on. Every request is verified in full, its nonce
+ * count claimed as on a new context; a right response for the account the context holds answers
+ * with the token it holds, any other account's is logged on afresh. The callback comes before
+ * {@code authenticate} returns when the store answers at once (the host's local one), else from the
+ * store's thread, a benign refusal then through {@code onAuthenticateRefused}.
  *
  * <ul>
  *   <li>Empty response: CONTINUE with the challenges.
@@ -206,6 +209,12 @@ final class DigestContext implements AuthenticationContext {
   }
 
   private Outcome logOn(String name, byte[] authenticationInfo, boolean rtsp) {
+    if (name.equals(account) && token.isHeld()) {
+      // Kept for the client's connection (REVERIFYING_CONTEXT), this context has just verified the
+      // account it logged on in full: the token it holds answers, with no new logon. Another
+      // account's proof falls through to its own logon, which replaces (and closes) the old token.
+      return new Outcome(AuthenticationResult.SUCCESS, authenticationInfo, HResult.S_OK);
+    }
     HResult hr = token.logOn(name, DigestAuthenticationPlugin.PACKAGE);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
       // Disabled or deleted since its secret was read a moment ago.

@@ -703,7 +703,8 @@ class DigestPluginTest {
     Out<Integer> flags = new Out<>();
     h.plugin.getFlags(flags);
     assertEquals(
-        "TEXT_CHALLENGE|CLIENT_SHOWS_UI|CHALLENGE_FIRST|AUTHENTICATION_INFO|BROWSER_ANSWERS",
+        "TEXT_CHALLENGE|CLIENT_SHOWS_UI|CHALLENGE_FIRST|AUTHENTICATION_INFO|BROWSER_ANSWERS"
+            + "|REVERIFYING_CONTEXT",
         AuthenticationFlags.toString(flags.get()));
     Out<String> name = new Out<>();
     h.plugin.getProtocolName(name);

@@ -59,7 +59,14 @@ final class PluginHarness {
   Answer send(String header, FakeRequest request) {
     Out<AuthenticationContext> out = new Out<>();
     assertEquals(HResult.S_OK, plugin.createAuthenticationContext(out));
-    AuthenticationContext context = out.get();
+    return again(out.get(), header, request);
+  }
+
+  /**
+   * One Authenticate on {@code context}, as the host asks a context it keeps for a connection
+   * (REVERIFYING_CONTEXT) with the connection's next request. The context stays open.
+   */
+  Answer again(AuthenticationContext context, String header, FakeRequest request) {
     AtomicInteger calls = new AtomicInteger();
     Object token = new Object();
     Answer[] answer = new Answer[1];
