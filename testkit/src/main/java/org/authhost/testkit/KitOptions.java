@@ -43,6 +43,15 @@ public final class KitOptions {
     return new KitOptions(host.withClient(client::respond));
   }
 
+  /**
+   * A client of another account (give it with {@link #withAccount} too), for a plug-in that
+   * declares {@code REVERIFYING_CONTEXT} (API 1.7): its exchange on the first account's SUCCESS
+   * context must never get the first account's token.
+   */
+  public KitOptions withOtherClient(ContractClient client) {
+    return new KitOptions(host.withOtherClient(client::respond));
+  }
+
   /** A named value of the plug-in (its {@code properties} in host.json). */
   public KitOptions withProperty(String name, String value) {
     return new KitOptions(host.withProperty(name, value));

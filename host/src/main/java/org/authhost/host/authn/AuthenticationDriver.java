@@ -760,11 +760,23 @@ public final class AuthenticationDriver {
    */
   private boolean namesAnother(Attempt a, AccessToken held) {
     Optional<String> named = a.user().userName();
-    return named.isPresent()
-        && accounts
-            .find(named.get().strip())
-            .filter(found -> !found.sid().equals(held.user()))
-            .isPresent();
+    if (named.isEmpty() || isNameOf(named.get(), held.accountName())) {
+      return false;
+    }
+    return accounts
+        .find(named.get().strip())
+        .filter(found -> !found.sid().equals(held.user()))
+        .isPresent();
+  }
+
+  /**
+   * Whether {@code name} is the bare name of the account {@code qualified} ({@code alice} of {@code
+   * TESTHOST\alice}), as account names compare: the common case, told without a look-up.
+   */
+  private static boolean isNameOf(String name, String qualified) {
+    int from = qualified.lastIndexOf('\\') + 1;
+    return qualified.length() - from == name.length()
+        && qualified.regionMatches(true, from, name, 0, name.length());
   }
 
   /**
@@ -860,8 +872,10 @@ public final class AuthenticationDriver {
    * and the proof behind it (a principal's) not ended.
    */
   private boolean stillStands(AccessToken token) {
+    // Only a principal's proof ends (expiresAt); a local account's never does, and this runs for
+    // every request of a kept connection: no clock read for it.
     return tokens.asNow(token).filter(now -> now == token).isPresent()
-        && !token.hasExpired(clock.instant());
+        && (token.expiresAt().equals(Instant.MAX) || !token.hasExpired(clock.instant()));
   }
 
   /** The plug-in of {@code offered} with that id, or null. A loop: this runs on every request. */

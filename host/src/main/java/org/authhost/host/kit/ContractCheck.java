@@ -725,12 +725,11 @@ public final class ContractCheck {
      */
     private String keptAgain(AuthenticationSession session, TokenHandle handed, List<String> broken)
         throws Exception {
-      boolean reusable =
-          plugins
-              .plugin(pluginId)
-              .map(v -> AuthenticationFlags.has(v.flags(), AuthenticationFlags.REUSABLE_CONTEXT))
-              .orElse(false);
-      if (!reusable) {
+      int flags = plugins.plugin(pluginId).map(PluginView::flags).orElse(0);
+      if (AuthenticationFlags.has(flags, AuthenticationFlags.REVERIFYING_CONTEXT)) {
+        return reverified(session, handed, broken);
+      }
+      if (!AuthenticationFlags.has(flags, AuthenticationFlags.REUSABLE_CONTEXT)) {
         return "";
       }
       AuthenticationOutcome next =
@@ -752,21 +751,84 @@ public final class ContractCheck {
     }
 
     /**
+     * For a plug-in whose one context may verify each request of a connection ({@link
+     * AuthenticationFlags#REVERIFYING_CONTEXT}, API 1.7), asked on its SUCCESS context as the host
+     * asks it with the connection's next requests: the client's exchange again must end in SUCCESS
+     * with the token the context holds (no new logon); its last response once more (a replay) must
+     * not succeed; another account's exchange ({@link KitOptions#withOtherClient}) must never get
+     * the first account's token. What it checked, to add to the rule's line.
+     */
+    private String reverified(
+        AuthenticationSession session, TokenHandle handed, List<String> broken) throws Exception {
+      String again = " again on the SUCCESS context (REVERIFYING_CONTEXT)";
+      Out<byte[]> last = new Out<>();
+      AuthenticationOutcome o = towardsSuccess(options.client(), session, again, last);
+      if (o == null || o.result() != AuthenticationResult.SUCCESS || !handed.equals(o.token())) {
+        broken.add(
+            "the client's exchange"
+                + again
+                + " answered "
+                + (o == null ? "nothing" : o.result() + " " + o.hresult())
+                + (o == null || o.token() == null ? "" : " with " + o.token())
+                + " instead of SUCCESS with the token it holds, "
+                + handed
+                + " (a kept context answers its account's next requests from that token)");
+      }
+      if (last.get() != null) {
+        AuthenticationOutcome replay =
+            leg(session, last.get(), "Authenticate with the last response once more (a replay)");
+        if (replay.result() == AuthenticationResult.SUCCESS) {
+          broken.add(
+              "the client's last response sent once more to the SUCCESS context (a replay)"
+                  + " answered SUCCESS (REVERIFYING_CONTEXT: every request is verified in full,"
+                  + " a replay refused as on a new context)");
+        }
+      }
+      String did = "; REVERIFYING_CONTEXT: the exchange again answered with the same handle";
+      if (options.otherClient() == null) {
+        return did + ", a replay refused (another account's not given: withOtherClient)";
+      }
+      AuthenticationOutcome other =
+          towardsSuccess(
+              options.otherClient(), session, " of another account" + again, new Out<>());
+      if (other != null
+          && other.result() == AuthenticationResult.SUCCESS
+          && handed.equals(other.token())) {
+        broken.add(
+            "another account's exchange on a SUCCESS context (REVERIFYING_CONTEXT) answered"
+                + " SUCCESS with the first account's token "
+                + handed
+                + " (another account's credentials are its own logon, or refused; never the"
+                + " token the context holds)");
+      }
+      return did + ", a replay refused, another account never given it";
+    }
+
+    /**
      * The author's client (or an empty first leg) against one session, leg by leg; the last answer,
      * or null if the client gave no first leg.
      */
     private AuthenticationOutcome towardsSuccess(AuthenticationSession session, String during)
         throws Exception {
+      return towardsSuccess(options.client(), session, during, new Out<>());
+    }
+
+    /**
+     * {@code client} (or, if null, an empty first leg) against one session, leg by leg; the last
+     * answer, or null if the client gave no first leg. {@code last} receives the last blob sent.
+     */
+    private AuthenticationOutcome towardsSuccess(
+        ContractClient client, AuthenticationSession session, String during, Out<byte[]> last)
+        throws Exception {
       byte[] challenge = new byte[0];
       AuthenticationOutcome o = null;
       for (int leg = 0; leg < LEGS; leg++) {
         byte[] blob =
-            options.client() != null
-                ? options.client().respond(leg, challenge)
-                : leg == 0 ? new byte[0] : null;
+            client != null ? client.respond(leg, challenge) : leg == 0 ? new byte[0] : null;
         if (blob == null) {
           break;
         }
+        last.set(blob.clone());
         o = leg(session, blob, "Authenticate (leg " + leg + " towards SUCCESS" + during + ")");
         if (o.result() != AuthenticationResult.CONTINUE) {
           break;

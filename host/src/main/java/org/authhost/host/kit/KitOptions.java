@@ -17,6 +17,9 @@ import java.util.Map;
  * @param accounts accounts the kit's throwaway account store holds (name to password), besides the
  *     built-in Administrator and Guest
  * @param client the protocol client that reaches {@code SUCCESS}, or null
+ * @param otherClient a client of another account that reaches {@code SUCCESS}, or null: for a
+ *     plug-in that declares {@code REVERIFYING_CONTEXT} (API 1.7), its credentials on the first
+ *     account's SUCCESS context must never get the first account's token
  * @param cleanupBudget how long leftover threads may take to end and the class loader to be
  *     collected after shutdown; the garbage collector is asked again and again within it
  */
@@ -28,6 +31,7 @@ public record KitOptions(
     Map<String, String> properties,
     Map<String, String> accounts,
     ContractClient client,
+    ContractClient otherClient,
     Duration cleanupBudget) {
 
   /** The seed when none is given: fixed, so two runs send the same blobs. */
@@ -51,35 +55,61 @@ public record KitOptions(
         Map.of(),
         Map.of(),
         null,
+        null,
         Duration.ofSeconds(20));
   }
 
   public KitOptions withTimeouts(Duration call, Duration callback) {
-    return new KitOptions(call, callback, blobs, seed, properties, accounts, client, cleanupBudget);
+    return new KitOptions(
+        call, callback, blobs, seed, properties, accounts, client, otherClient, cleanupBudget);
   }
 
   public KitOptions withBlobs(int count) {
     return new KitOptions(
-        callTimeout, callbackTimeout, count, seed, properties, accounts, client, cleanupBudget);
+        callTimeout,
+        callbackTimeout,
+        count,
+        seed,
+        properties,
+        accounts,
+        client,
+        otherClient,
+        cleanupBudget);
   }
 
   public KitOptions withSeed(long newSeed) {
     return new KitOptions(
-        callTimeout, callbackTimeout, blobs, newSeed, properties, accounts, client, cleanupBudget);
+        callTimeout,
+        callbackTimeout,
+        blobs,
+        newSeed,
+        properties,
+        accounts,
+        client,
+        otherClient,
+        cleanupBudget);
   }
 
   public KitOptions withProperty(String name, String value) {
     Map<String, String> p = new LinkedHashMap<>(properties);
     p.put(name, value);
     return new KitOptions(
-        callTimeout, callbackTimeout, blobs, seed, p, accounts, client, cleanupBudget);
+        callTimeout, callbackTimeout, blobs, seed, p, accounts, client, otherClient, cleanupBudget);
   }
 
   public KitOptions withAccount(String name, String password) {
     Map<String, String> a = new LinkedHashMap<>(accounts);
     a.put(name, password);
     return new KitOptions(
-        callTimeout, callbackTimeout, blobs, seed, properties, a, client, cleanupBudget);
+        callTimeout,
+        callbackTimeout,
+        blobs,
+        seed,
+        properties,
+        a,
+        client,
+        otherClient,
+        cleanupBudget);
   }
 
   public KitOptions withClient(ContractClient protocolClient) {
@@ -91,6 +121,7 @@ public record KitOptions(
         properties,
         accounts,
         protocolClient,
+        otherClient,
         cleanupBudget);
   }
 
@@ -103,8 +134,33 @@ public record KitOptions(
     return withClient((leg, challenge) -> leg < copy.size() ? copy.get(leg).clone() : null);
   }
 
+  /**
+   * A client of another account than {@link #client}'s (give that account with {@link #withAccount}
+   * too), for the rule of {@code REVERIFYING_CONTEXT}: without it that part is not exercised.
+   */
+  public KitOptions withOtherClient(ContractClient protocolClient) {
+    return new KitOptions(
+        callTimeout,
+        callbackTimeout,
+        blobs,
+        seed,
+        properties,
+        accounts,
+        client,
+        protocolClient,
+        cleanupBudget);
+  }
+
   public KitOptions withCleanupBudget(Duration budget) {
     return new KitOptions(
-        callTimeout, callbackTimeout, blobs, seed, properties, accounts, client, budget);
+        callTimeout,
+        callbackTimeout,
+        blobs,
+        seed,
+        properties,
+        accounts,
+        client,
+        otherClient,
+        budget);
   }
 }

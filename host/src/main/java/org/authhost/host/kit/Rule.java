@@ -31,7 +31,9 @@ public enum Rule {
       "GetImpersonationToken: S_OK with a handle the context keeps owning, the same handle again,"
           + " SEC_E_INVALID_HANDLE after release, a failing HRESULT on the failure paths; with"
           + " REUSABLE_CONTEXT (API 1.6), Authenticate again on the SUCCESS context answers SUCCESS"
-          + " with the handle it holds",
+          + " with the handle it holds; with REVERIFYING_CONTEXT (API 1.7), the client's exchange"
+          + " again on it answers SUCCESS with that handle, a replay of its last response is not"
+          + " SUCCESS, and another account's exchange never gets that handle",
       "IWMSAuthenticationContext::GetImpersonationToken ms746183; SSPI SpGetContextTokenFn"
           + " (the package keeps ownership; the caller never closes the handle)"),
   ERROR_REPORTED(

@@ -145,6 +145,32 @@ class ContractCheckTest {
         QUICK);
   }
 
+  /**
+   * A context that declares REVERIFYING_CONTEXT (API 1.7) but, once it holds a token, answers
+   * anything with it: a replay of alice's response succeeds, and bob's credentials get alice's
+   * token.
+   */
+  @Test
+  void aReverifyingContextThatAnswersEveryoneWithItsTokenBreaksTokenOwnership() throws Exception {
+    ContractReport report =
+        ContractCheck.run(
+            PluginJar.of("clinging", "org.authhost.testplugins.clinging.ClingingPlugin")
+                .with("api-version", "1.7")
+                .writeTo(dir, "clinging.jar"),
+            QUICK
+                .withAccount("alice", "pw-alice")
+                .withAccount("bob", "pw-bob")
+                .withResponses(List.of("alice".getBytes(StandardCharsets.ISO_8859_1)))
+                .withOtherClient(
+                    (leg, challenge) ->
+                        leg == 0 ? "bob".getBytes(StandardCharsets.ISO_8859_1) : null));
+    assertBroken(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        "(a replay) answered SUCCESS",
+        "answered SUCCESS with the first account's token");
+  }
+
   @Test
   void theSameContextDeclaredForAnOlderApiIsNotAskedAgain() throws Exception {
     // Before 1.6 the bit promises nothing and the host keeps no context: one logon per context

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A plug-in built against the released API 1.2 JAR (kept in the test resources as it was released,
  * so that nothing of 1.3 can leak into the build) loads and serves unchanged on this host: the
  * compatibility promise of a minor version. The same for those built against the released API 1.3,
- * 1.4 and 1.5 JARs, on a host that provides 1.6.
+ * 1.4, 1.5 and 1.6 JARs, on a host that provides 1.7.
  */
 class ApiCompatibilityTest {
   private static final Path API_12 = Path.of("src/test/resources/compat/authhost-api-1.2.jar");
@@ -43,6 +43,9 @@ class ApiCompatibilityTest {
 
   /** The API 1.5 JAR as it was released (the api module's classes at 31ff46b). */
   private static final Path API_15 = Path.of("src/test/resources/compat/authhost-api-1.5.jar");
+
+  /** The API 1.6 JAR as it was released (the api module's classes at 2bf3bfa). */
+  private static final Path API_16 = Path.of("src/test/resources/compat/authhost-api-1.6.jar");
 
   @TempDir Path root;
   private AuthHost host;
@@ -99,12 +102,20 @@ class ApiCompatibilityTest {
     assertServesUnchanged("/r/hello.txt");
   }
 
-  /** A 1.5 plug-in keeps serving unchanged on the 1.6 host. */
+  /** A 1.5 plug-in keeps serving unchanged on a later host. */
   @Test
   void aPluginBuiltAgainstApi15ServesUnchangedOnThisHost() throws Exception {
     start("");
-    assertEquals("1.6", org.authhost.api.AuthHostApi.VERSION, "this host provides API 1.6");
+    assertTrue(org.authhost.api.AuthHostApi.MINOR > 5, "this host provides a later API 1.x");
     assertServesUnchanged("/s/hello.txt");
+  }
+
+  /** A 1.6 plug-in keeps serving unchanged on the 1.7 host. */
+  @Test
+  void aPluginBuiltAgainstApi16ServesUnchangedOnThisHost() throws Exception {
+    start("");
+    assertEquals("1.7", org.authhost.api.AuthHostApi.VERSION, "this host provides API 1.7");
+    assertServesUnchanged("/u/hello.txt");
   }
 
   /** The shared-secret plug-in of {@code path}'s point: challenged, served, refused with 401. */
@@ -219,6 +230,11 @@ class ApiCompatibilityTest {
         .with("api-version", "1.5")
         .compiledAgainst(API_15)
         .writeTo(plugins, "compat15.jar");
+    PluginJar.of("compat12", "org.authhost.testplugins.compat12.SharedSecret12Plugin")
+        .with("id", "compat16")
+        .with("api-version", "1.6")
+        .compiledAgainst(API_16)
+        .writeTo(plugins, "compat16.jar");
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(
         config.resolve("host.json"),
@@ -236,7 +252,9 @@ class ApiCompatibilityTest {
             { "name": "r", "prefix": "/r/", "directory": "../media",
             "plugins": ["compat14"], "acl": [ { "principal": "Users", "rights": ["read"] } ] },
             { "name": "s", "prefix": "/s/", "directory": "../media",
-            "plugins": ["compat15"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
+            "plugins": ["compat15"], "acl": [ { "principal": "Users", "rights": ["read"] } ] },
+            { "name": "u", "prefix": "/u/", "directory": "../media",
+            "plugins": ["compat16"], "acl": [ { "principal": "Users", "rights": ["read"] } ] } ]
         }
         """
             .formatted(extraConfig));

@@ -1,0 +1,77 @@
+package org.authhost.host.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.authhost.host.AuthHost;
+import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.RawHttpConnection;
+import org.authhost.host.testing.TestHosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The host's own guard on a kept context (REVERIFYING_CONTEXT, API 1.7): a plug-in whose kept
+ * context answers bob's credentials with the token it holds for alice (the test plug-in {@code
+ * clinging}) serves nothing with it. The request fails closed (503, audited, naming the plug-in),
+ * the context is dropped, and alice's next request gets a context of its own.
+ */
+class KeptContextBreachTest {
+  @TempDir Path root;
+  private final MutableClock clock = new MutableClock();
+  private AuthHost host;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (host != null) {
+      host.stop();
+    }
+  }
+
+  @Test
+  void aKeptContextHandingAlicesTokenToBobFailsClosed() throws Exception {
+    Files.createDirectories(root.resolve("media"));
+    Files.writeString(root.resolve("media/hello.txt"), "hello\n");
+    PluginJar.of("clinging", "org.authhost.testplugins.clinging.ClingingPlugin")
+        .with("api-version", "1.7")
+        .writeTo(Files.createDirectories(root.resolve("plugins")), "clinging.jar");
+    Path config = Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        config.resolve("host.json"),
+        """
+        {
+          "serverName": "testhost",
+          "dataDirectory": "../var",
+          "plugins": { "directory": "../plugins",
+            "settings": { "clinging": { "enabled": true } } },
+          "eventLog": { "auditSummarySeconds": 0 },
+          "http": { "port": 0 },
+          "publishingPoints": [ { "name": "t", "prefix": "/t/", "directory": "../media",
+            "plugins": ["clinging"] } ]
+        }
+        """);
+    TestHosts.addAccount(config, "alice", "pw-alice");
+    TestHosts.addAccount(config, "bob", "pw-bob");
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
+    host.start();
+    try (RawHttpConnection client = new RawHttpConnection("127.0.0.1", host.http().plainPort())) {
+      assertEquals(200, client.get("/t/hello.txt", "Test alice").status());
+      assertEquals(503, client.get("/t/hello.txt", "Test bob").status(), "never alice's 200");
+      assertFalse(
+          host.eventLog().query(EventQuery.all()).stream()
+              .filter(e -> e.text().contains("clinging plug-in's kept context answered"))
+              .filter(e -> e.text().contains("the token of TESTHOST\\alice"))
+              .toList()
+              .isEmpty());
+      assertEquals(0, host.tokens().openHandles(), "the context was dropped with its token");
+      assertEquals(200, client.get("/t/hello.txt", "Test alice").status(), "a new context");
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package org.authhost.testplugins.clinging;
+
+import java.nio.charset.StandardCharsets;
+import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.CommandContext;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.PresentationContext;
+import org.authhost.api.TokenHandle;
+import org.authhost.api.UserContext;
+import org.authhost.testplugins.TestPlugin;
+
+/**
+ * Declares {@code REVERIFYING_CONTEXT} (API 1.7) but checks nothing once its context holds a token:
+ * every later Authenticate answers SUCCESS with that token, a replay and another account's blob
+ * alike. A blob is the account's name (empty: Guest), which the context reports as the user.
+ */
+public final class ClingingPlugin extends TestPlugin {
+  @Override
+  public HResult getFlags(Out<Integer> flags) {
+    flags.set(
+        AuthenticationFlags.TEXT_CHALLENGE
+            | AuthenticationFlags.CLIENT_SHOWS_UI
+            | AuthenticationFlags.REVERIFYING_CONTEXT);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
+    context.set(
+        new Context() {
+          @Override
+          public HResult authenticate(
+              byte[] blob,
+              UserContext user,
+              PresentationContext presentation,
+              CommandContext command,
+              AuthenticationCallback callback,
+              Object context) {
+            String account =
+                blob.length == 0 ? "Guest" : new String(blob, StandardCharsets.ISO_8859_1);
+            user.setUserName(account);
+            if (token == null) {
+              Out<TokenHandle> issued = new Out<>();
+              if (server.tokenService().logonUser(account, "Test", issued).failed()) {
+                callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
+                return HResult.S_OK;
+              }
+              token = issued.get();
+            }
+            callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
+            return HResult.S_OK;
+          }
+
+          @Override
+          public HResult getLogicalUserId(Out<String> id) {
+            return HResult.E_NOTIMPL;
+          }
+
+          @Override
+          public HResult getImpersonationAccountName(Out<String> name) {
+            return HResult.E_NOTIMPL;
+          }
+        });
+    return HResult.S_OK;
+  }
+}
