@@ -88,8 +88,10 @@ public final class AuthenticationFlags {
    * again from the token it holds. The plug-in still answers every request; what the host saves is
    * a context, a logon and a release per request. The host checks on each request that the token
    * the context holds still stands for its account as it is now (not disabled, deleted or moved to
-   * other groups), and otherwise releases the context and asks a new one. Without this flag a
-   * context lives for one request (or, with {@link #CONNECTION_BOUND}, for a handshake).
+   * other groups), and otherwise releases the context and asks a new one. For a {@code SUCCESS}
+   * with the token it held the host asks {@code GetImpersonationToken} only, as for {@link
+   * #REVERIFYING_CONTEXT}. Without this flag a context lives for one request (or, with {@link
+   * #CONNECTION_BOUND}, for a handshake).
    *
    * @since API 1.6
    */
@@ -105,11 +107,13 @@ public final class AuthenticationFlags {
    * another account are answered as a new context would answer them: a logon of that account, whose
    * token replaces (and closes) the one the context held, or a refusal; never the token it held.
    * Its answer is final: the host does not ask a new context about the same request (a proof the
-   * context has spent, such as a Digest nonce count, would be a replay there). Any answer but
-   * {@code SUCCESS} ends the kept context. The host checks before each request that the token the
-   * context holds still stands for its account as it is now (not disabled, deleted or moved to
-   * other groups), and otherwise releases the context and asks a new one; never on a streaming
-   * server's call, whose connection carries many clients.
+   * context has spent, such as a Digest nonce count, would be a replay there). For a {@code
+   * SUCCESS} with the token it held the host asks {@code GetImpersonationToken} only: the names
+   * ({@code GetLogicalUserID}, {@code GetImpersonationAccountName}) are the logon's, read when it
+   * was made. Any answer but {@code SUCCESS} ends the kept context. The host checks before each
+   * request that the token the context holds still stands for its account as it is now (not
+   * disabled, deleted or moved to other groups), and otherwise releases the context and asks a new
+   * one; never on a streaming server's call, whose connection carries many clients.
    *
    * <p>WMS counterpart: the one {@code IWMSAuthenticationContext} WMS kept per client and called
    * {@code Authenticate} on for each of its requests. SSPI counterpart: a security context handle

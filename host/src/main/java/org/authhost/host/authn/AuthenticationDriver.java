@@ -646,6 +646,28 @@ public final class AuthenticationDriver {
           metrics.logon(plugin.id(), LogonResult.ERROR);
           return done(anotherAccountsToken(a, plugin, outcome));
         }
+        if (leg.kept() != null
+            && leg.kept().sameLogon(outcome)
+            && !stillStands(outcome.accessToken())) {
+          // The account changed while the kept context answered (a shared store's round trip):
+          // the token it held no longer stands, and the request's proof is spent, so no new
+          // context can be asked; the client logs on again, as after reauthorize's refusal.
+          end(a, plugin, leg);
+          metrics.logon(plugin.id(), LogonResult.REFUSED);
+          return challenge(a, offered, "log on again")
+              .thenApply(
+                  v ->
+                      v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                          ? r.audited(
+                              HResult.SEC_E_LOGON_DENIED,
+                              "the account "
+                                  + outcome.accountName()
+                                  + " changed (disabled, deleted or regrouped) while the kept"
+                                  + " context of plug-in '"
+                                  + plugin.id()
+                                  + "' answered with its token; the client must log on again")
+                          : v);
+        }
         metrics.logon(plugin.id(), LogonResult.SUCCESS);
         throttle.succeeded(key);
         logonSucceeded(a, outcome, plugin);

@@ -19,6 +19,12 @@ import org.authhost.host.plugins.PluginView;
  * of a new context: the request's proof would be spent); dropped when it answers anything but
  * SUCCESS.
  *
+ * <p>It relies on its front deciding one request of a connection at a time (the HTTP front's {@code
+ * RequestSequencer}, the RTSP front's {@code RtspAuthentication}, the console's handler): two legs
+ * at once on one context could let the second's logon replace the token between the first's answer
+ * and its {@code GetImpersonationToken}, one user served with another's token. A front that decides
+ * pipelined requests concurrently must not keep contexts.
+ *
  * @param held the token the context held before this leg, as it stood then; null for a context that
  *     has not answered SUCCESS yet
  */

@@ -42,8 +42,8 @@ public final class AuthenticationSession implements AutoCloseable {
   private AuthenticationContext context;
   private TokenHandle lastToken;
 
-  /** What {@link #lastToken} stood for when the context answered SUCCESS with it. */
-  private AccessToken lastAccess;
+  /** The context's last SUCCESS (its token is {@link #lastToken}), or null before one. */
+  private AuthenticationOutcome lastSuccess;
 
   private boolean released;
 
@@ -83,7 +83,7 @@ public final class AuthenticationSession implements AutoCloseable {
    * is now before the context is asked again, and to be told from a new logon after.
    */
   public synchronized AccessToken heldToken() {
-    return released ? null : lastAccess;
+    return released || lastSuccess == null ? null : lastSuccess.accessToken();
   }
 
   /** The id of the plug-in this session talks to. */
@@ -265,6 +265,10 @@ public final class AuthenticationSession implements AutoCloseable {
     if (done.result() != AuthenticationResult.SUCCESS) {
       return AuthenticationOutcome.of(done.result(), done.challenge());
     }
+    AuthenticationOutcome again = sameLogonAgain(ctx, done, timedOut);
+    if (again != null) {
+      return again;
+    }
     Out<String> userId = new Out<>();
     Out<String> account = new Out<>();
     Out<TokenHandle> token = new Out<>();
@@ -297,7 +301,6 @@ public final class AuthenticationSession implements AutoCloseable {
         return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
       }
       lastToken = token.get();
-      lastAccess = accessToken.get();
     }
     // Methods the plug-in may leave out (the SDK sample does) fall back on the token itself.
     String accountName = account.get() != null ? account.get() : accessToken.get().accountName();
@@ -306,14 +309,64 @@ public final class AuthenticationSession implements AutoCloseable {
         userId.get() != null
             ? userId.get()
             : account.get() != null ? accountName : accessToken.get().displayName();
+    AuthenticationOutcome success =
+        new AuthenticationOutcome(
+            AuthenticationResult.SUCCESS,
+            done.challenge(),
+            HResult.S_OK,
+            logicalId,
+            accountName,
+            token.get(),
+            accessToken.get(),
+            null,
+            false);
+    synchronized (this) {
+      lastSuccess = success;
+    }
+    return success;
+  }
+
+  /**
+   * A SUCCESS of a context that has answered SUCCESS before (one kept for a connection, API 1.6 and
+   * 1.7) with the token of that answer again: the same logon, whose names the host read when it was
+   * made, so only {@code GetImpersonationToken} is asked, not the two name getters. Null when this
+   * is a first SUCCESS or comes with another token (a new logon, read in full).
+   */
+  private AuthenticationOutcome sameLogonAgain(
+      AuthenticationContext ctx, CallbackGuard.Completion done, Runnable timedOut) {
+    AuthenticationOutcome last;
+    synchronized (this) {
+      last = released ? null : lastSuccess;
+    }
+    if (last == null) {
+      return null;
+    }
+    Out<TokenHandle> token = new Out<>();
+    HResult hr =
+        guard.call(
+            plugin, "GetImpersonationToken", () -> ctx.getImpersonationToken(token), timedOut);
+    if (hr.failed()) {
+      return AuthenticationOutcome.error(hr);
+    }
+    Out<AccessToken> now = new Out<>();
+    if (!last.token().equals(token.get())
+        || tokens.queryToken(plugin.id(), token.get(), now).failed()
+        || now.get() != last.accessToken()) {
+      return null;
+    }
+    synchronized (this) {
+      if (released) {
+        return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
+      }
+    }
     return new AuthenticationOutcome(
         AuthenticationResult.SUCCESS,
         done.challenge(),
         HResult.S_OK,
-        logicalId,
-        accountName,
-        token.get(),
-        accessToken.get(),
+        last.logicalUserId(),
+        last.accountName(),
+        last.token(),
+        last.accessToken(),
         null,
         false);
   }
