@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
@@ -21,15 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
  * The host's own guard on a kept context (REVERIFYING_CONTEXT, API 1.7): a plug-in whose kept
  * context answers bob's credentials with the token it holds for alice (the test plug-in {@code
  * clinging}) serves nothing with it. The request fails closed (503, audited, naming the plug-in),
- * the context is dropped, and alice's next request gets a context of its own.
+ * the context is dropped, and alice's next request gets a context of its own. Until then the kept
+ * context's SUCCESS with the token it holds is read by its token alone: the logon's names are not
+ * asked again.
  */
 class KeptContextBreachTest {
   @TempDir Path root;
   private final MutableClock clock = new MutableClock();
   private AuthHost host;
 
+  /** The plug-in's GetLogicalUserID calls, counted where plug-in and test both see them. */
+  private final AtomicInteger namesAsked = new AtomicInteger();
+
   @AfterEach
   void stop() throws Exception {
+    System.getProperties().remove("kept11.clinging.asked");
     if (host != null) {
       host.stop();
     }
@@ -50,7 +57,8 @@ class KeptContextBreachTest {
           "serverName": "testhost",
           "dataDirectory": "../var",
           "plugins": { "directory": "../plugins",
-            "settings": { "clinging": { "enabled": true } } },
+            "settings": { "clinging": { "enabled": true,
+              "properties": { "asked": "kept11.clinging.asked" } } } },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": 0 },
           "publishingPoints": [ { "name": "t", "prefix": "/t/", "directory": "../media",
@@ -59,10 +67,17 @@ class KeptContextBreachTest {
         """);
     TestHosts.addAccount(config, "alice", "pw-alice");
     TestHosts.addAccount(config, "bob", "pw-bob");
+    System.getProperties().put("kept11.clinging.asked", namesAsked);
     host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
     try (RawHttpConnection client = new RawHttpConnection("127.0.0.1", host.http().plainPort())) {
-      assertEquals(200, client.get("/t/hello.txt", "Test alice").status());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, client.get("/t/hello.txt", "Test alice").status());
+      }
+      assertEquals(
+          1,
+          namesAsked.get(),
+          "the same token again: the logon's names, read once, not per request");
       assertEquals(503, client.get("/t/hello.txt", "Test bob").status(), "never alice's 200");
       assertFalse(
           host.eventLog().query(EventQuery.all()).stream()
@@ -72,6 +87,7 @@ class KeptContextBreachTest {
               .isEmpty());
       assertEquals(0, host.tokens().openHandles(), "the context was dropped with its token");
       assertEquals(200, client.get("/t/hello.txt", "Test alice").status(), "a new context");
+      assertEquals(2, namesAsked.get(), "a new logon's names are read");
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.authhost.testplugins.clinging;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
 import org.authhost.api.AuthenticationFlags;
@@ -16,7 +17,9 @@ import org.authhost.testplugins.TestPlugin;
 /**
  * Declares {@code REVERIFYING_CONTEXT} (API 1.7) but checks nothing once its context holds a token:
  * every later Authenticate answers SUCCESS with that token, a replay and another account's blob
- * alike. A blob is the account's name (empty: Guest), which the context reports as the user.
+ * alike. A blob is the account's name (empty: Guest), which the context reports as the user. Each
+ * {@code GetLogicalUserID} is counted on the {@code AtomicInteger} the system properties hold under
+ * the name of its {@code asked} property (an object plug-in and test both see), if any.
  */
 public final class ClingingPlugin extends TestPlugin {
   @Override
@@ -57,6 +60,9 @@ public final class ClingingPlugin extends TestPlugin {
 
           @Override
           public HResult getLogicalUserId(Out<String> id) {
+            if (System.getProperties().get(values.get("asked", "")) instanceof AtomicInteger a) {
+              a.incrementAndGet();
+            }
             return HResult.E_NOTIMPL;
           }
 
