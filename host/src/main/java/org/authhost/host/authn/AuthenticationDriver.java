@@ -275,14 +275,12 @@ public final class AuthenticationDriver {
       }
     }
     if (plugin == null) {
-      return challenge(a, offered, "unsupported authentication scheme")
-          .thenApply(
-              v ->
-                  v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
-                      ? r.audited(
-                          HResult.SEC_E_INVALID_TOKEN,
-                          "Authorization scheme '" + cut(scheme) + "' is not offered here")
-                      : v);
+      return challengeAudited(
+          a,
+          offered,
+          "unsupported authentication scheme",
+          HResult.SEC_E_INVALID_TOKEN,
+          "Authorization scheme '" + cut(scheme) + "' is not offered here");
     }
     // No count of logons in progress here: what needs protecting is the slow hash, which the
     // password verifier limits (security.slowChecks); cheap checks are never refused.
@@ -334,12 +332,7 @@ public final class AuthenticationDriver {
             Refusal.unavailable("no authentication plug-in is available for this publishing point")
                 .audited(HResult.NS_E_CRITICAL_ERROR, why));
       }
-      return challenge(a, offered, "log on again")
-          .thenApply(
-              v ->
-                  v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
-                      ? r.audited(HResult.SEC_E_INVALID_TOKEN, why)
-                      : v);
+      return challengeAudited(a, offered, "log on again", HResult.SEC_E_INVALID_TOKEN, why);
     }
     String key = checksPasswords(by.get()) ? accountKey(was) : null;
     Optional<Instant> locked = throttle.lockedOut(a.client().address(), key);
@@ -639,34 +632,12 @@ public final class AuthenticationDriver {
                 });
       }
       case SUCCESS -> {
-        if (leg.kept() != null
-            && leg.kept().sameLogon(outcome)
-            && namesAnother(a, outcome.accessToken())) {
-          end(a, plugin, leg);
-          metrics.logon(plugin.id(), LogonResult.ERROR);
-          return done(anotherAccountsToken(a, plugin, outcome));
-        }
-        if (leg.kept() != null
-            && leg.kept().sameLogon(outcome)
-            && !stillStands(outcome.accessToken())) {
-          // The account changed while the kept context answered (a shared store's round trip):
-          // the token it held no longer stands, and the request's proof is spent, so no new
-          // context can be asked; the client logs on again, as after reauthorize's refusal.
-          end(a, plugin, leg);
-          metrics.logon(plugin.id(), LogonResult.REFUSED);
-          return challenge(a, offered, "log on again")
-              .thenApply(
-                  v ->
-                      v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
-                          ? r.audited(
-                              HResult.SEC_E_LOGON_DENIED,
-                              "the account "
-                                  + outcome.accountName()
-                                  + " changed (disabled, deleted or regrouped) while the kept"
-                                  + " context of plug-in '"
-                                  + plugin.id()
-                                  + "' answered with its token; the client must log on again")
-                          : v);
+        CompletableFuture<Verdict> heldRefused =
+            leg.kept() != null && leg.kept().sameLogon(outcome)
+                ? heldTokenRefused(a, plugin, leg, outcome, offered)
+                : null;
+        if (heldRefused != null) {
+          return heldRefused;
         }
         metrics.logon(plugin.id(), LogonResult.SUCCESS);
         throttle.succeeded(key);
@@ -772,6 +743,42 @@ public final class AuthenticationDriver {
     } else {
       leg.session().release();
     }
+  }
+
+  /**
+   * A kept context's SUCCESS with the token it held, refused where it cannot stand, else null. The
+   * request's proof is spent either way, so no new context is asked: the plug-in named another
+   * account ({@link #namesAnother}: fails closed), or the account changed while the context
+   * answered (a shared store's round trip after the check of {@link KeptContext#take}: the client
+   * logs on again, as after {@link #reauthorize}'s refusal).
+   */
+  private CompletableFuture<Verdict> heldTokenRefused(
+      Attempt a,
+      PluginView plugin,
+      Leg leg,
+      AuthenticationOutcome outcome,
+      List<PluginView> offered) {
+    AccessToken held = outcome.accessToken();
+    boolean another = namesAnother(a, held);
+    if (!another && stillStands(held)) {
+      return null;
+    }
+    end(a, plugin, leg);
+    if (another) {
+      metrics.logon(plugin.id(), LogonResult.ERROR);
+      return done(anotherAccountsToken(a, plugin, outcome));
+    }
+    metrics.logon(plugin.id(), LogonResult.REFUSED);
+    return challengeAudited(
+        a,
+        offered,
+        "log on again",
+        HResult.SEC_E_LOGON_DENIED,
+        "the account "
+            + outcome.accountName()
+            + " changed (disabled, deleted or regrouped) while the kept context of plug-in '"
+            + plugin.id()
+            + "' answered with its token; the client must log on again");
   }
 
   /**
@@ -1035,6 +1042,15 @@ public final class AuthenticationDriver {
   /** 401 with a fresh challenge from every offered, non-anonymous plug-in. */
   private CompletableFuture<Verdict> challenge(Attempt a, List<PluginView> offered, String text) {
     return challenge(a, offered, text, null, null);
+  }
+
+  /** {@link #challenge}, its 401 audited as {@code hr} with {@code why}. */
+  private CompletableFuture<Verdict> challengeAudited(
+      Attempt a, List<PluginView> offered, String text, HResult hr, String why) {
+    return challenge(a, offered, text)
+        .thenApply(
+            v ->
+                v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON ? r.audited(hr, why) : v);
   }
 
   /**
