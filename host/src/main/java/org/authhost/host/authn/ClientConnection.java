@@ -91,17 +91,29 @@ public final class ClientConnection {
    * The session a plug-in whose context may answer every request of a connection ({@link
    * org.authhost.api.AuthenticationFlags#REUSABLE_CONTEXT}) keeps here, made by {@code create} on
    * first use, and again in place of one whose version is draining (the client's next request goes
-   * to the version in service; the old one's drain need not wait for the connection to close). Kept
-   * and released as a bound one is; no logon is remembered with it.
+   * to the version in service; the old one's drain need not wait for the connection to close).
+   * Released with the connection as a bound one is; no logon is remembered with it. Unlike a bound
+   * one it holds no handshake, only a token the next request gets again: when its version's drain
+   * time runs out the session is dropped, and the connection (an idle keep-alive, an RTSP session
+   * playing) stays open.
    *
    * @return null once the connection has closed
    */
   public AuthenticationSession kept(String pluginId, Supplier<AuthenticationSession> create) {
     AuthenticationSession old;
     synchronized (this) {
+      if (closed) {
+        return null;
+      }
       old = bound.get(pluginId);
-      if (old == null || !old.versionDraining()) {
-        return bound(pluginId, create);
+      if (old == null) {
+        AuthenticationSession made = create.get();
+        made.onDrainTimeout(() -> drop(pluginId, made));
+        bound.put(pluginId, made);
+        return made;
+      }
+      if (!old.versionDraining()) {
+        return old;
       }
       bound.remove(pluginId);
     }

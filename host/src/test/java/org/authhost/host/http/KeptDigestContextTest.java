@@ -42,7 +42,7 @@ class KeptDigestContextTest {
       {
         "serverName": "testhost",
         "dataDirectory": "../var",
-        "plugins": { "directory": "../plugins",
+        "plugins": { "directory": "../plugins", "drainSeconds": 30,
           "settings": { "digest": { "enabled": true, "properties": { @PROPERTIES@ } } } },
         "eventLog": { "auditSummarySeconds": 0 },
         "http": { "port": 0 },
@@ -282,6 +282,33 @@ class KeptDigestContextTest {
       }
       assertFalse(draining(), "the kept context of the old version was replaced and released");
       assertEquals(1, openTokens());
+    }
+  }
+
+  /**
+   * A kept context holds no handshake, only a token the next request gets again: when the old
+   * version's drain time runs out, the context is dropped and the connection (an idle keep-alive)
+   * stays, served at its next request by the version in service.
+   */
+  @Test
+  void aDrainRunningOutDropsTheKeptContextNotTheConnection() throws Exception {
+    try (Client alice = connect("alice:pw-alice")) {
+      assertEquals(200, alice.get());
+      host.plugins()
+          .reloads()
+          .reconfigure(
+              "digest",
+              Map.of("realm", "AuthHost", "algorithms", "MD5", "nonceLifetimeSeconds", "20"));
+      clock.advance(Duration.ofSeconds(31));
+      awaitNoTokens("the kept context was dropped when the drain ran out");
+      RawHttpConnection.Response next = alice.connection().get(PATH, alice.digest().next(PATH));
+      if (next.status() == 401) {
+        // Its nonce has expired meanwhile: stale, and the client goes on with the new one.
+        LoadTool.DigestClient renewed =
+            LoadTool.DigestClient.from(next.values("WWW-Authenticate"), "alice:pw-alice", "MD5");
+        next = alice.connection().get(PATH, renewed.next(PATH));
+      }
+      assertEquals(200, next.status(), "the same connection, open and served");
     }
   }
 
