@@ -441,9 +441,7 @@ public final class AuthenticationDriver {
             ? a.connection().bound(plugin.id(), () -> plugins.session(plugin.id()))
             : kept != null ? kept.session() : plugins.session(plugin.id());
     if (session == null) {
-      return done(
-          new Refusal(
-              Refusal.Kind.BAD_REQUEST, "connection closing", List.of(), 0, true, null, null));
+      return done(connectionClosing());
     }
     if (bound) {
       a.connection().nextLegArrived();
@@ -652,6 +650,12 @@ public final class AuthenticationDriver {
       }
       default -> {
         end(a, plugin, leg);
+        if (leg.outlivesRequest() && a.connection().isClosed()) {
+          // The client left while the context its connection kept answered (a shared store's
+          // round trip): its release under the leg is no failure of the plug-in's, and nobody
+          // reads the answer.
+          return done(connectionClosing());
+        }
         if (a.user().wasSlowCheckRefused()) {
           metrics.logon(plugin.id(), LogonResult.BUSY);
           return done(SlowCheckBusy.refusal());
@@ -1231,6 +1235,12 @@ public final class AuthenticationDriver {
                 + " plug-in could not reach the shared state ("
                 + stateTrouble
                 + ") or another host service it needs");
+  }
+
+  /** The answer for a connection that is closing: written to nobody, audited as nothing. */
+  private static Refusal connectionClosing() {
+    return new Refusal(
+        Refusal.Kind.BAD_REQUEST, "connection closing", List.of(), 0, true, null, null);
   }
 
   private static CompletableFuture<Verdict> done(Verdict verdict) {

@@ -172,6 +172,11 @@ public final class ClientConnection {
     return true;
   }
 
+  /** Whether the connection has closed (its contexts released). */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
   /** Whether a connection-bound handshake waits for the client's next leg. */
   public synchronized boolean awaitingNextLeg() {
     return legAwaited != null;
