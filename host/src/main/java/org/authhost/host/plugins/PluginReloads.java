@@ -1226,8 +1226,10 @@ public final class PluginReloads {
                     + left.size()
                     + " session(s) open when its drain time ("
                     + drainTime().toSeconds()
-                    + " s, plugins.drainSeconds) ran out: the connections bound to them are"
-                    + " closed and their clients log on again with the version in service");
+                    + " s, plugins.drainSeconds) ran out: a connection whose handshake is bound"
+                    + " to one is closed, a context kept for a connection is released (the"
+                    + " connection stays), and their clients log on again with the version in"
+                    + " service");
         left.forEach(AuthenticationSession::drainTimedOut);
       }
       unload(p, true);

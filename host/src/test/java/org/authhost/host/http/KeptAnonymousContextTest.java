@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import org.authhost.host.AuthHost;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.OpenTokens;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterEach;
@@ -68,11 +68,7 @@ class KeptAnonymousContextTest {
       }
     }
     // The server sees the closes a moment later, on its event loops.
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (host.tokens().openHandles() != 0 && System.nanoTime() < end) {
-      LockSupport.parkNanos(Duration.ofMillis(5).toNanos()); // a bounded wait, not a spin
-    }
-    assertEquals(0, host.tokens().openHandles(), "released with their connections");
+    OpenTokens.awaitNone(host, "released with their connections");
   }
 
   @Test

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.OpenTokens;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.TestHosts;
@@ -87,13 +86,8 @@ class KeptContextBreachTest {
               .filter(e -> e.text().contains("the token of TESTHOST\\alice"))
               .toList()
               .isEmpty());
-      // Released where the plug-in's calls run (its own threads: it is not non-blocking), so a
-      // moment later: a bounded wait, not a spin.
-      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (host.tokens().openHandles() != 0 && System.nanoTime() < end) {
-        LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-      }
-      assertEquals(0, host.tokens().openHandles(), "the context was dropped with its token");
+      // Released where the plug-in's calls run (its own threads: it is not non-blocking).
+      OpenTokens.awaitNone(host, "the context was dropped with its token");
       assertEquals(200, client.get("/t/hello.txt", "Test alice").status(), "a new context");
       assertEquals(2, namesAsked.get(), "a new logon's names are read");
     }

@@ -17,6 +17,7 @@ import org.authhost.host.events.EventRecord;
 import org.authhost.host.plugins.PluginView;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
+import org.authhost.host.testing.OpenTokens;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterEach;
@@ -131,17 +132,8 @@ class KeptDigestContextTest {
     awaitNoTokens("released with their connections");
   }
 
-  /**
-   * No token open, once the releases under way have run: on the event loops after a close, where
-   * the plug-in's calls run after a refusal (a moment later if the machine made them leave the
-   * loop). A bounded wait, not a spin.
-   */
   private void awaitNoTokens(String why) {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (openTokens() != 0 && System.nanoTime() < end) {
-      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-    }
-    assertEquals(0, openTokens(), why);
+    OpenTokens.awaitNone(host, why);
   }
 
   @Test
@@ -301,14 +293,14 @@ class KeptDigestContextTest {
               Map.of("realm", "AuthHost", "algorithms", "MD5", "nonceLifetimeSeconds", "20"));
       clock.advance(Duration.ofSeconds(31));
       awaitNoTokens("the kept context was dropped when the drain ran out");
-      RawHttpConnection.Response next = alice.connection().get(PATH, alice.digest().next(PATH));
-      if (next.status() == 401) {
-        // Its nonce has expired meanwhile: stale, and the client goes on with the new one.
-        LoadTool.DigestClient renewed =
-            LoadTool.DigestClient.from(next.values("WWW-Authenticate"), "alice:pw-alice", "MD5");
-        next = alice.connection().get(PATH, renewed.next(PATH));
-      }
-      assertEquals(200, next.status(), "the same connection, open and served");
+      RawHttpConnection.Response stale = alice.connection().get(PATH, alice.digest().next(PATH));
+      assertEquals(401, stale.status(), "its nonce (10 s) has expired meanwhile: stale");
+      LoadTool.DigestClient renewed =
+          LoadTool.DigestClient.from(stale.values("WWW-Authenticate"), "alice:pw-alice", "MD5");
+      assertEquals(
+          200,
+          alice.connection().get(PATH, renewed.next(PATH)).status(),
+          "the same connection, open and served");
     }
   }
 
