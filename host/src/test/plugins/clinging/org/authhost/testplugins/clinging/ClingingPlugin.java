@@ -1,6 +1,7 @@
 package org.authhost.testplugins.clinging;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
@@ -17,7 +18,9 @@ import org.authhost.testplugins.TestPlugin;
 /**
  * Declares {@code REVERIFYING_CONTEXT} (API 1.7) but checks nothing once its context holds a token:
  * every later Authenticate answers SUCCESS with that token, a replay and another account's blob
- * alike. A blob is the account's name (empty: Guest), which the context reports as the user. Each
+ * alike. A blob is the account's name (empty: CONTINUE, no challenge), which the context reports as
+ * the user. Asked again while the system properties hold two latches under the name of its {@code
+ * hold} property, it counts the first down and answers from another thread once the second is. Each
  * {@code GetLogicalUserID} is counted on the {@code AtomicInteger} the system properties hold under
  * the name of its {@code asked} property (an object plug-in and test both see), if any.
  */
@@ -43,9 +46,31 @@ public final class ClingingPlugin extends TestPlugin {
               CommandContext command,
               AuthenticationCallback callback,
               Object context) {
-            String account =
-                blob.length == 0 ? "Guest" : new String(blob, StandardCharsets.ISO_8859_1);
+            if (blob.length == 0) {
+              callback.onAuthenticateComplete(AuthenticationResult.CONTINUE, null, context);
+              return HResult.S_OK;
+            }
+            String account = new String(blob, StandardCharsets.ISO_8859_1);
             user.setUserName(account);
+            if (token != null
+                && System.getProperties().get(values.get("hold", ""))
+                    instanceof CountDownLatch[] h) {
+              // Kept and asked again: say so (h[0]), and answer from another thread once the test
+              // lets it (h[1]), as a plug-in waiting on a shared store does.
+              h[0].countDown();
+              new Thread(
+                      () -> {
+                        try {
+                          h[1].await();
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        callback.onAuthenticateComplete(
+                            AuthenticationResult.SUCCESS, null, context);
+                      })
+                  .start();
+              return HResult.S_OK;
+            }
             if (token == null) {
               Out<TokenHandle> issued = new Out<>();
               if (server.tokenService().logonUser(account, "Test", issued).failed()) {
