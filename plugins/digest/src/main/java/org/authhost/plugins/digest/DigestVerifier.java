@@ -91,7 +91,7 @@ final class DigestVerifier {
   CompletionStage<Verdict> verify(byte[] blob, CommandContext command, UserContext user) {
     try {
       boolean rtsp = rtsp(user);
-      DigestCredentials c = DigestCredentials.parse(new String(blob, StandardCharsets.ISO_8859_1));
+      DigestCredentials c = DigestCredentials.parse(blob, settings.realm(), nonces.opaque());
       checkOffer(c, command, rtsp);
       NonceService.Check nonce = nonces.check(c.nonce());
       if (nonce.status() == NonceService.Status.FORGED) {
