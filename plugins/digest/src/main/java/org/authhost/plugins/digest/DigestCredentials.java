@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -100,6 +101,15 @@ record DigestCredentials(
     private static final int OPAQUE = 10;
     private static final int USERHASH = 11;
 
+    /** {@link #NAMES} as octets: clients send them in lower case, compared as such first. */
+    private static final byte[][] NAME_OCTETS = new byte[NAMES.length][];
+
+    static {
+      for (int i = 0; i < NAMES.length; i++) {
+        NAME_OCTETS[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+      }
+    }
+
     private static final String[] QOPS = {DigestMath.AUTH, DigestMath.AUTH_INT};
     private static final String[] FLAGS = {"true", "false"};
 
@@ -117,7 +127,11 @@ record DigestCredentials(
     public boolean parameter(
         byte[] text, int nameStart, int nameEnd, int valueStart, int valueEnd, String unescaped) {
       int i = candidate(text, nameStart, nameEnd - nameStart);
-      if (i >= 0 && DigestParams.sameIgnoringCase(text, nameStart, nameEnd, NAMES[i])) {
+      // The length is the name's (candidate): a case-sensitive comparison (an intrinsic) finds
+      // the usual lower-case names; any other case is still one of ours.
+      if (i >= 0
+          && (Arrays.equals(text, nameStart, nameEnd, NAME_OCTETS[i], 0, NAME_OCTETS[i].length)
+              || DigestParams.sameIgnoringCase(text, nameStart, nameEnd, NAMES[i]))) {
         if (values[i] != null) {
           return false;
         }

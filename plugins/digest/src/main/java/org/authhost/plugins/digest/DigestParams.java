@@ -49,6 +49,42 @@ final class DigestParams {
         byte[] text, int nameStart, int nameEnd, int valueStart, int valueEnd, String unescaped);
   }
 
+  /** {@link #KIND}: a character a name (a token, RFC 9110 §5.6.2) may have. */
+  private static final byte TCHAR = 1;
+
+  /**
+   * {@link #KIND}: a character that ends a run of a quoted value ({@code "}, {@code \\}, control).
+   */
+  private static final byte QUOTED_STOP = 2;
+
+  /** {@link #KIND}: a character that ends or refuses an unquoted value. */
+  private static final byte UNQUOTED_STOP = 4;
+
+  /**
+   * What each octet is to the scans, so that each runs one look-up per octet over the header's runs
+   * of plain text: every request's header is read.
+   */
+  private static final byte[] KIND = new byte[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      int kind = 0;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0) {
+        kind |= TCHAR;
+      }
+      if (c == '"' || c == '\\' || isControl((char) c)) {
+        kind |= QUOTED_STOP | UNQUOTED_STOP;
+      }
+      if (c == ',' || c == ' ' || c == '\t') {
+        kind |= UNQUOTED_STOP;
+      }
+      KIND[c] = (byte) kind;
+    }
+  }
+
   private final byte[] text;
   private int pos;
 
@@ -194,7 +230,16 @@ final class DigestParams {
   private String quoted(int nameStart, int nameEnd) throws Malformed {
     int start = pos++;
     int from = pos;
-    // Clients escape nothing in practice: a builder is made only at the first backslash.
+    // Clients escape nothing in practice: the common value is a run of plain octets up to its
+    // closing quote. Anything else is read again below, a builder made at the first backslash.
+    while (pos < text.length && (KIND[text[pos] & 0xFF] & QUOTED_STOP) == 0) {
+      pos++;
+    }
+    if (pos < text.length && text[pos] == '"') {
+      pos++;
+      return null;
+    }
+    pos = from;
     StringBuilder value = null;
     while (pos < text.length) {
       char c = at(pos++);
@@ -234,12 +279,12 @@ final class DigestParams {
   /** An unquoted value: everything up to whitespace or a comma, which must not contain quotes. */
   private void unquoted(int nameStart, int nameEnd) throws Malformed {
     int start = pos;
-    while (pos < text.length) {
+    while (pos < text.length && (KIND[text[pos] & 0xFF] & UNQUOTED_STOP) == 0) {
+      pos++;
+    }
+    if (pos < text.length) {
       char c = at(pos);
-      if (c == ',' || c == ' ' || c == '\t') {
-        break;
-      }
-      if (c == '"' || c == '\\' || isControl(c)) {
+      if (c != ',' && c != ' ' && c != '\t') {
         throw new Malformed(
             "the unquoted value of parameter '"
                 + name(nameStart, nameEnd)
@@ -248,7 +293,6 @@ final class DigestParams {
                 + " at offset "
                 + pos);
       }
-      pos++;
     }
     if (pos == start) {
       throw new Malformed("parameter '" + name(nameStart, nameEnd) + "' has an empty value");
@@ -257,7 +301,7 @@ final class DigestParams {
 
   /** Past a token (RFC 9110 §5.6.2): the characters a parameter name may have. */
   private void skipToken() {
-    while (pos < text.length && isTchar(at(pos))) {
+    while (pos < text.length && (KIND[text[pos] & 0xFF] & TCHAR) != 0) {
       pos++;
     }
   }
@@ -302,12 +346,5 @@ final class DigestParams {
 
   private static boolean isControl(char c) {
     return (c < 0x20 && c != '\t') || c == 0x7F;
-  }
-
-  private static boolean isTchar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-      return true;
-    }
-    return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
   }
 }
