@@ -96,6 +96,11 @@ final class Hashing {
         && method.equals(slots[A2_METHOD])) {
       return;
     }
+    if (length != 0) {
+      // Its hashes are written into the same buffer: a response's input written before would be
+      // hashed into them (the verifier asks for the A2s first).
+      throw new IllegalStateException("A2 asked for with " + length + " octets appended");
+    }
     // Forgotten first: a failure half-way leaves nothing that would answer for another URI.
     slots[A2_REQUEST] = null;
     byte[] request = text(method).colon().text(uri).digest();
