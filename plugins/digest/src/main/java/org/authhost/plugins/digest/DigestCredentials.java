@@ -164,9 +164,7 @@ record DigestCredentials(
     private static String constant(
         byte[] text, int from, int to, String[] constants, boolean ignoreCase) {
       for (String c : constants) {
-        if (ignoreCase
-            ? DigestParams.sameIgnoringCase(text, from, to, c)
-            : DigestParams.same(text, from, to, c)) {
+        if (DigestParams.same(text, from, to, c, ignoreCase)) {
           return c;
         }
       }

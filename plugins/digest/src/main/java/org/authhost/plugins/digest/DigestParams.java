@@ -130,24 +130,23 @@ final class DigestParams {
    * with {@code s} would say, without making that string.
    */
   static boolean same(byte[] text, int from, int to, String s) {
-    if (to - from != s.length()) {
-      return false;
-    }
-    for (int i = from; i < to; i++) {
-      if ((text[i] & 0xFF) != s.charAt(i - from)) {
-        return false;
-      }
-    }
-    return true;
+    return same(text, from, to, s, false);
   }
 
   /** {@link #same}, ignoring the case of ASCII letters. */
   static boolean sameIgnoringCase(byte[] text, int from, int to, String s) {
+    return same(text, from, to, s, true);
+  }
+
+  /** {@link #same}, or {@link #sameIgnoringCase} when {@code ignoreCase}. */
+  static boolean same(byte[] text, int from, int to, String s, boolean ignoreCase) {
     if (to - from != s.length()) {
       return false;
     }
     for (int i = from; i < to; i++) {
-      if (lower(text[i] & 0xFF) != lower(s.charAt(i - from))) {
+      int c = text[i] & 0xFF;
+      int expected = s.charAt(i - from);
+      if (c != expected && (!ignoreCase || lower(c) != lower(expected))) {
         return false;
       }
     }
