@@ -94,6 +94,14 @@ public final class LogonThrottle {
    */
   private volatile Instant lockoutsEndBy = Instant.MIN;
 
+  /**
+   * {@link #lockoutsEndBy} in epoch milliseconds, rounded up: a clock whose {@code millis()} has
+   * reached it is past every lockout. The check reads {@code millis()}, not an {@link Instant}: on
+   * the system clock that is one intrinsic read, where {@code Instant.now()} is a call into the VM
+   * (4% of the Digest request's samples, 2026-12-06).
+   */
+  private volatile long lockoutsEndByMillis = Long.MIN_VALUE;
+
   /** Failures of one key, and the lockout they caused. */
   private static final class Window {
     final ArrayDeque<Instant> failures = new ArrayDeque<>();
@@ -245,12 +253,18 @@ public final class LogonThrottle {
 
   /** When credential checks from this address are refused, until when. */
   public Optional<Instant> addressLockedOut(String address) {
+    if (clock.millis() >= lockoutsEndByMillis) {
+      return Optional.empty();
+    }
     Instant now = clock.instant();
     return noneBefore(now) ? Optional.empty() : until(addressKey(address), now);
   }
 
   /** When attempts from this address, or for this account, are refused, until when. */
   public Optional<Instant> lockedOut(String address, String account) {
+    if (clock.millis() >= lockoutsEndByMillis) {
+      return Optional.empty();
+    }
     Instant now = clock.instant();
     if (noneBefore(now)) {
       return Optional.empty();
@@ -266,7 +280,18 @@ public final class LogonThrottle {
 
   private synchronized void lockoutsLastUntil(Instant until) {
     if (until.isAfter(lockoutsEndBy)) {
+      lockoutsEndByMillis = ceilMillis(until);
       lockoutsEndBy = until;
+    }
+  }
+
+  /** {@code at} in epoch milliseconds, rounded up; saturated past what a long holds. */
+  static long ceilMillis(Instant at) {
+    try {
+      Instant down = Instant.ofEpochMilli(at.toEpochMilli());
+      return down.equals(at) ? down.toEpochMilli() : Math.addExact(down.toEpochMilli(), 1);
+    } catch (ArithmeticException beyond) {
+      return at.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -263,11 +264,14 @@ public final class AccountStore implements AccountDirectory {
     if (alg == null || realm == null) {
       return Optional.empty();
     }
-    return lookup(current(), account)
-        .filter(u -> !u.disabled && u.secrets != null)
-        .map(u -> u.secrets.digestHa1.get(realm))
-        .map(byAlgorithm -> byAlgorithm.get(alg))
-        .map(Secrets::unhex);
+    // Read for every Digest request: no chain of optionals and lambdas on the way.
+    UserData u = lookup(current(), account).orElse(null);
+    if (u == null || u.disabled || u.secrets == null) {
+      return Optional.empty();
+    }
+    Map<String, String> byAlgorithm = u.secrets.digestHa1.get(realm);
+    String hex = byAlgorithm == null ? null : byAlgorithm.get(alg);
+    return hex == null ? Optional.empty() : Optional.of(Secrets.unhex(hex));
   }
 
   /** What the password verifier needs; package-private, as it holds the Argon2 hash. */

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.StateService;
@@ -205,33 +206,72 @@ public final class LocalStateService implements StateService {
       return HResult.E_INVALIDARG;
     }
     long now = clock.nanoTime();
-    HResult refused = admit(key, Kind.WINDOW, now);
-    if (refused != null) {
-      return refused;
+    WindowCall call = new WindowCall(number, window, now, ttl);
+    // A nonce's later counts (nearly every claim) find its live window: one look-up of the key,
+    // and neither the admission's look-up nor its count of the store.
+    entries.computeIfPresent(key, call);
+    if (!call.sawLive) {
+      HResult refused = admit(key, Kind.WINDOW, now);
+      if (refused != null) {
+        return refused;
+      }
+      call.create = true;
+      entries.compute(key, call);
     }
-    WindowClaim[] found = {null};
-    entries.compute(
-        key,
-        (k, old) -> {
-          if (!live(old, now)) {
-            UsedNumbers used = new UsedNumbers(window);
-            found[0] = used.claim(number);
-            return new Entry(Kind.WINDOW, null, 0, expiry(now, ttl), used);
-          }
-          if (old.kind() != Kind.WINDOW || old.window().width() != window) {
-            return old; // another kind took the key meanwhile, or another width: nothing changes
-          }
-          found[0] = old.window().claim(number);
-          long until = expiry(now, ttl);
-          return found[0] == WindowClaim.FIRST && until - old.expiresAt() > 0
-              ? new Entry(Kind.WINDOW, null, 0, until, old.window())
-              : old;
-        });
-    if (found[0] == null) {
+    if (call.found == null) {
       return HResult.E_INVALIDARG;
     }
-    result.set(found[0]);
+    result.set(call.found);
     return HResult.S_OK;
+  }
+
+  /**
+   * One {@link #claimInWindow}'s check and record of its number, run inside the map's {@code
+   * computeIfPresent} and then, when the key held no live entry, its {@code compute}: one object
+   * for what a lambda and an array for its result were, on every Digest request.
+   */
+  private static final class WindowCall implements BiFunction<String, Entry, Entry> {
+    private final long number;
+    private final int window;
+    private final long now;
+    private final Duration ttl;
+
+    /** Whether a new window may be made: only once the store admitted a new key. */
+    boolean create;
+
+    /** Whether the key held a live entry (of any kind). */
+    boolean sawLive;
+
+    /** The claim's outcome; null when the key holds another kind or width. */
+    WindowClaim found;
+
+    WindowCall(long number, int window, long now, Duration ttl) {
+      this.number = number;
+      this.window = window;
+      this.now = now;
+      this.ttl = ttl;
+    }
+
+    @Override
+    public Entry apply(String key, Entry old) {
+      if (!live(old, now)) {
+        if (!create) {
+          return old; // expired: a new window only after admission, as for a free key
+        }
+        UsedNumbers used = new UsedNumbers(window);
+        found = used.claim(number);
+        return new Entry(Kind.WINDOW, null, 0, expiry(now, ttl), used);
+      }
+      sawLive = true;
+      if (old.kind() != Kind.WINDOW || old.window().width() != window) {
+        return old; // another kind took the key meanwhile, or another width: nothing changes
+      }
+      found = old.window().claim(number);
+      long until = expiry(now, ttl);
+      return found == WindowClaim.FIRST && until - old.expiresAt() > 0
+          ? new Entry(Kind.WINDOW, null, 0, until, old.window())
+          : old;
+    }
   }
 
   @Override

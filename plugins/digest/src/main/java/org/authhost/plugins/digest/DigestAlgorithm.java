@@ -34,14 +34,35 @@ enum DigestAlgorithm {
     this.session = session;
   }
 
+  /** {@link #values()}, which copies its array at every call. */
+  private static final DigestAlgorithm[] ALL = values();
+
   /** The algorithm with this token, compared case-insensitively as RFC 7616 §3.3 asks. */
   static Optional<DigestAlgorithm> forToken(String token) {
-    for (DigestAlgorithm a : values()) {
+    return Optional.ofNullable(named(token));
+  }
+
+  /** {@link #forToken}, or null. */
+  static DigestAlgorithm named(String token) {
+    for (DigestAlgorithm a : ALL) {
       if (a.token.equalsIgnoreCase(token)) {
-        return Optional.of(a);
+        return a;
       }
     }
-    return Optional.empty();
+    return null;
+  }
+
+  /**
+   * The token of the algorithm that {@code text[from, to)} names (in any case, one char per octet),
+   * as this enum spells it; null when it names none.
+   */
+  static String token(byte[] text, int from, int to) {
+    for (DigestAlgorithm a : ALL) {
+      if (DigestParams.sameIgnoringCase(text, from, to, a.token)) {
+        return a.token;
+      }
+    }
+    return null;
   }
 
   /** The name on the wire, e.g. {@code SHA-256-sess}. */

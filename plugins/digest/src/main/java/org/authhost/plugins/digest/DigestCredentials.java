@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -48,15 +49,29 @@ record DigestCredentials(
 
   /** Reads the header text (after {@code "Digest "}, one char per octet). */
   static DigestCredentials parse(String headerText) throws Malformed {
-    Fields p = new Fields();
-    DigestParams.read(headerText, p);
+    return parse(headerText.getBytes(StandardCharsets.ISO_8859_1), null, null);
+  }
+
+  /**
+   * Reads the header's octets (after {@code "Digest "}).
+   *
+   * @param realm this server's realm, or null: a {@code realm} equal to it is this string, not a
+   *     copy
+   * @param opaque this server's {@code opaque}, or null: likewise
+   */
+  static DigestCredentials parse(byte[] header, String realm, String opaque) throws Malformed {
+    Fields p = new Fields(realm, opaque);
+    DigestParams.read(header, p);
     return from(p);
   }
 
   /**
    * The parameters this plug-in reads, kept in fields as {@link DigestParams} reads them: every
    * request's header is parsed, and a map of its ten or so parameters cost more than the rest of
-   * the parse. Names compare case-insensitively; an unknown one is kept only to refuse it twice.
+   * the parse. Names compare case-insensitively; an unknown one is kept only to refuse it twice. A
+   * value that is one of the few this server expects (its realm and opaque, a qop, an algorithm, a
+   * userhash flag) is compared in place and given as that constant: only the values that differ per
+   * request become strings.
    */
   private static final class Fields implements DigestParams.Sink {
     private static final String[] NAMES = {
@@ -86,27 +101,74 @@ record DigestCredentials(
     private static final int OPAQUE = 10;
     private static final int USERHASH = 11;
 
+    /** {@link #NAMES} as octets: clients send them in lower case, compared as such first. */
+    private static final byte[][] NAME_OCTETS = new byte[NAMES.length][];
+
+    static {
+      for (int i = 0; i < NAMES.length; i++) {
+        NAME_OCTETS[i] = NAMES[i].getBytes(StandardCharsets.US_ASCII);
+      }
+    }
+
+    private static final String[] QOPS = {DigestMath.AUTH, DigestMath.AUTH_INT};
+    private static final String[] FLAGS = {"true", "false"};
+
     private final String[] values = new String[NAMES.length];
+    private final String realm;
+    private final String opaque;
     private Set<String> others;
 
+    Fields(String realm, String opaque) {
+      this.realm = realm;
+      this.opaque = opaque;
+    }
+
     @Override
-    public boolean parameter(String text, int nameStart, int nameEnd, String value) {
+    public boolean parameter(
+        byte[] text, int nameStart, int nameEnd, int valueStart, int valueEnd, String unescaped) {
       int i = candidate(text, nameStart, nameEnd - nameStart);
-      // Clients send the names in lower case: a case-sensitive comparison (an intrinsic) finds
-      // them; any other case is still one of ours.
+      // The length is the name's (candidate): a case-sensitive comparison (an intrinsic) finds
+      // the usual lower-case names; any other case is still one of ours.
       if (i >= 0
-          && (text.startsWith(NAMES[i], nameStart)
-              || text.regionMatches(true, nameStart, NAMES[i], 0, nameEnd - nameStart))) {
+          && (Arrays.equals(text, nameStart, nameEnd, NAME_OCTETS[i], 0, NAME_OCTETS[i].length)
+              || DigestParams.sameIgnoringCase(text, nameStart, nameEnd, NAMES[i]))) {
         if (values[i] != null) {
           return false;
         }
-        values[i] = value;
+        values[i] = unescaped != null ? unescaped : value(i, text, valueStart, valueEnd);
         return true;
       }
       if (others == null) {
         others = new HashSet<>();
       }
-      return others.add(DigestParams.lowerCase(text.substring(nameStart, nameEnd)));
+      return others.add(DigestParams.lowerCase(DigestParams.latin1(text, nameStart, nameEnd)));
+    }
+
+    /** The value of parameter {@code i}: a constant it equals, else its text. */
+    private String value(int i, byte[] text, int from, int to) {
+      String known =
+          switch (i) {
+            case REALM -> realm != null && DigestParams.same(text, from, to, realm) ? realm : null;
+            case OPAQUE ->
+                opaque != null && DigestParams.same(text, from, to, opaque) ? opaque : null;
+            // Hashed as sent: the same octets only.
+            case QOP -> constant(text, from, to, QOPS, false);
+            // Read case-insensitively, never hashed or echoed: the canonical spelling will do.
+            case ALGORITHM -> DigestAlgorithm.token(text, from, to);
+            case USERHASH -> constant(text, from, to, FLAGS, true);
+            default -> null;
+          };
+      return known != null ? known : DigestParams.latin1(text, from, to);
+    }
+
+    private static String constant(
+        byte[] text, int from, int to, String[] constants, boolean ignoreCase) {
+      for (String c : constants) {
+        if (DigestParams.same(text, from, to, c, ignoreCase)) {
+          return c;
+        }
+      }
+      return null;
     }
 
     /**
@@ -114,8 +176,8 @@ record DigestCredentials(
      * -1: one look instead of a comparison with each of the twelve names, for each parameter of
      * each request.
      */
-    private static int candidate(String text, int nameStart, int length) {
-      int first = text.charAt(nameStart) | 0x20;
+    private static int candidate(byte[] text, int nameStart, int length) {
+      int first = text[nameStart] | 0x20;
       return switch (length) {
         case 2 -> first == 'n' ? NC : -1;
         case 3 -> first == 'u' ? URI : first == 'q' ? QOP : -1;
@@ -124,9 +186,7 @@ record DigestCredentials(
         case 8 ->
             first == 'r'
                 ? RESPONSE
-                : first != 'u'
-                    ? -1
-                    : (text.charAt(nameStart + 4) | 0x20) == 'h' ? USERHASH : USERNAME;
+                : first != 'u' ? -1 : (text[nameStart + 4] | 0x20) == 'h' ? USERHASH : USERNAME;
         case 9 -> first == 'a' ? ALGORITHM : first == 'u' ? USERNAME_EXT : -1;
         default -> -1;
       };
@@ -142,9 +202,10 @@ record DigestCredentials(
     DigestAlgorithm algorithm = DigestAlgorithm.MD5; // RFC 7616 §3.4: absent means MD5
     String algorithmToken = p.get(Fields.ALGORITHM);
     if (algorithmToken != null) {
-      algorithm =
-          DigestAlgorithm.forToken(algorithmToken)
-              .orElseThrow(() -> new Malformed("unknown algorithm '" + algorithmToken + "'"));
+      algorithm = DigestAlgorithm.named(algorithmToken);
+      if (algorithm == null) {
+        throw new Malformed("unknown algorithm '" + algorithmToken + "'");
+      }
     }
     boolean userhash = flag(p.get(Fields.USERHASH), "userhash");
     String username = username(p, userhash, algorithm);

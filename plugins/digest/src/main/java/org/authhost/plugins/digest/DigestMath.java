@@ -94,11 +94,20 @@ final class DigestMath {
    */
   static Hashing response(
       Hashing h, byte[] ha1, String nonce, String nc, String cnonce, String qop, byte[] ha2) {
+    return responsePrefix(h, ha1, nonce, nc, cnonce, qop).hex(ha2);
+  }
+
+  /**
+   * The response's input up to its HA2, written into {@code h}: all that the response and {@code
+   * rspauth} share.
+   */
+  static Hashing responsePrefix(
+      Hashing h, byte[] ha1, String nonce, String nc, String cnonce, String qop) {
     h.hex(ha1).colon().text(nonce).colon();
     if (qop != null) {
       h.text(nc).colon().text(cnonce).colon().text(qop).colon();
     }
-    return h.hex(ha2);
+    return h;
   }
 
   /**

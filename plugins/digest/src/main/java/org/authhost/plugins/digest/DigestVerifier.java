@@ -91,7 +91,7 @@ final class DigestVerifier {
   CompletionStage<Verdict> verify(byte[] blob, CommandContext command, UserContext user) {
     try {
       boolean rtsp = rtsp(user);
-      DigestCredentials c = DigestCredentials.parse(new String(blob, StandardCharsets.ISO_8859_1));
+      DigestCredentials c = DigestCredentials.parse(blob, settings.realm(), nonces.opaque());
       checkOffer(c, command, rtsp);
       NonceService.Check nonce = nonces.check(c.nonce());
       if (nonce.status() == NonceService.Status.FORGED) {
@@ -112,8 +112,13 @@ final class DigestVerifier {
       String bodyHash =
           DigestMath.AUTH_INT.equals(c.qop()) ? c.algorithm().hash(new byte[0]) : null;
       byte[] ha2 = DigestMath.ha2(h, c.qop(), command.method(), c.uri(), bodyHash);
-      if (!DigestMath.response(h, ha1, c.nonce(), c.nc(), c.cnonce(), c.qop(), ha2)
-          .digestEqualsHex(c.response())) {
+      // Looked up before the response's input is written: an A2 not remembered is hashed in the
+      // same buffer. The rspauth of RFC 7616 §3.5 is the response with this A2 for the request's.
+      byte[] rspauthA2 =
+          DigestMath.AUTH.equals(c.qop()) ? h.rspauthA2(command.method(), c.uri()) : null;
+      int shared =
+          DigestMath.responsePrefix(h, ha1, c.nonce(), c.nc(), c.cnonce(), c.qop()).length();
+      if (!h.hex(ha2).digestEqualsHex(c.response(), shared)) {
         // A wrong password: the host audits the failed logon.
         return done(new Verdict.Denied(null, false));
       }
@@ -125,10 +130,7 @@ final class DigestVerifier {
       // A replay keeps the account's name: the host checks alice's lockout on it (a locked
       // account answers a replay as it answers anything else), and the refusal is benign
       // (S_FALSE, see DigestContext), so it counts against nobody.
-      byte[] rspauth =
-          DigestMath.AUTH.equals(c.qop())
-              ? DigestMath.rspauth(h, ha1, command.method(), c.nonce(), c.nc(), c.cnonce(), c.uri())
-              : null;
+      byte[] rspauth = rspauthA2 != null ? h.hex(rspauthA2).digest() : null;
       CompletableFuture<Verdict> used =
           use(c, nonce, account, command, user, rtsp).toCompletableFuture();
       if (used.isDone() && !used.isCompletedExceptionally()) {
@@ -187,31 +189,13 @@ final class DigestVerifier {
       boolean rtsp) {
     Duration ttl = nonces.remembrance(nonce);
     if (c.qop() != null) {
-      return ledger
-          .count(c.nonce(), c.ncValue(), ttl)
-          .thenApply(
-              check ->
-                  switch (check.use()) {
-                    case ACCEPTED -> null;
-                    case FAILED -> storeFailed(check.failure());
-                    // Far behind the nonce's highest count: its window no longer knows whether it
-                    // was used. The digest was right, so a fresh nonce is all the client needs.
-                    case TOO_OLD -> new Verdict.Denied(null, true);
-                    // An exact repeat of a count: a replay, refused as such (no stale=true), in
-                    // the plug-in's own refusal log; the host audits it as a refusal, not as a
-                    // failed logon of the account.
-                    case TAKEN ->
-                        new Verdict.Denied(
-                            new Refusal(
-                                Refusal.Kind.REPLAYED,
-                                "nc "
-                                    + c.nc()
-                                    + " was already used with this nonce (a replayed request of"
-                                    + " account '"
-                                    + account
-                                    + "')"),
-                            false);
-                  });
+      CompletableFuture<NonceLedger.Check> counted =
+          ledger.count(c.nonce(), c.ncValue(), ttl).toCompletableFuture();
+      if (counted.isDone() && !counted.isCompletedExceptionally()) {
+        // The host's local store answered at once: no stage and no lambda for every request.
+        return done(counted(counted.join(), c, account));
+      }
+      return counted.thenApply(check -> counted(check, c, account));
     }
     if (!rtsp) {
       // The RFC 2069 form over HTTP has no count: it counts as 1, so its nonce is good once, and
@@ -238,6 +222,29 @@ final class DigestVerifier {
                 : ledger
                     .bindSession(c.nonce(), sessionValue, ttl)
                     .thenApply(DigestVerifier::staleUnlessAccepted));
+  }
+
+  /** What the count of a qop response in the state service means: null when it may go ahead. */
+  private static Verdict counted(NonceLedger.Check check, DigestCredentials c, String account) {
+    return switch (check.use()) {
+      case ACCEPTED -> null;
+      case FAILED -> storeFailed(check.failure());
+      // Far behind the nonce's highest count: its window no longer knows whether it was used.
+      // The digest was right, so a fresh nonce is all the client needs.
+      case TOO_OLD -> new Verdict.Denied(null, true);
+      // An exact repeat of a count: a replay, refused as such (no stale=true), in the plug-in's
+      // own refusal log; the host audits it as a refusal, not as a failed logon of the account.
+      case TAKEN ->
+          new Verdict.Denied(
+              new Refusal(
+                  Refusal.Kind.REPLAYED,
+                  "nc "
+                      + c.nc()
+                      + " was already used with this nonce (a replayed request of account '"
+                      + account
+                      + "')"),
+              false);
+    };
   }
 
   private static Verdict staleUnlessAccepted(NonceLedger.Check check) {

@@ -96,6 +96,11 @@ final class Hashing {
         && method.equals(slots[A2_METHOD])) {
       return;
     }
+    if (length != 0) {
+      // Its hashes are written into the same buffer: a response's input written before would be
+      // hashed into them (the verifier asks for the A2s first).
+      throw new IllegalStateException("A2 asked for with " + length + " octets appended");
+    }
     // Forgotten first: a failure half-way leaves nothing that would answer for another URI.
     slots[A2_REQUEST] = null;
     byte[] request = text(method).colon().text(uri).digest();
@@ -174,8 +179,22 @@ final class Hashing {
 
   /** {@code H} of what was appended, as octets; the hashing is empty again. */
   byte[] digest() {
+    return digestKeeping(0);
+  }
+
+  /** How many octets were appended: a mark for {@link #digestKeeping}. */
+  int length() {
+    return length;
+  }
+
+  /**
+   * {@code H} of what was appended, as octets; the octets before {@code mark} stay appended, for a
+   * next hash that starts with them (the response and {@code rspauth} differ only in their last
+   * part).
+   */
+  byte[] digestKeeping(int mark) {
     digest.update(buffer, 0, length);
-    length = 0;
+    length = mark;
     return digest.digest();
   }
 
@@ -192,7 +211,12 @@ final class Hashing {
    * not depend on where they differ.
    */
   boolean digestEqualsHex(String expectedHex) {
-    byte[] octets = digest();
+    return digestEqualsHex(expectedHex, 0);
+  }
+
+  /** {@link #digestEqualsHex(String)}, keeping what was appended before {@code mark}. */
+  boolean digestEqualsHex(String expectedHex, int mark) {
+    byte[] octets = digestKeeping(mark);
     if (expectedHex.length() != octets.length * 2) {
       return false;
     }

@@ -2,7 +2,9 @@ package org.authhost.plugins.digest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +35,56 @@ class DigestCredentialsTest {
     assertEquals("0000000A", c.nc(), "nc is kept as sent: the client hashed it so");
     assertEquals(10, c.ncValue());
     assertNull(c.opaque());
+  }
+
+  @Test
+  void valuesThisServerExpectsAreItsOwnStringsAndAnyOtherIsReadAsSent() throws Exception {
+    String realm = new String("Z\u00fcrich");
+    String opaque = new String("op");
+    String ok =
+        "username=\"bob\", realm=\"Z\u00fcrich\", nonce=\"n\", uri=\"/\", response=\""
+            + MD5_RESPONSE
+            + "\", qop=\"auth\", nc=00000001, cnonce=\"c\", opaque=op, algorithm=md5, userhash=FALSE";
+    DigestCredentials c =
+        DigestCredentials.parse(ok.getBytes(StandardCharsets.ISO_8859_1), realm, opaque);
+    assertSame(realm, c.realm(), "an ISO-8859-1 octet compares as its char");
+    assertSame(opaque, c.opaque());
+    assertSame(DigestMath.AUTH, c.qop());
+    assertEquals(DigestAlgorithm.MD5, c.algorithm(), "in any case");
+    assertFalse(c.userhash());
+
+    String other =
+        ok.replace("Z\u00fcrich", "Zurich")
+            .replace("opaque=op", "opaque=\"o\\p\"")
+            .replace("\"auth\"", "\"auth-int\"");
+    c = DigestCredentials.parse(other.getBytes(StandardCharsets.ISO_8859_1), realm, opaque);
+    assertEquals("Zurich", c.realm());
+    assertEquals("op", c.opaque(), "escaped: unescaped, equal, yet read as sent");
+    assertNotSame(opaque, c.opaque());
+    assertSame(DigestMath.AUTH_INT, c.qop());
+    String utf8Realm =
+        new String("Z\u00fcrich".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    c =
+        DigestCredentials.parse(
+            ok.replace("Z\u00fcrich", utf8Realm).getBytes(StandardCharsets.ISO_8859_1),
+            realm,
+            opaque);
+    assertEquals(utf8Realm, c.realm(), "the UTF-8 octets are another realm");
+    assertEquals(
+        "unknown qop 'AUTH' (expected auth or auth-int)",
+        assertThrows(
+                Malformed.class,
+                () ->
+                    DigestCredentials.parse(
+                        ok.replace("\"auth\"", "AUTH").getBytes(StandardCharsets.ISO_8859_1),
+                        realm,
+                        opaque))
+            .getMessage(),
+        "qop is hashed as sent: only its exact spelling is one of ours");
+    assertEquals("unknown algorithm 'MD6'", reason(ok.replace("algorithm=md5", "algorithm=MD6")));
+    assertEquals(
+        "userhash is 'FALSY' (expected true or false)",
+        reason(ok.replace("userhash=FALSE", "userhash=FALSY")));
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.authhost.plugins.digest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -85,5 +86,34 @@ class HashingTest {
           h.text("x").digestHex(),
           "the buffer is empty after a remembered A2: " + what);
     }
+  }
+
+  @Test
+  void theResponseAndRspauthShareTheirInputUpToHa2AndAnA2IsNeverHashedAfterIt() throws Exception {
+    Hashing h = Hashing.of(DigestAlgorithm.MD5);
+    byte[] ha1 = MessageDigest.getInstance("MD5").digest("u:r:p".getBytes(StandardCharsets.UTF_8));
+    byte[] ha2 = h.requestA2("GET", "/shared");
+    byte[] rspauthA2 = h.rspauthA2("GET", "/shared");
+    int shared = DigestMath.responsePrefix(h, ha1, "n", "00000001", "c", "auth").length();
+    byte[] response = h.hex(ha2).digestKeeping(shared);
+    byte[] rspauth = h.hex(rspauthA2).digest();
+    assertEquals(
+        DigestMath.response(
+            DigestAlgorithm.MD5,
+            HexFormat.of().formatHex(ha1),
+            "n",
+            "00000001",
+            "c",
+            "auth",
+            HexFormat.of().formatHex(ha2)),
+        HexFormat.of().formatHex(response));
+    assertEquals(
+        DigestMath.rspauth(
+            DigestAlgorithm.MD5, HexFormat.of().formatHex(ha1), "n", "00000001", "c", "/shared"),
+        HexFormat.of().formatHex(rspauth));
+
+    Hashing written = Hashing.of(DigestAlgorithm.MD5);
+    written.text("half a response:");
+    assertThrows(IllegalStateException.class, () -> written.requestA2("GET", "/another"));
   }
 }
