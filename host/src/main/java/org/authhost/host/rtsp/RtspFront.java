@@ -146,6 +146,7 @@ public final class RtspFront extends LifeCycle {
     ChannelHandler limiter = new SessionLimiter(open, rtsp.maxSessions());
     bootstrap
         .option(ChannelOption.SO_BACKLOG, 1024)
+        .handler(ReadFromRegistration.ACCEPTED)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         // No TCP_NODELAY option: Netty's socket channels set it as they are made; the option set it
         // again, a system call per connection.
@@ -198,12 +199,7 @@ public final class RtspFront extends LifeCycle {
       RtspConfig rtsp,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
     addRtspHandlers(
-        p,
-        connection,
-        rtsp,
-        decide,
-        driver::reauthorize,
-        RtspRelay.sockets(MARKS, transport.socketChannels()));
+        p, connection, rtsp, decide, driver::reauthorize, RtspRelay.sockets(MARKS, transport));
   }
 
   /** The same with {@code originConnector} for the origin connections. */

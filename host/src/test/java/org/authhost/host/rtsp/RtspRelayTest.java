@@ -84,6 +84,17 @@ class RtspRelayTest {
     };
   }
 
+  /** A transport whose sockets, of either family, cannot be made. */
+  private static org.authhost.host.http.Transport noSocketToBeHad() {
+    io.netty.channel.ChannelFactory<io.netty.channel.Channel> none =
+        () -> {
+          throw new ChannelException("too many open files");
+        };
+    org.authhost.host.http.Transport nio = org.authhost.host.http.Transport.nio();
+    return new org.authhost.host.http.Transport(
+        "none", nio.serverChannel(), none, none, nio.groups());
+  }
+
   /**
    * An origin socket that cannot be made (no file descriptor left) is an unreachable origin: the
    * waiting request is answered 502 and the connection ends, nothing is left waiting.
@@ -95,11 +106,7 @@ class RtspRelayTest {
             host.rtsp(),
             "127.0.0.1",
             serveKeeping(new ArrayList<>()),
-            RtspRelay.sockets(
-                RtspFront.MARKS,
-                () -> {
-                  throw new ChannelException("too many open files");
-                }));
+            RtspRelay.sockets(RtspFront.MARKS, noSocketToBeHad()));
     ch.send(RtspHandlersTest.request("DESCRIBE", CAM, 1));
     String answers = ch.answers();
     assertTrue(answers.startsWith("RTSP/1.0 502 Bad Gateway\r\n"), answers);
@@ -389,11 +396,14 @@ class RtspRelayTest {
         List.of(
             org.authhost.host.http.Transport.nio(),
             org.authhost.host.http.Transport.pick("RtspRelayTest"))) {
-      io.netty.channel.Channel ch = t.socketChannels().newChannel();
-      try {
-        assertTrue(ch.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), t.name());
-      } finally {
-        ch.unsafe().closeForcibly();
+      for (io.netty.channel.ChannelFactory<? extends io.netty.channel.Channel> channels :
+          List.of(t.socketChannels(), t.ipv4SocketChannels())) {
+        io.netty.channel.Channel ch = channels.newChannel();
+        try {
+          assertTrue(ch.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), t.name());
+        } finally {
+          ch.unsafe().closeForcibly();
+        }
       }
     }
   }
