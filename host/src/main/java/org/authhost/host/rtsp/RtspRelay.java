@@ -445,7 +445,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (origin != null) {
+    // Not again once closed: each close of a channel, even of a closed one, makes Netty's
+    // exception for the writes it fails and walks the pipeline; one session's end made three.
+    if (origin != null && origin.isOpen()) {
       origin.close();
     }
     release();
@@ -526,7 +528,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       // The origin ended the session (or failed): so does the client's connection (unless that is
       // already closing, lingering for the client's end).
-      if (!ending) {
+      if (!ending && client.isOpen()) {
         client.close();
       }
       super.channelInactive(ctx);
