@@ -13,6 +13,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * moment later anyway; back-pressure ({@code setAutoRead(false)}) takes it off as before. Netty's
  * NIO channels ignore a read asked for before their registration and read from their activation, as
  * they always did.
+ *
+ * <p>Checked against Netty 4.2.18's code: {@code AbstractUnsafe.beginRead} asks nothing of an
+ * unregistered channel (no loop, no {@code isActive}) and calls {@code doBeginRead}; epoll's sets
+ * {@code EPOLLIN} in the channel's interest, submitted with its first {@code epoll_ctl}; NIO's
+ * returns while it has no registration. After a Netty upgrade, {@code STRACE=2} of {@code
+ * bench/rtsp-load.sh} shows whether the saving holds (no {@code epoll_ctl MOD} on the client's
+ * socket); {@link ReadFromRegistrationTest} that accepted connections are still read.
  */
 final class ReadFromRegistration {
   /** On the listening channel: each accepted connection, before the acceptor registers it. */

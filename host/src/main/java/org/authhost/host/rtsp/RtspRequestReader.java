@@ -121,9 +121,8 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
 
   /** The request in {@code bytes} (one whole message), or null when Netty's codec is to read it. */
   FullHttpRequest read(ByteBuf bytes) {
-    // One copy of the head, read as an array (HeadBytes); the body is sliced from the buffer. A
-    // head
-    // this reader takes is within the limits below, so within their sum: a body is not copied.
+    // One copy of the head, read as an array (HeadBytes); the body is sliced from the buffer.
+    // A head this reader takes is within the limits below, so within their sum: no body is copied.
     byte[] head =
         ByteBufUtil.getBytes(
             bytes,
