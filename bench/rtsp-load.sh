@@ -39,6 +39,9 @@
 # together: the host runs with -XX:+PreserveFramePointer, its JIT's symbols are written with jcmd
 # Compiler.perfmap, and the report by symbol, self and inclusive, is OUT/perf-self.txt and
 # OUT/perf-children.txt; JFR samples the event loops too rarely and never in a system call);
+# CPU_BARRIER=DIR CPU_BARRIER_N=2 (for two builds measured at the same time on a busy machine, each
+# with its own PORT: the CPU part starts once N runs have warmed up and written DIR/PORT, so that
+# both measure in the same seconds, under the same competition);
 # HOST_OPTS (more JVM options for the host, e.g. -Dauthhost.http.transport=nio for NIO's loops);
 # AUTHHOST_HOME, OUT as in the other scripts. Needs a built distribution (./mvnw -B -q -DskipTests
 # package) and GStreamer's RTSP server for Python (Debian: python3-gi gir1.2-gst-rtsp-server-1.0
@@ -198,6 +201,11 @@ thread_ns() {
 cpu_summary=""
 if ((CPU_SESSIONS > 0)); then
   cpu_rounds=$(((CPU_SESSIONS + SESSIONS - 1) / SESSIONS))
+  if [[ -n ${CPU_BARRIER:-} ]]; then
+    mkdir -p "$CPU_BARRIER" && : >"$CPU_BARRIER/$PORT"
+    log "waiting for ${CPU_BARRIER_N:-2} runs warmed up ($CPU_BARRIER)"
+    while (($(find "$CPU_BARRIER" -type f | wc -l) < ${CPU_BARRIER_N:-2})); do sleep 0.2; done
+  fi
   log "CPU per session: $cpu_rounds rounds of $SESSIONS sessions through AuthHost, closed at PLAY"
   if [[ $JFR == 1 ]]; then
     jcmd "$HOST_PID" JFR.start name=rtsp settings=profile method-profiling=max filename="$OUT/rtsp-cpu.jfr" >/dev/null
