@@ -121,8 +121,9 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
 
   /** The request in {@code bytes} (one whole message), or null when Netty's codec is to read it. */
   FullHttpRequest read(ByteBuf bytes) {
-    // One copy of the head, read as an array (HeadBytes); the body is sliced from the buffer.
-    // A head this reader takes is within the limits below, so within their sum: no body is copied.
+    // One copy of the head, read as an array (HeadBytes); the body handed on is a slice of the
+    // buffer. A head this reader takes is within the limits below, so within their sum: the copy
+    // stops there (a small body is copied with the head, a large one is not).
     byte[] head =
         ByteBufUtil.getBytes(
             bytes,
