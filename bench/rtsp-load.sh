@@ -35,6 +35,13 @@
 # OUT: strace slows both, so its CPU figures are not the host's; STRACE=2: the host's every system
 # call traced instead, and counted per session set-up by the socket it was made on, the client's or
 # the origin's, in OUT/syscalls.txt: use a few hundred sessions, the trace slows the host tenfold);
+# PERF=1 (a perf profile of the host during the CPU_SESSIONS part, kernel and JIT-compiled Java
+# together: the host runs with -XX:+PreserveFramePointer, its JIT's symbols are written with jcmd
+# Compiler.perfmap, and the report by symbol, self and inclusive, is OUT/perf-self.txt and
+# OUT/perf-children.txt; JFR samples the event loops too rarely and never in a system call);
+# CPU_BARRIER=DIR CPU_BARRIER_N=2 (for two builds measured at the same time on a busy machine, each
+# with its own PORT: the CPU part starts once N runs have warmed up and written DIR/PORT, so that
+# both measure in the same seconds, under the same competition);
 # HOST_OPTS (more JVM options for the host, e.g. -Dauthhost.http.transport=nio for NIO's loops);
 # AUTHHOST_HOME, OUT as in the other scripts. Needs a built distribution (./mvnw -B -q -DskipTests
 # package) and GStreamer's RTSP server for Python (Debian: python3-gi gir1.2-gst-rtsp-server-1.0
@@ -47,6 +54,7 @@ SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654};
 WARMUP=${WARMUP:-25}; WARMUP_MAX=${WARMUP_MAX:-400}; WARMUP_IDLE=${WARMUP_IDLE:-20}; PROCESSES=${PROCESSES:-0}; START=${START:-aligned}
 ORIGIN_THREADS=${ORIGIN_THREADS:-1}; BURSTS=${BURSTS:-0}
 CPU_SESSIONS=${CPU_SESSIONS:-0}; CPU_ONLY=${CPU_ONLY:-0}; JFR=${JFR:-0}; STRACE=${STRACE:-0}
+PERF=${PERF:-0}
 RANGE=${RANGE:-0}; range_flag=(); [[ $RANGE == 1 ]] && range_flag=(--range)
 load_tool() {
   python3 "$bench_dir/rtsp-load.py" --processes "$PROCESSES" --start "$START" "${range_flag[@]}" "$@"
@@ -113,7 +121,8 @@ EOF
 show "printf '%s\n' *** | authhost accounts add $BENCH_USER --password-stdin --config $w/config"
 printf '%s\n' "$BENCH_PASS" | authhost_cli accounts add "$BENCH_USER" --password-stdin \
   --config "$w/config" >"$OUT/logs/accounts.log" 2>&1 || die "accounts add failed"
-start_host "$w/config" "$OUT/logs/host.log" "-Xms512m -Xmx512m ${HOST_OPTS:-}"
+perf_opts=""; [[ $PERF == 1 ]] && { need_tools perf jcmd; perf_opts="-XX:+PreserveFramePointer"; }
+start_host "$w/config" "$OUT/logs/host.log" "-Xms512m -Xmx512m $perf_opts ${HOST_OPTS:-}"
 for _ in $(seq 600); do
   [[ -n $(ss -Hltn "sport = :$PORT") ]] && break
   kill -0 "$HOST_PID" 2>/dev/null || die "the host ended (see $OUT/logs/host.log)"
@@ -192,6 +201,11 @@ thread_ns() {
 cpu_summary=""
 if ((CPU_SESSIONS > 0)); then
   cpu_rounds=$(((CPU_SESSIONS + SESSIONS - 1) / SESSIONS))
+  if [[ -n ${CPU_BARRIER:-} ]]; then
+    mkdir -p "$CPU_BARRIER" && : >"$CPU_BARRIER/$PORT"
+    log "waiting for ${CPU_BARRIER_N:-2} runs warmed up ($CPU_BARRIER)"
+    while (($(find "$CPU_BARRIER" -type f | wc -l) < ${CPU_BARRIER_N:-2})); do sleep 0.2; done
+  fi
   log "CPU per session: $cpu_rounds rounds of $SESSIONS sessions through AuthHost, closed at PLAY"
   if [[ $JFR == 1 ]]; then
     jcmd "$HOST_PID" JFR.start name=rtsp settings=profile method-profiling=max filename="$OUT/rtsp-cpu.jfr" >/dev/null
@@ -208,6 +222,11 @@ if ((CPU_SESSIONS > 0)); then
     strace_pids+=($!)
     sleep 2
   fi
+  if [[ $PERF == 1 ]]; then
+    perf record -q -F 1999 -g -p "$HOST_PID" -o "$OUT/perf.data" 2>"$OUT/logs/perf.log" &
+    strace_pids+=($!)
+    sleep 1
+  fi
   thread_ns >"$OUT/threads-before.tsv"; hc0=$(cpu_ticks "$HOST_PID")
   : >"$OUT/cpu-rounds.jsonl"
   for _ in $(seq "$cpu_rounds"); do
@@ -221,6 +240,14 @@ if ((CPU_SESSIONS > 0)); then
   done
   if [[ $JFR == 1 ]]; then
     jcmd "$HOST_PID" JFR.stop name=rtsp >/dev/null
+  fi
+  if [[ $PERF == 1 ]]; then
+    jcmd "$HOST_PID" Compiler.perfmap >/dev/null # /tmp/perf-PID.map: the JIT's code by name
+    perf report -i "$OUT/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null \
+      | grep '%' >"$OUT/perf-self.txt" || true
+    perf report -i "$OUT/perf.data" --children --sort sym --stdio -g none 2>/dev/null \
+      | grep '%' >"$OUT/perf-children.txt" || true
+    log "perf profile: $OUT/perf-self.txt, $OUT/perf-children.txt (perf.data with /tmp/perf-$HOST_PID.map)"
   fi
   if [[ $STRACE == 2 ]]; then
     python3 "$bench_dir/rtsp-load-syscalls.py" "$OUT/strace-host.log" "$((cpu_rounds * SESSIONS))" \

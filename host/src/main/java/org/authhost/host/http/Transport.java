@@ -9,8 +9,10 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +29,15 @@ import org.slf4j.LoggerFactory;
  * @param socketChannels makes an outgoing connection's channel, for a loop of {@link #group} (a
  *     constructor reference: {@code Bootstrap.channel(Class)} would look the constructor up by
  *     reflection on every connect, and the RTSP relay connects once per session)
+ * @param ipv4SocketChannels the same for an IPv4 address only: an {@code AF_INET} socket, where the
+ *     default one is {@code AF_INET6} (dual stack) on a host with IPv6, which costs a {@code
+ *     setsockopt(IPV6_V6ONLY)} per connection that an IPv4 origin does not need
  */
 public record Transport(
     String name,
     Class<? extends ServerChannel> serverChannel,
     ChannelFactory<? extends Channel> socketChannels,
+    ChannelFactory<? extends Channel> ipv4SocketChannels,
     IntFunction<EventLoopGroup> groups) {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
@@ -52,6 +58,7 @@ public record Transport(
           "epoll",
           EpollServerSocketChannel.class,
           EpollSocketChannel::new,
+          () -> new EpollSocketChannel(SocketProtocolFamily.INET),
           EpollEventLoopGroup::new);
     }
     if (!nio) {
@@ -68,6 +75,10 @@ public record Transport(
   /** NIO: what the listeners without a choice of their own (console, metrics) use. */
   public static Transport nio() {
     return new Transport(
-        "nio", NioServerSocketChannel.class, NioSocketChannel::new, NioEventLoopGroup::new);
+        "nio",
+        NioServerSocketChannel.class,
+        NioSocketChannel::new,
+        () -> new NioSocketChannel(SelectorProvider.provider(), SocketProtocolFamily.INET),
+        NioEventLoopGroup::new);
   }
 }

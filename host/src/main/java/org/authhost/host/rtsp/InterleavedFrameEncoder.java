@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
 
@@ -20,15 +21,24 @@ final class InterleavedFrameEncoder extends MessageToMessageEncoder<ByteBufHolde
 
   @Override
   public boolean acceptOutboundMessage(Object msg) {
-    return msg instanceof InterleavedFrame || msg instanceof EncodedAnswer;
+    return msg instanceof InterleavedFrame;
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
+    if (msg instanceof EncodedAnswer answer) {
+      // Its bytes go as they are, the holder's one count with them (a holder's count is its
+      // content's): not through the encoder's list, retain and release per answer.
+      ctx.write(answer.content(), promise);
+      return;
+    }
+    super.write(ctx, msg, promise);
   }
 
   @Override
   protected void encode(ChannelHandlerContext ctx, ByteBufHolder msg, List<Object> out) {
-    if (!(msg instanceof InterleavedFrame frame)) {
-      out.add(msg.content().retain());
-      return;
-    }
+    InterleavedFrame frame = (InterleavedFrame) msg;
     ByteBuf wire = frame.wire();
     if (wire != null) {
       out.add(wire.retain()); // the payload shares its count: the frame's release leaves it one

@@ -1,21 +1,26 @@
 package org.authhost.host.rtsp;
 
+import static org.authhost.host.rtsp.HeadBytes.indexOf;
+import static org.authhost.host.rtsp.HeadBytes.isBlank;
+import static org.authhost.host.rtsp.HeadBytes.isDigit;
+import static org.authhost.host.rtsp.HeadBytes.lineEnd;
+
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * One answer of the origin, read in place from the bytes {@link RtspFramer} handed on (its head and
- * its body): the status and where each header is, each classed by what the relay does with it. Only
- * what the relay reads (the challenges, {@code Session}, {@code Content-Type}, the URL headers)
- * becomes a String; the rest goes to the client byte for byte ({@link RelayedAnswer}). Decoding
- * every answer into Netty's {@code FullHttpResponse} and encoding it again was a fifth of the event
- * loops' Java time per relayed request. An answer whose status line, a header name or any byte of
- * its head is not RTSP's (a control character, a bare CR) is not read: the origin is broken for the
- * relay, as it was when Netty's decoder failed on it.
+ * One answer of the origin, read from a copy of the bytes {@link RtspFramer} handed on (its head
+ * and its body, one array: {@link HeadBytes}): the status and where each header is, each classed by
+ * what the relay does with it. Only what the relay reads (the challenges, {@code Session}, {@code
+ * Content-Type}, the URL headers) becomes a String; the rest goes to the client byte for byte
+ * ({@link RelayedAnswer}). Decoding every answer into Netty's {@code FullHttpResponse} and encoding
+ * it again was a fifth of the event loops' Java time per relayed request. An answer whose status
+ * line, a header name or any byte of its head is not RTSP's (a control character, a bare CR) is not
+ * read: the origin is broken for the relay, as it was when Netty's decoder failed on it.
  */
 final class OriginAnswer {
   /** What the relay does with a header. */
@@ -67,30 +72,14 @@ final class OriginAnswer {
     Kind.CONTENT_TYPE
   };
 
-  /**
-   * Goes on over a line's text (see {@link #isText}). The checks below go over a message's bytes
-   * with one bounds check per range ({@code forEachByte}), not one per byte ({@code getByte}): per
-   * byte, it was a tenth of the event loops' Java time per relayed request.
-   */
-  private static final ByteProcessor TEXT = b -> ((b & 0xff) >= 0x20 || b == '\t') && b != 0x7f;
-
-  private static final boolean[] TCHAR = new boolean[256];
-
-  static {
-    for (int b = '!'; b < 0x7f; b++) {
-      TCHAR[b] = "\"(),/:;<=>?@[\\]{}".indexOf(b) < 0;
-    }
-  }
-
-  /** Goes on over a token's characters. */
-  private static final ByteProcessor TOKEN = b -> TCHAR[b & 0xff];
-
   /** The status line's longest: Netty's decoder took 8,192 bytes for the origin's first line. */
   static final int MAX_STATUS_LINE = 8192;
 
   private static final int FIELDS = 4;
 
-  final ByteBuf message;
+  /** The whole message: head and body. */
+  final byte[] bytes;
+
   final int status;
 
   /** The status line from its code on, to the end of its reason phrase. */
@@ -106,8 +95,8 @@ final class OriginAnswer {
   private Kind[] kinds = new Kind[16];
   private int count;
 
-  private OriginAnswer(ByteBuf message, int status, int statusFrom, int statusTo) {
-    this.message = message;
+  private OriginAnswer(byte[] bytes, int status, int statusFrom, int statusTo) {
+    this.bytes = bytes;
     this.status = status;
     this.statusFrom = statusFrom;
     this.statusTo = statusTo;
@@ -129,37 +118,38 @@ final class OriginAnswer {
 
   /** The answer in {@code message} (one whole message), or null when it is not one RTSP reads. */
   static OriginAnswer read(ByteBuf message) {
-    int end = message.writerIndex();
-    int start = message.readerIndex();
-    int eol = message.indexOf(start, end, (byte) '\n');
+    return read(ByteBufUtil.getBytes(message));
+  }
+
+  private static OriginAnswer read(byte[] message) {
+    int end = message.length;
+    int eol = indexOf(message, 0, end, (byte) '\n');
     if (eol < 0) {
       return null;
     }
-    int lineEnd = lineEnd(message, start, eol);
+    int lineEnd = lineEnd(message, 0, eol);
     // RTSP/d.d SP 3DIGIT [SP reason]
-    int code = start + 9;
+    int code = 9;
     if (lineEnd < 0
-        || lineEnd - start > MAX_STATUS_LINE
+        || lineEnd > MAX_STATUS_LINE
         || lineEnd < code + 3
-        || !isDigit(message.getByte(start + 5))
-        || message.getByte(start + 6) != '.'
-        || !isDigit(message.getByte(start + 7))
-        || message.getByte(start + 8) != ' '
-        || !isDigit(message.getByte(code))
-        || !isDigit(message.getByte(code + 1))
-        || !isDigit(message.getByte(code + 2))
-        || (lineEnd > code + 3 && message.getByte(code + 3) != ' ')
-        || !isText(message, code, lineEnd)) {
+        || !isDigit(message[5])
+        || message[6] != '.'
+        || !isDigit(message[7])
+        || message[8] != ' '
+        || !isDigit(message[code])
+        || !isDigit(message[code + 1])
+        || !isDigit(message[code + 2])
+        || (lineEnd > code + 3 && message[code + 3] != ' ')
+        || !HeadBytes.isText(message, code, lineEnd)) {
       return null;
     }
     int status =
-        (message.getByte(code) - '0') * 100
-            + (message.getByte(code + 1) - '0') * 10
-            + (message.getByte(code + 2) - '0');
+        (message[code] - '0') * 100 + (message[code + 1] - '0') * 10 + (message[code + 2] - '0');
     OriginAnswer answer = new OriginAnswer(message, status, code, lineEnd);
     int pos = eol + 1;
     while (pos < end) {
-      eol = message.indexOf(pos, end, (byte) '\n');
+      eol = indexOf(message, pos, end, (byte) '\n');
       if (eol < 0) {
         break;
       }
@@ -171,7 +161,7 @@ final class OriginAnswer {
         answer.bodyFrom = eol + 1;
         return answer;
       }
-      if (!isText(message, pos, lineEnd) || !answer.header(pos, lineEnd)) {
+      if (!HeadBytes.isText(message, pos, lineEnd) || !answer.header(pos, lineEnd)) {
         return null;
       }
       pos = eol + 1;
@@ -181,7 +171,7 @@ final class OriginAnswer {
 
   /** Notes the header line {@code [from, to)}; false when it is not one. */
   private boolean header(int from, int to) {
-    byte first = message.getByte(from);
+    byte first = bytes[from];
     if (first == ' ' || first == '\t') {
       // A folded line continues the header before it (obsolete, but RTSP/1.0 allows it).
       if (count == 0) {
@@ -190,15 +180,15 @@ final class OriginAnswer {
       headers[FIELDS * (count - 1) + 3] = to;
       return true;
     }
-    int colon = message.indexOf(from, to, (byte) ':');
+    int colon = indexOf(bytes, from, to, (byte) ':');
     if (colon < 0) {
       return false;
     }
     int nameEnd = colon;
-    while (nameEnd > from && isBlank(message.getByte(nameEnd - 1))) {
+    while (nameEnd > from && isBlank(bytes[nameEnd - 1])) {
       nameEnd--;
     }
-    if (!isToken(message, from, nameEnd)) {
+    if (!HeadBytes.isToken(bytes, from, nameEnd)) {
       return false;
     }
     if (count == kinds.length) {
@@ -210,7 +200,7 @@ final class OriginAnswer {
     headers[at + 1] = nameEnd;
     headers[at + 2] = colon + 1;
     headers[at + 3] = to;
-    Kind kind = kind(message, from, nameEnd);
+    Kind kind = kind(bytes, from, nameEnd);
     if (kind == Kind.LENGTH && first(Kind.LENGTH) != null) {
       return false; // two lengths, which Netty's decoder refused too: the framer read the first
     }
@@ -234,7 +224,8 @@ final class OriginAnswer {
   /** Header {@code header}'s name as it came. */
   String name(int header) {
     int from = headers[FIELDS * header];
-    return message.toString(from, headers[FIELDS * header + 1] - from, StandardCharsets.ISO_8859_1);
+    return new String(
+        bytes, from, headers[FIELDS * header + 1] - from, StandardCharsets.ISO_8859_1);
   }
 
   /** Where header {@code header}'s last line ends (before its line end). */
@@ -246,13 +237,13 @@ final class OriginAnswer {
   String value(int header) {
     int from = headers[FIELDS * header + 2];
     int to = headers[FIELDS * header + 3];
-    int eol = message.indexOf(from, to, (byte) '\n');
+    int eol = indexOf(bytes, from, to, (byte) '\n');
     if (eol < 0) {
       return trimmed(from, to);
     }
     StringBuilder joined = new StringBuilder(to - from);
     while (true) {
-      String part = trimmed(from, eol < 0 ? to : lineEnd(message, from, eol));
+      String part = trimmed(from, eol < 0 ? to : lineEnd(bytes, from, eol));
       if (!part.isEmpty()) {
         if (joined.length() > 0) {
           joined.append(' ');
@@ -263,7 +254,7 @@ final class OriginAnswer {
         return joined.toString();
       }
       from = eol + 1;
-      eol = message.indexOf(from, to, (byte) '\n');
+      eol = indexOf(bytes, from, to, (byte) '\n');
     }
   }
 
@@ -294,64 +285,21 @@ final class OriginAnswer {
   }
 
   private String trimmed(int from, int to) {
-    while (from < to && isBlank(message.getByte(from))) {
+    while (from < to && isBlank(bytes[from])) {
       from++;
     }
-    while (to > from && isBlank(message.getByte(to - 1))) {
+    while (to > from && isBlank(bytes[to - 1])) {
       to--;
     }
-    return message.toString(from, to - from, StandardCharsets.ISO_8859_1);
+    return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
   }
 
-  private static Kind kind(ByteBuf message, int from, int to) {
+  private static Kind kind(byte[] bytes, int from, int to) {
     for (int k = 0; k < NAMES.length; k++) {
-      if (isName(message, from, to, NAMES[k])) {
+      if (HeadBytes.isName(bytes, from, to, NAMES[k])) {
         return KINDS[k];
       }
     }
     return Kind.COPIED;
-  }
-
-  private static boolean isName(ByteBuf message, int from, int to, String lowerName) {
-    if (to - from != lowerName.length()) {
-      return false;
-    }
-    for (int k = 0; k < lowerName.length(); k++) {
-      int b = message.getByte(from + k);
-      if ((b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b) != lowerName.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * The end of the line from {@code from} whose LF is at {@code eol} (before its CR), or -1 for a
-   * bare LF: Netty's decoder refuses one (its InvalidLineSeparatorException), and so does the
-   * relay, both ways.
-   */
-  static int lineEnd(ByteBuf message, int from, int eol) {
-    return eol > from && message.getByte(eol - 1) == '\r' ? eol - 1 : -1;
-  }
-
-  /**
-   * Whether {@code [from, to)} is a line's text: no control character but a tab (no NUL, no CR a
-   * client could take for a line end), as RFC 9110 allows in a field value; bytes above 0x7F pass.
-   */
-  static boolean isText(ByteBuf message, int from, int to) {
-    return from >= to || message.forEachByte(from, to - from, TEXT) < 0;
-  }
-
-  /** Whether {@code [from, to)} is a non-empty token (RFC 9110 {@code tchar}s). */
-  static boolean isToken(ByteBuf message, int from, int to) {
-    return from < to && message.forEachByte(from, to - from, TOKEN) < 0;
-  }
-
-  private static boolean isDigit(byte b) {
-    return b >= '0' && b <= '9';
-  }
-
-  private static boolean isBlank(byte b) {
-    return b == ' ' || b == '\t';
   }
 }

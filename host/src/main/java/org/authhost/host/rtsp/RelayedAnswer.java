@@ -27,11 +27,11 @@ final class RelayedAnswer {
       List<Map.Entry<String, String>> added,
       OriginUrls urls,
       ByteBufAllocator alloc) {
-    ByteBuf in = answer.message;
+    byte[] in = answer.bytes;
     String sdp = sdp(answer, urls);
     int bodyFrom = answer.bodyFrom();
-    int bodyLength = sdp != null ? ByteBufUtil.utf8Bytes(sdp) : in.writerIndex() - bodyFrom;
-    ByteBuf out = alloc.buffer(in.readableBytes() + 128);
+    int bodyLength = sdp != null ? ByteBufUtil.utf8Bytes(sdp) : in.length - bodyFrom;
+    ByteBuf out = alloc.buffer(in.length + 128);
     try {
       out.writeCharSequence("RTSP/1.0 ", StandardCharsets.US_ASCII);
       out.writeBytes(in, answer.statusFrom, answer.statusTo - answer.statusFrom);
@@ -80,15 +80,15 @@ final class RelayedAnswer {
 
   /** An SDP body with the origin's URLs made client-facing ({@code a=control}), or null. */
   private static String sdp(OriginAnswer answer, OriginUrls urls) {
-    ByteBuf in = answer.message;
+    byte[] in = answer.bytes;
     int from = answer.bodyFrom();
-    if (from >= in.writerIndex()) {
+    if (from >= in.length) {
       return null;
     }
     String type = answer.first(OriginAnswer.Kind.CONTENT_TYPE);
     if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/sdp")) {
       return null;
     }
-    return urls.toClient(in.toString(from, in.writerIndex() - from, StandardCharsets.UTF_8));
+    return urls.toClient(new String(in, from, in.length - from, StandardCharsets.UTF_8));
   }
 }

@@ -110,13 +110,14 @@ public final class RtspFront extends LifeCycle {
     // The HTTP front's transport (epoll on Linux): the relay's two sockets per session are
     // written on every relayed read, where epoll saves NIO's selector work and wake-up writes.
     transport = Transport.pick("RTSP front");
-    EventLoopGroup boss = transport.group(1);
+    // The listening sockets on a loop of the workers, not a thread of their own: every RTSP session
+    // is a new connection, and a separate acceptor thread woke (a context switch) for each.
     EventLoopGroup workers =
         transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()));
     try {
       listeners.open(
           transport.serverChannel(),
-          boss,
+          workers,
           workers,
           rtsp.bindAddress(),
           rtsp.port(),
@@ -146,6 +147,7 @@ public final class RtspFront extends LifeCycle {
     ChannelHandler limiter = new SessionLimiter(open, rtsp.maxSessions());
     bootstrap
         .option(ChannelOption.SO_BACKLOG, 1024)
+        .handler(ReadFromRegistration.ACCEPTED)
         .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
         // No TCP_NODELAY option: Netty's socket channels set it as they are made; the option set it
         // again, a system call per connection.
@@ -198,12 +200,7 @@ public final class RtspFront extends LifeCycle {
       RtspConfig rtsp,
       Function<AuthenticationDriver.Attempt, CompletableFuture<Verdict>> decide) {
     addRtspHandlers(
-        p,
-        connection,
-        rtsp,
-        decide,
-        driver::reauthorize,
-        RtspRelay.sockets(MARKS, transport.socketChannels()));
+        p, connection, rtsp, decide, driver::reauthorize, RtspRelay.sockets(MARKS, transport));
   }
 
   /** The same with {@code originConnector} for the origin connections. */

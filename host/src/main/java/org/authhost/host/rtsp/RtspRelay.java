@@ -17,6 +17,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelOutputShutdownEvent;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -24,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.function.UnaryOperator;
 import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.authn.Refusal;
+import org.authhost.host.http.Transport;
 
 /**
  * Relays an authorized client connection to the point's origin: one origin connection per client
@@ -93,8 +95,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
    * The host's connector: a TCP connection on the client's event loop, so of its transport ({@code
    * channels}: NIO's or epoll's socket channel, as the front's loops are).
    */
-  static OriginConnector sockets(
-      WriteBufferWaterMark marks, ChannelFactory<? extends Channel> channels) {
+  static OriginConnector sockets(WriteBufferWaterMark marks, Transport transport) {
     // No TCP_NODELAY option: Netty's socket channels (NIO's and epoll's) set it as they are made,
     // and the option set it again, one more system call per session.
     return (client, pipeline, host, port) -> {
@@ -102,7 +103,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       if (address.isUnresolved()) {
         return new Bootstrap() // a name: Netty's resolver looks it up
             .group(client.eventLoop())
-            .channelFactory(channels)
+            .channelFactory(transport.socketChannels())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, marks)
             .handler(pipeline)
@@ -113,7 +114,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       // to connect after the registration, which on the client's own loop is done at once.
       Channel origin;
       try {
-        origin = originChannel(channels, marks, pipeline);
+        origin = originChannel(channels(transport, address), marks, pipeline);
       } catch (RuntimeException e) {
         // No socket to be had (file descriptors exhausted): the origin is unreachable, answered
         // 502 as a failed connect is, as the bootstrap's failed future had it answered.
@@ -136,7 +137,22 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     };
   }
 
-  /** A new origin channel with the relay's options and {@code pipeline}, not yet registered. */
+  /**
+   * The channels for an origin at {@code address} (resolved): an IPv4 address gets an {@code
+   * AF_INET} socket, not the dual-stack default (no {@code IPV6_V6ONLY} to set: a system call less
+   * per session).
+   */
+  static ChannelFactory<? extends Channel> channels(
+      Transport transport, InetSocketAddress address) {
+    return address.getAddress() instanceof Inet4Address
+        ? transport.ipv4SocketChannels()
+        : transport.socketChannels();
+  }
+
+  /**
+   * A new origin channel with the relay's options and {@code pipeline}, not yet registered, its
+   * reads asked for already ({@link ReadFromRegistration}).
+   */
   private static Channel originChannel(
       ChannelFactory<? extends Channel> channels,
       WriteBufferWaterMark marks,
@@ -146,6 +162,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
       origin.config().setConnectTimeoutMillis(CONNECT_TIMEOUT_MILLIS);
       origin.config().setWriteBufferWaterMark(marks);
       origin.pipeline().addLast(pipeline);
+      ReadFromRegistration.ask(origin);
       return origin;
     } catch (RuntimeException e) {
       origin.unsafe().closeForcibly();
@@ -428,7 +445,9 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (origin != null) {
+    // Not again once closed: each close of a channel, even of a closed one, makes Netty's
+    // exception for the writes it fails and walks the pipeline; one session's end made three.
+    if (origin != null && origin.isOpen()) {
       origin.close();
     }
     release();
@@ -509,7 +528,7 @@ final class RtspRelay extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       // The origin ended the session (or failed): so does the client's connection (unless that is
       // already closing, lingering for the client's end).
-      if (!ending) {
+      if (!ending && client.isOpen()) {
         client.close();
       }
       super.channelInactive(ctx);

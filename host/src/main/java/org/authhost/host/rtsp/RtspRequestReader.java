@@ -1,6 +1,13 @@
 package org.authhost.host.rtsp;
 
+import static org.authhost.host.rtsp.HeadBytes.indexOf;
+import static org.authhost.host.rtsp.HeadBytes.isBlank;
+import static org.authhost.host.rtsp.HeadBytes.isText;
+import static org.authhost.host.rtsp.HeadBytes.isToken;
+import static org.authhost.host.rtsp.HeadBytes.lineEnd;
+
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +26,6 @@ import io.netty.handler.codec.rtsp.RtspDecoder;
 import io.netty.handler.codec.rtsp.RtspEncoder;
 import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspVersions;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -50,10 +56,7 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
           "SET_PARAMETER", RtspMethods.SET_PARAMETER,
           "RECORD", RtspMethods.RECORD);
 
-  private static final String VERSION = " RTSP/1.0";
-
-  /** Goes on over visible ASCII (bytes above 0x7F are negative). */
-  private static final ByteProcessor VISIBLE = b -> b > ' ' && b < 0x7f;
+  private static final byte[] VERSION = " RTSP/1.0".getBytes(StandardCharsets.US_ASCII);
 
   /** Names and values are checked here as the decoder checks them; not again per header. */
   private static final HttpHeadersFactory HEADERS =
@@ -118,25 +121,32 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
 
   /** The request in {@code bytes} (one whole message), or null when Netty's codec is to read it. */
   FullHttpRequest read(ByteBuf bytes) {
-    int start = bytes.readerIndex();
-    int end = bytes.writerIndex();
-    int eol = bytes.indexOf(start, end, (byte) '\n');
-    if (eol < 0 || eol - start + 1 >= maxInitialLine) {
+    // One copy of the head, read as an array (HeadBytes); the body handed on is a slice of the
+    // buffer. A head this reader takes is within the limits below, so within their sum: the copy
+    // stops there (a small body is copied with the head, a large one is not).
+    byte[] head =
+        ByteBufUtil.getBytes(
+            bytes,
+            bytes.readerIndex(),
+            Math.min(bytes.readableBytes(), maxInitialLine + maxHeaders),
+            false);
+    int end = head.length;
+    int eol = indexOf(head, 0, end, (byte) '\n');
+    if (eol < 0 || eol + 1 >= maxInitialLine) {
       return null;
     }
-    int lineEnd = OriginAnswer.lineEnd(bytes, start, eol);
+    int lineEnd = lineEnd(head, 0, eol);
     if (lineEnd < 0) {
       return null;
     }
-    int space = bytes.indexOf(start, lineEnd, (byte) ' ');
+    int space = indexOf(head, 0, lineEnd, (byte) ' ');
     int target = space + 1;
-    int targetEnd = lineEnd - VERSION.length();
-    if (space <= start || targetEnd <= target || !is(bytes, targetEnd, VERSION)) {
+    int targetEnd = lineEnd - VERSION.length;
+    if (space <= 0 || targetEnd <= target || !is(head, targetEnd, VERSION)) {
       return null;
     }
-    HttpMethod method =
-        METHODS.get(bytes.toString(start, space - start, StandardCharsets.ISO_8859_1));
-    if (method == null || !isVisible(bytes, target, targetEnd)) {
+    HttpMethod method = METHODS.get(new String(head, 0, space, StandardCharsets.ISO_8859_1));
+    if (method == null || !isVisible(head, target, targetEnd)) {
       return null;
     }
     HttpHeaders headers = HEADERS.newHeaders();
@@ -144,35 +154,35 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
     int pos = headersFrom;
     long length = -1;
     while (true) {
-      eol = bytes.indexOf(pos, end, (byte) '\n');
+      eol = indexOf(head, pos, end, (byte) '\n');
       // Well within the decoder's limit, whatever it counts of the line ends.
       if (eol < 0 || eol + 1 - headersFrom >= maxHeaders - 4) {
         return null;
       }
-      lineEnd = OriginAnswer.lineEnd(bytes, pos, eol);
+      lineEnd = lineEnd(head, pos, eol);
       if (lineEnd < 0) {
         return null;
       }
       if (lineEnd == pos) {
         break;
       }
-      int colon = bytes.indexOf(pos, lineEnd, (byte) ':');
-      if (colon <= pos || !OriginAnswer.isToken(bytes, pos, colon)) {
+      int colon = indexOf(head, pos, lineEnd, (byte) ':');
+      if (colon <= pos || !isToken(head, pos, colon)) {
         return null; // a folded line, a blank before the colon, no name
       }
       int from = colon + 1;
       int to = lineEnd;
-      while (from < to && isBlank(bytes.getByte(from))) {
+      while (from < to && isBlank(head[from])) {
         from++;
       }
-      while (to > from && isBlank(bytes.getByte(to - 1))) {
+      while (to > from && isBlank(head[to - 1])) {
         to--;
       }
-      if (!OriginAnswer.isText(bytes, from, to)) {
+      if (!isText(head, from, to)) {
         return null;
       }
-      String name = bytes.toString(pos, colon - pos, StandardCharsets.ISO_8859_1);
-      String value = bytes.toString(from, to - from, StandardCharsets.ISO_8859_1);
+      String name = new String(head, pos, colon - pos, StandardCharsets.ISO_8859_1);
+      String value = new String(head, from, to - from, StandardCharsets.ISO_8859_1);
       if (HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)) {
         if (length >= 0 || !isNumber(value)) {
           return null;
@@ -186,7 +196,7 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
       pos = eol + 1;
     }
     int bodyFrom = eol + 1;
-    int bodyLength = end - bodyFrom;
+    int bodyLength = bytes.readableBytes() - bodyFrom;
     if (length >= 0 ? length != bodyLength : bodyLength != 0) {
       return null;
     }
@@ -194,16 +204,18 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
       // What the aggregator adds to a message without one.
       headers.set(HttpHeaderNames.CONTENT_LENGTH, "0");
     }
-    String uri = bytes.toString(target, targetEnd - target, StandardCharsets.ISO_8859_1);
+    String uri = new String(head, target, targetEnd - target, StandardCharsets.ISO_8859_1);
     ByteBuf body =
-        bodyLength == 0 ? Unpooled.EMPTY_BUFFER : bytes.retainedSlice(bodyFrom, bodyLength);
+        bodyLength == 0
+            ? Unpooled.EMPTY_BUFFER
+            : bytes.retainedSlice(bytes.readerIndex() + bodyFrom, bodyLength);
     return new DefaultFullHttpRequest(
         RtspVersions.RTSP_1_0, method, uri, body, headers, EmptyHttpHeaders.INSTANCE);
   }
 
-  private static boolean is(ByteBuf bytes, int at, String ascii) {
-    for (int i = 0; i < ascii.length(); i++) {
-      if (bytes.getByte(at + i) != ascii.charAt(i)) {
+  private static boolean is(byte[] bytes, int at, byte[] ascii) {
+    for (int i = 0; i < ascii.length; i++) {
+      if (bytes[at + i] != ascii[i]) {
         return false;
       }
     }
@@ -211,8 +223,13 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
   }
 
   /** Whether {@code [from, to)} is visible ASCII only (a request target: no blank, no control). */
-  private static boolean isVisible(ByteBuf bytes, int from, int to) {
-    return bytes.forEachByte(from, to - from, VISIBLE) < 0;
+  private static boolean isVisible(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] <= ' ' || bytes[i] >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A Content-Length as a plain decimal number of at most nine digits. */
@@ -227,9 +244,5 @@ final class RtspRequestReader extends ChannelInboundHandlerAdapter {
       }
     }
     return true;
-  }
-
-  private static boolean isBlank(byte b) {
-    return b == ' ' || b == '\t';
   }
 }

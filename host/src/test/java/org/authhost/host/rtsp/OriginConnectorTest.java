@@ -5,18 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.http.Transport;
 import org.junit.jupiter.api.Test;
@@ -40,10 +48,15 @@ class OriginConnectorTest {
   /** Connects from a channel of {@code group}'s loop, as the relay does, and waits for the end. */
   private static ChannelFuture connect(Transport transport, EventLoopGroup group, int port)
       throws Exception {
+    return connect(transport, group, port, new Marker());
+  }
+
+  private static ChannelFuture connect(
+      Transport transport, EventLoopGroup group, int port, ChannelHandler handler)
+      throws Exception {
     Channel client = transport.socketChannels().newChannel();
     group.register(client).sync();
-    RtspRelay.OriginConnector connector =
-        RtspRelay.sockets(RtspFront.MARKS, transport.socketChannels());
+    RtspRelay.OriginConnector connector = RtspRelay.sockets(RtspFront.MARKS, transport);
     ChannelFuture f =
         client
             .eventLoop()
@@ -54,7 +67,7 @@ class OriginConnectorTest {
                         new ChannelInitializer<Channel>() {
                           @Override
                           protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new Marker());
+                            ch.pipeline().addLast(handler);
                           }
                         },
                         "127.0.0.1",
@@ -87,6 +100,73 @@ class OriginConnectorTest {
               transport.name());
         }
         ch.close().sync();
+      } finally {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+      }
+    }
+  }
+
+  /**
+   * An origin at an IPv4 address gets an AF_INET socket (no IPV6_V6ONLY to set), one at an IPv6
+   * address the default one; an AF_INET socket is one: it cannot take an IPv6 address.
+   */
+  @Test
+  void anIpv4OriginGetsAnIpv4Socket() throws Exception {
+    for (Transport transport : transports()) {
+      assertSame(
+          transport.ipv4SocketChannels(),
+          RtspRelay.channels(transport, RtspRelay.address("127.0.0.1", 554)),
+          transport.name());
+      assertSame(
+          transport.socketChannels(),
+          RtspRelay.channels(transport, RtspRelay.address("::1", 554)),
+          transport.name());
+      EventLoopGroup group = transport.group(1);
+      try {
+        Channel dualStack = transport.socketChannels().newChannel();
+        group.register(dualStack).sync();
+        boolean hasIpv6 = dualStack.bind(new InetSocketAddress("::1", 0)).await().isSuccess();
+        dualStack.close().sync();
+        assumeTrue(hasIpv6, "no IPv6 loopback here");
+        Channel ipv4 = transport.ipv4SocketChannels().newChannel();
+        group.register(ipv4).sync();
+        assertFalse(
+            ipv4.bind(new InetSocketAddress("::1", 0)).await().isSuccess(), transport.name());
+        ipv4.close().sync();
+      } finally {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+      }
+    }
+  }
+
+  /**
+   * The origin connection reads from its connect on, though its reads were asked for before its
+   * registration ({@link ReadFromRegistration}): an origin that speaks first is heard.
+   */
+  @Test
+  void anOriginThatSpeaksFirstIsRead() throws Exception {
+    for (Transport transport : transports()) {
+      EventLoopGroup group = transport.group(1);
+      try (ServerSocket origin = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+        CompletableFuture<String> heard = new CompletableFuture<>();
+        ChannelFuture f =
+            connect(
+                transport,
+                group,
+                origin.getLocalPort(),
+                new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    heard.complete(((ByteBuf) msg).toString(StandardCharsets.US_ASCII));
+                    ((ByteBuf) msg).release();
+                  }
+                });
+        assertTrue(f.isSuccess(), transport.name() + ": " + f.cause());
+        try (Socket accepted = origin.accept()) {
+          accepted.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+          assertEquals("hello", heard.get(10, TimeUnit.SECONDS), transport.name());
+        }
+        f.channel().close().sync();
       } finally {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       }

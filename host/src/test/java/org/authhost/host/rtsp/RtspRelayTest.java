@@ -84,6 +84,17 @@ class RtspRelayTest {
     };
   }
 
+  /** A transport whose sockets, of either family, cannot be made. */
+  private static org.authhost.host.http.Transport noSocketToBeHad() {
+    io.netty.channel.ChannelFactory<io.netty.channel.Channel> none =
+        () -> {
+          throw new ChannelException("too many open files");
+        };
+    org.authhost.host.http.Transport nio = org.authhost.host.http.Transport.nio();
+    return new org.authhost.host.http.Transport(
+        "none", nio.serverChannel(), none, none, nio.groups());
+  }
+
   /**
    * An origin socket that cannot be made (no file descriptor left) is an unreachable origin: the
    * waiting request is answered 502 and the connection ends, nothing is left waiting.
@@ -95,11 +106,7 @@ class RtspRelayTest {
             host.rtsp(),
             "127.0.0.1",
             serveKeeping(new ArrayList<>()),
-            RtspRelay.sockets(
-                RtspFront.MARKS,
-                () -> {
-                  throw new ChannelException("too many open files");
-                }));
+            RtspRelay.sockets(RtspFront.MARKS, noSocketToBeHad()));
     ch.send(RtspHandlersTest.request("DESCRIBE", CAM, 1));
     String answers = ch.answers();
     assertTrue(answers.startsWith("RTSP/1.0 502 Bad Gateway\r\n"), answers);
@@ -304,6 +311,50 @@ class RtspRelayTest {
         RtspTestChannel.written(origins.get(0)).startsWith("DESCRIBE rtsp://127.0.0.1:1/test "));
   }
 
+  /** Counts the closes asked of the channel whose pipeline it heads. */
+  private static final class Closes extends io.netty.channel.ChannelOutboundHandlerAdapter {
+    int count;
+
+    @Override
+    public void close(
+        io.netty.channel.ChannelHandlerContext ctx, io.netty.channel.ChannelPromise promise)
+        throws Exception {
+      count++;
+      super.close(ctx, promise);
+    }
+  }
+
+  /**
+   * A session's end closes each side once, whichever side ends it: a close of a channel already
+   * closed still walks its pipeline and makes Netty's exception for the writes it fails.
+   */
+  @Test
+  void aSessionsEndClosesEachSideOnce() {
+    for (boolean clientEnds : List.of(true, false)) {
+      List<EmbeddedChannel> origins = new ArrayList<>();
+      RtspTestChannel ch =
+          RtspTestChannel.relayed(
+              host.rtsp(), "127.0.0.1", serveKeeping(new ArrayList<>()), origins);
+      Closes clientCloses = new Closes();
+      ch.pipeline().addFirst(clientCloses);
+      ch.send(RtspHandlersTest.request("DESCRIBE", CAM, 1));
+      EmbeddedChannel origin = origins.get(0);
+      Closes originCloses = new Closes();
+      origin.pipeline().addFirst(originCloses);
+      if (clientEnds) {
+        ch.close();
+      } else {
+        origin.close();
+      }
+      ch.runPendingTasks();
+      origin.runPendingTasks();
+      assertFalse(ch.isOpen(), "client ends: " + clientEnds);
+      assertFalse(origin.isOpen(), "client ends: " + clientEnds);
+      assertEquals(1, clientCloses.count, "client ends: " + clientEnds);
+      assertEquals(1, originCloses.count, "client ends: " + clientEnds);
+    }
+  }
+
   /**
    * Interleaved data passes once the origin has answered a SETUP with a session (bound to this
    * connection by the relay), not merely after a SETUP was sent.
@@ -389,11 +440,14 @@ class RtspRelayTest {
         List.of(
             org.authhost.host.http.Transport.nio(),
             org.authhost.host.http.Transport.pick("RtspRelayTest"))) {
-      io.netty.channel.Channel ch = t.socketChannels().newChannel();
-      try {
-        assertTrue(ch.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), t.name());
-      } finally {
-        ch.unsafe().closeForcibly();
+      for (io.netty.channel.ChannelFactory<? extends io.netty.channel.Channel> channels :
+          List.of(t.socketChannels(), t.ipv4SocketChannels())) {
+        io.netty.channel.Channel ch = channels.newChannel();
+        try {
+          assertTrue(ch.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY), t.name());
+        } finally {
+          ch.unsafe().closeForcibly();
+        }
       }
     }
   }
