@@ -31,7 +31,7 @@ class DigestContractTest {
         report
             .result(RuleId.TOKEN_OWNERSHIP)
             .did()
-            .contains("a replay refused, another account never given it"),
+            .contains("a replay refused, another account never given it (it got its own token)"),
         report.describe());
     assertOutcome(report, RuleId.SERVICE_FAILURES, RuleResult.Outcome.PASS);
     assertTrue(

@@ -801,7 +801,20 @@ public final class ContractCheck {
                 + " (another account's credentials are its own logon, or refused; never the"
                 + " token the context holds)");
       }
-      return did + ", a replay refused, another account never given it";
+      return did
+          + ", a replay refused, another account never given it ("
+          + (other == null
+              ? "its client gave no first leg"
+              : other.result() == AuthenticationResult.SUCCESS
+                  ? "it got its own token"
+                  // The path where its logon replaces the held token never ran: the author
+                  // should know, a forgotten withAccount being the usual cause.
+                  : "it was refused, "
+                      + other.result()
+                      + " "
+                      + other.hresult()
+                      + ": is it an account given with withAccount?")
+          + ")";
     }
 
     /**

@@ -41,6 +41,26 @@ final class LegacyProtocolFlags {
   }
 
   /**
+   * The bits of {@code flags} that {@link #apply} drops because {@code apiVersion} predates the API
+   * that defined them, with that API's version, as text for the operator's event; null if none.
+   */
+  static String ignored(ApiVersion apiVersion, int flags) {
+    StringBuilder b = new StringBuilder();
+    if (apiVersion.isBefore(ApiVersion.V1_6)
+        && AuthenticationFlags.has(flags, AuthenticationFlags.REUSABLE_CONTEXT)) {
+      b.append("REUSABLE_CONTEXT (API ").append(ApiVersion.V1_6).append(')');
+    }
+    if (apiVersion.isBefore(ApiVersion.V1_7)
+        && AuthenticationFlags.has(flags, AuthenticationFlags.REVERIFYING_CONTEXT)) {
+      b.append(b.isEmpty() ? "" : ", ")
+          .append("REVERIFYING_CONTEXT (API ")
+          .append(ApiVersion.V1_7)
+          .append(')');
+    }
+    return b.isEmpty() ? null : b.toString();
+  }
+
+  /**
    * {@link AuthenticationFlags#BROWSER_ANSWERS} (API 1.4) for a plug-in built before it that offers
    * a protocol browsers answer by themselves, so that the web console keeps offering it.
    */

@@ -1160,13 +1160,29 @@ public final class PluginHost extends LifeCycle {
       return false;
     }
     if (hr.succeeded()) {
+      int given = flags.get() == null ? 0 : flags.get();
+      ApiVersion declared = plugin.descriptor().apiVersion();
+      String ignored = LegacyProtocolFlags.ignored(declared, given);
+      if (ignored != null) {
+        // Silently serving without the flag would look like a working plug-in whose contexts
+        // are somehow never kept.
+        events.host(
+            EventLevel.WARNING,
+            HostEvents.aboutPlugin(plugin.descriptor().id()),
+            HResult.E_INVALIDARG,
+            "the plug-in in "
+                + plugin.descriptor().file()
+                + " sets "
+                + ignored
+                + " but declares api-version="
+                + declared
+                + ", so the host ignores the flag and serves it without. Fix: declare the"
+                + " api-version that defines the flag in its authhost-plugin.properties");
+      }
       plugin.describedAs(
           protocol.get(),
           packageName.get() == null ? "" : packageName.get(),
-          LegacyProtocolFlags.apply(
-              plugin.descriptor().apiVersion(),
-              protocol.get(),
-              flags.get() == null ? 0 : flags.get()));
+          LegacyProtocolFlags.apply(declared, protocol.get(), given));
     }
     return hr.succeeded();
   }

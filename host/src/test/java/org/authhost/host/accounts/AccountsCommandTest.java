@@ -72,6 +72,20 @@ class AccountsCommandTest {
   }
 
   @Test
+  void theConfigFolderGivenBeforeTheSubcommandIsTheOneItWorksOn() throws Exception {
+    System.setIn(new ByteArrayInputStream("pw one\n".getBytes(StandardCharsets.UTF_8)));
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new AccountsCommand());
+    cli.setErr(new PrintWriter(err));
+    cli.setOut(new PrintWriter(new StringWriter()));
+    // No folder named "config" below the working directory: a subcommand that fell back to the
+    // default would fail to load, or (in a distribution) add the account to another store.
+    int code = cli.execute("--config", config.toString(), "add", "carol", "--password-stdin");
+    assertEquals(0, code, err.toString());
+    assertTrue(verifies("carol", "pw one"), "added to the store of the folder given");
+  }
+
+  @Test
   void addPasswdDisableEnableDelete() throws Exception {
     Result r =
         runWithStdin(

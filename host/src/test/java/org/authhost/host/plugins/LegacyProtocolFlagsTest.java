@@ -11,6 +11,7 @@ import static org.authhost.api.AuthenticationFlags.REVERIFYING_CONTEXT;
 import static org.authhost.api.AuthenticationFlags.SENDS_PASSWORD;
 import static org.authhost.api.AuthenticationFlags.TEXT_CHALLENGE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
@@ -81,5 +82,19 @@ class LegacyProtocolFlagsTest {
         TEXT_CHALLENGE | REVERIFYING_CONTEXT,
         LegacyProtocolFlags.apply(
             ApiVersion.of("1.7"), "X-Digest", TEXT_CHALLENGE | REVERIFYING_CONTEXT));
+  }
+
+  @Test
+  void theFlagsIgnoredForAnOlderApiAreNamedForTheOperator() {
+    assertEquals(
+        "REVERIFYING_CONTEXT (API 1.7)",
+        LegacyProtocolFlags.ignored(ApiVersion.of("1.6"), TEXT_CHALLENGE | REVERIFYING_CONTEXT));
+    assertEquals(
+        "REUSABLE_CONTEXT (API 1.6), REVERIFYING_CONTEXT (API 1.7)",
+        LegacyProtocolFlags.ignored(
+            ApiVersion.of("1.5"), ANONYMOUS | REUSABLE_CONTEXT | REVERIFYING_CONTEXT));
+    assertNull(
+        LegacyProtocolFlags.ignored(ApiVersion.of("1.7"), REUSABLE_CONTEXT | REVERIFYING_CONTEXT));
+    assertNull(LegacyProtocolFlags.ignored(ApiVersion.of("1.2"), TEXT_CHALLENGE | ANONYMOUS));
   }
 }
