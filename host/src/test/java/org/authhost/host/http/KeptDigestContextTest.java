@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import org.authhost.host.AuthHost;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.bench.LoadTool;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.plugins.PluginView;
+import org.authhost.host.testing.BoundedWait;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.OpenTokens;
@@ -267,11 +267,7 @@ class KeptDigestContextTest {
               Map.of("realm", "AuthHost", "algorithms", "MD5", "nonceLifetimeSeconds", "20"));
       assertTrue(draining(), "the old version waits for the kept context");
       assertEquals(200, alice.get(), "the nonce stays good across versions");
-      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (draining() && System.nanoTime() < end) {
-        LockSupport.parkNanos(
-            Duration.ofMillis(5).toNanos()); // its release may end off this thread
-      }
+      BoundedWait.until(() -> !draining()); // its release may end off this thread
       assertFalse(draining(), "the kept context of the old version was replaced and released");
       assertEquals(1, openTokens());
     }
