@@ -2,6 +2,7 @@ package org.authhost.host.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,9 @@ import picocli.CommandLine.Spec;
         "Check a plug-in JAR against every rule of the plug-in contract (the contract test kit),"
             + " without a running host. Each rule is PASS, FAIL, or SKIP (NOT EXERCISED: the"
             + " plug-in's paths for it never ran, and the line says what the kit would need, e.g."
-            + " --response and --account to reach SUCCESS). Exit 0 if no rule FAILed (a rule not"
-            + " exercised is no failure), 1 if one did.")
+            + " --response and --account to reach SUCCESS; --client for a plug-in with one-time"
+            + " proofs). Exit 0 if no rule FAILed (a rule not exercised is no failure), 1 if one"
+            + " did, 2 for a usage error.")
 final class PluginCheckCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "the plug-in JAR")
   Path jar;
@@ -58,6 +60,34 @@ final class PluginCheckCommand implements Callable<Integer> {
           "the client's response for the next leg, to reach SUCCESS and check the token rules there:"
               + " text sent as UTF-8, or base64:... for binary; repeat for each leg")
   List<String> responses = new ArrayList<>();
+
+  @Option(
+      names = "--client",
+      paramLabel = "CLASS[=ARG]",
+      description =
+          "your client, as JUnit's withClient takes it: a class on --client-path with a public"
+              + " byte[] respond(int leg, byte[] challenge) (the testkit's ContractClient) and a"
+              + " constructor taking nothing, or one String (ARG, an account's name say); asked"
+              + " again for every exchange, from leg 0: needed for a plug-in with one-time proofs"
+              + " (a REVERIFYING_CONTEXT one), which --response cannot check")
+  String client;
+
+  @Option(
+      names = "--other-client",
+      paramLabel = "CLASS[=ARG]",
+      description =
+          "as --client, for a different account (give it with --account too), as JUnit's"
+              + " withOtherClient: a REVERIFYING_CONTEXT plug-in must never answer it with the"
+              + " first account's token; without it that part is NOT EXERCISED")
+  String otherClient;
+
+  @Option(
+      names = "--client-path",
+      paramLabel = "PATH",
+      description =
+          "where the --client and --other-client classes are: folders and JARs separated as in"
+              + " -cp (the distribution's sdk/authhost-testkit.jar is added)")
+  String clientPath = "";
 
   @Option(
       names = "--blobs",
@@ -108,8 +138,14 @@ final class PluginCheckCommand implements Callable<Integer> {
     return response.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The distribution's testkit JAR, which has the testkit's ContractClient; null outside one. */
+  private static Path sdkJar() {
+    String home = System.getProperty("authhost.home");
+    return home == null ? null : Path.of(home, "sdk", "authhost-testkit.jar");
+  }
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("no plug-in JAR at " + jar);
     }
@@ -126,11 +162,20 @@ final class PluginCheckCommand implements Callable<Integer> {
       options = options.withAccount(a.getKey(), a.getValue());
     }
     if (!responses.isEmpty()) {
+      if (client != null) {
+        throw new IllegalArgumentException("give --response or --client, not both");
+      }
       options = options.withResponses(responses.stream().map(PluginCheckCommand::blob).toList());
     }
     Runnable restoreLogging = quietHostLogging();
     ContractReport report;
-    try {
+    try (ClientClasses classes = ClientClasses.on(clientPath, sdkJar())) {
+      if (client != null) {
+        options = options.withClient(classes.client("--client", client));
+      }
+      if (otherClient != null) {
+        options = options.withOtherClient(classes.client("--other-client", otherClient));
+      }
       report = ContractCheck.run(jar.toAbsolutePath().normalize(), options);
     } finally {
       restoreLogging.run();

@@ -20,12 +20,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.api.TokenHandle;
+import org.authhost.api.UserContext;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
@@ -67,6 +70,12 @@ public final class ContractCheck {
   private final Map<Rule, List<String>> breaches = new EnumMap<>(Rule.class);
   private final Map<Rule, String> checked = new EnumMap<>(Rule.class);
 
+  /**
+   * The guide's sections and rules the breaches of a rule break, beside the rule's WMS or SSPI
+   * document: an author fixes a kept context's breach by the guide's rule, not by the WMS page.
+   */
+  private final Map<Rule, Set<String>> guide = new EnumMap<>(Rule.class);
+
   /** Rules whose paths did not run, with what the kit would have needed; never a failure. */
   private final Map<Rule, String> skipped = new EnumMap<>(Rule.class);
 
@@ -81,6 +90,7 @@ public final class ContractCheck {
     this.options = options;
     for (Rule r : Rule.values()) {
       breaches.put(r, new ArrayList<>());
+      guide.put(r, new java.util.LinkedHashSet<>());
     }
   }
 
@@ -109,9 +119,9 @@ public final class ContractCheck {
             RuleResult.fail(
                 rule,
                 shown
-                    + (broken.size() > SHOWN
-                        ? " (and " + (broken.size() - SHOWN) + " more)"
-                        : "")));
+                    + (broken.size() > SHOWN ? " (and " + (broken.size() - SHOWN) + " more)" : ""),
+                Stream.concat(Stream.of(rule.reference()), guide.get(rule).stream())
+                    .collect(Collectors.joining("; "))));
       } else if (skipped.containsKey(rule)) {
         results.add(RuleResult.notExercised(rule, skipped.get(rule)));
       } else if (checked.containsKey(rule)) {
@@ -157,6 +167,8 @@ public final class ContractCheck {
       Thread.currentThread().interrupt();
       notChecked = notChecked == null ? "the kit was interrupted" : notChecked;
       return;
+    } catch (UsageError e) {
+      throw e;
     } catch (Exception e) {
       notChecked =
           notChecked == null ? "the kit could not set up a host for the plug-in: " + e : notChecked;
@@ -337,6 +349,34 @@ public final class ContractCheck {
     return plugins.classLoader(pluginId);
   }
 
+  /** The guide's rule a kept context of API 1.6 breaks. */
+  private static final String REUSABLE_GUIDE =
+      "docs/plugin-authors.md §6 REUSABLE_CONTEXT, §13 \"Moving a 1.5 plug-in to 1.6\"";
+
+  /** The guide's rule {@code n} for a kept context of API 1.7. */
+  private static String reverifyingRule(int n) {
+    return "docs/plugin-authors.md §6 REVERIFYING_CONTEXT, §13 \"Moving a 1.6 plug-in to 1.7\" rule "
+        + n;
+  }
+
+  /**
+   * The kit was given options it cannot check with (two clients of one account): the author's
+   * mistake, not the plug-in's breach, so no rule's verdict but the caller's usage error.
+   */
+  private static final class UsageError extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UsageError(String message) {
+      super(message);
+    }
+  }
+
+  /** What one exchange sent last, and the user name the plug-in reported on that leg. */
+  private static final class Sent {
+    private byte[] last;
+    private String user;
+  }
+
   /** The kit gave up waiting for an answer the host should have given within its own limits. */
   private static final class KitTimeout extends Exception {
     private static final long serialVersionUID = 1L;
@@ -391,7 +431,7 @@ public final class ContractCheck {
         breaches.get(rule).add(e.getMessage());
         notChecked = e.getMessage();
         what = null;
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | UsageError e) {
         throw e;
       } catch (Exception e) {
         breaches.get(rule).add("the kit failed: " + e);
@@ -509,14 +549,15 @@ public final class ContractCheck {
 
     private AuthenticationOutcome leg(AuthenticationSession session, byte[] blob, String what)
         throws Exception {
+      return leg(session, blob, what, KitClient.user(connections.incrementAndGet()));
+    }
+
+    /** One leg as the client on {@code user}'s connection, which then holds the name reported. */
+    private AuthenticationOutcome leg(
+        AuthenticationSession session, byte[] blob, String what, UserContext user)
+        throws Exception {
       AuthenticationOutcome o =
-          await(
-              session.authenticate(
-                  blob,
-                  KitClient.user(connections.incrementAndGet()),
-                  KitClient.PRESENTATION,
-                  KitClient.COMMAND),
-              what);
+          await(session.authenticate(blob, user, KitClient.PRESENTATION, KitClient.COMMAND), what);
       if (HResult.NS_E_PLUGIN_ERROR_REPORTED.equals(o.hresult())) {
         reported.incrementAndGet();
       }
@@ -695,7 +736,7 @@ public final class ContractCheck {
                   + handed
                   + " (the context keeps owning it: no duplicate, no new logon)");
         }
-        String kept = keptAgain(session, handed, broken);
+        String kept = keptAgain(session, handed);
         release(session);
         if (host.tokens().isOpen(handed)) {
           broken.add("the token " + handed + " is still open after the context was released");
@@ -723,11 +764,10 @@ public final class ContractCheck {
      * token the context already holds, not a new logon (which would leave the first token open
      * until the connection closes). What it checked, to add to the rule's line.
      */
-    private String keptAgain(AuthenticationSession session, TokenHandle handed, List<String> broken)
-        throws Exception {
+    private String keptAgain(AuthenticationSession session, TokenHandle handed) throws Exception {
       int flags = plugins.plugin(pluginId).map(PluginView::flags).orElse(0);
       if (AuthenticationFlags.has(flags, AuthenticationFlags.REVERIFYING_CONTEXT)) {
-        return reverified(session, handed, broken);
+        return reverified(session, handed);
       }
       if (!AuthenticationFlags.has(flags, AuthenticationFlags.REUSABLE_CONTEXT)) {
         return "";
@@ -735,13 +775,12 @@ public final class ContractCheck {
       AuthenticationOutcome next =
           leg(session, new byte[0], "Authenticate again on the SUCCESS context (REUSABLE_CONTEXT)");
       if (next.result() != AuthenticationResult.SUCCESS || !handed.equals(next.token())) {
-        broken.add(
+        breach(
+            Rule.TOKEN_OWNERSHIP,
+            REUSABLE_GUIDE,
             "Authenticate again on a SUCCESS context (the plug-in declares REUSABLE_CONTEXT)"
                 + " answered "
-                + next.result()
-                + " "
-                + next.hresult()
-                + (next.token() == null ? "" : " with " + next.token())
+                + answer(next)
                 + " instead of SUCCESS with the token it holds, "
                 + handed
                 + " (a kept context answers every request of its connection from that token;"
@@ -756,53 +795,113 @@ public final class ContractCheck {
      * asks it with the connection's next requests: the client's exchange again must end in SUCCESS
      * with the token the context holds (no new logon); its last response once more (a replay) must
      * not succeed; another account's exchange ({@link KitOptions#withOtherClient}) must never get
-     * the first account's token. What it checked, to add to the rule's line.
+     * the first account's token. What it checked, to add to the rule's line; what it could not
+     * check is not exercised.
      */
-    private String reverified(
-        AuthenticationSession session, TokenHandle handed, List<String> broken) throws Exception {
+    private String reverified(AuthenticationSession session, TokenHandle handed) throws Exception {
       String again = " again on the SUCCESS context (REVERIFYING_CONTEXT)";
-      Out<byte[]> last = new Out<>();
-      AuthenticationOutcome o = towardsSuccess(options.client(), session, again, last);
-      if (o == null || o.result() != AuthenticationResult.SUCCESS || !handed.equals(o.token())) {
-        broken.add(
-            "the client's exchange"
-                + again
-                + " answered "
-                + (o == null ? "nothing" : o.result() + " " + o.hresult())
-                + (o == null || o.token() == null ? "" : " with " + o.token())
-                + " instead of SUCCESS with the token it holds, "
-                + handed
-                + " (a kept context answers its account's next requests from that token)");
-      }
-      if (last.get() != null) {
-        AuthenticationOutcome replay =
-            leg(session, last.get(), "Authenticate with the last response once more (a replay)");
-        if (replay.result() == AuthenticationResult.SUCCESS) {
-          broken.add(
-              "the client's last response sent once more to the SUCCESS context (a replay)"
-                  + " answered SUCCESS (REVERIFYING_CONTEXT: every request is verified in full,"
-                  + " a replay refused as on a new context)");
+      Sent sent = new Sent();
+      AuthenticationOutcome o = towardsSuccess(options.client(), session, again, sent);
+      boolean succeeded = o != null && o.result() == AuthenticationResult.SUCCESS;
+      String did;
+      if (!succeeded && options.client() instanceof FixedResponses) {
+        // The same proof twice is a replay: refusing it is right, and says nothing of rule 2.
+        skip(
+            Rule.TOKEN_OWNERSHIP,
+            "REVERIFYING_CONTEXT: whether the SUCCESS context answers its account's next proof"
+                + " with the token it holds (the guide's §13 1.7 rule 2) was not checked: the same"
+                + " fixed response sent again was answered "
+                + answer(o)
+                + ", as a replay check rightly answers a proof it has seen; give a client that"
+                + " makes a fresh proof: withClient (command line: --client)");
+        did = "; REVERIFYING_CONTEXT: the same fixed response sent again was refused";
+      } else {
+        if (!succeeded || !handed.equals(o.token())) {
+          breach(
+              Rule.TOKEN_OWNERSHIP,
+              reverifyingRule(2),
+              "the client's exchange"
+                  + again
+                  + " answered "
+                  + answer(o)
+                  + " instead of SUCCESS with the token it holds, "
+                  + handed
+                  + " (a kept context answers its account's next requests from that token)");
         }
+        if (sent.last != null) {
+          AuthenticationOutcome replay =
+              leg(session, sent.last, "Authenticate with the last response once more (a replay)");
+          if (replay.result() == AuthenticationResult.SUCCESS) {
+            breach(
+                Rule.TOKEN_OWNERSHIP,
+                reverifyingRule(1),
+                "the client's last response sent once more to the SUCCESS context (a replay)"
+                    + " answered SUCCESS (REVERIFYING_CONTEXT: every request is verified in full,"
+                    + " a replay refused as on a new context)");
+          }
+        }
+        did =
+            "; REVERIFYING_CONTEXT: the exchange again answered with the same handle, a replay"
+                + " refused";
       }
-      String did = "; REVERIFYING_CONTEXT: the exchange again answered with the same handle";
       if (options.otherClient() == null) {
-        return did + ", a replay refused (another account's not given: withOtherClient)";
+        skip(
+            Rule.TOKEN_OWNERSHIP,
+            "REVERIFYING_CONTEXT: whether another account's credentials on the SUCCESS context"
+                + " are ever answered with the token it holds (the guide's §13 1.7 rule 3) was not"
+                + " checked: give a client of a different account with withOtherClient, and the"
+                + " account with withAccount (command line: --other-client and --account)");
+        return did;
+      }
+      return did + ", " + otherAccount(session, handed);
+    }
+
+    /**
+     * Rule 3 of a kept context: another account's exchange on it never gets {@code handed}. The
+     * other client's account is first learnt on a new context, where even a plug-in that breaks the
+     * rule verifies it: the same account as the first client's is the author's mistake.
+     */
+    private String otherAccount(AuthenticationSession session, TokenHandle handed)
+        throws Exception {
+      String first = accountOf(handed, null);
+      AuthenticationSession fresh = plugins.session(pluginId);
+      String second;
+      try {
+        Sent sent = new Sent();
+        AuthenticationOutcome alone =
+            towardsSuccess(options.otherClient(), fresh, " of another account, new context", sent);
+        second =
+            alone != null && alone.result() == AuthenticationResult.SUCCESS
+                ? accountOf(alone.token(), sent.user)
+                : sent.user;
+      } finally {
+        release(fresh);
+      }
+      if (first != null && first.equalsIgnoreCase(second)) {
+        throw new UsageError(
+            "withOtherClient must prove a different account than withClient (both proved '"
+                + (first.equals(second) ? first : first + "' and '" + second)
+                + "'); on the command line: --other-client and --client");
       }
       AuthenticationOutcome other =
           towardsSuccess(
-              options.otherClient(), session, " of another account" + again, new Out<>());
+              options.otherClient(),
+              session,
+              " of another account again on the SUCCESS context (REVERIFYING_CONTEXT)",
+              new Sent());
       if (other != null
           && other.result() == AuthenticationResult.SUCCESS
           && handed.equals(other.token())) {
-        broken.add(
+        breach(
+            Rule.TOKEN_OWNERSHIP,
+            reverifyingRule(3),
             "another account's exchange on a SUCCESS context (REVERIFYING_CONTEXT) answered"
                 + " SUCCESS with the first account's token "
                 + handed
                 + " (another account's credentials are its own logon, or refused; never the"
                 + " token the context holds)");
       }
-      return did
-          + ", a replay refused, another account never given it ("
+      return "another account never given it ("
           + (other == null
               ? "its client gave no first leg"
               : other.result() == AuthenticationResult.SUCCESS
@@ -818,20 +917,48 @@ public final class ContractCheck {
     }
 
     /**
+     * The name of the account {@code token} stands for, if it is open, else {@code reported}:
+     * without the machine's name ({@code alice}, not {@code AUTHHOST-KIT\alice}), as a client names
+     * it.
+     */
+    private String accountOf(TokenHandle token, String reported) {
+      Out<AccessToken> a = new Out<>();
+      String name =
+          token != null && host.tokens().queryToken(token, a).succeeded()
+              ? a.get().accountName()
+              : reported;
+      return name == null ? null : name.substring(name.lastIndexOf('\\') + 1);
+    }
+
+    /** {@code SUCCESS with TokenHandle[...]}, {@code DENIED 0x... S_OK}, or nothing. */
+    private static String answer(AuthenticationOutcome o) {
+      return o == null
+          ? "nothing"
+          : o.result() + " " + o.hresult() + (o.token() == null ? "" : " with " + o.token());
+    }
+
+    /** A breach of {@code rule} that breaks the guide's {@code guideRule} too. */
+    private void breach(Rule rule, String guideRule, String what) {
+      breaches.get(rule).add(what);
+      guide.get(rule).add(guideRule);
+    }
+
+    /**
      * The author's client (or an empty first leg) against one session, leg by leg; the last answer,
      * or null if the client gave no first leg.
      */
     private AuthenticationOutcome towardsSuccess(AuthenticationSession session, String during)
         throws Exception {
-      return towardsSuccess(options.client(), session, during, new Out<>());
+      return towardsSuccess(options.client(), session, during, new Sent());
     }
 
     /**
      * {@code client} (or, if null, an empty first leg) against one session, leg by leg; the last
-     * answer, or null if the client gave no first leg. {@code last} receives the last blob sent.
+     * answer, or null if the client gave no first leg. {@code sent} receives the last blob sent and
+     * the user name the plug-in reported on its leg.
      */
     private AuthenticationOutcome towardsSuccess(
-        ContractClient client, AuthenticationSession session, String during, Out<byte[]> last)
+        ContractClient client, AuthenticationSession session, String during, Sent sent)
         throws Exception {
       byte[] challenge = new byte[0];
       AuthenticationOutcome o = null;
@@ -841,8 +968,15 @@ public final class ContractCheck {
         if (blob == null) {
           break;
         }
-        last.set(blob.clone());
-        o = leg(session, blob, "Authenticate (leg " + leg + " towards SUCCESS" + during + ")");
+        sent.last = blob.clone();
+        UserContext user = KitClient.user(connections.incrementAndGet());
+        o =
+            leg(
+                session,
+                blob,
+                "Authenticate (leg " + leg + " towards SUCCESS" + during + ")",
+                user);
+        sent.user = user.userName().orElse(null);
         if (o.result() != AuthenticationResult.CONTINUE) {
           break;
         }
@@ -858,6 +992,7 @@ public final class ContractCheck {
     String serviceFailures() throws Exception {
       List<String> met = new ArrayList<>();
       List<String> unmet = new ArrayList<>();
+      List<String> unreached = new ArrayList<>();
       List<String> broken = breaches.get(Rule.SERVICE_FAILURES);
       ServiceFaults faults = host.faults();
       ServiceFaults.Fault previous = null;
@@ -886,7 +1021,18 @@ public final class ContractCheck {
         }
         try {
           if (failed == 0) {
-            unmet.add(fault.calls());
+            // Only an exchange that got through tells that the plug-in does not call the service.
+            if (o != null && o.result() == AuthenticationResult.SUCCESS) {
+              unmet.add(fault.calls());
+            } else {
+              unreached.add(
+                  fault.what()
+                      + " (the exchange ended "
+                      + answer(o)
+                      + " before "
+                      + fault.calls()
+                      + ")");
+            }
             continue;
           }
           met.add(fault.what() + ": " + (o == null ? "no answer" : o.result() + " " + o.hresult()));
@@ -927,6 +1073,7 @@ public final class ContractCheck {
         backInService(previous, null);
       }
       if (met.isEmpty()) {
+        unmet.addAll(unreached);
         skip(
             Rule.SERVICE_FAILURES,
             "the plug-in called none of the failing services ("
@@ -936,6 +1083,19 @@ public final class ContractCheck {
                     ? "give the kit a client that logs on (KitOptions.withClient or"
                         + " withResponses, --response) so the logon path runs"
                     : "its logon path does not use them"));
+      }
+      if (!met.isEmpty() && !unreached.isEmpty()) {
+        skip(
+            Rule.SERVICE_FAILURES,
+            "not reached, so not exercised: "
+                + String.join("; ", unreached)
+                + ": the client is asked again for each run, and "
+                + (options.client() instanceof FixedResponses
+                    ? "fixed responses (withResponses, --response) send the same proof again,"
+                        + " which a replay check rightly refuses; give a client that makes a"
+                        + " fresh proof: withClient (command line: --client)"
+                    : "its exchange did not reach SUCCESS in these runs: does it make a fresh"
+                        + " proof on every call?"));
       }
       return met.isEmpty()
           ? null

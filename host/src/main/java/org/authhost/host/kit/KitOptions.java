@@ -130,8 +130,7 @@ public record KitOptions(
    * after the last: for protocols whose successful exchange does not depend on the challenge.
    */
   public KitOptions withResponses(List<byte[]> legs) {
-    List<byte[]> copy = legs.stream().map(byte[]::clone).toList();
-    return withClient((leg, challenge) -> leg < copy.size() ? copy.get(leg).clone() : null);
+    return withClient(new FixedResponses(legs));
   }
 
   /**

@@ -30,8 +30,12 @@ public record RuleResult(String ruleId, Outcome outcome, String did, String refe
     return new RuleResult(rule.id(), Outcome.PASS, checked, rule.reference());
   }
 
-  static RuleResult fail(Rule rule, String did) {
-    return new RuleResult(rule.id(), Outcome.FAIL, did, rule.reference());
+  /**
+   * A breach; {@code reference} is the rule's document, with the guide's section and rule where the
+   * breach is one of its (see {@link Rule#reference()}).
+   */
+  static RuleResult fail(Rule rule, String did, String reference) {
+    return new RuleResult(rule.id(), Outcome.FAIL, did, reference);
   }
 
   static RuleResult notExercised(Rule rule, String needed) {

@@ -2,6 +2,7 @@ package org.authhost.host.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,8 @@ class ContractCheckTest {
     for (String w : words) {
       assertTrue(r.did().contains(w), "'" + w + "' in " + r.did());
     }
-    assertEquals(rule.reference(), r.reference());
+    // The rule's document first; a breach of a rule of the guide's adds the guide's section.
+    assertTrue(r.reference().startsWith(rule.reference()), r.reference());
     assertFalse(report.passed());
   }
 
@@ -169,6 +171,140 @@ class ContractCheckTest {
         Rule.TOKEN_OWNERSHIP,
         "(a replay) answered SUCCESS",
         "answered SUCCESS with the first account's token");
+  }
+
+  /**
+   * The kit's report on the test plug-in with one-time proofs (API 1.7, REVERIFYING_CONTEXT), its
+   * {@code broken} property set to {@code broken}, with accounts alice and bob.
+   */
+  private ContractReport oneProof(String broken, KitOptions options) throws Exception {
+    return ContractCheck.run(
+        PluginJar.of("oneproof", "org.authhost.testplugins.oneproof.OneProofPlugin")
+            .with("api-version", "1.7")
+            .writeTo(dir, "oneproof-" + broken + ".jar"),
+        options
+            .withProperty("broken", broken)
+            .withAccount("alice", "pw-alice")
+            .withAccount("bob", "pw-bob"));
+  }
+
+  /** A client that makes a fresh one-time proof for {@code account} on every exchange. */
+  private static ContractClient proofs(String account) {
+    return (leg, challenge) ->
+        leg == 0 ? (account + ":" + UUID.randomUUID()).getBytes(StandardCharsets.ISO_8859_1) : null;
+  }
+
+  private static final List<byte[]> ALICE_ONCE =
+      List.of("alice:n-1".getBytes(StandardCharsets.ISO_8859_1));
+
+  @Test
+  void aFixedProofSentAgainToAReverifyingContextIsNotExercisedWhenItIsRefusedAsAReplay()
+      throws Exception {
+    ContractReport report =
+        oneProof("", QUICK.withResponses(ALICE_ONCE).withOtherClient(proofs("bob")));
+
+    // It was FAIL: the plug-in rightly refused the kit's replay of the fixed proof.
+    assertOutcome(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "the same fixed response sent again was answered DENIED",
+        "give a client that makes a fresh proof: withClient (command line: --client)",
+        "rule 2");
+    assertTrue(report.passed(), report.describe());
+  }
+
+  @Test
+  void aFixedProofSentAgainAndAnsweredWithANewLogonStillBreaksTokenOwnership() throws Exception {
+    ContractReport report = oneProof("relogon", QUICK.withResponses(ALICE_ONCE));
+
+    assertBroken(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        "the client's exchange again on the SUCCESS context (REVERIFYING_CONTEXT) answered SUCCESS",
+        "instead of SUCCESS with the token it holds");
+  }
+
+  @Test
+  void aFixedProofThatNeverReachesTheLogonLeavesTheServiceFailuresNotExercised() throws Exception {
+    ContractReport report =
+        oneProof("", QUICK.withResponses(ALICE_ONCE).withOtherClient(proofs("bob")));
+
+    // It was PASS, "not called: TokenService.logonUser": the replay was refused before the logon.
+    assertOutcome(
+        report,
+        Rule.SERVICE_FAILURES,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "the token service answers E_FAIL to every logon (the exchange ended DENIED",
+        "before TokenService.logonUser/logonPrincipal",
+        "withClient");
+    assertFalse(
+        result(report, Rule.SERVICE_FAILURES).did().contains("not called: TokenService"),
+        report.describe());
+  }
+
+  @Test
+  void withFreshProofsAndAnotherAccountAReverifyingContextKeepsEveryRule() throws Exception {
+    ContractReport report =
+        oneProof("", QUICK.withClient(proofs("alice")).withOtherClient(proofs("bob")));
+
+    assertAllPass(report);
+    assertOutcome(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        RuleResult.Outcome.PASS,
+        "a replay refused, another account never given it (it got its own token)");
+    assertOutcome(
+        report,
+        Rule.SERVICE_FAILURES,
+        RuleResult.Outcome.PASS,
+        "the token service answers E_FAIL to every logon: DENIED");
+  }
+
+  @Test
+  void withoutAnotherClientRule3OfAReverifyingContextIsNotExercisedAndCounted() throws Exception {
+    // It answers bob with alice's token: unseen without withOtherClient, and so not a PASS.
+    ContractReport report = oneProof("other", QUICK.withClient(proofs("alice")));
+
+    assertOutcome(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "rule 3",
+        "was not checked: give a client of a different account with withOtherClient");
+    assertTrue(report.summary().contains("2 not exercised"), report.summary());
+  }
+
+  @Test
+  void anotherAccountAnsweredWithTheHeldTokenFailsNamingTheGuidesRule() throws Exception {
+    ContractReport report =
+        oneProof("other", QUICK.withClient(proofs("alice")).withOtherClient(proofs("bob")));
+
+    assertBroken(report, Rule.TOKEN_OWNERSHIP, "SUCCESS with the first account's token");
+    assertTrue(
+        result(report, Rule.TOKEN_OWNERSHIP)
+            .describe()
+            .contains(
+                "breaks: "
+                    + Rule.TOKEN_OWNERSHIP.reference()
+                    + "; docs/plugin-authors.md §6 REVERIFYING_CONTEXT, §13 \"Moving a 1.6"
+                    + " plug-in to 1.7\" rule 3"),
+        report.describe());
+  }
+
+  @Test
+  void anOtherClientOfTheSameAccountIsAUsageErrorNamingItNotAFailure() throws Exception {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> oneProof("", QUICK.withClient(proofs("alice")).withOtherClient(proofs("alice"))));
+
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "withOtherClient must prove a different account than withClient (both proved"
+                    + " 'alice')"),
+        e.getMessage());
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.authhost.host.Main;
 import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,123 @@ class PluginCheckCommandTest {
     assertTrue(run.out().contains("logged no event"), run.out());
     assertTrue(run.out().contains("breaks: " + Rule.ERROR_REPORTED.reference()), run.out());
     assertTrue(run.out().contains("rules broken"), run.out());
+  }
+
+  /**
+   * The test plug-in with one-time proofs (API 1.7, REVERIFYING_CONTEXT); its JAR holds its client
+   * class too, {@code ProofClient}, so it is the {@code --client-path} as well.
+   */
+  private Path oneProof() throws Exception {
+    return PluginJar.of("oneproof", "org.authhost.testplugins.oneproof.OneProofPlugin")
+        .with("api-version", "1.7")
+        .writeTo(dir, "oneproof.jar");
+  }
+
+  private static final String PROOF_CLIENT = "org.authhost.testplugins.oneproof.ProofClient";
+
+  /** {@code plugins check} of {@code jar} with accounts alice and bob and {@code more}. */
+  private static Run checkWithAccounts(Path jar, String... more) {
+    String[] args = new String[more.length + 7];
+    System.arraycopy(
+        new String[] {
+          jar.toString(), "--account", "alice=pw-a", "--account", "bob=pw-b", "--blobs", "50"
+        },
+        0,
+        args,
+        0,
+        7);
+    System.arraycopy(more, 0, args, 7, more.length);
+    return check(args);
+  }
+
+  @Test
+  void clientClassesNamedOnTheCommandLineCheckAPluginWithOneTimeProofs() throws Exception {
+    Path jar = oneProof();
+
+    Run run =
+        checkWithAccounts(
+            jar,
+            "--client-path",
+            jar.toString(),
+            "--client",
+            PROOF_CLIENT + "=alice",
+            "--other-client",
+            PROOF_CLIENT + "=bob");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(
+        run.out().contains("a replay refused, another account never given it (it got its own"),
+        run.out());
+    assertTrue(run.out().contains("PASS KIT-TOKEN-OWNERSHIP: "), run.out());
+  }
+
+  @Test
+  void clientClassesOnTheCommandLineCatchAnotherAccountGivenTheHeldToken() throws Exception {
+    Path jar = oneProof();
+
+    Run run =
+        checkWithAccounts(
+            jar,
+            "--property",
+            "broken=other",
+            "--client-path",
+            jar.toString(),
+            "--client",
+            PROOF_CLIENT + "=alice",
+            "--other-client",
+            PROOF_CLIENT + "=bob");
+
+    assertEquals(1, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("SUCCESS with the first account's token"), run.out());
+    assertTrue(run.out().contains("\"Moving a 1.6 plug-in to 1.7\" rule 3"), run.out());
+  }
+
+  @Test
+  void aFixedResponseToAPluginWithOneTimeProofsIsNotExercisedAndNamesTheClientOption()
+      throws Exception {
+    Run run = checkWithAccounts(oneProof(), "--response", "alice:n-1");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("SKIP KIT-TOKEN-OWNERSHIP: NOT EXERCISED: "), run.out());
+    assertTrue(run.out().contains("(command line: --client)"), run.out());
+  }
+
+  @Test
+  void anOtherClientOfTheSameAccountIsAUsageError() throws Exception {
+    Path jar = oneProof();
+
+    Run run =
+        checkWithAccounts(
+            jar,
+            "--client-path",
+            jar.toString(),
+            "--client",
+            PROOF_CLIENT + "=alice",
+            "--other-client",
+            PROOF_CLIENT + "=alice");
+
+    assertEquals(2, run.exitCode(), run.out() + run.err());
+    assertTrue(run.err().contains("(both proved 'alice')"), run.err());
+    assertTrue(run.err().contains("--other-client and --client"), run.err());
+  }
+
+  @Test
+  void theHelpListsTheClientOptions() {
+    Run run = check("--help");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    for (String option :
+        List.of("--client=CLASS[=ARG]", "--other-client=CLASS[=ARG]", "--client-path=PATH")) {
+      assertTrue(run.out().contains(option), run.out());
+    }
+  }
+
+  @Test
+  void aClientClassThatIsNotOnThePathIsAUsageError() throws Exception {
+    Run run = checkWithAccounts(oneProof(), "--client", "com.example.Nowhere=alice");
+
+    assertEquals(2, run.exitCode(), run.out() + run.err());
+    assertTrue(run.err().contains("not found on --client-path"), run.err());
   }
 
   @Test

@@ -1,0 +1,99 @@
+package org.authhost.testplugins.oneproof;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.authhost.api.AuthenticationCallback;
+import org.authhost.api.AuthenticationContext;
+import org.authhost.api.AuthenticationFlags;
+import org.authhost.api.AuthenticationResult;
+import org.authhost.api.CommandContext;
+import org.authhost.api.HResult;
+import org.authhost.api.Out;
+import org.authhost.api.PresentationContext;
+import org.authhost.api.TokenHandle;
+import org.authhost.api.UserContext;
+import org.authhost.testplugins.TestPlugin;
+
+/**
+ * A {@code REVERIFYING_CONTEXT} (API 1.7) plug-in with one-time proofs, as the trial's toy-proof: a
+ * blob {@code user:nonce} is a proof for {@code user} that a replay check ({@code
+ * StateService.claim}) accepts once. A kept context answers a proof of the account it holds with
+ * the token it holds, another account's with that account's logon. Its {@code broken} property
+ * switches on one fault: {@code other} answers another account with the held token; {@code relogon}
+ * checks no replay and logs on again for every proof.
+ */
+public final class OneProofPlugin extends TestPlugin {
+  @Override
+  public HResult getFlags(Out<Integer> flags) {
+    flags.set(AuthenticationFlags.TEXT_CHALLENGE | AuthenticationFlags.REVERIFYING_CONTEXT);
+    return HResult.S_OK;
+  }
+
+  @Override
+  public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
+    context.set(new ProofContext());
+    return HResult.S_OK;
+  }
+
+  private String broken() {
+    return values.get("broken", "");
+  }
+
+  private final class ProofContext extends Context {
+    private String held;
+
+    @Override
+    public HResult authenticate(
+        byte[] blob,
+        UserContext user,
+        PresentationContext presentation,
+        CommandContext command,
+        AuthenticationCallback callback,
+        Object context) {
+      String proof = new String(blob, StandardCharsets.ISO_8859_1);
+      int colon = proof.indexOf(':');
+      if (colon <= 0 || colon == proof.length() - 1) {
+        callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
+        return HResult.S_OK;
+      }
+      String account = proof.substring(0, colon);
+      if (!broken().equals("relogon")) {
+        Out<Boolean> first = new Out<>();
+        HResult hr = server.state().claim("n/" + proof, Duration.ofMinutes(5), first);
+        if (hr.failed() || !Boolean.TRUE.equals(first.get())) {
+          callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
+          return HResult.S_OK;
+        }
+      }
+      user.setUserName(account);
+      boolean keep =
+          token != null
+              && !broken().equals("relogon")
+              && (account.equals(held) || broken().equals("other"));
+      if (!keep) {
+        Out<TokenHandle> issued = new Out<>();
+        if (server.tokenService().logonUser(account, "Test", issued).failed()) {
+          callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
+          return HResult.S_OK;
+        }
+        if (token != null) {
+          server.tokenService().closeHandle(token);
+        }
+        token = issued.get();
+        held = account;
+      }
+      callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
+      return HResult.S_OK;
+    }
+
+    @Override
+    public HResult getLogicalUserId(Out<String> id) {
+      return HResult.E_NOTIMPL;
+    }
+
+    @Override
+    public HResult getImpersonationAccountName(Out<String> name) {
+      return HResult.E_NOTIMPL;
+    }
+  }
+}
