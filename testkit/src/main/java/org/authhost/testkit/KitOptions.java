@@ -31,8 +31,11 @@ public final class KitOptions {
   }
 
   /**
-   * The client's response for each leg, leg 0 first, whatever the challenge: for protocols whose
-   * successful exchange does not depend on it (Basic, an API key).
+   * The client's response for each leg, leg 0 first, whatever the challenge, the same for every
+   * exchange: for protocols whose successful exchange does not depend on it and may be sent again
+   * (Basic, an API key). With one-time proofs, what the kit cannot ask with them (a kept context's
+   * next proof, service failures behind the replay check) is reported NOT_EXERCISED: use {@link
+   * #withClient}.
    */
   public KitOptions withResponses(List<byte[]> legs) {
     return new KitOptions(host.withResponses(legs));
@@ -46,7 +49,9 @@ public final class KitOptions {
   /**
    * A client of another account (give it with {@link #withAccount} too), for a plug-in that
    * declares {@code REVERIFYING_CONTEXT} (API 1.7): its exchange on the first account's SUCCESS
-   * context must never get the first account's token.
+   * context must never get the first account's token. Without it that part is NOT_EXERCISED; a
+   * client proving {@link #withClient}'s account makes the check throw IllegalArgumentException
+   * naming the account.
    */
   public KitOptions withOtherClient(ContractClient client) {
     return new KitOptions(host.withOtherClient(client::respond));

@@ -39,7 +39,12 @@ import org.junit.jupiter.api.DynamicTest;
 public final class PluginContract {
   private PluginContract() {}
 
-  /** Checks every rule and returns the report, failing nothing. */
+  /**
+   * Checks every rule and returns the report, failing nothing.
+   *
+   * @throws IllegalArgumentException for options the kit cannot check with, e.g. {@link
+   *     KitOptions#withOtherClient} proving the same account as {@link KitOptions#withClient}
+   */
   public static ContractReport check(Path jar, KitOptions options) {
     return ContractReport.of(ContractCheck.run(jar, options.toHost()));
   }
@@ -90,10 +95,14 @@ public final class PluginContract {
                     }));
   }
 
-  /** The report, made by the first test that asks for it. */
+  /**
+   * The report, made by the first test that asks for it; a usage error (two clients of one account,
+   * say) is thrown to every test, without checking the plug-in again for each.
+   */
   private static final class Once implements Supplier<ContractReport> {
     private final Supplier<ContractReport> make;
     private ContractReport made;
+    private RuntimeException failed;
 
     Once(Supplier<ContractReport> make) {
       this.make = make;
@@ -101,8 +110,15 @@ public final class PluginContract {
 
     @Override
     public synchronized ContractReport get() {
-      if (made == null) {
-        made = make.get();
+      if (made == null && failed == null) {
+        try {
+          made = make.get();
+        } catch (RuntimeException e) {
+          failed = e;
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
       return made;
     }

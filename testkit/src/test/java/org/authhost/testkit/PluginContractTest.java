@@ -1,16 +1,21 @@
 package org.authhost.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.authhost.host.testing.PluginJar;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -66,6 +71,72 @@ class PluginContractTest {
             org.opentest4j.TestAbortedException.class, () -> tokens.getExecutable().execute());
     assertTrue(
         skipped.getMessage().contains("NOT EXERCISED: no SUCCESS reached"), skipped.getMessage());
+  }
+
+  /** The host's test plug-in with one-time proofs (API 1.7, REVERIFYING_CONTEXT). */
+  private Path oneProof() throws IOException {
+    return PluginJar.of("oneproof", "org.authhost.testplugins.oneproof.OneProofPlugin")
+        .with("api-version", "1.7")
+        .writeTo(dir, "oneproof.jar");
+  }
+
+  private static ContractClient proofs(String account, AtomicInteger calls) {
+    return (leg, challenge) -> {
+      calls.incrementAndGet();
+      return leg == 0
+          ? (account + ":" + UUID.randomUUID()).getBytes(StandardCharsets.ISO_8859_1)
+          : null;
+    };
+  }
+
+  private static final KitOptions ACCOUNTS =
+      KitOptions.defaults()
+          .withBlobs(50)
+          .withAccount("alice", "pw-alice")
+          .withAccount("bob", "pw-bob");
+
+  @Test
+  void fixedResponsesToAPluginWithOneTimeProofsAreNotExercisedNotFailed() throws IOException {
+    ContractReport report =
+        PluginContract.assertPasses(
+            oneProof(),
+            ACCOUNTS.withResponses(List.of("alice:n-1".getBytes(StandardCharsets.ISO_8859_1))));
+
+    RuleResult tokens = report.result(RuleId.TOKEN_OWNERSHIP);
+    assertEquals(RuleResult.Outcome.NOT_EXERCISED, tokens.outcome(), report.describe());
+    assertTrue(tokens.did().contains("give a client that makes a fresh proof"), tokens.did());
+    assertEquals(
+        RuleResult.Outcome.NOT_EXERCISED,
+        report.result(RuleId.SERVICE_FAILURES).outcome(),
+        report.describe());
+  }
+
+  @Test
+  void anOtherClientOfTheSameAccountIsAUsageErrorInEveryRuleTestFromOneCheck() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    List<DynamicTest> tests =
+        PluginContract.rules(
+                oneProof(),
+                ACCOUNTS
+                    .withClient(proofs("alice", new AtomicInteger()))
+                    .withOtherClient(proofs("alice", calls)))
+            .toList();
+
+    IllegalArgumentException first =
+        assertThrows(IllegalArgumentException.class, () -> tests.get(0).getExecutable().execute());
+    int callsOfOneCheck = calls.get();
+    IllegalArgumentException second =
+        assertThrows(IllegalArgumentException.class, () -> tests.get(1).getExecutable().execute());
+
+    assertTrue(
+        first
+            .getMessage()
+            .contains(
+                "withOtherClient must prove a different account than withClient (both proved"
+                    + " 'alice')"),
+        first.getMessage());
+    assertSame(first, second);
+    assertEquals(callsOfOneCheck, calls.get(), "the plug-in was checked once");
   }
 
   @Test

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -142,13 +144,37 @@ class ShadedJarTest {
 
   @Test
   void theKitRunsFromTheShadedJarAndTheApiAlone() throws Exception {
+    Alone run = checkAlone();
+
+    assertTrue(run.passed(), run.report());
+  }
+
+  @Test
+  void theKitsRelocatedSlf4jFindsItsOwnProviderAndSaysNothing() throws Exception {
+    // It printed "SLF4J(W): No SLF4J providers were found" (three lines) on every run.
+    Alone run = checkAlone();
+
+    assertFalse(run.err().contains("SLF4J"), run.err());
+  }
+
+  /**
+   * The anonymous plug-in checked by the kit loaded from the shaded JAR and the API alone, in a
+   * class loader of its own (so its SLF4J starts afresh): whether it passed, the report, and what
+   * was written to {@code System.err} meanwhile.
+   */
+  private record Alone(boolean passed, String report, String err) {}
+
+  private static Alone checkAlone() throws Exception {
     Path plugin =
         Path.of(System.getProperty("authhost.test.builtinPlugins"))
             .resolve("authhost-plugin-anonymous.jar");
+    PrintStream err = System.err;
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
     try (URLClassLoader alone =
         new URLClassLoader(
             new URL[] {SHADED.toUri().toURL(), API.toUri().toURL()},
             ClassLoader.getPlatformClassLoader())) {
+      System.setErr(new PrintStream(written, true, StandardCharsets.UTF_8));
       Class<?> contract = alone.loadClass("org.authhost.testkit.PluginContract");
       Class<?> options = alone.loadClass("org.authhost.testkit.KitOptions");
       Object defaults = options.getMethod("defaults").invoke(null);
@@ -160,11 +186,12 @@ class ShadedJarTest {
                   "account",
                   "Guest");
       Object report = contract.getMethod("check", Path.class, options).invoke(null, plugin, quick);
-
-      assertEquals(
-          true,
-          report.getClass().getMethod("passed").invoke(report),
-          (String) report.getClass().getMethod("describe").invoke(report));
+      return new Alone(
+          (Boolean) report.getClass().getMethod("passed").invoke(report),
+          (String) report.getClass().getMethod("describe").invoke(report),
+          written.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(err);
     }
   }
 }
