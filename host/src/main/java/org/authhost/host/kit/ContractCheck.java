@@ -826,7 +826,11 @@ public final class ContractCheck {
                   + answer(o)
                   + " instead of SUCCESS with the token it holds, "
                   + handed
-                  + " (a kept context answers its account's next requests from that token)");
+                  + " (a kept context answers its account's next requests from that token"
+                  + (succeeded
+                      ? ")"
+                      : "; if your proofs are one-time, does your client make a fresh one on"
+                          + " every call?)"));
         }
         if (sent.last != null) {
           AuthenticationOutcome replay =
@@ -1087,7 +1091,7 @@ public final class ContractCheck {
       if (!met.isEmpty() && !unreached.isEmpty()) {
         skip(
             Rule.SERVICE_FAILURES,
-            "not reached, so not exercised: "
+            "runs that never reached the service they fail: "
                 + String.join("; ", unreached)
                 + ": the client is asked again for each run, and "
                 + (options.client() instanceof FixedResponses

@@ -114,6 +114,24 @@ class PluginCheckCommandTest {
 
   private static final String PROOF_CLIENT = "org.authhost.testplugins.oneproof.ProofClient";
 
+  /**
+   * {@code plugins check} of the one-time-proof plug-in {@code jar} with its client classes for
+   * alice and {@code other}, and {@code more}.
+   */
+  private static Run checkWithClients(Path jar, String other, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--client-path",
+                jar.toString(),
+                "--client",
+                PROOF_CLIENT + "=alice",
+                "--other-client",
+                PROOF_CLIENT + "=" + other));
+    args.addAll(List.of(more));
+    return checkWithAccounts(jar, args.toArray(String[]::new));
+  }
+
   /** {@code plugins check} of {@code jar} with accounts alice and bob and {@code more}. */
   private static Run checkWithAccounts(Path jar, String... more) {
     String[] args = new String[more.length + 7];
@@ -131,17 +149,7 @@ class PluginCheckCommandTest {
 
   @Test
   void clientClassesNamedOnTheCommandLineCheckAPluginWithOneTimeProofs() throws Exception {
-    Path jar = oneProof();
-
-    Run run =
-        checkWithAccounts(
-            jar,
-            "--client-path",
-            jar.toString(),
-            "--client",
-            PROOF_CLIENT + "=alice",
-            "--other-client",
-            PROOF_CLIENT + "=bob");
+    Run run = checkWithClients(oneProof(), "bob");
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
     assertTrue(
@@ -152,19 +160,7 @@ class PluginCheckCommandTest {
 
   @Test
   void clientClassesOnTheCommandLineCatchAnotherAccountGivenTheHeldToken() throws Exception {
-    Path jar = oneProof();
-
-    Run run =
-        checkWithAccounts(
-            jar,
-            "--property",
-            "broken=other",
-            "--client-path",
-            jar.toString(),
-            "--client",
-            PROOF_CLIENT + "=alice",
-            "--other-client",
-            PROOF_CLIENT + "=bob");
+    Run run = checkWithClients(oneProof(), "bob", "--property", "broken=other");
 
     assertEquals(1, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("SUCCESS with the first account's token"), run.out());
@@ -183,17 +179,7 @@ class PluginCheckCommandTest {
 
   @Test
   void anOtherClientOfTheSameAccountIsAUsageError() throws Exception {
-    Path jar = oneProof();
-
-    Run run =
-        checkWithAccounts(
-            jar,
-            "--client-path",
-            jar.toString(),
-            "--client",
-            PROOF_CLIENT + "=alice",
-            "--other-client",
-            PROOF_CLIENT + "=alice");
+    Run run = checkWithClients(oneProof(), "alice");
 
     assertEquals(2, run.exitCode(), run.out() + run.err());
     assertTrue(run.err().contains("(both proved 'alice')"), run.err());
