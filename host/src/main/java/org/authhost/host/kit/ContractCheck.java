@@ -99,7 +99,12 @@ public final class ContractCheck {
     return run(jar, KitOptions.defaults());
   }
 
-  /** Checks every rule against the plug-in in {@code jar}. */
+  /**
+   * Checks every rule against the plug-in in {@code jar}.
+   *
+   * @throws IllegalArgumentException no JAR at {@code jar}, or options the kit cannot check with
+   *     (an other client proving the first client's account)
+   */
   public static ContractReport run(Path jar, KitOptions options) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("no plug-in JAR at " + jar);
