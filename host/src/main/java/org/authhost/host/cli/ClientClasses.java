@@ -90,6 +90,23 @@ final class ClientClasses implements AutoCloseable {
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException(
           option + " " + spec + ": could not be constructed: " + cause(e));
+    } catch (LinkageError e) {
+      // A static initialiser that threw, a class built for a newer Java, a dependency missing.
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + spec
+              + ": could not be loaded: "
+              + (e instanceof ExceptionInInitializerError && e.getCause() != null
+                  ? "its static initialiser threw " + e.getCause()
+                  : e)
+              + (e instanceof UnsupportedClassVersionError
+                  ? " (compile it for Java "
+                      + Runtime.version().feature()
+                      + " or older: javac --release "
+                      + Runtime.version().feature()
+                      + ")"
+                  : ""));
     }
     if (respond.getReturnType() != byte[].class) {
       throw new IllegalArgumentException(option + " " + spec + ": respond must return byte[]");

@@ -809,7 +809,7 @@ public final class ContractCheck {
       AuthenticationOutcome o = towardsSuccess(options.client(), session, again, sent);
       boolean succeeded = o != null && o.result() == AuthenticationResult.SUCCESS;
       String did;
-      if (!succeeded && options.client() instanceof FixedResponses) {
+      if (!succeeded && options.client() instanceof FixedResponses && !reusable()) {
         // The same proof twice is a replay: refusing it is right, and says nothing of rule 2.
         skip(
             Rule.TOKEN_OWNERSHIP,
@@ -834,8 +834,11 @@ public final class ContractCheck {
                   + " (a kept context answers its account's next requests from that token"
                   + (succeeded
                       ? ")"
-                      : "; if your proofs are one-time, does your client make a fresh one on"
-                          + " every call?)"));
+                      : options.client() instanceof FixedResponses
+                          ? "; a new context takes the same responses again, so this was no"
+                              + " replay check's refusal)"
+                          : "; if your proofs are one-time, does your client make a fresh one on"
+                              + " every call?)"));
         }
         if (sent.last != null) {
           AuthenticationOutcome replay =
@@ -866,6 +869,22 @@ public final class ContractCheck {
     }
 
     /**
+     * Whether the fixed responses succeed on a new context once more: then the kept context's
+     * refusal of them was no replay check's (the proof is reusable, and a new context takes it),
+     * and rule 2 is broken; otherwise the proof is one-time, and rule 2 cannot be asked with it.
+     */
+    private boolean reusable() throws Exception {
+      AuthenticationSession fresh = plugins.session(pluginId);
+      try {
+        AuthenticationOutcome o =
+            towardsSuccess(fresh, " (the fixed responses once more, on a new context)");
+        return o != null && o.result() == AuthenticationResult.SUCCESS;
+      } finally {
+        release(fresh);
+      }
+    }
+
+    /**
      * Rule 3 of a kept context: another account's exchange on it never gets {@code handed}. The
      * other client's account is first learnt on a new context, where even a plug-in that breaks the
      * rule verifies it: the same account as the first client's is the author's mistake.
@@ -874,22 +893,27 @@ public final class ContractCheck {
         throws Exception {
       String first = accountOf(handed, null);
       AuthenticationSession fresh = plugins.session(pluginId);
-      String second;
+      List<String> second = new ArrayList<>();
       try {
         Sent sent = new Sent();
         AuthenticationOutcome alone =
             towardsSuccess(options.otherClient(), fresh, " of another account, new context", sent);
-        second =
-            alone != null && alone.result() == AuthenticationResult.SUCCESS
-                ? accountOf(alone.token(), sent.user)
-                : sent.user;
+        // What the plug-in reported and what it logged on: only if both name the first account
+        // is it the author's mistake (a plug-in that logs bob on as alice is not).
+        if (sent.user != null) {
+          second.add(accountOf(null, sent.user));
+        }
+        if (alone != null && alone.result() == AuthenticationResult.SUCCESS) {
+          second.add(accountOf(alone.token(), null));
+        }
       } finally {
         release(fresh);
       }
-      if (first != null && first.equalsIgnoreCase(second)) {
+      second.removeIf(java.util.Objects::isNull);
+      if (first != null && !second.isEmpty() && second.stream().allMatch(first::equalsIgnoreCase)) {
         throw new UsageError(
             "withOtherClient must prove a different account than withClient (both proved '"
-                + (first.equals(second) ? first : first + "' and '" + second)
+                + first
                 + "'); on the command line: --other-client and --client");
       }
       AuthenticationOutcome other =

@@ -244,6 +244,34 @@ class ContractCheckTest {
   }
 
   @Test
+  void aKeptContextThatRefusesAFixedProofANewContextTakesBreaksTokenOwnership() throws Exception {
+    // Its proofs are reusable (a new context takes the same one again): the kept context's
+    // refusal is no replay check's, and rule 2 is broken (reviewer's probe, K1).
+    ContractReport report =
+        oneProof("refuses", QUICK.withResponses(ALICE_ONCE).withOtherClient(proofs("bob")));
+
+    assertBroken(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        "answered DENIED",
+        "a new context takes the same responses again, so this was no replay check's refusal");
+    assertTrue(
+        result(report, Rule.TOKEN_OWNERSHIP).reference().endsWith("1.7\" rule 2"),
+        result(report, Rule.TOKEN_OWNERSHIP).reference());
+  }
+
+  @Test
+  void anOtherClientLoggedOnAsTheFirstAccountWhileReportedAsItsOwnIsNoUsageError()
+      throws Exception {
+    // The plug-in logs bob's proof on as alice but reports bob: its bug, not the author's
+    // clients' (reviewer's K2), so the kit reports on it instead of blaming the options.
+    ContractReport report =
+        oneProof("first", QUICK.withClient(proofs("alice")).withOtherClient(proofs("bob")));
+
+    assertEquals(Rule.values().length, report.results().size(), report.describe());
+  }
+
+  @Test
   void withFreshProofsAndAnotherAccountAReverifyingContextKeepsEveryRule() throws Exception {
     ContractReport report =
         oneProof("", QUICK.withClient(proofs("alice")).withOtherClient(proofs("bob")));

@@ -206,6 +206,23 @@ class PluginCheckCommandTest {
   }
 
   @Test
+  void aClientClassWhoseStaticInitialiserThrowsIsAUsageErrorNotAStackTrace() throws Exception {
+    Path jar = oneProof();
+
+    Run run =
+        checkWithAccounts(
+            jar,
+            "--client-path",
+            jar.toString(),
+            "--client",
+            "org.authhost.testplugins.oneproof.SecretlessClient");
+
+    assertEquals(2, run.exitCode(), run.out() + run.err());
+    assertTrue(run.err().contains("could not be loaded: its static initialiser threw"), run.err());
+    assertTrue(run.err().contains("no secrets file"), run.err());
+  }
+
+  @Test
   void aMissingFileIsAClearErrorNotAStackTrace() {
     Run run = check(dir.resolve("nothing.jar").toString());
 

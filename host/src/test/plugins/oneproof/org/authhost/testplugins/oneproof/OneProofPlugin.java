@@ -20,9 +20,13 @@ import org.authhost.testplugins.TestPlugin;
  * StateService.claim}) accepts once. A kept context answers a proof of the account it holds with
  * the token it holds, another account's with that account's logon. Its {@code broken} property
  * switches on one fault: {@code other} answers another account with the held token; {@code relogon}
- * checks no replay and logs on again for every proof.
+ * checks no replay and logs on again for every proof; {@code refuses} checks no replay (its proofs
+ * are reusable) and, holding a token, refuses every later proof; {@code first} logs every proof on
+ * as the first account it ever logged on (while reporting the proof's).
  */
 public final class OneProofPlugin extends TestPlugin {
+  private volatile String firstAccount;
+
   @Override
   public HResult getFlags(Out<Integer> flags) {
     flags.set(AuthenticationFlags.TEXT_CHALLENGE | AuthenticationFlags.REVERIFYING_CONTEXT);
@@ -57,7 +61,11 @@ public final class OneProofPlugin extends TestPlugin {
         return HResult.S_OK;
       }
       String account = proof.substring(0, colon);
-      if (!broken().equals("relogon")) {
+      if (token != null && broken().equals("refuses")) {
+        callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
+        return HResult.S_OK;
+      }
+      if (!broken().equals("relogon") && !broken().equals("refuses")) {
         Out<Boolean> first = new Out<>();
         HResult hr = server.state().claim("n/" + proof, Duration.ofMinutes(5), first);
         if (hr.failed() || !Boolean.TRUE.equals(first.get())) {
@@ -71,8 +79,12 @@ public final class OneProofPlugin extends TestPlugin {
               && !broken().equals("relogon")
               && (account.equals(held) || broken().equals("other"));
       if (!keep) {
+        if (firstAccount == null) {
+          firstAccount = account;
+        }
+        String logon = broken().equals("first") ? firstAccount : account;
         Out<TokenHandle> issued = new Out<>();
-        if (server.tokenService().logonUser(account, "Test", issued).failed()) {
+        if (server.tokenService().logonUser(logon, "Test", issued).failed()) {
           callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
           return HResult.S_OK;
         }
