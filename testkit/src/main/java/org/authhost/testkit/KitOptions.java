@@ -126,6 +126,8 @@ public final class KitOptions {
         + properties().keySet()
         + ", client="
         + (host.client() != null)
+        + ", otherClient="
+        + (host.otherClient() != null)
         + "}";
   }
 }
