@@ -1026,6 +1026,7 @@ public final class ContractCheck {
       List<String> met = new ArrayList<>();
       List<String> unmet = new ArrayList<>();
       List<String> unreached = new ArrayList<>();
+      List<String> uncalled = new ArrayList<>();
       List<String> broken = breaches.get(Rule.SERVICE_FAILURES);
       ServiceFaults faults = host.faults();
       ServiceFaults.Fault previous = null;
@@ -1054,6 +1055,7 @@ public final class ContractCheck {
         }
         try {
           if (failed == 0) {
+            uncalled.add(fault.calls());
             // Only an exchange that got through tells that the plug-in does not call the service.
             if (o != null && o.result() == AuthenticationResult.SUCCESS) {
               unmet.add(fault.calls());
@@ -1106,11 +1108,10 @@ public final class ContractCheck {
         backInService(previous, null);
       }
       if (met.isEmpty()) {
-        unmet.addAll(unreached);
         skip(
             Rule.SERVICE_FAILURES,
             "the plug-in called none of the failing services ("
-                + String.join("; ", unmet)
+                + String.join("; ", uncalled)
                 + ") in the kit's exchange: "
                 + (options.client() == null
                     ? "give the kit a client that logs on (KitOptions.withClient or"
