@@ -54,6 +54,7 @@ import org.authhost.host.time.Scheduler;
 @Singleton
 public final class RtspFront extends LifeCycle {
   static final WriteBufferWaterMark MARKS = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+  static final String LOOPS_PROPERTY = "authhost.rtsp.eventLoops";
 
   private final HostConfig config;
   private final PublishingPoints points;
@@ -112,8 +113,7 @@ public final class RtspFront extends LifeCycle {
     transport = Transport.pick("RTSP front");
     // The listening sockets on a loop of the workers, not a thread of their own: every RTSP session
     // is a new connection, and a separate acceptor thread woke (a context switch) for each.
-    EventLoopGroup workers =
-        transport.group(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    EventLoopGroup workers = transport.group(eventLoops());
     try {
       listeners.open(
           transport.serverChannel(),
@@ -174,6 +174,25 @@ public final class RtspFront extends LifeCycle {
                 addRtspHandlers(p, connection, rtsp);
               }
             });
+  }
+
+  /**
+   * The front's event loops: half the processors, at least one ({@code
+   * -Dauthhost.rtsp.eventLoops=N} overrides it). A session's set-up is a few short messages relayed
+   * each way, mostly the kernel's work; with a loop per processor each loop woke (and went back to
+   * sleep in epoll) for one or two of them at a time, and every other accepted connection was
+   * handed to the other loop with a wake-up of its own. On two processors one loop took 12% less
+   * CPU per session set-up than two, in the same seconds (docs/benchmarks.md, rtsp12). The HTTP
+   * front keeps a loop per processor.
+   */
+  static int eventLoops() {
+    return eventLoops(
+        Runtime.getRuntime().availableProcessors(), Integer.getInteger(LOOPS_PROPERTY));
+  }
+
+  /** {@link #eventLoops()} for {@code processors}, and {@code set} unless null or not positive. */
+  static int eventLoops(int processors, Integer set) {
+    return set != null && set > 0 ? set : Math.max(1, processors / 2);
   }
 
   /** Client connections open now (for the metrics and the console's live figures). */
