@@ -177,13 +177,14 @@ public final class RtspFront extends LifeCycle {
   }
 
   /**
-   * The front's event loops: half the processors, at least one ({@code
-   * -Dauthhost.rtsp.eventLoops=N} overrides it). A session's set-up is a few short messages relayed
-   * each way, mostly the kernel's work; with a loop per processor each loop woke (and went back to
-   * sleep in epoll) for one or two of them at a time, and every other accepted connection was
-   * handed to the other loop with a wake-up of its own. On two processors one loop took 12% less
-   * CPU per session set-up than two, in the same seconds (docs/benchmarks.md, rtsp12). The HTTP
-   * front keeps a loop per processor.
+   * The front's event loops: one per processor, as the HTTP front's; {@code
+   * -Dauthhost.rtsp.eventLoops=N} sets another number. The loops carry every session's whole life
+   * (the relayed media of both its sockets, not only its set-up), so the default keeps a loop per
+   * processor. Fewer loops cost less per session set-up where the front shares its processors with
+   * its callers (an origin and clients on the same machine): each loop then wakes for more events
+   * at a time, and no accepted connection is handed to another loop. On two processors shared with
+   * the benchmark's origin and load tool, one loop took 7-12% less of the loops' CPU per session
+   * set-up than two, in the same seconds (docs/benchmarks.md, rtsp12).
    */
   static int eventLoops() {
     return eventLoops(
@@ -192,7 +193,7 @@ public final class RtspFront extends LifeCycle {
 
   /** {@link #eventLoops()} for {@code processors}, and {@code set} unless null or not positive. */
   static int eventLoops(int processors, Integer set) {
-    return set != null && set > 0 ? set : Math.max(1, processors / 2);
+    return set != null && set > 0 ? set : Math.max(1, processors);
   }
 
   /** Client connections open now (for the metrics and the console's live figures). */
