@@ -31,7 +31,14 @@ final class RelayedAnswer {
     String sdp = sdp(answer, urls);
     int bodyFrom = answer.bodyFrom();
     int bodyLength = sdp != null ? ByteBufUtil.utf8Bytes(sdp) : in.length - bodyFrom;
-    ByteBuf out = alloc.buffer(in.length + 128);
+    // The origin's bytes, the client's CSeq, what the authentication adds (Digest's
+    // Authentication-Info is longer than the rest put together) and an SDP whose URLs grew: sized
+    // at once, not grown (a second allocation and a copy) while it is written.
+    int extra = cseq.length() + Math.max(0, bodyLength - (in.length - bodyFrom));
+    for (Map.Entry<String, String> h : added) {
+      extra += h.getKey().length() + h.getValue().length() + 4;
+    }
+    ByteBuf out = alloc.buffer(in.length + 128 + extra);
     try {
       out.writeCharSequence("RTSP/1.0 ", StandardCharsets.US_ASCII);
       out.writeBytes(in, answer.statusFrom, answer.statusTo - answer.statusFrom);
@@ -64,7 +71,8 @@ final class RelayedAnswer {
       }
       HeadLines.end(out);
       if (sdp != null) {
-        ByteBufUtil.writeUtf8(out, sdp);
+        // Its length known: writeUtf8 would make room for three bytes a char, growing the buffer.
+        ByteBufUtil.reserveAndWriteUtf8(out, sdp, bodyLength);
       } else {
         out.writeBytes(in, bodyFrom, bodyLength);
       }

@@ -66,7 +66,13 @@ final class RtspAnswers {
   static EncodedAnswer render(Refusal refusal, int status, String cseq, ByteBufAllocator alloc) {
     String text = refusal.text() + "\r\n";
     int length = ByteBufUtil.utf8Bytes(text);
-    ByteBuf out = alloc.buffer(160 + length);
+    // Room for the challenges too: a Digest challenge alone is longer than the rest of the head,
+    // and a buffer grown as it is written is a second allocation and a copy per challenge answer.
+    int challenges = 0;
+    for (String challenge : refusal.challenges()) {
+      challenges += RtspHeaderNames.WWW_AUTHENTICATE.length() + challenge.length() + 4;
+    }
+    ByteBuf out = alloc.buffer(160 + challenges + length);
     try {
       HeadLines.status(out, RtspResponseStatuses.valueOf(status));
       if (cseq != null) {
@@ -81,7 +87,8 @@ final class RtspAnswers {
       HeadLines.header(out, RtspHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       HeadLines.header(out, RtspHeaderNames.CONTENT_LENGTH, Integer.toString(length));
       HeadLines.end(out);
-      ByteBufUtil.writeUtf8(out, text);
+      // Its length known: writeUtf8 would make room for three bytes a char, growing the buffer.
+      ByteBufUtil.reserveAndWriteUtf8(out, text, length);
       EncodedAnswer answer = new EncodedAnswer(out, status);
       out = null;
       return answer;

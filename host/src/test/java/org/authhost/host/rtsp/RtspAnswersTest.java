@@ -67,6 +67,26 @@ class RtspAnswersTest {
     assertThrows(IllegalArgumentException.class, () -> rendered(plain, 403, "1\r\nX: 2"));
   }
 
+  @Test
+  void aChallengeIsWrittenInTheBufferItWasGivenNotGrown() {
+    String nonce = "n".repeat(200);
+    Refusal challenge =
+        Refusal.logOn(
+            List.of(
+                "Digest realm=\"AuthHost\", nonce=\""
+                    + nonce
+                    + "\", algorithm=SHA-256, qop=\"auth\"",
+                "Digest realm=\"AuthHost\", nonce=\"" + nonce + "\", algorithm=MD5, qop=\"auth\""),
+            "authentication required");
+    EncodedAnswer answer = RtspAnswers.render(challenge, 401, "12345", new FixedBuffers());
+    try {
+      assertEquals(
+          byNetty(challenge, 401, "12345"), answer.content().toString(StandardCharsets.ISO_8859_1));
+    } finally {
+      answer.release();
+    }
+  }
+
   private static String rendered(Refusal refusal, int status, String cseq) {
     EncodedAnswer answer = RtspAnswers.render(refusal, status, cseq, ByteBufAllocator.DEFAULT);
     try {

@@ -117,6 +117,15 @@ class RtspFrontTest {
     }
   }
 
+  @Test
+  void theFrontHasAnEventLoopPerProcessorUnlessSet() {
+    assertEquals(1, RtspFront.eventLoops(1, null));
+    assertEquals(2, RtspFront.eventLoops(2, null));
+    assertEquals(16, RtspFront.eventLoops(16, null));
+    assertEquals(1, RtspFront.eventLoops(2, 1), "-Dauthhost.rtsp.eventLoops");
+    assertEquals(2, RtspFront.eventLoops(2, 0), "not a number of loops: the default");
+  }
+
   /**
    * The front's event loops and its origin connections share one transport: native epoll where it
    * loads (as the HTTP front's), and an origin connection made on a client's loop works, its answer
