@@ -1,9 +1,13 @@
 package org.authhost.host.http;
 
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.SingleThreadIoEventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
@@ -23,8 +27,12 @@ import java.util.ArrayList;
  * <p>Nothing is held past the turn (Netty runs the loop's after-turn tasks before it waits for I/O
  * again), and nothing that must leave before something else is held: a close or disconnect, a
  * connection that stops being writable (its queue must drain to resume), an exception, and the
- * handler's removal flush first. Off an I/O event loop (the tests' {@code EmbeddedChannel}) a flush
- * goes at once.
+ * handler's removal flush first. So does the end of the client's input (a half-close after its
+ * request, as {@code nc -N} and health checks do): Netty closes such a connection itself, past the
+ * pipeline, which would drop a held answer; so this handler turns half-closure on for its
+ * connection and, at the end of input, flushes and then closes it, as Netty would have (a pipeline
+ * that allowed half-closure before it keeps it). Off an I/O event loop (the tests' {@code
+ * EmbeddedChannel}) a flush goes at once.
  *
  * <p>One per connection, first in its pipeline, so that every flush of every handler after it
  * (answers, refusals, the proxy's relay, TLS) passes here. Public for the other fronts' pipelines
@@ -46,11 +54,35 @@ public final class FlushAtTurnEnd extends ChannelDuplexHandler {
   private ChannelHandlerContext ctx;
   private boolean held;
 
+  /** Whether the end of the client's input closes the connection here (Netty's default). */
+  private boolean closeAtEndOfInput;
+
   public FlushAtTurnEnd() {}
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    ChannelConfig config = ctx.channel().config();
+    if (!Boolean.TRUE.equals(config.getOption(ChannelOption.ALLOW_HALF_CLOSURE))) {
+      closeAtEndOfInput = config.setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (closeAtEndOfInput) {
+      // Netty's own behaviour, the held answer first: the handlers after this one see the close
+      // (channelInactive), never a half-closed connection.
+      if (event instanceof ChannelInputShutdownEvent) {
+        release();
+        ctx.close();
+        return;
+      }
+      if (event instanceof ChannelInputShutdownReadComplete) {
+        return;
+      }
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override

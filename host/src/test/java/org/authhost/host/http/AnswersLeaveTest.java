@@ -3,10 +3,13 @@ package org.authhost.host.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,13 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Over real sockets, with the front's flushes held to the end of each event-loop turn ({@link
  * FlushAtTurnEnd}): every answer leaves, whether the connection stays (keep-alive, pipelined
  * requests, a refusal in between) or closes after it (the client's {@code Connection: close}, a
- * malformed request), and many connections answered in the same turns each get theirs.
+ * malformed request, HTTP/1.0, the client's half-close after its request), from a file or from an
+ * origin through the proxy, and many connections answered in the same turns each get theirs.
  */
 class AnswersLeaveTest {
   @TempDir static Path root;
   static final MutableClock clock = new MutableClock();
   static AuthHost host;
   static int port;
+  static HttpServer origin;
 
   /** Bounds every read: an answer held and never flushed fails the test instead of hanging it. */
   private static final int READ_LIMIT_MILLIS = 30_000;
@@ -42,6 +47,17 @@ class AnswersLeaveTest {
   static void start() throws Exception {
     Path media = Files.createDirectories(root.resolve("media"));
     Files.writeString(media.resolve("hello.txt"), "hello\n");
+    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    origin.createContext(
+        "/base/",
+        exchange -> {
+          byte[] body = "from the origin\n".getBytes(StandardCharsets.US_ASCII);
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    origin.start();
     Path plugins = Files.createDirectories(root.resolve("plugins"));
     Files.copy(
         PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
@@ -55,9 +71,13 @@ class AnswersLeaveTest {
           "plugins": { "directory": "../plugins" },
           "eventLog": { "auditSummarySeconds": 0 },
           "http": { "port": 0 },
-          "publishingPoints": [ { "name": "vod", "prefix": "/vod/", "directory": "../media" } ]
+          "publishingPoints": [
+            { "name": "vod", "prefix": "/vod/", "directory": "../media" },
+            { "name": "origin", "prefix": "/origin/", "origin": "http://127.0.0.1:%d/base/" }
+          ]
         }
-        """);
+        """
+            .formatted(origin.getAddress().getPort()));
     host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
     port = host.http().plainPort();
@@ -67,6 +87,9 @@ class AnswersLeaveTest {
   static void stop() throws Exception {
     if (host != null) {
       host.stop();
+    }
+    if (origin != null) {
+      origin.stop(0);
     }
   }
 
@@ -174,6 +197,50 @@ class AnswersLeaveTest {
       for (Socket s : sockets) {
         s.close();
       }
+    }
+  }
+
+  @Test
+  void anAnswerToAClientThatHalfClosesAfterItsRequestLeavesBeforeTheClose() throws Exception {
+    // The request and the end of the client's input come in one read: Netty's own close at the end
+    // of input must not drop the answer the front holds until the end of the turn.
+    for (int i = 0; i < 20; i++) {
+      try (Socket s = connect()) {
+        send(s, get("/vod/hello.txt", ""));
+        s.shutdownOutput();
+        String all = readToEnd(s.getInputStream());
+        assertTrue(all.startsWith("HTTP/1.1 200 OK\r\n"), "try " + i + ": " + all);
+        assertTrue(all.endsWith("\r\n\r\nhello\n"), "try " + i + ": " + all);
+      }
+    }
+  }
+
+  @Test
+  void anHttp10AnswerLeavesBeforeTheCloseWithOrWithoutAHalfClose() throws Exception {
+    for (boolean halfClose : new boolean[] {false, true}) {
+      try (Socket s = connect()) {
+        send(s, "GET /vod/hello.txt HTTP/1.0\r\n\r\n");
+        if (halfClose) {
+          s.shutdownOutput();
+        }
+        String all = readToEnd(s.getInputStream());
+        // The server speaks HTTP/1.1 to it (RFC 9110 §6.2), and closes after the answer.
+        assertTrue(all.startsWith("HTTP/1.1 200 OK\r\n"), halfClose + ": " + all);
+        assertTrue(all.endsWith("\r\n\r\nhello\n"), halfClose + ": " + all);
+      }
+    }
+  }
+
+  @Test
+  void aProxiedAnswerLeavesOnAKeptConnectionAndBeforeAClose() throws Exception {
+    try (Socket s = connect()) {
+      send(s, get("/origin/a.txt", ""));
+      String first = readUntil(s.getInputStream(), "from the origin\n", 1);
+      assertTrue(first.startsWith("HTTP/1.1 200 OK\r\n"), first);
+      send(s, get("/origin/b.txt", "Connection: close\r\n"));
+      String last = readToEnd(s.getInputStream());
+      assertTrue(last.startsWith("HTTP/1.1 200 OK\r\n"), last);
+      assertTrue(last.endsWith("from the origin\n"), last);
     }
   }
 }
