@@ -12,7 +12,8 @@
 #   SERVERS="a:/tmp/ab-main:18741: b:$PWD:18742: c:$PWD:18743:-Dio.netty.leakDetection.level=disabled" \
 #     ROUNDS=4 SECS=5 NONCES=500 bench/ab-request-cpu.sh
 #
-# SERVERS: name:checkout:port:extra JVM flags, space-separated (build each: ./mvnw -B -q -DskipTests
+# SERVERS: name:checkout:port:extra JVM flags, space-separated; a name of letters, digits and _ (it
+# names a shell variable) (build each: ./mvnw -B -q -DskipTests
 # package). NONCES x 1000 headers per Digest run must exceed its rate x SECS (a wrapped run is marked).
 # PROFILE=auth|open: first a JFR of each server (1 ms execution samples) under that load, into WORK.
 # Settings: WORK (/tmp/ab-request-cpu), PEERS_SRC (../shared/bench/peers), PEERS_COPY (/tmp/peers-all,
