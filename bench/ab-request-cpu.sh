@@ -5,11 +5,15 @@
 # harness's wrk-auth.lua and pad file, fresh Digest headers per run from digest-headers.py), server
 # CPU from /proc/PID/stat (utime + stime) over each run / its requests. Alternating in the same
 # minutes is what makes two builds comparable when the machine's load moves (docs/benchmarks.md, perf8).
+# Each line also gives wrk's own CPU per request (/usr/bin/time), the server's involuntary context
+# switches per request (all its threads) and wrk's p99; each round ends with every build's Digest/open
+# rate ratio (perf10).
 #
 #   SERVERS="a:/tmp/ab-main:18741: b:$PWD:18742: c:$PWD:18743:-Dio.netty.leakDetection.level=disabled" \
 #     ROUNDS=4 SECS=5 NONCES=500 bench/ab-request-cpu.sh
 #
-# SERVERS: name:checkout:port:extra JVM flags, space-separated (build each: ./mvnw -B -q -DskipTests
+# SERVERS: name:checkout:port:extra JVM flags, space-separated; a name of letters, digits and _ (it
+# names a shell variable) (build each: ./mvnw -B -q -DskipTests
 # package). NONCES x 1000 headers per Digest run must exceed its rate x SECS (a wrapped run is marked).
 # PROFILE=auth|open: first a JFR of each server (1 ms execution samples) under that load, into WORK.
 # Settings: WORK (/tmp/ab-request-cpu), PEERS_SRC (../shared/bench/peers), PEERS_COPY (/tmp/peers-all,
@@ -56,20 +60,27 @@ for spec in "${SPECS[@]}"; do
     sleep 0.2
   done
 done
-run() {  # name port mode file
-  local name=$1 port=$2 mode=$3 file=$4 pid t0 t1 out path
+# The server's involuntary context switches (pre-emptions), all its threads: /proc/PID/task/*/status.
+preempted() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^nonvoluntary_ctxt_switches/ { n += $2 } END { print n + 0 }'; }
+run() {  # name port mode file; prints one line, and keeps its rps for the round's ratio in RPS_<name>_<mode>
+  local name=$1 port=$2 mode=$3 file=$4 pid t0 t1 c0 c1 out path
   path=$([ "$mode" = open ] && echo open || echo digest)
   pid=$(pidof_port "$port")
-  t0=$(awk '{print $14+$15}' /proc/"$pid"/stat)
-  out=$(cd "$P/$name" && BENCH_MODE=$mode BENCH_DATA=$file wrk -t2 -c64 -d"${SECS}"s -s wrk-auth.lua \
-    "http://127.0.0.1:$port/$path/1k.txt" 2>&1)
-  t1=$(awk '{print $14+$15}' /proc/"$pid"/stat)
+  t0=$(awk '{print $14+$15}' /proc/"$pid"/stat); c0=$(preempted "$pid")
+  # wrk's own CPU (user + system seconds) from /usr/bin/time, on its last line of output.
+  out=$(cd "$P/$name" && BENCH_MODE=$mode BENCH_DATA=$file /usr/bin/time -f 'WRKCPU %U %S' \
+    wrk -t2 -c64 -d"${SECS}"s -s wrk-auth.lua "http://127.0.0.1:$port/$path/1k.txt" 2>&1)
+  t1=$(awk '{print $14+$15}' /proc/"$pid"/stat); c1=$(preempted "$pid")
   local res; res=$(sed -n 's/^RESULT //p' <<<"$out")
   local req; req=$(tr ' ' '\n' <<<"$res" | sed -n 's/^requests=//p')
   local rps; rps=$(tr ' ' '\n' <<<"$res" | sed -n 's/^rps=//p')
+  local p99; p99=$(tr ' ' '\n' <<<"$res" | sed -n 's/^p99_us=//p')
+  local wrk; wrk=$(sed -n 's/^WRKCPU //p' <<<"$out" | awk -v n="$req" '{ printf "%.2f", ($1 + $2) * 1e6 / n }')
   local bad; bad=$(tr ' ' '\n' <<<"$res" | grep -E '^(non2xx3xx|headers_wrapped|connect|read|write|timeout)=' | tr '\n' ' ')
-  printf '%s %s %-6s load=%s rps=%s us_per_req=%s %s\n' "$(date -u +%T)" "$name" "$mode" \
-    "$(cut -d' ' -f1 /proc/loadavg)" "$rps" "$(echo "scale=2; ($t1-$t0)*10000/$req" | bc)" "$bad"
+  printf -v "RPS_${name}_${mode}" '%s' "$rps"
+  printf '%s %s %-6s load=%s rps=%s us_per_req=%s wrk_us_per_req=%s preempt_per_req=%s p99_us=%s %s\n' \
+    "$(date -u +%T)" "$name" "$mode" "$(cut -d' ' -f1 /proc/loadavg)" "$rps" \
+    "$(echo "scale=2; ($t1-$t0)*10000/$req" | bc)" "$wrk" "$(echo "scale=3; ($c1-$c0)/$req" | bc)" "$p99" "$bad"
 }
 headers() {  # name port nonces out
   (cd "$P/$1" && python3 digest-headers.py "http://127.0.0.1:$2/digest/1k.txt" --nonces "$3" \
@@ -111,5 +122,12 @@ for r in $(seq "$ROUNDS"); do
     IFS=: read -r name home port opts <<<"$spec"
     headers "$name" "$port" "$NONCES" "$P/$name/auth.dat"
     run "$name" "$port" auth "$P/$name/auth.dat"
+  done
+  # What issue 10 judges: the Digest rate over the open rate (each run alone on the machine's two
+  # cores with wrk, so its rate is what wrk's CPU and the server's CPU per request allow together).
+  for spec in "${SPECS[@]}"; do
+    IFS=: read -r name _ _ _ <<<"$spec"
+    o="RPS_${name}_open"; a="RPS_${name}_auth"
+    printf '%s %s ratio digest/open=%s\n' "$(date -u +%T)" "$name" "$(echo "scale=3; ${!a}/${!o}" | bc)"
   done
 done

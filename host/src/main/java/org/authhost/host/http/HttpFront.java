@@ -266,6 +266,7 @@ public final class HttpFront extends LifeCycle {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ChannelPipeline p = ch.pipeline();
+                    p.addLast(FlushAtTurnEnd.NAME, new FlushAtTurnEnd());
                     p.addLast("limit", limiter);
                     ConnectionActivity activity = deadlines.newConnection();
                     p.addLast("activity", activity);
