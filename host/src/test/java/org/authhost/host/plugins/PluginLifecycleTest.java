@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
@@ -20,27 +18,13 @@ import org.junit.jupiter.api.Test;
 class PluginLifecycleTest extends HostTestBase {
   private void start(String settings) throws Exception {
     startHost(settings);
+    Heartbeats.settleOn(clock, host);
   }
 
   private long heartbeats() {
     return host.eventLog().query(EventQuery.all().withSource("heartbeat")).stream()
         .filter(e -> e.text().equals("heartbeat"))
         .count();
-  }
-
-  /**
-   * Moves the clock in steps shorter than the period, letting each OnHeartbeat (which runs on a
-   * plug-in worker) return before the next step: a heartbeat still in flight skips the next one.
-   */
-  private void advanceThroughHeartbeats(Duration by) throws Exception {
-    Duration step = Duration.ofMillis(100);
-    for (Duration moved = Duration.ZERO; moved.compareTo(by) < 0; moved = moved.plus(step)) {
-      clock.advance(step);
-      CompletableFuture<HResult> beat = host.plugins().hosted("heartbeat").heartbeatInFlight();
-      if (beat != null) {
-        beat.get(5, TimeUnit.SECONDS);
-      }
-    }
   }
 
   @Test
@@ -50,7 +34,7 @@ class PluginLifecycleTest extends HostTestBase {
     start(
         "\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"150\" } } }");
 
-    advanceThroughHeartbeats(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     assertEquals(6, heartbeats(), "heartbeats in 1 s at 150 ms: at 150, 300, ... 900 ms");
 
     int scheduled = clock.scheduledTasks();
@@ -67,7 +51,7 @@ class PluginLifecycleTest extends HostTestBase {
     start(
         "\"settings\": { \"heartbeat\": { \"enabled\": true, \"properties\": { \"period\": \"100\" } } }");
 
-    advanceThroughHeartbeats(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1));
     assertEquals(0, heartbeats());
     assertNull(host.plugins().hosted("heartbeat").heartbeatInFlight(), "never called");
     assertEquals(

@@ -21,6 +21,7 @@ import org.authhost.host.time.Scheduler;
 public final class MutableClock extends HostClock implements Scheduler {
   private final List<Task> tasks = new ArrayList<>();
   private final ReentrantLock advancing = new ReentrantLock();
+  private volatile Runnable settle = () -> {};
   private Instant now;
   private long nanos;
   private long sequence;
@@ -82,7 +83,18 @@ public final class MutableClock extends HostClock implements Scheduler {
         }
       }
       due.task.run();
+      settle.run();
     }
+  }
+
+  /**
+   * Runs {@code settle} after each task an advance runs, on the advancing thread, before time moves
+   * on: for work a task hands to another thread that must end before the clock passes its time
+   * limit, as it would in real time (a plug-in's OnHeartbeat runs on a worker, and a call still in
+   * progress when the clock jumps past its deadline is a time-out).
+   */
+  public void settleAfterEachTask(Runnable settle) {
+    this.settle = settle;
   }
 
   /** Sets the wall clock only (a clock adjustment); the monotonic reading and tasks are unmoved. */

@@ -51,6 +51,32 @@ class MutableClockTest {
   }
 
   @Test
+  void whatSettlesAfterEachTaskRunsBeforeTheClockMovesOn() {
+    MutableClock clock = new MutableClock();
+    long start = clock.nanoTime();
+    List<String> seen = new ArrayList<>();
+    clock.schedule(() -> seen.add("task at " + (clock.nanoTime() - start)), Duration.ofSeconds(1));
+    clock.scheduleWithFixedDelay(
+        () -> seen.add("beat at " + (clock.nanoTime() - start)),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(2));
+    clock.settleAfterEachTask(() -> seen.add("settled at " + (clock.nanoTime() - start)));
+
+    clock.advance(Duration.ofSeconds(5));
+
+    assertEquals(
+        List.of(
+            "task at 1000000000",
+            "settled at 1000000000",
+            "beat at 2000000000",
+            "settled at 2000000000",
+            "beat at 4000000000",
+            "settled at 4000000000"),
+        seen);
+    assertEquals(5_000_000_000L, clock.nanoTime() - start);
+  }
+
+  @Test
   void tasksRunInDueOrderAtTheirDueTimeAndNotBefore() {
     clock.schedule(() -> ran.add("b at " + clock.instant()), Duration.ofMillis(200));
     clock.schedule(() -> ran.add("a at " + clock.instant()), Duration.ofMillis(100));
