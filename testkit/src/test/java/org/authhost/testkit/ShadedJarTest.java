@@ -2,12 +2,15 @@ package org.authhost.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +21,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The artifact as an author gets it (run after the shade goal): nothing in it can clash with an
@@ -157,6 +162,41 @@ class ShadedJarTest {
     assertFalse(run.err().contains("SLF4J"), run.err());
   }
 
+  @Test
+  void aBrokenJarFailsAssertPassesWithAPlainAssertionErrorWhenJUnitIsNotThere(@TempDir Path dir)
+      throws Exception {
+    // A plain main with the SDK's two JARs: JUnit's Assertions.fail was a NoClassDefFoundError.
+    Path notAPlugin = dir.resolve("not-a-plugin.jar");
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(notAPlugin))) {
+      jar.putNextEntry(new JarEntry("readme.txt"));
+      jar.write("no descriptor here".getBytes(StandardCharsets.UTF_8));
+    }
+    try (URLClassLoader alone = alone()) {
+      Class<?> contract = alone.loadClass("org.authhost.testkit.PluginContract");
+      Class<?> options = alone.loadClass("org.authhost.testkit.KitOptions");
+      Object defaults = options.getMethod("defaults").invoke(null);
+      Method assertPasses = contract.getMethod("assertPasses", Path.class, options);
+
+      InvocationTargetException thrown =
+          assertThrows(
+              InvocationTargetException.class,
+              () -> assertPasses.invoke(null, notAPlugin, defaults));
+
+      assertEquals(
+          AssertionError.class, thrown.getCause().getClass(), thrown.getCause().toString());
+      assertTrue(
+          thrown.getCause().getMessage().contains("KIT-DESCRIPTOR"),
+          thrown.getCause().getMessage());
+    }
+  }
+
+  /** The shaded JAR and the API in a class loader of their own: no JUnit, no host. */
+  private static URLClassLoader alone() throws IOException {
+    return new URLClassLoader(
+        new URL[] {SHADED.toUri().toURL(), API.toUri().toURL()},
+        ClassLoader.getPlatformClassLoader());
+  }
+
   /**
    * The anonymous plug-in checked by the kit loaded from the shaded JAR and the API alone, in a
    * class loader of its own (so its SLF4J starts afresh): whether it passed, the report, and what
@@ -170,10 +210,7 @@ class ShadedJarTest {
             .resolve("authhost-plugin-anonymous.jar");
     PrintStream err = System.err;
     ByteArrayOutputStream written = new ByteArrayOutputStream();
-    try (URLClassLoader alone =
-        new URLClassLoader(
-            new URL[] {SHADED.toUri().toURL(), API.toUri().toURL()},
-            ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader alone = alone()) {
       System.setErr(new PrintStream(written, true, StandardCharsets.UTF_8));
       Class<?> contract = alone.loadClass("org.authhost.testkit.PluginContract");
       Class<?> options = alone.loadClass("org.authhost.testkit.KitOptions");
