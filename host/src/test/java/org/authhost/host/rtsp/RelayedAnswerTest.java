@@ -41,7 +41,7 @@ class RelayedAnswerTest {
               OriginAnswer.read(in),
               "1234567",
               List.of(Map.entry("Authentication-Info", info)),
-              urls(),
+              camUrls(),
               new FixedBuffers());
     } finally {
       in.release();
@@ -56,7 +56,8 @@ class RelayedAnswerTest {
     }
   }
 
-  private static OriginUrls urls() {
+  /** The point {@code cam} relayed to an origin on port 1, as a client at 8554 names it. */
+  static OriginUrls camUrls() {
     return OriginUrls.of(
         new PublishingPoint(
             "cam",

@@ -13,8 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +23,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.authhost.host.AuthHost;
-import org.authhost.host.access.IpRules;
-import org.authhost.host.access.PublishingPoint;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.plugins.PluginStatus;
 import org.authhost.host.plugins.PluginView;
@@ -149,19 +145,7 @@ class RtspFrontFuzzTest {
   @FuzzTest(maxDuration = "")
   void originAnswers(byte[] bytes) {
     EmbeddedChannel ch = new EmbeddedChannel(new RtspFramer(4096, 4096));
-    OriginUrls urls =
-        OriginUrls.of(
-            new PublishingPoint(
-                "cam",
-                "/cam/",
-                null,
-                URI.create("rtsp://127.0.0.1:1/"),
-                List.of(),
-                null,
-                IpRules.of(List.of(), List.of())),
-            "rtsp://127.0.0.1:8554/cam/test",
-            new InetSocketAddress("127.0.0.1", 8554),
-            false);
+    OriginUrls urls = RelayedAnswerTest.camUrls();
     List<Object> out = new ArrayList<>();
     try {
       ch.writeInbound(Unpooled.wrappedBuffer(bytes));
