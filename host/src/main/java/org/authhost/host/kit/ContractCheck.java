@@ -1116,7 +1116,10 @@ public final class ContractCheck {
                 + (options.client() == null
                     ? "give the kit a client that logs on (KitOptions.withClient or"
                         + " withResponses, --response) so the logon path runs"
-                    : "its logon path does not use them"));
+                    : "its logon path did not call them, or the client's exchange never got that far (a"
+                        + " fixed proof refused as a replay, a challenge a fixed response cannot"
+                        + " answer: give a client that makes a fresh proof, KitOptions.withClient,"
+                        + " --client on the command line)"));
       }
       if (!met.isEmpty() && !unreached.isEmpty()) {
         skip(

@@ -226,6 +226,20 @@ class ContractCheckTest {
   }
 
   @Test
+  void aFixedResponseRefusedBeforeAnyServiceIsNotTakenForALogonPathWithoutThem() throws Exception {
+    ContractReport report =
+        oneProof("", QUICK.withResponses(List.of("no proof".getBytes(StandardCharsets.US_ASCII))));
+
+    // It read "its logon path does not use them" (trial10): the exchange never got that far.
+    assertOutcome(
+        report,
+        Rule.SERVICE_FAILURES,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "or the client's exchange never got that far",
+        "--client");
+  }
+
+  @Test
   void aFixedProofThatNeverReachesTheLogonLeavesTheServiceFailuresNotExercised() throws Exception {
     ContractReport report =
         oneProof("", QUICK.withResponses(ALICE_ONCE).withOtherClient(proofs("bob")));
