@@ -341,6 +341,9 @@ class ContractCheckTest {
             IllegalArgumentException.class,
             () -> oneProof("", QUICK.withClient(proofs("alice")).withOtherClient(proofs("alice"))));
 
+    assertEquals(
+        IllegalArgumentException.class, e.getClass(), "the documented type, not the kit's");
+
     assertTrue(
         e.getMessage()
             .startsWith(
