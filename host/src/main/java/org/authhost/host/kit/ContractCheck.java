@@ -1075,7 +1075,16 @@ public final class ContractCheck {
             }
             continue;
           }
-          met.add(fault.what() + ": " + (o == null ? "no answer" : o.result() + " " + o.hresult()));
+          met.add(
+              fault.what()
+                  + ": "
+                  + (o == null
+                      ? "no answer"
+                      : "answered "
+                          + o.result()
+                          + " (its callback's HRESULT "
+                          + o.hresult()
+                          + ")"));
           boolean noToken =
               fault == ServiceFaults.Fault.TOKENS_FAIL
                   || fault == ServiceFaults.Fault.LOGON_DENIED

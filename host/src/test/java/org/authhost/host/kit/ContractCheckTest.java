@@ -94,7 +94,7 @@ class ContractCheckTest {
         report,
         Rule.SERVICE_FAILURES,
         RuleResult.Outcome.PASS,
-        "the token service answers E_FAIL to every logon: DENIED");
+        "the token service answers E_FAIL to every logon: answered DENIED (its callback's HRESULT");
     assertOutcome(
         report,
         Rule.ERROR_REPORTED,
@@ -300,7 +300,7 @@ class ContractCheckTest {
         report,
         Rule.SERVICE_FAILURES,
         RuleResult.Outcome.PASS,
-        "the token service answers E_FAIL to every logon: DENIED");
+        "the token service answers E_FAIL to every logon: answered DENIED (its callback's HRESULT");
   }
 
   @Test
@@ -659,7 +659,10 @@ class ContractCheckTest {
     assertAllPass(report);
     assertOutcome(report, Rule.TOKEN_OWNERSHIP, RuleResult.Outcome.PASS, "SUCCESS");
     assertOutcome(
-        report, Rule.SERVICE_FAILURES, RuleResult.Outcome.PASS, "SEC_E_LOGON_DENIED: DENIED");
+        report,
+        Rule.SERVICE_FAILURES,
+        RuleResult.Outcome.PASS,
+        "SEC_E_LOGON_DENIED: answered DENIED");
   }
 
   @Test
