@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.nio.file.Path;
 import java.util.List;
 import org.authhost.host.AuthHost;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
@@ -49,7 +48,7 @@ class AnonymousIdentityTest {
             }
             """,
             List.of("authhost-plugin-anonymous.jar"));
-    host = StreamServerHosts.start(config, FakeTime.of(clock));
+    host = StreamServerHosts.start(config, clock);
     port = host.http().plainPort();
   }
 

@@ -13,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import org.authhost.host.AuthHost;
 import org.authhost.host.bench.LoadTool;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.RawHttpConnection.Response;
@@ -65,7 +64,7 @@ class NginxAuthRequestTest {
     Path config =
         StreamServerHosts.configFolder(
             root, HOST_JSON, List.of("authhost-plugin-basic.jar", "authhost-plugin-digest.jar"));
-    host = StreamServerHosts.start(config, FakeTime.of(clock));
+    host = StreamServerHosts.start(config, clock);
     port = host.http().plainPort();
   }
 

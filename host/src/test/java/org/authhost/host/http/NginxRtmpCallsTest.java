@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.RawHttpConnection;
@@ -76,7 +75,7 @@ class NginxRtmpCallsTest {
             List.of("authhost-plugin-basic.jar", "authhost-plugin-anonymous.jar"));
     PluginJar.ofProject(Path.of("../samples/api-key"))
         .writeTo(root.resolve("plugins"), "api-key.jar");
-    host = StreamServerHosts.start(config, FakeTime.of(clock));
+    host = StreamServerHosts.start(config, clock);
     port = host.http().plainPort();
   }
 

@@ -20,7 +20,6 @@ import org.authhost.host.authn.Audit;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
 import org.authhost.host.testing.BoundedProcess;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RawHttpConnection;
 import org.authhost.host.testing.SignedLinks;
@@ -104,7 +103,7 @@ class SignedUrlServingTest {
     Files.createDirectories(root.resolve("media/show/720p"));
     Files.writeString(root.resolve("media/show/720p/a.txt"), "rendition a\n");
     Files.writeString(root.resolve("media/show/other.txt"), "another rendition\n");
-    host = StreamServerHosts.start(config, FakeTime.of(clock));
+    host = StreamServerHosts.start(config, clock);
     port = host.http().plainPort();
   }
 

@@ -8,6 +8,9 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
+import org.authhost.host.plugins.Heartbeats;
+import org.authhost.host.testing.FakeTime;
+import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 
@@ -32,6 +35,15 @@ final class StreamServerHosts {
       TestHosts.addAccount(config, user, "pw-" + user);
     }
     return config;
+  }
+
+  /**
+   * Starts a host on {@code clock}; each heartbeat an advance starts returns before time moves on.
+   */
+  static AuthHost start(Path config, MutableClock clock) throws Exception {
+    AuthHost host = start(config, FakeTime.of(clock));
+    Heartbeats.settleOn(clock, host);
+    return host;
   }
 
   static AuthHost start(Path config, Module overrides) throws Exception {

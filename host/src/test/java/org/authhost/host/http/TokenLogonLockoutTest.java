@@ -10,7 +10,6 @@ import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.AuthHost;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RawHttpConnection;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +55,7 @@ class TokenLogonLockoutTest {
             """
                 .formatted(root.resolve("keys").toString().replace("\\", "\\\\")),
             List.of("authhost-plugin-signed-url.jar", "authhost-plugin-basic.jar"));
-    host = StreamServerHosts.start(config, FakeTime.of(clock));
+    host = StreamServerHosts.start(config, clock);
     port = host.http().plainPort();
   }
 

@@ -14,7 +14,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.AuthHost;
 import org.authhost.host.events.EventQuery;
-import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.RawHttpConnection;
 import org.junit.jupiter.api.AfterAll;
@@ -70,7 +69,7 @@ class WowzaSecureTokenServingTest {
     Files.writeString(stream.resolve("playlist.m3u8"), "#EXTM3U\n");
     Files.writeString(stream.resolve("media_w1_0.ts"), "segment\n");
     Files.writeString(root.resolve("media/other.txt"), "other\n");
-    host = StreamServerHosts.start(config, FakeTime.of(clock));
+    host = StreamServerHosts.start(config, clock);
     port = host.http().plainPort();
   }
 
