@@ -459,9 +459,21 @@ public final class AuthenticationDriver {
    * ({@code bound}), or the one it keeps for the plug-in ({@code kept}, else null).
    */
   private record Leg(AuthenticationSession session, boolean bound, KeptContext kept) {
-    /** Whether the context outlives the request: then the check needs no release after it. */
+    /** Whether the context outlives the request (its connection's close may release it first). */
     boolean outlivesRequest() {
       return bound || kept != null;
+    }
+
+    /**
+     * The SUCCESS's token is checked: a request's own context is released, a kept one handed back
+     * to its connection, a bound one stays.
+     */
+    void checked() {
+      if (kept != null) {
+        kept.legEnded();
+      } else if (!bound) {
+        session.release();
+      }
     }
   }
 
@@ -645,8 +657,7 @@ public final class AuthenticationDriver {
         }
         // A request's own context keeps the token until the check is done; a kept one keeps it
         // for the connection's next request.
-        return authorize(
-            a, outcome, plugin, offered, leg.outlivesRequest() ? () -> {} : leg.session()::release);
+        return authorize(a, outcome, plugin, offered, leg::checked);
       }
       default -> {
         end(a, plugin, leg);
@@ -877,7 +888,9 @@ public final class AuthenticationDriver {
                 // Also when the principal's token expired (a RuntimeException): a session never
                 // released would keep its version draining until plugins.drainSeconds. A kept one
                 // stays only with a connection it served.
-                if (kept == null || !(v instanceof Verdict.Serve)) {
+                if (kept != null && v instanceof Verdict.Serve) {
+                  kept.legEnded();
+                } else {
                   end.run();
                 }
               }
