@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
@@ -451,7 +452,20 @@ public final class AuthenticationDriver {
     Leg leg = new Leg(session, bound, kept);
     return session
         .authenticate(blob, a.user(), a.presentation(), command)
-        .thenCompose(outcome -> verdict(a, plugin, leg, blob.length > 0, outcome, offered));
+        .thenCompose(outcome -> verdict(a, plugin, leg, blob.length > 0, outcome, offered))
+        .whenComplete(droppedIfFailed(kept));
+  }
+
+  /**
+   * What drops the kept context a decision used if the decision failed (threw midway): else it
+   * would stay marked as in use, and a drain that begins would leave it to its drain time.
+   */
+  private static BiConsumer<Verdict, Throwable> droppedIfFailed(KeptContext kept) {
+    return (v, e) -> {
+      if (e != null && kept != null) {
+        kept.drop();
+      }
+    };
   }
 
   /**
@@ -909,7 +923,8 @@ public final class AuthenticationDriver {
                           HResult.E_ACCESSDENIED,
                           "access denied to the anonymous account " + outcome.accountName())
                       : v);
-            });
+            })
+        .whenComplete(droppedIfFailed(kept));
   }
 
   /**

@@ -223,7 +223,7 @@ class KeptContextBreachTest {
     start(true);
     RawHttpConnection client = new RawHttpConnection("127.0.0.1", host.http().plainPort());
     assertEquals(200, client.get("/t/hello.txt", "Test alice").status());
-    CompletableFuture<Integer> asked = heldLeg(client, hold);
+    heldLeg(client, hold);
     client.close();
     OpenTokens.awaitNone(host, "the connection's close released the kept context");
     assertEquals(1, released.get());
@@ -231,7 +231,6 @@ class KeptContextBreachTest {
     // Non-blocking: the whole answer, verdict included, is judged on the plug-in's thread before
     // it counts this one down.
     assertTrue(hold[2].await(10, TimeUnit.SECONDS), "the context answered");
-    assertTrue(asked.isDone(), "the client's read ended with its connection");
     assertEquals(1, released.get(), "released once, by the close");
     assertEquals(
         List.of(),

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.authhost.host.AuthHost;
 import org.authhost.host.testing.MutableClock;
 
 /**
@@ -26,13 +25,6 @@ public final class Heartbeats {
   static final Duration LIMIT = Duration.ofSeconds(30);
 
   private Heartbeats() {}
-
-  /**
-   * From now on, each task {@code clock} runs is followed by a wait for {@code host}'s heartbeats.
-   */
-  public static void settleOn(MutableClock clock, AuthHost host) {
-    clock.settleAfterEachTask(() -> awaitInFlight(host.plugins()));
-  }
 
   /**
    * Bindings that settle {@code clock} on the heartbeats of each plug-in host the injector makes,
