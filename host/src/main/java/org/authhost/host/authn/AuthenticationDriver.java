@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.authhost.api.AccessToken;
 import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
@@ -451,7 +452,20 @@ public final class AuthenticationDriver {
     Leg leg = new Leg(session, bound, kept);
     return session
         .authenticate(blob, a.user(), a.presentation(), command)
-        .thenCompose(outcome -> verdict(a, plugin, leg, blob.length > 0, outcome, offered));
+        .thenCompose(outcome -> verdict(a, plugin, leg, blob.length > 0, outcome, offered))
+        .whenComplete(droppedIfFailed(kept));
+  }
+
+  /**
+   * What drops the kept context a decision used if the decision failed (threw midway): else it
+   * would stay marked as in use, and a drain that begins would leave it to its drain time.
+   */
+  private static BiConsumer<Verdict, Throwable> droppedIfFailed(KeptContext kept) {
+    return (v, e) -> {
+      if (e != null && kept != null) {
+        kept.drop();
+      }
+    };
   }
 
   /**
@@ -459,9 +473,21 @@ public final class AuthenticationDriver {
    * ({@code bound}), or the one it keeps for the plug-in ({@code kept}, else null).
    */
   private record Leg(AuthenticationSession session, boolean bound, KeptContext kept) {
-    /** Whether the context outlives the request: then the check needs no release after it. */
+    /** Whether the context outlives the request (its connection's close may release it first). */
     boolean outlivesRequest() {
       return bound || kept != null;
+    }
+
+    /**
+     * The SUCCESS's token is checked: a request's own context is released, a kept one handed back
+     * to its connection, a bound one stays.
+     */
+    void checked() {
+      if (kept != null) {
+        kept.legEnded();
+      } else if (!bound) {
+        session.release();
+      }
     }
   }
 
@@ -645,8 +671,7 @@ public final class AuthenticationDriver {
         }
         // A request's own context keeps the token until the check is done; a kept one keeps it
         // for the connection's next request.
-        return authorize(
-            a, outcome, plugin, offered, leg.outlivesRequest() ? () -> {} : leg.session()::release);
+        return authorize(a, outcome, plugin, offered, leg::checked);
       }
       default -> {
         end(a, plugin, leg);
@@ -877,7 +902,9 @@ public final class AuthenticationDriver {
                 // Also when the principal's token expired (a RuntimeException): a session never
                 // released would keep its version draining until plugins.drainSeconds. A kept one
                 // stays only with a connection it served.
-                if (kept == null || !(v instanceof Verdict.Serve)) {
+                if (kept != null && v instanceof Verdict.Serve) {
+                  kept.legEnded();
+                } else {
                   end.run();
                 }
               }
@@ -896,7 +923,8 @@ public final class AuthenticationDriver {
                           HResult.E_ACCESSDENIED,
                           "access denied to the anonymous account " + outcome.accountName())
                       : v);
-            });
+            })
+        .whenComplete(droppedIfFailed(kept));
   }
 
   /**

@@ -40,6 +40,13 @@ public final class ClientConnection {
   private LastLogon lastLogon;
   private boolean closed;
 
+  /**
+   * The {@linkplain #kept kept} session the connection's request is using now, or null: one at a
+   * time, as its front decides one request at a time ({@link KeptContext}). A drain that begins
+   * meanwhile leaves it to that request, which is answered by it and releases it as it ends.
+   */
+  private AuthenticationSession keptInUse;
+
   /** Ends the count of a bound handshake waiting for the client's next leg, or null. */
   private Runnable legAwaited;
 
@@ -93,9 +100,10 @@ public final class ClientConnection {
    * first use, and again in place of one whose version is draining (the client's next request goes
    * to the version in service; the old one's drain need not wait for the connection to close).
    * Released with the connection as a bound one is; no logon is remembered with it. Unlike a bound
-   * one it holds no handshake, only a token the next request gets again: when its version's drain
-   * time runs out the session is dropped, and the connection (an idle keep-alive, an RTSP session
-   * playing) stays open.
+   * one it holds no handshake, only a token the next request gets again: when its version begins to
+   * drain, the session is released at once if no request is using it, else as that request ends
+   * ({@link #keptLegEnded}), and the connection (an idle keep-alive, an RTSP session playing) stays
+   * open. The caller's request uses it until then.
    *
    * @return null once the connection has closed
    */
@@ -108,11 +116,16 @@ public final class ClientConnection {
       old = bound.get(pluginId);
       if (old == null) {
         AuthenticationSession made = create.get();
+        // The drain begins on the reloading thread, while the connection's loop may be taking the
+        // session for a request: this object's lock decides which comes first.
+        made.onDrainBegun(() -> releaseIfIdleAndDraining(pluginId, made));
         made.onDrainTimeout(() -> drop(pluginId, made));
         bound.put(pluginId, made);
+        keptInUse = made;
         return made;
       }
       if (!old.versionDraining()) {
+        keptInUse = old;
         return old;
       }
       bound.remove(pluginId);
@@ -127,9 +140,37 @@ public final class ClientConnection {
    */
   public void drop(String pluginId, AuthenticationSession session) {
     synchronized (this) {
+      if (keptInUse == session) {
+        keptInUse = null;
+      }
       if (bound.get(pluginId) == session) {
         bound.remove(pluginId);
       }
+    }
+    session.release();
+  }
+
+  /**
+   * The request that took a {@linkplain #kept kept} session is done with it (it answered SUCCESS
+   * and its token was checked): kept for the next request, or released now if its version began to
+   * drain meanwhile.
+   */
+  public void keptLegEnded(String pluginId, AuthenticationSession session) {
+    synchronized (this) {
+      if (keptInUse == session) {
+        keptInUse = null;
+      }
+    }
+    releaseIfIdleAndDraining(pluginId, session);
+  }
+
+  /** Releases a kept session whose version is draining, unless a request is using it. */
+  private void releaseIfIdleAndDraining(String pluginId, AuthenticationSession session) {
+    synchronized (this) {
+      if (keptInUse == session || !session.versionDraining() || bound.get(pluginId) != session) {
+        return;
+      }
+      bound.remove(pluginId);
     }
     session.release();
   }
@@ -258,6 +299,7 @@ public final class ClientConnection {
     Map<String, AuthenticationSession> sessions;
     synchronized (this) {
       closed = true;
+      keptInUse = null;
       sessions = Map.copyOf(bound);
       bound.clear();
       authenticated = null;

@@ -80,6 +80,14 @@ record KeptContext(
   }
 
   /**
+   * Hands it back to its connection once its SUCCESS's token was checked: kept for the next
+   * request, or released if its version began to drain while this request used it.
+   */
+  void legEnded() {
+    connection.keptLegEnded(pluginId, session);
+  }
+
+  /**
    * Whether {@code outcome}, a SUCCESS of this context, answered with the token the context held
    * before this leg: the same logon again, not a new one.
    */

@@ -47,8 +47,21 @@ public final class AuthenticationSession implements AutoCloseable {
 
   private boolean released;
 
+  /**
+   * Whether a leg is reading a SUCCESS's identity from the context: a release asked meanwhile (the
+   * client left during a kept leg) waits for it, so that no getter meets a released context and
+   * answers as if the plug-in had failed.
+   */
+  private boolean collecting;
+
+  /** The release asked for while {@link #collecting}, run as it ends; or null. */
+  private Runnable releaseWhenCollected;
+
   /** What ends the client's connection if the session outlives its version's drain, or null. */
   private volatile Runnable closeConnection;
+
+  /** What its connection does when its version begins to drain, or null. */
+  private volatile Runnable drainBegun;
 
   /**
    * @param unusable why no exchange is possible (unknown plug-in, not an authentication plug-in, in
@@ -265,6 +278,31 @@ public final class AuthenticationSession implements AutoCloseable {
     if (done.result() != AuthenticationResult.SUCCESS) {
       return AuthenticationOutcome.of(done.result(), done.challenge());
     }
+    synchronized (this) {
+      if (released) {
+        // Released while the plug-in answered (its client left): nothing to read, no one to tell.
+        return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
+      }
+      collecting = true;
+    }
+    try {
+      return identity(ctx, done, timedOut);
+    } finally {
+      Runnable release;
+      synchronized (this) {
+        collecting = false;
+        release = releaseWhenCollected;
+        releaseWhenCollected = null;
+      }
+      if (release != null) {
+        release.run();
+      }
+    }
+  }
+
+  /** The identity of a SUCCESS, read from the context. */
+  private AuthenticationOutcome identity(
+      AuthenticationContext ctx, CallbackGuard.Completion done, Runnable timedOut) {
     AuthenticationOutcome again = sameLogonAgain(ctx, done, timedOut);
     if (again != null) {
       return again;
@@ -442,6 +480,23 @@ public final class AuthenticationSession implements AutoCloseable {
     this.closeConnection = closeConnection;
   }
 
+  /**
+   * Names what its connection does when its plug-in version begins to drain: a context kept for a
+   * connection that no request is using holds only a token the next request gets again, and is
+   * released then, so that the old version does not wait its drain time for an idle client.
+   */
+  public void onDrainBegun(Runnable begun) {
+    this.drainBegun = begun;
+  }
+
+  /** The drain of its version began (a reload, a reconfigure, a removal). */
+  void drainBegun() {
+    Runnable begun = drainBegun;
+    if (begun != null) {
+      begun.run();
+    }
+  }
+
   /** The drain of its version timed out: the connection is closed and the context released. */
   void drainTimedOut() {
     Runnable close = closeConnection;
@@ -483,10 +538,18 @@ public final class AuthenticationSession implements AutoCloseable {
       released = true;
       ctx = context;
       token = lastToken;
+      if (ctx != null && collecting) {
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        releaseWhenCollected =
+            () -> releaseContext(ctx, token).whenComplete((v, e) -> later.complete(null));
+        return later;
+      }
     }
-    if (ctx == null) {
-      return CompletableFuture.completedFuture(null);
-    }
+    return ctx == null ? CompletableFuture.completedFuture(null) : releaseContext(ctx, token);
+  }
+
+  /** Calls the context's release where the plug-in's calls run, and closes a token it left. */
+  private CompletableFuture<Void> releaseContext(AuthenticationContext ctx, TokenHandle token) {
     if (plugin.wedged()) {
       // A call into it never returned: no more calls, not even this one, which would only take
       // another of its threads. The token is the host's to close.

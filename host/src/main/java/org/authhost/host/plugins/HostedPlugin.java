@@ -540,6 +540,14 @@ final class HostedPlugin {
     return drained;
   }
 
+  /**
+   * Tells the sessions open with it that its drain began, after {@link #drain}: off the lock, since
+   * a session may be released right there.
+   */
+  void drainBegun() {
+    sessions.forEach(AuthenticationSession::drainBegun);
+  }
+
   /** Ends the drain however many sessions are still open: no session is admitted after this. */
   synchronized java.util.List<AuthenticationSession> endDrain() {
     drained.complete(null);

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A changed JAR (overwritten, or a newer {@code version} beside the old file) is brought up
  *       beside the version in service; only once it is ready do new requests and handshakes go to
  *       it. The old version <em>drains</em>: the sessions it has open (requests in flight,
- *       connection-bound handshakes and the logons they carry) finish on it; when the last is
+ *       connection-bound handshakes and the logons they carry) finish on it, while a context kept
+ *       for a connection is released at once if no request is using it, else when that request ends
+ *       (the connection stays; its next request goes to the new version); when the last is
  *       released, or at {@code plugins.drainSeconds} (the connections still bound to it are then
  *       closed, with an event), it is disabled, shut down and unloaded, and its class loader is
  *       checked for leaks ({@link UnloadCheck}). A new version that fails leaves the old one in
@@ -1198,6 +1200,9 @@ public final class PluginReloads {
     } catch (IllegalStateException stopping) {
       // The host is stopping: it unloads every version itself.
     }
+    // After this change, off its lock: the contexts kept for idle connections are released now
+    // (their clients' next requests go to the version in service), not at the drain time.
+    execute(p::drainBegun);
   }
 
   private void finish(Retirement r, boolean timedOut) {
@@ -1227,9 +1232,10 @@ public final class PluginReloads {
                     + " session(s) open when its drain time ("
                     + drainTime().toSeconds()
                     + " s, plugins.drainSeconds) ran out: a connection whose handshake is bound"
-                    + " to one is closed, a context kept for a connection is released (the"
-                    + " connection stays), and their clients log on again with the version in"
-                    + " service");
+                    + " to one is closed, a context kept for a connection whose request was"
+                    + " still running is released (the connection stays; an idle one's was"
+                    + " released when the drain began), and their clients log on again with the"
+                    + " version in service");
         left.forEach(AuthenticationSession::drainTimedOut);
       }
       unload(p, true);

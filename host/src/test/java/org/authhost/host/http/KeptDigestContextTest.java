@@ -256,8 +256,14 @@ class KeptDigestContextTest {
     }
   }
 
+  /**
+   * A reload releases the kept context of an idle connection as its drain begins: the old version
+   * goes without waiting for plugins.drainSeconds (the clock does not move), and the connection,
+   * still open, is served at its next request by the version in service.
+   */
   @Test
-  void aReloadedVersionTakesOverAKeptConnectionAtItsNextRequest() throws Exception {
+  void aReloadReleasesAnIdleKeptContextAtOnceAndTheConnectionStays() throws Exception {
+    long before = clock.nanoTime();
     try (Client alice = connect("alice:pw-alice")) {
       assertEquals(200, alice.get());
       host.plugins()
@@ -265,11 +271,15 @@ class KeptDigestContextTest {
           .reconfigure(
               "digest",
               Map.of("realm", "AuthHost", "algorithms", "MD5", "nonceLifetimeSeconds", "20"));
-      assertTrue(draining(), "the old version waits for the kept context");
-      assertEquals(200, alice.get(), "the nonce stays good across versions");
-      BoundedWait.until(() -> !draining()); // its release may end off this thread
-      assertFalse(draining(), "the kept context of the old version was replaced and released");
-      assertEquals(1, openTokens());
+      // Released on the reloading thread, which then unloads the old version.
+      BoundedWait.until(() -> !unloaded().isEmpty());
+      assertEquals(1, unloaded().size(), "the old version went without waiting for the client");
+      assertFalse(draining());
+      assertEquals(0, openTokens(), "its kept context was released with its token");
+      assertEquals(before, clock.nanoTime(), "no drain time waited for");
+      assertEquals(List.of(), events("still had"), "nothing left for the drain's end");
+      assertEquals(200, alice.get(), "the same connection; the nonce stays good across versions");
+      assertEquals(1, openTokens(), "held by the new version's context");
     }
   }
 
@@ -288,7 +298,7 @@ class KeptDigestContextTest {
               "digest",
               Map.of("realm", "AuthHost", "algorithms", "MD5", "nonceLifetimeSeconds", "20"));
       clock.advance(Duration.ofSeconds(31));
-      awaitNoTokens("the kept context was dropped when the drain ran out");
+      awaitNoTokens("the kept context was released");
       RawHttpConnection.Response stale = alice.connection().get(PATH, alice.digest().next(PATH));
       assertEquals(401, stale.status(), "its nonce (10 s) has expired meanwhile: stale");
       LoadTool.DigestClient renewed =
@@ -298,6 +308,19 @@ class KeptDigestContextTest {
           alice.connection().get(PATH, renewed.next(PATH)).status(),
           "the same connection, open and served");
     }
+  }
+
+  private List<String> events(String part) {
+    return host.eventLog().query(EventQuery.all()).stream()
+        .map(EventRecord::text)
+        .filter(t -> t.contains(part))
+        .toList();
+  }
+
+  private List<String> unloaded() {
+    return events("plug-in 'digest' version ").stream()
+        .filter(t -> t.endsWith(" unloaded"))
+        .toList();
   }
 
   private boolean draining() {

@@ -8,7 +8,6 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
-import org.authhost.host.plugins.Heartbeats;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
@@ -38,12 +37,11 @@ final class StreamServerHosts {
   }
 
   /**
-   * Starts a host on {@code clock}; each heartbeat an advance starts returns before time moves on.
+   * Starts a host on {@code clock}; each heartbeat an advance starts returns before time moves on
+   * ({@link FakeTime#of}).
    */
   static AuthHost start(Path config, MutableClock clock) throws Exception {
-    AuthHost host = start(config, FakeTime.of(clock));
-    Heartbeats.settleOn(clock, host);
-    return host;
+    return start(config, FakeTime.of(clock));
   }
 
   static AuthHost start(Path config, Module overrides) throws Exception {

@@ -1,5 +1,6 @@
 package org.authhost.host.plugins;
 
+import com.google.inject.Module;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
@@ -30,9 +31,12 @@ abstract class HostTestBase {
 
   /** Starts a host whose "plugins" object has these extra members (see {@link TestHosts}). */
   AuthHost startHost(String pluginsJson) throws Exception {
-    host =
-        AuthHost.create(
-            TestHosts.load(TestHosts.configFolder(root, pluginsJson)), FakeTime.of(clock));
+    return startHost(pluginsJson, FakeTime.of(clock));
+  }
+
+  /** {@link #startHost(String)} on {@code fakeTime}'s bindings of {@link #clock}. */
+  AuthHost startHost(String pluginsJson, Module fakeTime) throws Exception {
+    host = AuthHost.create(TestHosts.load(TestHosts.configFolder(root, pluginsJson)), fakeTime);
     host.start();
     return host;
   }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 class PluginLifecycleTest extends HostTestBase {
   private void start(String settings) throws Exception {
     startHost(settings);
-    Heartbeats.settleOn(clock, host);
   }
 
   private long heartbeats() {

@@ -19,7 +19,6 @@ import org.authhost.host.authn.Verdict;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
-import org.authhost.host.plugins.Heartbeats;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.PluginJar;
@@ -42,7 +41,6 @@ final class RelayedHost {
   static AuthHost start(Path config, MutableClock clock) throws Exception {
     AuthHost host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
-    Heartbeats.settleOn(clock, host);
     return host;
   }
 

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.authhost.host.time.HostClock;
@@ -21,7 +22,7 @@ import org.authhost.host.time.Scheduler;
 public final class MutableClock extends HostClock implements Scheduler {
   private final List<Task> tasks = new ArrayList<>();
   private final ReentrantLock advancing = new ReentrantLock();
-  private volatile Runnable settle = () -> {};
+  private final List<Runnable> settles = new CopyOnWriteArrayList<>();
   private Instant now;
   private long nanos;
   private long sequence;
@@ -83,18 +84,19 @@ public final class MutableClock extends HostClock implements Scheduler {
         }
       }
       due.task.run();
-      settle.run();
+      settles.forEach(Runnable::run);
     }
   }
 
   /**
-   * Runs {@code settle} after each task an advance runs, on the advancing thread, before time moves
-   * on: for work a task hands to another thread that must end before the clock passes its time
-   * limit, as it would in real time (a plug-in's OnHeartbeat runs on a worker, and a call still in
-   * progress when the clock jumps past its deadline is a time-out).
+   * Runs {@code settle} (as well as those given before) after each task an advance runs, on the
+   * advancing thread, before time moves on: for work a task hands to another thread that must end
+   * before the clock passes its time limit, as it would in real time (a plug-in's OnHeartbeat runs
+   * on a worker, and a call still in progress when the clock jumps past its deadline is a
+   * time-out). {@link FakeTime#of} settles the heartbeats of every host on the clock this way.
    */
   public void settleAfterEachTask(Runnable settle) {
-    this.settle = settle;
+    settles.add(settle);
   }
 
   /** Sets the wall clock only (a clock adjustment); the monotonic reading and tasks are unmoved. */

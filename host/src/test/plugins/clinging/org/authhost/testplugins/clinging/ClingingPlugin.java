@@ -20,9 +20,11 @@ import org.authhost.testplugins.TestPlugin;
  * every later Authenticate answers SUCCESS with that token, a replay and another account's blob
  * alike. A blob is the account's name (empty: CONTINUE, no challenge), which the context reports as
  * the user. Asked again while the system properties hold two latches under the name of its {@code
- * hold} property, it counts the first down and answers from another thread once the second is. Each
- * {@code GetLogicalUserID} is counted on the {@code AtomicInteger} the system properties hold under
- * the name of its {@code asked} property (an object plug-in and test both see), if any.
+ * hold} property, it counts the first down and answers from another thread once the second is (then
+ * counts down a third, if there is one, once its answer has returned). Each {@code
+ * GetLogicalUserID} is counted on the {@code AtomicInteger} the system properties hold under the
+ * name of its {@code asked} property (an object plug-in and test both see), if any, and each
+ * release of a context on the one under its {@code released} property.
  */
 public final class ClingingPlugin extends TestPlugin {
   @Override
@@ -67,6 +69,9 @@ public final class ClingingPlugin extends TestPlugin {
                         }
                         callback.onAuthenticateComplete(
                             AuthenticationResult.SUCCESS, null, context);
+                        if (h.length > 2) {
+                          h[2].countDown();
+                        }
                       })
                   .start();
               return HResult.S_OK;
@@ -85,9 +90,7 @@ public final class ClingingPlugin extends TestPlugin {
 
           @Override
           public HResult getLogicalUserId(Out<String> id) {
-            if (System.getProperties().get(values.get("asked", "")) instanceof AtomicInteger a) {
-              a.incrementAndGet();
-            }
+            counted("asked");
             return HResult.E_NOTIMPL;
           }
 
@@ -95,7 +98,20 @@ public final class ClingingPlugin extends TestPlugin {
           public HResult getImpersonationAccountName(Out<String> name) {
             return HResult.E_NOTIMPL;
           }
+
+          @Override
+          public void release() {
+            counted("released");
+            super.release();
+          }
         });
     return HResult.S_OK;
+  }
+
+  /** Counts one on the counter named by the property {@code name}, if the test gave one. */
+  private void counted(String name) {
+    if (System.getProperties().get(values.get(name, "")) instanceof AtomicInteger a) {
+      a.incrementAndGet();
+    }
   }
 }
