@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.authhost.host.kit.ContractCheck;
 import org.authhost.host.kit.ContractReport;
 import org.authhost.host.kit.KitOptions;
+import org.authhost.host.kit.OptionNames;
 import org.authhost.host.kit.RuleResult;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -176,7 +177,8 @@ final class PluginCheckCommand implements Callable<Integer> {
       if (otherClient != null) {
         options = options.withOtherClient(classes.client("--other-client", otherClient));
       }
-      report = ContractCheck.run(jar.toAbsolutePath().normalize(), options);
+      report =
+          ContractCheck.run(jar.toAbsolutePath().normalize(), options, OptionNames.COMMAND_LINE);
     } finally {
       restoreLogging.run();
     }

@@ -209,7 +209,7 @@ class ContractCheckTest {
         Rule.TOKEN_OWNERSHIP,
         RuleResult.Outcome.NOT_EXERCISED,
         "the same fixed response sent again was answered DENIED",
-        "give a client that makes a fresh proof: withClient (command line: --client)",
+        "give a client that makes a fresh proof: withClient",
         "rule 2");
     assertTrue(report.passed(), report.describe());
   }
@@ -235,8 +235,104 @@ class ContractCheckTest {
         report,
         Rule.SERVICE_FAILURES,
         RuleResult.Outcome.NOT_EXERCISED,
-        "or the client's exchange never got that far",
-        "--client");
+        "not reached: no run got through (each ended DENIED",
+        "give a client that makes a fresh proof: withClient");
+    assertFalse(
+        result(report, Rule.SERVICE_FAILURES).did().contains("got through without calling"),
+        report.describe());
+  }
+
+  /**
+   * The one-time-proof plug-in as a server-nonce protocol (trial10's toy-proof): an empty leg gets
+   * {@code CONTINUE} with a nonce, and only a proof on a nonce it issued gets through.
+   */
+  private ContractReport serverNonce(KitOptions options) throws Exception {
+    return oneProof("", options.withProperty("challenge", "nonce"));
+  }
+
+  private static final List<byte[]> EMPTY_THEN_ALICE =
+      List.of(new byte[0], "alice:n-1".getBytes(StandardCharsets.ISO_8859_1));
+
+  @Test
+  void fixedResponsesToAServerNonceAreToldToGiveAClientThatAnswersTheChallenge() throws Exception {
+    ContractReport report = serverNonce(QUICK.withResponses(EMPTY_THEN_ALICE));
+
+    // It said "check its responses and the accounts given with withAccount" (trial10).
+    assertOutcome(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "the plug-in answered CONTINUE with a challenge on leg 0, then refused the fixed response",
+        "give a client that reads the challenge and answers it, withClient");
+    assertFalse(
+        result(report, Rule.TOKEN_OWNERSHIP).did().contains("accounts given with"),
+        report.describe());
+    // It said "its logon path does not use them": the logon is behind the nonce it never passed.
+    assertOutcome(
+        report,
+        Rule.SERVICE_FAILURES,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "not reached: no run got through (each ended DENIED",
+        "whether its logon path calls them is unknown");
+    assertTrue(report.passed(), report.describe());
+  }
+
+  @Test
+  void aFixedResponseTheServerNonceNeverAskedForStillNamesTheAccounts() throws Exception {
+    // Refused on leg 0, before any challenge: the response or the account is what to check.
+    ContractReport report =
+        serverNonce(QUICK.withResponses(List.of("alice:n-1".getBytes(StandardCharsets.UTF_8))));
+
+    assertOutcome(
+        report,
+        Rule.TOKEN_OWNERSHIP,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "check its responses and the accounts given with withAccount");
+  }
+
+  @Test
+  void aClientThatAnswersTheServerNonceReachesEveryRule() throws Exception {
+    ContractReport report =
+        serverNonce(QUICK.withClient(nonces("alice")).withOtherClient(nonces("bob")));
+
+    assertAllPass(report);
+    assertOutcome(
+        report,
+        Rule.SERVICE_FAILURES,
+        RuleResult.Outcome.PASS,
+        "the token service answers E_FAIL to every logon: answered DENIED");
+    assertOutcome(report, Rule.TOKEN_OWNERSHIP, RuleResult.Outcome.PASS, "it got its own token");
+  }
+
+  @Test
+  void aReportMadeThroughKitOptionsNamesNoCommandLineOption() throws Exception {
+    ContractReport fixed = serverNonce(QUICK.withResponses(EMPTY_THEN_ALICE));
+    ContractReport none =
+        ContractCheck.run(
+            testPlugin("wellbehaved", "org.authhost.testplugins.wellbehaved.WellBehavedPlugin"),
+            QUICK.withBlobs(0));
+
+    for (ContractReport report : List.of(fixed, none)) {
+      assertFalse(
+          java.util.regex.Pattern.compile("--[a-z]").matcher(report.describe()).find(),
+          report.describe());
+    }
+    // Every hint of a report without a client, in KitOptions' names.
+    for (String hint : List.of("withBlobs(0)", "withProperty, withClient or withAccount")) {
+      assertTrue(none.describe().contains(hint), none.describe());
+    }
+  }
+
+  /** The server-nonce client: an empty leg 0, then {@code account:nonce} for the challenge's. */
+  private static ContractClient nonces(String account) {
+    return (leg, challenge) -> {
+      String nonce = new String(challenge, StandardCharsets.ISO_8859_1);
+      return leg == 0
+          ? new byte[0]
+          : leg == 1 && nonce.startsWith("nonce=")
+              ? (account + ":" + nonce.substring(6)).getBytes(StandardCharsets.ISO_8859_1)
+              : null;
+    };
   }
 
   @Test
@@ -588,7 +684,7 @@ class ContractCheckTest {
         Rule.TOKEN_OWNERSHIP,
         RuleResult.Outcome.NOT_EXERCISED,
         "no SUCCESS reached",
-        "KitOptions.withClient");
+        "give the kit a client that logs on (withClient or withResponses, and withAccount");
     assertOutcome(report, Rule.SERVICE_FAILURES, RuleResult.Outcome.NOT_EXERCISED, "withClient");
     assertTrue(report.passed(), report.describe());
     assertTrue(report.describe().contains("SKIP KIT-TOKEN-OWNERSHIP: NOT EXERCISED: "));
