@@ -789,10 +789,8 @@ public final class ContractCheck {
      */
     private String noSuccess(AuthenticationOutcome o, Sent sent) {
       if (options.client() == null) {
-        return "an empty blob does not succeed; give the kit a client that logs on ("
-            + names.client()
-            + " or "
-            + names.responses()
+        return "an empty blob does not succeed; "
+            + aClientThatLogsOn()
             + ", and "
             + names.account()
             + " for an account in the kit's store)";
@@ -1214,11 +1212,7 @@ public final class ContractCheck {
      */
     private String uncalledBecause(List<String> passed, Set<String> endings) {
       if (options.client() == null) {
-        return "give the kit a client that logs on ("
-            + names.client()
-            + " or "
-            + names.responses()
-            + ") so the logon path runs";
+        return aClientThatLogsOn() + ") so the logon path runs";
       }
       if (passed.isEmpty()) {
         return "not reached: no run got through (each ended "
@@ -1234,6 +1228,11 @@ public final class ContractCheck {
                   + String.join(" or ", endings)
                   + "): "
                   + stuckClient());
+    }
+
+    /** The start of the hint for a check run without a client; the caller closes the bracket. */
+    private String aClientThatLogsOn() {
+      return "give the kit a client that logs on (" + names.client() + " or " + names.responses();
     }
 
     /** What to do about a client whose exchange did not get through when asked again. */

@@ -260,6 +260,7 @@ class PluginCheckCommandTest {
         List.of("--client=CLASS[=ARG]", "--other-client=CLASS[=ARG]", "--client-path=PATH")) {
       assertTrue(run.out().contains(option), run.out());
     }
+    assertFalse(JAVA_NAMES.matcher(run.out()).find(), run.out());
   }
 
   @Test
