@@ -1183,12 +1183,7 @@ public final class ContractCheck {
         backInService(previous, null);
       }
       if (met.isEmpty()) {
-        skip(
-            Rule.SERVICE_FAILURES,
-            "the plug-in called none of the failing services ("
-                + String.join("; ", uncalled)
-                + ") in the kit's exchange: "
-                + uncalledBecause(unmet, endings));
+        skip(Rule.SERVICE_FAILURES, uncalledBecause(uncalled, unmet, endings));
       }
       if (!met.isEmpty() && !unreached.isEmpty()) {
         skip(
@@ -1206,21 +1201,31 @@ public final class ContractCheck {
     }
 
     /**
-     * Why no failing service was called: only a run that got through ({@code passed}: the services
-     * it did not call) says the logon path does not use them; runs that ended before ({@code
-     * endings}) say nothing of it.
+     * Why none of the failing services ({@code uncalled}) was called: only a run that got through
+     * ({@code passed}: the services it did not call) says the logon path does not use them; runs
+     * that ended before ({@code endings}) say nothing of it.
      */
-    private String uncalledBecause(List<String> passed, Set<String> endings) {
-      if (options.client() == null) {
-        return aClientThatLogsOn() + ") so the logon path runs";
-      }
-      if (passed.isEmpty()) {
-        return "not reached: no run got through (each ended "
+    private String uncalledBecause(
+        List<String> uncalled, List<String> passed, Set<String> endings) {
+      String services = String.join("; ", uncalled);
+      if (options.client() != null && passed.isEmpty()) {
+        // A refused exchange (trial10's stale nonce) is no logon path without the services.
+        return "not reached: no run of the kit's exchange got through (each ended "
             + String.join(" or ", endings)
-            + "), so whether its logon path calls them is unknown; "
+            + "), so whether the plug-in calls the failing services ("
+            + services
+            + ") is unknown; "
             + stuckClient();
       }
-      return "its logon path got through without calling "
+      String none =
+          "the plug-in called none of the failing services ("
+              + services
+              + ") in the kit's exchange: ";
+      if (options.client() == null) {
+        return none + aClientThatLogsOn() + ") so the logon path runs";
+      }
+      return none
+          + "its exchange got through without calling "
           + String.join("; ", passed)
           + (endings.isEmpty()
               ? ""

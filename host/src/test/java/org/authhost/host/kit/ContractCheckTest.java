@@ -235,7 +235,7 @@ class ContractCheckTest {
         report,
         Rule.SERVICE_FAILURES,
         RuleResult.Outcome.NOT_EXERCISED,
-        "not reached: no run got through (each ended DENIED",
+        "not reached: no run of the kit's exchange got through (each ended DENIED",
         "give a client that makes a fresh proof: withClient");
     assertFalse(
         result(report, Rule.SERVICE_FAILURES).did().contains("got through without calling"),
@@ -272,8 +272,8 @@ class ContractCheckTest {
         report,
         Rule.SERVICE_FAILURES,
         RuleResult.Outcome.NOT_EXERCISED,
-        "not reached: no run got through (each ended DENIED",
-        "whether its logon path calls them is unknown");
+        "not reached: no run of the kit's exchange got through (each ended DENIED",
+        "whether the plug-in calls the failing services (");
     assertTrue(report.passed(), report.describe());
   }
 

@@ -196,7 +196,8 @@ class PluginCheckCommandTest {
     assertTrue(
         run.out().contains("give a client that reads the challenge and answers it, --client"),
         run.out());
-    assertTrue(run.out().contains("not reached: no run got through"), run.out());
+    assertTrue(
+        run.out().contains("not reached: no run of the kit's exchange got through"), run.out());
     assertTrue(run.out().contains("--property, --client or --account"), run.out());
     assertFalse(JAVA_NAMES.matcher(run.out()).find(), run.out());
   }
