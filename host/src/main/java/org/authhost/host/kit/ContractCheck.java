@@ -401,13 +401,14 @@ public final class ContractCheck {
   }
 
   /**
-   * What one exchange sent last, the user name the plug-in reported on that leg, and the last leg
-   * the plug-in answered CONTINUE with a challenge (-1: none).
+   * What one exchange sent last, the user name the plug-in reported on that leg, and the last
+   * challenge the plug-in answered CONTINUE with and its leg (-1: none).
    */
   private static final class Sent {
     private byte[] last;
     private String user;
     private int challenged = -1;
+    private byte[] challenge;
   }
 
   /** The kit gave up waiting for an answer the host should have given within its own limits. */
@@ -787,13 +788,13 @@ public final class ContractCheck {
     /**
      * Why the client's exchange ended in {@code o} and not SUCCESS, and what would get it there.
      */
-    private String noSuccess(AuthenticationOutcome o, Sent sent) {
+    private String noSuccess(AuthenticationOutcome o, Sent sent) throws Exception {
       if (options.client() == null) {
         return "an empty blob does not succeed; "
             + aClientThatLogsOn()
             + ", and "
             + names.account()
-            + " for an account in the kit's store)";
+            + " for an account in the kit's store";
       }
       String ended =
           "the client did not reach SUCCESS (last answer "
@@ -802,8 +803,10 @@ public final class ContractCheck {
       if (options.client() instanceof FixedResponses
           && sent.challenged >= 0
           && o != null
-          && o.result() != AuthenticationResult.CONTINUE) {
-        // A server nonce (trial10): no fixed response can answer it, whatever the accounts.
+          && o.result() != AuthenticationResult.CONTINUE
+          && challengeChanges(sent)) {
+        // A server nonce (trial10): no fixed response can answer it, whatever the accounts. A
+        // challenge that stays the same (Basic's realm) says nothing of it.
         return ended
             + ": the plug-in answered CONTINUE with a challenge on leg "
             + sent.challenged
@@ -813,6 +816,22 @@ public final class ContractCheck {
             + names.client();
       }
       return ended + "; check its responses and the accounts given with " + names.account();
+    }
+
+    /**
+     * Whether the fixed responses, on a new context, meet another challenge than {@code first} did:
+     * one that changes with each exchange, which no fixed response can answer.
+     */
+    private boolean challengeChanges(Sent first) throws Exception {
+      AuthenticationSession fresh = plugins.session(pluginId);
+      try {
+        Sent again = new Sent();
+        towardsSuccess(
+            options.client(), fresh, " (the fixed responses once more, on a new context)", again);
+        return !java.util.Arrays.equals(first.challenge, again.challenge);
+      } finally {
+        release(fresh);
+      }
     }
 
     /**
@@ -1077,6 +1096,7 @@ public final class ContractCheck {
         challenge = o.challenge();
         if (challenge != null && challenge.length > 0) {
           sent.challenged = leg;
+          sent.challenge = challenge.clone();
         }
       }
       return o;
@@ -1222,7 +1242,7 @@ public final class ContractCheck {
               + services
               + ") in the kit's exchange: ";
       if (options.client() == null) {
-        return none + aClientThatLogsOn() + ") so the logon path runs";
+        return none + aClientThatLogsOn() + " so the logon path runs";
       }
       return none
           + "its exchange got through without calling "
@@ -1235,9 +1255,13 @@ public final class ContractCheck {
                   + stuckClient());
     }
 
-    /** The start of the hint for a check run without a client; the caller closes the bracket. */
+    /** The hint for a check run without a client. */
     private String aClientThatLogsOn() {
-      return "give the kit a client that logs on (" + names.client() + " or " + names.responses();
+      return "give the kit a client that logs on ("
+          + names.client()
+          + " or "
+          + names.responses()
+          + ")";
     }
 
     /** What to do about a client whose exchange did not get through when asked again. */

@@ -25,14 +25,21 @@ class ContractCheckTest {
   @TempDir Path dir;
 
   /**
-   * Short limits for plug-ins that hang or pin their loader, since the kit waits them out; long
-   * enough for every well-behaved call on a busy machine.
+   * Short call limits for plug-ins that hang, since the kit waits them out; long enough for every
+   * well-behaved call on a busy machine. The clean-up budget is only spent by a loader that is not
+   * collected: a second was too short for a well-behaved plug-in's forced collections in the whole
+   * suite at load 10 (KIT-UNLOADABLE "still reachable 1 s after" for oneproof).
    */
   private static final KitOptions QUICK =
       KitOptions.defaults()
           .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1))
           .withBlobs(300)
-          .withCleanupBudget(Duration.ofSeconds(1));
+          .withCleanupBudget(Duration.ofSeconds(10));
+
+  /**
+   * QUICK for a plug-in that leaves a thread running and so pins its loader: waited out briefly.
+   */
+  private static final KitOptions PINNING = QUICK.withCleanupBudget(Duration.ofSeconds(1));
 
   private final String latchKey = "authhost.test.kit." + UUID.randomUUID();
 
@@ -291,17 +298,27 @@ class ContractCheckTest {
   }
 
   @Test
-  void aClientThatAnswersTheServerNonceReachesEveryRule() throws Exception {
+  void aWrongFixedPasswordAfterAChallengeThatNeverChangesStillNamesTheAccounts() {
+    // Basic answers an empty leg CONTINUE with its realm, the same every time: no server nonce,
+    // and a wrong password (or a forgotten account) is what to look at (reviewer's Y1).
+    byte[] wrong =
+        java.util.Base64.getEncoder()
+            .encode("alice:not-her-password".getBytes(StandardCharsets.UTF_8));
     ContractReport report =
-        serverNonce(QUICK.withClient(nonces("alice")).withOtherClient(nonces("bob")));
+        ContractCheck.run(
+            PluginJar.builtinPlugin("authhost-plugin-basic.jar"),
+            KitOptions.defaults()
+                .withBlobs(0)
+                .withAccount("alice", "pw-alice")
+                .withResponses(List.of(new byte[0], wrong)));
 
-    assertAllPass(report);
     assertOutcome(
         report,
-        Rule.SERVICE_FAILURES,
-        RuleResult.Outcome.PASS,
-        "the token service answers E_FAIL to every logon: answered DENIED");
-    assertOutcome(report, Rule.TOKEN_OWNERSHIP, RuleResult.Outcome.PASS, "it got its own token");
+        Rule.TOKEN_OWNERSHIP,
+        RuleResult.Outcome.NOT_EXERCISED,
+        "check its responses and the accounts given with withAccount");
+    assertFalse(
+        result(report, Rule.TOKEN_OWNERSHIP).did().contains("server nonce"), report.describe());
   }
 
   @Test
@@ -321,18 +338,6 @@ class ContractCheckTest {
     for (String hint : List.of("withBlobs(0)", "withProperty, withClient or withAccount")) {
       assertTrue(none.describe().contains(hint), none.describe());
     }
-  }
-
-  /** The server-nonce client: an empty leg 0, then {@code account:nonce} for the challenge's. */
-  private static ContractClient nonces(String account) {
-    return (leg, challenge) -> {
-      String nonce = new String(challenge, StandardCharsets.ISO_8859_1);
-      return leg == 0
-          ? new byte[0]
-          : leg == 1 && nonce.startsWith("nonce=")
-              ? (account + ":" + nonce.substring(6)).getBytes(StandardCharsets.ISO_8859_1)
-              : null;
-    };
   }
 
   @Test
@@ -588,7 +593,7 @@ class ContractCheckTest {
   void aHangingAuthenticateIsCutOffAndNamedAndTheKitDoesNotHang() throws Exception {
     ContractReport report =
         ContractCheck.run(
-            testPlugin("hanging", "org.authhost.testplugins.hanging.HangingPlugin"), QUICK);
+            testPlugin("hanging", "org.authhost.testplugins.hanging.HangingPlugin"), PINNING);
 
     assertBroken(report, Rule.CALLBACK_ONCE, "Authenticate did not return within 1000 ms");
     // The stuck call holds a thread in the plug-in's code and so its class loader.
@@ -659,7 +664,8 @@ class ContractCheckTest {
     try {
       ContractReport report =
           ContractCheck.run(
-              testPlugin("lingering", "org.authhost.testplugins.lingering.LingeringPlugin"), QUICK);
+              testPlugin("lingering", "org.authhost.testplugins.lingering.LingeringPlugin"),
+              PINNING);
 
       assertBroken(report, Rule.NO_LEFTOVERS, "thread 'lingering-worker'");
       assertBroken(report, Rule.UNLOADABLE, "still reachable");
@@ -684,7 +690,7 @@ class ContractCheckTest {
         Rule.TOKEN_OWNERSHIP,
         RuleResult.Outcome.NOT_EXERCISED,
         "no SUCCESS reached",
-        "give the kit a client that logs on (withClient or withResponses, and withAccount");
+        "give the kit a client that logs on (withClient or withResponses), and withAccount");
     assertOutcome(report, Rule.SERVICE_FAILURES, RuleResult.Outcome.NOT_EXERCISED, "withClient");
     assertTrue(report.passed(), report.describe());
     assertTrue(report.describe().contains("SKIP KIT-TOKEN-OWNERSHIP: NOT EXERCISED: "));
@@ -777,7 +783,7 @@ class ContractCheckTest {
     ContractReport report =
         ContractCheck.run(
             testPlugin("hanginginit", "org.authhost.testplugins.hanginginit.HangingInitPlugin"),
-            QUICK);
+            PINNING);
 
     assertBroken(report, Rule.LIFECYCLE, "InitializePlugin", "1000 ms");
     assertOutcome(report, Rule.TOKEN_OWNERSHIP, RuleResult.Outcome.NOT_EXERCISED);

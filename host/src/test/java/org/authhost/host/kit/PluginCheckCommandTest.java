@@ -234,7 +234,7 @@ class PluginCheckCommandTest {
             "0");
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
-    for (String hint : List.of("--blobs 0", "--client or --response, and --account")) {
+    for (String hint : List.of("--blobs 0", "--client or --response), and --account")) {
       assertTrue(run.out().contains(hint), run.out());
     }
     assertFalse(JAVA_NAMES.matcher(run.out()).find(), run.out());
