@@ -1,6 +1,7 @@
 package org.authhost.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,6 +46,10 @@ class PluginContractTest {
 
     assertEquals(RuleId.values().length, names.size());
     assertTrue(names.get(0).startsWith("KIT-DESCRIPTOR: "), names.get(0));
+    // Each name starts with its rule's id: what Surefire's phrased report names the test by.
+    for (int i = 0; i < names.size(); i++) {
+      assertTrue(names.get(i).startsWith(RuleId.values()[i].id() + ": "), names.get(i));
+    }
   }
 
   @Test
@@ -134,6 +139,7 @@ class PluginContractTest {
                 "withOtherClient must prove a different account than withClient (both proved"
                     + " 'alice')"),
         first.getMessage());
+    assertFalse(first.getMessage().contains("--"), "no command-line names in JUnit");
     assertSame(first, second);
     assertEquals(callsOfOneCheck, calls.get(), "the plug-in was checked once");
   }

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.authhost.host.kit.ContractCheck;
 import org.authhost.host.kit.ContractReport;
 import org.authhost.host.kit.KitOptions;
+import org.authhost.host.kit.OptionNames;
 import org.authhost.host.kit.RuleResult;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -65,8 +66,9 @@ final class PluginCheckCommand implements Callable<Integer> {
       names = "--client",
       paramLabel = "CLASS[=ARG]",
       description =
-          "your client, as JUnit's withClient takes it: a class on --client-path with a public"
-              + " byte[] respond(int leg, byte[] challenge) (the testkit's ContractClient) and a"
+          "your client (the class your JUnit test gives the kit will do): a class on"
+              + " --client-path with a public byte[] respond(int leg, byte[] challenge) (the"
+              + " testkit's ContractClient) and a"
               + " constructor taking nothing, or one String (ARG, an account's name say); asked"
               + " again for every exchange, from leg 0: needed for a plug-in with one-time proofs"
               + " (a REVERIFYING_CONTEXT one), which --response cannot check")
@@ -76,9 +78,9 @@ final class PluginCheckCommand implements Callable<Integer> {
       names = "--other-client",
       paramLabel = "CLASS[=ARG]",
       description =
-          "as --client, for a different account (give it with --account too), as JUnit's"
-              + " withOtherClient: a REVERIFYING_CONTEXT plug-in must never answer it with the"
-              + " first account's token; without it that part is NOT EXERCISED")
+          "as --client, for a different account (give it with --account too): a"
+              + " REVERIFYING_CONTEXT plug-in must never answer it with the first account's token;"
+              + " without it that part is NOT EXERCISED")
   String otherClient;
 
   @Option(
@@ -176,7 +178,8 @@ final class PluginCheckCommand implements Callable<Integer> {
       if (otherClient != null) {
         options = options.withOtherClient(classes.client("--other-client", otherClient));
       }
-      report = ContractCheck.run(jar.toAbsolutePath().normalize(), options);
+      report =
+          ContractCheck.run(jar.toAbsolutePath().normalize(), options, OptionNames.COMMAND_LINE);
     } finally {
       restoreLogging.run();
     }

@@ -67,6 +67,10 @@ public final class ContractCheck {
 
   private final Path jar;
   private final KitOptions options;
+
+  /** What the report's hints call the options: where the kit runs decides. */
+  private final OptionNames names;
+
   private final Map<Rule, List<String>> breaches = new EnumMap<>(Rule.class);
   private final Map<Rule, String> checked = new EnumMap<>(Rule.class);
 
@@ -85,9 +89,10 @@ public final class ContractCheck {
   private String pluginId;
   private String notChecked;
 
-  private ContractCheck(Path jar, KitOptions options) {
+  private ContractCheck(Path jar, KitOptions options, OptionNames names) {
     this.jar = jar;
     this.options = options;
+    this.names = names;
     for (Rule r : Rule.values()) {
       breaches.put(r, new ArrayList<>());
       guide.put(r, new java.util.LinkedHashSet<>());
@@ -100,16 +105,25 @@ public final class ContractCheck {
   }
 
   /**
-   * Checks every rule against the plug-in in {@code jar}.
+   * Checks every rule against the plug-in in {@code jar}; the report's hints name {@link
+   * KitOptions}' methods.
    *
    * @throws IllegalArgumentException no JAR at {@code jar}, or options the kit cannot check with
    *     (an other client proving the first client's account)
    */
   public static ContractReport run(Path jar, KitOptions options) {
+    return run(jar, options, OptionNames.JAVA);
+  }
+
+  /**
+   * {@link #run(Path, KitOptions)}, the report's hints (and a usage error) naming the options as
+   * {@code names} does: the command line's for {@code authhost plugins check}.
+   */
+  public static ContractReport run(Path jar, KitOptions options, OptionNames names) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException("no plug-in JAR at " + jar);
     }
-    ContractCheck check = new ContractCheck(jar, options);
+    ContractCheck check = new ContractCheck(jar, options, names);
     try {
       check.runAll();
     } catch (UsageError e) {
@@ -298,8 +312,13 @@ public final class ContractCheck {
               "the plug-in never returned NS_E_PLUGIN_ERROR_REPORTED, also with the host's"
                   + " services failing under it ("
                   + Rule.SERVICE_FAILURES.id()
-                  + "): nothing to judge. If it has such a path, reach it with KitOptions (its"
-                  + " properties, a client, accounts) or in its own unit tests");
+                  + "): nothing to judge. If it has such a path, reach it with "
+                  + names.property()
+                  + ", "
+                  + names.client()
+                  + " or "
+                  + names.account()
+                  + ", or in its own unit tests");
         }
       }
     } finally {
@@ -381,10 +400,15 @@ public final class ContractCheck {
     }
   }
 
-  /** What one exchange sent last, and the user name the plug-in reported on that leg. */
+  /**
+   * What one exchange sent last, the user name the plug-in reported on that leg, and the last
+   * challenge the plug-in answered CONTINUE with and its leg (-1: none).
+   */
   private static final class Sent {
     private byte[] last;
     private String user;
+    private int challenged = -1;
+    private byte[] challenge;
   }
 
   /** The kit gave up waiting for an answer the host should have given within its own limits. */
@@ -717,19 +741,13 @@ public final class ContractCheck {
       AuthenticationSession session = plugins.session(pluginId);
       List<String> broken = breaches.get(Rule.TOKEN_OWNERSHIP);
       try {
-        AuthenticationOutcome o = towardsSuccess(session, "");
+        Sent sent = new Sent();
+        AuthenticationOutcome o = towardsSuccess(options.client(), session, "", sent);
         if (o == null || o.result() != AuthenticationResult.SUCCESS) {
-          String why =
+          skip(
+              Rule.TOKEN_OWNERSHIP,
               "no SUCCESS reached, so the token's ownership was not checked: "
-                  + (options.client() == null
-                      ? "an empty blob does not succeed; give the kit a client that logs on"
-                          + " (KitOptions.withClient or withResponses, and withAccount for an"
-                          + " account in the kit's store; --response and --account on the"
-                          + " command line)"
-                      : "the client did not reach SUCCESS (last answer "
-                          + (o == null ? "none" : o.result() + " " + o.hresult())
-                          + "); check its responses and the accounts given with withAccount");
-          skip(Rule.TOKEN_OWNERSHIP, why);
+                  + noSuccess(o, sent));
           return "success path not exercised";
         }
         TokenHandle handed = o.token();
@@ -764,6 +782,55 @@ public final class ContractCheck {
             + kept;
       } finally {
         release(session);
+      }
+    }
+
+    /**
+     * Why the client's exchange ended in {@code o} and not SUCCESS, and what would get it there.
+     */
+    private String noSuccess(AuthenticationOutcome o, Sent sent) throws Exception {
+      if (options.client() == null) {
+        return "an empty blob does not succeed; "
+            + aClientThatLogsOn()
+            + ", and "
+            + names.account()
+            + " for an account in the kit's store";
+      }
+      String ended =
+          "the client did not reach SUCCESS (last answer "
+              + (o == null ? "none" : o.result() + " " + o.hresult())
+              + ")";
+      if (options.client() instanceof FixedResponses
+          && sent.challenged >= 0
+          && o != null
+          && o.result() != AuthenticationResult.CONTINUE
+          && challengeChanges(sent)) {
+        // A server nonce (trial10): no fixed response can answer it, whatever the accounts. A
+        // challenge that stays the same (Basic's realm) says nothing of it.
+        return ended
+            + ": the plug-in answered CONTINUE with a challenge on leg "
+            + sent.challenged
+            + ", then refused the fixed response that followed; a fixed response cannot answer a"
+            + " challenge that changes with each exchange (a server nonce, say): give a client"
+            + " that reads the challenge and answers it, "
+            + names.client();
+      }
+      return ended + "; check its responses and the accounts given with " + names.account();
+    }
+
+    /**
+     * Whether the fixed responses, on a new context, meet another challenge than {@code first} did:
+     * one that changes with each exchange, which no fixed response can answer.
+     */
+    private boolean challengeChanges(Sent first) throws Exception {
+      AuthenticationSession fresh = plugins.session(pluginId);
+      try {
+        Sent again = new Sent();
+        towardsSuccess(
+            options.client(), fresh, " (the fixed responses once more, on a new context)", again);
+        return !java.util.Arrays.equals(first.challenge, again.challenge);
+      } finally {
+        release(fresh);
       }
     }
 
@@ -823,7 +890,8 @@ public final class ContractCheck {
                 + " fixed response sent again was answered "
                 + answer(o)
                 + ", as a replay check rightly answers a proof it has seen; give a client that"
-                + " makes a fresh proof: withClient (command line: --client)");
+                + " makes a fresh proof: "
+                + names.client());
         did = "; REVERIFYING_CONTEXT: the same fixed response sent again was refused";
       } else {
         if (!succeeded || !handed.equals(o.token())) {
@@ -866,8 +934,10 @@ public final class ContractCheck {
             Rule.TOKEN_OWNERSHIP,
             "REVERIFYING_CONTEXT: whether another account's credentials on the SUCCESS context"
                 + " are ever answered with the token it holds (the guide's §13 1.7 rule 3) was not"
-                + " checked: give a client of a different account with withOtherClient, and the"
-                + " account with withAccount (command line: --other-client and --account)");
+                + " checked: give a client of a different account with "
+                + names.otherClient()
+                + ", and the account with "
+                + names.account());
         return did;
       }
       return did + ", " + otherAccount(session, handed);
@@ -917,9 +987,12 @@ public final class ContractCheck {
       second.removeIf(java.util.Objects::isNull);
       if (first != null && !second.isEmpty() && second.stream().allMatch(first::equalsIgnoreCase)) {
         throw new UsageError(
-            "withOtherClient must prove a different account than withClient (both proved '"
+            names.otherClient()
+                + " must prove a different account than "
+                + names.client()
+                + " (both proved '"
                 + first
-                + "'); on the command line: --other-client and --client");
+                + "')");
       }
       AuthenticationOutcome other =
           towardsSuccess(
@@ -950,7 +1023,9 @@ public final class ContractCheck {
                       + other.result()
                       + " "
                       + other.hresult()
-                      + ": is it an account given with withAccount?")
+                      + ": is it an account given with "
+                      + names.account()
+                      + "?")
           + ")";
     }
 
@@ -1019,6 +1094,10 @@ public final class ContractCheck {
           break;
         }
         challenge = o.challenge();
+        if (challenge != null && challenge.length > 0) {
+          sent.challenged = leg;
+          sent.challenge = challenge.clone();
+        }
       }
       return o;
     }
@@ -1032,6 +1111,7 @@ public final class ContractCheck {
       List<String> unmet = new ArrayList<>();
       List<String> unreached = new ArrayList<>();
       List<String> uncalled = new ArrayList<>();
+      Set<String> endings = new java.util.LinkedHashSet<>();
       List<String> broken = breaches.get(Rule.SERVICE_FAILURES);
       ServiceFaults faults = host.faults();
       ServiceFaults.Fault previous = null;
@@ -1065,6 +1145,7 @@ public final class ContractCheck {
             if (o != null && o.result() == AuthenticationResult.SUCCESS) {
               unmet.add(fault.calls());
             } else {
+              endings.add(answer(o));
               unreached.add(
                   fault.what()
                       + " (the exchange ended "
@@ -1122,18 +1203,7 @@ public final class ContractCheck {
         backInService(previous, null);
       }
       if (met.isEmpty()) {
-        skip(
-            Rule.SERVICE_FAILURES,
-            "the plug-in called none of the failing services ("
-                + String.join("; ", uncalled)
-                + ") in the kit's exchange: "
-                + (options.client() == null
-                    ? "give the kit a client that logs on (KitOptions.withClient or"
-                        + " withResponses, --response) so the logon path runs"
-                    : "its logon path did not call them, or the client's exchange never got that far (a"
-                        + " fixed proof refused as a replay, a challenge a fixed response cannot"
-                        + " answer: give a client that makes a fresh proof, KitOptions.withClient,"
-                        + " --client on the command line)"));
+        skip(Rule.SERVICE_FAILURES, uncalledBecause(uncalled, unmet, endings));
       }
       if (!met.isEmpty() && !unreached.isEmpty()) {
         skip(
@@ -1141,18 +1211,69 @@ public final class ContractCheck {
             "runs that never reached the service they fail: "
                 + String.join("; ", unreached)
                 + ": the client is asked again for each run, and "
-                + (options.client() instanceof FixedResponses
-                    ? "fixed responses (withResponses, --response) send the same proof again,"
-                        + " which a replay check rightly refuses; give a client that makes a"
-                        + " fresh proof: withClient (command line: --client)"
-                    : "its exchange did not reach SUCCESS in these runs: does it make a fresh"
-                        + " proof on every call?"));
+                + stuckClient());
       }
       return met.isEmpty()
           ? null
           : "answered without an exception and without a dead token while "
               + String.join("; ", met)
               + (unmet.isEmpty() ? "" : "; not called: " + String.join("; ", unmet));
+    }
+
+    /**
+     * Why none of the failing services ({@code uncalled}) was called: only a run that got through
+     * ({@code passed}: the services it did not call) says the logon path does not use them; runs
+     * that ended before ({@code endings}) say nothing of it.
+     */
+    private String uncalledBecause(
+        List<String> uncalled, List<String> passed, Set<String> endings) {
+      String services = String.join("; ", uncalled);
+      if (options.client() != null && passed.isEmpty()) {
+        // A refused exchange (trial10's stale nonce) is no logon path without the services.
+        return "not reached: no run of the kit's exchange got through (each ended "
+            + String.join(" or ", endings)
+            + "), so whether the plug-in calls the failing services ("
+            + services
+            + ") is unknown; "
+            + stuckClient();
+      }
+      String none =
+          "the plug-in called none of the failing services ("
+              + services
+              + ") in the kit's exchange: ";
+      if (options.client() == null) {
+        return none + aClientThatLogsOn() + " so the logon path runs";
+      }
+      return none
+          + "its exchange got through without calling "
+          + String.join("; ", passed)
+          + (endings.isEmpty()
+              ? ""
+              : "; the other runs never got that far (ended "
+                  + String.join(" or ", endings)
+                  + "): "
+                  + stuckClient());
+    }
+
+    /** The hint for a check run without a client. */
+    private String aClientThatLogsOn() {
+      return "give the kit a client that logs on ("
+          + names.client()
+          + " or "
+          + names.responses()
+          + ")";
+    }
+
+    /** What to do about a client whose exchange did not get through when asked again. */
+    private String stuckClient() {
+      return options.client() instanceof FixedResponses
+          ? "fixed responses ("
+              + names.responses()
+              + ") send the same proof again, which a replay check rightly refuses, and cannot"
+              + " answer a challenge that changes; give a client that makes a fresh proof: "
+              + names.client()
+          : "its exchange did not reach SUCCESS in these runs: does it make a fresh proof on every"
+              + " call?";
     }
 
     /**
@@ -1345,8 +1466,7 @@ public final class ContractCheck {
       if (sent == 0) {
         skip(
             Rule.MALFORMED_INPUT,
-            "no blob was sent (KitOptions.withBlobs(0), --blobs 0, or every second leg lacked a"
-                + " CONTINUE)");
+            "no blob was sent (" + names.noBlobs() + ", or every second leg lacked a CONTINUE)");
       }
       return sent
           + " blobs (seed "

@@ -1,6 +1,7 @@
 package org.authhost.host.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -174,7 +175,69 @@ class PluginCheckCommandTest {
 
     assertEquals(0, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("SKIP KIT-TOKEN-OWNERSHIP: NOT EXERCISED: "), run.out());
-    assertTrue(run.out().contains("(command line: --client)"), run.out());
+    assertTrue(run.out().contains("give a client that makes a fresh proof: --client"), run.out());
+  }
+
+  /** Option names the command line does not take, which its output must never give as hints. */
+  private static final java.util.regex.Pattern JAVA_NAMES =
+      java.util.regex.Pattern.compile(
+          "KitOptions|with(Account|Client|OtherClient|Responses|Property|Blobs)");
+
+  @Test
+  void fixedResponsesToAServerNonceAreToldOfTheClientOptionInTheCommandLinesNames()
+      throws Exception {
+    Path jar = oneProof();
+    Run run =
+        checkWithAccounts(
+            jar, "--property", "challenge=nonce", "--response", "", "--response", "alice:n-1");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("then refused the fixed response that followed"), run.out());
+    assertTrue(
+        run.out().contains("give a client that reads the challenge and answers it, --client"),
+        run.out());
+    assertTrue(
+        run.out().contains("not reached: no run of the kit's exchange got through"), run.out());
+    assertTrue(run.out().contains("--property, --client or --account"), run.out());
+    assertFalse(JAVA_NAMES.matcher(run.out()).find(), run.out());
+  }
+
+  @Test
+  void aServerNonceAnsweredByAClientClassPassesOnTheCommandLine() throws Exception {
+    Path jar = oneProof();
+    String nonceClient = "org.authhost.testplugins.oneproof.NonceClient";
+    Run run =
+        checkWithAccounts(
+            jar,
+            "--property",
+            "challenge=nonce",
+            "--client-path",
+            jar.toString(),
+            "--client",
+            nonceClient + "=alice",
+            "--other-client",
+            nonceClient + "=bob");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("(it got its own token)"), run.out());
+    assertTrue(run.out().contains("PASS KIT-SERVICE-FAILURES: "), run.out());
+  }
+
+  @Test
+  void aReportWithoutAClientNamesOnlyTheCommandLinesOptions() throws Exception {
+    Run run =
+        check(
+            PluginJar.of("wellbehaved", "org.authhost.testplugins.wellbehaved.WellBehavedPlugin")
+                .writeTo(dir, "wellbehaved.jar")
+                .toString(),
+            "--blobs",
+            "0");
+
+    assertEquals(0, run.exitCode(), run.out() + run.err());
+    for (String hint : List.of("--blobs 0", "--client or --response), and --account")) {
+      assertTrue(run.out().contains(hint), run.out());
+    }
+    assertFalse(JAVA_NAMES.matcher(run.out()).find(), run.out());
   }
 
   @Test
@@ -183,7 +246,10 @@ class PluginCheckCommandTest {
 
     assertEquals(2, run.exitCode(), run.out() + run.err());
     assertTrue(run.err().contains("(both proved 'alice')"), run.err());
-    assertTrue(run.err().contains("--other-client and --client"), run.err());
+    assertTrue(
+        run.err().contains("--other-client must prove a different account than --client"),
+        run.err());
+    assertFalse(JAVA_NAMES.matcher(run.err()).find(), run.err());
   }
 
   @Test
@@ -195,6 +261,7 @@ class PluginCheckCommandTest {
         List.of("--client=CLASS[=ARG]", "--other-client=CLASS[=ARG]", "--client-path=PATH")) {
       assertTrue(run.out().contains(option), run.out());
     }
+    assertFalse(JAVA_NAMES.matcher(run.out()).find(), run.out());
   }
 
   @Test

@@ -22,10 +22,14 @@ import org.authhost.testplugins.TestPlugin;
  * switches on one fault: {@code other} answers another account with the held token; {@code relogon}
  * checks no replay and logs on again for every proof; {@code refuses} checks no replay (its proofs
  * are reusable) and, holding a token, refuses every later proof; {@code first} logs every proof on
- * as the first account it ever logged on (while reporting the proof's).
+ * as the first account it ever logged on (while reporting the proof's). Its {@code challenge}
+ * property set to {@code nonce} makes it a server-nonce protocol, as the trial's toy-proof was: an
+ * empty leg is answered {@code CONTINUE} with {@code nonce=N}, and only {@code user:N} for a nonce
+ * it issued is a proof, which no fixed response can be.
  */
 public final class OneProofPlugin extends TestPlugin {
   private volatile String firstAccount;
+  private final java.util.Set<String> issued = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
   public HResult getFlags(Out<Integer> flags) {
@@ -37,6 +41,10 @@ public final class OneProofPlugin extends TestPlugin {
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
     context.set(new ProofContext());
     return HResult.S_OK;
+  }
+
+  private boolean serverNonce() {
+    return values.get("challenge", "").equals("nonce");
   }
 
   private String broken() {
@@ -55,8 +63,19 @@ public final class OneProofPlugin extends TestPlugin {
         AuthenticationCallback callback,
         Object context) {
       String proof = new String(blob, StandardCharsets.ISO_8859_1);
+      if (serverNonce() && blob.length == 0) {
+        String nonce = java.util.UUID.randomUUID().toString();
+        issued.add(nonce);
+        callback.onAuthenticateComplete(
+            AuthenticationResult.CONTINUE,
+            ("nonce=" + nonce).getBytes(StandardCharsets.ISO_8859_1),
+            context);
+        return HResult.S_OK;
+      }
       int colon = proof.indexOf(':');
-      if (colon <= 0 || colon == proof.length() - 1) {
+      if (colon <= 0
+          || colon == proof.length() - 1
+          || (serverNonce() && !issued.contains(proof.substring(colon + 1)))) {
         callback.onAuthenticateComplete(AuthenticationResult.DENIED, null, context);
         return HResult.S_OK;
       }
