@@ -450,15 +450,18 @@ public final class AuthenticationDriver {
     // Ended in verdict, which every leg reaches: authenticate always completes normally.
     metrics.handshakeBegun();
     Leg leg = new Leg(session, bound, kept);
-    return session
-        .authenticate(blob, a.user(), a.presentation(), command)
-        .thenCompose(outcome -> verdict(a, plugin, leg, blob.length > 0, outcome, offered))
-        .whenComplete(droppedIfFailed(kept));
+    CompletableFuture<Verdict> decided =
+        session
+            .authenticate(blob, a.user(), a.presentation(), command)
+            .thenCompose(outcome -> verdict(a, plugin, leg, blob.length > 0, outcome, offered));
+    // Only a kept context carries a mark (in use) that a failed decision must clear.
+    return kept == null ? decided : decided.whenComplete(droppedIfFailed(kept));
   }
 
   /**
    * What drops the kept context a decision used if the decision failed (threw midway): else it
-   * would stay marked as in use, and a drain that begins would leave it to its drain time.
+   * would stay marked as in use, and a drain that begins would leave it to its drain time. Nothing
+   * for a null {@code kept} (no context was kept).
    */
   private static BiConsumer<Verdict, Throwable> droppedIfFailed(KeptContext kept) {
     return (v, e) -> {
