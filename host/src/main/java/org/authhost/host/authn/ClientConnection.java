@@ -156,23 +156,33 @@ public final class ClientConnection {
    * drain meanwhile.
    */
   public void keptLegEnded(String pluginId, AuthenticationSession session) {
+    // One lock for both steps: every request of a kept connection passes here.
     synchronized (this) {
       if (keptInUse == session) {
         keptInUse = null;
       }
-    }
-    releaseIfIdleAndDraining(pluginId, session);
-  }
-
-  /** Releases a kept session whose version is draining, unless a request is using it. */
-  private void releaseIfIdleAndDraining(String pluginId, AuthenticationSession session) {
-    synchronized (this) {
-      if (keptInUse == session || !session.versionDraining() || bound.get(pluginId) != session) {
+      if (!releasable(pluginId, session)) {
         return;
       }
       bound.remove(pluginId);
     }
     session.release();
+  }
+
+  /** Releases a kept session whose version is draining, unless a request is using it. */
+  private void releaseIfIdleAndDraining(String pluginId, AuthenticationSession session) {
+    synchronized (this) {
+      if (keptInUse == session || !releasable(pluginId, session)) {
+        return;
+      }
+      bound.remove(pluginId);
+    }
+    session.release();
+  }
+
+  /** Whether {@code session} is still the connection's, and its version draining (under this). */
+  private boolean releasable(String pluginId, AuthenticationSession session) {
+    return session.versionDraining() && bound.get(pluginId) == session;
   }
 
   /**

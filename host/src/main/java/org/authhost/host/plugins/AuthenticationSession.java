@@ -278,15 +278,18 @@ public final class AuthenticationSession implements AutoCloseable {
     if (done.result() != AuthenticationResult.SUCCESS) {
       return AuthenticationOutcome.of(done.result(), done.challenge());
     }
+    AuthenticationOutcome last;
     synchronized (this) {
       if (released) {
         // Released while the plug-in answered (its client left): nothing to read, no one to tell.
         return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
       }
       collecting = true;
+      last = lastSuccess;
     }
+    AuthenticationOutcome read = null;
     try {
-      return identity(ctx, done, timedOut);
+      read = identity(ctx, done, last, timedOut);
     } finally {
       Runnable release;
       synchronized (this) {
@@ -295,15 +298,24 @@ public final class AuthenticationSession implements AutoCloseable {
         releaseWhenCollected = null;
       }
       if (release != null) {
+        // Released while the identity was read: the answer is nobody's.
+        read = AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
         release.run();
       }
     }
+    return read;
   }
 
-  /** The identity of a SUCCESS, read from the context. */
+  /**
+   * The identity of a SUCCESS, read from the context; {@code last} is the context's SUCCESS before
+   * this one, or null.
+   */
   private AuthenticationOutcome identity(
-      AuthenticationContext ctx, CallbackGuard.Completion done, Runnable timedOut) {
-    AuthenticationOutcome again = sameLogonAgain(ctx, done, timedOut);
+      AuthenticationContext ctx,
+      CallbackGuard.Completion done,
+      AuthenticationOutcome last,
+      Runnable timedOut) {
+    AuthenticationOutcome again = last == null ? null : sameLogonAgain(ctx, done, last, timedOut);
     if (again != null) {
       return again;
     }
@@ -371,14 +383,10 @@ public final class AuthenticationSession implements AutoCloseable {
    * is a first SUCCESS or comes with another token (a new logon, read in full).
    */
   private AuthenticationOutcome sameLogonAgain(
-      AuthenticationContext ctx, CallbackGuard.Completion done, Runnable timedOut) {
-    AuthenticationOutcome last;
-    synchronized (this) {
-      last = released ? null : lastSuccess;
-    }
-    if (last == null) {
-      return null;
-    }
+      AuthenticationContext ctx,
+      CallbackGuard.Completion done,
+      AuthenticationOutcome last,
+      Runnable timedOut) {
     Out<TokenHandle> token = new Out<>();
     HResult hr =
         guard.call(
@@ -392,11 +400,7 @@ public final class AuthenticationSession implements AutoCloseable {
         || now.get() != last.accessToken()) {
       return null;
     }
-    synchronized (this) {
-      if (released) {
-        return AuthenticationOutcome.error(HResult.SEC_E_CONTEXT_EXPIRED);
-      }
-    }
+    // A release meanwhile waited for this read, and makes the answer an error (finish).
     return new AuthenticationOutcome(
         AuthenticationResult.SUCCESS,
         done.challenge(),
