@@ -12,15 +12,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.authhost.host.AuthHost;
-import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
-import org.authhost.host.testing.PluginJar;
+import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,8 +43,6 @@ class AnswersLeaveTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path media = Files.createDirectories(root.resolve("media"));
-    Files.writeString(media.resolve("hello.txt"), "hello\n");
     origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     origin.createContext(
         "/base/",
@@ -58,13 +54,12 @@ class AnswersLeaveTest {
           }
         });
     origin.start();
-    Path plugins = Files.createDirectories(root.resolve("plugins"));
-    Files.copy(
-        PluginJar.builtinPlugin("authhost-plugin-anonymous.jar"), plugins.resolve("anonymous.jar"));
-    Path config = Files.createDirectories(root.resolve("config"));
-    Files.writeString(
-        config.resolve("host.json"),
-        """
+    host =
+        TestHosts.startServing(
+            root,
+            "authhost-plugin-anonymous.jar",
+            "hello\n",
+            """
         {
           "serverName": "testhost",
           "dataDirectory": "../var",
@@ -77,9 +72,8 @@ class AnswersLeaveTest {
           ]
         }
         """
-            .formatted(origin.getAddress().getPort()));
-    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
-    host.start();
+                .formatted(origin.getAddress().getPort()),
+            FakeTime.of(clock));
     port = host.http().plainPort();
   }
 

@@ -93,17 +93,7 @@ public class TestPlugin implements BasicPlugin, AuthenticationPlugin {
    * does: the host takes the names from the token.
    */
   protected Context unnamedContext() {
-    return new Context() {
-      @Override
-      public HResult getLogicalUserId(Out<String> id) {
-        return HResult.E_NOTIMPL;
-      }
-
-      @Override
-      public HResult getImpersonationAccountName(Out<String> name) {
-        return HResult.E_NOTIMPL;
-      }
-    };
+    return new UnnamedContext();
   }
 
   /**
@@ -161,6 +151,19 @@ public class TestPlugin implements BasicPlugin, AuthenticationPlugin {
       if (token != null) {
         server.tokenService().closeHandle(token);
       }
+    }
+  }
+
+  /** A {@link Context} that names no one: the host takes the names from the token. */
+  public class UnnamedContext extends Context {
+    @Override
+    public HResult getLogicalUserId(Out<String> id) {
+      return HResult.E_NOTIMPL;
+    }
+
+    @Override
+    public HResult getImpersonationAccountName(Out<String> name) {
+      return HResult.E_NOTIMPL;
     }
   }
 }

@@ -51,7 +51,7 @@ public final class OneProofPlugin extends TestPlugin {
     return values.get("broken", "");
   }
 
-  private final class ProofContext extends Context {
+  private final class ProofContext extends UnnamedContext {
     private String held;
 
     @Override
@@ -115,16 +115,6 @@ public final class OneProofPlugin extends TestPlugin {
       }
       callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, context);
       return HResult.S_OK;
-    }
-
-    @Override
-    public HResult getLogicalUserId(Out<String> id) {
-      return HResult.E_NOTIMPL;
-    }
-
-    @Override
-    public HResult getImpersonationAccountName(Out<String> name) {
-      return HResult.E_NOTIMPL;
     }
   }
 }

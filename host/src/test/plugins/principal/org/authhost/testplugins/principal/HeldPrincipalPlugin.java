@@ -40,7 +40,7 @@ public final class HeldPrincipalPlugin extends TestPlugin {
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
     context.set(
-        new Context() {
+        new UnnamedContext() {
           @Override
           public HResult authenticate(
               byte[] blob,
@@ -88,16 +88,6 @@ public final class HeldPrincipalPlugin extends TestPlugin {
             }
             callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, ctx);
             return HResult.S_OK;
-          }
-
-          @Override
-          public HResult getLogicalUserId(Out<String> id) {
-            return HResult.E_NOTIMPL;
-          }
-
-          @Override
-          public HResult getImpersonationAccountName(Out<String> name) {
-            return HResult.E_NOTIMPL;
           }
         });
     return HResult.S_OK;

@@ -45,7 +45,7 @@ public final class PrincipalPlugin extends TestPlugin {
   @Override
   public HResult createAuthenticationContext(Out<AuthenticationContext> context) {
     context.set(
-        new Context() {
+        new UnnamedContext() {
           @Override
           public HResult authenticate(
               byte[] blob,
@@ -96,16 +96,6 @@ public final class PrincipalPlugin extends TestPlugin {
             token = issued.get();
             callback.onAuthenticateComplete(AuthenticationResult.SUCCESS, null, ctx);
             return HResult.S_OK;
-          }
-
-          @Override
-          public HResult getLogicalUserId(Out<String> id) {
-            return HResult.E_NOTIMPL;
-          }
-
-          @Override
-          public HResult getImpersonationAccountName(Out<String> name) {
-            return HResult.E_NOTIMPL;
           }
         });
     return HResult.S_OK;
