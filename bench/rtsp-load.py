@@ -241,7 +241,7 @@ class Session:
     async def options(self):
         await self.request("OPTIONS", self.url)
 
-    async def play(self, seconds):
+    async def play(self, seconds, playing=lambda: None):
         self.answer_read = None  # the wait for the aligned start is not the tool's work
         self.described = time.perf_counter()
         status, head, body = await self.request("DESCRIBE", self.url, {"Accept": "application/sdp"})
@@ -266,6 +266,7 @@ class Session:
         self.setup_ms = (self.played - self.described) * 1000
         self.connect_to_play_ms = (self.played - self.opened) * 1000
         self.answer_read = None
+        playing()
         # Playing: the frames are counted by the read callback; nothing to await per packet.
         await asyncio.sleep(seconds)
         if self.closed:
@@ -282,8 +283,9 @@ class Session:
                 "arrivals": self.arrivals}
 
 
-async def run_sessions(sessions, seconds, go, failures):
-    """Connects and asks OPTIONS on every session, waits for `go` (None: at once), then plays."""
+async def run_sessions(sessions, seconds, go, failures, all_playing):
+    """Connects and asks OPTIONS on every session, waits for `go` (None: at once), then plays;
+    calls all_playing() once every session has its PLAY answered or has failed."""
     async def opened(s):
         try:
             await s.open()
@@ -297,27 +299,62 @@ async def run_sessions(sessions, seconds, go, failures):
     ready = await asyncio.gather(*(opened(s) for s in sessions))
     if go is not None:
         await go()
+    waiting = [sum(ready)]
+
+    def reached():
+        waiting[0] -= 1
+        if waiting[0] == 0:
+            all_playing()
+
+    if not waiting[0]:
+        all_playing()
 
     async def played(s):
+        counted = []
         try:
-            await s.play(seconds)
+            await s.play(seconds, lambda: counted.append(reached()))
         except Exception as e:
             failures.append(f"{type(e).__name__}: {e}")
         finally:
+            if not counted:
+                reached()
             s.close()
 
     await asyncio.gather(*(played(s) for s, ok in zip(sessions, ready) if ok))
 
 
-def worker(args, count, keep_arrivals, pipe):
+async def run_sustained(args, slots, share, keep_arrivals, go, failures):
+    """--total: `share` sessions over `slots` concurrent clients, started at `go`; each session
+    is a new connection set up from its connect (OPTIONS and its challenge included) to PLAY,
+    then closed (after --seconds), and its client starts the next one at once."""
+    await go()
+    results, left = [], [share]
+
+    async def client():
+        while left[0] > 0:
+            left[0] -= 1
+            s = Session(args.url, args.user, args.password, keep_arrivals)
+            s.range = args.range
+            try:
+                await s.open()
+                await s.options()
+                await s.play(args.seconds)
+            except Exception as e:
+                failures.append(f"{type(e).__name__}: {e}")
+            finally:
+                s.close()
+            results.append(s.result())
+
+    await asyncio.gather(*(client() for _ in range(slots)))
+    return results
+
+
+def worker(args, count, share, keep_arrivals, pipe):
     """One process's share of the sessions; tells the parent when they are ready, waits for its
-    go, and sends back each session's figures."""
+    go, tells it when every session plays (the set-up's end), and sends back each session's
+    figures."""
     async def main():
         loop = asyncio.get_running_loop()
-        sessions = [Session(args.url, args.user, args.password, keep_arrivals)
-                    for _ in range(count)]
-        for s in sessions:
-            s.range = args.range
         failures = []
 
         async def go():
@@ -328,7 +365,16 @@ def worker(args, count, keep_arrivals, pipe):
             loop.remove_reader(pipe.fileno())
             pipe.recv()
 
-        await run_sessions(sessions, args.seconds, go if args.start == "aligned" else None, failures)
+        if args.total:
+            results = await run_sustained(args, count, share, keep_arrivals, go, failures)
+            pipe.send("playing")
+            return results, failures
+        sessions = [Session(args.url, args.user, args.password, keep_arrivals)
+                    for _ in range(count)]
+        for s in sessions:
+            s.range = args.range
+        await run_sessions(sessions, args.seconds, go if args.start == "aligned" else None,
+                           failures, lambda: pipe.send("playing"))
         return [s.result() for s in sessions], failures
 
     try:
@@ -339,7 +385,91 @@ def worker(args, count, keep_arrivals, pipe):
         pipe.close()
 
 
-def summary(args, results, failures, references, ramp, played):
+def threads(pid):
+    """Each thread of a process: tid -> (on-CPU ns, run-queue wait ns, time slices), the
+    kernel's schedstat (ns, not clock ticks: a 10 ms burst is readable)."""
+    rows, base = {}, f"/proc/{pid}/task"
+    try:
+        tids = os.listdir(base)
+    except OSError:
+        return rows
+    for tid in tids:
+        try:
+            with open(f"{base}/{tid}/schedstat") as f:
+                rows[tid] = tuple(int(x) for x in f.read().split()[:3])
+        except (OSError, ValueError):
+            pass
+    return rows
+
+
+def machine_busy_ns():
+    """Every process's CPU on the machine so far (/proc/stat: clock ticks, 10 ms each)."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+
+
+def thread_group(pid, tid, name):
+    """What a thread is, by its name: the host's event loops, JIT and GC, the origin's pool
+    threads (GStreamer's client thread; its media has threads of its own) and main thread."""
+    if "EventLoop" in name:
+        return "event loops"
+    if name.startswith(("C1 Comp", "C2 Comp")):
+        return "JIT compilers"
+    if name.startswith(("GC ", "G1 ")) or "GC" in name:
+        return "GC"
+    if name.startswith("pool-"):
+        return "pool threads"
+    return "main thread" if tid == str(pid) else "other threads"
+
+
+class Watch:
+    """Each party's CPU over the set-up window, thread by thread: the load tool's own processes
+    (its parent and its workers) and the --watch processes (the host, the origin). Read before
+    the go and once every session plays, so it holds the set-up and nothing of the tool's
+    start or of the media played after."""
+
+    def __init__(self, parties):
+        self.parties = parties  # name -> [pid]
+
+    def start(self):
+        self.before = {p: {pid: threads(pid) for pid in pids} for p, pids in self.parties.items()}
+        self.machine = machine_busy_ns()
+        self.started = time.perf_counter()
+
+    def stop(self):
+        after = {p: {pid: threads(pid) for pid in pids} for p, pids in self.parties.items()}
+        window = time.perf_counter() - self.started
+        machine = machine_busy_ns() - self.machine
+        parties = {}
+        for party, pids in after.items():
+            groups = parties.setdefault(party, {})
+            for pid, rows in pids.items():
+                for tid, now in rows.items():
+                    was = self.before[party].get(pid, {}).get(tid, (0, 0, 0))
+                    cpu, wait, slices = (a - b for a, b in zip(now, was))
+                    if party == "tool":
+                        name = "parent" if pid == os.getpid() else "workers"
+                    else:
+                        try:
+                            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                                name = thread_group(pid, tid, f.read().strip())
+                        except OSError:
+                            name = "other threads"
+                    g = groups.setdefault(name, {"cpu_ms": 0, "wait_ms": 0, "slices": 0,
+                                                 "threads": 0, "busiest_ms": [0, 0]})
+                    g["cpu_ms"] += cpu / 1e6
+                    g["wait_ms"] += wait / 1e6
+                    g["slices"] += slices
+                    g["threads"] += 1 if cpu else 0
+                    # the busiest thread of the group: on CPU, and runnable but waiting for a core
+                    if cpu / 1e6 > g["busiest_ms"][0]:
+                        g["busiest_ms"] = [cpu / 1e6, wait / 1e6]
+        return {"window_ms": window * 1000, "machine_busy_ms": machine / 1e6,
+                "parties": parties}
+
+
+def summary(args, results, failures, references, ramp, played, go, cpu):
     ok = [r for r in results if r["setup_ms"] is not None]
     first = {}
     for r in references:
@@ -372,7 +502,15 @@ def summary(args, results, failures, references, ramp, played):
                       if (t := [r["server_ms"][m] for r in ok if m in r["server_ms"]])},
         # the tool's own time per answer: arrival to read, and read to the next request written
         "tool_ms": {"arrival_to_read": spread(wake), "read_to_next_request": spread(work)},
-        "setups_per_second": len(ok) / (last_setup / 1000) if last_setup else None,
+        "setups_per_second": len(ok) / (last_setup / 1000) if last_setup and not args.total
+        else None,
+        # --total: sessions set up over the go to the last PLAY answered, connects and challenges
+        # included (each session is a new connection, as in a burst)
+        "sustained": {"clients": args.sessions, "sessions": args.total,
+                      "seconds": (end := max(r["played"] for r in ok) - go),
+                      "setups_per_second": len(ok) / end} if args.total and ok else None,
+        # each party's CPU from the go to every session playing (Watch)
+        "cpu": cpu,
         # the same burst by the wall clock: sessions over first DESCRIBE sent to last PLAY answered
         "burst_setups_per_second": len(ok) / span if ok and (span := max(
             r["played"] for r in ok) - min(r["described"] for r in ok)) > 0 else None,
@@ -403,16 +541,22 @@ def main():
                    help="processes the sessions are spread over (default: two per core)")
     p.add_argument("--start", choices=("aligned", "free"), default="aligned")
     p.add_argument("--range", action="store_true", help='PLAY with "Range: npt=0.000-"')
+    p.add_argument("--total", type=int, default=0,
+                   help="sustained: this many sessions, --sessions clients at a time")
+    p.add_argument("--watch", action="append", default=[], metavar="NAME=PID",
+                   help="a process whose CPU is read over the set-up (the host, the origin)")
     a = p.parse_args()
     a.processes = max(1, min(a.sessions, a.processes or 2 * (os.cpu_count() or 1)))
+    aligned = a.start == "aligned" or a.total
     keep = a.reference is not None
     # The workers are forked before this process starts an event loop.
     ctx = multiprocessing.get_context("fork")
     pipes, procs = [], []
     for i in range(a.processes):
         count = a.sessions // a.processes + (1 if i < a.sessions % a.processes else 0)
+        share = a.total // a.processes + (1 if i < a.total % a.processes else 0)
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=worker, args=(a, count, keep, child), daemon=True)
+        proc = ctx.Process(target=worker, args=(a, count, share, keep, child), daemon=True)
         proc.start()
         child.close()
         pipes.append(parent)
@@ -449,25 +593,34 @@ def main():
             return pipe.recv()
 
         results = []
-        if a.start == "aligned":
+        waiting = pipes
+        if aligned:
             readies = await asyncio.gather(*(message(pipe) for pipe in pipes))
-            done_early = [m for m in readies if m != "ready"]
+            ends = [m for m in readies if m != "ready"]
+            waiting = [pipe for pipe, m in zip(pipes, readies) if m == "ready"]
         else:
-            done_early = []
+            ends = []
+        watch = Watch({"tool": [os.getpid()] + [p.pid for p in procs],
+                       **{name: [int(pid)] for name, _, pid in
+                          (w.partition("=") for w in a.watch)}})
+        watch.start()
         ramp = time.perf_counter()
-        if a.start == "aligned":
-            for pipe, m in zip(pipes, readies):
-                if m == "ready":
-                    pipe.send("go")
-        ends = done_early + list(await asyncio.gather(
-            *(message(pipe) for pipe, m in zip(pipes, readies if a.start == "aligned"
-                                                else [None] * len(pipes)) if m in ("ready", None))))
+        if aligned:
+            for pipe in waiting:
+                pipe.send("go")
+        # each worker says when its sessions play (or, failing, ends at once)
+        playing = await asyncio.gather(*(message(pipe) for pipe in waiting))
+        cpu = watch.stop()
+        ends += [m for m in playing if m != "playing"]
+        ends += await asyncio.gather(*(message(pipe) for pipe, m in zip(waiting, playing)
+                                       if m == "playing"))
         played = time.perf_counter() - ramp
         for _, got, failed in ends:
             results += got
             failures += failed
         await asyncio.gather(*background)
-        return summary(a, results, failures, references, time.perf_counter() - ramp, played)
+        return summary(a, results, failures, references, time.perf_counter() - ramp, played,
+                       ramp, cpu)
 
     report = asyncio.run(parent())
     for proc in procs:

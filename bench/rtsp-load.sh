@@ -26,6 +26,14 @@
 # is answered); ORIGIN_THREADS=1 (the origin's client threads: GStreamer's thread pool);
 # BURSTS=0 (after the measured pair, that many more pairs of short bursts, direct then through,
 # reported as the median of their ratios: the same goal, less of one moment's noise);
+# SUSTAINED=2000 SUSTAINED_PAIRS=3 (after the bursts, that many pairs of sustained runs, direct then
+# through: SUSTAINED sessions, SESSIONS clients at a time, each session a new connection set up from
+# its connect (OPTIONS and its one challenge included) to PLAY and closed at once, its client starting
+# the next: the set-up rate over ~0.5-1 s instead of one ~10 ms burst; SUSTAINED=0: none);
+# every burst and sustained run reads each party's CPU inside its set-up window (the load tool's
+# processes, the origin's threads, the host's, from schedstat: rtsp-load.py --watch), and the report
+# says, per party and per session set-up, direct against through, what bounds the run
+# (bench/rtsp-load-model.py);
 # RANGE=0 (1: PLAY with "Range: npt=0.000-", which makes the origin seek; see rtsp-load.py);
 # CPU_SESSIONS=0 (after the warm-up, that many sessions through AuthHost, SESSIONS at once, each
 # closed as soon as PLAY is answered: the host's CPU per session set-up, from each thread's on-CPU
@@ -53,6 +61,7 @@ BENCH_NAME=rtsp-load
 SESSIONS=${SESSIONS:-50}; SECONDS_EACH=${SECONDS_EACH:-20}; PORT=${PORT:-18654}; SERIAL=${SERIAL:-0}
 WARMUP=${WARMUP:-25}; WARMUP_MAX=${WARMUP_MAX:-400}; WARMUP_IDLE=${WARMUP_IDLE:-20}; PROCESSES=${PROCESSES:-0}; START=${START:-aligned}
 ORIGIN_THREADS=${ORIGIN_THREADS:-1}; BURSTS=${BURSTS:-0}
+SUSTAINED=${SUSTAINED:-2000}; SUSTAINED_PAIRS=${SUSTAINED_PAIRS:-3}
 CPU_SESSIONS=${CPU_SESSIONS:-0}; CPU_ONLY=${CPU_ONLY:-0}; JFR=${JFR:-0}; STRACE=${STRACE:-0}
 PERF=${PERF:-0}
 RANGE=${RANGE:-0}; range_flag=(); [[ $RANGE == 1 ]] && range_flag=(--range)
@@ -132,6 +141,7 @@ done
 
 direct="rtsp://127.0.0.1:$origin_port/test"
 through="rtsp://127.0.0.1:$PORT/cam/test"
+watch=(--watch "host=$HOST_PID" --watch "origin=$ORIGIN_PID")
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # On-CPU nanoseconds of the host's JIT compiler threads (C1, C2) so far (schedstat).
 compiler_ns() {
@@ -305,23 +315,37 @@ fi
 
 show "python3 bench/rtsp-load.py --processes $PROCESSES --start $START $direct --sessions $SESSIONS --seconds $SECONDS_EACH --reference $direct"
 o0=$(cpu_ticks "$ORIGIN_PID")
-load_tool "$direct" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
+load_tool "$direct" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" "${watch[@]}" \
   --reference "$direct" >"$OUT/direct.json"
 o1=$(cpu_ticks "$ORIGIN_PID")
 show "python3 bench/rtsp-load.py --processes $PROCESSES --start $START $through --sessions $SESSIONS --seconds $SECONDS_EACH --user $BENCH_USER --password *** --reference $direct"
 h0=$(cpu_ticks "$HOST_PID"); jit0=$(compiler_ns)
-load_tool "$through" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" \
+load_tool "$through" --sessions "$SESSIONS" --seconds "$SECONDS_EACH" "${watch[@]}" \
   --user "$BENCH_USER" --password "$BENCH_PASS" --reference "$direct" >"$OUT/through.json"
 h1=$(cpu_ticks "$HOST_PID"); jit1=$(compiler_ns)
 o2=$(cpu_ticks "$ORIGIN_PID")
 hz=$(getconf CLK_TCK)
+# One line of the pairs' file: [direct, through].
+pair_line() {
+  python3 -c 'import json, sys; print(json.dumps([json.load(open(p)) for p in sys.argv[1:]]))' "$@"
+}
 : >"$OUT/bursts.jsonl"
 for _ in $(seq "$BURSTS"); do
-  load_tool "$direct" --sessions "$SESSIONS" --seconds 0.5 >"$OUT/burst-direct.json"
-  load_tool "$through" --sessions "$SESSIONS" --seconds 0.5 \
+  load_tool "$direct" --sessions "$SESSIONS" --seconds 0.5 "${watch[@]}" >"$OUT/burst-direct.json"
+  load_tool "$through" --sessions "$SESSIONS" --seconds 0.5 "${watch[@]}" \
     --user "$BENCH_USER" --password "$BENCH_PASS" >"$OUT/burst-through.json"
-  python3 -c 'import json, sys; print(json.dumps([json.load(open(p)) for p in sys.argv[1:]]))' \
-    "$OUT/burst-direct.json" "$OUT/burst-through.json" >>"$OUT/bursts.jsonl"
+  pair_line "$OUT/burst-direct.json" "$OUT/burst-through.json" >>"$OUT/bursts.jsonl"
+done
+: >"$OUT/sustained.jsonl"
+if ((SUSTAINED > 0)); then
+  show "python3 bench/rtsp-load.py --processes $PROCESSES URL --sessions $SESSIONS --total $SUSTAINED --seconds 0 [--user $BENCH_USER --password ***] (direct then through, $SUSTAINED_PAIRS pairs)"
+fi
+for _ in $(seq "$((SUSTAINED > 0 ? SUSTAINED_PAIRS : 0))"); do
+  load_tool "$direct" --sessions "$SESSIONS" --total "$SUSTAINED" --seconds 0 "${watch[@]}" \
+    >"$OUT/sustained-direct.json"
+  load_tool "$through" --sessions "$SESSIONS" --total "$SUSTAINED" --seconds 0 "${watch[@]}" \
+    --user "$BENCH_USER" --password "$BENCH_PASS" >"$OUT/sustained-through.json"
+  pair_line "$OUT/sustained-direct.json" "$OUT/sustained-through.json" >>"$OUT/sustained.jsonl"
 done
 for _ in $(seq "$SERIAL"); do
   timeout 20 python3 "$bench_dir/rtsp-load.py" "$direct" --sessions 1 --seconds 0.2 >>"$OUT/serial-direct.jsonl"
@@ -329,9 +353,14 @@ for _ in $(seq "$SERIAL"); do
     --user "$BENCH_USER" --password "$BENCH_PASS" >>"$OUT/serial-through.jsonl"
 done
 
+pair_line "$OUT/direct.json" "$OUT/through.json" >"$OUT/pair.jsonl"
+model=$(python3 "$bench_dir/rtsp-load-model.py" "The measured pair ($SESSIONS at once)" "$OUT/pair.jsonl" "$(nproc)"
+  python3 "$bench_dir/rtsp-load-model.py" "The $BURSTS burst pairs" "$OUT/bursts.jsonl" "$(nproc)"
+  python3 "$bench_dir/rtsp-load-model.py" "The $SUSTAINED_PAIRS sustained pairs ($SUSTAINED sessions, $SESSIONS clients at a time)" \
+    "$OUT/sustained.jsonl" "$(nproc)")
 python3 - "$OUT/direct.json" "$OUT/through.json" "$((h1 - h0))" "$((o1 - o0))" "$((o2 - o1))" \
   "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" "$((jit1 - jit0))" "$warm_text" \
-  "$cpu_summary" <<'PY' | tee "$REPORT"
+  "$cpu_summary" "$model" <<'PY' | tee "$REPORT"
 import json, sys
 d, t = (json.load(open(p)) for p in sys.argv[1:3])
 host, origin_direct, origin_through, hz = (int(x) for x in sys.argv[3:7])
@@ -387,6 +416,24 @@ if bursts:
     print(f"| (same goal) {len(bursts)} more burst pairs of {sessions}, median ratio"
           f"{f' ({skipped} pairs with a failed session left out)' if skipped else ''} | "
           f"{ok(mid >= 0.8)} | {mid:.2f}x (each: {', '.join(f'{b:.2f}' for b in bursts)}) |")
+sustained = []
+try:
+    for line in open(sys.argv[1].replace("direct.json", "sustained.jsonl")):
+        sd, st = json.loads(line)
+        if not (sd["failed"] or st["failed"]) and sd.get("sustained") and st.get("sustained"):
+            sustained.append((st["sustained"]["setups_per_second"],
+                              sd["sustained"]["setups_per_second"], sd["sustained"]["sessions"]))
+except FileNotFoundError:
+    pass
+if sustained:
+    import statistics
+    ratios = sorted(b / a for b, a, _ in sustained)
+    mid = statistics.median(ratios)
+    print(f"| (same goal, sustained) {len(sustained)} pairs of {sustained[0][2]} sessions, {sessions} "
+          f"clients at a time, connect to PLAY, median ratio | {ok(mid >= 0.8)} | {mid:.2f}x "
+          f"(each: {', '.join(f'{r:.2f}' for r in ratios)}; through "
+          f"{', '.join(f'{b:.0f}' for b, _, _ in sustained)}/s, direct "
+          f"{', '.join(f'{a:.0f}' for _, a, _ in sustained)}/s) |")
 print(f"| challenges: one per connection | {ok(t['challenges']['max_per_session'] <= 1)} | "
       f"{t['challenges']['total']} for {t['sessions']} sessions |")
 print()
@@ -398,6 +445,8 @@ print(f"AuthHost's CPU while relaying: {host_cores * 100:.1f}% of one core for {
       f"{warm_rounds}).\n")
 if sys.argv[14]:
     print(sys.argv[14] + "\n")
+if sys.argv[15]:
+    print(sys.argv[15] + "\n")
 def spread(run, key):
     x = (run.get("tool_ms") or {}).get(key)
     return f"{x['median']:.2f} / {x['p90']:.2f} / {x['max']:.2f}" if x else "-"

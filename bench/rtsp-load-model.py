@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Where a set-up's time goes, party by party: reads the pairs of load-tool runs (JSON lines, each
+[direct, through], as rtsp-load.sh writes them for BURSTS and SUSTAINED) and prints, as Markdown,
+each party's CPU per session set-up inside the set-up window (the tool's `cpu`, read from every
+thread's schedstat from the go to the last PLAY answered), direct against through AuthHost, and
+what bounds the window: the origin's one client thread (serial: on CPU or waiting for a core the
+whole window) or the cores (every party's CPU over the window near the machine's core count).
+
+    rtsp-load-model.py TITLE PAIRS.jsonl CORES
+"""
+import json
+import statistics
+import sys
+
+
+def runs(path):
+    """The pairs whose runs all set up every session with no failure, each [direct, through]."""
+    kept = []
+    try:
+        with open(path) as f:
+            for line in f:
+                pair = json.loads(line)
+                if all(r.get("cpu") and not r["failed"] and r["set_up"] == (
+                        r["sustained"]["sessions"] if r.get("sustained") else r["sessions"])
+                       for r in pair):
+                    kept.append(pair)
+    except FileNotFoundError:
+        pass
+    return kept
+
+
+def figures(run):
+    """One run's figures, in µs per session set up (the window's too) and fractions."""
+    cpu, n = run["cpu"], run["set_up"]
+    parties = cpu["parties"]
+    per = lambda ms: ms * 1000 / n  # noqa: E731
+    total = lambda party, key="cpu_ms": sum(g[key] for g in parties.get(party, {}).values())  # noqa: E731
+    pool = parties.get("origin", {}).get("pool threads", {"busiest_ms": [0, 0]})
+    client_cpu, client_wait = pool["busiest_ms"]
+    loops = parties.get("host", {}).get("event loops", {"cpu_ms": 0})["cpu_ms"]
+    window = cpu["window_ms"]
+    return {
+        "load tool: its worker processes": per(parties["tool"].get("workers", {"cpu_ms": 0})["cpu_ms"]),
+        "load tool: its parent (starts, watches)": per(parties["tool"].get("parent", {"cpu_ms": 0})["cpu_ms"]),
+        "origin: its client thread": per(client_cpu),
+        "origin: its other threads (accept, media)": per(total("origin") - client_cpu),
+        "host: event loops": per(loops),
+        "host: other threads (JIT, GC, timers)": per(total("host") - loops),
+        "all three parties": per(total("tool") + total("origin") + total("host")),
+        "the window (go to last PLAY answered)": per(window),
+        "waiting for a core, all three (run queue)": per(
+            total("tool", "wait_ms") + total("origin", "wait_ms") + total("host", "wait_ms")),
+        "cores busy: all three's CPU / window": (total("tool") + total("origin") + total("host"))
+        / window,
+        "cores busy: every process on the machine (/proc/stat, 10 ms ticks)":
+            cpu["machine_busy_ms"] / window,
+        "origin's client thread on CPU, % of the window": client_cpu * 100 / window,
+        "origin's client thread runnable, waiting for a core, %": client_wait * 100 / window,
+        "origin's client thread idle (nothing to do), %": max(0.0, 100 - (client_cpu + client_wait)
+                                                              * 100 / window),
+    }
+
+
+def main():
+    title, path, cores = sys.argv[1], sys.argv[2], sys.argv[3]
+    pairs = runs(path)
+    if not pairs:
+        return
+    direct = [figures(d) for d, _ in pairs]
+    through = [figures(t) for _, t in pairs]
+    print(f"{title}: each party's CPU inside the set-up window, µs per session set up (median over "
+          f"{len(pairs)} pairs; every thread's schedstat, read at the go and when every session "
+          f"plays; {cores} cores):\n")
+    print("| | direct | through AuthHost | through − direct |\n|---|---:|---:|---:|")
+    for key in direct[0]:
+        a = statistics.median(f[key] for f in direct)
+        b = statistics.median(f[key] for f in through)
+        fmt = "{:.2f}" if key.startswith("cores") else "{:.0f}"
+        print(f"| {key} | {fmt.format(a)} | {fmt.format(b)} | {fmt.format(b - a)} |")
+    print()
+
+
+if __name__ == "__main__":
+    main()
