@@ -35,7 +35,7 @@ def figures(run):
     parties = cpu["parties"]
     per = lambda ms: ms * 1000 / n  # noqa: E731
     total = lambda party, key="cpu_ms": sum(g[key] for g in parties.get(party, {}).values())  # noqa: E731
-    pool = parties.get("origin", {}).get("pool threads", {"busiest_ms": [0, 0]})
+    pool = parties.get("origin", {}).get("pool threads", {"busiest_ms": [0, 0], "slices": 0})
     client_cpu, client_wait = pool["busiest_ms"]
     loops = parties.get("host", {}).get("event loops", {"cpu_ms": 0})["cpu_ms"]
     window = cpu["window_ms"]
@@ -58,6 +58,12 @@ def figures(run):
         "origin's client thread runnable, waiting for a core, %": client_wait * 100 / window,
         "origin's client thread idle (nothing to do), %": max(0.0, 100 - (client_cpu + client_wait)
                                                               * 100 / window),
+        # a time slice starts at each wake-up or after a preemption
+        "time slices per set-up: the origin's client thread": pool["slices"] / n,
+        "time slices per set-up: the host's event loops": parties.get("host", {}).get(
+            "event loops", {"slices": 0})["slices"] / n,
+        "time slices per set-up: the load tool's workers": parties["tool"].get(
+            "workers", {"slices": 0})["slices"] / n,
     }
 
 
@@ -75,7 +81,7 @@ def main():
     for key in direct[0]:
         a = statistics.median(f[key] for f in direct)
         b = statistics.median(f[key] for f in through)
-        fmt = "{:.2f}" if key.startswith("cores") else "{:.0f}"
+        fmt = "{:.2f}" if key.startswith("cores") else "{:.1f}" if key.startswith("time") else "{:.0f}"
         print(f"| {key} | {fmt.format(a)} | {fmt.format(b)} | {fmt.format(b - a)} |")
     print()
 
