@@ -59,21 +59,41 @@ SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; Python does not
 ANCILLARY = socket.CMSG_SPACE(16)
 
 
+def md5(text):
+    return hashlib.md5(text.encode()).hexdigest()
+
+
 class Auth:
+    """Answers a challenge as a client that keeps its nonce does: the Digest parts that depend on
+    the challenge alone (HA1, the header's start, the cnonce) are made once per challenge, HA2 once
+    per method and URI; each request still gets its own nc and so its own response, which the
+    server verifies in full."""
+
     def __init__(self, user, password):
         self.user, self.password = user, password
-        self.digest, self.basic, self.nc = None, False, 0
+        self.digest, self.basic, self.nc = None, None, 0
 
     def challenged(self, values):
         for v in values:
             scheme, _, rest = v.strip().partition(" ")
             if scheme.lower() == "digest":
-                self.digest = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
-                               for m in PARAM.finditer(rest)}
+                d = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+                     for m in PARAM.finditer(rest)}
+                realm, nonce = d.get("realm", ""), d["nonce"]
+                self.digest = d
                 self.nc = 0
+                self.ha1 = md5(f"{self.user}:{realm}:{self.password}")
+                self.ha2 = {}
+                self.qop = "auth" in [q.strip() for q in d.get("qop", "").split(",")]
+                # one cnonce per challenge: RFC 7616 lets a client keep it while nc grows
+                self.cnonce = os.urandom(8).hex()
+                self.start = (f'Digest username="{self.user}", realm="{realm}", '
+                              f'nonce="{nonce}", uri="')
+                self.end = (f', opaque="{d["opaque"]}"' if "opaque" in d else "") + ", algorithm=MD5"
                 return True
         if any(v.strip().lower().startswith("basic") for v in values):
-            self.basic = True
+            self.basic = "Basic " + base64.b64encode(
+                f"{self.user}:{self.password}".encode()).decode()
             return True
         return False
 
@@ -81,27 +101,19 @@ class Auth:
         if self.user is None:
             return None
         if self.digest:
-            d = self.digest
-            md5 = lambda s: hashlib.md5(s.encode()).hexdigest()  # noqa: E731
-            ha1 = md5(f"{self.user}:{d.get('realm', '')}:{self.password}")
-            ha2 = md5(f"{method}:{uri}")
-            realm, nonce = d.get("realm", ""), d["nonce"]
-            h = (f'Digest username="{self.user}", realm="{realm}", '
-                 f'nonce="{nonce}", uri="{uri}"')
-            if "auth" in [q.strip() for q in d.get("qop", "").split(",")]:
+            ha2 = self.ha2.get((method, uri))
+            if ha2 is None:
+                ha2 = self.ha2[method, uri] = md5(f"{method}:{uri}")
+            nonce = self.digest["nonce"]
+            if self.qop:
                 self.nc += 1
-                nc, cnonce = f"{self.nc:08x}", os.urandom(8).hex()
-                resp = md5(f"{ha1}:{d['nonce']}:{nc}:{cnonce}:auth:{ha2}")
-                h += f', qop=auth, nc={nc}, cnonce="{cnonce}", response="{resp}"'
-            else:
-                resp = md5(ha1 + ":" + d["nonce"] + ":" + ha2)
-                h += f', response="{resp}"'
-            if "opaque" in d:
-                h += ', opaque="' + d["opaque"] + '"'
-            return h + ", algorithm=MD5"
-        if self.basic:
-            return "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
-        return None
+                nc = f"{self.nc:08x}"
+                resp = md5(f"{self.ha1}:{nonce}:{nc}:{self.cnonce}:auth:{ha2}")
+                return (f'{self.start}{uri}", qop=auth, nc={nc}, cnonce="{self.cnonce}", '
+                        f'response="{resp}"{self.end}')
+            resp = md5(f"{self.ha1}:{nonce}:{ha2}")
+            return f'{self.start}{uri}", response="{resp}"{self.end}'
+        return self.basic
 
 
 class Session:
@@ -221,12 +233,19 @@ class Session:
             lines.append(f"{k}: {v}")
         if self.closed:
             raise RuntimeError(self.closed)
-        self.answer = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        self.answer = loop.create_future()
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode()
         sent_ns, sent = time.time_ns(), time.perf_counter()
         if self.answer_read is not None:
             self.work_ms.append((sent_ns - self.answer_read) / 1e6)
-        await asyncio.get_running_loop().sock_sendall(
-            self.sock, ("\r\n".join(lines) + "\r\n\r\n").encode())
+        # a request fits the socket's buffer: sent at once, without sock_sendall's coroutine
+        try:
+            written = self.sock.send(data)
+        except (BlockingIOError, InterruptedError):
+            written = 0
+        if written < len(data):
+            await loop.sock_sendall(self.sock, data[written:])
         status, head, body, arrived, read_ns = await self.answer
         self.answer_read = read_ns
         self.wake_ms.append((read_ns - arrived) / 1e6)

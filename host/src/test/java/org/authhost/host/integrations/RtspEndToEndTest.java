@@ -559,27 +559,70 @@ class RtspEndToEndTest {
    */
   @Test
   void theBenchToolSetsUpSessionsThroughAuthHost() throws Exception {
-    Path tool = Path.of("..", "bench", "rtsp-load.py").toAbsolutePath().normalize();
-    BoundedProcess.Exit run =
-        BoundedProcess.run(
-            root,
-            BOUND,
-            List.of(
-                "/usr/bin/python3",
-                tool.toString(),
-                "rtsp://127.0.0.1:" + port + "/cam/test",
-                "--sessions",
-                "2",
-                "--seconds",
-                "1",
-                "--user",
-                "alice",
-                "--password",
-                "pw-alice"));
+    BoundedProcess.Exit run = benchTool("--sessions", "2", "--seconds", "1");
     assertEquals(0, run.status(), run.output());
     assertTrue(run.output().contains("\"set_up\": 2"), run.output());
     assertTrue(run.output().contains("\"failed\": 0"), run.output());
     Matcher packets = Pattern.compile("\"min\": (\\d+)").matcher(run.output());
     assertTrue(packets.find() && Integer.parseInt(packets.group(1)) > 0, run.output());
+  }
+
+  /**
+   * The tool's sustained set-up (--total): nine sessions, three clients at a time, each a new
+   * connection that meets one challenge and then has every request (OPTIONS, DESCRIBE, SETUP, PLAY)
+   * verified with the Digest parts it made once for that challenge and a growing nc; and its CPU
+   * watch reads the tool's own processes over the set-up.
+   */
+  @Test
+  void theBenchToolSustainsSetUpsThroughAuthHostOneChallengeEach() throws Exception {
+    BoundedProcess.Exit run = benchTool("--sessions", "3", "--total", "9", "--seconds", "0");
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("\"set_up\": 9"), run.output());
+    assertTrue(run.output().contains("\"failed\": 0"), run.output());
+    assertTrue(run.output().contains("\"total\": 9,"), run.output());
+    assertTrue(run.output().contains("\"max_per_session\": 1"), run.output());
+    assertTrue(run.output().contains("\"setups_per_second\": "), run.output());
+    assertTrue(run.output().contains("\"workers\": {"), run.output());
+  }
+
+  /**
+   * The tool's Digest parts kept for a challenge carry the password: a wrong one sets up nothing.
+   */
+  @Test
+  void theBenchToolWithAWrongPasswordSetsUpNoSession() throws Exception {
+    BoundedProcess.Exit run =
+        benchTool(
+            "--sessions",
+            "2",
+            "--total",
+            "2",
+            "--seconds",
+            "0",
+            "--user",
+            "bob",
+            "--password",
+            "x");
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("\"set_up\": 0"), run.output());
+    assertTrue(run.output().contains("\"failed\": 2"), run.output());
+  }
+
+  /**
+   * bench/rtsp-load.py through AuthHost's /cam/ point as alice (a later --user or --password wins).
+   */
+  static BoundedProcess.Exit benchTool(String... options) throws Exception {
+    Path tool = Path.of("..", "bench", "rtsp-load.py").toAbsolutePath().normalize();
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "/usr/bin/python3",
+                tool.toString(),
+                "rtsp://127.0.0.1:" + port + "/cam/test",
+                "--user",
+                "alice",
+                "--password",
+                "pw-alice"));
+    command.addAll(List.of(options));
+    return BoundedProcess.run(root, BOUND, command);
   }
 }
