@@ -59,7 +59,7 @@ def figures(run):
         "origin's client thread idle (nothing to do), %": max(0.0, 100 - (client_cpu + client_wait)
                                                               * 100 / window),
         # a time slice starts at each wake-up or after a preemption
-        "time slices per set-up: the origin's client thread": pool["slices"] / n,
+        "time slices per set-up: the origin's pool threads (its client thread's and the media's)": pool["slices"] / n,
         "time slices per set-up: the host's event loops": parties.get("host", {}).get(
             "event loops", {"slices": 0})["slices"] / n,
         "time slices per set-up: the load tool's workers": parties["tool"].get(

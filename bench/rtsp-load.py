@@ -59,6 +59,35 @@ SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux; Python does not
 ANCILLARY = socket.CMSG_SPACE(16)
 
 
+CONTENT_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*(\d+)\r", re.I)
+
+
+class Head:
+    """An answer's head, kept as bytes: a field is looked for when asked (most answers are read
+    for their status alone; the tool's time is the run's, see --watch)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def status(self):
+        return int(self.raw.split(b" ", 2)[1])
+
+    def get(self, name, default=()):
+        """Every value of a field (case-insensitive name), or default."""
+        values = []
+        for line in self.raw.decode("latin-1").split("\r\n")[1:]:
+            k, _, v = line.partition(":")
+            if k.strip().lower() == name:
+                values.append(v.strip())
+        return values or default
+
+    def __getitem__(self, name):
+        values = self.get(name)
+        if not values:
+            raise KeyError(name)
+        return values
+
+
 def md5(text):
     return hashlib.md5(text.encode()).hexdigest()
 
@@ -204,21 +233,18 @@ class Session:
             head_end = buf.find(b"\r\n\r\n", at)
             if head_end < 0:
                 break
-            head_text = bytes(buf[at:head_end]).decode("latin-1").split("\r\n")
-            head = {}
-            for h in head_text[1:]:
-                k, _, v = h.partition(":")
-                head.setdefault(k.strip().lower(), []).append(v.strip())
-            length = int(head.get("content-length", ["0"])[0])
+            # the head is split into fields only when one is asked for (Head)
+            found = CONTENT_LENGTH.search(buf, at, head_end + 2)
+            length = int(found.group(1)) if found else 0
             if n - (head_end + 4) < length:
                 break
+            head = Head(bytes(buf[at:head_end]))
             body = bytes(buf[head_end + 4:head_end + 4 + length])
             at = head_end + 4 + length
-            first = head_text[0].split()
             # an answer; a request from the server (GET_PARAMETER, ANNOUNCE) is skipped
-            if first and first[0].startswith("RTSP/") and self.answer is not None \
+            if head.raw.startswith(b"RTSP/") and self.answer is not None \
                     and not self.answer.done():
-                self.answer.set_result((int(first[1]), head, body, arrived, read_ns))
+                self.answer.set_result((head.status(), head, body, arrived, read_ns))
         del buf[:at]
 
     async def request(self, method, uri, headers=None, retry=True):
