@@ -21,7 +21,7 @@
 # WARMUP=25 (at least that many rounds of SESSIONS short sessions through AuthHost before anything
 # is measured, playing 0.5 s each, and more, closed at PLAY, until the host's JIT compilers took at
 # most 1% of its CPU over the last WARMUP_IDLE=20 rounds, at most WARMUP_MAX=400 rounds in all);
-# PROCESSES (the load tool's processes; default two per core); START=aligned (every session's
+# PROCESSES (the load tool's processes; default one per core); START=aligned (every session's
 # DESCRIBE at once, after every OPTIONS and its challenge) or free (each as soon as its own OPTIONS
 # is answered); ORIGIN_THREADS=1 (the origin's client threads: GStreamer's thread pool);
 # BURSTS=0 (after the measured pair, that many more pairs of short bursts, direct then through,
