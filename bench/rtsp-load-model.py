@@ -52,7 +52,7 @@ def figures(run):
             total("tool", "wait_ms") + total("origin", "wait_ms") + total("host", "wait_ms")),
         "cores busy: all three's CPU / window": (total("tool") + total("origin") + total("host"))
         / window,
-        "cores busy: every process on the machine (/proc/stat, 10 ms ticks)":
+        "cores busy: every process on the machine (/proc/stat: 10 ms ticks, so a 10-25 ms burst reads it ±1 core)":
             cpu["machine_busy_ms"] / window,
         "origin's client thread on CPU, % of the window": client_cpu * 100 / window,
         "origin's client thread runnable, waiting for a core, %": client_wait * 100 / window,
