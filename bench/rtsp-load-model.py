@@ -54,6 +54,9 @@ def figures(run):
         / window,
         "cores busy: every process on the machine (/proc/stat: 10 ms ticks, so a 10-25 ms burst reads it ±1 core)":
             cpu["machine_busy_ms"] / window,
+        # one worker's event loop on CPU the whole window: the tool, not a server, bounds the run
+        "load tool: its busiest worker on CPU, % of the window": parties["tool"].get(
+            "workers", {"busiest_ms": [0, 0]})["busiest_ms"][0] * 100 / window,
         "origin's client thread on CPU, % of the window": client_cpu * 100 / window,
         "origin's client thread runnable, waiting for a core, %": client_wait * 100 / window,
         "origin's client thread idle (nothing to do), %": max(0.0, 100 - (client_cpu + client_wait)

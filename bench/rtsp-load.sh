@@ -29,7 +29,9 @@
 # SUSTAINED=2000 SUSTAINED_PAIRS=3 (after the bursts, that many pairs of sustained runs, direct then
 # through: SUSTAINED sessions, SESSIONS clients at a time, each session a new connection set up from
 # its connect (OPTIONS and its one challenge included) to PLAY and closed at once, its client starting
-# the next: the set-up rate over ~0.5-1 s instead of one ~10 ms burst; SUSTAINED=0: none);
+# the next: a set-up rate over ~0.5-1 s instead of one ~10 ms burst, but timed from each connect,
+# the through run's challenge inside, not the goal's DESCRIBE->PLAY: reported without PASS/FAIL,
+# with each run's DESCRIBE->PLAY median beside it; SUSTAINED=0: none);
 # every burst and sustained run reads each party's CPU inside its set-up window (the load tool's
 # processes, the origin's threads, the host's, from schedstat: rtsp-load.py --watch), and the report
 # says, per party and per session set-up, direct against through, what bounds the run
@@ -422,18 +424,23 @@ try:
         sd, st = json.loads(line)
         if not (sd["failed"] or st["failed"]) and sd.get("sustained") and st.get("sustained"):
             sustained.append((st["sustained"]["setups_per_second"],
-                              sd["sustained"]["setups_per_second"], sd["sustained"]["sessions"]))
+                              sd["sustained"]["setups_per_second"], sd["sustained"]["sessions"],
+                              st["setup_ms"]["median"], sd["setup_ms"]["median"]))
 except FileNotFoundError:
     pass
 if sustained:
     import statistics
-    ratios = sorted(b / a for b, a, _ in sustained)
+    ratios = sorted(b / a for b, a, _, _, _ in sustained)
     mid = statistics.median(ratios)
-    print(f"| (same goal, sustained) {len(sustained)} pairs of {sustained[0][2]} sessions, {sessions} "
-          f"clients at a time, connect to PLAY, median ratio | {ok(mid >= 0.8)} | {mid:.2f}x "
-          f"(each: {', '.join(f'{r:.2f}' for r in ratios)}; through "
-          f"{', '.join(f'{b:.0f}' for b, _, _ in sustained)}/s, direct "
-          f"{', '.join(f'{a:.0f}' for _, a, _ in sustained)}/s) |")
+    # Not the goal's span: each session is timed from its connect, so the through run's challenge
+    # (one more round trip and a 401 per connection) is inside; no PASS/FAIL, the lead judges.
+    print(f"| (not the goal's span) sustained: {len(sustained)} pairs of {sustained[0][2]} sessions, "
+          f"{sessions} clients at a time, rate from each connect to PLAY (the challenge inside), "
+          f"median ratio | - | {mid:.2f}x (each: {', '.join(f'{r:.2f}' for r in ratios)}; through "
+          f"{', '.join(f'{b:.0f}' for b, _, _, _, _ in sustained)}/s, direct "
+          f"{', '.join(f'{a:.0f}' for _, a, _, _, _ in sustained)}/s; a session's DESCRIBE->PLAY "
+          f"median {statistics.median(x for *_, x, _ in sustained):.1f} vs "
+          f"{statistics.median(x for *_, x in sustained):.1f} ms) |")
 print(f"| challenges: one per connection | {ok(t['challenges']['max_per_session'] <= 1)} | "
       f"{t['challenges']['total']} for {t['sessions']} sessions |")
 print()
