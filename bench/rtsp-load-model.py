@@ -58,6 +58,7 @@ def figures(run):
         "load tool: its busiest worker on CPU, % of the window": parties["tool"].get(
             "workers", {"busiest_ms": [0, 0]})["busiest_ms"][0] * 100 / window,
         "origin's client thread on CPU, % of the window": client_cpu * 100 / window,
+        # schedstat's run delay: runnable, not running (behind another thread, or a wake-up's delay)
         "origin's client thread runnable, waiting for a core, %": client_wait * 100 / window,
         "origin's client thread idle (nothing to do), %": max(0.0, 100 - (client_cpu + client_wait)
                                                               * 100 / window),
@@ -86,7 +87,32 @@ def main():
         b = statistics.median(f[key] for f in through)
         fmt = "{:.2f}" if key.startswith("cores") else "{:.1f}" if key.startswith("time") else "{:.0f}"
         print(f"| {key} | {fmt.format(a)} | {fmt.format(b)} | {fmt.format(b - a)} |")
-    print()
+    print(f"\nWhat bounds them (by the medians above): direct: {bound(direct, int(cores))}; "
+          f"through AuthHost: {bound(through, int(cores))}.\n")
+
+
+def bound(runs_figures, cores):
+    """The model's reading: the load tool (a worker on CPU nearly the whole window), the cores
+    (every party's CPU near the core count while the origin's thread waits for one), the origin's
+    one client thread (runnable nearly the whole window), or else the gaps between them."""
+    m = lambda key: statistics.median(f[key] for f in runs_figures)  # noqa: E731
+    on = m("origin's client thread on CPU, % of the window")
+    wait = m("origin's client thread runnable, waiting for a core, %")
+    busy = m("cores busy: all three's CPU / window")
+    if m("load tool: its busiest worker on CPU, % of the window") >= 90:
+        return "the load tool (a worker on CPU >= 90% of the window)"
+    if wait >= 15 and busy >= 0.8 * cores:
+        return (f"the cores ({busy:.2f} of {cores} busy with the three parties; the origin's "
+                f"client thread waits for one {wait:.0f}% of the window)")
+    if wait >= 15:
+        return (f"the cores, not all taken by the three parties (they use {busy:.2f} of {cores} "
+                f"while the origin's client thread waits in the run queue {wait:.0f}% of the window: "
+                f"other processes on the machine, or each wake-up's own delay)")
+    if on + wait >= 90:
+        return (f"the origin's one client thread (on CPU {on:.0f}%, waiting for a core {wait:.0f}% "
+                f"of the window: serial)")
+    return (f"neither: the origin's client thread is idle {100 - on - wait:.0f}% of the window "
+            f"(round trips, wake-ups)")
 
 
 if __name__ == "__main__":
