@@ -37,7 +37,10 @@ def figures(run):
     total = lambda party, key="cpu_ms": sum(g[key] for g in parties.get(party, {}).values())  # noqa: E731
     pool = parties.get("origin", {}).get("pool threads", {"busiest_ms": [0, 0], "slices": 0})
     client_cpu, client_wait = pool["busiest_ms"]
-    loops = parties.get("host", {}).get("event loops", {"cpu_ms": 0})["cpu_ms"]
+    host_loops = parties.get("host", {}).get("event loops", {"cpu_ms": 0})
+    loops = host_loops["cpu_ms"]
+    workers = parties["tool"].get("workers", {})
+    switches = lambda g: g.get("busiest_switches", [0, 0])  # noqa: E731
     window = cpu["window_ms"]
     return {
         "load tool: its worker processes": per(parties["tool"].get("workers", {"cpu_ms": 0})["cpu_ms"]),
@@ -62,12 +65,13 @@ def figures(run):
         "origin's client thread runnable, waiting for a core, %": client_wait * 100 / window,
         "origin's client thread idle (nothing to do), %": max(0.0, 100 - (client_cpu + client_wait)
                                                               * 100 / window),
-        # a time slice starts at each wake-up or after a preemption
-        "time slices per set-up: the origin's pool threads (its client thread's and the media's)": pool["slices"] / n,
-        "time slices per set-up: the host's event loops": parties.get("host", {}).get(
-            "event loops", {"slices": 0})["slices"] / n,
-        "time slices per set-up: the load tool's workers": parties["tool"].get(
-            "workers", {"slices": 0})["slices"] / n,
+        # a thread switched out blocks (then is woken: a voluntary switch) or is preempted
+        "the origin's client thread: woken per set-up": switches(pool)[0] / n,
+        "the origin's client thread: preempted per set-up": switches(pool)[1] / n,
+        "the host's event loops: woken per set-up": host_loops.get("woken", 0) / n,
+        "the host's event loops: preempted per set-up": host_loops.get("preempted", 0) / n,
+        "the load tool's workers: woken per set-up": workers.get("woken", 0) / n,
+        "the load tool's workers: preempted per set-up": workers.get("preempted", 0) / n,
     }
 
 
@@ -85,7 +89,8 @@ def main():
     for key in direct[0]:
         a = statistics.median(f[key] for f in direct)
         b = statistics.median(f[key] for f in through)
-        fmt = "{:.2f}" if key.startswith("cores") else "{:.1f}" if key.startswith("time") else "{:.0f}"
+        fmt = "{:.2f}" if key.startswith("cores") else "{:.1f}" if key.endswith("per set-up") \
+            else "{:.0f}"
         print(f"| {key} | {fmt.format(a)} | {fmt.format(b)} | {fmt.format(b - a)} |")
     print(f"\nWhat bounds them (by the medians above): direct: {bound(direct, int(cores))}; "
           f"through AuthHost: {bound(through, int(cores))}.\n")

@@ -434,7 +434,8 @@ def worker(args, count, share, keep_arrivals, pipe):
 
 def threads(pid):
     """Each thread of a process: tid -> (on-CPU ns, run-queue wait ns, time slices), the
-    kernel's schedstat (ns, not clock ticks: a 10 ms burst is readable)."""
+    kernel's schedstat (ns, not clock ticks: a 10 ms burst is readable), then its voluntary and
+    involuntary context switches (status: it blocked and was woken later; it was preempted)."""
     rows, base = {}, f"/proc/{pid}/task"
     try:
         tids = os.listdir(base)
@@ -443,8 +444,12 @@ def threads(pid):
     for tid in tids:
         try:
             with open(f"{base}/{tid}/schedstat") as f:
-                rows[tid] = tuple(int(x) for x in f.read().split()[:3])
-        except (OSError, ValueError):
+                row = [int(x) for x in f.read().split()[:3]]
+            with open(f"{base}/{tid}/status") as f:
+                row += [int(line.split()[1]) for line in f
+                        if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt"))]
+            rows[tid] = tuple(row)
+        except (OSError, ValueError, IndexError):
             pass
     return rows
 
@@ -493,8 +498,8 @@ class Watch:
             groups = parties.setdefault(party, {})
             for pid, rows in pids.items():
                 for tid, now in rows.items():
-                    was = self.before[party].get(pid, {}).get(tid, (0, 0, 0))
-                    cpu, wait, slices = (a - b for a, b in zip(now, was))
+                    was = self.before[party].get(pid, {}).get(tid, (0, 0, 0, 0, 0))
+                    cpu, wait, slices, woken, preempted = (a - b for a, b in zip(now, was))
                     if party == "tool":
                         name = "parent" if pid == os.getpid() else "workers"
                     else:
@@ -504,14 +509,20 @@ class Watch:
                         except OSError:
                             name = "other threads"
                     g = groups.setdefault(name, {"cpu_ms": 0, "wait_ms": 0, "slices": 0,
-                                                 "threads": 0, "busiest_ms": [0, 0]})
+                                                 "threads": 0, "busiest_ms": [0, 0],
+                                                 "woken": 0, "preempted": 0,
+                                                 "busiest_switches": [0, 0]})
                     g["cpu_ms"] += cpu / 1e6
                     g["wait_ms"] += wait / 1e6
                     g["slices"] += slices
                     g["threads"] += 1 if cpu else 0
                     # the busiest thread of the group: on CPU, and runnable but waiting for a core
+                    g["woken"] += woken
+                    g["preempted"] += preempted
                     if cpu / 1e6 > g["busiest_ms"][0]:
                         g["busiest_ms"] = [cpu / 1e6, wait / 1e6]
+                        # its voluntary (blocked, then woken) and involuntary (preempted) switches
+                        g["busiest_switches"] = [woken, preempted]
         return {"window_ms": window * 1000, "machine_busy_ms": machine / 1e6,
                 "parties": parties}
 

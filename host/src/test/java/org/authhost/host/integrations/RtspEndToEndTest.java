@@ -583,6 +583,7 @@ class RtspEndToEndTest {
     assertTrue(run.output().contains("\"max_per_session\": 1"), run.output());
     assertTrue(run.output().contains("\"setups_per_second\": "), run.output());
     assertTrue(run.output().contains("\"workers\": {"), run.output());
+    assertTrue(run.output().contains("\"preempted\": "), run.output());
   }
 
   /**
