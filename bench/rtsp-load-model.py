@@ -97,27 +97,28 @@ def main():
 
 
 def bound(runs_figures, cores):
-    """The model's reading: the load tool (a worker on CPU nearly the whole window), the cores
-    (every party's CPU near the core count while the origin's thread waits for one), the origin's
-    one client thread (runnable nearly the whole window), or else the gaps between them."""
+    """The model's reading: the load tool (a worker on CPU nearly the whole window); else the
+    origin's one client thread when it is runnable nearly the whole window (or never blocked in
+    it: it always had requests), on a core of its own or slowed by the cores (waiting for one,
+    behind the other parties or other processes); else the gaps between the parties."""
     m = lambda key: statistics.median(f[key] for f in runs_figures)  # noqa: E731
     on = m("origin's client thread on CPU, % of the window")
     wait = m("origin's client thread runnable, waiting for a core, %")
     busy = m("cores busy: all three's CPU / window")
+    woken = m("the origin's client thread: woken per set-up")
+    preempted = m("the origin's client thread: preempted per set-up")
     if m("load tool: its busiest worker on CPU, % of the window") >= 90:
         return "the load tool (a worker on CPU >= 90% of the window)"
-    if wait >= 15 and busy >= 0.8 * cores:
-        return (f"the cores ({busy:.2f} of {cores} busy with the three parties; the origin's "
-                f"client thread waits for one {wait:.0f}% of the window)")
-    if wait >= 15:
-        return (f"the cores, not all taken by the three parties (they use {busy:.2f} of {cores} "
-                f"while the origin's client thread waits in the run queue {wait:.0f}% of the window: "
-                f"other processes on the machine, or each wake-up's own delay)")
-    if on + wait >= 90:
-        return (f"the origin's one client thread (on CPU {on:.0f}%, waiting for a core {wait:.0f}% "
-                f"of the window: serial)")
-    return (f"neither: the origin's client thread is idle {100 - on - wait:.0f}% of the window "
-            f"(round trips, wake-ups)")
+    if on + wait < 90 and not (preempted and woken < 0.5):
+        return (f"neither: the origin's client thread is idle {100 - on - wait:.0f}% of the window "
+                f"(round trips, wake-ups)")
+    serial = f"the origin's one client thread (serial: on CPU {on:.0f}% of the window"
+    if wait < 15:
+        return serial + ")"
+    who = ("the three parties" if busy >= 0.8 * cores
+           else f"the three parties use {busy:.2f} of {cores}: other processes too")
+    switched = f", preempted {preempted:.1f} times a set-up" if woken or preempted else ""
+    return f"{serial}, slowed by the cores: waiting for one {wait:.0f}% ({who}){switched})"
 
 
 if __name__ == "__main__":
