@@ -37,6 +37,10 @@
 # says, per party and per session set-up, direct against through, what bounds the run
 # (bench/rtsp-load-model.py);
 # RANGE=0 (1: PLAY with "Range: npt=0.000-", which makes the origin seek; see rtsp-load.py);
+# TOOL=bench/rtsp-load.py (another copy of the load tool, e.g. an older one with --watch and --total,
+# `git show 00c05ceb:bench/rtsp-load.py`, to tell the tool's share of a ratio from the host's: the
+# client shares the 2 cores, and what it stops using goes to the origin and the host; the report
+# names the tool's commit);
 # CPU_SESSIONS=0 (after the warm-up, that many sessions through AuthHost, SESSIONS at once, each
 # closed as soon as PLAY is answered: the host's CPU per session set-up, from each thread's on-CPU
 # nanoseconds (/proc/PID/task/TID/schedstat), split into the event loops, the JIT, GC and the rest;
@@ -67,8 +71,18 @@ SUSTAINED=${SUSTAINED:-2000}; SUSTAINED_PAIRS=${SUSTAINED_PAIRS:-3}
 CPU_SESSIONS=${CPU_SESSIONS:-0}; CPU_ONLY=${CPU_ONLY:-0}; JFR=${JFR:-0}; STRACE=${STRACE:-0}
 PERF=${PERF:-0}
 RANGE=${RANGE:-0}; range_flag=(); [[ $RANGE == 1 ]] && range_flag=(--range)
+TOOL=${TOOL:-$bench_dir/rtsp-load.py}
+# which load tool made the run: its last commit, "+" if it differs from it (or a path outside git)
+tool_rev=$(git -C "$(dirname "$TOOL")" log -1 --format=%h -- "$TOOL" 2>/dev/null || true)
+if [[ -z $tool_rev ]]; then
+  tool_rev="$TOOL"
+elif ! git -C "$(dirname "$TOOL")" diff --quiet HEAD -- "$TOOL" 2>/dev/null; then
+  tool_rev="$(basename "$TOOL") at $tool_rev, changed"
+else
+  tool_rev="$(basename "$TOOL") at $tool_rev"
+fi
 load_tool() {
-  python3 "$bench_dir/rtsp-load.py" --processes "$PROCESSES" --start "$START" "${range_flag[@]}" "$@"
+  python3 "$TOOL" --processes "$PROCESSES" --start "$START" "${range_flag[@]}" "$@"
 }
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$bench_dir/results/rtsp-load-$STAMP}
@@ -350,8 +364,8 @@ for _ in $(seq "$((SUSTAINED > 0 ? SUSTAINED_PAIRS : 0))"); do
   pair_line "$OUT/sustained-direct.json" "$OUT/sustained-through.json" >>"$OUT/sustained.jsonl"
 done
 for _ in $(seq "$SERIAL"); do
-  timeout 20 python3 "$bench_dir/rtsp-load.py" "$direct" --sessions 1 --seconds 0.2 >>"$OUT/serial-direct.jsonl"
-  timeout 20 python3 "$bench_dir/rtsp-load.py" "$through" --sessions 1 --seconds 0.2 \
+  timeout 20 python3 "$TOOL" "$direct" --sessions 1 --seconds 0.2 >>"$OUT/serial-direct.jsonl"
+  timeout 20 python3 "$TOOL" "$through" --sessions 1 --seconds 0.2 \
     --user "$BENCH_USER" --password "$BENCH_PASS" >>"$OUT/serial-through.jsonl"
 done
 
@@ -362,7 +376,7 @@ model=$(python3 "$bench_dir/rtsp-load-model.py" "The measured pair ($SESSIONS at
     "$OUT/sustained.jsonl" "$(nproc)")
 python3 - "$OUT/direct.json" "$OUT/through.json" "$((h1 - h0))" "$((o1 - o0))" "$((o2 - o1))" \
   "$hz" "$SESSIONS" "$SECONDS_EACH" "$(nproc)" "$(uptime)" "$ORIGIN_THREADS" "$((jit1 - jit0))" "$warm_text" \
-  "$cpu_summary" "$model" <<'PY' | tee "$REPORT"
+  "$cpu_summary" "$model" "$tool_rev" <<'PY' | tee "$REPORT"
 import json, sys
 d, t = (json.load(open(p)) for p in sys.argv[1:3])
 host, origin_direct, origin_through, hz = (int(x) for x in sys.argv[3:7])
@@ -379,7 +393,8 @@ p99 = (t["latency_ms"] or {}).get("p99")
 ok = lambda b: "PASS" if b else "FAIL"  # noqa: E731
 all_up = t["set_up"] == t["sessions"] and d["set_up"] == d["sessions"]
 print(f"# RTSP load: {sessions} sessions, {seconds} s each, direct vs through AuthHost (Digest)\n")
-print(f"Machine: {cores} cores; load at the end: `{load.strip()}`. Load tool: "
+print(f"Machine: {cores} cores; load at the end: `{load.strip()}`. Load tool "
+      f"({sys.argv[16]}): "
       f"{t.get('processes')} processes, start {t.get('start')}, PLAY "
       f"{'with' if t.get('range') else 'without'} Range; origin: {origin_threads} client "
       f"thread(s).\n")
