@@ -329,7 +329,7 @@ class HostileClientsTest {
   private void lockAlice() throws Exception {
     try (RawHttpConnection c = connect()) {
       for (int i = 0; i < 5; i++) {
-        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong")).status());
+        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong" + i)).status());
       }
     }
     assertEquals(1, audit("lockout: account:alice").size());
@@ -362,7 +362,7 @@ class HostileClientsTest {
     lockAlice();
     try (RawHttpConnection c = connect()) {
       for (int i = 0; i < 5; i++) {
-        assertEquals(401, c.get("/private/hello.txt", basic("bob", "wrong")).status());
+        assertEquals(401, c.get("/private/hello.txt", basic("bob", "wrong" + i)).status());
       }
     }
     List<EventRecord> bob = audit("lockout: account:bob");
@@ -459,7 +459,7 @@ class HostileClientsTest {
         "address 127.0.0.1 unlocked\n", cli("accounts", "unlock", "--address", "127.0.0.1"));
     try (RawHttpConnection c = connect()) {
       for (int i = 0; i < 5; i++) {
-        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong")).status());
+        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong" + i)).status());
       }
       assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
@@ -528,7 +528,7 @@ class HostileClientsTest {
   void theOperatorUnlocksAnAccountAndAnAddressFromTheCommandLine() throws Exception {
     try (RawHttpConnection c = connect()) {
       for (int i = 0; i < 5; i++) {
-        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong")).status());
+        assertEquals(401, c.get("/private/hello.txt", basic("alice", "wrong" + i)).status());
       }
       assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
