@@ -186,7 +186,8 @@ public final class Audit {
             + plugin
             + " reason="
             + reason,
-        reason);
+        new AuditFloods.Facets(
+            reason, account, r.point() == null ? null : r.point().name(), protocol));
   }
 
   /**
