@@ -147,8 +147,21 @@ public final class LogonThrottle {
     }
   }
 
-  /** A lockout that has just begun. */
-  public record Lockout(String key, Instant until) {}
+  /**
+   * A lockout in force, or one that has just begun.
+   *
+   * @param failures the failed logons in the window that began it; 0 in a list of those in force
+   */
+  public record Lockout(String key, Instant until, int failures) {
+    public Lockout(String key, Instant until) {
+      this(key, until, 0);
+    }
+
+    /** Whether it locks an account ({@code account:NAME}), not an address ({@code ip:ADDR}). */
+    public boolean ofAccount() {
+      return key.startsWith("account:");
+    }
+  }
 
   /** The counts several hosts share; null when the state is in this host's memory. */
   private final SharedLockouts shared;
@@ -374,7 +387,8 @@ public final class LogonThrottle {
                 began.map(
                     left -> {
                       lockedElsewhere(key, left);
-                      return new Lockout(key, clock.instant().plus(left));
+                      // Redis begins it when the shared count reaches the threshold.
+                      return new Lockout(key, clock.instant().plus(left), threshold);
                     }));
   }
 
@@ -485,8 +499,8 @@ public final class LogonThrottle {
               Instant until = now.plusSeconds(config.durationSeconds());
               lockoutsLastUntil(until);
               w.lockedUntil = until;
+              begun[0] = new Lockout(key, w.lockedUntil, w.failures.size());
               w.failures.clear();
-              begun[0] = new Lockout(key, w.lockedUntil);
             }
           }
           return w;

@@ -550,9 +550,7 @@ public final class AuthenticationDriver {
             .failed(a.client().address(), null)
             .thenApply(
                 begun -> {
-                  for (LogonThrottle.Lockout lockout : begun) {
-                    audit.lockedOut(a.request(), lockout.key(), lockout.until());
-                  }
+                  lockoutsBegun(a, begun, null, plugin);
                   return lockedOut(until);
                 });
       }
@@ -636,9 +634,7 @@ public final class AuthenticationDriver {
             .failed(a.client().address(), accountKey(account))
             .thenCompose(
                 begun -> {
-                  for (LogonThrottle.Lockout lockout : begun) {
-                    audit.lockedOut(a.request(), lockout.key(), lockout.until());
-                  }
+                  lockoutsBegun(a, begun, account, plugin);
                   // A lockout this host learned only with the count (Redis answered "locked
                   // already": another host's, whose message had not come) gets the answer of a
                   // lockout known before the check, as the next request would.
@@ -798,6 +794,14 @@ public final class AuthenticationDriver {
           plugin.protocol(),
           outcome.logicalUserId(),
           tokens.unmappedGroups(outcome.token()));
+    }
+  }
+
+  /** Audits the lockouts a failure began, the account's named as its failed logons name it. */
+  private void lockoutsBegun(
+      Attempt a, List<LogonThrottle.Lockout> begun, String account, PluginView plugin) {
+    for (LogonThrottle.Lockout lockout : begun) {
+      audit.lockedOut(a.request(), lockout, shown(account), plugin.protocol(), plugin.id());
     }
   }
 

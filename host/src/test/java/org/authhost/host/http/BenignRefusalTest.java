@@ -104,7 +104,8 @@ class BenignRefusalTest {
             "the plug-in's own fresh challenge: " + r.headers());
       }
     }
-    assertEquals(List.of(), audit("lockout: account:erin"), "six benign refusals, threshold three");
+    assertEquals(
+        List.of(), audit("lockout: account=\"erin\""), "six benign refusals, threshold three");
     assertEquals(
         List.of(), audit("logon failed").stream().filter(e -> e.text().contains("erin")).toList());
     List<EventRecord> refused = audit("account \"erin\" as not a guess");
@@ -143,7 +144,7 @@ class BenignRefusalTest {
     // above counted and the account is now locked.
     assertEquals(429, getOnItsOwn("/old/hello.txt", "X-Refuse stale:frank"));
     assertEquals(3, audit("logon failed").stream().filter(e -> e.text().contains("frank")).count());
-    assertEquals(1, audit("lockout: account:frank").size(), audit("lockout:").toString());
+    assertEquals(1, audit("lockout: account=\"frank\"").size(), audit("lockout:").toString());
   }
 
   @Test
@@ -155,7 +156,7 @@ class BenignRefusalTest {
       }
       assertEquals(429, c.get("/new/hello.txt", "X-Refuse wrong:grace").status());
     }
-    assertEquals(1, audit("lockout: account:grace").size(), audit("lockout:").toString());
+    assertEquals(1, audit("lockout: account=\"grace\"").size(), audit("lockout:").toString());
   }
 
   @Test
@@ -175,8 +176,8 @@ class BenignRefusalTest {
         429,
         getOnItsOwn("/new/hello.txt", "X-Refuse denied-twice:ivan"),
         "the first call, a plain DENIED, counted: the benign one after it changed nothing");
-    assertEquals(List.of(), audit("lockout: account:heidi"));
-    assertEquals(1, audit("lockout: account:ivan").size());
+    assertEquals(List.of(), audit("lockout: account=\"heidi\""));
+    assertEquals(1, audit("lockout: account=\"ivan\"").size());
     // The plug-in makes its second call after the first has answered the client, and takes no
     // new leg before it has logged it: one more leg (a bare request's challenge) is the event that
     // says all are logged. Eight: the request refused as locked out reached the plug-in too (the

@@ -100,7 +100,7 @@ class ForbiddenRefusalTest {
         assertFalse(challenged(r), r.headers().toString());
       }
     }
-    assertEquals(List.of(), audit("lockout: account:erin"), "six refusals, threshold three");
+    assertEquals(List.of(), audit("lockout: account=\"erin\""), "six refusals, threshold three");
     assertEquals(List.of(), audit("logon failed"));
     List<EventRecord> refused = audit("forged: line for forbid:erin");
     assertEquals(6, refused.size(), refused.toString());
@@ -148,6 +148,7 @@ class ForbiddenRefusalTest {
         assertEquals(403, c.get("/new/hello.txt", "X-Forbid forbid-then-deny:gina").status());
       }
     }
-    assertEquals(List.of(), audit("lockout: account:gina"), "the ignored DENIED counted nothing");
+    assertEquals(
+        List.of(), audit("lockout: account=\"gina\""), "the ignored DENIED counted nothing");
   }
 }

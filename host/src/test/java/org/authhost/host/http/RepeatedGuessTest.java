@@ -105,7 +105,8 @@ class RepeatedGuessTest {
       assertEquals(429, get(c, "pw-alice"));
     }
     assertEquals(5, audit("logon failed").size());
-    assertEquals(1, audit("lockout: account:alice").size(), audit("lockout:").toString());
+    assertEquals(
+        1, audit("lockout: account=\"TESTHOST\\\\alice\"").size(), audit("lockout:").toString());
   }
 
   @Test
@@ -118,7 +119,8 @@ class RepeatedGuessTest {
     try (RawHttpConnection c = connect()) {
       assertEquals(429, get(c, "pw-alice"));
     }
-    assertEquals(1, audit("lockout: account:alice").size(), audit("lockout:").toString());
+    assertEquals(
+        1, audit("lockout: account=\"TESTHOST\\\\alice\"").size(), audit("lockout:").toString());
   }
 
   /**

@@ -284,7 +284,9 @@ class RtspReauthorizationTest {
       guesser.ch.send(RtspHandlersTest.request("DESCRIBE", uri, 20 + i, "Authorization", wrong));
       assertTrue(guesser.ch.answers().startsWith("RTSP/1.0 401 "));
     }
-    assertFalse(audited("lockout: account:lou").isEmpty(), "the guesses locked lou's account");
+    assertFalse(
+        audited("lockout: account=\"TESTHOST\\\\lou\"").isEmpty(),
+        "the guesses locked lou's account");
     String answer = lou.refusedKeepAlive("429 Too Many Requests");
     assertTrue(answer.toLowerCase().contains("retry-after: "), answer);
     assertFalse(audited("account TESTHOST\\lou is locked out").isEmpty());
