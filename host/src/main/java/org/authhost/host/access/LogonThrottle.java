@@ -29,7 +29,9 @@ import org.authhost.host.tokens.AccountDirectory;
  *
  * <p>It guards credential checks only (the driver consults it when a plug-in is about to check
  * credentials, never for anonymous access), counts only real ones that failed, and the operator can
- * lift a lockout ({@link #unlockAccount}, {@link #unlockAddress}).
+ * lift a lockout ({@link #unlockAccount}, {@link #unlockAddress}). Without shared state, the
+ * lockouts in force are kept in the data folder ({@link LockoutFile}) and in force again after a
+ * restart: a restart is no way to lift one.
  *
  * <p>With {@code state.redis} the counts are shared by every host ({@link SharedLockouts}): the
  * threshold counts failures on all of them, and a lockout begun on one is in force on all. The
@@ -166,8 +168,16 @@ public final class LogonThrottle {
   /** The counts several hosts share; null when the state is in this host's memory. */
   private final SharedLockouts shared;
 
+  /** Where the lockouts in force outlive a restart (without shared state: Redis keeps them). */
+  private final LockoutFile file;
+
   @Inject
-  LogonThrottle(HostConfig config, Clock clock, HostState state, AccountDirectory accounts) {
+  LogonThrottle(
+      HostConfig config,
+      Clock clock,
+      HostState state,
+      AccountDirectory accounts,
+      LockoutFile file) {
     this.config = config.security().lockout();
     this.accounts = accounts;
     this.clock = clock;
@@ -212,6 +222,15 @@ public final class LogonThrottle {
     if (shared != null) {
       shared.listen(this::lockedElsewhere, key -> windows.remove(key));
     }
+    this.file = file;
+    file.keep(
+        this::lockouts,
+        kept -> lockedElsewhere(kept.key(), Duration.between(clock.instant(), kept.until())));
+  }
+
+  /** The lockouts changed: kept in the data folder (without shared state). */
+  private void changed() {
+    file.changed();
   }
 
   /** A lockout another host began (or this one: the message comes back), in force here too. */
@@ -461,6 +480,7 @@ public final class LogonThrottle {
     if (w == null) {
       return false;
     }
+    changed();
     synchronized (w) {
       return w.lockedUntil.isAfter(clock.instant());
     }
@@ -505,6 +525,9 @@ public final class LogonThrottle {
           }
           return w;
         });
+    if (begun[0] != null) {
+      changed();
+    }
     return Optional.ofNullable(begun[0]);
   }
 }

@@ -335,6 +335,45 @@ class HostileClientsTest {
     assertEquals(1, audit("lockout: account=\"TESTHOST\\\\alice\"").size());
   }
 
+  /** Stops the host and starts a new one on the same configuration and data folder. */
+  private void restart() throws Exception {
+    host.stop();
+    host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
+    host.start();
+    port = host.http().plainPort();
+  }
+
+  /**
+   * A restart of a single host is no way to lift a lockout: those in force are kept in its data
+   * folder, and so is the operator's unlock.
+   */
+  @Test
+  void aLockoutInForceOutlivesARestartAndSoDoesAnUnlock() throws Exception {
+    lockAlice();
+    restart();
+    try (RawHttpConnection c = connect()) {
+      assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    assertTrue(cli("accounts", "lockouts").contains("alice"));
+    assertEquals("account alice unlocked\n", cli("accounts", "unlock", "alice"));
+    restart();
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    // A lockout kept over a restart ends when it would have ended.
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(401, c.get("/private/hello.txt", basic("alice", "again" + i)).status());
+      }
+      assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+    clock.advance(Duration.ofSeconds(900));
+    restart();
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
+    }
+  }
+
   @Test
   void aFailedLogonNamesAnAccountAsItsSuccessDoesAndAnUnknownNameAsTried() throws Exception {
     try (RawHttpConnection c = connect()) {
