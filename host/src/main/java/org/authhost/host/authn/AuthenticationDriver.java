@@ -708,9 +708,9 @@ public final class AuthenticationDriver {
 
   /**
    * The {@link RefusedProof#print} of a failed logon's credentials (the same octets for the same
-   * account, plug-in, method and target print alike), or null where no retry is told apart: not a
-   * failed logon (a success, a benign or final refusal, a plug-in busy or failing), or a streaming
-   * server's call, whose connection carries many clients.
+   * account, plug-in, method and target, with the same headers the plug-in read, print alike), or
+   * null where no retry is told apart: not a failed logon (a success, a benign or final refusal, a
+   * plug-in busy or failing), or a streaming server's call, whose connection carries many clients.
    */
   private static byte[] failedProof(
       Attempt a, PluginView plugin, byte[] blob, AuthenticationOutcome outcome, String account) {
@@ -722,15 +722,21 @@ public final class AuthenticationDriver {
       return null;
     }
     return RefusedProof.print(
-        plugin.id(), account, a.command().method(), a.command().requestTarget(), blob);
+        plugin.id(),
+        account,
+        a.command().method(),
+        a.command().requestTarget(),
+        a.command().headersRead(),
+        blob);
   }
 
   /**
    * The same guess again ({@link #failedProof}, refused last on this connection as a failed logon
-   * answered 401): answered as the first time (401 with the plug-in's challenges), but neither a
-   * new failed logon nor a new count, and not met by a lockout that guess began (it was answered
-   * 401 then: the answer says nothing new of the password). A refusal in the audit (INFORMATION).
-   * Every different guess still counts, on this connection or another.
+   * answered 401, within its {@link RefusedProof#FREE_REPEATS}): answered as the first time (401
+   * with the plug-in's challenges), but neither a new failed logon nor a new count, and not met by
+   * a lockout that guess began (it was answered 401 then: the answer says nothing new of the
+   * password). A refusal in the audit (INFORMATION). Every different guess still counts, on this
+   * connection or another.
    */
   private CompletableFuture<Verdict> refusedAgain(
       Attempt a,

@@ -282,10 +282,10 @@ public final class ClientConnection {
 
   /**
    * Whether {@code print} ({@link RefusedProof#print}) is the proof refused last on this connection
-   * as a failed logon: the client sends the same guess again.
+   * as a failed logon, one of its free repeats: the client sends the same guess again.
    */
   boolean refusedLast(byte[] print) {
-    return refused.isLast(print);
+    return refused.freeRepeat(print);
   }
 
   /** A proof refused here as a failed logon (answered 401), by its {@link RefusedProof#print}. */

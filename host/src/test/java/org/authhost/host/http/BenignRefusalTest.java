@@ -159,6 +159,24 @@ class BenignRefusalTest {
     assertEquals(1, audit("lockout: account=\"grace\"").size(), audit("lockout:").toString());
   }
 
+  /**
+   * The same credentials with another value of a header the plug-in read (a second factor) are
+   * another guess: each counts, and the third locks (threshold three). The same again counts once.
+   */
+  @Test
+  void aHeaderThePluginReadIsPartOfTheGuess() throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      for (int i = 0; i < 3; i++) {
+        String head =
+            "GET /new/hello.txt HTTP/1.1\nAuthorization: X-Refuse second:judy\nX-Second: 00000" + i;
+        assertEquals(401, c.send(head, null).status());
+        assertEquals(401, c.send(head, null).status(), "the same again");
+      }
+    }
+    assertEquals(3, audit("logon failed").stream().filter(e -> e.text().contains("judy")).count());
+    assertEquals(1, audit("lockout: account=\"judy\"").size(), audit("lockout:").toString());
+  }
+
   @Test
   void theBenignRefusalIsTheOneCallbackCallAndASecondOfEitherKindIsIgnored() throws Exception {
     // A connection per attempt: the same credentials again on one connection count once.

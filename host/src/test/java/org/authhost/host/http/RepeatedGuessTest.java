@@ -95,6 +95,24 @@ class RepeatedGuessTest {
     }
   }
 
+  /**
+   * The free repeats are bounded: the plug-in checks each one in full (Basic: an Argon2 hash), so a
+   * client that sends one wrong password for ever still meets the lockout, which then refuses it
+   * before any plug-in runs. One counted, eight free, then each counts: the fifth failure locks.
+   */
+  @Test
+  void pastItsFreeRepeatsTheSamePasswordCountsAgain() throws Exception {
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 13; i++) {
+        assertEquals(401, get(c, "wrong"), "try " + i);
+      }
+      assertEquals(429, get(c, "wrong"));
+      assertEquals(429, get(c, "pw-alice"));
+    }
+    assertEquals(5, audit("logon failed").size());
+    assertEquals(8, audit("sent again unchanged").size());
+  }
+
   @Test
   void everyDifferentGuessOnOneConnectionCountsAndLocksAtTheThreshold() throws Exception {
     try (RawHttpConnection c = connect()) {
