@@ -532,7 +532,7 @@ public final class AuthenticationDriver {
     // Before the lock check: the same guess again is answered as it was the first time.
     byte[] proof = failedProof(a, plugin, blob, outcome, account);
     if (proof != null && a.connection().refusedLast(proof)) {
-      return refusedAgain(a, plugin, leg, outcome, offered, claimed);
+      return refusedAgain(a, plugin, leg, outcome, offered, account);
     }
     if (outcome.result() == AuthenticationResult.SUCCESS
         || outcome.result() == AuthenticationResult.DENIED) {
@@ -744,7 +744,7 @@ public final class AuthenticationDriver {
       Leg leg,
       AuthenticationOutcome outcome,
       List<PluginView> offered,
-      String claimed) {
+      String account) {
     end(a, plugin, leg);
     metrics.logon(plugin.id(), LogonResult.REFUSED);
     String ownId =
@@ -753,7 +753,7 @@ public final class AuthenticationDriver {
         "the "
             + plugin.id()
             + " plug-in refused again the credentials it refused last on this connection"
-            + (claimed == null ? "" : " (account " + Audit.quoted(claimed) + ")")
+            + (account == null ? "" : " (account=" + Audit.quoted(shown(account)) + ")")
             + ", sent again unchanged (a client's own retry); the same guess, counted once";
     return challenge(a, offered, "wrong user name or password", ownId, outcome.challenge())
         .thenApply(
