@@ -23,22 +23,22 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
-import org.authhost.host.accounts.LoadedMark;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.state.HostState;
 
 /**
- * The lockouts in force on a host without shared state, kept in its data folder ({@code
- * lockouts.<machine>}) so that a restart is no way to lift them: read when the host starts, written
- * whole (a temporary file renamed over it) after each change, and once more when it stops. One file
- * per machine, as hosts that share a data folder without Redis each count their own; with Redis the
- * lockouts are Redis's to keep. Each line is {@code UNTIL KEY}, the key URL-encoded: an account
- * name is the client's to choose, and a line break in one must not write a lockout of its own.
- * Writes run on a thread of their own, never on a front's event loop, and coalesce: a burst of
- * lockouts is one or two writes of the latest list, not one per lockout. Only while the host runs:
- * the host's services used without it (the contract kit, tests) write nothing.
+ * The lockouts in force on a host without shared state, kept in its data folder ({@code lockouts})
+ * so that a restart is no way to lift them: read when the host starts, written whole (a temporary
+ * file renamed over it) after each change, and once more when it stops. One file per data folder,
+ * which one host holds at a time (its event log's lock, {@code host/data-in-use}), whatever the
+ * machine's name (a recreated container comes back under another); with Redis the lockouts are
+ * Redis's to keep. Each line is {@code UNTIL KEY}, the key URL-encoded: an account name is the
+ * client's to choose, and a line break in one must not write a lockout of its own. Writes run on a
+ * thread of their own, never on a front's event loop, and coalesce: a burst of lockouts is one or
+ * two writes of the latest list, not one per lockout. Only while the host runs: the host's services
+ * used without it (the contract kit, tests) write nothing.
  */
 @Singleton
 public final class LockoutFile extends LifeCycle {
@@ -80,7 +80,7 @@ public final class LockoutFile extends LifeCycle {
   }
 
   LockoutFile(Path dataDirectory, Clock clock, boolean local, Consumer<String> failed) {
-    this.path = dataDirectory.resolve("lockouts." + LoadedMark.thisMachine());
+    this.path = dataDirectory.resolve("lockouts");
     this.clock = clock;
     this.local = local;
     this.failed = failed;

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.authhost.host.accounts.LoadedMark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ class LockoutFileTest {
     LockoutFile written = new LockoutFile(data, CLOCK, true, failures::add);
     written.keep(() -> inForce, l -> {});
     written.write();
-    assertTrue(Files.exists(data.resolve("lockouts." + LoadedMark.thisMachine())));
+    assertTrue(Files.exists(data.resolve("lockouts")));
     List<LogonThrottle.Lockout> read = new LockoutFile(data, CLOCK, true, failures::add).read(NOW);
     assertEquals(inForce.subList(0, 3), read);
     assertEquals(List.of(), failures);
@@ -46,7 +45,7 @@ class LockoutFileTest {
     LockoutFile file = new LockoutFile(data, CLOCK, true, text -> {});
     assertEquals(List.of(), file.read(NOW));
     Files.writeString(
-        data.resolve("lockouts." + LoadedMark.thisMachine()),
+        data.resolve("lockouts"),
         "garbage\nnot-a-time account:alice\n2099-01-01T00:00:00Z other:thing\n");
     assertEquals(List.of(), file.read(NOW));
   }
