@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.access.LockoutFile;
 import org.authhost.host.accounts.AccountPoller;
 import org.authhost.host.admin.AdminServer;
 import org.authhost.host.config.HostConfig;
@@ -76,7 +77,8 @@ public final class AuthHost extends ContainerLifeCycle {
       LiveFigures figures,
       MetricsListener metrics,
       ConsoleServer console,
-      HostState state) {
+      HostState state,
+      LockoutFile lockouts) {
     this.config = config;
     this.store = store;
     this.events = events;
@@ -103,6 +105,8 @@ public final class AuthHost extends ContainerLifeCycle {
     // The state store (Redis when configured) before the plug-ins: Digest reads its nonce key
     // from it while it enables.
     addManaged(state);
+    // The lockouts in force before a restart, in force again before a client is served.
+    addManaged(lockouts);
     addManaged(plugins);
     addManaged(admin);
     addManaged(http);

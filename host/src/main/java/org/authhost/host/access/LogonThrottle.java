@@ -29,7 +29,9 @@ import org.authhost.host.tokens.AccountDirectory;
  *
  * <p>It guards credential checks only (the driver consults it when a plug-in is about to check
  * credentials, never for anonymous access), counts only real ones that failed, and the operator can
- * lift a lockout ({@link #unlockAccount}, {@link #unlockAddress}).
+ * lift a lockout ({@link #unlockAccount}, {@link #unlockAddress}). Without shared state, the
+ * lockouts in force are kept in the data folder ({@link LockoutFile}) and in force again after a
+ * restart: a restart is no way to lift one.
  *
  * <p>With {@code state.redis} the counts are shared by every host ({@link SharedLockouts}): the
  * threshold counts failures on all of them, and a lockout begun on one is in force on all. The
@@ -147,14 +149,35 @@ public final class LogonThrottle {
     }
   }
 
-  /** A lockout that has just begun. */
-  public record Lockout(String key, Instant until) {}
+  /**
+   * A lockout in force, or one that has just begun.
+   *
+   * @param failures the failed logons in the window that began it; 0 in a list of those in force
+   */
+  public record Lockout(String key, Instant until, int failures) {
+    public Lockout(String key, Instant until) {
+      this(key, until, 0);
+    }
+
+    /** Whether it locks an account ({@code account:NAME}), not an address ({@code ip:ADDR}). */
+    public boolean ofAccount() {
+      return key.startsWith("account:");
+    }
+  }
 
   /** The counts several hosts share; null when the state is in this host's memory. */
   private final SharedLockouts shared;
 
+  /** Where the lockouts in force outlive a restart (without shared state: Redis keeps them). */
+  private final LockoutFile file;
+
   @Inject
-  LogonThrottle(HostConfig config, Clock clock, HostState state, AccountDirectory accounts) {
+  LogonThrottle(
+      HostConfig config,
+      Clock clock,
+      HostState state,
+      AccountDirectory accounts,
+      LockoutFile file) {
     this.config = config.security().lockout();
     this.accounts = accounts;
     this.clock = clock;
@@ -199,6 +222,15 @@ public final class LogonThrottle {
     if (shared != null) {
       shared.listen(this::lockedElsewhere, key -> windows.remove(key));
     }
+    this.file = file;
+    file.keep(
+        this::lockouts,
+        kept -> lockedElsewhere(kept.key(), Duration.between(clock.instant(), kept.until())));
+  }
+
+  /** The lockouts changed: kept in the data folder (without shared state). */
+  private void changed() {
+    file.changed();
   }
 
   /** A lockout another host began (or this one: the message comes back), in force here too. */
@@ -374,7 +406,8 @@ public final class LogonThrottle {
                 began.map(
                     left -> {
                       lockedElsewhere(key, left);
-                      return new Lockout(key, clock.instant().plus(left));
+                      // Redis begins it when the shared count reaches the threshold.
+                      return new Lockout(key, clock.instant().plus(left), threshold);
                     }));
   }
 
@@ -447,6 +480,7 @@ public final class LogonThrottle {
     if (w == null) {
       return false;
     }
+    changed();
     synchronized (w) {
       return w.lockedUntil.isAfter(clock.instant());
     }
@@ -485,12 +519,15 @@ public final class LogonThrottle {
               Instant until = now.plusSeconds(config.durationSeconds());
               lockoutsLastUntil(until);
               w.lockedUntil = until;
+              begun[0] = new Lockout(key, w.lockedUntil, w.failures.size());
               w.failures.clear();
-              begun[0] = new Lockout(key, w.lockedUntil);
             }
           }
           return w;
         });
+    if (begun[0] != null) {
+      changed();
+    }
     return Optional.ofNullable(begun[0]);
   }
 }

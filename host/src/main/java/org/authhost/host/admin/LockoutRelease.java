@@ -11,7 +11,9 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.access.AddressKey;
 import org.authhost.host.access.LogonThrottle;
+import org.authhost.host.authn.Audit;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.tokens.Account;
 import org.authhost.host.tokens.AccountDirectory;
 
 /**
@@ -68,14 +70,21 @@ public final class LockoutRelease {
         EventLevel.INFORMATION,
         HResult.S_OK,
         "unlock: "
-            + type
-            + " \""
-            + target
-            + "\" "
+            + (account ? "account=" + Audit.quoted(shown(target)) : "address \"" + target + "\"")
+            + " "
             + (wasLocked ? "was locked out and" : "was not locked out; its failed logons")
             + " cleared by "
             + by);
     return Map.of(type, target, "wasLockedOut", wasLocked);
+  }
+
+  /**
+   * An account's name as the audit's other records spell it ({@code AUTHHOST\\alice}), so that one
+   * search finds its failures, lockout and unlock; a name that is no account as the operator typed
+   * it.
+   */
+  private String shown(String name) {
+    return accounts.find(name).map(Account::qualifiedName).orElse(name);
   }
 
   /**

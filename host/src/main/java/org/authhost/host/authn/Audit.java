@@ -4,12 +4,12 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
+import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.AuditFloods;
 import org.authhost.host.diagnostics.HostEvents;
@@ -36,6 +36,9 @@ public final class Audit {
   private final HostMetrics metrics;
   private final Scheduler scheduler;
 
+  /** The window a lockout's failures were counted in ({@code security.lockout.windowSeconds}). */
+  private final long lockoutWindowSeconds;
+
   /** The thread that writes summaries when their window ends; null while no front runs. */
   private volatile Executor summaryWriter;
 
@@ -49,6 +52,7 @@ public final class Audit {
       Scheduler scheduler) {
     this.events = events;
     this.scheduler = scheduler;
+    this.lockoutWindowSeconds = config.security().lockout().windowSeconds();
     this.metrics = metrics;
     this.urlCredentials = urlCredentials;
     this.floods =
@@ -186,7 +190,8 @@ public final class Audit {
             + plugin
             + " reason="
             + reason,
-        reason);
+        new AuditFloods.Facets(
+            reason, account, r.point() == null ? null : r.point().name(), protocol));
   }
 
   /**
@@ -251,18 +256,35 @@ public final class Audit {
    * them already: an account locks once per lockout after its threshold of failures, and one
    * address can have failures counted under at most {@code security.lockout.namesPerAddress} names,
    * so it cannot invent a name per attempt to lock one account after another.
+   *
+   * <p>An account is named as every other record names it, {@code account="AUTHHOST\\alice"} (a
+   * name that is no account as the client wrote it), quoted as the client chose it: one search for
+   * the account finds its failed logons, its lockout and its logons; an address as the lockouts
+   * list shows it ({@code ip:ADDR}). The record says how many failures began it, in what window,
+   * and the last one's request, protocol and plug-in.
+   *
+   * @param account the account the last failure was for, as the audit shows it; null for none
    */
-  public void lockedOut(Request r, String key, Instant until) {
-    metrics.lockedOut(key.startsWith("ip:"));
+  public void lockedOut(
+      Request r, LogonThrottle.Lockout lockout, String account, String protocol, String plugin) {
+    metrics.lockedOut(!lockout.ofAccount());
     events.audit(
         EventLevel.WARNING,
         HResult.E_ACCESSDENIED,
         "lockout: "
-            + key
+            + (lockout.ofAccount() ? "account=" + quoted(account) : lockout.key())
             + " refused until "
-            + until
-            + " after repeated logon failures; last attempt "
-            + describe(r));
+            + lockout.until()
+            + " after "
+            + (lockout.failures() > 0
+                ? lockout.failures() + " failed logons in " + lockoutWindowSeconds + " s"
+                : "repeated logon failures")
+            + "; last attempt "
+            + describe(r)
+            + " protocol="
+            + protocol
+            + " plugin="
+            + plugin);
   }
 
   /** The request as every record names it: never with a credential its URL carried. */

@@ -454,7 +454,7 @@ public final class AuthenticationDriver {
         .thenCompose(
             outcome -> {
               try {
-                return verdict(a, plugin, leg, blob.length > 0, outcome, offered);
+                return verdict(a, plugin, leg, blob, outcome, offered);
               } catch (RuntimeException e) {
                 // A decision that threw midway: its kept context would stay marked as in use,
                 // and a drain that begins would leave it to its drain time.
@@ -504,10 +504,11 @@ public final class AuthenticationDriver {
       Attempt a,
       PluginView plugin,
       Leg leg,
-      boolean answered,
+      byte[] blob,
       AuthenticationOutcome outcome,
       List<PluginView> offered) {
     boolean bound = leg.bound();
+    boolean answered = blob.length > 0;
     metrics.handshakeEnded();
     // Whom the client claimed to be, for the lock check: the name the plug-in reported, even one it
     // withdrew afterwards, else the account whose password the host checked for this request.
@@ -528,6 +529,11 @@ public final class AuthenticationDriver {
             : outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
                 ? accountKey(outcome.accessToken())
                 : accountKey(claimed);
+    // Before the lock check: the same guess again is answered as it was the first time.
+    byte[] proof = failedProof(a, plugin, blob, outcome, account);
+    if (proof != null && a.connection().refusedLast(proof)) {
+      return refusedAgain(a, plugin, leg, outcome, offered, account);
+    }
     if (outcome.result() == AuthenticationResult.SUCCESS
         || outcome.result() == AuthenticationResult.DENIED) {
       // A locked account gets the same answer whether the password was right or wrong, a benign
@@ -544,9 +550,7 @@ public final class AuthenticationDriver {
             .failed(a.client().address(), null)
             .thenApply(
                 begun -> {
-                  for (LogonThrottle.Lockout lockout : begun) {
-                    audit.lockedOut(a.request(), lockout.key(), lockout.until());
-                  }
+                  lockoutsBegun(a, begun, null, plugin);
                   return lockedOut(until);
                 });
       }
@@ -630,9 +634,7 @@ public final class AuthenticationDriver {
             .failed(a.client().address(), accountKey(account))
             .thenCompose(
                 begun -> {
-                  for (LogonThrottle.Lockout lockout : begun) {
-                    audit.lockedOut(a.request(), lockout.key(), lockout.until());
-                  }
+                  lockoutsBegun(a, begun, account, plugin);
                   // A lockout this host learned only with the count (Redis answered "locked
                   // already": another host's, whose message had not come) gets the answer of a
                   // lockout known before the check, as the next request would.
@@ -642,6 +644,9 @@ public final class AuthenticationDriver {
                           : Optional.empty();
                   if (learned.isPresent()) {
                     return CompletableFuture.<Verdict>completedFuture(lockedOut(learned.get()));
+                  }
+                  if (proof != null) {
+                    a.connection().refused(proof);
                   }
                   // Only a refusal that names an account was about a user name; a secret that
                   // stands alone (an API key, a signed token) was simply not accepted.
@@ -702,6 +707,63 @@ public final class AuthenticationDriver {
   }
 
   /**
+   * The {@link RefusedProof#print} of a failed logon's credentials (the same octets for the same
+   * account, plug-in, method and target, with the same headers the plug-in read, print alike), or
+   * null where no retry is told apart: not a failed logon (a success, a benign or final refusal, a
+   * plug-in busy or failing), or a streaming server's call, whose connection carries many clients.
+   */
+  private static byte[] failedProof(
+      Attempt a, PluginView plugin, byte[] blob, AuthenticationOutcome outcome, String account) {
+    if (outcome.result() != AuthenticationResult.DENIED
+        || a.onBehalf() != null
+        || blob.length == 0
+        || outcome.benign()
+        || outcome.isForbidden()) {
+      return null;
+    }
+    return RefusedProof.print(
+        plugin.id(),
+        account,
+        a.command().method(),
+        a.command().requestTarget(),
+        a.command().headersRead(),
+        blob);
+  }
+
+  /**
+   * The same guess again ({@link #failedProof}, refused last on this connection as a failed logon
+   * answered 401, within its {@link RefusedProof#FREE_REPEATS}): answered as the first time (401
+   * with the plug-in's challenges), but neither a new failed logon nor a new count, and not met by
+   * a lockout that guess began (it was answered 401 then: the answer says nothing new of the
+   * password). A refusal in the audit (INFORMATION). Every different guess still counts, on this
+   * connection or another.
+   */
+  private CompletableFuture<Verdict> refusedAgain(
+      Attempt a,
+      PluginView plugin,
+      Leg leg,
+      AuthenticationOutcome outcome,
+      List<PluginView> offered,
+      String account) {
+    end(a, plugin, leg);
+    metrics.logon(plugin.id(), LogonResult.REFUSED);
+    String ownId =
+        outcome.challenge() == null || outcome.challenge().length == 0 ? null : plugin.id();
+    String why =
+        "the "
+            + plugin.id()
+            + " plug-in refused again the credentials it refused last on this connection"
+            + (account == null ? "" : " (account=" + Audit.quoted(shown(account)) + ")")
+            + ", sent again unchanged (a client's own retry); the same guess, counted once";
+    return challenge(a, offered, "wrong user name or password", ownId, outcome.challenge())
+        .thenApply(
+            v ->
+                v instanceof Refusal r && r.kind() == Refusal.Kind.LOG_ON
+                    ? r.audited(HResult.SEC_E_LOGON_DENIED, why)
+                    : v);
+  }
+
+  /**
    * A refusal no credential will mend (API 1.4, {@code OnAuthenticateForbidden}: a signed URL that
    * expired, was signed for another path or address, or whose signature is wrong): 403 without a
    * challenge, since a new {@code Authorization} cannot help. Audited as a refusal with the
@@ -738,6 +800,14 @@ public final class AuthenticationDriver {
           plugin.protocol(),
           outcome.logicalUserId(),
           tokens.unmappedGroups(outcome.token()));
+    }
+  }
+
+  /** Audits the lockouts a failure began, the account's named as its failed logons name it. */
+  private void lockoutsBegun(
+      Attempt a, List<LogonThrottle.Lockout> begun, String account, PluginView plugin) {
+    for (LogonThrottle.Lockout lockout : begun) {
+      audit.lockedOut(a.request(), lockout, shown(account), plugin.protocol(), plugin.id());
     }
   }
 

@@ -40,6 +40,9 @@ public final class ClientConnection {
   private LastLogon lastLogon;
   private boolean closed;
 
+  /** What a plug-in refused last here, so that a client's own retry of it counts once. */
+  private final RefusedProof refused = new RefusedProof();
+
   /**
    * The {@linkplain #kept kept} session the connection's request is using now, or null: one at a
    * time, as its front decides one request at a time ({@link KeptContext}). A drain that begins
@@ -275,6 +278,19 @@ public final class ClientConnection {
     }
     lastLogon = new LastLogon(point, plugin, account);
     return true;
+  }
+
+  /**
+   * Whether {@code print} ({@link RefusedProof#print}) is the proof refused last on this connection
+   * as a failed logon, one of its free repeats: the client sends the same guess again.
+   */
+  boolean refusedLast(byte[] print) {
+    return refused.freeRepeat(print);
+  }
+
+  /** A proof refused here as a failed logon (answered 401), by its {@link RefusedProof#print}. */
+  void refused(byte[] print) {
+    refused.remember(print);
   }
 
   /** The logon last audited on this connection: compared per request, made only when new. */

@@ -24,6 +24,12 @@ public final class HttpCommandContext implements CommandContext {
   private final PasswordCredential password;
   private volatile Map<String, List<String>> headers;
 
+  /**
+   * The names of the headers a plug-in read one by one, lower-cased, in the order first read; null
+   * while it read none. With {@link #headers} built, it read them all.
+   */
+  private List<String> namesRead;
+
   private HttpCommandContext(
       String method, String requestTarget, HttpHeaders source, PasswordCredential password) {
     this.method = method;
@@ -91,7 +97,39 @@ public final class HttpCommandContext implements CommandContext {
 
   @Override
   public Optional<String> header(String name) {
+    noteRead(name.toLowerCase(Locale.ROOT));
     // Netty's look-up ignores ASCII case, as the map's keys do; header names on the wire are ASCII.
     return Optional.ofNullable(source.get(name));
+  }
+
+  private synchronized void noteRead(String name) {
+    if (namesRead == null) {
+      namesRead = new ArrayList<>(2);
+    }
+    if (!namesRead.contains(name)) {
+      namesRead.add(name);
+    }
+  }
+
+  /**
+   * The headers the plug-ins asked for, as {@code name: value} lines (every header when one asked
+   * for them all): besides the credentials, what a verdict on this request may rest on (a second
+   * factor in a header of its own, say), so that a proof sent again is the same proof only if those
+   * are the same too ({@link RefusedProof}).
+   */
+  synchronized String headersRead() {
+    StringBuilder read = new StringBuilder();
+    if (headers != null) {
+      headers.forEach((name, values) -> values.forEach(v -> line(read, name, v)));
+    } else if (namesRead != null) {
+      for (String name : namesRead) {
+        source.getAll(name).forEach(v -> line(read, name, v));
+      }
+    }
+    return read.toString();
+  }
+
+  private static void line(StringBuilder b, String name, String value) {
+    b.append(name).append(": ").append(value).append('\n');
   }
 }

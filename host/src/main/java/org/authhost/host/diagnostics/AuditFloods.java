@@ -22,7 +22,9 @@ import org.authhost.host.access.AddressKey;
  * every one of them different. The summary does say why, though: it counts the records it folded
  * per reason (the refusal's or failed logon's), the first {@link #MAX_REASONS} reasons by name and
  * the rest together, each name cut at {@link #MAX_REASON_CHARS}, so that someone testing sees that
- * the 2nd and later refusals had other causes than the first.
+ * the 2nd and later refusals had other causes than the first; a failed logon's summary counts its
+ * accounts, points and protocols the same way ({@link Facets}, {@link Tally}), so that it says whom
+ * the folded failures were for.
  *
  * <p>A summary is written when its window ends, by a {@link WindowEnds} timer armed for the
  * earliest window that folded something (one timer at a time, not one per record), so that an
@@ -45,13 +47,10 @@ public final class AuditFloods {
   public static final int DEFAULT_FULL_RECORDS = 1_000;
 
   /** Reasons a summary names, per kind and address; the others are counted together. */
-  static final int MAX_REASONS = 5;
+  static final int MAX_REASONS = Tally.MAX_NAMED;
 
   /** How much of a reason a summary quotes. */
-  static final int MAX_REASON_CHARS = 120;
-
-  /** What ends a reason that was cut (as the event log ends a text it cut). */
-  static final String ELLIPSIS = "\u2026";
+  static final int MAX_REASON_CHARS = Tally.MAX_CHARS;
 
   /**
    * Runs the writing of summaries when a window ends: on the host's scheduler, which hands the
@@ -74,54 +73,51 @@ public final class AuditFloods {
   /** One kind of record from one address; a null address stands for "other addresses". */
   private record Key(String kind, String address) {}
 
+  /**
+   * What a record says beyond its kind and address, each counted per value in a summary; null where
+   * a record says nothing of it.
+   *
+   * @param reason why a logon failed or a request was refused, as the record's text gives it
+   * @param account the account a failed logon was for, as the record spells it
+   * @param point the publishing point
+   * @param protocol the authentication protocol
+   */
+  public record Facets(String reason, String account, String point, String protocol) {
+    /** A record that gives only its reason (or null for none). */
+    public static Facets reason(String reason) {
+      return new Facets(reason, null, null, null);
+    }
+  }
+
   /** What is counted for one key. */
   private static final class Count {
     final EventLevel level;
     final HResult code;
     long start; // the start of the window being counted, in host-clock milliseconds
     long more; // records since start that were not written in full
-    // the reasons of those records, at most MAX_REASONS, in the order first seen; null: none given
-    Map<String, Long> reasons;
-    long otherReasons; // records whose reason did not fit in reasons
+    // per facet, what the folded records gave, in the order first seen; null: none gave any
+    Tally reasons;
+    Tally accounts;
+    Tally points;
+    Tally protocols;
 
     /** Folds one record; true for the window's first, which has a summary to write. */
-    boolean fold(String reason) {
+    boolean fold(Facets f) {
       more++;
-      boolean first = more == 1;
-      if (reason == null) {
-        return first;
-      }
-      if (reasons == null) {
-        reasons = new LinkedHashMap<>();
-      }
-      String name = shortened(reason);
-      if (reasons.containsKey(name) || reasons.size() < MAX_REASONS) {
-        reasons.merge(name, 1L, Long::sum);
-      } else {
-        otherReasons++;
-      }
-      return first;
+      reasons = add(reasons, f.reason());
+      accounts = add(accounts, f.account());
+      points = add(points, f.point());
+      protocols = add(protocols, f.protocol());
+      return more == 1;
     }
 
-    /**
-     * At most {@link #MAX_REASON_CHARS} of {@code reason} and an ellipsis, cut at the last space
-     * that keeps at least half of the limit, so that the summary does not quote half a word as if
-     * it were the reason; a reason without such a space (one long token, a URL, after a first word)
-     * is cut at the limit instead, never inside a surrogate pair, so that what tells reasons apart
-     * is kept.
-     */
-    static String shortened(String reason) {
-      if (reason.length() <= MAX_REASON_CHARS) {
-        return reason;
+    private static Tally add(Tally tally, String value) {
+      if (value == null) {
+        return tally;
       }
-      int end = reason.lastIndexOf(' ', MAX_REASON_CHARS);
-      if (end < MAX_REASON_CHARS / 2) {
-        end =
-            Character.isHighSurrogate(reason.charAt(MAX_REASON_CHARS - 1))
-                ? MAX_REASON_CHARS - 1
-                : MAX_REASON_CHARS;
-      }
-      return reason.substring(0, end).stripTrailing() + ELLIPSIS;
+      Tally t = tally == null ? new Tally() : tally;
+      t.add(value);
+      return t;
     }
 
     Count(EventLevel level, HResult code, long start) {
@@ -211,7 +207,7 @@ public final class AuditFloods {
    * @param text the full record, written only for the first of a window
    */
   public void record(String kind, String address, EventLevel level, HResult code, String text) {
-    record(kind, address, level, code, text, null);
+    record(kind, address, level, code, text, Facets.reason(null));
   }
 
   /**
@@ -222,6 +218,16 @@ public final class AuditFloods {
    */
   public void record(
       String kind, String address, EventLevel level, HResult code, String text, String reason) {
+    record(kind, address, level, code, text, Facets.reason(reason));
+  }
+
+  /**
+   * {@link #record(String, String, EventLevel, HResult, String)} of a record with {@code facets} (a
+   * failed logon's reason, account, point and protocol): a summary counts the ones it folded per
+   * value of each.
+   */
+  public void record(
+      String kind, String address, EventLevel level, HResult code, String text, Facets facets) {
     if (windowMillis == 0) {
       sink.write(level, code, text);
       return;
@@ -248,7 +254,7 @@ public final class AuditFloods {
         counts.put(key, new Count(level, code, now));
         fullInWindow++;
         out.add(new Pending(level, code, text));
-      } else if (c.fold(reason) && windowEnds != WindowEnds.NONE) {
+      } else if (c.fold(facets) && windowEnds != WindowEnds.NONE) {
         end = c.start + windowMillis;
         foldedEnds.add(end);
         // A timer armed for a time that is past was lost (a scheduler that stopped): arm anew.
@@ -382,28 +388,21 @@ public final class AuditFloods {
   }
 
   /**
-   * What a summary says of the reasons it folded: {@code (reasons: "bad signature" 3, "link
-   * expired" 1, 2 other)}; nothing when the records gave none. Quotes and backslashes in a reason
-   * are escaped (a reason may quote what the client sent).
+   * What a summary says of the records it folded, per facet: {@code (reasons: "bad signature" 3,
+   * "link expired" 1, 2 other; accounts: "AUTHHOST\\bob" 5, "AUTHHOST\\alice" 1; points: "cam" 6;
+   * protocols: "Digest" 6)}; nothing when the records gave none.
    */
   private static String reasons(Count c) {
-    if (c.reasons == null) {
-      return "";
+    StringBuilder text = new StringBuilder();
+    String[] names = {"reasons", "accounts", "points", "protocols"};
+    Tally[] tallies = {c.reasons, c.accounts, c.points, c.protocols};
+    for (int i = 0; i < names.length; i++) {
+      if (tallies[i] != null) {
+        text.append(text.length() == 0 ? " (" : "; ");
+        tallies[i].appendTo(text, names[i]);
+      }
     }
-    StringBuilder text = new StringBuilder(" (reasons: ");
-    String comma = "";
-    for (Map.Entry<String, Long> r : c.reasons.entrySet()) {
-      text.append(comma)
-          .append('"')
-          .append(r.getKey().replace("\\", "\\\\").replace("\"", "\\\""))
-          .append("\" ")
-          .append(r.getValue());
-      comma = ", ";
-    }
-    if (c.otherReasons > 0) {
-      text.append(comma).append(c.otherReasons).append(" other");
-    }
-    return text.append(')').toString();
+    return text.length() == 0 ? "" : text.append(')').toString();
   }
 
   private void write(List<Pending> out) {

@@ -87,8 +87,11 @@ class LockoutLearnedWithTheCountTest {
     assertTrue(inside.await(30, TimeUnit.SECONDS), "the slow check is inside the plug-in");
 
     // ... while two other wrong passwords lock her account (the second begins the lockout).
+    // Each on a connection of its own: the same credentials again on one count once.
     try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
       assertEquals(401, c.get("/p/a.txt", "Test deny:carol").status());
+    }
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
       assertEquals(401, c.get("/p/a.txt", "Test deny:carol").status(), "the lockout begins");
     }
 

@@ -85,6 +85,46 @@ class AuditFloodsTest {
         written);
   }
 
+  /**
+   * A failed logon's summary says whom the folded records were for: per account (as the records
+   * spell it, so that a search for {@code AUTHHOST\\bob} finds it), point and protocol, bounded as
+   * the reasons are.
+   */
+  @Test
+  void aLogonFailuresSummaryCountsItsAccountsPointsAndProtocols() {
+    AuditFloods f = floods(Duration.ofSeconds(60), 100);
+    String reason = "credentials refused by the plug-in";
+    String[][] failures = {
+      {"AUTHHOST\\alice", "files", "Digest"},
+      {"AUTHHOST\\bob", "cam", "Digest"},
+      {"AUTHHOST\\bob", "cam", "Digest"},
+      {"AUTHHOST\\alice", "files", "Basic"},
+      {"AUTHHOST\\bob", "files", "Digest"},
+      {"u1", "files", "Digest"},
+      {"u2", "files", "Digest"},
+      {"u3", "files", "Digest"},
+      {"u4", "files", "Digest"}
+    };
+    for (String[] fail : failures) {
+      f.record(
+          "logon failed",
+          "192.0.2.7",
+          EventLevel.WARNING,
+          HResult.SEC_E_LOGON_DENIED,
+          "lf",
+          new AuditFloods.Facets(reason, fail[0], fail[1], fail[2]));
+    }
+    clock.advance(Duration.ofSeconds(60));
+    f.flush();
+    assertEquals(
+        "summary: 8 more 'logon failed' from client=192.0.2.7 (reasons: \""
+            + reason
+            + "\" 8; accounts: \"AUTHHOST\\\\bob\" 3, \"AUTHHOST\\\\alice\" 1, \"u1\" 1,"
+            + " \"u2\" 1, \"u3\" 1, 1 other; points: \"cam\" 2, \"files\" 6;"
+            + " protocols: \"Digest\" 7, \"Basic\" 1) in the last 60 s",
+        written.get(1));
+  }
+
   @Test
   void theReasonsASummaryNamesAreBoundedInNumberAndLength() {
     AuditFloods f = floods(Duration.ofSeconds(60), 100);

@@ -79,6 +79,13 @@ class BenignRefusalTest {
     }
   }
 
+  /** The status of one request on a connection of its own. */
+  private static int getOnItsOwn(String path, String authorization) throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      return c.get(path, authorization).status();
+    }
+  }
+
   private static List<EventRecord> audit(String containing) {
     return host.eventLog().query(EventQuery.all().withSource(Audit.SOURCE)).stream()
         .filter(e -> e.text().contains(containing))
@@ -97,7 +104,8 @@ class BenignRefusalTest {
             "the plug-in's own fresh challenge: " + r.headers());
       }
     }
-    assertEquals(List.of(), audit("lockout: account:erin"), "six benign refusals, threshold three");
+    assertEquals(
+        List.of(), audit("lockout: account=\"erin\""), "six benign refusals, threshold three");
     assertEquals(
         List.of(), audit("logon failed").stream().filter(e -> e.text().contains("erin")).toList());
     List<EventRecord> refused = audit("account \"erin\" as not a guess");
@@ -128,49 +136,66 @@ class BenignRefusalTest {
 
   @Test
   void theSameCallFromAPluginBuiltForApi12IsAFailedLogon() throws Exception {
-    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
-      for (int i = 0; i < 3; i++) {
-        assertEquals(401, c.get("/old/hello.txt", "X-Refuse stale:frank").status());
-      }
-      // The plug-in declares API 1.2: its OnAuthenticateRefused is a plain DENIED, so the three
-      // above counted and the account is now locked.
-      assertEquals(429, c.get("/old/hello.txt", "X-Refuse stale:frank").status());
+    // A connection per attempt: the same credentials again on one connection count once.
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, getOnItsOwn("/old/hello.txt", "X-Refuse stale:frank"));
     }
+    // The plug-in declares API 1.2: its OnAuthenticateRefused is a plain DENIED, so the three
+    // above counted and the account is now locked.
+    assertEquals(429, getOnItsOwn("/old/hello.txt", "X-Refuse stale:frank"));
     assertEquals(3, audit("logon failed").stream().filter(e -> e.text().contains("frank")).count());
-    assertEquals(1, audit("lockout: account:frank").size(), audit("lockout:").toString());
+    assertEquals(1, audit("lockout: account=\"frank\"").size(), audit("lockout:").toString());
   }
 
   @Test
   void aPlainRefusalThroughTheCallbackStillCounts() throws Exception {
     try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
       for (int i = 0; i < 3; i++) {
-        assertEquals(401, c.get("/new/hello.txt", "X-Refuse wrong:grace").status());
+        // Three different wrong passwords (the same one again on a connection counts once).
+        assertEquals(401, c.get("/new/hello.txt", "X-Refuse wrong" + i + ":grace").status());
       }
       assertEquals(429, c.get("/new/hello.txt", "X-Refuse wrong:grace").status());
     }
-    assertEquals(1, audit("lockout: account:grace").size(), audit("lockout:").toString());
+    assertEquals(1, audit("lockout: account=\"grace\"").size(), audit("lockout:").toString());
+  }
+
+  /**
+   * The same credentials with another value of a header the plug-in read (a second factor) are
+   * another guess: each counts, and the third locks (threshold three). The same again counts once.
+   */
+  @Test
+  void aHeaderThePluginReadIsPartOfTheGuess() throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
+      for (int i = 0; i < 3; i++) {
+        String head =
+            "GET /new/hello.txt HTTP/1.1\nAuthorization: X-Refuse second:judy\nX-Second: 00000" + i;
+        assertEquals(401, c.send(head, null).status());
+        assertEquals(401, c.send(head, null).status(), "the same again");
+      }
+    }
+    assertEquals(3, audit("logon failed").stream().filter(e -> e.text().contains("judy")).count());
+    assertEquals(1, audit("lockout: account=\"judy\"").size(), audit("lockout:").toString());
   }
 
   @Test
   void theBenignRefusalIsTheOneCallbackCallAndASecondOfEitherKindIsIgnored() throws Exception {
-    try (RawHttpConnection c = new RawHttpConnection("127.0.0.1", port)) {
-      for (int i = 0; i < 3; i++) {
-        assertEquals(401, c.get("/new/hello.txt", "X-Refuse refused-twice:heidi").status());
-      }
-      assertEquals(
-          401,
-          c.get("/new/hello.txt", "X-Refuse refused-twice:heidi").status(),
-          "the first call, benign, counted: no lockout behind the ignored DENIED");
-      for (int i = 0; i < 3; i++) {
-        assertEquals(401, c.get("/new/hello.txt", "X-Refuse denied-twice:ivan").status());
-      }
-      assertEquals(
-          429,
-          c.get("/new/hello.txt", "X-Refuse denied-twice:ivan").status(),
-          "the first call, a plain DENIED, counted: the benign one after it changed nothing");
+    // A connection per attempt: the same credentials again on one connection count once.
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, getOnItsOwn("/new/hello.txt", "X-Refuse refused-twice:heidi"));
     }
-    assertEquals(List.of(), audit("lockout: account:heidi"));
-    assertEquals(1, audit("lockout: account:ivan").size());
+    assertEquals(
+        401,
+        getOnItsOwn("/new/hello.txt", "X-Refuse refused-twice:heidi"),
+        "the first call, benign, counted: no lockout behind the ignored DENIED");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, getOnItsOwn("/new/hello.txt", "X-Refuse denied-twice:ivan"));
+    }
+    assertEquals(
+        429,
+        getOnItsOwn("/new/hello.txt", "X-Refuse denied-twice:ivan"),
+        "the first call, a plain DENIED, counted: the benign one after it changed nothing");
+    assertEquals(List.of(), audit("lockout: account=\"heidi\""));
+    assertEquals(1, audit("lockout: account=\"ivan\"").size());
     // The plug-in makes its second call after the first has answered the client, and takes no
     // new leg before it has logged it: one more leg (a bare request's challenge) is the event that
     // says all are logged. Eight: the request refused as locked out reached the plug-in too (the

@@ -415,7 +415,7 @@ class HttpServingTest {
     Curl locked = curl("-u", "carol:pw-carol", url("/members/hello.txt"));
     assertEquals(429, locked.status());
     assertTrue(locked.headers().toLowerCase().contains("retry-after:"), locked.headers());
-    assertFalse(audit("lockout: account:carol").isEmpty());
+    assertFalse(audit("lockout: account=\"TESTHOST\\\\carol\"").isEmpty());
   }
 
   @Test

@@ -213,7 +213,7 @@ class KeptDigestContextTest {
           assertEquals(401, guesser.get());
         }
       }
-      assertFalse(audited("lockout: account:").isEmpty(), "alice's account is locked");
+      assertFalse(audited("lockout: account=").isEmpty(), "alice's account is locked");
       assertEquals(429, alice.get(second), "the locked account's replay");
     }
     try (Client bob = connect("bob:pw-bob")) {

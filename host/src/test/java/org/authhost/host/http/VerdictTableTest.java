@@ -200,7 +200,7 @@ class VerdictTableTest {
   void lockoutIsA429WithRetryAfterEvenForTheRightPassword() {
     FrontChannel ch = connect("127.0.0.1");
     for (int i = 0; i < 3; i++) {
-      ch.get("/members/hello.txt", "Authorization", basic("carol", "wrong"));
+      ch.get("/members/hello.txt", "Authorization", basic("carol", "wrong" + i));
       assertEquals(401, ch.answer().status());
     }
     ch.get("/members/hello.txt", "Authorization", basic("carol", "pw-carol"));

@@ -495,7 +495,7 @@ class RtspEndToEndTest {
   @Test
   void gstreamerPlaysWithDigest() throws Exception {
     try (ChallengeTap tap = ChallengeTap.to(port)) {
-      BoundedProcess.Exit run = gstreamer(tap.port(), "alice", "pw-alice");
+      BoundedProcess.Exit run = gstreamer(root, tap.port(), "alice", "pw-alice");
       assertGstreamerPlayed(run);
       assertOneChallengePerConnection(tap, run.output());
     }
@@ -504,7 +504,7 @@ class RtspEndToEndTest {
   @Test
   void gstreamerWithTheWrongPasswordIsRefused() throws Exception {
     int before = host.audited("logon failed", "alice", "point=cam").size();
-    BoundedProcess.Exit run = gstreamer(port, "alice", "wrong");
+    BoundedProcess.Exit run = gstreamer(root, port, "alice", "wrong");
     assertNotEquals(0, run.status(), run.output());
     assertFalse(run.output().contains("Got EOS"), run.output());
     assertTrue(
@@ -528,9 +528,11 @@ class RtspEndToEndTest {
         "an error before the shutdown: " + out);
   }
 
-  static BoundedProcess.Exit gstreamer(int port, String user, String password) throws Exception {
+  /** rtspsrc playing {@code /cam/test} through {@code port} as {@code user}, run in {@code dir}. */
+  static BoundedProcess.Exit gstreamer(Path dir, int port, String user, String password)
+      throws Exception {
     return BoundedProcess.run(
-        root,
+        dir,
         BOUND,
         List.of(
             "gst-launch-1.0",

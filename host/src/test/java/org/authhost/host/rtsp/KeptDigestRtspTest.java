@@ -70,17 +70,7 @@ class KeptDigestRtspTest {
 
     /** The RFC 2069 form VLC and GStreamer send with every request, on one nonce. */
     String digest(String user, String nonce, String method, String uri) throws Exception {
-      String ha1 = RtspReauthorizationTest.md5(user + ":AuthHost:pw-" + user);
-      String ha2 = RtspReauthorizationTest.md5(method + ":" + uri);
-      return "Digest username=\""
-          + user
-          + "\", realm=\"AuthHost\", nonce=\""
-          + nonce
-          + "\", uri=\""
-          + uri
-          + "\", response=\""
-          + RtspReauthorizationTest.md5(ha1 + ":" + nonce + ":" + ha2)
-          + "\"";
+      return RtspReauthorizationTest.rfc2069(user, "pw-" + user, nonce, method, uri);
     }
 
     /** SETUP of session S1 as {@code user}, relayed and answered 200. */

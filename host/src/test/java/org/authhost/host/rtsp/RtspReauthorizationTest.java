@@ -50,7 +50,7 @@ class RtspReauthorizationTest {
   @BeforeAll
   static void start() throws Exception {
     List<String> viewers =
-        List.of("ann", "dan", "gil", "lou", "pat", "ivy", "rex", "kim", "sal", "tom");
+        List.of("ann", "dan", "gil", "lou", "pat", "ivy", "rex", "kim", "sal", "tom", "una", "vic");
     config =
         RelayedHost.configure(
             root,
@@ -141,17 +141,7 @@ class RtspReauthorizationTest {
     }
 
     String digest(String method, String uri, String password) throws Exception {
-      String ha1 = md5(user + ":AuthHost:" + password);
-      String ha2 = md5(method + ":" + uri);
-      return "Digest username=\""
-          + user
-          + "\", realm=\"AuthHost\", nonce=\""
-          + nonce
-          + "\", uri=\""
-          + uri
-          + "\", response=\""
-          + md5(ha1 + ":" + nonce + ":" + ha2)
-          + "\"";
+      return rfc2069(user, password, nonce, method, uri);
     }
 
     /**
@@ -211,6 +201,77 @@ class RtspReauthorizationTest {
     assertTrue(event.text().contains("reauthorized without credentials"), event.text());
   }
 
+  /** The RFC 2069 Digest form GStreamer and VLC send (no qop), for the realm AuthHost. */
+  static String rfc2069(String user, String password, String nonce, String method, String uri)
+      throws Exception {
+    String ha1 = md5(user + ":AuthHost:" + password);
+    String ha2 = md5(method + ":" + uri);
+    return "Digest username=\""
+        + user
+        + "\", realm=\"AuthHost\", nonce=\""
+        + nonce
+        + "\", uri=\""
+        + uri
+        + "\", response=\""
+        + md5(ha1 + ":" + nonce + ":" + ha2)
+        + "\"";
+  }
+
+  /**
+   * DESCRIBE on {@code client} with {@code user}'s {@code password} answering the nonce of {@code
+   * challenge} (the last 401), as rtspsrc answers each 401: the answer.
+   */
+  static String describeAnswering(
+      RelayedHost.Client client, String challenge, String user, String password) throws Exception {
+    Matcher m = NONCE.matcher(challenge);
+    assertTrue(m.find(), challenge);
+    client.ch.send(
+        RtspHandlersTest.request(
+            "DESCRIBE",
+            CAM,
+            ++client.cseq,
+            "Authorization",
+            rfc2069(user, password, m.group(1), "DESCRIBE", CAM)));
+    return client.ch.answers();
+  }
+
+  /**
+   * GStreamer's rtspsrc sends a refused password again on every 401, nine times: challenged again
+   * on the same nonce, its retries are the same octets, one failed logon; the account is not locked
+   * out (threshold 3) and the right password then logs on.
+   */
+  @Test
+  void aPlayersRetriesOfOneWrongPasswordAreOneFailedLogon() throws Exception {
+    RelayedHost.Client una = new RelayedHost.Client(host);
+    una.ch.send(RtspHandlersTest.request("DESCRIBE", CAM, ++una.cseq));
+    String answer = una.ch.answers();
+    for (int i = 0; i < 9; i++) {
+      answer = describeAnswering(una, answer, "una", "not-it");
+      assertTrue(answer.startsWith("RTSP/1.0 401 "), "try " + i + ": " + answer);
+    }
+    assertEquals(1, audited("logon failed", "una").size(), audited("una").toString());
+    assertEquals(8, audited("sent again unchanged", "(account=\"TESTHOST\\\\una\")").size());
+    assertTrue(audited("lockout:", "una").isEmpty());
+    answer = describeAnswering(una, answer, "una", "pw-una");
+    assertTrue(una.origin().startsWith("DESCRIBE "), "the right password is relayed: " + answer);
+  }
+
+  /** Every different wrong password on one connection counts: the third locks (threshold 3). */
+  @Test
+  void differentWrongPasswordsOnOneConnectionEachCount() throws Exception {
+    RelayedHost.Client vic = new RelayedHost.Client(host);
+    vic.ch.send(RtspHandlersTest.request("DESCRIBE", CAM, ++vic.cseq));
+    String answer = vic.ch.answers();
+    for (int i = 0; i < 3; i++) {
+      answer = describeAnswering(vic, answer, "vic", "guess" + i);
+      assertTrue(answer.startsWith("RTSP/1.0 401 "), "guess " + i + ": " + answer);
+    }
+    assertEquals(3, audited("logon failed", "vic").size());
+    assertEquals(1, audited("lockout:", "vic").size());
+    answer = describeAnswering(vic, answer, "vic", "pw-vic");
+    assertTrue(answer.startsWith("RTSP/1.0 429 "), answer);
+  }
+
   @Test
   void anAccountLockedOutMeanwhileIs429WithRetryAfter() throws Exception {
     Playing lou = new Playing("lou");
@@ -223,7 +284,9 @@ class RtspReauthorizationTest {
       guesser.ch.send(RtspHandlersTest.request("DESCRIBE", uri, 20 + i, "Authorization", wrong));
       assertTrue(guesser.ch.answers().startsWith("RTSP/1.0 401 "));
     }
-    assertFalse(audited("lockout: account:lou").isEmpty(), "the guesses locked lou's account");
+    assertFalse(
+        audited("lockout: account=\"TESTHOST\\\\lou\"").isEmpty(),
+        "the guesses locked lou's account");
     String answer = lou.refusedKeepAlive("429 Too Many Requests");
     assertTrue(answer.toLowerCase().contains("retry-after: "), answer);
     assertFalse(audited("account TESTHOST\\lou is locked out").isEmpty());

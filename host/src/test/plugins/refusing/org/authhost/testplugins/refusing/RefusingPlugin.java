@@ -21,7 +21,8 @@ import org.authhost.testplugins.TestPlugin;
  * account NAME, so that a lockout would show. "refused-twice:NAME" calls OnAuthenticateRefused and
  * then OnAuthenticateComplete (DENIED), "denied-twice:NAME" the other way round; each logs an event
  * with what the host answered its second call before the plug-in takes its next leg, so once any
- * later leg is answered every second call is logged.
+ * later leg is answered every second call is logged. "second:NAME" reads the header X-Second (a
+ * second factor) before its plain DENIED.
  */
 public final class RefusingPlugin extends TestPlugin {
   private final Semaphore secondCallsDone = new Semaphore(1);
@@ -45,6 +46,10 @@ public final class RefusingPlugin extends TestPlugin {
               AuthenticationCallback callback,
               Object ctx) {
             String leg = new String(blob, StandardCharsets.ISO_8859_1);
+            if (leg.startsWith("second:")) {
+              // A second factor in a header of its own: the refusal rests on it too.
+              command.header("X-Second");
+            }
             int colon = leg.indexOf(':');
             if (colon > 0) {
               user.setUserName(leg.substring(colon + 1));

@@ -35,7 +35,10 @@ import org.authhost.api.support.PluginEvents;
  *   <li>Right response: the host's {@code logonUser} for the account, SUCCESS with the {@code
  *       Authentication-Info} value as the blob; the token is this context's until {@link
  *       #release()}.
- *   <li>Wrong response: DENIED with fresh challenges and {@code S_OK} (a failed logon).
+ *   <li>Wrong response: DENIED with fresh challenges and {@code S_OK} (a failed logon); over RTSP
+ *       in the RFC 2069 form, the challenges keep the refused response's nonce while it is fresh,
+ *       so that a player's retry of the same password is the same octets (see {@link
+ *       DigestVerifier}).
  *   <li>Bad, replayed or stale response: DENIED with fresh challenges ({@code stale=true} when only
  *       the nonce was wrong) and {@code S_FALSE} (API 1.3: not a guess, so no lockout counts it),
  *       an INFORMATION event naming the reason for a bad one (counted into a summary when the same
@@ -188,7 +191,11 @@ final class DigestContext implements AuthenticationContext {
       }
       return new Outcome(
           AuthenticationResult.DENIED,
-          challenges(denied.stale(), rtsp),
+          denied.sameNonce() == null
+              ? challenges(denied.stale(), rtsp)
+              : verifier
+                  .challenges(denied.sameNonce(), false, rtsp)
+                  .getBytes(StandardCharsets.ISO_8859_1),
           // API 1.3: a stale nonce (the credentials were right), a malformed response and a
           // replay are benign refusals, no guess at a password, which the host neither audits as
           // a failed logon nor counts toward a lockout. A wrong digest is S_OK: a failed logon.

@@ -59,7 +59,26 @@ final class DigestVerifier {
 
   /** Fresh challenges, one per offered algorithm, sharing one new nonce. */
   String challenges(boolean stale, boolean rtsp) {
-    return Challenges.challenges(settings, nonces.mint(), nonces.opaque(), stale, rtsp);
+    return challenges(nonces.mint(), stale, rtsp);
+  }
+
+  /** Challenges, one per offered algorithm, sharing {@code nonce}. */
+  String challenges(String nonce, boolean stale, boolean rtsp) {
+    return Challenges.challenges(settings, nonce, nonces.opaque(), stale, rtsp);
+  }
+
+  /**
+   * A wrong password or an unknown user: the host audits a failed logon. An RTSP client that speaks
+   * the RFC 2069 form on a nonce of ours still in its lifetime is challenged again with that same
+   * nonce: GStreamer's rtspsrc sends the same password again on every 401 (up to nine times), and
+   * with the nonce kept each of those retries is the same octets, which the host counts as one
+   * guess (a fresh nonce would make every retry a new response, each a failed logon, and one typo a
+   * lockout). No replay gets in by it: a wrong response never binds or uses the nonce, a right one
+   * on it is checked and bound as on any nonce, and every different guess is still new octets.
+   */
+  private static Verdict wrong(DigestCredentials c, NonceService.Check nonce, boolean rtsp) {
+    boolean keep = rtsp && c.qop() == null && nonce.status() == NonceService.Status.FRESH;
+    return new Verdict.Denied(null, false, keep ? c.nonce() : null);
   }
 
   /** Whether the request came over RTSP, whose clients get their own challenge order and forms. */
@@ -97,7 +116,7 @@ final class DigestVerifier {
       if (nonce.status() == NonceService.Status.FORGED) {
         throw new Malformed("the nonce was not issued by this server (bad form or MAC)");
       }
-      String account = account(c);
+      String account = account(c, nonce, rtsp);
       if (user != null) {
         user.setUserName(account);
       }
@@ -106,7 +125,7 @@ final class DigestVerifier {
       Hashing h = Hashing.of(c.algorithm());
       byte[] ha1 =
           DigestMath.sessionHa1(
-              h, c.algorithm(), storedHa1(account, c.algorithm()), c.nonce(), c.cnonce());
+              h, c.algorithm(), storedHa1(account, c, nonce, rtsp), c.nonce(), c.cnonce());
       // auth-int reaches here only for a request without a body (checkOffer): H(entity-body) =
       // H("").
       String bodyHash =
@@ -119,8 +138,7 @@ final class DigestVerifier {
       int shared =
           DigestMath.responsePrefix(h, ha1, c.nonce(), c.nc(), c.cnonce(), c.qop()).length();
       if (!h.hex(ha2).digestEqualsHex(c.response(), shared)) {
-        // A wrong password: the host audits the failed logon.
-        return done(new Verdict.Denied(null, false));
+        return done(wrong(c, nonce, rtsp));
       }
       if (nonce.status() != NonceService.Status.FRESH) {
         // Expired, or from an epoch whose counts this store never saw: the digest was right, so
@@ -361,7 +379,7 @@ final class DigestVerifier {
   }
 
   /** The local account: the name itself, or the one whose {@code H(name:realm)} the client sent. */
-  private String account(DigestCredentials c) throws Stop {
+  private String account(DigestCredentials c, NonceService.Check nonce, boolean rtsp) throws Stop {
     if (!c.userhash()) {
       return c.username();
     }
@@ -370,7 +388,7 @@ final class DigestVerifier {
         credentials.findUserByHash(
             settings.realm(), c.algorithm().baseToken(), c.username(), found);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
-      throw new Stop(new Verdict.Denied(null, false)); // no such user: as for a wrong password
+      throw new Stop(wrong(c, nonce, rtsp)); // no such user: as for a wrong password
     }
     if (hr.failed() || found.get() == null) {
       throw new Stop(
@@ -387,11 +405,13 @@ final class DigestVerifier {
   }
 
   /** {@code H(user:realm:password)} from the host's account store, as octets. */
-  private byte[] storedHa1(String account, DigestAlgorithm algorithm) throws Stop {
+  private byte[] storedHa1(
+      String account, DigestCredentials c, NonceService.Check nonce, boolean rtsp) throws Stop {
+    DigestAlgorithm algorithm = c.algorithm();
     Out<byte[]> ha1 = new Out<>();
     HResult hr = credentials.getDigestHa1(account, settings.realm(), algorithm.baseToken(), ha1);
     if (hr.equals(HResult.E_LOGON_FAILURE)) {
-      throw new Stop(new Verdict.Denied(null, false)); // unknown, disabled or without a password
+      throw new Stop(wrong(c, nonce, rtsp)); // unknown, disabled or without a password
     }
     if (hr.equals(HResult.E_INVALIDARG)) {
       throw new Stop(

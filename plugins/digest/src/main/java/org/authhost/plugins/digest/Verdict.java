@@ -20,8 +20,14 @@ sealed interface Verdict {
    *     host's audit says enough (wrong password, unknown user) or nothing went wrong (a stale
    *     nonce)
    * @param stale answer {@code stale=true}: the digest was right, only the nonce was not
+   * @param sameNonce the nonce the new challenges offer again, or null for a fresh one (a wrong RFC
+   *     2069 response over RTSP, see DigestVerifier)
    */
-  record Denied(Refusal refusal, boolean stale) implements Verdict {}
+  record Denied(Refusal refusal, boolean stale, String sameNonce) implements Verdict {
+    Denied(Refusal refusal, boolean stale) {
+      this(refusal, stale, null);
+    }
+  }
 
   /**
    * The plug-in cannot work (its host service failed): an ERROR event, and the plug-in goes out of

@@ -193,6 +193,65 @@ class RtspDigestTest {
     assertEquals(0, h.server.state.count("conn/"), "a wrong digest binds nothing");
   }
 
+  /** The nonce all of {@code challenges} share. */
+  private static String nonce(List<String> challenges) {
+    List<String> nonces =
+        challenges.stream().map(line -> RtspClients.params(line).get("nonce")).distinct().toList();
+    assertEquals(1, nonces.size(), challenges.toString());
+    return nonces.get(0);
+  }
+
+  /**
+   * GStreamer's rtspsrc sends its password again on every 401: challenged again on the nonce it
+   * answered, its retry is the same octets (which the host counts as one guess), refused as a
+   * failed logon each time, and the right password on that nonce is checked and bound as ever.
+   */
+  @Test
+  void aWrongRfc2069PasswordOverRtspIsChallengedAgainOnTheSameNonce() {
+    PluginHarness h = start();
+    List<String> first = challenges(h, 1);
+    RtspClients.Gstreamer gst = new RtspClients.Gstreamer(USER, "wrong").challenged(first);
+    String header = gst.header("OPTIONS", CAM);
+    PluginHarness.Answer refused = h.sendAndRelease(header, rtsp("OPTIONS", CAM, 1, 2));
+    assertEquals(DENIED, refused.result());
+    assertFalse(refused.stale());
+    assertEquals(HResult.S_OK, refused.hr(), "still a failed logon");
+    assertEquals(nonce(first), nonce(refused.lines()));
+
+    gst.challenged(refused.lines());
+    assertEquals(header, gst.header("OPTIONS", CAM), "the retry is the same octets");
+    PluginHarness.Answer again = h.sendAndRelease(header, rtsp("OPTIONS", CAM, 1, 3));
+    assertEquals(DENIED, again.result());
+    assertEquals(HResult.S_OK, again.hr());
+    assertEquals(nonce(first), nonce(again.lines()));
+
+    RtspClients.Gstreamer right =
+        new RtspClients.Gstreamer(USER, PASSWORD).challenged(again.lines());
+    String good = right.header("OPTIONS", CAM);
+    assertEquals(SUCCESS, h.sendAndRelease(good, rtsp("OPTIONS", CAM, 1, 4)).result());
+    PluginHarness.Answer captured = h.sendAndRelease(good, rtsp("OPTIONS", CAM, 2, 4));
+    assertTrue(captured.stale(), "the kept nonce is bound to its connection as any other");
+  }
+
+  /** Only the RFC 2069 form over RTSP keeps its nonce, and only while the nonce is fresh. */
+  @Test
+  void otherWrongResponsesAreChallengedOnAFreshNonce() {
+    PluginHarness h = start("nonceLifetimeSeconds", "60");
+    List<String> first = challenges(h, 1);
+    RtspClients.Ffmpeg ffmpeg = new RtspClients.Ffmpeg(USER, "wrong").challenged(first);
+    PluginHarness.Answer qop =
+        h.sendAndRelease(ffmpeg.header("DESCRIBE", CAM), rtsp("DESCRIBE", CAM, 1, 2));
+    assertEquals(DENIED, qop.result());
+    assertFalse(nonce(first).equals(nonce(qop.lines())), "qop: a new cnonce per try anyway");
+
+    RtspClients.Gstreamer gst = new RtspClients.Gstreamer(USER, "wrong").challenged(first);
+    h.clock.advance(java.time.Duration.ofSeconds(61));
+    PluginHarness.Answer expired =
+        h.sendAndRelease(gst.header("DESCRIBE", CAM), rtsp("DESCRIBE", CAM, 1, 3));
+    assertEquals(DENIED, expired.result());
+    assertFalse(nonce(first).equals(nonce(expired.lines())), "an expired nonce is not offered");
+  }
+
   @Test
   void overHttpTheRfc2069FormStillSpendsItsNonceAtOnce() {
     PluginHarness h = start("legacy", "true");
