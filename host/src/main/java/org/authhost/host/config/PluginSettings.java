@@ -34,7 +34,7 @@ public record PluginSettings(
     Integer maxLeakedThreads,
     Set<Capability> capabilities,
     List<String> urlCredentials,
-    Map<String, String> propertyPlaces) {
+    Map<String, ConfigPlace> propertyPlaces) {
   /** Enabled, no properties, the default bulkhead, no grants listed. */
   public static final PluginSettings DEFAULT = new PluginSettings(true, Map.of());
 
@@ -76,11 +76,6 @@ public record PluginSettings(
               ? Set.of()
               : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
     }
-  }
-
-  /** Where property {@code name} is written, or null if it is not in the file. */
-  public String placeOf(String name) {
-    return propertyPlaces.get(name);
   }
 
   // Where a value is written is not what it is: the same settings moved in the file are equal.

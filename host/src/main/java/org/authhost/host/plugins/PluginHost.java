@@ -30,6 +30,9 @@ import org.authhost.api.BasicPlugin;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import org.authhost.host.config.ConfigException;
+import org.authhost.host.config.ConfigPlace;
+import org.authhost.host.config.ConfigProblem;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.PublishingPointConfig;
 import org.authhost.host.containment.Containment;
@@ -134,6 +137,7 @@ public final class PluginHost extends LifeCycle {
     guard.start();
     try {
       loadAll();
+      refuseSettingsRefusedByPlugins();
       reloads.start();
     } catch (Exception | Error e) {
       // A part whose start failed is not stopped by whoever started it: the plug-ins that started
@@ -149,6 +153,25 @@ public final class PluginHost extends LifeCycle {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  /**
+   * An enabled plug-in that refused a named value written in host.json is a mistake in the file,
+   * found a step later than the others: the start fails as for them (the CLI's exit code 2 and one
+   * line naming the place), rather than serving its points with it in error. A reload or the
+   * console's change keeps the running version instead (PluginReloads).
+   */
+  private void refuseSettingsRefusedByPlugins() throws ConfigException {
+    List<ConfigProblem> refused = new ArrayList<>();
+    for (HostedPlugin plugin : plugins.values()) {
+      RefusedNamedValue value = plugin.namedValues().refused();
+      if (value != null && plugin.inError() && config.plugins().settingsOf(plugin.id()).enabled()) {
+        refused.add(value.problem());
+      }
+    }
+    if (!refused.isEmpty()) {
+      throw new ConfigException(refused);
     }
   }
 
@@ -945,7 +968,7 @@ public final class PluginHost extends LifeCycle {
   }
 
   /** Where the values of {@link #propertiesOf} are written: nowhere once the console set them. */
-  private Map<String, String> placesOf(String id) {
+  private Map<String, ConfigPlace> placesOf(String id) {
     return operatorProperties.containsKey(id)
         ? Map.of()
         : config.plugins().settingsOf(id).propertyPlaces();

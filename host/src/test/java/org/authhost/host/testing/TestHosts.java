@@ -118,6 +118,19 @@ public final class TestHosts {
   public static AuthHost startServing(
       Path root, String pluginJar, String body, String hostJson, Module overrides)
       throws Exception {
+    AuthHost host =
+        AuthHost.create(
+            ConfigLoader.load(servingConfig(root, pluginJar, body, hostJson)), overrides);
+    host.start();
+    return host;
+  }
+
+  /**
+   * The configuration folder of {@link #startServing(Path, String, String, String)}, made but not
+   * started: for a test of the start itself.
+   */
+  public static Path servingConfig(Path root, String pluginJar, String body, String hostJson)
+      throws IOException {
     Files.createDirectories(root.resolve("media"));
     Files.writeString(root.resolve("media/hello.txt"), body);
     Path plugins = Files.createDirectories(root.resolve("plugins"));
@@ -125,8 +138,6 @@ public final class TestHosts {
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(config.resolve("host.json"), hostJson);
     addAccount(config, "alice", "pw-alice");
-    AuthHost host = AuthHost.create(ConfigLoader.load(config), overrides);
-    host.start();
-    return host;
+    return config;
   }
 }
