@@ -550,6 +550,32 @@ class PluginReloadTest extends HostTestBase {
     assertEquals("v=2.0.1", answerOfANewSession());
   }
 
+  /**
+   * Unlike a start, a reload is no time to stop the host over a named value: the running version
+   * keeps serving, and the record names the value's place in host.json.
+   */
+  @Test
+  void aNewVersionThatRefusesANamedValueOfHostJsonLeavesTheOldInServiceNamingItsPlace()
+      throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(
+        FOLLOW + ",\n    \"settings\": { \"versioned\": { \"properties\": { \"mode\": \"x\" } } }");
+    install("2.0.0-strict", "versioned.jar");
+    scan();
+    scan();
+    assertTrue(host.isStarted());
+    assertEquals("v=1.0.0", answerOfANewSession(), "the old version stays in service");
+    List<EventRecord> errors =
+        events(EventLevel.ERROR).stream()
+            .filter(e -> e.text().contains("stays in service"))
+            .toList();
+    assertEquals(1, errors.size(), errors.toString());
+    String place = root.resolve("config/host.json") + ":9:";
+    assertTrue(
+        errors.get(0).text().contains("named value 'mode' is not a setting; it is at " + place),
+        errors.get(0).text());
+  }
+
   @Test
   void aSessionStillOpenAtTheDrainTimeOutIsEndedWithAnEvent() throws Exception {
     versioned("1.0.0", plugins(), "versioned.jar");
