@@ -508,7 +508,13 @@ class RtspEndToEndTest {
    */
   @Test
   void gstreamerWithoutProtocolsTcpFallsBackAfter461() throws Exception {
-    assertGstreamerPlayed(gstreamer(port, "alice", "pw-alice", ""));
+    try (ChallengeTap tap = ChallengeTap.to(port)) {
+      assertGstreamerPlayed(gstreamer(tap.port(), "alice", "pw-alice", ""));
+      String sent = tap.sent();
+      int udp = sent.indexOf("client_port=");
+      assertTrue(udp >= 0, "it asked for UDP first: " + sent);
+      assertTrue(sent.indexOf("RTP/AVP/TCP", udp) > udp, "then for TCP: " + sent);
+    }
   }
 
   @Test
