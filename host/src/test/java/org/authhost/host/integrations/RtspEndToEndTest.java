@@ -27,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Real RTSP clients (ffmpeg, ffprobe, GStreamer's rtspsrc) through a real host's RTSP front to a
  * real origin (GStreamer's RTSP server): Digest with the distribution's plug-in, the wrong password
  * refused, ffmpeg's fall-back to TCP after 461, publishing with RECORD, and an origin that demands
- * credentials of its own. Each client speaks Digest as it ships (no "legacy" switch) and pays at
- * most one challenge per connection ({@link ChallengeTap}). VLC is not among them: Debian's VLC is
- * built with {@code --disable-live555}, so its only RTSP access modules are SAT>IP and RealRTSP,
- * and it cannot play a standard RTSP stream from any server here, direct or through AuthHost.
+ * credentials of its own. Each client speaks Digest as it ships, against the Digest plug-in's
+ * defaults (SHA-256,MD5; to RTSP clients MD5 goes last; no "legacy" switch), and pays at most one
+ * challenge per connection ({@link ChallengeTap}). VLC is not among them: Debian's VLC is built
+ * with {@code --disable-live555}, so its only RTSP access modules are SAT>IP and RealRTSP, and it
+ * cannot play a standard RTSP stream from any server here, direct or through AuthHost.
  */
 class RtspEndToEndTest {
   static final Duration BOUND = Duration.ofSeconds(60);
@@ -57,8 +58,7 @@ class RtspEndToEndTest {
         RtspHost.start(
             root,
             """
-            "digest": { "enabled": true, "properties": {
-              "realm": "AuthHost", "algorithms": "MD5" } },
+            "digest": { "enabled": true, "properties": { "realm": "AuthHost" } },
             "signed-url": { "capabilities": ["token-without-credential"],
               "properties": { "account": "carol", "keysFile": "%s" } }
             """
