@@ -20,6 +20,8 @@ final class PluginSettingsSection {
     boolean enabled = entry.bool("enabled", PluginSettings.DEFAULT.enabled());
     Map<String, ConfigPlace> places = new LinkedHashMap<>();
     Map<String, String> properties = properties(entry, places);
+    LocatedJson written = entry.value("properties");
+    ConfigPlace holder = entry.place("properties", written != null ? written.pos() : entry.pos());
     return new PluginSettings(
         enabled,
         properties,
@@ -28,7 +30,7 @@ final class PluginSettingsSection {
         override(entry, "maxLeakedThreads", 0, BulkheadSettings.MAX_LEAKED_THREADS),
         capabilities(entry),
         urlCredentials(entry),
-        places);
+        new PropertyPlaces(places, holder));
   }
 
   /**

@@ -3,26 +3,26 @@ package org.authhost.host.plugins;
 import java.util.Map;
 import java.util.Optional;
 import org.authhost.api.NamedValues;
-import org.authhost.host.config.ConfigPlace;
+import org.authhost.host.config.PropertyPlaces;
 
 /** A plug-in's named values; the host knows a plug-in by the identity of this object. */
 final class HostNamedValues implements NamedValues {
   private final String pluginId;
   private final Map<String, String> values;
-  private final Map<String, ConfigPlace> places;
+  private final PropertyPlaces places;
 
   /** The last value of the file the plug-in refused, or null: what a start reports. */
   private volatile RefusedNamedValue refused;
 
   HostNamedValues(String pluginId, Map<String, String> values) {
-    this(pluginId, values, Map.of());
+    this(pluginId, values, PropertyPlaces.NONE);
   }
 
   /**
    * @param places where each value is written in the configuration file (none for values set
    *     through the console)
    */
-  HostNamedValues(String pluginId, Map<String, String> values, Map<String, ConfigPlace> places) {
+  HostNamedValues(String pluginId, Map<String, String> values, PropertyPlaces places) {
     this.pluginId = pluginId;
     this.values = values;
     this.places = places;

@@ -31,9 +31,9 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
 import org.authhost.host.config.ConfigException;
-import org.authhost.host.config.ConfigPlace;
 import org.authhost.host.config.ConfigProblem;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.PropertyPlaces;
 import org.authhost.host.config.PublishingPointConfig;
 import org.authhost.host.containment.Containment;
 import org.authhost.host.diagnostics.ControlCharacters;
@@ -968,9 +968,9 @@ public final class PluginHost extends LifeCycle {
   }
 
   /** Where the values of {@link #propertiesOf} are written: nowhere once the console set them. */
-  private Map<String, ConfigPlace> placesOf(String id) {
+  private PropertyPlaces placesOf(String id) {
     return operatorProperties.containsKey(id)
-        ? Map.of()
+        ? PropertyPlaces.NONE
         : config.plugins().settingsOf(id).propertyPlaces();
   }
 

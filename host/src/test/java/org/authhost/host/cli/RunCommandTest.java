@@ -39,31 +39,51 @@ class RunCommandTest {
   @Test
   void aMisspeltSettingOfAnEnabledPlugInEndsTheStartWithExitCode2AndTheOneConfigurationLine()
       throws Exception {
-    Path config =
-        TestHosts.configFolder(
-            root, "\"settings\": { \"digest\": { \"properties\": { \"algorithm\": \"MD5\" } } }");
-    Files.copy(
-        PluginJar.builtinPlugin("authhost-plugin-digest.jar"),
-        root.resolve("plugins/authhost-plugin-digest.jar"));
+    assertStartRefused(
+        "authhost-plugin-digest.jar",
+        "\"digest\": { \"properties\": { \"algorithm\": \"MD5\" } }",
+        "\"algorithm\"",
+        ": [config/unknown-key] plugins.settings.digest.properties.algorithm: plug-in 'digest'"
+            + " refused it in InitializePlugin: named value 'algorithm' is not a setting of this"
+            + " plug-in; the settings are realm, algorithms, qop, userhash, legacy,"
+            + " nonceLifetimeSeconds; fix plugins.settings.digest.properties.algorithm in host.json"
+            + " (did you mean \"algorithms\"?)");
+  }
+
+  @Test
+  void aRequiredSettingLeftOutOfAnEnabledPlugInEndsTheStartTheSameWayAtItsProperties()
+      throws Exception {
+    assertStartRefused(
+        "authhost-plugin-negotiate.jar",
+        "\"negotiate\": { \"enabled\": true, \"properties\": { } }",
+        "{ }",
+        ": [config/bad-value] plugins.settings.negotiate.properties.servicePrincipal: plug-in"
+            + " 'negotiate' refused it in InitializePlugin: named value 'servicePrincipal' must be"
+            + " service/host@REALM, e.g. HTTP/www.example.com@EXAMPLE.COM; fix"
+            + " plugins.settings.negotiate.properties.servicePrincipal in host.json");
+  }
+
+  /**
+   * Runs a host with {@code pluginJar} and {@code settings} as its {@code plugins.settings}: it
+   * ends with exit code 2 and the one line {@code host.json:LINE:COL} (where {@code marker} is
+   * written) followed by {@code problem}, without a stack trace or a ready line.
+   */
+  private void assertStartRefused(String pluginJar, String settings, String marker, String problem)
+      throws Exception {
+    Path config = TestHosts.configFolder(root, "\"settings\": { " + settings + " }");
+    Files.copy(PluginJar.builtinPlugin(pluginJar), root.resolve("plugins").resolve(pluginJar));
     Path json = config.resolve("host.json");
     List<String> file = Files.readAllLines(json);
     int line = 0;
-    while (!file.get(line).contains("\"algorithm\"")) {
+    while (!file.get(line).contains(marker)) {
       line++;
     }
-    String place = json + ":" + (line + 1) + ":" + (file.get(line).indexOf("\"algorithm\"") + 1);
+    String place = json + ":" + (line + 1) + ":" + (file.get(line).indexOf(marker) + 1);
 
     BoundedProcess.Exit run = BoundedProcess.run(root, BOUND, TestHosts.hostCommand(config));
 
     assertEquals(2, run.status(), run.output());
-    String expected =
-        place
-            + ": [config/unknown-key] plugins.settings.digest.properties.algorithm: plug-in"
-            + " 'digest' refused it in InitializePlugin: named value 'algorithm' is not a setting"
-            + " of this plug-in; the settings are realm, algorithms, qop, userhash, legacy,"
-            + " nonceLifetimeSeconds; fix plugins.settings.digest.properties.algorithm in host.json"
-            + " (did you mean \"algorithms\"?)";
-    assertTrue(run.output().lines().anyMatch(expected::equals), run.output());
+    assertTrue(run.output().lines().anyMatch((place + problem)::equals), run.output());
     assertFalse(run.output().contains(" ready in "), run.output());
     assertFalse(run.output().contains("\tat "), "no stack trace: " + run.output());
   }

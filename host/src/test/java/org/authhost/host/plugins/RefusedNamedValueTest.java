@@ -16,6 +16,7 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.config.ConfigException;
 import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.ConfigPlace;
+import org.authhost.host.config.PropertyPlaces;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
@@ -138,28 +139,82 @@ class RefusedNamedValueTest {
   @Test
   void aValueTheConsoleSetOrAPlainPluginExceptionGetsNoPlace() {
     ConfigPlace realm = new ConfigPlace(Path.of("/c/host.json"), 3, 5, "p.realm");
+    PropertyPlaces places =
+        new PropertyPlaces(
+            Map.of("realm", realm), new ConfigPlace(Path.of("/c/host.json"), 2, 19, "p"));
     assertNull(
         RefusedNamedValue.of(
-            "x",
-            "InitializePlugin",
-            new PluginException(HResult.E_INVALIDARG, "bad"),
-            Map.of("realm", realm)));
+            "x", "InitializePlugin", new PluginException(HResult.E_INVALIDARG, "bad"), places));
     assertNull(
         RefusedNamedValue.of(
             "x",
             "InitializePlugin",
             new NamedValueException("realm", List.of("realm"), "bad"),
-            Map.of()));
+            PropertyPlaces.NONE));
     // A known name with a bad value: the place, no "did you mean".
     RefusedNamedValue known =
         RefusedNamedValue.of(
             "x",
             "EnablePlugin",
             new NamedValueException("realm", List.of("realm", "qop"), "bad"),
-            Map.of("realm", realm));
+            places);
     assertEquals("; it is at /c/host.json:3:5", known.hint());
     assertEquals(
         "/c/host.json:3:5: [config/bad-value] p.realm: plug-in 'x' refused it in EnablePlugin: bad",
         known.problem().render());
+    // A known setting the file does not write: where it belongs.
+    RefusedNamedValue missing =
+        RefusedNamedValue.of(
+            "x",
+            "InitializePlugin",
+            new NamedValueException("qop", List.of("realm", "qop"), "is not set"),
+            places);
+    assertEquals("; it belongs in /c/host.json:2:19", missing.hint());
+    assertEquals(
+        "/c/host.json:2:19: [config/bad-value] p.qop: plug-in 'x' refused it in InitializePlugin:"
+            + " is not set",
+        missing.problem().render());
+    // A name neither written nor the plug-in's: nothing to point at.
+    assertNull(
+        RefusedNamedValue.of(
+            "x",
+            "InitializePlugin",
+            new NamedValueException("other", List.of("realm", "qop"), "bad"),
+            places));
+  }
+
+  /**
+   * A setting missing, not misspelt (review Z1): Negotiate enabled without its servicePrincipal is
+   * the same configuration problem, placed at the plug-in's entry, where the value belongs.
+   */
+  @Test
+  void aRequiredSettingLeftOutOfAnEnabledPlugInFailsTheStartAtItsEntry() throws Exception {
+    Path config =
+        TestHosts.servingConfig(
+            root,
+            "authhost-plugin-negotiate.jar",
+            "hello\n",
+            """
+            {
+              "dataDirectory": "../var",
+              "plugins": { "directory": "../plugins", "settings": {
+                "negotiate": { "enabled": true } } },
+              "http": { "port": 0 }
+            }
+            """);
+    AuthHost host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(new MutableClock()));
+    try {
+      ConfigException e = assertThrows(ConfigException.class, host::start);
+      assertEquals(
+          root.resolve("config/host.json")
+              + ":4:18: [config/bad-value] plugins.settings.negotiate.properties.servicePrincipal:"
+              + " plug-in 'negotiate' refused it in InitializePlugin: named value"
+              + " 'servicePrincipal' must be service/host@REALM, e.g."
+              + " HTTP/www.example.com@EXAMPLE.COM; fix"
+              + " plugins.settings.negotiate.properties.servicePrincipal in host.json",
+          e.getMessage());
+    } finally {
+      host.stop();
+    }
   }
 }
