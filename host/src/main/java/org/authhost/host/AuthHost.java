@@ -104,6 +104,8 @@ public final class AuthHost extends ContainerLifeCycle {
     // from it while it enables.
     addManaged(state);
     addManaged(plugins);
+    // Before any listener: a plug-in's refused setting ends the start as host.json's own mistakes.
+    addManaged(new RefusedSettings(plugins));
     addManaged(admin);
     addManaged(http);
     addManaged(rtsp);

@@ -30,7 +30,6 @@ import org.authhost.api.BasicPlugin;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
-import org.authhost.host.config.ConfigException;
 import org.authhost.host.config.ConfigProblem;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.PropertyPlaces;
@@ -137,7 +136,6 @@ public final class PluginHost extends LifeCycle {
     guard.start();
     try {
       loadAll();
-      refuseSettingsRefusedByPlugins();
       reloads.start();
     } catch (Exception | Error e) {
       // A part whose start failed is not stopped by whoever started it: the plug-ins that started
@@ -157,12 +155,10 @@ public final class PluginHost extends LifeCycle {
   }
 
   /**
-   * An enabled plug-in that refused a named value written in host.json is a mistake in the file,
-   * found a step later than the others: the start fails as for them (the CLI's exit code 2 and one
-   * line naming the place), rather than serving its points with it in error. A reload or the
-   * console's change keeps the running version instead (PluginReloads).
+   * The named values of host.json that enabled plug-ins in error refused (or missed): mistakes in
+   * the file, found a step later than the others, which a host's start reports as the others.
    */
-  private void refuseSettingsRefusedByPlugins() throws ConfigException {
+  public List<ConfigProblem> refusedSettings() {
     List<ConfigProblem> refused = new ArrayList<>();
     for (HostedPlugin plugin : plugins.values()) {
       RefusedNamedValue value = plugin.namedValues().refused();
@@ -170,9 +166,7 @@ public final class PluginHost extends LifeCycle {
         refused.add(value.problem());
       }
     }
-    if (!refused.isEmpty()) {
-      throw new ConfigException(refused);
-    }
+    return refused;
   }
 
   /** What admits a JAR before anything of it is read: {@code plugins.integrity}. */

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,8 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.authhost.host.Main;
 import org.authhost.host.testing.BoundedProcess;
+import org.authhost.host.testing.CliRun;
 import org.authhost.host.testing.HostProcess;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
@@ -117,13 +115,7 @@ class RunCommandTest {
   void portMovesTheHttpListenerOffATakenPortAndTheReadyLineSaysWhere() throws Exception {
     Path config = TestHosts.configFolder(root, "");
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Path json = config.resolve("host.json");
-      Files.writeString(
-          json,
-          Files.readString(json)
-              .replace(
-                  "\"http\": { \"port\": 0 }",
-                  "\"http\": { \"port\": " + taken.getLocalPort() + " }"));
+      TestHosts.http(config, "{ \"port\": " + taken.getLocalPort() + " }");
 
       try (HostProcess host = HostProcess.start("A", config, List.of("--port", "0"))) {
         assertNotEquals(taken.getLocalPort(), host.port());
@@ -143,24 +135,15 @@ class RunCommandTest {
     }
   }
 
-  /** Runs one command in-process; returns exit code, stdout and stderr. */
-  private record Result(int code, String out, String err) {}
-
-  private static Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CliRun cli(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void portOutOfRangeIsAUsageErrorBeforeAnythingStarts() throws Exception {
     Path config = TestHosts.configFolder(root, "");
 
-    Result run = cli("run", "--config", config.toString(), "--port", "70000");
+    CliRun run = cli("run", "--config", config.toString(), "--port", "70000");
 
     assertEquals(2, run.code(), run.err());
     assertTrue(
@@ -175,15 +158,9 @@ class RunCommandTest {
   @Test
   void portCannotOpenPlainHttpWhereHostJsonKeepsItOff() throws Exception {
     Path config = TestHosts.configFolder(root, "");
-    Path json = config.resolve("host.json");
-    Files.writeString(
-        json,
-        Files.readString(json)
-            .replace(
-                "\"http\": { \"port\": 0 }",
-                "\"http\": { \"bindAddress\": \"0.0.0.0\", \"port\": -1 }"));
+    Path json = TestHosts.http(config, "{ \"bindAddress\": \"0.0.0.0\", \"port\": -1 }");
 
-    Result run = cli("run", "--config", config.toString(), "--port", "8081");
+    CliRun run = cli("run", "--config", config.toString(), "--port", "8081");
 
     assertEquals(2, run.code(), run.err());
     assertTrue(
@@ -199,7 +176,7 @@ class RunCommandTest {
 
   @Test
   void runHelpOffersPort() {
-    Result help = cli("run", "--help");
+    CliRun help = cli("run", "--help");
 
     assertEquals(0, help.code());
     assertTrue(help.out().contains("--port=N"), help.out());

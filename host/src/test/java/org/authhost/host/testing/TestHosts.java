@@ -50,6 +50,16 @@ public final class TestHosts {
   }
 
   /**
+   * Gives the {@link #configFolder} in {@code config} its own {@code "http"} section, {@code
+   * httpJson} (e.g. {@code { "port": 8081 }}), in place of a free port on loopback.
+   */
+  public static Path http(Path config, String httpJson) throws IOException {
+    Path json = config.resolve("host.json");
+    return Files.writeString(
+        json, Files.readString(json).replace("\"http\": { \"port\": 0 }", "\"http\": " + httpJson));
+  }
+
+  /**
    * The command that starts a real host process for {@code config} as the {@code authhost} launcher
    * does: with the containment agent ({@code -javaagent}), the tests' class path and run folder,
    * and {@code jvmOptions} before the main class.
