@@ -104,6 +104,28 @@ class RefusedNamedValueTest {
   }
 
   @Test
+  void aRealmTheHostKeepsNoSecretsForFailsTheStartAtTheRealm() throws Exception {
+    AuthHost host =
+        host(
+            hostJson("")
+                .replace("\"realm\": \"AuthHost\"", "\"realm\": \"Elsewhere\"")
+                .replace("\"algoritms\"", "\"algorithms\""));
+    try {
+      ConfigException e = assertThrows(ConfigException.class, host::start);
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  root.resolve("config/host.json")
+                      + ":6:7: [config/bad-value] plugins.settings.digest.properties.realm: plug-in"
+                      + " 'digest' refused it in EnablePlugin: the host keeps no Digest secrets for"
+                      + " realm 'Elsewhere' (SHA-256): add it to accounts.digestRealms"),
+          e.getMessage());
+    } finally {
+      host.stop();
+    }
+  }
+
+  @Test
   void aDisabledPlugInsMisspeltSettingIsNamedWithItsPlaceAndTheHostServesOn() throws Exception {
     AuthHost host = host(hostJson("\"enabled\": false,"));
     try {
