@@ -111,8 +111,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-show "ORIGIN_THREADS=$ORIGIN_THREADS $GST_PYTHON $home/host/src/test/resources/rtsp/origin.py 0 >$OUT/logs/origin.log &"
-ORIGIN_THREADS=$ORIGIN_THREADS "$GST_PYTHON" "$home/host/src/test/resources/rtsp/origin.py" 0 >"$OUT/logs/origin.log" 2>&1 3>&- &
+show "ORIGIN_THREADS=$ORIGIN_THREADS $GST_PYTHON $home/samples/rtsp-origin/origin.py 0 >$OUT/logs/origin.log &"
+ORIGIN_THREADS=$ORIGIN_THREADS "$GST_PYTHON" "$home/samples/rtsp-origin/origin.py" 0 >"$OUT/logs/origin.log" 2>&1 3>&- &
 ORIGIN_PID=$!
 origin_port=""
 for _ in $(seq 200); do

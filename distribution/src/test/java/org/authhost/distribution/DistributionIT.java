@@ -81,6 +81,10 @@ class DistributionIT {
     }
     assertSameContent(checkout().resolve("config/host.json"), dist.resolve("config/host.json"));
     assertSameContent(checkout().resolve("README.md"), dist.resolve("README.md"));
+    // README's RTSP "Try it" runs it from the distribution's folder as from the checkout's.
+    assertSameContent(
+        checkout().resolve("samples/rtsp-origin/origin.py"),
+        dist.resolve("samples/rtsp-origin/origin.py"));
     List<Path> docs;
     try (Stream<Path> walk = Files.walk(checkout().resolve("docs"))) {
       docs = walk.filter(Files::isRegularFile).toList();

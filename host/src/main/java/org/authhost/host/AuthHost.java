@@ -108,6 +108,8 @@ public final class AuthHost extends ContainerLifeCycle {
     // The lockouts in force before a restart, in force again before a client is served.
     addManaged(lockouts);
     addManaged(plugins);
+    // Before any listener: a plug-in's refused setting ends the start as host.json's own mistakes.
+    addManaged(new RefusedSettings(plugins));
     addManaged(admin);
     addManaged(http);
     addManaged(rtsp);

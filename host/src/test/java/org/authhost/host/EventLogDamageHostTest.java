@@ -3,8 +3,6 @@ package org.authhost.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -22,6 +20,7 @@ import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.events.EventLogStore;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
+import org.authhost.host.testing.CliRun;
 import org.authhost.host.testing.LogCapture;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.Test;
@@ -34,16 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EventLogDamageHostTest {
   @TempDir Path root;
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CliRun cli(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -97,7 +88,7 @@ class EventLogDamageHostTest {
       assertEquals(allBut100, kept);
       assertEquals(size, Files.size(segment), "the damaged segment is kept whole");
 
-      Result verify = cli("events", "verify", "--config", config.toString());
+      CliRun verify = cli("events", "verify", "--config", config.toString());
       assertEquals(1, verify.code(), verify.out() + verify.err());
       assertTrue(
           verify
@@ -131,7 +122,7 @@ class EventLogDamageHostTest {
           verify.out());
 
       // The option where 'events' takes it, before the subcommand, reads the same directory.
-      Result parentOption = cli("events", "--config", config.toString(), "verify");
+      CliRun parentOption = cli("events", "--config", config.toString(), "verify");
       assertEquals(verify, parentOption);
     } finally {
       host.stop();
@@ -166,7 +157,7 @@ class EventLogDamageHostTest {
     host.start();
     host.stop();
 
-    Result verify = cli("events", "verify", "--config", config.toString());
+    CliRun verify = cli("events", "verify", "--config", config.toString());
 
     assertEquals(0, verify.code(), verify.out() + verify.err());
     assertTrue(verify.out().contains("events-00000000000000000001.log: "), verify.out());

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.admin.AdminEndpointFile;
+import org.authhost.host.testing.CliRun;
 import org.authhost.host.testing.PluginJar;
 import org.authhost.host.testing.TestHosts;
 import org.junit.jupiter.api.AfterEach;
@@ -51,17 +50,8 @@ class HostProcessTest {
     }
   }
 
-  /** Runs one command in-process; returns exit code, stdout and stderr. */
-  private record Result(int code, String out, String err) {}
-
-  private Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  private static CliRun cli(String... args) {
+    return CliRun.of(args);
   }
 
   private List<String> startHost(Path config) throws Exception {
@@ -115,10 +105,10 @@ class HostProcessTest {
         banner.stream().filter(l -> l.contains("shown only once")).findFirst().orElseThrow();
     String password = passwordLine.substring(passwordLine.lastIndexOf(' ') + 1);
     assertTrue(password.length() >= 20, passwordLine);
-    Result accounts = cli("accounts", "list", "--config", dir);
+    CliRun accounts = cli("accounts", "list", "--config", dir);
     assertTrue(accounts.out().contains("Administrator"), accounts.out());
 
-    Result plugins = cli("plugins", "--config", dir);
+    CliRun plugins = cli("plugins", "--config", dir);
     assertEquals(0, plugins.code(), plugins.err());
     assertTrue(
         plugins
@@ -142,7 +132,7 @@ class HostProcessTest {
                         && l.contains("[plugin/corrupt-jar]")),
         plugins.out());
 
-    Result disabled = cli("plugins", "disable", "anonymous", "--config", dir);
+    CliRun disabled = cli("plugins", "disable", "anonymous", "--config", dir);
     assertEquals("anonymous: LOADED", disabled.out().strip());
     assertTrue(
         cli("plugins", "--config", dir)
@@ -152,19 +142,19 @@ class HostProcessTest {
     assertEquals(
         "anonymous: LOADED|ENABLED",
         cli("plugins", "enable", "anonymous", "--config", dir).out().strip());
-    Result unknown = cli("plugins", "enable", "nosuch", "--config", dir);
+    CliRun unknown = cli("plugins", "enable", "nosuch", "--config", dir);
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("no loaded plug-in 'nosuch'"), unknown.err());
 
-    Result errors = cli("events", "--config", dir, "--level", "error", "--json");
+    CliRun errors = cli("events", "--config", dir, "--level", "error", "--json");
     List<String> errorLines = errors.out().lines().toList();
     assertEquals(1, errorLines.size(), errors.out());
     assertTrue(
         errorLines.get(0).contains("\"hresult\":\"0x8007000B\"")
             && errorLines.get(0).contains("corrupt.jar"));
-    Result about = cli("events", "--config", dir, "--plugin", "anonymous");
+    CliRun about = cli("events", "--config", dir, "--plugin", "anonymous");
     assertTrue(about.out().contains("disabled by the operator"), about.out());
-    Result newestAbout = cli("events", "--config", dir, "--plugin", "anonymous", "-n", "1");
+    CliRun newestAbout = cli("events", "--config", dir, "--plugin", "anonymous", "-n", "1");
     assertEquals(1, newestAbout.out().lines().count(), newestAbout.out());
     assertTrue(
         newestAbout.out().contains("host:anonymous")
@@ -172,21 +162,21 @@ class HostProcessTest {
         newestAbout.out());
 
     // Issue 16: a plug-in loaded afresh on demand, and rolled back, through the admin endpoint.
-    Result reloaded = cli("plugins", "reload", "anonymous", "--config", dir);
+    CliRun reloaded = cli("plugins", "reload", "anonymous", "--config", dir);
     assertEquals(0, reloaded.code(), reloaded.err());
     assertTrue(reloaded.out().contains("replaced anonymous"), reloaded.out());
     assertTrue(
         reloaded.out().lines().anyMatch(l -> l.startsWith("anonymous") && l.contains("CURRENT")),
         reloaded.out());
     // Loading the same build afresh is no earlier version to roll back to (reviewer finding 7).
-    Result rolledBack = cli("plugins", "rollback", "anonymous", "--config", dir);
+    CliRun rolledBack = cli("plugins", "rollback", "anonymous", "--config", dir);
     assertEquals(2, rolledBack.code(), rolledBack.out());
     assertTrue(rolledBack.err().contains("no earlier version of 'anonymous'"), rolledBack.err());
-    Result noEarlier = cli("plugins", "rollback", "nosuch", "--config", dir);
+    CliRun noEarlier = cli("plugins", "rollback", "nosuch", "--config", dir);
     assertEquals(2, noEarlier.code());
     assertTrue(noEarlier.err().contains("no earlier version of 'nosuch'"), noEarlier.err());
 
-    Result second = cli("run", "--config", dir);
+    CliRun second = cli("run", "--config", dir);
     assertEquals(2, second.code(), "a second host on the same data folder must refuse to start");
     assertTrue(
         second.err().startsWith("error: ") && second.err().contains(root.resolve("var").toString()),
@@ -194,11 +184,11 @@ class HostProcessTest {
     assertFalse(second.err().contains("\tat "), "no stack trace: " + second.err());
     assertTrue(
         cli("events", "--config", dir, "--hresult", "0x8007000B").out().contains("corrupt.jar"));
-    Result badLevel = cli("events", "--config", dir, "--level", "loud");
+    CliRun badLevel = cli("events", "--config", dir, "--level", "loud");
     assertEquals(2, badLevel.code());
     assertTrue(badLevel.err().contains("'loud' is not a level"), badLevel.err());
 
-    Result trouble = cli("troubleshooting", "--config", dir);
+    CliRun trouble = cli("troubleshooting", "--config", dir);
     assertTrue(
         trouble.out().contains("SERVER_EVENT_LOG_ERROR") && trouble.out().contains("corrupt.jar"),
         trouble.out());
@@ -213,9 +203,9 @@ class HostProcessTest {
     assertFalse(
         Files.exists(AdminEndpointFile.of(root.resolve("var"))),
         "the endpoint file removed on stop");
-    Result last = cli("events", "--config", dir, "-n", "1");
+    CliRun last = cli("events", "--config", dir, "-n", "1");
     assertTrue(last.out().contains("host stopped"), last.out());
-    Result notRunning = cli("plugins", "--config", dir);
+    CliRun notRunning = cli("plugins", "--config", dir);
     assertEquals(2, notRunning.code());
     assertTrue(
         notRunning.err().contains("no running host")
@@ -229,7 +219,7 @@ class HostProcessTest {
     startHost(config);
 
     // Bounded: were the lock not seen, this host would run until stopped.
-    Result second =
+    CliRun second =
         CompletableFuture.supplyAsync(() -> cli("run", "--config", config.toString()))
             .get(60, TimeUnit.SECONDS);
 
@@ -251,7 +241,7 @@ class HostProcessTest {
     Files.writeString(
         config.resolve("host.json"), "{\n  \"plugins\": {\n    \"callTimeoutMilis\": 5\n  }\n}\n");
 
-    Result run = cli("run", "--config", config.toString());
+    CliRun run = cli("run", "--config", config.toString());
 
     assertEquals(2, run.code());
     // The path as the operator gave it, not the bare file name: a second configuration is told
@@ -364,13 +354,7 @@ class HostProcessTest {
   void aPortInUseIsOneLineNamingThePortTheSettingAndTheFixAndANonZeroExit() throws Exception {
     Path config = TestHosts.configFolder(root, "");
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Path json = config.resolve("host.json");
-      Files.writeString(
-          json,
-          Files.readString(json)
-              .replace(
-                  "\"http\": { \"port\": 0 }",
-                  "\"http\": { \"port\": " + taken.getLocalPort() + " }"));
+      Path json = TestHosts.http(config, "{ \"port\": " + taken.getLocalPort() + " }");
       String java = ProcessHandle.current().info().command().orElse("java");
       Process run =
           new ProcessBuilder(
@@ -416,7 +400,7 @@ class HostProcessTest {
         Files.readString(json)
             .replace("\"callTimeoutMillis\": 500", "\"callTimeoutMillis\": 600000"));
     startHost(config);
-    CompletableFuture<Result> disabling =
+    CompletableFuture<CliRun> disabling =
         CompletableFuture.supplyAsync(
             () -> cli("plugins", "disable", "stubborn", "--config", config.toString()));
     assertEquals("stubborn: entered DisablePlugin", hostOut.readLine());

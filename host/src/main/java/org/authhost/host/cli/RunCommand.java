@@ -6,12 +6,16 @@ import java.util.concurrent.CountDownLatch;
 import org.authhost.host.AuthHost;
 import org.authhost.host.Listener;
 import org.authhost.host.accounts.AccountStore;
+import org.authhost.host.config.ConfigLoader;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.HttpConfig;
 import org.authhost.host.diagnostics.ControlCharacters;
 import org.authhost.host.plugins.PluginView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -19,6 +23,15 @@ import picocli.CommandLine.Spec;
     description = "Start the host and run until interrupted (Ctrl-C or SIGTERM).")
 final class RunCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description =
+          "the HTTP port, in place of http.port in host.json for this run (0 picks a free one;"
+              + " the ready line says which). The admin endpoint already takes a free port"
+              + " (admin.port 0).")
+  Integer port;
 
   @Spec CommandSpec spec;
 
@@ -29,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
-    HostConfig hostConfig = config.load();
+    HostConfig hostConfig = withPort(config.load());
     // First start: an administrator with a random password, shown once, never a well-known default.
     new AccountStore(hostConfig, Clock.systemUTC())
         .ensureAdministratorPassword()
@@ -89,11 +102,46 @@ final class RunCommand implements Callable<Integer> {
     for (Listener listener : host.listeners()) {
       out.printf("  serving %s%n", listener);
     }
-    out.printf(
-        "AuthHost '%s' ready in %d ms (config %s, admin port %d). Ctrl-C stops it.%n",
-        hostConfig.serverName(), millis, hostConfig.configDirectory(), host.adminPort());
+    out.println(
+        new ReadyLine(
+                hostConfig.serverName(),
+                millis,
+                hostConfig.configDirectory(),
+                host.http().plainPort(),
+                host.adminPort(),
+                ReadyLine.inError(host.plugins().plugins()))
+            .text());
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The configuration as read, with {@code --port} in place of {@code http.port}: an operator on a
+   * machine where 8080 is taken starts without copying {@code config/}. It may not open plain HTTP
+   * on an address the file keeps it off (passwords in clear), as {@code http.port} could not.
+   */
+  private HostConfig withPort(HostConfig read) {
+    if (port == null) {
+      return read;
+    }
+    if (port < 0 || port > 65_535) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--port: expected a port number from 0 to 65535 (0 picks a free one), found " + port);
+    }
+    HttpConfig http = read.http();
+    if (!http.plainHttpAllowed()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--port "
+              + port
+              + " would serve plain HTTP on "
+              + http.bindAddress()
+              + ", which sends Basic passwords in clear; set http.allowPlainHttp to true in "
+              + read.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + ", or leave --port out");
+    }
+    return read.toBuilder().http(http.withPort(port)).build();
   }
 }

@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param id a stable identifier such as {@value #UNKNOWN_KEY}; its wording never changes
  * @param message what was found and what was expected, naming the JSON path of the value
  */
-record ConfigProblem(Path file, int line, int column, String id, String message) {
+public record ConfigProblem(Path file, int line, int column, String id, String message) {
   /** A key the schema does not know at that place. */
   public static final String UNKNOWN_KEY = "config/unknown-key";
 

@@ -360,9 +360,9 @@ final class ConfigSection {
     return value;
   }
 
-  /** {@code /path/to/host.json:12:5}: where {@code at} is, as a problem there would name it. */
-  String place(LocatedJson.Pos at) {
-    return problems.file() + ":" + at;
+  /** Where the key {@code key} at {@code at} is written, for a check made after the read. */
+  ConfigPlace place(String key, LocatedJson.Pos at) {
+    return new ConfigPlace(problems.file(), at.line(), at.column(), pathOf(key));
   }
 
   /** Records a bad value whose message (which names its path) a check wrote itself. */

@@ -1,5 +1,7 @@
 package org.authhost.host.config;
 
+import java.net.InetAddress;
+
 /**
  * The HTTP front: where it listens and the limits a public server needs.
  *
@@ -24,4 +26,29 @@ public record HttpConfig(
     int maxHeaders,
     long idleTimeoutMillis,
     long handshakeTimeoutMillis,
-    int maxConnections) {}
+    int maxConnections) {
+
+  /**
+   * Whether plain HTTP may listen here on any port: on a loopback address, or where the operator
+   * allows it ({@code allowPlainHttp}), as the reader checks {@code http.port}.
+   */
+  public boolean plainHttpAllowed() {
+    InetAddress bind = IpLiterals.address(bindAddress);
+    return allowPlainHttp || (bind != null && bind.isLoopbackAddress());
+  }
+
+  /** The same front with plain HTTP on {@code port} (the command line's {@code run --port}). */
+  public HttpConfig withPort(int port) {
+    return new HttpConfig(
+        bindAddress,
+        port,
+        allowPlainHttp,
+        tls,
+        maxInitialLineBytes,
+        maxHeaderBytes,
+        maxHeaders,
+        idleTimeoutMillis,
+        handshakeTimeoutMillis,
+        maxConnections);
+  }
+}

@@ -88,28 +88,29 @@ final class HttpSection {
                 1,
                 1_000_000,
                 DEFAULT_MAX_CONNECTIONS);
+    HttpConfig config =
+        new HttpConfig(
+            bindAddress,
+            port == null ? DEFAULT_PORT : port.intValue(),
+            allowPlainHttp != null && allowPlainHttp,
+            tls,
+            maxInitialLineBytes,
+            maxHeaderBytes,
+            maxHeaders,
+            idleTimeout,
+            handshakeTimeout,
+            maxConnections);
     // Only values that were accepted are cross-checked: one mistake, one problem.
     if (bind != null
         && port != null
         && port != -1
         && allowPlainHttp != null
-        && !allowPlainHttp
-        && !bind.isLoopbackAddress()) {
+        && !config.plainHttpAllowed()) {
       // bindAddress is set (the default is loopback); the port may be the default.
       LocatedJson portValue = http.value("port");
       LocatedJson at = portValue != null ? portValue : bindValue;
       http.problem(at.pos(), http.pathOf("port") + ": " + PLAIN_HTTP_IN_CLEAR);
     }
-    return new HttpConfig(
-        bindAddress,
-        port == null ? DEFAULT_PORT : port.intValue(),
-        allowPlainHttp != null && allowPlainHttp,
-        tls,
-        maxInitialLineBytes,
-        maxHeaderBytes,
-        maxHeaders,
-        idleTimeout,
-        handshakeTimeout,
-        maxConnections);
+    return config;
   }
 }

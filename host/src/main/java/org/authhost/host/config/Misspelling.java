@@ -3,7 +3,10 @@ package org.authhost.host.config;
 import java.util.List;
 import java.util.Locale;
 
-/** The "did you mean" of unknown-key reports. */
+/**
+ * The "did you mean" of every suggestion the configuration makes: unknown keys, and the named
+ * values a plug-in refuses.
+ */
 public final class Misspelling {
   private Misspelling() {}
 
@@ -26,22 +29,31 @@ public final class Misspelling {
     return bestDistance <= limit ? best : null;
   }
 
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
+  /**
+   * The optimal string alignment distance (Damerau): a swap of two neighbours is one edit, as
+   * fingers make it ({@code "prot"} for {@code port}), not the two Levenshtein counts.
+   */
+  static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
     for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
+      d[0][j] = j;
     }
     for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        int best = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j], d[i][j - 1]) + 1);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          best = Math.min(best, d[i - 2][j - 2] + 1);
+        }
+        d[i][j] = best;
       }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
     }
-    return previous[b.length()];
+    return d[a.length()][b.length()];
   }
 }

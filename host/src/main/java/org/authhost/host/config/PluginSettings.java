@@ -23,8 +23,9 @@ import org.authhost.api.Capability;
  * @param urlCredentials the query parameters that carry its credential in a request URL ({@code
  *     urlCredentials}, API 1.4), replacing what its descriptor declares; an empty list turns the
  *     URL route off; null when the file says nothing (the descriptor's list holds)
- * @param propertyPlaces where each property's name is written ({@code /path/host.json:12:5}), so
- *     that a value the plug-in refuses can be pointed at; not part of the settings' equality
+ * @param propertyPlaces where each property's name is written ({@code /path/host.json:12:5}), and
+ *     where an unwritten one belongs, so that a value the plug-in refuses or misses can be pointed
+ *     at; not part of the settings' equality
  */
 public record PluginSettings(
     boolean enabled,
@@ -34,7 +35,7 @@ public record PluginSettings(
     Integer maxLeakedThreads,
     Set<Capability> capabilities,
     List<String> urlCredentials,
-    Map<String, String> propertyPlaces) {
+    PropertyPlaces propertyPlaces) {
   /** Enabled, no properties, the default bulkhead, no grants listed. */
   public static final PluginSettings DEFAULT = new PluginSettings(true, Map.of());
 
@@ -69,18 +70,13 @@ public record PluginSettings(
   public PluginSettings {
     urlCredentials = urlCredentials == null ? null : List.copyOf(urlCredentials);
     properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
-    propertyPlaces = propertyPlaces == null ? Map.of() : Map.copyOf(propertyPlaces);
+    propertyPlaces = propertyPlaces == null ? PropertyPlaces.NONE : propertyPlaces;
     if (capabilities != null) {
       capabilities =
           capabilities.isEmpty()
               ? Set.of()
               : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
     }
-  }
-
-  /** Where property {@code name} is written, or null if it is not in the file. */
-  public String placeOf(String name) {
-    return propertyPlaces.get(name);
   }
 
   // Where a value is written is not what it is: the same settings moved in the file are equal.

@@ -18,8 +18,10 @@ final class PluginSettingsSection {
 
   static PluginSettings bind(ConfigSection entry) {
     boolean enabled = entry.bool("enabled", PluginSettings.DEFAULT.enabled());
-    Map<String, String> places = new LinkedHashMap<>();
+    Map<String, ConfigPlace> places = new LinkedHashMap<>();
     Map<String, String> properties = properties(entry, places);
+    LocatedJson written = entry.value("properties");
+    ConfigPlace holder = entry.place("properties", written != null ? written.pos() : entry.pos());
     return new PluginSettings(
         enabled,
         properties,
@@ -28,7 +30,7 @@ final class PluginSettingsSection {
         override(entry, "maxLeakedThreads", 0, BulkheadSettings.MAX_LEAKED_THREADS),
         capabilities(entry),
         urlCredentials(entry),
-        places);
+        new PropertyPlaces(places, holder));
   }
 
   /**
@@ -101,7 +103,8 @@ final class PluginSettingsSection {
     return value == null ? null : value.intValue();
   }
 
-  private static Map<String, String> properties(ConfigSection entry, Map<String, String> places) {
+  private static Map<String, String> properties(
+      ConfigSection entry, Map<String, ConfigPlace> places) {
     ConfigSection properties = entry.map("properties", "an object of named string values");
     if (properties == null) {
       return Map.of();
@@ -117,7 +120,7 @@ final class PluginSettingsSection {
       LocatedJson property = member.value();
       if (property instanceof LocatedJson.Str string) {
         result.put(member.key(), string.value());
-        places.put(member.key(), properties.place(member.keyPos()));
+        places.put(member.key(), properties.place(member.key(), member.keyPos()));
       } else if (property instanceof LocatedJson.Num || property instanceof LocatedJson.Bool) {
         // Plug-ins receive every property as a string (as WMS named values); quoting is the fix.
         properties.problem(

@@ -1,6 +1,7 @@
 package org.authhost.host.lifecycle;
 
 import java.util.concurrent.atomic.AtomicReference;
+import org.authhost.host.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,9 +101,9 @@ public abstract class LifeCycle {
     } catch (Exception | Error e) {
       failure = e;
       state.set(State.FAILED);
-      if (e instanceof OperatorException explained) {
+      if (e instanceof OperatorException || e instanceof ConfigException) {
         // Its message is the report; whoever started the host prints it once.
-        log.debug("{} failed: {}", this, explained.getMessage(), e);
+        log.debug("{} failed: {}", this, e.getMessage(), e);
       } else {
         log.error("{} failed", this, e);
       }

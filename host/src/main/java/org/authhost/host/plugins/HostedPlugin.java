@@ -244,6 +244,10 @@ final class HostedPlugin {
     return status;
   }
 
+  boolean inError() {
+    return (status & PluginStatus.ERROR) != 0;
+  }
+
   boolean isEnabled() {
     return (status & PluginStatus.ENABLED) != 0;
   }

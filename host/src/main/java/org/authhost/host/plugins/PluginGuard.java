@@ -458,7 +458,8 @@ final class PluginGuard extends LifeCycle {
     } catch (Throwable e) {
       thrown = e;
       hr = HResults.of(e);
-      detail = method + " threw " + ThrowableText.of(e) + plugin.namedValues().placeOfRefused(e);
+      detail =
+          method + " threw " + ThrowableText.of(e) + plugin.namedValues().placeOfRefused(method, e);
     } finally {
       thread.setContextClassLoader(previous);
       // Under the slot's lock: the watchdog's interrupt comes either before this (and is cleared

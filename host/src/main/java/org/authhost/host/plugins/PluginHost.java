@@ -30,7 +30,9 @@ import org.authhost.api.BasicPlugin;
 import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.api.Out;
+import org.authhost.host.config.ConfigProblem;
 import org.authhost.host.config.HostConfig;
+import org.authhost.host.config.PropertyPlaces;
 import org.authhost.host.config.PublishingPointConfig;
 import org.authhost.host.containment.Containment;
 import org.authhost.host.diagnostics.ControlCharacters;
@@ -150,6 +152,21 @@ public final class PluginHost extends LifeCycle {
       }
       throw e;
     }
+  }
+
+  /**
+   * The named values of host.json that enabled plug-ins in error refused (or missed): mistakes in
+   * the file, found a step later than the others, which a host's start reports as the others.
+   */
+  public List<ConfigProblem> refusedSettings() {
+    List<ConfigProblem> refused = new ArrayList<>();
+    for (HostedPlugin plugin : plugins.values()) {
+      RefusedNamedValue value = plugin.namedValues().refused();
+      if (value != null && plugin.inError() && config.plugins().settingsOf(plugin.id()).enabled()) {
+        refused.add(value.problem());
+      }
+    }
+    return refused;
   }
 
   /** What admits a JAR before anything of it is read: {@code plugins.integrity}. */
@@ -945,9 +962,9 @@ public final class PluginHost extends LifeCycle {
   }
 
   /** Where the values of {@link #propertiesOf} are written: nowhere once the console set them. */
-  private Map<String, String> placesOf(String id) {
+  private PropertyPlaces placesOf(String id) {
     return operatorProperties.containsKey(id)
-        ? Map.of()
+        ? PropertyPlaces.NONE
         : config.plugins().settingsOf(id).propertyPlaces();
   }
 

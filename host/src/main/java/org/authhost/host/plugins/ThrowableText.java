@@ -34,6 +34,17 @@ final class ThrowableText {
     return ControlCharacters.escape(b.toString());
   }
 
+  /** Its message alone (else its class), escaped: also plug-in code that may throw. */
+  static String message(Throwable e) {
+    String text;
+    try {
+      text = e.getMessage();
+    } catch (RuntimeException | LinkageError thrown) {
+      text = null;
+    }
+    return text == null ? of(e) : ControlCharacters.escape(text);
+  }
+
   /** Its {@code toString()}, which is plug-in code and may itself throw. */
   private static String one(Throwable t) {
     try {

@@ -70,7 +70,7 @@ class ConfigSectionTest {
     assertEquals(
         List.of(
             "/etc/authhost/host.json:2:15: [config/unknown-key] unknown key \"prot\" in \"points[0]\"; expected"
-                + " one of: port",
+                + " one of: port (did you mean \"port\"?)",
             "/etc/authhost/host.json:3:12: [config/bad-value] points[1].port: expected a port from 0 to 9,"
                 + " found \"x\""),
         rendered());

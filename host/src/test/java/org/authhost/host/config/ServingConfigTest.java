@@ -284,7 +284,7 @@ class ServingConfigTest {
                 + " maxConnections (did you mean \"bindAddress\"?)",
             hostJson()
                 + ":3:53: [config/unknown-key] unknown key \"prot\" in \"http.tls\"; expected"
-                + " one of: keystore, password, port",
+                + " one of: keystore, password, port (did you mean \"port\"?)",
             hostJson()
                 + ":4:30: [config/unknown-key] unknown key \"treshold\" in"
                 + " \"security.lockout\"; expected one of: threshold, addressThreshold, windowSeconds,"

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Real RTSP clients (ffmpeg, ffprobe, GStreamer's rtspsrc) through a real host's RTSP front to a
  * real origin (GStreamer's RTSP server): Digest with the distribution's plug-in, the wrong password
  * refused, ffmpeg's fall-back to TCP after 461, publishing with RECORD, and an origin that demands
- * credentials of its own. Each client speaks Digest as it ships (no "legacy" switch) and pays at
- * most one challenge per connection ({@link ChallengeTap}). VLC is not among them: Debian's VLC is
- * built with {@code --disable-live555}, so its only RTSP access modules are SAT>IP and RealRTSP,
- * and it cannot play a standard RTSP stream from any server here, direct or through AuthHost.
+ * credentials of its own. Each client speaks Digest as it ships, against the Digest plug-in's
+ * defaults (SHA-256,MD5; to RTSP clients MD5 goes last; no "legacy" switch), and pays at most one
+ * challenge per connection ({@link ChallengeTap}). VLC is not among them: Debian's VLC is built
+ * with {@code --disable-live555}, so its only RTSP access modules are SAT>IP and RealRTSP, and it
+ * cannot play a standard RTSP stream from any server here, direct or through AuthHost.
  */
 class RtspEndToEndTest {
   static final Duration BOUND = Duration.ofSeconds(60);
@@ -56,8 +58,7 @@ class RtspEndToEndTest {
         RtspHost.start(
             root,
             """
-            "digest": { "enabled": true, "properties": {
-              "realm": "AuthHost", "algorithms": "MD5" } },
+            "digest": { "enabled": true, "properties": { "realm": "AuthHost" } },
             "signed-url": { "capabilities": ["token-without-credential"],
               "properties": { "account": "carol", "keysFile": "%s" } }
             """
@@ -501,6 +502,21 @@ class RtspEndToEndTest {
     }
   }
 
+  /**
+   * Without {@code protocols=tcp} rtspsrc asks for UDP first, is answered 461, and goes on over TCP
+   * by itself, as ffmpeg does: the setting saves a round trip, it is not needed.
+   */
+  @Test
+  void gstreamerWithoutProtocolsTcpFallsBackAfter461() throws Exception {
+    try (ChallengeTap tap = ChallengeTap.to(port)) {
+      assertGstreamerPlayed(gstreamer(root, tap.port(), "alice", "pw-alice", ""));
+      String sent = tap.sent();
+      int udp = sent.indexOf("client_port=");
+      assertTrue(udp >= 0, "it asked for UDP first: " + sent);
+      assertTrue(sent.indexOf("RTP/AVP/TCP", udp) > udp, "then for TCP: " + sent);
+    }
+  }
+
   @Test
   void gstreamerWithTheWrongPasswordIsRefused() throws Exception {
     int before = host.audited("logon failed", "alice", "point=cam").size();
@@ -531,20 +547,26 @@ class RtspEndToEndTest {
   /** rtspsrc playing {@code /cam/test} through {@code port} as {@code user}, run in {@code dir}. */
   static BoundedProcess.Exit gstreamer(Path dir, int port, String user, String password)
       throws Exception {
-    return BoundedProcess.run(
-        dir,
-        BOUND,
-        List.of(
-            "gst-launch-1.0",
-            "-e",
-            "rtspsrc",
-            "location=rtsp://127.0.0.1:" + port + "/cam/test",
-            "user-id=" + user,
-            "user-pw=" + password,
-            "protocols=tcp",
-            "!",
-            "fakesink",
-            "num-buffers=50"));
+    return gstreamer(dir, port, user, password, "protocols=tcp");
+  }
+
+  /** rtspsrc with {@code transport} (its {@code protocols=...}), or "" for its default. */
+  static BoundedProcess.Exit gstreamer(
+      Path dir, int port, String user, String password, String transport) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "gst-launch-1.0",
+                "-e",
+                "rtspsrc",
+                "location=rtsp://127.0.0.1:" + port + "/cam/test",
+                "user-id=" + user,
+                "user-pw=" + password));
+    if (!transport.isEmpty()) {
+      command.add(transport);
+    }
+    command.addAll(List.of("!", "fakesink", "num-buffers=50"));
+    return BoundedProcess.run(dir, BOUND, command);
   }
 
   @Test

@@ -107,6 +107,13 @@ class PluginReloadTest extends HostTestBase {
         .toList();
   }
 
+  /** The ERROR events of new versions that failed, the old one staying in service. */
+  private List<EventRecord> keptInService() {
+    return events(EventLevel.ERROR).stream()
+        .filter(e -> e.text().contains("stays in service"))
+        .toList();
+  }
+
   private List<PluginView> views(String state) {
     return host.plugins().plugins().stream()
         .filter(v -> v.id().equals("versioned") && v.state().equals(state))
@@ -529,25 +536,40 @@ class PluginReloadTest extends HostTestBase {
     scan();
     assertEquals("v=1.0.0", answerOfANewSession(), "the old version stays in service");
     assertEquals(firstLoad, host.plugins().hosted("versioned").generation());
-    List<EventRecord> errors =
-        events(EventLevel.ERROR).stream()
-            .filter(e -> e.text().contains("stays in service"))
-            .toList();
+    List<EventRecord> errors = keptInService();
     assertEquals(1, errors.size(), errors.toString());
     assertTrue(errors.get(0).text().contains(plugins().resolve("versioned.jar").toString()));
     assertTrue(errors.get(0).text().contains("Fix: "));
     scan();
-    assertEquals(
-        1,
-        events(EventLevel.ERROR).stream()
-            .filter(e -> e.text().contains("stays in service"))
-            .count(),
-        "not tried again until the file changes");
+    assertEquals(1, keptInService().size(), "not tried again until the file changes");
     // The fixed file is taken.
     install("2.0.1", "versioned.jar");
     scan();
     scan();
     assertEquals("v=2.0.1", answerOfANewSession());
+  }
+
+  /**
+   * Unlike a start, a reload is no time to stop the host over a named value: the running version
+   * keeps serving, and the record names the value's place in host.json.
+   */
+  @Test
+  void aNewVersionThatRefusesANamedValueOfHostJsonLeavesTheOldInServiceNamingItsPlace()
+      throws Exception {
+    versioned("1.0.0", plugins(), "versioned.jar");
+    startHost(
+        FOLLOW + ",\n    \"settings\": { \"versioned\": { \"properties\": { \"mode\": \"x\" } } }");
+    install("2.0.0-strict", "versioned.jar");
+    scan();
+    scan();
+    assertTrue(host.isStarted());
+    assertEquals("v=1.0.0", answerOfANewSession(), "the old version stays in service");
+    List<EventRecord> errors = keptInService();
+    assertEquals(1, errors.size(), errors.toString());
+    String place = root.resolve("config/host.json") + ":9:";
+    assertTrue(
+        errors.get(0).text().contains("named value 'mode' is not a setting; it is at " + place),
+        errors.get(0).text());
   }
 
   @Test

@@ -70,12 +70,19 @@ public final class HostProcess implements AutoCloseable {
    * @throws AssertionError naming its output when it exits or is not ready within its bound
    */
   public static HostProcess start(String name, Path config, String... jvmOptions) throws Exception {
+    return start(name, config, List.of(), jvmOptions);
+  }
+
+  /** {@link #start(String, Path, String...)} with {@code arguments} after {@code run --config}. */
+  public static HostProcess start(
+      String name, Path config, List<String> arguments, String... jvmOptions) throws Exception {
     HostConfig hostConfig = ConfigLoader.load(config);
     Path logs = config.toAbsolutePath().getParent();
     List<String> command = new ArrayList<>();
     List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
     options.addAll(List.of(jvmOptions));
     command.addAll(TestHosts.hostCommand(config, options.toArray(String[]::new)));
+    command.addAll(arguments);
     Process process =
         new ProcessBuilder(command)
             .redirectError(logs.resolve("stderr.log").toFile())

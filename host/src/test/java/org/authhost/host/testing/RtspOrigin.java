@@ -2,7 +2,6 @@ package org.authhost.host.testing;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +15,12 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real RTSP origin for end-to-end tests: GStreamer's RTSP server through Debian's {@code
- * /usr/bin/python3} and PyGObject ({@code src/test/resources/rtsp/origin.py}), on a loopback port
- * it picks itself, with a live H.264 test pattern at {@code /test} and a RECORD mount at {@code
- * /publish}; optionally demanding Digest credentials of its own. Stopped by its PID (SIGTERM, then
- * SIGKILL after a bound), or by a shutdown hook if the JVM ends first. Missing packages skip the
- * test with their names, or fail it with {@code AUTHHOST_REQUIRE_RTSP=1} (as CI sets it).
+ * /usr/bin/python3} and PyGObject ({@code samples/rtsp-origin/origin.py}, the one the distribution
+ * ships for README's "Try it"), on a loopback port it picks itself, with a live H.264 test pattern
+ * at {@code /test} and a RECORD mount at {@code /publish}; optionally demanding Digest credentials
+ * of its own. Stopped by its PID (SIGTERM, then SIGKILL after a bound), or by a shutdown hook if
+ * the JVM ends first. Missing packages skip the test with their names, or fail it with {@code
+ * AUTHHOST_REQUIRE_RTSP=1} (as CI sets it).
  */
 public final class RtspOrigin implements AutoCloseable {
   public static final String REQUIRE = "AUTHHOST_REQUIRE_RTSP";
@@ -30,6 +30,8 @@ public final class RtspOrigin implements AutoCloseable {
   private static final Path PYTHON = Path.of("/usr/bin/python3");
   private static final Duration START_BOUND = Duration.ofSeconds(20);
   private static final Pattern READY = Pattern.compile("ready (\\d+)");
+  private static final Path SCRIPT =
+      Path.of(System.getProperty("authhost.test.rtspOrigin", "../samples/rtsp-origin/origin.py"));
 
   private final Process process;
   private final Path output;
@@ -87,11 +89,7 @@ public final class RtspOrigin implements AutoCloseable {
   /** An origin that demands Digest for {@code user} and {@code password} (null: none). */
   public static RtspOrigin start(Path dir, String user, String password) throws Exception {
     Files.createDirectories(dir);
-    Path script = dir.resolve("origin.py");
-    try (InputStream in = RtspOrigin.class.getResourceAsStream("/rtsp/origin.py")) {
-      Files.write(script, in.readAllBytes());
-    }
-    List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString(), "0"));
+    List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(), "0"));
     if (user != null) {
       command.add(user);
       command.add(password);

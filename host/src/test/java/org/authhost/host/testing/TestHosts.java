@@ -50,6 +50,16 @@ public final class TestHosts {
   }
 
   /**
+   * Gives the {@link #configFolder} in {@code config} its own {@code "http"} section, {@code
+   * httpJson} (e.g. {@code { "port": 8081 }}), in place of a free port on loopback.
+   */
+  public static Path http(Path config, String httpJson) throws IOException {
+    Path json = config.resolve("host.json");
+    return Files.writeString(
+        json, Files.readString(json).replace("\"http\": { \"port\": 0 }", "\"http\": " + httpJson));
+  }
+
+  /**
    * The command that starts a real host process for {@code config} as the {@code authhost} launcher
    * does: with the containment agent ({@code -javaagent}), the tests' class path and run folder,
    * and {@code jvmOptions} before the main class.
@@ -118,6 +128,19 @@ public final class TestHosts {
   public static AuthHost startServing(
       Path root, String pluginJar, String body, String hostJson, Module overrides)
       throws Exception {
+    AuthHost host =
+        AuthHost.create(
+            ConfigLoader.load(servingConfig(root, pluginJar, body, hostJson)), overrides);
+    host.start();
+    return host;
+  }
+
+  /**
+   * The configuration folder of {@link #startServing(Path, String, String, String)}, made but not
+   * started: for a test of the start itself.
+   */
+  public static Path servingConfig(Path root, String pluginJar, String body, String hostJson)
+      throws IOException {
     Files.createDirectories(root.resolve("media"));
     Files.writeString(root.resolve("media/hello.txt"), body);
     Path plugins = Files.createDirectories(root.resolve("plugins"));
@@ -125,8 +148,6 @@ public final class TestHosts {
     Path config = Files.createDirectories(root.resolve("config"));
     Files.writeString(config.resolve("host.json"), hostJson);
     addAccount(config, "alice", "pw-alice");
-    AuthHost host = AuthHost.create(ConfigLoader.load(config), overrides);
-    host.start();
-    return host;
+    return config;
   }
 }

@@ -3,6 +3,7 @@ package org.authhost.testplugins.versioned;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import org.authhost.api.AuthenticationCallback;
 import org.authhost.api.AuthenticationContext;
@@ -10,6 +11,7 @@ import org.authhost.api.AuthenticationFlags;
 import org.authhost.api.AuthenticationResult;
 import org.authhost.api.CommandContext;
 import org.authhost.api.HResult;
+import org.authhost.api.NamedValueException;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.PresentationContext;
@@ -24,7 +26,8 @@ import org.authhost.testplugins.TestPlugin;
  * succeeds as Guest with the final token "served-by=VERSION"; "guest" succeeds at once; "count"
  * counts in the host's state service and answers "count=N v=VERSION". Named value {@code
  * connectionBound=true} declares {@code CONNECTION_BOUND}. A version whose name contains "broken"
- * fails InitializePlugin.
+ * fails InitializePlugin; one whose name contains "strict" refuses any other named value there, as
+ * the built-in plug-ins do ({@link NamedValueException}).
  */
 public final class VersionedPlugin extends TestPlugin {
   private final String version = ownVersion();
@@ -46,6 +49,12 @@ public final class VersionedPlugin extends TestPlugin {
   public HResult initialize(ServerContext server, NamedValues values) {
     if (version.contains("broken")) {
       return HResult.E_FAIL;
+    }
+    for (String name : values.asMap().keySet()) {
+      if (version.contains("strict") && !name.equals("connectionBound")) {
+        throw new NamedValueException(
+            name, List.of("connectionBound"), "named value '" + name + "' is not a setting");
+      }
     }
     return super.initialize(server, values);
   }

@@ -16,6 +16,7 @@ import org.authhost.api.AuthenticationPlugin;
 import org.authhost.api.BasicPlugin;
 import org.authhost.api.CredentialService;
 import org.authhost.api.HResult;
+import org.authhost.api.NamedValueException;
 import org.authhost.api.NamedValues;
 import org.authhost.api.Out;
 import org.authhost.api.PluginException;
@@ -140,8 +141,10 @@ public final class DigestAuthenticationPlugin implements BasicPlugin, Authentica
     for (String base : bases) {
       HResult hr = credentials.keepsDigestSecrets(settings.realm(), base);
       if (hr.equals(HResult.S_FALSE)) {
-        throw new PluginException(
-            HResult.E_INVALIDARG,
+        // Named: at a host's start a realm that can never log anyone on is a mistake of host.json.
+        throw new NamedValueException(
+            "realm",
+            DigestSettings.NAMES,
             "the host keeps no Digest secrets for realm '"
                 + settings.realm()
                 + "' ("

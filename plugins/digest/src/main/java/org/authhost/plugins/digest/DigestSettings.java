@@ -67,7 +67,7 @@ record DigestSettings(
   /** {@code IWMSAdminRealm}: a longer realm is {@code E_INVALIDARG}. */
   static final int MAX_REALM_LENGTH = 251;
 
-  private static final List<String> NAMES =
+  static final List<String> NAMES =
       List.of("realm", "algorithms", "qop", "userhash", "legacy", "nonceLifetimeSeconds");
 
   DigestSettings {

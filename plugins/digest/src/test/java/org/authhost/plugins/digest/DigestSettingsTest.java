@@ -1,6 +1,7 @@
 package org.authhost.plugins.digest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.authhost.api.HResult;
+import org.authhost.api.NamedValueException;
 import org.authhost.api.Out;
 import org.authhost.api.PluginException;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,7 @@ class DigestSettingsTest {
     PluginException e =
         assertThrows(PluginException.class, () -> plugin.enable(new Out<>(Duration.ZERO)));
     assertEquals(HResult.E_INVALIDARG, e.hresult());
+    assertEquals("realm", assertInstanceOf(NamedValueException.class, e).name());
     assertEquals(
         "the host keeps no Digest secrets for realm 'Elsewhere' (SHA-256): add it to accounts.digestRealms"
             + " in host.json and set the users' passwords again, or set plugins.settings.digest.properties.realm to one"

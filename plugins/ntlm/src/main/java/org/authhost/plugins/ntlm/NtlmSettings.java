@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.authhost.api.HResult;
+import org.authhost.api.NamedValueException;
 import org.authhost.api.NamedValues;
 import org.authhost.api.PluginException;
 
@@ -243,9 +243,11 @@ record NtlmSettings(
       throw invalid(name, "must be \"true\" or \"false\"");
     }
 
+    /** Naming the value and the settings, so the host points at its line and a likely name. */
     PluginException invalid(String name, String problem) {
-      return new PluginException(
-          HResult.E_INVALIDARG,
+      return new NamedValueException(
+          prefix + name,
+          NAMES.stream().map(n -> prefix + n).toList(),
           "named value '"
               + prefix
               + name

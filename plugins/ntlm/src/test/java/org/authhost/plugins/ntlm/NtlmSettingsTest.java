@@ -2,6 +2,7 @@ package org.authhost.plugins.ntlm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.authhost.api.CredentialService;
 import org.authhost.api.HResult;
+import org.authhost.api.NamedValueException;
 import org.authhost.api.PluginException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -119,6 +121,10 @@ class NtlmSettingsTest {
             PluginException.class,
             () -> NtlmSettings.from(FakeServer.values("allowNTLMv1", "true"), "", "media01"));
     assertEquals(HResult.E_INVALIDARG, e.hresult());
+    // Named, with the settings, so the host can point at the line and suggest "allowNtlmV1".
+    NamedValueException named = assertInstanceOf(NamedValueException.class, e);
+    assertEquals("allowNTLMv1", named.name());
+    assertTrue(named.settings().contains("allowNtlmV1"), named.settings().toString());
     assertEquals(
         "named value 'allowNTLMv1' is not an NTLM setting; the settings are netbiosComputer, netbiosDomain, "
             + "dnsComputer, dnsDomain, acceptedDomains, timestampSkewSeconds, handshakeTimeoutSeconds, allowNtlmV1, "

@@ -1,4 +1,5 @@
-"""A real RTSP origin for AuthHost's tests: GStreamer's RTSP server on loopback.
+"""A real RTSP origin to try AuthHost's RTSP front with (README, "RTSP"), and its tests' origin:
+GStreamer's RTSP server on loopback. Shipped in the distribution as samples/rtsp-origin/origin.py.
 
 /test serves a live H.264 test pattern; /publish takes RECORD (ANNOUNCE an H.264 stream) and
 discards what it receives. Usage: origin.py PORT [USER PASSWORD] -- with a user, the origin
