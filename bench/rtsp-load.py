@@ -5,6 +5,7 @@ interleaved TCP, PLAY), each counting the interleaved packets and bytes it recei
     rtsp-load.py URL [--sessions N] [--seconds S] [--user U --password P]
                      [--reference URL [--reference-sessions K]]
                      [--processes P] [--start aligned|free] [--range]
+                     [--total N] [--watch NAME=PID ...]
 
 Prints one JSON object: sessions that set up, set-up times (DESCRIBE sent to PLAY answered, ms:
 median, p99, mean; and from the connect, OPTIONS and its challenge included), set-ups per second
@@ -17,11 +18,16 @@ The sessions are spread over P processes (default: one per core, at most one per
 with its own event loop, so that one Python thread serving every session is not what limits the
 run. Not more: the tool shares the cores with the servers, and two per core woke each process for
 fewer answers at a time, for more CPU per session in both runs (~30 µs direct, ~70 through, on 2
-cores) and more time the origin's one client thread waited for a core. With --start aligned (the default) every session connects and does its OPTIONS (answering
-the challenge, if any) first, then all of them send DESCRIBE at the same moment: "N sessions at
-once" for the direct run and the relayed one alike, whatever a challenge round trip costs before
-it. --start free starts each session's DESCRIBE as soon as its own OPTIONS is answered (the tool's
-behaviour before).
+cores) and more time the origin's one client thread waited for a core. With --start aligned (the
+default) every session connects and does its OPTIONS (answering the challenge, if any) first,
+then all of them send DESCRIBE at the same moment: "N sessions at once" for the direct run and the
+relayed one alike, whatever a challenge round trip costs before it. --start free starts each
+session's DESCRIBE as soon as its own OPTIONS is answered (the tool's behaviour before).
+
+--total N sets up N sessions, --sessions clients at a time, each a new connection from its connect
+(OPTIONS and its challenge included) to PLAY, then closed: "sustained", sessions per second over
+the go to the last PLAY. --watch NAME=PID (repeatable) reads that process's threads, and the tool's
+own, over the set-up window (go to every session playing): "cpu" (see Watch).
 
 PLAY goes without a Range unless --range: with "Range: npt=0.000-" (what ffmpeg and live555 send)
 GStreamer's RTSP server seeks its shared live media on every PLAY (~10 ms of its one client
@@ -448,6 +454,7 @@ def threads(pid):
             with open(f"{base}/{tid}/status") as f:
                 row += [int(line.split()[1]) for line in f
                         if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt"))]
+            row += [0] * (5 - len(row))  # a kernel without the switch counts: zeros
             if tid == str(os.getpid()):
                 # this very thread, running: its schedstat lags by its current slice (the reading
                 # of the others' would land in the window); its own clock does not
@@ -523,9 +530,9 @@ class Watch:
                     g["wait_ms"] += wait / 1e6
                     g["slices"] += slices
                     g["threads"] += 1 if cpu else 0
-                    # the busiest thread of the group: on CPU, and runnable but waiting for a core
                     g["woken"] += woken
                     g["preempted"] += preempted
+                    # the busiest thread of the group: on CPU, and runnable but waiting for a core
                     if cpu / 1e6 > g["busiest_ms"][0]:
                         g["busiest_ms"] = [cpu / 1e6, wait / 1e6]
                         # its voluntary (blocked, then woken) and involuntary (preempted) switches
