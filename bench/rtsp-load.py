@@ -441,7 +441,9 @@ def worker(args, count, share, keep_arrivals, pipe):
 def threads(pid):
     """Each thread of a process: tid -> (on-CPU ns, run-queue wait ns, time slices), the
     kernel's schedstat (ns, not clock ticks: a 10 ms burst is readable), then its voluntary and
-    involuntary context switches (status: it blocked and was woken later; it was preempted)."""
+    involuntary context switches (status: it blocked and was woken later; it was preempted), then
+    1 if it was in state R as read (on CPU, or runnable): a thread on CPU has a schedstat that lags
+    by up to a scheduler tick."""
     rows, base = {}, f"/proc/{pid}/task"
     try:
         tids = os.listdir(base)
@@ -452,13 +454,15 @@ def threads(pid):
             with open(f"{base}/{tid}/schedstat") as f:
                 row = [int(x) for x in f.read().split()[:3]]
             with open(f"{base}/{tid}/status") as f:
-                row += [int(line.split()[1]) for line in f
-                        if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt"))]
+                status = f.readlines()
+            row += [int(line.split()[1]) for line in status
+                    if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt"))]
             row += [0] * (5 - len(row))  # a kernel without the switch counts: zeros
+            row.append(1 if any(line.startswith("State:\tR") for line in status) else 0)
             if tid == str(os.getpid()):
                 # this very thread, running: its schedstat lags by its current slice (the reading
                 # of the others' would land in the window); its own clock does not
-                row[0] = time.thread_time_ns()
+                row[0], row[5] = time.thread_time_ns(), 0
             rows[tid] = tuple(row)
         except (OSError, ValueError, IndexError):
             pass
@@ -512,8 +516,8 @@ class Watch:
             groups = parties.setdefault(party, {})
             for pid, rows in pids.items():
                 for tid, now in rows.items():
-                    was = self.before[party].get(pid, {}).get(tid, (0, 0, 0, 0, 0))
-                    cpu, wait, slices, woken, preempted = (a - b for a, b in zip(now, was))
+                    was = self.before[party].get(pid, {}).get(tid, (0, 0, 0, 0, 0, 0))
+                    cpu, wait, slices, woken, preempted = (a - b for a, b in zip(now[:5], was))
                     if party == "tool":
                         name = "parent" if pid == os.getpid() else "workers"
                     else:
@@ -525,13 +529,18 @@ class Watch:
                     g = groups.setdefault(name, {"cpu_ms": 0, "wait_ms": 0, "slices": 0,
                                                  "threads": 0, "busiest_ms": [0, 0],
                                                  "woken": 0, "preempted": 0,
-                                                 "busiest_switches": [0, 0]})
+                                                 "busiest_switches": [0, 0],
+                                                 "running_when_read": [0, 0]})
                     g["cpu_ms"] += cpu / 1e6
                     g["wait_ms"] += wait / 1e6
                     g["slices"] += slices
                     g["threads"] += 1 if cpu else 0
                     g["woken"] += woken
                     g["preempted"] += preempted
+                    # on CPU at the go's read (its figure here high by up to a tick) or at the end's
+                    # (low by up to a tick: 4 ms at HZ=250, against a burst's 10-25 ms)
+                    g["running_when_read"][0] += was[5] if len(was) > 5 else 0
+                    g["running_when_read"][1] += now[5]
                     # the busiest thread of the group: on CPU, and runnable but waiting for a core
                     if cpu / 1e6 > g["busiest_ms"][0]:
                         g["busiest_ms"] = [cpu / 1e6, wait / 1e6]
