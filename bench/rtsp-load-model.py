@@ -94,6 +94,28 @@ def main():
         print(f"| {key} | {fmt.format(a)} | {fmt.format(b)} | {fmt.format(b - a)} |")
     print(f"\nWhat bounds them (by the medians above): direct: {bound(direct, int(cores))}; "
           f"through AuthHost: {bound(through, int(cores))}.\n")
+    reads = [r for r in (running(run) for pair in pairs for run in pair) if r is not None]
+    if reads:
+        print(f"Threads running or runnable (state R) as they were read, go / end, summed over the "
+              f"{len(reads)} runs: "
+              + ", ".join(f"{party} {sum(r.get(party, (0, 0))[0] for r in reads)} / "
+                          f"{sum(r.get(party, (0, 0))[1] for r in reads)}"
+                          for party in ("origin", "host", "tool"))
+              + ". A thread on CPU as read has a schedstat that lags by up to a scheduler tick (4 ms "
+                "at HZ=250): its CPU in the window reads high by up to that if it ran at the go, low "
+                "if at the end (a runnable one's is exact); a burst's window is 10-25 ms, a "
+                "sustained run's ~0.5 s.\n")
+
+
+def running(run):
+    """Per party: its threads in state R at the go's read and at the end's (Watch), or None for
+    a run made before the watch counted them."""
+    parties = run["cpu"]["parties"]
+    if not any("running_when_read" in g for groups in parties.values() for g in groups.values()):
+        return None
+    return {party: tuple(sum(g.get("running_when_read", [0, 0])[i] for g in groups.values())
+                         for i in (0, 1))
+            for party, groups in parties.items()}
 
 
 def bound(runs_figures, cores):

@@ -5,6 +5,7 @@ interleaved TCP, PLAY), each counting the interleaved packets and bytes it recei
     rtsp-load.py URL [--sessions N] [--seconds S] [--user U --password P]
                      [--reference URL [--reference-sessions K]]
                      [--processes P] [--start aligned|free] [--range]
+                     [--total N] [--watch NAME=PID ...]
 
 Prints one JSON object: sessions that set up, set-up times (DESCRIBE sent to PLAY answered, ms:
 median, p99, mean; and from the connect, OPTIONS and its challenge included), set-ups per second
@@ -17,11 +18,16 @@ The sessions are spread over P processes (default: one per core, at most one per
 with its own event loop, so that one Python thread serving every session is not what limits the
 run. Not more: the tool shares the cores with the servers, and two per core woke each process for
 fewer answers at a time, for more CPU per session in both runs (~30 µs direct, ~70 through, on 2
-cores) and more time the origin's one client thread waited for a core. With --start aligned (the default) every session connects and does its OPTIONS (answering
-the challenge, if any) first, then all of them send DESCRIBE at the same moment: "N sessions at
-once" for the direct run and the relayed one alike, whatever a challenge round trip costs before
-it. --start free starts each session's DESCRIBE as soon as its own OPTIONS is answered (the tool's
-behaviour before).
+cores) and more time the origin's one client thread waited for a core. With --start aligned (the
+default) every session connects and does its OPTIONS (answering the challenge, if any) first,
+then all of them send DESCRIBE at the same moment: "N sessions at once" for the direct run and the
+relayed one alike, whatever a challenge round trip costs before it. --start free starts each
+session's DESCRIBE as soon as its own OPTIONS is answered (the tool's behaviour before).
+
+--total N sets up N sessions, --sessions clients at a time, each a new connection from its connect
+(OPTIONS and its challenge included) to PLAY, then closed: "sustained", sessions per second over
+the go to the last PLAY. --watch NAME=PID (repeatable) reads that process's threads, and the tool's
+own, over the set-up window (go to every session playing): "cpu" (see Watch).
 
 PLAY goes without a Range unless --range: with "Range: npt=0.000-" (what ffmpeg and live555 send)
 GStreamer's RTSP server seeks its shared live media on every PLAY (~10 ms of its one client
@@ -435,7 +441,9 @@ def worker(args, count, share, keep_arrivals, pipe):
 def threads(pid):
     """Each thread of a process: tid -> (on-CPU ns, run-queue wait ns, time slices), the
     kernel's schedstat (ns, not clock ticks: a 10 ms burst is readable), then its voluntary and
-    involuntary context switches (status: it blocked and was woken later; it was preempted)."""
+    involuntary context switches (status: it blocked and was woken later; it was preempted), then
+    1 if it was in state R as read (on CPU, or runnable): a thread on CPU has a schedstat that lags
+    by up to a scheduler tick."""
     rows, base = {}, f"/proc/{pid}/task"
     try:
         tids = os.listdir(base)
@@ -446,12 +454,15 @@ def threads(pid):
             with open(f"{base}/{tid}/schedstat") as f:
                 row = [int(x) for x in f.read().split()[:3]]
             with open(f"{base}/{tid}/status") as f:
-                row += [int(line.split()[1]) for line in f
-                        if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt"))]
+                status = f.readlines()
+            row += [int(line.split()[1]) for line in status
+                    if line.startswith(("voluntary_ctxt", "nonvoluntary_ctxt"))]
+            row += [0] * (5 - len(row))  # a kernel without the switch counts: zeros
+            row.append(1 if any(line.startswith("State:\tR") for line in status) else 0)
             if tid == str(os.getpid()):
                 # this very thread, running: its schedstat lags by its current slice (the reading
                 # of the others' would land in the window); its own clock does not
-                row[0] = time.thread_time_ns()
+                row[0], row[5] = time.thread_time_ns(), 0
             rows[tid] = tuple(row)
         except (OSError, ValueError, IndexError):
             pass
@@ -505,8 +516,8 @@ class Watch:
             groups = parties.setdefault(party, {})
             for pid, rows in pids.items():
                 for tid, now in rows.items():
-                    was = self.before[party].get(pid, {}).get(tid, (0, 0, 0, 0, 0))
-                    cpu, wait, slices, woken, preempted = (a - b for a, b in zip(now, was))
+                    was = self.before[party].get(pid, {}).get(tid, (0, 0, 0, 0, 0, 0))
+                    cpu, wait, slices, woken, preempted = (a - b for a, b in zip(now[:5], was))
                     if party == "tool":
                         name = "parent" if pid == os.getpid() else "workers"
                     else:
@@ -518,14 +529,19 @@ class Watch:
                     g = groups.setdefault(name, {"cpu_ms": 0, "wait_ms": 0, "slices": 0,
                                                  "threads": 0, "busiest_ms": [0, 0],
                                                  "woken": 0, "preempted": 0,
-                                                 "busiest_switches": [0, 0]})
+                                                 "busiest_switches": [0, 0],
+                                                 "running_when_read": [0, 0]})
                     g["cpu_ms"] += cpu / 1e6
                     g["wait_ms"] += wait / 1e6
                     g["slices"] += slices
                     g["threads"] += 1 if cpu else 0
-                    # the busiest thread of the group: on CPU, and runnable but waiting for a core
                     g["woken"] += woken
                     g["preempted"] += preempted
+                    # on CPU at the go's read (its figure here high by up to a tick) or at the end's
+                    # (low by up to a tick: 4 ms at HZ=250, against a burst's 10-25 ms)
+                    g["running_when_read"][0] += was[5] if len(was) > 5 else 0
+                    g["running_when_read"][1] += now[5]
+                    # the busiest thread of the group: on CPU, and runnable but waiting for a core
                     if cpu / 1e6 > g["busiest_ms"][0]:
                         g["busiest_ms"] = [cpu / 1e6, wait / 1e6]
                         # its voluntary (blocked, then woken) and involuntary (preempted) switches
