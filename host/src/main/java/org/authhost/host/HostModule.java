@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Clock;
 import org.authhost.api.CredentialService;
+import org.authhost.host.access.LogonThrottle;
 import org.authhost.host.accounts.AccountStore;
 import org.authhost.host.accounts.PasswordVerifier;
 import org.authhost.host.accounts.StoreCredentials;
@@ -22,6 +23,7 @@ import org.authhost.host.time.ExecutorScheduler;
 import org.authhost.host.time.HostClock;
 import org.authhost.host.time.Scheduler;
 import org.authhost.host.tokens.AccountDirectory;
+import org.authhost.host.tokens.AccountLockouts;
 import org.authhost.host.tokens.PasswordCheck;
 
 /** Wires the host's services. Tests override the clock with {@code Modules.override}. */
@@ -40,6 +42,7 @@ final class HostModule extends AbstractModule {
     bind(Clock.class).to(HostClock.class);
     bind(Scheduler.class).to(ExecutorScheduler.class);
     bind(PasswordCheck.class).to(PasswordVerifier.class);
+    bind(AccountLockouts.class).to(LogonThrottle.class);
     bind(CredentialService.class).to(StoreCredentials.class);
     bind(PluginServices.class).toInstance(PluginServices.AS_THEY_ARE);
     bind(ContainmentSetup.class).toInstance(ContainmentSetup.INSTALL);

@@ -20,6 +20,7 @@ import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.LockoutConfig;
 import org.authhost.host.state.HostState;
 import org.authhost.host.tokens.AccountDirectory;
+import org.authhost.host.tokens.AccountLockouts;
 
 /**
  * Failed-logon throttling: after {@code threshold} failures for one account, or {@code
@@ -48,7 +49,7 @@ import org.authhost.host.tokens.AccountDirectory;
  * (each host caps the names it sees from an address).
  */
 @Singleton
-public final class LogonThrottle {
+public final class LogonThrottle implements AccountLockouts {
   /** The most keys with failures counted and no lockout in force. */
   static final long MAX_COUNTED = 100_000;
 
@@ -303,6 +304,15 @@ public final class LogonThrottle {
     }
     Optional<Instant> byAddress = until(addressKey(address), now);
     return byAddress.isPresent() || account == null ? byAddress : until(accountKey(account), now);
+  }
+
+  @Override
+  public boolean accountLockedOut(String account) {
+    if (account == null || account.isBlank() || clock.millis() >= lockoutsEndByMillis) {
+      return false;
+    }
+    Instant now = clock.instant();
+    return !noneBefore(now) && until(accountKey(account.strip()), now).isPresent();
   }
 
   /** Whether no lockout is in force at {@code now}. */

@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.authhost.host.accounts.AccountStore.Credential;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.SlowChecksConfig;
+import org.authhost.host.tokens.AccountLockouts;
 import org.authhost.host.tokens.LogonCaller;
 import org.authhost.host.tokens.PasswordCheck;
 
@@ -40,6 +41,12 @@ import org.authhost.host.tokens.PasswordCheck;
  * first runs it, the others wait for its result, a failure included; only a success is remembered.
  * Unknown, disabled and password-less accounts cost one run as well, so answers do not reveal which
  * names exist.
+ *
+ * <p>A name whose account lockout is in force is refused at once, before the store is read: no
+ * remembered success is read or made for it and no Argon2 runs. Its logon is answered 429 whether
+ * the password was right or wrong, and a remembered success answering fast where a wrong password
+ * takes an Argon2 run would tell the two apart by time alone; refusing before the look-up keeps a
+ * locked name that is no account as fast as one that is.
  */
 @Singleton
 public final class PasswordVerifier implements PasswordCheck {
@@ -56,6 +63,7 @@ public final class PasswordVerifier implements PasswordCheck {
   private final ConcurrentHashMap<Key, Entry> cache = new ConcurrentHashMap<>();
   private final SlowCheckLimiter limiter;
   private final SlowHash slowHash;
+  private final AccountLockouts lockouts;
 
   /** Checks in progress, by account, password and hash: latecomers wait for the first one. */
   private final ConcurrentHashMap<Flight, CompletableFuture<PasswordCheck.Result>> inFlight =
@@ -92,8 +100,9 @@ public final class PasswordVerifier implements PasswordCheck {
   }
 
   @Inject
-  public PasswordVerifier(AccountStore store, Clock clock, HostConfig config) {
-    this(store, clock, DEFAULT_TTL, limits(config), Secrets::verifyArgon2id);
+  public PasswordVerifier(
+      AccountStore store, Clock clock, HostConfig config, AccountLockouts lockouts) {
+    this(store, clock, DEFAULT_TTL, limits(config), Secrets::verifyArgon2id, lockouts);
   }
 
   /**
@@ -114,12 +123,24 @@ public final class PasswordVerifier implements PasswordCheck {
   }
 
   PasswordVerifier(AccountStore store, Clock clock, Duration ttl) {
-    this(store, clock, ttl, SlowChecksConfig.defaults(), Secrets::verifyArgon2id);
+    this(
+        store,
+        clock,
+        ttl,
+        SlowChecksConfig.defaults(),
+        Secrets::verifyArgon2id,
+        AccountLockouts.NONE);
   }
 
   PasswordVerifier(
-      AccountStore store, Clock clock, Duration ttl, SlowChecksConfig limits, SlowHash slowHash) {
+      AccountStore store,
+      Clock clock,
+      Duration ttl,
+      SlowChecksConfig limits,
+      SlowHash slowHash,
+      AccountLockouts lockouts) {
     this.store = store;
+    this.lockouts = lockouts;
     this.clock = clock;
     this.ttl = ttl;
     this.limiter = new SlowCheckLimiter(limits);
@@ -167,7 +188,7 @@ public final class PasswordVerifier implements PasswordCheck {
 
   /** {@link #verify(String, char[])} that also tells a busy verifier from a wrong password. */
   public PasswordCheck.Result check(String account, char[] password) {
-    if (account == null || password == null) {
+    if (account == null || password == null || lockouts.accountLockedOut(account)) {
       return PasswordCheck.Result.MISMATCH;
     }
     byte[] utf8;

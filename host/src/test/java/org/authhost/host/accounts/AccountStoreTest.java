@@ -35,6 +35,7 @@ import org.authhost.host.testing.MutableClock;
 import org.authhost.host.testing.TestHosts;
 import org.authhost.host.tokens.Account;
 import org.authhost.host.tokens.AccountDirectory;
+import org.authhost.host.tokens.AccountLockouts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -602,6 +603,7 @@ class AccountStoreTest {
               binder.bind(HostConfig.class).toInstance(hostConfig);
               binder.bind(Clock.class).toInstance(clock);
               binder.bind(AccountDirectory.class).to(AccountStore.class);
+              binder.bind(AccountLockouts.class).toInstance(AccountLockouts.NONE);
             });
     AccountStore store = injector.getInstance(AccountStore.class);
     assertTrue(store == injector.getInstance(AccountDirectory.class));

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.authhost.api.UserContext;
 import org.authhost.host.config.SlowChecksConfig;
 import org.authhost.host.testing.MutableClock;
+import org.authhost.host.tokens.AccountLockouts;
 import org.authhost.host.tokens.LogonCaller;
 import org.authhost.host.tokens.PasswordCheck;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +69,8 @@ class SlowCheckLimitsTest {
             Thread.currentThread().interrupt();
           }
           return Secrets.verifyArgon2id(phc, password);
-        });
+        },
+        AccountLockouts.NONE);
   }
 
   private Future<PasswordCheck.Result> checkFrom(
@@ -186,7 +188,8 @@ class SlowCheckLimitsTest {
                 }
               }
               return Secrets.verifyArgon2id(phc, password);
-            });
+            },
+            AccountLockouts.NONE);
     assertEquals(PasswordCheck.Result.MATCH, verifier.check("alice", "alice-pw"));
     // Bob's first check holds the only slot.
     Future<PasswordCheck.Result> hog = checkFrom(verifier, "192.0.2.1", "bob", "bob-pw");
