@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -69,12 +68,9 @@ final class RequestLimits extends SimpleChannelInboundHandler<Exchange> {
     DecoderResult decoded = request.decoderResult();
     if (decoded.isFailure()) {
       Throwable cause = decoded.cause();
-      if (cause instanceof TooLongFrameException) {
-        return malformed(
-            cause.getMessage() != null && cause.getMessage().contains("header")
-                ? Refusal.Kind.HEADERS_TOO_LARGE
-                : Refusal.Kind.URI_TOO_LONG,
-            "malformed request: " + withoutClientText(cause.getMessage()));
+      Refusal.Kind tooLong = HeadLimits.tooLong(cause);
+      if (tooLong != null) {
+        return malformed(tooLong, "malformed request: " + withoutClientText(cause.getMessage()));
       }
       // Netty 4.2 refuses some framing attacks itself (Content-Length beside Transfer-Encoding)
       // once the header block is read: the audit still names the rule, not Netty's wording.

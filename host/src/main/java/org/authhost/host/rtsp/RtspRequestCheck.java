@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspVersions;
@@ -13,6 +14,7 @@ import java.util.Set;
 import org.authhost.api.HResult;
 import org.authhost.host.authn.Refusal;
 import org.authhost.host.authn.Request;
+import org.authhost.host.http.HeadLimits;
 
 /**
  * Turns each decoded message into an {@link RtspExchange}, or refuses it: a framing error or a
@@ -68,6 +70,26 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
+      Refusal.Kind tooLong =
+          msg instanceof HttpObject o && o.decoderResult().isFailure()
+              ? HeadLimits.tooLong(o.decoderResult().cause())
+              : null;
+      if (tooLong != null) {
+        // Netty's decoder makes a line too long a response (it cannot tell which it was reading).
+        HttpObject o = (HttpObject) msg;
+        answers.refuse(
+            ctx.channel(),
+            unread("-"),
+            o instanceof HttpMessage m ? m.headers().get(RtspHeaderNames.CSEQ) : null,
+            Refusal.malformed(
+                tooLong,
+                tooLong == Refusal.Kind.URI_TOO_LONG
+                    ? "request line too long"
+                    : "request head too large",
+                "RTSP request past its limit (" + o.decoderResult().cause() + ")"),
+            tooLong.code);
+        return;
+      }
       if (!(msg instanceof FullHttpRequest request)) {
         String what = msg instanceof HttpObject ? "a response or a partial message" : "data";
         malformed(ctx, null, "malformed request", "RTSP client sent " + what + ", not a request");

@@ -284,6 +284,15 @@ class RtspHandlersTest {
     assertFalse(chunked.isActive());
     assertTrue(chunked.relayed.isEmpty());
 
+    // "chunked" alone too: Netty's aggregator drops that coding, and the check must still see it.
+    RtspTestChannel chunkedOnly = connect("127.0.0.1", serveAs("alice"));
+    chunkedOnly.send(request("DESCRIBE", CAM, 14, "Transfer-Encoding", "chunked"));
+    answer = chunkedOnly.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 400 Bad Request\r\n"), answer);
+    assertTrue(answer.toLowerCase().contains("cseq: 14\r\n"), answer);
+    assertFalse(chunkedOnly.isActive());
+    assertTrue(chunkedOnly.relayed.isEmpty());
+
     RtspTestChannel twice = connect("127.0.0.1", serveAs("alice"));
     twice.send(request("PLAY", CAM, 12, "Session", "S1", "Session", "S2"));
     answer = twice.answers();
@@ -338,12 +347,36 @@ class RtspHandlersTest {
   }
 
   @Test
-  void oversizedHeadersAre431AndABodyPastTheLimit413() {
+  void oversizedHeadersAre431ALongRequestLine414AndABodyPastTheLimit413() {
     RtspTestChannel ch = connect("127.0.0.1", serveAs("alice"));
     ch.send(request("DESCRIBE", CAM, 1, "X-Filler", "x".repeat(4000)));
     String answer = ch.answers();
     assertTrue(answer.startsWith("RTSP/1.0 431 "), answer);
     assertFalse(ch.isActive());
+
+    // Within the framer's bound (line and headers together) but past the header limit alone:
+    // Netty's decoder finds it, and it is 431 too, not a plain 400.
+    RtspTestChannel headers = connect("127.0.0.1", serveAs("alice"));
+    headers.send(
+        request(
+            "DESCRIBE",
+            CAM,
+            3,
+            "X-Filler",
+            "x".repeat(RtspTestChannel.LIMITS.maxHeaderBytes() + 100)));
+    answer = headers.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 431 "), answer);
+    assertTrue(headers.relayed.isEmpty());
+    assertFalse(headers.isActive());
+
+    RtspTestChannel line = connect("127.0.0.1", serveAs("alice"));
+    line.send(
+        request(
+            "DESCRIBE", CAM + "/" + "x".repeat(RtspTestChannel.LIMITS.maxInitialLineBytes()), 4));
+    answer = line.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 414 "), answer);
+    assertTrue(line.relayed.isEmpty());
+    assertFalse(line.isActive());
 
     RtspTestChannel body = connect("127.0.0.1", serveAs("alice"));
     body.send(request("ANNOUNCE", CAM, 2, "Content-Length", "100000"));
