@@ -12,9 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import org.authhost.host.AuthHost;
 import org.authhost.host.authn.Audit;
-import org.authhost.host.events.EventQuery;
-import org.authhost.host.events.EventRecord;
-import org.authhost.host.plugins.PluginView;
+import org.authhost.host.plugins.Reloads;
 import org.authhost.host.testing.BoundedWait;
 import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -195,14 +193,10 @@ class KeptDigestRtspTest {
   }
 
   private List<String> unloaded() {
-    return host.eventLog().query(EventQuery.all()).stream()
-        .map(EventRecord::text)
-        .filter(t -> t.contains("plug-in 'digest' version ") && t.endsWith(" unloaded"))
-        .toList();
+    return Reloads.unloaded(host, "digest");
   }
 
   private boolean draining() {
-    return host.plugins().plugins().stream()
-        .anyMatch(v -> v.id().equals("digest") && v.state().equals(PluginView.DRAINING));
+    return Reloads.draining(host, "digest");
   }
 }
