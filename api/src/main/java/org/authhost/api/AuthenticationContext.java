@@ -27,6 +27,15 @@ public interface AuthenticationContext {
    * <p>The host passes no {@code null}: a blob with nothing in it is empty, and the user,
    * presentation and command contexts are always there.
    *
+   * <p>A refusal counted as a failed logon ({@code DENIED} with {@link HResult#S_OK}) that the
+   * client sends again unchanged on the same connection (the same blob, method and request target,
+   * and the same headers this plug-in read through {@code command}) counts as one failed logon: the
+   * host answers the repeat as the first (the plug-in is still asked) and audits a refusal, for up
+   * to 8 repeats per refused proof and connection, after which each counts again. A verdict that
+   * depends on anything else of the request must read it through {@code command} ({@link
+   * CommandContext#header}, {@link CommandContext#headers}); otherwise two guesses that differ only
+   * there are counted once.
+   *
    * @param responseBlob the client's data for this leg; empty on the first leg of a challenge-first
    *     exchange (answer {@code CONTINUE} with a challenge)
    * @param user who is connecting ({@code pUserCtx}); the plug-in may set the user name

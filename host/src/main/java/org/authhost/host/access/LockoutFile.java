@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,6 +24,7 @@ import org.authhost.api.EventLevel;
 import org.authhost.api.HResult;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.diagnostics.HostEvents;
+import org.authhost.host.files.AtomicWrite;
 import org.authhost.host.lifecycle.LifeCycle;
 import org.authhost.host.state.HostState;
 
@@ -168,13 +168,8 @@ public final class LockoutFile extends LifeCycle {
     }
     try {
       Files.createDirectories(path.getParent());
-      Path temp = Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp");
-      try {
-        Files.writeString(temp, text, StandardCharsets.US_ASCII);
-        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      // Not forced to the disk: it is written again at every change and at the stop.
+      AtomicWrite.replace(path, text.toString().getBytes(StandardCharsets.US_ASCII), null, false);
     } catch (IOException e) {
       // The lockouts stay in force in memory; a restart before the next write would lose them.
       failed.accept(

@@ -1,7 +1,6 @@
 package org.authhost.host.accounts;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -22,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.authhost.host.accounts.StoreFile.Data;
+import org.authhost.host.files.AtomicWrite;
 
 /**
  * The account store's file on disk and the {@link Snapshot} last read from or written to it.
@@ -194,36 +193,17 @@ final class AccountFile {
   }
 
   private void writeAtomically(byte[] bytes) throws IOException {
-    Path dir = file.getParent();
-    Path temp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp", ownerOnly());
     try {
-      try (FileChannel out =
-          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      // Owner only (password hashes), and durable: an acknowledged change must survive a crash.
+      AtomicWrite.replace(file, bytes, AtomicWrite.OWNER_ONLY, true);
     } catch (IOException e) {
       throw new IOException(file + ": cannot write the account store: " + e.getMessage(), e);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-    // Make the rename itself durable where the platform allows syncing a folder.
-    try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
-      folder.force(true);
-    } catch (IOException | UnsupportedOperationException notSupported) {
-      // Windows cannot open a folder as a channel; the rename is still atomic.
     }
   }
 
   private FileAttribute<?>[] ownerOnly() {
     return posix
-        ? new FileAttribute<?>[] {
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
-        }
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(AtomicWrite.OWNER_ONLY)}
         : new FileAttribute<?>[0];
   }
 

@@ -1,13 +1,14 @@
 package org.authhost.host.accounts;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.authhost.host.files.AtomicWrite;
 
 /**
  * The mark a running host keeps next to the account store's file, one per host ({@code
@@ -122,12 +123,8 @@ public record LoadedMark(String machine, long pid, String sha256) {
 
   /** Writes it whole (a temporary file renamed over it): a reader never sees half of one. */
   void write(Path path) throws IOException {
-    Path temp = Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp");
-    try {
-      Files.writeString(temp, pid + " " + sha256 + " " + machine + "\n");
-      Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    // Not forced to the disk: a mark says what a running host loaded, and no host survives a crash.
+    byte[] mark = (pid + " " + sha256 + " " + machine + "\n").getBytes(StandardCharsets.UTF_8);
+    AtomicWrite.replace(path, mark, null, false);
   }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -15,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import org.authhost.host.files.AtomicWrite;
 
 /**
  * Where a running host tells the command line how to reach it: its port and a random bearer token,
@@ -59,19 +59,19 @@ public record AdminEndpointFile(int port, String token, long pid) {
   void write(Path dataDirectory) throws IOException {
     Path file = of(dataDirectory);
     ownerOnlyFolder(file.getParent());
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(temp);
-    try {
-      Files.createFile(
-          temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(temp);
-    }
-    JSON.writeValue(
-        temp.toFile(),
-        Map.of(
-            "port", port, "token", token, "pid", pid, "dataDirectory", dataDirectory.toString()));
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    byte[] json =
+        JSON.writeValueAsBytes(
+            Map.of(
+                "port",
+                port,
+                "token",
+                token,
+                "pid",
+                pid,
+                "dataDirectory",
+                dataDirectory.toString()));
+    // Owner only (it holds the admin token); not forced: it is written again at every start.
+    AtomicWrite.replace(file, json, AtomicWrite.OWNER_ONLY, false);
   }
 
   /** Reads the file of a running host. */

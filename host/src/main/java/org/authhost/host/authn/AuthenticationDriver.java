@@ -962,14 +962,14 @@ public final class AuthenticationDriver {
                 }
                 return challenge(a, others, "authentication required");
               }
-              logonSucceeded(a, outcome, anonymous);
               Verdict v = null;
               try {
+                logonSucceeded(a, outcome, anonymous);
                 v = authorizeQuietly(a, outcome, anonymous);
               } finally {
-                // Also when the principal's token expired (a RuntimeException): a session never
-                // released would keep its version draining until plugins.drainSeconds. A kept one
-                // stays only with a connection it served.
+                // Also when the audit or the principal's token expired throws: a session never
+                // released (or a kept one left marked as in use) would keep its version draining
+                // until plugins.drainSeconds. A kept one stays only with a connection it served.
                 if (kept != null && v instanceof Verdict.Serve) {
                   kept.legEnded();
                 } else {

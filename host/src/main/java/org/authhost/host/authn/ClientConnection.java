@@ -47,8 +47,13 @@ public final class ClientConnection {
    * The {@linkplain #kept kept} session the connection's request is using now, or null: one at a
    * time, as its front decides one request at a time ({@link KeptContext}). A drain that begins
    * meanwhile leaves it to that request, which is answered by it and releases it as it ends.
+   *
+   * <p>Volatile, for the Dekker order that lets a request end without this object's lock: the
+   * request's loop clears the mark and then reads its version's {@code draining}; the drain sets
+   * {@code draining} and then reads the mark ({@link #releaseIfIdleAndDraining}). Whichever reads
+   * second sees the other's write, so one of the two releases the session.
    */
-  private AuthenticationSession keptInUse;
+  private volatile AuthenticationSession keptInUse;
 
   /** Ends the count of a bound handshake waiting for the client's next leg, or null. */
   private Runnable legAwaited;
@@ -159,20 +164,22 @@ public final class ClientConnection {
    * drain meanwhile.
    */
   public void keptLegEnded(String pluginId, AuthenticationSession session) {
-    // One lock for both steps: every request of a kept connection passes here.
-    synchronized (this) {
-      if (keptInUse == session) {
-        keptInUse = null;
-      }
-      if (!releasable(pluginId, session)) {
-        return;
-      }
-      bound.remove(pluginId);
+    // Every request of a kept connection passes here: no lock unless the version is draining. The
+    // mark is cleared before draining is read (keptInUse): a drain that began meanwhile either
+    // sees the mark cleared and releases the session itself, or is seen here.
+    if (keptInUse == session) {
+      keptInUse = null;
     }
-    session.release();
+    if (session.versionDraining()) {
+      releaseIfIdleAndDraining(pluginId, session);
+    }
   }
 
-  /** Releases a kept session whose version is draining, unless a request is using it. */
+  /**
+   * Releases a kept session whose version is draining, unless a request is using it. The mark is
+   * read under the lock: {@link #kept} reads {@code draining} before it sets the mark, so only the
+   * lock orders a drain's check against a request taking the session.
+   */
   private void releaseIfIdleAndDraining(String pluginId, AuthenticationSession session) {
     synchronized (this) {
       if (keptInUse == session || !releasable(pluginId, session)) {

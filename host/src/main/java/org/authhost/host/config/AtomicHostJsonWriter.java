@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.authhost.host.files.AtomicWrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +147,7 @@ public final class AtomicHostJsonWriter implements HostJsonWriter {
             "cannot replace " + target + " atomically (" + e.getMessage() + "); nothing written",
             e);
       }
-      syncFolder(folder);
+      AtomicWrite.syncFolder(folder);
       log.info("Wrote a configuration change to {}", target);
     } finally {
       Files.deleteIfExists(temporary);
@@ -168,15 +169,6 @@ public final class AtomicHostJsonWriter implements HostJsonWriter {
     } catch (IOException notAllowed) {
       // Only root may give a file away; the host wrote the file as itself, which it may still read.
       log.debug("Kept the permissions of {} but not its owner: {}", from, notAllowed.toString());
-    }
-  }
-
-  /** Makes the rename itself durable; not every file system lets a folder be opened for this. */
-  private static void syncFolder(Path folder) {
-    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException notSupported) {
-      log.debug("Cannot sync folder {}: {}", folder, notSupported.toString());
     }
   }
 

@@ -174,8 +174,7 @@ class KeptContextBreachTest {
   }
 
   private boolean draining() {
-    return host.plugins().plugins().stream()
-        .anyMatch(v -> v.id().equals("clinging") && v.state().equals(PluginView.DRAINING));
+    return Reloads.draining(host, "clinging");
   }
 
   /**

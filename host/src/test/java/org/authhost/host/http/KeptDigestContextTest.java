@@ -13,7 +13,7 @@ import org.authhost.host.authn.Audit;
 import org.authhost.host.bench.LoadTool;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
-import org.authhost.host.plugins.PluginView;
+import org.authhost.host.plugins.Reloads;
 import org.authhost.host.testing.BoundedWait;
 import org.authhost.host.testing.FakeTime;
 import org.authhost.host.testing.MutableClock;
@@ -318,13 +318,10 @@ class KeptDigestContextTest {
   }
 
   private List<String> unloaded() {
-    return events("plug-in 'digest' version ").stream()
-        .filter(t -> t.endsWith(" unloaded"))
-        .toList();
+    return Reloads.unloaded(host, "digest");
   }
 
   private boolean draining() {
-    return host.plugins().plugins().stream()
-        .anyMatch(v -> v.id().equals("digest") && v.state().equals(PluginView.DRAINING));
+    return Reloads.draining(host, "digest");
   }
 }

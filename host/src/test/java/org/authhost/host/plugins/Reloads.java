@@ -1,7 +1,10 @@
 package org.authhost.host.plugins;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.authhost.host.AuthHost;
+import org.authhost.host.events.EventQuery;
+import org.authhost.host.events.EventRecord;
 
 /** For tests outside this package: waits for what a reload or reconfigure left to do. */
 public final class Reloads {
@@ -13,5 +16,19 @@ public final class Reloads {
    */
   public static void awaitIdle(AuthHost host) throws Exception {
     host.plugins().reloads().idle().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Whether a version of plug-in {@code id} is draining on {@code host}. */
+  public static boolean draining(AuthHost host, String id) {
+    return host.plugins().plugins().stream()
+        .anyMatch(v -> v.id().equals(id) && v.state().equals(PluginView.DRAINING));
+  }
+
+  /** The events of {@code host} saying that a version of plug-in {@code id} was unloaded. */
+  public static List<String> unloaded(AuthHost host, String id) {
+    return host.eventLog().query(EventQuery.all()).stream()
+        .map(EventRecord::text)
+        .filter(t -> t.contains("plug-in '" + id + "' version ") && t.endsWith(" unloaded"))
+        .toList();
   }
 }

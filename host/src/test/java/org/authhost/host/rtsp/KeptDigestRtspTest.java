@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import org.authhost.host.AuthHost;
 import org.authhost.host.authn.Audit;
+import org.authhost.host.plugins.Reloads;
+import org.authhost.host.testing.BoundedWait;
 import org.authhost.host.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,5 +152,51 @@ class KeptDigestRtspTest {
     assertEquals(1, host.tokens().openHandles(), "bob's token closed when ann's replaced it");
     ann.close();
     assertEquals(0, host.tokens().openHandles());
+  }
+
+  /**
+   * A reload while a session's connection holds an idle kept Digest context: the context is
+   * released as the old version's drain begins (no drain time waited for), the connection and its
+   * session stay, and the session's next request is decided by the version in service (the old one
+   * is unloaded by then), with a new context and token.
+   */
+  @Test
+  void aReloadReleasesAnIdleKeptContextAndTheSessionsNextRequestMeetsTheNewVersion()
+      throws Exception {
+    Client ann = new Client();
+    String nonce = ann.challenge();
+    ann.setUp("ann", nonce);
+    assertEquals("RTSP/1.0 200 OK", ann.inSession("PLAY", "ann", nonce));
+    assertEquals(1, host.tokens().openHandles(), "the kept context's token");
+    long before = clock.nanoTime();
+
+    host.plugins()
+        .reloads()
+        .reconfigure(
+            "digest",
+            Map.of("realm", "AuthHost", "algorithms", "MD5", "nonceLifetimeSeconds", "20"));
+    // Released on the reloading thread, which then unloads the old version.
+    BoundedWait.until(() -> !unloaded().isEmpty());
+    assertFalse(draining(), "the old version went without waiting for the connection");
+    assertEquals(0, host.tokens().openHandles(), "its kept context was released at once");
+    assertEquals(before, clock.nanoTime(), "no drain time waited for");
+    assertTrue(ann.ch.isOpen(), "the connection stays");
+
+    assertEquals(
+        "RTSP/1.0 200 OK",
+        ann.inSession("GET_PARAMETER", "ann", nonce),
+        "the same connection and session; the nonce stays good across versions");
+    assertEquals(1, host.tokens().openHandles(), "held by the new version's context");
+    assertEquals(1, unloaded().size(), "and only the old version was unloaded");
+    ann.close();
+    assertEquals(0, host.tokens().openHandles());
+  }
+
+  private List<String> unloaded() {
+    return Reloads.unloaded(host, "digest");
+  }
+
+  private boolean draining() {
+    return Reloads.draining(host, "digest");
   }
 }

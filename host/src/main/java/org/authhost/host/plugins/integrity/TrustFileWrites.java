@@ -6,11 +6,11 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.authhost.host.files.AtomicWrite;
 
 /**
  * How the command line changes a trust file: under a lock, so that two {@code plugins trust} at
@@ -47,26 +47,18 @@ final class TrustFileWrites {
 
   /** Replaces {@code file} with {@code bytes}, keeping its permissions (new: rw-r--r--). */
   static void replace(Path file, byte[] bytes) throws IOException {
-    Path directory = file.toAbsolutePath().getParent();
-    Files.createDirectories(directory);
-    Path temporary = Files.createTempFile(directory, "." + file.getFileName(), ".tmp");
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Set<PosixFilePermission> permissions = null;
     try {
-      Files.write(temporary, bytes);
       try {
-        Set<PosixFilePermission> permissions;
-        try {
-          permissions = Files.getPosixFilePermissions(file);
-        } catch (NoSuchFileException absent) {
-          permissions = NEW_FILE;
-        }
-        Files.setPosixFilePermissions(temporary, permissions);
-      } catch (UnsupportedOperationException notPosix) {
-        // Windows: the folder's inherited ACL applies, as for any new file.
+        permissions = Files.getPosixFilePermissions(file);
+      } catch (NoSuchFileException absent) {
+        permissions = NEW_FILE;
       }
-      Files.move(
-          temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows: the folder's inherited ACL applies, as for any new file.
     }
+    // Not forced to the disk: the operator's command is there to run again.
+    AtomicWrite.replace(file, bytes, permissions, false);
   }
 }
