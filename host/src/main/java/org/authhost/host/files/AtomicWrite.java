@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A file replaced whole: the bytes written to a temporary file beside it, which is then renamed
@@ -19,6 +21,8 @@ import java.util.Set;
  * permissions the file gets and whether it must survive a power cut.
  */
 public final class AtomicWrite {
+  private static final Logger log = LoggerFactory.getLogger(AtomicWrite.class);
+
   /** Read and written by the host's account alone. */
   public static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rw-------");
@@ -72,6 +76,7 @@ public final class AtomicWrite {
       channel.force(true);
     } catch (IOException | UnsupportedOperationException notSupported) {
       // Windows cannot open a folder as a channel; the rename is still atomic.
+      log.debug("Cannot sync folder {}: {}", folder, notSupported.toString());
     }
   }
 }
