@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.authhost.host.config.HostConfig;
 import org.authhost.host.config.LockoutConfig;
 import org.authhost.host.state.HostState;
+import org.authhost.host.tokens.Account;
 import org.authhost.host.tokens.AccountDirectory;
 import org.authhost.host.tokens.AccountLockouts;
 
@@ -306,13 +307,36 @@ public final class LogonThrottle implements AccountLockouts {
     return byAddress.isPresent() || account == null ? byAddress : until(accountKey(account), now);
   }
 
+  /**
+   * One name per account for throttling, however the client wrote it ({@code carol}, {@code Carol
+   * }, {@code DOMAIN\carol}, a spelling the store folds to it): the account's qualified name when
+   * it exists, else the trimmed, lower-cased text; null for none, and for the built-in
+   * Administrator (RID 500), which is never locked by account, as on Windows, so that nobody who
+   * knows its name can lock the operator out.
+   */
+  public String accountName(String written) {
+    if (written == null || written.isBlank()) {
+      return null;
+    }
+    Optional<Account> found = accounts.find(written.strip());
+    if (found.isPresent() && Account.isBuiltinAdministrator(found.get().sid())) {
+      return null;
+    }
+    return found.map(Account::qualifiedName).orElse(written.strip()).toLowerCase(Locale.ROOT);
+  }
+
+  /** By {@link #accountName}: the name the driver counts and checks, so both agree on every one. */
   @Override
   public boolean accountLockedOut(String account) {
-    if (account == null || account.isBlank() || clock.millis() >= lockoutsEndByMillis) {
+    if (clock.millis() >= lockoutsEndByMillis) {
       return false;
     }
     Instant now = clock.instant();
-    return !noneBefore(now) && until(accountKey(account.strip()), now).isPresent();
+    if (noneBefore(now)) {
+      return false;
+    }
+    String name = accountName(account);
+    return name != null && until(accountKey(name), now).isPresent();
   }
 
   /** Whether no lockout is in force at {@code now}. */

@@ -111,21 +111,9 @@ public final class AuthenticationDriver {
     this.urlCredentials = urlCredentials;
   }
 
-  /**
-   * One name per account for throttling, however the client wrote it ({@code carol}, {@code Carol
-   * }, {@code DOMAIN\carol}): the account's qualified name when it exists, else the trimmed,
-   * lower-cased text; null for none, and for the built-in Administrator ({@link
-   * #isBuiltinAdministrator}).
-   */
+  /** {@link LogonThrottle#accountName}: the one name per account the lockout counts and checks. */
   private String accountKey(String written) {
-    if (written == null || written.isBlank()) {
-      return null;
-    }
-    Optional<Account> found = accounts.find(written.strip());
-    if (found.isPresent() && isBuiltinAdministrator(found.get().sid())) {
-      return null;
-    }
-    return found.map(Account::qualifiedName).orElse(written.strip()).toLowerCase(Locale.ROOT);
+    return throttle.accountName(written);
   }
 
   /** Whether {@code plugin} may check a password, the secret the account lockout protects. */

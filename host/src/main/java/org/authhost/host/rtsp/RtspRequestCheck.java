@@ -119,6 +119,18 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
                 "RTSP version " + request.protocolVersion() + " is not supported"));
         return;
       }
+      if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+        // RTSP has no chunked bodies: Content-Length alone says where a message ends. Before the
+        // checks that keep the connection: what follows such a head is no request to read.
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            Refusal.malformed(
+                Refusal.Kind.BAD_REQUEST,
+                "Transfer-Encoding is not RTSP",
+                "RTSP request with a Transfer-Encoding header"));
+        return;
+      }
       if (cseq == null || cseq.isBlank()) {
         answers.refuse(
             ctx.channel(),
@@ -140,17 +152,6 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
                         + " client may send")
                 .withClose(false),
             501);
-        return;
-      }
-      if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-        // RTSP has no chunked bodies: Content-Length alone says where a message ends.
-        answers.refuse(
-            ctx.channel(),
-            exchange,
-            Refusal.malformed(
-                Refusal.Kind.BAD_REQUEST,
-                "Transfer-Encoding is not RTSP",
-                "RTSP request with a Transfer-Encoding header"));
         return;
       }
       if (request.headers().getAll(RtspHeaderNames.SESSION).size() > 1) {

@@ -293,6 +293,17 @@ class RtspHandlersTest {
     assertFalse(chunkedOnly.isActive());
     assertTrue(chunkedOnly.relayed.isEmpty());
 
+    // Without a CSeq too: that refusal alone keeps the connection, a Transfer-Encoding ends it.
+    RtspTestChannel noCseq = connect("127.0.0.1", serveAs("alice"));
+    noCseq.send(
+        "DESCRIBE "
+            + CAM
+            + " RTSP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    answer = noCseq.answers();
+    assertTrue(answer.startsWith("RTSP/1.0 400 Bad Request\r\n"), answer);
+    assertFalse(noCseq.isActive());
+    assertTrue(noCseq.relayed.isEmpty());
+
     RtspTestChannel twice = connect("127.0.0.1", serveAs("alice"));
     twice.send(request("PLAY", CAM, 12, "Session", "S1", "Session", "S2"));
     answer = twice.answers();
