@@ -528,6 +528,7 @@ class HostileClientsTest {
     host.stop();
     host = AuthHost.create(ConfigLoader.load(config), FakeTime.of(clock));
     host.start();
+    port = host.http().plainPort();
     // Not a loopback client, so Digest alone is offered (Basic needs TLS or loopback).
     String attacker = "192.0.2.50";
     for (int i = 0; i < 20; i++) {
@@ -537,6 +538,17 @@ class HostileClientsTest {
     assertEquals(1, audit("lockout: ip:192.0.2.50").size());
     assertEquals(List.of(), audit("lockout: account="), "the Administrator is never locked");
     assertEquals(200, digestLogOn("192.0.2.51", "Administrator", "pw-admin"));
+
+    // Another domain's spelling is no account here: its failures lock that name, and nothing the
+    // built-in Administrator's own password check asks about (review W1).
+    try (RawHttpConnection c = connect()) {
+      for (int i = 0; i < 6; i++) {
+        c.get("/private/hello.txt", basic("OTHER\\Administrator", "guess" + i));
+      }
+    }
+    try (RawHttpConnection c = connect()) {
+      assertEquals(200, c.get("/private/hello.txt", basic("Administrator", "pw-admin")).status());
+    }
   }
 
   /** One Digest logon from {@code client} below the socket: the challenge, then the answer. */
