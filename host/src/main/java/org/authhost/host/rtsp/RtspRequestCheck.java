@@ -105,6 +105,18 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
         return;
       }
       RtspExchange exchange = new RtspExchange(request, cseq, connection);
+      if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+        // RTSP has no chunked bodies: Content-Length alone says where a message ends. Before the
+        // checks that keep the connection: what follows such a head is no request to read.
+        answers.refuse(
+            ctx.channel(),
+            exchange,
+            Refusal.malformed(
+                Refusal.Kind.BAD_REQUEST,
+                "Transfer-Encoding is not RTSP",
+                "RTSP request with a Transfer-Encoding header"));
+        return;
+      }
       if (!RtspVersions.RTSP_1_0.equals(request.protocolVersion())) {
         answers.refuse(
             ctx.channel(),
@@ -117,18 +129,6 @@ final class RtspRequestCheck extends ChannelInboundHandlerAdapter {
                 false,
                 HResult.E_INVALIDARG,
                 "RTSP version " + request.protocolVersion() + " is not supported"));
-        return;
-      }
-      if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-        // RTSP has no chunked bodies: Content-Length alone says where a message ends. Before the
-        // checks that keep the connection: what follows such a head is no request to read.
-        answers.refuse(
-            ctx.channel(),
-            exchange,
-            Refusal.malformed(
-                Refusal.Kind.BAD_REQUEST,
-                "Transfer-Encoding is not RTSP",
-                "RTSP request with a Transfer-Encoding header"));
         return;
       }
       if (cseq == null || cseq.isBlank()) {
