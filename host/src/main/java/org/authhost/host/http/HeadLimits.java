@@ -13,9 +13,13 @@ public final class HeadLimits {
 
   /** The kind of refusal for a decoder's {@code cause}, or null when no limit was passed. */
   public static Refusal.Kind tooLong(Throwable cause) {
-    if (cause instanceof TooLongHttpHeaderException) {
-      return Refusal.Kind.HEADERS_TOO_LARGE;
+    if (!(cause instanceof TooLongFrameException)) {
+      return null;
     }
-    return cause instanceof TooLongFrameException ? Refusal.Kind.URI_TOO_LONG : null;
+    // Netty 4.1.61 and later say which by the class; earlier, and decoders of their own, by words.
+    return cause instanceof TooLongHttpHeaderException
+            || (cause.getMessage() != null && cause.getMessage().contains("header"))
+        ? Refusal.Kind.HEADERS_TOO_LARGE
+        : Refusal.Kind.URI_TOO_LONG;
   }
 }
