@@ -228,6 +228,50 @@ class RtspEndToEndTest {
     assertTrue(frames(run.output()) >= 40, run.output());
   }
 
+  /**
+   * GStreamer publishes too: rtspclientsink answers the Digest challenge (the RFC 2069 form, as
+   * rtspsrc does) on every request of its ANNOUNCE, SETUP and RECORD, and sends its stream over
+   * TCP.
+   */
+  @Test
+  void gstreamerPublishesWithRecord() throws Exception {
+    BoundedProcess.Exit run = gstreamerPublish("alice", "pw-alice");
+    assertEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("Got EOS"), run.output());
+    assertFalse(run.output().contains("ERROR"), run.output());
+  }
+
+  @Test
+  void gstreamerPublishingWithTheWrongPasswordIsRefused() throws Exception {
+    BoundedProcess.Exit run = gstreamerPublish("alice", "wrong");
+    assertNotEquals(0, run.status(), run.output());
+    assertTrue(run.output().contains("Unauthorized"), run.output());
+  }
+
+  /** rtspclientsink sending two seconds of an H.264 test pattern to {@code /pub/publish}. */
+  static BoundedProcess.Exit gstreamerPublish(String user, String password) throws Exception {
+    return BoundedProcess.run(
+        root,
+        BOUND,
+        List.of(
+            "gst-launch-1.0",
+            "-e",
+            "videotestsrc",
+            "num-buffers=50",
+            "!",
+            "video/x-raw,width=320,height=240,framerate=25/1",
+            "!",
+            "x264enc",
+            "tune=zerolatency",
+            "speed-preset=ultrafast",
+            "!",
+            "rtspclientsink",
+            "location=rtsp://127.0.0.1:" + port + "/pub/publish",
+            "user-id=" + user,
+            "user-pw=" + password,
+            "protocols=tcp"));
+  }
+
   @Test
   void publishingNeedsTheWriteRight() throws Exception {
     BoundedProcess.Exit run =
