@@ -263,6 +263,37 @@ class HostileClientsTest {
       // A credential check from that address still is, even with the right password.
       assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
+    // The refusal says it was the address's lock (which 'accounts unlock --address' lifts), and
+    // names no account: the names tried were the attacker's.
+    List<String> refused = audit("refused 429").stream().map(EventRecord::text).toList();
+    assertEquals(1, refused.size(), "the first in full, the others folded: " + refused);
+    assertTrue(
+        refused
+            .get(0)
+            .endsWith(
+                "request=\"GET /private/hello.txt\" lock=address"
+                    + " reason=locked out after repeated logon failures"),
+        refused.get(0));
+    assertFalse(refused.get(0).contains("account="), refused.get(0));
+  }
+
+  /**
+   * A refusal of a locked account names it as every other record does, whatever spelling the
+   * client used, and says that the account's lock refused it (which 'accounts unlock NAME' lifts).
+   */
+  @Test
+  void aLockoutsRefusalNamesTheLockedAccountAndItsLock() throws Exception {
+    lockAlice();
+    try (RawHttpConnection c = connect()) {
+      assertEquals(429, c.get("/private/hello.txt", basic("ALICE", "pw-alice")).status());
+    }
+    List<String> refused = audit("refused 429").stream().map(EventRecord::text).toList();
+    assertEquals(
+        List.of(
+            "refused 429: client=127.0.0.1 point=private request=\"GET /private/hello.txt\""
+                + " account=\"TESTHOST\\\\alice\" lock=account"
+                + " reason=locked out after repeated logon failures"),
+        refused);
   }
 
   @Test
