@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
@@ -374,14 +376,36 @@ class HostileClientsTest {
     port = host.http().plainPort();
   }
 
+  /** The host's events that announce lockouts put back in force at a start. */
+  private List<EventRecord> restoredLockouts() {
+    return host.eventLog().query(EventQuery.all().withSource(HostEvents.HOST)).stream()
+        .filter(e -> e.text().contains("restored from"))
+        .toList();
+  }
+
   /**
    * A restart of a single host is no way to lift a lockout: those in force are kept in its data
-   * folder, and so is the operator's unlock.
+   * folder, and so is the operator's unlock. The start that puts lockouts back says so, in one
+   * event the console shows; a start with none says nothing of them.
    */
   @Test
   void aLockoutInForceOutlivesARestartAndSoDoesAnUnlock() throws Exception {
+    Instant until = clock.instant().plus(Duration.ofSeconds(900));
     lockAlice();
-    restart();
+    try (LogCapture console = LogCapture.of("authhost.events")) {
+      restart();
+      List<String> echoed =
+          console.events().stream()
+              .map(e -> e.getFormattedMessage())
+              .filter(m -> m.contains("restored from"))
+              .toList();
+      assertEquals(1, echoed.size(), echoed.toString());
+      assertTrue(echoed.get(0).contains("1 lockout restored from "), echoed.get(0));
+      assertTrue(
+          echoed.get(0).contains("var" + java.io.File.separator + "lockouts (the last until " + until + ")"),
+          echoed.get(0));
+    }
+    assertEquals(EventLevel.INFORMATION, restoredLockouts().get(0).level());
     try (RawHttpConnection c = connect()) {
       assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
@@ -403,6 +427,7 @@ class HostileClientsTest {
     try (RawHttpConnection c = connect()) {
       assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
+    assertEquals(1, restoredLockouts().size(), "the starts with none in force say nothing");
   }
 
   @Test
