@@ -135,6 +135,32 @@ class RunCommandTest {
     }
   }
 
+  /** The port-in-use line names {@code --port}, which gave the port, not {@code http.port}. */
+  @Test
+  void aTakenPortGivenWithPortIsNamedAsPortInTheError() throws Exception {
+    Path config = TestHosts.configFolder(root, "");
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<String> command = TestHosts.hostCommand(config);
+      command.addAll(List.of("--port", String.valueOf(taken.getLocalPort())));
+
+      BoundedProcess.Exit run = BoundedProcess.run(root, BOUND, command);
+
+      assertEquals(2, run.status(), run.output());
+      assertTrue(
+          run.output()
+              .lines()
+              .anyMatch(
+                  ("error: [host/port-in-use] port "
+                          + taken.getLocalPort()
+                          + " on 127.0.0.1 is already in use (--port on the command line). Fix:"
+                          + " stop the program that holds the port, or set --port to a free port"
+                          + " (0 picks one)")
+                      ::equals),
+          run.output());
+      assertFalse(run.output().contains("http.port"), run.output());
+    }
+  }
+
   private static CliRun cli(String... args) {
     return CliRun.of(args);
   }
