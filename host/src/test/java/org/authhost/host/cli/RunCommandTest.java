@@ -157,7 +157,7 @@ class RunCommandTest {
                           + " (0 picks one)")
                       ::equals),
           run.output());
-      assertFalse(run.output().contains("http.port"), run.output());
+      assertFalse(run.output().contains("http.port in"), run.output());
     }
   }
 
