@@ -1,6 +1,7 @@
 package org.authhost.host.cli;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -93,6 +94,11 @@ final class RunCommand implements Callable<Integer> {
     // sees where it listens without reading the event log.
     for (Listener listener : host.listeners()) {
       out.printf("  serving %s%n", listener);
+    }
+    List<String> serverPlugins =
+        host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList();
+    for (String line : PointLines.of(hostConfig.publishingPoints(), serverPlugins)) {
+      out.printf("  %s%n", ControlCharacters.escape(line));
     }
     out.println(
         new ReadyLine(
