@@ -118,7 +118,8 @@ public final class LockoutFile extends LifeCycle {
   }
 
   private String restoredText(List<LogonThrottle.Lockout> kept) {
-    Instant last = kept.stream().map(LogonThrottle.Lockout::until).max(Instant::compareTo).orElseThrow();
+    Instant last =
+        kept.stream().map(LogonThrottle.Lockout::until).max(Instant::compareTo).orElseThrow();
     return kept.size()
         + (kept.size() == 1 ? " lockout" : " lockouts")
         + " restored from "

@@ -307,9 +307,7 @@ public final class LogonThrottle implements AccountLockouts {
       return Optional.empty();
     }
     Optional<Lockout> byAddress = lockout(addressKey(address), now);
-    return byAddress.isPresent() || account == null
-        ? byAddress
-        : lockout(accountKey(account), now);
+    return byAddress.isPresent() || account == null ? byAddress : lockout(accountKey(account), now);
   }
 
   private Optional<Lockout> lockout(String key, Instant now) {

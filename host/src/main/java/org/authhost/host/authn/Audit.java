@@ -242,7 +242,9 @@ public final class Audit {
     if (lock == null) {
       return "";
     }
-    return lock.ofAccount() ? " account=" + quoted(lock.account()) + " lock=account" : " lock=address";
+    return lock.ofAccount()
+        ? " account=" + quoted(lock.account()) + " lock=account"
+        : " lock=address";
   }
 
   /**

@@ -6,10 +6,10 @@ import java.util.List;
 import org.authhost.host.config.PublishingPointConfig;
 
 /**
- * {@code run}'s line per publishing point: its prefix, the plug-ins it offers, and where its content
- * comes from, a folder that does not exist said so. The points of a first start answer 404 until
- * their folders are made, and neither the URL of the ready line nor the plug-in table says which
- * prefixes there are.
+ * {@code run}'s line per publishing point: its prefix, the plug-ins it offers, and where its
+ * content comes from, a folder that does not exist said so. The points of a first start answer 404
+ * until their folders are made, and neither the URL of the ready line nor the plug-in table says
+ * which prefixes there are.
  */
 final class PointLines {
   private PointLines() {}

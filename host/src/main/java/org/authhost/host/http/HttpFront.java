@@ -149,7 +149,8 @@ public final class HttpFront extends LifeCycle {
     try {
       InetAddress bind = InetAddress.getByName(http.bindAddress());
       if (http.port() >= 0) {
-        plainPort = listen(bind, http.port(), null, http.portFromCommandLine() ? "--port" : "http.port");
+        plainPort =
+            listen(bind, http.port(), null, http.portFromCommandLine() ? "--port" : "http.port");
       }
       if (http.tls() != null) {
         tlsPort = listen(bind, http.tls().port(), sslContext(http.tls()), "http.tls.port");

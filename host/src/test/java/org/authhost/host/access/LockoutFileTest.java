@@ -35,7 +35,8 @@ class LockoutFileTest {
     written.keep(() -> inForce, l -> {});
     written.write();
     assertTrue(Files.exists(data.resolve("lockouts")));
-    List<LogonThrottle.Lockout> read = new LockoutFile(data, CLOCK, true, failures::add, text -> {}).read(NOW);
+    List<LogonThrottle.Lockout> read =
+        new LockoutFile(data, CLOCK, true, failures::add, text -> {}).read(NOW);
     assertEquals(inForce.subList(0, 3), read);
     assertEquals(List.of(), failures);
   }

@@ -17,7 +17,14 @@ class PointLinesTest {
   private static PublishingPointConfig point(
       String prefix, Path directory, URI origin, List<String> plugins) {
     return new PublishingPointConfig(
-        prefix.replace("/", ""), prefix, directory, origin, plugins, List.of(), List.of(), List.of());
+        prefix.replace("/", ""),
+        prefix,
+        directory,
+        origin,
+        plugins,
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   @Test

@@ -280,8 +280,8 @@ class HostileClientsTest {
   }
 
   /**
-   * A refusal of a locked account names it as every other record does, whatever spelling the
-   * client used, and says that the account's lock refused it (which 'accounts unlock NAME' lifts).
+   * A refusal of a locked account names it as every other record does, whatever spelling the client
+   * used, and says that the account's lock refused it (which 'accounts unlock NAME' lifts).
    */
   @Test
   void aLockoutsRefusalNamesTheLockedAccountAndItsLock() throws Exception {
@@ -402,7 +402,9 @@ class HostileClientsTest {
       assertEquals(1, echoed.size(), echoed.toString());
       assertTrue(echoed.get(0).contains("1 lockout restored from "), echoed.get(0));
       assertTrue(
-          echoed.get(0).contains("var" + java.io.File.separator + "lockouts (the last until " + until + ")"),
+          echoed
+              .get(0)
+              .contains("var" + java.io.File.separator + "lockouts (the last until " + until + ")"),
           echoed.get(0));
     }
     assertEquals(EventLevel.INFORMATION, restoredLockouts().get(0).level());
