@@ -30,6 +30,8 @@ class PointLinesTest {
   @Test
   void eachPointHasItsPlugInsAndItsFolderOrOriginAndAMissingFolderIsSaidSo() throws Exception {
     Path media = Files.createDirectories(root.resolve("var/media"));
+    // As host.json's "../var/media" is resolved: from the configuration's folder.
+    Files.createDirectories(root.resolve("config"));
     Path missing = root.resolve("var/private");
 
     List<String> lines =
