@@ -51,6 +51,9 @@ public final class LockoutFile extends LifeCycle {
   /** Told when a write failed, with what failed. */
   private final Consumer<String> failed;
 
+  /** Told at a start that put lockouts back in force. */
+  private final Consumer<String> restored;
+
   private final AtomicBoolean writeAsked = new AtomicBoolean();
   private volatile boolean running;
   private volatile Supplier<List<LogonThrottle.Lockout>> inForce = List::of;
@@ -76,14 +79,21 @@ public final class LockoutFile extends LifeCycle {
         config.dataDirectory(),
         clock,
         state.redis().isEmpty(),
-        text -> events.host(EventLevel.WARNING, HostEvents.HOST, HResult.E_FAIL, text));
+        text -> events.host(EventLevel.WARNING, HostEvents.HOST, HResult.E_FAIL, text),
+        text -> events.host(EventLevel.INFORMATION, HostEvents.HOST, HResult.S_OK, text));
   }
 
-  LockoutFile(Path dataDirectory, Clock clock, boolean local, Consumer<String> failed) {
+  LockoutFile(
+      Path dataDirectory,
+      Clock clock,
+      boolean local,
+      Consumer<String> failed,
+      Consumer<String> restored) {
     this.path = dataDirectory.resolve("lockouts");
     this.clock = clock;
     this.local = local;
     this.failed = failed;
+    this.restored = restored;
   }
 
   /** What the file keeps ({@code inForce}) and what a start gives back ({@code restore}). */
@@ -98,8 +108,25 @@ public final class LockoutFile extends LifeCycle {
     if (!local) {
       return;
     }
-    read(clock.instant()).forEach(restore);
+    List<LogonThrottle.Lockout> kept = read(clock.instant());
+    kept.forEach(restore);
+    if (!kept.isEmpty()) {
+      // Otherwise nothing at a start says why an account that did nothing since gets 429.
+      restored.accept(restoredText(kept));
+    }
     running = true;
+  }
+
+  private String restoredText(List<LogonThrottle.Lockout> kept) {
+    Instant last =
+        kept.stream().map(LogonThrottle.Lockout::until).max(Instant::compareTo).orElseThrow();
+    return kept.size()
+        + (kept.size() == 1 ? " lockout" : " lockouts")
+        + " restored from "
+        + path
+        + " (the last until "
+        + last
+        + "); 'authhost accounts lockouts' lists them, 'authhost accounts unlock' lifts one";
   }
 
   /** The last change written, whatever is still queued: the next start reads it. */

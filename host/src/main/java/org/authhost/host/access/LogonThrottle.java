@@ -294,8 +294,11 @@ public final class LogonThrottle implements AccountLockouts {
     return noneBefore(now) ? Optional.empty() : until(addressKey(address), now);
   }
 
-  /** When attempts from this address, or for this account, are refused, until when. */
-  public Optional<Instant> lockedOut(String address, String account) {
+  /**
+   * The lockout that refuses attempts from this address, or for this account: the address's first,
+   * as the refusal names the one the operator would lift ({@link Lockout#ofAccount}).
+   */
+  public Optional<Lockout> lockedOut(String address, String account) {
     if (clock.millis() >= lockoutsEndByMillis) {
       return Optional.empty();
     }
@@ -303,8 +306,13 @@ public final class LogonThrottle implements AccountLockouts {
     if (noneBefore(now)) {
       return Optional.empty();
     }
-    Optional<Instant> byAddress = until(addressKey(address), now);
-    return byAddress.isPresent() || account == null ? byAddress : until(accountKey(account), now);
+    Optional<Lockout> byAddress = lockout(addressKey(address), now);
+    return byAddress.isPresent() || account == null ? byAddress : lockout(accountKey(account), now);
+  }
+
+  private Optional<Lockout> lockout(String key, Instant now) {
+    Optional<Instant> until = until(key, now);
+    return until.isEmpty() ? Optional.empty() : Optional.of(new Lockout(key, until.get()));
   }
 
   /**

@@ -190,8 +190,7 @@ public final class Audit {
             + plugin
             + " reason="
             + reason,
-        new AuditFloods.Facets(
-            reason, account, r.point() == null ? null : r.point().name(), protocol));
+        new AuditFloods.Facets(reason, account, pointName(r), protocol));
   }
 
   /**
@@ -222,13 +221,30 @@ public final class Audit {
   /** A refusal answered with {@code status}, which a streaming server's contract decides. */
   public void refused(Request r, Refusal refusal, int status) {
     String kind = "refused " + status;
+    Refusal.Lock lock = refusal.lock();
     floods.record(
         kind,
         r.clientAddress(),
         level(refusal.kind()),
         refusal.why(),
-        kind + ": " + describe(r) + " reason=" + refusal.reason(),
-        refusal.reason());
+        kind + ": " + describe(r) + named(lock) + " reason=" + refusal.reason(),
+        lock == null
+            ? AuditFloods.Facets.reason(refusal.reason())
+            : new AuditFloods.Facets(refusal.reason(), lock.account(), pointName(r), null));
+  }
+
+  /**
+   * What a lockout's refusal must name, as its lockout record does: what the operator would unlock,
+   * the account (spelt as every record spells it, so that one search finds its whole story) or the
+   * address. Nothing for any other refusal.
+   */
+  private static String named(Refusal.Lock lock) {
+    if (lock == null) {
+      return "";
+    }
+    return lock.ofAccount()
+        ? " account=" + quoted(lock.account()) + " lock=account"
+        : " lock=address";
   }
 
   /**
@@ -285,6 +301,10 @@ public final class Audit {
             + protocol
             + " plugin="
             + plugin);
+  }
+
+  private static String pointName(Request r) {
+    return r.point() == null ? null : r.point().name();
   }
 
   /** The request as every record names it: never with a credential its URL carried. */

@@ -323,18 +323,18 @@ public final class AuthenticationDriver {
       return challengeAudited(a, offered, "log on again", HResult.SEC_E_INVALID_TOKEN, why);
     }
     String key = checksPasswords(by.get()) ? accountKey(was) : null;
-    Optional<Instant> locked = throttle.lockedOut(a.client().address(), key);
+    Optional<LogonThrottle.Lockout> locked = throttle.lockedOut(a.client().address(), key);
     if (locked.isPresent()) {
       return done(
-          Refusal.tooMany(
-              "too many failed logons; try again later",
-              Math.max(1, Duration.between(clock.instant(), locked.get()).toSeconds()),
-              "the address "
-                  + a.client().address()
-                  + " or the account "
-                  + account
-                  + " is locked out after repeated logon failures; its session is refused"
-                  + " until the lockout ends"));
+          lockedOut(locked.get(), account)
+              .audited(
+                  HResult.E_ACCESSDENIED,
+                  (locked.get().ofAccount()
+                          ? "the account " + account
+                          : "the address " + a.client().address())
+                      + " is locked out after repeated logon failures; the session of "
+                      + account
+                      + " is refused until the lockout ends"));
     }
     Optional<AccessToken> now = tokens.asNow(was);
     if (now.isEmpty() || now.get().hasExpired(clock.instant())) {
@@ -417,7 +417,7 @@ public final class AuthenticationDriver {
     Optional<Instant> lockedAddress = throttle.addressLockedOut(a.client().address());
     if (lockedAddress.isPresent()) {
       metrics.logon(plugin.id(), LogonResult.LOCKOUT);
-      return done(lockedOut(lockedAddress.get()));
+      return done(lockedOut(lockedAddress.get(), Refusal.Lock.ofAddress()));
     }
     // On a streaming server's behalf no connection is the client's: every call is one leg.
     boolean bound =
@@ -526,20 +526,25 @@ public final class AuthenticationDriver {
         || outcome.result() == AuthenticationResult.DENIED) {
       // A locked account gets the same answer whether the password was right or wrong, a benign
       // refusal (a replay) included, so the lockout cannot be used to test passwords.
-      Optional<Instant> locked = throttle.lockedOut(a.client().address(), key);
+      Optional<LogonThrottle.Lockout> locked = throttle.lockedOut(a.client().address(), key);
       if (locked.isPresent()) {
         end(a, plugin, leg);
         // Every attempt on a locked account counts toward its address, right or wrong alike (the
         // count must not tell them apart either): guessing on against the lock trips the
         // address lockout.
-        Instant until = locked.get();
+        LogonThrottle.Lockout lockout = locked.get();
+        // The name the key was made of: the token's on a success, else the one claimed.
+        String lockedName =
+            outcome.result() == AuthenticationResult.SUCCESS && outcome.accessToken() != null
+                ? outcome.accessToken().accountName()
+                : claimed;
         metrics.logon(plugin.id(), LogonResult.LOCKOUT);
         return throttle
             .failed(a.client().address(), null)
             .thenApply(
                 begun -> {
                   lockoutsBegun(a, begun, null, plugin);
-                  return lockedOut(until);
+                  return lockedOut(lockout, lockedName);
                 });
       }
     }
@@ -626,12 +631,13 @@ public final class AuthenticationDriver {
                   // A lockout this host learned only with the count (Redis answered "locked
                   // already": another host's, whose message had not come) gets the answer of a
                   // lockout known before the check, as the next request would.
-                  Optional<Instant> learned =
+                  Optional<LogonThrottle.Lockout> learned =
                       begun.isEmpty()
                           ? throttle.lockedOut(a.client().address(), accountKey(account))
                           : Optional.empty();
                   if (learned.isPresent()) {
-                    return CompletableFuture.<Verdict>completedFuture(lockedOut(learned.get()));
+                    return CompletableFuture.<Verdict>completedFuture(
+                        lockedOut(learned.get(), account));
                   }
                   if (proof != null) {
                     a.connection().refused(proof);
@@ -1292,12 +1298,24 @@ public final class AuthenticationDriver {
     return own;
   }
 
-  private Refusal lockedOut(Instant until) {
+  /**
+   * The answer of {@code lockout}, which the audit names: the account as every record shows it
+   * ({@code account} is the name the lock was checked under, as the client or the token wrote it),
+   * or the address.
+   */
+  private Refusal lockedOut(LogonThrottle.Lockout lockout, String account) {
+    return lockedOut(
+        lockout.until(),
+        lockout.ofAccount() ? new Refusal.Lock(shown(account)) : Refusal.Lock.ofAddress());
+  }
+
+  private Refusal lockedOut(Instant until, Refusal.Lock lock) {
     long seconds = Math.max(1, Duration.between(clock.instant(), until).toSeconds());
     return Refusal.tooMany(
         "too many failed logons; try again later",
         seconds,
-        "locked out after repeated logon failures");
+        "locked out after repeated logon failures",
+        lock);
   }
 
   /**

@@ -19,6 +19,7 @@ import org.authhost.api.HResult;
  * @param why the audit record's HRESULT, or null when this answer is not audited as a refusal (a
  *     challenge, or a refusal whose logon failure is already audited)
  * @param reason the audit record's reason, or null with {@code why}
+ * @param lock the lockout that refused it, for the audit to name; null for any other refusal
  */
 public record Refusal(
     Kind kind,
@@ -27,8 +28,42 @@ public record Refusal(
     long retryAfterSeconds,
     boolean close,
     HResult why,
-    String reason)
+    String reason,
+    Lock lock)
     implements Verdict {
+
+  /** A refusal that no lockout made: every refusal but a lockout's 429. */
+  public Refusal(
+      Kind kind,
+      String text,
+      List<String> challenges,
+      long retryAfterSeconds,
+      boolean close,
+      HResult why,
+      String reason) {
+    this(kind, text, challenges, retryAfterSeconds, close, why, reason, null);
+  }
+
+  /**
+   * Which lockout refused a request: an account's, named as every record names it ({@code
+   * AUTHHOST\\alice}), or the client address's. The operator unlocks the one or the other, so the
+   * audit must say which.
+   *
+   * @param account the locked account as the audit shows it; null for the address's lockout
+   */
+  public record Lock(String account) {
+    private static final Lock ADDRESS = new Lock(null);
+
+    /** The client address's lockout. */
+    public static Lock ofAddress() {
+      return ADDRESS;
+    }
+
+    /** Whether it is an account's lockout, not the address's. */
+    public boolean ofAccount() {
+      return account != null;
+    }
+  }
 
   /** What the client is told; the codes are HTTP's, and RTSP's where it has them. */
   public enum Kind {
@@ -76,12 +111,12 @@ public record Refusal(
 
   /** This refusal, recorded in the audit with {@code why} and {@code reason}. */
   public Refusal audited(HResult why, String reason) {
-    return new Refusal(kind, text, challenges, retryAfterSeconds, close, why, reason);
+    return new Refusal(kind, text, challenges, retryAfterSeconds, close, why, reason, lock);
   }
 
   /** This refusal, ending the connection or not. */
   public Refusal withClose(boolean close) {
-    return new Refusal(kind, text, challenges, retryAfterSeconds, close, why, reason);
+    return new Refusal(kind, text, challenges, retryAfterSeconds, close, why, reason, lock);
   }
 
   /** A malformed request: 400 (or 414, 431), audited, and the connection ends. */
@@ -101,8 +136,13 @@ public record Refusal(
 
   /** Too many failed logons, or too many at once: come back in {@code seconds}. */
   public static Refusal tooMany(String text, long seconds, String reason) {
+    return tooMany(text, seconds, reason, null);
+  }
+
+  /** {@link #tooMany(String, long, String)} of a lockout, which the audit names. */
+  public static Refusal tooMany(String text, long seconds, String reason, Lock lock) {
     return new Refusal(
-        Kind.TOO_MANY, text, List.of(), seconds, false, HResult.E_ACCESSDENIED, reason);
+        Kind.TOO_MANY, text, List.of(), seconds, false, HResult.E_ACCESSDENIED, reason, lock);
   }
 
   /** The host cannot authenticate now (fail closed); not audited as a refusal unless made so. */

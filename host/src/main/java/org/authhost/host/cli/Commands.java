@@ -61,26 +61,32 @@ public final class Commands {
   /** A command line whose errors are one clear message, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Commands());
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          Throwable cause = operatorCause(e);
-          if (cause instanceof OperatorException) {
-            commandLine.getErr().println("error: " + cause.getMessage());
-            return 2;
-          }
-          if (cause instanceof ConfigException || cause instanceof AdminException) {
-            commandLine.getErr().println(cause.getMessage());
-            return 2;
-          }
-          if (cause instanceof IllegalArgumentException
-              || cause instanceof IllegalStateException
-              || cause instanceof IOException
-              || cause instanceof UncheckedIOException) {
-            commandLine.getErr().println("error: " + cause.getMessage());
-            return 2;
-          }
-          throw e;
-        });
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> explained(e, commandLine));
     return cli;
+  }
+
+  /**
+   * Writes the one line that explains {@code e} to an operator and returns exit code 2; throws
+   * {@code e} back when it is a bug, whose stack trace is the story. A command that must add a line
+   * after the explanation ({@code run}, after a password it printed) calls it itself.
+   */
+  static int explained(Exception e, CommandLine commandLine) throws Exception {
+    Throwable cause = operatorCause(e);
+    if (cause instanceof OperatorException) {
+      commandLine.getErr().println("error: " + cause.getMessage());
+      return 2;
+    }
+    if (cause instanceof ConfigException || cause instanceof AdminException) {
+      commandLine.getErr().println(cause.getMessage());
+      return 2;
+    }
+    if (cause instanceof IllegalArgumentException
+        || cause instanceof IllegalStateException
+        || cause instanceof IOException
+        || cause instanceof UncheckedIOException) {
+      commandLine.getErr().println("error: " + cause.getMessage());
+      return 2;
+    }
+    throw e;
   }
 }

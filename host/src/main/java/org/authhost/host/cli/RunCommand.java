@@ -1,6 +1,8 @@
 package org.authhost.host.cli;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.authhost.host.AuthHost;
@@ -22,6 +24,12 @@ import picocli.CommandLine.Spec;
     name = "run",
     description = "Start the host and run until interrupted (Ctrl-C or SIGTERM).")
 final class RunCommand implements Callable<Integer> {
+  /** The last line of a start that failed after printing the Administrator's new password. */
+  static final String PASSWORD_STANDS =
+      "note: the Administrator password printed above stands (it was set before the start"
+          + " failed, and no later start prints it); 'authhost accounts passwd Administrator' sets"
+          + " another";
+
   @Mixin ConfigOption config;
 
   @Option(
@@ -44,17 +52,74 @@ final class RunCommand implements Callable<Integer> {
     long started = System.nanoTime();
     HostConfig hostConfig = withPort(config.load());
     // First start: an administrator with a random password, shown once, never a well-known default.
-    new AccountStore(hostConfig, Clock.systemUTC())
-        .ensureAdministratorPassword()
-        .ifPresent(
-            p ->
-                spec.commandLine()
-                    .getOut()
-                    .printf(
-                        "Administrator had no password; it now has this one, shown only once: %s%n",
-                        p));
-    AuthHost host = AuthHost.create(hostConfig);
+    Optional<String> password =
+        new AccountStore(hostConfig, Clock.systemUTC()).ensureAdministratorPassword();
+    password.ifPresent(
+        p ->
+            spec.commandLine()
+                .getOut()
+                .printf(
+                    "Administrator had no password; it now has this one, shown only once: %s%n",
+                    p));
     CountDownLatch stopped = new CountDownLatch(1);
+    AuthHost host;
+    try {
+      host = start(hostConfig, stopped);
+    } catch (Exception e) {
+      if (password.isEmpty()) {
+        throw e;
+      }
+      // The password is in the store already, and the next start, the one that succeeds once
+      // host.json is fixed, prints none: the operator must know to keep this one. It is set before
+      // the start because the host reads the store as it starts; setting it after would need the
+      // running host to read it again.
+      try {
+        return Commands.explained(e, spec.commandLine());
+      } finally {
+        spec.commandLine().getErr().println(PASSWORD_STANDS);
+      }
+    }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    var out = spec.commandLine().getOut();
+    for (PluginView p : host.plugins().plugins()) {
+      out.printf(
+          "  %-16s %-16s %s%n",
+          p.id(),
+          p.statusText(),
+          ControlCharacters.escape(
+              p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol()));
+    }
+    out.printf("  %s%n", host.plugins().counts().describe());
+    // Every listener that is on, in one form: an operator who turned on the console or RTSP
+    // sees where it listens without reading the event log.
+    for (Listener listener : host.listeners()) {
+      out.printf("  serving %s%n", listener);
+    }
+    List<String> serverPlugins =
+        host.plugins().offeredAuthenticationPlugins().stream().map(PluginView::id).toList();
+    for (String line : PointLines.of(hostConfig.publishingPoints(), serverPlugins)) {
+      out.printf("  %s%n", ControlCharacters.escape(line));
+    }
+    out.println(
+        new ReadyLine(
+                hostConfig.serverName(),
+                millis,
+                hostConfig.configDirectory(),
+                host.http().plainPort(),
+                host.adminPort(),
+                ReadyLine.inError(host.plugins().plugins()))
+            .text());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * Creates and starts the host, with the shutdown hook that stops it (and counts {@code stopped}
+   * down) on SIGTERM or Ctrl-C.
+   */
+  private AuthHost start(HostConfig hostConfig, CountDownLatch stopped) throws Exception {
+    AuthHost host = AuthHost.create(hostConfig);
     // The host refuses a stop while it starts: a Ctrl-C during start-up waits for the start to end.
     CountDownLatch startEnded = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -86,34 +151,7 @@ final class RunCommand implements Callable<Integer> {
     } finally {
       startEnded.countDown();
     }
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    var out = spec.commandLine().getOut();
-    for (PluginView p : host.plugins().plugins()) {
-      out.printf(
-          "  %-16s %-16s %s%n",
-          p.id(),
-          p.statusText(),
-          ControlCharacters.escape(
-              p.inError() ? p.errorCode() + " " + p.errorText() : p.protocol()));
-    }
-    out.printf("  %s%n", host.plugins().counts().describe());
-    // Every listener that is on, in one form: an operator who turned on the console or RTSP
-    // sees where it listens without reading the event log.
-    for (Listener listener : host.listeners()) {
-      out.printf("  serving %s%n", listener);
-    }
-    out.println(
-        new ReadyLine(
-                hostConfig.serverName(),
-                millis,
-                hostConfig.configDirectory(),
-                host.http().plainPort(),
-                host.adminPort(),
-                ReadyLine.inError(host.plugins().plugins()))
-            .text());
-    out.flush();
-    stopped.await();
-    return 0;
+    return host;
   }
 
   /**

@@ -15,6 +15,8 @@ import java.net.InetAddress;
  * @param idleTimeoutMillis a connection with nothing to do is closed after this
  * @param handshakeTimeoutMillis a TLS handshake must finish within this
  * @param maxConnections connections open at once; past it new ones are refused
+ * @param portFromCommandLine whether {@code port} is the command line's ({@code run --port}), not
+ *     {@code http.port}: a message about the port must name the setting the operator gave
  */
 public record HttpConfig(
     String bindAddress,
@@ -26,7 +28,34 @@ public record HttpConfig(
     int maxHeaders,
     long idleTimeoutMillis,
     long handshakeTimeoutMillis,
-    int maxConnections) {
+    int maxConnections,
+    boolean portFromCommandLine) {
+
+  /** The front as {@code host.json} sets it, {@code port} included. */
+  public HttpConfig(
+      String bindAddress,
+      int port,
+      boolean allowPlainHttp,
+      TlsConfig tls,
+      int maxInitialLineBytes,
+      int maxHeaderBytes,
+      int maxHeaders,
+      long idleTimeoutMillis,
+      long handshakeTimeoutMillis,
+      int maxConnections) {
+    this(
+        bindAddress,
+        port,
+        allowPlainHttp,
+        tls,
+        maxInitialLineBytes,
+        maxHeaderBytes,
+        maxHeaders,
+        idleTimeoutMillis,
+        handshakeTimeoutMillis,
+        maxConnections,
+        false);
+  }
 
   /**
    * Whether plain HTTP may listen here on any port: on a loopback address, or where the operator
@@ -49,6 +78,7 @@ public record HttpConfig(
         maxHeaders,
         idleTimeoutMillis,
         handshakeTimeoutMillis,
-        maxConnections);
+        maxConnections,
+        true);
   }
 }

@@ -32,4 +32,18 @@ public record PublishingPointConfig(
     ipAllow = List.copyOf(ipAllow);
     ipDeny = List.copyOf(ipDeny);
   }
+
+  /**
+   * An origin as the host shows it (the console's pane, {@code run}'s start lines): an {@code
+   * rtsp://user:password@} origin's secret stays in host.json.
+   */
+  public static String withoutUserInfo(URI origin) {
+    if (origin.getRawUserInfo() == null) {
+      return origin.toString();
+    }
+    return origin.getScheme()
+        + "://"
+        + origin.getRawAuthority().substring(origin.getRawAuthority().lastIndexOf('@') + 1)
+        + (origin.getRawPath() == null ? "" : origin.getRawPath());
+  }
 }

@@ -582,7 +582,7 @@ final class ConsoleApi {
       m.put(
           "serves",
           p.origin() != null
-              ? withoutUserInfo(p.origin())
+              ? PublishingPointConfig.withoutUserInfo(p.origin())
               : p.directory() != null ? p.directory().toString() : "(authentication only)");
       m.put(
           "plugins",
@@ -625,19 +625,6 @@ final class ConsoleApi {
       out.add(m);
     }
     return out;
-  }
-
-  /**
-   * An origin as the pane shows it: an {@code rtsp://user:password@} origin's secret stays here.
-   */
-  static String withoutUserInfo(java.net.URI origin) {
-    if (origin.getRawUserInfo() == null) {
-      return origin.toString();
-    }
-    return origin.getScheme()
-        + "://"
-        + origin.getRawAuthority().substring(origin.getRawAuthority().lastIndexOf('@') + 1)
-        + (origin.getRawPath() == null ? "" : origin.getRawPath());
   }
 
   // ---- Accounts

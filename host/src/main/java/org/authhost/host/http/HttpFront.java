@@ -149,7 +149,8 @@ public final class HttpFront extends LifeCycle {
     try {
       InetAddress bind = InetAddress.getByName(http.bindAddress());
       if (http.port() >= 0) {
-        plainPort = listen(bind, http.port(), null, "http.port");
+        plainPort =
+            listen(bind, http.port(), null, http.portFromCommandLine() ? "--port" : "http.port");
       }
       if (http.tls() != null) {
         tlsPort = listen(bind, http.tls().port(), sslContext(http.tls()), "http.tls.port");
@@ -203,7 +204,8 @@ public final class HttpFront extends LifeCycle {
 
   /**
    * Listens on {@code address:port}; a port that cannot be had is one {@link OperatorException}
-   * naming the port, the {@code setting} in host.json that asks for it, and the fix.
+   * naming the port, the {@code setting} that asks for it (in host.json, or the command line's
+   * {@code --port}), and the fix.
    *
    * @return the port listened on (the one picked, for port 0)
    */
@@ -232,8 +234,9 @@ public final class HttpFront extends LifeCycle {
                       + ")")
               + " ("
               + setting
-              + " in "
-              + config.configDirectory().resolve(ConfigLoader.FILE_NAME)
+              + (setting.startsWith("--")
+                  ? " on the command line"
+                  : " in " + config.configDirectory().resolve(ConfigLoader.FILE_NAME))
               + ")",
           "stop the program that holds the port, or set "
               + setting

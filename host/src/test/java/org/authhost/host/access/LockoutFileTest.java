@@ -31,18 +31,19 @@ class LockoutFileTest {
             new LogonThrottle.Lockout(forged, NOW.plusSeconds(900)),
             new LogonThrottle.Lockout("account:over", NOW.minusSeconds(1)));
     List<String> failures = new ArrayList<>();
-    LockoutFile written = new LockoutFile(data, CLOCK, true, failures::add);
+    LockoutFile written = new LockoutFile(data, CLOCK, true, failures::add, text -> {});
     written.keep(() -> inForce, l -> {});
     written.write();
     assertTrue(Files.exists(data.resolve("lockouts")));
-    List<LogonThrottle.Lockout> read = new LockoutFile(data, CLOCK, true, failures::add).read(NOW);
+    List<LogonThrottle.Lockout> read =
+        new LockoutFile(data, CLOCK, true, failures::add, text -> {}).read(NOW);
     assertEquals(inForce.subList(0, 3), read);
     assertEquals(List.of(), failures);
   }
 
   @Test
   void noFileOrAStrayLineIsNoLockout() throws Exception {
-    LockoutFile file = new LockoutFile(data, CLOCK, true, text -> {});
+    LockoutFile file = new LockoutFile(data, CLOCK, true, text -> {}, text -> {});
     assertEquals(List.of(), file.read(NOW));
     Files.writeString(
         data.resolve("lockouts"),
@@ -54,7 +55,7 @@ class LockoutFileTest {
   void aFailedWriteIsReported() throws Exception {
     Path notAFolder = Files.writeString(data.resolve("plain-file"), "x");
     List<String> failures = new ArrayList<>();
-    LockoutFile file = new LockoutFile(notAFolder, CLOCK, true, failures::add);
+    LockoutFile file = new LockoutFile(notAFolder, CLOCK, true, failures::add, text -> {});
     file.keep(() -> List.of(new LogonThrottle.Lockout("account:alice", NOW)), l -> {});
     file.write();
     assertEquals(1, failures.size());

@@ -86,6 +86,46 @@ class RunCommandTest {
     assertFalse(run.output().contains("\tat "), "no stack trace: " + run.output());
   }
 
+  /**
+   * A first start that prints the Administrator's new password and then fails: the password is in
+   * the store, no later start prints it, so this one ends saying that it stands and how to set
+   * another. A failed start that printed none says nothing of it.
+   */
+  @Test
+  void aStartThatFailsAfterPrintingTheNewPasswordEndsSayingThePasswordStands() throws Exception {
+    Path config =
+        TestHosts.configFolder(
+            root, "\"settings\": { \"digest\": { \"properties\": { \"algorithm\": \"MD5\" } } }");
+    String jar = "authhost-plugin-digest.jar";
+    Files.copy(PluginJar.builtinPlugin(jar), root.resolve("plugins").resolve(jar));
+    String shown = "Administrator had no password; it now has this one, shown only once: ";
+
+    BoundedProcess.Exit first = BoundedProcess.run(root, BOUND, TestHosts.hostCommand(config));
+
+    assertEquals(2, first.status(), first.output());
+    List<String> lines = first.output().lines().toList();
+    int printed = indexOf(lines, l -> l.startsWith(shown));
+    int refused = indexOf(lines, l -> l.contains(": [config/unknown-key] "));
+    int note = lines.indexOf(RunCommand.PASSWORD_STANDS);
+    assertTrue(printed >= 0 && refused > printed && note > refused, first.output());
+
+    BoundedProcess.Exit again = BoundedProcess.run(root, BOUND, TestHosts.hostCommand(config));
+
+    assertEquals(2, again.status(), again.output());
+    assertTrue(again.output().contains(": [config/unknown-key] "), again.output());
+    assertFalse(again.output().contains(shown), "the password stands: " + again.output());
+    assertFalse(again.output().contains(RunCommand.PASSWORD_STANDS), again.output());
+  }
+
+  private static int indexOf(List<String> lines, java.util.function.Predicate<String> match) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (match.test(lines.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   @Test
   void aPlugInThatFailsForAnotherReasonLeavesTheHostRunningAndTheReadyLineNamesIt()
       throws Exception {
@@ -132,6 +172,32 @@ class RunCommandTest {
                     HttpResponse.BodyHandlers.ofString());
         assertEquals(404, answer.statusCode());
       }
+    }
+  }
+
+  /** The port-in-use line names {@code --port}, which gave the port, not {@code http.port}. */
+  @Test
+  void aTakenPortGivenWithPortIsNamedAsPortInTheError() throws Exception {
+    Path config = TestHosts.configFolder(root, "");
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<String> command = TestHosts.hostCommand(config);
+      command.addAll(List.of("--port", String.valueOf(taken.getLocalPort())));
+
+      BoundedProcess.Exit run = BoundedProcess.run(root, BOUND, command);
+
+      assertEquals(2, run.status(), run.output());
+      assertTrue(
+          run.output()
+              .lines()
+              .anyMatch(
+                  ("error: [host/port-in-use] port "
+                          + taken.getLocalPort()
+                          + " on 127.0.0.1 is already in use (--port on the command line). Fix:"
+                          + " stop the program that holds the port, or set --port to a free port"
+                          + " (0 picks one)")
+                      ::equals),
+          run.output());
+      assertFalse(run.output().contains("http.port in"), run.output());
     }
   }
 

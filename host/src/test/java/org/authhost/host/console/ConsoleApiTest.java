@@ -409,10 +409,12 @@ class ConsoleApiTest {
   void anOriginsCredentialsAreNeverShown() {
     assertEquals(
         "rtsp://127.0.0.1:8554/cam",
-        ConsoleApi.withoutUserInfo(java.net.URI.create("rtsp://viewer:secret@127.0.0.1:8554/cam")));
+        org.authhost.host.config.PublishingPointConfig.withoutUserInfo(
+            java.net.URI.create("rtsp://viewer:secret@127.0.0.1:8554/cam")));
     assertEquals(
         "http://origin.example/",
-        ConsoleApi.withoutUserInfo(java.net.URI.create("http://origin.example/")));
+        org.authhost.host.config.PublishingPointConfig.withoutUserInfo(
+            java.net.URI.create("http://origin.example/")));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.authhost.host.AuthHost;
 import org.authhost.host.Main;
 import org.authhost.host.authn.Audit;
 import org.authhost.host.config.ConfigLoader;
+import org.authhost.host.diagnostics.HostEvents;
 import org.authhost.host.diagnostics.TroubleshootingEntry;
 import org.authhost.host.events.EventQuery;
 import org.authhost.host.events.EventRecord;
@@ -263,6 +265,37 @@ class HostileClientsTest {
       // A credential check from that address still is, even with the right password.
       assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
+    // The refusal says it was the address's lock (which 'accounts unlock --address' lifts), and
+    // names no account: the names tried were the attacker's.
+    List<String> refused = audit("refused 429").stream().map(EventRecord::text).toList();
+    assertEquals(1, refused.size(), "the first in full, the others folded: " + refused);
+    assertTrue(
+        refused
+            .get(0)
+            .endsWith(
+                "request=\"GET /private/hello.txt\" lock=address"
+                    + " reason=locked out after repeated logon failures"),
+        refused.get(0));
+    assertFalse(refused.get(0).contains("account="), refused.get(0));
+  }
+
+  /**
+   * A refusal of a locked account names it as every other record does, whatever spelling the client
+   * used, and says that the account's lock refused it (which 'accounts unlock NAME' lifts).
+   */
+  @Test
+  void aLockoutsRefusalNamesTheLockedAccountAndItsLock() throws Exception {
+    lockAlice();
+    try (RawHttpConnection c = connect()) {
+      assertEquals(429, c.get("/private/hello.txt", basic("ALICE", "pw-alice")).status());
+    }
+    List<String> refused = audit("refused 429").stream().map(EventRecord::text).toList();
+    assertEquals(
+        List.of(
+            "refused 429: client=127.0.0.1 point=private request=\"GET /private/hello.txt\""
+                + " account=\"TESTHOST\\\\alice\" lock=account"
+                + " reason=locked out after repeated logon failures"),
+        refused);
   }
 
   @Test
@@ -343,14 +376,38 @@ class HostileClientsTest {
     port = host.http().plainPort();
   }
 
+  /** The host's events that announce lockouts put back in force at a start. */
+  private List<EventRecord> restoredLockouts() {
+    return host.eventLog().query(EventQuery.all().withSource(HostEvents.HOST)).stream()
+        .filter(e -> e.text().contains("restored from"))
+        .toList();
+  }
+
   /**
    * A restart of a single host is no way to lift a lockout: those in force are kept in its data
-   * folder, and so is the operator's unlock.
+   * folder, and so is the operator's unlock. The start that puts lockouts back says so, in one
+   * event the console shows; a start with none says nothing of them.
    */
   @Test
   void aLockoutInForceOutlivesARestartAndSoDoesAnUnlock() throws Exception {
+    Instant until = clock.instant().plus(Duration.ofSeconds(900));
     lockAlice();
-    restart();
+    try (LogCapture console = LogCapture.of("authhost.events")) {
+      restart();
+      List<String> echoed =
+          console.events().stream()
+              .map(e -> e.getFormattedMessage())
+              .filter(m -> m.contains("restored from"))
+              .toList();
+      assertEquals(1, echoed.size(), echoed.toString());
+      assertTrue(echoed.get(0).contains("1 lockout restored from "), echoed.get(0));
+      assertTrue(
+          echoed
+              .get(0)
+              .contains("var" + java.io.File.separator + "lockouts (the last until " + until + ")"),
+          echoed.get(0));
+    }
+    assertEquals(EventLevel.INFORMATION, restoredLockouts().get(0).level());
     try (RawHttpConnection c = connect()) {
       assertEquals(429, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
@@ -372,6 +429,7 @@ class HostileClientsTest {
     try (RawHttpConnection c = connect()) {
       assertEquals(200, c.get("/private/hello.txt", basic("alice", "pw-alice")).status());
     }
+    assertEquals(1, restoredLockouts().size(), "the starts with none in force say nothing");
   }
 
   @Test

@@ -213,6 +213,7 @@ class VerdictTableTest {
         HResult.E_ACCESSDENIED,
         audited(
                 "refused 429: client=127.0.0.1 point=members request=\"GET /members/hello.txt\""
+                    + " account=\"TESTHOST\\\\carol\" lock=account"
                     + " reason=locked out after repeated logon failures")
             .hresult());
     ch.finishAndReleaseAll();
